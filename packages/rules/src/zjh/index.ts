@@ -1,0 +1,5 @@
+export * from './cards.ts';
+export * from './errors.ts';
+export * from './hand-rules.ts';
+export * from './hands.ts';
+export * from './showdown.ts';
