@@ -1,0 +1,155 @@
+// PostgreSQL backend on `pg`. Writer connections run group-committed units; a pool serves reads.
+// Every ledger unit locks the ledger's chain-head row first and then account rows (see
+// ledger/store-sql.ts), so writers in any number of processes cannot deadlock on ledger rows;
+// a deadlock or serialization failure that still happens (say between two domains' own rows)
+// rolls the group back and runs it again, a bounded number of times.
+import { type Clock, systemClock } from '@fairground/core';
+import pg from 'pg';
+import { type Connection, FlushError, GroupCommitter } from '../../storage/group-commit.ts';
+import type { Migration, Reader, SqlValue, Store, Tx, UnitOptions } from '../../storage/ports.ts';
+import { numberPlaceholders } from '../../storage/sql.ts';
+
+export interface PostgresStoreOptions {
+  readonly url: string;
+  /** A schema to use (created if missing); default `public`. */
+  readonly schema?: string;
+  readonly clock?: Clock;
+  /** Writer connections, each running its own groups. */
+  readonly writers?: number;
+  readonly readPoolMax?: number;
+  readonly groupUnitsMax?: number;
+  readonly queueUnitsMax?: number;
+  readonly statementTimeoutMs?: number;
+}
+
+const SQL_CACHE_MAX = 1024;
+const sqlCache = new Map<string, string>();
+function pgSql(sql: string): string {
+  let out = sqlCache.get(sql);
+  if (out === undefined) {
+    out = numberPlaceholders(sql);
+    if (sqlCache.size >= SQL_CACHE_MAX) sqlCache.clear();
+    sqlCache.set(sql, out);
+  }
+  return out;
+}
+
+function toPgParam(v: SqlValue): unknown {
+  return typeof v === 'bigint' ? v.toString() : v instanceof Uint8Array ? Buffer.from(v) : v;
+}
+
+class PgConnection implements Connection {
+  readonly dialect = 'postgres' as const;
+  readonly client: pg.Client;
+  constructor(client: pg.Client) {
+    this.client = client;
+  }
+  async query<Row>(sql: string, params: readonly SqlValue[]): Promise<Row[]> {
+    const r = await this.client.query(pgSql(sql), params.map(toPgParam));
+    return r.rows as Row[];
+  }
+  async run(sql: string, params: readonly SqlValue[]): Promise<number> {
+    const r = await this.client.query(pgSql(sql), params.map(toPgParam));
+    return r.rowCount ?? 0;
+  }
+  async begin(): Promise<void> {
+    await this.client.query('BEGIN');
+  }
+  async commit(): Promise<void> {
+    await this.client.query('COMMIT');
+  }
+  async rollback(): Promise<void> {
+    await this.client.query('ROLLBACK');
+  }
+}
+
+const SCHEMA_PATTERN = /^[a-z_][a-z0-9_]{0,62}$/;
+
+/** SQLSTATEs after which running the same transaction again can succeed. */
+function isRetryablePg(e: unknown): boolean {
+  const err = e instanceof FlushError ? e.cause : e;
+  const code = (err as { code?: string })?.code;
+  if (code === '40001' || code === '40P01') return true;
+  // A unique violation while flushing ledger rows means another process committed the same
+  // idempotency key first; running the group again finds that row and replays its result.
+  return e instanceof FlushError && code === '23505';
+}
+
+export async function createPostgresStore(options: PostgresStoreOptions): Promise<Store> {
+  const clock = options.clock ?? systemClock;
+  const schema = options.schema ?? 'public';
+  if (!SCHEMA_PATTERN.test(schema)) throw new Error(`invalid schema name ${schema}`);
+  const connOptions = {
+    connectionString: options.url,
+    options: `-c search_path=${schema} -c statement_timeout=${options.statementTimeoutMs ?? 30_000}`,
+  };
+  if (schema !== 'public') {
+    const admin = new pg.Client({ connectionString: options.url });
+    await admin.connect();
+    try {
+      await admin.query(`CREATE SCHEMA IF NOT EXISTS ${schema}`);
+    } finally {
+      await admin.end();
+    }
+  }
+  const writers: PgConnection[] = [];
+  for (let i = 0; i < (options.writers ?? 1); i += 1) {
+    const client = new pg.Client(connOptions);
+    await client.connect();
+    client.on('error', (e) => console.error('postgres writer connection error', e));
+    writers.push(new PgConnection(client));
+  }
+  const pool = new pg.Pool({ ...connOptions, max: options.readPoolMax ?? 4 });
+  pool.on('error', (e) => console.error('postgres pool error', e));
+  const committer = new GroupCommitter(writers, {
+    clock,
+    groupUnitsMax: options.groupUnitsMax ?? 256,
+    queueUnitsMax: options.queueUnitsMax ?? 100_000,
+    retriesMax: 8,
+    isRetryable: isRetryablePg,
+  });
+  const reader: Reader = {
+    dialect: 'postgres',
+    async query<Row>(sql: string, params: readonly SqlValue[] = []): Promise<Row[]> {
+      const r = await pool.query(pgSql(sql), params.map(toPgParam));
+      return r.rows as Row[];
+    },
+  };
+  return {
+    dialect: 'postgres',
+    reader,
+    unitOfWork<T>(body: (tx: Tx) => Promise<T>, unitOptions?: UnitOptions): Promise<T> {
+      return committer.enqueue(body, unitOptions);
+    },
+    async migrate(migrations: readonly Migration[]): Promise<void> {
+      const client = writers[0]!.client;
+      await client.query('CREATE TABLE IF NOT EXISTS schema_migrations (id TEXT PRIMARY KEY, applied_at_ms BIGINT NOT NULL)');
+      // One process migrates at a time; the others wait here and then find nothing to do.
+      await client.query('SELECT pg_advisory_lock(hashtext(current_schema() || $1))', ['fairground_migrations']);
+      try {
+        for (const m of migrations) {
+          const done = await client.query('SELECT 1 FROM schema_migrations WHERE id = $1', [m.id]);
+          if (done.rowCount) continue;
+          const sql = m.postgres ?? m.sql;
+          if (sql === undefined) throw new Error(`migration ${m.id} has no SQL for postgres`);
+          await client.query('BEGIN');
+          try {
+            await client.query(sql);
+            await client.query('INSERT INTO schema_migrations (id, applied_at_ms) VALUES ($1, $2)', [m.id, clock.nowMs()]);
+            await client.query('COMMIT');
+          } catch (e) {
+            await client.query('ROLLBACK');
+            throw new Error(`migration ${m.id} failed: ${(e as Error).message}`);
+          }
+        }
+      } finally {
+        await client.query('SELECT pg_advisory_unlock(hashtext(current_schema() || $1))', ['fairground_migrations']);
+      }
+    },
+    async close(): Promise<void> {
+      await committer.close();
+      await Promise.all(writers.map((w) => w.client.end()));
+      await pool.end();
+    },
+  };
+}
