@@ -35,7 +35,10 @@ for (const backend of backends()) {
     let ledger: Ledger;
     const clock = new ManualClock(Date.UTC(2026, 10, 1));
     let n = 0;
-    const player = () => `p${(n += 1)}`;
+    const player = () => {
+      n += 1;
+      return `p${n}`;
+    };
 
     before(async () => {
       store = await backend.open({ clock });
