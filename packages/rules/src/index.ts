@@ -1,3 +1,5 @@
 // @fairground/rules: pure game rules shared by the server and the browser. No I/O, no clock, no
 // Math.random; integer maths everywhere except rating/ (see scripts/lint-rules.ts).
 export * from './zjh/index.ts';
+export * from './fair/index.ts';
+export * from './result.ts';
