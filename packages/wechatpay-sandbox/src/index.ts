@@ -1,0 +1,170 @@
+// A WeChat Pay API v3 simulator: signed requests and responses, orders, refunds, transfer bills,
+// profit sharing, bills, login and JS-SDK tickets, notifications with retries on a clock tests
+// drive, the pages a person uses, and fault injection. See README.md.
+import { chmod, mkdir, readFile, writeFile } from 'node:fs/promises';
+import type { AddressInfo } from 'node:net';
+import { join } from 'node:path';
+import { systemClock } from '@fairground/core';
+import { merchantConfig } from './admin.ts';
+import { RUN_DUE_STEPS_MAX, SandboxCore } from './core.ts';
+import { generateKeyMaterial, type KeyMaterial, loadKeys, type StoredKeys, storeKeys } from './keys.ts';
+import { userCancelPayment, userPay } from './payments.ts';
+import { createSandboxServer } from './server.ts';
+import { userConfirmTransfer, userDeclineTransfer } from './transfers.ts';
+import type { Sandbox, SandboxOptions, SandboxUser } from './types.ts';
+import { issueLoginCode } from './weixin.ts';
+
+export type { ActiveFault, Fault, FaultKind } from './faults.ts';
+export { FAULT_KINDS } from './faults.ts';
+export { RETRY_SCHEDULE_MS } from './notifier.ts';
+export { SandboxErrors } from './errors.ts';
+export type * from './types.ts';
+
+export const DEFAULT_MCHID = '1900000001';
+export const DEFAULT_APPID = 'wx8888888888888888';
+const KEYS_FILE = 'sandbox-keys.json';
+const MERCHANT_FILE = 'merchant.json';
+
+async function obtainKeys(options: SandboxOptions, nowMs: number): Promise<KeyMaterial> {
+  const mchid = options.mchid ?? DEFAULT_MCHID;
+  const appid = options.appid ?? DEFAULT_APPID;
+  if (options.dataDir !== undefined) {
+    const stored = await readFile(join(options.dataDir, KEYS_FILE), 'utf8').catch(() => null);
+    if (stored !== null) {
+      const keys = loadKeys(JSON.parse(stored) as StoredKeys);
+      const sameMerchant =
+        (options.mchid === undefined || options.mchid === keys.mchid) && (options.appid === undefined || options.appid === keys.appid);
+      if (sameMerchant) return keys;
+    }
+  }
+  return generateKeyMaterial({ mchid, appid, nowMs });
+}
+
+async function writeDataDir(dir: string, core: SandboxCore): Promise<void> {
+  await mkdir(dir, { recursive: true });
+  const k = core.keys;
+  const secret = async (name: string, text: string) => {
+    await writeFile(join(dir, name), text, { mode: 0o600 });
+    await chmod(join(dir, name), 0o600);
+  };
+  await secret(KEYS_FILE, `${JSON.stringify(storeKeys(k), null, 2)}\n`);
+  await secret(MERCHANT_FILE, `${JSON.stringify(merchantConfig(core), null, 2)}\n`);
+  await secret('apiclient_key.pem', k.merchant.privateKey.export({ type: 'pkcs8', format: 'pem' }).toString());
+  await writeFile(join(dir, 'apiclient_cert.pem'), k.merchant.certificatePem);
+  await writeFile(join(dir, 'pub_key.pem'), k.publicKey.publicKeyPem);
+  for (const c of k.platformCertificates) await writeFile(join(dir, `platform_cert_${c.id}.pem`), c.certificatePem);
+}
+
+/** Starts a sandbox on `host:port` (default 127.0.0.1 and an ephemeral port). */
+export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbox> {
+  const clock = options.clock ?? systemClock;
+  const keys = await obtainKeys(options, clock.nowMs());
+  const core = new SandboxCore(clock, keys, {
+    keyMode: options.keyMode ?? 'publicKey',
+    allowHttpNotifyUrl: options.allowHttpNotifyUrl ?? true,
+    transferScenes: options.transferScenes ?? ['1000', '1005'],
+    transferAmountMaxFen: options.transferAmountMaxFen ?? 2_000_000,
+    refundIntervalMs: options.refundIntervalMs ?? 60_000,
+    basicBalanceFen: options.basicBalanceFen ?? 1_000_000_000,
+    operationBalanceFen: options.operationBalanceFen ?? 100_000_000,
+  });
+
+  let chain: Promise<void> = Promise.resolve();
+  const runDueOnce = async (): Promise<void> => {
+    for (let i = 0; i < RUN_DUE_STEPS_MAX; i++) {
+      core.runDueTimers();
+      const nowMs = core.nowMs();
+      if (core.notifier.peekDue(nowMs) === null) return;
+      await core.notifier.deliverOne(nowMs);
+    }
+    throw new Error('runDue did not settle');
+  };
+  // One run at a time: a timer-driven run and a test's run must not deliver the same attempt twice.
+  const runDue = (): Promise<void> => {
+    const run = chain.then(runDueOnce);
+    chain = run.catch(() => undefined);
+    return run;
+  };
+
+  const autoRunIntervalMs = options.autoRunIntervalMs ?? (options.clock === undefined ? 1000 : 0);
+  const kick = () => {
+    if (autoRunIntervalMs > 0) setImmediate(() => runDue().catch((e: unknown) => console.error('wechatpay-sandbox: runDue failed', e)));
+  };
+
+  const user: SandboxUser = {
+    pay: async (outTradeNo, openid) => {
+      userPay(core, outTradeNo, openid);
+      kick();
+    },
+    cancelPayment: async (outTradeNo) => userCancelPayment(core, outTradeNo),
+    confirmTransfer: async (outBillNo) => {
+      userConfirmTransfer(core, outBillNo);
+      kick();
+    },
+    declineTransfer: async (outBillNo) => {
+      userDeclineTransfer(core, outBillNo);
+      kick();
+    },
+    loginCode: (openid, kind) => issueLoginCode(core, openid, kind),
+  };
+
+  const server = createSandboxServer({ core, runDue, user });
+  const host = options.host ?? '127.0.0.1';
+  await new Promise<void>((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(options.port ?? 0, host, () => {
+      server.off('error', reject);
+      resolve();
+    });
+  });
+  const port = (server.address() as AddressInfo).port;
+  const urlHost = host === '0.0.0.0' || host === '::' ? '127.0.0.1' : host.includes(':') ? `[${host}]` : host;
+  core.baseUrl = `http://${urlHost}:${port}`;
+  if (options.dataDir !== undefined) await writeDataDir(options.dataDir, core);
+
+  const timer =
+    autoRunIntervalMs > 0
+      ? setInterval(() => runDue().catch((e: unknown) => console.error('wechatpay-sandbox: runDue failed', e)), autoRunIntervalMs)
+      : undefined;
+  timer?.unref();
+
+  return {
+    baseUrl: core.baseUrl,
+    pagesUrl: core.pagesUrl,
+    merchant: {
+      mchid: keys.mchid,
+      appid: keys.appid,
+      serialNo: keys.merchant.id,
+      privateKeyPem: keys.merchant.privateKey.export({ type: 'pkcs8', format: 'pem' }).toString(),
+      certificatePem: keys.merchant.certificatePem,
+      apiV3Key: keys.apiV3Key,
+      appSecret: keys.appSecret,
+    },
+    platform: {
+      publicKeyId: keys.publicKey.id,
+      publicKeyPem: keys.publicKey.publicKeyPem,
+      certificates: keys.platformCertificates.map((c) => ({
+        serialNo: c.id,
+        certificatePem: c.certificatePem,
+        publicKeyPem: c.publicKeyPem,
+      })),
+    },
+    clock,
+    faults: {
+      inject: (fault) => core.faults.inject(fault),
+      clear: () => core.faults.clear(),
+      list: () => core.faults.list(),
+    },
+    runDue,
+    user,
+    notifications: () => core.notifier.history(),
+    close: async () => {
+      if (timer !== undefined) clearInterval(timer);
+      await chain;
+      await new Promise<void>((resolve) => {
+        server.close(() => resolve());
+        server.closeAllConnections();
+      });
+    },
+  };
+}

@@ -1,0 +1,46 @@
+// Every endpoint the sandbox serves on the WeChat Pay and api.weixin.qq.com hosts. Patterns match
+// the raw (percent-encoded) path; captured segments are decoded before the handler sees them.
+import type { ApiRequest, ApiResult } from './api.ts';
+import { listCertificates } from './certificates.ts';
+import type { SandboxCore } from './core.ts';
+import { closeOrder, createOrder, queryByOutTradeNo, queryByTransactionId } from './payments.ts';
+import { cancelTransfer, createTransferBill, queryTransferByBillNo, queryTransferByOutBillNo } from './transfers.ts';
+import { cgiToken, getTicket, jscode2session, oauthAccessToken, snsAuth, snsUserinfo } from './weixin.ts';
+
+export interface Route {
+  method: 'GET' | 'POST' | 'DELETE';
+  pattern: RegExp;
+  handler: (core: SandboxCore, req: ApiRequest) => ApiResult | Promise<ApiResult>;
+  /** False for responses WeChat Pay does not sign (the bill file). */
+  signed?: boolean;
+}
+
+const SEG = '([^/?]+)';
+
+export const routes: Route[] = [
+  { method: 'POST', pattern: /^\/v3\/pay\/transactions\/jsapi$/, handler: (c, r) => createOrder(c, r, 'JSAPI') },
+  { method: 'POST', pattern: /^\/v3\/pay\/transactions\/h5$/, handler: (c, r) => createOrder(c, r, 'MWEB') },
+  { method: 'POST', pattern: /^\/v3\/pay\/transactions\/native$/, handler: (c, r) => createOrder(c, r, 'NATIVE') },
+  { method: 'GET', pattern: new RegExp(`^/v3/pay/transactions/out-trade-no/${SEG}$`), handler: queryByOutTradeNo },
+  { method: 'GET', pattern: new RegExp(`^/v3/pay/transactions/id/${SEG}$`), handler: queryByTransactionId },
+  { method: 'POST', pattern: new RegExp(`^/v3/pay/transactions/out-trade-no/${SEG}/close$`), handler: closeOrder },
+  { method: 'GET', pattern: /^\/v3\/certificates$/, handler: listCertificates },
+  { method: 'POST', pattern: /^\/v3\/fund-app\/mch-transfer\/transfer-bills$/, handler: createTransferBill },
+  {
+    method: 'GET',
+    pattern: new RegExp(`^/v3/fund-app/mch-transfer/transfer-bills/out-bill-no/${SEG}$`),
+    handler: queryTransferByOutBillNo,
+  },
+  {
+    method: 'GET',
+    pattern: new RegExp(`^/v3/fund-app/mch-transfer/transfer-bills/transfer-bill-no/${SEG}$`),
+    handler: queryTransferByBillNo,
+  },
+  { method: 'POST', pattern: new RegExp(`^/v3/fund-app/mch-transfer/transfer-bills/out-bill-no/${SEG}/cancel$`), handler: cancelTransfer },
+  { method: 'GET', pattern: /^\/sns\/jscode2session$/, handler: jscode2session },
+  { method: 'GET', pattern: /^\/sns\/oauth2\/access_token$/, handler: oauthAccessToken },
+  { method: 'GET', pattern: /^\/sns\/userinfo$/, handler: snsUserinfo },
+  { method: 'GET', pattern: /^\/sns\/auth$/, handler: snsAuth },
+  { method: 'GET', pattern: /^\/cgi-bin\/token$/, handler: cgiToken },
+  { method: 'GET', pattern: /^\/cgi-bin\/ticket\/getticket$/, handler: getTicket },
+];
