@@ -1,0 +1,81 @@
+// What a player may do now, and the action the room takes for a player who timed out or handed
+// play to the system (托管). Both are derived from the reducer's own checks, so they can never
+// offer an action the reducer would refuse.
+import type { HandAction, HandState, PlayerState } from './hand-state.ts';
+import { callCostPoints, checkHandAction, compareCostPoints } from './betting.ts';
+
+export interface LegalActions {
+  readonly look: boolean;
+  readonly fold: boolean;
+  readonly call: { readonly costPoints: number } | null;
+  // Unit stakes the player may raise to (every whole number in the range, or `steps` when the
+  // room has raise buttons); a seen player pays `costPerStakePoint` = 2 per stake point.
+  readonly raise: {
+    readonly minStakePoints: number;
+    readonly maxStakePoints: number;
+    readonly steps: readonly number[] | null;
+    readonly costPerStakePoint: 1 | 2;
+  } | null;
+  readonly compare: { readonly targetSeats: readonly number[]; readonly costPoints: number } | null;
+  readonly allIn: { readonly costPoints: number } | null;
+}
+
+const NOTHING: LegalActions = { look: false, fold: false, call: null, raise: null, compare: null, allIn: null };
+
+export function legalActions(state: HandState, seat: number): LegalActions {
+  const me = state.players.find((p) => p.seat === seat);
+  if (me === undefined || state.phase === 'over' || me.status !== 'active') return NOTHING;
+  const legal = (a: HandAction) => checkHandAction(state, a) === null;
+  const factor: 1 | 2 = me.seen ? 2 : 1;
+
+  let raise: LegalActions['raise'] = null;
+  const steps = state.rules.raiseSteps;
+  const candidates = steps !== null ? steps.filter((s) => legal({ type: 'raise', seat, toStakePoints: s })) : null;
+  if (candidates !== null) {
+    if (candidates.length > 0) {
+      raise = {
+        minStakePoints: candidates[0] as number,
+        maxStakePoints: candidates[candidates.length - 1] as number,
+        steps: candidates,
+        costPerStakePoint: factor,
+      };
+    }
+  } else {
+    const min = state.stakePoints + 1;
+    const affordable = me.stackPoints === null ? state.rules.stakeCapPoints : Math.floor(me.stackPoints / factor);
+    const max = Math.min(state.rules.stakeCapPoints, affordable);
+    if (legal({ type: 'raise', seat, toStakePoints: min }) && max >= min) {
+      raise = { minStakePoints: min, maxStakePoints: max, steps: null, costPerStakePoint: factor };
+    }
+  }
+
+  const targets = state.players
+    .filter((p: PlayerState) => p.seat !== seat && legal({ type: 'compare', seat, targetSeat: p.seat }))
+    .map((p) => p.seat);
+  return {
+    look: legal({ type: 'look', seat }),
+    fold: legal({ type: 'fold', seat }),
+    call: legal({ type: 'call', seat }) ? { costPoints: callCostPoints(state, me) } : null,
+    raise,
+    compare: targets.length > 0 ? { targetSeats: targets, costPoints: compareCostPoints(state, me) } : null,
+    allIn: legal({ type: 'all-in', seat }) ? { costPoints: me.stackPoints ?? 0 } : null,
+  };
+}
+
+export type AutoPlayRule =
+  // Timed out (the room's auto-fold timer): fold.
+  | 'fold'
+  // 托管: keep calling while the points allow, otherwise fold. Never raises, compares or looks.
+  | 'call';
+
+// The action the room applies for `seat` under `rule`, or null when the seat has nothing to do
+// (not its turn, out of the hand, or the hand is over). The action carries the current `step`,
+// so it is refused as stale if the player acted in the meantime.
+export function autoAction(state: HandState, seat: number, rule: AutoPlayRule): HandAction | null {
+  if (state.phase === 'over' || state.turnSeat !== seat) return null;
+  if (rule === 'call') {
+    const call: HandAction = { type: 'call', seat, step: state.step };
+    if (checkHandAction(state, call) === null) return call;
+  }
+  return { type: 'fold', seat, step: state.step };
+}

@@ -1,0 +1,413 @@
+// The betting state machine of one hand as a pure reducer: `createHand` antes and deals,
+// `applyHandAction(state, action)` returns the next state or an error value naming why the
+// action is illegal. Nothing here reads a clock or a random source: the deck comes in, already
+// shuffled (see fair/), and the same inputs always give the same states.
+import { AppError, assert } from '@fairground/core';
+import { fail, ok, type RulesResult } from '../result.ts';
+import { isFullDeck } from './cards.ts';
+import { ZjhErrors } from './errors.ts';
+import type { Comparison, HandAction, HandEvent, HandResult, HandState, PlayerState, PointMovement } from './hand-state.ts';
+import { categoryOfKey, compareKeys, handEvaluator } from './hands.ts';
+import { showdownWinnersByKey } from './showdown.ts';
+import { splitPointsEvenly } from './split.ts';
+import { normalizeTableRules, type TableRulesInput } from './table-rules.ts';
+
+export const PLAYERS_MIN = 2;
+// 17 players would empty the deck; rooms seat at most 8 (research note §1.7). 12 leaves room.
+export const PLAYERS_MAX = 12;
+export const SEAT_MAX = 63;
+// Large enough for any friend room, small enough that pot sums stay exact.
+export const STACK_POINTS_MAX = 1_000_000_000_000;
+
+export interface NewHandPlayer {
+  readonly seat: number;
+  // Points this player may bet in the hand; omit or null for no limit (all-in needs a limit).
+  readonly stackPoints?: number | null;
+}
+
+export interface NewHand {
+  readonly rules: TableRulesInput;
+  readonly players: readonly NewHandPlayer[];
+  // Acting and dealing start at the first seat after this one; it need not be a player's seat.
+  readonly dealerSeat: number;
+  // The shuffled deck, all 52 cards, dealt from deck[0] up (see fair/ and the README).
+  readonly deck: readonly string[];
+  // The hand's number in the room (the fair shuffle's nonce); default 0.
+  readonly handNumber?: number;
+}
+
+type Mutable<T> = { -readonly [K in keyof T]: T[K] };
+type Draft = Mutable<Omit<HandState, 'players'>> & { players: Mutable<PlayerState>[] };
+
+function configError<T>(reason: string): RulesResult<T> {
+  return fail(new AppError(ZjhErrors.ZJH_HAND_CONFIG_INVALID, { reason }));
+}
+
+// Antes and deals a new hand. Dealing order: players in acting order p0 … pn−1 (the first seat
+// after the dealer first); card deck[k] goes to p(k mod n) for k = 0 … 3n − 1, so p0 gets deck[0],
+// deck[n] and deck[2n].
+export function createHand(input: NewHand): RulesResult<HandState> {
+  if (input === null || typeof input !== 'object') return configError('input must be an object');
+  const rules = normalizeTableRules(input.rules);
+  if (typeof rules === 'string') return fail(new AppError(ZjhErrors.ZJH_RULES_INVALID, { reason: rules }));
+  const handNumber = input.handNumber ?? 0;
+  if (!Number.isSafeInteger(handNumber) || handNumber < 0) return configError('handNumber must be a non-negative integer');
+  if (!Number.isSafeInteger(input.dealerSeat) || input.dealerSeat < 0 || input.dealerSeat > SEAT_MAX) {
+    return configError(`dealerSeat must be an integer in 0..${SEAT_MAX}`);
+  }
+  const list = input.players;
+  if (!Array.isArray(list) || list.length < PLAYERS_MIN || list.length > PLAYERS_MAX) {
+    return configError(`a hand needs ${PLAYERS_MIN}..${PLAYERS_MAX} players`);
+  }
+  const seats = new Set<number>();
+  for (const p of list) {
+    if (p === null || typeof p !== 'object' || !Number.isSafeInteger(p.seat) || p.seat < 0 || p.seat > SEAT_MAX) {
+      return configError(`each seat must be an integer in 0..${SEAT_MAX}`);
+    }
+    if (seats.has(p.seat)) return configError(`seat ${p.seat} appears twice`);
+    seats.add(p.seat);
+    const stack = p.stackPoints ?? null;
+    if (stack !== null && (!Number.isSafeInteger(stack) || stack < rules.baseScore || stack > STACK_POINTS_MAX)) {
+      return configError(`stackPoints of seat ${p.seat} must be an integer in baseScore..${STACK_POINTS_MAX}`);
+    }
+  }
+  if (!isFullDeck(input.deck)) return fail(new AppError(ZjhErrors.ZJH_DECK_INVALID));
+
+  const bySeat = [...list].sort((a, b) => a.seat - b.seat);
+  const firstIndex = bySeat.findIndex((p) => p.seat > input.dealerSeat);
+  const start = Math.max(firstIndex, 0);
+  const ordered = [...bySeat.slice(start), ...bySeat.slice(0, start)];
+  const n = ordered.length;
+  const evaluator = handEvaluator(rules.hand);
+  const players: PlayerState[] = ordered.map((p, i) => {
+    const cards = [input.deck[i], input.deck[i + n], input.deck[i + 2 * n]] as string[];
+    const handKey = evaluator.keyOfCards(cards);
+    assert(handKey >= 0, 'a full deck deals valid hands');
+    const stack = p.stackPoints ?? null;
+    return {
+      seat: p.seat,
+      cards,
+      handKey,
+      status: 'active',
+      seen: false,
+      contributedPoints: rules.baseScore,
+      stackPoints: stack === null ? null : stack - rules.baseScore,
+      allIn: false,
+      shownToAll: false,
+      visibleTo: [],
+    };
+  });
+  return ok({
+    version: 1,
+    handNumber,
+    rules,
+    dealerSeat: input.dealerSeat,
+    players,
+    phase: 'betting',
+    round: 1,
+    turnSeat: (players[0] as PlayerState).seat,
+    stakePoints: rules.baseScore,
+    potPoints: rules.baseScore * n,
+    step: 0,
+    lastEvent: null,
+    comparisons: [],
+    result: null,
+  });
+}
+
+const ACTION_TYPES = new Set(['look', 'call', 'raise', 'compare', 'fold', 'all-in']);
+
+function isSeatNumber(x: unknown): x is number {
+  return typeof x === 'number' && Number.isSafeInteger(x) && x >= 0 && x <= SEAT_MAX;
+}
+
+function malformed(action: unknown): string | null {
+  if (action === null || typeof action !== 'object') return 'action must be an object';
+  const a = action as Record<string, unknown>;
+  if (typeof a.type !== 'string' || !ACTION_TYPES.has(a.type)) return 'unknown action type';
+  if (!isSeatNumber(a.seat)) return 'seat must be a seat number';
+  if (a.step !== undefined && !(typeof a.step === 'number' && Number.isSafeInteger(a.step) && a.step >= 0))
+    return 'step must be a non-negative integer';
+  if (a.type === 'raise' && !(typeof a.toStakePoints === 'number' && Number.isSafeInteger(a.toStakePoints)))
+    return 'toStakePoints must be an integer';
+  if (a.type === 'compare' && !isSeatNumber(a.targetSeat)) return 'targetSeat must be a seat number';
+  return null;
+}
+
+function error<T>(def: (typeof ZjhErrors)[keyof typeof ZjhErrors], details: Record<string, unknown>): RulesResult<T> {
+  return fail(new AppError(def, details));
+}
+
+// The multiplier a player pays on the unit stake: 2 once they have looked (看牌), else 1.
+function priceFactor(p: PlayerState): 1 | 2 {
+  return p.seen ? 2 : 1;
+}
+
+export function callCostPoints(state: HandState, p: PlayerState): number {
+  return state.stakePoints * priceFactor(p);
+}
+
+export function compareCostPoints(state: HandState, p: PlayerState): number {
+  return state.stakePoints * priceFactor(p) * state.rules.compareCostMultiplier;
+}
+
+function activeCount(players: readonly PlayerState[]): number {
+  let n = 0;
+  for (const p of players) if (p.status === 'active') n++;
+  return n;
+}
+
+function canAfford(p: PlayerState, costPoints: number): boolean {
+  return p.stackPoints === null || p.stackPoints >= costPoints;
+}
+
+// Checks an action against the state without applying it: the error value, or null when legal.
+export function checkHandAction(state: HandState, action: HandAction): AppError | null {
+  const r = validate(state, action);
+  return r.ok ? null : r.error;
+}
+
+interface Validated {
+  readonly index: number;
+  readonly costPoints: number;
+  readonly targetIndex: number;
+}
+
+function validate(state: HandState, action: HandAction): RulesResult<Validated> {
+  const why = malformed(action);
+  if (why !== null) return error(ZjhErrors.ZJH_ACTION_INVALID, { reason: why });
+  if (action.step !== undefined && action.step !== state.step)
+    return error(ZjhErrors.ZJH_STALE_ACTION, { step: action.step, currentStep: state.step });
+  if (state.phase === 'over') return error(ZjhErrors.ZJH_HAND_OVER, {});
+  const index = state.players.findIndex((p) => p.seat === action.seat);
+  if (index < 0) return error(ZjhErrors.ZJH_NOT_IN_HAND, { seat: action.seat });
+  const me = state.players[index] as PlayerState;
+  if (me.status === 'folded') return error(ZjhErrors.ZJH_PLAYER_FOLDED, { seat: me.seat });
+  if (me.status === 'lost') return error(ZjhErrors.ZJH_PLAYER_OUT, { seat: me.seat });
+  const myTurn = state.turnSeat === me.seat;
+  const notYourTurn = () => error<Validated>(ZjhErrors.ZJH_NOT_YOUR_TURN, { seat: me.seat, turnSeat: state.turnSeat });
+  const rules = state.rules;
+  switch (action.type) {
+    case 'look': {
+      if (me.seen) return error(ZjhErrors.ZJH_ALREADY_LOOKED, { seat: me.seat });
+      if (state.round <= rules.blindRounds)
+        return error(ZjhErrors.ZJH_MUST_STAY_BLIND, { round: state.round, blindRounds: rules.blindRounds });
+      if (rules.lookInTurnOnly && !myTurn) return notYourTurn();
+      return ok({ index, costPoints: 0, targetIndex: -1 });
+    }
+    case 'fold': {
+      if (!myTurn && !rules.foldOutOfTurn) return notYourTurn();
+      return ok({ index, costPoints: 0, targetIndex: -1 });
+    }
+    case 'call': {
+      if (!myTurn) return notYourTurn();
+      const cost = callCostPoints(state, me);
+      if (!canAfford(me, cost)) return error(ZjhErrors.ZJH_INSUFFICIENT_POINTS, { costPoints: cost, stackPoints: me.stackPoints });
+      return ok({ index, costPoints: cost, targetIndex: -1 });
+    }
+    case 'raise': {
+      if (!myTurn) return notYourTurn();
+      const to = action.toStakePoints;
+      if (to <= state.stakePoints) return error(ZjhErrors.ZJH_RAISE_NOT_ABOVE_STAKE, { toStakePoints: to, stakePoints: state.stakePoints });
+      if (to > rules.stakeCapPoints)
+        return error(ZjhErrors.ZJH_RAISE_ABOVE_CAP, { toStakePoints: to, stakeCapPoints: rules.stakeCapPoints });
+      if (rules.raiseSteps !== null && !rules.raiseSteps.includes(to)) {
+        return error(ZjhErrors.ZJH_RAISE_NOT_ON_LADDER, { toStakePoints: to, raiseSteps: rules.raiseSteps });
+      }
+      const cost = to * priceFactor(me);
+      if (!canAfford(me, cost)) return error(ZjhErrors.ZJH_INSUFFICIENT_POINTS, { costPoints: cost, stackPoints: me.stackPoints });
+      return ok({ index, costPoints: cost, targetIndex: -1 });
+    }
+    case 'compare': {
+      if (!myTurn) return notYourTurn();
+      if (action.targetSeat === me.seat) return error(ZjhErrors.ZJH_COMPARE_SELF, { seat: me.seat });
+      const targetIndex = state.players.findIndex((p) => p.seat === action.targetSeat);
+      if (targetIndex < 0) return error(ZjhErrors.ZJH_COMPARE_TARGET_NOT_IN_HAND, { targetSeat: action.targetSeat });
+      const target = state.players[targetIndex] as PlayerState;
+      if (target.status === 'folded') return error(ZjhErrors.ZJH_COMPARE_TARGET_FOLDED, { targetSeat: target.seat });
+      if (target.status === 'lost') return error(ZjhErrors.ZJH_COMPARE_TARGET_OUT, { targetSeat: target.seat });
+      const headsUp = rules.compareHeadsUpAnyRound && activeCount(state.players) === 2;
+      if (state.round < rules.compareFromRound && !headsUp) {
+        return error(ZjhErrors.ZJH_COMPARE_TOO_EARLY, { round: state.round, compareFromRound: rules.compareFromRound });
+      }
+      const cost = compareCostPoints(state, me);
+      if (!canAfford(me, cost)) return error(ZjhErrors.ZJH_INSUFFICIENT_POINTS, { costPoints: cost, stackPoints: me.stackPoints });
+      return ok({ index, costPoints: cost, targetIndex });
+    }
+    case 'all-in': {
+      if (!myTurn) return notYourTurn();
+      const call = callCostPoints(state, me);
+      if (rules.allIn === 'off' || me.stackPoints === null || me.stackPoints >= call) {
+        return error(ZjhErrors.ZJH_ALL_IN_NOT_ALLOWED, { allIn: rules.allIn, stackPoints: me.stackPoints, callCostPoints: call });
+      }
+      return ok({ index, costPoints: me.stackPoints, targetIndex: -1 });
+    }
+  }
+}
+
+function draftOf(state: HandState): Draft {
+  return { ...state, players: state.players.map((p) => ({ ...p })) };
+}
+
+function pay(d: Draft, p: Mutable<PlayerState>, costPoints: number): void {
+  p.contributedPoints += costPoints;
+  if (p.stackPoints !== null) p.stackPoints -= costPoints;
+  d.potPoints += costPoints;
+  assert(p.stackPoints === null || p.stackPoints >= 0, 'a player never pays more than the stack');
+}
+
+// Records a comparison: the two players see each other's cards; the loser is out. A tie goes
+// against the challenger (主动比牌者负).
+function compareInto(d: Draft, challenger: Mutable<PlayerState>, target: Mutable<PlayerState>): Mutable<PlayerState> {
+  const loser = compareKeys(challenger.handKey, target.handKey) > 0 ? target : challenger;
+  loser.status = 'lost';
+  if (!challenger.visibleTo.includes(target.seat)) challenger.visibleTo = [...challenger.visibleTo, target.seat];
+  if (!target.visibleTo.includes(challenger.seat)) target.visibleTo = [...target.visibleTo, challenger.seat];
+  const record: Comparison = { challengerSeat: challenger.seat, targetSeat: target.seat, loserSeat: loser.seat };
+  d.comparisons = [...d.comparisons, record];
+  return loser;
+}
+
+// Applies one action. Returns the next state, or the reason the action is illegal; never throws
+// for anything a client can send, and never changes `state`.
+export function applyHandAction(state: HandState, action: HandAction): RulesResult<HandState> {
+  const v = validate(state, action);
+  if (!v.ok) return v;
+  const { index, costPoints, targetIndex } = v.value;
+  const d = draftOf(state);
+  const me = d.players[index] as Mutable<PlayerState>;
+  d.step += 1;
+  let event: HandEvent;
+  let passTurn = true;
+  switch (action.type) {
+    case 'look':
+      me.seen = true;
+      event = { type: 'look', seat: me.seat };
+      passTurn = false;
+      break;
+    case 'fold':
+      me.status = 'folded';
+      event = { type: 'fold', seat: me.seat };
+      passTurn = d.turnSeat === me.seat;
+      break;
+    case 'call':
+      pay(d, me, costPoints);
+      event = { type: 'call', seat: me.seat, costPoints };
+      break;
+    case 'raise':
+      pay(d, me, costPoints);
+      d.stakePoints = action.toStakePoints;
+      event = { type: 'raise', seat: me.seat, costPoints, toStakePoints: action.toStakePoints };
+      break;
+    case 'compare': {
+      pay(d, me, costPoints);
+      const loser = compareInto(d, me, d.players[targetIndex] as Mutable<PlayerState>);
+      event = { type: 'compare', seat: me.seat, targetSeat: action.targetSeat, costPoints, loserSeat: loser.seat };
+      break;
+    }
+    case 'all-in': {
+      pay(d, me, costPoints);
+      me.allIn = true;
+      const loserSeats: number[] = [];
+      const n = d.players.length;
+      for (let k = 1; k < n && me.status === 'active'; k++) {
+        const other = d.players[(index + k) % n] as Mutable<PlayerState>;
+        if (other.status !== 'active') continue;
+        loserSeats.push(compareInto(d, me, other).seat);
+      }
+      event = { type: 'all-in', seat: me.seat, costPoints, loserSeats };
+      break;
+    }
+  }
+  d.lastEvent = event;
+  if (activeCount(d.players) === 1) {
+    settle(d, 'last-standing');
+  } else if (passTurn) {
+    passTurnFrom(d, index);
+  }
+  return ok(d as HandState);
+}
+
+// Moves the turn to the next active player after position `from`. Passing the start of the acting
+// order begins a new round; past the round cap the players still in are compared.
+function passTurnFrom(d: Draft, from: number): void {
+  const n = d.players.length;
+  for (let k = 1; k <= n; k++) {
+    const j = (from + k) % n;
+    if ((d.players[j] as PlayerState).status !== 'active') continue;
+    if (j <= from) d.round += 1;
+    if (d.round > d.rules.roundsMax) {
+      d.round = d.rules.roundsMax;
+      settle(d, 'showdown');
+      return;
+    }
+    d.turnSeat = (d.players[j] as PlayerState).seat;
+    return;
+  }
+  assert(false, 'passTurnFrom needs an active player');
+}
+
+function settle(d: Draft, reason: HandResult['reason']): void {
+  const active = d.players.filter((p) => p.status === 'active');
+  let winners: Mutable<PlayerState>[];
+  let showdownSeats: number[] = [];
+  if (reason === 'showdown') {
+    for (const p of active) p.shownToAll = true;
+    showdownSeats = active.map((p) => p.seat);
+    winners = showdownWinnersByKey(
+      active.map((p) => p.handKey),
+      d.rules.showdown,
+    ).map((i) => active[i] as Mutable<PlayerState>);
+  } else {
+    winners = active;
+  }
+  assert(winners.length >= 1, 'a hand has a winner');
+
+  const movements: PointMovement[] = [];
+  for (const p of d.players) if (p.contributedPoints > 0) movements.push({ seat: p.seat, points: -p.contributedPoints, reason: 'stake' });
+  const shares = splitPointsEvenly(d.potPoints, winners.length);
+  winners.forEach((w, i) => {
+    const share = shares[i] as number;
+    movements.push({ seat: w.seat, points: share, reason: 'pot' });
+    if (w.stackPoints !== null) w.stackPoints += share;
+  });
+
+  // 喜牌: each other player dealt in pays the bonus to a leopard or straight-flush holder who
+  // did not fold; a payer with a points limit pays at most what they still hold.
+  const bonus = d.rules.bonus;
+  for (const holder of d.players) {
+    if (holder.status === 'folded') continue;
+    const category = categoryOfKey(holder.handKey);
+    const bonusPoints = category === 'leopard' ? bonus.leopardPoints : category === 'straight_flush' ? bonus.straightFlushPoints : 0;
+    if (bonusPoints === 0) continue;
+    for (const payer of d.players) {
+      if (payer === holder) continue;
+      const paid = payer.stackPoints === null ? bonusPoints : Math.min(bonusPoints, payer.stackPoints);
+      if (paid === 0) continue;
+      if (payer.stackPoints !== null) payer.stackPoints -= paid;
+      if (holder.stackPoints !== null) holder.stackPoints += paid;
+      movements.push({ seat: payer.seat, points: -paid, reason: 'bonus' });
+      movements.push({ seat: holder.seat, points: paid, reason: 'bonus' });
+    }
+  }
+
+  const deltas = d.players.map((p) => ({ seat: p.seat, points: 0 }));
+  for (const m of movements) {
+    const entry = deltas.find((x) => x.seat === m.seat);
+    assert(entry !== undefined, 'movements name dealt seats');
+    entry.points += m.points;
+  }
+  let total = 0;
+  for (const m of movements) total += m.points;
+  assert(total === 0, 'settlement movements sum to zero');
+
+  d.phase = 'over';
+  d.turnSeat = null;
+  d.result = {
+    reason,
+    winnerSeats: winners.map((w) => w.seat),
+    showdownSeats,
+    movements,
+    deltas,
+  };
+}
