@@ -21,5 +21,6 @@ export const LedgerErrors = defineErrors('ledger', {
   LEDGER_PENDING_EXPIRED: { status: 409, message: 'the pending transfer has timed out' },
   LEDGER_POST_AMOUNT_EXCEEDS: { status: 400, message: 'a post may not exceed the pending amount' },
   LEDGER_BATCH_INVALID: { status: 400, message: 'a batch needs 1 to the configured maximum of transfers' },
+  LEDGER_BUSY: { status: 503, message: 'the ledger has too many requests waiting; try again', retryable: true },
   LEDGER_OVERFLOW: { status: 409, message: 'the account balance would leave the safe integer range' },
 });

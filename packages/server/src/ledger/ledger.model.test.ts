@@ -102,9 +102,15 @@ for (const backend of backends()) {
           const m = new Model();
           const sent: SentRequest[] = [];
           let k = 0;
-          const key = () => `${prefix}k${(k += 1)}`;
+          const key = () => {
+            k += 1;
+            return `${prefix}k${k}`;
+          };
 
-          async function attempt(send: () => Promise<RequestResult>, conflicting: () => Promise<RequestResult>): Promise<RequestResult | string> {
+          async function attempt(
+            send: () => Promise<RequestResult>,
+            conflicting: () => Promise<RequestResult>,
+          ): Promise<RequestResult | string> {
             try {
               const result = await send();
               sent.push({ send, conflicting, result });
@@ -120,8 +126,26 @@ for (const backend of backends()) {
               case 'deposit': {
                 const kk = key();
                 const r = await attempt(
-                  () => ledger.submit({ scope: 'm', key: kk, debit: clearing, credit: acct(c.p), asset: 'CNY', amount: c.amount, code: 'deposit' }),
-                  () => ledger.submit({ scope: 'm', key: kk, debit: clearing, credit: acct(c.p), asset: 'CNY', amount: c.amount + 1, code: 'deposit' }),
+                  () =>
+                    ledger.submit({
+                      scope: 'm',
+                      key: kk,
+                      debit: clearing,
+                      credit: acct(c.p),
+                      asset: 'CNY',
+                      amount: c.amount,
+                      code: 'deposit',
+                    }),
+                  () =>
+                    ledger.submit({
+                      scope: 'm',
+                      key: kk,
+                      debit: clearing,
+                      credit: acct(c.p),
+                      asset: 'CNY',
+                      amount: c.amount + 1,
+                      code: 'deposit',
+                    }),
                 );
                 assert.equal(typeof r, 'object');
                 m.posted[c.p]! += c.amount;
@@ -242,7 +266,16 @@ for (const backend of backends()) {
               }
               case 'bad': {
                 const r = await attempt(
-                  () => ledger.submit({ scope: 'm', key: key(), debit: acct(c.p), credit: revenue, asset: 'CNY', amount: c.amount as number, code: 'room_fee' }),
+                  () =>
+                    ledger.submit({
+                      scope: 'm',
+                      key: key(),
+                      debit: acct(c.p),
+                      credit: revenue,
+                      asset: 'CNY',
+                      amount: c.amount as number,
+                      code: 'room_fee',
+                    }),
                   () => Promise.reject(new Error('unused')),
                 );
                 assert.equal(r, 'LEDGER_AMOUNT_INVALID');

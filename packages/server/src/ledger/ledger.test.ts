@@ -420,14 +420,38 @@ for (const backend of backends()) {
         amount: 10,
         code: 'deposit',
       };
-      const blocker = ledger.submit({ ...t, key: `blk-${p}` });
-      const [a, b] = await Promise.allSettled([ledger.submit(t), ledger.submit(t)]);
+      const inUnit = (x: TransferInput) => store.unitOfWork((tx) => ledger.transfer(tx, x));
+      const blocker = inUnit({ ...t, key: `blk-${p}` });
+      const [a, b] = await Promise.allSettled([inUnit(t), inUnit(t)]);
       await blocker;
       assert.equal(a.status, 'fulfilled');
       assert.equal(b.status === 'rejected' && isAppError(b.reason) ? b.reason.code : 'replayed', 'LEDGER_IN_PROGRESS');
       assert.equal(await available(p), 20);
       const again = await ledger.submit(t);
       assert.equal(again.replayed, true);
+    });
+
+    it('coalesces concurrent direct submits, each succeeding or failing on its own', async () => {
+      const ps = [player(), player(), player()];
+      for (const p of ps) await openPlayer(p);
+      await deposit(ps[0]!, 100);
+      const fee = (p: string, amount: number, key: string) =>
+        ledger.submit({ scope: 'co', key, debit: playerAccount(p, 'CNY'), credit: revenue, asset: 'CNY', amount, code: 'room_fee' });
+      const results = await Promise.allSettled([
+        fee(ps[0]!, 60, `co-a-${ps[0]}`),
+        fee(ps[0]!, 60, `co-b-${ps[0]}`), // the second 60 no longer fits
+        fee(ps[1]!, 1, `co-c-${ps[1]}`), // no funds at all
+        fee(ps[0]!, 40, `co-d-${ps[0]}`),
+        fee(ps[0]!, 60, `co-a-${ps[0]}`), // the first one again: a replay, not a second charge
+        ledger.submit({ scope: 'co', key: 'bad', debit: 'nope', credit: revenue, asset: 'CNY', amount: 1, code: 'room_fee' }),
+      ]);
+      assert.deepEqual(
+        results.map((r) =>
+          r.status === 'fulfilled' ? (r.value.replayed ? 'replayed' : 'ok') : isAppError(r.reason) ? r.reason.code : 'error',
+        ),
+        ['ok', 'LEDGER_INSUFFICIENT_FUNDS', 'LEDGER_INSUFFICIENT_FUNDS', 'ok', 'replayed', 'LEDGER_ACCOUNT_INVALID'],
+      );
+      assert.equal(await available(ps[0]!), 0);
     });
 
     it('detects a stored transfer altered behind the ledger', async () => {

@@ -152,6 +152,8 @@ export const LEDGER_DEFAULTS = {
   metadataEntriesMax: 16,
   metadataValueLengthMax: 256,
   insertRowsMax: 200,
+  directBatchMax: 256,
+  directQueueMax: 100_000,
 } as const;
 
 const SCOPE_PATTERN = /^[A-Za-z0-9_.:-]{1,64}$/;
@@ -190,6 +192,8 @@ interface TxState {
   transfers: StagedTransfer[];
   requests: Map<string, StagedRequest>;
   closedPending: Set<string>;
+  /** Idempotency records prefetched for this transaction: null means known absent. */
+  known: Map<string, { contentHash: string; result: string } | null>;
 }
 
 interface Snapshot {
@@ -225,6 +229,7 @@ export class Ledger {
         transfers: [],
         requests: new Map(),
         closedPending: new Set(),
+        known: new Map(),
       }),
       snapshot: (s): Snapshot => {
         // Called when each unit of a group starts: the mark tells this unit's staged requests from earlier units'.
@@ -316,20 +321,130 @@ export class Ledger {
 
   // ---------------------------------------------------------------- convenience: one unit each
 
+  // Requests submitted directly (not inside a caller's unit) are coalesced: whatever arrived while
+  // the previous batch was committing runs as one unit of work, with one query for all their
+  // idempotency keys and one locking query for all their accounts. Each request still succeeds or
+  // fails on its own; a failed request leaves nothing staged.
+
   submit(input: TransferInput): Promise<RequestResult> {
-    return this.store.unitOfWork((tx) => this.transfer(tx, input), { label: 'ledger.transfer' });
+    return this.#direct({ kind: 'transfer', input });
   }
 
   submitBatch(input: BatchInput): Promise<RequestResult> {
-    return this.store.unitOfWork((tx) => this.batch(tx, input), { label: 'ledger.batch' });
+    return this.#direct({ kind: 'batch', input });
   }
 
   submitPost(input: CloseInput): Promise<RequestResult> {
-    return this.store.unitOfWork((tx) => this.post(tx, input), { label: 'ledger.post' });
+    return this.#direct({ kind: 'post', input });
   }
 
   submitVoid(input: CloseInput): Promise<RequestResult> {
-    return this.store.unitOfWork((tx) => this.void(tx, input), { label: 'ledger.void' });
+    return this.#direct({ kind: 'void', input });
+  }
+
+  readonly #queue: DirectRequest[] = [];
+  #draining = false;
+
+  #direct(req: DirectRequest['req']): Promise<RequestResult> {
+    if (this.#queue.length >= LEDGER_DEFAULTS.directQueueMax) return Promise.reject(new AppError(LedgerErrors.LEDGER_BUSY));
+    return new Promise((resolve, reject) => {
+      this.#queue.push({ req, resolve, reject });
+      if (!this.#draining) void this.#drain();
+    });
+  }
+
+  async #drain(): Promise<void> {
+    this.#draining = true;
+    try {
+      while (this.#queue.length > 0) {
+        const batch = this.#queue.splice(0, LEDGER_DEFAULTS.directBatchMax);
+        let outcomes: ({ ok: true; value: RequestResult } | { ok: false; error: unknown })[];
+        try {
+          outcomes = await this.store.unitOfWork((tx) => this.#runDirect(tx, batch), { label: 'ledger.direct' });
+        } catch (error) {
+          outcomes = batch.map(() => ({ ok: false as const, error }));
+        }
+        batch.forEach((d, i) => {
+          const o = outcomes[i]!;
+          if (o.ok) d.resolve(o.value);
+          else d.reject(o.error);
+        });
+      }
+    } finally {
+      this.#draining = false;
+    }
+  }
+
+  async #runDirect(
+    tx: Tx,
+    batch: readonly DirectRequest[],
+  ): Promise<({ ok: true; value: RequestResult } | { ok: false; error: unknown })[]> {
+    const s = tx.participant(this.#participant);
+    await this.#lockChain(tx, s);
+    // Prefetch: every idempotency record and every account these requests name, in two queries.
+    const keys: string[] = [];
+    const accountIds = new Set<AccountId>();
+    for (const { req } of batch) {
+      const input = req.input as { scope?: unknown; key?: unknown };
+      if (typeof input.scope === 'string' && typeof input.key === 'string') keys.push(input.scope, input.key);
+      const ts =
+        req.kind === 'batch' ? (Array.isArray(req.input.transfers) ? req.input.transfers : []) : req.kind === 'transfer' ? [req.input] : [];
+      for (const t of ts) {
+        if (typeof t?.debit === 'string') accountIds.add(t.debit);
+        if (typeof t?.credit === 'string') accountIds.add(t.credit);
+      }
+    }
+    for (let i = 0; i < keys.length; i += 2 * LEDGER_DEFAULTS.insertRowsMax) {
+      const chunk = keys.slice(i, i + 2 * LEDGER_DEFAULTS.insertRowsMax);
+      const rows = await tx.query<{ scope: string; idem_key: string; content_hash: string; result: string }>(
+        `SELECT scope, idem_key, content_hash, result FROM ledger_requests WHERE ${new Array<string>(chunk.length / 2).fill('(scope = ? AND idem_key = ?)').join(' OR ')}`,
+        chunk,
+      );
+      for (const r of rows) s.known.set(`${r.scope}\u0000${r.idem_key}`, { contentHash: r.content_hash, result: r.result });
+      for (let j = 0; j < chunk.length; j += 2) {
+        const k = `${chunk[j]}\u0000${chunk[j + 1]}`;
+        if (!s.known.has(k)) s.known.set(k, null);
+      }
+    }
+    await this.#loadAccounts(
+      tx,
+      s,
+      [...accountIds].filter((id) => !s.accounts.has(id)),
+    );
+    const out: ({ ok: true; value: RequestResult } | { ok: false; error: unknown })[] = [];
+    for (const { req } of batch) {
+      try {
+        const value =
+          req.kind === 'transfer'
+            ? await this.transfer(tx, req.input)
+            : req.kind === 'batch'
+              ? await this.batch(tx, req.input)
+              : req.kind === 'post'
+                ? await this.post(tx, req.input)
+                : await this.void(tx, req.input);
+        out.push({ ok: true, value });
+      } catch (error) {
+        // Expected failures are answers; anything else (a database error) fails the whole unit.
+        if (!(error instanceof AppError)) throw error;
+        out.push({ ok: false, error });
+      }
+    }
+    return out;
+  }
+
+  /** Loads and locks accounts in id order (the lock order), skipping unknown ids (they fail later, per request). */
+  async #loadAccounts(tx: Tx, s: TxState, ids: readonly AccountId[]): Promise<void> {
+    const valid = ids.filter((id) => ACCOUNT_ID_SHAPE.test(id)).sort();
+    for (let i = 0; i < valid.length; i += LEDGER_DEFAULTS.insertRowsMax) {
+      const chunk = valid.slice(i, i + LEDGER_DEFAULTS.insertRowsMax);
+      const rows = await tx.query<AccountRow>(
+        `SELECT id, asset, flags, debits_pending, debits_posted, credits_pending, credits_posted FROM ledger_accounts WHERE id IN (${placeholders(chunk.length)}) ORDER BY id${
+          tx.dialect === 'postgres' ? ' FOR UPDATE' : ''
+        }`,
+        chunk,
+      );
+      for (const row of rows) s.accounts.set(row.id, accountFromRow(row));
+    }
   }
 
   /**
@@ -650,11 +765,17 @@ export class Ledger {
       if (staged.unitMark !== s.unitMark) throw new AppError(LedgerErrors.LEDGER_IN_PROGRESS, { scope, key });
       return { transfers: JSON.parse(staged.result) as TransferResult[], replayed: true };
     }
-    const rows = await tx.query<{ content_hash: string; result: string }>(
-      'SELECT content_hash, result FROM ledger_requests WHERE scope = ? AND idem_key = ?',
-      [scope, key],
-    );
-    const existing = rows[0];
+    let existing: { content_hash: string; result: string } | undefined;
+    const known = s.known.get(reqKey);
+    if (known !== undefined) {
+      existing = known === null ? undefined : { content_hash: known.contentHash, result: known.result };
+    } else {
+      const rows = await tx.query<{ content_hash: string; result: string }>(
+        'SELECT content_hash, result FROM ledger_requests WHERE scope = ? AND idem_key = ?',
+        [scope, key],
+      );
+      existing = rows[0];
+    }
     if (existing) {
       if (existing.content_hash !== content) throw new AppError(LedgerErrors.LEDGER_IDEMPOTENCY_CONFLICT, { scope, key });
       return { transfers: JSON.parse(existing.result) as TransferResult[], replayed: true };
@@ -694,20 +815,14 @@ export class Ledger {
     );
     const row = rows[0];
     if (!row) throw new AppError(LedgerErrors.LEDGER_ACCOUNT_UNKNOWN, { account: id });
-    const a: AccountState = {
-      id,
-      flags: intFromDb(row.flags),
-      dp: intFromDb(row.debits_pending),
-      dpo: intFromDb(row.debits_posted),
-      cp: intFromDb(row.credits_pending),
-      cpo: intFromDb(row.credits_posted),
-    };
+    const a = accountFromRow(row);
     s.accounts.set(id, a);
     return a;
   }
 
   /** Loads both accounts, lower id first (the lock order within a transaction). */
   async #pair(tx: Tx, s: TxState, debitId: AccountId, creditId: AccountId): Promise<[AccountState, AccountState]> {
+    if (!s.accounts.has(debitId) && !s.accounts.has(creditId)) await this.#loadAccounts(tx, s, [debitId, creditId]);
     if (debitId < creditId) {
       const d = await this.#account(tx, s, debitId);
       return [d, await this.#account(tx, s, creditId)];
@@ -884,6 +999,29 @@ export class Ledger {
     if (s.chain && s.transfers.length > 0)
       await tx.run('UPDATE ledger_chain SET seq = ?, hash = ? WHERE id = 1', [s.chain.seq, s.chain.hash]);
   }
+}
+
+function accountFromRow(row: AccountRow): AccountState {
+  return {
+    id: row.id,
+    flags: intFromDb(row.flags),
+    dp: intFromDb(row.debits_pending),
+    dpo: intFromDb(row.debits_posted),
+    cp: intFromDb(row.credits_pending),
+    cpo: intFromDb(row.credits_posted),
+  };
+}
+
+const ACCOUNT_ID_SHAPE = /^(player|system|operator|room|match|tournament):[A-Za-z0-9_-]{1,64}:(CNY|ROOM_CARD|POINTS|BONUS)$/;
+
+interface DirectRequest {
+  readonly req:
+    | { kind: 'transfer'; input: TransferInput }
+    | { kind: 'batch'; input: BatchInput }
+    | { kind: 'post'; input: CloseInput }
+    | { kind: 'void'; input: CloseInput };
+  readonly resolve: (r: RequestResult) => void;
+  readonly reject: (e: unknown) => void;
 }
 
 function takeSnapshot(s: TxState): Snapshot {

@@ -49,11 +49,23 @@ export class FlushError extends Error {
   }
 }
 
+class PoisonedUnit extends Error {
+  readonly index: number;
+  constructor(index: number, cause: unknown) {
+    super('a unit failed outside its savepoint', { cause });
+    this.index = index;
+  }
+}
+
 class GroupTx implements Tx {
   readonly dialect: Dialect;
   readonly nowMs: number;
   readonly states = new Map<TxParticipant<unknown>, unknown>();
   unitAfterCommit: (() => void)[] = [];
+  /** Whether units run inside savepoints (groups of more than one unit). */
+  useSavepoints = false;
+  /** Whether the current unit has opened its savepoint (done lazily, before its first write). */
+  savepointOpen = false;
   private readonly conn: Connection;
   constructor(conn: Connection, nowMs: number) {
     this.conn = conn;
@@ -63,7 +75,11 @@ class GroupTx implements Tx {
   query<Row = Record<string, unknown>>(sql: string, params: readonly SqlValue[] = []): Promise<Row[]> {
     return this.conn.query<Row>(sql, params);
   }
-  run(sql: string, params: readonly SqlValue[] = []): Promise<number> {
+  async run(sql: string, params: readonly SqlValue[] = []): Promise<number> {
+    if (this.useSavepoints && !this.savepointOpen) {
+      await this.conn.run('SAVEPOINT fg_unit', []);
+      this.savepointOpen = true;
+    }
     return this.conn.run(sql, params);
   }
   participant<S>(p: TxParticipant<S>): S {
@@ -123,9 +139,18 @@ export class GroupCommitter {
     }
   }
 
-  async #runGroup(conn: Connection, units: Unit[]): Promise<void> {
+  async #runGroup(conn: Connection, initialUnits: Unit[]): Promise<void> {
+    let units = initialUnits;
     for (let attempt = 0; ; attempt += 1) {
       const outcome = await this.#attempt(conn, units);
+      if (outcome.kind === 'failed' && outcome.error instanceof PoisonedUnit) {
+        const { index, cause } = outcome.error;
+        units[index]!.reject(cause);
+        units = units.filter((_, i) => i !== index);
+        attempt -= 1;
+        if (units.length === 0) return;
+        continue;
+      }
       if (outcome.kind === 'committed') {
         for (let i = 0; i < units.length; i += 1) {
           const r = outcome.results[i]!;
@@ -182,15 +207,24 @@ export class GroupCommitter {
         const snapshots = new Map<TxParticipant<unknown>, unknown>();
         for (const [p, s] of tx.states) snapshots.set(p, p.snapshot(s));
         const knownBefore = new Set(tx.states.keys());
-        await conn.run('SAVEPOINT fg_unit', []);
+        // The savepoint is opened lazily, before the unit's first write: a unit that only reads
+        // and stages (the ledger's usual case) costs no savepoint round trips.
+        tx.useSavepoints = true;
+        tx.savepointOpen = false;
         try {
           const value = await unit.body(tx);
-          await conn.run('RELEASE SAVEPOINT fg_unit', []);
+          if (tx.savepointOpen) await conn.run('RELEASE SAVEPOINT fg_unit', []);
           results.push({ ok: true, value, afterCommit: tx.unitAfterCommit });
         } catch (error) {
           if (this.options.isRetryable(error)) throw error;
-          await conn.run('ROLLBACK TO SAVEPOINT fg_unit', []);
-          await conn.run('RELEASE SAVEPOINT fg_unit', []);
+          if (tx.savepointOpen) {
+            await conn.run('ROLLBACK TO SAVEPOINT fg_unit', []);
+            await conn.run('RELEASE SAVEPOINT fg_unit', []);
+          } else if (!(error instanceof AppError)) {
+            // A database error outside a savepoint may have aborted the whole transaction
+            // (PostgreSQL does): run the group again without this unit.
+            throw new PoisonedUnit(units.indexOf(unit), error);
+          }
           for (const [p, s] of tx.states) {
             if (knownBefore.has(p)) p.restore(s, snapshots.get(p));
             else tx.states.delete(p);

@@ -1,0 +1,203 @@
+// Ledger throughput and latency, with the ceilings of the same machine beside it.
+//
+//   npm run bench:ledger                 (all: SQLite, PostgreSQL, pgbench, bare SQLite loop)
+//   npm run bench:ledger -- --seconds 3
+//
+// Durable commits only: SQLite WAL with synchronous=FULL, PostgreSQL as configured (fsync on).
+// The production schema and indexes, created by the ledger's own migrations.
+import { execFileSync } from 'node:child_process';
+import { randomBytes, randomInt } from 'node:crypto';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { DatabaseSync } from 'node:sqlite';
+import { createPostgresStore } from '../../packages/server/src/adapters/postgres/index.ts';
+import { createSqliteStore } from '../../packages/server/src/adapters/sqlite/index.ts';
+import { Ledger, ledgerMigrations, playerAccount, systemAccount } from '../../packages/server/src/ledger/index.ts';
+import type { Store } from '../../packages/server/src/storage/ports.ts';
+import { dropSchema } from '../../packages/server/src/storage/testing.ts';
+
+const args = process.argv.slice(2);
+const seconds = Number(args[args.indexOf('--seconds') + 1] || 4);
+const PG_URL = process.env.FAIRGROUND_BENCH_PG_URL ?? 'postgres://postgres@127.0.0.1:5432/test';
+const PLAYERS = 2000;
+const CALLERS = [1, 8, 64];
+
+interface Row {
+  backend: string;
+  mode: string;
+  callers: number;
+  transfersPerS: number;
+  p50Ms: number;
+  p99Ms: number;
+}
+
+function percentile(sorted: number[], p: number): number {
+  if (sorted.length === 0) return 0;
+  return sorted[Math.min(sorted.length - 1, Math.floor((sorted.length * p) / 100))]!;
+}
+
+async function setup(store: Store): Promise<Ledger> {
+  await store.migrate(ledgerMigrations);
+  const ledger = new Ledger(store, { batchTransfersMax: 64 });
+  await ledger.openSystemAccounts();
+  await store.unitOfWork(async (tx) => {
+    for (let p = 0; p < PLAYERS; p += 1) await ledger.openAccount(tx, playerAccount(`b${p}`, 'CNY'));
+  });
+  for (let p = 0; p < PLAYERS; p += 50) {
+    await ledger.submitBatch({
+      scope: 'seed',
+      key: `seed${p}`,
+      transfers: Array.from({ length: 50 }, (_, i) => ({
+        debit: systemAccount('provider_clearing', 'CNY'),
+        credit: playerAccount(`b${p + i}`, 'CNY'),
+        asset: 'CNY' as const,
+        amount: 100_000_000,
+        code: 'deposit' as const,
+      })),
+    });
+  }
+  return ledger;
+}
+
+async function measure(backend: string, ledger: Ledger, mode: 'single' | 'batch2', callers: number): Promise<Row> {
+  const latencies: number[] = [];
+  let transfers = 0;
+  const run = randomBytes(4).toString('hex');
+  const deadline = performance.now() + seconds * 1000;
+  async function caller(c: number): Promise<void> {
+    for (let i = 0; performance.now() < deadline; i += 1) {
+      const a = randomInt(PLAYERS);
+      const b = (a + 1 + randomInt(PLAYERS - 1)) % PLAYERS;
+      const t0 = performance.now();
+      if (mode === 'single') {
+        await ledger.submit({
+          scope: 'bench',
+          key: `${run}-${c}-${i}`,
+          debit: playerAccount(`b${a}`, 'CNY'),
+          credit: playerAccount(`b${b}`, 'CNY'),
+          asset: 'CNY',
+          amount: 1 + randomInt(100),
+          code: 'prize',
+        });
+        transfers += 1;
+      } else {
+        // An entry fee and its rake, linked: the shape of a paid match settlement.
+        await ledger.submitBatch({
+          scope: 'bench',
+          key: `${run}-${c}-${i}`,
+          transfers: [
+            { debit: playerAccount(`b${a}`, 'CNY'), credit: playerAccount(`b${b}`, 'CNY'), asset: 'CNY', amount: 90, code: 'prize' },
+            { debit: playerAccount(`b${a}`, 'CNY'), credit: systemAccount('revenue', 'CNY'), asset: 'CNY', amount: 10, code: 'rake' },
+          ],
+        });
+        transfers += 2;
+      }
+      latencies.push(performance.now() - t0);
+    }
+  }
+  const start = performance.now();
+  await Promise.all(Array.from({ length: callers }, (_, c) => caller(c)));
+  const elapsedS = (performance.now() - start) / 1000;
+  latencies.sort((x, y) => x - y);
+  return {
+    backend,
+    mode,
+    callers,
+    transfersPerS: Math.round(transfers / elapsedS),
+    p50Ms: round2(percentile(latencies, 50)),
+    p99Ms: round2(percentile(latencies, 99)),
+  };
+}
+
+function round2(x: number): number {
+  return Math.round(x * 100) / 100;
+}
+
+/** The same schema and batch size as the ledger, written by a bare loop: the SQLite ceiling. */
+function sqliteBareLoop(batch: number): number {
+  const dir = mkdtempSync(join(tmpdir(), 'fg-bench-bare-'));
+  const db = new DatabaseSync(join(dir, 'bare.db'));
+  db.exec('PRAGMA journal_mode = WAL; PRAGMA synchronous = FULL;');
+  db.exec('CREATE TABLE schema_migrations (id TEXT PRIMARY KEY, applied_at_ms BIGINT NOT NULL)');
+  db.exec(ledgerMigrations[0]!.sql!);
+  const insAcct = db.prepare(
+    'INSERT INTO ledger_accounts (id, owner_kind, owner_id, asset, flags, created_at_ms) VALUES (?, ?, ?, ?, 0, 0)',
+  );
+  for (let p = 0; p < PLAYERS; p += 1) insAcct.run(`player:b${p}:CNY`, 'player', `b${p}`, 'CNY');
+  const insT = db.prepare(
+    'INSERT INTO ledger_transfers (seq, id, scope, idem_key, batch_index, debit_account, credit_account, asset, amount, code, flags, pending_id, timeout_at_ms, metadata, created_at_ms, prev_hash, hash) VALUES (?, ?, ?, ?, 0, ?, ?, ?, ?, ?, 0, NULL, NULL, NULL, ?, ?, ?)',
+  );
+  const insR = db.prepare('INSERT INTO ledger_requests (scope, idem_key, content_hash, result, created_at_ms) VALUES (?, ?, ?, ?, ?)');
+  const upd = db.prepare('UPDATE ledger_accounts SET debits_posted = debits_posted + ?, credits_posted = credits_posted + ? WHERE id = ?');
+  let seq = 0;
+  const deadline = performance.now() + seconds * 1000;
+  const start = performance.now();
+  while (performance.now() < deadline) {
+    db.exec('BEGIN IMMEDIATE');
+    for (let i = 0; i < batch; i += 1) {
+      seq += 1;
+      const a = randomInt(PLAYERS);
+      const b = (a + 1) % PLAYERS;
+      insT.run(seq, `t${seq}`, 'bench', `k${seq}`, `player:b${a}:CNY`, `player:b${b}:CNY`, 'CNY', 5, 'prize', 0, 'x', 'y');
+      insR.run('bench', `k${seq}`, 'h', '[]', 0);
+      upd.run(5, 0, `player:b${a}:CNY`);
+      upd.run(0, 5, `player:b${b}:CNY`);
+    }
+    db.exec('COMMIT');
+  }
+  const rate = Math.round(seq / ((performance.now() - start) / 1000));
+  db.close();
+  rmSync(dir, { recursive: true, force: true });
+  return rate;
+}
+
+function pgbenchTpcB(clients: number): number | null {
+  try {
+    execFileSync('psql', [PG_URL, '-qc', 'DROP DATABASE IF EXISTS fairground_pgbench'], { stdio: 'ignore' });
+    execFileSync('psql', [PG_URL, '-qc', 'CREATE DATABASE fairground_pgbench'], { stdio: 'ignore' });
+    const url = PG_URL.replace(/\/[^/]*$/, '/fairground_pgbench');
+    execFileSync('pgbench', ['-i', '-s', '10', '-q', url], { stdio: 'ignore' });
+    const out = execFileSync('pgbench', ['-c', String(clients), '-j', '2', '-T', String(Math.max(seconds, 5)), '-n', url], {
+      encoding: 'utf8',
+    });
+    execFileSync('psql', [PG_URL, '-qc', 'DROP DATABASE IF EXISTS fairground_pgbench'], { stdio: 'ignore' });
+    const m = /tps = ([0-9.]+)/.exec(out);
+    return m ? Math.round(Number(m[1])) : null;
+  } catch (e) {
+    console.error('pgbench failed:', (e as Error).message);
+    return null;
+  }
+}
+
+const rows: Row[] = [];
+{
+  const dir = mkdtempSync(join(tmpdir(), 'fg-bench-'));
+  const store = createSqliteStore({ path: join(dir, 'ledger.db') });
+  const ledger = await setup(store);
+  for (const mode of ['single', 'batch2'] as const) for (const c of CALLERS) rows.push(await measure('sqlite', ledger, mode, c));
+  const report = await ledger.checkInvariants();
+  if (!report.ok) throw new Error(`invariants broken after the SQLite run: ${report.problems.join('; ')}`);
+  await store.close();
+  rmSync(dir, { recursive: true, force: true });
+}
+{
+  const schema = `bench_${randomBytes(4).toString('hex')}`;
+  const store = await createPostgresStore({ url: PG_URL, schema });
+  const ledger = await setup(store);
+  for (const mode of ['single', 'batch2'] as const) for (const c of CALLERS) rows.push(await measure('postgres', ledger, mode, c));
+  const report = await ledger.checkInvariants();
+  if (!report.ok) throw new Error(`invariants broken after the PostgreSQL run: ${report.problems.join('; ')}`);
+  await store.close();
+  await dropSchema(schema);
+}
+
+console.log('| backend | mode | callers | transfers/s | p50 ms | p99 ms |');
+console.log('| --- | --- | ---: | ---: | ---: | ---: |');
+for (const r of rows) console.log(`| ${r.backend} | ${r.mode} | ${r.callers} | ${r.transfersPerS} | ${r.p50Ms} | ${r.p99Ms} |`);
+console.log();
+console.log('| ceiling | transfers or transactions/s |');
+console.log('| --- | ---: |');
+for (const b of CALLERS) console.log(`| SQLite bare loop, batch ${b} | ${sqliteBareLoop(b)} |`);
+const tps = pgbenchTpcB(16);
+console.log(`| pgbench TPC-B, 16 clients, scale 10 | ${tps ?? 'n/a'} |`);
