@@ -74,6 +74,8 @@ export class SandboxCore {
   readonly weixinCodes = new Map<string, WeixinCode>();
   readonly weixinTokens = new Map<string, WeixinToken>();
   jsapiTicket: { ticket: string; expiresMs: number } | null = null;
+  /** Generated bill files by download token. */
+  readonly billFiles = new Map<string, { bytes: Buffer; expiresMs: number }>();
 
   #seq = 0;
   readonly nextSeq = (): number => ++this.#seq;

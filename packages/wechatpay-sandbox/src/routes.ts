@@ -1,9 +1,21 @@
 // Every endpoint the sandbox serves on the WeChat Pay and api.weixin.qq.com hosts. Patterns match
 // the raw (percent-encoded) path; captured segments are decoded before the handler sees them.
 import type { ApiRequest, ApiResult } from './api.ts';
+import { applyFundFlowBill, applyTradeBill, downloadBill } from './bills.ts';
 import { listCertificates } from './certificates.ts';
 import type { SandboxCore } from './core.ts';
 import { closeOrder, createOrder, queryByOutTradeNo, queryByTransactionId } from './payments.ts';
+import { createRefund, queryRefund } from './refunds.ts';
+import {
+  addReceiver,
+  createSharingOrder,
+  createSharingReturn,
+  deleteReceiver,
+  querySharingOrder,
+  querySharingReturn,
+  unfreezeSharing,
+  unsplitAmount,
+} from './sharing.ts';
 import { cancelTransfer, createTransferBill, queryTransferByBillNo, queryTransferByOutBillNo } from './transfers.ts';
 import { cgiToken, getTicket, jscode2session, oauthAccessToken, snsAuth, snsUserinfo } from './weixin.ts';
 
@@ -37,6 +49,19 @@ export const routes: Route[] = [
     handler: queryTransferByBillNo,
   },
   { method: 'POST', pattern: new RegExp(`^/v3/fund-app/mch-transfer/transfer-bills/out-bill-no/${SEG}/cancel$`), handler: cancelTransfer },
+  { method: 'POST', pattern: /^\/v3\/refund\/domestic\/refunds$/, handler: createRefund },
+  { method: 'GET', pattern: new RegExp(`^/v3/refund/domestic/refunds/${SEG}$`), handler: queryRefund },
+  { method: 'POST', pattern: /^\/v3\/profitsharing\/receivers\/add$/, handler: addReceiver },
+  { method: 'POST', pattern: /^\/v3\/profitsharing\/receivers\/delete$/, handler: deleteReceiver },
+  { method: 'POST', pattern: /^\/v3\/profitsharing\/orders$/, handler: createSharingOrder },
+  { method: 'POST', pattern: /^\/v3\/profitsharing\/orders\/unfreeze$/, handler: unfreezeSharing },
+  { method: 'GET', pattern: new RegExp(`^/v3/profitsharing/orders/${SEG}$`), handler: querySharingOrder },
+  { method: 'POST', pattern: /^\/v3\/profitsharing\/return-orders$/, handler: createSharingReturn },
+  { method: 'GET', pattern: new RegExp(`^/v3/profitsharing/return-orders/${SEG}$`), handler: querySharingReturn },
+  { method: 'GET', pattern: new RegExp(`^/v3/profitsharing/transactions/${SEG}/amounts$`), handler: unsplitAmount },
+  { method: 'GET', pattern: /^\/v3\/bill\/tradebill$/, handler: applyTradeBill },
+  { method: 'GET', pattern: /^\/v3\/bill\/fundflowbill$/, handler: applyFundFlowBill },
+  { method: 'GET', pattern: /^\/v3\/billdownload\/file$/, handler: downloadBill, signed: false },
   { method: 'GET', pattern: /^\/sns\/jscode2session$/, handler: jscode2session },
   { method: 'GET', pattern: /^\/sns\/oauth2\/access_token$/, handler: oauthAccessToken },
   { method: 'GET', pattern: /^\/sns\/userinfo$/, handler: snsUserinfo },
