@@ -349,7 +349,12 @@ export class Ledger {
     if (this.#queue.length >= LEDGER_DEFAULTS.directQueueMax) return Promise.reject(new AppError(LedgerErrors.LEDGER_BUSY));
     return new Promise((resolve, reject) => {
       this.#queue.push({ req, resolve, reject });
-      if (!this.#draining) void this.#drain();
+      if (!this.#draining) {
+        // Start on the next turn of the event loop, so that every caller resumed by the previous
+        // batch's answers has queued its next request by then and they all share one batch.
+        this.#draining = true;
+        setImmediate(() => void this.#drain());
+      }
     });
   }
 

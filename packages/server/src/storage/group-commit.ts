@@ -99,6 +99,7 @@ export class GroupCommitter {
   readonly #queue: Unit[] = [];
   readonly #idle: Connection[];
   #closed = false;
+  #pumpScheduled = false;
   #running = 0;
   #drained: (() => void)[] = [];
 
@@ -114,7 +115,14 @@ export class GroupCommitter {
     if (this.#queue.length >= this.options.queueUnitsMax) return Promise.reject(new AppError(StoreErrors.STORE_QUEUE_FULL));
     return new Promise<T>((resolve, reject) => {
       this.#queue.push({ body, options, resolve: resolve as (v: unknown) => void, reject });
-      this.#pump();
+      if (!this.#pumpScheduled) {
+        // Wait for the end of this turn of the event loop so that units queued together share a group.
+        this.#pumpScheduled = true;
+        setImmediate(() => {
+          this.#pumpScheduled = false;
+          this.#pump();
+        });
+      }
     });
   }
 
