@@ -1,0 +1,84 @@
+import type { Migration } from '../storage/ports.ts';
+
+// Players are known by (WeChat app id, openid): an openid is per app, so one person who uses both
+// the mini-program and the official-account H5 page has two openids and, when the apps share an
+// open-platform account, one unionid that links them to one player.
+export const accountsMigrations: Migration[] = [
+  {
+    id: 'accounts_001_players',
+    sql: `
+CREATE TABLE players (
+  id TEXT PRIMARY KEY,
+  nickname TEXT NOT NULL,
+  avatar_url TEXT,
+  unionid TEXT,
+  status TEXT NOT NULL,
+  terms_version TEXT,
+  terms_accepted_at_ms BIGINT,
+  created_at_ms BIGINT NOT NULL
+);
+CREATE UNIQUE INDEX players_unionid ON players (unionid) WHERE unionid IS NOT NULL;
+CREATE INDEX players_nickname ON players (nickname);
+
+CREATE TABLE player_identities (
+  app_id TEXT NOT NULL,
+  openid TEXT NOT NULL,
+  player_id TEXT NOT NULL REFERENCES players (id),
+  created_at_ms BIGINT NOT NULL,
+  PRIMARY KEY (app_id, openid)
+);
+CREATE INDEX player_identities_player ON player_identities (player_id);
+
+CREATE TABLE player_kyc (
+  player_id TEXT PRIMARY KEY REFERENCES players (id),
+  status TEXT NOT NULL,
+  sealed TEXT NOT NULL,
+  id_fingerprint TEXT NOT NULL,
+  provider_ref TEXT NOT NULL,
+  verified_at_ms BIGINT NOT NULL
+);
+CREATE UNIQUE INDEX player_kyc_identity ON player_kyc (id_fingerprint);
+`,
+  },
+  {
+    id: 'accounts_002_operators',
+    sql: `
+CREATE TABLE operators (
+  id TEXT PRIMARY KEY,
+  username TEXT NOT NULL UNIQUE,
+  password_hash TEXT NOT NULL,
+  totp_sealed TEXT NOT NULL,
+  roles TEXT NOT NULL,
+  status TEXT NOT NULL,
+  totp_last_step BIGINT,
+  failed_logins INTEGER NOT NULL DEFAULT 0,
+  locked_until_ms BIGINT,
+  created_at_ms BIGINT NOT NULL
+);
+`,
+  },
+  {
+    id: 'accounts_003_sessions',
+    sql: `
+CREATE TABLE auth_sessions (
+  id TEXT PRIMARY KEY,
+  subject_kind TEXT NOT NULL,
+  subject_id TEXT NOT NULL,
+  created_at_ms BIGINT NOT NULL,
+  expires_at_ms BIGINT NOT NULL,
+  revoked_at_ms BIGINT,
+  revoked_reason TEXT
+);
+CREATE INDEX auth_sessions_subject ON auth_sessions (subject_kind, subject_id);
+
+CREATE TABLE auth_refresh_tokens (
+  token_hash TEXT PRIMARY KEY,
+  session_id TEXT NOT NULL REFERENCES auth_sessions (id),
+  created_at_ms BIGINT NOT NULL,
+  expires_at_ms BIGINT NOT NULL,
+  used_at_ms BIGINT
+);
+CREATE INDEX auth_refresh_tokens_session ON auth_refresh_tokens (session_id);
+`,
+  },
+];

@@ -1,0 +1,212 @@
+// Players: who they are (one row per person, linked to one or more WeChat app identities), their
+// profile, and which user agreement they accepted.
+import { AppError, newId } from '@fairground/core';
+import type { Analytics } from '../analytics/index.ts';
+import type { Reader, Store, Tx } from '../storage/ports.ts';
+import { intFromDb, intOrNullFromDb } from '../storage/sql.ts';
+import { AccountsErrors } from './errors.ts';
+import { PLAYER_SEARCH_RESULTS_MAX } from './limits.ts';
+import type { IdentityProvider, LoginKind } from './ports.ts';
+import type { OpenedSession, Sessions, TokenPair } from './sessions.ts';
+
+export type PlayerStatus = 'active' | 'suspended';
+
+export interface Player {
+  readonly id: string;
+  readonly nickname: string;
+  readonly avatarUrl: string | null;
+  readonly status: PlayerStatus;
+  readonly termsVersion: string | null;
+  readonly termsAcceptedAtMs: number | null;
+  readonly createdAtMs: number;
+}
+
+export interface PlayerLogin {
+  readonly player: Player;
+  readonly created: boolean;
+  readonly tokens: TokenPair;
+}
+
+/** The app id recorded for development logins, which bypass WeChat. */
+export const DEV_APP_ID = 'dev';
+/** A unit that lost a race to create the same identity is run again this many times. */
+const LOGIN_ATTEMPTS_MAX = 3;
+
+interface PlayerRow {
+  id: string;
+  nickname: string;
+  avatar_url: string | null;
+  status: string;
+  terms_version: string | null;
+  terms_accepted_at_ms: unknown;
+  created_at_ms: unknown;
+}
+
+const PLAYER_COLUMNS = 'p.id, p.nickname, p.avatar_url, p.status, p.terms_version, p.terms_accepted_at_ms, p.created_at_ms';
+
+function toPlayer(r: PlayerRow): Player {
+  return {
+    id: r.id,
+    nickname: r.nickname,
+    avatarUrl: r.avatar_url,
+    status: r.status === 'suspended' ? 'suspended' : 'active',
+    termsVersion: r.terms_version,
+    termsAcceptedAtMs: intOrNullFromDb(r.terms_accepted_at_ms),
+    createdAtMs: intFromDb(r.created_at_ms),
+  };
+}
+
+export interface PlayersOptions {
+  readonly store: Store;
+  readonly sessions: Sessions;
+  readonly analytics: Analytics;
+  readonly identity: IdentityProvider;
+  readonly appIds: { readonly miniprogram: string; readonly h5: string };
+  /** Runs in the unit of work that creates a player (the wallet opens the player's ledger accounts here). */
+  readonly onPlayerCreated?: (tx: Tx, playerId: string) => Promise<void>;
+}
+
+export class Players {
+  readonly #o: PlayersOptions;
+
+  constructor(options: PlayersOptions) {
+    this.#o = options;
+  }
+
+  /** Signs a player in with a WeChat login code; creates the player on first sign-in. */
+  async loginWithCode(kind: LoginKind, code: string): Promise<PlayerLogin> {
+    const identity = await this.#o.identity.exchangeCode(kind, code);
+    return this.#login(this.#o.appIds[kind], identity.openid, identity.unionid ?? null, null, kind);
+  }
+
+  /** Development sign-in by handle, without WeChat. The caller checks that config allows it. */
+  async devLogin(handle: string): Promise<PlayerLogin> {
+    return this.#login(DEV_APP_ID, handle, null, handle, 'dev');
+  }
+
+  async #login(appId: string, openid: string, unionid: string | null, nickname: string | null, via: string): Promise<PlayerLogin> {
+    for (let attempt = 1; ; attempt++) {
+      try {
+        const result = await this.#o.store.unitOfWork((tx) => this.#loginUnit(tx, appId, openid, unionid, nickname, via), {
+          label: 'accounts.login',
+        });
+        if (result.opened === null) throw new AppError(AccountsErrors.PLAYER_SUSPENDED);
+        return { player: result.player, created: result.created, tokens: await this.#o.sessions.tokens(result.opened) };
+      } catch (e) {
+        // Two first sign-ins of one person raced on the unique (app, openid) or unionid index:
+        // the loser runs again and finds the winner's player.
+        if (e instanceof AppError || attempt >= LOGIN_ATTEMPTS_MAX) throw e;
+      }
+    }
+  }
+
+  async #loginUnit(
+    tx: Tx,
+    appId: string,
+    openid: string,
+    unionid: string | null,
+    nickname: string | null,
+    via: string,
+  ): Promise<{ player: Player; created: boolean; opened: OpenedSession | null }> {
+    let playerId = (
+      await tx.query<{ player_id: string }>('SELECT player_id FROM player_identities WHERE app_id = ? AND openid = ?', [appId, openid])
+    )[0]?.player_id;
+    let created = false;
+    if (playerId === undefined) {
+      if (unionid !== null) {
+        playerId = (await tx.query<{ id: string }>('SELECT id FROM players WHERE unionid = ?', [unionid]))[0]?.id;
+      }
+      if (playerId === undefined) {
+        playerId = newId('p');
+        created = true;
+        await tx.run('INSERT INTO players (id, nickname, avatar_url, unionid, status, created_at_ms) VALUES (?, ?, NULL, ?, ?, ?)', [
+          playerId,
+          nickname ?? `玩家${playerId.slice(-4)}`,
+          unionid,
+          'active',
+          tx.nowMs,
+        ]);
+        if (this.#o.onPlayerCreated) await this.#o.onPlayerCreated(tx, playerId);
+        await this.#o.analytics.append(tx, { kind: 'player_created', actor: { kind: 'player', id: playerId }, data: { via } });
+      }
+      await tx.run('INSERT INTO player_identities (app_id, openid, player_id, created_at_ms) VALUES (?, ?, ?, ?)', [
+        appId,
+        openid,
+        playerId,
+        tx.nowMs,
+      ]);
+    }
+    const player = await this.#getIn(tx, playerId);
+    if (player === null) throw new Error(`assertion failed: identity points at missing player ${playerId}`);
+    if (player.status === 'suspended') return { player, created, opened: null };
+    const opened = await this.#o.sessions.open(tx, { kind: 'player', id: playerId });
+    await this.#o.analytics.append(tx, { kind: 'player_logged_in', actor: { kind: 'player', id: playerId }, data: { via, appId } });
+    return { player, created, opened };
+  }
+
+  async #getIn(reader: Reader, id: string): Promise<Player | null> {
+    const rows = await reader.query<PlayerRow>(`SELECT ${PLAYER_COLUMNS} FROM players p WHERE p.id = ?`, [id]);
+    return rows[0] ? toPlayer(rows[0]) : null;
+  }
+
+  get(id: string): Promise<Player | null> {
+    return this.#getIn(this.#o.store.reader, id);
+  }
+
+  async require(id: string): Promise<Player> {
+    const p = await this.get(id);
+    if (p === null) throw new AppError(AccountsErrors.PLAYER_NOT_FOUND, { playerId: id });
+    return p;
+  }
+
+  async updateProfile(id: string, patch: { nickname?: string; avatarUrl?: string | null }): Promise<Player> {
+    return this.#o.store.unitOfWork(
+      async (tx) => {
+        if (patch.nickname !== undefined) await tx.run('UPDATE players SET nickname = ? WHERE id = ?', [patch.nickname, id]);
+        if (patch.avatarUrl !== undefined) await tx.run('UPDATE players SET avatar_url = ? WHERE id = ?', [patch.avatarUrl, id]);
+        const p = await this.#getIn(tx, id);
+        if (p === null) throw new AppError(AccountsErrors.PLAYER_NOT_FOUND, { playerId: id });
+        return p;
+      },
+      { label: 'accounts.updateProfile' },
+    );
+  }
+
+  /** Records acceptance of `version`, which must be the agreement currently in force. */
+  async acceptTerms(id: string, version: string, currentVersion: string): Promise<Player> {
+    if (version !== currentVersion) throw new AppError(AccountsErrors.TERMS_VERSION_MISMATCH, { current: currentVersion });
+    return this.#o.store.unitOfWork(
+      async (tx) => {
+        const before = await this.#getIn(tx, id);
+        if (before === null) throw new AppError(AccountsErrors.PLAYER_NOT_FOUND, { playerId: id });
+        if (before.termsVersion === version) return before;
+        await tx.run('UPDATE players SET terms_version = ?, terms_accepted_at_ms = ? WHERE id = ?', [version, tx.nowMs, id]);
+        await this.#o.analytics.append(tx, { kind: 'terms_accepted', actor: { kind: 'player', id }, data: { version } });
+        return (await this.#getIn(tx, id))!;
+      },
+      { label: 'accounts.acceptTerms' },
+    );
+  }
+
+  /** Operator lookup: an exact player id or openid, or a nickname prefix. */
+  async search(query: string): Promise<Player[]> {
+    const q = query.trim();
+    if (q === '') return [];
+    const like = `${q.replace(/[\\%_]/g, (c) => `\\${c}`)}%`;
+    const rows = await this.#o.store.reader.query<PlayerRow>(
+      `SELECT ${PLAYER_COLUMNS} FROM players p
+        WHERE p.id = ? OR p.id IN (SELECT player_id FROM player_identities WHERE openid = ?) OR p.nickname LIKE ? ESCAPE '\\'
+        ORDER BY p.created_at_ms DESC, p.id LIMIT ?`,
+      [q, q, like, PLAYER_SEARCH_RESULTS_MAX],
+    );
+    return rows.map(toPlayer);
+  }
+
+  async identities(id: string): Promise<{ appId: string; openid: string }[]> {
+    const rows = await this.#o.store.reader.query<{ app_id: string; openid: string }>(
+      'SELECT app_id, openid FROM player_identities WHERE player_id = ? ORDER BY created_at_ms',
+      [id],
+    );
+    return rows.map((r) => ({ appId: r.app_id, openid: r.openid }));
+  }
+}

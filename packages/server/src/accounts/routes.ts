@@ -1,0 +1,63 @@
+// Handlers for the players' account endpoints.
+import { AppError } from '@fairground/core';
+import type { Static } from '@sinclair/typebox';
+import { implement, type Implementation } from '../http/routes.ts';
+import { accountsContract as c, type PlayerSelf } from './contract.ts';
+import { AccountsErrors } from './errors.ts';
+import type { SandboxIdentityProvider } from './identity-sandbox.ts';
+import type { Kyc } from './kyc.ts';
+import type { Player, Players } from './players.ts';
+import type { Sessions } from './sessions.ts';
+import { termsDocument } from './terms.ts';
+
+export interface AccountsRouteDeps {
+  readonly players: Players;
+  readonly sessions: Sessions;
+  readonly kyc: Kyc;
+  readonly sandbox: SandboxIdentityProvider | null;
+  readonly devLoginAllowed: boolean;
+  readonly termsVersion: string;
+}
+
+export function accountsRoutes(d: AccountsRouteDeps): Record<keyof typeof c, Implementation> {
+  const self = (p: Player): Static<typeof PlayerSelf> => ({
+    id: p.id,
+    nickname: p.nickname,
+    avatarUrl: p.avatarUrl,
+    termsVersion: p.termsVersion,
+    termsAcceptedAtMs: p.termsAcceptedAtMs,
+    termsCurrent: p.termsVersion === d.termsVersion,
+    createdAtMs: p.createdAtMs,
+  });
+  return {
+    wechatLogin: implement(c.wechatLogin, async ({ body }) => {
+      const login = await d.players.loginWithCode(body.kind, body.code);
+      return { player: self(login.player), created: login.created, tokens: login.tokens };
+    }),
+    sandboxCode: implement(c.sandboxCode, async ({ body }) => {
+      if (d.sandbox === null) throw new AppError(AccountsErrors.SANDBOX_DISABLED);
+      return d.sandbox.issueCode(body.kind, body.user);
+    }),
+    devLogin: implement(c.devLogin, async ({ body }) => {
+      if (!d.devLoginAllowed) throw new AppError(AccountsErrors.DEV_LOGIN_DISABLED);
+      const login = await d.players.devLogin(body.handle);
+      return { player: self(login.player), created: login.created, tokens: login.tokens };
+    }),
+    refresh: implement(c.refresh, async ({ body }) => {
+      const { subject: _subject, ...tokens } = await d.sessions.refresh(body.refreshToken);
+      return tokens;
+    }),
+    logout: implement(c.logout, async ({ actor }) => {
+      await d.sessions.revoke(actor.sessionId, 'logout');
+      return { ok: true as const };
+    }),
+    terms: implement(c.terms, async () => termsDocument(d.termsVersion)),
+    me: implement(c.me, async ({ actor }) => self(await d.players.require(actor.playerId))),
+    updateMe: implement(c.updateMe, async ({ actor, body }) => self(await d.players.updateProfile(actor.playerId, body))),
+    acceptTerms: implement(c.acceptTerms, async ({ actor, body }) =>
+      self(await d.players.acceptTerms(actor.playerId, body.version, d.termsVersion)),
+    ),
+    kycStatus: implement(c.kycStatus, async ({ actor }) => d.kyc.status(actor.playerId)),
+    submitKyc: implement(c.submitKyc, async ({ actor, body }) => d.kyc.submit(actor.playerId, body)),
+  };
+}

@@ -1,0 +1,260 @@
+// The platform as one object: every domain wired to one store and one clock, and the Fastify app
+// that serves the API, its OpenAPI document, the WebSocket and the two web clients. `main.ts`
+// builds it from configuration; tests build it on a store of their choosing.
+import { existsSync } from 'node:fs';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { AppError, type Clock, CoreErrors, newId } from '@fairground/core';
+import fastifyStatic from '@fastify/static';
+import swagger from '@fastify/swagger';
+import swaggerUi from '@fastify/swagger-ui';
+import websocket from '@fastify/websocket';
+import type { TSchema } from '@sinclair/typebox';
+import { TypeCompiler } from '@sinclair/typebox/compiler';
+import { Value } from '@sinclair/typebox/value';
+import Fastify, { type FastifyError, type FastifyInstance, type FastifyServerOptions } from 'fastify';
+import { type Accounts, accountsMigrations, accountsRoutes, createAccounts } from './accounts/index.ts';
+import { type AuditLog, adminMigrations, adminRoutes, createAuditLog } from './admin/index.ts';
+import { type Analytics, analyticsMigrations, createAnalytics } from './analytics/index.ts';
+import { type Compliance, createPolicyCompliance, loadPolicyFile, type Policy } from './compliance/index.ts';
+import type { Config } from './config.ts';
+import { apiContract } from './http/contract.ts';
+import { HttpErrors } from './http/errors.ts';
+import { parseJsonBody } from './http/json.ts';
+import { type Implementation, implement, registerEndpoint } from './http/routes.ts';
+import { Ledger } from './ledger/index.ts';
+import { createMemoryBus, createRedisBus, type NotificationBus, Notifications, notificationsMigrations } from './notifications/index.ts';
+import { CLIENT_MESSAGE_BYTES_MAX } from './notifications/limits.ts';
+import type { Migration, Store } from './storage/ports.ts';
+import { openPlayerWallets, walletRoutes } from './wallet/index.ts';
+
+const packagesDir = join(dirname(fileURLToPath(import.meta.url)), '..', '..');
+export const WEB_DIST = join(packagesDir, 'web', 'dist');
+export const ADMIN_DIST = join(packagesDir, 'admin', 'dist');
+
+/** Every domain's migrations, in the order they are applied. */
+export const allMigrations: readonly Migration[] = [
+  ...Ledger.migrations,
+  ...analyticsMigrations,
+  ...accountsMigrations,
+  ...adminMigrations,
+  ...notificationsMigrations,
+];
+
+export type PlatformConfig = Pick<
+  Config,
+  | 'env'
+  | 'logLevel'
+  | 'sessionSecret'
+  | 'dataKey'
+  | 'devLoginAllowed'
+  | 'termsVersion'
+  | 'accessTokenTtlS'
+  | 'refreshTokenTtlS'
+  | 'bodyLimitBytes'
+  | 'wechatAppIds'
+  | 'serveClients'
+  | 'redisUrl'
+>;
+
+export interface PlatformOptions {
+  readonly config: PlatformConfig;
+  readonly store: Store;
+  readonly clock: Clock;
+  /** The compliance policy; tests pass the deny-all one. */
+  readonly policy: Policy;
+  /** Extra endpoints (tests use this to exercise the route machinery with a stand-in play route). */
+  readonly extraRoutes?: Record<string, Implementation>;
+  /** Fastify logger options; defaults to pino at the configured level. */
+  readonly logger?: FastifyServerOptions['logger'];
+}
+
+export interface Platform {
+  readonly app: FastifyInstance;
+  readonly store: Store;
+  readonly clock: Clock;
+  readonly ledger: Ledger;
+  readonly accounts: Accounts;
+  readonly compliance: Compliance;
+  readonly analytics: Analytics;
+  readonly audit: AuditLog;
+  readonly notifications: Notifications;
+  close(): Promise<void>;
+}
+
+/** Applies every migration and opens the ledger's system accounts. Idempotent. */
+export async function prepareStore(store: Store, clock: Clock): Promise<Ledger> {
+  await store.migrate(allMigrations);
+  const ledger = new Ledger(store, { clock });
+  await ledger.openSystemAccounts();
+  return ledger;
+}
+
+export async function createPlatform(o: PlatformOptions): Promise<Platform> {
+  const { config, store, clock } = o;
+  const ledger = await prepareStore(store, clock);
+  const analytics = createAnalytics(store.reader);
+  const audit = createAuditLog(store.reader);
+  const compliance = createPolicyCompliance(o.policy);
+  const bus: NotificationBus = config.redisUrl ? createRedisBus({ url: config.redisUrl }) : createMemoryBus();
+  const notifications = new Notifications({ store, bus });
+  const accounts = createAccounts({
+    store,
+    clock,
+    analytics,
+    sessionSecret: config.sessionSecret,
+    dataKey: config.dataKey,
+    accessTokenTtlS: config.accessTokenTtlS,
+    refreshTokenTtlS: config.refreshTokenTtlS,
+    wechatAppIds: config.wechatAppIds,
+    onPlayerCreated: (tx, playerId) => openPlayerWallets(ledger, tx, playerId),
+  });
+
+  const app = Fastify({
+    logger: o.logger ?? { level: config.logLevel },
+    bodyLimit: config.bodyLimitBytes,
+    genReqId: () => newId('req'),
+    routerOptions: { maxParamLength: 128 },
+    // The API reads JSON only; everything else is refused with CONTENT_TYPE_UNSUPPORTED.
+  });
+  configureHttp(app, config.bodyLimitBytes);
+
+  await app.register(swagger, {
+    openapi: {
+      openapi: '3.1.0',
+      info: {
+        title: 'Fairground API',
+        version: '0.1.0',
+        description:
+          'Money fields are JSON integers in minor units (fen). Routes tagged `x-fairground-kind: money|play` ask the compliance policy first and need the current user agreement accepted. Errors are `{code, message, retryable, details?}` with a stable code.',
+      },
+      components: { securitySchemes: { bearer: { type: 'http', scheme: 'bearer', bearerFormat: 'JWT' } } },
+    },
+  });
+  await app.register(swaggerUi, { routePrefix: '/docs' });
+  await app.register(websocket, { options: { maxPayload: CLIENT_MESSAGE_BYTES_MAX } });
+  app.get('/openapi.json', { schema: { hide: true } }, async () => app.swagger());
+
+  const implementations: Record<string, Implementation> = {
+    health: implement(apiContract.health, async () => {
+      await store.reader.query('SELECT 1');
+      return { ok: true as const, database: store.dialect, nowMs: clock.nowMs() };
+    }),
+    ...accountsRoutes({
+      players: accounts.players,
+      sessions: accounts.sessions,
+      kyc: accounts.kyc,
+      sandbox: accounts.sandbox,
+      devLoginAllowed: config.devLoginAllowed,
+      termsVersion: config.termsVersion,
+    }),
+    ...walletRoutes({ store, ledger, players: accounts.players, audit, notifier: notifications, analytics, clock }),
+    ...notifications.routes(),
+    ...adminRoutes({ store, accounts, audit, analytics, termsVersion: config.termsVersion }),
+  };
+  const declared = Object.keys(apiContract).sort();
+  const implemented = Object.keys(implementations).sort();
+  if (declared.join() !== implemented.join()) {
+    throw new Error(`assertion failed: contract and handlers differ: declared ${declared.join()} implemented ${implemented.join()}`);
+  }
+  const deps = { authenticator: accounts.authenticator, compliance, termsVersion: config.termsVersion };
+  for (const [name, impl] of Object.entries({ ...implementations, ...(o.extraRoutes ?? {}) })) registerEndpoint(app, name, impl, deps);
+  notifications.registerSocket(app, accounts.authenticator);
+
+  if (config.serveClients) await serveClients(app);
+
+  await app.ready();
+  return {
+    app,
+    store,
+    clock,
+    ledger,
+    accounts,
+    compliance,
+    analytics,
+    audit,
+    notifications,
+    async close() {
+      notifications.hub.closeAll();
+      await app.close();
+      await bus.close();
+    },
+  };
+}
+
+function configureHttp(app: FastifyInstance, bodyLimitBytes: number): void {
+  app.removeAllContentTypeParsers();
+  app.addContentTypeParser('application/json', { parseAs: 'string', bodyLimit: bodyLimitBytes }, (_request, body, done) => {
+    try {
+      done(null, parseJsonBody(body as string));
+    } catch (e) {
+      done(e as Error, undefined);
+    }
+  });
+
+  // TypeBox checks without coercion for bodies: `"100"` is not 100, and a missing field is not a
+  // default. Path and query strings are converted to the schema's types first (they are text).
+  app.setValidatorCompiler(({ schema, httpPart }) => {
+    const typed = schema as TSchema;
+    const check = TypeCompiler.Compile(typed);
+    return (data: unknown) => {
+      const value = httpPart === 'body' ? data : Value.Convert(typed, data);
+      if (check.Check(value)) return { value };
+      const first = check.Errors(value).First();
+      return {
+        error: new AppError(CoreErrors.VALIDATION_FAILED, {
+          part: httpPart ?? 'unknown',
+          path: first?.path ?? '',
+          problem: first?.message ?? 'does not match the schema',
+        }),
+      };
+    };
+  });
+
+  app.setErrorHandler((err: FastifyError | AppError, request, reply) => {
+    const e = toAppError(err);
+    if (e.status >= 500) request.log.error({ err }, 'request failed');
+    reply.code(e.status).type('application/json').send(e.toJSON());
+  });
+
+  app.setNotFoundHandler((request, reply) => {
+    const e = new AppError(HttpErrors.ROUTE_NOT_FOUND, { method: request.method, url: request.url.slice(0, 200) });
+    reply.code(e.status).send(e.toJSON());
+  });
+
+  app.addHook('onSend', async (_request, reply, payload) => {
+    reply.header('x-content-type-options', 'nosniff');
+    reply.header('referrer-policy', 'no-referrer');
+    reply.header('x-frame-options', 'DENY');
+    return payload;
+  });
+}
+
+const FASTIFY_CODES: Readonly<Record<string, typeof HttpErrors.BODY_MALFORMED>> = {
+  FST_ERR_CTP_BODY_TOO_LARGE: HttpErrors.BODY_TOO_LARGE,
+  FST_ERR_CTP_INVALID_MEDIA_TYPE: HttpErrors.CONTENT_TYPE_UNSUPPORTED,
+  FST_ERR_CTP_INVALID_CONTENT_LENGTH: HttpErrors.BODY_MALFORMED,
+  FST_ERR_CTP_EMPTY_JSON_BODY: HttpErrors.BODY_MALFORMED,
+  FST_ERR_VALIDATION: CoreErrors.VALIDATION_FAILED,
+};
+
+function toAppError(err: FastifyError | AppError): AppError {
+  if (err instanceof AppError) return err;
+  const mapped = FASTIFY_CODES[err.code];
+  if (mapped) return new AppError(mapped);
+  const status = err.statusCode ?? 500;
+  if (status >= 400 && status < 500) return new AppError(CoreErrors.VALIDATION_FAILED, { reason: err.code ?? 'bad request' });
+  return new AppError(CoreErrors.INTERNAL);
+}
+
+/** The player client at `/`, the console at `/admin/` (both built by Vite into their `dist`). */
+async function serveClients(app: FastifyInstance): Promise<void> {
+  if (!existsSync(join(WEB_DIST, 'index.html')) || !existsSync(join(ADMIN_DIST, 'index.html'))) {
+    throw new Error(`the web clients are not built (${WEB_DIST}, ${ADMIN_DIST}); run \`npm run build\``);
+  }
+  await app.register(fastifyStatic, { root: WEB_DIST, prefix: '/', wildcard: false, index: 'index.html' });
+  await app.register(fastifyStatic, { root: ADMIN_DIST, prefix: '/admin/', decorateReply: false, wildcard: false, index: 'index.html' });
+  app.get('/admin', { schema: { hide: true } }, async (_request, reply) => reply.redirect('/admin/', 301));
+}
+
+export { loadPolicyFile };

@@ -1,0 +1,215 @@
+// Configuration comes from environment variables only, checked once at start against a TypeBox
+// schema. A bad value stops the process with a message that names the variable, so an operator
+// never discovers a typo from a strange failure an hour later.
+//
+// In development and tests, secrets that are absent are generated once and kept in the data
+// directory (`.data/secrets.json`, mode 0600), so sessions and encrypted records survive restarts.
+// In production every secret must be given: a generated key would silently differ per node.
+import { randomBytes } from 'node:crypto';
+import { chmodSync, existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { dirname, isAbsolute, join, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { type Static, Type } from '@sinclair/typebox';
+import { Value } from '@sinclair/typebox/value';
+
+const serverSrc = dirname(fileURLToPath(import.meta.url));
+export const DEVELOPMENT_POLICY_FILE = join(serverSrc, 'compliance', 'policies', 'development.json');
+export const DENY_ALL_POLICY_FILE = join(serverSrc, 'compliance', 'policies', 'deny-all.json');
+
+const flag = Type.Union([Type.Literal('0'), Type.Literal('1'), Type.Literal('true'), Type.Literal('false')]);
+const positiveInt = (maxDigits: number) => Type.String({ pattern: `^[1-9][0-9]{0,${maxDigits - 1}}$` });
+
+/** Every variable the platform reads. Unknown FAIRGROUND_* variables are refused (they are usually typos). */
+export const EnvSchema = Type.Object({
+  NODE_ENV: Type.Optional(Type.Union([Type.Literal('development'), Type.Literal('production'), Type.Literal('test')])),
+  PORT: Type.Optional(Type.String({ pattern: '^(0|[1-9][0-9]{0,4})$' })),
+  HOST: Type.Optional(Type.String({ minLength: 1, maxLength: 255, pattern: '^[A-Za-z0-9.:_-]+$' })),
+  DATABASE_URL: Type.Optional(Type.String({ pattern: '^(sqlite:.+|postgres(ql)?://.+)$' })),
+  REDIS_URL: Type.Optional(Type.String({ pattern: '^rediss?://.+$' })),
+  LOG_LEVEL: Type.Optional(Type.String({ pattern: '^(fatal|error|warn|info|debug|trace|silent)$' })),
+  FAIRGROUND_DATA_DIR: Type.Optional(Type.String({ minLength: 1 })),
+  FAIRGROUND_SESSION_SECRET: Type.Optional(Type.String({ minLength: 32, maxLength: 512 })),
+  FAIRGROUND_KYC_KEY: Type.Optional(Type.String({ pattern: '^[0-9a-fA-F]{64}$' })),
+  FAIRGROUND_DEV_LOGIN: Type.Optional(flag),
+  FAIRGROUND_DEMO_OPERATOR: Type.Optional(flag),
+  FAIRGROUND_POLICY_FILE: Type.Optional(Type.String({ minLength: 1 })),
+  FAIRGROUND_TERMS_VERSION: Type.Optional(Type.String({ pattern: '^[A-Za-z0-9._-]{1,32}$' })),
+  FAIRGROUND_ACCESS_TOKEN_TTL_S: Type.Optional(positiveInt(5)),
+  FAIRGROUND_REFRESH_TOKEN_TTL_S: Type.Optional(positiveInt(8)),
+  FAIRGROUND_BODY_LIMIT_BYTES: Type.Optional(positiveInt(8)),
+  FAIRGROUND_IDENTITY_PROVIDER: Type.Optional(Type.Literal('sandbox')),
+  FAIRGROUND_KYC_PROVIDER: Type.Optional(Type.Literal('sandbox')),
+  FAIRGROUND_WECHAT_MP_APPID: Type.Optional(Type.String({ pattern: '^[A-Za-z0-9_-]{1,32}$' })),
+  FAIRGROUND_WECHAT_H5_APPID: Type.Optional(Type.String({ pattern: '^[A-Za-z0-9_-]{1,32}$' })),
+  FAIRGROUND_ADMIN_USERNAME: Type.Optional(Type.String({ pattern: '^[a-z0-9_.-]{3,32}$' })),
+  FAIRGROUND_ADMIN_PASSWORD: Type.Optional(Type.String({ minLength: 12, maxLength: 256 })),
+  FAIRGROUND_ADMIN_TOTP_SECRET: Type.Optional(Type.String({ pattern: '^[A-Z2-7]{16,64}$' })),
+  FAIRGROUND_SERVE_CLIENTS: Type.Optional(flag),
+});
+export type Env = Static<typeof EnvSchema>;
+
+export interface Config {
+  readonly env: 'development' | 'production' | 'test';
+  readonly port: number;
+  readonly host: string;
+  readonly databaseUrl: string;
+  readonly redisUrl: string | undefined;
+  readonly logLevel: string;
+  readonly dataDir: string;
+  readonly sessionSecret: string;
+  /** 32 bytes; encrypts KYC records and TOTP secrets at rest (AES-256-GCM, sub-keys by HKDF). */
+  readonly dataKey: Buffer;
+  readonly devLoginAllowed: boolean;
+  readonly seedDemoOperator: boolean;
+  readonly policyFile: string;
+  readonly termsVersion: string;
+  readonly accessTokenTtlS: number;
+  readonly refreshTokenTtlS: number;
+  readonly bodyLimitBytes: number;
+  readonly identityProvider: 'sandbox';
+  readonly kycProvider: 'sandbox';
+  readonly wechatAppIds: { readonly miniprogram: string; readonly h5: string };
+  readonly bootstrapAdmin: { readonly username: string; readonly password: string; readonly totpSecret: string | undefined } | undefined;
+  readonly serveClients: boolean;
+}
+
+export class ConfigError extends Error {
+  readonly key: string;
+  constructor(key: string, message: string) {
+    super(`config ${key}: ${message}`);
+    this.name = 'ConfigError';
+    this.key = key;
+  }
+}
+
+const ACCESS_TOKEN_TTL_S_MAX = 3600;
+const BODY_LIMIT_BYTES_MAX = 10 * 1024 * 1024;
+
+function bool(value: string | undefined, fallback: boolean): boolean {
+  if (value === undefined) return fallback;
+  return value === '1' || value === 'true';
+}
+
+/**
+ * Reads and checks the configuration. Throws `ConfigError` naming the first bad variable.
+ * `cwd` anchors relative paths (the data directory, `sqlite:` URLs, the policy file).
+ */
+export function loadConfig(rawEnv: Record<string, string | undefined>, cwd: string = process.cwd()): Config {
+  const known = new Set(Object.keys(EnvSchema.properties));
+  const picked: Record<string, string> = {};
+  for (const [key, value] of Object.entries(rawEnv)) {
+    if (value === undefined || value === '') continue;
+    if (known.has(key)) picked[key] = value;
+    else if (key.startsWith('FAIRGROUND_') && !key.startsWith('FAIRGROUND_TEST_')) {
+      throw new ConfigError(key, 'unknown variable (a typo?)');
+    }
+  }
+  const first = Value.Errors(EnvSchema, picked).First();
+  if (first) {
+    const key = first.path.replace(/^\//, '') || '(env)';
+    throw new ConfigError(key, `invalid value (${first.message})`);
+  }
+  const env = picked as Env;
+  const mode = env.NODE_ENV ?? 'development';
+  const production = mode === 'production';
+
+  const port = Number(env.PORT ?? '3000');
+  if (port > 65535) throw new ConfigError('PORT', 'must be at most 65535');
+  const dataDir = resolve(cwd, env.FAIRGROUND_DATA_DIR ?? '.data');
+  let databaseUrl = env.DATABASE_URL ?? `sqlite:${join(dataDir, 'fairground.db')}`;
+  if (databaseUrl.startsWith('sqlite:')) {
+    const path = databaseUrl.slice('sqlite:'.length);
+    if (path !== ':memory:' && !isAbsolute(path)) databaseUrl = `sqlite:${resolve(cwd, path)}`;
+  }
+
+  const devLoginAllowed = bool(env.FAIRGROUND_DEV_LOGIN, !production);
+  if (production && devLoginAllowed) throw new ConfigError('FAIRGROUND_DEV_LOGIN', 'dev login cannot be enabled in production');
+  const seedDemoOperator = bool(env.FAIRGROUND_DEMO_OPERATOR, mode === 'development');
+  if (production && seedDemoOperator) throw new ConfigError('FAIRGROUND_DEMO_OPERATOR', 'the demo operator cannot be seeded in production');
+
+  if (production && env.FAIRGROUND_POLICY_FILE === undefined) {
+    throw new ConfigError('FAIRGROUND_POLICY_FILE', 'required in production (the development policy allows everything)');
+  }
+  const policyFile = env.FAIRGROUND_POLICY_FILE ? resolve(cwd, env.FAIRGROUND_POLICY_FILE) : DEVELOPMENT_POLICY_FILE;
+  if (!existsSync(policyFile)) throw new ConfigError('FAIRGROUND_POLICY_FILE', `no such file: ${policyFile}`);
+
+  const accessTokenTtlS = Number(env.FAIRGROUND_ACCESS_TOKEN_TTL_S ?? '900');
+  if (accessTokenTtlS > ACCESS_TOKEN_TTL_S_MAX) {
+    throw new ConfigError('FAIRGROUND_ACCESS_TOKEN_TTL_S', `must be at most ${ACCESS_TOKEN_TTL_S_MAX} (access tokens are short-lived)`);
+  }
+  const refreshTokenTtlS = Number(env.FAIRGROUND_REFRESH_TOKEN_TTL_S ?? String(30 * 24 * 3600));
+  if (refreshTokenTtlS <= accessTokenTtlS) {
+    throw new ConfigError('FAIRGROUND_REFRESH_TOKEN_TTL_S', 'must be longer than FAIRGROUND_ACCESS_TOKEN_TTL_S');
+  }
+  const bodyLimitBytes = Number(env.FAIRGROUND_BODY_LIMIT_BYTES ?? String(64 * 1024));
+  if (bodyLimitBytes > BODY_LIMIT_BYTES_MAX)
+    throw new ConfigError('FAIRGROUND_BODY_LIMIT_BYTES', `must be at most ${BODY_LIMIT_BYTES_MAX}`);
+
+  const secrets = production ? undefined : developmentSecrets(dataDir);
+  const sessionSecret = env.FAIRGROUND_SESSION_SECRET ?? secrets?.sessionSecret;
+  if (sessionSecret === undefined) throw new ConfigError('FAIRGROUND_SESSION_SECRET', 'required in production (at least 32 characters)');
+  const dataKeyHex = env.FAIRGROUND_KYC_KEY ?? secrets?.kycKey;
+  if (dataKeyHex === undefined) throw new ConfigError('FAIRGROUND_KYC_KEY', 'required in production (64 hex characters)');
+
+  let bootstrapAdmin: Config['bootstrapAdmin'];
+  if (env.FAIRGROUND_ADMIN_USERNAME !== undefined || env.FAIRGROUND_ADMIN_PASSWORD !== undefined) {
+    if (env.FAIRGROUND_ADMIN_USERNAME === undefined)
+      throw new ConfigError('FAIRGROUND_ADMIN_USERNAME', 'required with FAIRGROUND_ADMIN_PASSWORD');
+    if (env.FAIRGROUND_ADMIN_PASSWORD === undefined)
+      throw new ConfigError('FAIRGROUND_ADMIN_PASSWORD', 'required with FAIRGROUND_ADMIN_USERNAME');
+    bootstrapAdmin = {
+      username: env.FAIRGROUND_ADMIN_USERNAME,
+      password: env.FAIRGROUND_ADMIN_PASSWORD,
+      totpSecret: env.FAIRGROUND_ADMIN_TOTP_SECRET,
+    };
+  }
+
+  return {
+    env: mode,
+    port,
+    host: env.HOST ?? '127.0.0.1',
+    databaseUrl,
+    redisUrl: env.REDIS_URL,
+    logLevel: env.LOG_LEVEL ?? (mode === 'test' ? 'warn' : 'info'),
+    dataDir,
+    sessionSecret,
+    dataKey: Buffer.from(dataKeyHex, 'hex'),
+    devLoginAllowed,
+    seedDemoOperator,
+    policyFile,
+    termsVersion: env.FAIRGROUND_TERMS_VERSION ?? '2026-01',
+    accessTokenTtlS,
+    refreshTokenTtlS,
+    bodyLimitBytes,
+    identityProvider: env.FAIRGROUND_IDENTITY_PROVIDER ?? 'sandbox',
+    kycProvider: env.FAIRGROUND_KYC_PROVIDER ?? 'sandbox',
+    wechatAppIds: {
+      miniprogram: env.FAIRGROUND_WECHAT_MP_APPID ?? 'wxsandboxminiprogram',
+      h5: env.FAIRGROUND_WECHAT_H5_APPID ?? 'wxsandboxofficialacct',
+    },
+    bootstrapAdmin,
+    serveClients: bool(env.FAIRGROUND_SERVE_CLIENTS, true),
+  };
+}
+
+interface DevSecrets {
+  sessionSecret: string;
+  kycKey: string;
+}
+
+/** Development secrets, generated on first start and kept beside the database. */
+function developmentSecrets(dataDir: string): DevSecrets {
+  const file = join(dataDir, 'secrets.json');
+  if (existsSync(file)) {
+    const parsed = JSON.parse(readFileSync(file, 'utf8')) as Partial<DevSecrets>;
+    if (typeof parsed.sessionSecret === 'string' && typeof parsed.kycKey === 'string' && /^[0-9a-f]{64}$/.test(parsed.kycKey)) {
+      return { sessionSecret: parsed.sessionSecret, kycKey: parsed.kycKey };
+    }
+    throw new ConfigError('FAIRGROUND_DATA_DIR', `${file} is damaged; delete it to generate new development secrets`);
+  }
+  mkdirSync(dataDir, { recursive: true });
+  const secrets: DevSecrets = { sessionSecret: randomBytes(32).toString('base64url'), kycKey: randomBytes(32).toString('hex') };
+  writeFileSync(file, `${JSON.stringify(secrets, null, 2)}\n`, { mode: 0o600, flag: 'wx' });
+  chmodSync(file, 0o600);
+  return secrets;
+}

@@ -1,0 +1,36 @@
+// The whole HTTP API as one declaration. The server checks at start that every entry has a
+// handler; the browser clients import `Api` (a type only) for typed calls.
+import { Type } from '@sinclair/typebox';
+import { accountsContract } from '../accounts/contract.ts';
+import { adminContract } from '../admin/contract.ts';
+import { notificationsContract } from '../notifications/contract.ts';
+import { walletContract } from '../wallet/contract.ts';
+import { type ApiOf, contract } from './endpoint.ts';
+
+export const systemContract = contract({
+  health: {
+    method: 'GET',
+    url: '/api/health',
+    summary: 'Liveness: the process answers and its database is reachable',
+    tags: ['system'],
+    auth: 'none',
+    response: Type.Object({
+      ok: Type.Literal(true),
+      database: Type.Union([Type.Literal('sqlite'), Type.Literal('postgres')]),
+      nowMs: Type.Integer(),
+    }),
+  },
+});
+
+export const apiContract = {
+  ...systemContract,
+  ...accountsContract,
+  ...walletContract,
+  ...notificationsContract,
+  ...adminContract,
+};
+
+export type ApiContract = typeof apiContract;
+/** `{ 'POST /api/auth/wechat/login': { params, query, body, response }, … }` */
+export type Api = ApiOf<ApiContract>;
+export type ApiRoute = keyof Api;

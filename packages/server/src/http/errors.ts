@@ -1,0 +1,13 @@
+// Failures of the HTTP boundary itself: bodies that are not JSON, too large, or of a type the API
+// does not read. Each has a stable code so a client can tell "my request was broken" from "the
+// server refused what I asked".
+import { defineErrors } from '@fairground/core';
+
+export const HttpErrors = defineErrors('http', {
+  BODY_MALFORMED: { status: 400, message: 'the request body is not valid JSON' },
+  BODY_TOO_LARGE: { status: 413, message: 'the request body is larger than the server accepts' },
+  BODY_NUMBER_NOT_INTEGER: { status: 400, message: 'numbers in request bodies must be plain JSON integers' },
+  CONTENT_TYPE_UNSUPPORTED: { status: 415, message: 'the request body must be application/json' },
+  ROUTE_NOT_FOUND: { status: 404, message: 'no such route' },
+  RATE_LIMITED: { status: 429, message: 'too many requests; slow down', retryable: true },
+});
