@@ -13,6 +13,10 @@ import { type Sandbox, type SandboxOptions, startSandbox } from '../src/index.ts
 /** 2026-01-05 10:00:00 Beijing time: a weekday morning, after the previous day's bills are ready. */
 export const START_MS = Date.UTC(2026, 0, 5, 2, 0, 0);
 
+/** WeChat Pay answers as tests read them: field access without ceremony. */
+// biome-ignore lint/suspicious/noExplicitAny: answers from the wire are read loosely in tests and checked by assertions.
+export type Loose = any;
+
 export interface Rig {
   sandbox: Sandbox;
   clock: ManualClock;
@@ -26,14 +30,14 @@ export interface Rig {
 
 export interface AxiosLikeResponse {
   status: number;
-  data: any;
+  data: Loose;
   headers: Record<string, string>;
 }
 
 export interface AxiosLikeError {
   code?: string;
   message: string;
-  response?: { status: number; data: any; headers: Record<string, string> };
+  response?: { status: number; data: Loose; headers: Record<string, string> };
 }
 
 let dateMocked = false;
@@ -137,7 +141,7 @@ export interface OpenedNotification {
     summary: string;
     resource: Record<string, string>;
   };
-  resource: any;
+  resource: Loose;
   /** Verified with the plugin's Rsa against the key named in Wechatpay-Serial. */
   signatureValid: boolean;
   timestamp: number;

@@ -4,7 +4,7 @@ import assert from 'node:assert/strict';
 import { X509Certificate } from 'node:crypto';
 import { after, before, describe, it } from 'node:test';
 import { Aes, Formatter, Rsa } from 'wechatpay-axios-plugin';
-import { failure, jsapiOrder, no, type Rig, rig } from './helpers.ts';
+import { failure, jsapiOrder, type Loose, no, type Rig, rig } from './helpers.ts';
 
 type AesGcmLike = { decrypt(c: string, k: string, iv: string, aad: string): string };
 const AesGcm = (Aes as unknown as { AesGcm: AesGcmLike }).AesGcm;
@@ -23,7 +23,7 @@ async function signedFetch(
     tamper?: (msg: string) => string;
     authorization?: string;
   },
-): Promise<{ status: number; body: any; headers: Headers }> {
+): Promise<{ status: number; body: Loose; headers: Headers }> {
   const timestamp = opts.timestamp ?? Math.floor(r.clock.nowMs() / 1000);
   const nonce = opts.nonce ?? Formatter.nonce();
   const body = opts.body ?? '';
