@@ -47,7 +47,10 @@ for (const file of files) {
     if (rule.why.includes('packages/rules') && exempt.some((e) => e.test(file))) continue;
     const lines = readFileSync(join(root, file), 'utf8').split('\n');
     lines.forEach((line, i) => {
-      const code = line.replace(/\/\/.*$/, '');
+      const trimmed = line.trim();
+      // Comment lines (`//`, `/**`, ` * …`) are prose, not code.
+      if (trimmed.startsWith('//') || trimmed.startsWith('/*') || trimmed.startsWith('*')) return;
+      const code = line.replace(/\/\/.*$/, '').replace(/\/\*.*?\*\//g, '');
       if (rule.pattern.test(code)) problems.push(`${file}:${i + 1}: ${rule.why}: ${line.trim()}`);
     });
   }

@@ -194,15 +194,14 @@ interface TxState {
   closedPending: Set<string>;
   /** Idempotency records prefetched for this transaction: null means known absent. */
   known: Map<string, { contentHash: string; result: string } | null>;
+  /** Undo steps for every change to the maps above, so a failed request or unit costs O(its changes) to roll back. */
+  journal: (() => void)[];
 }
 
 interface Snapshot {
   chain: { seq: number; hash: string } | null;
-  accounts: Map<AccountId, AccountState>;
-  dirty: Set<AccountId>;
+  journalLength: number;
   transfersLength: number;
-  requests: Map<string, StagedRequest>;
-  closedPending: Set<string>;
 }
 
 export class Ledger {
@@ -230,21 +229,14 @@ export class Ledger {
         requests: new Map(),
         closedPending: new Set(),
         known: new Map(),
+        journal: [],
       }),
       snapshot: (s): Snapshot => {
         // Called when each unit of a group starts: the mark tells this unit's staged requests from earlier units'.
         s.unitMark += 1;
         return takeSnapshot(s);
       },
-      restore: (s, snap) => {
-        const b = snap as Snapshot;
-        s.chain = b.chain;
-        s.accounts = b.accounts;
-        s.dirty = b.dirty;
-        s.transfers.length = b.transfersLength;
-        s.requests = b.requests;
-        s.closedPending = b.closedPending;
-      },
+      restore: (s, snap) => restoreSnapshot(s, snap as Snapshot),
       flush: (tx, s) => this.#flush(tx, s),
     };
   }
@@ -791,11 +783,12 @@ export class Ledger {
     try {
       applied = await apply(s);
     } catch (e) {
-      this.#participant.restore(s, before);
+      restoreSnapshot(s, before);
       throw e;
     }
     const results: TransferResult[] = applied.map(publicResult);
     s.requests.set(reqKey, { contentHash: content, result: JSON.stringify(results), unitMark: s.unitMark, createdAtMs: tx.nowMs });
+    s.journal.push(() => s.requests.delete(reqKey));
     return { transfers: results, replayed: false };
   }
 
@@ -899,6 +892,7 @@ export class Ledger {
     this.#setAccount(s, nd);
     this.#setAccount(s, nc);
     s.closedPending.add(pendingId);
+    s.journal.push(() => s.closedPending.delete(pendingId));
     return this.#stage(tx, s, {
       scope,
       key,
@@ -916,6 +910,13 @@ export class Ledger {
   }
 
   #setAccount(s: TxState, a: AccountState): void {
+    const prev = s.accounts.get(a.id);
+    const wasDirty = s.dirty.has(a.id);
+    s.journal.push(() => {
+      if (prev) s.accounts.set(a.id, prev);
+      else s.accounts.delete(a.id);
+      if (!wasDirty) s.dirty.delete(a.id);
+    });
     s.accounts.set(a.id, a);
     s.dirty.add(a.id);
   }
@@ -924,7 +925,7 @@ export class Ledger {
     const chain = s.chain;
     if (!chain) throw new Error('chain head not locked');
     const seq = chain.seq + 1;
-    const id = `tr_${randomBytes(12).toString('hex')}`;
+    const id = nextTransferId();
     const body = { ...t, id, seq, createdAtMs: tx.nowMs };
     const hash = chainHash(chain.hash, body);
     const staged: StagedTransfer = { ...body, prevHash: chain.hash, hash };
@@ -1030,14 +1031,34 @@ interface DirectRequest {
 }
 
 function takeSnapshot(s: TxState): Snapshot {
-  return {
-    chain: s.chain,
-    accounts: new Map(s.accounts),
-    dirty: new Set(s.dirty),
-    transfersLength: s.transfers.length,
-    requests: new Map(s.requests),
-    closedPending: new Set(s.closedPending),
-  };
+  return { chain: s.chain, journalLength: s.journal.length, transfersLength: s.transfers.length };
+}
+
+function restoreSnapshot(s: TxState, snap: Snapshot): void {
+  if (snap.chain === null && s.chain !== null) {
+    // The chain head was locked after the snapshot (inside a savepoint that is now rolled back,
+    // which released that lock): forget everything read under it.
+    s.accounts.clear();
+    s.dirty.clear();
+    s.requests.clear();
+    s.closedPending.clear();
+    s.known.clear();
+    s.journal.length = 0;
+  } else {
+    while (s.journal.length > snap.journalLength) s.journal.pop()!();
+  }
+  s.chain = snap.chain;
+  s.transfers.length = snap.transfersLength;
+}
+
+// Transfer ids: a random per-process prefix and a counter, 24 hex digits in all. They need to be
+// unique, not secret; one CSPRNG call per process instead of one per transfer.
+const idPrefix = randomBytes(8).toString('hex');
+let idCounter = 0;
+function nextTransferId(): string {
+  idCounter = (idCounter + 1) >>> 0;
+  if (idCounter === 0) throw new Error('transfer id counter wrapped; restart the process');
+  return `tr_${idPrefix}${idCounter.toString(16).padStart(8, '0')}`;
 }
 
 interface NormalTransfer {

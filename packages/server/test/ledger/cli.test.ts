@@ -14,7 +14,7 @@ after(() => rmSync(dir, { recursive: true, force: true }));
 
 function check(): { status: number | null; report: { ok: boolean; transfers: number; problems: string[] } } {
   const cli = new URL('../../src/ledger/cli.ts', import.meta.url).pathname;
-  const env = { ...process.env, FAIRGROUND_SQLITE_PATH: path };
+  const env: NodeJS.ProcessEnv = { ...process.env, FAIRGROUND_SQLITE_PATH: path };
   delete env.DATABASE_URL;
   const r = spawnSync(process.execPath, [cli], { env, encoding: 'utf8' });
   return { status: r.status, report: JSON.parse(r.stdout) };
