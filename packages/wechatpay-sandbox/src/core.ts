@@ -103,10 +103,13 @@ export class SandboxCore {
     return this.baseUrl;
   }
 
-  /** Runs every state change due by now, in order. Synchronous: only state, no I/O. */
-  runDueTimers(): void {
+  /**
+   * Runs the deadlines due by now (and the work, when `includeWork`, as runDue does), in order.
+   * Synchronous: only state, no I/O.
+   */
+  runDueTimers(includeWork = false): void {
     for (let i = 0; i < RUN_DUE_STEPS_MAX; i++) {
-      const t = this.scheduler.takeDue(this.nowMs());
+      const t = this.scheduler.takeDue(this.nowMs(), includeWork);
       if (t === null) return;
       t.run();
     }

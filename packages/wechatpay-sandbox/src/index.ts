@@ -72,7 +72,7 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
   let chain: Promise<void> = Promise.resolve();
   const runDueOnce = async (): Promise<void> => {
     for (let i = 0; i < RUN_DUE_STEPS_MAX; i++) {
-      core.runDueTimers();
+      core.runDueTimers(true);
       const nowMs = core.nowMs();
       if (core.notifier.peekDue(nowMs) === null) return;
       await core.notifier.deliverOne(nowMs);

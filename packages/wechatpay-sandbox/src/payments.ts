@@ -152,11 +152,11 @@ export function createOrder(core: SandboxCore, req: ApiRequest, tradeType: Trade
   core.ordersByPrepay.set(order.prepayId, order);
   if (order.codeToken !== undefined) core.ordersByCodeToken.set(order.codeToken, order);
   if (order.paidAfterExpiry) {
-    core.scheduler.at(order.expireMs + SIMULATED_USER_DELAY_MS, `pay-after-expiry ${outTradeNo}`, () => {
+    core.scheduler.work(order.expireMs + SIMULATED_USER_DELAY_MS, `pay-after-expiry ${outTradeNo}`, () => {
       if (order.state === 'NOTPAY' || order.state === 'CLOSED') settlePayment(core, order, undefined);
     });
   } else {
-    core.scheduler.at(order.expireMs, `expire ${outTradeNo}`, () => {
+    core.scheduler.deadline(order.expireMs, `expire ${outTradeNo}`, () => {
       if (order.state === 'NOTPAY') {
         order.state = 'CLOSED';
         order.closedMs = core.nowMs();
@@ -164,7 +164,7 @@ export function createOrder(core: SandboxCore, req: ApiRequest, tradeType: Trade
     });
   }
   if (core.faults.take(['user-cancels'], req.method, req.path) !== null) {
-    core.scheduler.at(nowMs + SIMULATED_USER_DELAY_MS, `user cancels ${outTradeNo}`, () => {
+    core.scheduler.work(nowMs + SIMULATED_USER_DELAY_MS, `user cancels ${outTradeNo}`, () => {
       if (order.state === 'NOTPAY') order.userCancelled = true;
     });
   }

@@ -149,7 +149,7 @@ export function createRefund(core: SandboxCore, req: ApiRequest): ApiResult {
       voucherNo: outRefundNo,
     });
   }
-  core.scheduler.at(nowMs, `refund settles ${outRefundNo}`, () => {
+  core.scheduler.work(nowMs, `refund settles ${outRefundNo}`, () => {
     if (refund.status !== 'PROCESSING') return;
     refund.status = 'SUCCESS';
     refund.successMs = core.nowMs();

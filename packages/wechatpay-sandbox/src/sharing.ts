@@ -116,7 +116,7 @@ function sharableOrder(core: SandboxCore, transactionId: string) {
 }
 
 function settleLater(core: SandboxCore, so: SharingOrder, notify: string | undefined): void {
-  core.scheduler.at(core.nowMs(), `sharing settles ${so.outOrderNo}`, () => {
+  core.scheduler.work(core.nowMs(), `sharing settles ${so.outOrderNo}`, () => {
     const nowMs = core.nowMs();
     for (const d of so.receivers) {
       if (d.result !== 'PENDING') continue;
@@ -325,7 +325,7 @@ export function createSharingReturn(core: SandboxCore, req: ApiRequest): ApiResu
     finishMs: undefined,
   };
   core.sharingReturns.set(outReturnNo, r);
-  core.scheduler.at(nowMs, `sharing return ${outReturnNo}`, () => {
+  core.scheduler.work(nowMs, `sharing return ${outReturnNo}`, () => {
     if (r.result !== 'PROCESSING') return;
     r.result = 'SUCCESS';
     r.finishMs = core.nowMs();

@@ -205,11 +205,11 @@ export function createTransferBill(core: SandboxCore, req: ApiRequest): ApiResul
   core.transfers.set(outBillNo, bill);
   core.transfersByNo.set(bill.transferBillNo, bill);
   core.transfersByPackage.set(bill.packageInfo, bill);
-  core.scheduler.at(nowMs + TRANSFER_CONFIRM_WINDOW_MS, `transfer expiry ${outBillNo}`, () => {
+  core.scheduler.deadline(nowMs + TRANSFER_CONFIRM_WINDOW_MS, `transfer expiry ${outBillNo}`, () => {
     if (bill.state === 'WAIT_USER_CONFIRM') finish(core, bill, 'FAIL', 'OVERDUE_CLOSE');
   });
   if (core.faults.take(['user-cancels'], req.method, req.path) !== null) {
-    core.scheduler.at(nowMs + SIMULATED_USER_DELAY_MS, `user declines ${outBillNo}`, () => {
+    core.scheduler.work(nowMs + SIMULATED_USER_DELAY_MS, `user declines ${outBillNo}`, () => {
       if (bill.state === 'WAIT_USER_CONFIRM') finish(core, bill, 'FAIL', USER_REJECT);
     });
   }
@@ -239,7 +239,7 @@ export function cancelTransfer(core: SandboxCore, req: ApiRequest): ApiResult {
   if (b.state === 'ACCEPTED' || b.state === 'PROCESSING' || b.state === 'WAIT_USER_CONFIRM') {
     b.state = 'CANCELING';
     b.updateMs = core.nowMs();
-    core.scheduler.at(core.nowMs(), `cancel ${b.outBillNo}`, () => {
+    core.scheduler.work(core.nowMs(), `cancel ${b.outBillNo}`, () => {
       if (b.state === 'CANCELING') finish(core, b, 'CANCELLED');
     });
   } else if (b.state !== 'CANCELING' && b.state !== 'CANCELLED') {
@@ -264,7 +264,7 @@ export function userConfirmTransfer(core: SandboxCore, outBillNo: string): void 
   if (b.neverConfirm) return;
   b.state = 'TRANSFERING';
   b.updateMs = core.nowMs();
-  core.scheduler.at(core.nowMs(), `transfer settles ${outBillNo}`, () => {
+  core.scheduler.work(core.nowMs(), `transfer settles ${outBillNo}`, () => {
     if (b.state === 'TRANSFERING') finish(core, b, 'SUCCESS');
   });
 }
