@@ -19,7 +19,10 @@ export const DENY_ALL_POLICY_FILE = join(serverSrc, 'compliance', 'policies', 'd
 const flag = Type.Union([Type.Literal('0'), Type.Literal('1'), Type.Literal('true'), Type.Literal('false')]);
 const positiveInt = (maxDigits: number) => Type.String({ pattern: `^[1-9][0-9]{0,${maxDigits - 1}}$` });
 
-/** Every variable the platform reads. Unknown FAIRGROUND_* variables are refused (they are usually typos). */
+/**
+ * Every variable the platform server reads. Other FAIRGROUND_* variables (read by tools, or typos)
+ * are listed in `unknownKeys` so start-up can warn about them.
+ */
 export const EnvSchema = Type.Object({
   NODE_ENV: Type.Optional(Type.Union([Type.Literal('development'), Type.Literal('production'), Type.Literal('test')])),
   PORT: Type.Optional(Type.String({ pattern: '^(0|[1-9][0-9]{0,4})$' })),
@@ -71,6 +74,8 @@ export interface Config {
   readonly wechatAppIds: { readonly miniprogram: string; readonly h5: string };
   readonly bootstrapAdmin: { readonly username: string; readonly password: string; readonly totpSecret: string | undefined } | undefined;
   readonly serveClients: boolean;
+  /** FAIRGROUND_* variables this server does not read (start-up warns: they are often typos). */
+  readonly unknownKeys: readonly string[];
 }
 
 export class ConfigError extends Error {
@@ -97,12 +102,11 @@ function bool(value: string | undefined, fallback: boolean): boolean {
 export function loadConfig(rawEnv: Record<string, string | undefined>, cwd: string = process.cwd()): Config {
   const known = new Set(Object.keys(EnvSchema.properties));
   const picked: Record<string, string> = {};
+  const unknownKeys: string[] = [];
   for (const [key, value] of Object.entries(rawEnv)) {
     if (value === undefined || value === '') continue;
     if (known.has(key)) picked[key] = value;
-    else if (key.startsWith('FAIRGROUND_') && !key.startsWith('FAIRGROUND_TEST_')) {
-      throw new ConfigError(key, 'unknown variable (a typo?)');
-    }
+    else if (key.startsWith('FAIRGROUND_') && !key.startsWith('FAIRGROUND_TEST_')) unknownKeys.push(key);
   }
   const first = Value.Errors(EnvSchema, picked).First();
   if (first) {
@@ -189,6 +193,7 @@ export function loadConfig(rawEnv: Record<string, string | undefined>, cwd: stri
     },
     bootstrapAdmin,
     serveClients: bool(env.FAIRGROUND_SERVE_CLIENTS, true),
+    unknownKeys,
   };
 }
 

@@ -3,3 +3,4 @@ export { type AuditEntry, type AuditEntryInput, type AuditLog, createAuditLog } 
 export { adminContract } from './contract.ts';
 export { adminMigrations } from './migrations.ts';
 export { type AdminRouteDeps, adminRoutes } from './routes.ts';
+export { bootstrapOperators, createOperatorAudited, DEMO_OPERATOR } from './bootstrap.ts';

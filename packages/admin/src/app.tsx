@@ -1,0 +1,105 @@
+// The operations console: operator sign-in (password + TOTP), the ledger check, player lookup with
+// balance adjustment, and the audit log.
+import { ApiClient, initialLang, type Lang, localTokenStore, type Response, saveLang } from '@fairground/web';
+import { useCallback, useEffect, useMemo, useState } from 'preact/hooks';
+import { translator } from './i18n.ts';
+import { AuditPage } from './pages/audit.tsx';
+import { LedgerPage } from './pages/ledger.tsx';
+import { LoginPage } from './pages/login.tsx';
+import { PlayersPage } from './pages/players.tsx';
+
+export type Operator = Response<'GET /api/admin/me'>;
+export type Route = { page: 'ledger' } | { page: 'players'; playerId?: string } | { page: 'audit' };
+
+export interface Ctx {
+  readonly api: ApiClient;
+  readonly t: ReturnType<typeof translator>;
+  readonly lang: Lang;
+  readonly operator: Operator;
+  navigate(hash: string): void;
+}
+
+function parseRoute(): Route {
+  const parts = location.hash.replace(/^#\/?/, '').split('/');
+  if (parts[0] === 'players') return parts[1] ? { page: 'players', playerId: decodeURIComponent(parts[1]) } : { page: 'players' };
+  if (parts[0] === 'audit') return { page: 'audit' };
+  return { page: 'ledger' };
+}
+
+export function App() {
+  const [lang, setLang] = useState<Lang>(initialLang());
+  const [operator, setOperator] = useState<Operator | null>(null);
+  const [ready, setReady] = useState(false);
+  const [route, setRoute] = useState<Route>(parseRoute());
+  const api = useMemo(() => new ApiClient({ tokens: localTokenStore('fg.operator.tokens'), onSignedOut: () => setOperator(null) }), []);
+  const t = useMemo(() => translator(lang), [lang]);
+
+  useEffect(() => {
+    const onHash = () => setRoute(parseRoute());
+    addEventListener('hashchange', onHash);
+    if (api.signedIn) {
+      api
+        .call('GET /api/admin/me', {})
+        .then(setOperator, () => setOperator(null))
+        .finally(() => setReady(true));
+    } else setReady(true);
+    return () => removeEventListener('hashchange', onHash);
+  }, [api]);
+  useEffect(() => saveLang(lang), [lang]);
+
+  const navigate = useCallback((hash: string) => {
+    location.hash = hash;
+  }, []);
+
+  const signOut = async () => {
+    await api.call('POST /api/admin/auth/logout', {}).catch(() => {});
+    api.setTokens(null);
+    setOperator(null);
+  };
+
+  if (!ready) return <main />;
+  const langButton = (
+    <button type="button" class="link" data-testid="lang-toggle" onClick={() => setLang(lang === 'zh' ? 'en' : 'zh')}>
+      {t('language')}
+    </button>
+  );
+  if (operator === null) {
+    return (
+      <div class="shell">
+        <header class="bar">
+          <span class="brand">{t('appName')}</span>
+          {langButton}
+        </header>
+        <LoginPage api={api} t={t} onSignedIn={setOperator} />
+      </div>
+    );
+  }
+  const ctx: Ctx = { api, t, lang, operator, navigate };
+  return (
+    <div class="shell">
+      <header class="bar">
+        <span class="brand">{t('appName')}</span>
+        <nav>
+          <a href="#/ledger" class={route.page === 'ledger' ? 'on' : ''} data-testid="nav-ledger">
+            {t('navLedger')}
+          </a>
+          <a href="#/players" class={route.page === 'players' ? 'on' : ''} data-testid="nav-players">
+            {t('navPlayers')}
+          </a>
+          <a href="#/audit" class={route.page === 'audit' ? 'on' : ''} data-testid="nav-audit">
+            {t('navAudit')}
+          </a>
+        </nav>
+        <span class="who">
+          <span data-testid="operator-name">{operator.username}</span> {langButton}{' '}
+          <button type="button" class="link" onClick={signOut} data-testid="sign-out">
+            {t('signOut')}
+          </button>
+        </span>
+      </header>
+      {route.page === 'ledger' && <LedgerPage ctx={ctx} />}
+      {route.page === 'players' && <PlayersPage ctx={ctx} playerId={route.playerId} />}
+      {route.page === 'audit' && <AuditPage ctx={ctx} />}
+    </div>
+  );
+}

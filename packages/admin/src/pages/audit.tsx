@@ -1,0 +1,83 @@
+import { ApiError, formatTimeMs, type Response } from '@fairground/web';
+import { useEffect, useState } from 'preact/hooks';
+import type { Ctx } from '../app.tsx';
+
+type Entry = Response<'GET /api/admin/audit'>['items'][number];
+
+function brief(value: unknown): string {
+  if (value === null || value === undefined) return '';
+  const text = JSON.stringify(value);
+  return text.length > 120 ? `${text.slice(0, 117)}…` : text;
+}
+
+export function AuditPage({ ctx }: { ctx: Ctx }) {
+  const { api, t } = ctx;
+  const [items, setItems] = useState<Entry[]>([]);
+  const [cursor, setCursor] = useState<string | null>(null);
+  const [error, setError] = useState<string | null>(null);
+
+  useEffect(() => {
+    api.call('GET /api/admin/audit', { query: { limit: 50 } }).then(
+      (page) => {
+        setItems(page.items);
+        setCursor(page.nextCursor);
+      },
+      (e: unknown) => setError(e instanceof ApiError ? `${e.code}: ${e.message}` : String(e)),
+    );
+  }, [api]);
+
+  const more = async () => {
+    if (!cursor) return;
+    const page = await api.call('GET /api/admin/audit', { query: { limit: 50, cursor } });
+    setItems([...items, ...page.items]);
+    setCursor(page.nextCursor);
+  };
+
+  return (
+    <main data-testid="audit-page">
+      <section class="card">
+        <h1>{t('auditTitle')}</h1>
+        {error && <p class="error">{t('error', { message: error })}</p>}
+        <div class="scroll">
+          <table data-testid="audit-table">
+            <thead>
+              <tr>
+                <th>{t('when')}</th>
+                <th>{t('who')}</th>
+                <th>{t('action')}</th>
+                <th>{t('target')}</th>
+                <th>{t('reason')}</th>
+                <th>{t('before')}</th>
+                <th>{t('after')}</th>
+              </tr>
+            </thead>
+            <tbody>
+              {items.map((e) => (
+                <tr key={e.id} data-action={e.action}>
+                  <td>{formatTimeMs(e.atMs)}</td>
+                  <td>{e.operatorUsername}</td>
+                  <td>
+                    <code>{e.action}</code>
+                  </td>
+                  <td>{e.targetId ?? ''}</td>
+                  <td>{e.reason ?? ''}</td>
+                  <td>
+                    <code>{brief(e.before)}</code>
+                  </td>
+                  <td>
+                    <code>{brief(e.after)}</code>
+                  </td>
+                </tr>
+              ))}
+            </tbody>
+          </table>
+        </div>
+        {cursor && (
+          <button type="button" class="secondary" onClick={more}>
+            {t('loadMore')}
+          </button>
+        )}
+      </section>
+    </main>
+  );
+}

@@ -1,0 +1,77 @@
+import { type ApiClient, ApiError } from '@fairground/web';
+import { useState } from 'preact/hooks';
+import type { Operator } from '../app.tsx';
+import type { T } from '../i18n.ts';
+
+export function LoginPage({ api, t, onSignedIn }: { api: ApiClient; t: T; onSignedIn: (op: Operator) => void }) {
+  const [username, setUsername] = useState('');
+  const [password, setPassword] = useState('');
+  const [totp, setTotp] = useState('');
+  const [error, setError] = useState<string | null>(null);
+  const [busy, setBusy] = useState(false);
+
+  const submit = async (event: Event) => {
+    event.preventDefault();
+    setBusy(true);
+    setError(null);
+    try {
+      const r = await api.call('POST /api/admin/auth/login', { body: { username, password, totp } });
+      api.setTokens(r.tokens);
+      onSignedIn(r.operator);
+    } catch (e) {
+      setError(e instanceof ApiError ? `${e.code}: ${e.message}` : String(e));
+    } finally {
+      setBusy(false);
+    }
+  };
+
+  return (
+    <main class="narrow" data-testid="login-page">
+      <form class="card" onSubmit={submit}>
+        <h1>{t('signIn')}</h1>
+        <label>
+          {t('username')}
+          <input
+            data-testid="username"
+            autocomplete="username"
+            value={username}
+            required
+            onInput={(e) => setUsername((e.target as HTMLInputElement).value)}
+          />
+        </label>
+        <label>
+          {t('password')}
+          <input
+            data-testid="password"
+            type="password"
+            autocomplete="current-password"
+            value={password}
+            required
+            onInput={(e) => setPassword((e.target as HTMLInputElement).value)}
+          />
+        </label>
+        <label>
+          {t('totp')}
+          <input
+            data-testid="totp"
+            inputMode="numeric"
+            autocomplete="one-time-code"
+            pattern="[0-9]{6}"
+            maxLength={6}
+            value={totp}
+            required
+            onInput={(e) => setTotp((e.target as HTMLInputElement).value)}
+          />
+        </label>
+        <button type="submit" class="primary" disabled={busy} data-testid="sign-in">
+          {t('signInButton')}
+        </button>
+        {error && (
+          <p class="error" role="alert" data-testid="login-error">
+            {t('error', { message: error })}
+          </p>
+        )}
+      </form>
+    </main>
+  );
+}

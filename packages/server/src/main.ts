@@ -1,0 +1,54 @@
+// Composition root: configuration → store → migrations → platform → HTTP server.
+// `npm start` runs this file (after building the web clients when their sources changed).
+import { systemClock } from '@fairground/core';
+import { createPlatform } from './app.ts';
+import { bootstrapOperators } from './admin/index.ts';
+import { loadPolicyFile, PolicyError } from './compliance/index.ts';
+import { type Config, ConfigError, loadConfig } from './config.ts';
+import { openStore } from './storage/open.ts';
+
+function fail(message: string): never {
+  process.stderr.write(`fairground: ${message}\n`);
+  process.exit(2);
+}
+
+let config: Config;
+try {
+  config = loadConfig(process.env);
+} catch (e) {
+  if (e instanceof ConfigError) fail(e.message);
+  throw e;
+}
+
+let policy: ReturnType<typeof loadPolicyFile>;
+try {
+  policy = loadPolicyFile(config.policyFile);
+} catch (e) {
+  if (e instanceof PolicyError) fail(`config FAIRGROUND_POLICY_FILE: ${e.message}`);
+  throw e;
+}
+
+const store = await openStore(config.databaseUrl);
+const platform = await createPlatform({ config, store, clock: systemClock, policy });
+const log = platform.app.log;
+if (config.unknownKeys.length > 0)
+  log.warn({ keys: config.unknownKeys }, 'ignoring FAIRGROUND_* variables this server does not read (typos?)');
+await bootstrapOperators(platform, { bootstrapAdmin: config.bootstrapAdmin, seedDemoOperator: config.seedDemoOperator }, log);
+
+const address = await platform.app.listen({ port: config.port, host: config.host });
+log.info(
+  { url: address, database: store.dialect, policy: platform.compliance.policyName, env: config.env },
+  `fairground ready: player client ${address}/ · console ${address}/admin/ · API docs ${address}/docs`,
+);
+
+let stopping = false;
+async function stop(signal: string): Promise<void> {
+  if (stopping) return;
+  stopping = true;
+  log.info({ signal }, 'stopping');
+  await platform.close();
+  await store.close();
+  process.exit(0);
+}
+process.on('SIGINT', () => void stop('SIGINT'));
+process.on('SIGTERM', () => void stop('SIGTERM'));

@@ -1,0 +1,74 @@
+// The player's H5 client: sign-in, the user agreement, the lobby and the wallet. Hash routes keep
+// it a static bundle the server can serve from one folder.
+import { useCallback, useEffect, useMemo, useState } from 'preact/hooks';
+import { translator } from './i18n.ts';
+import { LobbyPage } from './pages/lobby.tsx';
+import { LoginPage } from './pages/login.tsx';
+import { TermsPage } from './pages/terms.tsx';
+import { WalletPage } from './pages/wallet.tsx';
+import { ApiClient, type Response, localTokenStore } from './shared/api.ts';
+import { initialLang, type Lang, saveLang } from './shared/i18n.ts';
+
+export type Me = Response<'GET /api/me'>;
+export type Route = 'login' | 'terms' | 'lobby' | 'wallet';
+
+export interface Ctx {
+  readonly api: ApiClient;
+  readonly t: ReturnType<typeof translator>;
+  readonly lang: Lang;
+  readonly me: Me | null;
+  setMe(me: Me | null): void;
+  navigate(route: Route): void;
+}
+
+function routeFromHash(): Route {
+  const r = location.hash.replace(/^#\/?/, '');
+  return r === 'terms' || r === 'lobby' || r === 'wallet' ? r : 'login';
+}
+
+export function App() {
+  const [lang, setLang] = useState<Lang>(initialLang());
+  const [route, setRoute] = useState<Route>(routeFromHash());
+  const [me, setMe] = useState<Me | null>(null);
+  const [ready, setReady] = useState(false);
+  const api = useMemo(() => new ApiClient({ tokens: localTokenStore('fg.player.tokens'), onSignedOut: () => setMe(null) }), []);
+  const t = useMemo(() => translator(lang), [lang]);
+
+  const navigate = useCallback((r: Route) => {
+    location.hash = `#/${r}`;
+    setRoute(r);
+  }, []);
+
+  useEffect(() => {
+    const onHash = () => setRoute(routeFromHash());
+    addEventListener('hashchange', onHash);
+    if (api.signedIn) {
+      api
+        .call('GET /api/me', {})
+        .then(setMe, () => setMe(null))
+        .finally(() => setReady(true));
+    } else setReady(true);
+    return () => removeEventListener('hashchange', onHash);
+  }, [api]);
+
+  useEffect(() => saveLang(lang), [lang]);
+
+  if (!ready) return <main class="page" />;
+  // The guard every page shares: no session → sign in; an old agreement → accept the new one first.
+  const effective: Route = me === null ? 'login' : !me.termsCurrent ? 'terms' : route === 'login' || route === 'terms' ? 'lobby' : route;
+  const ctx: Ctx = { api, t, lang, me, setMe, navigate };
+  return (
+    <div class="shell">
+      <header class="bar">
+        <span class="brand">{t('appName')}</span>
+        <button type="button" class="link" data-testid="lang-toggle" onClick={() => setLang(lang === 'zh' ? 'en' : 'zh')}>
+          {t('language')}
+        </button>
+      </header>
+      {effective === 'login' && <LoginPage ctx={ctx} />}
+      {effective === 'terms' && <TermsPage ctx={ctx} />}
+      {effective === 'lobby' && <LobbyPage ctx={ctx} />}
+      {effective === 'wallet' && <WalletPage ctx={ctx} />}
+    </div>
+  );
+}

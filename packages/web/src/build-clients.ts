@@ -1,0 +1,61 @@
+// Builds the two browser clients (player H5 at /, console at /admin/) with Vite.
+//   node packages/web/src/build-clients.ts               always build
+//   node packages/web/src/build-clients.ts --if-changed  skip when the sources match the last build
+// `npm start` runs the second form first, so a fresh clone serves real pages and a restart costs
+// only a hash of the sources.
+import { createHash } from 'node:crypto';
+import { existsSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
+import { join, relative } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { build } from 'vite';
+
+const packagesDir = fileURLToPath(new URL('../../', import.meta.url));
+const root = join(packagesDir, '..');
+const clients = ['web', 'admin'] as const;
+/** Inputs of the bundles besides the clients' own files: the server's API types and the libraries. */
+const sharedInputs = [
+  join(packagesDir, 'server', 'src', 'http'),
+  join(root, 'node_modules', 'vite', 'package.json'),
+  join(root, 'node_modules', 'preact', 'package.json'),
+];
+const STAMP = '.build-stamp';
+const FILES_MAX = 5000;
+
+function walk(path: string, out: string[]): void {
+  if (!existsSync(path)) return;
+  if (statSync(path).isFile()) {
+    out.push(path);
+    return;
+  }
+  for (const name of readdirSync(path)) {
+    if (name === 'node_modules' || name === 'dist' || name.startsWith('.')) continue;
+    walk(join(path, name), out);
+    if (out.length > FILES_MAX) throw new Error(`more than ${FILES_MAX} files under ${path}`);
+  }
+}
+
+function sourcesHash(): string {
+  const files: string[] = [];
+  for (const c of clients) walk(join(packagesDir, c), files);
+  for (const p of sharedInputs) walk(p, files);
+  const hash = createHash('sha256');
+  for (const f of files.sort()) hash.update(relative(root, f)).update('\0').update(readFileSync(f)).update('\0');
+  return hash.digest('hex');
+}
+
+const ifChanged = process.argv.includes('--if-changed');
+const hash = sourcesHash();
+const upToDate = clients.every((c) => {
+  const stamp = join(packagesDir, c, 'dist', STAMP);
+  return existsSync(stamp) && readFileSync(stamp, 'utf8') === hash;
+});
+if (ifChanged && upToDate) {
+  console.log('web clients are up to date');
+} else {
+  for (const c of clients) {
+    const started = performance.now();
+    await build({ configFile: join(packagesDir, c, 'vite.config.ts'), logLevel: 'warn' });
+    writeFileSync(join(packagesDir, c, 'dist', STAMP), hash);
+    console.log(`built packages/${c}/dist in ${Math.round(performance.now() - started)} ms`);
+  }
+}

@@ -1,0 +1,47 @@
+import { useEffect, useState } from 'preact/hooks';
+import type { Ctx } from '../app.tsx';
+
+export function LobbyPage({ ctx }: { ctx: Ctx }) {
+  const { api, t, me } = ctx;
+  const [unread, setUnread] = useState(0);
+
+  useEffect(() => {
+    api.call('GET /api/notifications', { query: { limit: 1 } }).then(
+      (inbox) => setUnread(inbox.unread),
+      () => {},
+    );
+  }, [api]);
+
+  const logout = async () => {
+    await api.call('POST /api/auth/logout', {}).catch(() => {});
+    api.setTokens(null);
+    ctx.setMe(null);
+    ctx.navigate('login');
+  };
+
+  return (
+    <main class="page" data-testid="lobby-page">
+      <section class="hero">
+        <h1 data-testid="lobby-hello">{t('lobbyHello', { name: me?.nickname ?? '' })}</h1>
+        {unread > 0 && <p class="badge">{t('unread', { n: unread })}</p>}
+      </section>
+      <nav class="tiles">
+        <a class="tile primary-tile" href="#/wallet" data-testid="open-wallet">
+          <strong>{t('lobbyWallet')}</strong>
+          <span>{t('lobbyWalletHint')}</span>
+        </a>
+        <div class="tile disabled">
+          <strong>{t('lobbyRooms')}</strong>
+          <span>{t('comingSoon')}</span>
+        </div>
+        <div class="tile disabled">
+          <strong>{t('lobbySkill')}</strong>
+          <span>{t('comingSoon')}</span>
+        </div>
+      </nav>
+      <button type="button" class="link" onClick={logout} data-testid="logout">
+        {t('logout')}
+      </button>
+    </main>
+  );
+}

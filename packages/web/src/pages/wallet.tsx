@@ -1,0 +1,128 @@
+import { useCallback, useEffect, useState } from 'preact/hooks';
+import type { Ctx } from '../app.tsx';
+import { hasKey } from '../i18n.ts';
+import type { Response } from '../shared/api.ts';
+import { formatTimeMs } from '../shared/i18n.ts';
+import { connectLive } from '../shared/live.ts';
+import { type AssetCode, formatAmount } from '../shared/money.ts';
+
+type Balance = Response<'GET /api/wallet/balances'>['balances'][number];
+type Item = Response<'GET /api/wallet/history'>['items'][number];
+const ASSETS: AssetCode[] = ['CNY', 'ROOM_CARD', 'POINTS', 'BONUS'];
+
+export function WalletPage({ ctx }: { ctx: Ctx }) {
+  const { api, t } = ctx;
+  const [balances, setBalances] = useState<Balance[] | null>(null);
+  const [items, setItems] = useState<Item[]>([]);
+  const [cursor, setCursor] = useState<string | null>(null);
+  const [asset, setAsset] = useState<AssetCode | undefined>(undefined);
+  const [notice, setNotice] = useState<string | null>(null);
+
+  const load = useCallback(async () => {
+    const [b, h] = await Promise.all([
+      api.call('GET /api/wallet/balances', {}),
+      api.call('GET /api/wallet/history', { query: { limit: 20, ...(asset ? { asset } : {}) } }),
+    ]);
+    setBalances(b.balances);
+    setItems(h.items);
+    setCursor(h.nextCursor);
+  }, [api, asset]);
+
+  useEffect(() => {
+    load().catch(() => {});
+  }, [load]);
+
+  // Live: a notification (an adjustment today, deposits and withdrawals later) means the wallet changed.
+  useEffect(
+    () =>
+      connectLive({
+        token: () => api.accessToken,
+        onNotification: (n) => {
+          if (n.kind === 'balance_adjusted' && typeof n.data.asset === 'string' && typeof n.data.amountFen === 'number') {
+            const a = n.data.asset as AssetCode;
+            setNotice(t('notice_balance_adjusted', { asset: t(`asset_${a}`), amount: formatAmount(a, n.data.amountFen) }));
+          }
+          load().catch(() => {});
+        },
+      }),
+    [api, load, t],
+  );
+
+  const more = async () => {
+    if (!cursor) return;
+    const h = await api.call('GET /api/wallet/history', { query: { limit: 20, cursor, ...(asset ? { asset } : {}) } });
+    setItems([...items, ...h.items]);
+    setCursor(h.nextCursor);
+  };
+
+  const codeLabel = (code: string) => {
+    const key = `code_${code}`;
+    return hasKey(key) ? t(key) : code;
+  };
+
+  return (
+    <main class="page" data-testid="wallet-page">
+      <a href="#/lobby" class="link">
+        ← {t('back')}
+      </a>
+      <h1>{t('walletTitle')}</h1>
+      {notice && (
+        <p class="notice" role="status" data-testid="wallet-notice">
+          {notice}
+        </p>
+      )}
+      <section class="card">
+        <h2>{t('balances')}</h2>
+        <ul class="balances">
+          {(balances ?? []).map((b) => (
+            <li key={b.asset} data-testid={`balance-${b.asset}`} data-available={b.availableFen}>
+              <span>{t(`asset_${b.asset}`)}</span>
+              <strong>{formatAmount(b.asset, b.postedFen)}</strong>
+              {b.pendingDebitsFen > 0 && (
+                <small class="muted">
+                  {t('available')} {formatAmount(b.asset, b.availableFen)}
+                </small>
+              )}
+            </li>
+          ))}
+        </ul>
+      </section>
+      <section class="card">
+        <h2>{t('history')}</h2>
+        <div class="chips">
+          <button type="button" class={asset === undefined ? 'chip on' : 'chip'} onClick={() => setAsset(undefined)}>
+            {t('allAssets')}
+          </button>
+          {ASSETS.map((a) => (
+            <button type="button" key={a} class={asset === a ? 'chip on' : 'chip'} onClick={() => setAsset(a)}>
+              {t(`asset_${a}`)}
+            </button>
+          ))}
+        </div>
+        {items.length === 0 && <p class="muted">{t('noHistory')}</p>}
+        <ul class="history" data-testid="history">
+          {items.map((i) => (
+            <li key={i.id}>
+              <div>
+                <strong>{codeLabel(i.code)}</strong>
+                <small class="muted">
+                  {formatTimeMs(i.createdAtMs)}
+                  {i.pendingState === 'open' ? ` · ${t('pending')}` : ''}
+                </small>
+              </div>
+              <span class={i.direction === 'in' ? 'amount in' : 'amount out'}>
+                {i.direction === 'in' ? '+' : '−'}
+                {formatAmount(i.asset, i.amountFen)}
+              </span>
+            </li>
+          ))}
+        </ul>
+        {cursor && (
+          <button type="button" class="secondary" onClick={more}>
+            {t('loadMore')}
+          </button>
+        )}
+      </section>
+    </main>
+  );
+}

@@ -1,0 +1,31 @@
+// Yuan exist only on screens. Amounts travel as integer fen; these helpers turn them into text and
+// back without ever passing through a float.
+export type AssetCode = 'CNY' | 'ROOM_CARD' | 'POINTS' | 'BONUS';
+
+/** 12345 → "123.45", -5 → "-0.05". */
+export function fenToYuan(fen: number): string {
+  if (!Number.isSafeInteger(fen)) throw new RangeError(`not an integer amount: ${fen}`);
+  const sign = fen < 0 ? '-' : '';
+  const abs = Math.abs(fen);
+  const yuan = Math.trunc(abs / 100);
+  const cents = abs % 100;
+  return `${sign}${yuan.toLocaleString('en-US')}.${String(cents).padStart(2, '0')}`;
+}
+
+/** "123.45" → 12345, "-0.5" → -50; null for anything that is not a yuan amount with at most two decimals. */
+export function yuanToFen(text: string): number | null {
+  const m = /^\s*(-?)(\d{1,12})(?:\.(\d{1,2}))?\s*$/.exec(text);
+  if (!m) return null;
+  const fen = Number(m[2]) * 100 + Number((m[3] ?? '').padEnd(2, '0'));
+  if (!Number.isSafeInteger(fen)) return null;
+  return m[1] === '-' ? -fen : fen;
+}
+
+/** CNY and BONUS are money (fen); room cards and points are counts. */
+export function isMoneyAsset(asset: AssetCode): boolean {
+  return asset === 'CNY' || asset === 'BONUS';
+}
+
+export function formatAmount(asset: AssetCode, minorUnits: number): string {
+  return isMoneyAsset(asset) ? `¥${fenToYuan(minorUnits)}` : minorUnits.toLocaleString('en-US');
+}

@@ -1,0 +1,11 @@
+// The player client: Preact through Vite's built-in oxc JSX transform (no React plugin).
+import { fileURLToPath } from 'node:url';
+import { defineConfig } from 'vite';
+
+export default defineConfig({
+  root: fileURLToPath(new URL('.', import.meta.url)),
+  base: '/',
+  oxc: { jsx: { runtime: 'automatic', importSource: 'preact' } },
+  build: { outDir: 'dist', emptyOutDir: true, target: 'es2022', sourcemap: false, reportCompressedSize: false },
+  server: { proxy: { '/api': { target: 'http://127.0.0.1:3000', ws: true } } },
+});
