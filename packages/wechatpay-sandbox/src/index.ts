@@ -19,6 +19,7 @@ export { FAULT_KINDS } from './faults.ts';
 export { RETRY_SCHEDULE_MS } from './notifier.ts';
 export { SandboxErrors } from './errors.ts';
 export type * from './types.ts';
+export type { FaultControllerApi as FaultController } from './types.ts';
 
 export const DEFAULT_MCHID = '1900000001';
 export const DEFAULT_APPID = 'wx8888888888888888';
