@@ -198,7 +198,7 @@ function configureHttp(app: FastifyInstance, bodyLimitBytes: number): void {
     const typed = schema as TSchema;
     const check = TypeCompiler.Compile(typed);
     return (data: unknown) => {
-      const value = httpPart === 'body' ? data : Value.Convert(typed, data);
+      const value = httpPart === 'body' ? data : convertText(typed, data);
       if (check.Check(value)) return { value };
       const first = check.Errors(value).First();
       return {
@@ -228,6 +228,34 @@ function configureHttp(app: FastifyInstance, bodyLimitBytes: number): void {
     reply.header('x-frame-options', 'DENY');
     return payload;
   });
+}
+
+const INTEGER_TEXT = /^-?(0|[1-9][0-9]*)$/;
+
+/**
+ * Converts path and query text to the schema's types, but only exactly: TypeBox's conversion would
+ * turn `limit=1.5` into 1, so integer fields convert only from plain integer text and otherwise
+ * stay strings (and fail validation).
+ */
+function convertText(schema: TSchema, data: unknown): unknown {
+  // Value.Convert converts objects in place: keep the original text first.
+  const original = typeof data === 'object' && data !== null ? { ...(data as Record<string, unknown>) } : data;
+  const converted = Value.Convert(schema, data);
+  const properties = (schema as { properties?: Record<string, { type?: string }> }).properties;
+  if (
+    properties === undefined ||
+    typeof original !== 'object' ||
+    original === null ||
+    typeof converted !== 'object' ||
+    converted === null
+  ) {
+    return converted;
+  }
+  const out = { ...(converted as Record<string, unknown>) };
+  for (const [key, raw] of Object.entries(original)) {
+    if (properties[key]?.type === 'integer' && typeof raw === 'string' && !INTEGER_TEXT.test(raw)) out[key] = raw;
+  }
+  return out;
 }
 
 const FASTIFY_CODES: Readonly<Record<string, typeof HttpErrors.BODY_MALFORMED>> = {

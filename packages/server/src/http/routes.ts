@@ -84,7 +84,8 @@ export function assertWellDeclared(name: string, spec: EndpointSpec): void {
       ['query', spec.query, ex.query],
       ['body', spec.body, ex.body],
     ] as const) {
-      if (schema !== undefined && !Value.Check(schema, Value.Convert(schema, value))) fail(`example ${part} does not match its schema`);
+      if (schema !== undefined && !Value.Check(schema, Value.Convert(schema, structuredClone(value))))
+        fail(`example ${part} does not match its schema`);
     }
   }
 }
