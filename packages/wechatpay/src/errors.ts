@@ -162,13 +162,12 @@ export function describeWechatCode(
   httpStatus: number,
 ): { def: ErrorDef; retrySameRequest: boolean; outcomeUnknown: boolean } {
   const rule = apiCodeRules.get(canonicalWechatCode(code));
-  // A 5xx may come after WeChat Pay performed the operation (the docs tell merchants to query
-  // before giving up on a number), so every 5xx leaves the outcome unknown.
-  const serverSide = httpStatus >= 500;
-  if (rule) return { def: rule.def, retrySameRequest: rule.retrySameRequest, outcomeUnknown: serverSide };
-  if (serverSide || httpStatus === 429) {
-    return { def: WechatPayErrors.WECHATPAY_UNKNOWN_SERVER_ERROR, retrySameRequest: true, outcomeUnknown: serverSide };
-  }
+  // A 5xx or 429 may come after WeChat Pay performed the operation (the transfer docs tell
+  // merchants to query after any non-200 before giving up on a number), so they leave the outcome
+  // unknown. The 4xx codes in the table are refusals: nothing happened.
+  const maybePerformed = httpStatus >= 500 || httpStatus === 429;
+  if (rule) return { def: rule.def, retrySameRequest: rule.retrySameRequest, outcomeUnknown: maybePerformed };
+  if (maybePerformed) return { def: WechatPayErrors.WECHATPAY_UNKNOWN_SERVER_ERROR, retrySameRequest: true, outcomeUnknown: true };
   // An undocumented 4xx code: the transfer docs insist on querying before changing the number.
   return { def: WechatPayErrors.WECHATPAY_UNKNOWN_CLIENT_ERROR, retrySameRequest: false, outcomeUnknown: true };
 }

@@ -197,7 +197,7 @@ describe('errors and retry advice', () => {
     { status: 403, code: 'NOT_ENOUGH', def: 'WECHATPAY_NOT_ENOUGH', retrySameRequest: true, outcomeUnknown: false },
     { status: 403, code: 'NOTENOUGH', def: 'WECHATPAY_NOT_ENOUGH', retrySameRequest: true, outcomeUnknown: false },
     { status: 404, code: 'ORDERNOTEXIST', def: 'WECHATPAY_ORDER_NOT_EXIST', retrySameRequest: false, outcomeUnknown: false },
-    { status: 429, code: 'FREQUENCY_LIMITED', def: 'WECHATPAY_FREQUENCY_LIMITED', retrySameRequest: true, outcomeUnknown: false },
+    { status: 429, code: 'FREQUENCY_LIMITED', def: 'WECHATPAY_FREQUENCY_LIMITED', retrySameRequest: true, outcomeUnknown: true },
     { status: 500, code: 'SYSTEM_ERROR', def: 'WECHATPAY_SYSTEM_ERROR', retrySameRequest: true, outcomeUnknown: true },
     { status: 500, code: 'SYSTEMERROR', def: 'WECHATPAY_SYSTEM_ERROR', retrySameRequest: true, outcomeUnknown: true },
     { status: 503, code: 'SOMETHING_NEW', def: 'WECHATPAY_UNKNOWN_SERVER_ERROR', retrySameRequest: true, outcomeUnknown: true },
