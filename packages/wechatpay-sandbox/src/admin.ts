@@ -99,6 +99,8 @@ export async function handleAdmin(
       return { status: 200, body: { notifications: core.notifier.history() } };
     case 'GET /sandbox/merchant':
       return { status: 200, body: merchantConfig(core) };
+    case 'GET /sandbox/balances':
+      return { status: 200, body: { basicFen: core.ledger.balanceFen('BASIC'), operationFen: core.ledger.balanceFen('OPERATION') } };
     case 'POST /sandbox/user/pay': {
       const b = body();
       await deps.user.pay(field(b, 'out_trade_no', 'outTradeNo'), optField(b, 'openid'));
