@@ -75,6 +75,7 @@ export class WeixinClient {
   readonly #clock: Clock;
   #accessToken: CachedToken | undefined;
   #jsapiTicket: CachedToken | undefined;
+  #accessTokenInFlight: Promise<string> | undefined;
 
   constructor(config: WeixinConfig) {
     this.#config = config;
@@ -185,10 +186,21 @@ export class WeixinClient {
     };
   }
 
-  /** The app's access_token (2 h), cached until five minutes before it expires. */
-  async accessToken(call: CallOptions = {}): Promise<string> {
+  /**
+   * The app's access_token (2 h), cached until five minutes before it expires. Concurrent callers
+   * share one fetch: every fetch issues a new token and starts retiring the previous one, so a
+   * burst of fetches would invalidate tokens still in use.
+   */
+  accessToken(call: CallOptions = {}): Promise<string> {
     const now = this.#clock.nowMs();
-    if (this.#accessToken && this.#accessToken.expiresAtMs - TOKEN_REFRESH_MARGIN_MS > now) return this.#accessToken.value;
+    if (this.#accessToken && this.#accessToken.expiresAtMs - TOKEN_REFRESH_MARGIN_MS > now) return Promise.resolve(this.#accessToken.value);
+    this.#accessTokenInFlight ??= this.#fetchAccessToken(now, call).finally(() => {
+      this.#accessTokenInFlight = undefined;
+    });
+    return this.#accessTokenInFlight;
+  }
+
+  async #fetchAccessToken(now: number, call: CallOptions): Promise<string> {
     const f = await this.#get(
       '/cgi-bin/token',
       { grant_type: 'client_credential', appid: this.#config.appid, secret: this.#secret() },

@@ -324,6 +324,14 @@ describe('api.weixin.qq.com', () => {
     assert.equal(s.seen.length, 4);
   });
 
+  it('fetches one access_token for concurrent callers', async () => {
+    const s = scripted(() => ({ status: 200, body: `{"access_token":"AT${s.seen.length}","expires_in":7200}`, sign: 'none' }));
+    const c = client(s.fetch);
+    const tokens = await Promise.all([c.accessToken(), c.accessToken(), c.accessToken()]);
+    assert.deepEqual(tokens, ['AT1', 'AT1', 'AT1']);
+    assert.equal(s.seen.length, 1);
+  });
+
   it('builds the OAuth authorize URL with the redirect encoded and #wechat_redirect', () => {
     const c = client(scripted(() => ({ status: 200 })).fetch);
     assert.equal(
