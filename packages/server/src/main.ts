@@ -1,11 +1,9 @@
 // Composition root: configuration → store → migrations → platform → HTTP server.
 // `npm start` runs this file (after building the web clients when their sources changed).
+// Configuration is checked before the heavy modules load, so a typo fails in a blink.
 import { systemClock } from '@fairground/core';
-import { createPlatform } from './app.ts';
-import { bootstrapOperators } from './admin/index.ts';
 import { loadPolicyFile, PolicyError } from './compliance/index.ts';
 import { type Config, ConfigError, loadConfig } from './config.ts';
-import { openStore } from './storage/open.ts';
 
 function fail(message: string): never {
   process.stderr.write(`fairground: ${message}\n`);
@@ -28,6 +26,11 @@ try {
   throw e;
 }
 
+const [{ createPlatform }, { bootstrapOperators }, { openStore }] = await Promise.all([
+  import('./app.ts'),
+  import('./admin/index.ts'),
+  import('./storage/open.ts'),
+]);
 const store = await openStore(config.databaseUrl);
 const platform = await createPlatform({ config, store, clock: systemClock, policy });
 const log = platform.app.log;

@@ -1,0 +1,123 @@
+// Configuration is checked at start: a bad value stops the process with a message naming the key.
+import assert from 'node:assert/strict';
+import { execFile } from 'node:child_process';
+import { mkdtempSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { after, describe, it } from 'node:test';
+import { ConfigError, DEVELOPMENT_POLICY_FILE, loadConfig } from '../src/config.ts';
+
+const dir = mkdtempSync(join(tmpdir(), 'fg-config-'));
+after(() => rmSync(dir, { recursive: true, force: true }));
+const main = new URL('../src/main.ts', import.meta.url).pathname;
+
+/** Runs main.ts with exactly `env` (plus PATH) and returns how it ended. */
+function start(env: Record<string, string>): Promise<{ status: number | null; stderr: string }> {
+  return new Promise((resolve) => {
+    execFile(
+      process.execPath,
+      [main],
+      { env: { PATH: process.env.PATH ?? '', FAIRGROUND_DATA_DIR: join(dir, 'data'), ...env }, encoding: 'utf8', timeout: 30_000 },
+      (error, _stdout, stderr) => resolve({ status: error ? (typeof error.code === 'number' ? error.code : null) : 0, stderr }),
+    );
+  });
+}
+
+function keyOf(fn: () => unknown): string {
+  try {
+    fn();
+  } catch (e) {
+    if (e instanceof ConfigError) return e.key;
+    throw e;
+  }
+  return '(no error)';
+}
+
+describe('configuration at start', { concurrency: true }, () => {
+  const cases: Array<[string, Record<string, string>, string]> = [
+    ['a port that is not a number', { PORT: 'abc' }, 'PORT'],
+    ['a port out of range', { PORT: '70000' }, 'PORT'],
+    ['an unknown database scheme', { DATABASE_URL: 'mysql://localhost/x' }, 'DATABASE_URL'],
+    ['a Redis URL that is not one', { REDIS_URL: 'http://localhost' }, 'REDIS_URL'],
+    ['a short session secret', { FAIRGROUND_SESSION_SECRET: 'short' }, 'FAIRGROUND_SESSION_SECRET'],
+    ['a KYC key that is not 32 bytes of hex', { FAIRGROUND_KYC_KEY: 'abcd' }, 'FAIRGROUND_KYC_KEY'],
+    [
+      'production without a session secret',
+      { NODE_ENV: 'production', FAIRGROUND_POLICY_FILE: DEVELOPMENT_POLICY_FILE },
+      'FAIRGROUND_SESSION_SECRET',
+    ],
+    ['production without a policy file', { NODE_ENV: 'production' }, 'FAIRGROUND_POLICY_FILE'],
+    [
+      'production with dev login',
+      {
+        NODE_ENV: 'production',
+        FAIRGROUND_DEV_LOGIN: '1',
+        FAIRGROUND_POLICY_FILE: DEVELOPMENT_POLICY_FILE,
+        FAIRGROUND_SESSION_SECRET: 'x'.repeat(40),
+        FAIRGROUND_KYC_KEY: 'a'.repeat(64),
+      },
+      'FAIRGROUND_DEV_LOGIN',
+    ],
+    ['a policy file that does not exist', { FAIRGROUND_POLICY_FILE: '/nonexistent/policy.json' }, 'FAIRGROUND_POLICY_FILE'],
+    ['an access token lifetime over an hour', { FAIRGROUND_ACCESS_TOKEN_TTL_S: '7200' }, 'FAIRGROUND_ACCESS_TOKEN_TTL_S'],
+    ['an admin username without a password', { FAIRGROUND_ADMIN_USERNAME: 'root' }, 'FAIRGROUND_ADMIN_PASSWORD'],
+  ];
+  for (const [name, env, key] of cases) {
+    it(`stops with exit 2 naming ${key} for ${name}`, async () => {
+      const r = await start(env);
+      assert.equal(r.status, 2, r.stderr);
+      assert.match(r.stderr, new RegExp(`config ${key}\\b`));
+    });
+  }
+
+  it('stops naming FAIRGROUND_POLICY_FILE when the policy does not match its schema', async () => {
+    const bad = join(dir, 'bad-policy.json');
+    writeFileSync(bad, JSON.stringify({ name: 'bad', version: 1, defaultEffect: 'sometimes', actions: {} }));
+    const r = await start({ FAIRGROUND_POLICY_FILE: bad });
+    assert.equal(r.status, 2);
+    assert.match(r.stderr, /config FAIRGROUND_POLICY_FILE: policy .*defaultEffect/);
+  });
+});
+
+describe('loadConfig', () => {
+  it('uses the documented defaults', () => {
+    const c = loadConfig({ FAIRGROUND_DATA_DIR: join(dir, 'defaults') }, dir);
+    assert.equal(c.port, 3000);
+    assert.equal(c.host, '127.0.0.1');
+    assert.equal(c.databaseUrl, `sqlite:${join(dir, 'defaults', 'fairground.db')}`);
+    assert.equal(c.redisUrl, undefined);
+    assert.equal(c.devLoginAllowed, true);
+    assert.equal(c.policyFile, DEVELOPMENT_POLICY_FILE);
+    assert.equal(c.env, 'development');
+  });
+
+  it('generates development secrets once, keeps them private, and reuses them', () => {
+    const data = join(dir, 'secrets');
+    const a = loadConfig({ FAIRGROUND_DATA_DIR: data }, dir);
+    const b = loadConfig({ FAIRGROUND_DATA_DIR: data }, dir);
+    assert.equal(a.sessionSecret, b.sessionSecret);
+    assert.deepEqual(a.dataKey, b.dataKey);
+    assert.equal(a.dataKey.length, 32);
+    assert.equal(statSync(join(data, 'secrets.json')).mode & 0o777, 0o600);
+  });
+
+  it('never generates secrets in production', () => {
+    const env = { NODE_ENV: 'production', FAIRGROUND_DATA_DIR: join(dir, 'prod'), FAIRGROUND_POLICY_FILE: DEVELOPMENT_POLICY_FILE };
+    assert.equal(
+      keyOf(() => loadConfig(env, dir)),
+      'FAIRGROUND_SESSION_SECRET',
+    );
+    assert.equal(
+      keyOf(() => loadConfig({ ...env, FAIRGROUND_SESSION_SECRET: 'x'.repeat(32) }, dir)),
+      'FAIRGROUND_KYC_KEY',
+    );
+    const ok = loadConfig({ ...env, FAIRGROUND_SESSION_SECRET: 'x'.repeat(32), FAIRGROUND_KYC_KEY: 'b'.repeat(64) }, dir);
+    assert.equal(ok.devLoginAllowed, false);
+    assert.equal(ok.seedDemoOperator, false);
+  });
+
+  it('lists FAIRGROUND_* variables it does not read instead of ignoring them silently', () => {
+    const c = loadConfig({ FAIRGROUND_DATA_DIR: join(dir, 'unknown'), FAIRGROUND_SESION_SECRET: 'typo' }, dir);
+    assert.deepEqual(c.unknownKeys, ['FAIRGROUND_SESION_SECRET']);
+  });
+});
