@@ -4,3 +4,4 @@ export * from './zjh/index.ts';
 export * from './fair/index.ts';
 export * from './result.ts';
 export * from './rating/index.ts';
+export * from './puzzle/index.ts';

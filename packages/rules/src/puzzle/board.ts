@@ -1,0 +1,176 @@
+// Board mechanics on a flat Int8Array: cell i is column i % width, row ⌊i / width⌋, row 0 at the
+// top; gems fall towards the bottom. A gem is a kind 0..kinds-1; EMPTY marks a cleared cell while
+// a move resolves. Everything here is integer work on preallocated arrays, because the server
+// replays tens of thousands of sessions a second with it.
+import { POINTS_PER_GEM, POINTS_PER_LONG_RUN_GEM } from './config.ts';
+
+export const EMPTY = -1;
+
+/** True when the gem at `i` lies in a horizontal or vertical line of three or more equal gems. */
+export function inLine(board: Int8Array, width: number, height: number, i: number): boolean {
+  const g = board[i]!;
+  if (g === EMPTY) return false;
+  const x = i % width;
+  const y = (i - x) / width;
+  let run = 1;
+  for (let xx = x - 1; xx >= 0 && board[i - (x - xx)] === g; xx--) run++;
+  for (let xx = x + 1; xx < width && board[i + (xx - x)] === g; xx++) run++;
+  if (run >= 3) return true;
+  run = 1;
+  for (let yy = y - 1; yy >= 0 && board[i - (y - yy) * width] === g; yy--) run++;
+  for (let yy = y + 1; yy < height && board[i + (yy - y) * width] === g; yy++) run++;
+  return run >= 3;
+}
+
+/** True when `a` and `b` are orthogonal neighbours on the board. */
+export function adjacent(width: number, height: number, a: number, b: number): boolean {
+  const size = width * height;
+  if (a < 0 || b < 0 || a >= size || b >= size) return false;
+  const d = a > b ? a - b : b - a;
+  if (d === width) return true;
+  return d === 1 && Math.max(a, b) % width !== 0;
+}
+
+/** True when swapping the neighbours `a` and `b` makes a line of three (the board is left unchanged). */
+export function swapMakesLine(board: Int8Array, width: number, height: number, a: number, b: number): boolean {
+  const ga = board[a]!;
+  const gb = board[b]!;
+  if (ga === gb) return false;
+  board[a] = gb;
+  board[b] = ga;
+  const made = inLine(board, width, height, a) || inLine(board, width, height, b);
+  board[a] = ga;
+  board[b] = gb;
+  return made;
+}
+
+/** True when at least one swap of neighbours makes a line. */
+export function hasLegalSwap(board: Int8Array, width: number, height: number): boolean {
+  for (let i = 0; i < board.length; i++) {
+    const x = i % width;
+    if (x + 1 < width && swapMakesLine(board, width, height, i, i + 1)) return true;
+    if (i + width < board.length && swapMakesLine(board, width, height, i, i + width)) return true;
+  }
+  return false;
+}
+
+/** Every legal swap as [from, to] with from < to, in board order. */
+export function legalSwaps(board: Int8Array, width: number, height: number): [number, number][] {
+  const out: [number, number][] = [];
+  for (let i = 0; i < board.length; i++) {
+    const x = i % width;
+    if (x + 1 < width && swapMakesLine(board, width, height, i, i + 1)) out.push([i, i + 1]);
+    if (i + width < board.length && swapMakesLine(board, width, height, i, i + width)) out.push([i, i + width]);
+  }
+  return out;
+}
+
+/**
+ * Marks (in `mark`, 1 = part of a line) every gem in a horizontal or vertical line of three or
+ * more, and returns the points those lines earn before the cascade multiplier: POINTS_PER_GEM for
+ * each marked gem (a gem in two crossing lines counts once) plus POINTS_PER_LONG_RUN_GEM for each
+ * gem beyond three in each line. Returns 0 when nothing is marked.
+ */
+export function markLines(board: Int8Array, width: number, mark: Uint8Array): number {
+  if (!anyLine(board, width)) return 0;
+  mark.fill(0);
+  let bonus = 0;
+  let marked = 0;
+  for (let row = 0; row < board.length; row += width) {
+    let prev = board[row]!;
+    let len = 1;
+    for (let x = 1; x <= width; x++) {
+      const g = x < width ? board[row + x]! : EMPTY;
+      if (g === prev && g !== EMPTY) {
+        len++;
+        continue;
+      }
+      if (len >= 3 && prev !== EMPTY) {
+        for (let k = row + x - len; k < row + x; k++) {
+          if (mark[k] === 0) {
+            mark[k] = 1;
+            marked++;
+          }
+        }
+        bonus += (len - 3) * POINTS_PER_LONG_RUN_GEM;
+      }
+      prev = g;
+      len = 1;
+    }
+  }
+  const size = board.length;
+  for (let x = 0; x < width; x++) {
+    let prev = board[x]!;
+    let len = 1;
+    for (let i = x + width; i <= size; i += width) {
+      const g = i < size ? board[i]! : EMPTY;
+      if (g === prev && g !== EMPTY) {
+        len++;
+        continue;
+      }
+      if (len >= 3 && prev !== EMPTY) {
+        for (let k = i - len * width; k < i; k += width) {
+          if (mark[k] === 0) {
+            mark[k] = 1;
+            marked++;
+          }
+        }
+        bonus += (len - 3) * POINTS_PER_LONG_RUN_GEM;
+      }
+      prev = g;
+      len = 1;
+    }
+  }
+  return marked === 0 ? 0 : marked * POINTS_PER_GEM + bonus;
+}
+
+/** True when the board holds a line of three anywhere (a cheap test that skips the marking pass on most calls). */
+export function anyLine(board: Int8Array, width: number): boolean {
+  const size = board.length;
+  for (let row = 0; row < size; row += width) {
+    for (let i = row, end = row + width - 2; i < end; i++) {
+      const g = board[i]!;
+      if (g !== EMPTY && g === board[i + 1] && g === board[i + 2]) return true;
+    }
+  }
+  for (let i = 0, end = size - 2 * width; i < end; i++) {
+    const g = board[i]!;
+    if (g !== EMPTY && g === board[i + width] && g === board[i + 2 * width]) return true;
+  }
+  return false;
+}
+
+/**
+ * Kinds that would complete a line of three at cell i when the board is filled in index order
+ * (the two cells to the left and the two above are already set). Returns a bit mask.
+ */
+export function forbiddenKinds(board: Int8Array, width: number, i: number): number {
+  const x = i % width;
+  let mask = 0;
+  if (x >= 2) {
+    const g = board[i - 1]!;
+    if (g !== EMPTY && g === board[i - 2]) mask |= 1 << g;
+  }
+  if (i >= 2 * width) {
+    const g = board[i - width]!;
+    if (g !== EMPTY && g === board[i - 2 * width]) mask |= 1 << g;
+  }
+  return mask;
+}
+
+/** The `pick`-th kind (0-based) among those not in `mask`; `allowedCount` tells how many there are. */
+export function allowedKind(kinds: number, mask: number, pick: number): number {
+  let seen = 0;
+  for (let k = 0; k < kinds; k++) {
+    if (mask & (1 << k)) continue;
+    if (seen === pick) return k;
+    seen++;
+  }
+  throw new Error('assertion failed: allowedKind pick out of range');
+}
+
+export function countAllowed(kinds: number, mask: number): number {
+  let n = 0;
+  for (let k = 0; k < kinds; k++) if (!(mask & (1 << k))) n++;
+  return n;
+}

@@ -1,0 +1,349 @@
+// The match-3 game: a board, a score, and commands `{seq, atMs, move}` applied one at a time.
+// The same class runs in the browser (to show the player's moves at once), on the server (the
+// authoritative copy that decides the score) and in the verifier (a replay from the seed and the
+// command log). Integer arithmetic only: the result is identical on V8, JavaScriptCore and QuickJS.
+import { AppError } from '@fairground/core';
+import { Prng } from '../fair/prng.ts';
+import { fail, ok, type RulesResult } from '../result.ts';
+import { adjacent, allowedKind, countAllowed, EMPTY, forbiddenKinds, hasLegalSwap, legalSwaps, markLines, swapMakesLine } from './board.ts';
+import { checkPuzzleConfig, PUZZLE_LIMITS, type PuzzleConfig } from './config.ts';
+import { PuzzleErrors } from './errors.ts';
+import { BOARD_PRNG_LABEL, type RefillSource, SeededRefills } from './refills.ts';
+
+export interface PuzzleMove {
+  /** Cell index (row × width + column) of one gem of the swap. */
+  readonly from: number;
+  /** Cell index of its orthogonal neighbour. */
+  readonly to: number;
+}
+
+export interface PuzzleCommand {
+  /** 1 for the first command of a session, then +1 each. */
+  readonly seq: number;
+  /** Milliseconds since the session started, by the client's clock. */
+  readonly atMs: number;
+  readonly move: PuzzleMove;
+}
+
+/** `moves`: the move limit was reached; `no_moves`: no swap was possible even after redrawing; `time`: the clock ran out; `stopped`: ended early. */
+export type PuzzleEndReason = 'moves' | 'no_moves' | 'time' | 'stopped';
+
+/** The whole game state as plain JSON data. */
+export interface PuzzleView {
+  readonly config: PuzzleConfig;
+  readonly board: readonly number[];
+  readonly score: number;
+  readonly movesMade: number;
+  readonly nextSeq: number;
+  readonly lastAtMs: number;
+  /** The next unused position of the refill stream. */
+  readonly refillIndex: number;
+  readonly endReason: PuzzleEndReason | null;
+  /** FNV-1a (32-bit) chained over every applied command (seq, atMs, from, to): part of the state hash, so a replay with any command changed, added or dropped ends with a different hash. */
+  readonly history: number;
+}
+
+export interface MoveOutcome {
+  /** Points this move earned (all its cascades). */
+  readonly points: number;
+  /** Gems cleared by this move. */
+  readonly cleared: number;
+  /** Resolution rounds: 1 for a plain match, more when falling gems matched again. */
+  readonly cascades: number;
+  /** Times the board was redrawn because no swap was left. */
+  readonly reshuffles: number;
+  readonly endReason: PuzzleEndReason | null;
+}
+
+const END_REASONS: readonly PuzzleEndReason[] = ['moves', 'no_moves', 'time', 'stopped'];
+
+const FNV_OFFSET = 0x811c9dc5;
+const FNV_PRIME = 0x01000193;
+
+/** Mixes a non-negative safe integer into an FNV-1a hash as eight little-endian bytes (two 32-bit halves; division by 2³² is exact in IEEE 754). */
+function fnvWord(hash: number, value: number): number {
+  let h = hash;
+  const lo = value >>> 0;
+  const hi = Math.floor(value / 4294967296) >>> 0;
+  h = Math.imul(h ^ (lo & 0xff), FNV_PRIME);
+  h = Math.imul(h ^ ((lo >>> 8) & 0xff), FNV_PRIME);
+  h = Math.imul(h ^ ((lo >>> 16) & 0xff), FNV_PRIME);
+  h = Math.imul(h ^ (lo >>> 24), FNV_PRIME);
+  h = Math.imul(h ^ (hi & 0xff), FNV_PRIME);
+  h = Math.imul(h ^ ((hi >>> 8) & 0xff), FNV_PRIME);
+  h = Math.imul(h ^ ((hi >>> 16) & 0xff), FNV_PRIME);
+  h = Math.imul(h ^ (hi >>> 24), FNV_PRIME);
+  return h >>> 0;
+}
+
+function isCount(v: unknown): v is number {
+  return typeof v === 'number' && Number.isSafeInteger(v) && v >= 0;
+}
+
+export class PuzzleGame {
+  readonly config: PuzzleConfig;
+  readonly #board: Int8Array;
+  readonly #scratch: Int8Array;
+  readonly #mark: Uint8Array;
+  #score = 0;
+  #movesMade = 0;
+  #nextSeq = 1;
+  #lastAtMs = 0;
+  #refillIndex = 0;
+  #endReason: PuzzleEndReason | null = null;
+  #history = FNV_OFFSET;
+
+  private constructor(config: PuzzleConfig, board: Int8Array) {
+    this.config = config;
+    this.#board = board;
+    this.#scratch = new Int8Array(board.length);
+    this.#mark = new Uint8Array(board.length);
+  }
+
+  /** A new game for a server seed: the starting board comes from the seed (label "puzzle-board:v1"). */
+  static fromSeed(seed: Uint8Array, config: PuzzleConfig): PuzzleGame {
+    const c = checkPuzzleConfig(config);
+    return new PuzzleGame(c, startingBoard(seed, c));
+  }
+
+  /** Restores a game from its plain state (a client reconnecting, or a state sent by the server). */
+  static fromView(view: PuzzleView): PuzzleGame {
+    const c = checkPuzzleConfig(view?.config);
+    const size = c.width * c.height;
+    const cells = view.board;
+    if (!Array.isArray(cells) || cells.length !== size || !cells.every((g) => Number.isInteger(g) && g >= 0 && g < c.kinds)) {
+      throw new AppError(PuzzleErrors.PUZZLE_BOARD_INVALID);
+    }
+    if (
+      !isCount(view.score) ||
+      !isCount(view.movesMade) ||
+      !isCount(view.nextSeq) ||
+      view.nextSeq < 1 ||
+      !isCount(view.lastAtMs) ||
+      !isCount(view.refillIndex) ||
+      (view.endReason !== null && !END_REASONS.includes(view.endReason)) ||
+      !isCount(view.history) ||
+      view.history > 0xffffffff
+    ) {
+      throw new AppError(PuzzleErrors.PUZZLE_BOARD_INVALID);
+    }
+    const g = new PuzzleGame(c, Int8Array.from(cells));
+    g.#score = view.score;
+    g.#movesMade = view.movesMade;
+    g.#nextSeq = view.nextSeq;
+    g.#lastAtMs = view.lastAtMs;
+    g.#refillIndex = view.refillIndex;
+    g.#endReason = view.endReason;
+    g.#history = view.history;
+    return g;
+  }
+
+  get score(): number {
+    return this.#score;
+  }
+  get movesMade(): number {
+    return this.#movesMade;
+  }
+  get nextSeq(): number {
+    return this.#nextSeq;
+  }
+  get lastAtMs(): number {
+    return this.#lastAtMs;
+  }
+  get refillIndex(): number {
+    return this.#refillIndex;
+  }
+  get endReason(): PuzzleEndReason | null {
+    return this.#endReason;
+  }
+  get ended(): boolean {
+    return this.#endReason !== null;
+  }
+
+  /** The gem at a cell. */
+  gemAt(cell: number): number {
+    return this.#board[cell] ?? EMPTY;
+  }
+
+  view(): PuzzleView {
+    return {
+      config: this.config,
+      board: Array.from(this.#board),
+      score: this.#score,
+      movesMade: this.#movesMade,
+      nextSeq: this.#nextSeq,
+      lastAtMs: this.#lastAtMs,
+      refillIndex: this.#refillIndex,
+      endReason: this.#endReason,
+      history: this.#history,
+    };
+  }
+
+  /** Every swap that would make a line now, as [from, to] with from < to. */
+  legalMoves(): [number, number][] {
+    if (this.ended) return [];
+    return legalSwaps(this.#board, this.config.width, this.config.height);
+  }
+
+  /** Checks a command against the current state without applying it (no refills needed). */
+  check(command: PuzzleCommand): AppError | null {
+    if (this.#endReason !== null) return new AppError(PuzzleErrors.PUZZLE_ENDED, { endReason: this.#endReason });
+    const cmd = command as Partial<PuzzleCommand> | null;
+    const move = cmd?.move as Partial<PuzzleMove> | undefined;
+    if (cmd === null || typeof cmd !== 'object' || !isCount(cmd.seq) || !isCount(cmd.atMs) || move === null || typeof move !== 'object') {
+      return new AppError(PuzzleErrors.PUZZLE_COMMAND_INVALID);
+    }
+    if (!isCount(move.from) || !isCount(move.to)) return new AppError(PuzzleErrors.PUZZLE_COMMAND_INVALID);
+    if (cmd.seq < this.#nextSeq) return new AppError(PuzzleErrors.PUZZLE_SEQ_REPLAYED, { seq: cmd.seq, expected: this.#nextSeq });
+    if (cmd.seq > this.#nextSeq) return new AppError(PuzzleErrors.PUZZLE_SEQ_GAP, { seq: cmd.seq, expected: this.#nextSeq });
+    if (cmd.atMs < this.#lastAtMs) return new AppError(PuzzleErrors.PUZZLE_TIME_BACKWARDS, { atMs: cmd.atMs, lastAtMs: this.#lastAtMs });
+    if (cmd.atMs > this.config.durationMs) {
+      return new AppError(PuzzleErrors.PUZZLE_TIME_OVER, { atMs: cmd.atMs, durationMs: this.config.durationMs });
+    }
+    const { width, height } = this.config;
+    if (!adjacent(width, height, move.from, move.to))
+      return new AppError(PuzzleErrors.PUZZLE_MOVE_INVALID, { from: move.from, to: move.to });
+    if (!swapMakesLine(this.#board, width, height, move.from, move.to)) {
+      return new AppError(PuzzleErrors.PUZZLE_MOVE_NO_MATCH, { from: move.from, to: move.to });
+    }
+    return null;
+  }
+
+  /**
+   * Applies one command. On any error nothing changes. PUZZLE_REFILLS_NEEDED means `refills`
+   * does not hold enough of the stream (a client whose window is short): retry with more.
+   */
+  apply(command: PuzzleCommand, refills: RefillSource): RulesResult<MoveOutcome> {
+    const error = this.check(command);
+    if (error) return fail(error);
+    const { width, height, kinds } = this.config;
+    const b = this.#scratch;
+    const mark = this.#mark;
+    b.set(this.#board);
+    const { from, to } = command.move;
+    const g = b[from]!;
+    b[from] = b[to]!;
+    b[to] = g;
+
+    let r = this.#refillIndex;
+    let points = 0;
+    let cleared = 0;
+    let cascades = 0;
+    while (cascades < PUZZLE_LIMITS.cascadesMax) {
+      const base = markLines(b, width, mark);
+      if (base === 0) break;
+      cascades++;
+      points += base * Math.min(cascades, PUZZLE_LIMITS.cascadeMultiplierMax);
+      // Per column, bottom up: keep the unmarked gems (they fall), then fill the cells left at
+      // the top from the refill stream, lowest first; columns left to right.
+      for (let x = 0; x < width; x++) {
+        let write = (height - 1) * width + x;
+        for (let i = write; i >= 0; i -= width) {
+          if (mark[i] === 1) {
+            cleared++;
+            continue;
+          }
+          if (write !== i) b[write] = b[i]!;
+          write -= width;
+        }
+        for (; write >= 0; write -= width) {
+          const gem = refills.gemAt(r);
+          if (gem < 0) return fail(new AppError(PuzzleErrors.PUZZLE_REFILLS_NEEDED, { refillIndex: r }));
+          b[write] = gem;
+          r++;
+        }
+      }
+    }
+
+    let reshuffles = 0;
+    let stuck = false;
+    while (!hasLegalSwap(b, width, height)) {
+      if (reshuffles === PUZZLE_LIMITS.reshufflesMax) {
+        stuck = true;
+        break;
+      }
+      reshuffles++;
+      // Redraw every cell in index order from the refill stream, skipping kinds that would
+      // complete a line with the two cells to the left or above (so the new board has no line).
+      b.fill(EMPTY);
+      for (let i = 0; i < b.length; i++) {
+        const gem = refills.gemAt(r);
+        if (gem < 0) return fail(new AppError(PuzzleErrors.PUZZLE_REFILLS_NEEDED, { refillIndex: r }));
+        r++;
+        const mask = forbiddenKinds(b, width, i);
+        b[i] = allowedKind(kinds, mask, gem % countAllowed(kinds, mask));
+      }
+    }
+
+    this.#board.set(b);
+    this.#score += points;
+    this.#movesMade++;
+    this.#nextSeq++;
+    this.#lastAtMs = command.atMs;
+    this.#refillIndex = r;
+    let h = this.#history;
+    h = fnvWord(h, command.seq);
+    h = fnvWord(h, command.atMs);
+    h = fnvWord(h, from);
+    h = fnvWord(h, to);
+    this.#history = h;
+    if (stuck) this.#endReason = 'no_moves';
+    else if (this.#movesMade >= this.config.movesMax) this.#endReason = 'moves';
+    return ok({ points, cleared, cascades, reshuffles, endReason: this.#endReason });
+  }
+
+  /** Ends the game early (the clock ran out, or the player stopped). A no-op once ended. */
+  end(reason: 'time' | 'stopped'): void {
+    if (this.#endReason === null) this.#endReason = reason;
+  }
+
+  /**
+   * FNV-1a (32-bit) over the whole state, as 8 hex digits: equal on every engine for equal
+   * states, so client, server and verifier compare a short string instead of the board.
+   */
+  stateHash(): string {
+    const c = this.config;
+    let h = FNV_OFFSET;
+    h = fnvWord(h, c.rulesVersion);
+    h = fnvWord(h, c.width);
+    h = fnvWord(h, c.height);
+    h = fnvWord(h, c.kinds);
+    h = fnvWord(h, c.movesMax);
+    h = fnvWord(h, c.durationMs);
+    for (let i = 0; i < this.#board.length; i++) h = Math.imul(h ^ (this.#board[i]! & 0xff), FNV_PRIME) >>> 0;
+    h = fnvWord(h, this.#score);
+    h = fnvWord(h, this.#movesMade);
+    h = fnvWord(h, this.#nextSeq);
+    h = fnvWord(h, this.#lastAtMs);
+    h = fnvWord(h, this.#refillIndex);
+    h = fnvWord(h, this.#endReason === null ? 0 : END_REASONS.indexOf(this.#endReason) + 1);
+    h = fnvWord(h, this.#history);
+    return h.toString(16).padStart(8, '0');
+  }
+}
+
+/**
+ * The starting board: cells in index order, each a uniform choice among the kinds that do not
+ * complete a line with the two cells to its left or above, so the board starts without lines.
+ * Redrawn (from the same generator) in the rare case it has no legal swap.
+ */
+export function startingBoard(seed: Uint8Array, config: PuzzleConfig): Int8Array {
+  const { width, height, kinds } = config;
+  const prng = Prng.fromSeed(seed, BOARD_PRNG_LABEL);
+  const b = new Int8Array(width * height);
+  for (let attempt = 0; attempt < PUZZLE_LIMITS.boardAttemptsMax; attempt++) {
+    b.fill(EMPTY);
+    for (let i = 0; i < b.length; i++) {
+      const mask = forbiddenKinds(b, width, i);
+      b[i] = allowedKind(kinds, mask, prng.nextInt(countAllowed(kinds, mask)));
+    }
+    if (hasLegalSwap(b, width, height)) return b;
+  }
+  throw new Error('assertion failed: no starting board with a legal swap');
+}
+
+/** A new game and its authoritative refill stream, from the server seed. */
+export function newPuzzle(seed: Uint8Array, config: PuzzleConfig): { game: PuzzleGame; refills: SeededRefills } {
+  const game = PuzzleGame.fromSeed(seed, config);
+  return { game, refills: new SeededRefills(seed, game.config.kinds) };
+}
