@@ -1,0 +1,70 @@
+// Leaderboards on Redis sorted sets: ZADD (GT for best-score boards), ZREVRANGE, ZREVRANK. One
+// player's updates to several boards travel as one pipeline; an expiring board carries its
+// deletion time (PEXPIREAT) so Redis drops old periods by itself.
+import { Redis } from 'ioredis';
+import { type LeaderboardBackend, type LeaderboardEntry, type LeaderboardUpdate, checkUpdate } from './ports.ts';
+
+export interface RedisLeaderboardOptions {
+  /** A connection string (`redis://127.0.0.1:6379/0`) or a client to share. */
+  readonly redis: string | Redis;
+  /** Prepended to every key (tests use a unique one; production `fairground:`). */
+  readonly keyPrefix?: string;
+}
+
+function entries(flat: string[], firstRank: number): LeaderboardEntry[] {
+  const out: LeaderboardEntry[] = [];
+  for (let i = 0; i + 1 < flat.length; i += 2) out.push({ playerId: flat[i]!, value: Number(flat[i + 1]), rank: firstRank + i / 2 });
+  return out;
+}
+
+export function createRedisLeaderboards(o: RedisLeaderboardOptions): LeaderboardBackend {
+  const owned = typeof o.redis === 'string';
+  const redis = typeof o.redis === 'string' ? new Redis(o.redis, { maxRetriesPerRequest: 3, enableAutoPipelining: true }) : o.redis;
+  const prefix = `${o.keyPrefix ?? 'fairground:'}lb:`;
+  const key = (board: string) => prefix + board;
+  return {
+    kind: 'redis',
+    async submit(updates: readonly LeaderboardUpdate[]) {
+      if (updates.length === 0) return;
+      for (const u of updates) checkUpdate(u);
+      if (updates.length === 1 && updates[0]!.expireAtMs === null) {
+        const u = updates[0]!;
+        if (u.mode === 'best') await redis.zadd(key(u.board), 'GT', u.value, u.playerId);
+        else await redis.zadd(key(u.board), u.value, u.playerId);
+        return;
+      }
+      const p = redis.pipeline();
+      for (const u of updates) {
+        if (u.mode === 'best') p.zadd(key(u.board), 'GT', u.value, u.playerId);
+        else p.zadd(key(u.board), u.value, u.playerId);
+        if (u.expireAtMs !== null) p.pexpireat(key(u.board), u.expireAtMs);
+      }
+      const results = await p.exec();
+      for (const [err] of results ?? []) if (err) throw err;
+    },
+    async top(board, offset, limit) {
+      if (limit <= 0) return [];
+      return entries(await redis.zrevrange(key(board), offset, offset + limit - 1, 'WITHSCORES'), offset + 1);
+    },
+    async entry(board, playerId) {
+      const [rank, score] = await Promise.all([redis.zrevrank(key(board), playerId), redis.zscore(key(board), playerId)]);
+      if (rank === null || score === null) return null;
+      return { playerId, value: Number(score), rank: rank + 1 };
+    },
+    async around(board, playerId, radius) {
+      const rank = await redis.zrevrank(key(board), playerId);
+      if (rank === null) return [];
+      const start = Math.max(0, rank - radius);
+      return entries(await redis.zrevrange(key(board), start, rank + radius, 'WITHSCORES'), start + 1);
+    },
+    async size(board) {
+      return redis.zcard(key(board));
+    },
+    async prune() {
+      return 0;
+    },
+    async close() {
+      if (owned) await redis.quit().catch(() => undefined);
+    },
+  };
+}
