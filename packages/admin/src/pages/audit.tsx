@@ -46,7 +46,7 @@ export function AuditPage({ ctx }: { ctx: Ctx }) {
                 <th>{t('who')}</th>
                 <th>{t('action')}</th>
                 <th>{t('target')}</th>
-                <th>{t('reason')}</th>
+                <th>{t('auditReason')}</th>
                 <th>{t('before')}</th>
                 <th>{t('after')}</th>
               </tr>
@@ -56,7 +56,7 @@ export function AuditPage({ ctx }: { ctx: Ctx }) {
                 <tr key={e.id} data-action={e.action}>
                   <td>{formatTimeMs(e.atMs)}</td>
                   <td>{e.operatorUsername}</td>
-                  <td>
+                  <td class="nowrap">
                     <code>{e.action}</code>
                   </td>
                   <td>{e.targetId ?? ''}</td>

@@ -23,6 +23,9 @@ export function LobbyPage({ ctx }: { ctx: Ctx }) {
     <main class="page" data-testid="lobby-page">
       <section class="hero">
         <h1 data-testid="lobby-hello">{t('lobbyHello', { name: me?.nickname ?? '' })}</h1>
+        <p class="muted small">
+          {t('playerId')} <code data-testid="player-id">{me?.id}</code>
+        </p>
         {unread > 0 && <p class="badge">{t('unread', { n: unread })}</p>}
       </section>
       <nav class="tiles">
