@@ -149,6 +149,14 @@ export function loadConfig(rawEnv: Record<string, string | undefined>, cwd: stri
   if (bodyLimitBytes > BODY_LIMIT_BYTES_MAX)
     throw new ConfigError('FAIRGROUND_BODY_LIMIT_BYTES', `must be at most ${BODY_LIMIT_BYTES_MAX}`);
 
+  // The sandbox identity provider lets anyone sign in as any sandbox user: production must ask for it by name.
+  if (production && env.FAIRGROUND_IDENTITY_PROVIDER === undefined) {
+    throw new ConfigError(
+      'FAIRGROUND_IDENTITY_PROVIDER',
+      'required in production (only "sandbox" exists until WeChat login is configured)',
+    );
+  }
+
   const secrets = production ? undefined : developmentSecrets(dataDir);
   const sessionSecret = env.FAIRGROUND_SESSION_SECRET ?? secrets?.sessionSecret;
   if (sessionSecret === undefined) throw new ConfigError('FAIRGROUND_SESSION_SECRET', 'required in production (at least 32 characters)');

@@ -43,8 +43,13 @@ describe('configuration at start', { concurrency: true }, () => {
     ['a KYC key that is not 32 bytes of hex', { FAIRGROUND_KYC_KEY: 'abcd' }, 'FAIRGROUND_KYC_KEY'],
     [
       'production without a session secret',
-      { NODE_ENV: 'production', FAIRGROUND_POLICY_FILE: DEVELOPMENT_POLICY_FILE },
+      { NODE_ENV: 'production', FAIRGROUND_POLICY_FILE: DEVELOPMENT_POLICY_FILE, FAIRGROUND_IDENTITY_PROVIDER: 'sandbox' },
       'FAIRGROUND_SESSION_SECRET',
+    ],
+    [
+      'production without naming the identity provider',
+      { NODE_ENV: 'production', FAIRGROUND_POLICY_FILE: DEVELOPMENT_POLICY_FILE },
+      'FAIRGROUND_IDENTITY_PROVIDER',
     ],
     ['production without a policy file', { NODE_ENV: 'production' }, 'FAIRGROUND_POLICY_FILE'],
     [
@@ -55,6 +60,7 @@ describe('configuration at start', { concurrency: true }, () => {
         FAIRGROUND_POLICY_FILE: DEVELOPMENT_POLICY_FILE,
         FAIRGROUND_SESSION_SECRET: 'x'.repeat(40),
         FAIRGROUND_KYC_KEY: 'a'.repeat(64),
+        FAIRGROUND_IDENTITY_PROVIDER: 'sandbox',
       },
       'FAIRGROUND_DEV_LOGIN',
     ],
@@ -102,7 +108,12 @@ describe('loadConfig', () => {
   });
 
   it('never generates secrets in production', () => {
-    const env = { NODE_ENV: 'production', FAIRGROUND_DATA_DIR: join(dir, 'prod'), FAIRGROUND_POLICY_FILE: DEVELOPMENT_POLICY_FILE };
+    const env = {
+      NODE_ENV: 'production',
+      FAIRGROUND_DATA_DIR: join(dir, 'prod'),
+      FAIRGROUND_POLICY_FILE: DEVELOPMENT_POLICY_FILE,
+      FAIRGROUND_IDENTITY_PROVIDER: 'sandbox',
+    };
     assert.equal(
       keyOf(() => loadConfig(env, dir)),
       'FAIRGROUND_SESSION_SECRET',

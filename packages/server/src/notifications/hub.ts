@@ -15,6 +15,8 @@ export interface NotificationMessage {
 export interface NotificationBus {
   publish(playerId: string, message: NotificationMessage): void;
   subscribe(handler: (playerId: string, message: NotificationMessage) => void): void;
+  /** Resolves once messages published from now on will be delivered here. */
+  ready(): Promise<void>;
   close(): Promise<void>;
 }
 
@@ -27,6 +29,7 @@ export function createMemoryBus(): NotificationBus {
     subscribe(handler) {
       handlers.push(handler);
     },
+    async ready() {},
     async close() {
       handlers.length = 0;
     },

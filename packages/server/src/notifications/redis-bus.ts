@@ -31,6 +31,9 @@ export function createRedisBus(options: { url: string; channel?: string; onError
     subscribe(handler) {
       handlers.push(handler);
     },
+    async ready() {
+      await ready;
+    },
     async close() {
       await ready.catch(() => undefined);
       handlers.length = 0;
