@@ -27,6 +27,7 @@ import { createMemoryBus, createRedisBus, type NotificationBus, Notifications, n
 import { CLIENT_MESSAGE_BYTES_MAX } from './notifications/limits.ts';
 import type { Migration, Store } from './storage/ports.ts';
 import { openPlayerWallets, walletRoutes } from './wallet/index.ts';
+import { type PlatformRoomsOptions, roomRoutes, Rooms, roomsMigrations } from './rooms/index.ts';
 
 const packagesDir = join(dirname(fileURLToPath(import.meta.url)), '..', '..');
 export const WEB_DIST = join(packagesDir, 'web', 'dist');
@@ -39,6 +40,7 @@ export const allMigrations: readonly Migration[] = [
   ...accountsMigrations,
   ...adminMigrations,
   ...notificationsMigrations,
+  ...roomsMigrations,
 ];
 
 export type PlatformConfig = Pick<
@@ -65,6 +67,8 @@ export interface PlatformOptions {
   readonly policy: Policy;
   /** Extra endpoints (tests use this to exercise the route machinery with a stand-in play route). */
   readonly extraRoutes?: Record<string, Implementation>;
+  /** Rooms' ports and limits (tests inject timers on the manual clock, policies, a notary, client addresses). */
+  readonly rooms?: PlatformRoomsOptions;
   /** Fastify logger options; defaults to pino at the configured level. */
   readonly logger?: FastifyServerOptions['logger'];
 }
@@ -79,6 +83,7 @@ export interface Platform {
   readonly analytics: Analytics;
   readonly audit: AuditLog;
   readonly notifications: Notifications;
+  readonly rooms: Rooms;
   close(): Promise<void>;
 }
 
@@ -135,6 +140,21 @@ export async function createPlatform(o: PlatformOptions): Promise<Platform> {
   await app.register(websocket, { options: { maxPayload: CLIENT_MESSAGE_BYTES_MAX } });
   app.get('/openapi.json', { schema: { hide: true } }, async () => app.swagger());
 
+  const roomsOptions = o.rooms ?? {};
+  const { addressOf: roomAddressOf, framesPerS: roomFramesPerS, framesBurstMax: roomFramesBurstMax, ...roomPorts } = roomsOptions;
+  const addressOf = roomAddressOf ?? ((request: { ip: string }) => request.ip);
+  const rooms = new Rooms({
+    store,
+    ledger,
+    clock,
+    analytics,
+    notifier: notifications,
+    players: accounts.players,
+    dataKey: config.dataKey,
+    log: app.log,
+    ...roomPorts,
+  });
+
   const implementations: Record<string, Implementation> = {
     health: implement(apiContract.health, async () => {
       await store.reader.query('SELECT 1');
@@ -150,6 +170,7 @@ export async function createPlatform(o: PlatformOptions): Promise<Platform> {
     }),
     ...walletRoutes({ store, ledger, players: accounts.players, audit, notifier: notifications, analytics, clock }),
     ...notifications.routes(),
+    ...roomRoutes({ rooms, ledger, addressOf }),
     ...adminRoutes({ store, accounts, audit, analytics, termsVersion: config.termsVersion }),
   };
   const declared = Object.keys(apiContract).sort();
@@ -160,6 +181,13 @@ export async function createPlatform(o: PlatformOptions): Promise<Platform> {
   const deps = { authenticator: accounts.authenticator, compliance, termsVersion: config.termsVersion };
   for (const [name, impl] of Object.entries({ ...implementations, ...(o.extraRoutes ?? {}) })) registerEndpoint(app, name, impl, deps);
   notifications.registerSocket(app, accounts.authenticator);
+  rooms.registerSocket(app, accounts.authenticator, {
+    addressOf,
+    ...(roomFramesPerS !== undefined ? { framesPerS: roomFramesPerS } : {}),
+    ...(roomFramesBurstMax !== undefined ? { framesBurstMax: roomFramesBurstMax } : {}),
+  });
+  // Live rooms come back from their event logs before the server takes requests.
+  await rooms.start();
 
   if (config.serveClients) await serveClients(app);
 
@@ -174,7 +202,10 @@ export async function createPlatform(o: PlatformOptions): Promise<Platform> {
     analytics,
     audit,
     notifications,
+    rooms,
     async close() {
+      // Rooms first: stop taking rooms and players, let every room finish its queued events, then close.
+      await rooms.shutdown();
       notifications.hub.closeAll();
       await app.close();
       await bus.close();

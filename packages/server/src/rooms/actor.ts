@@ -1,0 +1,687 @@
+// One live room: its state in memory, its event loop, its timers and its connections. Every
+// command (a player's frame, an HTTP join, a timer) goes through one FIFO queue and runs to the end
+// before the next starts, so a room's events are decided one at a time, in order. A command's
+// events are written to the database (with the money and records they imply) before the room's
+// state changes and before anyone is told: what a client has seen is always on disk.
+import { AppError, assert } from '@fairground/core';
+import type { HandActionType } from '@fairground/rules';
+import type { Store } from '../storage/ports.ts';
+import { intFromDb } from '../storage/sql.ts';
+import {
+  activeInHand,
+  checkIdentity,
+  checkJoin,
+  checkOwnerStart,
+  type DayUsage,
+  decideAct,
+  decideAuto,
+  decideDissolve,
+  decideGraceExpired,
+  decideIdentityVerified,
+  decideIpChanged,
+  decideJoin,
+  decideKick,
+  decideLeave,
+  decideReady,
+  decideRules,
+  decideSeedCommit,
+  decideSeedReveal,
+  decideSetAdmin,
+  decideTransferOwner,
+  decideTrusteeship,
+  decideWindowClosed,
+  dissolve,
+  type JoinInput,
+  Plan,
+  type StartInfo,
+  type StartTrigger,
+  tryStart,
+} from './decide.ts';
+import { RoomErrors } from './errors.ts';
+import { chinaDay, type Payment } from './fees.ts';
+import { CloseCodes, type CommandFrame } from './frames.ts';
+import {
+  BETWEEN_HANDS_MS,
+  CONNECTIONS_PER_MEMBER_MAX,
+  LINGER_MS,
+  RECONNECT_GRACE_MS,
+  ROOM_EVENTS_MAX,
+  ROOM_QUEUE_MAX,
+  START_DEADLINE_MS,
+  TRUSTEESHIP_DELAY_MS,
+} from './limits.ts';
+import type { NotaryQueue } from './notary.ts';
+import { type PersistDeps, type PlanExtras, persistPlan } from './persist.ts';
+import type { IdentityCheck, RiskSignals, RoomPolicy, TimerHandle, Timers } from './ports.ts';
+import type { RoomParamsInput } from './params.ts';
+import type { RoomSealer } from './sealing.ts';
+import { isLive, memberOf, type RoomEvent, type RoomState, seatedMembers } from './state.ts';
+import { handSection, publicEvent, roomView } from './views.ts';
+
+/** A client connection as the room sees it. */
+export interface Conn {
+  readonly playerId: string;
+  readonly ip: string;
+  send(text: string): void;
+  close(code: number, reason: string): void;
+}
+
+export interface Logger {
+  warn(obj: object, msg: string): void;
+  error(obj: object, msg: string): void;
+}
+
+export interface ActorDeps {
+  readonly store: Store;
+  readonly timers: Timers;
+  readonly sealer: RoomSealer;
+  readonly policy: RoomPolicy;
+  readonly identity: IdentityCheck;
+  readonly risk: RiskSignals;
+  readonly persist: PersistDeps;
+  readonly notary: NotaryQueue;
+  readonly log: Logger;
+  /** Called once when the room leaves memory (after it ended and lingered). */
+  readonly onEvicted: (actor: RoomActor) => void;
+}
+
+type Job = () => Promise<void>;
+
+interface Timer {
+  readonly atMs: number;
+  readonly handle: TimerHandle;
+}
+
+export class RoomActor {
+  #state: RoomState;
+  readonly #deps: ActorDeps;
+  readonly #queue: Job[] = [];
+  #running = false;
+  #draining = false;
+  #evicted = false;
+  #idleWaiters: (() => void)[] = [];
+  readonly #conns = new Map<string, Conn[]>();
+  /** Members without a connection, and since when (the reconnection grace counts from there). */
+  readonly #disconnectedSince = new Map<string, number>();
+  /** Players whose grace ran out during a hand they are in: they leave when it ends. */
+  readonly #leaveAfterHand = new Set<string>();
+  #usage: ReadonlyMap<string, DayUsage> = new Map();
+  #usageHand = 0;
+  #nextStartAtMs: number | null = null;
+  readonly #timers = new Map<string, Timer>();
+  #knownPairs = new Set<string>();
+  #headerSent = -1;
+
+  constructor(state: RoomState, deps: ActorDeps, o: { rebuilt: boolean }) {
+    this.#deps = deps;
+    const now = deps.timers.nowMs();
+    // A rebuilt room's players were cut off by the restart: the turn clock and the pause between
+    // hands start again from now, so nobody is folded for the time the server was away.
+    this.#state = o.rebuilt && state.hand !== null ? { ...state, hand: { ...state.hand, turnStartedAtMs: now } } : state;
+    if (state.status === 'playing' && state.hand === null) this.#nextStartAtMs = now + BETWEEN_HANDS_MS;
+    for (const m of state.members) this.#disconnectedSince.set(m.playerId, now);
+    this.#reschedule();
+  }
+
+  get state(): RoomState {
+    return this.#state;
+  }
+
+  get id(): string {
+    return this.#state.id;
+  }
+
+  get connectionCount(): number {
+    let n = 0;
+    for (const list of this.#conns.values()) n += list.length;
+    return n;
+  }
+
+  // ---------------------------------------------------------------- the event loop
+
+  /** Runs `fn` on the room's loop after everything queued before it. */
+  run<T>(fn: () => Promise<T>): Promise<T> {
+    if (this.#evicted) return Promise.reject(new AppError(RoomErrors.ROOM_NOT_FOUND));
+    if (this.#draining) return Promise.reject(new AppError(RoomErrors.ROOM_SERVER_DRAINING));
+    if (this.#queue.length >= ROOM_QUEUE_MAX) return Promise.reject(new AppError(RoomErrors.ROOM_BUSY));
+    return new Promise<T>((resolve, reject) => {
+      this.#queue.push(async () => {
+        try {
+          resolve(await fn());
+        } catch (e) {
+          reject(e);
+        }
+      });
+      void this.#pump();
+    });
+  }
+
+  /** A command of the room itself (a timer): refusals are expected (the player acted first) and only logged when unexpected. */
+  #internal(label: string, fn: () => Promise<void>): void {
+    this.run(fn).catch((e: unknown) => {
+      if (e instanceof AppError && e.status < 500) return;
+      if (e instanceof AppError && (e.code === RoomErrors.ROOM_SERVER_DRAINING.code || e.code === RoomErrors.ROOM_NOT_FOUND.code)) return;
+      this.#deps.log.error({ err: e, roomId: this.id, label }, 'room timer command failed');
+    });
+  }
+
+  async #pump(): Promise<void> {
+    if (this.#running) return;
+    this.#running = true;
+    try {
+      for (let job = this.#queue.shift(); job !== undefined; job = this.#queue.shift()) await job();
+    } finally {
+      this.#running = false;
+      const waiters = this.#idleWaiters;
+      this.#idleWaiters = [];
+      for (const w of waiters) w();
+    }
+  }
+
+  get isIdle(): boolean {
+    return !this.#running && this.#queue.length === 0;
+  }
+
+  /** Resolves when the queue is empty (tests, shutdown). */
+  idle(): Promise<void> {
+    if (!this.#running && this.#queue.length === 0) return Promise.resolve();
+    return new Promise((resolve) => this.#idleWaiters.push(resolve));
+  }
+
+  #plan(): Plan {
+    const { sealer, policy, timers } = this.#deps;
+    return new Plan(this.#state, {
+      nowMs: timers.nowMs(),
+      limits: policy.limits(),
+      sealer,
+      openSeed: (sealed, roomId, handNumber) => sealer.openSeed(sealed, roomId, handNumber),
+    });
+  }
+
+  /** Writes the plan, then (and only then) applies it, tells everyone, and resets the timers. */
+  async #commit(plan: Plan, extras: Omit<PlanExtras, 'knownPairs'> = {}, startInfo?: StartInfo): Promise<void> {
+    if (plan.events.length === 0) return;
+    assert(plan.before === this.#state, 'a plan is committed on the state it was made from');
+    assert(plan.state.version <= ROOM_EVENTS_MAX, 'room event log within its limit');
+    const pairs = new Set(this.#knownPairs);
+    await this.#deps.store.unitOfWork((tx) => persistPlan(tx, plan, this.#deps.persist, { ...extras, knownPairs: pairs }), {
+      label: 'rooms.commit',
+    });
+    this.#knownPairs = pairs;
+    this.#state = plan.state;
+    const now = plan.ctx.nowMs;
+    for (const r of plan.records) this.#deps.notary.enqueue({ chainId: this.id, seq: r.handNumber, headHash: r.chainHash, atMs: now });
+    for (const e of plan.events) this.#afterEvent(e, now, startInfo);
+    this.#broadcast(plan.events);
+    this.#reschedule();
+  }
+
+  #afterEvent(e: RoomEvent, now: number, startInfo: StartInfo | undefined): void {
+    switch (e.kind) {
+      case 'hand_started':
+        this.#usage = startInfo?.usage ?? new Map();
+        this.#usageHand = e.handNumber;
+        this.#nextStartAtMs = null;
+        return;
+      case 'hand_ended':
+        this.#nextStartAtMs = now + BETWEEN_HANDS_MS;
+        return;
+      case 'member_joined':
+        if (!this.#conns.has(e.playerId)) this.#disconnectedSince.set(e.playerId, now);
+        return;
+      case 'member_left': {
+        this.#leaveAfterHand.delete(e.playerId);
+        this.#disconnectedSince.delete(e.playerId);
+        const conns = this.#conns.get(e.playerId) ?? [];
+        this.#conns.delete(e.playerId);
+        const code = e.reason === 'kicked' ? 'ROOM_KICKED' : 'ROOM_LEFT';
+        for (const c of conns) {
+          c.send(JSON.stringify({ t: 'closed', code, reason: e.reason }));
+          c.close(e.reason === 'kicked' ? CloseCodes.KICKED : CloseCodes.LEFT, code);
+        }
+        return;
+      }
+      default:
+        return;
+    }
+  }
+
+  // ---------------------------------------------------------------- broadcasting
+
+  #presence() {
+    const connected = new Set<string>();
+    for (const [pid, list] of this.#conns) if (list.length > 0) connected.add(pid);
+    return { connected, nextStartAtMs: this.#state.hand === null ? this.#nextStartAtMs : null };
+  }
+
+  #roomText(events: readonly RoomEvent[]): string {
+    const pub = events.map(publicEvent).filter((x) => x !== null);
+    return JSON.stringify({
+      t: 'room',
+      v: this.#state.version,
+      serverNowMs: this.#deps.timers.nowMs(),
+      room: roomView(this.#state, this.#presence()),
+      events: pub,
+    });
+  }
+
+  #handText(seat: number | null): string {
+    const hand = handSection(this.#state, seat, this.#turnDeadline()?.atMs ?? null);
+    return JSON.stringify({ t: 'hand', v: this.#state.version, serverNowMs: this.#deps.timers.nowMs(), hand });
+  }
+
+  #broadcast(events: readonly RoomEvent[]): void {
+    const headerChanged = this.#state.headerVersion !== this.#headerSent;
+    const handChanged = events.some(
+      (e) =>
+        e.kind === 'hand_started' ||
+        e.kind === 'hand_action' ||
+        e.kind === 'hand_ended' ||
+        e.kind === 'room_dissolved' ||
+        e.kind === 'window_closed',
+    );
+    if (!headerChanged && !handChanged) return;
+    const roomText = headerChanged ? this.#roomText(events) : null;
+    this.#headerSent = this.#state.headerVersion;
+    // One serialisation per distinct seat: spectators share one, each seat gets its own.
+    const handTexts = new Map<number | null, string>();
+    for (const [pid, list] of this.#conns) {
+      const seat = memberOf(this.#state, pid)?.seat ?? null;
+      let handText: string | null = null;
+      if (handChanged) {
+        handText = handTexts.get(seat) ?? null;
+        if (handText === null) {
+          handText = this.#handText(seat);
+          handTexts.set(seat, handText);
+        }
+      }
+      for (const c of list) {
+        if (roomText !== null) c.send(roomText);
+        if (handText !== null) c.send(handText);
+      }
+    }
+  }
+
+  /** Presence changed (someone connected or dropped): the header shows who is at the table. */
+  #broadcastPresence(): void {
+    const text = this.#roomText([]);
+    for (const list of this.#conns.values()) for (const c of list) c.send(text);
+  }
+
+  #welcome(c: Conn): void {
+    const m = memberOf(this.#state, c.playerId);
+    c.send(
+      JSON.stringify({
+        t: 'welcome',
+        v: this.#state.version,
+        serverNowMs: this.#deps.timers.nowMs(),
+        you: { playerId: c.playerId, role: m?.role ?? null, seat: m?.seat ?? null },
+        room: roomView(this.#state, this.#presence()),
+        hand: handSection(this.#state, m?.seat ?? null, this.#turnDeadline()?.atMs ?? null),
+      }),
+    );
+  }
+
+  // ---------------------------------------------------------------- connections
+
+  /** A client says hello: the same account gets its seat and the exact current view back. */
+  attach(c: Conn): Promise<void> {
+    return this.run(async () => {
+      const m = memberOf(this.#state, c.playerId);
+      if (m === undefined)
+        throw new AppError(this.#state.kicked.includes(c.playerId) ? RoomErrors.ROOM_KICKED : RoomErrors.ROOM_NOT_MEMBER);
+      const list = this.#conns.get(c.playerId) ?? [];
+      while (list.length >= CONNECTIONS_PER_MEMBER_MAX) list.shift()?.close(CloseCodes.FULL, 'too many connections');
+      list.push(c);
+      this.#conns.set(c.playerId, list);
+      const wasAway = this.#disconnectedSince.delete(c.playerId);
+      this.#leaveAfterHand.delete(c.playerId);
+      if (isLive(this.#state) && m.ip !== c.ip) {
+        const plan = this.#plan();
+        decideIpChanged(plan, c.playerId, c.ip);
+        await this.#commit(plan);
+      }
+      this.#welcome(c);
+      if (wasAway) this.#broadcastPresence();
+      this.#reschedule();
+    });
+  }
+
+  detach(c: Conn): void {
+    this.run(async () => {
+      const list = this.#conns.get(c.playerId);
+      if (list === undefined) return;
+      const i = list.indexOf(c);
+      if (i < 0) return;
+      list.splice(i, 1);
+      if (list.length > 0) return;
+      this.#conns.delete(c.playerId);
+      if (memberOf(this.#state, c.playerId) === undefined) return;
+      this.#disconnectedSince.set(c.playerId, this.#deps.timers.nowMs());
+      this.#broadcastPresence();
+      this.#reschedule();
+    }).catch(() => undefined);
+  }
+
+  // ---------------------------------------------------------------- commands
+
+  /** HTTP join: seats a member (taking their AA fee) or adds a spectator. */
+  join(j: JoinInput, payment: (s: RoomState) => Payment | null): Promise<{ seat: number | null; role: string; created: boolean }> {
+    return this.run(async () => {
+      const existing = memberOf(this.#state, j.playerId);
+      checkJoin(this.#state, j, this.#deps.timers.nowMs());
+      if (existing !== undefined) return { seat: existing.seat, role: existing.role, created: false };
+      const pay = j.role === 'member' ? payment(this.#state) : null;
+      const plan = this.#plan();
+      const seat = decideJoin(plan, j);
+      await this.#commit(plan, pay !== null ? { joinPayment: { playerId: j.playerId, payment: pay } } : {});
+      const now = memberOf(this.#state, j.playerId);
+      if (now === undefined) throw new AppError(RoomErrors.ROOM_SECURITY_RISK);
+      return { seat, role: now.role, created: true };
+    });
+  }
+
+  /** A player's frame. Resolves with the room version after it, or rejects with the refusal. */
+  command(playerId: string, f: CommandFrame): Promise<number> {
+    return this.run(async () => {
+      const s = this.#state;
+      const m = memberOf(s, playerId);
+      if (m === undefined) throw new AppError(s.kicked.includes(playerId) ? RoomErrors.ROOM_KICKED : RoomErrors.ROOM_NOT_MEMBER);
+      if (f.t === 'act' && f.action.seat !== undefined && f.action.seat !== m.seat) {
+        throw new AppError(RoomErrors.ROOM_SEAT_FORGED, { seat: f.action.seat });
+      }
+      if (f.v !== s.version) throw new AppError(RoomErrors.ROOM_STALE_VERSION, { v: f.v, current: s.version });
+      await this.#dispatch(playerId, f);
+      return this.#state.version;
+    });
+  }
+
+  async #dispatch(playerId: string, f: CommandFrame): Promise<void> {
+    switch (f.t) {
+      case 'act': {
+        await this.#ensureUsage();
+        const plan = this.#plan();
+        const a: { type: HandActionType; toStakePoints?: number; targetSeat?: number } = { type: f.action.type };
+        if (f.action.toStakePoints !== undefined) a.toStakePoints = f.action.toStakePoints;
+        if (f.action.targetSeat !== undefined) a.targetSeat = f.action.targetSeat;
+        decideAct(plan, playerId, a, { usage: this.#usage, leaveAfterHand: this.#leaveAfterHand });
+        return this.#commit(plan);
+      }
+      case 'ready': {
+        const plan = this.#plan();
+        decideReady(plan, playerId, f.ready);
+        return this.#startAfter(plan, 'ready');
+      }
+      case 'start': {
+        checkOwnerStart(this.#state, playerId);
+        const info = await this.#startInfo();
+        const plan = this.#plan();
+        if (tryStart(plan, 'owner', info) === 'waiting')
+          throw new AppError(RoomErrors.ROOM_NOT_STARTABLE, { reason: 'players not eligible' });
+        return this.#commit(plan, {}, info);
+      }
+      case 'trustee': {
+        const plan = this.#plan();
+        decideTrusteeship(plan, playerId, f.on);
+        return this.#startAfter(plan, 'ready');
+      }
+      case 'seed_commit': {
+        const plan = this.#plan();
+        decideSeedCommit(plan, playerId, f.commitment);
+        return this.#commit(plan);
+      }
+      case 'seed_reveal': {
+        const plan = this.#plan();
+        const all = decideSeedReveal(plan, playerId, f.seed);
+        return all ? this.#startAfter(plan, 'reveal') : this.#commit(plan);
+      }
+      case 'identity': {
+        const handNumber = checkIdentity(this.#state, playerId);
+        const verdict = await this.#deps.identity.verify(playerId, f.ticket);
+        if (!verdict.ok) {
+          await this.#deps.store.unitOfWork(
+            (tx) => this.#deps.risk.record(tx, { kind: 'identity_check_failed', playerId, roomId: this.id }),
+            {
+              label: 'rooms.identityFailed',
+            },
+          );
+          throw new AppError(RoomErrors.ROOM_IDENTITY_FAILED, { reason: verdict.reason });
+        }
+        const plan = this.#plan();
+        decideIdentityVerified(plan, playerId, handNumber);
+        return this.#startAfter(plan, 'ready');
+      }
+      case 'kick': {
+        const plan = this.#plan();
+        decideKick(plan, playerId, f.playerId);
+        return this.#commit(plan);
+      }
+      case 'set_admin': {
+        const plan = this.#plan();
+        decideSetAdmin(plan, playerId, f.playerId, f.admin);
+        return this.#commit(plan);
+      }
+      case 'transfer_owner': {
+        const plan = this.#plan();
+        decideTransferOwner(plan, playerId, f.playerId);
+        return this.#commit(plan);
+      }
+      case 'rules': {
+        const plan = this.#plan();
+        decideRules(plan, playerId, f.changes as RoomParamsInput);
+        return this.#commit(plan);
+      }
+      case 'dissolve': {
+        const plan = this.#plan();
+        decideDissolve(plan, playerId);
+        return this.#commit(plan);
+      }
+      case 'leave': {
+        const plan = this.#plan();
+        decideLeave(plan, playerId);
+        return this.#commit(plan);
+      }
+    }
+  }
+
+  /** Commits `plan` after letting the room start its next hand if it now can. */
+  async #startAfter(plan: Plan, trigger: StartTrigger): Promise<void> {
+    const s = plan.state;
+    if (isLive(s) && s.hand === null && s.next !== null && seatedMembers(s).length >= 2) {
+      const info = await this.#startInfo(s);
+      tryStart(plan, trigger, info);
+      return this.#commit(plan, {}, info);
+    }
+    return this.#commit(plan);
+  }
+
+  /** What deciding a start needs from outside the room: presence, play windows, today's points. */
+  async #startInfo(s: RoomState = this.#state): Promise<StartInfo> {
+    const now = this.#deps.timers.nowMs();
+    const seated = seatedMembers(s);
+    const absent = new Set<string>();
+    for (const m of seated) if (!this.#conns.has(m.playerId) || m.trusteeship) absent.add(m.playerId);
+    const windows = new Map<string, number | null>();
+    for (const m of seated) windows.set(m.playerId, await this.#deps.policy.playWindowEndMs(m.playerId, now));
+    return {
+      absent,
+      windows,
+      usage: await this.#loadUsage(
+        seated.map((m) => m.playerId),
+        now,
+      ),
+    };
+  }
+
+  async #loadUsage(playerIds: readonly string[], now: number): Promise<Map<string, DayUsage>> {
+    const usage = new Map<string, DayUsage>();
+    if (this.#deps.policy.limits().dayPointsMax === null || playerIds.length === 0) return usage;
+    const rows = await this.#deps.store.reader.query<{ player_id: string; won: unknown; lost: unknown }>(
+      `SELECT player_id, won, lost FROM room_points_daily WHERE day = ? AND player_id IN (${playerIds.map(() => '?').join(', ')})`,
+      [chinaDay(now), ...playerIds],
+    );
+    for (const r of rows) usage.set(r.player_id, { won: intFromDb(r.won), lost: intFromDb(r.lost) });
+    return usage;
+  }
+
+  /** After a restart mid-hand, today's totals for the hand's players are read again. */
+  async #ensureUsage(): Promise<void> {
+    const hand = this.#state.hand;
+    if (hand === null || this.#usageHand === hand.handNumber) return;
+    this.#usage = await this.#loadUsage(
+      hand.players.map((p) => p.playerId),
+      this.#deps.timers.nowMs(),
+    );
+    this.#usageHand = hand.handNumber;
+  }
+
+  // ---------------------------------------------------------------- timers
+
+  #turnDeadline(): { atMs: number; seat: number; step: number; rule: 'fold' | 'call' } | null {
+    const s = this.#state;
+    const hand = s.hand;
+    if (!isLive(s) || hand === null || hand.state.phase !== 'betting' || hand.state.turnSeat === null) return null;
+    const seat = hand.state.turnSeat;
+    const playerId = hand.players.find((p) => p.seat === seat)?.playerId;
+    const m = playerId === undefined ? undefined : memberOf(s, playerId);
+    const turnMs = s.params.turnTimeS * 1000;
+    const step = hand.state.step;
+    if (m?.windowClosed) return { atMs: hand.turnStartedAtMs + turnMs, seat, step, rule: 'fold' };
+    if (m?.trusteeship) return { atMs: hand.turnStartedAtMs + TRUSTEESHIP_DELAY_MS, seat, step, rule: 'call' };
+    return { atMs: hand.turnStartedAtMs + turnMs, seat, step, rule: s.params.trusteeship === 'call' ? 'call' : 'fold' };
+  }
+
+  #reschedule(): void {
+    if (this.#evicted || this.#draining) return;
+    const s = this.#state;
+    const want = new Map<string, { atMs: number; fn: () => void }>();
+    if (!isLive(s)) {
+      want.set('linger', { atMs: (s.endedAtMs ?? this.#deps.timers.nowMs()) + LINGER_MS, fn: () => this.evict() });
+    } else {
+      const turn = this.#turnDeadline();
+      if (turn !== null) {
+        want.set(`turn:${turn.step}`, {
+          atMs: turn.atMs,
+          fn: () =>
+            this.#internal('turn', async () => {
+              await this.#ensureUsage();
+              const plan = this.#plan();
+              if (decideAuto(plan, turn.seat, turn.step, turn.rule, { usage: this.#usage, leaveAfterHand: this.#leaveAfterHand })) {
+                await this.#commit(plan);
+              }
+            }),
+        });
+      }
+      if (s.hand === null && s.next !== null) {
+        const startTimer = () =>
+          this.#internal('start', async () => {
+            const plan = this.#plan();
+            const info = await this.#startInfo();
+            if (tryStart(plan, 'timer', info) === 'waiting' && this.#state.status === 'playing') {
+              this.#nextStartAtMs = this.#deps.timers.nowMs() + BETWEEN_HANDS_MS;
+            }
+            await this.#commit(plan, {}, info);
+            this.#reschedule();
+          });
+        if (s.next.ceremony.phase === 'revealing' && s.next.revealDeadlineMs !== null)
+          want.set('reveal', { atMs: s.next.revealDeadlineMs, fn: startTimer });
+        else if (s.status === 'playing' && this.#nextStartAtMs !== null) want.set('between', { atMs: this.#nextStartAtMs, fn: startTimer });
+      }
+      if (s.status === 'waiting' || (s.hand === null && seatedMembers(s).length < 2)) {
+        const from = s.status === 'waiting' ? s.createdAtMs : (s.last?.endedAtMs ?? s.createdAtMs);
+        want.set('deadline', {
+          atMs: from + START_DEADLINE_MS,
+          fn: () =>
+            this.#internal('deadline', async () => {
+              const cur = this.#state;
+              if (!isLive(cur) || cur.hand !== null) return;
+              if (cur.status === 'playing' && seatedMembers(cur).length >= 2) return;
+              const plan = this.#plan();
+              dissolve(plan, null, cur.status === 'waiting' ? 'not_started' : 'abandoned');
+              await this.#commit(plan);
+            }),
+        });
+      }
+      for (const [pid, since] of this.#disconnectedSince) {
+        const m = memberOf(s, pid);
+        if (m === undefined || m.seat === null || m.role === 'owner' || this.#leaveAfterHand.has(pid)) continue;
+        want.set(`grace:${pid}`, {
+          atMs: since + RECONNECT_GRACE_MS,
+          fn: () =>
+            this.#internal('grace', async () => {
+              if (!this.#disconnectedSince.has(pid)) return;
+              const plan = this.#plan();
+              if (decideGraceExpired(plan, pid) === 'after_hand') this.#leaveAfterHand.add(pid);
+              await this.#commit(plan);
+              this.#reschedule();
+            }),
+        });
+      }
+      for (const hp of s.hand?.players ?? []) {
+        if (hp.windowEndsAtMs === null || memberOf(s, hp.playerId)?.windowClosed !== false) continue;
+        want.set(`window:${hp.playerId}`, {
+          atMs: hp.windowEndsAtMs,
+          fn: () =>
+            this.#internal('window', async () => {
+              const plan = this.#plan();
+              decideWindowClosed(plan, hp.playerId);
+              await this.#commit(plan);
+            }),
+        });
+      }
+    }
+    for (const [key, t] of this.#timers) {
+      const w = want.get(key);
+      if (w === undefined || w.atMs !== t.atMs) {
+        this.#deps.timers.cancel(t.handle);
+        this.#timers.delete(key);
+      }
+    }
+    for (const [key, w] of want) {
+      if (this.#timers.has(key)) continue;
+      this.#timers.set(key, {
+        atMs: w.atMs,
+        handle: this.#deps.timers.schedule(w.atMs, () => {
+          this.#timers.delete(key);
+          w.fn();
+        }),
+      });
+    }
+  }
+
+  #cancelTimers(): void {
+    for (const t of this.#timers.values()) this.#deps.timers.cancel(t.handle);
+    this.#timers.clear();
+  }
+
+  // ---------------------------------------------------------------- lifecycle
+
+  /** Leaves memory: closes every connection and stops the timers. */
+  evict(): void {
+    if (this.#evicted) return;
+    this.#evicted = true;
+    this.#cancelTimers();
+    for (const list of this.#conns.values()) for (const c of list) c.close(1000, 'room closed');
+    this.#conns.clear();
+    this.#deps.onEvicted(this);
+  }
+
+  /** Graceful shutdown: refuse new commands, let queued ones finish (each persists before it applies), then close connections. */
+  async drain(): Promise<void> {
+    this.#draining = true;
+    this.#cancelTimers();
+    await this.idle();
+    for (const list of this.#conns.values()) {
+      for (const c of list) {
+        c.send(JSON.stringify({ t: 'closed', code: 'ROOM_SERVER_RESTARTING', reason: 'restart' }));
+        c.close(CloseCodes.RESTART, 'server restarting');
+      }
+    }
+    this.#conns.clear();
+  }
+
+  /** For tests and operators: is this player (still) in the current hand? */
+  inHand(playerId: string): boolean {
+    return activeInHand(this.#state, playerId);
+  }
+}

@@ -1,0 +1,115 @@
+// The room WebSocket protocol. Every client frame is a JSON object with a type `t`, checked
+// against its schema (compiled once) before anything reads it. Commands that change the room
+// carry `v`, the room version the client acted on; a stale one is refused. Frames never name the
+// sender's seat: the seat comes from the authenticated connection (a frame that names another
+// seat is a forgery and closes the connection).
+import { type Static, type TSchema, Type } from '@sinclair/typebox';
+import { TypeCompiler, type TypeCheck } from '@sinclair/typebox/compiler';
+
+const RequestId = Type.Optional(Type.String({ pattern: '^[A-Za-z0-9_-]{1,32}$' }));
+const Version = Type.Integer({ minimum: 0, maximum: 1_000_000_000 });
+const PlayerIdField = Type.String({ pattern: '^[A-Za-z0-9_-]{1,64}$' });
+const SeatField = Type.Integer({ minimum: 0, maximum: 63 });
+
+function frame<const T extends string, P extends Record<string, TSchema>>(t: T, props: P) {
+  return Type.Object({ t: Type.Literal(t), id: RequestId, ...props }, { additionalProperties: false });
+}
+
+export const HelloFrame = frame('hello', {
+  token: Type.String({ minLength: 1, maxLength: 1500 }),
+  roomId: PlayerIdField,
+});
+
+export const ActFrame = frame('act', {
+  v: Version,
+  action: Type.Object(
+    {
+      type: Type.Union([
+        Type.Literal('look'),
+        Type.Literal('call'),
+        Type.Literal('raise'),
+        Type.Literal('compare'),
+        Type.Literal('fold'),
+        Type.Literal('all-in'),
+      ]),
+      toStakePoints: Type.Optional(Type.Integer({ minimum: 0, maximum: 100_000_000 })),
+      targetSeat: Type.Optional(SeatField),
+      /** Never needed; when present it must be the sender's own seat. */
+      seat: Type.Optional(SeatField),
+    },
+    { additionalProperties: false },
+  ),
+});
+
+export const RulesChanges = Type.Object(
+  {
+    mode: Type.Optional(Type.String({ maxLength: 16 })),
+    seats: Type.Optional(Type.Integer()),
+    rounds: Type.Optional(Type.Integer()),
+    baseScore: Type.Optional(Type.Integer()),
+    spectators: Type.Optional(Type.Boolean()),
+    friendsVisible: Type.Optional(Type.Boolean()),
+    voiceChat: Type.Optional(Type.Boolean()),
+    turnTimeS: Type.Optional(Type.Integer()),
+    trusteeship: Type.Optional(Type.String({ maxLength: 16 })),
+    stakeCapMultiple: Type.Optional(Type.Integer()),
+    bettingRoundsMax: Type.Optional(Type.Integer()),
+    compareFromRound: Type.Optional(Type.Integer()),
+    blindRounds: Type.Optional(Type.Integer()),
+    leopardMultiplier: Type.Optional(Type.Integer()),
+    straightFlushMultiplier: Type.Optional(Type.Integer()),
+    sameIpAllowed: Type.Optional(Type.Boolean()),
+    identityCheck: Type.Optional(Type.Boolean()),
+  },
+  { additionalProperties: false },
+);
+
+export const FRAME_SCHEMAS = {
+  hello: HelloFrame,
+  act: ActFrame,
+  ready: frame('ready', { v: Version, ready: Type.Boolean() }),
+  start: frame('start', { v: Version }),
+  trustee: frame('trustee', { v: Version, on: Type.Boolean() }),
+  seed_commit: frame('seed_commit', { v: Version, commitment: Type.String({ pattern: '^[0-9a-f]{64}$' }) }),
+  seed_reveal: frame('seed_reveal', { v: Version, seed: Type.String({ pattern: '^[A-Za-z0-9_-]{1,64}$' }) }),
+  identity: frame('identity', { v: Version, ticket: Type.String({ minLength: 1, maxLength: 256 }) }),
+  kick: frame('kick', { v: Version, playerId: PlayerIdField }),
+  set_admin: frame('set_admin', { v: Version, playerId: PlayerIdField, admin: Type.Boolean() }),
+  transfer_owner: frame('transfer_owner', { v: Version, playerId: PlayerIdField }),
+  rules: frame('rules', { v: Version, changes: RulesChanges }),
+  dissolve: frame('dissolve', { v: Version }),
+  leave: frame('leave', { v: Version }),
+  ping: frame('ping', {}),
+} as const;
+
+export type FrameType = keyof typeof FRAME_SCHEMAS;
+export type ClientFrame = { [K in FrameType]: Static<(typeof FRAME_SCHEMAS)[K]> }[FrameType];
+export type CommandFrame = Exclude<ClientFrame, { t: 'hello' } | { t: 'ping' }>;
+
+const checkers = new Map<string, TypeCheck<TSchema>>(Object.entries(FRAME_SCHEMAS).map(([t, s]) => [t, TypeCompiler.Compile(s)]));
+
+/** The frame if it matches its schema, else a short reason (never the frame's own text). */
+export function parseFrame(value: unknown): { ok: true; frame: ClientFrame } | { ok: false; reason: string } {
+  if (value === null || typeof value !== 'object' || Array.isArray(value)) return { ok: false, reason: 'not an object' };
+  const t = (value as { t?: unknown }).t;
+  const check = typeof t === 'string' ? checkers.get(t) : undefined;
+  if (check === undefined) return { ok: false, reason: 'unknown frame type' };
+  if (check.Check(value)) return { ok: true, frame: value as ClientFrame };
+  const first = check.Errors(value).First();
+  return { ok: false, reason: `${first?.path ?? ''} ${first?.message ?? 'does not match'}`.trim().slice(0, 120) };
+}
+
+/** Close codes (4000–4999 are the application's). */
+export const CloseCodes = {
+  HELLO: 4001,
+  MALFORMED: 4002,
+  FORGED: 4003,
+  NOT_FOUND: 4004,
+  KICKED: 4005,
+  LEFT: 4006,
+  FLOOD: 4008,
+  TOO_LARGE: 4009,
+  SLOW: 4010,
+  RESTART: 1012,
+  FULL: 1013,
+} as const;

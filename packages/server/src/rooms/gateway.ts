@@ -1,0 +1,229 @@
+// `GET /api/rooms/ws`: the room WebSocket. The first frame is `{"t":"hello","token":…,"roomId":…}`
+// (a browser cannot set headers on a WebSocket); the server answers `welcome` with the player's
+// seat and the exact current view, then `room` and `hand` frames as the room changes. Every frame
+// is size-checked, rate-limited and schema-checked before anything reads it; a frame that is
+// malformed, oversized, forged or part of a flood closes the connection.
+import { AppError } from '@fairground/core';
+import type { FastifyInstance, FastifyRequest } from 'fastify';
+import type { WebSocket } from 'ws';
+import type { Authenticator } from '../http/actors.ts';
+import type { Conn, RoomActor } from './actor.ts';
+import { RoomErrors } from './errors.ts';
+import { CloseCodes, type CommandFrame, parseFrame } from './frames.ts';
+import type { TimerHandle, Timers } from './ports.ts';
+import {
+  FRAMES_BURST_MAX,
+  FRAMES_PER_S,
+  HELLO_TIMEOUT_MS,
+  ROOM_CONNECTIONS_MAX,
+  ROOM_FRAME_BYTES_MAX,
+  SEND_BUFFER_BYTES_MAX,
+} from './limits.ts';
+
+export interface GatewayOptions {
+  readonly authenticator: Authenticator;
+  readonly actor: (roomId: string) => RoomActor | undefined;
+  /** Why a room is not live (dissolved, finished, unknown): throws the matching AppError. */
+  readonly whyNotLive: (roomId: string) => Promise<never>;
+  /** The client's network address for the same-IP rules (the proxy-aware one in production). */
+  readonly addressOf: (request: FastifyRequest) => string;
+  /** The room timers: the hello deadline runs on them, so tests move it with the manual clock. */
+  readonly timers: Timers;
+  readonly framesPerS?: number;
+  readonly framesBurstMax?: number;
+  /** A monotonic clock for rate limiting, in ms. */
+  readonly monotonicMs?: () => number;
+}
+
+type Def = (typeof RoomErrors)[keyof typeof RoomErrors];
+
+class Connection implements Conn {
+  readonly socket: WebSocket;
+  readonly ip: string;
+  playerId = '';
+  actor: RoomActor | null = null;
+  helloPending = false;
+  closed = false;
+  #tokens: number;
+  #refilledAtMs: number;
+  readonly #rate: { perS: number; burst: number; now: () => number };
+
+  constructor(socket: WebSocket, ip: string, rate: { perS: number; burst: number; now: () => number }) {
+    this.socket = socket;
+    this.ip = ip;
+    this.#rate = rate;
+    this.#tokens = rate.burst;
+    this.#refilledAtMs = rate.now();
+  }
+
+  /** Token bucket: false when the client is sending faster than the room allows. */
+  take(): boolean {
+    const now = this.#rate.now();
+    this.#tokens = Math.min(this.#rate.burst, this.#tokens + ((now - this.#refilledAtMs) * this.#rate.perS) / 1000);
+    this.#refilledAtMs = now;
+    if (this.#tokens < 1) return false;
+    this.#tokens -= 1;
+    return true;
+  }
+
+  send(text: string): void {
+    if (this.closed || this.socket.readyState !== this.socket.OPEN) return;
+    // A client that stops reading is dropped before its backlog grows without bound.
+    if (this.socket.bufferedAmount > SEND_BUFFER_BYTES_MAX) {
+      this.close(CloseCodes.SLOW, 'too slow');
+      return;
+    }
+    this.socket.send(text);
+  }
+
+  close(code: number, reason: string): void {
+    if (this.closed) return;
+    this.closed = true;
+    this.socket.close(code, reason);
+  }
+
+  error(def: Def | AppError, id?: string, details?: Record<string, unknown>): void {
+    const e = def instanceof AppError ? def : new AppError(def, details);
+    this.send(
+      JSON.stringify({
+        t: 'error',
+        ...(id !== undefined ? { id } : {}),
+        code: e.code,
+        message: e.message,
+        ...(e.details ? { details: e.details } : {}),
+      }),
+    );
+  }
+
+  /** Refuses an abusive frame: says why, then closes. */
+  abuse(def: Def, closeCode: number, details?: Record<string, unknown>): void {
+    this.error(def, undefined, details);
+    this.close(closeCode, def.code);
+  }
+}
+
+const monotonic = () => performance.now();
+
+export function registerRoomSocket(app: FastifyInstance, o: GatewayOptions): { connections: () => number; closeAll: () => void } {
+  const open = new Set<Connection>();
+  const rate = { perS: o.framesPerS ?? FRAMES_PER_S, burst: o.framesBurstMax ?? FRAMES_BURST_MAX, now: o.monotonicMs ?? monotonic };
+
+  const hello = async (c: Connection, token: string, roomId: string): Promise<void> => {
+    let playerId: string;
+    try {
+      const actor = await o.authenticator.authenticate(`Bearer ${token}`);
+      if (actor.kind !== 'player') throw new AppError(RoomErrors.ROOM_NOT_MEMBER);
+      playerId = actor.playerId;
+    } catch (e) {
+      c.error(e instanceof AppError ? e : new AppError(RoomErrors.ROOM_HELLO_REQUIRED));
+      c.close(CloseCodes.HELLO, 'authentication failed');
+      return;
+    }
+    const room = o.actor(roomId);
+    try {
+      if (room === undefined) await o.whyNotLive(roomId);
+      const live = room as RoomActor;
+      c.playerId = playerId;
+      await live.attach(c);
+      c.actor = live;
+      if (c.closed) live.detach(c);
+    } catch (e) {
+      const err = e instanceof AppError ? e : new AppError(RoomErrors.ROOM_NOT_FOUND);
+      c.error(err);
+      c.close(err.code === RoomErrors.ROOM_KICKED.code ? CloseCodes.KICKED : CloseCodes.NOT_FOUND, err.code);
+    }
+  };
+
+  const onFrame = (c: Connection, raw: Buffer | ArrayBuffer | Buffer[], isBinary: boolean): void => {
+    if (c.closed) return;
+    const size = Array.isArray(raw) ? raw.reduce((n, b) => n + b.length, 0) : raw.byteLength;
+    if (isBinary) {
+      c.abuse(RoomErrors.ROOM_FRAME_MALFORMED, CloseCodes.MALFORMED, { reason: 'binary frame' });
+      return;
+    }
+    if (size > ROOM_FRAME_BYTES_MAX) {
+      c.abuse(RoomErrors.ROOM_FRAME_TOO_LARGE, CloseCodes.TOO_LARGE, { bytesMax: ROOM_FRAME_BYTES_MAX });
+      return;
+    }
+    if (!c.take()) {
+      c.abuse(RoomErrors.ROOM_RATE_LIMITED, CloseCodes.FLOOD, { framesPerS: rate.perS });
+      return;
+    }
+    let value: unknown;
+    try {
+      value = JSON.parse(Array.isArray(raw) ? Buffer.concat(raw).toString('utf8') : Buffer.from(raw as ArrayBuffer).toString('utf8'));
+    } catch {
+      c.abuse(RoomErrors.ROOM_FRAME_MALFORMED, CloseCodes.MALFORMED);
+      return;
+    }
+    const parsed = parseFrame(value);
+    if (!parsed.ok) {
+      c.abuse(RoomErrors.ROOM_FRAME_INVALID, CloseCodes.MALFORMED, { reason: parsed.reason });
+      return;
+    }
+    const f = parsed.frame;
+    if (f.t === 'ping') {
+      c.send(JSON.stringify({ t: 'pong', ...(f.id !== undefined ? { id: f.id } : {}) }));
+      return;
+    }
+    if (f.t === 'hello') {
+      if (c.actor !== null || c.helloPending) {
+        c.abuse(RoomErrors.ROOM_FRAME_INVALID, CloseCodes.MALFORMED, { reason: 'hello twice' });
+        return;
+      }
+      c.helloPending = true;
+      void hello(c, f.token, f.roomId).finally(() => {
+        c.helloPending = false;
+      });
+      return;
+    }
+    const actor = c.actor;
+    if (actor === null) {
+      if (c.helloPending) {
+        c.error(RoomErrors.ROOM_HELLO_REQUIRED, f.id, { reason: 'wait for welcome' });
+        return;
+      }
+      c.abuse(RoomErrors.ROOM_HELLO_REQUIRED, CloseCodes.HELLO);
+      return;
+    }
+    actor.command(c.playerId, f as CommandFrame).then(
+      (v) => c.send(JSON.stringify({ t: 'ok', ...(f.id !== undefined ? { id: f.id } : {}), v })),
+      (e: unknown) => {
+        const err = e instanceof AppError ? e : new AppError(RoomErrors.ROOM_BUSY);
+        if (!(e instanceof AppError)) app.log.error({ err: e, roomId: actor.id }, 'room command failed');
+        c.error(err, f.id);
+        if (err.code === RoomErrors.ROOM_SEAT_FORGED.code) c.close(CloseCodes.FORGED, err.code);
+        else if (err.code === RoomErrors.ROOM_KICKED.code) c.close(CloseCodes.KICKED, err.code);
+        else if (err.code === RoomErrors.ROOM_NOT_MEMBER.code) c.close(CloseCodes.LEFT, err.code);
+      },
+    );
+  };
+
+  app.get('/api/rooms/ws', { websocket: true, schema: { hide: true } }, (socket: WebSocket, request: FastifyRequest) => {
+    const c = new Connection(socket, o.addressOf(request), rate);
+    if (open.size >= ROOM_CONNECTIONS_MAX) {
+      c.close(CloseCodes.FULL, 'try again later');
+      return;
+    }
+    open.add(c);
+    const timer: TimerHandle = o.timers.schedule(o.timers.nowMs() + HELLO_TIMEOUT_MS, () => {
+      if (c.actor === null && !c.helloPending) c.abuse(RoomErrors.ROOM_HELLO_REQUIRED, CloseCodes.HELLO);
+    });
+    socket.on('message', (raw, isBinary) => onFrame(c, raw as Buffer, isBinary));
+    socket.on('error', () => c.close(1011, 'socket error'));
+    socket.on('close', () => {
+      o.timers.cancel(timer);
+      c.closed = true;
+      open.delete(c);
+      c.actor?.detach(c);
+    });
+  });
+
+  return {
+    connections: () => open.size,
+    closeAll: () => {
+      for (const c of open) c.close(CloseCodes.RESTART, 'server stopping');
+      open.clear();
+    },
+  };
+}

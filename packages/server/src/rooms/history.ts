@@ -1,0 +1,98 @@
+// Hand histories: one record per hand with everything needed to audit and verify it (seeds, cards,
+// every action, the result), chained by hash per room. The record is stored sealed (AES-256-GCM);
+// the chain heads go to a third-party notary, so a stored hand that is later altered no longer
+// matches the head the notary holds.
+import { createHash } from 'node:crypto';
+import type { HandResult, SeatSeed, TableRules } from '@fairground/rules';
+import type { CurrentHand, HandDelta } from './state.ts';
+
+export interface HandRecordAction {
+  readonly type: string;
+  readonly seat: number;
+  readonly toStakePoints?: number;
+  readonly targetSeat?: number;
+  readonly auto: boolean;
+  readonly atMs: number;
+}
+
+export interface HandRecord {
+  readonly v: 1;
+  readonly roomId: string;
+  readonly handNumber: number;
+  readonly startedAtMs: number;
+  readonly endedAtMs: number;
+  readonly aborted: boolean;
+  readonly dealerSeat: number;
+  readonly rules: TableRules;
+  readonly serverCommitment: string;
+  readonly serverSeed: string;
+  readonly clientSeed: string;
+  readonly clientSeeds: readonly SeatSeed[];
+  readonly players: readonly { seat: number; playerId: string; cards: readonly string[]; stackPoints: number | null }[];
+  readonly actions: readonly HandRecordAction[];
+  readonly result: HandResult | null;
+  readonly deltas: readonly HandDelta[];
+}
+
+export function sha256Hex(text: string): string {
+  return createHash('sha256').update(text).digest('hex');
+}
+
+/** The chain's starting head for a room. */
+export function genesisHash(roomId: string): string {
+  return sha256Hex(`fairground/rooms/hand-chain/${roomId}`);
+}
+
+export function chainNext(prevHash: string, recordHash: string): string {
+  return sha256Hex(`${prevHash}:${recordHash}`);
+}
+
+/** The record of the hand that just ended. Key order is fixed here, so the JSON (and its hash) is reproducible. */
+export function handRecord(
+  roomId: string,
+  hand: CurrentHand,
+  end: { serverSeed: string; deltas: readonly HandDelta[]; aborted: boolean; endedAtMs: number },
+): HandRecord {
+  const bySeat = new Map(hand.state.players.map((p) => [p.seat, p]));
+  return {
+    v: 1,
+    roomId,
+    handNumber: hand.handNumber,
+    startedAtMs: hand.startedAtMs,
+    endedAtMs: end.endedAtMs,
+    aborted: end.aborted,
+    dealerSeat: hand.dealerSeat,
+    rules: hand.state.rules,
+    serverCommitment: hand.commitment,
+    serverSeed: end.serverSeed,
+    clientSeed: hand.clientSeed,
+    clientSeeds: hand.clientSeeds.map((c) => ({ seat: c.seat, seed: c.seed })),
+    players: hand.players.map((p) => ({
+      seat: p.seat,
+      playerId: p.playerId,
+      cards: [...(bySeat.get(p.seat)?.cards ?? [])],
+      stackPoints: p.stackPoints,
+    })),
+    actions: hand.actions.map((a) => {
+      const x = a.action;
+      return {
+        type: x.type,
+        seat: x.seat,
+        ...(x.type === 'raise' ? { toStakePoints: x.toStakePoints } : {}),
+        ...(x.type === 'compare' ? { targetSeat: x.targetSeat } : {}),
+        auto: a.auto,
+        atMs: a.atMs,
+      };
+    }),
+    result: hand.state.result,
+    deltas: end.deltas.map((d) => ({ seat: d.seat, playerId: d.playerId, points: d.points })),
+  };
+}
+
+export function recordJson(r: HandRecord): string {
+  return JSON.stringify(r);
+}
+
+export function recordHash(json: string): string {
+  return sha256Hex(json);
+}

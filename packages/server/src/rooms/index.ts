@@ -1,0 +1,37 @@
+// Rooms: 拼三张 friend rooms. The public surface for the composition root and other domains.
+export type { Conn, Logger } from './actor.ts';
+export { roomsContract } from './contract.ts';
+export {
+  analyticsRiskSignals,
+  DEVELOPMENT_ROOM_LIMITS,
+  fixedRoomPolicy,
+  ManualTimers,
+  permissiveRiskGate,
+  SANDBOX_IDENTITY_TICKET,
+  SandboxNotary,
+  sandboxIdentityCheck,
+  systemTimers,
+} from './dev-ports.ts';
+export { RoomErrors } from './errors.ts';
+export { DEFAULT_FEE_SCHEDULE, type FeeQuote, type FeeSchedule, formatOrderId } from './fees.ts';
+export { CloseCodes, type ClientFrame, FRAME_SCHEMAS } from './frames.ts';
+export type { HandRecord } from './history.ts';
+export { roomsMigrations } from './migrations.ts';
+export type { ChainReport } from './notary.ts';
+export { DEFAULT_PARAMS, type RoomParams } from './params.ts';
+export type {
+  IdentityCheck,
+  Notary,
+  NotaryEntry,
+  RiskDecision,
+  RiskGate,
+  RiskSignals,
+  RoomPolicy,
+  RoomPolicyLimits,
+  RoomRiskSignal,
+  Timers,
+} from './ports.ts';
+export { type RoomRouteDeps, roomRoutes } from './routes.ts';
+export { type CreatedRoom, type PlatformRoomsOptions, REPORT_REASONS, Rooms, type RoomsOptions } from './service.ts';
+export type { RoomState } from './state.ts';
+export { type HandSection, type MemberView, type RoomView, SECURITY_RISK_MESSAGE } from './views.ts';

@@ -1,0 +1,229 @@
+// Writes a plan: its events in the room's log, and in the same unit of work everything they imply
+// (fee holds, charges and refunds in the ledger, membership and room rows, sealed hand histories
+// with their chain, per-day point totals, friendships, analytics, risk signals, notifications).
+// Either all of it commits or none of it does.
+import type { Analytics } from '../analytics/index.ts';
+import type { Notifier } from '../notifications/index.ts';
+import type { Tx } from '../storage/ports.ts';
+import type { Plan } from './decide.ts';
+import { chinaDay, type Payment } from './fees.ts';
+import type { RoomMoney } from './money.ts';
+import type { RiskSignals } from './ports.ts';
+import type { RoomSealer } from './sealing.ts';
+import type { RoomEvent, RoomState } from './state.ts';
+
+export interface PersistDeps {
+  readonly money: RoomMoney;
+  readonly analytics: Analytics;
+  readonly notifier: Notifier;
+  readonly risk: RiskSignals;
+  readonly sealer: RoomSealer;
+  readonly prizesAllowed: () => boolean;
+}
+
+export interface PlanExtras {
+  /** The fee a joining player pays (AA), decided with their join. */
+  readonly joinPayment?: { readonly playerId: string; readonly payment: Payment };
+  /** Pairs of players already recorded as friends (skips redundant writes); updated here. */
+  readonly knownPairs?: Set<string>;
+}
+
+/** Public fields of an event for the log's `data` column: everything but the kind and envelope. */
+function eventData(e: RoomEvent): string {
+  const { kind: _k, seq: _s, atMs: _a, ...rest } = e;
+  return JSON.stringify(rest);
+}
+
+export async function insertEvents(tx: Tx, roomId: string, events: readonly RoomEvent[]): Promise<void> {
+  for (const e of events) {
+    await tx.run('INSERT INTO room_events (room_id, seq, kind, data, at_ms) VALUES (?, ?, ?, ?, ?)', [
+      roomId,
+      e.seq,
+      e.kind,
+      eventData(e),
+      e.atMs,
+    ]);
+  }
+}
+
+async function befriend(
+  tx: Tx,
+  a: string,
+  b: string,
+  source: 'shared_room' | 'invitation',
+  roomId: string,
+  known?: Set<string>,
+): Promise<void> {
+  if (a === b) return;
+  const key = a < b ? `${a}|${b}` : `${b}|${a}`;
+  if (known?.has(key)) return;
+  for (const [p, f] of [
+    [a, b],
+    [b, a],
+  ] as const) {
+    await tx.run(
+      'INSERT INTO room_friends (player_id, friend_id, source, room_id, created_at_ms) VALUES (?, ?, ?, ?, ?) ON CONFLICT (player_id, friend_id) DO NOTHING',
+      [p, f, source, roomId, tx.nowMs],
+    );
+  }
+  known?.add(key);
+}
+
+export async function persistPlan(tx: Tx, plan: Plan, deps: PersistDeps, extras: PlanExtras = {}): Promise<void> {
+  const roomId = plan.before.id;
+  await insertEvents(tx, roomId, plan.events);
+  // Each event's projection sees the room just before and just after it.
+  let before: RoomState = plan.before;
+  for (const [i, e] of plan.events.entries()) {
+    const after = plan.statesAfter[i] as RoomState;
+    await project(tx, e, before, after, plan, deps, extras);
+    before = after;
+  }
+}
+
+async function project(
+  tx: Tx,
+  e: RoomEvent,
+  before: RoomState,
+  after: RoomState,
+  plan: Plan,
+  deps: PersistDeps,
+  extras: PlanExtras,
+): Promise<void> {
+  const roomId = after.id;
+  switch (e.kind) {
+    case 'member_joined': {
+      await tx.run(
+        `INSERT INTO room_members (room_id, player_id, role, seat, status, invited_by, joined_at_ms, left_at_ms) VALUES (?, ?, ?, ?, 'active', ?, ?, NULL)
+          ON CONFLICT (room_id, player_id) DO UPDATE SET role = excluded.role, seat = excluded.seat, status = 'active', invited_by = excluded.invited_by,
+            joined_at_ms = excluded.joined_at_ms, left_at_ms = NULL`,
+        [roomId, e.playerId, e.role, e.seat, e.invitedBy, e.atMs],
+      );
+      const pay = extras.joinPayment;
+      if (pay !== undefined && pay.playerId === e.playerId && e.role === 'member') {
+        await deps.money.pay(tx, {
+          roomId,
+          playerId: e.playerId,
+          payment: pay.payment,
+          fee: after.fee,
+          started: after.status !== 'waiting',
+        });
+      }
+      if (e.invitedBy !== null) await befriend(tx, e.invitedBy, e.playerId, 'invitation', roomId, extras.knownPairs);
+      await deps.analytics.append(tx, { kind: 'room_joined', actor: { kind: 'player', id: e.playerId }, data: { roomId, role: e.role } });
+      return;
+    }
+    case 'member_left': {
+      await tx.run('UPDATE room_members SET status = ?, seat = NULL, left_at_ms = ? WHERE room_id = ? AND player_id = ?', [
+        e.reason === 'kicked' ? 'kicked' : 'left',
+        e.atMs,
+        roomId,
+        e.playerId,
+      ]);
+      if (after.status === 'waiting') await deps.money.voidHeld(tx, roomId, e.playerId);
+      else if (e.reason === 'left' || e.reason === 'disconnected') {
+        await deps.risk.record(tx, { kind: 'early_exit', playerId: e.playerId, roomId, reason: e.reason });
+      }
+      return;
+    }
+    case 'role_changed':
+      await tx.run('UPDATE room_members SET role = ? WHERE room_id = ? AND player_id = ?', [e.role, roomId, e.playerId]);
+      return;
+    case 'owner_transferred':
+      await tx.run("UPDATE room_members SET role = 'member' WHERE room_id = ? AND player_id = ?", [roomId, e.from]);
+      await tx.run("UPDATE room_members SET role = 'owner' WHERE room_id = ? AND player_id = ?", [roomId, e.to]);
+      await tx.run('UPDATE rooms SET owner_id = ? WHERE id = ?', [e.to, roomId]);
+      return;
+    case 'rules_changed': {
+      await tx.run('UPDATE rooms SET params = ?, friends_visible = ?, base_score = ? WHERE id = ?', [
+        JSON.stringify(e.params),
+        e.params.friendsVisible ? 1 : 0,
+        e.params.baseScore,
+        roomId,
+      ]);
+      // Seed §三: every member hears about a rule change, also when not at the table right now.
+      for (const m of after.members) {
+        if (m.playerId === e.by) continue;
+        await deps.notifier.notify(tx, m.playerId, {
+          kind: 'room_rules_changed',
+          data: { roomId, code: after.code, changed: e.changed.join(',') },
+        });
+      }
+      return;
+    }
+    case 'hand_started': {
+      if (before.status === 'waiting') {
+        await deps.money.postHeld(tx, roomId);
+        await tx.run("UPDATE rooms SET status = 'playing', started_at_ms = ? WHERE id = ?", [e.atMs, roomId]);
+        await deps.analytics.append(tx, {
+          kind: 'room_first_hand_started',
+          data: { roomId, msSinceCreated: e.atMs - after.createdAtMs, players: e.players.length },
+        });
+      }
+      const ids = e.players.map((p) => p.playerId);
+      for (let i = 0; i < ids.length; i++) {
+        for (let j = i + 1; j < ids.length; j++)
+          await befriend(tx, ids[i] as string, ids[j] as string, 'shared_room', roomId, extras.knownPairs);
+      }
+      return;
+    }
+    case 'hand_ended': {
+      const record = plan.records.find((r) => r.handNumber === e.handNumber);
+      if (record === undefined) throw new Error('assertion failed: hand_ended has its record');
+      await tx.run(
+        'INSERT INTO room_hands (room_id, hand_number, sealed, record_hash, prev_hash, chain_hash, created_at_ms) VALUES (?, ?, ?, ?, ?, ?, ?)',
+        [
+          roomId,
+          e.handNumber,
+          deps.sealer.sealRecord(record.json, roomId, e.handNumber),
+          record.recordHash,
+          record.prevHash,
+          record.chainHash,
+          e.atMs,
+        ],
+      );
+      if (!e.aborted) {
+        await tx.run('UPDATE rooms SET hands_played = ? WHERE id = ?', [after.handsPlayed, roomId]);
+        const day = chinaDay(e.atMs);
+        for (const d of e.deltas) {
+          if (d.points === 0) continue;
+          await tx.run(
+            `INSERT INTO room_points_daily (player_id, day, won, lost) VALUES (?, ?, ?, ?)
+              ON CONFLICT (player_id, day) DO UPDATE SET won = room_points_daily.won + excluded.won, lost = room_points_daily.lost + excluded.lost`,
+            [d.playerId, day, Math.max(d.points, 0), Math.max(-d.points, 0)],
+          );
+        }
+      }
+      return;
+    }
+    case 'room_finished': {
+      await tx.run("UPDATE rooms SET status = 'finished', ended_at_ms = ?, end_reason = 'completed' WHERE id = ?", [e.atMs, roomId]);
+      if (deps.prizesAllowed()) await deps.money.payPrizes(tx, roomId, after.scores);
+      await deps.analytics.append(tx, {
+        kind: 'room_finished',
+        data: { roomId, hands: after.handsPlayed, msSinceCreated: e.atMs - after.createdAtMs },
+      });
+      return;
+    }
+    case 'room_dissolved': {
+      await tx.run("UPDATE rooms SET status = 'dissolved', ended_at_ms = ?, end_reason = ? WHERE id = ?", [e.atMs, e.reason, roomId]);
+      if (before.status === 'waiting') await deps.money.voidHeld(tx, roomId);
+      else if (deps.prizesAllowed()) await deps.money.payPrizes(tx, roomId, after.scores);
+      if (e.reason === 'security_risk') {
+        await deps.risk.record(tx, {
+          kind: 'same_ip_dissolved',
+          roomId,
+          playerIds: before.members.filter((m) => m.seat !== null).map((m) => m.playerId),
+        });
+      }
+      await deps.analytics.append(tx, {
+        kind: 'room_dissolved',
+        ...(e.by ? { actor: { kind: 'player' as const, id: e.by } } : {}),
+        data: { roomId, reason: e.reason, hands: after.handsPlayed, started: before.status !== 'waiting' },
+      });
+      return;
+    }
+    default:
+      return;
+  }
+}

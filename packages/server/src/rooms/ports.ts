@@ -1,0 +1,88 @@
+// What the rooms domain needs from outside, in its own terms. Each port has a permissive or
+// sandbox implementation for development (`dev-ports.ts`); later issues fill them in (risk scores,
+// the jurisdiction policy's caps and minors' hours, a real attestation service, a real face check).
+import type { Tx } from '../storage/ports.ts';
+
+export type RiskAction = 'create_room' | 'join_room';
+
+export type RiskDecision = { readonly allow: true } | { readonly allow: false; readonly code: string; readonly message: string };
+
+/** The risk domain's verdict on a player (credit score, restrictions), asked before creating or joining. */
+export interface RiskGate {
+  allows(playerId: string, action: RiskAction): Promise<RiskDecision>;
+}
+
+/** Signals rooms emit for the risk domain's credit score and the complaint rate. */
+export type RoomRiskSignal =
+  | { readonly kind: 'early_exit'; readonly playerId: string; readonly roomId: string; readonly reason: string }
+  | {
+      readonly kind: 'report_filed';
+      readonly playerId: string;
+      readonly roomId: string;
+      readonly targetPlayerId: string | null;
+      readonly reason: string;
+    }
+  | { readonly kind: 'same_ip_blocked'; readonly playerId: string; readonly roomId: string }
+  | { readonly kind: 'same_ip_dissolved'; readonly roomId: string; readonly playerIds: readonly string[] }
+  | { readonly kind: 'identity_check_failed'; readonly playerId: string; readonly roomId: string };
+
+export interface RiskSignals {
+  /** Records a signal in the caller's unit of work. */
+  record(tx: Tx, signal: RoomRiskSignal): Promise<void>;
+}
+
+/** What the jurisdiction policy says about friend rooms. */
+export interface RoomPolicyLimits {
+  /** Most points one player may win or lose in one hand; null: no cap. */
+  readonly handPointsMax: number | null;
+  /** Most points one player may win, and most they may lose, in one China calendar day; null: no cap. */
+  readonly dayPointsMax: number | null;
+  /**
+   * What happens to a cash fee after the commission: 'service_fee' (the whole fee is the platform's
+   * service fee; nothing is ever paid out by game results) or 'prize_by_scoreboard' (the remainder
+   * is split among the players with positive final scores, by score).
+   */
+  readonly cashRemainder: 'service_fee' | 'prize_by_scoreboard';
+  readonly cashModeAllowed: boolean;
+}
+
+export interface RoomPolicy {
+  limits(): RoomPolicyLimits;
+  /**
+   * When the player's allowed play window ends (minors' hours), or null when no window applies.
+   * A time at or before `nowMs` means the window is closed now.
+   */
+  playWindowEndMs(playerId: string, nowMs: number): Promise<number | null>;
+}
+
+/** A chain head sent for attestation: the hash of a room's hand histories up to `seq`. */
+export interface NotaryEntry {
+  readonly chainId: string;
+  readonly seq: number;
+  readonly headHash: string;
+  readonly atMs: number;
+}
+
+/** A third-party attestation service (存证平台): keeps heads we cannot later rewrite. */
+export interface Notary {
+  attest(entries: readonly NotaryEntry[]): Promise<{ readonly receiptId: string }>;
+  /** The heads the service holds for a chain, oldest first. */
+  lookup(chainId: string): Promise<readonly NotaryEntry[]>;
+}
+
+/** The identity (face) check a room may ask for before each hand, through the provider's ticket. */
+export interface IdentityCheck {
+  verify(playerId: string, ticket: string): Promise<{ readonly ok: true } | { readonly ok: false; readonly reason: string }>;
+}
+
+/** Timers belong to rooms; tests drive them with a manual clock instead of waiting. */
+export interface TimerHandle {
+  readonly atMs: number;
+}
+
+export interface Timers {
+  nowMs(): number;
+  /** Runs `fn` once at or after `atMs`. */
+  schedule(atMs: number, fn: () => void): TimerHandle;
+  cancel(handle: TimerHandle): void;
+}

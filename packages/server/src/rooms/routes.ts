@@ -1,0 +1,89 @@
+// Handlers for the room endpoints.
+import type { FastifyRequest } from 'fastify';
+import { implement, type Implementation } from '../http/routes.ts';
+import type { Ledger } from '../ledger/index.ts';
+import { roomsContract as c } from './contract.ts';
+import { ROOM_CARDS_PER_PURCHASE_MAX } from './limits.ts';
+import type { OrderRow } from './money.ts';
+import type { RoomParamsInput } from './params.ts';
+import type { Rooms } from './service.ts';
+
+export interface RoomRouteDeps {
+  readonly rooms: Rooms;
+  readonly ledger: Ledger;
+  readonly addressOf: (request: FastifyRequest) => string;
+}
+
+function orderBody(o: OrderRow & { roomCode?: string | null }) {
+  return { ...o, roomCode: o.roomCode ?? null };
+}
+
+export function roomRoutes(d: RoomRouteDeps): Record<keyof typeof c, Implementation> {
+  const { rooms } = d;
+  return {
+    roomQuote: implement(c.roomQuote, async ({ body }) => {
+      const q = rooms.quote({ ...body, params: body.params as RoomParamsInput });
+      return { params: { ...q.params }, fee: q.fee, pointsMax: q.pointsMax };
+    }),
+    roomCreate: implement(
+      c.roomCreate,
+      async ({ actor, body, request }) => {
+        const r = await rooms.create(actor.playerId, { ...body, params: body.params as RoomParamsInput }, d.addressOf(request));
+        return { ...r, params: { ...r.params } };
+      },
+      { complianceContext: ({ body }) => ({ feeMode: String(body.fee?.mode ?? 'room_card'), payer: String(body.fee?.payer ?? 'owner') }) },
+    ),
+    roomByCode: implement(c.roomByCode, async ({ params }) => {
+      const p = await rooms.preview(params.code);
+      return { ...p, params: { ...p.params } };
+    }),
+    roomJoin: implement(c.roomJoin, async ({ actor, body, request }) => rooms.join(actor.playerId, body, d.addressOf(request)), {
+      complianceContext: ({ body }) => ({ role: body.role ?? 'member' }),
+    }),
+    roomInvite: implement(c.roomInvite, async ({ actor, params, body }) => rooms.invite(actor.playerId, params.roomId, body.playerId)),
+    roomSummary: implement(c.roomSummary, async ({ actor, params }) => {
+      const s = await rooms.summary(actor.playerId, params.roomId);
+      return {
+        id: s.id,
+        code: s.code,
+        status: s.status,
+        ownerId: s.ownerId,
+        params: { ...s.params },
+        handsPlayed: s.handsPlayed,
+        scores: [...s.scores],
+        members: s.members.map((m) => ({ playerId: m.playerId, nickname: m.nickname, role: m.role, seat: m.seat })),
+        endReason: s.endReason,
+        createdAtMs: s.createdAtMs,
+        endedAtMs: s.endedAtMs,
+        chainHash: s.chainHash,
+      };
+    }),
+    roomHands: implement(c.roomHands, async ({ actor, params, query }) => ({
+      hands: await rooms.hands(actor.playerId, params.roomId, query.after ?? 0),
+    })),
+    roomReport: implement(c.roomReport, async ({ actor, params, body }) => rooms.report(actor.playerId, params.roomId, body)),
+    roomFriends: implement(c.roomFriends, async ({ actor }) => ({ friends: await rooms.friends(actor.playerId) })),
+    roomsMine: implement(c.roomsMine, async ({ actor }) => ({ rooms: await rooms.mine(actor.playerId) })),
+    roomOrders: implement(c.roomOrders, async ({ actor, query }) => ({
+      orders: (await rooms.orders(actor.playerId, query)).map(orderBody),
+    })),
+    roomCards: implement(c.roomCards, async ({ actor }) => {
+      const balances = await d.ledger.balances('player', actor.playerId);
+      const of = (asset: string) => balances.find((b) => b.asset === asset)?.availableFen ?? 0;
+      return {
+        priceFen: rooms.schedule.roomCardPriceFen,
+        perPurchaseMax: ROOM_CARDS_PER_PURCHASE_MAX,
+        cards: of('ROOM_CARD'),
+        points: of('POINTS'),
+      };
+    }),
+    roomCardsBuy: implement(
+      c.roomCardsBuy,
+      async ({ actor, body }) => {
+        const r = await rooms.buyCards(actor.playerId, body);
+        return { order: orderBody(r.order), replayed: r.replayed };
+      },
+      { complianceContext: ({ body }) => ({ quantity: body.quantity }) },
+    ),
+  };
+}

@@ -1,0 +1,52 @@
+// Encryption at rest for what a room must keep secret: each hand's server seed until the hand
+// ends (so an operator reading the database cannot see the cards), and the hand histories.
+// AES-256-GCM with a sub-key per purpose, derived by HKDF-SHA256 from the configured data key;
+// the room and hand number are the associated data, so a sealed value moved to another hand fails.
+import { createCipheriv, createDecipheriv, hkdfSync, randomBytes } from 'node:crypto';
+
+const IV_BYTES = 12;
+const TAG_BYTES = 16;
+const VERSION = 'r1';
+
+export interface RoomSealer {
+  sealSeed(seed: Uint8Array, roomId: string, handNumber: number): string;
+  openSeed(sealed: string, roomId: string, handNumber: number): Uint8Array;
+  sealRecord(json: string, roomId: string, handNumber: number): string;
+  openRecord(sealed: string, roomId: string, handNumber: number): string;
+}
+
+function subKey(dataKey: Uint8Array, purpose: string): Buffer {
+  return Buffer.from(hkdfSync('sha256', dataKey, Buffer.alloc(0), `fairground/rooms/${purpose}/aes-256-gcm`, 32));
+}
+
+function seal(key: Buffer, aad: string, plaintext: Uint8Array): string {
+  const iv = randomBytes(IV_BYTES);
+  const cipher = createCipheriv('aes-256-gcm', key, iv, { authTagLength: TAG_BYTES });
+  cipher.setAAD(Buffer.from(aad));
+  const body = Buffer.concat([cipher.update(plaintext), cipher.final()]);
+  return [VERSION, iv.toString('base64url'), body.toString('base64url'), cipher.getAuthTag().toString('base64url')].join('.');
+}
+
+/** Throws when the value was altered, moved to another hand, or sealed with another key. */
+function open(key: Buffer, aad: string, sealed: string): Buffer {
+  const [version, iv, body, tag] = sealed.split('.');
+  if (version !== VERSION || iv === undefined || body === undefined || tag === undefined) {
+    throw new Error('sealed room value has an unknown format');
+  }
+  const decipher = createDecipheriv('aes-256-gcm', key, Buffer.from(iv, 'base64url'), { authTagLength: TAG_BYTES });
+  decipher.setAAD(Buffer.from(aad));
+  decipher.setAuthTag(Buffer.from(tag, 'base64url'));
+  return Buffer.concat([decipher.update(Buffer.from(body, 'base64url')), decipher.final()]);
+}
+
+export function createRoomSealer(dataKey: Uint8Array): RoomSealer {
+  if (dataKey.length !== 32) throw new Error('assertion failed: the data key must be 32 bytes');
+  const seedKey = subKey(dataKey, 'server-seed');
+  const recordKey = subKey(dataKey, 'hand-history');
+  return {
+    sealSeed: (seed, roomId, handNumber) => seal(seedKey, `seed:${roomId}:${handNumber}`, seed),
+    openSeed: (sealed, roomId, handNumber) => new Uint8Array(open(seedKey, `seed:${roomId}:${handNumber}`, sealed)),
+    sealRecord: (json, roomId, handNumber) => seal(recordKey, `hand:${roomId}:${handNumber}`, Buffer.from(json, 'utf8')),
+    openRecord: (sealed, roomId, handNumber) => open(recordKey, `hand:${roomId}:${handNumber}`, sealed).toString('utf8'),
+  };
+}

@@ -1,0 +1,163 @@
+// What clients see. The room header is public (the same for every member and spectator: no
+// network addresses, no sealed seeds); the hand section is per seat through the rules'
+// `playerView`, so a seat only ever receives the cards the rules have revealed to it, and a
+// spectator only what is shown to everyone.
+import { type HandView, type LegalActions, legalActions, playerView, type SeatSeed } from '@fairground/rules';
+import type { FeePlan, LastHand, Role, RoomEvent, RoomState, RoomStatus, ScoreLine } from './state.ts';
+import type { RoomParams } from './params.ts';
+
+export interface MemberView {
+  readonly playerId: string;
+  readonly nickname: string;
+  readonly role: Role;
+  readonly seat: number | null;
+  readonly ready: boolean;
+  readonly connected: boolean;
+  readonly trusteeship: boolean;
+  readonly identityChecked: boolean;
+}
+
+export interface RoomView {
+  readonly id: string;
+  readonly code: string;
+  readonly status: RoomStatus;
+  readonly version: number;
+  readonly params: RoomParams;
+  readonly fee: Pick<FeePlan, 'mode' | 'payer' | 'perSeat' | 'joiner' | 'commissionBps'>;
+  readonly ownerId: string;
+  readonly members: readonly MemberView[];
+  readonly scores: readonly ScoreLine[];
+  readonly handsPlayed: number;
+  readonly next: {
+    readonly handNumber: number;
+    readonly commitment: string;
+    readonly ceremonyPhase: 'committing' | 'revealing' | 'locked';
+    readonly committedSeats: readonly number[];
+    readonly revealedSeats: readonly number[];
+    readonly revealDeadlineMs: number | null;
+    /** Between hands: when the next hand starts even if not everyone is ready. */
+    readonly startAtMs: number | null;
+  } | null;
+  readonly last: LastHand | null;
+  readonly startedAtMs: number | null;
+  readonly endedAtMs: number | null;
+  readonly endReason: RoomState['endReason'];
+  readonly chainHash: string;
+}
+
+export type HandViewCompact = Omit<HandView, 'rules'>;
+
+export interface HandSection {
+  readonly handNumber: number;
+  readonly commitment: string;
+  readonly clientSeed: string;
+  readonly clientSeeds: readonly SeatSeed[];
+  readonly dealerSeat: number;
+  readonly players: readonly { readonly seat: number; readonly playerId: string }[];
+  readonly startedAtMs: number;
+  readonly turnDeadlineMs: number | null;
+  readonly view: HandViewCompact;
+  /** What the viewer may do now (null for spectators and seats not in the hand). */
+  readonly legal: LegalActions | null;
+}
+
+export interface Presence {
+  readonly connected: ReadonlySet<string>;
+  /** Between hands: when the next hand starts regardless of ready clicks. */
+  readonly nextStartAtMs: number | null;
+}
+
+export function roomView(s: RoomState, presence: Presence): RoomView {
+  const n = s.next;
+  return {
+    id: s.id,
+    code: s.code,
+    status: s.status,
+    version: s.version,
+    params: s.params,
+    fee: { mode: s.fee.mode, payer: s.fee.payer, perSeat: s.fee.perSeat, joiner: s.fee.joiner, commissionBps: s.fee.commissionBps },
+    ownerId: s.ownerId,
+    members: s.members.map((m) => ({
+      playerId: m.playerId,
+      nickname: m.nickname,
+      role: m.role,
+      seat: m.seat,
+      ready: m.ready,
+      connected: presence.connected.has(m.playerId),
+      trusteeship: m.trusteeship,
+      identityChecked: n !== null && m.identityHand === n.handNumber,
+    })),
+    scores: s.scores,
+    handsPlayed: s.handsPlayed,
+    next:
+      n === null
+        ? null
+        : {
+            handNumber: n.handNumber,
+            commitment: n.commitment,
+            ceremonyPhase: n.ceremony.phase,
+            committedSeats: n.ceremony.commitments.map((c) => c.seat),
+            revealedSeats: n.ceremony.reveals.map((r) => r.seat),
+            revealDeadlineMs: n.revealDeadlineMs,
+            startAtMs: presence.nextStartAtMs,
+          },
+    last: s.last,
+    startedAtMs: s.startedAtMs,
+    endedAtMs: s.endedAtMs,
+    endReason: s.endReason,
+    chainHash: s.chainHash,
+  };
+}
+
+/** The hand as `viewerSeat` may see it (null: a spectator or a member not seated). */
+export function handSection(s: RoomState, viewerSeat: number | null, turnDeadlineMs: number | null): HandSection | null {
+  const h = s.hand;
+  if (h === null) return null;
+  const { rules: _rules, ...view } = playerView(h.state, viewerSeat);
+  const inHand = viewerSeat !== null && h.players.some((p) => p.seat === viewerSeat);
+  return {
+    handNumber: h.handNumber,
+    commitment: h.commitment,
+    clientSeed: h.clientSeed,
+    clientSeeds: h.clientSeeds,
+    dealerSeat: h.dealerSeat,
+    players: h.players.map((p) => ({ seat: p.seat, playerId: p.playerId })),
+    startedAtMs: h.startedAtMs,
+    turnDeadlineMs,
+    view,
+    legal: inHand ? legalActions(h.state, viewerSeat) : null,
+  };
+}
+
+/** Shown with a room dissolved for sharing network addresses (seed §五: 提示“安全风险”). */
+export const SECURITY_RISK_MESSAGE = '安全风险：3 名或更多玩家使用同一网络地址，房间已解散';
+
+export type PublicEvent = { readonly kind: string; readonly seq: number; readonly atMs: number } & Readonly<Record<string, unknown>>;
+
+/** An event as every member and spectator may see it: no sealed seeds, no network addresses, no hand actions (the hand section carries those). */
+export function publicEvent(e: RoomEvent): PublicEvent | null {
+  const base = { kind: e.kind, seq: e.seq, atMs: e.atMs };
+  switch (e.kind) {
+    case 'room_created':
+    case 'hand_action':
+    case 'ip_changed':
+      return null;
+    case 'hand_committed':
+      return { ...base, handNumber: e.handNumber, commitment: e.commitment };
+    case 'member_joined':
+      return { ...base, playerId: e.playerId, nickname: e.nickname, role: e.role, seat: e.seat };
+    case 'hand_started':
+      return {
+        ...base,
+        handNumber: e.handNumber,
+        dealerSeat: e.dealerSeat,
+        players: e.players.map((p) => ({ seat: p.seat, playerId: p.playerId })),
+      };
+    case 'room_dissolved':
+      return { ...base, by: e.by, reason: e.reason, ...(e.reason === 'security_risk' ? { message: SECURITY_RISK_MESSAGE } : {}) };
+    default: {
+      const { seq: _s, atMs: _a, ...rest } = e;
+      return { ...base, ...rest };
+    }
+  }
+}
