@@ -515,7 +515,8 @@ export function decideSeedReveal(plan: Plan, playerId: string, seed: string): bo
   if (!r.ok) throw r.error;
   const after = plan.add({ kind: 'seed_revealed', seat, seed });
   const c = after.next?.ceremony;
-  return c?.commitments.every((x) => c.reveals.some((r2) => r2.seat === x.seat));
+  if (c === undefined) return false;
+  return c.commitments.every((x) => c.reveals.some((r2) => r2.seat === x.seat));
 }
 
 export function checkIdentity(s: RoomState, playerId: string): number {
