@@ -38,6 +38,13 @@ if (config.unknownKeys.length > 0)
   log.warn({ keys: config.unknownKeys }, 'ignoring FAIRGROUND_* variables this server does not read (typos?)');
 await bootstrapOperators(platform, { bootstrapAdmin: config.bootstrapAdmin, seedDemoOperator: config.seedDemoOperator }, log);
 
+// Sweeps: the ledger voids holds whose own timeout has passed (holds that wait on an outside
+// party are made without one, so this never voids a hold that can still be paid).
+const { Jobs } = await import('./jobs/index.ts');
+const jobs = new Jobs(log);
+jobs.add({ name: 'ledger.expire-pending', intervalMs: 30_000, run: () => platform.ledger.expirePending() });
+jobs.start();
+
 const address = await platform.app.listen({ port: config.port, host: config.host });
 log.info(
   { url: address, database: store.dialect, policy: platform.compliance.policyName, env: config.env },
@@ -49,6 +56,7 @@ async function stop(signal: string): Promise<void> {
   if (stopping) return;
   stopping = true;
   log.info({ signal }, 'stopping');
+  await jobs.stop();
   await platform.close();
   await store.close();
   process.exit(0);
