@@ -1,0 +1,14 @@
+// Skill games: sessions with authoritative replay, paid head-to-head matches, tournaments,
+// practice, anti-cheat signals and the verifier. Routes in routes.ts, WebSocket in socket.ts.
+export { MATCH3, SkillCatalogue, type SkillGameSettings, type TieRule } from './catalogue.ts';
+export { logDigest, newSeed } from './digest.ts';
+export { SkillErrors } from './errors.ts';
+export * as skillLimits from './limits.ts';
+export { escrowAccount } from './money.ts';
+export { sessionsMigrations } from './migrations.ts';
+export type { MatchOutcome, MatchStatus, SessionMode, SessionStatus, TournamentStatus } from './rows.ts';
+export type { Ack, AdminSession, MatchView, SessionResult, SessionState, TournamentView } from './schemas.ts';
+export { type SignalSummary, summarize, timingStats } from './signals.ts';
+export { SkillGames, type SkillGamesOptions, type SweepReport } from './service.ts';
+export type { NewTournament, OperatorRef } from './tournaments.ts';
+export { loadSessionWithLog, type VerificationReport, verifySession } from './verifier.ts';
