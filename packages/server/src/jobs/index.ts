@@ -1,6 +1,9 @@
 // Periodic jobs (sweeps, reconcilers): each runs on its own interval, never overlapping itself,
-// and a failure is logged and retried at the next tick rather than stopping the process. Tests call
-// `runAll()` with an injected clock instead of waiting for timers.
+// and a failure is logged and retried at the next tick rather than stopping the process. With
+// several processes, a job runs only in the process that wins its leader lock for that pass
+// (PostgreSQL advisory lock or Redis lease; see ops/leader.ts). Tests call `runAll()` with an
+// injected clock instead of waiting for timers.
+import { inProcessLeader, type LeaderLock } from '../ops/leader.ts';
 
 export interface Job {
   readonly name: string;
@@ -21,10 +24,12 @@ export class Jobs {
   readonly #timers = new Map<string, NodeJS.Timeout>();
   readonly #running = new Set<string>();
   readonly #log: JobLogger;
+  readonly #leader: LeaderLock;
   #stopped = false;
 
-  constructor(log: JobLogger) {
+  constructor(log: JobLogger, leader: LeaderLock = inProcessLeader()) {
     this.#log = log;
+    this.#leader = leader;
   }
 
   add(job: Job): void {
@@ -65,7 +70,11 @@ export class Jobs {
   async #tick(job: Job): Promise<number | undefined> {
     if (this.#stopped || this.#running.has(job.name)) return undefined;
     this.#running.add(job.name);
+    let leading = false;
     try {
+      leading = await this.#leader.acquire(`job:${job.name}`);
+      // Another process runs this job now; this one tries again at its next interval.
+      if (!leading) return undefined;
       const handled = await job.run();
       if (handled) this.#log.info({ job: job.name, handled }, 'job pass');
       return handled;
@@ -73,6 +82,7 @@ export class Jobs {
       this.#log.error({ job: job.name, err: e }, 'job failed; retrying at the next interval');
       return undefined;
     } finally {
+      if (leading) await this.#leader.release(`job:${job.name}`).catch(() => {});
       this.#running.delete(job.name);
     }
   }
