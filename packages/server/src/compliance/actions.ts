@@ -12,6 +12,8 @@ export const COMPLIANCE_ACTIONS = [
   'enter_tournament',
   'redeem_points',
   'adjust_balance',
+  'refund_deposit',
+  'review_withdrawal',
 ] as const;
 
 export type ComplianceAction = (typeof COMPLIANCE_ACTIONS)[number];
