@@ -25,9 +25,23 @@ import { type Implementation, implement, registerEndpoint } from './http/routes.
 import { Ledger } from './ledger/index.ts';
 import { createMemoryBus, createRedisBus, type NotificationBus, Notifications, notificationsMigrations } from './notifications/index.ts';
 import { CLIENT_MESSAGE_BYTES_MAX } from './notifications/limits.ts';
+import { registerOps } from './ops/http.ts';
+import { MetricsRegistry } from './ops/metrics.ts';
 import type { Migration, Store } from './storage/ports.ts';
 import { openPlayerWallets, walletRoutes } from './wallet/index.ts';
 import { type PlatformRoomsOptions, roomRoutes, Rooms, roomsMigrations } from './rooms/index.ts';
+import {
+  DEFAULT_SETTINGS,
+  type PaymentProvider,
+  PaymentsEngine,
+  type PaymentsSettings,
+  paymentsMigrations,
+  paymentsRoutes,
+  type RiskPort,
+  registerNotifyRoute,
+  thresholdRisk,
+  type WageringPort,
+} from './payments/index.ts';
 
 const packagesDir = join(dirname(fileURLToPath(import.meta.url)), '..', '..');
 export const WEB_DIST = join(packagesDir, 'web', 'dist');
@@ -41,6 +55,7 @@ export const allMigrations: readonly Migration[] = [
   ...adminMigrations,
   ...notificationsMigrations,
   ...roomsMigrations,
+  ...paymentsMigrations,
 ];
 
 export type PlatformConfig = Pick<
@@ -67,10 +82,28 @@ export interface PlatformOptions {
   readonly policy: Policy;
   /** Extra endpoints (tests use this to exercise the route machinery with a stand-in play route). */
   readonly extraRoutes?: Record<string, Implementation>;
+  /** This process's name in metrics and readiness answers (default: a random id). */
+  readonly nodeId?: string;
+  /** The roles this process plays: api, rooms, worker (default: all of them). */
+  readonly roles?: readonly string[];
   /** Rooms' ports and limits (tests inject timers on the manual clock, policies, a notary, client addresses). */
   readonly rooms?: PlatformRoomsOptions;
   /** Fastify logger options; defaults to pino at the configured level. */
   readonly logger?: FastifyServerOptions['logger'];
+  /** The payment provider and the operator's payment settings; without a provider, payment routes answer PAYMENT_PROVIDER_NOT_CONFIGURED. */
+  readonly payments?: PlatformPaymentsOptions;
+}
+
+export interface PlatformPaymentsOptions {
+  readonly provider: PaymentProvider | null;
+  readonly settings?: PaymentsSettings;
+  /** Defaults to review at or above `settings.withdrawalReviewFromFen`. */
+  readonly risk?: RiskPort;
+  readonly wagering?: WageringPort;
+  /** Where the provider posts notifications; main.ts sets it after listening when not configured. */
+  readonly notifyUrl?: string;
+  readonly outboxLeaseMs?: number;
+  readonly autoReconcile?: boolean;
 }
 
 export interface Platform {
@@ -83,7 +116,12 @@ export interface Platform {
   readonly analytics: Analytics;
   readonly audit: AuditLog;
   readonly notifications: Notifications;
+  /** Prometheus metrics of this node; domains add their own. */
+  readonly metrics: MetricsRegistry;
+  /** Marks the node as stopping: readiness answers 503 so load balancers stop sending to it. */
+  drain(): void;
   readonly rooms: Rooms;
+  readonly payments: PaymentsEngine;
   close(): Promise<void>;
 }
 
@@ -155,6 +193,26 @@ export async function createPlatform(o: PlatformOptions): Promise<Platform> {
     ...roomPorts,
   });
 
+  const paymentsOptions = o.payments ?? { provider: null };
+  const paymentSettings = paymentsOptions.settings ?? DEFAULT_SETTINGS;
+  const payments = new PaymentsEngine({
+    store,
+    ledger,
+    clock,
+    provider: paymentsOptions.provider,
+    notifier: notifications,
+    audit,
+    analytics,
+    openidOf: async (playerId, appId) => (await accounts.players.identities(playerId)).find((i) => i.appId === appId)?.openid ?? null,
+    settings: paymentSettings,
+    risk: paymentsOptions.risk ?? thresholdRisk(paymentSettings.withdrawalReviewFromFen),
+    ...(paymentsOptions.wagering ? { wagering: paymentsOptions.wagering } : {}),
+    ...(paymentsOptions.notifyUrl ? { notifyUrl: paymentsOptions.notifyUrl } : {}),
+    ...(paymentsOptions.outboxLeaseMs ? { outboxLeaseMs: paymentsOptions.outboxLeaseMs } : {}),
+    ...(paymentsOptions.autoReconcile !== undefined ? { autoReconcile: paymentsOptions.autoReconcile } : {}),
+    log: app.log,
+  });
+
   const implementations: Record<string, Implementation> = {
     health: implement(apiContract.health, async () => {
       await store.reader.query('SELECT 1');
@@ -171,6 +229,7 @@ export async function createPlatform(o: PlatformOptions): Promise<Platform> {
     ...walletRoutes({ store, ledger, players: accounts.players, audit, notifier: notifications, analytics, clock }),
     ...notifications.routes(),
     ...roomRoutes({ rooms, ledger, addressOf }),
+    ...paymentsRoutes(payments),
     ...adminRoutes({ store, accounts, audit, analytics, termsVersion: config.termsVersion }),
   };
   const declared = Object.keys(apiContract).sort();
@@ -186,8 +245,24 @@ export async function createPlatform(o: PlatformOptions): Promise<Platform> {
     ...(roomFramesPerS !== undefined ? { framesPerS: roomFramesPerS } : {}),
     ...(roomFramesBurstMax !== undefined ? { framesBurstMax: roomFramesBurstMax } : {}),
   });
+  await registerNotifyRoute(app, payments);
   // Live rooms come back from their event logs before the server takes requests.
   await rooms.start();
+
+  const metrics = new MetricsRegistry();
+  let draining = false;
+  const ledgerSeq = metrics.gauge('fg_ledger_chain_seq', 'sequence number of the newest ledger transfer (its rate is the transfer rate)');
+  metrics.onCollect(async () => {
+    const rows = await store.reader.query<{ seq: unknown }>('SELECT seq FROM ledger_chain WHERE id = 1');
+    ledgerSeq.set(Number(rows[0]?.seq ?? 0));
+  });
+  registerOps(app, {
+    registry: metrics,
+    store,
+    nodeId: o.nodeId ?? newId('node'),
+    roles: o.roles ?? ['api', 'rooms', 'worker'],
+    isDraining: () => draining,
+  });
 
   if (config.serveClients) await serveClients(app);
 
@@ -203,7 +278,13 @@ export async function createPlatform(o: PlatformOptions): Promise<Platform> {
     audit,
     notifications,
     rooms,
+    metrics,
+    drain() {
+      draining = true;
+    },
+    payments,
     async close() {
+      await payments.stop();
       // Rooms first: stop taking rooms and players, let every room finish its queued events, then close.
       await rooms.shutdown();
       notifications.hub.closeAll();

@@ -5,6 +5,7 @@
 // In development and tests, secrets that are absent are generated once and kept in the data
 // directory (`.data/secrets.json`, mode 0600), so sessions and encrypted records survive restarts.
 // In production every secret must be given: a generated key would silently differ per node.
+import { hostname } from 'node:os';
 import { randomBytes } from 'node:crypto';
 import { chmodSync, existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { dirname, isAbsolute, join, resolve } from 'node:path';
@@ -48,6 +49,10 @@ export const EnvSchema = Type.Object({
   FAIRGROUND_ADMIN_PASSWORD: Type.Optional(Type.String({ minLength: 12, maxLength: 256 })),
   FAIRGROUND_ADMIN_TOTP_SECRET: Type.Optional(Type.String({ pattern: '^[A-Z2-7]{16,64}$' })),
   FAIRGROUND_SERVE_CLIENTS: Type.Optional(flag),
+  /** Comma-separated roles of this process: api, rooms, worker (default all three). */
+  FAIRGROUND_ROLES: Type.Optional(Type.String({ pattern: '^(api|rooms|worker)(,(api|rooms|worker)){0,2}$' })),
+  /** This process's name in metrics, readiness and the room directory (default: host name and pid). */
+  FAIRGROUND_NODE_ID: Type.Optional(Type.String({ pattern: '^[A-Za-z0-9_.-]{1,64}$' })),
 });
 export type Env = Static<typeof EnvSchema>;
 
@@ -74,6 +79,8 @@ export interface Config {
   readonly wechatAppIds: { readonly miniprogram: string; readonly h5: string };
   readonly bootstrapAdmin: { readonly username: string; readonly password: string; readonly totpSecret: string | undefined } | undefined;
   readonly serveClients: boolean;
+  readonly roles: readonly ('api' | 'rooms' | 'worker')[];
+  readonly nodeId: string;
   /** FAIRGROUND_* variables this server does not read (start-up warns: they are often typos). */
   readonly unknownKeys: readonly string[];
 }
@@ -201,6 +208,10 @@ export function loadConfig(rawEnv: Record<string, string | undefined>, cwd: stri
     },
     bootstrapAdmin,
     serveClients: bool(env.FAIRGROUND_SERVE_CLIENTS, true),
+    roles: env.FAIRGROUND_ROLES
+      ? ([...new Set(env.FAIRGROUND_ROLES.split(','))] as ('api' | 'rooms' | 'worker')[])
+      : ['api', 'rooms', 'worker'],
+    nodeId: env.FAIRGROUND_NODE_ID ?? `${hostname()}-${process.pid}`,
     unknownKeys,
   };
 }

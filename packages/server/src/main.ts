@@ -32,7 +32,7 @@ const [{ createPlatform }, { bootstrapOperators }, { openStore }] = await Promis
   import('./storage/open.ts'),
 ]);
 const store = await openStore(config.databaseUrl);
-const platform = await createPlatform({ config, store, clock: systemClock, policy });
+const platform = await createPlatform({ config, store, clock: systemClock, policy, nodeId: config.nodeId, roles: config.roles });
 const log = platform.app.log;
 if (config.unknownKeys.length > 0)
   log.warn({ keys: config.unknownKeys }, 'ignoring FAIRGROUND_* variables this server does not read (typos?)');
@@ -40,10 +40,14 @@ await bootstrapOperators(platform, { bootstrapAdmin: config.bootstrapAdmin, seed
 
 // Sweeps: the ledger voids holds whose own timeout has passed (holds that wait on an outside
 // party are made without one, so this never voids a hold that can still be paid).
+// With several processes, each job runs in one of them at a time: the leader lock is a
+// PostgreSQL advisory lock when the database is PostgreSQL, and in-process on embedded SQLite.
 const { Jobs } = await import('./jobs/index.ts');
-const jobs = new Jobs(log);
+const { inProcessLeader, postgresLeader } = await import('./ops/leader.ts');
+const leader = store.dialect === 'postgres' ? await postgresLeader(config.databaseUrl) : inProcessLeader();
+const jobs = new Jobs(log, leader);
 jobs.add({ name: 'ledger.expire-pending', intervalMs: 30_000, run: () => platform.ledger.expirePending() });
-jobs.start();
+if (config.roles.includes('worker')) jobs.start();
 
 const address = await platform.app.listen({ port: config.port, host: config.host });
 log.info(
@@ -56,7 +60,9 @@ async function stop(signal: string): Promise<void> {
   if (stopping) return;
   stopping = true;
   log.info({ signal }, 'stopping');
+  platform.drain();
   await jobs.stop();
+  await leader.close();
   await platform.close();
   await store.close();
   process.exit(0);

@@ -99,6 +99,23 @@ export class Histogram extends Metric {
 
 export class MetricsRegistry {
   readonly #metrics = new Map<string, Metric>();
+  readonly #collectors: (() => Promise<void>)[] = [];
+
+  /** Runs before every render, to refresh gauges that need a database read. */
+  onCollect(fn: () => Promise<void>): void {
+    this.#collectors.push(fn);
+  }
+
+  async collectAndRender(): Promise<string> {
+    for (const c of this.#collectors) {
+      try {
+        await c();
+      } catch {
+        // A failing collector leaves its gauges at their last values; the scrape still answers.
+      }
+    }
+    return this.render();
+  }
 
   counter(name: string, help: string): Counter {
     return this.#add(new Counter(name, help));

@@ -1,0 +1,62 @@
+// Operational endpoints of every node: liveness, readiness and Prometheus metrics, plus the
+// request metrics themselves. They sit outside the public API contract (hidden from OpenAPI).
+import type { FastifyInstance } from 'fastify';
+import type { Store } from '../storage/ports.ts';
+import { LATENCY_BUCKETS_S, type MetricsRegistry } from './metrics.ts';
+
+export interface OpsOptions {
+  readonly registry: MetricsRegistry;
+  readonly store: Store;
+  readonly nodeId: string;
+  readonly roles: readonly string[];
+  /** Extra readiness checks (Redis ping, …); each throws when its dependency is down. */
+  readonly readinessChecks?: Record<string, () => Promise<void>>;
+  /** True once the node has been asked to stop: it then reports not ready, so load balancers drain it. */
+  readonly isDraining: () => boolean;
+}
+
+export function registerOps(app: FastifyInstance, o: OpsOptions): void {
+  const requests = o.registry.counter('fg_http_requests_total', 'HTTP requests by route, method and status');
+  const latency = o.registry.histogram('fg_http_request_seconds', 'HTTP request latency by route', LATENCY_BUCKETS_S);
+  o.registry.gauge('fg_process_resident_bytes', 'resident memory of this process', () => process.memoryUsage().rss);
+  o.registry.gauge('fg_process_uptime_seconds', 'seconds since this process started', () => Math.round(process.uptime()));
+
+  app.addHook('onResponse', async (request, reply) => {
+    const route = request.routeOptions.url ?? 'unmatched';
+    if (route === '/metrics' || route === '/livez' || route === '/readyz') return;
+    const labels = { route, method: request.method, status: String(reply.statusCode) };
+    requests.inc(labels);
+    latency.observe(reply.elapsedTime / 1000, { route });
+  });
+
+  app.get('/livez', { schema: { hide: true } }, async () => ({ ok: true, nodeId: o.nodeId }));
+
+  app.get('/readyz', { schema: { hide: true } }, async (_request, reply) => {
+    const checks: Record<string, string> = {};
+    let ready = !o.isDraining();
+    if (!ready) checks.node = 'draining';
+    try {
+      await o.store.reader.query('SELECT 1');
+      checks.database = 'ok';
+    } catch (e) {
+      ready = false;
+      checks.database = (e as Error).message.slice(0, 200);
+    }
+    for (const [name, check] of Object.entries(o.readinessChecks ?? {})) {
+      try {
+        await check();
+        checks[name] = 'ok';
+      } catch (e) {
+        ready = false;
+        checks[name] = (e as Error).message.slice(0, 200);
+      }
+    }
+    reply.code(ready ? 200 : 503);
+    return { ready, nodeId: o.nodeId, roles: o.roles, checks };
+  });
+
+  app.get('/metrics', { schema: { hide: true } }, async (_request, reply) => {
+    reply.type('text/plain; version=0.0.4');
+    return o.registry.collectAndRender();
+  });
+}
