@@ -4,6 +4,7 @@ import { Type } from '@sinclair/typebox';
 import { accountsContract } from '../accounts/contract.ts';
 import { adminContract } from '../admin/contract.ts';
 import { notificationsContract } from '../notifications/contract.ts';
+import { paymentsContract } from '../payments/contract.ts';
 import { roomsContract } from '../rooms/contract.ts';
 import { walletContract } from '../wallet/contract.ts';
 import { type ApiOf, contract } from './endpoint.ts';
@@ -30,6 +31,7 @@ export const apiContract = {
   ...notificationsContract,
   ...roomsContract,
   ...adminContract,
+  ...paymentsContract,
 };
 
 export type ApiContract = typeof apiContract;
