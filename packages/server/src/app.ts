@@ -30,6 +30,9 @@ import { MetricsRegistry } from './ops/metrics.ts';
 import type { Migration, Store } from './storage/ports.ts';
 import { openPlayerWallets, walletRoutes } from './wallet/index.ts';
 import { type PlatformRoomsOptions, roomRoutes, Rooms, roomsMigrations } from './rooms/index.ts';
+import { leaderboardsMigrations } from './leaderboards/index.ts';
+import { matchmakingMigrations } from './matchmaking/index.ts';
+import { createSkillPlatform, sessionsMigrations, type SkillGames, type SkillPlatformOptions } from './sessions/index.ts';
 import {
   DEFAULT_SETTINGS,
   type PaymentProvider,
@@ -56,6 +59,9 @@ export const allMigrations: readonly Migration[] = [
   ...notificationsMigrations,
   ...roomsMigrations,
   ...paymentsMigrations,
+  ...leaderboardsMigrations,
+  ...matchmakingMigrations,
+  ...sessionsMigrations,
 ];
 
 export type PlatformConfig = Pick<
@@ -88,6 +94,8 @@ export interface PlatformOptions {
   readonly roles?: readonly string[];
   /** Rooms' ports and limits (tests inject timers on the manual clock, policies, a notary, client addresses). */
   readonly rooms?: PlatformRoomsOptions;
+  /** Skill games: sweep interval (0 in tests that call `skill.sweep()`; runs on worker nodes), catalogue, linked accounts. */
+  readonly skill?: SkillPlatformOptions;
   /** Fastify logger options; defaults to pino at the configured level. */
   readonly logger?: FastifyServerOptions['logger'];
   /** The payment provider and the operator's payment settings; without a provider, payment routes answer PAYMENT_PROVIDER_NOT_CONFIGURED. */
@@ -122,6 +130,7 @@ export interface Platform {
   drain(): void;
   readonly rooms: Rooms;
   readonly payments: PaymentsEngine;
+  readonly skill: SkillGames;
   close(): Promise<void>;
 }
 
@@ -213,6 +222,20 @@ export async function createPlatform(o: PlatformOptions): Promise<Platform> {
     log: app.log,
   });
 
+  const skill = createSkillPlatform({
+    store,
+    ledger,
+    clock,
+    notifier: notifications,
+    analytics,
+    audit,
+    players: accounts.players,
+    redisUrl: config.redisUrl,
+    log: app.log,
+    ...(o.skill ?? {}),
+    ...((o.roles ?? ['worker']).includes('worker') ? {} : { sweepIntervalMs: 0 }),
+  });
+
   const implementations: Record<string, Implementation> = {
     health: implement(apiContract.health, async () => {
       await store.reader.query('SELECT 1');
@@ -229,6 +252,7 @@ export async function createPlatform(o: PlatformOptions): Promise<Platform> {
     ...walletRoutes({ store, ledger, players: accounts.players, audit, notifier: notifications, analytics, clock }),
     ...notifications.routes(),
     ...roomRoutes({ rooms, ledger, addressOf }),
+    ...skill.routes,
     ...paymentsRoutes(payments),
     ...adminRoutes({ store, accounts, audit, analytics, termsVersion: config.termsVersion }),
   };
@@ -240,6 +264,7 @@ export async function createPlatform(o: PlatformOptions): Promise<Platform> {
   const deps = { authenticator: accounts.authenticator, compliance, termsVersion: config.termsVersion };
   for (const [name, impl] of Object.entries({ ...implementations, ...(o.extraRoutes ?? {}) })) registerEndpoint(app, name, impl, deps);
   notifications.registerSocket(app, accounts.authenticator);
+  skill.registerSocket(app, accounts.authenticator);
   rooms.registerSocket(app, accounts.authenticator, {
     addressOf,
     ...(roomFramesPerS !== undefined ? { framesPerS: roomFramesPerS } : {}),
@@ -283,10 +308,12 @@ export async function createPlatform(o: PlatformOptions): Promise<Platform> {
       draining = true;
     },
     payments,
+    skill: skill.skill,
     async close() {
       await payments.stop();
       // Rooms first: stop taking rooms and players, let every room finish its queued events, then close.
       await rooms.shutdown();
+      await skill.close();
       notifications.hub.closeAll();
       await app.close();
       await bus.close();

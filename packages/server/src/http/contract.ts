@@ -7,6 +7,8 @@ import { notificationsContract } from '../notifications/contract.ts';
 import { paymentsContract } from '../payments/contract.ts';
 import { roomsContract } from '../rooms/contract.ts';
 import { walletContract } from '../wallet/contract.ts';
+import { leaderboardsContract } from '../leaderboards/contract.ts';
+import { skillContract } from '../sessions/contract.ts';
 import { type ApiOf, contract } from './endpoint.ts';
 
 export const systemContract = contract({
@@ -30,6 +32,8 @@ export const apiContract = {
   ...walletContract,
   ...notificationsContract,
   ...roomsContract,
+  ...skillContract,
+  ...leaderboardsContract,
   ...adminContract,
   ...paymentsContract,
 };

@@ -131,3 +131,5 @@ export class Leaderboards {
     return this.backend.prune(this.#clock.nowMs());
   }
 }
+export { LeaderboardEntryBody, leaderboardsContract } from './contract.ts';
+export { type LeaderboardRouteDeps, leaderboardRoutes } from './routes.ts';
