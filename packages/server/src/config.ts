@@ -12,6 +12,7 @@ import { dirname, isAbsolute, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { type Static, Type } from '@sinclair/typebox';
 import { Value } from '@sinclair/typebox/value';
+import { loadPaymentsConfig, type PaymentsConfig, PaymentsConfigError, PaymentsEnvSchema } from './payments/config.ts';
 
 const serverSrc = dirname(fileURLToPath(import.meta.url));
 export const DEVELOPMENT_POLICY_FILE = join(serverSrc, 'compliance', 'policies', 'development.json');
@@ -53,6 +54,7 @@ export const EnvSchema = Type.Object({
   FAIRGROUND_ROLES: Type.Optional(Type.String({ pattern: '^(api|rooms|worker)(,(api|rooms|worker)){0,2}$' })),
   /** This process's name in metrics, readiness and the room directory (default: host name and pid). */
   FAIRGROUND_NODE_ID: Type.Optional(Type.String({ pattern: '^[A-Za-z0-9_.-]{1,64}$' })),
+  ...PaymentsEnvSchema,
 });
 export type Env = Static<typeof EnvSchema>;
 
@@ -81,6 +83,8 @@ export interface Config {
   readonly serveClients: boolean;
   readonly roles: readonly ('api' | 'rooms' | 'worker')[];
   readonly nodeId: string;
+  /** WeChat Pay (or its sandbox), payment limits and the transfer scene (see payments/config.ts). */
+  readonly payments: PaymentsConfig;
   /** FAIRGROUND_* variables this server does not read (start-up warns: they are often typos). */
   readonly unknownKeys: readonly string[];
 }
@@ -212,6 +216,7 @@ export function loadConfig(rawEnv: Record<string, string | undefined>, cwd: stri
       ? ([...new Set(env.FAIRGROUND_ROLES.split(','))] as ('api' | 'rooms' | 'worker')[])
       : ['api', 'rooms', 'worker'],
     nodeId: env.FAIRGROUND_NODE_ID ?? `${hostname()}-${process.pid}`,
+    payments: paymentsConfig(picked, production, cwd, env.FAIRGROUND_WECHAT_H5_APPID ?? 'wxsandboxofficialacct'),
     unknownKeys,
   };
 }
@@ -236,4 +241,13 @@ function developmentSecrets(dataDir: string): DevSecrets {
   writeFileSync(file, `${JSON.stringify(secrets, null, 2)}\n`, { mode: 0o600, flag: 'wx' });
   chmodSync(file, 0o600);
   return secrets;
+}
+
+function paymentsConfig(env: Record<string, string>, production: boolean, cwd: string, h5AppId: string): PaymentsConfig {
+  try {
+    return loadPaymentsConfig(env, { production, cwd, h5AppId });
+  } catch (e) {
+    if (e instanceof PaymentsConfigError) throw new ConfigError(e.key, e.message);
+    throw e;
+  }
 }

@@ -32,7 +32,23 @@ const [{ createPlatform }, { bootstrapOperators }, { openStore }] = await Promis
   import('./storage/open.ts'),
 ]);
 const store = await openStore(config.databaseUrl);
-const platform = await createPlatform({ config, store, clock: systemClock, policy, nodeId: config.nodeId, roles: config.roles });
+// WeChat Pay, or by default outside production its sandbox on a loopback port of this process.
+const { setUpProvider } = await import('./payments/wechatpay/setup.ts');
+const paymentProvider = await setUpProvider(config.payments, { host: config.host, dataDir: config.dataDir });
+const platform = await createPlatform({
+  config,
+  store,
+  clock: systemClock,
+  policy,
+  nodeId: config.nodeId,
+  roles: config.roles,
+  payments: {
+    provider: paymentProvider.provider,
+    settings: config.payments.settings,
+    outboxLeaseMs: config.payments.outboxLeaseMs,
+    ...(config.payments.notifyUrl ? { notifyUrl: config.payments.notifyUrl } : {}),
+  },
+});
 const log = platform.app.log;
 if (config.unknownKeys.length > 0)
   log.warn({ keys: config.unknownKeys }, 'ignoring FAIRGROUND_* variables this server does not read (typos?)');
@@ -47,9 +63,28 @@ const { inProcessLeader, postgresLeader } = await import('./ops/leader.ts');
 const leader = store.dialect === 'postgres' ? await postgresLeader(config.databaseUrl) : inProcessLeader();
 const jobs = new Jobs(log, leader);
 jobs.add({ name: 'ledger.expire-pending', intervalMs: 30_000, run: () => platform.ledger.expirePending() });
+// Payments: the outbox, the queries of orders and bills whose notifications have not come, and the daily reconciliation.
+jobs.add({
+  name: 'payments.sweep',
+  intervalMs: config.payments.sweepIntervalMs,
+  run: async () => {
+    const r = await platform.payments.runDue();
+    return r.outbox + r.deposits + r.withdrawals + r.refunds + r.reconciled.length;
+  },
+});
 if (config.roles.includes('worker')) jobs.start();
 
 const address = await platform.app.listen({ port: config.port, host: config.host });
+if (platform.payments.notifyUrl === undefined) {
+  const { NOTIFY_PATH } = await import('./payments/index.ts');
+  platform.payments.setNotifyUrl(`${address}${NOTIFY_PATH}`);
+}
+if (paymentProvider.sandboxUrl !== undefined) {
+  log.info(
+    { sandbox: paymentProvider.sandboxUrl },
+    `WeChat Pay sandbox (cashier, transfer confirmation, /sandbox/ admin) at ${paymentProvider.sandboxUrl}/`,
+  );
+}
 log.info(
   { url: address, database: store.dialect, policy: platform.compliance.policyName, env: config.env },
   `fairground ready: player client ${address}/ · console ${address}/admin/ · API docs ${address}/docs`,
@@ -64,6 +99,7 @@ async function stop(signal: string): Promise<void> {
   await jobs.stop();
   await leader.close();
   await platform.close();
+  await paymentProvider.close();
   await store.close();
   process.exit(0);
 }
