@@ -1,0 +1,17 @@
+// Every sandbox fault against every flow, pairwise over the backends: this file runs the half of
+// the (fault, flow) pairs assigned to PostgreSQL; faults-a.test.ts runs the other half on SQLite.
+import { after, before, describe, it } from 'node:test';
+import { postgresBackend } from '../../src/storage/testing.ts';
+import { CLIENT_TIMEOUT_MS, pairs, runScenario } from './scenarios.ts';
+import { startWorld, type World } from './world.ts';
+
+describe('payments under sandbox faults on postgres', () => {
+  let w: World;
+  before(async () => {
+    w = await startWorld(postgresBackend, { timeoutMs: CLIENT_TIMEOUT_MS });
+  });
+  after(() => w.close());
+  for (const { fault, flow } of pairs(1)) {
+    it(`${flow} under ${fault}: exactly once, invariants hold, reconciliation clean`, () => runScenario(w, flow, fault));
+  }
+});
