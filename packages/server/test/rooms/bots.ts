@@ -219,7 +219,8 @@ export async function checkNoHiddenCards(server: TestServer, roomId: string, asP
     }
     const seatOf = (record?.players ?? live?.players ?? []).find((p) => p.playerId === viewer)?.seat ?? null;
     for (const p of h.view.players as Frame[]) {
-      const real = truth.players.find((x) => x.seat === p.seat);
+      const state: HandState = truth;
+      const real = state.players.find((x) => x.seat === p.seat);
       assert.ok(real, 'the view lists dealt seats only');
       if (p.cards === null) continue;
       assert.ok(
