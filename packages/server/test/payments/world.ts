@@ -10,7 +10,7 @@ import { createPlatform } from '../../src/app.ts';
 import { loadPolicyFile } from '../../src/compliance/index.ts';
 import { DEVELOPMENT_POLICY_FILE } from '../../src/config.ts';
 import { systemAccount } from '../../src/ledger/index.ts';
-import { DEFAULT_SETTINGS, NOTIFY_PATH, type PaymentsSettings } from '../../src/payments/index.ts';
+import { DEFAULT_SETTINGS, NOTIFY_PATH, type PaymentsSettings, type RiskPort, type WageringPort } from '../../src/payments/index.ts';
 import { wechatPayProvider } from '../../src/payments/wechatpay/provider.ts';
 import type { TestBackend } from '../../src/storage/testing.ts';
 import { TestPlatform, testConfig } from '../helpers/platform.ts';
@@ -21,6 +21,8 @@ export const START_MS = Date.UTC(2026, 2, 2, 1, 0, 0);
 
 export interface World {
   readonly t: TestPlatform;
+  /** Where the platform listens (the notify URL is `${url}${NOTIFY_PATH}`). */
+  readonly url: string;
   readonly sandbox: Sandbox;
   readonly clock: ManualClock;
   readonly client: WechatPayClient;
@@ -32,13 +34,17 @@ export interface World {
 
 export interface WorldOptions {
   readonly settings?: Partial<PaymentsSettings>;
+  readonly risk?: RiskPort;
+  readonly wagering?: WageringPort;
   readonly timeoutMs?: number;
   readonly startMs?: number;
+  /** Where the sandbox writes its keys (tests that forge notifications read its private keys there). */
+  readonly sandboxDataDir?: string;
 }
 
 export async function startWorld(backend: TestBackend, o: WorldOptions = {}): Promise<World> {
   const clock = new ManualClock(o.startMs ?? START_MS);
-  const sandbox = await startSandbox({ clock, appid: SANDBOX_APPID });
+  const sandbox = await startSandbox({ clock, appid: SANDBOX_APPID, ...(o.sandboxDataDir ? { dataDir: o.sandboxDataDir } : {}) });
   const client = new WechatPayClient({
     baseUrl: sandbox.baseUrl,
     weixinBaseUrl: sandbox.baseUrl,
@@ -62,6 +68,8 @@ export async function startWorld(backend: TestBackend, o: WorldOptions = {}): Pr
       provider: wechatPayProvider(client, { sandboxPagesUrl: sandbox.pagesUrl }),
       settings: { ...DEFAULT_SETTINGS, ...o.settings },
       autoReconcile: false,
+      ...(o.risk ? { risk: o.risk } : {}),
+      ...(o.wagering ? { wagering: o.wagering } : {}),
     },
   });
   await platform.app.listen({ port: 0, host: '127.0.0.1' });
@@ -76,6 +84,7 @@ export async function startWorld(backend: TestBackend, o: WorldOptions = {}): Pr
   };
   return {
     t,
+    url: `http://127.0.0.1:${port}`,
     sandbox,
     clock,
     client,
