@@ -12,6 +12,9 @@ import { dirname, isAbsolute, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { type Static, Type } from '@sinclair/typebox';
 import { Value } from '@sinclair/typebox/value';
+import { type GeoOverride, parseGeoOverrides } from './compliance/geo.ts';
+import { loadPolicySet } from './compliance/jurisdictions.ts';
+import { PolicyError } from './compliance/policy.ts';
 import { loadPaymentsConfig, type PaymentsConfig, PaymentsConfigError, PaymentsEnvSchema } from './payments/config.ts';
 
 const serverSrc = dirname(fileURLToPath(import.meta.url));
@@ -38,6 +41,9 @@ export const EnvSchema = Type.Object({
   FAIRGROUND_DEV_LOGIN: Type.Optional(flag),
   FAIRGROUND_DEMO_OPERATOR: Type.Optional(flag),
   FAIRGROUND_POLICY_FILE: Type.Optional(Type.String({ minLength: 1 })),
+  FAIRGROUND_POLICY_DIR: Type.Optional(Type.String({ minLength: 1 })),
+  FAIRGROUND_GEO_OVERRIDES: Type.Optional(Type.String({ minLength: 1, maxLength: 16_384 })),
+  FAIRGROUND_RISK_CONFIG_FILE: Type.Optional(Type.String({ minLength: 1 })),
   FAIRGROUND_TERMS_VERSION: Type.Optional(Type.String({ pattern: '^[A-Za-z0-9._-]{1,32}$' })),
   FAIRGROUND_ACCESS_TOKEN_TTL_S: Type.Optional(positiveInt(5)),
   FAIRGROUND_REFRESH_TOKEN_TTL_S: Type.Optional(positiveInt(8)),
@@ -72,6 +78,12 @@ export interface Config {
   readonly devLoginAllowed: boolean;
   readonly seedDemoOperator: boolean;
   readonly policyFile: string;
+  /** Further jurisdiction policies, one file per jurisdiction, chosen per player by identity and region. */
+  readonly policyDir: string | undefined;
+  /** Operator IP-range overrides for geolocation (`127.0.0.0/8=CN,10.0.0.0/8=US-TX`). */
+  readonly geoOverrides: readonly GeoOverride[];
+  /** Risk signal weights, thresholds and credit rules; the shipped defaults when absent. */
+  readonly riskConfigFile: string | undefined;
   readonly termsVersion: string;
   readonly accessTokenTtlS: number;
   readonly refreshTokenTtlS: number;
@@ -147,6 +159,26 @@ export function loadConfig(rawEnv: Record<string, string | undefined>, cwd: stri
   }
   const policyFile = env.FAIRGROUND_POLICY_FILE ? resolve(cwd, env.FAIRGROUND_POLICY_FILE) : DEVELOPMENT_POLICY_FILE;
   if (!existsSync(policyFile)) throw new ConfigError('FAIRGROUND_POLICY_FILE', `no such file: ${policyFile}`);
+  const policyDir = env.FAIRGROUND_POLICY_DIR ? resolve(cwd, env.FAIRGROUND_POLICY_DIR) : undefined;
+  if (policyDir !== undefined) {
+    // Every jurisdiction file is checked now, with the default one: the server never starts on a broken policy.
+    try {
+      loadPolicySet(policyFile, policyDir);
+    } catch (e) {
+      if (e instanceof PolicyError)
+        throw new ConfigError(e.file === policyFile ? 'FAIRGROUND_POLICY_FILE' : 'FAIRGROUND_POLICY_DIR', e.message);
+      throw e;
+    }
+  }
+  let geoOverrides: GeoOverride[] = [];
+  try {
+    geoOverrides = env.FAIRGROUND_GEO_OVERRIDES ? parseGeoOverrides(env.FAIRGROUND_GEO_OVERRIDES) : [];
+  } catch (e) {
+    throw new ConfigError('FAIRGROUND_GEO_OVERRIDES', (e as Error).message);
+  }
+  const riskConfigFile = env.FAIRGROUND_RISK_CONFIG_FILE ? resolve(cwd, env.FAIRGROUND_RISK_CONFIG_FILE) : undefined;
+  if (riskConfigFile !== undefined && !existsSync(riskConfigFile))
+    throw new ConfigError('FAIRGROUND_RISK_CONFIG_FILE', `no such file: ${riskConfigFile}`);
 
   const accessTokenTtlS = Number(env.FAIRGROUND_ACCESS_TOKEN_TTL_S ?? '900');
   if (accessTokenTtlS > ACCESS_TOKEN_TTL_S_MAX) {
@@ -200,6 +232,9 @@ export function loadConfig(rawEnv: Record<string, string | undefined>, cwd: stri
     devLoginAllowed,
     seedDemoOperator,
     policyFile,
+    policyDir,
+    geoOverrides,
+    riskConfigFile,
     termsVersion: env.FAIRGROUND_TERMS_VERSION ?? '2026-01',
     accessTokenTtlS,
     refreshTokenTtlS,

@@ -3,3 +3,16 @@ import { defineErrors } from '@fairground/core';
 export const ComplianceErrors = defineErrors('compliance', {
   COMPLIANCE_DENIED: { status: 403, message: 'the platform policy does not allow this action' },
 });
+
+/** Picking a player's policy (operators' overrides). Pinned in jurisdiction.catalogue.json beside this file. */
+export const JurisdictionErrors = defineErrors('jurisdiction', {
+  JURISDICTION_UNKNOWN: { status: 404, message: 'no policy is loaded for that jurisdiction' },
+});
+
+/** A player's own responsible-play settings. Pinned in jurisdiction.catalogue.json beside this file. */
+export const ResponsiblePlayErrors = defineErrors('responsible_play', {
+  RESPONSIBLE_PLAY_NOT_OFFERED: { status: 409, message: 'the policy that applies to you offers no responsible-play settings' },
+  DEPOSIT_LIMIT_INVALID: { status: 400, message: 'deposit limits are whole fen, and the monthly limit is at least the daily one' },
+  SELF_EXCLUSION_PERIOD_INVALID: { status: 400, message: 'choose one of the offered self-exclusion periods' },
+  SELF_EXCLUSION_CANNOT_SHORTEN: { status: 409, message: 'a self-exclusion cannot be shortened or lifted before it ends' },
+});

@@ -4,25 +4,54 @@ import type { ComplianceAction } from './actions.ts';
 import { ComplianceErrors } from './errors.ts';
 import type { Policy } from './policy.ts';
 import type { Compliance, ComplianceActor, ComplianceContext, ComplianceDecision } from './ports.ts';
+import { evaluateOperator } from './rules.ts';
 
 export { COMPLIANCE_ACTIONS, type ComplianceAction, isComplianceAction } from './actions.ts';
-export { ComplianceErrors } from './errors.ts';
+export { ageOn, dayStartMs, type LocalTime, localTime, localToMs, minorsWindowEndMs, monthStartMs, playDay } from './calendar.ts';
+export { ComplianceErrors, JurisdictionErrors, ResponsiblePlayErrors } from './errors.ts';
+export { Geo, type GeoOverride, parseGeoOverrides, type Region } from './geo.ts';
+export { jurisdictionCode, loadPolicyDir, loadPolicySet, PolicySet, type Selection, type SelectionBasis } from './jurisdictions.ts';
+export { complianceMigrations } from './migrations.ts';
 export { loadPolicyFile, type Policy, PolicyError, PolicySchema, parsePolicy } from './policy.ts';
-export type { Compliance, ComplianceActor, ComplianceContext, ComplianceDecision } from './ports.ts';
+export type {
+  BehaviourEvent,
+  Compliance,
+  ComplianceActor,
+  ComplianceContext,
+  ComplianceDecision,
+  IdentityFacts,
+  IdentitySource,
+  RealNameReporter,
+  ReportResult,
+  RestrictionSource,
+  SpendingSource,
+} from './ports.ts';
+export { noRestrictions } from './ports.ts';
+export {
+  type Decision,
+  evaluateOperator,
+  evaluatePlayer,
+  PAID_SKILL_ACTIONS,
+  PLAY_ACTIONS,
+  type PlayerFacts,
+  type Totals,
+  ZERO_TOTALS,
+} from './rules.ts';
+export {
+  ComplianceService,
+  type ComplianceServiceOptions,
+  type DepositLimits,
+  type PlayerPolicy,
+  type ResponsiblePlayView,
+} from './service.ts';
+export { kycIdentity, ledgerSpending } from './sources.ts';
 
-/** Compliance decided by a policy document alone (later issues add KYC, limits and hours from the database). */
+/** Compliance decided by a policy document alone, for every actor (tests and tools; the platform uses ComplianceService). */
 export function createPolicyCompliance(policy: Policy): Compliance {
   return {
     policyName: `${policy.name}@${policy.version}`,
     async check(action: ComplianceAction, _actor: ComplianceActor, _context: ComplianceContext): Promise<ComplianceDecision> {
-      const rule = policy.actions[action];
-      const effect = rule?.effect ?? policy.defaultEffect;
-      if (effect === 'allow') return { allow: true };
-      return {
-        allow: false,
-        code: rule?.code ?? policy.defaultCode ?? 'POLICY_DENIED',
-        message: rule?.message ?? policy.defaultMessage ?? `the policy ${policy.name} does not allow ${action}`,
-      };
+      return evaluateOperator(policy, action);
     },
   };
 }
@@ -38,7 +67,12 @@ export async function enforce(
   if (!decision.allow) {
     throw new AppError(
       ComplianceErrors.COMPLIANCE_DENIED,
-      { action, reason: decision.code, policy: compliance.policyName },
+      {
+        action,
+        reason: decision.code,
+        policy: decision.policy ?? compliance.policyName,
+        ...(decision.retryAtMs !== undefined ? { retryAtMs: decision.retryAtMs } : {}),
+      },
       decision.message,
     );
   }

@@ -1,13 +1,30 @@
 // A compliance policy is a JSON document: what each action may do, in one place an auditor can
-// read. This issue defines its frame (per-action allow/deny with a reason code); later issues add
-// ages, hours, limits and jurisdictions as new optional sections of the same schema.
+// read. Schema version 1 is the frame (per-action allow/deny with a reason code); version 2 adds
+// optional sections — the jurisdiction and its excluded regions, real-name identity, minors' play
+// windows and spending bands on a yearly holiday calendar, deposit and withdrawal limits, breaks,
+// responsible-play settings, which games and modes are allowed, and the health notice — each rule
+// citing its sources by id. A document is checked twice at load: against the TypeBox schema, then
+// for what a schema cannot say (dates that exist, bands that do not overlap, sources that are
+// defined). Either failure names the file, the JSON path and the reason, and the server does not
+// start on it.
 import { readFileSync } from 'node:fs';
-import { type Static, Type } from '@sinclair/typebox';
+import { type Static, type TSchema, Type } from '@sinclair/typebox';
 import { Value } from '@sinclair/typebox/value';
 import { COMPLIANCE_ACTIONS } from './actions.ts';
+import { POLICY_BYTES_MAX, POLICY_CALENDAR_DATES_MAX, POLICY_LIST_MAX } from './limits.ts';
 
 const Effect = Type.Union([Type.Literal('allow'), Type.Literal('deny')]);
 const ReasonCode = Type.String({ pattern: '^[A-Z][A-Z0-9]*(_[A-Z0-9]+)*$', maxLength: 64 });
+const Action = Type.Union(COMPLIANCE_ACTIONS.map((a) => Type.Literal(a)));
+const Actions = Type.Array(Action, { maxItems: COMPLIANCE_ACTIONS.length, uniqueItems: true });
+const SourceIds = Type.Array(Type.String({ pattern: '^[a-z0-9][a-z0-9_-]{0,63}$' }), { minItems: 1, maxItems: 16, uniqueItems: true });
+const Fen = Type.Integer({ minimum: 0, maximum: 100_000_000_000 });
+const DurationMs = Type.Integer({ minimum: 0, maximum: 366 * 24 * 3600 * 1000 });
+const IsoDate = Type.String({ pattern: '^[0-9]{4}-[0-9]{2}-[0-9]{2}$' });
+const ClockTime = Type.String({ pattern: '^([01][0-9]|2[0-3]):[0-5][0-9]$|^24:00$' });
+const Text = (maxLength: number) => Type.String({ minLength: 1, maxLength });
+const Localized = Type.Object({ zh: Text(2000), en: Text(2000) }, { additionalProperties: false });
+const strict = <T extends Record<string, TSchema>>(props: T) => Type.Object(props, { additionalProperties: false });
 
 export const ActionRuleSchema = Type.Object(
   {
@@ -19,10 +36,144 @@ export const ActionRuleSchema = Type.Object(
   { additionalProperties: false },
 );
 
+export const SourceSchema = strict({
+  id: Type.String({ pattern: '^[a-z0-9][a-z0-9_-]{0,63}$' }),
+  title: Text(300),
+  /** 文号 or article, e.g. 国新出发〔2019〕34号. */
+  reference: Type.Optional(Text(200)),
+  urls: Type.Optional(Type.Array(Text(500), { maxItems: 8 })),
+  /** `in_force`: binding now; `history`: repealed, cited only to explain; `operator`: our own choice where the law sets no number. */
+  status: Type.Union([Type.Literal('in_force'), Type.Literal('history'), Type.Literal('operator'), Type.Literal('industry')]),
+  note: Type.Optional(Text(1000)),
+});
+
+const ExcludedRegion = strict({
+  /** ISO 3166-2 subdivision (`US-AR`) or a whole country (`AR`). */
+  region: Type.String({ pattern: '^[A-Z]{2}(-[A-Z0-9]{1,3})?$' }),
+  actions: Actions,
+  reason: Text(300),
+  sources: SourceIds,
+});
+
+export const JurisdictionSchema = strict({
+  /** `CN`, `US`, `DEV`: what an operator's override names. */
+  code: Type.String({ pattern: '^[A-Z][A-Z0-9-]{1,15}$' }),
+  name: Text(200),
+  /** Countries (ISO 3166-1 alpha-2) whose connections this policy covers. */
+  countries: Type.Array(Type.String({ pattern: '^[A-Z]{2}$' }), { maxItems: POLICY_LIST_MAX, uniqueItems: true }),
+  /** Countries whose verified residents this policy covers wherever they connect from (PRC identity cards → CN). */
+  residentsOf: Type.Optional(Type.Array(Type.String({ pattern: '^[A-Z]{2}$' }), { maxItems: POLICY_LIST_MAX, uniqueItems: true })),
+  excludedRegions: Type.Optional(Type.Array(ExcludedRegion, { maxItems: POLICY_LIST_MAX })),
+  /** Actions refused while the player's region (subdivision) is not known: location must be established first. */
+  unknownRegion: Type.Optional(strict({ actions: Actions, message: Text(300), sources: SourceIds })),
+});
+
+export const IdentitySchema = strict({
+  /** Actions refused to players without a verified real-name identity (no guest mode). */
+  realNameRequiredFor: Actions,
+  /** Withdrawals above this amount need a verified identity even where play does not. */
+  withdrawalVerifiedAboveFen: Type.Optional(Fen),
+  sources: SourceIds,
+});
+
+const SpendingBand = strict({
+  /** Inclusive lower age in whole years. */
+  fromAge: Type.Integer({ minimum: 0, maximum: 150 }),
+  /** Exclusive upper age. */
+  toAge: Type.Integer({ minimum: 1, maximum: 150 }),
+  perPaymentFenMax: Fen,
+  perDayFenMax: Fen,
+  perMonthFenMax: Fen,
+  sources: SourceIds,
+});
+
+const CalendarYear = strict({
+  /** Statutory days off (every day of each holiday break). */
+  holidays: Type.Array(IsoDate, { maxItems: POLICY_CALENDAR_DATES_MAX, uniqueItems: true }),
+  /** Make-up working days (调休): weekend days that count as working days. */
+  workdays: Type.Array(IsoDate, { maxItems: POLICY_CALENDAR_DATES_MAX, uniqueItems: true }),
+  source: Text(300),
+});
+
+export const MinorsSchema = strict({
+  /** Players younger than this are minors. */
+  adultAge: Type.Integer({ minimum: 1, maximum: 25 }),
+  /** Actions minors may never take. */
+  deniedActions: Actions,
+  /** Actions that count as play for the window rule. */
+  playActions: Actions,
+  /** Weekdays that are play days (1 Monday … 7 Sunday) unless a make-up working day; holidays are always play days. */
+  playWeekdays: Type.Array(Type.Integer({ minimum: 1, maximum: 7 }), { maxItems: 7, uniqueItems: true }),
+  /** Local times on a play day, `from` inclusive, `to` exclusive. */
+  playWindows: Type.Array(strict({ from: ClockTime, to: ClockTime }), { minItems: 1, maxItems: 8 }),
+  /** Yearly calendar table, by year. A day in a year missing here is not a play day (fail closed). */
+  calendar: Type.Record(Type.String({ pattern: '^[0-9]{4}$' }), CalendarYear),
+  /** Actions that are payments for the spending caps. */
+  spendingActions: Actions,
+  spendingBands: Type.Array(SpendingBand, { maxItems: 16 }),
+  sources: SourceIds,
+});
+
+const AmountLimits = strict({
+  perTransactionFenMax: Type.Optional(Fen),
+  perDayFenMax: Type.Optional(Fen),
+  perMonthFenMax: Type.Optional(Fen),
+  sources: SourceIds,
+});
+
+export const LimitsSchema = strict({
+  deposit: Type.Optional(AmountLimits),
+  withdrawal: Type.Optional(AmountLimits),
+});
+
+export const ResponsiblePlaySchema = strict({
+  /** A raised self-set deposit limit takes effect after this delay; a lowered one at once. */
+  depositLimitRaiseDelayMs: DurationMs,
+  /** The self-exclusion periods a player may choose, in days. */
+  selfExclusionDays: Type.Array(Type.Integer({ minimum: 1, maximum: 3650 }), { minItems: 1, maxItems: 12, uniqueItems: true }),
+  /** What self-exclusion blocks (withdrawal of the remaining balance stays possible). */
+  selfExclusionBlocks: Actions,
+  /** A reminder of time played every this often during continuous play. */
+  reminderEveryMs: DurationMs,
+  /** After this much continuous play, play actions are refused until a break of `breakMs`. */
+  continuousPlayMsMax: DurationMs,
+  breakMs: DurationMs,
+  sources: SourceIds,
+});
+
+export const GamesSchema = strict({
+  /** Paid skill matches and tournaments (entry fees, cash prizes). */
+  paidSkillMatches: Type.Boolean(),
+  /** Friend rooms may charge their fee in cash (a fee paid up front, independent of results). */
+  cashRoomFees: Type.Boolean(),
+  /** Prizes distributed by game results (skill prizes; a room's cash remainder split by scoreboard). */
+  prizeByResults: Type.Boolean(),
+  withdrawals: Type.Boolean(),
+  /** Room points caps (points won or lost by one player). */
+  roomPoints: strict({
+    handPointsMax: Type.Union([Type.Integer({ minimum: 1 }), Type.Null()]),
+    dayPointsMax: Type.Union([Type.Integer({ minimum: 1 }), Type.Null()]),
+  }),
+  /** Platform points: never transferable between players, never redeemable. The schema allows no other value. */
+  pointsTransferable: Type.Literal(false),
+  pointsRedeemable: Type.Literal(false),
+  sources: SourceIds,
+});
+
+export const HealthNoticeSchema = strict({
+  title: Localized,
+  text: Localized,
+  showAt: Type.Array(Type.Union([Type.Literal('login'), Type.Literal('room_creation')]), { minItems: 1, maxItems: 2, uniqueItems: true }),
+  sources: SourceIds,
+});
+
 export const PolicySchema = Type.Object(
   {
     name: Type.String({ pattern: '^[a-z0-9_-]{1,64}$' }),
+    /** The document's revision; raise it on every change (it appears in every denial and audit entry). */
     version: Type.Integer({ minimum: 1 }),
+    /** The format of this document: 1 (actions only) or 2 (sections). Absent means 1. */
+    schemaVersion: Type.Optional(Type.Union([Type.Literal(1), Type.Literal(2)])),
     description: Type.Optional(Type.String({ maxLength: 2000 })),
     defaultEffect: Effect,
     defaultCode: Type.Optional(ReasonCode),
@@ -32,30 +183,186 @@ export const PolicySchema = Type.Object(
         additionalProperties: false,
       }),
     ),
+    /** IANA time zone for days, months and play windows (Asia/Shanghai). UTC when absent. */
+    timezone: Type.Optional(Type.String({ minLength: 1, maxLength: 64 })),
+    sources: Type.Optional(Type.Array(SourceSchema, { maxItems: 64 })),
+    jurisdiction: Type.Optional(JurisdictionSchema),
+    identity: Type.Optional(IdentitySchema),
+    minors: Type.Optional(MinorsSchema),
+    limits: Type.Optional(LimitsSchema),
+    responsiblePlay: Type.Optional(ResponsiblePlaySchema),
+    games: Type.Optional(GamesSchema),
+    healthNotice: Type.Optional(HealthNoticeSchema),
   },
   { additionalProperties: false },
 );
 export type Policy = Static<typeof PolicySchema>;
+export type MinorsRules = Static<typeof MinorsSchema>;
+export type JurisdictionRules = Static<typeof JurisdictionSchema>;
 
+const SECTIONS = [
+  'timezone',
+  'sources',
+  'jurisdiction',
+  'identity',
+  'minors',
+  'limits',
+  'responsiblePlay',
+  'games',
+  'healthNotice',
+] as const;
+
+/** A policy that failed to load: which file, where in it (a JSON pointer) and why. */
 export class PolicyError extends Error {
-  constructor(message: string) {
-    super(message);
+  readonly file: string;
+  readonly path: string;
+  readonly reason: string;
+  constructor(file: string, path: string, reason: string) {
+    super(`policy ${file}: ${path || '/'} ${reason}`);
     this.name = 'PolicyError';
+    this.file = file;
+    this.path = path || '/';
+    this.reason = reason;
   }
 }
 
+/** Checks a parsed document; `source` names it in errors (a file path or "inline"). */
 export function parsePolicy(value: unknown, source: string): Policy {
   const first = Value.Errors(PolicySchema, value).First();
-  if (first) throw new PolicyError(`policy ${source}: ${first.path || '/'} ${first.message}`);
-  return value as Policy;
+  if (first) throw new PolicyError(source, first.path, first.message);
+  const policy = value as Policy;
+  const problem = semanticProblem(policy);
+  if (problem) throw new PolicyError(source, problem.path, problem.reason);
+  return policy;
 }
 
 export function loadPolicyFile(path: string): Policy {
+  let text: string;
+  try {
+    text = readFileSync(path, 'utf8');
+  } catch (e) {
+    throw new PolicyError(path, '/', `cannot be read (${(e as NodeJS.ErrnoException).code ?? (e as Error).message})`);
+  }
+  if (Buffer.byteLength(text) > POLICY_BYTES_MAX) throw new PolicyError(path, '/', `is larger than ${POLICY_BYTES_MAX} bytes`);
   let raw: unknown;
   try {
-    raw = JSON.parse(readFileSync(path, 'utf8'));
+    raw = JSON.parse(text);
   } catch (e) {
-    throw new PolicyError(`policy ${path}: ${(e as Error).message}`);
+    throw new PolicyError(path, '/', `is not JSON (${(e as Error).message})`);
   }
   return parsePolicy(raw, path);
+}
+
+interface Problem {
+  readonly path: string;
+  readonly reason: string;
+}
+
+function validDate(iso: string): boolean {
+  const [y, m, d] = iso.split('-').map(Number) as [number, number, number];
+  const date = new Date(Date.UTC(y, m - 1, d));
+  return date.getUTCFullYear() === y && date.getUTCMonth() === m - 1 && date.getUTCDate() === d;
+}
+
+function minutesOf(time: string): number {
+  const [h, m] = time.split(':').map(Number) as [number, number];
+  return h * 60 + m;
+}
+
+/** What the schema cannot express. Returns the first problem found. */
+function semanticProblem(p: Policy): Problem | null {
+  const version = p.schemaVersion ?? 1;
+  if (version === 1) {
+    const used = SECTIONS.find((s) => p[s] !== undefined);
+    if (used) return { path: `/${used}`, reason: 'needs "schemaVersion": 2' };
+    return null;
+  }
+  if (p.timezone !== undefined) {
+    try {
+      new Intl.DateTimeFormat('en-US', { timeZone: p.timezone });
+    } catch {
+      return { path: '/timezone', reason: `is not an IANA time zone: ${p.timezone}` };
+    }
+  }
+  const sourceIds = new Set<string>();
+  for (const [i, s] of (p.sources ?? []).entries()) {
+    if (sourceIds.has(s.id)) return { path: `/sources/${i}/id`, reason: `duplicate source id ${s.id}` };
+    sourceIds.add(s.id);
+  }
+  const cited: { path: string; ids: readonly string[] }[] = [];
+  if (p.jurisdiction) {
+    for (const [i, r] of (p.jurisdiction.excludedRegions ?? []).entries())
+      cited.push({ path: `/jurisdiction/excludedRegions/${i}/sources`, ids: r.sources });
+    if (p.jurisdiction.unknownRegion)
+      cited.push({ path: '/jurisdiction/unknownRegion/sources', ids: p.jurisdiction.unknownRegion.sources });
+  }
+  if (p.identity) cited.push({ path: '/identity/sources', ids: p.identity.sources });
+  if (p.minors) {
+    cited.push({ path: '/minors/sources', ids: p.minors.sources });
+    for (const [i, b] of p.minors.spendingBands.entries()) cited.push({ path: `/minors/spendingBands/${i}/sources`, ids: b.sources });
+  }
+  if (p.limits?.deposit) cited.push({ path: '/limits/deposit/sources', ids: p.limits.deposit.sources });
+  if (p.limits?.withdrawal) cited.push({ path: '/limits/withdrawal/sources', ids: p.limits.withdrawal.sources });
+  if (p.responsiblePlay) cited.push({ path: '/responsiblePlay/sources', ids: p.responsiblePlay.sources });
+  if (p.games) cited.push({ path: '/games/sources', ids: p.games.sources });
+  if (p.healthNotice) cited.push({ path: '/healthNotice/sources', ids: p.healthNotice.sources });
+  for (const c of cited) {
+    const missing = c.ids.find((id) => !sourceIds.has(id));
+    if (missing !== undefined) return { path: c.path, reason: `cites source "${missing}", which /sources does not define` };
+  }
+
+  const m = p.minors;
+  if (m) {
+    for (const [i, w] of m.playWindows.entries()) {
+      if (minutesOf(w.from) >= minutesOf(w.to))
+        return { path: `/minors/playWindows/${i}`, reason: `from ${w.from} must be before to ${w.to}` };
+    }
+    for (const [year, table] of Object.entries(m.calendar)) {
+      for (const list of ['holidays', 'workdays'] as const) {
+        for (const [i, date] of table[list].entries()) {
+          const path = `/minors/calendar/${year}/${list}/${i}`;
+          if (!validDate(date)) return { path, reason: `${date} is not a date` };
+          if (!date.startsWith(`${year}-`)) return { path, reason: `${date} is not in ${year}` };
+        }
+      }
+      const clash = table.workdays.find((d) => table.holidays.includes(d));
+      if (clash) return { path: `/minors/calendar/${year}/workdays`, reason: `${clash} is listed as a holiday and a working day` };
+      for (const [i, date] of table.workdays.entries()) {
+        const weekday = new Date(`${date}T00:00:00Z`).getUTCDay();
+        if (weekday !== 0 && weekday !== 6)
+          return {
+            path: `/minors/calendar/${year}/workdays/${i}`,
+            reason: `${date} is not a weekend day, so it cannot be a make-up working day`,
+          };
+      }
+    }
+    const bands = [...m.spendingBands].sort((a, b) => a.fromAge - b.fromAge);
+    for (const [i, b] of m.spendingBands.entries()) {
+      if (b.fromAge >= b.toAge)
+        return { path: `/minors/spendingBands/${i}`, reason: `fromAge ${b.fromAge} must be below toAge ${b.toAge}` };
+      if (b.toAge > m.adultAge)
+        return { path: `/minors/spendingBands/${i}/toAge`, reason: `bands cover minors only (adultAge is ${m.adultAge})` };
+      if (b.perPaymentFenMax > b.perDayFenMax || b.perDayFenMax > b.perMonthFenMax)
+        return { path: `/minors/spendingBands/${i}`, reason: 'caps must satisfy perPayment ≤ perDay ≤ perMonth' };
+    }
+    for (let i = 1; i < bands.length; i++) {
+      if (bands[i]!.fromAge < bands[i - 1]!.toAge)
+        return {
+          path: '/minors/spendingBands',
+          reason: `bands ${bands[i - 1]!.fromAge}–${bands[i - 1]!.toAge} and ${bands[i]!.fromAge}–${bands[i]!.toAge} overlap`,
+        };
+    }
+  }
+  for (const kind of ['deposit', 'withdrawal'] as const) {
+    const l = p.limits?.[kind];
+    if (!l) continue;
+    const order = [l.perTransactionFenMax, l.perDayFenMax, l.perMonthFenMax].filter((v): v is number => v !== undefined);
+    for (let i = 1; i < order.length; i++) {
+      if (order[i]! < order[i - 1]!) return { path: `/limits/${kind}`, reason: 'limits must satisfy perTransaction ≤ perDay ≤ perMonth' };
+    }
+  }
+  const rp = p.responsiblePlay;
+  if (rp && rp.continuousPlayMsMax > 0 && rp.breakMs === 0)
+    return { path: '/responsiblePlay/breakMs', reason: 'must be positive when continuousPlayMsMax is set' };
+  return null;
 }

@@ -1,6 +1,8 @@
-// What the rest of the platform asks of compliance. The answer is data (allow, or deny with a
-// reason code a client can show), never an exception: the caller decides how to refuse.
+// What the rest of the platform asks of compliance, and what compliance needs from outside. The
+// answer is data (allow, or deny with a reason code a client can show), never an exception: the
+// caller decides how to refuse.
 import type { ComplianceAction } from './actions.ts';
+import type { Totals } from './rules.ts';
 
 export type ComplianceActor =
   | { readonly kind: 'player'; readonly playerId: string }
@@ -9,10 +11,72 @@ export type ComplianceActor =
 /** Facts about the request the policy may weigh (amounts in fen, the target player, the game). */
 export type ComplianceContext = Readonly<Record<string, string | number | boolean>>;
 
-export type ComplianceDecision = { readonly allow: true } | { readonly allow: false; readonly code: string; readonly message: string };
+export type ComplianceDecision =
+  | { readonly allow: true /** For a minor's play: when the play window closes. */; readonly windowEndMs?: number }
+  | {
+      readonly allow: false;
+      readonly code: string;
+      readonly message: string;
+      /** When asking again may succeed (breaks, self-exclusion). */
+      readonly retryAtMs?: number;
+      /** The policy that refused (`name@version`), when it is not the default one. */
+      readonly policy?: string;
+    };
 
 export interface Compliance {
   /** The policy in force (its name and version appear in denials and in the audit trail). */
   readonly policyName: string;
   check(action: ComplianceAction, actor: ComplianceActor, context: ComplianceContext): Promise<ComplianceDecision>;
+}
+
+/** A player's verified real-name identity, as compliance needs it. */
+export interface IdentityFacts {
+  readonly verified: boolean;
+  /** YYYY-MM-DD from the identity document. */
+  readonly birthDate: string | null;
+  /** The country that issued the identity document (a PRC resident identity card → CN). */
+  readonly country: string | null;
+}
+
+export interface IdentitySource {
+  identityOf(playerId: string): Promise<IdentityFacts>;
+}
+
+/** Deposits and withdrawals of a player since a local day and month start (fen; withdrawals count open and posted holds). */
+export interface SpendingSource {
+  totals(playerId: string, since: { readonly dayStartMs: number; readonly monthStartMs: number }): Promise<Totals>;
+}
+
+/** The risk domain's restrictions (an operator's restriction or ban, an automatic one from a severe signal). */
+export interface RestrictionSource {
+  restrictionFor(playerId: string, action: ComplianceAction): Promise<{ readonly code: string; readonly message: string } | null>;
+}
+
+export const noRestrictions: RestrictionSource = {
+  async restrictionFor() {
+    return null;
+  },
+};
+
+/**
+ * A user behaviour event for the real-name authority (NPPA 网络游戏防沉迷实名验证系统, "loginout"):
+ * `bt` 1 online / 0 offline, `ot` seconds since the epoch, `ct` 0 a real-name user / 2 a guest,
+ * `si` our session id (≤ 32 characters), `pi` the authority's id for the verified person.
+ */
+export interface BehaviourEvent {
+  readonly no: number;
+  readonly si: string;
+  readonly bt: 0 | 1;
+  readonly ot: number;
+  readonly ct: 0 | 2;
+  readonly di?: string;
+  readonly pi?: string;
+}
+
+export type ReportResult = { readonly ok: true } | { readonly ok: false; readonly retryable: boolean; readonly reason: string };
+
+/** The authority's behaviour-reporting interface (a sandbox in development and tests). */
+export interface RealNameReporter {
+  readonly name: string;
+  report(collections: readonly BehaviourEvent[]): Promise<ReportResult>;
 }

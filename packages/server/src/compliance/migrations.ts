@@ -1,0 +1,52 @@
+import type { Migration } from '../storage/ports.ts';
+
+// Compliance keeps what it decides from, beyond the policy files: each player's own settings
+// (deposit limits with a raise waiting out its cooling-off, self-exclusion), continuous play for
+// breaks, operators' jurisdiction overrides, and the real-name behaviour reports waiting to go out.
+export const complianceMigrations: Migration[] = [
+  {
+    id: 'compliance_001_settings',
+    sql: `
+CREATE TABLE compliance_settings (
+  player_id TEXT PRIMARY KEY,
+  deposit_day_fen BIGINT,
+  deposit_month_fen BIGINT,
+  pending_set INTEGER NOT NULL DEFAULT 0,
+  pending_day_fen BIGINT,
+  pending_month_fen BIGINT,
+  pending_at_ms BIGINT,
+  self_excluded_until_ms BIGINT,
+  updated_at_ms BIGINT NOT NULL
+);
+
+CREATE TABLE compliance_play (
+  player_id TEXT PRIMARY KEY,
+  continuous_since_ms BIGINT NOT NULL,
+  last_activity_ms BIGINT NOT NULL
+);
+
+CREATE TABLE compliance_overrides (
+  player_id TEXT PRIMARY KEY,
+  jurisdiction TEXT NOT NULL,
+  reason TEXT NOT NULL,
+  operator_id TEXT NOT NULL,
+  set_at_ms BIGINT NOT NULL
+);
+
+CREATE TABLE compliance_realname_outbox (
+  id TEXT PRIMARY KEY,
+  session_id TEXT NOT NULL,
+  player_id TEXT NOT NULL,
+  bt INTEGER NOT NULL,
+  ot_s BIGINT NOT NULL,
+  ct INTEGER NOT NULL,
+  state TEXT NOT NULL,
+  attempts INTEGER NOT NULL DEFAULT 0,
+  last_error TEXT,
+  created_at_ms BIGINT NOT NULL,
+  sent_at_ms BIGINT
+);
+CREATE INDEX compliance_realname_outbox_state ON compliance_realname_outbox (state, created_at_ms);
+`,
+  },
+];
