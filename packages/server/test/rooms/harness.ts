@@ -345,5 +345,7 @@ export class Client {
 export async function caughtUp(server: TestServer, clients: readonly Client[], roomId: string): Promise<void> {
   await server.settle();
   const v = server.rooms.actor(roomId)?.state.version ?? 0;
-  await Promise.all(clients.filter((c) => c.closeCode === null).map((c) => c.waitFor(() => c.v >= v, `version ${v}`)));
+  await Promise.all(
+    clients.filter((c) => c.closeCode === null).map((c) => c.waitFor(() => c.v >= v || c.closeCode !== null, `version ${v}`)),
+  );
 }
