@@ -16,7 +16,22 @@ import Fastify, { type FastifyError, type FastifyInstance, type FastifyServerOpt
 import { type Accounts, accountsMigrations, accountsRoutes, createAccounts } from './accounts/index.ts';
 import { type AuditLog, adminMigrations, adminRoutes, createAuditLog } from './admin/index.ts';
 import { type Analytics, analyticsMigrations, createAnalytics } from './analytics/index.ts';
-import { type Compliance, createPolicyCompliance, loadPolicyFile, type Policy } from './compliance/index.ts';
+import {
+  ComplianceService,
+  complianceMigrations,
+  complianceRoutes,
+  Geo,
+  kycIdentity,
+  ledgerSpending,
+  loadPolicyDir,
+  loadPolicyFile,
+  type Policy,
+  PolicySet,
+  RealNamePresence,
+  type RealNameReporter,
+  registerComplianceHooks,
+  SandboxRealNameReporter,
+} from './compliance/index.ts';
 import type { Config } from './config.ts';
 import { apiContract } from './http/contract.ts';
 import { HttpErrors } from './http/errors.ts';
@@ -62,6 +77,7 @@ export const allMigrations: readonly Migration[] = [
   ...leaderboardsMigrations,
   ...matchmakingMigrations,
   ...sessionsMigrations,
+  ...complianceMigrations,
 ];
 
 export type PlatformConfig = Pick<
@@ -78,7 +94,8 @@ export type PlatformConfig = Pick<
   | 'wechatAppIds'
   | 'serveClients'
   | 'redisUrl'
->;
+> &
+  Partial<Pick<Config, 'policyDir' | 'geoOverrides'>>;
 
 export interface PlatformOptions {
   readonly config: PlatformConfig;
@@ -100,6 +117,15 @@ export interface PlatformOptions {
   readonly logger?: FastifyServerOptions['logger'];
   /** The payment provider and the operator's payment settings; without a provider, payment routes answer PAYMENT_PROVIDER_NOT_CONFIGURED. */
   readonly payments?: PlatformPaymentsOptions;
+  /** Further jurisdiction policies (beside config.policyDir), the real-name reporter (the sandbox by default). */
+  readonly compliance?: PlatformComplianceOptions;
+}
+
+export interface PlatformComplianceOptions {
+  readonly policies?: readonly Policy[];
+  readonly reporter?: RealNameReporter;
+  /** How often the real-name reports are swept and sent on worker nodes (0: never; tests call `realName.flush()`). */
+  readonly realNameFlushMs?: number;
 }
 
 export interface PlatformPaymentsOptions {
@@ -120,7 +146,9 @@ export interface Platform {
   readonly clock: Clock;
   readonly ledger: Ledger;
   readonly accounts: Accounts;
-  readonly compliance: Compliance;
+  readonly compliance: ComplianceService;
+  /** Real-name login/logout behaviour reporting (the sandbox reporter unless one is given). */
+  readonly realName: RealNamePresence;
   readonly analytics: Analytics;
   readonly audit: AuditLog;
   readonly notifications: Notifications;
@@ -147,7 +175,6 @@ export async function createPlatform(o: PlatformOptions): Promise<Platform> {
   const ledger = await prepareStore(store, clock);
   const analytics = createAnalytics(store.reader);
   const audit = createAuditLog(store.reader);
-  const compliance = createPolicyCompliance(o.policy);
   const bus: NotificationBus = config.redisUrl ? createRedisBus({ url: config.redisUrl }) : createMemoryBus();
   const notifications = new Notifications({ store, bus });
   const accounts = createAccounts({
@@ -160,6 +187,22 @@ export async function createPlatform(o: PlatformOptions): Promise<Platform> {
     refreshTokenTtlS: config.refreshTokenTtlS,
     wechatAppIds: config.wechatAppIds,
     onPlayerCreated: (tx, playerId) => openPlayerWallets(ledger, tx, playerId),
+  });
+  const compliance = new ComplianceService({
+    store,
+    clock,
+    policies: new PolicySet(o.policy, [
+      ...(o.compliance?.policies ?? []),
+      ...(config.policyDir ? loadPolicyDir(config.policyDir).map((f) => f.policy) : []),
+    ]),
+    identity: kycIdentity(accounts.kyc),
+    spending: ledgerSpending(ledger),
+    geo: new Geo(config.geoOverrides ?? []),
+  });
+  const realName = new RealNamePresence({
+    store,
+    reporter: o.compliance?.reporter ?? new SandboxRealNameReporter(),
+    nowMs: () => clock.nowMs(),
   });
 
   const app = Fastify({
@@ -255,12 +298,14 @@ export async function createPlatform(o: PlatformOptions): Promise<Platform> {
     ...skill.routes,
     ...paymentsRoutes(payments),
     ...adminRoutes({ store, accounts, audit, analytics, termsVersion: config.termsVersion }),
+    ...complianceRoutes({ store, compliance, players: accounts.players, audit }),
   };
   const declared = Object.keys(apiContract).sort();
   const implemented = Object.keys(implementations).sort();
   if (declared.join() !== implemented.join()) {
     throw new Error(`assertion failed: contract and handlers differ: declared ${declared.join()} implemented ${implemented.join()}`);
   }
+  registerComplianceHooks(app, { compliance, presence: realName, addressOf });
   const deps = { authenticator: accounts.authenticator, compliance, termsVersion: config.termsVersion };
   for (const [name, impl] of Object.entries({ ...implementations, ...(o.extraRoutes ?? {}) })) registerEndpoint(app, name, impl, deps);
   notifications.registerSocket(app, accounts.authenticator);
@@ -289,6 +334,19 @@ export async function createPlatform(o: PlatformOptions): Promise<Platform> {
     isDraining: () => draining,
   });
 
+  // Real-name reports leave from worker nodes: idle sessions are reported offline, waiting events sent.
+  const realNameFlushMs = (o.roles ?? ['worker']).includes('worker') ? (o.compliance?.realNameFlushMs ?? 30_000) : 0;
+  const realNameTimer =
+    realNameFlushMs > 0
+      ? setInterval(() => {
+          realName
+            .sweep()
+            .then(() => realName.flush())
+            .catch((err: unknown) => app.log.warn({ err }, 'real-name reporting failed; will retry'));
+        }, realNameFlushMs)
+      : null;
+  realNameTimer?.unref();
+
   if (config.serveClients) await serveClients(app);
 
   await app.ready();
@@ -299,6 +357,7 @@ export async function createPlatform(o: PlatformOptions): Promise<Platform> {
     ledger,
     accounts,
     compliance,
+    realName,
     analytics,
     audit,
     notifications,
@@ -310,6 +369,7 @@ export async function createPlatform(o: PlatformOptions): Promise<Platform> {
     payments,
     skill: skill.skill,
     async close() {
+      if (realNameTimer) clearInterval(realNameTimer);
       await payments.stop();
       // Rooms first: stop taking rooms and players, let every room finish its queued events, then close.
       await rooms.shutdown();

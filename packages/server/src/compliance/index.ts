@@ -11,7 +11,11 @@ export { ageOn, dayStartMs, type LocalTime, localTime, localToMs, minorsWindowEn
 export { ComplianceErrors, JurisdictionErrors, ResponsiblePlayErrors } from './errors.ts';
 export { Geo, type GeoOverride, parseGeoOverrides, type Region } from './geo.ts';
 export { jurisdictionCode, loadPolicyDir, loadPolicySet, PolicySet, type Selection, type SelectionBasis } from './jurisdictions.ts';
+export { complianceContract } from './contract.ts';
 export { complianceMigrations } from './migrations.ts';
+export { registerComplianceHooks } from './hooks.ts';
+export { RealNamePresence, SandboxRealNameReporter, sandboxPi } from './realname.ts';
+export { type ComplianceRouteDeps, complianceRoutes } from './routes.ts';
 export { loadPolicyFile, type Policy, PolicyError, PolicySchema, parsePolicy } from './policy.ts';
 export type {
   BehaviourEvent,

@@ -234,7 +234,8 @@ export class ComplianceService implements Compliance {
     const since = intFromDb(row.continuous_since_ms);
     const last = intFromDb(row.last_activity_ms);
     if (nowMs - last >= breakMs) return { continuousSinceMs: null, breakUntilMs: null };
-    const over = rp !== undefined && rp.continuousPlayMsMax > 0 && last - since >= rp.continuousPlayMsMax;
+    // Past the limit, the break counts from the last activity: a quiet gap of `breakMs` ends it.
+    const over = rp !== undefined && rp.continuousPlayMsMax > 0 && nowMs - since >= rp.continuousPlayMsMax;
     return { continuousSinceMs: since, breakUntilMs: over ? last + breakMs : null };
   }
 

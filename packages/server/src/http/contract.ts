@@ -3,6 +3,7 @@
 import { Type } from '@sinclair/typebox';
 import { accountsContract } from '../accounts/contract.ts';
 import { adminContract } from '../admin/contract.ts';
+import { complianceContract } from '../compliance/contract.ts';
 import { notificationsContract } from '../notifications/contract.ts';
 import { paymentsContract } from '../payments/contract.ts';
 import { roomsContract } from '../rooms/contract.ts';
@@ -35,6 +36,7 @@ export const apiContract = {
   ...skillContract,
   ...leaderboardsContract,
   ...adminContract,
+  ...complianceContract,
   ...paymentsContract,
 };
 

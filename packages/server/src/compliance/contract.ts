@@ -1,0 +1,139 @@
+// Compliance endpoints: the health notice, a player's responsible-play settings, and the
+// console's read-only policy view, a player's applicable policy and the jurisdiction override.
+import { Type } from '@sinclair/typebox';
+import { contract } from '../http/endpoint.ts';
+import { Fen, IdString, TimeMs } from '../http/schemas.ts';
+import { REASON_LENGTH_MAX } from './limits.ts';
+
+const Localized = Type.Object({ zh: Type.String(), en: Type.String() });
+export const HealthNoticeBody = Type.Object({ title: Localized, text: Localized, showAt: Type.Array(Type.String()) });
+const NullableFen = Type.Union([Fen({ minimum: 0, maximum: 100_000_000_000 }), Type.Null()]);
+const PolicyRef = Type.Object({ name: Type.String(), version: Type.Integer(), jurisdiction: Type.String() });
+
+export const ResponsiblePlayBody = Type.Object({
+  policy: PolicyRef,
+  offered: Type.Boolean({ description: 'false when the policy offers no responsible-play settings' }),
+  depositLimits: Type.Object({ dayFen: NullableFen, monthFen: NullableFen }),
+  pendingDepositLimits: Type.Union([Type.Object({ dayFen: NullableFen, monthFen: NullableFen, effectiveAtMs: TimeMs() }), Type.Null()]),
+  selfExclusionUntilMs: Type.Union([TimeMs(), Type.Null()]),
+  selfExclusionDays: Type.Array(Type.Integer()),
+  raiseDelayMs: Type.Integer({ minimum: 0 }),
+  play: Type.Object({
+    continuousMs: Type.Integer({ minimum: 0 }),
+    reminderEveryMs: Type.Integer({ minimum: 0 }),
+    nextReminderAtMs: Type.Union([TimeMs(), Type.Null()]),
+    continuousPlayMsMax: Type.Integer({ minimum: 0 }),
+    breakUntilMs: Type.Union([TimeMs(), Type.Null()]),
+  }),
+  minor: Type.Union([Type.Object({ age: Type.Integer(), windowEndMs: Type.Union([TimeMs(), Type.Null()]) }), Type.Null()]),
+  healthNotice: Type.Union([HealthNoticeBody, Type.Null()]),
+});
+
+const PlayerParams = Type.Object({ playerId: IdString() });
+const CONSOLE = ['risk', 'support', 'finance', 'admin'] as const;
+
+export const complianceContract = contract({
+  healthNotice: {
+    method: 'GET',
+    url: '/api/compliance/health-notice',
+    summary: 'The health notice of the default policy (shown on the sign-in page)',
+    tags: ['compliance'],
+    auth: 'none',
+    response: Type.Object({ policy: Type.String(), notice: Type.Union([HealthNoticeBody, Type.Null()]) }),
+  },
+  myHealthNotice: {
+    method: 'GET',
+    url: '/api/me/health-notice',
+    summary: 'The health notice of the policy that applies to me (shown where the policy says, e.g. the room creation page)',
+    tags: ['compliance'],
+    auth: 'player',
+    response: Type.Object({ policy: Type.String(), notice: Type.Union([HealthNoticeBody, Type.Null()]) }),
+  },
+  responsiblePlay: {
+    method: 'GET',
+    url: '/api/me/responsible-play',
+    summary: 'My deposit limits, self-exclusion, time played and the rules of the policy that applies to me',
+    tags: ['compliance'],
+    auth: 'player',
+    response: ResponsiblePlayBody,
+  },
+  setDepositLimits: {
+    method: 'PUT',
+    url: '/api/me/responsible-play/deposit-limits',
+    summary: 'Sets my deposit limits (fen; null for none): lower limits apply at once, higher ones after the cooling-off delay',
+    tags: ['compliance'],
+    auth: 'player',
+    body: Type.Object({ dayFen: NullableFen, monthFen: NullableFen }, { additionalProperties: false }),
+    response: ResponsiblePlayBody,
+  },
+  selfExclude: {
+    method: 'POST',
+    url: '/api/me/responsible-play/self-exclusion',
+    summary: 'Excludes me from play and deposits for one of the offered periods (withdrawals stay open); cannot be shortened',
+    tags: ['compliance'],
+    auth: 'player',
+    body: Type.Object({ days: Type.Integer({ minimum: 1, maximum: 3650 }) }, { additionalProperties: false }),
+    response: ResponsiblePlayBody,
+  },
+  compliancePolicies: {
+    method: 'GET',
+    url: '/api/admin/compliance/policies',
+    summary: 'Every loaded jurisdiction policy, as loaded (read-only)',
+    tags: ['admin', 'compliance'],
+    auth: 'operator',
+    roles: [...CONSOLE],
+    response: Type.Object({
+      defaultPolicy: Type.String(),
+      items: Type.Array(
+        Type.Object({
+          name: Type.String(),
+          version: Type.Integer(),
+          jurisdiction: Type.String(),
+          countries: Type.Array(Type.String()),
+          description: Type.Union([Type.String(), Type.Null()]),
+          document: Type.Unknown(),
+        }),
+      ),
+    }),
+  },
+  playerCompliance: {
+    method: 'GET',
+    url: '/api/admin/players/:playerId/compliance',
+    summary: "A player's applicable policy and why, their region, an operator's override, and their responsible-play state",
+    tags: ['admin', 'compliance'],
+    auth: 'operator',
+    roles: [...CONSOLE],
+    params: PlayerParams,
+    response: Type.Object({
+      policy: PolicyRef,
+      basis: Type.Union([Type.Literal('override'), Type.Literal('identity'), Type.Literal('region'), Type.Literal('default')]),
+      region: Type.Union([
+        Type.Object({ country: Type.String(), subdivision: Type.Union([Type.String(), Type.Null()]), source: Type.String() }),
+        Type.Null(),
+      ]),
+      override: Type.Union([
+        Type.Object({ jurisdiction: Type.String(), reason: Type.String(), operatorId: Type.String(), setAtMs: TimeMs() }),
+        Type.Null(),
+      ]),
+      verified: Type.Boolean(),
+      responsiblePlay: ResponsiblePlayBody,
+    }),
+  },
+  setPlayerJurisdiction: {
+    method: 'PUT',
+    url: '/api/admin/players/:playerId/jurisdiction',
+    summary: "Pins a player to a jurisdiction's policy (null clears the pin); audited",
+    tags: ['admin', 'compliance'],
+    auth: 'operator',
+    roles: ['risk', 'admin'],
+    params: PlayerParams,
+    body: Type.Object(
+      {
+        jurisdiction: Type.Union([Type.String({ pattern: '^[A-Za-z0-9_-]{1,64}$' }), Type.Null()]),
+        reason: Type.String({ minLength: 3, maxLength: REASON_LENGTH_MAX }),
+      },
+      { additionalProperties: false },
+    ),
+    response: Type.Object({ policy: PolicyRef, basis: Type.String() }),
+  },
+});

@@ -1,0 +1,93 @@
+// Handlers for the compliance endpoints.
+import type { Static } from '@sinclair/typebox';
+import type { Players } from '../accounts/index.ts';
+import type { AuditLog } from '../admin/index.ts';
+import { type Implementation, implement } from '../http/routes.ts';
+import type { Store } from '../storage/ports.ts';
+import { type HealthNoticeBody, complianceContract as c, type ResponsiblePlayBody } from './contract.ts';
+import { jurisdictionCode } from './jurisdictions.ts';
+import type { Policy } from './policy.ts';
+import type { ComplianceService, ResponsiblePlayView } from './service.ts';
+
+export interface ComplianceRouteDeps {
+  readonly store: Store;
+  readonly compliance: ComplianceService;
+  readonly players: Players;
+  readonly audit: AuditLog;
+}
+
+function notice(p: Policy): Static<typeof HealthNoticeBody> | null {
+  const n = p.healthNotice;
+  return n ? { title: n.title, text: n.text, showAt: [...n.showAt] } : null;
+}
+
+export function complianceRoutes(d: ComplianceRouteDeps): Record<keyof typeof c, Implementation> {
+  const view = async (playerId: string, v?: ResponsiblePlayView): Promise<Static<typeof ResponsiblePlayBody>> => {
+    const rp = v ?? (await d.compliance.responsiblePlay(playerId));
+    const policy = (await d.compliance.policyFor(playerId)).policy;
+    return { ...rp, selfExclusionDays: [...rp.selfExclusionDays], healthNotice: notice(policy) };
+  };
+  const ref = (p: Policy) => ({ name: p.name, version: p.version, jurisdiction: jurisdictionCode(p) });
+  return {
+    healthNotice: implement(c.healthNotice, async () => {
+      const p = d.compliance.policies.default;
+      return { policy: `${p.name}@${p.version}`, notice: notice(p) };
+    }),
+    myHealthNotice: implement(c.myHealthNotice, async ({ actor }) => {
+      const p = (await d.compliance.policyFor(actor.playerId)).policy;
+      return { policy: `${p.name}@${p.version}`, notice: notice(p) };
+    }),
+    responsiblePlay: implement(c.responsiblePlay, async ({ actor }) => view(actor.playerId)),
+    setDepositLimits: implement(c.setDepositLimits, async ({ actor, body }) =>
+      view(actor.playerId, await d.compliance.setDepositLimits(actor.playerId, { dayFen: body.dayFen, monthFen: body.monthFen })),
+    ),
+    selfExclude: implement(c.selfExclude, async ({ actor, body }) =>
+      view(actor.playerId, await d.compliance.selfExclude(actor.playerId, body.days)),
+    ),
+    compliancePolicies: implement(c.compliancePolicies, async () => ({
+      defaultPolicy: d.compliance.policies.default.name,
+      items: d.compliance.policies.all().map((p) => ({
+        name: p.name,
+        version: p.version,
+        jurisdiction: jurisdictionCode(p),
+        countries: [...(p.jurisdiction?.countries ?? [])],
+        description: p.description ?? null,
+        document: p,
+      })),
+    })),
+    playerCompliance: implement(c.playerCompliance, async ({ params }) => {
+      await d.players.require(params.playerId);
+      const sel = await d.compliance.policyFor(params.playerId);
+      return {
+        policy: ref(sel.policy),
+        basis: sel.basis,
+        region: sel.region,
+        override: sel.override,
+        verified: sel.identity.verified,
+        responsiblePlay: await view(params.playerId),
+      };
+    }),
+    setPlayerJurisdiction: implement(c.setPlayerJurisdiction, async ({ actor, params, body, request }) => {
+      await d.players.require(params.playerId);
+      const before = await d.compliance.policyFor(params.playerId);
+      await d.store.unitOfWork(
+        async (tx) => {
+          await d.compliance.setOverride(tx, params.playerId, body.jurisdiction, body.reason, actor.operatorId);
+          await d.audit.record(tx, {
+            operator: { id: actor.operatorId, username: actor.username },
+            action: 'compliance.set_jurisdiction',
+            target: { kind: 'player', id: params.playerId },
+            reason: body.reason,
+            before: { jurisdiction: before.override?.jurisdiction ?? null, policy: before.policy.name },
+            after: { jurisdiction: body.jurisdiction },
+            requestId: request.id,
+            ip: request.ip,
+          });
+        },
+        { label: 'compliance.setOverride' },
+      );
+      const after = await d.compliance.policyFor(params.playerId);
+      return { policy: ref(after.policy), basis: after.basis };
+    }),
+  };
+}
