@@ -107,7 +107,6 @@ describe('crashes at named failpoints', () => {
         const code = await s1.call('POST', '/api/sandbox/wechat/codes', { body: { kind: 'h5', user: `crash${CASES.indexOf(c)}` } });
         const login = await s1.call('POST', '/api/auth/wechat/login', { body: { kind: 'h5', code: code.json.code } });
         const token = (login.json.tokens as { accessToken: string }).accessToken;
-        const playerId = (login.json.player as { id: string }).id;
         await s1.call('POST', '/api/me/terms', { token, body: { version: '2026-01' } });
         let adminToken = '';
         if (c.flow === 'refund') {
