@@ -7,9 +7,19 @@ import { AuditPage } from './pages/audit.tsx';
 import { LedgerPage } from './pages/ledger.tsx';
 import { LoginPage } from './pages/login.tsx';
 import { PlayersPage } from './pages/players.tsx';
+import { paymentsText } from './pages/payments-i18n.ts';
+import { ReconciliationPage } from './pages/payments-reconciliation.tsx';
+import { RefundsPage } from './pages/payments-refunds.tsx';
+import { ReviewPage } from './pages/payments-review.tsx';
 
 export type Operator = Response<'GET /api/admin/me'>;
-export type Route = { page: 'ledger' } | { page: 'players'; playerId?: string } | { page: 'audit' };
+export type Route =
+  | { page: 'ledger' }
+  | { page: 'players'; playerId?: string }
+  | { page: 'audit' }
+  | { page: 'reviews' }
+  | { page: 'refunds'; depositId?: string }
+  | { page: 'reconciliation' };
 
 export interface Ctx {
   readonly api: ApiClient;
@@ -23,6 +33,9 @@ function parseRoute(): Route {
   const parts = location.hash.replace(/^#\/?/, '').split('/');
   if (parts[0] === 'players') return parts[1] ? { page: 'players', playerId: decodeURIComponent(parts[1]) } : { page: 'players' };
   if (parts[0] === 'audit') return { page: 'audit' };
+  if (parts[0] === 'reviews') return { page: 'reviews' };
+  if (parts[0] === 'refunds') return parts[1] ? { page: 'refunds', depositId: decodeURIComponent(parts[1]) } : { page: 'refunds' };
+  if (parts[0] === 'reconciliation') return { page: 'reconciliation' };
   return { page: 'ledger' };
 }
 
@@ -89,6 +102,15 @@ export function App() {
           <a href="#/audit" class={route.page === 'audit' ? 'on' : ''} data-testid="nav-audit">
             {t('navAudit')}
           </a>
+          <a href="#/reviews" class={route.page === 'reviews' ? 'on' : ''} data-testid="nav-reviews">
+            {paymentsText(lang)('navReviews')}
+          </a>
+          <a href="#/refunds" class={route.page === 'refunds' ? 'on' : ''} data-testid="nav-refunds">
+            {paymentsText(lang)('navRefunds')}
+          </a>
+          <a href="#/reconciliation" class={route.page === 'reconciliation' ? 'on' : ''} data-testid="nav-reconciliation">
+            {paymentsText(lang)('navReconciliation')}
+          </a>
         </nav>
         <span class="who">
           <span data-testid="operator-name">{operator.username}</span> {langButton}{' '}
@@ -100,6 +122,9 @@ export function App() {
       {route.page === 'ledger' && <LedgerPage ctx={ctx} />}
       {route.page === 'players' && <PlayersPage ctx={ctx} playerId={route.playerId} />}
       {route.page === 'audit' && <AuditPage ctx={ctx} />}
+      {route.page === 'reviews' && <ReviewPage ctx={ctx} />}
+      {route.page === 'refunds' && <RefundsPage ctx={ctx} depositId={route.depositId} />}
+      {route.page === 'reconciliation' && <ReconciliationPage ctx={ctx} />}
     </div>
   );
 }

@@ -6,11 +6,14 @@ import { LobbyPage } from './pages/lobby.tsx';
 import { LoginPage } from './pages/login.tsx';
 import { TermsPage } from './pages/terms.tsx';
 import { WalletPage } from './pages/wallet.tsx';
+import { DepositPage } from './pages/deposit.tsx';
+import { PaymentsHistoryPage } from './pages/payments-history.tsx';
+import { WithdrawPage } from './pages/withdraw.tsx';
 import { ApiClient, type Response, localTokenStore } from './shared/api.ts';
 import { initialLang, type Lang, saveLang } from './shared/i18n.ts';
 
 export type Me = Response<'GET /api/me'>;
-export type Route = 'login' | 'terms' | 'lobby' | 'wallet';
+export type Route = 'login' | 'terms' | 'lobby' | 'wallet' | 'deposit' | 'withdraw' | 'payments';
 
 export interface Ctx {
   readonly api: ApiClient;
@@ -22,8 +25,9 @@ export interface Ctx {
 }
 
 function routeFromHash(): Route {
-  const r = location.hash.replace(/^#\/?/, '');
-  return r === 'terms' || r === 'lobby' || r === 'wallet' ? r : 'login';
+  // A route may carry a query (`#/deposit?order=…`) for the page to read.
+  const r = location.hash.replace(/^#\/?/, '').split('?')[0];
+  return r === 'terms' || r === 'lobby' || r === 'wallet' || r === 'deposit' || r === 'withdraw' || r === 'payments' ? r : 'login';
 }
 
 export function App() {
@@ -69,6 +73,9 @@ export function App() {
       {effective === 'terms' && <TermsPage ctx={ctx} />}
       {effective === 'lobby' && <LobbyPage ctx={ctx} />}
       {effective === 'wallet' && <WalletPage ctx={ctx} />}
+      {effective === 'deposit' && <DepositPage ctx={ctx} />}
+      {effective === 'withdraw' && <WithdrawPage ctx={ctx} />}
+      {effective === 'payments' && <PaymentsHistoryPage ctx={ctx} />}
     </div>
   );
 }

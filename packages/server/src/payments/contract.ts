@@ -136,6 +136,7 @@ const ReconciliationHead = Type.Object({
   summary: ReconciliationSummaryBody,
   runs: Type.Integer({ minimum: 1 }),
   runAtMs: TimeMs(),
+  mismatches: Type.Integer({ minimum: 0 }),
 });
 const ReconciliationItemBody = Type.Object({
   kind: Type.String(),

@@ -64,6 +64,7 @@ export interface ReconciliationReport {
   readonly items: readonly ReconciliationItem[];
   readonly runAtMs: number;
   readonly runs: number;
+  readonly mismatches: number;
 }
 
 const TRADE_IN = '交易';
@@ -332,7 +333,7 @@ export class Reconciler {
       { label: 'payments.reconcile' },
     );
     if (items.length > 0) this.#ctx.log.warn({ billDate, mismatches: items.length }, 'payments: reconciliation found mismatches');
-    return { billDate, state, summary, items, runAtMs: nowMs, runs };
+    return { billDate, state, summary, items, runAtMs: nowMs, runs, mismatches: items.length };
   }
 
   async #checkTransfer(
@@ -371,8 +372,9 @@ export class Reconciler {
       summary: string;
       runs: unknown;
       run_at_ms: unknown;
+      mismatches: unknown;
     }>(
-      `SELECT bill_date, state, summary, runs, run_at_ms FROM payment_reconciliations ${beforeDate ? 'WHERE bill_date < ?' : ''} ORDER BY bill_date DESC LIMIT ?`,
+      `SELECT bill_date, state, summary, runs, run_at_ms, mismatches FROM payment_reconciliations ${beforeDate ? 'WHERE bill_date < ?' : ''} ORDER BY bill_date DESC LIMIT ?`,
       beforeDate ? [beforeDate, limit] : [limit],
     );
     return rows.map((r) => ({
@@ -381,6 +383,7 @@ export class Reconciler {
       summary: JSON.parse(r.summary) as ReconciliationSummary,
       runs: intFromDb(r.runs),
       runAtMs: intFromDb(r.run_at_ms),
+      mismatches: intFromDb(r.mismatches),
     }));
   }
 
@@ -391,7 +394,8 @@ export class Reconciler {
       summary: string;
       runs: unknown;
       run_at_ms: unknown;
-    }>('SELECT bill_date, state, summary, runs, run_at_ms FROM payment_reconciliations WHERE bill_date = ?', [billDate]);
+      mismatches: unknown;
+    }>('SELECT bill_date, state, summary, runs, run_at_ms, mismatches FROM payment_reconciliations WHERE bill_date = ?', [billDate]);
     const r = head[0];
     if (r === undefined) return null;
     const items = await this.#ctx.store.reader.query<{
@@ -409,6 +413,7 @@ export class Reconciler {
       summary: JSON.parse(r.summary) as ReconciliationSummary,
       runs: intFromDb(r.runs),
       runAtMs: intFromDb(r.run_at_ms),
+      mismatches: intFromDb(r.mismatches),
       items: items.map((i) => ({
         kind: i.kind as MismatchKind,
         ref: i.ref,

@@ -5,6 +5,7 @@ import type { Response } from '../shared/api.ts';
 import { formatTimeMs } from '../shared/i18n.ts';
 import { connectLive } from '../shared/live.ts';
 import { type AssetCode, formatAmount } from '../shared/money.ts';
+import { paymentsText } from './payments-i18n.ts';
 
 type Balance = Response<'GET /api/wallet/balances'>['balances'][number];
 type Item = Response<'GET /api/wallet/history'>['items'][number];
@@ -71,6 +72,17 @@ export function WalletPage({ ctx }: { ctx: Ctx }) {
           {notice}
         </p>
       )}
+      <nav class="chips" data-testid="payment-links">
+        <a class="chip" href="#/deposit" data-testid="open-deposit">
+          {paymentsText(ctx.lang)('toDeposit')}
+        </a>
+        <a class="chip" href="#/withdraw" data-testid="open-withdraw">
+          {paymentsText(ctx.lang)('toWithdraw')}
+        </a>
+        <a class="chip" href="#/payments" data-testid="open-payments">
+          {paymentsText(ctx.lang)('toHistory')}
+        </a>
+      </nav>
       <section class="card">
         <h2>{t('balances')}</h2>
         <ul class="balances">

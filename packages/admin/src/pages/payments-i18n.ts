@@ -1,0 +1,116 @@
+// Words of the console's payment pages: the withdrawal review queue, deposits and refunds, and the
+// daily reconciliation reports. Chinese first.
+import { ApiError, type Dictionary, type Lang, translate } from '@fairground/web';
+
+const zh = {
+  navReviews: '提现审核',
+  navRefunds: '充值与退款',
+  navReconciliation: '对账',
+  reviewTitle: '待审核提现',
+  reviewHint: '风控规则要求人工审核的提现；资金已冻结，批准后发起微信转账，拒绝则解冻退回玩家。',
+  noReviews: '没有待审核的提现',
+  player: '玩家',
+  amount: '金额',
+  reasons: '原因',
+  createdAt: '时间',
+  note: '备注',
+  approve: '批准',
+  reject: '拒绝',
+  rejectReason: '拒绝原因（至少 4 个字）',
+  approved: '已批准 {id}',
+  rejected: '已拒绝 {id}',
+  providerStatus: '支付通道 {provider} · 熔断器 {breaker} · 待发送调用 {pending}',
+  depositsTitle: '充值订单',
+  filterPlayer: '玩家 ID（可选）',
+  search: '查询',
+  state: '状态',
+  refunded: '已退',
+  refund: '退款',
+  refundTitle: '退款 {id}',
+  refundAmount: '退款金额（元）',
+  refundReason: '退款原因',
+  refundSubmit: '发起退款',
+  refundDone: '退款 {id}：{state}',
+  refunds: '退款记录',
+  events: '处理步骤',
+  reconTitle: '每日对账',
+  reconHint: '下载微信支付交易账单和资金账单（次日 10:00 后），逐笔比对订单与账本。',
+  billDate: '账单日期',
+  run: '立即对账',
+  clean: '一致',
+  mismatches: '{n} 处差异',
+  noReports: '还没有对账报告',
+  kind: '类型',
+  ref: '单号',
+  expected: '我方',
+  actual: '微信支付',
+  detail: '说明',
+  summary: '汇总',
+  error: '出错了：{message}',
+};
+type Key = keyof typeof zh;
+
+const en: Dictionary<Key> = {
+  navReviews: 'Withdrawal reviews',
+  navRefunds: 'Deposits & refunds',
+  navReconciliation: 'Reconciliation',
+  reviewTitle: 'Withdrawals waiting for review',
+  reviewHint:
+    'Withdrawals the risk rules sent to a person. The money is held; approving makes the WeChat transfer, rejecting returns it to the player.',
+  noReviews: 'Nothing to review',
+  player: 'Player',
+  amount: 'Amount',
+  reasons: 'Reasons',
+  createdAt: 'Time',
+  note: 'Note',
+  approve: 'Approve',
+  reject: 'Reject',
+  rejectReason: 'Reason for rejecting (at least 4 characters)',
+  approved: 'Approved {id}',
+  rejected: 'Rejected {id}',
+  providerStatus: 'Provider {provider} · breaker {breaker} · calls pending {pending}',
+  depositsTitle: 'Deposits',
+  filterPlayer: 'Player id (optional)',
+  search: 'Search',
+  state: 'State',
+  refunded: 'Refunded',
+  refund: 'Refund',
+  refundTitle: 'Refund {id}',
+  refundAmount: 'Refund amount (yuan)',
+  refundReason: 'Reason',
+  refundSubmit: 'Refund',
+  refundDone: 'Refund {id}: {state}',
+  refunds: 'Refunds',
+  events: 'Steps',
+  reconTitle: 'Daily reconciliation',
+  reconHint:
+    'Downloads WeChat Pay’s trade and fund-flow bills (after 10:00 the next day) and compares them line by line with our orders and the ledger.',
+  billDate: 'Bill date',
+  run: 'Reconcile now',
+  clean: 'clean',
+  mismatches: '{n} mismatches',
+  noReports: 'No reports yet',
+  kind: 'Kind',
+  ref: 'Number',
+  expected: 'Ours',
+  actual: 'WeChat Pay',
+  detail: 'Detail',
+  summary: 'Summary',
+  error: 'Something went wrong: {message}',
+};
+
+export type PaymentsText = (key: Key, vars?: Record<string, string | number>) => string;
+
+export function paymentsText(lang: Lang): PaymentsText {
+  return (key, vars) => translate({ zh, en }, lang, key, vars);
+}
+
+export function message(e: unknown): string {
+  return e instanceof ApiError ? `${e.code}: ${e.message}` : String(e);
+}
+
+export function newIdempotencyKey(prefix: string): string {
+  const bytes = new Uint8Array(12);
+  crypto.getRandomValues(bytes);
+  return `${prefix}-${Array.from(bytes, (b) => b.toString(16).padStart(2, '0')).join('')}`;
+}

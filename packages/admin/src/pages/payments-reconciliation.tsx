@@ -1,0 +1,132 @@
+// Daily reconciliation reports for finance: the list of days, one day's mismatches, and a button
+// that downloads that day's bills and reconciles it again now.
+import { formatAmount, formatTimeMs, type Response } from '@fairground/web';
+import { useCallback, useEffect, useState } from 'preact/hooks';
+import type { Ctx } from '../app.tsx';
+import { message, paymentsText } from './payments-i18n.ts';
+
+type Head = Response<'GET /api/admin/payments/reconciliations'>['items'][number];
+type Report = Response<'GET /api/admin/payments/reconciliations/:billDate'>;
+
+function yesterday(): string {
+  const beijing = new Date(Date.now() + 8 * 3600_000 - 86_400_000);
+  return beijing.toISOString().slice(0, 10);
+}
+
+export function ReconciliationPage({ ctx }: { ctx: Ctx }) {
+  const { api } = ctx;
+  const p = paymentsText(ctx.lang);
+  const [heads, setHeads] = useState<Head[] | null>(null);
+  const [report, setReport] = useState<Report | null>(null);
+  const [date, setDate] = useState(yesterday());
+  const [busy, setBusy] = useState(false);
+  const [error, setError] = useState<string | null>(null);
+
+  const load = useCallback(async () => {
+    setHeads((await api.call('GET /api/admin/payments/reconciliations', { query: { limit: 60 } })).items);
+  }, [api]);
+
+  useEffect(() => {
+    load().catch((e: unknown) => setError(message(e)));
+  }, [load]);
+
+  const open = async (billDate: string) => {
+    setError(null);
+    try {
+      setReport(await api.call('GET /api/admin/payments/reconciliations/:billDate', { params: { billDate } }));
+    } catch (e) {
+      setError(message(e));
+    }
+  };
+
+  const run = async (event: Event) => {
+    event.preventDefault();
+    setBusy(true);
+    setError(null);
+    try {
+      setReport(await api.call('POST /api/admin/payments/reconciliations/:billDate/run', { params: { billDate: date } }));
+      await load();
+    } catch (e) {
+      setError(message(e));
+    } finally {
+      setBusy(false);
+    }
+  };
+
+  return (
+    <main data-testid="reconciliation-page">
+      <section class="card">
+        <h1>{p('reconTitle')}</h1>
+        <p class="muted">{p('reconHint')}</p>
+        <form class="row" onSubmit={run}>
+          <label>
+            {p('billDate')}{' '}
+            <input type="date" data-testid="bill-date" value={date} onInput={(e) => setDate((e.target as HTMLInputElement).value)} />
+          </label>
+          <button type="submit" class="primary" disabled={busy} data-testid="run-reconciliation">
+            {p('run')}
+          </button>
+        </form>
+        {error && <p class="error">{p('error', { message: error })}</p>}
+        {heads !== null && heads.length === 0 && <p class="muted">{p('noReports')}</p>}
+        <ul class="list">
+          {(heads ?? []).map((h) => (
+            <li key={h.billDate}>
+              <button type="button" class="link" onClick={() => void open(h.billDate)} data-testid={`report-${h.billDate}`}>
+                {h.billDate}
+              </button>
+              <span class={h.state === 'clean' ? 'ok' : 'error'}>
+                {h.state === 'clean' ? p('clean') : p('mismatches', { n: h.mismatches })}
+              </span>
+              <small class="muted">{formatTimeMs(h.runAtMs)}</small>
+            </li>
+          ))}
+        </ul>
+      </section>
+      {report && (
+        <section class="card" data-testid="reconciliation-report" data-state={report.state}>
+          <h2>
+            {report.billDate} ·{' '}
+            <span class={report.state === 'clean' ? 'ok' : 'error'}>
+              {report.state === 'clean' ? p('clean') : p('mismatches', { n: report.items.length })}
+            </span>
+          </h2>
+          <dl class="facts">
+            {Object.entries(report.summary).map(([k, v]) => (
+              <>
+                <dt key={`${k}-t`}>{k}</dt>
+                <dd key={`${k}-d`}>{/Fen$/.test(k) ? formatAmount('CNY', v) : v}</dd>
+              </>
+            ))}
+          </dl>
+          {report.items.length > 0 && (
+            <table>
+              <thead>
+                <tr>
+                  <th>{p('kind')}</th>
+                  <th>{p('ref')}</th>
+                  <th>{p('expected')}</th>
+                  <th>{p('actual')}</th>
+                  <th>{p('detail')}</th>
+                </tr>
+              </thead>
+              <tbody>
+                {report.items.map((i) => (
+                  <tr key={`${i.kind}-${i.ref}`} data-testid="reconciliation-item">
+                    <td>{i.kind}</td>
+                    <td>
+                      <code>{i.ref}</code>
+                    </td>
+                    <td class="num">{i.expectedFen === null ? '—' : formatAmount('CNY', i.expectedFen)}</td>
+                    <td class="num">{i.actualFen === null ? '—' : formatAmount('CNY', i.actualFen)}</td>
+                    <td>{i.detail}</td>
+                  </tr>
+                ))}
+              </tbody>
+            </table>
+          )}
+        </section>
+      )}
+    </main>
+  );
+}

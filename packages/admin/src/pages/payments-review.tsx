@@ -1,0 +1,117 @@
+// The withdrawal review queue: oldest first; approve (with an optional note) or reject (with a reason).
+import { formatAmount, formatTimeMs, type Response } from '@fairground/web';
+import { useCallback, useEffect, useState } from 'preact/hooks';
+import type { Ctx } from '../app.tsx';
+import { message, paymentsText } from './payments-i18n.ts';
+
+type Item = Response<'GET /api/admin/payments/withdrawals'>['items'][number];
+type Status = Response<'GET /api/admin/payments/status'>;
+
+export function ReviewPage({ ctx }: { ctx: Ctx }) {
+  const { api } = ctx;
+  const p = paymentsText(ctx.lang);
+  const [items, setItems] = useState<Item[] | null>(null);
+  const [status, setStatus] = useState<Status | null>(null);
+  const [notes, setNotes] = useState<Record<string, string>>({});
+  const [done, setDone] = useState<string | null>(null);
+  const [error, setError] = useState<string | null>(null);
+
+  const load = useCallback(async () => {
+    const [q, s] = await Promise.all([
+      api.call('GET /api/admin/payments/withdrawals', { query: { state: 'review', limit: 100 } }),
+      api.call('GET /api/admin/payments/status', {}),
+    ]);
+    setItems(q.items);
+    setStatus(s);
+  }, [api]);
+
+  useEffect(() => {
+    load().catch((e: unknown) => setError(message(e)));
+  }, [load]);
+
+  const decide = async (item: Item, decision: 'approve' | 'reject') => {
+    setError(null);
+    setDone(null);
+    const note = notes[item.id] ?? '';
+    try {
+      if (decision === 'approve') {
+        await api.call('POST /api/admin/payments/withdrawals/:withdrawalId/approve', { params: { withdrawalId: item.id }, body: { note } });
+        setDone(p('approved', { id: item.id }));
+      } else {
+        await api.call('POST /api/admin/payments/withdrawals/:withdrawalId/reject', {
+          params: { withdrawalId: item.id },
+          body: { reason: note },
+        });
+        setDone(p('rejected', { id: item.id }));
+      }
+      await load();
+    } catch (e) {
+      setError(message(e));
+    }
+  };
+
+  return (
+    <main data-testid="reviews-page">
+      <section class="card">
+        <h1>{p('reviewTitle')}</h1>
+        <p class="muted">{p('reviewHint')}</p>
+        {status && (
+          <p class="muted" data-testid="payments-status" data-breaker={status.breaker}>
+            {p('providerStatus', { provider: status.provider ?? '—', breaker: status.breaker, pending: status.outboxPending })}
+          </p>
+        )}
+        {done && (
+          <p class="ok" data-testid="review-done">
+            {done}
+          </p>
+        )}
+        {error && <p class="error">{p('error', { message: error })}</p>}
+        {items !== null && items.length === 0 && <p class="muted">{p('noReviews')}</p>}
+        {items !== null && items.length > 0 && (
+          <table>
+            <thead>
+              <tr>
+                <th>{p('createdAt')}</th>
+                <th>{p('player')}</th>
+                <th>{p('amount')}</th>
+                <th>{p('reasons')}</th>
+                <th>{p('note')}</th>
+                <th />
+              </tr>
+            </thead>
+            <tbody>
+              {items.map((i) => (
+                <tr key={i.id} data-testid={`review-${i.id}`}>
+                  <td>{formatTimeMs(i.createdAtMs)}</td>
+                  <td>
+                    <a href={`#/players/${encodeURIComponent(i.playerId)}`}>
+                      <code>{i.playerId}</code>
+                    </a>
+                  </td>
+                  <td class="num">{formatAmount('CNY', i.amountFen)}</td>
+                  <td>{i.reviewReasons.join('; ')}</td>
+                  <td>
+                    <input
+                      data-testid={`review-note-${i.id}`}
+                      placeholder={p('rejectReason')}
+                      value={notes[i.id] ?? ''}
+                      onInput={(e) => setNotes({ ...notes, [i.id]: (e.target as HTMLInputElement).value })}
+                    />
+                  </td>
+                  <td class="nowrap">
+                    <button type="button" class="primary" onClick={() => void decide(i, 'approve')} data-testid={`approve-${i.id}`}>
+                      {p('approve')}
+                    </button>{' '}
+                    <button type="button" class="secondary" onClick={() => void decide(i, 'reject')} data-testid={`reject-${i.id}`}>
+                      {p('reject')}
+                    </button>
+                  </td>
+                </tr>
+              ))}
+            </tbody>
+          </table>
+        )}
+      </section>
+    </main>
+  );
+}

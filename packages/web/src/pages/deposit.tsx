@@ -1,0 +1,171 @@
+// Deposit: the limits first, then an amount, then WeChat Pay — the JSAPI sheet inside WeChat, the
+// H5 cashier outside it — and back here to watch the order until the wallet is credited.
+import { useCallback, useEffect, useState } from 'preact/hooks';
+import type { Ctx } from '../app.tsx';
+import { ApiError, type Response } from '../shared/api.ts';
+import { formatAmount, yuanToFen } from '../shared/money.ts';
+import { backHere, hashQuery, insideWechat, invokeBridge, newIdempotencyKey, paymentsText, withParam } from './payments-i18n.ts';
+
+type Limits = Response<'GET /api/payments/limits'>;
+type Deposit = Response<'GET /api/payments/deposits/:depositId'>;
+
+const POLL_MS = 1500;
+const PRESETS_FEN = [1000, 5000, 10000];
+
+export function DepositPage({ ctx }: { ctx: Ctx }) {
+  const { api } = ctx;
+  const p = paymentsText(ctx.lang);
+  const [limits, setLimits] = useState<Limits | null>(null);
+  const [amount, setAmount] = useState('');
+  const [key, setKey] = useState(() => newIdempotencyKey('dep'));
+  const [orderId, setOrderId] = useState<string | null>(hashQuery().get('order'));
+  const [deposit, setDeposit] = useState<Deposit | null>(null);
+  const [balanceFen, setBalanceFen] = useState<number | null>(null);
+  const [busy, setBusy] = useState(false);
+  const [error, setError] = useState<string | null>(null);
+
+  useEffect(() => {
+    api.call('GET /api/payments/limits', {}).then(setLimits, () => {});
+  }, [api]);
+
+  const pay = useCallback(async (d: Deposit) => {
+    const params = d.clientParams;
+    if (params === null) return;
+    if (params.kind === 'h5') {
+      location.href = withParam(params.h5Url, 'redirect_url', backHere(`deposit?order=${d.id}`));
+    } else if (params.kind === 'jsapi') {
+      const { kind: _kind, ...bridgeParams } = params;
+      await invokeBridge('getBrandWCPayRequest', bridgeParams);
+    }
+  }, []);
+
+  // Watching one order: until it is paid, closed or failed.
+  useEffect(() => {
+    if (orderId === null) return;
+    let stopped = false;
+    const tick = async () => {
+      try {
+        const d = await api.call('GET /api/payments/deposits/:depositId', { params: { depositId: orderId } });
+        if (stopped) return;
+        setDeposit(d);
+        if (d.state === 'paid') {
+          const b = await api.call('GET /api/wallet/balances', {});
+          setBalanceFen(b.balances.find((x) => x.asset === 'CNY')?.postedFen ?? 0);
+          return;
+        }
+        if (d.state === 'closed' || d.state === 'failed') return;
+      } catch (e) {
+        if (!stopped) setError(e instanceof ApiError ? `${e.code}: ${e.message}` : String(e));
+      }
+      if (!stopped) setTimeout(tick, POLL_MS);
+    };
+    void tick();
+    return () => {
+      stopped = true;
+    };
+  }, [api, orderId]);
+
+  const submit = async (event: Event) => {
+    event.preventDefault();
+    setError(null);
+    const fen = yuanToFen(amount);
+    if (fen === null || fen <= 0) return setError(p('amountInvalid'));
+    if (limits && (fen < limits.deposit.minFen || fen > limits.deposit.maxFen)) {
+      return setError(
+        p('amountOutOfRange', { min: formatAmount('CNY', limits.deposit.minFen), max: formatAmount('CNY', limits.deposit.maxFen) }),
+      );
+    }
+    setBusy(true);
+    try {
+      const channel = insideWechat() && limits?.channels.includes('jsapi') ? 'jsapi' : 'h5';
+      const r = await api.call('POST /api/payments/deposits', { body: { amountFen: fen, channel, idempotencyKey: key } });
+      setKey(newIdempotencyKey('dep'));
+      history.replaceState(null, '', `#/deposit?order=${r.deposit.id}`);
+      setDeposit(r.deposit);
+      setOrderId(r.deposit.id);
+      if (r.deposit.state === 'open') await pay(r.deposit);
+    } catch (e) {
+      setError(e instanceof ApiError ? `${e.code}: ${e.message}` : String(e));
+    } finally {
+      setBusy(false);
+    }
+  };
+
+  const left = limits ? Math.max(0, limits.deposit.dailyMaxFen - limits.deposit.usedTodayFen) : 0;
+  return (
+    <main class="page" data-testid="deposit-page">
+      <a href="#/wallet" class="link">
+        ← {p('back')}
+      </a>
+      <h1>{p('depositTitle')}</h1>
+      {limits && !limits.providerAvailable && <p class="error">{p('providerDown')}</p>}
+      {orderId === null ? (
+        <form class="card" onSubmit={submit}>
+          {limits && (
+            <p class="muted small" data-testid="deposit-limits">
+              {p('depositLimits', {
+                min: formatAmount('CNY', limits.deposit.minFen),
+                max: formatAmount('CNY', limits.deposit.maxFen),
+                left: formatAmount('CNY', left),
+              })}
+            </p>
+          )}
+          <div class="chips">
+            {PRESETS_FEN.map((f) => (
+              <button type="button" key={f} class="chip" onClick={() => setAmount(String(f / 100))}>
+                {formatAmount('CNY', f)}
+              </button>
+            ))}
+          </div>
+          <label>
+            {p('amountYuan')}
+            <input
+              data-testid="deposit-amount"
+              inputMode="decimal"
+              value={amount}
+              onInput={(e) => setAmount((e.target as HTMLInputElement).value)}
+            />
+          </label>
+          <button type="submit" class="primary wechat" disabled={busy} data-testid="deposit-submit">
+            {p('payWechat')}
+          </button>
+        </form>
+      ) : (
+        <section class="card" data-testid="deposit-status" data-state={deposit?.state ?? ''}>
+          {deposit?.state === 'creating' && <p class="muted">{p('creatingOrder')}</p>}
+          {deposit?.state === 'open' && (
+            <>
+              <p class="muted">{p('waitingPayment')}</p>
+              {deposit.clientParams?.kind === 'native' ? (
+                <p>
+                  {p('scanToPay')} <code>{deposit.clientParams.codeUrl}</code>
+                </p>
+              ) : (
+                <button type="button" class="secondary" onClick={() => void pay(deposit)} data-testid="deposit-pay">
+                  {p('goPay')}
+                </button>
+              )}
+            </>
+          )}
+          {deposit?.state === 'paid' && (
+            <p class="notice" role="status" data-testid="deposit-paid">
+              {p('depositPaid', { amount: formatAmount('CNY', deposit.amountFen) })}
+            </p>
+          )}
+          {balanceFen !== null && (
+            <p data-testid="deposit-balance" data-posted={balanceFen}>
+              {p('balanceNow', { amount: formatAmount('CNY', balanceFen) })}
+            </p>
+          )}
+          {(deposit?.state === 'closed' || deposit?.state === 'closing') && <p class="muted">{p('depositClosed')}</p>}
+          {deposit?.state === 'failed' && <p class="error">{p('depositFailed', { code: deposit.failureCode ?? '' })}</p>}
+        </section>
+      )}
+      {error && (
+        <p class="error" role="alert">
+          {p('error', { message: error })}
+        </p>
+      )}
+    </main>
+  );
+}
