@@ -30,7 +30,13 @@ describe('payment journeys in the browser', () => {
       FAIRGROUND_PAYMENTS_SWEEP_MS: '500',
     });
     browser = await launchBrowser();
-    const phone = await browser.newContext({ viewport: { width: 390, height: 844 }, deviceScaleFactor: 2, isMobile: true, hasTouch: true, locale: 'zh-CN' });
+    const phone = await browser.newContext({
+      viewport: { width: 390, height: 844 },
+      deviceScaleFactor: 2,
+      isMobile: true,
+      hasTouch: true,
+      locale: 'zh-CN',
+    });
     const desk = await browser.newContext({ viewport: { width: 1280, height: 800 }, locale: 'zh-CN' });
     player = await phone.newPage();
     operator = await desk.newPage();
