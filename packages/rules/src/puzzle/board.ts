@@ -6,22 +6,6 @@ import { POINTS_PER_GEM, POINTS_PER_LONG_RUN_GEM } from './config.ts';
 
 export const EMPTY = -1;
 
-/** True when the gem at `i` lies in a horizontal or vertical line of three or more equal gems. */
-export function inLine(board: Int8Array, width: number, height: number, i: number): boolean {
-  const g = board[i]!;
-  if (g === EMPTY) return false;
-  const x = i % width;
-  const y = (i - x) / width;
-  let run = 1;
-  for (let xx = x - 1; xx >= 0 && board[i - (x - xx)] === g; xx--) run++;
-  for (let xx = x + 1; xx < width && board[i + (xx - x)] === g; xx++) run++;
-  if (run >= 3) return true;
-  run = 1;
-  for (let yy = y - 1; yy >= 0 && board[i - (y - yy) * width] === g; yy--) run++;
-  for (let yy = y + 1; yy < height && board[i + (yy - y) * width] === g; yy++) run++;
-  return run >= 3;
-}
-
 /** True when `a` and `b` are orthogonal neighbours on the board. */
 export function adjacent(width: number, height: number, a: number, b: number): boolean {
   const size = width * height;
@@ -31,25 +15,55 @@ export function adjacent(width: number, height: number, a: number, b: number): b
   return d === 1 && Math.max(a, b) % width !== 0;
 }
 
+/**
+ * True when gem `g`, put at cell `i` by a swap with the neighbour `partner`, would lie in a line
+ * of three (reads the board as it is before the swap; the partner's cell is taken as not `g`).
+ */
+function makesLine(board: Int8Array, width: number, height: number, i: number, g: number, partner: number): boolean {
+  const x = i % width;
+  let run = 0;
+  if (x >= 1 && i - 1 !== partner && board[i - 1] === g) {
+    run++;
+    if (x >= 2 && board[i - 2] === g) run++;
+  }
+  if (x + 1 < width && i + 1 !== partner && board[i + 1] === g) {
+    run++;
+    if (x + 2 < width && board[i + 2] === g) run++;
+  }
+  if (run >= 2) return true;
+  run = 0;
+  const size = width * height;
+  if (i >= width && i - width !== partner && board[i - width] === g) {
+    run++;
+    if (i >= 2 * width && board[i - 2 * width] === g) run++;
+  }
+  if (i + width < size && i + width !== partner && board[i + width] === g) {
+    run++;
+    if (i + 2 * width < size && board[i + 2 * width] === g) run++;
+  }
+  return run >= 2;
+}
+
 /** True when swapping the neighbours `a` and `b` makes a line of three (the board is left unchanged). */
 export function swapMakesLine(board: Int8Array, width: number, height: number, a: number, b: number): boolean {
   const ga = board[a]!;
   const gb = board[b]!;
-  if (ga === gb) return false;
-  board[a] = gb;
-  board[b] = ga;
-  const made = inLine(board, width, height, a) || inLine(board, width, height, b);
-  board[a] = ga;
-  board[b] = gb;
-  return made;
+  return ga !== gb && (makesLine(board, width, height, a, gb, b) || makesLine(board, width, height, b, ga, a));
 }
 
 /** True when at least one swap of neighbours makes a line. */
 export function hasLegalSwap(board: Int8Array, width: number, height: number): boolean {
-  for (let i = 0; i < board.length; i++) {
-    const x = i % width;
-    if (x + 1 < width && swapMakesLine(board, width, height, i, i + 1)) return true;
-    if (i + width < board.length && swapMakesLine(board, width, height, i, i + width)) return true;
+  const size = board.length;
+  for (let i = 0; i < size; i++) {
+    const g = board[i]!;
+    if ((i + 1) % width !== 0) {
+      const h = board[i + 1]!;
+      if (g !== h && (makesLine(board, width, height, i, h, i + 1) || makesLine(board, width, height, i + 1, g, i))) return true;
+    }
+    if (i + width < size) {
+      const h = board[i + width]!;
+      if (g !== h && (makesLine(board, width, height, i, h, i + width) || makesLine(board, width, height, i + width, g, i))) return true;
+    }
   }
   return false;
 }
@@ -72,7 +86,6 @@ export function legalSwaps(board: Int8Array, width: number, height: number): [nu
  * gem beyond three in each line. Returns 0 when nothing is marked.
  */
 export function markLines(board: Int8Array, width: number, mark: Uint8Array): number {
-  if (!anyLine(board, width)) return 0;
   mark.fill(0);
   let bonus = 0;
   let marked = 0;
@@ -124,20 +137,75 @@ export function markLines(board: Int8Array, width: number, mark: Uint8Array): nu
   return marked === 0 ? 0 : marked * POINTS_PER_GEM + bonus;
 }
 
-/** True when the board holds a line of three anywhere (a cheap test that skips the marking pass on most calls). */
-export function anyLine(board: Int8Array, width: number): boolean {
-  const size = board.length;
-  for (let row = 0; row < size; row += width) {
-    for (let i = row, end = row + width - 2; i < end; i++) {
-      const g = board[i]!;
-      if (g !== EMPTY && g === board[i + 1] && g === board[i + 2]) return true;
+/**
+ * `markLines` restricted to where a line can be new after a change: horizontally in the rows
+ * flagged in `rows`, vertically in column x down to row `colEnd[x] + 1` (`colEnd[x]` is the
+ * number of changed rows at the top of that column, counted from row 0; 0 skips the column). A
+ * line through a changed cell ends at most two unchanged cells past it, because unchanged cells
+ * never form a line of their own. So whenever the board had no line before the change, this
+ * marks exactly what `markLines` marks, while reading a fraction of the board.
+ */
+export function markLinesIn(
+  board: Int8Array,
+  width: number,
+  height: number,
+  mark: Uint8Array,
+  rows: Uint8Array,
+  colEnd: Uint8Array,
+): number {
+  mark.fill(0);
+  let bonus = 0;
+  let marked = 0;
+  for (let y = 0; y < height; y++) {
+    if (rows[y] === 0) continue;
+    const row = y * width;
+    let prev = board[row]!;
+    let len = 1;
+    for (let x = 1; x <= width; x++) {
+      const g = x < width ? board[row + x]! : EMPTY;
+      if (g === prev && g !== EMPTY) {
+        len++;
+        continue;
+      }
+      if (len >= 3 && prev !== EMPTY) {
+        for (let k = row + x - len; k < row + x; k++) {
+          if (mark[k] === 0) {
+            mark[k] = 1;
+            marked++;
+          }
+        }
+        bonus += (len - 3) * POINTS_PER_LONG_RUN_GEM;
+      }
+      prev = g;
+      len = 1;
     }
   }
-  for (let i = 0, end = size - 2 * width; i < end; i++) {
-    const g = board[i]!;
-    if (g !== EMPTY && g === board[i + width] && g === board[i + 2 * width]) return true;
+  for (let x = 0; x < width; x++) {
+    const changed = colEnd[x]!;
+    if (changed === 0) continue;
+    const end = (changed + 2 < height ? changed + 2 : height) * width + x;
+    let prev = board[x]!;
+    let len = 1;
+    for (let i = x + width; i <= end; i += width) {
+      const g = i < end ? board[i]! : EMPTY;
+      if (g === prev && g !== EMPTY) {
+        len++;
+        continue;
+      }
+      if (len >= 3 && prev !== EMPTY) {
+        for (let k = i - len * width; k < i; k += width) {
+          if (mark[k] === 0) {
+            mark[k] = 1;
+            marked++;
+          }
+        }
+        bonus += (len - 3) * POINTS_PER_LONG_RUN_GEM;
+      }
+      prev = g;
+      len = 1;
+    }
   }
-  return false;
+  return marked === 0 ? 0 : marked * POINTS_PER_GEM + bonus;
 }
 
 /**

@@ -5,7 +5,17 @@
 import { AppError } from '@fairground/core';
 import { Prng } from '../fair/prng.ts';
 import { fail, ok, type RulesResult } from '../result.ts';
-import { adjacent, allowedKind, countAllowed, EMPTY, forbiddenKinds, hasLegalSwap, legalSwaps, markLines, swapMakesLine } from './board.ts';
+import {
+  adjacent,
+  allowedKind,
+  countAllowed,
+  EMPTY,
+  forbiddenKinds,
+  hasLegalSwap,
+  legalSwaps,
+  markLinesIn,
+  swapMakesLine,
+} from './board.ts';
 import { checkPuzzleConfig, PUZZLE_LIMITS, type PuzzleConfig } from './config.ts';
 import { PuzzleErrors } from './errors.ts';
 import { BOARD_PRNG_LABEL, type RefillSource, SeededRefills } from './refills.ts';
@@ -85,6 +95,9 @@ export class PuzzleGame {
   readonly #board: Int8Array;
   readonly #scratch: Int8Array;
   readonly #mark: Uint8Array;
+  /** Rows, and rows per column, that changed since the last search for lines (see markLinesIn). */
+  readonly #rows: Uint8Array;
+  readonly #colEnd: Uint8Array;
   #score = 0;
   #movesMade = 0;
   #nextSeq = 1;
@@ -98,6 +111,8 @@ export class PuzzleGame {
     this.#board = board;
     this.#scratch = new Int8Array(board.length);
     this.#mark = new Uint8Array(board.length);
+    this.#rows = new Uint8Array(config.height);
+    this.#colEnd = new Uint8Array(config.width);
   }
 
   /** A new game for a server seed: the starting board comes from the seed (label "puzzle-board:v1"). */
@@ -225,27 +240,46 @@ export class PuzzleGame {
     b[from] = b[to]!;
     b[to] = g;
 
+    // Between moves the board holds no line, so lines can only pass through changed cells: first
+    // the two swapped ones, then, after each round, every cell at or above a cleared one.
+    const rows = this.#rows;
+    const colEnd = this.#colEnd;
+    rows.fill(0);
+    colEnd.fill(0);
+    const ya = (from - (from % width)) / width;
+    const yb = (to - (to % width)) / width;
+    rows[ya] = 1;
+    rows[yb] = 1;
+    colEnd[from % width] = Math.max(colEnd[from % width]!, ya + 1);
+    colEnd[to % width] = Math.max(colEnd[to % width]!, yb + 1);
+
     let r = this.#refillIndex;
     let points = 0;
     let cleared = 0;
     let cascades = 0;
     while (cascades < PUZZLE_LIMITS.cascadesMax) {
-      const base = markLines(b, width, mark);
+      const base = markLinesIn(b, width, height, mark, rows, colEnd);
       if (base === 0) break;
       cascades++;
       points += base * Math.min(cascades, PUZZLE_LIMITS.cascadeMultiplierMax);
+      rows.fill(0);
+      let rowsChanged = 0;
       // Per column, bottom up: keep the unmarked gems (they fall), then fill the cells left at
       // the top from the refill stream, lowest first; columns left to right.
       for (let x = 0; x < width; x++) {
         let write = (height - 1) * width + x;
+        let lowest = 0;
         for (let i = write; i >= 0; i -= width) {
           if (mark[i] === 1) {
+            if (lowest === 0) lowest = (i - x) / width + 1;
             cleared++;
             continue;
           }
           if (write !== i) b[write] = b[i]!;
           write -= width;
         }
+        colEnd[x] = lowest;
+        if (lowest > rowsChanged) rowsChanged = lowest;
         for (; write >= 0; write -= width) {
           const gem = refills.gemAt(r);
           if (gem < 0) return fail(new AppError(PuzzleErrors.PUZZLE_REFILLS_NEEDED, { refillIndex: r }));
@@ -253,6 +287,7 @@ export class PuzzleGame {
           r++;
         }
       }
+      for (let y = 0; y < rowsChanged; y++) rows[y] = 1;
     }
 
     let reshuffles = 0;
