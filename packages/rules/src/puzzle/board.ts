@@ -143,7 +143,8 @@ export function markLines(board: Int8Array, width: number, mark: Uint8Array): nu
  * number of changed rows at the top of that column, counted from row 0; 0 skips the column). A
  * line through a changed cell ends at most two unchanged cells past it, because unchanged cells
  * never form a line of their own. So whenever the board had no line before the change, this
- * marks exactly what `markLines` marks, while reading a fraction of the board.
+ * marks exactly what `markLines` marks, while reading a fraction of the board. `lowest[x]` is set
+ * to one more than the lowest marked row of column x (0 when nothing in it is marked).
  */
 export function markLinesIn(
   board: Int8Array,
@@ -152,57 +153,58 @@ export function markLinesIn(
   mark: Uint8Array,
   rows: Uint8Array,
   colEnd: Uint8Array,
+  lowest: Uint8Array,
 ): number {
   mark.fill(0);
+  lowest.fill(0);
   let bonus = 0;
   let marked = 0;
   for (let y = 0; y < height; y++) {
     if (rows[y] === 0) continue;
     const row = y * width;
+    let start = 0;
     let prev = board[row]!;
-    let len = 1;
     for (let x = 1; x <= width; x++) {
       const g = x < width ? board[row + x]! : EMPTY;
-      if (g === prev && g !== EMPTY) {
-        len++;
-        continue;
-      }
+      if (g === prev) continue;
+      const len = x - start;
       if (len >= 3 && prev !== EMPTY) {
-        for (let k = row + x - len; k < row + x; k++) {
-          if (mark[k] === 0) {
-            mark[k] = 1;
+        for (let k = start; k < x; k++) {
+          if (mark[row + k] === 0) {
+            mark[row + k] = 1;
             marked++;
+            if (lowest[k]! <= y) lowest[k] = y + 1;
           }
         }
         bonus += (len - 3) * POINTS_PER_LONG_RUN_GEM;
       }
       prev = g;
-      len = 1;
+      start = x;
     }
   }
   for (let x = 0; x < width; x++) {
     const changed = colEnd[x]!;
     if (changed === 0) continue;
-    const end = (changed + 2 < height ? changed + 2 : height) * width + x;
+    const end = changed + 2 < height ? changed + 2 : height;
+    let start = 0;
     let prev = board[x]!;
-    let len = 1;
-    for (let i = x + width; i <= end; i += width) {
-      const g = i < end ? board[i]! : EMPTY;
-      if (g === prev && g !== EMPTY) {
-        len++;
-        continue;
-      }
+    for (let y = 1; y <= end; y++) {
+      const g = y < end ? board[y * width + x]! : EMPTY;
+      if (g === prev) continue;
+      const len = y - start;
       if (len >= 3 && prev !== EMPTY) {
-        for (let k = i - len * width; k < i; k += width) {
-          if (mark[k] === 0) {
-            mark[k] = 1;
+        for (let k = start; k < y; k++) {
+          const i = k * width + x;
+          if (mark[i] === 0) {
+            mark[i] = 1;
             marked++;
           }
         }
+        if (lowest[x]! < y) lowest[x] = y;
         bonus += (len - 3) * POINTS_PER_LONG_RUN_GEM;
       }
       prev = g;
-      len = 1;
+      start = y;
     }
   }
   return marked === 0 ? 0 : marked * POINTS_PER_GEM + bonus;

@@ -98,6 +98,7 @@ export class PuzzleGame {
   /** Rows, and rows per column, that changed since the last search for lines (see markLinesIn). */
   readonly #rows: Uint8Array;
   readonly #colEnd: Uint8Array;
+  readonly #lowest: Uint8Array;
   #score = 0;
   #movesMade = 0;
   #nextSeq = 1;
@@ -113,6 +114,7 @@ export class PuzzleGame {
     this.#mark = new Uint8Array(board.length);
     this.#rows = new Uint8Array(config.height);
     this.#colEnd = new Uint8Array(config.width);
+    this.#lowest = new Uint8Array(config.width);
   }
 
   /** A new game for a server seed: the starting board comes from the seed (label "puzzle-board:v1"). */
@@ -257,29 +259,31 @@ export class PuzzleGame {
     let points = 0;
     let cleared = 0;
     let cascades = 0;
+    const lowest = this.#lowest;
     while (cascades < PUZZLE_LIMITS.cascadesMax) {
-      const base = markLinesIn(b, width, height, mark, rows, colEnd);
+      const base = markLinesIn(b, width, height, mark, rows, colEnd, lowest);
       if (base === 0) break;
       cascades++;
       points += base * Math.min(cascades, PUZZLE_LIMITS.cascadeMultiplierMax);
       rows.fill(0);
       let rowsChanged = 0;
-      // Per column, bottom up: keep the unmarked gems (they fall), then fill the cells left at
-      // the top from the refill stream, lowest first; columns left to right.
+      // Per column with cleared gems, from its lowest cleared cell up: keep the unmarked gems
+      // (they fall), then fill the cells left at the top from the refill stream, lowest first;
+      // columns left to right. Cells below the lowest cleared one do not move.
       for (let x = 0; x < width; x++) {
-        let write = (height - 1) * width + x;
-        let lowest = 0;
+        const low = lowest[x]!;
+        colEnd[x] = low;
+        if (low === 0) continue;
+        if (low > rowsChanged) rowsChanged = low;
+        let write = (low - 1) * width + x;
         for (let i = write; i >= 0; i -= width) {
           if (mark[i] === 1) {
-            if (lowest === 0) lowest = (i - x) / width + 1;
             cleared++;
             continue;
           }
           if (write !== i) b[write] = b[i]!;
           write -= width;
         }
-        colEnd[x] = lowest;
-        if (lowest > rowsChanged) rowsChanged = lowest;
         for (; write >= 0; write -= width) {
           const gem = refills.gemAt(r);
           if (gem < 0) return fail(new AppError(PuzzleErrors.PUZZLE_REFILLS_NEEDED, { refillIndex: r }));

@@ -11,6 +11,9 @@ export interface RedisLeaderboardOptions {
   readonly keyPrefix?: string;
 }
 
+/** Boards whose expiry this process remembers having set (cleared when full: it only saves commands). */
+const EXPIRY_CACHE_MAX = 10_000;
+
 function entries(flat: string[], firstRank: number): LeaderboardEntry[] {
   const out: LeaderboardEntry[] = [];
   for (let i = 0; i + 1 < flat.length; i += 2) out.push({ playerId: flat[i]!, value: Number(flat[i + 1]), rank: firstRank + i / 2 });
@@ -22,25 +25,25 @@ export function createRedisLeaderboards(o: RedisLeaderboardOptions): Leaderboard
   const redis = typeof o.redis === 'string' ? new Redis(o.redis, { maxRetriesPerRequest: 3, enableAutoPipelining: true }) : o.redis;
   const prefix = `${o.keyPrefix ?? 'fairground:'}lb:`;
   const key = (board: string) => prefix + board;
+  const expirySent = new Map<string, number>();
   return {
     kind: 'redis',
     async submit(updates: readonly LeaderboardUpdate[]) {
       if (updates.length === 0) return;
       for (const u of updates) checkUpdate(u);
-      if (updates.length === 1 && updates[0]!.expireAtMs === null) {
-        const u = updates[0]!;
-        if (u.mode === 'best') await redis.zadd(key(u.board), 'GT', u.value, u.playerId);
-        else await redis.zadd(key(u.board), u.value, u.playerId);
-        return;
-      }
-      const p = redis.pipeline();
+      // Commands sent together travel as one pipeline on the connection (auto-pipelining), and
+      // concurrent callers share it; an expiry already set from this process is not sent again.
+      const pending: Promise<unknown>[] = [];
       for (const u of updates) {
-        if (u.mode === 'best') p.zadd(key(u.board), 'GT', u.value, u.playerId);
-        else p.zadd(key(u.board), u.value, u.playerId);
-        if (u.expireAtMs !== null) p.pexpireat(key(u.board), u.expireAtMs);
+        const k = key(u.board);
+        pending.push(u.mode === 'best' ? redis.zadd(k, 'GT', u.value, u.playerId) : redis.zadd(k, u.value, u.playerId));
+        if (u.expireAtMs !== null && expirySent.get(k) !== u.expireAtMs) {
+          if (expirySent.size >= EXPIRY_CACHE_MAX) expirySent.clear();
+          expirySent.set(k, u.expireAtMs);
+          pending.push(redis.pexpireat(k, u.expireAtMs));
+        }
       }
-      const results = await p.exec();
-      for (const [err] of results ?? []) if (err) throw err;
+      await Promise.all(pending);
     },
     async top(board, offset, limit) {
       if (limit <= 0) return [];

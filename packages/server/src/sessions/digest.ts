@@ -1,12 +1,14 @@
 // Seeds and the command-log digest. The seed is 32 bytes from the CSPRNG; players see only its
-// SHA-256 commitment until the game it belongs to is over. The log digest is a SHA-256 chain over
-// the accepted commands in order, stored with the session: an edit to the stored log (a changed
-// move or timestamp, an inserted or deleted command) no longer matches it.
-import { createHash, randomBytes } from 'node:crypto';
+// SHA-256 commitment until the game it belongs to is over. The log digest is SHA-256 over a
+// version line and one line `seq:atMs:from:to` per accepted command, in order, stored with the
+// session as the commands are accepted: an edit to the stored log (a changed move or timestamp,
+// an inserted or deleted command) no longer matches it. The server keeps the hash running, so
+// each batch costs only its own lines.
+import { createHash, type Hash, randomBytes } from 'node:crypto';
 import type { PuzzleCommand } from '@fairground/rules';
 import { SERVER_SEED_BYTES, serverSeedCommitment } from '@fairground/rules';
 
-export const LOG_DIGEST_START = '0'.repeat(64);
+const LOG_VERSION_LINE = 'fairground-skill-log:v1\n';
 
 export function newSeed(): { seedHex: string; commitment: string } {
   const seed = randomBytes(SERVER_SEED_BYTES);
@@ -17,12 +19,24 @@ export function seedBytes(seedHex: string): Uint8Array {
   return new Uint8Array(Buffer.from(seedHex, 'hex'));
 }
 
-export function chainDigest(previous: string, c: PuzzleCommand): string {
-  return createHash('sha256').update(`${previous}|${c.seq}:${c.atMs}:${c.move.from}:${c.move.to}`).digest('hex');
+function lines(commands: readonly PuzzleCommand[]): string {
+  let text = '';
+  for (const c of commands) text += `${c.seq}:${c.atMs}:${c.move.from}:${c.move.to}\n`;
+  return text;
+}
+
+/** A running digest of a log (feed it accepted commands with `update(lines)`; read it with `copy().digest('hex')`). */
+export function logHasher(commands: readonly PuzzleCommand[] = []): Hash {
+  return createHash('sha256').update(LOG_VERSION_LINE + lines(commands));
+}
+
+export function extendLog(hasher: Hash, commands: readonly PuzzleCommand[]): string {
+  hasher.update(lines(commands));
+  return hasher.copy().digest('hex');
 }
 
 export function logDigest(commands: readonly PuzzleCommand[]): string {
-  let d = LOG_DIGEST_START;
-  for (const c of commands) d = chainDigest(d, c);
-  return d;
+  return logHasher(commands).digest('hex');
 }
+
+export const LOG_DIGEST_START = logDigest([]);

@@ -3,7 +3,8 @@
 // restart, another process served the previous command, the cache dropped it) is rebuilt from
 // its seed and command log. Commands for one session run one at a time (a per-session queue).
 import { PuzzleGame, SeededRefills } from '@fairground/rules';
-import { seedBytes } from './digest.ts';
+import type { Hash } from 'node:crypto';
+import { logHasher, seedBytes } from './digest.ts';
 import { LIVE_SESSIONS_MAX } from './limits.ts';
 import type { CommandRow, SessionRow } from './rows.ts';
 
@@ -13,7 +14,8 @@ export interface LiveSession {
   readonly refills: SeededRefills;
   /** Accepted commands by sequence number (to tell a retransmission from a conflicting replay). */
   readonly log: CommandRow[];
-  digest: string;
+  /** The running digest of `log` (see digest.ts). */
+  readonly hasher: Hash;
 }
 
 export function rebuild(row: SessionRow, commands: readonly CommandRow[]): LiveSession {
@@ -26,7 +28,7 @@ export function rebuild(row: SessionRow, commands: readonly CommandRow[]): LiveS
   }
   if (row.status !== 'active' && row.endReason !== null && (row.endReason === 'time' || row.endReason === 'stopped'))
     game.end(row.endReason);
-  return { row, game, refills, log: [...commands], digest: row.logDigest };
+  return { row, game, refills, log: [...commands], hasher: logHasher(commands) };
 }
 
 export class LiveSessions {

@@ -27,7 +27,7 @@ import type { Notifier } from '../notifications/index.ts';
 import type { Store, Tx } from '../storage/ports.ts';
 import { intFromDb } from '../storage/sql.ts';
 import { type SkillCatalogue, SkillCatalogue as Catalogue, type SkillGameSettings } from './catalogue.ts';
-import { chainDigest, LOG_DIGEST_START, newSeed, seedBytes } from './digest.ts';
+import { extendLog, LOG_DIGEST_START, newSeed, seedBytes } from './digest.ts';
 import { SkillErrors } from './errors.ts';
 import {
   ACTIVE_SESSIONS_MAX,
@@ -575,7 +575,6 @@ export class SkillGames {
         const row: CommandRow = { seq: cmd.seq, atMs: cmd.atMs, move: { from: cmd.move.from, to: cmd.move.to }, receivedAtMs: nowMs };
         accepted.push(row);
         live.log.push(row);
-        live.digest = chainDigest(live.digest, row);
       }
 
       if (accepted.length > 0 || events.length > 0) {
@@ -588,7 +587,7 @@ export class SkillGames {
           lastAtMs: g.lastAtMs,
           refillIndex: g.refillIndex,
           stateHash: g.stateHash(),
-          logDigest: live.digest,
+          logDigest: accepted.length > 0 ? extendLog(live.hasher, accepted) : before.logDigest,
           flagged: before.flagged || events.length > 0,
         };
         try {
