@@ -375,8 +375,10 @@ export class RoomActor {
       const plan = this.#plan();
       const seat = decideJoin(plan, j);
       await this.#commit(plan, pay !== null ? { joinPayment: { playerId: j.playerId, payment: pay } } : {});
+      // Joining can be what dissolves the room (a third player on one network address).
+      if (this.#state.status === 'dissolved') throw new AppError(RoomErrors.ROOM_SECURITY_RISK);
       const now = memberOf(this.#state, j.playerId);
-      if (now === undefined) throw new AppError(RoomErrors.ROOM_SECURITY_RISK);
+      assert(now !== undefined, 'the joined player is a member');
       return { seat, role: now.role, created: true };
     });
   }

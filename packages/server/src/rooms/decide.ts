@@ -475,6 +475,7 @@ export function decideReady(plan: Plan, playerId: string, ready: boolean): void 
   const m = requireMember(s, playerId);
   requireSeated(m);
   if (s.hand !== null) refuse(RoomErrors.ROOM_HAND_IN_PROGRESS);
+  if (ready && s.params.identityCheck && s.next !== null && m.identityHand !== s.next.handNumber) refuse(RoomErrors.ROOM_IDENTITY_REQUIRED);
   if (m.ready !== ready) plan.add({ kind: 'ready_set', playerId, ready });
 }
 

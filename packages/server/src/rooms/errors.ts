@@ -62,6 +62,7 @@ export const RoomErrors = defineErrors('rooms', {
   ROOM_TRUSTEESHIP_OFF: { status: 409, message: 'this room does not offer auto-play' },
   ROOM_CEREMONY_CLOSED: { status: 409, message: 'client seeds for this hand are no longer accepted' },
   ROOM_IDENTITY_NOT_REQUIRED: { status: 409, message: 'this room does not ask for identity checks' },
+  ROOM_IDENTITY_REQUIRED: { status: 403, message: 'pass the identity check for this hand first' },
   ROOM_IDENTITY_FAILED: { status: 403, message: 'the identity check did not pass' },
 
   // The WebSocket frames themselves.
