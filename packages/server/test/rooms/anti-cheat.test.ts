@@ -245,8 +245,9 @@ for (const backend of BACKENDS) {
         const winners = (s?.scores ?? []).filter((l) => l.points > 0);
         const totalWin = winners.reduce((a, l) => a + l.points, 0);
         let paid = 0;
+        const finalScores: readonly { playerId: string; points: number }[] = s?.scores ?? [];
         for (const p of ps) {
-          const line = s?.scores.find((l) => l.playerId === p.id);
+          const line = finalScores.find((l) => l.playerId === p.id);
           const got = (await server.balance(p.id, 'CNY')).posted - (10_000 - 200);
           paid += got;
           if (totalWin === 0) assert.equal(got, 180, 'no winner: each payer gets their remainder back');
