@@ -9,11 +9,17 @@ import { WalletPage } from './pages/wallet.tsx';
 import { DepositPage } from './pages/deposit.tsx';
 import { PaymentsHistoryPage } from './pages/payments-history.tsx';
 import { WithdrawPage } from './pages/withdraw.tsx';
+import { SkillHubPage } from './pages/skill/hub.tsx';
+import { SkillLeaderboardsPage } from './pages/skill/leaderboards.tsx';
+import { SkillPlayPage } from './pages/skill/play.tsx';
+import { SkillTournamentsPage } from './pages/skill/tournaments.tsx';
 import { ApiClient, type Response, localTokenStore } from './shared/api.ts';
 import { initialLang, type Lang, saveLang } from './shared/i18n.ts';
 
 export type Me = Response<'GET /api/me'>;
-export type Route = 'login' | 'terms' | 'lobby' | 'wallet' | 'deposit' | 'withdraw' | 'payments';
+export type Route = 'login' | 'terms' | 'lobby' | 'wallet' | 'deposit' | 'withdraw' | 'payments' | SkillRoute;
+type SkillRoute = 'skill' | 'skill-play' | 'skill-tournaments' | 'skill-leaderboards';
+const SKILL_ROUTES: readonly string[] = ['skill', 'skill-play', 'skill-tournaments', 'skill-leaderboards'];
 
 export interface Ctx {
   readonly api: ApiClient;
@@ -27,6 +33,7 @@ export interface Ctx {
 function routeFromHash(): Route {
   // A route may carry a query (`#/deposit?order=…`) for the page to read.
   const r = location.hash.replace(/^#\/?/, '').split('?')[0];
+  if (r !== undefined && SKILL_ROUTES.includes(r)) return r as SkillRoute;
   return r === 'terms' || r === 'lobby' || r === 'wallet' || r === 'deposit' || r === 'withdraw' || r === 'payments' ? r : 'login';
 }
 
@@ -76,6 +83,10 @@ export function App() {
       {effective === 'deposit' && <DepositPage ctx={ctx} />}
       {effective === 'withdraw' && <WithdrawPage ctx={ctx} />}
       {effective === 'payments' && <PaymentsHistoryPage ctx={ctx} />}
+      {effective === 'skill' && <SkillHubPage ctx={ctx} />}
+      {effective === 'skill-play' && <SkillPlayPage ctx={ctx} />}
+      {effective === 'skill-tournaments' && <SkillTournamentsPage ctx={ctx} />}
+      {effective === 'skill-leaderboards' && <SkillLeaderboardsPage ctx={ctx} />}
     </div>
   );
 }

@@ -1,5 +1,6 @@
 import { useEffect, useState } from 'preact/hooks';
 import type { Ctx } from '../app.tsx';
+import { skillText } from './skill/i18n.ts';
 
 export function LobbyPage({ ctx }: { ctx: Ctx }) {
   const { api, t, me } = ctx;
@@ -37,10 +38,10 @@ export function LobbyPage({ ctx }: { ctx: Ctx }) {
           <strong>{t('lobbyRooms')}</strong>
           <span>{t('comingSoon')}</span>
         </div>
-        <div class="tile disabled">
+        <a class="tile" href="#/skill" data-testid="open-skill">
           <strong>{t('lobbySkill')}</strong>
-          <span>{t('comingSoon')}</span>
-        </div>
+          <span>{skillText(ctx.lang)('lobbyHint')}</span>
+        </a>
       </nav>
       <button type="button" class="link" onClick={logout} data-testid="logout">
         {t('logout')}
