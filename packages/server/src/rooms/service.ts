@@ -551,7 +551,15 @@ export class Rooms {
       'SELECT hand_number, sealed FROM room_hands WHERE room_id = ? AND hand_number > ? ORDER BY hand_number LIMIT ?',
       [roomId, afterHand, HAND_HISTORY_PAGE_MAX],
     );
-    return rows.map((r) => JSON.parse(this.sealer.openRecord(r.sealed, roomId, intFromDb(r.hand_number))) as HandRecord);
+    return rows.map((r) => {
+      const handNumber = intFromDb(r.hand_number);
+      try {
+        return JSON.parse(this.sealer.openRecord(r.sealed, roomId, handNumber)) as HandRecord;
+      } catch (e) {
+        this.#o.log.error({ err: e, roomId, handNumber }, 'a sealed hand history does not open');
+        throw new AppError(RoomErrors.ROOM_RECORD_INTEGRITY, { handNumber });
+      }
+    });
   }
 
   /** The scoreboard and summary of a room the player was in (also after it left memory). */
