@@ -45,6 +45,9 @@ import { MetricsRegistry } from './ops/metrics.ts';
 import type { Migration, Store } from './storage/ports.ts';
 import { openPlayerWallets, walletRoutes } from './wallet/index.ts';
 import { type PlatformRoomsOptions, roomRoutes, Rooms, roomsMigrations } from './rooms/index.ts';
+import { analyticsRiskSignals } from './rooms/index.ts';
+import { defaultRiskConfig, loadRiskConfig, Risk, type RiskConfig, riskMigrations, riskRoutes } from './risk/index.ts';
+import { Promotions, promotionsMigrations, promotionsRoutes } from './promotions/index.ts';
 import { leaderboardsMigrations } from './leaderboards/index.ts';
 import { matchmakingMigrations } from './matchmaking/index.ts';
 import { createSkillPlatform, sessionsMigrations, type SkillGames, type SkillPlatformOptions } from './sessions/index.ts';
@@ -78,6 +81,8 @@ export const allMigrations: readonly Migration[] = [
   ...matchmakingMigrations,
   ...sessionsMigrations,
   ...complianceMigrations,
+  ...riskMigrations,
+  ...promotionsMigrations,
 ];
 
 export type PlatformConfig = Pick<
@@ -95,7 +100,7 @@ export type PlatformConfig = Pick<
   | 'serveClients'
   | 'redisUrl'
 > &
-  Partial<Pick<Config, 'policyDir' | 'geoOverrides'>>;
+  Partial<Pick<Config, 'policyDir' | 'geoOverrides' | 'riskConfigFile'>>;
 
 export interface PlatformOptions {
   readonly config: PlatformConfig;
@@ -126,6 +131,13 @@ export interface PlatformComplianceOptions {
   readonly reporter?: RealNameReporter;
   /** How often the real-name reports are swept and sent on worker nodes (0: never; tests call `realName.flush()`). */
   readonly realNameFlushMs?: number;
+  /** Risk weights and thresholds (default: config.riskConfigFile, else the shipped defaults). */
+  readonly riskConfig?: RiskConfig;
+  /**
+   * Whether withdrawals ask the risk engine. Default: yes, except in the test environment, where
+   * other domains' tests keep the payments domain's own review threshold unless they ask.
+   */
+  readonly riskForPayments?: boolean;
 }
 
 export interface PlatformPaymentsOptions {
@@ -149,6 +161,10 @@ export interface Platform {
   readonly compliance: ComplianceService;
   /** Real-name login/logout behaviour reporting (the sandbox reporter unless one is given). */
   readonly realName: RealNamePresence;
+  /** Signals, scores, review cases, restrictions, credit and complaints. */
+  readonly risk: Risk;
+  /** Bonus campaigns with wagering, invite rewards, platform points. */
+  readonly promotions: Promotions;
   readonly analytics: Analytics;
   readonly audit: AuditLog;
   readonly notifications: Notifications;
@@ -204,6 +220,26 @@ export async function createPlatform(o: PlatformOptions): Promise<Platform> {
     reporter: o.compliance?.reporter ?? new SandboxRealNameReporter(),
     nowMs: () => clock.nowMs(),
   });
+  const risk = new Risk({
+    store,
+    clock,
+    config: o.compliance?.riskConfig ?? (config.riskConfigFile ? loadRiskConfig(config.riskConfigFile) : defaultRiskConfig()),
+    ledger,
+    audit,
+    analytics,
+    addressOf: (playerId) => compliance.lastAddressOf(playerId),
+  });
+  compliance.useRestrictions(risk);
+  const promotions = new Promotions({
+    store,
+    clock,
+    ledger,
+    audit,
+    identity: kycIdentity(accounts.kyc),
+    createdAtMsOf: async (playerId) => (await accounts.players.get(playerId))?.createdAtMs ?? null,
+    addressOf: (playerId) => compliance.lastAddressOf(playerId),
+  });
+  const roomSignalLog = analyticsRiskSignals(analytics);
 
   const app = Fastify({
     logger: o.logger ?? { level: config.logLevel },
@@ -242,6 +278,15 @@ export async function createPlatform(o: PlatformOptions): Promise<Platform> {
     players: accounts.players,
     dataKey: config.dataKey,
     log: app.log,
+    // Compliance and risk answer the rooms' ports; tests may pass their own.
+    policy: { limits: () => compliance.roomLimits(), playWindowEndMs: (playerId, nowMs) => compliance.playWindowEndMs(playerId, nowMs) },
+    riskGate: { allows: (playerId, action) => risk.allows(playerId, action) },
+    riskSignals: {
+      async record(tx, signal) {
+        await roomSignalLog.record(tx, signal);
+        await risk.recordRoomSignal(tx, signal);
+      },
+    },
     ...roomPorts,
   });
 
@@ -257,12 +302,31 @@ export async function createPlatform(o: PlatformOptions): Promise<Platform> {
     analytics,
     openidOf: async (playerId, appId) => (await accounts.players.identities(playerId)).find((i) => i.appId === appId)?.openid ?? null,
     settings: paymentSettings,
-    risk: paymentsOptions.risk ?? thresholdRisk(paymentSettings.withdrawalReviewFromFen),
-    ...(paymentsOptions.wagering ? { wagering: paymentsOptions.wagering } : {}),
+    risk:
+      paymentsOptions.risk ??
+      ((o.compliance?.riskForPayments ?? config.env !== 'test') ? risk : thresholdRisk(paymentSettings.withdrawalReviewFromFen)),
+    wagering: paymentsOptions.wagering ?? promotions.wageringPort,
     ...(paymentsOptions.notifyUrl ? { notifyUrl: paymentsOptions.notifyUrl } : {}),
     ...(paymentsOptions.outboxLeaseMs ? { outboxLeaseMs: paymentsOptions.outboxLeaseMs } : {}),
     ...(paymentsOptions.autoReconcile !== undefined ? { autoReconcile: paymentsOptions.autoReconcile } : {}),
     log: app.log,
+  });
+  // A risk case's approve and reject decide the payments domain's withdrawal waiting in review.
+  risk.connect({
+    withdrawals: {
+      inReview: async (playerId) =>
+        (await payments.withdrawals.list({ playerId, state: 'review', limit: 20 })).map((w) => ({
+          id: w.id,
+          amountFen: w.amountFen,
+          createdAtMs: w.createdAtMs,
+        })),
+      approve: async (op, id, note, meta) => {
+        await payments.withdrawals.approve(op, id, note, meta);
+      },
+      reject: async (op, id, note, meta) => {
+        await payments.withdrawals.reject(op, id, note, meta);
+      },
+    },
   });
 
   const skill = createSkillPlatform({
@@ -299,6 +363,8 @@ export async function createPlatform(o: PlatformOptions): Promise<Platform> {
     ...paymentsRoutes(payments),
     ...adminRoutes({ store, accounts, audit, analytics, termsVersion: config.termsVersion }),
     ...complianceRoutes({ store, compliance, players: accounts.players, audit }),
+    ...riskRoutes({ risk, players: accounts.players, nowMs: () => clock.nowMs() }),
+    ...promotionsRoutes({ promotions, players: accounts.players }),
   };
   const declared = Object.keys(apiContract).sort();
   const implemented = Object.keys(implementations).sort();
@@ -342,6 +408,8 @@ export async function createPlatform(o: PlatformOptions): Promise<Platform> {
           realName
             .sweep()
             .then(() => realName.flush())
+            .then(() => risk.pollEvents())
+            .then(() => promotions.settleReferrals())
             .catch((err: unknown) => app.log.warn({ err }, 'real-name reporting failed; will retry'));
         }, realNameFlushMs)
       : null;
@@ -358,6 +426,8 @@ export async function createPlatform(o: PlatformOptions): Promise<Platform> {
     accounts,
     compliance,
     realName,
+    risk,
+    promotions,
     analytics,
     audit,
     notifications,

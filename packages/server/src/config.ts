@@ -15,6 +15,7 @@ import { Value } from '@sinclair/typebox/value';
 import { type GeoOverride, parseGeoOverrides } from './compliance/geo.ts';
 import { loadPolicySet } from './compliance/jurisdictions.ts';
 import { PolicyError } from './compliance/policy.ts';
+import { loadRiskConfig, RiskConfigError } from './risk/config.ts';
 import { loadPaymentsConfig, type PaymentsConfig, PaymentsConfigError, PaymentsEnvSchema } from './payments/config.ts';
 
 const serverSrc = dirname(fileURLToPath(import.meta.url));
@@ -177,8 +178,15 @@ export function loadConfig(rawEnv: Record<string, string | undefined>, cwd: stri
     throw new ConfigError('FAIRGROUND_GEO_OVERRIDES', (e as Error).message);
   }
   const riskConfigFile = env.FAIRGROUND_RISK_CONFIG_FILE ? resolve(cwd, env.FAIRGROUND_RISK_CONFIG_FILE) : undefined;
-  if (riskConfigFile !== undefined && !existsSync(riskConfigFile))
-    throw new ConfigError('FAIRGROUND_RISK_CONFIG_FILE', `no such file: ${riskConfigFile}`);
+  if (riskConfigFile !== undefined) {
+    // Weights and thresholds are checked now: the server never starts on a broken risk file.
+    try {
+      loadRiskConfig(riskConfigFile);
+    } catch (e) {
+      if (e instanceof RiskConfigError) throw new ConfigError('FAIRGROUND_RISK_CONFIG_FILE', e.message);
+      throw e;
+    }
+  }
 
   const accessTokenTtlS = Number(env.FAIRGROUND_ACCESS_TOKEN_TTL_S ?? '900');
   if (accessTokenTtlS > ACCESS_TOKEN_TTL_S_MAX) {

@@ -14,6 +14,7 @@ export const COMPLIANCE_ACTIONS = [
   'adjust_balance',
   'refund_deposit',
   'review_withdrawal',
+  'grant_promotion',
 ] as const;
 
 export type ComplianceAction = (typeof COMPLIANCE_ACTIONS)[number];

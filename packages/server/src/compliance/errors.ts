@@ -4,12 +4,12 @@ export const ComplianceErrors = defineErrors('compliance', {
   COMPLIANCE_DENIED: { status: 403, message: 'the platform policy does not allow this action' },
 });
 
-/** Picking a player's policy (operators' overrides). Pinned in jurisdiction.catalogue.json beside this file. */
+/** Picking a player's policy (operators' overrides). Pinned by test/compliance/errors.test.ts. */
 export const JurisdictionErrors = defineErrors('jurisdiction', {
   JURISDICTION_UNKNOWN: { status: 404, message: 'no policy is loaded for that jurisdiction' },
 });
 
-/** A player's own responsible-play settings. Pinned in jurisdiction.catalogue.json beside this file. */
+/** A player's own responsible-play settings. Pinned by test/compliance/errors.test.ts. */
 export const ResponsiblePlayErrors = defineErrors('responsible_play', {
   RESPONSIBLE_PLAY_NOT_OFFERED: { status: 409, message: 'the policy that applies to you offers no responsible-play settings' },
   DEPOSIT_LIMIT_INVALID: { status: 400, message: 'deposit limits are whole fen, and the monthly limit is at least the daily one' },

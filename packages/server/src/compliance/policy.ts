@@ -149,6 +149,11 @@ export const GamesSchema = strict({
   /** Prizes distributed by game results (skill prizes; a room's cash remainder split by scoreboard). */
   prizeByResults: Type.Boolean(),
   withdrawals: Type.Boolean(),
+  /**
+   * What a friend room does with a cash fee after the commission: `service_fee` (all of it is the
+   * platform's fee, nothing is paid by results) or `prize_by_scoreboard`. Absent: `service_fee`.
+   */
+  roomCashRemainder: Type.Optional(Type.Union([Type.Literal('service_fee'), Type.Literal('prize_by_scoreboard')])),
   /** Room points caps (points won or lost by one player). */
   roomPoints: strict({
     handPointsMax: Type.Union([Type.Integer({ minimum: 1 }), Type.Null()]),

@@ -431,7 +431,8 @@ export class ComplianceService implements Compliance {
     return {
       handPointsMax: g?.roomPoints.handPointsMax ?? null,
       dayPointsMax: g?.roomPoints.dayPointsMax ?? null,
-      cashRemainder: g?.prizeByResults ? 'prize_by_scoreboard' : 'service_fee',
+      // A room's cash split by results needs both the explicit choice and prizes by results allowed.
+      cashRemainder: g?.prizeByResults && g.roomCashRemainder === 'prize_by_scoreboard' ? 'prize_by_scoreboard' : 'service_fee',
       cashModeAllowed: g?.cashRoomFees ?? true,
     };
   }

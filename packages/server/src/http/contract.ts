@@ -5,6 +5,8 @@ import { accountsContract } from '../accounts/contract.ts';
 import { adminContract } from '../admin/contract.ts';
 import { complianceContract } from '../compliance/contract.ts';
 import { notificationsContract } from '../notifications/contract.ts';
+import { promotionsContract } from '../promotions/contract.ts';
+import { riskContract } from '../risk/contract.ts';
 import { paymentsContract } from '../payments/contract.ts';
 import { roomsContract } from '../rooms/contract.ts';
 import { walletContract } from '../wallet/contract.ts';
@@ -37,6 +39,8 @@ export const apiContract = {
   ...leaderboardsContract,
   ...adminContract,
   ...complianceContract,
+  ...riskContract,
+  ...promotionsContract,
   ...paymentsContract,
 };
 

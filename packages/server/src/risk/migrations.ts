@@ -1,0 +1,119 @@
+import type { Migration } from '../storage/ports.ts';
+
+// The risk domain's rows: fired signals with their evidence, review cases and their audit trail,
+// restrictions, the credit score and its history, complaints, and the withdrawal assessments the
+// money signals count.
+export const riskMigrations: Migration[] = [
+  {
+    id: 'risk_001_core',
+    sql: `
+CREATE TABLE risk_signals (
+  id TEXT PRIMARY KEY,
+  player_id TEXT NOT NULL,
+  kind TEXT NOT NULL,
+  value BIGINT NOT NULL,
+  subject_kind TEXT,
+  subject_id TEXT,
+  evidence TEXT NOT NULL,
+  created_at_ms BIGINT NOT NULL
+);
+CREATE INDEX risk_signals_player ON risk_signals (player_id, created_at_ms);
+
+CREATE TABLE risk_cases (
+  id TEXT PRIMARY KEY,
+  player_id TEXT NOT NULL,
+  kind TEXT NOT NULL,
+  status TEXT NOT NULL,
+  score INTEGER NOT NULL,
+  amount_fen BIGINT,
+  summary TEXT NOT NULL,
+  evidence TEXT NOT NULL,
+  created_at_ms BIGINT NOT NULL,
+  updated_at_ms BIGINT NOT NULL,
+  decided_by TEXT,
+  decided_at_ms BIGINT
+);
+CREATE INDEX risk_cases_status ON risk_cases (status, created_at_ms);
+CREATE INDEX risk_cases_player ON risk_cases (player_id, created_at_ms);
+
+CREATE TABLE risk_case_events (
+  id TEXT PRIMARY KEY,
+  case_id TEXT NOT NULL REFERENCES risk_cases (id),
+  actor_kind TEXT NOT NULL,
+  actor_id TEXT,
+  actor_name TEXT NOT NULL,
+  action TEXT NOT NULL,
+  note TEXT,
+  data TEXT NOT NULL,
+  at_ms BIGINT NOT NULL
+);
+CREATE INDEX risk_case_events_case ON risk_case_events (case_id, at_ms);
+
+CREATE TABLE risk_restrictions (
+  id TEXT PRIMARY KEY,
+  player_id TEXT NOT NULL,
+  kind TEXT NOT NULL,
+  actions TEXT NOT NULL,
+  reason TEXT NOT NULL,
+  case_id TEXT,
+  created_by TEXT NOT NULL,
+  created_at_ms BIGINT NOT NULL,
+  until_ms BIGINT,
+  lifted_at_ms BIGINT,
+  lifted_by TEXT
+);
+CREATE INDEX risk_restrictions_player ON risk_restrictions (player_id);
+
+CREATE TABLE risk_credit (
+  player_id TEXT PRIMARY KEY,
+  score INTEGER NOT NULL,
+  updated_at_ms BIGINT NOT NULL
+);
+
+CREATE TABLE risk_credit_events (
+  id TEXT PRIMARY KEY,
+  player_id TEXT NOT NULL,
+  delta INTEGER NOT NULL,
+  score_after INTEGER NOT NULL,
+  reason TEXT NOT NULL,
+  subject_id TEXT,
+  at_ms BIGINT NOT NULL
+);
+CREATE INDEX risk_credit_events_player ON risk_credit_events (player_id, at_ms);
+
+CREATE TABLE risk_complaints (
+  id TEXT PRIMARY KEY,
+  reporter_id TEXT NOT NULL,
+  target_player_id TEXT,
+  room_id TEXT,
+  reason TEXT NOT NULL,
+  text TEXT NOT NULL,
+  status TEXT NOT NULL,
+  resolution_note TEXT,
+  handled_by TEXT,
+  created_at_ms BIGINT NOT NULL,
+  handled_at_ms BIGINT
+);
+CREATE INDEX risk_complaints_status ON risk_complaints (status, created_at_ms);
+CREATE INDEX risk_complaints_target ON risk_complaints (target_player_id, status);
+
+CREATE TABLE risk_withdrawals (
+  id TEXT PRIMARY KEY,
+  player_id TEXT NOT NULL,
+  amount_fen BIGINT NOT NULL,
+  address TEXT,
+  decision TEXT NOT NULL,
+  score INTEGER NOT NULL,
+  case_id TEXT,
+  at_ms BIGINT NOT NULL
+);
+CREATE INDEX risk_withdrawals_player ON risk_withdrawals (player_id, at_ms);
+CREATE INDEX risk_withdrawals_address ON risk_withdrawals (address, at_ms);
+
+CREATE TABLE risk_cursors (
+  name TEXT PRIMARY KEY,
+  seq BIGINT NOT NULL
+);
+`,
+  },
+];
