@@ -90,14 +90,14 @@ describe('API faults', () => {
   });
 
   it('stale-timestamp: an answer signed 10 minutes ago is refused for its time', async () => {
-    r.sandbox.faults.inject({ endpoint: '*', kind: 'stale-timestamp' });
+    r.sandbox.faults.inject({ endpoint: 'GET /v3/certificates', kind: 'stale-timestamp' });
     const e = await failure(r.call('GET', 'v3/certificates'));
     assert.equal(e.code, 'EV3_RES_HEADER_TIMESTAMP_OFFSET');
     assert.equal(Number(e.response?.headers['wechatpay-timestamp']), Math.floor(r.clock.nowMs() / 1000) - 600);
   });
 
   it('wrong-serial: the answer names a key the client does not have', async () => {
-    r.sandbox.faults.inject({ endpoint: '*', kind: 'wrong-serial' });
+    r.sandbox.faults.inject({ endpoint: 'GET /v3/certificates', kind: 'wrong-serial' });
     const e = await failure(r.call('GET', 'v3/certificates'));
     assert.equal(e.code, 'EV3_RES_HEADER_PLATFORM_SERIAL');
   });
