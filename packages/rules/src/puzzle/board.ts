@@ -143,7 +143,8 @@ export function markLines(board: Int8Array, width: number, mark: Uint8Array): nu
  * number of changed rows at the top of that column, counted from row 0; 0 skips the column). A
  * line through a changed cell ends at most two unchanged cells past it, because unchanged cells
  * never form a line of their own. So whenever the board had no line before the change, this
- * marks exactly what `markLines` marks, while reading a fraction of the board. `lowest[x]` is set
+ * marks exactly what `markLines` marks, while reading a fraction of the board. Every flagged row
+ * must hold a changed cell of some column with a non-zero `colEnd`. `lowest[x]` is set
  * to one more than the lowest marked row of column x (0 when nothing in it is marked).
  */
 export function markLinesIn(
@@ -157,15 +158,25 @@ export function markLinesIn(
 ): number {
   mark.fill(0);
   lowest.fill(0);
+  // Changed cells lie in columns xMin..xMax, so a new horizontal line lies within two cells of them.
+  let xMin = width;
+  let xMax = -1;
+  for (let x = 0; x < width; x++) {
+    if (colEnd[x] === 0) continue;
+    if (x < xMin) xMin = x;
+    xMax = x;
+  }
+  const xFrom = xMin - 2 > 0 ? xMin - 2 : 0;
+  const xTo = xMax + 3 < width ? xMax + 3 : width;
   let bonus = 0;
   let marked = 0;
   for (let y = 0; y < height; y++) {
     if (rows[y] === 0) continue;
     const row = y * width;
-    let start = 0;
-    let prev = board[row]!;
-    for (let x = 1; x <= width; x++) {
-      const g = x < width ? board[row + x]! : EMPTY;
+    let start = xFrom;
+    let prev = board[row + xFrom]!;
+    for (let x = xFrom + 1; x <= xTo; x++) {
+      const g = x < xTo ? board[row + x]! : EMPTY;
       if (g === prev) continue;
       const len = x - start;
       if (len >= 3 && prev !== EMPTY) {
