@@ -11,6 +11,11 @@ import { paymentsText } from './pages/payments-i18n.ts';
 import { ReconciliationPage } from './pages/payments-reconciliation.tsx';
 import { RefundsPage } from './pages/payments-refunds.tsx';
 import { ReviewPage } from './pages/payments-review.tsx';
+import { ComplaintsPage } from './pages/complaints.tsx';
+import { PoliciesPage } from './pages/policies.tsx';
+import { RestrictionsPage } from './pages/restrictions.tsx';
+import { RiskCasesPage } from './pages/risk-cases.tsx';
+import { riskText } from './pages/risk-i18n.ts';
 
 export type Operator = Response<'GET /api/admin/me'>;
 export type Route =
@@ -19,7 +24,11 @@ export type Route =
   | { page: 'audit' }
   | { page: 'reviews' }
   | { page: 'refunds'; depositId?: string }
-  | { page: 'reconciliation' };
+  | { page: 'reconciliation' }
+  | { page: 'risk'; caseId?: string }
+  | { page: 'complaints' }
+  | { page: 'restrictions'; playerId?: string }
+  | { page: 'policies' };
 
 export interface Ctx {
   readonly api: ApiClient;
@@ -36,6 +45,11 @@ function parseRoute(): Route {
   if (parts[0] === 'reviews') return { page: 'reviews' };
   if (parts[0] === 'refunds') return parts[1] ? { page: 'refunds', depositId: decodeURIComponent(parts[1]) } : { page: 'refunds' };
   if (parts[0] === 'reconciliation') return { page: 'reconciliation' };
+  if (parts[0] === 'risk') return parts[1] ? { page: 'risk', caseId: decodeURIComponent(parts[1]) } : { page: 'risk' };
+  if (parts[0] === 'complaints') return { page: 'complaints' };
+  if (parts[0] === 'restrictions')
+    return parts[1] ? { page: 'restrictions', playerId: decodeURIComponent(parts[1]) } : { page: 'restrictions' };
+  if (parts[0] === 'policies') return { page: 'policies' };
   return { page: 'ledger' };
 }
 
@@ -111,6 +125,18 @@ export function App() {
           <a href="#/reconciliation" class={route.page === 'reconciliation' ? 'on' : ''} data-testid="nav-reconciliation">
             {paymentsText(lang)('navReconciliation')}
           </a>
+          <a href="#/risk" class={route.page === 'risk' ? 'on' : ''} data-testid="nav-risk">
+            {riskText(lang)('navRisk')}
+          </a>
+          <a href="#/complaints" class={route.page === 'complaints' ? 'on' : ''} data-testid="nav-complaints">
+            {riskText(lang)('navComplaints')}
+          </a>
+          <a href="#/restrictions" class={route.page === 'restrictions' ? 'on' : ''} data-testid="nav-restrictions">
+            {riskText(lang)('navRestrictions')}
+          </a>
+          <a href="#/policies" class={route.page === 'policies' ? 'on' : ''} data-testid="nav-policies">
+            {riskText(lang)('navPolicies')}
+          </a>
         </nav>
         <span class="who">
           <span data-testid="operator-name">{operator.username}</span> {langButton}{' '}
@@ -125,6 +151,10 @@ export function App() {
       {route.page === 'reviews' && <ReviewPage ctx={ctx} />}
       {route.page === 'refunds' && <RefundsPage ctx={ctx} depositId={route.depositId} />}
       {route.page === 'reconciliation' && <ReconciliationPage ctx={ctx} />}
+      {route.page === 'risk' && <RiskCasesPage ctx={ctx} caseId={route.caseId} />}
+      {route.page === 'complaints' && <ComplaintsPage ctx={ctx} />}
+      {route.page === 'restrictions' && <RestrictionsPage ctx={ctx} playerId={route.playerId} />}
+      {route.page === 'policies' && <PoliciesPage ctx={ctx} />}
     </div>
   );
 }

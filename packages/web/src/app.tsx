@@ -6,6 +6,8 @@ import { LobbyPage } from './pages/lobby.tsx';
 import { LoginPage } from './pages/login.tsx';
 import { TermsPage } from './pages/terms.tsx';
 import { WalletPage } from './pages/wallet.tsx';
+import { HealthNotice } from './components/health-notice.tsx';
+import { ResponsiblePlayPage } from './pages/responsible.tsx';
 import { DepositPage } from './pages/deposit.tsx';
 import { PaymentsHistoryPage } from './pages/payments-history.tsx';
 import { WithdrawPage } from './pages/withdraw.tsx';
@@ -17,7 +19,7 @@ import { ApiClient, type Response, localTokenStore } from './shared/api.ts';
 import { initialLang, type Lang, saveLang } from './shared/i18n.ts';
 
 export type Me = Response<'GET /api/me'>;
-export type Route = 'login' | 'terms' | 'lobby' | 'wallet' | 'deposit' | 'withdraw' | 'payments' | SkillRoute;
+export type Route = 'login' | 'terms' | 'lobby' | 'wallet' | 'deposit' | 'withdraw' | 'payments' | 'responsible' | SkillRoute;
 type SkillRoute = 'skill' | 'skill-play' | 'skill-tournaments' | 'skill-leaderboards';
 const SKILL_ROUTES: readonly string[] = ['skill', 'skill-play', 'skill-tournaments', 'skill-leaderboards'];
 
@@ -34,6 +36,7 @@ function routeFromHash(): Route {
   // A route may carry a query (`#/deposit?order=…`) for the page to read.
   const r = location.hash.replace(/^#\/?/, '').split('?')[0];
   if (r !== undefined && SKILL_ROUTES.includes(r)) return r as SkillRoute;
+  if (r === 'responsible') return r;
   return r === 'terms' || r === 'lobby' || r === 'wallet' || r === 'deposit' || r === 'withdraw' || r === 'payments' ? r : 'login';
 }
 
@@ -75,8 +78,15 @@ export function App() {
         <button type="button" class="link" data-testid="lang-toggle" onClick={() => setLang(lang === 'zh' ? 'en' : 'zh')}>
           {t('language')}
         </button>
+        {me !== null && (
+          <a href="#/responsible" class="link" data-testid="nav-responsible">
+            {lang === 'zh' ? '理性游戏' : 'Responsible play'}
+          </a>
+        )}
       </header>
       {effective === 'login' && <LoginPage ctx={ctx} />}
+      {effective === 'login' && <HealthNotice api={api} lang={lang} at="login" />}
+      {effective === 'responsible' && <ResponsiblePlayPage ctx={ctx} />}
       {effective === 'terms' && <TermsPage ctx={ctx} />}
       {effective === 'lobby' && <LobbyPage ctx={ctx} />}
       {effective === 'wallet' && <WalletPage ctx={ctx} />}

@@ -200,6 +200,17 @@ export const riskContract = contract({
     ),
     response: ComplaintBody,
   },
+  escalateComplaint: {
+    method: 'POST',
+    url: '/api/admin/complaints/:complaintId/escalate',
+    summary: 'Open a review case about the reported player, with the complaint as evidence (audited)',
+    tags: ['admin', 'risk'],
+    auth: 'operator',
+    roles: [...READERS],
+    params: Type.Object({ complaintId: IdString() }),
+    body: Type.Object({ note: Note }, { additionalProperties: false }),
+    response: CaseDetailBody,
+  },
   complaintRate: {
     method: 'GET',
     url: '/api/admin/complaints/rate',

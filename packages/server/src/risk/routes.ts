@@ -58,6 +58,9 @@ export function riskRoutes(d: RiskRouteDeps): Record<keyof typeof c, Implementat
     resolveComplaint: implement(c.resolveComplaint, async ({ actor, params, body, request }) =>
       d.risk.resolveComplaint(params.complaintId, actor, body.outcome, body.note, meta(request)),
     ),
+    escalateComplaint: implement(c.escalateComplaint, async ({ actor, params, body, request }) =>
+      caseBody(await d.risk.escalateComplaint(params.complaintId, actor, body.note, meta(request))),
+    ),
     complaintRate: implement(c.complaintRate, async ({ query }) => ({
       ...(await d.risk.complaintRate(d.nowMs() - (query.days ?? 7) * 24 * 3600 * 1000)),
       alertPermille: d.risk.config.complaints.roomRateAlertPermille,

@@ -1000,6 +1000,41 @@ export class Risk {
     return this.getComplaint(id);
   }
 
+  /** Support escalates a complaint to a review case about its target, with the complaint as evidence (audited). */
+  async escalateComplaint(id: string, op: OperatorActor, note: string, meta: RequestMeta): Promise<CaseDetail> {
+    const c = await this.getComplaint(id);
+    if (c.targetPlayerId === null) throw new AppError(RiskErrors.RISK_ACTION_INVALID, { reason: 'the complaint names no player' });
+    const target = c.targetPlayerId;
+    const score = (await this.score(target)).score;
+    const caseId = await this.#o.store.unitOfWork(
+      async (tx) => {
+        const caseId = await this.#openCase(tx, {
+          playerId: target,
+          kind: 'complaint',
+          score,
+          amountFen: null,
+          summary: `complaint ${c.reason} escalated by support`,
+          evidence: { complaint: c },
+        });
+        await this.#caseEvent(tx, caseId, { kind: 'operator', id: op.operatorId, name: op.username }, 'escalated', note, {
+          complaintId: id,
+        });
+        await this.#o.audit.record(tx, {
+          operator: { id: op.operatorId, username: op.username },
+          action: 'risk.complaint_escalate',
+          target: { kind: 'player', id: target },
+          reason: note,
+          after: { complaintId: id, caseId },
+          requestId: meta.requestId,
+          ip: meta.ip,
+        });
+        return caseId;
+      },
+      { label: 'risk.escalateComplaint' },
+    );
+    return this.getCase(caseId);
+  }
+
   /**
    * The complaint rate of the seed's operating metrics: rooms complained about per thousand rooms
    * created since `fromMs`. Rooms are counted from the analytics log.
