@@ -58,6 +58,27 @@ import type { RoomSealer } from './sealing.ts';
 import { isLive, memberOf, type RoomEvent, type RoomState, seatedMembers } from './state.ts';
 import { handSection, publicEvent, roomView } from './views.ts';
 
+/**
+ * The oldest room version a command may carry. An action must be decided on the hand as it is
+ * now (any action since, a look included, makes it stale); readiness, seeds and identity checks on
+ * the next hand as committed (so five players clicking ready at once do not refuse each other);
+ * everything else (kicks, rules, roles, leaving, dissolving) on the room exactly as it is.
+ */
+export function staleBefore(s: RoomState, f: CommandFrame): number {
+  switch (f.t) {
+    case 'act':
+      return s.hand?.sinceVersion ?? s.version;
+    case 'ready':
+    case 'trustee':
+    case 'seed_commit':
+    case 'seed_reveal':
+    case 'identity':
+      return s.next?.sinceVersion ?? s.version;
+    default:
+      return s.version;
+  }
+}
+
 /** A client connection as the room sees it. */
 export interface Conn {
   readonly playerId: string;
@@ -392,7 +413,8 @@ export class RoomActor {
       if (f.t === 'act' && f.action.seat !== undefined && f.action.seat !== m.seat) {
         throw new AppError(RoomErrors.ROOM_SEAT_FORGED, { seat: f.action.seat });
       }
-      if (f.v !== s.version) throw new AppError(RoomErrors.ROOM_STALE_VERSION, { v: f.v, current: s.version });
+      const since = staleBefore(s, f);
+      if (f.v < since || f.v > s.version) throw new AppError(RoomErrors.ROOM_STALE_VERSION, { v: f.v, current: s.version });
       await this.#dispatch(playerId, f);
       return this.#state.version;
     });

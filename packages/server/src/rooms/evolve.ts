@@ -99,6 +99,7 @@ export function evolve(prev: RoomState, e: RoomEvent, ctx: EvolveContext): RoomS
           sealedSeed: e.sealedSeed,
           ceremony: must(openSeedCeremony(e.commitment), 'open ceremony'),
           revealDeadlineMs: null,
+          sinceVersion: e.seq,
         },
       };
     }
@@ -195,6 +196,7 @@ export function evolve(prev: RoomState, e: RoomEvent, ctx: EvolveContext): RoomS
           state,
           actions: [],
           turnStartedAtMs: e.atMs,
+          sinceVersion: e.seq,
         },
       };
     }
@@ -210,6 +212,7 @@ export function evolve(prev: RoomState, e: RoomEvent, ctx: EvolveContext): RoomS
           state,
           actions: [...hand.actions, { action: e.action, auto: e.auto, atMs: e.atMs }],
           turnStartedAtMs: turnMoved ? e.atMs : hand.turnStartedAtMs,
+          sinceVersion: e.seq,
         },
       };
     }

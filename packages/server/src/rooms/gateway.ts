@@ -187,7 +187,10 @@ export function registerRoomSocket(app: FastifyInstance, o: GatewayOptions): { c
       return;
     }
     actor.command(c.playerId, f as CommandFrame).then(
-      (v) => c.send(JSON.stringify({ t: 'ok', ...(f.id !== undefined ? { id: f.id } : {}), v })),
+      // A command is answered when it asked to be (carries an id); its effect reaches everyone in the broadcast anyway.
+      (v) => {
+        if (f.id !== undefined) c.send(JSON.stringify({ t: 'ok', id: f.id, v }));
+      },
       (e: unknown) => {
         const err = e instanceof AppError ? e : new AppError(RoomErrors.ROOM_BUSY);
         if (!(e instanceof AppError)) app.log.error({ err: e, roomId: actor.id }, 'room command failed');

@@ -47,6 +47,8 @@ export interface NextHand {
   readonly sealedSeed: string;
   readonly ceremony: SeedCeremony;
   readonly revealDeadlineMs: number | null;
+  /** The room version when this next hand was committed: readiness and seeds sent since then are current. */
+  readonly sinceVersion: number;
 }
 
 export interface HandPlayer {
@@ -77,6 +79,8 @@ export interface CurrentHand {
   readonly actions: readonly HandActionRecord[];
   /** When the current turn began (the turn timer counts from here). */
   readonly turnStartedAtMs: number;
+  /** The room version of the hand's last change (its start or its last action): an action decided before it is stale. */
+  readonly sinceVersion: number;
 }
 
 export interface HandDelta {

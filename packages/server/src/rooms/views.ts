@@ -2,7 +2,8 @@
 // network addresses, no sealed seeds); the hand section is per seat through the rules'
 // `playerView`, so a seat only ever receives the cards the rules have revealed to it, and a
 // spectator only what is shown to everyone.
-import { type HandView, type LegalActions, legalActions, playerView, type SeatSeed } from '@fairground/rules';
+import { checkHandAction, type HandView, type LegalActions, legalActions, playerView, type SeatSeed } from '@fairground/rules';
+import type { HandState } from '@fairground/rules';
 import type { FeePlan, LastHand, Role, RoomEvent, RoomState, RoomStatus, ScoreLine } from './state.ts';
 import type { RoomParams } from './params.ts';
 
@@ -125,8 +126,23 @@ export function handSection(s: RoomState, viewerSeat: number | null, turnDeadlin
     startedAtMs: h.startedAtMs,
     turnDeadlineMs,
     view,
-    legal: inHand ? legalActions(h.state, viewerSeat) : null,
+    legal: inHand ? legalFor(h.state, viewerSeat) : null,
   };
+}
+
+const NOTHING_BUT_LOOK: LegalActions = { look: true, fold: false, call: null, raise: null, compare: null, allIn: null };
+const NOTHING: LegalActions = { look: false, fold: false, call: null, raise: null, compare: null, allIn: null };
+
+/**
+ * What a seat may do. Off turn a seat can at most look (the room never allows folding out of
+ * turn), so only the turn's seat pays for the full list: each illegal option the rules check is an
+ * error value with a stack trace, and a broadcast goes to every seat after every action.
+ */
+function legalFor(state: HandState, seat: number): LegalActions {
+  if (state.turnSeat === seat || state.rules.foldOutOfTurn) return legalActions(state, seat);
+  const me = state.players.find((p) => p.seat === seat);
+  if (me === undefined || me.seen || me.status !== 'active' || state.phase !== 'betting') return NOTHING;
+  return checkHandAction(state, { type: 'look', seat }) === null ? NOTHING_BUT_LOOK : NOTHING;
 }
 
 /** Shown with a room dissolved for sharing network addresses (seed §五: 提示“安全风险”). */

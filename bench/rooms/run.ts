@@ -1,0 +1,300 @@
+// Rooms load benchmark: many rooms of five bots over real WebSockets on loopback, against the
+// real server (bench/rooms/server.ts) in its own process, with every room event persisted.
+//
+//   npx node bench/rooms/run.ts --rooms 2000 --seconds 60            (SQLite, durable commits)
+//   npx node bench/rooms/run.ts --rooms 500 --seconds 30 --db postgres
+//
+// This process is the load generator. Bots act round the table; the player whose turn it is acts
+// 400 ms after it sees its turn, so with five players each acts every 2 s. Between hands every bot
+// clicks ready at once. Reported: concurrent players (connected sockets), actions per second,
+// p50/p99 action-to-broadcast latency (from sending the action to receiving the hand frame that
+// carries it), and CPU and memory of the server and of this generator over the measured window.
+// Runs are bounded: at most 3,000 rooms and 600 seconds, loopback only.
+import { type ChildProcess, spawn } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import WebSocket from 'ws';
+
+const ROOMS_MAX = 3000;
+const SECONDS_MAX = 600;
+const SEATS = 5;
+const ACT_DELAY_MS = 400;
+const SETUP_CONCURRENCY = 48;
+
+const args = process.argv.slice(2);
+const arg = (name: string, fallback: string) => {
+  const i = args.indexOf(`--${name}`);
+  return i >= 0 ? (args[i + 1] ?? fallback) : fallback;
+};
+const rooms = Math.min(Number(arg('rooms', '200')), ROOMS_MAX);
+const seconds = Math.min(Number(arg('seconds', '30')), SECONDS_MAX);
+const warmupS = Math.min(Number(arg('warmup', '10')), 60);
+const backend = arg('db', 'sqlite');
+if (!Number.isSafeInteger(rooms) || rooms < 1 || !Number.isSafeInteger(seconds) || seconds < 1) throw new Error('--rooms and --seconds take positive integers');
+
+// ------------------------------------------------------------------ the server process
+
+const dir = mkdtempSync(join(tmpdir(), 'fg-bench-rooms-'));
+const schema = `bench_${randomBytes(4).toString('hex')}`;
+const database = backend === 'postgres' ? (process.env.FAIRGROUND_BENCH_PG_URL ?? 'postgres://postgres@127.0.0.1:5432/test') : join(dir, 'rooms.db');
+const profileDir = arg('cpu-prof', '');
+const server: ChildProcess = spawn(process.execPath, [...(profileDir ? ['--cpu-prof', '--cpu-prof-dir', profileDir] : []), join(import.meta.dirname, 'server.ts'), '--db', database, '--schema', schema], {
+  stdio: ['ignore', 'pipe', 'inherit'],
+});
+const baseUrl = await new Promise<string>((resolve, reject) => {
+  let out = '';
+  server.stdout?.on('data', (d: Buffer) => {
+    out += d.toString();
+    const m = /READY (\S+)/.exec(out);
+    if (m) resolve(m[1] as string);
+  });
+  server.once('exit', (code) => reject(new Error(`server exited with ${code}`)));
+});
+if (!/^http:\/\/127\.0\.0\.1:/.test(baseUrl)) throw new Error('loopback only');
+const wsUrl = `${baseUrl.replace('http', 'ws')}/api/rooms/ws`;
+
+// ------------------------------------------------------------------ process statistics
+
+const CLOCK_TICKS_PER_S = 100;
+function procCpuS(pid: number): number {
+  const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+  const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+  return (Number(fields[11]) + Number(fields[12])) / CLOCK_TICKS_PER_S;
+}
+function procRssMb(pid: number): number {
+  const m = /VmRSS:\s+(\d+) kB/.exec(readFileSync(`/proc/${pid}/status`, 'utf8'));
+  return Math.round(Number(m?.[1] ?? 0) / 1024);
+}
+const selfCpuS = () => {
+  const u = process.cpuUsage();
+  return (u.user + u.system) / 1e6;
+};
+
+// ------------------------------------------------------------------ HTTP helpers
+
+async function http(method: string, path: string, o: { token?: string; body?: unknown; ip?: string } = {}): Promise<Record<string, unknown>> {
+  const headers: Record<string, string> = {};
+  if (o.token) headers.authorization = `Bearer ${o.token}`;
+  if (o.ip) headers['x-bench-ip'] = o.ip;
+  if (o.body !== undefined) headers['content-type'] = 'application/json';
+  const res = await fetch(`${baseUrl}${path}`, { method, headers, ...(o.body !== undefined ? { body: JSON.stringify(o.body) } : {}) });
+  const json = (await res.json()) as Record<string, unknown>;
+  if (res.status >= 400) throw new Error(`${method} ${path}: ${res.status} ${JSON.stringify(json)}`);
+  return json;
+}
+
+async function login(handle: string): Promise<{ token: string; id: string }> {
+  const r = await http('POST', '/api/auth/dev/login', { body: { handle } });
+  const token = (r.tokens as { accessToken: string }).accessToken;
+  await http('POST', '/api/me/terms', { token, body: { version: '2026-01' } });
+  return { token, id: (r.player as { id: string }).id };
+}
+
+async function pool<T>(items: readonly T[], concurrency: number, fn: (item: T) => Promise<void>): Promise<void> {
+  let next = 0;
+  await Promise.all(
+    Array.from({ length: concurrency }, async () => {
+      while (next < items.length) {
+        const item = items[next++] as T;
+        await fn(item);
+      }
+    }),
+  );
+}
+
+// ------------------------------------------------------------------ bots
+
+let measuring = false;
+let actions = 0;
+let staleRetries = 0;
+let errors = 0;
+const latenciesMs: number[] = [];
+const LATENCY_SAMPLES_MAX = 2_000_000;
+
+// A small deterministic generator (xorshift32): bots need variety, not secrecy.
+let rngState = 0x2545f491;
+function rand(): number {
+  rngState ^= rngState << 13;
+  rngState ^= rngState >>> 17;
+  rngState ^= rngState << 5;
+  return (rngState >>> 0) / 4294967296;
+}
+
+// biome-ignore lint/suspicious/noExplicitAny: frames are read field by field
+type Frame = Record<string, any>;
+
+class Bot {
+  readonly token: string;
+  readonly ip: string;
+  readonly roomId: string;
+  ws!: WebSocket;
+  seat: number | null = null;
+  v = 0;
+  hand: Frame | null = null;
+  room: Frame | null = null;
+  #scheduledStep = -1;
+  #sentStep = -1;
+  #sentAt = 0;
+  #readyFor = 0;
+  #timer: ReturnType<typeof setTimeout> | null = null;
+  #welcome!: () => void;
+
+  constructor(token: string, ip: string, roomId: string) {
+    this.token = token;
+    this.ip = ip;
+    this.roomId = roomId;
+  }
+
+  connect(): Promise<void> {
+    return new Promise((resolve, reject) => {
+      this.#welcome = resolve;
+      this.ws = new WebSocket(wsUrl, { headers: { 'x-bench-ip': this.ip }, perMessageDeflate: false });
+      this.ws.once('open', () => this.ws.send(JSON.stringify({ t: 'hello', token: this.token, roomId: this.roomId })));
+      this.ws.once('error', reject);
+      this.ws.on('message', (data) => this.#onMessage(JSON.parse(data.toString()) as Frame));
+    });
+  }
+
+  #onMessage(f: Frame): void {
+    if (typeof f.v === 'number' && f.v > this.v) this.v = f.v;
+    switch (f.t) {
+      case 'welcome':
+        this.seat = f.you.seat;
+        this.room = f.room;
+        this.hand = f.hand;
+        this.#welcome();
+        break;
+      case 'room':
+        this.room = f.room;
+        break;
+      case 'hand':
+        this.hand = f.hand;
+        if (this.hand !== null && this.#sentStep >= 0 && this.hand.view.step > this.#sentStep) {
+          if (measuring && latenciesMs.length < LATENCY_SAMPLES_MAX) latenciesMs.push(performance.now() - this.#sentAt);
+          this.#sentStep = -1;
+        }
+        break;
+      case 'error':
+        if (f.code === 'ROOM_STALE_VERSION') {
+          // Someone else's event got in first (a look, another ready click): decide again on the latest state.
+          staleRetries += 1;
+          if (this.#sentStep >= 0) {
+            this.#sentStep = -1;
+            this.#scheduledStep = -1;
+          }
+          this.#readyFor = 0;
+        } else errors += 1;
+        break;
+      default:
+        break;
+    }
+    this.#next();
+  }
+
+  /** Decides what to do after every frame: act on my turn (after the think time), or click ready between hands. */
+  #next(): void {
+    const h = this.hand;
+    if (h !== null && h.view.phase === 'betting') {
+      if (h.view.turnSeat !== this.seat || this.#scheduledStep === h.view.step) return;
+      this.#scheduledStep = h.view.step;
+      if (this.#timer) clearTimeout(this.#timer);
+      this.#timer = setTimeout(() => this.#act(), ACT_DELAY_MS);
+      return;
+    }
+    const r = this.room;
+    if (r === null || r.next === null || (r.status !== 'waiting' && r.status !== 'playing')) return;
+    const me = (r.members as Frame[]).find((m) => m.seat === this.seat);
+    if (me && !me.ready && this.#readyFor !== r.next.handNumber && (h === null || h.view.phase === 'over')) {
+      this.#readyFor = r.next.handNumber;
+      this.ws.send(JSON.stringify({ t: 'ready', v: this.v, ready: true }));
+    }
+  }
+
+  #act(): void {
+    this.#timer = null;
+    const h = this.hand;
+    if (h === null || h.view.phase !== 'betting' || h.view.turnSeat !== this.seat || !h.legal) return;
+    const legal = h.legal as Frame;
+    let action: Frame;
+    if (legal.compare && h.view.round >= 4 && rand() < 0.25) action = { type: 'compare', targetSeat: legal.compare.targetSeats[0] };
+    else if (legal.look && rand() < 0.1) action = { type: 'look' };
+    else if (legal.call) action = { type: 'call' };
+    else action = { type: 'fold' };
+    this.#sentStep = h.view.step;
+    this.#sentAt = performance.now();
+    if (measuring) actions += 1;
+    this.ws.send(JSON.stringify({ t: 'act', v: this.v, action }));
+  }
+}
+
+// ------------------------------------------------------------------ run
+
+const t0 = performance.now();
+const bots: Bot[] = [];
+const roomIndexes = Array.from({ length: rooms }, (_, i) => i);
+let setUp = 0;
+await pool(roomIndexes, SETUP_CONCURRENCY, async (i) => {
+  const players = await Promise.all(Array.from({ length: SEATS }, (_, s) => login(`b${i}s${s}`)));
+  const owner = players[0] as { token: string; id: string };
+  const ipOf = (s: number) => `10.${(i >> 8) & 255}.${i & 255}.${s + 1}`;
+  await http('POST', '/api/bench/fund', { token: owner.token });
+  const room = (await http('POST', '/api/rooms', {
+    token: owner.token,
+    ip: ipOf(0),
+    body: { params: { mode: 'custom', seats: SEATS, rounds: 16, bettingRoundsMax: 20 }, fee: { mode: 'cash', payer: 'owner' } },
+  })) as { roomId: string; code: string };
+  for (let s = 1; s < SEATS; s++) await http('POST', '/api/rooms/join', { token: players[s]?.token as string, ip: ipOf(s), body: { code: room.code } });
+  const roomBots = players.map((p, s) => new Bot(p.token, ipOf(s), room.roomId));
+  for (const b of roomBots) await b.connect();
+  bots.push(...roomBots);
+  setUp += 1;
+  if (setUp % 200 === 0) process.stderr.write(`set up ${setUp}/${rooms} rooms\n`);
+});
+const setupS = (performance.now() - t0) / 1000;
+process.stderr.write(`set up ${rooms} rooms, ${bots.length} players in ${setupS.toFixed(1)} s; warming up ${warmupS} s\n`);
+// Rooms start as soon as all five click ready (the bots do on welcome); let them reach steady state.
+await new Promise((r) => setTimeout(r, warmupS * 1000));
+
+const serverPid = server.pid as number;
+const cpu0 = { server: procCpuS(serverPid), self: selfCpuS() };
+const w0 = performance.now();
+measuring = true;
+await new Promise((r) => setTimeout(r, seconds * 1000));
+measuring = false;
+const wallS = (performance.now() - w0) / 1000;
+const cpu1 = { server: procCpuS(serverPid), self: selfCpuS() };
+const connected = bots.filter((b) => b.ws.readyState === WebSocket.OPEN).length;
+
+latenciesMs.sort((a, b) => a - b);
+const pct = (p: number) => (latenciesMs.length === 0 ? 0 : (latenciesMs[Math.min(latenciesMs.length - 1, Math.floor((latenciesMs.length * p) / 100))] as number));
+const row = {
+  backend,
+  rooms,
+  players: connected,
+  actionsPerS: Math.round(actions / wallS),
+  p50Ms: Number(pct(50).toFixed(1)),
+  p99Ms: Number(pct(99).toFixed(1)),
+  maxMs: Number((latenciesMs.at(-1) ?? 0).toFixed(1)),
+  serverCpuPct: Math.round(((cpu1.server - cpu0.server) / wallS) * 100),
+  serverRssMb: procRssMb(serverPid),
+  generatorCpuPct: Math.round(((cpu1.self - cpu0.self) / wallS) * 100),
+  generatorRssMb: Math.round(process.memoryUsage().rss / 1024 / 1024),
+  staleRetries,
+  errors,
+};
+console.log(JSON.stringify(row));
+console.log(
+  `| ${row.backend} | ${row.rooms} | ${row.players} | ${row.actionsPerS} | ${row.p50Ms} | ${row.p99Ms} | ${row.serverCpuPct} % | ${row.serverRssMb} MB | ${row.generatorCpuPct} % | ${row.generatorRssMb} MB |`,
+);
+
+for (const b of bots) b.ws.terminate();
+server.kill('SIGTERM');
+await new Promise((r) => server.once('exit', r));
+rmSync(dir, { recursive: true, force: true });
+if (backend === 'postgres') {
+  const { dropSchema } = await import('../../packages/server/src/storage/testing.ts');
+  await dropSchema(schema);
+}
+process.exit(0);

@@ -1,0 +1,96 @@
+// The server half of the rooms benchmark: the real platform (every domain, the room WebSocket,
+// events persisted to SQLite with durable commits, or PostgreSQL) on a loopback port, in a
+// process of its own. Started by run.ts; prints `READY <url>` when it listens and stops on SIGTERM
+// through the graceful path.
+//
+// Two bench-only affordances, neither reachable in the product: a route that funds the calling
+// player's wallet (the load generator cannot make deposits), and client addresses taken from an
+// `x-bench-ip` header (every bot is on 127.0.0.1, which the same-IP rule would otherwise refuse).
+import { randomBytes } from 'node:crypto';
+import { systemClock } from '@fairground/core';
+import { Type } from '@sinclair/typebox';
+import { createPostgresStore } from '../../packages/server/src/adapters/postgres/index.ts';
+import { createSqliteStore } from '../../packages/server/src/adapters/sqlite/index.ts';
+import { createPlatform } from '../../packages/server/src/app.ts';
+import { loadPolicyFile } from '../../packages/server/src/compliance/index.ts';
+import { DEVELOPMENT_POLICY_FILE } from '../../packages/server/src/config.ts';
+import { implement } from '../../packages/server/src/http/routes.ts';
+import { playerAccount, systemAccount } from '../../packages/server/src/ledger/index.ts';
+import type { Store } from '../../packages/server/src/storage/ports.ts';
+
+const args = process.argv.slice(2);
+const arg = (name: string, fallback: string) => {
+  const i = args.indexOf(`--${name}`);
+  return i >= 0 ? (args[i + 1] ?? fallback) : fallback;
+};
+const database = arg('db', '');
+const pgSchema = arg('schema', 'bench_rooms');
+
+const store: Store = database.startsWith('postgres')
+  ? await createPostgresStore({ url: database, schema: pgSchema, clock: systemClock })
+  : createSqliteStore({ path: database, clock: systemClock });
+
+let platform: Awaited<ReturnType<typeof createPlatform>>;
+let funded = 0;
+const fundSpec = {
+  method: 'POST',
+  url: '/api/bench/fund',
+  summary: 'Bench only: fund the caller',
+  tags: ['bench'],
+  auth: 'player',
+  response: Type.Object({ ok: Type.Literal(true) }),
+} as const;
+
+platform = await createPlatform({
+  config: {
+    env: 'test',
+    logLevel: 'error',
+    sessionSecret: randomBytes(32).toString('base64url'),
+    dataKey: randomBytes(32),
+    devLoginAllowed: true,
+    termsVersion: '2026-01',
+    accessTokenTtlS: 3600,
+    refreshTokenTtlS: 7200,
+    bodyLimitBytes: 16 * 1024,
+    wechatAppIds: { miniprogram: 'wxbenchmp', h5: 'wxbenchh5' },
+    serveClients: false,
+    redisUrl: undefined,
+  },
+  store,
+  clock: systemClock,
+  policy: loadPolicyFile(DEVELOPMENT_POLICY_FILE),
+  logger: false,
+  rooms: {
+    addressOf: (request) => {
+      const h = request.headers['x-bench-ip'];
+      return typeof h === 'string' ? h : request.ip;
+    },
+  },
+  extraRoutes: {
+    benchFund: implement(fundSpec, async ({ actor }) => {
+      funded += 1;
+      await platform.ledger.submit({
+        scope: 'bench.fund',
+        key: `${actor.playerId}:${funded}`,
+        debit: systemAccount('adjustments', 'CNY'),
+        credit: playerAccount(actor.playerId, 'CNY'),
+        asset: 'CNY',
+        amount: 100_000,
+        code: 'adjustment',
+      });
+      return { ok: true as const };
+    }),
+  },
+});
+
+const url = await platform.app.listen({ host: '127.0.0.1', port: Number(arg('port', '0')) });
+process.stdout.write(`READY ${url}\n`);
+
+process.on('SIGTERM', () => {
+  void (async () => {
+    await platform.close();
+    await store.close();
+    process.stdout.write(`STOPPED rooms=${platform.rooms.liveRooms}\n`);
+    process.exit(0);
+  })();
+});
