@@ -136,6 +136,7 @@ export class Deposits {
     // Fails now, before anything is written, when the server does not know its notify URL yet.
     this.#ctx.notifyUrl();
     const id = newPaymentNo('D');
+    let reservation: number | undefined;
     try {
       await this.#ctx.store.unitOfWork(
         async (tx) => {
@@ -160,7 +161,7 @@ export class Deposits {
               tx.nowMs,
             ],
           );
-          await this.#outbox.enqueue(tx, 'deposit.create', id);
+          reservation = await this.#outbox.enqueueForCaller(tx, 'deposit.create', id);
           await this.#ctx.event(tx, 'deposit', id, 'created', { amountFen: input.amountFen, channel: input.channel });
         },
         { label: 'payments.deposit.create' },
@@ -172,7 +173,7 @@ export class Deposits {
       throw e;
     }
     failpoint('after_order_created');
-    await this.#outbox.dispatchSubject('deposit.create', id);
+    await this.#outbox.dispatchSubject('deposit.create', id, reservation);
     const deposit = await this.get(id);
     if (deposit === null) throw new Error(`assertion failed: deposit ${id} vanished`);
     return { deposit, replayed: false };
@@ -297,6 +298,13 @@ export class Deposits {
       await this.#ctx.event(tx, 'deposit', id, 'provider_mismatch', { source, mismatch: mismatch ?? 'no transaction id' });
       return 'mismatch';
     }
+    // Claim the transition first: a concurrent unit crediting the same order (a duplicate
+    // notification racing a query) waits on this row and then finds nothing to change.
+    const changed = await tx.run(
+      `UPDATE payment_deposits SET state = 'paid', transaction_id = ?, provider_state = ?, paid_at_ms = ?, credited_at_ms = ?, failure_code = NULL, next_check_at_ms = NULL, updated_at_ms = ? WHERE id = ? AND state <> 'paid'`,
+      [o.transactionId, o.providerState, o.paidAtMs ?? tx.nowMs, tx.nowMs, tx.nowMs, id],
+    );
+    if (changed !== 1) return 'already_credited';
     const result = await this.#ctx.ledger.transfer(tx, {
       scope: DEPOSIT_SCOPE,
       key: o.transactionId,
@@ -308,11 +316,7 @@ export class Deposits {
       metadata: { depositId: d.id },
     });
     const transferId = result.transfers[0]!.id;
-    const changed = await tx.run(
-      `UPDATE payment_deposits SET state = 'paid', transaction_id = ?, credit_transfer_id = ?, provider_state = ?, paid_at_ms = ?, credited_at_ms = ?, failure_code = NULL, next_check_at_ms = NULL, updated_at_ms = ? WHERE id = ? AND state <> 'paid'`,
-      [o.transactionId, transferId, o.providerState, o.paidAtMs ?? tx.nowMs, tx.nowMs, tx.nowMs, id],
-    );
-    if (changed !== 1) throw new Error(`assertion failed: deposit ${id} changed under its lock`);
+    await tx.run('UPDATE payment_deposits SET credit_transfer_id = ? WHERE id = ?', [transferId, id]);
     await this.#outbox.retire(tx, 'deposit.create', id);
     await this.#outbox.retire(tx, 'deposit.close', id);
     await this.#ctx.event(tx, 'deposit', id, 'credited', { source, transactionId: o.transactionId, transferId, afterState: d.state });

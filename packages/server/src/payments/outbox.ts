@@ -67,6 +67,21 @@ export class Outbox {
     );
   }
 
+  /**
+   * Records the decision and reserves the entry for the caller, who dispatches it right after the
+   * unit commits (`dispatchSubject` with the returned token): no sweep, here or on another node,
+   * takes it meanwhile. If this process dies first, the reservation runs out like any lease.
+   */
+  async enqueueForCaller(tx: Tx, kind: OutboxKind, subjectId: string): Promise<number> {
+    const token = tx.nowMs + this.#leaseMs;
+    await tx.run(
+      `INSERT INTO payment_outbox (id, kind, subject_id, state, attempts, next_attempt_at_ms, lease_until_ms, created_at_ms, updated_at_ms)
+       VALUES (?, ?, ?, 'pending', 0, ?, ?, ?, ?) ON CONFLICT (kind, subject_id) DO NOTHING`,
+      [newId('ob'), kind, subjectId, tx.nowMs, token, tx.nowMs, tx.nowMs],
+    );
+    return token;
+  }
+
   /** Marks a pending entry finished without calling (its subject moved on). */
   async retire(tx: Tx, kind: OutboxKind, subjectId: string): Promise<void> {
     await tx.run(
@@ -75,14 +90,17 @@ export class Outbox {
     );
   }
 
-  /** Runs the entry for `kind`/`subjectId` now if nobody holds it (the request path calls this right after enqueueing). */
-  async dispatchSubject(kind: OutboxKind, subjectId: string): Promise<boolean> {
+  /**
+   * Runs the entry for `kind`/`subjectId` now if nobody holds it, or if it is reserved for us
+   * (`reservation` from `enqueueForCaller`).
+   */
+  async dispatchSubject(kind: OutboxKind, subjectId: string, reservation?: number): Promise<boolean> {
     const rows = await this.#ctx.store.reader.query<{ id: string }>(
       `SELECT id FROM payment_outbox WHERE kind = ? AND subject_id = ? AND state = 'pending'`,
       [kind, subjectId],
     );
     const id = rows[0]?.id;
-    return id === undefined ? false : this.#dispatch(id, false);
+    return id === undefined ? false : this.#dispatch(id, false, reservation);
   }
 
   /** Dispatches due entries, oldest first; returns how many ran. */
@@ -103,14 +121,21 @@ export class Outbox {
     return intFromDb(rows[0]?.n ?? 0);
   }
 
-  async #dispatch(id: string, dueOnly: boolean): Promise<boolean> {
+  async #dispatch(id: string, dueOnly: boolean, reservation?: number): Promise<boolean> {
     const { store } = this.#ctx;
     const entry = await store.unitOfWork(
       async (tx) => {
+        const params: (string | number)[] = [tx.nowMs + this.#leaseMs, tx.nowMs, id, tx.nowMs];
+        let held = '(lease_until_ms IS NULL OR lease_until_ms <= ?)';
+        if (reservation !== undefined) {
+          held = '(lease_until_ms IS NULL OR lease_until_ms <= ? OR lease_until_ms = ?)';
+          params.push(reservation);
+        }
+        if (dueOnly) params.push(tx.nowMs);
         const changed = await tx.run(
           `UPDATE payment_outbox SET lease_until_ms = ?, attempts = attempts + 1, updated_at_ms = ?
-           WHERE id = ? AND state = 'pending' AND (lease_until_ms IS NULL OR lease_until_ms <= ?)${dueOnly ? ' AND next_attempt_at_ms <= ?' : ''}`,
-          dueOnly ? [tx.nowMs + this.#leaseMs, tx.nowMs, id, tx.nowMs, tx.nowMs] : [tx.nowMs + this.#leaseMs, tx.nowMs, id, tx.nowMs],
+           WHERE id = ? AND state = 'pending' AND ${held}${dueOnly ? ' AND next_attempt_at_ms <= ?' : ''}`,
+          params,
         );
         if (changed !== 1) return null;
         const row = (await tx.query<Row>('SELECT id, kind, subject_id, attempts FROM payment_outbox WHERE id = ?', [id]))[0];

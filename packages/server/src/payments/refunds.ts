@@ -17,6 +17,8 @@ import { type Applied, type CallResult, describeFailure, type Outbox, retryAt } 
 import { type ProviderRefund, ProviderError } from './ports.ts';
 
 export const REFUND_SCOPE = 'payments.refund';
+/** A guard for updates that must not touch a refund once it has ended. */
+const NOT_FINAL = `state NOT IN ('succeeded', 'failed')`;
 
 type SubmitOutcome = { readonly kind: 'refund'; readonly refund: ProviderRefund } | { readonly kind: 'rejected'; readonly code: string };
 
@@ -92,6 +94,7 @@ export class Refunds {
     this.#ctx.provider();
     this.#ctx.notifyUrl();
     const id = newPaymentNo('R');
+    let reservation: number | undefined;
     try {
       await this.#ctx.store.unitOfWork(
         async (tx) => {
@@ -138,7 +141,7 @@ export class Refunds {
               tx.nowMs,
             ],
           );
-          await this.#outbox.enqueue(tx, 'refund.submit', id);
+          reservation = await this.#outbox.enqueueForCaller(tx, 'refund.submit', id);
           await this.#ctx.event(tx, 'refund', id, 'held', { depositId, amountFen: input.amountFen, holdId });
           await this.#ctx.event(tx, 'deposit', depositId, 'refund_requested', { refundId: id, amountFen: input.amountFen });
           await this.#ctx.audit.record(tx, {
@@ -160,7 +163,7 @@ export class Refunds {
       throw e;
     }
     failpoint('after_refund_hold');
-    await this.#outbox.dispatchSubject('refund.submit', id);
+    await this.#outbox.dispatchSubject('refund.submit', id, reservation);
     return { refund: (await this.get(id))!, replayed: false };
   }
 
@@ -241,6 +244,12 @@ export class Refunds {
       [p.providerRefundId, p.providerState, p.createdAtMs ?? null, id],
     );
     if (p.state === 'success') {
+      // Claimed before money moves: a racing unit for the same refund changes nothing.
+      const claimed = await tx.run(
+        `UPDATE payment_refunds SET state = 'succeeded', succeeded_at_ms = ?, finished_at_ms = ?, next_check_at_ms = NULL, updated_at_ms = ? WHERE id = ? AND ${NOT_FINAL}`,
+        [p.succeededAtMs ?? tx.nowMs, tx.nowMs, tx.nowMs, id],
+      );
+      if (claimed !== 1) return 'already_final';
       await this.#ctx.ledger.post(tx, { scope: REFUND_SCOPE, key: `${id}.post`, pendingId: r.holdTransferId });
       const settle = await this.#ctx.ledger.transfer(tx, {
         scope: REFUND_SCOPE,
@@ -252,10 +261,8 @@ export class Refunds {
         code: 'refund',
         metadata: { refundId: id, depositId: r.depositId },
       });
-      await tx.run(
-        `UPDATE payment_refunds SET state = 'succeeded', settle_transfer_id = ?, succeeded_at_ms = ?, finished_at_ms = ?, next_check_at_ms = NULL, updated_at_ms = ? WHERE id = ?`,
-        [settle.transfers[0]!.id, p.succeededAtMs ?? tx.nowMs, tx.nowMs, tx.nowMs, id],
-      );
+      await tx.run('UPDATE payment_refunds SET settle_transfer_id = ? WHERE id = ?', [settle.transfers[0]!.id, id]);
+      await this.#outbox.retire(tx, 'refund.submit', id);
       await tx.run('UPDATE payment_deposits SET refunded_fen = refunded_fen + ?, updated_at_ms = ? WHERE id = ?', [
         r.amountFen,
         tx.nowMs,
@@ -273,7 +280,7 @@ export class Refunds {
       return 'settled';
     }
     await tx.run(
-      `UPDATE payment_refunds SET state = 'processing', next_check_at_ms = ?, checks = checks + 1, updated_at_ms = ? WHERE id = ?`,
+      `UPDATE payment_refunds SET state = 'processing', next_check_at_ms = ?, checks = checks + 1, updated_at_ms = ? WHERE id = ? AND ${NOT_FINAL}`,
       [tx.nowMs + backoff(REFUND_QUERY_BACKOFF_MS, r.checks), tx.nowMs, id],
     );
     if (p.state === 'abnormal') await this.#ctx.event(tx, 'refund', id, 'abnormal', { source });
@@ -283,11 +290,12 @@ export class Refunds {
   async #finish(tx: Tx, id: string, state: 'failed', code: string, source: string): Promise<void> {
     const r = await this.#load(tx, id);
     if (r === null || r.state === 'succeeded' || r.state === 'failed') return;
-    await this.#ctx.ledger.void(tx, { scope: REFUND_SCOPE, key: `${id}.void`, pendingId: r.holdTransferId });
-    await tx.run(
-      `UPDATE payment_refunds SET state = ?, failure_code = ?, finished_at_ms = ?, next_check_at_ms = NULL, updated_at_ms = ? WHERE id = ?`,
+    const claimed = await tx.run(
+      `UPDATE payment_refunds SET state = ?, failure_code = ?, finished_at_ms = ?, next_check_at_ms = NULL, updated_at_ms = ? WHERE id = ? AND ${NOT_FINAL}`,
       [state, code, tx.nowMs, tx.nowMs, id],
     );
+    if (claimed !== 1) return;
+    await this.#ctx.ledger.void(tx, { scope: REFUND_SCOPE, key: `${id}.void`, pendingId: r.holdTransferId });
     await this.#outbox.retire(tx, 'refund.submit', id);
     await this.#ctx.event(tx, 'refund', id, state, { source, code });
   }

@@ -39,6 +39,9 @@ export interface WithdrawalLimits {
   readonly maxNowFen: number;
 }
 
+/** A guard for updates that must not touch a withdrawal once it has ended. */
+const NOT_FINAL = `state NOT IN (${WITHDRAWAL_FINAL.map((s) => `'${s}'`).join(', ')})`;
+
 function isFinalTransfer(t: ProviderTransfer): boolean {
   return t.state === 'success' || t.state === 'fail' || t.state === 'cancelled';
 }
@@ -170,6 +173,7 @@ export class Withdrawals {
     const review = risk.action === 'review';
     const id = newPaymentNo('W');
     const transfer = s.transfer;
+    let reservation: number | undefined;
     try {
       await this.#ctx.store.unitOfWork(
         async (tx) => {
@@ -216,7 +220,7 @@ export class Withdrawals {
               tx.nowMs,
             ],
           );
-          if (!review) await this.#outbox.enqueue(tx, 'withdrawal.submit', id);
+          if (!review) reservation = await this.#outbox.enqueueForCaller(tx, 'withdrawal.submit', id);
           await this.#ctx.event(tx, 'withdrawal', id, review ? 'held_for_review' : 'held', { amountFen: input.amountFen, holdId });
           await this.#ctx.analytics.append(tx, {
             kind: 'withdrawal_requested',
@@ -232,7 +236,7 @@ export class Withdrawals {
       throw e;
     }
     failpoint('after_hold');
-    if (!review) await this.#outbox.dispatchSubject('withdrawal.submit', id);
+    if (!review) await this.#outbox.dispatchSubject('withdrawal.submit', id, reservation);
     const w = await this.get(id);
     if (w === null) throw new Error(`assertion failed: withdrawal ${id} vanished`);
     return { withdrawal: w, replayed: false };
@@ -254,6 +258,7 @@ export class Withdrawals {
   // ------------------------------------------------------------------ operator review
 
   async approve(op: OperatorActor, id: string, note: string, meta: { requestId: string; ip: string }): Promise<Withdrawal> {
+    let reservation: number | undefined;
     await this.#ctx.store.unitOfWork(
       async (tx) => {
         const w = await this.#load(tx, id);
@@ -263,7 +268,7 @@ export class Withdrawals {
           [op.operatorId, note, tx.nowMs, tx.nowMs + WITHDRAWAL_SUBMIT_DEADLINE_MS, tx.nowMs, id],
         );
         if (changed !== 1) throw new AppError(PaymentsErrors.PAYMENT_STATE_INVALID, { state: w.state });
-        await this.#outbox.enqueue(tx, 'withdrawal.submit', id);
+        reservation = await this.#outbox.enqueueForCaller(tx, 'withdrawal.submit', id);
         await this.#ctx.event(tx, 'withdrawal', id, 'approved', { operatorId: op.operatorId });
         await this.#ctx.audit.record(tx, {
           operator: { id: op.operatorId, username: op.username },
@@ -278,7 +283,7 @@ export class Withdrawals {
       },
       { label: 'payments.withdrawal.approve' },
     );
-    await this.#outbox.dispatchSubject('withdrawal.submit', id);
+    await this.#outbox.dispatchSubject('withdrawal.submit', id, reservation);
     return (await this.get(id))!;
   }
 
@@ -398,6 +403,12 @@ export class Withdrawals {
     }
     const common = [t.providerBillNo, t.providerState, t.createdAtMs ?? null] as const;
     if (t.state === 'success') {
+      // The transition is claimed before money moves, so a racing unit for the same bill changes nothing.
+      const claimed = await tx.run(
+        `UPDATE payment_withdrawals SET state = 'succeeded', provider_bill_no = ?, provider_state = ?, provider_created_at_ms = COALESCE(provider_created_at_ms, ?), provider_finished_at_ms = ?, package_info = NULL, finished_at_ms = ?, next_check_at_ms = NULL, updated_at_ms = ? WHERE id = ? AND ${NOT_FINAL}`,
+        [...common, t.updatedAtMs ?? tx.nowMs, tx.nowMs, tx.nowMs, id],
+      );
+      if (claimed !== 1) return 'already_final';
       await this.#ctx.ledger.post(tx, { scope: WITHDRAWAL_SCOPE, key: `${id}.post`, pendingId: w.holdTransferId });
       const settle = await this.#ctx.ledger.transfer(tx, {
         scope: WITHDRAWAL_SCOPE,
@@ -409,10 +420,8 @@ export class Withdrawals {
         code: 'withdrawal',
         metadata: { withdrawalId: id },
       });
-      await tx.run(
-        `UPDATE payment_withdrawals SET state = 'succeeded', provider_bill_no = ?, provider_state = ?, provider_created_at_ms = COALESCE(provider_created_at_ms, ?), provider_finished_at_ms = ?, settle_transfer_id = ?, package_info = NULL, finished_at_ms = ?, next_check_at_ms = NULL, updated_at_ms = ? WHERE id = ?`,
-        [...common, t.updatedAtMs ?? tx.nowMs, settle.transfers[0]!.id, tx.nowMs, tx.nowMs, id],
-      );
+      await tx.run('UPDATE payment_withdrawals SET settle_transfer_id = ? WHERE id = ?', [settle.transfers[0]!.id, id]);
+      await this.#outbox.retire(tx, 'withdrawal.submit', id);
       await this.#ctx.event(tx, 'withdrawal', id, 'succeeded', { source });
       await this.#ctx.notifier.notify(tx, w.playerId, { kind: 'withdrawal_completed', data: { withdrawalId: id, amountFen: w.amountFen } });
       await this.#ctx.analytics.append(tx, {
@@ -424,7 +433,7 @@ export class Withdrawals {
     }
     if (t.state === 'fail' || t.state === 'cancelled') {
       await tx.run(
-        'UPDATE payment_withdrawals SET provider_bill_no = ?, provider_state = ?, provider_created_at_ms = COALESCE(provider_created_at_ms, ?), provider_finished_at_ms = ? WHERE id = ?',
+        `UPDATE payment_withdrawals SET provider_bill_no = ?, provider_state = ?, provider_created_at_ms = COALESCE(provider_created_at_ms, ?), provider_finished_at_ms = ? WHERE id = ? AND ${NOT_FINAL}`,
         [...common, t.updatedAtMs ?? tx.nowMs, id],
       );
       await this.#finishFailed(
@@ -440,7 +449,7 @@ export class Withdrawals {
     const waiting = t.state === 'wait_user_confirm';
     const nextState = waiting ? 'awaiting_confirmation' : 'processing';
     await tx.run(
-      `UPDATE payment_withdrawals SET state = ?, provider_bill_no = ?, provider_state = ?, provider_created_at_ms = COALESCE(provider_created_at_ms, ?), package_info = COALESCE(?, package_info), next_check_at_ms = ?, checks = checks + 1, updated_at_ms = ? WHERE id = ?`,
+      `UPDATE payment_withdrawals SET state = ?, provider_bill_no = ?, provider_state = ?, provider_created_at_ms = COALESCE(provider_created_at_ms, ?), package_info = COALESCE(?, package_info), next_check_at_ms = ?, checks = checks + 1, updated_at_ms = ? WHERE id = ? AND ${NOT_FINAL}`,
       [nextState, ...common, t.packageInfo ?? null, tx.nowMs + backoff(WITHDRAWAL_QUERY_BACKOFF_MS, w.checks), tx.nowMs, id],
     );
     if (waiting && w.state !== 'awaiting_confirmation') {
@@ -460,11 +469,12 @@ export class Withdrawals {
   ): Promise<void> {
     const w = await this.#load(tx, id);
     if (w === null || WITHDRAWAL_FINAL.includes(w.state)) return;
-    await this.#ctx.ledger.void(tx, { scope: WITHDRAWAL_SCOPE, key: `${id}.void`, pendingId: w.holdTransferId });
-    await tx.run(
-      `UPDATE payment_withdrawals SET state = ?, failure_code = ?, fail_reason = COALESCE(?, fail_reason), package_info = NULL, finished_at_ms = ?, next_check_at_ms = NULL, updated_at_ms = ? WHERE id = ?`,
+    const claimed = await tx.run(
+      `UPDATE payment_withdrawals SET state = ?, failure_code = ?, fail_reason = COALESCE(?, fail_reason), package_info = NULL, finished_at_ms = ?, next_check_at_ms = NULL, updated_at_ms = ? WHERE id = ? AND ${NOT_FINAL}`,
       [state, code, failReason, tx.nowMs, tx.nowMs, id],
     );
+    if (claimed !== 1) return;
+    await this.#ctx.ledger.void(tx, { scope: WITHDRAWAL_SCOPE, key: `${id}.void`, pendingId: w.holdTransferId });
     await this.#outbox.retire(tx, 'withdrawal.submit', id);
     await this.#ctx.event(tx, 'withdrawal', id, state, { source, code });
     await this.#ctx.notifier.notify(tx, w.playerId, {
