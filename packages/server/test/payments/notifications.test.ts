@@ -47,6 +47,21 @@ for (const backend of backends()) {
       return { ...p, d };
     }
 
+    it('is documented in the OpenAPI document with the other payment routes', async () => {
+      const doc = (await w.t.request('GET', '/openapi.json')).json as {
+        paths: Record<string, Record<string, { summary?: string; description?: string }>>;
+      };
+      assert.match(doc.paths[NOTIFY_PATH]?.post?.description ?? '', /401/);
+      for (const path of [
+        '/api/payments/deposits',
+        '/api/payments/withdrawals',
+        '/api/payments/limits',
+        '/api/admin/payments/withdrawals/{withdrawalId}/approve',
+      ]) {
+        assert.ok(doc.paths[path], `${path} is in the OpenAPI document`);
+      }
+    });
+
     for (const kind of ['bad-signature', 'signtest', 'stale-timestamp', 'wrong-serial'] as const) {
       it(`answers 401 to a ${kind} notification from the provider, moves nothing, and credits once when it comes again`, async () => {
         const { playerId, d } = await openDeposit(`probe-${kind}`);
