@@ -149,7 +149,7 @@ function CaseDetail({ ctx, caseId }: { ctx: Ctx; caseId: string }) {
       <section class="card">
         <label>
           {r('note')}
-          <textarea data-testid="case-note" value={note} onInput={(e) => setNote((e.target as HTMLTextAreaElement).value)} />
+          <textarea data-testid="case-note-text" value={note} onInput={(e) => setNote((e.target as HTMLTextAreaElement).value)} />
         </label>
         <div class="row">
           {actions.map((a) => (

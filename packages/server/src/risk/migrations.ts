@@ -116,4 +116,9 @@ CREATE TABLE risk_cursors (
 );
 `,
   },
+  {
+    // Events of one case written in the same millisecond keep their order by a per-case number.
+    id: 'risk_002_case_event_order',
+    sql: 'ALTER TABLE risk_case_events ADD COLUMN n INTEGER NOT NULL DEFAULT 0;',
+  },
 ];

@@ -604,9 +604,10 @@ export class Risk {
     note: string | null,
     data: unknown = {},
   ): Promise<void> {
+    const count = await tx.query<{ n: unknown }>('SELECT COUNT(*) AS n FROM risk_case_events WHERE case_id = ?', [caseId]);
     await tx.run(
-      'INSERT INTO risk_case_events (id, case_id, actor_kind, actor_id, actor_name, action, note, data, at_ms) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)',
-      [newId('ce'), caseId, actor.kind, actor.id, actor.name, action, note, evidenceJson(data), tx.nowMs],
+      'INSERT INTO risk_case_events (id, case_id, actor_kind, actor_id, actor_name, action, note, data, at_ms, n) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)',
+      [newId('ce'), caseId, actor.kind, actor.id, actor.name, action, note, evidenceJson(data), tx.nowMs, intFromDb(count[0]?.n ?? 0) + 1],
     );
   }
 
@@ -635,7 +636,7 @@ export class Risk {
     if (!row) throw new AppError(RiskErrors.RISK_CASE_NOT_FOUND, { caseId });
     const c = toCase(row);
     const [events, signals, complaints, restrictions, credit, transfers] = await Promise.all([
-      this.#o.store.reader.query<Row>('SELECT * FROM risk_case_events WHERE case_id = ? ORDER BY at_ms, id', [caseId]),
+      this.#o.store.reader.query<Row>('SELECT * FROM risk_case_events WHERE case_id = ? ORDER BY at_ms, n, id', [caseId]),
       this.signalsOf(c.playerId, c.createdAtMs - 30 * 24 * 3600 * 1000),
       this.complaints({ targetPlayerId: c.playerId }),
       this.restrictions(c.playerId),

@@ -27,6 +27,7 @@ const TEXT = {
     played: '本次已连续游戏 {minutes} 分钟',
     breakUntil: '请休息，{at} 后可继续游戏',
     saved: '已保存',
+    invalid: '请输入金额（元，最多两位小数），或留空表示不限',
     notOffered: '当前适用的政策未提供这些设置。',
     back: '返回',
   },
@@ -48,6 +49,7 @@ const TEXT = {
     played: 'Playing for {minutes} minutes without a break',
     breakUntil: 'Take a break: play resumes at {at}',
     saved: 'Saved',
+    invalid: 'Enter an amount in yuan (at most two decimals), or leave it empty for no limit',
     notOffered: 'The policy that applies to you offers no such settings.',
     back: 'Back',
   },
@@ -58,6 +60,8 @@ function tr(lang: Lang, key: Key, vars: Record<string, string | number> = {}): s
 }
 
 const limitText = (fen: number | null, lang: Lang) => (fen === null ? tr(lang, 'none') : `¥${fenToYuan(fen)}`);
+/** Input text for a limit: yuan without thousands separators, so it reads back exactly. */
+const inputText = (fen: number | null) => (fen === null ? '' : `${Math.trunc(fen / 100)}.${String(fen % 100).padStart(2, '0')}`);
 
 export function ResponsiblePlayPage({ ctx }: { ctx: Ctx }) {
   const { api, lang } = ctx;
@@ -68,8 +72,8 @@ export function ResponsiblePlayPage({ ctx }: { ctx: Ctx }) {
 
   const show = useCallback((v: View) => {
     setView(v);
-    setDay(v.depositLimits.dayFen === null ? '' : fenToYuan(v.depositLimits.dayFen));
-    setMonth(v.depositLimits.monthFen === null ? '' : fenToYuan(v.depositLimits.monthFen));
+    setDay(inputText(v.depositLimits.dayFen));
+    setMonth(inputText(v.depositLimits.monthFen));
   }, []);
 
   useEffect(() => {
@@ -83,6 +87,11 @@ export function ResponsiblePlayPage({ ctx }: { ctx: Ctx }) {
     setMessage(null);
     const dayFen = day.trim() === '' ? null : yuanToFen(day);
     const monthFen = month.trim() === '' ? null : yuanToFen(month);
+    // Unreadable text must never become "no limit".
+    if ((day.trim() !== '' && (dayFen === null || dayFen < 0)) || (month.trim() !== '' && (monthFen === null || monthFen < 0))) {
+      setMessage(tr(lang, 'invalid'));
+      return;
+    }
     try {
       show(await api.call('PUT /api/me/responsible-play/deposit-limits', { body: { dayFen, monthFen } }));
       setMessage(tr(lang, 'saved'));
