@@ -170,7 +170,12 @@ export class Withdrawals {
       nowMs: this.#ctx.clock.nowMs(),
     });
     if (risk.action === 'deny') throw new AppError(PaymentsErrors.PAYMENT_RISK_DENIED);
-    const review = risk.action === 'review';
+    // The operator's own review threshold applies whatever the risk engine says.
+    const reviewReasons = [
+      ...(risk.action === 'review' ? risk.reasons : []),
+      ...(input.amountFen >= s.withdrawalReviewFromFen ? [`amount at or above ${s.withdrawalReviewFromFen} fen`] : []),
+    ];
+    const review = reviewReasons.length > 0;
     const id = newPaymentNo('W');
     const transfer = s.transfer;
     let reservation: number | undefined;
@@ -209,7 +214,7 @@ export class Withdrawals {
               provider.merchantId,
               openid,
               review ? 'review' : 'submitting',
-              review ? JSON.stringify(risk.reasons) : null,
+              review ? JSON.stringify([...new Set(reviewReasons)]) : null,
               holdId,
               transfer.sceneId,
               JSON.stringify(transfer.reportInfos),
