@@ -140,6 +140,21 @@ export class Deposits {
     try {
       await this.#ctx.store.unitOfWork(
         async (tx) => {
+          // The daily cap again inside the transaction, serialised per player (SQLite has one
+          // writer; PostgreSQL takes a transaction-scoped advisory lock on the player), so two
+          // concurrent orders cannot both fit under the cap that only one of them fits under.
+          if (tx.dialect === 'postgres') await tx.query('SELECT pg_advisory_xact_lock(hashtext(?))', [`deposit-cap:${input.playerId}`]);
+          const today = await tx.query<{ s: unknown }>(
+            `SELECT COALESCE(SUM(amount_fen), 0) AS s FROM payment_deposits WHERE player_id = ? AND created_at_ms >= ? AND state IN ('creating', 'open', 'closing', 'paid')`,
+            [input.playerId, beijingDayStartMs(tx.nowMs)],
+          );
+          const usedNowFen = intFromDb(today[0]?.s ?? 0);
+          if (usedNowFen + input.amountFen > settings.depositDailyMaxFen) {
+            throw new AppError(PaymentsErrors.PAYMENT_DAILY_LIMIT_REACHED, {
+              dailyMaxFen: settings.depositDailyMaxFen,
+              usedTodayFen: usedNowFen,
+            });
+          }
           await tx.run(
             `INSERT INTO payment_deposits (id, player_id, idem_key, request_hash, amount_fen, channel, app_id, merchant_id, payer_openid, client_ip, description, state, expires_at_ms, next_check_at_ms, created_at_ms, updated_at_ms)
              VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 'creating', ?, ?, ?, ?)`,

@@ -201,6 +201,24 @@ export class Withdrawals {
             if (isAppError(e, LedgerErrors.LEDGER_INSUFFICIENT_FUNDS)) throw new AppError(PaymentsErrors.PAYMENT_BALANCE_INSUFFICIENT);
             throw e;
           }
+          // The daily caps again, now inside the transaction: the hold above took the ledger's
+          // chain-head lock, which every ledger writer in every process takes first, so the
+          // withdrawals counted here include every one committed before ours and none can slip
+          // in beside it. (The check before the transaction gives the early, friendly answer.)
+          const today = await tx.query<{ s: unknown; n: unknown }>(
+            `SELECT COALESCE(SUM(amount_fen), 0) AS s, COUNT(*) AS n FROM payment_withdrawals WHERE player_id = ? AND created_at_ms >= ? AND state NOT IN ('rejected', 'failed', 'cancelled')`,
+            [input.playerId, beijingDayStartMs(tx.nowMs)],
+          );
+          const usedNowFen = intFromDb(today[0]?.s ?? 0);
+          if (intFromDb(today[0]?.n ?? 0) >= s.withdrawalDailyCountMax) {
+            throw new AppError(PaymentsErrors.PAYMENT_DAILY_COUNT_REACHED, { dailyCountMax: s.withdrawalDailyCountMax });
+          }
+          if (usedNowFen + input.amountFen > s.withdrawalDailyMaxFen) {
+            throw new AppError(PaymentsErrors.PAYMENT_DAILY_LIMIT_REACHED, {
+              dailyMaxFen: s.withdrawalDailyMaxFen,
+              usedTodayFen: usedNowFen,
+            });
+          }
           await tx.run(
             `INSERT INTO payment_withdrawals (id, player_id, idem_key, request_hash, amount_fen, app_id, merchant_id, openid, state, review_reasons, hold_transfer_id, scene_id, report_infos, user_recv_perception, remark, submit_deadline_ms, created_at_ms, updated_at_ms)
              VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,

@@ -55,5 +55,36 @@ for (const backend of backends()) {
       await w.settle();
       assert.deepEqual((await w.t.platform.ledger.checkInvariants()).problems, []);
     });
+
+    it('lets concurrent requests fill the daily caps exactly, never past them', async () => {
+      const p = await w.t.readyPlayer('capper');
+      // Deposits: the daily cap of 2,000,000 fen holds five orders of 400,000; six race for it.
+      const deposits = await Promise.all(
+        Array.from({ length: 6 }, (_, i) =>
+          w.t.request('POST', '/api/payments/deposits', {
+            token: p.token,
+            body: { amountFen: 400_000, channel: 'jsapi', idempotencyKey: `cap-dep-${i}` },
+          }),
+        ),
+      );
+      assert.deepEqual(deposits.map((r) => r.status).sort(), [201, 201, 201, 201, 201, 409].sort());
+      assert.equal(deposits.find((r) => r.status === 409)?.json.code, 'PAYMENT_DAILY_LIMIT_REACHED');
+      const paid = deposits.find((r) => r.status === 201)!;
+      await w.sandbox.user.pay((paid.json.deposit as { id: string }).id);
+      await w.settle();
+      assert.equal((await wallet(w.t, p.playerId)).postedFen, 400_000);
+      // Withdrawals: the daily cap of 300,000 fen holds seven of 40,000; twelve race for it.
+      const withdrawals = await Promise.all(
+        Array.from({ length: 12 }, (_, i) =>
+          w.t.request('POST', '/api/payments/withdrawals', { token: p.token, body: { amountFen: 40_000, idempotencyKey: `cap-wd-${i}` } }),
+        ),
+      );
+      const ok = withdrawals.filter((r) => r.status === 201 || r.status === 200);
+      assert.equal(ok.length, 7, withdrawals.map((r) => `${r.status} ${String(r.json.code ?? '')}`).join(', '));
+      assert.ok(withdrawals.filter((r) => !ok.includes(r)).every((r) => r.json.code === 'PAYMENT_DAILY_LIMIT_REACHED'));
+      assert.equal((await wallet(w.t, p.playerId)).pendingDebitsFen + 0 >= 0, true);
+      await w.settle();
+      assert.deepEqual((await w.t.platform.ledger.checkInvariants()).problems, []);
+    });
   });
 }
