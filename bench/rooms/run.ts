@@ -21,7 +21,7 @@ const ROOMS_MAX = 3000;
 const SECONDS_MAX = 600;
 const SEATS = 5;
 const ACT_DELAY_MS = 400;
-const SETUP_CONCURRENCY = 48;
+const SETUP_CONCURRENCY = 64;
 
 const args = process.argv.slice(2);
 const arg = (name: string, fallback: string) => {
@@ -40,7 +40,7 @@ const dir = mkdtempSync(join(tmpdir(), 'fg-bench-rooms-'));
 const schema = `bench_${randomBytes(4).toString('hex')}`;
 const database = backend === 'postgres' ? (process.env.FAIRGROUND_BENCH_PG_URL ?? 'postgres://postgres@127.0.0.1:5432/test') : join(dir, 'rooms.db');
 const profileDir = arg('cpu-prof', '');
-const server: ChildProcess = spawn(process.execPath, [...(profileDir ? ['--cpu-prof', '--cpu-prof-dir', profileDir] : []), join(import.meta.dirname, 'server.ts'), '--db', database, '--schema', schema], {
+const server: ChildProcess = spawn(process.execPath, [...(profileDir ? ['--cpu-prof', '--cpu-prof-dir', profileDir] : []), join(import.meta.dirname, 'server.ts'), '--db', database, '--schema', schema, ...(args.includes('--trace') ? ['--trace'] : [])], {
   stdio: ['ignore', 'pipe', 'inherit'],
 });
 const baseUrl = await new Promise<string>((resolve, reject) => {
@@ -107,6 +107,8 @@ async function pool<T>(items: readonly T[], concurrency: number, fn: (item: T) =
 // ------------------------------------------------------------------ bots
 
 let measuring = false;
+/** Bots click ready only once every room is set up, so setting up does not compete with play. */
+let go = false;
 let actions = 0;
 let staleRetries = 0;
 let errors = 0;
@@ -195,6 +197,7 @@ class Bot {
 
   /** Decides what to do after every frame: act on my turn (after the think time), or click ready between hands. */
   #next(): void {
+    if (!go) return;
     const h = this.hand;
     if (h !== null && h.view.phase === 'betting') {
       if (h.view.turnSeat !== this.seat || this.#scheduledStep === h.view.step) return;
@@ -210,6 +213,10 @@ class Bot {
       this.#readyFor = r.next.handNumber;
       this.ws.send(JSON.stringify({ t: 'ready', v: this.v, ready: true }));
     }
+  }
+
+  start(): void {
+    this.#next();
   }
 
   #act(): void {
@@ -254,6 +261,9 @@ await pool(roomIndexes, SETUP_CONCURRENCY, async (i) => {
 });
 const setupS = (performance.now() - t0) / 1000;
 process.stderr.write(`set up ${rooms} rooms, ${bots.length} players in ${setupS.toFixed(1)} s; warming up ${warmupS} s\n`);
+go = true;
+// Spread the first clicks over one think time, as real tables would not all start in the same millisecond.
+bots.forEach((b, i) => setTimeout(() => b.start(), (i * ACT_DELAY_MS) / bots.length));
 // Rooms start as soon as all five click ready (the bots do on welcome); let them reach steady state.
 await new Promise((r) => setTimeout(r, warmupS * 1000));
 

@@ -30,6 +30,33 @@ const store: Store = database.startsWith('postgres')
   ? await createPostgresStore({ url: database, schema: pgSchema, clock: systemClock })
   : createSqliteStore({ path: database, clock: systemClock });
 
+// --trace: every 5 s, how long units of work waited and ran (the database's share of latency).
+if (args.includes('--trace')) {
+  const unitOfWork = store.unitOfWork.bind(store);
+  const ms: number[] = [];
+  (store as { unitOfWork: typeof unitOfWork }).unitOfWork = async (body, o) => {
+    const t = performance.now();
+    try {
+      return await unitOfWork(body, o);
+    } finally {
+      if (ms.length < 1_000_000) ms.push(performance.now() - t);
+    }
+  };
+  let lagMax = 0;
+  let last = performance.now();
+  setInterval(() => {
+    const now = performance.now();
+    lagMax = Math.max(lagMax, now - last - 10);
+    last = now;
+  }, 10).unref();
+  setInterval(() => {
+    const sorted = ms.splice(0).sort((a, b) => a - b);
+    const p = (q: number) => (sorted[Math.floor((sorted.length * q) / 100)] ?? 0).toFixed(1);
+    process.stderr.write(`trace: ${sorted.length} units/5s p50 ${p(50)} ms p99 ${p(99)} ms; event-loop lag max ${lagMax.toFixed(0)} ms\n`);
+    lagMax = 0;
+  }, 5000).unref();
+}
+
 let platform: Awaited<ReturnType<typeof createPlatform>>;
 let funded = 0;
 const fundSpec = {

@@ -51,7 +51,8 @@ import {
   TRUSTEESHIP_DELAY_MS,
 } from './limits.ts';
 import type { NotaryQueue } from './notary.ts';
-import { type PersistDeps, type PlanExtras, persistPlan } from './persist.ts';
+import type { EventBatcher } from './batcher.ts';
+import { isLogOnly, type PersistDeps, type PlanExtras, persistPlan } from './persist.ts';
 import type { IdentityCheck, RiskSignals, RoomPolicy, TimerHandle, Timers } from './ports.ts';
 import type { RoomParamsInput } from './params.ts';
 import type { RoomSealer } from './sealing.ts';
@@ -101,6 +102,7 @@ export interface ActorDeps {
   readonly risk: RiskSignals;
   readonly persist: PersistDeps;
   readonly notary: NotaryQueue;
+  readonly events: EventBatcher;
   readonly log: Logger;
   /** Called once when the room leaves memory (after it ended and lingered). */
   readonly onEvicted: (actor: RoomActor) => void;
@@ -224,11 +226,14 @@ export class RoomActor {
     if (plan.events.length === 0) return;
     assert(plan.before === this.#state, 'a plan is committed on the state it was made from');
     assert(plan.state.version <= ROOM_EVENTS_MAX, 'room event log within its limit');
-    const pairs = new Set(this.#knownPairs);
-    await this.#deps.store.unitOfWork((tx) => persistPlan(tx, plan, this.#deps.persist, { ...extras, knownPairs: pairs }), {
-      label: 'rooms.commit',
-    });
-    this.#knownPairs = pairs;
+    if (isLogOnly(plan, extras)) await this.#deps.events.write(this.id, plan.events);
+    else {
+      const pairs = new Set(this.#knownPairs);
+      await this.#deps.store.unitOfWork((tx) => persistPlan(tx, plan, this.#deps.persist, { ...extras, knownPairs: pairs }), {
+        label: 'rooms.commit',
+      });
+      this.#knownPairs = pairs;
+    }
     this.#state = plan.state;
     const now = plan.ctx.nowMs;
     for (const r of plan.records) this.#deps.notary.enqueue({ chainId: this.id, seq: r.handNumber, headHash: r.chainHash, atMs: now });

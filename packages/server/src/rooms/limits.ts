@@ -32,6 +32,8 @@ export const HAND_ACTIONS_MAX = 2_000;
 // Real time.
 /** Commands waiting for one room's event loop; beyond it a command is refused with ROOM_BUSY. */
 export const ROOM_QUEUE_MAX = 256;
+/** Rooms whose log-only events share one write (see batcher.ts). */
+export const EVENT_BATCH_ROOMS_MAX = 1000;
 /** Largest frame a client may send; a frame above it closes the connection. */
 export const ROOM_FRAME_BYTES_MAX = 2048;
 /** Token bucket per connection: this many frames at once, refilled at FRAMES_PER_S. */

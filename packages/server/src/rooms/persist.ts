@@ -34,16 +34,45 @@ function eventData(e: RoomEvent): string {
   return JSON.stringify(rest);
 }
 
-export async function insertEvents(tx: Tx, roomId: string, events: readonly RoomEvent[]): Promise<void> {
-  for (const e of events) {
-    await tx.run('INSERT INTO room_events (room_id, seq, kind, data, at_ms) VALUES (?, ?, ?, ?, ?)', [
-      roomId,
-      e.seq,
-      e.kind,
-      eventData(e),
-      e.atMs,
-    ]);
+/** Rows per INSERT statement: 5 parameters each stays far below both databases' parameter limits. */
+const EVENT_ROWS_PER_STATEMENT = 500;
+
+/** Appends events (of one or many rooms) with multi-row INSERTs: one round trip per 500 events. */
+export async function insertEventRows(tx: Tx, rows: readonly { roomId: string; event: RoomEvent }[]): Promise<void> {
+  for (let i = 0; i < rows.length; i += EVENT_ROWS_PER_STATEMENT) {
+    const chunk = rows.slice(i, i + EVENT_ROWS_PER_STATEMENT);
+    const params: (string | number)[] = [];
+    for (const { roomId, event } of chunk) params.push(roomId, event.seq, event.kind, eventData(event), event.atMs);
+    await tx.run(
+      `INSERT INTO room_events (room_id, seq, kind, data, at_ms) VALUES ${chunk.map(() => '(?, ?, ?, ?, ?)').join(', ')}`,
+      params,
+    );
   }
+}
+
+export function insertEvents(tx: Tx, roomId: string, events: readonly RoomEvent[]): Promise<void> {
+  return insertEventRows(
+    tx,
+    events.map((event) => ({ roomId, event })),
+  );
+}
+
+/** Events whose only record is the log itself: a plan made of these alone can share a write with other rooms' plans. */
+const LOG_ONLY_KINDS: ReadonlySet<RoomEvent['kind']> = new Set([
+  'hand_action',
+  'ready_set',
+  'trusteeship_set',
+  'identity_verified',
+  'ip_changed',
+  'seed_committed',
+  'ceremony_closed',
+  'seed_revealed',
+  'window_closed',
+  'hand_committed',
+]);
+
+export function isLogOnly(plan: Plan, extras: PlanExtras): boolean {
+  return plan.records.length === 0 && extras.joinPayment === undefined && plan.events.every((e) => LOG_ONLY_KINDS.has(e.kind));
 }
 
 async function befriend(
@@ -160,6 +189,7 @@ async function project(
           data: { roomId, msSinceCreated: e.atMs - after.createdAtMs, players: e.players.length },
         });
       }
+      await deps.analytics.append(tx, { kind: 'hand_started', data: { roomId, handNumber: e.handNumber, players: e.players.length } });
       const ids = e.players.map((p) => p.playerId);
       for (let i = 0; i < ids.length; i++) {
         for (let j = i + 1; j < ids.length; j++)
@@ -182,6 +212,7 @@ async function project(
           e.atMs,
         ],
       );
+      await deps.analytics.append(tx, { kind: 'hand_finished', data: { roomId, handNumber: e.handNumber, aborted: e.aborted } });
       if (!e.aborted) {
         await tx.run('UPDATE rooms SET hands_played = ? WHERE id = ?', [after.handsPlayed, roomId]);
         const day = chinaDay(e.atMs);

@@ -21,6 +21,7 @@ import {
   sandboxIdentityCheck,
   systemTimers,
 } from './dev-ports.ts';
+import { EventBatcher } from './batcher.ts';
 import { RoomErrors } from './errors.ts';
 import { registerRoomSocket } from './gateway.ts';
 import { foldEvents, initialState } from './evolve.ts';
@@ -165,6 +166,7 @@ export class Rooms {
         prizesAllowed: () => this.policy.limits().cashRemainder === 'prize_by_scoreboard',
       },
       notary: this.#notaryQueue,
+      events: new EventBatcher(o.store),
       log: o.log,
       onEvicted: (a) => {
         this.#byId.delete(a.id);
