@@ -9,7 +9,7 @@ export { sessionsMigrations } from './migrations.ts';
 export type { MatchOutcome, MatchStatus, SessionMode, SessionStatus, TournamentStatus } from './rows.ts';
 export type { Ack, AdminSession, MatchView, SessionResult, SessionState, TournamentView } from './schemas.ts';
 export { type SignalSummary, summarize, timingStats } from './signals.ts';
-export { SkillGames, type SkillGamesOptions, type SweepReport } from './service.ts';
+export { SkillGames, type SkillGamesOptions, type SkillRiskPort, type SweepReport } from './service.ts';
 export type { NewTournament, OperatorRef } from './tournaments.ts';
 export { loadSessionWithLog, type VerificationReport, verifySession } from './verifier.ts';
 export { skillContract } from './contract.ts';

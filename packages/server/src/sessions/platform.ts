@@ -19,7 +19,7 @@ import type { Notifier } from '../notifications/index.ts';
 import type { Store } from '../storage/ports.ts';
 import type { SkillCatalogue } from './catalogue.ts';
 import { skillRoutes } from './routes.ts';
-import { SkillGames } from './service.ts';
+import { SkillGames, type SkillRiskPort } from './service.ts';
 import { registerSkillSocket } from './socket.ts';
 
 /** What a caller of `createPlatform` may set for skill games (tests: a catalogue, linked accounts, no sweeper). */
@@ -30,6 +30,8 @@ export interface SkillPlatformOptions {
   readonly linked?: LinkedAccounts;
   readonly matchmaking?: MatchmakingPolicy;
   readonly leaderboards?: LeaderboardBackend;
+  /** Where flagged sessions and move timing go (the platform connects its risk domain). */
+  readonly risk?: SkillRiskPort;
 }
 
 export interface SkillPlatformDeps extends SkillPlatformOptions {
@@ -86,6 +88,7 @@ export function createSkillPlatform(d: SkillPlatformDeps): SkillPlatform {
     ...(d.catalogue ? { catalogue: d.catalogue } : {}),
     ...(d.linked ? { linked: d.linked } : {}),
     ...(d.matchmaking ? { matchmaking: d.matchmaking } : {}),
+    ...(d.risk ? { risk: d.risk } : {}),
     onBackgroundError: (err, what) => d.log.error({ err, what }, 'skill background work failed'),
   });
   const interval = d.sweepIntervalMs ?? DEFAULT_SWEEP_INTERVAL_MS;

@@ -56,9 +56,26 @@ import {
   sessionFromDb,
 } from './rows.ts';
 import type { Ack, AdminSession, MatchView, SessionResult, SessionState } from './schemas.ts';
-import { EVENT_SIGNALS, type EventSignal, summarize, timingStats } from './signals.ts';
+import { EVENT_SIGNALS, type EventSignal, type SignalSummary, summarize, timingStats } from './signals.ts';
 import { Tournaments } from './tournaments.ts';
 import { loadSessionWithLog, type VerificationReport, verifySession } from './verifier.ts';
+
+/** What the risk domain hears from skill games. */
+export interface SkillRiskPort {
+  /** In the unit that closes a session with flags (so a signal commits with the session). */
+  sessionFlagged(
+    tx: Tx,
+    s: {
+      readonly playerId: string;
+      readonly sessionId: string;
+      readonly mode: SessionMode;
+      readonly flags: readonly string[];
+      readonly summary: SignalSummary;
+    },
+  ): Promise<void>;
+  /** After the session closed: its intervals between moves, for the risk domain's own timing model. */
+  sessionTiming?(playerId: string, sessionId: string, intervalsMs: readonly number[]): Promise<unknown>;
+}
 
 export interface SkillGamesOptions {
   readonly store: Store;
@@ -74,6 +91,8 @@ export interface SkillGamesOptions {
   readonly matchmaking?: MatchmakingPolicy;
   /** Nicknames to show for other players (never their ids). */
   readonly nicknames?: (playerIds: readonly string[]) => Promise<Map<string, string>>;
+  /** The risk domain's ears (flagged sessions, move timing); none by default. */
+  readonly risk?: SkillRiskPort;
   /** Failures of background work (leaderboard updates after commit, sweep items). */
   readonly onBackgroundError?: (error: unknown, what: string) => void;
 }
@@ -134,6 +153,7 @@ export class SkillGames {
   readonly #policy: MatchmakingPolicy;
   readonly #nicknames: (ids: readonly string[]) => Promise<Map<string, string>>;
   readonly #onError: (error: unknown, what: string) => void;
+  readonly #risk: SkillRiskPort | undefined;
 
   constructor(o: SkillGamesOptions) {
     this.store = o.store;
@@ -148,6 +168,7 @@ export class SkillGames {
     this.#policy = o.matchmaking ?? DEFAULT_MATCHMAKING;
     this.#nicknames = o.nicknames ?? (async (ids) => new Map(ids.map((id) => [id, `player-${id.slice(-4)}`])));
     this.#onError = o.onBackgroundError ?? (() => {});
+    this.#risk = o.risk;
     this.tournaments = new Tournaments({
       store: o.store,
       ledger: o.ledger,
@@ -771,6 +792,16 @@ export class SkillGames {
       actor: { kind: 'player', id: row.playerId },
       data: { sessionId: row.id, mode: row.mode, status, score: closed.score, flagged: closed.flagged },
     });
+    if (summary.flags.length > 0 && this.#risk) {
+      await this.#risk.sessionFlagged(tx, { playerId: row.playerId, sessionId: row.id, mode: row.mode, flags: summary.flags, summary });
+    }
+    const risk = this.#risk;
+    if (risk?.sessionTiming && commands.length > 1) {
+      const intervals = commands.map((c, i) => c.atMs - (i === 0 ? 0 : commands[i - 1]!.atMs));
+      tx.afterCommit(() => {
+        risk.sessionTiming?.(row.playerId, row.id, intervals)?.catch((e) => this.#onError(e, 'risk.sessionTiming'));
+      });
+    }
     if (status === 'finished') {
       tx.afterCommit(() => {
         this.leaderboards.recordScore(row.game, row.playerId, closed.score).catch((e) => this.#onError(e, 'leaderboards.recordScore'));
