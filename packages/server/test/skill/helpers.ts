@@ -16,6 +16,7 @@ import {
   type SkillGameSettings,
   SkillGames,
   type SessionState,
+  type SkillGamesOptions,
   sessionsMigrations,
 } from '../../src/sessions/index.ts';
 import type { Store } from '../../src/storage/ports.ts';
@@ -47,7 +48,12 @@ export interface World {
 
 let playerSeq = 0;
 
-export async function openWorld(backend: TestBackend, clock: ManualClock, games: SkillGameSettings[] = [TEST_GAME]): Promise<World> {
+export async function openWorld(
+  backend: TestBackend,
+  clock: ManualClock,
+  games: SkillGameSettings[] = [TEST_GAME],
+  extra: Partial<SkillGamesOptions> = {},
+): Promise<World> {
   const store = await backend.open({ clock });
   await store.migrate([
     ...Ledger.migrations,
@@ -75,6 +81,7 @@ export async function openWorld(backend: TestBackend, clock: ManualClock, games:
       onBackgroundError: (e, what) => {
         throw new Error(`background failure in ${what}: ${String(e)}`);
       },
+      ...extra,
     });
   const skill = make();
   const balance = async (account: string) =>

@@ -221,6 +221,41 @@ for (const backend of backends()) {
       assert.equal((await w.skill.verify(start.sessionId)).ok, true);
     });
 
+    it('tells the risk domain about flagged sessions in their closing unit, and about every session’s move timing', async () => {
+      const flagged: { playerId: string; flags: readonly string[] }[] = [];
+      const timing: number[][] = [];
+      const r = await openWorld(backend, clock, undefined, {
+        risk: {
+          async sessionFlagged(tx, s) {
+            await tx.query('SELECT 1');
+            flagged.push({ playerId: s.playerId, flags: s.flags });
+          },
+          async sessionTiming(_p, _s, intervals) {
+            timing.push([...intervals]);
+          },
+        },
+      });
+      try {
+        const p = await r.player(0);
+        const honest = await r.skill.startPractice(p, 'match3');
+        await new TestClient(r, p, honest).play(4);
+        await r.skill.finish(p, honest.sessionId, null);
+        const bot = await r.skill.startPractice(p, 'match3');
+        const c = new TestClient(r, p, bot, 4);
+        await c.play(12, undefined, 40);
+        await new Promise((resolve) => setImmediate(resolve));
+        assert.deepEqual(
+          flagged.map((f) => f.playerId),
+          [p],
+        );
+        assert.ok(flagged[0]!.flags.includes('too_fast'));
+        assert.equal(timing.length, 2);
+        assert.deepEqual(timing[1], new Array(12).fill(40));
+      } finally {
+        await r.close();
+      }
+    });
+
     it('limits unfinished games per player', async () => {
       const p = await w.player(0);
       for (let i = 0; i < 5; i++) await w.skill.startPractice(p, 'match3');
