@@ -15,7 +15,7 @@ import { Value } from '@sinclair/typebox/value';
 import Fastify, { type FastifyError, type FastifyInstance, type FastifyServerOptions } from 'fastify';
 import { type Accounts, accountsMigrations, accountsRoutes, createAccounts } from './accounts/index.ts';
 import { type AuditLog, adminMigrations, adminRoutes, createAuditLog } from './admin/index.ts';
-import { type Analytics, analyticsMigrations, createAnalytics } from './analytics/index.ts';
+import { type Analytics, analyticsMigrations, createAnalytics, createOperating, type Operating } from './analytics/index.ts';
 import {
   ComplianceService,
   complianceMigrations,
@@ -100,7 +100,7 @@ export type PlatformConfig = Pick<
   | 'serveClients'
   | 'redisUrl'
 > &
-  Partial<Pick<Config, 'policyDir' | 'geoOverrides' | 'riskConfigFile'>>;
+  Partial<Pick<Config, 'policyDir' | 'geoOverrides' | 'riskConfigFile' | 'alertWebhookUrl' | 'alertSampleMin' | 'vipDepositsFen'>>;
 
 export interface PlatformOptions {
   readonly config: PlatformConfig;
@@ -175,6 +175,8 @@ export interface Platform {
   readonly rooms: Rooms;
   readonly payments: PaymentsEngine;
   readonly skill: SkillGames;
+  /** Operating metrics, alerts (run by the `analytics.alerts` job) and exports. */
+  readonly operating: Operating;
   close(): Promise<void>;
 }
 
@@ -189,7 +191,15 @@ export async function prepareStore(store: Store, clock: Clock): Promise<Ledger> 
 export async function createPlatform(o: PlatformOptions): Promise<Platform> {
   const { config, store, clock } = o;
   const ledger = await prepareStore(store, clock);
-  const analytics = createAnalytics(store.reader);
+  // Events are stamped with the region compliance last saw the player at (built below, so looked up late).
+  const regionSource: { compliance: ComplianceService | null } = { compliance: null };
+  const analytics = createAnalytics(store.reader, {
+    regionOf: (playerId) => {
+      const r = regionSource.compliance?.regionOf(playerId) ?? null;
+      return r === null ? null : (r.subdivision ?? r.country);
+    },
+    ...(config.vipDepositsFen !== undefined ? { vipFromFen: config.vipDepositsFen } : {}),
+  });
   const audit = createAuditLog(store.reader);
   const bus: NotificationBus = config.redisUrl ? createRedisBus({ url: config.redisUrl }) : createMemoryBus();
   const notifications = new Notifications({ store, bus });
@@ -215,6 +225,7 @@ export async function createPlatform(o: PlatformOptions): Promise<Platform> {
     spending: ledgerSpending(ledger),
     geo: new Geo(config.geoOverrides ?? []),
   });
+  regionSource.compliance = compliance;
   const realName = new RealNamePresence({
     store,
     reporter: o.compliance?.reporter ?? new SandboxRealNameReporter(),
@@ -343,6 +354,17 @@ export async function createPlatform(o: PlatformOptions): Promise<Platform> {
     ...((o.roles ?? ['worker']).includes('worker') ? {} : { sweepIntervalMs: 0 }),
   });
 
+  const operating = createOperating({
+    store,
+    clock,
+    ledger,
+    audit,
+    analytics,
+    openHand: (sealed, roomId, handNumber) => rooms.sealer.openRecord(sealed, roomId, handNumber),
+    alertWebhookUrl: config.alertWebhookUrl,
+    ...(config.alertSampleMin !== undefined ? { alertSampleMin: config.alertSampleMin } : {}),
+  });
+
   const implementations: Record<string, Implementation> = {
     health: implement(apiContract.health, async () => {
       await store.reader.query('SELECT 1');
@@ -365,6 +387,7 @@ export async function createPlatform(o: PlatformOptions): Promise<Platform> {
     ...complianceRoutes({ store, compliance, players: accounts.players, audit }),
     ...riskRoutes({ risk, players: accounts.players, nowMs: () => clock.nowMs() }),
     ...promotionsRoutes({ promotions, players: accounts.players }),
+    ...operating.routes,
   };
   const declared = Object.keys(apiContract).sort();
   const implemented = Object.keys(implementations).sort();
@@ -391,6 +414,11 @@ export async function createPlatform(o: PlatformOptions): Promise<Platform> {
   metrics.onCollect(async () => {
     const rows = await store.reader.query<{ seq: unknown }>('SELECT seq FROM ledger_chain WHERE id = 1');
     ledgerSeq.set(Number(rows[0]?.seq ?? 0));
+  });
+  operating.registerMetrics(metrics, {
+    liveRooms: () => rooms.liveRooms,
+    roomConnections: () => rooms.connections,
+    breakerState: () => payments.ctx.breaker.state,
   });
   registerOps(app, {
     registry: metrics,
@@ -438,6 +466,7 @@ export async function createPlatform(o: PlatformOptions): Promise<Platform> {
     },
     payments,
     skill: skill.skill,
+    operating,
     async close() {
       if (realNameTimer) clearInterval(realNameTimer);
       await payments.stop();

@@ -61,6 +61,14 @@ export const EnvSchema = Type.Object({
   FAIRGROUND_ROLES: Type.Optional(Type.String({ pattern: '^(api|rooms|worker)(,(api|rooms|worker)){0,2}$' })),
   /** This process's name in metrics, readiness and the room directory (default: host name and pid). */
   FAIRGROUND_NODE_ID: Type.Optional(Type.String({ pattern: '^[A-Za-z0-9_.-]{1,64}$' })),
+  /** Where operating-metric alerts are POSTed as JSON (default: none, the console only). */
+  FAIRGROUND_ALERT_WEBHOOK_URL: Type.Optional(Type.String({ pattern: '^https?://[^\\s]{1,2000}$' })),
+  /** How often the alert job evaluates the metrics (default 60000). */
+  FAIRGROUND_ALERT_INTERVAL_MS: Type.Optional(positiveInt(9)),
+  /** The fewest observations before a rate may raise an alert (default 20). */
+  FAIRGROUND_ALERT_SAMPLE_MIN: Type.Optional(positiveInt(6)),
+  /** Cumulative credited deposits in fen from which a player is a VIP (default 100000, 1000 yuan). */
+  FAIRGROUND_VIP_DEPOSITS_FEN: Type.Optional(positiveInt(12)),
   ...PaymentsEnvSchema,
 });
 export type Env = Static<typeof EnvSchema>;
@@ -100,6 +108,12 @@ export interface Config {
   readonly payments: PaymentsConfig;
   /** FAIRGROUND_* variables this server does not read (start-up warns: they are often typos). */
   readonly unknownKeys: readonly string[];
+  /** Operating-metric alerts: the webhook (if any), the job interval, the sample an alert needs. */
+  readonly alertWebhookUrl: string | undefined;
+  readonly alertIntervalMs: number;
+  readonly alertSampleMin: number;
+  /** Credited deposits (fen) from which a player is a VIP. */
+  readonly vipDepositsFen: number;
 }
 
 export class ConfigError extends Error {
@@ -227,6 +241,10 @@ export function loadConfig(rawEnv: Record<string, string | undefined>, cwd: stri
     };
   }
 
+  if (Number(env.FAIRGROUND_ALERT_INTERVAL_MS ?? '60000') < 1000) {
+    throw new ConfigError('FAIRGROUND_ALERT_INTERVAL_MS', 'must be at least 1000 (one evaluation reads a day of events)');
+  }
+
   return {
     env: mode,
     port,
@@ -261,6 +279,10 @@ export function loadConfig(rawEnv: Record<string, string | undefined>, cwd: stri
     nodeId: env.FAIRGROUND_NODE_ID ?? `${hostname()}-${process.pid}`,
     payments: paymentsConfig(picked, production, cwd, env.FAIRGROUND_WECHAT_H5_APPID ?? 'wxsandboxofficialacct'),
     unknownKeys,
+    alertWebhookUrl: env.FAIRGROUND_ALERT_WEBHOOK_URL,
+    alertIntervalMs: Number(env.FAIRGROUND_ALERT_INTERVAL_MS ?? '60000'),
+    alertSampleMin: Number(env.FAIRGROUND_ALERT_SAMPLE_MIN ?? '20'),
+    vipDepositsFen: Number(env.FAIRGROUND_VIP_DEPOSITS_FEN ?? '100000'),
   };
 }
 

@@ -72,6 +72,8 @@ jobs.add({
     return r.outbox + r.deposits + r.withdrawals + r.refunds + r.reconciled.length;
   },
 });
+// Operating metrics: alerts opened or resolved against the seed's alert lines, and their webhook deliveries.
+jobs.add({ name: 'analytics.alerts', intervalMs: config.alertIntervalMs, run: () => platform.operating.alerts.run() });
 if (config.roles.includes('worker')) jobs.start();
 
 const address = await platform.app.listen({ port: config.port, host: config.host });

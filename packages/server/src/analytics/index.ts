@@ -4,8 +4,19 @@
 import { newId } from '@fairground/core';
 import type { Reader, Tx } from '../storage/ports.ts';
 import { intFromDb } from '../storage/sql.ts';
+import { VIP_DEPOSITS_FEN_DEFAULT } from './limits.ts';
+import type { Tier } from './metrics.ts';
+import { readPlayerTierRow, recordDeposit, tierAt } from './tiers.ts';
 
 export { analyticsMigrations } from './migrations.ts';
+export { AnalyticsErrors } from './errors.ts';
+export { METRIC_DEFINITIONS, METRIC_IDS, type MetricId, type MetricResult, TIERS, type Tier } from './metrics.ts';
+export { VIP_DEPOSITS_FEN_DEFAULT, ALERT_JOB_INTERVAL_MS_DEFAULT, ALERT_SAMPLE_MIN_DEFAULT } from './limits.ts';
+export { analyticsContract } from './contract.ts';
+export { createOperating, type Operating, type OperatingOptions } from './operations.ts';
+export type { Alert } from './alerts.ts';
+export type { OperatingReport } from './reports.ts';
+export { EXPORT_KINDS, type ExportKind } from './exports.ts';
 
 /** Event kinds are snake_case, past tense where they record a fact (`player_logged_in`). */
 const KIND_PATTERN = /^[a-z][a-z0-9_]{1,63}$/;
@@ -35,6 +46,27 @@ export interface Analytics {
   /** Appends inside the caller's unit of work; the event commits or rolls back with it. */
   append(tx: Tx, event: AnalyticsEvent): Promise<void>;
   list(query: { kind?: string; afterSeq?: number; limit?: number }): Promise<StoredEvent[]>;
+  /** A player's tier (new, paying, vip) from their credited deposits, now. */
+  tierOf(playerId: string): Promise<PlayerTier>;
+  /** Cumulative deposits from which a player is a VIP. */
+  readonly vipFromFen: number;
+}
+
+export interface PlayerTier {
+  readonly tier: Tier;
+  readonly depositsFen: number;
+  readonly vipFromFen: number;
+  readonly vipSinceMs: number | null;
+}
+
+export interface AnalyticsOptions {
+  /**
+   * The region a player's requests come from now (`CN`, `US-TX`), stamped on the events they cause
+   * so the metrics can be broken down by region. Null when unknown.
+   */
+  readonly regionOf?: (playerId: string) => string | null;
+  /** Cumulative credited deposits (fen) from which a player is a VIP; default VIP_DEPOSITS_FEN_DEFAULT. */
+  readonly vipFromFen?: number;
 }
 
 function checkEvent(event: AnalyticsEvent): void {
@@ -51,18 +83,40 @@ function checkEvent(event: AnalyticsEvent): void {
   }
 }
 
-export function createAnalytics(reader: Reader): Analytics {
+export function createAnalytics(reader: Reader, options: AnalyticsOptions = {}): Analytics {
+  const vipFromFen = options.vipFromFen ?? VIP_DEPOSITS_FEN_DEFAULT;
+  if (!Number.isSafeInteger(vipFromFen) || vipFromFen <= 0) throw new Error('assertion failed: vipFromFen is a positive integer');
   return {
+    vipFromFen,
     async append(tx, event) {
       checkEvent(event);
+      const data: Record<string, EventValue> = { ...(event.data ?? {}) };
+      const playerId = event.actor?.kind === 'player' ? event.actor.id : null;
+      if (playerId !== null && data.region === undefined && Object.keys(data).length < EVENT_DATA_ENTRIES_MAX) {
+        const region = options.regionOf?.(playerId) ?? null;
+        if (region !== null) data.region = region;
+      }
       await tx.run('INSERT INTO analytics_events (id, kind, actor_kind, actor_id, at_ms, data) VALUES (?, ?, ?, ?, ?, ?)', [
         newId('ev'),
         event.kind,
         event.actor?.kind ?? null,
         event.actor?.id ?? null,
         tx.nowMs,
-        JSON.stringify(event.data ?? {}),
+        JSON.stringify(data),
       ]);
+      // The tier dimension is kept beside the log in the same unit, so it never disagrees with it.
+      if (event.kind === 'deposit_credited' && playerId !== null && typeof data.amountFen === 'number' && data.amountFen > 0) {
+        await recordDeposit(tx, playerId, data.amountFen, vipFromFen);
+      }
+    },
+    async tierOf(playerId) {
+      const row = await readPlayerTierRow(reader, playerId);
+      return {
+        tier: tierAt(row, Number.MAX_SAFE_INTEGER),
+        depositsFen: row?.depositsFen ?? 0,
+        vipFromFen,
+        vipSinceMs: row?.vipSinceMs ?? null,
+      };
     },
     async list(query) {
       const limit = Math.min(Math.max(query.limit ?? 50, 1), EVENTS_PAGE_MAX);

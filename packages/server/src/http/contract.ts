@@ -3,6 +3,7 @@
 import { Type } from '@sinclair/typebox';
 import { accountsContract } from '../accounts/contract.ts';
 import { adminContract } from '../admin/contract.ts';
+import { analyticsContract } from '../analytics/contract.ts';
 import { complianceContract } from '../compliance/contract.ts';
 import { notificationsContract } from '../notifications/contract.ts';
 import { promotionsContract } from '../promotions/contract.ts';
@@ -42,6 +43,7 @@ export const apiContract = {
   ...riskContract,
   ...promotionsContract,
   ...paymentsContract,
+  ...analyticsContract,
 };
 
 export type ApiContract = typeof apiContract;

@@ -1,0 +1,125 @@
+// Analytics endpoints: the operating report (the seed's metrics with targets and alert lines,
+// broken down by hour, region and tier, plus money), alerts, CSV exports, and a player's tier.
+import { Type } from '@sinclair/typebox';
+import { contract } from '../http/endpoint.ts';
+import { Fen, TimeMs } from '../http/schemas.ts';
+import { EXPORT_KINDS } from './exports.ts';
+import { ALERTS_PAGE_MAX, METRICS_WINDOW_MS_MAX } from './limits.ts';
+import { METRIC_IDS, TIERS } from './metrics.ts';
+
+const Nullable = <T extends Parameters<typeof Type.Union>[0][number]>(t: T) => Type.Union([t, Type.Null()]);
+const MetricIdSchema = Type.Union(METRIC_IDS.map((m) => Type.Literal(m)));
+const ThresholdSchema = Type.Object({ op: Type.Union([Type.Literal('<'), Type.Literal('>')]), value: Type.Number() });
+const SliceSchema = Type.Object({ key: Type.String(), value: Nullable(Type.Number()), sample: Type.Integer() });
+const Sum = Type.Object({ count: Type.Integer(), fen: Fen() });
+const ALL_OPERATORS = ['support', 'risk', 'finance', 'admin'] as const;
+
+const MetricSchema = Type.Object({
+  id: MetricIdSchema,
+  unit: Type.Union([Type.Literal('ratio'), Type.Literal('ms')]),
+  target: ThresholdSchema,
+  alert: Nullable(ThresholdSchema),
+  value: Nullable(Type.Number()),
+  sample: Type.Integer(),
+  status: Type.Union(['ok', 'off_target', 'alert', 'no_data'].map((s) => Type.Literal(s))),
+  series: Type.Array(Type.Object({ startMs: TimeMs(), value: Nullable(Type.Number()), sample: Type.Integer() })),
+  byHourOfDay: Type.Array(SliceSchema),
+  byRegion: Type.Array(SliceSchema),
+  byTier: Type.Array(SliceSchema),
+});
+
+export const AlertSchema = Type.Object({
+  id: Type.String(),
+  metric: MetricIdSchema,
+  state: Type.Union([Type.Literal('open'), Type.Literal('resolved')]),
+  valueOpened: Type.Number(),
+  valueLast: Type.Number(),
+  threshold: ThresholdSchema,
+  sample: Type.Integer(),
+  windowMs: Type.Integer(),
+  openedAtMs: TimeMs(),
+  checkedAtMs: TimeMs(),
+  resolvedAtMs: Nullable(TimeMs()),
+  deliveries: Type.Array(
+    Type.Object({
+      event: Type.Union([Type.Literal('opened'), Type.Literal('resolved')]),
+      state: Type.Union([Type.Literal('pending'), Type.Literal('sent'), Type.Literal('failed')]),
+      attempts: Type.Integer(),
+    }),
+  ),
+});
+
+export const analyticsContract = contract({
+  analyticsReport: {
+    method: 'GET',
+    url: '/api/admin/analytics/report',
+    summary:
+      'Operating metrics over a period (default the last 24 hours) with the seed’s targets and alert lines, by hour, hour of day, region and tier; deposits, withdrawals and revenue by source',
+    tags: ['admin', 'analytics'],
+    auth: 'operator',
+    roles: [...ALL_OPERATORS],
+    query: Type.Object(
+      {
+        fromMs: Type.Optional(TimeMs()),
+        toMs: Type.Optional(TimeMs()),
+      },
+      { additionalProperties: false },
+    ),
+    response: Type.Object({
+      window: Type.Object({ fromMs: TimeMs(), toMs: TimeMs() }),
+      nowMs: TimeMs(),
+      bucketMs: Type.Integer(),
+      alertSampleMin: Type.Integer(),
+      metrics: Type.Array(MetricSchema),
+      money: Type.Object({
+        deposits: Sum,
+        withdrawalsRequested: Sum,
+        withdrawalsCompleted: Sum,
+        withdrawalsFailed: Sum,
+        netInflowFen: Fen(),
+        revenueBySource: Type.Array(Type.Object({ source: Type.String(), fen: Fen(), transfers: Type.Integer() })),
+        revenueFen: Fen(),
+        series: Type.Array(Type.Object({ startMs: TimeMs(), depositsFen: Fen(), withdrawalsFen: Fen(), revenueFen: Fen() })),
+        revenueTruncated: Type.Boolean(),
+      }),
+      activePlayers: Type.Integer(),
+      truncated: Type.Boolean(),
+      windowMsMax: Type.Integer({ description: `at most ${METRICS_WINDOW_MS_MAX}` }),
+    }),
+  },
+  analyticsAlerts: {
+    method: 'GET',
+    url: '/api/admin/analytics/alerts',
+    summary: 'Operating-metric alerts: open ones first, then recent resolved ones, with their webhook deliveries',
+    tags: ['admin', 'analytics'],
+    auth: 'operator',
+    roles: [...ALL_OPERATORS],
+    query: Type.Object({ limit: Type.Optional(Type.Integer({ minimum: 1, maximum: ALERTS_PAGE_MAX })) }, { additionalProperties: false }),
+    response: Type.Object({ items: Type.Array(AlertSchema), webhookConfigured: Type.Boolean() }),
+  },
+  analyticsExport: {
+    method: 'GET',
+    url: '/api/admin/exports/:kind',
+    summary:
+      'CSV of ledger transfers, orders or hand histories for a period inside the last 180 days (finance for money records; risk or support for hands; audited)',
+    tags: ['admin', 'analytics'],
+    auth: 'operator',
+    roles: [...ALL_OPERATORS],
+    params: Type.Object({ kind: Type.Union(EXPORT_KINDS.map((k) => Type.Literal(k))) }),
+    query: Type.Object({ fromMs: TimeMs(), toMs: TimeMs() }, { additionalProperties: false }),
+    response: Type.String({ description: 'text/csv; charset=utf-8, with a header row' }),
+  },
+  myTier: {
+    method: 'GET',
+    url: '/api/me/tier',
+    summary: 'My player tier (new, paying, vip) and how far the VIP line is (VIP room skins)',
+    tags: ['analytics'],
+    auth: 'player',
+    response: Type.Object({
+      tier: Type.Union(TIERS.map((t) => Type.Literal(t))),
+      depositsFen: Fen({ minimum: 0 }),
+      vipFromFen: Fen({ minimum: 1 }),
+      vipSinceMs: Nullable(TimeMs()),
+    }),
+  },
+});

@@ -1,0 +1,62 @@
+// The analytics domain's operating side, built once by the composition root: reports, alerts
+// (evaluated by the `analytics.alerts` job), exports, service metrics and the endpoints.
+import type { Clock } from '@fairground/core';
+import type { AuditLog } from '../admin/index.ts';
+import type { Implementation } from '../http/routes.ts';
+import type { Ledger } from '../ledger/index.ts';
+import type { MetricsRegistry } from '../ops/metrics.ts';
+import type { Store } from '../storage/ports.ts';
+import { Alerts } from './alerts.ts';
+import { Exports } from './exports.ts';
+import type { Analytics } from './index.ts';
+import { registerServiceMetrics, type ServiceMetricsSources } from './prometheus.ts';
+import { Reports } from './reports.ts';
+import { analyticsRoutes } from './routes.ts';
+
+export interface OperatingOptions {
+  readonly store: Store;
+  readonly clock: Clock;
+  readonly ledger: Ledger;
+  readonly audit: AuditLog;
+  readonly analytics: Analytics;
+  readonly openHand?: (sealed: string, roomId: string, handNumber: number) => string;
+  readonly alertWebhookUrl?: string | undefined;
+  readonly alertWindowMs?: number;
+  readonly alertSampleMin?: number;
+  readonly fetch?: typeof fetch;
+}
+
+export interface Operating {
+  readonly reports: Reports;
+  readonly alerts: Alerts;
+  readonly exports: Exports;
+  readonly routes: Record<string, Implementation>;
+  registerMetrics(registry: MetricsRegistry, sources: Omit<ServiceMetricsSources, 'reader' | 'nowMs'>): void;
+}
+
+export function createOperating(o: OperatingOptions): Operating {
+  const reports = new Reports({
+    reader: o.store.reader,
+    clock: o.clock,
+    ledger: o.ledger,
+    ...(o.alertSampleMin !== undefined ? { alertSampleMin: o.alertSampleMin } : {}),
+  });
+  const alerts = new Alerts({
+    store: o.store,
+    clock: o.clock,
+    reports,
+    webhookUrl: o.alertWebhookUrl,
+    ...(o.alertWindowMs !== undefined ? { windowMs: o.alertWindowMs } : {}),
+    ...(o.fetch ? { fetch: o.fetch } : {}),
+  });
+  const exports = new Exports({ store: o.store, clock: o.clock, audit: o.audit, ...(o.openHand ? { openHand: o.openHand } : {}) });
+  return {
+    reports,
+    alerts,
+    exports,
+    routes: analyticsRoutes({ analytics: o.analytics, reports, alerts, exports, nowMs: () => o.clock.nowMs() }),
+    registerMetrics(registry, sources) {
+      registerServiceMetrics(registry, { ...sources, reader: o.store.reader, nowMs: () => o.clock.nowMs() });
+    },
+  };
+}

@@ -1,0 +1,40 @@
+// Handlers of the analytics endpoints.
+import { implement, type Implementation } from '../http/routes.ts';
+import type { Alerts } from './alerts.ts';
+import { analyticsContract as c } from './contract.ts';
+import type { Exports } from './exports.ts';
+import type { Analytics } from './index.ts';
+import { DAY_MS, METRICS_WINDOW_MS_MAX } from './limits.ts';
+import type { Reports } from './reports.ts';
+
+export interface AnalyticsRouteDeps {
+  readonly analytics: Analytics;
+  readonly reports: Reports;
+  readonly alerts: Alerts;
+  readonly exports: Exports;
+  readonly nowMs: () => number;
+}
+
+export function analyticsRoutes(d: AnalyticsRouteDeps): Record<keyof typeof c, Implementation> {
+  return {
+    analyticsReport: implement(c.analyticsReport, async ({ query }) => {
+      // Up to and including this millisecond, so what just happened is in the numbers.
+      const toMs = query.toMs ?? d.nowMs() + 1;
+      const fromMs = query.fromMs ?? toMs - DAY_MS;
+      const report = await d.reports.report({ fromMs, toMs });
+      return { ...report, windowMsMax: METRICS_WINDOW_MS_MAX };
+    }),
+    analyticsAlerts: implement(c.analyticsAlerts, async ({ query }) => ({
+      items: await d.alerts.list(query.limit ?? 50),
+      webhookConfigured: d.alerts.webhookConfigured,
+    })),
+    analyticsExport: implement(c.analyticsExport, async ({ actor, params, query, request, reply }) => {
+      const r = await d.exports.export(actor, params.kind, query, { requestId: request.id, ip: request.ip });
+      reply.type('text/csv; charset=utf-8');
+      reply.header('content-disposition', `attachment; filename="${r.filename}"`);
+      reply.header('x-export-rows', String(r.rows));
+      return r.csv;
+    }),
+    myTier: implement(c.myTier, async ({ actor }) => d.analytics.tierOf(actor.playerId)),
+  };
+}
