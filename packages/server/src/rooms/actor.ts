@@ -291,13 +291,14 @@ export class RoomActor {
     });
   }
 
-  #handText(seat: number | null): string {
-    const hand = handSection(this.#state, seat, this.#turnDeadline()?.atMs ?? null);
+  #handText(seat: number | null, withInfo: boolean): string {
+    const hand = handSection(this.#state, seat, this.#turnDeadline()?.atMs ?? null, withInfo);
     return JSON.stringify({ t: 'hand', v: this.#state.version, serverNowMs: this.#deps.timers.nowMs(), hand });
   }
 
   #broadcast(events: readonly RoomEvent[]): void {
     const headerChanged = this.#state.headerVersion !== this.#headerSent;
+    const handStarted = events.some((e) => e.kind === 'hand_started');
     const handChanged = events.some(
       (e) =>
         e.kind === 'hand_started' ||
@@ -317,7 +318,7 @@ export class RoomActor {
       if (handChanged) {
         handText = handTexts.get(seat) ?? null;
         if (handText === null) {
-          handText = this.#handText(seat);
+          handText = this.#handText(seat, handStarted);
           handTexts.set(seat, handText);
         }
       }
@@ -343,7 +344,7 @@ export class RoomActor {
         serverNowMs: this.#deps.timers.nowMs(),
         you: { playerId: c.playerId, role: m?.role ?? null, seat: m?.seat ?? null },
         room: roomView(this.#state, this.#presence()),
-        hand: handSection(this.#state, m?.seat ?? null, this.#turnDeadline()?.atMs ?? null),
+        hand: handSection(this.#state, m?.seat ?? null, this.#turnDeadline()?.atMs ?? null, true),
       }),
     );
   }

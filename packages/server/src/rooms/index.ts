@@ -34,4 +34,4 @@ export type {
 export { type RoomRouteDeps, roomRoutes } from './routes.ts';
 export { type CreatedRoom, type PlatformRoomsOptions, REPORT_REASONS, Rooms, type RoomsOptions } from './service.ts';
 export type { RoomState } from './state.ts';
-export { type HandSection, type MemberView, type RoomView, SECURITY_RISK_MESSAGE } from './views.ts';
+export { type HandInfo, type HandSection, type MemberView, type RoomView, SECURITY_RISK_MESSAGE } from './views.ts';

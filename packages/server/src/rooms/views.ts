@@ -48,18 +48,24 @@ export interface RoomView {
 
 export type HandViewCompact = Omit<HandView, 'rules'>;
 
-export interface HandSection {
-  readonly handNumber: number;
+/** What does not change during a hand: sent when it starts and in every welcome, not with each action. */
+export interface HandInfo {
   readonly commitment: string;
   readonly clientSeed: string;
   readonly clientSeeds: readonly SeatSeed[];
   readonly dealerSeat: number;
   readonly players: readonly { readonly seat: number; readonly playerId: string }[];
   readonly startedAtMs: number;
+}
+
+export interface HandSection {
+  readonly handNumber: number;
   readonly turnDeadlineMs: number | null;
   readonly view: HandViewCompact;
   /** What the viewer may do now (null for spectators and seats not in the hand). */
   readonly legal: LegalActions | null;
+  /** Present in welcomes and in the frame that starts the hand. */
+  readonly info?: HandInfo;
 }
 
 export interface Presence {
@@ -111,22 +117,23 @@ export function roomView(s: RoomState, presence: Presence): RoomView {
 }
 
 /** The hand as `viewerSeat` may see it (null: a spectator or a member not seated). */
-export function handSection(s: RoomState, viewerSeat: number | null, turnDeadlineMs: number | null): HandSection | null {
+export function handSection(s: RoomState, viewerSeat: number | null, turnDeadlineMs: number | null, withInfo: boolean): HandSection | null {
   const h = s.hand;
   if (h === null) return null;
   const { rules: _rules, ...view } = playerView(h.state, viewerSeat);
   const inHand = viewerSeat !== null && h.players.some((p) => p.seat === viewerSeat);
+  const section: HandSection = { handNumber: h.handNumber, turnDeadlineMs, view, legal: inHand ? legalFor(h.state, viewerSeat) : null };
+  if (!withInfo) return section;
   return {
-    handNumber: h.handNumber,
-    commitment: h.commitment,
-    clientSeed: h.clientSeed,
-    clientSeeds: h.clientSeeds,
-    dealerSeat: h.dealerSeat,
-    players: h.players.map((p) => ({ seat: p.seat, playerId: p.playerId })),
-    startedAtMs: h.startedAtMs,
-    turnDeadlineMs,
-    view,
-    legal: inHand ? legalFor(h.state, viewerSeat) : null,
+    ...section,
+    info: {
+      commitment: h.commitment,
+      clientSeed: h.clientSeed,
+      clientSeeds: h.clientSeeds,
+      dealerSeat: h.dealerSeat,
+      players: h.players.map((p) => ({ seat: p.seat, playerId: p.playerId })),
+      startedAtMs: h.startedAtMs,
+    },
   };
 }
 
@@ -139,7 +146,16 @@ const NOTHING: LegalActions = { look: false, fold: false, call: null, raise: nul
  * error value with a stack trace, and a broadcast goes to every seat after every action.
  */
 function legalFor(state: HandState, seat: number): LegalActions {
-  if (state.turnSeat === seat || state.rules.foldOutOfTurn) return legalActions(state, seat);
+  if (state.turnSeat === seat || state.rules.foldOutOfTurn) {
+    // The rules answer each illegal option with an error value; nobody reads their stack traces.
+    const limit = Error.stackTraceLimit;
+    Error.stackTraceLimit = 0;
+    try {
+      return legalActions(state, seat);
+    } finally {
+      Error.stackTraceLimit = limit;
+    }
+  }
   const me = state.players.find((p) => p.seat === seat);
   if (me === undefined || me.seen || me.status !== 'active' || state.phase !== 'betting') return NOTHING;
   return checkHandAction(state, { type: 'look', seat }) === null ? NOTHING_BUT_LOOK : NOTHING;
