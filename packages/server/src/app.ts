@@ -361,6 +361,7 @@ export async function createPlatform(o: PlatformOptions): Promise<Platform> {
     audit,
     analytics,
     openHand: (sealed, roomId, handNumber) => rooms.sealer.openRecord(sealed, roomId, handNumber),
+    liveRoom: (roomId) => rooms.actor(roomId)?.state ?? null,
     alertWebhookUrl: config.alertWebhookUrl,
     ...(config.alertSampleMin !== undefined ? { alertSampleMin: config.alertSampleMin } : {}),
   });

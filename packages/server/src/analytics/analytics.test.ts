@@ -301,13 +301,58 @@ for (const backend of backends()) {
       );
     });
 
+    it('operators see live rooms as spectators do, and a finished hand in full only with an audit entry', async () => {
+      const created = await t.request('POST', '/api/rooms', {
+        token: player.token,
+        body: { params: { seats: 3, rounds: 8, baseScore: 1 }, fee: { mode: 'cash', payer: 'owner' } },
+      });
+      assert.equal(created.status, 201, created.text);
+      const roomId = created.json.roomId as string;
+      const code = created.json.code as string;
+      const live = await t.request('GET', `/api/admin/rooms?state=live&code=${code}`, { token: support });
+      assert.equal(live.status, 200, live.text);
+      assert.deepEqual(
+        (live.json.items as { id: string; status: string; members: number }[]).map((r) => [r.id, r.status, r.members]),
+        [[roomId, 'waiting', 1]],
+      );
+      const view = await t.request('GET', `/api/admin/rooms/${roomId}`, { token: support });
+      assert.equal(view.status, 200, view.text);
+      assert.equal(view.json.live, true);
+      assert.equal(view.json.hand, null);
+      assert.deepEqual(
+        (view.json.members as { playerId: string; role: string }[]).map((m) => [m.playerId, m.role]),
+        [[player.playerId, 'owner']],
+      );
+      const missing = await t.request('GET', `/api/admin/rooms/${roomId}/hands/1`, { token: support });
+      assert.equal(missing.status, 404);
+      assert.equal(missing.json.code, 'ANALYTICS_HAND_NOT_FOUND');
+      assert.equal((await t.request('GET', '/api/admin/rooms?state=live', { token: finance })).status, 403, 'finance does not watch rooms');
+
+      const record = { v: 1, roomId, handNumber: 1, players: [{ seat: 0, playerId: player.playerId, cards: ['AH', 'AD', 'AC'] }] };
+      await t.store.unitOfWork((tx) =>
+        tx.run(
+          'INSERT INTO room_hands (room_id, hand_number, sealed, record_hash, prev_hash, chain_hash, created_at_ms) VALUES (?, ?, ?, ?, ?, ?, ?)',
+          [roomId, 1, t.platform.rooms.sealer.sealRecord(JSON.stringify(record), roomId, 1), 'rh', 'ph', 'ch', t.clock.nowMs()],
+        ),
+      );
+      const hand = await t.request('GET', `/api/admin/rooms/${roomId}/hands/1`, { token: support });
+      assert.equal(hand.status, 200, hand.text);
+      assert.deepEqual(hand.json.record, record);
+      const audit = await t.request('GET', `/api/admin/audit?action=rooms.view_hand&targetId=${roomId}`, { token: admin });
+      assert.equal((audit.json.items as unknown[]).length, 1);
+    });
+
     it('Prometheus shows rooms, ledger transfers by code, provider errors, the breaker and open alerts', async () => {
       const res = await t.platform.app.inject({ method: 'GET', url: '/metrics' });
       assert.equal(res.statusCode, 200);
-      assert.match(res.body, /^fg_rooms_live 0$/m);
+      assert.match(res.body, /^fg_rooms_live 1$/m);
       assert.match(res.body, /^fg_rooms\{status="waiting"\} \d+$/m);
       assert.match(res.body, /^fg_ledger_transfers_total\{asset="CNY",code="adjustment"\} 1$/m);
-      assert.match(res.body, /^fg_ledger_transfers_total\{asset="CNY",code="commission"\} 1$/m);
+      assert.match(
+        res.body,
+        /^fg_ledger_transfers_total\{asset="CNY",code="commission"\} 2$/m,
+        "the test's transfer and the room fee's hold",
+      );
       assert.match(res.body, /^fg_payment_provider_errors\{kind="provider_refused"\} 0$/m);
       assert.match(res.body, /^fg_payment_breaker_state 0$/m);
       assert.match(res.body, /^fg_alerts_open 0$/m);

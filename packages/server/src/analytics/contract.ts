@@ -2,9 +2,9 @@
 // broken down by hour, region and tier, plus money), alerts, CSV exports, and a player's tier.
 import { Type } from '@sinclair/typebox';
 import { contract } from '../http/endpoint.ts';
-import { Fen, TimeMs } from '../http/schemas.ts';
+import { Fen, IdString, TimeMs } from '../http/schemas.ts';
 import { EXPORT_KINDS } from './exports.ts';
-import { ALERTS_PAGE_MAX, METRICS_WINDOW_MS_MAX } from './limits.ts';
+import { ALERTS_PAGE_MAX, METRICS_WINDOW_MS_MAX, ROOMS_PAGE_MAX } from './limits.ts';
 import { METRIC_IDS, TIERS } from './metrics.ts';
 
 const Nullable = <T extends Parameters<typeof Type.Union>[0][number]>(t: T) => Type.Union([t, Type.Null()]);
@@ -13,6 +13,24 @@ const ThresholdSchema = Type.Object({ op: Type.Union([Type.Literal('<'), Type.Li
 const SliceSchema = Type.Object({ key: Type.String(), value: Nullable(Type.Number()), sample: Type.Integer() });
 const Sum = Type.Object({ count: Type.Integer(), fen: Fen() });
 const ALL_OPERATORS = ['support', 'risk', 'finance', 'admin'] as const;
+const ROOM_READERS = ['support', 'risk', 'admin'] as const;
+
+const RoomItem = Type.Object({
+  id: Type.String(),
+  code: Type.String(),
+  status: Type.String(),
+  ownerId: Type.String(),
+  ownerNickname: Nullable(Type.String()),
+  seats: Type.Integer(),
+  rounds: Type.Integer(),
+  feeMode: Type.String(),
+  feePayer: Type.String(),
+  handsPlayed: Type.Integer(),
+  members: Type.Integer(),
+  createdAtMs: TimeMs(),
+  endedAtMs: Nullable(TimeMs()),
+  endReason: Nullable(Type.String()),
+});
 
 const MetricSchema = Type.Object({
   id: MetricIdSchema,
@@ -121,5 +139,66 @@ export const analyticsContract = contract({
       vipFromFen: Fen({ minimum: 1 }),
       vipSinceMs: Nullable(TimeMs()),
     }),
+  },
+  adminRooms: {
+    method: 'GET',
+    url: '/api/admin/rooms',
+    summary: 'Live (waiting, playing) or past (finished, dissolved) 拼三张 rooms, newest first; a six-digit code finds one',
+    tags: ['admin', 'rooms'],
+    auth: 'operator',
+    roles: [...ROOM_READERS],
+    query: Type.Object(
+      {
+        state: Type.Union([Type.Literal('live'), Type.Literal('past')]),
+        code: Type.Optional(Type.String({ pattern: '^[0-9]{6}$' })),
+        limit: Type.Optional(Type.Integer({ minimum: 1, maximum: ROOMS_PAGE_MAX })),
+      },
+      { additionalProperties: false },
+    ),
+    response: Type.Object({ items: Type.Array(RoomItem) }),
+  },
+  adminRoom: {
+    method: 'GET',
+    url: '/api/admin/rooms/:roomId',
+    summary: 'A room as a spectator sees it (no hidden card of a hand in progress), its members and scores, and its finished hands',
+    tags: ['admin', 'rooms'],
+    auth: 'operator',
+    roles: [...ROOM_READERS],
+    params: Type.Object({ roomId: IdString() }),
+    response: Type.Object({
+      room: RoomItem,
+      live: Type.Boolean(),
+      members: Type.Array(
+        Type.Object({
+          playerId: Type.String(),
+          nickname: Type.String(),
+          role: Type.String(),
+          seat: Nullable(Type.Integer()),
+          status: Type.String(),
+        }),
+      ),
+      scores: Type.Array(Type.Object({ playerId: Type.String(), points: Type.Integer(), hands: Type.Integer() })),
+      hand: Nullable(
+        Type.Object({
+          handNumber: Type.Integer(),
+          commitment: Type.String(),
+          startedAtMs: TimeMs(),
+          view: Type.Unknown({ description: 'the spectator view of the hand' }),
+        }),
+      ),
+      hands: Type.Array(
+        Type.Object({ handNumber: Type.Integer(), endedAtMs: TimeMs(), recordHash: Type.String(), chainHash: Type.String() }),
+      ),
+    }),
+  },
+  adminRoomHand: {
+    method: 'GET',
+    url: '/api/admin/rooms/:roomId/hands/:handNumber',
+    summary: 'A finished hand in full (every card, seed and action) for replay; every view is audited',
+    tags: ['admin', 'rooms'],
+    auth: 'operator',
+    roles: [...ROOM_READERS],
+    params: Type.Object({ roomId: IdString(), handNumber: Type.Integer({ minimum: 1 }) }),
+    response: Type.Object({ record: Type.Unknown({ description: 'the sealed hand history, opened' }) }),
   },
 });

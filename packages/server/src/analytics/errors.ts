@@ -8,4 +8,9 @@ export const AnalyticsErrors = defineErrors('analytics', {
   },
   ANALYTICS_EXPORT_TOO_LARGE: { status: 413, message: 'the period holds more rows than one export may carry; export it in parts' },
   ANALYTICS_EXPORT_ROLE_MISSING: { status: 403, message: 'this record kind needs another operator role' },
+  ANALYTICS_ROOM_NOT_FOUND: { status: 404, message: 'no such room' },
+  ANALYTICS_HAND_NOT_FOUND: {
+    status: 404,
+    message: 'no finished hand with that number in this room (a hand in progress has no record yet)',
+  },
 });

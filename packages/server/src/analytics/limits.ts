@@ -49,3 +49,7 @@ export const REVENUE_TRANSFERS_MAX = 50_000;
 export const TRANSFER_COUNT_STEP_MAX = 100_000;
 /** Provider errors are reported over this trailing window. */
 export const PROVIDER_ERROR_WINDOW_MS = HOUR_MS;
+
+/** Rooms listed per console page, and finished hands listed per room. */
+export const ROOMS_PAGE_MAX = 100;
+export const ROOM_HANDS_PAGE_MAX = 200;

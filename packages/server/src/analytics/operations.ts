@@ -11,6 +11,8 @@ import { Exports } from './exports.ts';
 import type { Analytics } from './index.ts';
 import { registerServiceMetrics, type ServiceMetricsSources } from './prometheus.ts';
 import { Reports } from './reports.ts';
+import { RoomRecords } from './room-records.ts';
+import type { RoomState } from '../rooms/index.ts';
 import { analyticsRoutes } from './routes.ts';
 
 export interface OperatingOptions {
@@ -19,7 +21,9 @@ export interface OperatingOptions {
   readonly ledger: Ledger;
   readonly audit: AuditLog;
   readonly analytics: Analytics;
-  readonly openHand?: (sealed: string, roomId: string, handNumber: number) => string;
+  readonly openHand: (sealed: string, roomId: string, handNumber: number) => string;
+  /** A room's live state if this process holds it (for the operators' spectator view). */
+  readonly liveRoom: (roomId: string) => RoomState | null;
   readonly alertWebhookUrl?: string | undefined;
   readonly alertWindowMs?: number;
   readonly alertSampleMin?: number;
@@ -30,6 +34,7 @@ export interface Operating {
   readonly reports: Reports;
   readonly alerts: Alerts;
   readonly exports: Exports;
+  readonly rooms: RoomRecords;
   readonly routes: Record<string, Implementation>;
   registerMetrics(registry: MetricsRegistry, sources: Omit<ServiceMetricsSources, 'reader' | 'nowMs'>): void;
 }
@@ -49,12 +54,14 @@ export function createOperating(o: OperatingOptions): Operating {
     ...(o.alertWindowMs !== undefined ? { windowMs: o.alertWindowMs } : {}),
     ...(o.fetch ? { fetch: o.fetch } : {}),
   });
-  const exports = new Exports({ store: o.store, clock: o.clock, audit: o.audit, ...(o.openHand ? { openHand: o.openHand } : {}) });
+  const exports = new Exports({ store: o.store, clock: o.clock, audit: o.audit, openHand: o.openHand });
+  const rooms = new RoomRecords({ store: o.store, audit: o.audit, liveState: o.liveRoom, openHand: o.openHand });
   return {
     reports,
     alerts,
     exports,
-    routes: analyticsRoutes({ analytics: o.analytics, reports, alerts, exports, nowMs: () => o.clock.nowMs() }),
+    rooms,
+    routes: analyticsRoutes({ analytics: o.analytics, reports, alerts, exports, rooms, nowMs: () => o.clock.nowMs() }),
     registerMetrics(registry, sources) {
       registerServiceMetrics(registry, { ...sources, reader: o.store.reader, nowMs: () => o.clock.nowMs() });
     },

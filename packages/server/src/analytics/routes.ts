@@ -6,12 +6,14 @@ import type { Exports } from './exports.ts';
 import type { Analytics } from './index.ts';
 import { DAY_MS, METRICS_WINDOW_MS_MAX } from './limits.ts';
 import type { Reports } from './reports.ts';
+import type { RoomRecords } from './room-records.ts';
 
 export interface AnalyticsRouteDeps {
   readonly analytics: Analytics;
   readonly reports: Reports;
   readonly alerts: Alerts;
   readonly exports: Exports;
+  readonly rooms: RoomRecords;
   readonly nowMs: () => number;
 }
 
@@ -36,5 +38,16 @@ export function analyticsRoutes(d: AnalyticsRouteDeps): Record<keyof typeof c, I
       return r.csv;
     }),
     myTier: implement(c.myTier, async ({ actor }) => d.analytics.tierOf(actor.playerId)),
+    adminRooms: implement(c.adminRooms, async ({ query }) => ({
+      items: await d.rooms.list({
+        state: query.state,
+        ...(query.code !== undefined ? { code: query.code } : {}),
+        limit: query.limit ?? 50,
+      }),
+    })),
+    adminRoom: implement(c.adminRoom, async ({ params }) => d.rooms.view(params.roomId)),
+    adminRoomHand: implement(c.adminRoomHand, async ({ actor, params, request }) => ({
+      record: await d.rooms.hand(actor, params.roomId, params.handNumber, { requestId: request.id, ip: request.ip }),
+    })),
   };
 }
