@@ -342,6 +342,20 @@ for (const backend of backends()) {
       assert.equal((audit.json.items as unknown[]).length, 1);
     });
 
+    it('the ledger overview lists the platform’s accounts and the newest transfers', async () => {
+      const r = await t.request('GET', '/api/admin/ledger/overview?limit=5', { token: finance });
+      assert.equal(r.status, 200, r.text);
+      const system = r.json.system as { accountId: string; postedFen: number }[];
+      assert.equal(system.find((a) => a.accountId === 'system:revenue:CNY')?.postedFen, 150);
+      const recent = r.json.recent as { seq: number; code: string }[];
+      assert.ok(recent.length > 0 && recent.length <= 5);
+      assert.ok(
+        recent.every((x, i) => i === 0 || x.seq < recent[i - 1]!.seq),
+        'newest first',
+      );
+      assert.equal((await t.request('GET', '/api/admin/ledger/overview', { token: support })).status, 403);
+    });
+
     it('Prometheus shows rooms, ledger transfers by code, provider errors, the breaker and open alerts', async () => {
       const res = await t.platform.app.inject({ method: 'GET', url: '/metrics' });
       assert.equal(res.statusCode, 200);

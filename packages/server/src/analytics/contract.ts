@@ -4,7 +4,7 @@ import { Type } from '@sinclair/typebox';
 import { contract } from '../http/endpoint.ts';
 import { Fen, IdString, TimeMs } from '../http/schemas.ts';
 import { EXPORT_KINDS } from './exports.ts';
-import { ALERTS_PAGE_MAX, METRICS_WINDOW_MS_MAX, ROOMS_PAGE_MAX } from './limits.ts';
+import { ALERTS_PAGE_MAX, LEDGER_RECENT_TRANSFERS_MAX, METRICS_WINDOW_MS_MAX, ROOMS_PAGE_MAX } from './limits.ts';
 import { METRIC_IDS, TIERS } from './metrics.ts';
 
 const Nullable = <T extends Parameters<typeof Type.Union>[0][number]>(t: T) => Type.Union([t, Type.Null()]);
@@ -200,5 +200,42 @@ export const analyticsContract = contract({
     roles: [...ROOM_READERS],
     params: Type.Object({ roomId: IdString(), handNumber: Type.Integer({ minimum: 1 }) }),
     response: Type.Object({ record: Type.Unknown({ description: 'the sealed hand history, opened' }) }),
+  },
+  ledgerOverview: {
+    method: 'GET',
+    url: '/api/admin/ledger/overview',
+    summary: 'The platform’s own accounts (clearing, in flight, revenue, issuance, …) and the newest transfers of the whole ledger',
+    tags: ['admin', 'ledger'],
+    auth: 'operator',
+    roles: ['finance', 'risk', 'admin'],
+    query: Type.Object(
+      { limit: Type.Optional(Type.Integer({ minimum: 1, maximum: LEDGER_RECENT_TRANSFERS_MAX })) },
+      { additionalProperties: false },
+    ),
+    response: Type.Object({
+      system: Type.Array(
+        Type.Object({
+          accountId: Type.String(),
+          owner: Type.String(),
+          asset: Type.String(),
+          postedFen: Fen(),
+          pendingDebitsFen: Fen(),
+          pendingCreditsFen: Fen(),
+        }),
+      ),
+      recent: Type.Array(
+        Type.Object({
+          seq: Type.Integer(),
+          id: Type.String(),
+          debitAccount: Type.String(),
+          creditAccount: Type.String(),
+          asset: Type.String(),
+          amount: Type.Integer(),
+          code: Type.String(),
+          kind: Type.String(),
+          createdAtMs: TimeMs(),
+        }),
+      ),
+    }),
   },
 });

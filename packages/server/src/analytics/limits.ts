@@ -53,3 +53,5 @@ export const PROVIDER_ERROR_WINDOW_MS = HOUR_MS;
 /** Rooms listed per console page, and finished hands listed per room. */
 export const ROOMS_PAGE_MAX = 100;
 export const ROOM_HANDS_PAGE_MAX = 200;
+/** Newest ledger transfers shown beside the invariant check. */
+export const LEDGER_RECENT_TRANSFERS_MAX = 200;

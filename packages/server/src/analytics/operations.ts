@@ -61,7 +61,16 @@ export function createOperating(o: OperatingOptions): Operating {
     alerts,
     exports,
     rooms,
-    routes: analyticsRoutes({ analytics: o.analytics, reports, alerts, exports, rooms, nowMs: () => o.clock.nowMs() }),
+    routes: analyticsRoutes({
+      analytics: o.analytics,
+      reports,
+      alerts,
+      exports,
+      rooms,
+      ledger: o.ledger,
+      reader: o.store.reader,
+      nowMs: () => o.clock.nowMs(),
+    }),
     registerMetrics(registry, sources) {
       registerServiceMetrics(registry, { ...sources, reader: o.store.reader, nowMs: () => o.clock.nowMs() });
     },

@@ -1,10 +1,13 @@
 // Handlers of the analytics endpoints.
 import { implement, type Implementation } from '../http/routes.ts';
+import type { Ledger } from '../ledger/index.ts';
+import type { Reader } from '../storage/ports.ts';
 import type { Alerts } from './alerts.ts';
 import { analyticsContract as c } from './contract.ts';
 import type { Exports } from './exports.ts';
 import type { Analytics } from './index.ts';
 import { DAY_MS, METRICS_WINDOW_MS_MAX } from './limits.ts';
+import { ledgerOverview } from './ledger-overview.ts';
 import type { Reports } from './reports.ts';
 import type { RoomRecords } from './room-records.ts';
 
@@ -14,6 +17,8 @@ export interface AnalyticsRouteDeps {
   readonly alerts: Alerts;
   readonly exports: Exports;
   readonly rooms: RoomRecords;
+  readonly ledger: Ledger;
+  readonly reader: Reader;
   readonly nowMs: () => number;
 }
 
@@ -38,6 +43,7 @@ export function analyticsRoutes(d: AnalyticsRouteDeps): Record<keyof typeof c, I
       return r.csv;
     }),
     myTier: implement(c.myTier, async ({ actor }) => d.analytics.tierOf(actor.playerId)),
+    ledgerOverview: implement(c.ledgerOverview, async ({ query }) => ledgerOverview(d.ledger, d.reader, query.limit ?? 50)),
     adminRooms: implement(c.adminRooms, async ({ query }) => ({
       items: await d.rooms.list({
         state: query.state,
