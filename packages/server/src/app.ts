@@ -350,6 +350,19 @@ export async function createPlatform(o: PlatformOptions): Promise<Platform> {
     players: accounts.players,
     redisUrl: config.redisUrl,
     log: app.log,
+    risk: {
+      // A claimed score the server's replay does not confirm is a replay mismatch; other flags mark the session for review.
+      sessionFlagged: async (tx, f) => {
+        await risk.recordSignal(tx, {
+          playerId: f.playerId,
+          kind: f.flags.includes('score_mismatch') ? 'replay_mismatch' : 'skill_flagged',
+          value: 1,
+          subject: { kind: 'skill_session', id: f.sessionId },
+          evidence: { flags: [...f.flags], mode: f.mode, timing: f.summary.timing },
+        });
+      },
+      sessionTiming: (playerId, sessionId, intervalsMs) => risk.ingestTiming(playerId, sessionId, intervalsMs),
+    },
     ...(o.skill ?? {}),
     ...((o.roles ?? ['worker']).includes('worker') ? {} : { sweepIntervalMs: 0 }),
   });
