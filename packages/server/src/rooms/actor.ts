@@ -57,7 +57,7 @@ import type { IdentityCheck, RiskSignals, RoomPolicy, TimerHandle, Timers } from
 import type { RoomParamsInput } from './params.ts';
 import type { RoomSealer } from './sealing.ts';
 import { isLive, memberOf, type RoomEvent, type RoomState, seatedMembers } from './state.ts';
-import { handSection, publicEvent, roomView } from './views.ts';
+import { handFrameText, handSection, publicEvent, roomView } from './views.ts';
 
 /**
  * The oldest room version a command may carry. An action must be decided on the hand as it is
@@ -291,11 +291,6 @@ export class RoomActor {
     });
   }
 
-  #handText(seat: number | null, withInfo: boolean): string {
-    const hand = handSection(this.#state, seat, this.#turnDeadline()?.atMs ?? null, withInfo);
-    return JSON.stringify({ t: 'hand', v: this.#state.version, serverNowMs: this.#deps.timers.nowMs(), hand });
-  }
-
   #broadcast(events: readonly RoomEvent[]): void {
     const headerChanged = this.#state.headerVersion !== this.#headerSent;
     const handStarted = events.some((e) => e.kind === 'hand_started');
@@ -310,7 +305,14 @@ export class RoomActor {
     if (!headerChanged && !handChanged) return;
     const roomText = headerChanged ? this.#roomText(events) : null;
     this.#headerSent = this.#state.headerVersion;
-    // One serialisation per distinct seat: spectators share one, each seat gets its own.
+    // One serialisation per distinct visibility: spectators and seats that see no more share one view.
+    const head = {
+      v: this.#state.version,
+      serverNowMs: this.#deps.timers.nowMs(),
+      turnDeadlineMs: this.#turnDeadline()?.atMs ?? null,
+      withInfo: handStarted,
+    };
+    const views = new Map<string, string>();
     const handTexts = new Map<number | null, string>();
     for (const [pid, list] of this.#conns) {
       const seat = memberOf(this.#state, pid)?.seat ?? null;
@@ -318,7 +320,7 @@ export class RoomActor {
       if (handChanged) {
         handText = handTexts.get(seat) ?? null;
         if (handText === null) {
-          handText = this.#handText(seat, handStarted);
+          handText = handFrameText(this.#state, seat, head, views);
           handTexts.set(seat, handText);
         }
       }

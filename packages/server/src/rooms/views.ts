@@ -2,7 +2,7 @@
 // network addresses, no sealed seeds); the hand section is per seat through the rules'
 // `playerView`, so a seat only ever receives the cards the rules have revealed to it, and a
 // spectator only what is shown to everyone.
-import { checkHandAction, type HandView, type LegalActions, legalActions, playerView, type SeatSeed } from '@fairground/rules';
+import { canSeeCards, checkHandAction, type HandView, type LegalActions, legalActions, playerView, type SeatSeed } from '@fairground/rules';
 import type { HandState } from '@fairground/rules';
 import type { FeePlan, LastHand, Role, RoomEvent, RoomState, RoomStatus, ScoreLine } from './state.ts';
 import type { RoomParams } from './params.ts';
@@ -46,7 +46,8 @@ export interface RoomView {
   readonly chainHash: string;
 }
 
-export type HandViewCompact = Omit<HandView, 'rules'>;
+/** The rules' view without what never changes in a hand (its rules) or is the receiver's own knowledge (its seat). */
+export type HandViewCompact = Omit<HandView, 'rules' | 'viewerSeat'>;
 
 /** What does not change during a hand: sent when it starts and in every welcome, not with each action. */
 export interface HandInfo {
@@ -120,7 +121,7 @@ export function roomView(s: RoomState, presence: Presence): RoomView {
 export function handSection(s: RoomState, viewerSeat: number | null, turnDeadlineMs: number | null, withInfo: boolean): HandSection | null {
   const h = s.hand;
   if (h === null) return null;
-  const { rules: _rules, ...view } = playerView(h.state, viewerSeat);
+  const { rules: _rules, viewerSeat: _seat, ...view } = playerView(h.state, viewerSeat);
   const inHand = viewerSeat !== null && h.players.some((p) => p.seat === viewerSeat);
   const section: HandSection = { handNumber: h.handNumber, turnDeadlineMs, view, legal: inHand ? legalFor(h.state, viewerSeat) : null };
   if (!withInfo) return section;
@@ -135,6 +136,33 @@ export function handSection(s: RoomState, viewerSeat: number | null, turnDeadlin
       startedAtMs: h.startedAtMs,
     },
   };
+}
+
+/**
+ * The `hand` frame for one seat, as text. Views are serialised once per distinct visibility (every
+ * seat that sees no more cards than a spectator shares the spectator's text), because a broadcast
+ * follows every action to every seat and spectator.
+ */
+export function handFrameText(
+  s: RoomState,
+  viewerSeat: number | null,
+  head: { readonly v: number; readonly serverNowMs: number; readonly turnDeadlineMs: number | null; readonly withInfo: boolean },
+  viewCache: Map<string, string>,
+): string {
+  const h = s.hand;
+  if (h === null) return `{"t":"hand","v":${head.v},"serverNowMs":${head.serverNowMs},"hand":null}`;
+  let key = '';
+  for (const p of h.state.players) if (canSeeCards(h.state, p, viewerSeat)) key += `${p.seat},`;
+  let viewText = viewCache.get(key);
+  if (viewText === undefined) {
+    const { rules: _rules, viewerSeat: _seat, ...view } = playerView(h.state, viewerSeat);
+    viewText = JSON.stringify(view);
+    viewCache.set(key, viewText);
+  }
+  const inHand = viewerSeat !== null && h.players.some((p) => p.seat === viewerSeat);
+  const legal = inHand ? JSON.stringify(legalFor(h.state, viewerSeat)) : 'null';
+  const info = head.withInfo ? `,"info":${JSON.stringify((handSection(s, viewerSeat, null, true) as HandSection).info)}` : '';
+  return `{"t":"hand","v":${head.v},"serverNowMs":${head.serverNowMs},"hand":{"handNumber":${h.handNumber},"turnDeadlineMs":${head.turnDeadlineMs},"view":${viewText},"legal":${legal}${info}}}`;
 }
 
 const NOTHING_BUT_LOOK: LegalActions = { look: true, fold: false, call: null, raise: null, compare: null, allIn: null };
