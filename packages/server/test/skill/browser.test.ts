@@ -206,4 +206,48 @@ describe('skill games in the browser', () => {
     await alice.getByTestId('matches').locator(`li[data-verdict="${aliceSays}"]`).waitFor();
     await screenshot(alice, 'skill-9-matches');
   });
+
+  it('shows the leaderboards with the player’s own rank, and runs a tournament entry and game from the tournaments page', async () => {
+    const page = alice;
+    await page.goto(`${platform.url}/#/skill`);
+    await page.getByTestId('open-leaderboards').tap();
+    const standing = page.getByTestId('my-standing');
+    await page.locator('[data-testid="my-standing"]:not([data-rank=""])').waitFor();
+    assert.ok(Number(await standing.getAttribute('data-rank')) >= 1);
+    await page.getByTestId('lb-all').tap();
+    await page.getByTestId('leaderboard').locator('li').first().waitFor();
+    await screenshot(page, 'skill-10-leaderboards');
+
+    const now = Date.now();
+    const created = await fetch(`${platform.url}/api/admin/skill/tournaments`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', authorization: `Bearer ${adminToken}` },
+      body: JSON.stringify({
+        game: 'match3',
+        title: '周末杯',
+        entryFeeFen: 500,
+        prizeWeights: [60, 40],
+        playersMin: 2,
+        playersMax: 8,
+        entryClosesAtMs: now + 3_600_000,
+        endsAtMs: now + 7_200_000,
+      }),
+    });
+    assert.equal(created.status, 201, await created.clone().text());
+    const { tournamentId } = (await created.json()) as { tournamentId: string };
+    const before = await balanceFen(page, platform.url);
+    await page.goto(`${platform.url}/#/skill-tournaments`);
+    const card = page.getByTestId(`tournament-${tournamentId}`);
+    await card.getByTestId('enter-tournament').tap();
+    await card.getByTestId('play-tournament').waitFor();
+    await screenshot(page, 'skill-11-tournament-entered');
+    await card.getByTestId('play-tournament').tap();
+    await page.getByTestId('skill-play-page').waitFor();
+    await play(page, 3, 'tap');
+    await page.getByTestId('finish').tap();
+    await page.getByTestId('result').waitFor();
+    await page.goto(`${platform.url}/#/skill-tournaments`);
+    await card.locator('[data-testid="your-entry"][data-entry-status="played"]').waitFor();
+    assert.equal(await balanceFen(page, platform.url), before - 500, 'the entry fee is held until the tournament ends');
+  });
 });

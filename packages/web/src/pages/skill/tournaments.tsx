@@ -6,7 +6,7 @@ import { ApiError, type Response } from '../../shared/api.ts';
 import { formatTimeMs } from '../../shared/i18n.ts';
 import { formatAmount } from '../../shared/money.ts';
 import { playSession } from './hub.tsx';
-import { hasSkillKey, skillText } from './i18n.ts';
+import { hasSkillKey, type SkillKey, skillText } from './i18n.ts';
 import './skill.css';
 
 type Tournament = Response<'GET /api/skill/tournaments'>['tournaments'][number];
@@ -79,8 +79,8 @@ export function SkillTournamentsPage({ ctx }: { ctx: Ctx }) {
             {s('prizes', { weights: t.prizeWeights.join(' / ') })}
           </p>
           {t.you && (
-            <p data-testid="your-entry">
-              {s('yourEntry', { status: t.you.status })}
+            <p data-testid="your-entry" data-entry-status={t.you.status}>
+              {s('yourEntry', { status: hasSkillKey(`estatus_${t.you.status}`) ? s(`estatus_${t.you.status}` as SkillKey) : t.you.status })}
               {t.you.rank !== null && ` · ${s('rankPrize', { rank: t.you.rank, prize: formatAmount('CNY', t.you.prizeFen ?? 0) })}`}
             </p>
           )}
