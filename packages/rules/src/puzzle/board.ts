@@ -53,19 +53,36 @@ export function swapMakesLine(board: Int8Array, width: number, height: number, a
 
 /** True when at least one swap of neighbours makes a line. */
 export function hasLegalSwap(board: Int8Array, width: number, height: number): boolean {
+  return findLegalSwap(board, width, height) >= 0;
+}
+
+/**
+ * The first swap of neighbours (in board order) that makes a line, encoded as `2 × cell` for the
+ * swap with the right neighbour and `2 × cell + 1` for the one below; -1 when there is none.
+ */
+export function findLegalSwap(board: Int8Array, width: number, height: number): number {
   const size = board.length;
   for (let i = 0; i < size; i++) {
     const g = board[i]!;
     if ((i + 1) % width !== 0) {
       const h = board[i + 1]!;
-      if (g !== h && (makesLine(board, width, height, i, h, i + 1) || makesLine(board, width, height, i + 1, g, i))) return true;
+      if (g !== h && (makesLine(board, width, height, i, h, i + 1) || makesLine(board, width, height, i + 1, g, i))) return 2 * i;
     }
     if (i + width < size) {
       const h = board[i + width]!;
-      if (g !== h && (makesLine(board, width, height, i, h, i + width) || makesLine(board, width, height, i + width, g, i))) return true;
+      if (g !== h && (makesLine(board, width, height, i, h, i + width) || makesLine(board, width, height, i + width, g, i)))
+        return 2 * i + 1;
     }
   }
-  return false;
+  return -1;
+}
+
+/** Whether a swap found by `findLegalSwap` still makes a line on `board`. */
+export function stillLegal(board: Int8Array, width: number, height: number, found: number): boolean {
+  if (found < 0) return false;
+  const a = found >> 1;
+  const b = found & 1 ? a + width : a + 1;
+  return b < board.length && swapMakesLine(board, width, height, a, b);
 }
 
 /** Every legal swap as [from, to] with from < to, in board order. */

@@ -11,7 +11,9 @@ import {
   countAllowed,
   EMPTY,
   forbiddenKinds,
+  findLegalSwap,
   hasLegalSwap,
+  stillLegal,
   legalSwaps,
   markLinesIn,
   swapMakesLine,
@@ -99,6 +101,12 @@ export class PuzzleGame {
   readonly #rows: Uint8Array;
   readonly #colEnd: Uint8Array;
   readonly #lowest: Uint8Array;
+  /**
+   * A swap known to be legal on the board (see findLegalSwap), or -1. Not part of the state: it
+   * only spares the full search for a legal swap after a move that left this one standing, and
+   * the answer (some swap exists) is the same either way.
+   */
+  #knownSwap = -1;
   #score = 0;
   #movesMade = 0;
   #nextSeq = 1;
@@ -296,7 +304,8 @@ export class PuzzleGame {
 
     let reshuffles = 0;
     let stuck = false;
-    while (!hasLegalSwap(b, width, height)) {
+    let known = stillLegal(b, width, height, this.#knownSwap) ? this.#knownSwap : findLegalSwap(b, width, height);
+    while (known < 0) {
       if (reshuffles === PUZZLE_LIMITS.reshufflesMax) {
         stuck = true;
         break;
@@ -312,9 +321,11 @@ export class PuzzleGame {
         const mask = forbiddenKinds(b, width, i);
         b[i] = allowedKind(kinds, mask, gem % countAllowed(kinds, mask));
       }
+      known = findLegalSwap(b, width, height);
     }
 
     this.#board.set(b);
+    this.#knownSwap = known;
     this.#score += points;
     this.#movesMade++;
     this.#nextSeq++;
