@@ -16,6 +16,12 @@ import { PoliciesPage } from './pages/policies.tsx';
 import { RestrictionsPage } from './pages/restrictions.tsx';
 import { RiskCasesPage } from './pages/risk-cases.tsx';
 import { riskText } from './pages/risk-i18n.ts';
+import { DashboardPage } from './pages/dashboard.tsx';
+import { ExportsPage } from './pages/exports.tsx';
+import { LedgerOverviewPanel } from './pages/ledger-overview.tsx';
+import { opsText } from './pages/ops-i18n.ts';
+import { PlayerOpsPanel } from './pages/player-ops.tsx';
+import { RoomsPage } from './pages/rooms.tsx';
 
 export type Operator = Response<'GET /api/admin/me'>;
 export type Route =
@@ -28,7 +34,10 @@ export type Route =
   | { page: 'risk'; caseId?: string }
   | { page: 'complaints' }
   | { page: 'restrictions'; playerId?: string }
-  | { page: 'policies' };
+  | { page: 'policies' }
+  | { page: 'dashboard' }
+  | { page: 'rooms'; roomId?: string }
+  | { page: 'exports' };
 
 export interface Ctx {
   readonly api: ApiClient;
@@ -50,6 +59,9 @@ function parseRoute(): Route {
   if (parts[0] === 'restrictions')
     return parts[1] ? { page: 'restrictions', playerId: decodeURIComponent(parts[1]) } : { page: 'restrictions' };
   if (parts[0] === 'policies') return { page: 'policies' };
+  if (parts[0] === 'dashboard') return { page: 'dashboard' };
+  if (parts[0] === 'rooms') return parts[1] ? { page: 'rooms', roomId: decodeURIComponent(parts[1]) } : { page: 'rooms' };
+  if (parts[0] === 'exports') return { page: 'exports' };
   return { page: 'ledger' };
 }
 
@@ -107,6 +119,15 @@ export function App() {
       <header class="bar">
         <span class="brand">{t('appName')}</span>
         <nav>
+          <a href="#/dashboard" class={route.page === 'dashboard' ? 'on' : ''} data-testid="nav-dashboard">
+            {opsText(lang)('navDashboard')}
+          </a>
+          <a href="#/rooms" class={route.page === 'rooms' ? 'on' : ''} data-testid="nav-rooms">
+            {opsText(lang)('navRooms')}
+          </a>
+          <a href="#/exports" class={route.page === 'exports' ? 'on' : ''} data-testid="nav-exports">
+            {opsText(lang)('navExports')}
+          </a>
           <a href="#/ledger" class={route.page === 'ledger' ? 'on' : ''} data-testid="nav-ledger">
             {t('navLedger')}
           </a>
@@ -146,7 +167,12 @@ export function App() {
         </span>
       </header>
       {route.page === 'ledger' && <LedgerPage ctx={ctx} />}
+      {route.page === 'ledger' && <LedgerOverviewPanel ctx={ctx} />}
+      {route.page === 'dashboard' && <DashboardPage ctx={ctx} />}
+      {route.page === 'rooms' && <RoomsPage ctx={ctx} roomId={route.roomId} />}
+      {route.page === 'exports' && <ExportsPage ctx={ctx} />}
       {route.page === 'players' && <PlayersPage ctx={ctx} playerId={route.playerId} />}
+      {route.page === 'players' && route.playerId && <PlayerOpsPanel ctx={ctx} playerId={route.playerId} />}
       {route.page === 'audit' && <AuditPage ctx={ctx} />}
       {route.page === 'reviews' && <ReviewPage ctx={ctx} />}
       {route.page === 'refunds' && <RefundsPage ctx={ctx} depositId={route.depositId} />}
