@@ -51,7 +51,7 @@ export interface PuzzleView {
   /** The next unused position of the refill stream. */
   readonly refillIndex: number;
   readonly endReason: PuzzleEndReason | null;
-  /** FNV-1a (32-bit) chained over every applied command (seq, atMs, from, to): part of the state hash, so a replay with any command changed, added or dropped ends with a different hash. */
+  /** A 32-bit FNV-style hash chained over every applied command's words (seq, atMs, from, to): part of the state hash, so a replay with any command changed, added or dropped ends with a different hash. */
   readonly history: number;
 }
 
@@ -69,7 +69,9 @@ export interface MoveOutcome {
 
 const END_REASONS: readonly PuzzleEndReason[] = ['moves', 'no_moves', 'time', 'stopped'];
 
-const FNV_OFFSET = 0x811c9dc5;
+// Hashes are kept as int32 bit patterns (what Math.imul returns) so they stay small integers in
+// the engine; they are read as unsigned only where they leave the game (the view, the hex hash).
+const FNV_OFFSET = 0x811c9dc5 | 0;
 const FNV_PRIME = 0x01000193;
 
 /** Mixes a non-negative safe integer into an FNV-1a hash as eight little-endian bytes (two 32-bit halves; division by 2³² is exact in IEEE 754). */
@@ -85,7 +87,33 @@ function fnvWord(hash: number, value: number): number {
   h = Math.imul(h ^ ((hi >>> 8) & 0xff), FNV_PRIME);
   h = Math.imul(h ^ ((hi >>> 16) & 0xff), FNV_PRIME);
   h = Math.imul(h ^ (hi >>> 24), FNV_PRIME);
-  return h >>> 0;
+  return h;
+}
+
+/**
+ * Redraws every cell in index order from the refill stream at position `r`, skipping kinds that
+ * would complete a line with the two cells to the left or above (so the new board has no line).
+ * Returns the next stream position, or `-(position) - 1` when the stream source ran out there.
+ * Kept out of `apply`, which runs on every move, since a redraw is rare.
+ */
+function redraw(b: Int8Array, width: number, kinds: number, refills: RefillSource, from: number): number {
+  let r = from;
+  b.fill(EMPTY);
+  for (let i = 0; i < b.length; i++) {
+    const gem = refills.gemAt(r);
+    if (gem < 0) return -r - 1;
+    r++;
+    const mask = forbiddenKinds(b, width, i);
+    b[i] = allowedKind(kinds, mask, gem % countAllowed(kinds, mask));
+  }
+  return r;
+}
+
+/** The board as a plain array (a counted loop: Array.from on a typed array is slower). */
+function boardArray(board: Int8Array): number[] {
+  const out = new Array<number>(board.length);
+  for (let i = 0; i < board.length; i++) out[i] = board[i]!;
+  return out;
 }
 
 function isCount(v: unknown): v is number {
@@ -159,7 +187,7 @@ export class PuzzleGame {
     g.#lastAtMs = view.lastAtMs;
     g.#refillIndex = view.refillIndex;
     g.#endReason = view.endReason;
-    g.#history = view.history;
+    g.#history = view.history | 0;
     return g;
   }
 
@@ -193,14 +221,14 @@ export class PuzzleGame {
   view(): PuzzleView {
     return {
       config: this.config,
-      board: Array.from(this.#board),
+      board: boardArray(this.#board),
       score: this.#score,
       movesMade: this.#movesMade,
       nextSeq: this.#nextSeq,
       lastAtMs: this.#lastAtMs,
       refillIndex: this.#refillIndex,
       endReason: this.#endReason,
-      history: this.#history,
+      history: this.#history >>> 0,
     };
   }
 
@@ -311,16 +339,8 @@ export class PuzzleGame {
         break;
       }
       reshuffles++;
-      // Redraw every cell in index order from the refill stream, skipping kinds that would
-      // complete a line with the two cells to the left or above (so the new board has no line).
-      b.fill(EMPTY);
-      for (let i = 0; i < b.length; i++) {
-        const gem = refills.gemAt(r);
-        if (gem < 0) return fail(new AppError(PuzzleErrors.PUZZLE_REFILLS_NEEDED, { refillIndex: r }));
-        r++;
-        const mask = forbiddenKinds(b, width, i);
-        b[i] = allowedKind(kinds, mask, gem % countAllowed(kinds, mask));
-      }
+      r = redraw(b, width, kinds, refills, r);
+      if (r < 0) return fail(new AppError(PuzzleErrors.PUZZLE_REFILLS_NEEDED, { refillIndex: -r - 1 }));
       known = findLegalSwap(b, width, height);
     }
 
@@ -331,12 +351,11 @@ export class PuzzleGame {
     this.#nextSeq++;
     this.#lastAtMs = command.atMs;
     this.#refillIndex = r;
-    let h = this.#history;
-    h = fnvWord(h, command.seq);
-    h = fnvWord(h, command.atMs);
-    h = fnvWord(h, from);
-    h = fnvWord(h, to);
-    this.#history = h;
+    // FNV-style over the command's four words (each below 2³²): cheap enough to run on every move.
+    let h = Math.imul(this.#history ^ command.seq, FNV_PRIME);
+    h = Math.imul(h ^ command.atMs, FNV_PRIME);
+    h = Math.imul(h ^ from, FNV_PRIME);
+    this.#history = Math.imul(h ^ to, FNV_PRIME);
     if (stuck) this.#endReason = 'no_moves';
     else if (this.#movesMade >= this.config.movesMax) this.#endReason = 'moves';
     return ok({ points, cleared, cascades, reshuffles, endReason: this.#endReason });
@@ -360,15 +379,15 @@ export class PuzzleGame {
     h = fnvWord(h, c.kinds);
     h = fnvWord(h, c.movesMax);
     h = fnvWord(h, c.durationMs);
-    for (let i = 0; i < this.#board.length; i++) h = Math.imul(h ^ (this.#board[i]! & 0xff), FNV_PRIME) >>> 0;
+    for (let i = 0; i < this.#board.length; i++) h = Math.imul(h ^ (this.#board[i]! & 0xff), FNV_PRIME);
     h = fnvWord(h, this.#score);
     h = fnvWord(h, this.#movesMade);
     h = fnvWord(h, this.#nextSeq);
     h = fnvWord(h, this.#lastAtMs);
     h = fnvWord(h, this.#refillIndex);
     h = fnvWord(h, this.#endReason === null ? 0 : END_REASONS.indexOf(this.#endReason) + 1);
-    h = fnvWord(h, this.#history);
-    return h.toString(16).padStart(8, '0');
+    h = fnvWord(h, this.#history >>> 0);
+    return (h >>> 0).toString(16).padStart(8, '0');
   }
 }
 
