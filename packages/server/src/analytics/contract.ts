@@ -3,7 +3,7 @@
 import { Type } from '@sinclair/typebox';
 import { contract } from '../http/endpoint.ts';
 import { Fen, IdString, TimeMs } from '../http/schemas.ts';
-import { EXPORT_KINDS } from './exports.ts';
+import { EXPORT_KINDS } from './export-kinds.ts';
 import { ALERTS_PAGE_MAX, LEDGER_RECENT_TRANSFERS_MAX, METRICS_WINDOW_MS_MAX, ROOMS_PAGE_MAX } from './limits.ts';
 import { METRIC_IDS, TIERS } from './metrics.ts';
 

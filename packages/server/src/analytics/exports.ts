@@ -11,8 +11,9 @@ import { type Cell, csvLine, isoTime, yuanText } from './csv.ts';
 import { AnalyticsErrors } from './errors.ts';
 import { EXPORT_PAGE_ROWS, EXPORT_RETENTION_MS, EXPORT_ROWS_MAX } from './limits.ts';
 
-export const EXPORT_KINDS = ['transfers', 'orders', 'hands'] as const;
-export type ExportKind = (typeof EXPORT_KINDS)[number];
+import type { ExportKind } from './export-kinds.ts';
+
+export { EXPORT_KINDS, type ExportKind } from './export-kinds.ts';
 
 /** Who may export what: money records to finance, hand histories to risk and support; admins everything. */
 export const EXPORT_ROLES: Readonly<Record<ExportKind, readonly string[]>> = {
