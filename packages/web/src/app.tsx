@@ -5,21 +5,42 @@ import { translator } from './i18n.ts';
 import { LobbyPage } from './pages/lobby.tsx';
 import { LoginPage } from './pages/login.tsx';
 import { TermsPage } from './pages/terms.tsx';
-import { WalletPage } from './pages/wallet.tsx';
 import { HealthNotice } from './components/health-notice.tsx';
-import { ResponsiblePlayPage } from './pages/responsible.tsx';
-import { DepositPage } from './pages/deposit.tsx';
-import { PaymentsHistoryPage } from './pages/payments-history.tsx';
-import { WithdrawPage } from './pages/withdraw.tsx';
-import { SkillHubPage } from './pages/skill/hub.tsx';
-import { SkillLeaderboardsPage } from './pages/skill/leaderboards.tsx';
-import { SkillPlayPage } from './pages/skill/play.tsx';
-import { SkillTournamentsPage } from './pages/skill/tournaments.tsx';
 import { ApiClient, type Response, localTokenStore } from './shared/api.ts';
 import { initialLang, type Lang, saveLang } from './shared/i18n.ts';
+import { FeedbackButton } from './components/feedback.tsx';
+import { lazyPage } from './shared/lazy.tsx';
+import { applyPreferences, loadPreferences, watchAnnouncements } from './shared/preferences.ts';
+
+// Pages past the first screen load on first use (their own chunks).
+type PageProps = { ctx: Ctx };
+const WalletPage = lazyPage<PageProps>(() => import('./pages/wallet.tsx').then((m) => m.WalletPage));
+const ResponsiblePlayPage = lazyPage<PageProps>(() => import('./pages/responsible.tsx').then((m) => m.ResponsiblePlayPage));
+const DepositPage = lazyPage<PageProps>(() => import('./pages/deposit.tsx').then((m) => m.DepositPage));
+const PaymentsHistoryPage = lazyPage<PageProps>(() => import('./pages/payments-history.tsx').then((m) => m.PaymentsHistoryPage));
+const WithdrawPage = lazyPage<PageProps>(() => import('./pages/withdraw.tsx').then((m) => m.WithdrawPage));
+const SkillHubPage = lazyPage<PageProps>(() => import('./pages/skill/hub.tsx').then((m) => m.SkillHubPage));
+const SkillLeaderboardsPage = lazyPage<PageProps>(() => import('./pages/skill/leaderboards.tsx').then((m) => m.SkillLeaderboardsPage));
+const SkillPlayPage = lazyPage<PageProps>(() => import('./pages/skill/play.tsx').then((m) => m.SkillPlayPage));
+const SkillTournamentsPage = lazyPage<PageProps>(() => import('./pages/skill/tournaments.tsx').then((m) => m.SkillTournamentsPage));
+const FairnessPage = lazyPage<PageProps>(() => import('./pages/fairness.tsx').then((m) => m.FairnessPage));
+const SettingsPage = lazyPage<PageProps & { onLang: (lang: Lang) => void }>(() =>
+  import('./pages/settings.tsx').then((m) => m.SettingsPage),
+);
 
 export type Me = Response<'GET /api/me'>;
-export type Route = 'login' | 'terms' | 'lobby' | 'wallet' | 'deposit' | 'withdraw' | 'payments' | 'responsible' | SkillRoute;
+export type Route =
+  | 'login'
+  | 'terms'
+  | 'lobby'
+  | 'wallet'
+  | 'deposit'
+  | 'withdraw'
+  | 'payments'
+  | 'responsible'
+  | SkillRoute
+  | 'fairness'
+  | 'settings';
 type SkillRoute = 'skill' | 'skill-play' | 'skill-tournaments' | 'skill-leaderboards';
 const SKILL_ROUTES: readonly string[] = ['skill', 'skill-play', 'skill-tournaments', 'skill-leaderboards'];
 
@@ -37,8 +58,12 @@ function routeFromHash(): Route {
   const r = location.hash.replace(/^#\/?/, '').split('?')[0];
   if (r !== undefined && SKILL_ROUTES.includes(r)) return r as SkillRoute;
   if (r === 'responsible') return r;
+  if (r === 'fairness' || r === 'settings') return r;
   return r === 'terms' || r === 'lobby' || r === 'wallet' || r === 'deposit' || r === 'withdraw' || r === 'payments' ? r : 'login';
 }
+
+/** The language for callbacks registered once (the speech watcher). */
+const langRef: { lang: Lang } = { lang: 'zh' };
 
 export function App() {
   const [lang, setLang] = useState<Lang>(initialLang());
@@ -66,6 +91,12 @@ export function App() {
   }, [api]);
 
   useEffect(() => saveLang(lang), [lang]);
+  // Elder mode and the room skin apply to every page; in elder mode announcements are spoken.
+  useEffect(() => {
+    applyPreferences(loadPreferences());
+    return watchAnnouncements(document.body, () => langRef.lang);
+  }, []);
+  langRef.lang = lang;
 
   if (!ready) return <main class="page" />;
   // The guard every page shares: no session → sign in; an old agreement → accept the new one first.
@@ -97,6 +128,9 @@ export function App() {
       {effective === 'skill-play' && <SkillPlayPage ctx={ctx} />}
       {effective === 'skill-tournaments' && <SkillTournamentsPage ctx={ctx} />}
       {effective === 'skill-leaderboards' && <SkillLeaderboardsPage ctx={ctx} />}
+      {effective === 'fairness' && <FairnessPage ctx={ctx} />}
+      {effective === 'settings' && <SettingsPage ctx={ctx} onLang={setLang} />}
+      {me !== null && <FeedbackButton api={api} lang={lang} />}
     </div>
   );
 }

@@ -1,5 +1,6 @@
 import { useEffect, useState } from 'preact/hooks';
 import type { Ctx } from '../app.tsx';
+import { LobbyExtras } from '../components/lobby-extras.tsx';
 import { skillText } from './skill/i18n.ts';
 
 export function LobbyPage({ ctx }: { ctx: Ctx }) {
@@ -43,6 +44,7 @@ export function LobbyPage({ ctx }: { ctx: Ctx }) {
           <span>{skillText(ctx.lang)('lobbyHint')}</span>
         </a>
       </nav>
+      <LobbyExtras ctx={ctx} />
       <button type="button" class="link" onClick={logout} data-testid="logout">
         {t('logout')}
       </button>

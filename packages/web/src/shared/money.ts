@@ -2,14 +2,13 @@
 // back without ever passing through a float.
 export type AssetCode = 'CNY' | 'ROOM_CARD' | 'POINTS' | 'BONUS';
 
-/** 12345 → "123.45", -5 → "-0.05". */
+/** 12345 → "123.45", -5 → "-0.05", 123456789 → "1,234,567.89": digits of the integer, never a division. */
 export function fenToYuan(fen: number): string {
   if (!Number.isSafeInteger(fen)) throw new RangeError(`not an integer amount: ${fen}`);
   const sign = fen < 0 ? '-' : '';
-  const abs = Math.abs(fen);
-  const yuan = Math.trunc(abs / 100);
-  const cents = abs % 100;
-  return `${sign}${yuan.toLocaleString('en-US')}.${String(cents).padStart(2, '0')}`;
+  const digits = String(Math.abs(fen)).padStart(3, '0');
+  const yuan = digits.slice(0, -2).replace(/\B(?=(\d{3})+$)/g, ',');
+  return `${sign}${yuan}.${digits.slice(-2)}`;
 }
 
 /** "123.45" → 12345, "-0.5" → -50; null for anything that is not a yuan amount with at most two decimals. */

@@ -1,0 +1,244 @@
+// The fairness page: give it a hand (`room_…/3`, the room and the hand's number) or a skill game
+// session (`ss_…`); it fetches the commitment made before play and the seed revealed after, and
+// re-runs everything here, in this browser, with the same rules module the server runs: the seed
+// against its commitment, the players' seeds against the combined client seed, the shuffle and
+// the deal against the cards the record shows, and every action up to the result (for a session,
+// the whole puzzle replay up to its score). Each check is shown as it passes or fails.
+import {
+  applyHandAction,
+  combineClientSeeds,
+  createHand,
+  fairDeck,
+  type HandAction,
+  hexToBytes,
+  type PuzzleCommand,
+  replayPuzzle,
+  type SeatSeed,
+  type TableRulesInput,
+  verifyServerSeed,
+} from '@fairground/rules';
+import { useEffect, useState } from 'preact/hooks';
+import type { Ctx } from '../app.tsx';
+import { ApiError } from '../shared/api.ts';
+
+const TEXT = {
+  zh: {
+    title: '公平性验证',
+    hint: '输入牌局编号（房间号/第几局，如 room_xxx/1）或技巧赛对局编号（ss_xxx）。验证在你的手机上用同一套规则完成，不依赖服务器的结论。',
+    id: '牌局或对局编号',
+    verify: '验证',
+    verifying: '正在本机重算…',
+    match: '一致：这一局是公平的',
+    mismatch: '不一致：请联系客服',
+    badId: '编号格式不对',
+    check_commitment: '服务器种子与开局前公布的承诺相符',
+    check_clientSeed: '玩家种子合成的客户端种子相符',
+    check_deal: '用种子重新洗牌发牌，每位玩家的牌与记录相同',
+    check_replay: '按记录的每一步重放，结果与服务器相同',
+    check_score: '重放全部操作，得分与服务器相同',
+    check_stateHash: '重放后的局面哈希与服务器相同',
+    commitment: '承诺',
+    seed: '种子',
+    steps: '{n} 步',
+  },
+  en: {
+    title: 'Verify fairness',
+    hint: 'Enter a hand (room id/hand number, e.g. room_xxx/1) or a skill game session (ss_xxx). The check runs on your phone with the same rules, not on the server’s word.',
+    id: 'Hand or session',
+    verify: 'Verify',
+    verifying: 'Recomputing here…',
+    match: 'Match: this game was fair',
+    mismatch: 'Mismatch: please contact support',
+    badId: 'That is not a hand or session id',
+    check_commitment: 'The server seed matches the commitment published before play',
+    check_clientSeed: 'The players’ seeds combine to the client seed used',
+    check_deal: 'Shuffling and dealing again from the seeds gives every player the recorded cards',
+    check_replay: 'Replaying every recorded action gives the server’s result',
+    check_score: 'Replaying every move gives the server’s score',
+    check_stateHash: 'The replayed final position hashes to the server’s',
+    commitment: 'Commitment',
+    seed: 'Seed',
+    steps: '{n} steps',
+  },
+} as const;
+type Words = (typeof TEXT)['zh'] | (typeof TEXT)['en'];
+type CheckKey = 'commitment' | 'clientSeed' | 'deal' | 'replay' | 'score' | 'stateHash';
+
+interface Check {
+  readonly key: CheckKey;
+  readonly ok: boolean;
+  readonly detail?: string;
+}
+
+interface Outcome {
+  readonly kind: 'hand' | 'session';
+  readonly commitment: string;
+  readonly seed: string;
+  readonly steps: number;
+  readonly checks: readonly Check[];
+}
+
+interface HandRecordWire {
+  readonly handNumber: number;
+  readonly rules: TableRulesInput;
+  readonly dealerSeat: number;
+  readonly serverCommitment: string;
+  readonly serverSeed: string;
+  readonly clientSeed: string;
+  readonly clientSeeds: readonly SeatSeed[];
+  readonly players: readonly { seat: number; playerId: string; cards: readonly string[]; stackPoints: number | null }[];
+  readonly actions: readonly { type: string; seat: number; toStakePoints?: number; targetSeat?: number }[];
+  readonly result: unknown;
+}
+
+const HAND_ID = /^(room_[A-Za-z0-9_-]{1,58})[/#:](\d{1,6})$/;
+const SESSION_ID = /^ss_[A-Za-z0-9_-]{1,61}$/;
+
+/** Everything the server recorded about a hand, checked again here. */
+export function verifyHand(r: HandRecordWire): Outcome {
+  const checks: Check[] = [];
+  const seed = hexToBytes(r.serverSeed);
+  checks.push({ key: 'commitment', ok: seed !== null && verifyServerSeed(r.serverSeed, r.serverCommitment) });
+  let combined = '';
+  try {
+    combined = combineClientSeeds(r.clientSeeds);
+  } catch {
+    combined = '';
+  }
+  checks.push({ key: 'clientSeed', ok: combined === r.clientSeed });
+  let dealOk = false;
+  let replayOk = false;
+  if (seed !== null) {
+    const deck = fairDeck(seed, r.clientSeed, r.handNumber);
+    const created = createHand({
+      rules: r.rules,
+      dealerSeat: r.dealerSeat,
+      players: r.players.map((p) => ({ seat: p.seat, stackPoints: p.stackPoints })),
+      deck,
+      handNumber: r.handNumber,
+    });
+    if (created.ok) {
+      let state = created.value;
+      dealOk = r.players.every((p) => {
+        const dealt = state.players.find((x) => x.seat === p.seat)?.cards ?? [];
+        return dealt.join(',') === p.cards.join(',');
+      });
+      replayOk = true;
+      for (const a of r.actions) {
+        const next = applyHandAction(state, a as HandAction);
+        if (!next.ok) {
+          replayOk = false;
+          break;
+        }
+        state = next.value;
+      }
+      replayOk = replayOk && JSON.stringify(state.result) === JSON.stringify(r.result);
+    }
+  }
+  checks.push({ key: 'deal', ok: dealOk });
+  checks.push({ key: 'replay', ok: replayOk });
+  return { kind: 'hand', commitment: r.serverCommitment, seed: r.serverSeed, steps: r.actions.length, checks };
+}
+
+export function FairnessPage({ ctx }: { ctx: Ctx }) {
+  const t: Words = TEXT[ctx.lang];
+  const initial = new URLSearchParams(location.hash.split('?')[1] ?? '').get('id') ?? '';
+  const [id, setId] = useState(initial);
+  const [busy, setBusy] = useState(false);
+  const [outcome, setOutcome] = useState<Outcome | null>(null);
+  const [error, setError] = useState<string | null>(null);
+
+  const run = async (value: string) => {
+    const text = value.trim();
+    setOutcome(null);
+    setError(null);
+    const hand = HAND_ID.exec(text);
+    if (!hand && !SESSION_ID.test(text)) {
+      setError(t.badId);
+      return;
+    }
+    setBusy(true);
+    try {
+      if (hand) {
+        const roomId = hand[1] as string;
+        const handNumber = Number(hand[2]);
+        const page = await ctx.api.call('GET /api/rooms/:roomId/hands', { params: { roomId }, query: { after: handNumber - 1 } });
+        const record = (page.hands as HandRecordWire[]).find((h) => h.handNumber === handNumber);
+        if (!record) throw new Error(`hand ${handNumber} not found`);
+        setOutcome(verifyHand(record));
+      } else {
+        const rep = await ctx.api.call('GET /api/skill/sessions/:sessionId/replay', { params: { sessionId: text } });
+        const seed = hexToBytes(rep.seedHex);
+        const checks: Check[] = [{ key: 'commitment', ok: seed !== null && verifyServerSeed(rep.seedHex, rep.commitment) }];
+        if (seed !== null) {
+          const end = rep.endReason === 'time' || rep.endReason === 'stopped' ? rep.endReason : null;
+          const replay = replayPuzzle(seed, rep.config, rep.commands as PuzzleCommand[], end);
+          checks.push({
+            key: 'score',
+            ok: replay.ok && replay.view.score === rep.score,
+            detail: replay.ok ? String(replay.view.score) : '',
+          });
+          checks.push({ key: 'stateHash', ok: replay.ok && replay.stateHash === rep.stateHash });
+        }
+        setOutcome({ kind: 'session', commitment: rep.commitment, seed: rep.seedHex, steps: rep.commands.length, checks });
+      }
+    } catch (e) {
+      setError(e instanceof ApiError ? `${e.code}: ${e.message}` : String((e as Error).message));
+    } finally {
+      setBusy(false);
+    }
+  };
+
+  useEffect(() => {
+    if (initial !== '') void run(initial);
+  }, []);
+
+  const allOk = outcome?.checks.every((c) => c.ok) ?? false;
+  return (
+    <main class="page" data-testid="fairness-page">
+      <form
+        class="card"
+        onSubmit={(e) => {
+          e.preventDefault();
+          void run(id);
+        }}
+      >
+        <h1>{t.title}</h1>
+        <p class="muted small">{t.hint}</p>
+        <label>
+          {t.id}
+          <input value={id} onInput={(e) => setId((e.target as HTMLInputElement).value)} data-testid="fairness-id" autoCapitalize="off" />
+        </label>
+        <button type="submit" class="primary" disabled={busy} data-testid="fairness-verify">
+          {busy ? t.verifying : t.verify}
+        </button>
+        {error && (
+          <p class="error" role="alert">
+            {error}
+          </p>
+        )}
+      </form>
+      {outcome && (
+        <section
+          class={`card verdict ${allOk ? 'match' : 'mismatch'}`}
+          data-testid="fairness-result"
+          data-result={allOk ? 'match' : 'mismatch'}
+        >
+          <h2 aria-live="polite">{allOk ? t.match : t.mismatch}</h2>
+          <ul class="checks">
+            {outcome.checks.map((c) => (
+              <li key={c.key} data-testid={`check-${c.key}`} data-ok={String(c.ok)}>
+                <span aria-hidden="true">{c.ok ? '✓' : '✗'}</span> {t[`check_${c.key}`]}
+                {c.detail ? ` (${c.detail})` : ''}
+              </li>
+            ))}
+          </ul>
+          <p class="muted small mono">
+            {t.commitment} {outcome.commitment.slice(0, 24)}…<br />
+            {t.seed} {outcome.seed.slice(0, 24)}… · {t.steps.replace('{n}', String(outcome.steps))}
+          </p>
+        </section>
+      )}
+    </main>
+  );
+}
