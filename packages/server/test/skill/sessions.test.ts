@@ -118,8 +118,9 @@ for (const backend of backends()) {
       assert.deepEqual([dup.accepted, dup.duplicates, dup.nextSeq], [0, 2, 3]);
       // A different command under an old sequence number is tampering.
       const other = client.game.legalMoves()[0]!;
+      const first = sent[0]!;
       assert.equal(
-        await codeOf(w.skill.submit(p, start.sessionId, [{ ...sent[0]!, move: { from: other[0], to: other[1] } }])),
+        await codeOf(w.skill.submit(p, start.sessionId, [{ ...first, move: { from: first.move.to, to: first.move.from } }])),
         'SKILL_COMMAND_CONFLICT',
       );
       // A swap that makes no line: the real client never sends one.
