@@ -342,6 +342,23 @@ for (const backend of backends()) {
       assert.equal((audit.json.items as unknown[]).length, 1);
     });
 
+    it('feedback that names no room or player reaches support’s list', async () => {
+      const sent = await t.request('POST', '/api/feedback', { token: player.token, body: { topic: 'payments', text: '到账提示不明显' } });
+      assert.equal(sent.status, 201, sent.text);
+      const list = await t.request('GET', '/api/admin/feedback', { token: support });
+      assert.equal(list.status, 200, list.text);
+      assert.deepEqual(
+        (list.json.items as { feedbackId: string; playerId: string; topic: string; text: string }[]).map((f) => [
+          f.feedbackId,
+          f.playerId,
+          f.topic,
+          f.text,
+        ]),
+        [[sent.json.feedbackId, player.playerId, 'payments', '到账提示不明显']],
+      );
+      assert.equal((await t.request('GET', '/api/admin/feedback', { token: finance })).status, 403);
+    });
+
     it('the ledger overview lists the platform’s accounts and the newest transfers', async () => {
       const r = await t.request('GET', '/api/admin/ledger/overview?limit=5', { token: finance });
       assert.equal(r.status, 200, r.text);

@@ -4,7 +4,7 @@ import { Type } from '@sinclair/typebox';
 import { contract } from '../http/endpoint.ts';
 import { Fen, IdString, TimeMs } from '../http/schemas.ts';
 import { EXPORT_KINDS } from './export-kinds.ts';
-import { ALERTS_PAGE_MAX, LEDGER_RECENT_TRANSFERS_MAX, METRICS_WINDOW_MS_MAX, ROOMS_PAGE_MAX } from './limits.ts';
+import { ALERTS_PAGE_MAX, FEEDBACK_TEXT_LENGTH_MAX, LEDGER_RECENT_TRANSFERS_MAX, METRICS_WINDOW_MS_MAX, ROOMS_PAGE_MAX } from './limits.ts';
 import { METRIC_IDS, TIERS } from './metrics.ts';
 
 const Nullable = <T extends Parameters<typeof Type.Union>[0][number]>(t: T) => Type.Union([t, Type.Null()]);
@@ -235,6 +235,36 @@ export const analyticsContract = contract({
           kind: Type.String(),
           createdAtMs: TimeMs(),
         }),
+      ),
+    }),
+  },
+  sendFeedback: {
+    method: 'POST',
+    url: '/api/feedback',
+    summary: 'Feedback to customer service that names no room or player (reports of a room or player go to /api/complaints)',
+    tags: ['analytics'],
+    auth: 'player',
+    body: Type.Object(
+      {
+        topic: Type.Union(['app', 'payments', 'rooms', 'games', 'other'].map((t) => Type.Literal(t))),
+        text: Type.String({ minLength: 2, maxLength: FEEDBACK_TEXT_LENGTH_MAX }),
+      },
+      { additionalProperties: false },
+    ),
+    response: Type.Object({ feedbackId: Type.String() }),
+    status: 201,
+  },
+  feedbackList: {
+    method: 'GET',
+    url: '/api/admin/feedback',
+    summary: 'Players’ feedback to customer service, newest first',
+    tags: ['admin', 'analytics'],
+    auth: 'operator',
+    roles: ['support', 'risk', 'admin'],
+    query: Type.Object({ limit: Type.Optional(Type.Integer({ minimum: 1, maximum: 200 })) }, { additionalProperties: false }),
+    response: Type.Object({
+      items: Type.Array(
+        Type.Object({ feedbackId: Type.String(), playerId: Type.String(), topic: Type.String(), text: Type.String(), atMs: TimeMs() }),
       ),
     }),
   },

@@ -46,6 +46,8 @@ export interface Analytics {
   /** Appends inside the caller's unit of work; the event commits or rolls back with it. */
   append(tx: Tx, event: AnalyticsEvent): Promise<void>;
   list(query: { kind?: string; afterSeq?: number; limit?: number }): Promise<StoredEvent[]>;
+  /** The newest events of one kind, newest first. */
+  recent(kind: string, limit: number): Promise<StoredEvent[]>;
   /** A player's tier (new, paying, vip) from their credited deposits, now. */
   tierOf(playerId: string): Promise<PlayerTier>;
   /** Cumulative deposits from which a player is a VIP. */
@@ -83,6 +85,28 @@ function checkEvent(event: AnalyticsEvent): void {
   }
 }
 
+interface EventRow {
+  seq: unknown;
+  id: string;
+  kind: string;
+  actor_kind: string | null;
+  actor_id: string | null;
+  at_ms: unknown;
+  data: string;
+}
+
+function storedEvent(r: EventRow): StoredEvent {
+  return {
+    seq: intFromDb(r.seq),
+    id: r.id,
+    kind: r.kind,
+    actorKind: r.actor_kind,
+    actorId: r.actor_id,
+    atMs: intFromDb(r.at_ms),
+    data: JSON.parse(r.data) as Record<string, EventValue>,
+  };
+}
+
 export function createAnalytics(reader: Reader, options: AnalyticsOptions = {}): Analytics {
   const vipFromFen = options.vipFromFen ?? VIP_DEPOSITS_FEN_DEFAULT;
   if (!Number.isSafeInteger(vipFromFen) || vipFromFen <= 0) throw new Error('assertion failed: vipFromFen is a positive integer');
@@ -118,6 +142,14 @@ export function createAnalytics(reader: Reader, options: AnalyticsOptions = {}):
         vipSinceMs: row?.vipSinceMs ?? null,
       };
     },
+    async recent(kind, limit) {
+      const n = Math.min(Math.max(Math.trunc(limit), 1), EVENTS_PAGE_MAX);
+      const rows = await reader.query<EventRow>(
+        'SELECT seq, id, kind, actor_kind, actor_id, at_ms, data FROM analytics_events WHERE kind = ? ORDER BY seq DESC LIMIT ?',
+        [kind, n],
+      );
+      return rows.map(storedEvent);
+    },
     async list(query) {
       const limit = Math.min(Math.max(query.limit ?? 50, 1), EVENTS_PAGE_MAX);
       const where: string[] = ['seq > ?'];
@@ -127,27 +159,11 @@ export function createAnalytics(reader: Reader, options: AnalyticsOptions = {}):
         params.push(query.kind);
       }
       params.push(limit);
-      const rows = await reader.query<{
-        seq: unknown;
-        id: string;
-        kind: string;
-        actor_kind: string | null;
-        actor_id: string | null;
-        at_ms: unknown;
-        data: string;
-      }>(
+      const rows = await reader.query<EventRow>(
         `SELECT seq, id, kind, actor_kind, actor_id, at_ms, data FROM analytics_events WHERE ${where.join(' AND ')} ORDER BY seq LIMIT ?`,
         params,
       );
-      return rows.map((r) => ({
-        seq: intFromDb(r.seq),
-        id: r.id,
-        kind: r.kind,
-        actorKind: r.actor_kind,
-        actorId: r.actor_id,
-        atMs: intFromDb(r.at_ms),
-        data: JSON.parse(r.data) as Record<string, EventValue>,
-      }));
+      return rows.map(storedEvent);
     },
   };
 }

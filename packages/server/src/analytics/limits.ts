@@ -55,3 +55,5 @@ export const ROOMS_PAGE_MAX = 100;
 export const ROOM_HANDS_PAGE_MAX = 200;
 /** Newest ledger transfers shown beside the invariant check. */
 export const LEDGER_RECENT_TRANSFERS_MAX = 200;
+/** Feedback text kept with the event (the log's string values stay under 512 characters). */
+export const FEEDBACK_TEXT_LENGTH_MAX = 500;

@@ -69,6 +69,7 @@ export function createOperating(o: OperatingOptions): Operating {
       rooms,
       ledger: o.ledger,
       reader: o.store.reader,
+      store: o.store,
       nowMs: () => o.clock.nowMs(),
     }),
     registerMetrics(registry, sources) {

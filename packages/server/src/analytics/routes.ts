@@ -1,7 +1,8 @@
 // Handlers of the analytics endpoints.
+import { newId } from '@fairground/core';
 import { implement, type Implementation } from '../http/routes.ts';
 import type { Ledger } from '../ledger/index.ts';
-import type { Reader } from '../storage/ports.ts';
+import type { Reader, Store } from '../storage/ports.ts';
 import type { Alerts } from './alerts.ts';
 import { analyticsContract as c } from './contract.ts';
 import type { Exports } from './exports.ts';
@@ -19,6 +20,7 @@ export interface AnalyticsRouteDeps {
   readonly rooms: RoomRecords;
   readonly ledger: Ledger;
   readonly reader: Reader;
+  readonly store: Store;
   readonly nowMs: () => number;
 }
 
@@ -43,6 +45,28 @@ export function analyticsRoutes(d: AnalyticsRouteDeps): Record<keyof typeof c, I
       return r.csv;
     }),
     myTier: implement(c.myTier, async ({ actor }) => d.analytics.tierOf(actor.playerId)),
+    sendFeedback: implement(c.sendFeedback, async ({ actor, body }) => {
+      const feedbackId = newId('fb');
+      await d.store.unitOfWork(
+        (tx) =>
+          d.analytics.append(tx, {
+            kind: 'feedback_filed',
+            actor: { kind: 'player', id: actor.playerId },
+            data: { feedbackId, topic: body.topic, text: body.text },
+          }),
+        { label: 'analytics.feedback' },
+      );
+      return { feedbackId };
+    }),
+    feedbackList: implement(c.feedbackList, async ({ query }) => ({
+      items: (await d.analytics.recent('feedback_filed', query.limit ?? 50)).map((e) => ({
+        feedbackId: String(e.data.feedbackId ?? e.id),
+        playerId: e.actorId ?? '',
+        topic: String(e.data.topic ?? 'other'),
+        text: String(e.data.text ?? ''),
+        atMs: e.atMs,
+      })),
+    })),
     ledgerOverview: implement(c.ledgerOverview, async ({ query }) => ledgerOverview(d.ledger, d.reader, query.limit ?? 50)),
     adminRooms: implement(c.adminRooms, async ({ query }) => ({
       items: await d.rooms.list({
