@@ -18,6 +18,7 @@ import { RiskCasesPage } from './pages/risk-cases.tsx';
 import { riskText } from './pages/risk-i18n.ts';
 import { DashboardPage } from './pages/dashboard.tsx';
 import { ExportsPage } from './pages/exports.tsx';
+import { FeedbackInbox } from './pages/feedback.tsx';
 import { LedgerOverviewPanel } from './pages/ledger-overview.tsx';
 import { opsText } from './pages/ops-i18n.ts';
 import { PlayerOpsPanel } from './pages/player-ops.tsx';
@@ -179,6 +180,7 @@ export function App() {
       {route.page === 'reconciliation' && <ReconciliationPage ctx={ctx} />}
       {route.page === 'risk' && <RiskCasesPage ctx={ctx} caseId={route.caseId} />}
       {route.page === 'complaints' && <ComplaintsPage ctx={ctx} />}
+      {route.page === 'complaints' && <FeedbackInbox ctx={ctx} />}
       {route.page === 'restrictions' && <RestrictionsPage ctx={ctx} playerId={route.playerId} />}
       {route.page === 'policies' && <PoliciesPage ctx={ctx} />}
     </div>

@@ -1,6 +1,6 @@
 // The customer-service button (客服), on every signed-in page: it opens a panel where the player
 // writes what went wrong, and files it as a report that support sees in the complaints inbox.
-import { useState } from 'preact/hooks';
+import { useEffect, useState } from 'preact/hooks';
 import { ApiError, type ApiClient } from '../shared/api.ts';
 import type { Lang } from '../shared/i18n.ts';
 
@@ -12,7 +12,9 @@ const TEXT = {
   zh: {
     open: '客服',
     title: '联系客服 · 意见反馈',
-    hint: '全天候受理。描述你遇到的问题；如果是举报，请写明房间号或玩家。',
+    hint: '全天候受理。意见和问题直接写；举报请填房间号或玩家 ID。',
+    target: '房间号或玩家 ID（举报必填）',
+    targetNeeded: '举报需要填写房间号（6 位数字）或玩家 ID',
     reason: '类型',
     reason_other: '意见或问题',
     reason_cheating: '举报作弊',
@@ -27,7 +29,9 @@ const TEXT = {
   en: {
     open: 'Help',
     title: 'Customer service · feedback',
-    hint: 'Open day and night. Tell us what went wrong; for a report, name the room code or the player.',
+    hint: 'Open day and night. Write feedback or a problem as it is; for a report, give the room code or the player id.',
+    target: 'Room code or player id (needed for a report)',
+    targetNeeded: 'A report needs a room code (6 digits) or a player id',
     reason: 'About',
     reason_other: 'Feedback or a problem',
     reason_cheating: 'Report cheating',
@@ -46,20 +50,40 @@ export function FeedbackButton({ api, lang }: { api: ApiClient; lang: Lang }) {
   const [open, setOpen] = useState(false);
   const [reason, setReason] = useState<Reason>('other');
   const [text, setText] = useState('');
+  const [target, setTarget] = useState('');
   const [busy, setBusy] = useState(false);
   const [sent, setSent] = useState<string | null>(null);
   const [error, setError] = useState<string | null>(null);
+  // The panel belongs to the page it was opened on.
+  useEffect(() => {
+    const close = () => setOpen(false);
+    addEventListener('hashchange', close);
+    return () => removeEventListener('hashchange', close);
+  }, []);
 
   const send = async (event: Event) => {
     event.preventDefault();
     setBusy(true);
     setError(null);
     try {
-      const c = await api.call('POST /api/complaints', { body: { reason, text: text.trim().slice(0, TEXT_LENGTH_MAX) } });
-      setSent(t.sent.replace('{id}', c.id));
+      const body = text.trim().slice(0, TEXT_LENGTH_MAX);
+      const about = target.trim();
+      let id: string;
+      if (about === '') {
+        if (reason !== 'other') throw new Error(t.targetNeeded);
+        // Feedback about nothing in particular goes to customer service's own list.
+        id = (await api.call('POST /api/feedback', { body: { topic: 'other', text: body } })).feedbackId;
+      } else if (/^[0-9]{6}$/.test(about)) {
+        const room = await api.call('GET /api/rooms/code/:code', { params: { code: about } });
+        id = (await api.call('POST /api/complaints', { body: { reason, roomId: room.roomId, text: body } })).id;
+      } else if (/^p_[A-Za-z0-9_-]{1,62}$/.test(about)) {
+        id = (await api.call('POST /api/complaints', { body: { reason, targetPlayerId: about, text: body } })).id;
+      } else throw new Error(t.targetNeeded);
+      setSent(t.sent.replace('{id}', id));
       setText('');
+      setTarget('');
     } catch (e) {
-      setError(e instanceof ApiError ? `${e.code}: ${e.message}` : String(e));
+      setError(e instanceof ApiError ? `${e.code}: ${e.message}` : (e as Error).message);
     } finally {
       setBusy(false);
     }
@@ -90,6 +114,15 @@ export function FeedbackButton({ api, lang }: { api: ApiClient; lang: Lang }) {
               </select>
             </label>
             <label>
+              {t.target}
+              <input
+                value={target}
+                onInput={(e) => setTarget((e.target as HTMLInputElement).value)}
+                data-testid="feedback-target"
+                autoCapitalize="off"
+              />
+            </label>
+            <label>
               {t.text}
               <textarea
                 rows={4}
@@ -105,7 +138,7 @@ export function FeedbackButton({ api, lang }: { api: ApiClient; lang: Lang }) {
               <button type="submit" class="primary" disabled={busy} data-testid="feedback-send">
                 {t.send}
               </button>
-              <button type="button" class="secondary" onClick={() => setOpen(false)}>
+              <button type="button" class="secondary" onClick={() => setOpen(false)} data-testid="feedback-close">
                 {t.close}
               </button>
             </div>
