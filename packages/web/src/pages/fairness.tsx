@@ -220,7 +220,7 @@ export function FairnessPage({ ctx }: { ctx: Ctx }) {
       </form>
       {outcome && (
         <section
-          class={`card verdict ${allOk ? 'match' : 'mismatch'}`}
+          class={`card fair-verdict ${allOk ? 'match' : 'mismatch'}`}
           data-testid="fairness-result"
           data-result={allOk ? 'match' : 'mismatch'}
         >
