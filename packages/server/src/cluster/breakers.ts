@@ -1,0 +1,106 @@
+// Circuit breakers and timeouts in front of the outside services other than WeChat Pay (which has
+// its own in payments/): WeChat sign-in (the identity provider), the real-name authority (KYC),
+// the notary that attests hand-history chains, and the face check some rooms ask for. While a
+// breaker is open, calls fail at once with the domain's own "unavailable" code and a message that
+// tells the player what is down and when to try again, instead of hanging on a dead service.
+import { AppError, type Clock, type ErrorDef } from '@fairground/core';
+import { AccountsErrors, type IdentityProvider, type VerificationProvider } from '../accounts/index.ts';
+import { type BreakerState, CircuitBreaker, OpsErrors } from '../ops/breaker.ts';
+import type { MetricsRegistry } from '../ops/metrics.ts';
+import type { IdentityCheck, Notary } from '../rooms/index.ts';
+
+export interface DependencyBreakers {
+  readonly identity: CircuitBreaker;
+  readonly kyc: CircuitBreaker;
+  readonly notary: CircuitBreaker;
+  readonly faceCheck: CircuitBreaker;
+}
+
+export interface BreakerSettings {
+  readonly clock?: Clock;
+  readonly onStateChange?: (name: string, state: BreakerState) => void;
+}
+
+export function createDependencyBreakers(o: BreakerSettings = {}): DependencyBreakers {
+  const make = (name: string, callTimeoutMs: number) =>
+    new CircuitBreaker({
+      name,
+      failuresMax: 5,
+      windowMs: 30_000,
+      openMs: 30_000,
+      callTimeoutMs,
+      ...(o.clock ? { clock: o.clock } : {}),
+      ...(o.onStateChange ? { onStateChange: o.onStateChange } : {}),
+    });
+  return {
+    identity: make('wechat-login', 5_000),
+    kyc: make('real-name', 10_000),
+    notary: make('notary', 10_000),
+    faceCheck: make('face-check', 10_000),
+  };
+}
+
+/** Runs `fn` through the breaker; an open breaker or a timeout becomes `def` with `message`. */
+async function guarded<T>(breaker: CircuitBreaker, def: ErrorDef, message: string, fn: () => Promise<T>): Promise<T> {
+  try {
+    return await breaker.call(() => fn());
+  } catch (e) {
+    if (e instanceof AppError && (e.code === OpsErrors.BREAKER_OPEN.code || e.code === OpsErrors.DEPENDENCY_TIMEOUT.code)) {
+      throw new AppError(def, { dependency: breaker.name, reason: e.code }, message);
+    }
+    throw e;
+  }
+}
+
+export function guardIdentityProvider(p: IdentityProvider, breaker: CircuitBreaker): IdentityProvider {
+  return {
+    exchangeCode: (kind, code) =>
+      guarded(
+        breaker,
+        AccountsErrors.IDENTITY_PROVIDER_UNAVAILABLE,
+        'WeChat sign-in is not answering right now; please try again in a minute',
+        () => p.exchangeCode(kind, code),
+      ),
+  };
+}
+
+export function guardVerification(p: VerificationProvider, breaker: CircuitBreaker): VerificationProvider {
+  return {
+    verify: (doc) =>
+      guarded(
+        breaker,
+        AccountsErrors.KYC_PROVIDER_UNAVAILABLE,
+        'real-name verification is not answering right now; nothing was saved — please try again in a few minutes',
+        () => p.verify(doc),
+      ),
+  };
+}
+
+/** The notary's calls are background work (attestations queue and retry), so an open breaker only delays them. */
+export function guardNotary(n: Notary, breaker: CircuitBreaker): Notary {
+  const message = 'the notary service is not answering right now; hand histories are kept and attested when it returns';
+  return {
+    attest: (entries) => guarded(breaker, OpsErrors.BREAKER_OPEN, message, () => n.attest(entries)),
+    lookup: (chainId) => guarded(breaker, OpsErrors.BREAKER_OPEN, message, () => n.lookup(chainId)),
+  };
+}
+
+export function guardIdentityCheck(c: IdentityCheck, breaker: CircuitBreaker): IdentityCheck {
+  return {
+    verify: (playerId, ticket) =>
+      guarded(
+        breaker,
+        OpsErrors.BREAKER_OPEN,
+        'the identity check is not answering right now; the table waits — please try again in a minute',
+        () => c.verify(playerId, ticket),
+      ),
+  };
+}
+
+/** One gauge per breaker: 0 closed, 1 half-open, 2 open. */
+export function registerBreakerMetrics(metrics: MetricsRegistry, breakers: readonly CircuitBreaker[]): void {
+  const gauge = metrics.gauge('fg_dependency_breaker_state', 'circuit breaker per outside dependency: 0 closed, 1 half-open, 2 open');
+  metrics.onCollect(async () => {
+    for (const b of breakers) gauge.set(b.state === 'closed' ? 0 : b.state === 'half-open' ? 1 : 2, { dependency: b.name });
+  });
+}
