@@ -61,6 +61,16 @@ export const EnvSchema = Type.Object({
   FAIRGROUND_ROLES: Type.Optional(Type.String({ pattern: '^(api|rooms|worker)(,(api|rooms|worker)){0,2}$' })),
   /** This process's name in metrics, readiness and the room directory (default: host name and pid). */
   FAIRGROUND_NODE_ID: Type.Optional(Type.String({ pattern: '^[A-Za-z0-9_.-]{1,64}$' })),
+  /** The PostgreSQL schema the tables live in (default: public). */
+  FAIRGROUND_PG_SCHEMA: Type.Optional(Type.String({ pattern: '^[a-z_][a-z0-9_]{0,62}$' })),
+  /** Prepended to every Redis key and channel (default: fairground:); several deployments may share one Redis. */
+  FAIRGROUND_REDIS_PREFIX: Type.Optional(Type.String({ pattern: '^[A-Za-z0-9_.:-]{1,64}$' })),
+  /** Rooms leased through Redis so several processes share them (default: on with PostgreSQL and REDIS_URL). */
+  FAIRGROUND_CLUSTER: Type.Optional(flag),
+  /** How long a room node's lease on a room lasts without renewal; another node claims the room after it (default 10000). */
+  FAIRGROUND_ROOM_LEASE_MS: Type.Optional(positiveInt(6)),
+  /** API requests one client (session, else address) may make per 10 seconds, across all nodes; 0 turns the limit off (default 300). */
+  FAIRGROUND_RATE_LIMIT_PER_10S: Type.Optional(Type.String({ pattern: '^(0|[1-9][0-9]{0,6})$' })),
   /** Where operating-metric alerts are POSTed as JSON (default: none, the console only). */
   FAIRGROUND_ALERT_WEBHOOK_URL: Type.Optional(Type.String({ pattern: '^https?://[^\\s]{1,2000}$' })),
   /** How often the alert job evaluates the metrics (default 60000). */
@@ -104,6 +114,15 @@ export interface Config {
   readonly serveClients: boolean;
   readonly roles: readonly ('api' | 'rooms' | 'worker')[];
   readonly nodeId: string;
+  /** PostgreSQL schema (default public). */
+  readonly pgSchema: string | undefined;
+  /** Prefix of every Redis key and channel. */
+  readonly redisPrefix: string;
+  /** Whether rooms are leased through Redis and shared by several processes. */
+  readonly cluster: boolean;
+  readonly roomLeaseMs: number;
+  /** API requests per client per 10 s (0: no limit). */
+  readonly rateLimitPer10s: number;
   /** WeChat Pay (or its sandbox), payment limits and the transfer scene (see payments/config.ts). */
   readonly payments: PaymentsConfig;
   /** FAIRGROUND_* variables this server does not read (start-up warns: they are often typos). */
@@ -241,6 +260,14 @@ export function loadConfig(rawEnv: Record<string, string | undefined>, cwd: stri
     };
   }
 
+  const postgres = /^postgres(ql)?:\/\//.test(databaseUrl);
+  const cluster = bool(env.FAIRGROUND_CLUSTER, postgres && env.REDIS_URL !== undefined);
+  if (cluster && !postgres) throw new ConfigError('FAIRGROUND_CLUSTER', 'several processes need a shared PostgreSQL database (DATABASE_URL=postgres://…)');
+  if (cluster && env.REDIS_URL === undefined) throw new ConfigError('FAIRGROUND_CLUSTER', 'needs REDIS_URL (room leases and messages between nodes)');
+  if (env.FAIRGROUND_PG_SCHEMA !== undefined && !postgres) throw new ConfigError('FAIRGROUND_PG_SCHEMA', 'only applies to a PostgreSQL DATABASE_URL');
+  const roomLeaseMs = Number(env.FAIRGROUND_ROOM_LEASE_MS ?? '10000');
+  if (roomLeaseMs < 300 || roomLeaseMs > 120_000) throw new ConfigError('FAIRGROUND_ROOM_LEASE_MS', 'must be from 300 to 120000');
+
   if (Number(env.FAIRGROUND_ALERT_INTERVAL_MS ?? '60000') < 1000) {
     throw new ConfigError('FAIRGROUND_ALERT_INTERVAL_MS', 'must be at least 1000 (one evaluation reads a day of events)');
   }
@@ -277,6 +304,11 @@ export function loadConfig(rawEnv: Record<string, string | undefined>, cwd: stri
       ? ([...new Set(env.FAIRGROUND_ROLES.split(','))] as ('api' | 'rooms' | 'worker')[])
       : ['api', 'rooms', 'worker'],
     nodeId: env.FAIRGROUND_NODE_ID ?? `${hostname()}-${process.pid}`,
+    pgSchema: env.FAIRGROUND_PG_SCHEMA,
+    redisPrefix: env.FAIRGROUND_REDIS_PREFIX ?? 'fairground:',
+    cluster,
+    roomLeaseMs,
+    rateLimitPer10s: Number(env.FAIRGROUND_RATE_LIMIT_PER_10S ?? '300'),
     payments: paymentsConfig(picked, production, cwd, env.FAIRGROUND_WECHAT_H5_APPID ?? 'wxsandboxofficialacct'),
     unknownKeys,
     alertWebhookUrl: env.FAIRGROUND_ALERT_WEBHOOK_URL,

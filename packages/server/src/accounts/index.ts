@@ -44,6 +44,10 @@ export interface AccountsOptions {
   /** Defaults to the sandbox verifier. */
   readonly verification?: VerificationProvider;
   readonly onPlayerCreated?: (tx: Tx, playerId: string) => Promise<void>;
+  /** Puts a guard (a circuit breaker with timeouts) in front of the identity provider, the sandbox included. */
+  readonly guardIdentity?: (p: IdentityProvider) => IdentityProvider;
+  /** The same for the real-name verification provider. */
+  readonly guardVerification?: (p: VerificationProvider) => VerificationProvider;
 }
 
 export interface Accounts {
@@ -67,7 +71,8 @@ export function createAccounts(o: AccountsOptions): Accounts {
   const sandbox = o.identity
     ? null
     : createSandboxIdentityProvider({ clock: o.clock, appIds: o.wechatAppIds, seed: `sandbox-openids:${o.sessionSecret}` });
-  const identity = o.identity ?? sandbox!;
+  const unguarded = o.identity ?? sandbox!;
+  const identity = o.guardIdentity ? o.guardIdentity(unguarded) : unguarded;
   const players = new Players({
     store: o.store,
     sessions,
@@ -79,7 +84,7 @@ export function createAccounts(o: AccountsOptions): Accounts {
   const operators = new Operators({ store: o.store, sealer: createSealer(o.dataKey, 'operator-totp'), sessions, clock: o.clock });
   const kyc = new Kyc({
     store: o.store,
-    provider: o.verification ?? createSandboxVerificationProvider(),
+    provider: (o.guardVerification ?? ((p: VerificationProvider) => p))(o.verification ?? createSandboxVerificationProvider()),
     sealer: createSealer(o.dataKey, 'kyc'),
     analytics: o.analytics,
     clock: o.clock,
