@@ -262,9 +262,12 @@ export function loadConfig(rawEnv: Record<string, string | undefined>, cwd: stri
 
   const postgres = /^postgres(ql)?:\/\//.test(databaseUrl);
   const cluster = bool(env.FAIRGROUND_CLUSTER, postgres && env.REDIS_URL !== undefined);
-  if (cluster && !postgres) throw new ConfigError('FAIRGROUND_CLUSTER', 'several processes need a shared PostgreSQL database (DATABASE_URL=postgres://…)');
-  if (cluster && env.REDIS_URL === undefined) throw new ConfigError('FAIRGROUND_CLUSTER', 'needs REDIS_URL (room leases and messages between nodes)');
-  if (env.FAIRGROUND_PG_SCHEMA !== undefined && !postgres) throw new ConfigError('FAIRGROUND_PG_SCHEMA', 'only applies to a PostgreSQL DATABASE_URL');
+  if (cluster && !postgres)
+    throw new ConfigError('FAIRGROUND_CLUSTER', 'several processes need a shared PostgreSQL database (DATABASE_URL=postgres://…)');
+  if (cluster && env.REDIS_URL === undefined)
+    throw new ConfigError('FAIRGROUND_CLUSTER', 'needs REDIS_URL (room leases and messages between nodes)');
+  if (env.FAIRGROUND_PG_SCHEMA !== undefined && !postgres)
+    throw new ConfigError('FAIRGROUND_PG_SCHEMA', 'only applies to a PostgreSQL DATABASE_URL');
   const roomLeaseMs = Number(env.FAIRGROUND_ROOM_LEASE_MS ?? '10000');
   if (roomLeaseMs < 300 || roomLeaseMs > 120_000) throw new ConfigError('FAIRGROUND_ROOM_LEASE_MS', 'must be from 300 to 120000');
 
