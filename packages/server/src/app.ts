@@ -44,7 +44,7 @@ import { registerOps } from './ops/http.ts';
 import { MetricsRegistry } from './ops/metrics.ts';
 import type { Migration, Store } from './storage/ports.ts';
 import { openPlayerWallets, walletRoutes } from './wallet/index.ts';
-import { type PlatformRoomsOptions, roomRoutes, Rooms, roomsMigrations } from './rooms/index.ts';
+import { clientAddress, type PlatformRoomsOptions, roomRoutes, Rooms, roomsMigrations } from './rooms/index.ts';
 import { analyticsRiskSignals } from './rooms/index.ts';
 import { defaultRiskConfig, loadRiskConfig, Risk, type RiskConfig, riskMigrations, riskRoutes } from './risk/index.ts';
 import { Promotions, promotionsMigrations, promotionsRoutes } from './promotions/index.ts';
@@ -279,7 +279,7 @@ export async function createPlatform(o: PlatformOptions): Promise<Platform> {
 
   const roomsOptions = o.rooms ?? {};
   const { addressOf: roomAddressOf, framesPerS: roomFramesPerS, framesBurstMax: roomFramesBurstMax, ...roomPorts } = roomsOptions;
-  const addressOf = roomAddressOf ?? ((request: { ip: string }) => request.ip);
+  const addressOf = roomAddressOf ?? clientAddress;
   const rooms = new Rooms({
     store,
     ledger,

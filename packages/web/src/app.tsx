@@ -10,6 +10,7 @@ import { ApiClient, type Response, localTokenStore } from './shared/api.ts';
 import { initialLang, type Lang, saveLang } from './shared/i18n.ts';
 import { FeedbackButton } from './components/feedback.tsx';
 import { lazyPage } from './shared/lazy.tsx';
+import { isRoomRoute, type RoomRoute, roomRouteOf } from './pages/rooms/routes.ts';
 import { applyPreferences, loadPreferences, watchAnnouncements } from './shared/preferences.ts';
 
 // Pages past the first screen load on first use (their own chunks).
@@ -24,6 +25,7 @@ const SkillLeaderboardsPage = lazyPage<PageProps>(() => import('./pages/skill/le
 const SkillPlayPage = lazyPage<PageProps>(() => import('./pages/skill/play.tsx').then((m) => m.SkillPlayPage));
 const SkillTournamentsPage = lazyPage<PageProps>(() => import('./pages/skill/tournaments.tsx').then((m) => m.SkillTournamentsPage));
 const FairnessPage = lazyPage<PageProps>(() => import('./pages/fairness.tsx').then((m) => m.FairnessPage));
+const RoomPages = lazyPage<PageProps & { route: RoomRoute }>(() => import('./pages/rooms/index.tsx').then((m) => m.RoomPages));
 const SettingsPage = lazyPage<PageProps & { onLang: (lang: Lang) => void }>(() =>
   import('./pages/settings.tsx').then((m) => m.SettingsPage),
 );
@@ -40,7 +42,8 @@ export type Route =
   | 'responsible'
   | SkillRoute
   | 'fairness'
-  | 'settings';
+  | 'settings'
+  | RoomRoute;
 type SkillRoute = 'skill' | 'skill-play' | 'skill-tournaments' | 'skill-leaderboards';
 const SKILL_ROUTES: readonly string[] = ['skill', 'skill-play', 'skill-tournaments', 'skill-leaderboards'];
 
@@ -54,6 +57,8 @@ export interface Ctx {
 }
 
 function routeFromHash(): Route {
+  const room = roomRouteOf(location.hash);
+  if (room !== null) return room;
   // A route may carry a query (`#/deposit?order=…`) for the page to read.
   const r = location.hash.replace(/^#\/?/, '').split('?')[0];
   if (r !== undefined && SKILL_ROUTES.includes(r)) return r as SkillRoute;
@@ -130,6 +135,7 @@ export function App() {
       {effective === 'skill-leaderboards' && <SkillLeaderboardsPage ctx={ctx} />}
       {effective === 'fairness' && <FairnessPage ctx={ctx} />}
       {effective === 'settings' && <SettingsPage ctx={ctx} onLang={setLang} />}
+      {isRoomRoute(effective) && <RoomPages ctx={ctx} route={effective} />}
       {me !== null && <FeedbackButton api={api} lang={lang} />}
     </div>
   );

@@ -1,5 +1,6 @@
 // Rooms: 拼三张 friend rooms. The public surface for the composition root and other domains.
 export type { Conn, Logger } from './actor.ts';
+export { clientAddress } from './address.ts';
 export { roomsContract } from './contract.ts';
 export {
   analyticsRiskSignals,

@@ -35,10 +35,10 @@ export function LobbyPage({ ctx }: { ctx: Ctx }) {
           <strong>{t('lobbyWallet')}</strong>
           <span>{t('lobbyWalletHint')}</span>
         </a>
-        <div class="tile disabled">
+        <a class="tile" href="#/rooms" data-testid="open-rooms">
           <strong>{t('lobbyRooms')}</strong>
-          <span>{t('comingSoon')}</span>
-        </div>
+          <span>{t('lobbyRoomsHint')}</span>
+        </a>
         <a class="tile" href="#/skill" data-testid="open-skill">
           <strong>{t('lobbySkill')}</strong>
           <span>{skillText(ctx.lang)('lobbyHint')}</span>

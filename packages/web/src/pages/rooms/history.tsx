@@ -1,0 +1,77 @@
+// A room's finished hands with their fairness data: the commitment published before each deal,
+// the seeds revealed after, everyone's cards, the actions and the result, each hand verified here
+// in the browser with the same rules the server runs.
+import { useEffect, useState } from 'preact/hooks';
+import type { Ctx } from '../../app.tsx';
+import { ApiError } from '../../shared/api.ts';
+import { verifyHand } from '../fairness.tsx';
+import { cardLabel, roomWords } from './i18n.ts';
+import './rooms.css';
+
+type Record_ = Parameters<typeof verifyHand>[0] & {
+  readonly deltas: readonly { seat: number; playerId: string; points: number }[];
+  readonly aborted: boolean;
+};
+
+export function RoomHistoryPage({ ctx }: { ctx: Ctx }) {
+  const t = roomWords(ctx.lang);
+  const roomId = (location.hash.replace(/^#\/?/, '').split('?')[0] ?? '').split('/')[1] ?? '';
+  const [hands, setHands] = useState<Record_[] | null>(null);
+  const [error, setError] = useState<string | null>(null);
+
+  useEffect(() => {
+    ctx.api.call('GET /api/rooms/:roomId/hands', { params: { roomId }, query: {} }).then(
+      (r) => setHands(r.hands as Record_[]),
+      (e: unknown) => setError(e instanceof ApiError ? `${e.code}: ${e.message}` : String(e)),
+    );
+  }, [roomId]);
+
+  return (
+    <main class="page rooms" data-testid="room-history" data-room-id={roomId}>
+      <section class="card">
+        <h1>{t('history')}</h1>
+        <a class="link" href={`#/room/${roomId}`}>
+          {t('backToTable')}
+        </a>
+      </section>
+      {error && (
+        <p class="error" role="alert">
+          {error}
+        </p>
+      )}
+      {hands !== null && hands.length === 0 && <p class="muted">{t('noHands')}</p>}
+      {(hands ?? []).map((h) => {
+        const outcome = verifyHand(h);
+        const ok = outcome.checks.every((c) => c.ok);
+        return (
+          <section key={h.handNumber} class="card" data-testid={`history-hand-${h.handNumber}`} data-verified={String(ok)}>
+            <h2>
+              #{h.handNumber} <span class={ok ? 'ok small' : 'error small'}>{ok ? t('verified') : t('notVerified')}</span>
+            </h2>
+            <ul class="rows small">
+              {h.players.map((p) => (
+                <li key={p.seat}>
+                  <span>
+                    {p.seat + 1}. <span class="mono">{p.cards.map(cardLabel).join(' ')}</span>
+                  </span>
+                  <strong>{h.deltas.find((d) => d.seat === p.seat)?.points ?? 0}</strong>
+                </li>
+              ))}
+            </ul>
+            <dl class="mono small">
+              <dt>{t('commitment')}</dt>
+              <dd>{h.serverCommitment}</dd>
+              <dt>{t('serverSeed')}</dt>
+              <dd>{h.serverSeed}</dd>
+              <dt>{t('clientSeed')}</dt>
+              <dd>{h.clientSeed}</dd>
+            </dl>
+            <a class="pill" href={`#/fairness?id=${roomId}/${h.handNumber}`}>
+              {t('verify')}
+            </a>
+          </section>
+        );
+      })}
+    </main>
+  );
+}

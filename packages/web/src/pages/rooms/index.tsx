@@ -1,0 +1,25 @@
+// The room pages behind one lazily loaded chunk.
+import type { Ctx } from '../../app.tsx';
+import { CreateRoomPage } from './create.tsx';
+import { RoomHistoryPage } from './history.tsx';
+import { RoomsHubPage } from './hub.tsx';
+import { JoinRoomPage } from './join.tsx';
+import type { RoomRoute } from './routes.ts';
+import { TablePage } from './table.tsx';
+
+export function RoomPages({ ctx, route }: { ctx: Ctx; route: RoomRoute }) {
+  // Keyed by the hash so moving from one room (or code) to another starts the page afresh.
+  const key = location.hash;
+  switch (route) {
+    case 'rooms':
+      return <RoomsHubPage ctx={ctx} key={key} />;
+    case 'room-create':
+      return <CreateRoomPage ctx={ctx} key={key} />;
+    case 'join':
+      return <JoinRoomPage ctx={ctx} key={key} />;
+    case 'room':
+      return <TablePage ctx={ctx} key={key} />;
+    case 'room-history':
+      return <RoomHistoryPage ctx={ctx} key={key} />;
+  }
+}
