@@ -26,7 +26,22 @@ const ADMIN = {
 const STEP_TIMEOUT_MS = 20_000;
 const SHOTS_DIR = join(RESULTS_DIR, 'screenshots');
 const PHONE = { viewport: { width: 375, height: 667 }, deviceScaleFactor: 2, isMobile: true, hasTouch: true, locale: 'zh-CN' } as const;
+/** Each phone on its own network address (a loopback proxy's X-Forwarded-For), as the rooms' same-address rule expects of real players. */
+const phoneAt = (n: number) => ({ ...PHONE, extraHTTPHeaders: { 'x-forwarded-for': `10.0.0.${n}` } });
 const FEE_FEN = 1000;
+
+/** Each TOTP code signs in once: a second sign-in within the same 30-second step waits for the next code. */
+let lastTotp = '';
+async function freshTotp(): Promise<string> {
+  for (;;) {
+    const code = totp(base32Decode(ADMIN.totpSecret), Date.now());
+    if (code !== lastTotp) {
+      lastTotp = code;
+      return code;
+    }
+    await new Promise((r) => setTimeout(r, 1000));
+  }
+}
 
 async function shot(page: Page, name: string): Promise<void> {
   mkdirSync(SHOTS_DIR, { recursive: true });
@@ -123,6 +138,7 @@ describe('the finished client and console', () => {
   let practiceSessionId = '';
   let playerId = '';
   let rivalId = '';
+  let roomCode = '';
 
   before(async () => {
     buildClients();
@@ -136,8 +152,8 @@ describe('the finished client and console', () => {
       FAIRGROUND_ALERT_INTERVAL_MS: '1000',
     });
     browser = await launchBrowser();
-    phone = await browser.newContext(PHONE);
-    const secondPhone = await browser.newContext(PHONE);
+    phone = await browser.newContext(phoneAt(1));
+    const secondPhone = await browser.newContext(phoneAt(2));
     const desk = await browser.newContext({ viewport: { width: 1280, height: 800 }, locale: 'zh-CN' });
     player = await phone.newPage();
     rival = await secondPhone.newPage();
@@ -248,6 +264,113 @@ describe('the finished client and console', () => {
     assert.equal(await balanceFen(page, platform.url), before - FEE_FEN + payout);
   });
 
+  it('creates a 3-seat room in three steps and shares the link; two players join, one watches; they play a hand, one reloads mid-hand, and the fairness page verifies it', async () => {
+    const url = platform.url;
+    // Room cards for the owner's fee, granted by an operator (the console's adjustment, through its API).
+    const login = await fetch(`${url}/api/admin/auth/login`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ username: ADMIN.username, password: ADMIN.password, totp: await freshTotp() }),
+    });
+    assert.equal(login.status, 200, await login.clone().text());
+    const adminToken = ((await login.json()) as { tokens: { accessToken: string } }).tokens.accessToken;
+    const cards = await fetch(`${url}/api/admin/players/${playerId}/adjustments`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', authorization: `Bearer ${adminToken}` },
+      body: JSON.stringify({
+        asset: 'ROOM_CARD',
+        amountFen: 10,
+        reason: 'room cards for the journey',
+        idempotencyKey: 'finished-room-cards',
+      }),
+    });
+    assert.equal(cards.status, 201, await cards.text());
+
+    const owner = player;
+    await owner.goto(`${url}/#/rooms`);
+    await owner.getByTestId('open-create-room').click();
+    await owner.getByTestId('room-create-page').waitFor();
+    await owner.getByTestId('health-notice').waitFor();
+    // Step 1: parameters (three seats), step 2: the fee (room cards, the owner pays), step 3: share.
+    await owner.getByTestId('mode-classic').click();
+    assert.equal(await owner.getByTestId('value-seats').innerText(), '3');
+    await shot(owner, '14a-room-create-params');
+    await owner.getByTestId('create-next').click();
+    await owner.getByTestId('fee-room_card').click();
+    await owner.getByTestId('payer-owner').click();
+    await owner.getByTestId('fee-quote').waitFor();
+    await shot(owner, '14b-room-create-fee');
+    await owner.getByTestId('create-confirm').click();
+    await owner.getByTestId('share-panel').waitFor();
+    const shareUrl = await owner.getByTestId('share-link').inputValue();
+    assert.match(shareUrl, /#\/join\//);
+    assert.equal(await owner.getByTestId('share-qr').getAttribute('data-text'), shareUrl, 'the QR code carries the link');
+    await owner.getByTestId('share-copy').click();
+    await owner.getByTestId('share-outcome').waitFor();
+    await shot(owner, '14c-room-share');
+    roomCode = (await owner.getByTestId('room-code').innerText()).replace(/\D/g, '');
+    assert.match(roomCode, /^[0-9]{6}$/);
+    await owner.getByTestId('enter-room').click();
+    await owner.getByTestId('table-page').waitFor();
+
+    const third = await (await browser.newContext(phoneAt(3))).newPage();
+    const watcher = await (await browser.newContext(phoneAt(4))).newPage();
+    for (const p of [third, watcher]) p.setDefaultTimeout(STEP_TIMEOUT_MS);
+    await signIn(third, url, 'finished-third');
+    await signIn(watcher, url, 'finished-watcher');
+    for (const p of [rival, third]) {
+      await p.goto(shareUrl);
+      await p.getByTestId('room-join-page').waitFor();
+      await p.getByTestId('join-seat').click();
+      await p.getByTestId('table-page').waitFor();
+    }
+    await watcher.goto(shareUrl);
+    await watcher.getByTestId('join-watch').click();
+    await watcher.getByTestId('spectating').waitFor();
+
+    const seated = [owner, rival, third];
+    for (const p of seated) {
+      if (await p.getByTestId('identity-button').isVisible()) await p.getByTestId('identity-button').click();
+      await p.locator('[data-testid="ready-button"][data-ready="false"]').click();
+      await p.locator('[data-testid="ready-button"][data-ready="true"]').waitFor();
+    }
+    // All seats ready starts the hand; the owner's start button is there for a room not yet full.
+    await owner
+      .getByTestId('start-button')
+      .click({ timeout: 2000 })
+      .catch(() => undefined);
+    for (const p of [...seated, watcher]) await p.locator('[data-testid="hand-number"][data-hand="1"]').waitFor();
+    await shot(owner, '14d-room-table');
+    await shot(watcher, '14e-room-spectator');
+
+    // One player reloads mid-hand and is back at the table, in the same hand.
+    await third.reload();
+    await third.locator('[data-testid="table-page"][data-connection="live"]').waitFor();
+    await third.locator('[data-testid="hand-number"][data-hand="1"]').waitFor();
+    await shot(third, '14f-room-after-reload');
+
+    // Whoever is to act folds until one player is left.
+    for (let i = 0; i < 20 && !(await owner.getByTestId('last-hand').isVisible()); i++) {
+      for (const p of seated) {
+        const fold = p.getByTestId('act-fold');
+        if (await fold.isVisible()) {
+          await fold.click();
+          await p.waitForTimeout(200);
+        }
+      }
+    }
+    await owner.locator('[data-testid="last-hand"][data-hand="1"]').waitFor();
+    await shot(owner, '14g-room-hand-over');
+    await owner.getByTestId('verify-last-hand').click();
+    const verdict = owner.getByTestId('fairness-result');
+    await verdict.waitFor();
+    assert.equal(await verdict.getAttribute('data-result'), 'match');
+    for (const check of ['commitment', 'clientSeed', 'deal', 'replay']) {
+      assert.equal(await owner.getByTestId(`check-${check}`).getAttribute('data-ok'), 'true', check);
+    }
+    await shot(owner, '14h-room-hand-verified');
+  });
+
   it('the fairness page re-runs the practice game in the browser and shows that it matches', async () => {
     const page = player;
     await page.goto(`${platform.url}/#/lobby`);
@@ -320,7 +443,7 @@ describe('the finished client and console', () => {
     await page.goto(`${platform.url}/admin/`);
     await page.getByTestId('username').fill(ADMIN.username);
     await page.getByTestId('password').fill(ADMIN.password);
-    await page.getByTestId('totp').fill(totp(base32Decode(ADMIN.totpSecret), Date.now()));
+    await page.getByTestId('totp').fill(await freshTotp());
     await shot(page, '19-console-login');
     await page.getByTestId('sign-in').click();
     await page.getByTestId('ledger-page').waitFor();
@@ -352,6 +475,12 @@ describe('the finished client and console', () => {
       await page.getByTestId(`metric-${id}`).waitFor();
     }
     await page.getByTestId('alerts').waitFor();
+    // The room: created at the first attempt, its first hand played and finished.
+    const created = page.getByTestId('metric-room_creation_success_rate');
+    assert.equal(await created.getAttribute('data-sample'), '1');
+    assert.equal(await created.getAttribute('data-value'), '1');
+    assert.equal(await page.getByTestId('metric-time_to_first_hand_ms').getAttribute('data-sample'), '1');
+    assert.equal(await page.getByTestId('metric-complaint_rate').getAttribute('data-sample'), '1');
     await shot(page, '23-dashboard');
     assert.ok(left >= 0);
 
@@ -369,7 +498,14 @@ describe('the finished client and console', () => {
     await shot(page, '25-player');
     await page.getByTestId('nav-rooms').click();
     await page.getByTestId('rooms-page').waitFor();
+    await page.getByTestId(`room-${roomCode}`).click();
+    await page.getByTestId('room-detail').waitFor();
     await shot(page, '26-rooms');
+    await page.getByTestId('view-hand-1').click();
+    await page.getByTestId('hand-replay').waitFor();
+    await page.getByTestId('replay-next').click();
+    await page.getByTestId('replay-step').getByText(/1/).waitFor();
+    await shot(page, '26b-hand-replay');
     await page.getByTestId('nav-exports').click();
     await page.getByTestId('export-kind').selectOption('orders');
     const download = page.waitForEvent('download');
@@ -380,6 +516,7 @@ describe('the finished client and console', () => {
     await shot(page, '27-exports');
     await page.getByTestId('nav-audit').click();
     await page.getByText('analytics.export').first().waitFor();
+    await page.getByText('rooms.view_hand').first().waitFor();
     await shot(page, '28-audit');
   });
 });
