@@ -32,17 +32,32 @@ const rooms = Math.min(Number(arg('rooms', '200')), ROOMS_MAX);
 const seconds = Math.min(Number(arg('seconds', '30')), SECONDS_MAX);
 const warmupS = Math.min(Number(arg('warmup', '10')), 60);
 const backend = arg('db', 'sqlite');
-if (!Number.isSafeInteger(rooms) || rooms < 1 || !Number.isSafeInteger(seconds) || seconds < 1) throw new Error('--rooms and --seconds take positive integers');
+if (!Number.isSafeInteger(rooms) || rooms < 1 || !Number.isSafeInteger(seconds) || seconds < 1)
+  throw new Error('--rooms and --seconds take positive integers');
 
 // ------------------------------------------------------------------ the server process
 
-const dir = mkdtempSync(join(tmpdir(), 'fg-bench-rooms-'));
+// --db-dir /dev/shm puts SQLite in memory-backed files: a diagnostic that removes the disk from the picture.
+const dir = mkdtempSync(join(arg('db-dir', tmpdir()), 'fg-bench-rooms-'));
 const schema = `bench_${randomBytes(4).toString('hex')}`;
-const database = backend === 'postgres' ? (process.env.FAIRGROUND_BENCH_PG_URL ?? 'postgres://postgres@127.0.0.1:5432/test') : join(dir, 'rooms.db');
+const database =
+  backend === 'postgres' ? (process.env.FAIRGROUND_BENCH_PG_URL ?? 'postgres://postgres@127.0.0.1:5432/test') : join(dir, 'rooms.db');
 const profileDir = arg('cpu-prof', '');
-const server: ChildProcess = spawn(process.execPath, [...(profileDir ? ['--cpu-prof', '--cpu-prof-dir', profileDir] : []), join(import.meta.dirname, 'server.ts'), '--db', database, '--schema', schema, ...(args.includes('--trace') ? ['--trace'] : [])], {
-  stdio: ['ignore', 'pipe', 'inherit'],
-});
+const server: ChildProcess = spawn(
+  process.execPath,
+  [
+    ...(profileDir ? ['--cpu-prof', '--cpu-prof-dir', profileDir] : []),
+    join(import.meta.dirname, 'server.ts'),
+    '--db',
+    database,
+    '--schema',
+    schema,
+    ...(args.includes('--trace') ? ['--trace'] : []),
+  ],
+  {
+    stdio: ['ignore', 'pipe', 'inherit'],
+  },
+);
 const baseUrl = await new Promise<string>((resolve, reject) => {
   let out = '';
   server.stdout?.on('data', (d: Buffer) => {
@@ -74,7 +89,11 @@ const selfCpuS = () => {
 
 // ------------------------------------------------------------------ HTTP helpers
 
-async function http(method: string, path: string, o: { token?: string; body?: unknown; ip?: string } = {}): Promise<Record<string, unknown>> {
+async function http(
+  method: string,
+  path: string,
+  o: { token?: string; body?: unknown; ip?: string } = {},
+): Promise<Record<string, unknown>> {
   const headers: Record<string, string> = {};
   if (o.token) headers.authorization = `Bearer ${o.token}`;
   if (o.ip) headers['x-bench-ip'] = o.ip;
@@ -252,7 +271,8 @@ await pool(roomIndexes, SETUP_CONCURRENCY, async (i) => {
     ip: ipOf(0),
     body: { params: { mode: 'custom', seats: SEATS, rounds: 16, bettingRoundsMax: 20 }, fee: { mode: 'cash', payer: 'owner' } },
   })) as { roomId: string; code: string };
-  for (let s = 1; s < SEATS; s++) await http('POST', '/api/rooms/join', { token: players[s]?.token as string, ip: ipOf(s), body: { code: room.code } });
+  for (let s = 1; s < SEATS; s++)
+    await http('POST', '/api/rooms/join', { token: players[s]?.token as string, ip: ipOf(s), body: { code: room.code } });
   const roomBots = players.map((p, s) => new Bot(p.token, ipOf(s), room.roomId));
   for (const b of roomBots) await b.connect();
   bots.push(...roomBots);
@@ -263,7 +283,9 @@ const setupS = (performance.now() - t0) / 1000;
 process.stderr.write(`set up ${rooms} rooms, ${bots.length} players in ${setupS.toFixed(1)} s; warming up ${warmupS} s\n`);
 go = true;
 // Spread the first clicks over one think time, as real tables would not all start in the same millisecond.
-bots.forEach((b, i) => setTimeout(() => b.start(), (i * ACT_DELAY_MS) / bots.length));
+bots.forEach((b, i) => {
+  setTimeout(() => b.start(), (i * ACT_DELAY_MS) / bots.length);
+});
 // Rooms start as soon as all five click ready (the bots do on welcome); let them reach steady state.
 await new Promise((r) => setTimeout(r, warmupS * 1000));
 
@@ -278,7 +300,8 @@ const cpu1 = { server: procCpuS(serverPid), self: selfCpuS() };
 const connected = bots.filter((b) => b.ws.readyState === WebSocket.OPEN).length;
 
 latenciesMs.sort((a, b) => a - b);
-const pct = (p: number) => (latenciesMs.length === 0 ? 0 : (latenciesMs[Math.min(latenciesMs.length - 1, Math.floor((latenciesMs.length * p) / 100))] as number));
+const pct = (p: number) =>
+  latenciesMs.length === 0 ? 0 : (latenciesMs[Math.min(latenciesMs.length - 1, Math.floor((latenciesMs.length * p) / 100))] as number);
 const row = {
   backend,
   rooms,

@@ -727,7 +727,7 @@ export class Rooms {
 /** What the composition root may override (tests inject clocks, policies, a notary, client addresses). */
 export interface PlatformRoomsOptions
   extends Partial<Pick<RoomsOptions, 'timers' | 'policy' | 'riskGate' | 'riskSignals' | 'notary' | 'identity' | 'feeSchedule'>> {
-  /** The client's network address for the same-IP rules; default the request's address (behind a proxy, configure Fastify's trustProxy). */
+  /** The client's network address for the same-IP rules; default `clientAddress` (a loopback proxy's X-Forwarded-For, else the request's address). */
   readonly addressOf?: (request: FastifyRequest) => string;
   readonly framesPerS?: number;
   readonly framesBurstMax?: number;

@@ -135,7 +135,7 @@ export class TestServer {
     method: string,
     path: string,
     o: { token?: string; body?: unknown; ip?: string } = {},
-  ): Promise<{ status: number; json: any }> {
+  ): Promise<{ status: number; json: Frame }> {
     const headers: Record<string, string> = {};
     if (o.token) headers.authorization = `Bearer ${o.token}`;
     if (o.ip) headers['x-test-ip'] = o.ip;
@@ -198,7 +198,7 @@ export class Player {
   async createRoom(body: unknown = {}): Promise<{ roomId: string; code: string; invite: { token: string; path: string } }> {
     const r = await this.http('POST', '/api/rooms', body);
     if (r.status !== 201) throw new Error(`create: ${JSON.stringify(r.json)}`);
-    return r.json;
+    return r.json as { roomId: string; code: string; invite: { token: string; path: string } };
   }
 
   async join(code: string, o: { role?: 'member' | 'observer'; invite?: string; points?: number } = {}) {

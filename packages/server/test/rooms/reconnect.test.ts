@@ -47,7 +47,7 @@ for (const backend of BACKENDS) {
         if (look.t !== 'ok')
           assert.ok(['ZJH_ALREADY_LOOKED', 'ZJH_PLAYER_FOLDED', 'ZJH_PLAYER_OUT'].includes(look.code), JSON.stringify(look));
         await caughtUp(server, clients, room.roomId);
-        const myCards = (away.hand?.view.players as { seat: number; cards: string[] | null }[]).find((p) => p.seat === seat)?.cards;
+        const myCards = ((away.hand?.view.players ?? []) as { seat: number; cards: string[] | null }[]).find((p) => p.seat === seat)?.cards;
         away.close();
         await away.closed();
         await server.settle();

@@ -179,6 +179,13 @@ export class RoomChannel {
         break;
       }
       case 'closed':
+        // Removed from the room: forget what this device kept about it (seed 三: 清除本地缓存的房间数据).
+        if (f.code === 'ROOM_KICKED') {
+          for (let i = sessionStorage.length - 1; i >= 0; i--) {
+            const key = sessionStorage.key(i);
+            if (key?.startsWith(`fg.seed.${this.roomId}.`)) sessionStorage.removeItem(key);
+          }
+        }
         this.#set({ closedCode: String(f.code) });
         break;
       case 'ok':
