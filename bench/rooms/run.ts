@@ -188,7 +188,7 @@ class Bot {
         this.#welcome();
         break;
       case 'room':
-        this.room = f.room;
+        this.room = { ...this.room, ...f.patch };
         break;
       case 'hand':
         this.hand = f.hand;

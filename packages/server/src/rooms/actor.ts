@@ -134,6 +134,8 @@ export class RoomActor {
   readonly #timers = new Map<string, Timer>();
   #knownPairs = new Set<string>();
   #headerSent = -1;
+  /** The room view's parts as last broadcast, by key (see #roomText). */
+  readonly #sentRoom = new Map<string, string>();
 
   constructor(state: RoomState, deps: ActorDeps, o: { rebuilt: boolean }) {
     this.#deps = deps;
@@ -280,15 +282,22 @@ export class RoomActor {
     return { connected, nextStartAtMs: this.#state.hand === null ? this.#nextStartAtMs : null };
   }
 
+  /**
+   * A `room` frame with the parts of the room view that changed since the last one (`patch`: each
+   * key replaces the client's). Whoever joined since got the whole view in their welcome, which is
+   * at least as new as the last frame, so a patch always brings every client to the current view.
+   */
   #roomText(events: readonly RoomEvent[]): string {
     const pub = events.map(publicEvent).filter((x) => x !== null);
-    return JSON.stringify({
-      t: 'room',
-      v: this.#state.version,
-      serverNowMs: this.#deps.timers.nowMs(),
-      room: roomView(this.#state, this.#presence()),
-      events: pub,
-    });
+    const view = roomView(this.#state, this.#presence()) as unknown as Record<string, unknown>;
+    const parts: string[] = [];
+    for (const [key, value] of Object.entries(view)) {
+      const json = JSON.stringify(value) ?? 'null';
+      if (this.#sentRoom.get(key) === json) continue;
+      this.#sentRoom.set(key, json);
+      parts.push(`${JSON.stringify(key)}:${json}`);
+    }
+    return `{"t":"room","v":${this.#state.version},"serverNowMs":${this.#deps.timers.nowMs()},"patch":{${parts.join(',')}},"events":${JSON.stringify(pub)}}`;
   }
 
   #broadcast(events: readonly RoomEvent[]): void {

@@ -2,7 +2,16 @@
 // network addresses, no sealed seeds); the hand section is per seat through the rules'
 // `playerView`, so a seat only ever receives the cards the rules have revealed to it, and a
 // spectator only what is shown to everyone.
-import { canSeeCards, checkHandAction, type HandView, type LegalActions, legalActions, playerView, type SeatSeed } from '@fairground/rules';
+import {
+  canSeeCards,
+  checkHandAction,
+  type HandView,
+  type LegalActions,
+  legalActions,
+  type PlayerStateView,
+  playerView,
+  type SeatSeed,
+} from '@fairground/rules';
 import type { HandState } from '@fairground/rules';
 import type { FeePlan, LastHand, Role, RoomEvent, RoomState, RoomStatus, ScoreLine } from './state.ts';
 import type { RoomParams } from './params.ts';
@@ -47,7 +56,35 @@ export interface RoomView {
 }
 
 /** The rules' view without what never changes in a hand (its rules) or is the receiver's own knowledge (its seat). */
-export type HandViewCompact = Omit<HandView, 'rules' | 'viewerSeat'>;
+/** A player as sent: flags at their usual value are left out (no stack limit, not all-in, not shown, seen by nobody, no category). */
+export type PlayerViewCompact = Omit<PlayerStateView, 'stackPoints' | 'allIn' | 'shownToAll' | 'visibleTo' | 'category'> &
+  Partial<Pick<PlayerStateView, 'stackPoints' | 'allIn' | 'shownToAll' | 'visibleTo' | 'category'>>;
+
+/**
+ * The rules' view as sent with every action: without what never changes in a hand (its rules),
+ * the receiver's own seat, the format version and the comparison history (who saw whose cards is
+ * in each player's `visibleTo`), and with each player's usual flags left out.
+ */
+export type HandViewCompact = Omit<HandView, 'rules' | 'viewerSeat' | 'version' | 'comparisons' | 'players'> & {
+  readonly players: readonly PlayerViewCompact[];
+};
+
+function compactPlayer(p: PlayerStateView): PlayerViewCompact {
+  const { stackPoints, allIn, shownToAll, visibleTo, category, ...rest } = p;
+  return {
+    ...rest,
+    ...(stackPoints !== null ? { stackPoints } : {}),
+    ...(allIn ? { allIn } : {}),
+    ...(shownToAll ? { shownToAll } : {}),
+    ...(visibleTo.length > 0 ? { visibleTo } : {}),
+    ...(category !== null ? { category } : {}),
+  };
+}
+
+export function compactView(v: HandView): HandViewCompact {
+  const { rules: _rules, viewerSeat: _seat, version: _version, comparisons: _comparisons, players, ...rest } = v;
+  return { ...rest, players: players.map(compactPlayer) };
+}
 
 /** What does not change during a hand: sent when it starts and in every welcome, not with each action. */
 export interface HandInfo {
@@ -121,7 +158,7 @@ export function roomView(s: RoomState, presence: Presence): RoomView {
 export function handSection(s: RoomState, viewerSeat: number | null, turnDeadlineMs: number | null, withInfo: boolean): HandSection | null {
   const h = s.hand;
   if (h === null) return null;
-  const { rules: _rules, viewerSeat: _seat, ...view } = playerView(h.state, viewerSeat);
+  const view = compactView(playerView(h.state, viewerSeat));
   const inHand = viewerSeat !== null && h.players.some((p) => p.seat === viewerSeat);
   const section: HandSection = { handNumber: h.handNumber, turnDeadlineMs, view, legal: inHand ? legalFor(h.state, viewerSeat) : null };
   if (!withInfo) return section;
@@ -155,8 +192,7 @@ export function handFrameText(
   for (const p of h.state.players) if (canSeeCards(h.state, p, viewerSeat)) key += `${p.seat},`;
   let viewText = viewCache.get(key);
   if (viewText === undefined) {
-    const { rules: _rules, viewerSeat: _seat, ...view } = playerView(h.state, viewerSeat);
-    viewText = JSON.stringify(view);
+    viewText = JSON.stringify(compactView(playerView(h.state, viewerSeat)));
     viewCache.set(key, viewText);
   }
   const inHand = viewerSeat !== null && h.players.some((p) => p.seat === viewerSeat);

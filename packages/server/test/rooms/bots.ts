@@ -201,7 +201,7 @@ export async function checkNoHiddenCards(server: TestServer, roomId: string, asP
   let checked = 0;
   for (const { viewer, frame } of ALL_FRAMES.filter((f) => f.roomId === roomId)) {
     if (frame.t === 'room' || frame.t === 'welcome')
-      assert.doesNotMatch(JSON.stringify(frame.room), CARD_TOKEN, 'room frames carry no cards');
+      assert.doesNotMatch(JSON.stringify(frame.room ?? frame.patch), CARD_TOKEN, 'room frames carry no cards');
     const h = frame.t === 'hand' || frame.t === 'welcome' ? (frame.hand as Frame | null) : null;
     if (h === null || h === undefined) continue;
     const record = records.get(h.handNumber);
@@ -240,7 +240,7 @@ export async function checkFairness(server: TestServer, roomId: string, asPlayer
   const records = await handRecords(server, roomId, asPlayer);
   const published = new Map<number, string>();
   for (const { frame } of ALL_FRAMES.filter((f) => f.roomId === roomId)) {
-    const next = frame.room?.next as Frame | null | undefined;
+    const next = (frame.room ?? frame.patch)?.next as Frame | null | undefined;
     if (next && !published.has(next.handNumber)) published.set(next.handNumber, next.commitment);
   }
   for (const record of records.values()) {

@@ -271,8 +271,8 @@ export class Client {
       this.room = f.room;
       this.hand = f.hand;
     } else if (f.t === 'room') {
-      this.room = f.room;
-      const me = (f.room.members as Frame[]).find((m) => m.playerId === this.player.id);
+      this.room = { ...(this.room ?? {}), ...(f.patch as Frame) };
+      const me = ((this.room?.members ?? []) as Frame[]).find((m) => m.playerId === this.player.id);
       if (me && this.you) this.you = { ...this.you, role: me.role, seat: me.seat };
     } else if (f.t === 'hand') this.hand = f.hand;
     else if ((f.t === 'ok' || f.t === 'error') && f.id !== undefined) {

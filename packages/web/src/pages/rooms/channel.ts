@@ -160,7 +160,8 @@ export class RoomChannel {
         break;
       }
       case 'room': {
-        const room = f.room as RoomView;
+        // Only what changed arrives; the rest stays as the welcome or earlier frames left it.
+        const room = { ...(this.#state.room as RoomView), ...(f.patch as Partial<RoomView>) } as RoomView;
         const me = room.members.find((m) => m.playerId === this.#state.you?.playerId);
         const events = [...this.#state.events, ...((f.events as RoomEventWire[]) ?? [])].slice(-EVENTS_KEPT_MAX);
         this.#set({
