@@ -265,7 +265,8 @@ export class RoomActor {
         const code = e.reason === 'kicked' ? 'ROOM_KICKED' : 'ROOM_LEFT';
         for (const c of conns) {
           c.send(JSON.stringify({ t: 'closed', code, reason: e.reason }));
-          c.close(e.reason === 'kicked' ? CloseCodes.KICKED : CloseCodes.LEFT, code);
+          // After this turn, so a player who left still gets the answer to their own request first.
+          setImmediate(() => c.close(e.reason === 'kicked' ? CloseCodes.KICKED : CloseCodes.LEFT, code));
         }
         return;
       }

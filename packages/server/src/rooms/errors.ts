@@ -81,7 +81,6 @@ export const RoomErrors = defineErrors('rooms', {
   ROOM_REPORT_INVALID: { status: 400, message: 'a report names a known reason and at most 500 characters of text' },
   ROOM_REPORT_DUPLICATE: { status: 409, message: 'you already reported this in this room' },
   ROOM_RECORD_INTEGRITY: { status: 500, message: 'a stored hand history failed its integrity check; it has been reported' },
-  ROOM_HAND_NOT_FOUND: { status: 404, message: 'no such hand in this room' },
 });
 
 export type RoomErrorCode = keyof typeof RoomErrors;

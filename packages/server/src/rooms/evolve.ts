@@ -14,6 +14,7 @@ import {
   revealClientSeed,
 } from '@fairground/rules';
 import { genesisHash } from './history.ts';
+import { HAND_ACTIONS_MAX } from './limits.ts';
 import { tableRulesOf } from './params.ts';
 import type { Member, RoomEvent, RoomState, ScoreLine } from './state.ts';
 
@@ -203,6 +204,7 @@ export function evolve(prev: RoomState, e: RoomEvent, ctx: EvolveContext): RoomS
     case 'hand_action': {
       const hand = s.hand;
       assert(hand !== null, 'a hand to act in');
+      assert(hand.actions.length < HAND_ACTIONS_MAX, 'a hand stays within its action limit');
       const state = must(applyHandAction(hand.state, e.action), `action ${e.action.type}`);
       const turnMoved = e.action.type !== 'look' || state.turnSeat !== hand.state.turnSeat;
       return {

@@ -149,7 +149,9 @@ async function project(
         roomId,
         e.playerId,
       ]);
-      if (after.status === 'waiting') await deps.money.voidHeld(tx, roomId, e.playerId);
+      // Before the start an AA seat's fee goes back with the player; an owner-paid fee stays with
+      // the room (even if the payer handed over ownership and left) until it starts or is dissolved.
+      if (after.status === 'waiting' && after.fee.payer === 'aa') await deps.money.voidHeld(tx, roomId, e.playerId);
       else if (e.reason === 'left' || e.reason === 'disconnected') {
         await deps.risk.record(tx, { kind: 'early_exit', playerId: e.playerId, roomId, reason: e.reason });
       }

@@ -242,6 +242,24 @@ for (const backend of BACKENDS) {
       assert.ok(inv.ok, inv.problems.join('; '));
     });
 
+    it('keeps an owner-paid fee with the room when the payer hands over ownership and leaves before the start', async () => {
+      const payer = await fresh();
+      const heir = await fresh();
+      await server.fund(payer.id, 'CNY', 10_000);
+      const room = await payer.createRoom({ fee: { mode: 'cash', payer: 'owner' } });
+      assert.equal((await heir.join(room.code)).status, 200);
+      const cp = await payer.connect(room.roomId);
+      const ch = await heir.connect(room.roomId);
+      await caughtUp(server, [cp, ch], room.roomId);
+      assert.equal((await cp.send({ t: 'transfer_owner', playerId: heir.id })).t, 'ok');
+      await caughtUp(server, [cp, ch], room.roomId);
+      assert.equal((await cp.send({ t: 'leave' })).t, 'ok');
+      assert.equal((await server.balance(payer.id, 'CNY')).available, 10_000 - 600, 'the fee stays held for the room');
+      await caughtUp(server, [ch], room.roomId);
+      assert.equal((await ch.send({ t: 'dissolve' })).t, 'ok');
+      assert.deepEqual(await server.balance(payer.id, 'CNY'), { posted: 10_000, available: 10_000 }, 'refunded when it never starts');
+    });
+
     it('dissolves a room that never starts and refunds it', async () => {
       const owner = await fresh();
       await server.fund(owner.id, 'CNY', 10_000);
