@@ -69,6 +69,8 @@ export const EnvSchema = Type.Object({
   FAIRGROUND_CLUSTER: Type.Optional(flag),
   /** How long a room node's lease on a room lasts without renewal; another node claims the room after it (default 10000). */
   FAIRGROUND_ROOM_LEASE_MS: Type.Optional(positiveInt(6)),
+  /** On SIGTERM, how long the node reports not ready (load balancers stop sending to it) before it hands its rooms over (default 0). */
+  FAIRGROUND_DRAIN_DELAY_MS: Type.Optional(Type.String({ pattern: '^(0|[1-9][0-9]{0,4})$' })),
   /** API requests one client (session, else address) may make per 10 seconds, across all nodes; 0 turns the limit off (default 300). */
   FAIRGROUND_RATE_LIMIT_PER_10S: Type.Optional(Type.String({ pattern: '^(0|[1-9][0-9]{0,6})$' })),
   /** Where operating-metric alerts are POSTed as JSON (default: none, the console only). */
@@ -123,6 +125,8 @@ export interface Config {
   readonly roomLeaseMs: number;
   /** API requests per client per 10 s (0: no limit). */
   readonly rateLimitPer10s: number;
+  /** SIGTERM: not ready for this long before the rooms are handed over. */
+  readonly drainDelayMs: number;
   /** WeChat Pay (or its sandbox), payment limits and the transfer scene (see payments/config.ts). */
   readonly payments: PaymentsConfig;
   /** FAIRGROUND_* variables this server does not read (start-up warns: they are often typos). */
@@ -312,6 +316,7 @@ export function loadConfig(rawEnv: Record<string, string | undefined>, cwd: stri
     cluster,
     roomLeaseMs,
     rateLimitPer10s: Number(env.FAIRGROUND_RATE_LIMIT_PER_10S ?? '300'),
+    drainDelayMs: Math.min(Number(env.FAIRGROUND_DRAIN_DELAY_MS ?? '0'), 60_000),
     payments: paymentsConfig(picked, production, cwd, env.FAIRGROUND_WECHAT_H5_APPID ?? 'wxsandboxofficialacct'),
     unknownKeys,
     alertWebhookUrl: env.FAIRGROUND_ALERT_WEBHOOK_URL,
