@@ -40,15 +40,37 @@ import { type Implementation, implement, registerEndpoint } from './http/routes.
 import { Ledger } from './ledger/index.ts';
 import { createMemoryBus, createRedisBus, type NotificationBus, Notifications, notificationsMigrations } from './notifications/index.ts';
 import { CLIENT_MESSAGE_BYTES_MAX } from './notifications/limits.ts';
+import {
+  Cluster,
+  type ClusterOptions,
+  clusterRoomRoutes,
+  type DependencyBreakers,
+  guardIdentityCheck,
+  guardIdentityProvider,
+  guardNotary,
+  guardVerification,
+  memoryRateLimiter,
+  redisRateLimiter,
+  registerBreakerMetrics,
+  registerRateLimit,
+} from './cluster/index.ts';
 import { registerOps } from './ops/http.ts';
 import { MetricsRegistry } from './ops/metrics.ts';
 import type { Migration, Store } from './storage/ports.ts';
 import { openPlayerWallets, walletRoutes } from './wallet/index.ts';
-import { clientAddress, type PlatformRoomsOptions, roomRoutes, Rooms, roomsMigrations } from './rooms/index.ts';
+import {
+  clientAddress,
+  type PlatformRoomsOptions,
+  roomRoutes,
+  Rooms,
+  roomsMigrations,
+  SandboxNotary,
+  sandboxIdentityCheck,
+} from './rooms/index.ts';
 import { analyticsRiskSignals } from './rooms/index.ts';
 import { defaultRiskConfig, loadRiskConfig, Risk, type RiskConfig, riskMigrations, riskRoutes } from './risk/index.ts';
 import { Promotions, promotionsMigrations, promotionsRoutes } from './promotions/index.ts';
-import { leaderboardsMigrations } from './leaderboards/index.ts';
+import { createRedisLeaderboards, leaderboardsMigrations } from './leaderboards/index.ts';
 import { matchmakingMigrations } from './matchmaking/index.ts';
 import { createSkillPlatform, sessionsMigrations, type SkillGames, type SkillPlatformOptions } from './sessions/index.ts';
 import {
@@ -124,6 +146,15 @@ export interface PlatformOptions {
   readonly payments?: PlatformPaymentsOptions;
   /** Further jurisdiction policies (beside config.policyDir), the real-name reporter (the sandbox by default). */
   readonly compliance?: PlatformComplianceOptions;
+  /**
+   * Several processes on one PostgreSQL and one Redis: rooms leased through Redis, players on any
+   * node, messages between nodes on pub/sub (see cluster/). Absent: this process holds every room.
+   */
+  readonly cluster?: Omit<ClusterOptions, 'nodeId' | 'roles'>;
+  /** Circuit breakers and timeouts in front of sign-in, real-name, notary and face-check providers (main.ts sets them). */
+  readonly breakers?: DependencyBreakers;
+  /** API requests one client may make per 10 s (on Redis across nodes when clustered); absent or 0: no limit. */
+  readonly rateLimitPer10s?: number;
 }
 
 export interface PlatformComplianceOptions {
@@ -177,6 +208,8 @@ export interface Platform {
   readonly skill: SkillGames;
   /** Operating metrics, alerts (run by the `analytics.alerts` job) and exports. */
   readonly operating: Operating;
+  /** This node's part of the cluster, or null when one process holds every room. */
+  readonly cluster: Cluster | null;
   close(): Promise<void>;
 }
 
@@ -201,7 +234,10 @@ export async function createPlatform(o: PlatformOptions): Promise<Platform> {
     ...(config.vipDepositsFen !== undefined ? { vipFromFen: config.vipDepositsFen } : {}),
   });
   const audit = createAuditLog(store.reader);
-  const bus: NotificationBus = config.redisUrl ? createRedisBus({ url: config.redisUrl }) : createMemoryBus();
+  const breakers = o.breakers;
+  const bus: NotificationBus = config.redisUrl
+    ? createRedisBus({ url: config.redisUrl, ...(o.cluster ? { channel: `${o.cluster.prefix}notifications` } : {}) })
+    : createMemoryBus();
   const notifications = new Notifications({ store, bus });
   const accounts = createAccounts({
     store,
@@ -213,6 +249,12 @@ export async function createPlatform(o: PlatformOptions): Promise<Platform> {
     refreshTokenTtlS: config.refreshTokenTtlS,
     wechatAppIds: config.wechatAppIds,
     onPlayerCreated: (tx, playerId) => openPlayerWallets(ledger, tx, playerId),
+    ...(breakers
+      ? {
+          guardIdentity: (p: Parameters<typeof guardIdentityProvider>[0]) => guardIdentityProvider(p, breakers.identity),
+          guardVerification: (p: Parameters<typeof guardVerification>[0]) => guardVerification(p, breakers.kyc),
+        }
+      : {}),
   });
   const compliance = new ComplianceService({
     store,
@@ -280,6 +322,12 @@ export async function createPlatform(o: PlatformOptions): Promise<Platform> {
   const roomsOptions = o.rooms ?? {};
   const { addressOf: roomAddressOf, framesPerS: roomFramesPerS, framesBurstMax: roomFramesBurstMax, ...roomPorts } = roomsOptions;
   const addressOf = roomAddressOf ?? clientAddress;
+  const cluster = o.cluster
+    ? new Cluster(
+        { ...o.cluster, nodeId: o.nodeId ?? newId('node'), roles: o.roles ?? ['api', 'rooms', 'worker'] },
+        { reader: store.reader, log: app.log },
+      )
+    : null;
   const rooms = new Rooms({
     store,
     ledger,
@@ -299,7 +347,15 @@ export async function createPlatform(o: PlatformOptions): Promise<Platform> {
       },
     },
     ...roomPorts,
+    ...(breakers
+      ? {
+          notary: guardNotary(roomPorts.notary ?? new SandboxNotary(), breakers.notary),
+          identity: guardIdentityCheck(roomPorts.identity ?? sandboxIdentityCheck, breakers.faceCheck),
+        }
+      : {}),
+    ...(cluster ? { directory: cluster.port } : {}),
   });
+  cluster?.attach(rooms);
 
   const paymentsOptions = o.payments ?? { provider: null };
   const paymentSettings = paymentsOptions.settings ?? DEFAULT_SETTINGS;
@@ -349,6 +405,9 @@ export async function createPlatform(o: PlatformOptions): Promise<Platform> {
     audit,
     players: accounts.players,
     redisUrl: config.redisUrl,
+    ...(config.redisUrl && o.cluster
+      ? { leaderboards: createRedisLeaderboards({ redis: config.redisUrl, keyPrefix: o.cluster.prefix }) }
+      : {}),
     log: app.log,
     risk: {
       // A claimed score the server's replay does not confirm is a replay mismatch; other flags mark the session for review.
@@ -394,7 +453,9 @@ export async function createPlatform(o: PlatformOptions): Promise<Platform> {
     }),
     ...walletRoutes({ store, ledger, players: accounts.players, audit, notifier: notifications, analytics, clock }),
     ...notifications.routes(),
-    ...roomRoutes({ rooms, ledger, addressOf }),
+    ...(cluster
+      ? clusterRoomRoutes(roomRoutes({ rooms, ledger, addressOf }), cluster, addressOf)
+      : roomRoutes({ rooms, ledger, addressOf })),
     ...skill.routes,
     ...paymentsRoutes(payments),
     ...adminRoutes({ store, accounts, audit, analytics, termsVersion: config.termsVersion }),
@@ -409,6 +470,10 @@ export async function createPlatform(o: PlatformOptions): Promise<Platform> {
     throw new Error(`assertion failed: contract and handlers differ: declared ${declared.join()} implemented ${implemented.join()}`);
   }
   registerComplianceHooks(app, { compliance, presence: realName, addressOf });
+  if ((o.rateLimitPer10s ?? 0) > 0) {
+    const limit = { limit: o.rateLimitPer10s as number, nowMs: () => clock.nowMs() };
+    registerRateLimit(app, cluster ? redisRateLimiter(cluster.redis, cluster.keys, limit) : memoryRateLimiter(limit));
+  }
   const deps = { authenticator: accounts.authenticator, compliance, termsVersion: config.termsVersion };
   for (const [name, impl] of Object.entries({ ...implementations, ...(o.extraRoutes ?? {}) })) registerEndpoint(app, name, impl, deps);
   notifications.registerSocket(app, accounts.authenticator);
@@ -417,10 +482,13 @@ export async function createPlatform(o: PlatformOptions): Promise<Platform> {
     addressOf,
     ...(roomFramesPerS !== undefined ? { framesPerS: roomFramesPerS } : {}),
     ...(roomFramesBurstMax !== undefined ? { framesBurstMax: roomFramesBurstMax } : {}),
+    ...(cluster ? { remote: (roomId: string) => cluster.remoteRoom(roomId) } : {}),
   });
   await registerNotifyRoute(app, payments);
-  // Live rooms come back from their event logs before the server takes requests.
-  await rooms.start();
+  // Live rooms come back from their event logs before the server takes requests; with several
+  // processes, each room comes back on the node that claims its lease.
+  if (cluster) await cluster.start();
+  else await rooms.start();
 
   const metrics = new MetricsRegistry();
   let draining = false;
@@ -429,6 +497,15 @@ export async function createPlatform(o: PlatformOptions): Promise<Platform> {
     const rows = await store.reader.query<{ seq: unknown }>('SELECT seq FROM ledger_chain WHERE id = 1');
     ledgerSeq.set(Number(rows[0]?.seq ?? 0));
   });
+  cluster?.registerMetrics(metrics);
+  if (breakers)
+    registerBreakerMetrics(metrics, [
+      breakers.identity,
+      breakers.kyc,
+      breakers.notary,
+      breakers.faceCheck,
+      ...(cluster ? [cluster.redis.breaker] : []),
+    ]);
   operating.registerMetrics(metrics, {
     liveRooms: () => rooms.liveRooms,
     roomConnections: () => rooms.connections,
@@ -477,19 +554,27 @@ export async function createPlatform(o: PlatformOptions): Promise<Platform> {
     metrics,
     drain() {
       draining = true;
+      cluster?.drain();
     },
+    cluster,
     payments,
     skill: skill.skill,
     operating,
     async close() {
       if (realNameTimer) clearInterval(realNameTimer);
       await payments.stop();
-      // Rooms first: stop taking rooms and players, let every room finish its queued events, then close.
+      // With several processes, rooms are handed over first: each finishes its queued events and another node claims it at once.
+      if (cluster) {
+        draining = true;
+        await cluster.handOver();
+      }
+      // Rooms next: stop taking rooms and players, let every room finish its queued events, then close.
       await rooms.shutdown();
       await skill.close();
       notifications.hub.closeAll();
       await app.close();
       await bus.close();
+      await cluster?.close();
     },
   };
 }

@@ -71,7 +71,7 @@ export const EnvSchema = Type.Object({
   FAIRGROUND_ROOM_LEASE_MS: Type.Optional(positiveInt(6)),
   /** On SIGTERM, how long the node reports not ready (load balancers stop sending to it) before it hands its rooms over (default 0). */
   FAIRGROUND_DRAIN_DELAY_MS: Type.Optional(Type.String({ pattern: '^(0|[1-9][0-9]{0,4})$' })),
-  /** API requests one client (session, else address) may make per 10 seconds, across all nodes; 0 turns the limit off (default 300). */
+  /** API requests one client (session, else address) may make per 10 seconds, across all nodes; 0 turns the limit off (default 600). */
   FAIRGROUND_RATE_LIMIT_PER_10S: Type.Optional(Type.String({ pattern: '^(0|[1-9][0-9]{0,6})$' })),
   /** Where operating-metric alerts are POSTed as JSON (default: none, the console only). */
   FAIRGROUND_ALERT_WEBHOOK_URL: Type.Optional(Type.String({ pattern: '^https?://[^\\s]{1,2000}$' })),
@@ -315,7 +315,7 @@ export function loadConfig(rawEnv: Record<string, string | undefined>, cwd: stri
     redisPrefix: env.FAIRGROUND_REDIS_PREFIX ?? 'fairground:',
     cluster,
     roomLeaseMs,
-    rateLimitPer10s: Number(env.FAIRGROUND_RATE_LIMIT_PER_10S ?? '300'),
+    rateLimitPer10s: Number(env.FAIRGROUND_RATE_LIMIT_PER_10S ?? '600'),
     drainDelayMs: Math.min(Number(env.FAIRGROUND_DRAIN_DELAY_MS ?? '0'), 60_000),
     payments: paymentsConfig(picked, production, cwd, env.FAIRGROUND_WECHAT_H5_APPID ?? 'wxsandboxofficialacct'),
     unknownKeys,

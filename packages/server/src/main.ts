@@ -31,10 +31,12 @@ const [{ createPlatform }, { bootstrapOperators }, { openStore }] = await Promis
   import('./admin/index.ts'),
   import('./storage/open.ts'),
 ]);
-const store = await openStore(config.databaseUrl);
+const store = await openStore(config.databaseUrl, config.pgSchema ? { pgSchema: config.pgSchema } : {});
 // WeChat Pay, or by default outside production its sandbox on a loopback port of this process.
 const { setUpProvider } = await import('./payments/wechatpay/setup.ts');
 const paymentProvider = await setUpProvider(config.payments, { host: config.host, dataDir: config.dataDir });
+// Several processes: rooms leased through Redis, messages between nodes on its pub/sub (cluster/).
+const { createDependencyBreakers } = await import('./cluster/index.ts');
 const platform = await createPlatform({
   config,
   store,
@@ -42,6 +44,11 @@ const platform = await createPlatform({
   policy,
   nodeId: config.nodeId,
   roles: config.roles,
+  breakers: createDependencyBreakers(),
+  rateLimitPer10s: config.rateLimitPer10s,
+  ...(config.cluster && config.redisUrl
+    ? { cluster: { redisUrl: config.redisUrl, prefix: config.redisPrefix, leaseMs: config.roomLeaseMs } }
+    : {}),
   payments: {
     provider: paymentProvider.provider,
     settings: config.payments.settings,
@@ -60,7 +67,9 @@ await bootstrapOperators(platform, { bootstrapAdmin: config.bootstrapAdmin, seed
 // PostgreSQL advisory lock when the database is PostgreSQL, and in-process on embedded SQLite.
 const { Jobs } = await import('./jobs/index.ts');
 const { inProcessLeader, postgresLeader } = await import('./ops/leader.ts');
-const leader = store.dialect === 'postgres' ? await postgresLeader(config.databaseUrl) : inProcessLeader();
+// Lock names carry the schema, so deployments sharing one PostgreSQL database do not block each other.
+const leader =
+  store.dialect === 'postgres' ? await postgresLeader(config.databaseUrl, `fairground:${config.pgSchema ?? 'public'}`) : inProcessLeader();
 const jobs = new Jobs(log, leader);
 jobs.add({ name: 'ledger.expire-pending', intervalMs: 30_000, run: () => platform.ledger.expirePending() });
 // Payments: the outbox, the queries of orders and bills whose notifications have not come, and the daily reconciliation.
@@ -74,6 +83,15 @@ jobs.add({
 });
 // Operating metrics: alerts opened or resolved against the seed's alert lines, and their webhook deliveries.
 jobs.add({ name: 'analytics.alerts', intervalMs: config.alertIntervalMs, run: () => platform.operating.alerts.run() });
+// Rooms the database says are live but nobody leases (their node died while Redis had lost its data).
+const cluster = platform.cluster;
+if (cluster !== null) {
+  jobs.add({
+    name: 'cluster.orphans',
+    intervalMs: Math.max(1000, config.roomLeaseMs),
+    run: () => cluster.sweepOrphans(systemClock.nowMs()),
+  });
+}
 if (config.roles.includes('worker')) jobs.start();
 
 const address = await platform.app.listen({ port: config.port, host: config.host });
@@ -97,7 +115,9 @@ async function stop(signal: string): Promise<void> {
   if (stopping) return;
   stopping = true;
   log.info({ signal }, 'stopping');
+  // Not ready (and no new rooms here) first; rooms are handed over in platform.close().
   platform.drain();
+  if (config.drainDelayMs > 0) await new Promise((r) => setTimeout(r, config.drainDelayMs));
   await jobs.stop();
   await leader.close();
   await platform.close();

@@ -215,8 +215,11 @@ export class Bus {
   async #publish(to: string, records: string[]): Promise<void> {
     const channel = to === '*all' ? this.#keys.broadcast : this.#keys.channel(to);
     this.published += 1;
+    // Not through the breaker: a publish only fails when the connection is down (commands are
+    // never queued), and then every cross-node session is closed anyway (see Cluster); a breaker
+    // tripped by a slow moment would drop frames of sessions that are otherwise fine.
     try {
-      await this.#redis.call((r) => r.publish(channel, records.join('\n')));
+      await this.#redis.client.publish(channel, records.join('\n'));
     } catch {
       // Redis is away: frames are lost (players re-sync on reconnect) and requests will time out.
     }

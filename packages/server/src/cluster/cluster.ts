@@ -459,6 +459,7 @@ export class Cluster {
       o.fv = await this.directory.publishedMembers(roomId);
       const result = await this.#hostOrThrow.adopt(roomId);
       if (result === 'ended') {
+        this.#log.info({ roomId }, 'claimed room had ended; removed from the directory');
         this.#owned.delete(roomId);
         await this.directory.forget(roomId, o.fv);
         return;

@@ -1,6 +1,6 @@
 // What the cluster needs from the rooms domain on this node, in the cluster's own terms. The
 // rooms service (`Rooms`) provides all of it; tests may stand in smaller fakes.
-import type { ClientFrame, Conn, Rooms, RoomState } from '../rooms/index.ts';
+import type { ClientFrame, Conn, RoomDirectory, Rooms, RoomState } from '../rooms/index.ts';
 
 export type CommandFrame = Exclude<ClientFrame, { t: 'hello' } | { t: 'ping' }>;
 
@@ -24,13 +24,4 @@ export interface RoomHost extends Pick<Rooms, 'create' | 'join' | 'preview' | 'i
 }
 
 /** How the rooms service tells the cluster about its rooms (implemented by the cluster, called by `Rooms`). */
-export interface RoomDirectoryPort {
-  /** A room came to live on this node: created here, or rebuilt from its log. */
-  opened(state: RoomState): void;
-  /** A room's state changed (after each committed plan). */
-  changed(state: RoomState): void;
-  /** A room left this node's memory after it ended. */
-  closed(state: RoomState): void;
-  /** Throws (CLUSTER_ROOM_MOVING) when this node may no longer write a room's events: its lease lapsed. */
-  assertOwner(roomId: string): void;
-}
+export type RoomDirectoryPort = RoomDirectory;

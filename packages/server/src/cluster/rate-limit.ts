@@ -6,6 +6,7 @@ import { createHash } from 'node:crypto';
 import { AppError } from '@fairground/core';
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import { HttpErrors } from '../http/errors.ts';
+import { clientAddress } from '../rooms/index.ts';
 import { RATE_LIMIT_KEYS_MAX, RATE_WINDOW_MS } from './limits.ts';
 import type { ClusterRedis, Keys } from './redis.ts';
 
@@ -63,11 +64,14 @@ export function redisRateLimiter(redis: ClusterRedis, keys: Keys, o: RateLimitOp
   };
 }
 
-/** The client a request counts against: its session (the bearer token) when it has one, else its address. */
+/**
+ * The client a request counts against: its session (the bearer token) when it has one, else its
+ * network address (the proxy-aware one: behind a proxy on loopback every peer is 127.0.0.1).
+ */
 export function clientKey(request: FastifyRequest): string {
   const auth = request.headers.authorization;
   if (typeof auth === 'string' && auth.length > 0) return `t:${createHash('sha256').update(auth).digest('base64url').slice(0, 22)}`;
-  return `ip:${request.ip}`;
+  return `ip:${clientAddress(request)}`;
 }
 
 /** Limits every `/api/` request (the operational endpoints are not counted). Refusals are 429 RATE_LIMITED with Retry-After. */

@@ -53,7 +53,7 @@ import {
 import type { NotaryQueue } from './notary.ts';
 import type { EventBatcher } from './batcher.ts';
 import { isLogOnly, type PersistDeps, type PlanExtras, persistPlan } from './persist.ts';
-import type { IdentityCheck, RiskSignals, RoomPolicy, TimerHandle, Timers } from './ports.ts';
+import type { IdentityCheck, RiskSignals, RoomDirectory, RoomPolicy, TimerHandle, Timers } from './ports.ts';
 import type { RoomParamsInput } from './params.ts';
 import type { RoomSealer } from './sealing.ts';
 import { isLive, memberOf, type RoomEvent, type RoomState, seatedMembers } from './state.ts';
@@ -106,6 +106,8 @@ export interface ActorDeps {
   readonly log: Logger;
   /** Called once when the room leaves memory (after it ended and lingered). */
   readonly onEvicted: (actor: RoomActor) => void;
+  /** With several processes: ownership is checked before each write, and every change is reported. */
+  readonly directory?: Pick<RoomDirectory, 'changed' | 'assertOwner'>;
 }
 
 type Job = () => Promise<void>;
@@ -228,6 +230,7 @@ export class RoomActor {
     if (plan.events.length === 0) return;
     assert(plan.before === this.#state, 'a plan is committed on the state it was made from');
     assert(plan.state.version <= ROOM_EVENTS_MAX, 'room event log within its limit');
+    this.#deps.directory?.assertOwner(this.id);
     if (isLogOnly(plan, extras)) await this.#deps.events.write(this.id, plan.events);
     else {
       const pairs = new Set(this.#knownPairs);
@@ -242,6 +245,7 @@ export class RoomActor {
     for (const e of plan.events) this.#afterEvent(e, now, startInfo);
     this.#broadcast(plan.events);
     this.#reschedule();
+    this.#deps.directory?.changed(this.#state);
   }
 
   #afterEvent(e: RoomEvent, now: number, startInfo: StartInfo | undefined): void {

@@ -20,9 +20,14 @@ import {
   SEND_BUFFER_BYTES_MAX,
 } from './limits.ts';
 
+/** A room as the gateway drives it: the local actor, or (with several processes) a proxy of the one on the owning process. */
+export type LiveRoom = Pick<RoomActor, 'id' | 'attach' | 'detach' | 'command'>;
+
 export interface GatewayOptions {
   readonly authenticator: Authenticator;
   readonly actor: (roomId: string) => RoomActor | undefined;
+  /** A room this process does not hold: a proxy of it on its owner, or undefined when no live room has this id. */
+  readonly remote?: (roomId: string) => Promise<LiveRoom | undefined>;
   /** Why a room is not live (dissolved, finished, unknown): throws the matching AppError. */
   readonly whyNotLive: (roomId: string) => Promise<never>;
   /** The client's network address for the same-IP rules (the proxy-aware one in production). */
@@ -41,7 +46,7 @@ class Connection implements Conn {
   readonly socket: WebSocket;
   readonly ip: string;
   playerId = '';
-  actor: RoomActor | null = null;
+  actor: LiveRoom | null = null;
   helloPending = false;
   closed = false;
   #tokens: number;
@@ -119,10 +124,10 @@ export function registerRoomSocket(app: FastifyInstance, o: GatewayOptions): { c
       c.close(CloseCodes.HELLO, 'authentication failed');
       return;
     }
-    const room = o.actor(roomId);
     try {
+      const room = o.actor(roomId) ?? (o.remote ? await o.remote(roomId) : undefined);
       if (room === undefined) await o.whyNotLive(roomId);
-      const live = room as RoomActor;
+      const live = room as LiveRoom;
       c.playerId = playerId;
       await live.attach(c);
       c.actor = live;
@@ -130,7 +135,9 @@ export function registerRoomSocket(app: FastifyInstance, o: GatewayOptions): { c
     } catch (e) {
       const err = e instanceof AppError ? e : new AppError(RoomErrors.ROOM_NOT_FOUND);
       c.error(err);
-      c.close(err.code === RoomErrors.ROOM_KICKED.code ? CloseCodes.KICKED : CloseCodes.NOT_FOUND, err.code);
+      // A retryable refusal (the room is moving, the server restarting) asks the client to come back.
+      const code = err.code === RoomErrors.ROOM_KICKED.code ? CloseCodes.KICKED : err.retryable ? CloseCodes.RESTART : CloseCodes.NOT_FOUND;
+      c.close(code, err.code);
     }
   };
 

@@ -16,6 +16,7 @@ export {
 export { RoomErrors } from './errors.ts';
 export { DEFAULT_FEE_SCHEDULE, type FeeQuote, type FeeSchedule, formatOrderId } from './fees.ts';
 export { CloseCodes, type ClientFrame, FRAME_SCHEMAS } from './frames.ts';
+export type { LiveRoom } from './gateway.ts';
 export type { HandRecord } from './history.ts';
 export { roomsMigrations } from './migrations.ts';
 export type { ChainReport } from './notary.ts';
@@ -27,6 +28,7 @@ export type {
   RiskDecision,
   RiskGate,
   RiskSignals,
+  RoomDirectory,
   RoomPolicy,
   RoomPolicyLimits,
   RoomRiskSignal,

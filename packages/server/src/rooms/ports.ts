@@ -2,6 +2,7 @@
 // sandbox implementation for development (`dev-ports.ts`); later issues fill them in (risk scores,
 // the jurisdiction policy's caps and minors' hours, a real attestation service, a real face check).
 import type { Tx } from '../storage/ports.ts';
+import type { RoomState } from './state.ts';
 
 export type RiskAction = 'create_room' | 'join_room';
 
@@ -85,4 +86,19 @@ export interface Timers {
   /** Runs `fn` once at or after `atMs`. */
   schedule(atMs: number, fn: () => void): TimerHandle;
   cancel(handle: TimerHandle): void;
+}
+
+/**
+ * Where the rooms of several processes are listed (the cluster: leases and presence in Redis).
+ * Absent when one process holds every room.
+ */
+export interface RoomDirectory {
+  /** A room came to live on this process: created here, or rebuilt from its log. */
+  opened(state: RoomState): void;
+  /** A room's state changed (after each committed plan). */
+  changed(state: RoomState): void;
+  /** A room left this process's memory after it ended. */
+  closed(state: RoomState): void;
+  /** Throws when this process may no longer write a room's events (its ownership lapsed); checked before every write. */
+  assertOwner(roomId: string): void;
 }

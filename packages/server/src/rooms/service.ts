@@ -23,7 +23,7 @@ import {
 } from './dev-ports.ts';
 import { EventBatcher } from './batcher.ts';
 import { RoomErrors } from './errors.ts';
-import { registerRoomSocket } from './gateway.ts';
+import { type LiveRoom, registerRoomSocket } from './gateway.ts';
 import { foldEvents, initialState } from './evolve.ts';
 import {
   checkFeeSchedule,
@@ -53,9 +53,9 @@ import { ORDER_COLUMNS, type OrderRow, orderFromDb, RoomMoney } from './money.ts
 import { type ChainReport, NotaryQueue, verifyRoomChain } from './notary.ts';
 import { normalizeFee, normalizeParams, type RoomParams, type RoomParamsInput } from './params.ts';
 import { insertEvents } from './persist.ts';
-import type { IdentityCheck, Notary, RiskGate, RiskSignals, RoomPolicy, Timers } from './ports.ts';
+import type { IdentityCheck, Notary, RiskGate, RiskSignals, RoomDirectory, RoomPolicy, Timers } from './ports.ts';
 import { createRoomSealer, type RoomSealer } from './sealing.ts';
-import { type FeePlan, memberOf, type RoomEvent, type RoomState } from './state.ts';
+import { type FeePlan, isLive, memberOf, type RoomEvent, type RoomState } from './state.ts';
 
 export interface RoomsOptions {
   readonly store: Store;
@@ -74,6 +74,8 @@ export interface RoomsOptions {
   readonly notary?: Notary;
   readonly identity?: IdentityCheck;
   readonly feeSchedule?: FeeSchedule;
+  /** With several processes: the directory this process lists its rooms in (see cluster/). */
+  readonly directory?: RoomDirectory;
 }
 
 export interface CreateInput {
@@ -171,7 +173,9 @@ export class Rooms {
       onEvicted: (a) => {
         this.#byId.delete(a.id);
         if (this.#byCode.get(a.state.code) === a) this.#byCode.delete(a.state.code);
+        o.directory?.closed(a.state);
       },
+      ...(o.directory ? { directory: o.directory } : {}),
     };
   }
 
@@ -181,6 +185,7 @@ export class Rooms {
     const actor = new RoomActor(state, this.#actorDeps, { rebuilt });
     this.#byId.set(state.id, actor);
     this.#byCode.set(state.code, actor);
+    this.#o.directory?.opened(state);
     return actor;
   }
 
@@ -190,6 +195,39 @@ export class Rooms {
 
   get liveRooms(): number {
     return this.#byId.size;
+  }
+
+  /** Ids of the rooms this process holds. */
+  liveRoomIds(): string[] {
+    return [...this.#byId.keys()];
+  }
+
+  /**
+   * Rebuilds one room from its event log and holds it here (with several processes, when this one
+   * claims the room). 'ended' when the log says the room is over (nothing is held then).
+   */
+  async adopt(roomId: string): Promise<'adopted' | 'present' | 'ended'> {
+    if (this.#byId.has(roomId)) return 'present';
+    const events = await this.#events(roomId);
+    if (events.length === 0) return 'ended';
+    const state = foldEvents(events, { openSeed: (sealed, id, n) => this.sealer.openSeed(sealed, id, n) });
+    if (!isLive(state)) return 'ended';
+    if (this.#byId.has(roomId)) return 'present';
+    this.#register(state, true);
+    return 'adopted';
+  }
+
+  /**
+   * Lets a room go from this process without ending it (handed to another process, or paused):
+   * commands already queued finish, each written before it applies, and players are told to
+   * reconnect. The room stays live in the database for whoever holds it next.
+   */
+  async release(roomId: string): Promise<void> {
+    const actor = this.#byId.get(roomId);
+    if (actor === undefined) return;
+    await actor.drain();
+    if (this.#byId.get(roomId) === actor) this.#byId.delete(roomId);
+    if (this.#byCode.get(actor.state.code) === actor) this.#byCode.delete(actor.state.code);
   }
 
   /** Rebuilds every waiting or playing room from its event log (at start, after a restart). */
@@ -253,11 +291,18 @@ export class Rooms {
   registerSocket(
     app: FastifyInstance,
     authenticator: Authenticator,
-    o: { addressOf: (request: FastifyRequest) => string; framesPerS?: number; framesBurstMax?: number },
+    o: {
+      addressOf: (request: FastifyRequest) => string;
+      framesPerS?: number;
+      framesBurstMax?: number;
+      /** With several processes: a proxy of a room another process holds. */
+      remote?: (roomId: string) => Promise<LiveRoom | undefined>;
+    },
   ): void {
     this.#gateway = registerRoomSocket(app, {
       authenticator,
       actor: (roomId) => this.#byId.get(roomId),
+      ...(o.remote ? { remote: o.remote } : {}),
       whyNotLive: (roomId) => this.#whyNotLive(roomId),
       addressOf: o.addressOf,
       timers: this.timers,

@@ -50,6 +50,11 @@ const EVENTS_KEPT_MAX = 30;
 const PENDING_MAX = 32;
 /** Close codes after which reconnecting is pointless (kicked, left, not a member, room gone). */
 const FINAL_CLOSE_CODES = new Set([4001, 4004, 4005, 4006]);
+/**
+ * Reasons given with a close that ask the client to come back rather than give up: the server is
+ * restarting, or the table is moving to another server of the cluster (or waiting for it).
+ */
+const COME_BACK_CODES = new Set(['ROOM_SERVER_RESTARTING', 'CLUSTER_ROOM_MOVING', 'CLUSTER_NODE_UNREACHABLE', 'CLUSTER_UNAVAILABLE']);
 
 type Frame = Record<string, unknown> & { t: string };
 
@@ -180,6 +185,8 @@ export class RoomChannel {
         break;
       }
       case 'closed':
+        // A restart or a table moving between servers: the socket closes and the channel reconnects.
+        if (COME_BACK_CODES.has(String(f.code))) break;
         // Removed from the room: forget what this device kept about it (seed 三: 清除本地缓存的房间数据).
         if (f.code === 'ROOM_KICKED') {
           for (let i = sessionStorage.length - 1; i >= 0; i--) {

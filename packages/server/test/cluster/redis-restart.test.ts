@@ -1,0 +1,42 @@
+// Redis restarted in the middle of play (a redis-server of this test's own, without persistence,
+// so it comes back empty): players connected across nodes are cut off, the room pauses once its
+// owner can no longer renew the lease, and when Redis is back the owner takes the room back,
+// rebuilds the directory, and the hand goes on where it stopped.
+import assert from 'node:assert/strict';
+import { after, it } from 'node:test';
+import { ClusterEnv, freePort, OwnRedis, until } from './harness.ts';
+import { checkRoomAfter, holdWhen, playToEnd, seatRoom } from './scenario.ts';
+
+const redis = new OwnRedis(await freePort());
+const env = new ClusterEnv(redis.url);
+after(async () => {
+  await env.destroy();
+  await redis.stop();
+});
+
+it('pauses rooms while Redis is down and resumes the same hand when it is back', async () => {
+  await redis.start();
+  await env.open();
+  const [a, b] = await Promise.all([env.start('A'), env.start('B')]);
+  const room = await seatRoom(env, 'rr', [a, b, a], [a, b, a]);
+  const held = await holdWhen(
+    room.bots,
+    (h) => h.handNumber === 2 && h.view.phase === 'betting' && h.view.round === 1 && h.view.step >= 1,
+    'hand 2 under way',
+  );
+
+  await redis.stop();
+  await until(async () => (await a.metric('fg_cluster_rooms_paused')) === 1, 'the room to pause on A');
+  await until(() => room.bots.every((x) => !x.connected), 'every client to be told to come back later');
+  await redis.start();
+
+  await until(async () => (await env.ownerOf(room.roomId)) !== null, 'the room to be leased again');
+  await until(() => room.bots.every((x) => x.connected), 'every client to reconnect');
+  for (const bot of room.bots) {
+    assert.equal(bot.hand?.handNumber, 2, 'the same hand');
+    assert.ok((bot.hand?.view.step as number) >= (held.view.step as number));
+  }
+  await playToEnd(room.bots);
+  await checkRoomAfter(env, a, room, 8);
+  assert.ok((await a.metric('fg_cluster_pauses')) >= 1);
+});
