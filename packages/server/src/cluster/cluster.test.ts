@@ -13,7 +13,8 @@ import { createDependencyBreakers, guardIdentityProvider } from './breakers.ts';
 import { Bus } from './bus.ts';
 import { Directory } from './directory.ts';
 import { ClusterErrors } from './errors.ts';
-import { memoryRateLimiter, redisRateLimiter } from './rate-limit.ts';
+import Fastify from 'fastify';
+import { memoryRateLimiter, redisRateLimiter, registerRateLimit } from './rate-limit.ts';
 import { ClusterRedis, Keys } from './redis.ts';
 
 const REDIS_URL = process.env.FAIRGROUND_TEST_REDIS_URL ?? 'redis://127.0.0.1:6379/0';
@@ -202,6 +203,29 @@ describe('rate limits', () => {
     assert.deepEqual(await m.take('ip:1'), { allowed: false, retryAfterMs: 1_000 });
     clock.advanceMs(1_000);
     assert.equal((await m.take('ip:1')).allowed, true);
+  });
+
+  it('answers 429 RATE_LIMITED with Retry-After on API routes only, per session', async () => {
+    const clock = new ManualClock(0);
+    const app = Fastify();
+    app.setErrorHandler((e, _req, reply) => {
+      const err = e as unknown as AppError;
+      reply.code(err.status).send(err.toJSON());
+    });
+    registerRateLimit(app, memoryRateLimiter({ limit: 2, windowMs: 10_000, nowMs: () => clock.nowMs() }));
+    app.get('/api/x', async () => ({ ok: true }));
+    app.get('/metrics', async () => 'm');
+    const get = (url: string, token?: string) =>
+      app.inject({ method: 'GET', url, ...(token ? { headers: { authorization: `Bearer ${token}` } } : {}) });
+    assert.equal((await get('/api/x', 'a')).statusCode, 200);
+    assert.equal((await get('/api/x', 'a')).statusCode, 200);
+    const refused = await get('/api/x', 'a');
+    assert.equal(refused.statusCode, 429);
+    assert.equal(refused.json().code, 'RATE_LIMITED');
+    assert.equal(refused.headers['retry-after'], '10');
+    assert.equal((await get('/api/x', 'b')).statusCode, 200, 'another session has its own count');
+    for (let i = 0; i < 5; i++) assert.equal((await get('/metrics')).statusCode, 200, 'operational endpoints are not limited');
+    await app.close();
   });
 });
 
