@@ -7,7 +7,7 @@
 // random client seed while commitments are open and reveals it when asked, so no hand is dealt
 // from the server's seed alone.
 import { clientSeedCommitment } from '@fairground/rules';
-import type { HandInfo, HandSection, RoomView } from '../../../../server/src/rooms/index.ts';
+import type { HandInfo, HandSection, RoomView } from '../../../../server/src/rooms/views.ts';
 
 export type { HandInfo, HandSection, RoomView };
 export type Member = RoomView['members'][number];
