@@ -8,7 +8,7 @@ import { after, describe, it } from 'node:test';
 import { ManualClock } from '@fairground/core';
 import { systemAccount } from '../../src/ledger/index.ts';
 import { DEVELOPMENT_ROOM_LIMITS, fixedRoomPolicy, SANDBOX_IDENTITY_TICKET, SECURITY_RISK_MESSAGE } from '../../src/rooms/index.ts';
-import { botRng, checkFairness, checkNoHiddenCards, handRecords, playRoom } from './bots.ts';
+import { assertEveryFrameChecked, botRng, checkFairness, checkNoHiddenCards, handRecords, playRoom } from './bots.ts';
 import { BACKENDS, type Client, caughtUp, type Player, TestDatabase, TestServer, type ServerOptions } from './harness.ts';
 
 for (const backend of BACKENDS) {
@@ -220,6 +220,7 @@ for (const backend of BACKENDS) {
         assert.equal((await ca.send({ t: 'ready', ready: true })).code, 'ROOM_IDENTITY_REQUIRED', 'the next hand needs a new check');
         const other = await b.connect(room.roomId);
         assert.equal((await other.send({ t: 'identity', ticket: SANDBOX_IDENTITY_TICKET })).t, 'ok');
+        await checkNoHiddenCards(server, room.roomId, a.id);
       } finally {
         await server.stop();
       }
@@ -258,6 +259,7 @@ for (const backend of BACKENDS) {
         const inv = await server.platform.ledger.checkInvariants();
         assert.ok(inv.ok, inv.problems.join('; '));
         await checkFairness(server, room.roomId, (ps[0] as Player).id);
+        await checkNoHiddenCards(server, room.roomId, (ps[0] as Player).id);
       } finally {
         await server.stop();
       }
@@ -300,3 +302,5 @@ for (const backend of BACKENDS) {
     });
   });
 }
+
+after(() => assertEveryFrameChecked());

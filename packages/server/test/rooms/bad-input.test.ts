@@ -4,7 +4,7 @@ import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import { ManualClock } from '@fairground/core';
 import { CloseCodes } from '../../src/rooms/index.ts';
-import { checkNoHiddenCards } from './bots.ts';
+import { assertEveryFrameChecked, checkNoHiddenCards } from './bots.ts';
 import { BACKENDS, Client, caughtUp, type Player, TestDatabase, TestServer } from './harness.ts';
 
 async function counts(server: TestServer): Promise<Record<string, number>> {
@@ -256,3 +256,5 @@ for (const backend of BACKENDS) {
     });
   });
 }
+
+after(() => assertEveryFrameChecked());

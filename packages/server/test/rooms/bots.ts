@@ -262,3 +262,18 @@ export async function checkFairness(server: TestServer, roomId: string, asPlayer
   }
   return records.size;
 }
+
+/**
+ * Run after a test file: every room that sent frames in it was checked by `checkNoHiddenCards`,
+ * or sent no card at all (rooms that never dealt), so no frame of the file escapes the check.
+ */
+export function assertEveryFrameChecked(): void {
+  for (const { roomId, frame } of ALL_FRAMES) {
+    if (CHECKED_ROOMS.has(roomId)) continue;
+    if (frame.t === 'room' || frame.t === 'welcome') assert.doesNotMatch(JSON.stringify(frame.room ?? frame.patch), CARD_TOKEN);
+    const h = frame.t === 'hand' || frame.t === 'welcome' ? (frame.hand as Frame | null) : null;
+    if (h === null || h === undefined) continue;
+    const shown = (h.view.players as Frame[]).filter((p) => p.cards !== null);
+    assert.equal(shown.length, 0, `room ${roomId} showed cards but its frames were not checked against its hands`);
+  }
+}

@@ -7,7 +7,7 @@ import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import { ManualClock } from '@fairground/core';
 import { systemAccount } from '../../src/ledger/index.ts';
-import { botRng, checkFairness, checkNoHiddenCards, handRecords, playRoom } from './bots.ts';
+import { assertEveryFrameChecked, botRng, checkFairness, checkNoHiddenCards, handRecords, playRoom } from './bots.ts';
 import { BACKENDS, type Client, type Player, TestDatabase, TestServer } from './harness.ts';
 
 interface Config {
@@ -220,3 +220,5 @@ for (const backend of BACKENDS) {
     }
   });
 }
+
+after(() => assertEveryFrameChecked());

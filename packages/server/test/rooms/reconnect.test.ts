@@ -8,7 +8,7 @@ import { randomBytes } from 'node:crypto';
 import { after, describe, it } from 'node:test';
 import { ManualClock } from '@fairground/core';
 import { CloseCodes, SandboxNotary } from '../../src/rooms/index.ts';
-import { botRng, checkFairness, checkNoHiddenCards, handRecords, playRoom } from './bots.ts';
+import { assertEveryFrameChecked, botRng, checkFairness, checkNoHiddenCards, handRecords, playRoom } from './bots.ts';
 import { BACKENDS, type Client, caughtUp, type Player, TestDatabase, TestServer } from './harness.ts';
 
 async function threeSeats(server: TestServer, tag: string, params: Record<string, unknown> = {}) {
@@ -127,6 +127,7 @@ for (const backend of BACKENDS) {
         );
         const rejoin = await (players[2] as Player).join(room.code);
         assert.equal(rejoin.status, 200, 'a player who dropped (not kicked) may come back while a seat is free');
+        await checkNoHiddenCards(server, room.roomId, (players[0] as Player).id);
       } finally {
         await server.stop();
       }
@@ -225,3 +226,5 @@ for (const backend of BACKENDS) {
     });
   });
 }
+
+after(() => assertEveryFrameChecked());

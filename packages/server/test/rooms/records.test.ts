@@ -8,7 +8,7 @@ import { createHash } from 'node:crypto';
 import { after, before, describe, it } from 'node:test';
 import { ManualClock } from '@fairground/core';
 import { bytesToHex } from '@fairground/rules';
-import { botRng, checkFairness, checkNoHiddenCards, playRoom } from './bots.ts';
+import { assertEveryFrameChecked, botRng, checkFairness, checkNoHiddenCards, playRoom } from './bots.ts';
 import { BACKENDS, type Client, caughtUp, type Player, TestDatabase, TestServer } from './harness.ts';
 
 for (const backend of BACKENDS) {
@@ -230,3 +230,5 @@ for (const backend of BACKENDS) {
     });
   });
 }
+
+after(() => assertEveryFrameChecked());

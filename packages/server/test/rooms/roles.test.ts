@@ -5,7 +5,7 @@ import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import { ManualClock } from '@fairground/core';
 import { CloseCodes } from '../../src/rooms/index.ts';
-import { botRng, checkFairness, checkNoHiddenCards, handRecords, playRoom } from './bots.ts';
+import { assertEveryFrameChecked, botRng, checkFairness, checkNoHiddenCards, handRecords, playRoom } from './bots.ts';
 import { BACKENDS, type Client, caughtUp, type Player, TestDatabase, TestServer } from './harness.ts';
 
 for (const backend of BACKENDS) {
@@ -276,3 +276,5 @@ for (const backend of BACKENDS) {
     });
   });
 }
+
+after(() => assertEveryFrameChecked());
