@@ -134,10 +134,10 @@ export class Bus {
     });
   }
 
-  /** Fails every request waiting on a node that left (it will never answer). */
-  failPendingTo(to: string): void {
+  /** Fails every request waiting on a node that left, or on every node (null) when Redis went away: no answer will come. */
+  failPendingTo(to: string | null): void {
     for (const [id, p] of this.#pending) {
-      if (p.to !== to) continue;
+      if (to !== null && p.to !== to) continue;
       clearTimeout(p.timer);
       this.#pending.delete(id);
       p.reject(new AppError(ClusterErrors.CLUSTER_NODE_UNREACHABLE));

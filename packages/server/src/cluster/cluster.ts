@@ -538,6 +538,7 @@ export class Cluster {
     // Frames between nodes cannot flow: players connected across nodes reconnect (and wait for Redis).
     const edge = this.edge.drop(null, ClusterErrors.CLUSTER_UNAVAILABLE.code);
     const hosted = this.hosted.drop(null);
+    this.bus.failPendingTo(null);
     this.#log.warn({ edgeSessions: edge, hostedSessions: hosted }, 'redis connection lost');
   }
 

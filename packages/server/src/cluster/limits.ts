@@ -23,7 +23,12 @@ export const ADOPT_RETRY_MS = 30_000;
 
 /** Calls waiting for a reply from another node. */
 export const RPC_PENDING_MAX = 10_000;
-export const RPC_TIMEOUT_MS = 5_000;
+/**
+ * How long a call to another node may take. Generous on purpose: a node that died is noticed by
+ * the registry (its calls fail then, at once), so this only bounds a live node that is very busy —
+ * a burst of hands starting together must not cut players off, as it would not on their own node.
+ */
+export const RPC_TIMEOUT_MS = 30_000;
 /** One published bus message; a larger batch is split. */
 export const BUS_MESSAGE_BYTES_MAX = 512 * 1024;
 /** Players connected here to rooms owned elsewhere, and players elsewhere attached to rooms owned here. */
