@@ -81,6 +81,7 @@ import {
   paymentsMigrations,
   paymentsRoutes,
   type RiskPort,
+  NOTIFY_PATH,
   registerNotifyRoute,
   thresholdRisk,
   type WageringPort,
@@ -472,7 +473,7 @@ export async function createPlatform(o: PlatformOptions): Promise<Platform> {
   registerComplianceHooks(app, { compliance, presence: realName, addressOf });
   if ((o.rateLimitPer10s ?? 0) > 0) {
     const limit = { limit: o.rateLimitPer10s as number, nowMs: () => clock.nowMs() };
-    registerRateLimit(app, cluster ? redisRateLimiter(cluster.redis, cluster.keys, limit) : memoryRateLimiter(limit));
+    registerRateLimit(app, cluster ? redisRateLimiter(cluster.redis, cluster.keys, limit) : memoryRateLimiter(limit), [NOTIFY_PATH]);
   }
   const deps = { authenticator: accounts.authenticator, compliance, termsVersion: config.termsVersion };
   for (const [name, impl] of Object.entries({ ...implementations, ...(o.extraRoutes ?? {}) })) registerEndpoint(app, name, impl, deps);

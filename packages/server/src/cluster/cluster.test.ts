@@ -212,8 +212,9 @@ describe('rate limits', () => {
       const err = e as unknown as AppError;
       reply.code(err.status).send(err.toJSON());
     });
-    registerRateLimit(app, memoryRateLimiter({ limit: 2, windowMs: 10_000, nowMs: () => clock.nowMs() }));
+    registerRateLimit(app, memoryRateLimiter({ limit: 2, windowMs: 10_000, nowMs: () => clock.nowMs() }), ['/api/notify']);
     app.get('/api/x', async () => ({ ok: true }));
+    app.get('/api/notify', async () => ({ ok: true }));
     app.get('/metrics', async () => 'm');
     const get = (url: string, token?: string) =>
       app.inject({ method: 'GET', url, ...(token ? { headers: { authorization: `Bearer ${token}` } } : {}) });
@@ -225,6 +226,7 @@ describe('rate limits', () => {
     assert.equal(refused.headers['retry-after'], '10');
     assert.equal((await get('/api/x', 'b')).statusCode, 200, 'another session has its own count');
     for (let i = 0; i < 5; i++) assert.equal((await get('/metrics')).statusCode, 200, 'operational endpoints are not limited');
+    for (let i = 0; i < 5; i++) assert.equal((await get('/api/notify')).statusCode, 200, 'exempt routes are not limited');
     await app.close();
   });
 });

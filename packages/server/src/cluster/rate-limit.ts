@@ -74,10 +74,14 @@ export function clientKey(request: FastifyRequest): string {
   return `ip:${clientAddress(request)}`;
 }
 
-/** Limits every `/api/` request (the operational endpoints are not counted). Refusals are 429 RATE_LIMITED with Retry-After. */
-export function registerRateLimit(app: FastifyInstance, limiter: RateLimiter): void {
+/**
+ * Limits every `/api/` request except those under `exempt` (a payment provider's notifications come
+ * from a few addresses and must never be turned away); the operational endpoints are not counted.
+ * Refusals are 429 RATE_LIMITED with Retry-After.
+ */
+export function registerRateLimit(app: FastifyInstance, limiter: RateLimiter, exempt: readonly string[] = []): void {
   app.addHook('onRequest', async (request, reply) => {
-    if (!request.url.startsWith('/api/')) return;
+    if (!request.url.startsWith('/api/') || exempt.some((p) => request.url.startsWith(p))) return;
     const d = await limiter.take(clientKey(request));
     if (d.allowed) return;
     reply.header('retry-after', String(Math.max(1, Math.ceil(d.retryAfterMs / 1000))));
