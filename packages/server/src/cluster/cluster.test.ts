@@ -9,7 +9,9 @@ import { AppError, ManualClock } from '@fairground/core';
 import { AccountsErrors } from '../accounts/index.ts';
 import { OpsErrors } from '../ops/breaker.ts';
 import { RoomErrors } from '../rooms/index.ts';
+import type { RoomState } from '../rooms/index.ts';
 import { createDependencyBreakers, guardIdentityProvider } from './breakers.ts';
+import { Cluster } from './cluster.ts';
 import { Bus } from './bus.ts';
 import { Directory } from './directory.ts';
 import { ClusterErrors } from './errors.ts';
@@ -125,6 +127,62 @@ describe('room leases', () => {
     await a.forget('room_5', ['p1']);
     assert.equal(await a.lookupCode('123456'), null);
     assert.equal(await redis.client.exists(keys.room('room_5'), keys.lease('room_5'), keys.friendsVisible('p1')), 0);
+  });
+});
+
+describe('ownership on one node', () => {
+  it('stops writing for a room a fifth of the lease before the lease could expire, counted from the last renewal sent', async () => {
+    let monoMs = 1_000;
+    const keys = freshKeys();
+    const cluster = new Cluster(
+      { redisUrl: REDIS_URL, prefix: keys.prefix, nodeId: 'A', roles: ['api', 'rooms'], leaseMs: 10_000, monotonicMs: () => monoMs },
+      { reader: { dialect: 'postgres', query: async () => [] }, log: quiet },
+    );
+    const released: string[] = [];
+    cluster.attach({
+      actor: () => undefined,
+      liveRoomIds: () => [],
+      adopt: async () => 'ended',
+      release: async (id) => {
+        released.push(id);
+      },
+      create: async () => {
+        throw new Error('not used');
+      },
+      join: async () => {
+        throw new Error('not used');
+      },
+      preview: async () => {
+        throw new Error('not used');
+      },
+      invite: async () => {
+        throw new Error('not used');
+      },
+    });
+    await cluster.redis.connect();
+    opened.push(cluster.redis);
+    const state = {
+      id: 'room_own',
+      code: '246810',
+      status: 'waiting',
+      headerVersion: 1,
+      params: { mode: 'classic', seats: 3, friendsVisible: false },
+      members: [],
+    } as unknown as RoomState;
+    cluster.port.opened(state);
+    await cluster.announced('room_own');
+    assert.equal(await cluster.directory.ownerOf('room_own'), cluster.owner, 'a room created here is leased at once');
+    cluster.port.assertOwner('room_own');
+    monoMs += 7_999;
+    cluster.port.assertOwner('room_own');
+    monoMs += 1;
+    assert.throws(
+      () => cluster.port.assertOwner('room_own'),
+      { code: 'CLUSTER_ROOM_MOVING' },
+      'no write once the safety share of the lease is reached',
+    );
+    assert.throws(() => cluster.port.assertOwner('room_other'), { code: 'CLUSTER_ROOM_MOVING' }, 'nor for a room this node does not hold');
+    assert.deepEqual(released, []);
   });
 });
 
