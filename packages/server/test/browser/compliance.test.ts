@@ -7,7 +7,7 @@ import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { base32Decode, base32Encode, totp } from '../../src/accounts/index.ts';
-import { buildClients, launchBrowser, type RunningPlatform, screenshot, startPlatform } from './harness.ts';
+import { buildClients, launchBrowser, type RunningPlatform, screenshot, startPlatform, DESK_CONTEXT, PHONE_CONTEXT } from './harness.ts';
 
 const ADMIN = {
   username: 'riskadmin',
@@ -33,14 +33,8 @@ describe('compliance and risk journeys', () => {
       FAIRGROUND_ADMIN_TOTP_SECRET: ADMIN.totpSecret,
     });
     browser = await launchBrowser();
-    playerContext = await browser.newContext({
-      viewport: { width: 390, height: 844 },
-      deviceScaleFactor: 2,
-      isMobile: true,
-      hasTouch: true,
-      locale: 'zh-CN',
-    });
-    operatorContext = await browser.newContext({ viewport: { width: 1280, height: 900 }, locale: 'zh-CN' });
+    playerContext = await browser.newContext(PHONE_CONTEXT);
+    operatorContext = await browser.newContext(DESK_CONTEXT);
     playerPage = await playerContext.newPage();
     operatorPage = await operatorContext.newPage();
     for (const page of [playerPage, operatorPage]) page.setDefaultTimeout(STEP_TIMEOUT_MS);

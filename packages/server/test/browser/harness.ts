@@ -8,6 +8,16 @@ import { type Browser, chromium, type Page } from 'playwright-core';
 
 const root = new URL('../../../../', import.meta.url).pathname;
 export const RESULTS_DIR = join(root, 'test-results');
+/** The phone every player journey uses (a mid-size handset, Chinese UI) and the operator's desk. */
+export const PHONE_CONTEXT = {
+  viewport: { width: 390, height: 844 },
+  deviceScaleFactor: 2,
+  isMobile: true,
+  hasTouch: true,
+  locale: 'zh-CN',
+};
+export const DESK_CONTEXT = { viewport: { width: 1280, height: 800 }, locale: 'zh-CN' };
+
 export const CHROMIUM_PATH = process.env.FAIRGROUND_TEST_CHROMIUM ?? '/usr/bin/chromium';
 const CHROMIUM_ARGS = [
   '--headless',

@@ -7,7 +7,7 @@ import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import type { Browser, Page } from 'playwright-core';
 import { base32Decode, base32Encode, totp } from '../../src/accounts/index.ts';
-import { buildClients, launchBrowser, type RunningPlatform, screenshot, startPlatform } from './harness.ts';
+import { buildClients, launchBrowser, type RunningPlatform, screenshot, startPlatform, DESK_CONTEXT, PHONE_CONTEXT } from './harness.ts';
 
 const ADMIN = { username: 'payadmin', password: 'payments journey admin', totpSecret: base32Encode(Buffer.from('payments-journey-totp')) };
 /** Notifications and sweeps run on the real clock here (the sandbox delivers every second). */
@@ -30,14 +30,8 @@ describe('payment journeys in the browser', () => {
       FAIRGROUND_PAYMENTS_SWEEP_MS: '500',
     });
     browser = await launchBrowser();
-    const phone = await browser.newContext({
-      viewport: { width: 390, height: 844 },
-      deviceScaleFactor: 2,
-      isMobile: true,
-      hasTouch: true,
-      locale: 'zh-CN',
-    });
-    const desk = await browser.newContext({ viewport: { width: 1280, height: 800 }, locale: 'zh-CN' });
+    const phone = await browser.newContext(PHONE_CONTEXT);
+    const desk = await browser.newContext(DESK_CONTEXT);
     player = await phone.newPage();
     operator = await desk.newPage();
     for (const page of [player, operator]) page.setDefaultTimeout(STEP_TIMEOUT_MS);
