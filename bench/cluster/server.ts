@@ -18,6 +18,7 @@ import { loadPolicyFile } from '../../packages/server/src/compliance/index.ts';
 import { DEVELOPMENT_POLICY_FILE } from '../../packages/server/src/config.ts';
 import { implement } from '../../packages/server/src/http/routes.ts';
 import { playerAccount, systemAccount } from '../../packages/server/src/ledger/index.ts';
+import { standInAdapters } from '../../packages/server/src/standins/index.ts';
 
 const args = process.argv.slice(2);
 const arg = (name: string, fallback: string) => {
@@ -34,7 +35,7 @@ if (!database.startsWith('postgres')) throw new Error('the cluster benchmark run
 const topology = need('BENCH_TOPOLOGY');
 const child = process.env.BENCH_CHILD === '1';
 const nodeId = child ? 'rooms-a' : topology === 'two-b' ? 'node-b' : topology === 'hop' ? 'api-b' : 'node-a';
-const roles = child ? ['rooms', 'worker'] : topology === 'hop' ? ['api'] : ['api', 'rooms', 'worker'];
+const roles: ('api' | 'rooms' | 'worker')[] = child ? ['rooms', 'worker'] : topology === 'hop' ? ['api'] : ['api', 'rooms', 'worker'];
 
 // hop: the rooms node starts first, beside this one.
 let roomsNode: ChildProcess | null = null;
@@ -66,7 +67,6 @@ const fundSpec = {
 
 const platform = await createPlatform({
   config: {
-    env: 'test',
     logLevel: process.env.BENCH_LOG_LEVEL ?? 'error',
     sessionSecret: need('BENCH_SESSION_SECRET'),
     dataKey: Buffer.from(need('BENCH_DATA_KEY'), 'hex'),
@@ -82,6 +82,13 @@ const platform = await createPlatform({
   store,
   clock: systemClock,
   policy: loadPolicyFile(DEVELOPMENT_POLICY_FILE),
+  adapters: standInAdapters({
+    clock: systemClock,
+    appIds: { miniprogram: 'wxbenchmp', h5: 'wxbenchh5' },
+    signInSeed: 'bench',
+    faceCheck: null,
+    payments: null,
+  }),
   // BENCH_LOG_LEVEL=warn shows the nodes' warnings on the generator's stderr.
   logger: process.env.BENCH_LOG_LEVEL ? { level: process.env.BENCH_LOG_LEVEL, stream: process.stderr } : false,
   nodeId,

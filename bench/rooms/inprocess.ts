@@ -17,6 +17,7 @@ import { loadPolicyFile } from '../../packages/server/src/compliance/index.ts';
 import { DEVELOPMENT_POLICY_FILE } from '../../packages/server/src/config.ts';
 import { playerAccount, systemAccount } from '../../packages/server/src/ledger/index.ts';
 import type { ClientFrame } from '../../packages/server/src/rooms/index.ts';
+import { standInAdapters } from '../../packages/server/src/standins/index.ts';
 
 const args = process.argv.slice(2);
 const arg = (name: string, fallback: string) => {
@@ -31,7 +32,6 @@ const dir = mkdtempSync(join(arg('db-dir', tmpdir()), 'fg-rooms-inprocess-'));
 const store = createSqliteStore({ path: join(dir, 'rooms.db'), clock: systemClock });
 const platform = await createPlatform({
   config: {
-    env: 'test',
     logLevel: 'error',
     sessionSecret: randomBytes(32).toString('base64url'),
     dataKey: randomBytes(32),
@@ -47,6 +47,13 @@ const platform = await createPlatform({
   store,
   clock: systemClock,
   policy: loadPolicyFile(DEVELOPMENT_POLICY_FILE),
+  adapters: standInAdapters({
+    clock: systemClock,
+    appIds: { miniprogram: 'wxbenchmp', h5: 'wxbenchh5' },
+    signInSeed: 'bench',
+    faceCheck: null,
+    payments: null,
+  }),
   logger: false,
 });
 

@@ -17,6 +17,7 @@ import { DEVELOPMENT_POLICY_FILE } from '../../packages/server/src/config.ts';
 import { implement } from '../../packages/server/src/http/routes.ts';
 import { playerAccount, systemAccount } from '../../packages/server/src/ledger/index.ts';
 import type { Store } from '../../packages/server/src/storage/ports.ts';
+import { standInAdapters } from '../../packages/server/src/standins/index.ts';
 
 const args = process.argv.slice(2);
 const arg = (name: string, fallback: string) => {
@@ -70,7 +71,6 @@ const fundSpec = {
 
 platform = await createPlatform({
   config: {
-    env: 'test',
     logLevel: 'error',
     sessionSecret: randomBytes(32).toString('base64url'),
     dataKey: randomBytes(32),
@@ -86,6 +86,13 @@ platform = await createPlatform({
   store,
   clock: systemClock,
   policy: loadPolicyFile(DEVELOPMENT_POLICY_FILE),
+  adapters: standInAdapters({
+    clock: systemClock,
+    appIds: { miniprogram: 'wxbenchmp', h5: 'wxbenchh5' },
+    signInSeed: 'bench',
+    faceCheck: null,
+    payments: null,
+  }),
   logger: false,
   rooms: {
     addressOf: (request) => {

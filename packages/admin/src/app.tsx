@@ -87,6 +87,16 @@ export function App() {
   }, [api]);
   useEffect(() => saveLang(lang), [lang]);
 
+  // Ports bound to stand-ins: a banner on every page, so nobody mistakes a rehearsal for the real thing.
+  const [standIns, setStandIns] = useState<string[]>([]);
+  useEffect(() => {
+    if (operator === null) return;
+    api.call('GET /api/admin/platform', {}).then(
+      (p) => setStandIns(p.ports.filter((x) => x.standIn).map((x) => x.port)),
+      () => setStandIns([]),
+    );
+  }, [api, operator]);
+
   const navigate = useCallback((hash: string) => {
     location.hash = hash;
   }, []);
@@ -167,6 +177,11 @@ export function App() {
           </button>
         </span>
       </header>
+      {standIns.length > 0 && (
+        <p class="banner" role="status" data-testid="standin-banner">
+          {t('standInBanner', { ports: standIns.join(', ') })}
+        </p>
+      )}
       {route.page === 'ledger' && <LedgerPage ctx={ctx} />}
       {route.page === 'ledger' && <LedgerOverviewPanel ctx={ctx} />}
       {route.page === 'dashboard' && <DashboardPage ctx={ctx} />}

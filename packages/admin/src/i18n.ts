@@ -60,6 +60,7 @@ const zh = {
   asset_ROOM_CARD: '房卡',
   asset_POINTS: '积分',
   asset_BONUS: '赠金',
+  standInBanner: '替身服务运行中：{ports}。这些接口只模拟真实服务（不实名、不存证、不上报），不可用于真实运营。',
 };
 type Key = keyof typeof zh;
 
@@ -123,6 +124,8 @@ const en: Dictionary<Key> = {
   asset_ROOM_CARD: 'Room cards',
   asset_POINTS: 'Points',
   asset_BONUS: 'Bonus',
+  standInBanner:
+    'Running on stand-ins: {ports}. These only imitate the real services (no real-name check, attestation or reporting happens); not for real operation.',
 };
 
 export type T = (key: Key, vars?: Record<string, string | number>) => string;

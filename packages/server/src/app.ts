@@ -1,45 +1,15 @@
-// The platform as one object: every domain wired to one store and one clock, and the Fastify app
-// that serves the API, its OpenAPI document, the WebSocket and the two web clients. `main.ts`
-// builds it from configuration; tests build it on a store of their choosing.
-import { existsSync } from 'node:fs';
-import { dirname, join } from 'node:path';
-import { fileURLToPath } from 'node:url';
-import { AppError, type Clock, CoreErrors, newId } from '@fairground/core';
-import fastifyStatic from '@fastify/static';
-import swagger from '@fastify/swagger';
-import swaggerUi from '@fastify/swagger-ui';
-import websocket from '@fastify/websocket';
-import type { TSchema } from '@sinclair/typebox';
-import { TypeCompiler } from '@sinclair/typebox/compiler';
-import { Value } from '@sinclair/typebox/value';
-import Fastify, { type FastifyError, type FastifyInstance, type FastifyServerOptions } from 'fastify';
+// The composition root: every domain constructed once, with every port it needs bound here, on
+// one store and one clock; the jobs that run periodically; and the HTTP server that serves the
+// API, its OpenAPI document, the WebSockets and the web clients. The adapters for the ports that
+// reach outside (sign-in, real-name check, play reporting, notary, face check, WeChat Pay) come
+// from the caller: main.ts chooses them from configuration, tests pass their stand-ins. Nothing
+// here branches on the environment's name.
+import { type Clock, newId } from '@fairground/core';
+import type { FastifyServerOptions } from 'fastify';
 import { type Accounts, accountsMigrations, accountsRoutes, createAccounts } from './accounts/index.ts';
 import { type AuditLog, adminMigrations, adminRoutes, createAuditLog } from './admin/index.ts';
 import { type Analytics, analyticsMigrations, createAnalytics, createOperating, type Operating } from './analytics/index.ts';
-import {
-  ComplianceService,
-  complianceMigrations,
-  complianceRoutes,
-  Geo,
-  kycIdentity,
-  ledgerSpending,
-  loadPolicyDir,
-  loadPolicyFile,
-  type Policy,
-  PolicySet,
-  RealNamePresence,
-  type RealNameReporter,
-  registerComplianceHooks,
-  SandboxRealNameReporter,
-} from './compliance/index.ts';
-import type { Config } from './config.ts';
-import { apiContract } from './http/contract.ts';
-import { HttpErrors } from './http/errors.ts';
-import { parseJsonBody } from './http/json.ts';
-import { type Implementation, implement, registerEndpoint } from './http/routes.ts';
-import { Ledger } from './ledger/index.ts';
-import { createMemoryBus, createRedisBus, type NotificationBus, Notifications, notificationsMigrations } from './notifications/index.ts';
-import { CLIENT_MESSAGE_BYTES_MAX } from './notifications/limits.ts';
+import { adapterReport, type PlatformAdapters, type PortReport } from './bindings.ts';
 import {
   Cluster,
   type ClusterOptions,
@@ -54,42 +24,69 @@ import {
   registerBreakerMetrics,
   registerRateLimit,
 } from './cluster/index.ts';
-import { registerOps } from './ops/http.ts';
-import { MetricsRegistry } from './ops/metrics.ts';
-import type { Migration, Store } from './storage/ports.ts';
-import { openPlayerWallets, walletRoutes } from './wallet/index.ts';
 import {
-  clientAddress,
-  type PlatformRoomsOptions,
-  roomRoutes,
-  Rooms,
-  roomsMigrations,
-  SandboxNotary,
-  sandboxIdentityCheck,
-} from './rooms/index.ts';
-import { analyticsRiskSignals } from './rooms/index.ts';
-import { defaultRiskConfig, loadRiskConfig, Risk, type RiskConfig, riskMigrations, riskRoutes } from './risk/index.ts';
-import { Promotions, promotionsMigrations, promotionsRoutes } from './promotions/index.ts';
-import { createRedisLeaderboards, leaderboardsMigrations } from './leaderboards/index.ts';
-import { matchmakingMigrations } from './matchmaking/index.ts';
-import { createSkillPlatform, sessionsMigrations, type SkillGames, type SkillPlatformOptions } from './sessions/index.ts';
+  ComplianceService,
+  complianceMigrations,
+  complianceRoutes,
+  Geo,
+  kycIdentity,
+  ledgerSpending,
+  loadPolicyDir,
+  loadPolicyFile,
+  PlayerAddresses,
+  type Policy,
+  PolicySet,
+  RealNamePresence,
+  registerComplianceHooks,
+} from './compliance/index.ts';
+import type { Config } from './config.ts';
+import { apiContract } from './http/contract.ts';
+import { type Implementation, implement, registerEndpoint } from './http/routes.ts';
+import { createHttpServer, serveClients } from './http/server.ts';
+import { type Job, Jobs, jobsMigrations } from './jobs/index.ts';
+import { JOB_INTERVALS_MS_DEFAULT, type JobName } from './jobs/schedule.ts';
+import { createRedisLeaderboards, createSqlLeaderboards, leaderboardsMigrations } from './leaderboards/index.ts';
+import { Ledger } from './ledger/index.ts';
+import { matchmakingMigrations, noLinkedAccounts } from './matchmaking/index.ts';
+import { createMemoryBus, createRedisBus, Notifications, notificationsMigrations } from './notifications/index.ts';
+import { CLIENT_MESSAGE_BYTES_MAX } from './notifications/limits.ts';
+import { registerOps } from './ops/http.ts';
+import type { LeaderLock } from './ops/leader.ts';
+import { MetricsRegistry } from './ops/metrics.ts';
 import {
   DEFAULT_SETTINGS,
-  type PaymentProvider,
+  NOTIFY_PATH,
   PaymentsEngine,
   type PaymentsSettings,
   paymentsMigrations,
   paymentsRoutes,
   type RiskPort,
-  NOTIFY_PATH,
   registerNotifyRoute,
-  thresholdRisk,
   type WageringPort,
 } from './payments/index.ts';
-
-const packagesDir = join(dirname(fileURLToPath(import.meta.url)), '..', '..');
-export const WEB_DIST = join(packagesDir, 'web', 'dist');
-export const ADMIN_DIST = join(packagesDir, 'admin', 'dist');
+import { Promotions, promotionsMigrations, promotionsRoutes } from './promotions/index.ts';
+import {
+  defaultRiskConfig,
+  loadRiskConfig,
+  Risk,
+  type RiskConfig,
+  riskMigrations,
+  riskRoutes,
+  type WithdrawalReviews,
+} from './risk/index.ts';
+import {
+  analyticsRiskSignals,
+  clientAddress,
+  DEFAULT_FEE_SCHEDULE,
+  type PlatformRoomsOptions,
+  roomRoutes,
+  Rooms,
+  roomsMigrations,
+  systemTimers,
+} from './rooms/index.ts';
+import { createSkillPlatform, type SkillGames, type SkillPlatformOptions, sessionsMigrations } from './sessions/index.ts';
+import type { Migration, Store } from './storage/ports.ts';
+import { openPlayerWallets, walletRoutes } from './wallet/index.ts';
 
 /** Every domain's migrations, in the order they are applied. */
 export const allMigrations: readonly Migration[] = [
@@ -106,11 +103,14 @@ export const allMigrations: readonly Migration[] = [
   ...complianceMigrations,
   ...riskMigrations,
   ...promotionsMigrations,
+  ...jobsMigrations,
 ];
+
+export type Role = 'api' | 'rooms' | 'worker';
+const ALL_ROLES: readonly Role[] = ['api', 'rooms', 'worker'];
 
 export type PlatformConfig = Pick<
   Config,
-  | 'env'
   | 'logLevel'
   | 'sessionSecret'
   | 'dataKey'
@@ -123,75 +123,68 @@ export type PlatformConfig = Pick<
   | 'serveClients'
   | 'redisUrl'
 > &
-  Partial<Pick<Config, 'policyDir' | 'geoOverrides' | 'riskConfigFile' | 'alertWebhookUrl' | 'alertSampleMin' | 'vipDepositsFen'>>;
+  Partial<
+    Pick<
+      Config,
+      'policyDir' | 'geoOverrides' | 'riskConfigFile' | 'alertWebhookUrl' | 'alertSampleMin' | 'vipDepositsFen' | 'jobIntervalsMs'
+    >
+  >;
 
 export interface PlatformOptions {
   readonly config: PlatformConfig;
   readonly store: Store;
   readonly clock: Clock;
-  /** The compliance policy; tests pass the deny-all one. */
+  /** The default compliance policy; tests pass the deny-all one. */
   readonly policy: Policy;
+  /** The adapters of every outside port, chosen by the caller (main.ts from configuration, tests explicitly). */
+  readonly adapters: PlatformAdapters;
   /** Extra endpoints (tests use this to exercise the route machinery with a stand-in play route). */
   readonly extraRoutes?: Record<string, Implementation>;
-  /** This process's name in metrics and readiness answers (default: a random id). */
+  /** This process's name in metrics, readiness answers and job records (default: a random id). */
   readonly nodeId?: string;
-  /** The roles this process plays: api, rooms, worker (default: all of them). */
-  readonly roles?: readonly string[];
-  /** Rooms' ports and limits (tests inject timers on the manual clock, policies, a notary, client addresses). */
+  /** The roles this process plays: api, rooms, worker (default: all of them). Jobs run on worker nodes. */
+  readonly roles?: readonly Role[];
+  /** Keeps two passes of one job from overlapping across processes (default: in-process, for one process). */
+  readonly leader?: { readonly adapter: string; readonly lock: LeaderLock };
+  /** Rooms' tuning (tests inject timers on the manual clock, a fixed policy, client addresses). */
   readonly rooms?: PlatformRoomsOptions;
-  /** Skill games: sweep interval (0 in tests that call `skill.sweep()`; runs on worker nodes), catalogue, linked accounts. */
+  /** Skill games: catalogue, linked accounts, matchmaking. */
   readonly skill?: SkillPlatformOptions;
   /** Fastify logger options; defaults to pino at the configured level. */
   readonly logger?: FastifyServerOptions['logger'];
-  /** The payment provider and the operator's payment settings; without a provider, payment routes answer PAYMENT_PROVIDER_NOT_CONFIGURED. */
+  /** The operator's payment settings and how the provider reaches us (the provider itself is an adapter). */
   readonly payments?: PlatformPaymentsOptions;
-  /** Further jurisdiction policies (beside config.policyDir), the real-name reporter (the sandbox by default). */
-  readonly compliance?: PlatformComplianceOptions;
+  /** Further jurisdiction policies (beside config.policyDir) and risk weights (default: config.riskConfigFile, else the shipped ones). */
+  readonly compliance?: { readonly policies?: readonly Policy[]; readonly riskConfig?: RiskConfig };
   /**
    * Several processes on one PostgreSQL and one Redis: rooms leased through Redis, players on any
    * node, messages between nodes on pub/sub (see cluster/). Absent: this process holds every room.
    */
   readonly cluster?: Omit<ClusterOptions, 'nodeId' | 'roles'>;
-  /** Circuit breakers and timeouts in front of sign-in, real-name, notary and face-check providers (main.ts sets them). */
+  /** Circuit breakers and timeouts in front of the sign-in, real-name, notary and face-check adapters. */
   readonly breakers?: DependencyBreakers;
   /** API requests one client may make per 10 s (on Redis across nodes when clustered); absent or 0: no limit. */
   readonly rateLimitPer10s?: number;
 }
 
-export interface PlatformComplianceOptions {
-  readonly policies?: readonly Policy[];
-  readonly reporter?: RealNameReporter;
-  /** How often the real-name reports are swept and sent on worker nodes (0: never; tests call `realName.flush()`). */
-  readonly realNameFlushMs?: number;
-  /** Risk weights and thresholds (default: config.riskConfigFile, else the shipped defaults). */
-  readonly riskConfig?: RiskConfig;
-  /**
-   * Whether withdrawals ask the risk engine. Default: yes, except in the test environment, where
-   * other domains' tests keep the payments domain's own review threshold unless they ask.
-   */
-  readonly riskForPayments?: boolean;
-}
-
 export interface PlatformPaymentsOptions {
-  readonly provider: PaymentProvider | null;
   readonly settings?: PaymentsSettings;
-  /** Defaults to review at or above `settings.withdrawalReviewFromFen`. */
+  /** What withdrawals ask before they leave (default: the risk domain; some tests pass the settings' plain review threshold). */
   readonly risk?: RiskPort;
   readonly wagering?: WageringPort;
   /** Where the provider posts notifications; main.ts sets it after listening when not configured. */
   readonly notifyUrl?: string;
   readonly outboxLeaseMs?: number;
-  readonly autoReconcile?: boolean;
 }
 
 export interface Platform {
-  readonly app: FastifyInstance;
+  readonly app: Awaited<ReturnType<typeof createHttpServer>>;
   readonly store: Store;
   readonly clock: Clock;
   readonly ledger: Ledger;
   readonly accounts: Accounts;
   readonly compliance: ComplianceService;
-  /** Real-name login/logout behaviour reporting (the sandbox reporter unless one is given). */
+  /** Real-name login/logout behaviour reporting. */
   readonly realName: RealNamePresence;
   /** Signals, scores, review cases, restrictions, credit and complaints. */
   readonly risk: Risk;
@@ -202,6 +195,10 @@ export interface Platform {
   readonly notifications: Notifications;
   /** Prometheus metrics of this node; domains add their own. */
   readonly metrics: MetricsRegistry;
+  /** The periodic jobs; main.ts starts them on worker nodes, tests run them on their clock. */
+  readonly jobs: Jobs;
+  /** Every port with its adapter, stand-ins marked (the start-up report). */
+  readonly ports: readonly PortReport[];
   /** Marks the node as stopping: readiness answers 503 so load balancers stop sending to it. */
   drain(): void;
   readonly rooms: Rooms;
@@ -223,20 +220,28 @@ export async function prepareStore(store: Store, clock: Clock): Promise<Ledger> 
 }
 
 export async function createPlatform(o: PlatformOptions): Promise<Platform> {
-  const { config, store, clock } = o;
+  const { config, store, clock, adapters } = o;
+  const nodeId = o.nodeId ?? newId('node');
+  const roles = o.roles ?? ALL_ROLES;
+  const breakers = o.breakers;
   const ledger = await prepareStore(store, clock);
-  // Events are stamped with the region compliance last saw the player at (built below, so looked up late).
-  const regionSource: { compliance: ComplianceService | null } = { compliance: null };
+  const app = await createHttpServer({
+    bodyLimitBytes: config.bodyLimitBytes,
+    logger: o.logger ?? { level: config.logLevel },
+    socketMessageBytesMax: CLIENT_MESSAGE_BYTES_MAX,
+  });
+
+  // Where players connect from: the region rules, risk, promotions and analytics all read it.
+  const addresses = new PlayerAddresses(new Geo(config.geoOverrides ?? []));
   const analytics = createAnalytics(store.reader, {
     regionOf: (playerId) => {
-      const r = regionSource.compliance?.regionOf(playerId) ?? null;
+      const r = addresses.regionOf(playerId);
       return r === null ? null : (r.subdivision ?? r.country);
     },
     ...(config.vipDepositsFen !== undefined ? { vipFromFen: config.vipDepositsFen } : {}),
   });
   const audit = createAuditLog(store.reader);
-  const breakers = o.breakers;
-  const bus: NotificationBus = config.redisUrl
+  const bus = config.redisUrl
     ? createRedisBus({ url: config.redisUrl, ...(o.cluster ? { channel: `${o.cluster.prefix}notifications` } : {}) })
     : createMemoryBus();
   const notifications = new Notifications({ store, bus });
@@ -249,13 +254,42 @@ export async function createPlatform(o: PlatformOptions): Promise<Platform> {
     accessTokenTtlS: config.accessTokenTtlS,
     refreshTokenTtlS: config.refreshTokenTtlS,
     wechatAppIds: config.wechatAppIds,
+    identity: breakers ? guardIdentityProvider(adapters.signIn.impl, breakers.identity) : adapters.signIn.impl,
+    verification: breakers ? guardVerification(adapters.realNameCheck.impl, breakers.kyc) : adapters.realNameCheck.impl,
     onPlayerCreated: (tx, playerId) => openPlayerWallets(ledger, tx, playerId),
-    ...(breakers
-      ? {
-          guardIdentity: (p: Parameters<typeof guardIdentityProvider>[0]) => guardIdentityProvider(p, breakers.identity),
-          guardVerification: (p: Parameters<typeof guardVerification>[0]) => guardVerification(p, breakers.kyc),
-        }
-      : {}),
+  });
+
+  // Risk decides the withdrawals payments holds for review, and payments asks risk about every
+  // withdrawal: the one cycle between domains. Risk reaches the reviews through this reference,
+  // bound once, below, when payments exists.
+  let paymentsForRisk: PaymentsEngine | null = null;
+  const reviewsOf = (): PaymentsEngine => {
+    if (paymentsForRisk === null) throw new Error('assertion failed: payments bound before a review is decided');
+    return paymentsForRisk;
+  };
+  const withdrawalReviews: WithdrawalReviews = {
+    inReview: async (playerId) =>
+      (await reviewsOf().withdrawals.list({ playerId, state: 'review', limit: 20 })).map((w) => ({
+        id: w.id,
+        amountFen: w.amountFen,
+        createdAtMs: w.createdAtMs,
+      })),
+    approve: async (op, id, note, meta) => {
+      await reviewsOf().withdrawals.approve(op, id, note, meta);
+    },
+    reject: async (op, id, note, meta) => {
+      await reviewsOf().withdrawals.reject(op, id, note, meta);
+    },
+  };
+  const risk = new Risk({
+    store,
+    clock,
+    config: o.compliance?.riskConfig ?? (config.riskConfigFile ? loadRiskConfig(config.riskConfigFile) : defaultRiskConfig()),
+    ledger,
+    audit,
+    analytics,
+    addressOf: (playerId) => addresses.lastOf(playerId),
+    withdrawals: withdrawalReviews,
   });
   const compliance = new ComplianceService({
     store,
@@ -266,24 +300,15 @@ export async function createPlatform(o: PlatformOptions): Promise<Platform> {
     ]),
     identity: kycIdentity(accounts.kyc),
     spending: ledgerSpending(ledger),
-    geo: new Geo(config.geoOverrides ?? []),
+    restrictions: risk,
+    addresses,
   });
-  regionSource.compliance = compliance;
   const realName = new RealNamePresence({
     store,
-    reporter: o.compliance?.reporter ?? new SandboxRealNameReporter(),
+    reporter: adapters.playReporting.impl.reporter,
+    piOf: (playerId) => adapters.playReporting.impl.piOf(playerId),
     nowMs: () => clock.nowMs(),
   });
-  const risk = new Risk({
-    store,
-    clock,
-    config: o.compliance?.riskConfig ?? (config.riskConfigFile ? loadRiskConfig(config.riskConfigFile) : defaultRiskConfig()),
-    ledger,
-    audit,
-    analytics,
-    addressOf: (playerId) => compliance.lastAddressOf(playerId),
-  });
-  compliance.useRestrictions(risk);
   const promotions = new Promotions({
     store,
     clock,
@@ -291,44 +316,14 @@ export async function createPlatform(o: PlatformOptions): Promise<Platform> {
     audit,
     identity: kycIdentity(accounts.kyc),
     createdAtMsOf: async (playerId) => (await accounts.players.get(playerId))?.createdAtMs ?? null,
-    addressOf: (playerId) => compliance.lastAddressOf(playerId),
+    addressOf: (playerId) => addresses.lastOf(playerId),
   });
+
+  const roomsTuning = o.rooms ?? {};
+  const addressOf = roomsTuning.addressOf ?? clientAddress;
+  const cluster = o.cluster ? new Cluster({ ...o.cluster, nodeId, roles: [...roles] }, { reader: store.reader, log: app.log }) : null;
   const roomSignalLog = analyticsRiskSignals(analytics);
-
-  const app = Fastify({
-    logger: o.logger ?? { level: config.logLevel },
-    bodyLimit: config.bodyLimitBytes,
-    genReqId: () => newId('req'),
-    routerOptions: { maxParamLength: 128 },
-    // The API reads JSON only; everything else is refused with CONTENT_TYPE_UNSUPPORTED.
-  });
-  configureHttp(app, config.bodyLimitBytes);
-
-  await app.register(swagger, {
-    openapi: {
-      openapi: '3.1.0',
-      info: {
-        title: 'Fairground API',
-        version: '0.1.0',
-        description:
-          'Money fields are JSON integers in minor units (fen). Routes tagged `x-fairground-kind: money|play` ask the compliance policy first and need the current user agreement accepted. Errors are `{code, message, retryable, details?}` with a stable code.',
-      },
-      components: { securitySchemes: { bearer: { type: 'http', scheme: 'bearer', bearerFormat: 'JWT' } } },
-    },
-  });
-  await app.register(swaggerUi, { routePrefix: '/docs' });
-  await app.register(websocket, { options: { maxPayload: CLIENT_MESSAGE_BYTES_MAX } });
-  app.get('/openapi.json', { schema: { hide: true } }, async () => app.swagger());
-
-  const roomsOptions = o.rooms ?? {};
-  const { addressOf: roomAddressOf, framesPerS: roomFramesPerS, framesBurstMax: roomFramesBurstMax, ...roomPorts } = roomsOptions;
-  const addressOf = roomAddressOf ?? clientAddress;
-  const cluster = o.cluster
-    ? new Cluster(
-        { ...o.cluster, nodeId: o.nodeId ?? newId('node'), roles: o.roles ?? ['api', 'rooms', 'worker'] },
-        { reader: store.reader, log: app.log },
-      )
-    : null;
+  const faceCheck = adapters.faceCheck;
   const rooms = new Rooms({
     store,
     ledger,
@@ -338,65 +333,50 @@ export async function createPlatform(o: PlatformOptions): Promise<Platform> {
     players: accounts.players,
     dataKey: config.dataKey,
     log: app.log,
-    // Compliance and risk answer the rooms' ports; tests may pass their own.
-    policy: { limits: () => compliance.roomLimits(), playWindowEndMs: (playerId, nowMs) => compliance.playWindowEndMs(playerId, nowMs) },
-    riskGate: { allows: (playerId, action) => risk.allows(playerId, action) },
+    timers: roomsTuning.timers ?? systemTimers(clock),
+    policy: roomsTuning.policy ?? {
+      limits: () => compliance.roomLimits(),
+      playWindowEndMs: (playerId, nowMs) => compliance.playWindowEndMs(playerId, nowMs),
+    },
+    riskGate: roomsTuning.riskGate ?? { allows: (playerId, action) => risk.allows(playerId, action) },
     riskSignals: {
       async record(tx, signal) {
         await roomSignalLog.record(tx, signal);
         await risk.recordRoomSignal(tx, signal);
       },
     },
-    ...roomPorts,
-    ...(breakers
-      ? {
-          notary: guardNotary(roomPorts.notary ?? new SandboxNotary(), breakers.notary),
-          identity: guardIdentityCheck(roomPorts.identity ?? sandboxIdentityCheck, breakers.faceCheck),
-        }
-      : {}),
+    notary: breakers ? guardNotary(adapters.notary.impl, breakers.notary) : adapters.notary.impl,
+    faceCheck: faceCheck === null ? null : breakers ? guardIdentityCheck(faceCheck.impl, breakers.faceCheck) : faceCheck.impl,
+    feeSchedule: roomsTuning.feeSchedule ?? DEFAULT_FEE_SCHEDULE,
     ...(cluster ? { directory: cluster.port } : {}),
   });
   cluster?.attach(rooms);
 
-  const paymentsOptions = o.payments ?? { provider: null };
-  const paymentSettings = paymentsOptions.settings ?? DEFAULT_SETTINGS;
   const payments = new PaymentsEngine({
     store,
     ledger,
     clock,
-    provider: paymentsOptions.provider,
+    provider: adapters.payments?.impl ?? null,
     notifier: notifications,
     audit,
     analytics,
     openidOf: async (playerId, appId) => (await accounts.players.identities(playerId)).find((i) => i.appId === appId)?.openid ?? null,
-    settings: paymentSettings,
-    risk:
-      paymentsOptions.risk ??
-      ((o.compliance?.riskForPayments ?? config.env !== 'test') ? risk : thresholdRisk(paymentSettings.withdrawalReviewFromFen)),
-    wagering: paymentsOptions.wagering ?? promotions.wageringPort,
-    ...(paymentsOptions.notifyUrl ? { notifyUrl: paymentsOptions.notifyUrl } : {}),
-    ...(paymentsOptions.outboxLeaseMs ? { outboxLeaseMs: paymentsOptions.outboxLeaseMs } : {}),
-    ...(paymentsOptions.autoReconcile !== undefined ? { autoReconcile: paymentsOptions.autoReconcile } : {}),
+    settings: o.payments?.settings ?? DEFAULT_SETTINGS,
+    risk: o.payments?.risk ?? risk,
+    wagering: o.payments?.wagering ?? promotions.wageringPort,
+    ...(o.payments?.notifyUrl ? { notifyUrl: o.payments.notifyUrl } : {}),
+    ...(o.payments?.outboxLeaseMs ? { outboxLeaseMs: o.payments.outboxLeaseMs } : {}),
     log: app.log,
   });
-  // A risk case's approve and reject decide the payments domain's withdrawal waiting in review.
-  risk.connect({
-    withdrawals: {
-      inReview: async (playerId) =>
-        (await payments.withdrawals.list({ playerId, state: 'review', limit: 20 })).map((w) => ({
-          id: w.id,
-          amountFen: w.amountFen,
-          createdAtMs: w.createdAtMs,
-        })),
-      approve: async (op, id, note, meta) => {
-        await payments.withdrawals.approve(op, id, note, meta);
-      },
-      reject: async (op, id, note, meta) => {
-        await payments.withdrawals.reject(op, id, note, meta);
-      },
-    },
-  });
+  paymentsForRisk = payments;
 
+  const leaderboards =
+    config.redisUrl !== undefined
+      ? {
+          adapter: 'redis',
+          backend: createRedisLeaderboards({ redis: config.redisUrl, ...(o.cluster ? { keyPrefix: o.cluster.prefix } : {}) }),
+        }
+      : { adapter: `sql (${store.dialect})`, backend: createSqlLeaderboards(store) };
   const skill = createSkillPlatform({
     store,
     ledger,
@@ -405,11 +385,10 @@ export async function createPlatform(o: PlatformOptions): Promise<Platform> {
     analytics,
     audit,
     players: accounts.players,
-    redisUrl: config.redisUrl,
-    ...(config.redisUrl && o.cluster
-      ? { leaderboards: createRedisLeaderboards({ redis: config.redisUrl, keyPrefix: o.cluster.prefix }) }
-      : {}),
+    leaderboards: leaderboards.backend,
     log: app.log,
+    // Accounts one person controls are not known yet: no source of them exists (see "Fair play").
+    linked: o.skill?.linked ?? noLinkedAccounts,
     risk: {
       // A claimed score the server's replay does not confirm is a replay mismatch; other flags mark the session for review.
       sessionFlagged: async (tx, f) => {
@@ -423,8 +402,8 @@ export async function createPlatform(o: PlatformOptions): Promise<Platform> {
       },
       sessionTiming: (playerId, sessionId, intervalsMs) => risk.ingestTiming(playerId, sessionId, intervalsMs),
     },
-    ...(o.skill ?? {}),
-    ...((o.roles ?? ['worker']).includes('worker') ? {} : { sweepIntervalMs: 0 }),
+    ...(o.skill?.catalogue ? { catalogue: o.skill.catalogue } : {}),
+    ...(o.skill?.matchmaking ? { matchmaking: o.skill.matchmaking } : {}),
   });
 
   const operating = createOperating({
@@ -439,6 +418,42 @@ export async function createPlatform(o: PlatformOptions): Promise<Platform> {
     ...(config.alertSampleMin !== undefined ? { alertSampleMin: config.alertSampleMin } : {}),
   });
 
+  // Periodic work, once per interval across the cluster (see jobs/).
+  const jobs = new Jobs({ store, clock, log: app.log, nodeId, ...(o.leader ? { leader: o.leader.lock } : {}) });
+  const every = (name: JobName, run: Job['run']) =>
+    jobs.add({ name, intervalMs: config.jobIntervalsMs?.[name] ?? JOB_INTERVALS_MS_DEFAULT[name], run });
+  every('ledger.expire-pending', () => ledger.expirePending());
+  every('payments.sweep', async () => {
+    const r = await payments.runDue();
+    return r.outbox + r.deposits + r.withdrawals + r.refunds;
+  });
+  every('payments.reconcile', async () => (await payments.reconciler.catchUp()).length);
+  every('analytics.alerts', () => operating.alerts.run());
+  every('skill.sweep', async () => {
+    const r = await skill.skill.sweep();
+    return r.sessionsTimedOut + r.matchesExpired + r.tournamentsClosed + r.tournamentsSettled;
+  });
+  every('realname.report', async () => (await realName.sweep()) + (await realName.flush()));
+  every('risk.poll', () => risk.pollEvents());
+  every('promotions.referrals', async () => {
+    const r = await promotions.settleReferrals();
+    return r.rewarded + r.rejected;
+  });
+  if (cluster !== null) every('cluster.orphans', () => cluster.sweepOrphans(clock.nowMs()));
+
+  const ports: PortReport[] = [
+    { port: 'store', adapter: store.dialect, standIn: false },
+    ...adapterReport(adapters),
+    { port: 'notifications-bus', adapter: config.redisUrl ? 'redis pub/sub' : 'this process', standIn: false },
+    { port: 'leaderboards', adapter: leaderboards.adapter, standIn: false },
+    { port: 'rooms-directory', adapter: cluster ? 'redis leases (cluster)' : 'this process holds every room', standIn: false },
+    { port: 'rate-limits', adapter: (o.rateLimitPer10s ?? 0) > 0 ? (cluster ? 'redis' : 'this process') : 'off', standIn: false },
+    { port: 'job-leader', adapter: o.leader?.adapter ?? 'this process', standIn: false },
+    { port: 'geo', adapter: `geoip-country database + ${(config.geoOverrides ?? []).length} overrides`, standIn: false },
+    { port: 'alerts', adapter: config.alertWebhookUrl ? 'webhook' : 'console only', standIn: false },
+    { port: 'linked-accounts', adapter: o.skill?.linked ? 'given' : 'none (no source yet)', standIn: false },
+  ];
+
   const implementations: Record<string, Implementation> = {
     health: implement(apiContract.health, async () => {
       await store.reader.query('SELECT 1');
@@ -448,18 +463,25 @@ export async function createPlatform(o: PlatformOptions): Promise<Platform> {
       players: accounts.players,
       sessions: accounts.sessions,
       kyc: accounts.kyc,
-      sandbox: accounts.sandbox,
+      codeIssuer: adapters.signIn.codes,
       devLoginAllowed: config.devLoginAllowed,
       termsVersion: config.termsVersion,
     }),
     ...walletRoutes({ store, ledger, players: accounts.players, audit, notifier: notifications, analytics, clock }),
     ...notifications.routes(),
     ...(cluster
-      ? clusterRoomRoutes(roomRoutes({ rooms, ledger, addressOf }), cluster, addressOf)
-      : roomRoutes({ rooms, ledger, addressOf })),
+      ? clusterRoomRoutes(roomRoutes({ rooms, ledger, addressOf, faceCheckTickets: faceCheck?.tickets ?? null }), cluster, addressOf)
+      : roomRoutes({ rooms, ledger, addressOf, faceCheckTickets: faceCheck?.tickets ?? null })),
     ...skill.routes,
     ...paymentsRoutes(payments),
-    ...adminRoutes({ store, accounts, audit, analytics, termsVersion: config.termsVersion }),
+    ...adminRoutes({
+      store,
+      accounts,
+      audit,
+      analytics,
+      termsVersion: config.termsVersion,
+      platformStatus: async () => ({ nodeId, ports, jobs: await jobs.status() }),
+    }),
     ...complianceRoutes({ store, compliance, players: accounts.players, audit }),
     ...riskRoutes({ risk, players: accounts.players, nowMs: () => clock.nowMs() }),
     ...promotionsRoutes({ promotions, players: accounts.players }),
@@ -481,8 +503,8 @@ export async function createPlatform(o: PlatformOptions): Promise<Platform> {
   skill.registerSocket(app, accounts.authenticator);
   rooms.registerSocket(app, accounts.authenticator, {
     addressOf,
-    ...(roomFramesPerS !== undefined ? { framesPerS: roomFramesPerS } : {}),
-    ...(roomFramesBurstMax !== undefined ? { framesBurstMax: roomFramesBurstMax } : {}),
+    ...(roomsTuning.framesPerS !== undefined ? { framesPerS: roomsTuning.framesPerS } : {}),
+    ...(roomsTuning.framesBurstMax !== undefined ? { framesBurstMax: roomsTuning.framesBurstMax } : {}),
     ...(cluster ? { remote: (roomId: string) => cluster.remoteRoom(roomId) } : {}),
   });
   await registerNotifyRoute(app, payments);
@@ -499,6 +521,7 @@ export async function createPlatform(o: PlatformOptions): Promise<Platform> {
     ledgerSeq.set(Number(rows[0]?.seq ?? 0));
   });
   cluster?.registerMetrics(metrics);
+  jobs.registerMetrics(metrics);
   if (breakers)
     registerBreakerMetrics(metrics, [
       breakers.identity,
@@ -512,28 +535,8 @@ export async function createPlatform(o: PlatformOptions): Promise<Platform> {
     roomConnections: () => rooms.connections,
     breakerState: () => payments.ctx.breaker.state,
   });
-  registerOps(app, {
-    registry: metrics,
-    store,
-    nodeId: o.nodeId ?? newId('node'),
-    roles: o.roles ?? ['api', 'rooms', 'worker'],
-    isDraining: () => draining,
-  });
-
-  // Real-name reports leave from worker nodes: idle sessions are reported offline, waiting events sent.
-  const realNameFlushMs = (o.roles ?? ['worker']).includes('worker') ? (o.compliance?.realNameFlushMs ?? 30_000) : 0;
-  const realNameTimer =
-    realNameFlushMs > 0
-      ? setInterval(() => {
-          realName
-            .sweep()
-            .then(() => realName.flush())
-            .then(() => risk.pollEvents())
-            .then(() => promotions.settleReferrals())
-            .catch((err: unknown) => app.log.warn({ err }, 'real-name reporting failed; will retry'));
-        }, realNameFlushMs)
-      : null;
-  realNameTimer?.unref();
+  const standInPorts = ports.filter((p) => p.standIn).map((p) => p.port);
+  registerOps(app, { registry: metrics, store, nodeId, roles, isDraining: () => draining, degraded: standInPorts });
 
   if (config.serveClients) await serveClients(app);
 
@@ -553,6 +556,8 @@ export async function createPlatform(o: PlatformOptions): Promise<Platform> {
     notifications,
     rooms,
     metrics,
+    jobs,
+    ports,
     drain() {
       draining = true;
       cluster?.drain();
@@ -562,7 +567,7 @@ export async function createPlatform(o: PlatformOptions): Promise<Platform> {
     skill: skill.skill,
     operating,
     async close() {
-      if (realNameTimer) clearInterval(realNameTimer);
+      await jobs.stop();
       await payments.stop();
       // With several processes, rooms are handed over first: each finishes its queued events and another node claims it at once.
       if (cluster) {
@@ -578,109 +583,6 @@ export async function createPlatform(o: PlatformOptions): Promise<Platform> {
       await cluster?.close();
     },
   };
-}
-
-function configureHttp(app: FastifyInstance, bodyLimitBytes: number): void {
-  app.removeAllContentTypeParsers();
-  app.addContentTypeParser('application/json', { parseAs: 'string', bodyLimit: bodyLimitBytes }, (_request, body, done) => {
-    try {
-      done(null, parseJsonBody(body as string));
-    } catch (e) {
-      done(e as Error, undefined);
-    }
-  });
-
-  // TypeBox checks without coercion for bodies: `"100"` is not 100, and a missing field is not a
-  // default. Path and query strings are converted to the schema's types first (they are text).
-  app.setValidatorCompiler(({ schema, httpPart }) => {
-    const typed = schema as TSchema;
-    const check = TypeCompiler.Compile(typed);
-    return (data: unknown) => {
-      const value = httpPart === 'body' ? data : convertText(typed, data);
-      if (check.Check(value)) return { value };
-      const first = check.Errors(value).First();
-      return {
-        error: new AppError(CoreErrors.VALIDATION_FAILED, {
-          part: httpPart ?? 'unknown',
-          path: first?.path ?? '',
-          problem: first?.message ?? 'does not match the schema',
-        }),
-      };
-    };
-  });
-
-  app.setErrorHandler((err: FastifyError | AppError, request, reply) => {
-    const e = toAppError(err);
-    if (e.status >= 500) request.log.error({ err }, 'request failed');
-    reply.code(e.status).type('application/json').send(e.toJSON());
-  });
-
-  app.setNotFoundHandler((request, reply) => {
-    const e = new AppError(HttpErrors.ROUTE_NOT_FOUND, { method: request.method, url: request.url.slice(0, 200) });
-    reply.code(e.status).send(e.toJSON());
-  });
-
-  app.addHook('onSend', async (_request, reply, payload) => {
-    reply.header('x-content-type-options', 'nosniff');
-    reply.header('referrer-policy', 'no-referrer');
-    reply.header('x-frame-options', 'DENY');
-    return payload;
-  });
-}
-
-const INTEGER_TEXT = /^-?(0|[1-9][0-9]*)$/;
-
-/**
- * Converts path and query text to the schema's types, but only exactly: TypeBox's conversion would
- * turn `limit=1.5` into 1, so integer fields convert only from plain integer text and otherwise
- * stay strings (and fail validation).
- */
-function convertText(schema: TSchema, data: unknown): unknown {
-  // Value.Convert converts objects in place: keep the original text first.
-  const original = typeof data === 'object' && data !== null ? { ...(data as Record<string, unknown>) } : data;
-  const converted = Value.Convert(schema, data);
-  const properties = (schema as { properties?: Record<string, { type?: string }> }).properties;
-  if (
-    properties === undefined ||
-    typeof original !== 'object' ||
-    original === null ||
-    typeof converted !== 'object' ||
-    converted === null
-  ) {
-    return converted;
-  }
-  const out = { ...(converted as Record<string, unknown>) };
-  for (const [key, raw] of Object.entries(original)) {
-    if (properties[key]?.type === 'integer' && typeof raw === 'string' && !INTEGER_TEXT.test(raw)) out[key] = raw;
-  }
-  return out;
-}
-
-const FASTIFY_CODES: Readonly<Record<string, typeof HttpErrors.BODY_MALFORMED>> = {
-  FST_ERR_CTP_BODY_TOO_LARGE: HttpErrors.BODY_TOO_LARGE,
-  FST_ERR_CTP_INVALID_MEDIA_TYPE: HttpErrors.CONTENT_TYPE_UNSUPPORTED,
-  FST_ERR_CTP_INVALID_CONTENT_LENGTH: HttpErrors.BODY_MALFORMED,
-  FST_ERR_CTP_EMPTY_JSON_BODY: HttpErrors.BODY_MALFORMED,
-  FST_ERR_VALIDATION: CoreErrors.VALIDATION_FAILED,
-};
-
-function toAppError(err: FastifyError | AppError): AppError {
-  if (err instanceof AppError) return err;
-  const mapped = FASTIFY_CODES[err.code];
-  if (mapped) return new AppError(mapped);
-  const status = err.statusCode ?? 500;
-  if (status >= 400 && status < 500) return new AppError(CoreErrors.VALIDATION_FAILED, { reason: err.code ?? 'bad request' });
-  return new AppError(CoreErrors.INTERNAL);
-}
-
-/** The player client at `/`, the console at `/admin/` (both built by Vite into their `dist`). */
-async function serveClients(app: FastifyInstance): Promise<void> {
-  if (!existsSync(join(WEB_DIST, 'index.html')) || !existsSync(join(ADMIN_DIST, 'index.html'))) {
-    throw new Error(`the web clients are not built (${WEB_DIST}, ${ADMIN_DIST}); run \`npm run build\``);
-  }
-  await app.register(fastifyStatic, { root: WEB_DIST, prefix: '/', wildcard: false, index: 'index.html' });
-  await app.register(fastifyStatic, { root: ADMIN_DIST, prefix: '/admin/', decorateReply: false, wildcard: false, index: 'index.html' });
-  app.get('/admin', { schema: { hide: true } }, async (_request, reply) => reply.redirect('/admin/', 301));
 }
 
 export { loadPolicyFile };

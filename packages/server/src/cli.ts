@@ -7,9 +7,8 @@
 // Prints the operator's TOTP secret and otpauth:// URL once; enrol it in an authenticator app.
 import { parseArgs } from 'node:util';
 import { systemClock } from '@fairground/core';
-import { createAccounts, isOperatorRole, type OperatorRole, USERNAME_PATTERN } from './accounts/index.ts';
+import { createOperatorAccounts, isOperatorRole, type OperatorRole, USERNAME_PATTERN } from './accounts/index.ts';
 import { createAuditLog, createOperatorAudited } from './admin/index.ts';
-import { createAnalytics } from './analytics/index.ts';
 import { prepareStore } from './app.ts';
 import { ConfigError, loadConfig } from './config.ts';
 import { openStore } from './storage/open.ts';
@@ -51,19 +50,16 @@ try {
 const store = await openStore(config.databaseUrl);
 try {
   await prepareStore(store, systemClock);
-  const analytics = createAnalytics(store.reader);
-  const accounts = createAccounts({
+  const operators = createOperatorAccounts({
     store,
     clock: systemClock,
-    analytics,
     sessionSecret: config.sessionSecret,
     dataKey: config.dataKey,
     accessTokenTtlS: config.accessTokenTtlS,
     refreshTokenTtlS: config.refreshTokenTtlS,
-    wechatAppIds: config.wechatAppIds,
   });
   const created = await createOperatorAudited(
-    { accounts, audit: createAuditLog(store.reader) },
+    { accounts: { operators }, audit: createAuditLog(store.reader) },
     { username: values.username, password, roles: roles as OperatorRole[] },
     'cli',
   );

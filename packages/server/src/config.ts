@@ -17,6 +17,8 @@ import { loadPolicySet } from './compliance/jurisdictions.ts';
 import { PolicyError } from './compliance/policy.ts';
 import { loadRiskConfig, RiskConfigError } from './risk/config.ts';
 import { loadPaymentsConfig, type PaymentsConfig, PaymentsConfigError, PaymentsEnvSchema } from './payments/config.ts';
+import { isStandInPort, STANDIN_PORTS, type StandInAcceptance, type StandInPort } from './bindings.ts';
+import { isJobName, JOB_INTERVALS_MS_DEFAULT, type JobName } from './jobs/schedule.ts';
 
 const serverSrc = dirname(fileURLToPath(import.meta.url));
 export const DEVELOPMENT_POLICY_FILE = join(serverSrc, 'compliance', 'policies', 'development.json');
@@ -51,6 +53,16 @@ export const EnvSchema = Type.Object({
   FAIRGROUND_BODY_LIMIT_BYTES: Type.Optional(positiveInt(8)),
   FAIRGROUND_IDENTITY_PROVIDER: Type.Optional(Type.Literal('sandbox')),
   FAIRGROUND_KYC_PROVIDER: Type.Optional(Type.Literal('sandbox')),
+  /** Login/logout reports to the real-name authority (only the in-memory stand-in exists yet). */
+  FAIRGROUND_PLAY_REPORTING: Type.Optional(Type.Literal('sandbox')),
+  /** The attestation service for the rooms' hand-history chains (only the in-memory stand-in exists yet). */
+  FAIRGROUND_NOTARY: Type.Optional(Type.Literal('sandbox')),
+  /** The face check rooms may ask for before each hand: the stand-in, or none (default: sandbox outside production, off in production). */
+  FAIRGROUND_FACE_CHECK: Type.Optional(Type.Union([Type.Literal('sandbox'), Type.Literal('off')])),
+  /** Ports a production start may run on a stand-in, comma-separated (sign-in, real-name-check, play-reporting, notary, face-check). */
+  FAIRGROUND_ACCEPT_STANDINS: Type.Optional(Type.String({ maxLength: 200, pattern: '^[a-z-]+(,[a-z-]+)*$' })),
+  /** Job intervals overriding the defaults, `name=ms` comma-separated (`skill.sweep=2000,risk.poll=10000`). */
+  FAIRGROUND_JOB_INTERVALS_MS: Type.Optional(Type.String({ maxLength: 1000 })),
   FAIRGROUND_WECHAT_MP_APPID: Type.Optional(Type.String({ pattern: '^[A-Za-z0-9_-]{1,32}$' })),
   FAIRGROUND_WECHAT_H5_APPID: Type.Optional(Type.String({ pattern: '^[A-Za-z0-9_-]{1,32}$' })),
   FAIRGROUND_ADMIN_USERNAME: Type.Optional(Type.String({ pattern: '^[a-z0-9_.-]{3,32}$' })),
@@ -111,6 +123,13 @@ export interface Config {
   readonly bodyLimitBytes: number;
   readonly identityProvider: 'sandbox';
   readonly kycProvider: 'sandbox';
+  readonly playReporting: 'sandbox';
+  readonly notary: 'sandbox';
+  readonly faceCheck: 'sandbox' | 'off';
+  /** Which ports may run on a stand-in: any outside production, only those named in production. */
+  readonly standIns: StandInAcceptance;
+  /** Every job's interval (the defaults with the configured overrides). */
+  readonly jobIntervalsMs: Readonly<Record<JobName, number>>;
   readonly wechatAppIds: { readonly miniprogram: string; readonly h5: string };
   readonly bootstrapAdmin: { readonly username: string; readonly password: string; readonly totpSecret: string | undefined } | undefined;
   readonly serveClients: boolean;
@@ -131,9 +150,8 @@ export interface Config {
   readonly payments: PaymentsConfig;
   /** FAIRGROUND_* variables this server does not read (start-up warns: they are often typos). */
   readonly unknownKeys: readonly string[];
-  /** Operating-metric alerts: the webhook (if any), the job interval, the sample an alert needs. */
+  /** Operating-metric alerts: the webhook (if any) and the sample an alert needs. */
   readonly alertWebhookUrl: string | undefined;
-  readonly alertIntervalMs: number;
   readonly alertSampleMin: number;
   /** Credited deposits (fen) from which a player is a VIP. */
   readonly vipDepositsFen: number;
@@ -278,6 +296,16 @@ export function loadConfig(rawEnv: Record<string, string | undefined>, cwd: stri
   if (Number(env.FAIRGROUND_ALERT_INTERVAL_MS ?? '60000') < 1000) {
     throw new ConfigError('FAIRGROUND_ALERT_INTERVAL_MS', 'must be at least 1000 (one evaluation reads a day of events)');
   }
+  const payments = paymentsConfig(picked, production, cwd, env.FAIRGROUND_WECHAT_H5_APPID ?? 'wxsandboxofficialacct');
+  const jobIntervalsMs = {
+    ...JOB_INTERVALS_MS_DEFAULT,
+    'payments.sweep': payments.sweepIntervalMs,
+    'analytics.alerts': Number(env.FAIRGROUND_ALERT_INTERVAL_MS ?? String(JOB_INTERVALS_MS_DEFAULT['analytics.alerts'])),
+    'cluster.orphans': Math.max(1000, roomLeaseMs),
+    ...parseJobIntervals(env.FAIRGROUND_JOB_INTERVALS_MS),
+  };
+  const acceptedStandIns = parseStandIns(env.FAIRGROUND_ACCEPT_STANDINS);
+  const faceCheck = env.FAIRGROUND_FACE_CHECK ?? (production ? 'off' : 'sandbox');
 
   return {
     env: mode,
@@ -301,6 +329,11 @@ export function loadConfig(rawEnv: Record<string, string | undefined>, cwd: stri
     bodyLimitBytes,
     identityProvider: env.FAIRGROUND_IDENTITY_PROVIDER ?? 'sandbox',
     kycProvider: env.FAIRGROUND_KYC_PROVIDER ?? 'sandbox',
+    playReporting: env.FAIRGROUND_PLAY_REPORTING ?? 'sandbox',
+    notary: env.FAIRGROUND_NOTARY ?? 'sandbox',
+    faceCheck,
+    standIns: production ? { any: false, ports: acceptedStandIns } : { any: true },
+    jobIntervalsMs,
     wechatAppIds: {
       miniprogram: env.FAIRGROUND_WECHAT_MP_APPID ?? 'wxsandboxminiprogram',
       h5: env.FAIRGROUND_WECHAT_H5_APPID ?? 'wxsandboxofficialacct',
@@ -317,13 +350,41 @@ export function loadConfig(rawEnv: Record<string, string | undefined>, cwd: stri
     roomLeaseMs,
     rateLimitPer10s: Number(env.FAIRGROUND_RATE_LIMIT_PER_10S ?? '600'),
     drainDelayMs: Math.min(Number(env.FAIRGROUND_DRAIN_DELAY_MS ?? '0'), 60_000),
-    payments: paymentsConfig(picked, production, cwd, env.FAIRGROUND_WECHAT_H5_APPID ?? 'wxsandboxofficialacct'),
+    payments,
     unknownKeys,
     alertWebhookUrl: env.FAIRGROUND_ALERT_WEBHOOK_URL,
-    alertIntervalMs: Number(env.FAIRGROUND_ALERT_INTERVAL_MS ?? '60000'),
     alertSampleMin: Number(env.FAIRGROUND_ALERT_SAMPLE_MIN ?? '20'),
     vipDepositsFen: Number(env.FAIRGROUND_VIP_DEPOSITS_FEN ?? '100000'),
   };
+}
+
+/** `skill.sweep=2000,risk.poll=10000` → intervals by job name; throws naming the first bad entry. */
+function parseJobIntervals(text: string | undefined): Partial<Record<JobName, number>> {
+  const out: Partial<Record<JobName, number>> = {};
+  if (text === undefined) return out;
+  for (const entry of text.split(',')) {
+    const [name, ms, extra] = entry.trim().split('=');
+    if (name === undefined || ms === undefined || extra !== undefined || !/^[1-9][0-9]{1,8}$/.test(ms))
+      throw new ConfigError('FAIRGROUND_JOB_INTERVALS_MS', `"${entry}" is not name=milliseconds (at least 10)`);
+    if (!isJobName(name))
+      throw new ConfigError(
+        'FAIRGROUND_JOB_INTERVALS_MS',
+        `no job named "${name}" (jobs: ${Object.keys(JOB_INTERVALS_MS_DEFAULT).join(', ')})`,
+      );
+    out[name] = Number(ms);
+  }
+  return out;
+}
+
+function parseStandIns(text: string | undefined): StandInPort[] {
+  if (text === undefined) return [];
+  const out: StandInPort[] = [];
+  for (const name of text.split(',')) {
+    if (!isStandInPort(name))
+      throw new ConfigError('FAIRGROUND_ACCEPT_STANDINS', `"${name}" is not a port with a stand-in (${STANDIN_PORTS.join(', ')})`);
+    if (!out.includes(name)) out.push(name);
+  }
+  return out;
 }
 
 interface DevSecrets {

@@ -1,7 +1,9 @@
-// Composition root: configuration → store → migrations → platform → HTTP server.
-// `npm start` runs this file (after building the web clients when their sources changed).
-// Configuration is checked before the heavy modules load, so a typo fails in a blink.
+// The process: configuration → store → adapters → platform (app.ts, the composition root) → HTTP
+// server and jobs. `npm start` runs this file (after building the web clients when their sources
+// changed). Configuration and the stand-in rule are checked before the heavy modules load, so a
+// typo or a refused stand-in fails in a blink.
 import { systemClock } from '@fairground/core';
+import { adapterReport, checkStandIns, StandInRefused } from './bindings.ts';
 import { loadPolicyFile, PolicyError } from './compliance/index.ts';
 import { type Config, ConfigError, loadConfig } from './config.ts';
 
@@ -25,32 +27,57 @@ try {
   if (e instanceof PolicyError) fail(`config FAIRGROUND_POLICY_FILE: ${e.message}`);
   throw e;
 }
+// A policy that demands a face check before every hand cannot run without a face-check provider.
+if (policy.games?.roomFaceCheck === 'required' && config.faceCheck === 'off')
+  fail(`policy ${policy.name} requires a face check before every hand, and no face-check provider is configured (FAIRGROUND_FACE_CHECK)`);
 
-const [{ createPlatform }, { bootstrapOperators }, { openStore }] = await Promise.all([
-  import('./app.ts'),
-  import('./admin/index.ts'),
-  import('./storage/open.ts'),
-]);
-const store = await openStore(config.databaseUrl, config.pgSchema ? { pgSchema: config.pgSchema } : {});
+const { chooseAdapters } = await import('./adapters.ts');
 // WeChat Pay, or by default outside production its sandbox on a loopback port of this process.
 const { setUpProvider } = await import('./payments/wechatpay/setup.ts');
 const paymentProvider = await setUpProvider(config.payments, { host: config.host, dataDir: config.dataDir });
-// Several processes: rooms leased through Redis, messages between nodes on its pub/sub (cluster/).
-const { createDependencyBreakers } = await import('./cluster/index.ts');
+const adapters = chooseAdapters(config, systemClock, paymentProvider);
+let standIns: ReturnType<typeof checkStandIns>;
+try {
+  standIns = checkStandIns(adapterReport(adapters), config.standIns);
+} catch (e) {
+  if (e instanceof StandInRefused) {
+    await paymentProvider.close();
+    fail(e.message);
+  }
+  throw e;
+}
+
+const [{ createPlatform }, { bootstrapOperators }, { openStore }, { createDependencyBreakers }, { inProcessLeader, postgresLeader }] =
+  await Promise.all([
+    import('./app.ts'),
+    import('./admin/index.ts'),
+    import('./storage/open.ts'),
+    import('./cluster/index.ts'),
+    import('./ops/leader.ts'),
+  ]);
+const store = await openStore(config.databaseUrl, config.pgSchema ? { pgSchema: config.pgSchema } : {});
+// Each job runs once per interval across the cluster (job_runs); the leader lock keeps two passes
+// of one job from overlapping: a PostgreSQL advisory lock, or in-process on embedded SQLite. Lock
+// names carry the schema, so deployments sharing one PostgreSQL database do not block each other.
+const leader =
+  store.dialect === 'postgres'
+    ? { adapter: 'postgres advisory locks', lock: await postgresLeader(config.databaseUrl, `fairground:${config.pgSchema ?? 'public'}`) }
+    : { adapter: 'this process', lock: inProcessLeader() };
 const platform = await createPlatform({
   config,
   store,
   clock: systemClock,
   policy,
+  adapters,
   nodeId: config.nodeId,
   roles: config.roles,
+  leader,
   breakers: createDependencyBreakers(),
   rateLimitPer10s: config.rateLimitPer10s,
   ...(config.cluster && config.redisUrl
     ? { cluster: { redisUrl: config.redisUrl, prefix: config.redisPrefix, leaseMs: config.roomLeaseMs } }
     : {}),
   payments: {
-    provider: paymentProvider.provider,
     settings: config.payments.settings,
     outboxLeaseMs: config.payments.outboxLeaseMs,
     ...(config.payments.notifyUrl ? { notifyUrl: config.payments.notifyUrl } : {}),
@@ -59,40 +86,21 @@ const platform = await createPlatform({
 const log = platform.app.log;
 if (config.unknownKeys.length > 0)
   log.warn({ keys: config.unknownKeys }, 'ignoring FAIRGROUND_* variables this server does not read (typos?)');
+
+// The start-up report: every port with its adapter. A stand-in is an error in production (it was
+// accepted by name) and a warning elsewhere.
+for (const p of platform.ports) {
+  if (!p.standIn) log.info({ port: p.port, adapter: p.adapter }, `port ${p.port}: ${p.adapter}`);
+  else if (config.standIns.any) log.warn({ port: p.port, adapter: p.adapter, standIn: true }, `port ${p.port}: stand-in ${p.adapter}`);
+  else log.error({ port: p.port, adapter: p.adapter, standIn: true }, `port ${p.port}: ACCEPTED STAND-IN ${p.adapter}`);
+}
+if (standIns.length > 0) log.warn({ standIns: standIns.map((s) => s.port) }, 'running degraded: stand-ins imitate these services');
 await bootstrapOperators(platform, { bootstrapAdmin: config.bootstrapAdmin, seedDemoOperator: config.seedDemoOperator }, log);
 
-// Sweeps: the ledger voids holds whose own timeout has passed (holds that wait on an outside
-// party are made without one, so this never voids a hold that can still be paid).
-// With several processes, each job runs in one of them at a time: the leader lock is a
-// PostgreSQL advisory lock when the database is PostgreSQL, and in-process on embedded SQLite.
-const { Jobs } = await import('./jobs/index.ts');
-const { inProcessLeader, postgresLeader } = await import('./ops/leader.ts');
-// Lock names carry the schema, so deployments sharing one PostgreSQL database do not block each other.
-const leader =
-  store.dialect === 'postgres' ? await postgresLeader(config.databaseUrl, `fairground:${config.pgSchema ?? 'public'}`) : inProcessLeader();
-const jobs = new Jobs(log, leader);
-jobs.add({ name: 'ledger.expire-pending', intervalMs: 30_000, run: () => platform.ledger.expirePending() });
-// Payments: the outbox, the queries of orders and bills whose notifications have not come, and the daily reconciliation.
-jobs.add({
-  name: 'payments.sweep',
-  intervalMs: config.payments.sweepIntervalMs,
-  run: async () => {
-    const r = await platform.payments.runDue();
-    return r.outbox + r.deposits + r.withdrawals + r.refunds + r.reconciled.length;
-  },
-});
-// Operating metrics: alerts opened or resolved against the seed's alert lines, and their webhook deliveries.
-jobs.add({ name: 'analytics.alerts', intervalMs: config.alertIntervalMs, run: () => platform.operating.alerts.run() });
-// Rooms the database says are live but nobody leases (their node died while Redis had lost its data).
-const cluster = platform.cluster;
-if (cluster !== null) {
-  jobs.add({
-    name: 'cluster.orphans',
-    intervalMs: Math.max(1000, config.roomLeaseMs),
-    run: () => cluster.sweepOrphans(systemClock.nowMs()),
-  });
+if (config.roles.includes('worker')) {
+  platform.jobs.start();
+  log.info({ jobs: platform.jobs.names }, 'jobs started (each once per interval across the cluster)');
 }
-if (config.roles.includes('worker')) jobs.start();
 
 const address = await platform.app.listen({ port: config.port, host: config.host });
 if (platform.payments.notifyUrl === undefined) {
@@ -118,9 +126,8 @@ async function stop(signal: string): Promise<void> {
   // Not ready (and no new rooms here) first; rooms are handed over in platform.close().
   platform.drain();
   if (config.drainDelayMs > 0) await new Promise((r) => setTimeout(r, config.drainDelayMs));
-  await jobs.stop();
-  await leader.close();
   await platform.close();
+  await leader.lock.close();
   await paymentProvider.close();
   await store.close();
   process.exit(0);

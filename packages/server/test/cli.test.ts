@@ -10,6 +10,7 @@ import { systemClock } from '@fairground/core';
 import { base32Decode, totp } from '../src/accounts/index.ts';
 import { createPlatform } from '../src/app.ts';
 import { loadPolicyFile } from '../src/compliance/index.ts';
+import { testAdapters } from './helpers/adapters.ts';
 import { loadConfig } from '../src/config.ts';
 import { openStore } from '../src/storage/open.ts';
 
@@ -56,7 +57,14 @@ it('creates an operator, prints the TOTP secret once, and that operator can sign
 
   const config = loadConfig(env);
   const store = await openStore(config.databaseUrl);
-  const platform = await createPlatform({ config, store, clock: systemClock, policy: loadPolicyFile(config.policyFile), logger: false });
+  const platform = await createPlatform({
+    config,
+    store,
+    clock: systemClock,
+    policy: loadPolicyFile(config.policyFile),
+    logger: false,
+    adapters: testAdapters(systemClock),
+  });
   try {
     const login = await platform.app.inject({
       method: 'POST',

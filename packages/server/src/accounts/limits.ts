@@ -1,8 +1,4 @@
 // Every bound of the accounts domain, named, in one place.
-/** Sandbox login codes live five minutes, like WeChat's `code`. */
-export const LOGIN_CODE_TTL_MS = 5 * 60 * 1000;
-/** Outstanding sandbox codes kept in memory at most; the oldest go first. */
-export const SANDBOX_CODES_MAX = 10_000;
 export const NICKNAME_LENGTH_MAX = 32;
 export const AVATAR_URL_LENGTH_MAX = 512;
 /** A session (refresh-token family) lives at most this long, however often it is refreshed. */

@@ -18,6 +18,12 @@ export interface IdentityProvider {
   exchangeCode(kind: LoginKind, code: string): Promise<WechatIdentity>;
 }
 
+/** A sign-in provider that hands out login codes itself (a sandbox standing in for WeChat's client side). */
+export interface LoginCodeIssuer {
+  /** Returns a fresh code for the user `user` (a new random user when omitted). */
+  issueCode(kind: LoginKind, user?: string): { code: string; user: string };
+}
+
 export interface IdentityDocument {
   readonly realName: string;
   /** An 18-character PRC resident identity number. */

@@ -4,9 +4,9 @@ import type { Static } from '@sinclair/typebox';
 import { implement, type Implementation } from '../http/routes.ts';
 import { accountsContract as c, type PlayerSelf } from './contract.ts';
 import { AccountsErrors } from './errors.ts';
-import type { SandboxIdentityProvider } from './identity-sandbox.ts';
 import type { Kyc } from './kyc.ts';
 import type { Player, Players } from './players.ts';
+import type { LoginCodeIssuer } from './ports.ts';
 import type { Sessions } from './sessions.ts';
 import { termsDocument } from './terms.ts';
 
@@ -14,7 +14,8 @@ export interface AccountsRouteDeps {
   readonly players: Players;
   readonly sessions: Sessions;
   readonly kyc: Kyc;
-  readonly sandbox: SandboxIdentityProvider | null;
+  /** The sign-in stand-in's code issuer, when that stand-in is bound; else its route answers SANDBOX_DISABLED. */
+  readonly codeIssuer: LoginCodeIssuer | null;
   readonly devLoginAllowed: boolean;
   readonly termsVersion: string;
 }
@@ -35,8 +36,8 @@ export function accountsRoutes(d: AccountsRouteDeps): Record<keyof typeof c, Imp
       return { player: self(login.player), created: login.created, tokens: login.tokens };
     }),
     sandboxCode: implement(c.sandboxCode, async ({ body }) => {
-      if (d.sandbox === null) throw new AppError(AccountsErrors.SANDBOX_DISABLED);
-      return d.sandbox.issueCode(body.kind, body.user);
+      if (d.codeIssuer === null) throw new AppError(AccountsErrors.SANDBOX_DISABLED);
+      return d.codeIssuer.issueCode(body.kind, body.user);
     }),
     devLogin: implement(c.devLogin, async ({ body }) => {
       if (!d.devLoginAllowed) throw new AppError(AccountsErrors.DEV_LOGIN_DISABLED);

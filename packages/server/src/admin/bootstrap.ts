@@ -20,7 +20,7 @@ export interface BootstrapLog {
 }
 
 export async function createOperatorAudited(
-  deps: { accounts: Accounts; audit: AuditLog },
+  deps: { accounts: Pick<Accounts, 'operators'>; audit: AuditLog },
   input: { username: string; password: string; roles: readonly (typeof OPERATOR_ROLES)[number][]; totpSecret?: string },
   by: string,
 ): Promise<CreatedOperator> {

@@ -175,4 +175,28 @@ export const adminContract = contract({
       ),
     }),
   },
+  platformStatus: {
+    method: 'GET',
+    url: '/api/admin/platform',
+    summary: 'What this node runs: every outside port with its adapter (stand-ins marked), and the periodic jobs with their latest pass',
+    tags: ['admin'],
+    auth: 'operator',
+    roles: ALL_ROLES,
+    response: Type.Object({
+      nodeId: Type.String(),
+      ports: Type.Array(Type.Object({ port: Type.String(), adapter: Type.String(), standIn: Type.Boolean() })),
+      jobs: Type.Array(
+        Type.Object({
+          name: Type.String(),
+          intervalMs: Type.Integer(),
+          lastFinishedMs: Type.Union([TimeMs(), Type.Null()]),
+          lastOk: Type.Union([Type.Boolean(), Type.Null()]),
+          lastHandled: Type.Union([Type.Integer(), Type.Null()]),
+          lastDurationMs: Type.Union([Type.Integer(), Type.Null()]),
+          lastNode: Type.Union([Type.String(), Type.Null()]),
+          lastError: Type.Union([Type.String(), Type.Null()]),
+        }),
+      ),
+    }),
+  },
 });

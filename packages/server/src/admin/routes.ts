@@ -13,6 +13,21 @@ export interface AdminRouteDeps {
   readonly audit: AuditLog;
   readonly analytics: Analytics;
   readonly termsVersion: string;
+  /** What this node runs (the composition root's report) and the jobs' latest passes. */
+  readonly platformStatus: () => Promise<{
+    nodeId: string;
+    ports: readonly { port: string; adapter: string; standIn: boolean }[];
+    jobs: readonly {
+      name: string;
+      intervalMs: number;
+      lastFinishedMs: number | null;
+      lastOk: boolean | null;
+      lastHandled: number | null;
+      lastDurationMs: number | null;
+      lastNode: string | null;
+      lastError: string | null;
+    }[];
+  }>;
 }
 
 const operatorBody = (o: Operator) => ({
@@ -122,5 +137,22 @@ export function adminRoutes(d: AdminRouteDeps): Record<keyof typeof c, Implement
         ...(query.limit !== undefined ? { limit: query.limit } : {}),
       }),
     })),
+    platformStatus: implement(c.platformStatus, async () => {
+      const s = await d.platformStatus();
+      return {
+        nodeId: s.nodeId,
+        ports: s.ports.map((p) => ({ ...p })),
+        jobs: s.jobs.map((j) => ({
+          name: j.name,
+          intervalMs: j.intervalMs,
+          lastFinishedMs: j.lastFinishedMs,
+          lastOk: j.lastOk,
+          lastHandled: j.lastHandled,
+          lastDurationMs: j.lastDurationMs,
+          lastNode: j.lastNode,
+          lastError: j.lastError,
+        })),
+      };
+    }),
   };
 }

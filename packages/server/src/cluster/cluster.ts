@@ -182,10 +182,6 @@ export class Cluster {
     return this.#draining;
   }
 
-  get ownedRooms(): number {
-    return this.#owned.size;
-  }
-
   get liveNodes(): readonly NodeInfo[] {
     return [...this.#nodes.values()];
   }

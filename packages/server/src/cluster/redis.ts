@@ -143,8 +143,4 @@ export class Keys {
   rate(key: string, window: number): string {
     return `${this.prefix}rl:${key}:${window}`;
   }
-  /** Leader locks of the cluster's own periodic work. */
-  get leaderPrefix(): string {
-    return `${this.prefix}leader:`;
-  }
 }

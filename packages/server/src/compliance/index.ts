@@ -9,12 +9,13 @@ import { evaluateOperator } from './rules.ts';
 export { COMPLIANCE_ACTIONS, type ComplianceAction, isComplianceAction } from './actions.ts';
 export { ageOn, dayStartMs, type LocalTime, localTime, localToMs, minorsWindowEndMs, monthStartMs, playDay } from './calendar.ts';
 export { ComplianceErrors, JurisdictionErrors, ResponsiblePlayErrors } from './errors.ts';
+export { PlayerAddresses } from './addresses.ts';
 export { Geo, type GeoOverride, parseGeoOverrides, type Region } from './geo.ts';
 export { jurisdictionCode, loadPolicyDir, loadPolicySet, PolicySet, type Selection, type SelectionBasis } from './jurisdictions.ts';
 export { complianceContract } from './contract.ts';
 export { complianceMigrations } from './migrations.ts';
 export { registerComplianceHooks } from './hooks.ts';
-export { RealNamePresence, SandboxRealNameReporter, sandboxPi } from './realname.ts';
+export { RealNamePresence } from './realname.ts';
 export { type ComplianceRouteDeps, complianceRoutes } from './routes.ts';
 export { loadPolicyFile, type Policy, PolicyError, PolicySchema, parsePolicy } from './policy.ts';
 export type {
@@ -30,7 +31,6 @@ export type {
   RestrictionSource,
   SpendingSource,
 } from './ports.ts';
-export { noRestrictions } from './ports.ts';
 export {
   type Decision,
   evaluateOperator,

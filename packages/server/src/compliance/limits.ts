@@ -14,7 +14,7 @@ export const SPENDING_PAGES_MAX = 50;
 export const ADDRESS_CACHE_MAX = 50_000;
 /** Operator IP-range overrides (CIDR → region). */
 export const GEO_OVERRIDES_MAX = 256;
-/** Online real-name sessions tracked per process for login/logout reporting. */
+/** Sessions whose last write this node remembers (it writes a session's request time at most every quarter of the idle time). */
 export const REALNAME_SESSIONS_MAX = 100_000;
 /** Behaviour events per report call (the NPPA interface takes at most 128 per batch). */
 export const REALNAME_BATCH_MAX = 128;

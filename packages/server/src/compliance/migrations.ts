@@ -49,4 +49,17 @@ CREATE TABLE compliance_realname_outbox (
 CREATE INDEX compliance_realname_outbox_state ON compliance_realname_outbox (state, created_at_ms);
 `,
   },
+  {
+    // Online sessions for the login/logout reports, shared by every node.
+    id: 'compliance_002_realname_sessions',
+    sql: `
+CREATE TABLE compliance_realname_sessions (
+  session_id TEXT PRIMARY KEY,
+  player_id TEXT NOT NULL,
+  since_ms BIGINT NOT NULL,
+  last_seen_ms BIGINT NOT NULL
+);
+CREATE INDEX compliance_realname_sessions_seen ON compliance_realname_sessions (last_seen_ms);
+`,
+  },
 ];

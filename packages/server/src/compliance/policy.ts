@@ -154,6 +154,12 @@ export const GamesSchema = strict({
    * platform's fee, nothing is paid by results) or `prize_by_scoreboard`. Absent: `service_fee`.
    */
   roomCashRemainder: Type.Optional(Type.Union([Type.Literal('service_fee'), Type.Literal('prize_by_scoreboard')])),
+  /**
+   * The face check before each hand of a friend room: rooms may ask for it (`optional`, the
+   * default), every room must (`required`: a start without a face-check provider is refused), or
+   * none may (`off`).
+   */
+  roomFaceCheck: Type.Optional(Type.Union([Type.Literal('off'), Type.Literal('optional'), Type.Literal('required')])),
   /** Room points caps (points won or lost by one player). */
   roomPoints: strict({
     handPointsMax: Type.Union([Type.Integer({ minimum: 1 }), Type.Null()]),

@@ -52,12 +52,6 @@ export interface RestrictionSource {
   restrictionFor(playerId: string, action: ComplianceAction): Promise<{ readonly code: string; readonly message: string } | null>;
 }
 
-export const noRestrictions: RestrictionSource = {
-  async restrictionFor() {
-    return null;
-  },
-};
-
 /**
  * A user behaviour event for the real-name authority (NPPA 网络游戏防沉迷实名验证系统, "loginout"):
  * `bt` 1 online / 0 offline, `ot` seconds since the epoch, `ct` 0 a real-name user / 2 a guest,

@@ -8,9 +8,9 @@ import { intFromDb, intOrNullFromDb } from '../storage/sql.ts';
 import type { ComplianceAction } from './actions.ts';
 import { dayStartMs, minorsWindowEndMs, monthStartMs, ageOn, localTime } from './calendar.ts';
 import { JurisdictionErrors, ResponsiblePlayErrors } from './errors.ts';
-import type { Geo, Region } from './geo.ts';
+import type { PlayerAddresses } from './addresses.ts';
+import type { Region } from './geo.ts';
 import { jurisdictionCode, type PolicySet, type SelectionBasis } from './jurisdictions.ts';
-import { ADDRESS_CACHE_MAX } from './limits.ts';
 import type { Policy } from './policy.ts';
 import type {
   Compliance,
@@ -22,7 +22,6 @@ import type {
   RestrictionSource,
   SpendingSource,
 } from './ports.ts';
-import { noRestrictions } from './ports.ts';
 import { evaluateOperator, evaluatePlayer, PLAY_ACTIONS, type PlayerFacts, type Totals, ZERO_TOTALS } from './rules.ts';
 
 /** Without a responsible-play section, a gap this long still ends a stretch of continuous play. */
@@ -34,8 +33,10 @@ export interface ComplianceServiceOptions {
   readonly policies: PolicySet;
   readonly identity: IdentitySource;
   readonly spending: SpendingSource;
-  readonly restrictions?: RestrictionSource;
-  readonly geo?: Geo;
+  /** Restrictions and bans the risk domain placed on players. */
+  readonly restrictions: RestrictionSource;
+  /** Where players connect from (their region decides which rules apply). */
+  readonly addresses: PlayerAddresses;
 }
 
 export interface PlayerPolicy {
@@ -120,12 +121,9 @@ function tighterOrEqual(next: number | null, current: number | null): boolean {
 
 export class ComplianceService implements Compliance {
   readonly #o: ComplianceServiceOptions;
-  readonly #addresses = new Map<string, string>();
-  #restrictions: RestrictionSource;
 
   constructor(options: ComplianceServiceOptions) {
     this.#o = options;
-    this.#restrictions = options.restrictions ?? noRestrictions;
   }
 
   get policyName(): string {
@@ -137,29 +135,9 @@ export class ComplianceService implements Compliance {
     return this.#o.policies;
   }
 
-  /** The risk domain is built after compliance in the composition root; it plugs in here. */
-  useRestrictions(source: RestrictionSource): void {
-    this.#restrictions = source;
-  }
-
   /** Remembers the address a player's latest request came from (for the region rules). */
   noteAddress(playerId: string, ip: string): void {
-    if (this.#addresses.get(playerId) === ip) return;
-    this.#addresses.delete(playerId);
-    this.#addresses.set(playerId, ip);
-    if (this.#addresses.size > ADDRESS_CACHE_MAX) {
-      const oldest = this.#addresses.keys().next().value;
-      if (oldest !== undefined) this.#addresses.delete(oldest);
-    }
-  }
-
-  lastAddressOf(playerId: string): string | null {
-    return this.#addresses.get(playerId) ?? null;
-  }
-
-  regionOf(playerId: string): Region | null {
-    const ip = this.#addresses.get(playerId);
-    return ip === undefined || this.#o.geo === undefined ? null : this.#o.geo.lookup(ip);
+    this.#o.addresses.note(playerId, ip);
   }
 
   async policyFor(playerId: string): Promise<PlayerPolicy> {
@@ -174,7 +152,7 @@ export class ComplianceService implements Compliance {
     const override = o
       ? { jurisdiction: o.jurisdiction, reason: o.reason, operatorId: o.operator_id, setAtMs: intFromDb(o.set_at_ms) }
       : null;
-    const region = this.regionOf(playerId);
+    const region = this.#o.addresses.regionOf(playerId);
     const selection = this.#o.policies.select({
       override: override?.jurisdiction ?? null,
       identityCountry: identity.verified ? identity.country : null,
@@ -207,7 +185,7 @@ export class ComplianceService implements Compliance {
         'SELECT continuous_since_ms, last_activity_ms FROM compliance_play WHERE player_id = ?',
         [playerId],
       ),
-      this.#restrictions.restrictionFor(playerId, action),
+      this.#o.restrictions.restrictionFor(playerId, action),
     ]);
     const settings = settingsFromRow(settingsRows[0], nowMs);
     return {
@@ -426,6 +404,7 @@ export class ComplianceService implements Compliance {
     dayPointsMax: number | null;
     cashRemainder: 'service_fee' | 'prize_by_scoreboard';
     cashModeAllowed: boolean;
+    faceCheck: 'off' | 'optional' | 'required';
   } {
     const g = this.#o.policies.default.games;
     return {
@@ -434,6 +413,7 @@ export class ComplianceService implements Compliance {
       // A room's cash split by results needs both the explicit choice and prizes by results allowed.
       cashRemainder: g?.prizeByResults && g.roomCashRemainder === 'prize_by_scoreboard' ? 'prize_by_scoreboard' : 'service_fee',
       cashModeAllowed: g?.cashRoomFees ?? true,
+      faceCheck: g?.roomFaceCheck ?? 'optional',
     };
   }
 }

@@ -72,10 +72,6 @@ export class Leaderboards {
     };
   }
 
-  boardName(game: string, metric: LeaderboardMetric, period: LeaderboardPeriod, which: PeriodWhich = 'current', atMs?: number): string {
-    return `${game}:${metric}:${period}:${this.period(period, which, atMs).id}`;
-  }
-
   #updates(game: string, metric: LeaderboardMetric, playerId: string, value: number, mode: 'best' | 'set'): LeaderboardUpdate[] {
     const nowMs = this.#clock.nowMs();
     return LEADERBOARD_PERIODS.map((period) => {

@@ -13,6 +13,8 @@ export interface OpsOptions {
   readonly readinessChecks?: Record<string, () => Promise<void>>;
   /** True once the node has been asked to stop: it then reports not ready, so load balancers drain it. */
   readonly isDraining: () => boolean;
+  /** Ports bound to stand-ins: the node is ready, but degraded, and says which. */
+  readonly degraded: readonly string[];
 }
 
 export function registerOps(app: FastifyInstance, o: OpsOptions): void {
@@ -52,7 +54,8 @@ export function registerOps(app: FastifyInstance, o: OpsOptions): void {
       }
     }
     reply.code(ready ? 200 : 503);
-    return { ready, nodeId: o.nodeId, roles: o.roles, checks };
+    const status = !ready ? 'not_ready' : o.degraded.length > 0 ? 'degraded' : 'ok';
+    return { ready, status, degraded: o.degraded, nodeId: o.nodeId, roles: o.roles, checks };
   });
 
   app.get('/metrics', { schema: { hide: true } }, async (_request, reply) => {

@@ -3,7 +3,6 @@ import { randomBytes } from 'node:crypto';
 import { describe, it } from 'node:test';
 import { isAppError, ManualClock } from '@fairground/core';
 import { Redis } from 'ioredis';
-import { Jobs } from '../jobs/index.ts';
 import { TEST_PG_URL } from '../storage/testing.ts';
 import { CircuitBreaker } from './breaker.ts';
 import { type LeaderLock, postgresLeader, redisLeader } from './leader.ts';
@@ -136,37 +135,5 @@ describe('leader election', () => {
         r2.disconnect();
       },
     ];
-  });
-
-  it('runs a job in only one of two processes sharing a lock', async () => {
-    const quiet = { info() {}, error() {} };
-    const a = await postgresLeader(TEST_PG_URL);
-    const b = await postgresLeader(TEST_PG_URL);
-    let runs = 0;
-    let release!: () => void;
-    const gate = new Promise<void>((r) => {
-      release = r;
-    });
-    const name = `sweep-${randomBytes(4).toString('hex')}`;
-    const job = {
-      name,
-      intervalMs: 1000,
-      run: async () => {
-        runs += 1;
-        await gate;
-        return 1;
-      },
-    };
-    const ja = new Jobs(quiet, a);
-    const jb = new Jobs(quiet, b);
-    ja.add(job);
-    jb.add(job);
-    const first = ja.runAll();
-    await new Promise((r) => setTimeout(r, 50));
-    assert.deepEqual(await jb.runAll(), { [name]: undefined }, 'the second process skips while the first leads');
-    release();
-    assert.deepEqual(await first, { [name]: 1 });
-    assert.equal(runs, 1);
-    await Promise.all([ja.stop(), jb.stop(), a.close(), b.close()]);
   });
 });

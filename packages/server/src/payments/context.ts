@@ -59,8 +59,6 @@ export interface PaymentsLog {
   error(obj: object, msg: string): void;
 }
 
-export const silentLog: PaymentsLog = { info() {}, warn() {}, error() {} };
-
 /** Finds a player's openid in the app the provider pays under (null when they never signed in there). */
 export type OpenidLookup = (playerId: string, appId: string) => Promise<string | null>;
 
@@ -73,10 +71,12 @@ export interface PaymentsDeps {
   readonly audit: AuditLog;
   readonly analytics: Analytics;
   readonly openidOf: OpenidLookup;
-  readonly settings?: PaymentsSettings;
-  readonly risk?: RiskPort;
-  readonly wagering?: WageringPort;
-  readonly log?: PaymentsLog;
+  readonly settings: PaymentsSettings;
+  /** Asked about every withdrawal: allow, review or block. */
+  readonly risk: RiskPort;
+  /** Bonus wagering still owed, which holds back withdrawals. */
+  readonly wagering: WageringPort;
+  readonly log: PaymentsLog;
   /** The notify URL the provider posts to; may be set later (`Payments.setNotifyUrl`) once the server listens. */
   readonly notifyUrl?: string;
   readonly breaker?: CircuitBreaker;
@@ -143,7 +143,7 @@ function eventId(): string {
 }
 
 export function createCtx(d: PaymentsDeps, breaker: CircuitBreaker, notifyUrl: { value: string | undefined }): Ctx {
-  const log = d.log ?? silentLog;
+  const log = d.log;
   return {
     store: d.store,
     ledger: d.ledger,
@@ -152,9 +152,9 @@ export function createCtx(d: PaymentsDeps, breaker: CircuitBreaker, notifyUrl: {
     audit: d.audit,
     analytics: d.analytics,
     openidOf: d.openidOf,
-    settings: d.settings ?? DEFAULT_SETTINGS,
-    risk: d.risk ?? { assessWithdrawal: async () => ({ action: 'allow' }) },
-    wagering: d.wagering ?? { outstandingWageringFen: async () => 0 },
+    settings: d.settings,
+    risk: d.risk,
+    wagering: d.wagering,
     log,
     breaker,
     hasProvider: d.provider !== null,

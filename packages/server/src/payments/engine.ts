@@ -1,6 +1,7 @@
 // The payments domain assembled: deposits, withdrawals and refunds over one outbox, the
-// notification handler, the reconciler and the sweeps that drive them all. `runDue` is what a
-// timer calls in production and what tests call after moving their clock.
+// notification handler, the reconciler and the sweeps that drive them all. `runDue` is what the
+// `payments.sweep` job calls (and tests after moving their clock); the daily reconciliation is the
+// `payments.reconcile` job's `reconciler.catchUp()`.
 import { CircuitBreaker } from './breaker.ts';
 import { createCtx, type Ctx, type PaymentsDeps } from './context.ts';
 import { Deposits } from './deposits.ts';
@@ -14,8 +15,6 @@ import { Withdrawals } from './withdrawals.ts';
 export interface PaymentsEngineOptions extends PaymentsDeps {
   /** Outbox lease; longer than any provider call. */
   readonly outboxLeaseMs?: number;
-  /** Reconcile each day on its own once its bills are out (default true). */
-  readonly autoReconcile?: boolean;
 }
 
 export interface SweepReport {
@@ -23,7 +22,6 @@ export interface SweepReport {
   readonly deposits: number;
   readonly withdrawals: number;
   readonly refunds: number;
-  readonly reconciled: readonly string[];
 }
 
 export class PaymentsEngine {
@@ -35,9 +33,7 @@ export class PaymentsEngine {
   readonly reconciler: Reconciler;
   readonly notifications: NotificationHandler;
   readonly #notifyUrl: { value: string | undefined };
-  readonly #autoReconcile: boolean;
   #running: Promise<SweepReport> | null = null;
-  #timer: NodeJS.Timeout | undefined;
 
   constructor(o: PaymentsEngineOptions) {
     this.#notifyUrl = { value: o.notifyUrl };
@@ -48,7 +44,6 @@ export class PaymentsEngine {
     this.refunds = new Refunds(this.ctx, this.outbox, this.deposits);
     this.reconciler = new Reconciler(this.ctx, this.deposits);
     this.notifications = new NotificationHandler(this.ctx, this.deposits, this.withdrawals, this.refunds);
-    this.#autoReconcile = o.autoReconcile ?? true;
   }
 
   /** The URL the provider posts notifications to, once the server knows where it listens. */
@@ -70,7 +65,7 @@ export class PaymentsEngine {
 
   async #runDue(): Promise<SweepReport> {
     const total = { outbox: 0, deposits: 0, withdrawals: 0, refunds: 0 };
-    if (!this.ctx.hasProvider) return { ...total, reconciled: [] };
+    if (!this.ctx.hasProvider) return total;
     for (let round = 0; round < SWEEP_ROUNDS_MAX; round++) {
       const outbox = await this.outbox.sweep();
       const deposits = await this.deposits.sweep();
@@ -82,22 +77,11 @@ export class PaymentsEngine {
       total.refunds += refunds;
       if (outbox + deposits + withdrawals + refunds === 0) break;
     }
-    const reconciled = this.#autoReconcile ? await this.reconciler.catchUp() : [];
-    return { ...total, reconciled };
+    return total;
   }
 
-  /** Sweeps every `intervalMs` on a real timer until `stop()`. */
-  start(intervalMs: number): void {
-    if (this.#timer !== undefined) return;
-    this.#timer = setInterval(() => {
-      this.runDue().catch((e: unknown) => this.ctx.log.error({ err: e }, 'payments: sweep failed'));
-    }, intervalMs);
-    this.#timer.unref();
-  }
-
+  /** Waits for a sweep in progress to end. */
   async stop(): Promise<void> {
-    if (this.#timer !== undefined) clearInterval(this.#timer);
-    this.#timer = undefined;
     await this.#running?.catch(() => undefined);
   }
 

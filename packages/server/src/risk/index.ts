@@ -14,7 +14,7 @@ export {
 export { riskContract } from './contract.ts';
 export { RiskErrors } from './errors.ts';
 export { riskMigrations } from './migrations.ts';
-export type { GateAction, GateDecision, RequestMeta, RoomControl, WithdrawalReviews } from './ports.ts';
+export type { GateAction, GateDecision, RequestMeta, WithdrawalReviews } from './ports.ts';
 export { type RiskRouteDeps, riskRoutes } from './routes.ts';
 export {
   BAN_ACTIONS,

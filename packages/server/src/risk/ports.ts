@@ -15,8 +15,3 @@ export interface WithdrawalReviews {
   approve(operator: OperatorActor, withdrawalId: string, note: string, meta: RequestMeta): Promise<void>;
   reject(operator: OperatorActor, withdrawalId: string, note: string, meta: RequestMeta): Promise<void>;
 }
-
-/** Rooms the risk domain may dissolve when a severe signal concerns them. */
-export interface RoomControl {
-  dissolve(roomId: string, reason: string): Promise<void>;
-}

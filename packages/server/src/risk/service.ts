@@ -14,7 +14,7 @@ import { type HandSummary, judgePairs } from './collusion.ts';
 import type { RiskConfig, SignalKind } from './config.ts';
 import { RiskErrors } from './errors.ts';
 import { EVIDENCE_BYTES_MAX, EVIDENCE_TRANSFERS_MAX, OPEN_COMPLAINTS_PER_PLAYER_MAX, PAGE_MAX, SIGNALS_PER_SCORE_MAX } from './limits.ts';
-import type { GateAction, GateDecision, RequestMeta, RoomControl, WithdrawalReviews } from './ports.ts';
+import type { GateAction, GateDecision, RequestMeta, WithdrawalReviews } from './ports.ts';
 import { judgeTiming, timingFeatures } from './timing.ts';
 
 /** What a restriction blocks when an operator does not list actions: money out and play. */
@@ -139,11 +139,11 @@ export interface RiskOptions {
   readonly config: RiskConfig;
   readonly ledger: Pick<Ledger, 'history'>;
   readonly audit: AuditLog;
-  readonly analytics?: Analytics;
+  readonly analytics: Analytics;
   /** The address a player's latest request came from (compliance keeps it). */
-  readonly addressOf?: (playerId: string) => string | null;
-  readonly withdrawals?: WithdrawalReviews;
-  readonly rooms?: RoomControl;
+  readonly addressOf: (playerId: string) => string | null;
+  /** Withdrawals waiting for review in the payments domain: a withdrawal case's approve and reject decide them. */
+  readonly withdrawals: WithdrawalReviews;
 }
 
 function evidenceJson(value: unknown): string {
@@ -215,23 +215,13 @@ const SYSTEM = { kind: 'system', id: null, name: 'risk-engine' } as const;
 
 export class Risk {
   readonly #o: RiskOptions;
-  #withdrawals: WithdrawalReviews | undefined;
-  #rooms: RoomControl | undefined;
 
   constructor(options: RiskOptions) {
     this.#o = options;
-    this.#withdrawals = options.withdrawals;
-    this.#rooms = options.rooms;
   }
 
   get config(): RiskConfig {
     return this.#o.config;
-  }
-
-  /** The payments and rooms domains are built after risk in the composition root; they plug in here. */
-  connect(ports: { withdrawals?: WithdrawalReviews; rooms?: RoomControl }): void {
-    if (ports.withdrawals) this.#withdrawals = ports.withdrawals;
-    if (ports.rooms) this.#rooms = ports.rooms;
   }
 
   // ------------------------------------------------------------------ signals and score
@@ -319,21 +309,10 @@ export class Risk {
     return true;
   }
 
-  /** Judges a batch of hands for collusion; records soft play, frequent pairs and one-way flows, and dissolves rooms of severe pairs. */
+  /** Judges a batch of hands for collusion; records soft play, frequent pairs and one-way flows. */
   async ingestHands(hands: readonly HandSummary[]): Promise<{ softPlayPairs: number }> {
     const verdicts = judgePairs(hands, this.#o.config.collusion);
-    const roomsOf = new Map<string, Set<string>>();
-    for (const h of hands)
-      for (const p of h.players) {
-        let set = roomsOf.get(p);
-        if (!set) {
-          set = new Set();
-          roomsOf.set(p, set);
-        }
-        set.add(h.roomId);
-      }
     let softPlayPairs = 0;
-    const dissolve = new Set<string>();
     await this.#o.store.unitOfWork(
       async (tx) => {
         for (const v of verdicts) {
@@ -354,16 +333,11 @@ export class Risk {
             if (v.frequent) await this.recordSignal(tx, { playerId: me, kind: 'frequent_pair', value: 1, subject, evidence });
             if (v.chipDumping) await this.recordSignal(tx, { playerId: me, kind: 'chip_dumping', value: 1, subject, evidence });
           }
-          if (v.softPlay) {
-            softPlayPairs += 1;
-            const shared = [...(roomsOf.get(v.a) ?? [])].filter((r) => roomsOf.get(v.b)?.has(r));
-            for (const r of shared) dissolve.add(r);
-          }
+          if (v.softPlay) softPlayPairs += 1;
         }
       },
       { label: 'risk.ingestHands' },
     );
-    if (this.#rooms) for (const roomId of dissolve) await this.#rooms.dissolve(roomId, 'collusion suspected (soft play)').catch(() => {});
     return { softPlayPairs };
   }
 
@@ -461,7 +435,7 @@ export class Risk {
     const played = history
       .filter((i) => PLAY_CODES.has(i.code) && i.direction === 'out' && (i.kind === 'posted' || i.kind === 'pending'))
       .reduce((t, i) => t + i.amount, 0);
-    const address = this.#o.addressOf?.(input.playerId) ?? null;
+    const address = this.#o.addressOf(input.playerId);
     const recent = await this.#o.store.reader.query<{ amount_fen: unknown; at_ms: unknown }>(
       "SELECT amount_fen, at_ms FROM risk_withdrawals WHERE player_id = ? AND at_ms >= ? AND decision <> 'deny'",
       [input.playerId, input.nowMs - cfg.signals.structuring.windowMs],
@@ -678,12 +652,12 @@ export class Risk {
       throw new AppError(RiskErrors.RISK_ACTION_INVALID, { action, kind: before.kind });
     // The payments domain decides the withdrawal first (its own unit and audit); the case records it.
     const touched: string[] = [];
-    if ((action === 'approve' || action === 'reject') && before.kind === 'withdrawal' && this.#withdrawals) {
-      const waiting = await this.#withdrawals.inReview(before.playerId);
+    if ((action === 'approve' || action === 'reject') && before.kind === 'withdrawal') {
+      const waiting = await this.#o.withdrawals.inReview(before.playerId);
       for (const w of waiting) {
         if (w.amountFen !== before.amountFen || w.createdAtMs < before.createdAtMs) continue;
-        if (action === 'approve') await this.#withdrawals.approve(op, w.id, note, meta);
-        else await this.#withdrawals.reject(op, w.id, note, meta);
+        if (action === 'approve') await this.#o.withdrawals.approve(op, w.id, note, meta);
+        else await this.#o.withdrawals.reject(op, w.id, note, meta);
         touched.push(w.id);
         break;
       }
@@ -907,7 +881,7 @@ export class Risk {
           reason: c.reason,
           text: c.text,
         });
-        await this.#o.analytics?.append(tx, {
+        await this.#o.analytics.append(tx, {
           kind: 'complaint_filed',
           actor: { kind: 'player', id: reporterId },
           data: { complaintId: cid, roomId: c.roomId ?? null },
@@ -1046,14 +1020,12 @@ export class Risk {
       [fromMs],
     );
     let rooms = 0;
-    if (this.#o.analytics) {
-      let after = 0;
-      for (let page = 0; page < 50; page++) {
-        const events = await this.#o.analytics.list({ kind: 'room_created', afterSeq: after, limit: 200 });
-        rooms += events.filter((e) => e.atMs >= fromMs).length;
-        if (events.length < 200) break;
-        after = events[events.length - 1]!.seq;
-      }
+    let after = 0;
+    for (let page = 0; page < 50; page++) {
+      const events = await this.#o.analytics.list({ kind: 'room_created', afterSeq: after, limit: 200 });
+      rooms += events.filter((e) => e.atMs >= fromMs).length;
+      if (events.length < 200) break;
+      after = events[events.length - 1]!.seq;
     }
     const roomsComplained = intFromDb(complained[0]?.n ?? 0);
     const ratePermille = rooms > 0 ? Math.round((roomsComplained * 1000) / rooms) : 0;
@@ -1063,7 +1035,6 @@ export class Risk {
   /** Reads new skill-session events from the analytics log: a flagged session is a signal. Returns the events read. */
   async pollEvents(): Promise<number> {
     const analytics = this.#o.analytics;
-    if (!analytics) return 0;
     const rows = await this.#o.store.reader.query<{ seq: unknown }>("SELECT seq FROM risk_cursors WHERE name = 'analytics'");
     const after = rows[0] ? intFromDb(rows[0].seq) : 0;
     const events = await analytics.list({ afterSeq: after, limit: 200 });

@@ -98,7 +98,8 @@ export interface ActorDeps {
   readonly timers: Timers;
   readonly sealer: RoomSealer;
   readonly policy: RoomPolicy;
-  readonly identity: IdentityCheck;
+  /** Null when no face-check provider is bound (no room can then ask for the check). */
+  readonly identity: IdentityCheck | null;
   readonly risk: RiskSignals;
   readonly persist: PersistDeps;
   readonly notary: NotaryQueue;
@@ -156,12 +157,6 @@ export class RoomActor {
 
   get id(): string {
     return this.#state.id;
-  }
-
-  get connectionCount(): number {
-    let n = 0;
-    for (const list of this.#conns.values()) n += list.length;
-    return n;
   }
 
   // ---------------------------------------------------------------- the event loop
@@ -483,6 +478,7 @@ export class RoomActor {
       }
       case 'identity': {
         const handNumber = checkIdentity(this.#state, playerId);
+        if (this.#deps.identity === null) throw new AppError(RoomErrors.ROOM_FACE_CHECK_UNAVAILABLE);
         const verdict = await this.#deps.identity.verify(playerId, f.ticket);
         if (!verdict.ok) {
           await this.#deps.store.unitOfWork(

@@ -281,4 +281,13 @@ export const roomsContract = contract({
     response: Type.Object({ order: OrderBody, replayed: Type.Boolean() }),
     status: 201,
   },
+  faceCheckTicket: {
+    method: 'POST',
+    url: '/api/sandbox/face-check/tickets',
+    summary: 'Stand-in only: a one-time face-check ticket for the signed-in player (stands in for a face-check provider’s SDK)',
+    tags: ['sandbox'],
+    auth: 'player',
+    response: Type.Object({ ticket: Type.String(), expiresAtMs: TimeMs() }),
+    status: 201,
+  },
 });

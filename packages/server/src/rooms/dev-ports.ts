@@ -1,20 +1,9 @@
-// Development implementations of the rooms ports: permissive risk and policy, a sandbox notary
-// that records what it received, a sandbox identity check, and timers on the system clock or on a
-// manual clock for tests.
-import { createHash } from 'node:crypto';
+// Plain implementations of the rooms ports for tests and the composition root: a permissive risk
+// gate and a fixed policy (tests), the analytics log for room signals, and timers on the system
+// clock or on a manual clock (tests).
 import type { Clock, ManualClock } from '@fairground/core';
 import type { Analytics } from '../analytics/index.ts';
-import type {
-  IdentityCheck,
-  Notary,
-  NotaryEntry,
-  RiskGate,
-  RiskSignals,
-  RoomPolicy,
-  RoomPolicyLimits,
-  TimerHandle,
-  Timers,
-} from './ports.ts';
+import type { RiskGate, RiskSignals, RoomPolicy, RoomPolicyLimits, TimerHandle, Timers } from './ports.ts';
 
 export const permissiveRiskGate: RiskGate = {
   async allows() {
@@ -43,6 +32,7 @@ export const DEVELOPMENT_ROOM_LIMITS: RoomPolicyLimits = {
   dayPointsMax: null,
   cashRemainder: 'service_fee',
   cashModeAllowed: true,
+  faceCheck: 'optional',
 };
 
 export function fixedRoomPolicy(limits: RoomPolicyLimits = DEVELOPMENT_ROOM_LIMITS, windows?: Map<string, number>): RoomPolicy {
@@ -53,31 +43,6 @@ export function fixedRoomPolicy(limits: RoomPolicyLimits = DEVELOPMENT_ROOM_LIMI
     },
   };
 }
-
-/** A notary in memory: it records every entry it receives, in order, and answers lookups from them. */
-export class SandboxNotary implements Notary {
-  readonly received: NotaryEntry[] = [];
-  #receipts = 0;
-  async attest(entries: readonly NotaryEntry[]): Promise<{ receiptId: string }> {
-    this.received.push(...entries.map((e) => ({ ...e })));
-    this.#receipts += 1;
-    const digest = createHash('sha256')
-      .update(entries.map((e) => `${e.chainId}:${e.seq}:${e.headHash}`).join('\n'))
-      .digest('hex');
-    return { receiptId: `sbx-${this.#receipts}-${digest.slice(0, 16)}` };
-  }
-  async lookup(chainId: string): Promise<readonly NotaryEntry[]> {
-    return this.received.filter((e) => e.chainId === chainId);
-  }
-}
-
-/** The sandbox face check passes the ticket `sandbox-pass` and refuses anything else. */
-export const SANDBOX_IDENTITY_TICKET = 'sandbox-pass';
-export const sandboxIdentityCheck: IdentityCheck = {
-  async verify(_playerId, ticket) {
-    return ticket === SANDBOX_IDENTITY_TICKET ? { ok: true } : { ok: false, reason: 'face check did not match' };
-  },
-};
 
 interface SystemHandle extends TimerHandle {
   timeout: ReturnType<typeof setTimeout>;

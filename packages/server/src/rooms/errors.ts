@@ -64,6 +64,7 @@ export const RoomErrors = defineErrors('rooms', {
   ROOM_IDENTITY_NOT_REQUIRED: { status: 409, message: 'this room does not ask for identity checks' },
   ROOM_IDENTITY_REQUIRED: { status: 403, message: 'pass the identity check for this hand first' },
   ROOM_IDENTITY_FAILED: { status: 403, message: 'the identity check did not pass' },
+  ROOM_FACE_CHECK_UNAVAILABLE: { status: 409, message: 'face checks are not available here; create the room without one' },
 
   // The WebSocket frames themselves.
   ROOM_FRAME_MALFORMED: { status: 400, message: 'the message is not a JSON object' },

@@ -8,9 +8,6 @@ export {
   fixedRoomPolicy,
   ManualTimers,
   permissiveRiskGate,
-  SANDBOX_IDENTITY_TICKET,
-  SandboxNotary,
-  sandboxIdentityCheck,
   systemTimers,
 } from './dev-ports.ts';
 export { RoomErrors } from './errors.ts';

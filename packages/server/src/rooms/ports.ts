@@ -1,6 +1,6 @@
-// What the rooms domain needs from outside, in its own terms. Each port has a permissive or
-// sandbox implementation for development (`dev-ports.ts`); later issues fill them in (risk scores,
-// the jurisdiction policy's caps and minors' hours, a real attestation service, a real face check).
+// What the rooms domain needs from outside, in its own terms. The composition root binds each
+// port once: compliance answers the policy, risk the gate and signals, and the notary and face
+// check are adapters chosen at start (stand-ins in `standins/` until real providers exist).
 import type { Tx } from '../storage/ports.ts';
 import type { RoomState } from './state.ts';
 
@@ -45,6 +45,8 @@ export interface RoomPolicyLimits {
    */
   readonly cashRemainder: 'service_fee' | 'prize_by_scoreboard';
   readonly cashModeAllowed: boolean;
+  /** Whether rooms may ask for a face check before each hand ('optional'), must ('required'), or may not ('off'). */
+  readonly faceCheck: 'off' | 'optional' | 'required';
 }
 
 export interface RoomPolicy {

@@ -1,8 +1,10 @@
 // Handlers for the room endpoints.
+import { AppError } from '@fairground/core';
 import type { FastifyRequest } from 'fastify';
 import { implement, type Implementation } from '../http/routes.ts';
 import type { Ledger } from '../ledger/index.ts';
 import { roomsContract as c } from './contract.ts';
+import { RoomErrors } from './errors.ts';
 import { ROOM_CARDS_PER_PURCHASE_MAX } from './limits.ts';
 import type { OrderRow } from './money.ts';
 import type { RoomParamsInput } from './params.ts';
@@ -12,6 +14,8 @@ export interface RoomRouteDeps {
   readonly rooms: Rooms;
   readonly ledger: Ledger;
   readonly addressOf: (request: FastifyRequest) => string;
+  /** The face-check stand-in's ticket issuer when that stand-in is bound; else its route answers ROOM_FACE_CHECK_UNAVAILABLE. */
+  readonly faceCheckTickets: { issueTicket(playerId: string): { ticket: string; expiresAtMs: number } } | null;
 }
 
 function orderBody(o: OrderRow & { roomCode?: string | null }) {
@@ -85,5 +89,9 @@ export function roomRoutes(d: RoomRouteDeps): Record<keyof typeof c, Implementat
       },
       { complianceContext: ({ body }) => ({ quantity: body.quantity }) },
     ),
+    faceCheckTicket: implement(c.faceCheckTicket, async ({ actor }) => {
+      if (d.faceCheckTickets === null) throw new AppError(RoomErrors.ROOM_FACE_CHECK_UNAVAILABLE);
+      return d.faceCheckTickets.issueTicket(actor.playerId);
+    }),
   };
 }

@@ -13,28 +13,11 @@ import type { Store } from '../storage/ports.ts';
 import { intFromDb, intOrNullFromDb } from '../storage/sql.ts';
 import { type ActorDeps, type Logger, RoomActor } from './actor.ts';
 import { commitNextHand, type JoinInput, Plan } from './decide.ts';
-import {
-  analyticsRiskSignals,
-  fixedRoomPolicy,
-  permissiveRiskGate,
-  SandboxNotary,
-  sandboxIdentityCheck,
-  systemTimers,
-} from './dev-ports.ts';
 import { EventBatcher } from './batcher.ts';
 import { RoomErrors } from './errors.ts';
 import { type LiveRoom, registerRoomSocket } from './gateway.ts';
 import { foldEvents, initialState } from './evolve.ts';
-import {
-  checkFeeSchedule,
-  DEFAULT_FEE_SCHEDULE,
-  type FeeQuote,
-  type FeeSchedule,
-  maxPointsFor,
-  type Payment,
-  paymentFor,
-  quoteFee,
-} from './fees.ts';
+import { checkFeeSchedule, type FeeQuote, type FeeSchedule, maxPointsFor, type Payment, paymentFor, quoteFee } from './fees.ts';
 import type { HandRecord } from './history.ts';
 import {
   FRIENDS_LIST_MAX,
@@ -67,13 +50,14 @@ export interface RoomsOptions {
   /** 32 bytes from configuration: sub-keys seal server seeds and hand histories (AES-256-GCM). */
   readonly dataKey: Uint8Array;
   readonly log: Logger;
-  readonly timers?: Timers;
-  readonly policy?: RoomPolicy;
-  readonly riskGate?: RiskGate;
-  readonly riskSignals?: RiskSignals;
-  readonly notary?: Notary;
-  readonly identity?: IdentityCheck;
-  readonly feeSchedule?: FeeSchedule;
+  readonly timers: Timers;
+  readonly policy: RoomPolicy;
+  readonly riskGate: RiskGate;
+  readonly riskSignals: RiskSignals;
+  readonly notary: Notary;
+  /** The face check a room may ask for before each hand; null when no provider is bound (such rooms are refused). */
+  readonly faceCheck: IdentityCheck | null;
+  readonly feeSchedule: FeeSchedule;
   /** With several processes: the directory this process lists its rooms in (see cluster/). */
   readonly directory?: RoomDirectory;
 }
@@ -138,14 +122,14 @@ export class Rooms {
   constructor(o: RoomsOptions) {
     this.#o = o;
     this.store = o.store;
-    this.timers = o.timers ?? systemTimers(o.clock);
-    this.policy = o.policy ?? fixedRoomPolicy();
-    this.notary = o.notary ?? new SandboxNotary();
+    this.timers = o.timers;
+    this.policy = o.policy;
+    this.notary = o.notary;
     this.sealer = createRoomSealer(o.dataKey);
-    this.schedule = checkFeeSchedule(o.feeSchedule ?? DEFAULT_FEE_SCHEDULE);
+    this.schedule = checkFeeSchedule(o.feeSchedule);
     this.money = new RoomMoney(o.ledger);
-    this.#riskGate = o.riskGate ?? permissiveRiskGate;
-    this.#riskSignals = o.riskSignals ?? analyticsRiskSignals(o.analytics);
+    this.#riskGate = o.riskGate;
+    this.#riskSignals = o.riskSignals;
     this.#notaryQueue = new NotaryQueue({
       notary: this.notary,
       store: o.store,
@@ -157,7 +141,7 @@ export class Rooms {
       timers: this.timers,
       sealer: this.sealer,
       policy: this.policy,
-      identity: o.identity ?? sandboxIdentityCheck,
+      identity: o.faceCheck,
       risk: this.#riskSignals,
       persist: {
         money: this.money,
@@ -342,9 +326,14 @@ export class Rooms {
   // ---------------------------------------------------------------- creating a room
 
   quote(input: CreateInput): { params: RoomParams; fee: FeeQuote; pointsMax: number } {
-    const params = normalizeParams(input.params ?? {});
+    const limits = this.policy.limits();
+    const asked = normalizeParams(input.params ?? {});
+    // The policy may demand the face check of every room, or forbid it; without a provider no room may ask.
+    const params = limits.faceCheck === 'required' ? { ...asked, identityCheck: true } : asked;
+    if (params.identityCheck && (limits.faceCheck === 'off' || this.#o.faceCheck === null))
+      throw new AppError(RoomErrors.ROOM_FACE_CHECK_UNAVAILABLE);
     const choice = normalizeFee(input.fee);
-    if (choice.mode === 'cash' && !this.policy.limits().cashModeAllowed) throw new AppError(RoomErrors.ROOM_CASH_MODE_DISABLED);
+    if (choice.mode === 'cash' && !limits.cashModeAllowed) throw new AppError(RoomErrors.ROOM_CASH_MODE_DISABLED);
     const fee = quoteFee(choice, params.seats, params.rounds, this.schedule);
     paymentFor(fee.owner, input.fee?.points, fee);
     return { params, fee, pointsMax: fee.mode === 'cash' ? maxPointsFor(fee.owner, fee.pointsCoverBpsMax) : 0 };
@@ -770,8 +759,8 @@ export class Rooms {
 }
 
 /** What the composition root may override (tests inject clocks, policies, a notary, client addresses). */
-export interface PlatformRoomsOptions
-  extends Partial<Pick<RoomsOptions, 'timers' | 'policy' | 'riskGate' | 'riskSignals' | 'notary' | 'identity' | 'feeSchedule'>> {
+/** What the composition root's caller may set for rooms (tests: timers on a manual clock, a fixed policy, client addresses). */
+export interface PlatformRoomsOptions extends Partial<Pick<RoomsOptions, 'timers' | 'policy' | 'riskGate' | 'feeSchedule'>> {
   /** The client's network address for the same-IP rules; default `clientAddress` (a loopback proxy's X-Forwarded-For, else the request's address). */
   readonly addressOf?: (request: FastifyRequest) => string;
   readonly framesPerS?: number;

@@ -13,6 +13,6 @@ export { SkillGames, type SkillGamesOptions, type SkillRiskPort, type SweepRepor
 export type { NewTournament, OperatorRef } from './tournaments.ts';
 export { loadSessionWithLog, type VerificationReport, verifySession } from './verifier.ts';
 export { skillContract } from './contract.ts';
-export { createSkillPlatform, DEFAULT_SWEEP_INTERVAL_MS, type SkillPlatform, type SkillPlatformOptions } from './platform.ts';
+export { createSkillPlatform, type SkillPlatform, type SkillPlatformOptions } from './platform.ts';
 export { type SkillRouteDeps, skillRoutes } from './routes.ts';
 export { registerSkillSocket } from './socket.ts';

@@ -1,18 +1,13 @@
 // The skill domain as the platform wires it: the service on the platform's store, leaderboards on
-// Redis when one is configured (else on the store), routes, the WebSocket and the periodic sweep.
+// the backend the composition root chose, routes and the WebSocket. Its periodic sweep is the
+// `skill.sweep` job of the composition root.
 import type { Clock } from '@fairground/core';
 import type { FastifyBaseLogger, FastifyInstance } from 'fastify';
 import type { AuditLog } from '../admin/index.ts';
 import type { Analytics } from '../analytics/index.ts';
 import type { Authenticator } from '../http/actors.ts';
 import type { Implementation } from '../http/routes.ts';
-import {
-  createRedisLeaderboards,
-  createSqlLeaderboards,
-  leaderboardRoutes,
-  Leaderboards,
-  type LeaderboardBackend,
-} from '../leaderboards/index.ts';
+import { leaderboardRoutes, Leaderboards, type LeaderboardBackend } from '../leaderboards/index.ts';
 import type { Ledger } from '../ledger/index.ts';
 import type { LinkedAccounts, MatchmakingPolicy } from '../matchmaking/index.ts';
 import type { Notifier } from '../notifications/index.ts';
@@ -22,19 +17,18 @@ import { skillRoutes } from './routes.ts';
 import { SkillGames, type SkillRiskPort } from './service.ts';
 import { registerSkillSocket } from './socket.ts';
 
-/** What a caller of `createPlatform` may set for skill games (tests: a catalogue, linked accounts, no sweeper). */
+/** What a caller of `createPlatform` may set for skill games (tests: a catalogue, linked accounts). */
 export interface SkillPlatformOptions {
-  /** How often the sweep runs (timeouts, unjoined matches, tournaments, old boards); 0 turns the loop off (tests call `sweep()`). Default 5 s. */
-  readonly sweepIntervalMs?: number;
   readonly catalogue?: SkillCatalogue;
   readonly linked?: LinkedAccounts;
   readonly matchmaking?: MatchmakingPolicy;
-  readonly leaderboards?: LeaderboardBackend;
-  /** Where flagged sessions and move timing go (the platform connects its risk domain). */
-  readonly risk?: SkillRiskPort;
 }
 
 export interface SkillPlatformDeps extends SkillPlatformOptions {
+  readonly linked: LinkedAccounts;
+  readonly leaderboards: LeaderboardBackend;
+  /** Where flagged sessions and move timing go (the risk domain). */
+  readonly risk: SkillRiskPort;
   readonly store: Store;
   readonly ledger: Ledger;
   readonly clock: Clock;
@@ -42,7 +36,6 @@ export interface SkillPlatformDeps extends SkillPlatformOptions {
   readonly analytics: Analytics;
   readonly audit: AuditLog;
   readonly players: { require(id: string): Promise<{ nickname: string }> };
-  readonly redisUrl: string | undefined;
   readonly log: FastifyBaseLogger;
 }
 
@@ -54,13 +47,11 @@ export interface SkillPlatform {
   close(): Promise<void>;
 }
 
-export const DEFAULT_SWEEP_INTERVAL_MS = 5_000;
 /** Nicknames looked up for one answer at most (a leaderboard page, a tournament's standings). */
 const NICKNAMES_MAX = 256;
 
 export function createSkillPlatform(d: SkillPlatformDeps): SkillPlatform {
-  const backend = d.leaderboards ?? (d.redisUrl ? createRedisLeaderboards({ redis: d.redisUrl }) : createSqlLeaderboards(d.store));
-  const leaderboards = new Leaderboards({ backend, clock: d.clock });
+  const leaderboards = new Leaderboards({ backend: d.leaderboards, clock: d.clock });
   const nicknames = async (ids: readonly string[]) => {
     const out = new Map<string, string>();
     await Promise.all(
@@ -86,13 +77,11 @@ export function createSkillPlatform(d: SkillPlatformDeps): SkillPlatform {
     leaderboards,
     nicknames,
     ...(d.catalogue ? { catalogue: d.catalogue } : {}),
-    ...(d.linked ? { linked: d.linked } : {}),
+    linked: d.linked,
     ...(d.matchmaking ? { matchmaking: d.matchmaking } : {}),
-    ...(d.risk ? { risk: d.risk } : {}),
+    risk: d.risk,
     onBackgroundError: (err, what) => d.log.error({ err, what }, 'skill background work failed'),
   });
-  const interval = d.sweepIntervalMs ?? DEFAULT_SWEEP_INTERVAL_MS;
-  const stopSweeper = interval > 0 ? skill.startSweeper(interval) : async () => {};
   let socket: { close(): void } | null = null;
   return {
     skill,
@@ -103,8 +92,7 @@ export function createSkillPlatform(d: SkillPlatformDeps): SkillPlatform {
     },
     async close() {
       socket?.close();
-      await stopSweeper();
-      await backend.close();
+      await d.leaderboards.close();
     },
   };
 }

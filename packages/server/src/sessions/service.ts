@@ -15,14 +15,7 @@ import type { AuditLog } from '../admin/index.ts';
 import type { Analytics } from '../analytics/index.ts';
 import type { Leaderboards } from '../leaderboards/index.ts';
 import type { Ledger } from '../ledger/index.ts';
-import {
-  chooseOpponent,
-  DEFAULT_MATCHMAKING,
-  type LinkedAccounts,
-  type MatchmakingPolicy,
-  noLinkedAccounts,
-  Ratings,
-} from '../matchmaking/index.ts';
+import { chooseOpponent, DEFAULT_MATCHMAKING, type LinkedAccounts, type MatchmakingPolicy, Ratings } from '../matchmaking/index.ts';
 import type { Notifier } from '../notifications/index.ts';
 import type { Store, Tx } from '../storage/ports.ts';
 import { intFromDb } from '../storage/sql.ts';
@@ -86,7 +79,8 @@ export interface SkillGamesOptions {
   readonly analytics?: Analytics;
   readonly audit?: AuditLog;
   readonly ratings?: Ratings;
-  readonly linked?: LinkedAccounts;
+  /** Accounts one person controls: never matched against each other. */
+  readonly linked: LinkedAccounts;
   readonly catalogue?: SkillCatalogue;
   readonly matchmaking?: MatchmakingPolicy;
   /** Nicknames to show for other players (never their ids). */
@@ -164,7 +158,7 @@ export class SkillGames {
     this.leaderboards = o.leaderboards;
     this.#notifier = o.notifier;
     this.#analytics = o.analytics;
-    this.#linked = o.linked ?? noLinkedAccounts;
+    this.#linked = o.linked;
     this.#policy = o.matchmaking ?? DEFAULT_MATCHMAKING;
     this.#nicknames = o.nicknames ?? (async (ids) => new Map(ids.map((id) => [id, `player-${id.slice(-4)}`])));
     this.#onError = o.onBackgroundError ?? (() => {});
@@ -1165,31 +1159,6 @@ export class SkillGames {
       this.#onError(e, 'sweep.leaderboards');
     }
     return { sessionsTimedOut, matchesExpired, tournamentsClosed: t.closed, tournamentsSettled: t.settled, boardsPruned, errors };
-  }
-
-  /** Runs `sweep()` every `intervalMs` (one run at a time) until the returned stop is called. */
-  startSweeper(intervalMs: number): () => Promise<void> {
-    let stopped = false;
-    let timer: NodeJS.Timeout | undefined;
-    let running: Promise<unknown> = Promise.resolve();
-    const tick = () => {
-      if (stopped) return;
-      running = this.sweep()
-        .catch((e) => this.#onError(e, 'sweep'))
-        .finally(() => {
-          if (!stopped) {
-            timer = setTimeout(tick, intervalMs);
-            timer.unref();
-          }
-        });
-    };
-    timer = setTimeout(tick, intervalMs);
-    timer.unref();
-    return async () => {
-      stopped = true;
-      if (timer) clearTimeout(timer);
-      await running;
-    };
   }
 }
 

@@ -453,15 +453,6 @@ export class Tournaments {
     return { closed, settled };
   }
 
-  /** Entries of one player (for their history). */
-  async entriesOf(playerId: string, limit: number): Promise<EntryRow[]> {
-    const rows = await this.#o.store.reader.query(
-      'SELECT * FROM skill_tournament_entries WHERE player_id = ? ORDER BY entered_at_ms DESC LIMIT ?',
-      [playerId, Math.min(Math.max(1, limit), LIST_PAGE_MAX)],
-    );
-    return rows.map(entryFromDb);
-  }
-
   /** Count of entrants still to finish (tests and the console). */
   async pending(id: string): Promise<number> {
     const rows = await this.#o.store.reader.query<{ n: unknown }>(

@@ -80,6 +80,10 @@ describe('browser journeys', () => {
     await page.getByTestId('sign-in').click();
 
     await page.getByTestId('ledger-page').waitFor();
+    // The development start runs on stand-ins: the console says so on every page.
+    const banner = page.getByTestId('standin-banner');
+    await banner.waitFor();
+    assert.match(await banner.innerText(), /替身服务运行中：.*sign-in.*notary/);
     await page.getByTestId('run-check').click();
     const result = page.getByTestId('check-result');
     await result.waitFor();

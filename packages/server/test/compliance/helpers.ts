@@ -3,10 +3,12 @@
 import { fileURLToPath } from 'node:url';
 import { ManualClock } from '@fairground/core';
 import { withCheckChar } from '../../src/accounts/index.ts';
-import { createPlatform, type PlatformComplianceOptions, type PlatformConfig } from '../../src/app.ts';
+import { createPlatform, type PlatformConfig } from '../../src/app.ts';
 import { type GeoOverride, loadPolicyFile } from '../../src/compliance/index.ts';
-import { SandboxRealNameReporter } from '../../src/compliance/realname.ts';
+import { DEFAULT_SETTINGS, thresholdRisk } from '../../src/payments/index.ts';
+import { SandboxRealNameReporter } from '../../src/standins/play-reporting.ts';
 import type { TestBackend } from '../../src/storage/testing.ts';
+import { testAdapters } from '../helpers/adapters.ts';
 import { TestPlatform, testConfig } from '../helpers/platform.ts';
 
 export const POLICIES_DIR = fileURLToPath(new URL('../../src/compliance/policies/', import.meta.url));
@@ -32,7 +34,8 @@ export interface ComplianceTestOptions {
   readonly geoOverrides?: readonly GeoOverride[];
   readonly startMs?: number;
   readonly config?: Partial<PlatformConfig>;
-  readonly extra?: Omit<PlatformComplianceOptions, 'policies' | 'reporter'>;
+  /** Withdrawals ask the risk engine (else the payment settings' plain review threshold, as payments tests expect). */
+  readonly riskForPayments?: boolean;
 }
 
 export async function startComplianceTest(
@@ -48,13 +51,9 @@ export async function startComplianceTest(
     clock,
     policy: loadPolicyFile(policyFile(o.defaultPolicy ?? 'development')),
     logger: false,
-    compliance: {
-      policies: (o.policies ?? []).map((n) => loadPolicyFile(policyFile(n))),
-      reporter,
-      realNameFlushMs: 0,
-      ...(o.extra ?? {}),
-    },
-    skill: { sweepIntervalMs: 0 },
+    adapters: testAdapters(clock, { reporter }),
+    compliance: { policies: (o.policies ?? []).map((n) => loadPolicyFile(policyFile(n))) },
+    ...(o.riskForPayments ? {} : { payments: { risk: thresholdRisk(DEFAULT_SETTINGS.withdrawalReviewFromFen) } }),
   });
   return { t: new TestPlatform(platform, store, clock), clock, reporter };
 }

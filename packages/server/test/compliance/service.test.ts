@@ -9,7 +9,7 @@ import { backends } from '../../src/storage/testing.ts';
 import type { TestPlatform } from '../helpers/platform.ts';
 import { bj, startComplianceTest, verify } from './helpers.ts';
 import type { ManualClock } from '@fairground/core';
-import type { SandboxRealNameReporter } from '../../src/compliance/realname.ts';
+import type { SandboxRealNameReporter } from '../../src/standins/play-reporting.ts';
 import { OPERATOR_ROLES } from '../../src/accounts/index.ts';
 import { PAID_SKILL_ACTIONS } from '../../src/compliance/index.ts';
 

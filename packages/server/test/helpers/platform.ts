@@ -9,14 +9,15 @@ import { createPlatform, type Platform, type PlatformConfig } from '../../src/ap
 import { loadPolicyFile } from '../../src/compliance/index.ts';
 import { DENY_ALL_POLICY_FILE, DEVELOPMENT_POLICY_FILE } from '../../src/config.ts';
 import type { Implementation } from '../../src/http/routes.ts';
+import { DEFAULT_SETTINGS, thresholdRisk } from '../../src/payments/index.ts';
 import type { Store } from '../../src/storage/ports.ts';
 import type { TestBackend } from '../../src/storage/testing.ts';
+import { testAdapters } from './adapters.ts';
 
 export const TERMS_VERSION = '2026-01';
 
 export function testConfig(overrides: Partial<PlatformConfig> = {}): PlatformConfig {
   return {
-    env: 'test',
     logLevel: 'warn',
     sessionSecret: randomBytes(32).toString('base64url'),
     dataKey: randomBytes(32),
@@ -79,6 +80,9 @@ export class TestPlatform {
       clock,
       policy,
       logger: false,
+      adapters: testAdapters(clock),
+      // Withdrawals keep the payment settings' plain review threshold here; risk-engine tests ask for the engine.
+      payments: { risk: thresholdRisk(DEFAULT_SETTINGS.withdrawalReviewFromFen) },
       ...(options.extraRoutes ? { extraRoutes: options.extraRoutes } : {}),
     });
     return new TestPlatform(platform, store, clock);

@@ -10,9 +10,17 @@ import { createPlatform } from '../../src/app.ts';
 import { loadPolicyFile } from '../../src/compliance/index.ts';
 import { DEVELOPMENT_POLICY_FILE } from '../../src/config.ts';
 import { systemAccount } from '../../src/ledger/index.ts';
-import { DEFAULT_SETTINGS, NOTIFY_PATH, type PaymentsSettings, type RiskPort, type WageringPort } from '../../src/payments/index.ts';
+import {
+  DEFAULT_SETTINGS,
+  NOTIFY_PATH,
+  type PaymentsSettings,
+  type RiskPort,
+  thresholdRisk,
+  type WageringPort,
+} from '../../src/payments/index.ts';
 import { wechatPayProvider } from '../../src/payments/wechatpay/provider.ts';
 import type { TestBackend } from '../../src/storage/testing.ts';
+import { testAdapters } from '../helpers/adapters.ts';
 import { TestPlatform, testConfig } from '../helpers/platform.ts';
 
 export const SANDBOX_APPID = 'wx8888888888888888';
@@ -34,7 +42,8 @@ export interface World {
 
 export interface WorldOptions {
   readonly settings?: Partial<PaymentsSettings>;
-  readonly risk?: RiskPort;
+  /** What withdrawals ask: this port, the platform's risk engine ('engine'), or by default the settings' plain review threshold. */
+  readonly risk?: RiskPort | 'engine';
   readonly wagering?: WageringPort;
   readonly timeoutMs?: number;
   readonly startMs?: number;
@@ -58,17 +67,20 @@ export async function startWorld(backend: TestBackend, o: WorldOptions = {}): Pr
     timeoutMs: o.timeoutMs ?? 2000,
   });
   const store = await backend.open({ clock });
+  const settings = { ...DEFAULT_SETTINGS, ...o.settings };
   const platform = await createPlatform({
     config: testConfig({ wechatAppIds: { miniprogram: 'wxtestminiprogram', h5: SANDBOX_APPID } }),
     store,
     clock,
     policy: loadPolicyFile(DEVELOPMENT_POLICY_FILE),
     logger: false,
+    adapters: testAdapters(clock, {
+      appIds: { miniprogram: 'wxtestminiprogram', h5: SANDBOX_APPID },
+      payments: wechatPayProvider(client, { sandboxPagesUrl: sandbox.pagesUrl }),
+    }),
     payments: {
-      provider: wechatPayProvider(client, { sandboxPagesUrl: sandbox.pagesUrl }),
-      settings: { ...DEFAULT_SETTINGS, ...o.settings },
-      autoReconcile: false,
-      ...(o.risk ? { risk: o.risk } : {}),
+      settings,
+      ...(o.risk === 'engine' ? {} : { risk: o.risk ?? thresholdRisk(settings.withdrawalReviewFromFen) }),
       ...(o.wagering ? { wagering: o.wagering } : {}),
     },
   });

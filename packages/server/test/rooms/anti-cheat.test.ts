@@ -7,7 +7,7 @@ import assert from 'node:assert/strict';
 import { after, describe, it } from 'node:test';
 import { ManualClock } from '@fairground/core';
 import { systemAccount } from '../../src/ledger/index.ts';
-import { DEVELOPMENT_ROOM_LIMITS, fixedRoomPolicy, SANDBOX_IDENTITY_TICKET, SECURITY_RISK_MESSAGE } from '../../src/rooms/index.ts';
+import { DEVELOPMENT_ROOM_LIMITS, fixedRoomPolicy, SECURITY_RISK_MESSAGE } from '../../src/rooms/index.ts';
 import { assertEveryFrameChecked, botRng, checkFairness, checkNoHiddenCards, handRecords, playRoom } from './bots.ts';
 import { BACKENDS, type Client, caughtUp, type Player, TestDatabase, TestServer, type ServerOptions } from './harness.ts';
 
@@ -197,7 +197,7 @@ for (const backend of BACKENDS) {
       }
     });
 
-    it('asks for an identity check before each hand when the room says so', async () => {
+    it('asks for a face check before each hand when the room says so, with one-time tickets of the player’s own', async () => {
       const server = await start();
       try {
         const [a, b] = [await player(server, '10.82.0.1'), await player(server, '10.82.0.2')];
@@ -206,11 +206,21 @@ for (const backend of BACKENDS) {
         assert.equal((await b.join(room.code)).status, 200);
         const [ca, cb] = [await a.connect(room.roomId), await b.connect(room.roomId)];
         const all = [ca, cb];
+        const ticket = async (p: Player) => {
+          const r = await p.http('POST', '/api/sandbox/face-check/tickets');
+          assert.equal(r.status, 201, JSON.stringify(r.json));
+          return (r.json as { ticket: string }).ticket;
+        };
         assert.equal((await ca.send({ t: 'ready', ready: true })).code, 'ROOM_IDENTITY_REQUIRED');
         assert.equal((await ca.send({ t: 'identity', ticket: 'someone-else' })).code, 'ROOM_IDENTITY_FAILED');
+        assert.equal((await ca.send({ t: 'identity', ticket: await ticket(b) })).code, 'ROOM_IDENTITY_FAILED', "another player's ticket");
         assert.ok((await server.platform.analytics.list({ kind: 'room_risk_identity_check_failed' })).some((e) => e.actorId === a.id));
-        for (const c of all) {
-          assert.equal((await c.send({ t: 'identity', ticket: SANDBOX_IDENTITY_TICKET })).t, 'ok');
+        const used = await ticket(a);
+        for (const [c, t] of [
+          [ca, used],
+          [cb, await ticket(b)],
+        ] as const) {
+          assert.equal((await c.send({ t: 'identity', ticket: t })).t, 'ok');
           await caughtUp(server, all, room.roomId);
           assert.equal((await c.send({ t: 'ready', ready: true })).t, 'ok');
           await caughtUp(server, all, room.roomId);
@@ -218,9 +228,48 @@ for (const backend of BACKENDS) {
         assert.ok(server.rooms.actor(room.roomId)?.state.hand, 'the hand starts once both are checked and ready');
         await playRoom(server, all, room.roomId, botRng(`${backend}-id`), { stopAt: (s) => s.hand === null });
         assert.equal((await ca.send({ t: 'ready', ready: true })).code, 'ROOM_IDENTITY_REQUIRED', 'the next hand needs a new check');
+        assert.equal((await ca.send({ t: 'identity', ticket: used })).code, 'ROOM_IDENTITY_FAILED', 'a ticket works once');
         const other = await b.connect(room.roomId);
-        assert.equal((await other.send({ t: 'identity', ticket: SANDBOX_IDENTITY_TICKET })).t, 'ok');
+        assert.equal((await other.send({ t: 'identity', ticket: await ticket(b) })).t, 'ok');
         await checkNoHiddenCards(server, room.roomId, a.id);
+      } finally {
+        await server.stop();
+      }
+    });
+
+    it('refuses a room that asks for a face check when no face-check provider is bound, and one the policy forbids', async () => {
+      const server = await start({ faceCheck: null });
+      const strict = await start({ policy: fixedRoomPolicy({ ...DEVELOPMENT_ROOM_LIMITS, faceCheck: 'off' }) });
+      try {
+        for (const s of [server, strict]) {
+          const a = await player(s, '10.83.0.1');
+          await s.fund(a.id, 'CNY', 10_000);
+          const r = await a.http('POST', '/api/rooms', {
+            params: { mode: 'custom', seats: 2, identityCheck: true },
+            fee: { mode: 'cash' },
+          });
+          assert.equal(r.status, 409);
+          assert.equal((r.json as { code: string }).code, 'ROOM_FACE_CHECK_UNAVAILABLE');
+          assert.equal((await a.http('POST', '/api/rooms', { params: { mode: 'custom', seats: 2 }, fee: { mode: 'cash' } })).status, 201);
+        }
+        const a = await player(server, '10.83.0.2');
+        const t = await a.http('POST', '/api/sandbox/face-check/tickets');
+        assert.equal((t.json as { code: string }).code, 'ROOM_FACE_CHECK_UNAVAILABLE', 'no stand-in, no sandbox tickets');
+      } finally {
+        await server.stop();
+        await strict.stop();
+      }
+    });
+
+    it('asks every room for the face check when the policy requires it', async () => {
+      const server = await start({ policy: fixedRoomPolicy({ ...DEVELOPMENT_ROOM_LIMITS, faceCheck: 'required' }) });
+      try {
+        const a = await player(server, '10.84.0.1');
+        await server.fund(a.id, 'CNY', 10_000);
+        const room = await a.createRoom({ params: { mode: 'custom', seats: 2 }, fee: { mode: 'cash' } });
+        assert.equal(server.rooms.actor(room.roomId)?.state.params.identityCheck, true);
+        const c = await a.connect(room.roomId);
+        assert.equal((await c.send({ t: 'ready', ready: true })).code, 'ROOM_IDENTITY_REQUIRED');
       } finally {
         await server.stop();
       }

@@ -14,9 +14,12 @@ import { createPlatform, type Platform } from '../../src/app.ts';
 import { loadPolicyFile } from '../../src/compliance/index.ts';
 import { DEVELOPMENT_POLICY_FILE } from '../../src/config.ts';
 import { playerAccount, systemAccount } from '../../src/ledger/index.ts';
-import { ManualTimers, type PlatformRoomsOptions, type RoomPolicy, SandboxNotary } from '../../src/rooms/index.ts';
+import { ManualTimers, type PlatformRoomsOptions, type RoomPolicy } from '../../src/rooms/index.ts';
+import { createSandboxFaceCheck, type SandboxFaceCheck } from '../../src/standins/face-check.ts';
+import { SandboxNotary } from '../../src/standins/notary.ts';
 import type { Store } from '../../src/storage/ports.ts';
 import { dropSchema, TEST_PG_URL } from '../../src/storage/testing.ts';
+import { testAdapters } from '../helpers/adapters.ts';
 import { TERMS_VERSION, testConfig } from '../helpers/platform.ts';
 
 export type BackendName = 'sqlite' | 'postgres';
@@ -50,6 +53,8 @@ export interface ServerOptions {
   readonly dataKey?: Buffer;
   readonly sessionSecret?: string;
   readonly notary?: SandboxNotary;
+  /** null: no face-check provider bound. */
+  readonly faceCheck?: SandboxFaceCheck | null;
   readonly extra?: Partial<PlatformRoomsOptions>;
 }
 
@@ -60,14 +65,23 @@ export class TestServer {
   readonly clock: ManualClock;
   readonly timers: ManualTimers;
   readonly notary: SandboxNotary;
+  readonly faceCheck: SandboxFaceCheck | null;
   readonly url: string;
   readonly wsUrl: string;
-  constructor(platform: Platform, store: Store, clock: ManualClock, timers: ManualTimers, notary: SandboxNotary, url: string) {
+  constructor(
+    platform: Platform,
+    store: Store,
+    clock: ManualClock,
+    timers: ManualTimers,
+    stand: { notary: SandboxNotary; faceCheck: SandboxFaceCheck | null },
+    url: string,
+  ) {
     this.platform = platform;
     this.store = store;
     this.clock = clock;
     this.timers = timers;
-    this.notary = notary;
+    this.notary = stand.notary;
+    this.faceCheck = stand.faceCheck;
     this.url = url;
     this.wsUrl = `${url.replace('http', 'ws')}/api/rooms/ws`;
   }
@@ -76,6 +90,7 @@ export class TestServer {
     const store = await db.open(clock);
     const timers = new ManualTimers(clock);
     const notary = o.notary ?? new SandboxNotary();
+    const faceCheck = o.faceCheck === undefined ? createSandboxFaceCheck({ clock }) : o.faceCheck;
     const platform = await createPlatform({
       config: testConfig({
         ...(o.dataKey ? { dataKey: o.dataKey } : {}),
@@ -85,9 +100,9 @@ export class TestServer {
       clock,
       policy: loadPolicyFile(DEVELOPMENT_POLICY_FILE),
       logger: false,
+      adapters: testAdapters(clock, { notary, faceCheck }),
       rooms: {
         timers,
-        notary,
         ...(o.policy ? { policy: o.policy } : {}),
         // Every test client is on 127.0.0.1; each one names the address it stands for.
         addressOf: (request) => {
@@ -100,7 +115,7 @@ export class TestServer {
       },
     });
     const url = await platform.app.listen({ host: '127.0.0.1', port: 0 });
-    return new TestServer(platform, store, clock, timers, notary, url);
+    return new TestServer(platform, store, clock, timers, { notary, faceCheck }, url);
   }
 
   get rooms() {

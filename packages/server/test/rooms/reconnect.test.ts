@@ -7,7 +7,8 @@ import assert from 'node:assert/strict';
 import { randomBytes } from 'node:crypto';
 import { after, describe, it } from 'node:test';
 import { ManualClock } from '@fairground/core';
-import { CloseCodes, SandboxNotary } from '../../src/rooms/index.ts';
+import { CloseCodes } from '../../src/rooms/index.ts';
+import { SandboxNotary } from '../../src/standins/notary.ts';
 import { assertEveryFrameChecked, botRng, checkFairness, checkNoHiddenCards, handRecords, playRoom } from './bots.ts';
 import { BACKENDS, type Client, caughtUp, type Player, TestDatabase, TestServer } from './harness.ts';
 

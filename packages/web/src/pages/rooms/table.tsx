@@ -5,6 +5,7 @@
 // public view only. A dropped connection shows a banner and reconnects to the same seat.
 import { useEffect, useMemo, useState } from 'preact/hooks';
 import type { Ctx } from '../../app.tsx';
+import { ApiError } from '../../shared/api.ts';
 import { type ChannelState, type HandSection, type Member, type Reply, RoomChannel, type RoomView } from './channel.ts';
 import { cardLabel, isRed, type RoomWords, roomWords } from './i18n.ts';
 import './rooms.css';
@@ -77,6 +78,17 @@ export function TablePage({ ctx }: { ctx: Ctx }) {
     setMessage(null);
     const r: Reply = await channel.send(frame);
     if (r.t === 'error') setMessage(`${r.code}: ${r.message ?? ''}`);
+  };
+
+  // The face-check provider's SDK hands the client a one-time ticket; the stand-in provider hands it out at its sandbox route.
+  const faceCheck = async () => {
+    setMessage(null);
+    try {
+      const { ticket } = await ctx.api.call('POST /api/sandbox/face-check/tickets', {});
+      await send({ t: 'identity', ticket });
+    } catch (e) {
+      setMessage(e instanceof ApiError ? `${e.code}: ${e.message}` : String(e));
+    }
   };
 
   const room = s?.room ?? null;
@@ -321,12 +333,7 @@ export function TablePage({ ctx }: { ctx: Ctx }) {
             </button>
           )}
           {hand === null && room.params.identityCheck === true && me && !me.identityChecked && (
-            <button
-              type="button"
-              class="secondary"
-              onClick={() => send({ t: 'identity', ticket: 'sandbox-pass' })}
-              data-testid="identity-button"
-            >
+            <button type="button" class="secondary" onClick={() => void faceCheck()} data-testid="identity-button">
               {t('identity')}
             </button>
           )}

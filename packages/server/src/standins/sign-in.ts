@@ -1,18 +1,18 @@
-// An in-process stand-in for WeChat login, for development and tests. It models WeChat users by a
-// handle ("alice"): `issueCode` plays the part of `wx.login` (or the OAuth consent redirect) and
-// returns a one-time code; `exchangeCode` plays `jscode2session`. A user's openid differs per app
-// and their unionid is the same in every app, as on WeChat. The WeChat Pay sandbox package will
-// later provide the same port over HTTP.
+// Stand-in for the sign-in port (WeChat login), for development and tests. It models WeChat users
+// by a handle ("alice"): `issueCode` plays the part of `wx.login` (or the OAuth consent redirect)
+// and returns a one-time code; `exchangeCode` plays `jscode2session`. A user's openid differs per
+// app and their unionid is the same in every app, as on WeChat. Anyone can sign in as anyone
+// through it, so a production start refuses it unless FAIRGROUND_ACCEPT_STANDINS names `sign-in`.
 import { createHmac, randomBytes } from 'node:crypto';
 import { AppError, type Clock } from '@fairground/core';
-import { AccountsErrors } from './errors.ts';
-import { LOGIN_CODE_TTL_MS, SANDBOX_CODES_MAX } from './limits.ts';
-import type { IdentityProvider, LoginKind, WechatIdentity } from './ports.ts';
+import { AccountsErrors, type IdentityProvider, type LoginCodeIssuer, type LoginKind, type WechatIdentity } from '../accounts/index.ts';
 
-export interface SandboxIdentityProvider extends IdentityProvider {
-  /** Returns a fresh code for the sandbox user `user` (a new random user when omitted). */
-  issueCode(kind: LoginKind, user?: string): { code: string; user: string };
-}
+/** Login codes live five minutes, like WeChat's `code`. */
+const LOGIN_CODE_TTL_MS = 5 * 60 * 1000;
+/** Outstanding codes kept in memory at most; the oldest go first. */
+const SANDBOX_CODES_MAX = 10_000;
+
+export interface SandboxIdentityProvider extends IdentityProvider, LoginCodeIssuer {}
 
 const USER_PATTERN = /^[A-Za-z0-9_-]{1,32}$/;
 

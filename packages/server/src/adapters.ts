@@ -1,0 +1,38 @@
+// The adapters a started server binds to the platform's outside ports, chosen from configuration.
+// Only main.ts uses this: it is where stand-ins enter a running server, and main.ts refuses the
+// ones a production start was not told to accept (bindings.ts).
+import { hkdfSync } from 'node:crypto';
+import type { Clock } from '@fairground/core';
+import { type PlatformAdapters, real, standIn } from './bindings.ts';
+import type { Config } from './config.ts';
+import type { PaymentProvider } from './payments/index.ts';
+import { createSandboxFaceCheck, standInAdapters } from './standins/index.ts';
+
+export interface ChosenPayments {
+  readonly provider: PaymentProvider | null;
+  /** The in-process WeChat Pay sandbox's address, when the provider talks to one. */
+  readonly sandboxUrl: string | undefined;
+}
+
+export function chooseAdapters(config: Config, clock: Clock, payments: ChosenPayments): PlatformAdapters {
+  // Sign-in, real-name check, play reporting and notary have only their stand-ins so far.
+  return standInAdapters({
+    clock,
+    appIds: config.wechatAppIds,
+    signInSeed: `sandbox-openids:${config.sessionSecret}`,
+    // Every node derives the same ticket key, so a ticket issued by one node passes on the room's node.
+    faceCheck:
+      config.faceCheck === 'sandbox'
+        ? createSandboxFaceCheck({
+            clock,
+            secret: new Uint8Array(hkdfSync('sha256', config.dataKey, new Uint8Array(0), 'face-check-sandbox', 32)),
+          })
+        : null,
+    payments:
+      payments.provider === null
+        ? null
+        : payments.sandboxUrl !== undefined
+          ? standIn(`WeChat Pay v3 client → in-process sandbox at ${payments.sandboxUrl}`, payments.provider)
+          : real(`WeChat Pay v3 (${config.payments.merchant?.baseUrl ?? 'api.mch.weixin.qq.com'})`, payments.provider),
+  });
+}

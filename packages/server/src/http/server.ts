@@ -1,0 +1,160 @@
+// The HTTP server every node runs: Fastify reading JSON only, TypeBox validation without
+// coercion, every error in the `{code, message, retryable}` shape, the OpenAPI document and
+// Swagger UI, WebSockets, and the two web clients when they are served. Domains register their
+// endpoints on it from their contracts (see routes.ts).
+import { existsSync } from 'node:fs';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { AppError, CoreErrors, newId } from '@fairground/core';
+import fastifyStatic from '@fastify/static';
+import swagger from '@fastify/swagger';
+import swaggerUi from '@fastify/swagger-ui';
+import websocket from '@fastify/websocket';
+import type { TSchema } from '@sinclair/typebox';
+import { TypeCompiler } from '@sinclair/typebox/compiler';
+import { Value } from '@sinclair/typebox/value';
+import Fastify, { type FastifyError, type FastifyInstance, type FastifyServerOptions } from 'fastify';
+import { HttpErrors } from './errors.ts';
+import { parseJsonBody } from './json.ts';
+
+const packagesDir = join(dirname(fileURLToPath(import.meta.url)), '..', '..', '..');
+export const WEB_DIST = join(packagesDir, 'web', 'dist');
+export const ADMIN_DIST = join(packagesDir, 'admin', 'dist');
+
+export interface HttpServerOptions {
+  readonly bodyLimitBytes: number;
+  /** Fastify logger options. */
+  readonly logger: FastifyServerOptions['logger'];
+  /** The largest WebSocket message a client may send. */
+  readonly socketMessageBytesMax: number;
+}
+
+/** A Fastify instance with the platform's parsing, validation, errors, OpenAPI document and WebSockets. */
+export async function createHttpServer(o: HttpServerOptions): Promise<FastifyInstance> {
+  const app = Fastify({
+    logger: o.logger,
+    bodyLimit: o.bodyLimitBytes,
+    genReqId: () => newId('req'),
+    routerOptions: { maxParamLength: 128 },
+  });
+  configureHttp(app, o.bodyLimitBytes);
+  await app.register(swagger, {
+    openapi: {
+      openapi: '3.1.0',
+      info: {
+        title: 'Fairground API',
+        version: '0.1.0',
+        description:
+          'Money fields are JSON integers in minor units (fen). Routes tagged `x-fairground-kind: money|play` ask the compliance policy first and need the current user agreement accepted. Errors are `{code, message, retryable, details?}` with a stable code.',
+      },
+      components: { securitySchemes: { bearer: { type: 'http', scheme: 'bearer', bearerFormat: 'JWT' } } },
+    },
+  });
+  await app.register(swaggerUi, { routePrefix: '/docs' });
+  await app.register(websocket, { options: { maxPayload: o.socketMessageBytesMax } });
+  app.get('/openapi.json', { schema: { hide: true } }, async () => app.swagger());
+  return app;
+}
+
+function configureHttp(app: FastifyInstance, bodyLimitBytes: number): void {
+  app.removeAllContentTypeParsers();
+  app.addContentTypeParser('application/json', { parseAs: 'string', bodyLimit: bodyLimitBytes }, (_request, body, done) => {
+    try {
+      done(null, parseJsonBody(body as string));
+    } catch (e) {
+      done(e as Error, undefined);
+    }
+  });
+
+  // TypeBox checks without coercion for bodies: `"100"` is not 100, and a missing field is not a
+  // default. Path and query strings are converted to the schema's types first (they are text).
+  app.setValidatorCompiler(({ schema, httpPart }) => {
+    const typed = schema as TSchema;
+    const check = TypeCompiler.Compile(typed);
+    return (data: unknown) => {
+      const value = httpPart === 'body' ? data : convertText(typed, data);
+      if (check.Check(value)) return { value };
+      const first = check.Errors(value).First();
+      return {
+        error: new AppError(CoreErrors.VALIDATION_FAILED, {
+          part: httpPart ?? 'unknown',
+          path: first?.path ?? '',
+          problem: first?.message ?? 'does not match the schema',
+        }),
+      };
+    };
+  });
+
+  app.setErrorHandler((err: FastifyError | AppError, request, reply) => {
+    const e = toAppError(err);
+    if (e.status >= 500) request.log.error({ err }, 'request failed');
+    reply.code(e.status).type('application/json').send(e.toJSON());
+  });
+
+  app.setNotFoundHandler((request, reply) => {
+    const e = new AppError(HttpErrors.ROUTE_NOT_FOUND, { method: request.method, url: request.url.slice(0, 200) });
+    reply.code(e.status).send(e.toJSON());
+  });
+
+  app.addHook('onSend', async (_request, reply, payload) => {
+    reply.header('x-content-type-options', 'nosniff');
+    reply.header('referrer-policy', 'no-referrer');
+    reply.header('x-frame-options', 'DENY');
+    return payload;
+  });
+}
+
+const INTEGER_TEXT = /^-?(0|[1-9][0-9]*)$/;
+
+/**
+ * Converts path and query text to the schema's types, but only exactly: TypeBox's conversion would
+ * turn `limit=1.5` into 1, so integer fields convert only from plain integer text and otherwise
+ * stay strings (and fail validation).
+ */
+function convertText(schema: TSchema, data: unknown): unknown {
+  // Value.Convert converts objects in place: keep the original text first.
+  const original = typeof data === 'object' && data !== null ? { ...(data as Record<string, unknown>) } : data;
+  const converted = Value.Convert(schema, data);
+  const properties = (schema as { properties?: Record<string, { type?: string }> }).properties;
+  if (
+    properties === undefined ||
+    typeof original !== 'object' ||
+    original === null ||
+    typeof converted !== 'object' ||
+    converted === null
+  ) {
+    return converted;
+  }
+  const out = { ...(converted as Record<string, unknown>) };
+  for (const [key, raw] of Object.entries(original)) {
+    if (properties[key]?.type === 'integer' && typeof raw === 'string' && !INTEGER_TEXT.test(raw)) out[key] = raw;
+  }
+  return out;
+}
+
+const FASTIFY_CODES: Readonly<Record<string, typeof HttpErrors.BODY_MALFORMED>> = {
+  FST_ERR_CTP_BODY_TOO_LARGE: HttpErrors.BODY_TOO_LARGE,
+  FST_ERR_CTP_INVALID_MEDIA_TYPE: HttpErrors.CONTENT_TYPE_UNSUPPORTED,
+  FST_ERR_CTP_INVALID_CONTENT_LENGTH: HttpErrors.BODY_MALFORMED,
+  FST_ERR_CTP_EMPTY_JSON_BODY: HttpErrors.BODY_MALFORMED,
+  FST_ERR_VALIDATION: CoreErrors.VALIDATION_FAILED,
+};
+
+function toAppError(err: FastifyError | AppError): AppError {
+  if (err instanceof AppError) return err;
+  const mapped = FASTIFY_CODES[err.code];
+  if (mapped) return new AppError(mapped);
+  const status = err.statusCode ?? 500;
+  if (status >= 400 && status < 500) return new AppError(CoreErrors.VALIDATION_FAILED, { reason: err.code ?? 'bad request' });
+  return new AppError(CoreErrors.INTERNAL);
+}
+
+/** The player client at `/`, the console at `/admin/` (both built by Vite into their `dist`). */
+export async function serveClients(app: FastifyInstance): Promise<void> {
+  if (!existsSync(join(WEB_DIST, 'index.html')) || !existsSync(join(ADMIN_DIST, 'index.html'))) {
+    throw new Error(`the web clients are not built (${WEB_DIST}, ${ADMIN_DIST}); run \`npm run build\``);
+  }
+  await app.register(fastifyStatic, { root: WEB_DIST, prefix: '/', wildcard: false, index: 'index.html' });
+  await app.register(fastifyStatic, { root: ADMIN_DIST, prefix: '/admin/', decorateReply: false, wildcard: false, index: 'index.html' });
+  app.get('/admin', { schema: { hide: true } }, async (_request, reply) => reply.redirect('/admin/', 301));
+}

@@ -1,0 +1,30 @@
+// The platform's periodic jobs by name, with their default intervals. Configuration reads this
+// (FAIRGROUND_JOB_INTERVALS_MS overrides any of them) before the heavy modules load; the
+// composition root adds one job of each name.
+export const JOB_INTERVALS_MS_DEFAULT = {
+  /** Holds whose own timeout has passed are voided (holds waiting on an outside party have none). */
+  'ledger.expire-pending': 30_000,
+  /** The payments outbox, and queries of orders, withdrawals and refunds whose notifications have not come. */
+  'payments.sweep': 15_000,
+  /** Each day's bills compared with the ledger once the provider publishes them. */
+  'payments.reconcile': 10 * 60_000,
+  /** Operating metrics against their alert lines, and webhook deliveries. */
+  'analytics.alerts': 60_000,
+  /** Skill sessions past their deadline, unjoined matches, tournaments to close and settle, old boards. */
+  'skill.sweep': 5_000,
+  /** Idle real-name sessions reported offline, and waiting login/logout reports sent. */
+  'realname.report': 30_000,
+  /** Flagged skill sessions in the event log become risk signals. */
+  'risk.poll': 30_000,
+  /** Invite rewards whose conditions are met are paid. */
+  'promotions.referrals': 60_000,
+  /** Rooms the database says are live but no node leases (clustered only). */
+  'cluster.orphans': 10_000,
+} as const;
+
+export type JobName = keyof typeof JOB_INTERVALS_MS_DEFAULT;
+export const JOB_NAMES = Object.keys(JOB_INTERVALS_MS_DEFAULT) as JobName[];
+
+export function isJobName(name: string): name is JobName {
+  return Object.hasOwn(JOB_INTERVALS_MS_DEFAULT, name);
+}

@@ -1,0 +1,50 @@
+// Stand-ins for the outside ports that have no real adapter yet: sign-in, real-name check, play
+// reporting, notary and face check. Each imitates its service in this process's memory. A
+// development start and the tests run on them; a production start accepts one only when
+// FAIRGROUND_ACCEPT_STANDINS names its port (see bindings.ts).
+import type { Clock } from '@fairground/core';
+import { type Bound, type PlatformAdapters, standIn } from '../bindings.ts';
+import type { PaymentProvider } from '../payments/index.ts';
+import type { SandboxFaceCheck } from './face-check.ts';
+import { SandboxNotary } from './notary.ts';
+import { SandboxRealNameReporter, sandboxPi } from './play-reporting.ts';
+import { createSandboxVerificationProvider } from './real-name-check.ts';
+import { createSandboxIdentityProvider } from './sign-in.ts';
+
+export { createSandboxFaceCheck, type SandboxFaceCheck } from './face-check.ts';
+export { SandboxNotary } from './notary.ts';
+export { SandboxRealNameReporter, sandboxPi } from './play-reporting.ts';
+export { createSandboxVerificationProvider } from './real-name-check.ts';
+export { createSandboxIdentityProvider, type SandboxIdentityProvider } from './sign-in.ts';
+
+export interface StandInOptions {
+  readonly clock: Clock;
+  readonly appIds: { readonly miniprogram: string; readonly h5: string };
+  /** Makes the sign-in stand-in's openids the same across restarts and on every node. */
+  readonly signInSeed: string;
+  /** Each instance, when the caller keeps one to look at (tests) or shares it. */
+  readonly notary?: SandboxNotary;
+  readonly reporter?: SandboxRealNameReporter;
+  /** null: no face-check provider. */
+  readonly faceCheck: SandboxFaceCheck | null;
+  readonly payments: Bound<PaymentProvider> | null;
+}
+
+/** Every stand-in bound to its port. */
+export function standInAdapters(o: StandInOptions): PlatformAdapters {
+  const signIn = createSandboxIdentityProvider({ clock: o.clock, appIds: o.appIds, seed: o.signInSeed });
+  return {
+    signIn: { ...standIn('sandbox (in-process, anyone signs in as anyone)', signIn), codes: signIn },
+    realNameCheck: standIn('sandbox (accepts any well-formed identity)', createSandboxVerificationProvider()),
+    playReporting: standIn('sandbox (reports kept in memory, sent nowhere)', {
+      reporter: o.reporter ?? new SandboxRealNameReporter(),
+      piOf: sandboxPi,
+    }),
+    notary: standIn('sandbox (attestations kept in memory, lost on restart)', o.notary ?? new SandboxNotary()),
+    faceCheck:
+      o.faceCheck === null
+        ? null
+        : { ...standIn('sandbox (tickets from /api/sandbox/face-check/tickets)', o.faceCheck), tickets: o.faceCheck },
+    payments: o.payments,
+  };
+}

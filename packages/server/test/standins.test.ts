@@ -1,0 +1,134 @@
+// A production start runs a stand-in (a port's adapter that only imitates its service) only when
+// FAIRGROUND_ACCEPT_STANDINS names that port; otherwise it stops, naming the port. Accepted, it
+// starts degraded: the log says so as an error, `/readyz` lists the ports, and the console's
+// platform status marks them.
+import assert from 'node:assert/strict';
+import { execFile, spawn } from 'node:child_process';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { after, describe, it } from 'node:test';
+import { ConfigError, DEVELOPMENT_POLICY_FILE, loadConfig } from '../src/config.ts';
+
+const dir = mkdtempSync(join(tmpdir(), 'fg-standins-'));
+after(() => rmSync(dir, { recursive: true, force: true }));
+const main = new URL('../src/main.ts', import.meta.url).pathname;
+
+/** What production refuses unless accepted; payments are off and the face check is none by default in production. */
+const STAND_INS = ['sign-in', 'real-name-check', 'play-reporting', 'notary'] as const;
+
+function productionEnv(name: string, extra: Record<string, string> = {}): Record<string, string> {
+  return {
+    PATH: process.env.PATH ?? '',
+    NODE_ENV: 'production',
+    PORT: '0',
+    LOG_LEVEL: 'info',
+    DATABASE_URL: `sqlite:${join(dir, `${name}.db`)}`,
+    FAIRGROUND_DATA_DIR: join(dir, name),
+    FAIRGROUND_POLICY_FILE: DEVELOPMENT_POLICY_FILE,
+    FAIRGROUND_SESSION_SECRET: 's'.repeat(40),
+    FAIRGROUND_KYC_KEY: 'c'.repeat(64),
+    FAIRGROUND_IDENTITY_PROVIDER: 'sandbox',
+    FAIRGROUND_SERVE_CLIENTS: '0',
+    ...extra,
+  };
+}
+
+function run(env: Record<string, string>): Promise<{ status: number | null; stderr: string }> {
+  return new Promise((resolve) => {
+    execFile(process.execPath, [main], { env, encoding: 'utf8', timeout: 30_000 }, (error, _stdout, stderr) =>
+      resolve({ status: error ? (typeof error.code === 'number' ? error.code : null) : 0, stderr }),
+    );
+  });
+}
+
+describe('stand-ins in production', { concurrency: true }, () => {
+  for (const port of STAND_INS) {
+    it(`stops with exit 2 naming ${port} when every other stand-in is accepted`, async () => {
+      const others = STAND_INS.filter((p) => p !== port).join(',');
+      const r = await run(productionEnv(`refuse-${port}`, { FAIRGROUND_ACCEPT_STANDINS: others }));
+      assert.equal(r.status, 2, r.stderr);
+      assert.match(r.stderr, new RegExp(`port ${port} is bound to the stand-in`));
+      assert.match(r.stderr, new RegExp(`FAIRGROUND_ACCEPT_STANDINS=${port}`));
+    });
+  }
+
+  it('stops naming the face check when it is configured as the stand-in and not accepted', async () => {
+    const r = await run(
+      productionEnv('refuse-face', { FAIRGROUND_FACE_CHECK: 'sandbox', FAIRGROUND_ACCEPT_STANDINS: STAND_INS.join(',') }),
+    );
+    assert.equal(r.status, 2, r.stderr);
+    assert.match(r.stderr, /port face-check is bound to the stand-in/);
+  });
+
+  it('starts degraded with every stand-in accepted: errors in the log, the list on /readyz', async () => {
+    const child = spawn(process.execPath, [main], {
+      env: productionEnv('accepted', { FAIRGROUND_ACCEPT_STANDINS: STAND_INS.join(',') }),
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    let out = '';
+    child.stdout.on('data', (d: Buffer) => {
+      out += d.toString();
+    });
+    child.stderr.on('data', (d: Buffer) => {
+      out += d.toString();
+    });
+    try {
+      const url = await new Promise<string>((resolve, reject) => {
+        const timer = setTimeout(() => reject(new Error(`no ready line:\n${out}`)), 30_000);
+        child.stdout.on('data', () => {
+          const m = /fairground ready: player client (http:\/\/[^/\s]+)\//.exec(out);
+          if (m?.[1]) {
+            clearTimeout(timer);
+            resolve(m[1]);
+          }
+        });
+        child.on('exit', (code) => reject(new Error(`exited ${code}:\n${out}`)));
+      });
+      const lines = out
+        .split('\n')
+        .filter((l) => l.startsWith('{'))
+        .map((l) => JSON.parse(l) as { level: number; port?: string; standIn?: boolean });
+      for (const port of STAND_INS) {
+        const line = lines.find((l) => l.port === port);
+        assert.equal(line?.standIn, true, `${port} reported`);
+        assert.equal(line?.level, 50, `${port}: an accepted stand-in is logged as an error`);
+      }
+      const ready = await fetch(`${url}/readyz`);
+      assert.equal(ready.status, 200);
+      const body = (await ready.json()) as { status: string; degraded: string[] };
+      assert.equal(body.status, 'degraded');
+      assert.deepEqual([...body.degraded].sort(), [...STAND_INS].sort());
+    } finally {
+      child.kill('SIGTERM');
+      await new Promise((r) => child.once('exit', r));
+    }
+  });
+});
+
+describe('stand-in configuration', () => {
+  it('refuses a port name that has no stand-in', () => {
+    assert.throws(
+      () => loadConfig({ FAIRGROUND_DATA_DIR: join(dir, 'cfg'), FAIRGROUND_ACCEPT_STANDINS: 'notary,payments' }, dir),
+      (e) => e instanceof ConfigError && e.key === 'FAIRGROUND_ACCEPT_STANDINS' && /"payments"/.test(e.message),
+    );
+  });
+
+  it('accepts any stand-in outside production and only the named ones in production', () => {
+    assert.deepEqual(loadConfig({ FAIRGROUND_DATA_DIR: join(dir, 'dev') }, dir).standIns, { any: true });
+    const prod = loadConfig(productionEnv('cfg-prod', { FAIRGROUND_ACCEPT_STANDINS: 'notary,notary,sign-in' }), dir);
+    assert.deepEqual(prod.standIns, { any: false, ports: ['notary', 'sign-in'] });
+    assert.equal(prod.faceCheck, 'off', 'production has no face check unless one is configured');
+  });
+
+  it('reads job intervals by name and refuses unknown jobs', () => {
+    const c = loadConfig({ FAIRGROUND_DATA_DIR: join(dir, 'jobs'), FAIRGROUND_JOB_INTERVALS_MS: 'skill.sweep=2000,risk.poll=10000' }, dir);
+    assert.equal(c.jobIntervalsMs['skill.sweep'], 2000);
+    assert.equal(c.jobIntervalsMs['risk.poll'], 10_000);
+    assert.equal(c.jobIntervalsMs['ledger.expire-pending'], 30_000);
+    assert.throws(
+      () => loadConfig({ FAIRGROUND_DATA_DIR: join(dir, 'jobs2'), FAIRGROUND_JOB_INTERVALS_MS: 'skill.sweeps=2000' }, dir),
+      (e) => e instanceof ConfigError && e.key === 'FAIRGROUND_JOB_INTERVALS_MS',
+    );
+  });
+});
