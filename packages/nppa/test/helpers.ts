@@ -104,7 +104,7 @@ export async function raw(r: Rig, req: RawRequest): Promise<RawAnswer> {
     if (v === undefined) delete headers[k];
     else headers[k] = v;
   }
-  const qs = req.query === undefined ? '' : `?${new URLSearchParams(req.query).toString()}`;
+  const qs = req.query === undefined ? '' : `${req.path.includes('?') ? '&' : '?'}${new URLSearchParams(req.query).toString()}`;
   const init: RequestInit = { method, headers };
   if (method !== 'GET') init.body = body;
   const res = await fetch(`${r.sandbox.baseUrl}${req.path}${qs}`, init);
