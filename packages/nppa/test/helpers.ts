@@ -130,3 +130,24 @@ export async function admin(r: Rig, method: string, path: string, body?: unknown
   const text = await res.text();
   return { status: res.status, json: text === '' ? undefined : JSON.parse(text) };
 }
+
+/**
+ * Runs a call the sandbox will hold with a 'hang' fault, and abandons it once the sandbox has
+ * logged the hang — so the test never races a short deadline against a busy machine. Returns the
+ * call's rejection.
+ */
+export async function abandonOnHang(r: Rig, call: (signal: AbortSignal) => Promise<unknown>): Promise<NppaError> {
+  const hangsBefore = r.sandbox.requestLog().filter((e) => e.fault === 'hang').length;
+  const controller = new AbortController();
+  const pending = rejects(call(controller.signal));
+  // Polls for I/O to arrive, not for time to pass; bounded so a broken sandbox fails the test.
+  for (let i = 0; i < 2_000; i++) {
+    if (r.sandbox.requestLog().filter((e) => e.fault === 'hang').length > hangsBefore) {
+      controller.abort();
+      return pending;
+    }
+    await new Promise((resolve) => setTimeout(resolve, 5));
+  }
+  controller.abort();
+  throw new Error('the sandbox never held the call');
+}
