@@ -96,6 +96,5 @@ export function idNumberFor(birthDate: string, region = '110000', sequence = '00
  * one check attempt, not a player: NPPA refuses to reuse it (2004) until its result is deleted.
  */
 export function newAi(): string {
-  const ai = randomBytes(AI_CHARS / 2).toString('hex');
-  return ai;
+  return randomBytes(AI_CHARS / 2).toString('hex');
 }

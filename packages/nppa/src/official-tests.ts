@@ -1,9 +1,11 @@
 // Runs NPPA's eight official interface tests with our client: each scenario sends its preset data
 // to `/test/…/{code}` and checks the answer a correct client must see. Pointed at the real test
 // host this is the operator's go-live check; pointed at the sandbox it runs in CI.
+import { randomBytes } from 'node:crypto';
 import type { Clock } from '@fairground/core';
 import { type IdentityResult, NppaClient } from './client.ts';
 import { isNppaError } from './errors.ts';
+import type { FetchLike } from './http.ts';
 import {
   OFFICIAL_SCENARIOS,
   type OfficialScenario,
@@ -16,7 +18,6 @@ import {
 } from './presets.ts';
 import { BT_LOGIN, CT_GUEST, CT_VERIFIED } from './protocol.ts';
 import type { LoginoutRecord } from './validate.ts';
-import { randomBytes } from 'node:crypto';
 
 export interface OfficialTestsConfig {
   readonly appId: string;
@@ -28,7 +29,7 @@ export interface OfficialTestsConfig {
   readonly baseUrl?: string;
   readonly timeoutMs?: number;
   readonly clock?: Clock;
-  readonly fetch?: (input: string, init: RequestInit) => Promise<Response>;
+  readonly fetch?: FetchLike;
 }
 
 export interface OfficialTestRow {

@@ -91,6 +91,12 @@ describe('admin API', () => {
     }
   });
 
+  it('refuses options that cannot work at start-up', async () => {
+    await assert.rejects(startNppaSandbox({ secretKey: 'xyz' }), RangeError);
+    await assert.rejects(startNppaSandbox({ pendingMs: -1 }), RangeError);
+    await assert.rejects(startNppaSandbox({ testCodes: ['a', 'b'] }), RangeError);
+  });
+
   it('answers 404 with a code for an unknown admin endpoint', async () => {
     const res = await admin(r, 'GET', '/sandbox/nothing');
     assert.equal(res.status, 404);

@@ -141,6 +141,7 @@ describe('faults', () => {
       { kind: 'http', status: 200 },
       { kind: 'hang', count: 0 },
       { kind: 'partial-failure', endpoint: 'check' },
+      { kind: 'partial-failure', timing: 'after' },
     ]) {
       const res = await admin(r, 'POST', '/sandbox/faults', bad);
       assert.equal(res.status, 400, JSON.stringify(bad));

@@ -87,8 +87,8 @@ export class FaultController {
       throw invalid(`errcode ${String(errcode)} is not a documented errcode`);
     const records = fault.records ?? 1;
     if (!Number.isSafeInteger(records) || records < 1 || records > 128) throw invalid('records must be 1..128');
-    if (fault.kind === 'partial-failure' && endpoint !== 'loginout' && endpoint !== '*') {
-      throw invalid("partial-failure applies to the 'loginout' endpoint");
+    if (fault.kind === 'partial-failure' && ((endpoint !== 'loginout' && endpoint !== '*') || timing !== 'before')) {
+      throw invalid("partial-failure applies to the 'loginout' endpoint, before the records are handled");
     }
     if (this.#faults.length >= FAULTS_MAX) throw invalid(`at most ${FAULTS_MAX} faults at once`);
     const active: ActiveFault = { id: this.#nextId++, kind: fault.kind, endpoint, timing, status, errcode, records, remaining: count };

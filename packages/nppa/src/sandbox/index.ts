@@ -21,7 +21,7 @@ import {
   type SandboxLimits,
 } from './core.ts';
 import type { ActiveFault, Fault } from './faults.ts';
-import { type IdentityInputForm, type IdentityView, view } from './identities.ts';
+import { type IdentityInputForm, type IdentityView, PENDING_MS_MAX, view } from './identities.ts';
 import type { AuthRecord } from './records.ts';
 import type { ReportsView } from './reports.ts';
 import type { ScenarioState } from './scenarios.ts';
@@ -131,13 +131,16 @@ export async function startNppaSandbox(options: NppaSandboxOptions = {}): Promis
   const bizId = options.bizId ?? newBizId();
   if (!/^[0-9A-Za-z]{1,64}$/.test(appId) || !/^[0-9A-Za-z]{1,32}$/.test(bizId))
     throw new RangeError('appId and bizId must be letters or digits');
+  const pendingMs = options.pendingMs ?? DEFAULT_PENDING_MS;
+  if (!Number.isSafeInteger(pendingMs) || pendingMs < 0 || pendingMs > PENDING_MS_MAX)
+    throw new RangeError(`pendingMs must be 0..${PENDING_MS_MAX}`);
   const config: CoreConfig = {
     appId,
     bizId,
     secretKey,
     timestampSkewMs: options.timestampSkewMs ?? REQUEST_TIMESTAMP_SKEW_MS_MAX,
     allowedIps: options.allowedIps,
-    defaultPendingMs: options.pendingMs ?? DEFAULT_PENDING_MS,
+    defaultPendingMs: pendingMs,
   };
   const core = new SandboxCore(
     clock,

@@ -28,6 +28,9 @@ const ROUTES: readonly Route[] = [
   { pattern: /^\/test\/collection\/loginout\/([^/]+)$/, endpoint: 'test-loginout', method: 'POST' },
 ];
 
+/** Answers held by 'hang' faults at once; past this the oldest is dropped (ours). */
+export const HANGING_MAX = 100;
+
 const ANSWER_FAULTS: readonly FaultKind[] = ['hang', 'http', 'errcode', 'bad-signature', 'rate-limit', 'malformed'];
 const JSON_TYPE = 'application/json;charset=UTF-8';
 
@@ -163,6 +166,11 @@ async function handleProtocol(core: SandboxCore, hanging: Set<ServerResponse>, c
     switch (f.kind) {
       case 'hang':
         log(0, null, f);
+        if (hanging.size >= HANGING_MAX) {
+          const oldest = hanging.values().next().value;
+          oldest?.destroy();
+          if (oldest !== undefined) hanging.delete(oldest);
+        }
         hanging.add(res);
         res.on('close', () => hanging.delete(res));
         return;
