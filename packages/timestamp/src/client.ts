@@ -152,7 +152,7 @@ export class TimestampClient {
     );
   }
 
-  async #post(body: Uint8Array, call: CallOptions): Promise<Uint8Array> {
+  async #post(body: Uint8Array<ArrayBuffer>, call: CallOptions): Promise<Uint8Array> {
     const timeoutMs = call.timeoutMs ?? this.#timeoutMs;
     checkTimeout(timeoutMs);
     const deadline = AbortSignal.timeout(timeoutMs);
@@ -168,7 +168,7 @@ export class TimestampClient {
           'User-Agent': USER_AGENT,
           ...this.#headers,
         },
-        body: body as Uint8Array<ArrayBuffer>,
+        body,
         signal,
       });
       bytes = await readLimited(res, this.#responseBytesMax);

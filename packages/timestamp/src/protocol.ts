@@ -1,6 +1,7 @@
 // The RFC 3161 messages around the token: TimeStampReq (section 2.4.1) and TimeStampResp
 // (section 2.4.2), built and parsed. Parsers throw DerError on malformed input.
 import {
+  type Bytes,
   boolean,
   Der,
   DerError,
@@ -35,7 +36,7 @@ export function buildRequest(input: {
   nonce: Uint8Array;
   reqPolicyOid?: string | undefined;
   certReq?: boolean;
-}): Uint8Array {
+}): Bytes {
   // The digest AlgorithmIdentifier carries NULL parameters, as openssl's own queries do.
   const imprint = sequence(sequence(oid(OID.sha256), NULL_VALUE), octetString(input.digest));
   return sequence(
@@ -130,7 +131,7 @@ export function buildResponse(input: {
   statusString?: string;
   failureBits?: readonly number[];
   token?: Uint8Array;
-}): Uint8Array {
+}): Bytes {
   const parts = [smallInteger(input.status)];
   if (input.statusString !== undefined) parts.push(sequence(tlv(TAG.UTF8_STRING, new TextEncoder().encode(input.statusString))));
   if (input.failureBits !== undefined && input.failureBits.length > 0) parts.push(namedBits(input.failureBits));

@@ -270,7 +270,10 @@ function decodeOid(c: Uint8Array, what: string): string {
 
 // --- Writer ---------------------------------------------------------------------------------
 
-export function concat(parts: readonly Uint8Array[]): Uint8Array {
+/** Bytes we made ourselves: always backed by a plain ArrayBuffer, so fetch and node:fs take them as they are. */
+export type Bytes = Uint8Array<ArrayBuffer>;
+
+export function concat(parts: readonly Uint8Array[]): Bytes {
   let total = 0;
   for (const p of parts) total += p.length;
   const out = new Uint8Array(total);
@@ -282,7 +285,7 @@ export function concat(parts: readonly Uint8Array[]): Uint8Array {
   return out;
 }
 
-function encodeLength(length: number): Uint8Array {
+function encodeLength(length: number): Bytes {
   if (!Number.isSafeInteger(length) || length < 0 || length > LENGTH_MAX) throw new Error(`DER length out of range: ${length}`);
   if (length < 0x80) return Uint8Array.of(length);
   const bytes: number[] = [];
@@ -290,17 +293,17 @@ function encodeLength(length: number): Uint8Array {
   return Uint8Array.of(0x80 | bytes.length, ...bytes);
 }
 
-export function tlv(tag: number, ...content: Uint8Array[]): Uint8Array {
+export function tlv(tag: number, ...content: Uint8Array[]): Bytes {
   const body = concat(content);
   return concat([Uint8Array.of(tag), encodeLength(body.length), body]);
 }
 
-export function sequence(...items: Uint8Array[]): Uint8Array {
+export function sequence(...items: Uint8Array[]): Bytes {
   return tlv(TAG.SEQUENCE, ...items);
 }
 
 /** A DER SET OF: elements sorted by their encodings, as X.690 section 11.6 requires. */
-export function setOf(...items: Uint8Array[]): Uint8Array {
+export function setOf(...items: Uint8Array[]): Bytes {
   return tlv(TAG.SET, ...[...items].sort(compareBytes));
 }
 
@@ -311,27 +314,27 @@ export function compareBytes(a: Uint8Array, b: Uint8Array): number {
 }
 
 /** A non-negative INTEGER from big-endian magnitude bytes. */
-export function unsignedInteger(magnitude: Uint8Array): Uint8Array {
+export function unsignedInteger(magnitude: Uint8Array): Bytes {
   let start = 0;
   while (start < magnitude.length - 1 && magnitude[start] === 0) start++;
   const body = magnitude.length === 0 ? Uint8Array.of(0) : magnitude.subarray(start);
   return (body[0]! & 0x80) !== 0 ? tlv(TAG.INTEGER, Uint8Array.of(0), body) : tlv(TAG.INTEGER, body);
 }
 
-export function smallInteger(value: number): Uint8Array {
+export function smallInteger(value: number): Bytes {
   if (!Number.isSafeInteger(value) || value < 0) throw new Error(`smallInteger needs a non-negative safe integer, got ${value}`);
   return unsignedInteger(bigintBytes(BigInt(value)));
 }
 
 /** Minimal big-endian bytes of a non-negative bigint (one 0x00 for zero). */
-export function bigintBytes(value: bigint): Uint8Array {
+export function bigintBytes(value: bigint): Bytes {
   if (value < 0n) throw new Error('bigintBytes needs a non-negative value');
   const bytes: number[] = [];
   for (let rest = value; rest > 0n; rest >>= 8n) bytes.unshift(Number(rest & 0xffn));
   return Uint8Array.from(bytes.length === 0 ? [0] : bytes);
 }
 
-export function oid(dotted: string): Uint8Array {
+export function oid(dotted: string): Bytes {
   if (!/^[0-2](\.(0|[1-9][0-9]*))+$/.test(dotted)) throw new Error(`not a dotted OBJECT IDENTIFIER: ${dotted}`);
   const arcs = dotted.split('.').map((p) => BigInt(p));
   if (arcs.length > OID_ARCS_MAX) throw new Error(`OBJECT IDENTIFIER has more than ${OID_ARCS_MAX} arcs`);
@@ -346,23 +349,23 @@ export function oid(dotted: string): Uint8Array {
   return tlv(TAG.OID, Uint8Array.from(bytes));
 }
 
-export const NULL_VALUE: Uint8Array = Uint8Array.of(TAG.NULL, 0);
+export const NULL_VALUE: Bytes = Uint8Array.of(TAG.NULL, 0);
 
-export function boolean(value: boolean): Uint8Array {
+export function boolean(value: boolean): Bytes {
   return tlv(TAG.BOOLEAN, Uint8Array.of(value ? 0xff : 0));
 }
 
-export function octetString(content: Uint8Array): Uint8Array {
+export function octetString(content: Uint8Array): Bytes {
   return tlv(TAG.OCTET_STRING, content);
 }
 
 /** A BIT STRING of whole bytes. */
-export function bitString(content: Uint8Array): Uint8Array {
+export function bitString(content: Uint8Array): Bytes {
   return tlv(TAG.BIT_STRING, Uint8Array.of(0), content);
 }
 
 /** A named-bit BIT STRING (KeyUsage, PKIFailureInfo) with the given bit numbers set, trailing zero bits removed. */
-export function namedBits(bits: readonly number[]): Uint8Array {
+export function namedBits(bits: readonly number[]): Bytes {
   if (bits.length === 0) return tlv(TAG.BIT_STRING, Uint8Array.of(0));
   const highest = Math.max(...bits);
   const bytes = new Uint8Array((highest >> 3) + 1);
@@ -371,22 +374,22 @@ export function namedBits(bits: readonly number[]): Uint8Array {
   return tlv(TAG.BIT_STRING, Uint8Array.of(unused), bytes);
 }
 
-export function utf8String(value: string): Uint8Array {
+export function utf8String(value: string): Bytes {
   return tlv(TAG.UTF8_STRING, new TextEncoder().encode(value));
 }
 
-export function printableString(value: string): Uint8Array {
+export function printableString(value: string): Bytes {
   if (!/^[A-Za-z0-9 '()+,\-./:=?]*$/.test(value)) throw new Error(`not a PrintableString: ${value}`);
   return tlv(TAG.PRINTABLE_STRING, new TextEncoder().encode(value));
 }
 
 /** [n] EXPLICIT around one encoded value. */
-export function explicit(n: number, content: Uint8Array): Uint8Array {
+export function explicit(n: number, content: Uint8Array): Bytes {
   return tlv(contextTag(n, true), content);
 }
 
 /** Re-tags an encoded value as [n] IMPLICIT, keeping its length and content. */
-export function implicit(n: number, encoded: Uint8Array): Uint8Array {
+export function implicit(n: number, encoded: Uint8Array): Bytes {
   const out = encoded.slice();
   out[0] = contextTag(n, (encoded[0]! & 0x20) !== 0);
   return out;
