@@ -3,6 +3,7 @@
 // recursive definitions for every size from 1 to 65, and against tampered proofs.
 import assert from 'node:assert/strict';
 import { createHash } from 'node:crypto';
+import { readFileSync } from 'node:fs';
 import { describe, it } from 'node:test';
 import { bytesToHex, hexToBytes } from '@fairground/rules';
 import { inclusionProof, leafHash, MerkleTree, merkleRoot, rootFromInclusionProof, verifyInclusion } from '../src/merkle.ts';
@@ -158,5 +159,17 @@ describe('Merkle tree (RFC 9162 2.1)', () => {
       assert.equal(rootFromInclusionProof(leaf, index, size, []), null, `${index} of ${size}`);
     }
     assert.throws(() => MerkleTree.fromLeaves(LEAVES).proof(8), RangeError);
+  });
+
+  it('stays browser-safe: the module and what it imports use no node: API', () => {
+    for (const file of ['../src/merkle.ts', '../src/limits.ts']) {
+      const source = readFileSync(new URL(file, import.meta.url), 'utf8');
+      assert.doesNotMatch(source, /from 'node:|require\(|\bBuffer\b|\bprocess\./, file);
+      const imports = [...source.matchAll(/from '([^']+)'/g)].map((m) => m[1]);
+      assert.ok(
+        imports.every((i) => i === '@fairground/rules' || i === './limits.ts'),
+        `${file} imports ${imports.join(', ')}`,
+      );
+    }
   });
 });
