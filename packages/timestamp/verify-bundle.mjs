@@ -2,7 +2,7 @@
 // Checks a Fairground time-stamp bundle without trusting Fairground: plain JavaScript for
 // Node.js 18 or newer, no dependencies, and openssl for the RFC 3161 part.
 //
-//   node verify-bundle.mjs bundle.json [--ca ca.pem] [--openssl /usr/bin/openssl] [--keep DIR]
+//   node verify-bundle.mjs bundle.json [--ca ca.pem] [--attime SECONDS] [--openssl /usr/bin/openssl] [--keep DIR]
 //
 // 1. The record is leaf `leafIndex` of a Merkle tree of `treeSize` leaves whose root is `root`
 //    (RFC 9162: leaf = SHA-256(0x00 || record), node = SHA-256(0x01 || left || right)).
@@ -10,7 +10,8 @@
 //    time-stamping certificate that chains to the CA.
 // Pass --ca with a CA certificate you obtained yourself (from the TSA, not from the bundle);
 // without it the last certificate of the bundle's own chain is used, and its fingerprint printed
-// so you can compare it with the one the TSA publishes.
+// so you can compare it with the one the TSA publishes. openssl checks certificates at the current
+// time; after the TSA certificate expired, pass --attime with the stamp's time (seconds since 1970).
 //
 // Exit status: 0 verified, 1 not verified, 2 usage or environment error.
 import { execFileSync } from 'node:child_process';
@@ -24,7 +25,7 @@ const PROOF_HASHES_MAX = 24;
 const TREE_SIZE_MAX = 2 ** 24;
 
 function usage(message) {
-  console.error(`${message}\n\nusage: node verify-bundle.mjs bundle.json [--ca ca.pem] [--openssl PATH] [--keep DIR]`);
+  console.error(`${message}\n\nusage: node verify-bundle.mjs bundle.json [--ca ca.pem] [--attime SECONDS] [--openssl PATH] [--keep DIR]`);
   process.exit(2);
 }
 
@@ -38,17 +39,20 @@ let bundlePath;
 let caPath;
 let opensslPath = 'openssl';
 let keepDir;
+let attime;
 for (let i = 0; i < args.length; i++) {
   const arg = args[i];
   if (arg === '--ca') caPath = args[++i];
   else if (arg === '--openssl') opensslPath = args[++i];
   else if (arg === '--keep') keepDir = args[++i];
+  else if (arg === '--attime') attime = args[++i];
   else if (arg.startsWith('--')) usage(`unknown option ${arg}`);
   else if (bundlePath === undefined) bundlePath = arg;
   else usage('only one bundle at a time');
 }
 if (bundlePath === undefined) usage('no bundle given');
 if (caPath === '' || opensslPath === '' || keepDir === '') usage('an option is missing its value');
+if (attime !== undefined && !/^\d{1,12}$/.test(attime)) usage('--attime takes seconds since 1970');
 
 let bundle;
 try {
@@ -152,6 +156,7 @@ try {
     '-untrusted',
     'untrusted.pem',
   ];
+  if (attime !== undefined) verifyArgs.push('-attime', attime);
   console.log(`$ openssl ${verifyArgs.join(' ')}`);
   const verified = run(verifyArgs);
   process.stdout.write(verified.out);

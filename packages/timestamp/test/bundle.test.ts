@@ -94,6 +94,15 @@ describe('export bundles and verify-bundle.mjs', () => {
     assert.match(r.out, /Trusting .*ca\.pem/);
   });
 
+  it('checks the certificates at another time with --attime: at the stamp it passes, after they expire it fails', async () => {
+    const stampSeconds = String(Math.floor(clock.nowMs() / 1000));
+    assert.equal((await runScript(good, ['--attime', stampSeconds])).status, 0);
+    const later = String(Math.floor(clock.nowMs() / 1000) + 25 * 365 * 86_400);
+    const r = await runScript(good, ['--attime', later]);
+    assert.equal(r.status, 1, r.out);
+    assert.match(r.out, /expired/);
+  });
+
   it('passes our own verifyBundle, which reports the time and the record', () => {
     const v = verifyBundle(JSON.parse(JSON.stringify(good)), tsa.caCertPem);
     assert.equal(new TextDecoder().decode(v.recordBytes), hands[6]);
