@@ -109,9 +109,7 @@ export function parseResponse(bytes: Uint8Array): TimeStampResponse {
   const status = si.next('status').smallUnsigned('PKIStatus');
   if (status > PKI_STATUS.revocationNotification) throw new DerError(`unknown PKIStatus ${status}`);
   const text = si.optional(TAG.SEQUENCE);
-  const statusStrings = (text?.children() ?? []).map((s) =>
-    new TextDecoder('utf-8', { fatal: true }).decode(s.expect(TAG.UTF8_STRING, 'PKIFreeText').content),
-  );
+  const statusStrings = (text?.children() ?? []).map((s) => s.utf8('PKIFreeText'));
   const failInfo = si.optional(TAG.BIT_STRING);
   si.end();
   const failures: string[] = [];

@@ -201,19 +201,25 @@ const SHORT_NAMES: ReadonlyMap<string, string> = new Map([
   [OID.emailAddress, 'emailAddress'],
 ]);
 
+// The text of a directory string, or undefined for types we do not decode and for invalid
+// encodings; names are only ever displayed, so those are shown as hex instead.
 function decodeString(value: Der): string | undefined {
   const c = value.content;
-  switch (value.tag) {
-    case TAG.UTF8_STRING:
-      return new TextDecoder('utf-8', { fatal: true }).decode(c);
-    case TAG.PRINTABLE_STRING:
-    case TAG.IA5_STRING:
-    case TAG.T61_STRING:
-      return String.fromCharCode(...c);
-    case TAG.BMP_STRING:
-      return new TextDecoder('utf-16be', { fatal: true }).decode(c);
-    default:
-      return undefined;
+  try {
+    switch (value.tag) {
+      case TAG.UTF8_STRING:
+        return new TextDecoder('utf-8', { fatal: true }).decode(c);
+      case TAG.PRINTABLE_STRING:
+      case TAG.IA5_STRING:
+      case TAG.T61_STRING:
+        return String.fromCharCode(...c);
+      case TAG.BMP_STRING:
+        return new TextDecoder('utf-16be', { fatal: true }).decode(c);
+      default:
+        return undefined;
+    }
+  } catch {
+    return undefined;
   }
 }
 

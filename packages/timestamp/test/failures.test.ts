@@ -48,6 +48,27 @@ describe('a token that was tampered with', () => {
     assert.ok(codes.has('TSA_TOKEN_MALFORMED') && codes.has('TSA_SIGNATURE_INVALID'), JSON.stringify([...codes]));
   });
 
+  it('fails with a TSA_ code, never another exception, under random multi-byte damage', () => {
+    // A fixed linear congruential generator: the same damage on every run.
+    let seed = 20261206;
+    const next = (n: number) => {
+      seed = (Math.imul(seed, 1103515245) + 12345) >>> 0;
+      return seed % n;
+    };
+    for (let round = 0; round < 300; round++) {
+      const tampered = token.slice();
+      for (let k = 1 + next(4); k > 0; k--) tampered[next(tampered.length)] = next(256);
+      const input = round % 10 === 0 ? tampered.subarray(0, next(tampered.length)) : tampered;
+      if (input.length === token.length && input.every((b, i) => b === token[i])) continue;
+      try {
+        verifyToken(input, digest, tsa.caCertPem);
+        assert.fail(`round ${round} still verified`);
+      } catch (e) {
+        assert.match(String((e as { code?: unknown }).code), /^TSA_/, `round ${round}: ${String(e)}`);
+      }
+    }
+  });
+
   it('fails with TSA_TOKEN_MALFORMED when truncated or padded', async () => {
     await expectCode(() => verifyToken(token.subarray(0, token.length - 1), digest, tsa.caCertPem), 'TSA_TOKEN_MALFORMED');
     await expectCode(() => verifyToken(Uint8Array.of(...token, 0), digest, tsa.caCertPem), 'TSA_TOKEN_MALFORMED');

@@ -198,6 +198,16 @@ export class Der {
     return { bytes, unusedBits };
   }
 
+  /** A UTF8String's text; invalid UTF-8 is a DerError like any other malformed value. */
+  utf8(what: string): string {
+    this.expect(TAG.UTF8_STRING, what);
+    try {
+      return new TextDecoder('utf-8', { fatal: true }).decode(this.content);
+    } catch {
+      throw new DerError(`${what}: invalid UTF-8`);
+    }
+  }
+
   oid(what: string): string {
     this.expect(TAG.OID, what);
     return decodeOid(this.content, what);
