@@ -209,6 +209,44 @@ describe('a TSA that misbehaves', () => {
     assert.match(e.message, /ECONNREFUSED/);
   });
 
+  it('that is in an outage refuses connections (retryable TSA_UNAVAILABLE), and comes back on the same port', async () => {
+    const flaky = await startTsaSandbox({ clock });
+    try {
+      const flakyClient = new TimestampClient({ url: flaky.url, trustAnchorsPem: flaky.caCertPem, clock });
+      assert.ok((await flakyClient.timestamp(digest)).serialHex);
+      const res = await fetch(`${flaky.baseUrl}/admin/outage`, { method: 'POST', body: JSON.stringify({ ms: 300 }) });
+      assert.equal(res.status, 200);
+      await res.text();
+      // The listener closes once the answer is out; wait for that, not for the outage.
+      for (let i = 0; i < 50; i++) {
+        const refused = await fetch(`${flaky.baseUrl}/healthz`).then(
+          () => false,
+          () => true,
+        );
+        if (refused) break;
+        await new Promise((r) => setTimeout(r, 10));
+      }
+      const e = await expectCode(() => flakyClient.timestamp(digest), 'TSA_UNAVAILABLE');
+      assert.match(e.message, /ECONNREFUSED/);
+      assert.equal(e.retryable, true);
+      let back = false;
+      for (let i = 0; i < 100 && !back; i++) {
+        await new Promise((r) => setTimeout(r, 20));
+        back = await fetch(`${flaky.baseUrl}/healthz`).then(
+          (r) => r.ok,
+          () => false,
+        );
+      }
+      assert.ok(back, 'the TSA listens again after the outage');
+      assert.ok((await flakyClient.timestamp(digest)).serialHex);
+      // An outage longer than the test ends when the TSA is closed.
+      await flaky.outage(60_000);
+      await expectCode(() => flakyClient.timestamp(digest), 'TSA_UNAVAILABLE');
+    } finally {
+      await flaky.close();
+    }
+  });
+
   it('refuses an unknown fault kind on its admin endpoint', async () => {
     const res = await fetch(`${tsa.baseUrl}/admin/faults`, { method: 'POST', body: JSON.stringify({ kind: 'meteor' }) });
     assert.equal(res.status, 400);

@@ -51,7 +51,7 @@ console.log(`TSA sandbox listening on ${tsa.baseUrl}
   certificates: ${tsa.baseUrl}${TSA_PATHS.caCert}, ${tsa.baseUrl}${TSA_PATHS.tsaCert}, ${tsa.baseUrl}${TSA_PATHS.chain}
   policy:       ${tsa.policyOid}
   state:        ${dir}
-  faults:       POST/GET/DELETE ${tsa.baseUrl}${TSA_PATHS.faults}`);
+  faults:       POST/GET/DELETE ${tsa.baseUrl}${TSA_PATHS.faults}, POST ${tsa.baseUrl}${TSA_PATHS.outage}`);
 
 let closing = false;
 const shutdown = (signal: string) => {

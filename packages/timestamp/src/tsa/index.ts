@@ -1,10 +1,11 @@
 // The local time-stamping authority: real RFC 3161 tokens from a sandbox CA, for development, tests
 // and demonstrations. See README.md ("The local TSA").
 import type { AddressInfo } from 'node:net';
-import { type Clock, systemClock } from '@fairground/core';
+import { AppError, type Clock, systemClock } from '@fairground/core';
+import { TimestampErrors } from '../errors.ts';
 import { SANDBOX_POLICY_OID } from '../asn1/oids.ts';
 import type { KeyAlgorithm } from './certificates.ts';
-import { type ActiveTsaFault, type TsaFault, TsaFaults } from './faults.ts';
+import { type ActiveTsaFault, TSA_FAULT_MS_MAX, type TsaFault, TsaFaults } from './faults.ts';
 import { generateIdentity, identityPem, loadOrCreateIdentity, SerialCounter, type TsaIdentity } from './identity.ts';
 import { createTsaServer, TSA_PATHS } from './server.ts';
 
@@ -45,6 +46,11 @@ export interface TsaSandbox {
     clear(): void;
     list(): ActiveTsaFault[];
   };
+  /**
+   * Stops listening for `ms` real milliseconds (at most 120 s), dropping open connections, so
+   * clients see "connection refused"; then listens on the same port again. Resolves once closed.
+   */
+  outage(ms: number): Promise<void>;
   /** Stops listening and drops open connections (a pending 'slow' answer ends at once). */
   close(): Promise<void>;
 }
@@ -59,16 +65,42 @@ export async function startTsaSandbox(options: TsaSandboxOptions = {}): Promise<
   const pem = identityPem(identity);
   const policyOid = options.policyOid ?? SANDBOX_POLICY_OID;
   const sleeps = new Set<() => void>();
-  const server = createTsaServer({ identity, serials, clock, policyOid, faults, pem, sleeps });
   const host = options.host ?? '127.0.0.1';
-  await new Promise<void>((resolve, reject) => {
-    server.once('error', reject);
-    server.listen(options.port ?? 0, host, () => {
-      server.off('error', reject);
-      resolve();
+  let port = options.port ?? 0;
+  let closed = false;
+  let reopenTimer: ReturnType<typeof setTimeout> | undefined;
+
+  const listen = () =>
+    new Promise<void>((resolve, reject) => {
+      server.once('error', reject);
+      server.listen(port, host, () => {
+        server.off('error', reject);
+        resolve();
+      });
     });
-  });
-  const port = (server.address() as AddressInfo).port;
+  const stopListening = () =>
+    new Promise<void>((resolve) => {
+      if (!server.listening) return resolve();
+      server.close(() => resolve());
+      // Keep-alive connections would let a client in through the back door: drop them too.
+      server.closeAllConnections();
+    });
+  const outage = async (ms: number): Promise<void> => {
+    if (!Number.isSafeInteger(ms) || ms < 1 || ms > TSA_FAULT_MS_MAX) {
+      throw new AppError(TimestampErrors.TSA_SANDBOX_REQUEST_INVALID, { why: `ms must be 1..${TSA_FAULT_MS_MAX}` });
+    }
+    if (closed) return;
+    if (reopenTimer !== undefined) clearTimeout(reopenTimer);
+    await stopListening();
+    reopenTimer = setTimeout(() => {
+      reopenTimer = undefined;
+      if (!closed) listen().catch((e: unknown) => console.error('tsa-sandbox: could not listen again after the outage', e));
+    }, ms);
+  };
+
+  const server = createTsaServer({ identity, serials, clock, policyOid, faults, pem, sleeps, outage });
+  await listen();
+  port = (server.address() as AddressInfo).port;
   const urlHost = host === '0.0.0.0' || host === '::' ? '127.0.0.1' : host.includes(':') ? `[${host}]` : host;
   const baseUrl = `http://${urlHost}:${port}`;
   return {
@@ -82,12 +114,12 @@ export async function startTsaSandbox(options: TsaSandboxOptions = {}): Promise<
       clear: () => faults.clear(),
       list: () => faults.list(),
     },
+    outage,
     close: async () => {
+      closed = true;
+      if (reopenTimer !== undefined) clearTimeout(reopenTimer);
       for (const wake of [...sleeps]) wake();
-      await new Promise<void>((resolve) => {
-        server.close(() => resolve());
-        server.closeAllConnections();
-      });
+      await stopListening();
     },
   };
 }

@@ -8,7 +8,7 @@ import { type Clock, isAppError } from '@fairground/core';
 import { TimestampErrors } from '../errors.ts';
 import { REQUEST_BYTES_MAX } from '../limits.ts';
 import { buildResponse, PKI_FAILURE, PKI_STATUS } from '../protocol.ts';
-import type { TsaFault, TsaFaults } from './faults.ts';
+import { TSA_FAULT_MS_MAX, type TsaFault, type TsaFaults } from './faults.ts';
 import type { SerialCounter, TsaIdentity } from './identity.ts';
 import { checkRequest, issueResponse, type TokenTamper } from './signer.ts';
 
@@ -19,6 +19,7 @@ export const TSA_PATHS = {
   chain: '/certs/chain.pem',
   health: '/healthz',
   faults: '/admin/faults',
+  outage: '/admin/outage',
 } as const;
 
 /** Admin bodies are a fault or a short list of them. */
@@ -36,6 +37,8 @@ export interface TsaServerDeps {
   readonly pem: { readonly caCertPem: string; readonly tsaCertPem: string; readonly chainPem: string };
   /** Pending 'slow' waits, so closing the server ends them at once. */
   readonly sleeps: Set<() => void>;
+  /** Stops listening for `ms` (see TsaSandbox.outage). */
+  readonly outage: (ms: number) => Promise<void>;
 }
 
 class BodyTooLarge extends Error {}
@@ -105,6 +108,7 @@ async function handle(deps: TsaServerDeps, req: IncomingMessage, res: ServerResp
     if (path === TSA_PATHS.health) return json(res, 200, { ok: true, policyOid: deps.policyOid });
   }
   if (path === TSA_PATHS.faults) return admin(deps, method, req, res);
+  if (path === TSA_PATHS.outage && method === 'POST') return outage(deps, req, res);
   json(res, 404, { code: 'NOT_FOUND', message: `no ${method} ${path}` });
 }
 
@@ -172,4 +176,21 @@ async function admin(deps: TsaServerDeps, method: string, req: IncomingMessage, 
     if (isAppError(e)) return json(res, e.status, e.toJSON());
     throw e;
   }
+}
+
+// The answer goes out first; the listener closes once it is sent.
+async function outage(deps: TsaServerDeps, req: IncomingMessage, res: ServerResponse): Promise<void> {
+  let ms: unknown;
+  try {
+    ms = (JSON.parse(new TextDecoder().decode(await readBody(req, ADMIN_BODY_BYTES_MAX))) as { ms?: unknown }).ms;
+  } catch {
+    return json(res, 400, { code: TimestampErrors.TSA_SANDBOX_REQUEST_INVALID.code, message: 'body must be JSON: {"ms": <milliseconds>}' });
+  }
+  if (typeof ms !== 'number' || !Number.isSafeInteger(ms) || ms < 1 || ms > TSA_FAULT_MS_MAX) {
+    return json(res, 400, { code: TimestampErrors.TSA_SANDBOX_REQUEST_INVALID.code, message: `ms must be 1..${TSA_FAULT_MS_MAX}` });
+  }
+  res.once('finish', () => {
+    deps.outage(ms).catch((e: unknown) => console.error('tsa-sandbox: outage failed', e));
+  });
+  json(res, 200, { outageMs: ms });
 }
