@@ -128,7 +128,12 @@ try {
   writeFileSync(join(dir, 'tsa.pem'), tsaPem);
   writeFileSync(join(dir, 'untrusted.pem'), untrustedPem);
   writeFileSync(join(dir, 'ca.pem'), caPem);
-  const fingerprint = new X509Certificate(caPem).fingerprint256;
+  let fingerprint;
+  try {
+    fingerprint = new X509Certificate(caPem).fingerprint256;
+  } catch (e) {
+    notVerified(`the CA certificate cannot be read: ${e.message}`);
+  }
   if (caPath === undefined) {
     console.log(`Trusting the CA certificate inside the bundle (SHA-256 fingerprint ${fingerprint}).`);
     console.log('Compare it with the fingerprint the time-stamping authority publishes, or pass --ca with its certificate.');

@@ -5,10 +5,12 @@
 // does the same with this package's own verifier.
 import { bytesToHex, hexToBytes } from '@fairground/rules';
 import { assert } from '@fairground/core';
+import { DerError } from './asn1/der.ts';
 import { TimestampErrors, timestampError } from './errors.ts';
 import { BUNDLE_RECORD_BYTES_MAX, MERKLE_LEAVES_MAX, MERKLE_PROOF_HASHES_MAX, PEM_CHARS_MAX, TOKEN_BYTES_MAX } from './limits.ts';
 import { type MerkleTree, verifyInclusion } from './merkle.ts';
 import { type TrustConfig, type VerifiedTimestamp, type VerifyOptions, verifyToken } from './verify.ts';
+import { parseCertificates } from './x509.ts';
 
 export const BUNDLE_FORMAT = 'fairground-timestamp-bundle/1';
 
@@ -93,6 +95,12 @@ export function parseBundle(value: unknown): ParsedBundle {
     throw invalid('token is not base64');
   if (typeof b.tsaChain !== 'string' || b.tsaChain.length > PEM_CHARS_MAX || !b.tsaChain.includes('-----BEGIN CERTIFICATE-----')) {
     throw invalid('tsaChain must be PEM certificates');
+  }
+  try {
+    parseCertificates(b.tsaChain);
+  } catch (e) {
+    if (e instanceof DerError) throw invalid(`tsaChain: ${e.message}`);
+    throw e;
   }
   const bundle: TimestampBundle = {
     format: BUNDLE_FORMAT,

@@ -193,10 +193,12 @@ describe('export bundles and verify-bundle.mjs', () => {
       { ...good, root: 'xyz' },
       { ...good, leafIndex: 11 },
       { ...good, token: '!!' },
+      { ...good, tsaChain: '-----BEGIN CERTIFICATE-----\nMIIBAA==\n-----END CERTIFICATE-----\n' },
     ]) {
       await expectCode(() => verifyBundle(bad, tsa.caCertPem), 'TSA_BUNDLE_INVALID');
       const r = await runScript(bad);
       assert.equal(r.status, 1, r.out);
+      assert.match(r.out, /NOT VERIFIED: /);
     }
   });
 });
