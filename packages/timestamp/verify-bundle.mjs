@@ -120,57 +120,55 @@ console.log(`Inclusion: OK (record ${leafIndex} of ${treeSize}, root ${bundle.ro
 // --- 3. The time-stamp token, by openssl ----------------------------------------------------
 
 const dir = keepDir ?? mkdtempSync(join(tmpdir(), 'fairground-verify-'));
+// process.exit skips finally blocks, so the scratch folder goes on exit, whatever the outcome.
+if (keepDir === undefined) process.on('exit', () => rmSync(dir, { recursive: true, force: true }));
+const tsaPem = `${certificates[0]}\n`;
+const untrustedPem = `${certificates.slice(0, Math.max(1, certificates.length - 1)).join('\n')}\n`;
+const caPem = caPath === undefined ? `${certificates[certificates.length - 1]}\n` : readFileSync(caPath, 'utf8');
+writeFileSync(join(dir, 'token.der'), Buffer.from(bundle.token, 'base64'));
+writeFileSync(join(dir, 'tsa.pem'), tsaPem);
+writeFileSync(join(dir, 'untrusted.pem'), untrustedPem);
+writeFileSync(join(dir, 'ca.pem'), caPem);
+let fingerprint;
 try {
-  const tsaPem = `${certificates[0]}\n`;
-  const untrustedPem = `${certificates.slice(0, Math.max(1, certificates.length - 1)).join('\n')}\n`;
-  const caPem = caPath === undefined ? `${certificates[certificates.length - 1]}\n` : readFileSync(caPath, 'utf8');
-  writeFileSync(join(dir, 'token.der'), Buffer.from(bundle.token, 'base64'));
-  writeFileSync(join(dir, 'tsa.pem'), tsaPem);
-  writeFileSync(join(dir, 'untrusted.pem'), untrustedPem);
-  writeFileSync(join(dir, 'ca.pem'), caPem);
-  let fingerprint;
-  try {
-    fingerprint = new X509Certificate(caPem).fingerprint256;
-  } catch (e) {
-    notVerified(`the CA certificate cannot be read: ${e.message}`);
-  }
-  if (caPath === undefined) {
-    console.log(`Trusting the CA certificate inside the bundle (SHA-256 fingerprint ${fingerprint}).`);
-    console.log('Compare it with the fingerprint the time-stamping authority publishes, or pass --ca with its certificate.');
-  } else {
-    console.log(`Trusting ${caPath} (SHA-256 fingerprint ${fingerprint}).`);
-  }
-  const run = (argv) => {
-    try {
-      return { ok: true, out: execFileSync(opensslPath, argv, { cwd: dir, encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'] }) };
-    } catch (e) {
-      if (e.code === 'ENOENT') usage(`cannot run ${opensslPath}: install openssl or pass --openssl`);
-      return { ok: false, out: `${e.stdout ?? ''}${e.stderr ?? ''}` };
-    }
-  };
-  const verifyArgs = [
-    'ts',
-    '-verify',
-    '-digest',
-    bundle.root,
-    '-token_in',
-    '-in',
-    'token.der',
-    '-CAfile',
-    'ca.pem',
-    '-untrusted',
-    'untrusted.pem',
-  ];
-  if (attime !== undefined) verifyArgs.push('-attime', attime);
-  console.log(`$ openssl ${verifyArgs.join(' ')}`);
-  const verified = run(verifyArgs);
-  process.stdout.write(verified.out);
-  if (!verified.ok) notVerified('openssl did not verify the time-stamp token');
-  const text = run(['ts', '-reply', '-token_in', '-in', 'token.der', '-token_out', '-text']);
-  const time = /^Time stamp: (.*)$/m.exec(text.out);
-  console.log(
-    `VERIFIED: the record existed at ${time ? time[1] : 'the time in the token'} (time-stamp by ${/^TSA: (.*)$/m.exec(text.out)?.[1] ?? 'the TSA'}).`,
-  );
-} finally {
-  if (keepDir === undefined) rmSync(dir, { recursive: true, force: true });
+  fingerprint = new X509Certificate(caPem).fingerprint256;
+} catch (e) {
+  notVerified(`the CA certificate cannot be read: ${e.message}`);
 }
+if (caPath === undefined) {
+  console.log(`Trusting the CA certificate inside the bundle (SHA-256 fingerprint ${fingerprint}).`);
+  console.log('Compare it with the fingerprint the time-stamping authority publishes, or pass --ca with its certificate.');
+} else {
+  console.log(`Trusting ${caPath} (SHA-256 fingerprint ${fingerprint}).`);
+}
+const run = (argv) => {
+  try {
+    return { ok: true, out: execFileSync(opensslPath, argv, { cwd: dir, encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'] }) };
+  } catch (e) {
+    if (e.code === 'ENOENT') usage(`cannot run ${opensslPath}: install openssl or pass --openssl`);
+    return { ok: false, out: `${e.stdout ?? ''}${e.stderr ?? ''}` };
+  }
+};
+const verifyArgs = [
+  'ts',
+  '-verify',
+  '-digest',
+  bundle.root,
+  '-token_in',
+  '-in',
+  'token.der',
+  '-CAfile',
+  'ca.pem',
+  '-untrusted',
+  'untrusted.pem',
+];
+if (attime !== undefined) verifyArgs.push('-attime', attime);
+console.log(`$ openssl ${verifyArgs.join(' ')}`);
+const verified = run(verifyArgs);
+process.stdout.write(verified.out);
+if (!verified.ok) notVerified('openssl did not verify the time-stamp token');
+const text = run(['ts', '-reply', '-token_in', '-in', 'token.der', '-token_out', '-text']);
+const time = /^Time stamp: (.*)$/m.exec(text.out);
+console.log(
+  `VERIFIED: the record existed at ${time ? time[1] : 'the time in the token'} (time-stamp by ${/^TSA: (.*)$/m.exec(text.out)?.[1] ?? 'the TSA'}).`,
+);
