@@ -1,7 +1,7 @@
 // Tokens from the local TSA, checked by openssl (an implementation we did not write) and by our own
 // verifier, with ECDSA P-256 and RSA-2048 keys; and openssl's own queries answered by our TSA.
 import assert from 'node:assert/strict';
-import { rm } from 'node:fs/promises';
+import { readFile, rm } from 'node:fs/promises';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { ManualClock } from '@fairground/core';
@@ -99,7 +99,6 @@ for (const keyAlgorithm of ['ecdsa-p256', 'rsa-2048'] as const) {
     it("answers openssl's own query, and openssl accepts the answer", async () => {
       const digest = sha256('openssl asks');
       opensslOk(['ts', '-query', '-digest', hex(digest), '-sha256', '-cert', '-out', 'openssl.tsq'], dir);
-      const { readFile } = await import('node:fs/promises');
       const query = await readFile(join(dir, 'openssl.tsq'));
       const res = await fetch(tsa.url, { method: 'POST', headers: { 'Content-Type': 'application/timestamp-query' }, body: query });
       await writeFiles(dir, { 'openssl.tsr': new Uint8Array(await res.arrayBuffer()) });
