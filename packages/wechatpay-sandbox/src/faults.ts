@@ -90,7 +90,8 @@ export class FaultController {
       const { errcode, errmsg } = fault;
       if (typeof errcode !== 'number' || !Number.isSafeInteger(errcode) || errcode === 0 || Math.abs(errcode) > 9_999_999)
         throw invalid('weixin-errcode needs a non-zero integer errcode');
-      if (errmsg !== undefined && (typeof errmsg !== 'string' || errmsg.length > 200)) throw invalid('errmsg must be a string of at most 200 characters');
+      if (errmsg !== undefined && (typeof errmsg !== 'string' || errmsg.length > 200))
+        throw invalid('errmsg must be a string of at most 200 characters');
       weixin = errmsg === undefined ? { errcode } : { errcode, errmsg };
     }
     const active: ActiveFault = { id: this.#nextId++, kind: fault.kind, method, pathPrefix, remaining: count, ms, ...weixin };

@@ -16,7 +16,15 @@ import { issueLoginCode } from './weixin.ts';
 import type { WeixinAppInput } from './weixin-model.ts';
 
 export { WEIXIN_APP_KINDS } from './weixin-model.ts';
-export { CODE2SESSION_PER_USER_PER_MINUTE, FORCED_REFRESHES_PER_DAY, FORCED_REFRESH_GAP_MS, LOGIN_CODE_TTL_MS, STABLE_HANDOVER_MS, TOKEN_TTL_S, WEBSITE_CODE_TTL_MS } from './weixin-world.ts';
+export {
+  CODE2SESSION_PER_USER_PER_MINUTE,
+  FORCED_REFRESHES_PER_DAY,
+  FORCED_REFRESH_GAP_MS,
+  LOGIN_CODE_TTL_MS,
+  STABLE_HANDOVER_MS,
+  TOKEN_TTL_S,
+  WEBSITE_CODE_TTL_MS,
+} from './weixin-world.ts';
 
 export type { ActiveFault, Fault, FaultKind } from './faults.ts';
 export { FAULT_KINDS } from './faults.ts';

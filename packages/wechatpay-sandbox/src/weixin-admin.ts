@@ -30,13 +30,20 @@ function decode(segment: string): string {
 }
 
 /** Handles `method path` under /sandbox/weixin/, or returns null for an unknown route. */
-export function handleWeixinAdmin(core: SandboxCore, method: string, path: string, body: () => Record<string, unknown>): WeixinAdminResult | null {
+export function handleWeixinAdmin(
+  core: SandboxCore,
+  method: string,
+  path: string,
+  body: () => Record<string, unknown>,
+): WeixinAdminResult | null {
   const w = core.weixin;
   const route = `${method} ${path}`;
   if (route === 'GET /sandbox/weixin/apps') return { status: 200, body: { apps: [...w.apps.values()].map((a) => w.appView(a)) } };
   if (route === 'POST /sandbox/weixin/apps') return { status: 200, body: w.appView(w.upsertApp(body() as unknown as WeixinAppInput)) };
-  if (route === 'GET /sandbox/weixin/players') return { status: 200, body: { players: [...w.players.values()].map((p) => w.playerView(p)) } };
-  if (route === 'POST /sandbox/weixin/players') return { status: 200, body: w.playerView(w.upsertPlayer(body() as unknown as TestPlayerInput)) };
+  if (route === 'GET /sandbox/weixin/players')
+    return { status: 200, body: { players: [...w.players.values()].map((p) => w.playerView(p)) } };
+  if (route === 'POST /sandbox/weixin/players')
+    return { status: 200, body: w.playerView(w.upsertPlayer(body() as unknown as TestPlayerInput)) };
   if (route === 'GET /sandbox/weixin/calls') return { status: 200, body: { calls: w.calls() } };
   if (route === 'DELETE /sandbox/weixin/calls') {
     w.resetCalls();

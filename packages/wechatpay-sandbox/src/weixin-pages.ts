@@ -9,7 +9,18 @@
 // - /players: create test players and issue login, OAuth and phone codes by hand.
 import { isAppError } from '@fairground/core';
 import type { SandboxCore } from './core.ts';
-import { cookie, esc, form, message, page, type PageRequest, type PageResult, redirect, safeRedirectTarget, withParams } from './page-kit.ts';
+import {
+  cookie,
+  esc,
+  form,
+  message,
+  page,
+  type PageRequest,
+  type PageResult,
+  redirect,
+  safeRedirectTarget,
+  withParams,
+} from './page-kit.ts';
 import { type OAuthScopeName, type TestPlayer, WEIXIN_CODE_KINDS, type WeixinApp, type WeixinCodeKind } from './weixin-model.ts';
 import { rfc3339 } from './time.ts';
 
@@ -56,7 +67,8 @@ function authParams(core: SandboxCore, q: URLSearchParams, flow: Flow): AuthPara
   }
   if ((q.get('response_type') ?? 'code') !== 'code') return oops('response_type参数错误 / response_type must be code');
   const scope = q.get('scope') ?? '';
-  if (flow === 'oauth' && scope !== 'snsapi_base' && scope !== 'snsapi_userinfo') return oops('10005 此公众号并没有这些scope的权限 / bad scope');
+  if (flow === 'oauth' && scope !== 'snsapi_base' && scope !== 'snsapi_userinfo')
+    return oops('10005 此公众号并没有这些scope的权限 / bad scope');
   if (flow === 'qr' && scope !== 'snsapi_login') return oops('该链接无法访问 / scope must be snsapi_login');
   const state = q.get('state') ?? '';
   if (Buffer.byteLength(state, 'utf8') > STATE_BYTES_MAX) return oops('state参数过长 / state is longer than 128 bytes');
@@ -66,7 +78,7 @@ function authParams(core: SandboxCore, q: URLSearchParams, flow: Flow): AuthPara
 function knownPlayer(core: SandboxCore, req: PageRequest, app: WeixinApp): TestPlayer | undefined {
   const handle = req.query.get('sandbox_player') ?? cookie(req, PLAYER_COOKIE);
   const p = handle === undefined || handle === null ? undefined : core.weixin.players.get(handle);
-  return p !== undefined && p.apps.has(app.appid) ? p : undefined;
+  return p?.apps.has(app.appid) ? p : undefined;
 }
 
 function back(core: SandboxCore, p: AuthParams, handle: string): PageResult {
@@ -80,7 +92,10 @@ function authPage(core: SandboxCore, req: PageRequest, flow: Flow): PageResult {
   const known = knownPlayer(core, req, p.app);
   // snsapi_base never shows a consent page in WeChat.
   if (flow === 'oauth' && p.scope === 'snsapi_base' && known !== undefined) return back(core, p, known.handle);
-  const players = [...core.weixin.players.values()].filter((pl) => pl.apps.has(p.app.appid)).slice(-PLAYERS_LISTED_MAX).reverse();
+  const players = [...core.weixin.players.values()]
+    .filter((pl) => pl.apps.has(p.app.appid))
+    .slice(-PLAYERS_LISTED_MAX)
+    .reverse();
   const choices = players
     .map(
       (pl) =>
@@ -193,7 +208,8 @@ function playersAction(core: SandboxCore, req: PageRequest): PageResult {
       highRisk: f.get('highRisk') === '1',
     });
   } catch (e) {
-    if (isAppError(e)) return playersPage(core, `<p class="bad" style="font-size:14px">${esc(e.code)}: ${esc(JSON.stringify(e.details))}</p>`);
+    if (isAppError(e))
+      return playersPage(core, `<p class="bad" style="font-size:14px">${esc(e.code)}: ${esc(JSON.stringify(e.details))}</p>`);
     throw e;
   }
   return redirect('/players');
@@ -214,7 +230,8 @@ function codeAction(core: SandboxCore, req: PageRequest): PageResult {
       `<dl><dt>code</dt><dd><code style="font-size:15px">${esc(issued.code)}</code></dd><dt>kind</dt><dd>${esc(issued.kind)} ${esc(issued.scope ?? '')}</dd><dt>openid</dt><dd>${esc(issued.openid)}</dd><dt>有效至 until</dt><dd>${esc(rfc3339(issued.expiresAtMs))}</dd></dl>`,
     );
   } catch (e) {
-    if (isAppError(e)) return playersPage(core, `<p class="bad" style="font-size:14px">${esc(e.code)}: ${esc(JSON.stringify(e.details))}</p>`);
+    if (isAppError(e))
+      return playersPage(core, `<p class="bad" style="font-size:14px">${esc(e.code)}: ${esc(JSON.stringify(e.details))}</p>`);
     throw e;
   }
 }

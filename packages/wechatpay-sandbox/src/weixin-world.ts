@@ -190,7 +190,11 @@ export class WeixinWorld {
       throw bad('secret must be 8-64 letters or digits');
     const domains = input.redirectDomains;
     if (domains !== undefined && domains !== null) {
-      if (!Array.isArray(domains) || domains.length > 16 || domains.some((d) => typeof d !== 'string' || !/^[0-9A-Za-z.-]{1,253}(:\d{1,5})?$/.test(d)))
+      if (
+        !Array.isArray(domains) ||
+        domains.length > 16 ||
+        domains.some((d) => typeof d !== 'string' || !/^[0-9A-Za-z.-]{1,253}(:\d{1,5})?$/.test(d))
+      )
         throw bad('redirectDomains must be at most 16 host names');
     }
     const existing = this.apps.get(input.appid);
@@ -239,10 +243,12 @@ export class WeixinWorld {
   upsertPlayer(input: TestPlayerInput): TestPlayer {
     if (typeof input !== 'object' || input === null) throw bad('a player is an object');
     if (typeof input.handle !== 'string' || !HANDLE_PATTERN.test(input.handle)) throw bad('handle must be 1-32 of [A-Za-z0-9_-]');
-    if (input.nickname !== undefined && (typeof input.nickname !== 'string' || [...input.nickname].length > NICKNAME_CHARS_MAX || input.nickname === ''))
+    if (
+      input.nickname !== undefined &&
+      (typeof input.nickname !== 'string' || [...input.nickname].length > NICKNAME_CHARS_MAX || input.nickname === '')
+    )
       throw bad(`nickname must be 1-${NICKNAME_CHARS_MAX} characters`);
-    if (input.avatarUrl !== undefined && !/^https?:\/\/\S+$/.test(String(input.avatarUrl)))
-      throw bad('avatarUrl must be an http(s) URL');
+    if (input.avatarUrl !== undefined && !/^https?:\/\/\S+$/.test(String(input.avatarUrl))) throw bad('avatarUrl must be an http(s) URL');
     if (input.avatarUrl !== undefined && input.avatarUrl.length > AVATAR_URL_CHARS_MAX) throw bad('avatarUrl is too long');
     const phone = input.phone === undefined ? undefined : parsePhone(input.phone);
     let apps: Set<string> | undefined;
@@ -332,7 +338,8 @@ export class WeixinWorld {
       case 'oauth':
         if (app.kind === 'officialAccount') {
           scope = input.scope ?? 'snsapi_userinfo';
-          if (scope !== 'snsapi_base' && scope !== 'snsapi_userinfo') throw bad('an official account grants snsapi_base or snsapi_userinfo');
+          if (scope !== 'snsapi_base' && scope !== 'snsapi_userinfo')
+            throw bad('an official account grants snsapi_base or snsapi_userinfo');
         } else if (app.kind === 'website') {
           scope = input.scope ?? 'snsapi_login';
           if (scope !== 'snsapi_login') throw bad('a website app grants snsapi_login');
@@ -342,7 +349,15 @@ export class WeixinWorld {
       default:
         throw bad("kind must be 'jscode', 'oauth' or 'phone'");
     }
-    return this.#storeCode({ code, kind: input.kind, appid: app.appid, handle: p.handle, scope, expiresMs: this.nowMs() + ttlMs, used: false });
+    return this.#storeCode({
+      code,
+      kind: input.kind,
+      appid: app.appid,
+      handle: p.handle,
+      scope,
+      expiresMs: this.nowMs() + ttlMs,
+      used: false,
+    });
   }
 
   #storeCode(c: WeixinCode): IssuedCodeView {
@@ -350,7 +365,15 @@ export class WeixinWorld {
     makeRoom(this.codes, WEIXIN_CODES_MAX, (v) => v.expiresMs <= nowMs);
     this.codes.set(c.code, c);
     const p = this.player(c.handle);
-    return { code: c.code, kind: c.kind, appid: c.appid, handle: c.handle, openid: this.openidOf(p, c.appid), scope: c.scope, expiresAtMs: c.expiresMs };
+    return {
+      code: c.code,
+      kind: c.kind,
+      appid: c.appid,
+      handle: c.handle,
+      openid: this.openidOf(p, c.appid),
+      scope: c.scope,
+      expiresAtMs: c.expiresMs,
+    };
   }
 
   /**
@@ -358,7 +381,8 @@ export class WeixinWorld {
    * there (the player's handle is the openid). Kept for existing tests and scripts.
    */
   legacyCode(openid: string, kind: 'jscode' | 'oauth', scope: OAuthScopeName = 'snsapi_userinfo'): string {
-    if (typeof openid !== 'string' || !/^[0-9A-Za-z_-]{1,64}$/.test(openid)) throw new Error(`openid must be 1-64 of [0-9A-Za-z_-]: ${openid}`);
+    if (typeof openid !== 'string' || !/^[0-9A-Za-z_-]{1,64}$/.test(openid))
+      throw new Error(`openid must be 1-64 of [0-9A-Za-z_-]: ${openid}`);
     const appid = this.#d.defaultAppid;
     let p = this.players.get(openid);
     if (p === undefined) p = this.upsertPlayer({ handle: openid.slice(0, 32), apps: [appid] });
@@ -382,7 +406,8 @@ export class WeixinWorld {
    */
   peekCode(code: string, kind: WeixinCodeKind, appid: string, usedErrcode = 40163): { c: WeixinCode; player: TestPlayer } {
     const c = this.codes.get(code);
-    if (c === undefined || c.kind !== kind || c.appid !== appid || c.expiresMs <= this.nowMs()) throw new WeixinError(40029, 'invalid code');
+    if (c === undefined || c.kind !== kind || c.appid !== appid || c.expiresMs <= this.nowMs())
+      throw new WeixinError(40029, 'invalid code');
     if (c.used) throw new WeixinError(usedErrcode, usedErrcode === 40163 ? 'code been used' : 'invalid code');
     const player = this.players.get(c.handle);
     if (player === undefined) throw new WeixinError(40029, 'invalid code');
@@ -399,7 +424,8 @@ export class WeixinWorld {
       this.#rate.set(key, { windowStartMs: nowMs, count: 1 });
       return;
     }
-    if (w.count >= CODE2SESSION_PER_USER_PER_MINUTE) throw new WeixinError(45011, 'api minute-quota reach limit mustslower retry next minute');
+    if (w.count >= CODE2SESSION_PER_USER_PER_MINUTE)
+      throw new WeixinError(45011, 'api minute-quota reach limit mustslower retry next minute');
     w.count += 1;
   }
 
@@ -412,7 +438,11 @@ export class WeixinWorld {
 
   #storeToken(value: string, t: WeixinToken): void {
     const nowMs = this.nowMs();
-    makeRoom(this.tokens, WEIXIN_TOKENS_MAX, (v) => v.expiresMs <= nowMs || (v.kind === 'app' && v.revokedMs !== null && v.revokedMs <= nowMs));
+    makeRoom(
+      this.tokens,
+      WEIXIN_TOKENS_MAX,
+      (v) => v.expiresMs <= nowMs || (v.kind === 'app' && v.revokedMs !== null && v.revokedMs <= nowMs),
+    );
     this.tokens.set(value, t);
   }
 
@@ -484,7 +514,14 @@ export class WeixinWorld {
     const openid = this.openidOf(player, c.appid);
     const scope = c.scope ?? 'snsapi_base';
     const accessToken = this.#newTokenValue();
-    this.#storeToken(accessToken, { kind: 'oauth', appid: c.appid, handle: player.handle, openid, scope, expiresMs: nowMs + TOKEN_TTL_S * 1000 });
+    this.#storeToken(accessToken, {
+      kind: 'oauth',
+      appid: c.appid,
+      handle: player.handle,
+      openid,
+      scope,
+      expiresMs: nowMs + TOKEN_TTL_S * 1000,
+    });
     const refreshToken = this.#newTokenValue();
     makeRoom(this.refreshTokens, WEIXIN_TOKENS_MAX, (v) => v.expiresMs <= nowMs);
     this.refreshTokens.set(refreshToken, { appid: c.appid, handle: player.handle, openid, scope, expiresMs: nowMs + REFRESH_TOKEN_TTL_MS });

@@ -42,7 +42,12 @@ export function weixinErrmsg(errcode: number): string {
 }
 
 /** Issues a single-use code for the default app (the first version's API; see WeixinWorld.legacyCode). */
-export function issueLoginCode(core: SandboxCore, openid: string, kind: 'jscode' | 'oauth', scope: OAuthScopeName = 'snsapi_userinfo'): string {
+export function issueLoginCode(
+  core: SandboxCore,
+  openid: string,
+  kind: 'jscode' | 'oauth',
+  scope: OAuthScopeName = 'snsapi_userinfo',
+): string {
   return core.weixin.legacyCode(openid, kind, scope);
 }
 

@@ -105,7 +105,11 @@ export class CredentialKeeper {
           if (seen !== undefined && this.#fresh(seen, clock.nowMs(), rejected)) return seen.value;
           const askedAtMs = clock.nowMs();
           const got = await fetch(force);
-          if (!Number.isSafeInteger(got.expiresInSeconds) || got.expiresInSeconds < 1 || got.expiresInSeconds > CREDENTIAL_LIFE_SECONDS_MAX) {
+          if (
+            !Number.isSafeInteger(got.expiresInSeconds) ||
+            got.expiresInSeconds < 1 ||
+            got.expiresInSeconds > CREDENTIAL_LIFE_SECONDS_MAX
+          ) {
             throw new WechatPayError(WechatPayErrors.WECHATPAY_BAD_RESPONSE, {
               kind: 'bad-response',
               retrySameRequest: true,

@@ -324,7 +324,10 @@ export class WeixinClient {
   /** The JS-SDK jsapi_ticket (7200 s), cached in the token cache like the access token. */
   jsapiTicket(call: CallOptions = {}): Promise<string> {
     return this.#tickets.current(this.#ticketKey, async () => {
-      const f = await this.withAccessToken((accessToken) => this.#get('/cgi-bin/ticket/getticket', { access_token: accessToken, type: 'jsapi' }, call), call);
+      const f = await this.withAccessToken(
+        (accessToken) => this.#get('/cgi-bin/ticket/getticket', { access_token: accessToken, type: 'jsapi' }, call),
+        call,
+      );
       return { value: f.str('ticket'), expiresInSeconds: f.int('expires_in') };
     });
   }
@@ -382,7 +385,8 @@ export class WeixinClient {
   oauthAuthorizeUrl(input: { readonly redirectUri: string; readonly scope: OAuthScope; readonly state: string }): string {
     checkRedirectUri(input.redirectUri);
     checkState(input.state);
-    if (input.scope !== 'snsapi_base' && input.scope !== 'snsapi_userinfo') throw new RangeError('scope must be snsapi_base or snsapi_userinfo');
+    if (input.scope !== 'snsapi_base' && input.scope !== 'snsapi_userinfo')
+      throw new RangeError('scope must be snsapi_base or snsapi_userinfo');
     // WeChat checks the parameter order on this page, so it is built by hand rather than with URLSearchParams.
     return (
       `${this.#openBaseUrl}/connect/oauth2/authorize?appid=${encodeURIComponent(this.appid)}` +
@@ -430,7 +434,11 @@ export class WeixinClient {
   /** Renews a user access token with its refresh_token (30 days). */
   async oauthRefreshToken(refreshToken: string, call: CallOptions = {}): Promise<OAuthToken> {
     if (refreshToken.length === 0 || refreshToken.length > 512) throw new RangeError('refreshToken must be 1-512 characters');
-    const f = await this.#get('/sns/oauth2/refresh_token', { appid: this.appid, grant_type: 'refresh_token', refresh_token: refreshToken }, call);
+    const f = await this.#get(
+      '/sns/oauth2/refresh_token',
+      { appid: this.appid, grant_type: 'refresh_token', refresh_token: refreshToken },
+      call,
+    );
     return this.#readOAuthToken(f);
   }
 
