@@ -1,7 +1,7 @@
 // The pages a person uses, server-rendered and phone-sized, in Chinese with English: the cashier
 // (pay or cancel an order), the transfer confirmation (accept or decline a bill, opened from its
-// package_info) and the OAuth consent page that stands in for open.weixin.qq.com. They call the
-// same functions as the in-process `sandbox.user` API.
+// package_info). The open.weixin.qq.com pages and the test-player page are in weixin-pages.ts.
+// They call the same functions as the in-process `sandbox.user` API.
 import { isAppError } from '@fairground/core';
 import { yuan } from './bills.ts';
 import type { SandboxCore } from './core.ts';
@@ -70,7 +70,7 @@ function indexPage(core: SandboxCore): PageResult {
   return page(
     '微信支付沙盒',
     `<div class="card"><h1>微信支付沙盒 / WeChat Pay sandbox</h1><dl><dt>商户号 mchid</dt><dd>${esc(core.keys.mchid)}</dd><dt>AppID</dt><dd>${esc(core.keys.appid)}</dd><dt>密钥模式</dt><dd>${esc(core.options.keyMode)}</dd><dt>时间 Time</dt><dd>${esc(rfc3339(core.nowMs()))}</dd></dl>
-<dl><dt>订单 Orders</dt><dd>&nbsp;</dd>${orderRows || '<dd>—</dd>'}</dl><dl><dt>转账 Transfers</dt><dd>&nbsp;</dd>${billRows || '<dd>—</dd>'}</dl></div>`,
+<p class="muted"><a href="/players">测试玩家与微信登录 / Test players and WeChat sign-in</a></p><dl><dt>订单 Orders</dt><dd>&nbsp;</dd>${orderRows || '<dd>—</dd>'}</dl><dl><dt>转账 Transfers</dt><dd>&nbsp;</dd>${billRows || '<dd>—</dd>'}</dl></div>`,
   );
 }
 
