@@ -31,7 +31,7 @@ import type { Fields, JsonObject } from './fields.ts';
 import type { CallOptions, FetchLike } from './http.ts';
 import { DEFAULT_TIMEOUT_MS } from './limits.ts';
 import { jsSdkSignature, randomNonce } from './signing.ts';
-import { InMemoryTokenCache, type TokenCache } from './token-cache.ts';
+import { InMemoryTokenCache, TOKEN_LOCK_LEASE_MS_MAX, type TokenCache } from './token-cache.ts';
 import { type CredentialFetcher, CredentialKeeper } from './weixin-credentials.ts';
 import { type WeixinHttpConfig, weixinCall, weixinErrcode } from './weixin-http.ts';
 
@@ -237,7 +237,7 @@ export class WeixinClient {
     this.#openBaseUrl = trimSlash(options.openBaseUrl ?? DEFAULT_WEIXIN_OPEN_BASE_URL);
     const cache = options.tokenCache ?? new InMemoryTokenCache({ clock: this.#clock });
     // A refresh holds the lock for at most one HTTP deadline plus slack, so waiting nodes give up in time.
-    const lockLeaseMs = timeoutMs + 5_000;
+    const lockLeaseMs = Math.min(timeoutMs + 5_000, TOKEN_LOCK_LEASE_MS_MAX);
     const keeper = (refreshMarginMs: number) =>
       new CredentialKeeper({ cache, clock: this.#clock, refreshMarginMs, lockLeaseMs, pollIntervalMs: TOKEN_POLL_INTERVAL_MS });
     this.#tokens = keeper(ACCESS_TOKEN_REFRESH_MARGIN_MS);

@@ -68,3 +68,18 @@ describe('CredentialKeeper', () => {
     assert.equal(s.calls(), 2);
   });
 });
+
+describe('WeixinClient token timing', () => {
+  it('accepts the longest allowed deadline (the refresh lock lease is capped)', async () => {
+    const { WeixinClient, TIMEOUT_MS_MAX } = await import('../src/index.ts');
+    const clock = new ManualClock(1_000_000);
+    const c = new WeixinClient({
+      appid: 'wx1234567890abcdef',
+      appSecret: 's',
+      timeoutMs: TIMEOUT_MS_MAX,
+      clock,
+      fetch: async () => new Response(JSON.stringify({ access_token: 'AT', expires_in: 7200 })),
+    });
+    assert.equal(await c.accessToken(), 'AT');
+  });
+});
