@@ -8,6 +8,7 @@ import type { Fault } from './faults.ts';
 import { requestMerchantTransfer, requestPayment } from './jsbridge.ts';
 import type { SandboxUser } from './types.ts';
 import { parseJsonBody } from './validate.ts';
+import { handleWeixinAdmin } from './weixin-admin.ts';
 
 export interface AdminDeps {
   core: SandboxCore;
@@ -65,6 +66,10 @@ export async function handleAdmin(
       throw bad('body must be a JSON object');
     }
   };
+  if (path.startsWith('/sandbox/weixin/')) {
+    const weixin = handleWeixinAdmin(core, method, path, body);
+    if (weixin !== null) return weixin;
+  }
   switch (route) {
     case 'POST /sandbox/faults': {
       let parsed: unknown;
@@ -145,6 +150,8 @@ export function merchantConfig(core: SandboxCore): Record<string, unknown> {
     certificatePem: k.merchant.certificatePem,
     apiV3Key: k.apiV3Key,
     appSecret: k.appSecret,
+    /** api.weixin.qq.com apps (mini-game, mini-program, official account, website) with their secrets. */
+    weixinApps: [...core.weixin.apps.values()].map((a) => core.weixin.appView(a)),
     platform: {
       publicKeyId: k.publicKey.id,
       publicKeyPem: k.publicKey.publicKeyPem,

@@ -14,6 +14,7 @@ import { Notifier, type SignedHeaders } from './notifier.ts';
 import { Scheduler } from './scheduler.ts';
 import { beijingDate, rfc3339, unixSeconds } from './time.ts';
 import type { KeyMode } from './types.ts';
+import { WeixinWorld } from './weixin-world.ts';
 
 export interface CoreOptions {
   keyMode: KeyMode;
@@ -32,22 +33,6 @@ export const RUN_DUE_STEPS_MAX = 100_000;
 
 export type SignatureFaultKind = 'bad-signature' | 'signtest' | 'stale-timestamp' | 'wrong-serial';
 export const SIGNATURE_FAULTS: readonly SignatureFaultKind[] = ['bad-signature', 'signtest', 'stale-timestamp', 'wrong-serial'];
-
-export interface WeixinCode {
-  openid: string;
-  kind: 'jscode' | 'oauth';
-  /** OAuth only: snsapi_base or snsapi_userinfo. */
-  scope: string;
-  expiresMs: number;
-  used: boolean;
-}
-
-export interface WeixinToken {
-  kind: 'oauth' | 'cgi';
-  openid: string;
-  scope: string;
-  expiresMs: number;
-}
 
 export class SandboxCore {
   readonly clock: Clock;
@@ -71,9 +56,8 @@ export class SandboxCore {
   readonly sharingOrders = new Map<string, SharingOrder>();
   readonly sharingReturns = new Map<string, SharingReturn>();
   readonly sharingReceivers = new Map<string, SharingReceiver>();
-  readonly weixinCodes = new Map<string, WeixinCode>();
-  readonly weixinTokens = new Map<string, WeixinToken>();
-  jsapiTicket: { ticket: string; expiresMs: number } | null = null;
+  /** api.weixin.qq.com: apps, test players, codes and tokens. */
+  readonly weixin: WeixinWorld;
   /** Generated bill files by download token. */
   readonly billFiles = new Map<string, { bytes: Buffer; expiresMs: number }>();
 
@@ -86,6 +70,13 @@ export class SandboxCore {
     this.options = options;
     this.scheduler = new Scheduler(this.nextSeq);
     this.ledger = new Ledger(options.basicBalanceFen, options.operationBalanceFen);
+    this.weixin = new WeixinWorld({
+      nowMs: () => this.clock.nowMs(),
+      seed: `${keys.appSecret}:${keys.apiV3Key}`,
+      defaultAppid: keys.appid,
+      defaultSecret: keys.appSecret,
+      pagesUrl: () => this.pagesUrl,
+    });
     this.notifier = new Notifier({
       clock,
       faults: this.faults,

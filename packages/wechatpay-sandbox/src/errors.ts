@@ -19,6 +19,9 @@ export const SandboxErrors = defineErrors('wechatpay-sandbox', {
   SANDBOX_FAULT_INVALID: { status: 400, message: 'the fault description is not valid' },
   SANDBOX_CLOCK_NOT_MANUAL: { status: 409, message: 'the sandbox clock is not a manual clock and cannot be advanced' },
   SANDBOX_REQUEST_INVALID: { status: 400, message: 'the sandbox admin request is not valid' },
+  SANDBOX_APP_NOT_FOUND: { status: 404, message: 'the sandbox has no WeChat app with this appid' },
+  SANDBOX_PLAYER_NOT_FOUND: { status: 404, message: 'the sandbox has no test player with this handle' },
+  SANDBOX_PLAYER_NOT_BOUND: { status: 409, message: 'the test player does not use this app' },
 });
 
 /** A WeChat Pay APIv3 error answer: HTTP status plus `{code, message, detail?}`. */

@@ -23,6 +23,7 @@ export const FAULT_KINDS = [
   'user-never-confirms',
   'user-cancels',
   'paid-after-expiry',
+  'weixin-errcode',
 ] as const;
 
 export type FaultKind = (typeof FAULT_KINDS)[number];
@@ -41,6 +42,10 @@ export interface Fault {
   ms?: number;
   /** Alias of `ms`. */
   delayMs?: number;
+  /** For 'weixin-errcode': the errcode api.weixin.qq.com answers (HTTP 200, nothing performed), e.g. 40029, 45011, -1. */
+  errcode?: number;
+  /** For 'weixin-errcode': the errmsg; default WeChat's usual text for that errcode. */
+  errmsg?: string;
 }
 
 export interface ActiveFault {
@@ -52,6 +57,9 @@ export interface ActiveFault {
   readonly pathPrefix: string;
   remaining: number;
   readonly ms: number;
+  /** 'weixin-errcode' only. */
+  readonly errcode?: number;
+  readonly errmsg?: string;
 }
 
 /** Limits: a test that injects more than this is broken. */
@@ -77,7 +85,16 @@ export class FaultController {
     if (this.#faults.length >= FAULTS_MAX) throw invalid(`at most ${FAULTS_MAX} faults at once`);
     const { method, pathPrefix } = parsePattern(fault);
     if (pathPrefix !== '' && !pathPrefix.startsWith('/')) throw invalid(`path prefix must start with '/': ${pathPrefix}`);
-    const active: ActiveFault = { id: this.#nextId++, kind: fault.kind, method, pathPrefix, remaining: count, ms };
+    let weixin: { errcode: number; errmsg?: string } | undefined;
+    if (fault.kind === 'weixin-errcode') {
+      const { errcode, errmsg } = fault;
+      if (typeof errcode !== 'number' || !Number.isSafeInteger(errcode) || errcode === 0 || Math.abs(errcode) > 9_999_999)
+        throw invalid('weixin-errcode needs a non-zero integer errcode');
+      if (errmsg !== undefined && (typeof errmsg !== 'string' || errmsg.length > 200))
+        throw invalid('errmsg must be a string of at most 200 characters');
+      weixin = errmsg === undefined ? { errcode } : { errcode, errmsg };
+    }
+    const active: ActiveFault = { id: this.#nextId++, kind: fault.kind, method, pathPrefix, remaining: count, ms, ...weixin };
     this.#faults.push(active);
     return active.id;
   }

@@ -13,6 +13,18 @@ import { createSandboxServer } from './server.ts';
 import { userConfirmTransfer, userDeclineTransfer } from './transfers.ts';
 import type { Sandbox, SandboxOptions, SandboxUser } from './types.ts';
 import { issueLoginCode } from './weixin.ts';
+import type { WeixinAppInput } from './weixin-model.ts';
+
+export { WEIXIN_APP_KINDS } from './weixin-model.ts';
+export {
+  CODE2SESSION_PER_USER_PER_MINUTE,
+  FORCED_REFRESHES_PER_DAY,
+  FORCED_REFRESH_GAP_MS,
+  LOGIN_CODE_TTL_MS,
+  STABLE_HANDOVER_MS,
+  TOKEN_TTL_S,
+  WEBSITE_CODE_TTL_MS,
+} from './weixin-world.ts';
 
 export type { ActiveFault, Fault, FaultKind } from './faults.ts';
 export { FAULT_KINDS } from './faults.ts';
@@ -23,6 +35,19 @@ export type { FaultControllerApi as FaultController } from './types.ts';
 
 export const DEFAULT_MCHID = '1900000001';
 export const DEFAULT_APPID = 'wx8888888888888888';
+/** The default apps besides the pay appid (a mini-program): a mini-game, an official account and a website app. */
+export const SANDBOX_MINIGAME_APPID = 'wxa000000000000001';
+export const SANDBOX_OFFICIAL_ACCOUNT_APPID = 'wxb000000000000002';
+export const SANDBOX_WEBSITE_APPID = 'wxc000000000000003';
+
+function defaultWeixinApps(payAppid: string): WeixinAppInput[] {
+  return [
+    { appid: SANDBOX_WEBSITE_APPID, kind: 'website', name: '沙盒网站' },
+    { appid: SANDBOX_OFFICIAL_ACCOUNT_APPID, kind: 'officialAccount', name: '沙盒公众号' },
+    { appid: SANDBOX_MINIGAME_APPID, kind: 'minigame', name: '沙盒小游戏' },
+    { appid: payAppid, kind: 'miniprogram', name: '沙盒小程序 (pay appid)' },
+  ];
+}
 const KEYS_FILE = 'sandbox-keys.json';
 const MERCHANT_FILE = 'merchant.json';
 
@@ -69,6 +94,10 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
     basicBalanceFen: options.basicBalanceFen ?? 1_000_000_000,
     operationBalanceFen: options.operationBalanceFen ?? 100_000_000,
   });
+
+  // The pay app comes last, so it keeps its kind should its appid equal one of the other defaults.
+  for (const app of defaultWeixinApps(keys.appid)) core.weixin.upsertApp(app);
+  for (const app of options.weixinApps ?? []) core.weixin.upsertApp(app);
 
   let chain: Promise<void> = Promise.resolve();
   const runDueOnce = async (): Promise<void> => {
@@ -158,6 +187,21 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
     },
     runDue,
     user,
+    weixin: {
+      apps: () => [...core.weixin.apps.values()].map((a) => core.weixin.appView(a)),
+      app: (appid) => core.weixin.appView(core.weixin.app(appid ?? keys.appid)),
+      upsertApp: (input) => core.weixin.appView(core.weixin.upsertApp(input)),
+      upsertPlayer: (input) => core.weixin.playerView(core.weixin.upsertPlayer(input)),
+      player: (handle) => {
+        const p = core.weixin.players.get(handle);
+        return p === undefined ? undefined : core.weixin.playerView(p);
+      },
+      players: () => [...core.weixin.players.values()].map((p) => core.weixin.playerView(p)),
+      issueCode: (input) => core.weixin.issueCode(input),
+      endTokens: (appid, how) => core.weixin.endAppTokens(appid, how),
+      calls: () => core.weixin.calls(),
+      resetCalls: () => core.weixin.resetCalls(),
+    },
     notifications: () => core.notifier.history(),
     close: async () => {
       if (timer !== undefined) clearInterval(timer);

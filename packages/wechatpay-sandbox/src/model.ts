@@ -147,6 +147,4 @@ export const TRANSFERS_MAX = 100_000;
 export const SHARING_ORDERS_MAX = 100_000;
 export const SHARING_RECEIVERS_MAX = 20_000;
 export const BILL_FILES_MAX = 1000;
-export const LOGIN_CODES_MAX = 100_000;
-export const TOKENS_MAX = 100_000;
 export const REQUEST_BODY_MAX_BYTES = 1 << 20;

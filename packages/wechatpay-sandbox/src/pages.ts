@@ -1,8 +1,7 @@
 // The pages a person uses, server-rendered and phone-sized, in Chinese with English: the cashier
 // (pay or cancel an order), the transfer confirmation (accept or decline a bill, opened from its
-// package_info) and the OAuth consent page that stands in for open.weixin.qq.com. They call the
-// same functions as the in-process `sandbox.user` API.
-import type { IncomingHttpHeaders } from 'node:http';
+// package_info). The open.weixin.qq.com pages and the test-player page are in weixin-pages.ts.
+// They call the same functions as the in-process `sandbox.user` API.
 import { isAppError } from '@fairground/core';
 import { yuan } from './bills.ts';
 import type { SandboxCore } from './core.ts';
@@ -12,77 +11,12 @@ import type { Order, TransferBill } from './model.ts';
 import { userCancelPayment, userPay } from './payments.ts';
 import { rfc3339 } from './time.ts';
 import { userConfirmTransfer, userDeclineTransfer } from './transfers.ts';
-import { issueLoginCode, nicknameOf } from './weixin.ts';
+import { cookie, esc, form, message, page, type PageRequest, type PageResult, redirect, safeRedirectTarget } from './page-kit.ts';
+import { handleWeixinPage } from './weixin-pages.ts';
 
-export interface PageRequest {
-  method: string;
-  path: string;
-  query: URLSearchParams;
-  rawBody: Buffer;
-  headers: IncomingHttpHeaders;
-}
-
-export interface PageResult {
-  status: number;
-  headers: Record<string, string>;
-  body: string | Buffer | undefined;
-}
+export type { PageRequest, PageResult } from './page-kit.ts';
 
 const OPENID_COOKIE = 'fg_wx_openid';
-
-function esc(value: unknown): string {
-  return String(value ?? '')
-    .replaceAll('&', '&amp;')
-    .replaceAll('<', '&lt;')
-    .replaceAll('>', '&gt;')
-    .replaceAll('"', '&quot;')
-    .replaceAll("'", '&#39;');
-}
-
-const STYLE = `
-body{margin:0;font-family:-apple-system,"PingFang SC","Microsoft YaHei",sans-serif;background:#ededed;color:#111}
-main{max-width:420px;margin:0 auto;padding:24px 16px}
-.card{background:#fff;border-radius:12px;padding:24px 20px;text-align:center}
-.tag{display:inline-block;background:#fa9d3b;color:#fff;border-radius:4px;padding:2px 8px;font-size:12px;margin-bottom:12px}
-h1{font-size:17px;font-weight:500;margin:4px 0 16px}
-.amount{font-size:40px;font-weight:600;margin:8px 0 4px}
-.muted{color:#888;font-size:13px;line-height:1.6}
-dl{text-align:left;font-size:14px;margin:20px 0 0;border-top:1px solid #eee;padding-top:12px}
-dt{color:#888;float:left;clear:left;width:96px}dd{margin:0 0 8px 104px;word-break:break-all}
-form{margin:16px 0 0}
-button{display:block;width:100%;border:0;border-radius:8px;padding:14px;font-size:17px;margin-top:12px;cursor:pointer}
-.primary{background:#07c160;color:#fff}.secondary{background:#f2f2f2;color:#07c160}.danger{background:#f2f2f2;color:#fa5151}
-input{width:100%;box-sizing:border-box;padding:10px;border:1px solid #ddd;border-radius:6px;font-size:15px}
-label{display:block;text-align:left;font-size:13px;color:#888;margin:16px 0 6px}
-.ok{color:#07c160;font-size:48px}.bad{color:#fa5151;font-size:48px}
-`;
-
-function page(title: string, body: string, status = 200, extraHeaders: Record<string, string> = {}): PageResult {
-  const html = `<!doctype html><html lang="zh-CN"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width,initial-scale=1,viewport-fit=cover"><title>${esc(title)}</title><style>${STYLE}</style></head><body><main>${body}<p class="muted" style="text-align:center;margin-top:24px">微信支付沙盒 · WeChat Pay sandbox — 仅供开发测试 / for development only</p></main></body></html>`;
-  return { status, headers: { 'Content-Type': 'text/html; charset=utf-8', 'Cache-Control': 'no-store', ...extraHeaders }, body: html };
-}
-
-function message(title: string, text: string, ok: boolean, status = 200): PageResult {
-  return page(
-    title,
-    `<div class="card"><div class="${ok ? 'ok' : 'bad'}">${ok ? '✓' : '!'}</div><h1>${esc(title)}</h1><p class="muted">${esc(text)}</p></div>`,
-    status,
-  );
-}
-
-function redirect(location: string, headers: Record<string, string> = {}): PageResult {
-  return { status: 302, headers: { Location: location, 'Cache-Control': 'no-store', ...headers }, body: undefined };
-}
-
-function cookie(req: PageRequest, name: string): string | undefined {
-  const raw = req.headers.cookie;
-  if (raw === undefined) return undefined;
-  for (const part of raw.split(';')) {
-    const [k, ...v] = part.trim().split('=');
-    if (k === name) return decodeURIComponent(v.join('='));
-  }
-  return undefined;
-}
 
 function openidCookie(openid: string): Record<string, string> {
   return { 'Set-Cookie': `${OPENID_COOKIE}=${encodeURIComponent(openid)}; Path=/; SameSite=Lax; Max-Age=31536000` };
@@ -93,26 +27,6 @@ function newOpenid(): string {
 }
 
 const OPENID = /^[0-9A-Za-z_-]{1,64}$/;
-
-function safeRedirectTarget(value: string | null): string | null {
-  if (value === null || value === '') return null;
-  try {
-    const url = new URL(value);
-    return url.protocol === 'http:' || url.protocol === 'https:' ? url.toString() : null;
-  } catch {
-    return null;
-  }
-}
-
-function withParams(target: string, params: Record<string, string>): string {
-  const url = new URL(target);
-  for (const [k, v] of Object.entries(params)) url.searchParams.set(k, v);
-  return url.toString();
-}
-
-function form(req: PageRequest): URLSearchParams {
-  return new URLSearchParams(req.rawBody.toString('utf8'));
-}
 
 export async function handlePage(core: SandboxCore, req: PageRequest): Promise<PageResult> {
   core.runDueTimers();
@@ -128,11 +42,9 @@ export async function handlePage(core: SandboxCore, req: PageRequest): Promise<P
       return transferPage(core, req);
     case 'POST /transfer/confirm':
       return transferAction(core, req);
-    case 'GET /connect/oauth2/authorize':
-      return consentPage(core, req);
-    case 'POST /connect/oauth2/authorize':
-      return consentAction(core, req);
     default: {
+      const weixinPage = handleWeixinPage(core, req);
+      if (weixinPage !== null) return weixinPage;
       const avatar = /^\/avatar\/([^/]+)\.svg$/.exec(req.path);
       if (req.method === 'GET' && avatar) return avatarSvg(avatar[1] ?? '');
       return message('页面不存在 / Not found', req.path, false, 404);
@@ -158,7 +70,7 @@ function indexPage(core: SandboxCore): PageResult {
   return page(
     '微信支付沙盒',
     `<div class="card"><h1>微信支付沙盒 / WeChat Pay sandbox</h1><dl><dt>商户号 mchid</dt><dd>${esc(core.keys.mchid)}</dd><dt>AppID</dt><dd>${esc(core.keys.appid)}</dd><dt>密钥模式</dt><dd>${esc(core.options.keyMode)}</dd><dt>时间 Time</dt><dd>${esc(rfc3339(core.nowMs()))}</dd></dl>
-<dl><dt>订单 Orders</dt><dd>&nbsp;</dd>${orderRows || '<dd>—</dd>'}</dl><dl><dt>转账 Transfers</dt><dd>&nbsp;</dd>${billRows || '<dd>—</dd>'}</dl></div>`,
+<p class="muted"><a href="/players">测试玩家与微信登录 / Test players and WeChat sign-in</a></p><dl><dt>订单 Orders</dt><dd>&nbsp;</dd>${orderRows || '<dd>—</dd>'}</dl><dl><dt>转账 Transfers</dt><dd>&nbsp;</dd>${billRows || '<dd>—</dd>'}</dl></div>`,
   );
 }
 
@@ -281,53 +193,7 @@ function transferAction(core: SandboxCore, req: PageRequest): PageResult {
     : message('已确认收款 / Accepted', '到账以微信支付通知为准 / Arrival is confirmed by WeChat Pay.', true);
 }
 
-function consentParams(q: URLSearchParams): { appid: string; redirectUri: string; scope: string; state: string } | { error: string } {
-  const appid = q.get('appid') ?? '';
-  const redirectUri = safeRedirectTarget(q.get('redirect_uri'));
-  const scope = q.get('scope') ?? '';
-  if (q.get('response_type') !== null && q.get('response_type') !== 'code') return { error: 'response_type必须为code' };
-  if (redirectUri === null) return { error: 'redirect_uri参数错误 / bad redirect_uri' };
-  if (scope !== 'snsapi_base' && scope !== 'snsapi_userinfo')
-    return { error: 'scope参数错误 / scope must be snsapi_base or snsapi_userinfo' };
-  return { appid, redirectUri, scope, state: q.get('state') ?? '' };
-}
-
-function consentPage(core: SandboxCore, req: PageRequest): PageResult {
-  const p = consentParams(req.query);
-  if ('error' in p) return message('授权失败 / Authorization failed', p.error, false, 400);
-  if (p.appid !== core.keys.appid) return message('授权失败 / Authorization failed', 'appid参数错误 / unknown appid', false, 400);
-  const remembered = cookie(req, OPENID_COOKIE);
-  // snsapi_base is silent in WeChat: a returning person is sent straight back with a code.
-  if (p.scope === 'snsapi_base' && remembered !== undefined && OPENID.test(remembered)) {
-    const code = issueLoginCode(core, remembered, 'oauth', p.scope);
-    return redirect(withParams(p.redirectUri, { code, state: p.state }));
-  }
-  const openid = remembered !== undefined && OPENID.test(remembered) ? remembered : newOpenid();
-  const hidden = ['appid', 'redirect_uri', 'scope', 'state', 'response_type']
-    .map((k) => `<input type="hidden" name="${k}" value="${esc(req.query.get(k) ?? '')}">`)
-    .join('');
-  return page(
-    '微信授权',
-    `<div class="card"><span class="tag">沙盒 Sandbox</span><h1>网页由 ${esc(core.keys.appid)} 提供<br>申请获得以下权限 / requests:</h1><p class="muted">${p.scope === 'snsapi_userinfo' ? '获得你的公开信息(昵称、头像等) / your public profile' : '获取你的身份标识 / your openid'}</p>
-<form method="post" action="/connect/oauth2/authorize">${hidden}<label for="openid">以此身份登录 / Sign in as (openid)</label><input id="openid" name="openid" value="${esc(openid)}"><p class="muted">昵称 / nickname: ${esc(nicknameOf(openid))}</p>
-<button class="primary" name="action" value="allow">允许 / Allow</button><button class="secondary" name="action" value="deny">拒绝 / Deny</button></form></div>`,
-  );
-}
-
-function consentAction(core: SandboxCore, req: PageRequest): PageResult {
-  const f = form(req);
-  const p = consentParams(f);
-  if ('error' in p) return message('授权失败 / Authorization failed', p.error, false, 400);
-  if (p.appid !== core.keys.appid) return message('授权失败 / Authorization failed', 'appid参数错误 / unknown appid', false, 400);
-  if (f.get('action') === 'deny') return redirect(withParams(p.redirectUri, { state: p.state }));
-  const openid = f.get('openid') ?? '';
-  if (!OPENID.test(openid))
-    return message('授权失败 / Authorization failed', 'openid只能包含字母、数字、_和- / openid must be [0-9A-Za-z_-]', false, 400);
-  const code = issueLoginCode(core, openid, 'oauth', p.scope);
-  return redirect(withParams(p.redirectUri, { code, state: p.state }), openidCookie(openid));
-}
-
-function avatarSvg(openidRaw: string): PageResult {
+export function avatarSvg(openidRaw: string): PageResult {
   let openid = openidRaw;
   try {
     openid = decodeURIComponent(openidRaw);

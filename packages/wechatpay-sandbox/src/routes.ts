@@ -17,7 +17,18 @@ import {
   unsplitAmount,
 } from './sharing.ts';
 import { cancelTransfer, createTransferBill, queryTransferByBillNo, queryTransferByOutBillNo } from './transfers.ts';
-import { cgiToken, getTicket, jscode2session, oauthAccessToken, snsAuth, snsUserinfo } from './weixin.ts';
+import {
+  cgiToken,
+  getTicket,
+  getUserPhoneNumber,
+  jscode2session,
+  oauthAccessToken,
+  oauthRefreshToken,
+  snsAuth,
+  snsUserinfo,
+  stableToken,
+  stableTokenGet,
+} from './weixin.ts';
 
 export interface Route {
   method: 'GET' | 'POST' | 'DELETE';
@@ -64,8 +75,12 @@ export const routes: Route[] = [
   { method: 'GET', pattern: /^\/v3\/billdownload\/file$/, handler: downloadBill, signed: false },
   { method: 'GET', pattern: /^\/sns\/jscode2session$/, handler: jscode2session },
   { method: 'GET', pattern: /^\/sns\/oauth2\/access_token$/, handler: oauthAccessToken },
+  { method: 'GET', pattern: /^\/sns\/oauth2\/refresh_token$/, handler: oauthRefreshToken },
   { method: 'GET', pattern: /^\/sns\/userinfo$/, handler: snsUserinfo },
   { method: 'GET', pattern: /^\/sns\/auth$/, handler: snsAuth },
   { method: 'GET', pattern: /^\/cgi-bin\/token$/, handler: cgiToken },
+  { method: 'POST', pattern: /^\/cgi-bin\/stable_token$/, handler: stableToken },
+  { method: 'GET', pattern: /^\/cgi-bin\/stable_token$/, handler: stableTokenGet },
   { method: 'GET', pattern: /^\/cgi-bin\/ticket\/getticket$/, handler: getTicket },
+  { method: 'POST', pattern: /^\/wxa\/business\/getuserphonenumber$/, handler: getUserPhoneNumber },
 ];

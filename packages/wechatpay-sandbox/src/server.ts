@@ -12,6 +12,7 @@ import { REQUEST_BODY_MAX_BYTES } from './model.ts';
 import { type AdminDeps, handleAdmin } from './admin.ts';
 import { handlePage } from './pages.ts';
 import { type Route, routes } from './routes.ts';
+import { weixinErrmsg } from './weixin.ts';
 
 export interface ServerDeps extends AdminDeps {
   core: SandboxCore;
@@ -126,7 +127,7 @@ async function handle(deps: ServerDeps, req: IncomingMessage, res: ServerRespons
     await handleV3(deps, { req, res, method, rawUrl, rawPath, path, query, rawBody });
     return;
   }
-  if (rawPath.startsWith('/sns/') || rawPath.startsWith('/cgi-bin/')) {
+  if (rawPath.startsWith('/sns/') || rawPath.startsWith('/cgi-bin/') || rawPath.startsWith('/wxa/')) {
     await handleWeixin(deps, { req, res, method, rawUrl, rawPath, path, query, rawBody });
     return;
   }
@@ -240,8 +241,12 @@ async function handleWeixin(deps: ServerDeps, call: Call): Promise<void> {
   if (matched === null || matched === 'method') {
     body = { errcode: 40066, errmsg: 'invalid url' };
   } else {
-    const before = core.faults.take(['http500-before', 'http429-before'], method, path);
-    if (before !== null) {
+    core.weixin.countCall(`${method} ${path}`);
+    const before = core.faults.take(['weixin-errcode', 'http500-before', 'http429-before'], method, path);
+    if (before?.kind === 'weixin-errcode') {
+      const errcode = before.errcode ?? -1;
+      body = { errcode, errmsg: before.errmsg ?? weixinErrmsg(errcode) };
+    } else if (before !== null) {
       const f = faultResult(before.kind, true);
       status = f.status;
       body = f.body;

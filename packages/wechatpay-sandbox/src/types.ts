@@ -1,6 +1,11 @@
 // The public surface of the sandbox, as agreed with the client package (see README).
 import type { Clock } from '@fairground/core';
 import type { ActiveFault, Fault } from './faults.ts';
+import type { TestPlayerInput, WeixinAppInput } from './weixin-model.ts';
+import type { IssueCodeInput, IssuedCodeView, TestPlayerView, WeixinAppView } from './weixin-world.ts';
+
+export type { TestPlayerInput, TestPlayerPhone, WeixinAppInput, WeixinAppKind, WeixinCodeKind, OAuthScopeName } from './weixin-model.ts';
+export type { IssueCodeInput, IssuedCodeView, TestPlayerView, WeixinAppView } from './weixin-world.ts';
 
 export type KeyMode = 'publicKey' | 'platformCertificate';
 
@@ -34,6 +39,12 @@ export interface SandboxOptions {
   transferAmountMaxFen?: number;
   /** Minimum gap between two refund requests of one order; default 60,000 ms as documented. */
   refundIntervalMs?: number;
+  /**
+   * api.weixin.qq.com apps besides (or changing) the defaults: the pay appid as a mini-program and
+   * one mini-game, official account and website app, all bound to the Open Platform account
+   * 'sandbox-open'. Give `openPlatformId: null` to an app to take its unionids away.
+   */
+  weixinApps?: WeixinAppInput[];
 }
 
 export interface SandboxMerchant {
@@ -73,8 +84,31 @@ export interface SandboxUser {
   confirmTransfer(outBillNo: string): Promise<void>;
   /** WAIT_USER_CONFIRM -> FAIL (fail_reason USER_REJECT) and a MCHTRANSFER.BILL.FINISHED notification. */
   declineTransfer(outBillNo: string): Promise<void>;
-  /** A single-use code for jscode2session ('jscode') or the H5 OAuth access_token exchange ('oauth'). */
+  /**
+   * A single-use code for jscode2session ('jscode') or the H5 OAuth access_token exchange ('oauth')
+   * of the default app, for a player whose openid there is `openid` (the first version's shortcut;
+   * `sandbox.weixin.issueCode` is the general one).
+   */
   loginCode(openid: string, kind: 'jscode' | 'oauth'): string;
+}
+
+/** The WeChat sign-in side: apps, test players and their codes, token control and call counts. */
+export interface SandboxWeixin {
+  apps(): WeixinAppView[];
+  /** One app; the default (pay) app when `appid` is omitted. Throws SANDBOX_APP_NOT_FOUND. */
+  app(appid?: string): WeixinAppView;
+  upsertApp(input: WeixinAppInput): WeixinAppView;
+  /** Creates a test player, or updates the fields given. */
+  upsertPlayer(input: TestPlayerInput): TestPlayerView;
+  player(handle: string): TestPlayerView | undefined;
+  players(): TestPlayerView[];
+  /** The one-time code the player's WeChat hands the app: 'jscode' (wx.login), 'oauth' (consent / QR scan), 'phone' (getPhoneNumber). */
+  issueCode(input: IssueCodeInput): IssuedCodeView;
+  /** Ends the app's access tokens now: 'expire' (then 42001) or 'revoke' (then 40001). Returns how many. */
+  endTokens(appid: string, how: 'expire' | 'revoke'): number;
+  /** Calls per endpoint ('POST /cgi-bin/stable_token': 3, …) since the start or the last reset. */
+  calls(): Record<string, number>;
+  resetCalls(): void;
 }
 
 /** One notification as the sandbox recorded it, for tests and the admin view. */
@@ -101,6 +135,7 @@ export interface Sandbox {
   /** Runs every state change and delivers every notification whose (re)try time has come by the sandbox clock. */
   runDue(): Promise<void>;
   user: SandboxUser;
+  weixin: SandboxWeixin;
   /** Every notification so far, oldest first (bounded). */
   notifications(): NotificationRecord[];
   close(): Promise<void>;

@@ -1,155 +1,222 @@
-// api.weixin.qq.com as the platform uses it: mini-program login (jscode2session), H5 OAuth
-// (code -> access_token -> userinfo), the official-account access_token and the JS-SDK
-// jsapi_ticket. Answers are `{errcode, errmsg}` JSON with HTTP 200 on failure, as that API does.
-import { createHash, randomBytes } from 'node:crypto';
+// api.weixin.qq.com as the platform uses it: mini-game and mini-program login (jscode2session),
+// the app's access_token (stable_token and the older /cgi-bin/token), the JS-SDK jsapi_ticket,
+// the phone number (getuserphonenumber), and OAuth for official-account H5 pages and website QR
+// login (code -> access_token -> userinfo, refresh_token). Answers are `{errcode, errmsg}` JSON
+// with HTTP 200 on failure, as that API does. The rules and their sources are in weixin-world.ts.
+import { randomBytes } from 'node:crypto';
 import { type ApiRequest, type ApiResult, ok } from './api.ts';
 import type { SandboxCore } from './core.ts';
-import { randomAlphanumeric } from './crypto.ts';
 import { WeixinError } from './errors.ts';
-import { LOGIN_CODES_MAX, TOKENS_MAX } from './model.ts';
+import type { OAuthScopeName, WeixinApp } from './weixin-model.ts';
+import { TOKEN_TTL_S } from './weixin-world.ts';
 
-/** Login codes live 5 minutes and work once. */
-export const LOGIN_CODE_TTL_MS = 5 * 60_000;
-/** access_token and jsapi_ticket: 7200 s. */
-export const TOKEN_TTL_S = 7200;
-/** A replaced official-account access_token keeps working this long, as documented. */
-export const OLD_TOKEN_GRACE_MS = 5 * 60_000;
+export { LOGIN_CODE_TTL_MS, TOKEN_TTL_S } from './weixin-world.ts';
 
-function evictExpired<V extends { expiresMs: number }>(map: Map<string, V>, nowMs: number, max: number): void {
-  if (map.size < max) return;
-  for (const [k, v] of map) if (v.expiresMs <= nowMs) map.delete(k);
-  while (map.size >= max) {
-    const first = map.keys().next();
-    if (first.done) break;
-    map.delete(first.value);
-  }
+/** errmsg of the errcodes the sandbox answers, as WeChat spells them. */
+export const WEIXIN_ERRMSG: Readonly<Record<number, string>> = {
+  [-1]: 'system error',
+  40001: 'invalid credential, access_token is invalid or not latest',
+  40002: 'invalid grant_type',
+  40003: 'invalid openid',
+  40013: 'invalid appid',
+  40029: 'invalid code',
+  40030: 'invalid refresh_token',
+  40097: 'invalid args',
+  40125: 'invalid appsecret',
+  40163: 'code been used',
+  40226: 'high risk user',
+  41002: 'appid missing',
+  41004: 'appsecret missing',
+  41008: 'missing code',
+  42001: 'access_token expired',
+  42002: 'refresh_token expired',
+  43002: 'require POST method',
+  45009: 'reach max api daily quota limit',
+  45011: 'api minute-quota reach limit mustslower retry next minute',
+  47001: 'data format error',
+  48001: 'api unauthorized',
+};
+
+export function weixinErrmsg(errcode: number): string {
+  return WEIXIN_ERRMSG[errcode] ?? 'sandbox injected error';
 }
 
-/** Issues a single-use code for `jscode2session` ('jscode') or the OAuth token exchange ('oauth'). */
-export function issueLoginCode(core: SandboxCore, openid: string, kind: 'jscode' | 'oauth', scope = 'snsapi_userinfo'): string {
-  if (typeof openid !== 'string' || !/^[0-9A-Za-z_-]{1,64}$/.test(openid))
-    throw new Error(`openid must be 1-64 of [0-9A-Za-z_-]: ${openid}`);
-  const nowMs = core.nowMs();
-  evictExpired(core.weixinCodes, nowMs, LOGIN_CODES_MAX);
-  const code = randomAlphanumeric(32);
-  core.weixinCodes.set(code, { openid, kind, scope, expiresMs: nowMs + LOGIN_CODE_TTL_MS, used: false });
-  return code;
+/** Issues a single-use code for the default app (the first version's API; see WeixinWorld.legacyCode). */
+export function issueLoginCode(
+  core: SandboxCore,
+  openid: string,
+  kind: 'jscode' | 'oauth',
+  scope: OAuthScopeName = 'snsapi_userinfo',
+): string {
+  return core.weixin.legacyCode(openid, kind, scope);
 }
 
-export function unionidOf(core: SandboxCore, openid: string): string {
-  return `oU${createHash('sha256').update(`${core.keys.mchid}:${openid}`).digest('base64url').slice(0, 26)}`;
-}
-
-export function nicknameOf(openid: string): string {
-  return `沙盒玩家${openid.slice(-4)}`;
-}
-
-function need(req: ApiRequest, name: string): string {
+function need(req: ApiRequest, name: string, missingErrcode = 41002): string {
   const v = req.query.get(name);
-  if (v === null || v === '') throw new WeixinError(41002, `${name} missing`);
+  if (v === null || v === '') throw new WeixinError(missingErrcode, `${name} missing`);
   return v;
 }
 
-function checkApp(core: SandboxCore, req: ApiRequest): void {
-  if (need(req, 'appid') !== core.keys.appid) throw new WeixinError(40013, 'invalid appid');
-  if (need(req, 'secret') !== core.keys.appSecret) throw new WeixinError(40125, 'invalid appsecret');
+function appOf(core: SandboxCore, appid: string, secret: string): WeixinApp {
+  const app = core.weixin.apps.get(appid);
+  if (app === undefined) throw new WeixinError(40013, 'invalid appid');
+  if (secret !== app.secret) throw new WeixinError(40125, 'invalid appsecret');
+  return app;
 }
 
-function takeCode(core: SandboxCore, code: string, kind: 'jscode' | 'oauth') {
-  const c = core.weixinCodes.get(code);
-  if (c === undefined || c.kind !== kind || c.expiresMs <= core.nowMs()) throw new WeixinError(40029, 'invalid code');
-  if (c.used) throw new WeixinError(kind === 'oauth' ? 40163 : 40029, kind === 'oauth' ? 'code been used' : 'invalid code');
-  c.used = true;
-  return c;
+function checkApp(core: SandboxCore, req: ApiRequest): WeixinApp {
+  const appid = need(req, 'appid', 41002);
+  const secret = need(req, 'secret', 41004);
+  return appOf(core, appid, secret);
 }
 
-function newToken(core: SandboxCore, token: { kind: 'oauth' | 'cgi'; openid: string; scope: string }): string {
-  const nowMs = core.nowMs();
-  evictExpired(core.weixinTokens, nowMs, TOKENS_MAX);
-  const value = randomBytes(60).toString('base64url');
-  core.weixinTokens.set(value, { ...token, expiresMs: nowMs + TOKEN_TTL_S * 1000 });
-  return value;
-}
-
-function checkToken(core: SandboxCore, value: string, kind: 'oauth' | 'cgi') {
-  const t = core.weixinTokens.get(value);
-  if (t === undefined || t.kind !== kind) throw new WeixinError(40001, 'invalid credential, access_token is invalid or not latest');
-  if (t.expiresMs <= core.nowMs()) throw new WeixinError(42001, 'access_token expired');
-  return t;
+/** A JSON body as these endpoints read it: 47001 when it is not a JSON object. */
+function jsonObject(req: ApiRequest): Record<string, unknown> {
+  let value: unknown;
+  try {
+    value = JSON.parse(req.rawBody.toString('utf8'));
+  } catch {
+    throw new WeixinError(47001, 'data format error');
+  }
+  if (typeof value !== 'object' || value === null || Array.isArray(value)) throw new WeixinError(47001, 'data format error');
+  return value as Record<string, unknown>;
 }
 
 export function jscode2session(core: SandboxCore, req: ApiRequest): ApiResult {
-  checkApp(core, req);
-  const code = need(req, 'js_code');
+  const app = checkApp(core, req);
+  const code = need(req, 'js_code', 41008);
   if (need(req, 'grant_type') !== 'authorization_code') throw new WeixinError(40002, 'invalid grant_type');
-  const c = takeCode(core, code, 'jscode');
-  return ok({ session_key: randomBytes(16).toString('base64'), openid: c.openid, unionid: unionidOf(core, c.openid) });
-}
-
-export function oauthAccessToken(core: SandboxCore, req: ApiRequest): ApiResult {
-  checkApp(core, req);
-  const code = need(req, 'code');
-  if (need(req, 'grant_type') !== 'authorization_code') throw new WeixinError(40002, 'invalid grant_type');
-  const c = takeCode(core, code, 'oauth');
-  const accessToken = newToken(core, { kind: 'oauth', openid: c.openid, scope: c.scope });
-  const out: Record<string, unknown> = {
-    access_token: accessToken,
-    expires_in: TOKEN_TTL_S,
-    refresh_token: randomBytes(60).toString('base64url'),
-    openid: c.openid,
-    scope: c.scope,
-    is_snapshotuser: 0,
-  };
-  if (c.scope === 'snsapi_userinfo') out.unionid = unionidOf(core, c.openid);
+  const { c, player } = core.weixin.peekCode(code, 'jscode', app.appid);
+  const openid = core.weixin.openidOf(player, app.appid);
+  core.weixin.countUserCall(app.appid, openid);
+  c.used = true;
+  if (player.highRisk) throw new WeixinError(40226, 'high risk user');
+  const out: Record<string, unknown> = { session_key: sessionKey(), openid };
+  const unionid = core.weixin.unionidOf(player, app);
+  if (unionid !== undefined) out.unionid = unionid;
   return ok(out);
 }
 
-export function snsUserinfo(core: SandboxCore, req: ApiRequest): ApiResult {
-  const t = checkToken(core, need(req, 'access_token'), 'oauth');
-  if (need(req, 'openid') !== t.openid) throw new WeixinError(40003, 'invalid openid');
-  if (t.scope !== 'snsapi_userinfo') throw new WeixinError(48001, 'api unauthorized');
+function sessionKey(): string {
+  // 16 random bytes in Base64, as the AES-128 key it is.
+  return randomBytes(16).toString('base64');
+}
+
+export function oauthAccessToken(core: SandboxCore, req: ApiRequest): ApiResult {
+  const app = checkApp(core, req);
+  const code = need(req, 'code', 41008);
+  if (need(req, 'grant_type') !== 'authorization_code') throw new WeixinError(40002, 'invalid grant_type');
+  const { c, player } = core.weixin.peekCode(code, 'oauth', app.appid);
+  c.used = true;
+  const { accessToken, refreshToken } = core.weixin.newOAuthTokens(c, player);
+  const scope = c.scope ?? 'snsapi_base';
+  const out: Record<string, unknown> = {
+    access_token: accessToken,
+    expires_in: TOKEN_TTL_S,
+    refresh_token: refreshToken,
+    openid: core.weixin.openidOf(player, app.appid),
+    scope,
+    is_snapshotuser: 0,
+  };
+  const unionid = core.weixin.unionidOf(player, app);
+  if (unionid !== undefined && scope !== 'snsapi_base') out.unionid = unionid;
+  return ok(out);
+}
+
+export function oauthRefreshToken(core: SandboxCore, req: ApiRequest): ApiResult {
+  const appid = need(req, 'appid', 41002);
+  if (!core.weixin.apps.has(appid)) throw new WeixinError(40013, 'invalid appid');
+  if (need(req, 'grant_type') !== 'refresh_token') throw new WeixinError(40002, 'invalid grant_type');
+  const { accessToken, r } = core.weixin.refreshOAuth(appid, need(req, 'refresh_token', 40030));
   return ok({
+    access_token: accessToken,
+    expires_in: TOKEN_TTL_S,
+    refresh_token: req.query.get('refresh_token'),
+    openid: r.openid,
+    scope: r.scope,
+  });
+}
+
+export function snsUserinfo(core: SandboxCore, req: ApiRequest): ApiResult {
+  const t = core.weixin.oauthToken(need(req, 'access_token', 41001));
+  if (need(req, 'openid', 41009) !== t.openid) throw new WeixinError(40003, 'invalid openid');
+  if (t.scope === 'snsapi_base') throw new WeixinError(48001, 'api unauthorized');
+  const player = core.weixin.players.get(t.handle);
+  const app = core.weixin.apps.get(t.appid);
+  if (player === undefined || app === undefined) throw new WeixinError(40003, 'invalid openid');
+  const out: Record<string, unknown> = {
     openid: t.openid,
-    nickname: nicknameOf(t.openid),
+    nickname: player.nickname,
+    // Since 2021 WeChat no longer gives sex and region: 0 and empty strings.
     sex: 0,
     province: '',
     city: '',
     country: '',
-    headimgurl: `${core.pagesUrl}/avatar/${encodeURIComponent(t.openid)}.svg`,
+    headimgurl: core.weixin.avatarOf(player),
     privilege: [],
-    unionid: unionidOf(core, t.openid),
-  });
+  };
+  const unionid = core.weixin.unionidOf(player, app);
+  if (unionid !== undefined) out.unionid = unionid;
+  return ok(out);
 }
 
 export function snsAuth(core: SandboxCore, req: ApiRequest): ApiResult {
-  const t = checkToken(core, need(req, 'access_token'), 'oauth');
-  if (need(req, 'openid') !== t.openid) throw new WeixinError(40003, 'invalid openid');
+  const t = core.weixin.oauthToken(need(req, 'access_token', 41001));
+  if (need(req, 'openid', 41009) !== t.openid) throw new WeixinError(40003, 'invalid openid');
   return ok({ errcode: 0, errmsg: 'ok' });
 }
 
 export function cgiToken(core: SandboxCore, req: ApiRequest): ApiResult {
   if (need(req, 'grant_type') !== 'client_credential') throw new WeixinError(40002, 'invalid grant_type');
-  checkApp(core, req);
-  const nowMs = core.nowMs();
-  // A new token retires the previous ones after a short grace period.
-  for (const t of core.weixinTokens.values()) {
-    if (t.kind === 'cgi' && t.expiresMs > nowMs + OLD_TOKEN_GRACE_MS) t.expiresMs = nowMs + OLD_TOKEN_GRACE_MS;
-  }
-  return ok({ access_token: newToken(core, { kind: 'cgi', openid: '', scope: '' }), expires_in: TOKEN_TTL_S });
+  const app = checkApp(core, req);
+  const t = core.weixin.legacyToken(app.appid);
+  return ok({ access_token: t.value, expires_in: t.expiresInSeconds });
+}
+
+export function stableTokenGet(): ApiResult {
+  throw new WeixinError(43002, 'require POST method');
+}
+
+export function stableToken(core: SandboxCore, req: ApiRequest): ApiResult {
+  const body = jsonObject(req);
+  if (body.grant_type !== 'client_credential') throw new WeixinError(40002, 'invalid grant_type');
+  if (typeof body.appid !== 'string' || body.appid === '') throw new WeixinError(41002, 'appid missing');
+  if (typeof body.secret !== 'string' || body.secret === '') throw new WeixinError(41004, 'appsecret missing');
+  const force = body.force_refresh ?? false;
+  if (typeof force !== 'boolean') throw new WeixinError(47001, 'data format error');
+  const app = appOf(core, body.appid, body.secret);
+  const t = core.weixin.stableToken(app.appid, force);
+  return ok({ access_token: t.value, expires_in: t.expiresInSeconds });
 }
 
 export function getTicket(core: SandboxCore, req: ApiRequest): ApiResult {
-  checkToken(core, need(req, 'access_token'), 'cgi');
-  const type = need(req, 'type');
+  const appid = core.weixin.appOfToken(need(req, 'access_token', 41001));
+  const type = need(req, 'type', 40097);
   if (type !== 'jsapi' && type !== 'wx_card') throw new WeixinError(40097, 'invalid args');
-  const nowMs = core.nowMs();
-  if (core.jsapiTicket === null || core.jsapiTicket.expiresMs <= nowMs) {
-    core.jsapiTicket = { ticket: randomBytes(64).toString('base64url'), expiresMs: nowMs + TOKEN_TTL_S * 1000 };
-  }
+  const t = core.weixin.jsapiTicket(appid);
+  return ok({ errcode: 0, errmsg: 'ok', ticket: t.ticket, expires_in: t.expiresInSeconds });
+}
+
+export function getUserPhoneNumber(core: SandboxCore, req: ApiRequest): ApiResult {
+  const appid = core.weixin.appOfToken(need(req, 'access_token', 41001));
+  const body = jsonObject(req);
+  if (typeof body.code !== 'string' || body.code === '') throw new WeixinError(41008, 'missing code');
+  // The page documents one answer for unknown, expired and used codes: 40029.
+  const { c, player } = core.weixin.peekCode(body.code, 'phone', appid, 40029);
+  if (body.openid !== undefined && body.openid !== core.weixin.openidOf(player, appid)) throw new WeixinError(40029, 'invalid code');
+  c.used = true;
+  const phone = player.phone;
+  if (phone === null) throw new WeixinError(40029, 'invalid code');
+  const nowS = Math.floor(core.nowMs() / 1000);
   return ok({
     errcode: 0,
     errmsg: 'ok',
-    ticket: core.jsapiTicket.ticket,
-    expires_in: Math.floor((core.jsapiTicket.expiresMs - nowMs) / 1000),
+    phone_info: {
+      phoneNumber: phone.countryCode === '86' ? phone.number : `+${phone.countryCode}${phone.number}`,
+      purePhoneNumber: phone.number,
+      // The official example answers a number here although the field table says string.
+      countryCode: Number(phone.countryCode),
+      watermark: { timestamp: nowS, appid },
+    },
   });
 }

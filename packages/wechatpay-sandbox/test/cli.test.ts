@@ -2,7 +2,7 @@
 // folder, a client configured only from that file talks to it, and a restart keeps the keys.
 import assert from 'node:assert/strict';
 import { type ChildProcess, spawn } from 'node:child_process';
-import { mkdtemp, readFile, rm, stat } from 'node:fs/promises';
+import { mkdtemp, readFile, rm, stat, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
@@ -46,9 +46,12 @@ describe('standalone sandbox', () => {
   });
   after(() => rm(dir, { recursive: true, force: true }));
 
-  it('writes merchant.json that a client can use, keeps its keys across restarts, and shuts down on SIGTERM', async () => {
-    const first = await start(dir, ['--manual-clock']);
+  it('writes merchant.json that a client can use, serves the sign-in side too, keeps its keys across restarts, and shuts down on SIGTERM', async () => {
+    const appsFile = join(dir, 'weixin-apps.json');
+    await writeFile(appsFile, JSON.stringify([{ appid: 'wx7777777777777777', kind: 'officialAccount', openPlatformId: null }]));
+    const first = await start(dir, ['--manual-clock', '--weixin-apps', appsFile]);
     let serial: string;
+    let weixinSecret: string;
     try {
       const config = JSON.parse(await readFile(join(dir, 'merchant.json'), 'utf8'));
       assert.equal(config.baseUrl, first.baseUrl);
@@ -83,6 +86,23 @@ describe('standalone sandbox', () => {
       assert.equal(res.status, 200);
       const advanced = await fetch(`${first.baseUrl}/sandbox/clock/advance`, { method: 'POST', body: JSON.stringify({ ms: 1000 }) });
       assert.equal(advanced.status, 200);
+
+      // The sign-in side is served by the same process: a player, a wx.login code, jscode2session.
+      const game = config.weixinApps.find((a: { kind: string }) => a.kind === 'minigame');
+      const extra = config.weixinApps.find((a: { appid: string }) => a.appid === 'wx7777777777777777');
+      assert.equal(extra?.openPlatformId, null, '--weixin-apps was read');
+      weixinSecret = game.secret;
+      const post = (path: string, body: unknown) =>
+        fetch(`${first.baseUrl}${path}`, { method: 'POST', body: JSON.stringify(body) }).then(
+          (r) => r.json() as Promise<Record<string, string>>,
+        );
+      await post('/sandbox/weixin/players', { handle: 'standalone' });
+      const { code } = await post('/sandbox/weixin/players/standalone/codes', { appid: game.appid, kind: 'jscode' });
+      const q = new URLSearchParams({ appid: game.appid, secret: game.secret, js_code: code ?? '', grant_type: 'authorization_code' });
+      const session = (await (await fetch(`${first.baseUrl}/sns/jscode2session?${q}`)).json()) as Record<string, string>;
+      assert.match(session.openid ?? '', /^o/);
+      const token = await post('/cgi-bin/stable_token', { grant_type: 'client_credential', appid: game.appid, secret: game.secret });
+      assert.equal(token.expires_in, 7200);
     } finally {
       await stop(first);
     }
@@ -90,6 +110,11 @@ describe('standalone sandbox', () => {
     try {
       const config = JSON.parse(await readFile(join(dir, 'merchant.json'), 'utf8'));
       assert.equal(config.serialNo, serial);
+      assert.equal(
+        config.weixinApps.find((a: { kind: string }) => a.kind === 'minigame').secret,
+        weixinSecret,
+        'app secrets survive a restart',
+      );
       assert.equal(config.baseUrl, second.baseUrl);
       const refused = await fetch(`${second.baseUrl}/sandbox/clock/advance`, { method: 'POST', body: JSON.stringify({ ms: 1000 }) });
       assert.equal(refused.status, 409, 'the default clock is the system clock');

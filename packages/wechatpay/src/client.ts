@@ -34,7 +34,8 @@ import {
 import { parseNotification, type WechatPayNotification } from './notifications.ts';
 import { buildPaymentParams, loadPrivateKey, type PaymentParams } from './signing.ts';
 import { type HeaderSource, WechatPayVerifier } from './verifier.ts';
-import { type CodeSession, type JsSdkConfig, type OAuthToken, type OAuthUserInfo, WeixinClient } from './weixin.ts';
+import type { TokenCache } from './token-cache.ts';
+import { type Code2SessionResult, type JsSdkConfig, type OAuthScope, type OAuthToken, type OAuthUserInfo, WeixinClient } from './weixin.ts';
 
 export const DEFAULT_BASE_URL = 'https://api.mch.weixin.qq.com';
 export const DEFAULT_WEIXIN_BASE_URL = 'https://api.weixin.qq.com';
@@ -54,6 +55,8 @@ export interface WechatPayClientOptions {
   readonly appid: string;
   /** The app secret, needed only for login, OAuth and the JS-SDK. */
   readonly appSecret?: string;
+  /** Where the app's access_token and jsapi_ticket are kept (shared across nodes); default in memory. */
+  readonly tokenCache?: TokenCache;
   /** Serial of the merchant API certificate (hex). */
   readonly serialNo: string;
   /** The merchant API private key (`apiclient_key.pem`). */
@@ -223,7 +226,8 @@ export class WechatPayClient {
   readonly #signer: SignerConfig;
   readonly #apiV3Key: string;
   readonly #clock: Clock;
-  readonly #weixin: WeixinClient;
+  /** api.weixin.qq.com for `appid`: login, access_token, phone number, OAuth, JS-SDK. */
+  readonly weixin: WeixinClient;
 
   constructor(options: WechatPayClientOptions) {
     if (!/^[0-9]{1,32}$/.test(options.mchid)) throw new Error('mchid must be digits');
@@ -246,14 +250,15 @@ export class WechatPayClient {
       fetch: fetchImpl,
       timeoutMs,
     };
-    this.#weixin = new WeixinClient({
-      weixinBaseUrl: trimSlash(options.weixinBaseUrl ?? DEFAULT_WEIXIN_BASE_URL),
-      oauthBaseUrl: trimSlash(options.oauthBaseUrl ?? DEFAULT_OAUTH_BASE_URL),
+    this.weixin = new WeixinClient({
+      apiBaseUrl: trimSlash(options.weixinBaseUrl ?? DEFAULT_WEIXIN_BASE_URL),
+      openBaseUrl: trimSlash(options.oauthBaseUrl ?? DEFAULT_OAUTH_BASE_URL),
       appid: options.appid,
       appSecret: options.appSecret,
       clock: this.#clock,
       fetch: fetchImpl,
       timeoutMs,
+      ...(options.tokenCache === undefined ? {} : { tokenCache: options.tokenCache }),
     });
   }
 
@@ -675,41 +680,37 @@ export class WechatPayClient {
     return parseNotification({ verifier: this.verifier, apiV3Key: this.#apiV3Key }, headers, rawBody);
   }
 
-  // ---- api.weixin.qq.com ----
+  // ---- api.weixin.qq.com (shortcuts to `weixin`) ----
 
-  jscode2session(jsCode: string, call?: CallOptions): Promise<CodeSession> {
-    return this.#weixin.jscode2session(jsCode, call);
+  jscode2session(jsCode: string, call?: CallOptions): Promise<Code2SessionResult> {
+    return this.weixin.code2session(jsCode, call);
   }
 
-  oauthAuthorizeUrl(input: {
-    readonly redirectUri: string;
-    readonly scope: 'snsapi_base' | 'snsapi_userinfo';
-    readonly state?: string;
-  }): string {
-    return this.#weixin.oauthAuthorizeUrl(input);
+  oauthAuthorizeUrl(input: { readonly redirectUri: string; readonly scope: OAuthScope; readonly state: string }): string {
+    return this.weixin.oauthAuthorizeUrl(input);
   }
 
   oauthAccessToken(code: string, call?: CallOptions): Promise<OAuthToken> {
-    return this.#weixin.oauthAccessToken(code, call);
+    return this.weixin.oauthAccessToken(code, call);
   }
 
   oauthUserInfo(accessToken: string, openid: string, call?: CallOptions): Promise<OAuthUserInfo> {
-    return this.#weixin.oauthUserInfo(accessToken, openid, call);
+    return this.weixin.oauthUserInfo(accessToken, openid, call);
   }
 
   accessToken(call?: CallOptions): Promise<string> {
-    return this.#weixin.accessToken(call);
+    return this.weixin.accessToken(call);
   }
 
   jsapiTicket(call?: CallOptions): Promise<string> {
-    return this.#weixin.jsapiTicket(call);
+    return this.weixin.jsapiTicket(call);
   }
 
   jsSdkConfig(
     input: { readonly url: string; readonly jsApiList: readonly string[]; readonly openTagList?: readonly string[] },
     call?: CallOptions,
   ): Promise<JsSdkConfig> {
-    return this.#weixin.jsSdkConfig(input, call);
+    return this.weixin.jsSdkConfig(input, call);
   }
 }
 

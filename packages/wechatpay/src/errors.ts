@@ -38,12 +38,19 @@ export const WechatPayErrors = defineErrors('wechatpay', {
   WECHATPAY_VERIFICATION_FAILED: { status: 502, message: 'the answer from WeChat Pay failed verification', retryable: true },
   WECHATPAY_BAD_RESPONSE: { status: 502, message: 'the answer from WeChat Pay is malformed', retryable: true },
   WECHATPAY_BILL_INVALID: { status: 502, message: 'the bill file is malformed or its digest does not match', retryable: true },
-  // api.weixin.qq.com (login, access_token, jsapi_ticket) answers with numeric errcodes.
-  WEIXIN_CODE_INVALID: { status: 400, message: 'the login code is invalid or already used' },
+  // api.weixin.qq.com (login, OAuth, access_token, jsapi_ticket, phone number) answers with
+  // numeric errcodes; `describeWeixinErrcode` maps them and `weixinPlayerMeaning` says what the
+  // player should be told. `weixin-errcodes.catalogue.json` pins the mapping.
+  WEIXIN_CODE_INVALID: { status: 400, message: 'the login code is invalid, expired or for another app' },
+  WEIXIN_CODE_USED: { status: 400, message: 'the login code has already been used' },
   WEIXIN_RATE_LIMITED: { status: 429, message: 'WeChat rate limit reached', retryable: true },
+  WEIXIN_DAILY_QUOTA_REACHED: { status: 429, message: 'the daily WeChat quota of this call is used up' },
   WEIXIN_RISKY_USER: { status: 403, message: 'WeChat blocked a high-risk user' },
-  WEIXIN_TOKEN_INVALID: { status: 401, message: 'the access token is invalid or expired' },
-  WEIXIN_CREDENTIAL_INVALID: { status: 401, message: 'the appid or app secret is wrong' },
+  WEIXIN_TOKEN_INVALID: { status: 401, message: 'the access token is invalid or not the latest' },
+  WEIXIN_TOKEN_EXPIRED: { status: 503, message: 'the access token expired and a fresh one did not help yet', retryable: true },
+  WEIXIN_CREDENTIAL_INVALID: { status: 401, message: 'the appid or app secret is missing' },
+  WEIXIN_APPID_INVALID: { status: 500, message: 'WeChat does not know the configured appid' },
+  WEIXIN_SECRET_INVALID: { status: 500, message: 'WeChat refused the configured app secret' },
   WEIXIN_SYSTEM_BUSY: { status: 503, message: 'WeChat is busy; retry', retryable: true },
   WEIXIN_ERROR: { status: 502, message: 'WeChat answered with an error' },
 });
@@ -58,7 +65,9 @@ export type WechatPayErrorKind =
   /** The answer's signature, timestamp, key or ciphertext did not verify: it must not be trusted. */
   | 'verification'
   /** The answer verified but does not have the documented shape. */
-  | 'bad-response';
+  | 'bad-response'
+  /** The client refused an input before sending anything (e.g. a login code that cannot be one). */
+  | 'invalid-input';
 
 export interface WechatPayErrorInit {
   readonly kind: WechatPayErrorKind;
@@ -172,32 +181,75 @@ export function describeWechatCode(
   return { def: WechatPayErrors.WECHATPAY_UNKNOWN_CLIENT_ERROR, retrySameRequest: false, outcomeUnknown: true };
 }
 
-/** Maps an api.weixin.qq.com `errcode` to our catalogue (documented values from the login and token pages). */
-export function describeWeixinErrcode(errcode: number): { def: ErrorDef; retrySameRequest: boolean } {
-  switch (errcode) {
-    case -1:
-      return { def: WechatPayErrors.WEIXIN_SYSTEM_BUSY, retrySameRequest: true };
-    case 40029:
-    case 40163:
-      return { def: WechatPayErrors.WEIXIN_CODE_INVALID, retrySameRequest: false };
-    case 45009:
-    case 45011:
-      return { def: WechatPayErrors.WEIXIN_RATE_LIMITED, retrySameRequest: true };
-    case 40226:
-      return { def: WechatPayErrors.WEIXIN_RISKY_USER, retrySameRequest: false };
-    case 40001:
-    case 40014:
-    case 42001:
-    case 41001:
-      return { def: WechatPayErrors.WEIXIN_TOKEN_INVALID, retrySameRequest: false };
-    case 40013:
-    case 40125:
-    case 41002:
-    case 41004:
-      return { def: WechatPayErrors.WEIXIN_CREDENTIAL_INVALID, retrySameRequest: false };
-    default:
-      return { def: WechatPayErrors.WEIXIN_ERROR, retrySameRequest: false };
+/**
+ * What a player should be told about a WeChat sign-in failure, whatever the code path:
+ * - `sign-in-again`: the one-time code is spent or bad; run `wx.login` (or the OAuth page) again;
+ * - `retry-later`: WeChat or our credentials are busy; the same step may work in a moment;
+ * - `blocked`: WeChat refuses this WeChat account; retrying will not help;
+ * - `unavailable`: our configuration is wrong; nothing the player does helps.
+ */
+export type WeixinPlayerAction = 'sign-in-again' | 'retry-later' | 'blocked' | 'unavailable';
+
+export interface WeixinPlayerMeaning {
+  readonly action: WeixinPlayerAction;
+  /** Short text for the player, in Chinese (the product's language) … */
+  readonly zh: string;
+  /** … and in English. */
+  readonly en: string;
+}
+
+const PLAYER_MEANINGS: Readonly<Record<WeixinPlayerAction, WeixinPlayerMeaning>> = {
+  'sign-in-again': { action: 'sign-in-again', zh: '登录已失效，请重新登录', en: 'Your sign-in expired. Please sign in again.' },
+  'retry-later': { action: 'retry-later', zh: '微信繁忙，请稍后再试', en: 'WeChat is busy. Please try again in a moment.' },
+  blocked: { action: 'blocked', zh: '微信暂不允许该账号登录', en: 'WeChat does not allow this account to sign in right now.' },
+  unavailable: { action: 'unavailable', zh: '微信登录暂不可用', en: 'WeChat sign-in is unavailable right now.' },
+};
+
+interface WeixinCodeRule {
+  readonly def: ErrorDef;
+  /** True when sending the very same request again may succeed (it never is for a spent code). */
+  readonly retrySameRequest: boolean;
+  readonly action: WeixinPlayerAction;
+}
+
+// The documented errcodes (code2Session, getStableAccessToken, getPhoneNumber and the OAuth pages
+// of developers.weixin.qq.com, read through copies cited in weixin.ts), with their meaning for us.
+const weixinCodeRules: ReadonlyMap<number, WeixinCodeRule> = new Map<number, WeixinCodeRule>([
+  [-1, { def: WechatPayErrors.WEIXIN_SYSTEM_BUSY, retrySameRequest: true, action: 'retry-later' }],
+  [40029, { def: WechatPayErrors.WEIXIN_CODE_INVALID, retrySameRequest: false, action: 'sign-in-again' }],
+  [40163, { def: WechatPayErrors.WEIXIN_CODE_USED, retrySameRequest: false, action: 'sign-in-again' }],
+  [45011, { def: WechatPayErrors.WEIXIN_RATE_LIMITED, retrySameRequest: true, action: 'retry-later' }],
+  [45009, { def: WechatPayErrors.WEIXIN_DAILY_QUOTA_REACHED, retrySameRequest: false, action: 'retry-later' }],
+  [40226, { def: WechatPayErrors.WEIXIN_RISKY_USER, retrySameRequest: false, action: 'blocked' }],
+  [40001, { def: WechatPayErrors.WEIXIN_TOKEN_INVALID, retrySameRequest: false, action: 'retry-later' }],
+  [40014, { def: WechatPayErrors.WEIXIN_TOKEN_INVALID, retrySameRequest: false, action: 'retry-later' }],
+  [41001, { def: WechatPayErrors.WEIXIN_TOKEN_INVALID, retrySameRequest: false, action: 'retry-later' }],
+  [42001, { def: WechatPayErrors.WEIXIN_TOKEN_EXPIRED, retrySameRequest: true, action: 'retry-later' }],
+  [40013, { def: WechatPayErrors.WEIXIN_APPID_INVALID, retrySameRequest: false, action: 'unavailable' }],
+  [40125, { def: WechatPayErrors.WEIXIN_SECRET_INVALID, retrySameRequest: false, action: 'unavailable' }],
+  [41002, { def: WechatPayErrors.WEIXIN_CREDENTIAL_INVALID, retrySameRequest: false, action: 'unavailable' }],
+  [41004, { def: WechatPayErrors.WEIXIN_CREDENTIAL_INVALID, retrySameRequest: false, action: 'unavailable' }],
+]);
+
+const GENERIC_WEIXIN_RULE: WeixinCodeRule = { def: WechatPayErrors.WEIXIN_ERROR, retrySameRequest: false, action: 'unavailable' };
+
+/** Maps an api.weixin.qq.com `errcode` to our catalogue; an undocumented one becomes WEIXIN_ERROR (the errcode stays in the details). */
+export function describeWeixinErrcode(errcode: number): { def: ErrorDef; retrySameRequest: boolean; action: WeixinPlayerAction } {
+  return weixinCodeRules.get(errcode) ?? GENERIC_WEIXIN_RULE;
+}
+
+/** The player-facing meaning of a failed WeChat sign-in step: what to show and whether a new code is needed. */
+export function weixinPlayerMeaning(error: unknown): WeixinPlayerMeaning {
+  if (error instanceof WechatPayError && error.code.startsWith('WEIXIN_')) {
+    const errcode = Number(error.wechatCode);
+    const rule = error.wechatCode !== undefined && Number.isSafeInteger(errcode) ? weixinCodeRules.get(errcode) : undefined;
+    if (rule) return PLAYER_MEANINGS[rule.action];
+    const byCode = [...weixinCodeRules.values()].find((r) => r.def.code === error.code);
+    return PLAYER_MEANINGS[byCode?.action ?? 'unavailable'];
   }
+  // No answer, a malformed answer or a refused input: the same step may work again shortly.
+  if (error instanceof WechatPayError && error.retrySameRequest) return PLAYER_MEANINGS['retry-later'];
+  return PLAYER_MEANINGS.unavailable;
 }
 
 export function verificationFailed(reason: string, details?: Record<string, unknown>): WechatPayError {

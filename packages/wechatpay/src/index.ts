@@ -10,4 +10,7 @@ export * from './models.ts';
 export * from './notifications.ts';
 export * from './signing.ts';
 export * from './verifier.ts';
+export * from './token-cache.ts';
 export * from './weixin.ts';
+export { CredentialKeeper, type CredentialFetcher, type FetchedCredential } from './weixin-credentials.ts';
+export { weixinErrcode } from './weixin-http.ts';

@@ -305,22 +305,33 @@ describe('api.weixin.qq.com', () => {
     );
   });
 
-  it('caches access_token and jsapi_ticket until five minutes before they expire, and signs wx.config', async () => {
+  it('caches access_token (stable token) and jsapi_ticket until shortly before they expire, and signs wx.config', async () => {
     const s = scripted((req) =>
-      req.url.includes('/cgi-bin/token')
+      req.url.includes('/cgi-bin/stable_token')
         ? { status: 200, body: `{"access_token":"AT${s.seen.length}","expires_in":7200}`, sign: 'none' }
         : { status: 200, body: `{"errcode":0,"errmsg":"ok","ticket":"T${s.seen.length}","expires_in":7200}`, sign: 'none' },
     );
     const c = client(s.fetch);
     const cfg = await c.jsSdkConfig({ url: 'https://h5.example.com/pay?x=1#top', jsApiList: ['requestMerchantTransfer'] });
     assert.equal(s.seen.length, 2);
+    assert.equal(s.seen[0]?.method, 'POST');
+    assert.deepEqual(JSON.parse(s.seen[0]?.body ?? ''), {
+      grant_type: 'client_credential',
+      appid: APPID,
+      secret: 'secret-of-the-app',
+      force_refresh: false,
+    });
     assert.match(s.seen[1]?.url ?? '', /\/cgi-bin\/ticket\/getticket\?access_token=AT1&type=jsapi$/);
     assert.equal(cfg.appId, APPID);
     assert.equal(cfg.timestamp, 1_700_000_000);
     await c.jsapiTicket();
     assert.equal(s.seen.length, 2);
     clock.advanceMs(7200_000 - 5 * 60_000);
+    // The ticket is due (5-minute margin); the access token still has more than its 4-minute margin.
     await c.jsapiTicket();
+    assert.equal(s.seen.length, 3);
+    clock.advanceMs(60_000);
+    await c.accessToken();
     assert.equal(s.seen.length, 4);
   });
 

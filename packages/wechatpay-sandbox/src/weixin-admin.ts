@@ -1,0 +1,74 @@
+// Admin endpoints of the WeChat sign-in side, under /sandbox/weixin/ (unsigned, JSON):
+//   GET  /sandbox/weixin/apps                          every app, with its secret
+//   POST /sandbox/weixin/apps                          add or change an app {appid, kind, secret?, name?, openPlatformId?, redirectDomains?}
+//   POST /sandbox/weixin/apps/{appid}/tokens/expire    end its access tokens now {revoke?: boolean}: 42001, or 40001 when revoked
+//   GET  /sandbox/weixin/players                       every test player
+//   POST /sandbox/weixin/players                       create or update {handle, nickname?, avatarUrl?, phone?, apps?, highRisk?}
+//   GET  /sandbox/weixin/players/{handle}
+//   POST /sandbox/weixin/players/{handle}/codes        a one-time code {appid, kind: jscode|oauth|phone, scope?}
+//   GET  /sandbox/weixin/calls, DELETE /sandbox/weixin/calls   calls per endpoint, and a reset
+import { AppError } from '@fairground/core';
+import type { SandboxCore } from './core.ts';
+import { SandboxErrors } from './errors.ts';
+import type { OAuthScopeName, TestPlayerInput, WeixinAppInput, WeixinCodeKind } from './weixin-model.ts';
+
+export interface WeixinAdminResult {
+  status: number;
+  body?: unknown;
+}
+
+function bad(why: string): AppError {
+  return new AppError(SandboxErrors.SANDBOX_REQUEST_INVALID, { why });
+}
+
+function decode(segment: string): string {
+  try {
+    return decodeURIComponent(segment);
+  } catch {
+    throw bad('bad percent-encoding in the path');
+  }
+}
+
+/** Handles `method path` under /sandbox/weixin/, or returns null for an unknown route. */
+export function handleWeixinAdmin(
+  core: SandboxCore,
+  method: string,
+  path: string,
+  body: () => Record<string, unknown>,
+): WeixinAdminResult | null {
+  const w = core.weixin;
+  const route = `${method} ${path}`;
+  if (route === 'GET /sandbox/weixin/apps') return { status: 200, body: { apps: [...w.apps.values()].map((a) => w.appView(a)) } };
+  if (route === 'POST /sandbox/weixin/apps') return { status: 200, body: w.appView(w.upsertApp(body() as unknown as WeixinAppInput)) };
+  if (route === 'GET /sandbox/weixin/players')
+    return { status: 200, body: { players: [...w.players.values()].map((p) => w.playerView(p)) } };
+  if (route === 'POST /sandbox/weixin/players')
+    return { status: 200, body: w.playerView(w.upsertPlayer(body() as unknown as TestPlayerInput)) };
+  if (route === 'GET /sandbox/weixin/calls') return { status: 200, body: { calls: w.calls() } };
+  if (route === 'DELETE /sandbox/weixin/calls') {
+    w.resetCalls();
+    return { status: 204 };
+  }
+  const expire = /^POST \/sandbox\/weixin\/apps\/([^/]+)\/tokens\/expire$/.exec(route);
+  if (expire) {
+    const revoke = body().revoke ?? false;
+    if (typeof revoke !== 'boolean') throw bad('revoke must be a boolean');
+    return { status: 200, body: { ended: w.endAppTokens(decode(expire[1] ?? ''), revoke ? 'revoke' : 'expire') } };
+  }
+  const player = /^GET \/sandbox\/weixin\/players\/([^/]+)$/.exec(route);
+  if (player) return { status: 200, body: w.playerView(w.player(decode(player[1] ?? ''))) };
+  const codes = /^POST \/sandbox\/weixin\/players\/([^/]+)\/codes$/.exec(route);
+  if (codes) {
+    const b = body();
+    if (typeof b.appid !== 'string' || typeof b.kind !== 'string') throw bad('appid and kind are required');
+    if (b.scope !== undefined && typeof b.scope !== 'string') throw bad('scope must be a string');
+    const issued = w.issueCode({
+      handle: decode(codes[1] ?? ''),
+      appid: b.appid,
+      kind: b.kind as WeixinCodeKind,
+      ...(b.scope === undefined ? {} : { scope: b.scope as OAuthScopeName }),
+    });
+    return { status: 200, body: issued };
+  }
+  return null;
+}
