@@ -5,6 +5,8 @@ import { hkdfSync } from 'node:crypto';
 import type { Clock } from '@fairground/core';
 import { type PlatformAdapters, real, standIn } from './bindings.ts';
 import type { Config } from './config.ts';
+import { nppaPlayReporter, nppaRealNameAuthority } from './nppa/adapter.ts';
+import type { NppaSetup } from './nppa/setup.ts';
 import type { PaymentProvider } from './payments/index.ts';
 import { createSandboxFaceCheck, standInAdapters } from './standins/index.ts';
 
@@ -14,9 +16,19 @@ export interface ChosenPayments {
   readonly sandboxUrl: string | undefined;
 }
 
-export function chooseAdapters(config: Config, clock: Clock, payments: ChosenPayments): PlatformAdapters {
-  // Sign-in, real-name check, play reporting and notary have only their stand-ins so far.
-  return standInAdapters({
+export function chooseAdapters(config: Config, clock: Clock, payments: ChosenPayments, nppa: NppaSetup): PlatformAdapters {
+  // The real-name check and play reporting go to the NPPA — in development to its sandbox peer on
+  // a loopback port of this process, which imitates the authority and is reported as a stand-in.
+  const client = nppa.client;
+  const nppaName = nppa.sandboxUrl !== undefined ? `NPPA client → in-process NPPA sandbox at ${nppa.sandboxUrl}` : null;
+  const bind = <T>(what: string, impl: T) =>
+    nppaName !== null ? standIn(`${nppaName} (${what})`, impl) : real(`NPPA ${what} (${nppaHosts(config)})`, impl);
+  const realName: Pick<PlatformAdapters, 'realNameCheck' | 'playReporting'> = {
+    realNameCheck: client === null ? null : bind('identity check and query', nppaRealNameAuthority(client)),
+    playReporting: client === null ? null : bind('login/logout reports', nppaPlayReporter(client, clock)),
+  };
+  // Sign-in and notary have only their stand-ins so far.
+  const standIns = standInAdapters({
     clock,
     appIds: config.wechatAppIds,
     signInSeed: `sandbox-openids:${config.sessionSecret}`,
@@ -35,4 +47,11 @@ export function chooseAdapters(config: Config, clock: Clock, payments: ChosenPay
           ? standIn(`WeChat Pay v3 client → in-process sandbox at ${payments.sandboxUrl}`, payments.provider)
           : real(`WeChat Pay v3 (${config.payments.merchant?.baseUrl ?? 'api.mch.weixin.qq.com'})`, payments.provider),
   });
+  return { ...standIns, ...realName };
+}
+
+function nppaHosts(config: Config): string {
+  const u = config.nppa.baseUrls;
+  const hosts = new Set([u.check ?? 'api.wlc.nppa.gov.cn', u.query ?? 'api2.wlc.nppa.gov.cn', u.loginout ?? 'api2.wlc.nppa.gov.cn']);
+  return [...hosts].join(', ');
 }

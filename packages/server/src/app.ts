@@ -6,7 +6,7 @@
 // here branches on the environment's name.
 import { type Clock, newId } from '@fairground/core';
 import type { FastifyServerOptions } from 'fastify';
-import { type Accounts, accountsMigrations, accountsRoutes, createAccounts } from './accounts/index.ts';
+import { type Accounts, accountsMigrations, accountsRoutes, createAccounts, kycRoutes } from './accounts/index.ts';
 import { type AuditLog, adminMigrations, adminRoutes, createAuditLog } from './admin/index.ts';
 import { type Analytics, analyticsMigrations, createAnalytics, createOperating, type Operating } from './analytics/index.ts';
 import { adapterReport, type PlatformAdapters, type PortReport } from './bindings.ts';
@@ -18,7 +18,7 @@ import {
   guardIdentityCheck,
   guardIdentityProvider,
   guardNotary,
-  guardVerification,
+  guardRealNameAuthority,
   memoryRateLimiter,
   redisRateLimiter,
   registerBreakerMetrics,
@@ -126,7 +126,14 @@ export type PlatformConfig = Pick<
   Partial<
     Pick<
       Config,
-      'policyDir' | 'geoOverrides' | 'riskConfigFile' | 'alertWebhookUrl' | 'alertSampleMin' | 'vipDepositsFen' | 'jobIntervalsMs'
+      | 'policyDir'
+      | 'geoOverrides'
+      | 'riskConfigFile'
+      | 'alertWebhookUrl'
+      | 'alertSampleMin'
+      | 'vipDepositsFen'
+      | 'jobIntervalsMs'
+      | 'platformVerifiedAppIds'
     >
   >;
 
@@ -184,8 +191,8 @@ export interface Platform {
   readonly ledger: Ledger;
   readonly accounts: Accounts;
   readonly compliance: ComplianceService;
-  /** Real-name login/logout behaviour reporting. */
-  readonly realName: RealNamePresence;
+  /** Real-name login/logout behaviour reporting; null when no play-reporting adapter is bound. */
+  readonly realName: RealNamePresence | null;
   /** Signals, scores, review cases, restrictions, credit and complaints. */
   readonly risk: Risk;
   /** Bonus campaigns with wagering, invite rewards, platform points. */
@@ -245,6 +252,9 @@ export async function createPlatform(o: PlatformOptions): Promise<Platform> {
     ? createRedisBus({ url: config.redisUrl, ...(o.cluster ? { channel: `${o.cluster.prefix}notifications` } : {}) })
     : createMemoryBus();
   const notifications = new Notifications({ store, bus });
+  // Play reports start when a player is verified: the presence (below, it reads the accounts'
+  // records) hears of each verification on this node through this reference, bound once.
+  let presenceOf: RealNamePresence | null = null;
   const accounts = createAccounts({
     store,
     clock,
@@ -255,7 +265,19 @@ export async function createPlatform(o: PlatformOptions): Promise<Platform> {
     refreshTokenTtlS: config.refreshTokenTtlS,
     wechatAppIds: config.wechatAppIds,
     identity: breakers ? guardIdentityProvider(adapters.signIn.impl, breakers.identity) : adapters.signIn.impl,
-    verification: breakers ? guardVerification(adapters.realNameCheck.impl, breakers.kyc) : adapters.realNameCheck.impl,
+    realNameCheck:
+      adapters.realNameCheck === null
+        ? null
+        : breakers
+          ? guardRealNameAuthority(adapters.realNameCheck.impl, breakers.kyc)
+          : adapters.realNameCheck.impl,
+    platformVerifiedAppIds: config.platformVerifiedAppIds ?? [],
+    onRealNameVerified: (playerId) => presenceOf?.verified(playerId),
+    onRealNameOperatorFault: (f) =>
+      app.log.error(
+        { attemptId: f.attemptId, code: f.code },
+        `the real-name authority refused a check for a reason only the operator can fix: ${f.message}`,
+      ),
     onPlayerCreated: (tx, playerId) => openPlayerWallets(ledger, tx, playerId),
   });
 
@@ -303,12 +325,20 @@ export async function createPlatform(o: PlatformOptions): Promise<Platform> {
     restrictions: risk,
     addresses,
   });
-  const realName = new RealNamePresence({
-    store,
-    reporter: adapters.playReporting.impl.reporter,
-    piOf: (playerId) => adapters.playReporting.impl.piOf(playerId),
-    nowMs: () => clock.nowMs(),
-  });
+  // Login/logout reports of players the authority verified, through the durable outbox.
+  const realName =
+    adapters.playReporting === null
+      ? null
+      : new RealNamePresence({
+          store,
+          reporter: adapters.playReporting.impl,
+          nowMs: () => clock.nowMs(),
+          reportable: (playerId) => accounts.kyc.reportable(playerId),
+          pisOf: (playerIds) => accounts.kyc.pisOf(playerIds),
+          onProblem: (p) =>
+            app.log.error({ code: p.code, records: p.records }, `the real-name authority refused play reports: ${p.message}`),
+        });
+  presenceOf = realName;
   const promotions = new Promotions({
     store,
     clock,
@@ -433,7 +463,8 @@ export async function createPlatform(o: PlatformOptions): Promise<Platform> {
     const r = await skill.skill.sweep();
     return r.sessionsTimedOut + r.matchesExpired + r.tournamentsClosed + r.tournamentsSettled;
   });
-  every('realname.report', async () => (await realName.sweep()) + (await realName.flush()));
+  if (realName !== null) every('realname.report', async () => (await realName.sweep()) + (await realName.flush()));
+  every('realname.verify', () => accounts.kyc.settleDue());
   every('risk.poll', () => risk.pollEvents());
   every('promotions.referrals', async () => {
     const r = await promotions.settleReferrals();
@@ -462,11 +493,11 @@ export async function createPlatform(o: PlatformOptions): Promise<Platform> {
     ...accountsRoutes({
       players: accounts.players,
       sessions: accounts.sessions,
-      kyc: accounts.kyc,
       codeIssuer: adapters.signIn.codes,
       devLoginAllowed: config.devLoginAllowed,
       termsVersion: config.termsVersion,
     }),
+    ...kycRoutes({ store, kyc: accounts.kyc, players: accounts.players, audit }),
     ...walletRoutes({ store, ledger, players: accounts.players, audit, notifier: notifications, analytics, clock }),
     ...notifications.routes(),
     ...(cluster
@@ -482,7 +513,7 @@ export async function createPlatform(o: PlatformOptions): Promise<Platform> {
       termsVersion: config.termsVersion,
       platformStatus: async () => ({ nodeId, ports, jobs: await jobs.status() }),
     }),
-    ...complianceRoutes({ store, compliance, players: accounts.players, audit }),
+    ...complianceRoutes({ store, compliance, players: accounts.players, audit, realName }),
     ...riskRoutes({ risk, players: accounts.players, nowMs: () => clock.nowMs() }),
     ...promotionsRoutes({ promotions, players: accounts.players }),
     ...operating.routes,

@@ -4,13 +4,17 @@
 // service it stands for) or a stand-in (it only imitates it: a sandbox in memory). A production
 // start accepts a stand-in only when FAIRGROUND_ACCEPT_STANDINS names its port; an accepted one
 // is logged as an error, reported by `/readyz` as degraded and shown on a banner in the console.
-import type { IdentityProvider, LoginCodeIssuer, VerificationProvider } from './accounts/index.ts';
+import type { IdentityProvider, LoginCodeIssuer, RealNameAuthority } from './accounts/index.ts';
 import type { RealNameReporter } from './compliance/index.ts';
 import type { PaymentProvider } from './payments/index.ts';
 import type { IdentityCheck, Notary } from './rooms/index.ts';
 
-/** Ports that may be bound to a stand-in, by the names FAIRGROUND_ACCEPT_STANDINS uses. */
-export const STANDIN_PORTS = ['sign-in', 'real-name-check', 'play-reporting', 'notary', 'face-check'] as const;
+/**
+ * Ports that may be bound to a stand-in, by the names FAIRGROUND_ACCEPT_STANDINS uses. The
+ * real-name check and play reporting have their real adapter (the NPPA) and are not among them:
+ * their in-memory stand-ins serve unit tests only.
+ */
+export const STANDIN_PORTS = ['sign-in', 'notary', 'face-check'] as const;
 export type StandInPort = (typeof STANDIN_PORTS)[number];
 
 export function isStandInPort(name: string): name is StandInPort {
@@ -36,10 +40,10 @@ export function standIn<T>(adapter: string, impl: T): Bound<T> {
 export interface PlatformAdapters {
   /** WeChat sign-in: login codes exchanged for identities. `codes` is the stand-in's code issuer (its sandbox route). */
   readonly signIn: Bound<IdentityProvider> & { readonly codes: LoginCodeIssuer | null };
-  /** Real-name check: whether a name matches an identity number. */
-  readonly realNameCheck: Bound<VerificationProvider>;
-  /** Login/logout reports to the real-name authority, and the authority's id (`pi`) of a verified player. */
-  readonly playReporting: Bound<{ readonly reporter: RealNameReporter; piOf(playerId: string): string }>;
+  /** Real-name check (the NPPA identity check and query); null when none is configured (`FAIRGROUND_NPPA=off`). */
+  readonly realNameCheck: Bound<RealNameAuthority> | null;
+  /** Login/logout reports to the real-name authority (the NPPA); null when none is configured. */
+  readonly playReporting: Bound<RealNameReporter> | null;
   /** Third-party attestation of the rooms' hand-history chains. */
   readonly notary: Bound<Notary>;
   /** The face check before a hand; null when none is configured (no room may then ask for it). `tickets` is the stand-in's ticket issuer. */
@@ -77,8 +81,8 @@ export function adapterReport(adapters: PlatformAdapters): PortReport[] {
     b === null ? { port, adapter: none, standIn: false } : { port, adapter: b.adapter, standIn: b.standIn };
   return [
     line('sign-in', adapters.signIn, ''),
-    line('real-name-check', adapters.realNameCheck, ''),
-    line('play-reporting', adapters.playReporting, ''),
+    line('real-name-check', adapters.realNameCheck, 'off (real-name submissions answer KYC_PROVIDER_NOT_CONFIGURED)'),
+    line('play-reporting', adapters.playReporting, 'off (no login/logout reports)'),
     line('notary', adapters.notary, ''),
     line('face-check', adapters.faceCheck, 'none (rooms cannot ask for a face check)'),
     line('payments', adapters.payments, 'off (payment routes answer PAYMENT_PROVIDER_NOT_CONFIGURED)'),

@@ -18,6 +18,7 @@ import { PolicyError } from './compliance/policy.ts';
 import { loadRiskConfig, RiskConfigError } from './risk/config.ts';
 import { loadPaymentsConfig, type PaymentsConfig, PaymentsConfigError, PaymentsEnvSchema } from './payments/config.ts';
 import { isStandInPort, STANDIN_PORTS, type StandInAcceptance, type StandInPort } from './bindings.ts';
+import { loadNppaConfig, type NppaConfig, NppaConfigError, NppaEnvSchema } from './nppa/config.ts';
 import { isJobName, JOB_INTERVALS_MS_DEFAULT, type JobName } from './jobs/schedule.ts';
 
 const serverSrc = dirname(fileURLToPath(import.meta.url));
@@ -52,9 +53,6 @@ export const EnvSchema = Type.Object({
   FAIRGROUND_REFRESH_TOKEN_TTL_S: Type.Optional(positiveInt(8)),
   FAIRGROUND_BODY_LIMIT_BYTES: Type.Optional(positiveInt(8)),
   FAIRGROUND_IDENTITY_PROVIDER: Type.Optional(Type.Literal('sandbox')),
-  FAIRGROUND_KYC_PROVIDER: Type.Optional(Type.Literal('sandbox')),
-  /** Login/logout reports to the real-name authority (only the in-memory stand-in exists yet). */
-  FAIRGROUND_PLAY_REPORTING: Type.Optional(Type.Literal('sandbox')),
   /** The attestation service for the rooms' hand-history chains (only the in-memory stand-in exists yet). */
   FAIRGROUND_NOTARY: Type.Optional(Type.Literal('sandbox')),
   /** The face check rooms may ask for before each hand: the stand-in, or none (default: sandbox outside production, off in production). */
@@ -65,6 +63,8 @@ export const EnvSchema = Type.Object({
   FAIRGROUND_JOB_INTERVALS_MS: Type.Optional(Type.String({ maxLength: 1000 })),
   FAIRGROUND_WECHAT_MP_APPID: Type.Optional(Type.String({ pattern: '^[A-Za-z0-9_-]{1,32}$' })),
   FAIRGROUND_WECHAT_H5_APPID: Type.Optional(Type.String({ pattern: '^[A-Za-z0-9_-]{1,32}$' })),
+  /** The mini-program app is a WeChat mini-game: WeChat verified the real name of everyone who signs in through it (default 0). */
+  FAIRGROUND_WECHAT_MP_MINIGAME: Type.Optional(flag),
   FAIRGROUND_ADMIN_USERNAME: Type.Optional(Type.String({ pattern: '^[a-z0-9_.-]{3,32}$' })),
   FAIRGROUND_ADMIN_PASSWORD: Type.Optional(Type.String({ minLength: 12, maxLength: 256 })),
   FAIRGROUND_ADMIN_TOTP_SECRET: Type.Optional(Type.String({ pattern: '^[A-Z2-7]{16,64}$' })),
@@ -94,6 +94,7 @@ export const EnvSchema = Type.Object({
   /** Cumulative credited deposits in fen from which a player is a VIP (default 100000, 1000 yuan). */
   FAIRGROUND_VIP_DEPOSITS_FEN: Type.Optional(positiveInt(12)),
   ...PaymentsEnvSchema,
+  ...NppaEnvSchema,
 });
 export type Env = Static<typeof EnvSchema>;
 
@@ -122,15 +123,17 @@ export interface Config {
   readonly refreshTokenTtlS: number;
   readonly bodyLimitBytes: number;
   readonly identityProvider: 'sandbox';
-  readonly kycProvider: 'sandbox';
-  readonly playReporting: 'sandbox';
   readonly notary: 'sandbox';
+  /** The real-name authority (the NPPA, its in-process sandbox in development, or none) and the operator's credentials. */
+  readonly nppa: NppaConfig;
   readonly faceCheck: 'sandbox' | 'off';
   /** Which ports may run on a stand-in: any outside production, only those named in production. */
   readonly standIns: StandInAcceptance;
   /** Every job's interval (the defaults with the configured overrides). */
   readonly jobIntervalsMs: Readonly<Record<JobName, number>>;
   readonly wechatAppIds: { readonly miniprogram: string; readonly h5: string };
+  /** WeChat apps that are mini-games, whose platform verified the real name of everyone signing in through them. */
+  readonly platformVerifiedAppIds: readonly string[];
   readonly bootstrapAdmin: { readonly username: string; readonly password: string; readonly totpSecret: string | undefined } | undefined;
   readonly serveClients: boolean;
   readonly roles: readonly ('api' | 'rooms' | 'worker')[];
@@ -297,6 +300,13 @@ export function loadConfig(rawEnv: Record<string, string | undefined>, cwd: stri
     throw new ConfigError('FAIRGROUND_ALERT_INTERVAL_MS', 'must be at least 1000 (one evaluation reads a day of events)');
   }
   const payments = paymentsConfig(picked, production, cwd, env.FAIRGROUND_WECHAT_H5_APPID ?? 'wxsandboxofficialacct');
+  let nppa: NppaConfig;
+  try {
+    nppa = loadNppaConfig(picked, { production, cwd });
+  } catch (e) {
+    if (e instanceof NppaConfigError) throw new ConfigError(e.key, e.message);
+    throw e;
+  }
   const jobIntervalsMs = {
     ...JOB_INTERVALS_MS_DEFAULT,
     'payments.sweep': payments.sweepIntervalMs,
@@ -328,9 +338,8 @@ export function loadConfig(rawEnv: Record<string, string | undefined>, cwd: stri
     refreshTokenTtlS,
     bodyLimitBytes,
     identityProvider: env.FAIRGROUND_IDENTITY_PROVIDER ?? 'sandbox',
-    kycProvider: env.FAIRGROUND_KYC_PROVIDER ?? 'sandbox',
-    playReporting: env.FAIRGROUND_PLAY_REPORTING ?? 'sandbox',
     notary: env.FAIRGROUND_NOTARY ?? 'sandbox',
+    nppa,
     faceCheck,
     standIns: production ? { any: false, ports: acceptedStandIns } : { any: true },
     jobIntervalsMs,
@@ -338,6 +347,9 @@ export function loadConfig(rawEnv: Record<string, string | undefined>, cwd: stri
       miniprogram: env.FAIRGROUND_WECHAT_MP_APPID ?? 'wxsandboxminiprogram',
       h5: env.FAIRGROUND_WECHAT_H5_APPID ?? 'wxsandboxofficialacct',
     },
+    platformVerifiedAppIds: bool(env.FAIRGROUND_WECHAT_MP_MINIGAME, false)
+      ? [env.FAIRGROUND_WECHAT_MP_APPID ?? 'wxsandboxminiprogram']
+      : [],
     bootstrapAdmin,
     serveClients: bool(env.FAIRGROUND_SERVE_CLIENTS, true),
     roles: env.FAIRGROUND_ROLES

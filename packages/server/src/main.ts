@@ -4,7 +4,7 @@
 // typo or a refused stand-in fails in a blink.
 import { systemClock } from '@fairground/core';
 import { adapterReport, checkStandIns, StandInRefused } from './bindings.ts';
-import { loadPolicyFile, PolicyError } from './compliance/index.ts';
+import { loadPolicySet, PolicyError } from './compliance/index.ts';
 import { type Config, ConfigError, loadConfig } from './config.ts';
 
 function fail(message: string): never {
@@ -20,28 +20,42 @@ try {
   throw e;
 }
 
-let policy: ReturnType<typeof loadPolicyFile>;
+let policies: ReturnType<typeof loadPolicySet>;
 try {
-  policy = loadPolicyFile(config.policyFile);
+  policies = loadPolicySet(config.policyFile, config.policyDir);
 } catch (e) {
-  if (e instanceof PolicyError) fail(`config FAIRGROUND_POLICY_FILE: ${e.message}`);
+  if (e instanceof PolicyError)
+    fail(`config ${e.file === config.policyFile ? 'FAIRGROUND_POLICY_FILE' : 'FAIRGROUND_POLICY_DIR'}: ${e.message}`);
   throw e;
 }
+const policy = policies.default;
 // A policy that demands a face check before every hand cannot run without a face-check provider.
 if (policy.games?.roomFaceCheck === 'required' && config.faceCheck === 'off')
   fail(`policy ${policy.name} requires a face check before every hand, and no face-check provider is configured (FAIRGROUND_FACE_CHECK)`);
+// A policy that requires real name cannot run without the real-name authority (the NPPA).
+for (const p of policies.all()) {
+  const needs = p.identity?.realNameRequiredFor ?? [];
+  if (needs.length > 0 && config.nppa.mode === 'off')
+    fail(
+      `policy ${p.name} requires real name for ${needs.join(', ')}, and no real-name authority is configured: set FAIRGROUND_NPPA_APP_ID, FAIRGROUND_NPPA_BIZ_ID and FAIRGROUND_NPPA_SECRET_KEY(_FILE)`,
+    );
+}
 
 const { chooseAdapters } = await import('./adapters.ts');
 // WeChat Pay, or by default outside production its sandbox on a loopback port of this process.
 const { setUpProvider } = await import('./payments/wechatpay/setup.ts');
 const paymentProvider = await setUpProvider(config.payments, { host: config.host, dataDir: config.dataDir });
-const adapters = chooseAdapters(config, systemClock, paymentProvider);
+// The NPPA, or by default outside production its sandbox on a loopback port of this process.
+const { setUpNppa } = await import('./nppa/setup.ts');
+const nppa = await setUpNppa(config.nppa, { host: config.host, dataDir: config.dataDir, clock: systemClock });
+const adapters = chooseAdapters(config, systemClock, paymentProvider, nppa);
 let standIns: ReturnType<typeof checkStandIns>;
 try {
   standIns = checkStandIns(adapterReport(adapters), config.standIns);
 } catch (e) {
   if (e instanceof StandInRefused) {
     await paymentProvider.close();
+    await nppa.close();
     fail(e.message);
   }
   throw e;
@@ -107,6 +121,12 @@ if (platform.payments.notifyUrl === undefined) {
   const { NOTIFY_PATH } = await import('./payments/index.ts');
   platform.payments.setNotifyUrl(`${address}${NOTIFY_PATH}`);
 }
+if (nppa.sandboxUrl !== undefined) {
+  log.info(
+    { sandbox: nppa.sandboxUrl },
+    `NPPA sandbox (real-name checks and play reports; its page lists the test identities that verify) at ${nppa.sandboxUrl}/`,
+  );
+}
 if (paymentProvider.sandboxUrl !== undefined) {
   log.info(
     { sandbox: paymentProvider.sandboxUrl },
@@ -129,6 +149,7 @@ async function stop(signal: string): Promise<void> {
   await platform.close();
   await leader.lock.close();
   await paymentProvider.close();
+  await nppa.close();
   await store.close();
   process.exit(0);
 }

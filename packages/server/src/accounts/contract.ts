@@ -1,9 +1,9 @@
-// The players' account endpoints: sign-in (WeChat code, sandbox, development), tokens, profile,
-// the user agreement and real-name verification.
+// The players' account endpoints: sign-in (WeChat code, sandbox, development), tokens, profile and
+// the user agreement. Real-name verification has its own (kyc-contract.ts).
 import { Type } from '@sinclair/typebox';
 import { contract } from '../http/endpoint.ts';
 import { Ok, TimeMs } from '../http/schemas.ts';
-import { AVATAR_URL_LENGTH_MAX, NICKNAME_LENGTH_MAX, REAL_NAME_LENGTH_MAX } from './limits.ts';
+import { AVATAR_URL_LENGTH_MAX, NICKNAME_LENGTH_MAX } from './limits.ts';
 
 export const Tokens = Type.Object({
   accessToken: Type.String(),
@@ -12,12 +12,7 @@ export const Tokens = Type.Object({
   refreshExpiresAtMs: TimeMs(),
 });
 
-export const KycStatusBody = Type.Object({
-  status: Type.Union([Type.Literal('none'), Type.Literal('verified')]),
-  maskedName: Type.Union([Type.String(), Type.Null()]),
-  maskedIdNumber: Type.Union([Type.String(), Type.Null()]),
-  verifiedAtMs: Type.Union([TimeMs(), Type.Null()]),
-});
+export { KycStatusBody } from './kyc-contract.ts';
 
 export const PlayerSelf = Type.Object({
   id: Type.String(),
@@ -126,28 +121,5 @@ export const accountsContract = contract({
     auth: 'player',
     body: Type.Object({ version: Type.String({ minLength: 1, maxLength: 32 }) }, { additionalProperties: false }),
     response: PlayerSelf,
-  },
-  kycStatus: {
-    method: 'GET',
-    url: '/api/me/kyc',
-    summary: 'Real-name verification status (masked)',
-    tags: ['account'],
-    auth: 'player',
-    response: KycStatusBody,
-  },
-  submitKyc: {
-    method: 'POST',
-    url: '/api/me/kyc',
-    summary: 'Submit real name and resident identity number for verification',
-    tags: ['account'],
-    auth: 'player',
-    body: Type.Object(
-      {
-        realName: Type.String({ minLength: 2, maxLength: REAL_NAME_LENGTH_MAX }),
-        idNumber: Type.String({ pattern: '^[0-9]{17}[0-9Xx]$' }),
-      },
-      { additionalProperties: false },
-    ),
-    response: KycStatusBody,
   },
 });

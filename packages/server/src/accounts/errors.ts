@@ -25,6 +25,12 @@ export const AccountsErrors = defineErrors('accounts', {
   KYC_ID_NUMBER_IN_USE: { status: 409, message: 'this identity is already verified on another account' },
   KYC_REJECTED: { status: 422, message: 'the verification provider did not confirm this name and identity number' },
   KYC_PROVIDER_UNAVAILABLE: { status: 503, message: 'the verification provider did not answer', retryable: true },
+  KYC_PENDING: {
+    status: 409,
+    message: 'your earlier submission is still being checked by the state real-name system; wait for its result before submitting again',
+  },
+  KYC_ATTEMPTS_EXCEEDED: { status: 429, message: 'too many real-name submissions today; check the name and number and try again tomorrow' },
+  KYC_PROVIDER_NOT_CONFIGURED: { status: 503, message: 'real-name verification is not configured on this server' },
   OPERATOR_CREDENTIALS_INVALID: { status: 401, message: 'wrong username or password' },
   OPERATOR_TOTP_INVALID: { status: 401, message: 'wrong or already used one-time code' },
   OPERATOR_LOCKED: { status: 429, message: 'too many failed sign-ins; try again later', retryable: true },

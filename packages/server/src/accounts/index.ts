@@ -8,14 +8,16 @@ import { createAuthenticator } from './authenticator.ts';
 import { Kyc } from './kyc.ts';
 import { Operators } from './operators.ts';
 import { Players } from './players.ts';
-import type { IdentityProvider, VerificationProvider } from './ports.ts';
+import type { IdentityProvider, RealNameAuthority } from './ports.ts';
 import { createSealer } from './sealing.ts';
 import { Sessions } from './sessions.ts';
 
 export { accountsContract } from './contract.ts';
+export { KycAttemptBody, KycStatusBody, kycContract } from './kyc-contract.ts';
+export { type KycRouteDeps, kycRoutes } from './kyc-routes.ts';
 export { AccountsErrors } from './errors.ts';
 export { parseIdNumber, withCheckChar } from './id-number.ts';
-export type { KycStatus, VerifiedIdentity } from './kyc.ts';
+export type { KycAttemptView, KycFacts, KycFailure, KycState, KycStatus, KycWaitingReason, VerifiedIdentity } from './kyc.ts';
 export { Kyc } from './kyc.ts';
 export { accountsMigrations } from './migrations.ts';
 export { type CreatedOperator, type Operator, Operators, TOTP_ISSUER, USERNAME_PATTERN } from './operators.ts';
@@ -25,8 +27,8 @@ export type {
   IdentityProvider,
   LoginCodeIssuer,
   LoginKind,
-  VerificationProvider,
-  VerificationResult,
+  RealNameAnswer,
+  RealNameAuthority,
   WechatIdentity,
 } from './ports.ts';
 export { isOperatorRole, OPERATOR_ROLES, type OperatorRole } from './roles.ts';
@@ -46,8 +48,14 @@ export interface AccountsOptions {
   readonly wechatAppIds: { readonly miniprogram: string; readonly h5: string };
   /** The sign-in port: WeChat login codes exchanged for identities. */
   readonly identity: IdentityProvider;
-  /** The real-name check port: whether a name matches an identity number. */
-  readonly verification: VerificationProvider;
+  /** The real-name check port (the NPPA system in production); null when none is configured. */
+  readonly realNameCheck: RealNameAuthority | null;
+  /** WeChat apps that are mini-games, whose platform verified the real name of everyone signing in through them. */
+  readonly platformVerifiedAppIds?: readonly string[];
+  /** Told when a player's identity is verified. */
+  readonly onRealNameVerified?: (playerId: string) => void;
+  /** Told about real-name checks refused for a reason only the operator can fix (logged by the root). */
+  readonly onRealNameOperatorFault?: (fault: { attemptId: string; code: string; message: string }) => void;
   readonly onPlayerCreated?: (tx: Tx, playerId: string) => Promise<void>;
 }
 
@@ -93,10 +101,13 @@ export function createAccounts(o: AccountsOptions): Accounts {
   const operators = createOperatorsOn(o, sessions);
   const kyc = new Kyc({
     store: o.store,
-    provider: o.verification,
+    authority: o.realNameCheck,
     sealer: createSealer(o.dataKey, 'kyc'),
     analytics: o.analytics,
     clock: o.clock,
+    ...(o.platformVerifiedAppIds ? { platformVerifiedAppIds: o.platformVerifiedAppIds } : {}),
+    ...(o.onRealNameOperatorFault ? { onOperatorFault: o.onRealNameOperatorFault } : {}),
+    ...(o.onRealNameVerified ? { onVerified: o.onRealNameVerified } : {}),
   });
   const authenticator = createAuthenticator({ reader: o.store.reader, sessions, nowMs: () => o.clock.nowMs() });
   return { sessions, players, operators, kyc, authenticator };

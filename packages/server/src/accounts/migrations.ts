@@ -81,4 +81,31 @@ CREATE TABLE auth_refresh_tokens (
 CREATE INDEX auth_refresh_tokens_session ON auth_refresh_tokens (session_id);
 `,
   },
+  {
+    // Real-name checks through the authority (NPPA): every submission is an attempt, kept until the
+    // authority settles it; a verified record says which authority verified it and whether it holds
+    // the authority's pi (sealed with the rest) for play reports.
+    id: 'accounts_kyc_001_attempts',
+    sql: `
+CREATE TABLE player_kyc_attempts (
+  id TEXT PRIMARY KEY,
+  player_id TEXT NOT NULL REFERENCES players (id),
+  state TEXT NOT NULL,
+  sealed TEXT NOT NULL,
+  id_fingerprint TEXT NOT NULL,
+  created_at_ms BIGINT NOT NULL,
+  waiting_reason TEXT,
+  next_query_at_ms BIGINT,
+  queries INTEGER NOT NULL DEFAULT 0,
+  last_error TEXT,
+  failure TEXT,
+  settled_at_ms BIGINT
+);
+CREATE INDEX player_kyc_attempts_player ON player_kyc_attempts (player_id, created_at_ms);
+CREATE INDEX player_kyc_attempts_due ON player_kyc_attempts (state, next_query_at_ms);
+CREATE UNIQUE INDEX player_kyc_attempts_one_waiting ON player_kyc_attempts (player_id) WHERE state = 'pending';
+ALTER TABLE player_kyc ADD COLUMN verified_by TEXT NOT NULL DEFAULT 'provider';
+ALTER TABLE player_kyc ADD COLUMN pi_present INTEGER NOT NULL DEFAULT 0;
+`,
+  },
 ];

@@ -30,11 +30,41 @@ export interface IdentityDocument {
   readonly idNumber: string;
 }
 
-export type VerificationResult =
-  | { readonly verified: true; readonly providerRef: string }
-  | { readonly verified: false; readonly reason: string };
+/**
+ * What the real-name authority (the NPPA 网络游戏防沉迷实名验证系统) answered about one check
+ * attempt. Expected outcomes are values, never exceptions:
+ * - `verified`: the name and number belong together; `pi` is the authority's id of the person,
+ *   which play reports carry.
+ * - `pending`: the authority is still checking; query the same attempt later.
+ * - `failed`: the name and number do not belong together (`reason` is the authority's code).
+ * - `not_found` (query only): the authority holds no check under this attempt id — it never
+ *   arrived, or its result expired — so the check may be sent again under the same id.
+ * - `unavailable`: no answer (timeout, outage, refusal of our credentials). `mayHaveArrived` says
+ *   whether the check may have been recorded anyway (query before sending it again);
+ *   `operatorFault` marks refusals only the operator can fix (credentials, allow-list, quota).
+ */
+export type RealNameAnswer =
+  | { readonly status: 'verified'; readonly pi: string }
+  | { readonly status: 'pending' }
+  | { readonly status: 'failed'; readonly reason: string }
+  | { readonly status: 'not_found' }
+  | {
+      readonly status: 'unavailable';
+      readonly code: string;
+      readonly message: string;
+      readonly mayHaveArrived: boolean;
+      readonly operatorFault: boolean;
+    };
 
-export interface VerificationProvider {
-  /** Asks the real-name authority whether the name and the identity number belong together. */
-  verify(doc: IdentityDocument): Promise<VerificationResult>;
+/** The real-name check port: asks the authority whether a name and an identity number belong together. */
+export interface RealNameAuthority {
+  /** The authority's name, recorded with every verification it makes (`nppa`). */
+  readonly name: string;
+  /**
+   * Sends one check under `attemptId` (32 letters or digits, new for every attempt: the authority
+   * refuses to reuse one while its result exists).
+   */
+  check(attemptId: string, doc: IdentityDocument): Promise<RealNameAnswer>;
+  /** The result of an earlier check (pending, or whose answer was lost). */
+  query(attemptId: string): Promise<RealNameAnswer>;
 }

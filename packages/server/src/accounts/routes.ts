@@ -4,7 +4,6 @@ import type { Static } from '@sinclair/typebox';
 import { implement, type Implementation } from '../http/routes.ts';
 import { accountsContract as c, type PlayerSelf } from './contract.ts';
 import { AccountsErrors } from './errors.ts';
-import type { Kyc } from './kyc.ts';
 import type { Player, Players } from './players.ts';
 import type { LoginCodeIssuer } from './ports.ts';
 import type { Sessions } from './sessions.ts';
@@ -13,7 +12,6 @@ import { termsDocument } from './terms.ts';
 export interface AccountsRouteDeps {
   readonly players: Players;
   readonly sessions: Sessions;
-  readonly kyc: Kyc;
   /** The sign-in stand-in's code issuer, when that stand-in is bound; else its route answers SANDBOX_DISABLED. */
   readonly codeIssuer: LoginCodeIssuer | null;
   readonly devLoginAllowed: boolean;
@@ -58,7 +56,5 @@ export function accountsRoutes(d: AccountsRouteDeps): Record<keyof typeof c, Imp
     acceptTerms: implement(c.acceptTerms, async ({ actor, body }) =>
       self(await d.players.acceptTerms(actor.playerId, body.version, d.termsVersion)),
     ),
-    kycStatus: implement(c.kycStatus, async ({ actor }) => d.kyc.status(actor.playerId)),
-    submitKyc: implement(c.submitKyc, async ({ actor, body }) => d.kyc.submit(actor.playerId, body)),
   };
 }

@@ -104,7 +104,7 @@ export function adminRoutes(d: AdminRouteDeps): Record<keyof typeof c, Implement
           status: p.status,
         },
         identities,
-        kyc,
+        kyc: { ...kyc, available: accounts.kyc.available },
       };
     }),
     auditLog: implement(c.auditLog, async ({ query }) =>

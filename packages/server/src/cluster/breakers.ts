@@ -4,7 +4,7 @@
 // breaker is open, calls fail at once with the domain's own "unavailable" code and a message that
 // tells the player what is down and when to try again, instead of hanging on a dead service.
 import { AppError, type Clock, type ErrorDef } from '@fairground/core';
-import { AccountsErrors, type IdentityProvider, type VerificationProvider } from '../accounts/index.ts';
+import { AccountsErrors, type IdentityProvider, type RealNameAnswer, type RealNameAuthority } from '../accounts/index.ts';
 import { type BreakerState, CircuitBreaker, OpsErrors } from '../ops/breaker.ts';
 import type { MetricsRegistry } from '../ops/metrics.ts';
 import type { IdentityCheck, Notary } from '../rooms/index.ts';
@@ -64,15 +64,46 @@ export function guardIdentityProvider(p: IdentityProvider, breaker: CircuitBreak
   };
 }
 
-export function guardVerification(p: VerificationProvider, breaker: CircuitBreaker): VerificationProvider {
+/** An answer that counts against the breaker (the authority did not answer) while still being returned as a value. */
+class Unanswered extends Error {
+  readonly answer: RealNameAnswer;
+  constructor(answer: RealNameAnswer) {
+    super('the real-name authority did not answer');
+    this.answer = answer;
+  }
+}
+
+/**
+ * The real-name check behind its breaker: an authority that does not answer opens it, and while it
+ * is open checks and queries answer `unavailable` at once (the attempt waits and is queried later).
+ */
+export function guardRealNameAuthority(p: RealNameAuthority, breaker: CircuitBreaker): RealNameAuthority {
+  const through = async (call: () => Promise<RealNameAnswer>, sent: boolean): Promise<RealNameAnswer> => {
+    try {
+      return await breaker.call(async () => {
+        const answer = await call();
+        if (answer.status === 'unavailable' && !answer.operatorFault) throw new Unanswered(answer);
+        return answer;
+      });
+    } catch (e) {
+      if (e instanceof Unanswered) return e.answer;
+      if (e instanceof AppError && (e.code === OpsErrors.BREAKER_OPEN.code || e.code === OpsErrors.DEPENDENCY_TIMEOUT.code)) {
+        return {
+          status: 'unavailable',
+          code: AccountsErrors.KYC_PROVIDER_UNAVAILABLE.code,
+          message: `${breaker.name}: ${e.code}`,
+          // A call cut off by the deadline may have reached the authority; an open breaker sent nothing.
+          mayHaveArrived: sent && e.code === OpsErrors.DEPENDENCY_TIMEOUT.code,
+          operatorFault: false,
+        };
+      }
+      throw e;
+    }
+  };
   return {
-    verify: (doc) =>
-      guarded(
-        breaker,
-        AccountsErrors.KYC_PROVIDER_UNAVAILABLE,
-        'real-name verification is not answering right now; nothing was saved — please try again in a few minutes',
-        () => p.verify(doc),
-      ),
+    name: p.name,
+    check: (attemptId, doc) => through(() => p.check(attemptId, doc), true),
+    query: (attemptId) => through(() => p.query(attemptId), false),
   };
 }
 

@@ -6,7 +6,7 @@ export {
   guardIdentityCheck,
   guardIdentityProvider,
   guardNotary,
-  guardVerification,
+  guardRealNameAuthority,
   registerBreakerMetrics,
 } from './breakers.ts';
 export { Cluster, type ClusterLogger, type ClusterOptions, type NodeInfo } from './cluster.ts';

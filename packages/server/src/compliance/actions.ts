@@ -22,3 +22,16 @@ export type ComplianceAction = (typeof COMPLIANCE_ACTIONS)[number];
 export function isComplianceAction(value: string): value is ComplianceAction {
   return (COMPLIANCE_ACTIONS as readonly string[]).includes(value);
 }
+
+/** The actions a player takes (the rest are operators'): what real name and guest rules are about. */
+export const PLAYER_ACTIONS: readonly ComplianceAction[] = [
+  'deposit',
+  'withdraw',
+  'buy_room_cards',
+  'create_room',
+  'join_room',
+  'start_paid_session',
+  'start_free_session',
+  'enter_tournament',
+  'redeem_points',
+];

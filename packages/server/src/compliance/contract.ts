@@ -3,7 +3,7 @@
 import { Type } from '@sinclair/typebox';
 import { contract } from '../http/endpoint.ts';
 import { Fen, IdString, TimeMs } from '../http/schemas.ts';
-import { REASON_LENGTH_MAX } from './limits.ts';
+import { REALNAME_LISTED_MAX, REALNAME_REQUEUE_MAX, REASON_LENGTH_MAX } from './limits.ts';
 
 const Localized = Type.Object({ zh: Type.String(), en: Type.String() });
 export const HealthNoticeBody = Type.Object({ title: Localized, text: Localized, showAt: Type.Array(Type.String()) });
@@ -30,6 +30,29 @@ export const ResponsiblePlayBody = Type.Object({
 });
 
 const PlayerParams = Type.Object({ playerId: IdString() });
+const ReportStateSchema = Type.Union([Type.Literal('pending'), Type.Literal('sent'), Type.Literal('parked'), Type.Literal('expired')], {
+  description:
+    'pending: waiting to be sent (or sent again); parked: refused, waits for an operator; expired: past NPPA’s 180-second window',
+});
+export const ReportBody = Type.Object({
+  id: Type.String(),
+  playerId: Type.String(),
+  sessionId: Type.String(),
+  bt: Type.Union([Type.Literal(0), Type.Literal(1)], { description: '1 login, 0 logout' }),
+  atMs: TimeMs(),
+  state: ReportStateSchema,
+  attempts: Type.Integer({ minimum: 0 }),
+  lastError: Type.Union([Type.String(), Type.Null()]),
+  createdAtMs: TimeMs(),
+  sentAtMs: Type.Union([TimeMs(), Type.Null()]),
+  nextAttemptAtMs: TimeMs(),
+});
+const ReportCounts = Type.Object({
+  pending: Type.Integer({ minimum: 0 }),
+  sent: Type.Integer({ minimum: 0 }),
+  parked: Type.Integer({ minimum: 0 }),
+  expired: Type.Integer({ minimum: 0 }),
+});
 const CONSOLE = ['risk', 'support', 'finance', 'admin'] as const;
 
 export const complianceContract = contract({
@@ -135,5 +158,39 @@ export const complianceContract = contract({
       { additionalProperties: false },
     ),
     response: Type.Object({ policy: PolicyRef, basis: Type.String() }),
+  },
+  realNameReports: {
+    method: 'GET',
+    url: '/api/admin/realname/reports',
+    summary:
+      'The play-report queue to the state real-name system: how many wait, were sent, are parked or expired, and the reports in one state',
+    tags: ['admin', 'compliance'],
+    auth: 'operator',
+    roles: [...CONSOLE],
+    query: Type.Object(
+      {
+        state: Type.Optional(ReportStateSchema),
+        playerId: Type.Optional(IdString()),
+        limit: Type.Optional(Type.Integer({ minimum: 1, maximum: REALNAME_LISTED_MAX })),
+      },
+      { additionalProperties: false },
+    ),
+    response: Type.Object({ enabled: Type.Boolean(), counts: ReportCounts, items: Type.Array(ReportBody) }),
+  },
+  retryRealNameReports: {
+    method: 'POST',
+    url: '/api/admin/realname/reports/retry',
+    summary: 'Puts parked play reports back in the queue (those still inside NPPA’s 180-second window); audited',
+    tags: ['admin', 'compliance'],
+    auth: 'operator',
+    roles: ['risk', 'admin'],
+    body: Type.Object(
+      {
+        ids: Type.Array(IdString(), { minItems: 1, maxItems: REALNAME_REQUEUE_MAX, uniqueItems: true }),
+        reason: Type.String({ minLength: 3, maxLength: REASON_LENGTH_MAX }),
+      },
+      { additionalProperties: false },
+    ),
+    response: Type.Object({ requeued: Type.Array(Type.String()), tooOld: Type.Array(Type.String()), notParked: Type.Array(Type.String()) }),
   },
 });

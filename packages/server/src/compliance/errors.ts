@@ -16,3 +16,8 @@ export const ResponsiblePlayErrors = defineErrors('responsible_play', {
   SELF_EXCLUSION_PERIOD_INVALID: { status: 400, message: 'choose one of the offered self-exclusion periods' },
   SELF_EXCLUSION_CANNOT_SHORTEN: { status: 409, message: 'a self-exclusion cannot be shortened or lifted before it ends' },
 });
+
+/** The console's play-report queue. Pinned by test/compliance/errors.test.ts. */
+export const RealNameReportErrors = defineErrors('realname', {
+  REALNAME_REPORTING_OFF: { status: 409, message: 'no play reporting is configured on this server (FAIRGROUND_NPPA=off)' },
+});

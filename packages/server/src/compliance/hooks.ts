@@ -12,7 +12,8 @@ export function registerComplianceHooks(
   app: FastifyInstance,
   d: {
     readonly compliance: ComplianceService;
-    readonly presence: RealNamePresence;
+    /** Null when no play reporting is configured. */
+    readonly presence: RealNamePresence | null;
     readonly addressOf?: (request: FastifyRequest) => string;
   },
 ): void {
@@ -22,13 +23,13 @@ export function registerComplianceHooks(
     const actor = actorOf(request);
     if (actor?.kind !== 'player') return;
     d.compliance.noteAddress(actor.playerId, addressOf(request));
-    await d.presence.touch(actor.sessionId, actor.playerId);
+    await d.presence?.touch(actor.sessionId, actor.playerId);
   });
   // onSend, not onResponse: the offline event is queued before the client sees the answer.
   app.addHook('onSend', async (request, reply, payload) => {
     if (request.routeOptions.url !== SIGN_OUT_URL || reply.statusCode >= 300) return payload;
     const actor = actorOf(request);
-    if (actor?.kind === 'player') await d.presence.offline(actor.sessionId);
+    if (actor?.kind === 'player') await d.presence?.offline(actor.sessionId);
     return payload;
   });
 }

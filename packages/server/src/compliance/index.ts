@@ -6,16 +6,16 @@ import type { Policy } from './policy.ts';
 import type { Compliance, ComplianceActor, ComplianceContext, ComplianceDecision } from './ports.ts';
 import { evaluateOperator } from './rules.ts';
 
-export { COMPLIANCE_ACTIONS, type ComplianceAction, isComplianceAction } from './actions.ts';
+export { COMPLIANCE_ACTIONS, type ComplianceAction, isComplianceAction, PLAYER_ACTIONS } from './actions.ts';
 export { ageOn, dayStartMs, type LocalTime, localTime, localToMs, minorsWindowEndMs, monthStartMs, playDay } from './calendar.ts';
-export { ComplianceErrors, JurisdictionErrors, ResponsiblePlayErrors } from './errors.ts';
+export { ComplianceErrors, JurisdictionErrors, RealNameReportErrors, ResponsiblePlayErrors } from './errors.ts';
 export { PlayerAddresses } from './addresses.ts';
 export { Geo, type GeoOverride, parseGeoOverrides, type Region } from './geo.ts';
 export { jurisdictionCode, loadPolicyDir, loadPolicySet, PolicySet, type Selection, type SelectionBasis } from './jurisdictions.ts';
 export { complianceContract } from './contract.ts';
 export { complianceMigrations } from './migrations.ts';
 export { registerComplianceHooks } from './hooks.ts';
-export { RealNamePresence } from './realname.ts';
+export { RealNamePresence, REPORT_STATES, type ReportState, type ReportView } from './realname.ts';
 export { type ComplianceRouteDeps, complianceRoutes } from './routes.ts';
 export { loadPolicyFile, type Policy, PolicyError, PolicySchema, parsePolicy } from './policy.ts';
 export type {
@@ -27,7 +27,7 @@ export type {
   IdentityFacts,
   IdentitySource,
   RealNameReporter,
-  ReportResult,
+  ReportOutcome,
   RestrictionSource,
   SpendingSource,
 } from './ports.ts';

@@ -10,7 +10,7 @@
 import { readFileSync } from 'node:fs';
 import { type Static, type TSchema, Type } from '@sinclair/typebox';
 import { Value } from '@sinclair/typebox/value';
-import { COMPLIANCE_ACTIONS } from './actions.ts';
+import { COMPLIANCE_ACTIONS, PLAYER_ACTIONS } from './actions.ts';
 import { POLICY_BYTES_MAX, POLICY_CALENDAR_DATES_MAX, POLICY_LIST_MAX } from './limits.ts';
 
 const Effect = Type.Union([Type.Literal('allow'), Type.Literal('deny')]);
@@ -69,8 +69,13 @@ export const JurisdictionSchema = strict({
 });
 
 export const IdentitySchema = strict({
-  /** Actions refused to players without a verified real-name identity (no guest mode). */
+  /** Actions refused to players without a verified real-name identity and a verified age (no guest mode). */
   realNameRequiredFor: Actions,
+  /**
+   * Guest play (游客模式) is banned by the 2021 notice: the schema allows no value but `false`, and
+   * a policy covering mainland China must require real name for every player action (checked at load).
+   */
+  guestMode: Type.Optional(Type.Literal(false)),
   /** Withdrawals above this amount need a verified identity even where play does not. */
   withdrawalVerifiedAboveFen: Type.Optional(Fen),
   sources: SourceIds,
@@ -320,6 +325,18 @@ function semanticProblem(p: Policy): Problem | null {
   for (const c of cited) {
     const missing = c.ids.find((id) => !sourceIds.has(id));
     if (missing !== undefined) return { path: c.path, reason: `cites source "${missing}", which /sources does not define` };
+  }
+
+  // The 2021 notice: no service in any form, guest mode included, to users who are not real-name
+  // registered. A policy that covers mainland China therefore requires real name for every player action.
+  const j = p.jurisdiction;
+  if (j && (j.countries.includes('CN') || (j.residentsOf ?? []).includes('CN'))) {
+    const open = PLAYER_ACTIONS.filter((a) => !(p.identity?.realNameRequiredFor ?? []).includes(a));
+    if (open.length > 0)
+      return {
+        path: p.identity ? '/identity/realNameRequiredFor' : '/identity',
+        reason: `mainland China allows no guest play (2021 notice): real name must be required for ${open.join(', ')}`,
+      };
   }
 
   const m = p.minors;

@@ -31,11 +31,14 @@ export interface Compliance {
 
 /** A player's verified real-name identity, as compliance needs it. */
 export interface IdentityFacts {
+  /** The real name is verified: by the real-name authority, or by a platform (WeChat mini-games). */
   readonly verified: boolean;
-  /** YYYY-MM-DD from the identity document. */
+  /** YYYY-MM-DD from the verified identity number; null when no authority verified one (the age is unknown). */
   readonly birthDate: string | null;
   /** The country that issued the identity document (a PRC resident identity card → CN). */
   readonly country: string | null;
+  /** A real-name submission is waiting for the authority. */
+  readonly pending: boolean;
 }
 
 export interface IdentitySource {
@@ -54,23 +57,43 @@ export interface RestrictionSource {
 
 /**
  * A user behaviour event for the real-name authority (NPPA 网络游戏防沉迷实名验证系统, "loginout"):
- * `bt` 1 online / 0 offline, `ot` seconds since the epoch, `ct` 0 a real-name user / 2 a guest,
- * `si` our session id (≤ 32 characters), `pi` the authority's id for the verified person.
+ * `bt` 1 online / 0 offline, `ot` seconds since the epoch, `si` our session id (≤ 32 characters),
+ * `pi` the authority's id for the verified person. Only verified players are reported (`ct` 0):
+ * guest play is banned (2021 notice), so the platform never sends `ct` 2.
  */
 export interface BehaviourEvent {
   readonly no: number;
   readonly si: string;
   readonly bt: 0 | 1;
   readonly ot: number;
-  readonly ct: 0 | 2;
-  readonly di?: string;
-  readonly pi?: string;
+  readonly pi: string;
 }
 
-export type ReportResult = { readonly ok: true } | { readonly ok: false; readonly retryable: boolean; readonly reason: string };
+/**
+ * What the authority did with one batch. `delivered`: it answered; `accepted` lists the `no`s it
+ * took and `refused` the ones it refused, each with our code and whether sending it again may
+ * succeed. `undelivered`: no usable answer; `mayHaveArrived` says whether the authority may have
+ * recorded the batch anyway (sending it again may then duplicate it).
+ */
+export type ReportOutcome =
+  | {
+      readonly delivered: true;
+      readonly accepted: readonly number[];
+      readonly refused: readonly { readonly no: number; readonly code: string; readonly retryable: boolean }[];
+    }
+  | {
+      readonly delivered: false;
+      readonly code: string;
+      readonly message: string;
+      readonly retryable: boolean;
+      readonly mayHaveArrived: boolean;
+      /** When the authority asked us to wait (rate limit), the earliest time to send again. */
+      readonly retryAfterMs?: number;
+    };
 
-/** The authority's behaviour-reporting interface (a sandbox in development and tests). */
+/** The authority's behaviour-reporting interface (NPPA's loginout in production; in-memory stand-in in unit tests). */
 export interface RealNameReporter {
-  readonly name: string;
-  report(collections: readonly BehaviourEvent[]): Promise<ReportResult>;
+  /** Events per call the authority takes (128 for NPPA). */
+  readonly batchMax: number;
+  report(events: readonly BehaviourEvent[]): Promise<ReportOutcome>;
 }

@@ -3,7 +3,10 @@ import type { Static } from '@sinclair/typebox';
 import type { Players } from '../accounts/index.ts';
 import type { AuditLog } from '../admin/index.ts';
 import { type Implementation, implement } from '../http/routes.ts';
+import { AppError } from '@fairground/core';
 import type { Store } from '../storage/ports.ts';
+import { RealNameReportErrors } from './errors.ts';
+import type { RealNamePresence } from './realname.ts';
 import { type HealthNoticeBody, complianceContract as c, type ResponsiblePlayBody } from './contract.ts';
 import { jurisdictionCode } from './jurisdictions.ts';
 import type { Policy } from './policy.ts';
@@ -14,6 +17,8 @@ export interface ComplianceRouteDeps {
   readonly compliance: ComplianceService;
   readonly players: Players;
   readonly audit: AuditLog;
+  /** The play-report outbox; null when no play reporting is configured. */
+  readonly realName: RealNamePresence | null;
 }
 
 function notice(p: Policy): Static<typeof HealthNoticeBody> | null {
@@ -88,6 +93,39 @@ export function complianceRoutes(d: ComplianceRouteDeps): Record<keyof typeof c,
       );
       const after = await d.compliance.policyFor(params.playerId);
       return { policy: ref(after.policy), basis: after.basis };
+    }),
+    realNameReports: implement(c.realNameReports, async ({ query }) => {
+      const r = d.realName;
+      if (r === null) return { enabled: false, counts: { pending: 0, sent: 0, parked: 0, expired: 0 }, items: [] };
+      const [counts, items] = await Promise.all([
+        r.counts(),
+        r.list({
+          ...(query.state !== undefined ? { state: query.state } : {}),
+          ...(query.playerId !== undefined ? { playerId: query.playerId } : {}),
+          ...(query.limit !== undefined ? { limit: query.limit } : {}),
+        }),
+      ]);
+      return { enabled: true, counts, items };
+    }),
+    retryRealNameReports: implement(c.retryRealNameReports, async ({ actor, body, request }) => {
+      const r = d.realName;
+      if (r === null) throw new AppError(RealNameReportErrors.REALNAME_REPORTING_OFF);
+      return d.store.unitOfWork(
+        async (tx) => {
+          const out = await r.requeue(tx, body.ids);
+          await d.audit.record(tx, {
+            operator: { id: actor.operatorId, username: actor.username },
+            action: 'realname.retry_reports',
+            reason: body.reason,
+            before: { ids: body.ids },
+            after: out,
+            requestId: request.id,
+            ip: request.ip,
+          });
+          return out;
+        },
+        { label: 'compliance.realnameRetry' },
+      );
     }),
   };
 }

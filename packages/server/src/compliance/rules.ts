@@ -29,9 +29,12 @@ export const ZERO_TOTALS: Totals = { depositsDayFen: 0, depositsMonthFen: 0, wit
 
 export interface PlayerFacts {
   readonly nowMs: number;
+  /** The real name is verified (by the real-name authority, or by a platform such as WeChat mini-games). */
   readonly verified: boolean;
-  /** From the verified identity (YYYY-MM-DD); null without one. */
+  /** From the identity number the authority verified (YYYY-MM-DD); null without one, even when a platform verified the real name. */
   readonly birthDate: string | null;
+  /** A real-name submission is waiting for the authority. */
+  readonly pending?: boolean;
   /** Where the player connects from: country, and subdivision when known. Null when unknown. */
   readonly region: { readonly country: string; readonly subdivision: string | null } | null;
   /** Sums in the policy's local day and month. */
@@ -119,8 +122,21 @@ export function evaluatePlayer(policy: Policy, action: ComplianceAction, context
 
   const id = policy.identity;
   if (id) {
-    if (id.realNameRequiredFor.includes(action) && !f.verified)
-      return deny('REAL_NAME_REQUIRED', 'complete real-name verification first (guest play is not offered)');
+    // Real name means a verified age too: the minors' rules need the birth date, so a real name a
+    // platform verified without telling us the age (WeChat mini-games) does not yet open the action.
+    if (id.realNameRequiredFor.includes(action)) {
+      if (!f.verified && f.pending === true)
+        return deny(
+          'REAL_NAME_PENDING',
+          'your real-name check is still in progress with the state system; play and payments open once it is verified',
+        );
+      if (!f.verified) return deny('REAL_NAME_REQUIRED', 'complete real-name verification first (guest play is not offered)');
+      if (f.birthDate === null)
+        return deny(
+          'AGE_UNVERIFIED',
+          'your real name is verified, but your age is not: submit your identity once so the rules for minors can apply',
+        );
+    }
     if (action === 'withdraw' && id.withdrawalVerifiedAboveFen !== undefined && amountFen > id.withdrawalVerifiedAboveFen && !f.verified)
       return deny('IDENTITY_REQUIRED_FOR_WITHDRAWAL', `withdrawals above ${yuan(id.withdrawalVerifiedAboveFen)} need a verified identity`);
   }

@@ -192,6 +192,7 @@ export class ComplianceService implements Compliance {
       nowMs,
       verified: selected.identity.verified,
       birthDate: selected.identity.birthDate,
+      pending: selected.identity.pending,
       region: selected.region ? { country: selected.region.country, subdivision: selected.region.subdivision } : null,
       totals,
       selfExclusionUntilMs: settings.selfExcludedUntilMs,

@@ -6,12 +6,15 @@ import { SPENDING_PAGES_MAX } from './limits.ts';
 import type { IdentitySource, SpendingSource } from './ports.ts';
 import type { Totals } from './rules.ts';
 
-/** Every identity the accounts domain verifies is a PRC resident identity card. */
-export function kycIdentity(kyc: Pick<Kyc, 'identityOf'>): IdentitySource {
+/**
+ * Every identity the accounts domain verifies is a PRC resident identity card. A real name only a
+ * platform verified (WeChat mini-games) comes without a birth date or an issuing country.
+ */
+export function kycIdentity(kyc: Pick<Kyc, 'facts'>): IdentitySource {
   return {
     async identityOf(playerId) {
-      const id = await kyc.identityOf(playerId);
-      return id === null ? { verified: false, birthDate: null, country: null } : { verified: true, birthDate: id.birthDate, country: 'CN' };
+      const f = await kyc.facts(playerId);
+      return { verified: f.verified, birthDate: f.birthDate, country: f.birthDate === null ? null : 'CN', pending: f.pending };
     },
   };
 }

@@ -2,6 +2,7 @@
 // handler; the browser clients import `Api` (a type only) for typed calls.
 import { Type } from '@sinclair/typebox';
 import { accountsContract } from '../accounts/contract.ts';
+import { kycContract } from '../accounts/kyc-contract.ts';
 import { adminContract } from '../admin/contract.ts';
 import { analyticsContract } from '../analytics/contract.ts';
 import { complianceContract } from '../compliance/contract.ts';
@@ -33,6 +34,7 @@ export const systemContract = contract({
 export const apiContract = {
   ...systemContract,
   ...accountsContract,
+  ...kycContract,
   ...walletContract,
   ...notificationsContract,
   ...roomsContract,

@@ -12,8 +12,13 @@ export const JOB_INTERVALS_MS_DEFAULT = {
   'analytics.alerts': 60_000,
   /** Skill sessions past their deadline, unjoined matches, tournaments to close and settle, old boards. */
   'skill.sweep': 5_000,
-  /** Idle real-name sessions reported offline, and waiting login/logout reports sent. */
-  'realname.report': 30_000,
+  /**
+   * Idle real-name sessions reported offline, and waiting login/logout reports sent to the NPPA
+   * (which takes an event only within 180 s of it: the interval stays well below that).
+   */
+  'realname.report': 10_000,
+  /** Real-name submissions the NPPA has not settled yet are queried (each on its own back-off). */
+  'realname.verify': 15_000,
   /** Flagged skill sessions in the event log become risk signals. */
   'risk.poll': 30_000,
   /** Invite rewards whose conditions are met are paid. */

@@ -1,19 +1,18 @@
-// Stand-ins for the outside ports that have no real adapter yet: sign-in, real-name check, play
-// reporting, notary and face check. Each imitates its service in this process's memory. A
-// development start and the tests run on them; a production start accepts one only when
+// Stand-ins for the outside ports: sign-in, notary and face check (which have no real adapter
+// yet), and the real-name check and play reporting (which have: the NPPA; their stand-ins serve
+// unit tests only, and no start binds them). Each imitates its service in this process's memory.
+// A development start runs on the first three; a production start accepts one only when
 // FAIRGROUND_ACCEPT_STANDINS names its port (see bindings.ts).
 import type { Clock } from '@fairground/core';
 import { type Bound, type PlatformAdapters, standIn } from '../bindings.ts';
 import type { PaymentProvider } from '../payments/index.ts';
 import type { SandboxFaceCheck } from './face-check.ts';
 import { SandboxNotary } from './notary.ts';
-import { SandboxRealNameReporter, sandboxPi } from './play-reporting.ts';
-import { createSandboxVerificationProvider } from './real-name-check.ts';
 import { createSandboxIdentityProvider } from './sign-in.ts';
 
 export { createSandboxFaceCheck, type SandboxFaceCheck } from './face-check.ts';
 export { SandboxNotary } from './notary.ts';
-export { SandboxRealNameReporter, sandboxPi } from './play-reporting.ts';
+export { SandboxRealNameReporter } from './play-reporting.ts';
 export { createSandboxVerificationProvider } from './real-name-check.ts';
 export { createSandboxIdentityProvider, type SandboxIdentityProvider } from './sign-in.ts';
 
@@ -24,22 +23,19 @@ export interface StandInOptions {
   readonly signInSeed: string;
   /** Each instance, when the caller keeps one to look at (tests) or shares it. */
   readonly notary?: SandboxNotary;
-  readonly reporter?: SandboxRealNameReporter;
   /** null: no face-check provider. */
   readonly faceCheck: SandboxFaceCheck | null;
   readonly payments: Bound<PaymentProvider> | null;
 }
 
-/** Every stand-in bound to its port. */
-export function standInAdapters(o: StandInOptions): PlatformAdapters {
+/** The ports whose stand-ins a start may bind (the real-name ports are bound to the NPPA by the caller). */
+export type StandInBound = Omit<PlatformAdapters, 'realNameCheck' | 'playReporting'>;
+
+/** Every stand-in a start may bind, bound to its port. */
+export function standInAdapters(o: StandInOptions): StandInBound {
   const signIn = createSandboxIdentityProvider({ clock: o.clock, appIds: o.appIds, seed: o.signInSeed });
   return {
     signIn: { ...standIn('sandbox (in-process, anyone signs in as anyone)', signIn), codes: signIn },
-    realNameCheck: standIn('sandbox (accepts any well-formed identity)', createSandboxVerificationProvider()),
-    playReporting: standIn('sandbox (reports kept in memory, sent nowhere)', {
-      reporter: o.reporter ?? new SandboxRealNameReporter(),
-      piOf: sandboxPi,
-    }),
     notary: standIn('sandbox (attestations kept in memory, lost on restart)', o.notary ?? new SandboxNotary()),
     faceCheck:
       o.faceCheck === null

@@ -1,23 +1,16 @@
 // Stand-in for the play-reporting port (the real-name authority's login/logout interface), for
-// development and tests: it checks each batch as the authority would (size, field ranges, `pi` for
-// real-name users) and keeps what it accepted in memory; tests can make it fail the next calls.
-// Reports sent to it reach no authority, so a production start refuses it unless
-// FAIRGROUND_ACCEPT_STANDINS names `play-reporting`.
-import { createHash } from 'node:crypto';
-import type { BehaviourEvent, RealNameReporter, ReportResult } from '../compliance/index.ts';
+// unit tests only: the platform binds the NPPA (or its sandbox peer in development), never this.
+// It checks each batch as the authority would (size, numbering, field ranges, a 38-character
+// `pi`), keeps what it accepted in memory, and can be told to fail the next calls.
+import type { BehaviourEvent, RealNameReporter, ReportOutcome } from '../compliance/index.ts';
 
 /** Events per call, as the authority's interface takes. */
 const BATCH_MAX = 128;
 /** Accepted events kept for inspection; the oldest go first. */
 const ACCEPTED_KEPT_MAX = 10_000;
 
-/** A stand-in for the authority's `pi` (its id for a verified person): 38 characters derived from the player id. */
-export function sandboxPi(playerId: string): string {
-  return createHash('sha256').update(`pi:${playerId}`).digest('hex').slice(0, 38);
-}
-
 export class SandboxRealNameReporter implements RealNameReporter {
-  readonly name = 'sandbox';
+  readonly batchMax = BATCH_MAX;
   readonly accepted: BehaviourEvent[] = [];
   #failNext = 0;
 
@@ -25,25 +18,32 @@ export class SandboxRealNameReporter implements RealNameReporter {
     this.#failNext = calls;
   }
 
-  async report(collections: readonly BehaviourEvent[]): Promise<ReportResult> {
+  async report(events: readonly BehaviourEvent[]): Promise<ReportOutcome> {
     if (this.#failNext > 0) {
       this.#failNext -= 1;
-      return { ok: false, retryable: true, reason: 'SANDBOX_UNAVAILABLE' };
+      return {
+        delivered: false,
+        code: 'SANDBOX_UNAVAILABLE',
+        message: 'the stand-in was told to fail',
+        retryable: true,
+        mayHaveArrived: false,
+      };
     }
-    if (collections.length === 0 || collections.length > BATCH_MAX) return { ok: false, retryable: false, reason: 'BATCH_SIZE' };
-    for (const [i, e] of collections.entries()) {
+    if (events.length === 0 || events.length > BATCH_MAX)
+      return { delivered: false, code: 'BATCH_SIZE', message: 'batch of 1..128', retryable: false, mayHaveArrived: false };
+    const refused: { no: number; code: string; retryable: boolean }[] = [];
+    for (const [i, e] of events.entries()) {
       const bad =
         e.no !== i + 1 ||
         e.si.length === 0 ||
         e.si.length > 32 ||
         (e.bt !== 0 && e.bt !== 1) ||
         !Number.isSafeInteger(e.ot) ||
-        (e.ct === 0 && (e.pi === undefined || e.pi.length !== 38)) ||
-        (e.ct === 2 && e.di === undefined);
-      if (bad) return { ok: false, retryable: false, reason: `EVENT_INVALID:${i + 1}` };
+        e.pi.length !== 38;
+      if (bad) refused.push({ no: e.no, code: 'EVENT_INVALID', retryable: false });
+      else this.accepted.push({ ...e });
     }
-    this.accepted.push(...collections.map((e) => ({ ...e })));
     if (this.accepted.length > ACCEPTED_KEPT_MAX) this.accepted.splice(0, this.accepted.length - ACCEPTED_KEPT_MAX);
-    return { ok: true };
+    return { delivered: true, accepted: events.filter((e) => !refused.some((r) => r.no === e.no)).map((e) => e.no), refused };
   }
 }

@@ -137,7 +137,7 @@ for (const backend of backends()) {
               ? 'GAME_MODE_NOT_ALLOWED'
               : 'REAL_NAME_REQUIRED';
         assert.equal((r.json.details as { reason: string }).reason, expected, op.path);
-        assert.equal((r.json.details as { policy: string }).policy, 'cn-mainland@1');
+        assert.equal((r.json.details as { policy: string }).policy, 'cn-mainland@2');
       }
       const afterSnap = await t.snapshot();
       assert.equal(afterSnap.ledger_transfers, beforeSnap.ledger_transfers, 'no ledger row');
@@ -269,31 +269,45 @@ for (const backend of backends()) {
       assert.equal((await t.platform.compliance.check('join_room', actor, {})).allow, true);
     });
 
-    it('reports sessions online and offline to the real-name sandbox, retrying when it fails', async () => {
+    it('reports the sessions of verified players online and offline, retrying when the reporter fails; unverified players are not reported', async () => {
       clock.setMs(bj('2026-03-05', '10:00'));
+      const realName = t.platform.realName;
+      assert.ok(realName);
+      const unverified = await t.readyPlayer('realname0');
+      await t.request('GET', '/api/me', { token: unverified.token });
       const p = await t.readyPlayer('realname1');
+      await verify(t, p.token, '1990-05-05');
       await t.request('GET', '/api/me', { token: p.token });
       await t.request('GET', '/api/me', { token: p.token });
       reporter.failNext(1);
-      assert.equal(await t.platform.realName.flush(), 0, 'the first attempt fails and nothing is lost');
-      const sent = await t.platform.realName.flush();
-      assert.ok(sent >= 1);
+      assert.equal(await realName.flush(), 0, 'the first attempt fails and nothing is lost');
+      clock.advanceMs(2_000);
+      const sent = await realName.flush();
+      assert.equal(sent, 1, 'one login: the unverified player is not reported, and a session goes online once');
       const mine = reporter.accepted.filter((e) => e.ot === Math.floor(bj('2026-03-05', '10:00') / 1000));
-      assert.ok(mine.some((e) => e.bt === 1 && e.ct === 0 && e.pi?.length === 38));
+      const identity = await t.platform.accounts.kyc.identityOf(p.playerId);
+      assert.ok(mine.some((e) => e.bt === 1 && e.pi === identity?.pi && e.pi.length === 38));
       const logout = await t.request('POST', '/api/auth/logout', { token: p.token });
       assert.ok(logout.status < 300, logout.text);
-      await t.platform.realName.flush();
+      await realName.flush();
       assert.ok(
-        reporter.accepted.some((e) => e.bt === 0 && e.ot === Math.floor(bj('2026-03-05', '10:00') / 1000)),
+        reporter.accepted.some((e) => e.bt === 0 && e.ot === Math.floor(bj('2026-03-05', '10:00', 2) / 1000)),
         'offline at sign-out',
       );
       // Another session goes quiet: after ten idle minutes it is reported offline.
       const q = await t.readyPlayer('realname2');
+      await verify(t, q.token, '1991-06-06');
       await t.request('GET', '/api/me', { token: q.token });
+      await realName.flush();
       clock.advanceMs(10 * 60_000);
-      assert.ok((await t.platform.realName.sweep()) >= 1);
-      await t.platform.realName.flush();
+      assert.ok((await realName.sweep()) >= 1);
+      await realName.flush();
       assert.ok(reporter.accepted.filter((e) => e.bt === 0).length >= 2);
+      for (const who of [p, q]) {
+        const states = (await realName.list({ playerId: who.playerId })).map((r) => r.state);
+        assert.deepEqual(states, ['sent', 'sent'], 'a login and a logout, each sent once');
+      }
+      assert.deepEqual(await realName.list({ playerId: unverified.playerId }), []);
     });
 
     it('shows the health notice of the default policy at sign-in and of the applicable one elsewhere; the console lists the policies', async () => {
@@ -302,7 +316,7 @@ for (const backend of backends()) {
       assert.match(JSON.stringify(pub.json), /适度游戏益脑/);
       const p = await t.readyPlayer('notice1');
       const mine = await t.request('GET', '/api/me/health-notice', { token: p.token });
-      assert.equal((mine.json as { policy: string }).policy, 'cn-mainland@1');
+      assert.equal((mine.json as { policy: string }).policy, 'cn-mainland@2');
       const op = await t.loginOperator(await t.createOperator(OPERATOR_ROLES));
       const list = await t.request('GET', '/api/admin/compliance/policies', { token: op });
       assert.deepEqual(

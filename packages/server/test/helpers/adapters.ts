@@ -3,13 +3,14 @@
 // accepted) passes its own instance.
 import { randomBytes } from 'node:crypto';
 import type { Clock } from '@fairground/core';
-import { type PlatformAdapters, real } from '../../src/bindings.ts';
+import { type PlatformAdapters, real, standIn } from '../../src/bindings.ts';
 import type { PaymentProvider } from '../../src/payments/index.ts';
 import {
   createSandboxFaceCheck,
+  createSandboxVerificationProvider,
   type SandboxFaceCheck,
   type SandboxNotary,
-  type SandboxRealNameReporter,
+  SandboxRealNameReporter,
   standInAdapters,
 } from '../../src/standins/index.ts';
 
@@ -20,16 +21,23 @@ export interface TestAdapterOptions {
   /** null: no face-check provider. */
   readonly faceCheck?: SandboxFaceCheck | null;
   readonly payments?: PaymentProvider | null;
+  /** The real-name ports (tests of the NPPA flow bind its adapters against a sandbox); the in-memory stand-ins otherwise. */
+  readonly realName?: Pick<PlatformAdapters, 'realNameCheck' | 'playReporting'>;
 }
 
 export function testAdapters(clock: Clock, o: TestAdapterOptions = {}): PlatformAdapters {
-  return standInAdapters({
-    clock,
-    appIds: o.appIds ?? { miniprogram: 'wxtestminiprogram', h5: 'wxtestofficial' },
-    signInSeed: randomBytes(16).toString('hex'),
-    ...(o.notary ? { notary: o.notary } : {}),
-    ...(o.reporter ? { reporter: o.reporter } : {}),
-    faceCheck: o.faceCheck === undefined ? createSandboxFaceCheck({ clock }) : o.faceCheck,
-    payments: o.payments ? real('test provider', o.payments) : null,
-  });
+  return {
+    ...standInAdapters({
+      clock,
+      appIds: o.appIds ?? { miniprogram: 'wxtestminiprogram', h5: 'wxtestofficial' },
+      signInSeed: randomBytes(16).toString('hex'),
+      ...(o.notary ? { notary: o.notary } : {}),
+      faceCheck: o.faceCheck === undefined ? createSandboxFaceCheck({ clock }) : o.faceCheck,
+      payments: o.payments ? real('test provider', o.payments) : null,
+    }),
+    ...(o.realName ?? {
+      realNameCheck: standIn('stand-in (accepts any well-formed identity; unit tests only)', createSandboxVerificationProvider()),
+      playReporting: standIn('stand-in (reports kept in memory; unit tests only)', o.reporter ?? new SandboxRealNameReporter()),
+    }),
+  };
 }
