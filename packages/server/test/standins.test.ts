@@ -14,8 +14,11 @@ const dir = mkdtempSync(join(tmpdir(), 'fg-standins-'));
 after(() => rmSync(dir, { recursive: true, force: true }));
 const main = new URL('../src/main.ts', import.meta.url).pathname;
 
-/** What production refuses unless accepted; payments are off and the face check is none by default in production. */
-const STAND_INS = ['sign-in', 'real-name-check', 'play-reporting', 'notary'] as const;
+/**
+ * What production refuses unless accepted; payments are off and the face check is none by default
+ * in production, and the real-name ports have their real adapter (the NPPA; off without credentials).
+ */
+const STAND_INS = ['sign-in', 'notary'] as const;
 
 function productionEnv(name: string, extra: Record<string, string> = {}): Record<string, string> {
   return {
@@ -107,11 +110,12 @@ describe('stand-ins in production', { concurrency: true }, () => {
 });
 
 describe('stand-in configuration', () => {
-  it('refuses a port name that has no stand-in', () => {
-    assert.throws(
-      () => loadConfig({ FAIRGROUND_DATA_DIR: join(dir, 'cfg'), FAIRGROUND_ACCEPT_STANDINS: 'notary,payments' }, dir),
-      (e) => e instanceof ConfigError && e.key === 'FAIRGROUND_ACCEPT_STANDINS' && /"payments"/.test(e.message),
-    );
+  it('refuses a port name that has no stand-in, the real-name ports included', () => {
+    for (const port of ['payments', 'real-name-check', 'play-reporting'])
+      assert.throws(
+        () => loadConfig({ FAIRGROUND_DATA_DIR: join(dir, 'cfg'), FAIRGROUND_ACCEPT_STANDINS: `notary,${port}` }, dir),
+        (e) => e instanceof ConfigError && e.key === 'FAIRGROUND_ACCEPT_STANDINS' && e.message.includes(`"${port}"`),
+      );
   });
 
   it('accepts any stand-in outside production and only the named ones in production', () => {

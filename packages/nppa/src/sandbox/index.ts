@@ -37,6 +37,7 @@ export type { AcceptedRecord, DuplicateView, ReportStats, ReportsView } from './
 export type { ScenarioState } from './scenarios.ts';
 export type { RateLimits, RequestLogEntry, SandboxLimits } from './core.ts';
 export { DEFAULT_SANDBOX_LIMITS, DOCUMENTED_RATE_LIMITS } from './core.ts';
+export { type SpawnedNppaSandbox, type SpawnNppaSandboxOptions, spawnNppaSandbox } from './spawn.ts';
 
 /** How long an in-progress identity takes to settle unless it says otherwise (sandbox-clock ms). */
 export const DEFAULT_PENDING_MS = 30_000;

@@ -1,4 +1,6 @@
-// Real-name verification: sealed at rest, masked on screens, one identity per account.
+// Real-name verification on the unit-test stand-in of the real-name check: sealed at rest, masked
+// on screens, one identity per account, a refusal recorded as a failed attempt. The NPPA flow
+// itself is tested against the NPPA sandbox in test/realname/.
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import { withCheckChar } from '../../src/accounts/index.ts';
@@ -20,9 +22,14 @@ for (const backend of backends()) {
       const p = await t.readyPlayer('kycok');
       assert.deepEqual((await t.request('GET', '/api/me/kyc', { token: p.token })).json, {
         status: 'none',
+        verifiedBy: null,
         maskedName: null,
         maskedIdNumber: null,
         verifiedAtMs: null,
+        pending: null,
+        failure: null,
+        platform: null,
+        available: true,
       });
       const r = await t.request('POST', '/api/me/kyc', { token: p.token, body: { realName: '王小明', idNumber: ID } });
       assert.equal(r.status, 200, r.text);
@@ -33,7 +40,8 @@ for (const backend of backends()) {
       const stored = JSON.stringify(rows);
       assert.ok(!stored.includes('王小明') && !stored.includes(ID), 'neither the name nor the number is stored in clear');
       const identity = await t.platform.accounts.kyc.identityOf(p.playerId);
-      assert.deepEqual(identity, { realName: '王小明', idNumber: ID, birthDate: '1990-03-07' });
+      assert.equal(identity?.pi?.length, 38);
+      assert.deepEqual(identity, { realName: '王小明', idNumber: ID, birthDate: '1990-03-07', pi: identity?.pi, verifiedBy: 'standin' });
     });
 
     it('refuses a second verification, and the same identity on another account', async () => {

@@ -49,6 +49,34 @@ describe('policy files at load', () => {
   const cases: { name: string; value: unknown; path: string; reason: RegExp }[] = [
     { name: 'not-json.json', value: '{"name": "x",', path: '/', reason: /is not JSON/ },
     { name: 'bad-age.json', value: mutated((p) => (p.minors.adultAge = 'eighteen')), path: '/minors/adultAge', reason: /integer/i },
+    // Guest play is banned by the 2021 notice: no policy may allow it.
+    {
+      name: 'guests-allowed.json',
+      value: mutated((p) => (p.identity.guestMode = true)),
+      path: '/identity/guestMode',
+      reason: /false|expected|const/i,
+    },
+    {
+      name: 'cn-guest-rooms.json',
+      value: mutated((p) => (p.identity.realNameRequiredFor = p.identity.realNameRequiredFor.filter((a: string) => a !== 'join_room'))),
+      path: '/identity/realNameRequiredFor',
+      reason: /no guest play \(2021 notice\): real name must be required for join_room/,
+    },
+    {
+      name: 'cn-no-identity.json',
+      value: mutated((p) => delete p.identity),
+      path: '/identity',
+      reason: /no guest play/,
+    },
+    {
+      name: 'cn-residents-guests.json',
+      value: mutated((p) => {
+        p.jurisdiction.countries = [];
+        p.identity.realNameRequiredFor = ['deposit'];
+      }),
+      path: '/identity/realNameRequiredFor',
+      reason: /no guest play/,
+    },
     {
       name: 'unknown-field.json',
       value: mutated((p) => (p.minors.bedtime = '22:00')),

@@ -304,7 +304,7 @@ for (const backend of backends()) {
       await realName.flush();
       assert.ok(reporter.accepted.filter((e) => e.bt === 0).length >= 2);
       for (const who of [p, q]) {
-        const states = (await realName.list({ playerId: who.playerId })).map((r) => r.state);
+        const states: string[] = (await realName.list({ playerId: who.playerId })).map((r) => r.state);
         assert.deepEqual(states, ['sent', 'sent'], 'a login and a logout, each sent once');
       }
       assert.deepEqual(await realName.list({ playerId: unverified.playerId }), []);
