@@ -23,6 +23,8 @@ import { LedgerOverviewPanel } from './pages/ledger-overview.tsx';
 import { opsText } from './pages/ops-i18n.ts';
 import { PlayerOpsPanel } from './pages/player-ops.tsx';
 import { RoomsPage } from './pages/rooms.tsx';
+import { PlayerRealNamePanel, RealNameQueuePage } from './pages/realname.tsx';
+import { realNameText } from './pages/realname-i18n.ts';
 
 export type Operator = Response<'GET /api/admin/me'>;
 export type Route =
@@ -38,7 +40,8 @@ export type Route =
   | { page: 'policies' }
   | { page: 'dashboard' }
   | { page: 'rooms'; roomId?: string }
-  | { page: 'exports' };
+  | { page: 'exports' }
+  | { page: 'realname' };
 
 export interface Ctx {
   readonly api: ApiClient;
@@ -63,6 +66,7 @@ function parseRoute(): Route {
   if (parts[0] === 'dashboard') return { page: 'dashboard' };
   if (parts[0] === 'rooms') return parts[1] ? { page: 'rooms', roomId: decodeURIComponent(parts[1]) } : { page: 'rooms' };
   if (parts[0] === 'exports') return { page: 'exports' };
+  if (parts[0] === 'realname') return { page: 'realname' };
   return { page: 'ledger' };
 }
 
@@ -169,6 +173,9 @@ export function App() {
           <a href="#/policies" class={route.page === 'policies' ? 'on' : ''} data-testid="nav-policies">
             {riskText(lang)('navPolicies')}
           </a>
+          <a href="#/realname" class={route.page === 'realname' ? 'on' : ''} data-testid="nav-realname">
+            {realNameText(lang)('navRealName')}
+          </a>
         </nav>
         <span class="who">
           <span data-testid="operator-name">{operator.username}</span> {langButton}{' '}
@@ -188,6 +195,7 @@ export function App() {
       {route.page === 'rooms' && <RoomsPage ctx={ctx} roomId={route.roomId} />}
       {route.page === 'exports' && <ExportsPage ctx={ctx} />}
       {route.page === 'players' && <PlayersPage ctx={ctx} playerId={route.playerId} />}
+      {route.page === 'players' && route.playerId && <PlayerRealNamePanel ctx={ctx} playerId={route.playerId} />}
       {route.page === 'players' && route.playerId && <PlayerOpsPanel ctx={ctx} playerId={route.playerId} />}
       {route.page === 'audit' && <AuditPage ctx={ctx} />}
       {route.page === 'reviews' && <ReviewPage ctx={ctx} />}
@@ -198,6 +206,7 @@ export function App() {
       {route.page === 'complaints' && <FeedbackInbox ctx={ctx} />}
       {route.page === 'restrictions' && <RestrictionsPage ctx={ctx} playerId={route.playerId} />}
       {route.page === 'policies' && <PoliciesPage ctx={ctx} />}
+      {route.page === 'realname' && <RealNameQueuePage ctx={ctx} />}
     </div>
   );
 }

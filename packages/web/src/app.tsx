@@ -25,6 +25,7 @@ const SkillLeaderboardsPage = lazyPage<PageProps>(() => import('./pages/skill/le
 const SkillPlayPage = lazyPage<PageProps>(() => import('./pages/skill/play.tsx').then((m) => m.SkillPlayPage));
 const SkillTournamentsPage = lazyPage<PageProps>(() => import('./pages/skill/tournaments.tsx').then((m) => m.SkillTournamentsPage));
 const FairnessPage = lazyPage<PageProps>(() => import('./pages/fairness.tsx').then((m) => m.FairnessPage));
+const RealNamePage = lazyPage<PageProps>(() => import('./pages/realname.tsx').then((m) => m.RealNamePage));
 const RoomPages = lazyPage<PageProps & { route: RoomRoute }>(() => import('./pages/rooms/index.tsx').then((m) => m.RoomPages));
 const SettingsPage = lazyPage<PageProps & { onLang: (lang: Lang) => void }>(() =>
   import('./pages/settings.tsx').then((m) => m.SettingsPage),
@@ -40,6 +41,7 @@ export type Route =
   | 'withdraw'
   | 'payments'
   | 'responsible'
+  | 'realname'
   | SkillRoute
   | 'fairness'
   | 'settings'
@@ -62,7 +64,7 @@ function routeFromHash(): Route {
   // A route may carry a query (`#/deposit?order=…`) for the page to read.
   const r = location.hash.replace(/^#\/?/, '').split('?')[0];
   if (r !== undefined && SKILL_ROUTES.includes(r)) return r as SkillRoute;
-  if (r === 'responsible') return r;
+  if (r === 'responsible' || r === 'realname') return r;
   if (r === 'fairness' || r === 'settings') return r;
   return r === 'terms' || r === 'lobby' || r === 'wallet' || r === 'deposit' || r === 'withdraw' || r === 'payments' ? r : 'login';
 }
@@ -123,6 +125,7 @@ export function App() {
       {effective === 'login' && <LoginPage ctx={ctx} />}
       {effective === 'login' && <HealthNotice api={api} lang={lang} at="login" />}
       {effective === 'responsible' && <ResponsiblePlayPage ctx={ctx} />}
+      {effective === 'realname' && <RealNamePage ctx={ctx} />}
       {effective === 'terms' && <TermsPage ctx={ctx} />}
       {effective === 'lobby' && <LobbyPage ctx={ctx} />}
       {effective === 'wallet' && <WalletPage ctx={ctx} />}

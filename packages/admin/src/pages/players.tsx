@@ -1,6 +1,7 @@
 import { ApiError, type AssetCode, formatAmount, formatTimeMs, isMoneyAsset, type Response, yuanToFen } from '@fairground/web';
 import { useCallback, useEffect, useState } from 'preact/hooks';
 import type { Ctx } from '../app.tsx';
+import { realNameText } from './realname-i18n.ts';
 
 type Summary = Response<'GET /api/admin/players'>['items'][number];
 type Detail = Response<'GET /api/admin/players/:playerId'>;
@@ -148,7 +149,13 @@ function PlayerDetail({ ctx, playerId }: { ctx: Ctx; playerId: string }) {
             <dt>{t('terms')}</dt>
             <dd>{detail.player.termsVersion ?? '—'}</dd>
             <dt>{t('kyc')}</dt>
-            <dd>{detail.kyc.status === 'verified' ? `${detail.kyc.maskedName} ${detail.kyc.maskedIdNumber}` : t('kycNone')}</dd>
+            <dd>
+              {detail.kyc.status === 'verified'
+                ? `${detail.kyc.maskedName} ${detail.kyc.maskedIdNumber}`
+                : detail.kyc.status === 'none'
+                  ? t('kycNone')
+                  : realNameText(ctx.lang)(`status_${detail.kyc.status}`)}
+            </dd>
             <dt>{t('identities')}</dt>
             <dd>
               {detail.identities.map((i) => (

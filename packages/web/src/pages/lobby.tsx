@@ -1,6 +1,7 @@
 import { useEffect, useState } from 'preact/hooks';
 import type { Ctx } from '../app.tsx';
 import { LobbyExtras } from '../components/lobby-extras.tsx';
+import { RealNameTile } from '../components/realname-tile.tsx';
 import { skillText } from './skill/i18n.ts';
 
 export function LobbyPage({ ctx }: { ctx: Ctx }) {
@@ -43,6 +44,7 @@ export function LobbyPage({ ctx }: { ctx: Ctx }) {
           <strong>{t('lobbySkill')}</strong>
           <span>{skillText(ctx.lang)('lobbyHint')}</span>
         </a>
+        <RealNameTile ctx={ctx} />
       </nav>
       <LobbyExtras ctx={ctx} />
       <button type="button" class="link" onClick={logout} data-testid="logout">
