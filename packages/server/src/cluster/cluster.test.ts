@@ -49,21 +49,6 @@ after(async () => {
   for (const c of opened) await c.close();
 });
 
-it('keeps every pinned cluster code with its status and retry flag', () => {
-  const pinned = JSON.parse(readFileSync(new URL('./errors.catalogue.json', import.meta.url), 'utf8')) as Record<
-    string,
-    { status: number; retryable: boolean }
-  >;
-  const now = new Map(Object.values(ClusterErrors).map((e) => [e.code, e]));
-  for (const [code, spec] of Object.entries(pinned)) {
-    const def = now.get(code);
-    assert.ok(def, `pinned error code ${code} disappeared`);
-    assert.equal(def.status, spec.status, `${code} status changed`);
-    assert.equal(def.retryable, spec.retryable, `${code} retryable changed`);
-  }
-  for (const code of now.keys()) assert.ok(code in pinned, `new code ${code}: pin it in errors.catalogue.json`);
-});
-
 describe('room leases', () => {
   it('gives a room to one node at a time, renews it, and hands it over to be claimed at once', async () => {
     const redis = await connect();

@@ -133,6 +133,12 @@ function configureHttp(app: FastifyInstance, bodyLimitBytes: number): void {
     reply.code(e.status).type('application/json').send(e.toJSON());
   });
 
+  // The query string is decoded leniently by the parser; a malformed escape is refused like one in the path.
+  app.addHook('onRequest', async (request) => {
+    const q = request.url.indexOf('?');
+    if (q !== -1 && BAD_ESCAPE.test(request.url.slice(q))) throw new AppError(HttpErrors.URL_MALFORMED);
+  });
+
   app.setNotFoundHandler((request, reply) => {
     const e = new AppError(HttpErrors.ROUTE_NOT_FOUND, { method: request.method, url: request.url.slice(0, 200) });
     reply.code(e.status).send(e.toJSON());
@@ -147,6 +153,8 @@ function configureHttp(app: FastifyInstance, bodyLimitBytes: number): void {
 }
 
 const INTEGER_TEXT = /^-?(0|[1-9][0-9]*)$/;
+/** A `%` not followed by two hex digits. */
+const BAD_ESCAPE = /%(?![0-9A-Fa-f]{2})/;
 /** Path parameters longer than this are refused (URL_PARAM_TOO_LONG). */
 export const PATH_PARAM_LENGTH_MAX = 128;
 
