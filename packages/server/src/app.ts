@@ -107,6 +107,8 @@ export const allMigrations: readonly Migration[] = [
 ];
 
 export type Role = 'api' | 'rooms' | 'worker';
+/** Proxies on this machine (the usual nginx in front of one process) are trusted unless configured otherwise. */
+const LOOPBACK = ['loopback'];
 const ALL_ROLES: readonly Role[] = ['api', 'rooms', 'worker'];
 
 export type PlatformConfig = Pick<
@@ -134,6 +136,7 @@ export type PlatformConfig = Pick<
       | 'vipDepositsFen'
       | 'jobIntervalsMs'
       | 'platformVerifiedAppIds'
+      | 'trustedProxies'
     >
   >;
 
@@ -234,6 +237,7 @@ export async function createPlatform(o: PlatformOptions): Promise<Platform> {
   const ledger = await prepareStore(store, clock);
   const app = await createHttpServer({
     bodyLimitBytes: config.bodyLimitBytes,
+    trustedProxies: config.trustedProxies ?? LOOPBACK,
     logger: o.logger ?? { level: config.logLevel },
     socketMessageBytesMax: CLIENT_MESSAGE_BYTES_MAX,
   });
@@ -526,7 +530,18 @@ export async function createPlatform(o: PlatformOptions): Promise<Platform> {
   registerComplianceHooks(app, { compliance, presence: realName, addressOf });
   if ((o.rateLimitPer10s ?? 0) > 0) {
     const limit = { limit: o.rateLimitPer10s as number, nowMs: () => clock.nowMs() };
-    registerRateLimit(app, cluster ? redisRateLimiter(cluster.redis, cluster.keys, limit) : memoryRateLimiter(limit), [NOTIFY_PATH]);
+    const sessionOf = async (authorization: string) => {
+      const token = /^Bearer ([A-Za-z0-9._-]+)$/.exec(authorization)?.[1];
+      return token === undefined
+        ? null
+        : accounts.sessions.verifyAccess(token).then(
+            (v) => v.sessionId,
+            () => null,
+          );
+    };
+    registerRateLimit(app, cluster ? redisRateLimiter(cluster.redis, cluster.keys, limit) : memoryRateLimiter(limit), sessionOf, [
+      NOTIFY_PATH,
+    ]);
   }
   const deps = { authenticator: accounts.authenticator, compliance, termsVersion: config.termsVersion };
   for (const [name, impl] of Object.entries({ ...implementations, ...(o.extraRoutes ?? {}) })) registerEndpoint(app, name, impl, deps);

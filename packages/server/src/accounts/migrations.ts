@@ -82,6 +82,21 @@ CREATE INDEX auth_refresh_tokens_session ON auth_refresh_tokens (session_id);
 `,
   },
   {
+    // Failed operator sign-ins count per (operator, address): a stranger guessing from one address
+    // locks that address out, not the operator.
+    id: 'accounts_009_operator_login_failures',
+    sql: `
+CREATE TABLE operator_login_failures (
+  operator_id TEXT NOT NULL,
+  address TEXT NOT NULL,
+  failures INTEGER NOT NULL,
+  locked_until_ms BIGINT,
+  updated_at_ms BIGINT NOT NULL,
+  PRIMARY KEY (operator_id, address)
+);
+`,
+  },
+  {
     // Real-name checks through the authority (NPPA): every submission is an attempt, kept until the
     // authority settles it; a verified record says which authority verified it and whether it holds
     // the authority's pi (sealed with the rest) for play reports.
