@@ -17,7 +17,7 @@ export const ResponsiblePlayErrors = defineErrors('responsible_play', {
   SELF_EXCLUSION_CANNOT_SHORTEN: { status: 409, message: 'a self-exclusion cannot be shortened or lifted before it ends' },
 });
 
-/** The console's play-report queue. Pinned by test/compliance/errors.test.ts. */
+/** The console's play-report queue. Pinned, with every other code the server sends, by src/errors.catalogue.json. */
 export const RealNameReportErrors = defineErrors('realname', {
   REALNAME_REPORTING_OFF: { status: 409, message: 'no play reporting is configured on this server (FAIRGROUND_NPPA=off)' },
 });
