@@ -11,7 +11,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, describe, it } from 'node:test';
 import { ConfigError, DEVELOPMENT_POLICY_FILE, loadConfig } from '../src/config.ts';
-import { spawnNppaSandbox } from '@fairground/nppa/sandbox';
+import { startStagingNppa } from '../src/nppa/staging.ts';
 import { policyFile } from './compliance/helpers.ts';
 
 const dir = mkdtempSync(join(tmpdir(), 'fg-nppa-config-'));
@@ -202,7 +202,9 @@ async function call(
 }
 
 async function verifiedThrough(url: string, handle: string, person: { name: string; idNum: string }) {
-  const login = await call(`${url}/api/auth/dev/login`, 'POST', { handle });
+  // Through the sign-in stand-in, which both starts bind (production accepts it here by name).
+  const code = await call(`${url}/api/sandbox/wechat/codes`, 'POST', { kind: 'h5', user: handle });
+  const login = await call(`${url}/api/auth/wechat/login`, 'POST', { kind: 'h5', code: code.json.code });
   const token = (login.json.tokens as { accessToken: string }).accessToken;
   await call(`${url}/api/me/terms`, 'POST', { version: '2026-01' }, token);
   return call(`${url}/api/me/kyc`, 'POST', { realName: person.name, idNumber: person.idNum }, token);
@@ -244,17 +246,10 @@ describe('starts and the real-name ports', () => {
   });
 
   it('production: the NPPA the credentials name (a standalone sandbox process here), reported as real, with the China policy', async () => {
-    const sandbox = await spawnNppaSandbox({ seed: true });
+    // The staging set-up's sandbox: a process of its own, reached through the configuration it returns.
+    const sandbox = await startStagingNppa();
     try {
-      const s = await startMain(
-        production('prod-nppa', {
-          FAIRGROUND_POLICY_FILE: policyFile('cn-mainland'),
-          FAIRGROUND_NPPA_APP_ID: sandbox.appId,
-          FAIRGROUND_NPPA_BIZ_ID: sandbox.bizId,
-          FAIRGROUND_NPPA_SECRET_KEY: sandbox.secretKey,
-          FAIRGROUND_NPPA_BASE_URL: sandbox.baseUrl,
-        }),
-      );
+      const s = await startMain(production('prod-nppa', { FAIRGROUND_POLICY_FILE: policyFile('cn-mainland'), ...sandbox.env }));
       try {
         for (const port of ['real-name-check', 'play-reporting']) {
           const line = s.lines.find((l) => l.port === port);
@@ -263,6 +258,14 @@ describe('starts and the real-name ports', () => {
         }
         const ready = (await (await fetch(`${s.url}/readyz`)).json()) as { degraded: string[] };
         assert.deepEqual([...ready.degraded].sort(), ['notary', 'sign-in']);
+        // A player is verified through the sandbox process.
+        const { identities } = (await (await fetch(`${sandbox.baseUrl}/sandbox/identities`)).json()) as {
+          identities: { name: string; idNum: string }[];
+        };
+        const adult = identities.find((i) => i.name === '成年测试');
+        assert.ok(adult);
+        const r = await verifiedThrough(s.url, 'prodnppa', adult);
+        assert.equal(r.json.status, 'verified', JSON.stringify(r.json));
       } finally {
         await s.stop();
       }
