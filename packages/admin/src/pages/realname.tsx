@@ -196,7 +196,7 @@ export function RealNameQueuePage({ ctx }: { ctx: Ctx }) {
         </p>
       )}
       <section class="card">
-        <div class="row spread">
+        <div class="inline spread">
           <h2>{r('reportsTitle')}</h2>
           <button type="button" class="secondary" onClick={() => void load()} data-testid="realname-refresh">
             {r('refresh')}
@@ -341,8 +341,9 @@ export function PlayerRealNamePanel({ ctx, playerId }: { ctx: Ctx; playerId: str
           </dl>
         )}
         {canQuery && k?.status === 'pending' && (
-          <form class="row" onSubmit={queryNow} data-testid="realname-query-form">
+          <form class="inline" onSubmit={queryNow} data-testid="realname-query-form">
             <input
+              class="grow"
               placeholder={r('queryReason')}
               value={reason}
               required

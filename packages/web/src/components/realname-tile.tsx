@@ -30,7 +30,7 @@ export function RealNameTile({ ctx }: { ctx: Ctx }) {
   return (
     <a class={`tile realname-tile ${status}`} href="#/realname" data-testid="open-realname" data-status={status}>
       <strong>{t.title}</strong>
-      <span>{t[status]}</span>
+      <span class={status === 'verified' ? 'realname-ok' : ''}>{t[status]}</span>
     </a>
   );
 }

@@ -169,7 +169,7 @@ export function RealNamePage({ ctx }: { ctx: Ctx }) {
     }
   };
 
-  const canSubmit = status !== null && status.available && (status.status === 'none' || status.status === 'failed');
+  const canSubmit = status?.available === true && (status.status === 'none' || status.status === 'failed');
   return (
     <main class="page" data-testid="realname-page" data-status={status?.status ?? ''}>
       <h1>{tr(lang, 'title')}</h1>
