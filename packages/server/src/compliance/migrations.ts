@@ -64,10 +64,12 @@ CREATE INDEX compliance_realname_sessions_seen ON compliance_realname_sessions (
   },
   {
     // Delivery to the NPPA: when an event may be sent again (backing off after failures and rate
-    // limits), and the states expired (past NPPA's 180-second window) beside pending, sent and parked.
+    // limits), the session id NPPA sees (one per online stretch), and the states expired (past
+    // NPPA's 180-second window) beside pending, sent and parked.
     id: 'compliance_003_realname_delivery',
     sql: `
 ALTER TABLE compliance_realname_outbox ADD COLUMN next_attempt_at_ms BIGINT NOT NULL DEFAULT 0;
+ALTER TABLE compliance_realname_outbox ADD COLUMN si TEXT;
 CREATE INDEX compliance_realname_outbox_player ON compliance_realname_outbox (player_id, created_at_ms);
 `,
   },

@@ -35,9 +35,13 @@ import {
 } from './limits.ts';
 import type { BehaviourEvent, RealNameReporter } from './ports.ts';
 
-/** The session id the authority sees: ours, shortened to its 32-character limit. */
-function si(sessionId: string): string {
-  return sessionId.length <= 32 ? sessionId : createHash('sha256').update(sessionId).digest('hex').slice(0, 32);
+/**
+ * The session id the authority sees (≤ 32 characters): one per online stretch of our session, so a
+ * session that went offline (idle) and came back reports a new login/logout pair under a new `si`
+ * (NPPA: an `si` lives for one login and its matching logout).
+ */
+function siOf(sessionId: string, sinceMs: number): string {
+  return createHash('sha256').update(`${sessionId}:${sinceMs}`).digest('hex').slice(0, 32);
 }
 
 export type ReportState = 'pending' | 'sent' | 'parked' | 'expired';
@@ -75,6 +79,7 @@ export interface PresenceOptions {
 interface OutboxRow {
   id: string;
   session_id: string;
+  si: string | null;
   player_id: string;
   bt: unknown;
   ot_s: unknown;
@@ -156,7 +161,7 @@ export class RealNamePresence {
           'INSERT INTO compliance_realname_sessions (session_id, player_id, since_ms, last_seen_ms) VALUES (?, ?, ?, ?) ON CONFLICT (session_id) DO NOTHING',
           [sessionId, playerId, nowMs, nowMs],
         );
-        if (inserted === 1) await this.#enqueue(tx, sessionId, playerId, 1, nowMs);
+        if (inserted === 1) await this.#enqueue(tx, sessionId, siOf(sessionId, nowMs), playerId, 1, nowMs);
       },
       { label: 'compliance.realnameTouch' },
     );
@@ -171,13 +176,14 @@ export class RealNamePresence {
     const nowMs = this.#o.nowMs();
     await this.#o.store.unitOfWork(
       async (tx) => {
-        const rows = await tx.query<{ player_id: string }>('SELECT player_id FROM compliance_realname_sessions WHERE session_id = ?', [
-          sessionId,
-        ]);
+        const rows = await tx.query<{ player_id: string; since_ms: unknown }>(
+          'SELECT player_id, since_ms FROM compliance_realname_sessions WHERE session_id = ?',
+          [sessionId],
+        );
         const row = rows[0];
         if (row === undefined) return;
         if ((await tx.run('DELETE FROM compliance_realname_sessions WHERE session_id = ?', [sessionId])) === 1)
-          await this.#enqueue(tx, sessionId, row.player_id, 0, nowMs);
+          await this.#enqueue(tx, sessionId, siOf(sessionId, intFromDb(row.since_ms)), row.player_id, 0, nowMs);
       },
       { label: 'compliance.realnameOffline' },
     );
@@ -189,8 +195,8 @@ export class RealNamePresence {
    */
   async sweep(nowMs = this.#o.nowMs(), limit = 1024): Promise<number> {
     const cutoffMs = nowMs - this.#idleMs;
-    const idle = await this.#o.store.reader.query<{ session_id: string; player_id: string; last_seen_ms: unknown }>(
-      'SELECT session_id, player_id, last_seen_ms FROM compliance_realname_sessions WHERE last_seen_ms <= ? ORDER BY last_seen_ms LIMIT ?',
+    const idle = await this.#o.store.reader.query<{ session_id: string; player_id: string; since_ms: unknown; last_seen_ms: unknown }>(
+      'SELECT session_id, player_id, since_ms, last_seen_ms FROM compliance_realname_sessions WHERE last_seen_ms <= ? ORDER BY last_seen_ms LIMIT ?',
       [cutoffMs, limit],
     );
     let n = 0;
@@ -203,7 +209,14 @@ export class RealNamePresence {
             cutoffMs,
           ]);
           if (gone !== 1) return false;
-          await this.#enqueue(tx, s.session_id, s.player_id, 0, Math.min(nowMs, intFromDb(s.last_seen_ms) + this.#idleMs));
+          await this.#enqueue(
+            tx,
+            s.session_id,
+            siOf(s.session_id, intFromDb(s.since_ms)),
+            s.player_id,
+            0,
+            Math.min(nowMs, intFromDb(s.last_seen_ms) + this.#idleMs),
+          );
           return true;
         },
         { label: 'compliance.realnameIdle' },
@@ -224,13 +237,13 @@ export class RealNamePresence {
     return n;
   }
 
-  async #enqueue(tx: Tx, sessionId: string, playerId: string, bt: 0 | 1, atMs: number): Promise<void> {
+  async #enqueue(tx: Tx, sessionId: string, si: string, playerId: string, bt: 0 | 1, atMs: number): Promise<void> {
     const waiting = await tx.query<{ n: unknown }>("SELECT COUNT(*) AS n FROM compliance_realname_outbox WHERE state = 'pending'");
     if (intFromDb(waiting[0]?.n ?? 0) >= REALNAME_OUTBOX_MAX)
       throw new Error('assertion failed: the real-name outbox is full; the reporter has been failing for too long');
     await tx.run(
-      'INSERT INTO compliance_realname_outbox (id, session_id, player_id, bt, ot_s, ct, state, attempts, created_at_ms, next_attempt_at_ms) VALUES (?, ?, ?, ?, ?, 0, ?, 0, ?, 0)',
-      [newId('rn'), sessionId, playerId, bt, Math.floor(atMs / 1000), 'pending', tx.nowMs],
+      'INSERT INTO compliance_realname_outbox (id, session_id, si, player_id, bt, ot_s, ct, state, attempts, created_at_ms, next_attempt_at_ms) VALUES (?, ?, ?, ?, ?, ?, 0, ?, 0, ?, 0)',
+      [newId('rn'), sessionId, si, playerId, bt, Math.floor(atMs / 1000), 'pending', tx.nowMs],
     );
   }
 
@@ -255,7 +268,7 @@ export class RealNamePresence {
     for (let calls = 0, rounds = 0; calls < REALNAME_CALLS_PER_PASS_MAX && rounds < REALNAME_CALLS_PER_PASS_MAX * 4; rounds++) {
       const nowMs = this.#o.nowMs();
       const rows = await this.#o.store.reader.query<OutboxRow>(
-        `SELECT id, session_id, player_id, bt, ot_s, attempts FROM compliance_realname_outbox
+        `SELECT id, session_id, si, player_id, bt, ot_s, attempts FROM compliance_realname_outbox
           WHERE state = 'pending' AND next_attempt_at_ms <= ? AND ot_s <= ? ORDER BY created_at_ms, id LIMIT ?`,
         [nowMs, Math.floor(nowMs / 1000), batchMax],
       );
@@ -287,7 +300,8 @@ export class RealNamePresence {
       calls += 1;
       const events: BehaviourEvent[] = batch.map((r, i) => ({
         no: i + 1,
-        si: si(r.session_id),
+        // Rows written before `si` was stored: the session id, shortened to NPPA's 32 characters.
+        si: r.si ?? (r.session_id.length <= 32 ? r.session_id : createHash('sha256').update(r.session_id).digest('hex').slice(0, 32)),
         bt: intFromDb(r.bt) === 1 ? 1 : 0,
         ot: intFromDb(r.ot_s),
         pi: pis.get(r.player_id) as string,

@@ -171,6 +171,35 @@ for (const backend of backends()) {
       assert.equal((await t.platform.audit.list({ action: 'realname.retry_reports' })).items.length, 1);
     });
 
+    it('reports a session that went quiet offline as of its last request plus ten minutes, and its return as a new login and logout pair', async () => {
+      n.sandbox.clearReports();
+      const p = await verifiedPlayer(n, 'rpidle');
+      await t.request('GET', '/api/me', { token: p.token });
+      const lastMs = n.clock.nowMs();
+      await reportPass();
+      n.clock.advanceMs(10 * 60_000 + 5_000);
+      await reportPass();
+      const fresh = await t.loginPlayer('rpidle');
+      await t.request('GET', '/api/me', { token: fresh.token });
+      await reportPass();
+      assert.equal((await t.request('GET', '/api/me', { token: p.token })).status, 200, 'the first session is still signed in');
+      await reportPass();
+      // Other tests' sessions went quiet too: only this player's records count here.
+      const recent = n.sandbox.reports().recent.filter((r) => r.pi === p.person.pi);
+      const [login1, logout1, ...later] = recent;
+      assert.deepEqual([login1?.bt, logout1?.bt], [1, 0]);
+      assert.equal(login1?.si, logout1?.si);
+      assert.equal(logout1?.ot, Math.floor((lastMs + 10 * 60_000) / 1000), 'offline as of its last request plus the idle time');
+      assert.deepEqual(
+        later.map((r) => r.bt),
+        [1, 1],
+        'the new session, and the first session back: each a new login',
+      );
+      const sis = new Set(recent.map((r) => r.si));
+      assert.equal(sis.size, 3, 'a new si for every online stretch');
+      assert.equal(n.sandbox.reports().stats.duplicates, 0);
+    });
+
     it("waits out NPPA's one-minute block after a rate limit (1006), then sends", async () => {
       n.sandbox.clearReports();
       const p = await verifiedPlayer(n, 'rpbusy');
