@@ -252,8 +252,13 @@ export async function createPlatform(o: PlatformOptions): Promise<Platform> {
     ...(config.vipDepositsFen !== undefined ? { vipFromFen: config.vipDepositsFen } : {}),
   });
   const audit = createAuditLog(store.reader);
+  const redisError = (what: string) => (err: Error) => app.log.warn({ err }, `${what}: Redis connection error (reconnecting)`);
   const bus = config.redisUrl
-    ? createRedisBus({ url: config.redisUrl, ...(o.cluster ? { channel: `${o.cluster.prefix}notifications` } : {}) })
+    ? createRedisBus({
+        url: config.redisUrl,
+        ...(o.cluster ? { channel: `${o.cluster.prefix}notifications` } : {}),
+        onError: redisError('notifications'),
+      })
     : createMemoryBus();
   const notifications = new Notifications({ store, bus });
   // Play reports start when a player is verified: the presence (below, it reads the accounts'
