@@ -18,6 +18,8 @@ const dir = mkdtempSync(join(tmpdir(), 'fg-nppa-config-'));
 after(() => rmSync(dir, { recursive: true, force: true }));
 const main = new URL('../src/main.ts', import.meta.url).pathname;
 const KEY = '0123456789abcdef0123456789abcdef';
+/** How long a start may take to print its ready line (the machine may be busy). */
+const START_MS_MAX = 60_000;
 
 function production(name: string, extra: Record<string, string> = {}): Record<string, string> {
   return {
@@ -153,7 +155,11 @@ async function startMain(env: Record<string, string>): Promise<Started> {
     out += d.toString();
   });
   const url = await new Promise<string>((resolve, reject) => {
-    const timer = setTimeout(() => reject(new Error(`no ready line:\n${out}`)), 30_000);
+    // A start that does not finish is stopped: a child left running would keep this test file alive.
+    const timer = setTimeout(() => {
+      child.kill('SIGKILL');
+      reject(new Error(`no ready line in ${START_MS_MAX} ms:\n${out}`));
+    }, START_MS_MAX);
     child.stdout?.on('data', () => {
       const m = /fairground ready: player client (http:\/\/[^/\s]+)\//.exec(out);
       if (m?.[1]) {

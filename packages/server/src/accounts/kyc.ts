@@ -237,8 +237,13 @@ export class Kyc {
       "SELECT id, player_id FROM player_kyc_attempts WHERE state = 'pending' AND next_query_at_ms <= ? ORDER BY next_query_at_ms, id LIMIT ?",
       [nowMs, limit],
     );
-    for (const r of rows) await this.#settle(r.id, r.player_id);
-    return rows.length;
+    let handled = 0;
+    for (const r of rows) {
+      handled += 1;
+      // NPPA not answering one query will not answer the next: the rest wait for their own back-off.
+      if ((await this.#settle(r.id, r.player_id)) === 'unavailable') break;
+    }
+    return handled;
   }
 
   /** Queries a player's waiting attempt now (an operator's "check now"). Returns false when none waits. */
@@ -253,13 +258,14 @@ export class Kyc {
     return true;
   }
 
-  async #settle(attemptId: string, playerId: string): Promise<void> {
+  /** Queries one waiting attempt and records the answer; returns what NPPA answered (null when nothing was asked). */
+  async #settle(attemptId: string, playerId: string): Promise<RealNameAnswer['status'] | null> {
     const authority = this.#o.authority;
     const rows = await this.#o.store.reader.query<AttemptRow>(`SELECT ${ATTEMPT_COLUMNS} FROM player_kyc_attempts WHERE id = ?`, [
       attemptId,
     ]);
     const row = rows[0];
-    if (row === undefined || row.state !== 'pending') return;
+    if (row === undefined || row.state !== 'pending') return null;
     if (authority === null || this.#o.clock.nowMs() - intFromDb(row.created_at_ms) > KYC_ATTEMPT_LIFETIME_MS) {
       await this.#fail(
         attemptId,
@@ -267,7 +273,7 @@ export class Kyc {
         'expired',
         authority === null ? 'no real-name check is configured' : 'the authority never settled it',
       );
-      return;
+      return null;
     }
     let answer = await authority.query(attemptId);
     if (answer.status === 'not_found') {
@@ -276,6 +282,7 @@ export class Kyc {
       answer = await authority.check(attemptId, { realName: doc.realName, idNumber: doc.idNumber });
     }
     await this.#apply(attemptId, playerId, answer, intFromDb(row.queries) + 1);
+    return answer.status;
   }
 
   /** Records what the authority answered about a waiting attempt. Only a waiting attempt changes. */

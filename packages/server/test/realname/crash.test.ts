@@ -19,7 +19,7 @@ import { dropSchema, TEST_PG_URL } from '../../src/storage/testing.ts';
 
 const MAIN = new URL('../../src/main.ts', import.meta.url).pathname;
 /** Bounds of real waiting: they only stop a broken test from hanging. */
-const START_MS_MAX = 30_000;
+const START_MS_MAX = 60_000;
 const WAIT_MS_MAX = 20_000;
 
 async function until(check: () => boolean | Promise<boolean>, label: string): Promise<void> {
@@ -53,7 +53,10 @@ class Node {
         this.url = m[1];
         return;
       }
-      if (this.proc.exitCode !== null || Date.now() > deadline) throw new Error(`node did not start:\n${this.logs.slice(-3000)}`);
+      if (this.proc.exitCode !== null || Date.now() > deadline) {
+        this.proc.kill('SIGKILL');
+        throw new Error(`node did not start:\n${this.logs.slice(-3000)}`);
+      }
       await new Promise((r) => setTimeout(r, 20));
     }
   }

@@ -120,6 +120,29 @@ for (const backend of backends()) {
       assert.deepEqual(ais, [attempt?.attemptId], 'the same ai both times');
     });
 
+    it('stops a settling pass at the first query NPPA does not answer; the rest wait for their own back-off', async () => {
+      const people = ['蒋一', '蒋二'].map((name, i) => n.sandbox.registerIdentity({ name, birthDate: `198${i}-03-03` }));
+      n.sandbox.faults.inject({ kind: 'http', endpoint: 'check', status: 503, count: 2 });
+      const players = [];
+      for (const [i, person] of people.entries()) {
+        const p = await t.readyPlayer(`nppapass${i}`);
+        assert.equal(
+          (await t.request('POST', '/api/me/kyc', { token: p.token, body: { realName: person.name, idNumber: person.idNum } })).json.status,
+          'pending',
+        );
+        players.push(p);
+      }
+      n.clock.advanceMs(30_000);
+      n.sandbox.faults.inject({ kind: 'http', endpoint: 'query', status: 503, count: 1 });
+      const from = n.sandbox.requestLog().length;
+      assert.equal(await t.platform.accounts.kyc.settleDue(), 1, 'one query, unanswered: the pass ends');
+      assert.deepEqual(requestsSince(n, from), ['query:503']);
+      await t.platform.accounts.kyc.settleDue();
+      n.clock.advanceMs(30_000);
+      await t.platform.accounts.kyc.settleDue();
+      for (const p of players) assert.equal((await t.platform.accounts.kyc.status(p.playerId)).status, 'verified');
+    });
+
     it('after a lost answer (the check arrived, the answer said 1001) queries and verifies without checking twice', async () => {
       const person = n.sandbox.registerIdentity({ name: '周八', birthDate: '1979-09-09' });
       const p = await t.readyPlayer('nppalost');
