@@ -47,6 +47,9 @@ const zh = {
   detail: '说明',
   summary: '汇总',
   error: '出错了：{message}',
+  err_PAYMENT_BILL_TOO_OLD: '微信支付只保留三个月内的账单，{billDate} 已无法按账单对账（最早可对 {oldestDate}）',
+  err_PAYMENT_BILL_NOT_READY: '{billDate} 的账单尚未生成，请在次日 10:00 之后再对账',
+  err_PAYMENT_BILL_DATE_INVALID: '只能对已经结束的日期对账',
 };
 type Key = keyof typeof zh;
 
@@ -97,6 +100,10 @@ const en: Dictionary<Key> = {
   detail: 'Detail',
   summary: 'Summary',
   error: 'Something went wrong: {message}',
+  err_PAYMENT_BILL_TOO_OLD:
+    'WeChat Pay keeps bills for three months only: {billDate} can no longer be reconciled against its bills (the oldest day is {oldestDate})',
+  err_PAYMENT_BILL_NOT_READY: 'The bills of {billDate} are not out yet; reconcile after 10:00 the next day',
+  err_PAYMENT_BILL_DATE_INVALID: 'Only days that have ended can be reconciled',
 };
 
 export type PaymentsText = (key: Key, vars?: Record<string, string | number>) => string;
@@ -107,6 +114,20 @@ export function paymentsText(lang: Lang): PaymentsText {
 
 export function message(e: unknown): string {
   return e instanceof ApiError ? `${e.code}: ${e.message}` : String(e);
+}
+
+const RECONCILIATION_CODES = ['PAYMENT_BILL_TOO_OLD', 'PAYMENT_BILL_NOT_READY', 'PAYMENT_BILL_DATE_INVALID'] as const;
+
+/** A reconciliation refusal in the console's language (its code stays visible), else the plain message. */
+export function reconciliationError(p: PaymentsText, e: unknown, billDate: string): string {
+  if (e instanceof ApiError) {
+    const code = RECONCILIATION_CODES.find((c) => c === e.code);
+    if (code !== undefined) {
+      const oldest = typeof e.details?.oldestDate === 'string' ? e.details.oldestDate : '';
+      return `${p(`err_${code}`, { billDate, oldestDate: oldest })} (${code})`;
+    }
+  }
+  return p('error', { message: message(e) });
 }
 
 export function newIdempotencyKey(prefix: string): string {

@@ -125,6 +125,11 @@ export type ProviderNotification =
 
 export interface TradeBillLine {
   readonly kind: 'payment' | 'refund';
+  /**
+   * The line's 交易时间: when the payment succeeded or, on a refund line, when the refund was made
+   * (not when it succeeded); null when the bill's time cannot be read.
+   */
+  readonly atMs: number | null;
   readonly orderNo: string;
   readonly transactionId: string;
   readonly appId: string;

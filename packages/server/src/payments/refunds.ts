@@ -233,7 +233,17 @@ export class Refunds {
   async applyRefundIn(tx: Tx, id: string, p: ProviderRefund, source: string): Promise<RefundOutcome> {
     const r = await this.#load(tx, id);
     if (r === null) return 'unknown';
-    if (r.state === 'succeeded' || r.state === 'failed') return 'already_final';
+    if (r.state === 'succeeded' || r.state === 'failed') {
+      // A refund that ended through its notification (which carries no create_time) still learns
+      // the day the provider made it, which is the day whose bill lists it.
+      if (r.providerCreatedAtMs === null && p.createdAtMs !== undefined && p.orderNo === r.depositId) {
+        await tx.run('UPDATE payment_refunds SET provider_created_at_ms = ? WHERE id = ? AND provider_created_at_ms IS NULL', [
+          p.createdAtMs,
+          id,
+        ]);
+      }
+      return 'already_final';
+    }
     if (p.amountFen !== r.amountFen || p.orderNo !== r.depositId) {
       await this.#ctx.event(tx, 'refund', id, 'provider_mismatch', { source, providerAmountFen: p.amountFen, orderNo: p.orderNo });
       await tx.run(`UPDATE payment_refunds SET failure_code = 'PROVIDER_MISMATCH', updated_at_ms = ? WHERE id = ?`, [tx.nowMs, id]);
