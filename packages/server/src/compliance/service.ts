@@ -226,17 +226,19 @@ export class ComplianceService implements Compliance {
     const breakMs = p.responsiblePlay && p.responsiblePlay.breakMs > 0 ? p.responsiblePlay.breakMs : DEFAULT_BREAK_MS;
     await this.#o.store.unitOfWork(
       async (tx) => {
+        // The first activity inserts the row; a parallel first request finds it there (ON CONFLICT)
+        // instead of racing it into the primary key, and goes on as a later activity.
+        const inserted = await tx.run(
+          'INSERT INTO compliance_play (player_id, continuous_since_ms, last_activity_ms) VALUES (?, ?, ?) ON CONFLICT (player_id) DO NOTHING',
+          [playerId, tx.nowMs, tx.nowMs],
+        );
+        if (inserted === 1) return;
         const rows = await tx.query<{ last_activity_ms: unknown }>('SELECT last_activity_ms FROM compliance_play WHERE player_id = ?', [
           playerId,
         ]);
         const row = rows[0];
-        if (row === undefined) {
-          await tx.run('INSERT INTO compliance_play (player_id, continuous_since_ms, last_activity_ms) VALUES (?, ?, ?)', [
-            playerId,
-            tx.nowMs,
-            tx.nowMs,
-          ]);
-        } else if (tx.nowMs - intFromDb(row.last_activity_ms) >= breakMs) {
+        if (row === undefined) throw new Error(`assertion failed: compliance_play row of ${playerId} vanished`);
+        if (tx.nowMs - intFromDb(row.last_activity_ms) >= breakMs) {
           await tx.run('UPDATE compliance_play SET continuous_since_ms = ?, last_activity_ms = ? WHERE player_id = ?', [
             tx.nowMs,
             tx.nowMs,
