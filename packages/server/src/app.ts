@@ -364,6 +364,7 @@ export async function createPlatform(o: PlatformOptions): Promise<Platform> {
     settings: o.payments?.settings ?? DEFAULT_SETTINGS,
     risk: o.payments?.risk ?? risk,
     wagering: o.payments?.wagering ?? promotions.wageringPort,
+    depositLimits: compliance,
     ...(o.payments?.notifyUrl ? { notifyUrl: o.payments.notifyUrl } : {}),
     ...(o.payments?.outboxLeaseMs ? { outboxLeaseMs: o.payments.outboxLeaseMs } : {}),
     log: app.log,

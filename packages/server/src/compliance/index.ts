@@ -33,6 +33,8 @@ export type {
 } from './ports.ts';
 export {
   type Decision,
+  type DepositLimitRule,
+  depositLimitsOf,
   evaluateOperator,
   evaluatePlayer,
   PAID_SKILL_ACTIONS,

@@ -22,7 +22,7 @@ import type {
   RestrictionSource,
   SpendingSource,
 } from './ports.ts';
-import { evaluateOperator, evaluatePlayer, PLAY_ACTIONS, type PlayerFacts, type Totals, ZERO_TOTALS } from './rules.ts';
+import { depositLimitsOf, evaluateOperator, evaluatePlayer, PLAY_ACTIONS, type PlayerFacts, type Totals, ZERO_TOTALS } from './rules.ts';
 
 /** Without a responsible-play section, a gap this long still ends a stretch of continuous play. */
 const DEFAULT_BREAK_MS = 15 * 60 * 1000;
@@ -133,6 +133,32 @@ export class ComplianceService implements Compliance {
 
   get policies(): PolicySet {
     return this.#o.policies;
+  }
+
+  /**
+   * The limits on a player's deposits at `nowMs` — a minor's band, the policy's limits, their own —
+   * each with the instant its period starts in the policy's time zone (null: one deposit alone).
+   * Payments counts deposits against them inside the units that open and credit orders.
+   */
+  async depositLimits(
+    playerId: string,
+    nowMs: number,
+  ): Promise<{ policy: string; limits: { code: string; message: string; sinceMs: number | null; maxFen: number }[] }> {
+    const selected = await this.policyFor(playerId);
+    const p = selected.policy;
+    const tz = p.timezone ?? 'UTC';
+    const rows = await this.#o.store.reader.query<SettingsRow>('SELECT * FROM compliance_settings WHERE player_id = ?', [playerId]);
+    const own = settingsFromRow(rows[0], nowMs).limits;
+    const since = { transaction: null, day: dayStartMs(nowMs, tz), month: monthStartMs(nowMs, tz) } as const;
+    return {
+      policy: `${p.name}@${p.version}`,
+      limits: depositLimitsOf(p, { nowMs, birthDate: selected.identity.birthDate, own }).map((l) => ({
+        code: l.code,
+        message: l.message,
+        sinceMs: since[l.period],
+        maxFen: l.maxFen,
+      })),
+    };
   }
 
   /** Remembers the address a player's latest request came from (for the region rules). */

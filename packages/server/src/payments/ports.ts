@@ -225,6 +225,32 @@ export interface RiskPort {
   assessWithdrawal(input: { readonly playerId: string; readonly amountFen: number; readonly nowMs: number }): Promise<RiskDecision>;
 }
 
+/** One limit on a player's deposits, set outside payments (the compliance policy, the player themself). */
+export interface DepositLimit {
+  /** The reason code a refusal carries (SELF_DEPOSIT_LIMIT, DEPOSIT_DAILY_LIMIT, MINOR_MONTHLY_CAP, …). */
+  readonly code: string;
+  /** What the player is told, in the policy's words. */
+  readonly message: string;
+  /** Deposits since this instant count against the limit (the local day or month start); null: one deposit alone. */
+  readonly sinceMs: number | null;
+  readonly maxFen: number;
+}
+
+/**
+ * Compliance's deposit limits for one player now. Payments counts what they cover itself, inside
+ * the unit that opens an order (open orders count) and again inside the unit that credits one.
+ */
+export interface DepositLimitsPort {
+  depositLimits(playerId: string, nowMs: number): Promise<{ readonly policy: string; readonly limits: readonly DepositLimit[] }>;
+}
+
+/** No limits beyond payments' own settings (tests of payments alone). */
+export const noDepositLimits: DepositLimitsPort = {
+  async depositLimits() {
+    return { policy: 'none', limits: [] };
+  },
+};
+
 /** Wagering left on a player's active bonuses (the bonus domain fills this in later). */
 export interface WageringPort {
   outstandingWageringFen(playerId: string): Promise<number>;

@@ -42,6 +42,12 @@ export interface WithdrawalLimits {
 /** A guard for updates that must not touch a withdrawal once it has ended. */
 const NOT_FINAL = `state NOT IN (${WITHDRAWAL_FINAL.map((s) => `'${s}'`).join(', ')})`;
 
+/** Whether a decided withdrawal was decided this way, by this operator, with this note: a retry of that decision. */
+function sameDecision(w: Withdrawal, decision: 'approve' | 'reject', op: OperatorActor, note: string): boolean {
+  if (w.state === 'review' || w.reviewedBy !== op.operatorId || w.reviewNote !== note) return false;
+  return decision === 'reject' ? w.state === 'rejected' : w.state !== 'rejected';
+}
+
 function isFinalTransfer(t: ProviderTransfer): boolean {
   return t.state === 'success' || t.state === 'fail' || t.state === 'cancelled';
 }
@@ -280,9 +286,20 @@ export class Withdrawals {
 
   // ------------------------------------------------------------------ operator review
 
-  async approve(op: OperatorActor, id: string, note: string, meta: { requestId: string; ip: string }): Promise<Withdrawal> {
+  /**
+   * An operator's decision on a withdrawal in review, made once: the same operator sending the same
+   * decision with the same note again (a retry) is answered with the withdrawal as it is now
+   * (`replayed`) and changes nothing; any other request on a decided withdrawal is
+   * PAYMENT_STATE_INVALID.
+   */
+  async approve(
+    op: OperatorActor,
+    id: string,
+    note: string,
+    meta: { requestId: string; ip: string },
+  ): Promise<{ withdrawal: Withdrawal; replayed: boolean }> {
     let reservation: number | undefined;
-    await this.#ctx.store.unitOfWork(
+    const replayed = await this.#ctx.store.unitOfWork(
       async (tx) => {
         const w = await this.#load(tx, id);
         if (w === null) throw new AppError(PaymentsErrors.PAYMENT_NOT_FOUND, { withdrawalId: id });
@@ -290,7 +307,10 @@ export class Withdrawals {
           `UPDATE payment_withdrawals SET state = 'submitting', reviewed_by = ?, review_note = ?, reviewed_at_ms = ?, submit_deadline_ms = ?, updated_at_ms = ? WHERE id = ? AND state = 'review'`,
           [op.operatorId, note, tx.nowMs, tx.nowMs + WITHDRAWAL_SUBMIT_DEADLINE_MS, tx.nowMs, id],
         );
-        if (changed !== 1) throw new AppError(PaymentsErrors.PAYMENT_STATE_INVALID, { state: w.state });
+        if (changed !== 1) {
+          if (sameDecision(w, 'approve', op, note)) return true;
+          throw new AppError(PaymentsErrors.PAYMENT_STATE_INVALID, { state: w.state });
+        }
         reservation = await this.#outbox.enqueueForCaller(tx, 'withdrawal.submit', id);
         await this.#ctx.event(tx, 'withdrawal', id, 'approved', { operatorId: op.operatorId });
         await this.#ctx.audit.record(tx, {
@@ -303,15 +323,21 @@ export class Withdrawals {
           requestId: meta.requestId,
           ip: meta.ip,
         });
+        return false;
       },
       { label: 'payments.withdrawal.approve' },
     );
-    await this.#outbox.dispatchSubject('withdrawal.submit', id, reservation);
-    return (await this.get(id))!;
+    if (!replayed) await this.#outbox.dispatchSubject('withdrawal.submit', id, reservation);
+    return { withdrawal: (await this.get(id))!, replayed };
   }
 
-  async reject(op: OperatorActor, id: string, reason: string, meta: { requestId: string; ip: string }): Promise<Withdrawal> {
-    await this.#ctx.store.unitOfWork(
+  async reject(
+    op: OperatorActor,
+    id: string,
+    reason: string,
+    meta: { requestId: string; ip: string },
+  ): Promise<{ withdrawal: Withdrawal; replayed: boolean }> {
+    const replayed = await this.#ctx.store.unitOfWork(
       async (tx) => {
         const w = await this.#load(tx, id);
         if (w === null) throw new AppError(PaymentsErrors.PAYMENT_NOT_FOUND, { withdrawalId: id });
@@ -319,7 +345,10 @@ export class Withdrawals {
           `UPDATE payment_withdrawals SET state = 'rejected', reviewed_by = ?, review_note = ?, reviewed_at_ms = ?, finished_at_ms = ?, failure_code = 'REJECTED_IN_REVIEW', updated_at_ms = ? WHERE id = ? AND state = 'review'`,
           [op.operatorId, reason, tx.nowMs, tx.nowMs, tx.nowMs, id],
         );
-        if (changed !== 1) throw new AppError(PaymentsErrors.PAYMENT_STATE_INVALID, { state: w.state });
+        if (changed !== 1) {
+          if (sameDecision(w, 'reject', op, reason)) return true;
+          throw new AppError(PaymentsErrors.PAYMENT_STATE_INVALID, { state: w.state });
+        }
         await this.#ctx.ledger.void(tx, { scope: WITHDRAWAL_SCOPE, key: `${id}.void`, pendingId: w.holdTransferId });
         await this.#ctx.event(tx, 'withdrawal', id, 'rejected', { operatorId: op.operatorId });
         await this.#ctx.audit.record(tx, {
@@ -336,10 +365,11 @@ export class Withdrawals {
           kind: 'withdrawal_failed',
           data: { withdrawalId: id, amountFen: w.amountFen, reason: 'REJECTED_IN_REVIEW' },
         });
+        return false;
       },
       { label: 'payments.withdrawal.reject' },
     );
-    return (await this.get(id))!;
+    return { withdrawal: (await this.get(id))!, replayed };
   }
 
   // ------------------------------------------------------------------ the transfer bill

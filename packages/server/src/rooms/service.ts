@@ -5,12 +5,12 @@ import { randomBytes, randomInt } from 'node:crypto';
 import { AppError, type Clock, newId } from '@fairground/core';
 import type { Players } from '../accounts/index.ts';
 import type { Analytics } from '../analytics/index.ts';
-import type { Ledger } from '../ledger/index.ts';
+import { type Ledger, LedgerErrors } from '../ledger/index.ts';
 import type { Notifier } from '../notifications/index.ts';
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import type { Authenticator } from '../http/actors.ts';
 import type { Store } from '../storage/ports.ts';
-import { intFromDb, intOrNullFromDb } from '../storage/sql.ts';
+import { intFromDb, intOrNullFromDb, isUniqueViolation } from '../storage/sql.ts';
 import { type ActorDeps, type Logger, RoomActor } from './actor.ts';
 import { commitNextHand, type JoinInput, Plan } from './decide.ts';
 import { EventBatcher } from './batcher.ts';
@@ -32,7 +32,7 @@ import {
   ROOM_CODE_ATTEMPTS_MAX,
   SHUTDOWN_WAIT_MS,
 } from './limits.ts';
-import { ORDER_COLUMNS, type OrderRow, orderFromDb, RoomMoney } from './money.ts';
+import { ORDER_COLUMNS, type OrderRow, orderFromDb, RoomMoney, replayedCardOrder } from './money.ts';
 import { type ChainReport, NotaryQueue, verifyRoomChain } from './notary.ts';
 import { normalizeFee, normalizeParams, type RoomParams, type RoomParamsInput } from './params.ts';
 import { insertEvents } from './persist.ts';
@@ -736,25 +736,37 @@ export class Rooms {
   async buyCards(playerId: string, input: { quantity: number; idempotencyKey: string }): Promise<{ order: OrderRow; replayed: boolean }> {
     const q = input.quantity;
     if (!Number.isSafeInteger(q) || q < 1 || q > ROOM_CARDS_PER_PURCHASE_MAX) throw new AppError(RoomErrors.ROOM_CARD_QUANTITY_INVALID);
-    return this.store.unitOfWork(
-      async (tx) => {
-        const r = await this.money.buyCards(tx, {
-          playerId,
-          quantity: q,
-          priceFen: this.schedule.roomCardPriceFen,
-          requestKey: input.idempotencyKey,
-        });
-        if (!r.replayed) {
-          await this.#o.analytics.append(tx, {
-            kind: 'room_cards_bought',
-            actor: { kind: 'player', id: playerId },
-            data: { orderId: r.order.orderId, quantity: q, cashFen: r.order.cashFen },
+    try {
+      return await this.store.unitOfWork(
+        async (tx) => {
+          const r = await this.money.buyCards(tx, {
+            playerId,
+            quantity: q,
+            priceFen: this.schedule.roomCardPriceFen,
+            requestKey: input.idempotencyKey,
           });
-        }
-        return r;
-      },
-      { label: 'rooms.buyCards' },
-    );
+          if (!r.replayed) {
+            await this.#o.analytics.append(tx, {
+              kind: 'room_cards_bought',
+              actor: { kind: 'player', id: playerId },
+              data: { orderId: r.order.orderId, quantity: q, cashFen: r.order.cashFen },
+            });
+          }
+          return r;
+        },
+        { label: 'rooms.buyCards' },
+      );
+    } catch (e) {
+      // A parallel request with the same key committed its order between this one's lookup and
+      // its insert (the unique index stopped this one): answer with that order.
+      if (!isUniqueViolation(e)) throw e;
+      const rows = await this.store.reader.query<Parameters<typeof orderFromDb>[0]>(
+        `SELECT ${ORDER_COLUMNS} FROM room_orders WHERE player_id = ? AND request_key = ?`,
+        [playerId, input.idempotencyKey],
+      );
+      if (!rows[0]) throw new AppError(LedgerErrors.LEDGER_IN_PROGRESS, { requestKey: input.idempotencyKey });
+      return { order: replayedCardOrder(orderFromDb(rows[0]), { quantity: q, requestKey: input.idempotencyKey }), replayed: true };
+    }
   }
 }
 

@@ -49,6 +49,8 @@ export interface WorldOptions {
   readonly startMs?: number;
   /** Where the sandbox writes its keys (tests that forge notifications read its private keys there). */
   readonly sandboxDataDir?: string;
+  /** PostgreSQL writer connections (default 1): several let concurrent units really run side by side. */
+  readonly writers?: number;
 }
 
 export async function startWorld(backend: TestBackend, o: WorldOptions = {}): Promise<World> {
@@ -66,7 +68,7 @@ export async function startWorld(backend: TestBackend, o: WorldOptions = {}): Pr
     clock,
     timeoutMs: o.timeoutMs ?? 2000,
   });
-  const store = await backend.open({ clock });
+  const store = await backend.open({ clock, ...(o.writers ? { writers: o.writers } : {}) });
   const settings = { ...DEFAULT_SETTINGS, ...o.settings };
   const platform = await createPlatform({
     config: testConfig({ wechatAppIds: { miniprogram: 'wxtestminiprogram', h5: SANDBOX_APPID } }),
