@@ -32,6 +32,10 @@ const zh = {
   refundSubmit: '发起退款',
   refundDone: '退款 {id}：{state}',
   refunds: '退款记录',
+  overLimit: '超限退款',
+  overLimitDetail: '超限退款（{code}）：到账时超出玩家的充值限额，已自动全额退款',
+  causeOverLimit: '超限退款（系统自动）',
+  causeOperator: '人工退款',
   events: '处理步骤',
   reconTitle: '每日对账',
   reconHint: '下载微信支付交易账单和资金账单（次日 10:00 后），逐笔比对订单与账本。',
@@ -84,6 +88,11 @@ const en: Dictionary<Key> = {
   refundSubmit: 'Refund',
   refundDone: 'Refund {id}: {state}',
   refunds: 'Refunds',
+  overLimit: 'Refunded: over the limit',
+  overLimitDetail:
+    'Refunded: over the limit ({code}) — the money arrived over one of the player’s deposit limits and was refunded in full by itself',
+  causeOverLimit: 'Over-limit refund (automatic)',
+  causeOperator: 'Operator refund',
   events: 'Steps',
   reconTitle: 'Daily reconciliation',
   reconHint:
