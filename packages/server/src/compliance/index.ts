@@ -41,6 +41,7 @@ export {
   PLAY_ACTIONS,
   type PlayerFacts,
   type Totals,
+  withdrawalLimitsOf,
   ZERO_TOTALS,
 } from './rules.ts';
 export {

@@ -276,3 +276,29 @@ export function depositLimitsOf(
     });
   return out;
 }
+
+/**
+ * The policy's limits on a player's withdrawals, as `evaluatePlayer` weighs them (the same codes
+ * and words); payments counts withdrawals against them inside the unit that holds the money.
+ */
+export function withdrawalLimitsOf(policy: Policy): DepositLimitRule[] {
+  const l = policy.limits?.withdrawal;
+  const out: DepositLimitRule[] = [];
+  if (l?.perTransactionFenMax !== undefined)
+    out.push({
+      code: 'WITHDRAWAL_TRANSACTION_LIMIT',
+      message: `at most ${yuan(l.perTransactionFenMax)} at a time`,
+      period: 'transaction',
+      maxFen: l.perTransactionFenMax,
+    });
+  if (l?.perDayFenMax !== undefined)
+    out.push({ code: 'WITHDRAWAL_DAILY_LIMIT', message: `at most ${yuan(l.perDayFenMax)} a day`, period: 'day', maxFen: l.perDayFenMax });
+  if (l?.perMonthFenMax !== undefined)
+    out.push({
+      code: 'WITHDRAWAL_MONTHLY_LIMIT',
+      message: `at most ${yuan(l.perMonthFenMax)} a month`,
+      period: 'month',
+      maxFen: l.perMonthFenMax,
+    });
+  return out;
+}

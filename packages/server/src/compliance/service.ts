@@ -22,7 +22,17 @@ import type {
   RestrictionSource,
   SpendingSource,
 } from './ports.ts';
-import { depositLimitsOf, evaluateOperator, evaluatePlayer, PLAY_ACTIONS, type PlayerFacts, type Totals, ZERO_TOTALS } from './rules.ts';
+import {
+  type DepositLimitRule,
+  depositLimitsOf,
+  evaluateOperator,
+  evaluatePlayer,
+  PLAY_ACTIONS,
+  type PlayerFacts,
+  type Totals,
+  withdrawalLimitsOf,
+  ZERO_TOTALS,
+} from './rules.ts';
 
 /** Without a responsible-play section, a gap this long still ends a stretch of continuous play. */
 const DEFAULT_BREAK_MS = 15 * 60 * 1000;
@@ -113,6 +123,20 @@ function settingsFromRow(row: SettingsRow | undefined, nowMs: number): Settings 
   return { limits: current, pending, selfExcludedUntilMs: intOrNullFromDb(row.self_excluded_until_ms) };
 }
 
+/** Limits with the instants their periods start, in the policy's time zone (null: one request alone). */
+function limitsSince(
+  p: Policy,
+  nowMs: number,
+  rules: readonly DepositLimitRule[],
+): { policy: string; limits: { code: string; message: string; sinceMs: number | null; maxFen: number }[] } {
+  const tz = p.timezone ?? 'UTC';
+  const since = { transaction: null, day: dayStartMs(nowMs, tz), month: monthStartMs(nowMs, tz) } as const;
+  return {
+    policy: `${p.name}@${p.version}`,
+    limits: rules.map((l) => ({ code: l.code, message: l.message, sinceMs: since[l.period], maxFen: l.maxFen })),
+  };
+}
+
 /** Whether `next` is no looser than `current` on both limits (null is no limit). */
 function tighterOrEqual(next: number | null, current: number | null): boolean {
   if (next === null) return current === null;
@@ -146,19 +170,18 @@ export class ComplianceService implements Compliance {
   ): Promise<{ policy: string; limits: { code: string; message: string; sinceMs: number | null; maxFen: number }[] }> {
     const selected = await this.policyFor(playerId);
     const p = selected.policy;
-    const tz = p.timezone ?? 'UTC';
     const rows = await this.#o.store.reader.query<SettingsRow>('SELECT * FROM compliance_settings WHERE player_id = ?', [playerId]);
     const own = settingsFromRow(rows[0], nowMs).limits;
-    const since = { transaction: null, day: dayStartMs(nowMs, tz), month: monthStartMs(nowMs, tz) } as const;
-    return {
-      policy: `${p.name}@${p.version}`,
-      limits: depositLimitsOf(p, { nowMs, birthDate: selected.identity.birthDate, own }).map((l) => ({
-        code: l.code,
-        message: l.message,
-        sinceMs: since[l.period],
-        maxFen: l.maxFen,
-      })),
-    };
+    return limitsSince(p, nowMs, depositLimitsOf(p, { nowMs, birthDate: selected.identity.birthDate, own }));
+  }
+
+  /** The policy's limits on a player's withdrawals at `nowMs`, each with the instant its period starts. */
+  async withdrawalLimits(
+    playerId: string,
+    nowMs: number,
+  ): Promise<{ policy: string; limits: { code: string; message: string; sinceMs: number | null; maxFen: number }[] }> {
+    const p = (await this.policyFor(playerId)).policy;
+    return limitsSince(p, nowMs, withdrawalLimitsOf(p));
   }
 
   /** Remembers the address a player's latest request came from (for the region rules). */

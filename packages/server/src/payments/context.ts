@@ -11,9 +11,9 @@ import type { CircuitBreaker } from './breaker.ts';
 import { PaymentsErrors } from './errors.ts';
 import { BEIJING_OFFSET_MS, DAY_MS, EVENT_DETAIL_BYTES_MAX } from './limits.ts';
 import {
-  type DepositLimitsPort,
-  noDepositLimits,
+  noPlayerLimits,
   type PaymentProvider,
+  type PlayerLimitsPort,
   ProviderError,
   type RiskPort,
   type TransferReportInfo,
@@ -84,8 +84,8 @@ export interface PaymentsDeps {
   readonly risk: RiskPort;
   /** Bonus wagering still owed, which holds back withdrawals. */
   readonly wagering: WageringPort;
-  /** Compliance's limits on each player's deposits (default: none beyond the settings). */
-  readonly depositLimits?: DepositLimitsPort;
+  /** Compliance's limits on each player's deposits and withdrawals (default: none beyond the settings). */
+  readonly limits?: PlayerLimitsPort;
   readonly log: PaymentsLog;
   /** The notify URL the provider posts to; may be set later (`Payments.setNotifyUrl`) once the server listens. */
   readonly notifyUrl?: string;
@@ -103,7 +103,7 @@ export interface Ctx {
   readonly settings: PaymentsSettings;
   readonly risk: RiskPort;
   readonly wagering: WageringPort;
-  readonly depositLimits: DepositLimitsPort;
+  readonly limits: PlayerLimitsPort;
   readonly log: PaymentsLog;
   readonly breaker: CircuitBreaker;
   notifyUrl(): string;
@@ -166,7 +166,7 @@ export function createCtx(d: PaymentsDeps, breaker: CircuitBreaker, notifyUrl: {
     settings: d.settings,
     risk: d.risk,
     wagering: d.wagering,
-    depositLimits: d.depositLimits ?? noDepositLimits,
+    limits: d.limits ?? noPlayerLimits,
     log,
     breaker,
     hasProvider: d.provider !== null,

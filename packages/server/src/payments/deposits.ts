@@ -4,7 +4,6 @@
 // is one ledger transfer `provider_clearing → player`, keyed by the provider's transaction id, in
 // the same unit of work that marks the order paid.
 import { AppError } from '@fairground/core';
-import { ComplianceErrors } from '../compliance/errors.ts';
 import { playerAccount, systemAccount } from '../ledger/index.ts';
 import type { Reader, Tx } from '../storage/ports.ts';
 import { intFromDb } from '../storage/sql.ts';
@@ -21,6 +20,7 @@ import {
 import { DEPOSIT_COLUMNS, type Deposit, depositFromRow, newPaymentNo, requestHash } from './model.ts';
 import { type Applied, type CallResult, describeFailure, type Outbox, retryAt } from './outbox.ts';
 import { type ClientParams, type DepositChannel, type DepositLimit, type ProviderOrder, ProviderError } from './ports.ts';
+import { complianceRefusal, firstBroken } from './player-limits.ts';
 import { holdRefundIn } from './refunds.ts';
 
 export const DEPOSIT_SCOPE = 'payments.deposit';
@@ -127,7 +127,7 @@ export class Deposits {
   /** Every limit on the player's deposits now (read outside a unit; the units count against them). */
   async caps(playerId: string): Promise<DepositCaps> {
     const nowMs = this.#ctx.clock.nowMs();
-    const compliance = await this.#ctx.depositLimits.depositLimits(playerId, nowMs);
+    const compliance = await this.#ctx.limits.deposits(playerId, nowMs);
     const daily: DepositLimit = {
       code: SETTINGS_DAILY_CAP,
       message: 'this would exceed the daily limit',
@@ -149,16 +149,7 @@ export class Deposits {
     amountFen: number,
     counting: { openOrders: boolean; except: string | null },
   ): Promise<{ limit: DepositLimit; usedFen: number } | null> {
-    const used = new Map<number, number>();
-    for (const limit of caps.limits) {
-      let usedNowFen = 0;
-      if (limit.sinceMs !== null) {
-        usedNowFen = used.get(limit.sinceMs) ?? (await usedFen(reader, playerId, limit.sinceMs, counting));
-        used.set(limit.sinceMs, usedNowFen);
-      }
-      if (usedNowFen + amountFen > limit.maxFen) return { limit, usedFen: usedNowFen };
-    }
-    return null;
+    return firstBroken(caps.limits, amountFen, (sinceMs) => usedFen(reader, playerId, sinceMs, counting));
   }
 
   // ------------------------------------------------------------------ create
@@ -633,9 +624,5 @@ function refusal(broken: { limit: DepositLimit; usedFen: number }, caps: Deposit
   if (broken.limit.code === SETTINGS_DAILY_CAP) {
     return new AppError(PaymentsErrors.PAYMENT_DAILY_LIMIT_REACHED, { dailyMaxFen, usedTodayFen: broken.usedFen });
   }
-  return new AppError(
-    ComplianceErrors.COMPLIANCE_DENIED,
-    { action: 'deposit', reason: broken.limit.code, policy: caps.policy, usedFen: broken.usedFen, maxFen: broken.limit.maxFen },
-    broken.limit.message,
-  );
+  return complianceRefusal('deposit', broken, caps.policy);
 }

@@ -225,28 +225,42 @@ export interface RiskPort {
   assessWithdrawal(input: { readonly playerId: string; readonly amountFen: number; readonly nowMs: number }): Promise<RiskDecision>;
 }
 
-/** One limit on a player's deposits, set outside payments (the compliance policy, the player themself). */
-export interface DepositLimit {
-  /** The reason code a refusal carries (SELF_DEPOSIT_LIMIT, DEPOSIT_DAILY_LIMIT, MINOR_MONTHLY_CAP, …). */
+/** One limit on a player's deposits or withdrawals, set outside payments (the compliance policy, the player themself). */
+export interface AmountLimit {
+  /** The reason code a refusal carries (SELF_DEPOSIT_LIMIT, DEPOSIT_DAILY_LIMIT, WITHDRAWAL_DAILY_LIMIT, MINOR_MONTHLY_CAP, …). */
   readonly code: string;
   /** What the player is told, in the policy's words. */
   readonly message: string;
-  /** Deposits since this instant count against the limit (the local day or month start); null: one deposit alone. */
+  /** Amounts since this instant count against the limit (the local day or month start); null: one request alone. */
   readonly sinceMs: number | null;
   readonly maxFen: number;
 }
 
+/** A deposit limit (kept as its own name where only deposits are meant). */
+export type DepositLimit = AmountLimit;
+
+/** The limits on one player's money now, and the policy that sets them (`name@version`). */
+export interface PlayerLimits {
+  readonly policy: string;
+  readonly limits: readonly AmountLimit[];
+}
+
 /**
- * Compliance's deposit limits for one player now. Payments counts what they cover itself, inside
- * the unit that opens an order (open orders count) and again inside the unit that credits one.
+ * Compliance's limits on a player's deposits and withdrawals. Payments counts what they cover
+ * itself, inside the units that take the money: open orders count when ordering, deposits are
+ * checked again when money arrives, withdrawals when their hold is placed.
  */
-export interface DepositLimitsPort {
-  depositLimits(playerId: string, nowMs: number): Promise<{ readonly policy: string; readonly limits: readonly DepositLimit[] }>;
+export interface PlayerLimitsPort {
+  deposits(playerId: string, nowMs: number): Promise<PlayerLimits>;
+  withdrawals(playerId: string, nowMs: number): Promise<PlayerLimits>;
 }
 
 /** No limits beyond payments' own settings (tests of payments alone). */
-export const noDepositLimits: DepositLimitsPort = {
-  async depositLimits() {
+export const noPlayerLimits: PlayerLimitsPort = {
+  async deposits() {
+    return { policy: 'none', limits: [] };
+  },
+  async withdrawals() {
     return { policy: 'none', limits: [] };
   },
 };

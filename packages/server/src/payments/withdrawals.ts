@@ -11,6 +11,7 @@ import type { Tx } from '../storage/ports.ts';
 import { intFromDb } from '../storage/sql.ts';
 import { backoff, beijingDayStartMs, type Ctx } from './context.ts';
 import { PaymentsErrors } from './errors.ts';
+import { complianceRefusal, firstBroken } from './player-limits.ts';
 import { failpoint } from './failpoints.ts';
 import { SWEEP_BATCH_MAX, WITHDRAWAL_QUERY_BACKOFF_MS, WITHDRAWAL_SUBMIT_DEADLINE_MS } from './limits.ts';
 import { newPaymentNo, requestHash, WITHDRAWAL_COLUMNS, WITHDRAWAL_FINAL, type Withdrawal, withdrawalFromRow } from './model.ts';
@@ -152,6 +153,7 @@ export class Withdrawals {
       throw new AppError(PaymentsErrors.PAYMENT_PROVIDER_UNAVAILABLE, { retryAtMs: this.#ctx.breaker.retryAtMs ?? 0 });
     }
     const limits = await this.limits(input.playerId);
+    const policyLimits = await this.#ctx.limits.withdrawals(input.playerId, this.#ctx.clock.nowMs());
     if (limits.wageringOutstandingFen > 0) {
       throw new AppError(PaymentsErrors.PAYMENT_WAGERING_INCOMPLETE, { wageringOutstandingFen: limits.wageringOutstandingFen });
     }
@@ -225,6 +227,15 @@ export class Withdrawals {
               usedTodayFen: usedNowFen,
             });
           }
+          // The policy's own limits (its day and month), counted the same way under the same lock.
+          const broken = await firstBroken(policyLimits.limits, input.amountFen, async (sinceMs) => {
+            const rows = await tx.query<{ s: unknown }>(
+              `SELECT COALESCE(SUM(amount_fen), 0) AS s FROM payment_withdrawals WHERE player_id = ? AND created_at_ms >= ? AND state NOT IN ('rejected', 'failed', 'cancelled')`,
+              [input.playerId, sinceMs],
+            );
+            return intFromDb(rows[0]?.s ?? 0);
+          });
+          if (broken !== null) throw complianceRefusal('withdraw', broken, policyLimits.policy);
           await tx.run(
             `INSERT INTO payment_withdrawals (id, player_id, idem_key, request_hash, amount_fen, app_id, merchant_id, openid, state, review_reasons, hold_transfer_id, scene_id, report_infos, user_recv_perception, remark, submit_deadline_ms, created_at_ms, updated_at_ms)
              VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,

@@ -7,7 +7,7 @@ import { ManualClock } from '@fairground/core';
 import { WechatPayClient } from '@fairground/wechatpay';
 import { type Sandbox, startSandbox } from '@fairground/wechatpay-sandbox';
 import { createPlatform } from '../../src/app.ts';
-import { loadPolicyFile } from '../../src/compliance/index.ts';
+import { loadPolicyFile, type Policy } from '../../src/compliance/index.ts';
 import { DEVELOPMENT_POLICY_FILE } from '../../src/config.ts';
 import { systemAccount } from '../../src/ledger/index.ts';
 import {
@@ -51,6 +51,8 @@ export interface WorldOptions {
   readonly sandboxDataDir?: string;
   /** PostgreSQL writer connections (default 1): several let concurrent units really run side by side. */
   readonly writers?: number;
+  /** The compliance policy (default: the development policy, which sets no limits of its own). */
+  readonly policy?: Policy;
 }
 
 export async function startWorld(backend: TestBackend, o: WorldOptions = {}): Promise<World> {
@@ -74,7 +76,7 @@ export async function startWorld(backend: TestBackend, o: WorldOptions = {}): Pr
     config: testConfig({ wechatAppIds: { miniprogram: 'wxtestminiprogram', h5: SANDBOX_APPID } }),
     store,
     clock,
-    policy: loadPolicyFile(DEVELOPMENT_POLICY_FILE),
+    policy: o.policy ?? loadPolicyFile(DEVELOPMENT_POLICY_FILE),
     logger: false,
     adapters: testAdapters(clock, {
       appIds: { miniprogram: 'wxtestminiprogram', h5: SANDBOX_APPID },
