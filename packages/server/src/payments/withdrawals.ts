@@ -319,8 +319,10 @@ export class Withdrawals {
           [op.operatorId, note, tx.nowMs, tx.nowMs + WITHDRAWAL_SUBMIT_DEADLINE_MS, tx.nowMs, id],
         );
         if (changed !== 1) {
-          if (sameDecision(w, 'approve', op, note)) return true;
-          throw new AppError(PaymentsErrors.PAYMENT_STATE_INVALID, { state: w.state });
+          // Read again: a parallel decision may have committed while this update waited for its row.
+          const now = (await this.#load(tx, id)) ?? w;
+          if (sameDecision(now, 'approve', op, note)) return true;
+          throw new AppError(PaymentsErrors.PAYMENT_STATE_INVALID, { state: now.state });
         }
         reservation = await this.#outbox.enqueueForCaller(tx, 'withdrawal.submit', id);
         await this.#ctx.event(tx, 'withdrawal', id, 'approved', { operatorId: op.operatorId });
@@ -357,8 +359,10 @@ export class Withdrawals {
           [op.operatorId, reason, tx.nowMs, tx.nowMs, tx.nowMs, id],
         );
         if (changed !== 1) {
-          if (sameDecision(w, 'reject', op, reason)) return true;
-          throw new AppError(PaymentsErrors.PAYMENT_STATE_INVALID, { state: w.state });
+          // Read again: a parallel decision may have committed while this update waited for its row.
+          const now = (await this.#load(tx, id)) ?? w;
+          if (sameDecision(now, 'reject', op, reason)) return true;
+          throw new AppError(PaymentsErrors.PAYMENT_STATE_INVALID, { state: now.state });
         }
         await this.#ctx.ledger.void(tx, { scope: WITHDRAWAL_SCOPE, key: `${id}.void`, pendingId: w.holdTransferId });
         await this.#ctx.event(tx, 'withdrawal', id, 'rejected', { operatorId: op.operatorId });
