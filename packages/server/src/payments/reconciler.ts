@@ -330,14 +330,18 @@ export class Reconciler {
     const state = items.length === 0 ? 'clean' : 'mismatches';
     const runs = await this.#ctx.store.unitOfWork(
       async (tx) => {
-        const prev = await tx.query<{ runs: unknown }>('SELECT runs FROM payment_reconciliations WHERE bill_date = ?', [billDate]);
-        const runs = prev[0] ? intFromDb(prev[0].runs) + 1 : 1;
-        await tx.run('DELETE FROM payment_reconciliation_items WHERE bill_date = ?', [billDate]);
-        await tx.run('DELETE FROM payment_reconciliations WHERE bill_date = ?', [billDate]);
+        // The day's report row first, as an upsert: a second run of the same day (an operator's
+        // click beside the job) waits here for the first to commit and then replaces its report,
+        // instead of racing it into the primary key or leaving both runs' items behind.
         await tx.run(
-          'INSERT INTO payment_reconciliations (bill_date, state, summary, mismatches, runs, run_at_ms) VALUES (?, ?, ?, ?, ?, ?)',
-          [billDate, state, JSON.stringify(summary), items.length, runs, tx.nowMs],
+          `INSERT INTO payment_reconciliations (bill_date, state, summary, mismatches, runs, run_at_ms) VALUES (?, ?, ?, ?, 1, ?)
+            ON CONFLICT (bill_date) DO UPDATE SET state = excluded.state, summary = excluded.summary, mismatches = excluded.mismatches,
+              runs = payment_reconciliations.runs + 1, run_at_ms = excluded.run_at_ms`,
+          [billDate, state, JSON.stringify(summary), items.length, tx.nowMs],
         );
+        const now = await tx.query<{ runs: unknown }>('SELECT runs FROM payment_reconciliations WHERE bill_date = ?', [billDate]);
+        const runs = intFromDb(now[0]?.runs ?? 1);
+        await tx.run('DELETE FROM payment_reconciliation_items WHERE bill_date = ?', [billDate]);
         for (const i of items) {
           await tx.run(
             'INSERT INTO payment_reconciliation_items (id, bill_date, kind, ref, expected_fen, actual_fen, detail) VALUES (?, ?, ?, ?, ?, ?, ?)',

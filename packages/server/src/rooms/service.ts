@@ -449,7 +449,8 @@ export class Rooms {
         this.#register(plan.state, false);
         return { roomId, code, params, fee: quote, orderId, invite: { token, path: sharePath(code, token) } };
       } catch (e) {
-        if (e instanceof CodeTaken) continue;
+        // Taken before this unit looked, or by a room created beside it (the live-code index stopped this one): another code.
+        if (e instanceof CodeTaken || isUniqueViolation(e)) continue;
         throw e;
       }
     }
@@ -619,16 +620,13 @@ export class Rooms {
     const reportId = newId('rpt');
     await this.store.unitOfWork(
       async (tx) => {
-        const dup = await tx.query('SELECT 1 AS x FROM room_reports WHERE room_id = ? AND reporter_id = ? AND target_key = ?', [
-          roomId,
-          playerId,
-          target ?? '',
-        ]);
-        if (dup.length > 0) throw new AppError(RoomErrors.ROOM_REPORT_DUPLICATE);
-        await tx.run(
-          'INSERT INTO room_reports (id, room_id, reporter_id, target_key, reason, text, created_at_ms) VALUES (?, ?, ?, ?, ?, ?, ?)',
+        // Once per (room, reporter, target): a parallel duplicate finds the first one's row here
+        // (ON CONFLICT waits for it) instead of racing it into the unique index.
+        const filed = await tx.run(
+          'INSERT INTO room_reports (id, room_id, reporter_id, target_key, reason, text, created_at_ms) VALUES (?, ?, ?, ?, ?, ?, ?) ON CONFLICT (room_id, reporter_id, target_key) DO NOTHING',
           [reportId, roomId, playerId, target ?? '', input.reason, input.text ?? '', tx.nowMs],
         );
+        if (filed !== 1) throw new AppError(RoomErrors.ROOM_REPORT_DUPLICATE);
         await this.#riskSignals.record(tx, { kind: 'report_filed', playerId, roomId, targetPlayerId: target, reason: input.reason });
         await this.#o.analytics.append(tx, {
           kind: 'room_reported',

@@ -655,13 +655,9 @@ export class SkillGames {
         try {
           live.row = await this.store.unitOfWork(
             async (tx) => {
-              for (const c of accepted) {
-                await tx.run(
-                  'INSERT INTO skill_commands (session_id, seq, at_ms, received_at_ms, from_cell, to_cell) VALUES (?, ?, ?, ?, ?, ?)',
-                  [sessionId, c.seq, c.atMs, c.receivedAtMs, c.move.from, c.move.to],
-                );
-              }
-              for (const e of events) await this.#signal(tx, before, e.kind, e.detail);
+              // The session row first, guarded by the sequence this batch continues: a batch for
+              // the same session handled beside this one (another node) waits for it here and then
+              // finds the sequence moved on (SKILL_BUSY), instead of racing it into (session, seq).
               const changed = await tx.run(
                 `UPDATE skill_sessions SET score = ?, moves = ?, next_seq = ?, last_at_ms = ?, refill_index = ?, state_hash = ?, log_digest = ?, flagged = ?
                   WHERE id = ? AND next_seq = ? AND status = 'active'`,
@@ -679,6 +675,13 @@ export class SkillGames {
                 ],
               );
               if (changed !== 1) throw new AppError(SkillErrors.SKILL_BUSY, { sessionId });
+              for (const c of accepted) {
+                await tx.run(
+                  'INSERT INTO skill_commands (session_id, seq, at_ms, received_at_ms, from_cell, to_cell) VALUES (?, ?, ?, ?, ?, ?)',
+                  [sessionId, c.seq, c.atMs, c.receivedAtMs, c.move.from, c.move.to],
+                );
+              }
+              for (const e of events) await this.#signal(tx, before, e.kind, e.detail);
               // The rules ended the game (move limit, or no move left): the session is over now.
               if (g.endReason !== null) return this.#close(tx, next, 'finished', g.endReason, null);
               return next;
