@@ -107,6 +107,8 @@ export const allMigrations: readonly Migration[] = [
 ];
 
 export type Role = 'api' | 'rooms' | 'worker';
+/** Proxies on this machine (the usual nginx in front of one process) are trusted unless configured otherwise. */
+const LOOPBACK = ['loopback'];
 const ALL_ROLES: readonly Role[] = ['api', 'rooms', 'worker'];
 
 export type PlatformConfig = Pick<
@@ -126,7 +128,14 @@ export type PlatformConfig = Pick<
   Partial<
     Pick<
       Config,
-      'policyDir' | 'geoOverrides' | 'riskConfigFile' | 'alertWebhookUrl' | 'alertSampleMin' | 'vipDepositsFen' | 'jobIntervalsMs'
+      | 'policyDir'
+      | 'geoOverrides'
+      | 'riskConfigFile'
+      | 'alertWebhookUrl'
+      | 'alertSampleMin'
+      | 'vipDepositsFen'
+      | 'jobIntervalsMs'
+      | 'trustedProxies'
     >
   >;
 
@@ -227,6 +236,7 @@ export async function createPlatform(o: PlatformOptions): Promise<Platform> {
   const ledger = await prepareStore(store, clock);
   const app = await createHttpServer({
     bodyLimitBytes: config.bodyLimitBytes,
+    trustedProxies: config.trustedProxies ?? LOOPBACK,
     logger: o.logger ?? { level: config.logLevel },
     socketMessageBytesMax: CLIENT_MESSAGE_BYTES_MAX,
   });
@@ -241,8 +251,13 @@ export async function createPlatform(o: PlatformOptions): Promise<Platform> {
     ...(config.vipDepositsFen !== undefined ? { vipFromFen: config.vipDepositsFen } : {}),
   });
   const audit = createAuditLog(store.reader);
+  const redisError = (what: string) => (err: Error) => app.log.warn({ err }, `${what}: Redis connection error (reconnecting)`);
   const bus = config.redisUrl
-    ? createRedisBus({ url: config.redisUrl, ...(o.cluster ? { channel: `${o.cluster.prefix}notifications` } : {}) })
+    ? createRedisBus({
+        url: config.redisUrl,
+        ...(o.cluster ? { channel: `${o.cluster.prefix}notifications` } : {}),
+        onError: redisError('notifications'),
+      })
     : createMemoryBus();
   const notifications = new Notifications({ store, bus });
   const accounts = createAccounts({
@@ -499,7 +514,18 @@ export async function createPlatform(o: PlatformOptions): Promise<Platform> {
   registerComplianceHooks(app, { compliance, presence: realName, addressOf });
   if ((o.rateLimitPer10s ?? 0) > 0) {
     const limit = { limit: o.rateLimitPer10s as number, nowMs: () => clock.nowMs() };
-    registerRateLimit(app, cluster ? redisRateLimiter(cluster.redis, cluster.keys, limit) : memoryRateLimiter(limit), [NOTIFY_PATH]);
+    const sessionOf = async (authorization: string) => {
+      const token = /^Bearer ([A-Za-z0-9._-]+)$/.exec(authorization)?.[1];
+      return token === undefined
+        ? null
+        : accounts.sessions.verifyAccess(token).then(
+            (v) => v.sessionId,
+            () => null,
+          );
+    };
+    registerRateLimit(app, cluster ? redisRateLimiter(cluster.redis, cluster.keys, limit) : memoryRateLimiter(limit), sessionOf, [
+      NOTIFY_PATH,
+    ]);
   }
   const deps = { authenticator: accounts.authenticator, compliance, termsVersion: config.termsVersion };
   for (const [name, impl] of Object.entries({ ...implementations, ...(o.extraRoutes ?? {}) })) registerEndpoint(app, name, impl, deps);

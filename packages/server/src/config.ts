@@ -5,6 +5,7 @@
 // In development and tests, secrets that are absent are generated once and kept in the data
 // directory (`.data/secrets.json`, mode 0600), so sessions and encrypted records survive restarts.
 // In production every secret must be given: a generated key would silently differ per node.
+import { isIP } from 'node:net';
 import { hostname } from 'node:os';
 import { randomBytes } from 'node:crypto';
 import { chmodSync, existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
@@ -61,6 +62,8 @@ export const EnvSchema = Type.Object({
   FAIRGROUND_FACE_CHECK: Type.Optional(Type.Union([Type.Literal('sandbox'), Type.Literal('off')])),
   /** Ports a production start may run on a stand-in, comma-separated (sign-in, real-name-check, play-reporting, notary, face-check). */
   FAIRGROUND_ACCEPT_STANDINS: Type.Optional(Type.String({ maxLength: 200, pattern: '^[a-z-]+(,[a-z-]+)*$' })),
+  /** Proxies whose X-Forwarded-For is believed: addresses or CIDR ranges, comma-separated (default: loopback). */
+  FAIRGROUND_TRUSTED_PROXIES: Type.Optional(Type.String({ maxLength: 2000, pattern: '^[0-9A-Fa-f.:/]+(,[0-9A-Fa-f.:/]+)*$' })),
   /** Job intervals overriding the defaults, `name=ms` comma-separated (`skill.sweep=2000,risk.poll=10000`). */
   FAIRGROUND_JOB_INTERVALS_MS: Type.Optional(Type.String({ maxLength: 1000 })),
   FAIRGROUND_WECHAT_MP_APPID: Type.Optional(Type.String({ pattern: '^[A-Za-z0-9_-]{1,32}$' })),
@@ -128,6 +131,8 @@ export interface Config {
   readonly faceCheck: 'sandbox' | 'off';
   /** Which ports may run on a stand-in: any outside production, only those named in production. */
   readonly standIns: StandInAcceptance;
+  /** Proxies whose X-Forwarded-For is believed (`loopback` or addresses and CIDR ranges). */
+  readonly trustedProxies: readonly string[];
   /** Every job's interval (the defaults with the configured overrides). */
   readonly jobIntervalsMs: Readonly<Record<JobName, number>>;
   readonly wechatAppIds: { readonly miniprogram: string; readonly h5: string };
@@ -333,6 +338,7 @@ export function loadConfig(rawEnv: Record<string, string | undefined>, cwd: stri
     notary: env.FAIRGROUND_NOTARY ?? 'sandbox',
     faceCheck,
     standIns: production ? { any: false, ports: acceptedStandIns } : { any: true },
+    trustedProxies: parseTrustedProxies(env.FAIRGROUND_TRUSTED_PROXIES),
     jobIntervalsMs,
     wechatAppIds: {
       miniprogram: env.FAIRGROUND_WECHAT_MP_APPID ?? 'wxsandboxminiprogram',
@@ -374,6 +380,18 @@ function parseJobIntervals(text: string | undefined): Partial<Record<JobName, nu
     out[name] = Number(ms);
   }
   return out;
+}
+
+function parseTrustedProxies(text: string | undefined): string[] {
+  if (text === undefined) return ['loopback'];
+  return text.split(',').map((entry) => {
+    const [address, prefix, extra] = entry.split('/');
+    const family = isIP(address ?? '');
+    const bits = prefix === undefined ? null : Number(prefix);
+    if (family === 0 || extra !== undefined || (bits !== null && (!/^[0-9]{1,3}$/.test(prefix ?? '') || bits > (family === 4 ? 32 : 128))))
+      throw new ConfigError('FAIRGROUND_TRUSTED_PROXIES', `"${entry}" is not an address or CIDR range`);
+    return entry;
+  });
 }
 
 function parseStandIns(text: string | undefined): StandInPort[] {

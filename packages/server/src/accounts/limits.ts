@@ -5,7 +5,7 @@ export const AVATAR_URL_LENGTH_MAX = 512;
 export const SESSION_LIFETIME_MS_MAX = 90 * 24 * 3600 * 1000;
 /** Operator sessions are shorter: a stolen console token is worth more. */
 export const OPERATOR_SESSION_LIFETIME_MS_MAX = 12 * 3600 * 1000;
-/** Failed sign-ins in a row before the operator account is locked for `OPERATOR_LOCK_MS`. */
+/** Failed sign-ins in a row from one address before that address is locked out of the operator account for `OPERATOR_LOCK_MS`. */
 export const OPERATOR_FAILED_LOGINS_MAX = 5;
 export const OPERATOR_LOCK_MS = 15 * 60 * 1000;
 /** TOTP codes from this many 30-second steps either side of now are accepted (clock drift). */

@@ -81,4 +81,19 @@ CREATE TABLE auth_refresh_tokens (
 CREATE INDEX auth_refresh_tokens_session ON auth_refresh_tokens (session_id);
 `,
   },
+  {
+    // Failed operator sign-ins count per (operator, address): a stranger guessing from one address
+    // locks that address out, not the operator.
+    id: 'accounts_009_operator_login_failures',
+    sql: `
+CREATE TABLE operator_login_failures (
+  operator_id TEXT NOT NULL,
+  address TEXT NOT NULL,
+  failures INTEGER NOT NULL,
+  locked_until_ms BIGINT,
+  updated_at_ms BIGINT NOT NULL,
+  PRIMARY KEY (operator_id, address)
+);
+`,
+  },
 ];

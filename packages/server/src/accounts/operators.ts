@@ -122,11 +122,13 @@ export class Operators {
 
   /**
    * Password, then TOTP. Each code is accepted once (the step is remembered), so a code read over
-   * a shoulder cannot be replayed within its 30 seconds. Failures count towards a temporary lock.
-   * `within` runs in the unit of work that opens the session.
+   * a shoulder cannot be replayed within its 30 seconds. Failures count towards a temporary lock of
+   * that operator from that address (`address`, the client's), so nobody can lock an operator out
+   * from elsewhere. `within` runs in the unit of work that opens the session.
    */
   async login(
     input: { username: string; password: string; totp: string },
+    address: string,
     within?: (tx: Tx, op: Operator, sessionId: string) => Promise<void>,
   ): Promise<{ operator: Operator; tokens: TokenPair }> {
     const rows = await this.#store.reader.query<OperatorRow>('SELECT * FROM operators WHERE username = ?', [input.username]);
@@ -137,10 +139,14 @@ export class Operators {
       throw new AppError(AccountsErrors.OPERATOR_CREDENTIALS_INVALID);
     }
     const nowMs = this.#clock.nowMs();
-    const lockedUntilMs = intOrNullFromDb(row.locked_until_ms);
+    const lock = await this.#store.reader.query<{ locked_until_ms: unknown }>(
+      'SELECT locked_until_ms FROM operator_login_failures WHERE operator_id = ? AND address = ?',
+      [row.id, address],
+    );
+    const lockedUntilMs = intOrNullFromDb(lock[0]?.locked_until_ms ?? null);
     if (lockedUntilMs !== null && lockedUntilMs > nowMs) throw new AppError(AccountsErrors.OPERATOR_LOCKED, { untilMs: lockedUntilMs });
     if (!(await verifyPassword(input.password, row.password_hash))) {
-      await this.#recordFailure(row.id);
+      await this.#recordFailure(row.id, address);
       throw new AppError(AccountsErrors.OPERATOR_CREDENTIALS_INVALID);
     }
     if (row.status !== 'active') throw new AppError(AccountsErrors.OPERATOR_DISABLED);
@@ -148,7 +154,7 @@ export class Operators {
     const step = verifyTotp(secret, input.totp, nowMs, TOTP_DRIFT_STEPS);
     const lastStep = intOrNullFromDb(row.totp_last_step);
     if (step === null || (lastStep !== null && step <= lastStep)) {
-      await this.#recordFailure(row.id);
+      await this.#recordFailure(row.id, address);
       throw new AppError(AccountsErrors.OPERATOR_TOTP_INVALID);
     }
     const operator = toOperator(row);
@@ -156,10 +162,11 @@ export class Operators {
       async (tx) => {
         // The step is claimed atomically: of two logins racing with one code, one wins.
         const claimed = await tx.run(
-          'UPDATE operators SET totp_last_step = ?, failed_logins = 0, locked_until_ms = NULL WHERE id = ? AND (totp_last_step IS NULL OR totp_last_step < ?)',
+          'UPDATE operators SET totp_last_step = ? WHERE id = ? AND (totp_last_step IS NULL OR totp_last_step < ?)',
           [step, row.id, step],
         );
         if (claimed !== 1) return null;
+        await tx.run('DELETE FROM operator_login_failures WHERE operator_id = ? AND address = ?', [row.id, address]);
         const session = await this.#sessions.open(tx, { kind: 'operator', id: row.id });
         if (within) await within(tx, operator, session.sessionId);
         return session;
@@ -170,15 +177,18 @@ export class Operators {
     return { operator, tokens: await this.#sessions.tokens(opened) };
   }
 
-  async #recordFailure(id: string): Promise<void> {
+  async #recordFailure(id: string, address: string): Promise<void> {
     await this.#store.unitOfWork(
       async (tx) => {
-        await tx.run('UPDATE operators SET failed_logins = failed_logins + 1 WHERE id = ?', [id]);
-        await tx.run('UPDATE operators SET locked_until_ms = ?, failed_logins = 0 WHERE id = ? AND failed_logins >= ?', [
-          tx.nowMs + OPERATOR_LOCK_MS,
-          id,
-          OPERATOR_FAILED_LOGINS_MAX,
-        ]);
+        await tx.run(
+          `INSERT INTO operator_login_failures (operator_id, address, failures, locked_until_ms, updated_at_ms) VALUES (?, ?, 1, NULL, ?)
+           ON CONFLICT (operator_id, address) DO UPDATE SET failures = operator_login_failures.failures + 1, updated_at_ms = excluded.updated_at_ms`,
+          [id, address, tx.nowMs],
+        );
+        await tx.run(
+          'UPDATE operator_login_failures SET locked_until_ms = ?, failures = 0 WHERE operator_id = ? AND address = ? AND failures >= ?',
+          [tx.nowMs + OPERATOR_LOCK_MS, id, address, OPERATOR_FAILED_LOGINS_MAX],
+        );
       },
       { label: 'accounts.operatorLoginFailed' },
     );

@@ -120,13 +120,19 @@ export class Sessions {
     };
   }
 
-  /** Checks signature, issuer, audience and expiry. Does not consult the database (the authenticator does). */
+  /**
+   * Checks signature (HS256 only), issuer, audience and expiry, and that the token carries an expiry
+   * and an issue time no older than an access token lives: a token signed with the right key but
+   * without `exp` is refused. Does not consult the database (the authenticator does).
+   */
   async verifyAccess(token: string): Promise<{ subject: Subject; sessionId: string }> {
     try {
       const { payload } = await jwtVerify(token, this.#key, {
         issuer: ISSUER,
         audience: AUDIENCE,
         algorithms: ['HS256'],
+        requiredClaims: ['exp', 'iat', 'sub', 'iss', 'aud'],
+        maxTokenAge: this.#accessTtlS,
         currentDate: new Date(this.#clock.nowMs()),
         clockTolerance: 0,
       });

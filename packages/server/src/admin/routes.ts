@@ -42,7 +42,7 @@ export function adminRoutes(d: AdminRouteDeps): Record<keyof typeof c, Implement
   const { accounts, audit } = d;
   return {
     operatorLogin: implement(c.operatorLogin, async ({ body, request }) => {
-      const { operator, tokens } = await accounts.operators.login(body, async (tx, op, sessionId) => {
+      const { operator, tokens } = await accounts.operators.login(body, request.ip, async (tx, op, sessionId) => {
         await audit.record(tx, {
           operator: { id: op.id, username: op.username },
           action: 'operator.login',

@@ -419,14 +419,16 @@ export class Cluster {
     if (this.#claiming || !this.#canOwn() || !this.redis.up) return;
     this.#claiming = true;
     try {
-      const picked: string[] = [];
-      // Rooms paused here go first: nobody else held them while Redis was away.
-      for (const id of [...this.#paused]) {
-        if (picked.length >= CLAIM_BATCH_MAX) break;
-        this.#paused.delete(id);
-        picked.push(id);
+      // Rooms paused here go first: nobody else held them while Redis was away. They stay listed as
+      // paused until a claim has been answered, so a pass that fails (Redis just back, its breaker
+      // still half-open) leaves them for the next pass instead of for the orphan sweep.
+      const paused = [...this.#paused].slice(0, CLAIM_BATCH_MAX);
+      let due: string[] = [];
+      try {
+        due = (await this.directory.due(CLAIM_BATCH_MAX)).filter((id) => !this.#owned.has(id) && !paused.includes(id));
+      } catch (e) {
+        this.#log.warn({ err: e }, 'could not read the rooms due for claiming; claiming paused rooms only');
       }
-      const due = (await this.directory.due(CLAIM_BATCH_MAX)).filter((id) => !this.#owned.has(id) && !picked.includes(id));
       // A fair share per node, so one fast node does not take every room of a dead one.
       const roomNodes = Math.max(1, this.liveNodes.filter((n) => n.roles.includes('rooms') && !n.draining).length);
       const share = Math.max(1, Math.ceil(due.length / roomNodes));
@@ -434,9 +436,16 @@ export class Cluster {
         const j = randomInt(i + 1);
         [due[i], due[j]] = [due[j] as string, due[i] as string];
       }
-      picked.push(...due.slice(0, share));
+      const picked = [...paused, ...due.slice(0, share)];
       const room = OWNED_ROOMS_MAX - this.#owned.size;
-      await pool(picked.slice(0, room), ADOPT_CONCURRENCY, (id) => this.#claimAndAdopt(id));
+      await pool(picked.slice(0, room), ADOPT_CONCURRENCY, async (id) => {
+        try {
+          await this.#claimAndAdopt(id);
+          this.#paused.delete(id);
+        } catch (e) {
+          this.#log.warn({ err: e, roomId: id }, 'claim failed; trying again at the next pass');
+        }
+      });
     } catch (e) {
       this.#log.warn({ err: e }, 'claim pass failed');
     } finally {

@@ -1,7 +1,7 @@
 // Refusals that come from running on several nodes: a table moving between servers, a server that
 // stopped answering, no server able to take a new table, the shared game service (Redis) being
 // unreachable. Each is retryable and says so in words a player understands; clients reconnect on
-// their own. `errors.catalogue.json` beside this file pins the codes.
+// their own. `src/errors.catalogue.json` pins the codes.
 import { defineErrors } from '@fairground/core';
 
 export const ClusterErrors = defineErrors('cluster', {

@@ -47,8 +47,8 @@ export const ROOMS_PER_FRIEND_MAX = 20;
 
 /** Redis calls fail after this long; a dependency that does not answer is treated as down. */
 export const REDIS_CALL_TIMEOUT_MS = 2_000;
-/** Reconnection attempts to Redis back off up to this pause. */
-export const REDIS_RECONNECT_MS_MAX = 1_000;
+/** Reconnection attempts to Redis back off up to this pause: short, so rooms resume well within one lease once Redis is back. */
+export const REDIS_RECONNECT_MS_MAX = 250;
 
 /** Keys the in-memory rate limiter tracks (embedded mode, or while Redis is down). */
 export const RATE_LIMIT_KEYS_MAX = 100_000;

@@ -8,6 +8,9 @@ import type { FastifyInstance, FastifyRequest } from 'fastify';
 import { HttpErrors } from '../http/errors.ts';
 import { clientAddress } from '../rooms/index.ts';
 import { RATE_LIMIT_KEYS_MAX, RATE_WINDOW_MS } from './limits.ts';
+
+/** Longer Authorization headers are not even verified: they count against the address. */
+const AUTHORIZATION_LENGTH_MAX = 4096;
 import type { ClusterRedis, Keys } from './redis.ts';
 
 export interface RateDecision {
@@ -64,13 +67,20 @@ export function redisRateLimiter(redis: ClusterRedis, keys: Keys, o: RateLimitOp
   };
 }
 
+/** The session a bearer header proves (signature and expiry checked, no database read), or null. */
+export type SessionOf = (authorization: string) => Promise<string | null>;
+
 /**
- * The client a request counts against: its session (the bearer token) when it has one, else its
- * network address (the proxy-aware one: behind a proxy on loopback every peer is 127.0.0.1).
+ * The client a request counts against: the session its token proves when the token verifies, else
+ * its network address (through trusted proxies only). A junk or forged token counts against the
+ * address, so inventing a new one per request gains nothing.
  */
-export function clientKey(request: FastifyRequest): string {
+export async function clientKey(request: FastifyRequest, sessionOf: SessionOf): Promise<string> {
   const auth = request.headers.authorization;
-  if (typeof auth === 'string' && auth.length > 0) return `t:${createHash('sha256').update(auth).digest('base64url').slice(0, 22)}`;
+  if (typeof auth === 'string' && auth.length > 0 && auth.length <= AUTHORIZATION_LENGTH_MAX) {
+    const sessionId = await sessionOf(auth);
+    if (sessionId !== null) return `s:${createHash('sha256').update(sessionId).digest('base64url').slice(0, 22)}`;
+  }
   return `ip:${clientAddress(request)}`;
 }
 
@@ -79,10 +89,10 @@ export function clientKey(request: FastifyRequest): string {
  * from a few addresses and must never be turned away); the operational endpoints are not counted.
  * Refusals are 429 RATE_LIMITED with Retry-After.
  */
-export function registerRateLimit(app: FastifyInstance, limiter: RateLimiter, exempt: readonly string[] = []): void {
+export function registerRateLimit(app: FastifyInstance, limiter: RateLimiter, sessionOf: SessionOf, exempt: readonly string[] = []): void {
   app.addHook('onRequest', async (request, reply) => {
     if (!request.url.startsWith('/api/') || exempt.some((p) => request.url.startsWith(p))) return;
-    const d = await limiter.take(clientKey(request));
+    const d = await limiter.take(await clientKey(request, sessionOf));
     if (d.allowed) return;
     reply.header('retry-after', String(Math.max(1, Math.ceil(d.retryAfterMs / 1000))));
     throw new AppError(HttpErrors.RATE_LIMITED, { retryAfterMs: d.retryAfterMs });

@@ -52,6 +52,9 @@ export class ClusterRedis {
     for (const [name, s] of Object.entries(SCRIPTS)) this.client.defineCommand(name, { numberOfKeys: s.keys, lua: s.lua });
     this.#scripts = this.client as unknown as Record<ScriptName, ScriptFn>;
     this.client.on('ready', () => {
+      // A connection that just became ready is proof Redis is back: calls go through at once
+      // instead of waiting for the breaker's open period to pass.
+      this.breaker.reset();
       this.#up = true;
       for (const h of this.#readyHandlers) h();
     });

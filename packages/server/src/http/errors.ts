@@ -9,5 +9,10 @@ export const HttpErrors = defineErrors('http', {
   BODY_NUMBER_NOT_INTEGER: { status: 400, message: 'numbers in request bodies must be plain JSON integers' },
   CONTENT_TYPE_UNSUPPORTED: { status: 415, message: 'the request body must be application/json' },
   ROUTE_NOT_FOUND: { status: 404, message: 'no such route' },
+  URL_MALFORMED: { status: 400, message: 'the URL cannot be read (a bad percent-encoding?)' },
+  URL_PARAM_TOO_LONG: { status: 400, message: 'a path parameter is longer than the server accepts' },
+  HEADERS_TOO_LARGE: { status: 431, message: 'the request headers are larger than the server accepts' },
+  REQUEST_TIMEOUT: { status: 408, message: 'the request took too long to arrive', retryable: true },
+  REQUEST_MALFORMED: { status: 400, message: 'the request is not valid HTTP' },
   RATE_LIMITED: { status: 429, message: 'too many requests; slow down', retryable: true },
 });

@@ -3,6 +3,7 @@
 // Swagger UI, WebSockets, and the two web clients when they are served. Domains register their
 // endpoints on it from their contracts (see routes.ts).
 import { existsSync } from 'node:fs';
+import { STATUS_CODES } from 'node:http';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { AppError, CoreErrors, newId } from '@fairground/core';
@@ -13,9 +14,10 @@ import websocket from '@fastify/websocket';
 import type { TSchema } from '@sinclair/typebox';
 import { TypeCompiler } from '@sinclair/typebox/compiler';
 import { Value } from '@sinclair/typebox/value';
-import Fastify, { type FastifyError, type FastifyInstance, type FastifyServerOptions } from 'fastify';
+import Fastify, { type FastifyError, type FastifyInstance, type FastifyReply, type FastifyServerOptions } from 'fastify';
 import { HttpErrors } from './errors.ts';
 import { parseJsonBody } from './json.ts';
+import { BODY_CONTROL, controlCharacterAt, LINE_CONTROL } from './text.ts';
 
 const packagesDir = join(dirname(fileURLToPath(import.meta.url)), '..', '..', '..');
 export const WEB_DIST = join(packagesDir, 'web', 'dist');
@@ -23,6 +25,11 @@ export const ADMIN_DIST = join(packagesDir, 'admin', 'dist');
 
 export interface HttpServerOptions {
   readonly bodyLimitBytes: number;
+  /**
+   * Proxies whose X-Forwarded-For is believed (addresses or CIDR ranges): the client's address is
+   * the nearest hop that is not one of them. Everything that reads a client address reads `request.ip`.
+   */
+  readonly trustedProxies: readonly string[];
   /** Fastify logger options. */
   readonly logger: FastifyServerOptions['logger'];
   /** The largest WebSocket message a client may send. */
@@ -35,7 +42,33 @@ export async function createHttpServer(o: HttpServerOptions): Promise<FastifyIns
     logger: o.logger,
     bodyLimit: o.bodyLimitBytes,
     genReqId: () => newId('req'),
-    routerOptions: { maxParamLength: 128 },
+    trustProxy: [...o.trustedProxies],
+    routerOptions: { maxParamLength: PATH_PARAM_LENGTH_MAX },
+    // A URL the router cannot even read (a bad percent-encoding, an over-long path parameter) is
+    // answered in the API's error shape like any other bad request.
+    frameworkErrors: (error, _request, reply) => {
+      const e = new AppError(error.code === 'FST_ERR_MAX_PARAM_LENGTH' ? HttpErrors.URL_PARAM_TOO_LONG : HttpErrors.URL_MALFORMED, {
+        max: PATH_PARAM_LENGTH_MAX,
+      });
+      (reply as FastifyReply).code(e.status).type('application/json').send(e.toJSON());
+    },
+    // Requests Node rejects before Fastify sees them (oversized headers, timeouts, broken framing).
+    clientErrorHandler: (err, socket) => {
+      if ((err as NodeJS.ErrnoException).code === 'ECONNRESET' || socket.destroyed) return;
+      const code = (err as NodeJS.ErrnoException).code;
+      const def =
+        code === 'HPE_HEADER_OVERFLOW'
+          ? HttpErrors.HEADERS_TOO_LARGE
+          : code === 'ERR_HTTP_REQUEST_TIMEOUT'
+            ? HttpErrors.REQUEST_TIMEOUT
+            : HttpErrors.REQUEST_MALFORMED;
+      const body = JSON.stringify(new AppError(def).toJSON());
+      if (socket.writable)
+        socket.write(
+          `HTTP/1.1 ${def.status} ${STATUS_CODES[def.status]}\r\nContent-Length: ${Buffer.byteLength(body)}\r\nContent-Type: application/json\r\nConnection: close\r\n\r\n${body}`,
+        );
+      socket.destroy();
+    },
   });
   configureHttp(app, o.bodyLimitBytes);
   await app.register(swagger, {
@@ -73,6 +106,15 @@ function configureHttp(app: FastifyInstance, bodyLimitBytes: number): void {
     const check = TypeCompiler.Compile(typed);
     return (data: unknown) => {
       const value = httpPart === 'body' ? data : convertText(typed, data);
+      const control = controlCharacterAt(value, httpPart === 'body' ? BODY_CONTROL : LINE_CONTROL, '', 0);
+      if (control !== null)
+        return {
+          error: new AppError(CoreErrors.VALIDATION_FAILED, {
+            part: httpPart ?? 'unknown',
+            path: control,
+            problem: 'control characters (such as NUL) are not allowed in text',
+          }),
+        };
       if (check.Check(value)) return { value };
       const first = check.Errors(value).First();
       return {
@@ -91,6 +133,12 @@ function configureHttp(app: FastifyInstance, bodyLimitBytes: number): void {
     reply.code(e.status).type('application/json').send(e.toJSON());
   });
 
+  // The query string is decoded leniently by the parser; a malformed escape is refused like one in the path.
+  app.addHook('onRequest', async (request) => {
+    const q = request.url.indexOf('?');
+    if (q !== -1 && BAD_ESCAPE.test(request.url.slice(q))) throw new AppError(HttpErrors.URL_MALFORMED);
+  });
+
   app.setNotFoundHandler((request, reply) => {
     const e = new AppError(HttpErrors.ROUTE_NOT_FOUND, { method: request.method, url: request.url.slice(0, 200) });
     reply.code(e.status).send(e.toJSON());
@@ -105,6 +153,10 @@ function configureHttp(app: FastifyInstance, bodyLimitBytes: number): void {
 }
 
 const INTEGER_TEXT = /^-?(0|[1-9][0-9]*)$/;
+/** A `%` not followed by two hex digits. */
+const BAD_ESCAPE = /%(?![0-9A-Fa-f]{2})/;
+/** Path parameters longer than this are refused (URL_PARAM_TOO_LONG). */
+export const PATH_PARAM_LENGTH_MAX = 128;
 
 /**
  * Converts path and query text to the schema's types, but only exactly: TypeBox's conversion would
@@ -127,7 +179,10 @@ function convertText(schema: TSchema, data: unknown): unknown {
   }
   const out = { ...(converted as Record<string, unknown>) };
   for (const [key, raw] of Object.entries(original)) {
-    if (properties[key]?.type === 'integer' && typeof raw === 'string' && !INTEGER_TEXT.test(raw)) out[key] = raw;
+    // Integer text converts only when it is a plain integer within the safe range (the database's
+    // columns hold any safe integer; a 20-digit number is refused here, never by the database).
+    if (properties[key]?.type === 'integer' && typeof raw === 'string' && (!INTEGER_TEXT.test(raw) || !Number.isSafeInteger(Number(raw))))
+      out[key] = raw;
   }
   return out;
 }

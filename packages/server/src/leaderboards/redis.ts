@@ -9,6 +9,8 @@ export interface RedisLeaderboardOptions {
   readonly redis: string | Redis;
   /** Prepended to every key (tests use a unique one; production `fairground:`). */
   readonly keyPrefix?: string;
+  /** Connection errors of a client made here (it reconnects by itself; the caller logs them). */
+  readonly onError?: (e: Error) => void;
 }
 
 /** Boards whose expiry this process remembers having set (cleared when full: it only saves commands). */
@@ -23,6 +25,8 @@ function entries(flat: string[], firstRank: number): LeaderboardEntry[] {
 export function createRedisLeaderboards(o: RedisLeaderboardOptions): LeaderboardBackend {
   const owned = typeof o.redis === 'string';
   const redis = typeof o.redis === 'string' ? new Redis(o.redis, { maxRetriesPerRequest: 3, enableAutoPipelining: true }) : o.redis;
+  // Without a listener, a connection error while Redis is away would be thrown as an unhandled event.
+  if (owned) redis.on('error', o.onError ?? (() => {}));
   const prefix = `${o.keyPrefix ?? 'fairground:'}lb:`;
   const key = (board: string) => prefix + board;
   const expirySent = new Map<string, number>();

@@ -88,6 +88,11 @@ export class CircuitBreaker {
     }
   }
 
+  /** Closes the breaker on outside evidence that the dependency is back (a connection that just became ready). */
+  reset(): void {
+    this.#success();
+  }
+
   #success(): void {
     this.#failures = [];
     this.#set('closed');

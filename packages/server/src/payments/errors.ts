@@ -1,5 +1,5 @@
 // The payments domain's expected failures. Clients branch on these codes, so they are never
-// renamed or reused; `errors.catalogue.json` beside this file pins them.
+// renamed or reused; `src/errors.catalogue.json` pins them.
 import { defineErrors } from '@fairground/core';
 
 export const PaymentsErrors = defineErrors('payments', {

@@ -713,6 +713,9 @@ export class RoomActor {
     this.#draining = true;
     this.#cancelTimers();
     await this.idle();
+    // Replies to the commands just applied are sent by their callers' continuations: let those run
+    // before the close frames, or a player would see "connection lost" for an action that counted.
+    await new Promise((r) => setImmediate(r));
     for (const list of this.#conns.values()) {
       for (const c of list) {
         c.send(JSON.stringify({ t: 'closed', code: 'ROOM_SERVER_RESTARTING', reason: 'restart' }));

@@ -1,5 +1,5 @@
 // Every way a room request can be refused, with a stable code. Codes are never renamed or reused;
-// `errors.catalogue.json` beside this file pins them.
+// `src/errors.catalogue.json` pins them with every other code the server sends.
 import { defineErrors } from '@fairground/core';
 
 export const RoomErrors = defineErrors('rooms', {

@@ -5,6 +5,7 @@
 // seat is a forgery and closes the connection).
 import { type Static, type TSchema, Type } from '@sinclair/typebox';
 import { TypeCompiler, type TypeCheck } from '@sinclair/typebox/compiler';
+import { BODY_CONTROL, controlCharacterAt } from '../http/text.ts';
 
 const RequestId = Type.Optional(Type.String({ pattern: '^[A-Za-z0-9_-]{1,32}$' }));
 const Version = Type.Integer({ minimum: 0, maximum: 1_000_000_000 });
@@ -94,6 +95,8 @@ export function parseFrame(value: unknown): { ok: true; frame: ClientFrame } | {
   const t = (value as { t?: unknown }).t;
   const check = typeof t === 'string' ? checkers.get(t) : undefined;
   if (check === undefined) return { ok: false, reason: 'unknown frame type' };
+  const control = controlCharacterAt(value, BODY_CONTROL, '', 0);
+  if (control !== null) return { ok: false, reason: `${control} holds a control character` };
   if (check.Check(value)) return { ok: true, frame: value as ClientFrame };
   const first = check.Errors(value).First();
   return { ok: false, reason: `${first?.path ?? ''} ${first?.message ?? 'does not match'}`.trim().slice(0, 120) };

@@ -19,6 +19,7 @@ import { IdString } from '../http/schemas.ts';
 import { SOCKET_AUTH_TIMEOUT_MS, SOCKET_MESSAGES_PER_SECOND_MAX, SOCKETS_MAX } from './limits.ts';
 import { CommandBatchBody } from './schemas.ts';
 import type { SkillGames } from './service.ts';
+import { BODY_CONTROL, controlCharacterAt } from '../http/text.ts';
 
 const RequestId = Type.Integer({ minimum: 0, maximum: 2 ** 31 });
 const ClientMessage = Type.Union([
@@ -73,7 +74,7 @@ export function registerSkillSocket(app: FastifyInstance, authenticator: Authent
       try {
         if (isBinary) throw new Error('binary');
         const parsed: unknown = JSON.parse(raw.toString());
-        if (!checkMessage.Check(parsed)) throw new Error('shape');
+        if (!checkMessage.Check(parsed) || controlCharacterAt(parsed, BODY_CONTROL, '', 0) !== null) throw new Error('shape');
         msg = parsed;
       } catch {
         socket.close(4002, 'unexpected message');

@@ -3,6 +3,7 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import { Type } from '@sinclair/typebox';
+import { hkdfSync } from 'node:crypto';
 import { SignJWT } from 'jose';
 import { contract } from '../../src/http/endpoint.ts';
 import { implement } from '../../src/http/routes.ts';
@@ -25,13 +26,17 @@ const testContract = contract({
     response: Type.Object({ joined: Type.String() }),
   },
 });
+const SESSION_SECRET = 'auth-test-secret-0123456789-abcdefghij';
+/** The server's token key, derived from the session secret as the server derives it. */
+const tokenKey = new Uint8Array(hkdfSync('sha256', SESSION_SECRET, Buffer.alloc(0), 'fairground/jwt/hs256', 32));
+
 const extraRoutes = { testPlay: implement(testContract.testPlay, async ({ body }) => ({ joined: body.table })) };
 
 for (const backend of backends()) {
   describe(`auth on ${backend.name}`, () => {
     let t: TestPlatform;
     before(async () => {
-      t = await TestPlatform.start(backend, { extraRoutes });
+      t = await TestPlatform.start(backend, { extraRoutes, config: { sessionSecret: SESSION_SECRET } });
     });
     after(() => t.close());
 
@@ -110,7 +115,7 @@ for (const backend of backends()) {
       assert.equal(refreshed.status, 200);
     });
 
-    it('refuses forged tokens: another key, alg none, a tampered payload, garbage, a missing header', async () => {
+    it('refuses forged tokens: another key, alg none, a tampered payload, no expiry, too old, another algorithm, garbage, a missing header', async () => {
       const p = await t.loginPlayer('grace');
       const before = await t.snapshot();
       const [header, payload, signature] = p.token.split('.') as [string, string, string];
@@ -122,6 +127,25 @@ for (const backend of backends()) {
         const r = await t.request('GET', '/api/me', { token });
         assert.equal(r.status, 401, token);
         assert.equal(r.json.code, 'AUTH_TOKEN_INVALID', token);
+      }
+      // Signed with the server's own key, but without an expiry, too old, or with another HMAC algorithm.
+      const nowS = Math.floor(t.clock.nowMs() / 1000);
+      const { exp: _exp, ...noExp } = claims;
+      const forever = await new SignJWT(noExp).setProtectedHeader({ alg: 'HS256' }).sign(tokenKey);
+      const ancient = await new SignJWT({ ...claims, iat: nowS - 86_400, exp: nowS + 600 })
+        .setProtectedHeader({ alg: 'HS256' })
+        .sign(tokenKey);
+      const hs512 = await new SignJWT(claims).setProtectedHeader({ alg: 'HS512' }).sign(tokenKey);
+      const genuine = await new SignJWT(claims).setProtectedHeader({ alg: 'HS256' }).sign(tokenKey);
+      assert.equal((await t.request('GET', '/api/me', { token: genuine })).status, 200, 'the test signs as the server does');
+      for (const [token, code] of [
+        [forever, 'AUTH_TOKEN_INVALID'],
+        [ancient, 'AUTH_TOKEN_EXPIRED'],
+        [hs512, 'AUTH_TOKEN_INVALID'],
+      ] as const) {
+        const r = await t.request('GET', '/api/me', { token });
+        assert.equal(r.status, 401, token);
+        assert.equal(r.json.code, code, token);
       }
       const missing = await t.request('GET', '/api/me');
       assert.equal(missing.json.code, 'AUTH_REQUIRED');
@@ -214,20 +238,31 @@ for (const backend of backends()) {
       );
     });
 
-    it('locks an operator after repeated failures, then lets them in after the lock', async () => {
+    it('locks an address out of an operator after repeated failures from it, but not the operator elsewhere', async () => {
       const op = await t.createOperator(['risk']);
+      const stranger = { 'x-forwarded-for': '203.0.113.9' };
       for (let i = 0; i < 5; i++) {
-        await t.request('POST', '/api/admin/auth/login', { body: { username: op.username, password: 'not the password', totp: '123456' } });
+        await t.request('POST', '/api/admin/auth/login', {
+          body: { username: op.username, password: 'not the password', totp: '123456' },
+          headers: stranger,
+        });
       }
       t.clock.advanceMs(30_000);
       const locked = await t.request('POST', '/api/admin/auth/login', {
         body: { username: op.username, password: op.password, totp: t.totpNow(op.totpSecret) },
+        headers: stranger,
       });
       assert.equal(locked.status, 429);
       assert.equal(locked.json.code, 'OPERATOR_LOCKED');
       assert.equal(locked.json.retryable, true);
+      assert.equal((await t.loginOperator(op)).length > 0, true, 'the operator signs in from their own address meanwhile');
       t.clock.advanceMs(15 * 60 * 1000);
-      assert.equal((await t.loginOperator(op)).length > 0, true);
+      t.clock.advanceMs(30_000);
+      const after = await t.request('POST', '/api/admin/auth/login', {
+        body: { username: op.username, password: op.password, totp: t.totpNow(op.totpSecret) },
+        headers: stranger,
+      });
+      assert.equal(after.status, 200, 'the lock ends after 15 minutes');
     });
 
     it('writes operator sign-ins to the audit log', async () => {

@@ -62,6 +62,7 @@ export class OwnRedis {
     return `redis://127.0.0.1:${this.port}/0`;
   }
   async start(): Promise<void> {
+    if (this.#proc !== null) return;
     const proc = spawn('redis-server', ['--port', String(this.port), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no'], {
       stdio: 'ignore',
     });

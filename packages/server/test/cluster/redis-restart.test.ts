@@ -4,7 +4,7 @@
 // rebuilds the directory, and the hand goes on where it stopped.
 import assert from 'node:assert/strict';
 import { after, it } from 'node:test';
-import { ClusterEnv, freePort, OwnRedis, until } from './harness.ts';
+import { ClusterEnv, freePort, LEASE_MS, OwnRedis, until } from './harness.ts';
 import { checkRoomAfter, holdWhen, playToEnd, seatRoom } from './scenario.ts';
 
 const redis = new OwnRedis(await freePort());
@@ -39,4 +39,43 @@ it('pauses rooms while Redis is down and resumes the same hand when it is back',
   await playToEnd(room.bots);
   await checkRoomAfter(env, a, room, 8);
   assert.ok((await a.metric('fg_cluster_pauses')) >= 1);
+});
+
+it('takes paused rooms back within one lease of Redis returning, with no worker node', async () => {
+  await redis.start();
+  const env = new ClusterEnv(redis.url);
+  await env.open();
+  try {
+    // Neither node runs the jobs (so no orphan sweep): only the owner's own claim brings the room back.
+    const [a, b] = await Promise.all([env.start('C', { roles: 'api,rooms' }), env.start('D', { roles: 'api,rooms' })]);
+    const room = await seatRoom(env, 'rn', [a, b, a], [a, b, a]);
+    await holdWhen(room.bots, (h) => h.handNumber === 1 && h.view.phase === 'betting' && h.view.step >= 1, 'hand 1 under way');
+    const owner = (await env.ownerOf(room.roomId)) === b.name ? b : a;
+
+    await redis.stop();
+    await until(async () => (await owner.metric('fg_cluster_rooms_paused')) === 1, 'the room to pause on its owner');
+    // Long enough for the nodes' reconnection attempts to back off fully.
+    await new Promise((r) => setTimeout(r, 2 * LEASE_MS));
+    await redis.start();
+    const backAtMs = Date.now();
+    // The node's own log says when it took the room back (its /metrics may answer slowly while its
+    // collectors wait on the reconnecting Redis, so polling them would measure the scrape).
+    const claimedAtMs = (): number | null => {
+      for (const line of owner.logs.split('\n')) {
+        if (!line.includes('room claimed and rebuilt')) continue;
+        const entry = JSON.parse(line) as { time: number; roomId: string };
+        if (entry.roomId === room.roomId && entry.time >= backAtMs) return entry.time;
+      }
+      return null;
+    };
+    await until(() => claimedAtMs() !== null, 'the room to be taken back', 20_000);
+    const resumedMs = (claimedAtMs() as number) - backAtMs;
+    console.log(`room taken back ${resumedMs} ms after Redis answered again (lease ${LEASE_MS} ms)`);
+    assert.ok(resumedMs < LEASE_MS, `taken back within one lease: ${resumedMs} ms`);
+    await until(() => room.bots.every((x) => x.connected), 'every client to reconnect');
+    await playToEnd(room.bots);
+    await checkRoomAfter(env, a, room, 8);
+  } finally {
+    await env.destroy();
+  }
 });

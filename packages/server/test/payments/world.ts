@@ -68,7 +68,8 @@ export async function startWorld(backend: TestBackend, o: WorldOptions = {}): Pr
     apiV3Key: sandbox.merchant.apiV3Key,
     verifier: { [sandbox.platform.publicKeyId]: sandbox.platform.publicKeyPem },
     clock,
-    timeoutMs: o.timeoutMs ?? 2000,
+    // Generous: a loaded CI machine must not turn a slow loopback call into a provider timeout (fault tests set their own).
+    timeoutMs: o.timeoutMs ?? 10_000,
   });
   const store = await backend.open({ clock, ...(o.writers ? { writers: o.writers } : {}) });
   const settings = { ...DEFAULT_SETTINGS, ...o.settings };

@@ -107,8 +107,12 @@ for (const backend of backends()) {
       const other = await t.readyPlayer('skill-snoop');
       const snoop = await t.request('GET', `/api/skill/sessions/${s.sessionId}`, { token: other.token });
       assert.equal(snoop.json.code, 'SKILL_SESSION_NOT_YOURS');
-      await new Promise((r) => setTimeout(r, 20));
-      const board = await t.request('GET', '/api/leaderboards/match3/score?period=daily');
+      // The board is updated after the session's unit of work commits: wait for it, boundedly.
+      let board = await t.request('GET', '/api/leaderboards/match3/score?period=daily');
+      for (let i = 0; i < 200 && !(board.json.entries as { value: number }[]).some((e) => e.value === game.score); i++) {
+        await new Promise((r) => setTimeout(r, 10));
+        board = await t.request('GET', '/api/leaderboards/match3/score?period=daily');
+      }
       assert.equal(board.status, 200, board.text);
       const entries = board.json.entries as { nickname: string; value: number }[];
       assert.ok(entries.some((e) => e.value === game.score && e.nickname.length > 0));
