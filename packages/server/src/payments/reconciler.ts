@@ -188,9 +188,11 @@ export class Reconciler {
         continue;
       }
       if (r.amountFen !== line.amountFen) add('refund_amount_mismatch', r.id, r.amountFen, line.amountFen, 'bill refund amount differs');
+      // The line must be dated inside its own bill's day, and — when we know when the provider
+      // made the refund (a refund settled by its notification alone never learns it) — by that day.
       const lineDay = line.atMs === null ? null : beijingDate(line.atMs);
       const ourDay = r.providerCreatedAtMs === null ? null : beijingDate(r.providerCreatedAtMs);
-      if (lineDay !== billDate || ourDay !== billDate) {
+      if (lineDay !== billDate || (ourDay !== null && ourDay !== billDate)) {
         add(
           'refund_day_mismatch',
           r.id,
