@@ -403,6 +403,10 @@ export async function createPlatform(o: PlatformOptions): Promise<Platform> {
     settings: o.payments?.settings ?? DEFAULT_SETTINGS,
     risk: o.payments?.risk ?? risk,
     wagering: o.payments?.wagering ?? promotions.wageringPort,
+    limits: {
+      deposits: (playerId, nowMs) => compliance.depositLimits(playerId, nowMs),
+      withdrawals: (playerId, nowMs) => compliance.withdrawalLimits(playerId, nowMs),
+    },
     ...(o.payments?.notifyUrl ? { notifyUrl: o.payments.notifyUrl } : {}),
     ...(o.payments?.outboxLeaseMs ? { outboxLeaseMs: o.payments.outboxLeaseMs } : {}),
     log: app.log,

@@ -1,6 +1,10 @@
 // Administrative commands that run against the configured database without the HTTP server.
 //
 //   npx node packages/server/src/cli.ts create-operator --username alice --roles finance,admin [--password <pw>]
+//   npx node packages/server/src/cli.ts backup --to <file>          (npm run backup -- --to <file>)
+//   npx node packages/server/src/cli.ts restore --from <file> [--force]
+//
+// backup and restore act on the configured DATABASE_URL (and FAIRGROUND_PG_SCHEMA); see ops/backup.ts.
 //
 // Without --password the password is read from standard input (so it stays out of the process
 // list and shell history): `printf '%s' "$PW" | npx node packages/server/src/cli.ts create-operator …`.
@@ -15,7 +19,11 @@ import { openStore } from './storage/open.ts';
 
 function usage(message?: string): never {
   if (message) process.stderr.write(`${message}\n`);
-  process.stderr.write('usage: cli.ts create-operator --username <name> --roles <finance,risk,support,admin> [--password <pw>]\n');
+  process.stderr.write(
+    'usage: cli.ts create-operator --username <name> --roles <finance,risk,support,admin> [--password <pw>]\n' +
+      '       cli.ts backup --to <file>\n' +
+      '       cli.ts restore --from <file> [--force]\n',
+  );
   process.exit(2);
 }
 
@@ -28,6 +36,10 @@ async function readStdin(): Promise<string> {
 }
 
 const [command, ...rest] = process.argv.slice(2);
+if (command === 'backup' || command === 'restore') {
+  await backupCommand(command, rest);
+  process.exit(process.exitCode ?? 0);
+}
 if (command !== 'create-operator') usage(command ? `unknown command ${command}` : undefined);
 const { values } = parseArgs({
   args: rest,
@@ -71,4 +83,36 @@ try {
   process.exitCode = 1;
 } finally {
   await store.close();
+}
+
+async function backupCommand(command: 'backup' | 'restore', args: string[]): Promise<void> {
+  const { values } = parseArgs({
+    args,
+    options: { to: { type: 'string' }, from: { type: 'string' }, force: { type: 'boolean' } },
+    strict: true,
+  });
+  let config: ReturnType<typeof loadConfig>;
+  try {
+    config = loadConfig(process.env);
+  } catch (e) {
+    if (e instanceof ConfigError) usage(e.message);
+    throw e;
+  }
+  const { BackupError, backupDatabase, restoreDatabase } = await import('./ops/backup.ts');
+  const schema = config.pgSchema ? { pgSchema: config.pgSchema } : {};
+  try {
+    if (command === 'backup') {
+      if (!values.to) usage('backup needs --to <file>');
+      const r = await backupDatabase(config.databaseUrl, values.to, schema);
+      process.stdout.write(`${JSON.stringify(r)}\n`);
+    } else {
+      if (!values.from) usage('restore needs --from <file>');
+      await restoreDatabase(config.databaseUrl, values.from, { ...schema, force: values.force === true });
+      process.stdout.write(`${JSON.stringify({ restored: values.from })}\n`);
+    }
+  } catch (e) {
+    if (!(e instanceof BackupError)) throw e;
+    process.stderr.write(`${command} failed: ${e.message}\n`);
+    process.exitCode = 1;
+  }
 }

@@ -101,6 +101,16 @@ export const EnvSchema = Type.Object({
 });
 export type Env = Static<typeof EnvSchema>;
 
+/** Variables whose value may instead be read from the file `<NAME>_FILE` names (secrets mounted as files). */
+export const SECRET_KEYS: ReadonlySet<string> = new Set([
+  'DATABASE_URL',
+  'REDIS_URL',
+  'FAIRGROUND_SESSION_SECRET',
+  'FAIRGROUND_KYC_KEY',
+  'FAIRGROUND_ADMIN_PASSWORD',
+  'FAIRGROUND_ADMIN_TOTP_SECRET',
+]);
+
 export interface Config {
   readonly env: 'development' | 'production' | 'test';
   readonly port: number;
@@ -193,7 +203,20 @@ export function loadConfig(rawEnv: Record<string, string | undefined>, cwd: stri
   for (const [key, value] of Object.entries(rawEnv)) {
     if (value === undefined || value === '') continue;
     if (known.has(key)) picked[key] = value;
+    else if (key.endsWith('_FILE') && SECRET_KEYS.has(key.slice(0, -'_FILE'.length))) continue;
     else if (key.startsWith('FAIRGROUND_') && !key.startsWith('FAIRGROUND_TEST_')) unknownKeys.push(key);
+  }
+  // A secret may come from a file instead (`FAIRGROUND_KYC_KEY_FILE=/run/secrets/kyc_key`), so it
+  // never appears in the environment of the process or in a compose file.
+  for (const key of SECRET_KEYS) {
+    const file = rawEnv[`${key}_FILE`];
+    if (file === undefined || file === '') continue;
+    if (picked[key] !== undefined) throw new ConfigError(`${key}_FILE`, `set ${key} or ${key}_FILE, not both`);
+    try {
+      picked[key] = readFileSync(resolve(cwd, file), 'utf8').replace(/\r?\n$/, '');
+    } catch (e) {
+      throw new ConfigError(`${key}_FILE`, `cannot read ${file} (${(e as NodeJS.ErrnoException).code ?? 'error'})`);
+    }
   }
   const first = Value.Errors(EnvSchema, picked).First();
   if (first) {

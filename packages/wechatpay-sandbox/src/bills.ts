@@ -99,18 +99,11 @@ function tradeBill(core: SandboxCore, fromMs: number, toMs: number, billType: st
   let feeTotalFen = 0;
   let orderFen = 0;
   let appliedRefundFen = 0;
-  const cells = rows.map(({ kind, order: o, refund: r }) => {
-    const head = [
-      billTime(o.successMs ?? o.createMs),
-      o.appid,
-      o.mchid,
-      '0',
-      '',
-      o.transactionId ?? '',
-      o.outTradeNo,
-      o.paidOpenid ?? '',
-      o.tradeType,
-    ];
+  const cells = rows.map(({ atMs, kind, order: o, refund: r }) => {
+    // 交易时间 is "the payment's success time or the time the refund was made (not its success
+    // time)": a refund row carries the refund's own time, so a refund made the day after the
+    // payment is dated, like the bill it appears in, by that later day.
+    const head = [billTime(atMs), o.appid, o.mchid, '0', '', o.transactionId ?? '', o.outTradeNo, o.paidOpenid ?? '', o.tradeType];
     if (kind === 'pay') {
       const fee = feeFen(o.totalFen);
       settleFen += o.totalFen;

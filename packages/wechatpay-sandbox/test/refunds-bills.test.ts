@@ -236,3 +236,54 @@ describe('refunds and bills', () => {
     }
   });
 });
+
+describe('a refund made the day after its payment', () => {
+  let r: Rig;
+  let merchant: NotifyEndpoint;
+  before(async () => {
+    r = await rig({ refundIntervalMs: 60_000 });
+    merchant = await notifyEndpoint();
+  });
+  after(async () => {
+    await r.close();
+    await merchant.close();
+  });
+
+  async function bill(date: string, billType: string): Promise<Record<string, string>[]> {
+    const apply = await r.call('GET', 'v3/bill/tradebill', undefined, { params: { bill_date: date, bill_type: billType } });
+    const token = new URL(apply.data.download_url).searchParams.get('token');
+    const res = await r.call('GET', 'v3/billdownload/file', undefined, { params: { token }, responseType: 'arraybuffer' });
+    return (Formatter.castCsvBill(Buffer.from(res.data as ArrayBuffer)) as { rows: Record<string, string>[] }).rows;
+  }
+
+  it('is dated by the refund in 交易时间, and appears in the later day’s bill only', async () => {
+    // START_MS is 10:00 on 2026-01-05 Beijing time: pay now, refund at 09:30 the next day.
+    const outTradeNo = no('P');
+    await r.call('POST', 'v3/pay/transactions/jsapi', jsapiOrder(r.sandbox, outTradeNo, merchant.url, { amount: { total: 800 } }));
+    await r.sandbox.user.pay(outTradeNo);
+    r.advance(23 * 3600_000 + 30 * 60_000);
+    const outRefundNo = no('R');
+    await r.call('POST', 'v3/refund/domestic/refunds', {
+      out_trade_no: outTradeNo,
+      out_refund_no: outRefundNo,
+      notify_url: merchant.url,
+      amount: { refund: 300, total: 800, currency: 'CNY' },
+    });
+    await r.sandbox.runDue();
+    r.advance(24 * 3600_000 + 60 * 60_000);
+
+    const first = await bill('2026-01-05', 'ALL');
+    assert.deepEqual(
+      first.map((row) => [row.交易状态, row.交易时间]),
+      [['SUCCESS', '2026-01-05 10:00:00']],
+    );
+    const second = await bill('2026-01-06', 'ALL');
+    assert.equal(second.length, 1);
+    assert.equal(second[0]?.交易状态, 'REFUND');
+    assert.equal(second[0]?.商户退款单号, outRefundNo);
+    assert.equal(second[0]?.交易时间, '2026-01-06 09:30:00', 'the refund’s own time, not the payment’s');
+    const refunds = await bill('2026-01-06', 'REFUND');
+    assert.equal(refunds[0]?.交易时间, '2026-01-06 09:30:00');
+    assert.equal(refunds[0]?.退款申请时间, '2026-01-06 09:30:00');
+  });
+});

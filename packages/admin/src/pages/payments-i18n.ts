@@ -32,6 +32,10 @@ const zh = {
   refundSubmit: '发起退款',
   refundDone: '退款 {id}：{state}',
   refunds: '退款记录',
+  overLimit: '超限退款',
+  overLimitDetail: '超限退款（{code}）：到账时超出玩家的充值限额，已自动全额退款',
+  causeOverLimit: '超限退款（系统自动）',
+  causeOperator: '人工退款',
   events: '处理步骤',
   reconTitle: '每日对账',
   reconHint: '下载微信支付交易账单和资金账单（次日 10:00 后），逐笔比对订单与账本。',
@@ -47,6 +51,9 @@ const zh = {
   detail: '说明',
   summary: '汇总',
   error: '出错了：{message}',
+  err_PAYMENT_BILL_TOO_OLD: '微信支付只保留三个月内的账单，{billDate} 已无法按账单对账（最早可对 {oldestDate}）',
+  err_PAYMENT_BILL_NOT_READY: '{billDate} 的账单尚未生成，请在次日 10:00 之后再对账',
+  err_PAYMENT_BILL_DATE_INVALID: '只能对已经结束的日期对账',
 };
 type Key = keyof typeof zh;
 
@@ -81,6 +88,11 @@ const en: Dictionary<Key> = {
   refundSubmit: 'Refund',
   refundDone: 'Refund {id}: {state}',
   refunds: 'Refunds',
+  overLimit: 'Refunded: over the limit',
+  overLimitDetail:
+    'Refunded: over the limit ({code}) — the money arrived over one of the player’s deposit limits and was refunded in full by itself',
+  causeOverLimit: 'Over-limit refund (automatic)',
+  causeOperator: 'Operator refund',
   events: 'Steps',
   reconTitle: 'Daily reconciliation',
   reconHint:
@@ -97,6 +109,10 @@ const en: Dictionary<Key> = {
   detail: 'Detail',
   summary: 'Summary',
   error: 'Something went wrong: {message}',
+  err_PAYMENT_BILL_TOO_OLD:
+    'WeChat Pay keeps bills for three months only: {billDate} can no longer be reconciled against its bills (the oldest day is {oldestDate})',
+  err_PAYMENT_BILL_NOT_READY: 'The bills of {billDate} are not out yet; reconcile after 10:00 the next day',
+  err_PAYMENT_BILL_DATE_INVALID: 'Only days that have ended can be reconciled',
 };
 
 export type PaymentsText = (key: Key, vars?: Record<string, string | number>) => string;
@@ -107,6 +123,20 @@ export function paymentsText(lang: Lang): PaymentsText {
 
 export function message(e: unknown): string {
   return e instanceof ApiError ? `${e.code}: ${e.message}` : String(e);
+}
+
+const RECONCILIATION_CODES = ['PAYMENT_BILL_TOO_OLD', 'PAYMENT_BILL_NOT_READY', 'PAYMENT_BILL_DATE_INVALID'] as const;
+
+/** A reconciliation refusal in the console's language (its code stays visible), else the plain message. */
+export function reconciliationError(p: PaymentsText, e: unknown, billDate: string): string {
+  if (e instanceof ApiError) {
+    const code = RECONCILIATION_CODES.find((c) => c === e.code);
+    if (code !== undefined) {
+      const oldest = typeof e.details?.oldestDate === 'string' ? e.details.oldestDate : '';
+      return `${p(`err_${code}`, { billDate, oldestDate: oldest })} (${code})`;
+    }
+  }
+  return p('error', { message: message(e) });
 }
 
 export function newIdempotencyKey(prefix: string): string {

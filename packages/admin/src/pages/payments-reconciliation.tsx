@@ -3,7 +3,7 @@
 import { formatAmount, formatTimeMs, type Response } from '@fairground/web';
 import { useCallback, useEffect, useState } from 'preact/hooks';
 import type { Ctx } from '../app.tsx';
-import { message, paymentsText } from './payments-i18n.ts';
+import { message, paymentsText, reconciliationError } from './payments-i18n.ts';
 
 type Head = Response<'GET /api/admin/payments/reconciliations'>['items'][number];
 type Report = Response<'GET /api/admin/payments/reconciliations/:billDate'>;
@@ -27,7 +27,7 @@ export function ReconciliationPage({ ctx }: { ctx: Ctx }) {
   }, [api]);
 
   useEffect(() => {
-    load().catch((e: unknown) => setError(message(e)));
+    load().catch((e: unknown) => setError(p('error', { message: message(e) })));
   }, [load]);
 
   const open = async (billDate: string) => {
@@ -35,7 +35,7 @@ export function ReconciliationPage({ ctx }: { ctx: Ctx }) {
     try {
       setReport(await api.call('GET /api/admin/payments/reconciliations/:billDate', { params: { billDate } }));
     } catch (e) {
-      setError(message(e));
+      setError(p('error', { message: message(e) }));
     }
   };
 
@@ -47,7 +47,7 @@ export function ReconciliationPage({ ctx }: { ctx: Ctx }) {
       setReport(await api.call('POST /api/admin/payments/reconciliations/:billDate/run', { params: { billDate: date } }));
       await load();
     } catch (e) {
-      setError(message(e));
+      setError(reconciliationError(p, e, date));
     } finally {
       setBusy(false);
     }
@@ -67,7 +67,11 @@ export function ReconciliationPage({ ctx }: { ctx: Ctx }) {
             {p('run')}
           </button>
         </form>
-        {error && <p class="error">{p('error', { message: error })}</p>}
+        {error && (
+          <p class="error" role="alert" data-testid="reconciliation-error">
+            {error}
+          </p>
+        )}
         {heads !== null && heads.length === 0 && <p class="muted">{p('noReports')}</p>}
         <ul class="list">
           {(heads ?? []).map((h) => (

@@ -65,7 +65,7 @@ function DepositList({ ctx }: { ctx: Ctx }) {
           </thead>
           <tbody>
             {(items ?? []).map((d) => (
-              <tr key={d.id}>
+              <tr key={d.id} data-testid={`deposit-row-${d.id}`} data-over-limit={d.overLimit?.code ?? ''}>
                 <td>{formatTimeMs(d.createdAtMs)}</td>
                 <td>
                   <a href={`#/refunds/${encodeURIComponent(d.id)}`} data-testid={`deposit-${d.id}`}>
@@ -77,7 +77,15 @@ function DepositList({ ctx }: { ctx: Ctx }) {
                 </td>
                 <td class="num">{formatAmount('CNY', d.amountFen)}</td>
                 <td class="num">{formatAmount('CNY', d.refundedFen)}</td>
-                <td>{d.state}</td>
+                <td>
+                  {d.state}
+                  {d.overLimit !== null && (
+                    <>
+                      {' · '}
+                      <strong class="error">{p('overLimit')}</strong>
+                    </>
+                  )}
+                </td>
               </tr>
             ))}
           </tbody>
@@ -144,8 +152,16 @@ function DepositDetail({ ctx, depositId }: { ctx: Ctx; depositId: string }) {
             <dd data-testid="refunded">{formatAmount('CNY', d.refundedFen)}</dd>
             <dt>{p('state')}</dt>
             <dd>{d.state}</dd>
+            {d.overLimit !== null && (
+              <>
+                <dt>{p('overLimit')}</dt>
+                <dd data-testid="over-limit" data-code={d.overLimit.code}>
+                  {p('overLimitDetail', { code: d.overLimit.code })}
+                </dd>
+              </>
+            )}
           </dl>
-          {d.state === 'paid' && (
+          {d.state === 'paid' && d.overLimit === null && (
             <form onSubmit={refund}>
               <label>
                 {p('refundAmount')}
@@ -184,13 +200,14 @@ function DepositDetail({ ctx, depositId }: { ctx: Ctx; depositId: string }) {
           <table>
             <tbody>
               {detail.refunds.map((r) => (
-                <tr key={r.id} data-testid={`refund-${r.id}`} data-state={r.state}>
+                <tr key={r.id} data-testid={`refund-${r.id}`} data-state={r.state} data-cause={r.cause}>
                   <td>{formatTimeMs(r.createdAtMs)}</td>
                   <td>
                     <code>{r.id}</code>
                   </td>
                   <td class="num">{formatAmount('CNY', r.amountFen)}</td>
                   <td>{r.state}</td>
+                  <td>{r.cause === 'over_limit' ? p('causeOverLimit') : p('causeOperator')}</td>
                   <td>{r.reason}</td>
                 </tr>
               ))}

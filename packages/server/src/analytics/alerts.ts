@@ -97,11 +97,14 @@ export class Alerts {
           const breached = m.status === 'alert';
           if (breached && existing === undefined) {
             const id = newId('al');
-            await tx.run(
+            // One open alert per metric: an evaluation beside this one that opened it first wins (no conflict target:
+            // the partial unique index is the only one that can conflict).
+            const inserted = await tx.run(
               `INSERT INTO analytics_alerts (id, metric, state, value_opened, value_last, threshold, sample, window_ms, opened_at_ms, checked_at_ms, resolved_at_ms)
-               VALUES (?, ?, 'open', ?, ?, ?, ?, ?, ?, ?, NULL)`,
+               VALUES (?, ?, 'open', ?, ?, ?, ?, ?, ?, ?, NULL) ON CONFLICT DO NOTHING`,
               [id, m.id, String(m.value), String(m.value), JSON.stringify(m.alert), m.sample, windowMs, tx.nowMs, tx.nowMs],
             );
+            if (inserted !== 1) continue;
             if (webhook) await insertDelivery(tx, id, 'opened');
             opened.push(m.id);
           } else if (existing !== undefined && breached) {

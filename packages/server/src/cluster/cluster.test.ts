@@ -3,7 +3,6 @@
 // index, the bus between two nodes (replies, remote errors, order, timeouts), and rate limits.
 import assert from 'node:assert/strict';
 import { randomBytes } from 'node:crypto';
-import { readFileSync } from 'node:fs';
 import { after, describe, it } from 'node:test';
 import { AppError, ManualClock } from '@fairground/core';
 import { AccountsErrors } from '../accounts/index.ts';
@@ -14,7 +13,6 @@ import { createDependencyBreakers, guardIdentityProvider } from './breakers.ts';
 import { Cluster } from './cluster.ts';
 import { Bus } from './bus.ts';
 import { Directory } from './directory.ts';
-import { ClusterErrors } from './errors.ts';
 import Fastify from 'fastify';
 import { memoryRateLimiter, redisRateLimiter, registerRateLimit } from './rate-limit.ts';
 import { ClusterRedis, Keys } from './redis.ts';

@@ -33,12 +33,15 @@ export type {
 } from './ports.ts';
 export {
   type Decision,
+  type DepositLimitRule,
+  depositLimitsOf,
   evaluateOperator,
   evaluatePlayer,
   PAID_SKILL_ACTIONS,
   PLAY_ACTIONS,
   type PlayerFacts,
   type Totals,
+  withdrawalLimitsOf,
   ZERO_TOTALS,
 } from './rules.ts';
 export {

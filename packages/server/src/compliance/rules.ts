@@ -206,3 +206,115 @@ export function evaluatePlayer(policy: Policy, action: ComplianceAction, context
 
   return windowEndMs === undefined ? { allow: true } : { allow: true, windowEndMs };
 }
+
+/** One limit on a player's deposits, over a period: one deposit alone, the local day or the local month. */
+export interface DepositLimitRule {
+  readonly code: string;
+  readonly message: string;
+  readonly period: 'transaction' | 'day' | 'month';
+  readonly maxFen: number;
+}
+
+/**
+ * Every limit on a player's deposits that `evaluatePlayer` weighs, in the order it weighs them: a
+ * minor's spending band, the policy's deposit limits, the player's own limits. The payments domain
+ * counts deposits against these itself — open orders included, and again when money arrives —
+ * because totals read before a request cannot see the requests running beside it.
+ */
+export function depositLimitsOf(
+  policy: Policy,
+  f: {
+    readonly nowMs: number;
+    readonly birthDate: string | null;
+    readonly own: { readonly dayFen: number | null; readonly monthFen: number | null };
+  },
+): DepositLimitRule[] {
+  const out: DepositLimitRule[] = [];
+  const m = policy.minors;
+  if (m && f.birthDate !== null && m.spendingActions.includes('deposit')) {
+    const age = ageOn(f.birthDate, localTime(f.nowMs, policy.timezone ?? 'UTC').date);
+    const band = age < m.adultAge ? m.spendingBands.find((b) => age >= b.fromAge && age < b.toAge) : undefined;
+    if (band) {
+      if (band.perPaymentFenMax === 0) {
+        out.push({ code: 'MINOR_PAYMENT_DENIED', message: 'players of your age cannot pay', period: 'transaction', maxFen: 0 });
+      } else {
+        out.push({
+          code: 'MINOR_PAYMENT_CAP',
+          message: `each payment is limited to ${yuan(band.perPaymentFenMax)} at your age`,
+          period: 'transaction',
+          maxFen: band.perPaymentFenMax,
+        });
+      }
+      out.push({
+        code: 'MINOR_DAILY_CAP',
+        message: `payments are limited to ${yuan(band.perDayFenMax)} a day at your age`,
+        period: 'day',
+        maxFen: band.perDayFenMax,
+      });
+      out.push({
+        code: 'MINOR_MONTHLY_CAP',
+        message: `payments are limited to ${yuan(band.perMonthFenMax)} a month at your age`,
+        period: 'month',
+        maxFen: band.perMonthFenMax,
+      });
+    }
+  }
+  const l = policy.limits?.deposit;
+  if (l?.perTransactionFenMax !== undefined)
+    out.push({
+      code: 'DEPOSIT_TRANSACTION_LIMIT',
+      message: `at most ${yuan(l.perTransactionFenMax)} at a time`,
+      period: 'transaction',
+      maxFen: l.perTransactionFenMax,
+    });
+  if (l?.perDayFenMax !== undefined)
+    out.push({ code: 'DEPOSIT_DAILY_LIMIT', message: `at most ${yuan(l.perDayFenMax)} a day`, period: 'day', maxFen: l.perDayFenMax });
+  if (l?.perMonthFenMax !== undefined)
+    out.push({
+      code: 'DEPOSIT_MONTHLY_LIMIT',
+      message: `at most ${yuan(l.perMonthFenMax)} a month`,
+      period: 'month',
+      maxFen: l.perMonthFenMax,
+    });
+  if (f.own.dayFen !== null)
+    out.push({
+      code: 'SELF_DEPOSIT_LIMIT',
+      message: `your own deposit limit is ${yuan(f.own.dayFen)} a day`,
+      period: 'day',
+      maxFen: f.own.dayFen,
+    });
+  if (f.own.monthFen !== null)
+    out.push({
+      code: 'SELF_DEPOSIT_LIMIT',
+      message: `your own deposit limit is ${yuan(f.own.monthFen)} a month`,
+      period: 'month',
+      maxFen: f.own.monthFen,
+    });
+  return out;
+}
+
+/**
+ * The policy's limits on a player's withdrawals, as `evaluatePlayer` weighs them (the same codes
+ * and words); payments counts withdrawals against them inside the unit that holds the money.
+ */
+export function withdrawalLimitsOf(policy: Policy): DepositLimitRule[] {
+  const l = policy.limits?.withdrawal;
+  const out: DepositLimitRule[] = [];
+  if (l?.perTransactionFenMax !== undefined)
+    out.push({
+      code: 'WITHDRAWAL_TRANSACTION_LIMIT',
+      message: `at most ${yuan(l.perTransactionFenMax)} at a time`,
+      period: 'transaction',
+      maxFen: l.perTransactionFenMax,
+    });
+  if (l?.perDayFenMax !== undefined)
+    out.push({ code: 'WITHDRAWAL_DAILY_LIMIT', message: `at most ${yuan(l.perDayFenMax)} a day`, period: 'day', maxFen: l.perDayFenMax });
+  if (l?.perMonthFenMax !== undefined)
+    out.push({
+      code: 'WITHDRAWAL_MONTHLY_LIMIT',
+      message: `at most ${yuan(l.perMonthFenMax)} a month`,
+      period: 'month',
+      maxFen: l.perMonthFenMax,
+    });
+  return out;
+}

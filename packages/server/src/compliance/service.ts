@@ -22,7 +22,17 @@ import type {
   RestrictionSource,
   SpendingSource,
 } from './ports.ts';
-import { evaluateOperator, evaluatePlayer, PLAY_ACTIONS, type PlayerFacts, type Totals, ZERO_TOTALS } from './rules.ts';
+import {
+  type DepositLimitRule,
+  depositLimitsOf,
+  evaluateOperator,
+  evaluatePlayer,
+  PLAY_ACTIONS,
+  type PlayerFacts,
+  type Totals,
+  withdrawalLimitsOf,
+  ZERO_TOTALS,
+} from './rules.ts';
 
 /** Without a responsible-play section, a gap this long still ends a stretch of continuous play. */
 const DEFAULT_BREAK_MS = 15 * 60 * 1000;
@@ -113,6 +123,20 @@ function settingsFromRow(row: SettingsRow | undefined, nowMs: number): Settings 
   return { limits: current, pending, selfExcludedUntilMs: intOrNullFromDb(row.self_excluded_until_ms) };
 }
 
+/** Limits with the instants their periods start, in the policy's time zone (null: one request alone). */
+function limitsSince(
+  p: Policy,
+  nowMs: number,
+  rules: readonly DepositLimitRule[],
+): { policy: string; limits: { code: string; message: string; sinceMs: number | null; maxFen: number }[] } {
+  const tz = p.timezone ?? 'UTC';
+  const since = { transaction: null, day: dayStartMs(nowMs, tz), month: monthStartMs(nowMs, tz) } as const;
+  return {
+    policy: `${p.name}@${p.version}`,
+    limits: rules.map((l) => ({ code: l.code, message: l.message, sinceMs: since[l.period], maxFen: l.maxFen })),
+  };
+}
+
 /** Whether `next` is no looser than `current` on both limits (null is no limit). */
 function tighterOrEqual(next: number | null, current: number | null): boolean {
   if (next === null) return current === null;
@@ -133,6 +157,31 @@ export class ComplianceService implements Compliance {
 
   get policies(): PolicySet {
     return this.#o.policies;
+  }
+
+  /**
+   * The limits on a player's deposits at `nowMs` — a minor's band, the policy's limits, their own —
+   * each with the instant its period starts in the policy's time zone (null: one deposit alone).
+   * Payments counts deposits against them inside the units that open and credit orders.
+   */
+  async depositLimits(
+    playerId: string,
+    nowMs: number,
+  ): Promise<{ policy: string; limits: { code: string; message: string; sinceMs: number | null; maxFen: number }[] }> {
+    const selected = await this.policyFor(playerId);
+    const p = selected.policy;
+    const rows = await this.#o.store.reader.query<SettingsRow>('SELECT * FROM compliance_settings WHERE player_id = ?', [playerId]);
+    const own = settingsFromRow(rows[0], nowMs).limits;
+    return limitsSince(p, nowMs, depositLimitsOf(p, { nowMs, birthDate: selected.identity.birthDate, own }));
+  }
+
+  /** The policy's limits on a player's withdrawals at `nowMs`, each with the instant its period starts. */
+  async withdrawalLimits(
+    playerId: string,
+    nowMs: number,
+  ): Promise<{ policy: string; limits: { code: string; message: string; sinceMs: number | null; maxFen: number }[] }> {
+    const p = (await this.policyFor(playerId)).policy;
+    return limitsSince(p, nowMs, withdrawalLimitsOf(p));
   }
 
   /** Remembers the address a player's latest request came from (for the region rules). */
@@ -227,17 +276,19 @@ export class ComplianceService implements Compliance {
     const breakMs = p.responsiblePlay && p.responsiblePlay.breakMs > 0 ? p.responsiblePlay.breakMs : DEFAULT_BREAK_MS;
     await this.#o.store.unitOfWork(
       async (tx) => {
+        // The first activity inserts the row; a parallel first request finds it there (ON CONFLICT)
+        // instead of racing it into the primary key, and goes on as a later activity.
+        const inserted = await tx.run(
+          'INSERT INTO compliance_play (player_id, continuous_since_ms, last_activity_ms) VALUES (?, ?, ?) ON CONFLICT (player_id) DO NOTHING',
+          [playerId, tx.nowMs, tx.nowMs],
+        );
+        if (inserted === 1) return;
         const rows = await tx.query<{ last_activity_ms: unknown }>('SELECT last_activity_ms FROM compliance_play WHERE player_id = ?', [
           playerId,
         ]);
         const row = rows[0];
-        if (row === undefined) {
-          await tx.run('INSERT INTO compliance_play (player_id, continuous_since_ms, last_activity_ms) VALUES (?, ?, ?)', [
-            playerId,
-            tx.nowMs,
-            tx.nowMs,
-          ]);
-        } else if (tx.nowMs - intFromDb(row.last_activity_ms) >= breakMs) {
+        if (row === undefined) throw new Error(`assertion failed: compliance_play row of ${playerId} vanished`);
+        if (tx.nowMs - intFromDb(row.last_activity_ms) >= breakMs) {
           await tx.run('UPDATE compliance_play SET continuous_since_ms = ?, last_activity_ms = ? WHERE player_id = ?', [
             tx.nowMs,
             tx.nowMs,

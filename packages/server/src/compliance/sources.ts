@@ -44,7 +44,8 @@ export function ledgerSpending(ledger: Pick<Ledger, 'history'>): SpendingSource 
       for (const item of r.items) {
         const counts =
           code === 'deposit'
-            ? item.direction === 'in' && item.kind === 'posted'
+            ? // A deposit that arrived over a limit was sent back at once: it does not count.
+              item.direction === 'in' && item.kind === 'posted' && item.metadata?.overLimit !== true
             : item.direction === 'out' &&
               (item.kind === 'posted' || (item.kind === 'pending' && (item.pendingState === 'open' || item.pendingState === 'posted')));
         if (!counts || item.createdAtMs < since.monthStartMs) continue;

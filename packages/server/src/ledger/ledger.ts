@@ -265,6 +265,17 @@ export class Ledger {
 
   // ---------------------------------------------------------------- writes inside a unit of work
 
+  /**
+   * Takes the chain-head lock now, as every ledger writer does first (PostgreSQL: `FOR UPDATE`;
+   * SQLite has one writer anyway). A domain that must count what was done before it moves money
+   * (a cap on active games, a daily limit) calls this at the start of its unit and counts after
+   * it: every unit that moved money before has committed by then (or shares this transaction), none
+   * can commit beside it, and the lock order stays chain head first. Idempotent within a transaction.
+   */
+  async serialize(tx: Tx): Promise<void> {
+    await this.#lockChain(tx, tx.participant(this.#participant));
+  }
+
   async transfer(tx: Tx, input: TransferInput): Promise<RequestResult> {
     checkRequestKey(input.scope, input.key);
     const t = this.#validate(input);

@@ -10,7 +10,15 @@ import type { Store, Tx } from '../storage/ports.ts';
 import type { CircuitBreaker } from './breaker.ts';
 import { PaymentsErrors } from './errors.ts';
 import { BEIJING_OFFSET_MS, DAY_MS, EVENT_DETAIL_BYTES_MAX } from './limits.ts';
-import { type PaymentProvider, ProviderError, type RiskPort, type TransferReportInfo, type WageringPort } from './ports.ts';
+import {
+  noPlayerLimits,
+  type PaymentProvider,
+  type PlayerLimitsPort,
+  ProviderError,
+  type RiskPort,
+  type TransferReportInfo,
+  type WageringPort,
+} from './ports.ts';
 
 /** Amounts and transfer details an operator configures (environment, see config.ts). */
 export interface PaymentsSettings {
@@ -76,6 +84,8 @@ export interface PaymentsDeps {
   readonly risk: RiskPort;
   /** Bonus wagering still owed, which holds back withdrawals. */
   readonly wagering: WageringPort;
+  /** Compliance's limits on each player's deposits and withdrawals (default: none beyond the settings). */
+  readonly limits?: PlayerLimitsPort;
   readonly log: PaymentsLog;
   /** The notify URL the provider posts to; may be set later (`Payments.setNotifyUrl`) once the server listens. */
   readonly notifyUrl?: string;
@@ -93,6 +103,7 @@ export interface Ctx {
   readonly settings: PaymentsSettings;
   readonly risk: RiskPort;
   readonly wagering: WageringPort;
+  readonly limits: PlayerLimitsPort;
   readonly log: PaymentsLog;
   readonly breaker: CircuitBreaker;
   notifyUrl(): string;
@@ -155,6 +166,7 @@ export function createCtx(d: PaymentsDeps, breaker: CircuitBreaker, notifyUrl: {
     settings: d.settings,
     risk: d.risk,
     wagering: d.wagering,
+    limits: d.limits ?? noPlayerLimits,
     log,
     breaker,
     hasProvider: d.provider !== null,

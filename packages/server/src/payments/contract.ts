@@ -37,6 +37,15 @@ export const DepositBody = Type.Object({
   paidAtMs: Nullable(TimeMs()),
   refundedFen: Fen({ minimum: 0 }),
   failureCode: Nullable(Type.String()),
+  overLimit: Nullable(
+    Type.Object(
+      {
+        code: Type.String({ description: 'the limit it broke: SELF_DEPOSIT_LIMIT, DEPOSIT_DAILY_LIMIT, PAYMENT_DAILY_LIMIT_REACHED, …' }),
+        refundId: Type.String(),
+      },
+      { description: 'the money arrived over one of the player’s deposit limits and is refunded in full (超限退款)' },
+    ),
+  ),
 });
 
 export const ConfirmationBody = Type.Object({
@@ -114,11 +123,20 @@ export const AdminWithdrawalBody = Type.Object({
   finishedAtMs: Nullable(TimeMs()),
 });
 
+/** An operator's review decision: the withdrawal after it, and whether this was a retry of a decision already made. */
+const DecisionBody = Type.Composite([
+  AdminWithdrawalBody,
+  Type.Object({ replayed: Type.Boolean({ description: 'true when this operator already made this decision with this note' }) }),
+]);
+
 export const RefundBody = Type.Object({
   id: Type.String(),
   depositId: Type.String(),
   amountFen: Fen({ minimum: 1 }),
   reason: Type.String(),
+  cause: Type.Union([Type.Literal('operator'), Type.Literal('over_limit')], {
+    description: '`over_limit`: sent back by itself, the money arrived over a deposit limit (operatorId is `system`)',
+  }),
   state: lit(REFUND_STATES),
   operatorId: Type.String(),
   providerState: Nullable(Type.String()),
@@ -247,7 +265,8 @@ export const paymentsContract = contract({
   approveWithdrawal: {
     method: 'POST',
     url: '/api/admin/payments/withdrawals/:withdrawalId/approve',
-    summary: 'Approve a withdrawal waiting for review: the transfer bill is made; audited',
+    summary:
+      'Approve a withdrawal waiting for review: the transfer bill is made; audited. The same operator approving again with the same note is answered with the withdrawal (`replayed`); any other request on a decided withdrawal is PAYMENT_STATE_INVALID',
     tags: ['admin', 'payments'],
     auth: 'operator',
     roles: ['risk', 'finance', 'admin'],
@@ -256,12 +275,13 @@ export const paymentsContract = contract({
     example: { params: { withdrawalId: 'W0example' }, body: { note: 'checked' } },
     params: Type.Object({ withdrawalId: IdString() }),
     body: Type.Object({ note: Note }, { additionalProperties: false }),
-    response: AdminWithdrawalBody,
+    response: DecisionBody,
   },
   rejectWithdrawal: {
     method: 'POST',
     url: '/api/admin/payments/withdrawals/:withdrawalId/reject',
-    summary: 'Reject a withdrawal waiting for review: the hold is released to the player; audited',
+    summary:
+      'Reject a withdrawal waiting for review: the hold is released to the player; audited. The same operator rejecting again with the same reason is answered with the withdrawal (`replayed`); any other request on a decided withdrawal is PAYMENT_STATE_INVALID',
     tags: ['admin', 'payments'],
     auth: 'operator',
     roles: ['risk', 'finance', 'admin'],
@@ -270,7 +290,7 @@ export const paymentsContract = contract({
     example: { params: { withdrawalId: 'W0example' }, body: { reason: 'suspected account takeover' } },
     params: Type.Object({ withdrawalId: IdString() }),
     body: Type.Object({ reason: Reason }, { additionalProperties: false }),
-    response: AdminWithdrawalBody,
+    response: DecisionBody,
   },
   adminDeposits: {
     method: 'GET',

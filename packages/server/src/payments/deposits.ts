@@ -5,7 +5,7 @@
 // the same unit of work that marks the order paid.
 import { AppError } from '@fairground/core';
 import { playerAccount, systemAccount } from '../ledger/index.ts';
-import type { Tx } from '../storage/ports.ts';
+import type { Reader, Tx } from '../storage/ports.ts';
 import { intFromDb } from '../storage/sql.ts';
 import { backoff, beijingDayStartMs, type Ctx } from './context.ts';
 import { PaymentsErrors } from './errors.ts';
@@ -19,7 +19,9 @@ import {
 } from './limits.ts';
 import { DEPOSIT_COLUMNS, type Deposit, depositFromRow, newPaymentNo, requestHash } from './model.ts';
 import { type Applied, type CallResult, describeFailure, type Outbox, retryAt } from './outbox.ts';
-import { type ClientParams, type DepositChannel, type ProviderOrder, ProviderError } from './ports.ts';
+import { type ClientParams, type DepositChannel, type DepositLimit, type ProviderOrder, ProviderError } from './ports.ts';
+import { complianceRefusal, firstBroken } from './player-limits.ts';
+import { holdRefundIn } from './refunds.ts';
 
 export const DEPOSIT_SCOPE = 'payments.deposit';
 
@@ -31,13 +33,30 @@ export interface CreateDepositInput {
   readonly clientIp: string;
 }
 
-export type CreditOutcome = 'credited' | 'already_credited' | 'mismatch' | 'unknown';
+export type CreditOutcome = 'credited' | 'over_limit' | 'already_credited' | 'mismatch' | 'unknown';
+
+/**
+ * Every limit on one player's deposits, read before a unit (a unit only awaits its tx): payments'
+ * own daily cap (the Beijing day, from the settings) and compliance's limits (the player's own,
+ * the policy's, a minor's band), each counted inside the unit that opens or credits an order.
+ */
+export interface DepositCaps {
+  readonly policy: string;
+  readonly limits: readonly DepositLimit[];
+}
+
+/** The reason code of payments' own daily cap among the limits. */
+const SETTINGS_DAILY_CAP = 'PAYMENT_DAILY_LIMIT_REACHED';
+/** What WeChat Pay shows the payer as the reason of an automatic refund (at most 80 characters). */
+const OVER_LIMIT_REFUND_REASON = '超出充值限额，自动退款';
+/** The idempotency key of a deposit's one automatic refund (refunds are unique per deposit and key). */
+const OVER_LIMIT_REFUND_KEY = 'over-limit';
 
 type CreateOutcome =
   | { readonly kind: 'params'; readonly params: ClientParams }
-  | { readonly kind: 'exists'; readonly order: ProviderOrder }
+  | { readonly kind: 'exists'; readonly order: ProviderOrder; readonly caps: DepositCaps }
   | { readonly kind: 'rejected'; readonly code: string };
-type CloseOutcome = { readonly kind: 'closed' } | { readonly kind: 'paid'; readonly order: ProviderOrder };
+type CloseOutcome = { readonly kind: 'closed' } | { readonly kind: 'paid'; readonly order: ProviderOrder; readonly caps: DepositCaps };
 
 /** Why a provider order does not match ours, or null when it does. */
 export function orderMismatch(d: Deposit, o: ProviderOrder): string | null {
@@ -100,13 +119,37 @@ export class Deposits {
     return rows.map(depositFromRow);
   }
 
-  /** Fen deposited or on the way today (Beijing day): what the daily cap counts. */
+  /** Fen credited today (Beijing day) and on the way in open orders: what the daily cap counts. */
   async usedTodayFen(playerId: string): Promise<number> {
-    const rows = await this.#ctx.store.reader.query<{ s: unknown }>(
-      `SELECT COALESCE(SUM(amount_fen), 0) AS s FROM payment_deposits WHERE player_id = ? AND created_at_ms >= ? AND state IN ('creating', 'open', 'closing', 'paid')`,
-      [playerId, beijingDayStartMs(this.#ctx.clock.nowMs())],
-    );
-    return intFromDb(rows[0]?.s ?? 0);
+    return usedFen(this.#ctx.store.reader, playerId, beijingDayStartMs(this.#ctx.clock.nowMs()), { openOrders: true, except: null });
+  }
+
+  /** Every limit on the player's deposits now (read outside a unit; the units count against them). */
+  async caps(playerId: string): Promise<DepositCaps> {
+    const nowMs = this.#ctx.clock.nowMs();
+    const compliance = await this.#ctx.limits.deposits(playerId, nowMs);
+    const daily: DepositLimit = {
+      code: SETTINGS_DAILY_CAP,
+      message: 'this would exceed the daily limit',
+      sinceMs: beijingDayStartMs(nowMs),
+      maxFen: this.#ctx.settings.depositDailyMaxFen,
+    };
+    return { policy: compliance.policy, limits: [daily, ...compliance.limits] };
+  }
+
+  /**
+   * The first limit `amountFen` more would break, counted in `reader` (a unit's tx, after the
+   * serialising lock): deposits credited since the limit's start, except money refunded for being
+   * over a limit, and — when ordering — every order still open, whatever day it was opened.
+   */
+  async #breaks(
+    reader: Reader,
+    playerId: string,
+    caps: DepositCaps,
+    amountFen: number,
+    counting: { openOrders: boolean; except: string | null },
+  ): Promise<{ limit: DepositLimit; usedFen: number } | null> {
+    return firstBroken(caps.limits, amountFen, (sinceMs) => usedFen(reader, playerId, sinceMs, counting));
   }
 
   // ------------------------------------------------------------------ create
@@ -120,10 +163,10 @@ export class Deposits {
       throw new AppError(PaymentsErrors.PAYMENT_AMOUNT_BELOW_MIN, { minFen: settings.depositMinFen });
     if (input.amountFen > settings.depositMaxFen)
       throw new AppError(PaymentsErrors.PAYMENT_AMOUNT_ABOVE_MAX, { maxFen: settings.depositMaxFen });
-    const used = await this.usedTodayFen(input.playerId);
-    if (used + input.amountFen > settings.depositDailyMaxFen) {
-      throw new AppError(PaymentsErrors.PAYMENT_DAILY_LIMIT_REACHED, { dailyMaxFen: settings.depositDailyMaxFen, usedTodayFen: used });
-    }
+    const caps = await this.caps(input.playerId);
+    // The early, friendly answer; the unit counts again.
+    const early = await this.#breaks(this.#ctx.store.reader, input.playerId, caps, input.amountFen, { openOrders: true, except: null });
+    if (early !== null) throw refusal(early, caps, settings.depositDailyMaxFen);
     const provider = this.#ctx.provider();
     if (this.#ctx.breaker.state === 'open') {
       throw new AppError(PaymentsErrors.PAYMENT_PROVIDER_UNAVAILABLE, { retryAtMs: this.#ctx.breaker.retryAtMs ?? 0 });
@@ -140,21 +183,13 @@ export class Deposits {
     try {
       await this.#ctx.store.unitOfWork(
         async (tx) => {
-          // The daily cap again inside the transaction, serialised per player (SQLite has one
-          // writer; PostgreSQL takes a transaction-scoped advisory lock on the player), so two
-          // concurrent orders cannot both fit under the cap that only one of them fits under.
-          if (tx.dialect === 'postgres') await tx.query('SELECT pg_advisory_xact_lock(hashtext(?))', [`deposit-cap:${input.playerId}`]);
-          const today = await tx.query<{ s: unknown }>(
-            `SELECT COALESCE(SUM(amount_fen), 0) AS s FROM payment_deposits WHERE player_id = ? AND created_at_ms >= ? AND state IN ('creating', 'open', 'closing', 'paid')`,
-            [input.playerId, beijingDayStartMs(tx.nowMs)],
-          );
-          const usedNowFen = intFromDb(today[0]?.s ?? 0);
-          if (usedNowFen + input.amountFen > settings.depositDailyMaxFen) {
-            throw new AppError(PaymentsErrors.PAYMENT_DAILY_LIMIT_REACHED, {
-              dailyMaxFen: settings.depositDailyMaxFen,
-              usedTodayFen: usedNowFen,
-            });
-          }
+          // Every limit again inside the transaction, after the ledger's lock (which every unit
+          // that opens or credits an order takes first): the orders counted include every one
+          // committed before, and none can commit beside this one, so parallel orders cannot all
+          // fit under a limit only some of them fit under. Open orders count: they may be paid.
+          await this.#ctx.ledger.serialize(tx);
+          const broken = await this.#breaks(tx, input.playerId, caps, input.amountFen, { openOrders: true, except: null });
+          if (broken !== null) throw refusal(broken, caps, settings.depositDailyMaxFen);
           await tx.run(
             `INSERT INTO payment_deposits (id, player_id, idem_key, request_hash, amount_fen, channel, app_id, merchant_id, payer_openid, client_ip, description, state, expires_at_ms, next_check_at_ms, created_at_ms, updated_at_ms)
              VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 'creating', ?, ?, ?, ?)`,
@@ -228,7 +263,8 @@ export class Deposits {
       if (!(e instanceof ProviderError) || !['rejected', 'already_paid', 'order_closed'].includes(e.failure)) throw e;
       // A refusal: the provider's word on the order number decides what it means.
       try {
-        return { kind: 'exists', order: await this.#ctx.call((p) => p.queryOrder(d.id)) };
+        const order = await this.#ctx.call((p) => p.queryOrder(d.id));
+        return { kind: 'exists', order, caps: await this.caps(d.playerId) };
       } catch (q) {
         if (q instanceof ProviderError && q.failure === 'not_found' && e.failure === 'rejected')
           return { kind: 'rejected', code: e.providerCode };
@@ -270,15 +306,24 @@ export class Deposits {
       await this.#ctx.event(tx, 'deposit', id, 'provider_refused', { code: o.code });
       return { done: true };
     }
-    await this.#applyOrder(tx, d, o.order, 'create');
+    await this.#applyOrder(tx, d, o.order, 'create', o.caps);
     return { done: true };
   }
 
   // ------------------------------------------------------------------ the provider's word on an order
 
-  /** Applies what the provider says about an order inside `tx`: credit when paid, close when closed. */
-  async #applyOrder(tx: Tx, d: Deposit, o: ProviderOrder, source: string): Promise<CreditOutcome | 'unpaid' | 'closed'> {
-    if (o.state === 'paid') return this.creditIn(tx, d.id, o, source);
+  /** Applies what the provider says about an order inside `tx`: credit when paid (within the player's limits), close when closed. */
+  async #applyOrder(
+    tx: Tx,
+    d: Deposit,
+    o: ProviderOrder,
+    source: string,
+    caps: DepositCaps | null,
+  ): Promise<CreditOutcome | 'unpaid' | 'closed'> {
+    if (o.state === 'paid') {
+      if (caps === null) throw new Error(`assertion failed: deposit ${d.id} paid without its limits read`);
+      return this.creditIn(tx, d.id, o, source, caps);
+    }
     if (o.state === 'closed' || o.state === 'failed') {
       await tx.run(
         `UPDATE payment_deposits SET state = 'closed', provider_state = ?, closed_at_ms = COALESCE(closed_at_ms, ?), next_check_at_ms = NULL, updated_at_ms = ? WHERE id = ? AND state IN ('creating', 'open', 'closing')`,
@@ -301,9 +346,15 @@ export class Deposits {
   /**
    * Marks the order paid and credits the wallet, exactly once, inside `tx`. The transfer is keyed
    * by the provider's transaction id: a second notification, a query and a late close that all
-   * find the order paid credit it once between them.
+   * find the order paid credit it once between them. The player's limits are checked again here:
+   * money that arrives over one (an order paid after the limit was lowered, a late payment of an
+   * order that had closed) is credited and, in the same unit, held for a refund of the whole
+   * deposit through the provider (`over_limit`), which the player sees as 超限退款.
    */
-  async creditIn(tx: Tx, id: string, o: ProviderOrder, source: string): Promise<CreditOutcome> {
+  async creditIn(tx: Tx, id: string, o: ProviderOrder, source: string, caps: DepositCaps): Promise<CreditOutcome> {
+    // The ledger's lock first: the credits counted against the limits below include every one
+    // committed before this unit, and none can commit beside it.
+    await this.#ctx.ledger.serialize(tx);
     const d = await this.#load(tx, id);
     if (d === null) return 'unknown';
     if (d.state === 'paid') return 'already_credited';
@@ -320,6 +371,7 @@ export class Deposits {
       [o.transactionId, o.providerState, o.paidAtMs ?? tx.nowMs, tx.nowMs, tx.nowMs, id],
     );
     if (changed !== 1) return 'already_credited';
+    const over = await this.#breaks(tx, d.playerId, caps, d.amountFen, { openOrders: false, except: d.id });
     const result = await this.#ctx.ledger.transfer(tx, {
       scope: DEPOSIT_SCOPE,
       key: o.transactionId,
@@ -328,7 +380,8 @@ export class Deposits {
       asset: 'CNY',
       amount: d.amountFen,
       code: 'deposit',
-      metadata: { depositId: d.id },
+      // Compliance's totals leave out a deposit sent back for being over a limit.
+      metadata: { depositId: d.id, ...(over !== null ? { overLimit: true } : {}) },
     });
     const transferId = result.transfers[0]!.id;
     await tx.run('UPDATE payment_deposits SET credit_transfer_id = ? WHERE id = ?', [transferId, id]);
@@ -339,14 +392,63 @@ export class Deposits {
     await this.#ctx.analytics.append(tx, {
       kind: 'deposit_credited',
       actor: { kind: 'player', id: d.playerId },
-      data: { depositId: d.id, amountFen: d.amountFen, channel: d.channel, lateAfterClose: d.state === 'closed' },
+      data: {
+        depositId: d.id,
+        amountFen: d.amountFen,
+        channel: d.channel,
+        lateAfterClose: d.state === 'closed',
+        overLimit: over !== null,
+      },
     });
-    return 'credited';
+    if (over === null) return 'credited';
+    await this.#refundOverLimit(tx, d, over);
+    return 'over_limit';
   }
 
-  /** Credits from outside a unit (notifications, the reconciler). */
+  /** Sends a deposit that arrived over a limit back, in the unit that credited it (the refunds' usual path from there). */
+  async #refundOverLimit(tx: Tx, d: Deposit, over: { limit: DepositLimit; usedFen: number }): Promise<void> {
+    const refundId = newPaymentNo('R');
+    await holdRefundIn(this.#ctx, tx, {
+      id: refundId,
+      deposit: d,
+      operatorId: 'system',
+      idemKey: OVER_LIMIT_REFUND_KEY,
+      requestHash: requestHash({ overLimit: over.limit.code }),
+      amountFen: d.amountFen,
+      reason: OVER_LIMIT_REFUND_REASON,
+      cause: 'over_limit',
+    });
+    await this.#outbox.enqueue(tx, 'refund.submit', refundId);
+    await tx.run('UPDATE payment_deposits SET limit_code = ?, limit_refund_id = ?, updated_at_ms = ? WHERE id = ?', [
+      over.limit.code,
+      refundId,
+      tx.nowMs,
+      d.id,
+    ]);
+    await this.#ctx.event(tx, 'deposit', d.id, 'over_limit', {
+      code: over.limit.code,
+      maxFen: over.limit.maxFen,
+      usedFen: over.usedFen,
+      refundId,
+    });
+    await this.#ctx.notifier.notify(tx, d.playerId, {
+      kind: 'deposit_over_limit',
+      data: { depositId: d.id, amountFen: d.amountFen, code: over.limit.code, refundId },
+    });
+    // Asked at once after commit; the sweep asks if this process cannot.
+    tx.afterCommit(() => {
+      this.#outbox.dispatchSubject('refund.submit', refundId).catch((e: unknown) => {
+        this.#ctx.log.warn({ err: e, refundId }, 'payments: over-limit refund not sent yet; the sweep will send it');
+      });
+    });
+  }
+
+  /** Credits from outside a unit (notifications, the reconciler), within the player's limits as they are now. */
   async credit(id: string, o: ProviderOrder, source: string): Promise<CreditOutcome> {
-    return this.#ctx.store.unitOfWork((tx) => this.creditIn(tx, id, o, source), { label: 'payments.deposit.credit' });
+    const d = await this.get(id);
+    if (d === null) return 'unknown';
+    const caps = await this.caps(d.playerId);
+    return this.#ctx.store.unitOfWork((tx) => this.creditIn(tx, id, o, source, caps), { label: 'payments.deposit.credit' });
   }
 
   /** Asks the provider about one order now and credits it if paid (the reconciler's repair). */
@@ -439,12 +541,13 @@ export class Deposits {
       return;
     }
     if (o.state === 'paid') failpoint('before_credit');
+    const caps = o.state === 'paid' ? await this.caps(d.playerId) : null;
     await this.#ctx.store.unitOfWork(
       async (tx) => {
         const current = await this.#load(tx, d.id);
         if (current === null) return;
         if (current.state === 'closed') {
-          if (o.state === 'paid') await this.creditIn(tx, d.id, o, 'verify_after_close');
+          if (o.state === 'paid' && caps !== null) await this.creditIn(tx, d.id, o, 'verify_after_close', caps);
           else
             await tx.run('UPDATE payment_deposits SET next_check_at_ms = NULL, updated_at_ms = ? WHERE id = ? AND state = ?', [
               tx.nowMs,
@@ -453,7 +556,7 @@ export class Deposits {
             ]);
           return;
         }
-        await this.#applyOrder(tx, current, o, 'query');
+        await this.#applyOrder(tx, current, o, 'query', caps);
       },
       { label: 'payments.deposit.query' },
     );
@@ -468,7 +571,10 @@ export class Deposits {
       if (e.failure === 'not_found' || e.failure === 'order_closed') return { kind: 'closed' };
       if (e.failure !== 'already_paid') throw e;
       // Paid after all (perhaps after our expiry): the query gives the transaction to credit.
-      return { kind: 'paid', order: await this.#ctx.call((p) => p.queryOrder(id)) };
+      const order = await this.#ctx.call((p) => p.queryOrder(id));
+      const d = await this.get(id);
+      if (d === null) throw new Error(`assertion failed: deposit ${id} vanished`);
+      return { kind: 'paid', order, caps: await this.caps(d.playerId) };
     }
   }
 
@@ -480,7 +586,7 @@ export class Deposits {
       return { done: false, retryAtMs: retryAt(tx.nowMs, attempts), error: describeFailure(r.error) };
     }
     if (r.value.kind === 'paid') {
-      await this.#applyOrder(tx, d, r.value.order, 'close');
+      await this.#applyOrder(tx, d, r.value.order, 'close', r.value.caps);
       return { done: true };
     }
     await tx.run(
@@ -490,4 +596,33 @@ export class Deposits {
     await this.#ctx.event(tx, 'deposit', id, 'closed', { source: 'close' });
     return { done: true };
   }
+}
+
+/**
+ * Fen of a player's deposits that count against a limit since `sinceMs`: credited since then
+ * (leaving out money sent back for being over a limit) and, when ordering, every order still
+ * open — it may yet be paid — whatever day it was opened.
+ */
+async function usedFen(
+  reader: Reader,
+  playerId: string,
+  sinceMs: number,
+  counting: { openOrders: boolean; except: string | null },
+): Promise<number> {
+  const rows = await reader.query<{ s: unknown }>(
+    `SELECT COALESCE(SUM(amount_fen), 0) AS s FROM payment_deposits
+      WHERE player_id = ? AND id <> ? AND ((state = 'paid' AND credited_at_ms >= ? AND limit_refund_id IS NULL)${
+        counting.openOrders ? " OR state IN ('creating', 'open', 'closing')" : ''
+      })`,
+    [playerId, counting.except ?? '', sinceMs],
+  );
+  return intFromDb(rows[0]?.s ?? 0);
+}
+
+/** The answer to an order that would break a limit: payments' own cap, or compliance's refusal with its reason. */
+function refusal(broken: { limit: DepositLimit; usedFen: number }, caps: DepositCaps, dailyMaxFen: number): AppError {
+  if (broken.limit.code === SETTINGS_DAILY_CAP) {
+    return new AppError(PaymentsErrors.PAYMENT_DAILY_LIMIT_REACHED, { dailyMaxFen, usedTodayFen: broken.usedFen });
+  }
+  return complianceRefusal('deposit', broken, caps.policy);
 }

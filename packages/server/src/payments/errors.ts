@@ -34,4 +34,8 @@ export const PaymentsErrors = defineErrors('payments', {
     retryable: true,
   },
   PAYMENT_BILL_DATE_INVALID: { status: 400, message: 'bill dates are YYYY-MM-DD days that have ended' },
+  PAYMENT_BILL_TOO_OLD: {
+    status: 400,
+    message: 'WeChat Pay keeps bills for three months only; that day can no longer be reconciled against its bills',
+  },
 });

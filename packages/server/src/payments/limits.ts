@@ -54,5 +54,11 @@ export const BEIJING_OFFSET_MS = 8 * 3600_000;
 export const DAY_MS = 86_400_000;
 /** Bills of day D are published from 10:00 Beijing time on D+1. */
 export const BILL_READY_AFTER_MS = DAY_MS + 10 * 3600_000;
+/**
+ * How many days back bills can be asked for. WeChat Pay keeps bills for three months
+ * ("对账单接口只能下载三个月以内的账单"), which is never fewer than 89 days: an older day would only be
+ * refused by the provider, so it is refused here first with its own code.
+ */
+export const BILL_HISTORY_DAYS = 89;
 /** How many days back the reconciler catches up on its own. */
 export const RECONCILE_CATCH_UP_DAYS = 3;

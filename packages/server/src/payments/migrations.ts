@@ -156,4 +156,15 @@ CREATE TABLE payment_reconciliation_items (
 CREATE INDEX payment_reconciliation_items_date ON payment_reconciliation_items (bill_date);
 `,
   },
+  {
+    // Money that arrives over a player's deposit limit is refunded at once: the deposit names the
+    // limit and the refund, and a refund says whether an operator or the limit caused it.
+    id: 'payments_002_over_limit_refunds',
+    sql: `
+ALTER TABLE payment_deposits ADD COLUMN limit_code TEXT;
+ALTER TABLE payment_deposits ADD COLUMN limit_refund_id TEXT;
+ALTER TABLE payment_refunds ADD COLUMN cause TEXT NOT NULL DEFAULT 'operator';
+CREATE INDEX payment_deposits_credited ON payment_deposits (player_id, credited_at_ms) WHERE credited_at_ms IS NOT NULL;
+`,
+  },
 ];

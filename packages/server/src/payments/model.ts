@@ -48,6 +48,11 @@ export interface Deposit {
   readonly providerState: string | null;
   readonly failureCode: string | null;
   readonly refundedFen: number;
+  /**
+   * Set when the money arrived over one of the player's deposit limits and was sent back at once:
+   * the limit's reason code and the automatic refund.
+   */
+  readonly overLimit: { readonly code: string; readonly refundId: string } | null;
   readonly expiresAtMs: number;
   readonly paidAtMs: number | null;
   readonly creditedAtMs: number | null;
@@ -59,7 +64,7 @@ export interface Deposit {
 }
 
 export const DEPOSIT_COLUMNS =
-  'id, player_id, idem_key, request_hash, amount_fen, channel, app_id, merchant_id, payer_openid, client_ip, description, state, client_params, transaction_id, credit_transfer_id, provider_state, failure_code, refunded_fen, expires_at_ms, paid_at_ms, credited_at_ms, closed_at_ms, next_check_at_ms, checks, created_at_ms, updated_at_ms';
+  'id, player_id, idem_key, request_hash, amount_fen, channel, app_id, merchant_id, payer_openid, client_ip, description, state, client_params, transaction_id, credit_transfer_id, provider_state, failure_code, refunded_fen, limit_code, limit_refund_id, expires_at_ms, paid_at_ms, credited_at_ms, closed_at_ms, next_check_at_ms, checks, created_at_ms, updated_at_ms';
 
 type R = Record<string, unknown>;
 const str = (v: unknown): string => String(v);
@@ -85,6 +90,8 @@ export function depositFromRow(r: R): Deposit {
     providerState: optStr(r.provider_state),
     failureCode: optStr(r.failure_code),
     refundedFen: fenFromDb(r.refunded_fen),
+    overLimit:
+      r.limit_refund_id === null || r.limit_refund_id === undefined ? null : { code: str(r.limit_code), refundId: str(r.limit_refund_id) },
     expiresAtMs: intFromDb(r.expires_at_ms),
     paidAtMs: intOrNullFromDb(r.paid_at_ms),
     creditedAtMs: intOrNullFromDb(r.credited_at_ms),
@@ -180,6 +187,8 @@ export interface Refund {
   readonly requestHash: string;
   readonly amountFen: number;
   readonly reason: string;
+  /** `operator`: a finance operator asked for it; `over_limit`: money that arrived over a deposit limit, sent back by itself. */
+  readonly cause: RefundCause;
   readonly state: RefundState;
   readonly holdTransferId: string;
   readonly settleTransferId: string | null;
@@ -195,8 +204,10 @@ export interface Refund {
   readonly updatedAtMs: number;
 }
 
+export type RefundCause = 'operator' | 'over_limit';
+
 export const REFUND_COLUMNS =
-  'id, deposit_id, player_id, operator_id, idem_key, request_hash, amount_fen, reason, state, hold_transfer_id, settle_transfer_id, provider_refund_id, provider_state, failure_code, provider_created_at_ms, succeeded_at_ms, finished_at_ms, next_check_at_ms, checks, created_at_ms, updated_at_ms';
+  'id, deposit_id, player_id, operator_id, idem_key, request_hash, amount_fen, reason, cause, state, hold_transfer_id, settle_transfer_id, provider_refund_id, provider_state, failure_code, provider_created_at_ms, succeeded_at_ms, finished_at_ms, next_check_at_ms, checks, created_at_ms, updated_at_ms';
 
 export function refundFromRow(r: R): Refund {
   return {
@@ -208,6 +219,7 @@ export function refundFromRow(r: R): Refund {
     requestHash: str(r.request_hash),
     amountFen: fenFromDb(r.amount_fen),
     reason: str(r.reason),
+    cause: r.cause === 'over_limit' ? 'over_limit' : 'operator',
     state: str(r.state) as RefundState,
     holdTransferId: str(r.hold_transfer_id),
     settleTransferId: optStr(r.settle_transfer_id),

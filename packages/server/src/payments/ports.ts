@@ -125,6 +125,11 @@ export type ProviderNotification =
 
 export interface TradeBillLine {
   readonly kind: 'payment' | 'refund';
+  /**
+   * The line's 交易时间: when the payment succeeded or, on a refund line, when the refund was made
+   * (not when it succeeded); null when the bill's time cannot be read.
+   */
+  readonly atMs: number | null;
   readonly orderNo: string;
   readonly transactionId: string;
   readonly appId: string;
@@ -219,6 +224,46 @@ export type RiskDecision =
 export interface RiskPort {
   assessWithdrawal(input: { readonly playerId: string; readonly amountFen: number; readonly nowMs: number }): Promise<RiskDecision>;
 }
+
+/** One limit on a player's deposits or withdrawals, set outside payments (the compliance policy, the player themself). */
+export interface AmountLimit {
+  /** The reason code a refusal carries (SELF_DEPOSIT_LIMIT, DEPOSIT_DAILY_LIMIT, WITHDRAWAL_DAILY_LIMIT, MINOR_MONTHLY_CAP, …). */
+  readonly code: string;
+  /** What the player is told, in the policy's words. */
+  readonly message: string;
+  /** Amounts since this instant count against the limit (the local day or month start); null: one request alone. */
+  readonly sinceMs: number | null;
+  readonly maxFen: number;
+}
+
+/** A deposit limit (kept as its own name where only deposits are meant). */
+export type DepositLimit = AmountLimit;
+
+/** The limits on one player's money now, and the policy that sets them (`name@version`). */
+export interface PlayerLimits {
+  readonly policy: string;
+  readonly limits: readonly AmountLimit[];
+}
+
+/**
+ * Compliance's limits on a player's deposits and withdrawals. Payments counts what they cover
+ * itself, inside the units that take the money: open orders count when ordering, deposits are
+ * checked again when money arrives, withdrawals when their hold is placed.
+ */
+export interface PlayerLimitsPort {
+  deposits(playerId: string, nowMs: number): Promise<PlayerLimits>;
+  withdrawals(playerId: string, nowMs: number): Promise<PlayerLimits>;
+}
+
+/** No limits beyond payments' own settings (tests of payments alone). */
+export const noPlayerLimits: PlayerLimitsPort = {
+  async deposits() {
+    return { policy: 'none', limits: [] };
+  },
+  async withdrawals() {
+    return { policy: 'none', limits: [] };
+  },
+};
 
 /** Wagering left on a player's active bonuses (the bonus domain fills this in later). */
 export interface WageringPort {

@@ -9,7 +9,7 @@ import { intFromDb } from '../storage/sql.ts';
 import { beijingDate, beijingMidnightMs, type Ctx } from './context.ts';
 import type { Deposits } from './deposits.ts';
 import { PaymentsErrors } from './errors.ts';
-import { BILL_READY_AFTER_MS, DAY_MS, RECONCILE_CATCH_UP_DAYS, RECONCILIATION_ITEMS_MAX } from './limits.ts';
+import { BILL_HISTORY_DAYS, BILL_READY_AFTER_MS, DAY_MS, RECONCILE_CATCH_UP_DAYS, RECONCILIATION_ITEMS_MAX } from './limits.ts';
 import { DEPOSIT_COLUMNS, depositFromRow, REFUND_COLUMNS, refundFromRow, WITHDRAWAL_COLUMNS, withdrawalFromRow } from './model.ts';
 import { type FundFlowLine, ProviderError, type TradeBillLine } from './ports.ts';
 
@@ -22,6 +22,7 @@ export type MismatchKind =
   | 'payment_ledger_mismatch'
   | 'bill_refund_unknown'
   | 'refund_amount_mismatch'
+  | 'refund_day_mismatch'
   | 'refund_missing_from_bill'
   | 'fund_flow_unmatched'
   | 'transfer_unknown'
@@ -106,6 +107,8 @@ export class Reconciler {
     const start = beijingMidnightMs(billDate);
     const nowMs = this.#ctx.clock.nowMs();
     if (start === null || nowMs < start + DAY_MS) throw new AppError(PaymentsErrors.PAYMENT_BILL_DATE_INVALID, { billDate });
+    const oldestDate = beijingDate(nowMs - BILL_HISTORY_DAYS * DAY_MS);
+    if (billDate < oldestDate) throw new AppError(PaymentsErrors.PAYMENT_BILL_TOO_OLD, { billDate, oldestDate });
     const end = start + DAY_MS;
     let trade: TradeBillLine[];
     let basic: FundFlowLine[];
@@ -165,7 +168,10 @@ export class Reconciler {
         add('payment_missing_from_bill', d.id, d.amountFen, null, 'we credited a payment the bill does not list');
     }
 
-    // ---- refunds: the trade bill's REFUND lines (requested that day) against our refunds
+    // ---- refunds: the trade bill's REFUND lines against our refunds, each by its own day. A
+    // refund line is in the bill of the day the refund was made, and its 交易时间 is that time
+    // (not the payment's): a refund made the day after its payment belongs to the later day, and
+    // our refunds of a day are those the provider made that day (its create_time).
     const billRefunds = trade.filter((l) => l.kind === 'refund');
     const refundRows = await reader.query(
       `SELECT ${REFUND_COLUMNS} FROM payment_refunds WHERE provider_created_at_ms >= ? AND provider_created_at_ms < ?`,
@@ -182,6 +188,19 @@ export class Reconciler {
         continue;
       }
       if (r.amountFen !== line.amountFen) add('refund_amount_mismatch', r.id, r.amountFen, line.amountFen, 'bill refund amount differs');
+      // The line must be dated inside its own bill's day, and — when we know when the provider
+      // made the refund (a refund settled by its notification alone never learns it) — by that day.
+      const lineDay = line.atMs === null ? null : beijingDate(line.atMs);
+      const ourDay = r.providerCreatedAtMs === null ? null : beijingDate(r.providerCreatedAtMs);
+      if (lineDay !== billDate || (ourDay !== null && ourDay !== billDate)) {
+        add(
+          'refund_day_mismatch',
+          r.id,
+          r.amountFen,
+          line.amountFen,
+          `the bill of ${billDate} dates this refund ${lineDay ?? 'unreadably'}; the provider made it on ${ourDay ?? 'a day we do not know'}`,
+        );
+      }
     }
     for (const r of ourRefunds.values()) {
       if (!seenRefunds.has(r.id))
@@ -313,14 +332,18 @@ export class Reconciler {
     const state = items.length === 0 ? 'clean' : 'mismatches';
     const runs = await this.#ctx.store.unitOfWork(
       async (tx) => {
-        const prev = await tx.query<{ runs: unknown }>('SELECT runs FROM payment_reconciliations WHERE bill_date = ?', [billDate]);
-        const runs = prev[0] ? intFromDb(prev[0].runs) + 1 : 1;
-        await tx.run('DELETE FROM payment_reconciliation_items WHERE bill_date = ?', [billDate]);
-        await tx.run('DELETE FROM payment_reconciliations WHERE bill_date = ?', [billDate]);
+        // The day's report row first, as an upsert: a second run of the same day (an operator's
+        // click beside the job) waits here for the first to commit and then replaces its report,
+        // instead of racing it into the primary key or leaving both runs' items behind.
         await tx.run(
-          'INSERT INTO payment_reconciliations (bill_date, state, summary, mismatches, runs, run_at_ms) VALUES (?, ?, ?, ?, ?, ?)',
-          [billDate, state, JSON.stringify(summary), items.length, runs, tx.nowMs],
+          `INSERT INTO payment_reconciliations (bill_date, state, summary, mismatches, runs, run_at_ms) VALUES (?, ?, ?, ?, 1, ?)
+            ON CONFLICT (bill_date) DO UPDATE SET state = excluded.state, summary = excluded.summary, mismatches = excluded.mismatches,
+              runs = payment_reconciliations.runs + 1, run_at_ms = excluded.run_at_ms`,
+          [billDate, state, JSON.stringify(summary), items.length, tx.nowMs],
         );
+        const now = await tx.query<{ runs: unknown }>('SELECT runs FROM payment_reconciliations WHERE bill_date = ?', [billDate]);
+        const runs = intFromDb(now[0]?.runs ?? 1);
+        await tx.run('DELETE FROM payment_reconciliation_items WHERE bill_date = ?', [billDate]);
         for (const i of items) {
           await tx.run(
             'INSERT INTO payment_reconciliation_items (id, bill_date, kind, ref, expected_fen, actual_fen, detail) VALUES (?, ?, ?, ?, ?, ?, ?)',

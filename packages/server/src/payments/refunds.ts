@@ -12,7 +12,7 @@ import type { Deposits } from './deposits.ts';
 import { PaymentsErrors } from './errors.ts';
 import { failpoint } from './failpoints.ts';
 import { REFUND_QUERY_BACKOFF_MS, SWEEP_BATCH_MAX } from './limits.ts';
-import { newPaymentNo, REFUND_COLUMNS, type Refund, refundFromRow, requestHash } from './model.ts';
+import { type Deposit, newPaymentNo, REFUND_COLUMNS, type Refund, type RefundCause, refundFromRow, requestHash } from './model.ts';
 import { type Applied, type CallResult, describeFailure, type Outbox, retryAt } from './outbox.ts';
 import { type ProviderRefund, ProviderError } from './ports.ts';
 
@@ -23,6 +23,76 @@ const NOT_FINAL = `state NOT IN ('succeeded', 'failed')`;
 type SubmitOutcome = { readonly kind: 'refund'; readonly refund: ProviderRefund } | { readonly kind: 'rejected'; readonly code: string };
 
 export type RefundOutcome = 'settled' | 'updated' | 'already_final' | 'mismatch' | 'unknown';
+
+/** A refund to hold in a unit of work: its number, what it refunds, who or what asked, and why. */
+export interface RefundHold {
+  readonly id: string;
+  readonly deposit: Pick<Deposit, 'id' | 'playerId' | 'amountFen'>;
+  readonly operatorId: string;
+  readonly idemKey: string;
+  readonly requestHash: string;
+  readonly amountFen: number;
+  readonly reason: string;
+  readonly cause: RefundCause;
+}
+
+/**
+ * Holds a refund in `tx`: checks it fits in what is left of the deposit, holds the amount in the
+ * player's wallet (`player → refunds_in_flight`, pending) and records the refund `submitting`.
+ * The caller enqueues its provider call in the same unit. Used by operators' refunds and by the
+ * automatic refund of money that arrived over a deposit limit.
+ */
+export async function holdRefundIn(ctx: Ctx, tx: Tx, r: RefundHold): Promise<string> {
+  // After the ledger's lock, the refunds summed next include every one committed before.
+  await ctx.ledger.serialize(tx);
+  const open = await tx.query<{ s: unknown }>(
+    `SELECT COALESCE(SUM(amount_fen), 0) AS s FROM payment_refunds WHERE deposit_id = ? AND state <> 'failed'`,
+    [r.deposit.id],
+  );
+  const committedFen = intFromDb(open[0]?.s ?? 0);
+  if (committedFen + r.amountFen > r.deposit.amountFen) {
+    throw new AppError(PaymentsErrors.PAYMENT_REFUND_EXCEEDS, { refundableFen: r.deposit.amountFen - committedFen });
+  }
+  let holdId: string;
+  try {
+    const hold = await ctx.ledger.transfer(tx, {
+      scope: REFUND_SCOPE,
+      key: `${r.id}.hold`,
+      debit: playerAccount(r.deposit.playerId, 'CNY'),
+      credit: systemAccount('refunds_in_flight', 'CNY'),
+      asset: 'CNY',
+      amount: r.amountFen,
+      code: 'refund',
+      pending: {},
+      metadata: { refundId: r.id, depositId: r.deposit.id, ...(r.cause === 'over_limit' ? { overLimit: true } : {}) },
+    });
+    holdId = hold.transfers[0]!.id;
+  } catch (e) {
+    if (isAppError(e, LedgerErrors.LEDGER_INSUFFICIENT_FUNDS)) throw new AppError(PaymentsErrors.PAYMENT_BALANCE_INSUFFICIENT);
+    throw e;
+  }
+  await tx.run(
+    `INSERT INTO payment_refunds (id, deposit_id, player_id, operator_id, idem_key, request_hash, amount_fen, reason, cause, state, hold_transfer_id, created_at_ms, updated_at_ms)
+     VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, 'submitting', ?, ?, ?)`,
+    [
+      r.id,
+      r.deposit.id,
+      r.deposit.playerId,
+      r.operatorId,
+      r.idemKey,
+      r.requestHash,
+      r.amountFen,
+      r.reason,
+      r.cause,
+      holdId,
+      tx.nowMs,
+      tx.nowMs,
+    ],
+  );
+  await ctx.event(tx, 'refund', r.id, 'held', { depositId: r.deposit.id, amountFen: r.amountFen, holdId, cause: r.cause });
+  await ctx.event(tx, 'deposit', r.deposit.id, 'refund_requested', { refundId: r.id, amountFen: r.amountFen, cause: r.cause });
+  return holdId;
+}
 
 export class Refunds {
   readonly #ctx: Ctx;
@@ -98,52 +168,17 @@ export class Refunds {
     try {
       await this.#ctx.store.unitOfWork(
         async (tx) => {
-          const open = await tx.query<{ s: unknown }>(
-            `SELECT COALESCE(SUM(amount_fen), 0) AS s FROM payment_refunds WHERE deposit_id = ? AND state <> 'failed'`,
-            [depositId],
-          );
-          const committedFen = intFromDb(open[0]?.s ?? 0);
-          if (committedFen + input.amountFen > deposit.amountFen) {
-            throw new AppError(PaymentsErrors.PAYMENT_REFUND_EXCEEDS, { refundableFen: deposit.amountFen - committedFen });
-          }
-          let holdId: string;
-          try {
-            const hold = await this.#ctx.ledger.transfer(tx, {
-              scope: REFUND_SCOPE,
-              key: `${id}.hold`,
-              debit: playerAccount(deposit.playerId, 'CNY'),
-              credit: systemAccount('refunds_in_flight', 'CNY'),
-              asset: 'CNY',
-              amount: input.amountFen,
-              code: 'refund',
-              pending: {},
-              metadata: { refundId: id, depositId },
-            });
-            holdId = hold.transfers[0]!.id;
-          } catch (e) {
-            if (isAppError(e, LedgerErrors.LEDGER_INSUFFICIENT_FUNDS)) throw new AppError(PaymentsErrors.PAYMENT_BALANCE_INSUFFICIENT);
-            throw e;
-          }
-          await tx.run(
-            `INSERT INTO payment_refunds (id, deposit_id, player_id, operator_id, idem_key, request_hash, amount_fen, reason, state, hold_transfer_id, created_at_ms, updated_at_ms)
-             VALUES (?, ?, ?, ?, ?, ?, ?, ?, 'submitting', ?, ?, ?)`,
-            [
-              id,
-              depositId,
-              deposit.playerId,
-              op.operatorId,
-              input.idempotencyKey,
-              hash,
-              input.amountFen,
-              input.reason,
-              holdId,
-              tx.nowMs,
-              tx.nowMs,
-            ],
-          );
+          await holdRefundIn(this.#ctx, tx, {
+            id,
+            deposit,
+            operatorId: op.operatorId,
+            idemKey: input.idempotencyKey,
+            requestHash: hash,
+            amountFen: input.amountFen,
+            reason: input.reason,
+            cause: 'operator',
+          });
           reservation = await this.#outbox.enqueueForCaller(tx, 'refund.submit', id);
-          await this.#ctx.event(tx, 'refund', id, 'held', { depositId, amountFen: input.amountFen, holdId });
-          await this.#ctx.event(tx, 'deposit', depositId, 'refund_requested', { refundId: id, amountFen: input.amountFen });
           await this.#ctx.audit.record(tx, {
             operator: { id: op.operatorId, username: op.username },
             action: 'payments.refund',
@@ -158,9 +193,11 @@ export class Refunds {
         { label: 'payments.refund.create' },
       );
     } catch (e) {
+      // Two requests with one key raced: the loser answers with the winner's refund, or a conflict.
       const raced = await this.#byKey(depositId, input.idempotencyKey);
-      if (raced && raced.requestHash === hash) return { refund: raced, replayed: true };
-      throw e;
+      if (raced === null) throw e;
+      if (raced.requestHash !== hash) throw new AppError(PaymentsErrors.PAYMENT_IDEMPOTENCY_CONFLICT, { refundId: raced.id });
+      return { refund: raced, replayed: true };
     }
     failpoint('after_refund_hold');
     await this.#outbox.dispatchSubject('refund.submit', id, reservation);
@@ -233,7 +270,17 @@ export class Refunds {
   async applyRefundIn(tx: Tx, id: string, p: ProviderRefund, source: string): Promise<RefundOutcome> {
     const r = await this.#load(tx, id);
     if (r === null) return 'unknown';
-    if (r.state === 'succeeded' || r.state === 'failed') return 'already_final';
+    if (r.state === 'succeeded' || r.state === 'failed') {
+      // A refund that ended through its notification (which carries no create_time) still learns
+      // the day the provider made it, which is the day whose bill lists it.
+      if (r.providerCreatedAtMs === null && p.createdAtMs !== undefined && p.orderNo === r.depositId) {
+        await tx.run('UPDATE payment_refunds SET provider_created_at_ms = ? WHERE id = ? AND provider_created_at_ms IS NULL', [
+          p.createdAtMs,
+          id,
+        ]);
+      }
+      return 'already_final';
+    }
     if (p.amountFen !== r.amountFen || p.orderNo !== r.depositId) {
       await this.#ctx.event(tx, 'refund', id, 'provider_mismatch', { source, providerAmountFen: p.amountFen, orderNo: p.orderNo });
       await tx.run(`UPDATE payment_refunds SET failure_code = 'PROVIDER_MISMATCH', updated_at_ms = ? WHERE id = ?`, [tx.nowMs, id]);

@@ -29,6 +29,7 @@ function depositBody(d: Deposit): Static<typeof DepositBody> {
     paidAtMs: d.paidAtMs,
     refundedFen: d.refundedFen,
     failureCode: d.failureCode,
+    overLimit: d.overLimit === null ? null : { ...d.overLimit },
   };
 }
 
@@ -67,6 +68,7 @@ function refundBody(r: Refund): Static<typeof RefundBody> {
     depositId: r.depositId,
     amountFen: r.amountFen,
     reason: r.reason,
+    cause: r.cause,
     state: r.state,
     operatorId: r.operatorId,
     providerState: r.providerState,
@@ -184,14 +186,18 @@ export function paymentsRoutes(e: PaymentsEngine): Record<keyof typeof c, Implem
     })),
     approveWithdrawal: implement(
       c.approveWithdrawal,
-      async (input) =>
-        adminWithdrawalBody(await e.withdrawals.approve(input.actor, input.params.withdrawalId, input.body.note, meta(input))),
+      async (input) => {
+        const r = await e.withdrawals.approve(input.actor, input.params.withdrawalId, input.body.note, meta(input));
+        return { ...adminWithdrawalBody(r.withdrawal), replayed: r.replayed };
+      },
       { complianceContext: ({ params }) => ({ withdrawalId: params.withdrawalId, decision: 'approve' }) },
     ),
     rejectWithdrawal: implement(
       c.rejectWithdrawal,
-      async (input) =>
-        adminWithdrawalBody(await e.withdrawals.reject(input.actor, input.params.withdrawalId, input.body.reason, meta(input))),
+      async (input) => {
+        const r = await e.withdrawals.reject(input.actor, input.params.withdrawalId, input.body.reason, meta(input));
+        return { ...adminWithdrawalBody(r.withdrawal), replayed: r.replayed };
+      },
       { complianceContext: ({ params }) => ({ withdrawalId: params.withdrawalId, decision: 'reject' }) },
     ),
     adminDeposits: implement(c.adminDeposits, async ({ query }) => ({

@@ -11,6 +11,7 @@ import type { Tx } from '../storage/ports.ts';
 import { intFromDb } from '../storage/sql.ts';
 import { backoff, beijingDayStartMs, type Ctx } from './context.ts';
 import { PaymentsErrors } from './errors.ts';
+import { complianceRefusal, firstBroken } from './player-limits.ts';
 import { failpoint } from './failpoints.ts';
 import { SWEEP_BATCH_MAX, WITHDRAWAL_QUERY_BACKOFF_MS, WITHDRAWAL_SUBMIT_DEADLINE_MS } from './limits.ts';
 import { newPaymentNo, requestHash, WITHDRAWAL_COLUMNS, WITHDRAWAL_FINAL, type Withdrawal, withdrawalFromRow } from './model.ts';
@@ -41,6 +42,12 @@ export interface WithdrawalLimits {
 
 /** A guard for updates that must not touch a withdrawal once it has ended. */
 const NOT_FINAL = `state NOT IN (${WITHDRAWAL_FINAL.map((s) => `'${s}'`).join(', ')})`;
+
+/** Whether a decided withdrawal was decided this way, by this operator, with this note: a retry of that decision. */
+function sameDecision(w: Withdrawal, decision: 'approve' | 'reject', op: OperatorActor, note: string): boolean {
+  if (w.state === 'review' || w.reviewedBy !== op.operatorId || w.reviewNote !== note) return false;
+  return decision === 'reject' ? w.state === 'rejected' : w.state !== 'rejected';
+}
 
 function isFinalTransfer(t: ProviderTransfer): boolean {
   return t.state === 'success' || t.state === 'fail' || t.state === 'cancelled';
@@ -146,6 +153,7 @@ export class Withdrawals {
       throw new AppError(PaymentsErrors.PAYMENT_PROVIDER_UNAVAILABLE, { retryAtMs: this.#ctx.breaker.retryAtMs ?? 0 });
     }
     const limits = await this.limits(input.playerId);
+    const policyLimits = await this.#ctx.limits.withdrawals(input.playerId, this.#ctx.clock.nowMs());
     if (limits.wageringOutstandingFen > 0) {
       throw new AppError(PaymentsErrors.PAYMENT_WAGERING_INCOMPLETE, { wageringOutstandingFen: limits.wageringOutstandingFen });
     }
@@ -219,6 +227,15 @@ export class Withdrawals {
               usedTodayFen: usedNowFen,
             });
           }
+          // The policy's own limits (its day and month), counted the same way under the same lock.
+          const broken = await firstBroken(policyLimits.limits, input.amountFen, async (sinceMs) => {
+            const rows = await tx.query<{ s: unknown }>(
+              `SELECT COALESCE(SUM(amount_fen), 0) AS s FROM payment_withdrawals WHERE player_id = ? AND created_at_ms >= ? AND state NOT IN ('rejected', 'failed', 'cancelled')`,
+              [input.playerId, sinceMs],
+            );
+            return intFromDb(rows[0]?.s ?? 0);
+          });
+          if (broken !== null) throw complianceRefusal('withdraw', broken, policyLimits.policy);
           await tx.run(
             `INSERT INTO payment_withdrawals (id, player_id, idem_key, request_hash, amount_fen, app_id, merchant_id, openid, state, review_reasons, hold_transfer_id, scene_id, report_infos, user_recv_perception, remark, submit_deadline_ms, created_at_ms, updated_at_ms)
              VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
@@ -280,9 +297,20 @@ export class Withdrawals {
 
   // ------------------------------------------------------------------ operator review
 
-  async approve(op: OperatorActor, id: string, note: string, meta: { requestId: string; ip: string }): Promise<Withdrawal> {
+  /**
+   * An operator's decision on a withdrawal in review, made once: the same operator sending the same
+   * decision with the same note again (a retry) is answered with the withdrawal as it is now
+   * (`replayed`) and changes nothing; any other request on a decided withdrawal is
+   * PAYMENT_STATE_INVALID.
+   */
+  async approve(
+    op: OperatorActor,
+    id: string,
+    note: string,
+    meta: { requestId: string; ip: string },
+  ): Promise<{ withdrawal: Withdrawal; replayed: boolean }> {
     let reservation: number | undefined;
-    await this.#ctx.store.unitOfWork(
+    const replayed = await this.#ctx.store.unitOfWork(
       async (tx) => {
         const w = await this.#load(tx, id);
         if (w === null) throw new AppError(PaymentsErrors.PAYMENT_NOT_FOUND, { withdrawalId: id });
@@ -290,7 +318,12 @@ export class Withdrawals {
           `UPDATE payment_withdrawals SET state = 'submitting', reviewed_by = ?, review_note = ?, reviewed_at_ms = ?, submit_deadline_ms = ?, updated_at_ms = ? WHERE id = ? AND state = 'review'`,
           [op.operatorId, note, tx.nowMs, tx.nowMs + WITHDRAWAL_SUBMIT_DEADLINE_MS, tx.nowMs, id],
         );
-        if (changed !== 1) throw new AppError(PaymentsErrors.PAYMENT_STATE_INVALID, { state: w.state });
+        if (changed !== 1) {
+          // Read again: a parallel decision may have committed while this update waited for its row.
+          const now = (await this.#load(tx, id)) ?? w;
+          if (sameDecision(now, 'approve', op, note)) return true;
+          throw new AppError(PaymentsErrors.PAYMENT_STATE_INVALID, { state: now.state });
+        }
         reservation = await this.#outbox.enqueueForCaller(tx, 'withdrawal.submit', id);
         await this.#ctx.event(tx, 'withdrawal', id, 'approved', { operatorId: op.operatorId });
         await this.#ctx.audit.record(tx, {
@@ -303,15 +336,21 @@ export class Withdrawals {
           requestId: meta.requestId,
           ip: meta.ip,
         });
+        return false;
       },
       { label: 'payments.withdrawal.approve' },
     );
-    await this.#outbox.dispatchSubject('withdrawal.submit', id, reservation);
-    return (await this.get(id))!;
+    if (!replayed) await this.#outbox.dispatchSubject('withdrawal.submit', id, reservation);
+    return { withdrawal: (await this.get(id))!, replayed };
   }
 
-  async reject(op: OperatorActor, id: string, reason: string, meta: { requestId: string; ip: string }): Promise<Withdrawal> {
-    await this.#ctx.store.unitOfWork(
+  async reject(
+    op: OperatorActor,
+    id: string,
+    reason: string,
+    meta: { requestId: string; ip: string },
+  ): Promise<{ withdrawal: Withdrawal; replayed: boolean }> {
+    const replayed = await this.#ctx.store.unitOfWork(
       async (tx) => {
         const w = await this.#load(tx, id);
         if (w === null) throw new AppError(PaymentsErrors.PAYMENT_NOT_FOUND, { withdrawalId: id });
@@ -319,7 +358,12 @@ export class Withdrawals {
           `UPDATE payment_withdrawals SET state = 'rejected', reviewed_by = ?, review_note = ?, reviewed_at_ms = ?, finished_at_ms = ?, failure_code = 'REJECTED_IN_REVIEW', updated_at_ms = ? WHERE id = ? AND state = 'review'`,
           [op.operatorId, reason, tx.nowMs, tx.nowMs, tx.nowMs, id],
         );
-        if (changed !== 1) throw new AppError(PaymentsErrors.PAYMENT_STATE_INVALID, { state: w.state });
+        if (changed !== 1) {
+          // Read again: a parallel decision may have committed while this update waited for its row.
+          const now = (await this.#load(tx, id)) ?? w;
+          if (sameDecision(now, 'reject', op, reason)) return true;
+          throw new AppError(PaymentsErrors.PAYMENT_STATE_INVALID, { state: now.state });
+        }
         await this.#ctx.ledger.void(tx, { scope: WITHDRAWAL_SCOPE, key: `${id}.void`, pendingId: w.holdTransferId });
         await this.#ctx.event(tx, 'withdrawal', id, 'rejected', { operatorId: op.operatorId });
         await this.#ctx.audit.record(tx, {
@@ -336,10 +380,11 @@ export class Withdrawals {
           kind: 'withdrawal_failed',
           data: { withdrawalId: id, amountFen: w.amountFen, reason: 'REJECTED_IN_REVIEW' },
         });
+        return false;
       },
       { label: 'payments.withdrawal.reject' },
     );
-    return (await this.get(id))!;
+    return { withdrawal: (await this.get(id))!, replayed };
   }
 
   // ------------------------------------------------------------------ the transfer bill

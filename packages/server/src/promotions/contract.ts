@@ -122,7 +122,10 @@ export const promotionsContract = contract({
       { additionalProperties: false },
     ),
     status: 201,
-    response: GrantBody,
+    response: Type.Composite([
+      GrantBody,
+      Type.Object({ replayed: Type.Boolean({ description: 'true when this key already made this grant: nothing moved again' }) }),
+    ]),
   },
   settleReferrals: {
     method: 'POST',

@@ -59,4 +59,9 @@ CREATE INDEX promo_referrals_inviter ON promo_referrals (inviter_id, status);
 CREATE INDEX promo_referrals_status ON promo_referrals (status, created_at_ms);
 `,
   },
+  {
+    // The reason an operator gave for a grant: part of what its idempotency key stands for.
+    id: 'promotions_002_grant_reason',
+    sql: `ALTER TABLE promo_grants ADD COLUMN reason TEXT;`,
+  },
 ];

@@ -9,9 +9,9 @@ import { AppError, type Clock, newId } from '@fairground/core';
 import type { AuditLog } from '../admin/index.ts';
 import type { IdentitySource } from '../compliance/index.ts';
 import type { OperatorActor } from '../http/actors.ts';
-import { type Asset, type Ledger, playerAccount, systemAccount } from '../ledger/index.ts';
+import { type Asset, type Ledger, LedgerErrors, playerAccount, systemAccount } from '../ledger/index.ts';
 import type { Store, Tx } from '../storage/ports.ts';
-import { intFromDb, intOrNullFromDb } from '../storage/sql.ts';
+import { intFromDb, intOrNullFromDb, isUniqueViolation } from '../storage/sql.ts';
 import { PromotionsErrors } from './errors.ts';
 
 export type CampaignKind = 'bonus' | 'invite' | 'points';
@@ -24,6 +24,8 @@ export const REFERRALS_PER_ADDRESS_DAY_MAX = 3;
 /** Referrals settled per call. */
 const SETTLE_BATCH_MAX = 200;
 const CODE_ALPHABET = 'ABCDEFGHJKLMNPQRSTUVWXYZ23456789';
+/** Fresh invite codes tried when a random one is already someone else's (32^8 codes: practically never twice). */
+const INVITE_CODE_ATTEMPTS_MAX = 4;
 
 export interface Campaign {
   readonly id: string;
@@ -77,6 +79,16 @@ function toCampaign(r: Row): Campaign {
     endsAtMs: intOrNullFromDb(r.ends_at_ms),
     status: r.status === 'paused' ? 'paused' : 'active',
   };
+}
+
+/** The grant a reused key made, when the request names the same player (and reason, when both are known). */
+function replayedGrant(r: Row, playerId: string, reason: string | null, idemKey: string): Grant {
+  const g = toGrant(r);
+  const stored = (r.reason as string | null | undefined) ?? null;
+  if (g.playerId !== playerId || (stored !== null && reason !== null && stored !== reason)) {
+    throw new AppError(LedgerErrors.LEDGER_IDEMPOTENCY_CONFLICT, { idempotencyKey: idemKey, grantId: g.id });
+  }
+  return g;
 }
 
 function toGrant(r: Row): Grant {
@@ -185,9 +197,23 @@ export class Promotions {
    * Grants `amount` of the campaign's asset to a player in `tx`: the budget is taken first (a
    * conditional update, so two grants cannot both take the last of it), then the ledger transfer.
    */
-  async #grantIn(tx: Tx, campaignId: string, playerId: string, amount: number, idemKey: string): Promise<Grant> {
+  /**
+   * Grants a campaign's amount in `tx`, once per (campaign, key). Everything that depends on other
+   * grants (the key, the player's count against the campaign's limit) is read after the ledger's
+   * lock, so parallel grants are counted one after another. The same key again answers the grant
+   * it made (`replayed`) when it names the same player and reason, else LEDGER_IDEMPOTENCY_CONFLICT.
+   */
+  async #grantIn(
+    tx: Tx,
+    campaignId: string,
+    playerId: string,
+    amount: number,
+    idemKey: string,
+    reason: string | null,
+  ): Promise<{ grant: Grant; replayed: boolean }> {
+    await this.#o.ledger.serialize(tx);
     const existing = await tx.query<Row>('SELECT * FROM promo_grants WHERE campaign_id = ? AND idem_key = ?', [campaignId, idemKey]);
-    if (existing[0]) return toGrant(existing[0]);
+    if (existing[0]) return { grant: replayedGrant(existing[0], playerId, reason, idemKey), replayed: true };
     const rows = await tx.query<Row>('SELECT * FROM promo_campaigns WHERE id = ?', [campaignId]);
     if (!rows[0]) throw new AppError(PromotionsErrors.PROMO_CAMPAIGN_NOT_FOUND, { campaignId });
     const c = toCampaign(rows[0]);
@@ -218,10 +244,22 @@ export class Promotions {
     });
     const wagering = c.asset === 'BONUS' ? amount * c.wageringMultiplier : 0;
     await tx.run(
-      'INSERT INTO promo_grants (id, campaign_id, player_id, asset, amount, wagering_required_fen, status, idem_key, transfer_id, created_at_ms) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)',
-      [id, campaignId, playerId, c.asset, amount, wagering, wagering > 0 ? 'active' : 'completed', idemKey, r.transfers[0]!.id, tx.nowMs],
+      'INSERT INTO promo_grants (id, campaign_id, player_id, asset, amount, wagering_required_fen, status, idem_key, transfer_id, created_at_ms, reason) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)',
+      [
+        id,
+        campaignId,
+        playerId,
+        c.asset,
+        amount,
+        wagering,
+        wagering > 0 ? 'active' : 'completed',
+        idemKey,
+        r.transfers[0]!.id,
+        tx.nowMs,
+        reason,
+      ],
     );
-    return toGrant((await tx.query<Row>('SELECT * FROM promo_grants WHERE id = ?', [id]))[0]!);
+    return { grant: toGrant((await tx.query<Row>('SELECT * FROM promo_grants WHERE id = ?', [id]))[0]!), replayed: false };
   }
 
   /** An operator grants a campaign's amount (bonus or points) to a player; audited, idempotent by key. */
@@ -232,24 +270,38 @@ export class Promotions {
     idemKey: string,
     reason: string,
     meta: { requestId: string; ip: string },
-  ): Promise<Grant> {
+  ): Promise<Grant & { replayed: boolean }> {
     const c = await this.campaign(campaignId);
-    return this.#o.store.unitOfWork(
-      async (tx) => {
-        const g = await this.#grantIn(tx, campaignId, playerId, c.amount, idemKey);
-        await this.#o.audit.record(tx, {
-          operator: { id: op.operatorId, username: op.username },
-          action: 'promotions.grant',
-          target: { kind: 'player', id: playerId },
-          reason,
-          after: { campaignId, grantId: g.id, asset: g.asset, amount: g.amount, wageringRequiredFen: g.wageringRequiredFen },
-          requestId: meta.requestId,
-          ip: meta.ip,
-        });
-        return g;
-      },
-      { label: 'promotions.grant' },
-    );
+    try {
+      const { grant: g, replayed } = await this.#o.store.unitOfWork(
+        async (tx) => {
+          const made = await this.#grantIn(tx, campaignId, playerId, c.amount, idemKey, reason);
+          if (made.replayed) return made;
+          const g = made.grant;
+          await this.#o.audit.record(tx, {
+            operator: { id: op.operatorId, username: op.username },
+            action: 'promotions.grant',
+            target: { kind: 'player', id: playerId },
+            reason,
+            after: { campaignId, grantId: g.id, asset: g.asset, amount: g.amount, wageringRequiredFen: g.wageringRequiredFen },
+            requestId: meta.requestId,
+            ip: meta.ip,
+          });
+          return made;
+        },
+        { label: 'promotions.grant' },
+      );
+      return { ...g, replayed };
+    } catch (e) {
+      // A parallel grant with the same key committed between this one's lookup and its insert.
+      if (!isUniqueViolation(e)) throw e;
+      const rows = await this.#o.store.reader.query<Row>('SELECT * FROM promo_grants WHERE campaign_id = ? AND idem_key = ?', [
+        campaignId,
+        idemKey,
+      ]);
+      if (!rows[0]) throw new AppError(LedgerErrors.LEDGER_IN_PROGRESS, { campaignId, idempotencyKey: idemKey });
+      return { ...replayedGrant(rows[0], playerId, reason, idemKey), replayed: true };
+    }
   }
 
   async grantsOf(playerId: string): Promise<Grant[]> {
@@ -320,21 +372,28 @@ export class Promotions {
   // ------------------------------------------------------------------ invitations
 
   async inviteCode(playerId: string): Promise<string> {
-    const rows = await this.#o.store.reader.query<{ code: string }>('SELECT code FROM promo_invite_codes WHERE player_id = ?', [playerId]);
-    if (rows[0]) return rows[0].code;
-    const bytes = randomBytes(8);
-    const code = Array.from(bytes, (b) => CODE_ALPHABET[b % CODE_ALPHABET.length]).join('');
-    await this.#o.store.unitOfWork(
-      (tx) =>
-        tx.run('INSERT INTO promo_invite_codes (player_id, code, created_at_ms) VALUES (?, ?, ?) ON CONFLICT (player_id) DO NOTHING', [
-          playerId,
-          code,
-          tx.nowMs,
-        ]),
-      { label: 'promotions.inviteCode' },
-    );
-    return (await this.#o.store.reader.query<{ code: string }>('SELECT code FROM promo_invite_codes WHERE player_id = ?', [playerId]))[0]!
-      .code;
+    const mine = async () =>
+      (await this.#o.store.reader.query<{ code: string }>('SELECT code FROM promo_invite_codes WHERE player_id = ?', [playerId]))[0]?.code;
+    const have = await mine();
+    if (have !== undefined) return have;
+    for (let attempt = 0; attempt < INVITE_CODE_ATTEMPTS_MAX; attempt++) {
+      const bytes = randomBytes(8);
+      const code = Array.from(bytes, (b) => CODE_ALPHABET[b % CODE_ALPHABET.length]).join('');
+      // No conflict target: neither a parallel request for this player nor another player's equal
+      // code can fail the insert; whichever row exists for this player afterwards is the answer.
+      await this.#o.store.unitOfWork(
+        (tx) =>
+          tx.run('INSERT INTO promo_invite_codes (player_id, code, created_at_ms) VALUES (?, ?, ?) ON CONFLICT DO NOTHING', [
+            playerId,
+            code,
+            tx.nowMs,
+          ]),
+        { label: 'promotions.inviteCode' },
+      );
+      const now = await mine();
+      if (now !== undefined) return now;
+    }
+    throw new Error(`assertion failed: no free invite code after ${INVITE_CODE_ATTEMPTS_MAX} attempts`);
   }
 
   /**
@@ -356,6 +415,8 @@ export class Promotions {
     const inviterAddress = this.#o.addressOf(inviterId);
     const outcome = await this.#o.store.unitOfWork(
       async (tx) => {
+        // After the ledger's lock the referrals counted below include every one committed before.
+        await this.#o.ledger.serialize(tx);
         const already = await tx.query('SELECT 1 FROM promo_referrals WHERE invitee_id = ?', [inviteeId]);
         if (already.length > 0) return null;
         let reason: string | null = null;
@@ -368,10 +429,11 @@ export class Promotions {
           if (intFromDb(same[0]?.n ?? 0) >= REFERRALS_PER_ADDRESS_DAY_MAX) reason = 'SELF_REFERRAL_ADDRESS_FARM';
         }
         const status = reason === null ? 'pending' : 'rejected';
-        await tx.run(
-          'INSERT INTO promo_referrals (invitee_id, inviter_id, status, reason, invitee_address, inviter_address, created_at_ms, decided_at_ms) VALUES (?, ?, ?, ?, ?, ?, ?, ?)',
+        const inserted = await tx.run(
+          'INSERT INTO promo_referrals (invitee_id, inviter_id, status, reason, invitee_address, inviter_address, created_at_ms, decided_at_ms) VALUES (?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT (invitee_id) DO NOTHING',
           [inviteeId, inviterId, status, reason, inviteeAddress, inviterAddress, tx.nowMs, reason === null ? null : tx.nowMs],
         );
+        if (inserted !== 1) return null;
         return { status, reason } as const;
       },
       { label: 'promotions.acceptInvite' },
@@ -418,9 +480,9 @@ export class Promotions {
               [tx.nowMs, invitee],
             );
             if (changed !== 1) return 'skip' as const;
-            await this.#grantIn(tx, campaign.id, inviter, campaign.amount, `invite:${invitee}:inviter`);
+            await this.#grantIn(tx, campaign.id, inviter, campaign.amount, `invite:${invitee}:inviter`, null);
             if (campaign.inviteeAmount > 0)
-              await this.#grantIn(tx, campaign.id, invitee, campaign.inviteeAmount, `invite:${invitee}:invitee`);
+              await this.#grantIn(tx, campaign.id, invitee, campaign.inviteeAmount, `invite:${invitee}:invitee`, null);
             return 'rewarded' as const;
           },
           { label: 'promotions.settleReferral' },

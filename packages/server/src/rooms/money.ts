@@ -92,6 +92,18 @@ export async function nextOrderId(tx: Tx, prefix: 'rf' | 'rc'): Promise<string> 
   return formatOrderId(prefix, tx.nowMs, intFromDb(rows[0]?.next_seq));
 }
 
+/** The order a reused card-purchase key made, if it asked for the same quantity; else the ledger's conflict. */
+export function replayedCardOrder(order: OrderRow, request: { quantity: number; requestKey: string }): OrderRow {
+  if (order.kind !== 'card_purchase' || order.cards !== request.quantity) {
+    throw new AppError(LedgerErrors.LEDGER_IDEMPOTENCY_CONFLICT, {
+      requestKey: request.requestKey,
+      orderId: order.orderId,
+      quantity: order.cards,
+    });
+  }
+  return order;
+}
+
 /** Turns the ledger's "not enough" into the room's code for the asset that ran short. */
 export function mapLedgerError(e: unknown): unknown {
   if (!(e instanceof AppError) || e.code !== LedgerErrors.LEDGER_INSUFFICIENT_FUNDS.code) return e;
@@ -275,16 +287,22 @@ export class RoomMoney {
       await tx.run("UPDATE room_orders SET status = 'paid', updated_at_ms = ? WHERE order_id = ?", [tx.nowMs, o.orderId]);
   }
 
-  /** Buys room cards with CNY: one linked batch (CNY to revenue, cards from issuance), one order. */
+  /**
+   * Buys room cards with CNY: one linked batch (CNY to revenue, cards from issuance), one order.
+   * The request key is looked up after the ledger's lock, so a parallel request with the same key
+   * has committed its order by then (or shares this transaction) and is answered, not repeated:
+   * the same quantity is its order again (`replayed`), another quantity LEDGER_IDEMPOTENCY_CONFLICT.
+   */
   async buyCards(
     tx: Tx,
     o: { playerId: string; quantity: number; priceFen: number; requestKey: string },
   ): Promise<{ order: OrderRow; replayed: boolean }> {
+    await this.#ledger.serialize(tx);
     const existing = await tx.query<DbOrder>(`SELECT ${ORDER_COLUMNS} FROM room_orders WHERE player_id = ? AND request_key = ?`, [
       o.playerId,
       o.requestKey,
     ]);
-    if (existing[0]) return { order: orderFromDb(existing[0]), replayed: true };
+    if (existing[0]) return { order: replayedCardOrder(orderFromDb(existing[0]), o), replayed: true };
     const orderId = await nextOrderId(tx, 'rc');
     const cashFen = o.quantity * o.priceFen;
     let ids: string[];

@@ -5,12 +5,12 @@ import { randomBytes, randomInt } from 'node:crypto';
 import { AppError, type Clock, newId } from '@fairground/core';
 import type { Players } from '../accounts/index.ts';
 import type { Analytics } from '../analytics/index.ts';
-import type { Ledger } from '../ledger/index.ts';
+import { type Ledger, LedgerErrors } from '../ledger/index.ts';
 import type { Notifier } from '../notifications/index.ts';
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import type { Authenticator } from '../http/actors.ts';
 import type { Store } from '../storage/ports.ts';
-import { intFromDb, intOrNullFromDb } from '../storage/sql.ts';
+import { intFromDb, intOrNullFromDb, isUniqueViolation } from '../storage/sql.ts';
 import { type ActorDeps, type Logger, RoomActor } from './actor.ts';
 import { commitNextHand, type JoinInput, Plan } from './decide.ts';
 import { EventBatcher } from './batcher.ts';
@@ -32,7 +32,7 @@ import {
   ROOM_CODE_ATTEMPTS_MAX,
   SHUTDOWN_WAIT_MS,
 } from './limits.ts';
-import { ORDER_COLUMNS, type OrderRow, orderFromDb, RoomMoney } from './money.ts';
+import { ORDER_COLUMNS, type OrderRow, orderFromDb, RoomMoney, replayedCardOrder } from './money.ts';
 import { type ChainReport, NotaryQueue, verifyRoomChain } from './notary.ts';
 import { normalizeFee, normalizeParams, type RoomParams, type RoomParamsInput } from './params.ts';
 import { insertEvents } from './persist.ts';
@@ -449,7 +449,8 @@ export class Rooms {
         this.#register(plan.state, false);
         return { roomId, code, params, fee: quote, orderId, invite: { token, path: sharePath(code, token) } };
       } catch (e) {
-        if (e instanceof CodeTaken) continue;
+        // Taken before this unit looked, or by a room created beside it (the live-code index stopped this one): another code.
+        if (e instanceof CodeTaken || isUniqueViolation(e)) continue;
         throw e;
       }
     }
@@ -619,16 +620,13 @@ export class Rooms {
     const reportId = newId('rpt');
     await this.store.unitOfWork(
       async (tx) => {
-        const dup = await tx.query('SELECT 1 AS x FROM room_reports WHERE room_id = ? AND reporter_id = ? AND target_key = ?', [
-          roomId,
-          playerId,
-          target ?? '',
-        ]);
-        if (dup.length > 0) throw new AppError(RoomErrors.ROOM_REPORT_DUPLICATE);
-        await tx.run(
-          'INSERT INTO room_reports (id, room_id, reporter_id, target_key, reason, text, created_at_ms) VALUES (?, ?, ?, ?, ?, ?, ?)',
+        // Once per (room, reporter, target): a parallel duplicate finds the first one's row here
+        // (ON CONFLICT waits for it) instead of racing it into the unique index.
+        const filed = await tx.run(
+          'INSERT INTO room_reports (id, room_id, reporter_id, target_key, reason, text, created_at_ms) VALUES (?, ?, ?, ?, ?, ?, ?) ON CONFLICT (room_id, reporter_id, target_key) DO NOTHING',
           [reportId, roomId, playerId, target ?? '', input.reason, input.text ?? '', tx.nowMs],
         );
+        if (filed !== 1) throw new AppError(RoomErrors.ROOM_REPORT_DUPLICATE);
         await this.#riskSignals.record(tx, { kind: 'report_filed', playerId, roomId, targetPlayerId: target, reason: input.reason });
         await this.#o.analytics.append(tx, {
           kind: 'room_reported',
@@ -736,25 +734,37 @@ export class Rooms {
   async buyCards(playerId: string, input: { quantity: number; idempotencyKey: string }): Promise<{ order: OrderRow; replayed: boolean }> {
     const q = input.quantity;
     if (!Number.isSafeInteger(q) || q < 1 || q > ROOM_CARDS_PER_PURCHASE_MAX) throw new AppError(RoomErrors.ROOM_CARD_QUANTITY_INVALID);
-    return this.store.unitOfWork(
-      async (tx) => {
-        const r = await this.money.buyCards(tx, {
-          playerId,
-          quantity: q,
-          priceFen: this.schedule.roomCardPriceFen,
-          requestKey: input.idempotencyKey,
-        });
-        if (!r.replayed) {
-          await this.#o.analytics.append(tx, {
-            kind: 'room_cards_bought',
-            actor: { kind: 'player', id: playerId },
-            data: { orderId: r.order.orderId, quantity: q, cashFen: r.order.cashFen },
+    try {
+      return await this.store.unitOfWork(
+        async (tx) => {
+          const r = await this.money.buyCards(tx, {
+            playerId,
+            quantity: q,
+            priceFen: this.schedule.roomCardPriceFen,
+            requestKey: input.idempotencyKey,
           });
-        }
-        return r;
-      },
-      { label: 'rooms.buyCards' },
-    );
+          if (!r.replayed) {
+            await this.#o.analytics.append(tx, {
+              kind: 'room_cards_bought',
+              actor: { kind: 'player', id: playerId },
+              data: { orderId: r.order.orderId, quantity: q, cashFen: r.order.cashFen },
+            });
+          }
+          return r;
+        },
+        { label: 'rooms.buyCards' },
+      );
+    } catch (e) {
+      // A parallel request with the same key committed its order between this one's lookup and
+      // its insert (the unique index stopped this one): answer with that order.
+      if (!isUniqueViolation(e)) throw e;
+      const rows = await this.store.reader.query<Parameters<typeof orderFromDb>[0]>(
+        `SELECT ${ORDER_COLUMNS} FROM room_orders WHERE player_id = ? AND request_key = ?`,
+        [playerId, input.idempotencyKey],
+      );
+      if (!rows[0]) throw new AppError(LedgerErrors.LEDGER_IN_PROGRESS, { requestKey: input.idempotencyKey });
+      return { order: replayedCardOrder(orderFromDb(rows[0]), { quantity: q, requestKey: input.idempotencyKey }), replayed: true };
+    }
   }
 }
 

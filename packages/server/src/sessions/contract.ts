@@ -57,7 +57,7 @@ export const skillContract = contract({
     method: 'POST',
     url: '/api/skill/matches',
     summary:
-      'Play a paid head-to-head: join the open match of a player with a close rating, or host a new one. The entry fee is held now; retries with the same key return the same match',
+      'Play a paid head-to-head: join the open match of a player with a close rating, or host a new one. The entry fee is held now; a retry with the same key and content returns the same match (`replayed`), the same key with another game or fee is LEDGER_IDEMPOTENCY_CONFLICT',
     tags: ['skill'],
     auth: 'player',
     kind: 'money',
@@ -67,7 +67,11 @@ export const skillContract = contract({
       { game: GameId, entryFeeFen: Fen({ minimum: 1, maximum: 100_000_000 }), idempotencyKey: IdempotencyKey },
       { additionalProperties: false },
     ),
-    response: Type.Object({ match: MatchBody, session: SessionStateBody }),
+    response: Type.Object({
+      match: MatchBody,
+      session: SessionStateBody,
+      replayed: Type.Boolean({ description: 'true when this key already started this match: nothing moved again' }),
+    }),
     status: 201,
   },
   skillMatches: {
@@ -165,14 +169,19 @@ export const skillContract = contract({
   skillEnterTournament: {
     method: 'POST',
     url: '/api/skill/tournaments/:tournamentId/entries',
-    summary: 'Enter a tournament: the entry fee is held until it is settled or cancelled',
+    summary:
+      'Enter a tournament: the entry fee is held until it is settled or cancelled. A retry with the same key returns the entry (`replayed`); entering again with another key is SKILL_TOURNAMENT_ENTERED; the same key for another tournament is LEDGER_IDEMPOTENCY_CONFLICT',
     tags: ['skill'],
     auth: 'player',
     kind: 'money',
     action: 'enter_tournament',
-    example: { params: { tournamentId: 'tn_example' } },
+    example: { params: { tournamentId: 'tn_example' }, body: { idempotencyKey: 'example-entry-0001' } },
     params: TournamentPath,
-    response: TournamentBody,
+    body: Type.Object({ idempotencyKey: IdempotencyKey }, { additionalProperties: false }),
+    response: Type.Composite([
+      TournamentBody,
+      Type.Object({ replayed: Type.Boolean({ description: 'true when this key already made this entry: nothing moved again' }) }),
+    ]),
     status: 201,
   },
   skillPlayTournament: {

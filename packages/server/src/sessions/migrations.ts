@@ -132,4 +132,12 @@ CREATE TABLE skill_tournament_entries (
 CREATE INDEX skill_tournament_entries_player ON skill_tournament_entries (player_id, entered_at_ms);
 `,
   },
+  {
+    // Tournament entries carry the request's idempotency key: a retry answers the entry it made.
+    id: 'sessions_002_entry_request_key',
+    sql: `
+ALTER TABLE skill_tournament_entries ADD COLUMN request_key TEXT;
+CREATE UNIQUE INDEX skill_tournament_entries_request ON skill_tournament_entries (player_id, request_key) WHERE request_key IS NOT NULL;
+`,
+  },
 ];

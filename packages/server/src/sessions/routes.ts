@@ -53,7 +53,7 @@ export function skillRoutes(d: SkillRouteDeps): Record<keyof typeof c, Implement
     skillTournament: implement(c.skillTournament, async ({ actor, params }) => s.tournaments.get(actor.playerId, params.tournamentId)),
     skillEnterTournament: implement(
       c.skillEnterTournament,
-      async ({ actor, params }) => s.tournaments.enter(actor.playerId, params.tournamentId),
+      async ({ actor, params, body }) => s.tournaments.enter(actor.playerId, params.tournamentId, body.idempotencyKey),
       {
         complianceContext: ({ params }: HandlerInput<typeof c.skillEnterTournament>) => ({
           tournamentId: params.tournamentId,

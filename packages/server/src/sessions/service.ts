@@ -14,11 +14,11 @@ import { PuzzleGame, type PuzzleCommand, type PuzzleEndReason } from '@fairgroun
 import type { AuditLog } from '../admin/index.ts';
 import type { Analytics } from '../analytics/index.ts';
 import type { Leaderboards } from '../leaderboards/index.ts';
-import type { Ledger } from '../ledger/index.ts';
+import { type Ledger, LedgerErrors } from '../ledger/index.ts';
 import { chooseOpponent, DEFAULT_MATCHMAKING, type LinkedAccounts, type MatchmakingPolicy, Ratings } from '../matchmaking/index.ts';
 import type { Notifier } from '../notifications/index.ts';
-import type { Store, Tx } from '../storage/ports.ts';
-import { intFromDb } from '../storage/sql.ts';
+import type { Reader, Store, Tx } from '../storage/ports.ts';
+import { intFromDb, isUniqueViolation } from '../storage/sql.ts';
 import { type SkillCatalogue, SkillCatalogue as Catalogue, type SkillGameSettings } from './catalogue.ts';
 import { extendLog, LOG_DIGEST_START, newSeed, seedBytes } from './digest.ts';
 import { SkillErrors } from './errors.ts';
@@ -105,6 +105,9 @@ const isForfeit = (s: SessionStatus) => FORFEITS.includes(s);
 
 /** Thrown inside a claim unit when another challenger took the match first (never escapes the service). */
 class ClaimLost extends Error {}
+
+/** Thrown inside a start unit when the request key already names a session (another request with it got there first). */
+class KeyTaken extends Error {}
 
 /** A rules refusal re-raised with where it happened in the batch. */
 function withDetails(e: AppError, details: Record<string, unknown>): AppError {
@@ -198,7 +201,7 @@ export class SkillGames {
   /** A free practice game: no money, not rated. */
   async startPractice(playerId: string, gameId: string): Promise<SessionState> {
     const settings = this.catalogue.require(gameId);
-    await this.#checkActiveLimit(playerId);
+    await this.#checkActiveLimit(this.store.reader, playerId, this.clock.nowMs());
     const { seedHex, commitment } = newSeed();
     const spec = this.#newSession(playerId, settings, 'practice', {
       seedHex,
@@ -209,6 +212,7 @@ export class SkillGames {
     });
     const live = await this.store.unitOfWork(
       async (tx) => {
+        await this.#admit(tx, playerId, null);
         const live = await this.#insertSession(tx, spec);
         await this.#analytics?.append(tx, {
           kind: 'skill_session_started',
@@ -226,19 +230,23 @@ export class SkillGames {
   /**
    * A paid head-to-head: joins the best open match inside the player's rating window, or hosts a
    * new one. The entry fee is held before the session exists; without funds nothing is created.
-   * Retrying with the same request key returns the same match and session.
+   * Retrying with the same request key and the same game and fee returns the same match and
+   * session (`replayed`), moving nothing; the same key with another game or fee is
+   * LEDGER_IDEMPOTENCY_CONFLICT. The cap on active games is counted inside the unit that holds
+   * the fee, so parallel requests cannot all slip under it.
    */
   async startMatch(
     playerId: string,
     input: { game: string; entryFeeFen: number; requestKey: string },
-  ): Promise<{ match: MatchView; session: SessionState }> {
+  ): Promise<{ match: MatchView; session: SessionState; replayed: boolean }> {
     const settings = this.catalogue.require(input.game);
     if (!settings.stakesFen.includes(input.entryFeeFen)) {
       throw new AppError(SkillErrors.SKILL_STAKE_UNKNOWN, { entryFeeFen: input.entryFeeFen, offered: [...settings.stakesFen] });
     }
-    const replayed = await this.#sessionByRequestKey(playerId, input.requestKey);
-    if (replayed) return this.#matchStart(playerId, replayed);
-    await this.#checkActiveLimit(playerId);
+    const earlier = await this.#sessionByRequestKey(playerId, input.requestKey);
+    if (earlier) return this.#replayMatch(playerId, earlier, settings.id, input);
+    // The early, friendly answer; the unit that holds the fee counts again.
+    await this.#checkActiveLimit(this.store.reader, playerId, this.clock.nowMs());
 
     const nowMs = this.clock.nowMs();
     const rating = (await this.ratings.current(this.store.reader, settings.id, 'paid', [playerId], nowMs)).get(playerId)!;
@@ -270,20 +278,56 @@ export class SkillGames {
         if (!choice) break;
         try {
           const live = await this.#joinMatch(playerId, choice.id, input.requestKey);
-          return this.#matchStart(playerId, live);
+          return { ...(await this.#matchStart(playerId, live)), replayed: false };
         } catch (e) {
           if (!(e instanceof ClaimLost)) throw e;
           lost.add(choice.id);
         }
       }
       const live = await this.#hostMatch(playerId, settings, input.entryFeeFen, Math.round(rating.rating), input.requestKey);
-      return this.#matchStart(playerId, live);
+      return { ...(await this.#matchStart(playerId, live)), replayed: false };
     } catch (e) {
-      // Two requests with one key raced: the unique index let one through; answer with its result.
+      // Two requests with one key raced: the other one's session was there when this one's unit
+      // looked, or the unique index stopped this one. Answer as a replay of the one that won.
+      if (!(e instanceof KeyTaken) && !isUniqueViolation(e)) throw e;
       const winner = await this.#sessionByRequestKey(playerId, input.requestKey);
-      if (winner && !(e instanceof AppError)) return this.#matchStart(playerId, winner);
-      throw e;
+      if (winner) return this.#replayMatch(playerId, winner, settings.id, input);
+      // The other request's unit has not committed (nor failed) yet.
+      throw new AppError(LedgerErrors.LEDGER_IN_PROGRESS, { requestKey: input.requestKey });
     }
+  }
+
+  /** The answer to a request whose key already started a match: the same one, or a conflict if it asked for another. */
+  async #replayMatch(
+    playerId: string,
+    live: LiveSession,
+    game: string,
+    input: { entryFeeFen: number; requestKey: string },
+  ): Promise<{ match: MatchView; session: SessionState; replayed: true }> {
+    const started = await this.#matchStart(playerId, live);
+    if (started.match.game !== game || started.match.entryFeeFen !== input.entryFeeFen) {
+      throw new AppError(LedgerErrors.LEDGER_IDEMPOTENCY_CONFLICT, {
+        requestKey: input.requestKey,
+        matchId: started.match.matchId,
+        game: started.match.game,
+        entryFeeFen: started.match.entryFeeFen,
+      });
+    }
+    return { ...started, replayed: true };
+  }
+
+  /**
+   * Inside the unit that starts a session, before it writes anything: takes the ledger's lock (so
+   * what is counted next includes every start committed before and none can commit beside it),
+   * refuses a request key that another request used meanwhile, and counts the active games.
+   */
+  async #admit(tx: Tx, playerId: string, requestKey: string | null): Promise<void> {
+    await this.ledger.serialize(tx);
+    if (requestKey !== null) {
+      const taken = await tx.query('SELECT id FROM skill_sessions WHERE player_id = ? AND request_key = ?', [playerId, requestKey]);
+      if (taken.length > 0) throw new KeyTaken();
+    }
+    await this.#checkActiveLimit(tx, playerId, tx.nowMs);
   }
 
   async #joinMatch(playerId: string, matchId: string, requestKey: string): Promise<LiveSession> {
@@ -299,6 +343,7 @@ export class SkillGames {
     });
     const live = await this.store.unitOfWork(
       async (tx) => {
+        await this.#admit(tx, playerId, requestKey);
         const claimed = await tx.run(
           `UPDATE skill_matches SET status = 'matched', challenger_player_id = ?, challenger_session_id = ?, matched_at_ms = ?
             WHERE id = ? AND status = 'open' AND expires_at_ms > ? AND host_player_id <> ?`,
@@ -333,6 +378,7 @@ export class SkillGames {
     const spec = this.#newSession(playerId, settings, 'match', { seedHex, commitment, matchId, tournamentId: null, requestKey });
     const live = await this.store.unitOfWork(
       async (tx) => {
+        await this.#admit(tx, playerId, requestKey);
         await openEscrow(this.ledger, tx, 'match', matchId);
         const holdId = await holdEntryFee(this.ledger, tx, 'match', matchId, playerId, entryFeeFen);
         await tx.run(
@@ -451,10 +497,11 @@ export class SkillGames {
     return rebuild(row, []);
   }
 
-  async #checkActiveLimit(playerId: string): Promise<void> {
-    const rows = await this.store.reader.query<{ n: unknown }>(
+  /** SKILL_TOO_MANY_ACTIVE when the player already has the most unfinished games (read through `reader`: a unit's tx, or committed data). */
+  async #checkActiveLimit(reader: Reader, playerId: string, nowMs: number): Promise<void> {
+    const rows = await reader.query<{ n: unknown }>(
       "SELECT COUNT(*) AS n FROM skill_sessions WHERE player_id = ? AND status = 'active' AND deadline_at_ms > ?",
-      [playerId, this.clock.nowMs()],
+      [playerId, nowMs],
     );
     if (intFromDb(rows[0]?.n ?? 0) >= ACTIVE_SESSIONS_MAX)
       throw new AppError(SkillErrors.SKILL_TOO_MANY_ACTIVE, { max: ACTIVE_SESSIONS_MAX });
@@ -608,13 +655,9 @@ export class SkillGames {
         try {
           live.row = await this.store.unitOfWork(
             async (tx) => {
-              for (const c of accepted) {
-                await tx.run(
-                  'INSERT INTO skill_commands (session_id, seq, at_ms, received_at_ms, from_cell, to_cell) VALUES (?, ?, ?, ?, ?, ?)',
-                  [sessionId, c.seq, c.atMs, c.receivedAtMs, c.move.from, c.move.to],
-                );
-              }
-              for (const e of events) await this.#signal(tx, before, e.kind, e.detail);
+              // The session row first, guarded by the sequence this batch continues: a batch for
+              // the same session handled beside this one (another node) waits for it here and then
+              // finds the sequence moved on (SKILL_BUSY), instead of racing it into (session, seq).
               const changed = await tx.run(
                 `UPDATE skill_sessions SET score = ?, moves = ?, next_seq = ?, last_at_ms = ?, refill_index = ?, state_hash = ?, log_digest = ?, flagged = ?
                   WHERE id = ? AND next_seq = ? AND status = 'active'`,
@@ -632,6 +675,13 @@ export class SkillGames {
                 ],
               );
               if (changed !== 1) throw new AppError(SkillErrors.SKILL_BUSY, { sessionId });
+              for (const c of accepted) {
+                await tx.run(
+                  'INSERT INTO skill_commands (session_id, seq, at_ms, received_at_ms, from_cell, to_cell) VALUES (?, ?, ?, ?, ?, ?)',
+                  [sessionId, c.seq, c.atMs, c.receivedAtMs, c.move.from, c.move.to],
+                );
+              }
+              for (const e of events) await this.#signal(tx, before, e.kind, e.detail);
               // The rules ended the game (move limit, or no move left): the session is over now.
               if (g.endReason !== null) return this.#close(tx, next, 'finished', g.endReason, null);
               return next;
@@ -718,9 +768,14 @@ export class SkillGames {
     const g = live.game;
     const next: SessionRow = { ...live.row, stateHash: g.stateHash(), score: g.score, moves: g.movesMade };
     try {
-      live.row = await this.store.unitOfWork((tx) => this.#close(tx, next, status, g.endReason!, claimedScore), {
-        label: `skill.${status}`,
-      });
+      live.row = await this.store.unitOfWork(
+        async (tx) => {
+          // Closing may settle a match or a tournament entry: the ledger's lock first, as every money unit takes it.
+          await this.ledger.serialize(tx);
+          return this.#close(tx, next, status, g.endReason!, claimedScore);
+        },
+        { label: `skill.${status}` },
+      );
     } finally {
       this.live.drop(live.row.id);
     }
@@ -1133,6 +1188,7 @@ export class SkillGames {
       try {
         const done = await this.store.unitOfWork(
           async (tx) => {
+            await this.ledger.serialize(tx);
             const host = await tx.query<{ status: string }>('SELECT status FROM skill_sessions WHERE id = ?', [m.hostSessionId]);
             if (host[0]?.status === 'active') return false;
             await this.#refundUnjoined(tx, m);

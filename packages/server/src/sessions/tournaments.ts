@@ -6,11 +6,11 @@
 import { AppError, type Clock, type Fen, newId, splitByWeights, splitEvenly } from '@fairground/core';
 import type { AuditLog } from '../admin/index.ts';
 import type { Analytics } from '../analytics/index.ts';
-import type { Ledger } from '../ledger/index.ts';
+import { type Ledger, LedgerErrors } from '../ledger/index.ts';
 import type { LinkedAccounts } from '../matchmaking/index.ts';
 import type { Notifier } from '../notifications/index.ts';
-import type { Store, Tx } from '../storage/ports.ts';
-import { intFromDb } from '../storage/sql.ts';
+import type { Reader, Store, Tx } from '../storage/ports.ts';
+import { intFromDb, isUniqueViolation } from '../storage/sql.ts';
 import type { SkillCatalogue } from './catalogue.ts';
 import { newSeed } from './digest.ts';
 import { SkillErrors } from './errors.ts';
@@ -67,6 +67,9 @@ export interface OperatorRef {
   readonly username: string;
 }
 
+/** Thrown inside an entry unit when the request key already made an entry (another request with it got there first). */
+class KeyTaken extends Error {}
+
 export interface RequestRef {
   readonly id?: string;
   readonly ip?: string;
@@ -79,13 +82,13 @@ export class Tournaments {
     this.#o = o;
   }
 
-  async #row(reader: Store['reader'] | Tx, id: string): Promise<TournamentRow> {
+  async #row(reader: Reader, id: string): Promise<TournamentRow> {
     const rows = await reader.query('SELECT * FROM skill_tournaments WHERE id = ?', [id]);
     if (!rows[0]) throw new AppError(SkillErrors.SKILL_TOURNAMENT_NOT_FOUND, { tournamentId: id });
     return tournamentFromDb(rows[0]);
   }
 
-  async #entries(reader: Store['reader'] | Tx, id: string): Promise<EntryRow[]> {
+  async #entries(reader: Reader, id: string): Promise<EntryRow[]> {
     return (
       await reader.query('SELECT * FROM skill_tournament_entries WHERE tournament_id = ? ORDER BY entered_at_ms, player_id', [id])
     ).map(entryFromDb);
@@ -202,39 +205,90 @@ export class Tournaments {
     };
   }
 
-  /** Holds the entry fee and records the entry. */
-  async enter(playerId: string, id: string): Promise<TournamentView> {
-    const t = await this.#row(this.#o.store.reader, id);
-    const entries = await this.#entries(this.#o.store.reader, id);
+  /**
+   * Holds the entry fee and records the entry. What others may be doing at the same moment (this
+   * player's other requests, a linked account's entry, the request key) is checked again inside
+   * the unit that holds the fee, after the ledger's lock: of parallel requests one enters, the
+   * rest are SKILL_TOURNAMENT_ENTERED, or the entry itself (`replayed`) for a retry with its key.
+   */
+  async enter(playerId: string, id: string, requestKey: string | null = null): Promise<TournamentView & { replayed: boolean }> {
+    const reader = this.#o.store.reader;
+    if (requestKey !== null) {
+      const earlier = await this.#entryByKey(reader, playerId, requestKey);
+      if (earlier !== null) return this.#replayEntry(playerId, id, earlier, requestKey);
+    }
+    const t = await this.#row(reader, id);
+    // The early, friendly answers; the unit checks again.
+    const entries = await this.#entries(reader, id);
     if (entries.some((e) => e.playerId === playerId)) throw new AppError(SkillErrors.SKILL_TOURNAMENT_ENTERED, { tournamentId: id });
     const linked = await this.#o.linked.linkedTo(playerId);
     if (entries.some((e) => linked.has(e.playerId))) throw new AppError(SkillErrors.SKILL_TOURNAMENT_LINKED_ENTRANT, { tournamentId: id });
-    await this.#o.store.unitOfWork(
-      async (tx) => {
-        const changed = await tx.run(
-          "UPDATE skill_tournaments SET entries = entries + 1 WHERE id = ? AND status = 'open' AND entries < players_max AND entry_closes_at_ms > ?",
-          [id, tx.nowMs],
-        );
-        if (changed !== 1) {
-          const now = await this.#row(tx, id);
-          if (now.status !== 'open' || now.entryClosesAtMs <= tx.nowMs)
-            throw new AppError(SkillErrors.SKILL_TOURNAMENT_CLOSED, { tournamentId: id });
-          throw new AppError(SkillErrors.SKILL_TOURNAMENT_FULL, { tournamentId: id, playersMax: now.playersMax });
-        }
-        const holdId = await holdEntryFee(this.#o.ledger, tx, 'tournament', id, playerId, t.entryFeeFen);
-        await tx.run(
-          "INSERT INTO skill_tournament_entries (tournament_id, player_id, hold_id, status, entered_at_ms) VALUES (?, ?, ?, 'entered', ?)",
-          [id, playerId, holdId, tx.nowMs],
-        );
-        await this.#o.analytics?.append(tx, {
-          kind: 'skill_tournament_entered',
-          actor: { kind: 'player', id: playerId },
-          data: { tournamentId: id, entryFeeFen: t.entryFeeFen },
-        });
-      },
-      { label: 'skill.tournament.enter' },
+    try {
+      await this.#o.store.unitOfWork(
+        async (tx) => {
+          await this.#o.ledger.serialize(tx);
+          if (requestKey !== null && (await this.#entryByKey(tx, playerId, requestKey)) !== null) throw new KeyTaken();
+          const now = await this.#entries(tx, id);
+          if (now.some((e) => e.playerId === playerId)) throw new AppError(SkillErrors.SKILL_TOURNAMENT_ENTERED, { tournamentId: id });
+          if (now.some((e) => linked.has(e.playerId)))
+            throw new AppError(SkillErrors.SKILL_TOURNAMENT_LINKED_ENTRANT, { tournamentId: id });
+          const changed = await tx.run(
+            "UPDATE skill_tournaments SET entries = entries + 1 WHERE id = ? AND status = 'open' AND entries < players_max AND entry_closes_at_ms > ?",
+            [id, tx.nowMs],
+          );
+          if (changed !== 1) {
+            const current = await this.#row(tx, id);
+            if (current.status !== 'open' || current.entryClosesAtMs <= tx.nowMs)
+              throw new AppError(SkillErrors.SKILL_TOURNAMENT_CLOSED, { tournamentId: id });
+            throw new AppError(SkillErrors.SKILL_TOURNAMENT_FULL, { tournamentId: id, playersMax: current.playersMax });
+          }
+          const holdId = await holdEntryFee(this.#o.ledger, tx, 'tournament', id, playerId, t.entryFeeFen);
+          await tx.run(
+            "INSERT INTO skill_tournament_entries (tournament_id, player_id, hold_id, status, entered_at_ms, request_key) VALUES (?, ?, ?, 'entered', ?, ?)",
+            [id, playerId, holdId, tx.nowMs, requestKey],
+          );
+          await this.#o.analytics?.append(tx, {
+            kind: 'skill_tournament_entered',
+            actor: { kind: 'player', id: playerId },
+            data: { tournamentId: id, entryFeeFen: t.entryFeeFen },
+          });
+        },
+        { label: 'skill.tournament.enter' },
+      );
+    } catch (e) {
+      // Another request got there first: its key made the entry (a retry), or the primary key on
+      // (tournament, player) stopped this one (a second entry).
+      if (!(e instanceof KeyTaken) && !isUniqueViolation(e)) throw e;
+      if (requestKey !== null) {
+        const winner = await this.#entryByKey(reader, playerId, requestKey);
+        if (winner !== null) return this.#replayEntry(playerId, id, winner, requestKey);
+      }
+      if ((await this.#entries(reader, id)).some((x) => x.playerId === playerId))
+        throw new AppError(SkillErrors.SKILL_TOURNAMENT_ENTERED, { tournamentId: id });
+      throw new AppError(LedgerErrors.LEDGER_IN_PROGRESS, { tournamentId: id });
+    }
+    return { ...(await this.get(playerId, id)), replayed: false };
+  }
+
+  async #entryByKey(reader: Reader, playerId: string, requestKey: string): Promise<{ tournamentId: string } | null> {
+    const rows = await reader.query<{ tournament_id: string }>(
+      'SELECT tournament_id FROM skill_tournament_entries WHERE player_id = ? AND request_key = ?',
+      [playerId, requestKey],
     );
-    return this.get(playerId, id);
+    return rows[0] ? { tournamentId: rows[0].tournament_id } : null;
+  }
+
+  /** The answer to a retried entry: the entry its key made, or a conflict when the key entered another tournament. */
+  async #replayEntry(
+    playerId: string,
+    id: string,
+    earlier: { tournamentId: string },
+    requestKey: string,
+  ): Promise<TournamentView & { replayed: boolean }> {
+    if (earlier.tournamentId !== id) {
+      throw new AppError(LedgerErrors.LEDGER_IDEMPOTENCY_CONFLICT, { requestKey, tournamentId: earlier.tournamentId });
+    }
+    return { ...(await this.get(playerId, id)), replayed: true };
   }
 
   /** Starts the entrant's one session on the tournament's seed. */
@@ -279,6 +333,7 @@ export class Tournaments {
     await this.#row(this.#o.store.reader, id);
     const cancelled = await this.#o.store.unitOfWork(
       async (tx) => {
+        await this.#o.ledger.serialize(tx);
         const ok = await this.#cancelInUnit(tx, id, `operator: ${reason}`.slice(0, 200));
         if (!ok) throw new AppError(SkillErrors.SKILL_TOURNAMENT_OVER, { tournamentId: id });
         await this.#o.audit?.record(tx, {
@@ -412,6 +467,7 @@ export class Tournaments {
       try {
         const did = await this.#o.store.unitOfWork(
           async (tx) => {
+            await this.#o.ledger.serialize(tx);
             const t = await this.#row(tx, id);
             if (t.status !== 'open') return false;
             if (t.entries < t.playersMin) return this.#cancelInUnit(tx, id, 'not_enough_players');
@@ -436,6 +492,7 @@ export class Tournaments {
       try {
         const did = await this.#o.store.unitOfWork(
           async (tx) => {
+            await this.#o.ledger.serialize(tx);
             const t = await this.#row(tx, id);
             // Entrants who never started by the end forfeit (their fee is in the pool).
             if (t.endsAtMs <= tx.nowMs) {

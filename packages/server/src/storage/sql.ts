@@ -44,3 +44,17 @@ export function numberPlaceholders(sql: string): string {
   }
   return out;
 }
+
+/**
+ * Whether a database error is a unique-constraint violation: PostgreSQL SQLSTATE 23505, SQLite
+ * SQLITE_CONSTRAINT_UNIQUE (2067) or SQLITE_CONSTRAINT_PRIMARYKEY (1555), also when wrapped as a
+ * flush failure. Two concurrent requests that both found nothing and both inserted end here; the
+ * domain answers the loser with its own code or the winner's result, never the raw error.
+ */
+export function isUniqueViolation(e: unknown): boolean {
+  for (let x: unknown = e, depth = 0; x !== null && typeof x === 'object' && depth < 3; x = (x as { cause?: unknown }).cause, depth++) {
+    const { code, errcode } = x as { code?: unknown; errcode?: unknown };
+    if (code === '23505' || errcode === 2067 || errcode === 1555) return true;
+  }
+  return false;
+}

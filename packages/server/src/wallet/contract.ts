@@ -28,6 +28,8 @@ export const HistoryItemBody = Type.Object({
   pendingState: Type.Union([Type.Literal('open'), Type.Literal('posted'), Type.Literal('voided'), Type.Literal('expired'), Type.Null()]),
   /** The other side, by role only (`adjustments`, `provider_clearing`, `player`): never another player's id. */
   counterparty: Type.String(),
+  /** Why the platform moved this by itself: `over_limit` on a deposit that arrived over a deposit limit and its refund (超限退款). */
+  tag: Type.Union([Type.Literal('over_limit'), Type.Null()]),
   createdAtMs: TimeMs(),
 });
 

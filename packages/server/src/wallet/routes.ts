@@ -51,6 +51,7 @@ function historyItem(item: HistoryItem): Static<typeof HistoryItemBody> {
     kind: item.kind,
     pendingState: item.pendingState,
     counterparty: other.ownerKind === 'system' ? other.ownerId : other.ownerKind,
+    tag: item.metadata?.overLimit === true ? 'over_limit' : null,
     createdAtMs: item.createdAtMs,
   };
 }

@@ -131,4 +131,104 @@ describe('payment journeys in the browser', () => {
     await page.getByTestId('nav-reconciliation').click();
     await page.getByTestId('reconciliation-page').waitFor();
   });
+
+  it('a player’s own ¥10 limit: open orders count, and money paid over it comes back as 超限退款 — seen by the player and by finance', async () => {
+    const phone = await browser.newContext(PHONE_CONTEXT);
+    const page = await phone.newPage();
+    page.setDefaultTimeout(STEP_TIMEOUT_MS);
+    await page.goto(`${platform.url}/`);
+    await page.getByTestId('sandbox-user').fill('overlimit');
+    await page.getByTestId('login-sandbox').click();
+    await page.getByTestId('accept-terms').click();
+    await page.getByTestId('lobby-page').waitFor();
+
+    // Two ¥10 orders opened (their cashier pages left unpaid) before the player sets a limit.
+    const cashiers: string[] = [];
+    for (let i = 0; i < 2; i++) {
+      await page.goto(`${platform.url}/#/deposit`);
+      await page.getByTestId('deposit-amount').fill('10');
+      await page.getByTestId('deposit-submit').click();
+      await page.locator('button[value="pay"]').waitFor();
+      cashiers.push(page.url());
+    }
+    await page.goto(`${platform.url}/#/responsible`);
+    await page.getByTestId('limit-day').fill('10');
+    await page.getByTestId('save-limits').click();
+    await page.getByTestId('limits-in-force').getByText('¥10.00').waitFor();
+
+    // A third order is refused at once: the open ones count against the limit.
+    await page.goto(`${platform.url}/#/deposit`);
+    await page.getByTestId('deposit-amount').fill('10');
+    await page.getByTestId('deposit-submit').click();
+    const refused = page.getByTestId('deposit-error');
+    await refused.waitFor();
+    assert.match(await refused.innerText(), /超出你自己设置的充值限额/);
+    assert.match(await refused.innerText(), /SELF_DEPOSIT_LIMIT/);
+    await screenshot(page, 'payments-10-limit-refuses-order');
+
+    // Both earlier orders are paid: the first fits, the second is over the limit and comes back.
+    await page.goto(cashiers[0]!);
+    await page.locator('button[value="pay"]').click();
+    await page.getByTestId('deposit-paid').waitFor();
+    await page.goto(cashiers[1]!);
+    await page.locator('button[value="pay"]').click();
+    const over = page.getByTestId('deposit-over-limit');
+    await over.waitFor();
+    assert.equal(await over.getAttribute('data-code'), 'SELF_DEPOSIT_LIMIT');
+    assert.match(await over.innerText(), /超限退款/);
+    await screenshot(page, 'payments-11-over-limit-refunded');
+
+    await page.goto(`${platform.url}/#/wallet`);
+    const refundItem = page.locator('[data-testid="history-item"][data-code="refund"][data-tag="over_limit"]').first();
+    await refundItem.waitFor();
+    assert.match(await refundItem.innerText(), /超限退款/);
+    await page.getByTestId('balance-CNY').getByText('¥10.00').waitFor();
+    await screenshot(page, 'payments-12-wallet-over-limit');
+    await page.getByTestId('open-payments').click();
+    const row = page.locator('li[data-state="over_limit"]');
+    await row.waitFor();
+    assert.match(await row.innerText(), /超限退款/);
+    await page.getByTestId('lang-toggle').click();
+    await row.getByText('Refunded: over your limit').waitFor();
+    await page.goto(`${platform.url}/#/wallet`);
+    await page.locator('[data-testid="history-item"][data-tag="over_limit"]').getByText('Refunded: over your limit').first().waitFor();
+    await screenshot(page, 'payments-13-wallet-over-limit-en');
+    await phone.close();
+
+    // Finance sees the deposit and its automatic refund in the console, in both languages.
+    const desk = operator;
+    await desk.getByTestId('nav-refunds').click();
+    await desk.getByTestId('refunds-page').waitFor();
+    const overRow = desk.locator('tr[data-over-limit="SELF_DEPOSIT_LIMIT"]');
+    await overRow.waitFor();
+    assert.match(await overRow.innerText(), /超限退款/);
+    await overRow.locator('a[data-testid^="deposit-D"]').click();
+    await desk.getByTestId('over-limit').waitFor();
+    assert.match(await desk.getByTestId('over-limit').innerText(), /超限退款/);
+    const refundRow = desk.locator('tr[data-cause="over_limit"]');
+    await refundRow.waitFor();
+    assert.match(await refundRow.innerText(), /超限退款（系统自动）/);
+    await screenshot(desk, 'payments-14-console-over-limit');
+    await desk.getByTestId('lang-toggle').click();
+    await refundRow.getByText('Over-limit refund (automatic)').waitFor();
+    await desk.getByTestId('lang-toggle').click();
+  });
+
+  it('reconciling a day older than WeChat Pay keeps bills says so in the console, in both languages', async () => {
+    const page = operator;
+    await page.getByTestId('nav-reconciliation').click();
+    await page.getByTestId('reconciliation-page').waitFor();
+    const old = new Date(Date.now() + 8 * 3600_000 - 120 * 86_400_000).toISOString().slice(0, 10);
+    await page.getByTestId('bill-date').fill(old);
+    await page.getByTestId('run-reconciliation').click();
+    const error = page.getByTestId('reconciliation-error');
+    await error.waitFor();
+    assert.match(await error.innerText(), /微信支付只保留三个月内的账单/);
+    assert.match(await error.innerText(), /PAYMENT_BILL_TOO_OLD/);
+    await screenshot(page, 'payments-15-bill-too-old');
+    await page.getByTestId('lang-toggle').click();
+    await page.getByTestId('run-reconciliation').click();
+    await error.getByText(/keeps bills for three months only/).waitFor();
+    await page.getByTestId('lang-toggle').click();
+  });
 });

@@ -69,10 +69,16 @@ export class TestPlatform {
 
   static async start(
     backend: TestBackend,
-    options: { policy?: 'development' | 'deny-all'; config?: Partial<PlatformConfig>; extraRoutes?: Record<string, Implementation> } = {},
+    options: {
+      policy?: 'development' | 'deny-all';
+      config?: Partial<PlatformConfig>;
+      extraRoutes?: Record<string, Implementation>;
+      /** PostgreSQL writer connections (default 1): several let concurrent units really run side by side. */
+      writers?: number;
+    } = {},
   ): Promise<TestPlatform> {
     const clock = new ManualClock(Date.UTC(2026, 0, 15, 8, 0, 0));
-    const store = await backend.open({ clock });
+    const store = await backend.open({ clock, ...(options.writers ? { writers: options.writers } : {}) });
     const policy = loadPolicyFile(options.policy === 'deny-all' ? DENY_ALL_POLICY_FILE : DEVELOPMENT_POLICY_FILE);
     const platform = await createPlatform({
       config: testConfig(options.config),

@@ -141,5 +141,61 @@ for (const backend of backends()) {
       assert.equal((await wallet(w.t, lost.playerId)).postedFen, 4200);
       assert.deepEqual((await w.t.platform.ledger.checkInvariants()).problems, []);
     });
+
+    it('reconciles a refund made the day after its payment clean on both days, each by its own day', async () => {
+      const payDay = beijingDate(w.clock.nowMs());
+      const p = await deposit('rec-e', 3000);
+      await w.sandbox.user.pay(p.id);
+      await w.settle();
+      // 09:30 the next morning: finance refunds part of yesterday's payment.
+      w.clock.setMs(nextBillMorning(w.clock.nowMs()) - 35 * 60_000);
+      const refundDay = beijingDate(w.clock.nowMs());
+      assert.notEqual(refundDay, payDay);
+      const rf = await w.t.request('POST', `/api/admin/payments/deposits/${p.id}/refunds`, {
+        token: await finance(),
+        body: { amountFen: 1000, reason: 'changed their mind', idempotencyKey: 'rec-e-refund' },
+      });
+      assert.equal(rf.status, 201, rf.text);
+      await w.settle();
+      assert.equal((await w.t.platform.payments.refunds.get((rf.json.refund as { id: string }).id))?.state, 'succeeded');
+      w.clock.setMs(nextBillMorning(w.clock.nowMs()));
+
+      const first = await w.t.request('POST', `/api/admin/payments/reconciliations/${payDay}/run`, { token: await finance() });
+      assert.equal(first.status, 200, first.text);
+      assert.deepEqual(first.json.items, []);
+      assert.equal(first.json.state, 'clean');
+      const s1 = first.json.summary as Record<string, number>;
+      assert.deepEqual([s1.billPayments, s1.billRefunds, s1.ourRefunds], [1, 0, 0], 'the payment day lists the payment only');
+
+      const second = await w.t.request('POST', `/api/admin/payments/reconciliations/${refundDay}/run`, { token: await finance() });
+      assert.equal(second.status, 200, second.text);
+      assert.deepEqual(second.json.items, []);
+      assert.equal(second.json.state, 'clean');
+      const s2 = second.json.summary as Record<string, number>;
+      assert.deepEqual([s2.billPayments, s2.billRefunds, s2.billRefundsFen, s2.ourRefundsFen], [0, 1, 1000, 1000]);
+    });
+
+    it('refuses a day older than WeChat Pay keeps bills with its own code, and stores nothing', async () => {
+      const old = beijingDate(w.clock.nowMs() - 120 * DAY_MS);
+      const before = await w.t.request('GET', '/api/admin/payments/reconciliations?limit=100', { token: await finance() });
+      const r = await w.t.request('POST', `/api/admin/payments/reconciliations/${old}/run`, { token: await finance() });
+      assert.equal(r.status, 400, r.text);
+      assert.equal(r.json.code, 'PAYMENT_BILL_TOO_OLD');
+      assert.equal(r.json.retryable, false);
+      assert.equal((r.json.details as { billDate: string }).billDate, old);
+      const edge = beijingDate(w.clock.nowMs() - 90 * DAY_MS);
+      assert.equal(
+        (await w.t.request('POST', `/api/admin/payments/reconciliations/${edge}/run`, { token: await finance() })).json.code,
+        'PAYMENT_BILL_TOO_OLD',
+      );
+      const after = await w.t.request('GET', '/api/admin/payments/reconciliations?limit=100', { token: await finance() });
+      assert.deepEqual(after.json.items, before.json.items, 'no report was written');
+      assert.equal((await w.t.request('GET', `/api/admin/payments/reconciliations/${old}`, { token: await finance() })).status, 404);
+      // A day inside the window still reaches the provider (which has no bills for it: a clean, empty report).
+      const recent = beijingDate(w.clock.nowMs() - 60 * DAY_MS);
+      const ok = await w.t.request('POST', `/api/admin/payments/reconciliations/${recent}/run`, { token: await finance() });
+      assert.equal(ok.status, 200, ok.text);
+      assert.equal(ok.json.state, 'clean');
+    });
   });
 }

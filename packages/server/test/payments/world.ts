@@ -7,7 +7,7 @@ import { ManualClock } from '@fairground/core';
 import { WechatPayClient } from '@fairground/wechatpay';
 import { type Sandbox, startSandbox } from '@fairground/wechatpay-sandbox';
 import { createPlatform } from '../../src/app.ts';
-import { loadPolicyFile } from '../../src/compliance/index.ts';
+import { loadPolicyFile, type Policy } from '../../src/compliance/index.ts';
 import { DEVELOPMENT_POLICY_FILE } from '../../src/config.ts';
 import { systemAccount } from '../../src/ledger/index.ts';
 import {
@@ -49,6 +49,10 @@ export interface WorldOptions {
   readonly startMs?: number;
   /** Where the sandbox writes its keys (tests that forge notifications read its private keys there). */
   readonly sandboxDataDir?: string;
+  /** PostgreSQL writer connections (default 1): several let concurrent units really run side by side. */
+  readonly writers?: number;
+  /** The compliance policy (default: the development policy, which sets no limits of its own). */
+  readonly policy?: Policy;
 }
 
 export async function startWorld(backend: TestBackend, o: WorldOptions = {}): Promise<World> {
@@ -67,13 +71,13 @@ export async function startWorld(backend: TestBackend, o: WorldOptions = {}): Pr
     // Generous: a loaded CI machine must not turn a slow loopback call into a provider timeout (fault tests set their own).
     timeoutMs: o.timeoutMs ?? 10_000,
   });
-  const store = await backend.open({ clock });
+  const store = await backend.open({ clock, ...(o.writers ? { writers: o.writers } : {}) });
   const settings = { ...DEFAULT_SETTINGS, ...o.settings };
   const platform = await createPlatform({
     config: testConfig({ wechatAppIds: { miniprogram: 'wxtestminiprogram', h5: SANDBOX_APPID } }),
     store,
     clock,
-    policy: loadPolicyFile(DEVELOPMENT_POLICY_FILE),
+    policy: o.policy ?? loadPolicyFile(DEVELOPMENT_POLICY_FILE),
     logger: false,
     adapters: testAdapters(clock, {
       appIds: { miniprogram: 'wxtestminiprogram', h5: SANDBOX_APPID },

@@ -230,29 +230,41 @@ for (const backend of BACKENDS) {
       const db = database();
       const clock = new ManualClock(Date.UTC(2026, 5, 4, 12));
       const server = await TestServer.start(db, clock);
-      const { room, clients } = await threeSeats(server, `${backend.slice(0, 2)}ak`);
-      await playRoom(server, clients, room.roomId, botRng(`${backend}-ack`), { stopAt: (s) => s.hand !== null && s.hand.state.step >= 1 });
-      const before = server.rooms.actor(room.roomId)?.state.version ?? 0;
-      // Every player looks at their cards at the very moment the server is told to stop.
-      for (const [i, c] of clients.entries()) c.raw({ t: 'act', action: { type: 'look' }, id: `look-${i}`, v: before });
-      const stopping = server.rooms.shutdown();
-      for (const c of clients) await c.closed();
-      await stopping;
-      const rows = await server.store.reader.query<{ data: string }>(
-        "SELECT data FROM room_events WHERE room_id = ? AND kind = 'hand_action' AND seq > ?",
-        [room.roomId, before],
-      );
-      const lookedSeats = rows
-        .map((r) => JSON.parse(r.data) as { action: { type: string; seat: number } })
-        .filter((e) => e.action.type === 'look');
-      for (const e of lookedSeats) {
-        const i = clients.findIndex((c) => c.seat === e.action.seat);
-        const answered = clients[i]?.frames.some((f) => f.id === `look-${i}` && f.t === 'ok');
-        assert.ok(answered, `seat ${e.action.seat} looked, and its player was told so before the connection closed`);
+      try {
+        const { room, clients } = await threeSeats(server, `${backend.slice(0, 2)}ak`);
+        await playRoom(server, clients, room.roomId, botRng(`${backend}-ack`), {
+          stopAt: (s) => s.hand !== null && s.hand.state.step >= 1,
+        });
+        const before = server.rooms.actor(room.roomId)?.state.version ?? 0;
+        // The stop arrives the moment the first look has been applied, before its answer is on its way.
+        const actor = server.rooms.actor(room.roomId) as NonNullable<ReturnType<typeof server.rooms.actor>>;
+        const command = actor.command.bind(actor);
+        let stopping: Promise<void> | null = null;
+        actor.command = async (playerId, frame) => {
+          const result = await command(playerId, frame);
+          stopping ??= server.rooms.shutdown();
+          return result;
+        };
+        for (const [i, c] of clients.entries()) c.raw({ t: 'act', action: { type: 'look' }, id: `look-${i}`, v: before });
+        for (const c of clients) await c.closed();
+        await stopping;
+        const rows = await server.store.reader.query<{ data: string }>(
+          "SELECT data FROM room_events WHERE room_id = ? AND kind = 'hand_action' AND seq > ?",
+          [room.roomId, before],
+        );
+        const looked = rows
+          .map((r) => JSON.parse(r.data) as { action: { type: string; seat: number } })
+          .filter((e) => e.action.type === 'look');
+        assert.ok(looked.length > 0, 'at least the first look was applied');
+        for (const e of looked) {
+          const i = clients.findIndex((c) => c.seat === e.action.seat);
+          const answered = clients[i]?.frames.some((f) => f.id === `look-${i}` && f.t === 'ok');
+          assert.ok(answered, `seat ${e.action.seat} looked, and its player was told so before the connection closed`);
+        }
+        await checkNoHiddenCards(server, room.roomId, clients[0]?.player.id as string);
+      } finally {
+        await server.stop();
       }
-      assert.ok(lookedSeats.length > 0, 'the looks reached the room before it drained');
-      await checkNoHiddenCards(server, room.roomId, clients[0]?.player.id as string);
-      await server.stop();
     });
   });
 }

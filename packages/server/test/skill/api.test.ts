@@ -222,10 +222,17 @@ for (const backend of backends()) {
       const id = created.json.tournamentId as string;
       const p = await t.readyPlayer('skill-entrant');
       await fund(t, p.playerId, 1000);
-      const entered = await t.request('POST', `/api/skill/tournaments/${id}/entries`, { token: p.token });
+      const entered = await t.request('POST', `/api/skill/tournaments/${id}/entries`, {
+        token: p.token,
+        body: { idempotencyKey: 'entrant-entry-1' },
+      });
       assert.equal(entered.status, 201, entered.text);
       assert.equal((entered.json.you as { status: string }).status, 'entered');
-      const again = await t.request('POST', `/api/skill/tournaments/${id}/entries`, { token: p.token });
+      assert.equal(entered.json.replayed, false);
+      const again = await t.request('POST', `/api/skill/tournaments/${id}/entries`, {
+        token: p.token,
+        body: { idempotencyKey: 'entrant-entry-2' },
+      });
       assert.equal(again.json.code, 'SKILL_TOURNAMENT_ENTERED');
       const listed = await t.request('GET', '/api/skill/tournaments', { token: p.token });
       assert.ok((listed.json.tournaments as { tournamentId: string }[]).some((x) => x.tournamentId === id));

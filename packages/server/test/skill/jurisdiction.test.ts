@@ -39,7 +39,10 @@ for (const backend of backends()) {
       assert.equal(match.status, 403, match.text);
       assert.equal(match.json.code, 'COMPLIANCE_DENIED');
       assert.equal((match.json.details as { reason: string }).reason, 'GAME_MODE_NOT_ALLOWED');
-      const entry = await t.request('POST', '/api/skill/tournaments/tn_any/entries', { token: p.token });
+      const entry = await t.request('POST', '/api/skill/tournaments/tn_any/entries', {
+        token: p.token,
+        body: { idempotencyKey: 'cn-entry-0001' },
+      });
       assert.equal((entry.json.details as { reason: string }).reason, 'GAME_MODE_NOT_ALLOWED');
       const after = await t.platform.ledger.checkInvariants();
       assert.equal(after.transfers, before.transfers, 'no ledger transfer');

@@ -3,7 +3,7 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import { isAppError, ManualClock } from '@fairground/core';
-import { replayPuzzle } from '@fairground/rules';
+import { PuzzleGame, replayPuzzle } from '@fairground/rules';
 import { seedBytes } from '../../src/sessions/digest.ts';
 import { backends } from '../../src/storage/testing.ts';
 import { openWorld, TestClient, type World } from './helpers.ts';
@@ -219,6 +219,23 @@ for (const backend of backends()) {
       await moveClient.play(3);
       const r = await other.finish(p, start.sessionId, moveClient.game.score);
       assert.equal(r.score, moveClient.game.score);
+      assert.equal((await w.skill.verify(start.sessionId)).ok, true);
+    });
+
+    it('takes one of two batches with the same sequence sent at once to two processes; the other is SKILL_BUSY, never a raw error', async () => {
+      const p = await w.player(0);
+      const start = await w.skill.startPractice(p, 'match3');
+      const other = w.restarted();
+      await other.session(p, start.sessionId);
+      const [from, to] = PuzzleGame.fromView(start.view).legalMoves()[0]!;
+      const cmd = { seq: 1, atMs: 400, move: { from, to } };
+      const outcomes = await Promise.all([
+        codeOf(w.skill.submit(p, start.sessionId, [cmd])),
+        codeOf(other.submit(p, start.sessionId, [cmd])),
+      ]);
+      assert.deepEqual(outcomes.sort(), ['OK', 'SKILL_BUSY']);
+      const stored = await w.store.reader.query('SELECT seq FROM skill_commands WHERE session_id = ?', [start.sessionId]);
+      assert.equal(stored.length, 1);
       assert.equal((await w.skill.verify(start.sessionId)).ok, true);
     });
 

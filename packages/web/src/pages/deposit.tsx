@@ -4,7 +4,16 @@ import { useCallback, useEffect, useState } from 'preact/hooks';
 import type { Ctx } from '../app.tsx';
 import { ApiError, type Response } from '../shared/api.ts';
 import { formatAmount, yuanToFen } from '../shared/money.ts';
-import { backHere, hashQuery, insideWechat, invokeBridge, newIdempotencyKey, paymentsText, withParam } from './payments-i18n.ts';
+import {
+  backHere,
+  depositRefusal,
+  hashQuery,
+  insideWechat,
+  invokeBridge,
+  newIdempotencyKey,
+  paymentsText,
+  withParam,
+} from './payments-i18n.ts';
 
 type Limits = Response<'GET /api/payments/limits'>;
 type Deposit = Response<'GET /api/payments/deposits/:depositId'>;
@@ -85,7 +94,8 @@ export function DepositPage({ ctx }: { ctx: Ctx }) {
       setOrderId(r.deposit.id);
       if (r.deposit.state === 'open') await pay(r.deposit);
     } catch (e) {
-      setError(e instanceof ApiError ? `${e.code}: ${e.message}` : String(e));
+      const refused = e instanceof ApiError ? depositRefusal(p, e.code, e.details) : null;
+      setError(refused ?? (e instanceof ApiError ? `${e.code}: ${e.message}` : String(e)));
     } finally {
       setBusy(false);
     }
@@ -147,9 +157,14 @@ export function DepositPage({ ctx }: { ctx: Ctx }) {
               )}
             </>
           )}
-          {deposit?.state === 'paid' && (
+          {deposit?.state === 'paid' && deposit.overLimit === null && (
             <p class="notice" role="status" data-testid="deposit-paid">
               {p('depositPaid', { amount: formatAmount('CNY', deposit.amountFen) })}
+            </p>
+          )}
+          {deposit?.state === 'paid' && deposit.overLimit !== null && (
+            <p class="notice" role="status" data-testid="deposit-over-limit" data-code={deposit.overLimit.code}>
+              <strong>{p('dstate_over_limit')}</strong> {p('depositOverLimit', { amount: formatAmount('CNY', deposit.amountFen) })}
             </p>
           )}
           {balanceFen !== null && (
@@ -162,7 +177,7 @@ export function DepositPage({ ctx }: { ctx: Ctx }) {
         </section>
       )}
       {error && (
-        <p class="error" role="alert">
+        <p class="error" role="alert" data-testid="deposit-error">
           {p('error', { message: error })}
         </p>
       )}

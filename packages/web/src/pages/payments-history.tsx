@@ -48,7 +48,7 @@ export function PaymentsHistoryPage({ ctx }: { ctx: Ctx }) {
         <ul class="history" data-testid="payments-history">
           {(rows ?? []).map((r) =>
             r.kind === 'deposit' ? (
-              <li key={r.d.id} data-testid={`deposit-${r.d.id}`} data-state={r.d.state}>
+              <li key={r.d.id} data-testid={`deposit-${r.d.id}`} data-state={r.d.overLimit ? 'over_limit' : r.d.state}>
                 <div>
                   <strong>{p('depositOf', { amount: formatAmount('CNY', r.d.amountFen) })}</strong>
                   <small class="muted">
@@ -56,7 +56,7 @@ export function PaymentsHistoryPage({ ctx }: { ctx: Ctx }) {
                     {r.d.refundedFen > 0 ? ` · ${p('refunded', { amount: formatAmount('CNY', r.d.refundedFen) })}` : ''}
                   </small>
                 </div>
-                <span>{p(`dstate_${r.d.state}` as const)}</span>
+                <span>{r.d.overLimit ? p('dstate_over_limit') : p(`dstate_${r.d.state}` as const)}</span>
               </li>
             ) : (
               <li key={r.w.id} data-testid={`withdrawal-${r.w.id}`} data-state={r.w.state}>

@@ -38,6 +38,13 @@ const zh = {
   dstate_closing: '关闭中',
   dstate_closed: '已关闭',
   dstate_failed: '失败',
+  dstate_over_limit: '超限退款',
+  depositOverLimit: '这笔充值超出了你的充值限额，{amount} 已全额原路退回',
+  deny_SELF_DEPOSIT_LIMIT: '超出你自己设置的充值限额（未支付的订单也计入）',
+  deny_DEPOSIT_DAILY_LIMIT: '超出每日充值上限（未支付的订单也计入）',
+  deny_DEPOSIT_MONTHLY_LIMIT: '超出每月充值上限（未支付的订单也计入）',
+  deny_DEPOSIT_TRANSACTION_LIMIT: '超出单笔充值上限',
+  deny_PAYMENT_DAILY_LIMIT_REACHED: '今日充值已达上限（未支付的订单也计入）',
   confirmReceipt: '确认收款',
   confirmHint: '微信会请你确认收款，确认后资金进入微信零钱（24 小时内有效）',
   withdrawalOf: '提现 {amount}',
@@ -89,6 +96,13 @@ const en: Dictionary<Key> = {
   dstate_closing: 'Closing',
   dstate_closed: 'Closed',
   dstate_failed: 'Failed',
+  dstate_over_limit: 'Refunded: over your limit',
+  depositOverLimit: 'This deposit went over your deposit limit: all {amount} is going back to where you paid from',
+  deny_SELF_DEPOSIT_LIMIT: 'This would go over your own deposit limit (unpaid orders count too)',
+  deny_DEPOSIT_DAILY_LIMIT: 'This would go over the daily deposit limit (unpaid orders count too)',
+  deny_DEPOSIT_MONTHLY_LIMIT: 'This would go over the monthly deposit limit (unpaid orders count too)',
+  deny_DEPOSIT_TRANSACTION_LIMIT: 'This is more than one deposit may be',
+  deny_PAYMENT_DAILY_LIMIT_REACHED: 'Today’s deposits have reached the limit (unpaid orders count too)',
   confirmReceipt: 'Confirm receipt',
   confirmHint: 'WeChat asks you to confirm; the money then goes to your WeChat balance (within 24 hours)',
   withdrawalOf: 'Withdrawal {amount}',
@@ -106,6 +120,21 @@ export type PaymentsText = (key: Key, vars?: Record<string, string | number>) =>
 
 export function paymentsText(lang: Lang): PaymentsText {
   return (key, vars) => translate({ zh, en }, lang, key, vars);
+}
+
+const DEPOSIT_REFUSALS = [
+  'SELF_DEPOSIT_LIMIT',
+  'DEPOSIT_DAILY_LIMIT',
+  'DEPOSIT_MONTHLY_LIMIT',
+  'DEPOSIT_TRANSACTION_LIMIT',
+  'PAYMENT_DAILY_LIMIT_REACHED',
+] as const;
+
+/** A refused deposit in the player's language when it is one of the limits (the code stays visible), else null. */
+export function depositRefusal(p: PaymentsText, code: string, details: Record<string, unknown> | undefined): string | null {
+  const reason = code === 'COMPLIANCE_DENIED' && typeof details?.reason === 'string' ? details.reason : code;
+  const known = DEPOSIT_REFUSALS.find((c) => c === reason);
+  return known === undefined ? null : `${p(`deny_${known}`)} (${known})`;
 }
 
 /** The query part of a hash route: `#/deposit?order=D1` → `order=D1`. */

@@ -56,7 +56,10 @@ export function WalletPage({ ctx }: { ctx: Ctx }) {
     setCursor(h.nextCursor);
   };
 
-  const codeLabel = (code: string) => {
+  // Money the platform sent back because it arrived over the player's deposit limit carries its own words (超限退款).
+  const codeLabel = (code: string, tag: string | null) => {
+    const tagged = tag === null ? null : `code_${code}_${tag}`;
+    if (tagged !== null && hasKey(tagged)) return t(tagged);
     const key = `code_${code}`;
     return hasKey(key) ? t(key) : code;
   };
@@ -114,9 +117,9 @@ export function WalletPage({ ctx }: { ctx: Ctx }) {
         {items.length === 0 && <p class="muted">{t('noHistory')}</p>}
         <ul class="history" data-testid="history">
           {items.map((i) => (
-            <li key={i.id}>
+            <li key={i.id} data-testid="history-item" data-code={i.code} data-tag={i.tag ?? ''}>
               <div>
-                <strong>{codeLabel(i.code)}</strong>
+                <strong>{codeLabel(i.code, i.tag)}</strong>
                 <small class="muted">
                   {formatTimeMs(i.createdAtMs)}
                   {i.pendingState === 'open' ? ` · ${t('pending')}` : ''}

@@ -38,6 +38,14 @@ export function rfc3339Beijing(ms: number): string {
   return `${new Date(ms + BEIJING_OFFSET_MS).toISOString().slice(0, 19)}+08:00`;
 }
 
+/** A bill's `yyyy-MM-dd HH:mm:ss`, which is Beijing time; null when it is not one. */
+export function parseBillTime(text: string): number | null {
+  const m = /^(\d{4})-(\d{2})-(\d{2}) (\d{2}):(\d{2}):(\d{2})$/.exec(text);
+  if (!m) return null;
+  const ms = Date.parse(`${m[1]}-${m[2]}-${m[3]}T${m[4]}:${m[5]}:${m[6]}+08:00`);
+  return Number.isFinite(ms) ? ms : null;
+}
+
 function parseTime(text: string | undefined): number | undefined {
   if (text === undefined || text === '') return undefined;
   const ms = Date.parse(text);
@@ -278,6 +286,7 @@ export function wechatPayProvider(client: WechatPayClient, options: WechatPayPro
         const bill = await client.downloadTradeBill({ billDate, billType: 'ALL' });
         return bill.rows.map((r) => ({
           kind: r.tradeState === 'REFUND' ? 'refund' : 'payment',
+          atMs: parseBillTime(r.tradeTime),
           orderNo: r.outTradeNo,
           transactionId: r.transactionId,
           appId: r.appid,

@@ -12,7 +12,7 @@ type MatchView = Response<'GET /api/skill/matches/:matchId'>;
 type Rating = Response<'GET /api/skill/ratings/me'>['ratings'][number];
 
 /** A fresh idempotency key per tap: a double tap sends one key only if the page reuses it. */
-function requestKey(): string {
+export function requestKey(): string {
   const bytes = new Uint8Array(12);
   crypto.getRandomValues(bytes);
   return `web-${Array.from(bytes, (b) => b.toString(16).padStart(2, '0')).join('')}`;

@@ -5,7 +5,7 @@ import type { Ctx } from '../../app.tsx';
 import { ApiError, type Response } from '../../shared/api.ts';
 import { formatTimeMs } from '../../shared/i18n.ts';
 import { formatAmount } from '../../shared/money.ts';
-import { playSession } from './hub.tsx';
+import { playSession, requestKey } from './hub.tsx';
 import { hasSkillKey, type SkillKey, skillText } from './i18n.ts';
 import './skill.css';
 
@@ -39,7 +39,10 @@ export function SkillTournamentsPage({ ctx }: { ctx: Ctx }) {
   const enter = async (id: string) => {
     setError(null);
     try {
-      await api.call('POST /api/skill/tournaments/:tournamentId/entries', { params: { tournamentId: id } });
+      await api.call('POST /api/skill/tournaments/:tournamentId/entries', {
+        params: { tournamentId: id },
+        body: { idempotencyKey: requestKey() },
+      });
       await load();
     } catch (e) {
       setError(explain(e));
