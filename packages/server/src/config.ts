@@ -109,6 +109,9 @@ export const SECRET_KEYS: ReadonlySet<string> = new Set([
   'FAIRGROUND_KYC_KEY',
   'FAIRGROUND_ADMIN_PASSWORD',
   'FAIRGROUND_ADMIN_TOTP_SECRET',
+  'FAIRGROUND_NPPA_APP_ID',
+  'FAIRGROUND_NPPA_BIZ_ID',
+  'FAIRGROUND_NPPA_SECRET_KEY',
 ]);
 
 export interface Config {
@@ -330,7 +333,7 @@ export function loadConfig(rawEnv: Record<string, string | undefined>, cwd: stri
   const payments = paymentsConfig(picked, production, cwd, env.FAIRGROUND_WECHAT_H5_APPID ?? 'wxsandboxofficialacct');
   let nppa: NppaConfig;
   try {
-    nppa = loadNppaConfig(picked, { production, cwd });
+    nppa = loadNppaConfig(picked, { production });
   } catch (e) {
     if (e instanceof NppaConfigError) throw new ConfigError(e.key, e.message);
     throw e;

@@ -26,6 +26,9 @@ function secretFiles(): Record<string, string> {
     FAIRGROUND_KYC_KEY: 'c'.repeat(64),
     FAIRGROUND_ADMIN_PASSWORD: 'a long enough password',
     FAIRGROUND_ADMIN_TOTP_SECRET: 'JBSWY3DPEHPK3PXPJBSWY3DP',
+    FAIRGROUND_NPPA_APP_ID: '0123456789abcdef0123456789abcdef',
+    FAIRGROUND_NPPA_BIZ_ID: '1100000001',
+    FAIRGROUND_NPPA_SECRET_KEY: 'fedcba9876543210fedcba9876543210',
   };
   const out: Record<string, string> = {};
   for (const [key, value] of Object.entries(files)) {

@@ -112,7 +112,7 @@ describe('NPPA configuration', () => {
     );
     assert.equal(
       keyOf(() => cfg({ ...creds, FAIRGROUND_NPPA_SECRET_KEY_FILE: join(dir, 'missing.key') })),
-      'FAIRGROUND_NPPA_SECRET_KEY',
+      'FAIRGROUND_NPPA_SECRET_KEY_FILE',
     );
     const { FAIRGROUND_NPPA_SECRET_KEY: _k, ...noKey } = creds;
     assert.equal(

@@ -5,8 +5,6 @@
 // with the real client; `nppa` talks to the NPPA (or to any server that speaks its protocol, such
 // as a standalone sandbox at FAIRGROUND_NPPA_BASE_URL) with the operator's credentials; `off` runs
 // without real-name checks or play reports, which no policy requiring real name starts with.
-import { readFileSync } from 'node:fs';
-import { resolve } from 'node:path';
 import { type NppaBaseUrls, TIMEOUT_MS_MAX } from '@fairground/nppa';
 import { type TSchema, Type } from '@sinclair/typebox';
 
@@ -19,9 +17,8 @@ export const NppaEnvSchema: Record<string, TSchema> = {
   FAIRGROUND_NPPA_APP_ID: Type.Optional(Type.String({ pattern: '^[0-9A-Za-z]{1,64}$' })),
   /** 游戏备案识别码 (bizId) of the game. */
   FAIRGROUND_NPPA_BIZ_ID: Type.Optional(Type.String({ pattern: '^[0-9A-Za-z]{1,32}$' })),
-  /** 用户密钥 (secret key): 32 hex characters. Prefer FAIRGROUND_NPPA_SECRET_KEY_FILE. */
+  /** 用户密钥 (secret key): 32 hex characters. A secret: prefer FAIRGROUND_NPPA_SECRET_KEY_FILE (config.ts reads it). */
   FAIRGROUND_NPPA_SECRET_KEY: Type.Optional(Type.String({ pattern: '^[0-9A-Fa-f]{32}$' })),
-  FAIRGROUND_NPPA_SECRET_KEY_FILE: Type.Optional(Type.String({ minLength: 1 })),
   /** One URL for every NPPA host (a standalone sandbox, a proxy); the production hosts by default. */
   FAIRGROUND_NPPA_BASE_URL: url(),
   /** Per-host overrides: the identity check, the result query, the behaviour reports. */
@@ -58,32 +55,7 @@ export class NppaConfigError extends Error {
   }
 }
 
-function secretKey(env: Record<string, string | undefined>, cwd: string): string {
-  const inline = env.FAIRGROUND_NPPA_SECRET_KEY;
-  const file = env.FAIRGROUND_NPPA_SECRET_KEY_FILE;
-  if (inline !== undefined && file !== undefined)
-    throw new NppaConfigError('FAIRGROUND_NPPA_SECRET_KEY', 'give the secret key once: either it or FAIRGROUND_NPPA_SECRET_KEY_FILE');
-  if (inline !== undefined) return inline.toLowerCase();
-  if (file === undefined)
-    throw new NppaConfigError('FAIRGROUND_NPPA_SECRET_KEY', 'required with FAIRGROUND_NPPA=nppa (or FAIRGROUND_NPPA_SECRET_KEY_FILE)');
-  let text: string;
-  try {
-    text = readFileSync(resolve(cwd, file), 'utf8').trim();
-  } catch (e) {
-    throw new NppaConfigError(
-      'FAIRGROUND_NPPA_SECRET_KEY_FILE',
-      `cannot read ${file}: ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}`,
-    );
-  }
-  if (!/^[0-9A-Fa-f]{32}$/.test(text))
-    throw new NppaConfigError('FAIRGROUND_NPPA_SECRET_KEY_FILE', 'must hold the 32-hex-character secret key');
-  return text.toLowerCase();
-}
-
-export function loadNppaConfig(
-  env: Record<string, string | undefined>,
-  o: { readonly production: boolean; readonly cwd: string },
-): NppaConfig {
+export function loadNppaConfig(env: Record<string, string | undefined>, o: { readonly production: boolean }): NppaConfig {
   const given = env.FAIRGROUND_NPPA as NppaConfig['mode'] | undefined;
   // Credentials name the NPPA; without them production runs without it (and refuses policies that need it).
   const mode = given ?? (env.FAIRGROUND_NPPA_APP_ID !== undefined ? 'nppa' : o.production ? 'off' : 'sandbox');
@@ -107,9 +79,14 @@ export function loadNppaConfig(
       if (v === undefined) throw new NppaConfigError(key, 'required with FAIRGROUND_NPPA=nppa (from the NPPA console)');
       return v;
     };
-    credentials = { appId: need('FAIRGROUND_NPPA_APP_ID'), bizId: need('FAIRGROUND_NPPA_BIZ_ID'), secretKey: secretKey(env, o.cwd) };
+    credentials = {
+      appId: need('FAIRGROUND_NPPA_APP_ID'),
+      bizId: need('FAIRGROUND_NPPA_BIZ_ID'),
+      // Inline or from FAIRGROUND_NPPA_SECRET_KEY_FILE: config.ts reads secret files before this runs.
+      secretKey: need('FAIRGROUND_NPPA_SECRET_KEY').toLowerCase(),
+    };
   } else {
-    for (const key of ['FAIRGROUND_NPPA_APP_ID', 'FAIRGROUND_NPPA_BIZ_ID', 'FAIRGROUND_NPPA_SECRET_KEY', 'FAIRGROUND_NPPA_SECRET_KEY_FILE'])
+    for (const key of ['FAIRGROUND_NPPA_APP_ID', 'FAIRGROUND_NPPA_BIZ_ID', 'FAIRGROUND_NPPA_SECRET_KEY'])
       if (env[key] !== undefined) throw new NppaConfigError(key, `is only used with FAIRGROUND_NPPA=nppa (it is ${mode})`);
   }
   return { mode, credentials, baseUrls, timeoutMs, sandboxPort: Number(env.FAIRGROUND_NPPA_SANDBOX_PORT ?? '0') };
