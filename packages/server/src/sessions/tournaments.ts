@@ -220,7 +220,14 @@ export class Tournaments {
     const t = await this.#row(reader, id);
     // The early, friendly answers; the unit checks again.
     const entries = await this.#entries(reader, id);
-    if (entries.some((e) => e.playerId === playerId)) throw new AppError(SkillErrors.SKILL_TOURNAMENT_ENTERED, { tournamentId: id });
+    if (entries.some((e) => e.playerId === playerId)) {
+      // A parallel request with this key may have entered between the two reads above.
+      if (requestKey !== null) {
+        const winner = await this.#entryByKey(reader, playerId, requestKey);
+        if (winner !== null) return this.#replayEntry(playerId, id, winner, requestKey);
+      }
+      throw new AppError(SkillErrors.SKILL_TOURNAMENT_ENTERED, { tournamentId: id });
+    }
     const linked = await this.#o.linked.linkedTo(playerId);
     if (entries.some((e) => linked.has(e.playerId))) throw new AppError(SkillErrors.SKILL_TOURNAMENT_LINKED_ENTRANT, { tournamentId: id });
     try {
