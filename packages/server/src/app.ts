@@ -466,6 +466,7 @@ export async function createPlatform(o: PlatformOptions): Promise<Platform> {
   const every = (name: JobName, run: Job['run']) =>
     jobs.add({ name, intervalMs: config.jobIntervalsMs?.[name] ?? JOB_INTERVALS_MS_DEFAULT[name], run });
   every('ledger.expire-pending', () => ledger.expirePending());
+  every('ledger.seal-root', async () => ((await ledger.sealRoot()) ? 1 : 0));
   every('payments.sweep', async () => {
     const r = await payments.runDue();
     return r.outbox + r.deposits + r.withdrawals + r.refunds;

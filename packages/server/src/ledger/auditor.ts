@@ -1,7 +1,20 @@
 // The auditor: recomputes every balance from the transfers and verifies the hash chain.
 import type { Store } from '../storage/ports.ts';
 import { intFromDb } from '../storage/sql.ts';
-import { type AccountRow, chainHash, rowToResult, type TransferRow, ZERO_HASH } from './codec.ts';
+import {
+  type AccountRow,
+  chainHash,
+  globalSeq,
+  parseHeads,
+  type RootRow,
+  rootHash,
+  rowToResult,
+  shardOf,
+  type TransferRow,
+  ZERO_HASH,
+} from './codec.ts';
+
+const ROOT_PAGE_ROWS = 1000;
 import { AccountFlags, type Asset, TransferFlags } from './model.ts';
 import type { InvariantReport } from './types.ts';
 
@@ -14,11 +27,24 @@ export class LedgerAuditor {
   /**
    * The auditor's check: per asset the posted balances sum to zero and pending debits equal
    * pending credits; every account respects its flag; every stored balance equals the balance
-   * recomputed from the transfers; every post/void closes a hold of the same accounts; and the
-   * hash chain verifies from the first transfer to the stored head.
+   * recomputed from the transfers; every post/void closes a hold of the same accounts; every
+   * chain shard verifies from its first transfer to its stored head (each transfer in the shard
+   * of its debit account, at the place its seq says); and every root links to the one before,
+   * verifies, and names shard heads that are transfers of those shards.
    */
   async checkInvariants(): Promise<InvariantReport> {
     const problems: string[] = [];
+    const headRows = await this.#store.reader.query<{ id: unknown; seq: unknown; hash: string }>(
+      'SELECT id, seq, hash FROM ledger_chain ORDER BY id',
+    );
+    const shards = Math.max(1, headRows.length);
+    headRows.forEach((h, i) => {
+      if (intFromDb(h.id) !== i + 1) problems.push(`chain shard head rows are not numbered 1 to ${headRows.length}`);
+    });
+    // Roots are few (one per sealing interval): read them first, then check each named head
+    // against the transfers as they stream past.
+    const roots = await this.#checkRoots(shards, problems);
+    const last = Array.from({ length: shards }, () => ({ seq: 0, hash: ZERO_HASH }));
     const recomputed = new Map<string, { dp: bigint; dpo: bigint; cp: bigint; cpo: bigint }>();
     const get = (id: string) => {
       let b = recomputed.get(id);
@@ -29,7 +55,6 @@ export class LedgerAuditor {
       return b;
     };
     const pendings = new Map<string, { debit: string; credit: string; amount: bigint; closed: boolean }>();
-    let prevHash = ZERO_HASH;
     let expectSeq = 1;
     let transfers = 0;
     const pageRows = 5000;
@@ -41,12 +66,23 @@ export class LedgerAuditor {
       for (const r of rows) {
         const t = rowToResult(r);
         transfers += 1;
-        if (t.seq !== expectSeq) problems.push(`transfer seq ${t.seq} where ${expectSeq} was expected`);
+        if (shards === 1 && t.seq !== expectSeq) problems.push(`transfer seq ${t.seq} where ${expectSeq} was expected`);
         expectSeq = t.seq + 1;
-        if (r.prev_hash !== prevHash) problems.push(`transfer ${t.seq} prev_hash does not match the previous transfer's hash`);
+        const shard = shardOf(t.debit, shards);
+        const tail = last[shard]!;
+        if ((t.seq - 1) % shards !== shard) problems.push(`transfer ${t.seq} is not in the chain shard of its debit account`);
+        else if (globalSeq(shard, tail.seq + 1, shards) !== t.seq)
+          problems.push(`transfer seq ${t.seq} where ${globalSeq(shard, tail.seq + 1, shards)} was expected in shard ${shard}`);
+        if (r.prev_hash !== tail.hash) problems.push(`transfer ${t.seq} prev_hash does not match the previous transfer's hash`);
         const h = chainHash(r.prev_hash, { ...t, scope: r.scope, key: r.idem_key, batchIndex: intFromDb(r.batch_index) });
         if (h !== r.hash) problems.push(`transfer ${t.seq} hash does not verify (row altered)`);
-        prevHash = r.hash;
+        tail.seq += 1;
+        tail.hash = r.hash;
+        const sealed = roots.wanted.get(t.seq);
+        if (sealed !== undefined) {
+          roots.wanted.delete(t.seq);
+          if (sealed.hash !== r.hash) problems.push(`root ${sealed.root} names a head of shard ${shard} that is not transfer ${t.seq}`);
+        }
         const amt = BigInt(t.amount);
         const d = get(t.debit);
         const c = get(t.credit);
@@ -81,12 +117,17 @@ export class LedgerAuditor {
       if (rows.length < pageRows) break;
       afterSeq = intFromDb(rows[rows.length - 1]!.seq);
     }
-    const chain = (await this.#store.reader.query<{ seq: unknown; hash: string }>('SELECT seq, hash FROM ledger_chain WHERE id = 1'))[0];
-    if (!chain) problems.push('chain head row missing');
-    else {
-      if (intFromDb(chain.seq) !== expectSeq - 1)
-        problems.push(`chain head seq ${String(chain.seq)} but last transfer is ${expectSeq - 1}`);
-      if (chain.hash !== prevHash) problems.push('chain head hash does not match the last transfer');
+    if (headRows.length === 0) problems.push('chain head row missing');
+    headRows.forEach((row, shard) => {
+      const tail = last[shard]!;
+      if (intFromDb(row.seq) !== tail.seq)
+        problems.push(`chain shard ${shard} head seq ${String(row.seq)} but its last transfer is ${tail.seq}`);
+      if (row.hash !== tail.hash) problems.push(`chain shard ${shard} head hash does not match its last transfer`);
+    });
+    for (const [seq, sealed] of roots.wanted) {
+      // A head at position 0 is the empty chain; anything else must be a stored transfer.
+      if (!(sealed.shardSeq === 0 && sealed.hash === ZERO_HASH))
+        problems.push(`root ${sealed.root} names transfer ${seq}, which is missing`);
     }
     const sums = new Map<string, { posted: bigint; dp: bigint; cp: bigint }>();
     let accounts = 0;
@@ -133,8 +174,50 @@ export class LedgerAuditor {
         pendingDebits: String(s.dp),
         pendingCredits: String(s.cp),
       })),
-      chainSeq: chain ? intFromDb(chain.seq) : 0,
-      chainHash: chain?.hash ?? '',
+      chainSeq: shards === 1 ? last[0]!.seq : expectSeq - 1,
+      chainHash: shards === 1 ? last[0]!.hash : roots.lastHash,
+      shards: last.map((h, shard) => ({ shard, seq: h.seq, hash: h.hash })),
+      roots: roots.count,
     };
+  }
+
+  /** Verifies the chain of roots; returns the shard heads they name, by global seq, to find among the transfers. */
+  async #checkRoots(
+    shards: number,
+    problems: string[],
+  ): Promise<{ wanted: Map<number, { root: number; shardSeq: number; hash: string }>; count: number; lastHash: string }> {
+    const wanted = new Map<number, { root: number; shardSeq: number; hash: string }>();
+    let prevHash = ZERO_HASH;
+    let count = 0;
+    const highest = new Array<number>(shards).fill(0);
+    for (let afterSeq = 0; ; ) {
+      const rows = await this.#store.reader.query<RootRow>(
+        'SELECT seq, heads, created_at_ms, prev_hash, hash FROM ledger_roots WHERE seq > ? ORDER BY seq LIMIT ?',
+        [afterSeq, ROOT_PAGE_ROWS],
+      );
+      for (const row of rows) {
+        count += 1;
+        const seq = intFromDb(row.seq);
+        if (seq !== count) problems.push(`root seq ${seq} where ${count} was expected`);
+        if (row.prev_hash !== prevHash) problems.push(`root ${seq} prev_hash does not match the previous root's hash`);
+        const heads = parseHeads(row.heads);
+        if (heads === null || heads.length !== shards || heads.some((h, i) => h.shard !== i)) {
+          problems.push(`root ${seq} does not name one head per chain shard`);
+        } else {
+          if (rootHash(row.prev_hash, seq, intFromDb(row.created_at_ms), heads) !== row.hash)
+            problems.push(`root ${seq} hash does not verify (row altered)`);
+          for (const h of heads) {
+            if (h.seq < highest[h.shard]!) problems.push(`root ${seq} names an older head of shard ${h.shard} than the root before`);
+            highest[h.shard] = h.seq;
+            if (h.seq > 0) wanted.set(globalSeq(h.shard, h.seq, shards), { root: seq, shardSeq: h.seq, hash: h.hash });
+            else if (h.hash !== ZERO_HASH) problems.push(`root ${seq} names a non-empty head at position 0 of shard ${h.shard}`);
+          }
+        }
+        prevHash = row.hash;
+      }
+      if (rows.length < ROOT_PAGE_ROWS) break;
+      afterSeq = intFromDb(rows[rows.length - 1]!.seq);
+    }
+    return { wanted, count, lastHash: prevHash };
   }
 }

@@ -1,6 +1,6 @@
 // Row shapes, their conversions, and the two hashes (request content, chain link): one definition
 // shared by the writer that produces them and the auditor that verifies them.
-import { createHash } from 'node:crypto';
+import { hash } from 'node:crypto';
 import { intFromDb, intOrNullFromDb } from '../storage/sql.ts';
 import type { AccountId, Asset, TransferCode } from './model.ts';
 import type { Balance, TransferResult } from './types.ts';
@@ -94,7 +94,47 @@ export function rowToResult(r: TransferRow): TransferResult {
 
 /** A stable hash of a request's content, for idempotency comparisons. */
 export function contentHash(value: unknown): string {
-  return createHash('sha256').update(canonicalJson(value)).digest('hex');
+  return sha256Hex(canonicalJson(value));
+}
+
+/** One-shot SHA-256 (no Hash object per call: this runs twice per transfer). */
+export function sha256Hex(text: string): string {
+  return hash('sha256', text, 'hex');
+}
+
+/** A validated transfer as the content hash sees it. */
+export interface CanonicalTransfer {
+  readonly debit: string;
+  readonly credit: string;
+  readonly asset: string;
+  readonly amount: number;
+  readonly code: string;
+  readonly pending: boolean;
+  readonly timeoutAtMs: number | null;
+  readonly metadata: Readonly<Record<string, string | number | boolean>> | null;
+}
+
+/**
+ * `canonicalJson` of a validated transfer (with `op` when given), written field by field in the
+ * sorted key order instead of sorting keys per call: the idempotency hash of every transfer goes
+ * through here, and stored hashes must not change, so a test holds it to `canonicalJson`.
+ */
+export function canonicalTransfer(t: CanonicalTransfer, op?: string): string {
+  return `{"amount":${t.amount},"asset":${JSON.stringify(t.asset)},"code":${JSON.stringify(t.code)},"credit":${JSON.stringify(t.credit)},"debit":${JSON.stringify(t.debit)},"metadata":${
+    t.metadata === null ? 'null' : canonicalJson(t.metadata)
+  }${op === undefined ? '' : `,"op":${JSON.stringify(op)}`},"pending":${t.pending},"timeoutAtMs":${t.timeoutAtMs === null ? 'null' : t.timeoutAtMs}}`;
+}
+
+/** The content hash of one transfer request: equal to `contentHash({ op: 'transfer', ...t })`. */
+export function transferContentHash(t: CanonicalTransfer): string {
+  return sha256Hex(canonicalTransfer(t, 'transfer'));
+}
+
+/** The content hash of a linked batch: equal to `contentHash({ op: 'batch', transfers })`. */
+export function batchContentHash(ts: readonly CanonicalTransfer[]): string {
+  let body = '';
+  for (let i = 0; i < ts.length; i += 1) body += (i === 0 ? '' : ',') + canonicalTransfer(ts[i]!);
+  return sha256Hex(`{"op":"batch","transfers":[${body}]}`);
 }
 
 export function canonicalJson(value: unknown): string {
@@ -128,7 +168,70 @@ export function chainHash(
     t.metadata ? canonicalJson(t.metadata) : '',
     t.createdAtMs,
   ];
-  return createHash('sha256')
-    .update(`${prevHash}\n${fields.join('\u001f')}`)
-    .digest('hex');
+  return sha256Hex(`${prevHash}\n${fields.join('\u001f')}`);
+}
+
+/**
+ * The chain shard of a transfer: FNV-1a (32-bit) of its debit account id, modulo the shard count.
+ * Stable across processes and releases: the auditor recomputes it for every stored transfer.
+ */
+export function shardOf(accountId: string, shards: number): number {
+  if (shards === 1) return 0;
+  let h = 0x811c9dc5;
+  for (let i = 0; i < accountId.length; i += 1) {
+    h ^= accountId.charCodeAt(i);
+    h = Math.imul(h, 0x01000193);
+  }
+  return (h >>> 0) % shards;
+}
+
+/**
+ * A transfer's global sequence number from its place in its shard's chain: shards interleave, so
+ * numbers are unique without a counter shared by every writer; with one shard it is the chain
+ * position itself (dense, as before shards existed).
+ */
+export function globalSeq(shard: number, shardSeq: number, shards: number): number {
+  return (shardSeq - 1) * shards + shard + 1;
+}
+
+/** The periodic root over the shard heads: each root links to the previous one. */
+export function rootHash(prevHash: string, seq: number, createdAtMs: number, heads: readonly ShardHead[]): string {
+  return sha256Hex(`${prevHash}\n${seq}\u001f${createdAtMs}\u001f${heads.map((h) => `${h.shard}:${h.seq}:${h.hash}`).join(',')}`);
+}
+
+export interface ShardHead {
+  readonly shard: number;
+  readonly seq: number;
+  readonly hash: string;
+}
+
+export interface RootRow {
+  seq: unknown;
+  heads: string;
+  created_at_ms: unknown;
+  prev_hash: string;
+  hash: string;
+}
+
+/** The stored heads of a root (`[[shard, seq, hash], …]`), or null when the text is not that shape. */
+export function parseHeads(text: string): ShardHead[] | null {
+  let value: unknown;
+  try {
+    value = JSON.parse(text);
+  } catch {
+    return null;
+  }
+  if (!Array.isArray(value)) return null;
+  const out: ShardHead[] = [];
+  for (const h of value) {
+    if (!Array.isArray(h) || h.length !== 3) return null;
+    const [shard, seq, hash] = h as unknown[];
+    if (!Number.isSafeInteger(shard) || !Number.isSafeInteger(seq) || typeof hash !== 'string') return null;
+    out.push({ shard: shard as number, seq: seq as number, hash });
+  }
+  return out;
+}
+
+export function headsText(heads: readonly ShardHead[]): string {
+  return JSON.stringify(heads.map((h) => [h.shard, h.seq, h.hash]));
 }

@@ -112,6 +112,11 @@ export class Ledger {
     return this.#writer.expirePending(limit);
   }
 
+  /** Seals a root over every chain shard's head (periodic job); null when nothing moved since the last. */
+  sealRoot(): Promise<{ seq: number; hash: string } | null> {
+    return this.#writer.sealRoot();
+  }
+
   // ---------------------------------------------------------------- reads (committed data)
 
   balances(ownerKind: OwnerKind, ownerId: string): Promise<Balance[]> {

@@ -99,8 +99,13 @@ export interface InvariantReport {
   readonly accounts: number;
   readonly transfers: number;
   readonly assets: readonly { asset: Asset; postedSum: string; pendingDebits: string; pendingCredits: string }[];
+  /** One shard: its head's position and hash. Several shards: the highest transfer seq and the newest root's hash. */
   readonly chainSeq: number;
   readonly chainHash: string;
+  /** Every chain shard's verified head. */
+  readonly shards: readonly { shard: number; seq: number; hash: string }[];
+  /** Roots verified. */
+  readonly roots: number;
 }
 
 export interface LedgerOptions {
@@ -109,6 +114,12 @@ export interface LedgerOptions {
   readonly transferAmountMax?: number;
   /** Most transfers in one linked batch. */
   readonly batchTransfersMax?: number;
+  /**
+   * Hash-chain shards (1 = one global chain, the default). A transfer joins the chain of its debit
+   * account's shard, so writers of different shards do not wait for each other's chain head. Fixed
+   * once the ledger holds transfers.
+   */
+  readonly chainShards?: number;
 }
 
 export const LEDGER_DEFAULTS = {
@@ -120,4 +131,5 @@ export const LEDGER_DEFAULTS = {
   insertRowsMax: 200,
   directBatchMax: 256,
   directQueueMax: 100_000,
+  chainShardsMax: 64,
 } as const;

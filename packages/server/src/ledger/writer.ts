@@ -1,12 +1,15 @@
 // The double-entry ledger: TigerBeetle's contract (research/ledgers.md §2, §7) on SQL.
 //
 // Inside a unit of work the ledger keeps, per database transaction, the rows it has locked and
-// the writes it has staged (a `TxParticipant`): the first ledger operation of a transaction locks
-// the chain head, then each account it touches is loaded once with `FOR UPDATE` (PostgreSQL;
-// SQLite has one writer anyway). Checks run against those locked, in-memory balances; the
-// transfers, the idempotency records, the new balances and the new chain head are written in a
-// few statements just before COMMIT. Lock order is therefore always chain head first, then
-// accounts, in every process, so ledger writers cannot deadlock.
+// the writes it has staged (a `TxParticipant`): a ledger operation first locks the head of each
+// chain shard it appends to (a transfer belongs to the shard of its debit account; one shard, the
+// default, is one global chain), then each account it touches is loaded once with `FOR UPDATE`
+// (PostgreSQL; SQLite has one writer anyway). Checks run against those locked, in-memory
+// balances; the transfers, the idempotency records, the new balances and the new shard heads are
+// written in one statement (PostgreSQL) or a few pipelined ones (SQLite) just before COMMIT.
+// Coalesced direct requests lock all their shard heads in shard order before any account, so
+// they cannot deadlock; units that append to a second shard after locking accounts can, and the
+// store then runs the group again (PostgreSQL reports the deadlock, a bounded number of retries).
 //
 // Idempotency: every request (a transfer, a linked batch, a post or a void) carries a scope and a
 // key. Same scope+key and same content → the original result, nothing moves again. Same key,
@@ -23,10 +26,17 @@ import {
   type AccountRow,
   type AccountState,
   accountFromRow,
+  batchContentHash,
   chainHash,
   contentHash,
   rowToResult,
+  globalSeq,
+  headsText,
+  rootHash,
+  shardOf,
   type TransferRow,
+  transferContentHash,
+  ZERO_HASH,
 } from './codec.ts';
 import { LedgerErrors } from './errors.ts';
 import {
@@ -74,7 +84,8 @@ interface StagedRequest {
 
 interface TxState {
   unitMark: number;
-  chain: { seq: number; hash: string } | null;
+  /** Locked shard heads (shard → its chain position and hash, advanced as transfers are staged). */
+  heads: Map<number, { seq: number; hash: string }>;
   accounts: Map<AccountId, AccountState>;
   dirty: Set<AccountId>;
   transfers: StagedTransfer[];
@@ -82,12 +93,15 @@ interface TxState {
   closedPending: Set<string>;
   /** Idempotency records prefetched for this transaction: null means known absent. */
   known: Map<string, { contentHash: string; result: string } | null>;
-  /** Undo steps for every change to the maps above, so a failed request or unit costs O(its changes) to roll back. */
+  /**
+   * Undo steps for every change to the maps above, so a failed request or unit costs O(its
+   * changes) to roll back. Loads and locks are journalled too: a savepoint rolled back releases
+   * the row locks taken inside it, so what was read under them is forgotten with it.
+   */
   journal: (() => void)[];
 }
 
 interface Snapshot {
-  chain: { seq: number; hash: string } | null;
   journalLength: number;
   transfersLength: number;
 }
@@ -97,6 +111,10 @@ export class LedgerWriter {
   readonly #clock: Clock;
   readonly #amountMax: number;
   readonly #batchMax: number;
+  readonly #shards: number;
+  readonly #allShards: readonly number[];
+  /** Set once a committed transaction has seen exactly `#shards` chain heads. */
+  #shardsChecked = false;
   readonly #participant: TxParticipant<TxState>;
 
   constructor(store: Store, options: LedgerOptions = {}) {
@@ -105,11 +123,17 @@ export class LedgerWriter {
     this.#amountMax = options.transferAmountMax ?? LEDGER_DEFAULTS.transferAmountMax;
     this.#batchMax = options.batchTransfersMax ?? LEDGER_DEFAULTS.batchTransfersMax;
     if (!Number.isSafeInteger(this.#amountMax) || this.#amountMax < 1) throw new Error('transferAmountMax must be a positive safe integer');
+    this.#shards = options.chainShards ?? 1;
+    if (!Number.isSafeInteger(this.#shards) || this.#shards < 1 || this.#shards > LEDGER_DEFAULTS.chainShardsMax)
+      throw new Error(`chainShards must be an integer from 1 to ${LEDGER_DEFAULTS.chainShardsMax}`);
+    this.#allShards = Array.from({ length: this.#shards }, (_, i) => i);
+    this.#queues = this.#allShards.map(() => []);
+    this.#draining = this.#allShards.map(() => false);
     this.#participant = {
       name: 'ledger',
       create: () => ({
         unitMark: 0,
-        chain: null,
+        heads: new Map(),
         accounts: new Map(),
         dirty: new Set(),
         transfers: [],
@@ -153,21 +177,26 @@ export class LedgerWriter {
   // ---------------------------------------------------------------- writes inside a unit of work
 
   /**
-   * Takes the chain-head lock now, as every ledger writer does first (PostgreSQL: `FOR UPDATE`;
-   * SQLite has one writer anyway). A domain that must count what was done before it moves money
-   * (a cap on active games, a daily limit) calls this at the start of its unit and counts after
-   * it: every unit that moved money before has committed by then (or shares this transaction), none
-   * can commit beside it, and the lock order stays chain head first. Idempotent within a transaction.
+   * Takes every shard head's lock now, in shard order, as ledger writers do before any account
+   * (PostgreSQL: `FOR UPDATE`; SQLite has one writer anyway). A domain that must count what was
+   * done before it moves money (a cap on active games, a daily limit) calls this at the start of
+   * its unit and counts after it: every unit that moved money before has committed by then (or
+   * shares this transaction), none can commit beside it, and the lock order stays heads first.
+   * Idempotent within a transaction.
    */
   async serialize(tx: Tx): Promise<void> {
-    await this.#lockChain(tx, tx.participant(this.#participant));
+    await this.#lockShards(tx, tx.participant(this.#participant), this.#allShards);
   }
 
   async transfer(tx: Tx, input: TransferInput): Promise<RequestResult> {
     checkRequestKey(input.scope, input.key);
     const t = this.#validate(input);
-    const content = contentHash({ op: 'transfer', ...t });
-    return this.#idempotent(tx, input.scope, input.key, content, async (s) => [await this.#applyNew(tx, s, input.scope, input.key, 0, t)]);
+    const content = transferContentHash(t);
+    const s = tx.participant(this.#participant);
+    await this.#lockShards(tx, s, [shardOf(t.debit, this.#shards)]);
+    return this.#idempotent(tx, s, input.scope, input.key, content, async () => [
+      await this.#applyNew(tx, s, input.scope, input.key, 0, t),
+    ]);
   }
 
   /** A linked batch: every transfer succeeds or none does. */
@@ -180,8 +209,14 @@ export class LedgerWriter {
       });
     }
     const ts = input.transfers.map((t) => this.#validate(t));
-    const content = contentHash({ op: 'batch', transfers: ts });
-    return this.#idempotent(tx, input.scope, input.key, content, async (s) => {
+    const content = batchContentHash(ts);
+    const s = tx.participant(this.#participant);
+    await this.#lockShards(
+      tx,
+      s,
+      ts.map((t) => shardOf(t.debit, this.#shards)),
+    );
+    return this.#idempotent(tx, s, input.scope, input.key, content, async () => {
       const out: StagedTransfer[] = [];
       for (let i = 0; i < ts.length; i += 1) out.push(await this.#applyNew(tx, s, input.scope, input.key, i, ts[i]!));
       return out;
@@ -194,8 +229,10 @@ export class LedgerWriter {
     const amount = input.amount === undefined ? undefined : this.#checkAmount(input.amount);
     const pendingId = checkPendingId(input.pendingId);
     const content = contentHash({ op: 'post', pendingId, amount: amount ?? null });
-    return this.#idempotent(tx, input.scope, input.key, content, async (s) => [
-      await this.#close(tx, s, input.scope, input.key, pendingId, 'post', amount),
+    const s = tx.participant(this.#participant);
+    const pending = await this.#lockForClose(tx, s, pendingId);
+    return this.#idempotent(tx, s, input.scope, input.key, content, async () => [
+      await this.#close(tx, s, input.scope, input.key, pendingId, pending, 'post', amount),
     ]);
   }
 
@@ -204,8 +241,10 @@ export class LedgerWriter {
     checkRequestKey(input.scope, input.key);
     const pendingId = checkPendingId(input.pendingId);
     const content = contentHash({ op: 'void', pendingId });
-    return this.#idempotent(tx, input.scope, input.key, content, async (s) => [
-      await this.#close(tx, s, input.scope, input.key, pendingId, 'void', undefined),
+    const s = tx.participant(this.#participant);
+    const pending = await this.#lockForClose(tx, s, pendingId);
+    return this.#idempotent(tx, s, input.scope, input.key, content, async () => [
+      await this.#close(tx, s, input.scope, input.key, pendingId, pending, 'void', undefined),
     ]);
   }
 
@@ -232,41 +271,53 @@ export class LedgerWriter {
     return this.#direct({ kind: 'void', input });
   }
 
-  readonly #queue: DirectRequest[] = [];
-  #draining = false;
+  readonly #queues: DirectRequest[][];
+  readonly #draining: boolean[];
 
   #direct(req: DirectRequest['req']): Promise<RequestResult> {
-    if (this.#queue.length >= LEDGER_DEFAULTS.directQueueMax) return Promise.reject(new AppError(LedgerErrors.LEDGER_BUSY));
+    // One queue per shard (the shard of the request's first debit account; holds closed by id go
+    // to shard 0's queue): each queue commits its own batches, so on PostgreSQL with several
+    // writer connections, batches of different shards lock different heads and commit side by side.
+    const shard = this.#shards === 1 ? 0 : this.#routeShard(req);
+    const queue = this.#queues[shard]!;
+    if (queue.length >= LEDGER_DEFAULTS.directQueueMax) return Promise.reject(new AppError(LedgerErrors.LEDGER_BUSY));
     return new Promise((resolve, reject) => {
-      this.#queue.push({ req, resolve, reject });
-      if (!this.#draining) {
+      queue.push({ req, resolve, reject });
+      if (!this.#draining[shard]) {
         // Start on the next turn of the event loop, so that every caller resumed by the previous
         // batch's answers has queued its next request by then and they all share one batch.
-        this.#draining = true;
-        setImmediate(() => void this.#drain());
+        this.#draining[shard] = true;
+        setImmediate(() => void this.#drain(shard));
       }
     });
   }
 
-  async #drain(): Promise<void> {
-    this.#draining = true;
+  #routeShard(req: DirectRequest['req']): number {
+    const first =
+      req.kind === 'transfer' ? req.input : req.kind === 'batch' && Array.isArray(req.input.transfers) ? req.input.transfers[0] : undefined;
+    return typeof first?.debit === 'string' ? shardOf(first.debit, this.#shards) : 0;
+  }
+
+  async #drain(shard: number): Promise<void> {
+    const queue = this.#queues[shard]!;
+    this.#draining[shard] = true;
     try {
-      while (this.#queue.length > 0) {
-        const batch = this.#queue.splice(0, LEDGER_DEFAULTS.directBatchMax);
+      while (queue.length > 0) {
+        const batch = queue.splice(0, LEDGER_DEFAULTS.directBatchMax);
         let outcomes: ({ ok: true; value: RequestResult } | { ok: false; error: unknown })[];
         try {
           outcomes = await this.store.unitOfWork((tx) => this.#runDirect(tx, batch), { label: 'ledger.direct' });
         } catch (error) {
           outcomes = batch.map(() => ({ ok: false as const, error }));
         }
-        batch.forEach((d, i) => {
+        for (let i = 0; i < batch.length; i += 1) {
           const o = outcomes[i]!;
-          if (o.ok) d.resolve(o.value);
-          else d.reject(o.error);
-        });
+          if (o.ok) batch[i]!.resolve(o.value);
+          else batch[i]!.reject(o.error);
+        }
       }
     } finally {
-      this.#draining = false;
+      this.#draining[shard] = false;
     }
   }
 
@@ -275,37 +326,51 @@ export class LedgerWriter {
     batch: readonly DirectRequest[],
   ): Promise<({ ok: true; value: RequestResult } | { ok: false; error: unknown })[]> {
     const s = tx.participant(this.#participant);
-    await this.#lockChain(tx, s);
-    // Prefetch: every idempotency record and every account these requests name, in two queries.
-    const keys: string[] = [];
+    // Every shard head these requests append to is locked first, in shard order (a close's shard
+    // is known only from its hold, so a batch with closes takes them all): no account lock is
+    // ever taken before a head lock on this path.
+    const keys: [string, string][] = [];
     const accountIds = new Set<AccountId>();
+    let shards: number[] = this.#shards === 1 ? this.#allShards.slice() : [];
     for (const { req } of batch) {
       const input = req.input as { scope?: unknown; key?: unknown };
-      if (typeof input.scope === 'string' && typeof input.key === 'string') keys.push(input.scope, input.key);
-      const ts =
-        req.kind === 'batch' ? (Array.isArray(req.input.transfers) ? req.input.transfers : []) : req.kind === 'transfer' ? [req.input] : [];
+      if (typeof input.scope === 'string' && typeof input.key === 'string') keys.push([input.scope, input.key]);
+      if (req.kind === 'post' || req.kind === 'void') {
+        shards = this.#allShards.slice();
+        continue;
+      }
+      const ts = req.kind === 'batch' ? (Array.isArray(req.input.transfers) ? req.input.transfers : []) : [req.input];
       for (const t of ts) {
-        if (typeof t?.debit === 'string') accountIds.add(t.debit);
+        if (typeof t?.debit === 'string') {
+          accountIds.add(t.debit);
+          if (this.#shards > 1 && ACCOUNT_ID_SHAPE.test(t.debit)) shards.push(shardOf(t.debit, this.#shards));
+        }
         if (typeof t?.credit === 'string') accountIds.add(t.credit);
       }
     }
-    for (let i = 0; i < keys.length; i += 2 * LEDGER_DEFAULTS.insertRowsMax) {
-      const chunk = keys.slice(i, i + 2 * LEDGER_DEFAULTS.insertRowsMax);
-      const rows = await tx.query<{ scope: string; idem_key: string; content_hash: string; result: string }>(
-        `SELECT scope, idem_key, content_hash, result FROM ledger_requests WHERE ${new Array<string>(chunk.length / 2).fill('(scope = ? AND idem_key = ?)').join(' OR ')}`,
-        chunk,
-      );
-      for (const r of rows) s.known.set(`${r.scope}\u0000${r.idem_key}`, { contentHash: r.content_hash, result: r.result });
-      for (let j = 0; j < chunk.length; j += 2) {
-        const k = `${chunk[j]}\u0000${chunk[j + 1]}`;
-        if (!s.known.has(k)) s.known.set(k, null);
-      }
+    await this.#lockShards(tx, s, shards);
+    // Prefetch: every idempotency record and every account these requests name, one query each,
+    // sent together (the statements' text does not depend on the batch size, so each is prepared once).
+    const [requestRows] = await Promise.all([
+      keys.length === 0
+        ? []
+        : tx.query<{ scope: string; idem_key: string; content_hash: string; result: string }>(
+            tx.dialect === 'postgres'
+              ? 'SELECT r.scope, r.idem_key, r.content_hash, r.result FROM json_to_recordset(?::json) AS k(s text, k text) JOIN ledger_requests r ON r.scope = k.s AND r.idem_key = k.k'
+              : "SELECT r.scope, r.idem_key, r.content_hash, r.result FROM json_each(?) AS k JOIN ledger_requests r ON r.scope = k.value ->> '$.s' AND r.idem_key = k.value ->> '$.k'",
+            [JSON.stringify(keys.map(([scope, key]) => ({ s: scope, k: key })))],
+          ),
+      this.#loadAccounts(
+        tx,
+        s,
+        [...accountIds].filter((id) => !s.accounts.has(id)),
+      ),
+    ]);
+    for (const r of requestRows) s.known.set(`${r.scope}\u0000${r.idem_key}`, { contentHash: r.content_hash, result: r.result });
+    for (const [scope, key] of keys) {
+      const k = `${scope}\u0000${key}`;
+      if (!s.known.has(k)) s.known.set(k, null);
     }
-    await this.#loadAccounts(
-      tx,
-      s,
-      [...accountIds].filter((id) => !s.accounts.has(id)),
-    );
     const out: ({ ok: true; value: RequestResult } | { ok: false; error: unknown })[] = [];
     for (const { req } of batch) {
       try {
@@ -329,16 +394,18 @@ export class LedgerWriter {
 
   /** Loads and locks accounts in id order (the lock order), skipping unknown ids (they fail later, per request). */
   async #loadAccounts(tx: Tx, s: TxState, ids: readonly AccountId[]): Promise<void> {
-    const valid = ids.filter((id) => ACCOUNT_ID_SHAPE.test(id)).sort();
-    for (let i = 0; i < valid.length; i += LEDGER_DEFAULTS.insertRowsMax) {
-      const chunk = valid.slice(i, i + LEDGER_DEFAULTS.insertRowsMax);
-      const rows = await tx.query<AccountRow>(
-        `SELECT id, asset, flags, debits_pending, debits_posted, credits_pending, credits_posted FROM ledger_accounts WHERE id IN (${placeholders(chunk.length)}) ORDER BY id${
-          tx.dialect === 'postgres' ? ' FOR UPDATE' : ''
-        }`,
-        chunk,
-      );
-      for (const row of rows) s.accounts.set(row.id, accountFromRow(row));
+    const valid = ids.filter((id) => ACCOUNT_ID_SHAPE.test(id));
+    if (valid.length === 0) return;
+    const rows = await tx.query<AccountRow>(
+      tx.dialect === 'postgres'
+        ? 'SELECT id, asset, flags, debits_pending, debits_posted, credits_pending, credits_posted FROM ledger_accounts WHERE id IN (SELECT json_array_elements_text(?::json)) ORDER BY id FOR UPDATE'
+        : 'SELECT id, asset, flags, debits_pending, debits_posted, credits_pending, credits_posted FROM ledger_accounts WHERE id IN (SELECT value FROM json_each(?))',
+      [JSON.stringify(valid)],
+    );
+    for (const row of rows) {
+      const id = row.id;
+      s.accounts.set(id, accountFromRow(row));
+      s.journal.push(() => s.accounts.delete(id));
     }
   }
 
@@ -360,11 +427,13 @@ export class LedgerWriter {
     let expired = 0;
     for (const row of rows) {
       try {
-        await this.store.unitOfWork((tx) =>
-          this.#idempotent(tx, 'ledger.expiry', row.id, contentHash({ op: 'expire', pendingId: row.id }), async (st) => [
-            await this.#close(tx, st, 'ledger.expiry', row.id, row.id, 'expire', undefined),
-          ]),
-        );
+        await this.store.unitOfWork(async (tx) => {
+          const s = tx.participant(this.#participant);
+          const pending = await this.#lockForClose(tx, s, row.id);
+          return this.#idempotent(tx, s, 'ledger.expiry', row.id, contentHash({ op: 'expire', pendingId: row.id }), async () => [
+            await this.#close(tx, s, 'ledger.expiry', row.id, row.id, pending, 'expire', undefined),
+          ]);
+        });
         expired += 1;
       } catch (e) {
         // Posted or voided by its domain between the read and the unit: nothing to expire.
@@ -372,6 +441,40 @@ export class LedgerWriter {
       }
     }
     return expired;
+  }
+
+  /**
+   * Seals a root over every shard's committed head, linked to the previous root, unless nothing
+   * moved since the last one. Run periodically: a rewrite of any shard's history from before a
+   * root no longer matches that root, and roots are what an outside timestamp would anchor.
+   * Returns the new root, or null.
+   */
+  async sealRoot(): Promise<{ seq: number; hash: string } | null> {
+    return this.store.unitOfWork(
+      async (tx) => {
+        const heads = (
+          await tx.query<{ id: unknown; seq: unknown; hash: string }>('SELECT id, seq, hash FROM ledger_chain ORDER BY id')
+        ).map((r) => ({ shard: intFromDb(r.id) - 1, seq: intFromDb(r.seq), hash: r.hash }));
+        const last = (
+          await tx.query<{ seq: unknown; heads: string; hash: string }>(
+            'SELECT seq, heads, hash FROM ledger_roots ORDER BY seq DESC LIMIT 1',
+          )
+        )[0];
+        const text = headsText(heads);
+        if (last?.heads === text) return null;
+        const seq = last ? intFromDb(last.seq) + 1 : 1;
+        const hash = rootHash(last?.hash ?? ZERO_HASH, seq, tx.nowMs, heads);
+        await tx.run('INSERT INTO ledger_roots (seq, heads, created_at_ms, prev_hash, hash) VALUES (?, ?, ?, ?, ?)', [
+          seq,
+          text,
+          tx.nowMs,
+          last?.hash ?? ZERO_HASH,
+          hash,
+        ]);
+        return { seq, hash };
+      },
+      { label: 'ledger.root' },
+    );
   }
 
   // ---------------------------------------------------------------- internals
@@ -418,13 +521,12 @@ export class LedgerWriter {
 
   async #idempotent(
     tx: Tx,
+    s: TxState,
     scope: string,
     key: string,
     content: string,
-    apply: (s: TxState) => Promise<StagedTransfer[]>,
+    apply: () => Promise<StagedTransfer[]>,
   ): Promise<RequestResult> {
-    const s = tx.participant(this.#participant);
-    await this.#lockChain(tx, s);
     const reqKey = `${scope}\u0000${key}`;
     const staged = s.requests.get(reqKey);
     if (staged) {
@@ -451,7 +553,7 @@ export class LedgerWriter {
     const before = takeSnapshot(s);
     let applied: StagedTransfer[];
     try {
-      applied = await apply(s);
+      applied = await apply();
     } catch (e) {
       restoreSnapshot(s, before);
       throw e;
@@ -462,14 +564,59 @@ export class LedgerWriter {
     return { transfers: results, replayed: false };
   }
 
-  async #lockChain(tx: Tx, s: TxState): Promise<void> {
-    if (s.chain) return;
-    const rows = await tx.query<{ seq: unknown; hash: string }>(
-      `SELECT seq, hash FROM ledger_chain WHERE id = 1${tx.dialect === 'postgres' ? ' FOR UPDATE' : ''}`,
+  /** Locks the heads of these shards that this transaction does not hold yet, in shard order. */
+  async #lockShards(tx: Tx, s: TxState, shards: readonly number[]): Promise<void> {
+    let missing: number[] | null = null;
+    for (const k of shards) if (!s.heads.has(k) && !missing?.includes(k)) (missing ??= []).push(k);
+    if (missing === null) return;
+    if (!this.#shardsChecked) await this.#checkShards(tx);
+    missing.sort((a, b) => a - b);
+    const rows = await tx.query<{ id: unknown; seq: unknown; hash: string }>(
+      `SELECT id, seq, hash FROM ledger_chain WHERE id IN (${placeholders(missing.length)}) ORDER BY id${tx.dialect === 'postgres' ? ' FOR UPDATE' : ''}`,
+      missing.map((k) => k + 1),
     );
-    const row = rows[0];
-    if (!row) throw new Error('ledger_chain head row missing: migrations not applied');
-    s.chain = { seq: intFromDb(row.seq), hash: row.hash };
+    if (rows.length !== missing.length) throw new Error('ledger_chain shard head rows missing: migrations not applied');
+    for (const row of rows) {
+      const shard = intFromDb(row.id) - 1;
+      s.heads.set(shard, { seq: intFromDb(row.seq), hash: row.hash });
+      s.journal.push(() => s.heads.delete(shard));
+    }
+  }
+
+  /**
+   * The shard count is fixed once transfers exist: a transfer's shard follows from its debit
+   * account and the count, so changing it would re-file history. A fresh ledger gets one head
+   * row per configured shard; a ledger with transfers and another count refuses to write.
+   */
+  async #checkShards(tx: Tx): Promise<void> {
+    const rows = await tx.query<{ id: unknown }>('SELECT id FROM ledger_chain ORDER BY id');
+    const ids = rows.map((r) => intFromDb(r.id));
+    if (ids.length !== this.#shards || ids[ids.length - 1] !== this.#shards) {
+      const any = await tx.query('SELECT 1 AS x FROM ledger_transfers LIMIT 1');
+      if (any.length > 0) {
+        throw new Error(
+          `the ledger holds transfers in ${ids.length} chain shard(s) but chainShards is ${this.#shards}; changing it needs an offline reshard`,
+        );
+      }
+      await tx.run('DELETE FROM ledger_chain WHERE id > ?', [this.#shards]);
+      for (const shard of this.#allShards) {
+        await tx.run('INSERT INTO ledger_chain (id, seq, hash) VALUES (?, 0, ?) ON CONFLICT (id) DO NOTHING', [shard + 1, ZERO_HASH]);
+      }
+    }
+    tx.afterCommit(() => {
+      this.#shardsChecked = true;
+    });
+  }
+
+  /** Reads the hold a post or void closes (no lock: a transfer never changes) and locks its shard. */
+  async #lockForClose(tx: Tx, s: TxState, pendingId: string): Promise<TransferResult | undefined> {
+    let pending: TransferResult | undefined = s.transfers.find((t) => t.id === pendingId);
+    if (!pending) {
+      const rows = await tx.query<TransferRow>('SELECT * FROM ledger_transfers WHERE id = ?', [pendingId]);
+      pending = rows[0] ? rowToResult(rows[0]) : undefined;
+    }
+    if (pending) await this.#lockShards(tx, s, [shardOf(pending.debit, this.#shards)]);
+    return pending;
   }
 
   async #account(tx: Tx, s: TxState, id: AccountId): Promise<AccountState> {
@@ -485,6 +632,7 @@ export class LedgerWriter {
     if (!row) throw new AppError(LedgerErrors.LEDGER_ACCOUNT_UNKNOWN, { account: id });
     const a = accountFromRow(row);
     s.accounts.set(id, a);
+    s.journal.push(() => s.accounts.delete(id));
     return a;
   }
 
@@ -534,14 +682,10 @@ export class LedgerWriter {
     scope: string,
     key: string,
     pendingId: string,
+    pending: TransferResult | undefined,
     how: 'post' | 'void' | 'expire',
     amount: number | undefined,
   ): Promise<StagedTransfer> {
-    let pending: TransferResult | undefined = s.transfers.find((t) => t.id === pendingId);
-    if (!pending) {
-      const rows = await tx.query<TransferRow>('SELECT * FROM ledger_transfers WHERE id = ?', [pendingId]);
-      pending = rows[0] ? rowToResult(rows[0]) : undefined;
-    }
     if (!pending || !(pending.flags & TransferFlags.pending)) throw new AppError(LedgerErrors.LEDGER_PENDING_NOT_FOUND, { pendingId });
     if (s.closedPending.has(pendingId)) throw new AppError(LedgerErrors.LEDGER_PENDING_CLOSED, { pendingId });
     const closedRows = await tx.query('SELECT 1 AS x FROM ledger_transfers WHERE pending_id = ?', [pendingId]);
@@ -592,21 +736,102 @@ export class LedgerWriter {
   }
 
   #stage(tx: Tx, s: TxState, t: Omit<StagedTransfer, 'id' | 'seq' | 'createdAtMs' | 'prevHash' | 'hash'>): StagedTransfer {
-    const chain = s.chain;
-    if (!chain) throw new Error('chain head not locked');
-    const seq = chain.seq + 1;
-    const id = nextTransferId();
-    const body = { ...t, id, seq, createdAtMs: tx.nowMs };
-    const hash = chainHash(chain.hash, body);
-    const staged: StagedTransfer = { ...body, prevHash: chain.hash, hash };
+    const shard = shardOf(t.debit, this.#shards);
+    const head = s.heads.get(shard);
+    if (!head) throw new Error(`chain shard ${shard} head not locked`);
+    const shardSeq = head.seq + 1;
+    const staged = t as StagedTransfer & { id: string; seq: number; createdAtMs: number; prevHash: string; hash: string };
+    // The staged transfer is the caller's fresh object, completed in place (one allocation per transfer).
+    staged.id = nextTransferId();
+    staged.seq = globalSeq(shard, shardSeq, this.#shards);
+    staged.createdAtMs = tx.nowMs;
+    staged.prevHash = head.hash;
+    staged.hash = chainHash(head.hash, staged);
     s.transfers.push(staged);
-    s.chain = { seq, hash };
+    s.heads.set(shard, { seq: shardSeq, hash: staged.hash });
+    s.journal.push(() => s.heads.set(shard, head));
     return staged;
   }
 
   async #flush(tx: Tx, s: TxState): Promise<void> {
     if (s.transfers.length === 0 && s.requests.size === 0) return;
+    const heads = new Map<number, { seq: number; hash: string }>();
+    for (const t of s.transfers) {
+      const shard = shardOf(t.debit, this.#shards);
+      if (!heads.has(shard)) heads.set(shard, s.heads.get(shard)!);
+    }
+    if (tx.dialect === 'postgres') await this.#flushPostgres(tx, s, heads);
+    else await this.#flushSqlite(tx, s, heads);
+  }
+
+  /**
+   * PostgreSQL: the whole batch in one statement and one round trip — the transfers, the
+   * idempotency records, the balances and the shard heads each as a JSON array expanded by the
+   * server, so the statement's text never changes and is prepared once per connection.
+   */
+  async #flushPostgres(tx: Tx, s: TxState, heads: Map<number, { seq: number; hash: string }>): Promise<void> {
+    const transfers = s.transfers.map((t) => ({
+      seq: t.seq,
+      id: t.id,
+      scope: t.scope,
+      idem_key: t.key,
+      batch_index: t.batchIndex,
+      debit_account: t.debit,
+      credit_account: t.credit,
+      asset: t.asset,
+      amount: t.amount,
+      code: t.code,
+      flags: t.flags,
+      pending_id: t.pendingId,
+      timeout_at_ms: t.timeoutAtMs,
+      metadata: t.metadata ? JSON.stringify(t.metadata) : null,
+      created_at_ms: t.createdAtMs,
+      prev_hash: t.prevHash,
+      hash: t.hash,
+    }));
+    const requests: { scope: string; idem_key: string; content_hash: string; result: string; created_at_ms: number }[] = [];
+    for (const [k, r] of s.requests) {
+      const cut = k.indexOf('\u0000');
+      requests.push({
+        scope: k.slice(0, cut),
+        idem_key: k.slice(cut + 1),
+        content_hash: r.contentHash,
+        result: r.result,
+        created_at_ms: r.createdAtMs,
+      });
+    }
+    const accounts = [...s.dirty].map((id) => {
+      const a = s.accounts.get(id)!;
+      return { id, dp: a.dp, dpo: a.dpo, cp: a.cp, cpo: a.cpo };
+    });
+    const chain = [...heads].map(([shard, h]) => ({ id: shard + 1, seq: h.seq, hash: h.hash }));
+    await tx.run(
+      `WITH t AS (
+         INSERT INTO ledger_transfers (seq, id, scope, idem_key, batch_index, debit_account, credit_account, asset, amount, code, flags, pending_id, timeout_at_ms, metadata, created_at_ms, prev_hash, hash)
+         SELECT seq, id, scope, idem_key, batch_index, debit_account, credit_account, asset, amount, code, flags, pending_id, timeout_at_ms, metadata, created_at_ms, prev_hash, hash
+           FROM json_populate_recordset(NULL::ledger_transfers, ?::json)
+       ), r AS (
+         INSERT INTO ledger_requests (scope, idem_key, content_hash, result, created_at_ms)
+         SELECT scope, idem_key, content_hash, result, created_at_ms FROM json_populate_recordset(NULL::ledger_requests, ?::json)
+       ), a AS (
+         UPDATE ledger_accounts AS a SET debits_pending = v.dp, debits_posted = v.dpo, credits_pending = v.cp, credits_posted = v.cpo
+           FROM json_to_recordset(?::json) AS v(id text, dp bigint, dpo bigint, cp bigint, cpo bigint)
+          WHERE a.id = v.id
+       )
+       UPDATE ledger_chain AS c SET seq = v.seq, hash = v.hash
+         FROM json_to_recordset(?::json) AS v(id integer, seq bigint, hash text)
+        WHERE c.id = v.id`,
+      [JSON.stringify(transfers), JSON.stringify(requests), JSON.stringify(accounts), JSON.stringify(chain)],
+    );
+  }
+
+  /**
+   * SQLite: multi-row statements sent together without waiting for each other's answers (the
+   * writer may be in another thread), balances in one UPDATE … FROM.
+   */
+  async #flushSqlite(tx: Tx, s: TxState, heads: Map<number, { seq: number; hash: string }>): Promise<void> {
     const rowsMax = LEDGER_DEFAULTS.insertRowsMax;
+    const writes: Promise<number>[] = [];
     for (let i = 0; i < s.transfers.length; i += rowsMax) {
       const chunk = s.transfers.slice(i, i + rowsMax);
       const params: (string | number | null)[] = [];
@@ -631,11 +856,11 @@ export class LedgerWriter {
           t.hash,
         );
       }
-      await tx.run(
-        `INSERT INTO ledger_transfers (seq, id, scope, idem_key, batch_index, debit_account, credit_account, asset, amount, code, flags, pending_id, timeout_at_ms, metadata, created_at_ms, prev_hash, hash) VALUES ${chunk
-          .map(() => `(${placeholders(17)})`)
-          .join(', ')}`,
-        params,
+      writes.push(
+        tx.run(
+          `INSERT INTO ledger_transfers (seq, id, scope, idem_key, batch_index, debit_account, credit_account, asset, amount, code, flags, pending_id, timeout_at_ms, metadata, created_at_ms, prev_hash, hash) VALUES ${rowsSql(chunk.length, TRANSFER_ROW_SQL)}`,
+          params,
+        ),
       );
     }
     const requests = [...s.requests];
@@ -643,38 +868,51 @@ export class LedgerWriter {
       const chunk = requests.slice(i, i + rowsMax);
       const params: (string | number)[] = [];
       for (const [k, r] of chunk) {
-        const [scope, key] = k.split('\u0000') as [string, string];
-        params.push(scope, key, r.contentHash, r.result, r.createdAtMs);
+        const cut = k.indexOf('\u0000');
+        params.push(k.slice(0, cut), k.slice(cut + 1), r.contentHash, r.result, r.createdAtMs);
       }
-      await tx.run(
-        `INSERT INTO ledger_requests (scope, idem_key, content_hash, result, created_at_ms) VALUES ${chunk.map(() => `(${placeholders(5)})`).join(', ')}`,
-        params,
+      writes.push(
+        tx.run(
+          `INSERT INTO ledger_requests (scope, idem_key, content_hash, result, created_at_ms) VALUES ${rowsSql(chunk.length, '(?, ?, ?, ?, ?)')}`,
+          params,
+        ),
       );
     }
-    const dirty = [...s.dirty].map((id) => s.accounts.get(id)!);
-    if (tx.dialect === 'postgres') {
-      for (let i = 0; i < dirty.length; i += rowsMax) {
-        const chunk = dirty.slice(i, i + rowsMax);
-        const params: (string | number)[] = [];
-        for (const a of chunk) params.push(a.id, a.dp, a.dpo, a.cp, a.cpo);
-        await tx.run(
-          `UPDATE ledger_accounts AS a SET debits_pending = v.dp, debits_posted = v.dpo, credits_pending = v.cp, credits_posted = v.cpo
-             FROM (VALUES ${chunk.map(() => '(?::text, ?::bigint, ?::bigint, ?::bigint, ?::bigint)').join(', ')}) AS v(id, dp, dpo, cp, cpo)
-            WHERE a.id = v.id`,
+    const dirty = [...s.dirty];
+    for (let i = 0; i < dirty.length; i += rowsMax) {
+      const chunk = dirty.slice(i, i + rowsMax);
+      const params: (string | number)[] = [];
+      for (const id of chunk) {
+        const a = s.accounts.get(id)!;
+        params.push(id, a.dp, a.dpo, a.cp, a.cpo);
+      }
+      writes.push(
+        tx.run(
+          `WITH v(id, dp, dpo, cp, cpo) AS (VALUES ${rowsSql(chunk.length, '(?, ?, ?, ?, ?)')})
+           UPDATE ledger_accounts SET debits_pending = v.dp, debits_posted = v.dpo, credits_pending = v.cp, credits_posted = v.cpo
+             FROM v WHERE ledger_accounts.id = v.id`,
           params,
-        );
-      }
-    } else {
-      for (const a of dirty) {
-        await tx.run(
-          'UPDATE ledger_accounts SET debits_pending = ?, debits_posted = ?, credits_pending = ?, credits_posted = ? WHERE id = ?',
-          [a.dp, a.dpo, a.cp, a.cpo, a.id],
-        );
-      }
+        ),
+      );
     }
-    if (s.chain && s.transfers.length > 0)
-      await tx.run('UPDATE ledger_chain SET seq = ?, hash = ? WHERE id = 1', [s.chain.seq, s.chain.hash]);
+    for (const [shard, h] of heads)
+      writes.push(tx.run('UPDATE ledger_chain SET seq = ?, hash = ? WHERE id = ?', [h.seq, h.hash, shard + 1]));
+    await Promise.all(writes);
   }
+}
+
+const TRANSFER_ROW_SQL = `(${placeholders(17)})`;
+const rowsSqlCache = new Map<string, string>();
+/** `(?, …), (?, …)` for n rows, cached: the same few sizes recur batch after batch. */
+function rowsSql(n: number, row: string): string {
+  const k = `${n}${row}`;
+  let out = rowsSqlCache.get(k);
+  if (out === undefined) {
+    out = new Array<string>(n).fill(row).join(', ');
+    if (rowsSqlCache.size > 2 * LEDGER_DEFAULTS.insertRowsMax + 8) rowsSqlCache.clear();
+    rowsSqlCache.set(k, out);
+  }
+  return out;
 }
 
 interface DirectRequest {
@@ -688,23 +926,11 @@ interface DirectRequest {
 }
 
 function takeSnapshot(s: TxState): Snapshot {
-  return { chain: s.chain, journalLength: s.journal.length, transfersLength: s.transfers.length };
+  return { journalLength: s.journal.length, transfersLength: s.transfers.length };
 }
 
 function restoreSnapshot(s: TxState, snap: Snapshot): void {
-  if (snap.chain === null && s.chain !== null) {
-    // The chain head was locked after the snapshot (inside a savepoint that is now rolled back,
-    // which released that lock): forget everything read under it.
-    s.accounts.clear();
-    s.dirty.clear();
-    s.requests.clear();
-    s.closedPending.clear();
-    s.known.clear();
-    s.journal.length = 0;
-  } else {
-    while (s.journal.length > snap.journalLength) s.journal.pop()!();
-  }
-  s.chain = snap.chain;
+  while (s.journal.length > snap.journalLength) s.journal.pop()!();
   s.transfers.length = snap.transfersLength;
 }
 

@@ -240,6 +240,9 @@ export class GroupCommitter {
           results.push({ ok: false, error });
         }
       }
+      // Flushes are no unit's own writes: outside any unit savepoint (so statements a participant
+      // sends together need not open one first).
+      tx.useSavepoints = false;
       try {
         for (const [p, s] of tx.states) await p.flush(tx, s);
       } catch (error) {
