@@ -35,6 +35,9 @@ const busyUs = totalUs - (selfUs.get('(idle)') ?? 0);
 console.log(`profile ${basename(file)}: ${(totalUs / 1e6).toFixed(2)} s sampled, ${(busyUs / 1e6).toFixed(2)} s not idle`);
 console.log('| self ms | % of busy | function |');
 console.log('| ---: | ---: | --- |');
-for (const [name, us] of [...selfUs].filter(([n]) => n !== '(idle)').sort((a, b) => b[1] - a[1]).slice(0, top)) {
+for (const [name, us] of [...selfUs]
+  .filter(([n]) => n !== '(idle)')
+  .sort((a, b) => b[1] - a[1])
+  .slice(0, top)) {
   console.log(`| ${(us / 1000).toFixed(0)} | ${((100 * us) / busyUs).toFixed(1)} | \`${name.replace(/\|/g, '\\|')}\` |`);
 }

@@ -41,6 +41,12 @@ interface Row {
   p99Ms: number;
 }
 
+function load(): string {
+  return loadavg()
+    .map((x) => x.toFixed(2))
+    .join(', ');
+}
+
 function percentile(sorted: number[], p: number): number {
   if (sorted.length === 0) return 0;
   return sorted[Math.min(sorted.length - 1, Math.floor((sorted.length * p) / 100))]!;
@@ -213,7 +219,7 @@ function pgbenchTpcB(clients: number): number | null {
 }
 
 const rows: Row[] = [];
-console.log(`load average at start: ${loadavg().map((x) => x.toFixed(2)).join(', ')}`);
+console.log(`load average at start: ${load()}`);
 if (BACKENDS.includes('sqlite')) {
   const dir = mkdtempSync(join(tmpdir(), 'fg-bench-'));
   const store = createSqliteStore({ path: join(dir, 'ledger.db') });
@@ -238,7 +244,7 @@ if (BACKENDS.includes('postgres')) {
 console.log('| backend | mode | callers | transfers/s | p50 ms | p99 ms |');
 console.log('| --- | --- | ---: | ---: | ---: | ---: |');
 for (const r of rows) console.log(`| ${r.backend} | ${r.mode} | ${r.callers} | ${r.transfersPerS} | ${r.p50Ms} | ${r.p99Ms} |`);
-console.log(`load average after the ledger runs: ${loadavg().map((x) => x.toFixed(2)).join(', ')}`);
+console.log(`load average after the ledger runs: ${load()}`);
 if (!CEILINGS) process.exit(0);
 console.log();
 console.log('| ceiling | transfers or transactions/s |');
@@ -246,4 +252,4 @@ console.log('| --- | ---: |');
 for (const b of CALLERS) console.log(`| SQLite bare loop, batch ${b} | ${sqliteBareLoop(b)} |`);
 const tps = pgbenchTpcB(16);
 console.log(`| pgbench TPC-B, 16 clients, scale 10 | ${tps ?? 'n/a'} |`);
-console.log(`load average at the end: ${loadavg().map((x) => x.toFixed(2)).join(', ')}`);
+console.log(`load average at the end: ${load()}`);

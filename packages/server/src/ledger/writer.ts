@@ -566,9 +566,9 @@ export class LedgerWriter {
 
   /** Locks the heads of these shards that this transaction does not hold yet, in shard order. */
   async #lockShards(tx: Tx, s: TxState, shards: readonly number[]): Promise<void> {
-    let missing: number[] | null = null;
-    for (const k of shards) if (!s.heads.has(k) && !missing?.includes(k)) (missing ??= []).push(k);
-    if (missing === null) return;
+    const missing: number[] = [];
+    for (const k of shards) if (!s.heads.has(k) && !missing.includes(k)) missing.push(k);
+    if (missing.length === 0) return;
     if (!this.#shardsChecked) await this.#checkShards(tx);
     missing.sort((a, b) => a - b);
     const rows = await tx.query<{ id: unknown; seq: unknown; hash: string }>(
