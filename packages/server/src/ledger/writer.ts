@@ -19,7 +19,7 @@
 // is what a player topping up and retrying expects.
 import { randomBytes } from 'node:crypto';
 import { AppError, type Clock, systemClock } from '@fairground/core';
-import type { Store, Tx, TxParticipant } from '../storage/ports.ts';
+import type { Store, Tx, TxParticipant, UnitOptions } from '../storage/ports.ts';
 import { intFromDb, placeholders } from '../storage/sql.ts';
 import {
   ACCOUNT_ID_SHAPE,
@@ -129,6 +129,7 @@ export class LedgerWriter {
     this.#allShards = Array.from({ length: this.#shards }, (_, i) => i);
     this.#queues = this.#allShards.map(() => []);
     this.#draining = this.#allShards.map(() => false);
+    this.#directOptions = { label: 'ledger.direct', ...(this.#shards > 1 && store.dialect === 'postgres' ? { ownTransaction: true } : {}) };
     this.#participant = {
       name: 'ledger',
       create: () => ({
@@ -272,6 +273,12 @@ export class LedgerWriter {
   }
 
   readonly #queues: DirectRequest[][];
+  /**
+   * With several shards on PostgreSQL each shard's batch commits in its own transaction: grouped
+   * with another shard's batch it would lock a second shard head after the first batch's accounts,
+   * and two such groups can deadlock. (SQLite has one writer: sharing the commit is free there.)
+   */
+  readonly #directOptions: UnitOptions;
   readonly #draining: boolean[];
 
   #direct(req: DirectRequest['req']): Promise<RequestResult> {
@@ -306,7 +313,7 @@ export class LedgerWriter {
         const batch = queue.splice(0, LEDGER_DEFAULTS.directBatchMax);
         let outcomes: ({ ok: true; value: RequestResult } | { ok: false; error: unknown })[];
         try {
-          outcomes = await this.store.unitOfWork((tx) => this.#runDirect(tx, batch), { label: 'ledger.direct' });
+          outcomes = await this.store.unitOfWork((tx) => this.#runDirect(tx, batch), this.#directOptions);
         } catch (error) {
           outcomes = batch.map(() => ({ ok: false as const, error }));
         }

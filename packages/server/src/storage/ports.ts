@@ -51,6 +51,11 @@ export interface TxParticipant<S> {
 export interface UnitOptions {
   /** A label for logs and metrics ("ledger.transfer", "payments.markPaid"). */
   readonly label?: string;
+  /**
+   * Runs this unit in a database transaction of its own instead of sharing one with its
+   * neighbours (for a unit that is already a batch and takes its locks in an order of its own).
+   */
+  readonly ownTransaction?: boolean;
 }
 
 export interface Store {
