@@ -31,6 +31,8 @@ const CALLERS = flag('--callers') ? [Number(flag('--callers'))] : [1, 8, 64];
 const BACKENDS = flag('--backend') ? [flag('--backend')] : ['sqlite', 'postgres'];
 const MODES = (flag('--mode') ? [flag('--mode')] : ['single', 'batch2']) as ('single' | 'batch2')[];
 const CEILINGS = !args.includes('--no-ceilings');
+/** `--writer-thread off` keeps SQLite's writer on the event loop (to compare). */
+const WRITER_THREAD = flag('--writer-thread') !== 'off';
 
 interface Row {
   backend: string;
@@ -222,7 +224,7 @@ const rows: Row[] = [];
 console.log(`load average at start: ${load()}`);
 if (BACKENDS.includes('sqlite')) {
   const dir = mkdtempSync(join(tmpdir(), 'fg-bench-'));
-  const store = createSqliteStore({ path: join(dir, 'ledger.db') });
+  const store = createSqliteStore({ path: join(dir, 'ledger.db'), writerThread: WRITER_THREAD });
   const ledger = await setup(store);
   for (const mode of MODES) for (const c of CALLERS) rows.push(await measure('sqlite', ledger, mode, c));
   const report = await ledger.checkInvariants();
