@@ -3,22 +3,25 @@
 // `Ledger` is the one object other domains hold; it hands each call to the part that does it:
 // the writer (transfers, holds, idempotency, the chain, group-committed direct requests), the
 // reader (balances and history from committed data) and the auditor (the invariant check).
-import type { Migration, Store, Tx } from '../storage/ports.ts';
+import { type Clock, systemClock } from '@fairground/core';
+import type { HostedHandler, Migration, Store, Tx } from '../storage/ports.ts';
 import { LedgerAuditor } from './auditor.ts';
 import { ledgerMigrations } from './migrations.ts';
+import type { HostedRequest } from './hosted.ts';
 import type { AccountId, OwnerKind } from './model.ts';
 import { LedgerReader } from './reader.ts';
-import type {
-  Balance,
-  BatchInput,
-  CloseInput,
-  HistoryItem,
-  HistoryQuery,
-  InvariantReport,
-  LedgerOptions,
-  RequestResult,
-  TransferInput,
-  TransferResult,
+import {
+  type Balance,
+  type BatchInput,
+  type CloseInput,
+  type HistoryItem,
+  type HistoryQuery,
+  type InvariantReport,
+  LEDGER_DEFAULTS,
+  type LedgerOptions,
+  type RequestResult,
+  type TransferInput,
+  type TransferResult,
 } from './types.ts';
 import { LedgerWriter } from './writer.ts';
 
@@ -43,12 +46,26 @@ export class Ledger {
   readonly #writer: LedgerWriter;
   readonly #reader: LedgerReader;
   readonly #auditor: LedgerAuditor;
+  readonly #clock: Clock;
+  /** Where the store can host the writer next to its connection, direct requests go there. */
+  readonly #hosted: HostedHandler | null;
 
   constructor(store: Store, options: LedgerOptions = {}) {
     this.store = store;
     this.#writer = new LedgerWriter(store, options);
     this.#reader = new LedgerReader(store);
     this.#auditor = new LedgerAuditor(store);
+    this.#clock = options.clock ?? systemClock;
+    this.#hosted =
+      store.host?.(new URL('./hosted.ts', import.meta.url).href, {
+        transferAmountMax: options.transferAmountMax ?? LEDGER_DEFAULTS.transferAmountMax,
+        batchTransfersMax: options.batchTransfersMax ?? LEDGER_DEFAULTS.batchTransfersMax,
+        chainShards: options.chainShards ?? 1,
+      }) ?? null;
+  }
+
+  #call(request: HostedRequest, hosted: HostedHandler): Promise<RequestResult> {
+    return hosted.call(request, this.#clock.nowMs()) as Promise<RequestResult>;
   }
 
   // ---------------------------------------------------------------- accounts
@@ -92,19 +109,19 @@ export class Ledger {
   // ---------------------------------------------------------------- one unit each, coalesced
 
   submit(input: TransferInput): Promise<RequestResult> {
-    return this.#writer.submit(input);
+    return this.#hosted ? this.#call({ kind: 'transfer', input }, this.#hosted) : this.#writer.submit(input);
   }
 
   submitBatch(input: BatchInput): Promise<RequestResult> {
-    return this.#writer.submitBatch(input);
+    return this.#hosted ? this.#call({ kind: 'batch', input }, this.#hosted) : this.#writer.submitBatch(input);
   }
 
   submitPost(input: CloseInput): Promise<RequestResult> {
-    return this.#writer.submitPost(input);
+    return this.#hosted ? this.#call({ kind: 'post', input }, this.#hosted) : this.#writer.submitPost(input);
   }
 
   submitVoid(input: CloseInput): Promise<RequestResult> {
-    return this.#writer.submitVoid(input);
+    return this.#hosted ? this.#call({ kind: 'void', input }, this.#hosted) : this.#writer.submitVoid(input);
   }
 
   /** Voids holds whose timeout has passed; returns how many. */

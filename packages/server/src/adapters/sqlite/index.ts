@@ -8,12 +8,21 @@
 // (nothing of theirs was acknowledged, and SQLite rolls back whatever did not commit) and the next
 // unit starts a new one. `:memory:` keeps the writer on this thread (a memory database cannot be
 // shared between connections).
-import type { DatabaseSync, StatementSync } from 'node:sqlite';
+import type { DatabaseSync } from 'node:sqlite';
 import { Worker } from 'node:worker_threads';
 import { AppError, type Clock, systemClock } from '@fairground/core';
 import { type Connection, GroupCommitter, StoreErrors } from '../../storage/group-commit.ts';
-import type { Migration, Reader, SqlValue, Store, Tx, UnitOptions } from '../../storage/ports.ts';
-import { openSqlite, type WriterOp, type WriterReply, type WriterRequest, type WriterThreadOptions } from './writer-thread.ts';
+import type { HostedHandler, HostedOptions, Migration, Reader, SqlValue, Store, Tx, UnitOptions } from '../../storage/ports.ts';
+import {
+  deserializeError,
+  hostedKey,
+  openSqlite,
+  SqliteConnection,
+  type WriterOp,
+  type WriterReply,
+  type WriterRequest,
+  type WriterThreadOptions,
+} from './writer-thread.ts';
 
 export interface SqliteStoreOptions {
   /** File path, or ':memory:' (then reads share the writer connection, which is fine for one process). */
@@ -25,44 +34,6 @@ export interface SqliteStoreOptions {
   readonly busyTimeoutMs?: number;
   /** Whether the writer connection runs in a worker thread (default: yes, for a file). */
   readonly writerThread?: boolean;
-}
-
-const STATEMENT_CACHE_MAX = 512;
-
-class SqliteConnection implements Connection {
-  readonly dialect = 'sqlite' as const;
-  readonly #statements = new Map<string, StatementSync>();
-  readonly db: DatabaseSync;
-  constructor(db: DatabaseSync) {
-    this.db = db;
-  }
-
-  #prepare(sql: string): StatementSync {
-    let stmt = this.#statements.get(sql);
-    if (!stmt) {
-      stmt = this.db.prepare(sql);
-      if (this.#statements.size >= STATEMENT_CACHE_MAX) this.#statements.clear();
-      this.#statements.set(sql, stmt);
-    }
-    return stmt;
-  }
-  async query<Row>(sql: string, params: readonly SqlValue[]): Promise<Row[]> {
-    return this.#prepare(sql).all(...(params as SqlValue[])) as Row[];
-  }
-  async run(sql: string, params: readonly SqlValue[]): Promise<number> {
-    return Number(this.#prepare(sql).run(...(params as SqlValue[])).changes);
-  }
-  async begin(): Promise<void> {
-    // IMMEDIATE takes the write lock up front: a deferred BEGIN that reads then writes can fail
-    // with SQLITE_BUSY at once, ignoring busy_timeout.
-    this.db.exec('BEGIN IMMEDIATE');
-  }
-  async commit(): Promise<void> {
-    this.db.exec('COMMIT');
-  }
-  async rollback(): Promise<void> {
-    if (this.db.isTransaction) this.db.exec('ROLLBACK');
-  }
 }
 
 const WRITER_KEY = Symbol('fairground.sqlite.reader');
@@ -102,7 +73,7 @@ class ThreadConnection implements Connection {
       // Closing, the thread is awaited until it exits.
       if (this.#waiting.size === 0 && !this.#closing) worker.unref();
       if (reply[1]) w.resolve(reply[2]);
-      else w.reject(Object.assign(new Error(reply[2].message), reply[2]));
+      else w.reject(deserializeError(reply[2]));
     });
     worker.on('error', (e) => console.error('sqlite writer thread failed', e));
     worker.on('exit', () => {
@@ -119,7 +90,7 @@ class ThreadConnection implements Connection {
     return worker;
   }
 
-  #send<T>(op: WriterOp, sql: string, params: readonly SqlValue[]): Promise<T> {
+  #send<T>(op: WriterOp, sql: string, params: unknown): Promise<T> {
     this.beforeSend?.(op);
     const worker = this.#worker ?? this.#start();
     const id = this.#nextId;
@@ -127,7 +98,14 @@ class ThreadConnection implements Connection {
     return new Promise<T>((resolve, reject) => {
       if (this.#waiting.size === 0) worker.ref();
       this.#waiting.set(id, { resolve: resolve as (v: unknown) => void, reject });
-      worker.postMessage([id, op, sql, params] satisfies WriterRequest);
+      try {
+        worker.postMessage([id, op, sql, params] satisfies WriterRequest);
+      } catch (e) {
+        // Not clonable (a function or symbol in a request): nothing was sent.
+        this.#waiting.delete(id);
+        if (this.#waiting.size === 0 && !this.#closing) worker.unref();
+        reject(e);
+      }
     });
   }
 
@@ -148,8 +126,9 @@ class ThreadConnection implements Connection {
   async rollback(): Promise<void> {
     if (this.#worker) await this.#send('rollback', '', []);
   }
-  exec(sql: string): Promise<void> {
-    return this.#send('exec', sql, []);
+  /** A hosted module's request, run in the thread (see `Store.host`). */
+  call(key: string, request: unknown, nowMs: number): Promise<unknown> {
+    return this.#send('call', key, [request, nowMs]);
   }
   async close(): Promise<void> {
     const worker = this.#worker;
@@ -175,15 +154,17 @@ export function createSqliteStore(options: SqliteStoreOptions): Store {
   const readerDb = openSqlite(options.path, busyTimeoutMs);
   const readConn = new SqliteConnection(readerDb);
   const writerDb = threaded ? null : memory ? readerDb : openSqlite(options.path, busyTimeoutMs);
-  const writer: Connection & { exec?: (sql: string) => Promise<void> } = writerDb
+  const groupUnitsMax = options.groupUnitsMax ?? 256;
+  const queueUnitsMax = options.queueUnitsMax ?? 100_000;
+  const writer: Connection = writerDb
     ? memory
       ? readConn
       : new SqliteConnection(writerDb)
-    : new ThreadConnection({ path: options.path, busyTimeoutMs });
+    : new ThreadConnection({ path: options.path, busyTimeoutMs, groupUnitsMax, queueUnitsMax });
   const committer = new GroupCommitter([writer], {
     clock,
-    groupUnitsMax: options.groupUnitsMax ?? 256,
-    queueUnitsMax: options.queueUnitsMax ?? 100_000,
+    groupUnitsMax,
+    queueUnitsMax,
     retriesMax: 5,
     isRetryable: (e) => {
       const code = (e as { errcode?: number })?.errcode;
@@ -203,6 +184,14 @@ export function createSqliteStore(options: SqliteStoreOptions): Store {
     unitOfWork<T>(body: (tx: Tx) => Promise<T>, unitOptions?: UnitOptions): Promise<T> {
       return committer.enqueue(body, unitOptions);
     },
+    ...(writer instanceof ThreadConnection
+      ? {
+          host(moduleUrl: string, hostedOptions: HostedOptions): HostedHandler {
+            const key = hostedKey(moduleUrl, hostedOptions);
+            return { call: (request, nowMs) => writer.call(key, request, nowMs) };
+          },
+        }
+      : {}),
     async migrate(migrations: readonly Migration[]): Promise<void> {
       // On this thread, through the writer connection when it lives here and through the read
       // connection otherwise (SQLite's file lock orders it with the writer thread's transactions).
