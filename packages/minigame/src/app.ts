@@ -6,7 +6,7 @@ import { type Api, ApiError } from './api.ts';
 import { COLORS, type Gfx, type Overlay, type Scene, type Stage } from './engine.ts';
 import { explain } from './explain.ts';
 import { clockText, type Key, type Lang, tr } from './i18n.ts';
-import type { Joined, PlayerSelf, ResponsiblePlay, RoomPreview, Terms } from './wire.ts';
+import type { Joined, MyRooms, PlayerSelf, ResponsiblePlay, RoomPreview, Terms } from './wire.ts';
 
 const INVITE_KEY = 'fg.invite';
 const PREFS_KEY = 'fg.prefs';
@@ -234,7 +234,10 @@ export class App implements Overlay {
     this.#watchPlay();
     const inv = this.pendingInvite();
     if (inv === null) {
-      this.show(this.scenes.lobby(this));
+      // Back after a reload or a restart in the middle of a room: straight back to that table.
+      const mine = await this.api.call<MyRooms>('GET', '/api/rooms/mine').catch(() => null);
+      const live = mine?.rooms.find((r) => r.active && r.status === 'playing');
+      this.show(live !== undefined ? this.scenes.table(this, live.roomId) : this.scenes.lobby(this));
       return;
     }
     try {
