@@ -53,9 +53,6 @@ export class App implements Overlay {
   #dialog: Dialog | null = null;
   #playTimer: number | undefined;
   #remindedAtMs = 0;
-  /** Hooks the current scene sets to hear about the game going to the background and back. */
-  onHide: (() => void) | null = null;
-  onShow: (() => void) | null = null;
   #audio: WechatMinigame.InnerAudioContext | null = null;
 
   constructor(o: { stage: Stage; api: Api; clock: Clock; scenes: SceneFactories }) {
@@ -86,8 +83,6 @@ export class App implements Overlay {
   }
 
   show(scene: Scene): void {
-    this.onHide = null;
-    this.onShow = null;
     this.stage.show(scene);
   }
 

@@ -31,6 +31,9 @@ export interface Scene {
   /** What the tests read besides the regions (never secrets: the same object exists in WeChat). */
   debug?(): Record<string, unknown>;
   exit?(): void;
+  /** The game went to the background (`wx.onHide`) / came back (`wx.onShow`). */
+  hidden?(): void;
+  shown?(): void;
 }
 
 /** Render times kept (a few seconds at 60 frames a second). */

@@ -30,10 +30,10 @@ const app = new App({
 app.rememberInvite(wx.getLaunchOptionsSync().query);
 wx.onShow((res) => {
   app.rememberInvite(res.query);
-  app.onShow?.();
+  app.stage.scene?.shown?.();
   // A share card tapped while the game was in the background: signed-in players go straight there.
   if (app.me !== null && app.pendingInvite() !== null) void app.home();
 });
-wx.onHide(() => app.onHide?.());
+wx.onHide(() => app.stage.scene?.hidden?.());
 wx.showShareMenu({ withShareTicket: false, menus: ['shareAppMessage'] });
 app.show(startScene(app));

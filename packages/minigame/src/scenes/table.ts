@@ -73,8 +73,6 @@ export function tableScene(app: App, roomId: string): Scene {
       app.stage.invalidate();
     },
   });
-  app.onHide = () => channel.pause();
-  app.onShow = () => channel.resume();
   wx.onShareAppMessage(() => {
     const code = st?.room?.code ?? '';
     return { title: app.t('shareTitle', { nickname: app.me?.nickname ?? '', code }), query: `room=${code}` };
@@ -377,6 +375,8 @@ export function tableScene(app: App, roomId: string): Scene {
 
   return {
     name: 'table',
+    hidden: () => channel.pause(),
+    shown: () => channel.resume(),
     exit() {
       if (timer !== undefined) clearInterval(timer);
       channel.close();
