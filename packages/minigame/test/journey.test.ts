@@ -142,6 +142,9 @@ describe('the mini-game in the browser host', () => {
     await owner.page.locator('.wx-user-info-button').click();
     await owner.d.waitFor('the WeChat name', (s) => s.state.hasUserButton === false);
     await shot(owner, '03-lobby');
+    // The host plays in elder mode: large type, and prompts read aloud.
+    await owner.d.tap('toggle-elder');
+    await shot(owner, '03b-lobby-elder-mode');
   });
 
   it('creates a room in three steps and shares it with its code in the query', async () => {
@@ -273,6 +276,11 @@ describe('the mini-game in the browser host', () => {
     }
     assert.ok(reloaded && backgrounded, 'a reload and a background trip happened mid-room');
     assert.ok(resultShown, 'a result panel followed a hand');
+    const spoken = await owner.d.read<string[]>('__wxHost.audio');
+    assert.ok(
+      spoken.some((a) => a.endsWith('/minigame/audio/turn-zh.wav')),
+      `elder mode said "轮到你了": ${spoken.join(' ')}`,
+    );
     const final = await owner.d.waitFor('the final scoreboard', (s) => s.regions.find((r) => r.id === 'final-scoreboard') ?? null);
     const total = final.label.split(',').reduce((n, e) => n + Number(e.split(':')[1]), 0);
     assert.equal(total, 0, 'the scores sum to zero');
@@ -293,7 +301,7 @@ describe('the mini-game in the browser host', () => {
     await shot(owner, '16-rules');
     await d.tap('back');
     await d.tap('toggle-elder');
-    await shot(owner, '17-elder-mode');
+    await shot(owner, '17-lobby-after-a-room');
     await d.tap('open-puzzle');
     await d.waitFor('a puzzle session', (s) => (s.scene === 'puzzle' && s.state.sessionId !== null ? true : null));
     await shot(owner, '18-puzzle');

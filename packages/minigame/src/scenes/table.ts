@@ -174,7 +174,12 @@ export function tableScene(app: App, roomId: string): Scene {
       g.region(`seat-${seat}-cards`, cx0, cy, cw * 3, ch, shown.join(' '), null);
       if (player.category != null) {
         const cat = app.t(`cat_${player.category}` as 'cat_pair');
-        g.text(cat, cx0 + cw * 1.5, cy + ch + 9, { size: 11, weight: 'bold', color: COLORS.gold, align: 'center' });
+        g.text(cat, cx0 + cw * 1.5, seat === mySeat ? cy - 10 : cy + ch + 9, {
+          size: 11,
+          weight: 'bold',
+          color: COLORS.gold,
+          align: 'center',
+        });
       }
       if (player.contributedPoints > 0) chips(g, p.x + (p.x < g.w / 2 ? r + 14 : -r - 36), p.y + r - 4, player.contributedPoints);
     }
