@@ -143,7 +143,7 @@ export class App implements Overlay {
     } else this.#toast = null;
     const d = this.#dialog;
     if (d !== null) {
-      g.region('modal-backdrop', 0, 0, g.w, g.h, '', null);
+      g.blocker('modal-backdrop');
       g.ctx.fillStyle = 'rgba(0,0,0,0.5)';
       g.ctx.fillRect(0, 0, g.w, g.h);
       const w = Math.min(g.w - 32, 360);

@@ -13,6 +13,8 @@ export interface Region {
   readonly label: string;
   readonly enabled: boolean;
   readonly tap: (() => void) | null;
+  /** A dialog's backdrop: taps stop here instead of reaching the scene below. */
+  readonly blocks: boolean;
 }
 
 export interface Overlay {
@@ -112,13 +114,15 @@ export class Stage {
   tapAt(x: number, y: number): void {
     for (let i = this.#regions.length - 1; i >= 0; i--) {
       const r = this.#regions[i] as Region;
-      if (x >= r.x && x <= r.x + r.w && y >= r.y && y <= r.y + r.h) {
-        if (r.enabled && r.tap !== null) {
-          r.tap();
-          this.invalidate();
-        }
-        return;
+      if (x < r.x || x > r.x + r.w || y < r.y || y > r.y + r.h) continue;
+      if (r.blocks) return;
+      // Labels (regions without a tap) let a tap through to what lies under them.
+      if (r.tap === null) continue;
+      if (r.enabled) {
+        r.tap();
+        this.invalidate();
       }
+      return;
     }
   }
 
@@ -297,7 +301,12 @@ export class Gfx {
   }
 
   region(id: string, x: number, y: number, w: number, h: number, label: string, tap: (() => void) | null, enabled = true): void {
-    this.regions.push({ id, x, y, w, h, label, enabled, tap });
+    this.regions.push({ id, x, y, w, h, label, enabled, tap, blocks: false });
+  }
+
+  /** A region that stops every tap (a dialog's backdrop). */
+  blocker(id: string): void {
+    this.regions.push({ id, x: 0, y: 0, w: this.w, h: this.h, label: '', enabled: true, tap: null, blocks: true });
   }
 
   button(id: string, x: number, y: number, w: number, h: number, label: string, tap: () => void, st: ButtonStyle = {}): void {

@@ -63,7 +63,7 @@ export class Driver {
       if (Date.now() > deadline) {
         const errors = await this.read<string[]>('__wxHost.errors').catch(() => []);
         throw new Error(
-          `waited ${timeoutMs} ms for ${what}; scene ${last.scene}, state ${JSON.stringify(last.state).slice(0, 600)}, regions ${last.regions.map((r) => r.id).join(' ')}, errors ${errors.join(' | ')}`,
+          `waited ${timeoutMs} ms for ${what}; scene ${last.scene}, state ${JSON.stringify(last.state).slice(0, 600)}, regions ${last.regions.map((r) => (r.id === 'toast' || r.id === 'dialog-text' ? `${r.id}(${r.label})` : r.id)).join(' ')}, errors ${errors.join(' | ')}`,
         );
       }
       await new Promise((r) => setTimeout(r, POLL_MS));
