@@ -70,6 +70,7 @@ import {
   loadRiskConfig,
   Risk,
   type RiskConfig,
+  type RoomControl,
   riskMigrations,
   riskRoutes,
   type WithdrawalReviews,
@@ -312,6 +313,10 @@ export async function createPlatform(o: PlatformOptions): Promise<Platform> {
       await reviewsOf().withdrawals.reject(op, id, note, meta);
     },
   };
+  // Risk's policy dissolves live rooms; rooms are built after risk (they ask it first), so risk
+  // reaches them through this reference, bound once below. With several processes the cluster
+  // routes the request to the node that holds the room.
+  let roomsForRisk: RoomControl | null = null;
   const risk = new Risk({
     store,
     clock,
@@ -321,6 +326,12 @@ export async function createPlatform(o: PlatformOptions): Promise<Platform> {
     analytics,
     addressOf: (playerId) => addresses.lastOf(playerId),
     withdrawals: withdrawalReviews,
+    rooms: {
+      dissolveForFairPlay: (roomId) => {
+        if (roomsForRisk === null) throw new Error('assertion failed: rooms bound before risk dissolves one');
+        return roomsForRisk.dissolveForFairPlay(roomId);
+      },
+    },
   });
   const compliance = new ComplianceService({
     store,
@@ -390,6 +401,7 @@ export async function createPlatform(o: PlatformOptions): Promise<Platform> {
     ...(cluster ? { directory: cluster.port } : {}),
   });
   cluster?.attach(rooms);
+  roomsForRisk = cluster ?? rooms;
 
   const payments = new PaymentsEngine({
     store,
@@ -437,7 +449,8 @@ export async function createPlatform(o: PlatformOptions): Promise<Platform> {
       sessionFlagged: async (tx, f) => {
         await risk.recordSignal(tx, {
           playerId: f.playerId,
-          kind: f.flags.includes('score_mismatch') ? 'replay_mismatch' : 'skill_flagged',
+          // A copied command log on a shared seed is its own severe signal: one performance must not fill two places.
+          kind: f.flags.includes('copied_log') ? 'copied_play' : f.flags.includes('score_mismatch') ? 'replay_mismatch' : 'skill_flagged',
           value: 1,
           subject: { kind: 'skill_session', id: f.sessionId },
           evidence: { flags: [...f.flags], mode: f.mode, timing: f.summary.timing },
@@ -479,6 +492,7 @@ export async function createPlatform(o: PlatformOptions): Promise<Platform> {
   if (realName !== null) every('realname.report', async () => (await realName.sweep()) + (await realName.flush()));
   every('realname.verify', () => accounts.kyc.settleDue());
   every('risk.poll', () => risk.pollEvents());
+  every('risk.hands', async () => (await risk.judgeRoomHands()).hands);
   every('promotions.referrals', async () => {
     const r = await promotions.settleReferrals();
     return r.rewarded + r.rejected;

@@ -16,6 +16,7 @@ import {
   decideAct,
   decideAuto,
   decideDissolve,
+  decideFairPlayDissolve,
   decideGraceExpired,
   decideIdentityVerified,
   decideIpChanged,
@@ -434,6 +435,15 @@ export class RoomActor {
       if (f.v < since || f.v > s.version) throw new AppError(RoomErrors.ROOM_STALE_VERSION, { v: f.v, current: s.version });
       await this.#dispatch(playerId, f);
       return this.#state.version;
+    });
+  }
+
+  /** The risk domain's policy dissolves the room: the hand in play is aborted and refunded as for any dissolution. */
+  dissolveForFairPlay(): Promise<void> {
+    return this.run(async () => {
+      const plan = this.#plan();
+      decideFairPlayDissolve(plan);
+      return this.#commit(plan);
     });
   }
 

@@ -9,7 +9,9 @@ import type { Plan } from './decide.ts';
 import { chinaDay, type Payment } from './fees.ts';
 import type { RoomMoney } from './money.ts';
 import type { RiskSignals } from './ports.ts';
+import { handSummary } from './risk-summary.ts';
 import type { RoomSealer } from './sealing.ts';
+import type { HandRecord } from './history.ts';
 import type { RoomEvent, RoomState } from './state.ts';
 
 export interface PersistDeps {
@@ -217,6 +219,8 @@ async function project(
       await deps.analytics.append(tx, { kind: 'hand_finished', data: { roomId, handNumber: e.handNumber, aborted: e.aborted } });
       if (!e.aborted) {
         await tx.run('UPDATE rooms SET hands_played = ? WHERE id = ?', [after.handsPlayed, roomId]);
+        // The hand's evidence reaches the risk domain in the unit that stores the hand.
+        await deps.risk.record(tx, { kind: 'hand_finished', summary: handSummary(JSON.parse(record.json) as HandRecord) });
         const day = chinaDay(e.atMs);
         for (const d of e.deltas) {
           if (d.points === 0) continue;
@@ -232,6 +236,11 @@ async function project(
     case 'room_finished': {
       await tx.run("UPDATE rooms SET status = 'finished', ended_at_ms = ?, end_reason = 'completed' WHERE id = ?", [e.atMs, roomId]);
       if (deps.prizesAllowed()) await deps.money.payPrizes(tx, roomId, after.scores);
+      await deps.risk.record(tx, {
+        kind: 'room_completed',
+        roomId,
+        playerIds: after.members.filter((m) => m.seat !== null).map((m) => m.playerId),
+      });
       await deps.analytics.append(tx, {
         kind: 'room_finished',
         data: { roomId, hands: after.handsPlayed, msSinceCreated: e.atMs - after.createdAtMs },

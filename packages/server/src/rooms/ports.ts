@@ -25,7 +25,33 @@ export type RoomRiskSignal =
     }
   | { readonly kind: 'same_ip_blocked'; readonly playerId: string; readonly roomId: string }
   | { readonly kind: 'same_ip_dissolved'; readonly roomId: string; readonly playerIds: readonly string[] }
-  | { readonly kind: 'identity_check_failed'; readonly playerId: string; readonly roomId: string };
+  | { readonly kind: 'identity_check_failed'; readonly playerId: string; readonly roomId: string }
+  /** A hand played to its end (not aborted): the risk domain's collusion and bot-timing evidence. */
+  | { readonly kind: 'hand_finished'; readonly summary: RoomHandSummary }
+  /** A room played to its last round: its seated players' credit recovers. */
+  | { readonly kind: 'room_completed'; readonly roomId: string; readonly playerIds: readonly string[] };
+
+/** One finished hand as the risk domain reads it (built by risk-summary.ts). */
+export interface RoomHandSummary {
+  readonly handId: string;
+  readonly roomId: string;
+  readonly endedAtMs: number;
+  readonly players: readonly string[];
+  /** Each 比牌: who asked, whom they could have asked, whom they asked, who won. */
+  readonly compares: readonly {
+    readonly by: string;
+    readonly choices: readonly string[];
+    readonly target: string;
+    readonly winner: string;
+  }[];
+  /** Net points of each player in the hand. */
+  readonly deltas: Readonly<Record<string, number>>;
+  /** Each action a player took themself, with the time since the previous action, on the server's clock. */
+  readonly decisions: readonly { readonly playerId: string; readonly reactionMs: number }[];
+}
+
+/** What a room does when the risk domain's policy dissolves it (bound by the composition root). */
+export type RiskDissolveResult = 'dissolved' | 'not_live';
 
 export interface RiskSignals {
   /** Records a signal in the caller's unit of work. */

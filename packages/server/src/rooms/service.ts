@@ -36,7 +36,7 @@ import { ORDER_COLUMNS, type OrderRow, orderFromDb, RoomMoney, replayedCardOrder
 import { type ChainReport, NotaryQueue, verifyRoomChain } from './notary.ts';
 import { normalizeFee, normalizeParams, type RoomParams, type RoomParamsInput } from './params.ts';
 import { insertEvents } from './persist.ts';
-import type { IdentityCheck, Notary, RiskGate, RiskSignals, RoomDirectory, RoomPolicy, Timers } from './ports.ts';
+import type { IdentityCheck, Notary, RiskDissolveResult, RiskGate, RiskSignals, RoomDirectory, RoomPolicy, Timers } from './ports.ts';
 import { createRoomSealer, type RoomSealer } from './sealing.ts';
 import { type FeePlan, isLive, memberOf, type RoomEvent, type RoomState } from './state.ts';
 
@@ -175,6 +175,23 @@ export class Rooms {
 
   actor(roomId: string): RoomActor | undefined {
     return this.#byId.get(roomId);
+  }
+
+  /**
+   * The risk domain's policy dissolves a room this process holds. 'not_live' when the room is over
+   * already; throws when it is live elsewhere or the dissolution could not be written (the caller
+   * surfaces that, it is never swallowed).
+   */
+  async dissolveForFairPlay(roomId: string): Promise<RiskDissolveResult> {
+    const actor = this.#byId.get(roomId);
+    if (actor === undefined) {
+      const rows = await this.store.reader.query<{ status: string }>('SELECT status FROM rooms WHERE id = ?', [roomId]);
+      if (rows[0] === undefined || rows[0].status === 'finished' || rows[0].status === 'dissolved') return 'not_live';
+      throw new AppError(RoomErrors.ROOM_NOT_FOUND, { roomId, reason: 'the room is live but not held by this process' });
+    }
+    if (actor.state.status === 'finished' || actor.state.status === 'dissolved') return 'not_live';
+    await actor.dissolveForFairPlay();
+    return 'dissolved';
   }
 
   get liveRooms(): number {

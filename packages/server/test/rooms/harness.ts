@@ -14,6 +14,7 @@ import { createPlatform, type Platform } from '../../src/app.ts';
 import { loadPolicyFile } from '../../src/compliance/index.ts';
 import { DEVELOPMENT_POLICY_FILE } from '../../src/config.ts';
 import { playerAccount, systemAccount } from '../../src/ledger/index.ts';
+import type { RiskConfig } from '../../src/risk/index.ts';
 import { ManualTimers, type PlatformRoomsOptions, type RoomPolicy } from '../../src/rooms/index.ts';
 import { createSandboxFaceCheck, type SandboxFaceCheck } from '../../src/standins/face-check.ts';
 import { SandboxNotary } from '../../src/standins/notary.ts';
@@ -56,6 +57,8 @@ export interface ServerOptions {
   /** null: no face-check provider bound. */
   readonly faceCheck?: SandboxFaceCheck | null;
   readonly extra?: Partial<PlatformRoomsOptions>;
+  /** Risk weights and thresholds (default: the shipped ones). */
+  readonly riskConfig?: RiskConfig;
 }
 
 /** One server process's worth of platform. A test may run several in turn on one database (restarts). */
@@ -99,6 +102,7 @@ export class TestServer {
       store,
       clock,
       policy: loadPolicyFile(DEVELOPMENT_POLICY_FILE),
+      ...(o.riskConfig ? { compliance: { riskConfig: o.riskConfig } } : {}),
       logger: false,
       adapters: testAdapters(clock, { notary, faceCheck }),
       rooms: {
