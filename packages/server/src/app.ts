@@ -616,7 +616,15 @@ export async function createPlatform(o: PlatformOptions): Promise<Platform> {
     breakerState: () => payments.ctx.breaker.state,
   });
   const standInPorts = ports.filter((p) => p.standIn).map((p) => p.port);
-  registerOps(app, { registry: metrics, store, nodeId, roles, isDraining: () => draining, degraded: standInPorts });
+  registerOps(app, {
+    registry: metrics,
+    store,
+    nodeId,
+    roles,
+    isDraining: () => draining,
+    degraded: standInPorts,
+    standIns: Object.fromEntries(ports.filter((p) => p.standIn).map((p) => [p.port, p.adapter])),
+  });
 
   if (config.serveClients) await serveClients(app);
 
