@@ -17,7 +17,7 @@ import {
   type DependencyBreakers,
   guardIdentityCheck,
   guardIdentityProvider,
-  guardNotary,
+  guardTimestampAuthority,
   guardRealNameAuthority,
   memoryRateLimiter,
   redisRateLimiter,
@@ -48,6 +48,8 @@ import { JOB_INTERVALS_MS_DEFAULT, type JobName } from './jobs/schedule.ts';
 import { createRedisLeaderboards, createSqlLeaderboards, leaderboardsMigrations } from './leaderboards/index.ts';
 import { Ledger } from './ledger/index.ts';
 import { matchmakingMigrations, noLinkedAccounts } from './matchmaking/index.ts';
+import { NotaryService, notaryMigrations, notaryRoutes } from './notary/index.ts';
+import { LAG_ALERT_MS_DEFAULT } from './notary/limits.ts';
 import { createMemoryBus, createRedisBus, Notifications, notificationsMigrations } from './notifications/index.ts';
 import { CLIENT_MESSAGE_BYTES_MAX } from './notifications/limits.ts';
 import { registerOps } from './ops/http.ts';
@@ -97,6 +99,7 @@ export const allMigrations: readonly Migration[] = [
   ...adminMigrations,
   ...notificationsMigrations,
   ...roomsMigrations,
+  ...notaryMigrations,
   ...paymentsMigrations,
   ...leaderboardsMigrations,
   ...matchmakingMigrations,
@@ -138,6 +141,7 @@ export type PlatformConfig = Pick<
       | 'jobIntervalsMs'
       | 'platformVerifiedAppIds'
       | 'trustedProxies'
+      | 'notary'
     >
   >;
 
@@ -213,6 +217,8 @@ export interface Platform {
   /** Marks the node as stopping: readiness answers 503 so load balancers stop sending to it. */
   drain(): void;
   readonly rooms: Rooms;
+  /** Attestation of finished hands: the queue, the `notary.attest` job's pass, proofs and bundles. */
+  readonly notary: NotaryService;
   readonly payments: PaymentsEngine;
   readonly skill: SkillGames;
   /** Operating metrics, alerts (run by the `analytics.alerts` job) and exports. */
@@ -373,6 +379,15 @@ export async function createPlatform(o: PlatformOptions): Promise<Platform> {
   const addressOf = roomsTuning.addressOf ?? clientAddress;
   const cluster = o.cluster ? new Cluster({ ...o.cluster, nodeId, roles: [...roles] }, { reader: store.reader, log: app.log }) : null;
   const roomSignalLog = analyticsRiskSignals(analytics);
+  // Finished hands queue for the notary in the unit of work that stores them; the notary.attest job
+  // has the time-stamping authority sign each minute's Merkle root.
+  const notary = new NotaryService({
+    store,
+    clock,
+    authority: breakers ? guardTimestampAuthority(adapters.notary.impl, breakers.notary) : adapters.notary.impl,
+    log: app.log,
+    lagAlertMs: config.notary?.lagAlertMs ?? LAG_ALERT_MS_DEFAULT,
+  });
   const faceCheck = adapters.faceCheck;
   const rooms = new Rooms({
     store,
@@ -395,7 +410,7 @@ export async function createPlatform(o: PlatformOptions): Promise<Platform> {
         await risk.recordRoomSignal(tx, signal);
       },
     },
-    notary: breakers ? guardNotary(adapters.notary.impl, breakers.notary) : adapters.notary.impl,
+    notary: notary.port,
     faceCheck: faceCheck === null ? null : breakers ? guardIdentityCheck(faceCheck.impl, breakers.faceCheck) : faceCheck.impl,
     feeSchedule: roomsTuning.feeSchedule ?? DEFAULT_FEE_SCHEDULE,
     ...(cluster ? { directory: cluster.port } : {}),
@@ -472,6 +487,13 @@ export async function createPlatform(o: PlatformOptions): Promise<Platform> {
     liveRoom: (roomId) => rooms.actor(roomId)?.state ?? null,
     alertWebhookUrl: config.alertWebhookUrl,
     ...(config.alertSampleMin !== undefined ? { alertSampleMin: config.alertSampleMin } : {}),
+    alertGauges: [
+      {
+        id: 'notary_attestation_lag_ms',
+        alert: { op: '>', value: config.notary?.lagAlertMs ?? LAG_ALERT_MS_DEFAULT },
+        read: () => notary.lagMs(),
+      },
+    ],
   });
 
   // Periodic work, once per interval across the cluster (see jobs/).
@@ -493,6 +515,7 @@ export async function createPlatform(o: PlatformOptions): Promise<Platform> {
   every('realname.verify', () => accounts.kyc.settleDue());
   every('risk.poll', () => risk.pollEvents());
   every('risk.hands', async () => (await risk.judgeRoomHands()).hands);
+  every('notary.attest', () => notary.attestDue());
   every('promotions.referrals', async () => {
     const r = await promotions.settleReferrals();
     return r.rewarded + r.rejected;
@@ -530,6 +553,7 @@ export async function createPlatform(o: PlatformOptions): Promise<Platform> {
     ...(cluster
       ? clusterRoomRoutes(roomRoutes({ rooms, ledger, addressOf, faceCheckTickets: faceCheck?.tickets ?? null }), cluster, addressOf)
       : roomRoutes({ rooms, ledger, addressOf, faceCheckTickets: faceCheck?.tickets ?? null })),
+    ...notaryRoutes({ notary, rooms }),
     ...skill.routes,
     ...paymentsRoutes(payments),
     ...adminRoutes({
@@ -591,6 +615,7 @@ export async function createPlatform(o: PlatformOptions): Promise<Platform> {
   });
   cluster?.registerMetrics(metrics);
   jobs.registerMetrics(metrics);
+  notary.registerMetrics(metrics);
   if (breakers)
     registerBreakerMetrics(metrics, [
       breakers.identity,
@@ -605,7 +630,15 @@ export async function createPlatform(o: PlatformOptions): Promise<Platform> {
     breakerState: () => payments.ctx.breaker.state,
   });
   const standInPorts = ports.filter((p) => p.standIn).map((p) => p.port);
-  registerOps(app, { registry: metrics, store, nodeId, roles, isDraining: () => draining, degraded: standInPorts });
+  registerOps(app, {
+    registry: metrics,
+    store,
+    nodeId,
+    roles,
+    isDraining: () => draining,
+    degraded: standInPorts,
+    standIns: Object.fromEntries(ports.filter((p) => p.standIn).map((p) => [p.port, p.adapter])),
+  });
 
   if (config.serveClients) await serveClients(app);
 
@@ -624,6 +657,7 @@ export async function createPlatform(o: PlatformOptions): Promise<Platform> {
     audit,
     notifications,
     rooms,
+    notary,
     metrics,
     jobs,
     ports,

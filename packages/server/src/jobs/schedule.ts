@@ -25,6 +25,11 @@ export const JOB_INTERVALS_MS_DEFAULT = {
   'risk.hands': 60_000,
   /** Invite rewards whose conditions are met are paid. */
   'promotions.referrals': 60_000,
+  /**
+   * Finished hands queued since the last root become one Merkle tree whose root the time-stamping
+   * authority signs (public TSAs rate-limit: one token covers every hand of the minute).
+   */
+  'notary.attest': 60_000,
   /** Rooms the database says are live but no node leases (clustered only). */
   'cluster.orphans': 10_000,
 } as const;

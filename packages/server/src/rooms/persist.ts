@@ -1,6 +1,6 @@
 // Writes a plan: its events in the room's log, and in the same unit of work everything they imply
 // (fee holds, charges and refunds in the ledger, membership and room rows, sealed hand histories
-// with their chain, per-day point totals, friendships, analytics, risk signals, notifications).
+// with their chain and their place in the notary's queue, per-day point totals, friendships, analytics, risk signals, notifications).
 // Either all of it commits or none of it does.
 import type { Analytics } from '../analytics/index.ts';
 import type { Notifier } from '../notifications/index.ts';
@@ -8,10 +8,10 @@ import type { Tx } from '../storage/ports.ts';
 import type { Plan } from './decide.ts';
 import { chinaDay, type Payment } from './fees.ts';
 import type { RoomMoney } from './money.ts';
-import type { RiskSignals } from './ports.ts';
+import { type HandRecord, recordLeafHash } from './history.ts';
+import type { Notary, RiskSignals } from './ports.ts';
 import { handSummary } from './risk-summary.ts';
 import type { RoomSealer } from './sealing.ts';
-import type { HandRecord } from './history.ts';
 import type { RoomEvent, RoomState } from './state.ts';
 
 export interface PersistDeps {
@@ -21,6 +21,8 @@ export interface PersistDeps {
   readonly risk: RiskSignals;
   readonly sealer: RoomSealer;
   readonly prizesAllowed: () => boolean;
+  /** Finished hands are queued for attestation in the unit of work that stores them. */
+  readonly notary: Notary;
 }
 
 export interface PlanExtras {
@@ -216,6 +218,9 @@ async function project(
           e.atMs,
         ],
       );
+      await deps.notary.enqueue(tx, [
+        { chainId: roomId, seq: e.handNumber, headHash: record.chainHash, leafHash: recordLeafHash(record.json), atMs: e.atMs },
+      ]);
       await deps.analytics.append(tx, { kind: 'hand_finished', data: { roomId, handNumber: e.handNumber, aborted: e.aborted } });
       if (!e.aborted) {
         await tx.run('UPDATE rooms SET hands_played = ? WHERE id = ?', [after.handsPlayed, roomId]);

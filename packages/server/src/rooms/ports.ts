@@ -84,18 +84,26 @@ export interface RoomPolicy {
   playWindowEndMs(playerId: string, nowMs: number): Promise<number | null>;
 }
 
-/** A chain head sent for attestation: the hash of a room's hand histories up to `seq`. */
+/** A finished hand queued for attestation: its chain head and the Merkle leaf of its record. */
 export interface NotaryEntry {
   readonly chainId: string;
   readonly seq: number;
+  /** The chain head after this hand: the hash of the room's hand histories up to `seq`. */
   readonly headHash: string;
+  /** RFC 9162 leaf hash of the hand's record, SHA-256(0x00 ‖ record JSON), hex: what the time-stamped tree holds. */
+  readonly leafHash: string;
+  /** When the hand was queued; in a lookup, the time the authority signed. */
   readonly atMs: number;
 }
 
-/** A third-party attestation service (存证平台): keeps heads we cannot later rewrite. */
+/**
+ * Third-party attestation (存证): finished hands go into a durable queue and are time-stamped by an
+ * independent authority, so a stored hand that is later altered no longer matches what it signed.
+ */
 export interface Notary {
-  attest(entries: readonly NotaryEntry[]): Promise<{ readonly receiptId: string }>;
-  /** The heads the service holds for a chain, oldest first. */
+  /** Queues hands in the caller's unit of work: a hand is stored with its place in the queue or not at all. */
+  enqueue(tx: Tx, entries: readonly NotaryEntry[]): Promise<void>;
+  /** The hands the authority has time-stamped for a chain, oldest first. */
   lookup(chainId: string): Promise<readonly NotaryEntry[]>;
 }
 

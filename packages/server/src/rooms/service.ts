@@ -18,7 +18,7 @@ import { RoomErrors } from './errors.ts';
 import { type LiveRoom, registerRoomSocket } from './gateway.ts';
 import { foldEvents, initialState } from './evolve.ts';
 import { checkFeeSchedule, type FeeQuote, type FeeSchedule, maxPointsFor, type Payment, paymentFor, quoteFee } from './fees.ts';
-import type { HandRecord } from './history.ts';
+import { type HandRecord, recordHash } from './history.ts';
 import {
   FRIENDS_LIST_MAX,
   HAND_HISTORY_PAGE_MAX,
@@ -33,7 +33,7 @@ import {
   SHUTDOWN_WAIT_MS,
 } from './limits.ts';
 import { ORDER_COLUMNS, type OrderRow, orderFromDb, RoomMoney, replayedCardOrder } from './money.ts';
-import { type ChainReport, NotaryQueue, verifyRoomChain } from './notary.ts';
+import { type ChainReport, verifyRoomChain } from './notary.ts';
 import { normalizeFee, normalizeParams, type RoomParams, type RoomParamsInput } from './params.ts';
 import { insertEvents } from './persist.ts';
 import type { IdentityCheck, Notary, RiskDissolveResult, RiskGate, RiskSignals, RoomDirectory, RoomPolicy, Timers } from './ports.ts';
@@ -112,7 +112,6 @@ export class Rooms {
   readonly #o: RoomsOptions;
   readonly #riskGate: RiskGate;
   readonly #riskSignals: RiskSignals;
-  readonly #notaryQueue: NotaryQueue;
   readonly #actorDeps: ActorDeps;
   readonly #byId = new Map<string, RoomActor>();
   readonly #byCode = new Map<string, RoomActor>();
@@ -130,12 +129,6 @@ export class Rooms {
     this.money = new RoomMoney(o.ledger);
     this.#riskGate = o.riskGate;
     this.#riskSignals = o.riskSignals;
-    this.#notaryQueue = new NotaryQueue({
-      notary: this.notary,
-      store: o.store,
-      timers: this.timers,
-      onError: (e) => o.log.warn({ err: e }, 'notary flush failed; will retry'),
-    });
     this.#actorDeps = {
       store: o.store,
       timers: this.timers,
@@ -150,8 +143,8 @@ export class Rooms {
         risk: this.#riskSignals,
         sealer: this.sealer,
         prizesAllowed: () => this.policy.limits().cashRemainder === 'prize_by_scoreboard',
+        notary: this.notary,
       },
-      notary: this.#notaryQueue,
       events: new EventBatcher(o.store),
       log: o.log,
       onEvicted: (a) => {
@@ -284,7 +277,6 @@ export class Rooms {
     let timer: ReturnType<typeof setTimeout> | undefined;
     await Promise.race([drained, new Promise<void>((r) => (timer = setTimeout(r, SHUTDOWN_WAIT_MS)))]);
     clearTimeout(timer);
-    await this.#notaryQueue.flush();
     this.#gateway?.closeAll();
   }
 
@@ -330,10 +322,6 @@ export class Rooms {
 
   get draining(): boolean {
     return this.#draining;
-  }
-
-  flushNotary(): Promise<void> {
-    return this.#notaryQueue.flush();
   }
 
   verifyChain(roomId: string): Promise<ChainReport> {
@@ -614,6 +602,29 @@ export class Rooms {
         throw new AppError(RoomErrors.ROOM_RECORD_INTEGRITY, { handNumber });
       }
     });
+  }
+
+  /**
+   * One finished hand's record exactly as it was hashed (the notary's leaf is these bytes), for
+   * anyone who was in the room; null when the room has no such hand.
+   */
+  async handRecordText(playerId: string, roomId: string, handNumber: number): Promise<string | null> {
+    if (!(await this.#wasMember(playerId, roomId))) throw new AppError(RoomErrors.ROOM_NOT_MEMBER);
+    const rows = await this.store.reader.query<{ sealed: string; record_hash: string }>(
+      'SELECT sealed, record_hash FROM room_hands WHERE room_id = ? AND hand_number = ?',
+      [roomId, handNumber],
+    );
+    const r = rows[0];
+    if (r === undefined) return null;
+    let json: string;
+    try {
+      json = this.sealer.openRecord(r.sealed, roomId, handNumber);
+    } catch (e) {
+      this.#o.log.error({ err: e, roomId, handNumber }, 'a sealed hand history does not open');
+      throw new AppError(RoomErrors.ROOM_RECORD_INTEGRITY, { handNumber });
+    }
+    if (recordHash(json) !== r.record_hash) throw new AppError(RoomErrors.ROOM_RECORD_INTEGRITY, { handNumber });
+    return json;
   }
 
   /** The scoreboard and summary of a room the player was in (also after it left memory). */
