@@ -137,6 +137,7 @@ export type PlatformConfig = Pick<
       | 'riskConfigFile'
       | 'alertWebhookUrl'
       | 'alertSampleMin'
+      | 'ledgerChainShards'
       | 'vipDepositsFen'
       | 'jobIntervalsMs'
       | 'platformVerifiedAppIds'
@@ -229,9 +230,9 @@ export interface Platform {
 }
 
 /** Applies every migration and opens the ledger's system accounts. Idempotent. */
-export async function prepareStore(store: Store, clock: Clock): Promise<Ledger> {
+export async function prepareStore(store: Store, clock: Clock, ledgerOptions: { chainShards?: number } = {}): Promise<Ledger> {
   await store.migrate(allMigrations);
-  const ledger = new Ledger(store, { clock });
+  const ledger = new Ledger(store, { clock, ...ledgerOptions });
   await ledger.openSystemAccounts();
   return ledger;
 }
@@ -241,7 +242,7 @@ export async function createPlatform(o: PlatformOptions): Promise<Platform> {
   const nodeId = o.nodeId ?? newId('node');
   const roles = o.roles ?? ALL_ROLES;
   const breakers = o.breakers;
-  const ledger = await prepareStore(store, clock);
+  const ledger = await prepareStore(store, clock, config.ledgerChainShards ? { chainShards: config.ledgerChainShards } : {});
   const app = await createHttpServer({
     bodyLimitBytes: config.bodyLimitBytes,
     trustedProxies: config.trustedProxies ?? LOOPBACK,
@@ -611,7 +612,7 @@ export async function createPlatform(o: PlatformOptions): Promise<Platform> {
   let draining = false;
   const ledgerSeq = metrics.gauge('fg_ledger_chain_seq', 'sequence number of the newest ledger transfer (its rate is the transfer rate)');
   metrics.onCollect(async () => {
-    const rows = await store.reader.query<{ seq: unknown }>('SELECT seq FROM ledger_chain WHERE id = 1');
+    const rows = await store.reader.query<{ seq: unknown }>('SELECT MAX(seq) AS seq FROM ledger_transfers');
     ledgerSeq.set(Number(rows[0]?.seq ?? 0));
   });
   cluster?.registerMetrics(metrics);

@@ -97,6 +97,17 @@ describe('loadConfig', () => {
     assert.equal(c.env, 'development');
   });
 
+  it('reads the ledger chain shard count, one by default, and refuses more than 64', () => {
+    assert.equal(loadConfig({ FAIRGROUND_DATA_DIR: join(dir, 'shards') }, dir).ledgerChainShards, 1);
+    assert.equal(loadConfig({ FAIRGROUND_DATA_DIR: join(dir, 'shards'), FAIRGROUND_LEDGER_CHAIN_SHARDS: '4' }, dir).ledgerChainShards, 4);
+    for (const bad of ['0', '65', 'four']) {
+      assert.equal(
+        keyOf(() => loadConfig({ FAIRGROUND_DATA_DIR: join(dir, 'shards'), FAIRGROUND_LEDGER_CHAIN_SHARDS: bad }, dir)),
+        'FAIRGROUND_LEDGER_CHAIN_SHARDS',
+      );
+    }
+  });
+
   it('generates development secrets once, keeps them private, and reuses them', () => {
     const data = join(dir, 'secrets');
     const a = loadConfig({ FAIRGROUND_DATA_DIR: data }, dir);
