@@ -9,6 +9,10 @@ import { nppaPlayReporter, nppaRealNameAuthority } from './nppa/adapter.ts';
 import type { NppaSetup } from './nppa/setup.ts';
 import type { PaymentProvider } from './payments/index.ts';
 import { createSandboxFaceCheck, standInAdapters } from './standins/index.ts';
+import type { Store } from './storage/ports.ts';
+import { createSealer } from './accounts/sealing.ts';
+import { createWechatClients, type OperatorFault, wechatSignIn } from './wechat/adapter.ts';
+import { StoreTokenCache } from './wechat/token-cache.ts';
 
 export interface ChosenPayments {
   readonly provider: PaymentProvider | null;
@@ -16,7 +20,20 @@ export interface ChosenPayments {
   readonly sandboxUrl: string | undefined;
 }
 
-export function chooseAdapters(config: Config, clock: Clock, payments: ChosenPayments, nppa: NppaSetup): PlatformAdapters {
+export interface AdapterContext {
+  /** The platform's database: WeChat's access tokens and tickets are kept there, shared by every node. */
+  readonly store: Store;
+  /** Told of WeChat refusals only the operator can fix (wrong appid or secret, a server address WeChat does not allow). */
+  readonly onWechatOperatorFault: (fault: OperatorFault) => void;
+}
+
+export function chooseAdapters(
+  config: Config,
+  clock: Clock,
+  payments: ChosenPayments,
+  nppa: NppaSetup,
+  context: AdapterContext,
+): PlatformAdapters {
   // The real-name check and play reporting go to the NPPA — in development to its sandbox peer on
   // a loopback port of this process, which imitates the authority and is reported as a stand-in.
   const client = nppa.client;
@@ -27,7 +44,7 @@ export function chooseAdapters(config: Config, clock: Clock, payments: ChosenPay
     realNameCheck: client === null ? null : bind('identity check and query', nppaRealNameAuthority(client)),
     playReporting: client === null ? null : bind('login/logout reports', nppaPlayReporter(client, clock)),
   };
-  // Sign-in and notary have only their stand-ins so far.
+  // The notary has only its stand-in so far; sign-in is WeChat's (its sandbox outside production).
   const standIns = standInAdapters({
     clock,
     appIds: config.wechatAppIds,
@@ -47,7 +64,27 @@ export function chooseAdapters(config: Config, clock: Clock, payments: ChosenPay
           ? standIn(`WeChat Pay v3 client → in-process sandbox at ${payments.sandboxUrl}`, payments.provider)
           : real(`WeChat Pay v3 (${config.payments.merchant?.baseUrl ?? 'api.mch.weixin.qq.com'})`, payments.provider),
   });
-  return { ...standIns, ...realName };
+  return {
+    ...standIns,
+    ...realName,
+    ...(config.identityProvider === 'wechat' ? { signIn: wechatSignInAdapter(config, clock, context) } : {}),
+  };
+}
+
+function wechatSignInAdapter(config: Config, clock: Clock, context: AdapterContext): PlatformAdapters['signIn'] {
+  const w = config.wechat;
+  const tokenCache = new StoreTokenCache({ store: context.store, sealer: createSealer(config.dataKey, 'wechat-credentials'), clock });
+  const signIn = wechatSignIn({
+    clients: createWechatClients(w, { tokenCache, clock }),
+    h5Scope: w.h5Scope,
+    phone: w.phone,
+    onOperatorFault: context.onWechatOperatorFault,
+  });
+  const apps = Object.entries(w.apps)
+    .filter(([, app]) => app !== null)
+    .map(([kind, app]) => `${kind} ${app?.appid}`)
+    .join(', ');
+  return { ...real(`WeChat (${w.apiBaseUrl ?? 'api.weixin.qq.com'}; ${apps})`, signIn), codes: null, web: signIn.web };
 }
 
 function nppaHosts(config: Config): string {

@@ -4,17 +4,21 @@
 // service it stands for) or a stand-in (it only imitates it: a sandbox in memory). A production
 // start accepts a stand-in only when FAIRGROUND_ACCEPT_STANDINS names its port; an accepted one
 // is logged as an error, reported by `/readyz` as degraded and shown on a banner in the console.
-import type { IdentityProvider, LoginCodeIssuer, RealNameAuthority } from './accounts/index.ts';
+import type { IdentityProvider, LoginCodeIssuer, RealNameAuthority, WechatWeb } from './accounts/index.ts';
 import type { RealNameReporter } from './compliance/index.ts';
 import type { PaymentProvider } from './payments/index.ts';
 import type { IdentityCheck, Notary } from './rooms/index.ts';
 
 /**
- * Ports that may be bound to a stand-in, by the names FAIRGROUND_ACCEPT_STANDINS uses. The
- * real-name check and play reporting have their real adapter (the NPPA) and are not among them:
- * their in-memory stand-ins serve unit tests only.
+ * Ports that may be bound to a stand-in, by the names FAIRGROUND_ACCEPT_STANDINS uses. Sign-in
+ * (WeChat), the real-name check and play reporting (the NPPA) have their real adapters and are not
+ * among them: their stand-ins serve development and tests only, and production never binds them.
  */
-export const STANDIN_PORTS = ['sign-in', 'notary', 'face-check'] as const;
+export const STANDIN_PORTS = ['notary', 'face-check'] as const;
+/** Ports that had a stand-in production could accept, and now have a real adapter production must use. */
+export const FORMER_STANDIN_PORTS: Readonly<Record<string, string>> = {
+  'sign-in': 'sign-in has its real adapter (FAIRGROUND_IDENTITY_PROVIDER=wechat); its sandbox never runs in production',
+};
 export type StandInPort = (typeof STANDIN_PORTS)[number];
 
 export function isStandInPort(name: string): name is StandInPort {
@@ -38,8 +42,11 @@ export function standIn<T>(adapter: string, impl: T): Bound<T> {
 
 /** The adapters of every port that reaches outside the platform's own database and Redis. */
 export interface PlatformAdapters {
-  /** WeChat sign-in: login codes exchanged for identities. `codes` is the stand-in's code issuer (its sandbox route). */
-  readonly signIn: Bound<IdentityProvider> & { readonly codes: LoginCodeIssuer | null };
+  /**
+   * WeChat sign-in: login codes exchanged for identities. `codes` is the stand-in's code issuer (its
+   * sandbox route); `web` the real adapter's consent pages, JS-SDK signatures and phone numbers.
+   */
+  readonly signIn: Bound<IdentityProvider> & { readonly codes: LoginCodeIssuer | null; readonly web: WechatWeb | null };
   /** Real-name check (the NPPA identity check and query); null when none is configured (`FAIRGROUND_NPPA=off`). */
   readonly realNameCheck: Bound<RealNameAuthority> | null;
   /** Login/logout reports to the real-name authority (the NPPA); null when none is configured. */

@@ -48,7 +48,17 @@ const paymentProvider = await setUpProvider(config.payments, { host: config.host
 // The NPPA, or by default outside production its sandbox on a loopback port of this process.
 const { setUpNppa } = await import('./nppa/setup.ts');
 const nppa = await setUpNppa(config.nppa, { host: config.host, dataDir: config.dataDir, clock: systemClock });
-const adapters = chooseAdapters(config, systemClock, paymentProvider, nppa);
+const { openStore } = await import('./storage/open.ts');
+const store = await openStore(config.databaseUrl, config.pgSchema ? { pgSchema: config.pgSchema } : {});
+// WeChat's refusals only the operator can fix go to the platform's log once it exists (stderr before).
+let operatorFault = (message: string, _fields: Record<string, unknown>): void => {
+  process.stderr.write(`fairground: ${message}\n`);
+};
+const adapters = chooseAdapters(config, systemClock, paymentProvider, nppa, {
+  store,
+  onWechatOperatorFault: (f) =>
+    operatorFault(`WeChat refused this server's credentials for ${f.appid} (errcode ${f.errcode ?? 'none'}): ${f.message}`, { ...f }),
+});
 let standIns: ReturnType<typeof checkStandIns>;
 try {
   standIns = checkStandIns(adapterReport(adapters), config.standIns);
@@ -56,20 +66,18 @@ try {
   if (e instanceof StandInRefused) {
     await paymentProvider.close();
     await nppa.close();
+    await store.close();
     fail(e.message);
   }
   throw e;
 }
 
-const [{ createPlatform }, { bootstrapOperators }, { openStore }, { createDependencyBreakers }, { inProcessLeader, postgresLeader }] =
-  await Promise.all([
-    import('./app.ts'),
-    import('./admin/index.ts'),
-    import('./storage/open.ts'),
-    import('./cluster/index.ts'),
-    import('./ops/leader.ts'),
-  ]);
-const store = await openStore(config.databaseUrl, config.pgSchema ? { pgSchema: config.pgSchema } : {});
+const [{ createPlatform }, { bootstrapOperators }, { createDependencyBreakers }, { inProcessLeader, postgresLeader }] = await Promise.all([
+  import('./app.ts'),
+  import('./admin/index.ts'),
+  import('./cluster/index.ts'),
+  import('./ops/leader.ts'),
+]);
 // Each job runs once per interval across the cluster (job_runs); the leader lock keeps two passes
 // of one job from overlapping: a PostgreSQL advisory lock, or in-process on embedded SQLite. Lock
 // names carry the schema, so deployments sharing one PostgreSQL database do not block each other.
@@ -98,6 +106,7 @@ const platform = await createPlatform({
   },
 });
 const log = platform.app.log;
+operatorFault = (message, fields) => log.error(fields, message);
 if (config.unknownKeys.length > 0)
   log.warn({ keys: config.unknownKeys }, 'ignoring FAIRGROUND_* variables this server does not read (typos?)');
 

@@ -1,7 +1,8 @@
-// Stand-ins for the outside ports: sign-in, notary and face check (which have no real adapter
-// yet), and the real-name check and play reporting (which have: the NPPA; their stand-ins serve
-// unit tests only, and no start binds them). Each imitates its service in this process's memory.
-// A development start runs on the first three; a production start accepts one only when
+// Stand-ins for the outside ports: notary and face check (which have no real adapter yet), sign-in
+// (which has: WeChat; its sandbox serves development and tests, and production refuses it), and the
+// real-name check and play reporting (which have: the NPPA; their stand-ins serve unit tests only,
+// and no start binds them). Each imitates its service in this process's memory. A development
+// start runs on the first three; a production start accepts the notary or face check only when
 // FAIRGROUND_ACCEPT_STANDINS names its port (see bindings.ts).
 import type { Clock } from '@fairground/core';
 import { type Bound, type PlatformAdapters, standIn } from '../bindings.ts';
@@ -18,7 +19,7 @@ export { createSandboxIdentityProvider, type SandboxIdentityProvider } from './s
 
 export interface StandInOptions {
   readonly clock: Clock;
-  readonly appIds: { readonly miniprogram: string; readonly h5: string };
+  readonly appIds: { readonly miniprogram: string; readonly h5: string; readonly web?: string };
   /** Makes the sign-in stand-in's openids the same across restarts and on every node. */
   readonly signInSeed: string;
   /** Each instance, when the caller keeps one to look at (tests) or shares it. */
@@ -35,7 +36,7 @@ export type StandInBound = Omit<PlatformAdapters, 'realNameCheck' | 'playReporti
 export function standInAdapters(o: StandInOptions): StandInBound {
   const signIn = createSandboxIdentityProvider({ clock: o.clock, appIds: o.appIds, seed: o.signInSeed });
   return {
-    signIn: { ...standIn('sandbox (in-process, anyone signs in as anyone)', signIn), codes: signIn },
+    signIn: { ...standIn('sandbox (in-process, anyone signs in as anyone)', signIn), codes: signIn, web: null },
     notary: standIn('sandbox (attestations kept in memory, lost on restart)', o.notary ?? new SandboxNotary()),
     faceCheck:
       o.faceCheck === null
