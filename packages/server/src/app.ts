@@ -87,7 +87,7 @@ import {
 import { createSkillPlatform, type SkillGames, type SkillPlatformOptions, sessionsMigrations } from './sessions/index.ts';
 import type { Migration, Store } from './storage/ports.ts';
 import { openPlayerWallets, walletRoutes } from './wallet/index.ts';
-import { wechatMigrations } from './wechat/token-cache.ts';
+import { wechatMigrations } from './wechat/migrations.ts';
 
 /** Every domain's migrations, in the order they are applied. */
 export const allMigrations: readonly Migration[] = [

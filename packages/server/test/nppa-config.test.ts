@@ -32,8 +32,10 @@ function production(name: string, extra: Record<string, string> = {}): Record<st
     FAIRGROUND_POLICY_FILE: DEVELOPMENT_POLICY_FILE,
     FAIRGROUND_SESSION_SECRET: 's'.repeat(40),
     FAIRGROUND_KYC_KEY: 'c'.repeat(64),
-    FAIRGROUND_IDENTITY_PROVIDER: 'sandbox',
-    FAIRGROUND_ACCEPT_STANDINS: 'sign-in,notary',
+    FAIRGROUND_WECHAT_MP_APPID: 'wxnppaconfigtest01',
+    FAIRGROUND_WECHAT_MP_SECRET: 'f'.repeat(32),
+    FAIRGROUND_WECHAT_API_BASE_URL: 'http://127.0.0.1:9',
+    FAIRGROUND_ACCEPT_STANDINS: 'notary',
     FAIRGROUND_SERVE_CLIENTS: '0',
     ...extra,
   };

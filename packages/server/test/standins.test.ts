@@ -16,9 +16,10 @@ const main = new URL('../src/main.ts', import.meta.url).pathname;
 
 /**
  * What production refuses unless accepted; payments are off and the face check is none by default
- * in production, and the real-name ports have their real adapter (the NPPA; off without credentials).
+ * in production, and sign-in (WeChat) and the real-name ports (the NPPA; off without credentials)
+ * have their real adapters.
  */
-const STAND_INS = ['sign-in', 'notary'] as const;
+const STAND_INS = ['notary'] as const;
 
 function productionEnv(name: string, extra: Record<string, string> = {}): Record<string, string> {
   return {
@@ -31,7 +32,11 @@ function productionEnv(name: string, extra: Record<string, string> = {}): Record
     FAIRGROUND_POLICY_FILE: DEVELOPMENT_POLICY_FILE,
     FAIRGROUND_SESSION_SECRET: 's'.repeat(40),
     FAIRGROUND_KYC_KEY: 'c'.repeat(64),
-    FAIRGROUND_IDENTITY_PROVIDER: 'sandbox',
+    // WeChat sign-in with an app nobody answers for: a start never calls WeChat.
+    FAIRGROUND_IDENTITY_PROVIDER: 'wechat',
+    FAIRGROUND_WECHAT_MP_APPID: 'wxstandinstest0001',
+    FAIRGROUND_WECHAT_MP_SECRET: 'f'.repeat(32),
+    FAIRGROUND_WECHAT_API_BASE_URL: 'http://127.0.0.1:9',
     FAIRGROUND_SERVE_CLIENTS: '0',
     ...extra,
   };
@@ -120,9 +125,16 @@ describe('stand-in configuration', () => {
 
   it('accepts any stand-in outside production and only the named ones in production', () => {
     assert.deepEqual(loadConfig({ FAIRGROUND_DATA_DIR: join(dir, 'dev') }, dir).standIns, { any: true });
-    const prod = loadConfig(productionEnv('cfg-prod', { FAIRGROUND_ACCEPT_STANDINS: 'notary,notary,sign-in' }), dir);
-    assert.deepEqual(prod.standIns, { any: false, ports: ['notary', 'sign-in'] });
+    const prod = loadConfig(productionEnv('cfg-prod', { FAIRGROUND_ACCEPT_STANDINS: 'notary,notary,face-check' }), dir);
+    assert.deepEqual(prod.standIns, { any: false, ports: ['notary', 'face-check'] });
     assert.equal(prod.faceCheck, 'off', 'production has no face check unless one is configured');
+  });
+
+  it('refuses to accept the sign-in sandbox: sign-in has its real adapter now', () => {
+    assert.throws(
+      () => loadConfig(productionEnv('cfg-signin', { FAIRGROUND_ACCEPT_STANDINS: 'notary,sign-in' }), dir),
+      (e) => e instanceof ConfigError && e.key === 'FAIRGROUND_ACCEPT_STANDINS' && /FAIRGROUND_IDENTITY_PROVIDER=wechat/.test(e.message),
+    );
   });
 
   it('reads job intervals by name and refuses unknown jobs', () => {

@@ -7,7 +7,6 @@
 // browser, find no row bound to the victim's nonce.
 import { createHash, randomBytes } from 'node:crypto';
 import { AppError, type Clock } from '@fairground/core';
-import { newOAuthState } from '@fairground/wechatpay';
 import type { Store } from '../storage/ports.ts';
 import { AccountsErrors } from './errors.ts';
 import type { RedirectLoginKind } from './ports.ts';
@@ -20,6 +19,16 @@ const OAUTH_STATE_KEPT_MS = 24 * 3600_000;
 const NONCE_PATTERN = /^[A-Za-z0-9_-]{43}$/;
 
 export const OAUTH_COOKIE = 'fg_wx_oauth';
+
+const STATE_ALPHABET = '0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz';
+
+/** 32 characters of [0-9A-Za-z] from node:crypto (WeChat allows only these in `state`, at most 128). */
+function newState(): string {
+  let out = '';
+  // 248 = 4 * 62: bytes at or above it are skipped so every character is equally likely.
+  while (out.length < 32) for (const b of randomBytes(48)) if (b < 248 && out.length < 32) out += STATE_ALPHABET[b % 62];
+  return out;
+}
 
 function hash(nonce: string): string {
   return createHash('sha256').update(`fairground/oauth-browser/${nonce}`).digest('base64url');
@@ -50,7 +59,7 @@ export class OAuthStates {
     browserNonce: string | undefined,
   ): Promise<{ state: string; browserNonce: string; expiresAtMs: number }> {
     const nonce = browserNonce !== undefined && NONCE_PATTERN.test(browserNonce) ? browserNonce : randomBytes(32).toString('base64url');
-    const state = newOAuthState();
+    const state = newState();
     const nowMs = this.#clock.nowMs();
     await this.#store.unitOfWork(
       async (tx) => {

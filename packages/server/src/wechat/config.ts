@@ -7,6 +7,7 @@
 // @fairground/wechatpay-sandbox at FAIRGROUND_WECHAT_API_BASE_URL. `sandbox` (the default outside
 // production) is the in-process stand-in that lets anyone sign in as anyone; production refuses it.
 import { type TSchema, Type } from '@sinclair/typebox';
+import { isLoopbackUrl } from '../payments/config.ts';
 
 const APPID = Type.String({ pattern: '^[A-Za-z0-9_-]{1,32}$' });
 const SECRET = Type.String({ pattern: '^[\\x21-\\x7e]{16,128}$' });
@@ -123,10 +124,4 @@ export function loadWechatConfig(env: Record<string, string | undefined>, o: { r
     timeoutMs,
     publicUrl,
   };
-}
-
-/** A staging rehearsal runs production code on this machine, over plain http. */
-function isLoopbackUrl(u: string): boolean {
-  const host = new URL(u).hostname;
-  return host === '127.0.0.1' || host === 'localhost' || host === '[::1]';
 }

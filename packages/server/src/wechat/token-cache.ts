@@ -13,27 +13,8 @@ import { randomBytes } from 'node:crypto';
 import type { Clock } from '@fairground/core';
 import { type CachedCredential, checkCredential, TOKEN_LOCK_LEASE_MS_MAX, type TokenCache } from '@fairground/wechatpay';
 import type { Sealer } from '../accounts/sealing.ts';
-import type { Migration, Store } from '../storage/ports.ts';
+import type { Store } from '../storage/ports.ts';
 import { intFromDb } from '../storage/sql.ts';
-
-export const wechatMigrations: Migration[] = [
-  {
-    id: 'wechat_001_credentials',
-    sql: `
-CREATE TABLE wechat_credentials (
-  cache_key TEXT PRIMARY KEY,
-  sealed TEXT NOT NULL,
-  expires_at_ms BIGINT NOT NULL,
-  obtained_at_ms BIGINT NOT NULL,
-  forced INTEGER NOT NULL
-);
-CREATE TABLE wechat_credential_locks (
-  lock_key TEXT PRIMARY KEY,
-  lock_id TEXT NOT NULL,
-  until_ms BIGINT NOT NULL
-);`,
-  },
-];
 
 /** Cache keys are the client's (`weixin:v1:<appid>:access_token`); anything longer is a programmer error. */
 const KEY_CHARS_MAX = 200;
