@@ -71,7 +71,12 @@ export function chooseAdapters(
   };
 }
 
-function wechatSignInAdapter(config: Config, clock: Clock, context: AdapterContext): PlatformAdapters['signIn'] {
+/** The sign-in port bound to WeChat: its apps' clients sharing one token cache in the database. */
+export function wechatSignInAdapter(
+  config: Pick<Config, 'wechat' | 'dataKey'>,
+  clock: Clock,
+  context: AdapterContext,
+): PlatformAdapters['signIn'] {
   const w = config.wechat;
   const tokenCache = new StoreTokenCache({ store: context.store, sealer: createSealer(config.dataKey, 'wechat-credentials'), clock });
   const signIn = wechatSignIn({
