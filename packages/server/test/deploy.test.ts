@@ -51,7 +51,7 @@ const OPERATOR_ENV: Record<string, string> = {
 };
 
 function interpolate(value: string): string {
-  return value.replace(/\$\{([A-Z_]+)(?::[-?][^}]*)?\}/g, (_m, name: string) => {
+  return value.replace(/\$\{([A-Z0-9_]+)(?::[-?][^}]*)?\}/g, (_m, name: string) => {
     const v = OPERATOR_ENV[name];
     if (v === undefined) throw new Error(`the compose file needs ${name}, which the deployment page does not tell the operator to set`);
     return v;

@@ -12,6 +12,7 @@ import { FeedbackButton } from './components/feedback.tsx';
 import { lazyPage } from './shared/lazy.tsx';
 import { isRoomRoute, type RoomRoute, roomRouteOf } from './pages/rooms/routes.ts';
 import { applyPreferences, loadPreferences, watchAnnouncements } from './shared/preferences.ts';
+import { registerJsSdkClient } from './shared/jssdk.ts';
 
 // Pages past the first screen load on first use (their own chunks).
 type PageProps = { ctx: Ctx };
@@ -79,6 +80,8 @@ export function App() {
   const [ready, setReady] = useState(false);
   const api = useMemo(() => new ApiClient({ tokens: localTokenStore('fg.player.tokens'), onSignedOut: () => setMe(null) }), []);
   const t = useMemo(() => translator(lang), [lang]);
+  // Inside WeChat, pages share through the JS-SDK with signatures from this client's session.
+  useEffect(() => registerJsSdkClient(api), [api]);
 
   const navigate = useCallback((r: Route) => {
     location.hash = `#/${r}`;
