@@ -6,10 +6,11 @@
 //   WeChat sign-in  → the weixin sandbox (api.weixin.qq.com and the open.weixin.qq.com pages)
 //   WeChat Pay      → a WeChat Pay sandbox (merchant bound to the official account)
 //   NPPA            → the NPPA sandbox (real-name checks and play reports)
+//   notary          → the local RFC 3161 time-stamping authority (@fairground/timestamp)
 //
-// Ports with no real adapter yet run on their stand-ins, accepted by name (FAIRGROUND_ACCEPT_STANDINS):
-// today the notary, until the notary talks to an RFC 3161 time-stamping authority — then its local
-// TSA joins `peers` below and `notary` leaves ACCEPTED_STANDINS.
+// A port with no real adapter yet would run on its stand-in, accepted by name in ACCEPTED_STANDINS
+// (FAIRGROUND_ACCEPT_STANDINS); today every port production binds has its real adapter, and the
+// face check, the one stand-in left, is off in production unless configured.
 //
 // Environment: PORT (default 3000; 0 picks a free one), HOST (127.0.0.1), FAIRGROUND_DATA_DIR
 // (.data/staging: the database, generated secrets and the sandboxes' keys survive restarts),
@@ -20,13 +21,14 @@ import { randomBytes } from 'node:crypto';
 import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { join, resolve } from 'node:path';
+import { startStagingTsa } from '../packages/server/src/notary/staging.ts';
 import { startStagingNppa } from '../packages/server/src/nppa/staging.ts';
 import { STAGING_APPS, startStagingWechatPay, startStagingWeixin } from '../packages/server/src/wechat/staging.ts';
 
 const root = resolve(import.meta.dirname, '..');
 const MAIN = join(root, 'packages/server/src/main.ts');
-/** Stand-ins the rehearsal accepts because their ports have no real adapter yet. */
-const ACCEPTED_STANDINS = ['notary'];
+/** Stand-ins the rehearsal accepts because their ports have no real adapter yet (none today). */
+const ACCEPTED_STANDINS: readonly string[] = [];
 /** How long the platform may take to say it is ready. */
 const START_TIMEOUT_MS = 120_000;
 
@@ -96,6 +98,8 @@ try {
   peers.push({ name: 'WeChat Pay sandbox', url: pay.pagesUrl, stop: () => pay.stop() });
   const nppa = await startStagingNppa();
   peers.push({ name: 'NPPA sandbox', url: nppa.baseUrl, stop: () => nppa.stop() });
+  const tsa = await startStagingTsa({ dir: join(dataDir, 'tsa') });
+  peers.push({ name: 'time-stamping authority (local TSA)', url: tsa.baseUrl, stop: () => tsa.stop() });
 
   const metricsTokenFile = secretFile('metrics_token', () => randomBytes(32).toString('base64url'));
   const platformEnv: Record<string, string> = {
@@ -110,11 +114,12 @@ try {
     FAIRGROUND_SESSION_SECRET_FILE: secretFile('session_secret', () => randomBytes(48).toString('base64url')),
     FAIRGROUND_KYC_KEY_FILE: secretFile('kyc_key', () => randomBytes(32).toString('hex')),
     FAIRGROUND_METRICS_TOKEN_FILE: metricsTokenFile,
-    FAIRGROUND_ACCEPT_STANDINS: ACCEPTED_STANDINS.join(','),
+    ...(ACCEPTED_STANDINS.length > 0 ? { FAIRGROUND_ACCEPT_STANDINS: ACCEPTED_STANDINS.join(',') } : {}),
     FAIRGROUND_WECHATPAY_NOTIFY_URL: `${publicUrl}/api/payments/wechatpay/notify`,
     ...weixin.env,
     ...pay.env,
     ...nppa.env,
+    ...tsa.env,
     ...(env.FAIRGROUND_ADMIN_USERNAME ? { FAIRGROUND_ADMIN_USERNAME: env.FAIRGROUND_ADMIN_USERNAME } : {}),
     ...(env.FAIRGROUND_ADMIN_PASSWORD ? { FAIRGROUND_ADMIN_PASSWORD: env.FAIRGROUND_ADMIN_PASSWORD } : {}),
   };
@@ -146,8 +151,8 @@ fairground staging — NODE_ENV=production against local sandboxes, one process 
   player client   ${publicUrl}/            (in a desktop browser: "continue in WeChat" and website QR login)
   console         ${publicUrl}/admin/      (create an operator: npx node packages/server/src/cli.ts create-operator …)
   metrics         curl -H "Authorization: Bearer $(cat ${metricsTokenFile})" ${publicUrl}/metrics
-${peers.map((p) => `  ${p.name.padEnd(32)}${p.url}/`).join('\n')}
-  accepted stand-ins: ${ACCEPTED_STANDINS.join(', ')} (no real adapter yet)
+${peers.map((p) => `  ${p.name.padEnd(38)}${p.url}/`).join('\n')}
+  accepted stand-ins: ${ACCEPTED_STANDINS.length > 0 ? ACCEPTED_STANDINS.join(', ') : 'none (every port on its real adapter)'}
 
 A test player's login code (what wx.login() gives the mini-game ${STAGING_APPS.minigame}), and the sign-in:
   CODE=$(curl -s -XPOST ${S}/sandbox/weixin/players/alice/codes -H 'content-type: application/json' \\

@@ -6,6 +6,7 @@ import type { Clock } from '@fairground/core';
 import { type PlatformAdapters, real, standIn } from './bindings.ts';
 import type { Config } from './config.ts';
 import { nppaPlayReporter, nppaRealNameAuthority } from './nppa/adapter.ts';
+import type { NotarySetup } from './notary/setup.ts';
 import type { NppaSetup } from './nppa/setup.ts';
 import type { PaymentProvider } from './payments/index.ts';
 import { createSandboxFaceCheck, standInAdapters } from './standins/index.ts';
@@ -32,6 +33,7 @@ export function chooseAdapters(
   clock: Clock,
   payments: ChosenPayments,
   nppa: NppaSetup,
+  notary: NotarySetup,
   context: AdapterContext,
 ): PlatformAdapters {
   // The real-name check and play reporting go to the NPPA — in development to its sandbox peer on
@@ -44,7 +46,13 @@ export function chooseAdapters(
     realNameCheck: client === null ? null : bind('identity check and query', nppaRealNameAuthority(client)),
     playReporting: client === null ? null : bind('login/logout reports', nppaPlayReporter(client, clock)),
   };
-  // The notary has only its stand-in so far; sign-in is WeChat's (its sandbox outside production).
+  // The notary time-stamps through the RFC 3161 client — in development against a local TSA on a
+  // loopback port of this process, whose sandbox CA nobody else trusts: reported as a stand-in.
+  const notaryBound =
+    notary.sandboxUrl !== undefined
+      ? standIn(`RFC 3161 client → in-process local TSA at ${notary.sandboxUrl} (sandbox CA)`, notary.authority)
+      : real(`RFC 3161 time-stamping authority at ${notary.authority.url}`, notary.authority);
+  // Sign-in is WeChat's (its sandbox outside production).
   const standIns = standInAdapters({
     clock,
     appIds: config.wechatAppIds,
@@ -67,6 +75,7 @@ export function chooseAdapters(
   return {
     ...standIns,
     ...realName,
+    notary: notaryBound,
     ...(config.identityProvider === 'wechat' ? { signIn: wechatSignInAdapter(config, clock, context) } : {}),
   };
 }

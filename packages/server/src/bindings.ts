@@ -7,14 +7,16 @@
 import type { IdentityProvider, LoginCodeIssuer, RealNameAuthority, WechatWeb } from './accounts/index.ts';
 import type { RealNameReporter } from './compliance/index.ts';
 import type { PaymentProvider } from './payments/index.ts';
-import type { IdentityCheck, Notary } from './rooms/index.ts';
+import type { TimestampAuthority } from './notary/index.ts';
+import type { IdentityCheck } from './rooms/index.ts';
 
 /**
  * Ports that may be bound to a stand-in, by the names FAIRGROUND_ACCEPT_STANDINS uses. Sign-in
- * (WeChat), the real-name check and play reporting (the NPPA) have their real adapters and are not
- * among them: their stand-ins serve development and tests only, and production never binds them.
+ * (WeChat), the real-name check and play reporting (the NPPA) and the notary (an RFC 3161
+ * time-stamping authority) have their real adapters and are not among them: a production start
+ * binds those, and the sign-in sandbox serves development and tests only.
  */
-export const STANDIN_PORTS = ['notary', 'face-check'] as const;
+export const STANDIN_PORTS = ['face-check'] as const;
 /** Ports that had a stand-in production could accept, and now have a real adapter production must use. */
 export const FORMER_STANDIN_PORTS: Readonly<Record<string, string>> = {
   'sign-in': 'sign-in has its real adapter (FAIRGROUND_IDENTITY_PROVIDER=wechat); its sandbox never runs in production',
@@ -51,8 +53,8 @@ export interface PlatformAdapters {
   readonly realNameCheck: Bound<RealNameAuthority> | null;
   /** Login/logout reports to the real-name authority (the NPPA); null when none is configured. */
   readonly playReporting: Bound<RealNameReporter> | null;
-  /** Third-party attestation of the rooms' hand-history chains. */
-  readonly notary: Bound<Notary>;
+  /** The time-stamping authority (RFC 3161) that attests the rooms' hand histories (see notary/). */
+  readonly notary: Bound<TimestampAuthority>;
   /** The face check before a hand; null when none is configured (no room may then ask for it). `tickets` is the stand-in's ticket issuer. */
   readonly faceCheck:
     | (Bound<IdentityCheck> & { readonly tickets: { issueTicket(playerId: string): { ticket: string; expiresAtMs: number } } | null })

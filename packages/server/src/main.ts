@@ -48,13 +48,16 @@ const paymentProvider = await setUpProvider(config.payments, { host: config.host
 // The NPPA, or by default outside production its sandbox on a loopback port of this process.
 const { setUpNppa } = await import('./nppa/setup.ts');
 const nppa = await setUpNppa(config.nppa, { host: config.host, dataDir: config.dataDir, clock: systemClock });
+// The time-stamping authority, or by default outside production a local TSA on a loopback port of this process.
+const { setUpNotary } = await import('./notary/setup.ts');
+const notary = await setUpNotary(config.notary, { host: config.host, dataDir: config.dataDir, clock: systemClock });
 const { openStore } = await import('./storage/open.ts');
 const store = await openStore(config.databaseUrl, config.pgSchema ? { pgSchema: config.pgSchema } : {});
 // WeChat's refusals only the operator can fix go to the platform's log once it exists (stderr before).
 let operatorFault = (message: string, _fields: Record<string, unknown>): void => {
   process.stderr.write(`fairground: ${message}\n`);
 };
-const adapters = chooseAdapters(config, systemClock, paymentProvider, nppa, {
+const adapters = chooseAdapters(config, systemClock, paymentProvider, nppa, notary, {
   store,
   onWechatOperatorFault: (f) =>
     operatorFault(`WeChat refused this server's credentials for ${f.appid} (errcode ${f.errcode ?? 'none'}): ${f.message}`, { ...f }),
@@ -66,6 +69,7 @@ try {
   if (e instanceof StandInRefused) {
     await paymentProvider.close();
     await nppa.close();
+    await notary.close();
     await store.close();
     fail(e.message);
   }
@@ -136,6 +140,12 @@ if (nppa.sandboxUrl !== undefined) {
     `NPPA sandbox (real-name checks and play reports; its page lists the test identities that verify) at ${nppa.sandboxUrl}/`,
   );
 }
+if (notary.sandboxUrl !== undefined) {
+  log.info(
+    { sandbox: notary.sandboxUrl },
+    `local TSA (RFC 3161 time-stamps of the hand histories; its CA at ${notary.sandboxUrl}/certs/ca.pem) at ${notary.sandboxUrl}/`,
+  );
+}
 if (paymentProvider.sandboxUrl !== undefined) {
   log.info(
     { sandbox: paymentProvider.sandboxUrl },
@@ -159,6 +169,7 @@ async function stop(signal: string): Promise<void> {
   await leader.lock.close();
   await paymentProvider.close();
   await nppa.close();
+  await notary.close();
   await store.close();
   process.exit(0);
 }

@@ -5,10 +5,17 @@ import { mkdtempSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, describe, it } from 'node:test';
+import { startTsaSandbox } from '@fairground/timestamp';
 import { ConfigError, DEVELOPMENT_POLICY_FILE, loadConfig } from '../src/config.ts';
 
 const dir = mkdtempSync(join(tmpdir(), 'fg-config-'));
-after(() => rmSync(dir, { recursive: true, force: true }));
+// Production names its time-stamping authority: a local TSA here, reached like a public one.
+const tsa = await startTsaSandbox({ unref: true });
+const TSA = { FAIRGROUND_TSA_URL: tsa.url, FAIRGROUND_TSA_CHAIN: tsa.chainPem };
+after(async () => {
+  await tsa.close();
+  rmSync(dir, { recursive: true, force: true });
+});
 const main = new URL('../src/main.ts', import.meta.url).pathname;
 
 /** Runs main.ts with exactly `env` (plus PATH) and returns how it ended. */
@@ -126,6 +133,7 @@ describe('loadConfig', () => {
       FAIRGROUND_DATA_DIR: join(dir, 'prod'),
       FAIRGROUND_POLICY_FILE: DEVELOPMENT_POLICY_FILE,
       ...WECHAT,
+      ...TSA,
     };
     assert.equal(
       keyOf(() => loadConfig(env, dir)),
@@ -155,6 +163,7 @@ describe('loadConfig', () => {
       FAIRGROUND_WECHAT_MP_APPID: 'wxconfigtest00001',
       FAIRGROUND_WECHAT_MP_SECRET_FILE: secretFile,
       FAIRGROUND_METRICS_TOKEN_FILE: tokenFile,
+      ...TSA,
     };
     const c = loadConfig(env, dir);
     assert.deepEqual(c.wechat.apps.miniprogram, { appid: 'wxconfigtest00001', secret: 'm'.repeat(32) });

@@ -7,6 +7,7 @@ import { wechatContract } from '../accounts/wechat-contract.ts';
 import { adminContract } from '../admin/contract.ts';
 import { analyticsContract } from '../analytics/contract.ts';
 import { complianceContract } from '../compliance/contract.ts';
+import { notaryContract } from '../notary/contract.ts';
 import { notificationsContract } from '../notifications/contract.ts';
 import { promotionsContract } from '../promotions/contract.ts';
 import { riskContract } from '../risk/contract.ts';
@@ -14,7 +15,7 @@ import { paymentsContract } from '../payments/contract.ts';
 import { roomsContract } from '../rooms/contract.ts';
 import { walletContract } from '../wallet/contract.ts';
 import { leaderboardsContract } from '../leaderboards/contract.ts';
-import { skillContract } from '../sessions/contract.ts';
+import { skillContract } from '../skill/contract.ts';
 import { type ApiOf, contract } from './endpoint.ts';
 
 export const systemContract = contract({
@@ -40,6 +41,7 @@ export const apiContract = {
   ...walletContract,
   ...notificationsContract,
   ...roomsContract,
+  ...notaryContract,
   ...skillContract,
   ...leaderboardsContract,
   ...adminContract,

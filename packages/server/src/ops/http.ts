@@ -18,6 +18,8 @@ export interface OpsOptions {
   readonly isDraining: () => boolean;
   /** Ports bound to stand-ins: the node is ready, but degraded, and says which. */
   readonly degraded: readonly string[];
+  /** What each of those stand-ins is (its adapter in the start-up report), so a probe says what runs instead. */
+  readonly standIns?: Readonly<Record<string, string>>;
   /**
    * Who may read /metrics: anyone (development), the holder of a bearer token, or nobody — the
    * route is then not served at all (production without FAIRGROUND_METRICS_TOKEN). Metrics name
@@ -72,7 +74,7 @@ export function registerOps(app: FastifyInstance, o: OpsOptions): void {
     }
     reply.code(ready ? 200 : 503);
     const status = !ready ? 'not_ready' : o.degraded.length > 0 ? 'degraded' : 'ok';
-    return { ready, status, degraded: o.degraded, nodeId: o.nodeId, roles: o.roles, checks };
+    return { ready, status, degraded: o.degraded, standIns: o.standIns ?? {}, nodeId: o.nodeId, roles: o.roles, checks };
   });
 
   const access = o.metrics ?? 'open';

@@ -13,6 +13,7 @@ import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { DEVELOPMENT_POLICY_FILE } from '../../src/config.ts';
+import { type StagingTsa, startStagingTsa } from '../../src/notary/staging.ts';
 import { STAGING_APPS, type StagingWeixin, startStagingWeixin } from '../../src/wechat/staging.ts';
 import { buildClients, launchBrowser, type RunningPlatform, screenshot, startPlatform } from './harness.ts';
 
@@ -31,6 +32,7 @@ const phone = (width: number, userAgent?: string) => ({
 describe('WeChat sign-in journeys (production mode, weixin sandbox process)', () => {
   let platform: RunningPlatform;
   let weixin: StagingWeixin;
+  let tsa: StagingTsa;
   let browser: Browser;
   const contexts: BrowserContext[] = [];
   const dir = mkdtempSync(join(tmpdir(), 'fg-wx-journey-'));
@@ -38,12 +40,14 @@ describe('WeChat sign-in journeys (production mode, weixin sandbox process)', ()
   before(async () => {
     buildClients();
     weixin = await startStagingWeixin({ dataDir: join(dir, 'weixin') });
+    // Production names its time-stamping authority: the local TSA, a process of its own.
+    tsa = await startStagingTsa({ dir: join(dir, 'tsa') });
     platform = await startPlatform({
       NODE_ENV: 'production',
       FAIRGROUND_POLICY_FILE: DEVELOPMENT_POLICY_FILE,
       FAIRGROUND_SESSION_SECRET: 's'.repeat(40),
       FAIRGROUND_KYC_KEY: 'c'.repeat(64),
-      FAIRGROUND_ACCEPT_STANDINS: 'notary',
+      ...tsa.env,
       ...weixin.env,
     });
     browser = await launchBrowser();
@@ -53,6 +57,7 @@ describe('WeChat sign-in journeys (production mode, weixin sandbox process)', ()
     await browser?.close();
     await platform?.stop();
     await weixin?.stop();
+    await tsa?.stop();
     rmSync(dir, { recursive: true, force: true });
   });
 
