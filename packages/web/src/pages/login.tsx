@@ -6,10 +6,15 @@
 // - The sandbox (development and tests): a sandbox WeChat user by handle.
 import { useEffect, useState } from 'preact/hooks';
 import type { Ctx } from '../app.tsx';
-import { ContinueInWechat } from '../components/continue-in-wechat.tsx';
 import { ApiError, type Response } from '../shared/api.ts';
 import { refusalText, SIGNIN_TEXT } from '../shared/signin-text.ts';
+import { lazyPage } from '../shared/lazy.tsx';
 import { isWechatBrowser } from '../shared/wechat.ts';
+
+// Only browsers outside WeChat need it, and it brings the QR code generator: its own chunk.
+const ContinueInWechat = lazyPage<Parameters<typeof import('../components/continue-in-wechat.tsx').ContinueInWechat>[0]>(() =>
+  import('../components/continue-in-wechat.tsx').then((m) => m.ContinueInWechat),
+);
 
 type Options = Response<'GET /api/auth/wechat/options'>;
 /** Where the page was before WeChat's consent page, to come back to after signing in (a room link). */
