@@ -76,16 +76,16 @@ async function stopPeers(): Promise<void> {
 
 let platform: ChildProcess | null = null;
 let stopping = false;
-async function stopAll(code: number): Promise<never> {
-  if (!stopping) {
-    stopping = true;
-    if (platform !== null && platform.exitCode === null) {
-      const exited = new Promise((r) => platform?.once('exit', r));
-      platform.kill('SIGTERM');
-      await exited;
-    }
-    await stopPeers();
+/** Stops the platform, then the peers, then exits; the first caller wins (a signal, or the platform exiting by itself). */
+async function stopAll(code: number): Promise<void> {
+  if (stopping) return;
+  stopping = true;
+  if (platform !== null && platform.exitCode === null && platform.signalCode === null) {
+    const exited = new Promise((r) => platform?.once('exit', r));
+    platform.kill('SIGTERM');
+    await exited;
   }
+  await stopPeers();
   process.exit(code);
 }
 process.on('SIGINT', () => void stopAll(0));
