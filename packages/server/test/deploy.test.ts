@@ -10,18 +10,12 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, describe, it } from 'node:test';
 import { parse } from 'yaml';
-import { startTsaSandbox } from '@fairground/timestamp';
 import { loadConfig, SECRET_KEYS } from '../src/config.ts';
 
 const root = new URL('../../../', import.meta.url).pathname;
 const read = (path: string) => readFileSync(join(root, path), 'utf8');
 const dir = mkdtempSync(join(tmpdir(), 'fg-deploy-'));
-// A certificate chain the notary accepts, standing in for the one an operator downloads from the TSA.
-const tsa = await startTsaSandbox({ unref: true });
-after(async () => {
-  await tsa.close();
-  rmSync(dir, { recursive: true, force: true });
-});
+after(() => rmSync(dir, { recursive: true, force: true }));
 
 /** A certificate chain as a TSA publishes one (a self-signed CA here), standing in for the authority's. */
 function tsaChainPem(): string {
@@ -70,7 +64,6 @@ function secretFiles(): Record<string, string> {
     FAIRGROUND_WECHAT_H5_SECRET: 'h'.repeat(32),
     FAIRGROUND_WECHAT_WEB_SECRET: 'w'.repeat(32),
     FAIRGROUND_METRICS_TOKEN: 't'.repeat(48),
-    FAIRGROUND_TSA_CHAIN: tsa.chainPem,
   };
   const out: Record<string, string> = {};
   for (const [key, value] of Object.entries(files)) {
@@ -215,8 +208,6 @@ describe('the deployment page', () => {
         FAIRGROUND_POLICY_FILE: join(root, 'packages/server/src/compliance/policies/cn-mainland.json'),
         FAIRGROUND_WECHAT_MP_APPID: 'wx0123456789abcdef',
         FAIRGROUND_WECHAT_MP_SECRET_FILE: join(secrets, 'wechat_mp_secret'),
-        FAIRGROUND_TSA_URL: tsa.url,
-        FAIRGROUND_TSA_CHAIN: tsa.chainPem,
         DATABASE_URL_FILE: join(secrets, 'database_url'),
         FAIRGROUND_SESSION_SECRET_FILE: join(secrets, 'session_secret'),
         FAIRGROUND_KYC_KEY_FILE: join(secrets, 'kyc_key'),
