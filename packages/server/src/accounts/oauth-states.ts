@@ -13,8 +13,6 @@ import type { RedirectLoginKind } from './ports.ts';
 
 /** A state is good for this long: WeChat's OAuth codes live 5 minutes, website QR codes 10. */
 export const OAUTH_STATE_TTL_MS = 10 * 60_000;
-/** Spent and expired states are deleted once they are this old. */
-const OAUTH_STATE_KEPT_MS = 24 * 3600_000;
 /** The browser nonce: 32 random bytes, base64url. */
 const NONCE_PATTERN = /^[A-Za-z0-9_-]{43}$/;
 
@@ -63,7 +61,9 @@ export class OAuthStates {
     const nowMs = this.#clock.nowMs();
     await this.#store.unitOfWork(
       async (tx) => {
-        await tx.run('DELETE FROM wechat_oauth_states WHERE expires_at_ms < ?', [nowMs - OAUTH_STATE_KEPT_MS]);
+        // An expired state is refused for its age alone, so its row has nothing left to prove: each
+        // start clears them, which bounds the table by the starts of the last ten minutes.
+        await tx.run('DELETE FROM wechat_oauth_states WHERE expires_at_ms <= ?', [nowMs]);
         await tx.run(
           'INSERT INTO wechat_oauth_states (state, kind, browser_hash, created_at_ms, expires_at_ms, used_at_ms) VALUES (?, ?, ?, ?, ?, NULL)',
           [state, kind, hash(nonce), nowMs, nowMs + OAUTH_STATE_TTL_MS],

@@ -114,6 +114,12 @@ export function loadWechatConfig(env: Record<string, string | undefined>, o: { r
       'FAIRGROUND_PUBLIC_URL',
       'must be https:// in production (WeChat opens only https pages for OAuth and the JS-SDK)',
     );
+  for (const key of ['FAIRGROUND_WECHAT_API_BASE_URL', 'FAIRGROUND_WECHAT_OPEN_BASE_URL']) {
+    const u = env[key];
+    // App secrets and tokens travel in these URLs' query strings: only https leaves the machine.
+    if (u !== undefined && o.production && !u.startsWith('https://') && !isLoopbackUrl(u))
+      throw new WechatConfigError(key, 'must be https:// in production (or a loopback address for a staging rehearsal)');
+  }
   return {
     provider,
     apps,

@@ -44,8 +44,15 @@ export class StoreTokenCache implements TokenCache {
     if (r === undefined) return undefined;
     const expiresAtMs = intFromDb(r.expires_at_ms);
     if (expiresAtMs <= this.#clock.nowMs()) return undefined;
+    let value: string;
+    try {
+      value = this.#sealer.open(r.sealed, key);
+    } catch {
+      // Sealed under another data key (the key was rotated): a stale cache entry, fetched afresh.
+      return undefined;
+    }
     return {
-      value: this.#sealer.open(r.sealed, key),
+      value,
       expiresAtMs,
       obtainedAtMs: intFromDb(r.obtained_at_ms),
       forced: intFromDb(r.forced) === 1,
