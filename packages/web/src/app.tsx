@@ -12,7 +12,7 @@ import { FeedbackButton } from './components/feedback.tsx';
 import { lazyPage } from './shared/lazy.tsx';
 import { isRoomRoute, type RoomRoute, roomRouteOf } from './pages/rooms/routes.ts';
 import { applyPreferences, loadPreferences, watchAnnouncements } from './shared/preferences.ts';
-import { registerJsSdkClient } from './shared/jssdk.ts';
+import { registerJsSdkClient, shareSiteInWechat } from './shared/jssdk.ts';
 
 // Pages past the first screen load on first use (their own chunks).
 type PageProps = { ctx: Ctx };
@@ -82,6 +82,10 @@ export function App() {
   const t = useMemo(() => translator(lang), [lang]);
   // Inside WeChat, pages share through the JS-SDK with signatures from this client's session.
   useEffect(() => registerJsSdkClient(api), [api]);
+  const signedIn = me !== null;
+  useEffect(() => {
+    if (signedIn) shareSiteInWechat({ title: t('appName'), desc: t('tagline') });
+  }, [signedIn]);
 
   const navigate = useCallback((r: Route) => {
     location.hash = `#/${r}`;

@@ -20,6 +20,18 @@ import { buildClients, launchBrowser, type RunningPlatform, screenshot, startPla
 const STEP_TIMEOUT_MS = 15_000;
 const WECHAT_UA =
   'Mozilla/5.0 (iPhone; CPU iPhone OS 17_0 like Mac OS X) AppleWebKit/605.1.15 (KHTML, like Gecko) Mobile/15E148 MicroMessenger/8.0.47(0x18002f2f) NetType/WIFI Language/zh_CN';
+/**
+ * WeChat's JS-SDK exists only inside WeChat: this stands in for the script WeChat serves, recording
+ * the wx.config it is given and what the page sets for the ··· menu.
+ */
+const FAKE_JSSDK = `window.__wx = { configs: [], shares: [] };
+window.wx = {
+  ready(fn) { this.onReady = fn; },
+  error(fn) { this.onError = fn; },
+  config(c) { window.__wx.configs.push(c); setTimeout(() => this.onReady && this.onReady(), 0); },
+  updateAppMessageShareData(o) { window.__wx.shares.push(['chat', o]); },
+  updateTimelineShareData(o) { window.__wx.shares.push(['moments', o]); },
+};`;
 const phone = (width: number, userAgent?: string) => ({
   viewport: { width, height: 720 },
   deviceScaleFactor: 2,
@@ -64,6 +76,10 @@ describe('WeChat sign-in journeys (production mode, weixin sandbox process)', ()
   async function open(width: number, userAgent?: string): Promise<Page> {
     const context = await browser.newContext(phone(width, userAgent));
     contexts.push(context);
+    if (userAgent === WECHAT_UA)
+      await context.route('https://res.wx.qq.com/**', (route) =>
+        route.fulfill({ contentType: 'application/javascript', body: FAKE_JSSDK }),
+      );
     const page = await context.newPage();
     page.setDefaultTimeout(STEP_TIMEOUT_MS);
     return page;
@@ -93,6 +109,25 @@ describe('WeChat sign-in journeys (production mode, weixin sandbox process)', ()
     await page.getByTestId('accept-terms').click();
     await page.getByTestId('lobby-page').waitFor();
     await screenshot(page, 'wechat-signin-h5-lobby-375');
+    // Signed in inside WeChat: the JS-SDK is configured with the server's signature for this page,
+    // and the ··· menu shares the site.
+    await page.waitForFunction(() => (globalThis as { __wx?: { shares: unknown[] } }).__wx?.shares.length === 2);
+    const wx = (await page.evaluate(() => (globalThis as { __wx?: unknown }).__wx)) as {
+      configs: { appId: string; signature: string; nonceStr: string; timestamp: number; jsApiList: string[]; debug: boolean }[];
+      shares: [string, { link: string; title: string }][];
+    };
+    assert.equal(wx.configs.length, 1);
+    assert.equal(wx.configs[0]?.appId, STAGING_APPS.officialAccount);
+    assert.match(wx.configs[0]?.signature ?? '', /^[0-9a-f]{40}$/);
+    assert.equal(wx.configs[0]?.debug, false);
+    assert.deepEqual(wx.configs[0]?.jsApiList, ['updateAppMessageShareData', 'updateTimelineShareData']);
+    assert.deepEqual(
+      wx.shares.map(([to, o]) => [to, o.link]),
+      [
+        ['chat', `${platform.url}/`],
+        ['moments', `${platform.url}/`],
+      ],
+    );
 
     // A stranger's genuine code with a state this browser never started (login CSRF): refused, in words.
     const issued = (await (

@@ -74,3 +74,13 @@ export async function setWechatShare(o: { title: string; desc: string; url: stri
   wx.updateTimelineShareData({ title: o.title, link: o.url, imgUrl });
   return true;
 }
+
+/**
+ * Once a player is signed in inside WeChat, the ··· menu of any page shares the site itself (a page
+ * with a room to share sets the room instead, see SharePanel) rather than whatever address the
+ * player happens to be on.
+ */
+export function shareSiteInWechat(o: { title: string; desc: string }): void {
+  if (!isWechatBrowser()) return;
+  void setWechatShare({ ...o, url: `${location.origin}/` });
+}
