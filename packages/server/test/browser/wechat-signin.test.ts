@@ -1,7 +1,7 @@
 // WeChat sign-in journeys in headless Chromium against the platform in production mode (main.ts,
 // NODE_ENV=production), signing in through the weixin sandbox running as a process of its own:
-// - inside WeChat (its user agent, a 375 px phone): the sign-in button sends the player to the
-//   official account's consent page, WeChat sends them back with a code and the state, and they
+// - inside WeChat (its user agent, a 375 px phone): the page sends the player to the official
+//   account's consent page, WeChat sends them back with a code and the state, and they
 //   land on the user agreement; a code pushed in with a forged state is refused in words;
 // - a 320 px browser outside WeChat: the page says to continue in WeChat (a QR code of the site)
 //   and offers the website QR login, through which the player signs in;
@@ -99,8 +99,8 @@ describe('WeChat sign-in journeys (production mode, weixin sandbox process)', ()
 
   it('signs a player in inside WeChat through the consent page, and refuses a code with a forged state', async () => {
     const page = await open(375, WECHAT_UA);
+    // Inside WeChat the page goes to the consent page by itself.
     await page.goto(`${platform.url}/`);
-    await page.getByTestId('login-wechat').click();
     await consentAs(page, 'h5journey');
     // Back from WeChat with ?wxlogin=h5&code&state: signed in, the agreement comes first.
     await page.getByTestId('accept-terms').waitFor();

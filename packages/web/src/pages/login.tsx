@@ -55,8 +55,13 @@ export function LoginPage({ ctx }: { ctx: Ctx }) {
     setError(e instanceof ApiError ? { code: e.code, message: e.message } : { code: 'NETWORK_ERROR', message: String(e) });
 
   useEffect(() => {
-    api.call('GET /api/auth/wechat/options', {}).then(setOptions, fail);
     const back = returnFromWechat();
+    api.call('GET /api/auth/wechat/options', {}).then((o) => {
+      setOptions(o);
+      // Inside WeChat the consent page is the only way in: go there at once (snsapi_base signs in
+      // without a page). Never on the way back from it, so a refusal or a decline cannot loop.
+      if (back === null && o.provider === 'wechat' && isWechatBrowser() && o.redirectKinds.includes('h5')) void toWechat('h5');
+    }, fail);
     if (back === null) return;
     // The code is single use: take it out of the address bar before anything else.
     history.replaceState(null, '', location.pathname + location.hash);
