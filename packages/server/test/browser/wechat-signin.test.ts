@@ -4,7 +4,7 @@
 //   account's consent page, WeChat sends them back with a code and the state, and they
 //   land on the user agreement; a code pushed in with a forged state is refused in words;
 // - a 320 px browser outside WeChat: the page says to continue in WeChat (a QR code of the site)
-//   and offers the website QR login, through which the player signs in;
+//   and offers the website QR login; declining there is said in words, and the player then signs in;
 // - production serves neither the sandbox's code route nor development login.
 import assert from 'node:assert/strict';
 import { mkdtempSync, rmSync } from 'node:fs';
@@ -158,6 +158,12 @@ describe('WeChat sign-in journeys (production mode, weixin sandbox process)', ()
     await screenshot(page, 'wechat-signin-continue-320');
     await page.getByTestId('lang-toggle').click();
     await page.getByText('Open this in WeChat').waitFor();
+    // Declining on WeChat's page comes back with the state alone: the page says so and offers the way in again.
+    await page.getByTestId('login-website').click();
+    await page.waitForURL((u) => u.toString().startsWith(weixin.pagesUrl));
+    await page.locator('button[name="action"][value="deny"]').click();
+    await page.getByTestId('login-declined').waitFor();
+    assert.match(await page.getByTestId('login-declined').innerText(), /cancelled the WeChat authorisation/);
     await page.getByTestId('login-website').click();
     await consentAs(page, 'webjourney');
     await page.getByTestId('accept-terms').waitFor();
