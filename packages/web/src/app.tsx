@@ -11,6 +11,7 @@ import { initialLang, type Lang, saveLang } from './shared/i18n.ts';
 import { FeedbackButton } from './components/feedback.tsx';
 import { lazyPage } from './shared/lazy.tsx';
 import { isRoomRoute, type RoomRoute, roomRouteOf } from './pages/rooms/routes.ts';
+import { loadErrorTexts } from './shared/errors.ts';
 import { applyPreferences, loadPreferences, watchAnnouncements } from './shared/preferences.ts';
 
 // Pages past the first screen load on first use (their own chunks).
@@ -98,6 +99,9 @@ export function App() {
   }, [api]);
 
   useEffect(() => saveLang(lang), [lang]);
+  // Error sentences are a chunk of their own, fetched while the first page shows: no error can
+  // reach the screen before a player has done something, by which time they are here.
+  useEffect(() => void loadErrorTexts(), []);
   // Elder mode and the room skin apply to every page; in elder mode announcements are spoken.
   useEffect(() => {
     applyPreferences(loadPreferences());

@@ -3,6 +3,7 @@
 import { useCallback, useEffect, useState } from 'preact/hooks';
 import type { Ctx } from '../app.tsx';
 import { ApiError, type Response } from '../shared/api.ts';
+import { errorText } from '../shared/errors.ts';
 import { formatAmount, yuanToFen } from '../shared/money.ts';
 import {
   backHere,
@@ -64,7 +65,7 @@ export function DepositPage({ ctx }: { ctx: Ctx }) {
         }
         if (d.state === 'closed' || d.state === 'failed') return;
       } catch (e) {
-        if (!stopped) setError(e instanceof ApiError ? `${e.code}: ${e.message}` : String(e));
+        if (!stopped) setError(errorText(ctx.lang, e));
       }
       if (!stopped) setTimeout(tick, POLL_MS);
     };
@@ -95,7 +96,7 @@ export function DepositPage({ ctx }: { ctx: Ctx }) {
       if (r.deposit.state === 'open') await pay(r.deposit);
     } catch (e) {
       const refused = e instanceof ApiError ? depositRefusal(p, e.code, e.details) : null;
-      setError(refused ?? (e instanceof ApiError ? `${e.code}: ${e.message}` : String(e)));
+      setError(refused ?? errorText(ctx.lang, e));
     } finally {
       setBusy(false);
     }

@@ -19,7 +19,7 @@ import {
 } from '@fairground/rules';
 import { useEffect, useState } from 'preact/hooks';
 import type { Ctx } from '../app.tsx';
-import { ApiError } from '../shared/api.ts';
+import { errorText } from '../shared/errors.ts';
 
 const TEXT = {
   zh: {
@@ -183,7 +183,7 @@ export function FairnessPage({ ctx }: { ctx: Ctx }) {
         setOutcome({ kind: 'session', commitment: rep.commitment, seed: rep.seedHex, steps: rep.commands.length, checks });
       }
     } catch (e) {
-      setError(e instanceof ApiError ? `${e.code}: ${e.message}` : String((e as Error).message));
+      setError(errorText(ctx.lang, e));
     } finally {
       setBusy(false);
     }

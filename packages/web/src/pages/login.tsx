@@ -1,6 +1,6 @@
 import { useEffect, useState } from 'preact/hooks';
 import type { Ctx } from '../app.tsx';
-import { ApiError } from '../shared/api.ts';
+import { errorText } from '../shared/errors.ts';
 
 function randomHandle(): string {
   const bytes = new Uint8Array(4);
@@ -28,7 +28,7 @@ export function LoginPage({ ctx }: { ctx: Ctx }) {
     setBusy(true);
     api
       .call('POST /api/auth/wechat/login', { body: { kind: 'h5', code } })
-      .then(finish, (e: unknown) => setError(e instanceof ApiError ? e.message : String(e)))
+      .then(finish, (e: unknown) => setError(errorText(ctx.lang, e)))
       .finally(() => setBusy(false));
   }, []);
 
@@ -40,7 +40,7 @@ export function LoginPage({ ctx }: { ctx: Ctx }) {
       const { code } = await api.call('POST /api/sandbox/wechat/codes', { body: { kind: 'h5', user } });
       finish(await api.call('POST /api/auth/wechat/login', { body: { kind: 'h5', code } }));
     } catch (e) {
-      setError(e instanceof ApiError ? `${e.code}: ${e.message}` : String(e));
+      setError(errorText(ctx.lang, e));
     } finally {
       setBusy(false);
     }

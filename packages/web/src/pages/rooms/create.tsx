@@ -5,7 +5,8 @@ import { useEffect, useState } from 'preact/hooks';
 import type { Ctx } from '../../app.tsx';
 import { HealthNotice } from '../../components/health-notice.tsx';
 import { SharePanel } from '../../components/share.tsx';
-import { ApiError, type Response } from '../../shared/api.ts';
+import type { Response } from '../../shared/api.ts';
+import { errorText } from '../../shared/errors.ts';
 import { fenToYuan } from '../../shared/money.ts';
 import { roomWords } from './i18n.ts';
 import './rooms.css';
@@ -84,7 +85,7 @@ export function CreateRoomPage({ ctx }: { ctx: Ctx }) {
     params: params(),
     fee: { mode: fee.mode, payer: fee.payer, ...(fee.mode === 'cash' ? { points: fee.points } : {}) },
   });
-  const show = (e: unknown) => setError(e instanceof ApiError ? `${e.code}: ${e.message}` : String((e as Error).message));
+  const show = (e: unknown) => setError(errorText(ctx.lang, e));
 
   useEffect(() => {
     if (step !== 2) return;

@@ -3,7 +3,7 @@
 // in the browser with the same rules the server runs.
 import { useEffect, useState } from 'preact/hooks';
 import type { Ctx } from '../../app.tsx';
-import { ApiError } from '../../shared/api.ts';
+import { errorText } from '../../shared/errors.ts';
 import { verifyHand } from '../fairness.tsx';
 import { cardLabel, roomWords } from './i18n.ts';
 import './rooms.css';
@@ -22,7 +22,7 @@ export function RoomHistoryPage({ ctx }: { ctx: Ctx }) {
   useEffect(() => {
     ctx.api.call('GET /api/rooms/:roomId/hands', { params: { roomId }, query: {} }).then(
       (r) => setHands(r.hands as Record_[]),
-      (e: unknown) => setError(e instanceof ApiError ? `${e.code}: ${e.message}` : String(e)),
+      (e: unknown) => setError(errorText(ctx.lang, e)),
     );
   }, [roomId]);
 

@@ -2,7 +2,8 @@
 // room fee orders (kept 180 days) with their order numbers.
 import { useEffect, useState } from 'preact/hooks';
 import type { Ctx } from '../../app.tsx';
-import { ApiError, type Response } from '../../shared/api.ts';
+import type { Response } from '../../shared/api.ts';
+import { errorText } from '../../shared/errors.ts';
 import { formatTimeMs } from '../../shared/i18n.ts';
 import { fenToYuan } from '../../shared/money.ts';
 import { roomWords } from './i18n.ts';
@@ -42,7 +43,7 @@ export function RoomsHubPage({ ctx }: { ctx: Ctx }) {
       await ctx.api.call('POST /api/rooms/cards/purchase', { body: { quantity: BUY_QUANTITY, idempotencyKey: key } });
       load();
     } catch (e) {
-      setError(e instanceof ApiError ? `${e.code}: ${e.message}` : String((e as Error).message));
+      setError(errorText(ctx.lang, e));
     }
   };
 

@@ -2,7 +2,8 @@
 // room is and what a seat costs, then a seat or a spectator's place.
 import { useEffect, useState } from 'preact/hooks';
 import type { Ctx } from '../../app.tsx';
-import { ApiError, type Response } from '../../shared/api.ts';
+import type { Response } from '../../shared/api.ts';
+import { errorText } from '../../shared/errors.ts';
 import { fenToYuan } from '../../shared/money.ts';
 import { roomWords } from './i18n.ts';
 import './rooms.css';
@@ -24,7 +25,7 @@ export function JoinRoomPage({ ctx }: { ctx: Ctx }) {
   const [preview, setPreview] = useState<Preview | null>(null);
   const [error, setError] = useState<string | null>(null);
   const [busy, setBusy] = useState(false);
-  const show = (e: unknown) => setError(e instanceof ApiError ? `${e.code}: ${e.message}` : String((e as Error).message));
+  const show = (e: unknown) => setError(errorText(ctx.lang, e));
 
   const load = (c: string) => {
     setError(null);

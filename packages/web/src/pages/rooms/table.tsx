@@ -5,7 +5,7 @@
 // public view only. A dropped connection shows a banner and reconnects to the same seat.
 import { useEffect, useMemo, useState } from 'preact/hooks';
 import type { Ctx } from '../../app.tsx';
-import { ApiError } from '../../shared/api.ts';
+import { errorText } from '../../shared/errors.ts';
 import { type ChannelState, type HandSection, type Member, type Reply, RoomChannel, type RoomView } from './channel.ts';
 import { cardLabel, isRed, type RoomWords, roomWords } from './i18n.ts';
 import './rooms.css';
@@ -77,7 +77,7 @@ export function TablePage({ ctx }: { ctx: Ctx }) {
     if (channel === null) return;
     setMessage(null);
     const r: Reply = await channel.send(frame);
-    if (r.t === 'error') setMessage(`${r.code}: ${r.message ?? ''}`);
+    if (r.t === 'error') setMessage(errorText(ctx.lang, r));
   };
 
   // The face-check provider's SDK hands the client a one-time ticket; the stand-in provider hands it out at its sandbox route.
@@ -87,7 +87,7 @@ export function TablePage({ ctx }: { ctx: Ctx }) {
       const { ticket } = await ctx.api.call('POST /api/sandbox/face-check/tickets', {});
       await send({ t: 'identity', ticket });
     } catch (e) {
-      setMessage(e instanceof ApiError ? `${e.code}: ${e.message}` : String(e));
+      setMessage(errorText(ctx.lang, e));
     }
   };
 

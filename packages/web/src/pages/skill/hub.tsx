@@ -3,6 +3,7 @@
 import { useCallback, useEffect, useMemo, useState } from 'preact/hooks';
 import type { Ctx } from '../../app.tsx';
 import { ApiError, type Response } from '../../shared/api.ts';
+import { errorText } from '../../shared/errors.ts';
 import { formatAmount } from '../../shared/money.ts';
 import { hasSkillKey, skillText } from './i18n.ts';
 import './skill.css';
@@ -35,11 +36,12 @@ export function SkillHubPage({ ctx }: { ctx: Ctx }) {
     (e: unknown) => {
       if (e instanceof ApiError) {
         const key = `code_${e.code}`;
-        return hasSkillKey(key) ? s(key) : s('error', { message: `${e.code}: ${e.message}` });
+        if (e.code === 'COMPLIANCE_DENIED') return errorText(ctx.lang, e);
+        return hasSkillKey(key) ? s(key) : errorText(ctx.lang, e);
       }
-      return s('error', { message: String(e) });
+      return errorText(ctx.lang, e);
     },
-    [s],
+    [s, ctx.lang],
   );
 
   const load = useCallback(async () => {

@@ -3,6 +3,7 @@
 import { useCallback, useEffect, useMemo, useState } from 'preact/hooks';
 import type { Ctx } from '../../app.tsx';
 import { ApiError, type Response } from '../../shared/api.ts';
+import { errorText } from '../../shared/errors.ts';
 import { formatTimeMs } from '../../shared/i18n.ts';
 import { formatAmount } from '../../shared/money.ts';
 import { playSession, requestKey } from './hub.tsx';
@@ -21,11 +22,12 @@ export function SkillTournamentsPage({ ctx }: { ctx: Ctx }) {
     (e: unknown) => {
       if (e instanceof ApiError) {
         const key = `code_${e.code}`;
-        return hasSkillKey(key) ? s(key) : s('error', { message: `${e.code}: ${e.message}` });
+        if (e.code === 'COMPLIANCE_DENIED') return errorText(ctx.lang, e);
+        return hasSkillKey(key) ? s(key) : errorText(ctx.lang, e);
       }
-      return s('error', { message: String(e) });
+      return errorText(ctx.lang, e);
     },
-    [s],
+    [s, ctx.lang],
   );
 
   const load = useCallback(async () => {
