@@ -70,6 +70,9 @@ function routeFromHash(): Route {
   return r === 'terms' || r === 'lobby' || r === 'wallet' || r === 'deposit' || r === 'withdraw' || r === 'payments' ? r : 'login';
 }
 
+/** Where a signed-out visitor was going (sessionStorage: it survives WeChat's sign-in redirect in the same tab). */
+const RETURN_KEY = 'fg.returnTo';
+
 /** The language for callbacks registered once (the speech watcher). */
 const langRef: { lang: Lang } = { lang: 'zh' };
 
@@ -108,6 +111,20 @@ export function App() {
     return watchAnnouncements(document.body, () => langRef.lang);
   }, []);
   langRef.lang = lang;
+
+  // A deep link opened signed out (an invitation `#/join/<code>?i=…`, a table, a deposit) is kept
+  // through sign-in and the agreement, and opened once both are done, instead of the lobby.
+  const signedIn = me?.termsCurrent === true;
+  useEffect(() => {
+    if (!ready) return;
+    if (!signedIn) {
+      if (route !== 'login' && route !== 'terms' && route !== 'lobby') sessionStorage.setItem(RETURN_KEY, location.hash);
+      return;
+    }
+    const back = sessionStorage.getItem(RETURN_KEY);
+    sessionStorage.removeItem(RETURN_KEY);
+    if (back !== null && back !== location.hash) location.hash = back;
+  }, [ready, signedIn]);
 
   if (!ready) return <main class="page" />;
   // The guard every page shares: no session → sign in; an old agreement → accept the new one first.

@@ -60,7 +60,7 @@ export function LoginPage({ ctx }: { ctx: Ctx }) {
           <input
             data-testid="sandbox-user"
             value={user}
-            pattern="[A-Za-z0-9_-]{1,32}"
+            pattern="[A-Za-z0-9_\-]{1,32}"
             required
             onInput={(e) => setUser((e.target as HTMLInputElement).value)}
           />

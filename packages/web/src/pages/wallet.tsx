@@ -92,7 +92,7 @@ export function WalletPage({ ctx }: { ctx: Ctx }) {
         <h2>{t('balances')}</h2>
         <ul class="balances">
           {(balances ?? []).map((b) => (
-            <li key={b.asset} data-testid={`balance-${b.asset}`} data-available={b.availableFen}>
+            <li key={b.asset} data-testid={`balance-${b.asset}`} data-available={b.availableFen} data-posted={b.postedFen}>
               <span>{t(`asset_${b.asset}`)}</span>
               <strong>{formatAmount(b.asset, b.postedFen)}</strong>
               {b.pendingDebitsFen > 0 && (

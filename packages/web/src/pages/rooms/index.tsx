@@ -5,6 +5,7 @@ import { RoomHistoryPage } from './history.tsx';
 import { RoomsHubPage } from './hub.tsx';
 import { JoinRoomPage } from './join.tsx';
 import type { RoomRoute } from './routes.ts';
+import { RoomRulesPage } from './rules.tsx';
 import { TablePage } from './table.tsx';
 
 export function RoomPages({ ctx, route }: { ctx: Ctx; route: RoomRoute }) {
@@ -21,5 +22,7 @@ export function RoomPages({ ctx, route }: { ctx: Ctx; route: RoomRoute }) {
       return <TablePage ctx={ctx} key={key} />;
     case 'room-history':
       return <RoomHistoryPage ctx={ctx} key={key} />;
+    case 'room-rules':
+      return <RoomRulesPage ctx={ctx} key={key} />;
   }
 }

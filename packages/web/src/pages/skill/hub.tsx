@@ -2,6 +2,7 @@
 // the player's matches with their verdicts, the rating, and the way to tournaments and boards.
 import { useCallback, useEffect, useMemo, useState } from 'preact/hooks';
 import type { Ctx } from '../../app.tsx';
+import { useSpendConfirmation } from '../../components/confirm-spend.tsx';
 import { ApiError, type Response } from '../../shared/api.ts';
 import { errorText } from '../../shared/errors.ts';
 import { formatAmount } from '../../shared/money.ts';
@@ -31,6 +32,7 @@ export function SkillHubPage({ ctx }: { ctx: Ctx }) {
   const [ratings, setRatings] = useState<Rating[]>([]);
   const [starting, setStarting] = useState<string | null>(null);
   const [error, setError] = useState<string | null>(null);
+  const spend = useSpendConfirmation(ctx.lang);
 
   const explain = useCallback(
     (e: unknown) => {
@@ -128,7 +130,19 @@ export function SkillHubPage({ ctx }: { ctx: Ctx }) {
                   class="secondary"
                   key={fee}
                   disabled={starting !== null}
-                  onClick={() => paid(g.game, fee)}
+                  onClick={() =>
+                    spend.ask(
+                      {
+                        title: s('paidMatch'),
+                        lines: [
+                          [s('confirmEntry'), formatAmount('CNY', fee)],
+                          [s('confirmFrom'), s('confirmCash')],
+                        ],
+                        note: s('confirmNote'),
+                      },
+                      () => paid(g.game, fee),
+                    )
+                  }
                   data-testid={`start-match-${fee}`}
                 >
                   {s('entryFee', { fee: formatAmount('CNY', fee) })}
@@ -174,6 +188,7 @@ export function SkillHubPage({ ctx }: { ctx: Ctx }) {
           ))}
         </ul>
       </section>
+      {spend.sheet}
     </main>
   );
 }
