@@ -46,6 +46,15 @@ async function signIn(p: Person, lang: 'zh' | 'en'): Promise<void> {
   await page.getByTestId('accept-terms').click();
 }
 
+/** The signed-in player's id and nickname, as the API knows them. */
+async function whoAmI(page: Page): Promise<{ id: string; nickname: string }> {
+  return page.evaluate(() =>
+    fetch('/api/me', {
+      headers: { authorization: `Bearer ${JSON.parse(localStorage.getItem('fg.player.tokens') ?? '{}').accessToken}` },
+    }).then((r) => r.json()),
+  );
+}
+
 async function operatorToken(url: string): Promise<string> {
   const login = await fetch(`${url}/api/admin/auth/login`, {
     method: 'POST',
@@ -82,7 +91,8 @@ async function assertSeatsVisible(p: Person, names: ReadonlyMap<string, string>)
     const c = await countdown.boundingBox();
     for (let seat = 0; seat < 3; seat++) {
       const n = await p.page.getByTestId(`seat-${seat}-name`).boundingBox();
-      if (c && n) assert.ok(c.y + c.height <= n.y + 1 || c.y >= n.y + n.height - 1, `the countdown is clear of seat ${seat}'s name`);
+      const apart = !c || !n || c.x + c.width <= n.x || n.x + n.width <= c.x || c.y + c.height <= n.y || n.y + n.height <= c.y;
+      assert.ok(apart, `the countdown is clear of seat ${seat}'s name`);
     }
   }
 }
@@ -118,16 +128,17 @@ describe('the table on a phone', () => {
       page.on('dialog', (d) => void d.accept());
       return { name, context, page, width, id: '', errors };
     };
-    host = await make('桌主小红', 320, 'zh-CN', '203.0.113.31');
+    host = await make('hostess', 320, 'zh-CN', '203.0.113.31');
     bob = await make('bob', 375, 'en-US', '203.0.113.32');
-    carol = await make('卡罗尔', 375, 'zh-CN', '203.0.113.33');
+    carol = await make('carol', 375, 'zh-CN', '203.0.113.33');
     players = [host, bob, carol];
     for (const p of [host, bob]) {
       await p.page.goto(`${platform.url}/`);
       await signIn(p, p === bob ? 'en' : 'zh');
       await p.page.getByTestId('lobby-page').waitFor();
-      p.id = (await p.page.getByTestId('player-id').innerText()).trim();
-      names.set(p.id, p.name);
+      const me = await whoAmI(p.page);
+      p.id = me.id;
+      names.set(p.id, me.nickname);
     }
   });
 
@@ -161,13 +172,9 @@ describe('the table on a phone', () => {
     assert.match(carol.page.url(), /#\/join\/\d{6}\?i=/, 'the invitation survived sign-in and the agreement');
     await carol.page.getByTestId('join-seat').click();
     await carol.page.locator('[data-testid="table-page"][data-connection="live"]').waitFor();
-    const m = await carol.page.evaluate(() =>
-      fetch('/api/me', {
-        headers: { authorization: `Bearer ${JSON.parse(localStorage.getItem('fg.player.tokens') ?? '{}').accessToken}` },
-      }).then((r) => r.json()),
-    );
-    carol.id = (m as { id: string }).id;
-    names.set(carol.id, carol.name);
+    const me = await whoAmI(carol.page);
+    carol.id = me.id;
+    names.set(carol.id, me.nickname);
     await host.page.locator(`[data-testid="seat-2"][data-player="${carol.id}"]`).waitFor();
   });
 
