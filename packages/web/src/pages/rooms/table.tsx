@@ -25,38 +25,43 @@ export function roomIdFromHash(hash: string): string {
   return (hash.replace(/^#\/?/, '').split('?')[0] ?? '').split('/')[1] ?? '';
 }
 
-/** The table's seat slots, as [left %, top %] of the felt, for each table size: the viewer's own
- * seat is always the first (bottom centre), the next seat to act is to its right, and so round. */
-const SLOTS: Record<number, readonly (readonly [number, number])[]> = {
+/**
+ * The table's seat slots as [left %, top %, anchor] of the felt, for each table size: the viewer's
+ * own seat is always the first (bottom centre), the next seat to act is to its right, and so round.
+ * A seat in the upper part hangs from its slot (anchor 'top'), one in the lower part stands on it
+ * ('bottom'), so no seat pokes out of the felt or over the pot whatever its height.
+ */
+type Slot = readonly [number, number, 'top' | 'bottom'];
+const SLOTS: Record<number, readonly Slot[]> = {
   2: [
-    [50, 80],
-    [50, 17],
+    [50, 97, 'bottom'],
+    [50, 4, 'top'],
   ],
   3: [
-    [50, 80],
-    [80, 22],
-    [20, 22],
+    [50, 97, 'bottom'],
+    [78, 6, 'top'],
+    [22, 6, 'top'],
   ],
   4: [
-    [50, 80],
-    [83, 46],
-    [50, 15],
-    [17, 46],
+    [50, 97, 'bottom'],
+    [83, 30, 'top'],
+    [50, 3, 'top'],
+    [17, 30, 'top'],
   ],
   5: [
-    [50, 80],
-    [83, 54],
-    [72, 15],
-    [28, 15],
-    [17, 54],
+    [50, 97, 'bottom'],
+    [83, 70, 'bottom'],
+    [74, 4, 'top'],
+    [26, 4, 'top'],
+    [17, 70, 'bottom'],
   ],
   6: [
-    [50, 80],
-    [84, 60],
-    [84, 22],
-    [50, 12],
-    [16, 22],
-    [16, 60],
+    [50, 97, 'bottom'],
+    [84, 72, 'bottom'],
+    [84, 8, 'top'],
+    [50, 3, 'top'],
+    [16, 8, 'top'],
+    [16, 72, 'bottom'],
   ],
 };
 
@@ -70,7 +75,8 @@ function avatarHue(name: string): number {
 }
 
 function Avatar({ name, size = 'md' }: { name: string; size?: 'sm' | 'md' }) {
-  const initial = [...name.trim()][0]?.toUpperCase() ?? '?';
+  // Generated nicknames all start with 玩家 ("player"): the character after it tells them apart.
+  const initial = [...name.trim().replace(/^玩家(?=.)/, '')][0]?.toUpperCase() ?? '?';
   return (
     <span class={`avatar ${size}`} style={{ background: `hsl(${avatarHue(name)} 55% 42%)` }} aria-hidden="true">
       {initial}
@@ -283,7 +289,13 @@ export function TablePage({ ctx }: { ctx: Ctx }) {
         <div class="table-title">
           <span class="muted small">{t('roomCode')}</span> <strong data-testid="table-code">{room.code}</strong>
           <span class="muted small" data-testid="hand-number" data-hand={hand?.handNumber ?? ''}>
-            {hand !== null ? t('hand', { n: hand.handNumber, total: Number(room.params.rounds) }) : live ? t('waiting') : t('ended')}
+            {hand !== null
+              ? t('hand', { n: hand.handNumber, total: Number(room.params.rounds) })
+              : !live
+                ? t('ended')
+                : room.handsPlayed > 0
+                  ? t('played', { n: room.handsPlayed, total: Number(room.params.rounds) })
+                  : t('waiting')}
           </span>
         </div>
         <nav class="table-links">
@@ -336,7 +348,7 @@ export function TablePage({ ctx }: { ctx: Ctx }) {
           const done = shownRecord?.players.find((x) => x.seat === seat);
           const delta = shownRecord?.deltas.find((d) => d.seat === seat)?.points;
           const score = m ? (room.scores.find((l) => l.playerId === m.playerId)?.points ?? 0) : 0;
-          const slot = slots[(seat - anchor + seatsTotal) % seatsTotal] ?? [50, 50];
+          const slot: Slot = slots[(seat - anchor + seatsTotal) % seatsTotal] ?? [50, 50, 'top'];
           const status = p ? (p.status === 'folded' ? t('folded') : p.status === 'lost' ? t('lost') : p.seen ? t('seen') : '') : '';
           const turn = turnSeat === seat;
           const sittingOut = m !== undefined && hand !== null && p === undefined;
@@ -345,7 +357,7 @@ export function TablePage({ ctx }: { ctx: Ctx }) {
             <div
               key={seat}
               class={`seat${turn ? ' turn' : ''}${seat === mySeat ? ' mine' : ''}${m && !m.connected ? ' away' : ''}${m ? '' : ' empty'}${p?.status === 'folded' || p?.status === 'lost' ? ' out' : ''}`}
-              style={{ left: `${slot[0]}%`, top: `${slot[1]}%` }}
+              style={{ left: `${slot[0]}%`, top: `${slot[1]}%`, transform: `translate(-50%, ${slot[2] === 'top' ? '0' : '-100%'})` }}
               data-testid={`seat-${seat}`}
               data-player={m?.playerId ?? ''}
               data-ready={String(m?.ready ?? false)}
