@@ -41,14 +41,7 @@ import {
 import { Ledger } from '../../packages/server/src/ledger/index.ts';
 import { matchmakingMigrations, noLinkedAccounts } from '../../packages/server/src/matchmaking/index.ts';
 import { Notifications, notificationsMigrations, createMemoryBus } from '../../packages/server/src/notifications/index.ts';
-import {
-  logDigest,
-  MATCH3,
-  SkillCatalogue,
-  SkillGames,
-  sessionsMigrations,
-  verifySession,
-} from '../../packages/server/src/sessions/index.ts';
+import { logDigest, MATCH3, SkillCatalogue, SkillGames, skillMigrations, verifySession } from '../../packages/server/src/skill/index.ts';
 
 const args = process.argv.slice(2);
 const seconds = Number(args[args.indexOf('--seconds') + 1] || 3);
@@ -204,7 +197,7 @@ const movesPerSession = totalMoves / SESSIONS;
     ...notificationsMigrations,
     ...leaderboardsMigrations,
     ...matchmakingMigrations,
-    ...sessionsMigrations,
+    ...skillMigrations,
   ]);
   const ledger = new Ledger(store, { clock });
   await ledger.openSystemAccounts();

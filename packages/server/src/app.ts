@@ -84,7 +84,7 @@ import {
   roomsMigrations,
   systemTimers,
 } from './rooms/index.ts';
-import { createSkillPlatform, type SkillGames, type SkillPlatformOptions, sessionsMigrations } from './sessions/index.ts';
+import { createSkillPlatform, type SkillGames, type SkillPlatformOptions, skillMigrations } from './skill/index.ts';
 import type { Migration, Store } from './storage/ports.ts';
 import { openPlayerWallets, walletRoutes } from './wallet/index.ts';
 
@@ -99,7 +99,7 @@ export const allMigrations: readonly Migration[] = [
   ...paymentsMigrations,
   ...leaderboardsMigrations,
   ...matchmakingMigrations,
-  ...sessionsMigrations,
+  ...skillMigrations,
   ...complianceMigrations,
   ...riskMigrations,
   ...promotionsMigrations,

@@ -13,7 +13,7 @@ import { paymentsContract } from '../payments/contract.ts';
 import { roomsContract } from '../rooms/contract.ts';
 import { walletContract } from '../wallet/contract.ts';
 import { leaderboardsContract } from '../leaderboards/contract.ts';
-import { skillContract } from '../sessions/contract.ts';
+import { skillContract } from '../skill/contract.ts';
 import { type ApiOf, contract } from './endpoint.ts';
 
 export const systemContract = contract({

@@ -6,7 +6,7 @@ import { after, before, describe, it } from 'node:test';
 import { type PuzzleCommand, PuzzleGame, RefillWindow } from '@fairground/rules';
 import WebSocket from 'ws';
 import { playerAccount, systemAccount } from '../../src/ledger/index.ts';
-import type { Ack, SessionState } from '../../src/sessions/index.ts';
+import type { Ack, SessionState } from '../../src/skill/index.ts';
 import { backends } from '../../src/storage/testing.ts';
 import { TestPlatform } from '../helpers/platform.ts';
 

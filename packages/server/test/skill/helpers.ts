@@ -17,8 +17,8 @@ import {
   SkillGames,
   type SessionState,
   type SkillGamesOptions,
-  sessionsMigrations,
-} from '../../src/sessions/index.ts';
+  skillMigrations,
+} from '../../src/skill/index.ts';
 import type { Store } from '../../src/storage/ports.ts';
 import type { TestBackend } from '../../src/storage/testing.ts';
 
@@ -61,7 +61,7 @@ export async function openWorld(
     ...notificationsMigrations,
     ...leaderboardsMigrations,
     ...matchmakingMigrations,
-    ...sessionsMigrations,
+    ...skillMigrations,
   ]);
   const ledger = new Ledger(store, { clock });
   await ledger.openSystemAccounts();

@@ -4,7 +4,7 @@ import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import { isAppError, ManualClock } from '@fairground/core';
 import { PuzzleGame, replayPuzzle } from '@fairground/rules';
-import { seedBytes } from '../../src/sessions/digest.ts';
+import { seedBytes } from '../../src/skill/digest.ts';
 import { backends } from '../../src/storage/testing.ts';
 import { openWorld, TestClient, type World } from './helpers.ts';
 

@@ -5,7 +5,7 @@ import type { Migration } from '../storage/ports.ts';
 // the game it belongs to is over), the rules configuration it was played under, the server's
 // authoritative counters and a digest chained over its accepted commands, so the verifier can
 // replay it years later and notice any edit to the log.
-export const sessionsMigrations: Migration[] = [
+export const skillMigrations: Migration[] = [
   {
     id: 'sessions_001_skill',
     sql: `

@@ -1,0 +1,155 @@
+// Settling a match in the unit that ends its last session: who won, the holds posted or voided,
+// the prize and the rake paid, ratings updated; and a hosted match nobody joined refunded.
+import { type Fen, splitEvenly } from '@fairground/core';
+import type { Tx } from '../storage/ports.ts';
+import { isForfeit, type SkillContext } from './context.ts';
+import { payOut, postEntryFee, rakeOf, refundEntryFee } from './money.ts';
+import { type MatchOutcome, type MatchRow, matchFromDb, SESSION_COLUMNS, type SessionRow, sessionFromDb } from './rows.ts';
+
+export class MatchSettlement {
+  readonly #c: SkillContext;
+
+  constructor(c: SkillContext) {
+    this.#c = c;
+  }
+
+  async matchSessionEnded(tx: Tx, matchId: string): Promise<void> {
+    const m = matchFromDb((await tx.query('SELECT * FROM skill_matches WHERE id = ?', [matchId]))[0]!);
+    const statusOf = async (sessionId: string) =>
+      sessionFromDb((await tx.query(`SELECT ${SESSION_COLUMNS} FROM skill_sessions WHERE id = ?`, [sessionId]))[0]!);
+    if (m.status === 'open') {
+      // The host gave up before anyone joined: nobody to forfeit to, so the fee goes back.
+      const host = await statusOf(m.hostSessionId);
+      if (isForfeit(host.status)) await this.refundUnjoined(tx, m);
+      return;
+    }
+    if (m.status !== 'matched' || !m.challengerSessionId) return;
+    const host = await statusOf(m.hostSessionId);
+    const challenger = await statusOf(m.challengerSessionId);
+    if (host.status === 'active' || challenger.status === 'active') return;
+    await this.#settleMatch(tx, m, host, challenger);
+  }
+
+  async refundUnjoined(tx: Tx, m: MatchRow): Promise<void> {
+    const changed = await tx.run(
+      "UPDATE skill_matches SET status = 'refunded', outcome = 'no_opponent', rake_fen = 0, closed_at_ms = ? WHERE id = ? AND status = 'open'",
+      [tx.nowMs, m.id],
+    );
+    if (changed !== 1) return;
+    await refundEntryFee(this.#c.ledger, tx, 'match', m.id, m.hostPlayerId, m.hostHoldId);
+    await this.#c.notifier.notify(tx, m.hostPlayerId, {
+      kind: 'skill_match_closed',
+      data: { matchId: m.id, outcome: 'no_opponent', verdict: 'refunded', payoutFen: m.entryFeeFen },
+    });
+    await this.#c.analytics?.append(tx, {
+      kind: 'skill_match_closed',
+      data: { matchId: m.id, outcome: 'no_opponent', poolFen: 0, rakeFen: 0 },
+    });
+  }
+
+  /** Decides and pays a match whose two sessions have ended (inside their closing unit). */
+  async #settleMatch(tx: Tx, m: MatchRow, host: SessionRow, challenger: SessionRow): Promise<void> {
+    const challengerId = m.challengerPlayerId!;
+    const hf = isForfeit(host.status);
+    const cf = isForfeit(challenger.status);
+    let outcome: MatchOutcome;
+    if (hf && cf) outcome = 'both_forfeit';
+    else if (hf) outcome = 'challenger_won';
+    else if (cf) outcome = 'host_won';
+    else if (host.score > challenger.score) outcome = 'host_won';
+    else if (challenger.score > host.score) outcome = 'challenger_won';
+    else outcome = m.tieRule === 'refund' ? 'tie_refund' : 'tie_split';
+
+    const refunded = outcome === 'both_forfeit' || outcome === 'tie_refund';
+    const poolFen = refunded ? 0 : 2 * m.entryFeeFen;
+    const rakeFen = refunded ? 0 : rakeOf(poolFen, m.rakeBps);
+    const changed = await tx.run(
+      `UPDATE skill_matches SET status = ?, outcome = ?, winner_player_id = ?, rake_fen = ?, closed_at_ms = ? WHERE id = ? AND status = 'matched'`,
+      [
+        refunded ? 'refunded' : 'settled',
+        outcome,
+        outcome === 'host_won' ? m.hostPlayerId : outcome === 'challenger_won' ? challengerId : null,
+        rakeFen,
+        tx.nowMs,
+        m.id,
+      ],
+    );
+    if (changed !== 1) return;
+
+    const payouts = new Map<string, number>([
+      [m.hostPlayerId, 0],
+      [challengerId, 0],
+    ]);
+    if (refunded) {
+      await refundEntryFee(this.#c.ledger, tx, 'match', m.id, m.hostPlayerId, m.hostHoldId);
+      await refundEntryFee(this.#c.ledger, tx, 'match', m.id, challengerId, m.challengerHoldId!);
+      payouts.set(m.hostPlayerId, m.entryFeeFen);
+      payouts.set(challengerId, m.entryFeeFen);
+    } else {
+      await postEntryFee(this.#c.ledger, tx, 'match', m.id, m.hostPlayerId, m.hostHoldId);
+      await postEntryFee(this.#c.ledger, tx, 'match', m.id, challengerId, m.challengerHoldId!);
+      const prizeFen = poolFen - rakeFen;
+      if (outcome === 'tie_split') {
+        const [a, b] = splitEvenly(prizeFen as Fen, 2);
+        payouts.set(m.hostPlayerId, a!);
+        payouts.set(challengerId, b!);
+      } else {
+        payouts.set(outcome === 'host_won' ? m.hostPlayerId : challengerId, prizeFen);
+      }
+      await payOut(
+        this.#c.ledger,
+        tx,
+        'match',
+        m.id,
+        [...payouts].map(([playerId, amountFen]) => ({ playerId, amountFen })),
+        rakeFen,
+      );
+    }
+
+    if (outcome !== 'both_forfeit') {
+      const hostScore = outcome === 'host_won' ? 1 : outcome === 'challenger_won' ? 0 : 0.5;
+      const [rh, rc] = await this.#c.ratings.rateMatch(tx, m.game, 'paid', m.hostPlayerId, challengerId, hostScore);
+      tx.afterCommit(() => {
+        for (const r of [rh, rc]) {
+          this.#c.leaderboards.recordRating(m.game, r.playerId, r.rating).catch((e) => this.#c.onError(e, 'leaderboards.recordRating'));
+        }
+      });
+    }
+    for (const [playerId, payoutFen] of payouts) {
+      await this.#c.notifier.notify(tx, playerId, {
+        kind: 'skill_match_closed',
+        data: { matchId: m.id, outcome, verdict: verdictOf(outcome, m.hostPlayerId === playerId ? 'host' : 'challenger'), payoutFen },
+      });
+    }
+    await this.#c.analytics?.append(tx, {
+      kind: 'skill_match_closed',
+      data: { matchId: m.id, outcome, poolFen, rakeFen },
+    });
+  }
+}
+
+export function verdictOf(outcome: MatchOutcome, role: 'host' | 'challenger'): 'won' | 'lost' | 'tie' | 'refunded' {
+  switch (outcome) {
+    case 'host_won':
+      return role === 'host' ? 'won' : 'lost';
+    case 'challenger_won':
+      return role === 'challenger' ? 'won' : 'lost';
+    case 'tie_split':
+      return 'tie';
+    default:
+      return 'refunded';
+  }
+}
+
+/** What the match paid this player when it closed (recomputed from the row, the same way settlement did). */
+export function payoutOf(m: MatchRow, role: 'host' | 'challenger'): number {
+  if (!m.outcome) return 0;
+  if (m.outcome === 'no_opponent') return role === 'host' ? m.entryFeeFen : 0;
+  if (m.outcome === 'tie_refund' || m.outcome === 'both_forfeit') return m.entryFeeFen;
+  const prizeFen = 2 * m.entryFeeFen - (m.rakeFen ?? 0);
+  if (m.outcome === 'tie_split') {
+    const [a, b] = splitEvenly(prizeFen as Fen, 2);
+    return role === 'host' ? a! : b!;
+  }
+  return verdictOf(m.outcome, role) === 'won' ? prizeFen : 0;
+}
