@@ -79,6 +79,7 @@ const langRef: { lang: Lang } = { lang: 'zh' };
 export function App() {
   const [lang, setLang] = useState<Lang>(initialLang());
   const [route, setRoute] = useState<Route>(routeFromHash());
+  const [, setHash] = useState(location.hash);
   const [me, setMe] = useState<Me | null>(null);
   const [ready, setReady] = useState(false);
   const api = useMemo(() => new ApiClient({ tokens: localTokenStore('fg.player.tokens'), onSignedOut: () => setMe(null) }), []);
@@ -90,7 +91,12 @@ export function App() {
   }, []);
 
   useEffect(() => {
-    const onHash = () => setRoute(routeFromHash());
+    // The hash itself is state too: a link to another room of the same kind (`#/join/111111` →
+    // `#/join/222222`) is the same route, and the page must still start afresh.
+    const onHash = () => {
+      setRoute(routeFromHash());
+      setHash(location.hash);
+    };
     addEventListener('hashchange', onHash);
     if (api.signedIn) {
       api
