@@ -155,6 +155,12 @@ describe('the table on a phone', () => {
     await page.getByTestId('confirm-spend').click();
     await page.locator('[data-testid="room-card-balance"]', { hasText: '5' }).waitFor();
     await page.getByTestId('open-create-room').click();
+    await page.getByTestId('health-notice').waitFor();
+    await page.getByTestId('create-next').click();
+    await page.getByTestId('fee-quote').waitFor();
+    assert.equal(await page.getByTestId('health-notice').count(), 0, 'the health notice is shown once per creation, not at every step');
+    // The phone's back button goes one step back, not out of the creation.
+    await page.goBack();
     await page.getByTestId('create-next').click();
     await page.getByTestId('fee-quote').waitFor();
     await page.getByTestId('create-confirm').click();

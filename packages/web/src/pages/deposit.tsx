@@ -42,6 +42,8 @@ export function DepositPage({ ctx }: { ctx: Ctx }) {
     const params = d.clientParams;
     if (params === null) return;
     if (params.kind === 'h5') {
+      // Back from the cashier is back to the wallet (the cashier returns to this order's page when paid).
+      history.replaceState(null, '', '#/wallet');
       location.href = withParam(params.h5Url, 'redirect_url', backHere(`deposit?order=${d.id}`));
     } else if (params.kind === 'jsapi') {
       const { kind: _kind, ...bridgeParams } = params;

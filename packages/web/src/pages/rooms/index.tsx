@@ -9,8 +9,10 @@ import { RoomRulesPage } from './rules.tsx';
 import { TablePage } from './table.tsx';
 
 export function RoomPages({ ctx, route }: { ctx: Ctx; route: RoomRoute }) {
-  // Keyed by the hash so moving from one room (or code) to another starts the page afresh.
-  const key = location.hash;
+  // Keyed by the hash so moving from one room (or code) to another starts the page afresh; the
+  // creation steps live in the query (`?step=2`) so the browser's back goes one step back, and
+  // moving between them keeps the page.
+  const key = route === 'room-create' ? 'room-create' : location.hash;
   switch (route) {
     case 'rooms':
       return <RoomsHubPage ctx={ctx} key={key} />;

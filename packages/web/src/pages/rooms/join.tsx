@@ -113,7 +113,7 @@ export function JoinRoomPage({ ctx }: { ctx: Ctx }) {
                           [t('roomCode'), preview.code],
                           [t('seatFee'), seatPrice],
                         ],
-                        note: t('serviceFee'),
+                        note: fee?.mode === 'cash' ? t('pointsNote') : t('serviceFee'),
                       },
                       () => join('member'),
                     )
