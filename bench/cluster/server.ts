@@ -19,6 +19,9 @@ import { DEVELOPMENT_POLICY_FILE } from '../../packages/server/src/config.ts';
 import { implement } from '../../packages/server/src/http/routes.ts';
 import { playerAccount, systemAccount } from '../../packages/server/src/ledger/index.ts';
 import { standInAdapters } from '../../packages/server/src/standins/index.ts';
+import { standIn } from '../../packages/server/src/bindings.ts';
+import { rfc3161Authority } from '../../packages/server/src/notary/index.ts';
+import { startTsaSandbox } from '@fairground/timestamp';
 
 const args = process.argv.slice(2);
 const arg = (name: string, fallback: string) => {
@@ -65,6 +68,7 @@ const fundSpec = {
   response: Type.Object({ ok: Type.Literal(true) }),
 } as const;
 
+const tsa = await startTsaSandbox({ clock: systemClock, unref: true });
 const platform = await createPlatform({
   config: {
     logLevel: process.env.BENCH_LOG_LEVEL ?? 'error',
@@ -86,6 +90,11 @@ const platform = await createPlatform({
     // No real-name check or play reports: the benchmarks run under the development policy.
     realNameCheck: null,
     playReporting: null,
+    // Hands are time-stamped by a local TSA in this process, as in development.
+    notary: standIn(
+      'RFC 3161 client → local TSA in the bench process',
+      rfc3161Authority({ url: tsa.url, chainPem: tsa.chainPem, timeoutMs: 10_000, clock: systemClock }),
+    ),
     ...standInAdapters({
       clock: systemClock,
       appIds: { miniprogram: 'wxbenchmp', h5: 'wxbenchh5' },

@@ -18,6 +18,9 @@ import { DEVELOPMENT_POLICY_FILE } from '../../packages/server/src/config.ts';
 import { playerAccount, systemAccount } from '../../packages/server/src/ledger/index.ts';
 import type { ClientFrame } from '../../packages/server/src/rooms/index.ts';
 import { standInAdapters } from '../../packages/server/src/standins/index.ts';
+import { standIn } from '../../packages/server/src/bindings.ts';
+import { rfc3161Authority } from '../../packages/server/src/notary/index.ts';
+import { startTsaSandbox } from '@fairground/timestamp';
 
 const args = process.argv.slice(2);
 const arg = (name: string, fallback: string) => {
@@ -30,6 +33,7 @@ const SEATS = 5;
 
 const dir = mkdtempSync(join(arg('db-dir', tmpdir()), 'fg-rooms-inprocess-'));
 const store = createSqliteStore({ path: join(dir, 'rooms.db'), clock: systemClock });
+const tsa = await startTsaSandbox({ clock: systemClock, unref: true });
 const platform = await createPlatform({
   config: {
     logLevel: 'error',
@@ -51,6 +55,11 @@ const platform = await createPlatform({
     // No real-name check or play reports: the benchmarks run under the development policy.
     realNameCheck: null,
     playReporting: null,
+    // Hands are time-stamped by a local TSA in this process, as in development.
+    notary: standIn(
+      'RFC 3161 client → local TSA in the bench process',
+      rfc3161Authority({ url: tsa.url, chainPem: tsa.chainPem, timeoutMs: 10_000, clock: systemClock }),
+    ),
     ...standInAdapters({
       clock: systemClock,
       appIds: { miniprogram: 'wxbenchmp', h5: 'wxbenchh5' },

@@ -18,6 +18,9 @@ import { implement } from '../../packages/server/src/http/routes.ts';
 import { playerAccount, systemAccount } from '../../packages/server/src/ledger/index.ts';
 import type { Store } from '../../packages/server/src/storage/ports.ts';
 import { standInAdapters } from '../../packages/server/src/standins/index.ts';
+import { standIn } from '../../packages/server/src/bindings.ts';
+import { rfc3161Authority } from '../../packages/server/src/notary/index.ts';
+import { startTsaSandbox } from '@fairground/timestamp';
 
 const args = process.argv.slice(2);
 const arg = (name: string, fallback: string) => {
@@ -69,6 +72,7 @@ const fundSpec = {
   response: Type.Object({ ok: Type.Literal(true) }),
 } as const;
 
+const tsa = await startTsaSandbox({ clock: systemClock, unref: true });
 platform = await createPlatform({
   config: {
     logLevel: 'error',
@@ -90,6 +94,11 @@ platform = await createPlatform({
     // No real-name check or play reports: the benchmarks run under the development policy.
     realNameCheck: null,
     playReporting: null,
+    // Hands are time-stamped by a local TSA in this process, as in development.
+    notary: standIn(
+      'RFC 3161 client → local TSA in the bench process',
+      rfc3161Authority({ url: tsa.url, chainPem: tsa.chainPem, timeoutMs: 10_000, clock: systemClock }),
+    ),
     ...standInAdapters({
       clock: systemClock,
       appIds: { miniprogram: 'wxbenchmp', h5: 'wxbenchh5' },

@@ -23,6 +23,7 @@ import { LedgerOverviewPanel } from './pages/ledger-overview.tsx';
 import { opsText } from './pages/ops-i18n.ts';
 import { PlayerOpsPanel } from './pages/player-ops.tsx';
 import { RoomsPage } from './pages/rooms.tsx';
+import { NotaryPage, notaryNav } from './pages/notary.tsx';
 import { PlayerRealNamePanel, RealNameQueuePage } from './pages/realname.tsx';
 import { realNameText } from './pages/realname-i18n.ts';
 
@@ -41,7 +42,8 @@ export type Route =
   | { page: 'dashboard' }
   | { page: 'rooms'; roomId?: string }
   | { page: 'exports' }
-  | { page: 'realname' };
+  | { page: 'realname' }
+  | { page: 'notary' };
 
 export interface Ctx {
   readonly api: ApiClient;
@@ -67,6 +69,7 @@ function parseRoute(): Route {
   if (parts[0] === 'rooms') return parts[1] ? { page: 'rooms', roomId: decodeURIComponent(parts[1]) } : { page: 'rooms' };
   if (parts[0] === 'exports') return { page: 'exports' };
   if (parts[0] === 'realname') return { page: 'realname' };
+  if (parts[0] === 'notary') return { page: 'notary' };
   return { page: 'ledger' };
 }
 
@@ -176,6 +179,9 @@ export function App() {
           <a href="#/realname" class={route.page === 'realname' ? 'on' : ''} data-testid="nav-realname">
             {realNameText(lang)('navRealName')}
           </a>
+          <a href="#/notary" class={route.page === 'notary' ? 'on' : ''} data-testid="nav-notary">
+            {notaryNav(lang)}
+          </a>
         </nav>
         <span class="who">
           <span data-testid="operator-name">{operator.username}</span> {langButton}{' '}
@@ -207,6 +213,7 @@ export function App() {
       {route.page === 'restrictions' && <RestrictionsPage ctx={ctx} playerId={route.playerId} />}
       {route.page === 'policies' && <PoliciesPage ctx={ctx} />}
       {route.page === 'realname' && <RealNameQueuePage ctx={ctx} />}
+      {route.page === 'notary' && <NotaryPage ctx={ctx} />}
     </div>
   );
 }

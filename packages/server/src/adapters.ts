@@ -6,6 +6,7 @@ import type { Clock } from '@fairground/core';
 import { type PlatformAdapters, real, standIn } from './bindings.ts';
 import type { Config } from './config.ts';
 import { nppaPlayReporter, nppaRealNameAuthority } from './nppa/adapter.ts';
+import type { NotarySetup } from './notary/setup.ts';
 import type { NppaSetup } from './nppa/setup.ts';
 import type { PaymentProvider } from './payments/index.ts';
 import { createSandboxFaceCheck, standInAdapters } from './standins/index.ts';
@@ -16,7 +17,13 @@ export interface ChosenPayments {
   readonly sandboxUrl: string | undefined;
 }
 
-export function chooseAdapters(config: Config, clock: Clock, payments: ChosenPayments, nppa: NppaSetup): PlatformAdapters {
+export function chooseAdapters(
+  config: Config,
+  clock: Clock,
+  payments: ChosenPayments,
+  nppa: NppaSetup,
+  notary: NotarySetup,
+): PlatformAdapters {
   // The real-name check and play reporting go to the NPPA — in development to its sandbox peer on
   // a loopback port of this process, which imitates the authority and is reported as a stand-in.
   const client = nppa.client;
@@ -27,7 +34,13 @@ export function chooseAdapters(config: Config, clock: Clock, payments: ChosenPay
     realNameCheck: client === null ? null : bind('identity check and query', nppaRealNameAuthority(client)),
     playReporting: client === null ? null : bind('login/logout reports', nppaPlayReporter(client, clock)),
   };
-  // Sign-in and notary have only their stand-ins so far.
+  // The notary time-stamps through the RFC 3161 client — in development against a local TSA on a
+  // loopback port of this process, whose sandbox CA nobody else trusts: reported as a stand-in.
+  const notaryBound =
+    notary.sandboxUrl !== undefined
+      ? standIn(`RFC 3161 client → in-process local TSA at ${notary.sandboxUrl} (sandbox CA)`, notary.authority)
+      : real(`RFC 3161 time-stamping authority at ${notary.authority.url}`, notary.authority);
+  // Sign-in has only its stand-in so far.
   const standIns = standInAdapters({
     clock,
     appIds: config.wechatAppIds,
@@ -47,7 +60,7 @@ export function chooseAdapters(config: Config, clock: Clock, payments: ChosenPay
           ? standIn(`WeChat Pay v3 client → in-process sandbox at ${payments.sandboxUrl}`, payments.provider)
           : real(`WeChat Pay v3 (${config.payments.merchant?.baseUrl ?? 'api.mch.weixin.qq.com'})`, payments.provider),
   });
-  return { ...standIns, ...realName };
+  return { ...standIns, ...realName, notary: notaryBound };
 }
 
 function nppaHosts(config: Config): string {

@@ -17,7 +17,7 @@ import {
   type DependencyBreakers,
   guardIdentityCheck,
   guardIdentityProvider,
-  guardNotary,
+  guardTimestampAuthority,
   guardRealNameAuthority,
   memoryRateLimiter,
   redisRateLimiter,
@@ -48,6 +48,8 @@ import { JOB_INTERVALS_MS_DEFAULT, type JobName } from './jobs/schedule.ts';
 import { createRedisLeaderboards, createSqlLeaderboards, leaderboardsMigrations } from './leaderboards/index.ts';
 import { Ledger } from './ledger/index.ts';
 import { matchmakingMigrations, noLinkedAccounts } from './matchmaking/index.ts';
+import { NotaryService, notaryMigrations, notaryRoutes } from './notary/index.ts';
+import { LAG_ALERT_MS_DEFAULT } from './notary/limits.ts';
 import { createMemoryBus, createRedisBus, Notifications, notificationsMigrations } from './notifications/index.ts';
 import { CLIENT_MESSAGE_BYTES_MAX } from './notifications/limits.ts';
 import { registerOps } from './ops/http.ts';
@@ -70,6 +72,7 @@ import {
   loadRiskConfig,
   Risk,
   type RiskConfig,
+  type RoomControl,
   riskMigrations,
   riskRoutes,
   type WithdrawalReviews,
@@ -96,6 +99,7 @@ export const allMigrations: readonly Migration[] = [
   ...adminMigrations,
   ...notificationsMigrations,
   ...roomsMigrations,
+  ...notaryMigrations,
   ...paymentsMigrations,
   ...leaderboardsMigrations,
   ...matchmakingMigrations,
@@ -137,6 +141,7 @@ export type PlatformConfig = Pick<
       | 'jobIntervalsMs'
       | 'platformVerifiedAppIds'
       | 'trustedProxies'
+      | 'notary'
     >
   >;
 
@@ -212,6 +217,8 @@ export interface Platform {
   /** Marks the node as stopping: readiness answers 503 so load balancers stop sending to it. */
   drain(): void;
   readonly rooms: Rooms;
+  /** Attestation of finished hands: the queue, the `notary.attest` job's pass, proofs and bundles. */
+  readonly notary: NotaryService;
   readonly payments: PaymentsEngine;
   readonly skill: SkillGames;
   /** Operating metrics, alerts (run by the `analytics.alerts` job) and exports. */
@@ -312,6 +319,10 @@ export async function createPlatform(o: PlatformOptions): Promise<Platform> {
       await reviewsOf().withdrawals.reject(op, id, note, meta);
     },
   };
+  // Risk's policy dissolves live rooms; rooms are built after risk (they ask it first), so risk
+  // reaches them through this reference, bound once below. With several processes the cluster
+  // routes the request to the node that holds the room.
+  let roomsForRisk: RoomControl | null = null;
   const risk = new Risk({
     store,
     clock,
@@ -321,6 +332,12 @@ export async function createPlatform(o: PlatformOptions): Promise<Platform> {
     analytics,
     addressOf: (playerId) => addresses.lastOf(playerId),
     withdrawals: withdrawalReviews,
+    rooms: {
+      dissolveForFairPlay: (roomId) => {
+        if (roomsForRisk === null) throw new Error('assertion failed: rooms bound before risk dissolves one');
+        return roomsForRisk.dissolveForFairPlay(roomId);
+      },
+    },
   });
   const compliance = new ComplianceService({
     store,
@@ -362,6 +379,15 @@ export async function createPlatform(o: PlatformOptions): Promise<Platform> {
   const addressOf = roomsTuning.addressOf ?? clientAddress;
   const cluster = o.cluster ? new Cluster({ ...o.cluster, nodeId, roles: [...roles] }, { reader: store.reader, log: app.log }) : null;
   const roomSignalLog = analyticsRiskSignals(analytics);
+  // Finished hands queue for the notary in the unit of work that stores them; the notary.attest job
+  // has the time-stamping authority sign each minute's Merkle root.
+  const notary = new NotaryService({
+    store,
+    clock,
+    authority: breakers ? guardTimestampAuthority(adapters.notary.impl, breakers.notary) : adapters.notary.impl,
+    log: app.log,
+    lagAlertMs: config.notary?.lagAlertMs ?? LAG_ALERT_MS_DEFAULT,
+  });
   const faceCheck = adapters.faceCheck;
   const rooms = new Rooms({
     store,
@@ -384,12 +410,13 @@ export async function createPlatform(o: PlatformOptions): Promise<Platform> {
         await risk.recordRoomSignal(tx, signal);
       },
     },
-    notary: breakers ? guardNotary(adapters.notary.impl, breakers.notary) : adapters.notary.impl,
+    notary: notary.port,
     faceCheck: faceCheck === null ? null : breakers ? guardIdentityCheck(faceCheck.impl, breakers.faceCheck) : faceCheck.impl,
     feeSchedule: roomsTuning.feeSchedule ?? DEFAULT_FEE_SCHEDULE,
     ...(cluster ? { directory: cluster.port } : {}),
   });
   cluster?.attach(rooms);
+  roomsForRisk = cluster ?? rooms;
 
   const payments = new PaymentsEngine({
     store,
@@ -437,7 +464,8 @@ export async function createPlatform(o: PlatformOptions): Promise<Platform> {
       sessionFlagged: async (tx, f) => {
         await risk.recordSignal(tx, {
           playerId: f.playerId,
-          kind: f.flags.includes('score_mismatch') ? 'replay_mismatch' : 'skill_flagged',
+          // A copied command log on a shared seed is its own severe signal: one performance must not fill two places.
+          kind: f.flags.includes('copied_log') ? 'copied_play' : f.flags.includes('score_mismatch') ? 'replay_mismatch' : 'skill_flagged',
           value: 1,
           subject: { kind: 'skill_session', id: f.sessionId },
           evidence: { flags: [...f.flags], mode: f.mode, timing: f.summary.timing },
@@ -459,6 +487,13 @@ export async function createPlatform(o: PlatformOptions): Promise<Platform> {
     liveRoom: (roomId) => rooms.actor(roomId)?.state ?? null,
     alertWebhookUrl: config.alertWebhookUrl,
     ...(config.alertSampleMin !== undefined ? { alertSampleMin: config.alertSampleMin } : {}),
+    alertGauges: [
+      {
+        id: 'notary_attestation_lag_ms',
+        alert: { op: '>', value: config.notary?.lagAlertMs ?? LAG_ALERT_MS_DEFAULT },
+        read: () => notary.lagMs(),
+      },
+    ],
   });
 
   // Periodic work, once per interval across the cluster (see jobs/).
@@ -479,6 +514,8 @@ export async function createPlatform(o: PlatformOptions): Promise<Platform> {
   if (realName !== null) every('realname.report', async () => (await realName.sweep()) + (await realName.flush()));
   every('realname.verify', () => accounts.kyc.settleDue());
   every('risk.poll', () => risk.pollEvents());
+  every('risk.hands', async () => (await risk.judgeRoomHands()).hands);
+  every('notary.attest', () => notary.attestDue());
   every('promotions.referrals', async () => {
     const r = await promotions.settleReferrals();
     return r.rewarded + r.rejected;
@@ -516,6 +553,7 @@ export async function createPlatform(o: PlatformOptions): Promise<Platform> {
     ...(cluster
       ? clusterRoomRoutes(roomRoutes({ rooms, ledger, addressOf, faceCheckTickets: faceCheck?.tickets ?? null }), cluster, addressOf)
       : roomRoutes({ rooms, ledger, addressOf, faceCheckTickets: faceCheck?.tickets ?? null })),
+    ...notaryRoutes({ notary, rooms }),
     ...skill.routes,
     ...paymentsRoutes(payments),
     ...adminRoutes({
@@ -577,6 +615,7 @@ export async function createPlatform(o: PlatformOptions): Promise<Platform> {
   });
   cluster?.registerMetrics(metrics);
   jobs.registerMetrics(metrics);
+  notary.registerMetrics(metrics);
   if (breakers)
     registerBreakerMetrics(metrics, [
       breakers.identity,
@@ -591,7 +630,15 @@ export async function createPlatform(o: PlatformOptions): Promise<Platform> {
     breakerState: () => payments.ctx.breaker.state,
   });
   const standInPorts = ports.filter((p) => p.standIn).map((p) => p.port);
-  registerOps(app, { registry: metrics, store, nodeId, roles, isDraining: () => draining, degraded: standInPorts });
+  registerOps(app, {
+    registry: metrics,
+    store,
+    nodeId,
+    roles,
+    isDraining: () => draining,
+    degraded: standInPorts,
+    standIns: Object.fromEntries(ports.filter((p) => p.standIn).map((p) => [p.port, p.adapter])),
+  });
 
   if (config.serveClients) await serveClients(app);
 
@@ -610,6 +657,7 @@ export async function createPlatform(o: PlatformOptions): Promise<Platform> {
     audit,
     notifications,
     rooms,
+    notary,
     metrics,
     jobs,
     ports,

@@ -7,14 +7,15 @@
 import type { IdentityProvider, LoginCodeIssuer, RealNameAuthority } from './accounts/index.ts';
 import type { RealNameReporter } from './compliance/index.ts';
 import type { PaymentProvider } from './payments/index.ts';
-import type { IdentityCheck, Notary } from './rooms/index.ts';
+import type { TimestampAuthority } from './notary/index.ts';
+import type { IdentityCheck } from './rooms/index.ts';
 
 /**
  * Ports that may be bound to a stand-in, by the names FAIRGROUND_ACCEPT_STANDINS uses. The
- * real-name check and play reporting have their real adapter (the NPPA) and are not among them:
- * their in-memory stand-ins serve unit tests only.
+ * real-name check and play reporting (the NPPA) and the notary (an RFC 3161 time-stamping
+ * authority) have their real adapters and are not among them: a production start binds those.
  */
-export const STANDIN_PORTS = ['sign-in', 'notary', 'face-check'] as const;
+export const STANDIN_PORTS = ['sign-in', 'face-check'] as const;
 export type StandInPort = (typeof STANDIN_PORTS)[number];
 
 export function isStandInPort(name: string): name is StandInPort {
@@ -44,8 +45,8 @@ export interface PlatformAdapters {
   readonly realNameCheck: Bound<RealNameAuthority> | null;
   /** Login/logout reports to the real-name authority (the NPPA); null when none is configured. */
   readonly playReporting: Bound<RealNameReporter> | null;
-  /** Third-party attestation of the rooms' hand-history chains. */
-  readonly notary: Bound<Notary>;
+  /** The time-stamping authority (RFC 3161) that attests the rooms' hand histories (see notary/). */
+  readonly notary: Bound<TimestampAuthority>;
   /** The face check before a hand; null when none is configured (no room may then ask for it). `tickets` is the stand-in's ticket issuer. */
   readonly faceCheck:
     | (Bound<IdentityCheck> & { readonly tickets: { issueTicket(playerId: string): { ticket: string; expiresAtMs: number } } | null })

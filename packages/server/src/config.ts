@@ -20,6 +20,7 @@ import { loadRiskConfig, RiskConfigError } from './risk/config.ts';
 import { loadPaymentsConfig, type PaymentsConfig, PaymentsConfigError, PaymentsEnvSchema } from './payments/config.ts';
 import { isStandInPort, STANDIN_PORTS, type StandInAcceptance, type StandInPort } from './bindings.ts';
 import { loadNppaConfig, type NppaConfig, NppaConfigError, NppaEnvSchema } from './nppa/config.ts';
+import { loadNotaryConfig, type NotaryConfig, NotaryConfigError, NotaryEnvSchema } from './notary/config.ts';
 import { isJobName, JOB_INTERVALS_MS_DEFAULT, type JobName } from './jobs/schedule.ts';
 
 const serverSrc = dirname(fileURLToPath(import.meta.url));
@@ -54,11 +55,9 @@ export const EnvSchema = Type.Object({
   FAIRGROUND_REFRESH_TOKEN_TTL_S: Type.Optional(positiveInt(8)),
   FAIRGROUND_BODY_LIMIT_BYTES: Type.Optional(positiveInt(8)),
   FAIRGROUND_IDENTITY_PROVIDER: Type.Optional(Type.Literal('sandbox')),
-  /** The attestation service for the rooms' hand-history chains (only the in-memory stand-in exists yet). */
-  FAIRGROUND_NOTARY: Type.Optional(Type.Literal('sandbox')),
   /** The face check rooms may ask for before each hand: the stand-in, or none (default: sandbox outside production, off in production). */
   FAIRGROUND_FACE_CHECK: Type.Optional(Type.Union([Type.Literal('sandbox'), Type.Literal('off')])),
-  /** Ports a production start may run on a stand-in, comma-separated (sign-in, real-name-check, play-reporting, notary, face-check). */
+  /** Ports a production start may run on a stand-in, comma-separated (sign-in, face-check). */
   FAIRGROUND_ACCEPT_STANDINS: Type.Optional(Type.String({ maxLength: 200, pattern: '^[a-z-]+(,[a-z-]+)*$' })),
   /** Proxies whose X-Forwarded-For is believed: addresses or CIDR ranges, comma-separated (default: loopback). */
   FAIRGROUND_TRUSTED_PROXIES: Type.Optional(Type.String({ maxLength: 2000, pattern: '^[0-9A-Fa-f.:/]+(,[0-9A-Fa-f.:/]+)*$' })),
@@ -98,6 +97,7 @@ export const EnvSchema = Type.Object({
   FAIRGROUND_VIP_DEPOSITS_FEN: Type.Optional(positiveInt(12)),
   ...PaymentsEnvSchema,
   ...NppaEnvSchema,
+  ...NotaryEnvSchema,
 });
 export type Env = Static<typeof EnvSchema>;
 
@@ -112,6 +112,8 @@ export const SECRET_KEYS: ReadonlySet<string> = new Set([
   'FAIRGROUND_NPPA_APP_ID',
   'FAIRGROUND_NPPA_BIZ_ID',
   'FAIRGROUND_NPPA_SECRET_KEY',
+  // Not a secret, but a certificate chain is a file an operator mounts like one.
+  'FAIRGROUND_TSA_CHAIN',
 ]);
 
 export interface Config {
@@ -139,7 +141,8 @@ export interface Config {
   readonly refreshTokenTtlS: number;
   readonly bodyLimitBytes: number;
   readonly identityProvider: 'sandbox';
-  readonly notary: 'sandbox';
+  /** The time-stamping authority that attests the hand histories (its local stand-in in development) and the lag alert line. */
+  readonly notary: NotaryConfig;
   /** The real-name authority (the NPPA, its in-process sandbox in development, or none) and the operator's credentials. */
   readonly nppa: NppaConfig;
   readonly faceCheck: 'sandbox' | 'off';
@@ -338,6 +341,13 @@ export function loadConfig(rawEnv: Record<string, string | undefined>, cwd: stri
     if (e instanceof NppaConfigError) throw new ConfigError(e.key, e.message);
     throw e;
   }
+  let notary: NotaryConfig;
+  try {
+    notary = loadNotaryConfig(picked, { production });
+  } catch (e) {
+    if (e instanceof NotaryConfigError) throw new ConfigError(e.key, e.message);
+    throw e;
+  }
   const jobIntervalsMs = {
     ...JOB_INTERVALS_MS_DEFAULT,
     'payments.sweep': payments.sweepIntervalMs,
@@ -369,7 +379,7 @@ export function loadConfig(rawEnv: Record<string, string | undefined>, cwd: stri
     refreshTokenTtlS,
     bodyLimitBytes,
     identityProvider: env.FAIRGROUND_IDENTITY_PROVIDER ?? 'sandbox',
-    notary: env.FAIRGROUND_NOTARY ?? 'sandbox',
+    notary,
     nppa,
     faceCheck,
     standIns: production ? { any: false, ports: acceptedStandIns } : { any: true },

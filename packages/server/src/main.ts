@@ -48,7 +48,10 @@ const paymentProvider = await setUpProvider(config.payments, { host: config.host
 // The NPPA, or by default outside production its sandbox on a loopback port of this process.
 const { setUpNppa } = await import('./nppa/setup.ts');
 const nppa = await setUpNppa(config.nppa, { host: config.host, dataDir: config.dataDir, clock: systemClock });
-const adapters = chooseAdapters(config, systemClock, paymentProvider, nppa);
+// The time-stamping authority, or by default outside production a local TSA on a loopback port of this process.
+const { setUpNotary } = await import('./notary/setup.ts');
+const notary = await setUpNotary(config.notary, { host: config.host, dataDir: config.dataDir, clock: systemClock });
+const adapters = chooseAdapters(config, systemClock, paymentProvider, nppa, notary);
 let standIns: ReturnType<typeof checkStandIns>;
 try {
   standIns = checkStandIns(adapterReport(adapters), config.standIns);
@@ -56,6 +59,7 @@ try {
   if (e instanceof StandInRefused) {
     await paymentProvider.close();
     await nppa.close();
+    await notary.close();
     fail(e.message);
   }
   throw e;
@@ -127,6 +131,12 @@ if (nppa.sandboxUrl !== undefined) {
     `NPPA sandbox (real-name checks and play reports; its page lists the test identities that verify) at ${nppa.sandboxUrl}/`,
   );
 }
+if (notary.sandboxUrl !== undefined) {
+  log.info(
+    { sandbox: notary.sandboxUrl },
+    `local TSA (RFC 3161 time-stamps of the hand histories; its CA at ${notary.sandboxUrl}/certs/ca.pem) at ${notary.sandboxUrl}/`,
+  );
+}
 if (paymentProvider.sandboxUrl !== undefined) {
   log.info(
     { sandbox: paymentProvider.sandboxUrl },
@@ -150,6 +160,7 @@ async function stop(signal: string): Promise<void> {
   await leader.lock.close();
   await paymentProvider.close();
   await nppa.close();
+  await notary.close();
   await store.close();
   process.exit(0);
 }

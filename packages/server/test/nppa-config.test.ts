@@ -11,11 +11,17 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, describe, it } from 'node:test';
 import { ConfigError, DEVELOPMENT_POLICY_FILE, loadConfig } from '../src/config.ts';
+import { startStagingTsa } from '../src/notary/staging.ts';
 import { startStagingNppa } from '../src/nppa/staging.ts';
 import { policyFile } from './compliance/helpers.ts';
 
 const dir = mkdtempSync(join(tmpdir(), 'fg-nppa-config-'));
-after(() => rmSync(dir, { recursive: true, force: true }));
+// Production names its time-stamping authority: the staging set-up's local TSA, a process of its own.
+const tsa = await startStagingTsa({ dir: join(dir, 'tsa') });
+after(async () => {
+  await tsa.stop();
+  rmSync(dir, { recursive: true, force: true });
+});
 const main = new URL('../src/main.ts', import.meta.url).pathname;
 const KEY = '0123456789abcdef0123456789abcdef';
 /** How long a start may take to print its ready line (the machine may be busy). */
@@ -33,8 +39,9 @@ function production(name: string, extra: Record<string, string> = {}): Record<st
     FAIRGROUND_SESSION_SECRET: 's'.repeat(40),
     FAIRGROUND_KYC_KEY: 'c'.repeat(64),
     FAIRGROUND_IDENTITY_PROVIDER: 'sandbox',
-    FAIRGROUND_ACCEPT_STANDINS: 'sign-in,notary',
+    FAIRGROUND_ACCEPT_STANDINS: 'sign-in',
     FAIRGROUND_SERVE_CLIENTS: '0',
+    ...tsa.env,
     ...extra,
   };
 }
@@ -233,6 +240,10 @@ describe('starts and the real-name ports', () => {
       const sandboxUrl = line.sandbox as string;
       const port = s.lines.find((l) => l.port === 'real-name-check');
       assert.match(String(port?.adapter), /NPPA client → in-process NPPA sandbox at http:\/\/127\.0\.0\.1:\d+/);
+      // The notary time-stamps through a local TSA in the same process, and the node says so.
+      const ready = (await (await fetch(`${s.url}/readyz`)).json()) as { degraded: string[]; standIns: Record<string, string> };
+      assert.ok(ready.degraded.includes('notary'));
+      assert.match(String(ready.standIns.notary), /RFC 3161 client → in-process local TSA at http:\/\/127\.0\.0\.1:\d+/);
       const { identities } = (await (await fetch(`${sandboxUrl}/sandbox/identities`)).json()) as {
         identities: { name: string; idNum: string; minor: boolean }[];
       };
@@ -262,8 +273,11 @@ describe('starts and the real-name ports', () => {
           assert.equal(line?.standIn, undefined, `${port} is bound to a real adapter`);
           assert.ok(String(line?.adapter).startsWith('NPPA '), String(line?.adapter));
         }
+        const notary = s.lines.find((l) => l.port === 'notary');
+        assert.equal(notary?.standIn, undefined, 'the notary is bound to a real adapter');
+        assert.equal(notary?.adapter, `RFC 3161 time-stamping authority at ${tsa.env.FAIRGROUND_TSA_URL}`);
         const ready = (await (await fetch(`${s.url}/readyz`)).json()) as { degraded: string[] };
-        assert.deepEqual([...ready.degraded].sort(), ['notary', 'sign-in']);
+        assert.deepEqual([...ready.degraded].sort(), ['sign-in']);
         // A player is verified through the sandbox process.
         const { identities } = (await (await fetch(`${sandbox.baseUrl}/sandbox/identities`)).json()) as {
           identities: { name: string; idNum: string }[];

@@ -4,21 +4,30 @@
 // platform status marks them.
 import assert from 'node:assert/strict';
 import { execFile, spawn } from 'node:child_process';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, describe, it } from 'node:test';
+import { startTsaSandbox } from '@fairground/timestamp';
 import { ConfigError, DEVELOPMENT_POLICY_FILE, loadConfig } from '../src/config.ts';
 
 const dir = mkdtempSync(join(tmpdir(), 'fg-standins-'));
-after(() => rmSync(dir, { recursive: true, force: true }));
+// Production names its time-stamping authority: a local TSA here, reached like a public one.
+const tsa = await startTsaSandbox({ unref: true });
+const tsaChainFile = join(dir, 'tsa-chain.pem');
+writeFileSync(tsaChainFile, tsa.chainPem);
+after(async () => {
+  await tsa.close();
+  rmSync(dir, { recursive: true, force: true });
+});
 const main = new URL('../src/main.ts', import.meta.url).pathname;
 
 /**
  * What production refuses unless accepted; payments are off and the face check is none by default
- * in production, and the real-name ports have their real adapter (the NPPA; off without credentials).
+ * in production, the real-name ports have their real adapter (the NPPA; off without credentials),
+ * and so has the notary (the RFC 3161 client; production must name a TSA).
  */
-const STAND_INS = ['sign-in', 'notary'] as const;
+const STAND_INS = ['sign-in'] as const;
 
 function productionEnv(name: string, extra: Record<string, string> = {}): Record<string, string> {
   return {
@@ -33,6 +42,8 @@ function productionEnv(name: string, extra: Record<string, string> = {}): Record
     FAIRGROUND_KYC_KEY: 'c'.repeat(64),
     FAIRGROUND_IDENTITY_PROVIDER: 'sandbox',
     FAIRGROUND_SERVE_CLIENTS: '0',
+    FAIRGROUND_TSA_URL: tsa.url,
+    FAIRGROUND_TSA_CHAIN_FILE: tsaChainFile,
     ...extra,
   };
 }
@@ -110,19 +121,43 @@ describe('stand-ins in production', { concurrency: true }, () => {
 });
 
 describe('stand-in configuration', () => {
-  it('refuses a port name that has no stand-in, the real-name ports included', () => {
-    for (const port of ['payments', 'real-name-check', 'play-reporting'])
+  it('refuses a port name that has no stand-in, the real-name ports and the notary included', () => {
+    for (const port of ['payments', 'real-name-check', 'play-reporting', 'notary'])
       assert.throws(
-        () => loadConfig({ FAIRGROUND_DATA_DIR: join(dir, 'cfg'), FAIRGROUND_ACCEPT_STANDINS: `notary,${port}` }, dir),
+        () => loadConfig({ FAIRGROUND_DATA_DIR: join(dir, 'cfg'), FAIRGROUND_ACCEPT_STANDINS: `sign-in,${port}` }, dir),
         (e) => e instanceof ConfigError && e.key === 'FAIRGROUND_ACCEPT_STANDINS' && e.message.includes(`"${port}"`),
       );
   });
 
   it('accepts any stand-in outside production and only the named ones in production', () => {
     assert.deepEqual(loadConfig({ FAIRGROUND_DATA_DIR: join(dir, 'dev') }, dir).standIns, { any: true });
-    const prod = loadConfig(productionEnv('cfg-prod', { FAIRGROUND_ACCEPT_STANDINS: 'notary,notary,sign-in' }), dir);
-    assert.deepEqual(prod.standIns, { any: false, ports: ['notary', 'sign-in'] });
+    const prod = loadConfig(productionEnv('cfg-prod', { FAIRGROUND_ACCEPT_STANDINS: 'face-check,face-check,sign-in' }), dir);
+    assert.deepEqual(prod.standIns, { any: false, ports: ['face-check', 'sign-in'] });
     assert.equal(prod.faceCheck, 'off', 'production has no face check unless one is configured');
+  });
+
+  it('needs a time-stamping authority in production, with its certificate chain (also from a file)', () => {
+    const { FAIRGROUND_TSA_URL: _u, FAIRGROUND_TSA_CHAIN_FILE: _c, ...noTsa } = productionEnv('cfg-tsa');
+    assert.throws(
+      () => loadConfig(noTsa, dir),
+      (e) => e instanceof ConfigError && e.key === 'FAIRGROUND_TSA_URL',
+    );
+    assert.throws(
+      () => loadConfig({ ...noTsa, FAIRGROUND_TSA_URL: tsa.url }, dir),
+      (e) => e instanceof ConfigError && e.key === 'FAIRGROUND_TSA_CHAIN',
+    );
+    assert.throws(
+      () =>
+        loadConfig(
+          { ...noTsa, FAIRGROUND_TSA_URL: tsa.url, FAIRGROUND_TSA_CHAIN: '-----BEGIN CERTIFICATE-----\nAAAA\n-----END CERTIFICATE-----' },
+          dir,
+        ),
+      (e) => e instanceof ConfigError && e.key === 'FAIRGROUND_TSA_CHAIN',
+    );
+    const c = loadConfig(productionEnv('cfg-tsa-ok'), dir).notary;
+    assert.equal(c.mode, 'tsa');
+    assert.equal(c.mode === 'tsa' && c.chainPem.includes('BEGIN CERTIFICATE'), true);
+    assert.equal(loadConfig({ FAIRGROUND_DATA_DIR: join(dir, 'dev-tsa') }, dir).notary.mode, 'local', 'a local TSA in development');
   });
 
   it('reads job intervals by name and refuses unknown jobs', () => {

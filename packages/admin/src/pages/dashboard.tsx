@@ -273,7 +273,7 @@ function AlertsPanel({ o, alerts, lang }: { o: OpsT; alerts: Alerts; lang: 'zh' 
       {alerts.items.length === 0 && <p class="muted">{o('alertsNone')}</p>}
       <ul class="list">
         {alerts.items.map((a) => {
-          const unit = a.metric === 'time_to_first_hand_ms' ? 'ms' : 'ratio';
+          const unit = a.metric === 'time_to_first_hand_ms' || a.metric === 'notary_attestation_lag_ms' ? 'ms' : 'ratio';
           return (
             <li key={a.id} data-testid="alert" data-metric={a.metric} data-state={a.state}>
               <span>

@@ -16,15 +16,30 @@ import {
   WEBHOOK_ERROR_LENGTH_MAX,
   WEBHOOK_TIMEOUT_MS,
 } from './limits.ts';
-import type { MetricId } from './metrics.ts';
+import type { MetricId, Threshold } from './metrics.ts';
 import type { Reports } from './reports.ts';
 
 export type AlertState = 'open' | 'resolved';
+
+/**
+ * Alerts on a live reading rather than on a rate over the event log: the platform's own health
+ * (how long finished hands have waited for their time-stamp). One reading is the whole sample.
+ */
+export const GAUGE_ALERT_IDS = ['notary_attestation_lag_ms'] as const;
+export type GaugeAlertId = (typeof GAUGE_ALERT_IDS)[number];
+export type AlertMetricId = MetricId | GaugeAlertId;
+
+export interface GaugeAlert {
+  readonly id: GaugeAlertId;
+  /** When to raise the alert. */
+  readonly alert: Threshold;
+  read(): Promise<number>;
+}
 export type DeliveryState = 'pending' | 'sent' | 'failed';
 
 export interface Alert {
   readonly id: string;
-  readonly metric: MetricId;
+  readonly metric: AlertMetricId;
   readonly state: AlertState;
   readonly valueOpened: number;
   readonly valueLast: number;
@@ -44,6 +59,8 @@ export interface AlertsOptions {
   /** Where alerts are POSTed (JSON). Without one, alerts show in the console only. */
   readonly webhookUrl?: string | undefined;
   readonly windowMs?: number;
+  /** Live readings with alert lines, evaluated with the metrics. */
+  readonly gauges?: readonly GaugeAlert[];
   readonly fetch?: typeof fetch;
 }
 
@@ -80,18 +97,26 @@ export class Alerts {
   }
 
   /** Opens alerts for metrics past their alert line over the last window; resolves those back within it. */
-  async evaluate(): Promise<{ opened: MetricId[]; resolved: MetricId[] }> {
+  async evaluate(): Promise<{ opened: AlertMetricId[]; resolved: AlertMetricId[] }> {
     const nowMs = this.#o.clock.nowMs();
     const windowMs = this.#o.windowMs ?? ALERT_WINDOW_MS_DEFAULT;
     const report = await this.#o.reports.report({ fromMs: nowMs + 1 - windowMs, toMs: nowMs + 1 });
+    const readings: { id: AlertMetricId; value: number | null; sample: number; alert: Threshold | null; status: string }[] = [
+      ...report.metrics,
+    ];
+    for (const g of this.#o.gauges ?? []) {
+      const value = await g.read();
+      const breached = g.alert.op === '>' ? value > g.alert.value : value < g.alert.value;
+      readings.push({ id: g.id, value, sample: 1, alert: g.alert, status: breached ? 'alert' : 'ok' });
+    }
     const webhook = this.webhookConfigured;
     return this.#o.store.unitOfWork(
       async (tx) => {
         const open = await tx.query<{ id: string; metric: string }>("SELECT id, metric FROM analytics_alerts WHERE state = 'open'");
         const openBy = new Map(open.map((r) => [r.metric, r.id]));
-        const opened: MetricId[] = [];
-        const resolved: MetricId[] = [];
-        for (const m of report.metrics) {
+        const opened: AlertMetricId[] = [];
+        const resolved: AlertMetricId[] = [];
+        for (const m of readings) {
           if (m.alert === null) continue;
           const existing = openBy.get(m.id);
           const breached = m.status === 'alert';
@@ -208,7 +233,7 @@ export class Alerts {
     );
     return rows.map((r) => ({
       id: r.id,
-      metric: r.metric as MetricId,
+      metric: r.metric as AlertMetricId,
       state: r.state as AlertState,
       valueOpened: Number(r.value_opened),
       valueLast: Number(r.value_last),
@@ -233,7 +258,8 @@ async function insertDelivery(tx: Tx, alertId: string, event: 'opened' | 'resolv
   );
 }
 
-const METRIC_NAMES_ZH: Readonly<Record<MetricId, string>> = {
+const METRIC_NAMES_ZH: Readonly<Record<AlertMetricId, string>> = {
+  notary_attestation_lag_ms: '牌局存证时间戳延迟',
   room_creation_success_rate: '房间创建成功率',
   time_to_first_hand_ms: '平均成局时间',
   completion_rate: '成局率',
@@ -241,8 +267,10 @@ const METRIC_NAMES_ZH: Readonly<Record<MetricId, string>> = {
   complaint_rate: '投诉率',
 };
 
-function formatValue(metric: MetricId, v: number): string {
-  return metric === 'time_to_first_hand_ms' ? `${(v / 60_000).toFixed(1)} min` : `${(v * 100).toFixed(1)}%`;
+function formatValue(metric: AlertMetricId, v: number): string {
+  return metric === 'time_to_first_hand_ms' || metric === 'notary_attestation_lag_ms'
+    ? `${(v / 60_000).toFixed(1)} min`
+    : `${(v * 100).toFixed(1)}%`;
 }
 
 /** The JSON a webhook receives: machine fields plus one line a chat bot can post as is. */

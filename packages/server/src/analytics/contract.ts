@@ -5,10 +5,12 @@ import { contract } from '../http/endpoint.ts';
 import { Fen, IdString, TimeMs } from '../http/schemas.ts';
 import { EXPORT_KINDS } from './export-kinds.ts';
 import { ALERTS_PAGE_MAX, FEEDBACK_TEXT_LENGTH_MAX, LEDGER_RECENT_TRANSFERS_MAX, METRICS_WINDOW_MS_MAX, ROOMS_PAGE_MAX } from './limits.ts';
+import { GAUGE_ALERT_IDS } from './alerts.ts';
 import { METRIC_IDS, TIERS } from './metrics.ts';
 
 const Nullable = <T extends Parameters<typeof Type.Union>[0][number]>(t: T) => Type.Union([t, Type.Null()]);
 const MetricIdSchema = Type.Union(METRIC_IDS.map((m) => Type.Literal(m)));
+const AlertMetricIdSchema = Type.Union([...METRIC_IDS, ...GAUGE_ALERT_IDS].map((m) => Type.Literal(m)));
 const ThresholdSchema = Type.Object({ op: Type.Union([Type.Literal('<'), Type.Literal('>')]), value: Type.Number() });
 const SliceSchema = Type.Object({ key: Type.String(), value: Nullable(Type.Number()), sample: Type.Integer() });
 const Sum = Type.Object({ count: Type.Integer(), fen: Fen() });
@@ -48,7 +50,7 @@ const MetricSchema = Type.Object({
 
 export const AlertSchema = Type.Object({
   id: Type.String(),
-  metric: MetricIdSchema,
+  metric: AlertMetricIdSchema,
   state: Type.Union([Type.Literal('open'), Type.Literal('resolved')]),
   valueOpened: Type.Number(),
   valueLast: Type.Number(),

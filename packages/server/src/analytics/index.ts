@@ -14,7 +14,7 @@ export { METRIC_DEFINITIONS, METRIC_IDS, type MetricId, type MetricResult, TIERS
 export { VIP_DEPOSITS_FEN_DEFAULT, ALERT_JOB_INTERVAL_MS_DEFAULT, ALERT_SAMPLE_MIN_DEFAULT } from './limits.ts';
 export { analyticsContract } from './contract.ts';
 export { createOperating, type Operating, type OperatingOptions } from './operations.ts';
-export type { Alert } from './alerts.ts';
+export type { Alert, AlertMetricId, GaugeAlert } from './alerts.ts';
 export type { OperatingReport } from './reports.ts';
 export { EXPORT_KINDS, type ExportKind } from './exports.ts';
 

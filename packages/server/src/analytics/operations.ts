@@ -6,7 +6,7 @@ import type { Implementation } from '../http/routes.ts';
 import type { Ledger } from '../ledger/index.ts';
 import type { MetricsRegistry } from '../ops/metrics.ts';
 import type { Store } from '../storage/ports.ts';
-import { Alerts } from './alerts.ts';
+import { Alerts, type GaugeAlert } from './alerts.ts';
 import { Exports } from './exports.ts';
 import type { Analytics } from './index.ts';
 import { registerServiceMetrics, type ServiceMetricsSources } from './prometheus.ts';
@@ -27,6 +27,8 @@ export interface OperatingOptions {
   readonly alertWebhookUrl?: string | undefined;
   readonly alertWindowMs?: number;
   readonly alertSampleMin?: number;
+  /** Live readings of other domains with alert lines (the notary's attestation lag). */
+  readonly alertGauges?: readonly GaugeAlert[];
   readonly fetch?: typeof fetch;
 }
 
@@ -52,6 +54,7 @@ export function createOperating(o: OperatingOptions): Operating {
     reports,
     webhookUrl: o.alertWebhookUrl,
     ...(o.alertWindowMs !== undefined ? { windowMs: o.alertWindowMs } : {}),
+    ...(o.alertGauges ? { gauges: o.alertGauges } : {}),
     ...(o.fetch ? { fetch: o.fetch } : {}),
   });
   const exports = new Exports({ store: o.store, clock: o.clock, audit: o.audit, openHand: o.openHand });

@@ -7,7 +7,8 @@ import { AppError, type Clock, type ErrorDef } from '@fairground/core';
 import { AccountsErrors, type IdentityProvider, type RealNameAnswer, type RealNameAuthority } from '../accounts/index.ts';
 import { type BreakerState, CircuitBreaker, OpsErrors } from '../ops/breaker.ts';
 import type { MetricsRegistry } from '../ops/metrics.ts';
-import type { IdentityCheck, Notary } from '../rooms/index.ts';
+import type { TimestampAuthority } from '../notary/index.ts';
+import type { IdentityCheck } from '../rooms/index.ts';
 
 export interface DependencyBreakers {
   readonly identity: CircuitBreaker;
@@ -107,12 +108,14 @@ export function guardRealNameAuthority(p: RealNameAuthority, breaker: CircuitBre
   };
 }
 
-/** The notary's calls are background work (attestations queue and retry), so an open breaker only delays them. */
-export function guardNotary(n: Notary, breaker: CircuitBreaker): Notary {
-  const message = 'the notary service is not answering right now; hand histories are kept and attested when it returns';
+/** Time-stamp requests are background work (roots wait and are asked again), so an open breaker only delays attestation. */
+export function guardTimestampAuthority(a: TimestampAuthority, breaker: CircuitBreaker): TimestampAuthority {
+  const message = 'the time-stamping authority is not answering right now; hands are queued and attested when it returns';
   return {
-    attest: (entries) => guarded(breaker, OpsErrors.BREAKER_OPEN, message, () => n.attest(entries)),
-    lookup: (chainId) => guarded(breaker, OpsErrors.BREAKER_OPEN, message, () => n.lookup(chainId)),
+    url: a.url,
+    chainPem: a.chainPem,
+    trustAnchorsPem: a.trustAnchorsPem,
+    timestamp: (digest) => guarded(breaker, OpsErrors.BREAKER_OPEN, message, () => a.timestamp(digest)),
   };
 }
 

@@ -132,6 +132,9 @@ describe('ownership on one node', () => {
       create: async () => {
         throw new Error('not used');
       },
+      dissolveForFairPlay: async () => {
+        throw new Error('not used');
+      },
       join: async () => {
         throw new Error('not used');
       },

@@ -625,7 +625,14 @@ export class Cluster {
   }
 
   /** A request to the node that owns a room (or the one chosen for a new one). */
-  call(owner: string, op: 'create' | 'join' | 'preview' | 'invite', args: Record<string, unknown>): Promise<unknown> {
+  /** The risk domain's policy dissolves a room wherever it lives: here, or through its owner. Throws when the owner does not answer. */
+  async dissolveForFairPlay(roomId: string): Promise<'dissolved' | 'not_live'> {
+    const w = await this.locate(roomId);
+    if (w.kind === 'remote') return (await this.call(w.owner, 'dissolve', { roomId })) as 'dissolved' | 'not_live';
+    return this.#hostOrThrow.dissolveForFairPlay(roomId);
+  }
+
+  call(owner: string, op: 'create' | 'join' | 'preview' | 'invite' | 'dissolve', args: Record<string, unknown>): Promise<unknown> {
     return this.bus.request(owner, op, args, this.#rpcTimeoutMs);
   }
 
@@ -655,6 +662,8 @@ export class Cluster {
         return host.preview(String(a.code));
       case 'invite':
         return host.invite(String(a.playerId), String(a.roomId), a.inviteeId === null ? undefined : (a.inviteeId as string | undefined));
+      case 'dissolve':
+        return host.dissolveForFairPlay(String(a.roomId));
       default:
         throw new Error(`assertion failed: known cluster request ${op.slice(0, 32)}`);
     }

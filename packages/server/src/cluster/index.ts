@@ -5,7 +5,7 @@ export {
   type DependencyBreakers,
   guardIdentityCheck,
   guardIdentityProvider,
-  guardNotary,
+  guardTimestampAuthority,
   guardRealNameAuthority,
   registerBreakerMetrics,
 } from './breakers.ts';

@@ -12,7 +12,7 @@ export interface LiveRoom {
   command(playerId: string, f: CommandFrame): Promise<number>;
 }
 
-export interface RoomHost extends Pick<Rooms, 'create' | 'join' | 'preview' | 'invite'> {
+export interface RoomHost extends Pick<Rooms, 'create' | 'join' | 'preview' | 'invite' | 'dissolveForFairPlay'> {
   /** The live room if this node holds it in memory. */
   actor(roomId: string): (LiveRoom & { readonly state: RoomState }) | undefined;
   /** Ids of the rooms this node holds. */

@@ -6,6 +6,7 @@ import { kycContract } from '../accounts/kyc-contract.ts';
 import { adminContract } from '../admin/contract.ts';
 import { analyticsContract } from '../analytics/contract.ts';
 import { complianceContract } from '../compliance/contract.ts';
+import { notaryContract } from '../notary/contract.ts';
 import { notificationsContract } from '../notifications/contract.ts';
 import { promotionsContract } from '../promotions/contract.ts';
 import { riskContract } from '../risk/contract.ts';
@@ -38,6 +39,7 @@ export const apiContract = {
   ...walletContract,
   ...notificationsContract,
   ...roomsContract,
+  ...notaryContract,
   ...skillContract,
   ...leaderboardsContract,
   ...adminContract,

@@ -21,8 +21,15 @@ export const JOB_INTERVALS_MS_DEFAULT = {
   'realname.verify': 15_000,
   /** Flagged skill sessions in the event log become risk signals. */
   'risk.poll': 30_000,
+  /** New card-room hands judged for collusion and bot timing; rooms of colluders dissolved by policy. */
+  'risk.hands': 60_000,
   /** Invite rewards whose conditions are met are paid. */
   'promotions.referrals': 60_000,
+  /**
+   * Finished hands queued since the last root become one Merkle tree whose root the time-stamping
+   * authority signs (public TSAs rate-limit: one token covers every hand of the minute).
+   */
+  'notary.attest': 60_000,
   /** Rooms the database says are live but no node leases (clustered only). */
   'cluster.orphans': 10_000,
 } as const;

@@ -15,6 +15,8 @@ export interface OpsOptions {
   readonly isDraining: () => boolean;
   /** Ports bound to stand-ins: the node is ready, but degraded, and says which. */
   readonly degraded: readonly string[];
+  /** What each of those stand-ins is (its adapter in the start-up report), so a probe says what runs instead. */
+  readonly standIns?: Readonly<Record<string, string>>;
 }
 
 export function registerOps(app: FastifyInstance, o: OpsOptions): void {
@@ -55,7 +57,7 @@ export function registerOps(app: FastifyInstance, o: OpsOptions): void {
     }
     reply.code(ready ? 200 : 503);
     const status = !ready ? 'not_ready' : o.degraded.length > 0 ? 'degraded' : 'ok';
-    return { ready, status, degraded: o.degraded, nodeId: o.nodeId, roles: o.roles, checks };
+    return { ready, status, degraded: o.degraded, standIns: o.standIns ?? {}, nodeId: o.nodeId, roles: o.roles, checks };
   });
 
   app.get('/metrics', { schema: { hide: true } }, async (_request, reply) => {

@@ -20,6 +20,8 @@ export interface HandSummary {
   }[];
   /** Points won (+) or lost (−) by each player in the hand. */
   readonly deltas: Readonly<Record<string, number>>;
+  /** Each action a player took themself, with the time since the previous action on the server's clock (rooms send it; bot timing reads it). */
+  readonly decisions?: readonly { readonly playerId: string; readonly reactionMs: number }[];
 }
 
 export interface PairStats {

@@ -109,6 +109,17 @@ export class Complaints {
         if (n === 0) return false;
         const row = (await tx.query<Row>('SELECT * FROM risk_complaints WHERE id = ?', [id]))[0]!;
         const target = (row.target_player_id as string | null) ?? null;
+        if (outcome === 'dismissed') {
+          // Reports dismissed again and again are harassment, not vigilance: past the configured
+          // count in the window, each further dismissal costs the reporter credit.
+          const reporter = row.reporter_id as string;
+          const dismissed = await tx.query<{ n: unknown }>(
+            "SELECT COUNT(*) AS n FROM risk_complaints WHERE reporter_id = ? AND status = 'dismissed' AND handled_at_ms >= ?",
+            [reporter, tx.nowMs - this.#o.config.signals.complaints_upheld.windowMs],
+          );
+          if (intFromDb(dismissed[0]?.n ?? 0) >= this.#o.config.complaints.dismissedForPenalty)
+            await this.#p.credit.adjustCredit(tx, reporter, this.#o.config.credit.dismissedReports, 'reports_dismissed', id);
+        }
         if (outcome === 'upheld' && target !== null) {
           await this.#p.credit.adjustCredit(tx, target, this.#o.config.credit.upheldReport, 'report_upheld', id);
           const upheld = await tx.query<{ n: unknown }>(

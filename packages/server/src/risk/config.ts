@@ -27,6 +27,7 @@ export const SIGNAL_KINDS = [
   'withdrawal_velocity',
   'identity_check_failed',
   'complaints_upheld',
+  'copied_play',
 ] as const;
 export type SignalKind = (typeof SIGNAL_KINDS)[number];
 
@@ -90,6 +91,10 @@ export const RiskConfigSchema = strict({
     oneWayFlowPermille: Int(500, 1000),
     /** Points that must have flowed between a pair before the flow direction counts. */
     flowPointsMin: Int(1, 1_000_000_000),
+    /** How far back a player's hands are read when new hands of theirs are judged. */
+    lookbackMs: Int(60_000, 365 * DayMs),
+    /** Policy: a live room where a soft-playing or chip-dumping pair sits is dissolved. */
+    dissolveRooms: Type.Boolean(),
   }),
   credit: strict({
     initial: Int(0, 1000),
@@ -99,6 +104,8 @@ export const RiskConfigSchema = strict({
     identityCheckFailed: Int(-1000, 0),
     /** Points regained per room played to its end without incident, up to `max`. */
     completedRoom: Int(0, 1000),
+    /** Points a reporter loses once their reports have been dismissed `complaints.dismissedForPenalty` times in the window. */
+    dismissedReports: Int(-1000, 0),
     createRoomMin: Int(0, 1000),
     joinRoomMin: Int(0, 1000),
   }),
@@ -107,6 +114,8 @@ export const RiskConfigSchema = strict({
     roomRateAlertPermille: Int(0, 1000),
     /** Upheld complaints against a player within the signal window that fire `complaints_upheld`. */
     upheldForSignal: Int(1, 1000),
+    /** Reports by one player dismissed within the `complaints_upheld` window from which each further dismissal costs the reporter credit. */
+    dismissedForPenalty: Int(1, 1000),
   }),
 });
 export type RiskConfig = Static<typeof RiskConfigSchema>;

@@ -15,6 +15,12 @@ export class RoomGate {
   async recordRoomSignal(tx: Tx, signal: RoomSignal): Promise<void> {
     const c = this.#o.config.credit;
     switch (signal.kind) {
+      case 'hand_finished':
+        await this.#p.hands.store(tx, signal.summary);
+        return;
+      case 'room_completed':
+        for (const p of signal.playerIds) await this.#p.credit.roomCompleted(tx, p, signal.roomId);
+        return;
       case 'early_exit':
         await this.#p.credit.adjustCredit(tx, signal.playerId, c.earlyExit, 'early_exit', signal.roomId);
         return;

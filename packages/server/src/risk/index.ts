@@ -13,6 +13,8 @@ export {
 } from './config.ts';
 export { riskContract } from './contract.ts';
 export { RiskErrors } from './errors.ts';
+export type { RoomControl } from './model.ts';
+export { type HandsPassReport, RoomActionFailed } from './room-hands.ts';
 export { riskMigrations } from './migrations.ts';
 export type { GateAction, GateDecision, RequestMeta, WithdrawalReviews } from './ports.ts';
 export { type RiskRouteDeps, riskRoutes } from './routes.ts';

@@ -24,3 +24,11 @@ export const EVENTS_PER_POLL_MAX = 200;
 export const EVIDENCE_TRANSFERS_MAX = 50;
 /** Open complaints one player may have filed at once (beyond that, support is being flooded). */
 export const OPEN_COMPLAINTS_PER_PLAYER_MAX = 20;
+/** Unjudged hands read per pass of the rooms' collusion job. */
+export const HANDS_PER_POLL_MAX = 500;
+/** Players whose look-back is judged in one pass (the rest wait for the next). */
+export const PLAYERS_PER_POLL_MAX = 200;
+/** Times a room dissolution the policy asked for is tried before it waits for an operator. */
+export const ROOM_ACTION_ATTEMPTS_MAX = 10;
+/** Server-clock reaction times read per player for bot timing in rooms. */
+export const ROOM_DECISIONS_PER_PLAYER_MAX = 2000;

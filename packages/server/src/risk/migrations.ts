@@ -121,4 +121,38 @@ CREATE TABLE risk_cursors (
     id: 'risk_002_case_event_order',
     sql: 'ALTER TABLE risk_case_events ADD COLUMN n INTEGER NOT NULL DEFAULT 0;',
   },
+  {
+    // Card-room hands as the risk domain judges them (stored in each hand's unit), the players of
+    // each for the look-back by player, and the rooms the policy dissolves (retried until done).
+    id: 'risk_003_room_hands',
+    sql: `
+CREATE TABLE risk_hands (
+  hand_id TEXT PRIMARY KEY,
+  room_id TEXT NOT NULL,
+  summary TEXT NOT NULL,
+  ended_at_ms BIGINT NOT NULL,
+  judged INTEGER NOT NULL DEFAULT 0
+);
+CREATE INDEX risk_hands_unjudged ON risk_hands (judged, ended_at_ms);
+CREATE TABLE risk_hand_players (
+  hand_id TEXT NOT NULL,
+  player_id TEXT NOT NULL,
+  ended_at_ms BIGINT NOT NULL,
+  PRIMARY KEY (hand_id, player_id)
+);
+CREATE INDEX risk_hand_players_player ON risk_hand_players (player_id, ended_at_ms);
+CREATE TABLE risk_room_actions (
+  room_id TEXT PRIMARY KEY,
+  action TEXT NOT NULL,
+  reason TEXT NOT NULL,
+  evidence TEXT NOT NULL,
+  status TEXT NOT NULL,
+  attempts INTEGER NOT NULL,
+  last_error TEXT,
+  created_at_ms BIGINT NOT NULL,
+  updated_at_ms BIGINT NOT NULL
+);
+CREATE INDEX risk_room_actions_status ON risk_room_actions (status, updated_at_ms);
+`,
+  },
 ];

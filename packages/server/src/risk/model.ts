@@ -14,6 +14,8 @@ import type { Credit } from './credit.ts';
 import { EVIDENCE_BYTES_MAX } from './limits.ts';
 import type { WithdrawalReviews } from './ports.ts';
 import type { Restrictions } from './restrictions.ts';
+import type { RoomHands } from './room-hands.ts';
+import type { HandSummary } from './collusion.ts';
 import type { RiskSignals } from './signals.ts';
 
 /** What a restriction blocks when an operator does not list actions: money out and play. */
@@ -130,7 +132,15 @@ export type RoomSignal =
     }
   | { readonly kind: 'same_ip_blocked'; readonly playerId: string; readonly roomId: string }
   | { readonly kind: 'same_ip_dissolved'; readonly roomId: string; readonly playerIds: readonly string[] }
-  | { readonly kind: 'identity_check_failed'; readonly playerId: string; readonly roomId: string };
+  | { readonly kind: 'identity_check_failed'; readonly playerId: string; readonly roomId: string }
+  | { readonly kind: 'hand_finished'; readonly summary: HandSummary & { readonly endedAtMs: number } }
+  | { readonly kind: 'room_completed'; readonly roomId: string; readonly playerIds: readonly string[] };
+
+/** What the risk domain's policy can do to a live room (the rooms domain, bound by the composition root). */
+export interface RoomControl {
+  /** Dissolves the room; 'not_live' when it already ended. Throws when it could not. */
+  dissolveForFairPlay(roomId: string): Promise<'dissolved' | 'not_live'>;
+}
 
 export interface RiskOptions {
   readonly store: Store;
@@ -143,6 +153,8 @@ export interface RiskOptions {
   readonly addressOf: (playerId: string) => string | null;
   /** Withdrawals waiting for review in the payments domain: a withdrawal case's approve and reject decide them. */
   readonly withdrawals: WithdrawalReviews;
+  /** Live rooms the policy may dissolve (colluders at one table). */
+  readonly rooms: RoomControl;
 }
 
 export function evidenceJson(value: unknown): string {
@@ -218,4 +230,5 @@ export interface RiskParts {
   readonly cases: Cases;
   readonly credit: Credit;
   readonly complaints: Complaints;
+  readonly hands: RoomHands;
 }

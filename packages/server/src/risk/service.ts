@@ -27,6 +27,7 @@ import type {
 } from './model.ts';
 import type { GateAction, GateDecision, RequestMeta } from './ports.ts';
 import { Restrictions } from './restrictions.ts';
+import { type HandsPassReport, RoomHands } from './room-hands.ts';
 import { RiskSignals } from './signals.ts';
 import { WithdrawalAssessment } from './withdrawals.ts';
 
@@ -59,6 +60,7 @@ export class Risk {
     parts.cases = new Cases(options, parts);
     parts.credit = new Credit(options);
     parts.complaints = new Complaints(options, parts);
+    parts.hands = new RoomHands(options, parts);
     this.#p = parts;
     this.#gate = new RoomGate(options, parts);
     this.#withdrawals = new WithdrawalAssessment(options, parts);
@@ -85,8 +87,16 @@ export class Risk {
   ingestTiming(playerId: string, sessionId: string, intervalsMs: readonly number[]): Promise<boolean> {
     return this.#p.signals.ingestTiming(playerId, sessionId, intervalsMs);
   }
-  ingestHands(hands: readonly HandSummary[]): Promise<{ softPlayPairs: number }> {
+  ingestHands(hands: readonly HandSummary[]): ReturnType<RiskSignals['ingestHands']> {
     return this.#p.signals.ingestHands(hands);
+  }
+  /** The `risk.hands` job: new card-room hands judged, rooms of colluders dissolved (throws when a dissolution failed). */
+  judgeRoomHands(): Promise<HandsPassReport> {
+    return this.#p.hands.judgePending();
+  }
+  /** The policy's actions on rooms with their evidence and outcome (the console's review queue). */
+  roomActions(limit: number): ReturnType<RoomHands['roomActions']> {
+    return this.#p.hands.roomActions(limit);
   }
   pollEvents(): Promise<number> {
     return this.#p.signals.pollEvents();

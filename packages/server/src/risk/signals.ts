@@ -4,7 +4,7 @@
 import { newId } from '@fairground/core';
 import type { Tx } from '../storage/ports.ts';
 import { intFromDb } from '../storage/sql.ts';
-import { type HandSummary, judgePairs } from './collusion.ts';
+import { type HandSummary, judgePairs, type PairVerdict } from './collusion.ts';
 import type { SignalKind } from './config.ts';
 import { SIGNALS_PER_SCORE_MAX } from './limits.ts';
 import { judgeTiming, timingFeatures } from './timing.ts';
@@ -112,8 +112,28 @@ export class RiskSignals {
     return true;
   }
 
-  /** Judges a batch of hands for collusion; records soft play, frequent pairs and one-way flows. */
-  async ingestHands(hands: readonly HandSummary[]): Promise<{ softPlayPairs: number }> {
+  /**
+   * Records a signal unless the same player already has one of this kind about the same subject
+   * inside the kind's window (a pair judged again on each pass is one finding, not one per pass).
+   */
+  async recordSignalOnce(
+    tx: Tx,
+    s: { playerId: string; kind: SignalKind; value: number; subject: { kind: string; id: string }; evidence?: unknown },
+  ): Promise<string | null> {
+    const windowMs = this.#o.config.signals[s.kind].windowMs;
+    const seen = await tx.query(
+      'SELECT id FROM risk_signals WHERE player_id = ? AND kind = ? AND subject_id = ? AND created_at_ms >= ? LIMIT 1',
+      [s.playerId, s.kind, s.subject.id, tx.nowMs - windowMs],
+    );
+    if (seen.length > 0) return null;
+    return this.recordSignal(tx, s);
+  }
+
+  /**
+   * Judges a batch of hands for collusion; records soft play, frequent pairs and one-way flows
+   * (once per pair and window). Returns the pairs that soft-play or dump chips.
+   */
+  async ingestHands(hands: readonly HandSummary[]): Promise<{ softPlayPairs: number; colluding: PairVerdict[] }> {
     const verdicts = judgePairs(hands, this.#o.config.collusion);
     let softPlayPairs = 0;
     await this.#o.store.unitOfWork(
@@ -132,16 +152,16 @@ export class RiskSignals {
             [v.b, v.a],
           ] as const) {
             const subject = { kind: 'player', id: other };
-            if (v.softPlay) await this.recordSignal(tx, { playerId: me, kind: 'soft_play', value: 1, subject, evidence });
-            if (v.frequent) await this.recordSignal(tx, { playerId: me, kind: 'frequent_pair', value: 1, subject, evidence });
-            if (v.chipDumping) await this.recordSignal(tx, { playerId: me, kind: 'chip_dumping', value: 1, subject, evidence });
+            if (v.softPlay) await this.recordSignalOnce(tx, { playerId: me, kind: 'soft_play', value: 1, subject, evidence });
+            if (v.frequent) await this.recordSignalOnce(tx, { playerId: me, kind: 'frequent_pair', value: 1, subject, evidence });
+            if (v.chipDumping) await this.recordSignalOnce(tx, { playerId: me, kind: 'chip_dumping', value: 1, subject, evidence });
           }
           if (v.softPlay) softPlayPairs += 1;
         }
       },
       { label: 'risk.ingestHands' },
     );
-    return { softPlayPairs };
+    return { softPlayPairs, colluding: verdicts.filter((v) => v.softPlay || v.chipDumping) };
   }
 
   /** Reads new skill-session events from the analytics log: a flagged session is a signal. Returns the events read. */

@@ -16,6 +16,7 @@ import {
   decideAct,
   decideAuto,
   decideDissolve,
+  decideFairPlayDissolve,
   decideGraceExpired,
   decideIdentityVerified,
   decideIpChanged,
@@ -50,7 +51,6 @@ import {
   START_DEADLINE_MS,
   TRUSTEESHIP_DELAY_MS,
 } from './limits.ts';
-import type { NotaryQueue } from './notary.ts';
 import type { EventBatcher } from './batcher.ts';
 import { isLogOnly, type PersistDeps, type PlanExtras, persistPlan } from './persist.ts';
 import type { IdentityCheck, RiskSignals, RoomDirectory, RoomPolicy, TimerHandle, Timers } from './ports.ts';
@@ -102,7 +102,6 @@ export interface ActorDeps {
   readonly identity: IdentityCheck | null;
   readonly risk: RiskSignals;
   readonly persist: PersistDeps;
-  readonly notary: NotaryQueue;
   readonly events: EventBatcher;
   readonly log: Logger;
   /** Called once when the room leaves memory (after it ended and lingered). */
@@ -236,7 +235,6 @@ export class RoomActor {
     }
     this.#state = plan.state;
     const now = plan.ctx.nowMs;
-    for (const r of plan.records) this.#deps.notary.enqueue({ chainId: this.id, seq: r.handNumber, headHash: r.chainHash, atMs: now });
     for (const e of plan.events) this.#afterEvent(e, now, startInfo);
     this.#broadcast(plan.events);
     this.#reschedule();
@@ -434,6 +432,15 @@ export class RoomActor {
       if (f.v < since || f.v > s.version) throw new AppError(RoomErrors.ROOM_STALE_VERSION, { v: f.v, current: s.version });
       await this.#dispatch(playerId, f);
       return this.#state.version;
+    });
+  }
+
+  /** The risk domain's policy dissolves the room: the hand in play is aborted and refunded as for any dissolution. */
+  dissolveForFairPlay(): Promise<void> {
+    return this.run(async () => {
+      const plan = this.#plan();
+      decideFairPlayDissolve(plan);
+      return this.#commit(plan);
     });
   }
 

@@ -484,6 +484,12 @@ export function decideDissolve(plan: Plan, actorId: string): void {
   dissolve(plan, actorId, 'owner');
 }
 
+/** The risk domain's policy ends a live room whose players it found colluding (see Rooms.dissolveForFairPlay). */
+export function decideFairPlayDissolve(plan: Plan): void {
+  requireLive(plan.state);
+  dissolve(plan, null, 'fair_play');
+}
+
 export function decideReady(plan: Plan, playerId: string, ready: boolean): void {
   const s = plan.state;
   requireLive(s);

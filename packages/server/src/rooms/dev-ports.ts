@@ -15,6 +15,8 @@ export const permissiveRiskGate: RiskGate = {
 export function analyticsRiskSignals(analytics: Analytics): RiskSignals {
   return {
     async record(tx, signal) {
+      // A hand's summary is the risk domain's evidence, not an operating event: the hand itself is logged as hand_finished.
+      if (signal.kind === 'hand_finished') return;
       const { kind, ...rest } = signal;
       const data: Record<string, string | number | boolean | null> = {};
       for (const [k, v] of Object.entries(rest)) data[k] = Array.isArray(v) ? v.join(',') : (v as string | null);

@@ -1,7 +1,8 @@
 // Hand histories: one record per hand with everything needed to audit and verify it (seeds, cards,
 // every action, the result), chained by hash per room. The record is stored sealed (AES-256-GCM);
-// the chain heads go to a third-party notary, so a stored hand that is later altered no longer
-// matches the head the notary holds.
+// each hand (its record as a Merkle leaf, with its chain head) is queued for the notary, which has
+// an independent time-stamping authority sign it, so a stored hand that is later altered no
+// longer matches what was signed.
 import { createHash } from 'node:crypto';
 import type { HandResult, SeatSeed, TableRules } from '@fairground/rules';
 import type { CurrentHand, HandDelta } from './state.ts';
@@ -95,4 +96,12 @@ export function recordJson(r: HandRecord): string {
 
 export function recordHash(json: string): string {
   return sha256Hex(json);
+}
+
+/** The record as a Merkle leaf (RFC 9162): SHA-256(0x00 ‖ record JSON), what the notary's time-stamped trees hold. */
+export function recordLeafHash(json: string): string {
+  return createHash('sha256')
+    .update(Buffer.from([0]))
+    .update(json, 'utf8')
+    .digest('hex');
 }

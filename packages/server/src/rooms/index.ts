@@ -23,11 +23,13 @@ export type {
   Notary,
   NotaryEntry,
   RiskDecision,
+  RiskDissolveResult,
   RiskGate,
   RiskSignals,
   RoomDirectory,
   RoomPolicy,
   RoomPolicyLimits,
+  RoomHandSummary,
   RoomRiskSignal,
   Timers,
 } from './ports.ts';

@@ -72,10 +72,6 @@ export const ORDERS_PAGE_MAX = 100;
 export const REPORT_TEXT_LENGTH_MAX = 500;
 export const FRIENDS_LIST_MAX = 200;
 export const HAND_HISTORY_PAGE_MAX = 50;
-/** Chain heads waiting for the notary; beyond it the oldest are flushed at once. */
-export const NOTARY_QUEUE_MAX = 10_000;
-export const NOTARY_BATCH_MAX = 500;
-export const NOTARY_FLUSH_MS = 5_000;
 /** Invitations a room keeps; personal invitations expire after INVITE_TTL_MS. */
 export const INVITES_PER_ROOM_MAX = 200;
 export const INVITE_TTL_MS = 24 * 3_600_000;

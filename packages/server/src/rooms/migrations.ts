@@ -3,7 +3,7 @@ import type { Migration } from '../storage/ports.ts';
 // The room's event log is the source of truth for live rooms (a restarted server folds it back);
 // the other tables are projections written in the same unit of work as the events, for queries
 // (a room by code, a player's rooms and friends, fee orders) and for audit (sealed hand histories
-// chained by hash, notary receipts). Room fee orders and room records are kept at least 180 days
+// chained by hash; their attestation is the notary domain's). Room fee orders and room records are kept at least 180 days
 // (`retain_until_ms`).
 export const roomsMigrations: Migration[] = [
   {
@@ -142,5 +142,11 @@ CREATE TABLE room_points_daily (
   PRIMARY KEY (player_id, day)
 );
 `,
+  },
+  {
+    // The in-memory notary's receipts meant nothing outside the process that issued them; the
+    // notary domain's tables (time-stamp tokens over Merkle roots) replace them.
+    id: 'rooms_002_drop_notary_receipts',
+    sql: 'DROP TABLE room_notary_receipts;',
   },
 ];

@@ -1,6 +1,6 @@
 // Writes a plan: its events in the room's log, and in the same unit of work everything they imply
 // (fee holds, charges and refunds in the ledger, membership and room rows, sealed hand histories
-// with their chain, per-day point totals, friendships, analytics, risk signals, notifications).
+// with their chain and their place in the notary's queue, per-day point totals, friendships, analytics, risk signals, notifications).
 // Either all of it commits or none of it does.
 import type { Analytics } from '../analytics/index.ts';
 import type { Notifier } from '../notifications/index.ts';
@@ -8,7 +8,9 @@ import type { Tx } from '../storage/ports.ts';
 import type { Plan } from './decide.ts';
 import { chinaDay, type Payment } from './fees.ts';
 import type { RoomMoney } from './money.ts';
-import type { RiskSignals } from './ports.ts';
+import { type HandRecord, recordLeafHash } from './history.ts';
+import type { Notary, RiskSignals } from './ports.ts';
+import { handSummary } from './risk-summary.ts';
 import type { RoomSealer } from './sealing.ts';
 import type { RoomEvent, RoomState } from './state.ts';
 
@@ -19,6 +21,8 @@ export interface PersistDeps {
   readonly risk: RiskSignals;
   readonly sealer: RoomSealer;
   readonly prizesAllowed: () => boolean;
+  /** Finished hands are queued for attestation in the unit of work that stores them. */
+  readonly notary: Notary;
 }
 
 export interface PlanExtras {
@@ -214,9 +218,14 @@ async function project(
           e.atMs,
         ],
       );
+      await deps.notary.enqueue(tx, [
+        { chainId: roomId, seq: e.handNumber, headHash: record.chainHash, leafHash: recordLeafHash(record.json), atMs: e.atMs },
+      ]);
       await deps.analytics.append(tx, { kind: 'hand_finished', data: { roomId, handNumber: e.handNumber, aborted: e.aborted } });
       if (!e.aborted) {
         await tx.run('UPDATE rooms SET hands_played = ? WHERE id = ?', [after.handsPlayed, roomId]);
+        // The hand's evidence reaches the risk domain in the unit that stores the hand.
+        await deps.risk.record(tx, { kind: 'hand_finished', summary: handSummary(JSON.parse(record.json) as HandRecord) });
         const day = chinaDay(e.atMs);
         for (const d of e.deltas) {
           if (d.points === 0) continue;
@@ -232,6 +241,11 @@ async function project(
     case 'room_finished': {
       await tx.run("UPDATE rooms SET status = 'finished', ended_at_ms = ?, end_reason = 'completed' WHERE id = ?", [e.atMs, roomId]);
       if (deps.prizesAllowed()) await deps.money.payPrizes(tx, roomId, after.scores);
+      await deps.risk.record(tx, {
+        kind: 'room_completed',
+        roomId,
+        playerIds: after.members.filter((m) => m.seat !== null).map((m) => m.playerId),
+      });
       await deps.analytics.append(tx, {
         kind: 'room_finished',
         data: { roomId, hands: after.handsPlayed, msSinceCreated: e.atMs - after.createdAtMs },

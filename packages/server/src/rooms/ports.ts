@@ -25,7 +25,33 @@ export type RoomRiskSignal =
     }
   | { readonly kind: 'same_ip_blocked'; readonly playerId: string; readonly roomId: string }
   | { readonly kind: 'same_ip_dissolved'; readonly roomId: string; readonly playerIds: readonly string[] }
-  | { readonly kind: 'identity_check_failed'; readonly playerId: string; readonly roomId: string };
+  | { readonly kind: 'identity_check_failed'; readonly playerId: string; readonly roomId: string }
+  /** A hand played to its end (not aborted): the risk domain's collusion and bot-timing evidence. */
+  | { readonly kind: 'hand_finished'; readonly summary: RoomHandSummary }
+  /** A room played to its last round: its seated players' credit recovers. */
+  | { readonly kind: 'room_completed'; readonly roomId: string; readonly playerIds: readonly string[] };
+
+/** One finished hand as the risk domain reads it (built by risk-summary.ts). */
+export interface RoomHandSummary {
+  readonly handId: string;
+  readonly roomId: string;
+  readonly endedAtMs: number;
+  readonly players: readonly string[];
+  /** Each 比牌: who asked, whom they could have asked, whom they asked, who won. */
+  readonly compares: readonly {
+    readonly by: string;
+    readonly choices: readonly string[];
+    readonly target: string;
+    readonly winner: string;
+  }[];
+  /** Net points of each player in the hand. */
+  readonly deltas: Readonly<Record<string, number>>;
+  /** Each action a player took themself, with the time since the previous action, on the server's clock. */
+  readonly decisions: readonly { readonly playerId: string; readonly reactionMs: number }[];
+}
+
+/** What a room does when the risk domain's policy dissolves it (bound by the composition root). */
+export type RiskDissolveResult = 'dissolved' | 'not_live';
 
 export interface RiskSignals {
   /** Records a signal in the caller's unit of work. */
@@ -58,18 +84,26 @@ export interface RoomPolicy {
   playWindowEndMs(playerId: string, nowMs: number): Promise<number | null>;
 }
 
-/** A chain head sent for attestation: the hash of a room's hand histories up to `seq`. */
+/** A finished hand queued for attestation: its chain head and the Merkle leaf of its record. */
 export interface NotaryEntry {
   readonly chainId: string;
   readonly seq: number;
+  /** The chain head after this hand: the hash of the room's hand histories up to `seq`. */
   readonly headHash: string;
+  /** RFC 9162 leaf hash of the hand's record, SHA-256(0x00 ‖ record JSON), hex: what the time-stamped tree holds. */
+  readonly leafHash: string;
+  /** When the hand was queued; in a lookup, the time the authority signed. */
   readonly atMs: number;
 }
 
-/** A third-party attestation service (存证平台): keeps heads we cannot later rewrite. */
+/**
+ * Third-party attestation (存证): finished hands go into a durable queue and are time-stamped by an
+ * independent authority, so a stored hand that is later altered no longer matches what it signed.
+ */
 export interface Notary {
-  attest(entries: readonly NotaryEntry[]): Promise<{ readonly receiptId: string }>;
-  /** The heads the service holds for a chain, oldest first. */
+  /** Queues hands in the caller's unit of work: a hand is stored with its place in the queue or not at all. */
+  enqueue(tx: Tx, entries: readonly NotaryEntry[]): Promise<void>;
+  /** The hands the authority has time-stamped for a chain, oldest first. */
   lookup(chainId: string): Promise<readonly NotaryEntry[]>;
 }
 

@@ -18,7 +18,7 @@ import { RoomErrors } from './errors.ts';
 import { type LiveRoom, registerRoomSocket } from './gateway.ts';
 import { foldEvents, initialState } from './evolve.ts';
 import { checkFeeSchedule, type FeeQuote, type FeeSchedule, maxPointsFor, type Payment, paymentFor, quoteFee } from './fees.ts';
-import type { HandRecord } from './history.ts';
+import { type HandRecord, recordHash } from './history.ts';
 import {
   FRIENDS_LIST_MAX,
   HAND_HISTORY_PAGE_MAX,
@@ -33,10 +33,10 @@ import {
   SHUTDOWN_WAIT_MS,
 } from './limits.ts';
 import { ORDER_COLUMNS, type OrderRow, orderFromDb, RoomMoney, replayedCardOrder } from './money.ts';
-import { type ChainReport, NotaryQueue, verifyRoomChain } from './notary.ts';
+import { type ChainReport, verifyRoomChain } from './notary.ts';
 import { normalizeFee, normalizeParams, type RoomParams, type RoomParamsInput } from './params.ts';
 import { insertEvents } from './persist.ts';
-import type { IdentityCheck, Notary, RiskGate, RiskSignals, RoomDirectory, RoomPolicy, Timers } from './ports.ts';
+import type { IdentityCheck, Notary, RiskDissolveResult, RiskGate, RiskSignals, RoomDirectory, RoomPolicy, Timers } from './ports.ts';
 import { createRoomSealer, type RoomSealer } from './sealing.ts';
 import { type FeePlan, isLive, memberOf, type RoomEvent, type RoomState } from './state.ts';
 
@@ -112,7 +112,6 @@ export class Rooms {
   readonly #o: RoomsOptions;
   readonly #riskGate: RiskGate;
   readonly #riskSignals: RiskSignals;
-  readonly #notaryQueue: NotaryQueue;
   readonly #actorDeps: ActorDeps;
   readonly #byId = new Map<string, RoomActor>();
   readonly #byCode = new Map<string, RoomActor>();
@@ -130,12 +129,6 @@ export class Rooms {
     this.money = new RoomMoney(o.ledger);
     this.#riskGate = o.riskGate;
     this.#riskSignals = o.riskSignals;
-    this.#notaryQueue = new NotaryQueue({
-      notary: this.notary,
-      store: o.store,
-      timers: this.timers,
-      onError: (e) => o.log.warn({ err: e }, 'notary flush failed; will retry'),
-    });
     this.#actorDeps = {
       store: o.store,
       timers: this.timers,
@@ -150,8 +143,8 @@ export class Rooms {
         risk: this.#riskSignals,
         sealer: this.sealer,
         prizesAllowed: () => this.policy.limits().cashRemainder === 'prize_by_scoreboard',
+        notary: this.notary,
       },
-      notary: this.#notaryQueue,
       events: new EventBatcher(o.store),
       log: o.log,
       onEvicted: (a) => {
@@ -175,6 +168,23 @@ export class Rooms {
 
   actor(roomId: string): RoomActor | undefined {
     return this.#byId.get(roomId);
+  }
+
+  /**
+   * The risk domain's policy dissolves a room this process holds. 'not_live' when the room is over
+   * already; throws when it is live elsewhere or the dissolution could not be written (the caller
+   * surfaces that, it is never swallowed).
+   */
+  async dissolveForFairPlay(roomId: string): Promise<RiskDissolveResult> {
+    const actor = this.#byId.get(roomId);
+    if (actor === undefined) {
+      const rows = await this.store.reader.query<{ status: string }>('SELECT status FROM rooms WHERE id = ?', [roomId]);
+      if (rows[0] === undefined || rows[0].status === 'finished' || rows[0].status === 'dissolved') return 'not_live';
+      throw new AppError(RoomErrors.ROOM_NOT_FOUND, { roomId, reason: 'the room is live but not held by this process' });
+    }
+    if (actor.state.status === 'finished' || actor.state.status === 'dissolved') return 'not_live';
+    await actor.dissolveForFairPlay();
+    return 'dissolved';
   }
 
   get liveRooms(): number {
@@ -267,7 +277,6 @@ export class Rooms {
     let timer: ReturnType<typeof setTimeout> | undefined;
     await Promise.race([drained, new Promise<void>((r) => (timer = setTimeout(r, SHUTDOWN_WAIT_MS)))]);
     clearTimeout(timer);
-    await this.#notaryQueue.flush();
     this.#gateway?.closeAll();
   }
 
@@ -313,10 +322,6 @@ export class Rooms {
 
   get draining(): boolean {
     return this.#draining;
-  }
-
-  flushNotary(): Promise<void> {
-    return this.#notaryQueue.flush();
   }
 
   verifyChain(roomId: string): Promise<ChainReport> {
@@ -597,6 +602,29 @@ export class Rooms {
         throw new AppError(RoomErrors.ROOM_RECORD_INTEGRITY, { handNumber });
       }
     });
+  }
+
+  /**
+   * One finished hand's record exactly as it was hashed (the notary's leaf is these bytes), for
+   * anyone who was in the room; null when the room has no such hand.
+   */
+  async handRecordText(playerId: string, roomId: string, handNumber: number): Promise<string | null> {
+    if (!(await this.#wasMember(playerId, roomId))) throw new AppError(RoomErrors.ROOM_NOT_MEMBER);
+    const rows = await this.store.reader.query<{ sealed: string; record_hash: string }>(
+      'SELECT sealed, record_hash FROM room_hands WHERE room_id = ? AND hand_number = ?',
+      [roomId, handNumber],
+    );
+    const r = rows[0];
+    if (r === undefined) return null;
+    let json: string;
+    try {
+      json = this.sealer.openRecord(r.sealed, roomId, handNumber);
+    } catch (e) {
+      this.#o.log.error({ err: e, roomId, handNumber }, 'a sealed hand history does not open');
+      throw new AppError(RoomErrors.ROOM_RECORD_INTEGRITY, { handNumber });
+    }
+    if (recordHash(json) !== r.record_hash) throw new AppError(RoomErrors.ROOM_RECORD_INTEGRITY, { handNumber });
+    return json;
   }
 
   /** The scoreboard and summary of a room the player was in (also after it left memory). */

@@ -105,7 +105,8 @@ export interface LastHand {
 }
 
 export type LeaveReason = 'left' | 'kicked' | 'disconnected' | 'play_window' | 'ip_rule';
-export type EndReason = 'completed' | 'owner' | 'security_risk' | 'not_started' | 'abandoned';
+/** `fair_play`: the risk domain's policy dissolved it (collusion among its players). */
+export type EndReason = 'completed' | 'owner' | 'security_risk' | 'not_started' | 'abandoned' | 'fair_play';
 
 export interface RoomState {
   readonly id: string;

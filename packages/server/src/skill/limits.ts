@@ -51,3 +51,11 @@ export const REGULAR_ENTROPY_FLAG_MILLIBITS = 1000;
 export const REGULAR_SAMPLES_MIN = 12;
 /** Commands arriving this long after their own timestamp suggest a slowed-down client. */
 export const LATE_LAG_FLAG_MS = 30_000;
+/** Moves compared per session when looking for copied play. */
+export const COPY_SEQUENCE_MAX = 2000;
+/** Sessions shorter than this many moves are not judged for copying (too little to tell). */
+export const COPY_MOVES_MIN = 8;
+/** Edit distance, per mille of the longer move sequence, at or below which a session copies another. */
+export const COPY_DISTANCE_MAX_PERMILLE = 150;
+/** Other finished sessions of the same seed compared with a closing one. */
+export const COPY_COMPARE_SESSIONS_MAX = 64;

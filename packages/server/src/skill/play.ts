@@ -11,9 +11,17 @@ import type { Reader, Tx } from '../storage/ports.ts';
 import { intFromDb } from '../storage/sql.ts';
 import type { SkillGameSettings } from './catalogue.ts';
 import type { SkillContext } from './context.ts';
+import { judgeCopy, moveTokens } from './copies.ts';
 import { extendLog, LOG_DIGEST_START, seedBytes } from './digest.ts';
 import { SkillErrors } from './errors.ts';
-import { ACTIVE_SESSIONS_MAX, CLOCK_TOLERANCE_MS, COMMAND_BATCH_MAX, REFILL_LOOKAHEAD, SUBMIT_GRACE_MS } from './limits.ts';
+import {
+  ACTIVE_SESSIONS_MAX,
+  CLOCK_TOLERANCE_MS,
+  COPY_COMPARE_SESSIONS_MAX,
+  COMMAND_BATCH_MAX,
+  REFILL_LOOKAHEAD,
+  SUBMIT_GRACE_MS,
+} from './limits.ts';
 import { type LiveSession, rebuild } from './live.ts';
 import { type CommandRow, commandFromDb, type SessionMode, type SessionRow, type SessionStatus } from './rows.ts';
 import type { Ack, MatchView, SessionResult, SessionState } from './schemas.ts';
@@ -437,6 +445,7 @@ export class SessionPlay {
     if (claimedScore !== null && claimedScore !== row.score) {
       await this.signal(tx, row, 'score_mismatch', { claimed: claimedScore, server: row.score });
     }
+    await this.#checkCopies(tx, row, commands);
     const counts = await tx.query<{ kind: string; n: unknown }>(
       'SELECT kind, COUNT(*) AS n FROM skill_signals WHERE session_id = ? GROUP BY kind',
       [row.id],
@@ -495,6 +504,51 @@ export class SessionPlay {
     }
     await this.#hooks.sessionEnded(tx, closed);
     return closed;
+  }
+
+  /**
+   * On a shared seed, compares the closing session's moves with the other finished sessions of the
+   * seed (copies.ts). A copy flags this session and the one it copies (both players are reviewed:
+   * either may be the other's second account).
+   */
+  async #checkCopies(tx: Tx, row: SessionRow, commands: readonly CommandRow[]): Promise<void> {
+    if (row.mode === 'practice') return;
+    const mine = moveTokens(commands.map((c) => c.move));
+    const others = await tx.query<{ id: string; player_id: string }>(
+      "SELECT id, player_id FROM skill_sessions WHERE seed_hex = ? AND id <> ? AND status <> 'active' ORDER BY started_at_ms LIMIT ?",
+      [row.seedHex, row.id, COPY_COMPARE_SESSIONS_MAX],
+    );
+    for (const o of others) {
+      const theirs = (
+        await tx.query<{ from_cell: unknown; to_cell: unknown }>(
+          'SELECT from_cell, to_cell FROM skill_commands WHERE session_id = ? ORDER BY seq',
+          [o.id],
+        )
+      ).map((c) => ({ from: intFromDb(c.from_cell), to: intFromDb(c.to_cell) }));
+      const v = judgeCopy(mine, moveTokens(theirs));
+      if (!v.copied) continue;
+      await this.signal(tx, row, 'copied_log', {
+        of: o.id,
+        ofPlayer: o.player_id,
+        distancePermille: v.distancePermille,
+        moves: mine.length,
+      });
+      await this.signal(tx, { ...row, id: o.id, playerId: o.player_id }, 'copied_log', {
+        by: row.id,
+        byPlayer: row.playerId,
+        distancePermille: v.distancePermille,
+        moves: mine.length,
+      });
+      await tx.run('UPDATE skill_sessions SET flagged = 1 WHERE id = ?', [o.id]);
+      await this.#c.risk?.sessionFlagged(tx, {
+        playerId: o.player_id,
+        sessionId: o.id,
+        mode: row.mode,
+        flags: ['copied_log'],
+        summary: summarize(timingStats([], 0), { copied_log: 1 }),
+      });
+      return;
+    }
   }
 
   async signal(tx: Tx, row: SessionRow, kind: string, detail: Record<string, string | number>): Promise<void> {

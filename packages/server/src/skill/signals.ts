@@ -15,7 +15,7 @@ import {
 } from './limits.ts';
 
 /** Events that show a modified client or a cheat rather than a network hiccup: each flags the session. */
-export const EVENT_SIGNALS = ['illegal_move', 'time_ahead', 'time_backwards', 'seq_conflict', 'score_mismatch'] as const;
+export const EVENT_SIGNALS = ['illegal_move', 'time_ahead', 'time_backwards', 'seq_conflict', 'score_mismatch', 'copied_log'] as const;
 export type EventSignal = (typeof EVENT_SIGNALS)[number];
 export type TimingFlag = 'too_fast' | 'too_regular' | 'late_commands';
 export type SignalFlag = EventSignal | TimingFlag;

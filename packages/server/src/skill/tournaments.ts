@@ -404,18 +404,33 @@ export class Tournaments {
 
     const poolFen = t.entryFeeFen * entries.length;
     const rakeFen = rakeOf(poolFen, t.rakeBps);
-    const places = Math.min(t.prizeWeights.length, played.length);
+    // Copied play takes no prize: an entry whose session copied another's log, or was copied, is
+    // ranked after every other entrant (held for review by the risk signal it raised).
+    const copiedRows = await tx.query<{ session_id: string }>(
+      "SELECT DISTINCT s.session_id FROM skill_signals s JOIN skill_sessions ss ON ss.id = s.session_id WHERE ss.tournament_id = ? AND s.kind = 'copied_log'",
+      [id],
+    );
+    const copied = new Set(copiedRows.map((r) => r.session_id));
+    const isCopy = (e: (typeof played)[number]) => e.sessionId !== null && copied.has(e.sessionId);
+    const eligible = played.filter((e) => !isCopy(e)).length;
+    if (eligible === 0) return this.#cancelInUnit(tx, id, 'nobody_played');
+    // Prize places go to honest entries only, so the whole pool minus the rake is paid out.
+    const places = Math.min(t.prizeWeights.length, eligible);
     const placePrizes = splitByWeights((poolFen - rakeFen) as Fen, t.prizeWeights.slice(0, places));
     // Best score first; equal scores form one group that shares the prizes of the places it spans.
     const ranked = [...played].sort(
-      (a, b) => (b.score ?? 0) - (a.score ?? 0) || a.enteredAtMs - b.enteredAtMs || (a.playerId < b.playerId ? -1 : 1),
+      (a, b) =>
+        Number(isCopy(a)) - Number(isCopy(b)) ||
+        (b.score ?? 0) - (a.score ?? 0) ||
+        a.enteredAtMs - b.enteredAtMs ||
+        (a.playerId < b.playerId ? -1 : 1),
     );
     const results = new Map<string, { rank: number; prizeFen: number }>();
     for (let i = 0; i < ranked.length; ) {
       let j = i + 1;
-      while (j < ranked.length && ranked[j]!.score === ranked[i]!.score) j++;
+      while (j < ranked.length && ranked[j]!.score === ranked[i]!.score && isCopy(ranked[j]!) === isCopy(ranked[i]!)) j++;
       let groupFen = 0;
-      for (let k = i; k < Math.min(j, places); k++) groupFen += placePrizes[k]!;
+      if (!isCopy(ranked[i]!)) for (let k = i; k < Math.min(j, places); k++) groupFen += placePrizes[k]!;
       const shares = splitEvenly(groupFen as Fen, j - i);
       for (let k = i; k < j; k++) results.set(ranked[k]!.playerId, { rank: i + 1, prizeFen: shares[k - i]! });
       i = j;

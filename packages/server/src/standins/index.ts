@@ -1,17 +1,16 @@
-// Stand-ins for the outside ports: sign-in, notary and face check (which have no real adapter
-// yet), and the real-name check and play reporting (which have: the NPPA; their stand-ins serve
-// unit tests only, and no start binds them). Each imitates its service in this process's memory.
-// A development start runs on the first three; a production start accepts one only when
-// FAIRGROUND_ACCEPT_STANDINS names its port (see bindings.ts).
+// Stand-ins for the outside ports: sign-in and face check (which have no real adapter yet), and
+// the real-name check and play reporting (which have: the NPPA; their stand-ins serve unit tests
+// only, and no start binds them). Each imitates its service in this process's memory. A
+// development start runs on the first two; a production start accepts one only when
+// FAIRGROUND_ACCEPT_STANDINS names its port (see bindings.ts). The notary has no stand-in: its
+// real adapter, the RFC 3161 client, talks to a local TSA in development and tests.
 import type { Clock } from '@fairground/core';
 import { type Bound, type PlatformAdapters, standIn } from '../bindings.ts';
 import type { PaymentProvider } from '../payments/index.ts';
 import type { SandboxFaceCheck } from './face-check.ts';
-import { SandboxNotary } from './notary.ts';
 import { createSandboxIdentityProvider } from './sign-in.ts';
 
 export { createSandboxFaceCheck, type SandboxFaceCheck } from './face-check.ts';
-export { SandboxNotary } from './notary.ts';
 export { SandboxRealNameReporter } from './play-reporting.ts';
 export { createSandboxVerificationProvider } from './real-name-check.ts';
 export { createSandboxIdentityProvider, type SandboxIdentityProvider } from './sign-in.ts';
@@ -21,22 +20,19 @@ export interface StandInOptions {
   readonly appIds: { readonly miniprogram: string; readonly h5: string };
   /** Makes the sign-in stand-in's openids the same across restarts and on every node. */
   readonly signInSeed: string;
-  /** Each instance, when the caller keeps one to look at (tests) or shares it. */
-  readonly notary?: SandboxNotary;
   /** null: no face-check provider. */
   readonly faceCheck: SandboxFaceCheck | null;
   readonly payments: Bound<PaymentProvider> | null;
 }
 
-/** The ports whose stand-ins a start may bind (the real-name ports are bound to the NPPA by the caller). */
-export type StandInBound = Omit<PlatformAdapters, 'realNameCheck' | 'playReporting'>;
+/** The ports whose stand-ins a start may bind (the real-name ports and the notary are bound to their real adapters by the caller). */
+export type StandInBound = Omit<PlatformAdapters, 'realNameCheck' | 'playReporting' | 'notary'>;
 
 /** Every stand-in a start may bind, bound to its port. */
 export function standInAdapters(o: StandInOptions): StandInBound {
   const signIn = createSandboxIdentityProvider({ clock: o.clock, appIds: o.appIds, seed: o.signInSeed });
   return {
     signIn: { ...standIn('sandbox (in-process, anyone signs in as anyone)', signIn), codes: signIn },
-    notary: standIn('sandbox (attestations kept in memory, lost on restart)', o.notary ?? new SandboxNotary()),
     faceCheck:
       o.faceCheck === null
         ? null

@@ -72,8 +72,9 @@ async function signedInPage(
   const tokens = await page.evaluate(() => JSON.parse(localStorage.getItem('fg.player.tokens') ?? '{}') as { accessToken: string });
   const me = (await (await fetch(`${url}/api/me`, { headers: { authorization: `Bearer ${tokens.accessToken}` } })).json()) as {
     id: string;
+    nickname: string;
   };
-  return { page, token: tokens.accessToken, id: me.id };
+  return { page, token: tokens.accessToken, id: me.id, nickname: me.nickname };
 }
 
 async function api(url: string, token: string, method: string, path: string, body?: unknown): Promise<Record<string, unknown>> {

@@ -4,12 +4,18 @@
 // a hand; one of them reloads mid-hand and is back at the same seat; a dropped connection shows
 // the reconnection banner; the hand's fairness data is shown and verifies in the browser. Each
 // browser stands for a different network address (X-Forwarded-For from loopback, as a local
-// reverse proxy sends it), so the same-IP rule lets them sit together.
+// reverse proxy sends it), so the same-IP rule lets them sit together. The hand is then
+// time-stamped by the platform's local TSA: the fairness and history pages show the authority's
+// time and name and check the Merkle proof in the browser, the evidence bundle downloaded from the
+// page verifies with verify-bundle.mjs and openssl, and the console's notary page shows the root.
 import assert from 'node:assert/strict';
+import { spawnSync } from 'node:child_process';
+import { readFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { base32Decode, base32Encode, totp } from '../../src/accounts/index.ts';
-import { buildClients, launchBrowser, type RunningPlatform, screenshot, startPlatform } from './harness.ts';
+import { buildClients, DESK_CONTEXT, launchBrowser, RESULTS_DIR, type RunningPlatform, screenshot, startPlatform } from './harness.ts';
 
 const ADMIN = {
   username: 'roomsadmin',
@@ -37,14 +43,23 @@ async function signIn(p: Person, url: string): Promise<void> {
   p.id = (await page.getByTestId('player-id').innerText()).trim();
 }
 
-async function creditCny(url: string, playerId: string, amountFen: number): Promise<void> {
+/** The operator's session, signed in once: a TOTP code is good for one sign-in only. */
+let operatorTokens: { accessToken: string } | null = null;
+
+async function operatorToken(url: string): Promise<string> {
+  if (operatorTokens !== null) return operatorTokens.accessToken;
   const login = await fetch(`${url}/api/admin/auth/login`, {
     method: 'POST',
     headers: { 'content-type': 'application/json' },
     body: JSON.stringify({ username: ADMIN.username, password: ADMIN.password, totp: totp(base32Decode(ADMIN.totpSecret), Date.now()) }),
   });
   assert.equal(login.status, 200, await login.clone().text());
-  const token = ((await login.json()) as { tokens: { accessToken: string } }).tokens.accessToken;
+  operatorTokens = ((await login.json()) as { tokens: { accessToken: string } }).tokens;
+  return operatorTokens.accessToken;
+}
+
+async function creditCny(url: string, playerId: string, amountFen: number): Promise<void> {
+  const token = await operatorToken(url);
   const r = await fetch(`${url}/api/admin/players/${playerId}/adjustments`, {
     method: 'POST',
     headers: { 'content-type': 'application/json', authorization: `Bearer ${token}` },
@@ -75,6 +90,8 @@ describe('a friend room in the browser', () => {
       FAIRGROUND_ADMIN_USERNAME: ADMIN.username,
       FAIRGROUND_ADMIN_PASSWORD: ADMIN.password,
       FAIRGROUND_ADMIN_TOTP_SECRET: ADMIN.totpSecret,
+      // The notary stamps every half second here instead of every minute, so the journey sees it.
+      FAIRGROUND_JOB_INTERVALS_MS: 'notary.attest=500',
     });
     browser = await launchBrowser();
     for (const [i, name] of ['roomhost', 'roombob', 'roomcarol', 'roomdave'].entries()) {
@@ -225,5 +242,72 @@ describe('a friend room in the browser', () => {
     await screenshot(page, 'rooms-9-verified');
     await dave.page.goto(`${platform.url}/#/room-history/${roomId}`);
     await dave.page.locator('[data-testid="history-hand-1"][data-verified="true"]').waitFor();
+  });
+
+  it('shows the hand’s time-stamp on the fairness page, checks its proof in the browser, and the downloaded bundle verifies', async () => {
+    const page = host.page;
+    const fairness = `${platform.url}/#/fairness?id=${roomId}/1`;
+    // The notary.attest job stamps within a second; the page reads the attestation when it opens.
+    let state = '';
+    for (let i = 0; i < 40 && state !== 'attested'; i++) {
+      await page.goto('about:blank');
+      await page.goto(fairness);
+      const a = page.getByTestId('attestation-1');
+      await a.waitFor();
+      await page.waitForFunction(() => document.querySelector('[data-testid="attestation-1"]')?.getAttribute('data-state') !== null);
+      state = (await a.getAttribute('data-state')) ?? '';
+      if (state !== 'attested') await new Promise((r) => setTimeout(r, 250));
+    }
+    assert.equal(state, 'attested');
+    const a = page.getByTestId('attestation-1');
+    assert.equal(await a.getAttribute('data-proof'), 'true', 'the Merkle proof checks out in the browser');
+    assert.equal(await page.getByTestId('attestation-record').getAttribute('data-ok'), 'true', 'the attested record is the verified hand');
+    assert.match(await page.getByTestId('attestation-time').innerText(), /\d{2}:\d{2}/);
+    assert.match(await page.getByTestId('attestation-authority').innerText(), /TSA/);
+    await screenshot(page, 'rooms-10-attested');
+    const [download] = await Promise.all([page.waitForEvent('download'), page.getByTestId('attestation-download').click()]);
+    const file = join(RESULTS_DIR, `${roomId}-hand-1.bundle.json`);
+    await download.saveAs(file);
+    const bundle = JSON.parse(readFileSync(file, 'utf8')) as { record: string; root: string };
+    assert.equal(JSON.parse(bundle.record).handNumber, 1);
+    // The CA comes from the time-stamping authority itself (its address from the console), never from the bundle.
+    const status = await fetch(`${platform.url}/api/admin/notary`, {
+      headers: { authorization: `Bearer ${await operatorToken(platform.url)}` },
+    });
+    const tsaUrl = ((await status.json()) as { tsaUrl: string }).tsaUrl;
+    const ca = join(RESULTS_DIR, 'rooms-journey-tsa-ca.pem');
+    writeFileSync(ca, await (await fetch(new URL('/certs/ca.pem', tsaUrl))).text());
+    const script = new URL('../../../timestamp/verify-bundle.mjs', import.meta.url).pathname;
+    const r = spawnSync(process.execPath, [script, file, '--ca', ca], { encoding: 'utf8', timeout: 60_000 });
+    assert.equal(r.status, 0, `${r.stdout}${r.stderr}`);
+    assert.match(r.stdout, /Verification: OK/);
+
+    // The hand history shows the same, on the narrowest phone.
+    await dave.page.setViewportSize({ width: 320, height: 640 });
+    await dave.page.goto('about:blank');
+    await dave.page.goto(`${platform.url}/#/room-history/${roomId}`);
+    await dave.page.locator('[data-testid="attestation-1"][data-state="attested"][data-proof="true"]').waitFor();
+    const overflow = await dave.page.evaluate(() => document.documentElement.scrollWidth - document.documentElement.clientWidth);
+    assert.ok(overflow <= 0, `no sideways scrolling at 320 px (${overflow} px too wide)`);
+    await screenshot(dave.page, 'rooms-11-history-attested-320');
+  });
+
+  it('the console’s notary page shows the lag, the queue and the signed root', async () => {
+    const context = await browser.newContext(DESK_CONTEXT);
+    try {
+      // The operator's session from this journey (signed in with its one-time code once, above).
+      await operatorToken(platform.url);
+      await context.addInitScript((tokens) => localStorage.setItem('fg.operator.tokens', tokens), JSON.stringify(operatorTokens));
+      const page = await context.newPage();
+      page.setDefaultTimeout(STEP_TIMEOUT_MS);
+      await page.goto(`${platform.url}/admin/`);
+      await page.getByTestId('nav-notary').click();
+      await page.getByTestId('notary-page').waitFor();
+      await page.locator('[data-testid="notary-root"][data-state="attested"]').first().waitFor();
+      assert.equal(await page.getByTestId('notary-lag').getAttribute('data-over'), 'false');
+      await screenshot(page, 'rooms-12-console-notary');
+    } finally {
+      await context.close();
+    }
   });
 });

@@ -1,22 +1,24 @@
 // The stand-ins tests bind to the platform's outside ports, explicitly (the platform itself binds
-// none). A test that looks at a stand-in (what the notary received, what the real-name reporter
-// accepted) passes its own instance.
+// none). A test that looks at a stand-in (what the real-name reporter accepted) passes its own
+// instance. The notary's adapter is the real RFC 3161 client, against a local TSA (helpers/tsa.ts).
 import { randomBytes } from 'node:crypto';
 import type { Clock } from '@fairground/core';
-import { type PlatformAdapters, real, standIn } from '../../src/bindings.ts';
+import { type Bound, type PlatformAdapters, real, standIn } from '../../src/bindings.ts';
+import type { TimestampAuthority } from '../../src/notary/index.ts';
 import type { PaymentProvider } from '../../src/payments/index.ts';
+import { lazyLocalTsa } from './tsa.ts';
 import {
   createSandboxFaceCheck,
   createSandboxVerificationProvider,
   type SandboxFaceCheck,
-  type SandboxNotary,
   SandboxRealNameReporter,
   standInAdapters,
 } from '../../src/standins/index.ts';
 
 export interface TestAdapterOptions {
   readonly appIds?: { readonly miniprogram: string; readonly h5: string };
-  readonly notary?: SandboxNotary;
+  /** The time-stamping authority (default: a local TSA on the test's clock, started on first use). */
+  readonly notary?: Bound<TimestampAuthority>;
   readonly reporter?: SandboxRealNameReporter;
   /** null: no face-check provider. */
   readonly faceCheck?: SandboxFaceCheck | null;
@@ -31,10 +33,10 @@ export function testAdapters(clock: Clock, o: TestAdapterOptions = {}): Platform
       clock,
       appIds: o.appIds ?? { miniprogram: 'wxtestminiprogram', h5: 'wxtestofficial' },
       signInSeed: randomBytes(16).toString('hex'),
-      ...(o.notary ? { notary: o.notary } : {}),
       faceCheck: o.faceCheck === undefined ? createSandboxFaceCheck({ clock }) : o.faceCheck,
       payments: o.payments ? real('test provider', o.payments) : null,
     }),
+    notary: o.notary ?? standIn('RFC 3161 client → local TSA in the test process', lazyLocalTsa(clock)),
     ...(o.realName ?? {
       realNameCheck: standIn('stand-in (accepts any well-formed identity; unit tests only)', createSandboxVerificationProvider()),
       playReporting: standIn('stand-in (reports kept in memory; unit tests only)', o.reporter ?? new SandboxRealNameReporter()),

@@ -47,6 +47,8 @@ export interface PlayOptions {
   readonly seedSeats?: readonly number[];
   /** Stop after this many hands (default: to the end of the room). */
   readonly handsMax?: number;
+  /** How a seat's player chooses (default: chooseAction). */
+  readonly choose?: (c: Client, legal: Frame, rng: Prng) => Frame;
   /** Stop when the hand reaches this step (for mid-hand scenarios). */
   readonly stopAt?: (s: NonNullable<ReturnType<TestServer['rooms']['actor']>>['state']) => boolean;
 }
@@ -85,7 +87,7 @@ export async function playRoom(
         continue;
       }
       assert.ok(c.hand?.legal, `${c.player.handle} sees its legal actions`);
-      const action = chooseAction(c.hand.legal, rng);
+      const action = (o.choose ?? ((_c: Client, legal: Frame, r: Prng) => chooseAction(legal, r)))(c, c.hand.legal, rng);
       const r = await c.send({ t: 'act', action });
       assert.equal(r.t, 'ok', `${c.player.handle} ${JSON.stringify(action)}: ${JSON.stringify(r)}`);
       continue;

@@ -211,7 +211,7 @@ for (const backend of BACKENDS) {
 
         assert.equal(await checkFairness(server, room.roomId, owner.id), rounds);
         assert.ok((await checkNoHiddenCards(server, room.roomId, owner.id)) > 0);
-        await server.rooms.flushNotary();
+        await server.attestHands();
         const chain = await server.rooms.verifyChain(room.roomId);
         assert.ok(chain.ok, chain.problems.join('; '));
         assert.equal(chain.notarised, rounds);

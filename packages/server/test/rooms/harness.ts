@@ -14,9 +14,12 @@ import { createPlatform, type Platform } from '../../src/app.ts';
 import { loadPolicyFile } from '../../src/compliance/index.ts';
 import { DEVELOPMENT_POLICY_FILE } from '../../src/config.ts';
 import { playerAccount, systemAccount } from '../../src/ledger/index.ts';
+import type { RiskConfig } from '../../src/risk/index.ts';
 import { ManualTimers, type PlatformRoomsOptions, type RoomPolicy } from '../../src/rooms/index.ts';
 import { createSandboxFaceCheck, type SandboxFaceCheck } from '../../src/standins/face-check.ts';
-import { SandboxNotary } from '../../src/standins/notary.ts';
+import { type Bound, standIn } from '../../src/bindings.ts';
+import type { TimestampAuthority } from '../../src/notary/index.ts';
+import { lazyLocalTsa } from '../helpers/tsa.ts';
 import type { Store } from '../../src/storage/ports.ts';
 import { dropSchema, TEST_PG_URL } from '../../src/storage/testing.ts';
 import { testAdapters } from '../helpers/adapters.ts';
@@ -52,10 +55,13 @@ export interface ServerOptions {
   readonly framesBurstMax?: number;
   readonly dataKey?: Buffer;
   readonly sessionSecret?: string;
-  readonly notary?: SandboxNotary;
+  /** The time-stamping authority (default: a local TSA on the test clock, started on first use). */
+  readonly notary?: Bound<TimestampAuthority>;
   /** null: no face-check provider bound. */
   readonly faceCheck?: SandboxFaceCheck | null;
   readonly extra?: Partial<PlatformRoomsOptions>;
+  /** Risk weights and thresholds (default: the shipped ones). */
+  readonly riskConfig?: RiskConfig;
 }
 
 /** One server process's worth of platform. A test may run several in turn on one database (restarts). */
@@ -64,7 +70,6 @@ export class TestServer {
   readonly store: Store;
   readonly clock: ManualClock;
   readonly timers: ManualTimers;
-  readonly notary: SandboxNotary;
   readonly faceCheck: SandboxFaceCheck | null;
   readonly url: string;
   readonly wsUrl: string;
@@ -73,14 +78,13 @@ export class TestServer {
     store: Store,
     clock: ManualClock,
     timers: ManualTimers,
-    stand: { notary: SandboxNotary; faceCheck: SandboxFaceCheck | null },
+    stand: { faceCheck: SandboxFaceCheck | null },
     url: string,
   ) {
     this.platform = platform;
     this.store = store;
     this.clock = clock;
     this.timers = timers;
-    this.notary = stand.notary;
     this.faceCheck = stand.faceCheck;
     this.url = url;
     this.wsUrl = `${url.replace('http', 'ws')}/api/rooms/ws`;
@@ -89,7 +93,7 @@ export class TestServer {
   static async start(db: TestDatabase, clock: ManualClock, o: ServerOptions = {}): Promise<TestServer> {
     const store = await db.open(clock);
     const timers = new ManualTimers(clock);
-    const notary = o.notary ?? new SandboxNotary();
+    const notary = o.notary ?? standIn('RFC 3161 client → local TSA in the test process', lazyLocalTsa(clock));
     const faceCheck = o.faceCheck === undefined ? createSandboxFaceCheck({ clock }) : o.faceCheck;
     const platform = await createPlatform({
       config: testConfig({
@@ -99,6 +103,7 @@ export class TestServer {
       store,
       clock,
       policy: loadPolicyFile(DEVELOPMENT_POLICY_FILE),
+      ...(o.riskConfig ? { compliance: { riskConfig: o.riskConfig } } : {}),
       logger: false,
       adapters: testAdapters(clock, { notary, faceCheck }),
       rooms: {
@@ -115,11 +120,16 @@ export class TestServer {
       },
     });
     const url = await platform.app.listen({ host: '127.0.0.1', port: 0 });
-    return new TestServer(platform, store, clock, timers, { notary, faceCheck }, url);
+    return new TestServer(platform, store, clock, timers, { faceCheck }, url);
   }
 
   get rooms() {
     return this.platform.rooms;
+  }
+
+  /** One pass of the notary.attest job: what queued is put in a Merkle root and time-stamped. */
+  attestHands(): Promise<number> {
+    return this.platform.notary.attestDue();
   }
 
   /** Lets every room finish what it is doing. */

@@ -8,7 +8,6 @@ import { randomBytes } from 'node:crypto';
 import { after, describe, it } from 'node:test';
 import { ManualClock } from '@fairground/core';
 import { CloseCodes } from '../../src/rooms/index.ts';
-import { SandboxNotary } from '../../src/standins/notary.ts';
 import { assertEveryFrameChecked, botRng, checkFairness, checkNoHiddenCards, handRecords, playRoom } from './bots.ts';
 import { BACKENDS, type Client, caughtUp, type Player, TestDatabase, TestServer } from './harness.ts';
 
@@ -137,7 +136,7 @@ for (const backend of BACKENDS) {
     it('rebuilds a room mid-hand after a crash: same seats, same hand, same deck', async () => {
       const db = database();
       const clock = new ManualClock(Date.UTC(2026, 5, 2, 12));
-      const keys = { dataKey: randomBytes(32), sessionSecret: randomBytes(32).toString('base64url'), notary: new SandboxNotary() };
+      const keys = { dataKey: randomBytes(32), sessionSecret: randomBytes(32).toString('base64url') };
       const first = await TestServer.start(db, clock, keys);
       const { players, room, clients } = await threeSeats(first, `${backend.slice(0, 2)}cr`, { mode: 'custom', seats: 3, rounds: 8 });
       const rng = botRng(`${backend}-crash`);
@@ -183,7 +182,7 @@ for (const backend of BACKENDS) {
         );
         assert.equal(await checkFairness(second, room.roomId, players[0]?.id as string), 8);
         await checkNoHiddenCards(second, room.roomId, players[0]?.id as string);
-        await second.rooms.flushNotary();
+        await second.attestHands();
         const chain = await second.rooms.verifyChain(room.roomId);
         assert.ok(chain.ok, chain.problems.join('; '));
         const inv = await second.platform.ledger.checkInvariants();

@@ -70,10 +70,9 @@ for (const backend of BACKENDS) {
         [roomId],
       );
       assert.doesNotMatch(JSON.stringify(events), /"cards"/, 'the event log holds no cards');
-      await server.rooms.flushNotary();
+      assert.equal(await server.attestHands(), 8, 'one root time-stamps every hand of the room');
       const report = await server.rooms.verifyChain(roomId);
       assert.deepEqual(report, { ok: true, hands: 8, notarised: 8, problems: [] });
-      assert.equal(server.notary.received.filter((e) => e.chainId === roomId).length, 8, 'the notary received every head');
     });
 
     it('keeps fee orders in the seed’s format for 180 days, visible in the player’s history', async () => {

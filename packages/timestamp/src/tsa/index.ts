@@ -29,6 +29,8 @@ export interface TsaSandboxOptions {
   readonly identity?: TsaIdentity;
   /** Policy OID of every token (default SANDBOX_POLICY_OID). */
   readonly policyOid?: string;
+  /** Lets the process exit while the TSA listens (a TSA started on demand inside a test process). */
+  readonly unref?: boolean;
 }
 
 export interface TsaSandbox {
@@ -75,6 +77,7 @@ export async function startTsaSandbox(options: TsaSandboxOptions = {}): Promise<
       server.once('error', reject);
       server.listen(port, host, () => {
         server.off('error', reject);
+        if (options.unref) server.unref();
         resolve();
       });
     });

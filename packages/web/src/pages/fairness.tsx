@@ -3,7 +3,8 @@
 // re-runs everything here, in this browser, with the same rules module the server runs: the seed
 // against its commitment, the players' seeds against the combined client seed, the shuffle and
 // the deal against the cards the record shows, and every action up to the result (for a session,
-// the whole puzzle replay up to its score). Each check is shown as it passes or fails.
+// the whole puzzle replay up to its score). Each check is shown as it passes or fails. A hand also
+// shows its time-stamp attestation: the authority's time and name, its Merkle proof checked here.
 import {
   applyHandAction,
   combineClientSeeds,
@@ -20,6 +21,7 @@ import {
 import { useEffect, useState } from 'preact/hooks';
 import type { Ctx } from '../app.tsx';
 import { errorText } from '../shared/errors.ts';
+import { HandAttestation } from './rooms/attestation.tsx';
 
 const TEXT = {
   zh: {
@@ -148,6 +150,8 @@ export function FairnessPage({ ctx }: { ctx: Ctx }) {
   const [id, setId] = useState(initial);
   const [busy, setBusy] = useState(false);
   const [outcome, setOutcome] = useState<Outcome | null>(null);
+  /** The hand just verified, for its time-stamp attestation beside the verdict. */
+  const [hand, setHand] = useState<{ roomId: string; handNumber: number; record: HandRecordWire } | null>(null);
   const [error, setError] = useState<string | null>(null);
 
   /** A room code names a room while it is open; the player's own rooms remember it after. */
@@ -161,6 +165,7 @@ export function FairnessPage({ ctx }: { ctx: Ctx }) {
   const run = async (value: string) => {
     const text = value.trim();
     setOutcome(null);
+    setHand(null);
     setError(null);
     const hand = HAND_ID.exec(text);
     const byCode = CODE_HAND.exec(text);
@@ -177,6 +182,7 @@ export function FairnessPage({ ctx }: { ctx: Ctx }) {
         const record = (page.hands as HandRecordWire[]).find((h) => h.handNumber === handNumber);
         if (!record) throw { code: 'ANALYTICS_HAND_NOT_FOUND' };
         setOutcome(verifyHand(record));
+        setHand({ roomId, handNumber, record });
       } else {
         const rep = await ctx.api.call('GET /api/skill/sessions/:sessionId/replay', { params: { sessionId: text } });
         const seed = hexToBytes(rep.seedHex);
@@ -248,6 +254,7 @@ export function FairnessPage({ ctx }: { ctx: Ctx }) {
             {t.commitment} {outcome.commitment.slice(0, 24)}…<br />
             {t.seed} {outcome.seed.slice(0, 24)}… · {t.steps.replace('{n}', String(outcome.steps))}
           </p>
+          {hand && <HandAttestation ctx={ctx} roomId={hand.roomId} handNumber={hand.handNumber} shown={hand.record} />}
         </section>
       )}
     </main>

@@ -471,6 +471,63 @@ export const ERROR_TEXTS: Readonly<Record<string, readonly [zh: string, en: stri
   ZJH_RAISE_NOT_ON_LADDER: ['请从可选的加注档位中选择。', 'Choose one of the room’s raise steps.'],
   ZJH_RULES_INVALID: ['牌局规则设置有误。', 'The table rules are invalid.'],
   ZJH_STALE_ACTION: ['牌局刚刚有变化，请看清后再操作。', 'The hand just changed; look again and act.'],
+  NOTARY_HAND_NOT_FOUND: [
+    '没有找到这一局的记录。正在进行的牌局结束后才有记录，请检查房间号和局数。',
+    'No finished hand with that number in this room. A hand in progress has no record yet; check the room code and hand number.',
+  ],
+  NOTARY_NOT_ATTESTED: [
+    '这一局正在等待时间戳认证（每分钟一次），请稍后再看。',
+    'This hand is waiting for its time-stamp (done once a minute); look again shortly.',
+  ],
+  TSA_BAD_RESPONSE: [
+    '时间戳机构的回复无法识别，稍后会自动重试。',
+    'The time-stamping authority’s answer could not be read; it is retried by itself.',
+  ],
+  TSA_BUNDLE_INVALID: ['导出的认证文件格式有误，请重新下载。', 'The exported proof file is malformed; download it again.'],
+  TSA_CERT_UNTRUSTED: [
+    '时间戳的签名证书不在信任列表中，这份认证不能确认。',
+    'The time-stamp’s certificate is not one we trust, so this proof cannot be confirmed.',
+  ],
+  TSA_CERT_USAGE_INVALID: [
+    '签名证书不是时间戳专用证书，这份认证不能确认。',
+    'The signing certificate is not a time-stamping certificate, so this proof cannot be confirmed.',
+  ],
+  TSA_CLOCK_SKEW: [
+    '时间戳的时间与服务器时间相差太多，稍后会重新认证。',
+    'The time-stamp’s time is too far from ours; it will be stamped again.',
+  ],
+  TSA_IMPRINT_MISMATCH: [
+    '时间戳对应的不是这份记录，这份认证不能确认。',
+    'The time-stamp is for a different record, so this proof cannot be confirmed.',
+  ],
+  TSA_INCLUSION_PROOF_INVALID: [
+    '这一局的记录不在已认证的记录树中，请联系客服。',
+    'This hand’s record is not in the time-stamped tree; contact support.',
+  ],
+  TSA_NAME_MISMATCH: [
+    '时间戳中的机构名称与证书不符，这份认证不能确认。',
+    'The authority named in the time-stamp does not match its certificate, so this proof cannot be confirmed.',
+  ],
+  TSA_NONCE_MISMATCH: ['时间戳与请求不对应，稍后会重新认证。', 'The time-stamp does not answer our request; it will be stamped again.'],
+  TSA_POLICY_MISMATCH: [
+    '时间戳使用的规则与要求不符，稍后会重新认证。',
+    'The time-stamp was issued under another policy; it will be stamped again.',
+  ],
+  TSA_REJECTED: ['时间戳机构拒绝了请求，稍后会重新认证。', 'The time-stamping authority refused the request; it will be stamped again.'],
+  TSA_SANDBOX_REQUEST_INVALID: ['时间戳沙盒的设置请求有误。', 'The time-stamp sandbox request is not valid.'],
+  TSA_SIGNATURE_INVALID: [
+    '时间戳的签名验证失败，这份认证不能确认。',
+    'The time-stamp’s signature does not verify, so this proof cannot be confirmed.',
+  ],
+  TSA_TOKEN_MALFORMED: ['时间戳格式有误，这份认证不能确认。', 'The time-stamp is malformed, so this proof cannot be confirmed.'],
+  TSA_UNAVAILABLE: [
+    '时间戳机构暂时无法连接，稍后会自动重试。',
+    'The time-stamping authority cannot be reached right now; it is retried by itself.',
+  ],
+  TSA_UNSUPPORTED_ALGORITHM: [
+    '时间戳使用了不支持的算法，这份认证不能确认。',
+    'The time-stamp uses an algorithm we do not accept, so this proof cannot be confirmed.',
+  ],
 };
 
 /**

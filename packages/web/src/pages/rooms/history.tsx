@@ -1,10 +1,12 @@
 // A room's finished hands with their fairness data: the commitment published before each deal,
 // the seeds revealed after, everyone's cards, the actions and the result, each hand verified here
-// in the browser with the same rules the server runs.
+// in the browser with the same rules the server runs; and each hand's time-stamp attestation
+// (attestation.tsx), its Merkle proof checked here too.
 import { useEffect, useState } from 'preact/hooks';
 import type { Ctx } from '../../app.tsx';
 import { errorText } from '../../shared/errors.ts';
 import { verifyHand } from '../fairness.tsx';
+import { HandAttestation } from './attestation.tsx';
 import { cardLabel, roomWords } from './i18n.ts';
 import './rooms.css';
 
@@ -69,6 +71,7 @@ export function RoomHistoryPage({ ctx }: { ctx: Ctx }) {
             <a class="pill" href={`#/fairness?id=${roomId}/${h.handNumber}`}>
               {t('verify')}
             </a>
+            <HandAttestation ctx={ctx} roomId={roomId} handNumber={h.handNumber} shown={h} />
           </section>
         );
       })}

@@ -184,6 +184,7 @@ const zh = {
   end_not_started: '房间一直没有开局，已自动解散，房费已退回',
   end_abandoned: '所有玩家都已离开',
   end_security_risk: '安全风险',
+  end_fair_play: '风控发现这个房间有串通嫌疑，房间已由平台解散；如有疑问请联系客服',
 };
 type Key = keyof typeof zh;
 
@@ -371,6 +372,7 @@ const en: Record<Key, string> = {
   end_not_started: 'it never started, so it was dissolved and the fees refunded',
   end_abandoned: 'every player left',
   end_security_risk: 'security risk',
+  end_fair_play: 'the platform dissolved it after finding signs of collusion; contact support if you think this is wrong',
 };
 
 export type RoomWords = (key: Key, vars?: Record<string, string | number>) => string;
