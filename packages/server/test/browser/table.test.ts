@@ -283,6 +283,20 @@ describe('the table on a phone', () => {
     await bob.page.locator('[data-testid="scoreboard"][data-final="true"]').waitFor();
     await screenshot(bob.page, 'table-5-final-375-en');
 
+    // The hand history names the players and paints hearts and diamonds red.
+    const roomId = (await host.page.getByTestId('table-page').getAttribute('data-room-id')) ?? '';
+    await host.page.goto(`${platform.url}/#/room-history/${roomId}`);
+    const firstHand = host.page.getByTestId('history-hand-1');
+    await firstHand.waitFor();
+    await firstHand.getByText(names.get(bob.id) ?? 'bob').waitFor();
+    const seatLines = await firstHand.locator('[data-testid^="history-1-seat-"]').allInnerTexts();
+    for (const line of seatLines) assert.doesNotMatch(line, /\bp_[a-z0-9]+/, 'no player id in the history');
+    const redOk = await firstHand
+      .locator('.card-face')
+      .evaluateAll((faces) => faces.every((f) => /[♥♦]/.test(f.textContent ?? '') === f.classList.contains('red')));
+    assert.ok(redOk, 'hearts and diamonds, and only they, are red');
+    await screenshot(host.page, 'table-7-history-320');
+
     await host.page.goto(`${platform.url}/#/wallet`);
     const lines = host.page.getByTestId('history-item');
     await lines.first().waitFor();
