@@ -7,7 +7,8 @@
 import { useEffect, useState } from 'preact/hooks';
 import type { Ctx } from '../app.tsx';
 import { ApiError, type Response } from '../shared/api.ts';
-import { refusalText, SIGNIN_TEXT } from '../shared/signin-text.ts';
+import { errorText, loadErrorTexts } from '../shared/errors.ts';
+import { SIGNIN_TEXT } from '../shared/signin-text.ts';
 import { lazyPage } from '../shared/lazy.tsx';
 import { isWechatBrowser } from '../shared/wechat.ts';
 
@@ -17,8 +18,6 @@ const ContinueInWechat = lazyPage<Parameters<typeof import('../components/contin
 );
 
 type Options = Response<'GET /api/auth/wechat/options'>;
-/** Where the page was before WeChat's consent page, to come back to after signing in (a room link). */
-const RETURN_KEY = 'fg.signin.return';
 
 function randomHandle(): string {
   const bytes = new Uint8Array(4);
@@ -46,13 +45,14 @@ export function LoginPage({ ctx }: { ctx: Ctx }) {
   const finish = (login: { player: NonNullable<Ctx['me']>; tokens: Parameters<typeof api.setTokens>[0] }) => {
     api.setTokens(login.tokens);
     ctx.setMe(login.player);
-    const back = sessionStorage.getItem(RETURN_KEY);
-    sessionStorage.removeItem(RETURN_KEY);
-    if (back?.startsWith('#/') && login.player.termsCurrent) location.hash = back;
-    else ctx.navigate(login.player.termsCurrent ? 'lobby' : 'terms');
+    // A deep link opened signed out (a room invitation) is kept by the app through the round trip to WeChat.
+    ctx.navigate(login.player.termsCurrent ? 'lobby' : 'terms');
   };
+  // The words come from the error texts' own chunk: wait for it, so the player never reads the fallback.
   const fail = (e: unknown) =>
-    setError(e instanceof ApiError ? { code: e.code, message: e.message } : { code: 'NETWORK_ERROR', message: String(e) });
+    void loadErrorTexts().finally(() =>
+      setError(e instanceof ApiError ? { code: e.code, message: e.message } : { code: 'NETWORK_ERROR', message: String(e) }),
+    );
 
   useEffect(() => {
     const back = returnFromWechat();
@@ -82,7 +82,6 @@ export function LoginPage({ ctx }: { ctx: Ctx }) {
     setError(null);
     try {
       const { authorizeUrl } = await api.call('POST /api/auth/wechat/oauth', { body: { kind } });
-      if (location.hash.startsWith('#/') && location.hash !== '#/login') sessionStorage.setItem(RETURN_KEY, location.hash);
       location.assign(authorizeUrl);
     } catch (e) {
       fail(e);
@@ -158,7 +157,7 @@ export function LoginPage({ ctx }: { ctx: Ctx }) {
       )}
       {error && (
         <p class="error" role="alert" data-testid="login-error" data-code={error.code}>
-          {refusalText(error.code, error.message, lang)}
+          {errorText(lang, error)}
         </p>
       )}
     </main>

@@ -1,6 +1,5 @@
-// What the sign-in screens say, in Chinese and English, and what each sign-in refusal means to a
-// player. The server's codes are stable (errors.catalogue.json); the words here follow them.
-import type { Lang } from './i18n.ts';
+// What the sign-in screens say, in Chinese and English. What each sign-in refusal means to a player
+// is in error-texts.ts with every other code.
 
 export const SIGNIN_TEXT = {
   zh: {
@@ -36,40 +35,3 @@ export const SIGNIN_TEXT = {
 } as const;
 
 export type SigninKey = keyof (typeof SIGNIN_TEXT)['zh'];
-
-/** A sign-in refusal, by its stable code, in the player's language; other codes keep the server's message. */
-const REFUSALS: Record<string, { zh: string; en: string }> = {
-  LOGIN_CODE_INVALID: {
-    zh: '微信登录凭证无效或已过期，请重新登录。',
-    en: 'The WeChat sign-in is invalid or expired. Please sign in again.',
-  },
-  LOGIN_CODE_USED: { zh: '这次微信登录已经用过了，请重新登录。', en: 'This WeChat sign-in was already used. Please sign in again.' },
-  LOGIN_RATE_LIMITED: {
-    zh: '微信暂时限制了这个账号的登录次数（一分钟内太多次），请一分钟后再试。',
-    en: 'WeChat is limiting sign-ins for this account right now. Wait a minute and try again.',
-  },
-  LOGIN_BLOCKED_BY_WECHAT: {
-    zh: '微信认为该账号存在风险，拒绝了本次登录。请在微信「我 › 设置 › 账号与安全」中检查账号状态。',
-    en: 'WeChat refused this sign-in because it considers the account at risk. Check it in WeChat (Me › Settings › Account security).',
-  },
-  IDENTITY_PROVIDER_BUSY: { zh: '微信繁忙，请稍后重新登录。', en: 'WeChat is busy. Please sign in again in a moment.' },
-  IDENTITY_PROVIDER_UNAVAILABLE: {
-    zh: '微信登录暂时没有响应，请一分钟后再试。',
-    en: 'WeChat sign-in is not answering. Please try again in a minute.',
-  },
-  IDENTITY_PROVIDER_MISCONFIGURED: {
-    zh: '本服务器的微信登录配置有误，运营方已收到提醒，请稍后再试。',
-    en: 'WeChat sign-in is not set up correctly here; the operator has been alerted. Please try again later.',
-  },
-  OAUTH_STATE_INVALID: {
-    zh: '这次登录不是从本浏览器发起的，或已经用过、已过期。为了你的账号安全，请重新点「微信登录」。',
-    en: 'This sign-in did not start in this browser, was already used or has expired. For your safety, tap “Sign in with WeChat” again.',
-  },
-  OAUTH_UNAVAILABLE: { zh: '本服务器没有配置这种微信登录方式。', en: 'This way of signing in with WeChat is not configured here.' },
-  LOGIN_APP_UNKNOWN: { zh: '本服务器没有配置这个微信应用。', en: 'This WeChat app is not configured on this server.' },
-  PLAYER_SUSPENDED: { zh: '该账号已被暂停使用，请联系客服。', en: 'This account is suspended. Please contact support.' },
-};
-
-export function refusalText(code: string, serverMessage: string, lang: Lang): string {
-  return REFUSALS[code]?.[lang] ?? serverMessage;
-}

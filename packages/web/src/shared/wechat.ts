@@ -39,7 +39,7 @@ export async function shareLink(o: { title: string; desc: string; url: string })
   if (isWechatBrowser() && (await setWechatShare(o))) return 'wechat_menu';
   const wx = inWeChat() ? sdk() : null;
   if (wx) {
-    const imgUrl = `${location.origin}/favicon.ico`;
+    const imgUrl = `${location.origin}/share.png`;
     wx.updateAppMessageShareData?.({ title: o.title, desc: o.desc, link: o.url, imgUrl });
     wx.updateTimelineShareData?.({ title: o.title, link: o.url, imgUrl });
     return 'wechat_menu';
