@@ -14,9 +14,6 @@ import {
 } from '../accounts/index.ts';
 import type { WechatConfig } from './config.ts';
 
-/** The JS-SDK interfaces the player client uses: sharing a room to a chat and to Moments. */
-export const SHARE_JS_APIS = ['updateAppMessageShareData', 'updateTimelineShareData'] as const;
-
 /** Credential errors only the operator can fix (wrong appid or secret, a server address WeChat does not allow). */
 const OPERATOR_ERRCODES: ReadonlySet<number> = new Set([40013, 40125, 41002, 41004, 40164, 61004, 45009]);
 

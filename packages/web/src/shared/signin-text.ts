@@ -14,7 +14,6 @@ export const SIGNIN_TEXT = {
     websiteLogin: '用微信扫码登录本网站',
     websiteHint: '电脑上也可以用手机微信扫码登录（网页版账号与小游戏账号在同一开放平台下会自动关联）。',
     unavailable: '本服务器还没有配置微信登录，请联系运营方。',
-    tryAgain: '重新登录',
   },
   en: {
     signInWechat: 'Sign in with WeChat',
@@ -30,8 +29,5 @@ export const SIGNIN_TEXT = {
     websiteHint:
       'On a computer you can also sign in by scanning with WeChat on your phone (linked to your mini-game account when both belong to one Open Platform account).',
     unavailable: 'WeChat sign-in is not configured on this server; please contact the operator.',
-    tryAgain: 'Sign in again',
   },
 } as const;
-
-export type SigninKey = keyof (typeof SIGNIN_TEXT)['zh'];
