@@ -31,6 +31,7 @@ export interface PlayerLogin {
 export const DEV_APP_ID = 'dev';
 /** A unit that lost a race to create the same identity is run again this many times. */
 const LOGIN_ATTEMPTS_MAX = 3;
+const NOTHING_SEEN: SignInContext = { device: null, address: null };
 
 interface PlayerRow {
   id: string;
@@ -56,6 +57,20 @@ function toPlayer(r: PlayerRow): Player {
   };
 }
 
+/** What a sign-in shows of the client beside its WeChat identity. */
+export interface SignInContext {
+  readonly device: string | null;
+  readonly address: string | null;
+}
+
+/** What a sign-in saw, reported in its unit (the risk domain links accounts that share a device or a WeChat account). */
+export interface SignInSeen extends SignInContext {
+  readonly playerId: string;
+  readonly appId: string;
+  readonly openid: string;
+  readonly unionid: string | null;
+}
+
 export interface PlayersOptions {
   readonly store: Store;
   readonly sessions: Sessions;
@@ -64,6 +79,8 @@ export interface PlayersOptions {
   readonly appIds: { readonly miniprogram: string; readonly h5: string };
   /** Runs in the unit of work that creates a player (the wallet opens the player's ledger accounts here). */
   readonly onPlayerCreated?: (tx: Tx, playerId: string) => Promise<void>;
+  /** Runs in the unit of every successful sign-in. */
+  readonly onSignedIn?: (tx: Tx, seen: SignInSeen) => Promise<void>;
 }
 
 export class Players {
@@ -74,20 +91,27 @@ export class Players {
   }
 
   /** Signs a player in with a WeChat login code; creates the player on first sign-in. */
-  async loginWithCode(kind: LoginKind, code: string): Promise<PlayerLogin> {
+  async loginWithCode(kind: LoginKind, code: string, seen: SignInContext = NOTHING_SEEN): Promise<PlayerLogin> {
     const identity = await this.#o.identity.exchangeCode(kind, code);
-    return this.#login(this.#o.appIds[kind], identity.openid, identity.unionid ?? null, null, kind);
+    return this.#login(this.#o.appIds[kind], identity.openid, identity.unionid ?? null, null, kind, seen);
   }
 
   /** Development sign-in by handle, without WeChat. The caller checks that config allows it. */
-  async devLogin(handle: string): Promise<PlayerLogin> {
-    return this.#login(DEV_APP_ID, handle, null, handle, 'dev');
+  async devLogin(handle: string, seen: SignInContext = NOTHING_SEEN): Promise<PlayerLogin> {
+    return this.#login(DEV_APP_ID, handle, null, handle, 'dev', seen);
   }
 
-  async #login(appId: string, openid: string, unionid: string | null, nickname: string | null, via: string): Promise<PlayerLogin> {
+  async #login(
+    appId: string,
+    openid: string,
+    unionid: string | null,
+    nickname: string | null,
+    via: string,
+    seen: SignInContext,
+  ): Promise<PlayerLogin> {
     for (let attempt = 1; ; attempt++) {
       try {
-        const result = await this.#o.store.unitOfWork((tx) => this.#loginUnit(tx, appId, openid, unionid, nickname, via), {
+        const result = await this.#o.store.unitOfWork((tx) => this.#loginUnit(tx, appId, openid, unionid, nickname, via, seen), {
           label: 'accounts.login',
         });
         if (result.opened === null) throw new AppError(AccountsErrors.PLAYER_SUSPENDED);
@@ -107,6 +131,7 @@ export class Players {
     unionid: string | null,
     nickname: string | null,
     via: string,
+    seen: SignInContext,
   ): Promise<{ player: Player; created: boolean; opened: OpenedSession | null }> {
     let playerId = (
       await tx.query<{ player_id: string }>('SELECT player_id FROM player_identities WHERE app_id = ? AND openid = ?', [appId, openid])
@@ -141,6 +166,12 @@ export class Players {
     if (player.status === 'suspended') return { player, created, opened: null };
     const opened = await this.#o.sessions.open(tx, { kind: 'player', id: playerId });
     await this.#o.analytics.append(tx, { kind: 'player_logged_in', actor: { kind: 'player', id: playerId }, data: { via, appId } });
+    if (this.#o.onSignedIn) {
+      // The unionid of the player record (set by whichever app first knew it), not only this sign-in's.
+      const stored =
+        (await tx.query<{ unionid: string | null }>('SELECT unionid FROM players WHERE id = ?', [playerId]))[0]?.unionid ?? null;
+      await this.#o.onSignedIn(tx, { playerId, appId, openid, unionid: stored ?? unionid, ...seen });
+    }
     return { player, created, opened };
   }
 

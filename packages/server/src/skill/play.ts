@@ -25,7 +25,7 @@ import {
 import { type LiveSession, rebuild } from './live.ts';
 import { type CommandRow, commandFromDb, type SessionMode, type SessionRow, type SessionStatus } from './rows.ts';
 import type { Ack, MatchView, SessionResult, SessionState } from './schemas.ts';
-import { EVENT_SIGNALS, type EventSignal, summarize, timingStats } from './signals.ts';
+import { EVENT_SIGNALS, type EventSignal, serverIntervals, summarize, timingStats } from './signals.ts';
 import { loadSessionWithLog } from './verifier.ts';
 
 /** Thrown inside a start unit when the request key already names a session (another request with it got there first). */
@@ -492,7 +492,8 @@ export class SessionPlay {
     }
     const risk = this.#c.risk;
     if (risk?.sessionTiming && commands.length > 1) {
-      const intervals = commands.map((c, i) => c.atMs - (i === 0 ? 0 : commands[i - 1]!.atMs));
+      // The risk domain's timing model reads the server's clock: stamps are the client's to choose.
+      const intervals = serverIntervals(commands, row.startedAtMs);
       tx.afterCommit(() => {
         risk.sessionTiming?.(row.playerId, row.id, intervals)?.catch((e) => this.#c.onError(e, 'risk.sessionTiming'));
       });
@@ -551,7 +552,31 @@ export class SessionPlay {
     }
   }
 
-  async signal(tx: Tx, row: SessionRow, kind: string, detail: Record<string, string | number>): Promise<void> {
+  /** A flag raised after the session closed (by its match or tournament): a signal, the session flagged, the risk domain told. */
+  async flagClosed(
+    tx: Tx,
+    session: { readonly id: string; readonly playerId: string },
+    mode: SessionMode,
+    flag: EventSignal,
+    detail: Record<string, string | number>,
+  ): Promise<void> {
+    await this.signal(tx, session, flag, detail);
+    await tx.run('UPDATE skill_sessions SET flagged = 1 WHERE id = ?', [session.id]);
+    await this.#c.risk?.sessionFlagged(tx, {
+      playerId: session.playerId,
+      sessionId: session.id,
+      mode,
+      flags: [flag],
+      summary: summarize(timingStats([], 0), { [flag]: 1 }),
+    });
+  }
+
+  async signal(
+    tx: Tx,
+    row: { readonly id: string; readonly playerId: string },
+    kind: string,
+    detail: Record<string, string | number>,
+  ): Promise<void> {
     await tx.run('INSERT INTO skill_signals (id, session_id, player_id, kind, detail, created_at_ms) VALUES (?, ?, ?, ?, ?, ?)', [
       newId('sg'),
       row.id,
