@@ -1,11 +1,18 @@
 import { useEffect, useState } from 'preact/hooks';
 import type { Ctx } from '../app.tsx';
 import { ApiError } from '../shared/api.ts';
+import { deviceFingerprint } from '../shared/device.ts';
 
 function randomHandle(): string {
   const bytes = new Uint8Array(4);
   crypto.getRandomValues(bytes);
   return `player${Array.from(bytes, (b) => b.toString(16).padStart(2, '0')).join('')}`;
+}
+
+/** The sign-in body with this client's device fingerprint, when it has one. */
+function withDevice<T extends object>(body: T): T & { device?: string } {
+  const device = deviceFingerprint();
+  return device === undefined ? body : { ...body, device };
 }
 
 export function LoginPage({ ctx }: { ctx: Ctx }) {
@@ -27,7 +34,7 @@ export function LoginPage({ ctx }: { ctx: Ctx }) {
     history.replaceState(null, '', location.pathname + location.hash);
     setBusy(true);
     api
-      .call('POST /api/auth/wechat/login', { body: { kind: 'h5', code } })
+      .call('POST /api/auth/wechat/login', { body: withDevice({ kind: 'h5' as const, code }) })
       .then(finish, (e: unknown) => setError(e instanceof ApiError ? e.message : String(e)))
       .finally(() => setBusy(false));
   }, []);
@@ -38,7 +45,7 @@ export function LoginPage({ ctx }: { ctx: Ctx }) {
     setError(null);
     try {
       const { code } = await api.call('POST /api/sandbox/wechat/codes', { body: { kind: 'h5', user } });
-      finish(await api.call('POST /api/auth/wechat/login', { body: { kind: 'h5', code } }));
+      finish(await api.call('POST /api/auth/wechat/login', { body: withDevice({ kind: 'h5' as const, code }) }));
     } catch (e) {
       setError(e instanceof ApiError ? `${e.code}: ${e.message}` : String(e));
     } finally {
