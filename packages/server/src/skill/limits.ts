@@ -65,7 +65,9 @@ export const DRIFT_FLAG_MS = 5_000;
 export const COPY_SEQUENCE_MAX = 2000;
 /** Sessions shorter than this many moves are not judged for copying (too little to tell). */
 export const COPY_MOVES_MIN = 8;
-/** Edit distance, per mille of the longer move sequence, at or below which a session copies another. */
-export const COPY_DISTANCE_MAX_PERMILLE = 150;
+/** Copy evidence (copies.ts: a log-likelihood ratio in thousandths of a nat) at or above which a session copies another… */
+export const COPY_LLR_MIN_MILLI = 3_000;
+/** …and below which the comparison stops early (an independent player; nothing later can tip it). */
+export const COPY_LLR_FLOOR_MILLI = -8_000;
 /** Other finished sessions of the same seed compared with a closing one. */
 export const COPY_COMPARE_SESSIONS_MAX = 64;

@@ -11,7 +11,7 @@ import type { Reader, Tx } from '../storage/ports.ts';
 import { intFromDb } from '../storage/sql.ts';
 import type { SkillGameSettings } from './catalogue.ts';
 import type { SkillContext } from './context.ts';
-import { judgeCopy, moveTokens } from './copies.ts';
+import { judgeCopy } from './copies.ts';
 import { extendLog, LOG_DIGEST_START, seedBytes } from './digest.ts';
 import { SkillErrors } from './errors.ts';
 import {
@@ -514,7 +514,8 @@ export class SessionPlay {
    */
   async #checkCopies(tx: Tx, row: SessionRow, commands: readonly CommandRow[]): Promise<void> {
     if (row.mode === 'practice') return;
-    const mine = moveTokens(commands.map((c) => c.move));
+    const mine = commands.map((c) => c.move);
+    const seed = seedBytes(row.seedHex);
     const others = await tx.query<{ id: string; player_id: string }>(
       "SELECT id, player_id FROM skill_sessions WHERE seed_hex = ? AND id <> ? AND status <> 'active' ORDER BY started_at_ms LIMIT ?",
       [row.seedHex, row.id, COPY_COMPARE_SESSIONS_MAX],
@@ -526,20 +527,18 @@ export class SessionPlay {
           [o.id],
         )
       ).map((c) => ({ from: intFromDb(c.from_cell), to: intFromDb(c.to_cell) }));
-      const v = judgeCopy(mine, moveTokens(theirs));
+      const v = judgeCopy(seed, row.config, mine, theirs);
       if (!v.copied) continue;
-      await this.signal(tx, row, 'copied_log', {
-        of: o.id,
-        ofPlayer: o.player_id,
-        distancePermille: v.distancePermille,
+      const evidence = {
+        exact: v.exact ? 1 : 0,
+        similarityPermille: v.similarityPermille,
+        comparable: v.evidence.comparable,
+        followed: v.evidence.followed,
+        llrMilli: v.evidence.llrMilli,
         moves: mine.length,
-      });
-      await this.signal(tx, { ...row, id: o.id, playerId: o.player_id }, 'copied_log', {
-        by: row.id,
-        byPlayer: row.playerId,
-        distancePermille: v.distancePermille,
-        moves: mine.length,
-      });
+      };
+      await this.signal(tx, row, 'copied_log', { of: o.id, ofPlayer: o.player_id, ...evidence });
+      await this.signal(tx, { id: o.id, playerId: o.player_id }, 'copied_log', { by: row.id, byPlayer: row.playerId, ...evidence });
       await tx.run('UPDATE skill_sessions SET flagged = 1 WHERE id = ?', [o.id]);
       await this.#c.risk?.sessionFlagged(tx, {
         playerId: o.player_id,
