@@ -17,9 +17,40 @@ const read = (path: string) => readFileSync(join(root, path), 'utf8');
 const dir = mkdtempSync(join(tmpdir(), 'fg-deploy-'));
 after(() => rmSync(dir, { recursive: true, force: true }));
 
+/** A certificate chain as a TSA publishes one (a self-signed CA here), standing in for the authority's. */
+function tsaChainPem(): string {
+  const key = join(dir, 'tsa-ca.key');
+  const cert = join(dir, 'tsa-ca.pem');
+  if (!existsSync(cert)) {
+    execFileSync(
+      'openssl',
+      [
+        'req',
+        '-x509',
+        '-newkey',
+        'ec',
+        '-pkeyopt',
+        'ec_paramgen_curve:P-256',
+        '-nodes',
+        '-subj',
+        '/CN=Deployment test TSA CA',
+        '-days',
+        '1',
+        '-keyout',
+        key,
+        '-out',
+        cert,
+      ],
+      { stdio: 'ignore' },
+    );
+  }
+  return readFileSync(cert, 'utf8');
+}
+
 /** Secret files with values the server accepts, standing in for an operator's. */
 function secretFiles(): Record<string, string> {
   const files: Record<string, string> = {
+    FAIRGROUND_TSA_CHAIN: tsaChainPem(),
     DATABASE_URL: 'postgres://fairground:pw@postgres:5432/fairground',
     REDIS_URL: 'redis://redis:6379/0',
     FAIRGROUND_SESSION_SECRET: 's'.repeat(48),
@@ -158,6 +189,8 @@ describe('the deployment page', () => {
         DATABASE_URL_FILE: join(secrets, 'database_url'),
         FAIRGROUND_SESSION_SECRET_FILE: join(secrets, 'session_secret'),
         FAIRGROUND_KYC_KEY_FILE: join(secrets, 'kyc_key'),
+        FAIRGROUND_TSA_URL: 'https://freetsa.org/tsr',
+        FAIRGROUND_TSA_CHAIN_FILE: withLocalFiles({ FAIRGROUND_TSA_CHAIN_FILE: '' }).FAIRGROUND_TSA_CHAIN_FILE as string,
       },
       dir,
     );

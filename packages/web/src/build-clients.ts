@@ -1,4 +1,5 @@
-// Builds the two browser clients (player H5 at /, console at /admin/) with Vite.
+// Builds the two browser clients (player H5 at /, console at /admin/) and the WeChat mini-game
+// package (packages/minigame/dist) with Vite.
 //   node packages/web/src/build-clients.ts               always build
 //   node packages/web/src/build-clients.ts --if-changed  skip when the sources match the last build
 // `npm start` runs the second form first, so a fresh clone serves real pages and a restart costs
@@ -8,6 +9,7 @@ import { existsSync, readdirSync, readFileSync, statSync, writeFileSync } from '
 import { join, relative } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { build } from 'vite';
+import { buildMinigame, MINIGAME_DIR } from '../../minigame/build.ts';
 
 const packagesDir = fileURLToPath(new URL('../../', import.meta.url));
 const root = join(packagesDir, '..');
@@ -36,7 +38,7 @@ function walk(path: string, out: string[]): void {
 
 function sourcesHash(): string {
   const files: string[] = [];
-  for (const c of clients) walk(join(packagesDir, c), files);
+  for (const c of [...clients, 'minigame']) walk(join(packagesDir, c), files);
   for (const p of sharedInputs) walk(p, files);
   const hash = createHash('sha256');
   for (const f of files.sort()) hash.update(relative(root, f)).update('\0').update(readFileSync(f)).update('\0');
@@ -45,10 +47,9 @@ function sourcesHash(): string {
 
 const ifChanged = process.argv.includes('--if-changed');
 const hash = sourcesHash();
-const upToDate = clients.every((c) => {
-  const stamp = join(packagesDir, c, 'dist', STAMP);
-  return existsSync(stamp) && readFileSync(stamp, 'utf8') === hash;
-});
+// The mini-game's stamp sits beside its dist, not in it: dist is the folder an operator uploads.
+const stamps = [...clients.map((c) => join(packagesDir, c, 'dist', STAMP)), join(MINIGAME_DIR, STAMP)];
+const upToDate = stamps.every((stamp) => existsSync(stamp) && readFileSync(stamp, 'utf8') === hash);
 if (ifChanged && upToDate) {
   console.log('web clients are up to date');
 } else {
@@ -58,4 +59,8 @@ if (ifChanged && upToDate) {
     writeFileSync(join(packagesDir, c, 'dist', STAMP), hash);
     console.log(`built packages/${c}/dist in ${Math.round(performance.now() - started)} ms`);
   }
+  const started = performance.now();
+  await buildMinigame();
+  writeFileSync(join(MINIGAME_DIR, STAMP), hash);
+  console.log(`built packages/minigame/dist in ${Math.round(performance.now() - started)} ms`);
 }

@@ -1,0 +1,168 @@
+// The lobby: who I am (WeChat name and photo through the user-info button), my room cards and
+// points — never a cash balance, a deposit or a withdrawal: a mini-game may not steer players to
+// pay elsewhere — the rooms I am in or played in, the rooms friends invited me to, and the ways on.
+import type { App } from '../app.ts';
+import { COLORS, type Gfx, type Scene } from '../engine.ts';
+import type { Friends, MyRooms, PlayerSelf, RoomCards, RoomPreview } from '../wire.ts';
+import { avatar } from './table-draw.ts';
+
+/** Rooms listed at most in each list (the screen holds no more). */
+const LIST_MAX = 4;
+
+export function lobbyScene(app: App): Scene {
+  let cards: RoomCards | null = null;
+  let mine: MyRooms['rooms'] = [];
+  let friends: { nickname: string; roomId: string; code: string; seated: number; seats: number }[] = [];
+  let userButton: WechatMinigame.UserInfoButton | null = null;
+  let avatarImage: WechatMinigame.Image | null = null;
+
+  const load = async () => {
+    const [c, m, f] = await Promise.all([
+      app.api.call<RoomCards>('GET', '/api/rooms/cards'),
+      app.api.call<MyRooms>('GET', '/api/rooms/mine'),
+      app.api.call<Friends>('GET', '/api/rooms/friends'),
+    ]);
+    cards = c;
+    mine = m.rooms.filter((r) => r.status === 'waiting' || r.status === 'playing' || r.status === 'finished').slice(0, LIST_MAX);
+    const mineIds = new Set(m.rooms.map((r) => r.roomId));
+    friends = f.friends
+      .flatMap((fr) => fr.rooms.map((r) => ({ nickname: fr.nickname, ...r })))
+      .filter((r) => !mineIds.has(r.roomId) && r.status === 'waiting')
+      .slice(0, LIST_MAX);
+    app.stage.invalidate();
+  };
+  load().catch((e) => app.fail(e));
+
+  const loadAvatar = (url: string | null) => {
+    if (url === null) return;
+    const img = wx.createImage();
+    img.onload = () => {
+      avatarImage = img;
+      app.stage.invalidate();
+    };
+    img.src = url;
+  };
+  loadAvatar(app.me?.avatarUrl ?? null);
+
+  // The native button WeChat requires for reading the nickname and photo; placed over the header.
+  const headerH = 84;
+  if (app.me !== null && app.me.avatarUrl === null) {
+    userButton = wx.createUserInfoButton({
+      type: 'text',
+      text: app.t('profileButton'),
+      style: {
+        left: app.stage.width - 150,
+        top: 46,
+        width: 138,
+        height: 30,
+        lineHeight: 30,
+        backgroundColor: '#07c160',
+        color: '#ffffff',
+        textAlign: 'center',
+        fontSize: 12,
+        borderRadius: 15,
+        borderColor: '#07c160',
+        borderWidth: 0,
+      },
+    });
+    userButton.onTap((res) => {
+      const info = res.userInfo as { nickName?: string; avatarUrl?: string } | undefined;
+      if (info?.nickName === undefined) return;
+      app.api
+        .call<PlayerSelf>('PATCH', '/api/me', {
+          nickname: info.nickName,
+          ...(info.avatarUrl?.startsWith('https://') ? { avatarUrl: info.avatarUrl } : {}),
+        })
+        .then(
+          (me) => {
+            app.me = me;
+            userButton?.destroy();
+            userButton = null;
+            loadAvatar(me.avatarUrl);
+            app.stage.invalidate();
+          },
+          (e) => app.fail(e),
+        );
+    });
+  }
+
+  const openRoom = (roomId: string) => app.show(app.scenes.table(app, roomId));
+  const openFriendRoom = async (code: string) => {
+    try {
+      const preview = await app.api.call<RoomPreview>('GET', `/api/rooms/code/${code}`);
+      app.show(app.scenes.join(app, preview, { code, invite: null }));
+    } catch (e) {
+      app.fail(e);
+    }
+  };
+
+  return {
+    name: 'lobby',
+    exit() {
+      userButton?.destroy();
+      userButton = null;
+    },
+    draw(g: Gfx) {
+      g.fill(COLORS.feltDark);
+      // Header: me, room cards, points.
+      g.box(0, 0, g.w, headerH, 0, COLORS.felt);
+      const me = app.me;
+      avatar(g, 40, 42, 24, me?.nickname ?? '?', 0, avatarImage);
+      g.text(me?.nickname ?? '', 74, 28, { size: 16, weight: 'bold', color: COLORS.paper, maxWidth: g.w - 240 });
+      const stats = `${app.t('roomCards')} ${cards?.cards ?? '–'} · ${app.t('points')} ${cards?.points ?? '–'}`;
+      g.text(stats, 74, 56, { size: 13, color: COLORS.gold, maxWidth: g.w - (userButton ? 240 : 90) });
+      g.region('room-cards', 74, 44, 160, 24, String(cards?.cards ?? ''), null);
+      g.button('lang', g.w - 82, 8, 72, 28, app.t('language'), () => app.toggleLang(), { kind: 'ghost', size: 12 });
+
+      // Main actions.
+      let y = headerH + 16;
+      const bw = (g.w - 48) / 2;
+      g.button('create-room', 16, y, bw, 64, app.t('createRoom'), () => app.show(app.scenes.create(app)), { kind: 'gold', size: 18 });
+      g.button('open-puzzle', 32 + bw, y, bw, 64, app.t('puzzle'), () => app.openPuzzle(), { size: 18 });
+      y += 76;
+      g.button('open-rules', 16, y, bw, 40, app.t('handRules'), () => app.show(app.scenes.rules(app)), { kind: 'ghost', size: 14 });
+      g.button('toggle-elder', 32 + bw, y, bw, 40, app.elder ? app.t('elderOn') : app.t('elderOff'), () => app.toggleElder(), {
+        kind: 'ghost',
+        size: 14,
+      });
+      y += 56;
+
+      // My rooms, then the rooms friends invited me to.
+      const rowH = 44 * (app.elder ? 1.2 : 1);
+      g.text(app.t('myRooms'), 16, y, { size: 15, weight: 'bold', color: COLORS.paper });
+      y += 14;
+      if (mine.length === 0) {
+        g.text(app.t('noRooms'), 16, y + 18, { size: 13, color: 'rgba(255,255,255,0.7)', maxWidth: g.w - 32 });
+        y += 36;
+      }
+      for (const r of mine) {
+        const line = app.t('roomLine', {
+          code: r.code,
+          status: app.t(`status_${r.status}` as 'status_waiting'),
+          hands: r.handsPlayed,
+          rounds: r.rounds,
+        });
+        g.box(16, y + 4, g.w - 32, rowH - 8, 8, 'rgba(255,255,255,0.1)');
+        g.text(line, 28, y + rowH / 2, { size: 14, color: COLORS.paper, maxWidth: g.w - 56 });
+        g.region(`room-${r.code}`, 16, y + 4, g.w - 32, rowH - 8, line, () => openRoom(r.roomId));
+        y += rowH;
+      }
+      y += 12;
+      g.text(app.t('invited'), 16, y, { size: 15, weight: 'bold', color: COLORS.paper });
+      y += 14;
+      for (const r of friends) {
+        const line = app.t('friendRoomLine', { nickname: r.nickname, code: r.code, seated: r.seated, seats: r.seats });
+        g.box(16, y + 4, g.w - 32, rowH - 8, 8, 'rgba(255,255,255,0.1)');
+        g.text(line, 28, y + rowH / 2, { size: 14, color: COLORS.paper, maxWidth: g.w - 56 });
+        g.region(`friend-room-${r.code}`, 16, y + 4, g.w - 32, rowH - 8, line, () => void openFriendRoom(r.code));
+        y += rowH;
+      }
+    },
+    debug: () => ({
+      cards: cards?.cards ?? null,
+      points: cards?.points ?? null,
+      rooms: mine.map((r) => r.code),
+      hasUserButton: userButton !== null,
+    }),
+  };
+}

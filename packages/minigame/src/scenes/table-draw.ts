@@ -1,0 +1,65 @@
+// Drawing pieces of the table: cards, avatars, chips. Pure drawing: no state, no regions.
+import { COLORS, type Gfx } from '../engine.ts';
+
+const SUITS: Readonly<Record<string, { glyph: string; red: boolean }>> = {
+  s: { glyph: '♠', red: false },
+  h: { glyph: '♥', red: true },
+  d: { glyph: '♦', red: true },
+  c: { glyph: '♣', red: false },
+};
+
+const AVATAR_COLORS = ['#e76f51', '#2a9d8f', '#e9c46a', '#8e7dbe', '#f4a261', '#457b9d'] as const;
+
+/** A card face (`As`, `Td`) or, with `null`, its back. */
+export function card(g: Gfx, x: number, y: number, w: number, h: number, name: string | null, dim = false): void {
+  const c = g.ctx;
+  c.globalAlpha = dim ? 0.45 : 1;
+  if (name === null) {
+    g.box(x, y, w, h, Math.max(3, w / 8), COLORS.cardBack, '#93c5fd');
+    g.roundRect(x + 3, y + 3, w - 6, h - 6, Math.max(2, w / 10));
+    c.strokeStyle = 'rgba(255,255,255,0.35)';
+    c.lineWidth = 1;
+    c.stroke();
+    g.text('✦', x + w / 2, y + h / 2, { size: Math.round(w * 0.45), color: 'rgba(255,255,255,0.6)', align: 'center' });
+  } else {
+    const rank = name[0] === 'T' ? '10' : (name[0] ?? '?');
+    const suit = SUITS[name[1] ?? ''] ?? { glyph: '?', red: false };
+    const color = suit.red ? COLORS.red : COLORS.ink;
+    g.box(x, y, w, h, Math.max(3, w / 8), COLORS.paper, '#c9c9c9');
+    g.text(rank, x + w * 0.12, y + h * 0.2, { size: Math.round(w * 0.4), weight: 'bold', color });
+    g.text(suit.glyph, x + w / 2, y + h * 0.64, { size: Math.round(w * 0.55), color, align: 'center' });
+  }
+  c.globalAlpha = 1;
+}
+
+/** A round avatar: the player's photo when it loaded, else their initial on a colour of their seat. */
+export function avatar(
+  g: Gfx,
+  x: number,
+  y: number,
+  r: number,
+  name: string,
+  seat: number,
+  image: WechatMinigame.Image | null = null,
+): void {
+  if (image !== null) {
+    const c = g.ctx;
+    c.save();
+    c.beginPath();
+    c.arc(x, y, r, 0, Math.PI * 2);
+    c.clip();
+    c.drawImage(image, x - r, y - r, r * 2, r * 2);
+    c.restore();
+    g.circle(x, y, r, 'rgba(0,0,0,0)', COLORS.paper);
+    return;
+  }
+  g.circle(x, y, r, AVATAR_COLORS[seat % AVATAR_COLORS.length] as string, COLORS.paper);
+  g.text(Array.from(name)[0] ?? '?', x, y + 1, { size: Math.round(r * 0.95), weight: 'bold', color: COLORS.white, align: 'center' });
+}
+
+/** A stack of chips with its amount. */
+export function chips(g: Gfx, x: number, y: number, amount: number): void {
+  for (let i = 0; i < Math.min(4, 1 + Math.floor(amount / 5)); i++)
+    g.circle(x, y - i * 3, 8, i % 2 === 0 ? COLORS.gold : '#b8860b', COLORS.white, 1);
+  g.text(String(amount), x + 13, y, { size: 12, weight: 'bold', color: COLORS.gold });
+}

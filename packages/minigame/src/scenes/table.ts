@@ -1,0 +1,516 @@
+// The table: seats round a felt, avatars, hidden and revealed cards, chips and the pot, the turn
+// timer, the legal actions the server listed, look and compare animations, a result panel after
+// each hand and the final scoreboard (shareable as an image). Everything shown comes from the
+// room's frames; a tap sends an intent and the server's next frame is the answer. The rules
+// package names the hand categories; the client decides nothing.
+import type { App } from '../app.ts';
+import { COLORS, easeOut, Gfx, type Scene } from '../engine.ts';
+import { reasonText } from '../explain.ts';
+import { RoomChannel, type ChannelState } from '../room-channel.ts';
+import type { HandPlayerView, HandViewWire, MemberView, RoomView } from '../wire.ts';
+import { shareRoom } from './create.ts';
+import { avatar, card, chips } from './table-draw.ts';
+
+const COMPARE_ANIM_MS = 1400;
+const LOOK_ANIM_MS = 450;
+/** The turn ring is redrawn this often while a turn timer runs (a frame per tick, not 60 a second). */
+const TIMER_TICK_MS = 250;
+
+interface SeatPos {
+  readonly x: number;
+  readonly y: number;
+}
+
+type Anim =
+  | { kind: 'compare'; seat: number; target: number; loser: number; startMs: number }
+  | { kind: 'look'; seat: number; startMs: number };
+
+export function tableScene(app: App, roomId: string): Scene {
+  let st: ChannelState | null = null;
+  let lastView: HandViewWire | null = null;
+  let lastStep = -1;
+  let anim: Anim | null = null;
+  let choosing = false;
+  let dismissedHand = 0;
+  let myTurnBefore = false;
+  let timer: number | undefined;
+  let sending = false;
+
+  const channel = new RoomChannel({
+    origin: app.api.origin,
+    roomId,
+    token: () => app.api.tokens?.accessToken ?? null,
+    nowMs: () => app.nowMs(),
+    onChange: (s) => {
+      const prevStatus = st?.room?.status;
+      st = s;
+      const view = s.hand?.view ?? null;
+      if (view !== null) {
+        if (lastView === null || view.step !== lastStep) {
+          const e = view.lastEvent;
+          if (e !== null && lastView !== null && view.step === lastStep + 1) {
+            if (e.type === 'compare')
+              anim = { kind: 'compare', seat: e.seat, target: e.targetSeat, loser: e.loserSeat, startMs: app.nowMs() };
+            else if (e.type === 'look') anim = { kind: 'look', seat: e.seat, startMs: app.nowMs() };
+          }
+          lastStep = view.step;
+        }
+        lastView = view;
+        choosing = false;
+      }
+      const mine = s.you?.seat ?? null;
+      const myTurn = view !== null && mine !== null && view.turnSeat === mine;
+      if (myTurn && !myTurnBefore) app.speak('turn');
+      myTurnBefore = myTurn;
+      if (prevStatus !== s.room?.status && s.room?.status === 'finished') {
+        const me = s.room.scores.find((x) => x.playerId === s.you?.playerId);
+        const top = Math.max(...s.room.scores.map((x) => x.points));
+        if (me !== undefined && me.points === top && top > 0) app.speak('win');
+      }
+      if (timer !== undefined) clearInterval(timer);
+      timer = undefined;
+      if (s.hand?.turnDeadlineMs != null) timer = setInterval(() => app.stage.invalidate(), TIMER_TICK_MS);
+      app.stage.invalidate();
+    },
+  });
+  wx.onShareAppMessage(() => {
+    const code = st?.room?.code ?? '';
+    return { title: app.t('shareTitle', { nickname: app.me?.nickname ?? '', code }), query: `room=${code}` };
+  });
+
+  const act = async (action: Record<string, unknown>) => {
+    if (sending) return;
+    sending = true;
+    try {
+      const r = await channel.send({ t: 'act', action });
+      if (r.t === 'error') app.toast(reasonText(app.lang, r.code ?? '') + (r.message !== undefined ? ` (${r.message})` : ''));
+    } finally {
+      sending = false;
+      app.stage.invalidate();
+    }
+  };
+  const command = async (frame: Record<string, unknown> & { t: string }) => {
+    const r = await channel.send(frame);
+    if (r.t === 'error') app.toast(reasonText(app.lang, r.code ?? '') + (r.message !== undefined ? ` (${r.message})` : ''));
+    app.stage.invalidate();
+  };
+
+  const memberAt = (room: RoomView, seat: number): MemberView | undefined => room.members.find((m) => m.seat === seat);
+
+  /** Seat positions on an ellipse, my seat (or seat 0 for a spectator) at the bottom. */
+  const positions = (g: Gfx, seats: number, mySeat: number): SeatPos[] => {
+    const cx = g.w / 2;
+    const cy = 64 + (g.h - 64 - 190) / 2;
+    const rx = g.w / 2 - 46;
+    const ry = (g.h - 64 - 190) / 2 - 30;
+    const out: SeatPos[] = [];
+    for (let s = 0; s < seats; s++) {
+      const rel = (s - mySeat + seats) % seats;
+      const a = Math.PI / 2 + (rel * 2 * Math.PI) / seats;
+      out.push({ x: cx + rx * Math.cos(a), y: cy + ry * Math.sin(a) });
+    }
+    return out;
+  };
+
+  const drawSeat = (g: Gfx, room: RoomView, seat: number, p: SeatPos, view: HandViewWire | null, mySeat: number | null, now: number) => {
+    const m = memberAt(room, seat);
+    const player: HandPlayerView | undefined = view?.players.find((x) => x.seat === seat);
+    const r = app.elder ? 26 : 22;
+    if (m === undefined) {
+      g.circle(p.x, p.y, r, 'rgba(255,255,255,0.08)', 'rgba(255,255,255,0.35)', 1);
+      g.text('+', p.x, p.y, { size: 20, color: 'rgba(255,255,255,0.5)', align: 'center' });
+      return;
+    }
+    const out = player !== undefined && player.status !== 'active';
+    g.ctx.globalAlpha = out ? 0.55 : 1;
+    avatar(g, p.x, p.y, r, m.nickname, seat);
+    g.ctx.globalAlpha = 1;
+    // Turn timer: a ring that empties as the deadline nears.
+    const hand = st?.hand;
+    if (view !== null && view.turnSeat === seat && hand?.turnDeadlineMs != null) {
+      const total = Number(room.params.turnTimeS ?? 30) * 1000;
+      const left = Math.max(0, hand.turnDeadlineMs - channel.serverNowMs());
+      const frac = Math.min(1, left / total);
+      const c = g.ctx;
+      c.beginPath();
+      c.arc(p.x, p.y, r + 5, -Math.PI / 2, -Math.PI / 2 + frac * Math.PI * 2);
+      c.strokeStyle = frac > 0.3 ? COLORS.wechat : COLORS.red;
+      c.lineWidth = 4;
+      c.stroke();
+      g.text(String(Math.ceil(left / 1000)), p.x + r + 4, p.y - r - 2, { size: 12, weight: 'bold', color: COLORS.paper });
+      g.region('turn-seat', p.x - r, p.y - r, r * 2, r * 2, String(seat), null);
+    }
+    const name = seat === mySeat ? `${m.nickname}(${app.t('you')})` : m.nickname;
+    g.text(name, p.x, p.y + r + 11, { size: 12, color: COLORS.paper, align: 'center', maxWidth: 96 });
+    const score = room.scores.find((x) => x.playerId === m.playerId)?.points ?? 0;
+    g.text(String(score), p.x, p.y + r + 26, { size: 12, weight: 'bold', color: score >= 0 ? COLORS.gold : '#ff8a80', align: 'center' });
+    // Status tag.
+    let tag: string | null = null;
+    if (!m.connected) tag = app.t('offline');
+    else if (m.trusteeship) tag = app.t('trustee');
+    if (player !== undefined) {
+      if (player.status === 'folded') tag = app.t('folded');
+      else if (player.status === 'lost') tag = app.t('lost');
+      else if (player.seen) tag = app.t('seen');
+      else tag = tag ?? app.t('blind');
+    } else if (view === null && m.ready && room.status !== 'finished') tag = app.t('readyMark');
+    if (tag !== null) {
+      g.box(p.x - 24, p.y - r - 22, 48, 18, 9, 'rgba(0,0,0,0.55)');
+      g.text(tag, p.x, p.y - r - 13, { size: 11, color: COLORS.paper, align: 'center', maxWidth: 44 });
+    }
+    // Cards, toward the centre of the table.
+    if (player !== undefined) {
+      const cw = seat === mySeat ? 40 : 26;
+      const ch = Math.round(cw * 1.4);
+      const toCenter = p.y > g.h / 2 ? -1 : 1;
+      const cy = seat === mySeat ? p.y - r - ch - 26 : p.y + toCenter * (r + 6) + (toCenter < 0 ? -ch : 0);
+      const cx0 = seat === mySeat ? p.x - cw * 1.6 : p.x - cw * 1.5 + (p.x < g.w / 2 ? r + 4 + cw * 1.5 : -(r + 4 + cw * 1.5));
+      const lift = anim?.kind === 'look' && anim.seat === seat ? (1 - easeOut(anim.startMs, LOOK_ANIM_MS, now)) * 10 : 0;
+      for (let i = 0; i < 3; i++) {
+        const name = player.cards?.[i] ?? null;
+        card(g, cx0 + i * (seat === mySeat ? cw * 1.1 : cw * 0.8), cy - lift, cw, ch, name, out);
+      }
+      const shown = player.cards ?? [];
+      g.region(`seat-${seat}-cards`, cx0, cy, cw * 3, ch, shown.join(' '), null);
+      if (player.category != null) {
+        const cat = app.t(`cat_${player.category}` as 'cat_pair');
+        g.text(cat, cx0 + cw * 1.5, seat === mySeat ? cy - 10 : cy + ch + 9, {
+          size: 11,
+          weight: 'bold',
+          color: COLORS.gold,
+          align: 'center',
+        });
+      }
+      if (player.contributedPoints > 0) chips(g, p.x + (p.x < g.w / 2 ? r + 14 : -r - 36), p.y + r - 4, player.contributedPoints);
+    }
+    // Choosing whom to compare with: the candidates light up and take the tap.
+    const legal = st?.hand?.legal;
+    if (choosing && legal?.compare?.targetSeats.includes(seat)) {
+      g.circle(p.x, p.y, r + 8, 'rgba(212,160,23,0.25)', COLORS.gold, 3);
+      g.region(`compare-target-${seat}`, p.x - r - 8, p.y - r - 8, r * 2 + 16, r * 2 + 16, m.nickname, () => {
+        choosing = false;
+        void act({ type: 'compare', targetSeat: seat });
+      });
+    } else g.region(`seat-${seat}`, p.x - r, p.y - r, r * 2, r * 2, m.playerId, null);
+  };
+
+  const drawActions = (g: Gfx) => {
+    const hand = st?.hand;
+    const legal = hand?.legal;
+    if (hand === undefined || hand === null || legal === null || legal === undefined) return;
+    const y0 = g.h - 118;
+    const h = app.elder ? 52 : 44;
+    const gap = 8;
+    if (choosing) {
+      g.text(app.t('chooseTarget'), g.w / 2, y0 + 10, { size: 15, weight: 'bold', color: COLORS.gold, align: 'center' });
+      g.button('act-cancel', 16, y0 + 30, g.w - 32, h, app.t('cancel'), () => (choosing = false), { kind: 'secondary' });
+      return;
+    }
+    const buttons: { id: string; label: string; kind: 'primary' | 'secondary' | 'danger' | 'gold'; run: () => void }[] = [];
+    if (legal.look) buttons.push({ id: 'act-look', label: app.t('look'), kind: 'secondary', run: () => void act({ type: 'look' }) });
+    if (legal.call !== null)
+      buttons.push({
+        id: 'act-call',
+        label: app.t('call', { n: legal.call.costPoints }),
+        kind: 'primary',
+        run: () => void act({ type: 'call' }),
+      });
+    const raise = legal.raise;
+    if (raise !== null) {
+      const to = raise.steps?.[0] ?? raise.minStakePoints;
+      buttons.push({
+        id: 'act-raise',
+        label: app.t('raise', { n: to }),
+        kind: 'gold',
+        run: () => void act({ type: 'raise', toStakePoints: to }),
+      });
+    }
+    const compare = legal.compare;
+    if (compare !== null) {
+      buttons.push({
+        id: 'act-compare',
+        label: app.t('compare', { n: compare.costPoints }),
+        kind: 'gold',
+        run: () => {
+          const only = compare.targetSeats.length === 1 ? compare.targetSeats[0] : undefined;
+          if (only !== undefined) void act({ type: 'compare', targetSeat: only });
+          else choosing = true;
+        },
+      });
+    }
+    if (legal.allIn !== null)
+      buttons.push({
+        id: 'act-all-in',
+        label: app.t('allIn', { n: legal.allIn.costPoints }),
+        kind: 'danger',
+        run: () => void act({ type: 'all-in' }),
+      });
+    if (legal.fold) buttons.push({ id: 'act-fold', label: app.t('fold'), kind: 'danger', run: () => void act({ type: 'fold' }) });
+    if (buttons.length === 0) return;
+    const perRow = buttons.length <= 3 ? buttons.length : Math.ceil(buttons.length / 2);
+    const bw = (g.w - 32 - gap * (perRow - 1)) / perRow;
+    buttons.forEach((b, i) => {
+      const row = Math.floor(i / perRow);
+      const col = i % perRow;
+      g.button(b.id, 16 + col * (bw + gap), y0 + row * (h + gap), bw, h, b.label, b.run, { kind: b.kind, enabled: !sending, size: 15 });
+    });
+  };
+
+  const drawCompare = (g: Gfx, room: RoomView, now: number) => {
+    if (anim?.kind !== 'compare') return;
+    const t = (now - anim.startMs) / COMPARE_ANIM_MS;
+    if (t >= 1) {
+      anim = null;
+      return;
+    }
+    const a = anim;
+    g.ctx.fillStyle = `rgba(0,0,0,${0.55 * Math.min(1, t * 4)})`;
+    g.ctx.fillRect(0, 0, g.w, g.h);
+    const slide = easeOut(a.startMs, COMPARE_ANIM_MS * 0.35, now);
+    const cy = g.h * 0.4;
+    const left = { x: -60 + (g.w / 2 - 70 + 60) * slide, seat: a.seat };
+    const right = { x: g.w + 60 - (g.w + 60 - (g.w / 2 + 70)) * slide, seat: a.target };
+    for (const side of [left, right]) {
+      const m = memberAt(room, side.seat);
+      const loser = side.seat === a.loser && t > 0.55;
+      g.ctx.globalAlpha = loser ? 0.35 : 1;
+      avatar(g, side.x, cy, 32, m?.nickname ?? '?', side.seat);
+      g.text(m?.nickname ?? '', side.x, cy + 48, { size: 14, color: COLORS.paper, align: 'center', maxWidth: 110 });
+      g.ctx.globalAlpha = 1;
+      if (loser) g.text('✕', side.x, cy, { size: 48, weight: 'bold', color: COLORS.red, align: 'center' });
+    }
+    g.text(app.t('vs'), g.w / 2, cy, { size: 34, weight: 'bold', color: COLORS.gold, align: 'center' });
+    g.region('compare-anim', 0, cy - 40, g.w, 80, String(a.loser), null);
+  };
+
+  const drawResult = (g: Gfx, room: RoomView) => {
+    const last = room.last;
+    if (last === null || last.aborted || dismissedHand >= last.handNumber || st?.hand != null || room.status !== 'playing') return;
+    const w = g.w - 40;
+    const rows = last.deltas.length;
+    const h = 110 + rows * 34;
+    const x = 20;
+    const y = Math.max(70, (g.h - h) / 2 - 40);
+    g.box(x, y, w, h, 14, 'rgba(255,253,247,0.97)');
+    g.text(app.t('handResult'), g.w / 2, y + 24, { size: 17, weight: 'bold', align: 'center' });
+    last.deltas.forEach((d, i) => {
+      const m = room.members.find((mm) => mm.playerId === d.playerId);
+      const yy = y + 58 + i * 34;
+      const won = last.winnerSeats.includes(d.seat);
+      if (won) g.text('👑', x + 18, yy, { size: 16 });
+      g.text(m?.nickname ?? d.playerId, x + 42, yy, { size: 15, weight: won ? 'bold' : 'normal', maxWidth: w / 2 });
+      const cards = lastView?.players.find((p) => p.seat === d.seat)?.cards ?? null;
+      if (cards !== null)
+        cards.forEach((c, k) => {
+          card(g, x + w / 2 + k * 22, yy - 14, 20, 28, c);
+        });
+      g.text(`${d.points > 0 ? '+' : ''}${d.points}`, x + w - 16, yy, {
+        size: 16,
+        weight: 'bold',
+        color: d.points >= 0 ? COLORS.green : COLORS.red,
+        align: 'right',
+      });
+    });
+    g.region('hand-result', x, y, w, h - 56, String(last.handNumber), null);
+    g.button('result-continue', x + 16, y + h - 52, w - 32, 42, app.t('continue'), () => {
+      dismissedHand = last.handNumber;
+      void command({ t: 'ready', ready: true });
+    });
+  };
+
+  const drawFinal = (g: Gfx, room: RoomView) => {
+    if (room.status !== 'finished' && room.status !== 'dissolved') return;
+    g.ctx.fillStyle = 'rgba(0,0,0,0.6)';
+    g.ctx.fillRect(0, 0, g.w, g.h);
+    const lines = [...room.scores].sort((a, b) => b.points - a.points);
+    const w = g.w - 32;
+    const h = 150 + lines.length * 36;
+    const x = 16;
+    const y = Math.max(40, (g.h - h) / 2);
+    drawBoard(g, x, y, w, room.code, lines);
+    g.region('final-scoreboard', x, y, w, h - 100, lines.map((l) => `${l.nickname}:${l.points}`).join(','), null);
+    if (room.endReason !== null && room.endReason !== 'completed')
+      g.text(room.endReason, g.w / 2, y + h - 108, { size: 12, color: COLORS.muted, align: 'center' });
+    g.button('share-scoreboard', x + 16, y + h - 96, w - 32, 40, app.t('shareBoard'), () => shareBoard(room.code, lines), { kind: 'gold' });
+    g.button('back-lobby', x + 16, y + h - 48, w - 32, 40, app.t('backLobby'), () => app.show(app.scenes.lobby(app)), {
+      kind: 'secondary',
+    });
+  };
+
+  const drawBoard = (
+    g: Gfx,
+    x: number,
+    y: number,
+    w: number,
+    code: string,
+    lines: readonly { nickname: string; points: number; hands: number }[],
+  ) => {
+    g.box(x, y, w, 150 + lines.length * 36, 14, COLORS.paper);
+    g.text(app.t('finalBoard'), x + w / 2, y + 28, { size: 19, weight: 'bold', align: 'center' });
+    g.text(`${app.t('roomCode')} ${code}`, x + w / 2, y + 52, { size: 12, color: COLORS.muted, align: 'center' });
+    lines.forEach((l, i) => {
+      const yy = y + 82 + i * 36;
+      g.text(`${i + 1}`, x + 22, yy, { size: 16, weight: 'bold', color: i === 0 ? COLORS.gold : COLORS.muted, align: 'center' });
+      g.text(l.nickname, x + 44, yy, { size: 15, maxWidth: w / 2 });
+      g.text(app.t('hands', { n: l.hands }), x + w * 0.62, yy, { size: 12, color: COLORS.muted, align: 'center' });
+      g.text(`${l.points > 0 ? '+' : ''}${l.points}`, x + w - 18, yy, {
+        size: 16,
+        weight: 'bold',
+        color: l.points >= 0 ? COLORS.green : COLORS.red,
+        align: 'right',
+      });
+    });
+  };
+
+  /** The scoreboard drawn on an offscreen canvas, saved as an image, and shared with it. */
+  const shareBoard = (code: string, lines: readonly { nickname: string; points: number; hands: number }[]) => {
+    const w = 500;
+    const h = 150 + lines.length * 36;
+    const off = wx.createCanvas();
+    off.width = w * 2;
+    off.height = h * 2;
+    const ctx = off.getContext('2d') as unknown as Canvas2D;
+    ctx.setTransform(2, 0, 0, 2, 0, 0);
+    const g = new Gfx(ctx, w, h, 1);
+    drawBoard(g, 0, 0, w, code, lines);
+    const imageUrl = off.toTempFilePathSync({ x: 0, y: 0, width: w * 2, height: h * 2, destWidth: w * 2, destHeight: h * 2 });
+    (app.stage.debugHook as { sharedImage?: string }).sharedImage = imageUrl;
+    wx.shareAppMessage({ title: app.t('finalBoard'), imageUrl, query: `room=${code}` });
+  };
+
+  return {
+    name: 'table',
+    hidden: () => channel.pause(),
+    shown: () => channel.resume(),
+    exit() {
+      if (timer !== undefined) clearInterval(timer);
+      channel.close();
+    },
+    animating: (now) => anim !== null && now - anim.startMs < (anim.kind === 'compare' ? COMPARE_ANIM_MS : LOOK_ANIM_MS),
+    draw(g: Gfx, now: number) {
+      const felt = g.ctx.createRadialGradient(g.w / 2, g.h * 0.4, 20, g.w / 2, g.h * 0.4, g.h * 0.7);
+      felt.addColorStop(0, '#1b7a4a');
+      felt.addColorStop(1, COLORS.feltDark);
+      g.fill(felt);
+      const s = st;
+      const room = s?.room ?? null;
+      g.button('leave-table', 10, 10, 64, 30, app.t('back'), () => app.show(app.scenes.lobby(app)), { kind: 'ghost', size: 12 });
+      if (s === null || room === null) {
+        g.text(app.t('connecting'), g.w / 2, g.h / 2, { size: 16, color: COLORS.paper, align: 'center' });
+        return;
+      }
+      const hand = s.hand;
+      const view = hand?.view ?? null;
+      const seats = Number(room.params.seats ?? 3);
+      const mySeat = s.you?.seat ?? null;
+      // Header.
+      g.text(`${app.t('roomCode')} ${room.code}`, 84, 25, { size: 13, color: COLORS.paper });
+      const handNo = hand?.handNumber ?? room.next?.handNumber ?? room.handsPlayed;
+      g.text(app.t('handNo', { n: Math.max(1, handNo), rounds: Number(room.params.rounds ?? 8) }), g.w - 12, 25, {
+        size: 13,
+        color: COLORS.gold,
+        align: 'right',
+      });
+      g.region('hand-number', g.w - 110, 10, 100, 30, String(hand?.handNumber ?? 0), null);
+      // The felt.
+      const cy = 64 + (g.h - 64 - 190) / 2;
+      g.ctx.beginPath();
+      g.ctx.ellipse(g.w / 2, cy, g.w / 2 - 70, (g.h - 254) / 2 - 60, 0, 0, Math.PI * 2);
+      g.ctx.fillStyle = 'rgba(0,0,0,0.18)';
+      g.ctx.fill();
+      g.ctx.strokeStyle = 'rgba(212,160,23,0.5)';
+      g.ctx.lineWidth = 3;
+      g.ctx.stroke();
+      if (view !== null) {
+        g.text(app.t('pot', { n: view.potPoints }), g.w / 2, cy - 12, { size: 18, weight: 'bold', color: COLORS.gold, align: 'center' });
+        g.region('pot', g.w / 2 - 60, cy - 26, 120, 28, String(view.potPoints), null);
+        g.text(`${app.t('stake', { n: view.stakePoints })} · ${app.t('roundNo', { n: view.round })}`, g.w / 2, cy + 14, {
+          size: 13,
+          color: COLORS.paper,
+          align: 'center',
+        });
+      } else if (room.status === 'waiting') {
+        const seated = room.members.filter((m) => m.seat !== null).length;
+        g.text(app.t('waitingPlayers', { n: seated, seats }), g.w / 2, cy, { size: 15, color: COLORS.paper, align: 'center' });
+      }
+      const pos = positions(g, seats, mySeat ?? 0);
+      for (let seat = 0; seat < seats; seat++) drawSeat(g, room, seat, pos[seat] as SeatPos, view ?? null, mySeat, now);
+
+      // Between hands: readiness (and the owner may start a table that is not full).
+      const me = room.members.find((m) => m.playerId === s.you?.playerId);
+      if (hand === null && mySeat !== null && me !== undefined && (room.status === 'waiting' || room.status === 'playing')) {
+        const by = g.h - 110;
+        g.button(
+          'ready-button',
+          24,
+          by,
+          g.w / 2 - 32,
+          46,
+          me.ready ? app.t('notReady') : app.t('ready'),
+          () => void command({ t: 'ready', ready: !me.ready }),
+          {
+            kind: me.ready ? 'secondary' : 'primary',
+          },
+        );
+        if (room.status === 'waiting') {
+          g.button('share-room', g.w / 2 + 8, by, g.w / 2 - 32, 46, app.t('share'), () => shareRoom(app, room.code, null), {
+            kind: 'gold',
+            size: 14,
+          });
+          const seated = room.members.filter((m) => m.seat !== null);
+          if (room.ownerId === s.you?.playerId && seated.length >= 2 && seated.length < seats && seated.every((m) => m.ready))
+            g.button('start-now', 24, by + 54, g.w - 48, 40, app.t('startNow'), () => void command({ t: 'start' }), { kind: 'secondary' });
+        }
+      }
+      if (mySeat === null) {
+        g.text(app.t('spectating'), g.w / 2, g.h - 40, { size: 14, color: COLORS.gold, align: 'center' });
+        g.region('spectating', g.w / 2 - 50, g.h - 56, 100, 32, 'spectating', null);
+      } else if (view !== null && view.turnSeat === mySeat)
+        g.text(app.t('yourTurn'), g.w / 2, g.h - 138, { size: 15, weight: 'bold', color: COLORS.gold, align: 'center' });
+      drawActions(g);
+      drawCompare(g, room, now);
+      drawResult(g, room);
+      drawFinal(g, room);
+      if (s.status === 'reconnecting' || s.status === 'connecting') {
+        g.box(0, 48, g.w, 30, 0, 'rgba(198,40,40,0.9)');
+        g.text(app.t('reconnecting'), g.w / 2, 63, { size: 13, color: COLORS.white, align: 'center' });
+        g.region('reconnect-banner', 0, 48, g.w, 30, 'reconnecting', null);
+      }
+      if (s.status === 'closed') {
+        g.box(20, g.h / 2 - 50, g.w - 40, 100, 12, COLORS.paper);
+        g.text(app.t('roomClosed', { reason: reasonText(app.lang, s.closedCode ?? '') }), g.w / 2, g.h / 2 - 20, {
+          size: 14,
+          align: 'center',
+          maxWidth: g.w - 60,
+        });
+        g.button('closed-back', 40, g.h / 2 + 6, g.w - 80, 36, app.t('backLobby'), () => app.show(app.scenes.lobby(app)), {
+          kind: 'secondary',
+        });
+      }
+    },
+    debug() {
+      const s = st;
+      const view = s?.hand?.view ?? null;
+      const me = view?.players.find((p) => p.seat === s?.you?.seat);
+      return {
+        roomId,
+        connection: s?.status ?? 'connecting',
+        code: s?.room?.code ?? null,
+        roomStatus: s?.room?.status ?? null,
+        version: s?.v ?? 0,
+        mySeat: s?.you?.seat ?? null,
+        handNumber: s?.hand?.handNumber ?? 0,
+        handsPlayed: s?.room?.handsPlayed ?? 0,
+        phase: view?.phase ?? null,
+        turnSeat: view?.turnSeat ?? null,
+        step: view?.step ?? null,
+        myCards: me?.cards ?? null,
+        legal: s?.hand?.legal ?? null,
+        lastHand: s?.room?.last?.handNumber ?? 0,
+        anim: anim?.kind ?? null,
+        scores: s?.room?.scores ?? [],
+        closedCode: s?.closedCode ?? null,
+      };
+    },
+  };
+}

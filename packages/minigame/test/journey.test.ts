@@ -1,0 +1,335 @@
+// The mini-game in headless Chromium through the browser host (the built game.js with `wx` mapped
+// to the browser and the platform's sandbox), against the real platform process (main.ts,
+// SQLite, real clock). A host at 375×667 signs in with one tap, sets their WeChat name, creates a
+// room in three steps and shares it; two friends (414×896 and 375×667) open the shared card's
+// query and land in their seats; they play the room's hands to the end — looks, calls, compares
+// with their animation, the result panel after each hand — while one friend reloads mid-hand and
+// another's game goes to the background and back; the final scoreboard is shared as an image.
+// Then the host plays the skill puzzle and verifies it. Every scene is saved in test-results/.
+import assert from 'node:assert/strict';
+import { writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { after, before, describe, it } from 'node:test';
+import type { Browser, BrowserContext, Page } from 'playwright-core';
+import { base32Decode, base32Encode, totp } from '../../server/src/accounts/index.ts';
+import {
+  buildClients,
+  launchBrowser,
+  RESULTS_DIR,
+  type RunningPlatform,
+  screenshot,
+  startPlatform,
+} from '../../server/test/browser/harness.ts';
+import { Driver, type Snapshot } from './host/drive.ts';
+import { type Host, startHost } from './host/serve.ts';
+
+const ADMIN = {
+  username: 'mgadmin',
+  password: 'minigame journey admin password',
+  totpSecret: base32Encode(Buffer.from('minigame-journey-totp')),
+};
+const SMALL = { viewport: { width: 375, height: 667 }, deviceScaleFactor: 2, isMobile: true, hasTouch: true, locale: 'zh-CN' } as const;
+const LARGE = { viewport: { width: 414, height: 896 }, deviceScaleFactor: 2, isMobile: true, hasTouch: true, locale: 'zh-CN' } as const;
+/** Turns the journey may take at most (8 hands of a few actions each, with room to spare). */
+const STEPS_MAX = 400;
+
+interface Person {
+  readonly name: string;
+  readonly context: BrowserContext;
+  readonly page: Page;
+  d: Driver;
+}
+
+async function adminToken(url: string): Promise<string> {
+  const r = await fetch(`${url}/api/admin/auth/login`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify({ username: ADMIN.username, password: ADMIN.password, totp: totp(base32Decode(ADMIN.totpSecret), Date.now()) }),
+  });
+  assert.equal(r.status, 200, await r.clone().text());
+  return ((await r.json()) as { tokens: { accessToken: string } }).tokens.accessToken;
+}
+
+async function open(p: Person, hostUrl: string, query = ''): Promise<void> {
+  await p.page.goto(`${hostUrl}/host/?user=${p.name}&nick=${p.name}${query === '' ? '' : `&q=${encodeURIComponent(query)}`}`);
+  await p.page.locator('body[data-game="loaded"]').waitFor();
+  p.d = await Driver.attach(p.page);
+}
+
+async function shot(p: Person, name: string): Promise<void> {
+  await screenshot(p.page, `minigame-${p.page.viewportSize()?.width}-${name}`);
+}
+
+const table = (s: Snapshot) =>
+  s.state as {
+    connection: string;
+    roomStatus: string | null;
+    mySeat: number | null;
+    handNumber: number;
+    handsPlayed: number;
+    turnSeat: number | null;
+    step: number | null;
+    version: number;
+    legal: { look: boolean } | null;
+    myCards: string[] | null;
+    anim: string | null;
+    scores: { nickname: string; points: number }[];
+  };
+
+describe('the mini-game in the browser host', () => {
+  let platform: RunningPlatform;
+  let host: Host;
+  let browser: Browser;
+  const people: Person[] = [];
+  let owner: Person;
+  let bob: Person;
+  let carol: Person;
+  let shareQuery = '';
+
+  before(async () => {
+    buildClients();
+    platform = await startPlatform({
+      FAIRGROUND_ADMIN_USERNAME: ADMIN.username,
+      FAIRGROUND_ADMIN_PASSWORD: ADMIN.password,
+      FAIRGROUND_ADMIN_TOTP_SECRET: ADMIN.totpSecret,
+    });
+    host = await startHost(platform.url);
+    browser = await launchBrowser();
+    for (const [i, [name, device]] of (
+      [
+        ['mghost', SMALL],
+        ['mgbob', LARGE],
+        ['mgcarol', SMALL],
+      ] as const
+    ).entries()) {
+      // Each phone is its own network address (X-Forwarded-For from loopback), so the same-IP rule lets them sit together.
+      const context = await browser.newContext({ ...device, extraHTTPHeaders: { 'x-forwarded-for': `203.0.113.${i + 40}` } });
+      const page = await context.newPage();
+      page.setDefaultTimeout(20_000);
+      people.push({ name, context, page, d: undefined as unknown as Driver });
+    }
+    [owner, bob, carol] = people as [Person, Person, Person];
+  });
+
+  after(async () => {
+    await browser?.close();
+    await host?.close();
+    await platform?.stop();
+  });
+
+  it('signs in with one tap after the health notice and the agreement, and takes the WeChat name', async () => {
+    await open(owner, host.url);
+    const start = await owner.d.scene('start');
+    assert.ok(
+      start.regions.some((r) => r.id === 'health-notice' && r.label.includes('抵制不良游戏')),
+      'the 健康游戏忠告 is on the first screen',
+    );
+    await shot(owner, '01-start');
+    await owner.d.tap('agreement');
+    await owner.d.region('dialog-ok');
+    await shot(owner, '02-agreement');
+    await owner.d.tap('dialog-ok');
+    // Signing in without ticking the agreement is refused on the device.
+    await owner.d.tap('login');
+    await owner.d.region('toast');
+    await owner.d.tap('agree');
+    await owner.d.tap('login');
+    const lobby = await owner.d.scene('lobby');
+    assert.ok(
+      !lobby.regions.some((r) => /¥|余额|充值|提现|deposit|withdraw/i.test(r.label)),
+      'no cash balance, deposit or withdrawal in the mini-game',
+    );
+    await owner.page.locator('.wx-user-info-button').click();
+    await owner.d.waitFor('the WeChat name', (s) => s.state.hasUserButton === false);
+    await shot(owner, '03-lobby');
+    // The host plays in elder mode: large type, and prompts read aloud.
+    await owner.d.tap('toggle-elder');
+    await shot(owner, '03b-lobby-elder-mode');
+  });
+
+  it('creates a room in three steps and shares it with its code in the query', async () => {
+    const tokens = await owner.d.read<{ accessToken: string }>("wx.getStorageSync('fg.tokens')");
+    const me = (await (await fetch(`${platform.url}/api/me`, { headers: { authorization: `Bearer ${tokens.accessToken}` } })).json()) as {
+      id: string;
+      nickname: string;
+    };
+    assert.equal(me.nickname, 'mghost', 'the nickname came from the user-info button');
+    const r = await fetch(`${platform.url}/api/admin/players/${me.id}/adjustments`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', authorization: `Bearer ${await adminToken(platform.url)}` },
+      body: JSON.stringify({
+        asset: 'ROOM_CARD',
+        amountFen: 5,
+        reason: 'minigame journey: room cards',
+        idempotencyKey: `mg-cards-${me.id}`,
+      }),
+    });
+    assert.equal(r.status, 201, await r.text());
+    await owner.d.tap('create-room');
+    await owner.d.scene('create');
+    await shot(owner, '04-create-1');
+    await owner.d.tap('create-next');
+    const fee = await owner.d.region('fee-quote');
+    assert.equal(fee.label, '3', 'the owner pays three room cards for three seats');
+    await shot(owner, '05-create-2');
+    await owner.d.tap('create-confirm');
+    const code = (await owner.d.region('room-code')).label;
+    assert.match(code, /^[0-9]{6}$/);
+    await owner.d.tap('share-room');
+    shareQuery = (await owner.d.read<string | null>('__wxHost.shareQuery()')) ?? '';
+    assert.match(shareQuery, new RegExp(`^room=${code}&i=[A-Za-z0-9_-]+$`));
+    await shot(owner, '06-create-3');
+    await owner.d.tap('enter-room');
+    await owner.d.waitFor('the table', (s) => s.scene === 'table' && table(s).connection === 'live');
+    await shot(owner, '07-table-waiting');
+  });
+
+  it('two friends open the shared card and land in their seats after signing in', async () => {
+    for (const p of [bob, carol]) {
+      await open(p, host.url, shareQuery);
+      await p.d.scene('start');
+      await p.d.tap('agree');
+      await p.d.tap('login');
+      await p.d.waitFor('a seat at the table', (s) => s.scene === 'table' && table(s).connection === 'live' && table(s).mySeat !== null);
+    }
+    const seats = await Promise.all(people.map(async (p) => table(await p.d.snapshot()).mySeat));
+    assert.deepEqual([...seats].sort(), [0, 1, 2]);
+    await shot(bob, '08-table-seated');
+  });
+
+  it('they play every hand to the end; a reload mid-hand and a trip to the background change nothing', async () => {
+    for (const p of people) await p.d.tap('ready-button');
+    let reloaded = false;
+    let backgrounded = false;
+    let compared = false;
+    let resultShown = false;
+    let looked = false;
+    for (let step = 0; step < STEPS_MAX; step++) {
+      const snaps = await Promise.all(people.map((p) => p.d.snapshot()));
+      if (snaps.every((s) => table(s).roomStatus === 'finished')) break;
+      let acted = false;
+      for (const p of people) {
+        // Fresh for each player: the one before may just have moved the table on.
+        const s = await p.d.snapshot();
+        const t = table(s);
+        const has = (id: string) => s.regions.some((r) => r.id === id && r.enabled);
+        if (has('result-continue')) {
+          if (!resultShown) await shot(p, '11-hand-result');
+          resultShown = true;
+          await p.d.tap('result-continue');
+          acted = true;
+        } else if (
+          t.roomStatus !== 'finished' &&
+          t.handNumber === 0 &&
+          has('ready-button') &&
+          s.regions.find((r) => r.id === 'ready-button')?.label === '准备'
+        ) {
+          await p.d.tap('ready-button');
+          acted = true;
+        } else if (t.turnSeat !== null && t.turnSeat === t.mySeat) {
+          if (!looked && t.legal?.look === true) {
+            await p.d.tap('act-look');
+            await p.d.waitFor('my cards', (x) => (table(x).myCards?.length === 3 ? true : null));
+            await shot(p, '09-looked');
+            looked = true;
+          }
+          const before = t.version;
+          if (has('act-compare')) {
+            await p.d.tap('act-compare');
+            const target = await p.d.waitFor(
+              'a comparison or a target',
+              (x) => table(x).version !== before || x.regions.find((r) => r.id.startsWith('compare-target-')) || null,
+            );
+            if (typeof target === 'object') await p.d.tap(target.id);
+            if (!compared) {
+              const anim = await p.d.waitFor('the compare animation', (x) => (table(x).anim === 'compare' ? x : null)).catch(() => null);
+              if (anim !== null) await shot(p, '10-compare');
+              compared = anim !== null;
+            }
+          } else if (has('act-call')) await p.d.tap('act-call');
+          else continue;
+          await p.d.waitFor('the action', (x) => table(x).version !== before);
+          acted = true;
+          if (!reloaded && t.handNumber === 1) {
+            // Mid-hand: Bob's game restarts and he is back at the same seat with his view of the same hand.
+            const seatBefore = table(await bob.d.snapshot()).mySeat;
+            await bob.page.reload();
+            await bob.page.locator('body[data-game="loaded"]').waitFor();
+            bob.d = await Driver.attach(bob.page);
+            await bob.d.tap('login');
+            const back = await bob.d.waitFor('the table again', (x) => (x.scene === 'table' && table(x).connection === 'live' ? x : null));
+            assert.equal(table(back).mySeat, seatBefore, 'the same seat after a reload');
+            await shot(bob, '12-after-reload');
+            reloaded = true;
+          } else if (!backgrounded && reloaded) {
+            // Carol switches to a chat and back: the socket closes with onHide and comes back with onShow.
+            await carol.d.read('__wxHost.hide()');
+            await carol.d.waitFor('the banner', (x) => (x.regions.some((r) => r.id === 'reconnect-banner') ? true : null));
+            await shot(carol, '13-background');
+            await carol.d.read('__wxHost.show({})');
+            await carol.d.waitFor('live again', (x) => table(x).connection === 'live');
+            backgrounded = true;
+          }
+        }
+      }
+      if (!acted) await new Promise((r) => setTimeout(r, 150));
+    }
+    assert.ok(reloaded && backgrounded, 'a reload and a background trip happened mid-room');
+    assert.ok(resultShown, 'a result panel followed a hand');
+    const spoken = await owner.d.read<string[]>('__wxHost.audio');
+    assert.ok(
+      spoken.some((a) => a.endsWith('/minigame/audio/turn-zh.wav')),
+      `elder mode said "轮到你了": ${spoken.join(' ')}`,
+    );
+    const final = await owner.d.waitFor('the final scoreboard', (s) => s.regions.find((r) => r.id === 'final-scoreboard') ?? null);
+    const total = final.label.split(',').reduce((n, e) => n + Number(e.split(':')[1]), 0);
+    assert.equal(total, 0, 'the scores sum to zero');
+    await shot(owner, '14-final-scoreboard');
+    await owner.d.tap('share-scoreboard');
+    const image = await owner.d.read<string>('__wxHost.shares.at(-1).image');
+    assert.match(image, /^data:image\/png;base64,/);
+    writeFileSync(join(RESULTS_DIR, 'minigame-375-15-shared-scoreboard.png'), Buffer.from(image.split(',')[1] as string, 'base64'));
+    await shot(bob, '14-final-scoreboard');
+  });
+
+  it('plays the skill puzzle from its subpackage and verifies the game against the server', async () => {
+    const d = owner.d;
+    await d.tap('back-lobby');
+    await d.scene('lobby');
+    await d.tap('open-rules');
+    await d.scene('rules');
+    await shot(owner, '16-rules');
+    await d.tap('back');
+    await d.tap('toggle-elder');
+    await shot(owner, '17-lobby-after-a-room');
+    await d.tap('open-puzzle');
+    await d.waitFor('a puzzle session', (s) => (s.scene === 'puzzle' && s.state.sessionId !== null ? true : null));
+    await shot(owner, '18-puzzle');
+    for (let move = 0; move < 3; move++) {
+      const s = await d.waitFor('a settled board', (x) => (x.state.waiting === false ? x : null));
+      const st = s.state as {
+        legalMoves: [number, number][];
+        board: { x: number; y: number; cell: number };
+        width: number;
+        movesMade: number;
+        sent: number;
+      };
+      const [from, to] = st.legalMoves[0] as [number, number];
+      const at = (i: number) =>
+        [st.board.x + ((i % st.width) + 0.5) * st.board.cell, st.board.y + (Math.floor(i / st.width) + 0.5) * st.board.cell] as const;
+      const [x0, y0] = at(from);
+      const [x1, y1] = at(to);
+      await d.swipe(x0, y0, x1, y1);
+      await d.waitFor('the move acknowledged', (x) => ((x.state as { sent: number }).sent > st.sent ? true : null));
+    }
+    await d.tap('puzzle-finish');
+    const score = await d.region('server-score');
+    const local = (await d.snapshot()).state.score;
+    assert.equal(Number(score.label), local, "the server's score is the one the board showed");
+    await d.tap('puzzle-verify');
+    const verdict = await d.region('verification');
+    assert.equal(verdict.label, 'match');
+    await shot(owner, '19-puzzle-verified');
+    assert.deepEqual(await d.read('__wxHost.errors'), []);
+  });
+});
