@@ -495,7 +495,7 @@ export async function createPlatform(o: PlatformOptions): Promise<Platform> {
                 : 'skill_flagged',
           value: 1,
           subject: { kind: 'skill_session', id: f.sessionId },
-          evidence: { flags: [...f.flags], mode: f.mode, timing: f.summary.timing },
+          evidence: { flags: [...f.flags], mode: f.mode, timing: f.summary.timing, ...(f.detail ? { detail: f.detail } : {}) },
         });
       },
       sessionTiming: (playerId, sessionId, intervalsMs) => risk.ingestTiming(playerId, sessionId, intervalsMs),

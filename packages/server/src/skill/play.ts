@@ -488,7 +488,23 @@ export class SessionPlay {
       data: { sessionId: row.id, mode: row.mode, status, score: closed.score, flagged: closed.flagged },
     });
     if (summary.flags.length > 0 && this.#c.risk) {
-      await this.#c.risk.sessionFlagged(tx, { playerId: row.playerId, sessionId: row.id, mode: row.mode, flags: summary.flags, summary });
+      // A copy's evidence (whom it copies, how closely) travels with the flag to the review queue.
+      const copy = summary.flags.includes('copied_log')
+        ? (
+            await tx.query<{ detail: string }>(
+              "SELECT detail FROM skill_signals WHERE session_id = ? AND kind = 'copied_log' ORDER BY created_at_ms DESC, id LIMIT 1",
+              [row.id],
+            )
+          )[0]
+        : undefined;
+      await this.#c.risk.sessionFlagged(tx, {
+        playerId: row.playerId,
+        sessionId: row.id,
+        mode: row.mode,
+        flags: summary.flags,
+        summary,
+        ...(copy ? { detail: JSON.parse(copy.detail) as Record<string, string | number> } : {}),
+      });
     }
     const risk = this.#c.risk;
     if (risk?.sessionTiming && commands.length > 1) {
@@ -546,6 +562,7 @@ export class SessionPlay {
         mode: row.mode,
         flags: ['copied_log'],
         summary: summarize(timingStats([], 0), { copied_log: 1 }),
+        detail: { by: row.id, byPlayer: row.playerId, ...evidence },
       });
       return;
     }
@@ -567,6 +584,7 @@ export class SessionPlay {
       mode,
       flags: [flag],
       summary: summarize(timingStats([], 0), { [flag]: 1 }),
+      detail,
     });
   }
 
