@@ -35,9 +35,9 @@ export function FairPlayPage({ ctx, playerId }: { ctx: Ctx; playerId: string | u
         <h2>{f('title')}</h2>
         <h3>{f('ruleTitle')}</h3>
         <ul class="list small">
-          <li>{f('rule1')}</li>
-          <li>{f('rule2')}</li>
-          <li>{f('rule3')}</li>
+          <li class="fair-row">{f('rule1')}</li>
+          <li class="fair-row">{f('rule2')}</li>
+          <li class="fair-row">{f('rule3')}</li>
         </ul>
       </section>
       <section class="card">
@@ -52,7 +52,7 @@ export function FairPlayPage({ ctx, playerId }: { ctx: Ctx; playerId: string | u
           {actions?.map((a) => {
             const ev = (a.evidence ?? {}) as PairEvidence;
             return (
-              <li key={a.roomId} data-testid="room-action" data-status={a.status} data-room={a.roomId}>
+              <li key={a.roomId} class="fair-row" data-testid="room-action" data-status={a.status} data-room={a.roomId}>
                 <strong>{f(`reason_${a.reason}`)}</strong> · {f(`status_${a.status}`)} ·{' '}
                 <a href={`#/rooms/${encodeURIComponent(a.roomId)}`}>
                   {f('room')} <code>{a.roomId}</code>
@@ -148,6 +148,7 @@ export function PlayerLinks({ ctx, playerId }: { ctx: Ctx; playerId: string | un
             {links.evidence.map((e) => (
               <li
                 key={`${e.playerId}-${e.kind}-${e.digest}`}
+                class="fair-row"
                 data-testid="links-evidence"
                 data-kind={e.kind}
                 data-strong={String(e.strong)}

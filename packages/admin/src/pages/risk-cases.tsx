@@ -117,7 +117,7 @@ function CaseDetail({ ctx, caseId }: { ctx: Ctx; caseId: string }) {
         {detail.signals.length === 0 && <p class="muted">{r('none')}</p>}
         <ul class="list">
           {detail.signals.map((s) => (
-            <li key={s.id} data-testid="case-signal">
+            <li key={s.id} class="fair-row" data-testid="case-signal">
               <strong>{s.kind}</strong> = {s.value} <small class="muted">{formatTimeMs(s.createdAtMs)}</small>
               <FairPlayEvidence lang={ctx.lang} evidence={s.evidence} />
             </li>
