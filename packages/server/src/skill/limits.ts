@@ -51,6 +51,8 @@ export const REGULAR_ENTROPY_FLAG_MILLIBITS = 1000;
 export const REGULAR_SAMPLES_MIN = 12;
 /** Commands arriving this long after their own timestamp suggest a slowed-down client. */
 export const LATE_LAG_FLAG_MS = 30_000;
+/** Commands received within this of the first of them are one arrival (a batch, a stalled network's backlog). */
+export const ARRIVAL_GROUP_MS = 20;
 /** Compression: consecutive moves per window comparing the server's time with the client's stamps… */
 export const COMPRESSION_WINDOW = 8;
 /** …judged only when the window's stamps span at least this (a quick flurry is not evidence)… */

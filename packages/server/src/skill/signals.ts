@@ -6,11 +6,13 @@
 // ahead of the server's clock, a conflicting replay of a sequence number, a claimed score that
 // differs from the server's).
 //
-// Commands that arrive together (an HTTP batch, a resend after a reconnect) share one receive
-// time: each arrival's gap since the previous arrival is spread evenly over its moves, so a batch
-// reads as the pace it was played at, not as moves 0 ms apart.
+// Commands that arrive together (an HTTP batch, a resend after a reconnect, messages a stalled
+// network lets through at once: within ARRIVAL_GROUP_MS of each other) are one arrival: its gap
+// since the previous arrival is spread evenly over its moves, so a batch reads as the pace it was
+// played at, not as moves 0 ms apart.
 // Statistics are integers (per mille, milli-bits) so they compare exactly in tests and queries.
 import {
+  ARRIVAL_GROUP_MS,
   COMPRESSION_CLIENT_SPAN_MIN_MS,
   COMPRESSION_FLAG_PERMILLE,
   COMPRESSION_WINDOW,
@@ -119,7 +121,7 @@ function arrivals(commands: readonly { receivedAtMs: number }[], startedAtMs: nu
   let prevAt = startedAtMs;
   for (let i = 0; i < commands.length; ) {
     let j = i + 1;
-    while (j < commands.length && commands[j]!.receivedAtMs === commands[i]!.receivedAtMs) j++;
+    while (j < commands.length && commands[j]!.receivedAtMs - commands[i]!.receivedAtMs <= ARRIVAL_GROUP_MS) j++;
     out.push({ moves: j - i, perMoveMs: Math.round(Math.max(0, commands[i]!.receivedAtMs - prevAt) / (j - i)) });
     prevAt = commands[i]!.receivedAtMs;
     i = j;
