@@ -47,7 +47,7 @@ import { type Job, Jobs, jobsMigrations } from './jobs/index.ts';
 import { JOB_INTERVALS_MS_DEFAULT, type JobName } from './jobs/schedule.ts';
 import { createRedisLeaderboards, createSqlLeaderboards, leaderboardsMigrations } from './leaderboards/index.ts';
 import { Ledger } from './ledger/index.ts';
-import { matchmakingMigrations, noLinkedAccounts } from './matchmaking/index.ts';
+import { matchmakingMigrations } from './matchmaking/index.ts';
 import { NotaryService, notaryMigrations, notaryRoutes } from './notary/index.ts';
 import { LAG_ALERT_MS_DEFAULT } from './notary/limits.ts';
 import { createMemoryBus, createRedisBus, Notifications, notificationsMigrations } from './notifications/index.ts';
@@ -303,6 +303,16 @@ export async function createPlatform(o: PlatformOptions): Promise<Platform> {
         `the real-name authority refused a check for a reason only the operator can fix: ${f.message}`,
       ),
     onPlayerCreated: (tx, playerId) => openPlayerWallets(ledger, tx, playerId),
+    // What each sign-in saw becomes linked-account evidence in its own unit (risk is built below;
+    // this runs only when someone signs in).
+    onSignedIn: async (tx, seen) => {
+      const links = risk.links;
+      const p = seen.playerId;
+      await links.observe(tx, { playerId: p, kind: 'wechat', value: `${seen.appId}:${seen.openid}`, source: 'sign-in' });
+      if (seen.unionid !== null) await links.observe(tx, { playerId: p, kind: 'unionid', value: seen.unionid, source: 'player record' });
+      if (seen.device !== null) await links.observe(tx, { playerId: p, kind: 'device', value: seen.device, source: 'sign-in' });
+      if (seen.address !== null) await links.observe(tx, { playerId: p, kind: 'address', value: seen.address, source: 'sign-in' });
+    },
   });
 
   // Risk decides the withdrawals payments holds for review, and payments asks risk about every
@@ -437,6 +447,16 @@ export async function createPlatform(o: PlatformOptions): Promise<Platform> {
     openidOf: async (playerId, appId) => (await accounts.players.identities(playerId)).find((i) => i.appId === appId)?.openid ?? null,
     settings: o.payments?.settings ?? DEFAULT_SETTINGS,
     risk: o.payments?.risk ?? risk,
+    // The WeChat account that paid a deposit or receives a payout links the accounts that share it.
+    accounts: {
+      seen: (tx, a) =>
+        risk.links.observe(tx, {
+          playerId: a.playerId,
+          kind: 'wechat',
+          value: `${a.appId}:${a.openid}`,
+          source: a.role === 'payer' ? 'deposit payer' : 'payout account',
+        }),
+    },
     wagering: o.payments?.wagering ?? promotions.wageringPort,
     limits: {
       deposits: (playerId, nowMs) => compliance.depositLimits(playerId, nowMs),
@@ -465,18 +485,25 @@ export async function createPlatform(o: PlatformOptions): Promise<Platform> {
     players: accounts.players,
     leaderboards: leaderboards.backend,
     log: app.log,
-    // Accounts one person controls are not known yet: no source of them exists (see "Fair play").
-    linked: o.skill?.linked ?? noLinkedAccounts,
+    // Accounts one person controls: the risk domain's source, fed by sign-ins and payments above.
+    linked: risk.links,
     risk: {
       // A claimed score the server's replay does not confirm is a replay mismatch; other flags mark the session for review.
       sessionFlagged: async (tx, f) => {
         await risk.recordSignal(tx, {
           playerId: f.playerId,
           // A copied command log on a shared seed is its own severe signal: one performance must not fill two places.
-          kind: f.flags.includes('copied_log') ? 'copied_play' : f.flags.includes('score_mismatch') ? 'replay_mismatch' : 'skill_flagged',
+          // Linked accounts meeting in a paid game (a tournament's second prize, a match) are multi-accounting.
+          kind: f.flags.includes('copied_log')
+            ? 'copied_play'
+            : f.flags.includes('score_mismatch')
+              ? 'replay_mismatch'
+              : f.flags.includes('linked_entrant') || f.flags.includes('linked_opponent')
+                ? 'linked_accounts'
+                : 'skill_flagged',
           value: 1,
           subject: { kind: 'skill_session', id: f.sessionId },
-          evidence: { flags: [...f.flags], mode: f.mode, timing: f.summary.timing },
+          evidence: { flags: [...f.flags], mode: f.mode, timing: f.summary.timing, ...(f.detail ? { detail: f.detail } : {}) },
         });
       },
       sessionTiming: (playerId, sessionId, intervalsMs) => risk.ingestTiming(playerId, sessionId, intervalsMs),
@@ -541,7 +568,7 @@ export async function createPlatform(o: PlatformOptions): Promise<Platform> {
     { port: 'job-leader', adapter: o.leader?.adapter ?? 'this process', standIn: false },
     { port: 'geo', adapter: `geoip-country database + ${(config.geoOverrides ?? []).length} overrides`, standIn: false },
     { port: 'alerts', adapter: config.alertWebhookUrl ? 'webhook' : 'console only', standIn: false },
-    { port: 'linked-accounts', adapter: o.skill?.linked ? 'given' : 'none (no source yet)', standIn: false },
+    { port: 'linked-accounts', adapter: 'risk: devices, WeChat accounts (sign-in, payer, payout), unionids', standIn: false },
   ];
 
   const implementations: Record<string, Implementation> = {
