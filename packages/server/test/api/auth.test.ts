@@ -237,7 +237,7 @@ for (const backend of backends()) {
       assert.equal(afterSnap.auth_sessions, before.auth_sessions);
       // The wrong code and the wrong password of a real operator are in the audit log; an unknown
       // name and a malformed request are not (nobody to attribute them to, nothing checked).
-      assert.equal(afterSnap.admin_audit, before.admin_audit + 2);
+      assert.equal(afterSnap.admin_audit, (before.admin_audit ?? 0) + 2);
       const failures = await t.platform.audit.list({ operatorId: op.operatorId, action: 'operator.login_failed' });
       assert.deepEqual(
         failures.items.map((e) => (e.after as { reason: string }).reason),
