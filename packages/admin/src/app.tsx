@@ -127,7 +127,7 @@ export function App() {
           <span class="brand">{t('appName')}</span>
           {langButton}
         </header>
-        <LoginPage api={api} t={t} onSignedIn={setOperator} />
+        <LoginPage api={api} t={t} lang={lang} onSignedIn={setOperator} />
       </div>
     );
   }

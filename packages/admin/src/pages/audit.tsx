@@ -1,6 +1,7 @@
-import { ApiError, formatTimeMs, type Response } from '@fairground/web';
+import { formatTimeMs, type Response } from '@fairground/web';
 import { useEffect, useState } from 'preact/hooks';
 import type { Ctx } from '../app.tsx';
+import { consoleError } from '../errors.ts';
 
 type Entry = Response<'GET /api/admin/audit'>['items'][number];
 
@@ -22,7 +23,7 @@ export function AuditPage({ ctx }: { ctx: Ctx }) {
         setItems(page.items);
         setCursor(page.nextCursor);
       },
-      (e: unknown) => setError(e instanceof ApiError ? `${e.code}: ${e.message}` : String(e)),
+      (e: unknown) => setError(consoleError(ctx.lang, e)),
     );
   }, [api]);
 

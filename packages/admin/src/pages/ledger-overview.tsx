@@ -1,9 +1,10 @@
 // Beside the invariant check: the platform's own accounts and the newest transfers of the ledger,
 // with the way to the reconciliation reports.
-import { ApiError, formatAmount, formatTimeMs, type AssetCode, type Response } from '@fairground/web';
+import { formatAmount, formatTimeMs, type AssetCode, type Response } from '@fairground/web';
 import { useEffect, useState } from 'preact/hooks';
 import type { Ctx } from '../app.tsx';
 import { opsText } from './ops-i18n.ts';
+import { consoleError } from '../errors.ts';
 
 type Overview = Response<'GET /api/admin/ledger/overview'>;
 
@@ -13,7 +14,7 @@ export function LedgerOverviewPanel({ ctx }: { ctx: Ctx }) {
   const [error, setError] = useState<string | null>(null);
   useEffect(() => {
     ctx.api.call('GET /api/admin/ledger/overview', { query: { limit: 30 } }).then(setData, (e: unknown) => {
-      setError(e instanceof ApiError ? `${e.code}: ${e.message}` : String(e));
+      setError(consoleError(ctx.lang, e));
     });
   }, []);
   if (error) return <p class="error">{error}</p>;

@@ -1,6 +1,7 @@
-import { ApiError, formatTimeMs, type Response } from '@fairground/web';
+import { formatTimeMs, type Response } from '@fairground/web';
 import { useState } from 'preact/hooks';
 import type { Ctx } from '../app.tsx';
+import { consoleError } from '../errors.ts';
 
 export function LedgerPage({ ctx }: { ctx: Ctx }) {
   const { api, t } = ctx;
@@ -14,7 +15,7 @@ export function LedgerPage({ ctx }: { ctx: Ctx }) {
     try {
       setReport(await api.call('POST /api/admin/ledger/invariants', {}));
     } catch (e) {
-      setError(e instanceof ApiError ? `${e.code}: ${e.message}` : String(e));
+      setError(consoleError(ctx.lang, e));
     } finally {
       setBusy(false);
     }

@@ -1,9 +1,10 @@
 // The console's notary page: how long finished hands have waited for their time-stamp (the lag,
 // against its alert line), how many wait in the queue, the roots waiting for the authority's token
 // with the authority's last error, and the recent roots with the time and name it signed.
-import { ApiError, formatTimeMs, type Lang, type Response } from '@fairground/web';
+import { formatTimeMs, type Lang, type Response } from '@fairground/web';
 import { useCallback, useEffect, useState } from 'preact/hooks';
 import type { Ctx } from '../app.tsx';
+import { consoleError } from '../errors.ts';
 
 type Status = Response<'GET /api/admin/notary'>;
 
@@ -75,7 +76,7 @@ export function NotaryPage({ ctx }: { ctx: Ctx }) {
         setS(r);
         setError(null);
       },
-      (e: unknown) => setError(e instanceof ApiError ? `${e.code}: ${e.message}` : String(e)),
+      (e: unknown) => setError(consoleError(ctx.lang, e)),
     );
   }, [ctx.api]);
   useEffect(load, [load]);

@@ -3,7 +3,8 @@
 import { formatAmount, formatTimeMs, type Response, yuanToFen } from '@fairground/web';
 import { useCallback, useEffect, useState } from 'preact/hooks';
 import type { Ctx } from '../app.tsx';
-import { message, newIdempotencyKey, paymentsText } from './payments-i18n.ts';
+import { newIdempotencyKey, paymentsText } from './payments-i18n.ts';
+import { consoleError } from '../errors.ts';
 
 type Deposit = Response<'GET /api/admin/payments/deposits'>['items'][number];
 type Detail = Response<'GET /api/admin/payments/deposits/:depositId'>;
@@ -26,7 +27,7 @@ function DepositList({ ctx }: { ctx: Ctx }) {
       try {
         setItems((await api.call('GET /api/admin/payments/deposits', { query: { limit: 100, ...(playerId ? { playerId } : {}) } })).items);
       } catch (e) {
-        setError(message(e));
+        setError(consoleError(ctx.lang, e));
       }
     },
     [api, playerId],
@@ -110,7 +111,7 @@ function DepositDetail({ ctx, depositId }: { ctx: Ctx; depositId: string }) {
   }, [api, depositId]);
 
   useEffect(() => {
-    load().catch((e: unknown) => setError(message(e)));
+    load().catch((e: unknown) => setError(consoleError(ctx.lang, e)));
   }, [load]);
 
   const refund = async (event: Event) => {
@@ -127,7 +128,7 @@ function DepositDetail({ ctx, depositId }: { ctx: Ctx; depositId: string }) {
       setDone(p('refundDone', { id: r.refund.id, state: r.refund.state }));
       await load();
     } catch (e) {
-      setError(message(e));
+      setError(consoleError(ctx.lang, e));
     }
   };
 

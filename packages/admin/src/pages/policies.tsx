@@ -1,8 +1,9 @@
 // The compliance policies in force, read-only: each jurisdiction's document as loaded.
-import { ApiError, type Response } from '@fairground/web';
+import type { Response } from '@fairground/web';
 import { useEffect, useState } from 'preact/hooks';
 import type { Ctx } from '../app.tsx';
 import { riskText } from './risk-i18n.ts';
+import { consoleError } from '../errors.ts';
 
 type Policies = Response<'GET /api/admin/compliance/policies'>;
 
@@ -11,9 +12,7 @@ export function PoliciesPage({ ctx }: { ctx: Ctx }) {
   const [data, setData] = useState<Policies | null>(null);
   const [error, setError] = useState<string | null>(null);
   useEffect(() => {
-    ctx.api
-      .call('GET /api/admin/compliance/policies', {})
-      .then(setData, (e: unknown) => setError(e instanceof ApiError ? `${e.code}: ${e.message}` : String(e)));
+    ctx.api.call('GET /api/admin/compliance/policies', {}).then(setData, (e: unknown) => setError(consoleError(ctx.lang, e)));
   }, [ctx.api]);
   return (
     <main data-testid="policies-page">

@@ -1,15 +1,14 @@
 // The risk review queue: open cases, and one case with its evidence (signals, transfers,
 // complaints, restrictions, credit), its audit trail and the actions an operator may take.
-import { ApiError, formatTimeMs, type Response } from '@fairground/web';
+import { formatTimeMs, type Response } from '@fairground/web';
 import { useCallback, useEffect, useState } from 'preact/hooks';
 import type { Ctx } from '../app.tsx';
 import { riskText } from './risk-i18n.ts';
+import { consoleError } from '../errors.ts';
 
 type Summary = Response<'GET /api/admin/risk/cases'>['items'][number];
 type Detail = Response<'GET /api/admin/risk/cases/:caseId'>;
 type Action = 'approve' | 'reject' | 'restrict' | 'ban' | 'note' | 'close';
-
-const message = (e: unknown) => (e instanceof ApiError ? `${e.code}: ${e.message}` : String(e));
 
 export function RiskCasesPage({ ctx, caseId }: { ctx: Ctx; caseId: string | undefined }) {
   return caseId ? <CaseDetail ctx={ctx} caseId={caseId} /> : <CaseQueue ctx={ctx} />;
@@ -23,7 +22,7 @@ function CaseQueue({ ctx }: { ctx: Ctx }) {
   useEffect(() => {
     ctx.api.call('GET /api/admin/risk/cases', { query: { status } }).then(
       (x) => setItems(x.items),
-      (e: unknown) => setError(message(e)),
+      (e: unknown) => setError(consoleError(ctx.lang, e)),
     );
   }, [ctx.api, status]);
   return (
@@ -62,7 +61,10 @@ function CaseDetail({ ctx, caseId }: { ctx: Ctx; caseId: string }) {
   const [note, setNote] = useState('');
   const [error, setError] = useState<string | null>(null);
   const load = useCallback(
-    () => ctx.api.call('GET /api/admin/risk/cases/:caseId', { params: { caseId } }).then(setDetail, (e: unknown) => setError(message(e))),
+    () =>
+      ctx.api
+        .call('GET /api/admin/risk/cases/:caseId', { params: { caseId } })
+        .then(setDetail, (e: unknown) => setError(consoleError(ctx.lang, e))),
     [ctx.api, caseId],
   );
   useEffect(() => {
@@ -75,7 +77,7 @@ function CaseDetail({ ctx, caseId }: { ctx: Ctx; caseId: string }) {
       setDetail(await ctx.api.call('POST /api/admin/risk/cases/:caseId/actions', { params: { caseId }, body: { action, note } }));
       setNote('');
     } catch (e) {
-      setError(message(e));
+      setError(consoleError(ctx.lang, e));
     }
   };
 

@@ -1,10 +1,11 @@
 // Rooms in the console: live rooms as a spectator sees them (no card that is not shown to all),
 // past rooms, and a finished hand's full record stepped through action by action. Opening a
 // record is audited by the server; a hand in progress has no record to open.
-import { ApiError, formatTimeMs, type Response } from '@fairground/web';
+import { formatTimeMs, type Response } from '@fairground/web';
 import { useEffect, useState } from 'preact/hooks';
 import type { Ctx } from '../app.tsx';
 import { type OpsKey, type OpsT, opsText } from './ops-i18n.ts';
+import { consoleError } from '../errors.ts';
 
 type Item = Response<'GET /api/admin/rooms'>['items'][number];
 type View = Response<'GET /api/admin/rooms/:roomId'>;
@@ -32,10 +33,6 @@ interface HandRecord {
   readonly actions?: readonly { type: string; seat: number; toStakePoints?: number; targetSeat?: number; auto: boolean; atMs: number }[];
   readonly result?: { winners?: readonly number[] } | null;
   readonly deltas?: readonly { seat: number; playerId: string; points: number }[];
-}
-
-function message(e: unknown): string {
-  return e instanceof ApiError ? `${e.code}: ${e.message}` : String(e);
 }
 
 const SUITS: Record<string, string> = { s: '♠', h: '♥', d: '♦', c: '♣' };
@@ -68,7 +65,7 @@ function RoomList({ ctx }: { ctx: Ctx }) {
     try {
       setItems((await ctx.api.call('GET /api/admin/rooms', { query: { state, limit: 50, ...(c.length === 6 ? { code: c } : {}) } })).items);
     } catch (e) {
-      setError(message(e));
+      setError(consoleError(ctx.lang, e));
     }
   };
   useEffect(() => {
@@ -151,7 +148,7 @@ function RoomDetail({ ctx, roomId }: { ctx: Ctx; roomId: string }) {
   const [error, setError] = useState<string | null>(null);
 
   useEffect(() => {
-    ctx.api.call('GET /api/admin/rooms/:roomId', { params: { roomId } }).then(setView, (e: unknown) => setError(message(e)));
+    ctx.api.call('GET /api/admin/rooms/:roomId', { params: { roomId } }).then(setView, (e: unknown) => setError(consoleError(ctx.lang, e)));
   }, [roomId]);
 
   const open = async (handNumber: number) => {
@@ -160,7 +157,7 @@ function RoomDetail({ ctx, roomId }: { ctx: Ctx; roomId: string }) {
       const r = await ctx.api.call('GET /api/admin/rooms/:roomId/hands/:handNumber', { params: { roomId, handNumber } });
       setRecord(r.record as HandRecord);
     } catch (e) {
-      setError(message(e));
+      setError(consoleError(ctx.lang, e));
     }
   };
 
