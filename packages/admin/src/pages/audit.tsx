@@ -40,7 +40,7 @@ export function AuditPage({ ctx }: { ctx: Ctx }) {
         <h1>{t('auditTitle')}</h1>
         {error && <p class="error">{t('error', { message: error })}</p>}
         <div class="scroll">
-          <table data-testid="audit-table">
+          <table class="cards" data-testid="audit-table">
             <thead>
               <tr>
                 <th>{t('when')}</th>
@@ -55,18 +55,24 @@ export function AuditPage({ ctx }: { ctx: Ctx }) {
             <tbody>
               {items.map((e) => (
                 <tr key={e.id} data-action={e.action}>
-                  <td>{formatTimeMs(e.atMs)}</td>
-                  <td>{e.operatorUsername}</td>
-                  <td class="nowrap">
-                    <code>{e.action}</code>
+                  <td data-label={t('when')}>{formatTimeMs(e.atMs)}</td>
+                  <td data-label={t('who')} translate={false}>
+                    {e.operatorUsername}
                   </td>
-                  <td>{e.targetId ?? ''}</td>
-                  <td>{e.reason ?? ''}</td>
-                  <td>
-                    <code>{brief(e.before)}</code>
+                  <td class="nowrap" data-label={t('action')}>
+                    <code translate={false}>{e.action}</code>
                   </td>
-                  <td>
-                    <code>{brief(e.after)}</code>
+                  <td data-label={t('target')} translate={false}>
+                    {e.targetId ?? ''}
+                  </td>
+                  <td data-label={t('auditReason')} translate={false}>
+                    {e.reason ?? ''}
+                  </td>
+                  <td data-label={t('before')}>
+                    <code translate={false}>{brief(e.before)}</code>
+                  </td>
+                  <td data-label={t('after')}>
+                    <code translate={false}>{brief(e.after)}</code>
                   </td>
                 </tr>
               ))}

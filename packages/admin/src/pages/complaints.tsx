@@ -79,8 +79,9 @@ export function ComplaintsPage({ ctx }: { ctx: Ctx }) {
                 <strong>{c.reason}</strong> {c.text}
               </p>
               <p class="small muted">
-                {r('reporter')} <code>{c.reporterId}</code> · {r('target')} <code>{c.targetPlayerId ?? '—'}</code> · {r('room')}{' '}
-                <code>{c.roomId ?? '—'}</code> · {formatTimeMs(c.createdAtMs)}
+                {r('reporter')} <code translate={false}>{c.reporterId}</code> · {r('target')}{' '}
+                <code translate={false}>{c.targetPlayerId ?? '—'}</code> · {r('room')} <code translate={false}>{c.roomId ?? '—'}</code> ·{' '}
+                {formatTimeMs(c.createdAtMs)}
               </p>
               {c.status === 'open' ? (
                 <div class="row">

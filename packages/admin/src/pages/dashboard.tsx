@@ -1,4 +1,4 @@
-// The operations dashboard: the seed's operating metrics over a period with their targets and
+// The operations dashboard: the platform's operating metrics over a period with their targets and
 // alert lines, each charted over time and broken down by hour of day, region and player tier;
 // the money that moved; and the alerts the job raised.
 import { fenToYuan, formatTimeMs, type Response } from '@fairground/web';

@@ -43,7 +43,7 @@ export function LedgerOverviewPanel({ ctx }: { ctx: Ctx }) {
                 .map((a) => (
                   <tr key={a.accountId} data-testid="system-account" data-account={a.accountId}>
                     <td>
-                      <code>{a.accountId}</code>
+                      <code translate={false}>{a.accountId}</code>
                     </td>
                     <td class="num">{formatAmount(a.asset as AssetCode, a.postedFen)}</td>
                     <td class="num">{formatAmount(a.asset as AssetCode, a.pendingDebitsFen)}</td>
@@ -64,10 +64,19 @@ export function LedgerOverviewPanel({ ctx }: { ctx: Ctx }) {
                   <td class="num">#{t.seq}</td>
                   <td>{formatTimeMs(t.createdAtMs)}</td>
                   <td>
-                    <code>{t.code}</code> <span class="muted small">{t.kind}</span>
+                    <code translate={false}>{t.code}</code>{' '}
+                    <span class="muted small">
+                      {t.kind === 'pending'
+                        ? o('kind_pending')
+                        : t.kind === 'posted'
+                          ? o('kind_posted')
+                          : t.kind === 'voided'
+                            ? o('kind_voided')
+                            : t.kind}
+                    </span>
                   </td>
                   <td>
-                    <code>{t.debitAccount}</code> → <code>{t.creditAccount}</code>
+                    <code translate={false}>{t.debitAccount}</code> → <code translate={false}>{t.creditAccount}</code>
                   </td>
                   <td class="num">{formatAmount(t.asset as AssetCode, t.amount)}</td>
                 </tr>

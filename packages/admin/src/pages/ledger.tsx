@@ -51,7 +51,7 @@ export function LedgerPage({ ctx }: { ctx: Ctx }) {
               <dd data-testid="transfer-count">{report.transfers}</dd>
               <dt>{t('chainHead')}</dt>
               <dd>
-                #{report.chainSeq} <code>{report.chainHash.slice(0, 16)}…</code>
+                #{report.chainSeq} <code translate={false}>{report.chainHash.slice(0, 16)}…</code>
               </dd>
             </dl>
             <table>
@@ -66,7 +66,7 @@ export function LedgerPage({ ctx }: { ctx: Ctx }) {
               <tbody>
                 {report.assets.map((a) => (
                   <tr key={a.asset}>
-                    <td>{a.asset}</td>
+                    <td>{t(`asset_${a.asset}` as 'asset_CNY')}</td>
                     <td>{a.postedSumFen}</td>
                     <td>{a.pendingDebitsFen}</td>
                     <td>{a.pendingCreditsFen}</td>

@@ -173,7 +173,7 @@ export function ReconciliationPage({ ctx }: { ctx: Ctx }) {
                   <tr key={`${i.kind}-${i.ref}`} data-testid="reconciliation-item">
                     <td>{p(mismatchKey(i.kind))}</td>
                     <td>
-                      <code>{i.ref}</code>
+                      <code translate={false}>{i.ref}</code>
                     </td>
                     <td class="num">{i.expectedFen === null ? '—' : formatAmount('CNY', i.expectedFen)}</td>
                     <td class="num">{i.actualFen === null ? '—' : formatAmount('CNY', i.actualFen)}</td>

@@ -70,11 +70,11 @@ function DepositList({ ctx }: { ctx: Ctx }) {
                 <td>{formatTimeMs(d.createdAtMs)}</td>
                 <td>
                   <a href={`#/refunds/${encodeURIComponent(d.id)}`} data-testid={`deposit-${d.id}`}>
-                    <code>{d.id}</code>
+                    <code translate={false}>{d.id}</code>
                   </a>
                 </td>
                 <td>
-                  <code>{d.playerId}</code>
+                  <code translate={false}>{d.playerId}</code>
                 </td>
                 <td class="num">{formatAmount('CNY', d.amountFen)}</td>
                 <td class="num">{formatAmount('CNY', d.refundedFen)}</td>
@@ -145,7 +145,7 @@ function DepositDetail({ ctx, depositId }: { ctx: Ctx; depositId: string }) {
           <dl class="facts">
             <dt>{p('player')}</dt>
             <dd>
-              <code>{d.playerId}</code>
+              <code translate={false}>{d.playerId}</code>
             </dd>
             <dt>{p('amount')}</dt>
             <dd>{formatAmount('CNY', d.amountFen)}</dd>
@@ -204,7 +204,7 @@ function DepositDetail({ ctx, depositId }: { ctx: Ctx; depositId: string }) {
                 <tr key={r.id} data-testid={`refund-${r.id}`} data-state={r.state} data-cause={r.cause}>
                   <td>{formatTimeMs(r.createdAtMs)}</td>
                   <td>
-                    <code>{r.id}</code>
+                    <code translate={false}>{r.id}</code>
                   </td>
                   <td class="num">{formatAmount('CNY', r.amountFen)}</td>
                   <td>{r.state}</td>
@@ -223,7 +223,7 @@ function DepositDetail({ ctx, depositId }: { ctx: Ctx; depositId: string }) {
             {detail.events.map((e, i) => (
               <li key={`${e.atMs}-${i}`}>
                 <span>
-                  {e.subjectKind} · <strong>{e.kind}</strong> <code>{JSON.stringify(e.detail)}</code>
+                  {e.subjectKind} · <strong>{e.kind}</strong> <code translate={false}>{JSON.stringify(e.detail)}</code>
                 </span>
                 <small class="muted">{formatTimeMs(e.atMs)}</small>
               </li>

@@ -58,7 +58,11 @@ export function ReviewPage({ ctx }: { ctx: Ctx }) {
         <p class="muted">{p('reviewHint')}</p>
         {status && (
           <p class="muted" data-testid="payments-status" data-breaker={status.breaker}>
-            {p('providerStatus', { provider: status.provider ?? '—', breaker: status.breaker, pending: status.outboxPending })}
+            {p('providerStatus', {
+              provider: status.provider ?? '—',
+              breaker: p(`breaker_${status.breaker}`),
+              pending: status.outboxPending,
+            })}
           </p>
         )}
         {done && (
@@ -86,7 +90,7 @@ export function ReviewPage({ ctx }: { ctx: Ctx }) {
                   <td>{formatTimeMs(i.createdAtMs)}</td>
                   <td>
                     <a href={`#/players/${encodeURIComponent(i.playerId)}`}>
-                      <code>{i.playerId}</code>
+                      <code translate={false}>{i.playerId}</code>
                     </a>
                   </td>
                   <td class="num">{formatAmount('CNY', i.amountFen)}</td>

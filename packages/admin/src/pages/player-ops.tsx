@@ -39,10 +39,12 @@ export function PlayerOpsPanel({ ctx, playerId }: { ctx: Ctx; playerId: string }
             <dl class="facts">
               <dt>{o('policy')}</dt>
               <dd>
-                {compliance.policy.name}@{compliance.policy.version}
+                <span translate={false}>
+                  {compliance.policy.name}@{compliance.policy.version}
+                </span>
               </dd>
               <dt>{o('basis')}</dt>
-              <dd>{compliance.basis}</dd>
+              <dd translate={false}>{compliance.basis}</dd>
               <dt>{o('region')}</dt>
               <dd>{compliance.region ? (compliance.region.subdivision ?? compliance.region.country) : o('region_unknown')}</dd>
               <dt>{o('verified')}</dt>
@@ -80,7 +82,7 @@ export function PlayerOpsPanel({ ctx, playerId }: { ctx: Ctx; playerId: string }
               <ul class="small">
                 {risk.signals.slice(0, 5).map((s) => (
                   <li key={s.id}>
-                    <code>{s.kind}</code> +{s.weight}
+                    <code translate={false}>{s.kind}</code> +{s.weight}
                   </li>
                 ))}
               </ul>

@@ -58,7 +58,7 @@ function PlayerSearch({ ctx }: { ctx: Ctx }) {
             {items.map((p) => (
               <li key={p.id}>
                 <a href={`#/players/${encodeURIComponent(p.id)}`} data-testid="player-result">
-                  <strong>{p.nickname}</strong> <code>{p.id}</code>
+                  <strong>{p.nickname}</strong> <code translate={false}>{p.id}</code>
                 </a>
                 <small class="muted">{formatTimeMs(p.createdAtMs)}</small>
               </li>
@@ -159,7 +159,7 @@ function PlayerDetail({ ctx, playerId }: { ctx: Ctx; playerId: string }) {
             <dd>
               {detail.identities.map((i) => (
                 <div key={`${i.appId}:${i.openid}`}>
-                  <code>
+                  <code translate={false}>
                     {i.appId} · {i.openid}
                   </code>
                 </div>
@@ -233,9 +233,9 @@ function PlayerDetail({ ctx, playerId }: { ctx: Ctx; playerId: string }) {
               <tr key={i.id}>
                 <td>{formatTimeMs(i.createdAtMs)}</td>
                 <td>
-                  <code>{i.code}</code>
+                  <code translate={false}>{i.code}</code>
                 </td>
-                <td>{i.counterparty}</td>
+                <td translate={false}>{i.counterparty}</td>
                 <td class="num">
                   {i.direction === 'in' ? '+' : '−'}
                   {formatAmount(i.asset, i.amountFen)}

@@ -23,15 +23,24 @@ export function PoliciesPage({ ctx }: { ctx: Ctx }) {
       {data?.items.map((p) => (
         <section class="card" key={p.name} data-testid="policy" data-name={p.name}>
           <h3>
-            {p.name} v{p.version} · {p.jurisdiction} {p.name === data.defaultPolicy ? `(${r('defaultPolicy')})` : ''}
+            <span translate={false}>
+              {p.name} v{p.version} · {p.jurisdiction}
+            </span>{' '}
+            {p.name === data.defaultPolicy ? `(${r('defaultPolicy')})` : ''}
           </h3>
-          {p.description && <p class="small">{p.description}</p>}
+          {p.description && (
+            <p class="small" translate={false}>
+              {p.description}
+            </p>
+          )}
           <p class="small muted">
             {r('countries')}: {p.countries.length > 0 ? p.countries.join(', ') : '—'}
           </p>
           <details>
             <summary>JSON</summary>
-            <pre class="small">{JSON.stringify(p.document, null, 2)}</pre>
+            <pre class="small" translate={false}>
+              {JSON.stringify(p.document, null, 2)}
+            </pre>
           </details>
         </section>
       ))}

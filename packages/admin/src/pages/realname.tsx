@@ -62,7 +62,7 @@ function ReportTable({
               <td>{r(i.bt === 1 ? 'bt_1' : 'bt_0')}</td>
               <td>
                 <a href={`#/players/${encodeURIComponent(i.playerId)}`}>
-                  <code>{i.playerId}</code>
+                  <code translate={false}>{i.playerId}</code>
                 </a>
               </td>
               <td>
@@ -106,12 +106,12 @@ function AttemptTable({ r, items, withPlayer }: { r: RealNameT; items: readonly 
               {withPlayer && (
                 <td>
                   <a href={`#/players/${encodeURIComponent(a.playerId)}`}>
-                    <code>{a.playerId}</code>
+                    <code translate={false}>{a.playerId}</code>
                   </a>
                 </td>
               )}
               <td>
-                {a.maskedName} <code>{a.maskedIdNumber}</code>
+                {a.maskedName} <code translate={false}>{a.maskedIdNumber}</code>
               </td>
               <td>
                 {r(`attempt_${a.state}`)}
@@ -314,7 +314,7 @@ export function PlayerRealNamePanel({ ctx, playerId }: { ctx: Ctx; playerId: str
               {k.maskedName && (
                 <>
                   {' '}
-                  · {k.maskedName} <code>{k.maskedIdNumber}</code>
+                  · {k.maskedName} <code translate={false}>{k.maskedIdNumber}</code>
                 </>
               )}
               {k.failure && <div class="muted small">{r(`failure_${k.failure.reason}`)}</div>}

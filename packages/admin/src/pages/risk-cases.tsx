@@ -45,7 +45,7 @@ function CaseQueue({ ctx }: { ctx: Ctx }) {
                 <strong>{r(`kind_${c.kind}`)}</strong> {c.summary}
               </a>{' '}
               <small class="muted">
-                <code>{c.playerId}</code> · {r('score', { score: c.score })} · {formatTimeMs(c.createdAtMs)}
+                <code translate={false}>{c.playerId}</code> · {r('score', { score: c.score })} · {formatTimeMs(c.createdAtMs)}
               </small>
             </li>
           ))}
@@ -102,7 +102,7 @@ function CaseDetail({ ctx, caseId }: { ctx: Ctx; caseId: string }) {
         <p>{detail.summary}</p>
         <p class="small">
           <a href={`#/players/${encodeURIComponent(detail.playerId)}`}>
-            <code>{detail.playerId}</code>
+            <code translate={false}>{detail.playerId}</code>
           </a>{' '}
           · {r('score', { score: detail.score })} · <span data-testid="case-credit">{r('credit', { credit: detail.credit })}</span>
         </p>

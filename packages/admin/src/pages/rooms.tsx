@@ -4,7 +4,7 @@
 import { formatTimeMs, type Response } from '@fairground/web';
 import { useEffect, useState } from 'preact/hooks';
 import type { Ctx } from '../app.tsx';
-import { type OpsKey, type OpsT, opsText } from './ops-i18n.ts';
+import { OPS_KEYS, type OpsKey, type OpsT, opsText } from './ops-i18n.ts';
 import { consoleError } from '../errors.ts';
 
 type Item = Response<'GET /api/admin/rooms'>['items'][number];
@@ -47,6 +47,12 @@ export function Card({ card }: { card: string | null }) {
       {SUITS[suit] ?? suit}
     </span>
   );
+}
+
+/** A role or member status in words; one the console has no word for yet is shown as the server names it. */
+function word(o: ReturnType<typeof opsText>, prefix: 'role' | 'member', value: string) {
+  const key = `${prefix}_${value}`;
+  return OPS_KEYS.has(key) ? o(key as OpsKey) : <span translate={false}>{value}</span>;
 }
 
 export function RoomsPage({ ctx, roomId }: { ctx: Ctx; roomId: string | undefined }) {
@@ -174,7 +180,7 @@ function RoomDetail({ ctx, roomId }: { ctx: Ctx; roomId: string }) {
           <h1>{o('roomTitle', { code: view.room.code })}</h1>
           <p class="muted small">
             {o(`roomStatus_${view.room.status}` as OpsKey)} · {o('seats', { n: view.room.seats })} · {o('rounds', { n: view.room.rounds })}{' '}
-            · {o('handsPlayed', { n: view.room.handsPlayed })} · <code>{view.room.id}</code>
+            · {o('handsPlayed', { n: view.room.handsPlayed })} · <code translate={false}>{view.room.id}</code>
           </p>
           {!view.live && (view.room.status === 'waiting' || view.room.status === 'playing') && <p class="muted">{o('notLiveHere')}</p>}
           <table>
@@ -185,8 +191,8 @@ function RoomDetail({ ctx, roomId }: { ctx: Ctx; roomId: string }) {
                   <td>
                     <a href={`#/players/${encodeURIComponent(m.playerId)}`}>{m.nickname}</a>
                   </td>
-                  <td>{m.role}</td>
-                  <td>{m.status}</td>
+                  <td>{word(o, 'role', m.role)}</td>
+                  <td>{word(o, 'member', m.status)}</td>
                   <td class="num">{view.scores.find((s) => s.playerId === m.playerId)?.points ?? ''}</td>
                 </tr>
               ))}
@@ -199,7 +205,8 @@ function RoomDetail({ ctx, roomId }: { ctx: Ctx; roomId: string }) {
           <h2>{o('currentHand', { n: view.hand.handNumber })}</h2>
           <p class="muted small">
             {o('round', { n: hand.round })} · {o('pot', { n: hand.potPoints })}
-            {hand.turnSeat !== null && ` · ${o('turn', { seat: hand.turnSeat })}`} · <code>{view.hand.commitment.slice(0, 16)}…</code>
+            {hand.turnSeat !== null && ` · ${o('turn', { seat: hand.turnSeat })}`} ·{' '}
+            <code translate={false}>{view.hand.commitment.slice(0, 16)}…</code>
           </p>
           <ul class="list">
             {hand.players.map((p) => (
@@ -226,7 +233,7 @@ function RoomDetail({ ctx, roomId }: { ctx: Ctx; roomId: string }) {
             {view.hands.map((h) => (
               <li key={h.handNumber}>
                 <span>
-                  #{h.handNumber} · {formatTimeMs(h.endedAtMs)} · <code>{h.recordHash.slice(0, 12)}</code>
+                  #{h.handNumber} · {formatTimeMs(h.endedAtMs)} · <code translate={false}>{h.recordHash.slice(0, 12)}</code>
                 </span>
                 <button type="button" class="link" onClick={() => void open(h.handNumber)} data-testid={`view-hand-${h.handNumber}`}>
                   {o('viewHand')}
