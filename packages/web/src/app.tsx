@@ -13,6 +13,7 @@ import { lazyPage } from './shared/lazy.tsx';
 import { isRoomRoute, type RoomRoute, roomRouteOf } from './pages/rooms/routes.ts';
 import { loadErrorTexts } from './shared/errors.ts';
 import { applyPreferences, loadPreferences, watchAnnouncements } from './shared/preferences.ts';
+import { registerJsSdkClient, shareSiteInWechat } from './shared/jssdk.ts';
 
 // Pages past the first screen load on first use (their own chunks).
 type PageProps = { ctx: Ctx };
@@ -84,6 +85,12 @@ export function App() {
   const [ready, setReady] = useState(false);
   const api = useMemo(() => new ApiClient({ tokens: localTokenStore('fg.player.tokens'), onSignedOut: () => setMe(null) }), []);
   const t = useMemo(() => translator(lang), [lang]);
+  // Inside WeChat, pages share through the JS-SDK with signatures from this client's session.
+  useEffect(() => registerJsSdkClient(api), [api]);
+  const hasSession = me !== null;
+  useEffect(() => {
+    if (hasSession) shareSiteInWechat({ title: t('appName'), desc: t('tagline') });
+  }, [hasSession]);
 
   const navigate = useCallback((r: Route) => {
     location.hash = `#/${r}`;

@@ -85,11 +85,24 @@ export const ERROR_TEXTS: Readonly<Record<string, readonly [zh: string, en: stri
   FAIR_SEED_INVALID: ['种子格式有误。', 'The seed is malformed.'],
   FAIR_TOO_MANY_SEATS: ['参与洗牌的座位已满。', 'The shuffle has as many seats as it takes.'],
   HEADERS_TOO_LARGE: ['请求头过大，请清除浏览器缓存后重试。', 'The request headers are too large; clear the browser’s data and try again.'],
+  IDENTITY_PROVIDER_BUSY: ['微信繁忙，请稍后重新登录。', 'WeChat is busy; sign in again in a moment.'],
+  IDENTITY_PROVIDER_MISCONFIGURED: [
+    '本服务器的微信登录配置有误，运营方已收到提醒，请稍后再试。',
+    'WeChat sign-in is not set up correctly here; the operator has been alerted. Try again later.',
+  ],
   IDENTITY_PROVIDER_UNAVAILABLE: ['微信登录服务暂时没有响应，请稍后再试。', 'WeChat sign-in did not answer; try again shortly.'],
   ID_INVALID: ['编号格式有误，请检查链接是否完整。', 'The identifier is malformed; check that the link is complete.'],
   INTERNAL: [
     '服务器出了点问题，请稍后再试；如果一直出现，请联系客服。',
     'Something went wrong on our side; try again shortly, and contact support if it keeps happening.',
+  ],
+  JSSDK_UNAVAILABLE: [
+    '本服务器没有开通微信分享，请复制链接发给好友。',
+    'WeChat sharing is not set up on this server; copy the link and send it instead.',
+  ],
+  JSSDK_URL_INVALID: [
+    '这个页面不属于本站，无法使用微信分享。',
+    'This page is not part of this site, so WeChat sharing cannot be used here.',
   ],
   JURISDICTION_UNKNOWN: ['没有找到这个地区的规则。', 'No rules are loaded for that region.'],
   KYC_ALREADY_VERIFIED: ['你已完成实名认证，无需再次提交。', 'Your real name is already verified; nothing more to do.'],
@@ -144,10 +157,20 @@ export const ERROR_TEXTS: Readonly<Record<string, readonly [zh: string, en: stri
   LEDGER_POST_AMOUNT_EXCEEDS: ['入账金额不能超过冻结金额。', 'The posted amount cannot exceed the held amount.'],
   LEDGER_TIMEOUT_INVALID: ['冻结期限须是将来的时间。', 'A hold’s timeout must be in the future.'],
   LOGIN_APP_UNKNOWN: ['这种登录方式尚未配置，请换一种方式登录。', 'This way of signing in is not set up; try another.'],
+  LOGIN_BLOCKED_BY_WECHAT: [
+    '微信认为该账号存在风险，拒绝了本次登录。请在微信「我 › 设置 › 账号与安全」中检查账号状态。',
+    'WeChat refused this sign-in because it considers the account at risk; check it in WeChat (Me › Settings › Account security).',
+  ],
   LOGIN_CODE_INVALID: [
     '微信授权已失效或已被使用，请重新点击微信登录。',
     'The WeChat authorisation expired or was already used; tap sign in with WeChat again.',
   ],
+  LOGIN_CODE_USED: ['这次微信登录已经用过了，请重新登录。', 'This WeChat sign-in was already used; sign in again.'],
+  LOGIN_RATE_LIMITED: [
+    '微信暂时限制了这个账号的登录次数（一分钟内太多次），请一分钟后再试。',
+    'WeChat is limiting sign-ins for this account right now; wait a minute and try again.',
+  ],
+  METRICS_TOKEN_REQUIRED: ['监控数据只提供给运维监控系统。', 'Metrics are for the monitoring system only.'],
   MONEY_NOT_INTEGER: ['金额最多两位小数，请检查后重试。', 'Amounts have at most two decimal places; check and try again.'],
   MONEY_OUT_OF_RANGE: ['金额超出允许的范围，请修改金额。', 'The amount is outside the allowed range; change it.'],
   MONEY_OVERFLOW: ['金额超出可处理的范围，请修改金额。', 'The amount is too large; change it.'],
@@ -208,6 +231,14 @@ export const ERROR_TEXTS: Readonly<Record<string, readonly [zh: string, en: stri
     'The state real-name system refused the request; try later or contact support.',
   ],
   NPPA_UPSTREAM_UNAVAILABLE: ['国家实名系统暂时不可用，请稍后再试。', 'The state real-name system is unavailable; try again shortly.'],
+  OAUTH_STATE_INVALID: [
+    '这次登录不是从本浏览器发起的，或已经用过、已过期。为了你的账号安全，请重新点「微信登录」。',
+    'This sign-in did not start in this browser, was already used or has expired. For your safety, tap “Sign in with WeChat” again.',
+  ],
+  OAUTH_UNAVAILABLE: [
+    '本服务器没有配置这种微信登录方式，请换一种方式登录。',
+    'This way of signing in with WeChat is not set up here; try another.',
+  ],
   OPERATOR_CREDENTIALS_INVALID: ['用户名或密码错误。', 'Wrong username or password.'],
   OPERATOR_DISABLED: ['这个运营账号已停用。', 'This operator account is disabled.'],
   OPERATOR_LOCKED: ['登录失败次数过多，请稍后再试。', 'Too many failed sign-ins; try again later.'],
@@ -259,6 +290,12 @@ export const ERROR_TEXTS: Readonly<Record<string, readonly [zh: string, en: stri
     '你有赠金的流水要求尚未完成，完成后才能提现。',
     'A bonus still has play-through left; finish it before withdrawing.',
   ],
+  PHONE_CODE_INVALID: [
+    '手机号授权已失效或已被使用，请再点一次按钮。',
+    'The phone-number authorisation expired or was already used; tap the button again.',
+  ],
+  PHONE_MINIPROGRAM_REQUIRED: ['请在你登录过的小程序里授权手机号。', 'Share your phone number from the mini-program you signed in with.'],
+  PHONE_NOT_ENABLED: ['本服务器没有开通手机号授权。', 'Sharing a phone number is not enabled on this server.'],
   PLAYER_NOT_FOUND: ['没有找到这位玩家。', 'No such player.'],
   PLAYER_SUSPENDED: [
     '你的账号已被暂停使用，如有疑问请联系客服。',
