@@ -2,7 +2,7 @@
 // balance adjustment, and the audit log.
 import { ApiClient, initialLang, type Lang, localTokenStore, type Response, saveLang } from '@fairground/web';
 import { useCallback, useEffect, useMemo, useState } from 'preact/hooks';
-import { translator } from './i18n.ts';
+import { portName, translator } from './i18n.ts';
 import { AuditPage } from './pages/audit.tsx';
 import { LedgerPage } from './pages/ledger.tsx';
 import { LoginPage } from './pages/login.tsx';
@@ -131,7 +131,7 @@ export function App() {
           <span class="brand">{t('appName')}</span>
           {langButton}
         </header>
-        <LoginPage api={api} t={t} onSignedIn={setOperator} />
+        <LoginPage api={api} t={t} lang={lang} onSignedIn={setOperator} />
       </div>
     );
   }
@@ -199,7 +199,7 @@ export function App() {
       </header>
       {standIns.length > 0 && (
         <p class="banner" role="status" data-testid="standin-banner">
-          {t('standInBanner', { ports: standIns.join(', ') })}
+          {t('standInBanner', { ports: standIns.map((x) => portName(t, x)).join(lang === 'zh' ? '、' : ', ') })}
         </p>
       )}
       {route.page === 'ledger' && <LedgerPage ctx={ctx} />}

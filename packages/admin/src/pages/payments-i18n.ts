@@ -1,6 +1,7 @@
 // Words of the console's payment pages: the withdrawal review queue, deposits and refunds, and the
 // daily reconciliation reports. Chinese first.
 import { ApiError, type Dictionary, type Lang, translate } from '@fairground/web';
+import { consoleError } from '../errors.ts';
 
 const zh = {
   navReviews: '提现审核',
@@ -51,6 +52,40 @@ const zh = {
   detail: '说明',
   summary: '汇总',
   error: '出错了：{message}',
+  breaker_closed: '正常',
+  breaker_open: '已熔断',
+  breaker_half_open: '试探恢复中',
+  sum_billPayments: '账单支付笔数',
+  sum_billPaymentsFen: '账单支付金额',
+  sum_billRefunds: '账单退款笔数',
+  sum_billRefundsFen: '账单退款金额',
+  sum_billFeesMilliFen: '账单手续费',
+  sum_ourPayments: '我方已入账充值笔数',
+  sum_ourPaymentsFen: '我方已入账充值金额',
+  sum_ourRefunds: '我方退款笔数',
+  sum_ourRefundsFen: '我方退款金额',
+  sum_transfersOutFen: '资金账单转出（提现）',
+  sum_transfersReturnedFen: '资金账单退回',
+  sum_ourTransfersOutFen: '我方提现转出',
+  sum_ourTransfersReturnedFen: '我方提现退回',
+  sum_fundFlowLines: '资金账单行数',
+  sum_basicOtherNetFen: '基本账户其他收支净额（手续费等）',
+  mm_bill_payment_unknown_order: '账单中的支付不是我方订单',
+  mm_bill_payment_not_credited: '已支付但我方未入账',
+  mm_payment_amount_mismatch: '支付金额不一致',
+  mm_payment_transaction_mismatch: '微信支付单号不一致',
+  mm_payment_missing_from_bill: '我方已入账，账单中没有',
+  mm_payment_ledger_mismatch: '充值与账本不一致',
+  mm_bill_refund_unknown: '账单中的退款不是我方发起',
+  mm_refund_amount_mismatch: '退款金额不一致',
+  mm_refund_day_mismatch: '退款日期不一致',
+  mm_refund_missing_from_bill: '我方退款，账单中没有',
+  mm_fund_flow_unmatched: '运营账户有未对应的资金流水',
+  mm_transfer_unknown: '账单中的转账不是我方提现',
+  mm_transfer_amount_mismatch: '提现金额不一致',
+  mm_transfer_missing_from_bill: '我方提现，账单中没有',
+  mm_transfer_ledger_mismatch: '提现与账本不一致',
+  mm_other: '其他差异',
   err_PAYMENT_BILL_TOO_OLD: '微信支付只保留三个月内的账单，{billDate} 已无法按账单对账（最早可对 {oldestDate}）',
   err_PAYMENT_BILL_NOT_READY: '{billDate} 的账单尚未生成，请在次日 10:00 之后再对账',
   err_PAYMENT_BILL_DATE_INVALID: '只能对已经结束的日期对账',
@@ -109,6 +144,40 @@ const en: Dictionary<Key> = {
   detail: 'Detail',
   summary: 'Summary',
   error: 'Something went wrong: {message}',
+  breaker_closed: 'closed (normal)',
+  breaker_open: 'open (calls stopped)',
+  breaker_half_open: 'half-open (trying again)',
+  sum_billPayments: 'Payments in the bill',
+  sum_billPaymentsFen: 'Paid in the bill',
+  sum_billRefunds: 'Refunds in the bill',
+  sum_billRefundsFen: 'Refunded in the bill',
+  sum_billFeesMilliFen: 'Fees in the bill',
+  sum_ourPayments: 'Deposits we credited',
+  sum_ourPaymentsFen: 'Credited by us',
+  sum_ourRefunds: 'Our refunds',
+  sum_ourRefundsFen: 'Refunded by us',
+  sum_transfersOutFen: 'Transfers out (fund-flow bill)',
+  sum_transfersReturnedFen: 'Transfers returned (fund-flow bill)',
+  sum_ourTransfersOutFen: 'Withdrawals paid out by us',
+  sum_ourTransfersReturnedFen: 'Withdrawals returned to us',
+  sum_fundFlowLines: 'Fund-flow bill lines',
+  sum_basicOtherNetFen: 'Other basic-account movements, net (fees and the like)',
+  mm_bill_payment_unknown_order: 'A payment in the bill that is not our order',
+  mm_bill_payment_not_credited: 'Paid, but not credited by us',
+  mm_payment_amount_mismatch: 'Payment amounts differ',
+  mm_payment_transaction_mismatch: 'WeChat Pay transaction numbers differ',
+  mm_payment_missing_from_bill: 'Credited by us, missing from the bill',
+  mm_payment_ledger_mismatch: 'Deposit and ledger differ',
+  mm_bill_refund_unknown: 'A refund in the bill that we did not make',
+  mm_refund_amount_mismatch: 'Refund amounts differ',
+  mm_refund_day_mismatch: 'Refund days differ',
+  mm_refund_missing_from_bill: 'Refunded by us, missing from the bill',
+  mm_fund_flow_unmatched: 'An operation-account movement with nothing of ours behind it',
+  mm_transfer_unknown: 'A transfer in the bill that is not our withdrawal',
+  mm_transfer_amount_mismatch: 'Withdrawal amounts differ',
+  mm_transfer_missing_from_bill: 'Withdrawn by us, missing from the bill',
+  mm_transfer_ledger_mismatch: 'Withdrawal and ledger differ',
+  mm_other: 'Other difference',
   err_PAYMENT_BILL_TOO_OLD:
     'WeChat Pay keeps bills for three months only: {billDate} can no longer be reconciled against its bills (the oldest day is {oldestDate})',
   err_PAYMENT_BILL_NOT_READY: 'The bills of {billDate} are not out yet; reconcile after 10:00 the next day',
@@ -121,22 +190,18 @@ export function paymentsText(lang: Lang): PaymentsText {
   return (key, vars) => translate({ zh, en }, lang, key, vars);
 }
 
-export function message(e: unknown): string {
-  return e instanceof ApiError ? `${e.code}: ${e.message}` : String(e);
-}
-
 const RECONCILIATION_CODES = ['PAYMENT_BILL_TOO_OLD', 'PAYMENT_BILL_NOT_READY', 'PAYMENT_BILL_DATE_INVALID'] as const;
 
-/** A reconciliation refusal in the console's language (its code stays visible), else the plain message. */
-export function reconciliationError(p: PaymentsText, e: unknown, billDate: string): string {
+/** A reconciliation refusal in the console's language, with the day and the oldest day it can still reach. */
+export function reconciliationError(p: PaymentsText, lang: Lang, e: unknown, billDate: string): string {
   if (e instanceof ApiError) {
     const code = RECONCILIATION_CODES.find((c) => c === e.code);
     if (code !== undefined) {
       const oldest = typeof e.details?.oldestDate === 'string' ? e.details.oldestDate : '';
-      return `${p(`err_${code}`, { billDate, oldestDate: oldest })} (${code})`;
+      return p(`err_${code}`, { billDate, oldestDate: oldest });
     }
   }
-  return p('error', { message: message(e) });
+  return consoleError(lang, e);
 }
 
 export function newIdempotencyKey(prefix: string): string {

@@ -4,6 +4,7 @@ import { useEffect, useState } from 'preact/hooks';
 import type { Ctx } from '../app.tsx';
 import type { Response } from '../shared/api.ts';
 import { formatAmount } from '../shared/money.ts';
+import { SKIN_NAMES } from '../shared/skin-names.ts';
 import { loadPreferences, type Preferences, SKINS, type Skin, savePreferences, speak } from '../shared/preferences.ts';
 
 type Tier = Response<'GET /api/me/tier'>;
@@ -18,10 +19,6 @@ const TEXT = {
     skins: '房间皮肤',
     skinsVip: 'VIP 专属皮肤，牌桌会换上你选的样式。',
     skinsLocked: '累计充值满 {line} 成为 VIP 后可用（还差 {left}）。',
-    skin_classic: '经典红',
-    skin_gold: '鎏金',
-    skin_jade: '翡翠',
-    skin_night: '夜色',
     language: '语言',
     saved: '已保存',
   },
@@ -34,10 +31,6 @@ const TEXT = {
     skins: 'Room skins',
     skinsVip: 'VIP skins: the table takes the look you choose.',
     skinsLocked: 'Available once your deposits reach {line} and you are a VIP ({left} to go).',
-    skin_classic: 'Classic red',
-    skin_gold: 'Gold',
-    skin_jade: 'Jade',
-    skin_night: 'Night',
     language: 'Language',
     saved: 'Saved',
   },
@@ -105,7 +98,7 @@ export function SettingsPage({ ctx, onLang }: { ctx: Ctx; onLang?: (lang: 'zh' |
               data-testid={`skin-${s}`}
             >
               <span class="felt" />
-              {t[`skin_${s}`]}
+              {SKIN_NAMES[s][ctx.lang === 'zh' ? 0 : 1]}
             </button>
           ))}
         </div>
