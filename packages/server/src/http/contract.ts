@@ -14,6 +14,7 @@ import { paymentsContract } from '../payments/contract.ts';
 import { roomsContract } from '../rooms/contract.ts';
 import { walletContract } from '../wallet/contract.ts';
 import { leaderboardsContract } from '../leaderboards/contract.ts';
+import { settingsContract } from '../settings/contract.ts';
 import { skillContract } from '../skill/contract.ts';
 import { type ApiOf, contract } from './endpoint.ts';
 
@@ -48,6 +49,7 @@ export const apiContract = {
   ...promotionsContract,
   ...paymentsContract,
   ...analyticsContract,
+  ...settingsContract,
 };
 
 export type ApiContract = typeof apiContract;

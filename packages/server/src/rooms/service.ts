@@ -57,7 +57,11 @@ export interface RoomsOptions {
   readonly notary: Notary;
   /** The face check a room may ask for before each hand; null when no provider is bound (such rooms are refused). */
   readonly faceCheck: IdentityCheck | null;
-  readonly feeSchedule: FeeSchedule;
+  /**
+   * The price list, or where to read the one in force (the settings service): read when a room is
+   * quoted and created, and stored in the room, so a change applies to new rooms only.
+   */
+  readonly feeSchedule: FeeSchedule | (() => FeeSchedule);
   /** With several processes: the directory this process lists its rooms in (see cluster/). */
   readonly directory?: RoomDirectory;
 }
@@ -107,7 +111,7 @@ export class Rooms {
   readonly policy: RoomPolicy;
   readonly notary: Notary;
   readonly sealer: RoomSealer;
-  readonly schedule: FeeSchedule;
+  readonly #schedule: () => FeeSchedule;
   readonly money: RoomMoney;
   readonly #o: RoomsOptions;
   readonly #riskGate: RiskGate;
@@ -125,7 +129,11 @@ export class Rooms {
     this.policy = o.policy;
     this.notary = o.notary;
     this.sealer = createRoomSealer(o.dataKey);
-    this.schedule = checkFeeSchedule(o.feeSchedule);
+    if (typeof o.feeSchedule === 'function') this.#schedule = o.feeSchedule;
+    else {
+      const fixed = checkFeeSchedule(o.feeSchedule);
+      this.#schedule = () => fixed;
+    }
     this.money = new RoomMoney(o.ledger);
     this.#riskGate = o.riskGate;
     this.#riskSignals = o.riskSignals;
@@ -320,6 +328,11 @@ export class Rooms {
     throw new AppError(RoomErrors.ROOM_NOT_FOUND);
   }
 
+  /** The price list in force now. */
+  get schedule(): FeeSchedule {
+    return this.#schedule();
+  }
+
   get draining(): boolean {
     return this.#draining;
   }
@@ -337,9 +350,10 @@ export class Rooms {
     const params = limits.faceCheck === 'required' ? { ...asked, identityCheck: true } : asked;
     if (params.identityCheck && (limits.faceCheck === 'off' || this.#o.faceCheck === null))
       throw new AppError(RoomErrors.ROOM_FACE_CHECK_UNAVAILABLE);
-    const choice = normalizeFee(input.fee);
+    const schedule = this.schedule;
+    const choice = normalizeFee(input.fee, schedule.defaultPayer);
     if (choice.mode === 'cash' && !limits.cashModeAllowed) throw new AppError(RoomErrors.ROOM_CASH_MODE_DISABLED);
-    const fee = quoteFee(choice, params.seats, params.rounds, this.schedule);
+    const fee = quoteFee(choice, params.seats, params.rounds, schedule);
     paymentFor(fee.owner, input.fee?.points, fee);
     return { params, fee, pointsMax: fee.mode === 'cash' ? maxPointsFor(fee.owner, fee.pointsCoverBpsMax) : 0 };
   }
