@@ -68,25 +68,28 @@ export function AgreementTab({ ctx, s, state }: { ctx: Ctx; s: SettingsT; state:
             onInput={(e) => setDraft({ ...draft, version: (e.target as HTMLInputElement).value })}
           />
         </label>
-        {FIELDS.map(([doc, part, lang, label]) => (
-          <label key={`${doc}-${part}-${lang}`}>
-            {s(label)}
-            {part === 'title' ? (
+        {FIELDS.map(([doc, part, lang, label]) =>
+          part === 'title' ? (
+            <label key={`${doc}-${part}-${lang}`}>
+              {s(label)}
               <input
                 data-testid={`agreement-${doc}-${part}-${lang}`}
                 value={draft[doc][part][lang]}
                 onInput={(e) => set(doc, part, lang, (e.target as HTMLInputElement).value)}
               />
-            ) : (
+            </label>
+          ) : (
+            <label key={`${doc}-${part}-${lang}`}>
+              {s(label)}
               <textarea
                 rows={8}
                 data-testid={`agreement-${doc}-${part}-${lang}`}
                 value={draft[doc][part][lang]}
                 onInput={(e) => set(doc, part, lang, (e.target as HTMLTextAreaElement).value)}
               />
-            )}
-          </label>
-        ))}
+            </label>
+          ),
+        )}
         <label>
           {s('reason')}
           <input value={reason} maxLength={200} onInput={(e) => setReason((e.target as HTMLInputElement).value)} />
