@@ -30,7 +30,7 @@ const message = (e: unknown) =>
 function toLocalInput(ms: number): string {
   const d = new Date(ms);
   const two = (n: number) => String(n).padStart(2, '0');
-  return `${d.getFullYear()}-${two(d.getMonth() + 1)}-${two(d.getDate())}T${two(d.getHours())}:${two(d.getMinutes())}`;
+  return `${d.getFullYear()}-${two(d.getMonth() + 1)}-${two(d.getDate())}T${two(d.getHours())}:${two(d.getMinutes())}:${two(d.getSeconds())}`;
 }
 function fromLocalInput(text: string): number | null {
   const ms = new Date(text).getTime();
@@ -136,6 +136,7 @@ export function TournamentsTab({ ctx, s, state }: { ctx: Ctx; s: SettingsT; stat
       {label}
       <input
         type={type}
+        {...(type === 'datetime-local' ? { step: 1 } : {})}
         data-testid={`tournament-${name}`}
         value={form[name] ?? ''}
         onInput={(e) => setForm({ ...form, [name]: (e.target as HTMLInputElement).value })}
