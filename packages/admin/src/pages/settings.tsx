@@ -331,7 +331,7 @@ export function History({ ctx, s, settingKey, version }: { ctx: Ctx; s: Settings
   useEffect(() => {
     ctx.api
       .call('GET /api/admin/settings/:key/history', { params: { key: settingKey }, query: { limit: 20 } })
-      .then(setVersions, () => setVersions([]));
+      .then((r) => setVersions(r.versions), () => setVersions([]));
   }, [ctx.api, settingKey, version]);
   return (
     <section class="card" data-testid="settings-history">
