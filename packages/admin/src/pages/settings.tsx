@@ -329,9 +329,10 @@ type Versions = Response<'GET /api/admin/settings/:key/history'>['versions'];
 export function History({ ctx, s, settingKey, version }: { ctx: Ctx; s: SettingsT; settingKey: SettingKey; version: number }) {
   const [versions, setVersions] = useState<Versions>([]);
   useEffect(() => {
-    ctx.api
-      .call('GET /api/admin/settings/:key/history', { params: { key: settingKey }, query: { limit: 20 } })
-      .then((r) => setVersions(r.versions), () => setVersions([]));
+    ctx.api.call('GET /api/admin/settings/:key/history', { params: { key: settingKey }, query: { limit: 20 } }).then(
+      (r) => setVersions(r.versions),
+      () => setVersions([]),
+    );
   }, [ctx.api, settingKey, version]);
   return (
     <section class="card" data-testid="settings-history">
