@@ -131,16 +131,17 @@ export function TournamentsTab({ ctx, s, state }: { ctx: Ctx; s: SettingsT; stat
       setError(message(e));
     }
   };
-  const field = (name: string, label: string, type = 'text') => (
+  const onInput = (name: string) => (e: Event) => setForm({ ...form, [name]: (e.target as HTMLInputElement).value });
+  const field = (name: string, label: string) => (
     <label>
       {label}
-      <input
-        type={type}
-        {...(type === 'datetime-local' ? { step: 1 } : {})}
-        data-testid={`tournament-${name}`}
-        value={form[name] ?? ''}
-        onInput={(e) => setForm({ ...form, [name]: (e.target as HTMLInputElement).value })}
-      />
+      <input data-testid={`tournament-${name}`} value={form[name] ?? ''} onInput={onInput(name)} />
+    </label>
+  );
+  const timeField = (name: string, label: string) => (
+    <label>
+      {label}
+      <input type="datetime-local" step={1} data-testid={`tournament-${name}`} value={form[name] ?? ''} onInput={onInput(name)} />
     </label>
   );
 
@@ -168,8 +169,8 @@ export function TournamentsTab({ ctx, s, state }: { ctx: Ctx; s: SettingsT; stat
         {field('prizeWeights', s('prizeWeights'))}
         {field('playersMin', s('playersMin'))}
         {field('playersMax', s('playersMax'))}
-        {field('entryClosesAt', s('entryClosesAt'), 'datetime-local')}
-        {field('endsAt', s('endsAt'), 'datetime-local')}
+        {timeField('entryClosesAt', s('entryClosesAt'))}
+        {timeField('endsAt', s('endsAt'))}
         <button type="submit" class="primary" data-testid="tournament-create">
           {s('create')}
         </button>

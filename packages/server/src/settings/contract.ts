@@ -5,7 +5,7 @@ import { OPERATOR_ROLES } from '../accounts/roles.ts';
 import { TournamentBody } from '../skill/schemas.ts';
 import { contract } from '../http/endpoint.ts';
 import { IdString, TimeMs } from '../http/schemas.ts';
-import { SETTING_KEYS } from './definitions.ts';
+import { SETTING_KEYS } from './keys.ts';
 import { HISTORY_PAGE_MAX } from './limits.ts';
 
 const ALL_ROLES = [...OPERATOR_ROLES];

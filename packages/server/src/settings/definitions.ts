@@ -5,21 +5,17 @@ import { type Agreement, checkAgreement, defaultAgreement } from './agreement.ts
 import type { BusinessBounds } from './bounds.ts';
 import { checkRoomFees, DEFAULT_ROOM_FEES, type RoomFees } from './fees.ts';
 import { checkSkillCatalogue, checkTournamentTemplates, type SkillCatalogueValue, type TournamentTemplates } from './skill.ts';
+import type { SettingKey } from './keys.ts';
 import { checkVip, DEFAULT_VIP, type VipSettings } from './vip.ts';
 
-export interface SettingValues {
+export interface SettingValues extends Record<SettingKey, unknown> {
   'room.fees': RoomFees;
   'skill.catalogue': SkillCatalogueValue;
   'skill.tournament_templates': TournamentTemplates;
   vip: VipSettings;
   agreement: Agreement;
 }
-export type SettingKey = keyof SettingValues;
-export const SETTING_KEYS: readonly SettingKey[] = ['room.fees', 'skill.catalogue', 'skill.tournament_templates', 'vip', 'agreement'];
-
-export function isSettingKey(key: string): key is SettingKey {
-  return (SETTING_KEYS as readonly string[]).includes(key);
-}
+export { isSettingKey, SETTING_KEYS, type SettingKey } from './keys.ts';
 
 /** What a check may look at besides the value. */
 export interface CheckContext {
