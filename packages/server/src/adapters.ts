@@ -10,11 +10,22 @@ import type { NotarySetup } from './notary/setup.ts';
 import type { NppaSetup } from './nppa/setup.ts';
 import type { PaymentProvider } from './payments/index.ts';
 import { createSandboxFaceCheck, standInAdapters } from './standins/index.ts';
+import type { Store } from './storage/ports.ts';
+import { createSealer } from './accounts/sealing.ts';
+import { createWechatClients, type OperatorFault, wechatSignIn } from './wechat/adapter.ts';
+import { StoreTokenCache } from './wechat/token-cache.ts';
 
 export interface ChosenPayments {
   readonly provider: PaymentProvider | null;
   /** The in-process WeChat Pay sandbox's address, when the provider talks to one. */
   readonly sandboxUrl: string | undefined;
+}
+
+export interface AdapterContext {
+  /** The platform's database: WeChat's access tokens and tickets are kept there, shared by every node. */
+  readonly store: Store;
+  /** Told of WeChat refusals only the operator can fix (wrong appid or secret, a server address WeChat does not allow). */
+  readonly onWechatOperatorFault: (fault: OperatorFault) => void;
 }
 
 export function chooseAdapters(
@@ -23,6 +34,7 @@ export function chooseAdapters(
   payments: ChosenPayments,
   nppa: NppaSetup,
   notary: NotarySetup,
+  context: AdapterContext,
 ): PlatformAdapters {
   // The real-name check and play reporting go to the NPPA — in development to its sandbox peer on
   // a loopback port of this process, which imitates the authority and is reported as a stand-in.
@@ -40,7 +52,7 @@ export function chooseAdapters(
     notary.sandboxUrl !== undefined
       ? standIn(`RFC 3161 client → in-process local TSA at ${notary.sandboxUrl} (sandbox CA)`, notary.authority)
       : real(`RFC 3161 time-stamping authority at ${notary.authority.url}`, notary.authority);
-  // Sign-in has only its stand-in so far.
+  // Sign-in is WeChat's (its sandbox outside production).
   const standIns = standInAdapters({
     clock,
     appIds: config.wechatAppIds,
@@ -60,7 +72,33 @@ export function chooseAdapters(
           ? standIn(`WeChat Pay v3 client → in-process sandbox at ${payments.sandboxUrl}`, payments.provider)
           : real(`WeChat Pay v3 (${config.payments.merchant?.baseUrl ?? 'api.mch.weixin.qq.com'})`, payments.provider),
   });
-  return { ...standIns, ...realName, notary: notaryBound };
+  return {
+    ...standIns,
+    ...realName,
+    notary: notaryBound,
+    ...(config.identityProvider === 'wechat' ? { signIn: wechatSignInAdapter(config, clock, context) } : {}),
+  };
+}
+
+/** The sign-in port bound to WeChat: its apps' clients sharing one token cache in the database. */
+export function wechatSignInAdapter(
+  config: Pick<Config, 'wechat' | 'dataKey'>,
+  clock: Clock,
+  context: AdapterContext,
+): PlatformAdapters['signIn'] {
+  const w = config.wechat;
+  const tokenCache = new StoreTokenCache({ store: context.store, sealer: createSealer(config.dataKey, 'wechat-credentials'), clock });
+  const signIn = wechatSignIn({
+    clients: createWechatClients(w, { tokenCache, clock }),
+    h5Scope: w.h5Scope,
+    phone: w.phone,
+    onOperatorFault: context.onWechatOperatorFault,
+  });
+  const apps = Object.entries(w.apps)
+    .filter(([, app]) => app !== null)
+    .map(([kind, app]) => `${kind} ${app?.appid}`)
+    .join(', ');
+  return { ...real(`WeChat (${w.apiBaseUrl ?? 'api.weixin.qq.com'}; ${apps})`, signIn), codes: null, web: signIn.web };
 }
 
 function nppaHosts(config: Config): string {

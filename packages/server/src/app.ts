@@ -6,7 +6,7 @@
 // here branches on the environment's name.
 import { type Clock, newId } from '@fairground/core';
 import type { FastifyServerOptions } from 'fastify';
-import { type Accounts, accountsMigrations, accountsRoutes, createAccounts, kycRoutes } from './accounts/index.ts';
+import { type Accounts, accountsMigrations, accountsRoutes, createAccounts, kycRoutes, wechatRoutes } from './accounts/index.ts';
 import { type AuditLog, adminMigrations, adminRoutes, createAuditLog } from './admin/index.ts';
 import { type Analytics, analyticsMigrations, createAnalytics, createOperating, type Operating } from './analytics/index.ts';
 import { adapterReport, type PlatformAdapters, type PortReport } from './bindings.ts';
@@ -104,6 +104,7 @@ import {
 } from './skill/index.ts';
 import type { Migration, Store } from './storage/ports.ts';
 import { openPlayerWallets, walletRoutes } from './wallet/index.ts';
+import { wechatMigrations } from './wechat/migrations.ts';
 
 /** Every domain's migrations, in the order they are applied. */
 export const allMigrations: readonly Migration[] = [
@@ -122,6 +123,7 @@ export const allMigrations: readonly Migration[] = [
   ...riskMigrations,
   ...promotionsMigrations,
   ...jobsMigrations,
+  ...wechatMigrations,
   ...settingsMigrations,
 ];
 
@@ -156,6 +158,9 @@ export type PlatformConfig = Pick<
       | 'jobIntervalsMs'
       | 'platformVerifiedAppIds'
       | 'trustedProxies'
+      | 'env'
+      | 'metricsToken'
+      | 'wechat'
       | 'notary'
     >
   >;
@@ -255,6 +260,7 @@ export async function prepareStore(store: Store, clock: Clock): Promise<Ledger> 
 
 export async function createPlatform(o: PlatformOptions): Promise<Platform> {
   const { config, store, clock, adapters } = o;
+  const production = config.env === 'production';
   const nodeId = o.nodeId ?? newId('node');
   const roles = o.roles ?? ALL_ROLES;
   const breakers = o.breakers;
@@ -298,6 +304,7 @@ export async function createPlatform(o: PlatformOptions): Promise<Platform> {
     refreshTokenTtlS: config.refreshTokenTtlS,
     wechatAppIds: config.wechatAppIds,
     identity: breakers ? guardIdentityProvider(adapters.signIn.impl, breakers.identity) : adapters.signIn.impl,
+    wechatWeb: adapters.signIn.web,
     realNameCheck:
       adapters.realNameCheck === null
         ? null
@@ -580,12 +587,23 @@ export async function createPlatform(o: PlatformOptions): Promise<Platform> {
       players: accounts.players,
       sessions: accounts.sessions,
       codeIssuer: adapters.signIn.codes,
+      web: adapters.signIn.web,
+      oauth: accounts.oauth,
       devLoginAllowed: config.devLoginAllowed,
       // Read on every request: the agreement in force is a setting an operator may publish anew.
       get termsVersion() {
         return settings.get('agreement').version;
       },
       agreement: () => settings.get('agreement'),
+    }),
+    ...wechatRoutes({
+      provider: adapters.signIn.standIn ? 'sandbox' : 'wechat',
+      web: adapters.signIn.web,
+      oauth: accounts.oauth,
+      phones: accounts.phones,
+      publicUrl: config.wechat?.publicUrl,
+      sandboxCodes: !production && adapters.signIn.codes !== null,
+      devLogin: !production && config.devLoginAllowed,
     }),
     ...kycRoutes({ store, kyc: accounts.kyc, players: accounts.players, audit }),
     ...walletRoutes({ store, ledger, players: accounts.players, audit, notifier: notifications, analytics, clock }),
@@ -646,7 +664,14 @@ export async function createPlatform(o: PlatformOptions): Promise<Platform> {
       return settings.get('agreement').version;
     },
   };
-  for (const [name, impl] of Object.entries({ ...implementations, ...(o.extraRoutes ?? {}) })) registerEndpoint(app, name, impl, deps);
+  // Production serves no sandbox, development or bench route: they are not registered at all (404),
+  // so neither a forgotten flag nor a bound stand-in can expose them.
+  if (production && o.extraRoutes !== undefined && Object.keys(o.extraRoutes).length > 0)
+    throw new Error('assertion failed: extra (test or bench) routes in a production platform');
+  for (const [name, impl] of Object.entries({ ...implementations, ...(o.extraRoutes ?? {}) })) {
+    if (production && !servedInProduction(impl.spec)) continue;
+    registerEndpoint(app, name, impl, deps);
+  }
   notifications.registerSocket(app, accounts.authenticator);
   skill.registerSocket(app, accounts.authenticator);
   rooms.registerSocket(app, accounts.authenticator, {
@@ -693,6 +718,8 @@ export async function createPlatform(o: PlatformOptions): Promise<Platform> {
     isDraining: () => draining,
     degraded: standInPorts,
     standIns: Object.fromEntries(ports.filter((p) => p.standIn).map((p) => [p.port, p.adapter])),
+    // Production serves /metrics only to a holder of its bearer token; without one it is closed.
+    metrics: config.metricsToken !== undefined ? { token: config.metricsToken } : production ? 'closed' : 'open',
   });
 
   if (config.serveClients) await serveClients(app);
@@ -760,4 +787,9 @@ function skillGameOf(g: SettingValues['skill.catalogue']['games'][number]): Skil
     tieRule: g.tieRule,
     matchWaitMs: g.matchWaitMs,
   };
+}
+
+/** Sandbox routes (`/api/sandbox/…`) and development login exist for development and tests only. */
+export function servedInProduction(spec: { readonly url: string }): boolean {
+  return !spec.url.startsWith('/api/sandbox/') && spec.url !== '/api/auth/dev/login';
 }

@@ -4,18 +4,23 @@
 // service it stands for) or a stand-in (it only imitates it: a sandbox in memory). A production
 // start accepts a stand-in only when FAIRGROUND_ACCEPT_STANDINS names its port; an accepted one
 // is logged as an error, reported by `/readyz` as degraded and shown on a banner in the console.
-import type { IdentityProvider, LoginCodeIssuer, RealNameAuthority } from './accounts/index.ts';
+import type { IdentityProvider, LoginCodeIssuer, RealNameAuthority, WechatWeb } from './accounts/index.ts';
 import type { RealNameReporter } from './compliance/index.ts';
 import type { PaymentProvider } from './payments/index.ts';
 import type { TimestampAuthority } from './notary/index.ts';
 import type { IdentityCheck } from './rooms/index.ts';
 
 /**
- * Ports that may be bound to a stand-in, by the names FAIRGROUND_ACCEPT_STANDINS uses. The
- * real-name check and play reporting (the NPPA) and the notary (an RFC 3161 time-stamping
- * authority) have their real adapters and are not among them: a production start binds those.
+ * Ports that may be bound to a stand-in, by the names FAIRGROUND_ACCEPT_STANDINS uses. Sign-in
+ * (WeChat), the real-name check and play reporting (the NPPA) and the notary (an RFC 3161
+ * time-stamping authority) have their real adapters and are not among them: a production start
+ * binds those, and the sign-in sandbox serves development and tests only.
  */
-export const STANDIN_PORTS = ['sign-in', 'face-check'] as const;
+export const STANDIN_PORTS = ['face-check'] as const;
+/** Ports that had a stand-in production could accept, and now have a real adapter production must use. */
+export const FORMER_STANDIN_PORTS: Readonly<Record<string, string>> = {
+  'sign-in': 'sign-in has its real adapter (FAIRGROUND_IDENTITY_PROVIDER=wechat); its sandbox never runs in production',
+};
 export type StandInPort = (typeof STANDIN_PORTS)[number];
 
 export function isStandInPort(name: string): name is StandInPort {
@@ -39,8 +44,11 @@ export function standIn<T>(adapter: string, impl: T): Bound<T> {
 
 /** The adapters of every port that reaches outside the platform's own database and Redis. */
 export interface PlatformAdapters {
-  /** WeChat sign-in: login codes exchanged for identities. `codes` is the stand-in's code issuer (its sandbox route). */
-  readonly signIn: Bound<IdentityProvider> & { readonly codes: LoginCodeIssuer | null };
+  /**
+   * WeChat sign-in: login codes exchanged for identities. `codes` is the stand-in's code issuer (its
+   * sandbox route); `web` the real adapter's consent pages, JS-SDK signatures and phone numbers.
+   */
+  readonly signIn: Bound<IdentityProvider> & { readonly codes: LoginCodeIssuer | null; readonly web: WechatWeb | null };
   /** Real-name check (the NPPA identity check and query); null when none is configured (`FAIRGROUND_NPPA=off`). */
   readonly realNameCheck: Bound<RealNameAuthority> | null;
   /** Login/logout reports to the real-name authority (the NPPA); null when none is configured. */

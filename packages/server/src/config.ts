@@ -18,10 +18,11 @@ import { loadPolicySet } from './compliance/jurisdictions.ts';
 import { PolicyError } from './compliance/policy.ts';
 import { loadRiskConfig, RiskConfigError } from './risk/config.ts';
 import { loadPaymentsConfig, type PaymentsConfig, PaymentsConfigError, PaymentsEnvSchema } from './payments/config.ts';
-import { isStandInPort, STANDIN_PORTS, type StandInAcceptance, type StandInPort } from './bindings.ts';
+import { FORMER_STANDIN_PORTS, isStandInPort, STANDIN_PORTS, type StandInAcceptance, type StandInPort } from './bindings.ts';
 import { loadNppaConfig, type NppaConfig, NppaConfigError, NppaEnvSchema } from './nppa/config.ts';
 import { loadNotaryConfig, type NotaryConfig, NotaryConfigError, NotaryEnvSchema } from './notary/config.ts';
 import { isJobName, JOB_INTERVALS_MS_DEFAULT, type JobName } from './jobs/schedule.ts';
+import { loadWechatConfig, WECHAT_SECRET_KEYS, type WechatConfig, WechatConfigError, WechatEnvSchema } from './wechat/config.ts';
 
 const serverSrc = dirname(fileURLToPath(import.meta.url));
 export const DEVELOPMENT_POLICY_FILE = join(serverSrc, 'compliance', 'policies', 'development.json');
@@ -54,17 +55,14 @@ export const EnvSchema = Type.Object({
   FAIRGROUND_ACCESS_TOKEN_TTL_S: Type.Optional(positiveInt(5)),
   FAIRGROUND_REFRESH_TOKEN_TTL_S: Type.Optional(positiveInt(8)),
   FAIRGROUND_BODY_LIMIT_BYTES: Type.Optional(positiveInt(8)),
-  FAIRGROUND_IDENTITY_PROVIDER: Type.Optional(Type.Literal('sandbox')),
   /** The face check rooms may ask for before each hand: the stand-in, or none (default: sandbox outside production, off in production). */
   FAIRGROUND_FACE_CHECK: Type.Optional(Type.Union([Type.Literal('sandbox'), Type.Literal('off')])),
-  /** Ports a production start may run on a stand-in, comma-separated (sign-in, face-check). */
+  /** Ports a production start may run on a stand-in, comma-separated (face-check). */
   FAIRGROUND_ACCEPT_STANDINS: Type.Optional(Type.String({ maxLength: 200, pattern: '^[a-z-]+(,[a-z-]+)*$' })),
   /** Proxies whose X-Forwarded-For is believed: addresses or CIDR ranges, comma-separated (default: loopback). */
   FAIRGROUND_TRUSTED_PROXIES: Type.Optional(Type.String({ maxLength: 2000, pattern: '^[0-9A-Fa-f.:/]+(,[0-9A-Fa-f.:/]+)*$' })),
   /** Job intervals overriding the defaults, `name=ms` comma-separated (`skill.sweep=2000,risk.poll=10000`). */
   FAIRGROUND_JOB_INTERVALS_MS: Type.Optional(Type.String({ maxLength: 1000 })),
-  FAIRGROUND_WECHAT_MP_APPID: Type.Optional(Type.String({ pattern: '^[A-Za-z0-9_-]{1,32}$' })),
-  FAIRGROUND_WECHAT_H5_APPID: Type.Optional(Type.String({ pattern: '^[A-Za-z0-9_-]{1,32}$' })),
   /** The mini-program app is a WeChat mini-game: WeChat verified the real name of everyone who signs in through it (default 0). */
   FAIRGROUND_WECHAT_MP_MINIGAME: Type.Optional(flag),
   FAIRGROUND_ADMIN_USERNAME: Type.Optional(Type.String({ pattern: '^[a-z0-9_.-]{3,32}$' })),
@@ -95,8 +93,11 @@ export const EnvSchema = Type.Object({
   FAIRGROUND_ALERT_SAMPLE_MIN: Type.Optional(positiveInt(6)),
   /** Cumulative credited deposits in fen from which a player is a VIP (default 100000, 1000 yuan). */
   FAIRGROUND_VIP_DEPOSITS_FEN: Type.Optional(positiveInt(12)),
+  /** Bearer token /metrics asks for. Without it, production does not serve /metrics at all. */
+  FAIRGROUND_METRICS_TOKEN: Type.Optional(Type.String({ pattern: '^[\\x21-\\x7e]{32,256}$' })),
   ...PaymentsEnvSchema,
   ...NppaEnvSchema,
+  ...WechatEnvSchema,
   ...NotaryEnvSchema,
 });
 export type Env = Static<typeof EnvSchema>;
@@ -112,6 +113,8 @@ export const SECRET_KEYS: ReadonlySet<string> = new Set([
   'FAIRGROUND_NPPA_APP_ID',
   'FAIRGROUND_NPPA_BIZ_ID',
   'FAIRGROUND_NPPA_SECRET_KEY',
+  'FAIRGROUND_METRICS_TOKEN',
+  ...WECHAT_SECRET_KEYS,
   // Not a secret, but a certificate chain is a file an operator mounts like one.
   'FAIRGROUND_TSA_CHAIN',
 ]);
@@ -140,7 +143,12 @@ export interface Config {
   readonly accessTokenTtlS: number;
   readonly refreshTokenTtlS: number;
   readonly bodyLimitBytes: number;
-  readonly identityProvider: 'sandbox';
+  /** `wechat`: WeChat's servers (or a sandbox of them) sign players in; `sandbox`: the in-process stand-in (never in production). */
+  readonly identityProvider: 'sandbox' | 'wechat';
+  /** The WeChat apps players sign in through, the H5 scope, phone numbers, where WeChat is. */
+  readonly wechat: WechatConfig;
+  /** The bearer token /metrics asks for; undefined: open outside production, not served in production. */
+  readonly metricsToken: string | undefined;
   /** The time-stamping authority that attests the hand histories (its local stand-in in development) and the lag alert line. */
   readonly notary: NotaryConfig;
   /** The real-name authority (the NPPA, its in-process sandbox in development, or none) and the operator's credentials. */
@@ -152,7 +160,7 @@ export interface Config {
   readonly trustedProxies: readonly string[];
   /** Every job's interval (the defaults with the configured overrides). */
   readonly jobIntervalsMs: Readonly<Record<JobName, number>>;
-  readonly wechatAppIds: { readonly miniprogram: string; readonly h5: string };
+  readonly wechatAppIds: { readonly miniprogram: string; readonly h5: string; readonly web?: string };
   /** WeChat apps that are mini-games, whose platform verified the real name of everyone signing in through them. */
   readonly platformVerifiedAppIds: readonly string[];
   readonly bootstrapAdmin: { readonly username: string; readonly password: string; readonly totpSecret: string | undefined } | undefined;
@@ -292,12 +300,12 @@ export function loadConfig(rawEnv: Record<string, string | undefined>, cwd: stri
   if (bodyLimitBytes > BODY_LIMIT_BYTES_MAX)
     throw new ConfigError('FAIRGROUND_BODY_LIMIT_BYTES', `must be at most ${BODY_LIMIT_BYTES_MAX}`);
 
-  // The sandbox identity provider lets anyone sign in as any sandbox user: production must ask for it by name.
-  if (production && env.FAIRGROUND_IDENTITY_PROVIDER === undefined) {
-    throw new ConfigError(
-      'FAIRGROUND_IDENTITY_PROVIDER',
-      'required in production (only "sandbox" exists until WeChat login is configured)',
-    );
+  let wechat: WechatConfig;
+  try {
+    wechat = loadWechatConfig(picked, { production });
+  } catch (e) {
+    if (e instanceof WechatConfigError) throw new ConfigError(e.key, e.message);
+    throw e;
   }
 
   const secrets = production ? undefined : developmentSecrets(dataDir);
@@ -333,7 +341,7 @@ export function loadConfig(rawEnv: Record<string, string | undefined>, cwd: stri
   if (Number(env.FAIRGROUND_ALERT_INTERVAL_MS ?? '60000') < 1000) {
     throw new ConfigError('FAIRGROUND_ALERT_INTERVAL_MS', 'must be at least 1000 (one evaluation reads a day of events)');
   }
-  const payments = paymentsConfig(picked, production, cwd, env.FAIRGROUND_WECHAT_H5_APPID ?? 'wxsandboxofficialacct');
+  const payments = paymentsConfig(picked, production, cwd, picked.FAIRGROUND_WECHAT_H5_APPID ?? 'wxsandboxofficialacct');
   let nppa: NppaConfig;
   try {
     nppa = loadNppaConfig(picked, { production });
@@ -378,19 +386,23 @@ export function loadConfig(rawEnv: Record<string, string | undefined>, cwd: stri
     accessTokenTtlS,
     refreshTokenTtlS,
     bodyLimitBytes,
-    identityProvider: env.FAIRGROUND_IDENTITY_PROVIDER ?? 'sandbox',
+    identityProvider: wechat.provider,
+    wechat,
+    metricsToken: env.FAIRGROUND_METRICS_TOKEN,
     notary,
     nppa,
     faceCheck,
     standIns: production ? { any: false, ports: acceptedStandIns } : { any: true },
     trustedProxies: parseTrustedProxies(env.FAIRGROUND_TRUSTED_PROXIES),
     jobIntervalsMs,
+    // With WeChat, an app left unconfigured keeps a placeholder id no login can reach (its kind answers LOGIN_APP_UNKNOWN).
     wechatAppIds: {
-      miniprogram: env.FAIRGROUND_WECHAT_MP_APPID ?? 'wxsandboxminiprogram',
-      h5: env.FAIRGROUND_WECHAT_H5_APPID ?? 'wxsandboxofficialacct',
+      miniprogram: picked.FAIRGROUND_WECHAT_MP_APPID ?? 'wxsandboxminiprogram',
+      h5: picked.FAIRGROUND_WECHAT_H5_APPID ?? 'wxsandboxofficialacct',
+      ...(picked.FAIRGROUND_WECHAT_WEB_APPID ? { web: picked.FAIRGROUND_WECHAT_WEB_APPID } : {}),
     },
     platformVerifiedAppIds: bool(env.FAIRGROUND_WECHAT_MP_MINIGAME, false)
-      ? [env.FAIRGROUND_WECHAT_MP_APPID ?? 'wxsandboxminiprogram']
+      ? [picked.FAIRGROUND_WECHAT_MP_APPID ?? 'wxsandboxminiprogram']
       : [],
     bootstrapAdmin,
     serveClients: bool(env.FAIRGROUND_SERVE_CLIENTS, true),
@@ -446,6 +458,8 @@ function parseStandIns(text: string | undefined): StandInPort[] {
   if (text === undefined) return [];
   const out: StandInPort[] = [];
   for (const name of text.split(',')) {
+    const former = FORMER_STANDIN_PORTS[name];
+    if (former !== undefined) throw new ConfigError('FAIRGROUND_ACCEPT_STANDINS', `"${name}": ${former}`);
     if (!isStandInPort(name))
       throw new ConfigError('FAIRGROUND_ACCEPT_STANDINS', `"${name}" is not a port with a stand-in (${STANDIN_PORTS.join(', ')})`);
     if (!out.includes(name)) out.push(name);

@@ -51,7 +51,17 @@ const nppa = await setUpNppa(config.nppa, { host: config.host, dataDir: config.d
 // The time-stamping authority, or by default outside production a local TSA on a loopback port of this process.
 const { setUpNotary } = await import('./notary/setup.ts');
 const notary = await setUpNotary(config.notary, { host: config.host, dataDir: config.dataDir, clock: systemClock });
-const adapters = chooseAdapters(config, systemClock, paymentProvider, nppa, notary);
+const { openStore } = await import('./storage/open.ts');
+const store = await openStore(config.databaseUrl, config.pgSchema ? { pgSchema: config.pgSchema } : {});
+// WeChat's refusals only the operator can fix go to the platform's log once it exists (stderr before).
+let operatorFault = (message: string, _fields: Record<string, unknown>): void => {
+  process.stderr.write(`fairground: ${message}\n`);
+};
+const adapters = chooseAdapters(config, systemClock, paymentProvider, nppa, notary, {
+  store,
+  onWechatOperatorFault: (f) =>
+    operatorFault(`WeChat refused this server's credentials for ${f.appid} (errcode ${f.errcode ?? 'none'}): ${f.message}`, { ...f }),
+});
 let standIns: ReturnType<typeof checkStandIns>;
 try {
   standIns = checkStandIns(adapterReport(adapters), config.standIns);
@@ -60,20 +70,18 @@ try {
     await paymentProvider.close();
     await nppa.close();
     await notary.close();
+    await store.close();
     fail(e.message);
   }
   throw e;
 }
 
-const [{ createPlatform }, { bootstrapOperators }, { openStore }, { createDependencyBreakers }, { inProcessLeader, postgresLeader }] =
-  await Promise.all([
-    import('./app.ts'),
-    import('./admin/index.ts'),
-    import('./storage/open.ts'),
-    import('./cluster/index.ts'),
-    import('./ops/leader.ts'),
-  ]);
-const store = await openStore(config.databaseUrl, config.pgSchema ? { pgSchema: config.pgSchema } : {});
+const [{ createPlatform }, { bootstrapOperators }, { createDependencyBreakers }, { inProcessLeader, postgresLeader }] = await Promise.all([
+  import('./app.ts'),
+  import('./admin/index.ts'),
+  import('./cluster/index.ts'),
+  import('./ops/leader.ts'),
+]);
 // Each job runs once per interval across the cluster (job_runs); the leader lock keeps two passes
 // of one job from overlapping: a PostgreSQL advisory lock, or in-process on embedded SQLite. Lock
 // names carry the schema, so deployments sharing one PostgreSQL database do not block each other.
@@ -102,6 +110,7 @@ const platform = await createPlatform({
   },
 });
 const log = platform.app.log;
+operatorFault = (message, fields) => log.error(fields, message);
 if (config.unknownKeys.length > 0)
   log.warn({ keys: config.unknownKeys }, 'ignoring FAIRGROUND_* variables this server does not read (typos?)');
 

@@ -5,10 +5,17 @@ import { mkdtempSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, describe, it } from 'node:test';
+import { startTsaSandbox } from '@fairground/timestamp';
 import { ConfigError, DEVELOPMENT_POLICY_FILE, loadConfig } from '../src/config.ts';
 
 const dir = mkdtempSync(join(tmpdir(), 'fg-config-'));
-after(() => rmSync(dir, { recursive: true, force: true }));
+// Production names its time-stamping authority: a local TSA here, reached like a public one.
+const tsa = await startTsaSandbox({ unref: true });
+const TSA = { FAIRGROUND_TSA_URL: tsa.url, FAIRGROUND_TSA_CHAIN: tsa.chainPem };
+after(async () => {
+  await tsa.close();
+  rmSync(dir, { recursive: true, force: true });
+});
 const main = new URL('../src/main.ts', import.meta.url).pathname;
 
 /** Runs main.ts with exactly `env` (plus PATH) and returns how it ended. */
@@ -33,6 +40,9 @@ function keyOf(fn: () => unknown): string {
   return '(no error)';
 }
 
+/** A WeChat mini-program production may sign players in through (a start never calls WeChat). */
+const WECHAT = { FAIRGROUND_WECHAT_MP_APPID: 'wxconfigtest00001', FAIRGROUND_WECHAT_MP_SECRET: 'f'.repeat(32) };
+
 describe('configuration at start', { concurrency: true }, () => {
   const cases: Array<[string, Record<string, string>, string]> = [
     ['a port that is not a number', { PORT: 'abc' }, 'PORT'],
@@ -43,13 +53,8 @@ describe('configuration at start', { concurrency: true }, () => {
     ['a KYC key that is not 32 bytes of hex', { FAIRGROUND_KYC_KEY: 'abcd' }, 'FAIRGROUND_KYC_KEY'],
     [
       'production without a session secret',
-      { NODE_ENV: 'production', FAIRGROUND_POLICY_FILE: DEVELOPMENT_POLICY_FILE, FAIRGROUND_IDENTITY_PROVIDER: 'sandbox' },
+      { NODE_ENV: 'production', FAIRGROUND_POLICY_FILE: DEVELOPMENT_POLICY_FILE, ...WECHAT },
       'FAIRGROUND_SESSION_SECRET',
-    ],
-    [
-      'production without naming the identity provider',
-      { NODE_ENV: 'production', FAIRGROUND_POLICY_FILE: DEVELOPMENT_POLICY_FILE },
-      'FAIRGROUND_IDENTITY_PROVIDER',
     ],
     ['production without a policy file', { NODE_ENV: 'production' }, 'FAIRGROUND_POLICY_FILE'],
     [
@@ -60,7 +65,7 @@ describe('configuration at start', { concurrency: true }, () => {
         FAIRGROUND_POLICY_FILE: DEVELOPMENT_POLICY_FILE,
         FAIRGROUND_SESSION_SECRET: 'x'.repeat(40),
         FAIRGROUND_KYC_KEY: 'a'.repeat(64),
-        FAIRGROUND_IDENTITY_PROVIDER: 'sandbox',
+        ...WECHAT,
       },
       'FAIRGROUND_DEV_LOGIN',
     ],
@@ -112,7 +117,8 @@ describe('loadConfig', () => {
       NODE_ENV: 'production',
       FAIRGROUND_DATA_DIR: join(dir, 'prod'),
       FAIRGROUND_POLICY_FILE: DEVELOPMENT_POLICY_FILE,
-      FAIRGROUND_IDENTITY_PROVIDER: 'sandbox',
+      ...WECHAT,
+      ...TSA,
     };
     assert.equal(
       keyOf(() => loadConfig(env, dir)),
@@ -125,6 +131,50 @@ describe('loadConfig', () => {
     const ok = loadConfig({ ...env, FAIRGROUND_SESSION_SECRET: 'x'.repeat(32), FAIRGROUND_KYC_KEY: 'b'.repeat(64) }, dir);
     assert.equal(ok.devLoginAllowed, false);
     assert.equal(ok.seedDemoOperator, false);
+    assert.equal(ok.identityProvider, 'wechat', 'production signs in through WeChat by default');
+  });
+
+  it('reads WeChat app secrets and the metrics token from files, and refuses the sign-in sandbox in production by name', () => {
+    const secretFile = join(dir, 'mp_secret');
+    writeFileSync(secretFile, `${'m'.repeat(32)}\n`, { mode: 0o600 });
+    const tokenFile = join(dir, 'metrics_token');
+    writeFileSync(tokenFile, 't'.repeat(40), { mode: 0o600 });
+    const env = {
+      NODE_ENV: 'production',
+      FAIRGROUND_DATA_DIR: join(dir, 'wechat'),
+      FAIRGROUND_POLICY_FILE: DEVELOPMENT_POLICY_FILE,
+      FAIRGROUND_SESSION_SECRET: 'x'.repeat(32),
+      FAIRGROUND_KYC_KEY: 'b'.repeat(64),
+      FAIRGROUND_WECHAT_MP_APPID: 'wxconfigtest00001',
+      FAIRGROUND_WECHAT_MP_SECRET_FILE: secretFile,
+      FAIRGROUND_METRICS_TOKEN_FILE: tokenFile,
+      ...TSA,
+    };
+    const c = loadConfig(env, dir);
+    assert.deepEqual(c.wechat.apps.miniprogram, { appid: 'wxconfigtest00001', secret: 'm'.repeat(32) });
+    assert.equal(c.wechat.apps.h5, null);
+    assert.equal(c.metricsToken, 't'.repeat(40));
+    assert.throws(
+      () => loadConfig({ ...env, FAIRGROUND_IDENTITY_PROVIDER: 'sandbox' }, dir),
+      (e) => e instanceof ConfigError && e.key === 'FAIRGROUND_IDENTITY_PROVIDER' && /anyone sign in as anyone/.test(e.message),
+    );
+    assert.equal(loadConfig({ FAIRGROUND_DATA_DIR: join(dir, 'wechat-dev') }, dir).identityProvider, 'sandbox');
+    // (A start with these stops with exit 2 naming the variable: standins.test.ts starts one.)
+    const { FAIRGROUND_WECHAT_MP_APPID: _a, FAIRGROUND_WECHAT_MP_SECRET_FILE: _s, ...noApp } = env;
+    assert.equal(
+      keyOf(() => loadConfig(noApp, dir)),
+      'FAIRGROUND_WECHAT_MP_APPID',
+      'production signs in through WeChat: it needs an app',
+    );
+    assert.equal(
+      keyOf(() => loadConfig({ ...env, FAIRGROUND_WECHAT_H5_SECRET: 'h'.repeat(32) }, dir)),
+      'FAIRGROUND_WECHAT_H5_APPID',
+    );
+    assert.equal(
+      keyOf(() => loadConfig({ ...env, FAIRGROUND_WECHAT_API_BASE_URL: 'http://wechat.example' }, dir)),
+      'FAIRGROUND_WECHAT_API_BASE_URL',
+      'secrets travel in these URLs: https (or loopback) only',
+    );
   });
 
   it('lists FAIRGROUND_* variables it does not read instead of ignoring them silently', () => {

@@ -60,6 +60,10 @@ function secretFiles(): Record<string, string> {
     FAIRGROUND_NPPA_APP_ID: '0123456789abcdef0123456789abcdef',
     FAIRGROUND_NPPA_BIZ_ID: '1100000001',
     FAIRGROUND_NPPA_SECRET_KEY: 'fedcba9876543210fedcba9876543210',
+    FAIRGROUND_WECHAT_MP_SECRET: 'm'.repeat(32),
+    FAIRGROUND_WECHAT_H5_SECRET: 'h'.repeat(32),
+    FAIRGROUND_WECHAT_WEB_SECRET: 'w'.repeat(32),
+    FAIRGROUND_METRICS_TOKEN: 't'.repeat(48),
   };
   const out: Record<string, string> = {};
   for (const [key, value] of Object.entries(files)) {
@@ -70,11 +74,27 @@ function secretFiles(): Record<string, string> {
   return out;
 }
 
+/** What an operator exports before `docker compose up` (compose interpolates `${NAME:?…}` from it). */
+const OPERATOR_ENV: Record<string, string> = {
+  FAIRGROUND_DOMAIN: 'game.example.com',
+  FAIRGROUND_WECHAT_MP_APPID: 'wx0123456789abcdef',
+  FAIRGROUND_WECHAT_H5_APPID: 'wxfedcba9876543210',
+};
+
+function interpolate(value: string): string {
+  return value.replace(/\$\{([A-Z0-9_]+)(?::[-?][^}]*)?\}/g, (_m, name: string) => {
+    const v = OPERATOR_ENV[name];
+    if (v === undefined) throw new Error(`the compose file needs ${name}, which the deployment page does not tell the operator to set`);
+    return v;
+  });
+}
+
 /** An environment as the deployment files set it, with `_FILE` secrets pointing at stand-in files and the policy at a real one. */
 function withLocalFiles(env: Record<string, string>): Record<string, string> {
   const files = secretFiles();
   const out: Record<string, string> = {};
-  for (const [key, value] of Object.entries(env)) {
+  for (const [key, raw] of Object.entries(env)) {
+    const value = interpolate(raw);
     const secret = key.endsWith('_FILE') ? key.slice(0, -'_FILE'.length) : null;
     if (secret !== null && SECRET_KEYS.has(secret)) out[key] = files[secret] as string;
     else if (key === 'FAIRGROUND_POLICY_FILE') out[key] = join(root, 'packages/server/src/compliance/policies/cn-mainland.json');
@@ -177,6 +197,7 @@ describe('the deployment page', () => {
        openssl rand -base64 48 | tr -d '\\n' > session_secret &&
        openssl rand -hex 32 | tr -d '\\n' > kyc_key &&
        openssl rand -hex 24 | tr -d '\\n' > postgres_password &&
+       printf %s 0123456789abcdef0123456789abcdef > wechat_mp_secret &&
        printf 'postgres://fairground:%s@postgres:5432/fairground' "$(cat postgres_password)" > database_url`,
     ]);
     for (const f of ['session_secret', 'kyc_key', 'database_url']) chmodSync(join(secrets, f), 0o600);
@@ -185,7 +206,8 @@ describe('the deployment page', () => {
         NODE_ENV: 'production',
         FAIRGROUND_DATA_DIR: join(dir, 'data'),
         FAIRGROUND_POLICY_FILE: join(root, 'packages/server/src/compliance/policies/cn-mainland.json'),
-        FAIRGROUND_IDENTITY_PROVIDER: 'sandbox',
+        FAIRGROUND_WECHAT_MP_APPID: 'wx0123456789abcdef',
+        FAIRGROUND_WECHAT_MP_SECRET_FILE: join(secrets, 'wechat_mp_secret'),
         DATABASE_URL_FILE: join(secrets, 'database_url'),
         FAIRGROUND_SESSION_SECRET_FILE: join(secrets, 'session_secret'),
         FAIRGROUND_KYC_KEY_FILE: join(secrets, 'kyc_key'),

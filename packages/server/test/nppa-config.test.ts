@@ -11,6 +11,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, describe, it } from 'node:test';
 import { ConfigError, DEVELOPMENT_POLICY_FILE, loadConfig } from '../src/config.ts';
+import { startStagingWeixin } from '../src/wechat/staging.ts';
 import { startStagingTsa } from '../src/notary/staging.ts';
 import { startStagingNppa } from '../src/nppa/staging.ts';
 import { policyFile } from './compliance/helpers.ts';
@@ -38,8 +39,9 @@ function production(name: string, extra: Record<string, string> = {}): Record<st
     FAIRGROUND_POLICY_FILE: DEVELOPMENT_POLICY_FILE,
     FAIRGROUND_SESSION_SECRET: 's'.repeat(40),
     FAIRGROUND_KYC_KEY: 'c'.repeat(64),
-    FAIRGROUND_IDENTITY_PROVIDER: 'sandbox',
-    FAIRGROUND_ACCEPT_STANDINS: 'sign-in',
+    FAIRGROUND_WECHAT_MP_APPID: 'wxnppaconfigtest01',
+    FAIRGROUND_WECHAT_MP_SECRET: 'f'.repeat(32),
+    FAIRGROUND_WECHAT_API_BASE_URL: 'http://127.0.0.1:9',
     FAIRGROUND_SERVE_CLIENTS: '0',
     ...tsa.env,
     ...extra,
@@ -214,10 +216,20 @@ async function call(
   return { status: res.status, json: (await res.json()) as Record<string, unknown> };
 }
 
-async function verifiedThrough(url: string, handle: string, person: { name: string; idNum: string }) {
-  // Through the sign-in stand-in, which both starts bind (production accepts it here by name).
-  const code = await call(`${url}/api/sandbox/wechat/codes`, 'POST', { kind: 'h5', user: handle });
-  const login = await call(`${url}/api/auth/wechat/login`, 'POST', { kind: 'h5', code: code.json.code });
+async function verifiedThrough(
+  url: string,
+  handle: string,
+  person: { name: string; idNum: string },
+  weixin?: { code(handle: string, kind: 'jscode'): Promise<string> },
+) {
+  // Development signs in through the sign-in sandbox's code route; production through WeChat (its sandbox process here).
+  const login =
+    weixin === undefined
+      ? await call(`${url}/api/auth/wechat/login`, 'POST', {
+          kind: 'h5',
+          code: (await call(`${url}/api/sandbox/wechat/codes`, 'POST', { kind: 'h5', user: handle })).json.code,
+        })
+      : await call(`${url}/api/auth/wechat/login`, 'POST', { kind: 'miniprogram', code: await weixin.code(handle, 'jscode') });
   const token = (login.json.tokens as { accessToken: string }).accessToken;
   await call(`${url}/api/me/terms`, 'POST', { version: '2026-01' }, token);
   return call(`${url}/api/me/kyc`, 'POST', { realName: person.name, idNumber: person.idNum }, token);
@@ -263,10 +275,13 @@ describe('starts and the real-name ports', () => {
   });
 
   it('production: the NPPA the credentials name (a standalone sandbox process here), reported as real, with the China policy', async () => {
-    // The staging set-up's sandbox: a process of its own, reached through the configuration it returns.
+    // The staging set-up's sandboxes: processes of their own, reached through the configuration they return.
     const sandbox = await startStagingNppa();
+    const weixin = await startStagingWeixin({ dataDir: join(dir, 'prod-weixin') });
     try {
-      const s = await startMain(production('prod-nppa', { FAIRGROUND_POLICY_FILE: policyFile('cn-mainland'), ...sandbox.env }));
+      const s = await startMain(
+        production('prod-nppa', { FAIRGROUND_POLICY_FILE: policyFile('cn-mainland'), ...sandbox.env, ...weixin.env }),
+      );
       try {
         for (const port of ['real-name-check', 'play-reporting']) {
           const line = s.lines.find((l) => l.port === port);
@@ -277,19 +292,20 @@ describe('starts and the real-name ports', () => {
         assert.equal(notary?.standIn, undefined, 'the notary is bound to a real adapter');
         assert.equal(notary?.adapter, `RFC 3161 time-stamping authority at ${tsa.env.FAIRGROUND_TSA_URL}`);
         const ready = (await (await fetch(`${s.url}/readyz`)).json()) as { degraded: string[] };
-        assert.deepEqual([...ready.degraded].sort(), ['sign-in']);
+        assert.deepEqual([...ready.degraded].sort(), []);
         // A player is verified through the sandbox process.
         const { identities } = (await (await fetch(`${sandbox.baseUrl}/sandbox/identities`)).json()) as {
           identities: { name: string; idNum: string }[];
         };
         const adult = identities.find((i) => i.name === '成年测试');
         assert.ok(adult);
-        const r = await verifiedThrough(s.url, 'prodnppa', adult);
+        const r = await verifiedThrough(s.url, 'prodnppa', adult, weixin);
         assert.equal(r.json.status, 'verified', JSON.stringify(r.json));
       } finally {
         await s.stop();
       }
     } finally {
+      await weixin.stop();
       await sandbox.stop();
     }
   });

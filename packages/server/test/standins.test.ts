@@ -24,10 +24,13 @@ const main = new URL('../src/main.ts', import.meta.url).pathname;
 
 /**
  * What production refuses unless accepted; payments are off and the face check is none by default
- * in production, the real-name ports have their real adapter (the NPPA; off without credentials),
- * and so has the notary (the RFC 3161 client; production must name a TSA).
+ * in production, and sign-in (WeChat), the real-name ports (the NPPA; off without credentials)
+ * and the notary (the RFC 3161 client; production must name a TSA) have their real adapters: the
+ * face check, configured as its stand-in, is the one left.
  */
-const STAND_INS = ['sign-in'] as const;
+const STAND_INS = ['face-check'] as const;
+/** What makes production bind every stand-in that is left. */
+const STAND_IN_ENV = { FAIRGROUND_FACE_CHECK: 'sandbox' };
 
 function productionEnv(name: string, extra: Record<string, string> = {}): Record<string, string> {
   return {
@@ -40,7 +43,11 @@ function productionEnv(name: string, extra: Record<string, string> = {}): Record
     FAIRGROUND_POLICY_FILE: DEVELOPMENT_POLICY_FILE,
     FAIRGROUND_SESSION_SECRET: 's'.repeat(40),
     FAIRGROUND_KYC_KEY: 'c'.repeat(64),
-    FAIRGROUND_IDENTITY_PROVIDER: 'sandbox',
+    // WeChat sign-in with an app nobody answers for: a start never calls WeChat.
+    FAIRGROUND_IDENTITY_PROVIDER: 'wechat',
+    FAIRGROUND_WECHAT_MP_APPID: 'wxstandinstest0001',
+    FAIRGROUND_WECHAT_MP_SECRET: 'f'.repeat(32),
+    FAIRGROUND_WECHAT_API_BASE_URL: 'http://127.0.0.1:9',
     FAIRGROUND_SERVE_CLIENTS: '0',
     FAIRGROUND_TSA_URL: tsa.url,
     FAIRGROUND_TSA_CHAIN_FILE: tsaChainFile,
@@ -60,24 +67,28 @@ describe('stand-ins in production', { concurrency: true }, () => {
   for (const port of STAND_INS) {
     it(`stops with exit 2 naming ${port} when every other stand-in is accepted`, async () => {
       const others = STAND_INS.filter((p) => p !== port).join(',');
-      const r = await run(productionEnv(`refuse-${port}`, { FAIRGROUND_ACCEPT_STANDINS: others }));
+      const r = await run(productionEnv(`refuse-${port}`, { ...STAND_IN_ENV, FAIRGROUND_ACCEPT_STANDINS: others }));
       assert.equal(r.status, 2, r.stderr);
       assert.match(r.stderr, new RegExp(`port ${port} is bound to the stand-in`));
       assert.match(r.stderr, new RegExp(`FAIRGROUND_ACCEPT_STANDINS=${port}`));
     });
   }
 
-  it('stops naming the face check when it is configured as the stand-in and not accepted', async () => {
+  it('stops naming FAIRGROUND_IDENTITY_PROVIDER when production is asked for the sign-in sandbox', async () => {
     const r = await run(
-      productionEnv('refuse-face', { FAIRGROUND_FACE_CHECK: 'sandbox', FAIRGROUND_ACCEPT_STANDINS: STAND_INS.join(',') }),
+      productionEnv('refuse-signin', {
+        ...STAND_IN_ENV,
+        FAIRGROUND_IDENTITY_PROVIDER: 'sandbox',
+        FAIRGROUND_ACCEPT_STANDINS: 'face-check',
+      }),
     );
     assert.equal(r.status, 2, r.stderr);
-    assert.match(r.stderr, /port face-check is bound to the stand-in/);
+    assert.match(r.stderr, /config FAIRGROUND_IDENTITY_PROVIDER: the sign-in sandbox lets anyone sign in as anyone/);
   });
 
   it('starts degraded with every stand-in accepted: errors in the log, the list on /readyz', async () => {
     const child = spawn(process.execPath, [main], {
-      env: productionEnv('accepted', { FAIRGROUND_ACCEPT_STANDINS: STAND_INS.join(',') }),
+      env: productionEnv('accepted', { ...STAND_IN_ENV, FAIRGROUND_ACCEPT_STANDINS: STAND_INS.join(',') }),
       stdio: ['ignore', 'pipe', 'pipe'],
     });
     let out = '';
@@ -124,16 +135,23 @@ describe('stand-in configuration', () => {
   it('refuses a port name that has no stand-in, the real-name ports and the notary included', () => {
     for (const port of ['payments', 'real-name-check', 'play-reporting', 'notary'])
       assert.throws(
-        () => loadConfig({ FAIRGROUND_DATA_DIR: join(dir, 'cfg'), FAIRGROUND_ACCEPT_STANDINS: `sign-in,${port}` }, dir),
+        () => loadConfig({ FAIRGROUND_DATA_DIR: join(dir, 'cfg'), FAIRGROUND_ACCEPT_STANDINS: `face-check,${port}` }, dir),
         (e) => e instanceof ConfigError && e.key === 'FAIRGROUND_ACCEPT_STANDINS' && e.message.includes(`"${port}"`),
       );
   });
 
   it('accepts any stand-in outside production and only the named ones in production', () => {
     assert.deepEqual(loadConfig({ FAIRGROUND_DATA_DIR: join(dir, 'dev') }, dir).standIns, { any: true });
-    const prod = loadConfig(productionEnv('cfg-prod', { FAIRGROUND_ACCEPT_STANDINS: 'face-check,face-check,sign-in' }), dir);
-    assert.deepEqual(prod.standIns, { any: false, ports: ['face-check', 'sign-in'] });
+    const prod = loadConfig(productionEnv('cfg-prod', { FAIRGROUND_ACCEPT_STANDINS: 'face-check,face-check' }), dir);
+    assert.deepEqual(prod.standIns, { any: false, ports: ['face-check'] });
     assert.equal(prod.faceCheck, 'off', 'production has no face check unless one is configured');
+  });
+
+  it('refuses to accept the sign-in sandbox: sign-in has its real adapter now', () => {
+    assert.throws(
+      () => loadConfig(productionEnv('cfg-signin', { FAIRGROUND_ACCEPT_STANDINS: 'face-check,sign-in' }), dir),
+      (e) => e instanceof ConfigError && e.key === 'FAIRGROUND_ACCEPT_STANDINS' && /FAIRGROUND_IDENTITY_PROVIDER=wechat/.test(e.message),
+    );
   });
 
   it('needs a time-stamping authority in production, with its certificate chain (also from a file)', () => {

@@ -11,7 +11,9 @@ import { initialLang, type Lang, saveLang } from './shared/i18n.ts';
 import { FeedbackButton } from './components/feedback.tsx';
 import { lazyPage } from './shared/lazy.tsx';
 import { isRoomRoute, type RoomRoute, roomRouteOf } from './pages/rooms/routes.ts';
+import { loadErrorTexts } from './shared/errors.ts';
 import { applyPreferences, loadPreferences, watchAnnouncements } from './shared/preferences.ts';
+import { registerJsSdkClient, shareSiteInWechat } from './shared/jssdk.ts';
 
 // Pages past the first screen load on first use (their own chunks).
 type PageProps = { ctx: Ctx };
@@ -69,12 +71,16 @@ function routeFromHash(): Route {
   return r === 'terms' || r === 'lobby' || r === 'wallet' || r === 'deposit' || r === 'withdraw' || r === 'payments' ? r : 'login';
 }
 
+/** Where a signed-out visitor was going (sessionStorage: it survives WeChat's sign-in redirect in the same tab). */
+const RETURN_KEY = 'fg.returnTo';
+
 /** The language for callbacks registered once (the speech watcher). */
 const langRef: { lang: Lang } = { lang: 'zh' };
 
 export function App() {
   const [lang, setLang] = useState<Lang>(initialLang());
   const [route, setRoute] = useState<Route>(routeFromHash());
+  const [, setHash] = useState(location.hash);
   const [me, setMe] = useState<Me | null>(null);
   const [ready, setReady] = useState(false);
   const api = useMemo(() => {
@@ -87,6 +93,12 @@ export function App() {
     return client;
   }, []);
   const t = useMemo(() => translator(lang), [lang]);
+  // Inside WeChat, pages share through the JS-SDK with signatures from this client's session.
+  useEffect(() => registerJsSdkClient(api), [api]);
+  const hasSession = me !== null;
+  useEffect(() => {
+    if (hasSession) shareSiteInWechat({ title: t('appName'), desc: t('tagline') });
+  }, [hasSession]);
 
   const navigate = useCallback((r: Route) => {
     location.hash = `#/${r}`;
@@ -94,7 +106,12 @@ export function App() {
   }, []);
 
   useEffect(() => {
-    const onHash = () => setRoute(routeFromHash());
+    // The hash itself is state too: a link to another room of the same kind (`#/join/111111` →
+    // `#/join/222222`) is the same route, and the page must still start afresh.
+    const onHash = () => {
+      setRoute(routeFromHash());
+      setHash(location.hash);
+    };
     addEventListener('hashchange', onHash);
     if (api.signedIn) {
       api
@@ -106,12 +123,29 @@ export function App() {
   }, [api]);
 
   useEffect(() => saveLang(lang), [lang]);
+  // Error sentences are a chunk of their own, fetched while the first page shows: no error can
+  // reach the screen before a player has done something, by which time they are here.
+  useEffect(() => void loadErrorTexts(), []);
   // Elder mode and the room skin apply to every page; in elder mode announcements are spoken.
   useEffect(() => {
     applyPreferences(loadPreferences());
     return watchAnnouncements(document.body, () => langRef.lang);
   }, []);
   langRef.lang = lang;
+
+  // A deep link opened signed out (an invitation `#/join/<code>?i=…`, a table, a deposit) is kept
+  // through sign-in and the agreement, and opened once both are done, instead of the lobby.
+  const signedIn = me?.termsCurrent === true;
+  useEffect(() => {
+    if (!ready) return;
+    if (!signedIn) {
+      if (route !== 'login' && route !== 'terms' && route !== 'lobby') sessionStorage.setItem(RETURN_KEY, location.hash);
+      return;
+    }
+    const back = sessionStorage.getItem(RETURN_KEY);
+    sessionStorage.removeItem(RETURN_KEY);
+    if (back !== null && back !== location.hash) location.hash = back;
+  }, [ready, signedIn]);
 
   if (!ready) return <main class="page" />;
   // The guard every page shares: no session → sign in; an old agreement → accept the new one first.

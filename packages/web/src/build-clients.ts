@@ -6,6 +6,7 @@
 // only a hash of the sources.
 import { createHash } from 'node:crypto';
 import { existsSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
+import { brotliCompressSync, constants as zlib, gzipSync } from 'node:zlib';
 import { join, relative } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { build } from 'vite';
@@ -22,6 +23,38 @@ const sharedInputs = [
 ];
 const STAMP = '.build-stamp';
 const FILES_MAX = 5000;
+/** Files the server sends compressed: text (images are compressed already). */
+const COMPRESSIBLE = /\.(js|css|html|svg|json|ico|txt|map)$/;
+/**
+ * Smaller files gain nothing from compression; pages are compressed whatever their size, because
+ * the static server looks for a compressed index first and does not fall back from a missing one.
+ */
+const COMPRESS_BYTES_MIN = 512;
+
+/**
+ * Writes `<file>.br` and `<file>.gz` beside each text file of a bundle, once at build time at the
+ * strongest settings, so the server sends them as they are (`preCompressed`) instead of
+ * compressing every response.
+ */
+function precompress(dir: string): number {
+  const files: string[] = [];
+  walk(dir, files);
+  let written = 0;
+  for (const f of files) {
+    if (!COMPRESSIBLE.test(f)) continue;
+    const raw = readFileSync(f);
+    if (raw.length < COMPRESS_BYTES_MIN && !f.endsWith('.html')) continue;
+    writeFileSync(
+      `${f}.br`,
+      brotliCompressSync(raw, {
+        params: { [zlib.BROTLI_PARAM_QUALITY]: zlib.BROTLI_MAX_QUALITY, [zlib.BROTLI_PARAM_SIZE_HINT]: raw.length },
+      }),
+    );
+    writeFileSync(`${f}.gz`, gzipSync(raw, { level: zlib.Z_BEST_COMPRESSION }));
+    written += 2;
+  }
+  return written;
+}
 
 function walk(path: string, out: string[]): void {
   if (!existsSync(path)) return;
@@ -56,6 +89,7 @@ if (ifChanged && upToDate) {
   for (const c of clients) {
     const started = performance.now();
     await build({ configFile: join(packagesDir, c, 'vite.config.ts'), logLevel: 'warn' });
+    precompress(join(packagesDir, c, 'dist'));
     writeFileSync(join(packagesDir, c, 'dist', STAMP), hash);
     console.log(`built packages/${c}/dist in ${Math.round(performance.now() - started)} ms`);
   }

@@ -26,18 +26,23 @@ export const PlayerSelf = Type.Object({
 });
 
 const LoginResponse = Type.Object({ player: PlayerSelf, created: Type.Boolean(), tokens: Tokens });
-const LoginKind = Type.Union([Type.Literal('miniprogram'), Type.Literal('h5')]);
+const LoginKind = Type.Union([Type.Literal('miniprogram'), Type.Literal('h5'), Type.Literal('web')]);
 const SandboxUser = Type.String({ pattern: '^[A-Za-z0-9_-]{1,32}$', description: 'a sandbox WeChat user handle' });
 
 export const accountsContract = contract({
   wechatLogin: {
     method: 'POST',
     url: '/api/auth/wechat/login',
-    summary: 'Sign in with a WeChat login code (mini-program wx.login code, or H5 OAuth code)',
+    summary:
+      'Sign in with a WeChat login code (mini-program wx.login code; H5 OAuth or website QR-login code with the state of POST /api/auth/wechat/oauth, from this browser)',
     tags: ['auth'],
     auth: 'none',
     body: Type.Object(
-      { kind: LoginKind, code: Type.String({ minLength: 1, maxLength: 128, pattern: '^[A-Za-z0-9_-]+$' }) },
+      {
+        kind: LoginKind,
+        code: Type.String({ minLength: 1, maxLength: 128, pattern: '^[A-Za-z0-9_-]+$' }),
+        state: Type.Optional(Type.String({ minLength: 1, maxLength: 128, pattern: '^[0-9A-Za-z]+$' })),
+      },
       { additionalProperties: false },
     ),
     response: LoginResponse,

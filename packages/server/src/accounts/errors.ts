@@ -12,6 +12,33 @@ export const AccountsErrors = defineErrors('accounts', {
   AUTH_ROLE_MISSING: { status: 403, message: 'your operator roles do not include one this route needs' },
   LOGIN_CODE_INVALID: { status: 401, message: 'the WeChat login code is invalid, expired or already used' },
   LOGIN_APP_UNKNOWN: { status: 400, message: 'no WeChat app is configured for this login kind' },
+  // WeChat's own refusals, in words a player can act on (WeChat errcode in brackets).
+  LOGIN_CODE_USED: { status: 401, message: 'this WeChat sign-in was already used; sign in again' },
+  LOGIN_RATE_LIMITED: {
+    status: 429,
+    message: 'WeChat is limiting sign-ins for this account right now (too many in a minute); wait a minute and sign in again',
+    retryable: true,
+  },
+  LOGIN_BLOCKED_BY_WECHAT: {
+    status: 403,
+    message:
+      'WeChat refused this sign-in because it considers the account at risk; check the account in WeChat (Me › Settings › Account security)',
+  },
+  IDENTITY_PROVIDER_BUSY: { status: 503, message: 'WeChat is busy right now; sign in again in a moment', retryable: true },
+  IDENTITY_PROVIDER_MISCONFIGURED: {
+    status: 503,
+    message: 'WeChat sign-in is not set up correctly on this server; the operator has been alerted, please try again later',
+  },
+  OAUTH_STATE_INVALID: {
+    status: 403,
+    message: 'this WeChat sign-in did not start in this browser, was already used or has expired; start the sign-in again',
+  },
+  OAUTH_UNAVAILABLE: { status: 404, message: 'sign-in through the WeChat consent page is not configured on this server' },
+  JSSDK_UNAVAILABLE: { status: 404, message: 'WeChat sharing (the JS-SDK) is not configured on this server' },
+  JSSDK_URL_INVALID: { status: 400, message: 'the page address is not one of this site' },
+  PHONE_NOT_ENABLED: { status: 404, message: 'sharing a phone number is not enabled on this server' },
+  PHONE_MINIPROGRAM_REQUIRED: { status: 409, message: 'share your phone number from the mini-program you signed in with' },
+  PHONE_CODE_INVALID: { status: 400, message: 'the phone-number authorisation is invalid, expired or already used; tap the button again' },
   DEV_LOGIN_DISABLED: { status: 403, message: 'development login is disabled on this server' },
   IDENTITY_PROVIDER_UNAVAILABLE: { status: 503, message: 'the identity provider did not answer', retryable: true },
   SANDBOX_DISABLED: { status: 404, message: 'the identity sandbox is not enabled on this server' },

@@ -8,11 +8,17 @@ import { createAuthenticator } from './authenticator.ts';
 import { Kyc } from './kyc.ts';
 import { Operators } from './operators.ts';
 import { Players } from './players.ts';
-import type { IdentityProvider, RealNameAuthority } from './ports.ts';
+import { OAuthStates } from './oauth-states.ts';
+import { Phones } from './phones.ts';
+import type { IdentityProvider, RealNameAuthority, WechatWeb } from './ports.ts';
 import { createSealer } from './sealing.ts';
 import { Sessions } from './sessions.ts';
 
 export { accountsContract } from './contract.ts';
+export { OAuthStates } from './oauth-states.ts';
+export { Phones } from './phones.ts';
+export { wechatContract } from './wechat-contract.ts';
+export { JSSDK_SHARE_APIS, type WechatRouteDeps, wechatRoutes } from './wechat-routes.ts';
 export { KycAttemptBody, KycStatusBody, kycContract } from './kyc-contract.ts';
 export { type KycRouteDeps, kycRoutes } from './kyc-routes.ts';
 export { AccountsErrors } from './errors.ts';
@@ -25,11 +31,15 @@ export { DEV_APP_ID, type Player, Players } from './players.ts';
 export type {
   IdentityDocument,
   IdentityProvider,
+  JsSdkSignature,
   LoginCodeIssuer,
   LoginKind,
   RealNameAnswer,
   RealNameAuthority,
+  RedirectLoginKind,
+  ServerSecret,
   WechatIdentity,
+  WechatWeb,
 } from './ports.ts';
 export { isOperatorRole, OPERATOR_ROLES, type OperatorRole } from './roles.ts';
 export { type AccountsRouteDeps, accountsRoutes } from './routes.ts';
@@ -45,9 +55,11 @@ export interface AccountsOptions {
   readonly dataKey: Uint8Array;
   readonly accessTokenTtlS: number;
   readonly refreshTokenTtlS: number;
-  readonly wechatAppIds: { readonly miniprogram: string; readonly h5: string };
+  readonly wechatAppIds: { readonly miniprogram: string; readonly h5: string; readonly web?: string };
   /** The sign-in port: WeChat login codes exchanged for identities. */
   readonly identity: IdentityProvider;
+  /** The real sign-in adapter's consent pages, JS-SDK and phone numbers (null on the sandbox stand-in). */
+  readonly wechatWeb: WechatWeb | null;
   /** The real-name check port (the NPPA system in production); null when none is configured. */
   readonly realNameCheck: RealNameAuthority | null;
   /** WeChat apps that are mini-games, whose platform verified the real name of everyone signing in through them. */
@@ -65,6 +77,9 @@ export interface Accounts {
   readonly operators: Operators;
   readonly kyc: Kyc;
   readonly authenticator: Authenticator;
+  /** The states of WeChat OAuth round trips, bound to the browsers that started them. */
+  readonly oauth: OAuthStates;
+  readonly phones: Phones;
 }
 
 type SessionOptions = Pick<AccountsOptions, 'store' | 'clock' | 'sessionSecret' | 'dataKey' | 'accessTokenTtlS' | 'refreshTokenTtlS'>;
@@ -96,6 +111,7 @@ export function createAccounts(o: AccountsOptions): Accounts {
     analytics: o.analytics,
     identity: o.identity,
     appIds: o.wechatAppIds,
+    sessionKeySealer: createSealer(o.dataKey, 'wechat-session-key'),
     ...(o.onPlayerCreated ? { onPlayerCreated: o.onPlayerCreated } : {}),
   });
   const operators = createOperatorsOn(o, sessions);
@@ -110,5 +126,12 @@ export function createAccounts(o: AccountsOptions): Accounts {
     ...(o.onRealNameVerified ? { onVerified: o.onRealNameVerified } : {}),
   });
   const authenticator = createAuthenticator({ reader: o.store.reader, sessions, nowMs: () => o.clock.nowMs() });
-  return { sessions, players, operators, kyc, authenticator };
+  const oauth = new OAuthStates({ store: o.store, clock: o.clock });
+  const phones = new Phones({
+    store: o.store,
+    sealer: createSealer(o.dataKey, 'player-phone'),
+    miniprogramAppId: o.wechatAppIds.miniprogram,
+    web: o.wechatWeb,
+  });
+  return { sessions, players, operators, kyc, authenticator, oauth, phones };
 }

@@ -123,4 +123,39 @@ ALTER TABLE player_kyc ADD COLUMN verified_by TEXT NOT NULL DEFAULT 'provider';
 ALTER TABLE player_kyc ADD COLUMN pi_present INTEGER NOT NULL DEFAULT 0;
 `,
   },
+  {
+    // WeChat sign-in. An OAuth round trip (H5 in WeChat, website QR login) starts with a state bound
+    // to the browser that asked for it (the hash of a nonce kept in that browser's cookie) and ends
+    // with that state spent: a forged, foreign or replayed state finds no usable row. The
+    // mini-program's session_key is kept sealed, one per (app, openid), replaced on every login.
+    // A player's phone number (getPhoneNumber) is sealed too; its fingerprint finds duplicates.
+    id: 'accounts_010_wechat_signin',
+    sql: `
+CREATE TABLE wechat_oauth_states (
+  state TEXT PRIMARY KEY,
+  kind TEXT NOT NULL,
+  browser_hash TEXT NOT NULL,
+  created_at_ms BIGINT NOT NULL,
+  expires_at_ms BIGINT NOT NULL,
+  used_at_ms BIGINT
+);
+CREATE INDEX wechat_oauth_states_expiry ON wechat_oauth_states (expires_at_ms);
+CREATE TABLE player_wechat_sessions (
+  app_id TEXT NOT NULL,
+  openid TEXT NOT NULL,
+  player_id TEXT NOT NULL REFERENCES players (id),
+  sealed_session_key TEXT NOT NULL,
+  updated_at_ms BIGINT NOT NULL,
+  PRIMARY KEY (app_id, openid)
+);
+CREATE TABLE player_phones (
+  player_id TEXT PRIMARY KEY REFERENCES players (id),
+  sealed TEXT NOT NULL,
+  fingerprint TEXT NOT NULL,
+  country_code TEXT NOT NULL,
+  verified_at_ms BIGINT NOT NULL
+);
+CREATE INDEX player_phones_fingerprint ON player_phones (fingerprint);
+`,
+  },
 ];

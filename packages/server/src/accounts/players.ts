@@ -5,8 +5,9 @@ import type { Analytics } from '../analytics/index.ts';
 import type { Reader, Store, Tx } from '../storage/ports.ts';
 import { intFromDb, intOrNullFromDb } from '../storage/sql.ts';
 import { AccountsErrors } from './errors.ts';
-import { PLAYER_SEARCH_RESULTS_MAX } from './limits.ts';
-import type { IdentityProvider, LoginKind } from './ports.ts';
+import { NICKNAME_LENGTH_MAX, PLAYER_SEARCH_RESULTS_MAX } from './limits.ts';
+import type { IdentityProvider, LoginKind, WechatIdentity } from './ports.ts';
+import type { Sealer } from './sealing.ts';
 import type { OpenedSession, Sessions, TokenPair } from './sessions.ts';
 
 export type PlayerStatus = 'active' | 'suspended';
@@ -61,7 +62,9 @@ export interface PlayersOptions {
   readonly sessions: Sessions;
   readonly analytics: Analytics;
   readonly identity: IdentityProvider;
-  readonly appIds: { readonly miniprogram: string; readonly h5: string };
+  readonly appIds: { readonly miniprogram: string; readonly h5: string; readonly web?: string };
+  /** Seals the mini-program's session_key at rest (bound to the app and openid). */
+  readonly sessionKeySealer: Sealer;
   /** Runs in the unit of work that creates a player (the wallet opens the player's ledger accounts here). */
   readonly onPlayerCreated?: (tx: Tx, playerId: string) => Promise<void>;
 }
@@ -75,19 +78,21 @@ export class Players {
 
   /** Signs a player in with a WeChat login code; creates the player on first sign-in. */
   async loginWithCode(kind: LoginKind, code: string): Promise<PlayerLogin> {
+    const appId = this.#o.appIds[kind];
+    if (appId === undefined) throw new AppError(AccountsErrors.LOGIN_APP_UNKNOWN, { kind });
     const identity = await this.#o.identity.exchangeCode(kind, code);
-    return this.#login(this.#o.appIds[kind], identity.openid, identity.unionid ?? null, null, kind);
+    return this.#login(appId, identity, kind);
   }
 
   /** Development sign-in by handle, without WeChat. The caller checks that config allows it. */
   async devLogin(handle: string): Promise<PlayerLogin> {
-    return this.#login(DEV_APP_ID, handle, null, handle, 'dev');
+    return this.#login(DEV_APP_ID, { openid: handle, profile: { nickname: handle, avatarUrl: null } }, 'dev');
   }
 
-  async #login(appId: string, openid: string, unionid: string | null, nickname: string | null, via: string): Promise<PlayerLogin> {
+  async #login(appId: string, identity: WechatIdentity, via: string): Promise<PlayerLogin> {
     for (let attempt = 1; ; attempt++) {
       try {
-        const result = await this.#o.store.unitOfWork((tx) => this.#loginUnit(tx, appId, openid, unionid, nickname, via), {
+        const result = await this.#o.store.unitOfWork((tx) => this.#loginUnit(tx, appId, identity, via), {
           label: 'accounts.login',
         });
         if (result.opened === null) throw new AppError(AccountsErrors.PLAYER_SUSPENDED);
@@ -103,15 +108,27 @@ export class Players {
   async #loginUnit(
     tx: Tx,
     appId: string,
-    openid: string,
-    unionid: string | null,
-    nickname: string | null,
+    identity: WechatIdentity,
     via: string,
   ): Promise<{ player: Player; created: boolean; opened: OpenedSession | null }> {
+    const { openid } = identity;
+    const unionid = identity.unionid ?? null;
+    const nickname = identity.profile?.nickname.slice(0, NICKNAME_LENGTH_MAX) || null;
+    const avatarUrl = identity.profile?.avatarUrl ?? null;
     let playerId = (
       await tx.query<{ player_id: string }>('SELECT player_id FROM player_identities WHERE app_id = ? AND openid = ?', [appId, openid])
     )[0]?.player_id;
     let created = false;
+    if (playerId !== undefined && unionid !== null) {
+      // A known identity that first came without a unionid (an H5 snsapi_base sign-in) brings one
+      // now: the same (app, openid) proves it is this player's, so the player takes it — unless
+      // another player already holds it (two accounts made before the apps were bound to one Open
+      // Platform account), which is never merged by guess: that stays for support to decide.
+      await tx.run(
+        'UPDATE players SET unionid = ? WHERE id = ? AND unionid IS NULL AND NOT EXISTS (SELECT 1 FROM players o WHERE o.unionid = ?)',
+        [unionid, playerId, unionid],
+      );
+    }
     if (playerId === undefined) {
       if (unionid !== null) {
         playerId = (await tx.query<{ id: string }>('SELECT id FROM players WHERE unionid = ?', [unionid]))[0]?.id;
@@ -119,9 +136,10 @@ export class Players {
       if (playerId === undefined) {
         playerId = newId('p');
         created = true;
-        await tx.run('INSERT INTO players (id, nickname, avatar_url, unionid, status, created_at_ms) VALUES (?, ?, NULL, ?, ?, ?)', [
+        await tx.run('INSERT INTO players (id, nickname, avatar_url, unionid, status, created_at_ms) VALUES (?, ?, ?, ?, ?, ?)', [
           playerId,
           nickname ?? `玩家${playerId.slice(-4)}`,
+          avatarUrl,
           unionid,
           'active',
           tx.nowMs,
@@ -139,6 +157,15 @@ export class Players {
     const player = await this.#getIn(tx, playerId);
     if (player === null) throw new Error(`assertion failed: identity points at missing player ${playerId}`);
     if (player.status === 'suspended') return { player, created, opened: null };
+    if (identity.sessionKey !== undefined) {
+      // The newest session_key replaces the last one (WeChat issues a new one with every wx.login).
+      const sealed = this.#o.sessionKeySealer.seal(identity.sessionKey.reveal(), `${appId}:${openid}`);
+      await tx.run(
+        `INSERT INTO player_wechat_sessions (app_id, openid, player_id, sealed_session_key, updated_at_ms) VALUES (?, ?, ?, ?, ?)
+         ON CONFLICT (app_id, openid) DO UPDATE SET sealed_session_key = excluded.sealed_session_key, updated_at_ms = excluded.updated_at_ms`,
+        [appId, openid, playerId, sealed, tx.nowMs],
+      );
+    }
     const opened = await this.#o.sessions.open(tx, { kind: 'player', id: playerId });
     await this.#o.analytics.append(tx, { kind: 'player_logged_in', actor: { kind: 'player', id: playerId }, data: { via, appId } });
     return { player, created, opened };

@@ -5,7 +5,8 @@ import { implement, type Implementation } from '../http/routes.ts';
 import { accountsContract as c, type PlayerSelf } from './contract.ts';
 import { AccountsErrors } from './errors.ts';
 import type { Player, Players } from './players.ts';
-import type { LoginCodeIssuer } from './ports.ts';
+import { browserNonceOf, type OAuthStates } from './oauth-states.ts';
+import type { LoginCodeIssuer, WechatWeb } from './ports.ts';
 import type { Sessions } from './sessions.ts';
 import { termsDocument } from './terms.ts';
 
@@ -14,6 +15,9 @@ export interface AccountsRouteDeps {
   readonly sessions: Sessions;
   /** The sign-in stand-in's code issuer, when that stand-in is bound; else its route answers SANDBOX_DISABLED. */
   readonly codeIssuer: LoginCodeIssuer | null;
+  /** The real adapter's consent pages: H5 and website codes then need the state this browser was given. Null on the sandbox. */
+  readonly web: WechatWeb | null;
+  readonly oauth: OAuthStates;
   readonly devLoginAllowed: boolean;
   readonly termsVersion: string;
   /** The agreement and privacy policy in force (the settings service); absent: the built-in agreement. */
@@ -40,7 +44,12 @@ export function accountsRoutes(d: AccountsRouteDeps): Record<keyof typeof c, Imp
     createdAtMs: p.createdAtMs,
   });
   return {
-    wechatLogin: implement(c.wechatLogin, async ({ body }) => {
+    wechatLogin: implement(c.wechatLogin, async ({ body, request }) => {
+      if (body.kind !== 'miniprogram' && d.web !== null) {
+        if (!d.web.redirectKinds.includes(body.kind)) throw new AppError(AccountsErrors.LOGIN_APP_UNKNOWN, { kind: body.kind });
+        // A code from a consent page counts only with the state this browser started (login CSRF).
+        await d.oauth.spend(body.kind, body.state, browserNonceOf(request.headers.cookie));
+      }
       const login = await d.players.loginWithCode(body.kind, body.code);
       return { player: self(login.player), created: login.created, tokens: login.tokens };
     }),

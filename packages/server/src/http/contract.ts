@@ -3,6 +3,7 @@
 import { Type } from '@sinclair/typebox';
 import { accountsContract } from '../accounts/contract.ts';
 import { kycContract } from '../accounts/kyc-contract.ts';
+import { wechatContract } from '../accounts/wechat-contract.ts';
 import { adminContract } from '../admin/contract.ts';
 import { analyticsContract } from '../analytics/contract.ts';
 import { complianceContract } from '../compliance/contract.ts';
@@ -36,6 +37,7 @@ export const systemContract = contract({
 export const apiContract = {
   ...systemContract,
   ...accountsContract,
+  ...wechatContract,
   ...kycContract,
   ...walletContract,
   ...notificationsContract,

@@ -204,12 +204,34 @@ function toAppError(err: FastifyError | AppError): AppError {
   return new AppError(CoreErrors.INTERNAL);
 }
 
-/** The player client at `/`, the console at `/admin/` (both built by Vite into their `dist`). */
+/** Hashed bundle files never change under their name: browsers and proxies keep them a year. */
+export const HASHED_ASSET_MAX_AGE_S = 365 * 24 * 3600;
+/** Unhashed files beside the pages (icons, the share image) may change with a release: a day. */
+export const PLAIN_ASSET_MAX_AGE_S = 24 * 3600;
+
+/**
+ * Cache lifetimes by kind of file: the pages themselves are revalidated on every visit (so a new
+ * release is seen at once), the content-hashed files under `assets/` are immutable for a year,
+ * anything else a day.
+ */
+function cacheHeaders(reply: FastifyReply, path: string): void {
+  const name = path.replace(/\.(br|gz)$/, '');
+  if (name.endsWith('.html')) reply.header('cache-control', 'no-cache');
+  else if (/[\\/]assets[\\/]/.test(name)) reply.header('cache-control', `public, max-age=${HASHED_ASSET_MAX_AGE_S}, immutable`);
+  else reply.header('cache-control', `public, max-age=${PLAIN_ASSET_MAX_AGE_S}`);
+}
+
+/**
+ * The player client at `/`, the console at `/admin/` (both built by Vite into their `dist`, with
+ * brotli and gzip copies of each text file made at build time and sent to browsers that take them).
+ */
 export async function serveClients(app: FastifyInstance): Promise<void> {
   if (!existsSync(join(WEB_DIST, 'index.html')) || !existsSync(join(ADMIN_DIST, 'index.html'))) {
     throw new Error(`the web clients are not built (${WEB_DIST}, ${ADMIN_DIST}); run \`npm run build\``);
   }
-  await app.register(fastifyStatic, { root: WEB_DIST, prefix: '/', wildcard: false, index: 'index.html' });
-  await app.register(fastifyStatic, { root: ADMIN_DIST, prefix: '/admin/', decorateReply: false, wildcard: false, index: 'index.html' });
+  // `index` as a list: with pre-compressed files the static server looks a page up only from a list.
+  const common = { wildcard: false, index: ['index.html'], preCompressed: true, cacheControl: false, setHeaders: cacheHeaders };
+  await app.register(fastifyStatic, { ...common, root: WEB_DIST, prefix: '/' });
+  await app.register(fastifyStatic, { ...common, root: ADMIN_DIST, prefix: '/admin/', decorateReply: false });
   app.get('/admin', { schema: { hide: true } }, async (_request, reply) => reply.redirect('/admin/', 301));
 }

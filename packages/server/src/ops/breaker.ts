@@ -9,6 +9,10 @@ export const OpsErrors = defineErrors('ops', {
   BREAKER_OPEN: { status: 503, message: 'this service is temporarily unavailable; please try again in a minute', retryable: true },
   DEPENDENCY_TIMEOUT: { status: 504, message: 'an outside service did not answer in time', retryable: true },
   NODE_DRAINING: { status: 503, message: 'this server is restarting; please try again', retryable: true },
+  METRICS_TOKEN_REQUIRED: {
+    status: 401,
+    message: 'metrics are for the monitoring system: send Authorization: Bearer <FAIRGROUND_METRICS_TOKEN>',
+  },
 });
 
 export type BreakerState = 'closed' | 'open' | 'half-open';

@@ -1,7 +1,10 @@
 // Operational endpoints of every node: liveness, readiness and Prometheus metrics, plus the
 // request metrics themselves. They sit outside the public API contract (hidden from OpenAPI).
+import { timingSafeEqual } from 'node:crypto';
 import type { FastifyInstance } from 'fastify';
 import type { Store } from '../storage/ports.ts';
+import { AppError } from '@fairground/core';
+import { OpsErrors } from './breaker.ts';
 import { LATENCY_BUCKETS_S, type MetricsRegistry } from './metrics.ts';
 
 export interface OpsOptions {
@@ -17,6 +20,20 @@ export interface OpsOptions {
   readonly degraded: readonly string[];
   /** What each of those stand-ins is (its adapter in the start-up report), so a probe says what runs instead. */
   readonly standIns?: Readonly<Record<string, string>>;
+  /**
+   * Who may read /metrics: anyone (development), the holder of a bearer token, or nobody — the
+   * route is then not served at all (production without FAIRGROUND_METRICS_TOKEN). Metrics name
+   * routes, nodes and volumes, which are not for the public internet.
+   */
+  readonly metrics?: 'open' | 'closed' | { readonly token: string };
+}
+
+function bearerMatches(header: string | undefined, token: string): boolean {
+  const given = /^Bearer (\S+)$/.exec(header ?? '')?.[1];
+  if (given === undefined) return false;
+  const a = Buffer.from(given);
+  const b = Buffer.from(token);
+  return a.length === b.length && timingSafeEqual(a, b);
 }
 
 export function registerOps(app: FastifyInstance, o: OpsOptions): void {
@@ -60,7 +77,13 @@ export function registerOps(app: FastifyInstance, o: OpsOptions): void {
     return { ready, status, degraded: o.degraded, standIns: o.standIns ?? {}, nodeId: o.nodeId, roles: o.roles, checks };
   });
 
-  app.get('/metrics', { schema: { hide: true } }, async (_request, reply) => {
+  const access = o.metrics ?? 'open';
+  if (access === 'closed') return;
+  app.get('/metrics', { schema: { hide: true } }, async (request, reply) => {
+    if (access !== 'open' && !bearerMatches(request.headers.authorization, access.token)) {
+      reply.code(401).header('www-authenticate', 'Bearer realm="metrics"').type('application/json');
+      return JSON.stringify(new AppError(OpsErrors.METRICS_TOKEN_REQUIRED).toJSON());
+    }
     reply.type('text/plain; version=0.0.4');
     return o.registry.collectAndRender();
   });

@@ -189,6 +189,19 @@ function merchantFromEnv(env: Record<string, string | undefined>, cwd: string, a
   };
 }
 
+/**
+ * A peer on this machine's loopback interface: a staging rehearsal (`npm run staging`) runs the
+ * production code against sandboxes there, where plain http cannot be intercepted off the machine.
+ */
+export function isLoopbackUrl(url: string): boolean {
+  try {
+    const host = new URL(url).hostname;
+    return host === '127.0.0.1' || host === 'localhost' || host === '[::1]';
+  } catch {
+    return false;
+  }
+}
+
 export function loadPaymentsConfig(
   env: Record<string, string | undefined>,
   o: { readonly production: boolean; readonly cwd: string; readonly h5AppId: string },
@@ -205,11 +218,15 @@ export function loadPaymentsConfig(
         ? merchantFromFile(env.FAIRGROUND_WECHATPAY_MERCHANT_FILE, o.cwd)
         : merchantFromEnv(env, o.cwd, appid);
     appid = merchant.appid;
-    if (o.production && !merchant.baseUrl.startsWith('https://'))
+    if (o.production && !merchant.baseUrl.startsWith('https://') && !isLoopbackUrl(merchant.baseUrl))
       throw new PaymentsConfigError('FAIRGROUND_WECHATPAY_BASE_URL', 'must be https in production');
   }
   const notifyUrl = env.FAIRGROUND_WECHATPAY_NOTIFY_URL;
-  if (o.production && mode === 'wechatpay' && (notifyUrl === undefined || !notifyUrl.startsWith('https://'))) {
+  if (
+    o.production &&
+    mode === 'wechatpay' &&
+    (notifyUrl === undefined || !(notifyUrl.startsWith('https://') || isLoopbackUrl(notifyUrl)))
+  ) {
     throw new PaymentsConfigError(
       'FAIRGROUND_WECHATPAY_NOTIFY_URL',
       'required in production: the public https URL of /api/payments/wechatpay/notify',

@@ -143,4 +143,86 @@ describe('room decisions', () => {
     );
     assert.ok(hands > 20, `the random rooms played hands (${hands})`);
   });
+
+  describe('who is dealt in between hands', () => {
+    /** A 3-seat room that has played its first hand, so the next one is "between hands". */
+    function afterFirstHand(trusteeship: 'off' | 'call'): RoomState {
+      const params = normalizeParams({ mode: 'custom', seats: 3, rounds: 8, baseScore: 1, trusteeship });
+      const fee = { ...quoteFee({ mode: 'cash', payer: 'owner' }, 3, 8, DEFAULT_FEE_SCHEDULE), remainderTo: 'revenue' as const };
+      const first: RoomEvent = {
+        kind: 'room_created',
+        seq: 1,
+        atMs: 1000,
+        roomId: 'room_r',
+        code: '654321',
+        ownerId: 'p0',
+        nickname: 'p0',
+        ip: 'ip0',
+        params,
+        fee,
+      };
+      const plan = new Plan(initialState(first), { nowMs: 1000, limits: DEVELOPMENT_ROOM_LIMITS, sealer, openSeed });
+      commitNextHand(plan);
+      for (const p of ['p1', 'p2'])
+        decideJoin(plan, {
+          playerId: p,
+          nickname: p,
+          role: 'member',
+          ip: `ip-${p}`,
+          invitedBy: null,
+          personalInvite: false,
+          windowEndMs: null,
+        });
+      const info: StartInfo = { absent: new Set(), windows: new Map(), usage: new Map() };
+      for (const p of ['p0', 'p1', 'p2']) decideReady(plan, p, true);
+      assert.equal(tryStart(plan, 'ready', info), 'started');
+      // Everyone folds to the first player to act: the hand ends and the next one is committed.
+      for (let i = 0; i < 2 && plan.state.hand !== null; i++) {
+        const seat = plan.state.hand.state.turnSeat as number;
+        const who = plan.state.hand.players.find((x) => x.seat === seat)?.playerId as string;
+        decideAct(plan, who, { type: 'fold' }, { usage: new Map(), leaveAfterHand: new Set() });
+      }
+      assert.equal(plan.state.hand, null);
+      assert.equal(plan.state.status, 'playing');
+      return plan.state;
+    }
+    const at = (state: RoomState) => new Plan(state, { nowMs: 5000, limits: DEVELOPMENT_ROOM_LIMITS, sealer, openSeed });
+    const dealt = (plan: Plan) => plan.state.hand?.players.map((p) => p.playerId).sort() ?? [];
+
+    it('deals in only the players who clicked ready when the pause runs out; the others sit out', () => {
+      const plan = at(afterFirstHand('off'));
+      decideReady(plan, 'p0', true);
+      decideReady(plan, 'p1', true);
+      assert.equal(tryStart(plan, 'timer', { absent: new Set(), windows: new Map(), usage: new Map() }), 'started');
+      assert.deepEqual(dealt(plan), ['p0', 'p1']);
+    });
+
+    it('never deals in an offline player, even one who clicked ready, unless the room plays 托管', () => {
+      const plan = at(afterFirstHand('off'));
+      for (const p of ['p0', 'p1', 'p2']) decideReady(plan, p, true);
+      assert.equal(tryStart(plan, 'ready', { absent: new Set(['p2']), windows: new Map(), usage: new Map() }), 'started');
+      assert.deepEqual(dealt(plan), ['p0', 'p1']);
+
+      const trust = at(afterFirstHand('call'));
+      for (const p of ['p0', 'p1']) decideReady(trust, p, true);
+      assert.equal(tryStart(trust, 'ready', { absent: new Set(['p2']), windows: new Map(), usage: new Map() }), 'started');
+      assert.deepEqual(dealt(trust), ['p0', 'p1', 'p2'], 'under 托管 the offline player is dealt in and the timer plays for them');
+    });
+
+    it('does not play on by itself when everyone has left the table', () => {
+      const plan = at(afterFirstHand('call'));
+      const gone = { absent: new Set(['p0', 'p1', 'p2']), windows: new Map(), usage: new Map() };
+      assert.equal(tryStart(plan, 'timer', gone), 'waiting');
+      assert.equal(plan.state.hand, null);
+      const off = at(afterFirstHand('off'));
+      assert.equal(tryStart(off, 'timer', gone), 'waiting');
+    });
+
+    it('waits while fewer than two players are ready', () => {
+      const plan = at(afterFirstHand('off'));
+      decideReady(plan, 'p0', true);
+      assert.equal(tryStart(plan, 'timer', { absent: new Set(), windows: new Map(), usage: new Map() }), 'waiting');
+      assert.equal(plan.state.hand, null);
+    });
+  });
 });

@@ -167,12 +167,25 @@ function winCapFor(limits: RoomPolicyLimits, usage: DayUsage | undefined): numbe
   return caps.length === 0 ? null : Math.max(0, Math.min(...caps));
 }
 
-/** Who would be dealt in now: seated, window open, identity checked when required, points left under the caps. */
+/**
+ * Whether a seated member takes part in the next hand by presence and readiness: a player at the
+ * table who clicked ready, or one on 托管 (auto-play, which only a 托管 room offers). A player who
+ * is offline sits the hand out, unless the room's rule is 托管, where the turn timer plays for
+ * them (auto-call, as the rule says) and everyone sees them marked offline.
+ */
+export function dealsIn(s: RoomState, m: RoomState['members'][number], info: StartInfo): boolean {
+  if (m.trusteeship) return true;
+  const offline = info.absent.has(m.playerId);
+  if (offline) return s.params.trusteeship === 'call';
+  return m.ready;
+}
+
+/** Who would be dealt in now: seated and present or on 托管 (`dealsIn`), window open, identity checked when required, points left under the caps. */
 export function eligiblePlayers(s: RoomState, limits: RoomPolicyLimits, info: StartInfo, nowMs: number): HandPlayer[] {
   const handNumber = s.next?.handNumber ?? nextHandNumber(s);
   const out: HandPlayer[] = [];
   for (const m of seatedMembers(s)) {
-    if (m.windowClosed) continue;
+    if (m.windowClosed || !dealsIn(s, m, info)) continue;
     const windowEndsAtMs = info.windows.get(m.playerId) ?? null;
     if (windowEndsAtMs !== null && windowEndsAtMs <= nowMs) continue;
     if (s.params.identityCheck && m.identityHand !== handNumber) continue;
@@ -211,6 +224,8 @@ export function tryStart(plan: Plan, trigger: StartTrigger, info: StartInfo): St
   }
   const dealt = eligiblePlayers(s, plan.ctx.limits, info, now);
   if (dealt.length < 2) return 'waiting';
+  // A room whose players have all gone does not play on by itself: someone dealt in is at the table.
+  if (!dealt.some((p) => !info.absent.has(p.playerId))) return 'waiting';
   const next = s.next as NonNullable<RoomState['next']>;
   if (next.ceremony.phase === 'committing' && next.ceremony.commitments.length > 0) {
     plan.add({ kind: 'ceremony_closed', revealDeadlineMs: now + SEED_REVEAL_MS });

@@ -1,7 +1,8 @@
-// Stand-ins for the outside ports: sign-in and face check (which have no real adapter yet), and
-// the real-name check and play reporting (which have: the NPPA; their stand-ins serve unit tests
-// only, and no start binds them). Each imitates its service in this process's memory. A
-// development start runs on the first two; a production start accepts one only when
+// Stand-ins for the outside ports: face check (which has no real adapter yet), sign-in (which
+// has: WeChat; its sandbox serves development and tests, and production refuses it), and the
+// real-name check and play reporting (which have: the NPPA; their stand-ins serve unit tests only,
+// and no start binds them). Each imitates its service in this process's memory. A development
+// start runs on the first two; a production start accepts the face check only when
 // FAIRGROUND_ACCEPT_STANDINS names its port (see bindings.ts). The notary has no stand-in: its
 // real adapter, the RFC 3161 client, talks to a local TSA in development and tests.
 import type { Clock } from '@fairground/core';
@@ -17,7 +18,7 @@ export { createSandboxIdentityProvider, type SandboxIdentityProvider } from './s
 
 export interface StandInOptions {
   readonly clock: Clock;
-  readonly appIds: { readonly miniprogram: string; readonly h5: string };
+  readonly appIds: { readonly miniprogram: string; readonly h5: string; readonly web?: string };
   /** Makes the sign-in stand-in's openids the same across restarts and on every node. */
   readonly signInSeed: string;
   /** null: no face-check provider. */
@@ -32,7 +33,7 @@ export type StandInBound = Omit<PlatformAdapters, 'realNameCheck' | 'playReporti
 export function standInAdapters(o: StandInOptions): StandInBound {
   const signIn = createSandboxIdentityProvider({ clock: o.clock, appIds: o.appIds, seed: o.signInSeed });
   return {
-    signIn: { ...standIn('sandbox (in-process, anyone signs in as anyone)', signIn), codes: signIn },
+    signIn: { ...standIn('sandbox (in-process, anyone signs in as anyone)', signIn), codes: signIn, web: null },
     faceCheck:
       o.faceCheck === null
         ? null

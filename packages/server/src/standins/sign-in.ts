@@ -2,7 +2,7 @@
 // by a handle ("alice"): `issueCode` plays the part of `wx.login` (or the OAuth consent redirect)
 // and returns a one-time code; `exchangeCode` plays `jscode2session`. A user's openid differs per
 // app and their unionid is the same in every app, as on WeChat. Anyone can sign in as anyone
-// through it, so a production start refuses it unless FAIRGROUND_ACCEPT_STANDINS names `sign-in`.
+// through it, so production never binds it (FAIRGROUND_IDENTITY_PROVIDER=sandbox is refused there).
 import { createHmac, randomBytes } from 'node:crypto';
 import { AppError, type Clock } from '@fairground/core';
 import { AccountsErrors, type IdentityProvider, type LoginCodeIssuer, type LoginKind, type WechatIdentity } from '../accounts/index.ts';
@@ -18,7 +18,7 @@ const USER_PATTERN = /^[A-Za-z0-9_-]{1,32}$/;
 
 export function createSandboxIdentityProvider(options: {
   clock: Clock;
-  appIds: { readonly miniprogram: string; readonly h5: string };
+  appIds: { readonly miniprogram: string; readonly h5: string; readonly web?: string };
   /** Makes openids stable across restarts (derived from the session secret in main.ts). */
   seed: string;
 }): SandboxIdentityProvider {
@@ -42,6 +42,7 @@ export function createSandboxIdentityProvider(options: {
       }
       codes.delete(code);
       const appId = options.appIds[kind];
+      if (appId === undefined) throw new AppError(AccountsErrors.LOGIN_APP_UNKNOWN, { kind });
       return { openid: `o${derive(`openid:${appId}`, entry.user)}`, unionid: `u${derive('unionid', entry.user)}` };
     },
   };

@@ -30,6 +30,12 @@ export const HistoryItemBody = Type.Object({
   counterparty: Type.String(),
   /** Why the platform moved this by itself: `over_limit` on a deposit that arrived over a deposit limit and its refund (超限退款). */
   tag: Type.Union([Type.Literal('over_limit'), Type.Null()]),
+  /**
+   * Lines with the same group are one event for the player: a hold and the post or void that
+   * settled it (`hold:<pending id>`), or the transfers of one order (`order:<id>`: a room fee and
+   * its commission, a room-card purchase's cash and cards). Null: a line of its own.
+   */
+  group: Type.Union([Type.String(), Type.Null()]),
   createdAtMs: TimeMs(),
 });
 

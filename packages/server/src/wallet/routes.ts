@@ -40,6 +40,14 @@ async function balancesOf(ledger: Ledger, playerId: string): Promise<Static<type
   return ASSETS.map((asset) => balanceBody(asset, byAsset.get(asset)));
 }
 
+/** See HistoryItemBody.group. */
+function historyGroup(item: HistoryItem): string | null {
+  if (item.kind === 'pending') return `hold:${item.id}`;
+  if (item.pendingId !== null) return `hold:${item.pendingId}`;
+  const orderId = item.metadata?.orderId;
+  return typeof orderId === 'string' ? `order:${orderId}` : null;
+}
+
 function historyItem(item: HistoryItem): Static<typeof HistoryItemBody> {
   const other = parseAccountId(item.counterparty);
   return {
@@ -52,6 +60,7 @@ function historyItem(item: HistoryItem): Static<typeof HistoryItemBody> {
     pendingState: item.pendingState,
     counterparty: other.ownerKind === 'system' ? other.ownerId : other.ownerKind,
     tag: item.metadata?.overLimit === true ? 'over_limit' : null,
+    group: historyGroup(item),
     createdAtMs: item.createdAtMs,
   };
 }

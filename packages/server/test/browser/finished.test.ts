@@ -244,6 +244,7 @@ describe('the finished client and console', () => {
     const before = await balanceFen(page, platform.url);
     await page.goto(`${platform.url}/#/skill`);
     await page.getByTestId(`start-match-${FEE_FEN}`).tap();
+    await page.getByTestId('confirm-spend').tap();
     await page.getByTestId('skill-play-page').waitFor();
     await play(page, 4, 'tap');
     await page.getByTestId('finish').tap();
@@ -251,6 +252,7 @@ describe('the finished client and console', () => {
 
     await rival.goto(`${platform.url}/#/skill`);
     await rival.getByTestId(`start-match-${FEE_FEN}`).tap();
+    await rival.getByTestId('confirm-spend').tap();
     await rival.getByTestId('skill-play-page').waitFor();
     await play(rival, 3, 'tap');
     await rival.getByTestId('finish').tap();
@@ -322,6 +324,9 @@ describe('the finished client and console', () => {
       await p.goto(shareUrl);
       await p.getByTestId('room-join-page').waitFor();
       await p.getByTestId('join-seat').click();
+      // A seat that costs something is confirmed on a sheet first.
+      await p.getByTestId('confirm-spend').or(p.getByTestId('table-page')).first().waitFor();
+      if (await p.getByTestId('confirm-spend').isVisible()) await p.getByTestId('confirm-spend').click();
       await p.getByTestId('table-page').waitFor();
     }
     await watcher.goto(shareUrl);

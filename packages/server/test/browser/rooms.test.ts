@@ -123,6 +123,7 @@ describe('a friend room in the browser', () => {
     await page.getByTestId('open-rooms').click();
     await page.getByTestId('rooms-hub').waitFor();
     await page.getByTestId('buy-cards').click();
+    await page.getByTestId('confirm-spend').click();
     await page.locator('[data-testid="room-card-balance"]', { hasText: '5' }).waitFor();
     await page.getByTestId('open-create-room').click();
     // Step 1: the defaults (classic, 3 seats, 8 hands, base 1).
@@ -154,6 +155,8 @@ describe('a friend room in the browser', () => {
       await p.page.goto(shareUrl);
       await p.page.getByTestId('join-preview').waitFor();
       await p.page.getByTestId('join-seat').click();
+      await p.page.getByTestId('confirm-spend').or(p.page.locator('[data-testid="table-page"]')).first().waitFor();
+      if (await p.page.getByTestId('confirm-spend').isVisible()) await p.page.getByTestId('confirm-spend').click();
       await p.page.locator('[data-testid="table-page"][data-connection="live"]').waitFor();
     }
     await dave.page.goto(shareUrl);

@@ -6,6 +6,7 @@ import { ManualClock } from '@fairground/core';
 import type { OperatorRole } from '../../src/accounts/index.ts';
 import { base32Decode, totp } from '../../src/accounts/index.ts';
 import { createPlatform, type Platform, type PlatformConfig } from '../../src/app.ts';
+import type { PlatformAdapters } from '../../src/bindings.ts';
 import { loadPolicyFile } from '../../src/compliance/index.ts';
 import { DENY_ALL_POLICY_FILE, DEVELOPMENT_POLICY_FILE } from '../../src/config.ts';
 import type { Implementation } from '../../src/http/routes.ts';
@@ -75,6 +76,8 @@ export class TestPlatform {
       extraRoutes?: Record<string, Implementation>;
       /** PostgreSQL writer connections (default 1): several let concurrent units really run side by side. */
       writers?: number;
+      /** The outside ports (default: the stand-ins); given the test's clock and store, so an adapter may keep state in it. */
+      adapters?: (clock: ManualClock, store: Store) => PlatformAdapters | Promise<PlatformAdapters>;
     } = {},
   ): Promise<TestPlatform> {
     const clock = new ManualClock(Date.UTC(2026, 0, 15, 8, 0, 0));
@@ -86,7 +89,7 @@ export class TestPlatform {
       clock,
       policy,
       logger: false,
-      adapters: testAdapters(clock),
+      adapters: options.adapters ? await options.adapters(clock, store) : testAdapters(clock),
       // Withdrawals keep the payment settings' plain review threshold here; risk-engine tests ask for the engine.
       payments: { risk: thresholdRisk(DEFAULT_SETTINGS.withdrawalReviewFromFen) },
       ...(options.extraRoutes ? { extraRoutes: options.extraRoutes } : {}),

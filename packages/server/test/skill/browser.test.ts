@@ -167,6 +167,7 @@ describe('skill games in the browser', () => {
     // Alice hosts: her fee is held at once, and she plays on the match's board.
     await alice.goto(`${platform.url}/#/skill`);
     await alice.getByTestId(`start-match-${FEE_FEN}`).tap();
+    await alice.getByTestId('confirm-spend').tap();
     await alice.getByTestId('skill-play-page').waitFor();
     const aliceBoard = await alice.getByTestId('board').getAttribute('data-board');
     await play(alice, 6, 'tap');
@@ -177,6 +178,7 @@ describe('skill games in the browser', () => {
     // Bob joins the same match: the same starting board.
     await bob.goto(`${platform.url}/#/skill`);
     await bob.getByTestId(`start-match-${FEE_FEN}`).click();
+    await bob.getByTestId('confirm-spend').click();
     await bob.getByTestId('skill-play-page').waitFor();
     assert.equal(await bob.getByTestId('board').getAttribute('data-board'), aliceBoard, 'both players get the same seed');
     await play(bob, 3, 'drag');
@@ -239,6 +241,7 @@ describe('skill games in the browser', () => {
     await page.goto(`${platform.url}/#/skill-tournaments`);
     const card = page.getByTestId(`tournament-${tournamentId}`);
     await card.getByTestId('enter-tournament').tap();
+    await page.getByTestId('confirm-spend').tap();
     await card.getByTestId('play-tournament').waitFor();
     await screenshot(page, 'skill-11-tournament-entered');
     await card.getByTestId('play-tournament').tap();

@@ -1,7 +1,8 @@
 // The customer-service button (客服), on every signed-in page: it opens a panel where the player
 // writes what went wrong, and files it as a report that support sees in the complaints inbox.
 import { useEffect, useState } from 'preact/hooks';
-import { ApiError, type ApiClient } from '../shared/api.ts';
+import type { ApiClient } from '../shared/api.ts';
+import { errorText } from '../shared/errors.ts';
 import type { Lang } from '../shared/i18n.ts';
 
 const REASONS = ['other', 'cheating', 'collusion', 'abuse', 'bot'] as const;
@@ -83,7 +84,7 @@ export function FeedbackButton({ api, lang }: { api: ApiClient; lang: Lang }) {
       setText('');
       setTarget('');
     } catch (e) {
-      setError(e instanceof ApiError ? `${e.code}: ${e.message}` : (e as Error).message);
+      setError(errorText(lang, e));
     } finally {
       setBusy(false);
     }

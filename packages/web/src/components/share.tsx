@@ -2,9 +2,10 @@
 // elsewhere by the system share sheet or a copied link, always with a QR code to scan from another
 // phone. Rooms embed it as <SharePanel url={…} title={…} desc={…} lang={lang} />.
 import qrcode from 'qrcode-generator';
-import { useMemo, useState } from 'preact/hooks';
+import { useEffect, useMemo, useState } from 'preact/hooks';
 import type { Lang } from '../shared/i18n.ts';
-import { inWeChat, type ShareOutcome, shareLink } from '../shared/wechat.ts';
+import { setWechatShare } from '../shared/jssdk.ts';
+import { inWeChat, isWechatBrowser, type ShareOutcome, shareLink } from '../shared/wechat.ts';
 
 const TEXT = {
   zh: {
@@ -63,6 +64,10 @@ export function SharePanel({ url, title, desc, lang }: { url: string; title: str
   const t = TEXT[lang];
   const [outcome, setOutcome] = useState<ShareOutcome | null>(null);
   const wechat = inWeChat();
+  // In WeChat the ··· menu shares whatever the page set last: set it as soon as the panel shows.
+  useEffect(() => {
+    if (isWechatBrowser()) void setWechatShare({ title, desc, url });
+  }, [url, title, desc]);
   return (
     <section class="card share" data-testid="share-panel" data-wechat={String(wechat)}>
       <input class="share-link" readOnly value={url} data-testid="share-link" onFocus={(e) => (e.target as HTMLInputElement).select()} />

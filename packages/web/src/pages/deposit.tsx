@@ -3,6 +3,7 @@
 import { useCallback, useEffect, useState } from 'preact/hooks';
 import type { Ctx } from '../app.tsx';
 import { ApiError, type Response } from '../shared/api.ts';
+import { errorText } from '../shared/errors.ts';
 import { formatAmount, yuanToFen } from '../shared/money.ts';
 import {
   backHere,
@@ -41,6 +42,8 @@ export function DepositPage({ ctx }: { ctx: Ctx }) {
     const params = d.clientParams;
     if (params === null) return;
     if (params.kind === 'h5') {
+      // Back from the cashier is back to the wallet (the cashier returns to this order's page when paid).
+      history.replaceState(null, '', '#/wallet');
       location.href = withParam(params.h5Url, 'redirect_url', backHere(`deposit?order=${d.id}`));
     } else if (params.kind === 'jsapi') {
       const { kind: _kind, ...bridgeParams } = params;
@@ -64,7 +67,7 @@ export function DepositPage({ ctx }: { ctx: Ctx }) {
         }
         if (d.state === 'closed' || d.state === 'failed') return;
       } catch (e) {
-        if (!stopped) setError(e instanceof ApiError ? `${e.code}: ${e.message}` : String(e));
+        if (!stopped) setError(errorText(ctx.lang, e));
       }
       if (!stopped) setTimeout(tick, POLL_MS);
     };
@@ -95,7 +98,7 @@ export function DepositPage({ ctx }: { ctx: Ctx }) {
       if (r.deposit.state === 'open') await pay(r.deposit);
     } catch (e) {
       const refused = e instanceof ApiError ? depositRefusal(p, e.code, e.details) : null;
-      setError(refused ?? (e instanceof ApiError ? `${e.code}: ${e.message}` : String(e)));
+      setError(refused ?? errorText(ctx.lang, e));
     } finally {
       setBusy(false);
     }

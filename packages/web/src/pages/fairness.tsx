@@ -20,19 +20,19 @@ import {
 } from '@fairground/rules';
 import { useEffect, useState } from 'preact/hooks';
 import type { Ctx } from '../app.tsx';
-import { ApiError } from '../shared/api.ts';
+import { errorText } from '../shared/errors.ts';
 import { HandAttestation } from './rooms/attestation.tsx';
 
 const TEXT = {
   zh: {
     title: '公平性验证',
-    hint: '输入牌局编号（房间号/第几局，如 room_xxx/1）或技巧赛对局编号（ss_xxx）。验证在你的手机上用同一套规则完成，不依赖服务器的结论。',
+    hint: '输入 6 位房间号和第几局（如 123456 3），或从牌桌、牌局记录点“验证这一局”。技巧赛请输入对局编号。验证在你的手机上用同一套规则完成，不依赖服务器的结论。',
     id: '牌局或对局编号',
     verify: '验证',
     verifying: '正在本机重算…',
     match: '一致：这一局是公平的',
     mismatch: '不一致：请联系客服',
-    badId: '编号格式不对',
+    badId: '格式不对：请输入 6 位房间号和第几局，如 123456 3。',
     check_commitment: '服务器种子与开局前公布的承诺相符',
     check_clientSeed: '玩家种子合成的客户端种子相符',
     check_deal: '用种子重新洗牌发牌，每位玩家的牌与记录相同',
@@ -45,13 +45,13 @@ const TEXT = {
   },
   en: {
     title: 'Verify fairness',
-    hint: 'Enter a hand (room id/hand number, e.g. room_xxx/1) or a skill game session (ss_xxx). The check runs on your phone with the same rules, not on the server’s word.',
+    hint: 'Enter the 6-digit room code and the hand number (like 123456 3), or tap “Verify this hand” at the table or in the hand history. For a skill game, enter its game number. The check runs on your phone with the same rules, not on the server’s word.',
     id: 'Hand or session',
     verify: 'Verify',
     verifying: 'Recomputing here…',
     match: 'Match: this game was fair',
     mismatch: 'Mismatch: please contact support',
-    badId: 'That is not a hand or session id',
+    badId: 'Enter the 6-digit room code and the hand number, like 123456 3.',
     check_commitment: 'The server seed matches the commitment published before play',
     check_clientSeed: 'The players’ seeds combine to the client seed used',
     check_deal: 'Shuffling and dealing again from the seeds gives every player the recorded cards',
@@ -94,6 +94,8 @@ interface HandRecordWire {
 }
 
 const HAND_ID = /^(room_[A-Za-z0-9_-]{1,58})[/#:](\d{1,6})$/;
+/** The way players know a hand: the 6-digit room code and the hand number (`123456 3`, `123456/3`, `123456 第3局`). */
+const CODE_HAND = /^(\d{6})\s*(?:[/#:：,，-]|\s)\s*(?:第\s*)?(\d{1,6})\s*(?:局)?$/;
 const SESSION_ID = /^ss_[A-Za-z0-9_-]{1,61}$/;
 
 /** Everything the server recorded about a hand, checked again here. */
@@ -152,24 +154,33 @@ export function FairnessPage({ ctx }: { ctx: Ctx }) {
   const [hand, setHand] = useState<{ roomId: string; handNumber: number; record: HandRecordWire } | null>(null);
   const [error, setError] = useState<string | null>(null);
 
+  /** A room code names a room while it is open; the player's own rooms remember it after. */
+  const roomIdOfCode = async (code: string): Promise<string> => {
+    const mine = await ctx.api.call('GET /api/rooms/mine', {});
+    const known = mine.rooms.find((r) => r.code === code);
+    if (known) return known.roomId;
+    return (await ctx.api.call('GET /api/rooms/code/:code', { params: { code } })).roomId;
+  };
+
   const run = async (value: string) => {
     const text = value.trim();
     setOutcome(null);
     setHand(null);
     setError(null);
     const hand = HAND_ID.exec(text);
-    if (!hand && !SESSION_ID.test(text)) {
+    const byCode = CODE_HAND.exec(text);
+    if (!hand && !byCode && !SESSION_ID.test(text)) {
       setError(t.badId);
       return;
     }
     setBusy(true);
     try {
-      if (hand) {
-        const roomId = hand[1] as string;
-        const handNumber = Number(hand[2]);
+      if (hand || byCode) {
+        const handNumber = Number((hand ?? byCode)?.[2]);
+        const roomId = hand ? (hand[1] as string) : await roomIdOfCode(byCode?.[1] as string);
         const page = await ctx.api.call('GET /api/rooms/:roomId/hands', { params: { roomId }, query: { after: handNumber - 1 } });
         const record = (page.hands as HandRecordWire[]).find((h) => h.handNumber === handNumber);
-        if (!record) throw new Error(`hand ${handNumber} not found`);
+        if (!record) throw { code: 'ANALYTICS_HAND_NOT_FOUND' };
         setOutcome(verifyHand(record));
         setHand({ roomId, handNumber, record });
       } else {
@@ -189,7 +200,7 @@ export function FairnessPage({ ctx }: { ctx: Ctx }) {
         setOutcome({ kind: 'session', commitment: rep.commitment, seed: rep.seedHex, steps: rep.commands.length, checks });
       }
     } catch (e) {
-      setError(e instanceof ApiError ? `${e.code}: ${e.message}` : String((e as Error).message));
+      setError(errorText(ctx.lang, e));
     } finally {
       setBusy(false);
     }

@@ -5,6 +5,7 @@
 // and the form again).
 import { useCallback, useEffect, useState } from 'preact/hooks';
 import type { Ctx } from '../app.tsx';
+import { errorText as playerErrorText } from '../shared/errors.ts';
 import { ApiError, type Response } from '../shared/api.ts';
 import { formatTimeMs, type Lang } from '../shared/i18n.ts';
 
@@ -56,7 +57,6 @@ const TEXT = {
     err_KYC_ATTEMPTS_EXCEEDED: '今天提交次数过多，请核对信息后明天再试。',
     err_KYC_ALREADY_VERIFIED: '你已完成实名认证。',
     err_KYC_PROVIDER_NOT_CONFIGURED: '本服务器未配置实名认证。',
-    err_other: '提交失败：{message}',
     back: '返回',
   },
   en: {
@@ -104,7 +104,6 @@ const TEXT = {
     err_KYC_ATTEMPTS_EXCEEDED: 'Too many submissions today; check your details and try again tomorrow.',
     err_KYC_ALREADY_VERIFIED: 'You are already verified.',
     err_KYC_PROVIDER_NOT_CONFIGURED: 'Real-name verification is not configured on this server.',
-    err_other: 'Could not submit: {message}',
     back: 'Back',
   },
 } as const;
@@ -118,9 +117,8 @@ function errorText(lang: Lang, e: unknown): string {
   if (e instanceof ApiError) {
     const key = `err_${e.code}` as Key;
     if (key in TEXT[lang]) return tr(lang, key);
-    return tr(lang, 'err_other', { message: `${e.code}: ${e.message}` });
   }
-  return tr(lang, 'err_other', { message: String(e) });
+  return playerErrorText(lang, e);
 }
 
 export function RealNamePage({ ctx }: { ctx: Ctx }) {

@@ -2,7 +2,8 @@
 // play by self-exclusion, and how long I have been playing.
 import { useCallback, useEffect, useState } from 'preact/hooks';
 import type { Ctx } from '../app.tsx';
-import { ApiError, type Response } from '../shared/api.ts';
+import type { Response } from '../shared/api.ts';
+import { errorText } from '../shared/errors.ts';
 import { formatTimeMs, type Lang } from '../shared/i18n.ts';
 import { fenToYuan, yuanToFen } from '../shared/money.ts';
 
@@ -80,7 +81,7 @@ export function ResponsiblePlayPage({ ctx }: { ctx: Ctx }) {
     api.call('GET /api/me/responsible-play', {}).then(show, (e: unknown) => setMessage(String(e)));
   }, [api, show]);
 
-  const fail = (e: unknown) => setMessage(e instanceof ApiError ? `${e.code}: ${e.message}` : String(e));
+  const fail = (e: unknown) => setMessage(errorText(ctx.lang, e));
 
   const saveLimits = async (event: Event) => {
     event.preventDefault();

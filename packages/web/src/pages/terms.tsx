@@ -1,7 +1,8 @@
 import { useEffect, useState } from 'preact/hooks';
 import type { Ctx } from '../app.tsx';
 import { PrivacyPolicy } from '../components/privacy-policy.tsx';
-import { ApiError, type Response } from '../shared/api.ts';
+import type { Response } from '../shared/api.ts';
+import { errorText } from '../shared/errors.ts';
 
 export function TermsPage({ ctx }: { ctx: Ctx }) {
   const { api, t, lang } = ctx;
@@ -20,7 +21,7 @@ export function TermsPage({ ctx }: { ctx: Ctx }) {
       ctx.setMe(await api.call('POST /api/me/terms', { body: { version: terms.version } }));
       ctx.navigate('lobby');
     } catch (e) {
-      setError(e instanceof ApiError ? `${e.code}: ${e.message}` : String(e));
+      setError(errorText(ctx.lang, e));
     } finally {
       setBusy(false);
     }

@@ -4,17 +4,17 @@ import { hasKey } from '../i18n.ts';
 import type { Response } from '../shared/api.ts';
 import { formatTimeMs } from '../shared/i18n.ts';
 import { connectLive } from '../shared/live.ts';
+import { foldLines } from '../shared/ledger-lines.ts';
 import { type AssetCode, formatAmount } from '../shared/money.ts';
 import { paymentsText } from './payments-i18n.ts';
 
 type Balance = Response<'GET /api/wallet/balances'>['balances'][number];
-type Item = Response<'GET /api/wallet/history'>['items'][number];
 const ASSETS: AssetCode[] = ['CNY', 'ROOM_CARD', 'POINTS', 'BONUS'];
 
 export function WalletPage({ ctx }: { ctx: Ctx }) {
   const { api, t } = ctx;
   const [balances, setBalances] = useState<Balance[] | null>(null);
-  const [items, setItems] = useState<Item[]>([]);
+  const [items, setItems] = useState<Response<'GET /api/wallet/history'>['items']>([]);
   const [cursor, setCursor] = useState<string | null>(null);
   const [asset, setAsset] = useState<AssetCode | undefined>(undefined);
   const [notice, setNotice] = useState<string | null>(null);
@@ -61,8 +61,10 @@ export function WalletPage({ ctx }: { ctx: Ctx }) {
     const tagged = tag === null ? null : `code_${code}_${tag}`;
     if (tagged !== null && hasKey(tagged)) return t(tagged);
     const key = `code_${code}`;
-    return hasKey(key) ? t(key) : code;
+    return hasKey(key) ? t(key) : t('code_other');
   };
+  const posted = new Map((balances ?? []).map((b) => [b.asset, b.postedFen] as const));
+  const lines = balances === null ? [] : foldLines(items, posted);
 
   return (
     <main class="page" data-testid="wallet-page">
@@ -90,7 +92,7 @@ export function WalletPage({ ctx }: { ctx: Ctx }) {
         <h2>{t('balances')}</h2>
         <ul class="balances">
           {(balances ?? []).map((b) => (
-            <li key={b.asset} data-testid={`balance-${b.asset}`} data-available={b.availableFen}>
+            <li key={b.asset} data-testid={`balance-${b.asset}`} data-available={b.availableFen} data-posted={b.postedFen}>
               <span>{t(`asset_${b.asset}`)}</span>
               <strong>{formatAmount(b.asset, b.postedFen)}</strong>
               {b.pendingDebitsFen > 0 && (
@@ -116,19 +118,46 @@ export function WalletPage({ ctx }: { ctx: Ctx }) {
         </div>
         {items.length === 0 && <p class="muted">{t('noHistory')}</p>}
         <ul class="history" data-testid="history">
-          {items.map((i) => (
-            <li key={i.id} data-testid="history-item" data-code={i.code} data-tag={i.tag ?? ''}>
+          {lines.map((l) => (
+            <li
+              key={l.key}
+              data-testid="history-item"
+              data-code={l.code}
+              data-tag={l.tag ?? ''}
+              data-state={l.state ?? ''}
+              data-asset={l.asset}
+              data-effect={l.effect.get(l.asset) ?? 0}
+              data-balance={l.balanceAfter ?? ''}
+            >
               <div>
-                <strong>{codeLabel(i.code, i.tag)}</strong>
+                <strong>{codeLabel(l.code, l.tag)}</strong>
                 <small class="muted">
-                  {formatTimeMs(i.createdAtMs)}
-                  {i.pendingState === 'open' ? ` · ${t('pending')}` : ''}
+                  {formatTimeMs(l.atMs)}
+                  {l.state !== null && (
+                    <span class={`state ${l.state}`} data-testid="history-state">
+                      {' '}
+                      · {t(`state_${l.state}`)}
+                    </span>
+                  )}
                 </small>
+                {l.commissionFen > 0 && (
+                  <small class="muted">{t('includesCommission', { amount: formatAmount('CNY', l.commissionFen) })}</small>
+                )}
               </div>
-              <span class={i.direction === 'in' ? 'amount in' : 'amount out'}>
-                {i.direction === 'in' ? '+' : '−'}
-                {formatAmount(i.asset, i.amountFen)}
-              </span>
+              <div class="amounts">
+                {[...l.shown].map(([a, n]) => (
+                  <span key={a} class={`amount ${n > 0 ? 'in' : 'out'}${l.state === 'returned' ? ' returned' : ''}`}>
+                    {n > 0 ? '+' : '−'}
+                    {formatAmount(a, Math.abs(n))}
+                    {a !== 'CNY' && ` ${t(`asset_${a}`)}`}
+                  </span>
+                ))}
+                {l.balanceAfter !== null && (
+                  <small class="muted" data-testid="history-balance">
+                    {t('balanceAfter', { amount: formatAmount(l.asset, l.balanceAfter) })}
+                  </small>
+                )}
+              </div>
             </li>
           ))}
         </ul>

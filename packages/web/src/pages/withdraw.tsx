@@ -3,7 +3,8 @@
 // gives in WeChat (the sandbox's page outside WeChat), and the result.
 import { useEffect, useState } from 'preact/hooks';
 import type { Ctx } from '../app.tsx';
-import { ApiError, type Response } from '../shared/api.ts';
+import type { Response } from '../shared/api.ts';
+import { errorText } from '../shared/errors.ts';
 import { formatAmount, yuanToFen } from '../shared/money.ts';
 import { backHere, hashQuery, insideWechat, invokeBridge, newIdempotencyKey, paymentsText, withParam } from './payments-i18n.ts';
 
@@ -38,7 +39,7 @@ export function WithdrawPage({ ctx }: { ctx: Ctx }) {
         setWithdrawal(w);
         if (FINAL.includes(w.state)) return;
       } catch (e) {
-        if (!stopped) setError(e instanceof ApiError ? `${e.code}: ${e.message}` : String(e));
+        if (!stopped) setError(errorText(ctx.lang, e));
       }
       if (!stopped) setTimeout(tick, POLL_MS);
     };
@@ -69,7 +70,7 @@ export function WithdrawPage({ ctx }: { ctx: Ctx }) {
       setWithdrawal(r.withdrawal);
       setId(r.withdrawal.id);
     } catch (e) {
-      setError(e instanceof ApiError ? `${e.code}: ${e.message}` : String(e));
+      setError(errorText(ctx.lang, e));
     } finally {
       setBusy(false);
     }

@@ -5,7 +5,8 @@ import { useEffect, useState } from 'preact/hooks';
 import type { Ctx } from '../../app.tsx';
 import { HealthNotice } from '../../components/health-notice.tsx';
 import { SharePanel } from '../../components/share.tsx';
-import { ApiError, type Response } from '../../shared/api.ts';
+import type { Response } from '../../shared/api.ts';
+import { errorText } from '../../shared/errors.ts';
 import { fenToYuan } from '../../shared/money.ts';
 import { roomWords } from './i18n.ts';
 import './rooms.css';
@@ -63,6 +64,27 @@ function priceText(t: ReturnType<typeof roomWords>, p: { cards: number; cashFen:
 export function CreateRoomPage({ ctx }: { ctx: Ctx }) {
   const t = roomWords(ctx.lang);
   const [step, setStep] = useState<1 | 2 | 3>(1);
+  // Each step is a history entry (`#/room-create?step=2`): the phone's back button goes one step
+  // back. Once the room exists, going back leaves for the rooms lobby instead of a second room.
+  const goTo = (next: 1 | 2 | 3) => {
+    if (next > step) history[next === 3 ? 'replaceState' : 'pushState'](null, '', `#/room-create?step=${next}`);
+    setStep(next);
+  };
+  useEffect(() => {
+    const onHash = () => {
+      if (!location.hash.startsWith('#/room-create')) return;
+      const wanted = Number(new URLSearchParams(location.hash.split('?')[1] ?? '').get('step') ?? '1');
+      setStep((current) => {
+        if (current === 3) {
+          location.hash = '#/rooms';
+          return current;
+        }
+        return wanted === 2 ? 2 : 1;
+      });
+    };
+    addEventListener('hashchange', onHash);
+    return () => removeEventListener('hashchange', onHash);
+  }, []);
   const [p, setP] = useState<Params>(DEFAULTS);
   const [advanced, setAdvanced] = useState(false);
   const [fee, setFee] = useState<{ mode: 'room_card' | 'cash'; payer: 'owner' | 'aa'; points: number }>({
@@ -84,7 +106,7 @@ export function CreateRoomPage({ ctx }: { ctx: Ctx }) {
     params: params(),
     fee: { mode: fee.mode, payer: fee.payer, ...(fee.mode === 'cash' ? { points: fee.points } : {}) },
   });
-  const show = (e: unknown) => setError(e instanceof ApiError ? `${e.code}: ${e.message}` : String((e as Error).message));
+  const show = (e: unknown) => setError(errorText(ctx.lang, e));
 
   useEffect(() => {
     if (step !== 2) return;
@@ -101,7 +123,7 @@ export function CreateRoomPage({ ctx }: { ctx: Ctx }) {
     setError(null);
     try {
       setCreated(await ctx.api.call('POST /api/rooms', { body: { ...body(), expectedFee: quote.fee.owner } }));
-      setStep(3);
+      goTo(3);
     } catch (e) {
       show(e);
     } finally {
@@ -134,7 +156,8 @@ export function CreateRoomPage({ ctx }: { ctx: Ctx }) {
 
   return (
     <main class="page rooms" data-testid="room-create-page">
-      <HealthNotice api={ctx.api} lang={ctx.lang} at="room_creation" />
+      {/* The health notice once per creation, on its first step, not again at every step. */}
+      {step === 1 && <HealthNotice api={ctx.api} lang={ctx.lang} at="room_creation" />}
       <p class="muted small" data-testid="create-step">
         {t('step', { n: step })}
       </p>
@@ -203,7 +226,7 @@ export function CreateRoomPage({ ctx }: { ctx: Ctx }) {
               {toggle('identityCheck', t('identityCheck'))}
             </div>
           )}
-          <button type="button" class="primary" onClick={() => setStep(2)} data-testid="create-next">
+          <button type="button" class="primary" onClick={() => goTo(2)} data-testid="create-next">
             {t('next')}
           </button>
         </section>
@@ -269,11 +292,11 @@ export function CreateRoomPage({ ctx }: { ctx: Ctx }) {
               </p>
               <p class="muted small">{t('perSeat', { price: priceText(t, quote.fee.perSeat) })}</p>
               {fee.mode === 'cash' && <p class="muted small">{t('commission', { pct: quote.fee.commissionBps / 100 })}</p>}
-              <p class="muted small">{t('serviceFee')}</p>
+              <p class="muted small">{fee.mode === 'cash' ? t('pointsNote') : t('serviceFee')}</p>
             </div>
           )}
           <div class="row">
-            <button type="button" class="secondary" onClick={() => setStep(1)}>
+            <button type="button" class="secondary" onClick={() => history.back()} data-testid="create-back">
               {t('back')}
             </button>
             <button type="button" class="primary" disabled={busy || quote === null} onClick={createRoom} data-testid="create-confirm">

@@ -4,10 +4,10 @@
 // (attestation.tsx), its Merkle proof checked here too.
 import { useEffect, useState } from 'preact/hooks';
 import type { Ctx } from '../../app.tsx';
-import { ApiError } from '../../shared/api.ts';
+import { errorText } from '../../shared/errors.ts';
 import { verifyHand } from '../fairness.tsx';
 import { HandAttestation } from './attestation.tsx';
-import { cardLabel, roomWords } from './i18n.ts';
+import { cardLabel, isRed, roomWords } from './i18n.ts';
 import './rooms.css';
 
 type Record_ = Parameters<typeof verifyHand>[0] & {
@@ -20,11 +20,17 @@ export function RoomHistoryPage({ ctx }: { ctx: Ctx }) {
   const roomId = (location.hash.replace(/^#\/?/, '').split('?')[0] ?? '').split('/')[1] ?? '';
   const [hands, setHands] = useState<Record_[] | null>(null);
   const [error, setError] = useState<string | null>(null);
+  const [names, setNames] = useState<ReadonlyMap<string, string>>(new Map());
 
   useEffect(() => {
+    // Players by name, never by id: the room's members and everyone on its scoreboard (who may have left).
+    ctx.api.call('GET /api/rooms/:roomId', { params: { roomId } }).then(
+      (r) => setNames(new Map([...r.scores, ...r.members].map((m) => [m.playerId, m.nickname] as const))),
+      () => {},
+    );
     ctx.api.call('GET /api/rooms/:roomId/hands', { params: { roomId }, query: {} }).then(
       (r) => setHands(r.hands as Record_[]),
-      (e: unknown) => setError(e instanceof ApiError ? `${e.code}: ${e.message}` : String(e)),
+      (e: unknown) => setError(errorText(ctx.lang, e)),
     );
   }, [roomId]);
 
@@ -52,11 +58,20 @@ export function RoomHistoryPage({ ctx }: { ctx: Ctx }) {
             </h2>
             <ul class="rows small">
               {h.players.map((p) => (
-                <li key={p.seat}>
-                  <span>
-                    {p.seat + 1}. <span class="mono">{p.cards.map(cardLabel).join(' ')}</span>
+                <li key={p.seat} data-testid={`history-${h.handNumber}-seat-${p.seat}`}>
+                  <span class="history-player">
+                    <span class="history-name">{names.get(p.playerId) ?? t('someone')}</span>
+                    <span class="cards sm" data-cards={p.cards.join(',')}>
+                      {p.cards.map((c) => (
+                        <span key={c} class={`card-face${isRed(c) ? ' red' : ''}`}>
+                          {cardLabel(c)}
+                        </span>
+                      ))}
+                    </span>
                   </span>
-                  <strong>{h.deltas.find((d) => d.seat === p.seat)?.points ?? 0}</strong>
+                  <strong class={(h.deltas.find((d) => d.seat === p.seat)?.points ?? 0) > 0 ? 'delta up' : 'delta'}>
+                    {h.deltas.find((d) => d.seat === p.seat)?.points ?? 0}
+                  </strong>
                 </li>
               ))}
             </ul>

@@ -2,10 +2,12 @@
 // room fee orders (kept 180 days) with their order numbers.
 import { useEffect, useState } from 'preact/hooks';
 import type { Ctx } from '../../app.tsx';
-import { ApiError, type Response } from '../../shared/api.ts';
+import { useSpendConfirmation } from '../../components/confirm-spend.tsx';
+import type { Response } from '../../shared/api.ts';
+import { errorText } from '../../shared/errors.ts';
 import { formatTimeMs } from '../../shared/i18n.ts';
 import { fenToYuan } from '../../shared/money.ts';
-import { roomWords } from './i18n.ts';
+import { type RoomWords, roomWords } from './i18n.ts';
 import './rooms.css';
 
 type Mine = Response<'GET /api/rooms/mine'>['rooms'];
@@ -21,6 +23,7 @@ export function RoomsHubPage({ ctx }: { ctx: Ctx }) {
   const [cards, setCards] = useState<Cards | null>(null);
   const [orders, setOrders] = useState<Orders | null>(null);
   const [error, setError] = useState<string | null>(null);
+  const spend = useSpendConfirmation(ctx.lang);
 
   const load = () => {
     ctx.api.call('GET /api/rooms/mine', {}).then(
@@ -42,7 +45,7 @@ export function RoomsHubPage({ ctx }: { ctx: Ctx }) {
       await ctx.api.call('POST /api/rooms/cards/purchase', { body: { quantity: BUY_QUANTITY, idempotencyKey: key } });
       load();
     } catch (e) {
-      setError(e instanceof ApiError ? `${e.code}: ${e.message}` : String((e as Error).message));
+      setError(errorText(ctx.lang, e));
     }
   };
 
@@ -94,7 +97,7 @@ export function RoomsHubPage({ ctx }: { ctx: Ctx }) {
             .map((r) => (
               <li key={r.roomId}>
                 <span class="muted">
-                  {r.code} · {r.status} · {r.handsPlayed}/{r.rounds}
+                  {r.code} · {statusWords(t, r.status)} · {r.handsPlayed}/{r.rounds}
                 </span>
                 <a class="pill" href={`#/room-history/${r.roomId}`}>
                   {t('history')}
@@ -108,7 +111,24 @@ export function RoomsHubPage({ ctx }: { ctx: Ctx }) {
           {t('roomCards')} <strong data-testid="room-card-balance">{cards?.cards ?? 0}</strong>
         </h2>
         {cards && (
-          <button type="button" class="secondary" onClick={buy} data-testid="buy-cards">
+          <button
+            type="button"
+            class="secondary"
+            onClick={() =>
+              spend.ask(
+                {
+                  title: t('buyCardsTitle'),
+                  lines: [
+                    [t('roomCards'), t('cards', { n: BUY_QUANTITY })],
+                    [t('price'), `¥${fenToYuan(cards.priceFen * BUY_QUANTITY)}`],
+                    [t('payFrom'), t('cashBalance')],
+                  ],
+                },
+                buy,
+              )
+            }
+            data-testid="buy-cards"
+          >
             {t('buyCards', { n: BUY_QUANTITY, yuan: fenToYuan(cards.priceFen * BUY_QUANTITY) })}
           </button>
         )}
@@ -128,7 +148,7 @@ export function RoomsHubPage({ ctx }: { ctx: Ctx }) {
                 <code>{o.orderId}</code>
                 <br />
                 <span class="muted">
-                  {formatTimeMs(o.createdAtMs)} {o.roomCode ? `· ${o.roomCode}` : ''} · {o.status}
+                  {formatTimeMs(o.createdAtMs)} {o.roomCode ? `· ${o.roomCode}` : ''} · {orderStatusWords(t, o.status)}
                 </span>
               </span>
               <strong>{o.cards > 0 ? t('cards', { n: o.cards }) : `¥${fenToYuan(o.cashFen)}`}</strong>
@@ -136,6 +156,17 @@ export function RoomsHubPage({ ctx }: { ctx: Ctx }) {
           ))}
         </ul>
       </section>
+      {spend.sheet}
     </main>
   );
+}
+
+function statusWords(t: RoomWords, status: string): string {
+  return status === 'waiting' || status === 'playing' || status === 'finished' || status === 'dissolved'
+    ? t(`status_${status}`)
+    : t('status_other');
+}
+
+function orderStatusWords(t: RoomWords, status: string): string {
+  return status === 'held' || status === 'charged' || status === 'paid' || status === 'refunded' ? t(`order_${status}`) : t('status_other');
 }

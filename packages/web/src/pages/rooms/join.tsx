@@ -2,7 +2,9 @@
 // room is and what a seat costs, then a seat or a spectator's place.
 import { useEffect, useState } from 'preact/hooks';
 import type { Ctx } from '../../app.tsx';
-import { ApiError, type Response } from '../../shared/api.ts';
+import { useSpendConfirmation } from '../../components/confirm-spend.tsx';
+import type { Response } from '../../shared/api.ts';
+import { errorText } from '../../shared/errors.ts';
 import { fenToYuan } from '../../shared/money.ts';
 import { roomWords } from './i18n.ts';
 import './rooms.css';
@@ -24,7 +26,8 @@ export function JoinRoomPage({ ctx }: { ctx: Ctx }) {
   const [preview, setPreview] = useState<Preview | null>(null);
   const [error, setError] = useState<string | null>(null);
   const [busy, setBusy] = useState(false);
-  const show = (e: unknown) => setError(e instanceof ApiError ? `${e.code}: ${e.message}` : String((e as Error).message));
+  const spend = useSpendConfirmation(ctx.lang);
+  const show = (e: unknown) => setError(errorText(ctx.lang, e));
 
   const load = (c: string) => {
     setError(null);
@@ -96,7 +99,27 @@ export function JoinRoomPage({ ctx }: { ctx: Ctx }) {
           </p>
           <p class="muted small">{seatPrice === null ? t('free') : t('joinFee', { price: seatPrice })}</p>
           <div class="row">
-            <button type="button" class="primary" disabled={busy} onClick={() => join('member')} data-testid="join-seat">
+            <button
+              type="button"
+              class="primary"
+              disabled={busy}
+              onClick={() =>
+                seatPrice === null
+                  ? join('member')
+                  : spend.ask(
+                      {
+                        title: t('takeSeat'),
+                        lines: [
+                          [t('roomCode'), preview.code],
+                          [t('seatFee'), seatPrice],
+                        ],
+                        note: fee?.mode === 'cash' ? t('pointsNote') : t('serviceFee'),
+                      },
+                      () => join('member'),
+                    )
+              }
+              data-testid="join-seat"
+            >
               {t('takeSeat')}
             </button>
             {preview.params.spectators === true && (
@@ -112,6 +135,7 @@ export function JoinRoomPage({ ctx }: { ctx: Ctx }) {
           {error}
         </p>
       )}
+      {spend.sheet}
     </main>
   );
 }

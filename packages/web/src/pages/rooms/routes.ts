@@ -1,7 +1,7 @@
 // The room pages' hash routes: `#/rooms`, `#/room-create`, `#/join/<code>?i=<invitation>`
-// (or `#/join?code=<code>`), `#/room/<roomId>` and `#/room-history/<roomId>`. Kept tiny and
+// (or `#/join?code=<code>`), `#/room/<roomId>`, `#/room-history/<roomId>` and `#/room-rules[/<roomId>]`. Kept tiny and
 // separate so the app shell can route without loading the pages.
-export const ROOM_ROUTES = ['rooms', 'room-create', 'join', 'room', 'room-history'] as const;
+export const ROOM_ROUTES = ['rooms', 'room-create', 'join', 'room', 'room-history', 'room-rules'] as const;
 export type RoomRoute = (typeof ROOM_ROUTES)[number];
 
 export function isRoomRoute(r: string): r is RoomRoute {

@@ -2,7 +2,9 @@
 // the player's matches with their verdicts, the rating, and the way to tournaments and boards.
 import { useCallback, useEffect, useMemo, useState } from 'preact/hooks';
 import type { Ctx } from '../../app.tsx';
+import { useSpendConfirmation } from '../../components/confirm-spend.tsx';
 import { ApiError, type Response } from '../../shared/api.ts';
+import { errorText } from '../../shared/errors.ts';
 import { formatAmount } from '../../shared/money.ts';
 import { hasSkillKey, skillText } from './i18n.ts';
 import './skill.css';
@@ -30,16 +32,18 @@ export function SkillHubPage({ ctx }: { ctx: Ctx }) {
   const [ratings, setRatings] = useState<Rating[]>([]);
   const [starting, setStarting] = useState<string | null>(null);
   const [error, setError] = useState<string | null>(null);
+  const spend = useSpendConfirmation(ctx.lang);
 
   const explain = useCallback(
     (e: unknown) => {
       if (e instanceof ApiError) {
         const key = `code_${e.code}`;
-        return hasSkillKey(key) ? s(key) : s('error', { message: `${e.code}: ${e.message}` });
+        if (e.code === 'COMPLIANCE_DENIED') return errorText(ctx.lang, e);
+        return hasSkillKey(key) ? s(key) : errorText(ctx.lang, e);
       }
-      return s('error', { message: String(e) });
+      return errorText(ctx.lang, e);
     },
-    [s],
+    [s, ctx.lang],
   );
 
   const load = useCallback(async () => {
@@ -126,7 +130,19 @@ export function SkillHubPage({ ctx }: { ctx: Ctx }) {
                   class="secondary"
                   key={fee}
                   disabled={starting !== null}
-                  onClick={() => paid(g.game, fee)}
+                  onClick={() =>
+                    spend.ask(
+                      {
+                        title: s('paidMatch'),
+                        lines: [
+                          [s('confirmEntry'), formatAmount('CNY', fee)],
+                          [s('confirmFrom'), s('confirmCash')],
+                        ],
+                        note: s('confirmNote'),
+                      },
+                      () => paid(g.game, fee),
+                    )
+                  }
                   data-testid={`start-match-${fee}`}
                 >
                   {s('entryFee', { fee: formatAmount('CNY', fee) })}
@@ -172,6 +188,7 @@ export function SkillHubPage({ ctx }: { ctx: Ctx }) {
           ))}
         </ul>
       </section>
+      {spend.sheet}
     </main>
   );
 }

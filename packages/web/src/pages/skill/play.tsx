@@ -8,6 +8,7 @@ import { hexToBytes, type PuzzleCommand, PuzzleGame, RefillWindow, replayPuzzle,
 import { useCallback, useEffect, useMemo, useRef, useState } from 'preact/hooks';
 import type { Ctx } from '../../app.tsx';
 import { ApiError, type Response } from '../../shared/api.ts';
+import { errorText } from '../../shared/errors.ts';
 import { formatAmount } from '../../shared/money.ts';
 import { Board } from './board.tsx';
 import { type Ack, openSkillChannel, type SessionResult, type SkillChannel } from './channel.ts';
@@ -54,11 +55,12 @@ export function SkillPlayPage({ ctx }: { ctx: Ctx }) {
     (e: unknown) => {
       if (e instanceof ApiError) {
         const key = `code_${e.code}`;
-        return hasSkillKey(key) ? s(key) : s('error', { message: `${e.code}: ${e.message}` });
+        if (e.code === 'COMPLIANCE_DENIED') return errorText(ctx.lang, e);
+        return hasSkillKey(key) ? s(key) : errorText(ctx.lang, e);
       }
-      return s('error', { message: String(e) });
+      return errorText(ctx.lang, e);
     },
-    [s],
+    [s, ctx.lang],
   );
 
   /** Takes the server's state as the truth (after a refusal, or a move the client could not simulate). */

@@ -2,7 +2,9 @@
 // see the standings and prizes once it is settled.
 import { useCallback, useEffect, useMemo, useState } from 'preact/hooks';
 import type { Ctx } from '../../app.tsx';
+import { useSpendConfirmation } from '../../components/confirm-spend.tsx';
 import { ApiError, type Response } from '../../shared/api.ts';
+import { errorText } from '../../shared/errors.ts';
 import { formatTimeMs } from '../../shared/i18n.ts';
 import { formatAmount } from '../../shared/money.ts';
 import { playSession, requestKey } from './hub.tsx';
@@ -16,16 +18,18 @@ export function SkillTournamentsPage({ ctx }: { ctx: Ctx }) {
   const s = useMemo(() => skillText(ctx.lang), [ctx.lang]);
   const [list, setList] = useState<Tournament[]>([]);
   const [error, setError] = useState<string | null>(null);
+  const spend = useSpendConfirmation(ctx.lang);
 
   const explain = useCallback(
     (e: unknown) => {
       if (e instanceof ApiError) {
         const key = `code_${e.code}`;
-        return hasSkillKey(key) ? s(key) : s('error', { message: `${e.code}: ${e.message}` });
+        if (e.code === 'COMPLIANCE_DENIED') return errorText(ctx.lang, e);
+        return hasSkillKey(key) ? s(key) : errorText(ctx.lang, e);
       }
-      return s('error', { message: String(e) });
+      return errorText(ctx.lang, e);
     },
-    [s],
+    [s, ctx.lang],
   );
 
   const load = useCallback(async () => {
@@ -88,7 +92,24 @@ export function SkillTournamentsPage({ ctx }: { ctx: Ctx }) {
             </p>
           )}
           {t.status === 'open' && !t.you && (
-            <button type="button" class="primary" onClick={() => enter(t.tournamentId)} data-testid="enter-tournament">
+            <button
+              type="button"
+              class="primary"
+              onClick={() =>
+                spend.ask(
+                  {
+                    title: s('enter', { fee: formatAmount('CNY', t.entryFeeFen) }),
+                    lines: [
+                      [s('confirmEntry'), formatAmount('CNY', t.entryFeeFen)],
+                      [s('confirmFrom'), s('confirmCash')],
+                    ],
+                    note: s('confirmNote'),
+                  },
+                  () => enter(t.tournamentId),
+                )
+              }
+              data-testid="enter-tournament"
+            >
               {s('enter', { fee: formatAmount('CNY', t.entryFeeFen) })}
             </button>
           )}
@@ -114,6 +135,7 @@ export function SkillTournamentsPage({ ctx }: { ctx: Ctx }) {
           )}
         </section>
       ))}
+      {spend.sheet}
     </main>
   );
 }
