@@ -94,6 +94,7 @@ import {
   settingsMigrations,
   settingsRoutes,
 } from './settings/index.ts';
+import { Skins, skinsMigrations, skinsRoutes } from './skins/index.ts';
 import {
   createSkillPlatform,
   type SkillGameSettings,
@@ -125,6 +126,7 @@ export const allMigrations: readonly Migration[] = [
   ...jobsMigrations,
   ...wechatMigrations,
   ...settingsMigrations,
+  ...skinsMigrations,
 ];
 
 export type Role = 'api' | 'rooms' | 'worker';
@@ -415,6 +417,8 @@ export async function createPlatform(o: PlatformOptions): Promise<Platform> {
     log: app.log,
   });
   await settings.start();
+  // Skins: the VIP tiers (a setting) follow credited deposits; a worn skin is shown at the table.
+  const skins = new Skins({ store, ledger, settings, depositsFenOf: async (playerId) => (await analytics.tierOf(playerId)).depositsFen });
   const roomSignalLog = analyticsRiskSignals(analytics);
   // Finished hands queue for the notary in the unit of work that stores them; the notary.attest job
   // has the time-stamping authority sign each minute's Merkle root.
@@ -450,6 +454,7 @@ export async function createPlatform(o: PlatformOptions): Promise<Platform> {
     notary: notary.port,
     faceCheck: faceCheck === null ? null : breakers ? guardIdentityCheck(faceCheck.impl, breakers.faceCheck) : faceCheck.impl,
     feeSchedule: roomsTuning.feeSchedule ?? (() => settings.get('room.fees')),
+    skinOf: (playerId) => skins.wornBy(playerId),
     ...(cluster ? { directory: cluster.port } : {}),
   });
   cluster?.attach(rooms);
@@ -628,6 +633,7 @@ export async function createPlatform(o: PlatformOptions): Promise<Platform> {
     ...riskRoutes({ risk, players: accounts.players, nowMs: () => clock.nowMs() }),
     ...promotionsRoutes({ promotions, players: accounts.players }),
     ...operating.routes,
+    ...skinsRoutes(skins),
     ...settingsRoutes({
       settings,
       reader: store.reader,

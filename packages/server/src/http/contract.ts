@@ -16,6 +16,7 @@ import { roomsContract } from '../rooms/contract.ts';
 import { walletContract } from '../wallet/contract.ts';
 import { leaderboardsContract } from '../leaderboards/contract.ts';
 import { settingsContract } from '../settings/contract.ts';
+import { skinsContract } from '../skins/contract.ts';
 import { skillContract } from '../skill/contract.ts';
 import { type ApiOf, contract } from './endpoint.ts';
 
@@ -52,6 +53,7 @@ export const apiContract = {
   ...paymentsContract,
   ...analyticsContract,
   ...settingsContract,
+  ...skinsContract,
 };
 
 export type ApiContract = typeof apiContract;

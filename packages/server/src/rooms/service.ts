@@ -62,6 +62,8 @@ export interface RoomsOptions {
    * quoted and created, and stored in the room, so a change applies to new rooms only.
    */
   readonly feeSchedule: FeeSchedule | (() => FeeSchedule);
+  /** The skin a player wears (the skins domain), stored in the room when they sit down; absent: none shown. */
+  readonly skinOf?: (playerId: string) => Promise<string>;
   /** With several processes: the directory this process lists its rooms in (see cluster/). */
   readonly directory?: RoomDirectory;
 }
@@ -363,6 +365,11 @@ export class Rooms {
     if (!d.allow) throw new AppError(RoomErrors.ROOM_RISK_DENIED, { reason: d.code }, d.message);
   }
 
+  async #skinOf(playerId: string): Promise<{ skin?: string }> {
+    const skin = await this.#o.skinOf?.(playerId);
+    return skin === undefined ? {} : { skin };
+  }
+
   async #nickname(playerId: string): Promise<string> {
     return (await this.#o.players.require(playerId)).nickname;
   }
@@ -405,6 +412,7 @@ export class Rooms {
     );
     if (intFromDb(owned[0]?.n ?? 0) >= OWNED_OPEN_ROOMS_MAX) throw new AppError(RoomErrors.ROOMS_TOO_MANY, { max: OWNED_OPEN_ROOMS_MAX });
     const nickname = await this.#nickname(playerId);
+    const skin = await this.#o.skinOf?.(playerId);
     const fee: FeePlan = {
       ...quote,
       remainderTo: quote.mode === 'cash' && this.policy.limits().cashRemainder === 'prize_by_scoreboard' ? 'room_escrow' : 'revenue',
@@ -414,7 +422,19 @@ export class Rooms {
     for (let attempt = 0; attempt < ROOM_CODE_ATTEMPTS_MAX; attempt++) {
       const code = String(randomInt(100_000, 1_000_000));
       if (this.#byCode.has(code)) continue;
-      const first: RoomEvent = { kind: 'room_created', seq: 1, atMs: now, roomId, code, ownerId: playerId, nickname, ip, params, fee };
+      const first: RoomEvent = {
+        kind: 'room_created',
+        seq: 1,
+        atMs: now,
+        roomId,
+        code,
+        ownerId: playerId,
+        nickname,
+        ...(skin !== undefined ? { skin } : {}),
+        ip,
+        params,
+        fee,
+      };
       const plan = new Plan(initialState(first), {
         nowMs: now,
         limits: this.policy.limits(),
@@ -548,6 +568,7 @@ export class Rooms {
     const j: JoinInput = {
       playerId,
       nickname: await this.#nickname(playerId),
+      ...(await this.#skinOf(playerId)),
       role,
       ip,
       invitedBy,
