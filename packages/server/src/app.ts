@@ -80,14 +80,29 @@ import {
 import {
   analyticsRiskSignals,
   clientAddress,
-  DEFAULT_FEE_SCHEDULE,
   type PlatformRoomsOptions,
   roomRoutes,
   Rooms,
   roomsMigrations,
   systemTimers,
 } from './rooms/index.ts';
-import { createSkillPlatform, type SkillGames, type SkillPlatformOptions, skillMigrations } from './skill/index.ts';
+import {
+  memorySettingsBus,
+  noticeSettingsBus,
+  Settings,
+  type SettingValues,
+  settingsMigrations,
+  settingsRoutes,
+} from './settings/index.ts';
+import { Skins, skinsMigrations, skinsRoutes } from './skins/index.ts';
+import {
+  createSkillPlatform,
+  type SkillGameSettings,
+  type SkillGames,
+  type SkillPlatformOptions,
+  skillMigrations,
+  skillPlugins,
+} from './skill/index.ts';
 import type { Migration, Store } from './storage/ports.ts';
 import { openPlayerWallets, walletRoutes } from './wallet/index.ts';
 import { wechatMigrations } from './wechat/migrations.ts';
@@ -110,6 +125,8 @@ export const allMigrations: readonly Migration[] = [
   ...promotionsMigrations,
   ...jobsMigrations,
   ...wechatMigrations,
+  ...settingsMigrations,
+  ...skinsMigrations,
 ];
 
 export type Role = 'api' | 'rooms' | 'worker';
@@ -231,6 +248,8 @@ export interface Platform {
   readonly operating: Operating;
   /** This node's part of the cluster, or null when one process holds every room. */
   readonly cluster: Cluster | null;
+  /** Business settings (fees, skill catalogue, tournament templates, VIP and skins, the agreement). */
+  readonly settings: Settings;
   close(): Promise<void>;
 }
 
@@ -396,6 +415,21 @@ export async function createPlatform(o: PlatformOptions): Promise<Platform> {
   const roomsTuning = o.rooms ?? {};
   const addressOf = roomsTuning.addressOf ?? clientAddress;
   const cluster = o.cluster ? new Cluster({ ...o.cluster, nodeId, roles: [...roles] }, { reader: store.reader, log: app.log }) : null;
+  // Business settings: read by rooms (fees), skill games (catalogue), accounts (the agreement);
+  // a change reaches every node over the cluster's bus, or in process when there is one node.
+  const settings = new Settings({
+    store,
+    clock,
+    audit,
+    bus: cluster ? noticeSettingsBus(cluster) : memorySettingsBus(),
+    policies: () => compliance.policies.all(),
+    termsVersion: config.termsVersion,
+    plugins: Object.keys(skillPlugins),
+    log: app.log,
+  });
+  await settings.start();
+  // Skins: the VIP tiers (a setting) follow credited deposits; a worn skin is shown at the table.
+  const skins = new Skins({ store, ledger, settings, depositsFenOf: async (playerId) => (await analytics.tierOf(playerId)).depositsFen });
   const roomSignalLog = analyticsRiskSignals(analytics);
   // Finished hands queue for the notary in the unit of work that stores them; the notary.attest job
   // has the time-stamping authority sign each minute's Merkle root.
@@ -430,7 +464,8 @@ export async function createPlatform(o: PlatformOptions): Promise<Platform> {
     },
     notary: notary.port,
     faceCheck: faceCheck === null ? null : breakers ? guardIdentityCheck(faceCheck.impl, breakers.faceCheck) : faceCheck.impl,
-    feeSchedule: roomsTuning.feeSchedule ?? DEFAULT_FEE_SCHEDULE,
+    feeSchedule: roomsTuning.feeSchedule ?? (() => settings.get('room.fees')),
+    skinOf: (playerId) => skins.wornBy(playerId),
     ...(cluster ? { directory: cluster.port } : {}),
   });
   cluster?.attach(rooms);
@@ -511,6 +546,12 @@ export async function createPlatform(o: PlatformOptions): Promise<Platform> {
     ...(o.skill?.catalogue ? { catalogue: o.skill.catalogue } : {}),
     ...(o.skill?.matchmaking ? { matchmaking: o.skill.matchmaking } : {}),
   });
+  // The catalogue follows the settings unless a caller fixed one (tests).
+  if (o.skill?.catalogue === undefined) {
+    const apply = (c: SettingValues['skill.catalogue']) => skill.skill.catalogue.replace(c.games.map(skillGameOf));
+    apply(settings.get('skill.catalogue'));
+    settings.onChange('skill.catalogue', apply);
+  }
 
   const operating = createOperating({
     store,
@@ -583,7 +624,11 @@ export async function createPlatform(o: PlatformOptions): Promise<Platform> {
       web: adapters.signIn.web,
       oauth: accounts.oauth,
       devLoginAllowed: config.devLoginAllowed,
-      termsVersion: config.termsVersion,
+      // Read on every request: the agreement in force is a setting an operator may publish anew.
+      get termsVersion() {
+        return settings.get('agreement').version;
+      },
+      agreement: () => settings.get('agreement'),
     }),
     ...wechatRoutes({
       provider: adapters.signIn.standIn ? 'sandbox' : 'wechat',
@@ -608,13 +653,22 @@ export async function createPlatform(o: PlatformOptions): Promise<Platform> {
       accounts,
       audit,
       analytics,
-      termsVersion: config.termsVersion,
+      get termsVersion() {
+        return settings.get('agreement').version;
+      },
       platformStatus: async () => ({ nodeId, ports, jobs: await jobs.status() }),
     }),
     ...complianceRoutes({ store, compliance, players: accounts.players, audit, realName }),
     ...riskRoutes({ risk, players: accounts.players, nowMs: () => clock.nowMs() }),
     ...promotionsRoutes({ promotions, players: accounts.players }),
     ...operating.routes,
+    ...skinsRoutes(skins),
+    ...settingsRoutes({
+      settings,
+      reader: store.reader,
+      plugins: Object.keys(skillPlugins),
+      tournaments: (limit) => skill.skill.tournaments.list(null, limit),
+    }),
   };
   const declared = Object.keys(apiContract).sort();
   const implemented = Object.keys(implementations).sort();
@@ -637,7 +691,14 @@ export async function createPlatform(o: PlatformOptions): Promise<Platform> {
       NOTIFY_PATH,
     ]);
   }
-  const deps = { authenticator: accounts.authenticator, compliance, termsVersion: config.termsVersion };
+  const deps = {
+    authenticator: accounts.authenticator,
+    compliance,
+    // Read on every money or play request, so a newly published agreement asks everyone at once.
+    get termsVersion() {
+      return settings.get('agreement').version;
+    },
+  };
   // Production serves no sandbox, development or bench route: they are not registered at all (404),
   // so neither a forgotten flag nor a bound stand-in can expose them.
   if (production && o.extraRoutes !== undefined && Object.keys(o.extraRoutes).length > 0)
@@ -725,6 +786,7 @@ export async function createPlatform(o: PlatformOptions): Promise<Platform> {
     payments,
     skill: skill.skill,
     operating,
+    settings,
     async close() {
       await jobs.stop();
       await payments.stop();
@@ -736,6 +798,7 @@ export async function createPlatform(o: PlatformOptions): Promise<Platform> {
       // Rooms next: stop taking rooms and players, let every room finish its queued events, then close.
       await rooms.shutdown();
       await skill.close();
+      await settings.close();
       notifications.hub.closeAll();
       await app.close();
       await bus.close();
@@ -745,6 +808,21 @@ export async function createPlatform(o: PlatformOptions): Promise<Platform> {
 }
 
 export { loadPolicyFile };
+
+/** A catalogue entry as the skill domain runs it: the plug-in's rules configuration with the operator's money settings. */
+function skillGameOf(g: SettingValues['skill.catalogue']['games'][number]): SkillGameSettings {
+  const plugin = skillPlugins[g.plugin];
+  if (plugin === undefined) throw new Error(`assertion failed: skill plug-in ${g.plugin} exists (the setting was checked)`);
+  return {
+    id: g.id,
+    title: { ...g.title },
+    puzzle: plugin.config,
+    stakesFen: [...g.stakesFen],
+    rakeBps: g.rakeBps,
+    tieRule: g.tieRule,
+    matchWaitMs: g.matchWaitMs,
+  };
+}
 
 /** Sandbox routes (`/api/sandbox/…`) and development login exist for development and tests only. */
 export function servedInProduction(spec: { readonly url: string }): boolean {

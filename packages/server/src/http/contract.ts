@@ -15,6 +15,8 @@ import { paymentsContract } from '../payments/contract.ts';
 import { roomsContract } from '../rooms/contract.ts';
 import { walletContract } from '../wallet/contract.ts';
 import { leaderboardsContract } from '../leaderboards/contract.ts';
+import { settingsContract } from '../settings/contract.ts';
+import { skinsContract } from '../skins/contract.ts';
 import { skillContract } from '../skill/contract.ts';
 import { type ApiOf, contract } from './endpoint.ts';
 
@@ -50,6 +52,8 @@ export const apiContract = {
   ...promotionsContract,
   ...paymentsContract,
   ...analyticsContract,
+  ...settingsContract,
+  ...skinsContract,
 };
 
 export type ApiContract = typeof apiContract;

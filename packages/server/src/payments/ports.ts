@@ -4,8 +4,6 @@
 // the provider's own codes, which only the adapter knows.
 import type { Tx } from '../storage/ports.ts';
 
-import type { Tx } from '../storage/ports.ts';
-
 export type DepositChannel = 'jsapi' | 'h5' | 'native';
 
 /** What the player's client needs to pay: the in-WeChat parameter set, a cashier URL, or a QR code text. */
