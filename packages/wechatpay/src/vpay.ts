@@ -1,4 +1,5 @@
 // 虚拟支付 2.0 (WeChat's virtual payment for mini-games): the signatures both sides compute.
+// The signing half loads alone (`@fairground/wechatpay/vpay`): the server signs without loading the Pay client and its error codes.
 // A mini-game cannot call wx.requestPayment; items are sold through wx.requestMidasPaymentGameItem,
 // signed with the virtual-payment AppKey and the player's session_key (research wechatpay.md §2.6,
 // https://developers.weixin.qq.com/minigame/introduction/commercialization/virtual-payment/signature.html):

@@ -5,15 +5,7 @@
 import assert from 'node:assert/strict';
 import { createHmac } from 'node:crypto';
 import { describe, it } from 'node:test';
-import {
-  VPAY_DELIVER_EVENT,
-  vpayApiSig,
-  vpayEventSig,
-  vpayPaySig,
-  vpaySigEqual,
-  vpaySignData,
-  vpayUserSignature,
-} from '../src/index.ts';
+import { VPAY_DELIVER_EVENT, vpayApiSig, vpayEventSig, vpayPaySig, vpaySigEqual, vpaySignData, vpayUserSignature } from '../src/index.ts';
 
 const hmac = (key: string, msg: string) => createHmac('sha256', Buffer.from(key, 'utf8')).update(Buffer.from(msg, 'utf8')).digest('hex');
 
@@ -41,10 +33,7 @@ describe('virtual payment signatures', () => {
     const body = '{"openid":"o1","env":0,"out_trade_no":"vp1"}';
     assert.equal(vpayApiSig(APP_KEY, '/xpay/query_order', body), hmac(APP_KEY, `/xpay/query_order&${body}`));
     const payload = '{"OpenId":"o1","Env":0,"OutTradeNo":"vp1","GoodsInfo":{"ProductId":"room_card","Quantity":5}}';
-    assert.equal(
-      vpayEventSig(APP_KEY, VPAY_DELIVER_EVENT, payload),
-      hmac(APP_KEY, `minigame_game_pay_goods_deliver_notify&${payload}`),
-    );
+    assert.equal(vpayEventSig(APP_KEY, VPAY_DELIVER_EVENT, payload), hmac(APP_KEY, `minigame_game_pay_goods_deliver_notify&${payload}`));
   });
 
   it('signData carries the documented fields in the documented order, currency CNY', () => {

@@ -13,6 +13,7 @@ import { promotionsContract } from '../promotions/contract.ts';
 import { riskContract } from '../risk/contract.ts';
 import { paymentsContract } from '../payments/contract.ts';
 import { roomsContract } from '../rooms/contract.ts';
+import { vpayContract } from '../vpay/contract.ts';
 import { walletContract } from '../wallet/contract.ts';
 import { leaderboardsContract } from '../leaderboards/contract.ts';
 import { skillContract } from '../skill/contract.ts';
@@ -41,6 +42,7 @@ export const apiContract = {
   ...walletContract,
   ...notificationsContract,
   ...roomsContract,
+  ...vpayContract,
   ...notaryContract,
   ...skillContract,
   ...leaderboardsContract,
