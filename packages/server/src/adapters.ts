@@ -15,6 +15,8 @@ import { createSealer } from './accounts/sealing.ts';
 import { createWechatClients, type OperatorFault, wechatSignIn } from './wechat/adapter.ts';
 import { StoreTokenCache } from './wechat/token-cache.ts';
 import type { VirtualPaymentPort } from './vpay/ports.ts';
+import { weixinErrcode } from '@fairground/wechatpay';
+import { VPAY_ORDER_NOT_EXIST } from '@fairground/wechatpay/vpay';
 
 export interface ChosenPayments {
   readonly provider: PaymentProvider | null;
@@ -108,7 +110,15 @@ export function wechatSignInAdapter(
       : {
           appid: mp.appid,
           config: vpayConfig,
-          queryOrder: (q) => mp.vpayQueryOrder(vpayConfig.appKey, { openid: q.openid, env: vpayConfig.env, outTradeNo: q.outTradeNo }),
+          queryOrder: (q) =>
+            mp
+              .vpayQueryOrder(vpayConfig.appKey, { openid: q.openid, env: vpayConfig.env, outTradeNo: q.outTradeNo })
+              .catch((e: unknown) => {
+                // WeChat has no such order: the player never paid (cancelled, failed, closed the sheet).
+                if (weixinErrcode(e) === VPAY_ORDER_NOT_EXIST)
+                  return { outTradeNo: q.outTradeNo, status: 0, paid: false, quantity: null, orderFee: null };
+                throw e;
+              }),
         };
   return { ...real(`WeChat (${w.apiBaseUrl ?? 'api.weixin.qq.com'}; ${apps})`, signIn), codes: null, web: signIn.web, vpay };
 }

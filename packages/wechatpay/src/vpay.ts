@@ -101,3 +101,6 @@ export interface VpayOrderStatus {
   readonly quantity: number | null;
   readonly orderFee: number | null;
 }
+
+/** The query's errcode for an order WeChat does not know (xpay "order not exist"; unverified). */
+export const VPAY_ORDER_NOT_EXIST = 268490004;

@@ -170,18 +170,22 @@ export class VirtualPayments {
     });
     await this.#o.store.unitOfWork(
       (tx) =>
-        tx.run(`INSERT INTO vpay_orders (${COLUMNS}) VALUES (?, ?, ?, ?, ?, ?, ?, ?, 'pending', NULL, NULL, 0, 0, NULL, ?, ?, NULL)`, [
-          outTradeNo,
-          playerId,
-          session.openid,
-          c.env,
-          c.productId,
-          quantity,
-          priceFen,
-          quantity * priceFen,
-          tx.nowMs,
-          tx.nowMs,
-        ]),
+        tx.run(
+          `INSERT INTO vpay_orders (app_id, ${COLUMNS}) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, 'pending', NULL, NULL, 0, 0, NULL, ?, ?, NULL)`,
+          [
+            port.appid,
+            outTradeNo,
+            playerId,
+            session.openid,
+            c.env,
+            c.productId,
+            quantity,
+            priceFen,
+            quantity * priceFen,
+            tx.nowMs,
+            tx.nowMs,
+          ],
+        ),
       { label: 'vpay.prepare' },
     );
     return {
