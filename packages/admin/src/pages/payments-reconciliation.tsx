@@ -4,6 +4,7 @@ import { formatAmount, formatTimeMs, type Response } from '@fairground/web';
 import { useCallback, useEffect, useState } from 'preact/hooks';
 import type { Ctx } from '../app.tsx';
 import { message, paymentsText, reconciliationError } from './payments-i18n.ts';
+import { VpayReconciliation } from './vpay-reconciliation.tsx';
 
 type Head = Response<'GET /api/admin/payments/reconciliations'>['items'][number];
 type Report = Response<'GET /api/admin/payments/reconciliations/:billDate'>;
@@ -131,6 +132,7 @@ export function ReconciliationPage({ ctx }: { ctx: Ctx }) {
           )}
         </section>
       )}
+      <VpayReconciliation ctx={ctx} />
     </main>
   );
 }
