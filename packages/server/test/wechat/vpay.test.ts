@@ -6,6 +6,7 @@
 // PayEventSig is refused; a push that never comes is settled by the order query; the ledger's
 // invariants hold throughout.
 import assert from 'node:assert/strict';
+import { createHmac } from 'node:crypto';
 import type { AddressInfo } from 'node:net';
 import { after, before, describe, it } from 'node:test';
 import { SANDBOX_MINIGAME_APPID, SANDBOX_OFFICIAL_ACCOUNT_APPID, type Sandbox, startSandbox } from '@fairground/wechatpay-sandbox';
@@ -231,6 +232,61 @@ for (const backend of backends()) {
       await invariants();
     });
 
+    it('credits once when the same push arrives several times at once', async () => {
+      const p = await miniGamePlayer('vp-parallel');
+      const s = await sign(p.token, 3);
+      // Paid at the sheet, the push withheld: the test delivers it itself, five copies in parallel.
+      assert.equal(
+        sandbox.vpay.pay({
+          appid: SANDBOX_MINIGAME_APPID,
+          openid: p.openid,
+          signData: s.signData,
+          paySig: s.paySig,
+          signature: s.signature,
+          outcome: 'paid',
+          dropPush: true,
+        }).errCode,
+        0,
+      );
+      const payload = JSON.stringify({
+        OpenId: p.openid,
+        Env: 1,
+        OutTradeNo: s.outTradeNo,
+        GoodsInfo: { ProductId: 'room_card', Quantity: 3 },
+      });
+      const event = 'minigame_game_pay_goods_deliver_notify';
+      const sig = createHmac('sha256', APP_KEY).update(`${event}&${payload}`).digest('hex');
+      const body = JSON.stringify({ MsgType: 'event', Event: event, MiniGame: { Payload: payload, PayEventSig: sig } });
+      const answers = await Promise.all(
+        Array.from({ length: 5 }, () => fetch(pushUrl, { method: 'POST', headers: { 'content-type': 'application/json' }, body })),
+      );
+      for (const a of answers) {
+        assert.equal(a.status, 200);
+        assert.deepEqual(await a.json(), { ErrCode: 0, ErrMsg: 'Success' });
+      }
+      assert.equal(await cards(p.token), 3);
+      const rows = await t.store.reader.query<{ pushes: unknown }>('SELECT pushes FROM vpay_orders WHERE out_trade_no = ?', [s.outTradeNo]);
+      assert.equal(Number(rows[0]?.pushes), 5);
+      // A push that does not match what was signed (another quantity) is refused, never credited.
+      const s2 = await sign(p.token, 2);
+      const bad = JSON.stringify({
+        OpenId: p.openid,
+        Env: 1,
+        OutTradeNo: s2.outTradeNo,
+        GoodsInfo: { ProductId: 'room_card', Quantity: 20 },
+      });
+      const r = await fetch(pushUrl, {
+        method: 'POST',
+        body: JSON.stringify({
+          Event: event,
+          MiniGame: { Payload: bad, PayEventSig: createHmac('sha256', APP_KEY).update(`${event}&${bad}`).digest('hex') },
+        }),
+      });
+      assert.equal(r.status, 409);
+      assert.equal(await cards(p.token), 3);
+      await invariants();
+    });
+
     it('shows the orders and their reconciliation in the console', async () => {
       const op = await t.createOperator(['finance']);
       const token = await t.loginOperator(op);
@@ -240,7 +296,7 @@ for (const backend of backends()) {
       const rec = await t.request('GET', '/api/admin/vpay/reconciliation', { token });
       assert.equal(rec.status, 200, rec.text);
       assert.equal(rec.json.enabled, true);
-      assert.equal((rec.json.delivered as { cards: number }).cards, 5 + 2 + 4 + 1);
+      assert.equal((rec.json.delivered as { cards: number }).cards, 5 + 2 + 4 + 1 + 3);
       assert.equal(rec.json.settledByQuery, 2);
     });
 
