@@ -95,8 +95,12 @@ describe('buying room cards in the mini-game through WeChat virtual payment', ()
     assert.equal(await lobbyCards(), 5);
   });
 
-  it('a cancelled payment changes nothing', async () => {
+  it('a cancelled payment changes nothing (after signing in again: WeChat had ended the session)', async () => {
+    const logins = () => sandbox.weixin.calls()['GET /sns/jscode2session'] ?? 0;
+    const before = logins();
+    await d.read('(__wxHost.sessionFailures = 1, 0)');
     assert.equal(await buy({ outcome: 'cancelled' }), 'cancelled');
+    assert.equal(logins(), before + 1, 'wx.checkSession failed: the game signed in again before paying');
     assert.equal(await lobbyCards(), 5);
     await d.region('toast');
     await screenshot(page, 'minigame-375-vpay-cancelled');

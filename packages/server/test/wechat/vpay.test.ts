@@ -300,6 +300,14 @@ for (const backend of backends()) {
       assert.equal(rec.json.settledByQuery, 2);
     });
 
+    it('answers VPAY_SESSION_REQUIRED when no WeChat session is on file (the game signs in again)', async () => {
+      const p = await miniGamePlayer('vp-nosession');
+      await t.store.unitOfWork((tx) => tx.run('DELETE FROM player_wechat_sessions WHERE player_id = ?', [p.playerId]));
+      const r = await t.request('POST', '/api/vpay/room-cards', { token: p.token, body: { quantity: 1 } });
+      assert.equal(r.status, 401);
+      assert.equal(r.json.code, 'VPAY_SESSION_REQUIRED');
+    });
+
     it('refuses a quantity out of range before signing anything', async () => {
       const r = await t.request('POST', '/api/vpay/room-cards', { token: (await miniGamePlayer('vp-check')).token, body: { quantity: 0 } });
       assert.equal(r.json.code, 'ROOM_CARD_QUANTITY_INVALID');
