@@ -106,6 +106,10 @@ import {
 import type { Migration, Store } from './storage/ports.ts';
 import { openPlayerWallets, walletRoutes } from './wallet/index.ts';
 import { wechatMigrations } from './wechat/migrations.ts';
+import { vpayMigrations } from './vpay/migrations.ts';
+import { registerVpayPushRoute, VPAY_PUSH_PATH, vpayRoutes } from './vpay/routes.ts';
+import { VirtualPayments } from './vpay/service.ts';
+import { createSealer } from './accounts/sealing.ts';
 
 /** Every domain's migrations, in the order they are applied. */
 export const allMigrations: readonly Migration[] = [
@@ -127,6 +131,7 @@ export const allMigrations: readonly Migration[] = [
   ...wechatMigrations,
   ...settingsMigrations,
   ...skinsMigrations,
+  ...vpayMigrations,
 ];
 
 export type Role = 'api' | 'rooms' | 'worker';
@@ -572,6 +577,16 @@ export async function createPlatform(o: PlatformOptions): Promise<Platform> {
     ],
   });
 
+  // Room cards sold in the mini-game through WeChat's virtual payment (null port: not configured).
+  const vpay = new VirtualPayments({
+    store,
+    clock,
+    rooms,
+    sessionKeySealer: createSealer(config.dataKey, 'wechat-session-key'),
+    port: adapters.signIn.vpay ?? null,
+    onProblem: (p) => app.log.error({ vpay: p }, 'virtual-payment order needs an operator'),
+  });
+
   // Periodic work, once per interval across the cluster (see jobs/).
   const jobs = new Jobs({ store, clock, log: app.log, nodeId, ...(o.leader ? { leader: o.leader.lock } : {}) });
   const every = (name: JobName, run: Job['run']) =>
@@ -583,6 +598,10 @@ export async function createPlatform(o: PlatformOptions): Promise<Platform> {
     return r.outbox + r.deposits + r.withdrawals + r.refunds;
   });
   every('payments.reconcile', async () => (await payments.reconciler.catchUp()).length);
+  every('vpay.sweep', async () => {
+    const r = await vpay.sweep();
+    return r.settled + r.expired;
+  });
   every('analytics.alerts', () => operating.alerts.run());
   every('skill.sweep', async () => {
     const r = await skill.skill.sweep();
@@ -648,6 +667,7 @@ export async function createPlatform(o: PlatformOptions): Promise<Platform> {
     ...notaryRoutes({ notary, rooms }),
     ...skill.routes,
     ...paymentsRoutes(payments),
+    ...vpayRoutes(vpay),
     ...adminRoutes({
       store,
       accounts,
@@ -689,6 +709,7 @@ export async function createPlatform(o: PlatformOptions): Promise<Platform> {
     };
     registerRateLimit(app, cluster ? redisRateLimiter(cluster.redis, cluster.keys, limit) : memoryRateLimiter(limit), sessionOf, [
       NOTIFY_PATH,
+      VPAY_PUSH_PATH,
     ]);
   }
   const deps = {
@@ -716,6 +737,7 @@ export async function createPlatform(o: PlatformOptions): Promise<Platform> {
     ...(cluster ? { remote: (roomId: string) => cluster.remoteRoom(roomId) } : {}),
   });
   await registerNotifyRoute(app, payments);
+  await registerVpayPushRoute(app, vpay);
   // Live rooms come back from their event logs before the server takes requests; with several
   // processes, each room comes back on the node that claims its lease.
   if (cluster) await cluster.start();

@@ -186,6 +186,37 @@ describe('loadConfig', () => {
       'FAIRGROUND_WECHAT_API_BASE_URL',
       'secrets travel in these URLs: https (or loopback) only',
     );
+    // Virtual payment: the OfferID with the AppKey (from a file too), only with WeChat sign-in of the mini-game.
+    const appKeyFile = join(dir, 'vpay_app_key');
+    writeFileSync(appKeyFile, 'k'.repeat(32), { mode: 0o600 });
+    const vpay = loadConfig(
+      { ...env, FAIRGROUND_WECHAT_VPAY_OFFER_ID: '1450000001', FAIRGROUND_WECHAT_VPAY_APP_KEY_FILE: appKeyFile },
+      dir,
+    );
+    assert.deepEqual(vpay.wechat.vpay, { offerId: '1450000001', appKey: 'k'.repeat(32), env: 0, productId: 'room_card' });
+    assert.equal(c.wechat.vpay, null);
+    assert.equal(
+      keyOf(() => loadConfig({ ...env, FAIRGROUND_WECHAT_VPAY_OFFER_ID: '1450000001' }, dir)),
+      'FAIRGROUND_WECHAT_VPAY_APP_KEY',
+    );
+    assert.equal(
+      keyOf(() => loadConfig({ ...env, FAIRGROUND_WECHAT_VPAY_APP_KEY: 'k'.repeat(32) }, dir)),
+      'FAIRGROUND_WECHAT_VPAY_OFFER_ID',
+    );
+    assert.equal(
+      keyOf(() =>
+        loadConfig(
+          {
+            FAIRGROUND_DATA_DIR: join(dir, 'vpay-dev'),
+            FAIRGROUND_WECHAT_VPAY_OFFER_ID: '1450000001',
+            FAIRGROUND_WECHAT_VPAY_APP_KEY: 'k'.repeat(32),
+          },
+          dir,
+        ),
+      ),
+      'FAIRGROUND_WECHAT_VPAY_OFFER_ID',
+      'the user-state signature needs the session_key of a real code2session',
+    );
   });
 
   it('lists FAIRGROUND_* variables it does not read instead of ignoring them silently', () => {
