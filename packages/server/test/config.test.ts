@@ -24,7 +24,7 @@ function start(env: Record<string, string>): Promise<{ status: number | null; st
     execFile(
       process.execPath,
       [main],
-      { env: { PATH: process.env.PATH ?? '', FAIRGROUND_DATA_DIR: join(dir, 'data'), ...env }, encoding: 'utf8', timeout: 30_000 },
+      { env: { PATH: process.env.PATH ?? '', FAIRGROUND_DATA_DIR: join(dir, 'data'), ...env }, encoding: 'utf8', timeout: 120_000 },
       (error, _stdout, stderr) => resolve({ status: error ? (typeof error.code === 'number' ? error.code : null) : 0, stderr }),
     );
   });
@@ -43,7 +43,9 @@ function keyOf(fn: () => unknown): string {
 /** A WeChat mini-program production may sign players in through (a start never calls WeChat). */
 const WECHAT = { FAIRGROUND_WECHAT_MP_APPID: 'wxconfigtest00001', FAIRGROUND_WECHAT_MP_SECRET: 'f'.repeat(32) };
 
-describe('configuration at start', { concurrency: true }, () => {
+// Each case loads the whole server in a process of its own: three at a time, so a loaded machine
+// does not turn a slow start into a failure.
+describe('configuration at start', { concurrency: 3 }, () => {
   const cases: Array<[string, Record<string, string>, string]> = [
     ['a port that is not a number', { PORT: 'abc' }, 'PORT'],
     ['a port out of range', { PORT: '70000' }, 'PORT'],
