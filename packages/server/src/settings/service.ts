@@ -254,6 +254,7 @@ export class Settings {
       plugins: this.#o.plugins,
       games: Array.isArray(catalogue?.games) ? catalogue.games.map((g) => g.id) : [],
       agreementVersions,
+      templateGames: key === 'skill.catalogue' ? this.get('skill.tournament_templates').templates.map((t) => t.game) : [],
     };
   }
 
@@ -275,6 +276,8 @@ export class Settings {
         plugins: this.#o.plugins,
         games: key === 'skill.tournament_templates' ? this.get('skill.catalogue').games.map((g) => g.id) : [],
         agreementVersions: [],
+        // A catalogue read back is taken as stored: templates are checked against it, not the other way round.
+        templateGames: [],
       });
     } catch (e) {
       this.#o.log.error(

@@ -124,6 +124,12 @@ for (const backend of backends()) {
         await codeOf(a.update(OPERATOR, 'skill.catalogue', { games }, { expectedVersion: a.version('skill.catalogue') })),
         'SETTINGS_OUTSIDE_POLICY',
       );
+      // A game a tournament template names stays in the catalogue until the template changes.
+      const renamed = a.get('skill.catalogue').games.map((g) => ({ ...g, id: 'gems' }));
+      assert.equal(
+        await codeOf(a.update(OPERATOR, 'skill.catalogue', { games: renamed }, { expectedVersion: a.version('skill.catalogue') })),
+        'SETTINGS_INVALID',
+      );
       assert.equal(a.version('room.fees'), v, 'nothing was stored');
       await a.close();
     });
