@@ -2,7 +2,7 @@
 // balance adjustment, the audit log, and the business settings (fees, games, tournaments, VIP, agreement).
 import { ApiClient, initialLang, type Lang, localTokenStore, type Response, saveLang } from '@fairground/web';
 import { useCallback, useEffect, useMemo, useState } from 'preact/hooks';
-import { translator } from './i18n.ts';
+import { portName, translator } from './i18n.ts';
 import { AuditPage } from './pages/audit.tsx';
 import { LedgerPage } from './pages/ledger.tsx';
 import { LoginPage } from './pages/login.tsx';
@@ -16,6 +16,8 @@ import { PoliciesPage } from './pages/policies.tsx';
 import { RestrictionsPage } from './pages/restrictions.tsx';
 import { RiskCasesPage } from './pages/risk-cases.tsx';
 import { riskText } from './pages/risk-i18n.ts';
+import { FairPlayPage } from './pages/fair-play.tsx';
+import { fairPlayText } from './pages/fair-play-i18n.ts';
 import { DashboardPage } from './pages/dashboard.tsx';
 import { ExportsPage } from './pages/exports.tsx';
 import { FeedbackInbox } from './pages/feedback.tsx';
@@ -38,6 +40,7 @@ export type Route =
   | { page: 'refunds'; depositId?: string }
   | { page: 'reconciliation' }
   | { page: 'risk'; caseId?: string }
+  | { page: 'fair-play'; playerId?: string }
   | { page: 'complaints' }
   | { page: 'restrictions'; playerId?: string }
   | { page: 'policies' }
@@ -64,6 +67,7 @@ function parseRoute(): Route {
   if (parts[0] === 'refunds') return parts[1] ? { page: 'refunds', depositId: decodeURIComponent(parts[1]) } : { page: 'refunds' };
   if (parts[0] === 'reconciliation') return { page: 'reconciliation' };
   if (parts[0] === 'risk') return parts[1] ? { page: 'risk', caseId: decodeURIComponent(parts[1]) } : { page: 'risk' };
+  if (parts[0] === 'fair-play') return parts[1] ? { page: 'fair-play', playerId: decodeURIComponent(parts[1]) } : { page: 'fair-play' };
   if (parts[0] === 'complaints') return { page: 'complaints' };
   if (parts[0] === 'restrictions')
     return parts[1] ? { page: 'restrictions', playerId: decodeURIComponent(parts[1]) } : { page: 'restrictions' };
@@ -134,7 +138,7 @@ export function App() {
           <span class="brand">{t('appName')}</span>
           {langButton}
         </header>
-        <LoginPage api={api} t={t} onSignedIn={setOperator} />
+        <LoginPage api={api} t={t} lang={lang} onSignedIn={setOperator} />
       </div>
     );
   }
@@ -174,6 +178,9 @@ export function App() {
           <a href="#/risk" class={route.page === 'risk' ? 'on' : ''} data-testid="nav-risk">
             {riskText(lang)('navRisk')}
           </a>
+          <a href="#/fair-play" class={route.page === 'fair-play' ? 'on' : ''} data-testid="nav-fair-play">
+            {fairPlayText(lang)('navFairPlay')}
+          </a>
           <a href="#/complaints" class={route.page === 'complaints' ? 'on' : ''} data-testid="nav-complaints">
             {riskText(lang)('navComplaints')}
           </a>
@@ -202,7 +209,7 @@ export function App() {
       </header>
       {standIns.length > 0 && (
         <p class="banner" role="status" data-testid="standin-banner">
-          {t('standInBanner', { ports: standIns.join(', ') })}
+          {t('standInBanner', { ports: standIns.map((x) => portName(t, x)).join(lang === 'zh' ? '、' : ', ') })}
         </p>
       )}
       {route.page === 'ledger' && <LedgerPage ctx={ctx} />}
@@ -219,6 +226,7 @@ export function App() {
       {route.page === 'refunds' && <RefundsPage ctx={ctx} depositId={route.depositId} />}
       {route.page === 'reconciliation' && <ReconciliationPage ctx={ctx} />}
       {route.page === 'risk' && <RiskCasesPage ctx={ctx} caseId={route.caseId} />}
+      {route.page === 'fair-play' && <FairPlayPage ctx={ctx} playerId={route.playerId} />}
       {route.page === 'complaints' && <ComplaintsPage ctx={ctx} />}
       {route.page === 'complaints' && <FeedbackInbox ctx={ctx} />}
       {route.page === 'restrictions' && <RestrictionsPage ctx={ctx} playerId={route.playerId} />}

@@ -47,7 +47,7 @@ import { type Job, Jobs, jobsMigrations } from './jobs/index.ts';
 import { JOB_INTERVALS_MS_DEFAULT, type JobName } from './jobs/schedule.ts';
 import { createRedisLeaderboards, createSqlLeaderboards, leaderboardsMigrations } from './leaderboards/index.ts';
 import { Ledger } from './ledger/index.ts';
-import { matchmakingMigrations, noLinkedAccounts } from './matchmaking/index.ts';
+import { matchmakingMigrations } from './matchmaking/index.ts';
 import { NotaryService, notaryMigrations, notaryRoutes } from './notary/index.ts';
 import { LAG_ALERT_MS_DEFAULT } from './notary/limits.ts';
 import { createMemoryBus, createRedisBus, Notifications, notificationsMigrations } from './notifications/index.ts';
@@ -106,6 +106,10 @@ import {
 import type { Migration, Store } from './storage/ports.ts';
 import { openPlayerWallets, walletRoutes } from './wallet/index.ts';
 import { wechatMigrations } from './wechat/migrations.ts';
+import { vpayMigrations } from './vpay/migrations.ts';
+import { registerVpayPushRoute, VPAY_PUSH_PATH, vpayRoutes } from './vpay/routes.ts';
+import { VirtualPayments } from './vpay/service.ts';
+import { createSealer } from './accounts/sealing.ts';
 
 /** Every domain's migrations, in the order they are applied. */
 export const allMigrations: readonly Migration[] = [
@@ -127,6 +131,7 @@ export const allMigrations: readonly Migration[] = [
   ...wechatMigrations,
   ...settingsMigrations,
   ...skinsMigrations,
+  ...vpayMigrations,
 ];
 
 export type Role = 'api' | 'rooms' | 'worker';
@@ -156,6 +161,7 @@ export type PlatformConfig = Pick<
       | 'riskConfigFile'
       | 'alertWebhookUrl'
       | 'alertSampleMin'
+      | 'ledgerChainShards'
       | 'vipDepositsFen'
       | 'jobIntervalsMs'
       | 'platformVerifiedAppIds'
@@ -253,9 +259,9 @@ export interface Platform {
 }
 
 /** Applies every migration and opens the ledger's system accounts. Idempotent. */
-export async function prepareStore(store: Store, clock: Clock): Promise<Ledger> {
+export async function prepareStore(store: Store, clock: Clock, ledgerOptions: { chainShards?: number } = {}): Promise<Ledger> {
   await store.migrate(allMigrations);
-  const ledger = new Ledger(store, { clock });
+  const ledger = new Ledger(store, { clock, ...ledgerOptions });
   await ledger.openSystemAccounts();
   return ledger;
 }
@@ -266,7 +272,7 @@ export async function createPlatform(o: PlatformOptions): Promise<Platform> {
   const nodeId = o.nodeId ?? newId('node');
   const roles = o.roles ?? ALL_ROLES;
   const breakers = o.breakers;
-  const ledger = await prepareStore(store, clock);
+  const ledger = await prepareStore(store, clock, config.ledgerChainShards ? { chainShards: config.ledgerChainShards } : {});
   const app = await createHttpServer({
     bodyLimitBytes: config.bodyLimitBytes,
     trustedProxies: config.trustedProxies ?? LOOPBACK,
@@ -321,6 +327,16 @@ export async function createPlatform(o: PlatformOptions): Promise<Platform> {
         `the real-name authority refused a check for a reason only the operator can fix: ${f.message}`,
       ),
     onPlayerCreated: (tx, playerId) => openPlayerWallets(ledger, tx, playerId),
+    // What each sign-in saw becomes linked-account evidence in its own unit (risk is built below;
+    // this runs only when someone signs in).
+    onSignedIn: async (tx, seen) => {
+      const links = risk.links;
+      const p = seen.playerId;
+      await links.observe(tx, { playerId: p, kind: 'wechat', value: `${seen.appId}:${seen.openid}`, source: 'sign-in' });
+      if (seen.unionid !== null) await links.observe(tx, { playerId: p, kind: 'unionid', value: seen.unionid, source: 'player record' });
+      if (seen.device !== null) await links.observe(tx, { playerId: p, kind: 'device', value: seen.device, source: 'sign-in' });
+      if (seen.address !== null) await links.observe(tx, { playerId: p, kind: 'address', value: seen.address, source: 'sign-in' });
+    },
   });
 
   // Risk decides the withdrawals payments holds for review, and payments asks risk about every
@@ -471,6 +487,16 @@ export async function createPlatform(o: PlatformOptions): Promise<Platform> {
     openidOf: async (playerId, appId) => (await accounts.players.identities(playerId)).find((i) => i.appId === appId)?.openid ?? null,
     settings: o.payments?.settings ?? DEFAULT_SETTINGS,
     risk: o.payments?.risk ?? risk,
+    // The WeChat account that paid a deposit or receives a payout links the accounts that share it.
+    accounts: {
+      seen: (tx, a) =>
+        risk.links.observe(tx, {
+          playerId: a.playerId,
+          kind: 'wechat',
+          value: `${a.appId}:${a.openid}`,
+          source: a.role === 'payer' ? 'deposit payer' : 'payout account',
+        }),
+    },
     wagering: o.payments?.wagering ?? promotions.wageringPort,
     limits: {
       deposits: (playerId, nowMs) => compliance.depositLimits(playerId, nowMs),
@@ -499,18 +525,25 @@ export async function createPlatform(o: PlatformOptions): Promise<Platform> {
     players: accounts.players,
     leaderboards: leaderboards.backend,
     log: app.log,
-    // Accounts one person controls are not known yet: no source of them exists (see "Fair play").
-    linked: o.skill?.linked ?? noLinkedAccounts,
+    // Accounts one person controls: the risk domain's source, fed by sign-ins and payments above.
+    linked: risk.links,
     risk: {
       // A claimed score the server's replay does not confirm is a replay mismatch; other flags mark the session for review.
       sessionFlagged: async (tx, f) => {
         await risk.recordSignal(tx, {
           playerId: f.playerId,
           // A copied command log on a shared seed is its own severe signal: one performance must not fill two places.
-          kind: f.flags.includes('copied_log') ? 'copied_play' : f.flags.includes('score_mismatch') ? 'replay_mismatch' : 'skill_flagged',
+          // Linked accounts meeting in a paid game (a tournament's second prize, a match) are multi-accounting.
+          kind: f.flags.includes('copied_log')
+            ? 'copied_play'
+            : f.flags.includes('score_mismatch')
+              ? 'replay_mismatch'
+              : f.flags.includes('linked_entrant') || f.flags.includes('linked_opponent')
+                ? 'linked_accounts'
+                : 'skill_flagged',
           value: 1,
           subject: { kind: 'skill_session', id: f.sessionId },
-          evidence: { flags: [...f.flags], mode: f.mode, timing: f.summary.timing },
+          evidence: { flags: [...f.flags], mode: f.mode, timing: f.summary.timing, ...(f.detail ? { detail: f.detail } : {}) },
         });
       },
       sessionTiming: (playerId, sessionId, intervalsMs) => risk.ingestTiming(playerId, sessionId, intervalsMs),
@@ -544,16 +577,31 @@ export async function createPlatform(o: PlatformOptions): Promise<Platform> {
     ],
   });
 
+  // Room cards sold in the mini-game through WeChat's virtual payment (null port: not configured).
+  const vpay = new VirtualPayments({
+    store,
+    clock,
+    rooms,
+    sessionKeySealer: createSealer(config.dataKey, 'wechat-session-key'),
+    port: adapters.signIn.vpay ?? null,
+    onProblem: (p) => app.log.error({ vpay: p }, 'virtual-payment order needs an operator'),
+  });
+
   // Periodic work, once per interval across the cluster (see jobs/).
   const jobs = new Jobs({ store, clock, log: app.log, nodeId, ...(o.leader ? { leader: o.leader.lock } : {}) });
   const every = (name: JobName, run: Job['run']) =>
     jobs.add({ name, intervalMs: config.jobIntervalsMs?.[name] ?? JOB_INTERVALS_MS_DEFAULT[name], run });
   every('ledger.expire-pending', () => ledger.expirePending());
+  every('ledger.seal-root', async () => ((await ledger.sealRoot()) ? 1 : 0));
   every('payments.sweep', async () => {
     const r = await payments.runDue();
     return r.outbox + r.deposits + r.withdrawals + r.refunds;
   });
   every('payments.reconcile', async () => (await payments.reconciler.catchUp()).length);
+  every('vpay.sweep', async () => {
+    const r = await vpay.sweep();
+    return r.settled + r.expired;
+  });
   every('analytics.alerts', () => operating.alerts.run());
   every('skill.sweep', async () => {
     const r = await skill.skill.sweep();
@@ -580,7 +628,7 @@ export async function createPlatform(o: PlatformOptions): Promise<Platform> {
     { port: 'job-leader', adapter: o.leader?.adapter ?? 'this process', standIn: false },
     { port: 'geo', adapter: `geoip-country database + ${(config.geoOverrides ?? []).length} overrides`, standIn: false },
     { port: 'alerts', adapter: config.alertWebhookUrl ? 'webhook' : 'console only', standIn: false },
-    { port: 'linked-accounts', adapter: o.skill?.linked ? 'given' : 'none (no source yet)', standIn: false },
+    { port: 'linked-accounts', adapter: 'risk: devices, WeChat accounts (sign-in, payer, payout), unionids', standIn: false },
   ];
 
   const implementations: Record<string, Implementation> = {
@@ -619,6 +667,7 @@ export async function createPlatform(o: PlatformOptions): Promise<Platform> {
     ...notaryRoutes({ notary, rooms }),
     ...skill.routes,
     ...paymentsRoutes(payments),
+    ...vpayRoutes(vpay),
     ...adminRoutes({
       store,
       accounts,
@@ -660,6 +709,7 @@ export async function createPlatform(o: PlatformOptions): Promise<Platform> {
     };
     registerRateLimit(app, cluster ? redisRateLimiter(cluster.redis, cluster.keys, limit) : memoryRateLimiter(limit), sessionOf, [
       NOTIFY_PATH,
+      VPAY_PUSH_PATH,
     ]);
   }
   const deps = {
@@ -687,6 +737,7 @@ export async function createPlatform(o: PlatformOptions): Promise<Platform> {
     ...(cluster ? { remote: (roomId: string) => cluster.remoteRoom(roomId) } : {}),
   });
   await registerNotifyRoute(app, payments);
+  await registerVpayPushRoute(app, vpay);
   // Live rooms come back from their event logs before the server takes requests; with several
   // processes, each room comes back on the node that claims its lease.
   if (cluster) await cluster.start();
@@ -696,7 +747,7 @@ export async function createPlatform(o: PlatformOptions): Promise<Platform> {
   let draining = false;
   const ledgerSeq = metrics.gauge('fg_ledger_chain_seq', 'sequence number of the newest ledger transfer (its rate is the transfer rate)');
   metrics.onCollect(async () => {
-    const rows = await store.reader.query<{ seq: unknown }>('SELECT seq FROM ledger_chain WHERE id = 1');
+    const rows = await store.reader.query<{ seq: unknown }>('SELECT MAX(seq) AS seq FROM ledger_transfers');
     ledgerSeq.set(Number(rows[0]?.seq ?? 0));
   });
   cluster?.registerMetrics(metrics);

@@ -50,16 +50,16 @@ export function accountsRoutes(d: AccountsRouteDeps): Record<keyof typeof c, Imp
         // A code from a consent page counts only with the state this browser started (login CSRF).
         await d.oauth.spend(body.kind, body.state, browserNonceOf(request.headers.cookie));
       }
-      const login = await d.players.loginWithCode(body.kind, body.code);
+      const login = await d.players.loginWithCode(body.kind, body.code, { device: body.device ?? null, address: request.ip });
       return { player: self(login.player), created: login.created, tokens: login.tokens };
     }),
     sandboxCode: implement(c.sandboxCode, async ({ body }) => {
       if (d.codeIssuer === null) throw new AppError(AccountsErrors.SANDBOX_DISABLED);
       return d.codeIssuer.issueCode(body.kind, body.user);
     }),
-    devLogin: implement(c.devLogin, async ({ body }) => {
+    devLogin: implement(c.devLogin, async ({ body, request }) => {
       if (!d.devLoginAllowed) throw new AppError(AccountsErrors.DEV_LOGIN_DISABLED);
-      const login = await d.players.devLogin(body.handle);
+      const login = await d.players.devLogin(body.handle, { device: body.device ?? null, address: request.ip });
       return { player: self(login.player), created: login.created, tokens: login.tokens };
     }),
     refresh: implement(c.refresh, async ({ body }) => {

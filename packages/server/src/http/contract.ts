@@ -13,6 +13,7 @@ import { promotionsContract } from '../promotions/contract.ts';
 import { riskContract } from '../risk/contract.ts';
 import { paymentsContract } from '../payments/contract.ts';
 import { roomsContract } from '../rooms/contract.ts';
+import { vpayContract } from '../vpay/contract.ts';
 import { walletContract } from '../wallet/contract.ts';
 import { leaderboardsContract } from '../leaderboards/contract.ts';
 import { settingsContract } from '../settings/contract.ts';
@@ -43,6 +44,7 @@ export const apiContract = {
   ...walletContract,
   ...notificationsContract,
   ...roomsContract,
+  ...vpayContract,
   ...notaryContract,
   ...skillContract,
   ...leaderboardsContract,

@@ -2,6 +2,7 @@
 // v3 first, behind `wechatpay/provider.ts`), a risk assessment and the wagering left on bonuses.
 // Provider failures are classified once, here, by what they mean for our next step — not by
 // the provider's own codes, which only the adapter knows.
+import type { Tx } from '../storage/ports.ts';
 
 export type DepositChannel = 'jsapi' | 'h5' | 'native';
 
@@ -43,6 +44,8 @@ export interface ProviderOrder {
   readonly appId: string;
   readonly merchantId: string;
   readonly paidAtMs: number | undefined;
+  /** The WeChat account that paid (the notification's `payer.openid`), when the provider says. */
+  readonly payerOpenid?: string | undefined;
 }
 
 export interface TransferReportInfo {
@@ -221,8 +224,37 @@ export type RiskDecision =
   | { readonly action: 'deny'; readonly reasons: readonly string[] };
 
 /** The risk domain's view of a withdrawal (it fills this in later; the default only applies a review threshold). */
+/**
+ * Who pays and who is paid: the WeChat account behind each paid deposit and each payout, reported
+ * in the unit that records it (the risk domain links accounts that pay for, or are paid to, one
+ * WeChat account).
+ */
+export interface PaymentAccountsPort {
+  seen(
+    tx: Tx,
+    s: { readonly playerId: string; readonly appId: string; readonly openid: string; readonly role: 'payer' | 'payout' },
+  ): Promise<void>;
+}
+
 export interface RiskPort {
   assessWithdrawal(input: { readonly playerId: string; readonly amountFen: number; readonly nowMs: number }): Promise<RiskDecision>;
+  /**
+   * An operator decided a withdrawal in review (inside the decision's unit of work), so the case the
+   * assessment opened for it is decided too and does not wait in the case queue for a second look.
+   */
+  withdrawalDecided(
+    tx: Tx,
+    input: {
+      readonly playerId: string;
+      readonly withdrawalId: string;
+      readonly amountFen: number;
+      /** When the withdrawal was asked for: its case was opened at or before this instant. */
+      readonly createdAtMs: number;
+      readonly decision: 'approve' | 'reject';
+      readonly operator: { readonly id: string; readonly username: string };
+      readonly note: string;
+    },
+  ): Promise<void>;
 }
 
 /** One limit on a player's deposits or withdrawals, set outside payments (the compliance policy, the player themself). */
@@ -276,6 +308,8 @@ export function thresholdRisk(reviewFromFen: number): RiskPort {
     async assessWithdrawal({ amountFen }) {
       return amountFen >= reviewFromFen ? { action: 'review', reasons: [`amount at or above ${reviewFromFen} fen`] } : { action: 'allow' };
     },
+    // This port opens no cases, so a decision has none to close.
+    async withdrawalDecided() {},
   };
 }
 

@@ -260,6 +260,7 @@ export class Withdrawals {
               tx.nowMs,
             ],
           );
+          await this.#ctx.accounts.seen(tx, { playerId: input.playerId, appId: provider.appId, openid, role: 'payout' });
           if (!review) reservation = await this.#outbox.enqueueForCaller(tx, 'withdrawal.submit', id);
           await this.#ctx.event(tx, 'withdrawal', id, review ? 'held_for_review' : 'held', { amountFen: input.amountFen, holdId });
           await this.#ctx.analytics.append(tx, {
@@ -336,6 +337,15 @@ export class Withdrawals {
           requestId: meta.requestId,
           ip: meta.ip,
         });
+        await this.#ctx.risk.withdrawalDecided(tx, {
+          playerId: w.playerId,
+          withdrawalId: id,
+          amountFen: w.amountFen,
+          createdAtMs: w.createdAtMs,
+          decision: 'approve',
+          operator: { id: op.operatorId, username: op.username },
+          note: note,
+        });
         return false;
       },
       { label: 'payments.withdrawal.approve' },
@@ -375,6 +385,15 @@ export class Withdrawals {
           after: { state: 'rejected' },
           requestId: meta.requestId,
           ip: meta.ip,
+        });
+        await this.#ctx.risk.withdrawalDecided(tx, {
+          playerId: w.playerId,
+          withdrawalId: id,
+          amountFen: w.amountFen,
+          createdAtMs: w.createdAtMs,
+          decision: 'reject',
+          operator: { id: op.operatorId, username: op.username },
+          note: reason,
         });
         await this.#ctx.notifier.notify(tx, w.playerId, {
           kind: 'withdrawal_failed',

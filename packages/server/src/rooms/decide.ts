@@ -235,7 +235,7 @@ export function tryStart(plan: Plan, trigger: StartTrigger, info: StartInfo): St
   const last = s.last;
   const owner = memberOf(s, s.ownerId);
   const dealerSeat = last?.winnerSeats[0] ?? last?.dealerSeat ?? owner?.seat ?? 0;
-  plan.add({ kind: 'hand_started', handNumber: next.handNumber, dealerSeat, players: dealt });
+  plan.add({ kind: 'hand_started', handNumber: next.handNumber, dealerSeat, players: dealt, dealtFrom: 'commitments' });
   return 'started';
 }
 

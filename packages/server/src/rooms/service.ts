@@ -9,7 +9,7 @@ import { type Ledger, LedgerErrors } from '../ledger/index.ts';
 import type { Notifier } from '../notifications/index.ts';
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import type { Authenticator } from '../http/actors.ts';
-import type { Store } from '../storage/ports.ts';
+import type { Store, Tx } from '../storage/ports.ts';
 import { intFromDb, intOrNullFromDb, isUniqueViolation } from '../storage/sql.ts';
 import { type ActorDeps, type Logger, RoomActor } from './actor.ts';
 import { commitNextHand, type JoinInput, Plan } from './decide.ts';
@@ -792,6 +792,26 @@ export class Rooms {
       [playerId, q.beforeMs ?? Number.MAX_SAFE_INTEGER, limit],
     );
     return rows.map((r) => ({ ...orderFromDb(r), roomCode: r.room_code }));
+  }
+
+  /**
+   * Room cards a payment provider was paid for (WeChat virtual payment), credited inside the
+   * caller's unit of work, the one that records the provider's order: the same crediting path as a
+   * purchase from the wallet, idempotent by `requestKey`.
+   */
+  async creditPaidCards(
+    tx: Tx,
+    o: { playerId: string; quantity: number; priceFen: number; requestKey: string },
+  ): Promise<{ order: OrderRow; replayed: boolean }> {
+    const r = await this.money.buyCards(tx, { ...o, paidBy: 'provider' });
+    if (!r.replayed) {
+      await this.#o.analytics.append(tx, {
+        kind: 'room_cards_bought',
+        actor: { kind: 'player', id: o.playerId },
+        data: { orderId: r.order.orderId, quantity: o.quantity, cashFen: r.order.cashFen },
+      });
+    }
+    return r;
   }
 
   async buyCards(playerId: string, input: { quantity: number; idempotencyKey: string }): Promise<{ order: OrderRow; replayed: boolean }> {

@@ -501,6 +501,9 @@ export const ERROR_TEXTS: Readonly<Record<string, readonly [zh: string, en: stri
   URL_MALFORMED: ['链接格式有误，请检查链接是否完整。', 'The link cannot be read; check that it is complete.'],
   URL_PARAM_TOO_LONG: ['链接太长，请检查链接是否完整。', 'The link is too long; check that it is the right one.'],
   VALIDATION_FAILED: ['填写的内容不符合要求，请检查后重试。', 'Something you entered is not valid; check and try again.'],
+  VPAY_NOT_ENABLED: ['小游戏内暂不能购买房卡。', 'Room cards cannot be bought in the mini-game right now.'],
+  VPAY_ORDER_UNKNOWN: ['没有找到这笔房卡订单。', 'No such room-card order.'],
+  VPAY_SESSION_REQUIRED: ['微信登录已过期，请重新登录后再购买。', 'Your WeChat sign-in has ended; sign in again, then buy.'],
   ZJH_ACTION_INVALID: ['这个操作无效，请刷新牌桌。', 'That action is not valid; reload the table.'],
   ZJH_ALL_IN_NOT_ALLOWED: [
     '只有房间允许且积分不够跟注时才能孤注一掷。',
