@@ -7,7 +7,8 @@ import { intFromDb } from '../storage/sql.ts';
 
 export const AUDIT_PAGE_MAX = 200;
 const ACTION_PATTERN = /^[a-z][a-z0-9_]*(\.[a-z][a-z0-9_]*)+$/;
-const JSON_BYTES_MAX = 16 * 1024;
+// The largest before/after is a published agreement: four texts of up to 4,000 characters each.
+const JSON_BYTES_MAX = 64 * 1024;
 
 export interface AuditEntryInput {
   /** `null` id for actions taken by the system itself (bootstrap), with a descriptive username. */

@@ -26,6 +26,8 @@ export interface CheckContext {
   readonly games: readonly string[];
   /** Every agreement version label used so far. */
   readonly agreementVersions: readonly string[];
+  /** Games the tournament templates in force name (a catalogue may not drop one of them). */
+  readonly templateGames: readonly string[];
 }
 
 export function checkSetting<K extends SettingKey>(key: K, value: unknown, ctx: CheckContext): SettingValues[K] {
@@ -33,7 +35,7 @@ export function checkSetting<K extends SettingKey>(key: K, value: unknown, ctx: 
     case 'room.fees':
       return checkRoomFees(value, ctx.bounds) as SettingValues[K];
     case 'skill.catalogue':
-      return checkSkillCatalogue(value, ctx.bounds, ctx.plugins) as SettingValues[K];
+      return checkSkillCatalogue(value, ctx.bounds, ctx.plugins, ctx.templateGames) as SettingValues[K];
     case 'skill.tournament_templates':
       return checkTournamentTemplates(value, ctx.bounds, ctx.games) as SettingValues[K];
     case 'vip':

@@ -2,8 +2,11 @@
 
 /** A stored value's JSON, in characters (the agreement's four texts are the largest). */
 export const SETTING_JSON_CHARS_MAX = 60_000;
-/** One agreement or privacy-policy text, per language, in characters. */
-export const AGREEMENT_TEXT_CHARS_MAX = 6_000;
+/**
+ * One agreement or privacy-policy text, per language, in characters: four of them in Chinese
+ * (3 bytes a character in UTF-8) fit the API's default 64 KiB body.
+ */
+export const AGREEMENT_TEXT_CHARS_MAX = 4_000;
 /** Versions of one setting returned in one page of its history. */
 export const HISTORY_PAGE_MAX = 100;
 /**

@@ -114,6 +114,9 @@ export class Settings {
       `SELECT s.setting_key, s.version, s.value_json, s.operator_username, s.reason, s.created_at_ms FROM settings_versions s
         WHERE s.version = (SELECT MAX(v.version) FROM settings_versions v WHERE v.setting_key = s.setting_key)`,
     );
+    // In the order of SETTING_KEYS: the catalogue before the templates that are checked against its games.
+    const order = (k: string) => (SETTING_KEYS as readonly string[]).indexOf(k);
+    rows.sort((a, b) => order(a.setting_key) - order(b.setting_key));
     for (const r of rows) if (isSettingKey(r.setting_key)) this.#accept(r.setting_key, intFromDb(r.version), r.value_json);
   }
 
@@ -251,6 +254,7 @@ export class Settings {
       plugins: this.#o.plugins,
       games: Array.isArray(catalogue?.games) ? catalogue.games.map((g) => g.id) : [],
       agreementVersions,
+      templateGames: key === 'skill.catalogue' ? this.get('skill.tournament_templates').templates.map((t) => t.game) : [],
     };
   }
 
@@ -272,6 +276,8 @@ export class Settings {
         plugins: this.#o.plugins,
         games: key === 'skill.tournament_templates' ? this.get('skill.catalogue').games.map((g) => g.id) : [],
         agreementVersions: [],
+        // A catalogue read back is taken as stored: templates are checked against it, not the other way round.
+        templateGames: [],
       });
     } catch (e) {
       this.#o.log.error(

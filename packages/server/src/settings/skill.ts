@@ -58,7 +58,12 @@ export const TournamentTemplatesSchema = Type.Object(
 export type TournamentTemplates = Static<typeof TournamentTemplatesSchema>;
 export type TournamentTemplate = Static<typeof TournamentTemplateSchema>;
 
-export function checkSkillCatalogue(value: unknown, bounds: BusinessBounds, plugins: readonly string[]): SkillCatalogueValue {
+export function checkSkillCatalogue(
+  value: unknown,
+  bounds: BusinessBounds,
+  plugins: readonly string[],
+  templateGames: readonly string[],
+): SkillCatalogueValue {
   const c = checkShape<SkillCatalogueValue>(SkillCatalogueSchema, value);
   const problems: string[] = [];
   const ids = new Set<string>();
@@ -66,6 +71,9 @@ export function checkSkillCatalogue(value: unknown, bounds: BusinessBounds, plug
     if (ids.has(g.id)) problems.push(`/games/${i}/id: ${g.id} appears twice`);
     ids.add(g.id);
     if (!plugins.includes(g.plugin)) problems.push(`/games/${i}/plugin: no plug-in ${g.plugin} (known: ${plugins.join(', ')})`);
+  }
+  for (const game of new Set(templateGames)) {
+    if (!ids.has(game)) problems.push(`/games: ${game} is named by a tournament template; change the template first`);
   }
   if (problems.length > 0) invalid(problems);
   for (const g of c.games) {

@@ -3,7 +3,8 @@
 // agreement in the console makes a player who is already signed in accept it at their next action
 // (the privacy policy beside it, at 320 px), and the player's page lists both acceptances; a
 // tournament created in the console from a template takes two players' entries and games and is
-// settled, its prizes paid into their wallets.
+// settled, its prizes paid into their wallets; a skin bought on the settings page shows on the
+// buyer's seat to another player at the table.
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import { PuzzleGame } from '@fairground/rules';
@@ -85,7 +86,12 @@ describe('business settings in the browser', () => {
   const people: Person[] = [];
 
   async function person(name: string, width: number): Promise<Person> {
-    const context = await browser.newContext({ ...PHONE_CONTEXT, viewport: { width, height: 760 } });
+    // Each player stands for a different network address (rooms refuse two seats from one).
+    const context = await browser.newContext({
+      ...PHONE_CONTEXT,
+      viewport: { width, height: 760 },
+      extraHTTPHeaders: { 'x-forwarded-for': `203.0.113.${people.length + 10}` },
+    });
     const page = await context.newPage();
     page.setDefaultTimeout(STEP_TIMEOUT_MS);
     const p = { name, context, page, id: '' };
@@ -137,9 +143,10 @@ describe('business settings in the browser', () => {
   let firstCode = '';
 
   async function cashQuoteFen(page: Page): Promise<number> {
-    // A fresh load: the creation page keeps its step while the hash stays the same.
-    await page.goto(`${platform.url}/#/room-create`);
+    // From the rooms hub, as a player goes: a fresh creation page at step one.
+    await page.goto(`${platform.url}/#/rooms`);
     await page.reload();
+    await page.getByTestId('open-create-room').click();
     await page.getByTestId('room-create-page').waitFor();
     await page.getByTestId('create-next').click();
     await page.getByTestId('fee-cash').click();
@@ -216,7 +223,8 @@ describe('business settings in the browser', () => {
     await page.getByTestId('lang-toggle').click();
     await page.setViewportSize({ width: 375, height: 760 });
     await page.getByTestId('accept-terms').click();
-    await page.getByTestId('lobby-page').waitFor();
+    // Accepted: the guard lets the player back to where they were.
+    await page.getByTestId('terms-page').waitFor({ state: 'detached' });
 
     await operator.goto(`${platform.url}/admin/#/players/${owner.id}`);
     const list = operator.getByTestId('player-agreements');
@@ -263,6 +271,7 @@ describe('business settings in the browser', () => {
       await p.page.goto(`${platform.url}/#/skill-tournaments`);
       const mine = p.page.getByTestId(`tournament-${tournamentId}`);
       await mine.getByTestId('enter-tournament').tap();
+      await p.page.getByTestId('confirm-spend').tap();
       await mine.getByTestId('play-tournament').tap();
       await p.page.getByTestId('skill-play-page').waitFor();
       await playMoves(p.page, p === alice ? 4 : 2);
@@ -291,6 +300,37 @@ describe('business settings in the browser', () => {
     assert.equal(paidFen, 360, 'the pool minus the rake is paid to the players');
     assert.ok(afterFen.alice + afterFen.bob === before.alice + before.bob - 40);
     await screenshot(alice.page, 'settings-9-wallet-after-tournament');
+  });
+
+  it('a skin bought on the settings page shows on the player’s seat to the others at the table', async () => {
+    const host = await person('skin-host', 375);
+    const friend = await person('skin-friend', 320);
+    await signIn(host, platform.url);
+    await signIn(friend, platform.url);
+    await credit(host.id, 5_000);
+    await host.page.goto(`${platform.url}/#/settings`);
+    await host.page.locator('[data-testid="skins"][data-worn="classic"]').waitFor();
+    await host.page.getByTestId('skin-buy-gold').click();
+    await host.page.locator('[data-testid="skins"][data-worn="gold"]').waitFor();
+    assert.equal(await host.page.getByTestId('skin-gold').getAttribute('data-source'), 'bought');
+    await screenshot(host.page, 'settings-10-skin-bought-375');
+    await host.page.getByTestId('lang-toggle').click();
+    await host.page.getByTestId('skins').getByText('Room skins').waitFor();
+    await host.page.getByTestId('lang-toggle').click();
+    assert.equal(await balanceFen(host.page, platform.url), 5_000 - 1_800);
+
+    await cashQuoteFen(host.page);
+    await host.page.getByTestId('create-confirm').click();
+    const shareUrl = await host.page.getByTestId('share-link').inputValue();
+    await friend.page.goto(shareUrl);
+    await friend.page.getByTestId('join-preview').waitFor();
+    await friend.page.getByTestId('join-seat').click();
+    await friend.page.getByTestId('confirm-spend').or(friend.page.locator('[data-testid="table-page"]')).first().waitFor();
+    if (await friend.page.getByTestId('confirm-spend').isVisible()) await friend.page.getByTestId('confirm-spend').click();
+    await friend.page.locator('[data-testid="table-page"][data-connection="live"]').waitFor();
+    await friend.page.locator(`[data-player="${host.id}"][data-skin="gold"]`).waitFor();
+    await friend.page.locator(`[data-player="${friend.id}"][data-skin="classic"]`).waitFor();
+    await screenshot(friend.page, 'settings-11-table-sees-skin-320');
   });
 
   after(async () => {

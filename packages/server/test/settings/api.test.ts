@@ -112,6 +112,43 @@ for (const backend of backends()) {
       assert.equal((await fees()).version, current.version);
     });
 
+    it('the skill catalogue is the setting: new stakes and rake apply to matches started afterwards', async () => {
+      const p = await t.readyPlayer('catalogue-player');
+      await fund(p.playerId, 10_000);
+      const all = await t.request('GET', '/api/admin/settings', { token: admin });
+      const cat = (all.json.settings as { key: string; version: number; value: { games: Record<string, unknown>[] } }[]).find(
+        (x) => x.key === 'skill.catalogue',
+      );
+      assert.ok(cat);
+      const games = cat.value.games.map((g) => ({ ...g, stakesFen: [300, 800], rakeBps: 800 }));
+      const saved = await t.request('PUT', '/api/admin/settings/skill.catalogue', {
+        token: admin,
+        body: { expectedVersion: cat.version, value: { games } },
+      });
+      assert.equal(saved.status, 200, saved.text);
+      const offered = await t.request('GET', '/api/skill/games', { token: p.token });
+      const match3 = (offered.json.games as { game: string; stakesFen: number[]; rakeBps: number }[]).find((g) => g.game === 'match3');
+      assert.deepEqual(match3?.stakesFen, [300, 800]);
+      assert.equal(match3?.rakeBps, 800);
+      const old = await t.request('POST', '/api/skill/matches', {
+        token: p.token,
+        body: { game: 'match3', entryFeeFen: 100, idempotencyKey: 'cat-match-0001' },
+      });
+      assert.equal(old.json.code, 'SKILL_STAKE_UNKNOWN');
+      const fresh = await t.request('POST', '/api/skill/matches', {
+        token: p.token,
+        body: { game: 'match3', entryFeeFen: 300, idempotencyKey: 'cat-match-0002' },
+      });
+      assert.equal(fresh.status, 201, fresh.text);
+      // A plug-in the build does not have is refused, naming the ones it has.
+      const unknown = await t.request('PUT', '/api/admin/settings/skill.catalogue', {
+        token: admin,
+        body: { expectedVersion: cat.version + 1, value: { games: [{ ...games[0], plugin: 'chess' }] } },
+      });
+      assert.equal(unknown.json.code, 'SETTINGS_INVALID');
+      assert.match(JSON.stringify(unknown.json.details), /no plug-in chess \(known: match3\)/);
+    });
+
     it('a new agreement version stops money and play until the player accepts it; acceptances are kept per player', async () => {
       const p = await t.readyPlayer('agreement-player');
       const quoteBody = { params: { seats: 3, rounds: 8 }, fee: { mode: 'room_card', payer: 'owner' } };

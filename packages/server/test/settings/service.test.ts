@@ -12,7 +12,7 @@ import { ClusterRedis, Keys } from '../../src/cluster/redis.ts';
 import { loadPolicyFile, type Policy } from '../../src/compliance/index.ts';
 import { DEVELOPMENT_POLICY_FILE } from '../../src/config.ts';
 import { memorySettingsBus, type NoticeBus, noticeSettingsBus, Settings, type SettingsBus } from '../../src/settings/index.ts';
-import { CACHE_TTL_MS } from '../../src/settings/limits.ts';
+import { AGREEMENT_TEXT_CHARS_MAX, CACHE_TTL_MS } from '../../src/settings/limits.ts';
 import { skillPlugins } from '../../src/skill/index.ts';
 import type { Store } from '../../src/storage/ports.ts';
 import { backends } from '../../src/storage/testing.ts';
@@ -124,6 +124,12 @@ for (const backend of backends()) {
         await codeOf(a.update(OPERATOR, 'skill.catalogue', { games }, { expectedVersion: a.version('skill.catalogue') })),
         'SETTINGS_OUTSIDE_POLICY',
       );
+      // A game a tournament template names stays in the catalogue until the template changes.
+      const renamed = a.get('skill.catalogue').games.map((g) => ({ ...g, id: 'gems' }));
+      assert.equal(
+        await codeOf(a.update(OPERATOR, 'skill.catalogue', { games: renamed }, { expectedVersion: a.version('skill.catalogue') })),
+        'SETTINGS_INVALID',
+      );
       assert.equal(a.version('room.fees'), v, 'nothing was stored');
       await a.close();
     });
@@ -189,7 +195,10 @@ describe('settings notices over the cluster bus (Redis pub/sub)', () => {
       await Promise.all([a.start(), b.start()]);
       const heard = new Promise<number>((resolve) => b.onChange('agreement', (_v, version) => resolve(version)));
       const current = a.get('agreement');
-      await a.update(OPERATOR, 'agreement', { ...current, version: '2026-02' }, { expectedVersion: 0 });
+      // The longest agreement there may be: four texts at their limit, audited before and after.
+      const long = { zh: '协'.repeat(AGREEMENT_TEXT_CHARS_MAX), en: 'a'.repeat(AGREEMENT_TEXT_CHARS_MAX) };
+      const longest = { version: '2026-02', terms: { ...current.terms, body: long }, privacy: { ...current.privacy, body: long } };
+      await a.update(OPERATOR, 'agreement', longest, { expectedVersion: 0 });
       assert.equal(await heard, 1);
       assert.equal(b.get('agreement').version, '2026-02');
       await Promise.all([a.close(), b.close()]);
