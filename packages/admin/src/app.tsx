@@ -1,8 +1,8 @@
 // The operations console: operator sign-in (password + TOTP), the ledger check, player lookup with
-// balance adjustment, and the audit log.
+// balance adjustment, the audit log, and the business settings (fees, games, tournaments, VIP, agreement).
 import { ApiClient, initialLang, type Lang, localTokenStore, type Response, saveLang } from '@fairground/web';
 import { useCallback, useEffect, useMemo, useState } from 'preact/hooks';
-import { translator } from './i18n.ts';
+import { portName, translator } from './i18n.ts';
 import { AuditPage } from './pages/audit.tsx';
 import { LedgerPage } from './pages/ledger.tsx';
 import { LoginPage } from './pages/login.tsx';
@@ -28,6 +28,8 @@ import { RoomsPage } from './pages/rooms.tsx';
 import { NotaryPage, notaryNav } from './pages/notary.tsx';
 import { PlayerRealNamePanel, RealNameQueuePage } from './pages/realname.tsx';
 import { realNameText } from './pages/realname-i18n.ts';
+import { PlayerAgreementsPanel, SETTINGS_TABS, SettingsPage, type SettingsTab } from './pages/settings.tsx';
+import { settingsText } from './pages/settings-i18n.ts';
 
 export type Operator = Response<'GET /api/admin/me'>;
 export type Route =
@@ -46,7 +48,8 @@ export type Route =
   | { page: 'rooms'; roomId?: string }
   | { page: 'exports' }
   | { page: 'realname' }
-  | { page: 'notary' };
+  | { page: 'notary' }
+  | { page: 'settings'; tab: SettingsTab };
 
 export interface Ctx {
   readonly api: ApiClient;
@@ -74,6 +77,10 @@ function parseRoute(): Route {
   if (parts[0] === 'exports') return { page: 'exports' };
   if (parts[0] === 'realname') return { page: 'realname' };
   if (parts[0] === 'notary') return { page: 'notary' };
+  if (parts[0] === 'settings') {
+    const tab = SETTINGS_TABS.find((x) => x === parts[1]) ?? 'fees';
+    return { page: 'settings', tab };
+  }
   return { page: 'ledger' };
 }
 
@@ -131,7 +138,7 @@ export function App() {
           <span class="brand">{t('appName')}</span>
           {langButton}
         </header>
-        <LoginPage api={api} t={t} onSignedIn={setOperator} />
+        <LoginPage api={api} t={t} lang={lang} onSignedIn={setOperator} />
       </div>
     );
   }
@@ -189,6 +196,9 @@ export function App() {
           <a href="#/notary" class={route.page === 'notary' ? 'on' : ''} data-testid="nav-notary">
             {notaryNav(lang)}
           </a>
+          <a href="#/settings/fees" class={route.page === 'settings' ? 'on' : ''} data-testid="nav-settings">
+            {settingsText(lang)('navSettings')}
+          </a>
         </nav>
         <span class="who">
           <span data-testid="operator-name">{operator.username}</span> {langButton}{' '}
@@ -199,7 +209,7 @@ export function App() {
       </header>
       {standIns.length > 0 && (
         <p class="banner" role="status" data-testid="standin-banner">
-          {t('standInBanner', { ports: standIns.join(', ') })}
+          {t('standInBanner', { ports: standIns.map((x) => portName(t, x)).join(lang === 'zh' ? '、' : ', ') })}
         </p>
       )}
       {route.page === 'ledger' && <LedgerPage ctx={ctx} />}
@@ -210,6 +220,7 @@ export function App() {
       {route.page === 'players' && <PlayersPage ctx={ctx} playerId={route.playerId} />}
       {route.page === 'players' && route.playerId && <PlayerRealNamePanel ctx={ctx} playerId={route.playerId} />}
       {route.page === 'players' && route.playerId && <PlayerOpsPanel ctx={ctx} playerId={route.playerId} />}
+      {route.page === 'players' && route.playerId && <PlayerAgreementsPanel ctx={ctx} playerId={route.playerId} />}
       {route.page === 'audit' && <AuditPage ctx={ctx} />}
       {route.page === 'reviews' && <ReviewPage ctx={ctx} />}
       {route.page === 'refunds' && <RefundsPage ctx={ctx} depositId={route.depositId} />}
@@ -222,6 +233,7 @@ export function App() {
       {route.page === 'policies' && <PoliciesPage ctx={ctx} />}
       {route.page === 'realname' && <RealNameQueuePage ctx={ctx} />}
       {route.page === 'notary' && <NotaryPage ctx={ctx} />}
+      {route.page === 'settings' && <SettingsPage ctx={ctx} tab={route.tab} />}
     </div>
   );
 }

@@ -60,6 +60,12 @@ const zh = {
   asset_ROOM_CARD: '房卡',
   asset_POINTS: '积分',
   asset_BONUS: '赠金',
+  port_signIn: '微信登录',
+  'port_real-name-check': '实名核验',
+  'port_play-reporting': '防沉迷上报',
+  port_notary: '存证',
+  'port_face-check': '人脸核验',
+  port_payments: '微信支付',
   standInBanner: '替身服务运行中：{ports}。这些接口只模拟真实服务（不实名、不存证、不上报），不可用于真实运营。',
 };
 type Key = keyof typeof zh;
@@ -124,11 +130,32 @@ const en: Dictionary<Key> = {
   asset_ROOM_CARD: 'Room cards',
   asset_POINTS: 'Points',
   asset_BONUS: 'Bonus',
+  port_signIn: 'WeChat sign-in',
+  'port_real-name-check': 'real-name check',
+  'port_play-reporting': 'play-time reporting',
+  port_notary: 'notary',
+  'port_face-check': 'face check',
+  port_payments: 'WeChat Pay',
   standInBanner:
     'Running on stand-ins: {ports}. These only imitate the real services (no real-name check, attestation or reporting happens); not for real operation.',
 };
 
 export type T = (key: Key, vars?: Record<string, string | number>) => string;
+
+const PORT_KEYS: Record<string, Key> = {
+  'sign-in': 'port_signIn',
+  'real-name-check': 'port_real-name-check',
+  'play-reporting': 'port_play-reporting',
+  notary: 'port_notary',
+  'face-check': 'port_face-check',
+  payments: 'port_payments',
+};
+
+/** A port's name in the operator's words (the server's name when it is a new one). */
+export function portName(t: T, port: string): string {
+  const key = PORT_KEYS[port];
+  return key === undefined ? port : t(key);
+}
 
 export function translator(lang: Lang): T {
   return (key, vars) => translate({ zh, en }, lang, key, vars);

@@ -2,3 +2,4 @@
 export * from './shared/api.ts';
 export * from './shared/i18n.ts';
 export * from './shared/money.ts';
+export { errorText, loadErrorTexts } from './shared/errors.ts';

@@ -33,6 +33,15 @@ it('answers with the policy reason for a compliance refusal, and never with a co
   assert.match(errorText('en', { code: 'ROOM_SAME_IP' }), /mobile data/);
   assert.match(errorText('zh', { code: 'COMPLIANCE_DENIED', details: { reason: 'SELF_EXCLUDED' } }), /自我禁入/);
   assert.equal(errorText('zh', { code: 'COMPLIANCE_DENIED', details: { reason: 'NEW_RULE' } }), ERROR_TEXTS.COMPLIANCE_DENIED?.[0]);
+  // A self-excluded player is told why and until when.
+  const until = Date.UTC(2027, 0, 2, 3, 4);
+  const excluded = errorText('zh', { code: 'COMPLIANCE_DENIED', details: { reason: 'SELF_EXCLUDED', retryAtMs: until } });
+  assert.match(excluded, /自我禁入/);
+  assert.match(excluded, /恢复时间：2027-01-0\d \d\d:\d\d。$/);
+  assert.match(
+    errorText('en', { code: 'COMPLIANCE_DENIED', details: { reason: 'SELF_EXCLUDED', retryAtMs: until } }),
+    /Open again from 2027-/,
+  );
   const unknown = errorText('zh', { code: 'SOMETHING_NEW' });
   assert.doesNotMatch(unknown, /SOMETHING_NEW/);
   assert.match(unknown, /稍后再试/);

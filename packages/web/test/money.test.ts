@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { it } from 'node:test';
 import fc from 'fast-check';
-import { fenToYuan, formatAmount, yuanToFen } from '../src/shared/money.ts';
+import { fenToYuan, formatAmount, formatMilliFen, yuanToFen } from '../src/shared/money.ts';
 
 it('shows fen as yuan without floats', () => {
   assert.equal(fenToYuan(0), '0.00');
@@ -22,4 +22,13 @@ it('reads typed yuan back to exact fen, and refuses anything else', () => {
       assert.equal(yuanToFen(fenToYuan(fen).replaceAll(',', '')), fen);
     }),
   );
+});
+
+it('shows a bill fee in thousandths of a fen as exact yuan', () => {
+  assert.equal(formatMilliFen(5940), '¥0.0594');
+  assert.equal(formatMilliFen(600_000), '¥6.00');
+  assert.equal(formatMilliFen(1), '¥0.00001');
+  assert.equal(formatMilliFen(0), '¥0.00');
+  assert.equal(formatMilliFen(-123_456_780), '-¥1,234.5678');
+  assert.throws(() => formatMilliFen(0.5), RangeError);
 });

@@ -1,6 +1,7 @@
-import { ApiError, formatTimeMs, type Response } from '@fairground/web';
+import { formatTimeMs, type Response } from '@fairground/web';
 import { useEffect, useState } from 'preact/hooks';
 import type { Ctx } from '../app.tsx';
+import { consoleError } from '../errors.ts';
 
 type Entry = Response<'GET /api/admin/audit'>['items'][number];
 
@@ -22,7 +23,7 @@ export function AuditPage({ ctx }: { ctx: Ctx }) {
         setItems(page.items);
         setCursor(page.nextCursor);
       },
-      (e: unknown) => setError(e instanceof ApiError ? `${e.code}: ${e.message}` : String(e)),
+      (e: unknown) => setError(consoleError(ctx.lang, e)),
     );
   }, [api]);
 
@@ -39,7 +40,7 @@ export function AuditPage({ ctx }: { ctx: Ctx }) {
         <h1>{t('auditTitle')}</h1>
         {error && <p class="error">{t('error', { message: error })}</p>}
         <div class="scroll">
-          <table data-testid="audit-table">
+          <table class="cards" data-testid="audit-table">
             <thead>
               <tr>
                 <th>{t('when')}</th>
@@ -54,18 +55,24 @@ export function AuditPage({ ctx }: { ctx: Ctx }) {
             <tbody>
               {items.map((e) => (
                 <tr key={e.id} data-action={e.action}>
-                  <td>{formatTimeMs(e.atMs)}</td>
-                  <td>{e.operatorUsername}</td>
-                  <td class="nowrap">
-                    <code>{e.action}</code>
+                  <td data-label={t('when')}>{formatTimeMs(e.atMs)}</td>
+                  <td data-label={t('who')} translate={false}>
+                    {e.operatorUsername}
                   </td>
-                  <td>{e.targetId ?? ''}</td>
-                  <td>{e.reason ?? ''}</td>
-                  <td>
-                    <code>{brief(e.before)}</code>
+                  <td class="nowrap" data-label={t('action')}>
+                    <code translate={false}>{e.action}</code>
                   </td>
-                  <td>
-                    <code>{brief(e.after)}</code>
+                  <td data-label={t('target')} translate={false}>
+                    {e.targetId ?? ''}
+                  </td>
+                  <td data-label={t('auditReason')} translate={false}>
+                    {e.reason ?? ''}
+                  </td>
+                  <td data-label={t('before')}>
+                    <code translate={false}>{brief(e.before)}</code>
+                  </td>
+                  <td data-label={t('after')}>
+                    <code translate={false}>{brief(e.after)}</code>
                   </td>
                 </tr>
               ))}

@@ -1,14 +1,13 @@
 // The complaints inbox: players' reports, upheld (the target's credit drops), dismissed, or
 // escalated to a risk case; and the complaint rate against its alert line.
-import { ApiError, formatTimeMs, type Response } from '@fairground/web';
+import { formatTimeMs, type Response } from '@fairground/web';
 import { useCallback, useEffect, useState } from 'preact/hooks';
 import type { Ctx } from '../app.tsx';
 import { riskText } from './risk-i18n.ts';
+import { consoleError } from '../errors.ts';
 
 type Complaint = Response<'GET /api/admin/complaints'>['items'][number];
 type Rate = Response<'GET /api/admin/complaints/rate'>;
-
-const message = (e: unknown) => (e instanceof ApiError ? `${e.code}: ${e.message}` : String(e));
 
 export function ComplaintsPage({ ctx }: { ctx: Ctx }) {
   const r = riskText(ctx.lang);
@@ -22,7 +21,7 @@ export function ComplaintsPage({ ctx }: { ctx: Ctx }) {
       setItems((await ctx.api.call('GET /api/admin/complaints', { query: { status } })).items);
       setRate(await ctx.api.call('GET /api/admin/complaints/rate', { query: { days: 7 } }));
     } catch (e) {
-      setError(message(e));
+      setError(consoleError(ctx.lang, e));
     }
   }, [ctx.api, status]);
   useEffect(() => {
@@ -38,7 +37,7 @@ export function ComplaintsPage({ ctx }: { ctx: Ctx }) {
       });
       await load();
     } catch (e) {
-      setError(message(e));
+      setError(consoleError(ctx.lang, e));
     }
   };
   const escalate = async (id: string) => {
@@ -50,7 +49,7 @@ export function ComplaintsPage({ ctx }: { ctx: Ctx }) {
       });
       ctx.navigate(`#/risk/${encodeURIComponent(c.id)}`);
     } catch (e) {
-      setError(message(e));
+      setError(consoleError(ctx.lang, e));
     }
   };
 
@@ -80,8 +79,9 @@ export function ComplaintsPage({ ctx }: { ctx: Ctx }) {
                 <strong>{c.reason}</strong> {c.text}
               </p>
               <p class="small muted">
-                {r('reporter')} <code>{c.reporterId}</code> · {r('target')} <code>{c.targetPlayerId ?? '—'}</code> · {r('room')}{' '}
-                <code>{c.roomId ?? '—'}</code> · {formatTimeMs(c.createdAtMs)}
+                {r('reporter')} <code translate={false}>{c.reporterId}</code> · {r('target')}{' '}
+                <code translate={false}>{c.targetPlayerId ?? '—'}</code> · {r('room')} <code translate={false}>{c.roomId ?? '—'}</code> ·{' '}
+                {formatTimeMs(c.createdAtMs)}
               </p>
               {c.status === 'open' ? (
                 <div class="row">

@@ -1,11 +1,12 @@
-// The operations dashboard: the seed's operating metrics over a period with their targets and
+// The operations dashboard: the platform's operating metrics over a period with their targets and
 // alert lines, each charted over time and broken down by hour of day, region and player tier;
 // the money that moved; and the alerts the job raised.
-import { ApiError, fenToYuan, formatTimeMs, type Response } from '@fairground/web';
+import { fenToYuan, formatTimeMs, type Response } from '@fairground/web';
 import { useCallback, useEffect, useState } from 'preact/hooks';
 import type { Ctx } from '../app.tsx';
 import { BarChart, GroupedBars, LineChart } from './charts.tsx';
 import { type OpsKey, type OpsT, opsText } from './ops-i18n.ts';
+import { consoleError } from '../errors.ts';
 
 type Report = Response<'GET /api/admin/analytics/report'>;
 type Metric = Report['metrics'][number];
@@ -51,7 +52,7 @@ export function DashboardPage({ ctx }: { ctx: Ctx }) {
       setReport(r);
       setAlerts(a);
     } catch (e) {
-      setError(e instanceof ApiError ? `${e.code}: ${e.message}` : String(e));
+      setError(consoleError(ctx.lang, e));
     }
   }, [api, period]);
 

@@ -4,6 +4,7 @@ import { ApiError } from '@fairground/web';
 import { useState } from 'preact/hooks';
 import type { Ctx } from '../app.tsx';
 import { type OpsKey, opsText } from './ops-i18n.ts';
+import { consoleError } from '../errors.ts';
 
 const KINDS = ['transfers', 'orders', 'hands'] as const;
 type Kind = (typeof KINDS)[number];
@@ -41,7 +42,9 @@ export function ExportsPage({ ctx }: { ctx: Ctx }) {
       // The start of the retention window is clamped so "180 days ago" is always accepted.
       const fromMs = Math.max(dayStartMs(from), Date.now() - RETENTION_DAYS * DAY_MS + 60_000);
       const toMs = Math.min(dayStartMs(to) + DAY_MS, Date.now() + 1);
-      const res = await fetch(`/api/admin/exports/${kind}?fromMs=${fromMs}&toMs=${toMs}`, {
+      // The file's times in the operator's own clock (the days picked above are local days), offset written out.
+      const utcOffsetMinutes = -new Date(fromMs).getTimezoneOffset();
+      const res = await fetch(`/api/admin/exports/${kind}?fromMs=${fromMs}&toMs=${toMs}&utcOffsetMinutes=${utcOffsetMinutes}`, {
         headers: { authorization: `Bearer ${ctx.api.accessToken ?? ''}` },
       });
       if (!res.ok) {
@@ -58,7 +61,7 @@ export function ExportsPage({ ctx }: { ctx: Ctx }) {
       setTimeout(() => URL.revokeObjectURL(url), 10_000);
       setDone(o('exported', { file, rows }));
     } catch (e) {
-      setError(e instanceof ApiError ? `${e.code}: ${e.message}` : String(e));
+      setError(consoleError(ctx.lang, e));
     } finally {
       setBusy(false);
     }

@@ -1,8 +1,9 @@
 // Players' feedback to customer service (what names no room or player; reports of a room or a
 // player are in the complaints inbox above).
-import { ApiError, formatTimeMs, type Response } from '@fairground/web';
+import { formatTimeMs, type Response } from '@fairground/web';
 import { useEffect, useState } from 'preact/hooks';
 import type { Ctx } from '../app.tsx';
+import { consoleError } from '../errors.ts';
 
 type Item = Response<'GET /api/admin/feedback'>['items'][number];
 
@@ -13,7 +14,7 @@ export function FeedbackInbox({ ctx }: { ctx: Ctx }) {
   useEffect(() => {
     ctx.api.call('GET /api/admin/feedback', { query: { limit: 50 } }).then(
       (r) => setItems(r.items),
-      (e: unknown) => setError(e instanceof ApiError ? `${e.code}: ${e.message}` : String(e)),
+      (e: unknown) => setError(consoleError(ctx.lang, e)),
     );
   }, []);
   return (

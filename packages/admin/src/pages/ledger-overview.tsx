@@ -1,9 +1,10 @@
 // Beside the invariant check: the platform's own accounts and the newest transfers of the ledger,
 // with the way to the reconciliation reports.
-import { ApiError, formatAmount, formatTimeMs, type AssetCode, type Response } from '@fairground/web';
+import { formatAmount, formatTimeMs, type AssetCode, type Response } from '@fairground/web';
 import { useEffect, useState } from 'preact/hooks';
 import type { Ctx } from '../app.tsx';
 import { opsText } from './ops-i18n.ts';
+import { consoleError } from '../errors.ts';
 
 type Overview = Response<'GET /api/admin/ledger/overview'>;
 
@@ -13,7 +14,7 @@ export function LedgerOverviewPanel({ ctx }: { ctx: Ctx }) {
   const [error, setError] = useState<string | null>(null);
   useEffect(() => {
     ctx.api.call('GET /api/admin/ledger/overview', { query: { limit: 30 } }).then(setData, (e: unknown) => {
-      setError(e instanceof ApiError ? `${e.code}: ${e.message}` : String(e));
+      setError(consoleError(ctx.lang, e));
     });
   }, []);
   if (error) return <p class="error">{error}</p>;
@@ -42,7 +43,7 @@ export function LedgerOverviewPanel({ ctx }: { ctx: Ctx }) {
                 .map((a) => (
                   <tr key={a.accountId} data-testid="system-account" data-account={a.accountId}>
                     <td>
-                      <code>{a.accountId}</code>
+                      <code translate={false}>{a.accountId}</code>
                     </td>
                     <td class="num">{formatAmount(a.asset as AssetCode, a.postedFen)}</td>
                     <td class="num">{formatAmount(a.asset as AssetCode, a.pendingDebitsFen)}</td>
@@ -63,10 +64,19 @@ export function LedgerOverviewPanel({ ctx }: { ctx: Ctx }) {
                   <td class="num">#{t.seq}</td>
                   <td>{formatTimeMs(t.createdAtMs)}</td>
                   <td>
-                    <code>{t.code}</code> <span class="muted small">{t.kind}</span>
+                    <code translate={false}>{t.code}</code>{' '}
+                    <span class="muted small">
+                      {t.kind === 'pending'
+                        ? o('kind_pending')
+                        : t.kind === 'posted'
+                          ? o('kind_posted')
+                          : t.kind === 'voided'
+                            ? o('kind_voided')
+                            : t.kind}
+                    </span>
                   </td>
                   <td>
-                    <code>{t.debitAccount}</code> → <code>{t.creditAccount}</code>
+                    <code translate={false}>{t.debitAccount}</code> → <code translate={false}>{t.creditAccount}</code>
                   </td>
                   <td class="num">{formatAmount(t.asset as AssetCode, t.amount)}</td>
                 </tr>

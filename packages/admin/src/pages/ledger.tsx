@@ -1,6 +1,7 @@
-import { ApiError, formatTimeMs, type Response } from '@fairground/web';
+import { formatTimeMs, type Response } from '@fairground/web';
 import { useState } from 'preact/hooks';
 import type { Ctx } from '../app.tsx';
+import { consoleError } from '../errors.ts';
 
 export function LedgerPage({ ctx }: { ctx: Ctx }) {
   const { api, t } = ctx;
@@ -14,7 +15,7 @@ export function LedgerPage({ ctx }: { ctx: Ctx }) {
     try {
       setReport(await api.call('POST /api/admin/ledger/invariants', {}));
     } catch (e) {
-      setError(e instanceof ApiError ? `${e.code}: ${e.message}` : String(e));
+      setError(consoleError(ctx.lang, e));
     } finally {
       setBusy(false);
     }
@@ -50,7 +51,7 @@ export function LedgerPage({ ctx }: { ctx: Ctx }) {
               <dd data-testid="transfer-count">{report.transfers}</dd>
               <dt>{t('chainHead')}</dt>
               <dd>
-                #{report.chainSeq} <code>{report.chainHash.slice(0, 16)}…</code>
+                #{report.chainSeq} <code translate={false}>{report.chainHash.slice(0, 16)}…</code>
               </dd>
             </dl>
             <table>
@@ -65,7 +66,7 @@ export function LedgerPage({ ctx }: { ctx: Ctx }) {
               <tbody>
                 {report.assets.map((a) => (
                   <tr key={a.asset}>
-                    <td>{a.asset}</td>
+                    <td>{t(`asset_${a.asset}` as 'asset_CNY')}</td>
                     <td>{a.postedSumFen}</td>
                     <td>{a.pendingDebitsFen}</td>
                     <td>{a.pendingCreditsFen}</td>

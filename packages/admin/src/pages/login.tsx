@@ -1,9 +1,10 @@
-import { type ApiClient, ApiError } from '@fairground/web';
+import type { ApiClient, Lang } from '@fairground/web';
 import { useState } from 'preact/hooks';
 import type { Operator } from '../app.tsx';
 import type { T } from '../i18n.ts';
+import { consoleError } from '../errors.ts';
 
-export function LoginPage({ api, t, onSignedIn }: { api: ApiClient; t: T; onSignedIn: (op: Operator) => void }) {
+export function LoginPage({ api, t, lang, onSignedIn }: { api: ApiClient; t: T; lang: Lang; onSignedIn: (op: Operator) => void }) {
   const [username, setUsername] = useState('');
   const [password, setPassword] = useState('');
   const [totp, setTotp] = useState('');
@@ -19,7 +20,7 @@ export function LoginPage({ api, t, onSignedIn }: { api: ApiClient; t: T; onSign
       api.setTokens(r.tokens);
       onSignedIn(r.operator);
     } catch (e) {
-      setError(e instanceof ApiError ? `${e.code}: ${e.message}` : String(e));
+      setError(consoleError(lang, e));
     } finally {
       setBusy(false);
     }

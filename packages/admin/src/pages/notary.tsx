@@ -1,9 +1,10 @@
 // The console's notary page: how long finished hands have waited for their time-stamp (the lag,
 // against its alert line), how many wait in the queue, the roots waiting for the authority's token
 // with the authority's last error, and the recent roots with the time and name it signed.
-import { ApiError, formatTimeMs, type Lang, type Response } from '@fairground/web';
+import { formatTimeMs, type Lang, type Response } from '@fairground/web';
 import { useCallback, useEffect, useState } from 'preact/hooks';
 import type { Ctx } from '../app.tsx';
+import { consoleError } from '../errors.ts';
 
 type Status = Response<'GET /api/admin/notary'>;
 
@@ -15,6 +16,7 @@ const TEXT = {
     tsa: '时间戳机构',
     lag: '存证延迟',
     lagAlert: '超过 {min} 分钟告警',
+    lagMinutes: '{n} 分钟',
     lagOver: '已超过告警线',
     queued: '排队中的牌局',
     oldest: '最早排队于',
@@ -40,6 +42,7 @@ const TEXT = {
     tsa: 'Time-stamping authority',
     lag: 'Attestation lag',
     lagAlert: 'alert past {min} min',
+    lagMinutes: '{n} min',
     lagOver: 'past the alert line',
     queued: 'Hands queued',
     oldest: 'oldest queued at',
@@ -75,7 +78,7 @@ export function NotaryPage({ ctx }: { ctx: Ctx }) {
         setS(r);
         setError(null);
       },
-      (e: unknown) => setError(e instanceof ApiError ? `${e.code}: ${e.message}` : String(e)),
+      (e: unknown) => setError(consoleError(ctx.lang, e)),
     );
   }, [ctx.api]);
   useEffect(load, [load]);
@@ -95,11 +98,11 @@ export function NotaryPage({ ctx }: { ctx: Ctx }) {
           <dl class="kv">
             <dt>{t.tsa}</dt>
             <dd>
-              <code>{s.tsaUrl}</code>
+              <code translate={false}>{s.tsaUrl}</code>
             </dd>
             <dt>{t.lag}</dt>
             <dd data-testid="notary-lag" data-over={String(over)}>
-              <strong class={over ? 'error' : ''}>{minutes(s.lagMs)} min</strong>{' '}
+              <strong class={over ? 'error' : ''}>{t.lagMinutes.replace('{n}', minutes(s.lagMs))}</strong>{' '}
               <span class="muted small">
                 ({t.lagAlert.replace('{min}', minutes(s.lagAlertMs))}
                 {over ? ` · ${t.lagOver}` : ''})

@@ -12,7 +12,7 @@ const zh = {
   groupPlay: '牌局',
   groupCompliance: '合规与审计',
   dashboardTitle: '运营看板',
-  dashboardHint: '种子文档定义的运营指标（按时段、地区、用户层级），目标值与警戒线，以及资金流。',
+  dashboardHint: '房间、牌局、留存与投诉的关键指标（可按时段、地区、用户层级查看），各自的目标值与警戒线，以及资金进出。',
   period: '时间范围',
   period_day: '最近 24 小时',
   period_week: '最近 7 天',
@@ -66,8 +66,8 @@ const zh = {
   chartRevenue: '收入',
   alertsTitle: '告警',
   alertsNone: '没有告警',
-  alertsWebhook: '告警会推送到已配置的 Webhook',
-  alertsNoWebhook: '未配置 Webhook（FAIRGROUND_ALERT_WEBHOOK_URL），告警只在此显示',
+  alertsWebhook: '告警同时推送到值班通知渠道。',
+  alertsNoWebhook: '告警只在此页显示，不会推送到值班群或其他系统；如需推送，请联系技术负责人开启。',
   alert_open: '进行中',
   alert_resolved: '已恢复',
   alertOpened: '{time} 触发，当时 {value}',
@@ -154,6 +154,17 @@ const zh = {
   decision_allow: '放行',
   decision_review: '需审核',
   decision_block: '拦截',
+  role_owner: '房主',
+  role_admin: '管理员',
+  role_member: '成员',
+  role_observer: '观战',
+  member_active: '在座',
+  member_left: '已离开',
+  member_kicked: '已移出',
+  member_offline: '离线',
+  kind_posted: '已入账',
+  kind_pending: '冻结中',
+  kind_voided: '已撤销',
 };
 type Key = keyof typeof zh;
 
@@ -167,7 +178,8 @@ const en: Dictionary<Key> = {
   groupPlay: 'Play',
   groupCompliance: 'Compliance & audit',
   dashboardTitle: 'Operations dashboard',
-  dashboardHint: 'The operating metrics the seed defines (by hour, region and player tier), their targets and alert lines, and the money.',
+  dashboardHint:
+    'The key figures for rooms, hands, retention and complaints (by hour, region and player tier), their targets and alert lines, and money in and out.',
   period: 'Period',
   period_day: 'Last 24 hours',
   period_week: 'Last 7 days',
@@ -221,8 +233,8 @@ const en: Dictionary<Key> = {
   chartRevenue: 'Revenue',
   alertsTitle: 'Alerts',
   alertsNone: 'No alerts',
-  alertsWebhook: 'Alerts are posted to the configured webhook',
-  alertsNoWebhook: 'No webhook configured (FAIRGROUND_ALERT_WEBHOOK_URL): alerts show here only',
+  alertsWebhook: 'Alerts are also sent to the on-call channel.',
+  alertsNoWebhook: 'Alerts show on this page only and are not sent to the on-call channel; ask the technical lead to turn sending on.',
   alert_open: 'Open',
   alert_resolved: 'Resolved',
   alertOpened: 'Opened {time} at {value}',
@@ -311,6 +323,17 @@ const en: Dictionary<Key> = {
   decision_allow: 'allow',
   decision_review: 'review',
   decision_block: 'block',
+  role_owner: 'Owner',
+  role_admin: 'Admin',
+  role_member: 'Member',
+  role_observer: 'Watching',
+  member_active: 'Seated',
+  member_left: 'Left',
+  member_kicked: 'Removed',
+  member_offline: 'Offline',
+  kind_posted: 'posted',
+  kind_pending: 'held',
+  kind_voided: 'voided',
 };
 
 export type OpsKey = Key;
@@ -319,3 +342,6 @@ export type OpsT = (key: Key, vars?: Record<string, string | number>) => string;
 export function opsText(lang: Lang): OpsT {
   return (key, vars) => translate({ zh, en }, lang, key, vars);
 }
+
+/** Every key the operating pages have words for (to tell a known value from a new one). */
+export const OPS_KEYS: ReadonlySet<string> = new Set(Object.keys(zh));

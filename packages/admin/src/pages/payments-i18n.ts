@@ -1,6 +1,7 @@
 // Words of the console's payment pages: the withdrawal review queue, deposits and refunds, and the
 // daily reconciliation reports. Chinese first.
 import { ApiError, type Dictionary, type Lang, translate } from '@fairground/web';
+import { consoleError } from '../errors.ts';
 
 const zh = {
   navReviews: '提现审核',
@@ -38,6 +39,19 @@ const zh = {
   causeOperator: '人工退款',
   events: '处理步骤',
   reconTitle: '每日对账',
+  vpayTitle: '小游戏虚拟支付（房卡）',
+  vpayHint: '微信虚拟支付的订单：以发货推送或查单确认到账；长时间未确认的订单会被查单后关闭。',
+  vpayOff: '未配置虚拟支付。',
+  vpayDelivered: '已到账',
+  vpayPending: '待确认',
+  vpayExpired: '已关闭（未支付）',
+  vpayByQuery: '无推送、经查单到账',
+  vpayOverdue: '超时未确认',
+  vpayOrders: '{n} 笔 · {cards} 张房卡 · {amount}',
+  vpayOrderNo: '订单号',
+  vpayStatus: '状态',
+  vpayPushes: '推送',
+  vpayQueries: '查单',
   reconHint: '下载微信支付交易账单和资金账单（次日 10:00 后），逐笔比对订单与账本。',
   billDate: '账单日期',
   run: '立即对账',
@@ -51,6 +65,40 @@ const zh = {
   detail: '说明',
   summary: '汇总',
   error: '出错了：{message}',
+  breaker_closed: '正常',
+  breaker_open: '已熔断',
+  breaker_half_open: '试探恢复中',
+  sum_billPayments: '账单支付笔数',
+  sum_billPaymentsFen: '账单支付金额',
+  sum_billRefunds: '账单退款笔数',
+  sum_billRefundsFen: '账单退款金额',
+  sum_billFeesMilliFen: '账单手续费',
+  sum_ourPayments: '我方已入账充值笔数',
+  sum_ourPaymentsFen: '我方已入账充值金额',
+  sum_ourRefunds: '我方退款笔数',
+  sum_ourRefundsFen: '我方退款金额',
+  sum_transfersOutFen: '资金账单转出（提现）',
+  sum_transfersReturnedFen: '资金账单退回',
+  sum_ourTransfersOutFen: '我方提现转出',
+  sum_ourTransfersReturnedFen: '我方提现退回',
+  sum_fundFlowLines: '资金账单行数',
+  sum_basicOtherNetFen: '基本账户其他收支净额（手续费等）',
+  mm_bill_payment_unknown_order: '账单中的支付不是我方订单',
+  mm_bill_payment_not_credited: '已支付但我方未入账',
+  mm_payment_amount_mismatch: '支付金额不一致',
+  mm_payment_transaction_mismatch: '微信支付单号不一致',
+  mm_payment_missing_from_bill: '我方已入账，账单中没有',
+  mm_payment_ledger_mismatch: '充值与账本不一致',
+  mm_bill_refund_unknown: '账单中的退款不是我方发起',
+  mm_refund_amount_mismatch: '退款金额不一致',
+  mm_refund_day_mismatch: '退款日期不一致',
+  mm_refund_missing_from_bill: '我方退款，账单中没有',
+  mm_fund_flow_unmatched: '运营账户有未对应的资金流水',
+  mm_transfer_unknown: '账单中的转账不是我方提现',
+  mm_transfer_amount_mismatch: '提现金额不一致',
+  mm_transfer_missing_from_bill: '我方提现，账单中没有',
+  mm_transfer_ledger_mismatch: '提现与账本不一致',
+  mm_other: '其他差异',
   err_PAYMENT_BILL_TOO_OLD: '微信支付只保留三个月内的账单，{billDate} 已无法按账单对账（最早可对 {oldestDate}）',
   err_PAYMENT_BILL_NOT_READY: '{billDate} 的账单尚未生成，请在次日 10:00 之后再对账',
   err_PAYMENT_BILL_DATE_INVALID: '只能对已经结束的日期对账',
@@ -95,6 +143,20 @@ const en: Dictionary<Key> = {
   causeOperator: 'Operator refund',
   events: 'Steps',
   reconTitle: 'Daily reconciliation',
+  vpayTitle: 'Mini-game virtual payment (room cards)',
+  vpayHint:
+    'WeChat virtual-payment orders: confirmed by the delivery push or by a query; orders unconfirmed for long are queried, then closed.',
+  vpayOff: 'Virtual payment is not configured.',
+  vpayDelivered: 'Delivered',
+  vpayPending: 'Pending',
+  vpayExpired: 'Closed (unpaid)',
+  vpayByQuery: 'Delivered by query, no push',
+  vpayOverdue: 'Pending past the query window',
+  vpayOrders: '{n} orders · {cards} room cards · {amount}',
+  vpayOrderNo: 'Order',
+  vpayStatus: 'State',
+  vpayPushes: 'Pushes',
+  vpayQueries: 'Queries',
   reconHint:
     'Downloads WeChat Pay’s trade and fund-flow bills (after 10:00 the next day) and compares them line by line with our orders and the ledger.',
   billDate: 'Bill date',
@@ -109,6 +171,40 @@ const en: Dictionary<Key> = {
   detail: 'Detail',
   summary: 'Summary',
   error: 'Something went wrong: {message}',
+  breaker_closed: 'closed (normal)',
+  breaker_open: 'open (calls stopped)',
+  breaker_half_open: 'half-open (trying again)',
+  sum_billPayments: 'Payments in the bill',
+  sum_billPaymentsFen: 'Paid in the bill',
+  sum_billRefunds: 'Refunds in the bill',
+  sum_billRefundsFen: 'Refunded in the bill',
+  sum_billFeesMilliFen: 'Fees in the bill',
+  sum_ourPayments: 'Deposits we credited',
+  sum_ourPaymentsFen: 'Credited by us',
+  sum_ourRefunds: 'Our refunds',
+  sum_ourRefundsFen: 'Refunded by us',
+  sum_transfersOutFen: 'Transfers out (fund-flow bill)',
+  sum_transfersReturnedFen: 'Transfers returned (fund-flow bill)',
+  sum_ourTransfersOutFen: 'Withdrawals paid out by us',
+  sum_ourTransfersReturnedFen: 'Withdrawals returned to us',
+  sum_fundFlowLines: 'Fund-flow bill lines',
+  sum_basicOtherNetFen: 'Other basic-account movements, net (fees and the like)',
+  mm_bill_payment_unknown_order: 'A payment in the bill that is not our order',
+  mm_bill_payment_not_credited: 'Paid, but not credited by us',
+  mm_payment_amount_mismatch: 'Payment amounts differ',
+  mm_payment_transaction_mismatch: 'WeChat Pay transaction numbers differ',
+  mm_payment_missing_from_bill: 'Credited by us, missing from the bill',
+  mm_payment_ledger_mismatch: 'Deposit and ledger differ',
+  mm_bill_refund_unknown: 'A refund in the bill that we did not make',
+  mm_refund_amount_mismatch: 'Refund amounts differ',
+  mm_refund_day_mismatch: 'Refund days differ',
+  mm_refund_missing_from_bill: 'Refunded by us, missing from the bill',
+  mm_fund_flow_unmatched: 'An operation-account movement with nothing of ours behind it',
+  mm_transfer_unknown: 'A transfer in the bill that is not our withdrawal',
+  mm_transfer_amount_mismatch: 'Withdrawal amounts differ',
+  mm_transfer_missing_from_bill: 'Withdrawn by us, missing from the bill',
+  mm_transfer_ledger_mismatch: 'Withdrawal and ledger differ',
+  mm_other: 'Other difference',
   err_PAYMENT_BILL_TOO_OLD:
     'WeChat Pay keeps bills for three months only: {billDate} can no longer be reconciled against its bills (the oldest day is {oldestDate})',
   err_PAYMENT_BILL_NOT_READY: 'The bills of {billDate} are not out yet; reconcile after 10:00 the next day',
@@ -121,22 +217,18 @@ export function paymentsText(lang: Lang): PaymentsText {
   return (key, vars) => translate({ zh, en }, lang, key, vars);
 }
 
-export function message(e: unknown): string {
-  return e instanceof ApiError ? `${e.code}: ${e.message}` : String(e);
-}
-
 const RECONCILIATION_CODES = ['PAYMENT_BILL_TOO_OLD', 'PAYMENT_BILL_NOT_READY', 'PAYMENT_BILL_DATE_INVALID'] as const;
 
-/** A reconciliation refusal in the console's language (its code stays visible), else the plain message. */
-export function reconciliationError(p: PaymentsText, e: unknown, billDate: string): string {
+/** A reconciliation refusal in the console's language, with the day and the oldest day it can still reach. */
+export function reconciliationError(p: PaymentsText, lang: Lang, e: unknown, billDate: string): string {
   if (e instanceof ApiError) {
     const code = RECONCILIATION_CODES.find((c) => c === e.code);
     if (code !== undefined) {
       const oldest = typeof e.details?.oldestDate === 'string' ? e.details.oldestDate : '';
-      return `${p(`err_${code}`, { billDate, oldestDate: oldest })} (${code})`;
+      return p(`err_${code}`, { billDate, oldestDate: oldest });
     }
   }
-  return p('error', { message: message(e) });
+  return consoleError(lang, e);
 }
 
 export function newIdempotencyKey(prefix: string): string {

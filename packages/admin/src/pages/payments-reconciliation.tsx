@@ -1,9 +1,11 @@
 // Daily reconciliation reports for finance: the list of days, one day's mismatches, and a button
 // that downloads that day's bills and reconciles it again now.
-import { formatAmount, formatTimeMs, type Response } from '@fairground/web';
+import { formatAmount, formatMilliFen, formatTimeMs, type Response } from '@fairground/web';
 import { useCallback, useEffect, useState } from 'preact/hooks';
 import type { Ctx } from '../app.tsx';
-import { message, paymentsText, reconciliationError } from './payments-i18n.ts';
+import { paymentsText, reconciliationError } from './payments-i18n.ts';
+import { consoleError } from '../errors.ts';
+import { VpayReconciliation } from './vpay-reconciliation.tsx';
 
 type Head = Response<'GET /api/admin/payments/reconciliations'>['items'][number];
 type Report = Response<'GET /api/admin/payments/reconciliations/:billDate'>;
@@ -11,6 +13,57 @@ type Report = Response<'GET /api/admin/payments/reconciliations/:billDate'>;
 function yesterday(): string {
   const beijing = new Date(Date.now() + 8 * 3600_000 - 86_400_000);
   return beijing.toISOString().slice(0, 10);
+}
+
+/** The summary in reading order: the bill, then ours, then the fund flow. */
+const SUMMARY_ORDER = [
+  'billPayments',
+  'billPaymentsFen',
+  'ourPayments',
+  'ourPaymentsFen',
+  'billRefunds',
+  'billRefundsFen',
+  'ourRefunds',
+  'ourRefundsFen',
+  'billFeesMilliFen',
+  'transfersOutFen',
+  'ourTransfersOutFen',
+  'transfersReturnedFen',
+  'ourTransfersReturnedFen',
+  'basicOtherNetFen',
+  'fundFlowLines',
+] as const;
+type SummaryKey = (typeof SUMMARY_ORDER)[number];
+
+/** Each figure in its own unit: the bill's fees come in thousandths of a fen, other amounts in fen, the rest are counts. */
+function summaryValue(k: SummaryKey, v: number | undefined): string {
+  if (v === undefined) return '—';
+  if (k.endsWith('MilliFen')) return formatMilliFen(v);
+  if (k.endsWith('Fen')) return formatAmount('CNY', v);
+  return v.toLocaleString('en-US');
+}
+
+const MISMATCH_KINDS = new Set([
+  'bill_payment_unknown_order',
+  'bill_payment_not_credited',
+  'payment_amount_mismatch',
+  'payment_transaction_mismatch',
+  'payment_missing_from_bill',
+  'payment_ledger_mismatch',
+  'bill_refund_unknown',
+  'refund_amount_mismatch',
+  'refund_day_mismatch',
+  'refund_missing_from_bill',
+  'fund_flow_unmatched',
+  'transfer_unknown',
+  'transfer_amount_mismatch',
+  'transfer_missing_from_bill',
+  'transfer_ledger_mismatch',
+] as const);
+type MismatchKind = typeof MISMATCH_KINDS extends Set<infer K> ? K : never;
+
+function mismatchKey(kind: string): `mm_${MismatchKind}` | 'mm_other' {
+  return MISMATCH_KINDS.has(kind as MismatchKind) ? `mm_${kind as MismatchKind}` : 'mm_other';
 }
 
 export function ReconciliationPage({ ctx }: { ctx: Ctx }) {
@@ -27,7 +80,7 @@ export function ReconciliationPage({ ctx }: { ctx: Ctx }) {
   }, [api]);
 
   useEffect(() => {
-    load().catch((e: unknown) => setError(p('error', { message: message(e) })));
+    load().catch((e: unknown) => setError(consoleError(ctx.lang, e)));
   }, [load]);
 
   const open = async (billDate: string) => {
@@ -35,7 +88,7 @@ export function ReconciliationPage({ ctx }: { ctx: Ctx }) {
     try {
       setReport(await api.call('GET /api/admin/payments/reconciliations/:billDate', { params: { billDate } }));
     } catch (e) {
-      setError(p('error', { message: message(e) }));
+      setError(consoleError(ctx.lang, e));
     }
   };
 
@@ -47,7 +100,7 @@ export function ReconciliationPage({ ctx }: { ctx: Ctx }) {
       setReport(await api.call('POST /api/admin/payments/reconciliations/:billDate/run', { params: { billDate: date } }));
       await load();
     } catch (e) {
-      setError(reconciliationError(p, e, date));
+      setError(reconciliationError(p, ctx.lang, e, date));
     } finally {
       setBusy(false);
     }
@@ -95,11 +148,13 @@ export function ReconciliationPage({ ctx }: { ctx: Ctx }) {
               {report.state === 'clean' ? p('clean') : p('mismatches', { n: report.items.length })}
             </span>
           </h2>
-          <dl class="facts">
-            {Object.entries(report.summary).map(([k, v]) => (
+          <dl class="facts" data-testid="reconciliation-summary">
+            {SUMMARY_ORDER.map((k) => (
               <>
-                <dt key={`${k}-t`}>{k}</dt>
-                <dd key={`${k}-d`}>{/Fen$/.test(k) ? formatAmount('CNY', v) : v}</dd>
+                <dt key={`${k}-t`}>{p(`sum_${k}`)}</dt>
+                <dd key={`${k}-d`} class="num" data-key={k}>
+                  {summaryValue(k, report.summary[k])}
+                </dd>
               </>
             ))}
           </dl>
@@ -117,9 +172,9 @@ export function ReconciliationPage({ ctx }: { ctx: Ctx }) {
               <tbody>
                 {report.items.map((i) => (
                   <tr key={`${i.kind}-${i.ref}`} data-testid="reconciliation-item">
-                    <td>{i.kind}</td>
+                    <td>{p(mismatchKey(i.kind))}</td>
                     <td>
-                      <code>{i.ref}</code>
+                      <code translate={false}>{i.ref}</code>
                     </td>
                     <td class="num">{i.expectedFen === null ? '—' : formatAmount('CNY', i.expectedFen)}</td>
                     <td class="num">{i.actualFen === null ? '—' : formatAmount('CNY', i.actualFen)}</td>
@@ -131,6 +186,7 @@ export function ReconciliationPage({ ctx }: { ctx: Ctx }) {
           )}
         </section>
       )}
+      <VpayReconciliation ctx={ctx} />
     </main>
   );
 }

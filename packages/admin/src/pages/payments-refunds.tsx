@@ -3,7 +3,8 @@
 import { formatAmount, formatTimeMs, type Response, yuanToFen } from '@fairground/web';
 import { useCallback, useEffect, useState } from 'preact/hooks';
 import type { Ctx } from '../app.tsx';
-import { message, newIdempotencyKey, paymentsText } from './payments-i18n.ts';
+import { newIdempotencyKey, paymentsText } from './payments-i18n.ts';
+import { consoleError } from '../errors.ts';
 
 type Deposit = Response<'GET /api/admin/payments/deposits'>['items'][number];
 type Detail = Response<'GET /api/admin/payments/deposits/:depositId'>;
@@ -26,7 +27,7 @@ function DepositList({ ctx }: { ctx: Ctx }) {
       try {
         setItems((await api.call('GET /api/admin/payments/deposits', { query: { limit: 100, ...(playerId ? { playerId } : {}) } })).items);
       } catch (e) {
-        setError(message(e));
+        setError(consoleError(ctx.lang, e));
       }
     },
     [api, playerId],
@@ -69,11 +70,11 @@ function DepositList({ ctx }: { ctx: Ctx }) {
                 <td>{formatTimeMs(d.createdAtMs)}</td>
                 <td>
                   <a href={`#/refunds/${encodeURIComponent(d.id)}`} data-testid={`deposit-${d.id}`}>
-                    <code>{d.id}</code>
+                    <code translate={false}>{d.id}</code>
                   </a>
                 </td>
                 <td>
-                  <code>{d.playerId}</code>
+                  <code translate={false}>{d.playerId}</code>
                 </td>
                 <td class="num">{formatAmount('CNY', d.amountFen)}</td>
                 <td class="num">{formatAmount('CNY', d.refundedFen)}</td>
@@ -110,7 +111,7 @@ function DepositDetail({ ctx, depositId }: { ctx: Ctx; depositId: string }) {
   }, [api, depositId]);
 
   useEffect(() => {
-    load().catch((e: unknown) => setError(message(e)));
+    load().catch((e: unknown) => setError(consoleError(ctx.lang, e)));
   }, [load]);
 
   const refund = async (event: Event) => {
@@ -127,7 +128,7 @@ function DepositDetail({ ctx, depositId }: { ctx: Ctx; depositId: string }) {
       setDone(p('refundDone', { id: r.refund.id, state: r.refund.state }));
       await load();
     } catch (e) {
-      setError(message(e));
+      setError(consoleError(ctx.lang, e));
     }
   };
 
@@ -144,7 +145,7 @@ function DepositDetail({ ctx, depositId }: { ctx: Ctx; depositId: string }) {
           <dl class="facts">
             <dt>{p('player')}</dt>
             <dd>
-              <code>{d.playerId}</code>
+              <code translate={false}>{d.playerId}</code>
             </dd>
             <dt>{p('amount')}</dt>
             <dd>{formatAmount('CNY', d.amountFen)}</dd>
@@ -203,7 +204,7 @@ function DepositDetail({ ctx, depositId }: { ctx: Ctx; depositId: string }) {
                 <tr key={r.id} data-testid={`refund-${r.id}`} data-state={r.state} data-cause={r.cause}>
                   <td>{formatTimeMs(r.createdAtMs)}</td>
                   <td>
-                    <code>{r.id}</code>
+                    <code translate={false}>{r.id}</code>
                   </td>
                   <td class="num">{formatAmount('CNY', r.amountFen)}</td>
                   <td>{r.state}</td>
@@ -222,7 +223,7 @@ function DepositDetail({ ctx, depositId }: { ctx: Ctx; depositId: string }) {
             {detail.events.map((e, i) => (
               <li key={`${e.atMs}-${i}`}>
                 <span>
-                  {e.subjectKind} · <strong>{e.kind}</strong> <code>{JSON.stringify(e.detail)}</code>
+                  {e.subjectKind} · <strong>{e.kind}</strong> <code translate={false}>{JSON.stringify(e.detail)}</code>
                 </span>
                 <small class="muted">{formatTimeMs(e.atMs)}</small>
               </li>

@@ -2,7 +2,8 @@
 import { formatAmount, formatTimeMs, type Response } from '@fairground/web';
 import { useCallback, useEffect, useState } from 'preact/hooks';
 import type { Ctx } from '../app.tsx';
-import { message, paymentsText } from './payments-i18n.ts';
+import { paymentsText } from './payments-i18n.ts';
+import { consoleError } from '../errors.ts';
 
 type Item = Response<'GET /api/admin/payments/withdrawals'>['items'][number];
 type Status = Response<'GET /api/admin/payments/status'>;
@@ -26,7 +27,7 @@ export function ReviewPage({ ctx }: { ctx: Ctx }) {
   }, [api]);
 
   useEffect(() => {
-    load().catch((e: unknown) => setError(message(e)));
+    load().catch((e: unknown) => setError(consoleError(ctx.lang, e)));
   }, [load]);
 
   const decide = async (item: Item, decision: 'approve' | 'reject') => {
@@ -46,7 +47,7 @@ export function ReviewPage({ ctx }: { ctx: Ctx }) {
       }
       await load();
     } catch (e) {
-      setError(message(e));
+      setError(consoleError(ctx.lang, e));
     }
   };
 
@@ -57,7 +58,11 @@ export function ReviewPage({ ctx }: { ctx: Ctx }) {
         <p class="muted">{p('reviewHint')}</p>
         {status && (
           <p class="muted" data-testid="payments-status" data-breaker={status.breaker}>
-            {p('providerStatus', { provider: status.provider ?? '—', breaker: status.breaker, pending: status.outboxPending })}
+            {p('providerStatus', {
+              provider: status.provider ?? '—',
+              breaker: p(`breaker_${status.breaker}`),
+              pending: status.outboxPending,
+            })}
           </p>
         )}
         {done && (
@@ -85,7 +90,7 @@ export function ReviewPage({ ctx }: { ctx: Ctx }) {
                   <td>{formatTimeMs(i.createdAtMs)}</td>
                   <td>
                     <a href={`#/players/${encodeURIComponent(i.playerId)}`}>
-                      <code>{i.playerId}</code>
+                      <code translate={false}>{i.playerId}</code>
                     </a>
                   </td>
                   <td class="num">{formatAmount('CNY', i.amountFen)}</td>

@@ -5,6 +5,7 @@ import { ApiError, fenToYuan, formatTimeMs, type Response } from '@fairground/we
 import { useEffect, useState } from 'preact/hooks';
 import type { Ctx } from '../app.tsx';
 import { type OpsKey, opsText } from './ops-i18n.ts';
+import { consoleError } from '../errors.ts';
 
 type Compliance = Response<'GET /api/admin/players/:playerId/compliance'>;
 type Risk = Response<'GET /api/admin/players/:playerId/risk'>;
@@ -21,8 +22,7 @@ export function PlayerOpsPanel({ ctx, playerId }: { ctx: Ctx; playerId: string }
   useEffect(() => {
     const fail = (e: unknown) => {
       // An operator without a risk role still sees the rest of the page.
-      if (!(e instanceof ApiError && e.code === 'AUTH_ROLE_MISSING'))
-        setError(e instanceof ApiError ? `${e.code}: ${e.message}` : String(e));
+      if (!(e instanceof ApiError && e.code === 'AUTH_ROLE_MISSING')) setError(consoleError(ctx.lang, e));
     };
     ctx.api.call('GET /api/admin/players/:playerId/compliance', { params: { playerId } }).then(setCompliance, fail);
     ctx.api.call('GET /api/admin/players/:playerId/risk', { params: { playerId } }).then(setRisk, fail);
@@ -39,10 +39,12 @@ export function PlayerOpsPanel({ ctx, playerId }: { ctx: Ctx; playerId: string }
             <dl class="facts">
               <dt>{o('policy')}</dt>
               <dd>
-                {compliance.policy.name}@{compliance.policy.version}
+                <span translate={false}>
+                  {compliance.policy.name}@{compliance.policy.version}
+                </span>
               </dd>
               <dt>{o('basis')}</dt>
-              <dd>{compliance.basis}</dd>
+              <dd translate={false}>{compliance.basis}</dd>
               <dt>{o('region')}</dt>
               <dd>{compliance.region ? (compliance.region.subdivision ?? compliance.region.country) : o('region_unknown')}</dd>
               <dt>{o('verified')}</dt>
@@ -80,7 +82,7 @@ export function PlayerOpsPanel({ ctx, playerId }: { ctx: Ctx; playerId: string }
               <ul class="small">
                 {risk.signals.slice(0, 5).map((s) => (
                   <li key={s.id}>
-                    <code>{s.kind}</code> +{s.weight}
+                    <code translate={false}>{s.kind}</code> +{s.weight}
                   </li>
                 ))}
               </ul>

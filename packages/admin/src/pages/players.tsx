@@ -1,7 +1,8 @@
-import { ApiError, type AssetCode, formatAmount, formatTimeMs, isMoneyAsset, type Response, yuanToFen } from '@fairground/web';
+import { type AssetCode, formatAmount, formatTimeMs, isMoneyAsset, type Response, yuanToFen } from '@fairground/web';
 import { useCallback, useEffect, useState } from 'preact/hooks';
 import type { Ctx } from '../app.tsx';
 import { realNameText } from './realname-i18n.ts';
+import { consoleError } from '../errors.ts';
 
 type Summary = Response<'GET /api/admin/players'>['items'][number];
 type Detail = Response<'GET /api/admin/players/:playerId'>;
@@ -13,10 +14,6 @@ function newIdempotencyKey(): string {
   const bytes = new Uint8Array(12);
   crypto.getRandomValues(bytes);
   return `adj-${Array.from(bytes, (b) => b.toString(16).padStart(2, '0')).join('')}`;
-}
-
-function message(e: unknown): string {
-  return e instanceof ApiError ? `${e.code}: ${e.message}` : String(e);
 }
 
 export function PlayersPage({ ctx, playerId }: { ctx: Ctx; playerId: string | undefined }) {
@@ -35,7 +32,7 @@ function PlayerSearch({ ctx }: { ctx: Ctx }) {
     try {
       setItems((await api.call('GET /api/admin/players', { query: { q } })).items);
     } catch (e) {
-      setError(message(e));
+      setError(consoleError(ctx.lang, e));
     }
   };
 
@@ -61,7 +58,7 @@ function PlayerSearch({ ctx }: { ctx: Ctx }) {
             {items.map((p) => (
               <li key={p.id}>
                 <a href={`#/players/${encodeURIComponent(p.id)}`} data-testid="player-result">
-                  <strong>{p.nickname}</strong> <code>{p.id}</code>
+                  <strong>{p.nickname}</strong> <code translate={false}>{p.id}</code>
                 </a>
                 <small class="muted">{formatTimeMs(p.createdAtMs)}</small>
               </li>
@@ -97,8 +94,10 @@ function PlayerDetail({ ctx, playerId }: { ctx: Ctx; playerId: string }) {
   }, [api, playerId]);
 
   useEffect(() => {
-    api.call('GET /api/admin/players/:playerId', { params: { playerId } }).then(setDetail, (e: unknown) => setError(message(e)));
-    loadMoney().catch((e: unknown) => setError(message(e)));
+    api
+      .call('GET /api/admin/players/:playerId', { params: { playerId } })
+      .then(setDetail, (e: unknown) => setError(consoleError(ctx.lang, e)));
+    loadMoney().catch((e: unknown) => setError(consoleError(ctx.lang, e)));
   }, [api, playerId, loadMoney]);
 
   const adjust = async (event: Event) => {
@@ -122,7 +121,7 @@ function PlayerDetail({ ctx, playerId }: { ctx: Ctx; playerId: string }) {
       setReason('');
       await loadMoney();
     } catch (e) {
-      setError(message(e));
+      setError(consoleError(ctx.lang, e));
     } finally {
       setBusy(false);
     }
@@ -160,7 +159,7 @@ function PlayerDetail({ ctx, playerId }: { ctx: Ctx; playerId: string }) {
             <dd>
               {detail.identities.map((i) => (
                 <div key={`${i.appId}:${i.openid}`}>
-                  <code>
+                  <code translate={false}>
                     {i.appId} · {i.openid}
                   </code>
                 </div>
@@ -234,9 +233,9 @@ function PlayerDetail({ ctx, playerId }: { ctx: Ctx; playerId: string }) {
               <tr key={i.id}>
                 <td>{formatTimeMs(i.createdAtMs)}</td>
                 <td>
-                  <code>{i.code}</code>
+                  <code translate={false}>{i.code}</code>
                 </td>
-                <td>{i.counterparty}</td>
+                <td translate={false}>{i.counterparty}</td>
                 <td class="num">
                   {i.direction === 'in' ? '+' : '−'}
                   {formatAmount(i.asset, i.amountFen)}

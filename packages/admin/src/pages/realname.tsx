@@ -2,10 +2,11 @@
 // system (waiting, sent, parked, expired; parked ones queued again with a reason), the real-name
 // submissions it has not settled, and on a player's page their real-name state with every
 // attempt, "query now", and their reports.
-import { ApiError, formatTimeMs, type Response } from '@fairground/web';
+import { formatTimeMs, type Response } from '@fairground/web';
 import { useCallback, useEffect, useState } from 'preact/hooks';
 import type { Ctx } from '../app.tsx';
 import { type RealNameT, realNameText } from './realname-i18n.ts';
+import { consoleError } from '../errors.ts';
 
 type Reports = Response<'GET /api/admin/realname/reports'>;
 type Report = Reports['items'][number];
@@ -15,7 +16,6 @@ type Attempt = Waiting['items'][number];
 type PlayerRealName = Response<'GET /api/admin/players/:playerId/realname'>;
 
 const STATES: readonly ReportState[] = ['pending', 'parked', 'expired', 'sent'];
-const message = (e: unknown) => (e instanceof ApiError ? `${e.code}: ${e.message}` : String(e));
 
 function ReportTable({
   r,
@@ -62,7 +62,7 @@ function ReportTable({
               <td>{r(i.bt === 1 ? 'bt_1' : 'bt_0')}</td>
               <td>
                 <a href={`#/players/${encodeURIComponent(i.playerId)}`}>
-                  <code>{i.playerId}</code>
+                  <code translate={false}>{i.playerId}</code>
                 </a>
               </td>
               <td>
@@ -106,12 +106,12 @@ function AttemptTable({ r, items, withPlayer }: { r: RealNameT; items: readonly 
               {withPlayer && (
                 <td>
                   <a href={`#/players/${encodeURIComponent(a.playerId)}`}>
-                    <code>{a.playerId}</code>
+                    <code translate={false}>{a.playerId}</code>
                   </a>
                 </td>
               )}
               <td>
-                {a.maskedName} <code>{a.maskedIdNumber}</code>
+                {a.maskedName} <code translate={false}>{a.maskedIdNumber}</code>
               </td>
               <td>
                 {r(`attempt_${a.state}`)}
@@ -155,7 +155,7 @@ export function RealNameQueuePage({ ctx }: { ctx: Ctx }) {
       setReports(rep);
       setWaiting(wait);
     } catch (e) {
-      setError(message(e));
+      setError(consoleError(ctx.lang, e));
     }
   }, [ctx.api, state]);
   useEffect(() => {
@@ -180,7 +180,7 @@ export function RealNameQueuePage({ ctx }: { ctx: Ctx }) {
       setSelected(new Set());
       await load();
     } catch (e) {
-      setError(message(e));
+      setError(consoleError(ctx.lang, e));
     }
   };
 
@@ -279,7 +279,7 @@ export function PlayerRealNamePanel({ ctx, playerId }: { ctx: Ctx; playerId: str
       setView(v);
       setReports(rep);
     } catch (e) {
-      setError(message(e));
+      setError(consoleError(ctx.lang, e));
     }
   }, [ctx.api, playerId]);
   useEffect(() => {
@@ -296,7 +296,7 @@ export function PlayerRealNamePanel({ ctx, playerId }: { ctx: Ctx; playerId: str
       setReason('');
       setResult(r('queried', { status: r(`status_${v.kyc.status}`) }));
     } catch (e) {
-      setError(message(e));
+      setError(consoleError(ctx.lang, e));
     }
   };
 
@@ -314,7 +314,7 @@ export function PlayerRealNamePanel({ ctx, playerId }: { ctx: Ctx; playerId: str
               {k.maskedName && (
                 <>
                   {' '}
-                  · {k.maskedName} <code>{k.maskedIdNumber}</code>
+                  · {k.maskedName} <code translate={false}>{k.maskedIdNumber}</code>
                 </>
               )}
               {k.failure && <div class="muted small">{r(`failure_${k.failure.reason}`)}</div>}

@@ -1,13 +1,12 @@
 // A player's restrictions: the risk score and credit, active restrictions with lifting, and
 // restricting or banning with a reason.
-import { ApiError, formatTimeMs, type Response } from '@fairground/web';
+import { formatTimeMs, type Response } from '@fairground/web';
 import { useState } from 'preact/hooks';
 import type { Ctx } from '../app.tsx';
 import { riskText } from './risk-i18n.ts';
+import { consoleError } from '../errors.ts';
 
 type PlayerRisk = Response<'GET /api/admin/players/:playerId/risk'>;
-
-const message = (e: unknown) => (e instanceof ApiError ? `${e.code}: ${e.message}` : String(e));
 
 export function RestrictionsPage({ ctx, playerId: initial }: { ctx: Ctx; playerId: string | undefined }) {
   const r = riskText(ctx.lang);
@@ -23,7 +22,7 @@ export function RestrictionsPage({ ctx, playerId: initial }: { ctx: Ctx; playerI
     try {
       setView(await ctx.api.call('GET /api/admin/players/:playerId/risk', { params: { playerId: playerId.trim() } }));
     } catch (e) {
-      setError(message(e));
+      setError(consoleError(ctx.lang, e));
     }
   };
   const restrict = async (kind: 'restrict' | 'ban') => {
@@ -37,7 +36,7 @@ export function RestrictionsPage({ ctx, playerId: initial }: { ctx: Ctx; playerI
       setReason('');
       await lookup();
     } catch (e) {
-      setError(message(e));
+      setError(consoleError(ctx.lang, e));
     }
   };
   const lift = async (restrictionId: string) => {
@@ -49,7 +48,7 @@ export function RestrictionsPage({ ctx, playerId: initial }: { ctx: Ctx; playerI
       });
       await lookup();
     } catch (e) {
-      setError(message(e));
+      setError(consoleError(ctx.lang, e));
     }
   };
 

@@ -1,19 +1,19 @@
 // The risk review queue: open cases, and one case with its evidence (signals — fair-play ones in
 // figures: pairs, hands, timing on the server's clock, copy similarity — transfers, complaints,
 // restrictions, credit, the player's linked accounts), its audit trail and the actions an operator may take.
-import { ApiError, formatTimeMs, type Response } from '@fairground/web';
+import { formatTimeMs, type Response } from '@fairground/web';
 import { useCallback, useEffect, useState } from 'preact/hooks';
 import type { Ctx } from '../app.tsx';
 import { PlayerLinks } from './fair-play.tsx';
 import { FairPlayEvidence } from './fair-play-evidence.tsx';
 import { riskText } from './risk-i18n.ts';
+import { consoleError } from '../errors.ts';
 
 type Summary = Response<'GET /api/admin/risk/cases'>['items'][number];
 type Detail = Response<'GET /api/admin/risk/cases/:caseId'>;
 type Action = 'approve' | 'reject' | 'restrict' | 'ban' | 'note' | 'close';
 
 const obj = (v: unknown): Record<string, unknown> => (v !== null && typeof v === 'object' ? (v as Record<string, unknown>) : {});
-const message = (e: unknown) => (e instanceof ApiError ? `${e.code}: ${e.message}` : String(e));
 
 export function RiskCasesPage({ ctx, caseId }: { ctx: Ctx; caseId: string | undefined }) {
   return caseId ? <CaseDetail ctx={ctx} caseId={caseId} /> : <CaseQueue ctx={ctx} />;
@@ -27,7 +27,7 @@ function CaseQueue({ ctx }: { ctx: Ctx }) {
   useEffect(() => {
     ctx.api.call('GET /api/admin/risk/cases', { query: { status } }).then(
       (x) => setItems(x.items),
-      (e: unknown) => setError(message(e)),
+      (e: unknown) => setError(consoleError(ctx.lang, e)),
     );
   }, [ctx.api, status]);
   return (
@@ -50,7 +50,7 @@ function CaseQueue({ ctx }: { ctx: Ctx }) {
                 <strong>{r(`kind_${c.kind}`)}</strong> {c.summary}
               </a>{' '}
               <small class="muted">
-                <code>{c.playerId}</code> · {r('score', { score: c.score })} · {formatTimeMs(c.createdAtMs)}
+                <code translate={false}>{c.playerId}</code> · {r('score', { score: c.score })} · {formatTimeMs(c.createdAtMs)}
               </small>
             </li>
           ))}
@@ -66,7 +66,10 @@ function CaseDetail({ ctx, caseId }: { ctx: Ctx; caseId: string }) {
   const [note, setNote] = useState('');
   const [error, setError] = useState<string | null>(null);
   const load = useCallback(
-    () => ctx.api.call('GET /api/admin/risk/cases/:caseId', { params: { caseId } }).then(setDetail, (e: unknown) => setError(message(e))),
+    () =>
+      ctx.api
+        .call('GET /api/admin/risk/cases/:caseId', { params: { caseId } })
+        .then(setDetail, (e: unknown) => setError(consoleError(ctx.lang, e))),
     [ctx.api, caseId],
   );
   useEffect(() => {
@@ -79,7 +82,7 @@ function CaseDetail({ ctx, caseId }: { ctx: Ctx; caseId: string }) {
       setDetail(await ctx.api.call('POST /api/admin/risk/cases/:caseId/actions', { params: { caseId }, body: { action, note } }));
       setNote('');
     } catch (e) {
-      setError(message(e));
+      setError(consoleError(ctx.lang, e));
     }
   };
 
@@ -104,7 +107,7 @@ function CaseDetail({ ctx, caseId }: { ctx: Ctx; caseId: string }) {
         <p>{detail.summary}</p>
         <p class="small">
           <a href={`#/players/${encodeURIComponent(detail.playerId)}`}>
-            <code>{detail.playerId}</code>
+            <code translate={false}>{detail.playerId}</code>
           </a>{' '}
           · {r('score', { score: detail.score })} · <span data-testid="case-credit">{r('credit', { credit: detail.credit })}</span>
         </p>

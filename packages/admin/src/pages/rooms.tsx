@@ -1,10 +1,11 @@
 // Rooms in the console: live rooms as a spectator sees them (no card that is not shown to all),
 // past rooms, and a finished hand's full record stepped through action by action. Opening a
 // record is audited by the server; a hand in progress has no record to open.
-import { ApiError, formatTimeMs, type Response } from '@fairground/web';
+import { formatTimeMs, type Response } from '@fairground/web';
 import { useEffect, useState } from 'preact/hooks';
 import type { Ctx } from '../app.tsx';
-import { type OpsKey, type OpsT, opsText } from './ops-i18n.ts';
+import { OPS_KEYS, type OpsKey, type OpsT, opsText } from './ops-i18n.ts';
+import { consoleError } from '../errors.ts';
 
 type Item = Response<'GET /api/admin/rooms'>['items'][number];
 type View = Response<'GET /api/admin/rooms/:roomId'>;
@@ -34,10 +35,6 @@ interface HandRecord {
   readonly deltas?: readonly { seat: number; playerId: string; points: number }[];
 }
 
-function message(e: unknown): string {
-  return e instanceof ApiError ? `${e.code}: ${e.message}` : String(e);
-}
-
 const SUITS: Record<string, string> = { s: '♠', h: '♥', d: '♦', c: '♣' };
 
 export function Card({ card }: { card: string | null }) {
@@ -50,6 +47,12 @@ export function Card({ card }: { card: string | null }) {
       {SUITS[suit] ?? suit}
     </span>
   );
+}
+
+/** A role or member status in words; one the console has no word for yet is shown as the server names it. */
+function word(o: ReturnType<typeof opsText>, prefix: 'role' | 'member', value: string) {
+  const key = `${prefix}_${value}`;
+  return OPS_KEYS.has(key) ? o(key as OpsKey) : <span translate={false}>{value}</span>;
 }
 
 export function RoomsPage({ ctx, roomId }: { ctx: Ctx; roomId: string | undefined }) {
@@ -68,7 +71,7 @@ function RoomList({ ctx }: { ctx: Ctx }) {
     try {
       setItems((await ctx.api.call('GET /api/admin/rooms', { query: { state, limit: 50, ...(c.length === 6 ? { code: c } : {}) } })).items);
     } catch (e) {
-      setError(message(e));
+      setError(consoleError(ctx.lang, e));
     }
   };
   useEffect(() => {
@@ -151,7 +154,7 @@ function RoomDetail({ ctx, roomId }: { ctx: Ctx; roomId: string }) {
   const [error, setError] = useState<string | null>(null);
 
   useEffect(() => {
-    ctx.api.call('GET /api/admin/rooms/:roomId', { params: { roomId } }).then(setView, (e: unknown) => setError(message(e)));
+    ctx.api.call('GET /api/admin/rooms/:roomId', { params: { roomId } }).then(setView, (e: unknown) => setError(consoleError(ctx.lang, e)));
   }, [roomId]);
 
   const open = async (handNumber: number) => {
@@ -160,7 +163,7 @@ function RoomDetail({ ctx, roomId }: { ctx: Ctx; roomId: string }) {
       const r = await ctx.api.call('GET /api/admin/rooms/:roomId/hands/:handNumber', { params: { roomId, handNumber } });
       setRecord(r.record as HandRecord);
     } catch (e) {
-      setError(message(e));
+      setError(consoleError(ctx.lang, e));
     }
   };
 
@@ -177,7 +180,7 @@ function RoomDetail({ ctx, roomId }: { ctx: Ctx; roomId: string }) {
           <h1>{o('roomTitle', { code: view.room.code })}</h1>
           <p class="muted small">
             {o(`roomStatus_${view.room.status}` as OpsKey)} · {o('seats', { n: view.room.seats })} · {o('rounds', { n: view.room.rounds })}{' '}
-            · {o('handsPlayed', { n: view.room.handsPlayed })} · <code>{view.room.id}</code>
+            · {o('handsPlayed', { n: view.room.handsPlayed })} · <code translate={false}>{view.room.id}</code>
           </p>
           {!view.live && (view.room.status === 'waiting' || view.room.status === 'playing') && <p class="muted">{o('notLiveHere')}</p>}
           <table>
@@ -188,8 +191,8 @@ function RoomDetail({ ctx, roomId }: { ctx: Ctx; roomId: string }) {
                   <td>
                     <a href={`#/players/${encodeURIComponent(m.playerId)}`}>{m.nickname}</a>
                   </td>
-                  <td>{m.role}</td>
-                  <td>{m.status}</td>
+                  <td>{word(o, 'role', m.role)}</td>
+                  <td>{word(o, 'member', m.status)}</td>
                   <td class="num">{view.scores.find((s) => s.playerId === m.playerId)?.points ?? ''}</td>
                 </tr>
               ))}
@@ -202,7 +205,8 @@ function RoomDetail({ ctx, roomId }: { ctx: Ctx; roomId: string }) {
           <h2>{o('currentHand', { n: view.hand.handNumber })}</h2>
           <p class="muted small">
             {o('round', { n: hand.round })} · {o('pot', { n: hand.potPoints })}
-            {hand.turnSeat !== null && ` · ${o('turn', { seat: hand.turnSeat })}`} · <code>{view.hand.commitment.slice(0, 16)}…</code>
+            {hand.turnSeat !== null && ` · ${o('turn', { seat: hand.turnSeat })}`} ·{' '}
+            <code translate={false}>{view.hand.commitment.slice(0, 16)}…</code>
           </p>
           <ul class="list">
             {hand.players.map((p) => (
@@ -229,7 +233,7 @@ function RoomDetail({ ctx, roomId }: { ctx: Ctx; roomId: string }) {
             {view.hands.map((h) => (
               <li key={h.handNumber}>
                 <span>
-                  #{h.handNumber} · {formatTimeMs(h.endedAtMs)} · <code>{h.recordHash.slice(0, 12)}</code>
+                  #{h.handNumber} · {formatTimeMs(h.endedAtMs)} · <code translate={false}>{h.recordHash.slice(0, 12)}</code>
                 </span>
                 <button type="button" class="link" onClick={() => void open(h.handNumber)} data-testid={`view-hand-${h.handNumber}`}>
                   {o('viewHand')}

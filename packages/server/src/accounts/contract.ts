@@ -96,13 +96,19 @@ export const accountsContract = contract({
   terms: {
     method: 'GET',
     url: '/api/terms',
-    summary: 'The user agreement in force',
+    summary: 'The user agreement in force, and the privacy policy published with it',
     tags: ['account'],
     auth: 'none',
     response: Type.Object({
       version: Type.String(),
       title: Type.Object({ zh: Type.String(), en: Type.String() }),
       body: Type.Object({ zh: Type.String(), en: Type.String() }),
+      privacy: Type.Optional(
+        Type.Object({
+          title: Type.Object({ zh: Type.String(), en: Type.String() }),
+          body: Type.Object({ zh: Type.String(), en: Type.String() }),
+        }),
+      ),
     }),
   },
   me: {

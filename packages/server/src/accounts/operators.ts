@@ -56,6 +56,13 @@ function toOperator(r: OperatorRow): Operator {
   };
 }
 
+/** Why a known operator's sign-in was refused, and whether that failure locked the address out. */
+export interface OperatorLoginFailure {
+  readonly reason: 'password' | 'totp' | 'totp_reused';
+  /** Set when this failure reached the limit: sign-ins from this address wait until then. */
+  readonly lockedUntilMs: number | null;
+}
+
 export class Operators {
   readonly #store: Store;
   readonly #sealer: Sealer;
@@ -124,12 +131,15 @@ export class Operators {
    * Password, then TOTP. Each code is accepted once (the step is remembered), so a code read over
    * a shoulder cannot be replayed within its 30 seconds. Failures count towards a temporary lock of
    * that operator from that address (`address`, the client's), so nobody can lock an operator out
-   * from elsewhere. `within` runs in the unit of work that opens the session.
+   * from elsewhere. `within` runs in the unit of work that opens the session; `failed` in the one
+   * that counts a known operator's failure (a wrong password, a wrong or replayed one-time code), so
+   * the audit log shows every refused sign-in of a real account.
    */
   async login(
     input: { username: string; password: string; totp: string },
     address: string,
     within?: (tx: Tx, op: Operator, sessionId: string) => Promise<void>,
+    failed?: (tx: Tx, op: Operator, failure: OperatorLoginFailure) => Promise<void>,
   ): Promise<{ operator: Operator; tokens: TokenPair }> {
     const rows = await this.#store.reader.query<OperatorRow>('SELECT * FROM operators WHERE username = ?', [input.username]);
     const row = rows[0];
@@ -145,8 +155,9 @@ export class Operators {
     );
     const lockedUntilMs = intOrNullFromDb(lock[0]?.locked_until_ms ?? null);
     if (lockedUntilMs !== null && lockedUntilMs > nowMs) throw new AppError(AccountsErrors.OPERATOR_LOCKED, { untilMs: lockedUntilMs });
+    const operator = toOperator(row);
     if (!(await verifyPassword(input.password, row.password_hash))) {
-      await this.#recordFailure(row.id, address);
+      await this.#recordFailure(operator, address, 'password', failed);
       throw new AppError(AccountsErrors.OPERATOR_CREDENTIALS_INVALID);
     }
     if (row.status !== 'active') throw new AppError(AccountsErrors.OPERATOR_DISABLED);
@@ -154,10 +165,9 @@ export class Operators {
     const step = verifyTotp(secret, input.totp, nowMs, TOTP_DRIFT_STEPS);
     const lastStep = intOrNullFromDb(row.totp_last_step);
     if (step === null || (lastStep !== null && step <= lastStep)) {
-      await this.#recordFailure(row.id, address);
+      await this.#recordFailure(operator, address, step === null ? 'totp' : 'totp_reused', failed);
       throw new AppError(AccountsErrors.OPERATOR_TOTP_INVALID);
     }
-    const operator = toOperator(row);
     const opened = await this.#store.unitOfWork(
       async (tx) => {
         // The step is claimed atomically: of two logins racing with one code, one wins.
@@ -173,11 +183,21 @@ export class Operators {
       },
       { label: 'accounts.operatorLogin' },
     );
-    if (opened === null) throw new AppError(AccountsErrors.OPERATOR_TOTP_INVALID);
+    if (opened === null) {
+      // Another sign-in claimed this code first: the same replay as above, counted the same way.
+      await this.#recordFailure(operator, address, 'totp_reused', failed);
+      throw new AppError(AccountsErrors.OPERATOR_TOTP_INVALID);
+    }
     return { operator, tokens: await this.#sessions.tokens(opened) };
   }
 
-  async #recordFailure(id: string, address: string): Promise<void> {
+  async #recordFailure(
+    op: Operator,
+    address: string,
+    reason: OperatorLoginFailure['reason'],
+    failed: ((tx: Tx, op: Operator, failure: OperatorLoginFailure) => Promise<void>) | undefined,
+  ): Promise<void> {
+    const id = op.id;
     await this.#store.unitOfWork(
       async (tx) => {
         await tx.run(
@@ -189,6 +209,13 @@ export class Operators {
           'UPDATE operator_login_failures SET locked_until_ms = ?, failures = 0 WHERE operator_id = ? AND address = ? AND failures >= ?',
           [tx.nowMs + OPERATOR_LOCK_MS, id, address, OPERATOR_FAILED_LOGINS_MAX],
         );
+        if (failed) {
+          const lock = await tx.query<{ locked_until_ms: unknown }>(
+            'SELECT locked_until_ms FROM operator_login_failures WHERE operator_id = ? AND address = ?',
+            [id, address],
+          );
+          await failed(tx, op, { reason, lockedUntilMs: intOrNullFromDb(lock[0]?.locked_until_ms ?? null) });
+        }
       },
       { label: 'accounts.operatorLoginFailed' },
     );

@@ -42,16 +42,30 @@ export function adminRoutes(d: AdminRouteDeps): Record<keyof typeof c, Implement
   const { accounts, audit } = d;
   return {
     operatorLogin: implement(c.operatorLogin, async ({ body, request }) => {
-      const { operator, tokens } = await accounts.operators.login(body, request.ip, async (tx, op, sessionId) => {
-        await audit.record(tx, {
-          operator: { id: op.id, username: op.username },
-          action: 'operator.login',
-          after: { sessionId },
-          requestId: request.id,
-          ip: request.ip,
-        });
-        await d.analytics.append(tx, { kind: 'operator_logged_in', actor: { kind: 'operator', id: op.id } });
-      });
+      const { operator, tokens } = await accounts.operators.login(
+        body,
+        request.ip,
+        async (tx, op, sessionId) => {
+          await audit.record(tx, {
+            operator: { id: op.id, username: op.username },
+            action: 'operator.login',
+            after: { sessionId },
+            requestId: request.id,
+            ip: request.ip,
+          });
+          await d.analytics.append(tx, { kind: 'operator_logged_in', actor: { kind: 'operator', id: op.id } });
+        },
+        async (tx, op, failure) => {
+          // A refused sign-in of a real account (a guessed password, a wrong or replayed one-time code) is security evidence.
+          await audit.record(tx, {
+            operator: { id: op.id, username: op.username },
+            action: 'operator.login_failed',
+            after: failure,
+            requestId: request.id,
+            ip: request.ip,
+          });
+        },
+      );
       return { operator: operatorBody(operator), tokens };
     }),
     operatorLogout: implement(c.operatorLogout, async ({ actor, request }) => {

@@ -301,6 +301,41 @@ for (const backend of backends()) {
       );
     });
 
+    it('writes each time with its zone: UTC (Z) by default, the operator’s offset when the console sends it', async () => {
+      const now = t.clock.nowMs();
+      const q = `fromMs=${now - DAY_MS}&toMs=${now + 1}`;
+      const createdAt = (body: string) =>
+        body
+          .replace(/^\uFEFF/, '')
+          .trim()
+          .split('\r\n')
+          .slice(1)
+          .map((l) => l.split(',')[2]!);
+      const utc = await t.platform.app.inject({
+        method: 'GET',
+        url: `/api/admin/exports/transfers?${q}`,
+        headers: { authorization: `Bearer ${finance}` },
+      });
+      const beijing = await t.platform.app.inject({
+        method: 'GET',
+        url: `/api/admin/exports/transfers?${q}&utcOffsetMinutes=480`,
+        headers: { authorization: `Bearer ${finance}` },
+      });
+      assert.equal(beijing.statusCode, 200, beijing.body);
+      const [utcTimes, localTimes] = [createdAt(utc.body), createdAt(beijing.body)];
+      assert.ok(utcTimes.length > 0);
+      for (const x of utcTimes) assert.match(x, /^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{3}Z$/);
+      for (const x of localTimes) assert.match(x, /^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{3}\+08:00$/);
+      // The same instants, written on two clocks.
+      assert.deepEqual(
+        localTimes.map((x) => Date.parse(x)),
+        utcTimes.map((x) => Date.parse(x)),
+      );
+      const bad = await t.request('GET', `/api/admin/exports/transfers?${q}&utcOffsetMinutes=900`, { token: finance });
+      assert.equal(bad.status, 400);
+      assert.equal(bad.json.code, 'VALIDATION_FAILED');
+    });
+
     it('operators see live rooms as spectators do, and a finished hand in full only with an audit entry', async () => {
       const created = await t.request('POST', '/api/rooms', {
         token: player.token,

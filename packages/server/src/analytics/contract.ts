@@ -3,6 +3,7 @@
 import { Type } from '@sinclair/typebox';
 import { contract } from '../http/endpoint.ts';
 import { Fen, IdString, TimeMs } from '../http/schemas.ts';
+import { UTC_OFFSET_MINUTES_MAX, UTC_OFFSET_MINUTES_MIN } from './csv.ts';
 import { EXPORT_KINDS } from './export-kinds.ts';
 import { ALERTS_PAGE_MAX, FEEDBACK_TEXT_LENGTH_MAX, LEDGER_RECENT_TRANSFERS_MAX, METRICS_WINDOW_MS_MAX, ROOMS_PAGE_MAX } from './limits.ts';
 import { GAUGE_ALERT_IDS } from './alerts.ts';
@@ -126,8 +127,22 @@ export const analyticsContract = contract({
     auth: 'operator',
     roles: [...ALL_OPERATORS],
     params: Type.Object({ kind: Type.Union(EXPORT_KINDS.map((k) => Type.Literal(k))) }),
-    query: Type.Object({ fromMs: TimeMs(), toMs: TimeMs() }, { additionalProperties: false }),
-    response: Type.String({ description: 'text/csv; charset=utf-8, with a header row' }),
+    query: Type.Object(
+      {
+        fromMs: TimeMs(),
+        toMs: TimeMs(),
+        utcOffsetMinutes: Type.Optional(
+          Type.Integer({
+            minimum: UTC_OFFSET_MINUTES_MIN,
+            maximum: UTC_OFFSET_MINUTES_MAX,
+            description:
+              'The operator’s clock (minutes east of UTC, +480 in China): times in the file carry this offset; UTC (Z) when absent',
+          }),
+        ),
+      },
+      { additionalProperties: false },
+    ),
+    response: Type.String({ description: 'text/csv; charset=utf-8, with a header row; times are ISO 8601 with their offset' }),
   },
   myTier: {
     method: 'GET',

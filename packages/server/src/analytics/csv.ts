@@ -28,7 +28,22 @@ export function yuanText(fen: number): string {
   return `${sign}${digits.slice(0, -2)}.${digits.slice(-2)}`;
 }
 
-/** ISO 8601 in UTC. */
-export function isoTime(ms: number | null): string | null {
-  return ms === null ? null : new Date(ms).toISOString();
+/** The widest offsets from UTC any zone uses (UTC−12:00 to UTC+14:00), in minutes. */
+export const UTC_OFFSET_MINUTES_MIN = -720;
+export const UTC_OFFSET_MINUTES_MAX = 840;
+
+/**
+ * ISO 8601 with the zone written out: `2026-12-06T18:30:00.000+08:00` at +480 minutes, `…Z` at 0.
+ * Operators pick export days on their own clock, so the file speaks that clock too, and a spreadsheet
+ * or a script still reads each value as one exact instant.
+ */
+export function isoTime(ms: number | null, utcOffsetMinutes = 0): string | null {
+  if (ms === null) return null;
+  if (!Number.isSafeInteger(utcOffsetMinutes) || utcOffsetMinutes < UTC_OFFSET_MINUTES_MIN || utcOffsetMinutes > UTC_OFFSET_MINUTES_MAX)
+    throw new Error(`assertion failed: UTC offset ${utcOffsetMinutes} minutes`);
+  if (utcOffsetMinutes === 0) return new Date(ms).toISOString();
+  const wall = new Date(ms + utcOffsetMinutes * 60_000).toISOString().slice(0, -1);
+  const abs = Math.abs(utcOffsetMinutes);
+  const zone = `${utcOffsetMinutes < 0 ? '-' : '+'}${String(Math.floor(abs / 60)).padStart(2, '0')}:${String(abs % 60).padStart(2, '0')}`;
+  return `${wall}${zone}`;
 }

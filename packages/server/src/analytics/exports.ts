@@ -8,6 +8,9 @@ import type { OperatorActor } from '../http/actors.ts';
 import type { Reader, Store } from '../storage/ports.ts';
 import { intFromDb, intOrNullFromDb } from '../storage/sql.ts';
 import { type Cell, csvLine, isoTime, yuanText } from './csv.ts';
+
+/** An instant as the export writes it (ISO 8601 with the operator's offset). */
+type TimeText = (ms: number | null) => string | null;
 import { AnalyticsErrors } from './errors.ts';
 import { EXPORT_PAGE_ROWS, EXPORT_RETENTION_MS, EXPORT_ROWS_MAX } from './limits.ts';
 
@@ -63,7 +66,7 @@ export class Exports {
   async export(
     op: OperatorActor,
     kind: ExportKind,
-    period: { fromMs: number; toMs: number },
+    period: { fromMs: number; toMs: number; utcOffsetMinutes?: number },
     meta: { requestId: string; ip: string },
   ): Promise<ExportResult> {
     if (!op.roles.some((r) => EXPORT_ROLES[kind].includes(r))) {
@@ -72,14 +75,17 @@ export class Exports {
     this.checkPeriod(period.fromMs, period.toMs);
     const toMs = Math.min(period.toMs, this.#o.clock.nowMs() + 1);
     const reader = this.#o.store.reader;
+    const offset = period.utcOffsetMinutes ?? 0;
+    const time: TimeText = (ms) => isoTime(ms, offset);
     const lines =
       kind === 'transfers'
-        ? await transfersCsv(reader, period.fromMs, toMs)
+        ? await transfersCsv(reader, period.fromMs, toMs, time)
         : kind === 'orders'
-          ? await ordersCsv(reader, period.fromMs, toMs)
-          : await this.#handsCsv(period.fromMs, toMs);
+          ? await ordersCsv(reader, period.fromMs, toMs, time)
+          : await this.#handsCsv(period.fromMs, toMs, time);
     const rows = lines.length - 1;
-    const day = (ms: number) => new Date(ms).toISOString().slice(0, 10);
+    // The days in the file's name are the operator's days, like its times.
+    const day = (ms: number) => (isoTime(ms, offset) ?? '').slice(0, 10);
     const filename = `fairground-${kind}-${day(period.fromMs)}-${day(toMs - 1)}.csv`;
     await this.#o.store.unitOfWork(
       (tx) =>
@@ -87,7 +93,7 @@ export class Exports {
           operator: { id: op.operatorId, username: op.username },
           action: 'analytics.export',
           target: { kind: 'export', id: kind },
-          after: { kind, fromMs: period.fromMs, toMs, rows, filename },
+          after: { kind, fromMs: period.fromMs, toMs, utcOffsetMinutes: offset, rows, filename },
           requestId: meta.requestId,
           ip: meta.ip,
         }),
@@ -97,7 +103,7 @@ export class Exports {
     return { kind, filename, rows, csv: `\uFEFF${lines.join('')}` };
   }
 
-  async #handsCsv(fromMs: number, toMs: number): Promise<string[]> {
+  async #handsCsv(fromMs: number, toMs: number, time: TimeText): Promise<string[]> {
     const reader = this.#o.store.reader;
     await assertRowsWithin(reader, 'SELECT COUNT(*) AS n FROM room_hands WHERE created_at_ms >= ? AND created_at_ms < ?', [fromMs, toMs]);
     const out = [
@@ -159,7 +165,7 @@ export class Exports {
             r.room_id,
             r.code,
             handNumber,
-            isoTime(intFromDb(r.created_at_ms)),
+            time(intFromDb(r.created_at_ms)),
             opened ? (record.aborted ?? false) : 'unreadable',
             record.serverCommitment ?? null,
             record.serverSeed ?? null,
@@ -187,13 +193,17 @@ async function assertRowsWithin(reader: Reader, sql: string, params: (string | n
 
 /** The first transfer seq at or after `atMs` (minus the slack), by binary search over the primary key. */
 async function seqAtOrAfter(reader: Reader, atMs: number): Promise<number> {
-  const head = await reader.query<{ seq: unknown }>('SELECT seq FROM ledger_chain WHERE id = 1');
+  // The highest seq, not a chain head: with several chain shards seqs interleave and leave gaps.
+  const head = await reader.query<{ seq: unknown }>('SELECT MAX(seq) AS seq FROM ledger_transfers');
   let lo = 1;
   let hi = intFromDb(head[0]?.seq ?? 0) + 1;
   // Bounded: at most 64 halvings of a safe-integer range.
   for (let i = 0; i < 64 && lo < hi; i++) {
     const mid = Math.floor((lo + hi) / 2);
-    const rows = await reader.query<{ created_at_ms: unknown }>('SELECT created_at_ms FROM ledger_transfers WHERE seq = ?', [mid]);
+    const rows = await reader.query<{ created_at_ms: unknown }>(
+      'SELECT created_at_ms FROM ledger_transfers WHERE seq >= ? ORDER BY seq LIMIT 1',
+      [mid],
+    );
     const at = rows[0] ? intFromDb(rows[0].created_at_ms) : Number.MAX_SAFE_INTEGER;
     if (at < atMs - SEQ_TIME_SLACK_MS) lo = mid + 1;
     else hi = mid;
@@ -201,7 +211,7 @@ async function seqAtOrAfter(reader: Reader, atMs: number): Promise<number> {
   return lo;
 }
 
-async function transfersCsv(reader: Reader, fromMs: number, toMs: number): Promise<string[]> {
+async function transfersCsv(reader: Reader, fromMs: number, toMs: number, time: TimeText): Promise<string[]> {
   const firstSeq = await seqAtOrAfter(reader, fromMs);
   const endSeq = await seqAtOrAfter(reader, toMs + 2 * SEQ_TIME_SLACK_MS);
   await assertRowsWithin(
@@ -255,7 +265,7 @@ async function transfersCsv(reader: Reader, fromMs: number, toMs: number): Promi
         csvLine([
           intFromDb(r.seq),
           r.id,
-          isoTime(intFromDb(r.created_at_ms)),
+          time(intFromDb(r.created_at_ms)),
           r.debit_account,
           r.credit_account,
           r.asset,
@@ -280,7 +290,7 @@ interface OrderLine {
   readonly cells: Cell[];
 }
 
-async function ordersCsv(reader: Reader, fromMs: number, toMs: number): Promise<string[]> {
+async function ordersCsv(reader: Reader, fromMs: number, toMs: number, time: TimeText): Promise<string[]> {
   const counts = await Promise.all(
     ['payment_deposits', 'payment_withdrawals', 'payment_refunds', 'room_orders'].map((t) =>
       reader.query<{ n: unknown }>(`SELECT COUNT(*) AS n FROM ${t} WHERE created_at_ms >= ? AND created_at_ms < ?`, [fromMs, toMs]),
@@ -312,9 +322,9 @@ async function ordersCsv(reader: Reader, fromMs: number, toMs: number): Promise<
         yuanText(amountFen),
         state,
         providerRef,
-        isoTime(createdAtMs),
-        isoTime(updatedAtMs),
-        isoTime(finishedAtMs),
+        time(createdAtMs),
+        time(updatedAtMs),
+        time(finishedAtMs),
         detail,
       ],
     });

@@ -86,6 +86,17 @@ const LimitsBody = Type.Object({
     maxFen: Fen({ minimum: 0 }),
     dailyMaxFen: Fen({ minimum: 0 }),
     usedTodayFen: Fen({ minimum: 0 }),
+    leftFen: Fen({
+      minimum: 0,
+      description:
+        'the most this player can deposit now under every limit: one order’s maximum, the platform’s daily cap, and the compliance policy’s and the player’s own day and month limits, less what they already count',
+    }),
+    binding: Nullable(
+      Type.Object(
+        { code: Type.String(), maxFen: Fen({ minimum: 0 }), usedFen: Fen({ minimum: 0 }) },
+        { description: 'the limit that sets leftFen (its reason code, e.g. SELF_DEPOSIT_LIMIT), or null when one order’s maximum does' },
+      ),
+    ),
   }),
   withdrawal: WithdrawalLimitsBody,
 });

@@ -124,6 +124,32 @@ export class Deposits {
     return usedFen(this.#ctx.store.reader, playerId, beijingDayStartMs(this.#ctx.clock.nowMs()), { openOrders: true, except: null });
   }
 
+  /**
+   * What the player can still deposit now, and the limit that decides it: the same limits and the
+   * same counting (open orders included) a new order is checked against, so the deposit page's
+   * figure is the one the server will hold to.
+   */
+  async headroom(playerId: string): Promise<{ leftFen: number; binding: { code: string; maxFen: number; usedFen: number } | null }> {
+    const caps = await this.caps(playerId);
+    const reader = this.#ctx.store.reader;
+    let leftFen = this.#ctx.settings.depositMaxFen;
+    let binding: { code: string; maxFen: number; usedFen: number } | null = null;
+    const used = new Map<number, number>();
+    for (const limit of caps.limits) {
+      let countedFen = 0;
+      if (limit.sinceMs !== null) {
+        countedFen = used.get(limit.sinceMs) ?? (await usedFen(reader, playerId, limit.sinceMs, { openOrders: true, except: null }));
+        used.set(limit.sinceMs, countedFen);
+      }
+      const left = Math.max(0, limit.maxFen - countedFen);
+      if (left < leftFen) {
+        leftFen = left;
+        binding = { code: limit.code, maxFen: limit.maxFen, usedFen: countedFen };
+      }
+    }
+    return { leftFen, binding };
+  }
+
   /** Every limit on the player's deposits now (read outside a unit; the units count against them). */
   async caps(playerId: string): Promise<DepositCaps> {
     const nowMs = this.#ctx.clock.nowMs();

@@ -238,6 +238,23 @@ export interface PaymentAccountsPort {
 
 export interface RiskPort {
   assessWithdrawal(input: { readonly playerId: string; readonly amountFen: number; readonly nowMs: number }): Promise<RiskDecision>;
+  /**
+   * An operator decided a withdrawal in review (inside the decision's unit of work), so the case the
+   * assessment opened for it is decided too and does not wait in the case queue for a second look.
+   */
+  withdrawalDecided(
+    tx: Tx,
+    input: {
+      readonly playerId: string;
+      readonly withdrawalId: string;
+      readonly amountFen: number;
+      /** When the withdrawal was asked for: its case was opened at or before this instant. */
+      readonly createdAtMs: number;
+      readonly decision: 'approve' | 'reject';
+      readonly operator: { readonly id: string; readonly username: string };
+      readonly note: string;
+    },
+  ): Promise<void>;
 }
 
 /** One limit on a player's deposits or withdrawals, set outside payments (the compliance policy, the player themself). */
@@ -291,6 +308,8 @@ export function thresholdRisk(reviewFromFen: number): RiskPort {
     async assessWithdrawal({ amountFen }) {
       return amountFen >= reviewFromFen ? { action: 'review', reasons: [`amount at or above ${reviewFromFen} fen`] } : { action: 'allow' };
     },
+    // This port opens no cases, so a decision has none to close.
+    async withdrawalDecided() {},
   };
 }
 

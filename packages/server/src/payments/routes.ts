@@ -120,6 +120,7 @@ export function paymentsRoutes(e: PaymentsEngine): Record<keyof typeof c, Implem
           maxFen: s.depositMaxFen,
           dailyMaxFen: s.depositDailyMaxFen,
           usedTodayFen: await e.deposits.usedTodayFen(actor.playerId),
+          ...(await e.deposits.headroom(actor.playerId)),
         },
         withdrawal,
       };

@@ -337,6 +337,15 @@ export class Withdrawals {
           requestId: meta.requestId,
           ip: meta.ip,
         });
+        await this.#ctx.risk.withdrawalDecided(tx, {
+          playerId: w.playerId,
+          withdrawalId: id,
+          amountFen: w.amountFen,
+          createdAtMs: w.createdAtMs,
+          decision: 'approve',
+          operator: { id: op.operatorId, username: op.username },
+          note: note,
+        });
         return false;
       },
       { label: 'payments.withdrawal.approve' },
@@ -376,6 +385,15 @@ export class Withdrawals {
           after: { state: 'rejected' },
           requestId: meta.requestId,
           ip: meta.ip,
+        });
+        await this.#ctx.risk.withdrawalDecided(tx, {
+          playerId: w.playerId,
+          withdrawalId: id,
+          amountFen: w.amountFen,
+          createdAtMs: w.createdAtMs,
+          decision: 'reject',
+          operator: { id: op.operatorId, username: op.username },
+          note: reason,
         });
         await this.#ctx.notifier.notify(tx, w.playerId, {
           kind: 'withdrawal_failed',

@@ -112,6 +112,43 @@ export class Cases {
     };
   }
 
+  /**
+   * A withdrawal decided in the payments review (提现审核): the open withdrawal case its assessment
+   * opened (same player and amount, opened at or before the request) takes the same decision, in the
+   * decision's own unit of work, so 风控审核 does not keep showing it as waiting.
+   */
+  async withdrawalDecided(
+    tx: Tx,
+    w: {
+      playerId: string;
+      withdrawalId: string;
+      amountFen: number;
+      createdAtMs: number;
+      decision: 'approve' | 'reject';
+      operator: { id: string; username: string };
+      note: string;
+    },
+  ): Promise<void> {
+    const rows = await tx.query<{ id: string }>(
+      "SELECT id FROM risk_cases WHERE player_id = ? AND kind = 'withdrawal' AND status = 'open' AND amount_fen = ? AND created_at_ms <= ? ORDER BY created_at_ms DESC, id LIMIT 1",
+      [w.playerId, w.amountFen, w.createdAtMs],
+    );
+    const caseId = rows[0]?.id;
+    if (caseId === undefined) return;
+    const status: CaseStatus = w.decision === 'approve' ? 'approved' : 'rejected';
+    await tx.run('UPDATE risk_cases SET status = ?, decided_by = ?, decided_at_ms = ?, updated_at_ms = ? WHERE id = ?', [
+      status,
+      w.operator.username,
+      tx.nowMs,
+      tx.nowMs,
+      caseId,
+    ]);
+    await this.caseEvent(tx, caseId, { kind: 'operator', id: w.operator.id, name: w.operator.username }, w.decision, w.note, {
+      withdrawals: [w.withdrawalId],
+      via: 'withdrawal_review',
+    });
+  }
+
   /** An operator's action on a case: approve or reject its withdrawal, restrict or ban the player, close it, or note. Audited. */
   async actOnCase(
     caseId: string,
@@ -127,6 +164,7 @@ export class Cases {
       throw new AppError(RiskErrors.RISK_ACTION_INVALID, { action, kind: before.kind });
     // The payments domain decides the withdrawal first (its own unit and audit); the case records it.
     const touched: string[] = [];
+    let decidedThroughPayments = false;
     if ((action === 'approve' || action === 'reject') && before.kind === 'withdrawal') {
       const waiting = await this.#o.withdrawals.inReview(before.playerId);
       for (const w of waiting) {
@@ -136,6 +174,10 @@ export class Cases {
         touched.push(w.id);
         break;
       }
+      // The decision decides its case in the same unit (withdrawalDecided), normally this one; when
+      // it was another open case of the same amount, this one is still recorded below.
+      const now = await this.#o.store.reader.query<{ status: string }>('SELECT status FROM risk_cases WHERE id = ?', [caseId]);
+      decidedThroughPayments = now[0]?.status !== 'open';
     }
     const status: CaseStatus | null =
       action === 'approve' ? 'approved' : action === 'reject' ? 'rejected' : action === 'close' || action === 'ban' ? 'closed' : null;
@@ -172,7 +214,9 @@ export class Cases {
         } else {
           await tx.run('UPDATE risk_cases SET updated_at_ms = ? WHERE id = ?', [tx.nowMs, caseId]);
         }
-        await this.caseEvent(tx, caseId, actor, action, note, { withdrawals: touched, ...(options.days ? { days: options.days } : {}) });
+        // The payments decision already wrote this case's event (withdrawalDecided), so it is not written twice.
+        if (!decidedThroughPayments)
+          await this.caseEvent(tx, caseId, actor, action, note, { withdrawals: touched, ...(options.days ? { days: options.days } : {}) });
         await this.#o.audit.record(tx, {
           operator: { id: op.operatorId, username: op.username },
           action: `risk.case_${action}`,

@@ -141,6 +141,10 @@ export class Risk {
   }): Promise<{ action: 'allow' } | { action: 'review'; reasons: string[] } | { action: 'deny'; reasons: string[] }> {
     return this.#withdrawals.assessWithdrawal(input);
   }
+  /** The payments port: an operator decided a withdrawal in 提现审核; its case takes the same decision. */
+  withdrawalDecided(tx: Tx, input: Parameters<Cases['withdrawalDecided']>[1]): Promise<void> {
+    return this.#p.cases.withdrawalDecided(tx, input);
+  }
   listCases(q: { status?: CaseStatus; playerId?: string; limit?: number }): Promise<CaseSummary[]> {
     return this.#p.cases.listCases(q);
   }

@@ -356,6 +356,8 @@ export function decideAuto(plan: Plan, seat: number, step: number, rule: 'fold' 
 export interface JoinInput {
   readonly playerId: string;
   readonly nickname: string;
+  /** The skin the player wears (from the skins domain), shown to the table. */
+  readonly skin?: string;
   readonly role: 'member' | 'observer';
   readonly ip: string;
   readonly invitedBy: string | null;
@@ -397,7 +399,16 @@ export function decideJoin(plan: Plan, j: JoinInput): number | null {
     }
     assert(seat !== null, 'a free seat exists');
   }
-  plan.add({ kind: 'member_joined', playerId: j.playerId, nickname: j.nickname, role: j.role, seat, ip: j.ip, invitedBy: j.invitedBy });
+  plan.add({
+    kind: 'member_joined',
+    playerId: j.playerId,
+    nickname: j.nickname,
+    ...(j.skin !== undefined ? { skin: j.skin } : {}),
+    role: j.role,
+    seat,
+    ip: j.ip,
+    invitedBy: j.invitedBy,
+  });
   checkSharedAddresses(plan);
   return seat;
 }

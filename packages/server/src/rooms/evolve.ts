@@ -60,6 +60,7 @@ export function initialState(e: RoomEvent): RoomState {
     trusteeship: false,
     windowClosed: false,
     identityHand: 0,
+    ...(e.skin !== undefined ? { skin: e.skin } : {}),
   };
   return {
     id: e.roomId,
@@ -122,6 +123,7 @@ export function evolve(prev: RoomState, e: RoomEvent, ctx: EvolveContext): RoomS
         trusteeship: false,
         windowClosed: false,
         identityHand: 0,
+        ...(e.skin !== undefined ? { skin: e.skin } : {}),
       };
       return { ...s, members: [...s.members, member], kicked: s.kicked.filter((p) => p !== e.playerId) };
     }

@@ -26,6 +26,8 @@ export interface Member {
   readonly windowClosed: boolean;
   /** The hand number this player passed the identity check for (0: none). */
   readonly identityHand: number;
+  /** The skin the player wore when they joined (seen by everyone at the table); absent in older logs. */
+  readonly skin?: string;
 }
 
 export interface ScoreLine {
@@ -148,6 +150,7 @@ export type RoomEventBody =
       readonly code: string;
       readonly ownerId: string;
       readonly nickname: string;
+      readonly skin?: string;
       readonly ip: string;
       readonly params: RoomParams;
       readonly fee: FeePlan;
@@ -157,6 +160,7 @@ export type RoomEventBody =
       readonly kind: 'member_joined';
       readonly playerId: string;
       readonly nickname: string;
+      readonly skin?: string;
       readonly role: 'member' | 'observer';
       readonly seat: number | null;
       readonly ip: string;

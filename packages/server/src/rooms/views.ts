@@ -26,6 +26,8 @@ export interface MemberView {
   readonly connected: boolean;
   readonly trusteeship: boolean;
   readonly identityChecked: boolean;
+  /** The seat's skin, as the player wore it when they joined (the first free skin for older rooms). */
+  readonly skin: string;
 }
 
 export interface RoomView {
@@ -135,6 +137,7 @@ export function roomView(s: RoomState, presence: Presence): RoomView {
       connected: presence.connected.has(m.playerId),
       trusteeship: m.trusteeship,
       identityChecked: n !== null && m.identityHand === n.handNumber,
+      skin: m.skin ?? 'classic',
     })),
     scores: s.scores,
     handsPlayed: s.handsPlayed,

@@ -514,7 +514,9 @@ export class SessionPlay {
         risk.sessionTiming?.(row.playerId, row.id, intervals)?.catch((e) => this.#c.onError(e, 'risk.sessionTiming'));
       });
     }
-    if (status === 'finished') {
+    // Score boards rank play for money (head-to-head and tournaments). A practice score costs nothing
+    // to repeat until it is lucky, so it never enters them.
+    if (status === 'finished' && row.mode !== 'practice') {
       tx.afterCommit(() => {
         this.#c.leaderboards.recordScore(row.game, row.playerId, closed.score).catch((e) => this.#c.onError(e, 'leaderboards.recordScore'));
       });

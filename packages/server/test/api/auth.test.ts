@@ -202,9 +202,15 @@ for (const backend of backends()) {
       assert.equal(replay.json.code, 'OPERATOR_TOTP_INVALID');
       const sessions = (await t.snapshot()).auth_sessions;
       assert.equal(sessions, before.auth_sessions, 'no session for a replayed code');
+      const failures = await t.platform.audit.list({ operatorId: op.operatorId, action: 'operator.login_failed' });
+      assert.deepEqual(
+        failures.items.map((e) => (e.after as { reason: string }).reason),
+        ['totp_reused'],
+        'the replay is in the audit log',
+      );
     });
 
-    it('refuses a wrong TOTP and a wrong password with stable codes and opens no session', async () => {
+    it('refuses a wrong TOTP and a wrong password with stable codes, opens no session, and audits each refusal of a real account', async () => {
       const op = await t.createOperator(['finance']);
       t.clock.advanceMs(30_000);
       const before = await t.snapshot();
@@ -229,7 +235,15 @@ for (const backend of backends()) {
       assert.equal(malformed.json.code, 'VALIDATION_FAILED');
       const afterSnap = await t.snapshot();
       assert.equal(afterSnap.auth_sessions, before.auth_sessions);
-      assert.equal(afterSnap.admin_audit, before.admin_audit);
+      // The wrong code and the wrong password of a real operator are in the audit log; an unknown
+      // name and a malformed request are not (nobody to attribute them to, nothing checked).
+      assert.equal(afterSnap.admin_audit, (before.admin_audit ?? 0) + 2);
+      const failures = await t.platform.audit.list({ operatorId: op.operatorId, action: 'operator.login_failed' });
+      assert.deepEqual(
+        failures.items.map((e) => (e.after as { reason: string }).reason),
+        ['password', 'totp'],
+      );
+      assert.ok(failures.items.every((e) => e.ip !== null && (e.after as { lockedUntilMs: unknown }).lockedUntilMs === null));
       // The right code still works afterwards.
       assert.equal(
         (await t.request('POST', '/api/admin/auth/login', { body: { username: op.username, password: op.password, totp: current } }))

@@ -83,7 +83,19 @@ describe('compliance and risk journeys', () => {
     await until.waitFor();
     const untilMs = Number(await until.getAttribute('data-until'));
     assert.ok(Math.abs(untilMs - (Date.now() + 7 * 86_400_000)) < 120_000, 'seven days from now');
+    assert.match(await until.innerText(), /你选择了暂停游戏.*不能游戏或充值/);
     await screenshot(page, 'compliance-3-self-excluded');
+    // A deposit is refused with the reason and the day it ends, never a code.
+    await page.goto(page.url().replace(/#.*$/, '#/deposit'));
+    await page.getByTestId('deposit-amount').fill('10');
+    await page.getByTestId('deposit-submit').click();
+    const refused = page.getByTestId('deposit-error');
+    await refused.waitFor();
+    const said = await refused.innerText();
+    assert.match(said, /自我禁入/);
+    assert.match(said, /恢复时间：\d{4}-\d\d-\d\d/);
+    assert.doesNotMatch(said, /[A-Z]+_[A-Z_]+/);
+    await screenshot(page, 'compliance-4-self-excluded-deposit');
   });
 
   it('a report escalated by support becomes a review case; the operator bans the reported player with an audit trail', async () => {

@@ -156,14 +156,19 @@ describe('payment journeys in the browser', () => {
     await page.getByTestId('save-limits').click();
     await page.getByTestId('limits-in-force').getByText('¥10.00').waitFor();
 
-    // A third order is refused at once: the open ones count against the limit.
+    // The deposit page shows the player's own limit and what it leaves (nothing: the open orders
+    // count), and a third order is stopped before anything is sent, in words, without a code.
     await page.goto(`${platform.url}/#/deposit`);
+    const own = page.getByTestId('deposit-own-limit');
+    await own.waitFor();
+    assert.match(await own.innerText(), /你自己设定的充值限额为 ¥10\.00，已用 ¥20\.00/);
+    assert.equal(await own.getAttribute('data-left'), '0');
     await page.getByTestId('deposit-amount').fill('10');
-    await page.getByTestId('deposit-submit').click();
-    const refused = page.getByTestId('deposit-error');
+    const refused = page.getByTestId('deposit-amount-problem');
     await refused.waitFor();
-    assert.match(await refused.innerText(), /超出你自己设置的充值限额/);
-    assert.match(await refused.innerText(), /SELF_DEPOSIT_LIMIT/);
+    assert.match(await refused.innerText(), /现在不能再充值：超出你自己设置的充值限额/);
+    assert.doesNotMatch(await refused.innerText(), /[A-Z]+_[A-Z_]+/);
+    assert.equal(await page.getByTestId('deposit-submit').isDisabled(), true, 'nothing is sent');
     await screenshot(page, 'payments-10-limit-refuses-order');
 
     // Both earlier orders are paid: the first fits, the second is over the limit and comes back.

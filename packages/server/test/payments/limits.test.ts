@@ -65,6 +65,33 @@ for (const backend of backends()) {
       assert.equal((await order(later.token, 1000, 'lim-open-next-day')).status, 201);
     });
 
+    it('tells the deposit page what the player can still deposit and which limit decides it', async () => {
+      const limits = async (token: string) =>
+        (await w.t.request('GET', '/api/payments/limits', { token })).json.deposit as {
+          leftFen: number;
+          binding: { code: string; maxFen: number; usedFen: number } | null;
+        };
+      // The player's own ¥30 a day is tighter than the platform's ¥50 cap.
+      const p = await player('lim-left', 3000);
+      assert.deepEqual(await limits(p.token), {
+        ...(await limits(p.token)),
+        leftFen: 3000,
+        binding: { code: 'SELF_DEPOSIT_LIMIT', maxFen: 3000, usedFen: 0 },
+      });
+      // An open order already counts, as it does when the next order is checked.
+      const r = await order(p.token, 1200, 'lim-left-1');
+      assert.equal(r.status, 201, r.text);
+      const after = await limits(p.token);
+      assert.equal(after.leftFen, 1800);
+      assert.deepEqual(after.binding, { code: 'SELF_DEPOSIT_LIMIT', maxFen: 3000, usedFen: 1200 });
+      assert.equal((await order(p.token, 1801, 'lim-left-over')).json.code, 'COMPLIANCE_DENIED', 'one fen more than shown is refused');
+      assert.equal((await order(p.token, 1800, 'lim-left-exact')).status, 201, 'exactly what is shown is accepted');
+      assert.equal((await limits(p.token)).leftFen, 0);
+      // Without a limit of their own, the platform's daily cap decides.
+      const q = await player('lim-left-cap', null);
+      assert.deepEqual((await limits(q.token)).binding, { code: 'PAYMENT_DAILY_LIMIT_REACHED', maxFen: 5000, usedFen: 0 });
+    });
+
     it('refunds money that arrives over the player’s own limit, in full and at once: 超限退款 in the wallet and the deposit', async () => {
       const p = await player('lim-credit', null);
       const ids: string[] = [];

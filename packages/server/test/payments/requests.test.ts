@@ -36,6 +36,8 @@ for (const backend of backends()) {
               : amountFen >= 4_000
                 ? { action: 'review', reasons: ['large'] }
                 : { action: 'allow' },
+          // This stand-in risk opens no cases, so a decision has none to close.
+          withdrawalDecided: async () => {},
         },
       });
       player = await w.t.readyPlayer('refusals');

@@ -1,5 +1,6 @@
 // The one cycle the composition root binds by hand: the risk engine holds a withdrawal for review
-// through the payments domain, and deciding the risk case decides that withdrawal.
+// through the payments domain, and deciding the risk case decides that withdrawal; deciding the
+// withdrawal in the payments review (提现审核) decides its case, so 风控审核 does not keep it waiting.
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import { backends } from '../../src/storage/testing.ts';
@@ -65,6 +66,49 @@ for (const backend of backends()) {
       assert.equal(after?.id, withdrawalId);
       assert.equal(after?.state, 'rejected');
       assert.equal((await wallet(w.t, playerId)).availableFen, 600_000, 'returned in full');
+    });
+
+    for (const decision of ['approve', 'reject'] as const) {
+      it(`a withdrawal decided in the payments review (${decision}) closes its risk case with the same decision`, async () => {
+        const { playerId, withdrawalId, caseId } = await fundedWithdrawal(`review${decision}`);
+        const op = await w.t.loginOperator(await w.t.createOperator(['finance']));
+        const r = await w.t.request('POST', `/api/admin/payments/withdrawals/${withdrawalId}/${decision}`, {
+          token: op,
+          body: decision === 'approve' ? { note: 'checked the deposits' } : { reason: 'the account changed hands' },
+        });
+        assert.equal(r.status, 200, r.text);
+        const c = await w.t.platform.risk.getCase(caseId);
+        assert.equal(c.status, decision === 'approve' ? 'approved' : 'rejected');
+        assert.deepEqual(
+          c.events.map((e) => e.action),
+          ['opened', decision],
+          'the case trail says who decided it, once',
+        );
+        const open = await w.t.platform.risk.listCases({ playerId, status: 'open' });
+        assert.deepEqual(open, [], 'nothing left waiting in the case queue');
+        // The case queue's own button now refuses: the case is decided.
+        const risk = await w.t.loginOperator(await w.t.createOperator(['risk']));
+        const again = await w.t.request('POST', `/api/admin/risk/cases/${caseId}/actions`, {
+          token: risk,
+          body: { action: decision, note: 'second look' },
+        });
+        assert.equal(again.status, 409, again.text);
+      });
+    }
+
+    it('approving from the case queue writes the case trail once', async () => {
+      const { caseId } = await fundedWithdrawal('casetrail');
+      const op = await w.t.loginOperator(await w.t.createOperator(['risk']));
+      const r = await w.t.request('POST', `/api/admin/risk/cases/${caseId}/actions`, {
+        token: op,
+        body: { action: 'approve', note: 'called the player' },
+      });
+      assert.equal(r.status, 200, r.text);
+      const c = await w.t.platform.risk.getCase(caseId);
+      assert.deepEqual(
+        c.events.map((e) => e.action),
+        ['opened', 'approve'],
+      );
     });
   });
 }

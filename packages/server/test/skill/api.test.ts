@@ -107,17 +107,11 @@ for (const backend of backends()) {
       const other = await t.readyPlayer('skill-snoop');
       const snoop = await t.request('GET', `/api/skill/sessions/${s.sessionId}`, { token: other.token });
       assert.equal(snoop.json.code, 'SKILL_SESSION_NOT_YOURS');
-      // The board is updated after the session's unit of work commits: wait for it, boundedly.
-      let board = await t.request('GET', '/api/leaderboards/match3/score?period=daily');
-      for (let i = 0; i < 200 && !(board.json.entries as { value: number }[]).some((e) => e.value === game.score); i++) {
-        await new Promise((r) => setTimeout(r, 10));
-        board = await t.request('GET', '/api/leaderboards/match3/score?period=daily');
-      }
-      assert.equal(board.status, 200, board.text);
-      const entries = board.json.entries as { nickname: string; value: number }[];
-      assert.ok(entries.some((e) => e.value === game.score && e.nickname.length > 0));
+      // A practice score is not ranked: the score boards take paid play only (practice-board.test.ts).
+      await new Promise((r) => setImmediate(r));
       const me = await t.request('GET', '/api/leaderboards/match3/score/me?period=all', { token: p.token });
-      assert.equal((me.json.me as { value: number; you: boolean }).value, game.score);
+      assert.equal(me.status, 200, me.text);
+      assert.equal(me.json.me, null);
     });
 
     it('plays a paid head-to-head: fees held, verdicts and payouts visible through the API and the wallet', async () => {

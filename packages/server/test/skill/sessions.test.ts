@@ -30,7 +30,7 @@ for (const backend of backends()) {
       await w.close();
     });
 
-    it('plays a practice game to the move limit: the server keeps the same score as the client, records it and can verify it', async () => {
+    it('plays a practice game to the move limit: the server keeps the same score as the client and can verify it', async () => {
       const p = await w.player(0);
       const start = await w.skill.startPractice(p, 'match3');
       assert.equal(start.status, 'active');
@@ -56,9 +56,10 @@ for (const backend of backends()) {
       assert.equal(again.view.score, result.score);
       assert.equal(again.stateHash, result.stateHash);
 
+      // Practice is not ranked (the score boards take paid play only).
       await new Promise((r) => setImmediate(r));
       const board = await w.leaderboards.standing('match3', 'score', 'daily', 'current', p, 0);
-      assert.equal(board.me?.value, result.score);
+      assert.equal(board.me, null);
       const review = await w.skill.reviewDetail(start.sessionId);
       assert.equal(review.session.flagged, false, JSON.stringify(review.session.flags));
     });

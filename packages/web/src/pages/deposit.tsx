@@ -8,9 +8,11 @@ import { formatAmount, yuanToFen } from '../shared/money.ts';
 import {
   backHere,
   depositRefusal,
+  amountProblem,
   hashQuery,
   insideWechat,
   invokeBridge,
+  limitReason,
   newIdempotencyKey,
   paymentsText,
   withParam,
@@ -77,16 +79,29 @@ export function DepositPage({ ctx }: { ctx: Ctx }) {
     };
   }, [api, orderId]);
 
+  // Checked as the player types and again on submit, against the figures the server holds to: one
+  // order's range, then what every limit (their own included) leaves for now.
+  const problem = (text: string): string | null => {
+    const cny = (f: number) => formatAmount('CNY', f);
+    if (limits === null) return amountProblem(p, text, { minFen: 1, maxFen: Number.MAX_SAFE_INTEGER }, cny);
+    const d = limits.deposit;
+    const inRange = amountProblem(p, text, { minFen: d.minFen, maxFen: d.maxFen }, cny);
+    if (inRange !== null) return inRange;
+    const fen = yuanToFen(text) ?? 0;
+    if (fen > d.leftFen) {
+      const reason = (d.binding && limitReason(p, d.binding.code)) ?? p('deny_PAYMENT_DAILY_LIMIT_REACHED');
+      return d.leftFen === 0 ? p('nothingLeft', { reason }) : p('amountOverLeft', { reason, left: cny(d.leftFen) });
+    }
+    return null;
+  };
+
   const submit = async (event: Event) => {
     event.preventDefault();
     setError(null);
+    const refused = problem(amount);
+    if (refused !== null) return setError(refused);
     const fen = yuanToFen(amount);
-    if (fen === null || fen <= 0) return setError(p('amountInvalid'));
-    if (limits && (fen < limits.deposit.minFen || fen > limits.deposit.maxFen)) {
-      return setError(
-        p('amountOutOfRange', { min: formatAmount('CNY', limits.deposit.minFen), max: formatAmount('CNY', limits.deposit.maxFen) }),
-      );
-    }
+    if (fen === null) return setError(p('amountInvalid'));
     setBusy(true);
     try {
       const channel = insideWechat() && limits?.channels.includes('jsapi') ? 'jsapi' : 'h5';
@@ -104,7 +119,9 @@ export function DepositPage({ ctx }: { ctx: Ctx }) {
     }
   };
 
-  const left = limits ? Math.max(0, limits.deposit.dailyMaxFen - limits.deposit.usedTodayFen) : 0;
+  const left = limits ? limits.deposit.leftFen : 0;
+  const own = limits?.deposit.binding?.code === 'SELF_DEPOSIT_LIMIT' ? limits.deposit.binding : null;
+  const typed = amount.trim() === '' ? null : problem(amount);
   return (
     <main class="page" data-testid="deposit-page">
       <a href="#/wallet" class="link">
@@ -123,6 +140,14 @@ export function DepositPage({ ctx }: { ctx: Ctx }) {
               })}
             </p>
           )}
+          {own && (
+            <p class="muted small" data-testid="deposit-own-limit" data-left={left}>
+              {p('depositOwnLimit', { max: formatAmount('CNY', own.maxFen), used: formatAmount('CNY', own.usedFen) })}{' '}
+              <a href="#/responsible" class="link">
+                {p('changeOwnLimit')}
+              </a>
+            </p>
+          )}
           <div class="chips">
             {PRESETS_FEN.map((f) => (
               <button type="button" key={f} class="chip" onClick={() => setAmount(String(f / 100))}>
@@ -136,10 +161,20 @@ export function DepositPage({ ctx }: { ctx: Ctx }) {
               data-testid="deposit-amount"
               inputMode="decimal"
               value={amount}
-              onInput={(e) => setAmount((e.target as HTMLInputElement).value)}
+              aria-invalid={typed !== null}
+              aria-describedby="deposit-amount-problem"
+              onInput={(e) => {
+                setAmount((e.target as HTMLInputElement).value);
+                setError(null);
+              }}
             />
           </label>
-          <button type="submit" class="primary wechat" disabled={busy} data-testid="deposit-submit">
+          {typed !== null && (
+            <p class="error small" id="deposit-amount-problem" data-testid="deposit-amount-problem">
+              {typed}
+            </p>
+          )}
+          <button type="submit" class="primary wechat" disabled={busy || typed !== null} data-testid="deposit-submit">
             {p('payWechat')}
           </button>
         </form>

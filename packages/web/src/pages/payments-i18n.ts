@@ -1,5 +1,6 @@
 // Words of the deposit, withdrawal and payment-history pages, Chinese first.
 import { type Dictionary, type Lang, translate } from '../shared/i18n.ts';
+import { yuanToFen } from '../shared/money.ts';
 
 const zh = {
   depositTitle: '充值',
@@ -15,6 +16,10 @@ const zh = {
   payWechat: '微信支付',
   submitWithdraw: '提现到微信零钱',
   amountInvalid: '请输入正确的金额（最多两位小数）',
+  depositOwnLimit: '你自己设定的充值限额为 {max}，已用 {used}。',
+  changeOwnLimit: '修改限额',
+  amountOverLeft: '{reason}：现在最多还可充值 {left}。',
+  nothingLeft: '现在不能再充值：{reason}。',
   amountOutOfRange: '金额须在 {min} 到 {max} 之间',
   creatingOrder: '正在创建订单…',
   goPay: '去支付',
@@ -73,6 +78,10 @@ const en: Dictionary<Key> = {
   payWechat: 'Pay with WeChat',
   submitWithdraw: 'Withdraw to WeChat balance',
   amountInvalid: 'Enter an amount with at most two decimals',
+  depositOwnLimit: 'Your own deposit limit is {max}; {used} of it is used.',
+  changeOwnLimit: 'Change the limit',
+  amountOverLeft: '{reason}: you can deposit at most {left} now.',
+  nothingLeft: 'No more deposits for now: {reason}.',
   amountOutOfRange: 'The amount must be between {min} and {max}',
   creatingOrder: 'Creating the order…',
   goPay: 'Pay now',
@@ -130,11 +139,11 @@ const DEPOSIT_REFUSALS = [
   'PAYMENT_DAILY_LIMIT_REACHED',
 ] as const;
 
-/** A refused deposit in the player's language when it is one of the limits (the code stays visible), else null. */
+/** A refused deposit in the player's language when it is one of the limits, else null. */
 export function depositRefusal(p: PaymentsText, code: string, details: Record<string, unknown> | undefined): string | null {
   const reason = code === 'COMPLIANCE_DENIED' && typeof details?.reason === 'string' ? details.reason : code;
   const known = DEPOSIT_REFUSALS.find((c) => c === reason);
-  return known === undefined ? null : `${p(`deny_${known}`)} (${known})`;
+  return known === undefined ? null : p(`deny_${known}`);
 }
 
 /** The query part of a hash route: `#/deposit?order=D1` → `order=D1`. */
@@ -170,4 +179,27 @@ export function withParam(url: string, name: string, value: string): string {
   const u = new URL(url);
   u.searchParams.set(name, value);
   return u.toString();
+}
+
+/** Why a deposit limit stops the player (words for the limit's reason code), or null for a code with no words yet. */
+export function limitReason(p: PaymentsText, code: string): string | null {
+  const known = DEPOSIT_REFUSALS.find((c) => c === code);
+  return known === undefined ? null : p(`deny_${known}`);
+}
+
+/**
+ * An amount the player typed, checked before anything is sent: its form, then the range the server
+ * will hold it to. Null when it is fine; the sentence to show otherwise.
+ */
+export function amountProblem(
+  p: PaymentsText,
+  text: string,
+  range: { minFen: number; maxFen: number },
+  formatFen: (fen: number) => string,
+): string | null {
+  const fen = yuanToFen(text);
+  if (fen === null || fen <= 0) return p('amountInvalid');
+  if (fen < range.minFen || fen > range.maxFen)
+    return p('amountOutOfRange', { min: formatFen(range.minFen), max: formatFen(range.maxFen) });
+  return null;
 }

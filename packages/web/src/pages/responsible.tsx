@@ -23,7 +23,7 @@ const TEXT = {
     exclusionHint: '在此期间不能游戏或充值，仍可提现余额。开始后不能提前结束。',
     exclude: '暂停 {days} 天',
     confirm: '确定暂停 {days} 天？期间无法游戏或充值，且不能提前结束。',
-    excludedUntil: '自我排除至 {at}',
+    excludedUntil: '你选择了暂停游戏，至 {at} 结束。在此期间不能游戏或充值，余额仍可提现；到期后自动恢复，不能提前结束。',
     play: '游戏时长',
     played: '本次已连续游戏 {minutes} 分钟',
     breakUntil: '请休息，{at} 后可继续游戏',
@@ -45,7 +45,8 @@ const TEXT = {
     exclusionHint: 'No play or deposits during the period; you can still withdraw your balance. It cannot be ended early.',
     exclude: 'Pause for {days} days',
     confirm: 'Pause for {days} days? No play or deposits meanwhile, and it cannot be ended early.',
-    excludedUntil: 'Self-excluded until {at}',
+    excludedUntil:
+      'You chose to pause play until {at}. Until then you cannot play or deposit, but you can withdraw your balance; it ends by itself and cannot be ended early.',
     play: 'Time played',
     played: 'Playing for {minutes} minutes without a break',
     breakUntil: 'Take a break: play resumes at {at}',
@@ -165,7 +166,7 @@ export function ResponsiblePlayPage({ ctx }: { ctx: Ctx }) {
             ) : (
               <>
                 <p class="muted small">{tr(lang, 'exclusionHint')}</p>
-                <div class="row">
+                <div class="choices" data-testid="exclude-choices">
                   {view.selfExclusionDays.map((d) => (
                     <button type="button" key={d} data-testid={`exclude-${d}`} onClick={() => exclude(d)}>
                       {tr(lang, 'exclude', { days: d })}

@@ -6,7 +6,16 @@ import type { Ctx } from '../app.tsx';
 import type { Response } from '../shared/api.ts';
 import { errorText } from '../shared/errors.ts';
 import { formatAmount, yuanToFen } from '../shared/money.ts';
-import { backHere, hashQuery, insideWechat, invokeBridge, newIdempotencyKey, paymentsText, withParam } from './payments-i18n.ts';
+import {
+  amountProblem,
+  backHere,
+  hashQuery,
+  insideWechat,
+  invokeBridge,
+  newIdempotencyKey,
+  paymentsText,
+  withParam,
+} from './payments-i18n.ts';
 
 type Limits = Response<'GET /api/payments/limits'>;
 type Withdrawal = Response<'GET /api/payments/withdrawals/:withdrawalId'>;
@@ -49,19 +58,23 @@ export function WithdrawPage({ ctx }: { ctx: Ctx }) {
     };
   }, [api, id]);
 
+  // Checked as the player types and again on submit: the form, then the most that can leave now
+  // (the balance, one withdrawal's maximum, today's limit and count, wagering still owed).
+  const problem = (text: string): string | null =>
+    amountProblem(
+      p,
+      text,
+      limits ? { minFen: limits.withdrawal.minFen, maxFen: limits.withdrawal.maxNowFen } : { minFen: 1, maxFen: Number.MAX_SAFE_INTEGER },
+      (f) => formatAmount('CNY', f),
+    );
+
   const submit = async (event: Event) => {
     event.preventDefault();
     setError(null);
+    const refused = problem(amount);
+    if (refused !== null) return setError(refused);
     const fen = yuanToFen(amount);
-    if (fen === null || fen <= 0) return setError(p('amountInvalid'));
-    if (limits && (fen < limits.withdrawal.minFen || fen > limits.withdrawal.maxNowFen)) {
-      return setError(
-        p('amountOutOfRange', {
-          min: formatAmount('CNY', limits.withdrawal.minFen),
-          max: formatAmount('CNY', limits.withdrawal.maxNowFen),
-        }),
-      );
-    }
+    if (fen === null) return setError(p('amountInvalid'));
     setBusy(true);
     try {
       const r = await api.call('POST /api/payments/withdrawals', { body: { amountFen: fen, idempotencyKey: key } });
@@ -84,6 +97,7 @@ export function WithdrawPage({ ctx }: { ctx: Ctx }) {
   };
 
   const l = limits?.withdrawal;
+  const typed = amount.trim() === '' ? null : problem(amount);
   return (
     <main class="page" data-testid="withdraw-page">
       <a href="#/wallet" class="link">
@@ -120,10 +134,25 @@ export function WithdrawPage({ ctx }: { ctx: Ctx }) {
               inputMode="decimal"
               value={amount}
               disabled={l !== undefined && l.maxNowFen === 0}
-              onInput={(e) => setAmount((e.target as HTMLInputElement).value)}
+              aria-invalid={typed !== null}
+              aria-describedby="withdraw-amount-problem"
+              onInput={(e) => {
+                setAmount((e.target as HTMLInputElement).value);
+                setError(null);
+              }}
             />
           </label>
-          <button type="submit" class="primary" disabled={busy || (l !== undefined && l.maxNowFen === 0)} data-testid="withdraw-submit">
+          {typed !== null && (
+            <p class="error small" id="withdraw-amount-problem" data-testid="withdraw-amount-problem">
+              {typed}
+            </p>
+          )}
+          <button
+            type="submit"
+            class="primary"
+            disabled={busy || typed !== null || (l !== undefined && l.maxNowFen === 0)}
+            data-testid="withdraw-submit"
+          >
             {p('submitWithdraw')}
           </button>
         </form>

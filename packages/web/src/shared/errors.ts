@@ -1,7 +1,7 @@
 // Turns any failure into a sentence for the player, in their language: the server's stable code
 // looks up its text (error-texts.ts), COMPLIANCE_DENIED says which rule refused, and anything
 // unknown gets a plain "try again" rather than a code or an English developer message.
-import type { Lang } from './i18n.ts';
+import { formatTimeMs, type Lang } from './i18n.ts';
 
 type Texts = typeof import('./error-texts.ts');
 
@@ -43,7 +43,15 @@ export function errorText(lang: Lang, failure: unknown): string {
   }
   if (code === 'COMPLIANCE_DENIED' && typeof f.details?.reason === 'string') {
     const reason = pick(texts.DENY_REASON_TEXTS[f.details.reason], lang);
-    if (reason !== null) return reason;
+    // A refusal that ends (self-exclusion, a break, the night hours) says when, in the player's clock.
+    const retryAtMs = f.details.retryAtMs;
+    const until =
+      typeof retryAtMs === 'number' && Number.isSafeInteger(retryAtMs)
+        ? lang === 'zh'
+          ? `恢复时间：${formatTimeMs(retryAtMs)}。`
+          : ` Open again from ${formatTimeMs(retryAtMs)}.`
+        : '';
+    if (reason !== null) return `${reason}${until}`;
   }
   return pick(texts.ERROR_TEXTS[code], lang) ?? FALLBACK[lang];
 }

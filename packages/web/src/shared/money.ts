@@ -28,3 +28,17 @@ export function isMoneyAsset(asset: AssetCode): boolean {
 export function formatAmount(asset: AssetCode, minorUnits: number): string {
   return isMoneyAsset(asset) ? `¥${fenToYuan(minorUnits)}` : minorUnits.toLocaleString('en-US');
 }
+
+/**
+ * WeChat Pay bills state fees in thousandths of a fen (a 0.6 % fee on ¥0.99 is 5.94 fen):
+ * 5940 → "¥0.0594", 600000 → "¥6.00". Yuan with as many decimals as the fee needs (two to five), by
+ * digits, never a division, so an operator sees the bill's exact figure.
+ */
+export function formatMilliFen(milliFen: number): string {
+  if (!Number.isSafeInteger(milliFen)) throw new RangeError(`not an integer amount: ${milliFen}`);
+  const sign = milliFen < 0 ? '-' : '';
+  const digits = String(Math.abs(milliFen)).padStart(6, '0');
+  const yuan = digits.slice(0, -5).replace(/\B(?=(\d{3})+$)/g, ',');
+  const decimals = digits.slice(-5).replace(/0{1,3}$/, '');
+  return `${sign}¥${yuan}.${decimals.padEnd(2, '0')}`;
+}
