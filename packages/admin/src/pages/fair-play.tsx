@@ -1,6 +1,7 @@
 // The fair-play page: the linked-account rule as the platform applies it, what the fair-play
 // policy did to live rooms (each dissolution with its evidence and outcome, from
-// `Risk.roomActions`), and a lookup of any player's linked group with the evidence of each link.
+// `Risk.roomActions`), the head-to-head matches held for review (settled or voided here), and a
+// lookup of any player's linked group with the evidence of each link.
 import { ApiError, formatTimeMs, type Response } from '@fairground/web';
 import { useEffect, useState } from 'preact/hooks';
 import type { Ctx } from '../app.tsx';
@@ -8,6 +9,7 @@ import { fairPlayText } from './fair-play-i18n.ts';
 
 type RoomAction = Response<'GET /api/admin/risk/room-actions'>['items'][number];
 type Links = Response<'GET /api/admin/risk/players/:playerId/links'>;
+type Held = Response<'GET /api/admin/skill/matches/held'>['items'][number];
 
 const message = (e: unknown) => (e instanceof ApiError ? `${e.code}: ${e.message}` : String(e));
 
@@ -80,6 +82,7 @@ export function FairPlayPage({ ctx, playerId }: { ctx: Ctx; playerId: string | u
           })}
         </ul>
       </section>
+      <HeldMatches ctx={ctx} />
       <PlayerLinks ctx={ctx} playerId={playerId} />
     </main>
   );
@@ -159,6 +162,79 @@ export function PlayerLinks({ ctx, playerId }: { ctx: Ctx; playerId: string | un
             ))}
           </ul>
         </div>
+      )}
+    </section>
+  );
+}
+
+/** Matches held for review (linked opponents, copied moves): settle by the scores or void, with a reason (audited). */
+function HeldMatches({ ctx }: { ctx: Ctx }) {
+  const f = fairPlayText(ctx.lang);
+  const [items, setItems] = useState<Held[] | null>(null);
+  const [reason, setReason] = useState('');
+  const [error, setError] = useState<string | null>(null);
+  const load = () =>
+    ctx.api.call('GET /api/admin/skill/matches/held', {}).then(
+      (r) => setItems(r.items),
+      (e: unknown) => setError(message(e)),
+    );
+  useEffect(() => {
+    void load();
+  }, [ctx.api]);
+  const resolve = async (matchId: string, decision: 'settle' | 'void') => {
+    setError(null);
+    try {
+      await ctx.api.call('POST /api/admin/skill/matches/:matchId/resolve', { params: { matchId }, body: { decision, reason } });
+      setReason('');
+      await load();
+    } catch (e) {
+      setError(message(e));
+    }
+  };
+  return (
+    <section class="card" data-testid="held-matches">
+      <h3>{f('heldTitle')}</h3>
+      {items?.length === 0 && <p class="muted">{f('none')}</p>}
+      {items !== null && items.length > 0 && (
+        <label>
+          {f('resolveReason')}
+          <input value={reason} onInput={(e) => setReason((e.target as HTMLInputElement).value)} data-testid="held-reason" />
+        </label>
+      )}
+      <ul class="list">
+        {items?.map((m) => (
+          <li key={m.matchId} class="fair-row" data-testid="held-match" data-match={m.matchId}>
+            <code>{m.matchId}</code> · {m.game} · {m.entryFeeFen} fen
+            <br />
+            <small>
+              {f('host')} <code>{m.hostPlayerId}</code> · {f('challenger')} <code>{m.challengerPlayerId}</code>
+            </small>
+            <div class="row">
+              <button
+                type="button"
+                disabled={reason.trim().length < 4}
+                onClick={() => resolve(m.matchId, 'settle')}
+                data-testid="held-settle"
+              >
+                {f('settle')}
+              </button>
+              <button
+                type="button"
+                class="danger"
+                disabled={reason.trim().length < 4}
+                onClick={() => resolve(m.matchId, 'void')}
+                data-testid="held-void"
+              >
+                {f('void')}
+              </button>
+            </div>
+          </li>
+        ))}
+      </ul>
+      {error && (
+        <p class="error" role="alert">
+          {f('error', { message: error })}
+        </p>
       )}
     </section>
   );

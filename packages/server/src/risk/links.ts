@@ -116,7 +116,7 @@ export class LinkedAccountsSource {
     return groups;
   }
 
-  /** Accounts sharing an identifier with `playerId` directly; only strong kinds unless `withWeak`. */
+  /** Accounts sharing an identifier with `playerId` directly: strong kinds only when `strongOnly`, else addresses too (marked weak). */
   async #direct(reader: Reader, playerId: string, strongOnly: boolean): Promise<LinkEvidence[]> {
     const kinds = strongOnly ? STRONG_KINDS : [...STRONG_KINDS, 'address'];
     const mine = await reader.query<{ kind: string; digest: string; source: string }>(

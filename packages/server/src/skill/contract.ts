@@ -232,6 +232,28 @@ export const skillContract = contract({
     body: Type.Object({ reason: Type.String({ minLength: 4, maxLength: 200 }) }, { additionalProperties: false }),
     response: TournamentBody,
   },
+  adminSkillHeldMatches: {
+    method: 'GET',
+    url: '/api/admin/skill/matches/held',
+    summary: 'Matches held for review (linked opponents, copied moves), oldest first: both fees still held',
+    tags: ['admin', 'skill', 'risk'],
+    auth: 'operator',
+    roles: ['risk', 'support', 'admin'],
+    response: Type.Object({
+      items: Type.Array(
+        Type.Object({
+          matchId: Type.String(),
+          game: Type.String(),
+          entryFeeFen: Fen({ minimum: 1 }),
+          hostPlayerId: Type.String(),
+          hostSessionId: Type.String(),
+          challengerPlayerId: Type.String(),
+          challengerSessionId: Type.String(),
+          matchedAtMs: Type.Union([TimeMs(), Type.Null()]),
+        }),
+      ),
+    }),
+  },
   adminSkillResolveMatch: {
     method: 'POST',
     url: '/api/admin/skill/matches/:matchId/resolve',

@@ -80,6 +80,7 @@ export function skillRoutes(d: SkillRouteDeps): Record<keyof typeof c, Implement
         ip: request.ip,
       }),
     ),
+    adminSkillHeldMatches: implement(c.adminSkillHeldMatches, async () => ({ items: await s.heldMatches() })),
     adminSkillResolveMatch: implement(c.adminSkillResolveMatch, async ({ actor, params, body, request }) =>
       s.resolveHeldMatch({ id: actor.operatorId, username: actor.username }, params.matchId, body.decision, body.reason, {
         id: request.id,

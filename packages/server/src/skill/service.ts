@@ -13,6 +13,8 @@ import type { Store } from '../storage/ports.ts';
 import { SkillCatalogue as Catalogue, type SkillCatalogue } from './catalogue.ts';
 import type { SkillContext, SkillRiskPort } from './context.ts';
 import { SkillErrors } from './errors.ts';
+import { LIST_PAGE_MAX } from './limits.ts';
+import { matchFromDb } from './rows.ts';
 import { LiveSessions } from './live.ts';
 import { Matches } from './matches.ts';
 import { SessionPlay } from './play.ts';
@@ -133,6 +135,34 @@ export class SkillGames {
     this.#review = new SkillReview(c);
     this.#sweep = new SkillSweep(c, play, settlement, this.tournaments);
     this.#settlement = settlement;
+  }
+
+  /** Matches held for review, oldest first (at most LIST_PAGE_MAX). */
+  async heldMatches(): Promise<
+    {
+      matchId: string;
+      game: string;
+      entryFeeFen: number;
+      hostPlayerId: string;
+      hostSessionId: string;
+      challengerPlayerId: string;
+      challengerSessionId: string;
+      matchedAtMs: number | null;
+    }[]
+  > {
+    const rows = await this.store.reader.query("SELECT * FROM skill_matches WHERE status = 'held' ORDER BY matched_at_ms, id LIMIT ?", [
+      LIST_PAGE_MAX,
+    ]);
+    return rows.map(matchFromDb).map((m) => ({
+      matchId: m.id,
+      game: m.game,
+      entryFeeFen: m.entryFeeFen,
+      hostPlayerId: m.hostPlayerId,
+      hostSessionId: m.hostSessionId,
+      challengerPlayerId: m.challengerPlayerId as string,
+      challengerSessionId: m.challengerSessionId as string,
+      matchedAtMs: m.matchedAtMs,
+    }));
   }
 
   /**

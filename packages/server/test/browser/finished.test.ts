@@ -370,10 +370,26 @@ describe('the finished client and console', () => {
     const verdict = owner.getByTestId('fairness-result');
     await verdict.waitFor();
     assert.equal(await verdict.getAttribute('data-result'), 'match');
-    for (const check of ['commitment', 'clientSeed', 'deal', 'replay']) {
+    // `kept`: the commitments this phone received before the deal, kept in localStorage, match the record.
+    for (const check of ['commitment', 'clientSeed', 'kept', 'deal', 'replay']) {
       assert.equal(await owner.getByTestId(`check-${check}`).getAttribute('data-ok'), 'true', check);
     }
     await shot(owner, '14h-room-hand-verified');
+    // A record that disagrees with what this phone kept is a mismatch, whatever the server stored.
+    const keptKey = await owner.evaluate(() => {
+      const key = Object.keys(localStorage).find((k) => k.startsWith('fg.kept.') && k.endsWith('.1')) as string;
+      const kept = JSON.parse(localStorage.getItem(key) as string) as { serverCommitment: string };
+      localStorage.setItem(`${key}.saved`, JSON.stringify(kept));
+      localStorage.setItem(key, JSON.stringify({ ...kept, serverCommitment: '0'.repeat(64) }));
+      return key;
+    });
+    await owner.getByTestId('fairness-verify').click();
+    await owner.locator('[data-testid="check-kept"][data-ok="false"]').waitFor();
+    assert.equal(await verdict.getAttribute('data-result'), 'mismatch');
+    await owner.evaluate((key) => {
+      localStorage.setItem(key, localStorage.getItem(`${key}.saved`) as string);
+      localStorage.removeItem(`${key}.saved`);
+    }, keptKey);
   });
 
   it('the fairness page re-runs the practice game in the browser and shows that it matches', async () => {

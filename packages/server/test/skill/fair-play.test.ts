@@ -368,7 +368,10 @@ for (const backend of backends()) {
       assert.ok(cr.signals.some((x) => x.kind === 'linked_opponent'));
       assert.ok((await t.platform.risk.signalsOf(copy.playerId)).some((x) => x.kind === 'copied_play'));
 
-      // The operator voids it: both fees back, audited.
+      // The console's queue of held matches lists it; the operator voids it: both fees back, audited.
+      const held = await t.request('GET', '/api/admin/skill/matches/held', { token: await op() });
+      assert.equal(held.status, 200, held.text);
+      assert.ok((held.json.items as { matchId: string }[]).some((x) => x.matchId === h.matchId));
       const refused = await t.request('POST', `/api/admin/skill/matches/${m.matchId}/resolve`, {
         token: await op(),
         body: { decision: 'void', reason: 'not held' },
