@@ -140,7 +140,8 @@ export function LoginPage({ ctx }: { ctx: Ctx }) {
             <input
               data-testid="sandbox-user"
               value={user}
-              pattern="[A-Za-z0-9_-]{1,32}"
+              // The dash escaped: browsers compile `pattern` with the `v` flag, where a bare `-` in a class is an error.
+              pattern="[A-Za-z0-9_\-]{1,32}"
               required
               onInput={(e) => setUser((e.target as HTMLInputElement).value)}
             />
