@@ -2,13 +2,15 @@
 //
 //   npm run bench:ledger                 (all: SQLite, PostgreSQL, pgbench, bare SQLite loop)
 //   npm run bench:ledger -- --seconds 3
+//   npx node --cpu-prof bench/ledger/run.ts --backend sqlite --mode single --callers 64 --no-ceilings
+//                                        (one cell, for a CPU profile; summarise with bench/ledger/profile.ts)
 //
 // Durable commits only: SQLite WAL with synchronous=FULL, PostgreSQL as configured (fsync on).
 // The production schema and indexes, created by the ledger's own migrations.
 import { execFileSync } from 'node:child_process';
 import { randomBytes, randomInt } from 'node:crypto';
 import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { DatabaseSync } from 'node:sqlite';
 import { createPostgresStore } from '../../packages/server/src/adapters/postgres/index.ts';
@@ -21,7 +23,16 @@ const args = process.argv.slice(2);
 const seconds = Number(args[args.indexOf('--seconds') + 1] || 4);
 const PG_URL = process.env.FAIRGROUND_BENCH_PG_URL ?? 'postgres://postgres@127.0.0.1:5432/test';
 const PLAYERS = 2000;
-const CALLERS = [1, 8, 64];
+function flag(name: string): string | undefined {
+  const i = args.indexOf(name);
+  return i >= 0 ? args[i + 1] : undefined;
+}
+const CALLERS = flag('--callers') ? [Number(flag('--callers'))] : [1, 8, 64];
+const BACKENDS = flag('--backend') ? [flag('--backend')] : ['sqlite', 'postgres'];
+const MODES = (flag('--mode') ? [flag('--mode')] : ['single', 'batch2']) as ('single' | 'batch2')[];
+const CEILINGS = !args.includes('--no-ceilings');
+/** `--writer-thread off` keeps SQLite's writer on the event loop (to compare). */
+const WRITER_THREAD = flag('--writer-thread') !== 'off';
 
 interface Row {
   backend: string;
@@ -30,6 +41,12 @@ interface Row {
   transfersPerS: number;
   p50Ms: number;
   p99Ms: number;
+}
+
+function load(): string {
+  return loadavg()
+    .map((x) => x.toFixed(2))
+    .join(', ');
 }
 
 function percentile(sorted: number[], p: number): number {
@@ -204,21 +221,22 @@ function pgbenchTpcB(clients: number): number | null {
 }
 
 const rows: Row[] = [];
-{
+console.log(`load average at start: ${load()}`);
+if (BACKENDS.includes('sqlite')) {
   const dir = mkdtempSync(join(tmpdir(), 'fg-bench-'));
-  const store = createSqliteStore({ path: join(dir, 'ledger.db') });
+  const store = createSqliteStore({ path: join(dir, 'ledger.db'), writerThread: WRITER_THREAD });
   const ledger = await setup(store);
-  for (const mode of ['single', 'batch2'] as const) for (const c of CALLERS) rows.push(await measure('sqlite', ledger, mode, c));
+  for (const mode of MODES) for (const c of CALLERS) rows.push(await measure('sqlite', ledger, mode, c));
   const report = await ledger.checkInvariants();
   if (!report.ok) throw new Error(`invariants broken after the SQLite run: ${report.problems.join('; ')}`);
   await store.close();
   rmSync(dir, { recursive: true, force: true });
 }
-{
+if (BACKENDS.includes('postgres')) {
   const schema = `bench_${randomBytes(4).toString('hex')}`;
   const store = await createPostgresStore({ url: PG_URL, schema });
   const ledger = await setup(store);
-  for (const mode of ['single', 'batch2'] as const) for (const c of CALLERS) rows.push(await measure('postgres', ledger, mode, c));
+  for (const mode of MODES) for (const c of CALLERS) rows.push(await measure('postgres', ledger, mode, c));
   const report = await ledger.checkInvariants();
   if (!report.ok) throw new Error(`invariants broken after the PostgreSQL run: ${report.problems.join('; ')}`);
   await store.close();
@@ -228,9 +246,12 @@ const rows: Row[] = [];
 console.log('| backend | mode | callers | transfers/s | p50 ms | p99 ms |');
 console.log('| --- | --- | ---: | ---: | ---: | ---: |');
 for (const r of rows) console.log(`| ${r.backend} | ${r.mode} | ${r.callers} | ${r.transfersPerS} | ${r.p50Ms} | ${r.p99Ms} |`);
+console.log(`load average after the ledger runs: ${load()}`);
+if (!CEILINGS) process.exit(0);
 console.log();
 console.log('| ceiling | transfers or transactions/s |');
 console.log('| --- | ---: |');
 for (const b of CALLERS) console.log(`| SQLite bare loop, batch ${b} | ${sqliteBareLoop(b)} |`);
 const tps = pgbenchTpcB(16);
 console.log(`| pgbench TPC-B, 16 clients, scale 10 | ${tps ?? 'n/a'} |`);
+console.log(`load average at the end: ${load()}`);

@@ -39,7 +39,7 @@ import {
   leaderboardsMigrations,
 } from '../../packages/server/src/leaderboards/index.ts';
 import { Ledger } from '../../packages/server/src/ledger/index.ts';
-import { matchmakingMigrations, noLinkedAccounts } from '../../packages/server/src/matchmaking/index.ts';
+import { matchmakingMigrations, createMemoryLinkedAccounts } from '../../packages/server/src/matchmaking/index.ts';
 import { Notifications, notificationsMigrations, createMemoryBus } from '../../packages/server/src/notifications/index.ts';
 import { logDigest, MATCH3, SkillCatalogue, SkillGames, skillMigrations, verifySession } from '../../packages/server/src/skill/index.ts';
 
@@ -208,7 +208,7 @@ const movesPerSession = totalMoves / SESSIONS;
     notifier: new Notifications({ store, bus: createMemoryBus() }),
     leaderboards: new Leaderboards({ backend: createMemoryLeaderboards(), clock }),
     catalogue: new SkillCatalogue([{ ...MATCH3, puzzle: CONFIG }]),
-    linked: noLinkedAccounts,
+    linked: createMemoryLinkedAccounts(),
   });
   for (const batch of [1, 8]) {
     // Concurrent players, each streaming its own session in batches; the clock moves with them.

@@ -1,5 +1,5 @@
 // The operations console: operator sign-in (password + TOTP), the ledger check, player lookup with
-// balance adjustment, and the audit log.
+// balance adjustment, the audit log, and the business settings (fees, games, tournaments, VIP, agreement).
 import { ApiClient, initialLang, type Lang, localTokenStore, type Response, saveLang } from '@fairground/web';
 import { useCallback, useEffect, useMemo, useState } from 'preact/hooks';
 import { portName, translator } from './i18n.ts';
@@ -16,6 +16,8 @@ import { PoliciesPage } from './pages/policies.tsx';
 import { RestrictionsPage } from './pages/restrictions.tsx';
 import { RiskCasesPage } from './pages/risk-cases.tsx';
 import { riskText } from './pages/risk-i18n.ts';
+import { FairPlayPage } from './pages/fair-play.tsx';
+import { fairPlayText } from './pages/fair-play-i18n.ts';
 import { DashboardPage } from './pages/dashboard.tsx';
 import { ExportsPage } from './pages/exports.tsx';
 import { FeedbackInbox } from './pages/feedback.tsx';
@@ -26,6 +28,8 @@ import { RoomsPage } from './pages/rooms.tsx';
 import { NotaryPage, notaryNav } from './pages/notary.tsx';
 import { PlayerRealNamePanel, RealNameQueuePage } from './pages/realname.tsx';
 import { realNameText } from './pages/realname-i18n.ts';
+import { PlayerAgreementsPanel, SETTINGS_TABS, SettingsPage, type SettingsTab } from './pages/settings.tsx';
+import { settingsText } from './pages/settings-i18n.ts';
 
 export type Operator = Response<'GET /api/admin/me'>;
 export type Route =
@@ -36,6 +40,7 @@ export type Route =
   | { page: 'refunds'; depositId?: string }
   | { page: 'reconciliation' }
   | { page: 'risk'; caseId?: string }
+  | { page: 'fair-play'; playerId?: string }
   | { page: 'complaints' }
   | { page: 'restrictions'; playerId?: string }
   | { page: 'policies' }
@@ -43,7 +48,8 @@ export type Route =
   | { page: 'rooms'; roomId?: string }
   | { page: 'exports' }
   | { page: 'realname' }
-  | { page: 'notary' };
+  | { page: 'notary' }
+  | { page: 'settings'; tab: SettingsTab };
 
 export interface Ctx {
   readonly api: ApiClient;
@@ -61,6 +67,7 @@ function parseRoute(): Route {
   if (parts[0] === 'refunds') return parts[1] ? { page: 'refunds', depositId: decodeURIComponent(parts[1]) } : { page: 'refunds' };
   if (parts[0] === 'reconciliation') return { page: 'reconciliation' };
   if (parts[0] === 'risk') return parts[1] ? { page: 'risk', caseId: decodeURIComponent(parts[1]) } : { page: 'risk' };
+  if (parts[0] === 'fair-play') return parts[1] ? { page: 'fair-play', playerId: decodeURIComponent(parts[1]) } : { page: 'fair-play' };
   if (parts[0] === 'complaints') return { page: 'complaints' };
   if (parts[0] === 'restrictions')
     return parts[1] ? { page: 'restrictions', playerId: decodeURIComponent(parts[1]) } : { page: 'restrictions' };
@@ -70,6 +77,10 @@ function parseRoute(): Route {
   if (parts[0] === 'exports') return { page: 'exports' };
   if (parts[0] === 'realname') return { page: 'realname' };
   if (parts[0] === 'notary') return { page: 'notary' };
+  if (parts[0] === 'settings') {
+    const tab = SETTINGS_TABS.find((x) => x === parts[1]) ?? 'fees';
+    return { page: 'settings', tab };
+  }
   return { page: 'ledger' };
 }
 
@@ -167,6 +178,9 @@ export function App() {
           <a href="#/risk" class={route.page === 'risk' ? 'on' : ''} data-testid="nav-risk">
             {riskText(lang)('navRisk')}
           </a>
+          <a href="#/fair-play" class={route.page === 'fair-play' ? 'on' : ''} data-testid="nav-fair-play">
+            {fairPlayText(lang)('navFairPlay')}
+          </a>
           <a href="#/complaints" class={route.page === 'complaints' ? 'on' : ''} data-testid="nav-complaints">
             {riskText(lang)('navComplaints')}
           </a>
@@ -181,6 +195,9 @@ export function App() {
           </a>
           <a href="#/notary" class={route.page === 'notary' ? 'on' : ''} data-testid="nav-notary">
             {notaryNav(lang)}
+          </a>
+          <a href="#/settings/fees" class={route.page === 'settings' ? 'on' : ''} data-testid="nav-settings">
+            {settingsText(lang)('navSettings')}
           </a>
         </nav>
         <span class="who">
@@ -203,17 +220,20 @@ export function App() {
       {route.page === 'players' && <PlayersPage ctx={ctx} playerId={route.playerId} />}
       {route.page === 'players' && route.playerId && <PlayerRealNamePanel ctx={ctx} playerId={route.playerId} />}
       {route.page === 'players' && route.playerId && <PlayerOpsPanel ctx={ctx} playerId={route.playerId} />}
+      {route.page === 'players' && route.playerId && <PlayerAgreementsPanel ctx={ctx} playerId={route.playerId} />}
       {route.page === 'audit' && <AuditPage ctx={ctx} />}
       {route.page === 'reviews' && <ReviewPage ctx={ctx} />}
       {route.page === 'refunds' && <RefundsPage ctx={ctx} depositId={route.depositId} />}
       {route.page === 'reconciliation' && <ReconciliationPage ctx={ctx} />}
       {route.page === 'risk' && <RiskCasesPage ctx={ctx} caseId={route.caseId} />}
+      {route.page === 'fair-play' && <FairPlayPage ctx={ctx} playerId={route.playerId} />}
       {route.page === 'complaints' && <ComplaintsPage ctx={ctx} />}
       {route.page === 'complaints' && <FeedbackInbox ctx={ctx} />}
       {route.page === 'restrictions' && <RestrictionsPage ctx={ctx} playerId={route.playerId} />}
       {route.page === 'policies' && <PoliciesPage ctx={ctx} />}
       {route.page === 'realname' && <RealNameQueuePage ctx={ctx} />}
       {route.page === 'notary' && <NotaryPage ctx={ctx} />}
+      {route.page === 'settings' && <SettingsPage ctx={ctx} tab={route.tab} />}
     </div>
   );
 }

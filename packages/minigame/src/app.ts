@@ -7,6 +7,7 @@ import { COLORS, type Gfx, type Overlay, type Scene, type Stage } from './engine
 import { explain } from './explain.ts';
 import { clockText, type Key, type Lang, tr } from './i18n.ts';
 import type { Joined, MyRooms, PlayerSelf, ResponsiblePlay, RoomPreview, Terms } from './wire.ts';
+import { deviceFingerprint } from './device.ts';
 
 const INVITE_KEY = 'fg.invite';
 const PREFS_KEY = 'fg.prefs';
@@ -201,9 +202,11 @@ export class App implements Overlay {
     const code = await new Promise<string>((resolve, reject) =>
       wx.login({ success: (r) => resolve(r.code), fail: (e) => reject(new ApiError(0, 'WX_LOGIN_FAILED', e.errMsg)) }),
     );
+    const device = await deviceFingerprint();
     const login = await this.api.call<{ player: PlayerSelf; tokens: import('./wire.ts').Tokens }>('POST', '/api/auth/wechat/login', {
       kind: 'miniprogram',
       code,
+      ...(device !== undefined ? { device } : {}),
     });
     this.api.setTokens(login.tokens);
     this.me = login.player;

@@ -14,6 +14,9 @@ import type { Store } from './storage/ports.ts';
 import { createSealer } from './accounts/sealing.ts';
 import { createWechatClients, type OperatorFault, wechatSignIn } from './wechat/adapter.ts';
 import { StoreTokenCache } from './wechat/token-cache.ts';
+import type { VirtualPaymentPort } from './vpay/ports.ts';
+import { weixinErrcode } from '@fairground/wechatpay';
+import { VPAY_ORDER_NOT_EXIST } from '@fairground/wechatpay/vpay';
 
 export interface ChosenPayments {
   readonly provider: PaymentProvider | null;
@@ -88,8 +91,9 @@ export function wechatSignInAdapter(
 ): PlatformAdapters['signIn'] {
   const w = config.wechat;
   const tokenCache = new StoreTokenCache({ store: context.store, sealer: createSealer(config.dataKey, 'wechat-credentials'), clock });
+  const clients = createWechatClients(w, { tokenCache, clock });
   const signIn = wechatSignIn({
-    clients: createWechatClients(w, { tokenCache, clock }),
+    clients,
     h5Scope: w.h5Scope,
     phone: w.phone,
     onOperatorFault: context.onWechatOperatorFault,
@@ -98,7 +102,25 @@ export function wechatSignInAdapter(
     .filter(([, app]) => app !== null)
     .map(([kind, app]) => `${kind} ${app?.appid}`)
     .join(', ');
-  return { ...real(`WeChat (${w.apiBaseUrl ?? 'api.weixin.qq.com'}; ${apps})`, signIn), codes: null, web: signIn.web };
+  const mp = clients.miniprogram;
+  const vpayConfig = w.vpay ?? null;
+  const vpay: VirtualPaymentPort | null =
+    vpayConfig === null || mp === null
+      ? null
+      : {
+          appid: mp.appid,
+          config: vpayConfig,
+          queryOrder: (q) =>
+            mp
+              .vpayQueryOrder(vpayConfig.appKey, { openid: q.openid, env: vpayConfig.env, outTradeNo: q.outTradeNo })
+              .catch((e: unknown) => {
+                // WeChat has no such order: the player never paid (cancelled, failed, closed the sheet).
+                if (weixinErrcode(e) === VPAY_ORDER_NOT_EXIST)
+                  return { outTradeNo: q.outTradeNo, status: 0, paid: false, quantity: null, orderFee: null };
+                throw e;
+              }),
+        };
+  return { ...real(`WeChat (${w.apiBaseUrl ?? 'api.weixin.qq.com'}; ${apps})`, signIn), codes: null, web: signIn.web, vpay };
 }
 
 function nppaHosts(config: Config): string {

@@ -47,7 +47,7 @@ import { type Job, Jobs, jobsMigrations } from './jobs/index.ts';
 import { JOB_INTERVALS_MS_DEFAULT, type JobName } from './jobs/schedule.ts';
 import { createRedisLeaderboards, createSqlLeaderboards, leaderboardsMigrations } from './leaderboards/index.ts';
 import { Ledger } from './ledger/index.ts';
-import { matchmakingMigrations, noLinkedAccounts } from './matchmaking/index.ts';
+import { matchmakingMigrations } from './matchmaking/index.ts';
 import { NotaryService, notaryMigrations, notaryRoutes } from './notary/index.ts';
 import { LAG_ALERT_MS_DEFAULT } from './notary/limits.ts';
 import { createMemoryBus, createRedisBus, Notifications, notificationsMigrations } from './notifications/index.ts';
@@ -80,17 +80,36 @@ import {
 import {
   analyticsRiskSignals,
   clientAddress,
-  DEFAULT_FEE_SCHEDULE,
   type PlatformRoomsOptions,
   roomRoutes,
   Rooms,
   roomsMigrations,
   systemTimers,
 } from './rooms/index.ts';
-import { createSkillPlatform, type SkillGames, type SkillPlatformOptions, skillMigrations } from './skill/index.ts';
+import {
+  memorySettingsBus,
+  noticeSettingsBus,
+  Settings,
+  type SettingValues,
+  settingsMigrations,
+  settingsRoutes,
+} from './settings/index.ts';
+import { Skins, skinsMigrations, skinsRoutes } from './skins/index.ts';
+import {
+  createSkillPlatform,
+  type SkillGameSettings,
+  type SkillGames,
+  type SkillPlatformOptions,
+  skillMigrations,
+  skillPlugins,
+} from './skill/index.ts';
 import type { Migration, Store } from './storage/ports.ts';
 import { openPlayerWallets, walletRoutes } from './wallet/index.ts';
 import { wechatMigrations } from './wechat/migrations.ts';
+import { vpayMigrations } from './vpay/migrations.ts';
+import { registerVpayPushRoute, VPAY_PUSH_PATH, vpayRoutes } from './vpay/routes.ts';
+import { VirtualPayments } from './vpay/service.ts';
+import { createSealer } from './accounts/sealing.ts';
 
 /** Every domain's migrations, in the order they are applied. */
 export const allMigrations: readonly Migration[] = [
@@ -110,6 +129,9 @@ export const allMigrations: readonly Migration[] = [
   ...promotionsMigrations,
   ...jobsMigrations,
   ...wechatMigrations,
+  ...settingsMigrations,
+  ...skinsMigrations,
+  ...vpayMigrations,
 ];
 
 export type Role = 'api' | 'rooms' | 'worker';
@@ -139,6 +161,7 @@ export type PlatformConfig = Pick<
       | 'riskConfigFile'
       | 'alertWebhookUrl'
       | 'alertSampleMin'
+      | 'ledgerChainShards'
       | 'vipDepositsFen'
       | 'jobIntervalsMs'
       | 'platformVerifiedAppIds'
@@ -230,13 +253,15 @@ export interface Platform {
   readonly operating: Operating;
   /** This node's part of the cluster, or null when one process holds every room. */
   readonly cluster: Cluster | null;
+  /** Business settings (fees, skill catalogue, tournament templates, VIP and skins, the agreement). */
+  readonly settings: Settings;
   close(): Promise<void>;
 }
 
 /** Applies every migration and opens the ledger's system accounts. Idempotent. */
-export async function prepareStore(store: Store, clock: Clock): Promise<Ledger> {
+export async function prepareStore(store: Store, clock: Clock, ledgerOptions: { chainShards?: number } = {}): Promise<Ledger> {
   await store.migrate(allMigrations);
-  const ledger = new Ledger(store, { clock });
+  const ledger = new Ledger(store, { clock, ...ledgerOptions });
   await ledger.openSystemAccounts();
   return ledger;
 }
@@ -247,7 +272,7 @@ export async function createPlatform(o: PlatformOptions): Promise<Platform> {
   const nodeId = o.nodeId ?? newId('node');
   const roles = o.roles ?? ALL_ROLES;
   const breakers = o.breakers;
-  const ledger = await prepareStore(store, clock);
+  const ledger = await prepareStore(store, clock, config.ledgerChainShards ? { chainShards: config.ledgerChainShards } : {});
   const app = await createHttpServer({
     bodyLimitBytes: config.bodyLimitBytes,
     trustedProxies: config.trustedProxies ?? LOOPBACK,
@@ -302,6 +327,16 @@ export async function createPlatform(o: PlatformOptions): Promise<Platform> {
         `the real-name authority refused a check for a reason only the operator can fix: ${f.message}`,
       ),
     onPlayerCreated: (tx, playerId) => openPlayerWallets(ledger, tx, playerId),
+    // What each sign-in saw becomes linked-account evidence in its own unit (risk is built below;
+    // this runs only when someone signs in).
+    onSignedIn: async (tx, seen) => {
+      const links = risk.links;
+      const p = seen.playerId;
+      await links.observe(tx, { playerId: p, kind: 'wechat', value: `${seen.appId}:${seen.openid}`, source: 'sign-in' });
+      if (seen.unionid !== null) await links.observe(tx, { playerId: p, kind: 'unionid', value: seen.unionid, source: 'player record' });
+      if (seen.device !== null) await links.observe(tx, { playerId: p, kind: 'device', value: seen.device, source: 'sign-in' });
+      if (seen.address !== null) await links.observe(tx, { playerId: p, kind: 'address', value: seen.address, source: 'sign-in' });
+    },
   });
 
   // Risk decides the withdrawals payments holds for review, and payments asks risk about every
@@ -385,6 +420,21 @@ export async function createPlatform(o: PlatformOptions): Promise<Platform> {
   const roomsTuning = o.rooms ?? {};
   const addressOf = roomsTuning.addressOf ?? clientAddress;
   const cluster = o.cluster ? new Cluster({ ...o.cluster, nodeId, roles: [...roles] }, { reader: store.reader, log: app.log }) : null;
+  // Business settings: read by rooms (fees), skill games (catalogue), accounts (the agreement);
+  // a change reaches every node over the cluster's bus, or in process when there is one node.
+  const settings = new Settings({
+    store,
+    clock,
+    audit,
+    bus: cluster ? noticeSettingsBus(cluster) : memorySettingsBus(),
+    policies: () => compliance.policies.all(),
+    termsVersion: config.termsVersion,
+    plugins: Object.keys(skillPlugins),
+    log: app.log,
+  });
+  await settings.start();
+  // Skins: the VIP tiers (a setting) follow credited deposits; a worn skin is shown at the table.
+  const skins = new Skins({ store, ledger, settings, depositsFenOf: async (playerId) => (await analytics.tierOf(playerId)).depositsFen });
   const roomSignalLog = analyticsRiskSignals(analytics);
   // Finished hands queue for the notary in the unit of work that stores them; the notary.attest job
   // has the time-stamping authority sign each minute's Merkle root.
@@ -419,7 +469,8 @@ export async function createPlatform(o: PlatformOptions): Promise<Platform> {
     },
     notary: notary.port,
     faceCheck: faceCheck === null ? null : breakers ? guardIdentityCheck(faceCheck.impl, breakers.faceCheck) : faceCheck.impl,
-    feeSchedule: roomsTuning.feeSchedule ?? DEFAULT_FEE_SCHEDULE,
+    feeSchedule: roomsTuning.feeSchedule ?? (() => settings.get('room.fees')),
+    skinOf: (playerId) => skins.wornBy(playerId),
     ...(cluster ? { directory: cluster.port } : {}),
   });
   cluster?.attach(rooms);
@@ -436,6 +487,16 @@ export async function createPlatform(o: PlatformOptions): Promise<Platform> {
     openidOf: async (playerId, appId) => (await accounts.players.identities(playerId)).find((i) => i.appId === appId)?.openid ?? null,
     settings: o.payments?.settings ?? DEFAULT_SETTINGS,
     risk: o.payments?.risk ?? risk,
+    // The WeChat account that paid a deposit or receives a payout links the accounts that share it.
+    accounts: {
+      seen: (tx, a) =>
+        risk.links.observe(tx, {
+          playerId: a.playerId,
+          kind: 'wechat',
+          value: `${a.appId}:${a.openid}`,
+          source: a.role === 'payer' ? 'deposit payer' : 'payout account',
+        }),
+    },
     wagering: o.payments?.wagering ?? promotions.wageringPort,
     limits: {
       deposits: (playerId, nowMs) => compliance.depositLimits(playerId, nowMs),
@@ -464,18 +525,25 @@ export async function createPlatform(o: PlatformOptions): Promise<Platform> {
     players: accounts.players,
     leaderboards: leaderboards.backend,
     log: app.log,
-    // Accounts one person controls are not known yet: no source of them exists (see "Fair play").
-    linked: o.skill?.linked ?? noLinkedAccounts,
+    // Accounts one person controls: the risk domain's source, fed by sign-ins and payments above.
+    linked: risk.links,
     risk: {
       // A claimed score the server's replay does not confirm is a replay mismatch; other flags mark the session for review.
       sessionFlagged: async (tx, f) => {
         await risk.recordSignal(tx, {
           playerId: f.playerId,
           // A copied command log on a shared seed is its own severe signal: one performance must not fill two places.
-          kind: f.flags.includes('copied_log') ? 'copied_play' : f.flags.includes('score_mismatch') ? 'replay_mismatch' : 'skill_flagged',
+          // Linked accounts meeting in a paid game (a tournament's second prize, a match) are multi-accounting.
+          kind: f.flags.includes('copied_log')
+            ? 'copied_play'
+            : f.flags.includes('score_mismatch')
+              ? 'replay_mismatch'
+              : f.flags.includes('linked_entrant') || f.flags.includes('linked_opponent')
+                ? 'linked_accounts'
+                : 'skill_flagged',
           value: 1,
           subject: { kind: 'skill_session', id: f.sessionId },
-          evidence: { flags: [...f.flags], mode: f.mode, timing: f.summary.timing },
+          evidence: { flags: [...f.flags], mode: f.mode, timing: f.summary.timing, ...(f.detail ? { detail: f.detail } : {}) },
         });
       },
       sessionTiming: (playerId, sessionId, intervalsMs) => risk.ingestTiming(playerId, sessionId, intervalsMs),
@@ -483,6 +551,12 @@ export async function createPlatform(o: PlatformOptions): Promise<Platform> {
     ...(o.skill?.catalogue ? { catalogue: o.skill.catalogue } : {}),
     ...(o.skill?.matchmaking ? { matchmaking: o.skill.matchmaking } : {}),
   });
+  // The catalogue follows the settings unless a caller fixed one (tests).
+  if (o.skill?.catalogue === undefined) {
+    const apply = (c: SettingValues['skill.catalogue']) => skill.skill.catalogue.replace(c.games.map(skillGameOf));
+    apply(settings.get('skill.catalogue'));
+    settings.onChange('skill.catalogue', apply);
+  }
 
   const operating = createOperating({
     store,
@@ -503,16 +577,31 @@ export async function createPlatform(o: PlatformOptions): Promise<Platform> {
     ],
   });
 
+  // Room cards sold in the mini-game through WeChat's virtual payment (null port: not configured).
+  const vpay = new VirtualPayments({
+    store,
+    clock,
+    rooms,
+    sessionKeySealer: createSealer(config.dataKey, 'wechat-session-key'),
+    port: adapters.signIn.vpay ?? null,
+    onProblem: (p) => app.log.error({ vpay: p }, 'virtual-payment order needs an operator'),
+  });
+
   // Periodic work, once per interval across the cluster (see jobs/).
   const jobs = new Jobs({ store, clock, log: app.log, nodeId, ...(o.leader ? { leader: o.leader.lock } : {}) });
   const every = (name: JobName, run: Job['run']) =>
     jobs.add({ name, intervalMs: config.jobIntervalsMs?.[name] ?? JOB_INTERVALS_MS_DEFAULT[name], run });
   every('ledger.expire-pending', () => ledger.expirePending());
+  every('ledger.seal-root', async () => ((await ledger.sealRoot()) ? 1 : 0));
   every('payments.sweep', async () => {
     const r = await payments.runDue();
     return r.outbox + r.deposits + r.withdrawals + r.refunds;
   });
   every('payments.reconcile', async () => (await payments.reconciler.catchUp()).length);
+  every('vpay.sweep', async () => {
+    const r = await vpay.sweep();
+    return r.settled + r.expired;
+  });
   every('analytics.alerts', () => operating.alerts.run());
   every('skill.sweep', async () => {
     const r = await skill.skill.sweep();
@@ -539,7 +628,7 @@ export async function createPlatform(o: PlatformOptions): Promise<Platform> {
     { port: 'job-leader', adapter: o.leader?.adapter ?? 'this process', standIn: false },
     { port: 'geo', adapter: `geoip-country database + ${(config.geoOverrides ?? []).length} overrides`, standIn: false },
     { port: 'alerts', adapter: config.alertWebhookUrl ? 'webhook' : 'console only', standIn: false },
-    { port: 'linked-accounts', adapter: o.skill?.linked ? 'given' : 'none (no source yet)', standIn: false },
+    { port: 'linked-accounts', adapter: 'risk: devices, WeChat accounts (sign-in, payer, payout), unionids', standIn: false },
   ];
 
   const implementations: Record<string, Implementation> = {
@@ -554,7 +643,11 @@ export async function createPlatform(o: PlatformOptions): Promise<Platform> {
       web: adapters.signIn.web,
       oauth: accounts.oauth,
       devLoginAllowed: config.devLoginAllowed,
-      termsVersion: config.termsVersion,
+      // Read on every request: the agreement in force is a setting an operator may publish anew.
+      get termsVersion() {
+        return settings.get('agreement').version;
+      },
+      agreement: () => settings.get('agreement'),
     }),
     ...wechatRoutes({
       provider: adapters.signIn.standIn ? 'sandbox' : 'wechat',
@@ -574,18 +667,28 @@ export async function createPlatform(o: PlatformOptions): Promise<Platform> {
     ...notaryRoutes({ notary, rooms }),
     ...skill.routes,
     ...paymentsRoutes(payments),
+    ...vpayRoutes(vpay),
     ...adminRoutes({
       store,
       accounts,
       audit,
       analytics,
-      termsVersion: config.termsVersion,
+      get termsVersion() {
+        return settings.get('agreement').version;
+      },
       platformStatus: async () => ({ nodeId, ports, jobs: await jobs.status() }),
     }),
     ...complianceRoutes({ store, compliance, players: accounts.players, audit, realName }),
     ...riskRoutes({ risk, players: accounts.players, nowMs: () => clock.nowMs() }),
     ...promotionsRoutes({ promotions, players: accounts.players }),
     ...operating.routes,
+    ...skinsRoutes(skins),
+    ...settingsRoutes({
+      settings,
+      reader: store.reader,
+      plugins: Object.keys(skillPlugins),
+      tournaments: (limit) => skill.skill.tournaments.list(null, limit),
+    }),
   };
   const declared = Object.keys(apiContract).sort();
   const implemented = Object.keys(implementations).sort();
@@ -606,9 +709,17 @@ export async function createPlatform(o: PlatformOptions): Promise<Platform> {
     };
     registerRateLimit(app, cluster ? redisRateLimiter(cluster.redis, cluster.keys, limit) : memoryRateLimiter(limit), sessionOf, [
       NOTIFY_PATH,
+      VPAY_PUSH_PATH,
     ]);
   }
-  const deps = { authenticator: accounts.authenticator, compliance, termsVersion: config.termsVersion };
+  const deps = {
+    authenticator: accounts.authenticator,
+    compliance,
+    // Read on every money or play request, so a newly published agreement asks everyone at once.
+    get termsVersion() {
+      return settings.get('agreement').version;
+    },
+  };
   // Production serves no sandbox, development or bench route: they are not registered at all (404),
   // so neither a forgotten flag nor a bound stand-in can expose them.
   if (production && o.extraRoutes !== undefined && Object.keys(o.extraRoutes).length > 0)
@@ -626,6 +737,7 @@ export async function createPlatform(o: PlatformOptions): Promise<Platform> {
     ...(cluster ? { remote: (roomId: string) => cluster.remoteRoom(roomId) } : {}),
   });
   await registerNotifyRoute(app, payments);
+  await registerVpayPushRoute(app, vpay);
   // Live rooms come back from their event logs before the server takes requests; with several
   // processes, each room comes back on the node that claims its lease.
   if (cluster) await cluster.start();
@@ -635,7 +747,7 @@ export async function createPlatform(o: PlatformOptions): Promise<Platform> {
   let draining = false;
   const ledgerSeq = metrics.gauge('fg_ledger_chain_seq', 'sequence number of the newest ledger transfer (its rate is the transfer rate)');
   metrics.onCollect(async () => {
-    const rows = await store.reader.query<{ seq: unknown }>('SELECT seq FROM ledger_chain WHERE id = 1');
+    const rows = await store.reader.query<{ seq: unknown }>('SELECT MAX(seq) AS seq FROM ledger_transfers');
     ledgerSeq.set(Number(rows[0]?.seq ?? 0));
   });
   cluster?.registerMetrics(metrics);
@@ -696,6 +808,7 @@ export async function createPlatform(o: PlatformOptions): Promise<Platform> {
     payments,
     skill: skill.skill,
     operating,
+    settings,
     async close() {
       await jobs.stop();
       await payments.stop();
@@ -707,6 +820,7 @@ export async function createPlatform(o: PlatformOptions): Promise<Platform> {
       // Rooms next: stop taking rooms and players, let every room finish its queued events, then close.
       await rooms.shutdown();
       await skill.close();
+      await settings.close();
       notifications.hub.closeAll();
       await app.close();
       await bus.close();
@@ -716,6 +830,21 @@ export async function createPlatform(o: PlatformOptions): Promise<Platform> {
 }
 
 export { loadPolicyFile };
+
+/** A catalogue entry as the skill domain runs it: the plug-in's rules configuration with the operator's money settings. */
+function skillGameOf(g: SettingValues['skill.catalogue']['games'][number]): SkillGameSettings {
+  const plugin = skillPlugins[g.plugin];
+  if (plugin === undefined) throw new Error(`assertion failed: skill plug-in ${g.plugin} exists (the setting was checked)`);
+  return {
+    id: g.id,
+    title: { ...g.title },
+    puzzle: plugin.config,
+    stakesFen: [...g.stakesFen],
+    rakeBps: g.rakeBps,
+    tieRule: g.tieRule,
+    matchWaitMs: g.matchWaitMs,
+  };
+}
 
 /** Sandbox routes (`/api/sandbox/…`) and development login exist for development and tests only. */
 export function servedInProduction(spec: { readonly url: string }): boolean {

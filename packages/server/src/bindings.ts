@@ -9,6 +9,7 @@ import type { RealNameReporter } from './compliance/index.ts';
 import type { PaymentProvider } from './payments/index.ts';
 import type { TimestampAuthority } from './notary/index.ts';
 import type { IdentityCheck } from './rooms/index.ts';
+import type { VirtualPaymentPort } from './vpay/ports.ts';
 
 /**
  * Ports that may be bound to a stand-in, by the names FAIRGROUND_ACCEPT_STANDINS uses. Sign-in
@@ -48,7 +49,12 @@ export interface PlatformAdapters {
    * WeChat sign-in: login codes exchanged for identities. `codes` is the stand-in's code issuer (its
    * sandbox route); `web` the real adapter's consent pages, JS-SDK signatures and phone numbers.
    */
-  readonly signIn: Bound<IdentityProvider> & { readonly codes: LoginCodeIssuer | null; readonly web: WechatWeb | null };
+  readonly signIn: Bound<IdentityProvider> & {
+    readonly codes: LoginCodeIssuer | null;
+    readonly web: WechatWeb | null;
+    /** The mini-game's virtual payment (虚拟支付 2.0), when configured with WeChat sign-in; else absent or null. */
+    readonly vpay?: VirtualPaymentPort | null;
+  };
   /** Real-name check (the NPPA identity check and query); null when none is configured (`FAIRGROUND_NPPA=off`). */
   readonly realNameCheck: Bound<RealNameAuthority> | null;
   /** Login/logout reports to the real-name authority (the NPPA); null when none is configured. */

@@ -91,6 +91,7 @@ export const EnvSchema = Type.Object({
   FAIRGROUND_ALERT_INTERVAL_MS: Type.Optional(positiveInt(9)),
   /** The fewest observations before a rate may raise an alert (default 20). */
   FAIRGROUND_ALERT_SAMPLE_MIN: Type.Optional(positiveInt(6)),
+  FAIRGROUND_LEDGER_CHAIN_SHARDS: Type.Optional(positiveInt(2)),
   /** Cumulative credited deposits in fen from which a player is a VIP (default 100000, 1000 yuan). */
   FAIRGROUND_VIP_DEPOSITS_FEN: Type.Optional(positiveInt(12)),
   /** Bearer token /metrics asks for. Without it, production does not serve /metrics at all. */
@@ -187,6 +188,8 @@ export interface Config {
   readonly alertSampleMin: number;
   /** Credited deposits (fen) from which a player is a VIP. */
   readonly vipDepositsFen: number;
+  /** The ledger's hash-chain shards (1–64; fixed once the ledger holds transfers). */
+  readonly ledgerChainShards: number;
 }
 
 export class ConfigError extends Error {
@@ -338,6 +341,9 @@ export function loadConfig(rawEnv: Record<string, string | undefined>, cwd: stri
   const roomLeaseMs = Number(env.FAIRGROUND_ROOM_LEASE_MS ?? '10000');
   if (roomLeaseMs < 300 || roomLeaseMs > 120_000) throw new ConfigError('FAIRGROUND_ROOM_LEASE_MS', 'must be from 300 to 120000');
 
+  if (Number(env.FAIRGROUND_LEDGER_CHAIN_SHARDS ?? '1') > 64) {
+    throw new ConfigError('FAIRGROUND_LEDGER_CHAIN_SHARDS', 'must be from 1 to 64');
+  }
   if (Number(env.FAIRGROUND_ALERT_INTERVAL_MS ?? '60000') < 1000) {
     throw new ConfigError('FAIRGROUND_ALERT_INTERVAL_MS', 'must be at least 1000 (one evaluation reads a day of events)');
   }
@@ -421,6 +427,7 @@ export function loadConfig(rawEnv: Record<string, string | undefined>, cwd: stri
     alertWebhookUrl: env.FAIRGROUND_ALERT_WEBHOOK_URL,
     alertSampleMin: Number(env.FAIRGROUND_ALERT_SAMPLE_MIN ?? '20'),
     vipDepositsFen: Number(env.FAIRGROUND_VIP_DEPOSITS_FEN ?? '100000'),
+    ledgerChainShards: Number(env.FAIRGROUND_LEDGER_CHAIN_SHARDS ?? '1'),
   };
 }
 

@@ -24,7 +24,7 @@ it('creates an operator, prints the TOTP secret once, and that operator can sign
     env,
     input: 'a long enough password\n',
     encoding: 'utf8',
-    timeout: 30_000,
+    timeout: 120_000,
   });
   assert.equal(r.status, 0, r.stderr);
   const out = JSON.parse(r.stdout) as { username: string; roles: string[]; totpSecret: string; otpauthUrl: string };
@@ -38,7 +38,7 @@ it('creates an operator, prints the TOTP secret once, and that operator can sign
     {
       env,
       encoding: 'utf8',
-      timeout: 30_000,
+      timeout: 120_000,
     },
   );
   assert.equal(again.status, 1);

@@ -24,7 +24,7 @@ function start(env: Record<string, string>): Promise<{ status: number | null; st
     execFile(
       process.execPath,
       [main],
-      { env: { PATH: process.env.PATH ?? '', FAIRGROUND_DATA_DIR: join(dir, 'data'), ...env }, encoding: 'utf8', timeout: 30_000 },
+      { env: { PATH: process.env.PATH ?? '', FAIRGROUND_DATA_DIR: join(dir, 'data'), ...env }, encoding: 'utf8', timeout: 120_000 },
       (error, _stdout, stderr) => resolve({ status: error ? (typeof error.code === 'number' ? error.code : null) : 0, stderr }),
     );
   });
@@ -43,7 +43,9 @@ function keyOf(fn: () => unknown): string {
 /** A WeChat mini-program production may sign players in through (a start never calls WeChat). */
 const WECHAT = { FAIRGROUND_WECHAT_MP_APPID: 'wxconfigtest00001', FAIRGROUND_WECHAT_MP_SECRET: 'f'.repeat(32) };
 
-describe('configuration at start', { concurrency: true }, () => {
+// Each case loads the whole server in a process of its own: three at a time, so a loaded machine
+// does not turn a slow start into a failure.
+describe('configuration at start', { concurrency: 3 }, () => {
   const cases: Array<[string, Record<string, string>, string]> = [
     ['a port that is not a number', { PORT: 'abc' }, 'PORT'],
     ['a port out of range', { PORT: '70000' }, 'PORT'],
@@ -100,6 +102,17 @@ describe('loadConfig', () => {
     assert.equal(c.devLoginAllowed, true);
     assert.equal(c.policyFile, DEVELOPMENT_POLICY_FILE);
     assert.equal(c.env, 'development');
+  });
+
+  it('reads the ledger chain shard count, one by default, and refuses more than 64', () => {
+    assert.equal(loadConfig({ FAIRGROUND_DATA_DIR: join(dir, 'shards') }, dir).ledgerChainShards, 1);
+    assert.equal(loadConfig({ FAIRGROUND_DATA_DIR: join(dir, 'shards'), FAIRGROUND_LEDGER_CHAIN_SHARDS: '4' }, dir).ledgerChainShards, 4);
+    for (const bad of ['0', '65', 'four']) {
+      assert.equal(
+        keyOf(() => loadConfig({ FAIRGROUND_DATA_DIR: join(dir, 'shards'), FAIRGROUND_LEDGER_CHAIN_SHARDS: bad }, dir)),
+        'FAIRGROUND_LEDGER_CHAIN_SHARDS',
+      );
+    }
   });
 
   it('generates development secrets once, keeps them private, and reuses them', () => {
@@ -174,6 +187,37 @@ describe('loadConfig', () => {
       keyOf(() => loadConfig({ ...env, FAIRGROUND_WECHAT_API_BASE_URL: 'http://wechat.example' }, dir)),
       'FAIRGROUND_WECHAT_API_BASE_URL',
       'secrets travel in these URLs: https (or loopback) only',
+    );
+    // Virtual payment: the OfferID with the AppKey (from a file too), only with WeChat sign-in of the mini-game.
+    const appKeyFile = join(dir, 'vpay_app_key');
+    writeFileSync(appKeyFile, 'k'.repeat(32), { mode: 0o600 });
+    const vpay = loadConfig(
+      { ...env, FAIRGROUND_WECHAT_VPAY_OFFER_ID: '1450000001', FAIRGROUND_WECHAT_VPAY_APP_KEY_FILE: appKeyFile },
+      dir,
+    );
+    assert.deepEqual(vpay.wechat.vpay, { offerId: '1450000001', appKey: 'k'.repeat(32), env: 0, productId: 'room_card' });
+    assert.equal(c.wechat.vpay, null);
+    assert.equal(
+      keyOf(() => loadConfig({ ...env, FAIRGROUND_WECHAT_VPAY_OFFER_ID: '1450000001' }, dir)),
+      'FAIRGROUND_WECHAT_VPAY_APP_KEY',
+    );
+    assert.equal(
+      keyOf(() => loadConfig({ ...env, FAIRGROUND_WECHAT_VPAY_APP_KEY: 'k'.repeat(32) }, dir)),
+      'FAIRGROUND_WECHAT_VPAY_OFFER_ID',
+    );
+    assert.equal(
+      keyOf(() =>
+        loadConfig(
+          {
+            FAIRGROUND_DATA_DIR: join(dir, 'vpay-dev'),
+            FAIRGROUND_WECHAT_VPAY_OFFER_ID: '1450000001',
+            FAIRGROUND_WECHAT_VPAY_APP_KEY: 'k'.repeat(32),
+          },
+          dir,
+        ),
+      ),
+      'FAIRGROUND_WECHAT_VPAY_OFFER_ID',
+      'the user-state signature needs the session_key of a real code2session',
     );
   });
 

@@ -315,7 +315,7 @@ describe('starts and the real-name ports', () => {
       execFile(
         process.execPath,
         [main],
-        { env: production('prod-cn-off', { FAIRGROUND_POLICY_FILE: policyFile('cn-mainland') }), encoding: 'utf8', timeout: 30_000 },
+        { env: production('prod-cn-off', { FAIRGROUND_POLICY_FILE: policyFile('cn-mainland') }), encoding: 'utf8', timeout: 120_000 },
         (error, _o, stderr) => resolve({ status: error ? (typeof error.code === 'number' ? error.code : null) : 0, stderr }),
       );
     });

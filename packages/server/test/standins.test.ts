@@ -57,7 +57,7 @@ function productionEnv(name: string, extra: Record<string, string> = {}): Record
 
 function run(env: Record<string, string>): Promise<{ status: number | null; stderr: string }> {
   return new Promise((resolve) => {
-    execFile(process.execPath, [main], { env, encoding: 'utf8', timeout: 30_000 }, (error, _stdout, stderr) =>
+    execFile(process.execPath, [main], { env, encoding: 'utf8', timeout: 120_000 }, (error, _stdout, stderr) =>
       resolve({ status: error ? (typeof error.code === 'number' ? error.code : null) : 0, stderr }),
     );
   });

@@ -83,7 +83,15 @@ export function App() {
   const [, setHash] = useState(location.hash);
   const [me, setMe] = useState<Me | null>(null);
   const [ready, setReady] = useState(false);
-  const api = useMemo(() => new ApiClient({ tokens: localTokenStore('fg.player.tokens'), onSignedOut: () => setMe(null) }), []);
+  const api = useMemo(() => {
+    const client: ApiClient = new ApiClient({
+      tokens: localTokenStore('fg.player.tokens'),
+      onSignedOut: () => setMe(null),
+      // An agreement published while the player was here: re-read the player, and the guard below shows it.
+      onTermsOutdated: () => void client.call('GET /api/me', {}).then(setMe, () => undefined),
+    });
+    return client;
+  }, []);
   const t = useMemo(() => translator(lang), [lang]);
   // Inside WeChat, pages share through the JS-SDK with signatures from this client's session.
   useEffect(() => registerJsSdkClient(api), [api]);

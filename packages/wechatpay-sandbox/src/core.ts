@@ -14,6 +14,7 @@ import { Notifier, type SignedHeaders } from './notifier.ts';
 import { Scheduler } from './scheduler.ts';
 import { beijingDate, rfc3339, unixSeconds } from './time.ts';
 import type { KeyMode } from './types.ts';
+import { VpayWorld } from './vpay.ts';
 import { WeixinWorld } from './weixin-world.ts';
 
 export interface CoreOptions {
@@ -58,6 +59,8 @@ export class SandboxCore {
   readonly sharingReceivers = new Map<string, SharingReceiver>();
   /** api.weixin.qq.com: apps, test players, codes and tokens. */
   readonly weixin: WeixinWorld;
+  /** 虚拟支付 2.0: apps' OfferID/AppKey/push URL, session_keys, orders and delivery pushes. */
+  readonly vpay: VpayWorld = new VpayWorld(() => this);
   /** Generated bill files by download token. */
   readonly billFiles = new Map<string, { bytes: Buffer; expiresMs: number }>();
 

@@ -30,6 +30,14 @@ export type { ActiveFault, Fault, FaultKind } from './faults.ts';
 export { FAULT_KINDS } from './faults.ts';
 export { RETRY_SCHEDULE_MS } from './notifier.ts';
 export { SandboxErrors } from './errors.ts';
+export {
+  VPAY_DELIVER_EVENT,
+  type VpayAppConfig,
+  type VpayOrder,
+  type VpayPayInput,
+  type VpayPushRecord,
+  type VpaySheetAnswer,
+} from './vpay.ts';
 export type * from './types.ts';
 export type { FaultControllerApi as FaultController } from './types.ts';
 
@@ -104,6 +112,10 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
     for (let i = 0; i < RUN_DUE_STEPS_MAX; i++) {
       core.runDueTimers(true);
       const nowMs = core.nowMs();
+      if (core.vpay.peekDue(nowMs)) {
+        await core.vpay.deliverOne(nowMs);
+        continue;
+      }
       if (core.notifier.peekDue(nowMs) === null) return;
       await core.notifier.deliverOne(nowMs);
     }
@@ -201,6 +213,16 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
       endTokens: (appid, how) => core.weixin.endAppTokens(appid, how),
       calls: () => core.weixin.calls(),
       resetCalls: () => core.weixin.resetCalls(),
+    },
+    vpay: {
+      configure: (input) => core.vpay.configure(input),
+      pay: (input) => {
+        const answer = core.vpay.pay(input);
+        kick();
+        return answer;
+      },
+      order: (outTradeNo) => core.vpay.orders.get(outTradeNo),
+      pushes: (outTradeNo) => core.vpay.pushes(outTradeNo),
     },
     notifications: () => core.notifier.history(),
     close: async () => {

@@ -29,6 +29,7 @@ import {
   stableToken,
   stableTokenGet,
 } from './weixin.ts';
+import { xpayQueryOrder } from './vpay.ts';
 
 export interface Route {
   method: 'GET' | 'POST' | 'DELETE';
@@ -83,4 +84,5 @@ export const routes: Route[] = [
   { method: 'GET', pattern: /^\/cgi-bin\/stable_token$/, handler: stableTokenGet },
   { method: 'GET', pattern: /^\/cgi-bin\/ticket\/getticket$/, handler: getTicket },
   { method: 'POST', pattern: /^\/wxa\/business\/getuserphonenumber$/, handler: getUserPhoneNumber },
+  { method: 'POST', pattern: /^\/xpay\/query_order$/, handler: xpayQueryOrder },
 ];

@@ -127,7 +127,7 @@ async function handle(deps: ServerDeps, req: IncomingMessage, res: ServerRespons
     await handleV3(deps, { req, res, method, rawUrl, rawPath, path, query, rawBody });
     return;
   }
-  if (rawPath.startsWith('/sns/') || rawPath.startsWith('/cgi-bin/') || rawPath.startsWith('/wxa/')) {
+  if (rawPath.startsWith('/sns/') || rawPath.startsWith('/cgi-bin/') || rawPath.startsWith('/wxa/') || rawPath.startsWith('/xpay/')) {
     await handleWeixin(deps, { req, res, method, rawUrl, rawPath, path, query, rawBody });
     return;
   }

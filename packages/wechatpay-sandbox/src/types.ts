@@ -1,6 +1,7 @@
 // The public surface of the sandbox, as agreed with the client package (see README).
 import type { Clock } from '@fairground/core';
 import type { ActiveFault, Fault } from './faults.ts';
+import type { VpayAppConfig, VpayOrder, VpayPayInput, VpayPushRecord, VpaySheetAnswer } from './vpay.ts';
 import type { TestPlayerInput, WeixinAppInput } from './weixin-model.ts';
 import type { IssueCodeInput, IssuedCodeView, TestPlayerView, WeixinAppView } from './weixin-world.ts';
 
@@ -136,6 +137,15 @@ export interface Sandbox {
   runDue(): Promise<void>;
   user: SandboxUser;
   weixin: SandboxWeixin;
+  /** 虚拟支付 2.0 of the mini-game apps (see vpay.ts). */
+  vpay: {
+    /** Turns virtual payment on for an app: OfferID and AppKey (derived unless given) and the push URL. */
+    configure(input: { appid: string; offerId?: string; appKey?: string; pushUrl?: string | null }): VpayAppConfig;
+    /** The payment sheet: what wx.requestMidasPaymentGameItem does once the player chooses. */
+    pay(input: VpayPayInput): VpaySheetAnswer;
+    order(outTradeNo: string): VpayOrder | undefined;
+    pushes(outTradeNo?: string): VpayPushRecord[];
+  };
   /** Every notification so far, oldest first (bounded). */
   notifications(): NotificationRecord[];
   close(): Promise<void>;

@@ -7,6 +7,9 @@
 //   GET  /sandbox/weixin/players/{handle}
 //   POST /sandbox/weixin/players/{handle}/codes        a one-time code {appid, kind: jscode|oauth|phone, scope?}
 //   GET  /sandbox/weixin/calls, DELETE /sandbox/weixin/calls   calls per endpoint, and a reset
+//   POST /sandbox/weixin/vpay/apps                     virtual payment for an app {appid, offerId?, appKey?, pushUrl?}
+//   POST /sandbox/weixin/vpay/pay                      the payment sheet {appid, openid, signData, paySig, signature, outcome: paid|cancelled|failed, pushCopies?, dropPush?, forgedPush?}
+//   GET  /sandbox/weixin/vpay/orders/{outTradeNo}/pushes   the delivery pushes sent for an order
 import { AppError } from '@fairground/core';
 import type { SandboxCore } from './core.ts';
 import { SandboxErrors } from './errors.ts';
@@ -55,6 +58,47 @@ export function handleWeixinAdmin(
     if (typeof revoke !== 'boolean') throw bad('revoke must be a boolean');
     return { status: 200, body: { ended: w.endAppTokens(decode(expire[1] ?? ''), revoke ? 'revoke' : 'expire') } };
   }
+  if (route === 'POST /sandbox/weixin/vpay/apps') {
+    const b = body();
+    if (typeof b.appid !== 'string') throw bad('appid is required');
+    for (const k of ['offerId', 'appKey'] as const)
+      if (b[k] !== undefined && (typeof b[k] !== 'string' || !/^[\x21-\x7e]{1,128}$/.test(b[k] as string)))
+        throw bad(`${k} must be 1-128 printable characters`);
+    if (b.pushUrl !== undefined && b.pushUrl !== null && (typeof b.pushUrl !== 'string' || !/^https?:\/\/\S{1,500}$/.test(b.pushUrl)))
+      throw bad('pushUrl must be an http(s) address or null');
+    return {
+      status: 200,
+      body: core.vpay.configure({
+        appid: b.appid,
+        ...(typeof b.offerId === 'string' ? { offerId: b.offerId } : {}),
+        ...(typeof b.appKey === 'string' ? { appKey: b.appKey } : {}),
+        ...(b.pushUrl !== undefined ? { pushUrl: b.pushUrl as string | null } : {}),
+      }),
+    };
+  }
+  if (route === 'POST /sandbox/weixin/vpay/pay') {
+    const b = body();
+    for (const k of ['appid', 'openid', 'signData', 'paySig', 'signature'] as const)
+      if (typeof b[k] !== 'string') throw bad(`${k} is required`);
+    if (b.outcome !== 'paid' && b.outcome !== 'cancelled' && b.outcome !== 'failed')
+      throw bad("outcome is 'paid', 'cancelled' or 'failed'");
+    const copies = b.pushCopies ?? 1;
+    if (typeof copies !== 'number' || !Number.isInteger(copies) || copies < 1 || copies > 20) throw bad('pushCopies is 1 to 20');
+    const answer = core.vpay.pay({
+      appid: b.appid as string,
+      openid: b.openid as string,
+      signData: b.signData as string,
+      paySig: b.paySig as string,
+      signature: b.signature as string,
+      outcome: b.outcome,
+      pushCopies: copies,
+      dropPush: b.dropPush === true,
+      forgedPush: b.forgedPush === true,
+    });
+    return { status: 200, body: answer };
+  }
+  const vpayPushes = /^GET \/sandbox\/weixin\/vpay\/orders\/([^/]+)\/pushes$/.exec(route);
+  if (vpayPushes) return { status: 200, body: { pushes: core.vpay.pushes(decode(vpayPushes[1] ?? '')) } };
   const player = /^GET \/sandbox\/weixin\/players\/([^/]+)$/.exec(route);
   if (player) return { status: 200, body: w.playerView(w.player(decode(player[1] ?? ''))) };
   const codes = /^POST \/sandbox\/weixin\/players\/([^/]+)\/codes$/.exec(route);

@@ -91,7 +91,10 @@ export function jscode2session(core: SandboxCore, req: ApiRequest): ApiResult {
   core.weixin.countUserCall(app.appid, openid);
   c.used = true;
   if (player.highRisk) throw new WeixinError(40226, 'high risk user');
-  const out: Record<string, unknown> = { session_key: sessionKey(), openid };
+  const key = sessionKey();
+  // Virtual payment checks the user-state signature with the player's newest session_key.
+  core.vpay.sessionKeys.set(`${app.appid}:${openid}`, key);
+  const out: Record<string, unknown> = { session_key: key, openid };
   const unionid = core.weixin.unionidOf(player, app);
   if (unionid !== undefined) out.unionid = unionid;
   return ok(out);

@@ -14,3 +14,4 @@ export * from './token-cache.ts';
 export * from './weixin.ts';
 export { CredentialKeeper, type CredentialFetcher, type FetchedCredential } from './weixin-credentials.ts';
 export { weixinErrcode } from './weixin-http.ts';
+export * from './vpay.ts';

@@ -34,6 +34,7 @@ import { jsSdkSignature, randomNonce } from './signing.ts';
 import { InMemoryTokenCache, TOKEN_LOCK_LEASE_MS_MAX, type TokenCache } from './token-cache.ts';
 import { type CredentialFetcher, CredentialKeeper } from './weixin-credentials.ts';
 import { type WeixinHttpConfig, weixinCall, weixinErrcode } from './weixin-http.ts';
+import { type VpayEnv, type VpayOrderStatus, vpayApiSig } from './vpay.ts';
 
 export const DEFAULT_WEIXIN_API_BASE_URL = 'https://api.weixin.qq.com';
 export const DEFAULT_WEIXIN_OPEN_BASE_URL = 'https://open.weixin.qq.com';
@@ -373,6 +374,39 @@ export class WeixinClient {
     const watermark = { timestampSeconds: w.int('timestamp'), appid: w.str('appid') };
     if (watermark.appid !== this.appid) throw badResponse('phone_info.watermark.appid is another app', { appid: watermark.appid });
     return { phoneNumber: p.str('phoneNumber'), purePhoneNumber: p.str('purePhoneNumber'), countryCode, watermark };
+  }
+
+  // ---- virtual payment (虚拟支付 2.0) ----
+
+  /**
+   * Queries a virtual-payment order by our OutTradeNo, for a delivery push that did not come.
+   * The path and fields are the mini-program flavour (`/xpay/query_order`); WeChat's pages for the
+   * mini-game flavour do not show them, so this is our best reading (unverified; README).
+   * `pay_sig` signs the exact body sent (the research note's `uri + "&" + body`).
+   */
+  async vpayQueryOrder(
+    appKey: string,
+    q: { readonly openid: string; readonly env: VpayEnv; readonly outTradeNo: string },
+    call: CallOptions = {},
+  ): Promise<VpayOrderStatus> {
+    if (!OPENID_PATTERN.test(q.openid)) throw new RangeError('openid is malformed');
+    const path = '/xpay/query_order';
+    const body = { openid: q.openid, env: q.env, order_id: q.outTradeNo };
+    const paySig = vpayApiSig(appKey, path, JSON.stringify(body));
+    const f = await this.withAccessToken(
+      (accessToken) => weixinCall(this.#http, 'POST', path, { access_token: accessToken, pay_sig: paySig }, body, call),
+      call,
+    );
+    const o = f.obj('order');
+    const status = o.int('status');
+    return {
+      outTradeNo: o.str('order_id'),
+      status,
+      // 2 paid and waiting for delivery, 3 delivering, 4 delivered (xpay order states).
+      paid: status === 2 || status === 3 || status === 4,
+      quantity: typeof o.raw.buy_quantity === 'number' ? o.raw.buy_quantity : null,
+      orderFee: typeof o.raw.order_fee === 'number' ? o.raw.order_fee : null,
+    };
   }
 
   // ---- OAuth (official-account H5 pages and Open Platform website QR login) ----

@@ -5,6 +5,7 @@ import { useCallback, useEffect, useState } from 'preact/hooks';
 import type { Ctx } from '../app.tsx';
 import { paymentsText, reconciliationError } from './payments-i18n.ts';
 import { consoleError } from '../errors.ts';
+import { VpayReconciliation } from './vpay-reconciliation.tsx';
 
 type Head = Response<'GET /api/admin/payments/reconciliations'>['items'][number];
 type Report = Response<'GET /api/admin/payments/reconciliations/:billDate'>;
@@ -191,6 +192,7 @@ export function ReconciliationPage({ ctx }: { ctx: Ctx }) {
           )}
         </section>
       )}
+      <VpayReconciliation ctx={ctx} />
     </main>
   );
 }

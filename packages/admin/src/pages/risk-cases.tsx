@@ -1,8 +1,11 @@
-// The risk review queue: open cases, and one case with its evidence (signals, transfers,
-// complaints, restrictions, credit), its audit trail and the actions an operator may take.
+// The risk review queue: open cases, and one case with its evidence (signals — fair-play ones in
+// figures: pairs, hands, timing on the server's clock, copy similarity — transfers, complaints,
+// restrictions, credit, the player's linked accounts), its audit trail and the actions an operator may take.
 import { type AssetCode, formatAmount, formatTimeMs, type Response } from '@fairground/web';
 import { useCallback, useEffect, useState } from 'preact/hooks';
 import type { Ctx } from '../app.tsx';
+import { PlayerLinks } from './fair-play.tsx';
+import { FairPlayEvidence } from './fair-play-evidence.tsx';
 import { riskText } from './risk-i18n.ts';
 import { consoleError } from '../errors.ts';
 
@@ -18,6 +21,8 @@ function trailWord(r: ReturnType<typeof riskText>, action: string) {
   }
   return <span translate={false}>{action}</span>;
 }
+
+const obj = (v: unknown): Record<string, unknown> => (v !== null && typeof v === 'object' ? (v as Record<string, unknown>) : {});
 
 export function RiskCasesPage({ ctx, caseId }: { ctx: Ctx; caseId: string | undefined }) {
   return caseId ? <CaseDetail ctx={ctx} caseId={caseId} /> : <CaseQueue ctx={ctx} />;
@@ -118,13 +123,15 @@ function CaseDetail({ ctx, caseId }: { ctx: Ctx; caseId: string }) {
       </section>
       <section class="card" data-testid="case-evidence">
         <h3>{r('evidence')}</h3>
+        <FairPlayEvidence lang={ctx.lang} evidence={obj(detail.evidence).detail ?? detail.evidence} />
         <pre class="small">{JSON.stringify(detail.evidence, null, 2)}</pre>
         <h4>{r('signals')}</h4>
         {detail.signals.length === 0 && <p class="muted">{r('none')}</p>}
         <ul class="list">
           {detail.signals.map((s) => (
-            <li key={s.id} data-testid="case-signal">
+            <li key={s.id} class="fair-row" data-testid="case-signal">
               <strong>{s.kind}</strong> = {s.value} <small class="muted">{formatTimeMs(s.createdAtMs)}</small>
+              <FairPlayEvidence lang={ctx.lang} evidence={s.evidence} />
             </li>
           ))}
         </ul>
@@ -157,6 +164,7 @@ function CaseDetail({ ctx, caseId }: { ctx: Ctx; caseId: string }) {
           ))}
         </ul>
       </section>
+      <PlayerLinks ctx={ctx} playerId={detail.playerId} />
       <section class="card">
         <label>
           {r('note')}

@@ -4,6 +4,7 @@
 import type { App } from '../app.ts';
 import { COLORS, type Gfx, type Scene } from '../engine.ts';
 import type { Friends, MyRooms, PlayerSelf, RoomCards, RoomPreview } from '../wire.ts';
+import { buyRoomCards } from '../purchase.ts';
 import { avatar } from './table-draw.ts';
 
 /** Rooms listed at most in each list (the screen holds no more). */
@@ -15,6 +16,9 @@ export function lobbyScene(app: App): Scene {
   let friends: { nickname: string; roomId: string; code: string; seated: number; seats: number }[] = [];
   let userButton: WechatMinigame.UserInfoButton | null = null;
   let avatarImage: WechatMinigame.Image | null = null;
+  let buying = false;
+  let lastPurchase: string | null = null;
+  let purchasesEnded = 0;
 
   const load = async () => {
     const [c, m, f] = await Promise.all([
@@ -125,6 +129,31 @@ export function lobbyScene(app: App): Scene {
         kind: 'ghost',
         size: 14,
       });
+      y += 52;
+      g.button(
+        'buy-cards',
+        16,
+        y,
+        g.w - 32,
+        40,
+        app.t('buyCards'),
+        () => {
+          if (buying) return;
+          buying = true;
+          buyRoomCards(app, 5)
+            .then((outcome) => {
+              lastPurchase = outcome;
+              return load();
+            })
+            .catch((e) => app.fail(e))
+            .finally(() => {
+              buying = false;
+              purchasesEnded += 1;
+              app.stage.invalidate();
+            });
+        },
+        { kind: 'gold', size: 15 },
+      );
       y += 56;
 
       // My rooms, then the rooms friends invited me to.
@@ -163,6 +192,9 @@ export function lobbyScene(app: App): Scene {
       points: cards?.points ?? null,
       rooms: mine.map((r) => r.code),
       hasUserButton: userButton !== null,
+      buying,
+      lastPurchase,
+      purchasesEnded,
     }),
   };
 }

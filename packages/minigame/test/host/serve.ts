@@ -33,15 +33,21 @@ function rawHead(req: IncomingMessage, target: URL): string {
   return `${lines.join('\r\n')}\r\n\r\n`;
 }
 
-export async function startHost(platformUrl: string): Promise<Host> {
+/**
+ * `weixinSandboxUrl`: the weixin sandbox the platform signs in against; its test players, codes and
+ * payment sheet are proxied at `/sandbox/` so the page reaches them on its own origin.
+ */
+export async function startHost(platformUrl: string, o: { readonly weixinSandboxUrl?: string } = {}): Promise<Host> {
   const target = new URL(platformUrl);
+  const sandbox = o.weixinSandboxUrl === undefined ? null : new URL(o.weixinSandboxUrl);
   const adapterJs = stripTypeScriptTypes(readFileSync(join(HERE, 'wx-adapter.ts'), 'utf8'));
   const page = readFileSync(join(HERE, 'index.html'));
   const server: Server = createServer((req, res) => {
     const path = (req.url ?? '/').split('?')[0] as string;
-    if (path.startsWith('/api/')) {
+    const to = path.startsWith('/api/') ? target : sandbox !== null && path.startsWith('/sandbox/') ? sandbox : null;
+    if (to !== null) {
       const up = httpRequest(
-        { host: target.hostname, port: target.port, method: req.method, path: req.url, headers: { ...req.headers, host: target.host } },
+        { host: to.hostname, port: to.port, method: req.method, path: req.url, headers: { ...req.headers, host: to.host } },
         (r) => {
           res.writeHead(r.statusCode ?? 502, r.headers);
           r.pipe(res);

@@ -30,12 +30,26 @@ const native = {
 };
 
 /**
- * The one place login codes come from: today the platform's in-process sign-in sandbox hands
- * them out at `POST /api/sandbox/wechat/codes` (development and test only). When the server signs
- * in through code2session against the weixin sandbox, this asks that sandbox for a test player's
- * `jscode` instead; nothing else in the host changes.
+ * The one place login codes come from. With `appid` in the page query the platform signs in
+ * through code2session against the weixin sandbox (proxied at `/sandbox/` by the host's server):
+ * the user becomes one of that sandbox's test players and gets a real `jscode`. Without it, the
+ * platform's in-process sign-in sandbox hands codes out at `POST /api/sandbox/wechat/codes`.
  */
+const weixinAppid = params.get('appid');
+async function sandboxJson(method: string, path: string, body?: unknown): Promise<Record<string, unknown>> {
+  const r = await native.fetch(`${origin}${path}`, {
+    method,
+    headers: { 'content-type': 'application/json' },
+    ...(body === undefined ? {} : { body: JSON.stringify(body) }),
+  });
+  if (!r.ok) throw new Error(`sandbox answered ${r.status} to ${method} ${path}`);
+  return (await r.json()) as Record<string, unknown>;
+}
 async function issueLoginCode(handle: string): Promise<string> {
+  if (weixinAppid !== null) {
+    await sandboxJson('POST', '/sandbox/weixin/players', { handle, nickname, apps: [weixinAppid] });
+    return (await sandboxJson('POST', `/sandbox/weixin/players/${handle}/codes`, { appid: weixinAppid, kind: 'jscode' })).code as string;
+  }
   const r = await native.fetch(`${origin}/api/sandbox/wechat/codes`, {
     method: 'POST',
     headers: { 'content-type': 'application/json' },
@@ -43,6 +57,21 @@ async function issueLoginCode(handle: string): Promise<string> {
   });
   if (!r.ok) throw new Error(`login:fail sandbox answered ${r.status}`);
   return ((await r.json()) as { code: string }).code;
+}
+
+/**
+ * Virtual payment: the payment sheet is the weixin sandbox's. What the player does there comes
+ * from the host (`host.payment`, default: pays, one push), so a test decides per purchase.
+ * `midas=0` in the page query is a WeChat that cannot pay in games (older iOS).
+ */
+const midasSupported = params.get('midas') !== '0';
+async function payAtSandbox(o: { signData: string; paySig: string; signature: string }): Promise<{ errCode: number; errMsg: string }> {
+  if (weixinAppid === null) return { errCode: -1, errMsg: 'requestMidasPaymentGameItem:fail no weixin sandbox' };
+  const player = await sandboxJson('GET', `/sandbox/weixin/players/${user}`);
+  const openid = (player.apps as { appid: string; openid: string }[]).find((a) => a.appid === weixinAppid)?.openid;
+  const answer = await sandboxJson('POST', '/sandbox/weixin/vpay/pay', { appid: weixinAppid, openid, ...o, ...host.payment });
+  host.payments.push(answer);
+  return answer as { errCode: number; errMsg: string };
 }
 
 type Cb<T = unknown> = ((res: T) => void) | undefined;
@@ -64,6 +93,12 @@ function failed(o: Callbacks<unknown>, errMsg: string): void {
 /** What the tests and the bench read and drive: shares, files, spoken prompts, lifecycle. */
 const host = {
   shares: [] as unknown[],
+  /** How the next payment sheet acts: {outcome: 'paid'|'cancelled'|'failed', pushCopies?, dropPush?, forgedPush?}. */
+  payment: { outcome: 'paid' } as Record<string, unknown>,
+  /** What each payment sheet answered. */
+  payments: [] as unknown[],
+  /** wx.checkSession fails this many more times (a session WeChat has ended). */
+  sessionFailures: 0,
   files: new Map<string, string>(),
   audio: [] as string[],
   errors: [] as string[],
@@ -271,6 +306,26 @@ const wx = {
     issueLoginCode(user).then(
       (code) => done(o, { code, errMsg: 'login:ok' }),
       (e: unknown) => failed(o, `login:fail ${String(e)}`),
+    );
+  },
+  checkSession(o: Callbacks<unknown>) {
+    if (host.sessionFailures > 0) {
+      host.sessionFailures -= 1;
+      failed(o, 'checkSession:fail session time out');
+    } else done(o, { errMsg: 'checkSession:ok' });
+  },
+  checkIsSupportMidasPayment(o: Callbacks<unknown>) {
+    done(o, { errMsg: 'checkIsSupportMidasPayment:ok', data: { allow_pay: midasSupported, err_code: 0, err_msg: 'success' } });
+  },
+  requestMidasPaymentGameItem(o: Callbacks<unknown> & { signData: string; paySig: string; signature: string }) {
+    payAtSandbox({ signData: o.signData, paySig: o.paySig, signature: o.signature }).then(
+      (a) => {
+        if (a.errCode === 0) return done(o, { errMsg: a.errMsg });
+        // The fail callback gets the sheet's errCode (-2: the player cancelled).
+        o.fail?.(a);
+        o.complete?.(a);
+      },
+      (e: unknown) => failed(o, `requestMidasPaymentGameItem:fail ${String(e)}`),
     );
   },
   getStorageSync,

@@ -3,12 +3,14 @@
 //      players may submit SHA-256 commitments to their client seeds.
 //   2. 'revealing': commitments are closed; players reveal seeds, each checked against its
 //      commitment. Nobody can pick a seed after seeing another, because all were committed first.
-//   3. 'locked': before the deal; the room's client seed is fixed from the revealed seeds. A seat
-//      that committed but did not reveal simply does not contribute.
+//   3. 'locked': before the deal; the room's client seed is fixed from the closed commitments
+//      (`combineCommitments`), never from the reveals: a reveal that never arrives — withheld by
+//      the player, or dropped by whoever controls delivery — changes nothing, so nobody can choose
+//      between decks by deciding which reveals count. Reveals prove each seat's commitment.
 import { AppError } from '@fairground/core';
 import { fail, ok, type RulesResult } from '../result.ts';
 import { FairErrors } from './errors.ts';
-import { CEREMONY_SEATS_MAX, clientSeedCommitment, combineClientSeeds, isCommitment, isPlayerClientSeed, type SeatSeed } from './seeds.ts';
+import { CEREMONY_SEATS_MAX, clientSeedCommitment, combineCommitments, isCommitment, isPlayerClientSeed, type SeatSeed } from './seeds.ts';
 
 export type CeremonyPhase = 'committing' | 'revealing' | 'locked';
 
@@ -17,7 +19,7 @@ export interface SeedCeremony {
   readonly phase: CeremonyPhase;
   readonly commitments: readonly { readonly seat: number; readonly commitment: string }[];
   readonly reveals: readonly SeatSeed[];
-  // Set when locked: the client seed the hand's byte stream uses.
+  // Set when locked: the client seed the hand's byte stream uses (from the commitments).
   readonly clientSeed: string | null;
 }
 
@@ -57,8 +59,9 @@ export function revealClientSeed(c: SeedCeremony, seat: number, seed: string): R
   return ok({ ...c, reveals: [...c.reveals, { seat, seed }] });
 }
 
-// Locks the ceremony (from 'committing' with no commitments, or from 'revealing') and fixes the client seed.
+// Locks the ceremony (from 'committing' with no commitments, or from 'revealing') and fixes the
+// client seed from the commitments, whichever reveals came.
 export function lockSeedCeremony(c: SeedCeremony): RulesResult<SeedCeremony> {
   if (c.phase === 'locked' || (c.phase === 'committing' && c.commitments.length > 0)) return fail(phaseError(c, 'revealing'));
-  return ok({ ...c, phase: 'locked', clientSeed: combineClientSeeds(c.reveals) });
+  return ok({ ...c, phase: 'locked', clientSeed: combineCommitments(c.commitments) });
 }

@@ -7,6 +7,7 @@ import {
   clientSeedCommitment,
   closeCommitments,
   combineClientSeeds,
+  combineCommitments,
   commitClientSeed,
   FairErrors,
   lockSeedCeremony,
@@ -54,7 +55,7 @@ describe('client seeds', () => {
 describe('the seed ceremony', () => {
   const serverCommitment = serverSeedCommitment(new Uint8Array(32).fill(7));
 
-  it('commits, reveals, and locks the room client seed; a seat that never reveals does not count', () => {
+  it('commits, reveals, and locks the room client seed from the commitments: a reveal that never comes changes nothing', () => {
     let c: SeedCeremony = unwrap(openSeedCeremony(serverCommitment));
     c = unwrap(commitClientSeed(c, 2, clientSeedCommitment('bob')));
     c = unwrap(commitClientSeed(c, 0, clientSeedCommitment('alice')));
@@ -67,14 +68,26 @@ describe('the seed ceremony', () => {
     assert.equal(errorCode(revealClientSeed(c, 5, 'other')), 'FAIR_REVEAL_MISMATCH');
     assert.equal(errorCode(revealClientSeed(c, 0, 'alice')), 'FAIR_SEAT_ALREADY_REVEALED');
     assert.equal(errorCode(revealClientSeed(c, 4, 'x')), 'FAIR_SEAT_NOT_COMMITTED');
-    c = unwrap(lockSeedCeremony(c));
+    // Mallory withholds her reveal (or whoever carries it drops it): the deal cannot depend on that.
+    const withheld = unwrap(lockSeedCeremony(c));
+    const revealedToo = unwrap(lockSeedCeremony(unwrap(revealClientSeed(c, 5, 'mallory'))));
+    assert.equal(withheld.clientSeed, revealedToo.clientSeed, 'one deck whichever reveals arrive');
+    c = withheld;
     assert.equal(c.phase, 'locked');
     assert.equal(
       c.clientSeed,
-      combineClientSeeds([
-        { seat: 0, seed: 'alice' },
-        { seat: 2, seed: 'bob' },
+      combineCommitments([
+        { seat: 5, commitment: clientSeedCommitment('mallory') },
+        { seat: 0, commitment: clientSeedCommitment('alice') },
+        { seat: 2, commitment: clientSeedCommitment('bob') },
       ]),
+    );
+    assert.equal(
+      c.clientSeed,
+      createHash('sha256')
+        .update([clientSeedCommitment('alice'), clientSeedCommitment('bob'), clientSeedCommitment('mallory')].join(':'))
+        .digest('hex'),
+      'SHA-256 of the commitments in seat order joined by ":"',
     );
     assert.equal(errorCode(lockSeedCeremony(c)), 'FAIR_CEREMONY_PHASE');
     assert.equal(errorCode(revealClientSeed(c, 5, 'mallory')), 'FAIR_CEREMONY_PHASE', 'locked before the deal');
@@ -83,7 +96,8 @@ describe('the seed ceremony', () => {
 
   it('locks straight away when nobody commits, and refuses bad input', () => {
     const c = unwrap(openSeedCeremony(serverCommitment));
-    assert.equal(unwrap(lockSeedCeremony(c)).clientSeed, combineClientSeeds([]));
+    assert.equal(unwrap(lockSeedCeremony(c)).clientSeed, combineCommitments([]));
+    assert.equal(combineCommitments([]), combineClientSeeds([]));
     assert.equal(errorCode(openSeedCeremony('abc')), 'FAIR_COMMITMENT_INVALID');
     assert.equal(errorCode(commitClientSeed(c, 1, 'xyz')), 'FAIR_COMMITMENT_INVALID');
     const once = unwrap(commitClientSeed(c, 1, clientSeedCommitment('a')));

@@ -1,8 +1,11 @@
 // Seeds and commitments. The server commits to its seed by publishing SHA-256 of the seed's
-// bytes; each seated player may commit to a client seed (SHA-256 of its UTF-8 bytes) and reveal
-// it; the room's client seed is the SHA-256 (lowercase hex) of the revealed seeds joined by ":"
-// in ascending seat order. Client seeds are 1..64 characters of [A-Za-z0-9_-], so ":" cannot
-// occur inside one and the joined string is unambiguous.
+// bytes; each seated player may commit to a client seed (SHA-256 of its UTF-8 bytes) and later
+// reveal it. The room's client seed is the SHA-256 (lowercase hex) of the closed set of
+// commitments joined by ":" in ascending seat order (`combineCommitments`): the deal depends only
+// on what was committed before the commitments closed, so withholding a reveal — by a player, or
+// by whoever carries the reveal to the server — cannot choose between decks. Client seeds are
+// 1..64 characters of [A-Za-z0-9_-] and commitments 64 hex digits, so ":" cannot occur inside one
+// and the joined string is unambiguous.
 import { AppError } from '@fairground/core';
 import { bytesToHex, hexToBytes, utf8Bytes } from './bytes.ts';
 import { FairErrors } from './errors.ts';
@@ -60,4 +63,26 @@ export function combineClientSeeds(reveals: readonly SeatSeed[]): string {
     if (!isPlayerClientSeed(r.seed)) throw new AppError(FairErrors.FAIR_SEED_INVALID, { reason: `seed of seat ${r.seat} is malformed` });
   }
   return bytesToHex(sha256(utf8Bytes(sorted.map((r) => r.seed).join(':'))));
+}
+
+export interface SeatCommitment {
+  readonly seat: number;
+  readonly commitment: string;
+}
+
+// The room's client seed from the closed commitments: SHA-256 hex of the commitments in ascending
+// seat order joined by ":". No commitment gives SHA-256 of the empty string (a seat that did not
+// commit contributes nothing, and that is fixed when the commitments close, before the deal).
+export function combineCommitments(commitments: readonly SeatCommitment[]): string {
+  if (commitments.length > CEREMONY_SEATS_MAX) throw new AppError(FairErrors.FAIR_TOO_MANY_SEATS, { seatsMax: CEREMONY_SEATS_MAX });
+  const sorted = [...commitments].sort((a, b) => a.seat - b.seat);
+  for (let i = 0; i < sorted.length; i++) {
+    const c = sorted[i]!;
+    if (!Number.isSafeInteger(c.seat) || c.seat < 0)
+      throw new AppError(FairErrors.FAIR_SEED_INVALID, { reason: 'seat must be a non-negative integer' });
+    if (i > 0 && sorted[i - 1]!.seat === c.seat)
+      throw new AppError(FairErrors.FAIR_SEED_INVALID, { reason: `seat ${c.seat} appears twice` });
+    if (!isCommitment(c.commitment)) throw new AppError(FairErrors.FAIR_COMMITMENT_INVALID, { seat: c.seat });
+  }
+  return bytesToHex(sha256(utf8Bytes(sorted.map((c) => c.commitment).join(':'))));
 }

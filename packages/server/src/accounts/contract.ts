@@ -28,6 +28,12 @@ export const PlayerSelf = Type.Object({
 const LoginResponse = Type.Object({ player: PlayerSelf, created: Type.Boolean(), tokens: Tokens });
 const LoginKind = Type.Union([Type.Literal('miniprogram'), Type.Literal('h5'), Type.Literal('web')]);
 const SandboxUser = Type.String({ pattern: '^[A-Za-z0-9_-]{1,32}$', description: 'a sandbox WeChat user handle' });
+/** The client's device fingerprint (a random id it keeps, or the platform's device id): linked-account evidence only. */
+const DeviceFingerprint = Type.String({
+  pattern: '^[A-Za-z0-9_-]{8,64}$',
+  description:
+    'a device fingerprint the client keeps (8–64 of [A-Za-z0-9_-]); accounts signing in from one device are linked and never matched',
+});
 
 export const accountsContract = contract({
   wechatLogin: {
@@ -42,6 +48,7 @@ export const accountsContract = contract({
         kind: LoginKind,
         code: Type.String({ minLength: 1, maxLength: 128, pattern: '^[A-Za-z0-9_-]+$' }),
         state: Type.Optional(Type.String({ minLength: 1, maxLength: 128, pattern: '^[0-9A-Za-z]+$' })),
+        device: Type.Optional(DeviceFingerprint),
       },
       { additionalProperties: false },
     ),
@@ -63,7 +70,10 @@ export const accountsContract = contract({
     summary: 'Development only: sign in as a named test player without WeChat',
     tags: ['auth'],
     auth: 'none',
-    body: Type.Object({ handle: Type.String({ pattern: '^[A-Za-z0-9_-]{1,32}$' }) }, { additionalProperties: false }),
+    body: Type.Object(
+      { handle: Type.String({ pattern: '^[A-Za-z0-9_-]{1,32}$' }), device: Type.Optional(DeviceFingerprint) },
+      { additionalProperties: false },
+    ),
     response: LoginResponse,
   },
   refresh: {
@@ -86,13 +96,19 @@ export const accountsContract = contract({
   terms: {
     method: 'GET',
     url: '/api/terms',
-    summary: 'The user agreement in force',
+    summary: 'The user agreement in force, and the privacy policy published with it',
     tags: ['account'],
     auth: 'none',
     response: Type.Object({
       version: Type.String(),
       title: Type.Object({ zh: Type.String(), en: Type.String() }),
       body: Type.Object({ zh: Type.String(), en: Type.String() }),
+      privacy: Type.Optional(
+        Type.Object({
+          title: Type.Object({ zh: Type.String(), en: Type.String() }),
+          body: Type.Object({ zh: Type.String(), en: Type.String() }),
+        }),
+      ),
     }),
   },
   me: {

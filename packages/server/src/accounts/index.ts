@@ -7,7 +7,7 @@ import type { Store, Tx } from '../storage/ports.ts';
 import { createAuthenticator } from './authenticator.ts';
 import { Kyc } from './kyc.ts';
 import { Operators } from './operators.ts';
-import { Players } from './players.ts';
+import { Players, type SignInSeen } from './players.ts';
 import { OAuthStates } from './oauth-states.ts';
 import { Phones } from './phones.ts';
 import type { IdentityProvider, RealNameAuthority, WechatWeb } from './ports.ts';
@@ -27,7 +27,7 @@ export type { KycAttemptView, KycFacts, KycFailure, KycState, KycStatus, KycWait
 export { Kyc } from './kyc.ts';
 export { accountsMigrations } from './migrations.ts';
 export { type CreatedOperator, type Operator, Operators, TOTP_ISSUER, USERNAME_PATTERN } from './operators.ts';
-export { DEV_APP_ID, type Player, Players } from './players.ts';
+export { DEV_APP_ID, type Player, Players, type SignInContext, type SignInSeen } from './players.ts';
 export type {
   IdentityDocument,
   IdentityProvider,
@@ -69,6 +69,8 @@ export interface AccountsOptions {
   /** Told about real-name checks refused for a reason only the operator can fix (logged by the root). */
   readonly onRealNameOperatorFault?: (fault: { attemptId: string; code: string; message: string }) => void;
   readonly onPlayerCreated?: (tx: Tx, playerId: string) => Promise<void>;
+  /** In the unit of every sign-in: what it saw (device, WeChat account, unionid, address), for linked accounts. */
+  readonly onSignedIn?: (tx: Tx, seen: SignInSeen) => Promise<void>;
 }
 
 export interface Accounts {
@@ -113,6 +115,7 @@ export function createAccounts(o: AccountsOptions): Accounts {
     appIds: o.wechatAppIds,
     sessionKeySealer: createSealer(o.dataKey, 'wechat-session-key'),
     ...(o.onPlayerCreated ? { onPlayerCreated: o.onPlayerCreated } : {}),
+    ...(o.onSignedIn ? { onSignedIn: o.onSignedIn } : {}),
   });
   const operators = createOperatorsOn(o, sessions);
   const kyc = new Kyc({

@@ -32,6 +32,7 @@ export interface PlayerLogin {
 export const DEV_APP_ID = 'dev';
 /** A unit that lost a race to create the same identity is run again this many times. */
 const LOGIN_ATTEMPTS_MAX = 3;
+const NOTHING_SEEN: SignInContext = { device: null, address: null };
 
 interface PlayerRow {
   id: string;
@@ -57,6 +58,20 @@ function toPlayer(r: PlayerRow): Player {
   };
 }
 
+/** What a sign-in shows of the client beside its WeChat identity. */
+export interface SignInContext {
+  readonly device: string | null;
+  readonly address: string | null;
+}
+
+/** What a sign-in saw, reported in its unit (the risk domain links accounts that share a device or a WeChat account). */
+export interface SignInSeen extends SignInContext {
+  readonly playerId: string;
+  readonly appId: string;
+  readonly openid: string;
+  readonly unionid: string | null;
+}
+
 export interface PlayersOptions {
   readonly store: Store;
   readonly sessions: Sessions;
@@ -67,6 +82,8 @@ export interface PlayersOptions {
   readonly sessionKeySealer: Sealer;
   /** Runs in the unit of work that creates a player (the wallet opens the player's ledger accounts here). */
   readonly onPlayerCreated?: (tx: Tx, playerId: string) => Promise<void>;
+  /** Runs in the unit of every successful sign-in. */
+  readonly onSignedIn?: (tx: Tx, seen: SignInSeen) => Promise<void>;
 }
 
 export class Players {
@@ -77,22 +94,22 @@ export class Players {
   }
 
   /** Signs a player in with a WeChat login code; creates the player on first sign-in. */
-  async loginWithCode(kind: LoginKind, code: string): Promise<PlayerLogin> {
+  async loginWithCode(kind: LoginKind, code: string, seen: SignInContext = NOTHING_SEEN): Promise<PlayerLogin> {
     const appId = this.#o.appIds[kind];
     if (appId === undefined) throw new AppError(AccountsErrors.LOGIN_APP_UNKNOWN, { kind });
     const identity = await this.#o.identity.exchangeCode(kind, code);
-    return this.#login(appId, identity, kind);
+    return this.#login(appId, identity, kind, seen);
   }
 
   /** Development sign-in by handle, without WeChat. The caller checks that config allows it. */
-  async devLogin(handle: string): Promise<PlayerLogin> {
-    return this.#login(DEV_APP_ID, { openid: handle, profile: { nickname: handle, avatarUrl: null } }, 'dev');
+  async devLogin(handle: string, seen: SignInContext = NOTHING_SEEN): Promise<PlayerLogin> {
+    return this.#login(DEV_APP_ID, { openid: handle, profile: { nickname: handle, avatarUrl: null } }, 'dev', seen);
   }
 
-  async #login(appId: string, identity: WechatIdentity, via: string): Promise<PlayerLogin> {
+  async #login(appId: string, identity: WechatIdentity, via: string, seen: SignInContext): Promise<PlayerLogin> {
     for (let attempt = 1; ; attempt++) {
       try {
-        const result = await this.#o.store.unitOfWork((tx) => this.#loginUnit(tx, appId, identity, via), {
+        const result = await this.#o.store.unitOfWork((tx) => this.#loginUnit(tx, appId, identity, via, seen), {
           label: 'accounts.login',
         });
         if (result.opened === null) throw new AppError(AccountsErrors.PLAYER_SUSPENDED);
@@ -110,6 +127,7 @@ export class Players {
     appId: string,
     identity: WechatIdentity,
     via: string,
+    seen: SignInContext,
   ): Promise<{ player: Player; created: boolean; opened: OpenedSession | null }> {
     const { openid } = identity;
     const unionid = identity.unionid ?? null;
@@ -168,6 +186,12 @@ export class Players {
     }
     const opened = await this.#o.sessions.open(tx, { kind: 'player', id: playerId });
     await this.#o.analytics.append(tx, { kind: 'player_logged_in', actor: { kind: 'player', id: playerId }, data: { via, appId } });
+    if (this.#o.onSignedIn) {
+      // The unionid of the player record (set by whichever app first knew it), not only this sign-in's.
+      const stored =
+        (await tx.query<{ unionid: string | null }>('SELECT unionid FROM players WHERE id = ?', [playerId]))[0]?.unionid ?? null;
+      await this.#o.onSignedIn(tx, { playerId, appId, openid, unionid: stored ?? unionid, ...seen });
+    }
     return { player, created, opened };
   }
 

@@ -20,6 +20,17 @@ export interface AccountsRouteDeps {
   readonly oauth: OAuthStates;
   readonly devLoginAllowed: boolean;
   readonly termsVersion: string;
+  /** The agreement and privacy policy in force (the settings service); absent: the built-in agreement. */
+  readonly agreement?: () => {
+    readonly version: string;
+    readonly terms: TermsTexts;
+    readonly privacy: TermsTexts;
+  };
+}
+
+interface TermsTexts {
+  readonly title: { readonly zh: string; readonly en: string };
+  readonly body: { readonly zh: string; readonly en: string };
 }
 
 export function accountsRoutes(d: AccountsRouteDeps): Record<keyof typeof c, Implementation> {
@@ -39,16 +50,16 @@ export function accountsRoutes(d: AccountsRouteDeps): Record<keyof typeof c, Imp
         // A code from a consent page counts only with the state this browser started (login CSRF).
         await d.oauth.spend(body.kind, body.state, browserNonceOf(request.headers.cookie));
       }
-      const login = await d.players.loginWithCode(body.kind, body.code);
+      const login = await d.players.loginWithCode(body.kind, body.code, { device: body.device ?? null, address: request.ip });
       return { player: self(login.player), created: login.created, tokens: login.tokens };
     }),
     sandboxCode: implement(c.sandboxCode, async ({ body }) => {
       if (d.codeIssuer === null) throw new AppError(AccountsErrors.SANDBOX_DISABLED);
       return d.codeIssuer.issueCode(body.kind, body.user);
     }),
-    devLogin: implement(c.devLogin, async ({ body }) => {
+    devLogin: implement(c.devLogin, async ({ body, request }) => {
       if (!d.devLoginAllowed) throw new AppError(AccountsErrors.DEV_LOGIN_DISABLED);
-      const login = await d.players.devLogin(body.handle);
+      const login = await d.players.devLogin(body.handle, { device: body.device ?? null, address: request.ip });
       return { player: self(login.player), created: login.created, tokens: login.tokens };
     }),
     refresh: implement(c.refresh, async ({ body }) => {
@@ -59,7 +70,11 @@ export function accountsRoutes(d: AccountsRouteDeps): Record<keyof typeof c, Imp
       await d.sessions.revoke(actor.sessionId, 'logout');
       return { ok: true as const };
     }),
-    terms: implement(c.terms, async () => termsDocument(d.termsVersion)),
+    terms: implement(c.terms, async () => {
+      if (d.agreement === undefined) return termsDocument(d.termsVersion);
+      const a = d.agreement();
+      return { version: a.version, title: a.terms.title, body: a.terms.body, privacy: a.privacy };
+    }),
     me: implement(c.me, async ({ actor }) => self(await d.players.require(actor.playerId))),
     updateMe: implement(c.updateMe, async ({ actor, body }) => self(await d.players.updateProfile(actor.playerId, body))),
     acceptTerms: implement(c.acceptTerms, async ({ actor, body }) =>

@@ -193,13 +193,17 @@ async function assertRowsWithin(reader: Reader, sql: string, params: (string | n
 
 /** The first transfer seq at or after `atMs` (minus the slack), by binary search over the primary key. */
 async function seqAtOrAfter(reader: Reader, atMs: number): Promise<number> {
-  const head = await reader.query<{ seq: unknown }>('SELECT seq FROM ledger_chain WHERE id = 1');
+  // The highest seq, not a chain head: with several chain shards seqs interleave and leave gaps.
+  const head = await reader.query<{ seq: unknown }>('SELECT MAX(seq) AS seq FROM ledger_transfers');
   let lo = 1;
   let hi = intFromDb(head[0]?.seq ?? 0) + 1;
   // Bounded: at most 64 halvings of a safe-integer range.
   for (let i = 0; i < 64 && lo < hi; i++) {
     const mid = Math.floor((lo + hi) / 2);
-    const rows = await reader.query<{ created_at_ms: unknown }>('SELECT created_at_ms FROM ledger_transfers WHERE seq = ?', [mid]);
+    const rows = await reader.query<{ created_at_ms: unknown }>(
+      'SELECT created_at_ms FROM ledger_transfers WHERE seq >= ? ORDER BY seq LIMIT 1',
+      [mid],
+    );
     const at = rows[0] ? intFromDb(rows[0].created_at_ms) : Number.MAX_SAFE_INTEGER;
     if (at < atMs - SEQ_TIME_SLACK_MS) lo = mid + 1;
     else hi = mid;

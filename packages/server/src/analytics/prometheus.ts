@@ -55,7 +55,8 @@ export function registerServiceMetrics(registry: MetricsRegistry, s: ServiceMetr
     for (const r of rows) byStatus.set(intFromDb(r.n), { status: r.status });
   });
   registry.onCollect(async () => {
-    const head = intFromDb((await s.reader.query<{ seq: unknown }>('SELECT seq FROM ledger_chain WHERE id = 1'))[0]?.seq ?? 0);
+    // The highest seq (with several ledger chain shards there is no single head row).
+    const head = intFromDb((await s.reader.query<{ seq: unknown }>('SELECT MAX(seq) AS seq FROM ledger_transfers'))[0]?.seq ?? 0);
     const from = countedSeq ?? 0;
     const to = Math.min(head, from + TRANSFER_COUNT_STEP_MAX);
     if (to > from) {

@@ -99,6 +99,7 @@ export class Cluster {
   readonly redis: ClusterRedis;
   readonly keys: Keys;
   readonly bus: Bus;
+  readonly #noticeHandlers = new Map<string, Array<(from: string, args: unknown) => void>>();
   readonly directory: Directory;
   readonly edge: EdgeSessions;
   readonly hosted: HostedSessions;
@@ -669,6 +670,19 @@ export class Cluster {
     }
   }
 
+  /** Another domain's notices on the broadcast channel (the settings' change notices), by op. */
+  onNotice(op: string, handler: (from: string, args: unknown) => void): void {
+    if (['detach', 'nudge', 'leaving'].includes(op)) throw new Error(`assertion failed: notice op ${op} is the cluster's own`);
+    const list = this.#noticeHandlers.get(op) ?? [];
+    list.push(handler);
+    this.#noticeHandlers.set(op, list);
+  }
+
+  /** A notice to every node, this one included. */
+  broadcast(op: string, args: unknown): void {
+    this.bus.broadcast(op, args);
+  }
+
   #notice(from: string, op: string, a: Record<string, unknown>): void {
     switch (op) {
       case 'detach':
@@ -684,6 +698,7 @@ export class Cluster {
         }
         return;
       default:
+        for (const h of this.#noticeHandlers.get(op) ?? []) h(from, a);
         return;
     }
   }

@@ -15,6 +15,7 @@ export const COMPLIANCE_ACTIONS = [
   'refund_deposit',
   'review_withdrawal',
   'grant_promotion',
+  'buy_skin',
 ] as const;
 
 export type ComplianceAction = (typeof COMPLIANCE_ACTIONS)[number];
@@ -34,4 +35,5 @@ export const PLAYER_ACTIONS: readonly ComplianceAction[] = [
   'start_free_session',
   'enter_tournament',
   'redeem_points',
+  'buy_skin',
 ];

@@ -165,6 +165,19 @@ export const GamesSchema = strict({
    * none may (`off`).
    */
   roomFaceCheck: Type.Optional(Type.Union([Type.Literal('off'), Type.Literal('optional'), Type.Literal('required')])),
+  /**
+   * Bounds on the operator's business settings (changed in the console): the friend-room
+   * commission on cash fees and the largest skill-game rake, in basis points. Absent: 500–1500
+   * (5–15 %) and 5000.
+   */
+  feeBounds: Type.Optional(
+    strict({
+      roomCommissionBpsMin: Type.Integer({ minimum: 0, maximum: 10_000 }),
+      roomCommissionBpsMax: Type.Integer({ minimum: 0, maximum: 10_000 }),
+      skillRakeBpsMax: Type.Optional(Type.Integer({ minimum: 0, maximum: 5000 })),
+      sources: SourceIds,
+    }),
+  ),
   /** Room points caps (points won or lost by one player). */
   roomPoints: strict({
     handPointsMax: Type.Union([Type.Integer({ minimum: 1 }), Type.Null()]),
@@ -321,6 +334,11 @@ function semanticProblem(p: Policy): Problem | null {
   if (p.limits?.withdrawal) cited.push({ path: '/limits/withdrawal/sources', ids: p.limits.withdrawal.sources });
   if (p.responsiblePlay) cited.push({ path: '/responsiblePlay/sources', ids: p.responsiblePlay.sources });
   if (p.games) cited.push({ path: '/games/sources', ids: p.games.sources });
+  if (p.games?.feeBounds) {
+    if (p.games.feeBounds.roomCommissionBpsMin > p.games.feeBounds.roomCommissionBpsMax)
+      return { path: '/games/feeBounds/roomCommissionBpsMin', reason: 'is above roomCommissionBpsMax' };
+    cited.push({ path: '/games/feeBounds/sources', ids: p.games.feeBounds.sources });
+  }
   if (p.healthNotice) cited.push({ path: '/healthNotice/sources', ids: p.healthNotice.sources });
   for (const c of cited) {
     const missing = c.ids.find((id) => !sourceIds.has(id));

@@ -13,8 +13,11 @@ import { promotionsContract } from '../promotions/contract.ts';
 import { riskContract } from '../risk/contract.ts';
 import { paymentsContract } from '../payments/contract.ts';
 import { roomsContract } from '../rooms/contract.ts';
+import { vpayContract } from '../vpay/contract.ts';
 import { walletContract } from '../wallet/contract.ts';
 import { leaderboardsContract } from '../leaderboards/contract.ts';
+import { settingsContract } from '../settings/contract.ts';
+import { skinsContract } from '../skins/contract.ts';
 import { skillContract } from '../skill/contract.ts';
 import { type ApiOf, contract } from './endpoint.ts';
 
@@ -41,6 +44,7 @@ export const apiContract = {
   ...walletContract,
   ...notificationsContract,
   ...roomsContract,
+  ...vpayContract,
   ...notaryContract,
   ...skillContract,
   ...leaderboardsContract,
@@ -50,6 +54,8 @@ export const apiContract = {
   ...promotionsContract,
   ...paymentsContract,
   ...analyticsContract,
+  ...settingsContract,
+  ...skinsContract,
 };
 
 export type ApiContract = typeof apiContract;

@@ -4,10 +4,14 @@
 export const JOB_INTERVALS_MS_DEFAULT = {
   /** Holds whose own timeout has passed are voided (holds waiting on an outside party have none). */
   'ledger.expire-pending': 30_000,
+  /** A root over every ledger chain shard's head, linked to the one before (skipped when nothing moved). */
+  'ledger.seal-root': 60_000,
   /** The payments outbox, and queries of orders, withdrawals and refunds whose notifications have not come. */
   'payments.sweep': 15_000,
   /** Each day's bills compared with the ledger once the provider publishes them. */
   'payments.reconcile': 10 * 60_000,
+  /** Mini-game virtual-payment orders whose delivery push has not come are queried (and closed when unpaid). */
+  'vpay.sweep': 30_000,
   /** Operating metrics against their alert lines, and webhook deliveries. */
   'analytics.alerts': 60_000,
   /** Skill sessions past their deadline, unjoined matches, tournaments to close and settle, old boards. */

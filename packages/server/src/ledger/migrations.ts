@@ -61,4 +61,19 @@ CREATE UNIQUE INDEX ledger_transfers_closes_pending ON ledger_transfers (pending
 CREATE INDEX ledger_transfers_timeouts ON ledger_transfers (timeout_at_ms) WHERE timeout_at_ms IS NOT NULL;
 `,
   },
+  {
+    // Chain shards: shard k's head is ledger_chain row k + 1 (so one shard is the original single
+    // head). A transfer's shard and its place in that shard's chain follow from its debit account
+    // and its seq, so transfers need no new columns. Roots seal every shard head periodically.
+    id: 'ledger_002_roots',
+    sql: `
+CREATE TABLE ledger_roots (
+  seq BIGINT PRIMARY KEY,
+  heads TEXT NOT NULL,
+  created_at_ms BIGINT NOT NULL,
+  prev_hash TEXT NOT NULL,
+  hash TEXT NOT NULL
+);
+`,
+  },
 ];

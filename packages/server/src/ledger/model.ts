@@ -26,6 +26,7 @@ export const TRANSFER_CODES = [
   'points_redeem',
   'commission',
   'escrow',
+  'skin_purchase',
 ] as const;
 export type TransferCode = (typeof TRANSFER_CODES)[number];
 

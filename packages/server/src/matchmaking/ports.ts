@@ -1,17 +1,13 @@
 // What matchmaking needs from elsewhere: which accounts the risk domain links to a player (same
-// device, same payment identity, same network…). Linked accounts are never paired with each
-// other. The risk domain provides the real implementation; until it does, nothing is linked.
+// device, same WeChat account paying or paid, same unionid; an address alone never links). Linked
+// accounts are never paired with each other. The composition root binds the risk domain's source
+// (risk/links.ts); the memory one below serves unit tests.
+import type { Reader } from '../storage/ports.ts';
 
 export interface LinkedAccounts {
-  /** Player ids linked to `playerId` (not including itself). */
-  linkedTo(playerId: string): Promise<ReadonlySet<string>>;
+  /** Player ids linked to `playerId` (not including itself), read through `reader` when given (a unit's tx). */
+  linkedTo(playerId: string, reader?: Reader): Promise<ReadonlySet<string>>;
 }
-
-export const noLinkedAccounts: LinkedAccounts = {
-  async linkedTo() {
-    return new Set();
-  },
-};
 
 /** Links set by hand (tests, operators' manual links); links are symmetric. */
 export function createMemoryLinkedAccounts(): LinkedAccounts & { link(a: string, b: string): void } {
@@ -31,7 +27,18 @@ export function createMemoryLinkedAccounts(): LinkedAccounts & { link(a: string,
       add(b, a);
     },
     async linkedTo(playerId) {
-      return new Set(links.get(playerId) ?? []);
+      // Links are followed transitively, as the risk domain's groups are.
+      const group = new Set([playerId]);
+      const queue = [playerId];
+      for (let i = 0; i < queue.length; i++) {
+        for (const q of links.get(queue[i]!) ?? []) {
+          if (group.has(q)) continue;
+          group.add(q);
+          queue.push(q);
+        }
+      }
+      group.delete(playerId);
+      return group;
     },
   };
 }

@@ -12,6 +12,7 @@ import { PaymentsErrors } from './errors.ts';
 import { BEIJING_OFFSET_MS, DAY_MS, EVENT_DETAIL_BYTES_MAX } from './limits.ts';
 import {
   noPlayerLimits,
+  type PaymentAccountsPort,
   type PaymentProvider,
   type PlayerLimitsPort,
   ProviderError,
@@ -82,6 +83,8 @@ export interface PaymentsDeps {
   readonly settings: PaymentsSettings;
   /** Asked about every withdrawal: allow, review or block. */
   readonly risk: RiskPort;
+  /** Told the WeChat account behind each paid deposit and each payout (linked accounts). */
+  readonly accounts: PaymentAccountsPort;
   /** Bonus wagering still owed, which holds back withdrawals. */
   readonly wagering: WageringPort;
   /** Compliance's limits on each player's deposits and withdrawals (default: none beyond the settings). */
@@ -102,6 +105,7 @@ export interface Ctx {
   readonly openidOf: OpenidLookup;
   readonly settings: PaymentsSettings;
   readonly risk: RiskPort;
+  readonly accounts: PaymentAccountsPort;
   readonly wagering: WageringPort;
   readonly limits: PlayerLimitsPort;
   readonly log: PaymentsLog;
@@ -165,6 +169,7 @@ export function createCtx(d: PaymentsDeps, breaker: CircuitBreaker, notifyUrl: {
     openidOf: d.openidOf,
     settings: d.settings,
     risk: d.risk,
+    accounts: d.accounts,
     wagering: d.wagering,
     limits: d.limits ?? noPlayerLimits,
     log,

@@ -397,6 +397,9 @@ export class Deposits {
       [o.transactionId, o.providerState, o.paidAtMs ?? tx.nowMs, tx.nowMs, tx.nowMs, id],
     );
     if (changed !== 1) return 'already_credited';
+    // Who paid: a QR or H5 order may be paid by any WeChat account, which then links to this player.
+    const payer = o.payerOpenid ?? d.payerOpenid;
+    if (payer) await this.#ctx.accounts.seen(tx, { playerId: d.playerId, appId: o.appId, openid: payer, role: 'payer' });
     const over = await this.#breaks(tx, d.playerId, caps, d.amountFen, { openOrders: false, except: d.id });
     const result = await this.#ctx.ledger.transfer(tx, {
       scope: DEPOSIT_SCOPE,

@@ -2,7 +2,6 @@
 // v3 first, behind `wechatpay/provider.ts`), a risk assessment and the wagering left on bonuses.
 // Provider failures are classified once, here, by what they mean for our next step — not by
 // the provider's own codes, which only the adapter knows.
-
 import type { Tx } from '../storage/ports.ts';
 
 export type DepositChannel = 'jsapi' | 'h5' | 'native';
@@ -45,6 +44,8 @@ export interface ProviderOrder {
   readonly appId: string;
   readonly merchantId: string;
   readonly paidAtMs: number | undefined;
+  /** The WeChat account that paid (the notification's `payer.openid`), when the provider says. */
+  readonly payerOpenid?: string | undefined;
 }
 
 export interface TransferReportInfo {
@@ -223,6 +224,18 @@ export type RiskDecision =
   | { readonly action: 'deny'; readonly reasons: readonly string[] };
 
 /** The risk domain's view of a withdrawal (it fills this in later; the default only applies a review threshold). */
+/**
+ * Who pays and who is paid: the WeChat account behind each paid deposit and each payout, reported
+ * in the unit that records it (the risk domain links accounts that pay for, or are paid to, one
+ * WeChat account).
+ */
+export interface PaymentAccountsPort {
+  seen(
+    tx: Tx,
+    s: { readonly playerId: string; readonly appId: string; readonly openid: string; readonly role: 'payer' | 'payout' },
+  ): Promise<void>;
+}
+
 export interface RiskPort {
   assessWithdrawal(input: { readonly playerId: string; readonly amountFen: number; readonly nowMs: number }): Promise<RiskDecision>;
   /**

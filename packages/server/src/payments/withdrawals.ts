@@ -260,6 +260,7 @@ export class Withdrawals {
               tx.nowMs,
             ],
           );
+          await this.#ctx.accounts.seen(tx, { playerId: input.playerId, appId: provider.appId, openid, role: 'payout' });
           if (!review) reservation = await this.#outbox.enqueueForCaller(tx, 'withdrawal.submit', id);
           await this.#ctx.event(tx, 'withdrawal', id, review ? 'held_for_review' : 'held', { amountFen: input.amountFen, holdId });
           await this.#ctx.analytics.append(tx, {

@@ -28,6 +28,7 @@ export const SIGNAL_KINDS = [
   'identity_check_failed',
   'complaints_upheld',
   'copied_play',
+  'linked_accounts',
 ] as const;
 export type SignalKind = (typeof SIGNAL_KINDS)[number];
 

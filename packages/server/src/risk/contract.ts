@@ -124,6 +124,56 @@ export const riskContract = contract({
     auth: 'player',
     response: Type.Object({ credit: Type.Integer(), complaints: Type.Array(ComplaintBody) }),
   },
+  riskRoomActions: {
+    method: 'GET',
+    url: '/api/admin/risk/room-actions',
+    summary:
+      'What the fair-play policy did to live rooms (dissolutions), newest first, with the evidence (pair, hands, avoidance, one-way flow) and the outcome',
+    tags: ['admin', 'risk'],
+    auth: 'operator',
+    roles: [...READERS],
+    query: Type.Object({ limit: Type.Optional(Type.Integer({ minimum: 1, maximum: PAGE_MAX })) }, { additionalProperties: false }),
+    response: Type.Object({
+      items: Type.Array(
+        Type.Object({
+          roomId: Type.String(),
+          action: Type.String(),
+          reason: Type.String(),
+          evidence: Type.Unknown(),
+          status: Type.String(),
+          attempts: Type.Integer(),
+          lastError: Type.Union([Type.String(), Type.Null()]),
+          createdAtMs: TimeMs(),
+          updatedAtMs: TimeMs(),
+        }),
+      ),
+    }),
+  },
+  riskPlayerLinks: {
+    method: 'GET',
+    url: '/api/admin/risk/players/:playerId/links',
+    summary:
+      'A player’s linked accounts: the linked group (shared device, WeChat account signing in, paying or paid, unionid; followed transitively) and each direct link with its evidence; shared addresses shown as weak, never linking',
+    tags: ['admin', 'risk'],
+    auth: 'operator',
+    roles: [...READERS],
+    params: Type.Object({ playerId: IdString() }, { additionalProperties: false }),
+    response: Type.Object({
+      playerId: Type.String(),
+      group: Type.Array(Type.String()),
+      evidence: Type.Array(
+        Type.Object({
+          playerId: Type.String(),
+          kind: Type.String(),
+          sources: Type.Array(Type.String()),
+          digest: Type.String(),
+          strong: Type.Boolean(),
+        }),
+      ),
+      /** Accounts sharing an identifier of each kind with another account, platform-wide. */
+      shared: Type.Record(Type.String(), Type.Integer()),
+    }),
+  },
   riskCases: {
     method: 'GET',
     url: '/api/admin/risk/cases',

@@ -14,6 +14,15 @@ export {
 export { riskContract } from './contract.ts';
 export { RiskErrors } from './errors.ts';
 export type { RoomControl } from './model.ts';
+export {
+  type IdentifierKind,
+  type IdentifierSource,
+  type LinkEvidence,
+  LinkedAccountsSource,
+  type LinkedView,
+  type Observation,
+  STRONG_KINDS,
+} from './links.ts';
 export { type HandsPassReport, RoomActionFailed } from './room-hands.ts';
 export { riskMigrations } from './migrations.ts';
 export type { GateAction, GateDecision, RequestMeta, WithdrawalReviews } from './ports.ts';

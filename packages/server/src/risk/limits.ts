@@ -32,3 +32,9 @@ export const PLAYERS_PER_POLL_MAX = 200;
 export const ROOM_ACTION_ATTEMPTS_MAX = 10;
 /** Server-clock reaction times read per player for bot timing in rooms. */
 export const ROOM_DECISIONS_PER_PLAYER_MAX = 2000;
+/** Accounts followed when collecting one linked group (a farm larger than this is still kept apart from every one of them). */
+export const LINK_GROUP_MAX = 100;
+/** Identifiers of one player read when looking for links (the most recently seen first). */
+export const LINK_VALUES_PER_PLAYER_MAX = 200;
+/** Other accounts read per shared identifier. */
+export const LINK_PLAYERS_PER_VALUE_MAX = 100;

@@ -155,4 +155,21 @@ CREATE TABLE risk_room_actions (
 CREATE INDEX risk_room_actions_status ON risk_room_actions (status, updated_at_ms);
 `,
   },
+  {
+    // What other domains saw of each player (devices, WeChat accounts, unionids, addresses), as
+    // digests: accounts sharing a strong identifier are linked (links.ts).
+    id: 'risk_004_identifiers',
+    sql: `
+CREATE TABLE risk_identifiers (
+  kind TEXT NOT NULL,
+  digest TEXT NOT NULL,
+  player_id TEXT NOT NULL,
+  source TEXT NOT NULL,
+  first_seen_ms BIGINT NOT NULL,
+  last_seen_ms BIGINT NOT NULL,
+  PRIMARY KEY (kind, digest, player_id, source)
+);
+CREATE INDEX risk_identifiers_player ON risk_identifiers (player_id, last_seen_ms);
+`,
+  },
 ];

@@ -45,6 +45,17 @@ export function riskRoutes(d: RiskRouteDeps): Record<keyof typeof c, Implementat
       credit: await d.risk.credit(actor.playerId),
       complaints: await d.risk.complaints({ reporterId: actor.playerId }),
     })),
+    riskRoomActions: implement(c.riskRoomActions, async ({ query }) => ({ items: await d.risk.roomActions(query.limit ?? 50) })),
+    riskPlayerLinks: implement(c.riskPlayerLinks, async ({ params }) => {
+      await d.players.require(params.playerId);
+      const view = await d.risk.links.view(params.playerId);
+      return {
+        playerId: view.playerId,
+        group: [...view.group],
+        evidence: view.evidence.map((e) => ({ ...e, sources: [...e.sources] })),
+        shared: await d.risk.links.summary(),
+      };
+    }),
     riskCases: implement(c.riskCases, async ({ query }) => ({ items: await d.risk.listCases(query) })),
     riskCase: implement(c.riskCase, async ({ params }) => caseBody(await d.risk.getCase(params.caseId))),
     riskCaseAction: implement(c.riskCaseAction, async ({ actor, params, body, request }) =>

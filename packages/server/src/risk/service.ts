@@ -1,6 +1,7 @@
 // Risk: the risk domain's one public service, composed of its parts — signals and the score
 // (signals.ts), the rooms' gate and signals (gate.ts), restrictions, withdrawal assessment
-// (withdrawals.ts), review cases (cases.ts), the credit score (credit.ts) and complaints.
+// (withdrawals.ts), review cases (cases.ts), the credit score (credit.ts), complaints and linked
+// accounts (links.ts).
 // Weights, thresholds and credit rules come from the risk configuration; legal limits stay in the
 // compliance policy.
 import type { ComplianceAction } from '../compliance/index.ts';
@@ -26,6 +27,7 @@ import type {
   Signal,
 } from './model.ts';
 import type { GateAction, GateDecision, RequestMeta } from './ports.ts';
+import { LinkedAccountsSource } from './links.ts';
 import { Restrictions } from './restrictions.ts';
 import { type HandsPassReport, RoomHands } from './room-hands.ts';
 import { RiskSignals } from './signals.ts';
@@ -50,6 +52,8 @@ export class Risk {
   readonly #p: RiskParts;
   readonly #gate: RoomGate;
   readonly #withdrawals: WithdrawalAssessment;
+  /** Linked accounts (links.ts): other domains report what they see; matchmaking and tournaments ask. */
+  readonly links: LinkedAccountsSource;
 
   constructor(options: RiskOptions) {
     this.#o = options;
@@ -64,6 +68,7 @@ export class Risk {
     this.#p = parts;
     this.#gate = new RoomGate(options, parts);
     this.#withdrawals = new WithdrawalAssessment(options, parts);
+    this.links = new LinkedAccountsSource(options);
   }
 
   get config(): RiskConfig {

@@ -235,7 +235,7 @@ export function tryStart(plan: Plan, trigger: StartTrigger, info: StartInfo): St
   const last = s.last;
   const owner = memberOf(s, s.ownerId);
   const dealerSeat = last?.winnerSeats[0] ?? last?.dealerSeat ?? owner?.seat ?? 0;
-  plan.add({ kind: 'hand_started', handNumber: next.handNumber, dealerSeat, players: dealt });
+  plan.add({ kind: 'hand_started', handNumber: next.handNumber, dealerSeat, players: dealt, dealtFrom: 'commitments' });
   return 'started';
 }
 
@@ -356,6 +356,8 @@ export function decideAuto(plan: Plan, seat: number, step: number, rule: 'fold' 
 export interface JoinInput {
   readonly playerId: string;
   readonly nickname: string;
+  /** The skin the player wears (from the skins domain), shown to the table. */
+  readonly skin?: string;
   readonly role: 'member' | 'observer';
   readonly ip: string;
   readonly invitedBy: string | null;
@@ -397,7 +399,16 @@ export function decideJoin(plan: Plan, j: JoinInput): number | null {
     }
     assert(seat !== null, 'a free seat exists');
   }
-  plan.add({ kind: 'member_joined', playerId: j.playerId, nickname: j.nickname, role: j.role, seat, ip: j.ip, invitedBy: j.invitedBy });
+  plan.add({
+    kind: 'member_joined',
+    playerId: j.playerId,
+    nickname: j.nickname,
+    ...(j.skin !== undefined ? { skin: j.skin } : {}),
+    role: j.role,
+    seat,
+    ip: j.ip,
+    invitedBy: j.invitedBy,
+  });
   checkSharedAddresses(plan);
   return seat;
 }

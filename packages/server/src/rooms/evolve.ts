@@ -5,6 +5,7 @@ import { assert } from '@fairground/core';
 import {
   applyHandAction,
   closeCommitments,
+  combineClientSeeds,
   commitClientSeed,
   createHand,
   fairDeck,
@@ -59,6 +60,7 @@ export function initialState(e: RoomEvent): RoomState {
     trusteeship: false,
     windowClosed: false,
     identityHand: 0,
+    ...(e.skin !== undefined ? { skin: e.skin } : {}),
   };
   return {
     id: e.roomId,
@@ -121,6 +123,7 @@ export function evolve(prev: RoomState, e: RoomEvent, ctx: EvolveContext): RoomS
         trusteeship: false,
         windowClosed: false,
         identityHand: 0,
+        ...(e.skin !== undefined ? { skin: e.skin } : {}),
       };
       return { ...s, members: [...s.members, member], kicked: s.kicked.filter((p) => p !== e.playerId) };
     }
@@ -165,7 +168,7 @@ export function evolve(prev: RoomState, e: RoomEvent, ctx: EvolveContext): RoomS
       const next = s.next;
       assert(next !== null && next.handNumber === e.handNumber && s.hand === null, 'hand_started follows its commitment');
       const ceremony = must(lockSeedCeremony(next.ceremony), 'lock');
-      const clientSeed = ceremony.clientSeed as string;
+      const clientSeed = e.dealtFrom === 'commitments' ? (ceremony.clientSeed as string) : combineClientSeeds(ceremony.reveals);
       const deck = fairDeck(ctx.openSeed(next.sealedSeed, s.id, e.handNumber), clientSeed, e.handNumber);
       const state = must(
         createHand({
@@ -191,6 +194,9 @@ export function evolve(prev: RoomState, e: RoomEvent, ctx: EvolveContext): RoomS
           sealedSeed: next.sealedSeed,
           clientSeed,
           clientSeeds: [...ceremony.reveals].sort((a, b) => a.seat - b.seat),
+          // Empty on a hand logged before the deal was made from the commitments (its record stays version 1).
+          clientCommitments: e.dealtFrom === 'commitments' ? [...ceremony.commitments].sort((a, b) => a.seat - b.seat) : [],
+          dealtFromCommitments: e.dealtFrom === 'commitments',
           dealerSeat: e.dealerSeat,
           players: e.players,
           startedAtMs: e.atMs,
@@ -243,6 +249,7 @@ export function evolve(prev: RoomState, e: RoomEvent, ctx: EvolveContext): RoomS
           serverSeed: e.serverSeed,
           clientSeed: hand.clientSeed,
           clientSeeds: hand.clientSeeds,
+          clientCommitments: hand.clientCommitments,
           dealerSeat: hand.dealerSeat,
           players: hand.players.map((p) => ({ seat: p.seat, playerId: p.playerId })),
           deltas: e.deltas,

@@ -21,6 +21,8 @@ export interface FeeSchedule {
   readonly commissionBps: number;
   /** The largest share of a cash payment points may cover, in bps. */
   readonly pointsCoverBpsMax: number;
+  /** Who pays when the creator does not say (absent: the owner). */
+  readonly defaultPayer?: 'owner' | 'aa';
 }
 
 /** 8 hands cost one block, 9–16 two: the seed's "按局数" pricing with the 8–16 range. */

@@ -4,7 +4,7 @@
 // an independent time-stamping authority sign it, so a stored hand that is later altered no
 // longer matches what was signed.
 import { createHash } from 'node:crypto';
-import type { HandResult, SeatSeed, TableRules } from '@fairground/rules';
+import type { HandResult, SeatCommitment, SeatSeed, TableRules } from '@fairground/rules';
 import type { CurrentHand, HandDelta } from './state.ts';
 
 export interface HandRecordAction {
@@ -17,7 +17,8 @@ export interface HandRecordAction {
 }
 
 export interface HandRecord {
-  readonly v: 1;
+  /** 2: the client seed is made from the commitments (`clientCommitments`); 1: from the revealed seeds. */
+  readonly v: 1 | 2;
   readonly roomId: string;
   readonly handNumber: number;
   readonly startedAtMs: number;
@@ -29,6 +30,8 @@ export interface HandRecord {
   readonly serverSeed: string;
   readonly clientSeed: string;
   readonly clientSeeds: readonly SeatSeed[];
+  /** Version 2: the closed commitments, in seat order. */
+  readonly clientCommitments?: readonly SeatCommitment[];
   readonly players: readonly { seat: number; playerId: string; cards: readonly string[]; stackPoints: number | null }[];
   readonly actions: readonly HandRecordAction[];
   readonly result: HandResult | null;
@@ -56,7 +59,7 @@ export function handRecord(
 ): HandRecord {
   const bySeat = new Map(hand.state.players.map((p) => [p.seat, p]));
   return {
-    v: 1,
+    v: hand.dealtFromCommitments ? 2 : 1,
     roomId,
     handNumber: hand.handNumber,
     startedAtMs: hand.startedAtMs,
@@ -68,6 +71,9 @@ export function handRecord(
     serverSeed: end.serverSeed,
     clientSeed: hand.clientSeed,
     clientSeeds: hand.clientSeeds.map((c) => ({ seat: c.seat, seed: c.seed })),
+    ...(hand.dealtFromCommitments
+      ? { clientCommitments: hand.clientCommitments.map((c) => ({ seat: c.seat, commitment: c.commitment })) }
+      : {}),
     players: hand.players.map((p) => ({
       seat: p.seat,
       playerId: p.playerId,

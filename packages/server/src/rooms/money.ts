@@ -292,10 +292,12 @@ export class RoomMoney {
    * The request key is looked up after the ledger's lock, so a parallel request with the same key
    * has committed its order by then (or shares this transaction) and is answered, not repeated:
    * the same quantity is its order again (`replayed`), another quantity LEDGER_IDEMPOTENCY_CONFLICT.
+   * `paidBy: 'provider'`: the player paid a payment provider directly (WeChat virtual payment), so
+   * the CNY comes from the provider's clearing account instead of the player's wallet.
    */
   async buyCards(
     tx: Tx,
-    o: { playerId: string; quantity: number; priceFen: number; requestKey: string },
+    o: { playerId: string; quantity: number; priceFen: number; requestKey: string; paidBy?: 'wallet' | 'provider' },
   ): Promise<{ order: OrderRow; replayed: boolean }> {
     await this.#ledger.serialize(tx);
     const existing = await tx.query<DbOrder>(`SELECT ${ORDER_COLUMNS} FROM room_orders WHERE player_id = ? AND request_key = ?`, [
@@ -312,7 +314,7 @@ export class RoomMoney {
         key: orderId,
         transfers: [
           {
-            debit: playerAccount(o.playerId, 'CNY'),
+            debit: o.paidBy === 'provider' ? systemAccount('provider_clearing', 'CNY') : playerAccount(o.playerId, 'CNY'),
             credit: systemAccount('revenue', 'CNY'),
             asset: 'CNY',
             amount: cashFen,

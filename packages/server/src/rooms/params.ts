@@ -172,10 +172,13 @@ export function normalizeParams(input: RoomParamsInput, base: RoomParams = DEFAU
   };
 }
 
-export function normalizeFee(input: { mode?: unknown; payer?: unknown } | undefined): FeeChoice {
+export function normalizeFee(
+  input: { mode?: unknown; payer?: unknown } | undefined,
+  defaultPayer: FeeChoice['payer'] = DEFAULT_FEE.payer,
+): FeeChoice {
   const mode = input?.mode ?? DEFAULT_FEE.mode;
   if (mode !== 'room_card' && mode !== 'cash') fail(RoomErrors.ROOM_FEE_MODE_INVALID, 'fee.mode', mode);
-  const payer = input?.payer ?? DEFAULT_FEE.payer;
+  const payer = input?.payer ?? defaultPayer;
   if (payer !== 'owner' && payer !== 'aa') fail(RoomErrors.ROOM_FEE_PAYER_INVALID, 'fee.payer', payer);
   return { mode, payer };
 }

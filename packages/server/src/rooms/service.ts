@@ -9,7 +9,7 @@ import { type Ledger, LedgerErrors } from '../ledger/index.ts';
 import type { Notifier } from '../notifications/index.ts';
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import type { Authenticator } from '../http/actors.ts';
-import type { Store } from '../storage/ports.ts';
+import type { Store, Tx } from '../storage/ports.ts';
 import { intFromDb, intOrNullFromDb, isUniqueViolation } from '../storage/sql.ts';
 import { type ActorDeps, type Logger, RoomActor } from './actor.ts';
 import { commitNextHand, type JoinInput, Plan } from './decide.ts';
@@ -57,7 +57,13 @@ export interface RoomsOptions {
   readonly notary: Notary;
   /** The face check a room may ask for before each hand; null when no provider is bound (such rooms are refused). */
   readonly faceCheck: IdentityCheck | null;
-  readonly feeSchedule: FeeSchedule;
+  /**
+   * The price list, or where to read the one in force (the settings service): read when a room is
+   * quoted and created, and stored in the room, so a change applies to new rooms only.
+   */
+  readonly feeSchedule: FeeSchedule | (() => FeeSchedule);
+  /** The skin a player wears (the skins domain), stored in the room when they sit down; absent: none shown. */
+  readonly skinOf?: (playerId: string) => Promise<string>;
   /** With several processes: the directory this process lists its rooms in (see cluster/). */
   readonly directory?: RoomDirectory;
 }
@@ -107,7 +113,7 @@ export class Rooms {
   readonly policy: RoomPolicy;
   readonly notary: Notary;
   readonly sealer: RoomSealer;
-  readonly schedule: FeeSchedule;
+  readonly #schedule: () => FeeSchedule;
   readonly money: RoomMoney;
   readonly #o: RoomsOptions;
   readonly #riskGate: RiskGate;
@@ -125,7 +131,11 @@ export class Rooms {
     this.policy = o.policy;
     this.notary = o.notary;
     this.sealer = createRoomSealer(o.dataKey);
-    this.schedule = checkFeeSchedule(o.feeSchedule);
+    if (typeof o.feeSchedule === 'function') this.#schedule = o.feeSchedule;
+    else {
+      const fixed = checkFeeSchedule(o.feeSchedule);
+      this.#schedule = () => fixed;
+    }
     this.money = new RoomMoney(o.ledger);
     this.#riskGate = o.riskGate;
     this.#riskSignals = o.riskSignals;
@@ -320,6 +330,11 @@ export class Rooms {
     throw new AppError(RoomErrors.ROOM_NOT_FOUND);
   }
 
+  /** The price list in force now. */
+  get schedule(): FeeSchedule {
+    return this.#schedule();
+  }
+
   get draining(): boolean {
     return this.#draining;
   }
@@ -337,9 +352,10 @@ export class Rooms {
     const params = limits.faceCheck === 'required' ? { ...asked, identityCheck: true } : asked;
     if (params.identityCheck && (limits.faceCheck === 'off' || this.#o.faceCheck === null))
       throw new AppError(RoomErrors.ROOM_FACE_CHECK_UNAVAILABLE);
-    const choice = normalizeFee(input.fee);
+    const schedule = this.schedule;
+    const choice = normalizeFee(input.fee, schedule.defaultPayer);
     if (choice.mode === 'cash' && !limits.cashModeAllowed) throw new AppError(RoomErrors.ROOM_CASH_MODE_DISABLED);
-    const fee = quoteFee(choice, params.seats, params.rounds, this.schedule);
+    const fee = quoteFee(choice, params.seats, params.rounds, schedule);
     paymentFor(fee.owner, input.fee?.points, fee);
     return { params, fee, pointsMax: fee.mode === 'cash' ? maxPointsFor(fee.owner, fee.pointsCoverBpsMax) : 0 };
   }
@@ -347,6 +363,11 @@ export class Rooms {
   async #requireRisk(playerId: string, action: 'create_room' | 'join_room'): Promise<void> {
     const d = await this.#riskGate.allows(playerId, action);
     if (!d.allow) throw new AppError(RoomErrors.ROOM_RISK_DENIED, { reason: d.code }, d.message);
+  }
+
+  async #skinOf(playerId: string): Promise<{ skin?: string }> {
+    const skin = await this.#o.skinOf?.(playerId);
+    return skin === undefined ? {} : { skin };
   }
 
   async #nickname(playerId: string): Promise<string> {
@@ -391,6 +412,7 @@ export class Rooms {
     );
     if (intFromDb(owned[0]?.n ?? 0) >= OWNED_OPEN_ROOMS_MAX) throw new AppError(RoomErrors.ROOMS_TOO_MANY, { max: OWNED_OPEN_ROOMS_MAX });
     const nickname = await this.#nickname(playerId);
+    const skin = await this.#o.skinOf?.(playerId);
     const fee: FeePlan = {
       ...quote,
       remainderTo: quote.mode === 'cash' && this.policy.limits().cashRemainder === 'prize_by_scoreboard' ? 'room_escrow' : 'revenue',
@@ -400,7 +422,19 @@ export class Rooms {
     for (let attempt = 0; attempt < ROOM_CODE_ATTEMPTS_MAX; attempt++) {
       const code = String(randomInt(100_000, 1_000_000));
       if (this.#byCode.has(code)) continue;
-      const first: RoomEvent = { kind: 'room_created', seq: 1, atMs: now, roomId, code, ownerId: playerId, nickname, ip, params, fee };
+      const first: RoomEvent = {
+        kind: 'room_created',
+        seq: 1,
+        atMs: now,
+        roomId,
+        code,
+        ownerId: playerId,
+        nickname,
+        ...(skin !== undefined ? { skin } : {}),
+        ip,
+        params,
+        fee,
+      };
       const plan = new Plan(initialState(first), {
         nowMs: now,
         limits: this.policy.limits(),
@@ -534,6 +568,7 @@ export class Rooms {
     const j: JoinInput = {
       playerId,
       nickname: await this.#nickname(playerId),
+      ...(await this.#skinOf(playerId)),
       role,
       ip,
       invitedBy,
@@ -757,6 +792,26 @@ export class Rooms {
       [playerId, q.beforeMs ?? Number.MAX_SAFE_INTEGER, limit],
     );
     return rows.map((r) => ({ ...orderFromDb(r), roomCode: r.room_code }));
+  }
+
+  /**
+   * Room cards a payment provider was paid for (WeChat virtual payment), credited inside the
+   * caller's unit of work, the one that records the provider's order: the same crediting path as a
+   * purchase from the wallet, idempotent by `requestKey`.
+   */
+  async creditPaidCards(
+    tx: Tx,
+    o: { playerId: string; quantity: number; priceFen: number; requestKey: string },
+  ): Promise<{ order: OrderRow; replayed: boolean }> {
+    const r = await this.money.buyCards(tx, { ...o, paidBy: 'provider' });
+    if (!r.replayed) {
+      await this.#o.analytics.append(tx, {
+        kind: 'room_cards_bought',
+        actor: { kind: 'player', id: o.playerId },
+        data: { orderId: r.order.orderId, quantity: o.quantity, cashFen: r.order.cashFen },
+      });
+    }
+    return r;
   }
 
   async buyCards(playerId: string, input: { quantity: number; idempotencyKey: string }): Promise<{ order: OrderRow; replayed: boolean }> {

@@ -1,7 +1,7 @@
 // A room as plain data, and the events that change it. The room's state is a fold of its event
 // log (`evolve.ts`), so a restarted server rebuilds every live room from the database, and a
 // hand's deck is re-derived from its sealed server seed: a restart can never re-deal a hand.
-import type { HandAction, HandState, SeatSeed, SeedCeremony } from '@fairground/rules';
+import type { HandAction, HandState, SeatCommitment, SeatSeed, SeedCeremony } from '@fairground/rules';
 import type { FeeQuote } from './fees.ts';
 import type { RoomParams } from './params.ts';
 
@@ -26,6 +26,8 @@ export interface Member {
   readonly windowClosed: boolean;
   /** The hand number this player passed the identity check for (0: none). */
   readonly identityHand: number;
+  /** The skin the player wore when they joined (seen by everyone at the table); absent in older logs. */
+  readonly skin?: string;
 }
 
 export interface ScoreLine {
@@ -72,6 +74,10 @@ export interface CurrentHand {
   readonly sealedSeed: string;
   readonly clientSeed: string;
   readonly clientSeeds: readonly SeatSeed[];
+  /** The closed commitments the client seed was made from (seat order); the deal depends on these alone. */
+  readonly clientCommitments: readonly SeatCommitment[];
+  /** False only for hands logged before the client seed was made from the commitments (dealt from the reveals). */
+  readonly dealtFromCommitments: boolean;
   readonly dealerSeat: number;
   readonly players: readonly HandPlayer[];
   readonly startedAtMs: number;
@@ -96,6 +102,8 @@ export interface LastHand {
   readonly serverSeed: string;
   readonly clientSeed: string;
   readonly clientSeeds: readonly SeatSeed[];
+  /** The closed commitments the client seed was made from (seat order); the deal depends on these alone. */
+  readonly clientCommitments: readonly SeatCommitment[];
   readonly dealerSeat: number;
   readonly players: readonly { readonly seat: number; readonly playerId: string }[];
   readonly deltas: readonly HandDelta[];
@@ -142,6 +150,7 @@ export type RoomEventBody =
       readonly code: string;
       readonly ownerId: string;
       readonly nickname: string;
+      readonly skin?: string;
       readonly ip: string;
       readonly params: RoomParams;
       readonly fee: FeePlan;
@@ -151,6 +160,7 @@ export type RoomEventBody =
       readonly kind: 'member_joined';
       readonly playerId: string;
       readonly nickname: string;
+      readonly skin?: string;
       readonly role: 'member' | 'observer';
       readonly seat: number | null;
       readonly ip: string;
@@ -167,7 +177,18 @@ export type RoomEventBody =
   | { readonly kind: 'seed_committed'; readonly seat: number; readonly commitment: string }
   | { readonly kind: 'ceremony_closed'; readonly revealDeadlineMs: number }
   | { readonly kind: 'seed_revealed'; readonly seat: number; readonly seed: string }
-  | { readonly kind: 'hand_started'; readonly handNumber: number; readonly dealerSeat: number; readonly players: readonly HandPlayer[] }
+  | {
+      readonly kind: 'hand_started';
+      readonly handNumber: number;
+      readonly dealerSeat: number;
+      readonly players: readonly HandPlayer[];
+      /**
+       * What the client seed was made from: the closed commitments. Absent on hands logged before
+       * the rule changed, which were dealt from the revealed seeds: a room rebuilt from its log deals
+       * every hand exactly as it was dealt.
+       */
+      readonly dealtFrom?: 'commitments';
+    }
   | { readonly kind: 'hand_action'; readonly action: HandAction; readonly auto: boolean }
   | { readonly kind: 'window_closed'; readonly playerId: string }
   | {

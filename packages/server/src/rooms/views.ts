@@ -10,6 +10,7 @@ import {
   legalActions,
   type PlayerStateView,
   playerView,
+  type SeatCommitment,
   type SeatSeed,
 } from '@fairground/rules';
 import type { HandState } from '@fairground/rules';
@@ -25,6 +26,8 @@ export interface MemberView {
   readonly connected: boolean;
   readonly trusteeship: boolean;
   readonly identityChecked: boolean;
+  /** The seat's skin, as the player wore it when they joined (the first free skin for older rooms). */
+  readonly skin: string;
 }
 
 export interface RoomView {
@@ -43,6 +46,8 @@ export interface RoomView {
     readonly commitment: string;
     readonly ceremonyPhase: 'committing' | 'revealing' | 'locked';
     readonly committedSeats: readonly number[];
+    /** Every seat's commitment as received: once the phase leaves 'committing' this is the closed set the deal is made from (clients keep it). */
+    readonly commitments: readonly SeatCommitment[];
     readonly revealedSeats: readonly number[];
     readonly revealDeadlineMs: number | null;
     /** Between hands: when the next hand starts even if not everyone is ready. */
@@ -91,6 +96,7 @@ export interface HandInfo {
   readonly commitment: string;
   readonly clientSeed: string;
   readonly clientSeeds: readonly SeatSeed[];
+  readonly clientCommitments: readonly SeatCommitment[];
   readonly dealerSeat: number;
   readonly players: readonly { readonly seat: number; readonly playerId: string }[];
   readonly startedAtMs: number;
@@ -131,6 +137,7 @@ export function roomView(s: RoomState, presence: Presence): RoomView {
       connected: presence.connected.has(m.playerId),
       trusteeship: m.trusteeship,
       identityChecked: n !== null && m.identityHand === n.handNumber,
+      skin: m.skin ?? 'classic',
     })),
     scores: s.scores,
     handsPlayed: s.handsPlayed,
@@ -142,6 +149,7 @@ export function roomView(s: RoomState, presence: Presence): RoomView {
             commitment: n.commitment,
             ceremonyPhase: n.ceremony.phase,
             committedSeats: n.ceremony.commitments.map((c) => c.seat),
+            commitments: [...n.ceremony.commitments].sort((a, b) => a.seat - b.seat),
             revealedSeats: n.ceremony.reveals.map((r) => r.seat),
             revealDeadlineMs: n.revealDeadlineMs,
             startAtMs: presence.nextStartAtMs,
@@ -168,6 +176,7 @@ export function handSection(s: RoomState, viewerSeat: number | null, turnDeadlin
       commitment: h.commitment,
       clientSeed: h.clientSeed,
       clientSeeds: h.clientSeeds,
+      clientCommitments: h.clientCommitments,
       dealerSeat: h.dealerSeat,
       players: h.players.map((p) => ({ seat: p.seat, playerId: p.playerId })),
       startedAtMs: h.startedAtMs,

@@ -1,5 +1,6 @@
-// The skill games on offer and their money settings. One game today (the match-3 puzzle);
-// operators change stakes, rake and tie handling here or through configuration.
+// The skill games on offer and their money settings. The built-in list holds the match-3 puzzle;
+// operators change games, stakes, rake and tie handling in the console (settings service), which
+// replaces the list on every node.
 import { AppError } from '@fairground/core';
 import { checkPuzzleConfig, DEFAULT_PUZZLE_CONFIG, type PuzzleConfig } from '@fairground/rules';
 import { SkillErrors } from './errors.ts';
@@ -31,19 +32,28 @@ export const MATCH3: SkillGameSettings = Object.freeze({
   matchWaitMs: 30 * 60_000,
 });
 
+function checkGame(g: SkillGameSettings): SkillGameSettings {
+  checkPuzzleConfig(g.puzzle);
+  if (!/^[a-z0-9_]{1,32}$/.test(g.id)) throw new Error(`skill game id ${g.id}`);
+  if (!g.stakesFen.every((s) => Number.isSafeInteger(s) && s > 0)) throw new Error(`skill game ${g.id}: stakes must be positive fen`);
+  if (!Number.isSafeInteger(g.rakeBps) || g.rakeBps < 0 || g.rakeBps > 5000) throw new Error(`skill game ${g.id}: rakeBps 0..5000`);
+  if (g.matchWaitMs <= g.puzzle.durationMs + SUBMIT_GRACE_MS) throw new Error(`skill game ${g.id}: matchWaitMs must outlast a session`);
+  return g;
+}
+
 export class SkillCatalogue {
-  readonly #games: Map<string, SkillGameSettings>;
+  #games: Map<string, SkillGameSettings>;
 
   constructor(games: readonly SkillGameSettings[] = [MATCH3]) {
-    this.#games = new Map();
-    for (const g of games) {
-      checkPuzzleConfig(g.puzzle);
-      if (!/^[a-z0-9_]{1,32}$/.test(g.id)) throw new Error(`skill game id ${g.id}`);
-      if (!g.stakesFen.every((s) => Number.isSafeInteger(s) && s > 0)) throw new Error(`skill game ${g.id}: stakes must be positive fen`);
-      if (!Number.isSafeInteger(g.rakeBps) || g.rakeBps < 0 || g.rakeBps > 5000) throw new Error(`skill game ${g.id}: rakeBps 0..5000`);
-      if (g.matchWaitMs <= g.puzzle.durationMs + SUBMIT_GRACE_MS) throw new Error(`skill game ${g.id}: matchWaitMs must outlast a session`);
-      this.#games.set(g.id, g);
-    }
+    this.#games = new Map(games.map((g) => [g.id, checkGame(g)]));
+  }
+
+  /**
+   * The operator changed the catalogue (the settings service): games created from now on use the
+   * new list. Matches and tournaments already created keep the rake and rules they stored.
+   */
+  replace(games: readonly SkillGameSettings[]): void {
+    this.#games = new Map(games.map((g) => [g.id, checkGame(g)]));
   }
 
   list(): SkillGameSettings[] {

@@ -23,6 +23,8 @@ export interface SkillRiskPort {
       readonly mode: SessionMode;
       readonly flags: readonly string[];
       readonly summary: SignalSummary;
+      /** The flag's own evidence when it was raised after the session closed (a copy's similarity, a linked group). */
+      readonly detail?: Readonly<Record<string, string | number>>;
     },
   ): Promise<void>;
   /** After the session closed: its intervals between moves, for the risk domain's own timing model. */

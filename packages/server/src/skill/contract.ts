@@ -232,6 +232,21 @@ export const skillContract = contract({
     body: Type.Object({ reason: Type.String({ minLength: 4, maxLength: 200 }) }, { additionalProperties: false }),
     response: TournamentBody,
   },
+  adminSkillResolveMatch: {
+    method: 'POST',
+    url: '/api/admin/skill/matches/:matchId/resolve',
+    summary:
+      'Decide a match held for review (linked opponents, copied moves): settle it by its scores, or void it and refund both fees (audited)',
+    tags: ['admin', 'skill', 'risk'],
+    auth: 'operator',
+    roles: ['risk', 'admin'],
+    params: MatchPath,
+    body: Type.Object(
+      { decision: Type.Union([Type.Literal('settle'), Type.Literal('void')]), reason: Type.String({ minLength: 4, maxLength: 200 }) },
+      { additionalProperties: false },
+    ),
+    response: Type.Object({ matchId: Type.String(), status: Type.String(), outcome: Type.Union([Type.String(), Type.Null()]) }),
+  },
   adminSkillSessions: {
     method: 'GET',
     url: '/api/admin/skill/sessions',

@@ -16,6 +16,7 @@ export const SkillErrors = defineErrors('skill', {
   SKILL_TOO_MANY_ACTIVE: { status: 409, message: 'finish an active game before starting another' },
   SKILL_BUSY: { status: 409, message: 'the session changed under this request; try again', retryable: true },
   SKILL_MATCH_NOT_FOUND: { status: 404, message: 'no such match' },
+  SKILL_MATCH_NOT_HELD: { status: 409, message: 'the match is not held for review' },
   SKILL_SEED_NOT_REVEALED: { status: 409, message: 'the seed is revealed when the match or tournament is over' },
   SKILL_TOURNAMENT_NOT_FOUND: { status: 404, message: 'no such tournament' },
   SKILL_TOURNAMENT_INVALID: { status: 400, message: 'the tournament settings are invalid' },

@@ -6,6 +6,7 @@ export { SkillErrors } from './errors.ts';
 export * as skillLimits from './limits.ts';
 export { escrowAccount } from './money.ts';
 export { skillMigrations } from './migrations.ts';
+export { type SkillPlugin, skillPlugins } from './plugins.ts';
 export type { MatchOutcome, MatchStatus, SessionMode, SessionStatus, TournamentStatus } from './rows.ts';
 export type { Ack, AdminSession, MatchView, SessionResult, SessionState, TournamentView } from './schemas.ts';
 export { type SignalSummary, summarize, timingStats } from './signals.ts';

@@ -51,11 +51,25 @@ export const REGULAR_ENTROPY_FLAG_MILLIBITS = 1000;
 export const REGULAR_SAMPLES_MIN = 12;
 /** Commands arriving this long after their own timestamp suggest a slowed-down client. */
 export const LATE_LAG_FLAG_MS = 30_000;
+/** Commands received within this of the first of them are one arrival (a batch, a stalled network's backlog). */
+export const ARRIVAL_GROUP_MS = 20;
+/** Compression: consecutive moves per window comparing the server's time with the client's stamps… */
+export const COMPRESSION_WINDOW = 8;
+/** …judged only when the window's stamps span at least this (a quick flurry is not evidence)… */
+export const COMPRESSION_CLIENT_SPAN_MIN_MS = 3_000;
+/** …and flagged when the moves arrived in less than this share (per mille) of the stamped time. */
+export const COMPRESSION_FLAG_PERMILLE = 250;
+/** Drift: sessions of at least this many moves are judged… */
+export const DRIFT_SAMPLES_MIN = 16;
+/** …and flagged when the lag of arrivals behind stamps changed by more than this from the first quarter to the last. */
+export const DRIFT_FLAG_MS = 5_000;
 /** Moves compared per session when looking for copied play. */
 export const COPY_SEQUENCE_MAX = 2000;
 /** Sessions shorter than this many moves are not judged for copying (too little to tell). */
 export const COPY_MOVES_MIN = 8;
-/** Edit distance, per mille of the longer move sequence, at or below which a session copies another. */
-export const COPY_DISTANCE_MAX_PERMILLE = 150;
+/** Copy evidence (copies.ts: a log-likelihood ratio in thousandths of a nat) at or above which a session copies another… */
+export const COPY_LLR_MIN_MILLI = 3_000;
+/** …and below which the comparison stops early (an independent player; nothing later can tip it). */
+export const COPY_LLR_FLOOR_MILLI = -8_000;
 /** Other finished sessions of the same seed compared with a closing one. */
 export const COPY_COMPARE_SESSIONS_MAX = 64;

@@ -17,14 +17,14 @@ import { skillRoutes } from './routes.ts';
 import { SkillGames, type SkillRiskPort } from './service.ts';
 import { registerSkillSocket } from './socket.ts';
 
-/** What a caller of `createPlatform` may set for skill games (tests: a catalogue, linked accounts). */
+/** What a caller of `createPlatform` may set for skill games (tests: a catalogue, a matchmaking policy). */
 export interface SkillPlatformOptions {
   readonly catalogue?: SkillCatalogue;
-  readonly linked?: LinkedAccounts;
   readonly matchmaking?: MatchmakingPolicy;
 }
 
 export interface SkillPlatformDeps extends SkillPlatformOptions {
+  /** Accounts one person controls (the risk domain's source). */
   readonly linked: LinkedAccounts;
   readonly leaderboards: LeaderboardBackend;
   /** Where flagged sessions and move timing go (the risk domain). */

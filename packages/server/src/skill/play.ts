@@ -11,7 +11,7 @@ import type { Reader, Tx } from '../storage/ports.ts';
 import { intFromDb } from '../storage/sql.ts';
 import type { SkillGameSettings } from './catalogue.ts';
 import type { SkillContext } from './context.ts';
-import { judgeCopy, moveTokens } from './copies.ts';
+import { judgeCopy } from './copies.ts';
 import { extendLog, LOG_DIGEST_START, seedBytes } from './digest.ts';
 import { SkillErrors } from './errors.ts';
 import {
@@ -25,7 +25,7 @@ import {
 import { type LiveSession, rebuild } from './live.ts';
 import { type CommandRow, commandFromDb, type SessionMode, type SessionRow, type SessionStatus } from './rows.ts';
 import type { Ack, MatchView, SessionResult, SessionState } from './schemas.ts';
-import { EVENT_SIGNALS, type EventSignal, summarize, timingStats } from './signals.ts';
+import { EVENT_SIGNALS, type EventSignal, serverIntervals, summarize, timingStats } from './signals.ts';
 import { loadSessionWithLog } from './verifier.ts';
 
 /** Thrown inside a start unit when the request key already names a session (another request with it got there first). */
@@ -488,11 +488,28 @@ export class SessionPlay {
       data: { sessionId: row.id, mode: row.mode, status, score: closed.score, flagged: closed.flagged },
     });
     if (summary.flags.length > 0 && this.#c.risk) {
-      await this.#c.risk.sessionFlagged(tx, { playerId: row.playerId, sessionId: row.id, mode: row.mode, flags: summary.flags, summary });
+      // A copy's evidence (whom it copies, how closely) travels with the flag to the review queue.
+      const copy = summary.flags.includes('copied_log')
+        ? (
+            await tx.query<{ detail: string }>(
+              "SELECT detail FROM skill_signals WHERE session_id = ? AND kind = 'copied_log' ORDER BY created_at_ms DESC, id LIMIT 1",
+              [row.id],
+            )
+          )[0]
+        : undefined;
+      await this.#c.risk.sessionFlagged(tx, {
+        playerId: row.playerId,
+        sessionId: row.id,
+        mode: row.mode,
+        flags: summary.flags,
+        summary,
+        ...(copy ? { detail: JSON.parse(copy.detail) as Record<string, string | number> } : {}),
+      });
     }
     const risk = this.#c.risk;
     if (risk?.sessionTiming && commands.length > 1) {
-      const intervals = commands.map((c, i) => c.atMs - (i === 0 ? 0 : commands[i - 1]!.atMs));
+      // The risk domain's timing model reads the server's clock: stamps are the client's to choose.
+      const intervals = serverIntervals(commands, row.startedAtMs);
       tx.afterCommit(() => {
         risk.sessionTiming?.(row.playerId, row.id, intervals)?.catch((e) => this.#c.onError(e, 'risk.sessionTiming'));
       });
@@ -515,7 +532,8 @@ export class SessionPlay {
    */
   async #checkCopies(tx: Tx, row: SessionRow, commands: readonly CommandRow[]): Promise<void> {
     if (row.mode === 'practice') return;
-    const mine = moveTokens(commands.map((c) => c.move));
+    const mine = commands.map((c) => c.move);
+    const seed = seedBytes(row.seedHex);
     const others = await tx.query<{ id: string; player_id: string }>(
       "SELECT id, player_id FROM skill_sessions WHERE seed_hex = ? AND id <> ? AND status <> 'active' ORDER BY started_at_ms LIMIT ?",
       [row.seedHex, row.id, COPY_COMPARE_SESSIONS_MAX],
@@ -527,20 +545,18 @@ export class SessionPlay {
           [o.id],
         )
       ).map((c) => ({ from: intFromDb(c.from_cell), to: intFromDb(c.to_cell) }));
-      const v = judgeCopy(mine, moveTokens(theirs));
+      const v = judgeCopy(seed, row.config, mine, theirs);
       if (!v.copied) continue;
-      await this.signal(tx, row, 'copied_log', {
-        of: o.id,
-        ofPlayer: o.player_id,
-        distancePermille: v.distancePermille,
+      const evidence = {
+        exact: v.exact ? 1 : 0,
+        similarityPermille: v.similarityPermille,
+        comparable: v.evidence.comparable,
+        followed: v.evidence.followed,
+        llrMilli: v.evidence.llrMilli,
         moves: mine.length,
-      });
-      await this.signal(tx, { ...row, id: o.id, playerId: o.player_id }, 'copied_log', {
-        by: row.id,
-        byPlayer: row.playerId,
-        distancePermille: v.distancePermille,
-        moves: mine.length,
-      });
+      };
+      await this.signal(tx, row, 'copied_log', { of: o.id, ofPlayer: o.player_id, ...evidence });
+      await this.signal(tx, { id: o.id, playerId: o.player_id }, 'copied_log', { by: row.id, byPlayer: row.playerId, ...evidence });
       await tx.run('UPDATE skill_sessions SET flagged = 1 WHERE id = ?', [o.id]);
       await this.#c.risk?.sessionFlagged(tx, {
         playerId: o.player_id,
@@ -548,12 +564,38 @@ export class SessionPlay {
         mode: row.mode,
         flags: ['copied_log'],
         summary: summarize(timingStats([], 0), { copied_log: 1 }),
+        detail: { by: row.id, byPlayer: row.playerId, ...evidence },
       });
       return;
     }
   }
 
-  async signal(tx: Tx, row: SessionRow, kind: string, detail: Record<string, string | number>): Promise<void> {
+  /** A flag raised after the session closed (by its match or tournament): a signal, the session flagged, the risk domain told. */
+  async flagClosed(
+    tx: Tx,
+    session: { readonly id: string; readonly playerId: string },
+    mode: SessionMode,
+    flag: EventSignal,
+    detail: Record<string, string | number>,
+  ): Promise<void> {
+    await this.signal(tx, session, flag, detail);
+    await tx.run('UPDATE skill_sessions SET flagged = 1 WHERE id = ?', [session.id]);
+    await this.#c.risk?.sessionFlagged(tx, {
+      playerId: session.playerId,
+      sessionId: session.id,
+      mode,
+      flags: [flag],
+      summary: summarize(timingStats([], 0), { [flag]: 1 }),
+      detail,
+    });
+  }
+
+  async signal(
+    tx: Tx,
+    row: { readonly id: string; readonly playerId: string },
+    kind: string,
+    detail: Record<string, string | number>,
+  ): Promise<void> {
     await tx.run('INSERT INTO skill_signals (id, session_id, player_id, kind, detail, created_at_ms) VALUES (?, ?, ?, ?, ?, ?)', [
       newId('sg'),
       row.id,

@@ -80,6 +80,12 @@ export function skillRoutes(d: SkillRouteDeps): Record<keyof typeof c, Implement
         ip: request.ip,
       }),
     ),
+    adminSkillResolveMatch: implement(c.adminSkillResolveMatch, async ({ actor, params, body, request }) =>
+      s.resolveHeldMatch({ id: actor.operatorId, username: actor.username }, params.matchId, body.decision, body.reason, {
+        id: request.id,
+        ip: request.ip,
+      }),
+    ),
     adminSkillSessions: implement(c.adminSkillSessions, async ({ query }) => ({
       sessions: await s.reviewList({
         ...(query.flagged !== undefined ? { flagged: query.flagged } : {}),

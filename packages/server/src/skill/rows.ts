@@ -7,8 +7,10 @@ import type { SignalSummary } from './signals.ts';
 export type SessionMode = 'practice' | 'match' | 'tournament';
 /** `abandoned` and `timed_out` forfeit a paid game; `cancelled` belongs to a cancelled tournament. */
 export type SessionStatus = 'active' | 'finished' | 'abandoned' | 'timed_out' | 'cancelled';
-export type MatchStatus = 'open' | 'matched' | 'settled' | 'refunded';
-export type MatchOutcome = 'host_won' | 'challenger_won' | 'tie_split' | 'tie_refund' | 'both_forfeit' | 'no_opponent';
+/** `held`: both sessions ended, but the settlement waits for an operator (linked opponents, a copied log). */
+export type MatchStatus = 'open' | 'matched' | 'held' | 'settled' | 'refunded';
+/** `voided`: an operator refunded a held match (no contest between linked accounts or copied play). */
+export type MatchOutcome = 'host_won' | 'challenger_won' | 'tie_split' | 'tie_refund' | 'both_forfeit' | 'no_opponent' | 'voided';
 export type TournamentStatus = 'open' | 'running' | 'settled' | 'cancelled';
 export type EntryStatus = 'entered' | 'playing' | 'played' | 'forfeited' | 'paid' | 'refunded';
 

@@ -112,7 +112,14 @@ export const MatchBody = Type.Object({
   entryFeeFen: Fen({ minimum: 1 }),
   rakeBps: Type.Integer(),
   tieRule: Type.Union([Type.Literal('refund'), Type.Literal('split')]),
-  status: Type.Union([Type.Literal('open'), Type.Literal('matched'), Type.Literal('settled'), Type.Literal('refunded')]),
+  /** `held`: the settlement waits for review (the opponents are linked accounts, or one copied the other's moves); the fees stay held. */
+  status: Type.Union([
+    Type.Literal('open'),
+    Type.Literal('matched'),
+    Type.Literal('held'),
+    Type.Literal('settled'),
+    Type.Literal('refunded'),
+  ]),
   outcome: Nullable(
     Type.Union([
       Type.Literal('host_won'),
@@ -121,6 +128,7 @@ export const MatchBody = Type.Object({
       Type.Literal('tie_refund'),
       Type.Literal('both_forfeit'),
       Type.Literal('no_opponent'),
+      Type.Literal('voided'),
     ]),
   ),
   role: Type.Union([Type.Literal('host'), Type.Literal('challenger')]),
@@ -196,6 +204,13 @@ export const TimingBody = Type.Object({
   fastPermille: Type.Integer(),
   entropyMillibits: Type.Integer(),
   maxLagMs: Type.Integer(),
+  /** On the server's receive times (absent on sessions closed before they were measured). */
+  serverMeanMs: Type.Optional(Type.Integer()),
+  serverFastPermille: Type.Optional(Type.Integer()),
+  serverSingles: Type.Optional(Type.Integer()),
+  serverCvPermille: Type.Optional(Type.Integer()),
+  compressionPermille: Type.Optional(Type.Integer()),
+  driftMs: Type.Optional(Type.Integer()),
 });
 
 export const AdminSessionBody = Type.Object({

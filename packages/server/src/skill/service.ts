@@ -1,7 +1,7 @@
 // SkillGames: the skill domain's one public service, composed of its parts — playing a session
 // (play.ts), practice, paid head-to-head matches (matches.ts) and their settlement
 // (settlement.ts), tournaments, fairness and review (review.ts) and the periodic sweep (sweep.ts).
-import type { Clock } from '@fairground/core';
+import { AppError, type Clock } from '@fairground/core';
 import type { PuzzleCommand } from '@fairground/rules';
 import type { AuditLog } from '../admin/index.ts';
 import type { Analytics } from '../analytics/index.ts';
@@ -12,6 +12,7 @@ import type { Notifier } from '../notifications/index.ts';
 import type { Store } from '../storage/ports.ts';
 import { SkillCatalogue as Catalogue, type SkillCatalogue } from './catalogue.ts';
 import type { SkillContext, SkillRiskPort } from './context.ts';
+import { SkillErrors } from './errors.ts';
 import { LiveSessions } from './live.ts';
 import { Matches } from './matches.ts';
 import { SessionPlay } from './play.ts';
@@ -61,6 +62,8 @@ export class SkillGames {
   readonly #matches: Matches;
   readonly #review: SkillReview;
   readonly #sweep: SkillSweep;
+  readonly #settlement: MatchSettlement;
+  readonly #audit: AuditLog | undefined;
 
   constructor(o: SkillGamesOptions) {
     this.store = o.store;
@@ -85,7 +88,8 @@ export class SkillGames {
       onError: o.onBackgroundError ?? (() => {}),
       risk: o.risk,
     };
-    const settlement = new MatchSettlement(c);
+    this.#audit = o.audit;
+    const settlement = new MatchSettlement(c, (tx, session, mode, flag, detail) => this.#play.flagClosed(tx, session, mode, flag, detail));
     // A session's end reaches its match or tournament through these hooks, bound once here.
     this.#play = new SessionPlay(c, {
       sessionEnded: async (tx, closed) => {
@@ -121,12 +125,48 @@ export class SkillGames {
         state: (live) => play.state(live),
         remember: (live) => this.live.put(live),
         forget: (id) => this.live.drop(id),
+        flag: (tx, session, flag, detail) => play.flagClosed(tx, session, 'tournament', flag, detail),
       },
     });
     this.#practice = new Practice(c, play);
     this.#matches = new Matches(c, play);
     this.#review = new SkillReview(c);
     this.#sweep = new SkillSweep(c, play, settlement, this.tournaments);
+    this.#settlement = settlement;
+  }
+
+  /**
+   * An operator decides a match held for review (linked opponents, copied moves): `settle` pays it
+   * by its scores, `void` refunds both fees. Audited in the same unit. SKILL_MATCH_NOT_HELD otherwise.
+   */
+  async resolveHeldMatch(
+    operator: { id: string; username: string },
+    matchId: string,
+    decision: 'settle' | 'void',
+    reason: string,
+    request: { id?: string; ip?: string } = {},
+  ): Promise<{ matchId: string; status: string; outcome: string | null }> {
+    return this.store.unitOfWork(
+      async (tx) => {
+        await this.ledger.serialize(tx);
+        const rows = await tx.query<{ id: string }>('SELECT id FROM skill_matches WHERE id = ?', [matchId]);
+        if (rows.length === 0) throw new AppError(SkillErrors.SKILL_MATCH_NOT_FOUND, { matchId });
+        if (!(await this.#settlement.resolveHeld(tx, matchId, decision))) throw new AppError(SkillErrors.SKILL_MATCH_NOT_HELD, { matchId });
+        await this.#audit?.record(tx, {
+          operator: { id: operator.id, username: operator.username },
+          action: `skill.match.${decision}`,
+          target: { kind: 'skill_match', id: matchId },
+          reason,
+          ...(request.id ? { requestId: request.id } : {}),
+          ...(request.ip ? { ip: request.ip } : {}),
+        });
+        const after = (
+          await tx.query<{ status: string; outcome: string | null }>('SELECT status, outcome FROM skill_matches WHERE id = ?', [matchId])
+        )[0]!;
+        return { matchId, status: after.status, outcome: after.outcome };
+      },
+      { label: 'skill.match.resolve' },
+    );
   }
 
   /** A free practice game: no money, not rated. */

@@ -6,11 +6,22 @@ import { isForfeit, type SkillContext } from './context.ts';
 import { payOut, postEntryFee, rakeOf, refundEntryFee } from './money.ts';
 import { type MatchOutcome, type MatchRow, matchFromDb, SESSION_COLUMNS, type SessionRow, sessionFromDb } from './rows.ts';
 
+/** Flags a closed session (the session service's `flagClosed`). */
+export type FlagClosed = (
+  tx: Tx,
+  session: { readonly id: string; readonly playerId: string },
+  mode: 'match',
+  flag: 'linked_opponent',
+  detail: Record<string, string | number>,
+) => Promise<void>;
+
 export class MatchSettlement {
   readonly #c: SkillContext;
+  readonly #flagClosed: FlagClosed;
 
-  constructor(c: SkillContext) {
+  constructor(c: SkillContext, flagClosed: FlagClosed) {
     this.#c = c;
+    this.#flagClosed = flagClosed;
   }
 
   async matchSessionEnded(tx: Tx, matchId: string): Promise<void> {
@@ -27,7 +38,72 @@ export class MatchSettlement {
     const host = await statusOf(m.hostSessionId);
     const challenger = await statusOf(m.challengerSessionId);
     if (host.status === 'active' || challenger.status === 'active') return;
-    await this.#settleMatch(tx, m, host, challenger);
+    if (await this.#holdForReview(tx, m, host, challenger)) return;
+    await this.#settleMatch(tx, m, host, challenger, 'matched');
+  }
+
+  /**
+   * An operator's decision on a held match, in `tx`: `settle` pays it as if it had not been held
+   * (the review found the accounts independent), `void` gives both fees back. False when it is not held.
+   */
+  async resolveHeld(tx: Tx, matchId: string, decision: 'settle' | 'void'): Promise<boolean> {
+    const rows = await tx.query('SELECT * FROM skill_matches WHERE id = ?', [matchId]);
+    if (rows.length === 0) return false;
+    const m = matchFromDb(rows[0]!);
+    if (m.status !== 'held' || !m.challengerSessionId) return false;
+    const sessionOf = async (sessionId: string) =>
+      sessionFromDb((await tx.query(`SELECT ${SESSION_COLUMNS} FROM skill_sessions WHERE id = ?`, [sessionId]))[0]!);
+    if (decision === 'settle') {
+      await this.#settleMatch(tx, m, await sessionOf(m.hostSessionId), await sessionOf(m.challengerSessionId), 'held');
+      return true;
+    }
+    const changed = await tx.run(
+      "UPDATE skill_matches SET status = 'refunded', outcome = 'voided', rake_fen = 0, closed_at_ms = ? WHERE id = ? AND status = 'held'",
+      [tx.nowMs, m.id],
+    );
+    if (changed !== 1) return false;
+    await refundEntryFee(this.#c.ledger, tx, 'match', m.id, m.hostPlayerId, m.hostHoldId);
+    await refundEntryFee(this.#c.ledger, tx, 'match', m.id, m.challengerPlayerId!, m.challengerHoldId!);
+    for (const [playerId, role] of [
+      [m.hostPlayerId, 'host'],
+      [m.challengerPlayerId!, 'challenger'],
+    ] as const)
+      await this.#c.notifier.notify(tx, playerId, {
+        kind: 'skill_match_closed',
+        data: { matchId: m.id, outcome: 'voided', verdict: verdictOf('voided', role), payoutFen: m.entryFeeFen },
+      });
+    await this.#c.analytics?.append(tx, { kind: 'skill_match_closed', data: { matchId: m.id, outcome: 'voided', poolFen: 0, rakeFen: 0 } });
+    return true;
+  }
+
+  /**
+   * A match between linked accounts (matchmaking never pairs them, but a link may be found after
+   * the pairing) or in which one side copied the other's moves is not a contest: settled as usual
+   * it would be a tie or a transfer between one person's accounts. Both fees stay held and the
+   * match waits for an operator; the sessions are flagged with the evidence. True when held.
+   */
+  async #holdForReview(tx: Tx, m: MatchRow, host: SessionRow, challenger: SessionRow): Promise<boolean> {
+    const challengerId = m.challengerPlayerId!;
+    const linked = (await this.#c.linked.linkedTo(m.hostPlayerId, tx)).has(challengerId);
+    const copied = await tx.query<{ session_id: string }>(
+      "SELECT session_id FROM skill_signals WHERE session_id IN (?, ?) AND kind = 'copied_log' LIMIT 1",
+      [host.id, challenger.id],
+    );
+    if (!linked && copied.length === 0) return false;
+    const changed = await tx.run("UPDATE skill_matches SET status = 'held' WHERE id = ? AND status = 'matched'", [m.id]);
+    if (changed !== 1) return false;
+    if (linked) {
+      for (const [s, other] of [
+        [host, challengerId],
+        [challenger, m.hostPlayerId],
+      ] as const)
+        await this.#flagClosed(tx, { id: s.id, playerId: s.playerId }, 'match', 'linked_opponent', { matchId: m.id, linkedTo: other });
+    }
+    await this.#c.analytics?.append(tx, {
+      kind: 'skill_match_held',
+      data: { matchId: m.id, linked, copied: copied.length > 0 },
+    });
+    return true;
   }
 
   async refundUnjoined(tx: Tx, m: MatchRow): Promise<void> {
@@ -48,7 +124,7 @@ export class MatchSettlement {
   }
 
   /** Decides and pays a match whose two sessions have ended (inside their closing unit). */
-  async #settleMatch(tx: Tx, m: MatchRow, host: SessionRow, challenger: SessionRow): Promise<void> {
+  async #settleMatch(tx: Tx, m: MatchRow, host: SessionRow, challenger: SessionRow, from: 'matched' | 'held'): Promise<void> {
     const challengerId = m.challengerPlayerId!;
     const hf = isForfeit(host.status);
     const cf = isForfeit(challenger.status);
@@ -64,7 +140,7 @@ export class MatchSettlement {
     const poolFen = refunded ? 0 : 2 * m.entryFeeFen;
     const rakeFen = refunded ? 0 : rakeOf(poolFen, m.rakeBps);
     const changed = await tx.run(
-      `UPDATE skill_matches SET status = ?, outcome = ?, winner_player_id = ?, rake_fen = ?, closed_at_ms = ? WHERE id = ? AND status = 'matched'`,
+      `UPDATE skill_matches SET status = ?, outcome = ?, winner_player_id = ?, rake_fen = ?, closed_at_ms = ? WHERE id = ? AND status = ?`,
       [
         refunded ? 'refunded' : 'settled',
         outcome,
@@ -72,6 +148,7 @@ export class MatchSettlement {
         rakeFen,
         tx.nowMs,
         m.id,
+        from,
       ],
     );
     if (changed !== 1) return;
@@ -145,7 +222,7 @@ export function verdictOf(outcome: MatchOutcome, role: 'host' | 'challenger'): '
 export function payoutOf(m: MatchRow, role: 'host' | 'challenger'): number {
   if (!m.outcome) return 0;
   if (m.outcome === 'no_opponent') return role === 'host' ? m.entryFeeFen : 0;
-  if (m.outcome === 'tie_refund' || m.outcome === 'both_forfeit') return m.entryFeeFen;
+  if (m.outcome === 'tie_refund' || m.outcome === 'both_forfeit' || m.outcome === 'voided') return m.entryFeeFen;
   const prizeFen = 2 * m.entryFeeFen - (m.rakeFen ?? 0);
   if (m.outcome === 'tie_split') {
     const [a, b] = splitEvenly(prizeFen as Fen, 2);

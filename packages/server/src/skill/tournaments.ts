@@ -34,6 +34,13 @@ export interface TournamentSessions {
   state(live: LiveSession): SessionState;
   remember(live: LiveSession): void;
   forget(sessionId: string): void;
+  /** Flags a finished session in `tx` with `flag` and its detail (a signal for review, raised to the risk domain). */
+  flag(
+    tx: Tx,
+    session: { readonly id: string; readonly playerId: string },
+    flag: 'linked_entrant',
+    detail: Record<string, string | number>,
+  ): Promise<void>;
 }
 
 export interface TournamentsOptions {
@@ -405,14 +412,23 @@ export class Tournaments {
     const poolFen = t.entryFeeFen * entries.length;
     const rakeFen = rakeOf(poolFen, t.rakeBps);
     // Copied play takes no prize: an entry whose session copied another's log, or was copied, is
-    // ranked after every other entrant (held for review by the risk signal it raised).
+    // ranked after every other entrant (held for review by the risk signal it raised); so is a linked
+    // account's entry beyond its group's best.
     const copiedRows = await tx.query<{ session_id: string }>(
       "SELECT DISTINCT s.session_id FROM skill_signals s JOIN skill_sessions ss ON ss.id = s.session_id WHERE ss.tournament_id = ? AND s.kind = 'copied_log'",
       [id],
     );
     const copied = new Set(copiedRows.map((r) => r.session_id));
-    const isCopy = (e: (typeof played)[number]) => e.sessionId !== null && copied.has(e.sessionId);
-    const eligible = played.filter((e) => !isCopy(e)).length;
+    // One prize per linked group: accounts the risk domain links (one device, one paying WeChat
+    // account…) may have entered before the link was known. The group's best entry competes; the
+    // others rank after every honest entrant, take nothing, and are flagged for review.
+    const held = await this.#linkedHeld(
+      tx,
+      played.filter((e) => e.sessionId === null || !copied.has(e.sessionId)),
+    );
+    for (const h of held.values()) await this.#o.sessions.flag(tx, h.session, 'linked_entrant', h.detail);
+    const isHeld = (e: (typeof played)[number]) => (e.sessionId !== null && copied.has(e.sessionId)) || held.has(e.playerId);
+    const eligible = played.filter((e) => !isHeld(e)).length;
     if (eligible === 0) return this.#cancelInUnit(tx, id, 'nobody_played');
     // Prize places go to honest entries only, so the whole pool minus the rake is paid out.
     const places = Math.min(t.prizeWeights.length, eligible);
@@ -420,7 +436,7 @@ export class Tournaments {
     // Best score first; equal scores form one group that shares the prizes of the places it spans.
     const ranked = [...played].sort(
       (a, b) =>
-        Number(isCopy(a)) - Number(isCopy(b)) ||
+        Number(isHeld(a)) - Number(isHeld(b)) ||
         (b.score ?? 0) - (a.score ?? 0) ||
         a.enteredAtMs - b.enteredAtMs ||
         (a.playerId < b.playerId ? -1 : 1),
@@ -428,9 +444,9 @@ export class Tournaments {
     const results = new Map<string, { rank: number; prizeFen: number }>();
     for (let i = 0; i < ranked.length; ) {
       let j = i + 1;
-      while (j < ranked.length && ranked[j]!.score === ranked[i]!.score && isCopy(ranked[j]!) === isCopy(ranked[i]!)) j++;
+      while (j < ranked.length && ranked[j]!.score === ranked[i]!.score && isHeld(ranked[j]!) === isHeld(ranked[i]!)) j++;
       let groupFen = 0;
-      if (!isCopy(ranked[i]!)) for (let k = i; k < Math.min(j, places); k++) groupFen += placePrizes[k]!;
+      if (!isHeld(ranked[i]!)) for (let k = i; k < Math.min(j, places); k++) groupFen += placePrizes[k]!;
       const shares = splitEvenly(groupFen as Fen, j - i);
       for (let k = i; k < j; k++) results.set(ranked[k]!.playerId, { rank: i + 1, prizeFen: shares[k - i]! });
       i = j;
@@ -473,6 +489,38 @@ export class Tournaments {
       data: { tournamentId: id, status: 'settled', entries: entries.length, poolFen, rakeFen },
     });
     return true;
+  }
+
+  /**
+   * Entries of linked accounts beyond each group's best (highest score, then earliest entry), with
+   * the evidence their flag carries. Read in the settling unit.
+   */
+  async #linkedHeld(
+    tx: Tx,
+    played: readonly EntryRow[],
+  ): Promise<Map<string, { session: { id: string; playerId: string }; detail: Record<string, string | number> }>> {
+    const entrants = new Set(played.map((e) => e.playerId));
+    const byPlayer = new Map(played.map((e) => [e.playerId, e]));
+    const seen = new Set<string>();
+    const held = new Map<string, { session: { id: string; playerId: string }; detail: Record<string, string | number> }>();
+    for (const e of played) {
+      if (seen.has(e.playerId)) continue;
+      const group = [e.playerId, ...[...(await this.#o.linked.linkedTo(e.playerId, tx))].filter((p) => entrants.has(p))];
+      for (const p of group) seen.add(p);
+      if (group.length < 2) continue;
+      const ranked = group
+        .map((p) => byPlayer.get(p)!)
+        .sort((a, b) => (b.score ?? 0) - (a.score ?? 0) || a.enteredAtMs - b.enteredAtMs || (a.playerId < b.playerId ? -1 : 1));
+      const kept = ranked[0]!;
+      for (const r of ranked.slice(1)) {
+        if (r.sessionId === null) continue;
+        held.set(r.playerId, {
+          session: { id: r.sessionId, playerId: r.playerId },
+          detail: { tournamentId: r.tournamentId, keptPlayer: kept.playerId, group: group.sort().join(','), score: r.score ?? 0 },
+        });
+      }
+    }
+    return held;
   }
 
   /** Closes entry windows (cancelling tournaments short of players) and settles finished tournaments. */

@@ -136,7 +136,7 @@ export class GroupCommitter {
   #pump(): void {
     while (this.#queue.length > 0 && this.#idle.length > 0) {
       const conn = this.#idle.pop()!;
-      const units = this.#queue.splice(0, this.options.groupUnitsMax);
+      const units = this.#queue.splice(0, this.#groupLength());
       this.#running += 1;
       void this.#runGroup(conn, units).finally(() => {
         this.#running -= 1;
@@ -145,6 +145,15 @@ export class GroupCommitter {
         else if (this.#running === 0) for (const d of this.#drained.splice(0)) d();
       });
     }
+  }
+
+  /** How many queued units the next group takes: a unit that asks for its own transaction goes alone. */
+  #groupLength(): number {
+    const max = Math.min(this.options.groupUnitsMax, this.#queue.length);
+    if (this.#queue[0]?.options?.ownTransaction) return 1;
+    let n = 1;
+    while (n < max && !this.#queue[n]!.options?.ownTransaction) n += 1;
+    return n;
   }
 
   async #runGroup(conn: Connection, initialUnits: Unit[]): Promise<void> {
@@ -240,6 +249,9 @@ export class GroupCommitter {
           results.push({ ok: false, error });
         }
       }
+      // Flushes are no unit's own writes: outside any unit savepoint (so statements a participant
+      // sends together need not open one first).
+      tx.useSavepoints = false;
       try {
         for (const [p, s] of tx.states) await p.flush(tx, s);
       } catch (error) {

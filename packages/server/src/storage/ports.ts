@@ -51,6 +51,11 @@ export interface TxParticipant<S> {
 export interface UnitOptions {
   /** A label for logs and metrics ("ledger.transfer", "payments.markPaid"). */
   readonly label?: string;
+  /**
+   * Runs this unit in a database transaction of its own instead of sharing one with its
+   * neighbours (for a unit that is already a batch and takes its locks in an order of its own).
+   */
+  readonly ownTransaction?: boolean;
 }
 
 export interface Store {
@@ -59,6 +64,15 @@ export interface Store {
   readonly reader: Reader;
   /** Runs `body` atomically: all of its writes commit together or none do. */
   unitOfWork<T>(body: (tx: Tx) => Promise<T>, options?: UnitOptions): Promise<T>;
+  /**
+   * Optional: loads a module next to the write connection (SQLite: in its writer thread) and
+   * returns a handle to its batch handler, so callers hand it whole requests and await results
+   * instead of sending each statement across. The module exports
+   * `host(store: Store, options, clock: Clock): { handle(request): Promise<unknown> }`; its store
+   * there shares the one write connection with this store's units of work. Absent where the
+   * writer is no further than a statement away anyway (PostgreSQL, SQLite in memory).
+   */
+  readonly host?: (moduleUrl: string, options: HostedOptions) => HostedHandler;
   /** Applies the migrations not yet applied, in order, each in its own transaction. */
   migrate(migrations: readonly Migration[]): Promise<void>;
   close(): Promise<void>;
@@ -74,4 +88,12 @@ export interface Migration {
   readonly sql?: string;
   readonly postgres?: string;
   readonly sqlite?: string;
+}
+
+/** Structured-clonable options for a hosted module. */
+export type HostedOptions = Readonly<Record<string, string | number | boolean>>;
+
+export interface HostedHandler {
+  /** Sends one request; `nowMs` is the caller's clock, which the host's units of work use. */
+  call(request: unknown, nowMs: number): Promise<unknown>;
 }

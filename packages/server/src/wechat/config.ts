@@ -40,10 +40,34 @@ export const WechatEnvSchema: Record<string, TSchema> = {
    * the JS-SDK signs only pages under it. Default: the address each request came to.
    */
   FAIRGROUND_PUBLIC_URL: Type.Optional(Type.String({ pattern: '^https?://[A-Za-z0-9.:\\[\\]-]{1,255}$' })),
+  /**
+   * 虚拟支付 2.0: the mini-game sells room cards through WeChat's virtual payment. The OfferID and
+   * AppKey come from the MP console (虚拟支付 → 基本配置); the AppKey signs every payment and
+   * verifies every delivery push. ENV 0 is production, 1 WeChat's sandbox environment (and its
+   * sandbox AppKey).
+   */
+  FAIRGROUND_WECHAT_VPAY_OFFER_ID: Type.Optional(Type.String({ pattern: '^[0-9A-Za-z_-]{1,64}$' })),
+  FAIRGROUND_WECHAT_VPAY_APP_KEY: Type.Optional(SECRET),
+  FAIRGROUND_WECHAT_VPAY_ENV: Type.Optional(Type.Union([Type.Literal('0'), Type.Literal('1')])),
+  /** The item (道具) id of one room card, as configured in the MP console. Default `room_card`. */
+  FAIRGROUND_WECHAT_VPAY_PRODUCT_ID: Type.Optional(Type.String({ pattern: '^[0-9A-Za-z_-]{1,64}$' })),
 };
 
 /** WeChat app secrets may come from files (`FAIRGROUND_WECHAT_MP_SECRET_FILE`, …). */
-export const WECHAT_SECRET_KEYS = ['FAIRGROUND_WECHAT_MP_SECRET', 'FAIRGROUND_WECHAT_H5_SECRET', 'FAIRGROUND_WECHAT_WEB_SECRET'] as const;
+export const WECHAT_SECRET_KEYS = [
+  'FAIRGROUND_WECHAT_MP_SECRET',
+  'FAIRGROUND_WECHAT_H5_SECRET',
+  'FAIRGROUND_WECHAT_WEB_SECRET',
+  'FAIRGROUND_WECHAT_VPAY_APP_KEY',
+] as const;
+
+/** The mini-game's virtual payment (虚拟支付 2.0). */
+export interface VpayConfig {
+  readonly offerId: string;
+  readonly appKey: string;
+  readonly env: 0 | 1;
+  readonly productId: string;
+}
 
 export interface WechatApp {
   readonly appid: string;
@@ -62,6 +86,8 @@ export interface WechatConfig {
   readonly openBaseUrl: string | undefined;
   readonly timeoutMs: number;
   readonly publicUrl: string | undefined;
+  /** Virtual payment in the mini-game; absent or null: the mini-game sells nothing. */
+  readonly vpay?: VpayConfig | null;
 }
 
 export class WechatConfigError extends Error {
@@ -120,7 +146,29 @@ export function loadWechatConfig(env: Record<string, string | undefined>, o: { r
     if (u !== undefined && o.production && !u.startsWith('https://') && !isLoopbackUrl(u))
       throw new WechatConfigError(key, 'must be https:// in production (or a loopback address for a staging rehearsal)');
   }
+  const offerId = env.FAIRGROUND_WECHAT_VPAY_OFFER_ID;
+  const appKey = env.FAIRGROUND_WECHAT_VPAY_APP_KEY;
+  let vpay: VpayConfig | null = null;
+  if (offerId !== undefined || appKey !== undefined) {
+    if (offerId === undefined)
+      throw new WechatConfigError('FAIRGROUND_WECHAT_VPAY_OFFER_ID', 'required with FAIRGROUND_WECHAT_VPAY_APP_KEY');
+    if (appKey === undefined)
+      throw new WechatConfigError('FAIRGROUND_WECHAT_VPAY_APP_KEY', 'required with FAIRGROUND_WECHAT_VPAY_OFFER_ID (or …_APP_KEY_FILE)');
+    // The user-state signature needs the session_key of a real code2session.
+    if (provider !== 'wechat' || apps.miniprogram === null)
+      throw new WechatConfigError(
+        'FAIRGROUND_WECHAT_VPAY_OFFER_ID',
+        'virtual payment needs WeChat sign-in of the mini-game (FAIRGROUND_IDENTITY_PROVIDER=wechat and FAIRGROUND_WECHAT_MP_APPID)',
+      );
+    vpay = {
+      offerId,
+      appKey,
+      env: env.FAIRGROUND_WECHAT_VPAY_ENV === '1' ? 1 : 0,
+      productId: env.FAIRGROUND_WECHAT_VPAY_PRODUCT_ID ?? 'room_card',
+    };
+  }
   return {
+    vpay,
     provider,
     apps,
     h5Scope: (env.FAIRGROUND_WECHAT_H5_SCOPE as H5Scope | undefined) ?? 'snsapi_base',

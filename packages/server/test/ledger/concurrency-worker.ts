@@ -1,16 +1,20 @@
-// One process of the PostgreSQL concurrency test: many concurrent callers moving money between a
-// few hot, low-balance accounts. Prints one JSON line with what it saw.
+// One process of the concurrency test: many concurrent callers moving money between a few hot,
+// low-balance accounts. Prints one JSON line with what it saw. `url` is a PostgreSQL URL or
+// `sqlite:<path>` (the processes then share one database file).
 import { createPostgresStore } from '../../src/adapters/postgres/index.ts';
+import { createSqliteStore } from '../../src/adapters/sqlite/index.ts';
 import { Ledger, playerAccount, systemAccount } from '../../src/ledger/index.ts';
 import { isAppError } from '@fairground/core';
 import { randomInt } from 'node:crypto';
 
-const [url, schema, workerName, callersText, opsText, playersText] = process.argv.slice(2);
+const [url, schema, workerName, callersText, opsText, playersText, shardsText] = process.argv.slice(2);
 const callers = Number(callersText);
 const opsPerCaller = Number(opsText);
 const players = Number(playersText);
-const store = await createPostgresStore({ url: url!, schema: schema!, writers: callers, groupUnitsMax: 4 });
-const ledger = new Ledger(store);
+const store = url!.startsWith('sqlite:')
+  ? createSqliteStore({ path: url!.slice('sqlite:'.length), groupUnitsMax: 4 })
+  : await createPostgresStore({ url: url!, schema: schema!, writers: callers, groupUnitsMax: 4 });
+const ledger = new Ledger(store, { chainShards: Number(shardsText) });
 const revenue = systemAccount('revenue', 'CNY');
 
 let succeeded = 0;

@@ -6,7 +6,7 @@ import {
   applyHandAction,
   canSeeCards,
   clientSeedCommitment,
-  combineClientSeeds,
+  combineCommitments,
   createHand,
   fairDeck,
   type HandAction,
@@ -45,6 +45,8 @@ export function chooseAction(legal: Frame, rng: Prng): Frame {
 export interface PlayOptions {
   /** Seats that commit and reveal a client seed before each hand. */
   readonly seedSeats?: readonly number[];
+  /** Of those, seats that commit and then withhold the reveal (the deal must not depend on it). */
+  readonly withholdSeats?: readonly number[];
   /** Stop after this many hands (default: to the end of the room). */
   readonly handsMax?: number;
   /** How a seat's player chooses (default: chooseAction). */
@@ -113,7 +115,8 @@ export async function playRoom(
         (x) =>
           x.seat !== null &&
           next.ceremony.commitments.some((k) => k.seat === x.seat) &&
-          !next.ceremony.reveals.some((k) => k.seat === x.seat),
+          !next.ceremony.reveals.some((k) => k.seat === x.seat) &&
+          !(o.withholdSeats ?? []).includes(x.seat),
       );
       if (c !== undefined) {
         const seed = CHOSEN_SEEDS.get(`${roomId}:${next.handNumber}:${c.seat}`) as string;
@@ -252,7 +255,17 @@ export async function checkFairness(server: TestServer, roomId: string, asPlayer
     );
     const before = published.get(record.handNumber);
     if (before !== undefined) assert.equal(before, record.serverCommitment, 'the commitment published before the hand is the one revealed');
-    assert.equal(combineClientSeeds(record.clientSeeds), record.clientSeed, 'the room client seed combines the revealed seeds');
+    assert.equal(record.v, 2);
+    assert.equal(
+      combineCommitments(record.clientCommitments ?? []),
+      record.clientSeed,
+      'the room client seed combines the commitments closed before the deal',
+    );
+    for (const cs of record.clientSeeds)
+      assert.ok(
+        record.clientCommitments?.some((c) => c.seat === cs.seat && c.commitment === clientSeedCommitment(cs.seed)),
+        'every revealed seed matches its commitment',
+      );
     for (const cs of record.clientSeeds) {
       const chosen = CHOSEN_SEEDS.get(`${roomId}:${record.handNumber}:${cs.seat}`);
       if (chosen !== undefined) assert.equal(cs.seed, chosen, 'the seed used is the one the player chose');

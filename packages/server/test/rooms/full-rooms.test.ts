@@ -17,6 +17,8 @@ interface Config {
   /** Points each payer spends (cash only). */
   readonly points: number;
   readonly seedSeats: readonly number[];
+  /** Seats that commit a seed and then withhold the reveal. */
+  readonly withholdSeats?: readonly number[];
 }
 
 // Pairwise over seats × rounds × mode × base score × fee mode × payer × points × auto-play × client seeds.
@@ -36,11 +38,12 @@ const CONFIGS: readonly Config[] = [
     seedSeats: [0, 1],
   },
   {
-    name: 'custom 4 seats, 12 hands, room cards AA, auto-play, client seeds',
+    name: 'custom 4 seats, 12 hands, room cards AA, auto-play, client seeds, one reveal withheld',
     params: { mode: 'custom', seats: 4, rounds: 12, baseScore: 3, trusteeship: 'call', turnTimeS: 15 },
     fee: { mode: 'room_card', payer: 'aa' },
     points: 0,
     seedSeats: [1, 3],
+    withholdSeats: [3],
   },
   {
     name: 'custom 5 seats, 16 hands, cash owner pays with points, special-hand multipliers',
@@ -146,7 +149,10 @@ for (const backend of BACKENDS) {
         assert.equal(sj.status, 200, JSON.stringify(sj.json));
         const watch = await spectator.connect(room.roomId);
 
-        await playRoom(server, [...clients, watch], room.roomId, botRng(`${backend}-${i}`), { seedSeats: cfg.seedSeats });
+        await playRoom(server, [...clients, watch], room.roomId, botRng(`${backend}-${i}`), {
+          seedSeats: cfg.seedSeats,
+          ...(cfg.withholdSeats ? { withholdSeats: cfg.withholdSeats } : {}),
+        });
 
         const state = server.rooms.actor(room.roomId)?.state;
         assert.ok(state);
@@ -159,6 +165,15 @@ for (const backend of BACKENDS) {
         );
         const records = await handRecords(server, room.roomId, owner.id);
         assert.equal(records.size, rounds);
+        // A withheld reveal neither stops the deal nor leaves the seat out of it: the deal is made from the commitments.
+        for (const seat of cfg.withholdSeats ?? [])
+          for (const r of records.values()) {
+            assert.ok(
+              r.clientCommitments?.some((c) => c.seat === seat),
+              `hand ${r.handNumber}: seat ${seat}'s commitment counts`,
+            );
+            assert.ok(!r.clientSeeds.some((c) => c.seat === seat), `hand ${r.handNumber}: seat ${seat} never revealed`);
+          }
         for (const r of records.values())
           assert.equal(
             r.deltas.reduce((a, d) => a + d.points, 0),

@@ -9,7 +9,7 @@ import assert from 'node:assert/strict';
 import { createHash } from 'node:crypto';
 import { describe, it } from 'node:test';
 import { DEFAULT_PUZZLE_CONFIG, greedyMove, newPuzzle, Prng, randomMove } from '@fairground/rules';
-import { judgeCopy, moveTokens } from '../../src/skill/copies.ts';
+import { judgeCopy } from '../../src/skill/copies.ts';
 
 const seedOf = (label: string) => new Uint8Array(createHash('sha256').update(`copies-population:${label}`).digest());
 const config = { ...DEFAULT_PUZZLE_CONFIG, movesMax: 30 };
@@ -68,12 +68,12 @@ function population(variant: string, greedyShare: number, changesOf: (k: number)
     for (let i = 0; i < players.length; i++)
       for (let j = i + 1; j < players.length; j++) {
         honestPairs++;
-        if (judgeCopy(moveTokens(players[j]!), moveTokens(players[i]!)).copied) honestFlagged++;
+        if (judgeCopy(seed, config, players[j]!, players[i]!).copied) honestFlagged++;
       }
     for (let k = 0; k < 6; k++) {
       const copy = copier(seed, players[k]!, `${variant}-${board}-copy-${k}`, changesOf(k));
       copies++;
-      if (players.some((p) => judgeCopy(moveTokens(copy), moveTokens(p)).copied)) copiesFlagged++;
+      if (players.some((p) => judgeCopy(seed, config, copy, p).copied)) copiesFlagged++;
     }
   }
   const { precision, recall } = report(variant, copies, copiesFlagged, honestFlagged);
@@ -93,11 +93,11 @@ describe('copied skill logs (population)', () => {
       assert.ok(r.recall >= 0.8, `recall ${r.recall}`);
       assert.ok(r.fpr < 0.01, `false-positive rate ${r.fpr}`);
     });
-    // Measured at COPY_DISTANCE_MAX_PERMILLE 150: precision 1.0 but recall 0.14–0.18 on copies with
-    // one or two changed moves (the boards diverge after the change, so the edit distance of the
-    // rest grows); 500 reached recall 0.68 and cost precision in the careful variant. Near copies
-    // need another measure (moves shared per board position, not per index) — not done yet.
-    it(`finds near copies (one or two moves changed) — ${variant}`, { todo: 'near-copy recall below 0.8 with edit distance' }, () => {
+    // First measured with edit distance (COPY_DISTANCE_MAX_PERMILLE 150): precision 1.0 but recall
+    // 0.14–0.18 (the boards diverge after a changed move, so the sequences drift apart; 500 reached
+    // 0.68 and cost precision in the careful variant). The judge now weighs, on the copier's own
+    // board, whether it plays the other's move wherever that move is legal (copies.ts).
+    it(`finds near copies (one or two moves changed) — ${variant}`, () => {
       const r = population(`${variant}, near copies`, greedyShare, (k) => 1 + (k % 2));
       assert.ok(r.precision >= 0.9, `precision ${r.precision}`);
       assert.ok(r.recall >= 0.8, `recall ${r.recall}`);

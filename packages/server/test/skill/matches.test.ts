@@ -94,8 +94,10 @@ for (const backend of backends()) {
 
     it('splits a tie after the rake when the game splits ties', async () => {
       const { host, challenger, h, c, revenue0 } = await pair();
+      // Equal play too short to judge as a copy (a longer copied log holds the match for review: fair-play.test.ts).
       const hc = new TestClient(w, host, h.session);
-      await hc.play(12);
+      await hc.play(5);
+      await w.skill.finish(host, h.session.sessionId, null);
       const cc = new TestClient(w, challenger, c.session);
       await cc.copy(hc.log);
       assert.equal(cc.game.score, hc.game.score);
@@ -109,7 +111,8 @@ for (const backend of backends()) {
     it('refunds both fees in full on a tie when the game refunds ties', async () => {
       const { host, challenger, h, c, matchId, revenue0 } = await pair(tieRefund);
       const hc = new TestClient(tieRefund, host, h.session);
-      await hc.play(12);
+      await hc.play(5);
+      await tieRefund.skill.finish(host, h.session.sessionId, null);
       const cc = new TestClient(tieRefund, challenger, c.session);
       await cc.copy(hc.log);
       const r = await tieRefund.skill.finish(challenger, c.session.sessionId, null);

@@ -269,7 +269,13 @@ for (const backend of backends()) {
         );
         assert.ok(flagged[0]!.flags.includes('too_fast'));
         assert.equal(timing.length, 2);
-        assert.deepEqual(timing[1], new Array(12).fill(40));
+        // The risk domain reads the server's clock: twelve moves over 480 ms of arrivals (batches spread over their moves).
+        assert.equal(timing[1]?.length, 12);
+        assert.equal(
+          timing[1]?.reduce((a, b) => a + b, 0),
+          480,
+        );
+        assert.ok(timing[1]?.every((v) => v < 150));
       } finally {
         await r.close();
       }

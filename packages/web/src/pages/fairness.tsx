@@ -1,13 +1,13 @@
 // The fairness page: give it a hand (`room_…/3`, the room and the hand's number) or a skill game
 // session (`ss_…`); it fetches the commitment made before play and the seed revealed after, and
 // re-runs everything here, in this browser, with the same rules module the server runs: the seed
-// against its commitment, the players' seeds against the combined client seed, the shuffle and
+// against its commitment — the one this device received before the deal and kept, not only the
+// stored record's — the closed client commitments against the client seed, the shuffle and
 // the deal against the cards the record shows, and every action up to the result (for a session,
 // the whole puzzle replay up to its score). Each check is shown as it passes or fails. A hand also
 // shows its time-stamp attestation: the authority's time and name, its Merkle proof checked here.
 import {
   applyHandAction,
-  combineClientSeeds,
   createHand,
   fairDeck,
   type HandAction,
@@ -21,6 +21,7 @@ import {
 import { useEffect, useState } from 'preact/hooks';
 import type { Ctx } from '../app.tsx';
 import { errorText } from '../shared/errors.ts';
+import { clientSeedOk, type HandSeeds, keptOk } from './fairness-hand.ts';
 import { HandAttestation } from './rooms/attestation.tsx';
 
 const TEXT = {
@@ -34,7 +35,9 @@ const TEXT = {
     mismatch: '不一致：请联系客服',
     badId: '格式不对：请输入 6 位房间号和第几局，如 123456 3。',
     check_commitment: '服务器种子与开局前公布的承诺相符',
-    check_clientSeed: '玩家种子合成的客户端种子相符',
+    check_clientSeed: '发牌前截止的玩家种子承诺合成的客户端种子相符',
+    check_kept: '与本机发牌前收到并保存的承诺相符',
+    notKept: '本机没有保存这一局发牌前的承诺（换了设备或没有在座），只核对了服务器的记录。',
     check_deal: '用种子重新洗牌发牌，每位玩家的牌与记录相同',
     check_replay: '按记录的每一步重放，结果与服务器相同',
     check_score: '重放全部操作，得分与服务器相同',
@@ -53,7 +56,10 @@ const TEXT = {
     mismatch: 'Mismatch: please contact support',
     badId: 'Enter the 6-digit room code and the hand number, like 123456 3.',
     check_commitment: 'The server seed matches the commitment published before play',
-    check_clientSeed: 'The players’ seeds combine to the client seed used',
+    check_clientSeed: 'The players’ seed commitments, closed before the deal, combine to the client seed used',
+    check_kept: 'It all matches the commitments this device received before the deal and kept',
+    notKept:
+      'This device kept no commitments for this hand (another device, or you were not seated): only the server’s record was checked.',
     check_deal: 'Shuffling and dealing again from the seeds gives every player the recorded cards',
     check_replay: 'Replaying every recorded action gives the server’s result',
     check_score: 'Replaying every move gives the server’s score',
@@ -64,7 +70,7 @@ const TEXT = {
   },
 } as const;
 type Words = (typeof TEXT)['zh'] | (typeof TEXT)['en'];
-type CheckKey = 'commitment' | 'clientSeed' | 'deal' | 'replay' | 'score' | 'stateHash';
+type CheckKey = 'commitment' | 'clientSeed' | 'kept' | 'deal' | 'replay' | 'score' | 'stateHash';
 
 interface Check {
   readonly key: CheckKey;
@@ -78,9 +84,11 @@ interface Outcome {
   readonly seed: string;
   readonly steps: number;
   readonly checks: readonly Check[];
+  /** A hand this device kept nothing for (its record alone was checked). */
+  readonly notKept?: boolean;
 }
 
-interface HandRecordWire {
+interface HandRecordWire extends HandSeeds {
   readonly handNumber: number;
   readonly rules: TableRulesInput;
   readonly dealerSeat: number;
@@ -99,17 +107,13 @@ const CODE_HAND = /^(\d{6})\s*(?:[/#:：,，-]|\s)\s*(?:第\s*)?(\d{1,6})\s*(?:�
 const SESSION_ID = /^ss_[A-Za-z0-9_-]{1,61}$/;
 
 /** Everything the server recorded about a hand, checked again here. */
-export function verifyHand(r: HandRecordWire): Outcome {
+export function verifyHand(roomId: string, r: HandRecordWire): Outcome {
   const checks: Check[] = [];
   const seed = hexToBytes(r.serverSeed);
   checks.push({ key: 'commitment', ok: seed !== null && verifyServerSeed(r.serverSeed, r.serverCommitment) });
-  let combined = '';
-  try {
-    combined = combineClientSeeds(r.clientSeeds);
-  } catch {
-    combined = '';
-  }
-  checks.push({ key: 'clientSeed', ok: combined === r.clientSeed });
+  checks.push({ key: 'clientSeed', ok: clientSeedOk(r) });
+  const kept = keptOk(roomId, r);
+  if (kept !== null) checks.push({ key: 'kept', ok: kept });
   let dealOk = false;
   let replayOk = false;
   if (seed !== null) {
@@ -141,7 +145,7 @@ export function verifyHand(r: HandRecordWire): Outcome {
   }
   checks.push({ key: 'deal', ok: dealOk });
   checks.push({ key: 'replay', ok: replayOk });
-  return { kind: 'hand', commitment: r.serverCommitment, seed: r.serverSeed, steps: r.actions.length, checks };
+  return { kind: 'hand', commitment: r.serverCommitment, seed: r.serverSeed, steps: r.actions.length, checks, notKept: kept === null };
 }
 
 export function FairnessPage({ ctx }: { ctx: Ctx }) {
@@ -181,7 +185,7 @@ export function FairnessPage({ ctx }: { ctx: Ctx }) {
         const page = await ctx.api.call('GET /api/rooms/:roomId/hands', { params: { roomId }, query: { after: handNumber - 1 } });
         const record = (page.hands as HandRecordWire[]).find((h) => h.handNumber === handNumber);
         if (!record) throw { code: 'ANALYTICS_HAND_NOT_FOUND' };
-        setOutcome(verifyHand(record));
+        setOutcome(verifyHand(roomId, record));
         setHand({ roomId, handNumber, record });
       } else {
         const rep = await ctx.api.call('GET /api/skill/sessions/:sessionId/replay', { params: { sessionId: text } });
@@ -250,6 +254,11 @@ export function FairnessPage({ ctx }: { ctx: Ctx }) {
               </li>
             ))}
           </ul>
+          {outcome.notKept && (
+            <p class="muted small" data-testid="fairness-not-kept">
+              {t.notKept}
+            </p>
+          )}
           <p class="muted small mono">
             {t.commitment} {outcome.commitment.slice(0, 24)}…<br />
             {t.seed} {outcome.seed.slice(0, 24)}… · {t.steps.replace('{n}', String(outcome.steps))}

@@ -7,6 +7,7 @@
 import { useEffect, useState } from 'preact/hooks';
 import type { Ctx } from '../app.tsx';
 import { ApiError, type Response } from '../shared/api.ts';
+import { deviceFingerprint } from '../shared/device.ts';
 import { errorText, loadErrorTexts } from '../shared/errors.ts';
 import { SIGNIN_TEXT } from '../shared/signin-text.ts';
 import { lazyPage } from '../shared/lazy.tsx';
@@ -18,6 +19,12 @@ const ContinueInWechat = lazyPage<Parameters<typeof import('../components/contin
 );
 
 type Options = Response<'GET /api/auth/wechat/options'>;
+
+/** The sign-in body with this client's device fingerprint (linked-account evidence), when it has one. */
+function withDevice<T extends object>(body: T): T & { device?: string } {
+  const device = deviceFingerprint();
+  return device === undefined ? body : { ...body, device };
+}
 
 function randomHandle(): string {
   const bytes = new Uint8Array(4);
@@ -71,7 +78,9 @@ export function LoginPage({ ctx }: { ctx: Ctx }) {
     }
     setBusy(true);
     api
-      .call('POST /api/auth/wechat/login', { body: { kind: back.kind, code: back.code, ...(back.state ? { state: back.state } : {}) } })
+      .call('POST /api/auth/wechat/login', {
+        body: withDevice({ kind: back.kind, code: back.code, ...(back.state ? { state: back.state } : {}) }),
+      })
       .then(finish, fail)
       .finally(() => setBusy(false));
   }, []);
@@ -95,7 +104,7 @@ export function LoginPage({ ctx }: { ctx: Ctx }) {
     setError(null);
     try {
       const { code } = await api.call('POST /api/sandbox/wechat/codes', { body: { kind: 'h5', user } });
-      finish(await api.call('POST /api/auth/wechat/login', { body: { kind: 'h5', code } }));
+      finish(await api.call('POST /api/auth/wechat/login', { body: withDevice({ kind: 'h5' as const, code }) }));
     } catch (e) {
       fail(e);
     } finally {

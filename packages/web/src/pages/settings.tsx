@@ -1,13 +1,10 @@
-// Settings on this device: elder mode (large type, high contrast, spoken prompts through the
-// browser's speech synthesis), the room skin (VIP players), and the language.
-import { useEffect, useState } from 'preact/hooks';
+// Settings: elder mode on this device (large type, high contrast, spoken prompts through the
+// browser's speech synthesis), the room skin (kept on the server, components/skins-panel.tsx; the
+// table's felt here follows the worn skin), and the language.
+import { useState } from 'preact/hooks';
 import type { Ctx } from '../app.tsx';
-import type { Response } from '../shared/api.ts';
-import { formatAmount } from '../shared/money.ts';
-import { SKIN_NAMES } from '../shared/skin-names.ts';
+import { SkinsPanel } from '../components/skins-panel.tsx';
 import { loadPreferences, type Preferences, SKINS, type Skin, savePreferences, speak } from '../shared/preferences.ts';
-
-type Tier = Response<'GET /api/me/tier'>;
 
 const TEXT = {
   zh: {
@@ -16,9 +13,6 @@ const TEXT = {
     elderHint: '大字体、高对比度，并用语音朗读页面标题和提示。',
     elderOn: '长辈模式已开启',
     speechMissing: '这个浏览器不支持语音朗读',
-    skins: '房间皮肤',
-    skinsVip: 'VIP 专属皮肤，牌桌会换上你选的样式。',
-    skinsLocked: '累计充值满 {line} 成为 VIP 后可用（还差 {left}）。',
     language: '语言',
     saved: '已保存',
   },
@@ -28,9 +22,6 @@ const TEXT = {
     elderHint: 'Large type, high contrast, and page titles and prompts read aloud.',
     elderOn: 'Elder mode is on',
     speechMissing: 'This browser cannot read aloud',
-    skins: 'Room skins',
-    skinsVip: 'VIP skins: the table takes the look you choose.',
-    skinsLocked: 'Available once your deposits reach {line} and you are a VIP ({left} to go).',
     language: 'Language',
     saved: 'Saved',
   },
@@ -39,11 +30,7 @@ const TEXT = {
 export function SettingsPage({ ctx, onLang }: { ctx: Ctx; onLang?: (lang: 'zh' | 'en') => void }) {
   const t = TEXT[ctx.lang];
   const [prefs, setPrefs] = useState<Preferences>(loadPreferences());
-  const [tier, setTier] = useState<Tier | null>(null);
   const [status, setStatus] = useState<string | null>(null);
-  useEffect(() => {
-    ctx.api.call('GET /api/me/tier', {}).then(setTier, () => setTier(null));
-  }, [ctx.api]);
 
   const update = (p: Preferences, said: string) => {
     savePreferences(p);
@@ -51,7 +38,6 @@ export function SettingsPage({ ctx, onLang }: { ctx: Ctx; onLang?: (lang: 'zh' |
     setStatus(said);
     speak(said, ctx.lang);
   };
-  const vip = tier?.tier === 'vip';
   const speechAvailable = typeof globalThis.speechSynthesis !== 'undefined';
   return (
     <main class="page" data-testid="settings-page">
@@ -77,32 +63,7 @@ export function SettingsPage({ ctx, onLang }: { ctx: Ctx; onLang?: (lang: 'zh' |
         </label>
         {prefs.elder && !speechAvailable && <p class="muted small">{t.speechMissing}</p>}
       </section>
-      <section class="card" data-testid="skins" data-vip={String(vip)}>
-        <h2>{t.skins}</h2>
-        <p class="muted small">
-          {vip || tier === null
-            ? t.skinsVip
-            : t.skinsLocked
-                .replace('{line}', formatAmount('CNY', tier.vipFromFen))
-                .replace('{left}', formatAmount('CNY', Math.max(tier.vipFromFen - tier.depositsFen, 0)))}
-        </p>
-        <div class="skins">
-          {SKINS.map((s: Skin) => (
-            <button
-              key={s}
-              type="button"
-              class={`skin-swatch skin-${s} ${prefs.skin === s ? 'on' : ''}`}
-              disabled={s !== 'classic' && !vip}
-              aria-pressed={prefs.skin === s}
-              onClick={() => update({ ...prefs, skin: s }, t.saved)}
-              data-testid={`skin-${s}`}
-            >
-              <span class="felt" />
-              {SKIN_NAMES[s][ctx.lang === 'zh' ? 0 : 1]}
-            </button>
-          ))}
-        </div>
-      </section>
+      <SkinsPanel ctx={ctx} onWear={(skin) => SKINS.includes(skin as Skin) && update({ ...prefs, skin: skin as Skin }, t.saved)} />
       <section class="card">
         <h2>{t.language}</h2>
         <div class="row">

@@ -1,5 +1,6 @@
 import { useEffect, useState } from 'preact/hooks';
 import type { Ctx } from '../app.tsx';
+import { PrivacyPolicy } from '../components/privacy-policy.tsx';
 import type { Response } from '../shared/api.ts';
 import { errorText } from '../shared/errors.ts';
 
@@ -32,6 +33,7 @@ export function TermsPage({ ctx }: { ctx: Ctx }) {
         <h2>{terms ? terms.title[lang] : t('termsTitle')}</h2>
         {terms && <p class="muted small">{t('termsVersion', { version: terms.version })}</p>}
         <div class="terms">{terms?.body[lang]}</div>
+        <PrivacyPolicy policy={terms?.privacy} lang={lang} />
         <button type="button" class="primary" disabled={!terms || busy} onClick={accept} data-testid="accept-terms">
           {t('termsAccept')}
         </button>

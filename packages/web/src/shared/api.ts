@@ -67,6 +67,8 @@ export interface ApiClientOptions {
   readonly tokens: TokenStore;
   /** Called when the session ended (refresh failed or was refused): the app shows its sign-in page. */
   readonly onSignedOut?: () => void;
+  /** Called when the server says a newer agreement must be accepted first: the app shows it. */
+  readonly onTermsOutdated?: () => void;
   readonly fetch?: typeof fetch;
 }
 
@@ -95,6 +97,7 @@ export class ApiClient {
       try {
         return await this.#send(route, request);
       } catch (e) {
+        if (e instanceof ApiError && e.code === 'TERMS_NOT_ACCEPTED') this.#o.onTermsOutdated?.();
         const expired = e instanceof ApiError && e.code === 'AUTH_TOKEN_EXPIRED';
         if (!expired || attempt >= REFRESH_ATTEMPTS_MAX || !(await this.#refresh())) {
           if (e instanceof ApiError && e.status === 401 && this.#o.tokens.get() !== null && !route.endsWith('/login')) {

@@ -34,6 +34,23 @@ function pgSql(sql: string): string {
   return out;
 }
 
+// Writer connections run named (prepared) statements: PostgreSQL parses and plans each text once
+// per connection instead of on every call. The names are bounded; texts beyond the bound (one-off
+// statements whose text varies) run unnamed, as before.
+const PREPARED_MAX = 256;
+const preparedNames = new Map<string, string>();
+function writerQuery(sql: string, params: readonly SqlValue[]): pg.QueryConfig {
+  const text = pgSql(sql);
+  const values = params.map(toPgParam);
+  if (params.length === 0) return { text, values };
+  let name = preparedNames.get(text);
+  if (name === undefined && preparedNames.size < PREPARED_MAX) {
+    name = `fg_${preparedNames.size}`;
+    preparedNames.set(text, name);
+  }
+  return name === undefined ? { text, values } : { name, text, values };
+}
+
 function toPgParam(v: SqlValue): unknown {
   return typeof v === 'bigint' ? v.toString() : v instanceof Uint8Array ? Buffer.from(v) : v;
 }
@@ -45,11 +62,11 @@ class PgConnection implements Connection {
     this.client = client;
   }
   async query<Row>(sql: string, params: readonly SqlValue[]): Promise<Row[]> {
-    const r = await this.client.query(pgSql(sql), params.map(toPgParam));
+    const r = await this.client.query(writerQuery(sql, params));
     return r.rows as Row[];
   }
   async run(sql: string, params: readonly SqlValue[]): Promise<number> {
-    const r = await this.client.query(pgSql(sql), params.map(toPgParam));
+    const r = await this.client.query(writerQuery(sql, params));
     return r.rowCount ?? 0;
   }
   async begin(): Promise<void> {

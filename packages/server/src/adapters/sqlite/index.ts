@@ -1,12 +1,28 @@
 // SQLite backend on Node's built-in `node:sqlite` (no native addon). One writer connection runs
 // the group-committed units (`BEGIN IMMEDIATE`, WAL, `synchronous=FULL`: every commit is fsynced);
 // a second connection serves reads, so a reader never sees a group's uncommitted writes.
-import { mkdirSync } from 'node:fs';
-import { dirname } from 'node:path';
-import { DatabaseSync, type StatementSync } from 'node:sqlite';
-import { type Clock, systemClock } from '@fairground/core';
-import { type Connection, GroupCommitter } from '../../storage/group-commit.ts';
-import type { Migration, Reader, SqlValue, Store, Tx, UnitOptions } from '../../storage/ports.ts';
+//
+// For a database file the writer connection lives in a worker thread (`writer-thread.ts`): the
+// units' bodies still run here, on the event loop, and send their statements to it; the commit's
+// fsync happens there. If that thread dies (killed, out of memory), the units it was running fail
+// (nothing of theirs was acknowledged, and SQLite rolls back whatever did not commit) and the next
+// unit starts a new one. `:memory:` keeps the writer on this thread (a memory database cannot be
+// shared between connections).
+import type { DatabaseSync } from 'node:sqlite';
+import { Worker } from 'node:worker_threads';
+import { AppError, type Clock, systemClock } from '@fairground/core';
+import { type Connection, GroupCommitter, StoreErrors } from '../../storage/group-commit.ts';
+import type { HostedHandler, HostedOptions, Migration, Reader, SqlValue, Store, Tx, UnitOptions } from '../../storage/ports.ts';
+import {
+  deserializeError,
+  hostedKey,
+  openSqlite,
+  SqliteConnection,
+  type WriterOp,
+  type WriterReply,
+  type WriterRequest,
+  type WriterThreadOptions,
+} from './writer-thread.ts';
 
 export interface SqliteStoreOptions {
   /** File path, or ':memory:' (then reads share the writer connection, which is fine for one process). */
@@ -16,67 +32,139 @@ export interface SqliteStoreOptions {
   readonly queueUnitsMax?: number;
   /** How long a writer waits for another process's lock before failing, in ms. */
   readonly busyTimeoutMs?: number;
+  /** Whether the writer connection runs in a worker thread (default: yes, for a file). */
+  readonly writerThread?: boolean;
 }
 
-const STATEMENT_CACHE_MAX = 512;
+const WRITER_KEY = Symbol('fairground.sqlite.reader');
+const writerThreads = new WeakMap<DatabaseSync, ThreadConnection>();
 
-class SqliteConnection implements Connection {
+/**
+ * The writer thread of a store made by `createSqliteStore` (tests: to kill it mid-batch), or
+ * undefined when its writer runs on this thread.
+ */
+export function sqliteWriterThread(store: Store): { kill(): Promise<void>; beforeSend: ((op: WriterOp) => void) | null } | undefined {
+  const db = (store as { readonly [WRITER_KEY]?: DatabaseSync })[WRITER_KEY];
+  return db ? writerThreads.get(db) : undefined;
+}
+
+/** The write connection in a worker thread; statements are messages, answers come back in order. */
+class ThreadConnection implements Connection {
   readonly dialect = 'sqlite' as const;
-  readonly #statements = new Map<string, StatementSync>();
-  readonly db: DatabaseSync;
-  constructor(db: DatabaseSync) {
-    this.db = db;
+  readonly #options: WriterThreadOptions;
+  #worker: Worker | null = null;
+  #nextId = 1;
+  #closing = false;
+  readonly #waiting = new Map<number, { resolve: (v: unknown) => void; reject: (e: unknown) => void }>();
+  /** Called with each operation just before it is sent (tests use it to kill the thread mid-batch). */
+  beforeSend: ((op: WriterOp) => void) | null = null;
+  constructor(options: WriterThreadOptions) {
+    this.#options = options;
   }
 
-  #prepare(sql: string): StatementSync {
-    let stmt = this.#statements.get(sql);
-    if (!stmt) {
-      stmt = this.db.prepare(sql);
-      if (this.#statements.size >= STATEMENT_CACHE_MAX) this.#statements.clear();
-      this.#statements.set(sql, stmt);
-    }
-    return stmt;
+  #start(): Worker {
+    const worker = new Worker(new URL('./writer-thread.ts', import.meta.url), {
+      workerData: { fairgroundSqliteWriter: this.#options },
+    });
+    worker.on('message', (reply: WriterReply) => {
+      const w = this.#waiting.get(reply[0]);
+      if (!w) return;
+      this.#waiting.delete(reply[0]);
+      // Closing, the thread is awaited until it exits.
+      if (this.#waiting.size === 0 && !this.#closing) worker.unref();
+      if (reply[1]) w.resolve(reply[2]);
+      else w.reject(deserializeError(reply[2]));
+    });
+    worker.on('error', (e) => console.error('sqlite writer thread failed', e));
+    worker.on('exit', () => {
+      if (this.#worker === worker) this.#worker = null;
+      // Whatever was in flight is lost with the thread: its transaction never committed (or
+      // committed without being acknowledged, which an idempotent retry answers as a replay).
+      const error = new AppError(StoreErrors.STORE_BUSY, { reason: 'sqlite writer thread exited' });
+      for (const w of this.#waiting.values()) w.reject(error);
+      this.#waiting.clear();
+    });
+    // The thread keeps the process alive only while an answer is awaited; idle, it lets it exit.
+    worker.unref();
+    this.#worker = worker;
+    return worker;
   }
-  async query<Row>(sql: string, params: readonly SqlValue[]): Promise<Row[]> {
-    return this.#prepare(sql).all(...(params as SqlValue[])) as Row[];
+
+  #send<T>(op: WriterOp, sql: string, params: unknown): Promise<T> {
+    this.beforeSend?.(op);
+    const worker = this.#worker ?? this.#start();
+    const id = this.#nextId;
+    this.#nextId = id >= Number.MAX_SAFE_INTEGER ? 1 : id + 1;
+    return new Promise<T>((resolve, reject) => {
+      if (this.#waiting.size === 0) worker.ref();
+      this.#waiting.set(id, { resolve: resolve as (v: unknown) => void, reject });
+      try {
+        worker.postMessage([id, op, sql, params] satisfies WriterRequest);
+      } catch (e) {
+        // Not clonable (a function or symbol in a request): nothing was sent.
+        this.#waiting.delete(id);
+        if (this.#waiting.size === 0 && !this.#closing) worker.unref();
+        reject(e);
+      }
+    });
   }
-  async run(sql: string, params: readonly SqlValue[]): Promise<number> {
-    return Number(this.#prepare(sql).run(...(params as SqlValue[])).changes);
+
+  query<Row>(sql: string, params: readonly SqlValue[]): Promise<Row[]> {
+    return this.#send<Row[]>('query', sql, params);
+  }
+  run(sql: string, params: readonly SqlValue[]): Promise<number> {
+    return this.#send<number>('run', sql, params);
   }
   async begin(): Promise<void> {
-    // IMMEDIATE takes the write lock up front: a deferred BEGIN that reads then writes can fail
-    // with SQLITE_BUSY at once, ignoring busy_timeout.
-    this.db.exec('BEGIN IMMEDIATE');
+    // Not waited for: a failed BEGIN poisons the thread's connection, so the unit's first
+    // statement fails with its error (SQLITE_BUSY is then retried by the group committer).
+    this.#send('begin', '', []).catch(() => {});
   }
   async commit(): Promise<void> {
-    this.db.exec('COMMIT');
+    await this.#send('commit', '', []);
   }
   async rollback(): Promise<void> {
-    if (this.db.isTransaction) this.db.exec('ROLLBACK');
+    if (this.#worker) await this.#send('rollback', '', []);
   }
-}
-
-function open(path: string, busyTimeoutMs: number): DatabaseSync {
-  if (path !== ':memory:') mkdirSync(dirname(path), { recursive: true });
-  const db = new DatabaseSync(path);
-  db.exec(`PRAGMA busy_timeout = ${Math.trunc(busyTimeoutMs)}`);
-  if (path !== ':memory:') db.exec('PRAGMA journal_mode = WAL');
-  db.exec('PRAGMA synchronous = FULL');
-  db.exec('PRAGMA foreign_keys = ON');
-  return db;
+  /** A hosted module's request, run in the thread (see `Store.host`). */
+  call(key: string, request: unknown, nowMs: number): Promise<unknown> {
+    return this.#send('call', key, [request, nowMs]);
+  }
+  async close(): Promise<void> {
+    const worker = this.#worker;
+    if (!worker) return;
+    const exited = new Promise<void>((resolve) => worker.once('exit', () => resolve()));
+    this.#closing = true;
+    await this.#send('close', '', []).catch(() => {});
+    await exited;
+  }
+  /** Ends the thread at once, as a crash would (tests). */
+  async kill(): Promise<void> {
+    await this.#worker?.terminate();
+  }
 }
 
 export function createSqliteStore(options: SqliteStoreOptions): Store {
   const clock = options.clock ?? systemClock;
   const busyTimeoutMs = options.busyTimeoutMs ?? 5000;
-  const writerDb = open(options.path, busyTimeoutMs);
-  const writer = new SqliteConnection(writerDb);
-  const readerDb = options.path === ':memory:' ? writerDb : open(options.path, busyTimeoutMs);
-  const readConn = options.path === ':memory:' ? writer : new SqliteConnection(readerDb);
+  const memory = options.path === ':memory:';
+  const threaded = !memory && (options.writerThread ?? true);
+  // The reader is opened first: it creates the file and switches it to WAL before the writer
+  // thread opens it.
+  const readerDb = openSqlite(options.path, busyTimeoutMs);
+  const readConn = new SqliteConnection(readerDb);
+  const writerDb = threaded ? null : memory ? readerDb : openSqlite(options.path, busyTimeoutMs);
+  const groupUnitsMax = options.groupUnitsMax ?? 256;
+  const queueUnitsMax = options.queueUnitsMax ?? 100_000;
+  const writer: Connection = writerDb
+    ? memory
+      ? readConn
+      : new SqliteConnection(writerDb)
+    : new ThreadConnection({ path: options.path, busyTimeoutMs, groupUnitsMax, queueUnitsMax });
   const committer = new GroupCommitter([writer], {
     clock,
-    groupUnitsMax: options.groupUnitsMax ?? 256,
-    queueUnitsMax: options.queueUnitsMax ?? 100_000,
+    groupUnitsMax,
+    queueUnitsMax,
     retriesMax: 5,
     isRetryable: (e) => {
       const code = (e as { errcode?: number })?.errcode;
@@ -84,38 +172,53 @@ export function createSqliteStore(options: SqliteStoreOptions): Store {
       return code === 5 || code === 6;
     },
   });
+  if (writer instanceof ThreadConnection) writerThreads.set(readerDb, writer);
   const reader: Reader = {
     dialect: 'sqlite',
     query: <Row>(sql: string, params: readonly SqlValue[] = []) => readConn.query<Row>(sql, params),
   };
-  return {
+  const store: Store & { readonly [WRITER_KEY]?: DatabaseSync } = {
+    [WRITER_KEY]: readerDb,
     dialect: 'sqlite',
     reader,
     unitOfWork<T>(body: (tx: Tx) => Promise<T>, unitOptions?: UnitOptions): Promise<T> {
       return committer.enqueue(body, unitOptions);
     },
+    ...(writer instanceof ThreadConnection
+      ? {
+          host(moduleUrl: string, hostedOptions: HostedOptions): HostedHandler {
+            const key = hostedKey(moduleUrl, hostedOptions);
+            return { call: (request, nowMs) => writer.call(key, request, nowMs) };
+          },
+        }
+      : {}),
     async migrate(migrations: readonly Migration[]): Promise<void> {
-      writerDb.exec('CREATE TABLE IF NOT EXISTS schema_migrations (id TEXT PRIMARY KEY, applied_at_ms BIGINT NOT NULL)');
+      // On this thread, through the writer connection when it lives here and through the read
+      // connection otherwise (SQLite's file lock orders it with the writer thread's transactions).
+      const db = writerDb ?? readerDb;
+      db.exec('CREATE TABLE IF NOT EXISTS schema_migrations (id TEXT PRIMARY KEY, applied_at_ms BIGINT NOT NULL)');
       for (const m of migrations) {
-        const done = writerDb.prepare('SELECT 1 FROM schema_migrations WHERE id = ?').get(m.id);
+        const done = db.prepare('SELECT 1 FROM schema_migrations WHERE id = ?').get(m.id);
         if (done) continue;
         const sql = m.sqlite ?? m.sql;
         if (sql === undefined) throw new Error(`migration ${m.id} has no SQL for sqlite`);
-        writerDb.exec('BEGIN IMMEDIATE');
+        db.exec('BEGIN IMMEDIATE');
         try {
-          writerDb.exec(sql);
-          writerDb.prepare('INSERT INTO schema_migrations (id, applied_at_ms) VALUES (?, ?)').run(m.id, clock.nowMs());
-          writerDb.exec('COMMIT');
+          db.exec(sql);
+          db.prepare('INSERT INTO schema_migrations (id, applied_at_ms) VALUES (?, ?)').run(m.id, clock.nowMs());
+          db.exec('COMMIT');
         } catch (e) {
-          writerDb.exec('ROLLBACK');
+          db.exec('ROLLBACK');
           throw new Error(`migration ${m.id} failed: ${(e as Error).message}`);
         }
       }
     },
     async close(): Promise<void> {
       await committer.close();
-      if (readerDb !== writerDb) readerDb.close();
-      writerDb.close();
+      if (writer instanceof ThreadConnection) await writer.close();
+      if (writerDb && writerDb !== readerDb) writerDb.close();
+      readerDb.close();
     },
   };
+  return store;
 }

@@ -94,6 +94,7 @@ function orderFrom(t: Transaction): ProviderOrder {
     appId: t.appid,
     merchantId: t.mchid,
     paidAtMs: parseTime(t.successTime),
+    payerOpenid: t.payerOpenid,
   };
 }
 

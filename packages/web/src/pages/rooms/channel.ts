@@ -5,9 +5,11 @@
 //
 // With "my seed" on, the channel also takes part in each hand's shuffle: it commits to a fresh
 // random client seed while commitments are open and reveals it when asked, so no hand is dealt
-// from the server's seed alone.
+// from the server's seed alone. Whether or not it takes part, it keeps what it saw of each hand
+// before the deal (the server's commitment, the closed client commitments) for the fairness page.
 import { clientSeedCommitment } from '@fairground/rules';
 import type { HandInfo, HandSection, RoomView } from '../../../../server/src/rooms/views.ts';
+import { keepBeforeDeal } from './kept-commitments.ts';
 
 export type { HandInfo, HandSection, RoomView };
 export type Member = RoomView['members'][number];
@@ -215,16 +217,25 @@ export class RoomChannel {
     this.#ceremony();
   }
 
-  /** Commits a fresh seed while commitments are open; reveals it once they close. */
+  /**
+   * Keeps what this client saw of the next hand before its deal (kept-commitments.ts); then
+   * commits a fresh seed while commitments are open and reveals it once they close.
+   */
   #ceremony(): void {
     const s = this.#state;
     const next = s.room?.next;
     const seat = s.you?.seat;
+    if (next !== null && next !== undefined && s.status === 'live') {
+      const mineSeed = seat === null || seat === undefined ? null : sessionStorage.getItem(`fg.seed.${this.roomId}.${next.handNumber}`);
+      const mine = mineSeed === null || seat === null || seat === undefined ? null : { seat, commitment: clientSeedCommitment(mineSeed) };
+      keepBeforeDeal(this.roomId, next, mine, Date.now());
+    }
     if (!this.useSeed || next === null || next === undefined || seat === null || seat === undefined || s.status !== 'live') return;
     const key = `fg.seed.${this.roomId}.${next.handNumber}`;
     if (next.ceremonyPhase === 'committing' && !next.committedSeats.includes(seat) && sessionStorage.getItem(key) === null) {
       const seed = randomSeed();
       sessionStorage.setItem(key, seed);
+      keepBeforeDeal(this.roomId, next, { seat, commitment: clientSeedCommitment(seed) }, Date.now());
       void this.send({ t: 'seed_commit', commitment: clientSeedCommitment(seed) });
     } else if (next.ceremonyPhase === 'revealing' && next.committedSeats.includes(seat) && !next.revealedSeats.includes(seat)) {
       const seed = sessionStorage.getItem(key);

@@ -10,7 +10,7 @@ import { HandAttestation } from './attestation.tsx';
 import { cardLabel, isRed, roomWords } from './i18n.ts';
 import './rooms.css';
 
-type Record_ = Parameters<typeof verifyHand>[0] & {
+type Record_ = Parameters<typeof verifyHand>[1] & {
   readonly deltas: readonly { seat: number; playerId: string; points: number }[];
   readonly aborted: boolean;
 };
@@ -49,7 +49,7 @@ export function RoomHistoryPage({ ctx }: { ctx: Ctx }) {
       )}
       {hands !== null && hands.length === 0 && <p class="muted">{t('noHands')}</p>}
       {(hands ?? []).map((h) => {
-        const outcome = verifyHand(h);
+        const outcome = verifyHand(roomId, h);
         const ok = outcome.checks.every((c) => c.ok);
         return (
           <section key={h.handNumber} class="card" data-testid={`history-hand-${h.handNumber}`} data-verified={String(ok)}>

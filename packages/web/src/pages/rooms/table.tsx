@@ -13,6 +13,7 @@ import { type ShareOutcome, shareLink } from '../../shared/wechat.ts';
 import { type ChannelState, type HandSection, type Member, type Reply, RoomChannel, type RoomView } from './channel.ts';
 import { cardLabel, isRed, type RoomWords, roomWords } from './i18n.ts';
 import './rooms.css';
+import './seat-skins.css';
 
 /** How often countdowns redraw. */
 const TICK_MS = 250;
@@ -360,6 +361,7 @@ export function TablePage({ ctx }: { ctx: Ctx }) {
               style={{ left: `${slot[0]}%`, top: `${slot[1]}%`, transform: `translate(-50%, ${slot[2] === 'top' ? '0' : '-100%'})` }}
               data-testid={`seat-${seat}`}
               data-player={m?.playerId ?? ''}
+              data-skin={m?.skin ?? ''}
               data-ready={String(m?.ready ?? false)}
               data-connected={String(m?.connected ?? false)}
               data-in-hand={String(p !== undefined)}

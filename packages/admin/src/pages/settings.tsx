@@ -1,0 +1,392 @@
+// The business settings: room fees (a form with the policy's bounds), the skill-game catalogue and
+// tournament templates, VIP tiers and skins (JSON checked by the server, every problem listed),
+// the agreement (settings-agreement.tsx) and tournaments (settings-tournaments.tsx). Each save
+// names the version it was made against, so two operators never overwrite each other unseen.
+import { ApiError, fenToYuan, formatTimeMs, type Response, yuanToFen } from '@fairground/web';
+import { useCallback, useEffect, useState } from 'preact/hooks';
+import type { Ctx } from '../app.tsx';
+import { AgreementTab } from './settings-agreement.tsx';
+import { bpsToPercent, percentToBps, type SettingsT, settingsText } from './settings-i18n.ts';
+import { TournamentsTab } from './settings-tournaments.tsx';
+
+export type SettingsView = Response<'GET /api/admin/settings'>;
+export type SettingKey = SettingsView['settings'][number]['key'];
+export type SettingsTab = 'fees' | 'tournaments' | 'games' | 'vip' | 'agreement';
+export const SETTINGS_TABS: readonly SettingsTab[] = ['fees', 'tournaments', 'games', 'vip', 'agreement'];
+
+export const problemText = (e: unknown): string => {
+  if (!(e instanceof ApiError)) return String(e);
+  const problems = (e.details as { problems?: unknown } | undefined)?.problems;
+  return Array.isArray(problems) ? `${e.code}: ${e.message} — ${problems.join('; ')}` : `${e.code}: ${e.message}`;
+};
+
+export interface SettingsState {
+  readonly view: SettingsView | null;
+  readonly error: string | null;
+  reload(): Promise<void>;
+  entry(key: SettingKey): { version: number; value: unknown } | null;
+  save(key: SettingKey, value: unknown, reason: string): Promise<number>;
+}
+
+export function useSettings(ctx: Ctx): SettingsState {
+  const [view, setView] = useState<SettingsView | null>(null);
+  const [error, setError] = useState<string | null>(null);
+  const reload = useCallback(async () => {
+    try {
+      setView(await ctx.api.call('GET /api/admin/settings', {}));
+      setError(null);
+    } catch (e) {
+      setError(problemText(e));
+    }
+  }, [ctx.api]);
+  useEffect(() => {
+    void reload();
+  }, [reload]);
+  const entry = (key: SettingKey) => view?.settings.find((s) => s.key === key) ?? null;
+  const save = async (key: SettingKey, value: unknown, reason: string) => {
+    const current = entry(key);
+    const saved = await ctx.api.call('PUT /api/admin/settings/:key', {
+      params: { key },
+      body: { expectedVersion: current?.version ?? 0, value, ...(reason.trim() ? { reason: reason.trim() } : {}) },
+    });
+    await reload();
+    return saved.version;
+  };
+  return { view, error, reload, entry, save };
+}
+
+export function SettingsPage({ ctx, tab }: { ctx: Ctx; tab: SettingsTab }) {
+  const s = settingsText(ctx.lang);
+  const state = useSettings(ctx);
+  const label: Record<SettingsTab, string> = {
+    fees: s('tabFees'),
+    tournaments: s('tabTournaments'),
+    games: s('tabGames'),
+    vip: s('tabVip'),
+    agreement: s('tabAgreement'),
+  };
+  return (
+    <main data-testid="settings-page" data-tab={tab}>
+      <nav class="segmented" aria-label={s('navSettings')}>
+        {SETTINGS_TABS.map((x) => (
+          <button
+            type="button"
+            key={x}
+            class={x === tab ? 'on' : ''}
+            data-testid={`settings-tab-${x}`}
+            onClick={() => ctx.navigate(`#/settings/${x}`)}
+          >
+            {label[x]}
+          </button>
+        ))}
+      </nav>
+      {state.error && <p class="error">{s('error', { message: state.error })}</p>}
+      {state.view && tab === 'fees' && <FeesTab ctx={ctx} s={s} state={state} />}
+      {state.view && tab === 'tournaments' && <TournamentsTab ctx={ctx} s={s} state={state} />}
+      {state.view && tab === 'games' && (
+        <>
+          <JsonSetting
+            ctx={ctx}
+            s={s}
+            state={state}
+            settingKey="skill.catalogue"
+            title={s('gamesTitle')}
+            hint={s('gamesHint', { plugins: state.view.plugins.join(', ') })}
+          />
+          <JsonSetting
+            ctx={ctx}
+            s={s}
+            state={state}
+            settingKey="skill.tournament_templates"
+            title={s('templatesTitle')}
+            hint={s('templatesHint')}
+          />
+        </>
+      )}
+      {state.view && tab === 'vip' && (
+        <JsonSetting ctx={ctx} s={s} state={state} settingKey="vip" title={s('vipTitle')} hint={s('vipHint')} />
+      )}
+      {state.view && tab === 'agreement' && <AgreementTab ctx={ctx} s={s} state={state} />}
+    </main>
+  );
+}
+
+interface Fees {
+  basis: 'seat_block';
+  roomCardPriceFen: number;
+  roomCardsPerSeatPerBlock: number;
+  cashFeePerSeatPerBlockFen: number;
+  commissionBps: number;
+  pointsCoverBpsMax: number;
+  defaultPayer: 'owner' | 'aa';
+}
+
+function FeesTab({ ctx, s, state }: { ctx: Ctx; s: SettingsT; state: SettingsState }) {
+  const entry = state.entry('room.fees');
+  const fees = entry?.value as Fees | undefined;
+  const bounds = state.view?.bounds;
+  const [form, setForm] = useState<Record<string, string>>({});
+  const [reason, setReason] = useState('');
+  const [note, setNote] = useState<string | null>(null);
+  const [error, setError] = useState<string | null>(null);
+  useEffect(() => {
+    if (!fees) return;
+    setForm({
+      roomCardPrice: fenToYuan(fees.roomCardPriceFen),
+      cardsPerSeat: String(fees.roomCardsPerSeatPerBlock),
+      cashPerSeat: fenToYuan(fees.cashFeePerSeatPerBlockFen),
+      commission: bpsToPercent(fees.commissionBps),
+      pointsCover: bpsToPercent(fees.pointsCoverBpsMax),
+      defaultPayer: fees.defaultPayer,
+    });
+  }, [entry?.version]);
+  if (!fees || !entry) return null;
+  const field = (name: string, label: string) => (
+    <label>
+      {label}
+      <input
+        data-testid={`fee-${name}`}
+        value={form[name] ?? ''}
+        onInput={(e) => setForm({ ...form, [name]: (e.target as HTMLInputElement).value })}
+      />
+    </label>
+  );
+  const submit = async (event: Event) => {
+    event.preventDefault();
+    setNote(null);
+    setError(null);
+    const roomCardPriceFen = yuanToFen(form.roomCardPrice ?? '');
+    const cashFeePerSeatPerBlockFen = yuanToFen(form.cashPerSeat ?? '');
+    const commissionBps = percentToBps(form.commission ?? '');
+    const pointsCoverBpsMax = percentToBps(form.pointsCover ?? '');
+    const cards = Number(form.cardsPerSeat);
+    if (
+      roomCardPriceFen === null ||
+      cashFeePerSeatPerBlockFen === null ||
+      commissionBps === null ||
+      pointsCoverBpsMax === null ||
+      !Number.isInteger(cards)
+    ) {
+      setError(s('amountInvalid'));
+      return;
+    }
+    try {
+      const version = await state.save(
+        'room.fees',
+        {
+          ...fees,
+          roomCardPriceFen,
+          roomCardsPerSeatPerBlock: cards,
+          cashFeePerSeatPerBlockFen,
+          commissionBps,
+          pointsCoverBpsMax,
+          defaultPayer: form.defaultPayer === 'aa' ? 'aa' : 'owner',
+        },
+        reason,
+      );
+      setNote(s('saved', { version }));
+      setReason('');
+    } catch (e) {
+      setError(problemText(e));
+    }
+  };
+  return (
+    <>
+      <form class="card" onSubmit={submit} data-testid="fees-form" data-version={entry.version}>
+        <h2>
+          {s('feesTitle')} · <span class="muted">{entry.version === 0 ? s('builtIn') : s('version', { version: entry.version })}</span>
+        </h2>
+        <p class="small muted">{s('feesHint')}</p>
+        {bounds && (
+          <p class="small" data-testid="fee-bounds">
+            {s('bounds', {
+              min: `${bpsToPercent(bounds.roomCommissionBpsMin)}%`,
+              max: `${bpsToPercent(bounds.roomCommissionBpsMax)}%`,
+              policies: bounds.policies.length > 0 ? bounds.policies.join(', ') : s('defaultBounds'),
+            })}
+          </p>
+        )}
+        {field('roomCardPrice', s('roomCardPrice'))}
+        {field('cardsPerSeat', s('cardsPerSeat'))}
+        {field('cashPerSeat', s('cashPerSeat'))}
+        {field('commission', s('commission'))}
+        {field('pointsCover', s('pointsCover'))}
+        <label>
+          {s('defaultPayer')}
+          <select
+            data-testid="fee-defaultPayer"
+            value={form.defaultPayer}
+            onChange={(e) => setForm({ ...form, defaultPayer: (e.target as HTMLSelectElement).value })}
+          >
+            <option value="owner">{s('payerOwner')}</option>
+            <option value="aa">{s('payerAa')}</option>
+          </select>
+        </label>
+        <label>
+          {s('reason')}
+          <input data-testid="fee-reason" value={reason} maxLength={200} onInput={(e) => setReason((e.target as HTMLInputElement).value)} />
+        </label>
+        <button type="submit" class="primary" data-testid="fee-save">
+          {s('save')}
+        </button>
+        {note && (
+          <p class="ok" role="status" data-testid="settings-saved">
+            {note}
+          </p>
+        )}
+        {error && (
+          <p class="error" role="alert" data-testid="settings-error">
+            {s('error', { message: error })}
+          </p>
+        )}
+      </form>
+      <History ctx={ctx} s={s} settingKey="room.fees" version={entry.version} />
+    </>
+  );
+}
+
+/** A setting edited as JSON: the server checks it and lists every problem with its path. */
+function JsonSetting({
+  ctx,
+  s,
+  state,
+  settingKey,
+  title,
+  hint,
+}: {
+  ctx: Ctx;
+  s: SettingsT;
+  state: SettingsState;
+  settingKey: SettingKey;
+  title: string;
+  hint: string;
+}) {
+  const entry = state.entry(settingKey);
+  const [text, setText] = useState('');
+  const [reason, setReason] = useState('');
+  const [note, setNote] = useState<string | null>(null);
+  const [error, setError] = useState<string | null>(null);
+  useEffect(() => setText(JSON.stringify(entry?.value ?? null, null, 2)), [entry?.version]);
+  if (!entry) return null;
+  const submit = async (event: Event) => {
+    event.preventDefault();
+    setNote(null);
+    setError(null);
+    let value: unknown;
+    try {
+      value = JSON.parse(text);
+    } catch {
+      setError(s('jsonInvalid'));
+      return;
+    }
+    try {
+      setNote(s('saved', { version: await state.save(settingKey, value, reason) }));
+      setReason('');
+    } catch (e) {
+      setError(problemText(e));
+    }
+  };
+  return (
+    <>
+      <form class="card" onSubmit={submit} data-testid={`setting-${settingKey}`} data-version={entry.version}>
+        <h2>
+          {title} · <span class="muted">{entry.version === 0 ? s('builtIn') : s('version', { version: entry.version })}</span>
+        </h2>
+        <p class="small muted">{hint}</p>
+        <textarea
+          class="json"
+          rows={16}
+          spellcheck={false}
+          data-testid="setting-json"
+          value={text}
+          onInput={(e) => setText((e.target as HTMLTextAreaElement).value)}
+        />
+        <label>
+          {s('reason')}
+          <input value={reason} maxLength={200} onInput={(e) => setReason((e.target as HTMLInputElement).value)} />
+        </label>
+        <button type="submit" class="primary" data-testid="setting-save">
+          {s('save')}
+        </button>
+        {note && (
+          <p class="ok" role="status" data-testid="settings-saved">
+            {note}
+          </p>
+        )}
+        {error && (
+          <p class="error" role="alert" data-testid="settings-error">
+            {s('error', { message: error })}
+          </p>
+        )}
+      </form>
+      <History ctx={ctx} s={s} settingKey={settingKey} version={entry.version} />
+    </>
+  );
+}
+
+type Versions = Response<'GET /api/admin/settings/:key/history'>['versions'];
+
+export function History({ ctx, s, settingKey, version }: { ctx: Ctx; s: SettingsT; settingKey: SettingKey; version: number }) {
+  const [versions, setVersions] = useState<Versions>([]);
+  useEffect(() => {
+    ctx.api.call('GET /api/admin/settings/:key/history', { params: { key: settingKey }, query: { limit: 20 } }).then(
+      (r) => setVersions(r.versions),
+      () => setVersions([]),
+    );
+  }, [ctx.api, settingKey, version]);
+  return (
+    <section class="card" data-testid="settings-history">
+      <h3>{s('history')}</h3>
+      <div class="scroll">
+        <table>
+          <thead>
+            <tr>
+              <th>#</th>
+              <th>{s('who')}</th>
+              <th>{s('when')}</th>
+              <th>{s('reason')}</th>
+            </tr>
+          </thead>
+          <tbody>
+            {versions.map((v) => (
+              <tr key={v.version}>
+                <td>{v.version === 0 ? s('builtIn') : v.version}</td>
+                <td>{v.operatorUsername ?? '—'}</td>
+                <td>{v.createdAtMs === null ? '—' : formatTimeMs(v.createdAtMs)}</td>
+                <td>{v.reason ?? ''}</td>
+              </tr>
+            ))}
+          </tbody>
+        </table>
+      </div>
+    </section>
+  );
+}
+
+type Acceptances = Response<'GET /api/admin/players/:playerId/agreements'>;
+
+/** On a player's page: the agreement versions they accepted. */
+export function PlayerAgreementsPanel({ ctx, playerId }: { ctx: Ctx; playerId: string }) {
+  const s = settingsText(ctx.lang);
+  const [data, setData] = useState<Acceptances | null>(null);
+  useEffect(() => {
+    ctx.api.call('GET /api/admin/players/:playerId/agreements', { params: { playerId } }).then(setData, () => setData(null));
+  }, [ctx.api, playerId]);
+  if (data === null) return null;
+  return (
+    <main>
+      <section class="card" data-testid="player-agreements">
+        <h3>{s('agreementsTitle')}</h3>
+        <p class="small muted">{s('agreementsCurrent', { version: data.current })}</p>
+        {data.acceptances.length === 0 && <p class="muted">{s('none')}</p>}
+        <ul class="list">
+          {data.acceptances.map((a) => (
+            <li key={`${a.version}-${a.acceptedAtMs}`} data-testid="acceptance" data-version={a.version}>
+              {a.version} · {s('acceptedAt')} {formatTimeMs(a.acceptedAtMs)}
+            </li>
+          ))}
+        </ul>
+      </section>
+    </main>
+  );
+}

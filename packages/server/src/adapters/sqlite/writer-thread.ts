@@ -1,0 +1,313 @@
+// The SQLite write connection in a worker thread. SQLite's commit (the WAL write and its fsync
+// under `synchronous=FULL`) and every write statement run here, off the event loop: while one
+// group commits, the main thread keeps answering requests and forming the next group.
+//
+// Two kinds of work share the one connection, one transaction at a time (a mutex):
+// - the main thread's units of work, statement by statement: `[id, op, sql, params]` messages,
+//   answered in order. A failed BEGIN poisons the connection until ROLLBACK, so the main thread
+//   may send BEGIN without waiting for its answer and no statement can run outside the
+//   transaction it was meant for;
+// - hosted modules (`Store.host`): whole requests handed over in one message each and run here by
+//   the module against a store of this thread, whose group commit coalesces every request that
+//   arrived while the previous group was committing.
+import { mkdirSync } from 'node:fs';
+import { dirname } from 'node:path';
+import { DatabaseSync, type StatementSync } from 'node:sqlite';
+import { parentPort, workerData } from 'node:worker_threads';
+import { AppError, type Clock } from '@fairground/core';
+import { type Connection, GroupCommitter } from '../../storage/group-commit.ts';
+import type { HostedOptions, Reader, SqlValue, Store } from '../../storage/ports.ts';
+
+export type WriterOp = 'query' | 'run' | 'begin' | 'commit' | 'rollback' | 'call' | 'close';
+/** `text` is the SQL, or for `call` the hosted module's key; `payload` the parameters, or `[request, nowMs]`. */
+export type WriterRequest = [id: number, op: WriterOp, text: string, payload: unknown];
+export type WriterReply = [id: number, ok: true, value: unknown] | [id: number, ok: false, error: SerializedError];
+
+export interface SerializedError {
+  readonly message: string;
+  readonly code?: string;
+  readonly errcode?: number;
+  readonly errstr?: string;
+  /** An expected failure (`AppError`): rebuilt as one on the other side. */
+  readonly app?: { code: string; status: number; retryable: boolean; details?: Record<string, unknown> };
+}
+
+export interface WriterThreadOptions {
+  readonly path: string;
+  readonly busyTimeoutMs: number;
+  readonly groupUnitsMax: number;
+  readonly queueUnitsMax: number;
+}
+
+/** The key under which a hosted module's handler is kept: the module and its options. */
+export function hostedKey(moduleUrl: string, options: HostedOptions): string {
+  return `${moduleUrl}\n${JSON.stringify(options)}`;
+}
+
+const STATEMENT_CACHE_MAX = 512;
+
+/** Opens a connection with the store's pragmas. */
+export function openSqlite(path: string, busyTimeoutMs: number): DatabaseSync {
+  if (path !== ':memory:') mkdirSync(dirname(path), { recursive: true });
+  const db = new DatabaseSync(path);
+  db.exec(`PRAGMA busy_timeout = ${Math.trunc(busyTimeoutMs)}`);
+  if (path !== ':memory:') db.exec('PRAGMA journal_mode = WAL');
+  db.exec('PRAGMA synchronous = FULL');
+  db.exec('PRAGMA foreign_keys = ON');
+  return db;
+}
+
+/** One connection on the thread that runs it, with a bounded cache of prepared statements. */
+export class SqliteConnection implements Connection {
+  readonly dialect = 'sqlite' as const;
+  readonly #statements = new Map<string, StatementSync>();
+  readonly db: DatabaseSync;
+  constructor(db: DatabaseSync) {
+    this.db = db;
+  }
+  prepare(sql: string): StatementSync {
+    let stmt = this.#statements.get(sql);
+    if (!stmt) {
+      stmt = this.db.prepare(sql);
+      if (this.#statements.size >= STATEMENT_CACHE_MAX) this.#statements.clear();
+      this.#statements.set(sql, stmt);
+    }
+    return stmt;
+  }
+  async query<Row>(sql: string, params: readonly SqlValue[]): Promise<Row[]> {
+    return this.prepare(sql).all(...(params as SqlValue[])) as Row[];
+  }
+  async run(sql: string, params: readonly SqlValue[]): Promise<number> {
+    return Number(this.prepare(sql).run(...(params as SqlValue[])).changes);
+  }
+  async begin(): Promise<void> {
+    // IMMEDIATE takes the write lock up front: a deferred BEGIN that reads then writes can fail
+    // with SQLITE_BUSY at once, ignoring busy_timeout.
+    this.db.exec('BEGIN IMMEDIATE');
+  }
+  async commit(): Promise<void> {
+    this.db.exec('COMMIT');
+  }
+  async rollback(): Promise<void> {
+    if (this.db.isTransaction) this.db.exec('ROLLBACK');
+  }
+}
+
+export function serializeError(e: unknown): SerializedError {
+  if (e instanceof AppError) {
+    return {
+      message: e.message,
+      app: {
+        code: e.code,
+        status: e.status,
+        retryable: e.retryable,
+        ...(e.details ? { details: { ...e.details } } : {}),
+      },
+    };
+  }
+  const x = e as { message?: unknown; code?: unknown; errcode?: unknown; errstr?: unknown };
+  return {
+    message: String(x?.message ?? e),
+    ...(typeof x?.code === 'string' ? { code: x.code } : {}),
+    ...(typeof x?.errcode === 'number' ? { errcode: x.errcode } : {}),
+    ...(typeof x?.errstr === 'string' ? { errstr: x.errstr } : {}),
+  };
+}
+
+export function deserializeError(e: SerializedError): Error {
+  if (e.app) {
+    const { code, status, retryable, details } = e.app;
+    return new AppError({ code, domain: 'hosted', status, retryable, message: e.message }, details, e.message);
+  }
+  return Object.assign(new Error(e.message), e);
+}
+
+/** One transaction at a time on the connection, whoever runs it. */
+class Mutex {
+  #held = false;
+  readonly #waiters: (() => void)[] = [];
+  async lock(): Promise<void> {
+    if (!this.#held) {
+      this.#held = true;
+      return;
+    }
+    await new Promise<void>((resolve) => this.#waiters.push(resolve));
+  }
+  unlock(): void {
+    const next = this.#waiters.shift();
+    if (next) next();
+    else this.#held = false;
+  }
+}
+
+interface HostedModule {
+  host(store: Store, options: HostedOptions, clock: Clock): { handle(request: unknown): Promise<unknown> };
+}
+
+function serve(options: WriterThreadOptions): void {
+  const port = parentPort;
+  if (!port) throw new Error('writer-thread.ts runs as a worker thread');
+  const conn = new SqliteConnection(openSqlite(options.path, options.busyTimeoutMs));
+  const db = conn.db;
+  const mutex = new Mutex();
+  // The main thread's clock, as of its latest hosted request: hosted units of work run on it.
+  let callerNowMs = Date.now();
+  const clock: Clock = { nowMs: () => callerNowMs };
+
+  // Hosted work runs through a group committer of its own, on the same connection.
+  let localHeld = false;
+  const local: Connection = {
+    dialect: 'sqlite',
+    query: (sql, params) => conn.query(sql, params),
+    run: (sql, params) => conn.run(sql, params),
+    async begin() {
+      await mutex.lock();
+      localHeld = true;
+      try {
+        await conn.begin();
+      } catch (e) {
+        localHeld = false;
+        mutex.unlock();
+        throw e;
+      }
+    },
+    async commit() {
+      await conn.commit();
+      localHeld = false;
+      mutex.unlock();
+    },
+    async rollback() {
+      try {
+        await conn.rollback();
+      } finally {
+        if (localHeld) {
+          localHeld = false;
+          mutex.unlock();
+        }
+      }
+    },
+  };
+  const committer = new GroupCommitter([local], {
+    clock,
+    groupUnitsMax: options.groupUnitsMax,
+    queueUnitsMax: options.queueUnitsMax,
+    retriesMax: 5,
+    isRetryable: (e) => {
+      const code = (e as { errcode?: number })?.errcode;
+      return code === 5 || code === 6;
+    },
+  });
+  let readDb: SqliteConnection | null = null;
+  const reader: Reader = {
+    dialect: 'sqlite',
+    query: <Row>(sql: string, params: readonly SqlValue[] = []) => {
+      readDb ??= new SqliteConnection(openSqlite(options.path, options.busyTimeoutMs));
+      return readDb.query<Row>(sql, params);
+    },
+  };
+  const store: Store = {
+    dialect: 'sqlite',
+    reader,
+    unitOfWork: (body, unitOptions) => committer.enqueue(body, unitOptions),
+    migrate: async () => {
+      throw new Error('migrations run on the main thread');
+    },
+    close: async () => {},
+  };
+  const hosted = new Map<string, Promise<{ handle(request: unknown): Promise<unknown> }>>();
+  const handlerFor = (key: string) => {
+    let h = hosted.get(key);
+    if (!h) {
+      const cut = key.indexOf('\n');
+      const moduleUrl = key.slice(0, cut);
+      const hostedOptions = JSON.parse(key.slice(cut + 1)) as HostedOptions;
+      h = (import(moduleUrl) as Promise<HostedModule>).then((m) => m.host(store, hostedOptions, clock));
+      hosted.set(key, h);
+    }
+    return h;
+  };
+
+  // The main thread's transactions: statements are taken in order, one at a time, each waiting
+  // for the connection when it opens a transaction.
+  const remote: WriterRequest[] = [];
+  let remoteRunning = false;
+  let remoteHeld = false;
+  let poisoned: SerializedError | null = null;
+  const reply = (r: WriterReply) => port.postMessage(r);
+  const runRemote = async (): Promise<void> => {
+    remoteRunning = true;
+    while (remote.length > 0) {
+      const [id, op, sql, payload] = remote.shift()!;
+      try {
+        if (op === 'begin') {
+          await mutex.lock();
+          remoteHeld = true;
+          try {
+            db.exec('BEGIN IMMEDIATE');
+          } catch (e) {
+            poisoned = serializeError(e);
+            throw e;
+          }
+          reply([id, true, null]);
+        } else if (op === 'rollback') {
+          poisoned = null;
+          if (remoteHeld) {
+            remoteHeld = false;
+            try {
+              if (db.isTransaction) db.exec('ROLLBACK');
+            } finally {
+              mutex.unlock();
+            }
+          }
+          reply([id, true, null]);
+        } else if (poisoned) {
+          reply([id, false, poisoned]);
+        } else if (op === 'query') {
+          reply([id, true, conn.prepare(sql).all(...(payload as SqlValue[]))]);
+        } else if (op === 'run') {
+          reply([id, true, Number(conn.prepare(sql).run(...(payload as SqlValue[])).changes)]);
+        } else if (op === 'commit') {
+          db.exec('COMMIT');
+          remoteHeld = false;
+          mutex.unlock();
+          reply([id, true, null]);
+        }
+      } catch (e) {
+        reply([id, false, serializeError(e)]);
+      }
+    }
+    remoteRunning = false;
+  };
+
+  port.on('message', (msg: WriterRequest) => {
+    const [id, op, text, payload] = msg;
+    if (op === 'call') {
+      const [request, nowMs] = payload as [unknown, number];
+      callerNowMs = nowMs;
+      handlerFor(text)
+        .then((h) => h.handle(request))
+        .then(
+          (value) => reply([id, true, value]),
+          (e) => reply([id, false, serializeError(e)]),
+        );
+      return;
+    }
+    if (op === 'close') {
+      void committer.close().then(async () => {
+        await mutex.lock();
+        if (db.isTransaction) db.exec('ROLLBACK');
+        db.close();
+        readDb?.db.close();
+        reply([id, true, null]);
+        port.close();
+      });
+      return;
+    }
+    remote.push(msg);
+    if (!remoteRunning) void runRemote();
+  });
+}
+
+if (parentPort && (workerData as { fairgroundSqliteWriter?: WriterThreadOptions } | undefined)?.fairgroundSqliteWriter) {
+  serve((workerData as { fairgroundSqliteWriter: WriterThreadOptions }).fairgroundSqliteWriter);
+}
