@@ -72,3 +72,27 @@ it('shows a room fee with its commission as one line, and a card purchase as one
     assert.equal((older.balanceAfter as number) + (l.effect.get('CNY') ?? 0), l.balanceAfter, 'each line moves the balance by its amount');
   }
 });
+
+it('shows a room fee held with its commission and returned when the room never started as one returned line, counted once', () => {
+  // Newest first: the two voids, then the two holds (the fee and the commission, one order).
+  const items: LedgerItem[] = [
+    item({ code: 'commission', direction: 'out', amountFen: 120, kind: 'void', group: 'order:rf9' }),
+    item({ code: 'room_fee', direction: 'out', amountFen: 420, kind: 'void', group: 'order:rf9' }),
+    item({ code: 'commission', direction: 'out', amountFen: 120, kind: 'pending', pendingState: 'voided', group: 'order:rf9' }),
+    item({ code: 'room_fee', direction: 'out', amountFen: 420, kind: 'pending', pendingState: 'voided', group: 'order:rf9' }),
+    item({ code: 'adjustment', direction: 'in', amountFen: 10_000 }),
+  ];
+  const lines = foldLines(items, new Map([['CNY', 10_000]]));
+  assert.equal(lines.length, 2);
+  const fee = lines[0]!;
+  assert.deepEqual(
+    [fee.code, fee.state, fee.shown.get('CNY'), fee.effect.get('CNY') ?? 0, fee.commissionFen, fee.balanceAfter],
+    ['room_fee', 'returned', -540, 0, 120, 10_000],
+  );
+  // The same order still held: the whole fee, held.
+  const heldLines = foldLines(items.slice(2), new Map([['CNY', 10_000]]));
+  assert.deepEqual([heldLines[0]!.state, heldLines[0]!.shown.get('CNY'), heldLines[0]!.commissionFen], ['returned', -540, 120]);
+  // Only the voids on this page (the holds on an older one): still the whole fee, once.
+  const voidsOnly = foldLines(items.slice(0, 2), new Map([['CNY', 10_000]]));
+  assert.deepEqual([voidsOnly[0]!.shown.get('CNY'), voidsOnly[0]!.commissionFen], [-540, 120]);
+});

@@ -117,7 +117,7 @@ function authPage(core: SandboxCore, req: PageRequest, flow: Flow): PageResult {
     flow === 'qr' ? '微信登录' : '微信授权',
     `<div class="card"><span class="tag">沙盒 Sandbox</span>${heading}
 <form method="post" action="${action}">${hidden}<div style="text-align:left;display:grid;gap:8px;margin-top:8px">${choices || '<p class="muted">还没有绑定此应用的测试玩家 / no test player uses this app yet</p>'}</div>
-<label for="new_handle">或新建测试玩家 / or a new test player (handle)</label><input id="new_handle" name="new_handle" placeholder="alice" pattern="[A-Za-z0-9_-]{1,32}">
+<label for="new_handle">或新建测试玩家 / or a new test player (handle)</label><input id="new_handle" name="new_handle" placeholder="alice" pattern="[A-Za-z0-9_\\-]{1,32}">
 <button class="primary" name="action" value="allow">${silent ? '继续 / Continue' : flow === 'qr' ? '确认登录 / Sign in' : '允许 / Allow'}</button>${silent ? '' : '<button class="secondary" name="action" value="deny">拒绝 / Deny</button>'}</form></div>`,
   );
 }
@@ -179,7 +179,7 @@ function playersPage(core: SandboxCore, note = ''): PageResult {
     `<div class="card"><span class="tag">沙盒 Sandbox</span><h1>测试玩家 / Test players</h1>${note}
 <dl><dt>应用 Apps</dt><dd>&nbsp;</dd>${appsTable(core)}</dl><dl><dt>玩家 Players</dt><dd>&nbsp;</dd>${rows || '<dd>—</dd>'}</dl>
 <form method="post" action="/players"><h1>新建或修改 / Create or update</h1>
-<label for="handle">Handle</label><input id="handle" name="handle" required pattern="[A-Za-z0-9_-]{1,32}">
+<label for="handle">Handle</label><input id="handle" name="handle" required pattern="[A-Za-z0-9_\\-]{1,32}">
 <label for="nickname">昵称 Nickname</label><input id="nickname" name="nickname">
 <label for="avatar">头像 Avatar URL</label><input id="avatar" name="avatarUrl">
 <label for="phone">手机号 Phone</label><input id="phone" name="phone" placeholder="13800138000 or +44 7700900123">

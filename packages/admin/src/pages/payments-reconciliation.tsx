@@ -159,7 +159,7 @@ export function ReconciliationPage({ ctx }: { ctx: Ctx }) {
             ))}
           </dl>
           {report.items.length > 0 && (
-            <table>
+            <table class="cards">
               <thead>
                 <tr>
                   <th>{p('kind')}</th>
@@ -172,13 +172,19 @@ export function ReconciliationPage({ ctx }: { ctx: Ctx }) {
               <tbody>
                 {report.items.map((i) => (
                   <tr key={`${i.kind}-${i.ref}`} data-testid="reconciliation-item">
-                    <td>{p(mismatchKey(i.kind))}</td>
-                    <td>
+                    <td data-label={p('kind')}>{p(mismatchKey(i.kind))}</td>
+                    <td data-label={p('ref')}>
                       <code translate={false}>{i.ref}</code>
                     </td>
-                    <td class="num">{i.expectedFen === null ? '—' : formatAmount('CNY', i.expectedFen)}</td>
-                    <td class="num">{i.actualFen === null ? '—' : formatAmount('CNY', i.actualFen)}</td>
-                    <td>{i.detail}</td>
+                    <td class="num" data-label={p('expected')}>
+                      {i.expectedFen === null ? '—' : formatAmount('CNY', i.expectedFen)}
+                    </td>
+                    <td class="num" data-label={p('actual')}>
+                      {i.actualFen === null ? '—' : formatAmount('CNY', i.actualFen)}
+                    </td>
+                    <td data-label={p('detail')} translate={false}>
+                      {i.detail}
+                    </td>
                   </tr>
                 ))}
               </tbody>

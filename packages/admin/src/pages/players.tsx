@@ -227,16 +227,18 @@ function PlayerDetail({ ctx, playerId }: { ctx: Ctx; playerId: string }) {
       )}
       <section class="card">
         <h2>{t('history')}</h2>
-        <table>
+        <table class="cards">
           <tbody>
             {history.map((i) => (
               <tr key={i.id}>
-                <td>{formatTimeMs(i.createdAtMs)}</td>
-                <td>
+                <td data-label={t('when')}>{formatTimeMs(i.createdAtMs)}</td>
+                <td data-label={t('transferCode')}>
                   <code translate={false}>{i.code}</code>
                 </td>
-                <td translate={false}>{i.counterparty}</td>
-                <td class="num">
+                <td data-label={t('counterparty')} translate={false}>
+                  {i.counterparty}
+                </td>
+                <td class="num" data-label={t('amount')}>
                   {i.direction === 'in' ? '+' : '−'}
                   {formatAmount(i.asset, i.amountFen)}
                 </td>

@@ -1,7 +1,7 @@
 // The risk review queue: open cases, and one case with its evidence (signals — fair-play ones in
 // figures: pairs, hands, timing on the server's clock, copy similarity — transfers, complaints,
 // restrictions, credit, the player's linked accounts), its audit trail and the actions an operator may take.
-import { formatTimeMs, type Response } from '@fairground/web';
+import { type AssetCode, formatAmount, formatTimeMs, type Response } from '@fairground/web';
 import { useCallback, useEffect, useState } from 'preact/hooks';
 import type { Ctx } from '../app.tsx';
 import { PlayerLinks } from './fair-play.tsx';
@@ -12,6 +12,15 @@ import { consoleError } from '../errors.ts';
 type Summary = Response<'GET /api/admin/risk/cases'>['items'][number];
 type Detail = Response<'GET /api/admin/risk/cases/:caseId'>;
 type Action = 'approve' | 'reject' | 'restrict' | 'ban' | 'note' | 'close';
+
+/** A trail entry in words: the system's steps and the operators' actions; a new one as the server names it. */
+function trailWord(r: ReturnType<typeof riskText>, action: string) {
+  for (const key of [`ev_${action}`, `act_${action}`]) {
+    const word = r(key);
+    if (word !== key) return word;
+  }
+  return <span translate={false}>{action}</span>;
+}
 
 const obj = (v: unknown): Record<string, unknown> => (v !== null && typeof v === 'object' ? (v as Record<string, unknown>) : {});
 
@@ -140,8 +149,8 @@ function CaseDetail({ ctx, caseId }: { ctx: Ctx; caseId: string }) {
         <ul class="list">
           {detail.transfers.map((x) => (
             <li key={`${x.id}-${x.kind}`}>
-              {x.code} {x.direction === 'in' ? '+' : '−'}
-              {x.amount} {x.asset} <small class="muted">{formatTimeMs(x.createdAtMs)}</small>
+              <code translate={false}>{x.code}</code> {x.direction === 'in' ? '+' : '−'}
+              {formatAmount(x.asset as AssetCode, x.amount)} <small class="muted">{formatTimeMs(x.createdAtMs)}</small>
             </li>
           ))}
         </ul>
@@ -186,7 +195,8 @@ function CaseDetail({ ctx, caseId }: { ctx: Ctx; caseId: string }) {
         <ol class="list" data-testid="case-trail">
           {detail.events.map((e) => (
             <li key={e.id} data-testid="case-event" data-action={e.action}>
-              <strong>{e.action}</strong> · {e.actorName} {e.note ? `— ${e.note}` : ''} <small class="muted">{formatTimeMs(e.atMs)}</small>
+              <strong>{trailWord(r, e.action)}</strong> · <span translate={false}>{e.actorName}</span>{' '}
+              {e.note ? <span translate={false}>— {e.note}</span> : ''} <small class="muted">{formatTimeMs(e.atMs)}</small>
             </li>
           ))}
         </ol>

@@ -33,7 +33,8 @@ export const HistoryItemBody = Type.Object({
   /**
    * Lines with the same group are one event for the player: a hold and the post or void that
    * settled it (`hold:<pending id>`), or the transfers of one order (`order:<id>`: a room fee and
-   * its commission, a room-card purchase's cash and cards). Null: a line of its own.
+   * its commission — held, then posted or voided, all of it one group — a room-card purchase's cash
+   * and cards). Null: a line of its own.
    */
   group: Type.Union([Type.String(), Type.Null()]),
   createdAtMs: TimeMs(),

@@ -40,15 +40,41 @@ async function balancesOf(ledger: Ledger, playerId: string): Promise<Static<type
   return ASSETS.map((asset) => balanceBody(asset, byAsset.get(asset)));
 }
 
-/** See HistoryItemBody.group. */
-function historyGroup(item: HistoryItem): string | null {
-  if (item.kind === 'pending') return `hold:${item.id}`;
-  if (item.pendingId !== null) return `hold:${item.pendingId}`;
+/**
+ * See HistoryItemBody.group. One order (a room fee and its commission, a card purchase) is one
+ * group whether its parts were posted at once or held and later posted or voided; a hold without
+ * an order is its own group with its post or void. `holdOrder` is the order of the hold a post or
+ * void closes (closing transfers carry no metadata of their own).
+ */
+function historyGroup(item: HistoryItem, holdOrder: ReadonlyMap<string, string>): string | null {
   const orderId = item.metadata?.orderId;
-  return typeof orderId === 'string' ? `order:${orderId}` : null;
+  if (typeof orderId === 'string') return `order:${orderId}`;
+  if (item.kind === 'pending') return `hold:${item.id}`;
+  if (item.pendingId !== null) {
+    const ofHold = holdOrder.get(item.pendingId);
+    return ofHold === undefined ? `hold:${item.pendingId}` : `order:${ofHold}`;
+  }
+  return null;
 }
 
-function historyItem(item: HistoryItem): Static<typeof HistoryItemBody> {
+/** The order of each hold the page's posts and voids close, read from the holds themselves. */
+async function holdOrders(ledger: Ledger, items: readonly HistoryItem[]): Promise<Map<string, string>> {
+  const out = new Map<string, string>();
+  for (const i of items) {
+    const orderId = i.metadata?.orderId;
+    if (i.kind === 'pending' && typeof orderId === 'string') out.set(i.id, orderId);
+  }
+  // Holds on an older page: one read each, at most a page's worth.
+  const onPage = new Set(items.map((i) => i.id));
+  const missing = [...new Set(items.flatMap((i) => (i.pendingId !== null && !onPage.has(i.pendingId) ? [i.pendingId] : [])))];
+  for (const id of missing) {
+    const orderId = (await ledger.getTransfer(id))?.metadata?.orderId;
+    if (typeof orderId === 'string') out.set(id, orderId);
+  }
+  return out;
+}
+
+function historyItem(item: HistoryItem, holdOrder: ReadonlyMap<string, string>): Static<typeof HistoryItemBody> {
   const other = parseAccountId(item.counterparty);
   return {
     id: item.id,
@@ -60,7 +86,7 @@ function historyItem(item: HistoryItem): Static<typeof HistoryItemBody> {
     pendingState: item.pendingState,
     counterparty: other.ownerKind === 'system' ? other.ownerId : other.ownerKind,
     tag: item.metadata?.overLimit === true ? 'over_limit' : null,
-    group: historyGroup(item),
+    group: historyGroup(item, holdOrder),
     createdAtMs: item.createdAtMs,
   };
 }
@@ -76,7 +102,8 @@ async function historyOf(ledger: Ledger, playerId: string, q: Static<typeof Hist
     ...(q.cursor !== undefined ? { cursor: q.cursor } : {}),
     limit: q.limit ?? 20,
   });
-  return { items: page.items.map(historyItem), nextCursor: page.nextCursor };
+  const holdOrder = await holdOrders(ledger, page.items);
+  return { items: page.items.map((i) => historyItem(i, holdOrder)), nextCursor: page.nextCursor };
 }
 
 function toFenOrProblem(value: string, problems: string[], label: string): number {

@@ -471,7 +471,10 @@ export const ERROR_TEXTS: Readonly<Record<string, readonly [zh: string, en: stri
   SKILL_COMMAND_CONFLICT: ['这一步与已提交的操作冲突，请刷新页面。', 'This move conflicts with one already accepted; reload the page.'],
   SKILL_GAME_UNKNOWN: ['没有这个游戏。', 'No such game.'],
   SKILL_MATCH_NOT_FOUND: ['没有找到这场比赛。', 'No such match.'],
-  SKILL_MATCH_NOT_HELD: ['这场比赛没有被暂扣审核，无需处理。', 'This match is not held for review; there is nothing to decide.'],
+  SKILL_MATCH_NOT_HELD: [
+    '这场比赛没有在等待审核，无需处理；请刷新后查看它现在的状态。',
+    'This match is not waiting for review, so there is nothing to decide; refresh to see where it stands.',
+  ],
   SKILL_SEED_NOT_REVEALED: ['比赛或锦标赛结束后才会公开种子。', 'The seed is revealed when the match or tournament is over.'],
   SKILL_SESSION_ENDED: ['这局游戏已经结束。', 'This game has ended.'],
   SKILL_SESSION_EXPIRED: ['这局游戏的时间已经用完。', 'This game’s time is over.'],

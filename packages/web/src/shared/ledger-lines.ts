@@ -81,18 +81,27 @@ export function foldLines(items: readonly LedgerItem[], postedNow: ReadonlyMap<A
     const state = stateOf(parts);
     const shown = new Map<AssetCode, number>();
     const effect = new Map<AssetCode, number>();
-    let commissionFen = 0;
     for (const p of parts) {
       // A hold moves nothing posted; its post does. The line shows what was held, or what was paid.
       if (p.kind !== 'pending' && p.kind !== 'void' && p.kind !== 'expired') add(effect, p.asset, signed(p));
-      if (p.code === 'commission') commissionFen += p.amountFen;
     }
-    if (state === null) for (const [a, n] of effect) shown.set(a, n);
-    else {
-      const post = parts.filter((p) => p.kind === 'post');
-      const basis =
-        post.length > 0 ? post : parts.filter((p) => p.kind === 'pending' || p.kind === 'void' || p.kind === 'expired').slice(0, 1);
-      for (const p of basis) add(shown, p.asset, signed(p));
+    // What the line shows: what was paid (the posts, or the posted parts of an order paid at once),
+    // else what is or was held — every hold of the order (a room fee and its commission are two),
+    // counted once: the holds themselves, or their voids when the holds are on an older page.
+    const posts = parts.filter((p) => p.kind === 'post');
+    const holds = parts.filter((p) => p.kind === 'pending');
+    const basis =
+      state === null
+        ? parts
+        : posts.length > 0
+          ? posts
+          : holds.length > 0
+            ? holds
+            : parts.filter((p) => p.kind === 'void' || p.kind === 'expired');
+    let commissionFen = 0;
+    for (const p of basis) {
+      add(shown, p.asset, signed(p));
+      if (p.code === 'commission') commissionFen += p.amountFen;
     }
     const codes = parts.map((p) => p.code);
     const code = NAMING_ORDER.find((c) => codes.includes(c)) ?? (parts[0] as LedgerItem).code;
