@@ -53,6 +53,7 @@ describe('browser journeys', () => {
     // The agreement text arrives from the API after the page shows.
     await page
       .locator('.terms')
+      .first()
       .getByText(/实名认证/)
       .waitFor();
     await screenshot(page, 'player-2-terms');
@@ -83,7 +84,7 @@ describe('browser journeys', () => {
     // The development start runs on stand-ins: the console says so on every page.
     const banner = page.getByTestId('standin-banner');
     await banner.waitFor();
-    assert.match(await banner.innerText(), /替身服务运行中：.*sign-in.*notary/);
+    assert.match(await banner.innerText(), /替身服务运行中：.*微信登录.*存证/);
     await page.getByTestId('run-check').click();
     const result = page.getByTestId('check-result');
     await result.waitFor();
