@@ -58,6 +58,7 @@ describe('compliance and risk journeys', () => {
     await page.getByTestId('terms-page').waitFor();
     await page
       .locator('.terms')
+      .first()
       .getByText(/实名认证/)
       .waitFor();
     await page.getByTestId('accept-terms').click();
