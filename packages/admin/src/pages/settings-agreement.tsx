@@ -48,7 +48,7 @@ export function AgreementTab({ ctx, s, state }: { ctx: Ctx; s: SettingsT; state:
       setNote(s('published', { version: draft.version.trim() }));
       setReason('');
     } catch (e) {
-      setError(problemText(e));
+      setError(problemText(ctx.lang, e));
     }
   };
   return (

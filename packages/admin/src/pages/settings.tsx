@@ -2,7 +2,8 @@
 // tournament templates, VIP tiers and skins (JSON checked by the server, every problem listed),
 // the agreement (settings-agreement.tsx) and tournaments (settings-tournaments.tsx). Each save
 // names the version it was made against, so two operators never overwrite each other unseen.
-import { ApiError, fenToYuan, formatTimeMs, type Response, yuanToFen } from '@fairground/web';
+import { ApiError, fenToYuan, formatTimeMs, type Lang, type Response, yuanToFen } from '@fairground/web';
+import { consoleError } from '../errors.ts';
 import { useCallback, useEffect, useState } from 'preact/hooks';
 import type { Ctx } from '../app.tsx';
 import { AgreementTab } from './settings-agreement.tsx';
@@ -14,10 +15,11 @@ export type SettingKey = SettingsView['settings'][number]['key'];
 export type SettingsTab = 'fees' | 'tournaments' | 'games' | 'vip' | 'agreement';
 export const SETTINGS_TABS: readonly SettingsTab[] = ['fees', 'tournaments', 'games', 'vip', 'agreement'];
 
-export const problemText = (e: unknown): string => {
-  if (!(e instanceof ApiError)) return String(e);
-  const problems = (e.details as { problems?: unknown } | undefined)?.problems;
-  return Array.isArray(problems) ? `${e.code}: ${e.message} — ${problems.join('; ')}` : `${e.code}: ${e.message}`;
+/** A refused save in the operator's language, with the server's list of the values it found out of bounds. */
+export const problemText = (lang: Lang, e: unknown): string => {
+  const text = consoleError(lang, e);
+  const problems = e instanceof ApiError ? (e.details as { problems?: unknown } | undefined)?.problems : undefined;
+  return Array.isArray(problems) && problems.length > 0 ? `${text} — ${problems.join('; ')}` : text;
 };
 
 export interface SettingsState {
@@ -36,7 +38,7 @@ export function useSettings(ctx: Ctx): SettingsState {
       setView(await ctx.api.call('GET /api/admin/settings', {}));
       setError(null);
     } catch (e) {
-      setError(problemText(e));
+      setError(problemText(ctx.lang, e));
     }
   }, [ctx.api]);
   useEffect(() => {
@@ -187,7 +189,7 @@ function FeesTab({ ctx, s, state }: { ctx: Ctx; s: SettingsT; state: SettingsSta
       setNote(s('saved', { version }));
       setReason('');
     } catch (e) {
-      setError(problemText(e));
+      setError(problemText(ctx.lang, e));
     }
   };
   return (
@@ -283,7 +285,7 @@ function JsonSetting({
       setNote(s('saved', { version: await state.save(settingKey, value, reason) }));
       setReason('');
     } catch (e) {
-      setError(problemText(e));
+      setError(problemText(ctx.lang, e));
     }
   };
   return (

@@ -172,7 +172,9 @@ describe('business settings in the browser', () => {
     // Out of the policy's bounds: refused, with the reason on the page.
     await operator.getByTestId('fee-commission').fill('20');
     await operator.getByTestId('fee-save').click();
-    assert.match(await operator.getByTestId('settings-error').innerText(), /SETTINGS_OUTSIDE_POLICY/);
+    const refused = await operator.getByTestId('settings-error').innerText();
+    assert.match(refused, /超出了合规政策允许的范围/);
+    assert.doesNotMatch(refused, /SETTINGS_OUTSIDE_POLICY/, 'in words, without the code');
     await operator.getByTestId('fee-commission').fill('12');
     await operator.getByTestId('fee-cashPerSeat').fill('3.00');
     await operator.getByTestId('fee-reason').fill('调价');
