@@ -52,7 +52,7 @@ export const DEFAULT_VIP: VipSettings = {
     { id: 'vip2', title: { zh: 'VIP2', en: 'VIP 2' }, depositsFenMin: 500_000, skins: ['gold', 'jade', 'night'] },
   ],
   skins: [
-    { id: 'classic', title: { zh: '经典红', en: 'Classic red' }, priceFen: null, free: true },
+    { id: 'classic', title: { zh: '经典绿', en: 'Classic green' }, priceFen: null, free: true },
     { id: 'gold', title: { zh: '鎏金', en: 'Gold' }, priceFen: 1_800, free: false },
     { id: 'jade', title: { zh: '翡翠', en: 'Jade' }, priceFen: 1_200, free: false },
     { id: 'night', title: { zh: '夜色', en: 'Night' }, priceFen: null, free: false },
