@@ -1,5 +1,6 @@
 // Every endpoint the sandbox serves on the WeChat Pay and api.weixin.qq.com hosts. Patterns match
 // the raw (percent-encoded) path; captured segments are decoded before the handler sees them.
+import { msgSecCheck } from './weixin-seccheck.ts';
 import type { ApiRequest, ApiResult } from './api.ts';
 import { applyFundFlowBill, applyTradeBill, downloadBill } from './bills.ts';
 import { listCertificates } from './certificates.ts';
@@ -85,4 +86,5 @@ export const routes: Route[] = [
   { method: 'GET', pattern: /^\/cgi-bin\/ticket\/getticket$/, handler: getTicket },
   { method: 'POST', pattern: /^\/wxa\/business\/getuserphonenumber$/, handler: getUserPhoneNumber },
   { method: 'POST', pattern: /^\/xpay\/query_order$/, handler: xpayQueryOrder },
+  { method: 'POST', pattern: /^\/wxa\/msg_sec_check$/, handler: msgSecCheck },
 ];
