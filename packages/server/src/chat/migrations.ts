@@ -2,7 +2,8 @@ import type { Migration } from '../storage/ports.ts';
 
 // Table chat, kept with the room's hands for disputes: every message a player sent (delivered, or
 // refused by the content check and delivered to no one), the reports players file about messages
-// with the conversation around them, and chat restrictions after repeated refusals.
+// with the conversation around them, and chat restrictions after repeated refusals. `seq` orders
+// messages stored in the same millisecond (a counter of the process, which holds the room).
 export const chatMigrations: Migration[] = [
   {
     id: 'chat_001_messages',
@@ -21,9 +22,10 @@ CREATE TABLE chat_messages (
   check_suggest TEXT,
   check_label INTEGER,
   check_trace TEXT,
-  created_at_ms BIGINT NOT NULL
+  created_at_ms BIGINT NOT NULL,
+  seq BIGINT NOT NULL
 );
-CREATE INDEX chat_messages_room ON chat_messages (room_id, created_at_ms);
+CREATE INDEX chat_messages_room ON chat_messages (room_id, created_at_ms, seq);
 CREATE INDEX chat_messages_player ON chat_messages (player_id, status, created_at_ms);
 CREATE INDEX chat_messages_age ON chat_messages (created_at_ms);
 CREATE TABLE chat_reports (

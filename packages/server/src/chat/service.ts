@@ -102,7 +102,7 @@ export interface ChatOptions {
 type Row = Record<string, unknown>;
 
 const MESSAGE_COLUMNS =
-  'id, room_id, hand_number, player_id, seat, kind, phrase_id, body, body_en, status, check_suggest, check_label, created_at_ms';
+  'id, room_id, hand_number, player_id, seat, kind, phrase_id, body, body_en, status, check_suggest, check_label, created_at_ms, seq';
 
 function toStored(r: Row): StoredChatMessage {
   return {
@@ -151,6 +151,8 @@ export class Chat {
    * client re-sends its list when it reconnects, so a restart loses nothing the player sees.
    */
   readonly #muted = new Map<string, Set<string>>();
+  /** Orders messages stored in the same millisecond; a room's messages are all stored by the process that holds it. */
+  #seq = 0;
 
   constructor(o: ChatOptions) {
     this.#o = o;
@@ -276,7 +278,7 @@ export class Chat {
         const n = intFromDb(rows[0]?.n ?? 0);
         if (n >= CHAT_REFUSALS_MAX && (await this.#restrictedUntil(tx, input.playerId)) === null) {
           const recent = await tx.query<Row>(
-            `SELECT ${MESSAGE_COLUMNS} FROM chat_messages WHERE player_id = ? AND status = 'refused' AND created_at_ms > ? ORDER BY created_at_ms DESC, id DESC LIMIT ?`,
+            `SELECT ${MESSAGE_COLUMNS} FROM chat_messages WHERE player_id = ? AND status = 'refused' AND created_at_ms > ? ORDER BY created_at_ms DESC, seq DESC LIMIT ?`,
             [input.playerId, since, CHAT_REFUSALS_MAX * 2],
           );
           const caseId = await this.#o.risk.openCase(tx, {
@@ -315,8 +317,8 @@ export class Chat {
   ): Promise<ChatMessage> {
     const id = newId('msg');
     await tx.run(
-      `INSERT INTO chat_messages (id, room_id, hand_number, player_id, seat, kind, phrase_id, body, body_en, status, check_suggest, check_label, check_trace, created_at_ms)
-       VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+      `INSERT INTO chat_messages (id, room_id, hand_number, player_id, seat, kind, phrase_id, body, body_en, status, check_suggest, check_label, check_trace, created_at_ms, seq)
+       VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
       [
         id,
         input.roomId,
@@ -332,6 +334,7 @@ export class Chat {
         verdict?.label ?? null,
         verdict?.traceId ?? null,
         tx.nowMs,
+        ++this.#seq,
       ],
     );
     return { id, roomId: input.roomId, handNumber: input.handNumber, playerId: input.playerId, seat: input.seat, ...body, atMs: tx.nowMs };
@@ -387,7 +390,7 @@ export class Chat {
           reporterId,
         ]);
         if (existing[0] !== undefined) return { reportId: existing[0].id };
-        const context = await this.#context(tx, m);
+        const context = await this.#context(tx, m, intFromDb(rows[0]?.seq));
         const id = newId('crp');
         try {
           await tx.run(
@@ -406,16 +409,16 @@ export class Chat {
   }
 
   /** The delivered messages around `m` in its room, oldest first. */
-  async #context(reader: Reader, m: ChatMessage): Promise<ChatMessage[]> {
+  async #context(reader: Reader, m: ChatMessage, seq: number): Promise<ChatMessage[]> {
     const before = await reader.query<Row>(
-      `SELECT ${MESSAGE_COLUMNS} FROM chat_messages WHERE room_id = ? AND status = 'delivered' AND (created_at_ms < ? OR (created_at_ms = ? AND id <= ?))
-       ORDER BY created_at_ms DESC, id DESC LIMIT ?`,
-      [m.roomId, m.atMs, m.atMs, m.id, REPORT_CONTEXT_MESSAGES + 1],
+      `SELECT ${MESSAGE_COLUMNS} FROM chat_messages WHERE room_id = ? AND status = 'delivered' AND (created_at_ms < ? OR (created_at_ms = ? AND seq <= ?))
+       ORDER BY created_at_ms DESC, seq DESC LIMIT ?`,
+      [m.roomId, m.atMs, m.atMs, seq, REPORT_CONTEXT_MESSAGES + 1],
     );
     const after = await reader.query<Row>(
-      `SELECT ${MESSAGE_COLUMNS} FROM chat_messages WHERE room_id = ? AND status = 'delivered' AND (created_at_ms > ? OR (created_at_ms = ? AND id > ?))
-       ORDER BY created_at_ms, id LIMIT ?`,
-      [m.roomId, m.atMs, m.atMs, m.id, REPORT_CONTEXT_MESSAGES],
+      `SELECT ${MESSAGE_COLUMNS} FROM chat_messages WHERE room_id = ? AND status = 'delivered' AND (created_at_ms > ? OR (created_at_ms = ? AND seq > ?))
+       ORDER BY created_at_ms, seq LIMIT ?`,
+      [m.roomId, m.atMs, m.atMs, seq, REPORT_CONTEXT_MESSAGES],
     );
     return [...before.reverse(), ...after].map((r) => deliveredView(toStored(r)));
   }
@@ -500,7 +503,7 @@ export class Chat {
   /** A room's chat for the console's hand and dispute view: every message (refused ones marked), oldest first. */
   async roomChat(roomId: string, handNumber: number | null, limit = CHAT_PAGE_MAX): Promise<StoredChatMessage[]> {
     const rows = await this.#o.store.reader.query<Row>(
-      `SELECT ${MESSAGE_COLUMNS} FROM chat_messages WHERE room_id = ? ${handNumber === null ? '' : 'AND hand_number = ?'} ORDER BY created_at_ms, id LIMIT ?`,
+      `SELECT ${MESSAGE_COLUMNS} FROM chat_messages WHERE room_id = ? ${handNumber === null ? '' : 'AND hand_number = ?'} ORDER BY created_at_ms, seq LIMIT ?`,
       handNumber === null ? [roomId, Math.min(limit, CHAT_PAGE_MAX)] : [roomId, handNumber, Math.min(limit, CHAT_PAGE_MAX)],
     );
     return rows.map(toStored);
