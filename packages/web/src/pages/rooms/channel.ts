@@ -35,6 +35,23 @@ export interface ChannelState {
   /** Why the room closed this connection for good (kicked, left, dissolved…). */
   readonly closedCode: string | null;
   readonly events: readonly RoomEventWire[];
+  /** Chat since this page opened, oldest first (the last CHAT_KEPT_MAX), without muted players. */
+  readonly chat: readonly ChatLine[];
+  /** Players this device muted at this table. */
+  readonly muted: readonly string[];
+}
+
+/** A chat message as the table delivers it (the server's chat domain stored it first). */
+export interface ChatLine {
+  readonly id: string;
+  readonly playerId: string;
+  readonly seat: number | null;
+  readonly handNumber: number | null;
+  readonly kind: 'phrase' | 'emoji' | 'text';
+  readonly phraseId: string | null;
+  readonly text: string;
+  readonly textEn: string | null;
+  readonly atMs: number;
 }
 
 export interface Reply {
@@ -48,6 +65,8 @@ const RECONNECT_DELAY_MS_MIN = 500;
 const RECONNECT_DELAY_MS_MAX = 5000;
 /** Events kept for the table's log line. */
 const EVENTS_KEPT_MAX = 30;
+/** Chat lines kept on the page. */
+const CHAT_KEPT_MAX = 40;
 /** Replies waited for at most; a reply lost with a dropped socket is answered as a network error. */
 const PENDING_MAX = 32;
 /** Close codes after which reconnecting is pointless (kicked, left, not a member, room gone). */
@@ -83,6 +102,8 @@ export class RoomChannel {
     clockOffsetMs: 0,
     closedCode: null,
     events: [],
+    chat: [],
+    muted: [],
   };
   #socket: WebSocket | null = null;
   #closed = false;
@@ -97,6 +118,7 @@ export class RoomChannel {
     this.roomId = o.roomId;
     this.#token = o.token;
     this.#onChange = o.onChange;
+    this.#state = { ...this.#state, muted: this.#loadMuted() };
     // The phone lost its network: say so at once (a dead socket may take minutes to notice), and
     // come back as soon as the network does.
     addEventListener('offline', this.#onOffline);
@@ -164,6 +186,15 @@ export class RoomChannel {
           hand,
           info: hand?.info ?? null,
         });
+        // The server forgets mutes when the room restarts: tell it again after every welcome.
+        for (const playerId of this.#state.muted) void this.send({ t: 'chat_mute', playerId, muted: true });
+        break;
+      }
+      case 'chat': {
+        const line = f.message as ChatLine;
+        // Muted on the server too; hidden here as well in case a line was on its way.
+        if (this.#state.muted.includes(line.playerId)) break;
+        this.#set({ clockOffsetMs, chat: [...this.#state.chat, line].slice(-CHAT_KEPT_MAX) });
         break;
       }
       case 'room': {
@@ -253,11 +284,33 @@ export class RoomChannel {
       return Promise.resolve({ t: 'error', code: 'NETWORK_ERROR', message: 'not connected' });
     }
     const id = `c${this.#nextId++}`;
-    const full = { ...frame, id, ...(frame.t === 'ping' ? {} : { v: this.#state.v }) };
+    // Ping and chat change nothing in the room and carry no version.
+    const versionless = frame.t === 'ping' || frame.t === 'chat' || frame.t === 'chat_mute';
+    const full = { ...frame, id, ...(versionless ? {} : { v: this.#state.v }) };
     return new Promise((resolve) => {
       this.#pending.set(id, { frame, resolve });
       ws.send(JSON.stringify(full));
     });
+  }
+
+  /** Mutes (or unmutes) a player at this table: the server stops delivering their chat here, and the page hides it. */
+  async mute(playerId: string, muted: boolean): Promise<Reply> {
+    const r = await this.send({ t: 'chat_mute', playerId, muted });
+    if (r.t === 'ok') {
+      const list = muted ? [...new Set([...this.#state.muted, playerId])] : this.#state.muted.filter((p) => p !== playerId);
+      sessionStorage.setItem(`fg.muted.${this.roomId}`, JSON.stringify(list));
+      this.#set({ muted: list, chat: this.#state.chat.filter((l) => !list.includes(l.playerId)) });
+    }
+    return r;
+  }
+
+  #loadMuted(): string[] {
+    try {
+      const v = JSON.parse(sessionStorage.getItem(`fg.muted.${this.roomId}`) ?? '[]') as unknown;
+      return Array.isArray(v) ? v.filter((x): x is string => typeof x === 'string').slice(0, 16) : [];
+    } catch {
+      return [];
+    }
   }
 
   /** Server time now, by this device's clock and the last offset seen. */

@@ -11,6 +11,7 @@ import { evaluateHand } from '@fairground/rules';
 import { errorText } from '../../shared/errors.ts';
 import { type ShareOutcome, shareLink } from '../../shared/wechat.ts';
 import { type ChannelState, type HandSection, type Member, type Reply, RoomChannel, type RoomView } from './channel.ts';
+import { bubbleOf, ChatBubble, TableChat } from './chat.tsx';
 import { cardLabel, isRed, type RoomWords, roomWords } from './i18n.ts';
 import './rooms.css';
 import './seat-skins.css';
@@ -383,6 +384,7 @@ export function TablePage({ ctx }: { ctx: Ctx }) {
                       )}
                     </span>
                     {said !== null && <span class="said">{said}</span>}
+                    <ChatBubble line={bubbleOf(s.chat, m.playerId, channel?.serverNowMs() ?? 0)} lang={ctx.lang} seat={seat} />
                   </div>
                   <div class="seat-name" data-testid={`seat-${seat}-name`}>
                     {m.nickname}
@@ -551,6 +553,8 @@ export function TablePage({ ctx }: { ctx: Ctx }) {
           {message}
         </p>
       )}
+
+      {channel !== null && live && <TableChat ctx={ctx} channel={channel} state={s} nameOf={nameOf} />}
 
       {shownRecord !== null && <ResultPanel t={t} record={shownRecord} nameOf={nameOf} mySeat={mySeat} />}
 
