@@ -8,6 +8,7 @@ const zh = {
   tabGames: '技巧游戏目录',
   tabVip: 'VIP 与皮肤',
   tabAgreement: '协议与隐私',
+  tabChat: '牌桌快捷语',
   version: '版本 {version}',
   builtIn: '内置默认',
   bounds: '政策范围：抽成 {min}–{max}（{policies}）',
@@ -36,6 +37,9 @@ const zh = {
   templatesHint: '奖金比例、报名费、人数与时间窗口。',
   jsonInvalid: 'JSON 格式不正确',
   vipTitle: 'VIP 等级与皮肤',
+  chatTitle: '牌桌快捷语与表情',
+  chatHint:
+    '玩家在牌桌上一点即发的快捷语（中英文）和表情。快捷语的 id 保持不变，已存的聊天记录仍能对应；自由输入另由司法辖区政策决定，并经微信内容安全检查。',
   vipHint: '充值达到门槛即升级，等级赠送皮肤；有价格的皮肤也可购买。其他玩家在牌桌上能看到你的皮肤。',
   agreementTitle: '用户协议与隐私政策',
   agreementHint: '发布新版本后，所有玩家在下一次付费或游戏前必须重新同意。版本号不可重复使用。',
@@ -84,6 +88,7 @@ const en: Record<Key, string> = {
   tabGames: 'Skill games',
   tabVip: 'VIP and skins',
   tabAgreement: 'Agreement',
+  tabChat: 'Table phrases',
   version: 'version {version}',
   builtIn: 'built-in default',
   bounds: 'Policy bounds: commission {min}–{max} ({policies})',
@@ -114,6 +119,9 @@ const en: Record<Key, string> = {
   templatesHint: 'Prize shares, entry fees, players and time windows.',
   jsonInvalid: 'Not valid JSON',
   vipTitle: 'VIP tiers and skins',
+  chatTitle: 'Table quick phrases and emoji',
+  chatHint:
+    'Phrases (Chinese and English) and emoji players send at the table with one tap. Keep a phrase’s id when its words change so stored chat still says which phrase it was; typed text is the jurisdiction policy’s call and is checked by WeChat content security.',
   vipHint:
     'Deposits reaching a threshold reach the tier, which grants skins; skins with a price can be bought. Other players at the table see a player’s skin.',
   agreementTitle: 'User agreement and privacy policy',

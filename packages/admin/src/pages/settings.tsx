@@ -12,8 +12,8 @@ import { TournamentsTab } from './settings-tournaments.tsx';
 
 export type SettingsView = Response<'GET /api/admin/settings'>;
 export type SettingKey = SettingsView['settings'][number]['key'];
-export type SettingsTab = 'fees' | 'tournaments' | 'games' | 'vip' | 'agreement';
-export const SETTINGS_TABS: readonly SettingsTab[] = ['fees', 'tournaments', 'games', 'vip', 'agreement'];
+export type SettingsTab = 'fees' | 'tournaments' | 'games' | 'vip' | 'agreement' | 'chat';
+export const SETTINGS_TABS: readonly SettingsTab[] = ['fees', 'tournaments', 'games', 'vip', 'agreement', 'chat'];
 
 /** A refused save in the operator's language, with the server's list of the values it found out of bounds. */
 export const problemText = (lang: Lang, e: unknown): string => {
@@ -66,6 +66,7 @@ export function SettingsPage({ ctx, tab }: { ctx: Ctx; tab: SettingsTab }) {
     games: s('tabGames'),
     vip: s('tabVip'),
     agreement: s('tabAgreement'),
+    chat: s('tabChat'),
   };
   return (
     <main data-testid="settings-page" data-tab={tab}>
@@ -109,6 +110,9 @@ export function SettingsPage({ ctx, tab }: { ctx: Ctx; tab: SettingsTab }) {
         <JsonSetting ctx={ctx} s={s} state={state} settingKey="vip" title={s('vipTitle')} hint={s('vipHint')} />
       )}
       {state.view && tab === 'agreement' && <AgreementTab ctx={ctx} s={s} state={state} />}
+      {state.view && tab === 'chat' && (
+        <JsonSetting ctx={ctx} s={s} state={state} settingKey="chat.phrases" title={s('chatTitle')} hint={s('chatHint')} />
+      )}
     </main>
   );
 }
