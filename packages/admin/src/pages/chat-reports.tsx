@@ -126,7 +126,14 @@ export function ChatReportsPage({ ctx }: { ctx: Ctx }) {
         {items?.length === 0 && <p class="muted">{c('none')}</p>}
         <ul class="list">
           {items?.map((r) => (
-            <li key={r.id} data-testid="chat-report" data-report={r.id} data-sender={r.senderId} data-status={r.status}>
+            <li
+              key={r.id}
+              class="chat-report-row"
+              data-testid="chat-report"
+              data-report={r.id}
+              data-sender={r.senderId}
+              data-status={r.status}
+            >
               <p>
                 <strong>{c('reason')}:</strong> {r.reason}
               </p>

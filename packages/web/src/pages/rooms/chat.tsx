@@ -85,10 +85,21 @@ export function bubbleOf(chat: readonly ChatLine[], playerId: string, nowMs: num
   return null;
 }
 
-export function ChatBubble({ line, lang, seat }: { line: ChatLine | null; lang: Ctx['lang']; seat: number }) {
+/** A bubble over (or, for a seat hanging from the top of the felt, under) the seat, so it stays on the felt. */
+export function ChatBubble({
+  line,
+  lang,
+  seat,
+  place,
+}: {
+  line: ChatLine | null;
+  lang: Ctx['lang'];
+  seat: number;
+  place: 'above' | 'below';
+}) {
   if (line === null) return null;
   return (
-    <span class={`chat-bubble${line.kind === 'emoji' ? ' emoji' : ''}`} data-testid={`chat-bubble-${seat}`} role="status">
+    <span class={`chat-bubble ${place}${line.kind === 'emoji' ? ' emoji' : ''}`} data-testid={`chat-bubble-${seat}`} role="status">
       {lineText(line, lang)}
     </span>
   );

@@ -370,6 +370,12 @@ export function TablePage({ ctx }: { ctx: Ctx }) {
             >
               {m ? (
                 <>
+                  <ChatBubble
+                    line={bubbleOf(s.chat, m.playerId, channel?.serverNowMs() ?? 0)}
+                    lang={ctx.lang}
+                    seat={seat}
+                    place={slot[2] === 'top' ? 'below' : 'above'}
+                  />
                   <div class="seat-top">
                     <span
                       class="avatar-wrap"
@@ -384,7 +390,6 @@ export function TablePage({ ctx }: { ctx: Ctx }) {
                       )}
                     </span>
                     {said !== null && <span class="said">{said}</span>}
-                    <ChatBubble line={bubbleOf(s.chat, m.playerId, channel?.serverNowMs() ?? 0)} lang={ctx.lang} seat={seat} />
                   </div>
                   <div class="seat-name" data-testid={`seat-${seat}-name`}>
                     {m.nickname}
