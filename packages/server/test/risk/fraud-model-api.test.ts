@@ -150,6 +150,15 @@ for (const backend of backends()) {
       assert.ok(model.top.length > 0, 'the features that drove the score');
       assert.equal(page.json.status, 'open', 'the score decided nothing');
 
+      // A held withdrawal in shadow mode: the rules decide (review), the score is recorded beside them.
+      const shadowPlayer = await t.readyPlayer('fraudshadow');
+      const held = await t.platform.risk.assessWithdrawal({ playerId: shadowPlayer.playerId, amountFen: 600_000, nowMs: t.clock.nowMs() });
+      assert.equal(held.action, 'review');
+      const [heldCase] = await t.platform.risk.listCases({ playerId: shadowPlayer.playerId });
+      const heldScore = await t.platform.risk.models.caseScore(heldCase!.id);
+      assert.equal(heldScore?.version, 1);
+      assert.equal(heldScore?.deciding, false);
+
       // Many more reviewed cases: the training job's pass makes version 2, which beats the rules.
       const big = await storeCases(t, 'api-big', 1000, 1000);
       await decide(big);
@@ -179,6 +188,20 @@ for (const backend of backends()) {
       const last = (await t.platform.audit.list({ action: 'risk.model_activate' })).items[0];
       assert.equal(last?.targetId, '2');
       assert.deepEqual(JSON.parse(JSON.stringify(last?.after)), { version: 2, mode: 'decide' });
+
+      // Deciding, the combined verdict settles a held withdrawal: refused when the model calls it
+      // fraud, else waiting for an operator; the case records that the score decided.
+      const decidedPlayer = await t.readyPlayer('frauddecided');
+      const decided = await t.platform.risk.assessWithdrawal({
+        playerId: decidedPlayer.playerId,
+        amountFen: 600_000,
+        nowMs: t.clock.nowMs(),
+      });
+      const [decidedCase] = await t.platform.risk.listCases({ playerId: decidedPlayer.playerId });
+      const decidedScore = await t.platform.risk.models.caseScore(decidedCase!.id);
+      assert.equal(decidedScore?.version, 2);
+      assert.equal(decidedScore?.deciding, true);
+      assert.equal(decided.action, decidedScore?.flagged ? 'deny' : 'review');
     });
   });
 }
