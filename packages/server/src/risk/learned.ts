@@ -14,6 +14,7 @@ import type { HandSummary } from './collusion.ts';
 import { RiskErrors } from './errors.ts';
 import { type FeatureInput, fraudFeatures, rulesVerdict } from './features.ts';
 import { type Evaluation, type LabelledCase, LoadedModel, type ModelDoc, NotEnoughCases, trainModel } from './learner.ts';
+import { FEATURE_ROWS_MAX, SCORE_PER_PASS_MAX, TRAIN_CASES_MAX } from './limits.ts';
 import { LinkedAccountsSource } from './links.ts';
 import type { RequestMeta } from './ports.ts';
 import { PLAY_CODES, type RiskOptions, type Row } from './model.ts';
@@ -23,12 +24,6 @@ export type ModelStatus = 'trained' | ModelMode | 'retired';
 
 /** The seed every training pass uses: the same reviewed cases give the same model. */
 export const TRAINING_SEED = 32;
-/** Hands, signals and withdrawals read for one case's features. */
-const FEATURE_ROWS_MAX = 2000;
-/** Cases scored per pass of the job. */
-const SCORE_PER_PASS_MAX = 200;
-/** Reviewed cases read for one training pass. */
-const TRAIN_CASES_MAX = 20_000;
 
 export interface ModelView {
   readonly version: number;
