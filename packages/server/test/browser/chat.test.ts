@@ -29,7 +29,14 @@ interface Person {
   readonly errors: string[];
 }
 
-async function api(url: string, token: string, method: string, path: string, body?: unknown, ip?: string): Promise<Record<string, unknown>> {
+async function api(
+  url: string,
+  token: string,
+  method: string,
+  path: string,
+  body?: unknown,
+  ip?: string,
+): Promise<Record<string, unknown>> {
   const r = await fetch(`${url}${path}`, {
     method,
     headers: {
@@ -96,7 +103,9 @@ describe('chat at the table', () => {
       await page.getByTestId('login-sandbox').click();
       await page.getByTestId('accept-terms').click();
       await page.getByTestId('lobby-page').waitFor();
-      p.token = await page.evaluate(() => (JSON.parse(localStorage.getItem('fg.player.tokens') ?? '{}') as { accessToken: string }).accessToken);
+      p.token = await page.evaluate(
+        () => (JSON.parse(localStorage.getItem('fg.player.tokens') ?? '{}') as { accessToken: string }).accessToken,
+      );
       p.id = String((await api(platform.url, p.token, 'GET', '/api/me')).id);
       return p;
     };
