@@ -24,6 +24,20 @@ export interface ChannelState {
   /** Why the room closed this connection for good (kicked, left, dissolved…). */
   readonly closedCode: string | null;
   readonly events: readonly { readonly kind: string; readonly [k: string]: unknown }[];
+  /** Chat since the table opened, oldest first (the last CHAT_KEPT_MAX). */
+  readonly chat: readonly ChatLine[];
+}
+
+/** A chat message as the table delivers it (the server stored it first; refused text never arrives). */
+export interface ChatLine {
+  readonly id: string;
+  readonly playerId: string;
+  readonly seat: number | null;
+  readonly kind: 'phrase' | 'emoji' | 'text';
+  readonly phraseId: string | null;
+  readonly text: string;
+  readonly textEn: string | null;
+  readonly atMs: number;
 }
 
 export interface Reply {
@@ -35,6 +49,7 @@ export interface Reply {
 const RECONNECT_DELAY_MS_MIN = 500;
 const RECONNECT_DELAY_MS_MAX = 5000;
 const EVENTS_KEPT_MAX = 30;
+const CHAT_KEPT_MAX = 20;
 /** Replies waited for at most; a reply lost with a dropped socket is answered as a network error. */
 const PENDING_MAX = 32;
 /** Close codes after which reconnecting is pointless (bad hello, room gone, kicked, left). */
@@ -63,6 +78,7 @@ export class RoomChannel {
     clockOffsetMs: 0,
     closedCode: null,
     events: [],
+    chat: [],
   };
   #task: WechatMinigame.SocketTask | null = null;
   #open = false;
@@ -157,6 +173,9 @@ export class RoomChannel {
       case 'hand':
         this.#set({ v, clockOffsetMs, hand: f.hand as HandSection | null });
         break;
+      case 'chat':
+        this.#set({ clockOffsetMs, chat: [...this.#state.chat, f.message as ChatLine].slice(-CHAT_KEPT_MAX) });
+        break;
       case 'closed':
         if (COME_BACK_CODES.has(String(f.code))) break;
         this.#set({ closedCode: String(f.code) });
@@ -217,7 +236,9 @@ export class RoomChannel {
       return Promise.resolve({ t: 'error', code: 'NETWORK_ERROR', message: 'not connected' });
     }
     const id = `c${this.#nextId++}`;
-    const full = { ...frame, id, ...(frame.t === 'ping' ? {} : { v: this.#state.v }) };
+    // Ping and chat change nothing in the room and carry no version.
+    const versionless = frame.t === 'ping' || frame.t === 'chat' || frame.t === 'chat_mute';
+    const full = { ...frame, id, ...(versionless ? {} : { v: this.#state.v }) };
     return new Promise((resolve) => {
       this.#pending.set(id, { frame, resolve });
       task.send({ data: JSON.stringify(full) });

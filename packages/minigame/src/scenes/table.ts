@@ -9,6 +9,7 @@ import { reasonText } from '../explain.ts';
 import { RoomChannel, type ChannelState } from '../room-channel.ts';
 import type { HandPlayerView, HandViewWire, MemberView, RoomView } from '../wire.ts';
 import { shareRoom } from './create.ts';
+import { createTableChat } from './table-chat.ts';
 import { avatar, card, chips } from './table-draw.ts';
 
 const COMPARE_ANIM_MS = 1400;
@@ -73,6 +74,7 @@ export function tableScene(app: App, roomId: string): Scene {
       app.stage.invalidate();
     },
   });
+  const tableChat = createTableChat(app, channel, () => st?.chat ?? []);
   wx.onShareAppMessage(() => {
     const code = st?.room?.code ?? '';
     return { title: app.t('shareTitle', { nickname: app.me?.nickname ?? '', code }), query: `room=${code}` };
@@ -384,9 +386,11 @@ export function tableScene(app: App, roomId: string): Scene {
     shown: () => channel.resume(),
     exit() {
       if (timer !== undefined) clearInterval(timer);
+      tableChat.close();
       channel.close();
     },
-    animating: (now) => anim !== null && now - anim.startMs < (anim.kind === 'compare' ? COMPARE_ANIM_MS : LOOK_ANIM_MS),
+    animating: (now) =>
+      (anim !== null && now - anim.startMs < (anim.kind === 'compare' ? COMPARE_ANIM_MS : LOOK_ANIM_MS)) || tableChat.showing(now),
     draw(g: Gfx, now: number) {
       const felt = g.ctx.createRadialGradient(g.w / 2, g.h * 0.4, 20, g.w / 2, g.h * 0.4, g.h * 0.7);
       felt.addColorStop(0, '#1b7a4a');
@@ -471,6 +475,7 @@ export function tableScene(app: App, roomId: string): Scene {
       drawCompare(g, room, now);
       drawResult(g, room);
       drawFinal(g, room);
+      if (s.status === 'live') tableChat.draw(g, (seat) => pos[seat] ?? null, now);
       if (s.status === 'reconnecting' || s.status === 'connecting') {
         g.box(0, 48, g.w, 30, 0, 'rgba(198,40,40,0.9)');
         g.text(app.t('reconnecting'), g.w / 2, 63, { size: 13, color: COLORS.white, align: 'center' });
@@ -510,6 +515,7 @@ export function tableScene(app: App, roomId: string): Scene {
         anim: anim?.kind ?? null,
         scores: s?.room?.scores ?? [],
         closedCode: s?.closedCode ?? null,
+        chat: tableChat.debug(),
       };
     },
   };
