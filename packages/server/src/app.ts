@@ -257,6 +257,8 @@ export interface Platform {
   readonly cluster: Cluster | null;
   /** Business settings (fees, skill catalogue, tournament templates, VIP and skins, the agreement). */
   readonly settings: Settings;
+  /** Table chat (messages, reports, restrictions). */
+  readonly chat: Chat;
   close(): Promise<void>;
 }
 
@@ -628,6 +630,10 @@ export async function createPlatform(o: PlatformOptions): Promise<Platform> {
   every('risk.score', () => risk.models.scorePending());
   every('risk.train', async () => ((await risk.models.train()) === null ? 0 : 1));
   every('notary.attest', () => notary.attestDue());
+  every('chat.retention', async () => {
+    const r = await chat.purgeExpired();
+    return r.messages + r.reports;
+  });
   every('promotions.referrals', async () => {
     const r = await promotions.settleReferrals();
     return r.rewarded + r.rejected;
@@ -826,6 +832,7 @@ export async function createPlatform(o: PlatformOptions): Promise<Platform> {
     skill: skill.skill,
     operating,
     settings,
+    chat,
     async close() {
       await jobs.stop();
       await payments.stop();

@@ -11,7 +11,7 @@ import { ManualClock } from '@fairground/core';
 import { SANDBOX_MINIGAME_APPID, SANDBOX_OFFICIAL_ACCOUNT_APPID, type Sandbox, startSandbox } from '@fairground/wechatpay-sandbox';
 import { base32Decode, totp } from '../../src/accounts/index.ts';
 import { wechatSignInAdapter } from '../../src/adapters.ts';
-import { CHAT_MESSAGES_PER_WINDOW_MAX, CHAT_REFUSALS_MAX, CHAT_WINDOW_MS } from '../../src/chat/index.ts';
+import { CHAT_MESSAGES_PER_WINDOW_MAX, CHAT_REFUSALS_MAX, CHAT_RETENTION_MS, CHAT_WINDOW_MS } from '../../src/chat/index.ts';
 import { CloseCodes } from '../../src/rooms/index.ts';
 import type { WechatConfig } from '../../src/wechat/config.ts';
 import { BACKENDS, type Client, type Frame, Player, TestDatabase, TestServer } from '../rooms/harness.ts';
@@ -264,6 +264,35 @@ for (const backend of BACKENDS) {
       const roomChat = await server.http('GET', `/api/admin/chat/rooms/${room.roomId}`, { token });
       assert.equal((roomChat.json.items as Frame[]).length, 4);
       for (const cl of clients) cl.close();
+    });
+
+    // This moves the clock half a year on; the tests after it use fresh players and rooms.
+    it('keeps chat as long as the rooms’ records, then deletes it, except a message an open report still needs', async () => {
+      const [a, b] = [await h5Player(ip(17)), await h5Player(ip(18))];
+      const { room, clients } = await table([a, b]);
+      const [ca, cb] = clients as [Client, Client];
+      assert.equal((await ca.send({ t: 'chat', kind: 'phrase', phraseId: 'again' })).t, 'ok');
+      assert.equal((await ca.send({ t: 'chat', kind: 'phrase', phraseId: 'luck' })).t, 'ok');
+      await cb.waitFor(() => chats(cb).length === 2, 'two messages');
+      const reported = chats(cb)[0] as Frame;
+      assert.equal((await b.http('POST', '/api/chat/reports', { messageId: reported.id, reason: 'spam' })).status, 201);
+      for (const cl of clients) cl.close();
+      const before = await server.store.reader.query<{ n: unknown }>('SELECT COUNT(*) AS n FROM chat_messages');
+      assert.ok(Number(before[0]?.n) > 2);
+      assert.deepEqual(await server.platform.chat.purgeExpired(), { messages: 0, reports: 0 }, 'nothing is old enough yet');
+      server.clock.advanceMs(CHAT_RETENTION_MS + 60_000);
+      const purged = await server.platform.chat.purgeExpired();
+      assert.ok(purged.messages > 0 && purged.reports >= 1, JSON.stringify(purged));
+      const left = await server.store.reader.query<{ id: string; room_id: string }>('SELECT id, room_id FROM chat_messages');
+      const openReports = await server.store.reader.query<{ message_id: string }>(
+        "SELECT message_id FROM chat_reports WHERE status = 'open'",
+      );
+      assert.deepEqual(
+        left.map((r) => r.id).sort(),
+        [...new Set(openReports.map((r) => r.message_id))].sort(),
+        'only messages of open reports are kept',
+      );
+      assert.ok(left.some((r) => r.id === reported.id && r.room_id === room.roomId));
     });
 
     it('closes the connection on a malformed chat frame with ROOM_FRAME_INVALID and stores nothing of it', async () => {
