@@ -10,7 +10,7 @@ import type { AuditLog } from '../admin/index.ts';
 import type { OperatorActor } from '../http/actors.ts';
 import type { ChatPhrases } from '../settings/index.ts';
 import type { Reader, Store, Tx } from '../storage/ports.ts';
-import { intFromDb, intOrNullFromDb, isUniqueViolation } from '../storage/sql.ts';
+import { intFromDb, intOrNullFromDb } from '../storage/sql.ts';
 import { ChatErrors } from './errors.ts';
 import {
   CHAT_MESSAGES_PER_WINDOW_MAX,
@@ -391,17 +391,18 @@ export class Chat {
         ]);
         if (existing[0] !== undefined) return { reportId: existing[0].id };
         const context = await this.#context(tx, m, intFromDb(rows[0]?.seq));
-        const id = newId('crp');
-        try {
-          await tx.run(
-            `INSERT INTO chat_reports (id, message_id, room_id, hand_number, reporter_id, sender_id, reason, context, status, created_at_ms)
-             VALUES (?, ?, ?, ?, ?, ?, ?, ?, 'open', ?)`,
-            [id, m.id, m.roomId, m.handNumber, reporterId, m.playerId, reason, JSON.stringify(context), tx.nowMs],
-          );
-        } catch (e) {
-          if (isUniqueViolation(e)) throw new AppError(ChatErrors.CHAT_REPORT_CLOSED);
-          throw e;
-        }
+        // Once per (message, reporter): a parallel duplicate finds the first one's row.
+        await tx.run(
+          `INSERT INTO chat_reports (id, message_id, room_id, hand_number, reporter_id, sender_id, reason, context, status, created_at_ms)
+           VALUES (?, ?, ?, ?, ?, ?, ?, ?, 'open', ?) ON CONFLICT (message_id, reporter_id) DO NOTHING`,
+          [newId('crp'), m.id, m.roomId, m.handNumber, reporterId, m.playerId, reason, JSON.stringify(context), tx.nowMs],
+        );
+        const filed = await tx.query<{ id: string }>('SELECT id FROM chat_reports WHERE message_id = ? AND reporter_id = ?', [
+          m.id,
+          reporterId,
+        ]);
+        const id = filed[0]?.id;
+        if (id === undefined) throw new Error('assertion failed: the chat report was stored');
         return { reportId: id };
       },
       { label: 'chat.report' },
