@@ -63,6 +63,15 @@ export const chatContract = contract({
       freeText: Type.Object({ allowed: Type.Boolean(), reason: Nullable(Type.String()) }),
     }),
   },
+  chatRecent: {
+    method: 'GET',
+    url: '/api/chat/rooms/:roomId/messages',
+    summary: 'The latest messages delivered at a table I am or was at, oldest first (what a reopened page shows again)',
+    tags: ['chat'],
+    auth: 'player',
+    params: Type.Object({ roomId: IdString() }),
+    response: Type.Object({ items: Type.Array(ChatMessageBody) }),
+  },
   chatReport: {
     method: 'POST',
     url: '/api/chat/reports',

@@ -19,6 +19,8 @@ export const CONTENT_CHECK_ACTIVE_WINDOW_MS = 2 * 3_600_000;
 export const REPORT_CONTEXT_MESSAGES = 6;
 /** The reason a player gives with a report, in characters. */
 export const REPORT_REASON_CHARS_MAX = 200;
+/** Messages a reopened table shows again. */
+export const RECENT_MESSAGES_MAX = 40;
 /** Rows in one page of the console's queue or a room's chat. */
 export const CHAT_PAGE_MAX = 200;
 /** Players one player may mute in one room, and the mute lists (room, listener) kept in memory. */

@@ -9,6 +9,7 @@ export function chatRoutes(chat: Chat): Record<keyof typeof c, Implementation> {
       const o = await chat.offer(actor.playerId);
       return { phrases: o.phrases.map((p) => ({ ...p })), emoji: [...o.emoji], freeText: o.freeText };
     }),
+    chatRecent: implement(c.chatRecent, async ({ actor, params }) => ({ items: await chat.recent(params.roomId, actor.playerId) })),
     chatReport: implement(c.chatReport, async ({ actor, body }) => chat.report(actor.playerId, body)),
     chatReports: implement(c.chatReports, async ({ query }) => ({
       items: (await chat.reports(query)).map((r) => ({ ...r, context: [...r.context] })),

@@ -25,6 +25,7 @@ import {
   MUTED_PER_PLAYER_MAX,
   MUTE_LISTS_MAX,
   RATE_WINDOWS_MAX,
+  RECENT_MESSAGES_MAX,
   REPORT_CONTEXT_MESSAGES,
   REPORT_REASON_CHARS_MAX,
   RETENTION_BATCH_MAX,
@@ -365,6 +366,27 @@ export class Chat {
        ON CONFLICT (player_id) DO UPDATE SET until_ms = excluded.until_ms, reason = excluded.reason, case_id = excluded.case_id, created_at_ms = excluded.created_at_ms`,
       [playerId, untilMs, reason, caseId, tx.nowMs],
     );
+  }
+
+  /**
+   * The latest delivered messages of a room for one of its members (present or past), oldest
+   * first, without the senders this member muted there. Anyone else is told there is nothing.
+   */
+  async recent(roomId: string, playerId: string): Promise<ChatMessage[]> {
+    const reader = this.#o.store.reader;
+    const member = await reader.query<{ n: unknown }>('SELECT COUNT(*) AS n FROM room_members WHERE room_id = ? AND player_id = ?', [
+      roomId,
+      playerId,
+    ]);
+    if (intFromDb(member[0]?.n ?? 0) === 0) throw new AppError(ChatErrors.CHAT_MESSAGE_NOT_FOUND);
+    const rows = await reader.query<Row>(
+      `SELECT ${MESSAGE_COLUMNS} FROM chat_messages WHERE room_id = ? AND status = 'delivered' ORDER BY created_at_ms DESC, seq DESC LIMIT ?`,
+      [roomId, RECENT_MESSAGES_MAX],
+    );
+    return rows
+      .reverse()
+      .map((r) => deliveredView(toStored(r)))
+      .filter((m) => !this.isMuted(roomId, playerId, m.playerId));
   }
 
   // ---------------------------------------------------------------- reports

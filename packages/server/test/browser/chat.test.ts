@@ -217,6 +217,12 @@ describe('chat at the table', () => {
       assert.ok(overflow <= 0, `no sideways scrolling at ${width} px for ${p.name}`);
       await screenshot(p.page, `chat-6-${width}-${p.lang}`);
     }
+    // A reloaded table shows what was said before.
+    await bob.page.reload();
+    await bob.page.locator('[data-testid="table-page"][data-connection="live"]').waitFor();
+    await bob.page.getByTestId('chat-toggle').click();
+    await bob.page.locator('[data-testid="chat-line"]').nth(1).waitFor();
+    assert.match(await bob.page.getByTestId('chat-log').innerText(), /Nice hand!/);
     assert.deepEqual([...alice.errors, ...bob.errors], []);
   });
 });

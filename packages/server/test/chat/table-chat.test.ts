@@ -118,6 +118,17 @@ for (const backend of BACKENDS) {
         ['好牌！', '🎉'],
       );
       assert.equal((await cc.send({ t: 'chat_mute', playerId: c.id, muted: true })).code, 'CHAT_MUTE_SELF');
+      // A reopened page reads what was said, in order; without the muted sender for the one who muted them; nothing for an outsider.
+      const recent = async (p: Player) => (await p.http('GET', `/api/chat/rooms/${cb.roomId}/messages`)).json;
+      assert.deepEqual(
+        ((await recent(b)).items as Frame[]).map((x) => x.text),
+        ['好牌！', '👍', '🎉'],
+      );
+      assert.deepEqual(
+        ((await recent(c)).items as Frame[]).map((x) => x.text),
+        ['🎉'],
+      );
+      assert.equal((await recent(await h5Player(ip(30)))).code, 'CHAT_MESSAGE_NOT_FOUND');
       // Unknown phrases and emoji are refused with their codes; the connection stays open.
       assert.equal((await ca.send({ t: 'chat', kind: 'phrase', phraseId: 'no_such' })).code, 'CHAT_PHRASE_UNKNOWN');
       assert.equal((await ca.send({ t: 'chat', kind: 'emoji', emoji: '🦄' })).code, 'CHAT_EMOJI_UNKNOWN');

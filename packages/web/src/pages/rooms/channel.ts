@@ -293,6 +293,14 @@ export class RoomChannel {
     });
   }
 
+  /** Lines delivered before this page opened (`GET /api/chat/rooms/:roomId/messages`), merged in order, without duplicates or muted senders. */
+  addEarlierChat(lines: readonly ChatLine[]): void {
+    const seen = new Set(this.#state.chat.map((l) => l.id));
+    const earlier = lines.filter((l) => !seen.has(l.id) && !this.#state.muted.includes(l.playerId));
+    if (earlier.length === 0) return;
+    this.#set({ chat: [...earlier, ...this.#state.chat].slice(-CHAT_KEPT_MAX) });
+  }
+
   /** Mutes (or unmutes) a player at this table: the server stops delivering their chat here, and the page hides it. */
   async mute(playerId: string, muted: boolean): Promise<Reply> {
     const r = await this.send({ t: 'chat_mute', playerId, muted });

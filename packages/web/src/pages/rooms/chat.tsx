@@ -126,6 +126,14 @@ export function TableChat({
   const [reporting, setReporting] = useState<string | null>(null);
   const me = state.you?.playerId ?? '';
 
+  // What was said before this page opened (a reload, a second phone).
+  useEffect(() => {
+    ctx.api.call('GET /api/chat/rooms/:roomId/messages', { params: { roomId: channel.roomId } }).then(
+      (r) => channel.addEarlierChat(r.items as ChatLine[]),
+      () => {},
+    );
+  }, [channel]);
+
   useEffect(() => {
     if (!open || offer !== null) return;
     ctx.api.call('GET /api/chat/offer', {}).then(
