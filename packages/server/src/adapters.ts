@@ -133,10 +133,11 @@ export function wechatSignInAdapter(
               .then(
                 (x) => ({ wxRefundId: x.wxRefundId }),
                 (e: unknown) => {
-                  // An errcode is WeChat's answer (no refund); anything else may have reached it.
+                  // An errcode is WeChat's answer (no refund), except -1 "system error", which like a
+                  // timeout may have reached it: the same refund number is asked again later.
                   const errcode = weixinErrcode(e);
                   throw new VpayRefundFailure(
-                    errcode === undefined ? 'unclear' : 'refused',
+                    errcode === undefined || errcode === -1 ? 'unclear' : 'refused',
                     String(errcode ?? (e as Error).message).slice(0, 120),
                   );
                 },
