@@ -281,12 +281,17 @@ export class VirtualPayments {
     return rows[0] ? orderFromDb(rows[0]) : null;
   }
 
-  /** The player's own order, settled by a query first when it is still pending (the client's timeout path). */
+  /**
+   * The player's own order, settled by a query first when it is still pending (the client's
+   * timeout path). A query that fails leaves it pending, for the sweep.
+   */
   async check(playerId: string, outTradeNo: string): Promise<VpayOrder> {
     const o = await this.order(outTradeNo);
     if (o === null || o.playerId !== playerId) throw new AppError(VpayErrors.VPAY_ORDER_UNKNOWN);
     if (o.status !== 'pending') return o;
-    await this.#query(o);
+    // WeChat not answering now is no error for the player: the order stays pending and the sweep
+    // asks again once the query window has passed.
+    await this.#query(o).catch(() => 'unpaid' as const);
     return (await this.order(outTradeNo)) as VpayOrder;
   }
 
@@ -568,7 +573,8 @@ export class VirtualPayments {
       const now = (await this.order(outTradeNo)) as VpayOrder;
       const raced = replay(now, await this.#refundKey(outTradeNo));
       if (raced) return raced;
-      throw e;
+      // The other request's unit shares this one's transaction and has not committed yet.
+      throw new AppError(LedgerErrors.LEDGER_IN_PROGRESS, { outTradeNo });
     }
     await this.#submitRefund(outTradeNo);
     return { order: (await this.order(outTradeNo)) as VpayOrder, replayed: false };

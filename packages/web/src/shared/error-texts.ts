@@ -513,7 +513,10 @@ export const ERROR_TEXTS: Readonly<Record<string, readonly [zh: string, en: stri
     'The player has spent (or holds for a room) this order’s room cards; they cannot be taken back, so it cannot be refunded.',
   ],
   VPAY_REFUND_REFUSED: ['微信拒绝了这笔退款，房卡仍归玩家。', 'WeChat refused the refund; the room cards stay with the player.'],
-  VPAY_IDEMPOTENCY_CONFLICT: ['这个请求编号已用于另一笔操作，请刷新后重试。', 'This request number was used for something else; reload and try again.'],
+  VPAY_IDEMPOTENCY_CONFLICT: [
+    '这个请求编号已用于另一笔操作，请刷新后重试。',
+    'This request number was used for something else; reload and try again.',
+  ],
   VPAY_BILL_NOT_READY: ['这一天还没结束，账单尚未生成。', 'That day has not ended yet; its bill is not published.'],
   VPAY_SESSION_REQUIRED: ['微信登录已过期，请重新登录后再购买。', 'Your WeChat sign-in has ended; sign in again, then buy.'],
   ZJH_ACTION_INVALID: ['这个操作无效，请刷新牌桌。', 'That action is not valid; reload the table.'],
