@@ -25,6 +25,7 @@ export function VpayReconciliation({ ctx }: { ctx: Ctx }) {
   const [bills, setBills] = useState<Bill[]>([]);
   const [error, setError] = useState<string | null>(null);
   const [refunding, setRefunding] = useState<string | null>(null);
+  const [refundError, setRefundError] = useState<string | null>(null);
   const [reason, setReason] = useState('');
   const [key, setKey] = useState(() => newIdempotencyKey('vpay-refund'));
   const [done, setDone] = useState<string | null>(null);
@@ -56,7 +57,7 @@ export function VpayReconciliation({ ctx }: { ctx: Ctx }) {
 
   const refund = async (event: Event, o: Order) => {
     event.preventDefault();
-    setError(null);
+    setRefundError(null);
     setDone(null);
     try {
       const r = await api.call('POST /api/admin/vpay/orders/:outTradeNo/refund', {
@@ -69,7 +70,8 @@ export function VpayReconciliation({ ctx }: { ctx: Ctx }) {
       setDone(p('vpayRefundDone', { id: r.order.outTradeNo, state: state(r.order) }));
       await load();
     } catch (e) {
-      setError(consoleError(ctx.lang, e));
+      // Said beside the form it answers (the order and the reason stay as typed).
+      setRefundError(consoleError(ctx.lang, e));
     }
   };
 
@@ -92,7 +94,7 @@ export function VpayReconciliation({ ctx }: { ctx: Ctx }) {
       <h2>{p('vpayTitle')}</h2>
       <p class="muted">{p('vpayHint')}</p>
       {error && (
-        <p class="error" role="alert" data-testid="vpay-error">
+        <p class="error" role="alert">
           {error}
         </p>
       )}
@@ -150,6 +152,7 @@ export function VpayReconciliation({ ctx }: { ctx: Ctx }) {
                             onClick={() => {
                               setRefunding(o.outTradeNo);
                               setReason('');
+                              setRefundError(null);
                               setDone(null);
                             }}
                           >
@@ -167,6 +170,11 @@ export function VpayReconciliation({ ctx }: { ctx: Ctx }) {
                       <td colSpan={5}>
                         <form onSubmit={(e) => refund(e, o)} data-testid="vpay-refund-form">
                           <p class="muted">{p('vpayRefundHint')}</p>
+                          {refundError && (
+                            <p class="error" role="alert" data-testid="vpay-error">
+                              {refundError}
+                            </p>
+                          )}
                           <label>
                             {p('vpayRefundReason')}
                             <input

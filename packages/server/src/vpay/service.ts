@@ -702,6 +702,7 @@ export class VirtualPayments {
             });
         }
         const billed = pays.filter((r) => ours.has(r.outTradeNo)).map((r) => r.outTradeNo);
+        const billedSet = new Set(billed);
         for (let i = 0; i < billed.length; i += 500) {
           const chunk = billed.slice(i, i + 500);
           await tx.run(
@@ -719,7 +720,7 @@ export class VirtualPayments {
           [start, end],
         );
         for (const d of delivered.map(orderFromDb)) {
-          if (d.billDate === null && !billed.includes(d.outTradeNo))
+          if (d.billDate === null && !billedSet.has(d.outTradeNo))
             mismatches.push({ kind: 'not_in_bill', outTradeNo: d.outTradeNo, detail: `${d.cashFen} fen` });
           if (d.settledBy === 'query' && d.pushes === 0)
             mismatches.push({ kind: 'settled_by_query', outTradeNo: d.outTradeNo, detail: `${d.queries} queries` });
@@ -728,8 +729,9 @@ export class VirtualPayments {
           `SELECT ${COLUMNS} FROM vpay_orders WHERE refunded_at_ms >= ? AND refunded_at_ms < ? ORDER BY refunded_at_ms`,
           [start, end],
         );
+        const refundNos = new Set(refunds.map((r) => r.refundNo));
         for (const d of refunded.map(orderFromDb))
-          if (!refunds.some((r) => r.refundNo === d.refundNo))
+          if (!refundNos.has(d.refundNo))
             mismatches.push({ kind: 'refund_not_in_bill', outTradeNo: d.outTradeNo, detail: d.refundNo ?? '' });
 
         const feeFen = rows.reduce((sum, r) => sum + r.feeFen, 0);
