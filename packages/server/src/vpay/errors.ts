@@ -11,7 +11,6 @@ export const VpayErrors = defineErrors('vpay', {
     status: 409,
     message: 'the player no longer holds the room cards of this order (spent or held): they cannot be taken back, so it is not refunded',
   },
-  VPAY_REFUND_REFUSED: { status: 502, message: 'WeChat refused the refund; the room cards stay with the player' },
   VPAY_IDEMPOTENCY_CONFLICT: { status: 409, message: 'this idempotency key was used for another request' },
   VPAY_BILL_NOT_READY: { status: 409, message: 'the bill of a day is published once the day has ended (China time)' },
 });

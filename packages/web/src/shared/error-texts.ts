@@ -521,7 +521,6 @@ export const ERROR_TEXTS: Readonly<Record<string, readonly [zh: string, en: stri
     '玩家已用掉（或占用）这笔订单的房卡，无法收回，因此不能退款。',
     'The player has spent (or holds for a room) this order’s room cards; they cannot be taken back, so it cannot be refunded.',
   ],
-  VPAY_REFUND_REFUSED: ['微信拒绝了这笔退款，房卡仍归玩家。', 'WeChat refused the refund; the room cards stay with the player.'],
   VPAY_IDEMPOTENCY_CONFLICT: [
     '这个请求编号已用于另一笔操作，请刷新后重试。',
     'This request number was used for something else; reload and try again.',
