@@ -604,7 +604,7 @@ export async function createPlatform(o: PlatformOptions): Promise<Platform> {
     const r = await vpay.sweep();
     return r.settled + r.expired;
   });
-  every('vpay.bills', () => vpay.settleDueBill());
+  every('vpay.bills', () => vpay.settleDueBills());
   every('analytics.alerts', () => operating.alerts.run());
   every('skill.sweep', async () => {
     const r = await skill.skill.sweep();

@@ -33,6 +33,8 @@ export const VPAY_SWEEP_BATCH = 50;
 const PUSH_BYTES_MAX = 16 * 1024;
 /** A refund whose WeChat call had an unclear end is asked again (same refund number) after this long. */
 export const VPAY_REFUND_RETRY_MS = 60_000;
+/** Ended days the bills job looks back over for a bill not yet settled. */
+export const VPAY_BILL_CATCH_UP_DAYS = 3;
 /** Mismatches kept per bill (the counts are always whole). */
 export const VPAY_BILL_MISMATCHES_KEPT = 500;
 export const VPAY_REFUND_SCOPE = 'vpay.refund';
@@ -826,13 +828,20 @@ export class VirtualPayments {
     }));
   }
 
-  /** The bills job: yesterday's bill (China time) once it is published, if no run has settled it. */
-  async settleDueBill(): Promise<number> {
+  /**
+   * The bills job: the last few ended days' bills (China time), oldest first, each settled once
+   * (a day missed while the platform was down is caught up; older days an operator runs by hand).
+   */
+  async settleDueBills(): Promise<number> {
     if (this.#o.port === null) return 0;
-    const yesterday = chinaDay(this.#o.clock.nowMs() - DAY_MS);
-    const done = await this.#o.store.reader.query('SELECT bill_date FROM vpay_bills WHERE bill_date = ?', [yesterday]);
-    if (done.length > 0) return 0;
-    await this.settleBill(yesterday);
-    return 1;
+    let settled = 0;
+    for (let back = VPAY_BILL_CATCH_UP_DAYS; back >= 1; back--) {
+      const day = chinaDay(this.#o.clock.nowMs() - back * DAY_MS);
+      const done = await this.#o.store.reader.query('SELECT bill_date FROM vpay_bills WHERE bill_date = ?', [day]);
+      if (done.length > 0) continue;
+      await this.settleBill(day);
+      settled++;
+    }
+    return settled;
   }
 }

@@ -465,6 +465,21 @@ for (const backend of backends()) {
       assert.equal((await t.snapshot()).ledger_transfers, transfers);
       const list = await t.request('GET', '/api/admin/vpay/bills', { token: financeLater });
       assert.equal((list.json.items as { billDate: string }[])[0]?.billDate, day);
+      // The next day ends: the bills job settles it by itself, and leaves the settled day alone.
+      t.clock.advanceMs(24 * 3600_000);
+      await t.platform.jobs.runDue();
+      const next = new Date(t.clock.nowMs() + 8 * 3600_000 - 24 * 3600_000).toISOString().slice(0, 10);
+      const bills = await t.store.reader.query<{ bill_date: string; runs: unknown }>(
+        'SELECT bill_date, runs FROM vpay_bills WHERE bill_date IN (?, ?) ORDER BY bill_date',
+        [day, next],
+      );
+      assert.deepEqual(
+        bills.map((b) => [b.bill_date, Number(b.runs)]),
+        [
+          [day, 2],
+          [next, 1],
+        ],
+      );
       await invariants();
     });
 
