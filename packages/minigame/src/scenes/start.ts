@@ -84,6 +84,7 @@ export function startScene(app: App): Scene {
         if (agreed) g.text('✓', x + 9, by, { size: 14, color: COLORS.white, align: 'center', weight: 'bold' });
         g.region('agree', x - 6, by - 18, 26 + agreeW, 36, app.t('agree'), () => {
           agreed = !agreed;
+          if (agreed) app.dismissToast();
         });
         x += 26;
         g.text(app.t('agree'), x, by, { size: 13, color: COLORS.paper });

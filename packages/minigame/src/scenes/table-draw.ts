@@ -57,9 +57,9 @@ export function avatar(
   g.text(Array.from(name)[0] ?? '?', x, y + 1, { size: Math.round(r * 0.95), weight: 'bold', color: COLORS.white, align: 'center' });
 }
 
-/** A stack of chips with its amount. */
-export function chips(g: Gfx, x: number, y: number, amount: number): void {
+/** A stack of chips with its amount written on its `side`. */
+export function chips(g: Gfx, x: number, y: number, amount: number, side: 'left' | 'right' = 'right'): void {
   for (let i = 0; i < Math.min(4, 1 + Math.floor(amount / 5)); i++)
     g.circle(x, y - i * 3, 8, i % 2 === 0 ? COLORS.gold : '#b8860b', COLORS.white, 1);
-  g.text(String(amount), x + 13, y, { size: 12, weight: 'bold', color: COLORS.gold });
+  g.text(String(amount), side === 'right' ? x + 13 : x - 13, y, { size: 12, weight: 'bold', color: COLORS.gold, align: side });
 }

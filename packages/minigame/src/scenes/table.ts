@@ -3,6 +3,7 @@
 // each hand and the final scoreboard (shareable as an image). Everything shown comes from the
 // room's frames; a tap sends an intent and the server's next frame is the answer. The rules
 // package names the hand categories; the client decides nothing.
+import { raiseChoices } from '@fairground/rules';
 import type { App } from '../app.ts';
 import { COLORS, easeOut, Gfx, type Scene } from '../engine.ts';
 import { reasonText } from '../explain.ts';
@@ -15,6 +16,10 @@ const COMPARE_ANIM_MS = 1400;
 const LOOK_ANIM_MS = 450;
 /** The turn ring is redrawn this often while a turn timer runs (a frame per tick, not 60 a second). */
 const TIMER_TICK_MS = 250;
+/** A seat's name is shortened (with an ellipsis) to at most this width, px. */
+const NAME_W_MAX = 110;
+/** Up to this many raise choices are buttons in a row; more are a stepper. */
+const RAISE_BUTTONS_MAX = 5;
 
 interface SeatPos {
   readonly x: number;
@@ -31,6 +36,9 @@ export function tableScene(app: App, roomId: string): Scene {
   let lastStep = -1;
   let anim: Anim | null = null;
   let choosing = false;
+  /** Choosing how far to raise, and the stake picked so far. */
+  let raising = false;
+  let raiseTo: number | null = null;
   let dismissedHand = 0;
   let myTurnBefore = false;
   let timer: number | undefined;
@@ -54,6 +62,7 @@ export function tableScene(app: App, roomId: string): Scene {
             else if (e.type === 'look') anim = { kind: 'look', seat: e.seat, startMs: app.nowMs() };
           }
           lastStep = view.step;
+          raising = false;
         }
         lastView = view;
         choosing = false;
@@ -140,8 +149,12 @@ export function tableScene(app: App, roomId: string): Scene {
       g.text(String(Math.ceil(left / 1000)), p.x + r + 4, p.y - r - 2, { size: 12, weight: 'bold', color: COLORS.paper });
       g.region('turn-seat', p.x - r, p.y - r, r * 2, r * 2, String(seat), null);
     }
+    // The name and the score sit under the avatar; other seats' cards sit beside it at its height
+    // (mine above it), so a long name never runs under the cards at any width.
     const name = seat === mySeat ? `${m.nickname}(${app.t('you')})` : m.nickname;
-    g.text(name, p.x, p.y + r + 11, { size: 12, color: COLORS.paper, align: 'center', maxWidth: 96 });
+    const nameW = Math.min(NAME_W_MAX, 2 * Math.min(p.x, g.w - p.x) - 8);
+    g.text(name, p.x, p.y + r + 11, { size: 12, color: COLORS.paper, align: 'center', maxWidth: nameW });
+    g.region(`seat-${seat}-name`, p.x - nameW / 2, p.y + r + 3, nameW, 16, name, null);
     const score = room.scores.find((x) => x.playerId === m.playerId)?.points ?? 0;
     g.text(String(score), p.x, p.y + r + 26, { size: 12, weight: 'bold', color: score >= 0 ? COLORS.gold : '#ff8a80', align: 'center' });
     // Status tag.
@@ -160,28 +173,35 @@ export function tableScene(app: App, roomId: string): Scene {
     }
     // Cards, toward the centre of the table.
     if (player !== undefined) {
-      const cw = seat === mySeat ? 40 : 26;
+      const mine = seat === mySeat;
+      const cw = mine ? 40 : 26;
       const ch = Math.round(cw * 1.4);
-      const toCenter = p.y > g.h / 2 ? -1 : 1;
-      const cy = seat === mySeat ? p.y - r - ch - 26 : p.y + toCenter * (r + 6) + (toCenter < 0 ? -ch : 0);
-      const cx0 = seat === mySeat ? p.x - cw * 1.6 : p.x - cw * 1.5 + (p.x < g.w / 2 ? r + 4 + cw * 1.5 : -(r + 4 + cw * 1.5));
+      const step = mine ? cw * 1.1 : cw * 0.8;
+      const spread = step * 2 + cw;
+      const leftSide = p.x < g.w / 2;
+      const cy = mine ? p.y - r - ch - 26 : p.y - ch / 2;
+      const cx0 = mine ? p.x - spread / 2 : leftSide ? p.x + r + 6 : p.x - r - 6 - spread;
       const lift = anim?.kind === 'look' && anim.seat === seat ? (1 - easeOut(anim.startMs, LOOK_ANIM_MS, now)) * 10 : 0;
       for (let i = 0; i < 3; i++) {
         const name = player.cards?.[i] ?? null;
-        card(g, cx0 + i * (seat === mySeat ? cw * 1.1 : cw * 0.8), cy - lift, cw, ch, name, out);
+        card(g, cx0 + i * step, cy - lift, cw, ch, name, out);
       }
       const shown = player.cards ?? [];
-      g.region(`seat-${seat}-cards`, cx0, cy, cw * 3, ch, shown.join(' '), null);
+      g.region(`seat-${seat}-cards`, cx0, cy, spread, ch, shown.join(' '), null);
       if (player.category != null) {
         const cat = app.t(`cat_${player.category}` as 'cat_pair');
-        g.text(cat, cx0 + cw * 1.5, seat === mySeat ? cy - 10 : cy + ch + 9, {
+        g.text(cat, cx0 + spread / 2, mine ? cy - 10 : cy + ch + 9, {
           size: 11,
           weight: 'bold',
           color: COLORS.gold,
           align: 'center',
         });
       }
-      if (player.contributedPoints > 0) chips(g, p.x + (p.x < g.w / 2 ? r + 14 : -r - 36), p.y + r - 4, player.contributedPoints);
+      if (player.contributedPoints > 0) {
+        if (mine) chips(g, p.x - r - 40, p.y + r - 4, player.contributedPoints, 'right');
+        else if (leftSide) chips(g, cx0 + spread + 14, p.y, player.contributedPoints, 'right');
+        else chips(g, cx0 - 14, p.y, player.contributedPoints, 'left');
+      }
     }
     // Choosing whom to compare with: the candidates light up and take the tap.
     const legal = st?.hand?.legal;
@@ -206,6 +226,10 @@ export function tableScene(app: App, roomId: string): Scene {
       g.button('act-cancel', 16, y0 + 30, g.w - 32, h, app.t('cancel'), () => (choosing = false), { kind: 'secondary' });
       return;
     }
+    if (raising && legal.raise !== null) {
+      drawRaise(g, hand.view.stakePoints, legal.raise.costPerStakePoint, raiseChoices(legal.raise), y0, h, gap);
+      return;
+    }
     const buttons: { id: string; label: string; kind: 'primary' | 'secondary' | 'danger' | 'gold'; run: () => void }[] = [];
     if (legal.look) buttons.push({ id: 'act-look', label: app.t('look'), kind: 'secondary', run: () => void act({ type: 'look' }) });
     if (legal.call !== null)
@@ -215,16 +239,17 @@ export function tableScene(app: App, roomId: string): Scene {
         kind: 'primary',
         run: () => void act({ type: 'call' }),
       });
-    const raise = legal.raise;
-    if (raise !== null) {
-      const to = raise.steps?.[0] ?? raise.minStakePoints;
+    const raises = raiseChoices(legal.raise);
+    if (raises.length > 0)
       buttons.push({
         id: 'act-raise',
-        label: app.t('raise', { n: to }),
+        label: app.t('raise'),
         kind: 'gold',
-        run: () => void act({ type: 'raise', toStakePoints: to }),
+        run: () => {
+          raising = true;
+          raiseTo = raises[0] ?? null;
+        },
       });
-    }
     const compare = legal.compare;
     if (compare !== null) {
       buttons.push({
@@ -254,6 +279,57 @@ export function tableScene(app: App, roomId: string): Scene {
       const col = i % perRow;
       g.button(b.id, 16 + col * (bw + gap), y0 + row * (h + gap), bw, h, b.label, b.run, { kind: b.kind, enabled: !sending, size: 15 });
     });
+  };
+
+  /**
+   * Choosing how far to raise: every stake the rules allow, as buttons when there are a few, else
+   * a stepper; the confirm button says the stake and what it costs (a seen player pays double),
+   * so it never reads like the call beside it.
+   */
+  const drawRaise = (g: Gfx, stake: number, perStake: number, choices: readonly number[], y0: number, h: number, gap: number) => {
+    const to = raiseTo !== null && choices.includes(raiseTo) ? raiseTo : (choices[0] as number);
+    const pick = (n: number) => () => {
+      raiseTo = n;
+    };
+    const rowH = h - 6;
+    g.text(app.t('raiseLabel', { now: stake }), 16, y0 - 12, { size: 13, color: COLORS.paper, maxWidth: g.w - 32 });
+    if (choices.length <= RAISE_BUTTONS_MAX) {
+      const bw = (g.w - 32 - gap * (choices.length - 1)) / choices.length;
+      choices.forEach((n, i) => {
+        g.button(`raise-${n}`, 16 + i * (bw + gap), y0, bw, rowH, String(n), pick(n), { kind: n === to ? 'gold' : 'ghost', size: 15 });
+      });
+    } else {
+      const at = choices.indexOf(to);
+      const bw = 64;
+      g.button('raise-less', 16, y0, bw, rowH, '−', pick(choices[Math.max(0, at - 1)] as number), {
+        kind: 'ghost',
+        enabled: at > 0,
+        size: 20,
+      });
+      g.text(String(to), g.w / 2, y0 + rowH / 2, { size: 20, weight: 'bold', color: COLORS.gold, align: 'center' });
+      g.region('raise-to', g.w / 2 - 40, y0, 80, rowH, String(to), null);
+      g.button('raise-more', g.w - 16 - bw, y0, bw, rowH, '+', pick(choices[Math.min(choices.length - 1, at + 1)] as number), {
+        kind: 'ghost',
+        enabled: at < choices.length - 1,
+        size: 20,
+      });
+    }
+    const y1 = y0 + rowH + gap;
+    const cancelW = (g.w - 32 - gap) / 3;
+    g.button('raise-cancel', 16, y1, cancelW, h, app.t('cancel'), () => (raising = false), { kind: 'secondary', size: 15 });
+    g.button(
+      'raise-confirm',
+      16 + cancelW + gap,
+      y1,
+      g.w - 32 - gap - cancelW,
+      h,
+      app.t('raisePay', { to, cost: to * perStake }),
+      () => {
+        raising = false;
+        void act({ type: 'raise', toStakePoints: to });
+      },
+      { kind: 'gold', enabled: !sending, size: 15 },
+    );
   };
 
   const drawCompare = (g: Gfx, room: RoomView, now: number) => {
@@ -465,7 +541,7 @@ export function tableScene(app: App, roomId: string): Scene {
       if (mySeat === null) {
         g.text(app.t('spectating'), g.w / 2, g.h - 40, { size: 14, color: COLORS.gold, align: 'center' });
         g.region('spectating', g.w / 2 - 50, g.h - 56, 100, 32, 'spectating', null);
-      } else if (view !== null && view.turnSeat === mySeat)
+      } else if (view !== null && view.turnSeat === mySeat && !raising)
         g.text(app.t('yourTurn'), g.w / 2, g.h - 138, { size: 15, weight: 'bold', color: COLORS.gold, align: 'center' });
       drawActions(g);
       drawCompare(g, room, now);
@@ -506,6 +582,7 @@ export function tableScene(app: App, roomId: string): Scene {
         step: view?.step ?? null,
         myCards: me?.cards ?? null,
         legal: s?.hand?.legal ?? null,
+        raising,
         lastHand: s?.room?.last?.handNumber ?? 0,
         anim: anim?.kind ?? null,
         scores: s?.room?.scores ?? [],
