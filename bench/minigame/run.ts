@@ -161,6 +161,13 @@ try {
   const n = Math.min(framesAfter - framesBefore, ring.length);
   const times: number[] = [];
   for (let k = framesAfter - n; k < framesAfter; k++) times.push(ring[k % ring.length] as number);
+  if (PROFILE) {
+    const slowest = times
+      .map((ms, i) => ({ ms, i }))
+      .sort((a, b) => b.ms - a.ms)
+      .slice(0, 8);
+    console.log(`slowest frames (index in the run: ms): ${slowest.map((f) => `${f.i}: ${f.ms.toFixed(1)}`).join(', ')}`);
+  }
   times.sort((a, b) => a - b);
   const pct = (p: number) => times[Math.min(times.length - 1, Math.floor((p / 100) * times.length))]?.toFixed(2);
   const mainBytes = statSync(join(MINIGAME_DIST, 'game.js')).size;

@@ -146,7 +146,6 @@ export class App implements Overlay {
       const w = Math.min(g.w - 40, 340);
       const x = (g.w - w) / 2;
       const y = g.h * 0.42;
-      g.ctx.font = g.font(14);
       g.box(x, y, w, 56, 12, 'rgba(0,0,0,0.78)');
       g.text(this.#toast.text, g.w / 2, y + 28, { size: 14, color: COLORS.white, align: 'center', maxWidth: w - 24 });
       g.region('toast', x, y, w, 56, this.#toast.text, null);

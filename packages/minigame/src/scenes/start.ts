@@ -75,9 +75,8 @@ export function startScene(app: App): Scene {
       const by = g.h * 0.68;
       if (!remembered) {
         // The agreement checkbox and the link to read it.
-        g.ctx.font = g.font(13);
-        const agreeW = g.ctx.measureText(app.t('agree')).width;
-        const linkW = g.ctx.measureText(app.t('agreement')).width;
+        const agreeW = g.measure(app.t('agree'), 13);
+        const linkW = g.measure(app.t('agreement'), 13);
         const total = 26 + agreeW + 4 + linkW;
         let x = Math.max(12, (g.w - total) / 2);
         g.box(x, by - 9, 18, 18, 4, agreed ? COLORS.wechat : COLORS.paper, COLORS.paper);

@@ -3,9 +3,9 @@
 // each hand and the final scoreboard (shareable as an image). Everything shown comes from the
 // room's frames; a tap sends an intent and the server's next frame is the answer. The rules
 // package names the hand categories; the client decides nothing.
-import { raiseChoices } from '@fairground/rules';
+import { type LegalActions, raiseChoices } from '@fairground/rules';
 import type { App } from '../app.ts';
-import { COLORS, easeOut, Gfx, type Scene } from '../engine.ts';
+import { COLORS, easeOut, type FontSpec, Gfx, type Scene } from '../engine.ts';
 import { reasonText } from '../explain.ts';
 import { RoomChannel, type ChannelState } from '../room-channel.ts';
 import type { HandPlayerView, HandViewWire, MemberView, RoomView } from '../wire.ts';
@@ -29,6 +29,71 @@ interface SeatPos {
 type Anim =
   | { kind: 'compare'; seat: number; target: number; loser: number; startMs: number }
   | { kind: 'look'; seat: number; startMs: number };
+
+/**
+ * Every font the table draws with (cards, avatars, labels, buttons, the compare and result panels),
+ * set up while the table waits for players so that no frame of a hand pays a font's first use.
+ */
+const TABLE_FONTS: readonly FontSpec[] = [
+  [8, 'bold'],
+  [9, 'normal'],
+  [10, 'bold'],
+  [11, 'normal'],
+  [11, 'bold'],
+  [12, 'normal'],
+  [12, 'bold'],
+  [13, 'normal'],
+  [14, 'normal'],
+  [14, 'bold'],
+  [15, 'normal'],
+  [15, 'bold'],
+  [16, 'normal'],
+  [16, 'bold'],
+  [17, 'bold'],
+  [18, 'normal'],
+  [18, 'bold'],
+  [19, 'bold'],
+  [20, 'normal'],
+  [20, 'bold'],
+  [21, 'bold'],
+  [22, 'normal'],
+  [25, 'bold'],
+  [30, 'bold'],
+  [34, 'bold'],
+  [48, 'bold'],
+];
+/** Glyphs the table shows beyond its words: digits, suits, the card back's star, the loser's cross, the winner's crown. */
+const TABLE_GLYPHS = '0123456789+-…()（）:：·♠♥♦♣✦✕✓👑−AJQK';
+
+/** The middle of the felt: below the header, above the action buttons. */
+const tableCentreY = (h: number) => 64 + (h - 64 - 190) / 2;
+
+/** The felt and the table's rim, drawn once per screen size on an offscreen canvas. */
+let felt: { canvas: WechatMinigame.Canvas; w: number; h: number } | null = null;
+
+function feltLayer(w: number, h: number, dpr: number): WechatMinigame.Canvas {
+  if (felt !== null && felt.w === w && felt.h === h) return felt.canvas;
+  // The first canvas a mini-game creates is the screen; every later one is offscreen.
+  const canvas = felt?.canvas ?? wx.createCanvas();
+  canvas.width = Math.round(w * dpr);
+  canvas.height = Math.round(h * dpr);
+  const c = canvas.getContext('2d') as unknown as Canvas2D;
+  c.setTransform(dpr, 0, 0, dpr, 0, 0);
+  const g = new Gfx(c, w, h, 1);
+  const grad = c.createRadialGradient(w / 2, h * 0.4, 20, w / 2, h * 0.4, h * 0.7);
+  grad.addColorStop(0, '#1b7a4a');
+  grad.addColorStop(1, COLORS.feltDark);
+  g.fill(grad);
+  c.beginPath();
+  c.ellipse(w / 2, tableCentreY(h), w / 2 - 70, (h - 254) / 2 - 60, 0, 0, Math.PI * 2);
+  c.fillStyle = 'rgba(0,0,0,0.18)';
+  c.fill();
+  c.strokeStyle = 'rgba(212,160,23,0.5)';
+  c.lineWidth = 3;
+  c.stroke();
+  felt = { canvas, w, h };
+  return canvas;
+}
 
 export function tableScene(app: App, roomId: string): Scene {
   let st: ChannelState | null = null;
@@ -82,6 +147,10 @@ export function tableScene(app: App, roomId: string): Scene {
       app.stage.invalidate();
     },
   });
+  app.stage.warmFonts(
+    TABLE_FONTS,
+    `${TABLE_GLYPHS}${['pot', 'stake', 'roundNo', 'look', 'call', 'raise', 'compare', 'fold', 'seen', 'blind', 'folded', 'lost', 'handResult', 'continue', 'vs', 'yourTurn', 'ready', 'notReady'].map((k) => app.t(k as 'pot')).join('')}`,
+  );
   wx.onShareAppMessage(() => {
     const code = st?.room?.code ?? '';
     return { title: app.t('shareTitle', { nickname: app.me?.nickname ?? '', code }), query: `room=${code}` };
@@ -104,12 +173,19 @@ export function tableScene(app: App, roomId: string): Scene {
     app.stage.invalidate();
   };
 
+  /** The raise choices of the legal actions last seen, listed once rather than every frame. */
+  let choices: { of: LegalActions['raise']; list: readonly number[] } | null = null;
+  const choicesOf = (raise: LegalActions['raise']): readonly number[] => {
+    if (choices === null || choices.of !== raise) choices = { of: raise, list: raiseChoices(raise) };
+    return choices.list;
+  };
+
   const memberAt = (room: RoomView, seat: number): MemberView | undefined => room.members.find((m) => m.seat === seat);
 
   /** Seat positions on an ellipse, my seat (or seat 0 for a spectator) at the bottom. */
   const positions = (g: Gfx, seats: number, mySeat: number): SeatPos[] => {
     const cx = g.w / 2;
-    const cy = 64 + (g.h - 64 - 190) / 2;
+    const cy = tableCentreY(g.h);
     const rx = g.w / 2 - 46;
     const ry = (g.h - 64 - 190) / 2 - 30;
     const out: SeatPos[] = [];
@@ -227,7 +303,7 @@ export function tableScene(app: App, roomId: string): Scene {
       return;
     }
     if (raising && legal.raise !== null) {
-      drawRaise(g, hand.view.stakePoints, legal.raise.costPerStakePoint, raiseChoices(legal.raise), y0, h, gap);
+      drawRaise(g, hand.view.stakePoints, legal.raise.costPerStakePoint, choicesOf(legal.raise), y0, h, gap);
       return;
     }
     const buttons: { id: string; label: string; kind: 'primary' | 'secondary' | 'danger' | 'gold'; run: () => void }[] = [];
@@ -239,7 +315,7 @@ export function tableScene(app: App, roomId: string): Scene {
         kind: 'primary',
         run: () => void act({ type: 'call' }),
       });
-    const raises = raiseChoices(legal.raise);
+    const raises = choicesOf(legal.raise);
     if (raises.length > 0)
       buttons.push({
         id: 'act-raise',
@@ -464,10 +540,8 @@ export function tableScene(app: App, roomId: string): Scene {
     },
     animating: (now) => anim !== null && now - anim.startMs < (anim.kind === 'compare' ? COMPARE_ANIM_MS : LOOK_ANIM_MS),
     draw(g: Gfx, now: number) {
-      const felt = g.ctx.createRadialGradient(g.w / 2, g.h * 0.4, 20, g.w / 2, g.h * 0.4, g.h * 0.7);
-      felt.addColorStop(0, '#1b7a4a');
-      felt.addColorStop(1, COLORS.feltDark);
-      g.fill(felt);
+      // The felt and the table's rim never change: drawn once, copied each frame.
+      g.ctx.drawImage(feltLayer(g.w, g.h, app.stage.dpr), 0, 0, g.w, g.h);
       const s = st;
       const room = s?.room ?? null;
       g.button('leave-table', 10, 10, 64, 30, app.t('back'), () => app.show(app.scenes.lobby(app)), { kind: 'ghost', size: 12 });
@@ -488,15 +562,7 @@ export function tableScene(app: App, roomId: string): Scene {
         align: 'right',
       });
       g.region('hand-number', g.w - 110, 10, 100, 30, String(hand?.handNumber ?? 0), null);
-      // The felt.
-      const cy = 64 + (g.h - 64 - 190) / 2;
-      g.ctx.beginPath();
-      g.ctx.ellipse(g.w / 2, cy, g.w / 2 - 70, (g.h - 254) / 2 - 60, 0, 0, Math.PI * 2);
-      g.ctx.fillStyle = 'rgba(0,0,0,0.18)';
-      g.ctx.fill();
-      g.ctx.strokeStyle = 'rgba(212,160,23,0.5)';
-      g.ctx.lineWidth = 3;
-      g.ctx.stroke();
+      const cy = tableCentreY(g.h);
       if (view !== null) {
         g.text(app.t('pot', { n: view.potPoints }), g.w / 2, cy - 12, { size: 18, weight: 'bold', color: COLORS.gold, align: 'center' });
         g.region('pot', g.w / 2 - 60, cy - 26, 120, 28, String(view.potPoints), null);
