@@ -3,10 +3,12 @@
 // each hand and the final scoreboard (shareable as an image). Everything shown comes from the
 // room's frames; a tap sends an intent and the server's next frame is the answer. The rules
 // package names the hand categories; the client decides nothing.
-import { type LegalActions, raiseChoices } from '@fairground/rules';
+import { type HandRecordWire, type HandVerdict, type LegalActions, raiseChoices, verifyHandRecord } from '@fairground/rules';
+import { ApiError } from '../api.ts';
 import type { App } from '../app.ts';
 import { COLORS, easeOut, type FontSpec, Gfx, type Scene } from '../engine.ts';
-import { reasonText } from '../explain.ts';
+import { explain, reasonText } from '../explain.ts';
+import { keptHand } from '../kept.ts';
 import { RoomChannel, type ChannelState } from '../room-channel.ts';
 import type { HandPlayerView, HandViewWire, MemberView, RoomView } from '../wire.ts';
 import { shareRoom } from './create.ts';
@@ -101,6 +103,8 @@ export function tableScene(app: App, roomId: string): Scene {
   let lastStep = -1;
   let anim: Anim | null = null;
   let choosing = false;
+  /** The hand being verified on this device, and the verdict once the checks have run. */
+  let verify: { handNumber: number; verdict: HandVerdict | null; error: string | null } | null = null;
   /** Choosing how far to raise, and the stake picked so far. */
   let raising = false;
   let raiseTo: number | null = null;
@@ -464,10 +468,85 @@ export function tableScene(app: App, roomId: string): Scene {
       });
     });
     g.region('hand-result', x, y, w, h - 56, String(last.handNumber), null);
-    g.button('result-continue', x + 16, y + h - 52, w - 32, 42, app.t('continue'), () => {
+    const half = (w - 32 - 8) / 2;
+    g.button('result-verify', x + 16, y + h - 52, half, 42, app.t('verifyHand'), () => void verifyHand(last.handNumber), {
+      kind: 'secondary',
+      size: 14,
+    });
+    g.button('result-continue', x + 16 + half + 8, y + h - 52, half, 42, app.t('continue'), () => {
       dismissedHand = last.handNumber;
       void command({ t: 'ready', ready: true });
     });
+  };
+
+  /**
+   * "Verify this hand": the hand's record (seeds revealed after the deal, cards, actions) checked
+   * here by the rules package's own checks — the same the H5 fairness page runs — against what this
+   * device kept before the deal.
+   */
+  const verifyHand = async (handNumber: number) => {
+    verify = { handNumber, verdict: null, error: null };
+    app.stage.invalidate();
+    try {
+      const page = await app.api.call<{ hands: HandRecordWire[] }>('GET', `/api/rooms/${roomId}/hands?after=${handNumber - 1}`);
+      const record = page.hands.find((h) => h.handNumber === handNumber);
+      if (record === undefined) throw new ApiError(404, 'ANALYTICS_HAND_NOT_FOUND', String(handNumber));
+      const verdict = verifyHandRecord(record, keptHand(roomId, handNumber));
+      if (verify?.handNumber === handNumber) verify = { handNumber, verdict, error: null };
+    } catch (e) {
+      if (verify?.handNumber === handNumber) verify = { handNumber, verdict: null, error: explain(app.lang, e) };
+    }
+    app.stage.invalidate();
+  };
+
+  const drawVerify = (g: Gfx) => {
+    const v = verify;
+    if (v === null) return;
+    g.blocker('verify-backdrop');
+    g.ctx.fillStyle = 'rgba(0,0,0,0.6)';
+    g.ctx.fillRect(0, 0, g.w, g.h);
+    const checks = v.verdict?.checks ?? [];
+    const w = g.w - 32;
+    const x = 16;
+    const rowH = 40;
+    const h = 130 + Math.max(1, checks.length) * rowH + (v.verdict?.notKept === true ? 44 : 0);
+    const y = Math.max(40, (g.h - h) / 2);
+    g.box(x, y, w, h, 14, COLORS.paper);
+    g.text(app.t('verifyTitle', { n: v.handNumber }), g.w / 2, y + 26, { size: 17, weight: 'bold', align: 'center', maxWidth: w - 24 });
+    let yy = y + 56;
+    if (v.verdict === null) {
+      g.paragraph(v.error === null ? app.t('verifying') : app.t('verifyHandFailed', { reason: v.error }), x + 16, yy, w - 32, {
+        size: 14,
+        color: v.error === null ? COLORS.muted : COLORS.red,
+      });
+      yy += rowH;
+    } else {
+      for (const c of checks) {
+        g.text(c.ok ? '✓' : '✕', x + 26, yy + rowH / 2 - 4, {
+          size: 18,
+          weight: 'bold',
+          color: c.ok ? COLORS.green : COLORS.red,
+          align: 'center',
+        });
+        g.paragraph(app.t(`check_${c.key}` as 'check_deal'), x + 46, yy - 4, w - 62, { size: 13, lineHeight: 1.35 });
+        g.region(`verify-check-${c.key}`, x, yy, w, rowH, c.ok ? 'ok' : 'failed', null);
+        yy += rowH;
+      }
+      g.text(app.t(v.verdict.ok ? 'verifyMatch' : 'verifyMismatch'), g.w / 2, yy + 12, {
+        size: 15,
+        weight: 'bold',
+        color: v.verdict.ok ? COLORS.green : COLORS.red,
+        align: 'center',
+        maxWidth: w - 24,
+      });
+      g.region('verify-verdict', x, yy, w, 24, v.verdict.ok ? 'match' : 'mismatch', null);
+      yy += 28;
+      if (v.verdict.notKept) {
+        g.paragraph(app.t('verifyNotKept'), x + 16, yy, w - 32, { size: 12, color: COLORS.muted, lineHeight: 1.4 });
+        yy += 44;
+      }
+    }
+    g.button('verify-close', x + 16, y + h - 52, w - 32, 40, app.t('close'), () => (verify = null), { kind: 'secondary' });
   };
 
   const drawFinal = (g: Gfx, room: RoomView) => {
@@ -613,6 +692,7 @@ export function tableScene(app: App, roomId: string): Scene {
       drawCompare(g, room, now);
       drawResult(g, room);
       drawFinal(g, room);
+      drawVerify(g);
       if (s.status === 'reconnecting' || s.status === 'connecting') {
         g.box(0, 48, g.w, 30, 0, 'rgba(198,40,40,0.9)');
         g.text(app.t('reconnecting'), g.w / 2, 63, { size: 13, color: COLORS.white, align: 'center' });
@@ -649,6 +729,15 @@ export function tableScene(app: App, roomId: string): Scene {
         myCards: me?.cards ?? null,
         legal: s?.hand?.legal ?? null,
         raising,
+        verify:
+          verify === null
+            ? null
+            : {
+                handNumber: verify.handNumber,
+                ok: verify.verdict?.ok ?? null,
+                notKept: verify.verdict?.notKept ?? null,
+                error: verify.error,
+              },
         lastHand: s?.room?.last?.handNumber ?? 0,
         anim: anim?.kind ?? null,
         scores: s?.room?.scores ?? [],
