@@ -270,7 +270,7 @@ export function tableScene(app: App, roomId: string): Scene {
       g.region(`seat-${seat}-cards`, cx0, cy, spread, ch, shown.join(' '), null);
       if (player.category != null) {
         const cat = app.t(`cat_${player.category}` as 'cat_pair');
-        g.text(cat, cx0 + spread / 2, mine ? cy - 10 : cy + ch + 9, {
+        g.text(cat, cx0 + spread / 2, cy - 10, {
           size: 11,
           weight: 'bold',
           color: COLORS.gold,
@@ -279,8 +279,10 @@ export function tableScene(app: App, roomId: string): Scene {
       }
       if (player.contributedPoints > 0) {
         if (mine) chips(g, p.x - r - 40, p.y + r - 4, player.contributedPoints, 'right');
-        else if (leftSide) chips(g, cx0 + spread + 14, p.y, player.contributedPoints, 'right');
-        else chips(g, cx0 - 14, p.y, player.contributedPoints, 'left');
+        // Under the inner end of the cards, the amount toward the seat's own side: two side seats'
+        // chips never meet in the middle of a narrow table.
+        else if (leftSide) chips(g, cx0 + spread - 8, cy + ch + 12, player.contributedPoints, 'left');
+        else chips(g, cx0 + 8, cy + ch + 12, player.contributedPoints, 'right');
       }
     }
     // Choosing whom to compare with: the candidates light up and take the tap.
@@ -508,8 +510,9 @@ export function tableScene(app: App, roomId: string): Scene {
     const checks = v.verdict?.checks ?? [];
     const w = g.w - 32;
     const x = 16;
-    const rowH = 40;
-    const h = 130 + Math.max(1, checks.length) * rowH + (v.verdict?.notKept === true ? 44 : 0);
+    // Room for a check that wraps to two lines at 320 px.
+    const rowH = 46;
+    const h = 150 + Math.max(1, checks.length) * rowH + (v.verdict?.notKept === true ? 44 : 0);
     const y = Math.max(40, (g.h - h) / 2);
     g.box(x, y, w, h, 14, COLORS.paper);
     g.text(app.t('verifyTitle', { n: v.handNumber }), g.w / 2, y + 26, { size: 17, weight: 'bold', align: 'center', maxWidth: w - 24 });
@@ -522,13 +525,13 @@ export function tableScene(app: App, roomId: string): Scene {
       yy += rowH;
     } else {
       for (const c of checks) {
-        g.text(c.ok ? '✓' : '✕', x + 26, yy + rowH / 2 - 4, {
+        g.text(c.ok ? '✓' : '✕', x + 26, yy + 9, {
           size: 18,
           weight: 'bold',
           color: c.ok ? COLORS.green : COLORS.red,
           align: 'center',
         });
-        g.paragraph(app.t(`check_${c.key}` as 'check_deal'), x + 46, yy - 4, w - 62, { size: 13, lineHeight: 1.35 });
+        g.paragraph(app.t(`check_${c.key}` as 'check_deal'), x + 46, yy, w - 62, { size: 13, lineHeight: 1.3 });
         g.region(`verify-check-${c.key}`, x, yy, w, rowH, c.ok ? 'ok' : 'failed', null);
         yy += rowH;
       }
