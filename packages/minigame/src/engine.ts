@@ -82,7 +82,17 @@ export class Stage {
     this.canvas.width = Math.round(this.width * this.dpr);
     this.canvas.height = Math.round(this.height * this.dpr);
     this.ctx = this.canvas.getContext('2d') as unknown as Canvas2D;
-    this.debugHook = { scene: '', regions: [], state: {}, framesDrawn: 0, frameTimesMs: this.frameTimesMs };
+    // The regions are read by tests only: copied (without their handlers) when read, not per frame.
+    const stage = this;
+    this.debugHook = {
+      scene: '',
+      state: {},
+      framesDrawn: 0,
+      frameTimesMs: this.frameTimesMs,
+      get regions() {
+        return stage.#regions.map(({ tap: _tap, ...r }) => r);
+      },
+    };
     (GameGlobal as { fairground?: unknown }).fairground = this.debugHook;
     wx.onTouchStart((res) => {
       const t = res.changedTouches[0];
@@ -178,11 +188,9 @@ export class Stage {
       this.#regions = g.regions;
       this.frameTimesMs[this.framesDrawn % FRAME_TIMES_MAX] = this.#o.perfMs() - started;
       this.framesDrawn++;
-      const hook = this.debugHook;
-      hook.scene = scene.name;
-      hook.framesDrawn = this.framesDrawn;
-      hook.regions = g.regions.map(({ tap: _tap, ...r }) => r);
-      hook.state = scene.debug?.() ?? {};
+      this.debugHook.scene = scene.name;
+      this.debugHook.framesDrawn = this.framesDrawn;
+      this.debugHook.state = scene.debug?.() ?? {};
     }
     if (animating()) this.#request();
   }
