@@ -12,7 +12,7 @@ import { keptHand } from '../kept.ts';
 import { RoomChannel, type ChannelState } from '../room-channel.ts';
 import type { HandPlayerView, HandViewWire, MemberView, RoomView } from '../wire.ts';
 import { shareRoom } from './create.ts';
-import { avatar, card, chips } from './table-draw.ts';
+import { avatar, card, chips, crown } from './table-draw.ts';
 
 const COMPARE_ANIM_MS = 1400;
 const LOOK_ANIM_MS = 450;
@@ -64,8 +64,8 @@ const TABLE_FONTS: readonly FontSpec[] = [
   [34, 'bold'],
   [48, 'bold'],
 ];
-/** Glyphs the table shows beyond its words: digits, suits, the card back's star, the loser's cross, the winner's crown. */
-const TABLE_GLYPHS = '0123456789+-…()（）:：·♠♥♦♣✦✕✓👑−AJQK';
+/** Glyphs the table shows beyond its words: digits, suits, the card back's star, the loser's cross, the checks' ticks. */
+const TABLE_GLYPHS = '0123456789+-…()（）:：·♠♥♦♣✦✕✓−AJQK';
 
 /** The middle of the felt: below the header, above the action buttons. */
 const tableCentreY = (h: number) => 64 + (h - 64 - 190) / 2;
@@ -455,7 +455,7 @@ export function tableScene(app: App, roomId: string): Scene {
       const m = room.members.find((mm) => mm.playerId === d.playerId);
       const yy = y + 58 + i * 34;
       const won = last.winnerSeats.includes(d.seat);
-      if (won) g.text('👑', x + 18, yy, { size: 16 });
+      if (won) crown(g, x + 26, yy, 18);
       g.text(m?.nickname ?? d.playerId, x + 42, yy, { size: 15, weight: won ? 'bold' : 'normal', maxWidth: w / 2 });
       const cards = lastView?.players.find((p) => p.seat === d.seat)?.cards ?? null;
       if (cards !== null)
