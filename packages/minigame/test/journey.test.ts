@@ -2,7 +2,7 @@
 // to the browser and the weixin sandbox), against the real platform process (main.ts, SQLite,
 // real clock). Sign-in runs as in production: wx.login gives a jscode from the weixin sandbox and
 // the platform's code2session resolves it there. A host at 375×667 signs in with one tap, sets their WeChat name, creates a
-// room in three steps and shares it; two friends (414×896 and 375×667) open the shared card's
+// room in three steps and shares it; two friends (414×896, and 320×568 in English) open the shared card's
 // query and land in their seats; they play the room's hands to the end — looks, calls, compares
 // with their animation, the result panel after each hand — while one friend reloads mid-hand and
 // another's game goes to the background and back; a raise is chosen among the legal sizes; a hand
@@ -34,6 +34,8 @@ const ADMIN = {
 };
 const SMALL = { viewport: { width: 375, height: 667 }, deviceScaleFactor: 2, isMobile: true, hasTouch: true, locale: 'zh-CN' } as const;
 const LARGE = { viewport: { width: 414, height: 896 }, deviceScaleFactor: 2, isMobile: true, hasTouch: true, locale: 'zh-CN' } as const;
+/** Carol's phone: the narrowest, with the game switched to English. */
+const NARROW = { viewport: { width: 320, height: 568 }, deviceScaleFactor: 2, isMobile: true, hasTouch: true, locale: 'en-US' } as const;
 /** Turns the journey may take at most (8 hands of a few actions each, with room to spare). */
 const STEPS_MAX = 400;
 
@@ -131,7 +133,7 @@ describe('the mini-game in the browser host', () => {
       [
         ['mghost', SMALL],
         ['mgbob', LARGE],
-        ['mgcarol', SMALL],
+        ['mgcarol', NARROW],
       ] as const
     ).entries()) {
       // Each phone is its own network address (X-Forwarded-For from loopback), so the same-IP rule lets them sit together.
@@ -223,6 +225,8 @@ describe('the mini-game in the browser host', () => {
   it('two friends open the shared card and land in their seats after signing in', async () => {
     // Carol signed in earlier and gave the game her (long) WeChat name from the lobby.
     await open(carol, host.url);
+    await carol.d.tap('lang');
+    await carol.d.waitFor('English', (x) => x.regions.find((r) => r.id === 'login' && r.label === 'Sign in with WeChat') ?? null);
     await carol.d.tap('agree');
     await carol.d.tap('login');
     await carol.d.scene('lobby');
@@ -284,7 +288,7 @@ describe('the mini-game in the browser host', () => {
           t.roomStatus !== 'finished' &&
           t.handNumber === 0 &&
           has('ready-button') &&
-          s.regions.find((r) => r.id === 'ready-button')?.label === '准备'
+          ['准备', 'Ready'].includes(s.regions.find((r) => r.id === 'ready-button')?.label ?? '')
         ) {
           await p.d.tap('ready-button');
           acted = true;
@@ -316,7 +320,7 @@ describe('the mini-game in the browser host', () => {
               await p.d.waitFor('a higher stake', (x) => x.regions.find((r) => r.id === 'raise-confirm' && r.label !== lowest) ?? null);
             }
             const confirm = await p.d.region('raise-confirm');
-            assert.match(confirm.label, /加注到 \d+（付 \d+）/);
+            assert.match(confirm.label, /^(加注到 \d+（付 \d+）|Raise to \d+ \(pay \d+\))$/);
             await shot(p, '09b-raise');
             await p.d.tap('raise-confirm');
             await p.d.waitFor('the raise', (x) => table(x).version !== before);
