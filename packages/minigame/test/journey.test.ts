@@ -164,6 +164,8 @@ describe('the mini-game in the browser host', () => {
     await owner.d.region('dialog-ok');
     await shot(owner, '02-agreement');
     await owner.d.tap('dialog-ok');
+    // The next tap must not land on the dialog's backdrop before the frame without it is drawn.
+    await owner.d.waitFor('the dialog closed', (s) => !s.regions.some((r) => r.id === 'modal-backdrop'));
     // Signing in without ticking the agreement is refused on the device.
     await owner.d.tap('login');
     await owner.d.region('toast');
@@ -234,7 +236,7 @@ describe('the mini-game in the browser host', () => {
     await carol.d.waitFor('the WeChat name', (s) => s.state.hasUserButton === false);
     for (const p of [bob, carol]) {
       await open(p, host.url, shareQuery);
-      const start = await p.d.scene('start');
+      const start = await p.d.waitFor('the start screen', (x) => (x.scene === 'start' && x.state.resuming === false ? x : null));
       // A remembered player just enters; a new one accepts the agreement first.
       if (start.regions.some((r) => r.id === 'agree')) await p.d.tap('agree');
       await p.d.tap('login');
