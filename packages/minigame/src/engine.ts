@@ -24,11 +24,7 @@ export interface Overlay {
 
 export interface Scene {
   readonly name: string;
-  /**
-   * Draws a frame. `changed` is false when the frame only ticks a clock (`Stage.tick`): nothing the
-   * scene shows changed but a countdown, so a scene that cached its picture may reuse it.
-   */
-  draw(g: Gfx, nowMs: number, changed: boolean): void;
+  draw(g: Gfx, nowMs: number): void;
   /** True while an animation or a countdown needs frames even without input. */
   animating?(nowMs: number): boolean;
   /** Raw touches for gestures (the puzzle's swipes); taps on regions are routed by the stage. */
@@ -64,12 +60,9 @@ export class Stage {
   #scene: Scene | null = null;
   #regions: Region[] = [];
   #dirty = true;
-  #ticked = false;
   #frameRequested = false;
   #touch: { x: number; y: number } | null = null;
   readonly #warm = new Set<string>();
-  /** The scene the last frame drew. */
-  #drawn: Scene | null = null;
   readonly frameTimesMs = new Float64Array(FRAME_TIMES_MAX);
   framesDrawn = 0;
   /** Font scale: 1, or larger in elder mode. */
@@ -173,12 +166,6 @@ export class Stage {
     this.#request();
   }
 
-  /** A countdown moved on: a frame, but nothing else changed (see Scene.draw). */
-  tick(): void {
-    this.#ticked = true;
-    this.#request();
-  }
-
   #request(): void {
     if (this.#frameRequested) return;
     this.#frameRequested = true;
@@ -191,15 +178,12 @@ export class Stage {
     if (scene === null) return;
     const now = this.#o.nowMs();
     const animating = (): boolean => scene.animating?.(now) === true || this.overlay?.animating(now) === true;
-    if (this.#dirty || this.#ticked || animating()) {
-      const changed = this.#dirty || scene !== this.#drawn;
+    if (this.#dirty || animating()) {
       this.#dirty = false;
-      this.#ticked = false;
-      this.#drawn = scene;
       const started = this.#o.perfMs();
       const g = new Gfx(this.ctx, this.width, this.height, this.textScale);
       this.ctx.setTransform(this.dpr, 0, 0, this.dpr, 0, 0);
-      scene.draw(g, now, changed);
+      scene.draw(g, now);
       this.overlay?.draw(g, now);
       this.#regions = g.regions;
       this.frameTimesMs[this.framesDrawn % FRAME_TIMES_MAX] = this.#o.perfMs() - started;

@@ -6,7 +6,7 @@
 import { type HandRecordWire, type HandVerdict, type LegalActions, raiseChoices, verifyHandRecord } from '@fairground/rules';
 import { ApiError } from '../api.ts';
 import type { App } from '../app.ts';
-import { COLORS, easeOut, type FontSpec, Gfx, type Region, type Scene } from '../engine.ts';
+import { COLORS, easeOut, type FontSpec, Gfx, type Scene } from '../engine.ts';
 import { explain, reasonText } from '../explain.ts';
 import { keptHand } from '../kept.ts';
 import { RoomChannel, type ChannelState } from '../room-channel.ts';
@@ -97,34 +97,12 @@ function feltLayer(w: number, h: number, dpr: number): WechatMinigame.Canvas {
   return canvas;
 }
 
-/** The offscreen canvas the table is drawn on (one per game, sized to the screen). */
-let boardLayer: WechatMinigame.Canvas | null = null;
-
-function boardCanvas(w: number, h: number, dpr: number): WechatMinigame.Canvas {
-  boardLayer ??= wx.createCanvas();
-  const cw = Math.round(w * dpr);
-  const ch = Math.round(h * dpr);
-  // Setting the size clears the canvas; the felt covers it all on every draw anyway.
-  if (boardLayer.width !== cw) boardLayer.width = cw;
-  if (boardLayer.height !== ch) boardLayer.height = ch;
-  return boardLayer;
-}
-
 export function tableScene(app: App, roomId: string): Scene {
   let st: ChannelState | null = null;
   let lastView: HandViewWire | null = null;
   let lastStep = -1;
   let anim: Anim | null = null;
   let choosing = false;
-  /** The table as last drawn offscreen, with its tap regions (see draw). */
-  let board: {
-    canvas: WechatMinigame.Canvas;
-    w: number;
-    h: number;
-    textScale: number;
-    regions: readonly Region[];
-    animated: boolean;
-  } | null = null;
   /** The hand being verified on this device, and the verdict once the checks have run. */
   let verify: { handNumber: number; verdict: HandVerdict | null; error: string | null } | null = null;
   /** Choosing how far to raise, and the stake picked so far. */
@@ -169,7 +147,7 @@ export function tableScene(app: App, roomId: string): Scene {
       }
       if (timer !== undefined) clearInterval(timer);
       timer = undefined;
-      if (s.hand?.turnDeadlineMs != null) timer = setInterval(() => app.stage.tick(), TIMER_TICK_MS);
+      if (s.hand?.turnDeadlineMs != null) timer = setInterval(() => app.stage.invalidate(), TIMER_TICK_MS);
       app.stage.invalidate();
     },
   });
@@ -236,9 +214,21 @@ export function tableScene(app: App, roomId: string): Scene {
     g.ctx.globalAlpha = out ? 0.55 : 1;
     avatar(g, p.x, p.y, r, m.nickname, seat);
     g.ctx.globalAlpha = 1;
-    // The turn timer's ring is drawn over the cached table each tick (drawTimer); its region is here.
-    if (view !== null && view.turnSeat === seat && st?.hand?.turnDeadlineMs != null)
+    // Turn timer: a ring that empties as the deadline nears.
+    const hand = st?.hand;
+    if (view !== null && view.turnSeat === seat && hand?.turnDeadlineMs != null) {
+      const total = Number(room.params.turnTimeS ?? 30) * 1000;
+      const left = Math.max(0, hand.turnDeadlineMs - channel.serverNowMs());
+      const frac = Math.min(1, left / total);
+      const c = g.ctx;
+      c.beginPath();
+      c.arc(p.x, p.y, r + 5, -Math.PI / 2, -Math.PI / 2 + frac * Math.PI * 2);
+      c.strokeStyle = frac > 0.3 ? COLORS.wechat : COLORS.red;
+      c.lineWidth = 4;
+      c.stroke();
+      g.text(String(Math.ceil(left / 1000)), p.x + r + 4, p.y - r - 2, { size: 12, weight: 'bold', color: COLORS.paper });
       g.region('turn-seat', p.x - r, p.y - r, r * 2, r * 2, String(seat), null);
+    }
     // The name and the score sit under the avatar; other seats' cards sit beside it at its height
     // (mine above it), so a long name never runs under the cards at any width.
     const name = seat === mySeat ? `${m.nickname}(${app.t('you')})` : m.nickname;
@@ -622,126 +612,6 @@ export function tableScene(app: App, roomId: string): Scene {
     wx.shareAppMessage({ title: app.t('finalBoard'), imageUrl, query: `room=${code}` });
   };
 
-  const animActive = (now: number) => anim !== null && now - anim.startMs < (anim.kind === 'compare' ? COMPARE_ANIM_MS : LOOK_ANIM_MS);
-
-  /** Everything on the table but the turn timer's ring (see draw). */
-  const drawTable = (g: Gfx, now: number) => {
-    // The felt and the table's rim never change: drawn once, copied each frame.
-    g.ctx.drawImage(feltLayer(g.w, g.h, app.stage.dpr), 0, 0, g.w, g.h);
-    const s = st;
-    const room = s?.room ?? null;
-    g.button('leave-table', 10, 10, 64, 30, app.t('back'), () => app.show(app.scenes.lobby(app)), { kind: 'ghost', size: 12 });
-    if (s === null || room === null) {
-      g.text(app.t('connecting'), g.w / 2, g.h / 2, { size: 16, color: COLORS.paper, align: 'center' });
-      return;
-    }
-    const hand = s.hand;
-    const view = hand?.view ?? null;
-    const seats = Number(room.params.seats ?? 3);
-    const mySeat = s.you?.seat ?? null;
-    // Header.
-    g.text(`${app.t('roomCode')} ${room.code}`, 84, 25, { size: 13, color: COLORS.paper });
-    const handNo = hand?.handNumber ?? room.next?.handNumber ?? room.handsPlayed;
-    g.text(app.t('handNo', { n: Math.max(1, handNo), rounds: Number(room.params.rounds ?? 8) }), g.w - 12, 25, {
-      size: 13,
-      color: COLORS.gold,
-      align: 'right',
-    });
-    g.region('hand-number', g.w - 110, 10, 100, 30, String(hand?.handNumber ?? 0), null);
-    const cy = tableCentreY(g.h);
-    if (view !== null) {
-      g.text(app.t('pot', { n: view.potPoints }), g.w / 2, cy - 12, { size: 18, weight: 'bold', color: COLORS.gold, align: 'center' });
-      g.region('pot', g.w / 2 - 60, cy - 26, 120, 28, String(view.potPoints), null);
-      g.text(`${app.t('stake', { n: view.stakePoints })} · ${app.t('roundNo', { n: view.round })}`, g.w / 2, cy + 14, {
-        size: 13,
-        color: COLORS.paper,
-        align: 'center',
-      });
-    } else if (room.status === 'waiting') {
-      const seated = room.members.filter((m) => m.seat !== null).length;
-      g.text(app.t('waitingPlayers', { n: seated, seats }), g.w / 2, cy, { size: 15, color: COLORS.paper, align: 'center' });
-    }
-    const pos = positions(g, seats, mySeat ?? 0);
-    for (let seat = 0; seat < seats; seat++) drawSeat(g, room, seat, pos[seat] as SeatPos, view ?? null, mySeat, now);
-
-    // Between hands: readiness (and the owner may start a table that is not full).
-    const me = room.members.find((m) => m.playerId === s.you?.playerId);
-    if (hand === null && mySeat !== null && me !== undefined && (room.status === 'waiting' || room.status === 'playing')) {
-      const by = g.h - 110;
-      g.button(
-        'ready-button',
-        24,
-        by,
-        g.w / 2 - 32,
-        46,
-        me.ready ? app.t('notReady') : app.t('ready'),
-        () => void command({ t: 'ready', ready: !me.ready }),
-        {
-          kind: me.ready ? 'secondary' : 'primary',
-        },
-      );
-      if (room.status === 'waiting') {
-        g.button('share-room', g.w / 2 + 8, by, g.w / 2 - 32, 46, app.t('share'), () => shareRoom(app, room.code, null), {
-          kind: 'gold',
-          size: 14,
-        });
-        const seated = room.members.filter((m) => m.seat !== null);
-        if (room.ownerId === s.you?.playerId && seated.length >= 2 && seated.length < seats && seated.every((m) => m.ready))
-          g.button('start-now', 24, by + 54, g.w - 48, 40, app.t('startNow'), () => void command({ t: 'start' }), { kind: 'secondary' });
-      }
-    }
-    if (mySeat === null) {
-      g.text(app.t('spectating'), g.w / 2, g.h - 40, { size: 14, color: COLORS.gold, align: 'center' });
-      g.region('spectating', g.w / 2 - 50, g.h - 56, 100, 32, 'spectating', null);
-    } else if (view !== null && view.turnSeat === mySeat && !raising)
-      g.text(app.t('yourTurn'), g.w / 2, g.h - 138, { size: 15, weight: 'bold', color: COLORS.gold, align: 'center' });
-    drawActions(g);
-    drawCompare(g, room, now);
-    drawResult(g, room);
-    drawFinal(g, room);
-    drawVerify(g);
-    if (s.status === 'reconnecting' || s.status === 'connecting') {
-      g.box(0, 48, g.w, 30, 0, 'rgba(198,40,40,0.9)');
-      g.text(app.t('reconnecting'), g.w / 2, 63, { size: 13, color: COLORS.white, align: 'center' });
-      g.region('reconnect-banner', 0, 48, g.w, 30, 'reconnecting', null);
-    }
-    if (s.status === 'closed') {
-      g.box(20, g.h / 2 - 50, g.w - 40, 100, 12, COLORS.paper);
-      g.text(app.t('roomClosed', { reason: reasonText(app.lang, s.closedCode ?? '') }), g.w / 2, g.h / 2 - 20, {
-        size: 14,
-        align: 'center',
-        maxWidth: g.w - 60,
-      });
-      g.button('closed-back', 40, g.h / 2 + 6, g.w - 80, 36, app.t('backLobby'), () => app.show(app.scenes.lobby(app)), {
-        kind: 'secondary',
-      });
-    }
-  };
-
-  /** The turn timer: a ring round the player whose turn it is, emptying as the deadline nears. */
-  const drawTimer = (g: Gfx) => {
-    const s = st;
-    const room = s?.room ?? null;
-    const view = s?.hand?.view ?? null;
-    const deadline = s?.hand?.turnDeadlineMs ?? null;
-    if (s === null || room === null || view === null || deadline === null || view.turnSeat === null) return;
-    if (verify !== null || anim?.kind === 'compare' || s.status === 'closed') return;
-    const seats = Number(room.params.seats ?? 3);
-    const p = positions(g, seats, s.you?.seat ?? 0)[view.turnSeat];
-    if (p === undefined) return;
-    const r = app.elder ? 26 : 22;
-    const total = Number(room.params.turnTimeS ?? 30) * 1000;
-    const left = Math.max(0, deadline - channel.serverNowMs());
-    const frac = Math.min(1, left / total);
-    const c = g.ctx;
-    c.beginPath();
-    c.arc(p.x, p.y, r + 5, -Math.PI / 2, -Math.PI / 2 + frac * Math.PI * 2);
-    c.strokeStyle = frac > 0.3 ? COLORS.wechat : COLORS.red;
-    c.lineWidth = 4;
-    c.stroke();
-    g.text(String(Math.ceil(left / 1000)), p.x + r + 4, p.y - r - 2, { size: 12, weight: 'bold', color: COLORS.paper });
-  };
-
   return {
     name: 'table',
     hidden: () => channel.pause(),
@@ -750,33 +620,98 @@ export function tableScene(app: App, roomId: string): Scene {
       if (timer !== undefined) clearInterval(timer);
       channel.close();
     },
-    animating: animActive,
-    draw(g: Gfx, now: number, changed: boolean) {
-      // The table is drawn on an offscreen layer when something changed (a frame from the room, a
-      // tap, an animation) and copied on the frames that only tick the turn timer, which draw the
-      // timer's ring over it: the commonest frame of a hand costs a copy and an arc.
-      const dpr = app.stage.dpr;
-      if (
-        board === null ||
-        board.w !== g.w ||
-        board.h !== g.h ||
-        board.textScale !== g.textScale ||
-        changed ||
-        animActive(now) ||
-        board.animated
-      ) {
-        const canvas = boardCanvas(g.w, g.h, dpr);
-        const c = canvas.getContext('2d') as unknown as Canvas2D;
-        c.setTransform(dpr, 0, 0, dpr, 0, 0);
-        const bg = new Gfx(c, g.w, g.h, g.textScale);
-        // A layer drawn mid-animation is drawn again on the next frame, so the last step never stays.
-        const animated = animActive(now);
-        drawTable(bg, now);
-        board = { canvas, w: g.w, h: g.h, textScale: g.textScale, regions: bg.regions, animated };
+    animating: (now) => anim !== null && now - anim.startMs < (anim.kind === 'compare' ? COMPARE_ANIM_MS : LOOK_ANIM_MS),
+    draw(g: Gfx, now: number) {
+      // The felt and the table's rim never change: drawn once, copied each frame.
+      g.ctx.drawImage(feltLayer(g.w, g.h, app.stage.dpr), 0, 0, g.w, g.h);
+      const s = st;
+      const room = s?.room ?? null;
+      g.button('leave-table', 10, 10, 64, 30, app.t('back'), () => app.show(app.scenes.lobby(app)), { kind: 'ghost', size: 12 });
+      if (s === null || room === null) {
+        g.text(app.t('connecting'), g.w / 2, g.h / 2, { size: 16, color: COLORS.paper, align: 'center' });
+        return;
       }
-      g.ctx.drawImage(board.canvas, 0, 0, g.w, g.h);
-      for (const r of board.regions) g.regions.push(r);
-      drawTimer(g);
+      const hand = s.hand;
+      const view = hand?.view ?? null;
+      const seats = Number(room.params.seats ?? 3);
+      const mySeat = s.you?.seat ?? null;
+      // Header.
+      g.text(`${app.t('roomCode')} ${room.code}`, 84, 25, { size: 13, color: COLORS.paper });
+      const handNo = hand?.handNumber ?? room.next?.handNumber ?? room.handsPlayed;
+      g.text(app.t('handNo', { n: Math.max(1, handNo), rounds: Number(room.params.rounds ?? 8) }), g.w - 12, 25, {
+        size: 13,
+        color: COLORS.gold,
+        align: 'right',
+      });
+      g.region('hand-number', g.w - 110, 10, 100, 30, String(hand?.handNumber ?? 0), null);
+      const cy = tableCentreY(g.h);
+      if (view !== null) {
+        g.text(app.t('pot', { n: view.potPoints }), g.w / 2, cy - 12, { size: 18, weight: 'bold', color: COLORS.gold, align: 'center' });
+        g.region('pot', g.w / 2 - 60, cy - 26, 120, 28, String(view.potPoints), null);
+        g.text(`${app.t('stake', { n: view.stakePoints })} · ${app.t('roundNo', { n: view.round })}`, g.w / 2, cy + 14, {
+          size: 13,
+          color: COLORS.paper,
+          align: 'center',
+        });
+      } else if (room.status === 'waiting') {
+        const seated = room.members.filter((m) => m.seat !== null).length;
+        g.text(app.t('waitingPlayers', { n: seated, seats }), g.w / 2, cy, { size: 15, color: COLORS.paper, align: 'center' });
+      }
+      const pos = positions(g, seats, mySeat ?? 0);
+      for (let seat = 0; seat < seats; seat++) drawSeat(g, room, seat, pos[seat] as SeatPos, view ?? null, mySeat, now);
+
+      // Between hands: readiness (and the owner may start a table that is not full).
+      const me = room.members.find((m) => m.playerId === s.you?.playerId);
+      if (hand === null && mySeat !== null && me !== undefined && (room.status === 'waiting' || room.status === 'playing')) {
+        const by = g.h - 110;
+        g.button(
+          'ready-button',
+          24,
+          by,
+          g.w / 2 - 32,
+          46,
+          me.ready ? app.t('notReady') : app.t('ready'),
+          () => void command({ t: 'ready', ready: !me.ready }),
+          {
+            kind: me.ready ? 'secondary' : 'primary',
+          },
+        );
+        if (room.status === 'waiting') {
+          g.button('share-room', g.w / 2 + 8, by, g.w / 2 - 32, 46, app.t('share'), () => shareRoom(app, room.code, null), {
+            kind: 'gold',
+            size: 14,
+          });
+          const seated = room.members.filter((m) => m.seat !== null);
+          if (room.ownerId === s.you?.playerId && seated.length >= 2 && seated.length < seats && seated.every((m) => m.ready))
+            g.button('start-now', 24, by + 54, g.w - 48, 40, app.t('startNow'), () => void command({ t: 'start' }), { kind: 'secondary' });
+        }
+      }
+      if (mySeat === null) {
+        g.text(app.t('spectating'), g.w / 2, g.h - 40, { size: 14, color: COLORS.gold, align: 'center' });
+        g.region('spectating', g.w / 2 - 50, g.h - 56, 100, 32, 'spectating', null);
+      } else if (view !== null && view.turnSeat === mySeat && !raising)
+        g.text(app.t('yourTurn'), g.w / 2, g.h - 138, { size: 15, weight: 'bold', color: COLORS.gold, align: 'center' });
+      drawActions(g);
+      drawCompare(g, room, now);
+      drawResult(g, room);
+      drawFinal(g, room);
+      drawVerify(g);
+      if (s.status === 'reconnecting' || s.status === 'connecting') {
+        g.box(0, 48, g.w, 30, 0, 'rgba(198,40,40,0.9)');
+        g.text(app.t('reconnecting'), g.w / 2, 63, { size: 13, color: COLORS.white, align: 'center' });
+        g.region('reconnect-banner', 0, 48, g.w, 30, 'reconnecting', null);
+      }
+      if (s.status === 'closed') {
+        g.box(20, g.h / 2 - 50, g.w - 40, 100, 12, COLORS.paper);
+        g.text(app.t('roomClosed', { reason: reasonText(app.lang, s.closedCode ?? '') }), g.w / 2, g.h / 2 - 20, {
+          size: 14,
+          align: 'center',
+          maxWidth: g.w - 60,
+        });
+        g.button('closed-back', 40, g.h / 2 + 6, g.w - 80, 36, app.t('backLobby'), () => app.show(app.scenes.lobby(app)), {
+          kind: 'secondary',
+        });
+      }
     },
     debug() {
       const s = st;
