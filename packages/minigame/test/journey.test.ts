@@ -292,7 +292,8 @@ describe('the mini-game in the browser host', () => {
           has('ready-button') &&
           ['准备', 'Ready'].includes(s.regions.find((r) => r.id === 'ready-button')?.label ?? '')
         ) {
-          await p.d.tap('ready-button');
+          // The next hand may start (everyone else ready) before this tap lands: then there is nothing to tap.
+          await p.d.tap('ready-button', 3_000).catch(() => undefined);
           acted = true;
         } else if (t.turnSeat !== null && t.turnSeat === t.mySeat) {
           if (!looked && t.legal?.look === true) {
