@@ -5,3 +5,4 @@ export * from './fair/index.ts';
 export * from './result.ts';
 export * from './rating/index.ts';
 export * from './puzzle/index.ts';
+export * from './client/room-frames.ts';
