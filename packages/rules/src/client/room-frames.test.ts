@@ -4,6 +4,7 @@ import { mergeKept } from '../fair/verify-hand.ts';
 import {
   type ChannelFrame,
   type ChannelState,
+  type ChatLine,
   ceremonyStep,
   RECONNECT_DELAY_MS_MAX,
   RECONNECT_DELAY_MS_MIN,
@@ -152,7 +153,7 @@ describe('ceremonyStep and mergeKept', () => {
 });
 
 describe('RoomFrames: table chat', () => {
-  const line = (id: string, playerId: string) => ({
+  const line = (id: string, playerId: string): ChatLine => ({
     id,
     playerId,
     seat: 0,
