@@ -12,7 +12,7 @@ export const ChatErrors = defineErrors('chat', {
     message: 'typed messages need the content check, which works for players who opened the mini-game in the last two hours',
   },
   CHAT_TEXT_REFUSED: { status: 422, message: 'the message did not pass the content check and was not sent' },
-  CHAT_RESTRICTED: { status: 403, message: 'chat is restricted for this account for a while after refused messages' },
+  CHAT_RESTRICTED: { status: 403, message: 'chat is restricted for this account for a while (refused messages, or an upheld report)' },
   CHAT_CHECK_UNAVAILABLE: {
     status: 503,
     message: 'the content check is not available right now; try again or use a quick phrase',

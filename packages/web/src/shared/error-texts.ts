@@ -69,8 +69,8 @@ export const ERROR_TEXTS: Readonly<Record<string, readonly [zh: string, en: stri
   CHAT_REPORT_NOT_FOUND: ['没有找到这条举报。', 'No such report.'],
   CHAT_REPORT_SELF: ['不能举报自己的消息。', 'You cannot report your own message.'],
   CHAT_RESTRICTED: [
-    '由于多条消息未通过内容检查，你的聊天功能暂时受限。',
-    'Your chat is restricted for a while because several messages failed the content check.',
+    '你的聊天功能暂时受限：多条消息未通过内容检查，或你的消息被举报并经核实。',
+    'Your chat is restricted for a while: several messages failed the content check, or a report about your messages was upheld.',
   ],
   CHAT_TEXT_INVALID: ['消息须为 1 到 60 个字。', 'A message is 1 to 60 characters.'],
   CHAT_TEXT_REFUSED: ['这条消息未通过内容检查，没有发送给任何人。', 'This message failed the content check and was not sent to anyone.'],
