@@ -59,6 +59,8 @@ export class RoomChannel {
       },
       onChange: d.onChange,
     });
+    const kept: unknown = wx.getStorageSync(`fg.muted.${d.roomId}`);
+    if (Array.isArray(kept)) this.#frames.setMuted(kept.filter((x): x is string => typeof x === 'string'));
     this.#connect();
   }
 
@@ -141,6 +143,13 @@ export class RoomChannel {
 
   serverNowMs(): number {
     return this.#frames.serverNowMs(this.#d.nowMs());
+  }
+
+  /** Mutes (or unmutes) a player at this table (the server stops delivering their chat here); kept in storage per room. */
+  async mute(playerId: string, muted: boolean): Promise<Reply> {
+    const r = await this.#frames.mute(playerId, muted);
+    if (r.t === 'ok') wx.setStorageSync(`fg.muted.${this.#d.roomId}`, [...this.#frames.state.muted]);
+    return r;
   }
 
   /** The game went to the background: drop the socket without counting it as a failure. */

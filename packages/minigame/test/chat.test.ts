@@ -46,6 +46,8 @@ describe('chat at the mini-game table', () => {
   let browser: Browser;
   let owner: Person;
   let friend: Person;
+  /** The operator's session (a one-time code is accepted once, so it signs in once). */
+  let opToken = '';
 
   before(async () => {
     buildClients();
@@ -104,6 +106,7 @@ describe('chat at the mini-game table', () => {
       body: JSON.stringify({ username: ADMIN.username, password: ADMIN.password, totp: totp(base32Decode(ADMIN.totpSecret), Date.now()) }),
     });
     const op = ((await login.json()) as { tokens: { accessToken: string } }).tokens.accessToken;
+    opToken = op;
     const r = await fetch(`${platform.url}/api/admin/players/${me.id}/adjustments`, {
       method: 'POST',
       headers: { 'content-type': 'application/json', authorization: `Bearer ${op}` },
@@ -167,6 +170,43 @@ describe('chat at the mini-game table', () => {
     assert.ok(!seen.some((t) => t.includes('idiot')), JSON.stringify(seen));
     assert.deepEqual(await owner.d.read<string[]>('__wxHost.errors'), []);
     assert.deepEqual(await friend.d.read<string[]>('__wxHost.errors'), []);
+  });
+
+  it('the host taps the friend’s bubble to report the message and to mute the friend, whose next message then never reaches the host', async () => {
+    // The host's picker is closed, so the friend's bubble is not under it.
+    await owner.d.tap('chat-button');
+    await owner.d.waitFor('the picker closed', (s) => !s.regions.some((r) => r.id === 'chat-picker'));
+    await friend.d.tap('chat-phrase-again');
+    const friendSeat = mySeat(await friend.d.snapshot());
+    await owner.d.waitFor('the phrase', (s) => chatOf(s).chat.some((l) => l.text === '再来一局！'));
+    await owner.d.tap(`chat-bubble-${friendSeat}`);
+    const report = await owner.d.waitFor('the report button', (s) => s.regions.find((r) => r.id.startsWith('chat-report-') && r.enabled));
+    await screenshot(owner.page, 'minigame-375-chat-actions');
+    await owner.d.tap(report.id);
+    await owner.d.waitFor('the report toast', (s) => s.regions.some((r) => r.id === 'toast' && /举报/.test(r.label)));
+    const queue = (await (
+      await fetch(`${platform.url}/api/admin/chat/reports?status=open`, { headers: { authorization: `Bearer ${opToken}` } })
+    ).json()) as {
+      items: { message: { text: string } | null }[];
+    };
+    assert.ok(
+      queue.items.some((r) => r.message?.text === '再来一局！'),
+      'the report is in the console queue',
+    );
+    await owner.d.tap(`chat-bubble-${friendSeat}`);
+    const mute = await owner.d.waitFor('the mute button', (s) => s.regions.find((r) => r.id.startsWith('chat-mute-') && r.enabled));
+    await owner.d.tap(mute.id);
+    await owner.d.waitFor('muted', (s) => s.regions.some((r) => r.id === 'toast' && /已屏蔽/.test(r.label)));
+    await friend.d.tap('chat-phrase-luck');
+    await friend.d.waitFor('the friend’s own line', (s) =>
+      chatOf(s).chat.some((l) => l.text === 'Luck is on my side today.' || l.text === '今天手气不错。'),
+    );
+    await owner.d.tap('chat-button');
+    await owner.d.tap('chat-phrase-bye');
+    await owner.d.waitFor('the host’s own line', (s) => chatOf(s).chat.some((l) => l.text === '我先走了，下次再玩。'));
+    const seen = chatOf(await owner.d.snapshot()).chat.map((l) => l.text);
+    assert.ok(!seen.includes('今天手气不错。'), `the muted friend's line never reached the host: ${JSON.stringify(seen)}`);
+    assert.ok(!seen.includes('再来一局！'), 'and the earlier lines of the muted friend are hidden');
   });
 });
 

@@ -4,7 +4,8 @@
 // keyboard (`wx.showKeyboard`, the runtime has no input element). What a player sends goes over
 // the room socket as a `chat` frame; only what the server delivers is drawn: a bubble over the
 // sender's seat for a few seconds. A refused message (rate limit, content check, restriction) is
-// explained in a toast and reaches no one.
+// explained in a toast and reaches no one. Tapping another player's bubble offers to report the
+// message (it reaches the console's review queue) or to mute the player at this table.
 import type { App } from '../app.ts';
 import { COLORS, type Gfx } from '../engine.ts';
 import type { ChatLine, RoomChannel } from '../room-channel.ts';
@@ -27,6 +28,10 @@ const WORDS = {
     CHAT_FREE_TEXT_NOT_ALLOWED: '这里不能自由输入文字',
     CHAT_CHECK_UNAVAILABLE: '内容检查暂时不可用，请稍后再试',
     failed: '没有发出：{code}',
+    report: '举报这条',
+    mute: '屏蔽此人',
+    reported: '已举报，客服会尽快处理',
+    muted: '已屏蔽',
   },
   en: {
     chat: 'Chat',
@@ -41,6 +46,10 @@ const WORDS = {
     CHAT_FREE_TEXT_NOT_ALLOWED: 'Typing is not allowed here',
     CHAT_CHECK_UNAVAILABLE: 'Content check unavailable; try later',
     failed: 'Not sent: {code}',
+    report: 'Report it',
+    mute: 'Mute them',
+    reported: 'Reported; support will look at it',
+    muted: 'Muted',
   },
 } as const;
 type Word = keyof (typeof WORDS)['zh'];
@@ -60,12 +69,14 @@ export interface TableChat {
   close(): void;
 }
 
-export function createTableChat(app: App, channel: RoomChannel, chat: () => readonly ChatLine[]): TableChat {
+export function createTableChat(app: App, channel: RoomChannel, chat: () => readonly ChatLine[], me: () => string | null): TableChat {
   const w = (k: Word, code = '') => WORDS[app.lang][k].replace('{code}', code);
   let open = false;
   let offer: Offer | null = null;
   let typing = false;
   let lastResult: string | null = null;
+  /** Another player's line the player tapped: report it or mute its sender. */
+  let acting: ChatLine | null = null;
 
   const loadOffer = () => {
     app.api.call<Offer>('GET', '/api/chat/offer').then(
@@ -131,7 +142,58 @@ export function createTableChat(app: App, channel: RoomChannel, chat: () => read
         const by = Math.max(52, p.y - 40 - bh);
         g.box(bx, by, bw, bh, 10, '#fffbe8', 'rgba(0,0,0,0.2)');
         g.text(text, bx + bw / 2, by + bh / 2, { size, color: COLORS.ink, align: 'center', baseline: 'middle', maxWidth: bw - 10 });
-        g.region(`chat-bubble-${l.seat}`, bx, by, bw, bh, text, null);
+        const mine = l.playerId === me();
+        g.region(
+          `chat-bubble-${l.seat}`,
+          bx,
+          by,
+          bw,
+          bh,
+          text,
+          mine
+            ? null
+            : () => {
+                acting = l;
+                app.stage.invalidate();
+              },
+        );
+      }
+      // The choice goes with the bubble it was made from.
+      if (acting !== null && !bubbles(now).has(acting.playerId)) acting = null;
+      if (acting !== null) {
+        const l = acting;
+        const ay = g.h / 2 - 24;
+        g.box(24, ay - 8, g.w - 48, 64, 12, COLORS.paper, 'rgba(0,0,0,0.2)');
+        const half = (g.w - 48 - 30) / 2;
+        g.button(
+          `chat-report-${l.id}`,
+          34,
+          ay,
+          half,
+          40,
+          w('report'),
+          () => {
+            acting = null;
+            app.api.call('POST', '/api/chat/reports', { messageId: l.id, reason: 'abuse' }).then(
+              () => app.toast(w('reported')),
+              (e: unknown) => app.fail(e),
+            );
+          },
+          { kind: 'secondary', size: 13 },
+        );
+        g.button(
+          `chat-mute-${l.playerId}`,
+          44 + half,
+          ay,
+          half,
+          40,
+          w('mute'),
+          () => {
+            acting = null;
+            void channel.mute(l.playerId, true).then((r) => app.toast(r.t === 'ok' ? w('muted') : w('failed', r.code ?? '')));
+          },
+          { kind: 'danger', size: 13 },
+        );
       }
       // The chat button sits top right under the hand number, clear of the seats and actions.
       const bx = g.w - 74;
@@ -199,7 +261,7 @@ export function createTableChat(app: App, channel: RoomChannel, chat: () => read
       }
     },
     showing(now) {
-      return bubbles(now).size > 0;
+      return bubbles(now).size > 0 || acting !== null;
     },
     debug() {
       return {

@@ -152,7 +152,12 @@ export function tableScene(app: App, roomId: string): Scene {
       app.stage.invalidate();
     },
   });
-  const tableChat = createTableChat(app, channel, () => st?.chat ?? []);
+  const tableChat = createTableChat(
+    app,
+    channel,
+    () => st?.chat ?? [],
+    () => st?.you?.playerId ?? null,
+  );
   app.stage.warmFonts(
     TABLE_FONTS,
     `${TABLE_GLYPHS}${['pot', 'stake', 'roundNo', 'look', 'call', 'raise', 'compare', 'fold', 'seen', 'blind', 'folded', 'lost', 'handResult', 'continue', 'vs', 'yourTurn', 'ready', 'notReady'].map((k) => app.t(k as 'pot')).join('')}`,

@@ -541,6 +541,8 @@ export class Chat {
     return this.#o.store.unitOfWork(
       async (tx) => {
         const reports = await tx.run("DELETE FROM chat_reports WHERE status <> 'open' AND created_at_ms < ?", [cutoff]);
+        // Restrictions that ended that long ago say nothing any more.
+        await tx.run('DELETE FROM chat_restrictions WHERE until_ms < ?', [cutoff]);
         const messages = await tx.run(
           `DELETE FROM chat_messages WHERE id IN (
              SELECT id FROM chat_messages WHERE created_at_ms < ?
