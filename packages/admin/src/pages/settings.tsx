@@ -1,5 +1,5 @@
-// The business settings: room fees (a form with the policy's bounds), the skill-game catalogue and
-// tournament templates, VIP tiers and skins (JSON checked by the server, every problem listed),
+// The business settings: room fees (a form with the policy's bounds), the skill-game catalogue (a
+// form, settings-games.tsx), tournament templates, VIP tiers and skins (JSON checked by the server, every problem listed),
 // the agreement (settings-agreement.tsx) and tournaments (settings-tournaments.tsx). Each save
 // names the version it was made against, so two operators never overwrite each other unseen.
 import { ApiError, fenToYuan, formatTimeMs, type Lang, type Response, yuanToFen } from '@fairground/web';
@@ -7,6 +7,8 @@ import { consoleError } from '../errors.ts';
 import { useCallback, useEffect, useState } from 'preact/hooks';
 import type { Ctx } from '../app.tsx';
 import { AgreementTab } from './settings-agreement.tsx';
+import { CatalogueForm } from './settings-games.tsx';
+import { SaveBar } from './settings-save.tsx';
 import { bpsToPercent, percentToBps, type SettingsT, settingsText } from './settings-i18n.ts';
 import { TournamentsTab } from './settings-tournaments.tsx';
 
@@ -87,14 +89,7 @@ export function SettingsPage({ ctx, tab }: { ctx: Ctx; tab: SettingsTab }) {
       {state.view && tab === 'tournaments' && <TournamentsTab ctx={ctx} s={s} state={state} />}
       {state.view && tab === 'games' && (
         <>
-          <JsonSetting
-            ctx={ctx}
-            s={s}
-            state={state}
-            settingKey="skill.catalogue"
-            title={s('gamesTitle')}
-            hint={s('gamesHint', { plugins: state.view.plugins.join(', ') })}
-          />
+          <CatalogueForm ctx={ctx} s={s} state={state} />
           <JsonSetting
             ctx={ctx}
             s={s}
@@ -224,23 +219,16 @@ function FeesTab({ ctx, s, state }: { ctx: Ctx; s: SettingsT; state: SettingsSta
             <option value="aa">{s('payerAa')}</option>
           </select>
         </label>
-        <label>
-          {s('reason')}
-          <input data-testid="fee-reason" value={reason} maxLength={200} onInput={(e) => setReason((e.target as HTMLInputElement).value)} />
-        </label>
-        <button type="submit" class="primary" data-testid="fee-save">
-          {s('save')}
-        </button>
-        {note && (
-          <p class="ok" role="status" data-testid="settings-saved">
-            {note}
-          </p>
-        )}
-        {error && (
-          <p class="error" role="alert" data-testid="settings-error">
-            {s('error', { message: error })}
-          </p>
-        )}
+        <SaveBar
+          s={s}
+          reason={reason}
+          onReason={setReason}
+          label={s('save')}
+          reasonTestId="fee-reason"
+          saveTestId="fee-save"
+          note={note}
+          error={error}
+        />
       </form>
       <History ctx={ctx} s={s} settingKey="room.fees" version={entry.version} />
     </>
@@ -303,23 +291,7 @@ function JsonSetting({
           value={text}
           onInput={(e) => setText((e.target as HTMLTextAreaElement).value)}
         />
-        <label>
-          {s('reason')}
-          <input value={reason} maxLength={200} onInput={(e) => setReason((e.target as HTMLInputElement).value)} />
-        </label>
-        <button type="submit" class="primary" data-testid="setting-save">
-          {s('save')}
-        </button>
-        {note && (
-          <p class="ok" role="status" data-testid="settings-saved">
-            {note}
-          </p>
-        )}
-        {error && (
-          <p class="error" role="alert" data-testid="settings-error">
-            {s('error', { message: error })}
-          </p>
-        )}
+        <SaveBar s={s} reason={reason} onReason={setReason} label={s('save')} saveTestId="setting-save" note={note} error={error} />
       </form>
       <History ctx={ctx} s={s} settingKey={settingKey} version={entry.version} />
     </>

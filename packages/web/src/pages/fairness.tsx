@@ -12,8 +12,8 @@ import {
   fairDeck,
   type HandAction,
   hexToBytes,
-  type PuzzleCommand,
-  replayPuzzle,
+  type SkillCommand,
+  replaySkillGame,
   type SeatSeed,
   type TableRulesInput,
   verifyServerSeed,
@@ -193,7 +193,7 @@ export function FairnessPage({ ctx }: { ctx: Ctx }) {
         const checks: Check[] = [{ key: 'commitment', ok: seed !== null && verifyServerSeed(rep.seedHex, rep.commitment) }];
         if (seed !== null) {
           const end = rep.endReason === 'time' || rep.endReason === 'stopped' ? rep.endReason : null;
-          const replay = replayPuzzle(seed, rep.config, rep.commands as PuzzleCommand[], end);
+          const replay = replaySkillGame(seed, rep.config, rep.commands as SkillCommand[], end);
           checks.push({
             key: 'score',
             ok: replay.ok && replay.view.score === rep.score,
