@@ -1,5 +1,6 @@
 // The business settings: room fees (a form with the policy's bounds), the skill-game catalogue (a
-// form, settings-games.tsx), tournament templates, VIP tiers and skins (JSON checked by the server, every problem listed),
+// form, settings-games.tsx), tournament templates with their schedules (settings-templates.tsx), VIP
+// tiers and skins (JSON checked by the server, every problem listed),
 // the agreement (settings-agreement.tsx) and tournaments (settings-tournaments.tsx). Each save
 // names the version it was made against, so two operators never overwrite each other unseen.
 import { ApiError, fenToYuan, formatTimeMs, type Lang, type Response, yuanToFen } from '@fairground/web';
@@ -9,6 +10,7 @@ import type { Ctx } from '../app.tsx';
 import { AgreementTab } from './settings-agreement.tsx';
 import { CatalogueForm } from './settings-games.tsx';
 import { SaveBar } from './settings-save.tsx';
+import { TemplatesForm } from './settings-templates.tsx';
 import { bpsToPercent, percentToBps, type SettingsT, settingsText } from './settings-i18n.ts';
 import { TournamentsTab } from './settings-tournaments.tsx';
 
@@ -86,18 +88,15 @@ export function SettingsPage({ ctx, tab }: { ctx: Ctx; tab: SettingsTab }) {
       </nav>
       {state.error && <p class="error">{s('error', { message: state.error })}</p>}
       {state.view && tab === 'fees' && <FeesTab ctx={ctx} s={s} state={state} />}
-      {state.view && tab === 'tournaments' && <TournamentsTab ctx={ctx} s={s} state={state} />}
+      {state.view && tab === 'tournaments' && (
+        <>
+          <TournamentsTab ctx={ctx} s={s} state={state} />
+          <TemplatesForm ctx={ctx} s={s} state={state} />
+        </>
+      )}
       {state.view && tab === 'games' && (
         <>
           <CatalogueForm ctx={ctx} s={s} state={state} />
-          <JsonSetting
-            ctx={ctx}
-            s={s}
-            state={state}
-            settingKey="skill.tournament_templates"
-            title={s('templatesTitle')}
-            hint={s('templatesHint')}
-          />
         </>
       )}
       {state.view && tab === 'vip' && (
