@@ -231,8 +231,8 @@ export function TemplatesForm({ ctx, s, state }: { ctx: Ctx; s: SettingsT; state
             {text(i, 'playWindowMinutes', s('playWindowMinutes'))}
             <h4>{s('schedule')}</h4>
             {text(i, 'times', s('scheduleTimes'), '20:00, 21:30')}
-            <div class="weekdays" role="group" aria-label={s('scheduleWeekdays')}>
-              <span class="small">{s('scheduleWeekdays')}</span>
+            <fieldset class="weekdays">
+              <legend class="small">{s('scheduleWeekdays')}</legend>
               {WEEKDAYS.map((d) => (
                 <label key={d} class="check">
                   <input
@@ -248,7 +248,7 @@ export function TemplatesForm({ ctx, s, state }: { ctx: Ctx; s: SettingsT; state
                   {s(`weekday${d}` as Parameters<SettingsT>[0])}
                 </label>
               ))}
-            </div>
+            </fieldset>
             {text(i, 'utcOffsetHours', s('scheduleOffset'))}
             <div class="toolbar">
               <button

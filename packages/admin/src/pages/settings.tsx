@@ -94,11 +94,7 @@ export function SettingsPage({ ctx, tab }: { ctx: Ctx; tab: SettingsTab }) {
           <TemplatesForm ctx={ctx} s={s} state={state} />
         </>
       )}
-      {state.view && tab === 'games' && (
-        <>
-          <CatalogueForm ctx={ctx} s={s} state={state} />
-        </>
-      )}
+      {state.view && tab === 'games' && <CatalogueForm ctx={ctx} s={s} state={state} />}
       {state.view && tab === 'vip' && (
         <JsonSetting ctx={ctx} s={s} state={state} settingKey="vip" title={s('vipTitle')} hint={s('vipHint')} />
       )}
