@@ -2,12 +2,11 @@
 // packages/rules/src/skillgames), its titles, entry fees, rake, tie rule and how long a hosted
 // match waits for an opponent. "Add a game" puts a new entry for any plug-in this build has; the
 // server checks the whole catalogue (plug-in known, rake within the policy) and lists each problem.
-import { fenToYuan, yuanToFen } from '@fairground/web';
 import { useEffect, useState } from 'preact/hooks';
 import type { Ctx } from '../app.tsx';
 import { History, problemText, type SettingsState } from './settings.tsx';
 import { bpsToPercent, percentToBps, type SettingsT } from './settings-i18n.ts';
-import { SaveBar } from './settings-save.tsx';
+import { readYuan, SaveBar, yuanField } from './settings-save.tsx';
 
 interface Game {
   id: string;
@@ -42,7 +41,7 @@ const toRow = (g: Game): Row => ({
   plugin: g.plugin,
   titleZh: g.title.zh,
   titleEn: g.title.en,
-  stakesYuan: g.stakesFen.map(fenToYuan).join(', '),
+  stakesYuan: g.stakesFen.map(yuanField).join(', '),
   rakePercent: bpsToPercent(g.rakeBps),
   tieRule: g.tieRule,
   waitMinutes: String(Math.round(g.matchWaitMs / MINUTE_MS)),
@@ -53,7 +52,7 @@ function toGame(r: Row): Game | null {
   const stakes = r.stakesYuan
     .split(/[,，\s]+/)
     .filter((x) => x !== '')
-    .map(yuanToFen);
+    .map(readYuan);
   const rakeBps = percentToBps(r.rakePercent);
   const minutes = Number(r.waitMinutes);
   if (stakes.length === 0 || stakes.some((x) => x === null) || rakeBps === null || !Number.isSafeInteger(minutes)) return null;

@@ -1,5 +1,6 @@
 // The end of every settings form: the reason for the change (kept with the version in the audit
 // log), the save button, and what the server said. One component so every form reads the same.
+import { fenToYuan, yuanToFen } from '@fairground/web';
 import type { SettingsT } from './settings-i18n.ts';
 
 export interface SaveBarProps {
@@ -42,4 +43,14 @@ export function SaveBar(p: SaveBarProps) {
       )}
     </>
   );
+}
+
+/** Fen as yuan for a form field, without thousands separators (a list of amounts is comma-separated). */
+export function yuanField(fen: number): string {
+  return fenToYuan(fen).replace(/,/g, '');
+}
+
+/** A yuan amount typed in a form field; null when it does not read. */
+export function readYuan(text: string): number | null {
+  return yuanToFen(text.trim());
 }

@@ -4,12 +4,11 @@
 // open for the template's entry window, play for its play window after — and the tournament list
 // below shows it like any other, to be cancelled (every fee refunded) if need be. A template
 // without times is used by hand only (the create form above).
-import { fenToYuan, yuanToFen } from '@fairground/web';
 import { useEffect, useState } from 'preact/hooks';
 import type { Ctx } from '../app.tsx';
 import { History, problemText, type SettingsState } from './settings.tsx';
 import { bpsToPercent, percentToBps, type SettingsT } from './settings-i18n.ts';
-import { SaveBar } from './settings-save.tsx';
+import { readYuan, SaveBar, yuanField } from './settings-save.tsx';
 
 export interface Schedule {
   times: string[];
@@ -60,7 +59,7 @@ const toRow = (t: Template): Row => ({
   id: t.id,
   game: t.game,
   title: t.title,
-  entryFeeYuan: fenToYuan(t.entryFeeFen),
+  entryFeeYuan: yuanField(t.entryFeeFen),
   rakePercent: bpsToPercent(t.rakeBps),
   prizeWeights: t.prizeWeights.join(', '),
   playersMin: String(t.playersMin),
@@ -76,7 +75,7 @@ const int = (text: string): number | null => (/^\s*\d{1,9}\s*$/.test(text) ? Num
 
 /** The row as a template, or null when a number does not read (the server checks the rest). */
 function toTemplate(r: Row): Template | null {
-  const entryFeeFen = yuanToFen(r.entryFeeYuan);
+  const entryFeeFen = readYuan(r.entryFeeYuan);
   const rakeBps = percentToBps(r.rakePercent);
   const weights = r.prizeWeights
     .split(/[,，\s]+/)

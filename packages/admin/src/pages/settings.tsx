@@ -1,6 +1,7 @@
-// The business settings: room fees (a form with the policy's bounds), the skill-game catalogue (a
-// form, settings-games.tsx), tournament templates with their schedules (settings-templates.tsx), VIP
-// tiers and skins (JSON checked by the server, every problem listed),
+// The business settings, each a form ending in the same reason-and-save bar (settings-save.tsx):
+// room fees (with the policy's bounds), the skill-game catalogue (settings-games.tsx), tournament
+// templates with their schedules (settings-templates.tsx), VIP tiers and skins (settings-vip.tsx);
+// the server checks every value and lists each problem;
 // the agreement (settings-agreement.tsx) and tournaments (settings-tournaments.tsx). Each save
 // names the version it was made against, so two operators never overwrite each other unseen.
 import { ApiError, fenToYuan, formatTimeMs, type Lang, type Response, yuanToFen } from '@fairground/web';
@@ -11,6 +12,7 @@ import { AgreementTab } from './settings-agreement.tsx';
 import { CatalogueForm } from './settings-games.tsx';
 import { SaveBar } from './settings-save.tsx';
 import { TemplatesForm } from './settings-templates.tsx';
+import { VipForm } from './settings-vip.tsx';
 import { bpsToPercent, percentToBps, type SettingsT, settingsText } from './settings-i18n.ts';
 import { TournamentsTab } from './settings-tournaments.tsx';
 
@@ -95,9 +97,7 @@ export function SettingsPage({ ctx, tab }: { ctx: Ctx; tab: SettingsTab }) {
         </>
       )}
       {state.view && tab === 'games' && <CatalogueForm ctx={ctx} s={s} state={state} />}
-      {state.view && tab === 'vip' && (
-        <JsonSetting ctx={ctx} s={s} state={state} settingKey="vip" title={s('vipTitle')} hint={s('vipHint')} />
-      )}
+      {state.view && tab === 'vip' && <VipForm ctx={ctx} s={s} state={state} />}
       {state.view && tab === 'agreement' && <AgreementTab ctx={ctx} s={s} state={state} />}
     </main>
   );
@@ -226,69 +226,6 @@ function FeesTab({ ctx, s, state }: { ctx: Ctx; s: SettingsT; state: SettingsSta
         />
       </form>
       <History ctx={ctx} s={s} settingKey="room.fees" version={entry.version} />
-    </>
-  );
-}
-
-/** A setting edited as JSON: the server checks it and lists every problem with its path. */
-function JsonSetting({
-  ctx,
-  s,
-  state,
-  settingKey,
-  title,
-  hint,
-}: {
-  ctx: Ctx;
-  s: SettingsT;
-  state: SettingsState;
-  settingKey: SettingKey;
-  title: string;
-  hint: string;
-}) {
-  const entry = state.entry(settingKey);
-  const [text, setText] = useState('');
-  const [reason, setReason] = useState('');
-  const [note, setNote] = useState<string | null>(null);
-  const [error, setError] = useState<string | null>(null);
-  useEffect(() => setText(JSON.stringify(entry?.value ?? null, null, 2)), [entry?.version]);
-  if (!entry) return null;
-  const submit = async (event: Event) => {
-    event.preventDefault();
-    setNote(null);
-    setError(null);
-    let value: unknown;
-    try {
-      value = JSON.parse(text);
-    } catch {
-      setError(s('jsonInvalid'));
-      return;
-    }
-    try {
-      setNote(s('saved', { version: await state.save(settingKey, value, reason) }));
-      setReason('');
-    } catch (e) {
-      setError(problemText(ctx.lang, e));
-    }
-  };
-  return (
-    <>
-      <form class="card" onSubmit={submit} data-testid={`setting-${settingKey}`} data-version={entry.version}>
-        <h2>
-          {title} · <span class="muted">{entry.version === 0 ? s('builtIn') : s('version', { version: entry.version })}</span>
-        </h2>
-        <p class="small muted">{hint}</p>
-        <textarea
-          class="json"
-          rows={16}
-          spellcheck={false}
-          data-testid="setting-json"
-          value={text}
-          onInput={(e) => setText((e.target as HTMLTextAreaElement).value)}
-        />
-        <SaveBar s={s} reason={reason} onReason={setReason} label={s('save')} saveTestId="setting-save" note={note} error={error} />
-      </form>
-      <History ctx={ctx} s={s} settingKey={settingKey} version={entry.version} />
     </>
   );
 }
