@@ -61,9 +61,15 @@ export function nextSlotMs(schedule: TournamentSchedule, nowMs: number): number 
   return best;
 }
 
-/** The slot as the schedule's clock reads it, "MM-DD HH:MM", for the tournament's title. */
+/**
+ * The slot as the schedule's clock reads it, with that clock named ("11-02 20:00 UTC+8"), for the
+ * tournament's title: a player on another clock still reads the start right. At most 20 characters.
+ */
 export function slotLabel(slotMs: number, utcOffsetMinutes: number): string {
   const d = new Date(slotMs + utcOffsetMinutes * MINUTE_MS);
   const two = (n: number) => String(n).padStart(2, '0');
-  return `${two(d.getUTCMonth() + 1)}-${two(d.getUTCDate())} ${two(d.getUTCHours())}:${two(d.getUTCMinutes())}`;
+  const sign = utcOffsetMinutes < 0 ? '-' : '+';
+  const abs = Math.abs(utcOffsetMinutes);
+  const zone = `UTC${sign}${Math.floor(abs / 60)}${abs % 60 === 0 ? '' : `:${two(abs % 60)}`}`;
+  return `${two(d.getUTCMonth() + 1)}-${two(d.getUTCDate())} ${two(d.getUTCHours())}:${two(d.getUTCMinutes())} ${zone}`;
 }

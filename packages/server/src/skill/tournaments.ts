@@ -215,7 +215,7 @@ export class Tournaments {
       const entryClosesAtMs = slot + t.entryWindowMs;
       const input: NewTournament = {
         game: t.game,
-        title: `${t.title.slice(0, TOURNAMENT_TITLE_MAX - 15)} · ${slotLabel(slot, t.schedule.utcOffsetMinutes)}`,
+        title: `${t.title.slice(0, TOURNAMENT_TITLE_MAX - 23)} · ${slotLabel(slot, t.schedule.utcOffsetMinutes)}`,
         entryFeeFen: t.entryFeeFen,
         rakeBps: t.rakeBps,
         prizeWeights: t.prizeWeights,

@@ -5,7 +5,7 @@
 import assert from 'node:assert/strict';
 import { after, afterEach, before, describe, it } from 'node:test';
 import { ManualClock } from '@fairground/core';
-import { latestSlotMs, nextSlotMs, type ScheduledTemplate, SCHEDULE_OPERATOR_ID } from '../../src/skill/index.ts';
+import { latestSlotMs, nextSlotMs, type ScheduledTemplate, SCHEDULE_OPERATOR_ID, slotLabel } from '../../src/skill/index.ts';
 import { backends } from '../../src/storage/testing.ts';
 import { openWorld, TestClient, type World } from './helpers.ts';
 
@@ -38,6 +38,11 @@ describe('schedule slots', () => {
     assert.equal(latestSlotMs(s, Date.UTC(2026, 10, 2, 17, 0)), MONDAY_8PM_BEIJING);
   });
 
+  it('labels a slot on its own clock, naming the clock', () => {
+    assert.equal(slotLabel(MONDAY_8PM_BEIJING, BEIJING), '11-02 20:00 UTC+8');
+    assert.equal(slotLabel(MONDAY_8PM_BEIJING, -330), '11-02 06:30 UTC-5:30');
+  });
+
   it('keeps to the weekdays of a weekly schedule', () => {
     const s = { times: ['20:00'], weekdays: [3, 6], utcOffsetMinutes: BEIJING };
     // Monday evening: the latest Wednesday or Saturday 20:00 is Saturday 2026-10-31.
@@ -64,7 +69,7 @@ for (const backend of backends()) {
       clock.setMs(MONDAY_8PM_BEIJING + 10_000);
       const [t] = await run([DAILY]);
       assert.ok(t);
-      assert.equal(t.title, '晚间赛 Evening cup · 11-02 20:00');
+      assert.equal(t.title, '晚间赛 Evening cup · 11-02 20:00 UTC+8');
       assert.equal(t.entryClosesAtMs, MONDAY_8PM_BEIJING + DAILY.entryWindowMs);
       assert.equal(t.endsAtMs, MONDAY_8PM_BEIJING + DAILY.entryWindowMs + DAILY.playWindowMs);
       assert.deepEqual([t.entryFeeFen, t.rakeBps, t.prizeWeights, t.status], [500, 1000, [3, 1], 'open']);
@@ -102,7 +107,7 @@ for (const backend of backends()) {
       // The next day's slot makes the next tournament.
       clock.setMs(MONDAY_8PM_BEIJING + 24 * 60 * MINUTE_MS + 1000);
       const [tomorrow] = await run([DAILY]);
-      assert.equal(tomorrow?.title, '晚间赛 Evening cup · 11-03 20:00');
+      assert.equal(tomorrow?.title, '晚间赛 Evening cup · 11-03 20:00 UTC+8');
     });
 
     it('a scheduled tournament cancelled by an operator refunds every entry fee', async () => {
