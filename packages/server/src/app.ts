@@ -582,6 +582,8 @@ export async function createPlatform(o: PlatformOptions): Promise<Platform> {
     store,
     clock,
     rooms,
+    ledger,
+    audit,
     sessionKeySealer: createSealer(config.dataKey, 'wechat-session-key'),
     port: adapters.signIn.vpay ?? null,
     onProblem: (p) => app.log.error({ vpay: p }, 'virtual-payment order needs an operator'),
@@ -602,6 +604,7 @@ export async function createPlatform(o: PlatformOptions): Promise<Platform> {
     const r = await vpay.sweep();
     return r.settled + r.expired;
   });
+  every('vpay.bills', () => vpay.settleDueBills());
   every('analytics.alerts', () => operating.alerts.run());
   every('skill.sweep', async () => {
     const r = await skill.skill.sweep();

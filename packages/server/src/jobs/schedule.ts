@@ -12,6 +12,8 @@ export const JOB_INTERVALS_MS_DEFAULT = {
   'payments.reconcile': 10 * 60_000,
   /** Mini-game virtual-payment orders whose delivery push has not come are queried (and closed when unpaid). */
   'vpay.sweep': 30_000,
+  /** The last three ended days' virtual-payment bills (China time) reconciled and WeChat's fee booked, each once. */
+  'vpay.bills': 60 * 60_000,
   /** Operating metrics against their alert lines, and webhook deliveries. */
   'analytics.alerts': 60_000,
   /** Skill sessions past their deadline, unjoined matches, tournaments to close and settle, old boards. */
