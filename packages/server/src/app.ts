@@ -626,6 +626,12 @@ export async function createPlatform(o: PlatformOptions): Promise<Platform> {
     const r = await skill.skill.sweep();
     return r.sessionsTimedOut + r.matchesExpired + r.tournamentsClosed + r.tournamentsSettled;
   });
+  every('skill.schedule', async () => {
+    const created = await skill.skill.tournaments.runSchedules(settings.get('skill.tournament_templates').templates, (template, e) =>
+      app.log.error({ err: e, template }, 'a scheduled tournament could not be created'),
+    );
+    return created.length;
+  });
   if (realName !== null) every('realname.report', async () => (await realName.sweep()) + (await realName.flush()));
   every('realname.verify', () => accounts.kyc.settleDue());
   every('risk.poll', () => risk.pollEvents());

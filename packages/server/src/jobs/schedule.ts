@@ -18,6 +18,8 @@ export const JOB_INTERVALS_MS_DEFAULT = {
   'analytics.alerts': 60_000,
   /** Skill sessions past their deadline, unjoined matches, tournaments to close and settle, old boards. */
   'skill.sweep': 5_000,
+  /** Tournament templates with a schedule: each slot's tournament is created when the slot comes. */
+  'skill.schedule': 15_000,
   /**
    * Idle real-name sessions reported offline, and waiting login/logout reports sent to the NPPA
    * (which takes an event only within 180 s of it: the interval stays well below that).

@@ -6,7 +6,7 @@
 // the deal against the cards the record shows, and every action up to the result (for a session,
 // the whole puzzle replay up to its score). Each check is shown as it passes or fails. A hand also
 // shows its time-stamp attestation: the authority's time and name, its Merkle proof checked here.
-import { type HandRecordWire, hexToBytes, type PuzzleCommand, replayPuzzle, verifyHandRecord, verifyServerSeed } from '@fairground/rules';
+import { type HandRecordWire, hexToBytes, replaySkillGame, type SkillCommand, verifyHandRecord, verifyServerSeed } from '@fairground/rules';
 import { useEffect, useState } from 'preact/hooks';
 import type { Ctx } from '../app.tsx';
 import { errorText } from '../shared/errors.ts';
@@ -140,7 +140,7 @@ export function FairnessPage({ ctx }: { ctx: Ctx }) {
         const checks: Check[] = [{ key: 'commitment', ok: seed !== null && verifyServerSeed(rep.seedHex, rep.commitment) }];
         if (seed !== null) {
           const end = rep.endReason === 'time' || rep.endReason === 'stopped' ? rep.endReason : null;
-          const replay = replayPuzzle(seed, rep.config, rep.commands as PuzzleCommand[], end);
+          const replay = replaySkillGame(seed, rep.config, rep.commands as SkillCommand[], end);
           checks.push({
             key: 'score',
             ok: replay.ok && replay.view.score === rep.score,
