@@ -198,6 +198,15 @@ describe('chat at the table', () => {
     await page.getByTestId('room-chat-line').nth(1).waitFor();
     assert.equal(await page.getByTestId('room-chat-line').count(), 2);
     await screenshot(page, 'chat-5-console-room-1280-zh');
+    // The operator edits a quick phrase; the players' picker offers the new words.
+    await page.goto(`${platform.url}/admin/#/settings/chat`);
+    await page.getByTestId('setting-chat').waitFor();
+    await page.getByTestId('chat-phrase-zh-0').fill('各位好，祝大家好运！');
+    await page.getByTestId('setting-save').click();
+    await page.getByTestId('settings-saved').waitFor();
+    await screenshot(page, 'chat-6-console-phrases-1280-zh');
+    const offer = await api(platform.url, bob.token, 'GET', '/api/chat/offer');
+    assert.equal((offer.phrases as { id: string; zh: string }[]).find((p) => p.id === 'hello')?.zh, '各位好，祝大家好运！');
     assert.deepEqual(errors, []);
     await context.close();
 
@@ -215,7 +224,7 @@ describe('chat at the table', () => {
       assert.ok(box && box.x >= 0 && box.x + box.width <= width + 0.5, `the chat fits ${width} px for ${p.name}`);
       const overflow = await p.page.evaluate(() => document.documentElement.scrollWidth - document.documentElement.clientWidth);
       assert.ok(overflow <= 0, `no sideways scrolling at ${width} px for ${p.name}`);
-      await screenshot(p.page, `chat-6-${width}-${p.lang}`);
+      await screenshot(p.page, `chat-7-${width}-${p.lang}`);
     }
     // A reloaded table shows what was said before.
     await bob.page.reload();
