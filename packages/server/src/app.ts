@@ -25,6 +25,9 @@ import {
   registerRateLimit,
 } from './cluster/index.ts';
 import {
+  CALENDAR_RUNWAY_DAYS_MIN,
+  CalendarStatus,
+  calendarWarningLine,
   ComplianceService,
   complianceMigrations,
   complianceRoutes,
@@ -227,6 +230,8 @@ export interface Platform {
   readonly ledger: Ledger;
   readonly accounts: Accounts;
   readonly compliance: ComplianceService;
+  /** The minors' holiday calendars: verification and how long they run (start-up log, console, alert). */
+  readonly calendars: CalendarStatus;
   /** Real-name login/logout behaviour reporting; null when no play-reporting adapter is bound. */
   readonly realName: RealNamePresence | null;
   /** Signals, scores, review cases, restrictions, credit and complaints. */
@@ -393,6 +398,7 @@ export async function createPlatform(o: PlatformOptions): Promise<Platform> {
     restrictions: risk,
     addresses,
   });
+  const calendars = new CalendarStatus({ store, clock, policies: () => compliance.policies.all() });
   // Login/logout reports of players the authority verified, through the durable outbox.
   const realName =
     adapters.playReporting === null
@@ -574,6 +580,12 @@ export async function createPlatform(o: PlatformOptions): Promise<Platform> {
         alert: { op: '>', value: config.notary?.lagAlertMs ?? LAG_ALERT_MS_DEFAULT },
         read: () => notary.lagMs(),
       },
+      {
+        // Opens when a minors' calendar has fewer than 60 days left (without minors' rules: nothing to run out).
+        id: 'minors_calendar_days_left',
+        alert: { op: '<', value: CALENDAR_RUNWAY_DAYS_MIN },
+        read: async () => (await calendars.daysLeftMin()) ?? CALENDAR_RUNWAY_DAYS_MIN,
+      },
     ],
   });
 
@@ -678,7 +690,7 @@ export async function createPlatform(o: PlatformOptions): Promise<Platform> {
       },
       platformStatus: async () => ({ nodeId, ports, jobs: await jobs.status() }),
     }),
-    ...complianceRoutes({ store, compliance, players: accounts.players, audit, realName }),
+    ...complianceRoutes({ store, calendars, compliance, players: accounts.players, audit, realName }),
     ...riskRoutes({ risk, players: accounts.players, nowMs: () => clock.nowMs() }),
     ...promotionsRoutes({ promotions, players: accounts.players }),
     ...operating.routes,
@@ -775,6 +787,7 @@ export async function createPlatform(o: PlatformOptions): Promise<Platform> {
     isDraining: () => draining,
     degraded: standInPorts,
     standIns: Object.fromEntries(ports.filter((p) => p.standIn).map((p) => [p.port, p.adapter])),
+    warnings: async () => (await calendars.warnings()).map(calendarWarningLine),
     // Production serves /metrics only to a holder of its bearer token; without one it is closed.
     metrics: config.metricsToken !== undefined ? { token: config.metricsToken } : production ? 'closed' : 'open',
   });
@@ -789,6 +802,7 @@ export async function createPlatform(o: PlatformOptions): Promise<Platform> {
     ledger,
     accounts,
     compliance,
+    calendars,
     realName,
     risk,
     promotions,

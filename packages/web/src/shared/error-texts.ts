@@ -32,6 +32,11 @@ export const ERROR_TEXTS: Readonly<Record<string, readonly [zh: string, en: stri
     '时间段无效：结束时间须晚于开始时间，且不超过允许的长度。',
     'The period must end after it starts and be no longer than allowed.',
   ],
+  CALENDAR_YEAR_CHANGED: [
+    '日历文件在你查看之后已改动，请刷新页面后核对新的日期表。',
+    'The calendar file changed since you read it; reload and check the new table.',
+  ],
+  CALENDAR_YEAR_UNKNOWN: ['该地区的日历中没有这一年。', 'That jurisdiction’s calendar has no table for that year.'],
   AUTH_OPERATOR_REQUIRED: ['只有运营人员可以进行此操作。', 'Only operators can do this.'],
   AUTH_PLAYER_REQUIRED: ['请用玩家账号登录后再试。', 'Sign in with a player account to do this.'],
   AUTH_REFRESH_TOKEN_INVALID: ['登录已过期，请重新登录。', 'Your sign-in has expired; please sign in again.'],
