@@ -12,6 +12,7 @@ import { ReconciliationPage } from './pages/payments-reconciliation.tsx';
 import { RefundsPage } from './pages/payments-refunds.tsx';
 import { ReviewPage } from './pages/payments-review.tsx';
 import { ComplaintsPage } from './pages/complaints.tsx';
+import { CalendarBanner } from './pages/calendar.tsx';
 import { PoliciesPage } from './pages/policies.tsx';
 import { RestrictionsPage } from './pages/restrictions.tsx';
 import { RiskCasesPage } from './pages/risk-cases.tsx';
@@ -212,6 +213,7 @@ export function App() {
           {t('standInBanner', { ports: standIns.map((x) => portName(t, x)).join(lang === 'zh' ? '、' : ', ') })}
         </p>
       )}
+      <CalendarBanner ctx={ctx} />
       {route.page === 'ledger' && <LedgerPage ctx={ctx} />}
       {route.page === 'ledger' && <LedgerOverviewPanel ctx={ctx} />}
       {route.page === 'dashboard' && <DashboardPage ctx={ctx} />}

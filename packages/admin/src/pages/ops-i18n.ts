@@ -195,7 +195,7 @@ const en: Dictionary<Key> = {
   metric_d1_retention: 'D1 retention',
   metric_complaint_rate: 'Complaint rate',
   metric_notary_attestation_lag_ms: 'Hand attestation lag',
-  metric_minors_calendar_days_left: 'Days left in the minors\' holiday calendar',
+  metric_minors_calendar_days_left: "Days left in the minors' holiday calendar",
   daysValue: '{n} days',
   metricHint_room_creation_success_rate: 'Rooms created / creation attempts',
   metricHint_time_to_first_hand_ms: 'Mean time from creating a room to its first hand',

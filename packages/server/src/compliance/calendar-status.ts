@@ -51,7 +51,10 @@ export interface JurisdictionCalendar {
 }
 
 /** The hash an operator's confirmation names: the year and its sorted dates, nothing else. */
-export function calendarYearSha256(year: string, table: { readonly holidays: readonly string[]; readonly workdays: readonly string[] }): string {
+export function calendarYearSha256(
+  year: string,
+  table: { readonly holidays: readonly string[]; readonly workdays: readonly string[] },
+): string {
   const canonical = JSON.stringify({ year, holidays: [...table.holidays].sort(), workdays: [...table.workdays].sort() });
   return createHash('sha256').update(canonical).digest('hex');
 }
@@ -160,7 +163,13 @@ export class CalendarStatus {
    */
   async confirm(
     tx: Tx,
-    o: { readonly jurisdiction: string; readonly year: number; readonly sha256: string; readonly operatorId: string; readonly note: string },
+    o: {
+      readonly jurisdiction: string;
+      readonly year: number;
+      readonly sha256: string;
+      readonly operatorId: string;
+      readonly note: string;
+    },
   ): Promise<{ readonly confirmed: boolean; readonly year: CalendarYearStatus }> {
     const entry = (await this.list()).find((c) => c.jurisdiction === o.jurisdiction);
     const year = entry?.years.find((y) => y.year === o.year);

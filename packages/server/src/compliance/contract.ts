@@ -257,10 +257,17 @@ export const complianceContract = contract({
         jurisdiction: Type.String({ pattern: '^[A-Za-z0-9_-]{1,64}$' }),
         year: Type.Integer({ minimum: 1970, maximum: 9999 }),
         sha256: Sha256,
-        note: Type.String({ minLength: 3, maxLength: CALENDAR_NOTE_LENGTH_MAX, description: 'which notice it was checked against, and where' }),
+        note: Type.String({
+          minLength: 3,
+          maxLength: CALENDAR_NOTE_LENGTH_MAX,
+          description: 'which notice it was checked against, and where',
+        }),
       },
       { additionalProperties: false },
     ),
-    response: Type.Object({ confirmed: Type.Boolean({ description: 'false when this table was already confirmed' }), year: CalendarYearBody }),
+    response: Type.Object({
+      confirmed: Type.Boolean({ description: 'false when this table was already confirmed' }),
+      year: CalendarYearBody,
+    }),
   },
 });

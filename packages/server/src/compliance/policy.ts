@@ -127,7 +127,10 @@ export const CalendarFileSchema = strict({
   /** The jurisdiction code of the policy that uses it (`CN`). */
   jurisdiction: Type.String({ pattern: '^[A-Z][A-Z0-9-]{1,15}$' }),
   description: Type.Optional(Text(2000)),
-  years: Type.Record(Type.String({ pattern: '^[0-9]{4}$' }), strict({ ...CalendarDates, source: CalendarNoticeSchema, verified: Type.Boolean() })),
+  years: Type.Record(
+    Type.String({ pattern: '^[0-9]{4}$' }),
+    strict({ ...CalendarDates, source: CalendarNoticeSchema, verified: Type.Boolean() }),
+  ),
 });
 export type CalendarFile = Static<typeof CalendarFileSchema>;
 export type CalendarNotice = Static<typeof CalendarNoticeSchema>;
@@ -309,7 +312,7 @@ export function parsePolicy(value: unknown, source: string, baseDir?: string): P
       throw new PolicyError(source, '/minors/calendarFile', `is the calendar of ${file.jurisdiction}, not of ${code}`);
     (m as { calendar?: MinorsRules['calendar'] }).calendar = file.years;
   } else if (m !== undefined && m.calendar === undefined) {
-    throw new PolicyError(source, '/minors', 'needs calendar or calendarFile (the minors\' play days)');
+    throw new PolicyError(source, '/minors', "needs calendar or calendarFile (the minors' play days)");
   }
   const problem = semanticProblem(policy);
   if (problem) throw new PolicyError(source, problem.path, problem.reason);

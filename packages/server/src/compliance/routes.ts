@@ -129,7 +129,7 @@ export function complianceRoutes(d: ComplianceRouteDeps): Record<keyof typeof c,
         { label: 'compliance.realnameRetry' },
       );
     }),
-      calendars: implement(c.calendars, async () => {
+    calendars: implement(c.calendars, async () => {
       const items = await d.calendars.list();
       return {
         items: items.map((i) => ({ ...i, years: i.years.map(yearBody), warnings: [...i.warnings] })),
@@ -161,5 +161,10 @@ export function complianceRoutes(d: ComplianceRouteDeps): Record<keyof typeof c,
 }
 
 function yearBody(y: CalendarYearStatus) {
-  return { ...y, holidays: [...y.holidays], workdays: [...y.workdays], source: { ...y.source, ...(y.source.urls ? { urls: [...y.source.urls] } : {}) } };
+  return {
+    ...y,
+    holidays: [...y.holidays],
+    workdays: [...y.workdays],
+    source: { ...y.source, ...(y.source.urls ? { urls: [...y.source.urls] } : {}) },
+  };
 }

@@ -56,7 +56,7 @@ function withCalendar(name: string, edit: (c: Doc) => void): string {
 }
 
 describe('policy files at load', () => {
-  it('the China policy takes its minors\' calendar from its calendar file, each year with its notice and unverified', () => {
+  it("the China policy takes its minors' calendar from its calendar file, each year with its notice and unverified", () => {
     const cn = loadPolicyFile(join(POLICIES, 'cn-mainland.json'));
     assert.equal(cn.minors?.calendarFile, '../calendars/cn-mainland.json');
     const y2026 = cn.minors?.calendar?.['2026'];
@@ -68,8 +68,18 @@ describe('policy files at load', () => {
 
   it('refuses a calendar file with a broken table, naming the calendar file and the path in it', () => {
     const cases: { name: string; edit: (c: Doc) => void; path: string; reason: RegExp }[] = [
-      { name: 'cal-weekday.json', edit: (c) => c.years['2026'].workdays.push('2026-10-12'), path: '/years/2026/workdays/6', reason: /not a weekend day/ },
-      { name: 'cal-year.json', edit: (c) => c.years['2026'].holidays.push('2025-12-31'), path: '/years/2026/holidays/33', reason: /not in 2026/ },
+      {
+        name: 'cal-weekday.json',
+        edit: (c) => c.years['2026'].workdays.push('2026-10-12'),
+        path: '/years/2026/workdays/6',
+        reason: /not a weekend day/,
+      },
+      {
+        name: 'cal-year.json',
+        edit: (c) => c.years['2026'].holidays.push('2025-12-31'),
+        path: '/years/2026/holidays/33',
+        reason: /not in 2026/,
+      },
       { name: 'cal-unverified.json', edit: (c) => delete c.years['2026'].verified, path: '/years/2026/verified', reason: /./ },
       { name: 'cal-no-source.json', edit: (c) => delete c.years['2026'].source, path: '/years/2026/source', reason: /./ },
     ];
@@ -82,12 +92,24 @@ describe('policy files at load', () => {
     const other = refusal(withCalendar('cal-other.json', (c) => (c.jurisdiction = 'US')));
     assert.equal(other.path, '/minors/calendarFile');
     assert.match(other.reason, /calendar of US, not of CN/);
-    const missing = refusal(write('cal-missing.json', { ...JSON.parse(cnText), minors: { ...JSON.parse(cnText).minors, calendarFile: './nowhere.json' } }));
+    const missing = refusal(
+      write('cal-missing.json', { ...JSON.parse(cnText), minors: { ...JSON.parse(cnText).minors, calendarFile: './nowhere.json' } }),
+    );
     assert.equal(missing.file, join(dir, 'nowhere.json'));
     assert.match(missing.reason, /cannot be read \(ENOENT\)/);
-    const both = refusal(write('cal-both.json', mutated((p) => (p.minors.calendarFile = '../calendars/cn-mainland.json'))));
+    const both = refusal(
+      write(
+        'cal-both.json',
+        mutated((p) => (p.minors.calendarFile = '../calendars/cn-mainland.json')),
+      ),
+    );
     assert.equal(both.path, '/minors/calendar');
-    const neither = refusal(write('cal-neither.json', mutated((p) => delete p.minors.calendar)));
+    const neither = refusal(
+      write(
+        'cal-neither.json',
+        mutated((p) => delete p.minors.calendar),
+      ),
+    );
     assert.equal(neither.path, '/minors');
   });
 
