@@ -16,6 +16,8 @@ import { CalendarBanner } from './pages/calendar.tsx';
 import { PoliciesPage } from './pages/policies.tsx';
 import { RestrictionsPage } from './pages/restrictions.tsx';
 import { RiskCasesPage } from './pages/risk-cases.tsx';
+import { FraudModelsPage } from './pages/fraud-model.tsx';
+import { modelText } from './pages/fraud-model-i18n.ts';
 import { riskText } from './pages/risk-i18n.ts';
 import { FairPlayPage } from './pages/fair-play.tsx';
 import { fairPlayText } from './pages/fair-play-i18n.ts';
@@ -41,6 +43,7 @@ export type Route =
   | { page: 'refunds'; depositId?: string }
   | { page: 'reconciliation' }
   | { page: 'risk'; caseId?: string }
+  | { page: 'fraud-model' }
   | { page: 'fair-play'; playerId?: string }
   | { page: 'complaints' }
   | { page: 'restrictions'; playerId?: string }
@@ -68,6 +71,7 @@ function parseRoute(): Route {
   if (parts[0] === 'refunds') return parts[1] ? { page: 'refunds', depositId: decodeURIComponent(parts[1]) } : { page: 'refunds' };
   if (parts[0] === 'reconciliation') return { page: 'reconciliation' };
   if (parts[0] === 'risk') return parts[1] ? { page: 'risk', caseId: decodeURIComponent(parts[1]) } : { page: 'risk' };
+  if (parts[0] === 'fraud-model') return { page: 'fraud-model' };
   if (parts[0] === 'fair-play') return parts[1] ? { page: 'fair-play', playerId: decodeURIComponent(parts[1]) } : { page: 'fair-play' };
   if (parts[0] === 'complaints') return { page: 'complaints' };
   if (parts[0] === 'restrictions')
@@ -179,6 +183,9 @@ export function App() {
           <a href="#/risk" class={route.page === 'risk' ? 'on' : ''} data-testid="nav-risk">
             {riskText(lang)('navRisk')}
           </a>
+          <a href="#/fraud-model" class={route.page === 'fraud-model' ? 'on' : ''} data-testid="nav-fraud-model">
+            {modelText(lang)('navModels')}
+          </a>
           <a href="#/fair-play" class={route.page === 'fair-play' ? 'on' : ''} data-testid="nav-fair-play">
             {fairPlayText(lang)('navFairPlay')}
           </a>
@@ -228,6 +235,7 @@ export function App() {
       {route.page === 'refunds' && <RefundsPage ctx={ctx} depositId={route.depositId} />}
       {route.page === 'reconciliation' && <ReconciliationPage ctx={ctx} />}
       {route.page === 'risk' && <RiskCasesPage ctx={ctx} caseId={route.caseId} />}
+      {route.page === 'fraud-model' && <FraudModelsPage ctx={ctx} />}
       {route.page === 'fair-play' && <FairPlayPage ctx={ctx} playerId={route.playerId} />}
       {route.page === 'complaints' && <ComplaintsPage ctx={ctx} />}
       {route.page === 'complaints' && <FeedbackInbox ctx={ctx} />}

@@ -623,6 +623,8 @@ export async function createPlatform(o: PlatformOptions): Promise<Platform> {
   every('realname.verify', () => accounts.kyc.settleDue());
   every('risk.poll', () => risk.pollEvents());
   every('risk.hands', async () => (await risk.judgeRoomHands()).hands);
+  every('risk.score', () => risk.models.scorePending());
+  every('risk.train', async () => ((await risk.models.train()) === null ? 0 : 1));
   every('notary.attest', () => notary.attestDue());
   every('promotions.referrals', async () => {
     const r = await promotions.settleReferrals();

@@ -1,11 +1,13 @@
 // The risk review queue: open cases, and one case with its evidence (signals — fair-play ones in
 // figures: pairs, hands, timing on the server's clock, copy similarity — transfers, complaints,
-// restrictions, credit, the player's linked accounts), its audit trail and the actions an operator may take.
+// restrictions, credit, the player's linked accounts), the rules' verdict beside the fraud model's
+// score and the features behind it, its audit trail and the actions an operator may take.
 import { type AssetCode, formatAmount, formatTimeMs, type Response } from '@fairground/web';
 import { useCallback, useEffect, useState } from 'preact/hooks';
 import type { Ctx } from '../app.tsx';
 import { PlayerLinks } from './fair-play.tsx';
 import { FairPlayEvidence } from './fair-play-evidence.tsx';
+import { CaseModelPanel } from './fraud-model.tsx';
 import { riskText } from './risk-i18n.ts';
 import { consoleError } from '../errors.ts';
 
@@ -88,8 +90,9 @@ function CaseDetail({ ctx, caseId }: { ctx: Ctx; caseId: string }) {
   const act = async (action: Action) => {
     setError(null);
     try {
-      setDetail(await ctx.api.call('POST /api/admin/risk/cases/:caseId/actions', { params: { caseId }, body: { action, note } }));
+      await ctx.api.call('POST /api/admin/risk/cases/:caseId/actions', { params: { caseId }, body: { action, note } });
       setNote('');
+      await load();
     } catch (e) {
       setError(consoleError(ctx.lang, e));
     }
@@ -121,6 +124,7 @@ function CaseDetail({ ctx, caseId }: { ctx: Ctx; caseId: string }) {
           · {r('score', { score: detail.score })} · <span data-testid="case-credit">{r('credit', { credit: detail.credit })}</span>
         </p>
       </section>
+      <CaseModelPanel ctx={ctx} detail={detail} />
       <section class="card" data-testid="case-evidence">
         <h3>{r('evidence')}</h3>
         <FairPlayEvidence lang={ctx.lang} evidence={obj(detail.evidence).detail ?? detail.evidence} />

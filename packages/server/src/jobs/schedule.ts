@@ -27,6 +27,10 @@ export const JOB_INTERVALS_MS_DEFAULT = {
   'risk.poll': 30_000,
   /** New card-room hands judged for collusion and bot timing; rooms of colluders dissolved by policy. */
   'risk.hands': 60_000,
+  /** Review cases' features gathered as of their opening, and the active fraud model's score of each recorded. */
+  'risk.score': 30_000,
+  /** A new fraud-model version trained on the reviewed cases (operators' decisions are the labels) when more were reviewed. */
+  'risk.train': 24 * 3600_000,
   /** Invite rewards whose conditions are met are paid. */
   'promotions.referrals': 60_000,
   /**

@@ -94,6 +94,49 @@ export const CaseDetailBody = Type.Composite([
 ]);
 
 const REVIEWERS = ['risk', 'admin'] as const;
+/** Who may choose the active fraud model and its mode (a policy decision, like the risk configuration). */
+const MODEL_OWNERS = ['admin'] as const;
+
+const MeasuredBody = Type.Object({
+  n: Type.Integer(),
+  positives: Type.Integer(),
+  negatives: Type.Integer(),
+  flagged: Type.Integer(),
+  truePositives: Type.Integer(),
+  falsePositives: Type.Integer(),
+  precisionPermille: Type.Integer(),
+  recallPermille: Type.Integer(),
+  fprPermille: Type.Integer(),
+});
+const ModelStatusSchema = Type.Union(['trained', 'shadow', 'decide', 'retired'].map((s) => Type.Literal(s)));
+export const ModelBody = Type.Object({
+  version: Type.Integer(),
+  status: ModelStatusSchema,
+  seed: Type.Integer(),
+  trainedAtMs: TimeMs(),
+  reviewedCases: Type.Integer(),
+  evaluation: Type.Object({
+    trainCases: Type.Integer(),
+    heldBackCases: Type.Integer(),
+    thresholdPermille: Type.Integer(),
+    rules: MeasuredBody,
+    combined: MeasuredBody,
+    beatsRules: Type.Boolean(),
+    reason: Type.Union([Type.String(), Type.Null()]),
+  }),
+  activatedBy: Nullable(Type.String()),
+  activatedAtMs: Type.Union([TimeMs(), Type.Null()]),
+});
+const CaseModelBody = Type.Object({
+  version: Type.Integer(),
+  mode: ModelStatusSchema,
+  scorePermille: Type.Integer(),
+  thresholdPermille: Type.Integer(),
+  flagged: Type.Boolean(),
+  deciding: Type.Boolean(),
+  top: Type.Array(Type.Object({ feature: Type.String(), value: Type.Number(), push: Type.Integer() })),
+  atMs: TimeMs(),
+});
 const READERS = ['risk', 'support', 'admin'] as const;
 const PlayerParams = Type.Object({ playerId: IdString() });
 
@@ -199,7 +242,15 @@ export const riskContract = contract({
     auth: 'operator',
     roles: [...READERS],
     params: Type.Object({ caseId: IdString() }),
-    response: CaseDetailBody,
+    response: Type.Composite([
+      CaseDetailBody,
+      Type.Object({
+        /** The rules' verdict when the case opened: block-level score or a severe signal. */
+        rulesFlag: Type.Union([Type.Boolean(), Type.Null()]),
+        /** The fraud model's latest score of the case and the features that drove it (null before any model scored it). */
+        model: Type.Union([CaseModelBody, Type.Null()]),
+      }),
+    ]),
   },
   riskCaseAction: {
     method: 'POST',
@@ -340,5 +391,41 @@ export const riskContract = contract({
     auth: 'operator',
     roles: [...READERS],
     response: Type.Object({ config: Type.Unknown() }),
+  },
+  riskModels: {
+    method: 'GET',
+    url: '/api/admin/risk/models',
+    summary: 'Fraud model versions with their held-back comparison with the rules alone (precision, recall, sample sizes)',
+    tags: ['admin', 'risk'],
+    auth: 'operator',
+    roles: [...READERS],
+    query: Type.Object({ limit: Type.Optional(Type.Integer({ minimum: 1, maximum: PAGE_MAX })) }, { additionalProperties: false }),
+    response: Type.Object({ items: Type.Array(ModelBody) }),
+  },
+  riskTrainModel: {
+    method: 'POST',
+    url: '/api/admin/risk/models',
+    summary: 'Train a new fraud model version now on the reviewed cases (audited); it starts inactive',
+    tags: ['admin', 'risk'],
+    auth: 'operator',
+    roles: [...REVIEWERS],
+    body: Type.Object({}, { additionalProperties: false }),
+    status: 201,
+    response: ModelBody,
+  },
+  riskActivateModel: {
+    method: 'POST',
+    url: '/api/admin/risk/models/:version/activate',
+    summary:
+      'Make a version the active fraud model: shadow (scores shown, deciding nothing) or decide (only once it beat the rules on held-back cases); audited',
+    tags: ['admin', 'risk'],
+    auth: 'operator',
+    roles: [...MODEL_OWNERS],
+    params: Type.Object({ version: Type.Integer({ minimum: 1, maximum: 1_000_000_000 }) }),
+    body: Type.Object(
+      { mode: Type.Union([Type.Literal('shadow'), Type.Literal('decide')]), reason: Note },
+      { additionalProperties: false },
+    ),
+    response: ModelBody,
   },
 });

@@ -24,6 +24,8 @@ export {
   STRONG_KINDS,
 } from './links.ts';
 export { type HandsPassReport, RoomActionFailed } from './room-hands.ts';
+export { FEATURE_NAMES, type FeatureInput, fraudFeatures } from './features.ts';
+export { type CaseModelScore, FraudModels, type ModelMode, type ModelView, TRAINING_SEED } from './learned.ts';
 export { riskMigrations } from './migrations.ts';
 export type { GateAction, GateDecision, RequestMeta, WithdrawalReviews } from './ports.ts';
 export { type RiskRouteDeps, riskRoutes } from './routes.ts';

@@ -38,3 +38,9 @@ export const LINK_GROUP_MAX = 100;
 export const LINK_VALUES_PER_PLAYER_MAX = 200;
 /** Other accounts read per shared identifier. */
 export const LINK_PLAYERS_PER_VALUE_MAX = 100;
+/** Hands, signals and withdrawals read for one case's fraud-model features. */
+export const FEATURE_ROWS_MAX = 2000;
+/** Cases scored per pass of the `risk.score` job. */
+export const SCORE_PER_PASS_MAX = 200;
+/** Reviewed cases read for one training pass of the fraud model. */
+export const TRAIN_CASES_MAX = 20_000;

@@ -172,4 +172,40 @@ CREATE TABLE risk_identifiers (
 CREATE INDEX risk_identifiers_player ON risk_identifiers (player_id, last_seen_ms);
 `,
   },
+  {
+    // The learned score (learned.ts): each case's features as of its opening with the rules'
+    // verdict then, versioned models (the forest as JSON, its held-back comparison with the rules)
+    // of which at most one is active (shadow or decide), and each model's score of each case.
+    id: 'risk_005_models',
+    sql: `
+CREATE TABLE risk_case_features (
+  case_id TEXT PRIMARY KEY,
+  features TEXT NOT NULL,
+  rules_flag INTEGER NOT NULL,
+  created_at_ms BIGINT NOT NULL
+);
+CREATE TABLE risk_models (
+  version INTEGER PRIMARY KEY,
+  status TEXT NOT NULL,
+  seed BIGINT NOT NULL,
+  model TEXT NOT NULL,
+  evaluation TEXT NOT NULL,
+  reviewed_cases INTEGER NOT NULL,
+  trained_at_ms BIGINT NOT NULL,
+  activated_by TEXT,
+  activated_at_ms BIGINT
+);
+CREATE INDEX risk_models_status ON risk_models (status);
+CREATE TABLE risk_case_scores (
+  case_id TEXT NOT NULL,
+  model_version INTEGER NOT NULL,
+  score_permille INTEGER NOT NULL,
+  threshold_permille INTEGER NOT NULL,
+  top TEXT NOT NULL,
+  deciding INTEGER NOT NULL,
+  at_ms BIGINT NOT NULL,
+  PRIMARY KEY (case_id, model_version)
+);
+`,
+  },
 ];

@@ -57,7 +57,18 @@ export function riskRoutes(d: RiskRouteDeps): Record<keyof typeof c, Implementat
       };
     }),
     riskCases: implement(c.riskCases, async ({ query }) => ({ items: await d.risk.listCases(query) })),
-    riskCase: implement(c.riskCase, async ({ params }) => caseBody(await d.risk.getCase(params.caseId))),
+    riskCase: implement(c.riskCase, async ({ params }) => {
+      const detail = await d.risk.getCase(params.caseId);
+      // A case the job has not reached yet is scored now (its features as of its opening).
+      await d.risk.models.scoreCase(params.caseId);
+      const kept = await d.risk.models.caseFeatures(params.caseId);
+      const model = await d.risk.models.caseScore(params.caseId);
+      return {
+        ...caseBody(detail),
+        rulesFlag: kept?.rulesFlag ?? null,
+        model: model === null ? null : { ...model, top: model.top.map((t) => ({ ...t })) },
+      };
+    }),
     riskCaseAction: implement(c.riskCaseAction, async ({ actor, params, body, request }) =>
       caseBody(
         await d.risk.actOnCase(params.caseId, actor, body.action as Parameters<Risk['actOnCase']>[2], body.note, meta(request), {
@@ -108,5 +119,10 @@ export function riskRoutes(d: RiskRouteDeps): Record<keyof typeof c, Implementat
       return { restrictions: list.map((r) => ({ ...r, actions: [...r.actions] })) };
     }),
     riskConfig: implement(c.riskConfig, async () => ({ config: d.risk.config })),
+    riskModels: implement(c.riskModels, async ({ query }) => ({ items: await d.risk.models.models(query.limit ?? 20) })),
+    riskTrainModel: implement(c.riskTrainModel, async ({ actor, request }) => d.risk.models.trainNow(actor, meta(request))),
+    riskActivateModel: implement(c.riskActivateModel, async ({ actor, params, body, request }) =>
+      d.risk.models.activate(actor, params.version, body.mode, body.reason, meta(request)),
+    ),
   };
 }

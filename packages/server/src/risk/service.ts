@@ -1,7 +1,7 @@
 // Risk: the risk domain's one public service, composed of its parts — signals and the score
 // (signals.ts), the rooms' gate and signals (gate.ts), restrictions, withdrawal assessment
 // (withdrawals.ts), review cases (cases.ts), the credit score (credit.ts), complaints and linked
-// accounts (links.ts).
+// accounts (links.ts), and the learned score beside the rules (learned.ts).
 // Weights, thresholds and credit rules come from the risk configuration; legal limits stay in the
 // compliance policy.
 import type { ComplianceAction } from '../compliance/index.ts';
@@ -27,6 +27,7 @@ import type {
   Signal,
 } from './model.ts';
 import type { GateAction, GateDecision, RequestMeta } from './ports.ts';
+import { FraudModels } from './learned.ts';
 import { LinkedAccountsSource } from './links.ts';
 import { Restrictions } from './restrictions.ts';
 import { type HandsPassReport, RoomHands } from './room-hands.ts';
@@ -54,6 +55,8 @@ export class Risk {
   readonly #withdrawals: WithdrawalAssessment;
   /** Linked accounts (links.ts): other domains report what they see; matchmaking and tournaments ask. */
   readonly links: LinkedAccountsSource;
+  /** The learned score beside the rules (learned.ts): case scores, versioned models, activation. */
+  readonly models: FraudModels;
 
   constructor(options: RiskOptions) {
     this.#o = options;
@@ -67,7 +70,8 @@ export class Risk {
     parts.hands = new RoomHands(options, parts);
     this.#p = parts;
     this.#gate = new RoomGate(options, parts);
-    this.#withdrawals = new WithdrawalAssessment(options, parts);
+    this.models = new FraudModels(options);
+    this.#withdrawals = new WithdrawalAssessment(options, parts, this.models);
     this.links = new LinkedAccountsSource(options);
   }
 

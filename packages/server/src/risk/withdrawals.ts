@@ -3,15 +3,18 @@
 import { newId } from '@fairground/core';
 import type { HistoryItem } from '../ledger/index.ts';
 import { intFromDb } from '../storage/sql.ts';
+import type { CaseFeatures, FraudModels } from './learned.ts';
 import { PLAY_CODES, type RiskOptions, type RiskParts, SYSTEM } from './model.ts';
 
 export class WithdrawalAssessment {
   readonly #o: RiskOptions;
   readonly #p: RiskParts;
+  readonly #models: FraudModels;
 
-  constructor(o: RiskOptions, p: RiskParts) {
+  constructor(o: RiskOptions, p: RiskParts, models: FraudModels) {
     this.#o = o;
     this.#p = p;
+    this.#models = models;
   }
 
   /** The payments port: whether a withdrawal goes straight through, waits for review, or is refused. Opens a case unless allowed. */
@@ -97,6 +100,22 @@ export class WithdrawalAssessment {
       decision = 'review';
       reasons.push(`amount at or above ${w.reviewFromFen} fen`);
     }
+    // A held withdrawal's case: its features and the active model's score, recorded with it. A
+    // model in shadow mode decides nothing; one proven and switched to decide settles whether the
+    // held withdrawal waits for an operator or is refused (a restriction still refuses).
+    let scored: { features: CaseFeatures; model: Awaited<ReturnType<FraudModels['active']>> } | null = null;
+    if (decision !== 'allow') {
+      const active = await this.#models.active();
+      scored = { features: await this.#models.featuresNow(input.playerId, view.score), model: active };
+      if (active?.mode === 'decide' && !restricted) {
+        const [p] = active.model.scoreMany([scored.features.features]);
+        const t = active.model.doc.thresholdPermille;
+        const flagged = (p ?? 0) >= t;
+        if (flagged && decision === 'review') reasons.push(`fraud model v${active.version}: ${p}‰ ≥ ${t}‰`);
+        if (!flagged && decision === 'deny') reasons.push(`fraud model v${active.version}: ${p}‰ < ${t}‰, an operator decides`);
+        decision = flagged ? 'deny' : 'review';
+      }
+    }
     await this.#o.store.unitOfWork(
       async (tx) => {
         let caseId: string | null = null;
@@ -118,8 +137,26 @@ export class WithdrawalAssessment {
               lastDayCount: lastDay,
             },
           });
+          if (scored !== null) {
+            const m = scored.model;
+            await this.#models.recordInTx(
+              tx,
+              caseId,
+              scored.features,
+              m ? { version: m.version, model: m.model, deciding: m.mode === 'decide' } : null,
+            );
+          }
           if (decision === 'deny')
-            await this.#p.cases.caseEvent(tx, caseId, SYSTEM, 'blocked', 'score at or above the block threshold', { score: view.score });
+            await this.#p.cases.caseEvent(
+              tx,
+              caseId,
+              SYSTEM,
+              'blocked',
+              scored?.model?.mode === 'decide' && !restricted
+                ? 'rules and the fraud model call it fraud'
+                : 'score at or above the block threshold',
+              { score: view.score },
+            );
         }
         await tx.run(
           'INSERT INTO risk_withdrawals (id, player_id, amount_fen, address, decision, score, case_id, at_ms) VALUES (?, ?, ?, ?, ?, ?, ?, ?)',

@@ -342,6 +342,15 @@ export const ERROR_TEXTS: Readonly<Record<string, readonly [zh: string, en: stri
   RISK_ACTION_INVALID: ['这个处理方式不适用于该案件。', 'That action does not apply to this case.'],
   RISK_CASE_CLOSED: ['这个审核案件已经处理完毕。', 'This review case is already decided.'],
   RISK_CASE_NOT_FOUND: ['没有找到这个审核案件。', 'No such review case.'],
+  RISK_MODEL_NOT_FOUND: ['没有找到这个模型版本。', 'No such fraud model version.'],
+  RISK_MODEL_NOT_PROVEN: [
+    '这个模型在留出案件上还没有在同样的误报率下胜过单用规则，只能以影子模式运行。',
+    'This model has not yet beaten the rules alone on held-back cases at the same false-positive rate; it can only run in shadow mode.',
+  ],
+  RISK_MODEL_TOO_FEW_CASES: [
+    '已审核的案件太少（每种结论都要足够多），还不能训练模型。',
+    'Too few reviewed cases of each decision to train a model yet.',
+  ],
   RISK_RESTRICTION_NOT_FOUND: ['没有找到这项限制。', 'No such active restriction.'],
   ROOMS_TOO_MANY: ['你开的房间已达上限，请先结束或解散一个房间。', 'You own as many open rooms as allowed; end or dissolve one first.'],
   ROOM_ALREADY_STARTED: ['房间已经开局了。', 'The room has already started.'],
