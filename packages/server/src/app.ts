@@ -68,7 +68,9 @@ import {
   type RiskPort,
   registerNotifyRoute,
   type WageringPort,
+  WITHDRAWAL_FINAL,
 } from './payments/index.ts';
+import { AccountClosure, KYC_RETENTION_MS_DEFAULT, privacyMigrations, privacyRoutes } from './privacy/index.ts';
 import { Promotions, promotionsMigrations, promotionsRoutes } from './promotions/index.ts';
 import {
   defaultRiskConfig,
@@ -128,6 +130,7 @@ export const allMigrations: readonly Migration[] = [
   ...matchmakingMigrations,
   ...skillMigrations,
   ...complianceMigrations,
+  ...privacyMigrations,
   ...riskMigrations,
   ...promotionsMigrations,
   ...jobsMigrations,
@@ -202,6 +205,8 @@ export interface PlatformOptions {
   readonly payments?: PlatformPaymentsOptions;
   /** Further jurisdiction policies (beside config.policyDir) and risk weights (default: config.riskConfigFile, else the shipped ones). */
   readonly compliance?: { readonly policies?: readonly Policy[]; readonly riskConfig?: RiskConfig };
+  /** How long a closed account's sealed real-name record is kept (default KYC_RETENTION_MS_DEFAULT). */
+  readonly privacy?: { readonly kycRetentionMs?: number };
   /**
    * Several processes on one PostgreSQL and one Redis: rooms leased through Redis, players on any
    * node, messages between nodes on pub/sub (see cluster/). Absent: this process holds every room.
@@ -230,6 +235,8 @@ export interface Platform {
   readonly ledger: Ledger;
   readonly accounts: Accounts;
   readonly compliance: ComplianceService;
+  /** Players closing their own accounts, and the purge of closed accounts' real-name records. */
+  readonly privacy: AccountClosure;
   /** The minors' holiday calendars: verification and how long they run (start-up log, console, alert). */
   readonly calendars: CalendarStatus;
   /** Real-name login/logout behaviour reporting; null when no play-reporting adapter is bound. */
@@ -599,6 +606,20 @@ export async function createPlatform(o: PlatformOptions): Promise<Platform> {
     onProblem: (p) => app.log.error({ vpay: p }, 'virtual-payment order needs an operator'),
   });
 
+  // A player closing their own account: refused while they hold value or are mid-game (privacy/).
+  const kycRetentionMs = o.privacy?.kycRetentionMs ?? KYC_RETENTION_MS_DEFAULT;
+  const closure = new AccountClosure({
+    store,
+    clock,
+    kycRetentionMs,
+    ports: {
+      balances: (id) => ledger.balances('player', id),
+      openWithdrawals: async (id) =>
+        (await payments.withdrawals.list({ playerId: id, limit: 100 })).filter((w) => !WITHDRAWAL_FINAL.includes(w.state)).length,
+      liveRooms: async (id) => (await rooms.mine(id)).filter((r) => r.active && r.status !== 'finished' && r.status !== 'dissolved').length,
+    },
+  });
+
   // Periodic work, once per interval across the cluster (see jobs/).
   const jobs = new Jobs({ store, clock, log: app.log, nodeId, ...(o.leader ? { leader: o.leader.lock } : {}) });
   const every = (name: JobName, run: Job['run']) =>
@@ -626,6 +647,7 @@ export async function createPlatform(o: PlatformOptions): Promise<Platform> {
   every('risk.score', () => risk.models.scorePending());
   every('risk.train', async () => ((await risk.models.train()) === null ? 0 : 1));
   every('notary.attest', () => notary.attestDue());
+  every('privacy.kyc-purge', () => closure.purgeDue());
   every('promotions.referrals', async () => {
     const r = await promotions.settleReferrals();
     return r.rewarded + r.rejected;
@@ -695,6 +717,22 @@ export async function createPlatform(o: PlatformOptions): Promise<Platform> {
     ...complianceRoutes({ store, calendars, compliance, players: accounts.players, audit, realName }),
     ...riskRoutes({ risk, players: accounts.players, nowMs: () => clock.nowMs() }),
     ...promotionsRoutes({ promotions, players: accounts.players }),
+    ...privacyRoutes({
+      closure,
+      clock,
+      kycRetentionMs,
+      exports: {
+        profile: (id) => accounts.players.require(id),
+        identities: (id) => accounts.players.identities(id),
+        realName: (id) => accounts.kyc.status(id),
+        balances: (id) => ledger.balances('player', id),
+        ledgerPage: (id, cursor, limit) => ledger.history({ ownerKind: 'player', ownerId: id, limit, ...(cursor !== undefined ? { cursor } : {}) }),
+        withdrawals: (id, limit) => payments.withdrawals.list({ playerId: id, limit }),
+        roomOrders: (id, limit) => rooms.orders(id, { limit }),
+        rooms: (id) => rooms.mine(id),
+        responsiblePlay: (id) => compliance.responsiblePlay(id),
+      },
+    }),
     ...operating.routes,
     ...skinsRoutes(skins),
     ...settingsRoutes({
@@ -805,6 +843,7 @@ export async function createPlatform(o: PlatformOptions): Promise<Platform> {
     accounts,
     compliance,
     calendars,
+    privacy: closure,
     realName,
     risk,
     promotions,

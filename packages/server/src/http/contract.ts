@@ -7,6 +7,7 @@ import { wechatContract } from '../accounts/wechat-contract.ts';
 import { adminContract } from '../admin/contract.ts';
 import { analyticsContract } from '../analytics/contract.ts';
 import { complianceContract } from '../compliance/contract.ts';
+import { privacyContract } from '../privacy/contract.ts';
 import { notaryContract } from '../notary/contract.ts';
 import { notificationsContract } from '../notifications/contract.ts';
 import { promotionsContract } from '../promotions/contract.ts';
@@ -50,6 +51,7 @@ export const apiContract = {
   ...leaderboardsContract,
   ...adminContract,
   ...complianceContract,
+  ...privacyContract,
   ...riskContract,
   ...promotionsContract,
   ...paymentsContract,

@@ -38,6 +38,8 @@ export const JOB_INTERVALS_MS_DEFAULT = {
    * authority signs (public TSAs rate-limit: one token covers every hand of the minute).
    */
   'notary.attest': 60_000,
+  /** Closed accounts past their retention lose their sealed real-name records (privacy/closure.ts). */
+  'privacy.kyc-purge': 3600_000,
   /** Rooms the database says are live but no node leases (clustered only). */
   'cluster.orphans': 10_000,
 } as const;

@@ -7,6 +7,15 @@
 // The table is a chunk of its own, loaded while the first page shows (see errors.ts), so the
 // first screen does not carry it.
 export const ERROR_TEXTS: Readonly<Record<string, readonly [zh: string, en: string]>> = {
+  ACCOUNT_CLOSURE_BALANCE: [
+    '钱包里还有余额、房卡或积分（或有冻结中的款项），请先提现或用完后再注销。',
+    'Your wallet still holds money, room cards or points (or a hold): withdraw or use them before closing your account.',
+  ],
+  ACCOUNT_CLOSURE_SEATED: ['你还在房间里，请先离开房间或等牌局结束后再注销。', 'You are still in a room: leave it or let its game end before closing your account.'],
+  ACCOUNT_CLOSURE_WITHDRAWAL_OPEN: [
+    '你有一笔提现还在处理中，请等它完成后再注销。',
+    'A withdrawal of yours is still in progress: close your account once it has finished.',
+  ],
   ADJUSTMENT_AMOUNT_ZERO: [
     '调整金额不能为零，请填写要调整的金额。',
     'An adjustment must move a non-zero amount; enter the amount to adjust.',
