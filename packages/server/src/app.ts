@@ -726,7 +726,8 @@ export async function createPlatform(o: PlatformOptions): Promise<Platform> {
         identities: (id) => accounts.players.identities(id),
         realName: (id) => accounts.kyc.status(id),
         balances: (id) => ledger.balances('player', id),
-        ledgerPage: (id, cursor, limit) => ledger.history({ ownerKind: 'player', ownerId: id, limit, ...(cursor !== undefined ? { cursor } : {}) }),
+        ledgerPage: (id, cursor, limit) =>
+          ledger.history({ ownerKind: 'player', ownerId: id, limit, ...(cursor !== undefined ? { cursor } : {}) }),
         withdrawals: (id, limit) => payments.withdrawals.list({ playerId: id, limit }),
         roomOrders: (id, limit) => rooms.orders(id, { limit }),
         rooms: (id) => rooms.mine(id),

@@ -95,7 +95,10 @@ export const adminContract = contract({
     roles: ['support', 'risk', 'finance', 'admin'],
     params: Type.Object({ playerId: IdString() }),
     response: Type.Object({
-      player: Type.Composite([PlayerSelf, Type.Object({ status: Type.Union([Type.Literal('active'), Type.Literal('suspended'), Type.Literal('closed')]) })]),
+      player: Type.Composite([
+        PlayerSelf,
+        Type.Object({ status: Type.Union([Type.Literal('active'), Type.Literal('suspended'), Type.Literal('closed')]) }),
+      ]),
       identities: Type.Array(Type.Object({ appId: Type.String(), openid: Type.String() })),
       kyc: KycStatusBody,
     }),

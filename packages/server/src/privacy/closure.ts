@@ -21,7 +21,11 @@ import { CLOSED_NICKNAME, KYC_PURGE_PER_PASS_MAX } from './limits.ts';
 /** What the closure needs of other domains, bound in the composition root. */
 export interface ClosurePorts {
   /** The player's ledger balances: every asset, posted and pending. */
-  balances(playerId: string): Promise<readonly { readonly asset: string; readonly postedFen: number; readonly pendingDebitsFen: number; readonly pendingCreditsFen: number }[]>;
+  balances(
+    playerId: string,
+  ): Promise<
+    readonly { readonly asset: string; readonly postedFen: number; readonly pendingDebitsFen: number; readonly pendingCreditsFen: number }[]
+  >;
   /** Withdrawals of the player not yet in a final state. */
   openWithdrawals(playerId: string): Promise<number>;
   /** Rooms the player is seated in that have not ended. */
@@ -94,17 +98,16 @@ export class AccountClosure {
         await tx.run('DELETE FROM player_phones WHERE player_id = ?', [playerId]);
         // The identity fingerprint (a keyed hash of the identity number) is released: the sealed
         // record stays until the purge, but the same person may verify a new account.
-        await tx.run("UPDATE player_kyc SET id_fingerprint = ? WHERE player_id = ?", [`closed:${playerId}`, playerId]);
+        await tx.run('UPDATE player_kyc SET id_fingerprint = ? WHERE player_id = ?', [`closed:${playerId}`, playerId]);
         await tx.run("UPDATE player_kyc_attempts SET id_fingerprint = 'closed' WHERE player_id = ?", [playerId]);
         await tx.run(
           "UPDATE auth_sessions SET revoked_at_ms = ?, revoked_reason = 'account_closed' WHERE subject_kind = 'player' AND subject_id = ? AND revoked_at_ms IS NULL",
           [tx.nowMs, playerId],
         );
-        await tx.run('INSERT INTO privacy_closures (player_id, closed_at_ms, kyc_purge_after_ms, kyc_purged_at_ms) VALUES (?, ?, ?, NULL)', [
-          playerId,
-          tx.nowMs,
-          kycPurgeAfterMs,
-        ]);
+        await tx.run(
+          'INSERT INTO privacy_closures (player_id, closed_at_ms, kyc_purge_after_ms, kyc_purged_at_ms) VALUES (?, ?, ?, NULL)',
+          [playerId, tx.nowMs, kycPurgeAfterMs],
+        );
         return { closedAtMs: tx.nowMs, kycPurgeAfterMs };
       },
       { label: 'privacy.close' },

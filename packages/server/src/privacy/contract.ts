@@ -5,7 +5,11 @@ import { contract } from '../http/endpoint.ts';
 import { TimeMs } from '../http/schemas.ts';
 
 const Blocker = Type.Object({
-  code: Type.Union([Type.Literal('ACCOUNT_CLOSURE_BALANCE'), Type.Literal('ACCOUNT_CLOSURE_WITHDRAWAL_OPEN'), Type.Literal('ACCOUNT_CLOSURE_SEATED')]),
+  code: Type.Union([
+    Type.Literal('ACCOUNT_CLOSURE_BALANCE'),
+    Type.Literal('ACCOUNT_CLOSURE_WITHDRAWAL_OPEN'),
+    Type.Literal('ACCOUNT_CLOSURE_SEATED'),
+  ]),
   assets: Type.Optional(Type.Array(Type.String(), { description: 'assets with a balance or a hold' })),
   count: Type.Optional(Type.Integer({ minimum: 0 })),
 });
@@ -37,7 +41,8 @@ export const privacyContract = contract({
   exportMyData: {
     method: 'GET',
     url: '/api/me/export',
-    summary: 'Everything the platform keeps about me, as one JSON document (profile, WeChat identities, real name masked, wallet and ledger, withdrawals, rooms and orders, responsible-play settings)',
+    summary:
+      'Everything the platform keeps about me, as one JSON document (profile, WeChat identities, real name masked, wallet and ledger, withdrawals, rooms and orders, responsible-play settings)',
     tags: ['privacy'],
     auth: 'player',
     response: Type.Object({

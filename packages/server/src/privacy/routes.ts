@@ -18,7 +18,9 @@ export function privacyRoutes(d: {
       const blockers = await d.closure.blockers(actor.playerId);
       return {
         closable: blockers.length === 0,
-        blockers: blockers.map((b) => (b.code === 'ACCOUNT_CLOSURE_BALANCE' ? { code: b.code, assets: [...b.assets] } : { code: b.code, count: b.count })),
+        blockers: blockers.map((b) =>
+          b.code === 'ACCOUNT_CLOSURE_BALANCE' ? { code: b.code, assets: [...b.assets] } : { code: b.code, count: b.count },
+        ),
         kycRetentionDays: Math.round(d.kycRetentionMs / DAY_MS),
       };
     }),

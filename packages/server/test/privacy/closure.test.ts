@@ -30,7 +30,8 @@ async function everyText(t: TestPlatform): Promise<string> {
   const parts: string[] = [];
   for (const { name } of tables) {
     const rows = await t.store.reader.query<Record<string, unknown>>(`SELECT * FROM ${name}`);
-    for (const r of rows) parts.push(JSON.stringify(r, (_k, v) => (typeof v === 'bigint' ? String(v) : Buffer.isBuffer(v) ? v.toString('utf8') : v)));
+    for (const r of rows)
+      parts.push(JSON.stringify(r, (_k, v) => (typeof v === 'bigint' ? String(v) : Buffer.isBuffer(v) ? v.toString('utf8') : v)));
   }
   return parts.join('\n');
 }
@@ -103,7 +104,11 @@ for (const backend of backends()) {
     it('refuses while the player holds money, with a stable code, and changes nothing', async () => {
       assert.equal((await adjust(5000, 'closure-in')).status, 201);
       const view = await t.request('GET', '/api/me/account/closure', { token: player.token });
-      assert.deepEqual(view.json, { closable: false, blockers: [{ code: 'ACCOUNT_CLOSURE_BALANCE', assets: ['CNY'] }], kycRetentionDays: 30 });
+      assert.deepEqual(view.json, {
+        closable: false,
+        blockers: [{ code: 'ACCOUNT_CLOSURE_BALANCE', assets: ['CNY'] }],
+        kycRetentionDays: 30,
+      });
       const before = await t.snapshot();
       const r = await t.request('POST', '/api/me/account/close', { token: player.token, body: { confirm: true } });
       assert.equal(r.status, 409);
@@ -180,10 +185,7 @@ for (const backend of backends()) {
       clock.advanceMs(1);
       assert.equal(await t.platform.privacy.purgeDue(), 1);
       assert.equal((await sealed()).length, 0);
-      assert.equal(
-        (await t.store.reader.query('SELECT id FROM player_kyc_attempts WHERE player_id = ?', [player.playerId])).length,
-        0,
-      );
+      assert.equal((await t.store.reader.query('SELECT id FROM player_kyc_attempts WHERE player_id = ?', [player.playerId])).length, 0);
       assert.equal((await t.platform.privacy.closure(player.playerId))?.kycPurgedAtMs, clock.nowMs());
       assert.equal(await t.platform.privacy.purgeDue(), 0, 'purged once');
     });

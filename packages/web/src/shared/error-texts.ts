@@ -11,7 +11,10 @@ export const ERROR_TEXTS: Readonly<Record<string, readonly [zh: string, en: stri
     '钱包里还有余额、房卡或积分（或有冻结中的款项），请先提现或用完后再注销。',
     'Your wallet still holds money, room cards or points (or a hold): withdraw or use them before closing your account.',
   ],
-  ACCOUNT_CLOSURE_SEATED: ['你还在房间里，请先离开房间或等牌局结束后再注销。', 'You are still in a room: leave it or let its game end before closing your account.'],
+  ACCOUNT_CLOSURE_SEATED: [
+    '你还在房间里，请先离开房间或等牌局结束后再注销。',
+    'You are still in a room: leave it or let its game end before closing your account.',
+  ],
   ACCOUNT_CLOSURE_WITHDRAWAL_OPEN: [
     '你有一笔提现还在处理中，请等它完成后再注销。',
     'A withdrawal of yours is still in progress: close your account once it has finished.',
