@@ -71,6 +71,7 @@ import {
   WITHDRAWAL_FINAL,
 } from './payments/index.ts';
 import { AccountClosure, KYC_RETENTION_MS_DEFAULT, privacyMigrations, privacyRoutes } from './privacy/index.ts';
+import { Archiver, retentionMigrations, retentionRoutes } from './retention/index.ts';
 import { Promotions, promotionsMigrations, promotionsRoutes } from './promotions/index.ts';
 import {
   defaultRiskConfig,
@@ -131,6 +132,7 @@ export const allMigrations: readonly Migration[] = [
   ...skillMigrations,
   ...complianceMigrations,
   ...privacyMigrations,
+  ...retentionMigrations,
   ...riskMigrations,
   ...promotionsMigrations,
   ...jobsMigrations,
@@ -205,6 +207,8 @@ export interface PlatformOptions {
   readonly payments?: PlatformPaymentsOptions;
   /** Further jurisdiction policies (beside config.policyDir) and risk weights (default: config.riskConfigFile, else the shipped ones). */
   readonly compliance?: { readonly policies?: readonly Policy[]; readonly riskConfig?: RiskConfig };
+  /** The retention job's archive folder (main.ts: FAIRGROUND_ARCHIVE_DIR); without one nothing is archived. */
+  readonly retention?: { readonly dir: string; readonly onlineDays?: number };
   /** How long a closed account's sealed real-name record is kept (default KYC_RETENTION_MS_DEFAULT). */
   readonly privacy?: { readonly kycRetentionMs?: number };
   /**
@@ -235,6 +239,8 @@ export interface Platform {
   readonly ledger: Ledger;
   readonly accounts: Accounts;
   readonly compliance: ComplianceService;
+  /** The growth tables' archiver (null when no archive folder is configured). */
+  readonly retention: Archiver | null;
   /** Players closing their own accounts, and the purge of closed accounts' real-name records. */
   readonly privacy: AccountClosure;
   /** The minors' holiday calendars: verification and how long they run (start-up log, console, alert). */
@@ -620,6 +626,16 @@ export async function createPlatform(o: PlatformOptions): Promise<Platform> {
     },
   });
 
+  // Old rows of the growth tables move to verified archives (retention/); money records never do.
+  const archiver = o.retention
+    ? new Archiver({
+        store,
+        clock,
+        dir: o.retention.dir,
+        ...(o.retention.onlineDays !== undefined ? { onlineDays: o.retention.onlineDays } : {}),
+      })
+    : null;
+
   // Periodic work, once per interval across the cluster (see jobs/).
   const jobs = new Jobs({ store, clock, log: app.log, nodeId, ...(o.leader ? { leader: o.leader.lock } : {}) });
   const every = (name: JobName, run: Job['run']) =>
@@ -648,6 +664,7 @@ export async function createPlatform(o: PlatformOptions): Promise<Platform> {
   every('risk.train', async () => ((await risk.models.train()) === null ? 0 : 1));
   every('notary.attest', () => notary.attestDue());
   every('privacy.kyc-purge', () => closure.purgeDue());
+  if (archiver !== null) every('retention.archive', async () => (await archiver.run()).reduce((n, r) => n + r.rows, 0));
   every('promotions.referrals', async () => {
     const r = await promotions.settleReferrals();
     return r.rewarded + r.rejected;
@@ -717,6 +734,7 @@ export async function createPlatform(o: PlatformOptions): Promise<Platform> {
     ...complianceRoutes({ store, calendars, compliance, players: accounts.players, audit, realName }),
     ...riskRoutes({ risk, players: accounts.players, nowMs: () => clock.nowMs() }),
     ...promotionsRoutes({ promotions, players: accounts.players }),
+    ...retentionRoutes({ archiver }),
     ...privacyRoutes({
       closure,
       clock,
@@ -845,6 +863,7 @@ export async function createPlatform(o: PlatformOptions): Promise<Platform> {
     compliance,
     calendars,
     privacy: closure,
+    retention: archiver,
     realName,
     risk,
     promotions,

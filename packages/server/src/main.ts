@@ -90,6 +90,7 @@ const leader =
     ? { adapter: 'postgres advisory locks', lock: await postgresLeader(config.databaseUrl, `fairground:${config.pgSchema ?? 'public'}`) }
     : { adapter: 'this process', lock: inProcessLeader() };
 const platform = await createPlatform({
+  retention: { dir: config.archiveDir },
   config,
   store,
   clock: systemClock,

@@ -40,6 +40,8 @@ export const JOB_INTERVALS_MS_DEFAULT = {
   'notary.attest': 60_000,
   /** Closed accounts past their retention lose their sealed real-name records (privacy/closure.ts). */
   'privacy.kyc-purge': 3600_000,
+  /** Finished rooms' events and hands and finished skill sessions' commands past the window move to archives (retention/). */
+  'retention.archive': 3600_000,
   /** Rooms the database says are live but no node leases (clustered only). */
   'cluster.orphans': 10_000,
 } as const;

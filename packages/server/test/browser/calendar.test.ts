@@ -133,6 +133,12 @@ describe("the minors' holiday calendar in the console", () => {
       const problems = await inspect(page, lang, [ADMIN.username], ALLOWED_LATIN);
       assert.deepEqual(problems, [], problems.join('\n'));
       await screenshot(page, `calendar-policies-${width}-${lang}`);
+      // The data-retention page at the same width: the rules and the archives, nothing too wide.
+      await page.getByTestId('nav-retention').click();
+      await page.getByTestId('retention-archived').waitFor();
+      const retention = await inspect(page, lang, [ADMIN.username], ALLOWED_LATIN);
+      assert.deepEqual(retention, [], retention.join('\n'));
+      await screenshot(page, `retention-${width}-${lang}`);
     });
   }
 
