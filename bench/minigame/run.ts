@@ -2,6 +2,9 @@
 // Emulation.setCPUThrottlingRate) over played hands, the main package's size, and the time from
 // navigation to the first interactive scene (the start screen with its sign-in button).
 //   npx node bench/minigame/run.ts
+//   BENCH_HANDS=6 npx node bench/minigame/run.ts   (more hands, so the p99 is not one frame)
+//   BENCH_PROFILE=1 npx node bench/minigame/run.ts   (also prints the functions with the most
+//   self time on the measured page, from a CDP CPU profile over the played hands)
 // Three players at one table; only the measured player's page is throttled. Render time is the
 // work inside one frame callback (what the 16.7 ms budget is for), read from the game's own
 // frame-time ring; the platform runs on SQLite in a child process.
@@ -20,7 +23,33 @@ const ADMIN = {
 };
 
 const THROTTLE = 4;
-const HANDS = 2;
+/** Hands played while measuring (BENCH_HANDS, at most the room's 8): more hands, more frames behind the p99. */
+const HANDS = Math.min(8, Math.max(1, Number(process.env.BENCH_HANDS ?? 2)));
+const PROFILE = process.env.BENCH_PROFILE === '1';
+/** Functions listed from the CPU profile. */
+const PROFILE_TOP = 20;
+
+interface CpuProfile {
+  nodes: { id: number; callFrame: { functionName: string; url: string; lineNumber: number }; hitCount?: number }[];
+  samples?: number[];
+  timeDeltas?: number[];
+}
+
+/** Self time per function (ms), most first. */
+function selfTimes(p: CpuProfile): { name: string; ms: number }[] {
+  const byId = new Map(p.nodes.map((n) => [n.id, n]));
+  const ms = new Map<string, number>();
+  const samples = p.samples ?? [];
+  const deltas = p.timeDeltas ?? [];
+  for (let i = 0; i < samples.length; i++) {
+    const n = byId.get(samples[i] as number);
+    if (n === undefined) continue;
+    const f = n.callFrame;
+    const name = `${f.functionName || '(anonymous)'} ${f.url.split('/').pop() ?? ''}:${f.lineNumber + 1}`;
+    ms.set(name, (ms.get(name) ?? 0) + (deltas[i] ?? 0) / 1000);
+  }
+  return [...ms].map(([name, v]) => ({ name, ms: v })).sort((a, b) => b.ms - a.ms);
+}
 const STEPS_MAX = 300;
 
 buildClients();
@@ -35,6 +64,7 @@ try {
   const drivers: Driver[] = [];
   let firstInteractiveMs = 0;
   let share = '';
+  let profiler: import('playwright-core').CDPSession | null = null;
   for (const [i, name] of ['bench0', 'bench1', 'bench2'].entries()) {
     const context = await browser.newContext({
       viewport: { width: 375, height: 667 },
@@ -53,6 +83,7 @@ try {
       firstInteractiveMs = Date.now() - started;
       const cdp = await context.newCDPSession(page);
       await cdp.send('Emulation.setCPUThrottlingRate', { rate: THROTTLE });
+      profiler = cdp;
     }
     await d.tap('agree');
     await d.tap('login');
@@ -91,6 +122,11 @@ try {
   }
   const measured = drivers[0] as Driver;
   const framesBefore = (await measured.snapshot()).framesDrawn;
+  if (PROFILE && profiler !== null) {
+    await profiler.send('Profiler.enable');
+    await profiler.send('Profiler.setSamplingInterval', { interval: 200 });
+    await profiler.send('Profiler.start');
+  }
   for (const d of drivers) await d.tap('ready-button');
   for (let step = 0; step < STEPS_MAX; step++) {
     const s0 = await measured.snapshot();
@@ -119,10 +155,21 @@ try {
     if (!acted) await new Promise((r) => setTimeout(r, 100));
   }
   const framesAfter = (await measured.snapshot()).framesDrawn;
+  if (PROFILE && profiler !== null) {
+    const { profile } = (await profiler.send('Profiler.stop')) as { profile: CpuProfile };
+    for (const f of selfTimes(profile).slice(0, PROFILE_TOP)) console.log(`${f.ms.toFixed(1).padStart(9)} ms  ${f.name}`);
+  }
   const ring = await measured.read<number[]>('Array.from(globalThis.fairground.frameTimesMs)');
   const n = Math.min(framesAfter - framesBefore, ring.length);
   const times: number[] = [];
   for (let k = framesAfter - n; k < framesAfter; k++) times.push(ring[k % ring.length] as number);
+  if (PROFILE) {
+    const slowest = times
+      .map((ms, i) => ({ ms, i }))
+      .sort((a, b) => b.ms - a.ms)
+      .slice(0, 8);
+    console.log(`slowest frames (index in the run: ms): ${slowest.map((f) => `${f.i}: ${f.ms.toFixed(1)}`).join(', ')}`);
+  }
   times.sort((a, b) => a - b);
   const pct = (p: number) => times[Math.min(times.length - 1, Math.floor((p / 100) * times.length))]?.toFixed(2);
   const mainBytes = statSync(join(MINIGAME_DIST, 'game.js')).size;

@@ -50,7 +50,8 @@ export class App implements Overlay {
   lang: Lang = 'zh';
   elder = false;
   me: PlayerSelf | null = null;
-  #toast: { text: string; untilMs: number } | null = null;
+  /** A toast belongs to the scene it was raised on: it goes when that scene goes. */
+  #toast: { text: string; untilMs: number; scene: Scene | null } | null = null;
   #dialog: Dialog | null = null;
   #playTimer: number | undefined;
   #remindedAtMs = 0;
@@ -115,7 +116,13 @@ export class App implements Overlay {
   }
 
   toast(text: string): void {
-    this.#toast = { text, untilMs: this.nowMs() + TOAST_MS };
+    this.#toast = { text, untilMs: this.nowMs() + TOAST_MS, scene: this.stage.scene };
+    this.stage.invalidate();
+  }
+
+  /** Takes a toast away before its time (what it asked for was done). */
+  dismissToast(): void {
+    this.#toast = null;
     this.stage.invalidate();
   }
 
@@ -129,15 +136,16 @@ export class App implements Overlay {
   }
 
   animating(nowMs: number): boolean {
-    return this.#toast !== null && this.#toast.untilMs > nowMs;
+    return this.#toast !== null && this.#toast.untilMs > nowMs && this.#toast.scene === this.stage.scene;
   }
 
   draw(g: Gfx, nowMs: number): void {
-    if (this.#toast !== null && this.#toast.untilMs > nowMs) {
+    // A toast raised on the start screen ("accept the agreement first") must not follow the
+    // player into the lobby once they have accepted and signed in.
+    if (this.#toast !== null && this.#toast.untilMs > nowMs && this.#toast.scene === this.stage.scene) {
       const w = Math.min(g.w - 40, 340);
       const x = (g.w - w) / 2;
       const y = g.h * 0.42;
-      g.ctx.font = g.font(14);
       g.box(x, y, w, 56, 12, 'rgba(0,0,0,0.78)');
       g.text(this.#toast.text, g.w / 2, y + 28, { size: 14, color: COLORS.white, align: 'center', maxWidth: w - 24 });
       g.region('toast', x, y, w, 56, this.#toast.text, null);

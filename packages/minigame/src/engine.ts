@@ -62,6 +62,7 @@ export class Stage {
   #dirty = true;
   #frameRequested = false;
   #touch: { x: number; y: number } | null = null;
+  readonly #warm = new Set<string>();
   readonly frameTimesMs = new Float64Array(FRAME_TIMES_MAX);
   framesDrawn = 0;
   /** Font scale: 1, or larger in elder mode. */
@@ -81,7 +82,17 @@ export class Stage {
     this.canvas.width = Math.round(this.width * this.dpr);
     this.canvas.height = Math.round(this.height * this.dpr);
     this.ctx = this.canvas.getContext('2d') as unknown as Canvas2D;
-    this.debugHook = { scene: '', regions: [], state: {}, framesDrawn: 0, frameTimesMs: this.frameTimesMs };
+    // The regions are read by tests only: copied (without their handlers) when read, not per frame.
+    const stage = this;
+    this.debugHook = {
+      scene: '',
+      state: {},
+      framesDrawn: 0,
+      frameTimesMs: this.frameTimesMs,
+      get regions() {
+        return stage.#regions.map(({ tap: _tap, ...r }) => r);
+      },
+    };
     (GameGlobal as { fairground?: unknown }).fairground = this.debugHook;
     wx.onTouchStart((res) => {
       const t = res.changedTouches[0];
@@ -126,6 +137,30 @@ export class Stage {
     }
   }
 
+  /**
+   * Sets up fonts ahead of the frames that need them. A font's first use costs far more than a
+   * frame (on a throttled phone CPU ~100 ms: the family list is matched, fallbacks for symbols and
+   * emoji are found, glyphs are shaped), so a scene lists the sizes and weights it draws with and
+   * they are measured here one per idle task — while the table waits for players — instead of in
+   * the middle of a hand. Each font is set up once per game.
+   */
+  warmFonts(specs: readonly FontSpec[], sample: string): void {
+    const todo = specs.filter(([size, weight]) => !this.#warm.has(`${size}/${weight}/${this.textScale}`));
+    const next = () => {
+      const spec = todo.shift();
+      if (spec === undefined) return;
+      const [size, weight] = spec;
+      const key = `${size}/${weight}/${this.textScale}`;
+      if (!this.#warm.has(key)) {
+        this.#warm.add(key);
+        const g = new Gfx(this.ctx, this.width, this.height, this.textScale);
+        g.measure(sample, size, weight);
+      }
+      setTimeout(next, 0);
+    };
+    setTimeout(next, 0);
+  }
+
   invalidate(): void {
     this.#dirty = true;
     this.#request();
@@ -153,15 +188,16 @@ export class Stage {
       this.#regions = g.regions;
       this.frameTimesMs[this.framesDrawn % FRAME_TIMES_MAX] = this.#o.perfMs() - started;
       this.framesDrawn++;
-      const hook = this.debugHook;
-      hook.scene = scene.name;
-      hook.framesDrawn = this.framesDrawn;
-      hook.regions = g.regions.map(({ tap: _tap, ...r }) => r);
-      hook.state = scene.debug?.() ?? {};
+      this.debugHook.scene = scene.name;
+      this.debugHook.framesDrawn = this.framesDrawn;
+      this.debugHook.state = scene.debug?.() ?? {};
     }
     if (animating()) this.#request();
   }
 }
+
+/** A font a scene draws with: its size (before the elder-mode scale) and weight. */
+export type FontSpec = readonly [size: number, weight: 'normal' | 'bold'];
 
 export interface TextStyle {
   readonly size?: number;
@@ -193,6 +229,55 @@ export const COLORS = {
   cardBack: '#1e3a8a',
 } as const;
 
+/** Text widths and shortened labels kept between frames. */
+const TEXT_CACHE_MAX = 4096;
+
+/**
+ * Measuring text is the costliest thing a frame does (CJK glyph runs are shaped on every call), and
+ * a table frame draws the same few dozen labels again and again; so widths are measured once per
+ * font and text, and a label cut to fit a width (with an ellipsis) is cut once. Bounded: when full,
+ * it starts again empty.
+ */
+class TextCache {
+  readonly #widths = new Map<string, number>();
+  readonly #short = new Map<string, string>();
+
+  /** `font` is the font `c` was last set to (reading `c.font` back costs a serialisation). */
+  width(c: Canvas2D, font: string, s: string): number {
+    const key = `${font}\u0000${s}`;
+    let w = this.#widths.get(key);
+    if (w === undefined) {
+      if (this.#widths.size >= TEXT_CACHE_MAX) this.#widths.clear();
+      // The caller has set `font` on `c`.
+      w = c.measureText(s).width;
+      this.#widths.set(key, w);
+    }
+    return w;
+  }
+
+  /** `s` cut to end in an ellipsis within `maxWidth`: a binary search over its length, done once. */
+  shortened(c: Canvas2D, font: string, s: string, maxWidth: number): string {
+    const key = `${font}\u0000${maxWidth}\u0000${s}`;
+    let out = this.#short.get(key);
+    if (out === undefined) {
+      const chars = Array.from(s);
+      let lo = 1;
+      let hi = chars.length - 1;
+      while (lo < hi) {
+        const mid = (lo + hi + 1) >> 1;
+        if (this.width(c, font, `${chars.slice(0, mid).join('')}…`) <= maxWidth) lo = mid;
+        else hi = mid - 1;
+      }
+      out = `${chars.slice(0, Math.max(1, lo)).join('')}…`;
+      if (this.#short.size >= TEXT_CACHE_MAX) this.#short.clear();
+      this.#short.set(key, out);
+    }
+    return out;
+  }
+}
+
+const TEXT_CACHE = new TextCache();
+
 /** One frame's drawing surface: helpers over the 2D context that also collect tap regions. */
 export class Gfx {
   readonly ctx: Canvas2D;
@@ -200,12 +285,20 @@ export class Gfx {
   readonly h: number;
   readonly textScale: number;
   readonly regions: Region[] = [];
+  /** The font last set on the context by this frame's text calls (setting it again costs a parse). */
+  #font = '';
 
   constructor(ctx: Canvas2D, w: number, h: number, textScale: number) {
     this.ctx = ctx;
     this.w = w;
     this.h = h;
     this.textScale = textScale;
+  }
+
+  #setFont(font: string): void {
+    if (this.#font === font) return;
+    this.#font = font;
+    this.ctx.font = font;
   }
 
   font(size: number, weight: 'normal' | 'bold' = 'normal'): string {
@@ -253,19 +346,24 @@ export class Gfx {
     }
   }
 
+  /** The width of `s` in a font, measured once per font and text (see TextCache). */
+  measure(s: string, size = 14, weight: 'normal' | 'bold' = 'normal'): number {
+    const font = this.font(size, weight);
+    this.#setFont(font);
+    return TEXT_CACHE.width(this.ctx, font, s);
+  }
+
   text(s: string, x: number, y: number, st: TextStyle = {}): number {
     const c = this.ctx;
-    const size = st.size ?? 14;
-    c.font = this.font(size, st.weight);
+    const font = this.font(st.size ?? 14, st.weight);
+    this.#setFont(font);
     c.fillStyle = st.color ?? COLORS.ink;
     c.textAlign = st.align ?? 'left';
     c.textBaseline = st.baseline ?? 'middle';
-    const width = c.measureText(s).width;
+    const width = TEXT_CACHE.width(c, font, s);
     if (st.maxWidth !== undefined && width > st.maxWidth) {
       // Shorten with an ellipsis rather than squeeze: squeezed CJK is unreadable on a phone.
-      let cut = s;
-      while (cut.length > 1 && c.measureText(`${cut}…`).width > st.maxWidth) cut = cut.slice(0, -1);
-      c.fillText(`${cut}…`, x, y);
+      c.fillText(TEXT_CACHE.shortened(c, font, s, st.maxWidth), x, y);
       return st.maxWidth;
     }
     c.fillText(s, x, y);
@@ -277,7 +375,8 @@ export class Gfx {
     const size = st.size ?? 14;
     const lineH = (st.lineHeight ?? 1.5) * size * this.textScale;
     const c = this.ctx;
-    c.font = this.font(size, st.weight);
+    const font = this.font(size, st.weight);
+    this.#setFont(font);
     let line = '';
     let yy = y;
     const flush = () => {
@@ -289,8 +388,7 @@ export class Gfx {
       const tokens = para.match(/[\u2e80-\u9fff\uff00-\uffef]|[^\s\u2e80-\u9fff\uff00-\uffef]+|\s+/g) ?? [];
       for (const tok of tokens) {
         const next = line + tok;
-        c.font = this.font(size, st.weight);
-        if (c.measureText(next).width > w && line !== '') {
+        if (TEXT_CACHE.width(c, font, next) > w && line !== '') {
           flush();
           line = tok.trim() === '' ? '' : tok;
         } else line = next;

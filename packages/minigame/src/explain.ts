@@ -23,6 +23,7 @@ const REASONS: Readonly<Record<string, { zh: string; en: string }>> = {
   ROOM_KICKED: { zh: '你已被移出房间', en: 'You were removed from the room' },
   ROOM_LEFT: { zh: '你已离开房间', en: 'You left the room' },
   ROOM_DISSOLVED: { zh: '房间已解散', en: 'The room was dissolved' },
+  ANALYTICS_HAND_NOT_FOUND: { zh: '这一局的记录还没有生成，请稍后再试', en: 'This hand’s record is not there yet: try again shortly' },
 };
 
 export function explain(lang: Lang, e: unknown): string {

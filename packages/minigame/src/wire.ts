@@ -172,8 +172,12 @@ export interface RoomView {
   readonly handsPlayed: number;
   readonly next: {
     readonly handNumber: number;
+    /** The server seed's commitment, published before the hand. */
+    readonly commitment: string;
     readonly ceremonyPhase: 'committing' | 'revealing' | 'locked';
     readonly committedSeats: readonly number[];
+    /** Every seat's commitment as received; closed once the phase leaves 'committing'. */
+    readonly commitments: readonly { readonly seat: number; readonly commitment: string }[];
     readonly revealedSeats: readonly number[];
     readonly startAtMs: number | null;
   } | null;

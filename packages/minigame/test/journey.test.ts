@@ -1,15 +1,19 @@
 // The mini-game in headless Chromium through the browser host (the built game.js with `wx` mapped
-// to the browser and the platform's sandbox), against the real platform process (main.ts,
-// SQLite, real clock). A host at 375×667 signs in with one tap, sets their WeChat name, creates a
-// room in three steps and shares it; two friends (414×896 and 375×667) open the shared card's
+// to the browser and the weixin sandbox), against the real platform process (main.ts, SQLite,
+// real clock). Sign-in runs as in production: wx.login gives a jscode from the weixin sandbox and
+// the platform's code2session resolves it there. A host at 375×667 signs in with one tap, sets their WeChat name, creates a
+// room in three steps and shares it; two friends (414×896, and 320×568 in English) open the shared card's
 // query and land in their seats; they play the room's hands to the end — looks, calls, compares
 // with their animation, the result panel after each hand — while one friend reloads mid-hand and
-// another's game goes to the background and back; the final scoreboard is shared as an image.
+// another's game goes to the background and back; a raise is chosen among the legal sizes; a hand
+// is verified on the device from its result panel; a long nickname never runs under the cards; the
+// final scoreboard is shared as an image.
 // Then the host plays the skill puzzle and verifies it. Every scene is saved in test-results/.
 import assert from 'node:assert/strict';
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
+import { SANDBOX_MINIGAME_APPID, type Sandbox, startSandbox } from '@fairground/wechatpay-sandbox';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { base32Decode, base32Encode, totp } from '../../server/src/accounts/index.ts';
 import {
@@ -30,11 +34,15 @@ const ADMIN = {
 };
 const SMALL = { viewport: { width: 375, height: 667 }, deviceScaleFactor: 2, isMobile: true, hasTouch: true, locale: 'zh-CN' } as const;
 const LARGE = { viewport: { width: 414, height: 896 }, deviceScaleFactor: 2, isMobile: true, hasTouch: true, locale: 'zh-CN' } as const;
+/** Carol's phone: the narrowest, with the game switched to English. */
+const NARROW = { viewport: { width: 320, height: 568 }, deviceScaleFactor: 2, isMobile: true, hasTouch: true, locale: 'en-US' } as const;
 /** Turns the journey may take at most (8 hands of a few actions each, with room to spare). */
 const STEPS_MAX = 400;
 
 interface Person {
   readonly name: string;
+  /** The WeChat nickname the user-info button gives. */
+  readonly nick: string;
   readonly context: BrowserContext;
   readonly page: Page;
   d: Driver;
@@ -51,7 +59,9 @@ async function adminToken(url: string): Promise<string> {
 }
 
 async function open(p: Person, hostUrl: string, query = ''): Promise<void> {
-  await p.page.goto(`${hostUrl}/host/?user=${p.name}&nick=${p.name}${query === '' ? '' : `&q=${encodeURIComponent(query)}`}`);
+  await p.page.goto(
+    `${hostUrl}/host/?user=${p.name}&nick=${encodeURIComponent(p.nick)}&appid=${SANDBOX_MINIGAME_APPID}${query === '' ? '' : `&q=${encodeURIComponent(query)}`}`,
+  );
   await p.page.locator('body[data-game="loaded"]').waitFor();
   p.d = await Driver.attach(p.page);
 }
@@ -73,10 +83,27 @@ const table = (s: Snapshot) =>
     legal: { look: boolean } | null;
     myCards: string[] | null;
     anim: string | null;
+    raising: boolean;
+    verify: { handNumber: number; ok: boolean | null; notKept: boolean | null; error: string | null } | null;
     scores: { nickname: string; points: number }[];
   };
 
+/** Carol's WeChat name: long enough to be shortened beside her cards. */
+const LONG_NICK = '卡罗尔的微信名字真的非常长';
+
+/** No seat's name runs under any seat's cards (the regions the table drew). */
+function assertNamesClearOfCards(s: Snapshot, who: string): void {
+  const names = s.regions.filter((r) => /^seat-\d+-name$/.test(r.id));
+  const cards = s.regions.filter((r) => /^seat-\d+-cards$/.test(r.id));
+  for (const n of names)
+    for (const c of cards) {
+      const apart = n.x + n.w <= c.x || c.x + c.w <= n.x || n.y + n.h <= c.y || c.y + c.h <= n.y;
+      assert.ok(apart, `${who}: ${n.id} (${n.label}) overlaps ${c.id}`);
+    }
+}
+
 describe('the mini-game in the browser host', () => {
+  let sandbox: Sandbox;
   let platform: RunningPlatform;
   let host: Host;
   let browser: Browser;
@@ -88,25 +115,32 @@ describe('the mini-game in the browser host', () => {
 
   before(async () => {
     buildClients();
+    // Sign-in as in production: wx.login's code resolved by code2session at the weixin sandbox.
+    sandbox = await startSandbox({});
+    const secret = sandbox.weixin.apps().find((a) => a.appid === SANDBOX_MINIGAME_APPID)?.secret as string;
     platform = await startPlatform({
       FAIRGROUND_ADMIN_USERNAME: ADMIN.username,
       FAIRGROUND_ADMIN_PASSWORD: ADMIN.password,
       FAIRGROUND_ADMIN_TOTP_SECRET: ADMIN.totpSecret,
+      FAIRGROUND_IDENTITY_PROVIDER: 'wechat',
+      FAIRGROUND_WECHAT_MP_APPID: SANDBOX_MINIGAME_APPID,
+      FAIRGROUND_WECHAT_MP_SECRET: secret,
+      FAIRGROUND_WECHAT_API_BASE_URL: sandbox.baseUrl,
     });
-    host = await startHost(platform.url);
+    host = await startHost(platform.url, { weixinSandboxUrl: sandbox.baseUrl });
     browser = await launchBrowser();
     for (const [i, [name, device]] of (
       [
         ['mghost', SMALL],
         ['mgbob', LARGE],
-        ['mgcarol', SMALL],
+        ['mgcarol', NARROW],
       ] as const
     ).entries()) {
       // Each phone is its own network address (X-Forwarded-For from loopback), so the same-IP rule lets them sit together.
       const context = await browser.newContext({ ...device, extraHTTPHeaders: { 'x-forwarded-for': `203.0.113.${i + 40}` } });
       const page = await context.newPage();
       page.setDefaultTimeout(20_000);
-      people.push({ name, context, page, d: undefined as unknown as Driver });
+      people.push({ name, nick: name === 'mgcarol' ? LONG_NICK : name, context, page, d: undefined as unknown as Driver });
     }
     [owner, bob, carol] = people as [Person, Person, Person];
   });
@@ -115,6 +149,7 @@ describe('the mini-game in the browser host', () => {
     await browser?.close();
     await host?.close();
     await platform?.stop();
+    await sandbox?.close();
   });
 
   it('signs in with one tap after the health notice and the agreement, and takes the WeChat name', async () => {
@@ -129,12 +164,17 @@ describe('the mini-game in the browser host', () => {
     await owner.d.region('dialog-ok');
     await shot(owner, '02-agreement');
     await owner.d.tap('dialog-ok');
+    // The next tap must not land on the dialog's backdrop before the frame without it is drawn.
+    await owner.d.waitFor('the dialog closed', (s) => !s.regions.some((r) => r.id === 'modal-backdrop'));
     // Signing in without ticking the agreement is refused on the device.
     await owner.d.tap('login');
     await owner.d.region('toast');
     await owner.d.tap('agree');
     await owner.d.tap('login');
     const lobby = await owner.d.scene('lobby');
+    assert.ok(!lobby.regions.some((r) => r.id === 'toast'), 'the "accept the agreement first" toast stays on the start screen');
+    const logins = sandbox.weixin.calls()['GET /sns/jscode2session'] ?? 0;
+    assert.ok(logins >= 1, 'the sign-in went through code2session at the weixin sandbox');
     assert.ok(
       !lobby.regions.some((r) => /¥|余额|充值|提现|deposit|withdraw/i.test(r.label)),
       'no cash balance, deposit or withdrawal in the mini-game',
@@ -185,10 +225,20 @@ describe('the mini-game in the browser host', () => {
   });
 
   it('two friends open the shared card and land in their seats after signing in', async () => {
+    // Carol signed in earlier and gave the game her (long) WeChat name from the lobby.
+    await open(carol, host.url);
+    await carol.d.tap('lang');
+    await carol.d.waitFor('English', (x) => x.regions.find((r) => r.id === 'login' && r.label === 'Sign in with WeChat') ?? null);
+    await carol.d.tap('agree');
+    await carol.d.tap('login');
+    await carol.d.scene('lobby');
+    await carol.page.locator('.wx-user-info-button').click();
+    await carol.d.waitFor('the WeChat name', (s) => s.state.hasUserButton === false);
     for (const p of [bob, carol]) {
       await open(p, host.url, shareQuery);
-      await p.d.scene('start');
-      await p.d.tap('agree');
+      const start = await p.d.waitFor('the start screen', (x) => (x.scene === 'start' && x.state.resuming === false ? x : null));
+      // A remembered player just enters; a new one accepts the agreement first.
+      if (start.regions.some((r) => r.id === 'agree')) await p.d.tap('agree');
       await p.d.tap('login');
       await p.d.waitFor('a seat at the table', (s) => s.scene === 'table' && table(s).connection === 'live' && table(s).mySeat !== null);
     }
@@ -204,6 +254,8 @@ describe('the mini-game in the browser host', () => {
     let compared = false;
     let resultShown = false;
     let looked = false;
+    let raised = false;
+    let verified = false;
     for (let step = 0; step < STEPS_MAX; step++) {
       const snaps = await Promise.all(people.map((p) => p.d.snapshot()));
       if (snaps.every((s) => table(s).roomStatus === 'finished')) break;
@@ -213,18 +265,35 @@ describe('the mini-game in the browser host', () => {
         const s = await p.d.snapshot();
         const t = table(s);
         const has = (id: string) => s.regions.some((r) => r.id === id && r.enabled);
+        if (t.handNumber > 0) assertNamesClearOfCards(s, p.name);
         if (has('result-continue')) {
           if (!resultShown) await shot(p, '11-hand-result');
           resultShown = true;
+          if (!verified && p === owner) {
+            // The hand checked on this phone with the rules package's own checks, against the
+            // commitments this phone kept before the deal.
+            await p.d.tap('result-verify');
+            const v = await p.d.waitFor('the verdict', (x) => {
+              const vv = table(x).verify;
+              return vv !== null && (vv.ok !== null || vv.error !== null) ? vv : null;
+            });
+            assert.equal(v.error, null);
+            assert.equal(v.ok, true, 'the hand verifies');
+            assert.equal(v.notKept, false, 'checked against the commitments this device kept');
+            await shot(p, '11b-verify-hand');
+            await p.d.tap('verify-close');
+            verified = true;
+          }
           await p.d.tap('result-continue');
           acted = true;
         } else if (
           t.roomStatus !== 'finished' &&
           t.handNumber === 0 &&
           has('ready-button') &&
-          s.regions.find((r) => r.id === 'ready-button')?.label === '准备'
+          ['准备', 'Ready'].includes(s.regions.find((r) => r.id === 'ready-button')?.label ?? '')
         ) {
-          await p.d.tap('ready-button');
+          // The next hand may start (everyone else ready) before this tap lands: then there is nothing to tap.
+          await p.d.tap('ready-button', 3_000).catch(() => undefined);
           acted = true;
         } else if (t.turnSeat !== null && t.turnSeat === t.mySeat) {
           if (!looked && t.legal?.look === true) {
@@ -234,6 +303,34 @@ describe('the mini-game in the browser host', () => {
             looked = true;
           }
           const before = t.version;
+          const raise = s.regions.find((r) => r.id === 'act-raise');
+          if (raise !== undefined) assert.doesNotMatch(raise.label, /\d/, 'the raise button names no stake beside the call');
+          if (!raised && raise?.enabled === true && t.handNumber >= 2) {
+            // Every legal raise is offered; the chosen one says the stake and what it costs.
+            await p.d.tap('act-raise');
+            const picker = await p.d.waitFor('the raise choices', (x) => (table(x).raising ? x : null));
+            const buttons = picker.regions.filter((r) => /^raise-\d+$/.test(r.id));
+            const stepper = picker.regions.some((r) => r.id === 'raise-more' && r.enabled);
+            assert.ok(
+              buttons.length >= 2 || stepper,
+              `more than the smallest raise is offered: ${picker.regions.map((r) => r.id).join(' ')}`,
+            );
+            const lowest = (await p.d.region('raise-confirm')).label;
+            const pick = buttons.at(-1);
+            if (pick !== undefined) await p.d.tap(pick.id);
+            else {
+              await p.d.tap('raise-more');
+              await p.d.waitFor('a higher stake', (x) => x.regions.find((r) => r.id === 'raise-confirm' && r.label !== lowest) ?? null);
+            }
+            const confirm = await p.d.region('raise-confirm');
+            assert.match(confirm.label, /^(加注到 \d+（付 \d+）|Raise to \d+ \(pay \d+\))$/);
+            await shot(p, '09b-raise');
+            await p.d.tap('raise-confirm');
+            await p.d.waitFor('the raise', (x) => table(x).version !== before);
+            raised = true;
+            acted = true;
+            continue;
+          }
           if (has('act-compare')) {
             await p.d.tap('act-compare');
             const target = await p.d.waitFor(
@@ -276,6 +373,8 @@ describe('the mini-game in the browser host', () => {
     }
     assert.ok(reloaded && backgrounded, 'a reload and a background trip happened mid-room');
     assert.ok(resultShown, 'a result panel followed a hand');
+    assert.ok(raised, 'a raise was chosen among the legal sizes');
+    assert.ok(verified, 'a hand was verified on the device');
     const spoken = await owner.d.read<string[]>('__wxHost.audio');
     assert.ok(
       spoken.some((a) => a.endsWith('/minigame/audio/turn-zh.wav')),

@@ -5,3 +5,6 @@ export * from './fair/index.ts';
 export * from './result.ts';
 export * from './rating/index.ts';
 export * from './puzzle/index.ts';
+export * from './client/room-frames.ts';
+export * from './sum10/index.ts';
+export * from './skillgames/index.ts';

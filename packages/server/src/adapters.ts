@@ -14,7 +14,7 @@ import type { Store } from './storage/ports.ts';
 import { createSealer } from './accounts/sealing.ts';
 import { createWechatClients, type OperatorFault, wechatSignIn } from './wechat/adapter.ts';
 import { StoreTokenCache } from './wechat/token-cache.ts';
-import type { VirtualPaymentPort } from './vpay/ports.ts';
+import { type VirtualPaymentPort, VpayRefundFailure } from './vpay/ports.ts';
 import { weixinErrcode } from '@fairground/wechatpay';
 import { VPAY_ORDER_NOT_EXIST } from '@fairground/wechatpay/vpay';
 
@@ -119,6 +119,30 @@ export function wechatSignInAdapter(
                   return { outTradeNo: q.outTradeNo, status: 0, paid: false, quantity: null, orderFee: null };
                 throw e;
               }),
+          refundOrder: (r) =>
+            mp
+              .vpayRefundOrder(vpayConfig.appKey, {
+                openid: r.openid,
+                env: vpayConfig.env,
+                outTradeNo: r.outTradeNo,
+                refundNo: r.refundNo,
+                leftFeeFen: r.amountFen,
+                refundFeeFen: r.amountFen,
+                bizMeta: r.reason,
+              })
+              .then(
+                (x) => ({ wxRefundId: x.wxRefundId }),
+                (e: unknown) => {
+                  // An errcode is WeChat's answer (no refund), except -1 "system error", which like a
+                  // timeout may have reached it: the same refund number is asked again later.
+                  const errcode = weixinErrcode(e);
+                  throw new VpayRefundFailure(
+                    errcode === undefined || errcode === -1 ? 'unclear' : 'refused',
+                    String(errcode ?? (e as Error).message).slice(0, 120),
+                  );
+                },
+              ),
+          downloadBill: (day) => mp.vpayDownloadBill(vpayConfig.appKey, day),
         };
   return { ...real(`WeChat (${w.apiBaseUrl ?? 'api.weixin.qq.com'}; ${apps})`, signIn), codes: null, web: signIn.web, vpay };
 }

@@ -607,6 +607,8 @@ export async function createPlatform(o: PlatformOptions): Promise<Platform> {
     store,
     clock,
     rooms,
+    ledger,
+    audit,
     sessionKeySealer: createSealer(config.dataKey, 'wechat-session-key'),
     port: adapters.signIn.vpay ?? null,
     onProblem: (p) => app.log.error({ vpay: p }, 'virtual-payment order needs an operator'),
@@ -651,10 +653,17 @@ export async function createPlatform(o: PlatformOptions): Promise<Platform> {
     const r = await vpay.sweep();
     return r.settled + r.expired;
   });
+  every('vpay.bills', () => vpay.settleDueBills());
   every('analytics.alerts', () => operating.alerts.run());
   every('skill.sweep', async () => {
     const r = await skill.skill.sweep();
     return r.sessionsTimedOut + r.matchesExpired + r.tournamentsClosed + r.tournamentsSettled;
+  });
+  every('skill.schedule', async () => {
+    const created = await skill.skill.tournaments.runSchedules(settings.get('skill.tournament_templates').templates, (template, e) =>
+      app.log.error({ err: e, template }, 'a scheduled tournament could not be created'),
+    );
+    return created.length;
   });
   if (realName !== null) every('realname.report', async () => (await realName.sweep()) + (await realName.flush()));
   every('realname.verify', () => accounts.kyc.settleDue());

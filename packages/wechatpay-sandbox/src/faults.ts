@@ -88,7 +88,7 @@ export class FaultController {
     let weixin: { errcode: number; errmsg?: string } | undefined;
     if (fault.kind === 'weixin-errcode') {
       const { errcode, errmsg } = fault;
-      if (typeof errcode !== 'number' || !Number.isSafeInteger(errcode) || errcode === 0 || Math.abs(errcode) > 9_999_999)
+      if (typeof errcode !== 'number' || !Number.isSafeInteger(errcode) || errcode === 0 || Math.abs(errcode) > 999_999_999)
         throw invalid('weixin-errcode needs a non-zero integer errcode');
       if (errmsg !== undefined && (typeof errmsg !== 'string' || errmsg.length > 200))
         throw invalid('errmsg must be a string of at most 200 characters');

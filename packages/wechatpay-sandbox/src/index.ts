@@ -33,7 +33,9 @@ export { SandboxErrors } from './errors.ts';
 export {
   VPAY_DELIVER_EVENT,
   type VpayAppConfig,
+  type VpayBillRow,
   type VpayOrder,
+  type VpayRefund,
   type VpayPayInput,
   type VpayPushRecord,
   type VpaySheetAnswer,
@@ -223,6 +225,8 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
       },
       order: (outTradeNo) => core.vpay.orders.get(outTradeNo),
       pushes: (outTradeNo) => core.vpay.pushes(outTradeNo),
+      refunds: () => [...core.vpay.refunds.values()],
+      billLines: (appid, day) => core.vpay.billLines(appid, day),
     },
     notifications: () => core.notifier.history(),
     close: async () => {

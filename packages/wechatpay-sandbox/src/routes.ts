@@ -29,7 +29,7 @@ import {
   stableToken,
   stableTokenGet,
 } from './weixin.ts';
-import { xpayQueryOrder } from './vpay.ts';
+import { xpayBillFile, xpayDownloadBill, xpayQueryOrder, xpayRefundOrder } from './vpay.ts';
 
 export interface Route {
   method: 'GET' | 'POST' | 'DELETE';
@@ -85,4 +85,7 @@ export const routes: Route[] = [
   { method: 'GET', pattern: /^\/cgi-bin\/ticket\/getticket$/, handler: getTicket },
   { method: 'POST', pattern: /^\/wxa\/business\/getuserphonenumber$/, handler: getUserPhoneNumber },
   { method: 'POST', pattern: /^\/xpay\/query_order$/, handler: xpayQueryOrder },
+  { method: 'POST', pattern: /^\/xpay\/refund_order$/, handler: xpayRefundOrder },
+  { method: 'POST', pattern: /^\/xpay\/download_bill$/, handler: xpayDownloadBill },
+  { method: 'GET', pattern: new RegExp(`^/xpay/bill_file/${SEG}$`), handler: xpayBillFile, signed: false },
 ];

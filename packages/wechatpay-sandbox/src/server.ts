@@ -263,7 +263,13 @@ async function handleWeixin(deps: ServerDeps, call: Call): Promise<void> {
           mchid: '',
           serial: undefined,
         };
-        body = (await matched.route.handler(core, apiReq)).body;
+        const result = await matched.route.handler(core, apiReq);
+        // A file (the virtual-payment bill) goes out as it is.
+        if (result.raw !== undefined) {
+          send(res, result.status, { 'Content-Type': result.contentType ?? 'application/octet-stream' }, result.raw);
+          return;
+        }
+        body = result.body;
         const after = core.faults.take(['http500-after', 'http429-after'], method, path);
         if (after !== null) {
           const f = faultResult(after.kind, true);

@@ -1,7 +1,7 @@
 // The public surface of the sandbox, as agreed with the client package (see README).
 import type { Clock } from '@fairground/core';
 import type { ActiveFault, Fault } from './faults.ts';
-import type { VpayAppConfig, VpayOrder, VpayPayInput, VpayPushRecord, VpaySheetAnswer } from './vpay.ts';
+import type { VpayAppConfig, VpayBillRow, VpayOrder, VpayPayInput, VpayPushRecord, VpayRefund, VpaySheetAnswer } from './vpay.ts';
 import type { TestPlayerInput, WeixinAppInput } from './weixin-model.ts';
 import type { IssueCodeInput, IssuedCodeView, TestPlayerView, WeixinAppView } from './weixin-world.ts';
 
@@ -140,11 +140,15 @@ export interface Sandbox {
   /** 虚拟支付 2.0 of the mini-game apps (see vpay.ts). */
   vpay: {
     /** Turns virtual payment on for an app: OfferID and AppKey (derived unless given) and the push URL. */
-    configure(input: { appid: string; offerId?: string; appKey?: string; pushUrl?: string | null }): VpayAppConfig;
+    configure(input: { appid: string; offerId?: string; appKey?: string; pushUrl?: string | null; feePermille?: number }): VpayAppConfig;
     /** The payment sheet: what wx.requestMidasPaymentGameItem does once the player chooses. */
     pay(input: VpayPayInput): VpaySheetAnswer;
     order(outTradeNo: string): VpayOrder | undefined;
     pushes(outTradeNo?: string): VpayPushRecord[];
+    /** Refunds made through /xpay/refund_order, oldest first. */
+    refunds(): VpayRefund[];
+    /** The lines download_bill's file holds for one China-time day (yyyymmdd). */
+    billLines(appid: string, day: string): VpayBillRow[];
   };
   /** Every notification so far, oldest first (bounded). */
   notifications(): NotificationRecord[];

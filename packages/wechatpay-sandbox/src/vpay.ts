@@ -12,6 +12,30 @@ import type { SandboxCore } from './core.ts';
 import { WeixinError } from './errors.ts';
 import { RETRY_SCHEDULE_MS } from './notifier.ts';
 
+// The bill file in our reading (unverified): CSV, a header naming the columns, amounts in fen.
+// Written here on its own (the sandbox does not borrow the client's code it is there to test).
+const BILL_COLUMNS = 'type,order_id,refund_order_id,wx_order_id,openid,product_id,buy_quantity,fee,platform_fee,time';
+
+export interface VpayBillRow {
+  readonly kind: 'pay' | 'refund';
+  readonly outTradeNo: string;
+  readonly refundNo: string | null;
+  readonly wxOrderId: string;
+  readonly openid: string;
+  readonly productId: string;
+  readonly quantity: number;
+  readonly amountFen: number;
+  readonly feeFen: number;
+  readonly atSeconds: number;
+}
+
+const billLine = (r: VpayBillRow) =>
+  [r.kind, r.outTradeNo, r.refundNo ?? '', r.wxOrderId, r.openid, r.productId, r.quantity, r.amountFen, r.feeFen, r.atSeconds].join(',');
+
+const DAY_MS = 24 * 3600_000;
+/** Bills are cut by China's day (UTC+8). */
+const CHINA_OFFSET_MS = 8 * 3600_000;
+
 export const VPAY_DELIVER_EVENT = 'minigame_game_pay_goods_deliver_notify';
 export const VPAY_PUSH_TIMEOUT_MS = 5000;
 const ORDERS_MAX = 100_000;
@@ -23,6 +47,22 @@ export interface VpayAppConfig {
   readonly appKey: string;
   /** The message-push URL (JSON) of the mini-game; null: pushes are dropped. */
   pushUrl: string | null;
+  /**
+   * The platform fee on each payment, in thousandths (the sandbox's own default of 100 = 10 %:
+   * WeChat's rate is agreed per account and not in our sources). Rounded down to the fen.
+   */
+  feePermille: number;
+}
+
+/** A refund as the sandbox made it (whole orders only). */
+export interface VpayRefund {
+  readonly refundNo: string;
+  readonly outTradeNo: string;
+  readonly wxRefundId: string;
+  readonly amountFen: number;
+  /** The part of the order's fee WeChat gives back with it (all of it: a whole refund). */
+  readonly feeFen: number;
+  readonly atMs: number;
 }
 
 export type VpayOutcome = 'paid' | 'cancelled' | 'failed';
@@ -37,9 +77,11 @@ export interface VpayOrder {
   readonly goodsPrice: number;
   readonly attach: string;
   readonly transactionId: string;
-  /** xpay order states: 2 paid (to deliver), 4 delivered (the game acknowledged a push). */
+  /** xpay order states: 2 paid (to deliver), 4 delivered (the game acknowledged a push), 5 refunded. */
   status: number;
   readonly paidMs: number;
+  /** WeChat's platform fee on this payment (fen). */
+  readonly feeFen: number;
 }
 
 export interface VpayPushRecord {
@@ -97,6 +139,9 @@ export class VpayWorld {
   /** The current session_key per `${appid}:${openid}` (each jscode2session replaces it). */
   readonly sessionKeys = new Map<string, string>();
   readonly orders = new Map<string, VpayOrder>();
+  readonly refunds = new Map<string, VpayRefund>();
+  /** Bill files handed out by download_bill, by their token. */
+  readonly #billFiles = new Map<string, { appid: string; day: string }>();
   readonly #pending: PendingPush[] = [];
   readonly #history: VpayPushRecord[] = [];
   readonly #core: () => SandboxCore;
@@ -105,7 +150,7 @@ export class VpayWorld {
     this.#core = core;
   }
 
-  configure(input: { appid: string; offerId?: string; appKey?: string; pushUrl?: string | null }): VpayAppConfig {
+  configure(input: { appid: string; offerId?: string; appKey?: string; pushUrl?: string | null; feePermille?: number }): VpayAppConfig {
     const core = this.#core();
     core.weixin.app(input.appid);
     const seed = createHash('sha256')
@@ -117,7 +162,10 @@ export class VpayWorld {
       offerId: input.offerId ?? prev?.offerId ?? `1450${seed.slice(0, 6).replace(/[a-f]/g, '0')}`,
       appKey: input.appKey ?? prev?.appKey ?? seed.slice(0, 32),
       pushUrl: input.pushUrl === undefined ? (prev?.pushUrl ?? null) : input.pushUrl,
+      feePermille: input.feePermille ?? prev?.feePermille ?? 100,
     };
+    if (!Number.isSafeInteger(app.feePermille) || app.feePermille < 0 || app.feePermille > 1000)
+      throw new RangeError('feePermille must be 0..1000');
     this.apps.set(app.appid, app);
     return app;
   }
@@ -179,6 +227,7 @@ export class VpayWorld {
       transactionId: `vp${String(core.nextSeq()).padStart(12, '0')}`,
       status: 2,
       paidMs: nowMs,
+      feeFen: Math.floor(((d.goodsPrice as number) * (d.buyQuantity as number) * app.feePermille) / 1000),
     };
     this.orders.set(order.outTradeNo, order);
     if (input.dropPush !== true) {
@@ -213,6 +262,89 @@ export class VpayWorld {
       Event: VPAY_DELIVER_EVENT,
       MiniGame: { Payload: payload, PayEventSig: hmacHex(key, `${VPAY_DELIVER_EVENT}&${payload}`) },
     });
+  }
+
+  /**
+   * A whole-order refund: a paid order (state 2 or 4) with `refund_fee` equal to what it cost and
+   * `left_fee` matching; a repeated `refund_order_id` answers the refund already made.
+   */
+  refund(appid: string, b: Record<string, unknown>): VpayRefund {
+    const again = typeof b.refund_order_id === 'string' ? this.refunds.get(b.refund_order_id) : undefined;
+    if (again !== undefined) {
+      if (again.outTradeNo !== b.order_id) throw new WeixinError(268490011, 'refund_order_id used by another order');
+      return again;
+    }
+    if (typeof b.refund_order_id !== 'string' || !/^[0-9A-Za-z_-]{8,32}$/.test(b.refund_order_id))
+      throw new WeixinError(47001, 'data format error: refund_order_id');
+    const o = typeof b.order_id === 'string' ? this.orders.get(b.order_id) : undefined;
+    if (o === undefined || o.appid !== appid || o.openid !== b.openid || o.env !== b.env)
+      throw new WeixinError(268490004, 'order not exist');
+    if (o.status === 5) throw new WeixinError(268490012, 'order already refunded');
+    const fee = o.goodsPrice * o.quantity;
+    if (b.left_fee !== fee || b.refund_fee !== fee) throw new WeixinError(268490013, 'refund_fee or left_fee does not match the order');
+    const core = this.#core();
+    const r: VpayRefund = {
+      refundNo: b.refund_order_id,
+      outTradeNo: o.outTradeNo,
+      wxRefundId: `vr${String(core.nextSeq()).padStart(12, '0')}`,
+      amountFen: fee,
+      feeFen: o.feeFen,
+      atMs: core.nowMs(),
+    };
+    this.refunds.set(r.refundNo, r);
+    o.status = 5;
+    return r;
+  }
+
+  /** The bill lines of one China-time day (yyyymmdd): payments paid and refunds made that day. */
+  billLines(appid: string, day: string): VpayBillRow[] {
+    const start = Date.UTC(Number(day.slice(0, 4)), Number(day.slice(4, 6)) - 1, Number(day.slice(6, 8))) - CHINA_OFFSET_MS;
+    const end = start + DAY_MS;
+    const rows: VpayBillRow[] = [];
+    for (const o of this.orders.values())
+      if (o.appid === appid && o.paidMs >= start && o.paidMs < end)
+        rows.push({
+          kind: 'pay',
+          outTradeNo: o.outTradeNo,
+          refundNo: null,
+          wxOrderId: o.transactionId,
+          openid: o.openid,
+          productId: o.productId,
+          quantity: o.quantity,
+          amountFen: o.goodsPrice * o.quantity,
+          feeFen: o.feeFen,
+          atSeconds: Math.floor(o.paidMs / 1000),
+        });
+    for (const r of this.refunds.values()) {
+      const o = this.orders.get(r.outTradeNo);
+      if (o === undefined || o.appid !== appid || r.atMs < start || r.atMs >= end) continue;
+      rows.push({
+        kind: 'refund',
+        outTradeNo: r.outTradeNo,
+        refundNo: r.refundNo,
+        wxOrderId: r.wxRefundId,
+        openid: o.openid,
+        productId: o.productId,
+        quantity: o.quantity,
+        amountFen: r.amountFen,
+        feeFen: -r.feeFen,
+        atSeconds: Math.floor(r.atMs / 1000),
+      });
+    }
+    return rows;
+  }
+
+  /** Hands out a bill file's token (download_bill); the file is cut when it is fetched. */
+  billToken(appid: string, day: string): string {
+    const token = createHash('sha256').update(`${appid}:${day}:${this.#core().nextSeq()}`).digest('hex').slice(0, 32);
+    this.#billFiles.set(token, { appid, day });
+    return token;
+  }
+
+  billFile(token: string): string | null {
+    const f = this.#billFiles.get(token);
+    if (f === undefined) return null;
+    return `${BILL_COLUMNS}\n${this.billLines(f.appid, f.day).map(billLine).join('\n')}\n`;
   }
 
   peekDue(nowMs: number): boolean {
@@ -313,4 +445,60 @@ export function xpayQueryOrder(core: SandboxCore, req: ApiRequest): ApiResult {
       product_id: o.productId,
     },
   });
+}
+
+/** Checks access_token and pay_sig of an xpay call and answers the app and its parsed body. */
+function xpayCall(core: SandboxCore, req: ApiRequest): { app: VpayAppConfig; b: Record<string, unknown> } {
+  const token = req.query.get('access_token');
+  if (token === null || token === '') throw new WeixinError(41001, 'access_token missing');
+  const appid = core.weixin.appOfToken(token);
+  const app = core.vpay.apps.get(appid);
+  if (app === undefined) throw new WeixinError(48001, 'api unauthorized');
+  const body = req.rawBody.toString('utf8');
+  if (!sigEqual(hmacHex(app.appKey, `${req.path}&${body}`), req.query.get('pay_sig'))) throw new WeixinError(268435463, 'pay_sig error');
+  try {
+    const b = JSON.parse(body) as unknown;
+    if (typeof b !== 'object' || b === null || Array.isArray(b)) throw new Error('not an object');
+    return { app, b: b as Record<string, unknown> };
+  } catch {
+    throw new WeixinError(47001, 'data format error');
+  }
+}
+
+/**
+ * `POST /xpay/refund_order?access_token=…&pay_sig=…` with `{openid, order_id, refund_order_id,
+ * left_fee, refund_fee, biz_meta, refund_reason, req_from, env}`: a whole-order refund, made at
+ * once (the mini-program flavour; unverified for mini-games).
+ */
+export function xpayRefundOrder(core: SandboxCore, req: ApiRequest): ApiResult {
+  const { app, b } = xpayCall(core, req);
+  const r = core.vpay.refund(app.appid, b);
+  return ok({
+    errcode: 0,
+    errmsg: 'ok',
+    refund_order_id: r.refundNo,
+    refund_wx_order_id: r.wxRefundId,
+    pay_order_id: r.outTradeNo,
+    pay_wx_order_id: core.vpay.orders.get(r.outTradeNo)?.transactionId ?? '',
+  });
+}
+
+/**
+ * `POST /xpay/download_bill` with `{begin_ds, end_ds}` (one day, yyyymmdd): answers `{url}` of
+ * the day's bill file (CSV; our reading, unverified). A day that has not ended is refused.
+ */
+export function xpayDownloadBill(core: SandboxCore, req: ApiRequest): ApiResult {
+  const { app, b } = xpayCall(core, req);
+  const day = String(b.begin_ds);
+  if (!/^\d{8}$/.test(day) || b.end_ds !== b.begin_ds) throw new WeixinError(47001, 'data format error: begin_ds/end_ds');
+  const end = Date.UTC(Number(day.slice(0, 4)), Number(day.slice(4, 6)) - 1, Number(day.slice(6, 8))) - CHINA_OFFSET_MS + DAY_MS;
+  if (!(end <= core.nowMs())) throw new WeixinError(268490020, 'bill not ready');
+  return ok({ errcode: 0, errmsg: 'ok', url: `${core.baseUrl}/xpay/bill_file/${core.vpay.billToken(app.appid, day)}` });
+}
+
+/** `GET /xpay/bill_file/{token}`: the bill file download_bill pointed at (unsigned, like WeChat Pay's). */
+export function xpayBillFile(core: SandboxCore, req: ApiRequest): ApiResult {
+  const text = core.vpay.billFile(req.params[0] ?? '');
+  if (text === null) throw new WeixinError(40066, 'invalid url');
+  return { status: 200, raw: Buffer.from(text, 'utf8'), contentType: 'text/csv; charset=utf-8' };
 }

@@ -7,7 +7,7 @@
 //   GET  /sandbox/weixin/players/{handle}
 //   POST /sandbox/weixin/players/{handle}/codes        a one-time code {appid, kind: jscode|oauth|phone, scope?}
 //   GET  /sandbox/weixin/calls, DELETE /sandbox/weixin/calls   calls per endpoint, and a reset
-//   POST /sandbox/weixin/vpay/apps                     virtual payment for an app {appid, offerId?, appKey?, pushUrl?}
+//   POST /sandbox/weixin/vpay/apps                     virtual payment for an app {appid, offerId?, appKey?, pushUrl?, feePermille?}
 //   POST /sandbox/weixin/vpay/pay                      the payment sheet {appid, openid, signData, paySig, signature, outcome: paid|cancelled|failed, pushCopies?, dropPush?, forgedPush?}
 //   GET  /sandbox/weixin/vpay/orders/{outTradeNo}/pushes   the delivery pushes sent for an order
 import { AppError } from '@fairground/core';
@@ -66,6 +66,11 @@ export function handleWeixinAdmin(
         throw bad(`${k} must be 1-128 printable characters`);
     if (b.pushUrl !== undefined && b.pushUrl !== null && (typeof b.pushUrl !== 'string' || !/^https?:\/\/\S{1,500}$/.test(b.pushUrl)))
       throw bad('pushUrl must be an http(s) address or null');
+    if (
+      b.feePermille !== undefined &&
+      (typeof b.feePermille !== 'number' || !Number.isSafeInteger(b.feePermille) || b.feePermille < 0 || b.feePermille > 1000)
+    )
+      throw bad('feePermille must be an integer 0..1000');
     return {
       status: 200,
       body: core.vpay.configure({
@@ -73,6 +78,7 @@ export function handleWeixinAdmin(
         ...(typeof b.offerId === 'string' ? { offerId: b.offerId } : {}),
         ...(typeof b.appKey === 'string' ? { appKey: b.appKey } : {}),
         ...(b.pushUrl !== undefined ? { pushUrl: b.pushUrl as string | null } : {}),
+        ...(typeof b.feePermille === 'number' ? { feePermille: b.feePermille } : {}),
       }),
     };
   }

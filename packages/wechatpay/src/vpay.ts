@@ -104,3 +104,112 @@ export interface VpayOrderStatus {
 
 /** The query's errcode for an order WeChat does not know (xpay "order not exist"; unverified). */
 export const VPAY_ORDER_NOT_EXIST = 268490004;
+
+/**
+ * A refund of a virtual-payment order (`/xpay/refund_order`, the mini-program flavour; the
+ * mini-game pages do not show refunds, so the path and fields are our reading, unverified).
+ * `refundNo` is ours and makes the call idempotent: WeChat answers a repeated number with the
+ * refund it already made.
+ */
+export interface VpayRefundInput {
+  readonly openid: string;
+  readonly env: VpayEnv;
+  readonly outTradeNo: string;
+  readonly refundNo: string;
+  /** What is left of the order before this refund (fen). */
+  readonly leftFeeFen: number;
+  readonly refundFeeFen: number;
+  /** Free text for the operator's reason (WeChat's own reason code is `refund_reason`: "0" other). */
+  readonly bizMeta: string;
+}
+
+export interface VpayRefundResult {
+  readonly refundNo: string;
+  readonly wxRefundId: string;
+}
+
+/** One line of a virtual-payment bill: a payment or a refund, amounts and WeChat's fee in fen. */
+export interface VpayBillRow {
+  readonly kind: 'pay' | 'refund';
+  readonly outTradeNo: string;
+  readonly refundNo: string | null;
+  readonly wxOrderId: string;
+  readonly openid: string;
+  readonly productId: string;
+  readonly quantity: number;
+  /** Paid (pay) or refunded (refund), fen. */
+  readonly amountFen: number;
+  /** The platform fee WeChat keeps on this line (negative on a refund line when it is given back). */
+  readonly feeFen: number;
+  readonly atSeconds: number;
+}
+
+/** The columns of the bill file, in our reading (unverified: the pages do not show the file). */
+export const VPAY_BILL_COLUMNS = [
+  'type',
+  'order_id',
+  'refund_order_id',
+  'wx_order_id',
+  'openid',
+  'product_id',
+  'buy_quantity',
+  'fee',
+  'platform_fee',
+  'time',
+] as const;
+/** Lines one bill may hold (a day of a large game fits many times over). */
+export const VPAY_BILL_ROWS_MAX = 200_000;
+
+/**
+ * Parses a bill file (UTF-8 CSV with a header naming the columns above, in any order; amounts
+ * integer fen). Anything else is refused with a RangeError rather than half-read.
+ */
+export function parseVpayBill(text: string): VpayBillRow[] {
+  const lines = text
+    .replace(/^\uFEFF/, '')
+    .split(/\r?\n/)
+    .filter((l) => l.trim() !== '');
+  const header = (lines.shift() ?? '').split(',').map((h) => h.trim());
+  const at: Record<string, number> = {};
+  for (const c of VPAY_BILL_COLUMNS) {
+    const i = header.indexOf(c);
+    if (i < 0) throw new RangeError(`bill has no ${c} column`);
+    at[c] = i;
+  }
+  if (lines.length > VPAY_BILL_ROWS_MAX) throw new RangeError(`bill has more than ${VPAY_BILL_ROWS_MAX} lines`);
+  return lines.map((line, n) => {
+    const cells = line.split(',');
+    const cell = (c: (typeof VPAY_BILL_COLUMNS)[number]) => (cells[at[c] as number] ?? '').trim();
+    const int = (c: (typeof VPAY_BILL_COLUMNS)[number], signed = false) => {
+      const v = cell(c);
+      if (!(signed ? /^-?\d{1,15}$/ : /^\d{1,15}$/).test(v)) throw new RangeError(`bill line ${n + 2}: ${c} is not an integer`);
+      return Number(v);
+    };
+    const type = cell('type');
+    if (type !== 'pay' && type !== 'refund') throw new RangeError(`bill line ${n + 2}: type is ${type.slice(0, 16)}`);
+    const outTradeNo = cell('order_id');
+    if (!/^[0-9A-Za-z_-]{1,64}$/.test(outTradeNo)) throw new RangeError(`bill line ${n + 2}: order_id is malformed`);
+    const refundNo = cell('refund_order_id');
+    if (type === 'refund' && !/^[0-9A-Za-z_-]{1,64}$/.test(refundNo))
+      throw new RangeError(`bill line ${n + 2}: a refund without refund_order_id`);
+    return {
+      kind: type,
+      outTradeNo,
+      refundNo: type === 'refund' ? refundNo : null,
+      wxOrderId: cell('wx_order_id').slice(0, 64),
+      openid: cell('openid').slice(0, 128),
+      productId: cell('product_id').slice(0, 64),
+      quantity: int('buy_quantity'),
+      amountFen: int('fee'),
+      feeFen: int('platform_fee', true),
+      atSeconds: int('time'),
+    };
+  });
+}
+
+/** One line of the bill file as the sandbox writes it (and as the parser reads it). */
+export function formatVpayBillLine(r: VpayBillRow): string {
+  return [r.kind, r.outTradeNo, r.refundNo ?? '', r.wxOrderId, r.openid, r.productId, r.quantity, r.amountFen, r.feeFen, r.atSeconds].join(
+    ',',
+  );
+}

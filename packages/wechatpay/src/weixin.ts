@@ -28,14 +28,24 @@ import { randomBytes } from 'node:crypto';
 import { type Clock, systemClock } from '@fairground/core';
 import { badResponse, WechatPayError, WechatPayErrors } from './errors.ts';
 import type { Fields, JsonObject } from './fields.ts';
-import type { CallOptions, FetchLike } from './http.ts';
+import { type CallOptions, exchange, type FetchLike, USER_AGENT } from './http.ts';
 import { DEFAULT_TIMEOUT_MS } from './limits.ts';
 import { jsSdkSignature, randomNonce } from './signing.ts';
 import { InMemoryTokenCache, TOKEN_LOCK_LEASE_MS_MAX, type TokenCache } from './token-cache.ts';
 import { type CredentialFetcher, CredentialKeeper } from './weixin-credentials.ts';
 import { type WeixinHttpConfig, weixinCall, weixinErrcode } from './weixin-http.ts';
-import { type VpayEnv, type VpayOrderStatus, vpayApiSig } from './vpay.ts';
+import {
+  parseVpayBill,
+  type VpayBillRow,
+  type VpayEnv,
+  type VpayOrderStatus,
+  type VpayRefundInput,
+  type VpayRefundResult,
+  vpayApiSig,
+} from './vpay.ts';
 
+/** The largest virtual-payment bill file read (bytes). */
+export const VPAY_BILL_BYTES_MAX = 32 * 1024 * 1024;
 export const DEFAULT_WEIXIN_API_BASE_URL = 'https://api.weixin.qq.com';
 export const DEFAULT_WEIXIN_OPEN_BASE_URL = 'https://open.weixin.qq.com';
 
@@ -407,6 +417,66 @@ export class WeixinClient {
       quantity: typeof o.raw.buy_quantity === 'number' ? o.raw.buy_quantity : null,
       orderFee: typeof o.raw.order_fee === 'number' ? o.raw.order_fee : null,
     };
+  }
+
+  /**
+   * Refunds a virtual-payment order in full (`POST /xpay/refund_order`, the mini-program flavour:
+   * unverified for mini-games; README). Idempotent by `refundNo` (our `refund_order_id`).
+   */
+  async vpayRefundOrder(appKey: string, r: VpayRefundInput, call: CallOptions = {}): Promise<VpayRefundResult> {
+    if (!OPENID_PATTERN.test(r.openid)) throw new RangeError('openid is malformed');
+    if (!/^[0-9A-Za-z_-]{8,32}$/.test(r.refundNo)) throw new RangeError('refundNo must be 8–32 of [0-9A-Za-z_-]');
+    if (!Number.isSafeInteger(r.refundFeeFen) || r.refundFeeFen < 1 || r.refundFeeFen > r.leftFeeFen)
+      throw new RangeError('refundFeeFen must be 1..leftFeeFen');
+    const path = '/xpay/refund_order';
+    const body = {
+      openid: r.openid,
+      order_id: r.outTradeNo,
+      refund_order_id: r.refundNo,
+      left_fee: r.leftFeeFen,
+      refund_fee: r.refundFeeFen,
+      biz_meta: r.bizMeta.slice(0, 256),
+      refund_reason: '0',
+      req_from: '1',
+      env: r.env,
+    };
+    const paySig = vpayApiSig(appKey, path, JSON.stringify(body));
+    const f = await this.withAccessToken(
+      (accessToken) => weixinCall(this.#http, 'POST', path, { access_token: accessToken, pay_sig: paySig }, body, call),
+      call,
+    );
+    return { refundNo: f.str('refund_order_id'), wxRefundId: f.str('refund_wx_order_id') };
+  }
+
+  /**
+   * The virtual-payment bill of one day (China time, `yyyymmdd`): `POST /xpay/download_bill`
+   * answers a file address, whose CSV is then fetched and parsed (both unverified; README).
+   */
+  async vpayDownloadBill(appKey: string, day: string, call: CallOptions = {}): Promise<VpayBillRow[]> {
+    if (!/^\d{8}$/.test(day)) throw new RangeError('day must be yyyymmdd');
+    const path = '/xpay/download_bill';
+    const body = { begin_ds: Number(day), end_ds: Number(day) };
+    const paySig = vpayApiSig(appKey, path, JSON.stringify(body));
+    const f = await this.withAccessToken(
+      (accessToken) => weixinCall(this.#http, 'POST', path, { access_token: accessToken, pay_sig: paySig }, body, call),
+      call,
+    );
+    const url = f.str('url');
+    if (!/^https?:\/\//.test(url)) throw badResponse('download_bill url is not http(s)');
+    const res = await exchange(
+      this.#http.fetch,
+      url,
+      { method: 'GET', headers: { 'User-Agent': USER_AGENT } },
+      call,
+      this.#http.timeoutMs,
+      VPAY_BILL_BYTES_MAX,
+    );
+    if (res.status !== 200) throw badResponse(`bill file answered HTTP ${res.status}`, { status: res.status });
+    try {
+      return parseVpayBill(Buffer.from(res.body).toString('utf8'));
+    } catch (e) {
+      throw badResponse(`bill file: ${(e as Error).message}`);
+    }
   }
 
   // ---- OAuth (official-account H5 pages and Open Platform website QR login) ----

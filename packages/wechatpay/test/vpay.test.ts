@@ -5,7 +5,18 @@
 import assert from 'node:assert/strict';
 import { createHmac } from 'node:crypto';
 import { describe, it } from 'node:test';
-import { VPAY_DELIVER_EVENT, vpayApiSig, vpayEventSig, vpayPaySig, vpaySigEqual, vpaySignData, vpayUserSignature } from '../src/index.ts';
+import { ManualClock } from '@fairground/core';
+import {
+  parseVpayBill,
+  VPAY_DELIVER_EVENT,
+  vpayApiSig,
+  vpayEventSig,
+  vpayPaySig,
+  vpaySigEqual,
+  vpaySignData,
+  vpayUserSignature,
+  WeixinClient,
+} from '../src/index.ts';
 
 const hmac = (key: string, msg: string) => createHmac('sha256', Buffer.from(key, 'utf8')).update(Buffer.from(msg, 'utf8')).digest('hex');
 
@@ -60,5 +71,109 @@ describe('virtual payment signatures', () => {
     assert.equal(vpaySigEqual(sig, hmac('other', 'x')), false);
     assert.equal(vpaySigEqual(sig, sig.slice(2)), false);
     assert.equal(vpaySigEqual(sig, undefined), false);
+  });
+});
+
+/** A client whose HTTP is recorded: the token call answers a token, the xpay calls what `answer` says. */
+function recordingClient(answer: (path: string) => unknown) {
+  const sent: { path: string; query: URLSearchParams; body: string }[] = [];
+  const client = new WeixinClient({
+    appid: 'wx1234567890abcdef',
+    appSecret: 's',
+    clock: new ManualClock(1_000_000),
+    apiBaseUrl: 'https://api.example',
+    fetch: async (input, init) => {
+      const url = new URL(input);
+      const body = typeof init.body === 'string' ? init.body : '';
+      sent.push({ path: url.pathname, query: url.searchParams, body });
+      if (url.pathname === '/cgi-bin/stable_token') return new Response(JSON.stringify({ access_token: 'AT', expires_in: 7200 }));
+      const a = answer(url.pathname);
+      return new Response(typeof a === 'string' ? a : JSON.stringify(a));
+    },
+  });
+  return { client, sent };
+}
+
+describe('virtual payment refund and bill calls (paths and fields unverified: our reading)', () => {
+  it('signs the refund as uri + "&" + the exact body sent, with the refund number as refund_order_id', async () => {
+    const { client, sent } = recordingClient(() => ({
+      errcode: 0,
+      refund_order_id: 'vrefund0001',
+      refund_wx_order_id: 'wxr1',
+      pay_order_id: 'vp1',
+    }));
+    const r = await client.vpayRefundOrder(APP_KEY, {
+      openid: 'oOpenid0000000000000000001',
+      env: 0,
+      outTradeNo: 'vp1',
+      refundNo: 'vrefund0001',
+      leftFeeFen: 500,
+      refundFeeFen: 500,
+      bizMeta: 'bought by mistake',
+    });
+    assert.deepEqual(r, { refundNo: 'vrefund0001', wxRefundId: 'wxr1' });
+    const call = sent.find((x) => x.path === '/xpay/refund_order');
+    assert.ok(call);
+    assert.equal(call.query.get('access_token'), 'AT');
+    assert.equal(call.query.get('pay_sig'), hmac(APP_KEY, `/xpay/refund_order&${call.body}`));
+    assert.deepEqual(JSON.parse(call.body), {
+      openid: 'oOpenid0000000000000000001',
+      order_id: 'vp1',
+      refund_order_id: 'vrefund0001',
+      left_fee: 500,
+      refund_fee: 500,
+      biz_meta: 'bought by mistake',
+      refund_reason: '0',
+      req_from: '1',
+      env: 0,
+    });
+    await assert.rejects(
+      client.vpayRefundOrder(APP_KEY, {
+        openid: 'oOpenid0000000000000000001',
+        env: 0,
+        outTradeNo: 'vp1',
+        refundNo: 'vrefund0001',
+        leftFeeFen: 100,
+        refundFeeFen: 500,
+        bizMeta: '',
+      }),
+      RangeError,
+    );
+  });
+
+  it('asks for a day’s bill with a signed body, then reads the file it points at', async () => {
+    const file = [
+      'time,type,order_id,refund_order_id,wx_order_id,openid,product_id,buy_quantity,fee,platform_fee',
+      '1768464000,pay,vp1,,wx1,o1,room_card,5,1500,150',
+      '1768467600,refund,vp1,vrefund0001,wxr1,o1,room_card,5,1500,-150',
+      '',
+    ].join('\r\n');
+    const { client, sent } = recordingClient((path) =>
+      path === '/xpay/download_bill' ? { errcode: 0, url: 'https://files.example/bill/abc' } : `\uFEFF${file}`,
+    );
+    const rows = await client.vpayDownloadBill(APP_KEY, '20260115');
+    const call = sent.find((x) => x.path === '/xpay/download_bill');
+    assert.ok(call);
+    assert.equal(call.query.get('pay_sig'), hmac(APP_KEY, `/xpay/download_bill&${call.body}`));
+    assert.deepEqual(JSON.parse(call.body), { begin_ds: 20260115, end_ds: 20260115 });
+    assert.ok(
+      sent.some((x) => x.path === '/bill/abc'),
+      'the file was fetched',
+    );
+    assert.deepEqual(
+      rows.map((r) => [r.kind, r.outTradeNo, r.refundNo, r.quantity, r.amountFen, r.feeFen]),
+      [
+        ['pay', 'vp1', null, 5, 1500, 150],
+        ['refund', 'vp1', 'vrefund0001', 5, 1500, -150],
+      ],
+    );
+  });
+
+  it('refuses a bill file it cannot read whole', () => {
+    assert.throws(() => parseVpayBill('type,order_id\npay,vp1\n'), /column/);
+    const header = 'type,order_id,refund_order_id,wx_order_id,openid,product_id,buy_quantity,fee,platform_fee,time';
+    assert.throws(() => parseVpayBill(`${header}\npay,vp1,,wx1,o1,room_card,5,15.00,150,1768464000\n`), /fee is not an integer/);
+    assert.throws(() => parseVpayBill(`${header}\nrefund,vp1,,wx1,o1,room_card,5,1500,-150,1768464000\n`), /refund_order_id/);
+    assert.throws(() => parseVpayBill(`${header}\ngift,vp1,,wx1,o1,room_card,5,1500,150,1768464000\n`), /type/);
   });
 });

@@ -4,6 +4,7 @@ import { useEffect, useState } from 'preact/hooks';
 import type { Ctx } from '../app.tsx';
 import { History, problemText, type SettingsState } from './settings.tsx';
 import type { SettingsT } from './settings-i18n.ts';
+import { SaveBar } from './settings-save.tsx';
 
 interface Doc {
   title: { zh: string; en: string };
@@ -90,23 +91,7 @@ export function AgreementTab({ ctx, s, state }: { ctx: Ctx; s: SettingsT; state:
             </label>
           ),
         )}
-        <label>
-          {s('reason')}
-          <input value={reason} maxLength={200} onInput={(e) => setReason((e.target as HTMLInputElement).value)} />
-        </label>
-        <button type="submit" class="primary" data-testid="agreement-publish">
-          {s('publish')}
-        </button>
-        {note && (
-          <p class="ok" role="status" data-testid="settings-saved">
-            {note}
-          </p>
-        )}
-        {error && (
-          <p class="error" role="alert" data-testid="settings-error">
-            {s('error', { message: error })}
-          </p>
-        )}
+        <SaveBar s={s} reason={reason} onReason={setReason} label={s('publish')} saveTestId="agreement-publish" note={note} error={error} />
       </form>
       <History ctx={ctx} s={s} settingKey="agreement" version={entry.version} />
     </>

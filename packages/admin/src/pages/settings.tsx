@@ -1,5 +1,7 @@
-// The business settings: room fees (a form with the policy's bounds), the skill-game catalogue and
-// tournament templates, VIP tiers and skins (JSON checked by the server, every problem listed),
+// The business settings, each a form ending in the same reason-and-save bar (settings-save.tsx):
+// room fees (with the policy's bounds), the skill-game catalogue (settings-games.tsx), tournament
+// templates with their schedules (settings-templates.tsx), VIP tiers and skins (settings-vip.tsx);
+// the server checks every value and lists each problem;
 // the agreement (settings-agreement.tsx) and tournaments (settings-tournaments.tsx). Each save
 // names the version it was made against, so two operators never overwrite each other unseen.
 import { ApiError, fenToYuan, formatTimeMs, type Lang, type Response, yuanToFen } from '@fairground/web';
@@ -7,6 +9,10 @@ import { consoleError } from '../errors.ts';
 import { useCallback, useEffect, useState } from 'preact/hooks';
 import type { Ctx } from '../app.tsx';
 import { AgreementTab } from './settings-agreement.tsx';
+import { CatalogueForm } from './settings-games.tsx';
+import { SaveBar } from './settings-save.tsx';
+import { TemplatesForm } from './settings-templates.tsx';
+import { VipForm } from './settings-vip.tsx';
 import { bpsToPercent, percentToBps, type SettingsT, settingsText } from './settings-i18n.ts';
 import { TournamentsTab } from './settings-tournaments.tsx';
 
@@ -84,30 +90,14 @@ export function SettingsPage({ ctx, tab }: { ctx: Ctx; tab: SettingsTab }) {
       </nav>
       {state.error && <p class="error">{s('error', { message: state.error })}</p>}
       {state.view && tab === 'fees' && <FeesTab ctx={ctx} s={s} state={state} />}
-      {state.view && tab === 'tournaments' && <TournamentsTab ctx={ctx} s={s} state={state} />}
-      {state.view && tab === 'games' && (
+      {state.view && tab === 'tournaments' && (
         <>
-          <JsonSetting
-            ctx={ctx}
-            s={s}
-            state={state}
-            settingKey="skill.catalogue"
-            title={s('gamesTitle')}
-            hint={s('gamesHint', { plugins: state.view.plugins.join(', ') })}
-          />
-          <JsonSetting
-            ctx={ctx}
-            s={s}
-            state={state}
-            settingKey="skill.tournament_templates"
-            title={s('templatesTitle')}
-            hint={s('templatesHint')}
-          />
+          <TournamentsTab ctx={ctx} s={s} state={state} />
+          <TemplatesForm ctx={ctx} s={s} state={state} />
         </>
       )}
-      {state.view && tab === 'vip' && (
-        <JsonSetting ctx={ctx} s={s} state={state} settingKey="vip" title={s('vipTitle')} hint={s('vipHint')} />
-      )}
+      {state.view && tab === 'games' && <CatalogueForm ctx={ctx} s={s} state={state} />}
+      {state.view && tab === 'vip' && <VipForm ctx={ctx} s={s} state={state} />}
       {state.view && tab === 'agreement' && <AgreementTab ctx={ctx} s={s} state={state} />}
     </main>
   );
@@ -224,104 +214,18 @@ function FeesTab({ ctx, s, state }: { ctx: Ctx; s: SettingsT; state: SettingsSta
             <option value="aa">{s('payerAa')}</option>
           </select>
         </label>
-        <label>
-          {s('reason')}
-          <input data-testid="fee-reason" value={reason} maxLength={200} onInput={(e) => setReason((e.target as HTMLInputElement).value)} />
-        </label>
-        <button type="submit" class="primary" data-testid="fee-save">
-          {s('save')}
-        </button>
-        {note && (
-          <p class="ok" role="status" data-testid="settings-saved">
-            {note}
-          </p>
-        )}
-        {error && (
-          <p class="error" role="alert" data-testid="settings-error">
-            {s('error', { message: error })}
-          </p>
-        )}
+        <SaveBar
+          s={s}
+          reason={reason}
+          onReason={setReason}
+          label={s('save')}
+          reasonTestId="fee-reason"
+          saveTestId="fee-save"
+          note={note}
+          error={error}
+        />
       </form>
       <History ctx={ctx} s={s} settingKey="room.fees" version={entry.version} />
-    </>
-  );
-}
-
-/** A setting edited as JSON: the server checks it and lists every problem with its path. */
-function JsonSetting({
-  ctx,
-  s,
-  state,
-  settingKey,
-  title,
-  hint,
-}: {
-  ctx: Ctx;
-  s: SettingsT;
-  state: SettingsState;
-  settingKey: SettingKey;
-  title: string;
-  hint: string;
-}) {
-  const entry = state.entry(settingKey);
-  const [text, setText] = useState('');
-  const [reason, setReason] = useState('');
-  const [note, setNote] = useState<string | null>(null);
-  const [error, setError] = useState<string | null>(null);
-  useEffect(() => setText(JSON.stringify(entry?.value ?? null, null, 2)), [entry?.version]);
-  if (!entry) return null;
-  const submit = async (event: Event) => {
-    event.preventDefault();
-    setNote(null);
-    setError(null);
-    let value: unknown;
-    try {
-      value = JSON.parse(text);
-    } catch {
-      setError(s('jsonInvalid'));
-      return;
-    }
-    try {
-      setNote(s('saved', { version: await state.save(settingKey, value, reason) }));
-      setReason('');
-    } catch (e) {
-      setError(problemText(ctx.lang, e));
-    }
-  };
-  return (
-    <>
-      <form class="card" onSubmit={submit} data-testid={`setting-${settingKey}`} data-version={entry.version}>
-        <h2>
-          {title} · <span class="muted">{entry.version === 0 ? s('builtIn') : s('version', { version: entry.version })}</span>
-        </h2>
-        <p class="small muted">{hint}</p>
-        <textarea
-          class="json"
-          rows={16}
-          spellcheck={false}
-          data-testid="setting-json"
-          value={text}
-          onInput={(e) => setText((e.target as HTMLTextAreaElement).value)}
-        />
-        <label>
-          {s('reason')}
-          <input value={reason} maxLength={200} onInput={(e) => setReason((e.target as HTMLInputElement).value)} />
-        </label>
-        <button type="submit" class="primary" data-testid="setting-save">
-          {s('save')}
-        </button>
-        {note && (
-          <p class="ok" role="status" data-testid="settings-saved">
-            {note}
-          </p>
-        )}
-        {error && (
-          <p class="error" role="alert" data-testid="settings-error">
-            {s('error', { message: error })}
-          </p>
-        )}
-      </form>
-      <History ctx={ctx} s={s} settingKey={settingKey} version={entry.version} />
     </>
   );
 }

@@ -10,6 +10,11 @@ export function startScene(app: App): Scene {
   let agreed = false;
   let busy = false;
   let remembered = false;
+  /**
+   * Until the remembered session has been checked the button waits: tapped earlier, a returning
+   * player was told to accept the agreement they had already accepted.
+   */
+  let resuming = true;
   app.api.call<HealthNotice>('GET', '/api/compliance/health-notice').then(
     (n) => {
       notice = n.notice;
@@ -25,11 +30,12 @@ export function startScene(app: App): Scene {
   );
   void app.resume().then((ok) => {
     remembered = ok;
+    resuming = false;
     app.stage.invalidate();
   });
 
   const go = async () => {
-    if (busy) return;
+    if (busy || resuming) return;
     if (!remembered && !agreed) {
       app.toast(app.t('mustAgree'));
       return;
@@ -75,15 +81,15 @@ export function startScene(app: App): Scene {
       const by = g.h * 0.68;
       if (!remembered) {
         // The agreement checkbox and the link to read it.
-        g.ctx.font = g.font(13);
-        const agreeW = g.ctx.measureText(app.t('agree')).width;
-        const linkW = g.ctx.measureText(app.t('agreement')).width;
+        const agreeW = g.measure(app.t('agree'), 13);
+        const linkW = g.measure(app.t('agreement'), 13);
         const total = 26 + agreeW + 4 + linkW;
         let x = Math.max(12, (g.w - total) / 2);
         g.box(x, by - 9, 18, 18, 4, agreed ? COLORS.wechat : COLORS.paper, COLORS.paper);
         if (agreed) g.text('✓', x + 9, by, { size: 14, color: COLORS.white, align: 'center', weight: 'bold' });
         g.region('agree', x - 6, by - 18, 26 + agreeW, 36, app.t('agree'), () => {
           agreed = !agreed;
+          if (agreed) app.dismissToast();
         });
         x += 26;
         g.text(app.t('agree'), x, by, { size: 13, color: COLORS.paper });
@@ -94,9 +100,9 @@ export function startScene(app: App): Scene {
         });
       }
       const label = busy ? app.t('signingIn') : remembered ? app.t('enter') : app.t('login');
-      g.button('login', 32, by + 30, g.w - 64, 50, label, () => void go(), { enabled: !busy, size: 18 });
+      g.button('login', 32, by + 30, g.w - 64, 50, label, () => void go(), { enabled: !busy && !resuming, size: 18 });
       g.button('lang', g.w - 92, 12, 80, 32, app.t('language'), () => app.toggleLang(), { kind: 'ghost', size: 13 });
     },
-    debug: () => ({ agreed, remembered, busy }),
+    debug: () => ({ agreed, remembered, busy, resuming }),
   };
 }

@@ -57,9 +57,35 @@ export function avatar(
   g.text(Array.from(name)[0] ?? '?', x, y + 1, { size: Math.round(r * 0.95), weight: 'bold', color: COLORS.white, align: 'center' });
 }
 
-/** A stack of chips with its amount. */
-export function chips(g: Gfx, x: number, y: number, amount: number): void {
+/** A stack of chips with its amount written on its `side`. */
+export function chips(g: Gfx, x: number, y: number, amount: number, side: 'left' | 'right' = 'right'): void {
   for (let i = 0; i < Math.min(4, 1 + Math.floor(amount / 5)); i++)
     g.circle(x, y - i * 3, 8, i % 2 === 0 ? COLORS.gold : '#b8860b', COLORS.white, 1);
-  g.text(String(amount), x + 13, y, { size: 12, weight: 'bold', color: COLORS.gold });
+  g.text(String(amount), side === 'right' ? x + 13 : x - 13, y, { size: 12, weight: 'bold', color: COLORS.gold, align: side });
+}
+
+/**
+ * The winner's crown, drawn rather than the 👑 emoji: a phone without an emoji font showed an
+ * empty box, and the emoji font's first use cost a frame ~100 ms on a throttled CPU.
+ */
+export function crown(g: Gfx, x: number, y: number, size: number): void {
+  const c = g.ctx;
+  const w = size;
+  const h = size * 0.75;
+  const left = x - w / 2;
+  const top = y - h / 2;
+  c.beginPath();
+  c.moveTo(left, top + h);
+  c.lineTo(left, top + h * 0.25);
+  c.lineTo(left + w * 0.28, top + h * 0.55);
+  c.lineTo(x, top);
+  c.lineTo(left + w * 0.72, top + h * 0.55);
+  c.lineTo(left + w, top + h * 0.25);
+  c.lineTo(left + w, top + h);
+  c.closePath();
+  c.fillStyle = COLORS.gold;
+  c.fill();
+  c.strokeStyle = '#a07800';
+  c.lineWidth = 1;
+  c.stroke();
 }

@@ -3,18 +3,25 @@
 // each hand and the final scoreboard (shareable as an image). Everything shown comes from the
 // room's frames; a tap sends an intent and the server's next frame is the answer. The rules
 // package names the hand categories; the client decides nothing.
+import { type HandRecordWire, type HandVerdict, type LegalActions, raiseChoices, verifyHandRecord } from '@fairground/rules';
+import { ApiError } from '../api.ts';
 import type { App } from '../app.ts';
-import { COLORS, easeOut, Gfx, type Scene } from '../engine.ts';
-import { reasonText } from '../explain.ts';
+import { COLORS, easeOut, type FontSpec, Gfx, type Scene } from '../engine.ts';
+import { explain, reasonText } from '../explain.ts';
+import { keptHand } from '../kept.ts';
 import { RoomChannel, type ChannelState } from '../room-channel.ts';
 import type { HandPlayerView, HandViewWire, MemberView, RoomView } from '../wire.ts';
 import { shareRoom } from './create.ts';
-import { avatar, card, chips } from './table-draw.ts';
+import { avatar, card, chips, crown } from './table-draw.ts';
 
 const COMPARE_ANIM_MS = 1400;
 const LOOK_ANIM_MS = 450;
 /** The turn ring is redrawn this often while a turn timer runs (a frame per tick, not 60 a second). */
 const TIMER_TICK_MS = 250;
+/** A seat's name is shortened (with an ellipsis) to at most this width, px. */
+const NAME_W_MAX = 110;
+/** Up to this many raise choices are buttons in a row; more are a stepper. */
+const RAISE_BUTTONS_MAX = 5;
 
 interface SeatPos {
   readonly x: number;
@@ -25,12 +32,82 @@ type Anim =
   | { kind: 'compare'; seat: number; target: number; loser: number; startMs: number }
   | { kind: 'look'; seat: number; startMs: number };
 
+/**
+ * Every font the table draws with (cards, avatars, labels, buttons, the compare and result panels),
+ * set up while the table waits for players so that no frame of a hand pays a font's first use.
+ */
+const TABLE_FONTS: readonly FontSpec[] = [
+  [8, 'bold'],
+  [9, 'normal'],
+  [10, 'bold'],
+  [11, 'normal'],
+  [11, 'bold'],
+  [12, 'normal'],
+  [12, 'bold'],
+  [13, 'normal'],
+  [14, 'normal'],
+  [14, 'bold'],
+  [15, 'normal'],
+  [15, 'bold'],
+  [16, 'normal'],
+  [16, 'bold'],
+  [17, 'bold'],
+  [18, 'normal'],
+  [18, 'bold'],
+  [19, 'bold'],
+  [20, 'normal'],
+  [20, 'bold'],
+  [21, 'bold'],
+  [22, 'normal'],
+  [25, 'bold'],
+  [30, 'bold'],
+  [34, 'bold'],
+  [48, 'bold'],
+];
+/** Glyphs the table shows beyond its words: digits, suits, the card back's star, the loser's cross, the checks' ticks. */
+const TABLE_GLYPHS = '0123456789+-…()（）:：·♠♥♦♣✦✕✓−AJQK';
+
+/** The middle of the felt: below the header, above the action buttons. */
+const tableCentreY = (h: number) => 64 + (h - 64 - 190) / 2;
+
+/** The felt and the table's rim, drawn once per screen size on an offscreen canvas. */
+let felt: { canvas: WechatMinigame.Canvas; w: number; h: number } | null = null;
+
+function feltLayer(w: number, h: number, dpr: number): WechatMinigame.Canvas {
+  if (felt !== null && felt.w === w && felt.h === h) return felt.canvas;
+  // The first canvas a mini-game creates is the screen; every later one is offscreen.
+  const canvas = felt?.canvas ?? wx.createCanvas();
+  canvas.width = Math.round(w * dpr);
+  canvas.height = Math.round(h * dpr);
+  const c = canvas.getContext('2d') as unknown as Canvas2D;
+  c.setTransform(dpr, 0, 0, dpr, 0, 0);
+  const g = new Gfx(c, w, h, 1);
+  const grad = c.createRadialGradient(w / 2, h * 0.4, 20, w / 2, h * 0.4, h * 0.7);
+  grad.addColorStop(0, '#1b7a4a');
+  grad.addColorStop(1, COLORS.feltDark);
+  g.fill(grad);
+  c.beginPath();
+  c.ellipse(w / 2, tableCentreY(h), w / 2 - 70, (h - 254) / 2 - 60, 0, 0, Math.PI * 2);
+  c.fillStyle = 'rgba(0,0,0,0.18)';
+  c.fill();
+  c.strokeStyle = 'rgba(212,160,23,0.5)';
+  c.lineWidth = 3;
+  c.stroke();
+  felt = { canvas, w, h };
+  return canvas;
+}
+
 export function tableScene(app: App, roomId: string): Scene {
   let st: ChannelState | null = null;
   let lastView: HandViewWire | null = null;
   let lastStep = -1;
   let anim: Anim | null = null;
   let choosing = false;
+  /** The hand being verified on this device, and the verdict once the checks have run. */
+  let verify: { handNumber: number; verdict: HandVerdict | null; error: string | null } | null = null;
+  /** Choosing how far to raise, and the stake picked so far. */
+  let raising = false;
+  let raiseTo: number | null = null;
   let dismissedHand = 0;
   let myTurnBefore = false;
   let timer: number | undefined;
@@ -54,6 +131,7 @@ export function tableScene(app: App, roomId: string): Scene {
             else if (e.type === 'look') anim = { kind: 'look', seat: e.seat, startMs: app.nowMs() };
           }
           lastStep = view.step;
+          raising = false;
         }
         lastView = view;
         choosing = false;
@@ -73,6 +151,10 @@ export function tableScene(app: App, roomId: string): Scene {
       app.stage.invalidate();
     },
   });
+  app.stage.warmFonts(
+    TABLE_FONTS,
+    `${TABLE_GLYPHS}${['pot', 'stake', 'roundNo', 'look', 'call', 'raise', 'compare', 'fold', 'seen', 'blind', 'folded', 'lost', 'handResult', 'continue', 'vs', 'yourTurn', 'ready', 'notReady'].map((k) => app.t(k as 'pot')).join('')}`,
+  );
   wx.onShareAppMessage(() => {
     const code = st?.room?.code ?? '';
     return { title: app.t('shareTitle', { nickname: app.me?.nickname ?? '', code }), query: `room=${code}` };
@@ -95,12 +177,19 @@ export function tableScene(app: App, roomId: string): Scene {
     app.stage.invalidate();
   };
 
+  /** The raise choices of the legal actions last seen, listed once rather than every frame. */
+  let choices: { of: LegalActions['raise']; list: readonly number[] } | null = null;
+  const choicesOf = (raise: LegalActions['raise']): readonly number[] => {
+    if (choices === null || choices.of !== raise) choices = { of: raise, list: raiseChoices(raise) };
+    return choices.list;
+  };
+
   const memberAt = (room: RoomView, seat: number): MemberView | undefined => room.members.find((m) => m.seat === seat);
 
   /** Seat positions on an ellipse, my seat (or seat 0 for a spectator) at the bottom. */
   const positions = (g: Gfx, seats: number, mySeat: number): SeatPos[] => {
     const cx = g.w / 2;
-    const cy = 64 + (g.h - 64 - 190) / 2;
+    const cy = tableCentreY(g.h);
     const rx = g.w / 2 - 46;
     const ry = (g.h - 64 - 190) / 2 - 30;
     const out: SeatPos[] = [];
@@ -140,8 +229,12 @@ export function tableScene(app: App, roomId: string): Scene {
       g.text(String(Math.ceil(left / 1000)), p.x + r + 4, p.y - r - 2, { size: 12, weight: 'bold', color: COLORS.paper });
       g.region('turn-seat', p.x - r, p.y - r, r * 2, r * 2, String(seat), null);
     }
+    // The name and the score sit under the avatar; other seats' cards sit beside it at its height
+    // (mine above it), so a long name never runs under the cards at any width.
     const name = seat === mySeat ? `${m.nickname}(${app.t('you')})` : m.nickname;
-    g.text(name, p.x, p.y + r + 11, { size: 12, color: COLORS.paper, align: 'center', maxWidth: 96 });
+    const nameW = Math.min(NAME_W_MAX, 2 * Math.min(p.x, g.w - p.x) - 8);
+    g.text(name, p.x, p.y + r + 11, { size: 12, color: COLORS.paper, align: 'center', maxWidth: nameW });
+    g.region(`seat-${seat}-name`, p.x - nameW / 2, p.y + r + 3, nameW, 16, name, null);
     const score = room.scores.find((x) => x.playerId === m.playerId)?.points ?? 0;
     g.text(String(score), p.x, p.y + r + 26, { size: 12, weight: 'bold', color: score >= 0 ? COLORS.gold : '#ff8a80', align: 'center' });
     // Status tag.
@@ -160,28 +253,37 @@ export function tableScene(app: App, roomId: string): Scene {
     }
     // Cards, toward the centre of the table.
     if (player !== undefined) {
-      const cw = seat === mySeat ? 40 : 26;
+      const mine = seat === mySeat;
+      const cw = mine ? 40 : 26;
       const ch = Math.round(cw * 1.4);
-      const toCenter = p.y > g.h / 2 ? -1 : 1;
-      const cy = seat === mySeat ? p.y - r - ch - 26 : p.y + toCenter * (r + 6) + (toCenter < 0 ? -ch : 0);
-      const cx0 = seat === mySeat ? p.x - cw * 1.6 : p.x - cw * 1.5 + (p.x < g.w / 2 ? r + 4 + cw * 1.5 : -(r + 4 + cw * 1.5));
+      const step = mine ? cw * 1.1 : cw * 0.8;
+      const spread = step * 2 + cw;
+      const leftSide = p.x < g.w / 2;
+      const cy = mine ? p.y - r - ch - 26 : p.y - ch / 2;
+      const cx0 = mine ? p.x - spread / 2 : leftSide ? p.x + r + 6 : p.x - r - 6 - spread;
       const lift = anim?.kind === 'look' && anim.seat === seat ? (1 - easeOut(anim.startMs, LOOK_ANIM_MS, now)) * 10 : 0;
       for (let i = 0; i < 3; i++) {
         const name = player.cards?.[i] ?? null;
-        card(g, cx0 + i * (seat === mySeat ? cw * 1.1 : cw * 0.8), cy - lift, cw, ch, name, out);
+        card(g, cx0 + i * step, cy - lift, cw, ch, name, out);
       }
       const shown = player.cards ?? [];
-      g.region(`seat-${seat}-cards`, cx0, cy, cw * 3, ch, shown.join(' '), null);
+      g.region(`seat-${seat}-cards`, cx0, cy, spread, ch, shown.join(' '), null);
       if (player.category != null) {
         const cat = app.t(`cat_${player.category}` as 'cat_pair');
-        g.text(cat, cx0 + cw * 1.5, seat === mySeat ? cy - 10 : cy + ch + 9, {
+        g.text(cat, cx0 + spread / 2, cy - 10, {
           size: 11,
           weight: 'bold',
           color: COLORS.gold,
           align: 'center',
         });
       }
-      if (player.contributedPoints > 0) chips(g, p.x + (p.x < g.w / 2 ? r + 14 : -r - 36), p.y + r - 4, player.contributedPoints);
+      if (player.contributedPoints > 0) {
+        if (mine) chips(g, p.x - r - 40, p.y + r - 4, player.contributedPoints, 'right');
+        // Under the inner end of the cards, the amount toward the seat's own side: two side seats'
+        // chips never meet in the middle of a narrow table.
+        else if (leftSide) chips(g, cx0 + spread - 8, cy + ch + 12, player.contributedPoints, 'left');
+        else chips(g, cx0 + 8, cy + ch + 12, player.contributedPoints, 'right');
+      }
     }
     // Choosing whom to compare with: the candidates light up and take the tap.
     const legal = st?.hand?.legal;
@@ -206,6 +308,10 @@ export function tableScene(app: App, roomId: string): Scene {
       g.button('act-cancel', 16, y0 + 30, g.w - 32, h, app.t('cancel'), () => (choosing = false), { kind: 'secondary' });
       return;
     }
+    if (raising && legal.raise !== null) {
+      drawRaise(g, hand.view.stakePoints, legal.raise.costPerStakePoint, choicesOf(legal.raise), y0, h, gap);
+      return;
+    }
     const buttons: { id: string; label: string; kind: 'primary' | 'secondary' | 'danger' | 'gold'; run: () => void }[] = [];
     if (legal.look) buttons.push({ id: 'act-look', label: app.t('look'), kind: 'secondary', run: () => void act({ type: 'look' }) });
     if (legal.call !== null)
@@ -215,16 +321,17 @@ export function tableScene(app: App, roomId: string): Scene {
         kind: 'primary',
         run: () => void act({ type: 'call' }),
       });
-    const raise = legal.raise;
-    if (raise !== null) {
-      const to = raise.steps?.[0] ?? raise.minStakePoints;
+    const raises = choicesOf(legal.raise);
+    if (raises.length > 0)
       buttons.push({
         id: 'act-raise',
-        label: app.t('raise', { n: to }),
+        label: app.t('raise'),
         kind: 'gold',
-        run: () => void act({ type: 'raise', toStakePoints: to }),
+        run: () => {
+          raising = true;
+          raiseTo = raises[0] ?? null;
+        },
       });
-    }
     const compare = legal.compare;
     if (compare !== null) {
       buttons.push({
@@ -254,6 +361,57 @@ export function tableScene(app: App, roomId: string): Scene {
       const col = i % perRow;
       g.button(b.id, 16 + col * (bw + gap), y0 + row * (h + gap), bw, h, b.label, b.run, { kind: b.kind, enabled: !sending, size: 15 });
     });
+  };
+
+  /**
+   * Choosing how far to raise: every stake the rules allow, as buttons when there are a few, else
+   * a stepper; the confirm button says the stake and what it costs (a seen player pays double),
+   * so it never reads like the call beside it.
+   */
+  const drawRaise = (g: Gfx, stake: number, perStake: number, choices: readonly number[], y0: number, h: number, gap: number) => {
+    const to = raiseTo !== null && choices.includes(raiseTo) ? raiseTo : (choices[0] as number);
+    const pick = (n: number) => () => {
+      raiseTo = n;
+    };
+    const rowH = h - 6;
+    g.text(app.t('raiseLabel', { now: stake }), 16, y0 - 12, { size: 13, color: COLORS.paper, maxWidth: g.w - 32 });
+    if (choices.length <= RAISE_BUTTONS_MAX) {
+      const bw = (g.w - 32 - gap * (choices.length - 1)) / choices.length;
+      choices.forEach((n, i) => {
+        g.button(`raise-${n}`, 16 + i * (bw + gap), y0, bw, rowH, String(n), pick(n), { kind: n === to ? 'gold' : 'ghost', size: 15 });
+      });
+    } else {
+      const at = choices.indexOf(to);
+      const bw = 64;
+      g.button('raise-less', 16, y0, bw, rowH, '−', pick(choices[Math.max(0, at - 1)] as number), {
+        kind: 'ghost',
+        enabled: at > 0,
+        size: 20,
+      });
+      g.text(String(to), g.w / 2, y0 + rowH / 2, { size: 20, weight: 'bold', color: COLORS.gold, align: 'center' });
+      g.region('raise-to', g.w / 2 - 40, y0, 80, rowH, String(to), null);
+      g.button('raise-more', g.w - 16 - bw, y0, bw, rowH, '+', pick(choices[Math.min(choices.length - 1, at + 1)] as number), {
+        kind: 'ghost',
+        enabled: at < choices.length - 1,
+        size: 20,
+      });
+    }
+    const y1 = y0 + rowH + gap;
+    const cancelW = (g.w - 32 - gap) / 3;
+    g.button('raise-cancel', 16, y1, cancelW, h, app.t('cancel'), () => (raising = false), { kind: 'secondary', size: 15 });
+    g.button(
+      'raise-confirm',
+      16 + cancelW + gap,
+      y1,
+      g.w - 32 - gap - cancelW,
+      h,
+      app.t('raisePay', { to, cost: to * perStake }),
+      () => {
+        raising = false;
+        void act({ type: 'raise', toStakePoints: to });
+      },
+      { kind: 'gold', enabled: !sending, size: 15 },
+    );
   };
 
   const drawCompare = (g: Gfx, room: RoomView, now: number) => {
@@ -297,7 +455,7 @@ export function tableScene(app: App, roomId: string): Scene {
       const m = room.members.find((mm) => mm.playerId === d.playerId);
       const yy = y + 58 + i * 34;
       const won = last.winnerSeats.includes(d.seat);
-      if (won) g.text('👑', x + 18, yy, { size: 16 });
+      if (won) crown(g, x + 26, yy, 18);
       g.text(m?.nickname ?? d.playerId, x + 42, yy, { size: 15, weight: won ? 'bold' : 'normal', maxWidth: w / 2 });
       const cards = lastView?.players.find((p) => p.seat === d.seat)?.cards ?? null;
       if (cards !== null)
@@ -312,10 +470,86 @@ export function tableScene(app: App, roomId: string): Scene {
       });
     });
     g.region('hand-result', x, y, w, h - 56, String(last.handNumber), null);
-    g.button('result-continue', x + 16, y + h - 52, w - 32, 42, app.t('continue'), () => {
+    const half = (w - 32 - 8) / 2;
+    g.button('result-verify', x + 16, y + h - 52, half, 42, app.t('verifyHand'), () => void verifyHand(last.handNumber), {
+      kind: 'secondary',
+      size: 14,
+    });
+    g.button('result-continue', x + 16 + half + 8, y + h - 52, half, 42, app.t('continue'), () => {
       dismissedHand = last.handNumber;
       void command({ t: 'ready', ready: true });
     });
+  };
+
+  /**
+   * "Verify this hand": the hand's record (seeds revealed after the deal, cards, actions) checked
+   * here by the rules package's own checks — the same the H5 fairness page runs — against what this
+   * device kept before the deal.
+   */
+  const verifyHand = async (handNumber: number) => {
+    verify = { handNumber, verdict: null, error: null };
+    app.stage.invalidate();
+    try {
+      const page = await app.api.call<{ hands: HandRecordWire[] }>('GET', `/api/rooms/${roomId}/hands?after=${handNumber - 1}`);
+      const record = page.hands.find((h) => h.handNumber === handNumber);
+      if (record === undefined) throw new ApiError(404, 'ANALYTICS_HAND_NOT_FOUND', String(handNumber));
+      const verdict = verifyHandRecord(record, keptHand(roomId, handNumber));
+      if (verify?.handNumber === handNumber) verify = { handNumber, verdict, error: null };
+    } catch (e) {
+      if (verify?.handNumber === handNumber) verify = { handNumber, verdict: null, error: explain(app.lang, e) };
+    }
+    app.stage.invalidate();
+  };
+
+  const drawVerify = (g: Gfx) => {
+    const v = verify;
+    if (v === null) return;
+    g.blocker('verify-backdrop');
+    g.ctx.fillStyle = 'rgba(0,0,0,0.6)';
+    g.ctx.fillRect(0, 0, g.w, g.h);
+    const checks = v.verdict?.checks ?? [];
+    const w = g.w - 32;
+    const x = 16;
+    // Room for a check that wraps to two lines at 320 px.
+    const rowH = 46;
+    const h = 150 + Math.max(1, checks.length) * rowH + (v.verdict?.notKept === true ? 44 : 0);
+    const y = Math.max(40, (g.h - h) / 2);
+    g.box(x, y, w, h, 14, COLORS.paper);
+    g.text(app.t('verifyTitle', { n: v.handNumber }), g.w / 2, y + 26, { size: 17, weight: 'bold', align: 'center', maxWidth: w - 24 });
+    let yy = y + 56;
+    if (v.verdict === null) {
+      g.paragraph(v.error === null ? app.t('verifying') : app.t('verifyHandFailed', { reason: v.error }), x + 16, yy, w - 32, {
+        size: 14,
+        color: v.error === null ? COLORS.muted : COLORS.red,
+      });
+      yy += rowH;
+    } else {
+      for (const c of checks) {
+        g.text(c.ok ? '✓' : '✕', x + 26, yy + 9, {
+          size: 18,
+          weight: 'bold',
+          color: c.ok ? COLORS.green : COLORS.red,
+          align: 'center',
+        });
+        g.paragraph(app.t(`check_${c.key}` as 'check_deal'), x + 46, yy, w - 62, { size: 13, lineHeight: 1.3 });
+        g.region(`verify-check-${c.key}`, x, yy, w, rowH, c.ok ? 'ok' : 'failed', null);
+        yy += rowH;
+      }
+      g.text(app.t(v.verdict.ok ? 'verifyMatch' : 'verifyMismatch'), g.w / 2, yy + 12, {
+        size: 15,
+        weight: 'bold',
+        color: v.verdict.ok ? COLORS.green : COLORS.red,
+        align: 'center',
+        maxWidth: w - 24,
+      });
+      g.region('verify-verdict', x, yy, w, 24, v.verdict.ok ? 'match' : 'mismatch', null);
+      yy += 28;
+      if (v.verdict.notKept) {
+        g.paragraph(app.t('verifyNotKept'), x + 16, yy, w - 32, { size: 12, color: COLORS.muted, lineHeight: 1.4 });
+        yy += 44;
+      }
+    }
+    g.button('verify-close', x + 16, y + h - 52, w - 32, 40, app.t('close'), () => (verify = null), { kind: 'secondary' });
   };
 
   const drawFinal = (g: Gfx, room: RoomView) => {
@@ -388,10 +622,8 @@ export function tableScene(app: App, roomId: string): Scene {
     },
     animating: (now) => anim !== null && now - anim.startMs < (anim.kind === 'compare' ? COMPARE_ANIM_MS : LOOK_ANIM_MS),
     draw(g: Gfx, now: number) {
-      const felt = g.ctx.createRadialGradient(g.w / 2, g.h * 0.4, 20, g.w / 2, g.h * 0.4, g.h * 0.7);
-      felt.addColorStop(0, '#1b7a4a');
-      felt.addColorStop(1, COLORS.feltDark);
-      g.fill(felt);
+      // The felt and the table's rim never change: drawn once, copied each frame.
+      g.ctx.drawImage(feltLayer(g.w, g.h, app.stage.dpr), 0, 0, g.w, g.h);
       const s = st;
       const room = s?.room ?? null;
       g.button('leave-table', 10, 10, 64, 30, app.t('back'), () => app.show(app.scenes.lobby(app)), { kind: 'ghost', size: 12 });
@@ -412,15 +644,7 @@ export function tableScene(app: App, roomId: string): Scene {
         align: 'right',
       });
       g.region('hand-number', g.w - 110, 10, 100, 30, String(hand?.handNumber ?? 0), null);
-      // The felt.
-      const cy = 64 + (g.h - 64 - 190) / 2;
-      g.ctx.beginPath();
-      g.ctx.ellipse(g.w / 2, cy, g.w / 2 - 70, (g.h - 254) / 2 - 60, 0, 0, Math.PI * 2);
-      g.ctx.fillStyle = 'rgba(0,0,0,0.18)';
-      g.ctx.fill();
-      g.ctx.strokeStyle = 'rgba(212,160,23,0.5)';
-      g.ctx.lineWidth = 3;
-      g.ctx.stroke();
+      const cy = tableCentreY(g.h);
       if (view !== null) {
         g.text(app.t('pot', { n: view.potPoints }), g.w / 2, cy - 12, { size: 18, weight: 'bold', color: COLORS.gold, align: 'center' });
         g.region('pot', g.w / 2 - 60, cy - 26, 120, 28, String(view.potPoints), null);
@@ -465,12 +689,13 @@ export function tableScene(app: App, roomId: string): Scene {
       if (mySeat === null) {
         g.text(app.t('spectating'), g.w / 2, g.h - 40, { size: 14, color: COLORS.gold, align: 'center' });
         g.region('spectating', g.w / 2 - 50, g.h - 56, 100, 32, 'spectating', null);
-      } else if (view !== null && view.turnSeat === mySeat)
+      } else if (view !== null && view.turnSeat === mySeat && !raising)
         g.text(app.t('yourTurn'), g.w / 2, g.h - 138, { size: 15, weight: 'bold', color: COLORS.gold, align: 'center' });
       drawActions(g);
       drawCompare(g, room, now);
       drawResult(g, room);
       drawFinal(g, room);
+      drawVerify(g);
       if (s.status === 'reconnecting' || s.status === 'connecting') {
         g.box(0, 48, g.w, 30, 0, 'rgba(198,40,40,0.9)');
         g.text(app.t('reconnecting'), g.w / 2, 63, { size: 13, color: COLORS.white, align: 'center' });
@@ -506,6 +731,16 @@ export function tableScene(app: App, roomId: string): Scene {
         step: view?.step ?? null,
         myCards: me?.cards ?? null,
         legal: s?.hand?.legal ?? null,
+        raising,
+        verify:
+          verify === null
+            ? null
+            : {
+                handNumber: verify.handNumber,
+                ok: verify.verdict?.ok ?? null,
+                notKept: verify.verdict?.notKept ?? null,
+                error: verify.error,
+              },
         lastHand: s?.room?.last?.handNumber ?? 0,
         anim: anim?.kind ?? null,
         scores: s?.room?.scores ?? [],

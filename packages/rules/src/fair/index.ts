@@ -6,3 +6,4 @@ export * from './seeds.ts';
 export * from './sha256.ts';
 export * from './shuffle.ts';
 export * from './stream.ts';
+export * from './verify-hand.ts';

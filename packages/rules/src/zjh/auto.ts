@@ -20,6 +20,21 @@ export interface LegalActions {
   readonly allIn: { readonly costPoints: number } | null;
 }
 
+/** Raise choices listed at most: the widest range (stake cap 20 × base 10) fits under it. */
+const RAISE_CHOICES_MAX = 400;
+
+/**
+ * Every stake the player may raise to, with no gaps, lowest first: the room's steps when it has
+ * raise buttons, else each whole stake from the minimum to the maximum (the rules cap the range at
+ * a small multiple of the base score, so the list stays short). Both clients offer these.
+ */
+export function raiseChoices(raise: LegalActions['raise']): number[] {
+  if (raise === null) return [];
+  if (raise.steps !== null) return [...raise.steps];
+  const count = Math.max(0, Math.min(RAISE_CHOICES_MAX, raise.maxStakePoints - raise.minStakePoints + 1));
+  return Array.from({ length: count }, (_, i) => raise.minStakePoints + i);
+}
+
 const NOTHING: LegalActions = { look: false, fold: false, call: null, raise: null, compare: null, allIn: null };
 
 export function legalActions(state: HandState, seat: number): LegalActions {

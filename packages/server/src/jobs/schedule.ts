@@ -12,10 +12,14 @@ export const JOB_INTERVALS_MS_DEFAULT = {
   'payments.reconcile': 10 * 60_000,
   /** Mini-game virtual-payment orders whose delivery push has not come are queried (and closed when unpaid). */
   'vpay.sweep': 30_000,
+  /** The last three ended days' virtual-payment bills (China time) reconciled and WeChat's fee booked, each once. */
+  'vpay.bills': 60 * 60_000,
   /** Operating metrics against their alert lines, and webhook deliveries. */
   'analytics.alerts': 60_000,
   /** Skill sessions past their deadline, unjoined matches, tournaments to close and settle, old boards. */
   'skill.sweep': 5_000,
+  /** Tournament templates with a schedule: each slot's tournament is created when the slot comes. */
+  'skill.schedule': 15_000,
   /**
    * Idle real-name sessions reported offline, and waiting login/logout reports sent to the NPPA
    * (which takes an event only within 180 s of it: the interval stays well below that).

@@ -27,6 +27,7 @@ export const TRANSFER_CODES = [
   'commission',
   'escrow',
   'skin_purchase',
+  'provider_fee',
 ] as const;
 export type TransferCode = (typeof TRANSFER_CODES)[number];
 
@@ -40,6 +41,8 @@ export const SYSTEM_ACCOUNTS = [
   'points_issuance',
   'promotions',
   'refunds_in_flight',
+  /** What payment providers keep as their fee (WeChat's platform fee on virtual payment), booked from their bills. */
+  'provider_fees',
 ] as const;
 export type SystemAccountName = (typeof SYSTEM_ACCOUNTS)[number];
 

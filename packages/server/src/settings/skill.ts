@@ -33,6 +33,19 @@ export const SkillCatalogueSchema = Type.Object(
 export type SkillCatalogueValue = Static<typeof SkillCatalogueSchema>;
 export type SkillGameValue = Static<typeof SkillGameSchema>;
 
+/** A repeating schedule: the `skill.schedule` job creates the template's tournament at each slot (skill/schedule.ts). */
+export const TournamentScheduleSchema = Type.Object(
+  {
+    /** Times of day the tournament opens, "HH:MM" on the schedule's clock. */
+    times: Type.Array(Type.String({ pattern: '^([01][0-9]|2[0-3]):[0-5][0-9]$' }), { minItems: 1, maxItems: 8, uniqueItems: true }),
+    /** ISO weekdays (1 Monday … 7 Sunday); absent: every day. */
+    weekdays: Type.Optional(Type.Array(Type.Integer({ minimum: 1, maximum: 7 }), { minItems: 1, maxItems: 7, uniqueItems: true })),
+    /** The schedule's clock as an offset from UTC in minutes (480: Beijing time, the default in the console). */
+    utcOffsetMinutes: Type.Integer({ minimum: -720, maximum: 840 }),
+  },
+  { additionalProperties: false },
+);
+
 export const TournamentTemplateSchema = Type.Object(
   {
     id: Type.String({ pattern: '^[a-z0-9_-]{1,32}$' }),
@@ -48,6 +61,8 @@ export const TournamentTemplateSchema = Type.Object(
     entryWindowMs: Type.Integer({ minimum: 60_000, maximum: 30 * 24 * 3_600_000 }),
     /** How long after entries close the last entrant may still play. */
     playWindowMs: Type.Integer({ minimum: 60_000, maximum: 30 * 24 * 3_600_000 }),
+    /** Absent: the template is used by hand only (the console's create form). */
+    schedule: Type.Optional(TournamentScheduleSchema),
   },
   { additionalProperties: false },
 );
@@ -93,6 +108,12 @@ export function checkTournamentTemplates(value: unknown, bounds: BusinessBounds,
     if (x.playersMin > x.playersMax) problems.push(`/templates/${i}/playersMin: above playersMax`);
     if (!x.prizeWeights.every((w, j) => j === 0 || w <= x.prizeWeights[j - 1]!))
       problems.push(`/templates/${i}/prizeWeights: first place first, never increasing`);
+    if (x.schedule) {
+      // Two slots closer than the entry window would run two of the template's tournaments at once.
+      const minutes = [...x.schedule.times].map((t) => Number(t.slice(0, 2)) * 60 + Number(t.slice(3))).sort((a, b) => a - b);
+      const gapMs = Math.min(...minutes.map((m, j) => ((j + 1 < minutes.length ? minutes[j + 1]! : minutes[0]! + 1440) - m) * 60_000));
+      if (gapMs < x.entryWindowMs) problems.push(`/templates/${i}/schedule/times: slots closer together than the entry window`);
+    }
   }
   if (problems.length > 0) invalid(problems);
   for (const x of t.templates) {

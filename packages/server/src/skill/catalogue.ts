@@ -2,7 +2,7 @@
 // operators change games, stakes, rake and tie handling in the console (settings service), which
 // replaces the list on every node.
 import { AppError } from '@fairground/core';
-import { checkPuzzleConfig, DEFAULT_PUZZLE_CONFIG, type PuzzleConfig } from '@fairground/rules';
+import { checkSkillConfig, DEFAULT_PUZZLE_CONFIG, type SkillConfig } from '@fairground/rules';
 import { SkillErrors } from './errors.ts';
 import { SUBMIT_GRACE_MS } from './limits.ts';
 
@@ -11,7 +11,8 @@ export type TieRule = 'refund' | 'split';
 export interface SkillGameSettings {
   readonly id: string;
   readonly title: { readonly zh: string; readonly en: string };
-  readonly puzzle: PuzzleConfig;
+  /** The rules configuration of its plug-in (its `rules` names the game; none is match-3). */
+  readonly puzzle: SkillConfig;
   /** Entry fees offered for head-to-head matches, in fen. */
   readonly stakesFen: readonly number[];
   /** Platform rake on the pool of a paid match, in basis points. */
@@ -33,7 +34,7 @@ export const MATCH3: SkillGameSettings = Object.freeze({
 });
 
 function checkGame(g: SkillGameSettings): SkillGameSettings {
-  checkPuzzleConfig(g.puzzle);
+  checkSkillConfig(g.puzzle);
   if (!/^[a-z0-9_]{1,32}$/.test(g.id)) throw new Error(`skill game id ${g.id}`);
   if (!g.stakesFen.every((s) => Number.isSafeInteger(s) && s > 0)) throw new Error(`skill game ${g.id}: stakes must be positive fen`);
   if (!Number.isSafeInteger(g.rakeBps) || g.rakeBps < 0 || g.rakeBps > 5000) throw new Error(`skill game ${g.id}: rakeBps 0..5000`);

@@ -16,7 +16,7 @@
 // legal move of the other's is evidence against. The sum, in thousandths of a nat, both ways round
 // (either session may be the copy), is compared with COPY_LLR_MIN_MILLI. Measured on the
 // population test (test/skill/copies.test.ts): see the skill README.
-import { greedyMove, newPuzzle, type PuzzleConfig } from '@fairground/rules';
+import { rulesOf, type SkillConfig } from '@fairground/rules';
 import { COPY_LLR_FLOOR_MILLI, COPY_LLR_MIN_MILLI, COPY_MOVES_MIN, COPY_SEQUENCE_MAX } from './limits.ts';
 
 export type Move = { readonly from: number; readonly to: number };
@@ -40,8 +40,10 @@ export interface CopyEvidence {
  * whole game counts (two honest players may agree for a few moves, then part); the replay stops
  * early only below COPY_LLR_FLOOR_MILLI, from where the rest of a game cannot reach a copy.
  */
-export function copyEvidence(seed: Uint8Array, config: PuzzleConfig, mine: readonly Move[], theirs: readonly Move[]): CopyEvidence {
-  const { game, refills } = newPuzzle(seed, config);
+export function copyEvidence(seed: Uint8Array, config: SkillConfig, mine: readonly Move[], theirs: readonly Move[]): CopyEvidence {
+  // The game's plug-in plays the boards and names the obvious move (the model of an honest strong player).
+  const rules = rulesOf(config);
+  const { game, refills } = rules.create(seed, config);
   const n = Math.min(mine.length, theirs.length, COPY_SEQUENCE_MAX);
   let comparable = 0;
   let followed = 0;
@@ -52,7 +54,7 @@ export function copyEvidence(seed: Uint8Array, config: PuzzleConfig, mine: reado
     const legal = game.legalMoves();
     if (legal.some(([f, to]) => f === t.from && to === t.to)) {
       comparable++;
-      const g = greedyMove(game, refills);
+      const g = rules.obviousMove(game, refills);
       const pOwn = g !== null && g.from === t.from && g.to === t.to ? P_OWN_OBVIOUS : 1 / legal.length;
       const follows = m.from === t.from && m.to === t.to;
       if (follows) followed++;
@@ -75,7 +77,7 @@ export interface CopyVerdict {
 }
 
 /** Whether one of two sessions on one seed copies the other (identical, or near by the evidence above). */
-export function judgeCopy(seed: Uint8Array, config: PuzzleConfig, mine: readonly Move[], theirs: readonly Move[]): CopyVerdict {
+export function judgeCopy(seed: Uint8Array, config: SkillConfig, mine: readonly Move[], theirs: readonly Move[]): CopyVerdict {
   const none: CopyEvidence = { comparable: 0, followed: 0, llrMilli: 0 };
   if (Math.min(mine.length, theirs.length) < COPY_MOVES_MIN) return { copied: false, exact: false, evidence: none, similarityPermille: 0 };
   const exact = mine.length === theirs.length && mine.every((m, i) => m.from === theirs[i]!.from && m.to === theirs[i]!.to);

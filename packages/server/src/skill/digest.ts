@@ -5,7 +5,7 @@
 // an inserted or deleted command) no longer matches it. The server keeps the hash running, so
 // each batch costs only its own lines.
 import { createHash, type Hash, randomBytes } from 'node:crypto';
-import type { PuzzleCommand } from '@fairground/rules';
+import type { SkillCommand } from '@fairground/rules';
 import { SERVER_SEED_BYTES, serverSeedCommitment } from '@fairground/rules';
 
 const LOG_VERSION_LINE = 'fairground-skill-log:v1\n';
@@ -19,23 +19,23 @@ export function seedBytes(seedHex: string): Uint8Array {
   return new Uint8Array(Buffer.from(seedHex, 'hex'));
 }
 
-function lines(commands: readonly PuzzleCommand[]): string {
+function lines(commands: readonly SkillCommand[]): string {
   let text = '';
   for (const c of commands) text += `${c.seq}:${c.atMs}:${c.move.from}:${c.move.to}\n`;
   return text;
 }
 
 /** A running digest of a log (feed it accepted commands with `update(lines)`; read it with `copy().digest('hex')`). */
-export function logHasher(commands: readonly PuzzleCommand[] = []): Hash {
+export function logHasher(commands: readonly SkillCommand[] = []): Hash {
   return createHash('sha256').update(LOG_VERSION_LINE + lines(commands));
 }
 
-export function extendLog(hasher: Hash, commands: readonly PuzzleCommand[]): string {
+export function extendLog(hasher: Hash, commands: readonly SkillCommand[]): string {
   hasher.update(lines(commands));
   return hasher.copy().digest('hex');
 }
 
-export function logDigest(commands: readonly PuzzleCommand[]): string {
+export function logDigest(commands: readonly SkillCommand[]): string {
   return logHasher(commands).digest('hex');
 }
 

@@ -11,7 +11,8 @@ export type { MatchOutcome, MatchStatus, SessionMode, SessionStatus, TournamentS
 export type { Ack, AdminSession, MatchView, SessionResult, SessionState, TournamentView } from './schemas.ts';
 export { type SignalSummary, summarize, timingStats } from './signals.ts';
 export { SkillGames, type SkillGamesOptions, type SkillRiskPort, type SweepReport } from './service.ts';
-export type { NewTournament, OperatorRef } from './tournaments.ts';
+export { latestSlotMs, nextSlotMs, slotLabel, type TournamentSchedule } from './schedule.ts';
+export { type NewTournament, type OperatorRef, SCHEDULE_OPERATOR_ID, type ScheduledTemplate } from './tournaments.ts';
 export { loadSessionWithLog, type VerificationReport, verifySession } from './verifier.ts';
 export { skillContract } from './contract.ts';
 export { createSkillPlatform, type SkillPlatform, type SkillPlatformOptions } from './platform.ts';

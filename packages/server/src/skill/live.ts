@@ -2,7 +2,7 @@
 // one small write instead of a replay. The database stays the record: a game missing here (a
 // restart, another process served the previous command, the cache dropped it) is rebuilt from
 // its seed and command log. Commands for one session run one at a time (a per-session queue).
-import { PuzzleGame, SeededRefills } from '@fairground/rules';
+import { newSkillGame, type SeededRefills, type SkillEngine } from '@fairground/rules';
 import type { Hash } from 'node:crypto';
 import { logHasher, seedBytes } from './digest.ts';
 import { LIVE_SESSIONS_MAX } from './limits.ts';
@@ -10,7 +10,7 @@ import type { CommandRow, SessionRow } from './rows.ts';
 
 export interface LiveSession {
   row: SessionRow;
-  readonly game: PuzzleGame;
+  readonly game: SkillEngine;
   readonly refills: SeededRefills;
   /** Accepted commands by sequence number (to tell a retransmission from a conflicting replay). */
   readonly log: CommandRow[];
@@ -20,8 +20,7 @@ export interface LiveSession {
 
 export function rebuild(row: SessionRow, commands: readonly CommandRow[]): LiveSession {
   const seed = seedBytes(row.seedHex);
-  const game = PuzzleGame.fromSeed(seed, row.config);
-  const refills = new SeededRefills(seed, row.config.kinds);
+  const { game, refills } = newSkillGame(seed, row.config);
   for (const c of commands) {
     const r = game.apply(c, refills);
     if (!r.ok) throw new Error(`assertion failed: stored command ${c.seq} of session ${row.id} is refused on replay (${r.error.code})`);

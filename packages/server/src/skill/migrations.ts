@@ -140,4 +140,13 @@ ALTER TABLE skill_tournament_entries ADD COLUMN request_key TEXT;
 CREATE UNIQUE INDEX skill_tournament_entries_request ON skill_tournament_entries (player_id, request_key) WHERE request_key IS NOT NULL;
 `,
   },
+  {
+    // A tournament a template's schedule created names its template and slot (`<template>@<slot ms>`):
+    // the unique index makes the schedule job create each slot's tournament once, however many nodes run it.
+    id: 'sessions_003_tournament_schedule_key',
+    sql: `
+ALTER TABLE skill_tournaments ADD COLUMN schedule_key TEXT;
+CREATE UNIQUE INDEX skill_tournaments_schedule ON skill_tournaments (schedule_key) WHERE schedule_key IS NOT NULL;
+`,
+  },
 ];

@@ -6,7 +6,7 @@
 // timestamps that run backwards or ahead of the server's clock, and anything after the end) and
 // its score is the only one that counts.
 import { AppError, type ErrorDef, newId } from '@fairground/core';
-import { PuzzleGame, type PuzzleCommand, type PuzzleEndReason } from '@fairground/rules';
+import { newSkillGame, type SkillCommand, type SkillEndReason, type SkillEngine } from '@fairground/rules';
 import type { Reader, Tx } from '../storage/ports.ts';
 import { intFromDb } from '../storage/sql.ts';
 import type { SkillGameSettings } from './catalogue.ts';
@@ -53,7 +53,8 @@ export interface NewSession {
   readonly requestKey: string | null;
   readonly seedHex: string;
   readonly commitment: string;
-  readonly puzzle: PuzzleGame;
+  /** The new game, from its plug-in (the configuration names it). */
+  readonly puzzle: SkillEngine;
   readonly startedAtMs: number;
 }
 
@@ -111,7 +112,7 @@ export class SessionPlay {
       requestKey: s.requestKey,
       seedHex: s.seedHex,
       commitment: s.commitment,
-      puzzle: PuzzleGame.fromSeed(seedBytes(s.seedHex), s.config ?? settings.puzzle),
+      puzzle: newSkillGame(seedBytes(s.seedHex), s.config ?? settings.puzzle).game,
       startedAtMs: this.#c.clock.nowMs(),
     };
   }
@@ -237,7 +238,7 @@ export class SessionPlay {
    * content) is a retransmission and is ignored; a different command with a used seq is refused
    * and flags the session, as do illegal moves and timestamps ahead of the server's clock.
    */
-  async submit(playerId: string, sessionId: string, commands: readonly PuzzleCommand[]): Promise<Ack> {
+  async submit(playerId: string, sessionId: string, commands: readonly SkillCommand[]): Promise<Ack> {
     if (commands.length > COMMAND_BATCH_MAX) throw new AppError(SkillErrors.SKILL_BATCH_TOO_LARGE, { max: COMMAND_BATCH_MAX });
     return this.#c.live.serialize(sessionId, async () => {
       const live = await this.own(playerId, sessionId);
@@ -430,13 +431,7 @@ export class SessionPlay {
    * Closes a session inside `tx`: its signals summary, its final row, and whatever its game needs
    * (a match settles when both sides are done; a tournament entry records its score).
    */
-  async close(
-    tx: Tx,
-    row: SessionRow,
-    status: SessionStatus,
-    endReason: PuzzleEndReason,
-    claimedScore: number | null,
-  ): Promise<SessionRow> {
+  async close(tx: Tx, row: SessionRow, status: SessionStatus, endReason: SkillEndReason, claimedScore: number | null): Promise<SessionRow> {
     const commands = (
       await tx.query('SELECT seq, at_ms, received_at_ms, from_cell, to_cell FROM skill_commands WHERE session_id = ? ORDER BY seq', [
         row.id,

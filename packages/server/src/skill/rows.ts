@@ -1,5 +1,5 @@
 // Rows of the sessions domain as typed records, converted once where they are read.
-import { checkPuzzleConfig, type PuzzleCommand, type PuzzleConfig, type PuzzleEndReason } from '@fairground/rules';
+import { checkSkillConfig, type SkillCommand, type SkillConfig, type SkillEndReason } from '@fairground/rules';
 import { intFromDb, intOrNullFromDb } from '../storage/sql.ts';
 import type { TieRule } from './catalogue.ts';
 import type { SignalSummary } from './signals.ts';
@@ -23,9 +23,9 @@ export interface SessionRow {
   readonly tournamentId: string | null;
   readonly seedHex: string;
   readonly commitment: string;
-  readonly config: PuzzleConfig;
+  readonly config: SkillConfig;
   readonly status: SessionStatus;
-  readonly endReason: PuzzleEndReason | null;
+  readonly endReason: SkillEndReason | null;
   readonly startedAtMs: number;
   readonly deadlineAtMs: number;
   readonly endedAtMs: number | null;
@@ -54,9 +54,9 @@ export function sessionFromDb(r: Record<string, unknown>): SessionRow {
     tournamentId: (r.tournament_id as string | null) ?? null,
     seedHex: r.seed_hex as string,
     commitment: r.commitment as string,
-    config: checkPuzzleConfig(JSON.parse(r.config as string)),
+    config: checkSkillConfig(JSON.parse(r.config as string)),
     status: r.status as SessionStatus,
-    endReason: (r.end_reason as PuzzleEndReason | null) ?? null,
+    endReason: (r.end_reason as SkillEndReason | null) ?? null,
     startedAtMs: intFromDb(r.started_at_ms),
     deadlineAtMs: intFromDb(r.deadline_at_ms),
     endedAtMs: intOrNullFromDb(r.ended_at_ms),
@@ -73,7 +73,7 @@ export function sessionFromDb(r: Record<string, unknown>): SessionRow {
   };
 }
 
-export interface CommandRow extends PuzzleCommand {
+export interface CommandRow extends SkillCommand {
   readonly receivedAtMs: number;
 }
 
@@ -94,7 +94,7 @@ export interface MatchRow {
   readonly tieRule: TieRule;
   readonly seedHex: string;
   readonly commitment: string;
-  readonly config: PuzzleConfig;
+  readonly config: SkillConfig;
   readonly status: MatchStatus;
   readonly outcome: MatchOutcome | null;
   readonly hostPlayerId: string;
@@ -121,7 +121,7 @@ export function matchFromDb(r: Record<string, unknown>): MatchRow {
     tieRule: r.tie_rule as TieRule,
     seedHex: r.seed_hex as string,
     commitment: r.commitment as string,
-    config: checkPuzzleConfig(JSON.parse(r.config as string)),
+    config: checkSkillConfig(JSON.parse(r.config as string)),
     status: r.status as MatchStatus,
     outcome: (r.outcome as MatchOutcome | null) ?? null,
     hostPlayerId: r.host_player_id as string,
@@ -151,7 +151,7 @@ export interface TournamentRow {
   readonly playersMax: number;
   readonly seedHex: string;
   readonly commitment: string;
-  readonly config: PuzzleConfig;
+  readonly config: SkillConfig;
   readonly status: TournamentStatus;
   readonly entries: number;
   readonly entryClosesAtMs: number;
@@ -176,7 +176,7 @@ export function tournamentFromDb(r: Record<string, unknown>): TournamentRow {
     playersMax: intFromDb(r.players_max),
     seedHex: r.seed_hex as string,
     commitment: r.commitment as string,
-    config: checkPuzzleConfig(JSON.parse(r.config as string)),
+    config: checkSkillConfig(JSON.parse(r.config as string)),
     status: r.status as TournamentStatus,
     entries: intFromDb(r.entries),
     entryClosesAtMs: intFromDb(r.entry_closes_at_ms),

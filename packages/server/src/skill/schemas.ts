@@ -7,6 +7,7 @@ import { COMMAND_BATCH_MAX, REFILL_LOOKAHEAD } from './limits.ts';
 const Nullable = <T extends Parameters<typeof Type.Union>[0][number]>(t: T) => Type.Union([t, Type.Null()]);
 
 export const PuzzleConfigBody = Type.Object({
+  rules: Type.Optional(Type.String({ description: 'the plug-in that plays it (match3 when absent, sum10, …)' })),
   rulesVersion: Type.Literal(1),
   width: Type.Integer(),
   height: Type.Integer(),

@@ -2,7 +2,7 @@
 // (play.ts), practice, paid head-to-head matches (matches.ts) and their settlement
 // (settlement.ts), tournaments, fairness and review (review.ts) and the periodic sweep (sweep.ts).
 import { AppError, type Clock } from '@fairground/core';
-import type { PuzzleCommand } from '@fairground/rules';
+import type { SkillCommand } from '@fairground/rules';
 import type { AuditLog } from '../admin/index.ts';
 import type { Analytics } from '../analytics/index.ts';
 import type { Leaderboards } from '../leaderboards/index.ts';
@@ -218,7 +218,7 @@ export class SkillGames {
   }
 
   /** Applies a batch of commands in order (play.ts). */
-  submit(playerId: string, sessionId: string, commands: readonly PuzzleCommand[]): Promise<Ack> {
+  submit(playerId: string, sessionId: string, commands: readonly SkillCommand[]): Promise<Ack> {
     return this.#play.submit(playerId, sessionId, commands);
   }
 

@@ -25,7 +25,24 @@ import {
 import type { LiveSession } from './live.ts';
 import { holdEntryFee, openEscrow, payOut, postEntryFee, rakeOf, refundEntryFee } from './money.ts';
 import { type EntryRow, entryFromDb, type SessionRow, type TournamentRow, tournamentFromDb } from './rows.ts';
+import { latestSlotMs, slotLabel, type TournamentSchedule } from './schedule.ts';
 import type { SessionState, TournamentView } from './schemas.ts';
+
+/** A tournament template as the schedule job reads it (the setting `skill.tournament_templates`). */
+export interface ScheduledTemplate extends Omit<NewTournament, 'entryClosesAtMs' | 'endsAtMs' | 'rakeBps'> {
+  readonly id: string;
+  readonly rakeBps: number;
+  /** How long entries stay open from the slot. */
+  readonly entryWindowMs: number;
+  /** How long after entries close the last entrant may still play. */
+  readonly playWindowMs: number;
+  readonly schedule?: TournamentSchedule | undefined;
+}
+
+/** Who created a scheduled tournament, in its row and the audit log. */
+export const SCHEDULE_OPERATOR_ID = 'system:schedule';
+/** Templates the schedule job looks at in one pass (the setting holds fewer). */
+const SCHEDULED_TEMPLATES_MAX = 64;
 
 /** What tournaments need from the session service. */
 export interface TournamentSessions {
@@ -101,7 +118,17 @@ export class Tournaments {
     ).map(entryFromDb);
   }
 
-  async create(operator: OperatorRef, input: NewTournament, request: RequestRef = {}): Promise<TournamentView> {
+  /**
+   * Creates a tournament (an operator in the console, or a template's schedule). `scheduleKey`
+   * (`<template>@<slot ms>`) makes a scheduled slot's tournament unique: a second create of the same
+   * slot (another node's job) fails on the index and answers null from runSchedules.
+   */
+  async create(
+    operator: OperatorRef,
+    input: NewTournament,
+    request: RequestRef = {},
+    scheduleKey: string | null = null,
+  ): Promise<TournamentView> {
     const settings = this.#o.catalogue.require(input.game);
     const nowMs = this.#o.clock.nowMs();
     const rakeBps = input.rakeBps ?? settings.rakeBps;
@@ -130,8 +157,8 @@ export class Tournaments {
         await openEscrow(this.#o.ledger, tx, 'tournament', id);
         await tx.run(
           `INSERT INTO skill_tournaments (id, game, title, entry_fee_fen, rake_bps, prize_weights, players_min, players_max, seed_hex, commitment,
-             config, status, entries, entry_closes_at_ms, ends_at_ms, created_by, created_at_ms)
-           VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 'open', 0, ?, ?, ?, ?)`,
+             config, status, entries, entry_closes_at_ms, ends_at_ms, created_by, created_at_ms, schedule_key)
+           VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 'open', 0, ?, ?, ?, ?, ?)`,
           [
             id,
             settings.id,
@@ -148,13 +175,14 @@ export class Tournaments {
             input.endsAtMs,
             operator.id,
             tx.nowMs,
+            scheduleKey,
           ],
         );
         await this.#o.audit?.record(tx, {
           operator: { id: operator.id, username: operator.username },
           action: 'skill.tournament.create',
           target: { kind: 'tournament', id },
-          after: { ...input, rakeBps, prizeWeights: [...w] },
+          after: { ...input, rakeBps, prizeWeights: [...w], ...(scheduleKey ? { scheduleKey } : {}) },
           ...(request.id ? { requestId: request.id } : {}),
           ...(request.ip ? { ip: request.ip } : {}),
         });
@@ -162,6 +190,49 @@ export class Tournaments {
       { label: 'skill.tournament.create' },
     );
     return this.get(null, id);
+  }
+
+  /**
+   * The schedule job: for each template with a schedule, its latest slot (at or before now) gets its
+   * tournament if entries to it would still be open and none was created for it yet. A slot missed
+   * while no node ran is skipped once its entry window has passed (nobody could have entered).
+   * Returns the tournaments created; a template whose tournament cannot be created (its game left
+   * the catalogue, a play window shorter than a game) is reported through `onProblem` and skipped.
+   */
+  async runSchedules(
+    templates: readonly ScheduledTemplate[],
+    onProblem: (templateId: string, error: unknown) => void,
+  ): Promise<TournamentView[]> {
+    const nowMs = this.#o.clock.nowMs();
+    const created: TournamentView[] = [];
+    for (const t of templates.slice(0, SCHEDULED_TEMPLATES_MAX)) {
+      if (!t.schedule) continue;
+      const slot = latestSlotMs(t.schedule, nowMs);
+      if (slot === null || nowMs >= slot + t.entryWindowMs) continue;
+      const key = `${t.id}@${slot}`;
+      const taken = await this.#o.store.reader.query('SELECT id FROM skill_tournaments WHERE schedule_key = ?', [key]);
+      if (taken.length > 0) continue;
+      const entryClosesAtMs = slot + t.entryWindowMs;
+      const input: NewTournament = {
+        game: t.game,
+        title: `${t.title.slice(0, TOURNAMENT_TITLE_MAX - 23)} · ${slotLabel(slot, t.schedule.utcOffsetMinutes)}`,
+        entryFeeFen: t.entryFeeFen,
+        rakeBps: t.rakeBps,
+        prizeWeights: t.prizeWeights,
+        playersMin: t.playersMin,
+        playersMax: t.playersMax,
+        entryClosesAtMs,
+        endsAtMs: entryClosesAtMs + t.playWindowMs,
+      };
+      try {
+        created.push(await this.create({ id: SCHEDULE_OPERATOR_ID, username: `schedule:${t.id}` }, input, {}, key));
+      } catch (e) {
+        // Another node created this slot's tournament between the look and the insert.
+        if (isUniqueViolation(e)) continue;
+        onProblem(t.id, e);
+      }
+    }
+    return created;
   }
 
   async list(playerId: string | null, limit: number): Promise<TournamentView[]> {

@@ -1,7 +1,7 @@
 // The verifier: re-runs a stored session from its seed and command log through the same rules
 // the client and the server ran, and checks that it reproduces what the server recorded. The risk
 // review runs it on flagged sessions; the fairness page shows its report to the player.
-import { replayPuzzle, verifyServerSeed } from '@fairground/rules';
+import { replaySkillGame, verifyServerSeed } from '@fairground/rules';
 import type { Reader } from '../storage/ports.ts';
 import { logDigest, seedBytes } from './digest.ts';
 import { type CommandRow, commandFromDb, SESSION_COLUMNS, type SessionRow, sessionFromDb } from './rows.ts';
@@ -32,7 +32,8 @@ export interface VerificationReport {
 /** Verifies a session row against its command log (pure: no database). */
 export function verifySession(row: SessionRow, commands: readonly CommandRow[]): VerificationReport {
   const end = row.endReason === 'time' || row.endReason === 'stopped' ? row.endReason : null;
-  const replay = replayPuzzle(seedBytes(row.seedHex), row.config, commands, end);
+  // The game's own plug-in replays it: the configuration stored with the session names it.
+  const replay = replaySkillGame(seedBytes(row.seedHex), row.config, commands, end);
   const checks = {
     commitment: verifyServerSeed(row.seedHex, row.commitment),
     logDigest: logDigest(commands) === row.logDigest,

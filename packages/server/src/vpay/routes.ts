@@ -3,7 +3,9 @@
 import type { FastifyInstance } from 'fastify';
 import { implement, type Implementation } from '../http/routes.ts';
 import { vpayContract as c } from './contract.ts';
-import type { VirtualPayments, VpayOrder } from './service.ts';
+import type { VirtualPayments, VpayBill, VpayOrder } from './service.ts';
+
+const billBody = (b: VpayBill) => ({ ...b, mismatches: [...b.mismatches] });
 
 export const VPAY_PUSH_PATH = '/api/vpay/wechat/push';
 
@@ -22,6 +24,11 @@ function orderBody(o: VpayOrder) {
     wechatTransactionId: o.wechatTransactionId,
     createdAtMs: o.createdAtMs,
     deliveredAtMs: o.deliveredAtMs,
+    refundNo: o.refundNo,
+    refundState: o.refundState,
+    refundReason: o.refundReason,
+    refundFailure: o.refundFailure,
+    refundedAtMs: o.refundedAtMs,
   };
 }
 
@@ -40,8 +47,22 @@ export function vpayRoutes(vpay: VirtualPayments): Record<keyof typeof c, Implem
     })),
     vpayAdminReconciliation: implement(c.vpayAdminReconciliation, async () => {
       const r = await vpay.reconciliation();
-      return { enabled: vpay.enabled, ...r.counts, settledByQuery: r.settledByQuery, pendingOverdue: r.pendingOverdue };
+      return {
+        enabled: vpay.enabled,
+        ...r.counts,
+        refunded: r.refunded,
+        settledByQuery: r.settledByQuery,
+        pendingOverdue: r.pendingOverdue,
+      };
     }),
+    vpayAdminRefund: implement(c.vpayAdminRefund, async ({ actor, params, body, request }) => {
+      const r = await vpay.refund(actor, params.outTradeNo, body, { requestId: request.id, ip: request.ip });
+      return { order: orderBody(r.order), replayed: r.replayed };
+    }),
+    vpayAdminBills: implement(c.vpayAdminBills, async ({ query }) => ({ items: (await vpay.bills(query.limit ?? 30)).map(billBody) })),
+    vpayAdminSettleBill: implement(c.vpayAdminSettleBill, async ({ actor, params, request }) =>
+      billBody(await vpay.settleBill(params.billDate, { op: actor, requestId: request.id, ip: request.ip })),
+    ),
   };
 }
 

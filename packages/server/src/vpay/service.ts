@@ -9,16 +9,20 @@
 // The cards are credited by the rooms domain's own purchase path (Rooms.creditPaidCards), keyed by
 // the OutTradeNo, with the CNY from the provider's clearing account: WeChat holds the money.
 import { randomBytes } from 'node:crypto';
-import { AppError, type Clock } from '@fairground/core';
+import { AppError, type Clock, isAppError } from '@fairground/core';
 import { VPAY_DELIVER_EVENT, vpayEventSig, vpayPaySig, vpaySigEqual, vpaySignData, vpayUserSignature } from '@fairground/wechatpay/vpay';
 import type { Sealer } from '../accounts/sealing.ts';
+import type { AuditLog } from '../admin/index.ts';
+import type { OperatorActor } from '../http/actors.ts';
+import { type Ledger, LedgerErrors, playerAccount, systemAccount } from '../ledger/index.ts';
 import { RoomErrors } from '../rooms/errors.ts';
 import { ROOM_CARDS_PER_PURCHASE_MAX } from '../rooms/limits.ts';
 import type { Rooms } from '../rooms/service.ts';
 import type { SqlValue, Store, Tx } from '../storage/ports.ts';
 import { intFromDb, intOrNullFromDb, isUniqueViolation } from '../storage/sql.ts';
+import type { VPAY_MISMATCH_KINDS } from './contract.ts';
 import { VpayErrors } from './errors.ts';
-import type { VirtualPaymentPort } from './ports.ts';
+import { type VirtualPaymentPort, VpayRefundFailure } from './ports.ts';
 
 /** A pending order is queried once the player's payment sheet must have closed. */
 export const VPAY_QUERY_AFTER_MS = 60_000;
@@ -27,8 +31,44 @@ export const VPAY_EXPIRE_AFTER_MS = 30 * 60_000;
 /** Orders one sweep queries at most (each is one call to WeChat). */
 export const VPAY_SWEEP_BATCH = 50;
 const PUSH_BYTES_MAX = 16 * 1024;
+/** A refund whose WeChat call had an unclear end is asked again (same refund number) after this long. */
+export const VPAY_REFUND_RETRY_MS = 60_000;
+/** Ended days the bills job looks back over for a bill not yet settled. */
+export const VPAY_BILL_CATCH_UP_DAYS = 3;
+/** Mismatches kept per bill (the counts are always whole). */
+export const VPAY_BILL_MISMATCHES_KEPT = 500;
+export const VPAY_REFUND_SCOPE = 'vpay.refund';
+export const VPAY_BILL_SCOPE = 'vpay.bill';
+const DAY_MS = 24 * 3600_000;
+/** WeChat cuts its bills by China's day (UTC+8). */
+const CHINA_OFFSET_MS = 8 * 3600_000;
 
 export type VpayStatus = 'pending' | 'delivered' | 'expired';
+export type VpayRefundState = 'refunding' | 'refunded' | 'failed';
+
+export type VpayMismatchKind = (typeof VPAY_MISMATCH_KINDS)[number];
+
+export interface VpayMismatch {
+  readonly kind: VpayMismatchKind;
+  readonly outTradeNo: string;
+  readonly detail: string;
+}
+
+export interface VpayBill {
+  readonly billDate: string;
+  readonly pays: number;
+  readonly paidFen: number;
+  readonly refunds: number;
+  readonly refundedFen: number;
+  /** WeChat's platform fee on the day, net of fees given back with refunds. */
+  readonly feeFen: number;
+  /** What the ledger holds for it (`provider_fees ← provider_clearing`). */
+  readonly feeBookedFen: number;
+  readonly mismatchCount: number;
+  readonly mismatches: readonly VpayMismatch[];
+  readonly runs: number;
+  readonly runAtMs: number;
+}
 
 export interface VpayOrder {
   readonly outTradeNo: string;
@@ -48,6 +88,13 @@ export interface VpayOrder {
   readonly createdAtMs: number;
   readonly updatedAtMs: number;
   readonly deliveredAtMs: number | null;
+  readonly refundNo: string | null;
+  readonly refundState: VpayRefundState | null;
+  readonly refundReason: string | null;
+  readonly refundOperatorId: string | null;
+  readonly refundFailure: string | null;
+  readonly refundedAtMs: number | null;
+  readonly billDate: string | null;
 }
 
 interface DbVpayOrder {
@@ -68,6 +115,15 @@ interface DbVpayOrder {
   created_at_ms: unknown;
   updated_at_ms: unknown;
   delivered_at_ms: unknown;
+  refund_no: string | null;
+  refund_state: string | null;
+  refund_reason: string | null;
+  refund_operator_id: string | null;
+  refund_idem_key: string | null;
+  refund_hold_id: string | null;
+  refund_failure: string | null;
+  refunded_at_ms: unknown;
+  bill_date: string | null;
 }
 
 function orderFromDb(r: DbVpayOrder): VpayOrder {
@@ -89,6 +145,13 @@ function orderFromDb(r: DbVpayOrder): VpayOrder {
     createdAtMs: intFromDb(r.created_at_ms),
     updatedAtMs: intFromDb(r.updated_at_ms),
     deliveredAtMs: intOrNullFromDb(r.delivered_at_ms),
+    refundNo: r.refund_no,
+    refundState: r.refund_state === 'refunding' || r.refund_state === 'refunded' || r.refund_state === 'failed' ? r.refund_state : null,
+    refundReason: r.refund_reason,
+    refundOperatorId: r.refund_operator_id,
+    refundFailure: r.refund_failure,
+    refundedAtMs: intOrNullFromDb(r.refunded_at_ms),
+    billDate: r.bill_date,
   };
 }
 
@@ -111,6 +174,9 @@ export interface VirtualPaymentsOptions {
   readonly store: Store;
   readonly clock: Clock;
   readonly rooms: Pick<Rooms, 'creditPaidCards' | 'schedule'>;
+  /** Refunds take the cards and the CNY back; bills book WeChat's fee. */
+  readonly ledger: Ledger;
+  readonly audit: AuditLog;
   /** Opens the sealed session_key (the accounts domain's sealer for it). */
   readonly sessionKeySealer: Sealer;
   /** Null: virtual payment is not configured; every player route answers VPAY_NOT_ENABLED. */
@@ -119,8 +185,22 @@ export interface VirtualPaymentsOptions {
   readonly onProblem?: (p: { outTradeNo: string; problem: string }) => void;
 }
 
-const COLUMNS =
+const INSERT_COLUMNS =
   'out_trade_no, player_id, openid, env, product_id, quantity, price_fen, cash_fen, status, settled_by, room_order_id, pushes, queries, wechat_transaction_id, created_at_ms, updated_at_ms, delivered_at_ms';
+const COLUMNS = `${INSERT_COLUMNS}, refund_no, refund_state, refund_reason, refund_operator_id, refund_idem_key, refund_hold_id, refund_failure, refunded_at_ms, bill_date`;
+
+/** Thrown inside a refund's unit when another request with the same key got there first. */
+class RefundRaced extends Error {}
+
+/** `2026-01-15` → the UTC milliseconds of that China day's start. */
+function chinaDayStartMs(billDate: string): number {
+  return Date.UTC(Number(billDate.slice(0, 4)), Number(billDate.slice(5, 7)) - 1, Number(billDate.slice(8, 10))) - CHINA_OFFSET_MS;
+}
+
+/** The China-time day (`YYYY-MM-DD`) that contains `ms`. */
+export function chinaDay(ms: number): string {
+  return new Date(ms + CHINA_OFFSET_MS).toISOString().slice(0, 10);
+}
 
 export class VirtualPayments {
   readonly #o: VirtualPaymentsOptions;
@@ -171,7 +251,7 @@ export class VirtualPayments {
     await this.#o.store.unitOfWork(
       (tx) =>
         tx.run(
-          `INSERT INTO vpay_orders (app_id, ${COLUMNS}) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, 'pending', NULL, NULL, 0, 0, NULL, ?, ?, NULL)`,
+          `INSERT INTO vpay_orders (app_id, ${INSERT_COLUMNS}) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, 'pending', NULL, NULL, 0, 0, NULL, ?, ?, NULL)`,
           [
             port.appid,
             outTradeNo,
@@ -203,12 +283,17 @@ export class VirtualPayments {
     return rows[0] ? orderFromDb(rows[0]) : null;
   }
 
-  /** The player's own order, settled by a query first when it is still pending (the client's timeout path). */
+  /**
+   * The player's own order, settled by a query first when it is still pending (the client's
+   * timeout path). A query that fails leaves it pending, for the sweep.
+   */
   async check(playerId: string, outTradeNo: string): Promise<VpayOrder> {
     const o = await this.order(outTradeNo);
     if (o === null || o.playerId !== playerId) throw new AppError(VpayErrors.VPAY_ORDER_UNKNOWN);
     if (o.status !== 'pending') return o;
-    await this.#query(o);
+    // WeChat not answering now is no error for the player: the order stays pending and the sweep
+    // asks again once the query window has passed.
+    await this.#query(o).catch(() => 'unpaid' as const);
     return (await this.order(outTradeNo)) as VpayOrder;
   }
 
@@ -234,6 +319,7 @@ export class VirtualPayments {
    */
   async reconciliation(): Promise<{
     readonly counts: Record<VpayStatus, { orders: number; cashFen: number; cards: number }>;
+    readonly refunded: { orders: number; cashFen: number; cards: number };
     readonly settledByQuery: number;
     readonly pendingOverdue: number;
   }> {
@@ -251,11 +337,23 @@ export class VirtualPayments {
     const byQuery = await this.#o.store.reader.query<{ n: unknown }>(
       "SELECT COUNT(*) AS n FROM vpay_orders WHERE status = 'delivered' AND settled_by = 'query' AND pushes = 0",
     );
+    const refunded = await this.#o.store.reader.query<{ n: unknown; cash: unknown; cards: unknown }>(
+      "SELECT COUNT(*) AS n, COALESCE(SUM(cash_fen), 0) AS cash, COALESCE(SUM(quantity), 0) AS cards FROM vpay_orders WHERE refund_state = 'refunded'",
+    );
     const overdue = await this.#o.store.reader.query<{ n: unknown }>(
       "SELECT COUNT(*) AS n FROM vpay_orders WHERE status = 'pending' AND created_at_ms < ?",
       [this.#o.clock.nowMs() - VPAY_QUERY_AFTER_MS],
     );
-    return { counts, settledByQuery: intFromDb(byQuery[0]?.n ?? 0), pendingOverdue: intFromDb(overdue[0]?.n ?? 0) };
+    return {
+      counts,
+      refunded: {
+        orders: intFromDb(refunded[0]?.n ?? 0),
+        cashFen: intFromDb(refunded[0]?.cash ?? 0),
+        cards: intFromDb(refunded[0]?.cards ?? 0),
+      },
+      settledByQuery: intFromDb(byQuery[0]?.n ?? 0),
+      pendingOverdue: intFromDb(overdue[0]?.n ?? 0),
+    };
   }
 
   /**
@@ -340,6 +438,11 @@ export class VirtualPayments {
         expired++;
       }
     }
+    const refunding = await this.#o.store.reader.query<{ out_trade_no: string }>(
+      "SELECT out_trade_no FROM vpay_orders WHERE refund_state = 'refunding' AND updated_at_ms < ? ORDER BY updated_at_ms LIMIT ?",
+      [nowMs - VPAY_REFUND_RETRY_MS, VPAY_SWEEP_BATCH],
+    );
+    for (const r of refunding) await this.#submitRefund(r.out_trade_no).catch(() => 'unclear' as const);
     return { queried: rows.length, settled, expired };
   }
 
@@ -387,5 +490,358 @@ export class VirtualPayments {
       if (!isUniqueViolation(e)) throw e;
       await run();
     }
+  }
+
+  // ---- refunds ----
+
+  /**
+   * An operator refunds a delivered order in full. The order's room cards are held in the
+   * player's account first (`player → room_card_issuance`, pending) in the unit that records the
+   * refund and its audit line: when the player no longer holds them (spent, or held for a room),
+   * the refund is refused with VPAY_REFUND_CARDS_SPENT and nothing changes. Then WeChat is asked
+   * (our refund number makes the call idempotent); its yes posts the hold and returns the CNY
+   * (`revenue → provider_clearing`), its no voids the hold; an unclear end is asked again by the
+   * sweep. The same key with the same reason answers the same refund (`replayed`).
+   */
+  async refund(
+    op: OperatorActor,
+    outTradeNo: string,
+    input: { readonly reason: string; readonly idempotencyKey: string },
+    meta: { readonly requestId: string; readonly ip: string },
+  ): Promise<{ order: VpayOrder; replayed: boolean }> {
+    this.#port();
+    const known = await this.order(outTradeNo);
+    if (known === null) throw new AppError(VpayErrors.VPAY_ORDER_UNKNOWN);
+    const replay = (o: VpayOrder, key: string | null) => {
+      if (key !== input.idempotencyKey) return null;
+      if (o.refundReason !== input.reason || o.refundOperatorId !== op.operatorId)
+        throw new AppError(VpayErrors.VPAY_IDEMPOTENCY_CONFLICT, { outTradeNo });
+      return { order: o, replayed: true };
+    };
+    const early = replay(known, await this.#refundKey(outTradeNo));
+    if (early) return early;
+    const refundable = (o: { status: string; refund_state: string | null }) =>
+      o.status === 'delivered' && (o.refund_state === null || o.refund_state === 'failed');
+    const refundNo = `vr${this.#o.clock.nowMs().toString(36)}${randomBytes(6).toString('hex')}`;
+    try {
+      await this.#o.store.unitOfWork(
+        async (tx) => {
+          await this.#o.ledger.serialize(tx);
+          const rows = await tx.query<DbVpayOrder>(`SELECT ${COLUMNS} FROM vpay_orders WHERE out_trade_no = ?`, [outTradeNo]);
+          const row = rows[0] as DbVpayOrder;
+          if (row.refund_idem_key === input.idempotencyKey) throw new RefundRaced();
+          if (!refundable(row))
+            throw new AppError(VpayErrors.VPAY_ORDER_NOT_REFUNDABLE, { status: row.status, refundState: row.refund_state });
+          const o = orderFromDb(row);
+          let holdId: string;
+          try {
+            const hold = await this.#o.ledger.transfer(tx, {
+              scope: VPAY_REFUND_SCOPE,
+              key: `${refundNo}.hold`,
+              debit: playerAccount(o.playerId, 'ROOM_CARD'),
+              credit: systemAccount('room_card_issuance', 'ROOM_CARD'),
+              asset: 'ROOM_CARD',
+              amount: o.quantity,
+              code: 'refund',
+              pending: {},
+              metadata: { outTradeNo, refundNo },
+            });
+            holdId = (hold.transfers[0] as { id: string }).id;
+          } catch (e) {
+            if (isAppError(e, LedgerErrors.LEDGER_INSUFFICIENT_FUNDS))
+              throw new AppError(VpayErrors.VPAY_REFUND_CARDS_SPENT, { cards: o.quantity });
+            throw e;
+          }
+          await tx.run(
+            "UPDATE vpay_orders SET refund_no = ?, refund_state = 'refunding', refund_reason = ?, refund_operator_id = ?, refund_idem_key = ?, refund_hold_id = ?, refund_failure = NULL, updated_at_ms = ? WHERE out_trade_no = ?",
+            [refundNo, input.reason, op.operatorId, input.idempotencyKey, holdId, tx.nowMs, outTradeNo],
+          );
+          await this.#o.audit.record(tx, {
+            operator: { id: op.operatorId, username: op.username },
+            action: 'vpay.refund',
+            target: { kind: 'vpay_order', id: outTradeNo },
+            reason: input.reason,
+            before: { status: o.status, refundState: o.refundState, cards: o.quantity, cashFen: o.cashFen },
+            after: { refundNo, refundState: 'refunding' },
+            requestId: meta.requestId,
+            ip: meta.ip,
+          });
+        },
+        { label: 'vpay.refund.hold' },
+      );
+    } catch (e) {
+      // Another request with this key held first: answer with its refund (or a conflict).
+      if (!(e instanceof RefundRaced) && !isUniqueViolation(e)) throw e;
+      const now = (await this.order(outTradeNo)) as VpayOrder;
+      const raced = replay(now, await this.#refundKey(outTradeNo));
+      if (raced) return raced;
+      // The other request's unit shares this one's transaction and has not committed yet.
+      throw new AppError(LedgerErrors.LEDGER_IN_PROGRESS, { outTradeNo });
+    }
+    await this.#submitRefund(outTradeNo);
+    return { order: (await this.order(outTradeNo)) as VpayOrder, replayed: false };
+  }
+
+  async #refundKey(outTradeNo: string): Promise<string | null> {
+    const rows = await this.#o.store.reader.query<{ k: string | null }>(
+      'SELECT refund_idem_key AS k FROM vpay_orders WHERE out_trade_no = ?',
+      [outTradeNo],
+    );
+    return rows[0]?.k ?? null;
+  }
+
+  /** Asks WeChat for a refunding order's refund and applies the answer (nothing when it is unclear). */
+  async #submitRefund(outTradeNo: string): Promise<'refunded' | 'failed' | 'unclear'> {
+    const o = await this.order(outTradeNo);
+    if (o === null || o.refundState !== 'refunding' || o.refundNo === null) return 'unclear';
+    const refundNo = o.refundNo;
+    let answer: { wxRefundId: string } | VpayRefundFailure;
+    try {
+      answer = await this.#port().refundOrder({
+        openid: o.openid,
+        outTradeNo,
+        refundNo,
+        amountFen: o.cashFen,
+        reason: o.refundReason ?? '',
+      });
+    } catch (e) {
+      answer = e instanceof VpayRefundFailure ? e : new VpayRefundFailure('unclear', String((e as Error)?.message ?? e).slice(0, 120));
+    }
+    if (answer instanceof VpayRefundFailure && answer.kind === 'unclear') {
+      await this.#o.store.unitOfWork(
+        (tx) =>
+          tx.run("UPDATE vpay_orders SET refund_failure = ?, updated_at_ms = ? WHERE out_trade_no = ? AND refund_state = 'refunding'", [
+            `unclear: ${answer.code}`,
+            tx.nowMs,
+            outTradeNo,
+          ]),
+        { label: 'vpay.refund.unclear' },
+      );
+      return 'unclear';
+    }
+    return this.#o.store.unitOfWork(
+      async (tx) => {
+        await this.#o.ledger.serialize(tx);
+        const rows = await tx.query<DbVpayOrder>(`SELECT ${COLUMNS} FROM vpay_orders WHERE out_trade_no = ?`, [outTradeNo]);
+        const cur = orderFromDb(rows[0] as DbVpayOrder);
+        const holdId = (rows[0] as DbVpayOrder).refund_hold_id;
+        if (cur.refundState !== 'refunding' || cur.refundNo !== refundNo || holdId === null)
+          return cur.refundState === 'refunded' ? 'refunded' : 'failed';
+        if (answer instanceof VpayRefundFailure) {
+          await this.#o.ledger.void(tx, { scope: VPAY_REFUND_SCOPE, key: `${refundNo}.void`, pendingId: holdId });
+          await tx.run("UPDATE vpay_orders SET refund_state = 'failed', refund_failure = ?, updated_at_ms = ? WHERE out_trade_no = ?", [
+            answer.code,
+            tx.nowMs,
+            outTradeNo,
+          ]);
+          return 'failed';
+        }
+        await this.#o.ledger.post(tx, { scope: VPAY_REFUND_SCOPE, key: `${refundNo}.post`, pendingId: holdId });
+        await this.#o.ledger.transfer(tx, {
+          scope: VPAY_REFUND_SCOPE,
+          key: `${refundNo}.cash`,
+          debit: systemAccount('revenue', 'CNY'),
+          credit: systemAccount('provider_clearing', 'CNY'),
+          asset: 'CNY',
+          amount: cur.cashFen,
+          code: 'refund',
+          metadata: { outTradeNo, refundNo },
+        });
+        await tx.run(
+          "UPDATE vpay_orders SET refund_state = 'refunded', refund_failure = NULL, wx_refund_id = ?, refunded_at_ms = ?, updated_at_ms = ? WHERE out_trade_no = ?",
+          [answer.wxRefundId.slice(0, 64), tx.nowMs, tx.nowMs, outTradeNo],
+        );
+        return 'refunded';
+      },
+      { label: 'vpay.refund.apply' },
+    );
+  }
+
+  // ---- bills ----
+
+  /**
+   * Downloads the bill of one China-time day and reconciles it with the orders, their pushes and
+   * queries; books WeChat's fee for the day in the ledger (`provider_fees ← provider_clearing`,
+   * only the difference from what an earlier run booked). Revenue itself was booked when each
+   * order was delivered. Audited when an operator asks.
+   */
+  async settleBill(
+    billDate: string,
+    by?: { readonly op: OperatorActor; readonly requestId: string; readonly ip: string },
+  ): Promise<VpayBill> {
+    const port = this.#port();
+    const start = chinaDayStartMs(billDate);
+    if (!/^\d{4}-\d{2}-\d{2}$/.test(billDate) || Number.isNaN(start) || chinaDay(start) !== billDate)
+      throw new AppError(VpayErrors.VPAY_BILL_NOT_READY, { billDate });
+    const end = start + DAY_MS;
+    if (end > this.#o.clock.nowMs()) throw new AppError(VpayErrors.VPAY_BILL_NOT_READY, { billDate });
+    const rows = await port.downloadBill(billDate.replaceAll('-', ''));
+    return this.#o.store.unitOfWork(
+      async (tx) => {
+        await this.#o.ledger.serialize(tx);
+        const ids = [...new Set(rows.map((r) => r.outTradeNo))];
+        const ours = new Map<string, VpayOrder>();
+        for (let i = 0; i < ids.length; i += 500) {
+          const chunk = ids.slice(i, i + 500);
+          const found = await tx.query<DbVpayOrder>(
+            `SELECT ${COLUMNS} FROM vpay_orders WHERE out_trade_no IN (${chunk.map(() => '?').join(', ')})`,
+            chunk,
+          );
+          for (const r of found) ours.set(r.out_trade_no, orderFromDb(r));
+        }
+        const mismatches: VpayMismatch[] = [];
+        const pays = rows.filter((r) => r.kind === 'pay');
+        const refunds = rows.filter((r) => r.kind === 'refund');
+        for (const r of pays) {
+          const o = ours.get(r.outTradeNo);
+          if (o === undefined) mismatches.push({ kind: 'unknown_order', outTradeNo: r.outTradeNo, detail: `${r.amountFen} fen` });
+          else if (o.status !== 'delivered') mismatches.push({ kind: 'not_delivered', outTradeNo: r.outTradeNo, detail: o.status });
+          else if (o.cashFen !== r.amountFen || o.quantity !== r.quantity)
+            mismatches.push({
+              kind: 'amount_differs',
+              outTradeNo: r.outTradeNo,
+              detail: `bill ${r.quantity} × ${r.amountFen} fen, order ${o.quantity} × ${o.cashFen} fen`,
+            });
+        }
+        const billed = pays.filter((r) => ours.has(r.outTradeNo)).map((r) => r.outTradeNo);
+        const billedSet = new Set(billed);
+        for (let i = 0; i < billed.length; i += 500) {
+          const chunk = billed.slice(i, i + 500);
+          await tx.run(
+            `UPDATE vpay_orders SET bill_date = ? WHERE bill_date IS NULL AND out_trade_no IN (${chunk.map(() => '?').join(', ')})`,
+            [billDate, ...chunk],
+          );
+        }
+        for (const r of refunds) {
+          const o = ours.get(r.outTradeNo);
+          if (o === undefined || o.refundState !== 'refunded' || o.refundNo !== r.refundNo)
+            mismatches.push({ kind: 'refund_not_recorded', outTradeNo: r.outTradeNo, detail: `${r.refundNo ?? ''} ${r.amountFen} fen` });
+        }
+        const delivered = await tx.query<DbVpayOrder>(
+          `SELECT ${COLUMNS} FROM vpay_orders WHERE delivered_at_ms >= ? AND delivered_at_ms < ? ORDER BY delivered_at_ms`,
+          [start, end],
+        );
+        for (const d of delivered.map(orderFromDb)) {
+          if (d.billDate === null && !billedSet.has(d.outTradeNo))
+            mismatches.push({ kind: 'not_in_bill', outTradeNo: d.outTradeNo, detail: `${d.cashFen} fen` });
+          if (d.settledBy === 'query' && d.pushes === 0)
+            mismatches.push({ kind: 'settled_by_query', outTradeNo: d.outTradeNo, detail: `${d.queries} queries` });
+        }
+        const refunded = await tx.query<DbVpayOrder>(
+          `SELECT ${COLUMNS} FROM vpay_orders WHERE refunded_at_ms >= ? AND refunded_at_ms < ? ORDER BY refunded_at_ms`,
+          [start, end],
+        );
+        const refundNos = new Set(refunds.map((r) => r.refundNo));
+        for (const d of refunded.map(orderFromDb))
+          if (!refundNos.has(d.refundNo))
+            mismatches.push({ kind: 'refund_not_in_bill', outTradeNo: d.outTradeNo, detail: d.refundNo ?? '' });
+
+        const feeFen = rows.reduce((sum, r) => sum + r.feeFen, 0);
+        const prev = await tx.query<{ fee_booked_fen: unknown; runs: unknown }>(
+          'SELECT fee_booked_fen, runs FROM vpay_bills WHERE bill_date = ?',
+          [billDate],
+        );
+        const booked = prev[0] ? intFromDb(prev[0].fee_booked_fen) : 0;
+        const runs = (prev[0] ? intFromDb(prev[0].runs) : 0) + 1;
+        const delta = feeFen - booked;
+        if (delta !== 0) {
+          await this.#o.ledger.transfer(tx, {
+            scope: VPAY_BILL_SCOPE,
+            key: `${billDate}.run${runs}`,
+            debit: systemAccount(delta > 0 ? 'provider_fees' : 'provider_clearing', 'CNY'),
+            credit: systemAccount(delta > 0 ? 'provider_clearing' : 'provider_fees', 'CNY'),
+            asset: 'CNY',
+            amount: Math.abs(delta),
+            code: 'provider_fee',
+            metadata: { billDate, provider: 'wechat_vpay' },
+          });
+        }
+        const bill: VpayBill = {
+          billDate,
+          pays: pays.length,
+          paidFen: pays.reduce((sum, r) => sum + r.amountFen, 0),
+          refunds: refunds.length,
+          refundedFen: refunds.reduce((sum, r) => sum + r.amountFen, 0),
+          feeFen,
+          feeBookedFen: feeFen,
+          mismatchCount: mismatches.length,
+          mismatches: mismatches.slice(0, VPAY_BILL_MISMATCHES_KEPT),
+          runs,
+          runAtMs: tx.nowMs,
+        };
+        const values = [
+          bill.pays,
+          bill.paidFen,
+          bill.refunds,
+          bill.refundedFen,
+          bill.feeFen,
+          bill.feeBookedFen,
+          JSON.stringify(bill.mismatches),
+          bill.mismatchCount,
+          runs,
+          tx.nowMs,
+        ];
+        if (prev[0])
+          await tx.run(
+            'UPDATE vpay_bills SET pays = ?, paid_fen = ?, refunds = ?, refunded_fen = ?, fee_fen = ?, fee_booked_fen = ?, mismatches = ?, mismatch_count = ?, runs = ?, run_at_ms = ? WHERE bill_date = ?',
+            [...values, billDate],
+          );
+        else
+          await tx.run(
+            'INSERT INTO vpay_bills (pays, paid_fen, refunds, refunded_fen, fee_fen, fee_booked_fen, mismatches, mismatch_count, runs, run_at_ms, bill_date) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)',
+            [...values, billDate],
+          );
+        if (by)
+          await this.#o.audit.record(tx, {
+            operator: { id: by.op.operatorId, username: by.op.username },
+            action: 'vpay.bill',
+            target: { kind: 'vpay_bill', id: billDate },
+            before: { feeBookedFen: booked },
+            after: { feeBookedFen: feeFen, mismatches: mismatches.length },
+            requestId: by.requestId,
+            ip: by.ip,
+          });
+        return bill;
+      },
+      { label: 'vpay.bill' },
+    );
+  }
+
+  /** Settled bills, newest day first. */
+  async bills(limit = 30): Promise<VpayBill[]> {
+    const rows = await this.#o.store.reader.query<Record<string, unknown>>(
+      'SELECT bill_date, pays, paid_fen, refunds, refunded_fen, fee_fen, fee_booked_fen, mismatches, mismatch_count, runs, run_at_ms FROM vpay_bills ORDER BY bill_date DESC LIMIT ?',
+      [Math.min(limit, 200)],
+    );
+    return rows.map((r) => ({
+      billDate: String(r.bill_date),
+      pays: intFromDb(r.pays),
+      paidFen: intFromDb(r.paid_fen),
+      refunds: intFromDb(r.refunds),
+      refundedFen: intFromDb(r.refunded_fen),
+      feeFen: intFromDb(r.fee_fen),
+      feeBookedFen: intFromDb(r.fee_booked_fen),
+      mismatchCount: intFromDb(r.mismatch_count),
+      mismatches: JSON.parse(String(r.mismatches)) as VpayMismatch[],
+      runs: intFromDb(r.runs),
+      runAtMs: intFromDb(r.run_at_ms),
+    }));
+  }
+
+  /**
+   * The bills job: the last few ended days' bills (China time), oldest first, each settled once
+   * (a day missed while the platform was down is caught up; older days an operator runs by hand).
+   */
+  async settleDueBills(): Promise<number> {
+    if (this.#o.port === null) return 0;
+    let settled = 0;
+    for (let back = VPAY_BILL_CATCH_UP_DAYS; back >= 1; back--) {
+      const day = chinaDay(this.#o.clock.nowMs() - back * DAY_MS);
+      const done = await this.#o.store.reader.query('SELECT bill_date FROM vpay_bills WHERE bill_date = ?', [day]);
+      if (done.length > 0) continue;
+      await this.settleBill(day);
+      settled++;
+    }
+    return settled;
   }
 }

@@ -30,7 +30,7 @@ const CHROMIUM_ARGS = [
   '--disable-sync',
 ];
 /** How long the platform may take to print its ready line. */
-const START_TIMEOUT_MS = 60_000;
+const START_TIMEOUT_MS = 120_000;
 /** Lines of the platform's output kept for the failure message. */
 const LOG_LINES_MAX = 200;
 
@@ -70,10 +70,11 @@ export async function startPlatform(env: Record<string, string> = {}): Promise<R
     if (logs.length > LOG_LINES_MAX) logs.shift();
   };
   const url = await new Promise<string>((resolve, reject) => {
-    const timer = setTimeout(
-      () => reject(new Error(`platform did not start in ${START_TIMEOUT_MS} ms:\n${logs.join('\n')}`)),
-      START_TIMEOUT_MS,
-    );
+    const timer = setTimeout(() => {
+      // A platform that never became ready must not outlive the test file and hold its runner open.
+      child.kill('SIGKILL');
+      reject(new Error(`platform did not start in ${START_TIMEOUT_MS} ms:\n${logs.join('\n')}`));
+    }, START_TIMEOUT_MS);
     let buffered = '';
     child.stdout?.on('data', (chunk: Buffer) => {
       buffered += chunk.toString();

@@ -4,7 +4,8 @@
 // (the privacy policy beside it, at 320 px), and the player's page lists both acceptances; a
 // tournament created in the console from a template takes two players' entries and games and is
 // settled, its prizes paid into their wallets; a skin bought on the settings page shows on the
-// buyer's seat to another player at the table.
+// buyer's seat to another player at the table; a skin put on sale in the console's VIP form is
+// offered to players.
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import { PuzzleGame } from '@fairground/rules';
@@ -333,6 +334,30 @@ describe('business settings in the browser', () => {
     await friend.page.locator(`[data-player="${host.id}"][data-skin="gold"]`).waitFor();
     await friend.page.locator(`[data-player="${friend.id}"][data-skin="classic"]`).waitFor();
     await screenshot(friend.page, 'settings-11-table-sees-skin-320');
+  });
+
+  it('a skin put on sale in the console’s VIP form is offered to players, and a tier grants it', async () => {
+    await operator.goto(`${platform.url}/admin/#/settings/vip`);
+    const form = operator.getByTestId('setting-vip');
+    await form.waitFor();
+    await operator.getByTestId('skin-add').click();
+    const i = (await operator.locator('fieldset[data-skin]').count()) - 1;
+    await operator.getByTestId(`skin-${i}-id`).fill('ruby');
+    await operator.getByTestId(`skin-${i}-titleZh`).fill('红宝石');
+    await operator.getByTestId(`skin-${i}-titleEn`).fill('Ruby');
+    await operator.getByTestId(`skin-${i}-price`).fill('6.00');
+    await operator.getByTestId('tier-1-skin-ruby').check();
+    await form.getByTestId('setting-save').click();
+    await form.getByTestId('settings-saved').waitFor();
+    await operator.locator('[data-testid="setting-vip"][data-version="1"]').waitFor();
+    await screenshot(operator, 'settings-12-vip-form');
+
+    const buyer = await person('skin-ruby', 320);
+    await signIn(buyer, platform.url);
+    await buyer.page.goto(`${platform.url}/#/settings`);
+    await buyer.page.getByTestId('skin-ruby').waitFor();
+    await buyer.page.getByTestId('skin-buy-ruby').waitFor();
+    await screenshot(buyer.page, 'settings-13-ruby-on-sale-320');
   });
 
   after(async () => {

@@ -6,6 +6,7 @@ import type { Clock } from '@fairground/core';
 import { type Bound, type PlatformAdapters, real, standIn } from '../../src/bindings.ts';
 import type { TimestampAuthority } from '../../src/notary/index.ts';
 import type { PaymentProvider } from '../../src/payments/index.ts';
+import type { VirtualPaymentPort } from '../../src/vpay/ports.ts';
 import { lazyLocalTsa } from './tsa.ts';
 import {
   createSandboxFaceCheck,
@@ -25,17 +26,21 @@ export interface TestAdapterOptions {
   readonly payments?: PaymentProvider | null;
   /** The real-name ports (tests of the NPPA flow bind its adapters against a sandbox); the in-memory stand-ins otherwise. */
   readonly realName?: Pick<PlatformAdapters, 'realNameCheck' | 'playReporting'>;
+  /** Virtual payment beside the stand-in sign-in (a test's own port; none by default). */
+  readonly vpay?: VirtualPaymentPort;
 }
 
 export function testAdapters(clock: Clock, o: TestAdapterOptions = {}): PlatformAdapters {
+  const standIns = standInAdapters({
+    clock,
+    appIds: o.appIds ?? { miniprogram: 'wxtestminiprogram', h5: 'wxtestofficial' },
+    signInSeed: randomBytes(16).toString('hex'),
+    faceCheck: o.faceCheck === undefined ? createSandboxFaceCheck({ clock }) : o.faceCheck,
+    payments: o.payments ? real('test provider', o.payments) : null,
+  });
   return {
-    ...standInAdapters({
-      clock,
-      appIds: o.appIds ?? { miniprogram: 'wxtestminiprogram', h5: 'wxtestofficial' },
-      signInSeed: randomBytes(16).toString('hex'),
-      faceCheck: o.faceCheck === undefined ? createSandboxFaceCheck({ clock }) : o.faceCheck,
-      payments: o.payments ? real('test provider', o.payments) : null,
-    }),
+    ...standIns,
+    ...(o.vpay ? { signIn: { ...standIns.signIn, vpay: o.vpay } } : {}),
     notary: o.notary ?? standIn('RFC 3161 client → local TSA in the test process', lazyLocalTsa(clock)),
     ...(o.realName ?? {
       realNameCheck: standIn('stand-in (accepts any well-formed identity; unit tests only)', createSandboxVerificationProvider()),

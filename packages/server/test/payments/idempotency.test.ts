@@ -6,7 +6,9 @@
 // money route added without a case here fails the test. SQLite and PostgreSQL.
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
+import { VPAY_DELIVER_EVENT, vpayEventSig } from '@fairground/wechatpay/vpay';
 import { backends } from '../../src/storage/testing.ts';
+import type { VirtualPaymentPort } from '../../src/vpay/ports.ts';
 import type { Reply } from '../helpers/platform.ts';
 import { startWorld, type World } from './world.ts';
 
@@ -31,6 +33,15 @@ const SIGNS_ONLY: Record<string, string> = {
   'POST /api/vpay/room-cards': "WeChat's delivery push credits the cards once per OutTradeNo (test/vpay)",
 };
 
+/** WeChat's virtual payment as far as a refund needs it: every refund is made. */
+const VPAY_PORT: VirtualPaymentPort = {
+  appid: 'wxtestminiprogram',
+  config: { offerId: '1450000009', appKey: 'idempotencyVpayAppKey0123456789ab', env: 1, productId: 'room_card' },
+  queryOrder: async (q) => ({ outTradeNo: q.outTradeNo, status: 0, paid: false, quantity: null, orderFee: null }),
+  refundOrder: async (r) => ({ wxRefundId: `wx${r.refundNo}` }),
+  downloadBill: async () => [],
+};
+
 /** Routes whose idempotency key is the resource they decide on, not a body field. */
 const NATURAL_KEY: Record<string, string> = {
   'POST /api/admin/payments/withdrawals/{withdrawalId}/approve': 'the withdrawal: one decision, by one operator with one note',
@@ -46,7 +57,7 @@ for (const backend of backends()) {
     let refreshTokens: () => Promise<void> = async () => {};
 
     before(async () => {
-      w = await startWorld(backend, { writers: 4 });
+      w = await startWorld(backend, { writers: 4, vpay: VPAY_PORT });
       const operator = await w.t.createOperator(['admin', 'finance', 'risk']);
       opToken = () => w.t.loginOperator(operator);
       const doc = await w.t.request('GET', '/openapi.json');
@@ -131,6 +142,38 @@ for (const backend of backends()) {
           }),
         idOf: (r) => (r.json.refund as { id: string }).id,
         conflicts: ['PAYMENT_IDEMPOTENCY_CONFLICT'],
+      });
+      // A room-card order delivered by a signed push (the port below stands in for WeChat), refunded.
+      const outTradeNo = 'vpidem0000000000000000000001';
+      await w.t.store.unitOfWork((tx) =>
+        tx.run(
+          `INSERT INTO vpay_orders (out_trade_no, player_id, app_id, openid, env, product_id, quantity, price_fen, cash_fen, status, pushes, queries, created_at_ms, updated_at_ms)
+           VALUES (?, ?, 'wxtestminiprogram', 'oIdemOpenid0000000000000001', 1, 'room_card', 2, 100, 200, 'pending', 0, 0, ?, ?)`,
+          [outTradeNo, p.playerId, tx.nowMs, tx.nowMs],
+        ),
+      );
+      const payload = JSON.stringify({
+        OpenId: 'oIdemOpenid0000000000000001',
+        Env: 1,
+        OutTradeNo: outTradeNo,
+        GoodsInfo: { ProductId: 'room_card', Quantity: 2 },
+      });
+      const pushed = await w.t.request('POST', '/api/vpay/wechat/push', {
+        raw: JSON.stringify({
+          Event: VPAY_DELIVER_EVENT,
+          MiniGame: { Payload: payload, PayEventSig: vpayEventSig(VPAY_PORT.config.appKey, VPAY_DELIVER_EVENT, payload) },
+        }),
+      });
+      assert.equal(pushed.status, 200, pushed.text);
+      cases.set('POST /api/admin/vpay/orders/{outTradeNo}/refund', {
+        setup: async () => {},
+        send: async (c) =>
+          w.t.request('POST', `/api/admin/vpay/orders/${outTradeNo}/refund`, {
+            token: await operatorTokenNow(),
+            body: { reason: c === 'same' ? 'bought by mistake' : 'another reason', idempotencyKey: 'idem-vpay-refund-0001' },
+          }),
+        idOf: (r) => (r.json.order as { refundNo: string }).refundNo,
+        conflicts: ['VPAY_IDEMPOTENCY_CONFLICT'],
       });
       cases.set('POST /api/admin/players/{playerId}/adjustments', {
         setup: async () => {},

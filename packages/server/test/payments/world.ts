@@ -3,6 +3,7 @@
 // client pointed at the sandbox exactly as it would be at WeChat Pay. `settle()` lets time's work
 // happen: the sandbox's state changes and notifications, then the platform's sweeps.
 import type { AddressInfo } from 'node:net';
+import type { VirtualPaymentPort } from '../../src/vpay/ports.ts';
 import { ManualClock } from '@fairground/core';
 import { WechatPayClient } from '@fairground/wechatpay';
 import { type Sandbox, startSandbox } from '@fairground/wechatpay-sandbox';
@@ -53,6 +54,8 @@ export interface WorldOptions {
   readonly writers?: number;
   /** The compliance policy (default: the development policy, which sets no limits of its own). */
   readonly policy?: Policy;
+  /** Virtual payment for the mini-game (a test's own port; none by default). */
+  readonly vpay?: VirtualPaymentPort;
 }
 
 export async function startWorld(backend: TestBackend, o: WorldOptions = {}): Promise<World> {
@@ -82,6 +85,7 @@ export async function startWorld(backend: TestBackend, o: WorldOptions = {}): Pr
     adapters: testAdapters(clock, {
       appIds: { miniprogram: 'wxtestminiprogram', h5: SANDBOX_APPID },
       payments: wechatPayProvider(client, { sandboxPagesUrl: sandbox.pagesUrl }),
+      ...(o.vpay ? { vpay: o.vpay } : {}),
     }),
     payments: {
       settings,

@@ -146,7 +146,7 @@ for (const backend of backends()) {
         body: { expectedVersion: cat.version + 1, value: { games: [{ ...games[0], plugin: 'chess' }] } },
       });
       assert.equal(unknown.json.code, 'SETTINGS_INVALID');
-      assert.match(JSON.stringify(unknown.json.details), /no plug-in chess \(known: match3\)/);
+      assert.match(JSON.stringify(unknown.json.details), /no plug-in chess \(known: match3, sum10\)/);
     });
 
     it('a new agreement version stops money and play until the player accepts it; acceptances are kept per player', async () => {

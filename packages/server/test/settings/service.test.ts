@@ -134,6 +134,45 @@ for (const backend of backends()) {
       await a.close();
     });
 
+    it('adds a second game through its plug-in, refuses an unknown plug-in, and checks a template’s repeating schedule', async () => {
+      const a = node(store, clock, memorySettingsBus());
+      const games = a.get('skill.catalogue').games;
+      const makeTen = { ...games[0]!, id: 'make_ten', plugin: 'sum10', title: { zh: '凑十', en: 'Make Ten' } };
+      assert.equal(
+        await codeOf(
+          a.update(
+            OPERATOR,
+            'skill.catalogue',
+            { games: [...games, { ...makeTen, plugin: 'chess' }] },
+            { expectedVersion: a.version('skill.catalogue') },
+          ),
+        ),
+        'SETTINGS_INVALID',
+      );
+      await a.update(OPERATOR, 'skill.catalogue', { games: [...games, makeTen] }, { expectedVersion: a.version('skill.catalogue') });
+      assert.deepEqual(
+        a.get('skill.catalogue').games.map((g) => g.plugin),
+        ['match3', 'sum10'],
+      );
+      const [daily] = a.get('skill.tournament_templates').templates;
+      const scheduled = { ...daily!, game: 'make_ten', schedule: { times: ['20:00'], weekdays: [6, 7], utcOffsetMinutes: 480 } };
+      const expectedVersion = a.version('skill.tournament_templates');
+      for (const bad of [
+        { ...scheduled, schedule: { times: ['24:00'], utcOffsetMinutes: 480 } },
+        { ...scheduled, schedule: { times: ['20:00'], weekdays: [0], utcOffsetMinutes: 480 } },
+        // Slots two hours apart with entries open for six: two of the template's tournaments at once.
+        { ...scheduled, schedule: { times: ['20:00', '22:00'], utcOffsetMinutes: 480 } },
+      ]) {
+        assert.equal(
+          await codeOf(a.update(OPERATOR, 'skill.tournament_templates', { templates: [bad] }, { expectedVersion })),
+          'SETTINGS_INVALID',
+        );
+      }
+      await a.update(OPERATOR, 'skill.tournament_templates', { templates: [scheduled] }, { expectedVersion });
+      assert.deepEqual(a.get('skill.tournament_templates').templates[0]?.schedule, scheduled.schedule);
+      await a.close();
+    });
+
     it('a change on one node reaches another through the shared bus, and through the cache re-read when the notice is lost', async () => {
       const shared = memorySettingsBus();
       const a = node(store, clock, shared);

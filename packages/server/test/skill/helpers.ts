@@ -3,7 +3,7 @@
 // batched commands) against the service.
 import assert from 'node:assert/strict';
 import type { ManualClock } from '@fairground/core';
-import { type PuzzleCommand, PuzzleGame, RefillWindow } from '@fairground/rules';
+import { RefillWindow, type SkillCommand, type SkillEngine, skillGameFromView } from '@fairground/rules';
 import { analyticsMigrations, createAnalytics } from '../../src/analytics/index.ts';
 import { createMemoryLeaderboards, Leaderboards, leaderboardsMigrations } from '../../src/leaderboards/index.ts';
 import { Ledger, playerAccount, systemAccount } from '../../src/ledger/index.ts';
@@ -132,14 +132,14 @@ export async function openWorld(
 
 /** Plays like the browser: local rules with the refill window, commands sent in small batches. */
 export class TestClient {
-  game: PuzzleGame;
+  game: SkillEngine;
   readonly window: RefillWindow;
-  readonly log: PuzzleCommand[] = [];
+  readonly log: SkillCommand[] = [];
   readonly world: World;
   readonly playerId: string;
   readonly state: SessionState;
   readonly batch: number;
-  #pending: PuzzleCommand[] = [];
+  #pending: SkillCommand[] = [];
   #atMs = 0;
   #resync = false;
   lastAck: Ack | null = null;
@@ -149,7 +149,7 @@ export class TestClient {
     this.playerId = playerId;
     this.state = state;
     this.batch = batch;
-    this.game = PuzzleGame.fromView(state.view);
+    this.game = skillGameFromView(state.view);
     this.window = new RefillWindow(state.view.config.kinds, state.refills);
     this.#atMs = state.view.lastAtMs;
   }
@@ -171,7 +171,7 @@ export class TestClient {
   }
 
   /** Replays someone's exact commands (same timestamps), e.g. to tie. */
-  async copy(commands: readonly PuzzleCommand[]): Promise<void> {
+  async copy(commands: readonly SkillCommand[]): Promise<void> {
     for (const c of commands) {
       this.#atMs = c.atMs - 1000;
       await this.send(c.move, 1000);
@@ -182,7 +182,7 @@ export class TestClient {
   async send(move: { from: number; to: number }, stepMs: number): Promise<void> {
     this.#atMs += stepMs;
     this.world.clock.setMs(Math.max(this.world.clock.nowMs(), this.state.startedAtMs + this.#atMs));
-    const cmd: PuzzleCommand = { seq: this.game.nextSeq, atMs: this.#atMs, move };
+    const cmd: SkillCommand = { seq: this.game.nextSeq, atMs: this.#atMs, move };
     let r = this.game.apply(cmd, this.window);
     if (!r.ok && r.error.code === 'PUZZLE_REFILLS_NEEDED') {
       await this.flush();
@@ -212,7 +212,7 @@ export class TestClient {
     this.#pending = [];
     this.lastAck = ack;
     if (this.#resync) {
-      this.game = PuzzleGame.fromView(ack.view);
+      this.game = skillGameFromView(ack.view);
       this.#resync = false;
     }
     assert.equal(ack.stateHash, this.game.stateHash(), 'client and server states agree after every batch');

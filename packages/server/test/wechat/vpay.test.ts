@@ -11,6 +11,7 @@ import type { AddressInfo } from 'node:net';
 import { after, before, describe, it } from 'node:test';
 import { SANDBOX_MINIGAME_APPID, SANDBOX_OFFICIAL_ACCOUNT_APPID, type Sandbox, startSandbox } from '@fairground/wechatpay-sandbox';
 import { wechatSignInAdapter } from '../../src/adapters.ts';
+import { playerAccount, systemAccount } from '../../src/ledger/index.ts';
 import { backends } from '../../src/storage/testing.ts';
 import { VPAY_QUERY_AFTER_MS } from '../../src/vpay/service.ts';
 import type { WechatConfig } from '../../src/wechat/config.ts';
@@ -298,6 +299,188 @@ for (const backend of backends()) {
       assert.equal(rec.json.enabled, true);
       assert.equal((rec.json.delivered as { cards: number }).cards, 5 + 2 + 4 + 1 + 3);
       assert.equal(rec.json.settledByQuery, 2);
+    });
+
+    /** A delivered order of `quantity` cards for the player (paid at the sheet, the push answered). */
+    async function delivered(p: { token: string; openid: string }, quantity: number): Promise<string> {
+      const s = await sign(p.token, quantity);
+      const answer = sandbox.vpay.pay({ appid: SANDBOX_MINIGAME_APPID, openid: p.openid, ...s, outcome: 'paid' });
+      assert.equal(answer.errCode, 0, answer.errMsg);
+      await sandbox.runDue();
+      return s.outTradeNo;
+    }
+    const roomCards = async (playerId: string) =>
+      (await t.platform.ledger.balances('player', playerId)).find((b) => b.asset === 'ROOM_CARD')?.postedFen ?? 0;
+    const systemCny = async (name: string) =>
+      (await t.platform.ledger.balances('system', name)).find((b) => b.asset === 'CNY')?.postedFen ?? 0;
+
+    it('refunds a delivered order from the console: the cards come back first, WeChat refunds, once per key; audited', async () => {
+      const p = await miniGamePlayer('vp-refund');
+      const outTradeNo = await delivered(p, 3);
+      const finance = await t.loginOperator(await t.createOperator(['finance']));
+      const support = await t.loginOperator(await t.createOperator(['support']));
+      const url = `/api/admin/vpay/orders/${outTradeNo}/refund`;
+      const body = { reason: 'bought by mistake', idempotencyKey: 'vp-refund-0001' };
+      const denied = await t.request('POST', url, { token: support, body });
+      assert.equal(denied.status, 403);
+      assert.equal(denied.json.code, 'AUTH_ROLE_MISSING');
+      const noReason = await t.request('POST', url, { token: finance, body: { idempotencyKey: 'vp-refund-0001' } });
+      assert.equal(noReason.status, 400);
+      const clearingBefore = await clearing();
+      const revenueBefore = await systemCny('revenue');
+      const r = await t.request('POST', url, { token: finance, body });
+      assert.equal(r.status, 201, r.text);
+      const order = r.json.order as { refundState: string; refundNo: string; refundReason: string };
+      assert.equal(r.json.replayed, false);
+      assert.equal(order.refundState, 'refunded');
+      assert.equal(order.refundReason, 'bought by mistake');
+      assert.equal(await roomCards(p.playerId), 0, 'the cards were taken back');
+      const cash = (sandbox.vpay.order(outTradeNo)?.goodsPrice ?? 0) * 3;
+      assert.ok(cash > 0);
+      assert.equal(await clearing(), clearingBefore + cash, 'the CNY went back to the clearing account');
+      assert.equal(revenueBefore - (await systemCny('revenue')), cash, 'out of revenue');
+      assert.equal(sandbox.vpay.order(outTradeNo)?.status, 5, 'WeChat refunded it');
+      assert.deepEqual(
+        sandbox.vpay
+          .refunds()
+          .filter((x) => x.outTradeNo === outTradeNo)
+          .map((x) => x.refundNo),
+        [order.refundNo],
+      );
+      const before = await t.snapshot();
+      const again = await t.request('POST', url, { token: finance, body });
+      assert.equal(again.status, 201, again.text);
+      assert.equal(again.json.replayed, true);
+      const conflict = await t.request('POST', url, { token: finance, body: { ...body, reason: 'another reason' } });
+      assert.equal(conflict.json.code, 'VPAY_IDEMPOTENCY_CONFLICT');
+      const twice = await t.request('POST', url, { token: finance, body: { ...body, idempotencyKey: 'vp-refund-0002' } });
+      assert.equal(twice.status, 409);
+      assert.equal(twice.json.code, 'VPAY_ORDER_NOT_REFUNDABLE');
+      assert.deepEqual(await t.snapshot(), before, 'nothing moved again');
+      const audit = await t.store.reader.query<{ action: string; reason: string }>(
+        "SELECT action, reason FROM admin_audit WHERE target_id = ? AND action = 'vpay.refund'",
+        [outTradeNo],
+      );
+      assert.deepEqual(
+        audit.map((a) => ({ ...a })),
+        [{ action: 'vpay.refund', reason: 'bought by mistake' }],
+      );
+      await invariants();
+    });
+
+    it('refuses to refund an order whose cards are spent, and keeps the cards when WeChat refuses', async () => {
+      const p = await miniGamePlayer('vp-refund-spent');
+      const outTradeNo = await delivered(p, 2);
+      const finance = await t.loginOperator(await t.createOperator(['finance']));
+      // The player spends one of the two cards.
+      await t.store.unitOfWork((tx) =>
+        t.platform.ledger.transfer(tx, {
+          scope: 'test.spend',
+          key: outTradeNo,
+          debit: playerAccount(p.playerId, 'ROOM_CARD'),
+          credit: systemAccount('room_card_issuance', 'ROOM_CARD'),
+          asset: 'ROOM_CARD',
+          amount: 1,
+          code: 'room_card_consume',
+        }),
+      );
+      const before = await t.snapshot();
+      const spent = await t.request('POST', `/api/admin/vpay/orders/${outTradeNo}/refund`, {
+        token: finance,
+        body: { reason: 'asked for it back', idempotencyKey: 'vp-spent-0001' },
+      });
+      assert.equal(spent.status, 409, spent.text);
+      assert.equal(spent.json.code, 'VPAY_REFUND_CARDS_SPENT');
+      assert.deepEqual(await t.snapshot(), before, 'nothing changed');
+      assert.equal(sandbox.vpay.order(outTradeNo)?.status, 4, 'WeChat was not asked');
+
+      const other = await delivered(p, 2);
+      sandbox.faults.inject({ endpoint: 'POST /xpay/refund_order', kind: 'weixin-errcode', errcode: 268490013, count: 1 });
+      const refused = await t.request('POST', `/api/admin/vpay/orders/${other}/refund`, {
+        token: finance,
+        body: { reason: 'asked for it back', idempotencyKey: 'vp-refused-0001' },
+      });
+      assert.equal(refused.status, 201, refused.text);
+      assert.equal((refused.json.order as { refundState: string }).refundState, 'failed');
+      assert.equal((refused.json.order as { refundFailure: string }).refundFailure, '268490013');
+      assert.equal(await roomCards(p.playerId), 1 + 2, 'the hold was released');
+      await invariants();
+    });
+
+    it('asks WeChat again with the same refund number when its answer was unclear (the sweep)', async () => {
+      const p = await miniGamePlayer('vp-refund-unclear');
+      const outTradeNo = await delivered(p, 4);
+      const finance = await t.loginOperator(await t.createOperator(['finance']));
+      // WeChat makes the refund but the answer is lost (a 500 after the work).
+      sandbox.faults.inject({ endpoint: 'POST /xpay/refund_order', kind: 'http500-after', count: 1 });
+      const r = await t.request('POST', `/api/admin/vpay/orders/${outTradeNo}/refund`, {
+        token: finance,
+        body: { reason: 'double purchase', idempotencyKey: 'vp-unclear-0001' },
+      });
+      assert.equal(r.status, 201, r.text);
+      assert.equal((r.json.order as { refundState: string }).refundState, 'refunding');
+      assert.equal(await roomCards(p.playerId), 4, 'held, not yet taken');
+      const held = (await t.platform.ledger.balances('player', p.playerId)).find((b) => b.asset === 'ROOM_CARD');
+      assert.equal(held?.availableFen, 0);
+      t.clock.advanceMs(VPAY_QUERY_AFTER_MS + 1000);
+      await t.platform.jobs.runDue();
+      const o = await t.request('GET', '/api/admin/vpay/orders?limit=200', { token: finance });
+      const row = (o.json.items as { outTradeNo: string; refundState: string }[]).find((x) => x.outTradeNo === outTradeNo);
+      assert.equal(row?.refundState, 'refunded');
+      assert.equal(await roomCards(p.playerId), 0);
+      assert.equal(sandbox.vpay.refunds().filter((x) => x.outTradeNo === outTradeNo).length, 1, 'one refund at WeChat');
+      await invariants();
+    });
+
+    it('reconciles the day’s bill with orders, pushes and queries, and books WeChat’s fee once', async () => {
+      const finance = await t.loginOperator(await t.createOperator(['finance']));
+      // Paid at WeChat, but neither push nor query has credited it yet.
+      const p = await miniGamePlayer('vp-bill');
+      const s = await sign(p.token, 1);
+      assert.equal(sandbox.vpay.pay({ appid: SANDBOX_MINIGAME_APPID, openid: p.openid, ...s, outcome: 'paid', dropPush: true }).errCode, 0);
+      const day = new Date(t.clock.nowMs() + 8 * 3600_000).toISOString().slice(0, 10);
+      const early = await t.request('POST', `/api/admin/vpay/bills/${day}/settle`, { token: finance });
+      assert.equal(early.status, 409);
+      assert.equal(early.json.code, 'VPAY_BILL_NOT_READY');
+      t.clock.advanceMs(24 * 3600_000);
+      const financeLater = await t.loginOperator(await t.createOperator(['finance']));
+      const feesBefore = await systemCny('provider_fees');
+      const r = await t.request('POST', `/api/admin/vpay/bills/${day}/settle`, { token: financeLater });
+      assert.equal(r.status, 200, r.text);
+      const lines = sandbox.vpay.billLines(SANDBOX_MINIGAME_APPID, day.replaceAll('-', ''));
+      const fee = lines.reduce((sum, l) => sum + l.feeFen, 0);
+      assert.ok(fee > 0);
+      assert.equal(r.json.feeFen, fee);
+      assert.equal(r.json.pays, lines.filter((l) => l.kind === 'pay').length);
+      assert.equal(r.json.refunds, 2, 'the two refunds WeChat made');
+      const kinds = (r.json.mismatches as { kind: string; outTradeNo: string }[]).map((m) => `${m.kind} ${m.outTradeNo}`);
+      assert.ok(kinds.includes(`not_delivered ${s.outTradeNo}`), kinds.join('\n'));
+      assert.equal(kinds.filter((k) => k.startsWith('settled_by_query')).length, 2, kinds.join('\n'));
+      assert.equal(kinds.filter((k) => !k.startsWith('settled_by_query') && !k.startsWith('not_delivered')).length, 0, kinds.join('\n'));
+      assert.equal(feesBefore - (await systemCny('provider_fees')), fee, 'the fee is booked: provider_fees → provider_clearing');
+      // Run again: the fee is not booked twice.
+      const transfers = (await t.snapshot()).ledger_transfers;
+      const again = await t.request('POST', `/api/admin/vpay/bills/${day}/settle`, { token: financeLater });
+      assert.equal(again.json.runs, 2);
+      assert.equal((await t.snapshot()).ledger_transfers, transfers);
+      const list = await t.request('GET', '/api/admin/vpay/bills', { token: financeLater });
+      assert.equal((list.json.items as { billDate: string }[])[0]?.billDate, day);
+      // The next day ends: the bills job settles it by itself, and leaves the settled day alone.
+      t.clock.advanceMs(24 * 3600_000);
+      await t.platform.jobs.runDue();
+      const next = new Date(t.clock.nowMs() + 8 * 3600_000 - 24 * 3600_000).toISOString().slice(0, 10);
+      const bills = await t.store.reader.query<{ bill_date: string; runs: unknown }>(
+        'SELECT bill_date, runs FROM vpay_bills WHERE bill_date IN (?, ?) ORDER BY bill_date',
+        [day, next],
+      );
+      assert.deepEqual(
+        bills.map((b) => [b.bill_date, Number(b.runs)]),
+        [
+          [day, 2],
+          [next, 1],
+        ],
+      );
+      await invariants();
     });
 
     it('answers VPAY_SESSION_REQUIRED when no WeChat session is on file (the game signs in again)', async () => {

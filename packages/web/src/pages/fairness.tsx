@@ -6,22 +6,11 @@
 // the deal against the cards the record shows, and every action up to the result (for a session,
 // the whole puzzle replay up to its score). Each check is shown as it passes or fails. A hand also
 // shows its time-stamp attestation: the authority's time and name, its Merkle proof checked here.
-import {
-  applyHandAction,
-  createHand,
-  fairDeck,
-  type HandAction,
-  hexToBytes,
-  type PuzzleCommand,
-  replayPuzzle,
-  type SeatSeed,
-  type TableRulesInput,
-  verifyServerSeed,
-} from '@fairground/rules';
+import { type HandRecordWire, hexToBytes, replaySkillGame, type SkillCommand, verifyHandRecord, verifyServerSeed } from '@fairground/rules';
 import { useEffect, useState } from 'preact/hooks';
 import type { Ctx } from '../app.tsx';
 import { errorText } from '../shared/errors.ts';
-import { clientSeedOk, type HandSeeds, keptOk } from './fairness-hand.ts';
+import { keptHand } from './rooms/kept-commitments.ts';
 import { HandAttestation } from './rooms/attestation.tsx';
 
 const TEXT = {
@@ -88,64 +77,22 @@ interface Outcome {
   readonly notKept?: boolean;
 }
 
-interface HandRecordWire extends HandSeeds {
-  readonly handNumber: number;
-  readonly rules: TableRulesInput;
-  readonly dealerSeat: number;
-  readonly serverCommitment: string;
-  readonly serverSeed: string;
-  readonly clientSeed: string;
-  readonly clientSeeds: readonly SeatSeed[];
-  readonly players: readonly { seat: number; playerId: string; cards: readonly string[]; stackPoints: number | null }[];
-  readonly actions: readonly { type: string; seat: number; toStakePoints?: number; targetSeat?: number }[];
-  readonly result: unknown;
-}
-
 const HAND_ID = /^(room_[A-Za-z0-9_-]{1,58})[/#:](\d{1,6})$/;
 /** The way players know a hand: the 6-digit room code and the hand number (`123456 3`, `123456/3`, `123456 第3局`). */
 const CODE_HAND = /^(\d{6})\s*(?:[/#:：,，-]|\s)\s*(?:第\s*)?(\d{1,6})\s*(?:局)?$/;
 const SESSION_ID = /^ss_[A-Za-z0-9_-]{1,61}$/;
 
-/** Everything the server recorded about a hand, checked again here. */
+/** Everything the server recorded about a hand, checked again here (the shared checks of @fairground/rules). */
 export function verifyHand(roomId: string, r: HandRecordWire): Outcome {
-  const checks: Check[] = [];
-  const seed = hexToBytes(r.serverSeed);
-  checks.push({ key: 'commitment', ok: seed !== null && verifyServerSeed(r.serverSeed, r.serverCommitment) });
-  checks.push({ key: 'clientSeed', ok: clientSeedOk(r) });
-  const kept = keptOk(roomId, r);
-  if (kept !== null) checks.push({ key: 'kept', ok: kept });
-  let dealOk = false;
-  let replayOk = false;
-  if (seed !== null) {
-    const deck = fairDeck(seed, r.clientSeed, r.handNumber);
-    const created = createHand({
-      rules: r.rules,
-      dealerSeat: r.dealerSeat,
-      players: r.players.map((p) => ({ seat: p.seat, stackPoints: p.stackPoints })),
-      deck,
-      handNumber: r.handNumber,
-    });
-    if (created.ok) {
-      let state = created.value;
-      dealOk = r.players.every((p) => {
-        const dealt = state.players.find((x) => x.seat === p.seat)?.cards ?? [];
-        return dealt.join(',') === p.cards.join(',');
-      });
-      replayOk = true;
-      for (const a of r.actions) {
-        const next = applyHandAction(state, a as HandAction);
-        if (!next.ok) {
-          replayOk = false;
-          break;
-        }
-        state = next.value;
-      }
-      replayOk = replayOk && JSON.stringify(state.result) === JSON.stringify(r.result);
-    }
-  }
-  checks.push({ key: 'deal', ok: dealOk });
-  checks.push({ key: 'replay', ok: replayOk });
-  return { kind: 'hand', commitment: r.serverCommitment, seed: r.serverSeed, steps: r.actions.length, checks, notKept: kept === null };
+  const verdict = verifyHandRecord(r, keptHand(roomId, r.handNumber));
+  return {
+    kind: 'hand',
+    commitment: r.serverCommitment,
+    seed: r.serverSeed,
+    steps: r.actions.length,
+    checks: verdict.checks,
+    notKept: verdict.notKept,
+  };
 }
 
 export function FairnessPage({ ctx }: { ctx: Ctx }) {
@@ -193,7 +140,7 @@ export function FairnessPage({ ctx }: { ctx: Ctx }) {
         const checks: Check[] = [{ key: 'commitment', ok: seed !== null && verifyServerSeed(rep.seedHex, rep.commitment) }];
         if (seed !== null) {
           const end = rep.endReason === 'time' || rep.endReason === 'stopped' ? rep.endReason : null;
-          const replay = replayPuzzle(seed, rep.config, rep.commands as PuzzleCommand[], end);
+          const replay = replaySkillGame(seed, rep.config, rep.commands as SkillCommand[], end);
           checks.push({
             key: 'score',
             ok: replay.ok && replay.view.score === rep.score,

@@ -533,6 +533,16 @@ export const ERROR_TEXTS: Readonly<Record<string, readonly [zh: string, en: stri
   VALIDATION_FAILED: ['填写的内容不符合要求，请检查后重试。', 'Something you entered is not valid; check and try again.'],
   VPAY_NOT_ENABLED: ['小游戏内暂不能购买房卡。', 'Room cards cannot be bought in the mini-game right now.'],
   VPAY_ORDER_UNKNOWN: ['没有找到这笔房卡订单。', 'No such room-card order.'],
+  VPAY_ORDER_NOT_REFUNDABLE: ['只有已到账且未退款的订单可以退款。', 'Only a delivered order that was never refunded can be refunded.'],
+  VPAY_REFUND_CARDS_SPENT: [
+    '玩家已用掉（或占用）这笔订单的房卡，无法收回，因此不能退款。',
+    'The player has spent (or holds for a room) this order’s room cards; they cannot be taken back, so it cannot be refunded.',
+  ],
+  VPAY_IDEMPOTENCY_CONFLICT: [
+    '这个请求编号已用于另一笔操作，请刷新后重试。',
+    'This request number was used for something else; reload and try again.',
+  ],
+  VPAY_BILL_NOT_READY: ['这一天还没结束，账单尚未生成。', 'That day has not ended yet; its bill is not published.'],
   VPAY_SESSION_REQUIRED: ['微信登录已过期，请重新登录后再购买。', 'Your WeChat sign-in has ended; sign in again, then buy.'],
   ZJH_ACTION_INVALID: ['这个操作无效，请刷新牌桌。', 'That action is not valid; reload the table.'],
   ZJH_ALL_IN_NOT_ALLOWED: [

@@ -4,23 +4,13 @@
 // the server seed's commitment (published when the hand was set up), the closed set of client
 // commitments the deal is made from (once the commitments close, before the deal) and, when this
 // client took part, its own commitment.
-import type { SeatCommitment } from '@fairground/rules';
+import { type KeptHand, mergeKept, type NextHandCommitments, type SeatCommitment } from '@fairground/rules';
+
+export type { KeptHand };
 
 const PREFIX = 'fg.kept.';
 /** Hands kept per device (the oldest are dropped): enough for a long evening of rooms. */
 const KEPT_HANDS_MAX = 300;
-
-export interface KeptHand {
-  readonly roomId: string;
-  readonly handNumber: number;
-  /** The server seed's commitment as this client received it before the deal. */
-  readonly serverCommitment: string;
-  /** The closed client commitments, or null if this client never saw them close. */
-  readonly commitments: readonly SeatCommitment[] | null;
-  /** This client's own commitment, when it committed one. */
-  readonly mine: SeatCommitment | null;
-  readonly keptAtMs: number;
-}
 
 const keyOf = (roomId: string, handNumber: number) => `${PREFIX}${roomId}.${handNumber}`;
 
@@ -38,24 +28,11 @@ export function keptHand(roomId: string, handNumber: number): KeptHand | null {
  * Records what the room shows of the next hand. Only fills in: a commitment seen once is never
  * overwritten by a later view, so a server that changes its story is caught by the first one.
  */
-export function keepBeforeDeal(
-  roomId: string,
-  next: { handNumber: number; commitment: string; ceremonyPhase: string; commitments?: readonly SeatCommitment[] },
-  mine: SeatCommitment | null,
-  nowMs: number,
-): void {
+export function keepBeforeDeal(roomId: string, next: NextHandCommitments, mine: SeatCommitment | null, nowMs: number): void {
   try {
     const before = keptHand(roomId, next.handNumber);
-    const closed = next.ceremonyPhase !== 'committing' && next.commitments !== undefined ? [...next.commitments] : null;
-    const kept: KeptHand = {
-      roomId,
-      handNumber: next.handNumber,
-      serverCommitment: before?.serverCommitment ?? next.commitment,
-      commitments: before?.commitments ?? closed,
-      mine: before?.mine ?? mine,
-      keptAtMs: before?.keptAtMs ?? nowMs,
-    };
-    if (before !== null && JSON.stringify(before) === JSON.stringify(kept)) return;
+    const kept = mergeKept(before, roomId, next, mine, nowMs);
+    if (kept === null) return;
     localStorage.setItem(keyOf(roomId, next.handNumber), JSON.stringify(kept));
     if (before === null) prune();
   } catch {

@@ -7,7 +7,7 @@
 // see the public view only. A dropped connection shows a banner and reconnects to the same seat.
 import { useEffect, useMemo, useState } from 'preact/hooks';
 import type { Ctx } from '../../app.tsx';
-import { evaluateHand } from '@fairground/rules';
+import { evaluateHand, raiseChoices } from '@fairground/rules';
 import { errorText } from '../../shared/errors.ts';
 import { type ShareOutcome, shareLink } from '../../shared/wechat.ts';
 import { type ChannelState, type HandSection, type Member, type Reply, RoomChannel, type RoomView } from './channel.ts';
@@ -17,8 +17,6 @@ import './seat-skins.css';
 
 /** How often countdowns redraw. */
 const TICK_MS = 250;
-/** Raise choices listed at most: the widest range (stake cap 20 × base 10) fits under it. */
-const RAISE_CHOICES_MAX = 400;
 /** Up to this many choices are buttons; a wider range is a slider, which still reaches every stake. */
 const RAISE_BUTTONS_MAX = 10;
 
@@ -104,18 +102,6 @@ function Cards({ cards, testId, size = 'md' }: { cards: readonly string[] | null
       ))}
     </span>
   );
-}
-
-/**
- * Every stake the player may raise to, with no gaps: the room's steps when it has raise buttons,
- * else each whole stake from the minimum to the maximum (the rules cap the range at a small
- * multiple of the base score, so the list stays short).
- */
-export function raiseChoices(legal: NonNullable<HandSection['legal']>['raise']): number[] {
-  if (legal === null) return [];
-  if (legal.steps !== null) return [...legal.steps];
-  const count = Math.max(0, Math.min(RAISE_CHOICES_MAX, legal.maxStakePoints - legal.minStakePoints + 1));
-  return Array.from({ length: count }, (_, i) => legal.minStakePoints + i);
 }
 
 function roleBadge(t: RoomWords, m: Member) {

@@ -104,14 +104,14 @@ export function SkillHubPage({ ctx }: { ctx: Ctx }) {
           <section class="card" key={g.game} data-testid={`game-${g.game}`}>
             <h2>{ctx.lang === 'zh' ? g.title.zh : g.title.en}</h2>
             <p class="small">
-              {s('rulesLine', {
+              {s(g.config.rules === 'sum10' ? 'rulesLineSum10' : 'rulesLine', {
                 w: g.config.width,
                 h: g.config.height,
                 moves: g.config.movesMax,
                 minutes: Math.round(g.config.durationMs / 60_000),
               })}
             </p>
-            <p class="muted small">{s('fairLine')}</p>
+            <p class="muted small">{s(g.config.rules === 'sum10' ? 'fairLineSum10' : 'fairLine')}</p>
             {rating && <p class="small">{s('myRating', { rating: rating.rating, rd: rating.deviation, games: rating.games })}</p>}
             <button
               type="button"

@@ -5,6 +5,9 @@ const zh = {
   skillTitle: '技巧赛',
   lobbyHint: '练习、真人对战、锦标赛',
   gemMatch: '宝石消消乐',
+  makeTen: '凑十',
+  rulesLineSum10: '{w}×{h} 数字格，{moves} 步，{minutes} 分钟。点两个相加等于 10 的数字即可消除，相邻的一对得双倍分。',
+  fairLineSum10: '对手与你玩同一个数字格和同一串补充数字，只有操作不同；服务器重放你的每一步，只有服务器的分数算数。',
   rulesLine: '{w}×{h} 棋盘，{moves} 步，{minutes} 分钟。三个或更多同色连成一线即可消除，连锁消除得分翻倍。',
   fairLine: '对手与你玩同一个棋盘和同一串掉落宝石，只有操作不同；服务器重放你的每一步，只有服务器的分数算数。',
   practice: '免费练习',
@@ -101,6 +104,11 @@ const en: Dictionary<Key> = {
   skillTitle: 'Skill games',
   lobbyHint: 'Practice, head-to-head, tournaments',
   gemMatch: 'Gem Match',
+  makeTen: 'Make Ten',
+  rulesLineSum10:
+    '{w}×{h} grid, {moves} moves, {minutes} minutes. Tap two numbers that add up to 10 to clear them; a pair of neighbours scores double.',
+  fairLineSum10:
+    'Your opponent plays the same grid and the same new numbers; only the moves differ. The server replays every move, and only its score counts.',
   rulesLine:
     '{w}×{h} board, {moves} moves, {minutes} minutes. Line up three or more of a colour to clear them; cascades score double and more.',
   fairLine:

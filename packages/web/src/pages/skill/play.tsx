@@ -4,13 +4,22 @@
 // redrawn board) waits for the server's state. When the game ends the result shows the server's
 // score, the verdict of a paid match once both sides are done, and a replay the player can verify
 // in the browser.
-import { hexToBytes, type PuzzleCommand, PuzzleGame, RefillWindow, replayPuzzle, verifyServerSeed } from '@fairground/rules';
+import {
+  hexToBytes,
+  RefillWindow,
+  replaySkillGame,
+  type SkillCommand,
+  type SkillEngine,
+  skillGameFromView,
+  verifyServerSeed,
+} from '@fairground/rules';
 import { useCallback, useEffect, useMemo, useRef, useState } from 'preact/hooks';
 import type { Ctx } from '../../app.tsx';
 import { ApiError, type Response } from '../../shared/api.ts';
 import { errorText } from '../../shared/errors.ts';
 import { formatAmount } from '../../shared/money.ts';
 import { Board } from './board.tsx';
+import { NumberBoard } from './number-board.tsx';
 import { type Ack, openSkillChannel, type SessionResult, type SkillChannel } from './channel.ts';
 import { hasSkillKey, skillText } from './i18n.ts';
 import './skill.css';
@@ -43,7 +52,7 @@ export function SkillPlayPage({ ctx }: { ctx: Ctx }) {
   const [nowMs, setNowMs] = useState(Date.now());
   const [verification, setVerification] = useState<string | null>(null);
 
-  const game = useRef<PuzzleGame | null>(null);
+  const game = useRef<SkillEngine | null>(null);
   const refills = useRef<RefillWindow | null>(null);
   const localStartMs = useRef(0);
   const channel = useRef<SkillChannel | null>(null);
@@ -65,7 +74,8 @@ export function SkillPlayPage({ ctx }: { ctx: Ctx }) {
 
   /** Takes the server's state as the truth (after a refusal, or a move the client could not simulate). */
   const adopt = useCallback((state: { view: SessionState['view'] }, window: { fromIndex: number; gems: readonly number[] } | null) => {
-    game.current = PuzzleGame.fromView(state.view);
+    // The game's plug-in (its configuration names it) runs the same rules as the server.
+    game.current = skillGameFromView(state.view);
     const w = new RefillWindow(state.view.config.kinds);
     if (window) w.add(window);
     refills.current = w;
@@ -111,7 +121,7 @@ export function SkillPlayPage({ ctx }: { ctx: Ctx }) {
   }, [api, sessionId, explain]);
 
   const send = useCallback(
-    (cmd: PuzzleCommand, simulated: boolean) => {
+    (cmd: SkillCommand, simulated: boolean) => {
       if (!sessionId) return;
       queue.current = queue.current.then(async () => {
         try {
@@ -140,7 +150,7 @@ export function SkillPlayPage({ ctx }: { ctx: Ctx }) {
       if (!g || !w || g.ended || busy || result) return;
       setHint([]);
       const atMs = Math.min(g.config.durationMs, Math.max(g.lastAtMs, Date.now() - localStartMs.current));
-      const cmd: PuzzleCommand = { seq: g.nextSeq, atMs, move: { from, to } };
+      const cmd: SkillCommand = { seq: g.nextSeq, atMs, move: { from, to } };
       const r = g.apply(cmd, w);
       if (r.ok) {
         redraw();
@@ -157,6 +167,7 @@ export function SkillPlayPage({ ctx }: { ctx: Ctx }) {
 
   // The clock: when the session's time is up, the game ends with the score reached.
   const g = game.current;
+  const sum10 = g?.config.rules === 'sum10';
   const leftMs = start && g ? Math.max(0, g.config.durationMs - (nowMs - localStartMs.current)) : 0;
   useEffect(() => {
     if (start && g && !result && start.status === 'active' && leftMs === 0) finish();
@@ -190,7 +201,7 @@ export function SkillPlayPage({ ctx }: { ctx: Ctx }) {
       const seed = hexToBytes(rep.seedHex);
       if (!seed || !verifyServerSeed(rep.seedHex, rep.commitment)) throw new Error('seed ≠ commitment');
       const end = rep.endReason === 'time' || rep.endReason === 'stopped' ? rep.endReason : null;
-      const replay = replayPuzzle(seed, rep.config, rep.commands, end);
+      const replay = replaySkillGame(seed, rep.config, rep.commands, end);
       if (!replay.ok || replay.view.score !== rep.score || replay.stateHash !== rep.stateHash)
         throw new Error(`replay score ${replay.view.score}`);
       setVerification(s('verified', { n: rep.commands.length, score: replay.view.score }));
@@ -218,7 +229,7 @@ export function SkillPlayPage({ ctx }: { ctx: Ctx }) {
       <a href="#/skill" class="link">
         ← {s('back')}
       </a>
-      <h1>{s('gemMatch')}</h1>
+      <h1>{sum10 ? s('makeTen') : s('gemMatch')}</h1>
       {g && (
         <div class="skill-stats">
           <div>
@@ -243,7 +254,17 @@ export function SkillPlayPage({ ctx }: { ctx: Ctx }) {
           {error}
         </p>
       )}
-      {g && (
+      {g && sum10 && (
+        <NumberBoard
+          board={g.view().board}
+          width={g.config.width}
+          height={g.config.height}
+          disabled={busy || result !== null || g.ended}
+          highlight={hint}
+          onPair={onSwap}
+        />
+      )}
+      {g && !sum10 && (
         <Board
           board={g.view().board}
           width={g.config.width}

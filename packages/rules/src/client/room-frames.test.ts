@@ -1,0 +1,152 @@
+import assert from 'node:assert/strict';
+import { describe, it } from 'node:test';
+import { mergeKept } from '../fair/verify-hand.ts';
+import {
+  type ChannelFrame,
+  type ChannelState,
+  ceremonyStep,
+  RECONNECT_DELAY_MS_MAX,
+  RECONNECT_DELAY_MS_MIN,
+  RoomFrames,
+} from './room-frames.ts';
+
+interface Room {
+  readonly members: readonly { playerId: string; role: string | null; seat: number | null }[];
+  readonly status: string;
+}
+interface Hand {
+  readonly step: number;
+  readonly info?: { readonly dealerSeat: number };
+}
+
+function harness(open = true) {
+  const sent: Record<string, unknown>[] = [];
+  const states: ChannelState<Room, Hand, { dealerSeat: number }>[] = [];
+  const closed: string[] = [];
+  const frames = new RoomFrames<Room, Hand, { dealerSeat: number }>({
+    transmit: (data) => {
+      if (!open) return false;
+      sent.push(JSON.parse(data) as Record<string, unknown>);
+      return true;
+    },
+    onChange: (s) => states.push(s),
+    onClosed: (code) => closed.push(code),
+  });
+  return { frames, sent, states, closed };
+}
+
+const welcome: ChannelFrame = {
+  t: 'welcome',
+  v: 3,
+  serverNowMs: 10_000,
+  you: { playerId: 'p1', role: 'member', seat: null },
+  room: { status: 'waiting', members: [{ playerId: 'p1', role: 'member', seat: null }] },
+  hand: null,
+};
+
+describe('RoomFrames: the frame handling both room clients share', () => {
+  it('applies the welcome, then room patches and hand sections on top of it', () => {
+    const { frames } = harness();
+    frames.receive(welcome, 9_000);
+    assert.equal(frames.state.status, 'live');
+    assert.equal(frames.state.clockOffsetMs, 1_000);
+    assert.equal(frames.serverNowMs(20_000), 21_000);
+    frames.receive(
+      { t: 'room', v: 4, patch: { members: [{ playerId: 'p1', role: 'member', seat: 2 }] }, events: [{ kind: 'seated' }] },
+      9_000,
+    );
+    assert.equal(frames.state.room?.status, 'waiting', 'what the patch left out stays');
+    assert.equal(frames.state.you?.seat, 2, 'my seat follows the members');
+    assert.equal(frames.state.events.length, 1);
+    frames.receive({ t: 'hand', v: 5, hand: { step: 0, info: { dealerSeat: 1 } } }, 9_000);
+    frames.receive({ t: 'hand', v: 6, hand: { step: 1 } }, 9_000);
+    assert.deepEqual(frames.state.info, { dealerSeat: 1 }, "a hand's facts stay until the hand ends");
+    frames.receive({ t: 'hand', v: 2, hand: null }, 9_000);
+    assert.equal(frames.state.v, 6, 'the version never goes back');
+    assert.equal(frames.state.info, null);
+  });
+
+  it('sends with the version and a fresh id, matches replies, and resends a readiness click refused as stale', async () => {
+    const { frames, sent } = harness();
+    frames.receive(welcome, 0);
+    const reply = frames.send({ t: 'ready', ready: true });
+    assert.deepEqual(sent[0], { t: 'ready', ready: true, id: 'c1', v: 3 });
+    frames.receive({ t: 'room', v: 4, patch: {} }, 0);
+    frames.receive({ t: 'error', id: 'c1', code: 'ROOM_STALE_VERSION' }, 0);
+    assert.deepEqual(sent[1], { t: 'ready', ready: true, id: 'c2', v: 4 }, 'sent again on the newer version');
+    frames.receive({ t: 'ok', id: 'c2' }, 0);
+    assert.equal((await reply).t, 'ok');
+    const act = frames.send({ t: 'act', action: { type: 'call' } });
+    frames.receive({ t: 'error', id: 'c3', code: 'ROOM_STALE_VERSION' }, 0);
+    assert.equal((await act).code, 'ROOM_STALE_VERSION', 'a stale action is not replayed blindly');
+    frames.send({ t: 'ping' });
+    assert.equal(sent.at(-1)?.v, undefined, 'a ping carries no version');
+  });
+
+  it('answers at once when no socket is open, and fails what waited when it drops', async () => {
+    const closedSocket = harness(false);
+    assert.equal((await closedSocket.frames.send({ t: 'ready', ready: true })).code, 'NETWORK_ERROR');
+    const { frames } = harness();
+    frames.receive(welcome, 0);
+    const waiting = frames.send({ t: 'ready', ready: true });
+    assert.equal(frames.disconnected(1006), RECONNECT_DELAY_MS_MIN);
+    assert.equal((await waiting).message, 'connection lost');
+    assert.equal(frames.state.status, 'reconnecting');
+    let delay = 0;
+    for (let i = 0; i < 10; i++) delay = frames.disconnected(1006) ?? -1;
+    assert.equal(delay, RECONNECT_DELAY_MS_MAX, 'the backoff is capped');
+    frames.receive(welcome, 0);
+    assert.equal(frames.disconnected(1006), RECONNECT_DELAY_MS_MIN, 'a welcome starts the backoff again');
+  });
+
+  it('gives up on a final close or once the room said why, and ignores a come-back notice', () => {
+    const a = harness();
+    a.frames.receive(welcome, 0);
+    assert.equal(a.frames.disconnected(4005, 'ROOM_KICKED'), null);
+    assert.equal(a.frames.state.closedCode, 'ROOM_KICKED');
+    const b = harness();
+    b.frames.receive(welcome, 0);
+    b.frames.receive({ t: 'closed', code: 'ROOM_SERVER_RESTARTING' }, 0);
+    assert.equal(b.frames.state.closedCode, null);
+    assert.deepEqual(b.closed, []);
+    b.frames.receive({ t: 'closed', code: 'ROOM_DISSOLVED' }, 0);
+    assert.deepEqual(b.closed, ['ROOM_DISSOLVED']);
+    assert.equal(b.frames.disconnected(1000), null);
+    assert.equal(b.frames.state.status, 'closed');
+  });
+});
+
+describe('ceremonyStep and mergeKept', () => {
+  const next = { handNumber: 2, ceremonyPhase: 'committing' as const, committedSeats: [0], revealedSeats: [] as number[] };
+  it('commits once while commitments are open and reveals once they close', () => {
+    assert.equal(ceremonyStep('live', next, 1, { seed: null, revealed: false }), 'commit');
+    assert.equal(ceremonyStep('live', next, 1, { seed: 'abc', revealed: false }), null, 'one seed per hand');
+    assert.equal(ceremonyStep('reconnecting', next, 1, { seed: null, revealed: false }), null);
+    assert.equal(ceremonyStep('live', next, null, { seed: null, revealed: false }), null, 'spectators take no part');
+    const revealing = { ...next, ceremonyPhase: 'revealing' as const, committedSeats: [0, 1] };
+    assert.equal(ceremonyStep('live', revealing, 1, { seed: 'abc', revealed: false }), 'reveal');
+    assert.equal(ceremonyStep('live', revealing, 1, { seed: 'abc', revealed: true }), null);
+  });
+
+  it('keeps the first commitments seen: a later view never overwrites them', () => {
+    const first = mergeKept(null, 'room_a', { handNumber: 2, commitment: 'c1', ceremonyPhase: 'committing' }, null, 5);
+    assert.ok(first !== null);
+    assert.equal(first.commitments, null, 'open commitments are not kept');
+    const closedSet = [{ seat: 0, commitment: 'x' }];
+    const second = mergeKept(
+      first,
+      'room_a',
+      { handNumber: 2, commitment: 'c2', ceremonyPhase: 'revealing', commitments: closedSet },
+      null,
+      9,
+    );
+    assert.ok(second !== null);
+    assert.equal(second.serverCommitment, 'c1', 'the first commitment stands');
+    assert.deepEqual(second.commitments, closedSet);
+    assert.equal(second.keptAtMs, 5);
+    assert.equal(
+      mergeKept(second, 'room_a', { handNumber: 2, commitment: 'c3', ceremonyPhase: 'locked', commitments: [] }, null, 11),
+      null,
+    );
+  });
+});

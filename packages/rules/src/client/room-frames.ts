@@ -1,0 +1,246 @@
+// The frame handling both room clients share — the H5 table (packages/web, over a WebSocket) and
+// the mini-game (over `wx.connectSocket`) — with no transport, storage, clock or DOM of its own:
+// the welcome's full view, the room patches and hand sections applied on top of it, the room
+// version carried by every command, request ids and their replies, a readiness click refused as
+// stale sent again on the newer version, the reconnect backoff and which closes are final, and what
+// a seated client does in each hand's seed ceremony. Each client wraps it with its socket, its
+// storage and its random source.
+
+export type ChannelStatus = 'connecting' | 'live' | 'reconnecting' | 'closed';
+
+export interface RoomEventWire {
+  readonly kind: string;
+  readonly seq?: number;
+  readonly [key: string]: unknown;
+}
+
+export interface ChannelYou {
+  readonly playerId: string;
+  readonly role: string | null;
+  readonly seat: number | null;
+}
+
+export interface ChannelState<Room, Hand, Info> {
+  readonly status: ChannelStatus;
+  readonly you: ChannelYou | null;
+  readonly room: Room | null;
+  readonly hand: Hand | null;
+  /** The fixed facts of the current hand (they come with its first frame or the welcome). */
+  readonly info: Info | null;
+  readonly v: number;
+  /** Server time minus this device's time, for countdowns. */
+  readonly clockOffsetMs: number;
+  /** Why the room closed this connection for good (kicked, left, dissolved…). */
+  readonly closedCode: string | null;
+  readonly events: readonly RoomEventWire[];
+}
+
+export interface ChannelReply {
+  readonly t: 'ok' | 'error';
+  readonly code?: string;
+  readonly message?: string;
+  readonly details?: Record<string, unknown>;
+}
+
+export type ChannelFrame = Record<string, unknown> & { t: string };
+
+export const RECONNECT_DELAY_MS_MIN = 500;
+export const RECONNECT_DELAY_MS_MAX = 5000;
+/** Events kept for the table's log line. */
+const EVENTS_KEPT_MAX = 30;
+/** Replies waited for at most; a reply lost with a dropped socket is answered as a network error. */
+const PENDING_MAX = 32;
+/** Close codes after which reconnecting is pointless (bad hello, kicked, left, not a member, room gone). */
+const FINAL_CLOSE_CODES: ReadonlySet<number> = new Set([4001, 4004, 4005, 4006]);
+/**
+ * Reasons given with a close that ask the client to come back rather than give up: the server is
+ * restarting, or the table is moving to another server of the cluster (or waiting for it).
+ */
+const COME_BACK_CODES: ReadonlySet<string> = new Set([
+  'ROOM_SERVER_RESTARTING',
+  'CLUSTER_ROOM_MOVING',
+  'CLUSTER_NODE_UNREACHABLE',
+  'CLUSTER_UNAVAILABLE',
+]);
+/** Commands sent again when refused only because another player's click moved the version first. */
+const RESEND_ON_STALE: ReadonlySet<string> = new Set(['ready', 'trustee']);
+
+interface RoomLike {
+  readonly members: readonly { readonly playerId: string; readonly role: string | null; readonly seat: number | null }[];
+}
+
+interface HandLike<Info> {
+  readonly info?: Info;
+}
+
+export interface RoomFramesOptions<Room, Hand, Info> {
+  /** Puts one frame on the socket; false when no socket is open. */
+  readonly transmit: (data: string) => boolean;
+  readonly onChange: (s: ChannelState<Room, Hand, Info>) => void;
+  /** The room closed this connection for good (a reason other than "come back"). */
+  readonly onClosed?: (code: string) => void;
+}
+
+const NOT_CONNECTED: ChannelReply = { t: 'error', code: 'NETWORK_ERROR', message: 'not connected' };
+const LOST: ChannelReply = { t: 'error', code: 'NETWORK_ERROR', message: 'connection lost' };
+
+export class RoomFrames<Room extends RoomLike, Hand extends HandLike<Info>, Info> {
+  readonly #o: RoomFramesOptions<Room, Hand, Info>;
+  #state: ChannelState<Room, Hand, Info> = {
+    status: 'connecting',
+    you: null,
+    room: null,
+    hand: null,
+    info: null,
+    v: 0,
+    clockOffsetMs: 0,
+    closedCode: null,
+    events: [],
+  };
+  #nextId = 1;
+  #delayMs = RECONNECT_DELAY_MS_MIN;
+  readonly #pending = new Map<string, { frame: ChannelFrame; resolve: (r: ChannelReply) => void }>();
+
+  constructor(o: RoomFramesOptions<Room, Hand, Info>) {
+    this.#o = o;
+  }
+
+  get state(): ChannelState<Room, Hand, Info> {
+    return this.#state;
+  }
+
+  set(patch: Partial<ChannelState<Room, Hand, Info>>): void {
+    this.#state = { ...this.#state, ...patch };
+    this.#o.onChange(this.#state);
+  }
+
+  /** Applies one frame from the room; `nowMs` is this device's clock (for the server-time offset). */
+  receive(f: ChannelFrame, nowMs: number): void {
+    const s = this.#state;
+    const v = typeof f.v === 'number' && f.v > s.v ? f.v : s.v;
+    const clockOffsetMs = typeof f.serverNowMs === 'number' ? f.serverNowMs - nowMs : s.clockOffsetMs;
+    switch (f.t) {
+      case 'welcome': {
+        this.#delayMs = RECONNECT_DELAY_MS_MIN;
+        const hand = (f.hand ?? null) as Hand | null;
+        this.set({ status: 'live', v, clockOffsetMs, you: f.you as ChannelYou, room: f.room as Room, hand, info: hand?.info ?? null });
+        break;
+      }
+      case 'room': {
+        // Only what changed arrives; the rest stays as the welcome or earlier frames left it.
+        const room = { ...(s.room as Room), ...(f.patch as Partial<Room>) } as Room;
+        const me = room.members.find((m) => m.playerId === s.you?.playerId);
+        const events = [...s.events, ...((f.events as RoomEventWire[] | undefined) ?? [])].slice(-EVENTS_KEPT_MAX);
+        const you = s.you !== null && me !== undefined ? { ...s.you, role: me.role, seat: me.seat } : s.you;
+        this.set({ v, clockOffsetMs, room, events, you });
+        break;
+      }
+      case 'hand': {
+        const hand = (f.hand ?? null) as Hand | null;
+        this.set({ v, clockOffsetMs, hand, info: hand === null ? null : (hand.info ?? s.info) });
+        break;
+      }
+      case 'closed': {
+        // A restart or a table moving between servers: the socket closes and the client reconnects.
+        const code = String(f.code);
+        if (COME_BACK_CODES.has(code)) break;
+        this.#o.onClosed?.(code);
+        this.set({ closedCode: code });
+        break;
+      }
+      case 'ok':
+      case 'error': {
+        const id = typeof f.id === 'string' ? f.id : undefined;
+        const p = id === undefined ? undefined : this.#pending.get(id);
+        if (p !== undefined && id !== undefined) {
+          this.#pending.delete(id);
+          if (f.t === 'error' && f.code === 'ROOM_STALE_VERSION' && RESEND_ON_STALE.has(p.frame.t)) void this.send(p.frame).then(p.resolve);
+          else p.resolve(f as unknown as ChannelReply);
+        } else if (f.t === 'error') this.set({ v });
+        break;
+      }
+      default:
+        break;
+    }
+  }
+
+  /** Sends a command on the latest version with a fresh request id; resolves with the room's answer. */
+  send(frame: ChannelFrame): Promise<ChannelReply> {
+    if (this.#pending.size >= PENDING_MAX) return Promise.resolve(NOT_CONNECTED);
+    const id = `c${this.#nextId++}`;
+    const full = { ...frame, id, ...(frame.t === 'ping' ? {} : { v: this.#state.v }) };
+    return new Promise((resolve) => {
+      this.#pending.set(id, { frame, resolve });
+      if (!this.#o.transmit(JSON.stringify(full))) {
+        this.#pending.delete(id);
+        resolve(NOT_CONNECTED);
+      }
+    });
+  }
+
+  /** Commands waiting for an answer on a socket that is gone are answered as a network error. */
+  failPending(): void {
+    for (const [id, p] of this.#pending) {
+      this.#pending.delete(id);
+      p.resolve(LOST);
+    }
+  }
+
+  /**
+   * The socket closed (not by this client): fails what waited on it, then either closes the
+   * channel for good (a final code, or the room said why) and answers null, or marks it
+   * reconnecting and answers how long to wait before the next try (a capped backoff).
+   */
+  disconnected(code: number, reason?: string): number | null {
+    this.failPending();
+    const s = this.#state;
+    if (FINAL_CLOSE_CODES.has(code) || s.closedCode !== null) {
+      this.set({ status: 'closed', closedCode: s.closedCode ?? (reason !== undefined && reason !== '' ? reason : 'ROOM_CLOSED') });
+      return null;
+    }
+    this.set({ status: 'reconnecting' });
+    const delay = this.#delayMs;
+    this.#delayMs = Math.min(this.#delayMs * 2, RECONNECT_DELAY_MS_MAX);
+    return delay;
+  }
+
+  /** The next try comes at once and the backoff starts again (network back, app in the foreground). */
+  resetBackoff(): void {
+    this.#delayMs = RECONNECT_DELAY_MS_MIN;
+  }
+
+  /** Server time now, by this device's clock `nowMs` and the last offset seen. */
+  serverNowMs(nowMs: number): number {
+    return nowMs + this.#state.clockOffsetMs;
+  }
+}
+
+/** Where a client keeps its seed for a hand (and, with `.revealed`, that it revealed it). */
+export function seedKey(roomId: string, handNumber: number): string {
+  return `fg.seed.${roomId}.${handNumber}`;
+}
+
+export interface CeremonyView {
+  readonly handNumber: number;
+  readonly ceremonyPhase: 'committing' | 'revealing' | 'locked';
+  readonly committedSeats: readonly number[];
+  readonly revealedSeats: readonly number[];
+}
+
+/**
+ * What a seated client does now in the next hand's seed ceremony: commit a fresh seed while
+ * commitments are open (once: it has none stored), reveal the stored one once they close (once),
+ * or nothing.
+ */
+export function ceremonyStep(
+  status: ChannelStatus,
+  next: CeremonyView | null | undefined,
+  seat: number | null | undefined,
+  stored: { readonly seed: string | null; readonly revealed: boolean },
+): 'commit' | 'reveal' | null {
+  if (status !== 'live' || next === null || next === undefined || seat === null || seat === undefined) return null;
+  if (next.ceremonyPhase === 'committing' && !next.committedSeats.includes(seat) && stored.seed === null) return 'commit';
+  if (next.ceremonyPhase === 'revealing' && next.committedSeats.includes(seat) && !next.revealedSeats.includes(seat))
+    return stored.seed !== null && !stored.revealed ? 'reveal' : null;
+  return null;
+}
