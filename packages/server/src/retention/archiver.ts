@@ -13,6 +13,14 @@ import type { Store } from '../storage/ports.ts';
 import { GROUPS_PER_ARCHIVE_MAX, RETENTION_RULES, type RetentionRule, ROWS_PER_ARCHIVE_MAX } from './rules.ts';
 
 const DAY_MS = 24 * 3600 * 1000;
+/** Monthly partitions of room_hands made ahead of time (PostgreSQL), so new hands never land in the default partition. */
+export const PARTITION_MONTHS_AHEAD = 3;
+
+/** `room_hands_m202601` for the month starting at `fromMs` (UTC). */
+export function monthPartition(fromMs: number): string {
+  const d = new Date(fromMs);
+  return `room_hands_m${d.getUTCFullYear()}${String(d.getUTCMonth() + 1).padStart(2, '0')}`;
+}
 
 export interface ArchiveManifest {
   readonly format: 'fairground.archive.v1';
@@ -73,14 +81,69 @@ export class Archiver {
     return this.#dir;
   }
 
-  /** One pass: at most one archive per table. Returns what moved. */
+  /** One pass: at most one archive per table, then (PostgreSQL) the hands' monthly partitions kept in step. Returns what moved. */
   async run(): Promise<ArchiveResult[]> {
     const out: ArchiveResult[] = [];
     for (const rule of RETENTION_RULES) {
       const r = await this.#archive(rule);
       if (r !== null) out.push(r);
     }
+    if (this.#store.dialect === 'postgres') await this.partitions();
     return out;
+  }
+
+  /**
+   * PostgreSQL only (room_hands is partitioned by month, retention_002): creates the partitions of
+   * the next PARTITION_MONTHS_AHEAD months (a month whose rows already sit in the default partition
+   * is left there, named in `blocked`), and drops the monthly partitions that lie wholly before the
+   * hands' window and are empty — their rows were archived.
+   */
+  async partitions(): Promise<{ created: string[]; dropped: string[]; blocked: string[] }> {
+    const created: string[] = [];
+    const dropped: string[] = [];
+    const blocked: string[] = [];
+    if (this.#store.dialect !== 'postgres') return { created, dropped, blocked };
+    const nowMs = this.#clock.nowMs();
+    const hands = RETENTION_RULES.find((r) => r.table === 'room_hands');
+    const cutoffMs = nowMs - (this.#onlineDays ?? hands?.onlineDays ?? 180) * DAY_MS;
+    const existing = await this.#store.reader.query<{ name: string }>(
+      `SELECT c.relname AS name FROM pg_inherits i JOIN pg_class c ON c.oid = i.inhrelid JOIN pg_class p ON p.oid = i.inhparent
+        JOIN pg_namespace n ON n.oid = p.relnamespace WHERE p.relname = 'room_hands' AND n.nspname = current_schema()`,
+    );
+    const names = new Set(existing.map((r) => r.name));
+    const now = new Date(nowMs);
+    for (let k = 0; k <= PARTITION_MONTHS_AHEAD; k++) {
+      const from = Date.UTC(now.getUTCFullYear(), now.getUTCMonth() + k, 1);
+      const to = Date.UTC(now.getUTCFullYear(), now.getUTCMonth() + k + 1, 1);
+      const name = monthPartition(from);
+      if (names.has(name)) continue;
+      const inDefault = await this.#store.reader.query(
+        'SELECT 1 FROM room_hands_default WHERE created_at_ms >= ? AND created_at_ms < ? LIMIT 1',
+        [from, to],
+      );
+      if (inDefault.length > 0) {
+        blocked.push(name);
+        continue;
+      }
+      await this.#store.unitOfWork(
+        (tx) => tx.run(`CREATE TABLE IF NOT EXISTS ${name} PARTITION OF room_hands FOR VALUES FROM (${from}) TO (${to})`),
+        {
+          label: 'retention.partition.create',
+        },
+      );
+      created.push(name);
+    }
+    for (const name of [...names].filter((n) => /^room_hands_m\d{6}$/.test(n)).sort()) {
+      const y = Number(name.slice(12, 16));
+      const m = Number(name.slice(16, 18));
+      const to = Date.UTC(y, m, 1);
+      if (to > cutoffMs) continue;
+      const rows = await this.#store.reader.query(`SELECT 1 FROM ${name} LIMIT 1`);
+      if (rows.length > 0) continue;
+      await this.#store.unitOfWork((tx) => tx.run(`DROP TABLE ${name}`), { label: 'retention.partition.drop' });
+      dropped.push(name);
+    }
+    return { created, dropped, blocked };
   }
 
   async #archive(rule: RetentionRule): Promise<ArchiveResult | null> {
