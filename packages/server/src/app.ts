@@ -756,6 +756,7 @@ export async function createPlatform(o: PlatformOptions): Promise<Platform> {
         balances: (id) => ledger.balances('player', id),
         ledgerPage: (id, cursor, limit) =>
           ledger.history({ ownerKind: 'player', ownerId: id, limit, ...(cursor !== undefined ? { cursor } : {}) }),
+        deposits: (id, limit) => payments.deposits.list({ playerId: id, limit }),
         withdrawals: (id, limit) => payments.withdrawals.list({ playerId: id, limit }),
         roomOrders: (id, limit) => rooms.orders(id, { limit }),
         rooms: (id) => rooms.mine(id),

@@ -42,7 +42,7 @@ export const privacyContract = contract({
     method: 'GET',
     url: '/api/me/export',
     summary:
-      'Everything the platform keeps about me, as one JSON document (profile, WeChat identities, real name masked, wallet and ledger, withdrawals, rooms and orders, responsible-play settings)',
+      'Everything the platform keeps about me, as one JSON document (profile, WeChat identities, real name masked, wallet and ledger, deposits, withdrawals, rooms and orders, responsible-play settings)',
     tags: ['privacy'],
     auth: 'player',
     response: Type.Object({
@@ -54,6 +54,7 @@ export const privacyContract = contract({
       balances: Type.Array(Section),
       ledgerEntries: Type.Array(Section),
       ledgerEntriesTruncated: Type.Boolean(),
+      deposits: Type.Array(Section),
       withdrawals: Type.Array(Section),
       roomOrders: Type.Array(Section),
       rooms: Type.Array(Section),

@@ -10,6 +10,7 @@ export interface ExportPorts {
   realName(playerId: string): Promise<unknown>;
   balances(playerId: string): Promise<unknown[]>;
   ledgerPage(playerId: string, cursor: string | undefined, limit: number): Promise<{ items: unknown[]; nextCursor: string | null }>;
+  deposits(playerId: string, limit: number): Promise<unknown[]>;
   withdrawals(playerId: string, limit: number): Promise<unknown[]>;
   roomOrders(playerId: string, limit: number): Promise<unknown[]>;
   rooms(playerId: string): Promise<unknown[]>;
@@ -25,6 +26,7 @@ export interface PlayerExport {
   readonly balances: unknown[];
   readonly ledgerEntries: unknown[];
   readonly ledgerEntriesTruncated: boolean;
+  readonly deposits: unknown[];
   readonly withdrawals: unknown[];
   readonly roomOrders: unknown[];
   readonly rooms: unknown[];
@@ -42,11 +44,12 @@ export async function exportPlayer(ports: ExportPorts, playerId: string, nowMs: 
     cursor = r.nextCursor;
     truncated = (page + 1) * EXPORT_LEDGER_PAGE >= EXPORT_LEDGER_ENTRIES_MAX;
   }
-  const [player, wechatIdentities, realName, balances, withdrawals, roomOrders, rooms, responsiblePlay] = await Promise.all([
+  const [player, wechatIdentities, realName, balances, deposits, withdrawals, roomOrders, rooms, responsiblePlay] = await Promise.all([
     ports.profile(playerId),
     ports.identities(playerId),
     ports.realName(playerId),
     ports.balances(playerId),
+    ports.deposits(playerId, EXPORT_RECORDS_MAX),
     ports.withdrawals(playerId, EXPORT_RECORDS_MAX),
     ports.roomOrders(playerId, EXPORT_RECORDS_MAX),
     ports.rooms(playerId),
@@ -61,6 +64,7 @@ export async function exportPlayer(ports: ExportPorts, playerId: string, nowMs: 
     balances,
     ledgerEntries,
     ledgerEntriesTruncated: truncated,
+    deposits,
     withdrawals,
     roomOrders,
     rooms,

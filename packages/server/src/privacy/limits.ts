@@ -14,7 +14,7 @@ export const KYC_PURGE_PER_PASS_MAX = 500;
 export const EXPORT_LEDGER_ENTRIES_MAX = 5_000;
 /** Ledger history pages read for one export (200 entries a page). */
 export const EXPORT_LEDGER_PAGE = 200;
-/** Withdrawals and room orders an export lists at most. */
+/** Deposits, withdrawals and room orders an export lists at most (each). */
 export const EXPORT_RECORDS_MAX = 500;
 /** What a closed account is called wherever its old name was shown (rooms' histories keep the player id). */
 export const CLOSED_NICKNAME = '已注销用户';

@@ -133,6 +133,8 @@ for (const backend of backends()) {
       assert.equal((e.realName as { status: string }).status, 'verified');
       assert.equal((e.ledgerEntries as { amount: number }[])[0]?.amount, 5000);
       assert.equal(e.ledgerEntriesTruncated, false);
+      assert.deepEqual(e.deposits, []);
+      assert.deepEqual(e.withdrawals, []);
     });
 
     it('closes once the wallet is empty: personal fields unreadable, the ledger checks, sessions gone, the console says closed', async () => {

@@ -12,7 +12,8 @@ type Closure = Response<'GET /api/me/account/closure'>;
 const TEXT = {
   zh: {
     title: '账号与个人信息',
-    exportHint: '下载平台保存的你的全部数据（资料、微信身份、实名状态、钱包流水、提现、房间与订单、理性游戏设置），为一个 JSON 文件。',
+    exportHint:
+      '下载平台保存的你的全部数据（资料、微信身份、实名状态、钱包流水、充值、提现、房间与订单、理性游戏设置），为一个 JSON 文件。',
     export: '下载我的数据',
     exported: '已下载',
     closeTitle: '注销账号',
@@ -30,7 +31,7 @@ const TEXT = {
   en: {
     title: 'My account and my data',
     exportHint:
-      'Download everything the platform keeps about you (profile, WeChat identities, real-name status, wallet entries, withdrawals, rooms and orders, responsible-play settings) as one JSON file.',
+      'Download everything the platform keeps about you (profile, WeChat identities, real-name status, wallet entries, deposits, withdrawals, rooms and orders, responsible-play settings) as one JSON file.',
     export: 'Download my data',
     exported: 'Downloaded',
     closeTitle: 'Close my account',
