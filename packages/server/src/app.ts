@@ -8,6 +8,7 @@ import { type Clock, newId } from '@fairground/core';
 import type { FastifyServerOptions } from 'fastify';
 import { type Accounts, accountsMigrations, accountsRoutes, createAccounts, kycRoutes, wechatRoutes } from './accounts/index.ts';
 import { type AuditLog, adminMigrations, adminRoutes, createAuditLog } from './admin/index.ts';
+import { Chat, chatMigrations, chatRoutes } from './chat/index.ts';
 import { type Analytics, analyticsMigrations, createAnalytics, createOperating, type Operating } from './analytics/index.ts';
 import { adapterReport, type PlatformAdapters, type PortReport } from './bindings.ts';
 import {
@@ -140,6 +141,7 @@ export const allMigrations: readonly Migration[] = [
   ...settingsMigrations,
   ...skinsMigrations,
   ...vpayMigrations,
+  ...chatMigrations,
 ];
 
 export type Role = 'api' | 'rooms' | 'worker';
@@ -273,6 +275,8 @@ export interface Platform {
   readonly cluster: Cluster | null;
   /** Business settings (fees, skill catalogue, tournament templates, VIP and skins, the agreement). */
   readonly settings: Settings;
+  /** Table chat (messages, reports, restrictions). */
+  readonly chat: Chat;
   close(): Promise<void>;
 }
 
@@ -454,6 +458,17 @@ export async function createPlatform(o: PlatformOptions): Promise<Platform> {
   await settings.start();
   // Skins: the VIP tiers (a setting) follow credited deposits; a worn skin is shown at the table.
   const skins = new Skins({ store, ledger, settings, depositsFenOf: async (playerId) => (await analytics.tierOf(playerId)).depositsFen });
+  // Table chat: phrases and emoji from the settings; typed text where the policy allows it, checked
+  // by WeChat content security (bound with the WeChat sign-in adapter; absent: typed text is off).
+  const chat = new Chat({
+    store,
+    clock,
+    phrases: () => settings.get('chat.phrases'),
+    freeTextAllowed: () => compliance.roomChatFreeText(),
+    contentCheck: adapters.signIn.contentCheck ?? null,
+    risk: { openCase: (tx, c) => risk.openChatCase(tx, c) },
+    audit,
+  });
   const roomSignalLog = analyticsRiskSignals(analytics);
   // Finished hands queue for the notary in the unit of work that stores them; the notary.attest job
   // has the time-stamping authority sign each minute's Merkle root.
@@ -490,6 +505,7 @@ export async function createPlatform(o: PlatformOptions): Promise<Platform> {
     faceCheck: faceCheck === null ? null : breakers ? guardIdentityCheck(faceCheck.impl, breakers.faceCheck) : faceCheck.impl,
     feeSchedule: roomsTuning.feeSchedule ?? (() => settings.get('room.fees')),
     skinOf: (playerId) => skins.wornBy(playerId),
+    chat,
     ...(cluster ? { directory: cluster.port } : {}),
   });
   cluster?.attach(rooms);
@@ -675,6 +691,10 @@ export async function createPlatform(o: PlatformOptions): Promise<Platform> {
   every('privacy.kyc-purge', () => closure.purgeDue());
   // Without an archive folder (tests that do not ask for one) the job runs and moves nothing.
   every('retention.archive', async () => (archiver === null ? 0 : (await archiver.run()).reduce((n, r) => n + r.rows, 0)));
+  every('chat.retention', async () => {
+    const r = await chat.purgeExpired();
+    return r.messages + r.reports;
+  });
   every('promotions.referrals', async () => {
     const r = await promotions.settleReferrals();
     return r.rewarded + r.rejected;
@@ -765,6 +785,7 @@ export async function createPlatform(o: PlatformOptions): Promise<Platform> {
     }),
     ...operating.routes,
     ...skinsRoutes(skins),
+    ...chatRoutes(chat),
     ...settingsRoutes({
       settings,
       reader: store.reader,
@@ -895,6 +916,7 @@ export async function createPlatform(o: PlatformOptions): Promise<Platform> {
     skill: skill.skill,
     operating,
     settings,
+    chat,
     async close() {
       await jobs.stop();
       await payments.stop();

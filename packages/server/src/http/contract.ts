@@ -6,6 +6,7 @@ import { kycContract } from '../accounts/kyc-contract.ts';
 import { wechatContract } from '../accounts/wechat-contract.ts';
 import { adminContract } from '../admin/contract.ts';
 import { analyticsContract } from '../analytics/contract.ts';
+import { chatContract } from '../chat/contract.ts';
 import { complianceContract } from '../compliance/contract.ts';
 import { privacyContract } from '../privacy/contract.ts';
 import { retentionContract } from '../retention/contract.ts';
@@ -60,6 +61,7 @@ export const apiContract = {
   ...analyticsContract,
   ...settingsContract,
   ...skinsContract,
+  ...chatContract,
 };
 
 export type ApiContract = typeof apiContract;

@@ -46,6 +46,8 @@ export const JOB_INTERVALS_MS_DEFAULT = {
   'privacy.kyc-purge': 3600_000,
   /** Finished rooms' events and hands and finished skill sessions' commands past the window move to archives (retention/). */
   'retention.archive': 3600_000,
+  /** Table chat older than its retention (as long as the rooms' orders and hand histories) deleted, except messages an open report needs. */
+  'chat.retention': 3600_000,
   /** Rooms the database says are live but no node leases (clustered only). */
   'cluster.orphans': 10_000,
 } as const;
