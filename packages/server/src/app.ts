@@ -95,6 +95,7 @@ import {
   settingsRoutes,
 } from './settings/index.ts';
 import { Skins, skinsMigrations, skinsRoutes } from './skins/index.ts';
+import { Support, supportMigrations, supportRoutes } from './support/index.ts';
 import {
   createSkillPlatform,
   type SkillGameSettings,
@@ -132,6 +133,7 @@ export const allMigrations: readonly Migration[] = [
   ...settingsMigrations,
   ...skinsMigrations,
   ...vpayMigrations,
+  ...supportMigrations,
 ];
 
 export type Role = 'api' | 'rooms' | 'worker';
@@ -255,6 +257,8 @@ export interface Platform {
   readonly cluster: Cluster | null;
   /** Business settings (fees, skill catalogue, tournament templates, VIP and skins, the agreement). */
   readonly settings: Settings;
+  /** Customer service: operators' answers to feedback and reports, the service hours. */
+  readonly support: Support;
   close(): Promise<void>;
 }
 
@@ -433,6 +437,8 @@ export async function createPlatform(o: PlatformOptions): Promise<Platform> {
     log: app.log,
   });
   await settings.start();
+  // Customer service answers feedback and reports into the player's inbox; hours are a setting.
+  const support = new Support({ store, audit, notifier: notifications, settings, nowMs: () => clock.nowMs() });
   // Skins: the VIP tiers (a setting) follow credited deposits; a worn skin is shown at the table.
   const skins = new Skins({ store, ledger, settings, depositsFenOf: async (playerId) => (await analytics.tierOf(playerId)).depositsFen });
   const roomSignalLog = analyticsRiskSignals(analytics);
@@ -694,6 +700,7 @@ export async function createPlatform(o: PlatformOptions): Promise<Platform> {
     ...promotionsRoutes({ promotions, players: accounts.players }),
     ...operating.routes,
     ...skinsRoutes(skins),
+    ...supportRoutes(support),
     ...settingsRoutes({
       settings,
       reader: store.reader,
@@ -820,6 +827,7 @@ export async function createPlatform(o: PlatformOptions): Promise<Platform> {
     skill: skill.skill,
     operating,
     settings,
+    support,
     async close() {
       await jobs.stop();
       await payments.stop();
