@@ -23,6 +23,7 @@ import { fairPlayText } from './pages/fair-play-i18n.ts';
 import { DashboardPage } from './pages/dashboard.tsx';
 import { ExportsPage } from './pages/exports.tsx';
 import { FeedbackInbox } from './pages/feedback.tsx';
+import { SupportPage } from './pages/support.tsx';
 import { LedgerOverviewPanel } from './pages/ledger-overview.tsx';
 import { opsText } from './pages/ops-i18n.ts';
 import { PlayerOpsPanel } from './pages/player-ops.tsx';
@@ -45,6 +46,7 @@ export type Route =
   | { page: 'fraud-model' }
   | { page: 'fair-play'; playerId?: string }
   | { page: 'complaints' }
+  | { page: 'support' }
   | { page: 'restrictions'; playerId?: string }
   | { page: 'policies' }
   | { page: 'dashboard' }
@@ -73,6 +75,7 @@ function parseRoute(): Route {
   if (parts[0] === 'fraud-model') return { page: 'fraud-model' };
   if (parts[0] === 'fair-play') return parts[1] ? { page: 'fair-play', playerId: decodeURIComponent(parts[1]) } : { page: 'fair-play' };
   if (parts[0] === 'complaints') return { page: 'complaints' };
+  if (parts[0] === 'support') return { page: 'support' };
   if (parts[0] === 'restrictions')
     return parts[1] ? { page: 'restrictions', playerId: decodeURIComponent(parts[1]) } : { page: 'restrictions' };
   if (parts[0] === 'policies') return { page: 'policies' };
@@ -191,6 +194,9 @@ export function App() {
           <a href="#/complaints" class={route.page === 'complaints' ? 'on' : ''} data-testid="nav-complaints">
             {riskText(lang)('navComplaints')}
           </a>
+          <a href="#/support" class={route.page === 'support' ? 'on' : ''} data-testid="nav-support">
+            {lang === 'zh' ? '客服' : 'Support'}
+          </a>
           <a href="#/restrictions" class={route.page === 'restrictions' ? 'on' : ''} data-testid="nav-restrictions">
             {riskText(lang)('navRestrictions')}
           </a>
@@ -237,6 +243,7 @@ export function App() {
       {route.page === 'fair-play' && <FairPlayPage ctx={ctx} playerId={route.playerId} />}
       {route.page === 'complaints' && <ComplaintsPage ctx={ctx} />}
       {route.page === 'complaints' && <FeedbackInbox ctx={ctx} />}
+      {route.page === 'support' && <SupportPage ctx={ctx} />}
       {route.page === 'restrictions' && <RestrictionsPage ctx={ctx} playerId={route.playerId} />}
       {route.page === 'policies' && <PoliciesPage ctx={ctx} />}
       {route.page === 'realname' && <RealNameQueuePage ctx={ctx} />}

@@ -29,7 +29,15 @@ export function LobbyPage({ ctx }: { ctx: Ctx }) {
         <p class="muted small">
           {t('playerId')} <code data-testid="player-id">{me?.id}</code>
         </p>
-        {unread > 0 && <p class="badge">{t('unread', { n: unread })}</p>}
+        <a class="link" href="#/inbox" data-testid="open-inbox">
+          {ctx.lang === 'zh' ? '消息' : 'Inbox'}
+          {unread > 0 && (
+            <span class="badge" data-testid="inbox-badge">
+              {' '}
+              {t('unread', { n: unread })}
+            </span>
+          )}
+        </a>
       </section>
       <nav class="tiles">
         <a class="tile primary-tile" href="#/wallet" data-testid="open-wallet">
