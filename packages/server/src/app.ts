@@ -8,6 +8,7 @@ import { type Clock, newId } from '@fairground/core';
 import type { FastifyServerOptions } from 'fastify';
 import { type Accounts, accountsMigrations, accountsRoutes, createAccounts, kycRoutes, wechatRoutes } from './accounts/index.ts';
 import { type AuditLog, adminMigrations, adminRoutes, createAuditLog } from './admin/index.ts';
+import { Chat, chatMigrations, chatRoutes } from './chat/index.ts';
 import { type Analytics, analyticsMigrations, createAnalytics, createOperating, type Operating } from './analytics/index.ts';
 import { adapterReport, type PlatformAdapters, type PortReport } from './bindings.ts';
 import {
@@ -134,6 +135,7 @@ export const allMigrations: readonly Migration[] = [
   ...skinsMigrations,
   ...vpayMigrations,
   ...supportMigrations,
+  ...chatMigrations,
 ];
 
 export type Role = 'api' | 'rooms' | 'worker';
@@ -259,6 +261,8 @@ export interface Platform {
   readonly settings: Settings;
   /** Customer service: operators' answers to feedback and reports, the service hours. */
   readonly support: Support;
+  /** Table chat (messages, reports, restrictions). */
+  readonly chat: Chat;
   close(): Promise<void>;
 }
 
@@ -441,6 +445,17 @@ export async function createPlatform(o: PlatformOptions): Promise<Platform> {
   const support = new Support({ store, audit, notifier: notifications, settings, nowMs: () => clock.nowMs() });
   // Skins: the VIP tiers (a setting) follow credited deposits; a worn skin is shown at the table.
   const skins = new Skins({ store, ledger, settings, depositsFenOf: async (playerId) => (await analytics.tierOf(playerId)).depositsFen });
+  // Table chat: phrases and emoji from the settings; typed text where the policy allows it, checked
+  // by WeChat content security (bound with the WeChat sign-in adapter; absent: typed text is off).
+  const chat = new Chat({
+    store,
+    clock,
+    phrases: () => settings.get('chat.phrases'),
+    freeTextAllowed: () => compliance.roomChatFreeText(),
+    contentCheck: adapters.signIn.contentCheck ?? null,
+    risk: { openCase: (tx, c) => risk.openChatCase(tx, c) },
+    audit,
+  });
   const roomSignalLog = analyticsRiskSignals(analytics);
   // Finished hands queue for the notary in the unit of work that stores them; the notary.attest job
   // has the time-stamping authority sign each minute's Merkle root.
@@ -477,6 +492,7 @@ export async function createPlatform(o: PlatformOptions): Promise<Platform> {
     faceCheck: faceCheck === null ? null : breakers ? guardIdentityCheck(faceCheck.impl, breakers.faceCheck) : faceCheck.impl,
     feeSchedule: roomsTuning.feeSchedule ?? (() => settings.get('room.fees')),
     skinOf: (playerId) => skins.wornBy(playerId),
+    chat,
     ...(cluster ? { directory: cluster.port } : {}),
   });
   cluster?.attach(rooms);
@@ -629,6 +645,10 @@ export async function createPlatform(o: PlatformOptions): Promise<Platform> {
   every('risk.score', () => risk.models.scorePending());
   every('risk.train', async () => ((await risk.models.train()) === null ? 0 : 1));
   every('notary.attest', () => notary.attestDue());
+  every('chat.retention', async () => {
+    const r = await chat.purgeExpired();
+    return r.messages + r.reports;
+  });
   every('promotions.referrals', async () => {
     const r = await promotions.settleReferrals();
     return r.rewarded + r.rejected;
@@ -701,6 +721,7 @@ export async function createPlatform(o: PlatformOptions): Promise<Platform> {
     ...operating.routes,
     ...skinsRoutes(skins),
     ...supportRoutes(support),
+    ...chatRoutes(chat),
     ...settingsRoutes({
       settings,
       reader: store.reader,
@@ -828,6 +849,7 @@ export async function createPlatform(o: PlatformOptions): Promise<Platform> {
     operating,
     settings,
     support,
+    chat,
     async close() {
       await jobs.stop();
       await payments.stop();

@@ -12,6 +12,7 @@ import { keptHand } from '../kept.ts';
 import { RoomChannel, type ChannelState } from '../room-channel.ts';
 import type { HandPlayerView, HandViewWire, MemberView, RoomView } from '../wire.ts';
 import { shareRoom } from './create.ts';
+import { createTableChat } from './table-chat.ts';
 import { avatar, card, chips, crown } from './table-draw.ts';
 
 const COMPARE_ANIM_MS = 1400;
@@ -151,6 +152,12 @@ export function tableScene(app: App, roomId: string): Scene {
       app.stage.invalidate();
     },
   });
+  const tableChat = createTableChat(
+    app,
+    channel,
+    () => st?.chat ?? [],
+    () => st?.you?.playerId ?? null,
+  );
   app.stage.warmFonts(
     TABLE_FONTS,
     `${TABLE_GLYPHS}${['pot', 'stake', 'roundNo', 'look', 'call', 'raise', 'compare', 'fold', 'seen', 'blind', 'folded', 'lost', 'handResult', 'continue', 'vs', 'yourTurn', 'ready', 'notReady'].map((k) => app.t(k as 'pot')).join('')}`,
@@ -618,9 +625,11 @@ export function tableScene(app: App, roomId: string): Scene {
     shown: () => channel.resume(),
     exit() {
       if (timer !== undefined) clearInterval(timer);
+      tableChat.close();
       channel.close();
     },
-    animating: (now) => anim !== null && now - anim.startMs < (anim.kind === 'compare' ? COMPARE_ANIM_MS : LOOK_ANIM_MS),
+    animating: (now) =>
+      (anim !== null && now - anim.startMs < (anim.kind === 'compare' ? COMPARE_ANIM_MS : LOOK_ANIM_MS)) || tableChat.showing(now),
     draw(g: Gfx, now: number) {
       // The felt and the table's rim never change: drawn once, copied each frame.
       g.ctx.drawImage(feltLayer(g.w, g.h, app.stage.dpr), 0, 0, g.w, g.h);
@@ -696,6 +705,7 @@ export function tableScene(app: App, roomId: string): Scene {
       drawResult(g, room);
       drawFinal(g, room);
       drawVerify(g);
+      if (s.status === 'live') tableChat.draw(g, (seat) => pos[seat] ?? null, now);
       if (s.status === 'reconnecting' || s.status === 'connecting') {
         g.box(0, 48, g.w, 30, 0, 'rgba(198,40,40,0.9)');
         g.text(app.t('reconnecting'), g.w / 2, 63, { size: 13, color: COLORS.white, align: 'center' });
@@ -745,6 +755,7 @@ export function tableScene(app: App, roomId: string): Scene {
         anim: anim?.kind ?? null,
         scores: s?.room?.scores ?? [],
         closedCode: s?.closedCode ?? null,
+        chat: tableChat.debug(),
       };
     },
   };

@@ -3,6 +3,7 @@
 import { MATCH3 } from '../skill/index.ts';
 import { type Agreement, checkAgreement, defaultAgreement } from './agreement.ts';
 import type { BusinessBounds } from './bounds.ts';
+import { type ChatPhrases, checkChatPhrases, DEFAULT_CHAT_PHRASES } from './chat.ts';
 import { checkRoomFees, DEFAULT_ROOM_FEES, type RoomFees } from './fees.ts';
 import { checkSkillCatalogue, checkTournamentTemplates, type SkillCatalogueValue, type TournamentTemplates } from './skill.ts';
 import type { SettingKey } from './keys.ts';
@@ -16,6 +17,7 @@ export interface SettingValues extends Record<SettingKey, unknown> {
   vip: VipSettings;
   agreement: Agreement;
   support: SupportSettings;
+  'chat.phrases': ChatPhrases;
 }
 export { isSettingKey, SETTING_KEYS, type SettingKey } from './keys.ts';
 
@@ -46,6 +48,8 @@ export function checkSetting<K extends SettingKey>(key: K, value: unknown, ctx: 
       return checkAgreement(value, ctx.agreementVersions) as SettingValues[K];
     case 'support':
       return checkSupport(value) as SettingValues[K];
+    case 'chat.phrases':
+      return checkChatPhrases(value) as SettingValues[K];
     default:
       throw new Error(`assertion failed: setting ${String(key)} has a check`);
   }
@@ -90,5 +94,6 @@ export function defaultSettings(termsVersion: string): SettingValues {
     vip: DEFAULT_VIP,
     agreement: defaultAgreement(termsVersion),
     support: DEFAULT_SUPPORT,
+    'chat.phrases': DEFAULT_CHAT_PHRASES,
   };
 }
