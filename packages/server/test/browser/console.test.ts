@@ -147,6 +147,7 @@ describe('the console at 375 px in both languages', () => {
         'support',
         'restrictions',
         'policies',
+        'retention',
         'realname',
         'notary',
       ];
