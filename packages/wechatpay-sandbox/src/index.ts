@@ -16,6 +16,7 @@ import { issueLoginCode } from './weixin.ts';
 import type { WeixinAppInput } from './weixin-model.ts';
 
 export { WEIXIN_APP_KINDS } from './weixin-model.ts';
+export { SUBSCRIBE_LANGS, SUBSCRIBE_STATES, SUBSCRIBE_VALUE_CHARS_MAX } from './weixin-subscribe.ts';
 export { judgeText, SEC_CHECK_WORDS, type SecCheckVerdict, type SecCheckWord } from './weixin-seccheck.ts';
 export {
   CODE2SESSION_PER_USER_PER_MINUTE,
@@ -23,6 +24,7 @@ export {
   FORCED_REFRESH_GAP_MS,
   LOGIN_CODE_TTL_MS,
   STABLE_HANDOVER_MS,
+  type SubscribeSendRecord,
   TOKEN_TTL_S,
   USER_ACTIVE_WINDOW_MS,
   WEBSITE_CODE_TTL_MS,
@@ -217,6 +219,7 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
       endTokens: (appid, how) => core.weixin.endAppTokens(appid, how),
       calls: () => core.weixin.calls(),
       resetCalls: () => core.weixin.resetCalls(),
+      subscribeSends: () => [...core.weixin.subscribeSends],
     },
     vpay: {
       configure: (input) => core.vpay.configure(input),

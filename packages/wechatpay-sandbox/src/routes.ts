@@ -1,6 +1,7 @@
 // Every endpoint the sandbox serves on the WeChat Pay and api.weixin.qq.com hosts. Patterns match
 // the raw (percent-encoded) path; captured segments are decoded before the handler sees them.
 import { msgSecCheck } from './weixin-seccheck.ts';
+import { subscribeSend } from './weixin-subscribe.ts';
 import type { ApiRequest, ApiResult } from './api.ts';
 import { applyFundFlowBill, applyTradeBill, downloadBill } from './bills.ts';
 import { listCertificates } from './certificates.ts';
@@ -90,4 +91,5 @@ export const routes: Route[] = [
   { method: 'POST', pattern: /^\/xpay\/download_bill$/, handler: xpayDownloadBill },
   { method: 'GET', pattern: new RegExp(`^/xpay/bill_file/${SEG}$`), handler: xpayBillFile, signed: false },
   { method: 'POST', pattern: /^\/wxa\/msg_sec_check$/, handler: msgSecCheck },
+  { method: 'POST', pattern: /^\/cgi-bin\/message\/subscribe\/send$/, handler: subscribeSend },
 ];

@@ -3,7 +3,7 @@ import type { Clock } from '@fairground/core';
 import type { ActiveFault, Fault } from './faults.ts';
 import type { VpayAppConfig, VpayBillRow, VpayOrder, VpayPayInput, VpayPushRecord, VpayRefund, VpaySheetAnswer } from './vpay.ts';
 import type { TestPlayerInput, WeixinAppInput } from './weixin-model.ts';
-import type { IssueCodeInput, IssuedCodeView, TestPlayerView, WeixinAppView } from './weixin-world.ts';
+import type { IssueCodeInput, IssuedCodeView, SubscribeSendRecord, TestPlayerView, WeixinAppView } from './weixin-world.ts';
 
 export type { TestPlayerInput, TestPlayerPhone, WeixinAppInput, WeixinAppKind, WeixinCodeKind, OAuthScopeName } from './weixin-model.ts';
 export type { IssueCodeInput, IssuedCodeView, TestPlayerView, WeixinAppView } from './weixin-world.ts';
@@ -110,6 +110,8 @@ export interface SandboxWeixin {
   /** Calls per endpoint ('POST /cgi-bin/stable_token': 3, …) since the start or the last reset. */
   calls(): Record<string, number>;
   resetCalls(): void;
+  /** Subscription messages /cgi-bin/message/subscribe/send accepted, oldest first. */
+  subscribeSends(): readonly SubscribeSendRecord[];
 }
 
 /** One notification as the sandbox recorded it, for tests and the admin view. */

@@ -153,6 +153,18 @@ export function parsePhone(input: string | TestPlayerPhone | null | undefined): 
   return { countryCode, number };
 }
 
+/** One subscription message the sandbox accepted. */
+export interface SubscribeSendRecord {
+  readonly appid: string;
+  readonly touser: string;
+  readonly templateId: string;
+  readonly page: string | null;
+  readonly data: Record<string, { value: string }>;
+  readonly miniprogramState: string;
+  readonly lang: string;
+  readonly atMs: number;
+}
+
 export class WeixinWorld {
   readonly #d: WeixinWorldDeps;
   readonly apps = new Map<string, WeixinApp>();
@@ -163,6 +175,8 @@ export class WeixinWorld {
   readonly stable = new Map<string, StableTokenState>();
   readonly legacyCurrent = new Map<string, string>();
   readonly tickets = new Map<string, { ticket: string; expiresMs: number }>();
+  /** Subscription messages accepted by /cgi-bin/message/subscribe/send, oldest first (see weixin-subscribe.ts). */
+  readonly subscribeSends: SubscribeSendRecord[] = [];
   readonly #rate = new Map<string, { windowStartMs: number; count: number }>();
   readonly #calls = new Map<string, number>();
   /** When each `${appid}:${openid}` last signed in (code2Session): content security wants a user active in the last two hours. */

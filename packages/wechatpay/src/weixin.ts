@@ -33,6 +33,15 @@
 //   the last two hours, else 61010 "code is expired"; the token goes in the URL only, a token in the
 //   body answers 47001);
 //
+// - subscription messages, subscribeMessage.send: POST /cgi-bin/message/subscribe/send?access_token=…
+//   with `{touser, template_id, page, data: {keyword: {value}}, miniprogram_state, lang}` → `{errcode,
+//   errmsg, msgid}` (developers.weixin.qq.com/miniprogram/dev/OpenApiDoc/mp-message-management/
+//   subscribe-message/sendMessage.html; miniprogram_state developer | trial | formal, lang zh_CN |
+//   en_US | zh_HK | zh_TW). Each consent a user gives with wx.requestSubscribeMessage allows one send;
+//   without one WeChat answers 43101 "user refuse to accept the msg" (quoted in community threads,
+//   e.g. developers.weixin.qq.com/community/develop/doc/0008c8199c03f89e1e1dd83f351800); 40003 an
+//   invalid openid, 40037 an invalid template_id, 47003 bad template data, 45009 a quota reached;
+//
 // Tokens live in a TokenCache so every node of the server can share them (token-cache.ts).
 import { inspect } from 'node:util';
 import { randomBytes } from 'node:crypto';
@@ -191,6 +200,18 @@ export interface ContentVerdict {
 }
 
 /** What the page passes to `wx.config` (plus the `jsApiList` it asks for). */
+/** One subscription message (subscribeMessage.send). */
+export interface SubscribeMessage {
+  readonly touser: string;
+  readonly templateId: string;
+  /** The page the message opens, with its query; none opens the app's home. */
+  readonly page?: string;
+  /** Each template keyword (thing1, date2, …) with its value. */
+  readonly data: Readonly<Record<string, string>>;
+  readonly miniprogramState?: 'developer' | 'trial' | 'formal';
+  readonly lang?: 'zh_CN' | 'en_US' | 'zh_HK' | 'zh_TW';
+}
+
 export interface JsSdkConfig {
   readonly appId: string;
   readonly timestamp: number;
@@ -592,6 +613,33 @@ export class WeixinClient {
       unionid: f.optStr('unionid'),
       raw: f.raw,
     };
+  }
+
+  // ---- subscription messages ----
+
+  /**
+   * Sends one subscription message (subscribeMessage.send), spending one of the user's consents at
+   * WeChat. A refusal comes back as the WechatPayError carrying the errcode (weixinErrcode()).
+   */
+  async subscribeSend(message: SubscribeMessage, call: CallOptions = {}): Promise<{ msgid: string | null }> {
+    if (!OPENID_PATTERN.test(message.touser)) throw new RangeError('openid is malformed');
+    if (!/^[0-9A-Za-z_-]{1,128}$/.test(message.templateId)) throw new RangeError('template id is malformed');
+    const data: Record<string, { value: string }> = {};
+    for (const [k, value] of Object.entries(message.data)) data[k] = { value };
+    const body = {
+      touser: message.touser,
+      template_id: message.templateId,
+      ...(message.page !== undefined ? { page: message.page } : {}),
+      data,
+      miniprogram_state: message.miniprogramState ?? 'formal',
+      lang: message.lang ?? 'zh_CN',
+    };
+    const f = await this.withAccessToken(
+      (accessToken) => weixinCall(this.#http, 'POST', '/cgi-bin/message/subscribe/send', { access_token: accessToken }, body, call),
+      call,
+    );
+    const msgid = f.raw.msgid;
+    return { msgid: typeof msgid === 'number' || typeof msgid === 'string' ? String(msgid) : null };
   }
 
   // ---- content security ----
