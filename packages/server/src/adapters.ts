@@ -14,6 +14,7 @@ import type { Store } from './storage/ports.ts';
 import { createSealer } from './accounts/sealing.ts';
 import { createWechatClients, type OperatorFault, wechatSignIn } from './wechat/adapter.ts';
 import { wechatContentCheck } from './wechat/content-check.ts';
+import { wechatSubscribeSender } from './wechat/subscribe.ts';
 import { StoreTokenCache } from './wechat/token-cache.ts';
 import { type VirtualPaymentPort, VpayRefundFailure } from './vpay/ports.ts';
 import { weixinErrcode } from '@fairground/wechatpay';
@@ -146,7 +147,15 @@ export function wechatSignInAdapter(
           downloadBill: (day) => mp.vpayDownloadBill(vpayConfig.appKey, day),
         };
   const contentCheck = mp === null ? null : wechatContentCheck(mp);
-  return { ...real(`WeChat (${w.apiBaseUrl ?? 'api.weixin.qq.com'}; ${apps})`, signIn), codes: null, web: signIn.web, vpay, contentCheck };
+  const subscribeSender = mp === null ? null : wechatSubscribeSender(mp);
+  return {
+    ...real(`WeChat (${w.apiBaseUrl ?? 'api.weixin.qq.com'}; ${apps})`, signIn),
+    codes: null,
+    web: signIn.web,
+    vpay,
+    contentCheck,
+    subscribeSender,
+  };
 }
 
 function nppaHosts(config: Config): string {

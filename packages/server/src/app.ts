@@ -102,6 +102,7 @@ import {
   settingsRoutes,
 } from './settings/index.ts';
 import { Skins, skinsMigrations, skinsRoutes } from './skins/index.ts';
+import { Subscriptions, subscriptionsMigrations, subscriptionsRoutes } from './subscriptions/index.ts';
 import { Support, supportMigrations, supportRoutes } from './support/index.ts';
 import {
   createSkillPlatform,
@@ -143,6 +144,7 @@ export const allMigrations: readonly Migration[] = [
   ...skinsMigrations,
   ...vpayMigrations,
   ...supportMigrations,
+  ...subscriptionsMigrations,
   ...chatMigrations,
 ];
 
@@ -182,6 +184,7 @@ export type PlatformConfig = Pick<
       | 'metricsToken'
       | 'wechat'
       | 'notary'
+      | 'subscribeTemplates'
     >
   >;
 
@@ -279,6 +282,8 @@ export interface Platform {
   readonly settings: Settings;
   /** Customer service: operators' answers to feedback and reports, the service hours. */
   readonly support: Support;
+  /** WeChat subscription messages: consents, the queue, the sending job. */
+  readonly subscriptions: Subscriptions;
   /** Table chat (messages, reports, restrictions). */
   readonly chat: Chat;
   close(): Promise<void>;
@@ -460,8 +465,19 @@ export async function createPlatform(o: PlatformOptions): Promise<Platform> {
     log: app.log,
   });
   await settings.start();
+  // WeChat subscription messages: consents counted per player and kind; an operator's answer and a
+  // completed withdrawal also queue a message (spending a consent) where the player opted in.
+  const subscriptions = new Subscriptions({
+    store,
+    templates: config.subscribeTemplates ?? {},
+    sender: adapters.signIn.subscribeSender ?? null,
+    openidOf: async (playerId, appId) => (await accounts.players.identities(playerId)).find((i) => i.appId === appId)?.openid ?? null,
+    nowMs: () => clock.nowMs(),
+    log: app.log,
+  });
+  const reaching = subscriptions.reaching(notifications);
   // Customer service answers feedback and reports into the player's inbox; hours are a setting.
-  const support = new Support({ store, audit, notifier: notifications, settings, nowMs: () => clock.nowMs() });
+  const support = new Support({ store, audit, notifier: reaching, settings, nowMs: () => clock.nowMs() });
   // Skins: the VIP tiers (a setting) follow credited deposits; a worn skin is shown at the table.
   const skins = new Skins({ store, ledger, settings, depositsFenOf: async (playerId) => (await analytics.tierOf(playerId)).depositsFen });
   // Table chat: phrases and emoji from the settings; typed text where the policy allows it, checked
@@ -522,7 +538,7 @@ export async function createPlatform(o: PlatformOptions): Promise<Platform> {
     ledger,
     clock,
     provider: adapters.payments?.impl ?? null,
-    notifier: notifications,
+    notifier: reaching,
     audit,
     analytics,
     openidOf: async (playerId, appId) => (await accounts.players.identities(playerId)).find((i) => i.appId === appId)?.openid ?? null,
@@ -697,6 +713,7 @@ export async function createPlatform(o: PlatformOptions): Promise<Platform> {
   every('privacy.kyc-purge', () => closure.purgeDue());
   // Without an archive folder (tests that do not ask for one) the job runs and moves nothing.
   every('retention.archive', async () => (archiver === null ? 0 : (await archiver.run()).reduce((n, r) => n + r.rows, 0)));
+  every('notify.subscribe', () => subscriptions.sendDue());
   every('chat.retention', async () => {
     const r = await chat.purgeExpired();
     return r.messages + r.reports;
@@ -792,6 +809,7 @@ export async function createPlatform(o: PlatformOptions): Promise<Platform> {
     ...operating.routes,
     ...skinsRoutes(skins),
     ...supportRoutes(support),
+    ...subscriptionsRoutes(subscriptions),
     ...chatRoutes(chat),
     ...settingsRoutes({
       settings,
@@ -924,6 +942,7 @@ export async function createPlatform(o: PlatformOptions): Promise<Platform> {
     operating,
     settings,
     support,
+    subscriptions,
     chat,
     async close() {
       await jobs.stop();

@@ -4,6 +4,7 @@
 // service it stands for) or a stand-in (it only imitates it: a sandbox in memory). A production
 // start accepts a stand-in only when FAIRGROUND_ACCEPT_STANDINS names its port; an accepted one
 // is logged as an error, reported by `/readyz` as degraded and shown on a banner in the console.
+import type { SubscribeSender } from './subscriptions/service.ts';
 import type { IdentityProvider, LoginCodeIssuer, RealNameAuthority, WechatWeb } from './accounts/index.ts';
 import type { ContentCheck } from './chat/index.ts';
 import type { RealNameReporter } from './compliance/index.ts';
@@ -57,6 +58,8 @@ export interface PlatformAdapters {
     readonly vpay?: VirtualPaymentPort | null;
     /** WeChat content security (msgSecCheck v2) on the mini-game app, when configured with WeChat sign-in; else absent or null (typed chat is off). */
     readonly contentCheck?: ContentCheck | null;
+    /** WeChat subscription messages (subscribeMessage.send) on the mini-game app, when configured with WeChat sign-in; else absent or null (messages stay queued). */
+    readonly subscribeSender?: SubscribeSender | null;
   };
   /** Real-name check (the NPPA identity check and query); null when none is configured (`FAIRGROUND_NPPA=off`). */
   readonly realNameCheck: Bound<RealNameAuthority> | null;

@@ -22,6 +22,7 @@ import { FORMER_STANDIN_PORTS, isStandInPort, STANDIN_PORTS, type StandInAccepta
 import { loadNppaConfig, type NppaConfig, NppaConfigError, NppaEnvSchema } from './nppa/config.ts';
 import { loadNotaryConfig, type NotaryConfig, NotaryConfigError, NotaryEnvSchema } from './notary/config.ts';
 import { isJobName, JOB_INTERVALS_MS_DEFAULT, type JobName } from './jobs/schedule.ts';
+import { parseSubscribeTemplates, type SubscribeTemplates } from './subscriptions/kinds.ts';
 import { loadWechatConfig, WECHAT_SECRET_KEYS, type WechatConfig, WechatConfigError, WechatEnvSchema } from './wechat/config.ts';
 
 const serverSrc = dirname(fileURLToPath(import.meta.url));
@@ -59,6 +60,7 @@ export const EnvSchema = Type.Object({
   /** The face check rooms may ask for before each hand: the stand-in, or none (default: sandbox outside production, off in production). */
   FAIRGROUND_FACE_CHECK: Type.Optional(Type.Union([Type.Literal('sandbox'), Type.Literal('off')])),
   /** Ports a production start may run on a stand-in, comma-separated (face-check). */
+  FAIRGROUND_SUBSCRIBE_TEMPLATES: Type.Optional(Type.String({ maxLength: 1000 })),
   FAIRGROUND_ACCEPT_STANDINS: Type.Optional(Type.String({ maxLength: 200, pattern: '^[a-z-]+(,[a-z-]+)*$' })),
   /** Proxies whose X-Forwarded-For is believed: addresses or CIDR ranges, comma-separated (default: loopback). */
   FAIRGROUND_TRUSTED_PROXIES: Type.Optional(Type.String({ maxLength: 2000, pattern: '^[0-9A-Fa-f.:/]+(,[0-9A-Fa-f.:/]+)*$' })),
@@ -165,6 +167,8 @@ export interface Config {
   /** Every job's interval (the defaults with the configured overrides). */
   readonly jobIntervalsMs: Readonly<Record<JobName, number>>;
   readonly wechatAppIds: { readonly miniprogram: string; readonly h5: string; readonly web?: string };
+  /** Subscription-message template ids per kind (FAIRGROUND_SUBSCRIBE_TEMPLATES `kind=id,…`); a kind without one is never sent. */
+  readonly subscribeTemplates: SubscribeTemplates;
   /** WeChat apps that are mini-games, whose platform verified the real name of everyone signing in through them. */
   readonly platformVerifiedAppIds: readonly string[];
   readonly bootstrapAdmin: { readonly username: string; readonly password: string; readonly totpSecret: string | undefined } | undefined;
@@ -373,6 +377,12 @@ export function loadConfig(rawEnv: Record<string, string | undefined>, cwd: stri
     ...parseJobIntervals(env.FAIRGROUND_JOB_INTERVALS_MS),
   };
   const acceptedStandIns = parseStandIns(env.FAIRGROUND_ACCEPT_STANDINS);
+  let subscribeTemplates: SubscribeTemplates;
+  try {
+    subscribeTemplates = parseSubscribeTemplates(env.FAIRGROUND_SUBSCRIBE_TEMPLATES);
+  } catch (e) {
+    throw new ConfigError('FAIRGROUND_SUBSCRIBE_TEMPLATES', (e as Error).message);
+  }
   const faceCheck = env.FAIRGROUND_FACE_CHECK ?? (production ? 'off' : 'sandbox');
 
   return {
@@ -405,6 +415,7 @@ export function loadConfig(rawEnv: Record<string, string | undefined>, cwd: stri
     standIns: production ? { any: false, ports: acceptedStandIns } : { any: true },
     trustedProxies: parseTrustedProxies(env.FAIRGROUND_TRUSTED_PROXIES),
     jobIntervalsMs,
+    subscribeTemplates,
     // With WeChat, an app left unconfigured keeps a placeholder id no login can reach (its kind answers LOGIN_APP_UNKNOWN).
     wechatAppIds: {
       miniprogram: picked.FAIRGROUND_WECHAT_MP_APPID ?? 'wxsandboxminiprogram',

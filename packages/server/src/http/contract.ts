@@ -22,6 +22,7 @@ import { leaderboardsContract } from '../leaderboards/contract.ts';
 import { settingsContract } from '../settings/contract.ts';
 import { skinsContract } from '../skins/contract.ts';
 import { skillContract } from '../skill/contract.ts';
+import { subscriptionsContract } from '../subscriptions/contract.ts';
 import { supportContract } from '../support/contract.ts';
 import { type ApiOf, contract } from './endpoint.ts';
 
@@ -63,6 +64,7 @@ export const apiContract = {
   ...settingsContract,
   ...skinsContract,
   ...supportContract,
+  ...subscriptionsContract,
   ...chatContract,
 };
 

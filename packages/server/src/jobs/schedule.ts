@@ -48,6 +48,8 @@ export const JOB_INTERVALS_MS_DEFAULT = {
   'retention.archive': 3600_000,
   /** Table chat older than its retention (as long as the rooms' orders and hand histories) deleted, except messages an open report needs. */
   'chat.retention': 3600_000,
+  /** Queued WeChat subscription messages sent (each spent one of the player's consents when queued; see subscriptions/). */
+  'notify.subscribe': 15_000,
   /** Rooms the database says are live but no node leases (clustered only). */
   'cluster.orphans': 10_000,
 } as const;

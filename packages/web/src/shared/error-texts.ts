@@ -107,6 +107,7 @@ export const ERROR_TEXTS: Readonly<Record<string, readonly [zh: string, en: stri
     'You have several open reports; support will handle those first.',
   ],
   SUPPORT_THREAD_NOT_FOUND: ['找不到这条反馈或举报。', 'That feedback or report could not be found.'],
+  SUBSCRIBE_TEMPLATE_UNKNOWN: ['这个消息提醒不存在，请刷新后再试。', 'That message reminder does not exist; refresh and try again.'],
   COMPLAINT_ALREADY_HANDLED: ['这条举报已经处理过了。', 'This report has already been handled.'],
   COMPLAINT_NOT_FOUND: ['没有找到这条举报。', 'No such report.'],
   COMPLAINT_SELF: ['不能举报自己。', 'You cannot report yourself.'],
