@@ -178,6 +178,7 @@ export class TestPlatform {
       'admin_audit',
       'analytics_events',
       'notifications',
+      'subscribe_sends',
     ];
     const out: Record<string, number> = {};
     for (const t of tables) {
@@ -194,6 +195,8 @@ export class TestPlatform {
     out.sessions_revoked = Number(revoked[0]?.n ?? 0);
     const balances = await this.store.reader.query<{ s: unknown }>('SELECT SUM(credits_posted) AS s FROM ledger_accounts');
     out.ledger_credits_posted = Number(balances[0]?.s ?? 0);
+    const consents = await this.store.reader.query<{ s: unknown }>('SELECT SUM(remaining) AS s FROM subscribe_consents');
+    out.subscribe_consents_remaining = Number(consents[0]?.s ?? 0);
     return out;
   }
 }
