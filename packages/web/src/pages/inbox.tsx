@@ -1,6 +1,8 @@
 // The player's inbox: what happened to them (deposits, withdrawals, adjustments) and customer
 // service's answers to their feedback and reports, newest first; opening the inbox reads them.
-// Below: when customer service answers and where to escalate.
+// Below: the opt-in to WeChat reminders (the official account's template messages: one reminder
+// per consent, so switching on gives one consent per kind; switching off gives back what is left),
+// and when customer service answers and where to escalate.
 import { useEffect, useState } from 'preact/hooks';
 import type { Ctx } from '../app.tsx';
 import type { Response } from '../shared/api.ts';
@@ -9,6 +11,7 @@ import { formatTimeMs } from '../shared/i18n.ts';
 
 type Item = Response<'GET /api/notifications'>['items'][number];
 type Hours = Response<'GET /api/support'>;
+type Reminders = Response<'GET /api/subscriptions'>['items'];
 
 const TEXT = {
   zh: {
@@ -32,6 +35,10 @@ const TEXT = {
     escalation: '对处理结果不满意？请联系：{contact}',
     back: '返回大厅',
     unread: '未读',
+    reminders: '微信提醒',
+    remindersHint: '客服回复、提现到账时，在微信里提醒我一次。每次同意只提醒一次，不发广告。',
+    remindersOn: '已开启',
+    remindersOff: '未开启',
   },
   en: {
     title: 'Inbox',
@@ -54,6 +61,10 @@ const TEXT = {
     escalation: 'Not satisfied with an answer? Contact {contact}',
     back: 'Back to the lobby',
     unread: 'Unread',
+    reminders: 'WeChat reminders',
+    remindersHint: 'Remind me once in WeChat when customer service answers or a withdrawal arrives. One reminder per consent; never ads.',
+    remindersOn: 'On',
+    remindersOff: 'Off',
   },
 };
 
@@ -62,7 +73,29 @@ export function InboxPage({ ctx }: { ctx: Ctx }) {
   const [items, setItems] = useState<Item[] | null>(null);
   const [hours, setHours] = useState<Hours | null>(null);
   const [error, setError] = useState<string | null>(null);
+  const [reminders, setReminders] = useState<Reminders | null>(null);
+  const [saving, setSaving] = useState(false);
+  const remindersOn = (reminders ?? []).some((r) => r.remaining > 0);
+  async function toggleReminders() {
+    if (reminders === null || saving) return;
+    setSaving(true);
+    setError(null);
+    try {
+      const r = remindersOn
+        ? await ctx.api.call('POST /api/subscriptions/withdraw', { body: {} })
+        : await ctx.api.call('POST /api/subscriptions/consents', { body: { templateIds: reminders.map((x) => x.templateId) } });
+      setReminders(r.items);
+    } catch (e) {
+      setError(errorText(ctx.lang, e));
+    } finally {
+      setSaving(false);
+    }
+  }
   useEffect(() => {
+    ctx.api.call('GET /api/subscriptions', {}).then(
+      (r) => setReminders(r.items),
+      () => {},
+    );
     ctx.api.call('GET /api/notifications', { query: { limit: 50 } }).then(
       (r) => {
         setItems(r.items);
@@ -115,6 +148,24 @@ export function InboxPage({ ctx }: { ctx: Ctx }) {
           </li>
         ))}
       </ul>
+      {reminders && reminders.length > 0 && (
+        <section class="card" data-testid="reminders">
+          <label class="row wrap">
+            <input
+              type="checkbox"
+              data-testid="reminders-toggle"
+              checked={remindersOn}
+              disabled={saving}
+              onChange={() => void toggleReminders()}
+            />{' '}
+            <strong>{x.reminders}</strong>{' '}
+            <span class="muted small" data-testid="reminders-state">
+              {remindersOn ? x.remindersOn : x.remindersOff}
+            </span>
+          </label>
+          <p class="muted small wrap">{x.remindersHint}</p>
+        </section>
+      )}
       {hours && (
         <section class="card" data-testid="support-hours">
           <h2>{x.hours}</h2>
