@@ -3,14 +3,21 @@
 // each hand and the final scoreboard (shareable as an image). Everything shown comes from the
 // room's frames; a tap sends an intent and the server's next frame is the answer. The rules
 // package names the hand categories; the client decides nothing.
-import { type HandRecordWire, type HandVerdict, type LegalActions, raiseChoices, verifyHandRecord } from '@fairground/rules';
+import {
+  HAND_CATEGORIES,
+  type HandRecordWire,
+  type HandVerdict,
+  type LegalActions,
+  raiseChoices,
+  verifyHandRecord,
+} from '@fairground/rules';
 import { ApiError } from '../api.ts';
 import type { App } from '../app.ts';
 import { COLORS, easeOut, type FontSpec, Gfx, type Scene } from '../engine.ts';
 import { explain, reasonText } from '../explain.ts';
 import { keptHand } from '../kept.ts';
 import { RoomChannel, type ChannelState } from '../room-channel.ts';
-import type { HandPlayerView, HandViewWire, MemberView, RoomView } from '../wire.ts';
+import type { HandPlayerView, HandSection, HandViewWire, MemberView, RoomView } from '../wire.ts';
 import { shareRoom } from './create.ts';
 import { avatar, card, chips, crown } from './table-draw.ts';
 
@@ -97,6 +104,36 @@ function feltLayer(w: number, h: number, dpr: number): WechatMinigame.Canvas {
   return canvas;
 }
 
+/**
+ * The canvas the table rehearses on (see `rehearse` in `tableScene`): the screen's size and pixel
+ * ratio while a rehearsal runs, so text is shaped and drawn at the sizes the screen uses; one per
+ * game, shrunk to a pixel between rehearsals.
+ */
+let rehearsalCanvas: { canvas: WechatMinigame.Canvas; ctx: Canvas2D; w: number; h: number } | null = null;
+
+function rehearsalContext(w: number, h: number, dpr: number): Canvas2D {
+  if (rehearsalCanvas === null || rehearsalCanvas.w !== w || rehearsalCanvas.h !== h) {
+    const canvas = rehearsalCanvas?.canvas ?? wx.createCanvas();
+    canvas.width = Math.round(w * dpr);
+    canvas.height = Math.round(h * dpr);
+    rehearsalCanvas = { canvas, ctx: canvas.getContext('2d') as unknown as Canvas2D, w, h };
+  }
+  rehearsalCanvas.ctx.setTransform(dpr, 0, 0, dpr, 0, 0);
+  return rehearsalCanvas.ctx;
+}
+
+/** Gives the rehearsal canvas's pixels back (a screen-sized bitmap is megabytes on a phone). */
+function releaseRehearsalCanvas(): void {
+  if (rehearsalCanvas === null) return;
+  rehearsalCanvas.canvas.width = 1;
+  rehearsalCanvas.canvas.height = 1;
+  rehearsalCanvas.w = 0;
+  rehearsalCanvas.h = 0;
+}
+
+const RANKS = '23456789TJQKA';
+const SUIT_LETTERS = 'shdc';
+
 export function tableScene(app: App, roomId: string): Scene {
   let st: ChannelState | null = null;
   let lastView: HandViewWire | null = null;
@@ -149,6 +186,7 @@ export function tableScene(app: App, roomId: string): Scene {
       timer = undefined;
       if (s.hand?.turnDeadlineMs != null) timer = setInterval(() => app.stage.invalidate(), TIMER_TICK_MS);
       app.stage.invalidate();
+      rehearse(s);
     },
   });
   app.stage.warmFonts(
@@ -612,12 +650,13 @@ export function tableScene(app: App, roomId: string): Scene {
     wx.shareAppMessage({ title: app.t('finalBoard'), imageUrl, query: `room=${code}` });
   };
 
-  return {
+  const scene: Scene = {
     name: 'table',
     hidden: () => channel.pause(),
     shown: () => channel.resume(),
     exit() {
       if (timer !== undefined) clearInterval(timer);
+      if (rehearsalTimer !== undefined) clearTimeout(rehearsalTimer);
       channel.close();
     },
     animating: (now) => anim !== null && now - anim.startMs < (anim.kind === 'compare' ? COMPARE_ANIM_MS : LOOK_ANIM_MS),
@@ -748,4 +787,141 @@ export function tableScene(app: App, roomId: string): Scene {
       };
     },
   };
+
+  /** A state the table is rehearsed in: what `draw` reads, swapped in for one offscreen draw. */
+  interface Rehearsal {
+    readonly st: ChannelState;
+    readonly lastView: HandViewWire | null;
+    readonly anim: Anim | null;
+    readonly choosing: boolean;
+    readonly raising: boolean;
+  }
+
+  /**
+   * The states a hand goes through, with the room's own members: cards dealt face down with every
+   * action offered, the raise choices (buttons and stepper), choosing whom to compare with, cards
+   * shown with their categories and seats seen, folded and lost, the compare animation before and
+   * after the cross, the result panel.
+   */
+  const rehearsals = (s: ChannelState, room: RoomView): Rehearsal[] => {
+    const seats = room.members.flatMap((m) => (m.seat === null ? [] : [m.seat])).sort((a, b) => a - b);
+    const mine = s.you?.seat ?? seats[0];
+    if (mine === undefined) return [];
+    const others = seats.filter((x) => x !== mine);
+    const other = others[0] ?? mine;
+    const deadline = channel.serverNowMs() + Number(room.params.turnTimeS ?? 30) * 1000;
+    const playing: RoomView = { ...room, status: 'playing' };
+    const view = (variant: number, revealed: boolean): HandViewWire => ({
+      handNumber: 1,
+      dealerSeat: mine,
+      phase: 'betting',
+      round: 2,
+      turnSeat: revealed ? other : mine,
+      stakePoints: 2,
+      potPoints: 12 + variant,
+      step: 3,
+      lastEvent: null,
+      result: null,
+      players: seats.map((seat, i) => {
+        const k = variant * 9 + i * 3;
+        const cards = revealed ? [0, 1, 2].map((j) => `${RANKS[(k + j) % 13]}${SUIT_LETTERS[(k + j + i) % 4]}`) : null;
+        return {
+          seat,
+          cards,
+          category: revealed ? (HAND_CATEGORIES[(variant * 3 + i) % HAND_CATEGORIES.length] ?? null) : null,
+          status: !revealed || i < 2 ? 'active' : i === 2 ? 'folded' : 'lost',
+          seen: revealed,
+          contributedPoints: 1 + i * 4 + variant,
+        };
+      }),
+    });
+    const legal = (allIn: boolean, max: number): LegalActions => ({
+      look: true,
+      fold: true,
+      call: { costPoints: 2 },
+      raise: { minStakePoints: 3, maxStakePoints: max, steps: null, costPerStakePoint: 1 },
+      compare: others.length === 0 ? null : { targetSeats: others, costPoints: 4 },
+      allIn: allIn ? { costPoints: 40 } : null,
+    });
+    const inHand = (v: HandViewWire, l: LegalActions | null): ChannelState => {
+      const hand: HandSection = { handNumber: 1, turnDeadlineMs: deadline, view: v, legal: l };
+      return { ...s, room: playing, hand };
+    };
+    const blind = view(0, false);
+    const shown = [view(0, true), view(1, true)];
+    const now = app.nowMs();
+    const compare = (t: number): Anim => ({ kind: 'compare', seat: mine, target: other, loser: other, startMs: now - t * COMPARE_ANIM_MS });
+    const base = { lastView: null, anim: null, choosing: false, raising: false };
+    const last = {
+      handNumber: 1,
+      winnerSeats: [mine],
+      deltas: seats.map((seat, i) => ({
+        seat,
+        playerId: room.members.find((m) => m.seat === seat)?.playerId ?? '',
+        points: seat === mine ? 10 : -1 - i,
+      })),
+      aborted: false,
+    };
+    return [
+      { ...base, st: inHand(blind, legal(false, 6)) },
+      { ...base, st: inHand(blind, legal(true, 6)) },
+      { ...base, st: inHand(blind, legal(false, 6)), raising: true },
+      { ...base, st: inHand(blind, legal(false, 12)), raising: true },
+      { ...base, st: inHand(blind, legal(false, 6)), choosing: true },
+      ...shown.map((v) => ({ ...base, st: inHand(v, null) })),
+      { ...base, st: inHand(shown[0] as HandViewWire, null), anim: compare(0.2) },
+      { ...base, st: inHand(shown[0] as HandViewWire, null), anim: compare(0.7) },
+      { ...base, st: { ...s, room: { ...playing, last }, hand: null }, lastView: shown[1] as HandViewWire },
+    ];
+  };
+
+  /** The rehearsal last run (language, type scale, who sits where), and the next step's timer. */
+  let rehearsedFor = '';
+  let rehearsalTimer: ReturnType<typeof setTimeout> | undefined;
+
+  /**
+   * While no hand runs, the table draws each state of a hand once on an offscreen canvas (one
+   * state per task, between frames), with the names of the players seated: every font, string and
+   * drawing path a hand uses then meets its first use here — a font's fallback lookup, a text's
+   * shaping, a function's first compile cost tens of ms on a throttled phone — and no frame of the
+   * hand pays it. Run again when someone sits down or leaves.
+   */
+  const rehearse = (s: ChannelState) => {
+    const room = s.room;
+    if (room === null || s.hand !== null || (room.status !== 'waiting' && room.status !== 'playing')) return;
+    const key = JSON.stringify([app.lang, app.stage.textScale, s.you?.seat ?? null, room.members.map((m) => [m.seat, m.nickname])]);
+    if (key === rehearsedFor) return;
+    rehearsedFor = key;
+    if (rehearsalTimer !== undefined) clearTimeout(rehearsalTimer);
+    const todo = rehearsals(s, room);
+    const next = () => {
+      rehearsalTimer = undefined;
+      const r = todo.shift();
+      if (r === undefined) {
+        releaseRehearsalCanvas();
+        return;
+      }
+      const saved = { st, lastView, anim, choosing, raising, raiseTo, dismissedHand };
+      st = r.st;
+      lastView = r.lastView;
+      anim = r.anim;
+      choosing = r.choosing;
+      raising = r.raising;
+      raiseTo = null;
+      dismissedHand = 0;
+      try {
+        const stage = app.stage;
+        scene.draw(
+          new Gfx(rehearsalContext(stage.width, stage.height, stage.dpr), stage.width, stage.height, stage.textScale),
+          app.nowMs(),
+        );
+      } finally {
+        ({ st, lastView, anim, choosing, raising, raiseTo, dismissedHand } = saved);
+      }
+      rehearsalTimer = setTimeout(next, 0);
+    };
+    rehearsalTimer = setTimeout(next, 0);
+  };
+
+  return scene;
 }
