@@ -939,7 +939,7 @@ export function tableScene(app: App, roomId: string): Scene {
    * The states a hand goes through, with the room's own members: cards dealt face down with every
    * action offered, the raise choices (buttons and stepper), choosing whom to compare with, cards
    * shown with their categories and seats seen, folded and lost, the compare animation before and
-   * after the cross, the result panel.
+   * after the cross, the result panel, the final scoreboard.
    */
   const rehearsals = (s: ChannelState, room: RoomView): Rehearsal[] => {
     const seats = room.members.flatMap((m) => (m.seat === null ? [] : [m.seat])).sort((a, b) => a - b);
@@ -1010,6 +1010,7 @@ export function tableScene(app: App, roomId: string): Scene {
       { ...base, st: inHand(shown[0] as HandViewWire, null), anim: compare(0.2) },
       { ...base, st: inHand(shown[0] as HandViewWire, null), anim: compare(0.7) },
       { ...base, st: { ...s, room: { ...playing, last }, hand: null }, lastView: shown[1] as HandViewWire },
+      { ...base, st: { ...s, room: { ...room, status: 'finished' }, hand: null } },
     ];
   };
 
