@@ -44,9 +44,9 @@ if ! redis-cli -h 127.0.0.1 -p 6379 ping >/dev/null 2>&1; then
 fi
 redis-cli -h 127.0.0.1 -p 6379 ping >/dev/null || { echo "setup: Redis does not answer on 127.0.0.1:6379" >&2; exit 1; }
 
-echo "== Chromium and a CJK font (screenshots of Chinese pages need one)"
-if [ ! -x "${FAIRGROUND_TEST_CHROMIUM:-/usr/bin/chromium}" ] || ! fc-list 2>/dev/null | grep -qi 'wenquanyi\|wqy'; then
-  apt_install chromium fonts-wqy-zenhei
+echo "== Chromium, a CJK font and an emoji font (screenshots of Chinese pages and of table chat need them)"
+if [ ! -x "${FAIRGROUND_TEST_CHROMIUM:-/usr/bin/chromium}" ] || ! fc-list 2>/dev/null | grep -qi 'wenquanyi\|wqy' || ! fc-list 2>/dev/null | grep -qi 'emoji'; then
+  apt_install chromium fonts-wqy-zenhei fonts-noto-color-emoji
 fi
 "${FAIRGROUND_TEST_CHROMIUM:-/usr/bin/chromium}" --version
 

@@ -11,6 +11,7 @@ import { paymentsText } from './pages/payments-i18n.ts';
 import { ReconciliationPage } from './pages/payments-reconciliation.tsx';
 import { RefundsPage } from './pages/payments-refunds.tsx';
 import { ReviewPage } from './pages/payments-review.tsx';
+import { ChatReportsPage, chatText, RoomChatPanel } from './pages/chat-reports.tsx';
 import { ComplaintsPage } from './pages/complaints.tsx';
 import { PoliciesPage } from './pages/policies.tsx';
 import { RestrictionsPage } from './pages/restrictions.tsx';
@@ -45,6 +46,7 @@ export type Route =
   | { page: 'fraud-model' }
   | { page: 'fair-play'; playerId?: string }
   | { page: 'complaints' }
+  | { page: 'chat-reports' }
   | { page: 'restrictions'; playerId?: string }
   | { page: 'policies' }
   | { page: 'dashboard' }
@@ -73,6 +75,7 @@ function parseRoute(): Route {
   if (parts[0] === 'fraud-model') return { page: 'fraud-model' };
   if (parts[0] === 'fair-play') return parts[1] ? { page: 'fair-play', playerId: decodeURIComponent(parts[1]) } : { page: 'fair-play' };
   if (parts[0] === 'complaints') return { page: 'complaints' };
+  if (parts[0] === 'chat-reports') return { page: 'chat-reports' };
   if (parts[0] === 'restrictions')
     return parts[1] ? { page: 'restrictions', playerId: decodeURIComponent(parts[1]) } : { page: 'restrictions' };
   if (parts[0] === 'policies') return { page: 'policies' };
@@ -191,6 +194,9 @@ export function App() {
           <a href="#/complaints" class={route.page === 'complaints' ? 'on' : ''} data-testid="nav-complaints">
             {riskText(lang)('navComplaints')}
           </a>
+          <a href="#/chat-reports" class={route.page === 'chat-reports' ? 'on' : ''} data-testid="nav-chat-reports">
+            {chatText(lang)('nav')}
+          </a>
           <a href="#/restrictions" class={route.page === 'restrictions' ? 'on' : ''} data-testid="nav-restrictions">
             {riskText(lang)('navRestrictions')}
           </a>
@@ -236,6 +242,8 @@ export function App() {
       {route.page === 'fraud-model' && <FraudModelsPage ctx={ctx} />}
       {route.page === 'fair-play' && <FairPlayPage ctx={ctx} playerId={route.playerId} />}
       {route.page === 'complaints' && <ComplaintsPage ctx={ctx} />}
+      {route.page === 'chat-reports' && <ChatReportsPage ctx={ctx} />}
+      {route.page === 'rooms' && route.roomId && <RoomChatPanel ctx={ctx} roomId={route.roomId} />}
       {route.page === 'complaints' && <FeedbackInbox ctx={ctx} />}
       {route.page === 'restrictions' && <RestrictionsPage ctx={ctx} playerId={route.playerId} />}
       {route.page === 'policies' && <PoliciesPage ctx={ctx} />}

@@ -12,6 +12,7 @@
 // Like the H5 table it keeps what it saw of each hand before the deal (the server's commitment,
 // the closed commitments, its own), so "verify this hand" checks the record against them.
 import {
+  type ChatLine,
   type ChannelReply,
   type ChannelState as SharedState,
   type ChannelStatus,
@@ -23,7 +24,7 @@ import {
 import { keepBeforeDeal } from './kept.ts';
 import type { HandInfoWire, HandSection, RoomView } from './wire.ts';
 
-export type { ChannelStatus };
+export type { ChannelStatus, ChatLine };
 export type ChannelState = SharedState<RoomView, HandSection, HandInfoWire>;
 export type Reply = ChannelReply;
 
@@ -58,6 +59,8 @@ export class RoomChannel {
       },
       onChange: d.onChange,
     });
+    const kept: unknown = wx.getStorageSync(`fg.muted.${d.roomId}`);
+    if (Array.isArray(kept)) this.#frames.setMuted(kept.filter((x): x is string => typeof x === 'string'));
     this.#connect();
   }
 
@@ -140,6 +143,13 @@ export class RoomChannel {
 
   serverNowMs(): number {
     return this.#frames.serverNowMs(this.#d.nowMs());
+  }
+
+  /** Mutes (or unmutes) a player at this table (the server stops delivering their chat here); kept in storage per room. */
+  async mute(playerId: string, muted: boolean): Promise<Reply> {
+    const r = await this.#frames.mute(playerId, muted);
+    if (r.t === 'ok') wx.setStorageSync(`fg.muted.${this.#d.roomId}`, [...this.#frames.state.muted]);
+    return r;
   }
 
   /** The game went to the background: drop the socket without counting it as a failure. */

@@ -13,6 +13,7 @@ import { createSandboxFaceCheck, standInAdapters } from './standins/index.ts';
 import type { Store } from './storage/ports.ts';
 import { createSealer } from './accounts/sealing.ts';
 import { createWechatClients, type OperatorFault, wechatSignIn } from './wechat/adapter.ts';
+import { wechatContentCheck } from './wechat/content-check.ts';
 import { StoreTokenCache } from './wechat/token-cache.ts';
 import { type VirtualPaymentPort, VpayRefundFailure } from './vpay/ports.ts';
 import { weixinErrcode } from '@fairground/wechatpay';
@@ -144,7 +145,8 @@ export function wechatSignInAdapter(
               ),
           downloadBill: (day) => mp.vpayDownloadBill(vpayConfig.appKey, day),
         };
-  return { ...real(`WeChat (${w.apiBaseUrl ?? 'api.weixin.qq.com'}; ${apps})`, signIn), codes: null, web: signIn.web, vpay };
+  const contentCheck = mp === null ? null : wechatContentCheck(mp);
+  return { ...real(`WeChat (${w.apiBaseUrl ?? 'api.weixin.qq.com'}; ${apps})`, signIn), codes: null, web: signIn.web, vpay, contentCheck };
 }
 
 function nppaHosts(config: Config): string {

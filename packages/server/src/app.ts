@@ -8,6 +8,7 @@ import { type Clock, newId } from '@fairground/core';
 import type { FastifyServerOptions } from 'fastify';
 import { type Accounts, accountsMigrations, accountsRoutes, createAccounts, kycRoutes, wechatRoutes } from './accounts/index.ts';
 import { type AuditLog, adminMigrations, adminRoutes, createAuditLog } from './admin/index.ts';
+import { Chat, chatMigrations, chatRoutes } from './chat/index.ts';
 import { type Analytics, analyticsMigrations, createAnalytics, createOperating, type Operating } from './analytics/index.ts';
 import { adapterReport, type PlatformAdapters, type PortReport } from './bindings.ts';
 import {
@@ -132,6 +133,7 @@ export const allMigrations: readonly Migration[] = [
   ...settingsMigrations,
   ...skinsMigrations,
   ...vpayMigrations,
+  ...chatMigrations,
 ];
 
 export type Role = 'api' | 'rooms' | 'worker';
@@ -255,6 +257,8 @@ export interface Platform {
   readonly cluster: Cluster | null;
   /** Business settings (fees, skill catalogue, tournament templates, VIP and skins, the agreement). */
   readonly settings: Settings;
+  /** Table chat (messages, reports, restrictions). */
+  readonly chat: Chat;
   close(): Promise<void>;
 }
 
@@ -435,6 +439,17 @@ export async function createPlatform(o: PlatformOptions): Promise<Platform> {
   await settings.start();
   // Skins: the VIP tiers (a setting) follow credited deposits; a worn skin is shown at the table.
   const skins = new Skins({ store, ledger, settings, depositsFenOf: async (playerId) => (await analytics.tierOf(playerId)).depositsFen });
+  // Table chat: phrases and emoji from the settings; typed text where the policy allows it, checked
+  // by WeChat content security (bound with the WeChat sign-in adapter; absent: typed text is off).
+  const chat = new Chat({
+    store,
+    clock,
+    phrases: () => settings.get('chat.phrases'),
+    freeTextAllowed: () => compliance.roomChatFreeText(),
+    contentCheck: adapters.signIn.contentCheck ?? null,
+    risk: { openCase: (tx, c) => risk.openChatCase(tx, c) },
+    audit,
+  });
   const roomSignalLog = analyticsRiskSignals(analytics);
   // Finished hands queue for the notary in the unit of work that stores them; the notary.attest job
   // has the time-stamping authority sign each minute's Merkle root.
@@ -471,6 +486,7 @@ export async function createPlatform(o: PlatformOptions): Promise<Platform> {
     faceCheck: faceCheck === null ? null : breakers ? guardIdentityCheck(faceCheck.impl, breakers.faceCheck) : faceCheck.impl,
     feeSchedule: roomsTuning.feeSchedule ?? (() => settings.get('room.fees')),
     skinOf: (playerId) => skins.wornBy(playerId),
+    chat,
     ...(cluster ? { directory: cluster.port } : {}),
   });
   cluster?.attach(rooms);
@@ -623,6 +639,10 @@ export async function createPlatform(o: PlatformOptions): Promise<Platform> {
   every('risk.score', () => risk.models.scorePending());
   every('risk.train', async () => ((await risk.models.train()) === null ? 0 : 1));
   every('notary.attest', () => notary.attestDue());
+  every('chat.retention', async () => {
+    const r = await chat.purgeExpired();
+    return r.messages + r.reports;
+  });
   every('promotions.referrals', async () => {
     const r = await promotions.settleReferrals();
     return r.rewarded + r.rejected;
@@ -694,6 +714,7 @@ export async function createPlatform(o: PlatformOptions): Promise<Platform> {
     ...promotionsRoutes({ promotions, players: accounts.players }),
     ...operating.routes,
     ...skinsRoutes(skins),
+    ...chatRoutes(chat),
     ...settingsRoutes({
       settings,
       reader: store.reader,
@@ -820,6 +841,7 @@ export async function createPlatform(o: PlatformOptions): Promise<Platform> {
     skill: skill.skill,
     operating,
     settings,
+    chat,
     async close() {
       await jobs.stop();
       await payments.stop();

@@ -5,6 +5,7 @@
 // start accepts a stand-in only when FAIRGROUND_ACCEPT_STANDINS names its port; an accepted one
 // is logged as an error, reported by `/readyz` as degraded and shown on a banner in the console.
 import type { IdentityProvider, LoginCodeIssuer, RealNameAuthority, WechatWeb } from './accounts/index.ts';
+import type { ContentCheck } from './chat/index.ts';
 import type { RealNameReporter } from './compliance/index.ts';
 import type { PaymentProvider } from './payments/index.ts';
 import type { TimestampAuthority } from './notary/index.ts';
@@ -54,6 +55,8 @@ export interface PlatformAdapters {
     readonly web: WechatWeb | null;
     /** The mini-game's virtual payment (虚拟支付 2.0), when configured with WeChat sign-in; else absent or null. */
     readonly vpay?: VirtualPaymentPort | null;
+    /** WeChat content security (msgSecCheck v2) on the mini-game app, when configured with WeChat sign-in; else absent or null (typed chat is off). */
+    readonly contentCheck?: ContentCheck | null;
   };
   /** Real-name check (the NPPA identity check and query); null when none is configured (`FAIRGROUND_NPPA=off`). */
   readonly realNameCheck: Bound<RealNameAuthority> | null;

@@ -16,6 +16,7 @@ import { issueLoginCode } from './weixin.ts';
 import type { WeixinAppInput } from './weixin-model.ts';
 
 export { WEIXIN_APP_KINDS } from './weixin-model.ts';
+export { judgeText, SEC_CHECK_WORDS, type SecCheckVerdict, type SecCheckWord } from './weixin-seccheck.ts';
 export {
   CODE2SESSION_PER_USER_PER_MINUTE,
   FORCED_REFRESHES_PER_DAY,
@@ -23,6 +24,7 @@ export {
   LOGIN_CODE_TTL_MS,
   STABLE_HANDOVER_MS,
   TOKEN_TTL_S,
+  USER_ACTIVE_WINDOW_MS,
   WEBSITE_CODE_TTL_MS,
 } from './weixin-world.ts';
 

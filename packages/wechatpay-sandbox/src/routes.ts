@@ -1,5 +1,6 @@
 // Every endpoint the sandbox serves on the WeChat Pay and api.weixin.qq.com hosts. Patterns match
 // the raw (percent-encoded) path; captured segments are decoded before the handler sees them.
+import { msgSecCheck } from './weixin-seccheck.ts';
 import type { ApiRequest, ApiResult } from './api.ts';
 import { applyFundFlowBill, applyTradeBill, downloadBill } from './bills.ts';
 import { listCertificates } from './certificates.ts';
@@ -88,4 +89,5 @@ export const routes: Route[] = [
   { method: 'POST', pattern: /^\/xpay\/refund_order$/, handler: xpayRefundOrder },
   { method: 'POST', pattern: /^\/xpay\/download_bill$/, handler: xpayDownloadBill },
   { method: 'GET', pattern: new RegExp(`^/xpay/bill_file/${SEG}$`), handler: xpayBillFile, signed: false },
+  { method: 'POST', pattern: /^\/wxa\/msg_sec_check$/, handler: msgSecCheck },
 ];

@@ -64,6 +64,8 @@ export const OLD_TOKEN_GRACE_MS = 5 * 60_000;
 export const REFRESH_TOKEN_TTL_MS = 30 * 86_400_000;
 /** code2Session: "每个用户每分钟100次". */
 export const CODE2SESSION_PER_USER_PER_MINUTE = 100;
+/** msgSecCheck and other per-user APIs want a user who used the app this recently (61010 otherwise). */
+export const USER_ACTIVE_WINDOW_MS = 2 * 3_600_000;
 export const DEFAULT_OPEN_PLATFORM_ID = 'sandbox-open';
 
 export interface WeixinWorldDeps {
@@ -163,6 +165,8 @@ export class WeixinWorld {
   readonly tickets = new Map<string, { ticket: string; expiresMs: number }>();
   readonly #rate = new Map<string, { windowStartMs: number; count: number }>();
   readonly #calls = new Map<string, number>();
+  /** When each `${appid}:${openid}` last signed in (code2Session): content security wants a user active in the last two hours. */
+  readonly #activeAtMs = new Map<string, number>();
 
   constructor(deps: WeixinWorldDeps) {
     this.#d = deps;
@@ -427,6 +431,27 @@ export class WeixinWorld {
     if (w.count >= CODE2SESSION_PER_USER_PER_MINUTE)
       throw new WeixinError(45011, 'api minute-quota reach limit mustslower retry next minute');
     w.count += 1;
+  }
+
+  /** Notes a sign-in (code2Session) of `openid` in `appid`: the user is active in the app from now. */
+  markActive(appid: string, openid: string): void {
+    const nowMs = this.nowMs();
+    const key = `${appid}:${openid}`;
+    this.#activeAtMs.delete(key);
+    makeRoom(this.#activeAtMs, RATE_WINDOWS_MAX, (atMs) => atMs + USER_ACTIVE_WINDOW_MS <= nowMs);
+    this.#activeAtMs.set(key, nowMs);
+  }
+
+  /** Whether `openid` signed in to `appid` within the last two hours (msgSecCheck answers 61010 otherwise). */
+  activeRecently(appid: string, openid: string): boolean {
+    const atMs = this.#activeAtMs.get(`${appid}:${openid}`);
+    return atMs !== undefined && atMs + USER_ACTIVE_WINDOW_MS > this.nowMs();
+  }
+
+  /** The test player behind an openid of `appid`, if any. */
+  playerByOpenid(appid: string, openid: string): TestPlayer | undefined {
+    for (const p of this.players.values()) if (this.openidOf(p, appid) === openid) return p;
+    return undefined;
   }
 
   // ---- tokens ----

@@ -25,6 +25,7 @@ export const WEIXIN_ERRMSG: Readonly<Record<number, string>> = {
   40125: 'invalid appsecret',
   40163: 'code been used',
   40226: 'high risk user',
+  44004: 'empty content',
   41002: 'appid missing',
   41004: 'appsecret missing',
   41008: 'missing code',
@@ -35,6 +36,8 @@ export const WEIXIN_ERRMSG: Readonly<Record<number, string>> = {
   45011: 'api minute-quota reach limit mustslower retry next minute',
   47001: 'data format error',
   48001: 'api unauthorized',
+  61010: 'code is expired',
+  87014: 'risky content',
 };
 
 export function weixinErrmsg(errcode: number): string {
@@ -51,7 +54,7 @@ export function issueLoginCode(
   return core.weixin.legacyCode(openid, kind, scope);
 }
 
-function need(req: ApiRequest, name: string, missingErrcode = 41002): string {
+export function need(req: ApiRequest, name: string, missingErrcode = 41002): string {
   const v = req.query.get(name);
   if (v === null || v === '') throw new WeixinError(missingErrcode, `${name} missing`);
   return v;
@@ -71,7 +74,7 @@ function checkApp(core: SandboxCore, req: ApiRequest): WeixinApp {
 }
 
 /** A JSON body as these endpoints read it: 47001 when it is not a JSON object. */
-function jsonObject(req: ApiRequest): Record<string, unknown> {
+export function jsonObject(req: ApiRequest): Record<string, unknown> {
   let value: unknown;
   try {
     value = JSON.parse(req.rawBody.toString('utf8'));
@@ -90,6 +93,7 @@ export function jscode2session(core: SandboxCore, req: ApiRequest): ApiResult {
   const openid = core.weixin.openidOf(player, app.appid);
   core.weixin.countUserCall(app.appid, openid);
   c.used = true;
+  core.weixin.markActive(app.appid, openid);
   if (player.highRisk) throw new WeixinError(40226, 'high risk user');
   const key = sessionKey();
   // Virtual payment checks the user-state signature with the player's newest session_key.

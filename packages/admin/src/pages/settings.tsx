@@ -9,6 +9,7 @@ import { consoleError } from '../errors.ts';
 import { useCallback, useEffect, useState } from 'preact/hooks';
 import type { Ctx } from '../app.tsx';
 import { AgreementTab } from './settings-agreement.tsx';
+import { ChatPhrasesForm } from './settings-chat.tsx';
 import { CatalogueForm } from './settings-games.tsx';
 import { SaveBar } from './settings-save.tsx';
 import { TemplatesForm } from './settings-templates.tsx';
@@ -18,8 +19,8 @@ import { TournamentsTab } from './settings-tournaments.tsx';
 
 export type SettingsView = Response<'GET /api/admin/settings'>;
 export type SettingKey = SettingsView['settings'][number]['key'];
-export type SettingsTab = 'fees' | 'tournaments' | 'games' | 'vip' | 'agreement';
-export const SETTINGS_TABS: readonly SettingsTab[] = ['fees', 'tournaments', 'games', 'vip', 'agreement'];
+export type SettingsTab = 'fees' | 'tournaments' | 'games' | 'vip' | 'agreement' | 'chat';
+export const SETTINGS_TABS: readonly SettingsTab[] = ['fees', 'tournaments', 'games', 'vip', 'agreement', 'chat'];
 
 /** A refused save in the operator's language, with the server's list of the values it found out of bounds. */
 export const problemText = (lang: Lang, e: unknown): string => {
@@ -72,6 +73,7 @@ export function SettingsPage({ ctx, tab }: { ctx: Ctx; tab: SettingsTab }) {
     games: s('tabGames'),
     vip: s('tabVip'),
     agreement: s('tabAgreement'),
+    chat: s('tabChat'),
   };
   return (
     <main data-testid="settings-page" data-tab={tab}>
@@ -99,6 +101,7 @@ export function SettingsPage({ ctx, tab }: { ctx: Ctx; tab: SettingsTab }) {
       {state.view && tab === 'games' && <CatalogueForm ctx={ctx} s={s} state={state} />}
       {state.view && tab === 'vip' && <VipForm ctx={ctx} s={s} state={state} />}
       {state.view && tab === 'agreement' && <AgreementTab ctx={ctx} s={s} state={state} />}
+      {state.view && tab === 'chat' && <ChatPhrasesForm ctx={ctx} s={s} state={state} />}
     </main>
   );
 }

@@ -19,6 +19,7 @@ import { keptHand } from '../kept.ts';
 import { RoomChannel, type ChannelState } from '../room-channel.ts';
 import type { HandPlayerView, HandSection, HandViewWire, MemberView, RoomView } from '../wire.ts';
 import { shareRoom } from './create.ts';
+import { createTableChat } from './table-chat.ts';
 import { avatar, card, chips, crown } from './table-draw.ts';
 
 const COMPARE_ANIM_MS = 1400;
@@ -229,6 +230,12 @@ export function tableScene(app: App, roomId: string): Scene {
       rehearse(s);
     },
   });
+  const tableChat = createTableChat(
+    app,
+    channel,
+    () => st?.chat ?? [],
+    () => st?.you?.playerId ?? null,
+  );
   app.stage.warmFonts(
     TABLE_FONTS,
     `${TABLE_GLYPHS}${['pot', 'stake', 'roundNo', 'look', 'call', 'raise', 'compare', 'fold', 'seen', 'blind', 'folded', 'lost', 'handResult', 'continue', 'vs', 'yourTurn', 'ready', 'notReady'].map((k) => app.t(k as 'pot')).join('')}`,
@@ -852,9 +859,11 @@ export function tableScene(app: App, roomId: string): Scene {
       if (rehearsalTimer !== undefined) clearTimeout(rehearsalTimer);
       if (backdropTimer !== undefined) clearTimeout(backdropTimer);
       releaseBackdrop();
+      tableChat.close();
       channel.close();
     },
-    animating: (now) => anim !== null && now - anim.startMs < (anim.kind === 'compare' ? COMPARE_ANIM_MS : LOOK_ANIM_MS),
+    animating: (now) =>
+      (anim !== null && now - anim.startMs < (anim.kind === 'compare' ? COMPARE_ANIM_MS : LOOK_ANIM_MS)) || tableChat.showing(now),
     draw(g: Gfx, now: number) {
       const layer = compareAnimating(now) ? backdropReady() : null;
       if (layer !== null) {
@@ -873,6 +882,8 @@ export function tableScene(app: App, roomId: string): Scene {
       drawResult(g, room);
       drawFinal(g, room);
       drawVerify(g);
+      const pos = positions(g, Number(room.params.seats ?? 3), s.you?.seat ?? 0);
+      if (s.status === 'live') tableChat.draw(g, (seat) => pos[seat] ?? null, now);
       if (s.status === 'reconnecting' || s.status === 'connecting') {
         g.box(0, 48, g.w, 30, 0, 'rgba(198,40,40,0.9)');
         g.text(app.t('reconnecting'), g.w / 2, 63, { size: 13, color: COLORS.white, align: 'center' });
@@ -922,6 +933,7 @@ export function tableScene(app: App, roomId: string): Scene {
         anim: anim?.kind ?? null,
         scores: s?.room?.scores ?? [],
         closedCode: s?.closedCode ?? null,
+        chat: tableChat.debug(),
       };
     },
   };

@@ -102,6 +102,10 @@ const host = {
   files: new Map<string, string>(),
   audio: [] as string[],
   errors: [] as string[],
+  /** What the player "types" on the next wx.showKeyboard (confirmed at once); null: the keyboard stays up unanswered. */
+  keyboardInput: null as string | null,
+  keyboardListeners: [] as ((res: { value: string }) => void)[],
+  keyboardShown: 0,
   showListeners: [] as ((res: unknown) => void)[],
   hideListeners: [] as ((res: unknown) => void)[],
   hide(): void {
@@ -302,6 +306,25 @@ const wx = {
   onTouchCancel: (l: Cb) => touchListeners.cancel.push(l),
   request,
   connectSocket,
+  // The mini-game's keyboard (it has no input element): the test sets `__wxHost.keyboardInput`,
+  // and the keyboard "confirms" it as a player pressing send would.
+  showKeyboard(o: Callbacks<unknown> & { defaultValue?: string; maxLength?: number }) {
+    host.keyboardShown += 1;
+    done(o, { errMsg: 'showKeyboard:ok' });
+    const value = host.keyboardInput;
+    if (value === null) return;
+    host.keyboardInput = null;
+    setTimeout(() => {
+      for (const l of [...host.keyboardListeners]) l({ value: value.slice(0, o.maxLength ?? 140) });
+    });
+  },
+  hideKeyboard(o: Callbacks<unknown>) {
+    done(o, { errMsg: 'hideKeyboard:ok' });
+  },
+  onKeyboardConfirm: (l: (res: { value: string }) => void) => host.keyboardListeners.push(l),
+  offKeyboardConfirm(l: (res: { value: string }) => void) {
+    host.keyboardListeners = host.keyboardListeners.filter((x) => x !== l);
+  },
   login(o: Callbacks<unknown>) {
     issueLoginCode(user).then(
       (code) => done(o, { code, errMsg: 'login:ok' }),

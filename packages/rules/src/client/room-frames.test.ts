@@ -4,6 +4,7 @@ import { mergeKept } from '../fair/verify-hand.ts';
 import {
   type ChannelFrame,
   type ChannelState,
+  type ChatLine,
   ceremonyStep,
   RECONNECT_DELAY_MS_MAX,
   RECONNECT_DELAY_MS_MIN,
@@ -147,6 +148,60 @@ describe('ceremonyStep and mergeKept', () => {
     assert.equal(
       mergeKept(second, 'room_a', { handNumber: 2, commitment: 'c3', ceremonyPhase: 'locked', commitments: [] }, null, 11),
       null,
+    );
+  });
+});
+
+describe('RoomFrames: table chat', () => {
+  const line = (id: string, playerId: string): ChatLine => ({
+    id,
+    playerId,
+    seat: 0,
+    handNumber: null,
+    kind: 'phrase',
+    phraseId: 'nice',
+    text: '好牌！',
+    textEn: 'Nice hand!',
+    atMs: 1,
+  });
+
+  it('sends chat frames without a version, keeps delivered lines, hides muted senders and tells the server again after a welcome', async () => {
+    const { frames, sent } = harness();
+    frames.receive(welcome, 9_000);
+    void frames.send({ t: 'chat', kind: 'emoji', emoji: '👍' });
+    assert.equal(sent.at(-1)?.v, undefined, 'chat carries no room version');
+    assert.equal(sent.at(-1)?.t, 'chat');
+    frames.receive({ t: 'chat', message: line('m1', 'p2') }, 9_000);
+    frames.receive({ t: 'chat', message: line('m2', 'p3') }, 9_000);
+    assert.deepEqual(
+      frames.state.chat.map((l) => l.id),
+      ['m1', 'm2'],
+    );
+    const muting = frames.mute('p2', true);
+    const request = sent.at(-1) as Record<string, unknown>;
+    assert.deepEqual([request.t, request.playerId, request.muted, request.v], ['chat_mute', 'p2', true, undefined]);
+    frames.receive({ t: 'ok', id: request.id as string }, 9_000);
+    assert.equal((await muting).t, 'ok');
+    assert.deepEqual(frames.state.muted, ['p2']);
+    assert.deepEqual(
+      frames.state.chat.map((l) => l.id),
+      ['m2'],
+      "the muted player's lines are hidden",
+    );
+    frames.receive({ t: 'chat', message: line('m3', 'p2') }, 9_000);
+    assert.equal(frames.state.chat.length, 1, 'a line on its way from a muted player is dropped');
+    // Earlier lines read over HTTP go before the live ones, once each, without the muted player's.
+    frames.addEarlierChat([line('m0', 'p3'), line('m1', 'p2'), line('m2', 'p3')]);
+    assert.deepEqual(
+      frames.state.chat.map((l) => l.id),
+      ['m0', 'm2'],
+    );
+    const before = sent.length;
+    frames.receive(welcome, 9_000);
+    assert.deepEqual(
+      sent.slice(before).map((f) => [f.t, f.playerId]),
+      [['chat_mute', 'p2']],
+      'the mute is sent again after a welcome',
     );
   });
 });

@@ -20,6 +20,21 @@ export interface ChannelYou {
   readonly seat: number | null;
 }
 
+/** A chat message as the table delivers it (the server stored it first; refused text never arrives). */
+export interface ChatLine {
+  readonly id: string;
+  readonly playerId: string;
+  readonly seat: number | null;
+  readonly handNumber: number | null;
+  readonly kind: 'phrase' | 'emoji' | 'text';
+  readonly phraseId: string | null;
+  /** The words (Chinese for a phrase), the emoji, or the typed text. */
+  readonly text: string;
+  /** A phrase's English words; null otherwise. */
+  readonly textEn: string | null;
+  readonly atMs: number;
+}
+
 export interface ChannelState<Room, Hand, Info> {
   readonly status: ChannelStatus;
   readonly you: ChannelYou | null;
@@ -33,6 +48,10 @@ export interface ChannelState<Room, Hand, Info> {
   /** Why the room closed this connection for good (kicked, left, dissolved…). */
   readonly closedCode: string | null;
   readonly events: readonly RoomEventWire[];
+  /** Chat at the table, oldest first (the last CHAT_KEPT_MAX), without the players this client muted. */
+  readonly chat: readonly ChatLine[];
+  /** Players this client muted at this table (the server does not deliver their chat here either). */
+  readonly muted: readonly string[];
 }
 
 export interface ChannelReply {
@@ -48,6 +67,11 @@ export const RECONNECT_DELAY_MS_MIN = 500;
 export const RECONNECT_DELAY_MS_MAX = 5000;
 /** Events kept for the table's log line. */
 const EVENTS_KEPT_MAX = 30;
+/** Chat lines kept, and players one client may mute at a table (the server's limit). */
+const CHAT_KEPT_MAX = 40;
+const MUTED_KEPT_MAX = 16;
+/** Frames that change nothing in the room and carry no version. */
+const VERSIONLESS: ReadonlySet<string> = new Set(['ping', 'chat', 'chat_mute']);
 /** Replies waited for at most; a reply lost with a dropped socket is answered as a network error. */
 const PENDING_MAX = 32;
 /** Close codes after which reconnecting is pointless (bad hello, kicked, left, not a member, room gone). */
@@ -96,6 +120,8 @@ export class RoomFrames<Room extends RoomLike, Hand extends HandLike<Info>, Info
     clockOffsetMs: 0,
     closedCode: null,
     events: [],
+    chat: [],
+    muted: [],
   };
   #nextId = 1;
   #delayMs = RECONNECT_DELAY_MS_MIN;
@@ -124,6 +150,15 @@ export class RoomFrames<Room extends RoomLike, Hand extends HandLike<Info>, Info
         this.#delayMs = RECONNECT_DELAY_MS_MIN;
         const hand = (f.hand ?? null) as Hand | null;
         this.set({ status: 'live', v, clockOffsetMs, you: f.you as ChannelYou, room: f.room as Room, hand, info: hand?.info ?? null });
+        // The server forgets mutes when the room restarts or the table moves: tell it again after every welcome.
+        for (const playerId of this.#state.muted) void this.send({ t: 'chat_mute', playerId, muted: true });
+        break;
+      }
+      case 'chat': {
+        const line = f.message as ChatLine;
+        // Muted on the server too; hidden here as well in case a line was on its way.
+        if (s.muted.includes(line.playerId)) break;
+        this.set({ clockOffsetMs, chat: [...s.chat, line].slice(-CHAT_KEPT_MAX) });
         break;
       }
       case 'room': {
@@ -168,7 +203,7 @@ export class RoomFrames<Room extends RoomLike, Hand extends HandLike<Info>, Info
   send(frame: ChannelFrame): Promise<ChannelReply> {
     if (this.#pending.size >= PENDING_MAX) return Promise.resolve(NOT_CONNECTED);
     const id = `c${this.#nextId++}`;
-    const full = { ...frame, id, ...(frame.t === 'ping' ? {} : { v: this.#state.v }) };
+    const full = { ...frame, id, ...(VERSIONLESS.has(frame.t) ? {} : { v: this.#state.v }) };
     return new Promise((resolve) => {
       this.#pending.set(id, { frame, resolve });
       if (!this.#o.transmit(JSON.stringify(full))) {
@@ -176,6 +211,31 @@ export class RoomFrames<Room extends RoomLike, Hand extends HandLike<Info>, Info
         resolve(NOT_CONNECTED);
       }
     });
+  }
+
+  /** Lines delivered before this client connected (read over HTTP), merged in order without duplicates or muted senders. */
+  addEarlierChat(lines: readonly ChatLine[]): void {
+    const s = this.#state;
+    const seen = new Set(s.chat.map((l) => l.id));
+    const earlier = lines.filter((l) => !seen.has(l.id) && !s.muted.includes(l.playerId));
+    if (earlier.length > 0) this.set({ chat: [...earlier, ...s.chat].slice(-CHAT_KEPT_MAX) });
+  }
+
+  /**
+   * Mutes (or unmutes) a player at this table: the server stops delivering their chat here, and
+   * their lines are hidden. Resolves with the room's answer; the list changes only on `ok`.
+   */
+  async mute(playerId: string, muted: boolean): Promise<ChannelReply> {
+    const r = await this.send({ t: 'chat_mute', playerId, muted });
+    if (r.t === 'ok')
+      this.setMuted(muted ? [...new Set([...this.#state.muted, playerId])] : this.#state.muted.filter((p) => p !== playerId));
+    return r;
+  }
+
+  /** The muted list as kept on this device (restored when the page or game opens). */
+  setMuted(list: readonly string[]): void {
+    const muted = list.slice(0, MUTED_KEPT_MAX);
+    this.set({ muted, chat: this.#state.chat.filter((l) => !muted.includes(l.playerId)) });
   }
 
   /** Commands waiting for an answer on a socket that is gone are answered as a network error. */

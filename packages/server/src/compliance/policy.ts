@@ -166,6 +166,11 @@ export const GamesSchema = strict({
    */
   roomFaceCheck: Type.Optional(Type.Union([Type.Literal('off'), Type.Literal('optional'), Type.Literal('required')])),
   /**
+   * Players at a friend-room table may type their own words (free text), each message checked by
+   * WeChat's content security before anyone sees it. Absent or false: quick phrases and emoji only.
+   */
+  roomChatFreeText: Type.Optional(Type.Boolean()),
+  /**
    * Bounds on the operator's business settings (changed in the console): the friend-room
    * commission on cash fees and the largest skill-game rake, in basis points. Absent: 500–1500
    * (5–15 %) and 5000.

@@ -451,6 +451,11 @@ export class ComplianceService implements Compliance {
   }
 
   /** What friend rooms may do under the default policy (the rooms port asks for one set of limits). */
+  /** Whether players at a friend-room table may type free text (checked by content security); false when the policy says nothing. */
+  roomChatFreeText(): boolean {
+    return this.#o.policies.default.games?.roomChatFreeText === true;
+  }
+
   roomLimits(): {
     handPointsMax: number | null;
     dayPointsMax: number | null;

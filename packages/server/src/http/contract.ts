@@ -6,6 +6,7 @@ import { kycContract } from '../accounts/kyc-contract.ts';
 import { wechatContract } from '../accounts/wechat-contract.ts';
 import { adminContract } from '../admin/contract.ts';
 import { analyticsContract } from '../analytics/contract.ts';
+import { chatContract } from '../chat/contract.ts';
 import { complianceContract } from '../compliance/contract.ts';
 import { notaryContract } from '../notary/contract.ts';
 import { notificationsContract } from '../notifications/contract.ts';
@@ -56,6 +57,7 @@ export const apiContract = {
   ...analyticsContract,
   ...settingsContract,
   ...skinsContract,
+  ...chatContract,
 };
 
 export type ApiContract = typeof apiContract;

@@ -42,6 +42,8 @@ export const JOB_INTERVALS_MS_DEFAULT = {
    * authority signs (public TSAs rate-limit: one token covers every hand of the minute).
    */
   'notary.attest': 60_000,
+  /** Table chat older than its retention (as long as the rooms' orders and hand histories) deleted, except messages an open report needs. */
+  'chat.retention': 3600_000,
   /** Rooms the database says are live but no node leases (clustered only). */
   'cluster.orphans': 10_000,
 } as const;

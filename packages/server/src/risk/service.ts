@@ -149,6 +149,21 @@ export class Risk {
   withdrawalDecided(tx: Tx, input: Parameters<Cases['withdrawalDecided']>[1]): Promise<void> {
     return this.#p.cases.withdrawalDecided(tx, input);
   }
+  /**
+   * The chat domain: a player's typed messages keep failing the content check. Opens a case (kind
+   * `signal`) in the caller's unit of work with the refused messages as evidence; the chat domain
+   * restricts the player's chat itself. Returns the case id.
+   */
+  openChatCase(tx: Tx, c: { playerId: string; summary: string; evidence: unknown }): Promise<string> {
+    return this.#p.cases.openCase(tx, {
+      playerId: c.playerId,
+      kind: 'signal',
+      score: 0,
+      amountFen: null,
+      summary: c.summary,
+      evidence: c.evidence,
+    });
+  }
   listCases(q: { status?: CaseStatus; playerId?: string; limit?: number }): Promise<CaseSummary[]> {
     return this.#p.cases.listCases(q);
   }

@@ -40,7 +40,7 @@ import {
 } from './decide.ts';
 import { RoomErrors } from './errors.ts';
 import { chinaDay, type Payment } from './fees.ts';
-import { CloseCodes, type CommandFrame } from './frames.ts';
+import { type ChatCommandFrame, CloseCodes, type CommandFrame, type RoomCommandFrame } from './frames.ts';
 import {
   BETWEEN_HANDS_MS,
   CONNECTIONS_PER_MEMBER_MAX,
@@ -53,7 +53,7 @@ import {
 } from './limits.ts';
 import type { EventBatcher } from './batcher.ts';
 import { isLogOnly, type PersistDeps, type PlanExtras, persistPlan } from './persist.ts';
-import type { IdentityCheck, RiskSignals, RoomDirectory, RoomPolicy, TimerHandle, Timers } from './ports.ts';
+import type { IdentityCheck, RiskSignals, RoomChat, RoomDirectory, RoomPolicy, TimerHandle, Timers } from './ports.ts';
 import type { RoomParamsInput } from './params.ts';
 import type { RoomSealer } from './sealing.ts';
 import { isLive, memberOf, type RoomEvent, type RoomState, seatedMembers } from './state.ts';
@@ -65,7 +65,7 @@ import { handFrameText, handSection, publicEvent, roomView } from './views.ts';
  * the next hand as committed (so five players clicking ready at once do not refuse each other);
  * everything else (kicks, rules, roles, leaving, dissolving) on the room exactly as it is.
  */
-export function staleBefore(s: RoomState, f: CommandFrame): number {
+export function staleBefore(s: RoomState, f: RoomCommandFrame): number {
   switch (f.t) {
     case 'act':
       return s.hand?.sinceVersion ?? s.version;
@@ -103,6 +103,8 @@ export interface ActorDeps {
   readonly risk: RiskSignals;
   readonly persist: PersistDeps;
   readonly events: EventBatcher;
+  /** Table chat: decides and stores each message; the actor checks membership and delivers. */
+  readonly chat: RoomChat;
   readonly log: Logger;
   /** Called once when the room leaves memory (after it ended and lingered). */
   readonly onEvicted: (actor: RoomActor) => void;
@@ -421,6 +423,7 @@ export class RoomActor {
 
   /** A player's frame. Resolves with the room version after it, or rejects with the refusal. */
   command(playerId: string, f: CommandFrame): Promise<number> {
+    if (f.t === 'chat' || f.t === 'chat_mute') return this.#chat(playerId, f);
     return this.run(async () => {
       const s = this.#state;
       const m = memberOf(s, playerId);
@@ -435,6 +438,51 @@ export class RoomActor {
     });
   }
 
+  /** The sender as a member of this live room (chat is for the people at the table, while it is open). */
+  #chatMember(playerId: string) {
+    const s = this.#state;
+    const m = memberOf(s, playerId);
+    if (m === undefined) throw new AppError(s.kicked.includes(playerId) ? RoomErrors.ROOM_KICKED : RoomErrors.ROOM_NOT_MEMBER);
+    if (!isLive(s)) throw new AppError(RoomErrors.ROOM_DISSOLVED);
+    return m;
+  }
+
+  /**
+   * A chat frame. The content check may take a while (a call to WeChat), so only the membership
+   * check and the delivery run on the room's queue; the message is decided and stored between them.
+   * A refused message rejects here and reaches no one. Mutes are honoured on the server: a muted
+   * player's messages are not sent to the player who muted them.
+   */
+  async #chat(playerId: string, f: ChatCommandFrame): Promise<number> {
+    const chat = this.#deps.chat;
+    if (f.t === 'chat_mute') {
+      return this.run(async () => {
+        this.#chatMember(playerId);
+        chat.mute({ roomId: this.id, playerId, targetId: f.playerId, muted: f.muted });
+        return this.#state.version;
+      });
+    }
+    const from = await this.run(async () => {
+      const m = this.#chatMember(playerId);
+      return { seat: m.seat, handNumber: this.#state.hand?.handNumber ?? null };
+    });
+    const request =
+      f.kind === 'phrase'
+        ? { kind: f.kind, phraseId: f.phraseId }
+        : f.kind === 'emoji'
+          ? { kind: f.kind, emoji: f.emoji }
+          : { kind: f.kind, text: f.text };
+    const message = await chat.compose({ roomId: this.id, playerId, ...from, request });
+    return this.run(async () => {
+      const text = JSON.stringify({ t: 'chat', serverNowMs: this.#deps.timers.nowMs(), message });
+      for (const [listener, list] of this.#conns) {
+        if (chat.isMuted(this.id, listener, playerId)) continue;
+        for (const c of list) c.send(text);
+      }
+      return this.#state.version;
+    });
+  }
+
   /** The risk domain's policy dissolves the room: the hand in play is aborted and refunded as for any dissolution. */
   dissolveForFairPlay(): Promise<void> {
     return this.run(async () => {
@@ -444,7 +492,7 @@ export class RoomActor {
     });
   }
 
-  async #dispatch(playerId: string, f: CommandFrame): Promise<void> {
+  async #dispatch(playerId: string, f: RoomCommandFrame): Promise<void> {
     switch (f.t) {
       case 'act': {
         await this.#ensureUsage();
@@ -712,6 +760,7 @@ export class RoomActor {
     this.#cancelTimers();
     for (const list of this.#conns.values()) for (const c of list) c.close(1000, 'room closed');
     this.#conns.clear();
+    this.#deps.chat.forgetRoom(this.id);
     this.#deps.onEvicted(this);
   }
 

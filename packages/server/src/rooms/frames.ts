@@ -65,6 +65,20 @@ export const RulesChanges = Type.Object(
   { additionalProperties: false },
 );
 
+/** Quick phrase ids, as the `chat.phrases` setting spells them. */
+const PhraseIdField = Type.String({ pattern: '^[a-z0-9_]{1,24}$' });
+
+/**
+ * A chat message: a quick phrase, an emoji, or typed text (allowed only where the policy says so,
+ * and delivered only when WeChat's content check passes it). Carries no `v`: chat does not change
+ * the room. The sender comes from the connection, never from the frame.
+ */
+export const ChatFrame = Type.Union([
+  frame('chat', { kind: Type.Literal('phrase'), phraseId: PhraseIdField }),
+  frame('chat', { kind: Type.Literal('emoji'), emoji: Type.String({ minLength: 1, maxLength: 8 }) }),
+  frame('chat', { kind: Type.Literal('text'), text: Type.String({ minLength: 1, maxLength: 200 }) }),
+]);
+
 export const FRAME_SCHEMAS = {
   hello: HelloFrame,
   act: ActFrame,
@@ -80,12 +94,19 @@ export const FRAME_SCHEMAS = {
   rules: frame('rules', { v: Version, changes: RulesChanges }),
   dissolve: frame('dissolve', { v: Version }),
   leave: frame('leave', { v: Version }),
+  chat: ChatFrame,
+  /** Stop (or resume) receiving one player's chat at this table. */
+  chat_mute: frame('chat_mute', { playerId: PlayerIdField, muted: Type.Boolean() }),
   ping: frame('ping', {}),
 } as const;
 
 export type FrameType = keyof typeof FRAME_SCHEMAS;
 export type ClientFrame = { [K in FrameType]: Static<(typeof FRAME_SCHEMAS)[K]> }[FrameType];
 export type CommandFrame = Exclude<ClientFrame, { t: 'hello' } | { t: 'ping' }>;
+/** Frames about chat: they change nothing in the room and carry no version. */
+export type ChatCommandFrame = Extract<CommandFrame, { t: 'chat' } | { t: 'chat_mute' }>;
+/** Frames that change the room: each carries the version it was decided on. */
+export type RoomCommandFrame = Exclude<CommandFrame, ChatCommandFrame>;
 
 const checkers = new Map<string, TypeCheck<TSchema>>(Object.entries(FRAME_SCHEMAS).map(([t, s]) => [t, TypeCompiler.Compile(s)]));
 

@@ -138,3 +138,37 @@ export interface RoomDirectory {
   /** Throws when this process may no longer write a room's events (its ownership lapsed); checked before every write. */
   assertOwner(roomId: string): void;
 }
+
+/** What a player asked to say at the table. */
+export type RoomChatRequest =
+  | { readonly kind: 'phrase'; readonly phraseId: string }
+  | { readonly kind: 'emoji'; readonly emoji: string }
+  | { readonly kind: 'text'; readonly text: string };
+
+/** A message cleared for delivery (the chat domain stored it first). */
+export interface RoomChatMessage {
+  readonly id: string;
+  readonly playerId: string;
+  readonly seat: number | null;
+  readonly handNumber: number | null;
+  readonly kind: 'phrase' | 'emoji' | 'text';
+  readonly phraseId: string | null;
+  readonly text: string;
+  readonly textEn: string | null;
+  readonly atMs: number;
+}
+
+/** Table chat (the chat domain): decides and stores messages, keeps who muted whom. */
+export interface RoomChat {
+  /** Resolves with the message to deliver, or rejects with the refusal (rate limit, check, restriction). Runs outside the room's queue. */
+  compose(input: {
+    readonly roomId: string;
+    readonly handNumber: number | null;
+    readonly playerId: string;
+    readonly seat: number | null;
+    readonly request: RoomChatRequest;
+  }): Promise<RoomChatMessage>;
+  mute(input: { readonly roomId: string; readonly playerId: string; readonly targetId: string; readonly muted: boolean }): void;
+  isMuted(roomId: string, listenerId: string, senderId: string): boolean;
+  forgetRoom(roomId: string): void;
+}

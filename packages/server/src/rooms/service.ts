@@ -36,7 +36,17 @@ import { ORDER_COLUMNS, type OrderRow, orderFromDb, RoomMoney, replayedCardOrder
 import { type ChainReport, verifyRoomChain } from './notary.ts';
 import { normalizeFee, normalizeParams, type RoomParams, type RoomParamsInput } from './params.ts';
 import { insertEvents } from './persist.ts';
-import type { IdentityCheck, Notary, RiskDissolveResult, RiskGate, RiskSignals, RoomDirectory, RoomPolicy, Timers } from './ports.ts';
+import type {
+  IdentityCheck,
+  Notary,
+  RiskDissolveResult,
+  RiskGate,
+  RiskSignals,
+  RoomChat,
+  RoomDirectory,
+  RoomPolicy,
+  Timers,
+} from './ports.ts';
 import { createRoomSealer, type RoomSealer } from './sealing.ts';
 import { type FeePlan, isLive, memberOf, type RoomEvent, type RoomState } from './state.ts';
 
@@ -66,6 +76,8 @@ export interface RoomsOptions {
   readonly skinOf?: (playerId: string) => Promise<string>;
   /** With several processes: the directory this process lists its rooms in (see cluster/). */
   readonly directory?: RoomDirectory;
+  /** Table chat (the chat domain). */
+  readonly chat: RoomChat;
 }
 
 export interface CreateInput {
@@ -156,6 +168,7 @@ export class Rooms {
         notary: this.notary,
       },
       events: new EventBatcher(o.store),
+      chat: o.chat,
       log: o.log,
       onEvicted: (a) => {
         this.#byId.delete(a.id);

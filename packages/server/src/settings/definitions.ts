@@ -3,6 +3,7 @@
 import { MATCH3 } from '../skill/index.ts';
 import { type Agreement, checkAgreement, defaultAgreement } from './agreement.ts';
 import type { BusinessBounds } from './bounds.ts';
+import { type ChatPhrases, checkChatPhrases, DEFAULT_CHAT_PHRASES } from './chat.ts';
 import { checkRoomFees, DEFAULT_ROOM_FEES, type RoomFees } from './fees.ts';
 import { checkSkillCatalogue, checkTournamentTemplates, type SkillCatalogueValue, type TournamentTemplates } from './skill.ts';
 import type { SettingKey } from './keys.ts';
@@ -14,6 +15,7 @@ export interface SettingValues extends Record<SettingKey, unknown> {
   'skill.tournament_templates': TournamentTemplates;
   vip: VipSettings;
   agreement: Agreement;
+  'chat.phrases': ChatPhrases;
 }
 export { isSettingKey, SETTING_KEYS, type SettingKey } from './keys.ts';
 
@@ -42,6 +44,8 @@ export function checkSetting<K extends SettingKey>(key: K, value: unknown, ctx: 
       return checkVip(value) as SettingValues[K];
     case 'agreement':
       return checkAgreement(value, ctx.agreementVersions) as SettingValues[K];
+    case 'chat.phrases':
+      return checkChatPhrases(value) as SettingValues[K];
     default:
       throw new Error(`assertion failed: setting ${String(key)} has a check`);
   }
@@ -85,5 +89,6 @@ export function defaultSettings(termsVersion: string): SettingValues {
     'skill.tournament_templates': DEFAULT_TOURNAMENT_TEMPLATES,
     vip: DEFAULT_VIP,
     agreement: defaultAgreement(termsVersion),
+    'chat.phrases': DEFAULT_CHAT_PHRASES,
   };
 }

@@ -3,6 +3,7 @@
 export type { Agreement } from './agreement.ts';
 export { type BusinessBounds, businessBounds } from './bounds.ts';
 export { memorySettingsBus, type NoticeBus, noticeSettingsBus, type SettingsBus, type SettingsChange } from './bus.ts';
+export { type ChatPhrases, DEFAULT_CHAT_PHRASES } from './chat.ts';
 export { SETTING_KEYS, type SettingKey, type SettingValues } from './definitions.ts';
 export { SettingsErrors } from './errors.ts';
 export type { RoomFees } from './fees.ts';

@@ -20,3 +20,7 @@ export const VIP_TIERS_MAX = 10;
 export const SKINS_MAX = 32;
 /** Skill games the catalogue may hold. */
 export const SKILL_GAMES_MAX = 16;
+/** Quick-chat phrases and emoji the settings may hold, and the length of one phrase (Chinese characters; English twice that). */
+export const CHAT_PHRASES_MAX = 24;
+export const CHAT_EMOJI_MAX = 24;
+export const CHAT_PHRASE_CHARS_MAX = 30;

@@ -10,14 +10,14 @@ import type { ManualClock } from '@fairground/core';
 import WebSocket from 'ws';
 import { createPostgresStore } from '../../src/adapters/postgres/index.ts';
 import { createSqliteStore } from '../../src/adapters/sqlite/index.ts';
-import { createPlatform, type Platform } from '../../src/app.ts';
+import { createPlatform, type Platform, type PlatformConfig } from '../../src/app.ts';
 import { loadPolicyFile } from '../../src/compliance/index.ts';
 import { DEVELOPMENT_POLICY_FILE } from '../../src/config.ts';
 import { playerAccount, systemAccount } from '../../src/ledger/index.ts';
 import type { RiskConfig } from '../../src/risk/index.ts';
 import { ManualTimers, type PlatformRoomsOptions, type RoomPolicy } from '../../src/rooms/index.ts';
 import { createSandboxFaceCheck, type SandboxFaceCheck } from '../../src/standins/face-check.ts';
-import { type Bound, standIn } from '../../src/bindings.ts';
+import { type Bound, type PlatformAdapters, standIn } from '../../src/bindings.ts';
 import type { TimestampAuthority } from '../../src/notary/index.ts';
 import { lazyLocalTsa } from '../helpers/tsa.ts';
 import type { Store } from '../../src/storage/ports.ts';
@@ -62,6 +62,10 @@ export interface ServerOptions {
   readonly extra?: Partial<PlatformRoomsOptions>;
   /** Risk weights and thresholds (default: the shipped ones). */
   readonly riskConfig?: RiskConfig;
+  /** Configuration beside the test defaults (e.g. the WeChat app ids of a sandbox). */
+  readonly config?: Partial<PlatformConfig>;
+  /** The sign-in adapter (default: the stand-in); given the clock and the opened store, e.g. the real adapter against the WeChat sandbox. */
+  readonly signIn?: (clock: ManualClock, store: Store) => PlatformAdapters['signIn'];
 }
 
 /** One server process's worth of platform. A test may run several in turn on one database (restarts). */
@@ -99,13 +103,14 @@ export class TestServer {
       config: testConfig({
         ...(o.dataKey ? { dataKey: o.dataKey } : {}),
         ...(o.sessionSecret ? { sessionSecret: o.sessionSecret } : {}),
+        ...(o.config ?? {}),
       }),
       store,
       clock,
       policy: loadPolicyFile(DEVELOPMENT_POLICY_FILE),
       ...(o.riskConfig ? { compliance: { riskConfig: o.riskConfig } } : {}),
       logger: false,
-      adapters: testAdapters(clock, { notary, faceCheck }),
+      adapters: { ...testAdapters(clock, { notary, faceCheck }), ...(o.signIn ? { signIn: o.signIn(clock, store) } : {}) },
       rooms: {
         timers,
         ...(o.policy ? { policy: o.policy } : {}),
@@ -346,7 +351,9 @@ export class Client {
     this.#replies.set(id, (f) => {
       result = f;
     });
-    this.raw({ ...frame, id, ...(frame.t === 'ping' ? {} : { v: o.v ?? this.v }) });
+    // Ping and chat frames change nothing in the room and carry no version.
+    const versionless = frame.t === 'ping' || frame.t === 'chat' || frame.t === 'chat_mute';
+    this.raw({ ...frame, id, ...(versionless ? {} : { v: o.v ?? this.v }) });
     await this.waitFor(() => result !== null || this.closeCode !== null, `reply to ${frame.t}`);
     if (result === null) return { t: 'closed', code: this.closeCode };
     return result;

@@ -10,6 +10,7 @@
 // from the server's seed alone. Whether or not it takes part, it keeps what it saw of each hand
 // before the deal (the server's commitment, the closed client commitments) for the fairness page.
 import {
+  type ChatLine,
   type ChannelReply,
   type ChannelState as SharedState,
   type ChannelStatus,
@@ -22,7 +23,7 @@ import {
 import type { HandInfo, HandSection, RoomView } from '../../../../server/src/rooms/views.ts';
 import { keepBeforeDeal } from './kept-commitments.ts';
 
-export type { ChannelStatus, HandInfo, HandSection, RoomEventWire, RoomView };
+export type { ChannelStatus, ChatLine, HandInfo, HandSection, RoomEventWire, RoomView };
 export type Member = RoomView['members'][number];
 export type ChannelState = SharedState<RoomView, HandSection, HandInfo>;
 export type Reply = ChannelReply;
@@ -66,6 +67,7 @@ export class RoomChannel {
         }
       },
     });
+    this.#frames.setMuted(this.#loadMuted());
     // The phone lost its network: say so at once (a dead socket may take minutes to notice), and
     // come back as soon as the network does.
     addEventListener('offline', this.#onOffline);
@@ -137,6 +139,27 @@ export class RoomChannel {
   /** Sends a command on the latest version; resolves with the room's answer. */
   send(frame: Record<string, unknown> & { t: string }): Promise<Reply> {
     return this.#frames.send(frame);
+  }
+
+  /** Lines said before this page opened (`GET /api/chat/rooms/:roomId/messages`), merged into the log. */
+  addEarlierChat(lines: readonly ChatLine[]): void {
+    this.#frames.addEarlierChat(lines);
+  }
+
+  /** Mutes (or unmutes) a player at this table (server-side and on this page); kept per room for this tab. */
+  async mute(playerId: string, muted: boolean): Promise<Reply> {
+    const r = await this.#frames.mute(playerId, muted);
+    if (r.t === 'ok') sessionStorage.setItem(`fg.muted.${this.roomId}`, JSON.stringify(this.#frames.state.muted));
+    return r;
+  }
+
+  #loadMuted(): string[] {
+    try {
+      const v = JSON.parse(sessionStorage.getItem(`fg.muted.${this.roomId}`) ?? '[]') as unknown;
+      return Array.isArray(v) ? v.filter((x): x is string => typeof x === 'string') : [];
+    } catch {
+      return [];
+    }
   }
 
   /** Server time now, by this device's clock and the last offset seen. */

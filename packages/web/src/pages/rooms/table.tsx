@@ -11,6 +11,7 @@ import { evaluateHand, raiseChoices } from '@fairground/rules';
 import { errorText } from '../../shared/errors.ts';
 import { type ShareOutcome, shareLink } from '../../shared/wechat.ts';
 import { type ChannelState, type HandSection, type Member, type Reply, RoomChannel, type RoomView } from './channel.ts';
+import { bubbleOf, ChatBubble, TableChat } from './chat.tsx';
 import { cardLabel, isRed, type RoomWords, roomWords } from './i18n.ts';
 import './rooms.css';
 import './seat-skins.css';
@@ -355,6 +356,12 @@ export function TablePage({ ctx }: { ctx: Ctx }) {
             >
               {m ? (
                 <>
+                  <ChatBubble
+                    line={bubbleOf(s.chat, m.playerId, channel?.serverNowMs() ?? 0)}
+                    lang={ctx.lang}
+                    seat={seat}
+                    place={slot[2] === 'top' ? 'below' : 'above'}
+                  />
                   <div class="seat-top">
                     <span
                       class="avatar-wrap"
@@ -537,6 +544,8 @@ export function TablePage({ ctx }: { ctx: Ctx }) {
           {message}
         </p>
       )}
+
+      {channel !== null && live && <TableChat ctx={ctx} channel={channel} state={s} nameOf={nameOf} />}
 
       {shownRecord !== null && <ResultPanel t={t} record={shownRecord} nameOf={nameOf} mySeat={mySeat} />}
 
