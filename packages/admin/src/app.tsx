@@ -13,7 +13,9 @@ import { RefundsPage } from './pages/payments-refunds.tsx';
 import { ReviewPage } from './pages/payments-review.tsx';
 import { ChatReportsPage, chatText, RoomChatPanel } from './pages/chat-reports.tsx';
 import { ComplaintsPage } from './pages/complaints.tsx';
+import { CalendarBanner } from './pages/calendar.tsx';
 import { PoliciesPage } from './pages/policies.tsx';
+import { RetentionPage, retentionNav } from './pages/retention.tsx';
 import { RestrictionsPage } from './pages/restrictions.tsx';
 import { RiskCasesPage } from './pages/risk-cases.tsx';
 import { FraudModelsPage } from './pages/fraud-model.tsx';
@@ -49,6 +51,7 @@ export type Route =
   | { page: 'chat-reports' }
   | { page: 'restrictions'; playerId?: string }
   | { page: 'policies' }
+  | { page: 'retention' }
   | { page: 'dashboard' }
   | { page: 'rooms'; roomId?: string }
   | { page: 'exports' }
@@ -79,6 +82,7 @@ function parseRoute(): Route {
   if (parts[0] === 'restrictions')
     return parts[1] ? { page: 'restrictions', playerId: decodeURIComponent(parts[1]) } : { page: 'restrictions' };
   if (parts[0] === 'policies') return { page: 'policies' };
+  if (parts[0] === 'retention') return { page: 'retention' };
   if (parts[0] === 'dashboard') return { page: 'dashboard' };
   if (parts[0] === 'rooms') return parts[1] ? { page: 'rooms', roomId: decodeURIComponent(parts[1]) } : { page: 'rooms' };
   if (parts[0] === 'exports') return { page: 'exports' };
@@ -203,6 +207,9 @@ export function App() {
           <a href="#/policies" class={route.page === 'policies' ? 'on' : ''} data-testid="nav-policies">
             {riskText(lang)('navPolicies')}
           </a>
+          <a href="#/retention" class={route.page === 'retention' ? 'on' : ''} data-testid="nav-retention">
+            {retentionNav(lang)}
+          </a>
           <a href="#/realname" class={route.page === 'realname' ? 'on' : ''} data-testid="nav-realname">
             {realNameText(lang)('navRealName')}
           </a>
@@ -225,6 +232,7 @@ export function App() {
           {t('standInBanner', { ports: standIns.map((x) => portName(t, x)).join(lang === 'zh' ? '、' : ', ') })}
         </p>
       )}
+      <CalendarBanner ctx={ctx} />
       {route.page === 'ledger' && <LedgerPage ctx={ctx} />}
       {route.page === 'ledger' && <LedgerOverviewPanel ctx={ctx} />}
       {route.page === 'dashboard' && <DashboardPage ctx={ctx} />}
@@ -247,6 +255,7 @@ export function App() {
       {route.page === 'complaints' && <FeedbackInbox ctx={ctx} />}
       {route.page === 'restrictions' && <RestrictionsPage ctx={ctx} playerId={route.playerId} />}
       {route.page === 'policies' && <PoliciesPage ctx={ctx} />}
+      {route.page === 'retention' && <RetentionPage ctx={ctx} />}
       {route.page === 'realname' && <RealNameQueuePage ctx={ctx} />}
       {route.page === 'notary' && <NotaryPage ctx={ctx} />}
       {route.page === 'settings' && <SettingsPage ctx={ctx} tab={route.tab} />}

@@ -26,6 +26,9 @@ import {
   registerRateLimit,
 } from './cluster/index.ts';
 import {
+  CALENDAR_RUNWAY_DAYS_MIN,
+  CalendarStatus,
+  calendarWarningLine,
   ComplianceService,
   complianceMigrations,
   complianceRoutes,
@@ -66,7 +69,10 @@ import {
   type RiskPort,
   registerNotifyRoute,
   type WageringPort,
+  WITHDRAWAL_FINAL,
 } from './payments/index.ts';
+import { AccountClosure, KYC_RETENTION_MS_DEFAULT, privacyMigrations, privacyRoutes } from './privacy/index.ts';
+import { Archiver, retentionMigrations, retentionRoutes } from './retention/index.ts';
 import { Promotions, promotionsMigrations, promotionsRoutes } from './promotions/index.ts';
 import {
   defaultRiskConfig,
@@ -126,6 +132,8 @@ export const allMigrations: readonly Migration[] = [
   ...matchmakingMigrations,
   ...skillMigrations,
   ...complianceMigrations,
+  ...privacyMigrations,
+  ...retentionMigrations,
   ...riskMigrations,
   ...promotionsMigrations,
   ...jobsMigrations,
@@ -201,6 +209,10 @@ export interface PlatformOptions {
   readonly payments?: PlatformPaymentsOptions;
   /** Further jurisdiction policies (beside config.policyDir) and risk weights (default: config.riskConfigFile, else the shipped ones). */
   readonly compliance?: { readonly policies?: readonly Policy[]; readonly riskConfig?: RiskConfig };
+  /** The retention job's archive folder (main.ts: FAIRGROUND_ARCHIVE_DIR); without one nothing is archived. */
+  readonly retention?: { readonly dir: string; readonly onlineDays?: number };
+  /** How long a closed account's sealed real-name record is kept (default KYC_RETENTION_MS_DEFAULT). */
+  readonly privacy?: { readonly kycRetentionMs?: number };
   /**
    * Several processes on one PostgreSQL and one Redis: rooms leased through Redis, players on any
    * node, messages between nodes on pub/sub (see cluster/). Absent: this process holds every room.
@@ -229,6 +241,12 @@ export interface Platform {
   readonly ledger: Ledger;
   readonly accounts: Accounts;
   readonly compliance: ComplianceService;
+  /** The growth tables' archiver (null when no archive folder is configured). */
+  readonly retention: Archiver | null;
+  /** Players closing their own accounts, and the purge of closed accounts' real-name records. */
+  readonly privacy: AccountClosure;
+  /** The minors' holiday calendars: verification and how long they run (start-up log, console, alert). */
+  readonly calendars: CalendarStatus;
   /** Real-name login/logout behaviour reporting; null when no play-reporting adapter is bound. */
   readonly realName: RealNamePresence | null;
   /** Signals, scores, review cases, restrictions, credit and complaints. */
@@ -397,6 +415,7 @@ export async function createPlatform(o: PlatformOptions): Promise<Platform> {
     restrictions: risk,
     addresses,
   });
+  const calendars = new CalendarStatus({ store, clock, policies: () => compliance.policies.all() });
   // Login/logout reports of players the authority verified, through the durable outbox.
   const realName =
     adapters.playReporting === null
@@ -590,6 +609,12 @@ export async function createPlatform(o: PlatformOptions): Promise<Platform> {
         alert: { op: '>', value: config.notary?.lagAlertMs ?? LAG_ALERT_MS_DEFAULT },
         read: () => notary.lagMs(),
       },
+      {
+        // Opens when a minors' calendar has fewer than 60 days left (without minors' rules: nothing to run out).
+        id: 'minors_calendar_days_left',
+        alert: { op: '<', value: CALENDAR_RUNWAY_DAYS_MIN },
+        read: async () => (await calendars.daysLeftMin()) ?? CALENDAR_RUNWAY_DAYS_MIN,
+      },
     ],
   });
 
@@ -604,6 +629,30 @@ export async function createPlatform(o: PlatformOptions): Promise<Platform> {
     port: adapters.signIn.vpay ?? null,
     onProblem: (p) => app.log.error({ vpay: p }, 'virtual-payment order needs an operator'),
   });
+
+  // A player closing their own account: refused while they hold value or are mid-game (privacy/).
+  const kycRetentionMs = o.privacy?.kycRetentionMs ?? KYC_RETENTION_MS_DEFAULT;
+  const closure = new AccountClosure({
+    store,
+    clock,
+    kycRetentionMs,
+    ports: {
+      balances: (id) => ledger.balances('player', id),
+      openWithdrawals: async (id) =>
+        (await payments.withdrawals.list({ playerId: id, limit: 100 })).filter((w) => !WITHDRAWAL_FINAL.includes(w.state)).length,
+      liveRooms: async (id) => (await rooms.mine(id)).filter((r) => r.active && r.status !== 'finished' && r.status !== 'dissolved').length,
+    },
+  });
+
+  // Old rows of the growth tables move to verified archives (retention/); money records never do.
+  const archiver = o.retention
+    ? new Archiver({
+        store,
+        clock,
+        dir: o.retention.dir,
+        ...(o.retention.onlineDays !== undefined ? { onlineDays: o.retention.onlineDays } : {}),
+      })
+    : null;
 
   // Periodic work, once per interval across the cluster (see jobs/).
   const jobs = new Jobs({ store, clock, log: app.log, nodeId, ...(o.leader ? { leader: o.leader.lock } : {}) });
@@ -639,6 +688,9 @@ export async function createPlatform(o: PlatformOptions): Promise<Platform> {
   every('risk.score', () => risk.models.scorePending());
   every('risk.train', async () => ((await risk.models.train()) === null ? 0 : 1));
   every('notary.attest', () => notary.attestDue());
+  every('privacy.kyc-purge', () => closure.purgeDue());
+  // Without an archive folder (tests that do not ask for one) the job runs and moves nothing.
+  every('retention.archive', async () => (archiver === null ? 0 : (await archiver.run()).reduce((n, r) => n + r.rows, 0)));
   every('chat.retention', async () => {
     const r = await chat.purgeExpired();
     return r.messages + r.reports;
@@ -709,9 +761,28 @@ export async function createPlatform(o: PlatformOptions): Promise<Platform> {
       },
       platformStatus: async () => ({ nodeId, ports, jobs: await jobs.status() }),
     }),
-    ...complianceRoutes({ store, compliance, players: accounts.players, audit, realName }),
+    ...complianceRoutes({ store, calendars, compliance, players: accounts.players, audit, realName }),
     ...riskRoutes({ risk, players: accounts.players, nowMs: () => clock.nowMs() }),
     ...promotionsRoutes({ promotions, players: accounts.players }),
+    ...retentionRoutes({ archiver }),
+    ...privacyRoutes({
+      closure,
+      clock,
+      kycRetentionMs,
+      exports: {
+        profile: (id) => accounts.players.require(id),
+        identities: (id) => accounts.players.identities(id),
+        realName: (id) => accounts.kyc.status(id),
+        balances: (id) => ledger.balances('player', id),
+        ledgerPage: (id, cursor, limit) =>
+          ledger.history({ ownerKind: 'player', ownerId: id, limit, ...(cursor !== undefined ? { cursor } : {}) }),
+        deposits: (id, limit) => payments.deposits.list({ playerId: id, limit }),
+        withdrawals: (id, limit) => payments.withdrawals.list({ playerId: id, limit }),
+        roomOrders: (id, limit) => rooms.orders(id, { limit }),
+        rooms: (id) => rooms.mine(id),
+        responsiblePlay: (id) => compliance.responsiblePlay(id),
+      },
+    }),
     ...operating.routes,
     ...skinsRoutes(skins),
     ...chatRoutes(chat),
@@ -807,6 +878,7 @@ export async function createPlatform(o: PlatformOptions): Promise<Platform> {
     isDraining: () => draining,
     degraded: standInPorts,
     standIns: Object.fromEntries(ports.filter((p) => p.standIn).map((p) => [p.port, p.adapter])),
+    warnings: async () => (await calendars.warnings()).map(calendarWarningLine),
     // Production serves /metrics only to a holder of its bearer token; without one it is closed.
     metrics: config.metricsToken !== undefined ? { token: config.metricsToken } : production ? 'closed' : 'open',
   });
@@ -821,6 +893,9 @@ export async function createPlatform(o: PlatformOptions): Promise<Platform> {
     ledger,
     accounts,
     compliance,
+    calendars,
+    privacy: closure,
+    retention: archiver,
     realName,
     risk,
     promotions,

@@ -43,6 +43,7 @@ export const EnvSchema = Type.Object({
   REDIS_URL: Type.Optional(Type.String({ pattern: '^rediss?://.+$' })),
   LOG_LEVEL: Type.Optional(Type.String({ pattern: '^(fatal|error|warn|info|debug|trace|silent)$' })),
   FAIRGROUND_DATA_DIR: Type.Optional(Type.String({ minLength: 1 })),
+  FAIRGROUND_ARCHIVE_DIR: Type.Optional(Type.String({ minLength: 1 })),
   FAIRGROUND_SESSION_SECRET: Type.Optional(Type.String({ minLength: 32, maxLength: 512 })),
   FAIRGROUND_KYC_KEY: Type.Optional(Type.String({ pattern: '^[0-9a-fA-F]{64}$' })),
   FAIRGROUND_DEV_LOGIN: Type.Optional(flag),
@@ -128,6 +129,8 @@ export interface Config {
   readonly redisUrl: string | undefined;
   readonly logLevel: string;
   readonly dataDir: string;
+  /** Where the retention job writes its archives (NDJSON gzip + manifests); default `<data dir>/archives`. */
+  readonly archiveDir: string;
   readonly sessionSecret: string;
   /** 32 bytes; encrypts KYC records and TOTP secrets at rest (AES-256-GCM, sub-keys by HKDF). */
   readonly dataKey: Buffer;
@@ -380,6 +383,7 @@ export function loadConfig(rawEnv: Record<string, string | undefined>, cwd: stri
     redisUrl: env.REDIS_URL,
     logLevel: env.LOG_LEVEL ?? (mode === 'test' ? 'warn' : 'info'),
     dataDir,
+    archiveDir: env.FAIRGROUND_ARCHIVE_DIR ? resolve(cwd, env.FAIRGROUND_ARCHIVE_DIR) : join(dataDir, 'archives'),
     sessionSecret,
     dataKey: Buffer.from(dataKeyHex, 'hex'),
     devLoginAllowed,

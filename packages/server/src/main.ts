@@ -4,7 +4,7 @@
 // typo or a refused stand-in fails in a blink.
 import { systemClock } from '@fairground/core';
 import { adapterReport, checkStandIns, StandInRefused } from './bindings.ts';
-import { loadPolicySet, PolicyError } from './compliance/index.ts';
+import { calendarWarningLine, loadPolicySet, PolicyError } from './compliance/index.ts';
 import { type Config, ConfigError, loadConfig } from './config.ts';
 
 function fail(message: string): never {
@@ -90,6 +90,7 @@ const leader =
     ? { adapter: 'postgres advisory locks', lock: await postgresLeader(config.databaseUrl, `fairground:${config.pgSchema ?? 'public'}`) }
     : { adapter: 'this process', lock: inProcessLeader() };
 const platform = await createPlatform({
+  retention: { dir: config.archiveDir },
   config,
   store,
   clock: systemClock,
@@ -152,6 +153,9 @@ if (paymentProvider.sandboxUrl !== undefined) {
     `WeChat Pay sandbox (cashier, transfer confirmation, /sandbox/ admin) at ${paymentProvider.sandboxUrl}/`,
   );
 }
+// Every start says what the minors' calendars need: a year in use that no operator has checked
+// against its notice, a calendar that runs out within 60 days, a year without a table.
+for (const w of await platform.calendars.warnings()) log.warn({ calendar: w }, calendarWarningLine(w));
 log.info(
   { url: address, database: store.dialect, policy: platform.compliance.policyName, env: config.env },
   `fairground ready: player client ${address}/ · console ${address}/admin/ · API docs ${address}/docs`,

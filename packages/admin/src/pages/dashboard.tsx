@@ -275,15 +275,15 @@ function AlertsPanel({ o, alerts, lang }: { o: OpsT; alerts: Alerts; lang: 'zh' 
       <ul class="list">
         {alerts.items.map((a) => {
           const unit = a.metric === 'time_to_first_hand_ms' || a.metric === 'notary_attestation_lag_ms' ? 'ms' : 'ratio';
+          const show = (v: number) => (a.metric === 'minors_calendar_days_left' ? o('daysValue', { n: v }) : formatMetric(unit, v, lang));
           return (
             <li key={a.id} data-testid="alert" data-metric={a.metric} data-state={a.state}>
               <span>
                 <span class={`badge ${a.state === 'open' ? 'alert' : 'ok'}`}>{o(`alert_${a.state}` as OpsKey)}</span>{' '}
-                <strong>{o(`metric_${a.metric}` as OpsKey)}</strong> {formatMetric(unit, a.valueLast, lang)} ({a.threshold.op}{' '}
-                {formatMetric(unit, a.threshold.value, lang)})
+                <strong>{o(`metric_${a.metric}` as OpsKey)}</strong> {show(a.valueLast)} ({a.threshold.op} {show(a.threshold.value)})
               </span>
               <small class="muted">
-                {o('alertOpened', { time: formatTimeMs(a.openedAtMs), value: formatMetric(unit, a.valueOpened, lang) })}
+                {o('alertOpened', { time: formatTimeMs(a.openedAtMs), value: show(a.valueOpened) })}
                 {a.resolvedAtMs !== null && ` · ${o('alertResolved', { time: formatTimeMs(a.resolvedAtMs) })}`}
                 {a.deliveries.map((d) => ` · ${d.event}: ${o(`delivery_${d.state}` as OpsKey)}`).join('')}
               </small>

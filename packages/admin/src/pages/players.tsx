@@ -145,6 +145,10 @@ function PlayerDetail({ ctx, playerId }: { ctx: Ctx; playerId: string }) {
             <dd>
               <code data-testid="player-id">{detail.player.id}</code>
             </dd>
+            <dt>{t('accountStatus')}</dt>
+            <dd data-testid="player-status" data-status={detail.player.status} class={detail.player.status === 'active' ? '' : 'error'}>
+              {t(`accountStatus_${detail.player.status}`)}
+            </dd>
             <dt>{t('terms')}</dt>
             <dd>{detail.player.termsVersion ?? '—'}</dd>
             <dt>{t('kyc')}</dt>

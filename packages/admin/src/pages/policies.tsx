@@ -4,6 +4,7 @@ import { useEffect, useState } from 'preact/hooks';
 import type { Ctx } from '../app.tsx';
 import { riskText } from './risk-i18n.ts';
 import { consoleError } from '../errors.ts';
+import { CalendarPanel } from './calendar.tsx';
 
 type Policies = Response<'GET /api/admin/compliance/policies'>;
 
@@ -20,6 +21,7 @@ export function PoliciesPage({ ctx }: { ctx: Ctx }) {
         <h2>{r('policiesTitle')}</h2>
         {error && <p class="error">{r('error', { message: error })}</p>}
       </section>
+      <CalendarPanel ctx={ctx} />
       {data?.items.map((p) => (
         <section class="card" key={p.name} data-testid="policy" data-name={p.name}>
           <h3>

@@ -10,7 +10,8 @@ import type { IdentityProvider, LoginKind, WechatIdentity } from './ports.ts';
 import type { Sealer } from './sealing.ts';
 import type { OpenedSession, Sessions, TokenPair } from './sessions.ts';
 
-export type PlayerStatus = 'active' | 'suspended';
+/** `closed`: the player closed the account (privacy/closure.ts); its personal fields are erased. */
+export type PlayerStatus = 'active' | 'suspended' | 'closed';
 
 export interface Player {
   readonly id: string;
@@ -51,7 +52,7 @@ function toPlayer(r: PlayerRow): Player {
     id: r.id,
     nickname: r.nickname,
     avatarUrl: r.avatar_url,
-    status: r.status === 'suspended' ? 'suspended' : 'active',
+    status: r.status === 'suspended' || r.status === 'closed' ? r.status : 'active',
     termsVersion: r.terms_version,
     termsAcceptedAtMs: intOrNullFromDb(r.terms_accepted_at_ms),
     createdAtMs: intFromDb(r.created_at_ms),

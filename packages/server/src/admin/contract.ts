@@ -21,7 +21,7 @@ export const OperatorBody = Type.Object({
 const PlayerSummary = Type.Object({
   id: Type.String(),
   nickname: Type.String(),
-  status: Type.Union([Type.Literal('active'), Type.Literal('suspended')]),
+  status: Type.Union([Type.Literal('active'), Type.Literal('suspended'), Type.Literal('closed')]),
   termsVersion: Type.Union([Type.String(), Type.Null()]),
   createdAtMs: TimeMs(),
 });
@@ -95,7 +95,10 @@ export const adminContract = contract({
     roles: ['support', 'risk', 'finance', 'admin'],
     params: Type.Object({ playerId: IdString() }),
     response: Type.Object({
-      player: Type.Composite([PlayerSelf, Type.Object({ status: Type.Union([Type.Literal('active'), Type.Literal('suspended')]) })]),
+      player: Type.Composite([
+        PlayerSelf,
+        Type.Object({ status: Type.Union([Type.Literal('active'), Type.Literal('suspended'), Type.Literal('closed')]) }),
+      ]),
       identities: Type.Array(Type.Object({ appId: Type.String(), openid: Type.String() })),
       kyc: KycStatusBody,
     }),

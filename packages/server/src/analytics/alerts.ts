@@ -23,9 +23,10 @@ export type AlertState = 'open' | 'resolved';
 
 /**
  * Alerts on a live reading rather than on a rate over the event log: the platform's own health
- * (how long finished hands have waited for their time-stamp). One reading is the whole sample.
+ * (how long finished hands have waited for their time-stamp; how many days the minors' holiday
+ * calendar still runs). One reading is the whole sample.
  */
-export const GAUGE_ALERT_IDS = ['notary_attestation_lag_ms'] as const;
+export const GAUGE_ALERT_IDS = ['notary_attestation_lag_ms', 'minors_calendar_days_left'] as const;
 export type GaugeAlertId = (typeof GAUGE_ALERT_IDS)[number];
 export type AlertMetricId = MetricId | GaugeAlertId;
 
@@ -260,6 +261,7 @@ async function insertDelivery(tx: Tx, alertId: string, event: 'opened' | 'resolv
 
 const METRIC_NAMES_ZH: Readonly<Record<AlertMetricId, string>> = {
   notary_attestation_lag_ms: '牌局存证时间戳延迟',
+  minors_calendar_days_left: '未成年人节假日日历剩余天数',
   room_creation_success_rate: '房间创建成功率',
   time_to_first_hand_ms: '平均成局时间',
   completion_rate: '成局率',
@@ -268,6 +270,7 @@ const METRIC_NAMES_ZH: Readonly<Record<AlertMetricId, string>> = {
 };
 
 function formatValue(metric: AlertMetricId, v: number): string {
+  if (metric === 'minors_calendar_days_left') return `${v} 天`;
   return metric === 'time_to_first_hand_ms' || metric === 'notary_attestation_lag_ms'
     ? `${(v / 60_000).toFixed(1)} min`
     : `${(v * 100).toFixed(1)}%`;

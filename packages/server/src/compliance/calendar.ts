@@ -101,7 +101,7 @@ export type PlayDay =
 
 /** Whether a local date is a play day for minors, from the policy's yearly calendar table. */
 export function playDay(minors: MinorsRules, t: LocalTime): PlayDay {
-  const table = minors.calendar[String(t.year)];
+  const table = minors.calendar?.[String(t.year)];
   if (table === undefined) return { known: false };
   if (table.holidays.includes(t.date)) return { known: true, playDay: true, why: 'holiday' };
   if (table.workdays.includes(t.date)) return { known: true, playDay: false, why: 'workday' };

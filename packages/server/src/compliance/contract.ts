@@ -3,7 +3,7 @@
 import { Type } from '@sinclair/typebox';
 import { contract } from '../http/endpoint.ts';
 import { Fen, IdString, TimeMs } from '../http/schemas.ts';
-import { REALNAME_LISTED_MAX, REALNAME_REQUEUE_MAX, REASON_LENGTH_MAX } from './limits.ts';
+import { CALENDAR_NOTE_LENGTH_MAX, REALNAME_LISTED_MAX, REALNAME_REQUEUE_MAX, REASON_LENGTH_MAX } from './limits.ts';
 
 const Localized = Type.Object({ zh: Type.String(), en: Type.String() });
 export const HealthNoticeBody = Type.Object({ title: Localized, text: Localized, showAt: Type.Array(Type.String()) });
@@ -54,6 +54,34 @@ const ReportCounts = Type.Object({
   expired: Type.Integer({ minimum: 0 }),
 });
 const CONSOLE = ['risk', 'support', 'finance', 'admin'] as const;
+
+const CalendarNoticeBody = Type.Object({
+  title: Type.String(),
+  reference: Type.Optional(Type.String()),
+  publishedOn: Type.Optional(Type.String()),
+  urls: Type.Optional(Type.Array(Type.String())),
+  note: Type.Optional(Type.String()),
+});
+const Confirmation = Type.Union([Type.Object({ operatorId: Type.String(), note: Type.String(), atMs: TimeMs() }), Type.Null()]);
+export const CalendarYearBody = Type.Object({
+  year: Type.Integer(),
+  holidays: Type.Array(Type.String()),
+  workdays: Type.Array(Type.String()),
+  source: CalendarNoticeBody,
+  sha256: Type.String({ description: 'SHA-256 of the year and its sorted dates: what a confirmation names' }),
+  fileVerified: Type.Boolean({ description: 'what the calendar file says' }),
+  confirmation: Confirmation,
+  verified: Type.Boolean({ description: 'the file says so, or an operator confirmed this exact table' }),
+  inUse: Type.Boolean({ description: 'this year or a later one' }),
+});
+export const CalendarWarningBody = Type.Object({
+  kind: Type.Union([Type.Literal('unverified'), Type.Literal('runs_out'), Type.Literal('missing')]),
+  jurisdiction: Type.String(),
+  year: Type.Optional(Type.Integer()),
+  lastDate: Type.Optional(Type.String()),
+  daysLeft: Type.Optional(Type.Integer()),
+});
+const Sha256 = Type.String({ pattern: '^[0-9a-f]{64}$' });
 
 export const complianceContract = contract({
   healthNotice: {
@@ -192,5 +220,54 @@ export const complianceContract = contract({
       { additionalProperties: false },
     ),
     response: Type.Object({ requeued: Type.Array(Type.String()), tooOld: Type.Array(Type.String()), notParked: Type.Array(Type.String()) }),
+  },
+  calendars: {
+    method: 'GET',
+    url: '/api/admin/compliance/calendars',
+    summary: "The minors' holiday calendars: each year's table, its notice, whether it is verified, and how long the calendar runs",
+    tags: ['admin', 'compliance'],
+    auth: 'operator',
+    roles: [...CONSOLE],
+    response: Type.Object({
+      items: Type.Array(
+        Type.Object({
+          jurisdiction: Type.String(),
+          policy: Type.String(),
+          timezone: Type.String(),
+          calendarFile: Type.Union([Type.String(), Type.Null()]),
+          today: Type.String(),
+          years: Type.Array(CalendarYearBody),
+          lastDate: Type.Union([Type.String(), Type.Null()]),
+          daysLeft: Type.Integer({ minimum: 0 }),
+          warnings: Type.Array(CalendarWarningBody),
+        }),
+      ),
+      warnings: Type.Array(CalendarWarningBody),
+    }),
+  },
+  confirmCalendarYear: {
+    method: 'POST',
+    url: '/api/admin/compliance/calendars/confirm',
+    summary: "Confirms that one year of a minors' calendar matches its published notice (the exact table read, by its SHA-256); audited",
+    tags: ['admin', 'compliance'],
+    auth: 'operator',
+    roles: ['admin'],
+    body: Type.Object(
+      {
+        jurisdiction: Type.String({ pattern: '^[A-Za-z0-9_-]{1,64}$' }),
+        year: Type.Integer({ minimum: 1970, maximum: 9999 }),
+        sha256: Sha256,
+        note: Type.String({
+          minLength: 3,
+          maxLength: CALENDAR_NOTE_LENGTH_MAX,
+          description: 'which notice it was checked against, and where',
+        }),
+      },
+      { additionalProperties: false },
+    ),
+    response: Type.Object({
+      confirmed: Type.Boolean({ description: 'false when this table was already confirmed' }),
+      year: CalendarYearBody,
+    }),
   },
 });

@@ -21,3 +21,9 @@ export const ResponsiblePlayErrors = defineErrors('responsible_play', {
 export const RealNameReportErrors = defineErrors('realname', {
   REALNAME_REPORTING_OFF: { status: 409, message: 'no play reporting is configured on this server (FAIRGROUND_NPPA=off)' },
 });
+
+/** The minors' holiday calendars in the console. Pinned, with every other code the server sends, by src/errors.catalogue.json. */
+export const CalendarErrors = defineErrors('calendar', {
+  CALENDAR_YEAR_UNKNOWN: { status: 404, message: 'no calendar of that jurisdiction has a table for that year' },
+  CALENDAR_YEAR_CHANGED: { status: 409, message: 'the calendar file changed since you read it: reload and check the new table' },
+});

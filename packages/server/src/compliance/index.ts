@@ -7,9 +7,18 @@ import type { Compliance, ComplianceActor, ComplianceContext, ComplianceDecision
 import { evaluateOperator } from './rules.ts';
 
 export { COMPLIANCE_ACTIONS, type ComplianceAction, isComplianceAction, PLAYER_ACTIONS } from './actions.ts';
+export {
+  CalendarStatus,
+  type CalendarWarning,
+  type CalendarYearStatus,
+  calendarYearSha256,
+  type JurisdictionCalendar,
+  warningLine as calendarWarningLine,
+} from './calendar-status.ts';
 export { ageOn, dayStartMs, type LocalTime, localTime, localToMs, minorsWindowEndMs, monthStartMs, playDay } from './calendar.ts';
-export { ComplianceErrors, JurisdictionErrors, RealNameReportErrors, ResponsiblePlayErrors } from './errors.ts';
+export { CalendarErrors, ComplianceErrors, JurisdictionErrors, RealNameReportErrors, ResponsiblePlayErrors } from './errors.ts';
 export { PlayerAddresses } from './addresses.ts';
+export { CALENDAR_RUNWAY_DAYS_MIN } from './limits.ts';
 export { Geo, type GeoOverride, parseGeoOverrides, type Region } from './geo.ts';
 export { jurisdictionCode, loadPolicyDir, loadPolicySet, PolicySet, type Selection, type SelectionBasis } from './jurisdictions.ts';
 export { complianceContract } from './contract.ts';
@@ -17,7 +26,7 @@ export { complianceMigrations } from './migrations.ts';
 export { registerComplianceHooks } from './hooks.ts';
 export { RealNamePresence, REPORT_STATES, type ReportState, type ReportView } from './realname.ts';
 export { type ComplianceRouteDeps, complianceRoutes } from './routes.ts';
-export { loadPolicyFile, type Policy, PolicyError, PolicySchema, parsePolicy } from './policy.ts';
+export { type CalendarFile, loadCalendarFile, loadPolicyFile, type Policy, PolicyError, PolicySchema, parsePolicy } from './policy.ts';
 export type {
   BehaviourEvent,
   Compliance,

@@ -43,3 +43,10 @@ export const REALNAME_LISTED_MAX = 100;
 export const REALNAME_REQUEUE_MAX = 128;
 /** Length of operator reasons and notes. */
 export const REASON_LENGTH_MAX = 500;
+/**
+ * The console warns and an alert opens when a minors' calendar has fewer days than this left
+ * (today included): time to add next year's table, which the State Council publishes in November.
+ */
+export const CALENDAR_RUNWAY_DAYS_MIN = 60;
+/** Length of an operator's note on a calendar confirmation (which notice, where it was read). */
+export const CALENDAR_NOTE_LENGTH_MAX = 500;

@@ -73,4 +73,20 @@ ALTER TABLE compliance_realname_outbox ADD COLUMN si TEXT;
 CREATE INDEX compliance_realname_outbox_player ON compliance_realname_outbox (player_id, created_at_ms);
 `,
   },
+  {
+    // Operators' confirmations that a year of a minors' calendar matches its published notice,
+    // each naming the exact table (SHA-256 of its dates) it confirms.
+    id: 'compliance_004_calendar_confirmations',
+    sql: `
+CREATE TABLE compliance_calendar_confirmations (
+  jurisdiction TEXT NOT NULL,
+  year INTEGER NOT NULL,
+  sha256 TEXT NOT NULL,
+  operator_id TEXT NOT NULL,
+  note TEXT NOT NULL,
+  confirmed_at_ms BIGINT NOT NULL,
+  PRIMARY KEY (jurisdiction, year, sha256)
+);
+`,
+  },
 ];

@@ -8,6 +8,7 @@
 // defined). Either failure names the file, the JSON path and the reason, and the server does not
 // start on it.
 import { readFileSync } from 'node:fs';
+import { dirname, resolve } from 'node:path';
 import { type Static, type TSchema, Type } from '@sinclair/typebox';
 import { Value } from '@sinclair/typebox/value';
 import { COMPLIANCE_ACTIONS, PLAYER_ACTIONS } from './actions.ts';
@@ -92,13 +93,47 @@ const SpendingBand = strict({
   sources: SourceIds,
 });
 
-const CalendarYear = strict({
+/** The notice a year's calendar was transcribed from: title, 文号, date, where it was read. */
+export const CalendarNoticeSchema = strict({
+  title: Text(300),
+  reference: Type.Optional(Text(200)),
+  publishedOn: Type.Optional(IsoDate),
+  urls: Type.Optional(Type.Array(Text(500), { maxItems: 8 })),
+  /** What was checked against what, and what could not be. */
+  note: Type.Optional(Text(1000)),
+});
+
+const CalendarDates = {
   /** Statutory days off (every day of each holiday break). */
   holidays: Type.Array(IsoDate, { maxItems: POLICY_CALENDAR_DATES_MAX, uniqueItems: true }),
   /** Make-up working days (调休): weekend days that count as working days. */
   workdays: Type.Array(IsoDate, { maxItems: POLICY_CALENDAR_DATES_MAX, uniqueItems: true }),
-  source: Text(300),
+};
+
+const CalendarYear = strict({
+  ...CalendarDates,
+  /** A source id of the policy, or (from a calendar file) the notice itself. */
+  source: Type.Union([Text(300), CalendarNoticeSchema]),
+  /** Set from a calendar file: whether the file says the table was checked against the published notice. */
+  verified: Type.Optional(Type.Boolean()),
 });
+
+/**
+ * A jurisdiction's calendar file, which the operator updates each year when the new notice is
+ * published: one table per year, each with the notice it comes from and `verified: false` until
+ * someone has checked it (an operator's confirmation in the console is recorded in the database).
+ */
+export const CalendarFileSchema = strict({
+  /** The jurisdiction code of the policy that uses it (`CN`). */
+  jurisdiction: Type.String({ pattern: '^[A-Z][A-Z0-9-]{1,15}$' }),
+  description: Type.Optional(Text(2000)),
+  years: Type.Record(
+    Type.String({ pattern: '^[0-9]{4}$' }),
+    strict({ ...CalendarDates, source: CalendarNoticeSchema, verified: Type.Boolean() }),
+  ),
+});
+export type CalendarFile = Static<typeof CalendarFileSchema>;
+export type CalendarNotice = Static<typeof CalendarNoticeSchema>;
 
 export const MinorsSchema = strict({
   /** Players younger than this are minors. */
@@ -111,8 +146,13 @@ export const MinorsSchema = strict({
   playWeekdays: Type.Array(Type.Integer({ minimum: 1, maximum: 7 }), { maxItems: 7, uniqueItems: true }),
   /** Local times on a play day, `from` inclusive, `to` exclusive. */
   playWindows: Type.Array(strict({ from: ClockTime, to: ClockTime }), { minItems: 1, maxItems: 8 }),
-  /** Yearly calendar table, by year. A day in a year missing here is not a play day (fail closed). */
-  calendar: Type.Record(Type.String({ pattern: '^[0-9]{4}$' }), CalendarYear),
+  /**
+   * Yearly calendar table, by year. A day in a year missing here is not a play day (fail closed).
+   * Filled from `calendarFile` at load when the policy names one (a policy gives one or the other).
+   */
+  calendar: Type.Optional(Type.Record(Type.String({ pattern: '^[0-9]{4}$' }), CalendarYear)),
+  /** The calendar file (see CalendarFileSchema), relative to the policy file's folder. */
+  calendarFile: Type.Optional(Text(500)),
   /** Actions that are payments for the spending caps. */
   spendingActions: Actions,
   spendingBands: Type.Array(SpendingBand, { maxItems: 16 }),
@@ -260,17 +300,35 @@ export class PolicyError extends Error {
   }
 }
 
-/** Checks a parsed document; `source` names it in errors (a file path or "inline"). */
-export function parsePolicy(value: unknown, source: string): Policy {
+/**
+ * Checks a parsed document; `source` names it in errors (a file path or "inline"). A calendar file
+ * the policy names is read relative to `baseDir` (the policy file's folder; else the working folder).
+ */
+export function parsePolicy(value: unknown, source: string, baseDir?: string): Policy {
   const first = Value.Errors(PolicySchema, value).First();
   if (first) throw new PolicyError(source, first.path, first.message);
   const policy = value as Policy;
+  const m = policy.minors;
+  if (m?.calendarFile !== undefined) {
+    if (m.calendar !== undefined) throw new PolicyError(source, '/minors/calendar', 'give either calendar or calendarFile, not both');
+    const file = loadCalendarFile(resolve(baseDir ?? process.cwd(), m.calendarFile));
+    const code = policy.jurisdiction?.code;
+    if (code !== undefined && file.jurisdiction !== code)
+      throw new PolicyError(source, '/minors/calendarFile', `is the calendar of ${file.jurisdiction}, not of ${code}`);
+    (m as { calendar?: MinorsRules['calendar'] }).calendar = file.years;
+  } else if (m !== undefined && m.calendar === undefined) {
+    throw new PolicyError(source, '/minors', "needs calendar or calendarFile (the minors' play days)");
+  }
   const problem = semanticProblem(policy);
   if (problem) throw new PolicyError(source, problem.path, problem.reason);
   return policy;
 }
 
 export function loadPolicyFile(path: string): Policy {
+  return parsePolicy(readJson(path), path, dirname(path));
+}
+
+function readJson(path: string): unknown {
   let text: string;
   try {
     text = readFileSync(path, 'utf8');
@@ -278,13 +336,22 @@ export function loadPolicyFile(path: string): Policy {
     throw new PolicyError(path, '/', `cannot be read (${(e as NodeJS.ErrnoException).code ?? (e as Error).message})`);
   }
   if (Buffer.byteLength(text) > POLICY_BYTES_MAX) throw new PolicyError(path, '/', `is larger than ${POLICY_BYTES_MAX} bytes`);
-  let raw: unknown;
   try {
-    raw = JSON.parse(text);
+    return JSON.parse(text);
   } catch (e) {
     throw new PolicyError(path, '/', `is not JSON (${(e as Error).message})`);
   }
-  return parsePolicy(raw, path);
+}
+
+/** Reads and checks a calendar file; errors name the file, the JSON path and the reason. */
+export function loadCalendarFile(path: string): CalendarFile {
+  const raw = readJson(path);
+  const first = Value.Errors(CalendarFileSchema, raw).First();
+  if (first) throw new PolicyError(path, first.path, first.message);
+  const file = raw as CalendarFile;
+  const problem = calendarProblem(file.years, '/years');
+  if (problem) throw new PolicyError(path, problem.path, problem.reason);
+  return file;
 }
 
 interface Problem {
@@ -368,25 +435,8 @@ function semanticProblem(p: Policy): Problem | null {
       if (minutesOf(w.from) >= minutesOf(w.to))
         return { path: `/minors/playWindows/${i}`, reason: `from ${w.from} must be before to ${w.to}` };
     }
-    for (const [year, table] of Object.entries(m.calendar)) {
-      for (const list of ['holidays', 'workdays'] as const) {
-        for (const [i, date] of table[list].entries()) {
-          const path = `/minors/calendar/${year}/${list}/${i}`;
-          if (!validDate(date)) return { path, reason: `${date} is not a date` };
-          if (!date.startsWith(`${year}-`)) return { path, reason: `${date} is not in ${year}` };
-        }
-      }
-      const clash = table.workdays.find((d) => table.holidays.includes(d));
-      if (clash) return { path: `/minors/calendar/${year}/workdays`, reason: `${clash} is listed as a holiday and a working day` };
-      for (const [i, date] of table.workdays.entries()) {
-        const weekday = new Date(`${date}T00:00:00Z`).getUTCDay();
-        if (weekday !== 0 && weekday !== 6)
-          return {
-            path: `/minors/calendar/${year}/workdays/${i}`,
-            reason: `${date} is not a weekend day, so it cannot be a make-up working day`,
-          };
-      }
-    }
+    const calendar = calendarProblem(m.calendar ?? {}, '/minors/calendar');
+    if (calendar) return calendar;
     const bands = [...m.spendingBands].sort((a, b) => a.fromAge - b.fromAge);
     for (const [i, b] of m.spendingBands.entries()) {
       if (b.fromAge >= b.toAge)
@@ -415,5 +465,32 @@ function semanticProblem(p: Policy): Problem | null {
   const rp = p.responsiblePlay;
   if (rp && rp.continuousPlayMsMax > 0 && rp.breakMs === 0)
     return { path: '/responsiblePlay/breakMs', reason: 'must be positive when continuousPlayMsMax is set' };
+  return null;
+}
+
+/** Dates that exist and lie in their year, no day both a holiday and a working day, make-up working days on weekends. */
+function calendarProblem(
+  calendar: Readonly<Record<string, { readonly holidays: readonly string[]; readonly workdays: readonly string[] }>>,
+  prefix: string,
+): Problem | null {
+  for (const [year, table] of Object.entries(calendar)) {
+    for (const list of ['holidays', 'workdays'] as const) {
+      for (const [i, date] of table[list].entries()) {
+        const path = `${prefix}/${year}/${list}/${i}`;
+        if (!validDate(date)) return { path, reason: `${date} is not a date` };
+        if (!date.startsWith(`${year}-`)) return { path, reason: `${date} is not in ${year}` };
+      }
+    }
+    const clash = table.workdays.find((d) => table.holidays.includes(d));
+    if (clash) return { path: `${prefix}/${year}/workdays`, reason: `${clash} is listed as a holiday and a working day` };
+    for (const [i, date] of table.workdays.entries()) {
+      const weekday = new Date(`${date}T00:00:00Z`).getUTCDay();
+      if (weekday !== 0 && weekday !== 6)
+        return {
+          path: `${prefix}/${year}/workdays/${i}`,
+          reason: `${date} is not a weekend day, so it cannot be a make-up working day`,
+        };
+    }
+  }
   return null;
 }

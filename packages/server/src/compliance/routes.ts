@@ -6,6 +6,7 @@ import { type Implementation, implement } from '../http/routes.ts';
 import { AppError } from '@fairground/core';
 import type { Store } from '../storage/ports.ts';
 import { RealNameReportErrors } from './errors.ts';
+import type { CalendarStatus, CalendarYearStatus } from './calendar-status.ts';
 import type { RealNamePresence } from './realname.ts';
 import { type HealthNoticeBody, complianceContract as c, type ResponsiblePlayBody } from './contract.ts';
 import { jurisdictionCode } from './jurisdictions.ts';
@@ -14,6 +15,7 @@ import type { ComplianceService, ResponsiblePlayView } from './service.ts';
 
 export interface ComplianceRouteDeps {
   readonly store: Store;
+  readonly calendars: CalendarStatus;
   readonly compliance: ComplianceService;
   readonly players: Players;
   readonly audit: AuditLog;
@@ -127,5 +129,42 @@ export function complianceRoutes(d: ComplianceRouteDeps): Record<keyof typeof c,
         { label: 'compliance.realnameRetry' },
       );
     }),
+    calendars: implement(c.calendars, async () => {
+      const items = await d.calendars.list();
+      return {
+        items: items.map((i) => ({ ...i, years: i.years.map(yearBody), warnings: [...i.warnings] })),
+        warnings: items.flatMap((i) => i.warnings),
+      };
+    }),
+    confirmCalendarYear: implement(c.confirmCalendarYear, async ({ actor, body, request }) =>
+      d.store.unitOfWork(
+        async (tx) => {
+          const r = await d.calendars.confirm(tx, { ...body, operatorId: actor.operatorId });
+          if (r.confirmed) {
+            await d.audit.record(tx, {
+              operator: { id: actor.operatorId, username: actor.username },
+              action: 'compliance.confirm_calendar',
+              target: { kind: 'calendar', id: `${body.jurisdiction}/${body.year}` },
+              reason: body.note,
+              before: { verified: r.year.fileVerified },
+              after: { verified: true, sha256: body.sha256, source: r.year.source.title },
+              requestId: request.id,
+              ip: request.ip,
+            });
+          }
+          return { confirmed: r.confirmed, year: yearBody(r.year) };
+        },
+        { label: 'compliance.confirmCalendar' },
+      ),
+    ),
+  };
+}
+
+function yearBody(y: CalendarYearStatus) {
+  return {
+    ...y,
+    holidays: [...y.holidays],
+    workdays: [...y.workdays],
+    source: { ...y.source, ...(y.source.urls ? { urls: [...y.source.urls] } : {}) },
   };
 }

@@ -8,6 +8,8 @@ import { adminContract } from '../admin/contract.ts';
 import { analyticsContract } from '../analytics/contract.ts';
 import { chatContract } from '../chat/contract.ts';
 import { complianceContract } from '../compliance/contract.ts';
+import { privacyContract } from '../privacy/contract.ts';
+import { retentionContract } from '../retention/contract.ts';
 import { notaryContract } from '../notary/contract.ts';
 import { notificationsContract } from '../notifications/contract.ts';
 import { promotionsContract } from '../promotions/contract.ts';
@@ -51,6 +53,8 @@ export const apiContract = {
   ...leaderboardsContract,
   ...adminContract,
   ...complianceContract,
+  ...privacyContract,
+  ...retentionContract,
   ...riskContract,
   ...promotionsContract,
   ...paymentsContract,

@@ -42,6 +42,10 @@ export const JOB_INTERVALS_MS_DEFAULT = {
    * authority signs (public TSAs rate-limit: one token covers every hand of the minute).
    */
   'notary.attest': 60_000,
+  /** Closed accounts past their retention lose their sealed real-name records (privacy/closure.ts). */
+  'privacy.kyc-purge': 3600_000,
+  /** Finished rooms' events and hands and finished skill sessions' commands past the window move to archives (retention/). */
+  'retention.archive': 3600_000,
   /** Table chat older than its retention (as long as the rooms' orders and hand histories) deleted, except messages an open report needs. */
   'chat.retention': 3600_000,
   /** Rooms the database says are live but no node leases (clustered only). */

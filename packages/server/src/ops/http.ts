@@ -18,6 +18,11 @@ export interface OpsOptions {
   readonly isDraining: () => boolean;
   /** Ports bound to stand-ins: the node is ready, but degraded, and says which. */
   readonly degraded: readonly string[];
+  /**
+   * Things an operator must act on that do not make the node unready (a minors' calendar not yet
+   * verified or about to run out): listed by /readyz, one line each.
+   */
+  readonly warnings?: () => Promise<readonly string[]>;
   /** What each of those stand-ins is (its adapter in the start-up report), so a probe says what runs instead. */
   readonly standIns?: Readonly<Record<string, string>>;
   /**
@@ -72,9 +77,17 @@ export function registerOps(app: FastifyInstance, o: OpsOptions): void {
         checks[name] = (e as Error).message.slice(0, 200);
       }
     }
+    let warnings: readonly string[] = [];
+    if (ready && o.warnings) {
+      try {
+        warnings = await o.warnings();
+      } catch (e) {
+        warnings = [`warnings unavailable: ${(e as Error).message.slice(0, 200)}`];
+      }
+    }
     reply.code(ready ? 200 : 503);
     const status = !ready ? 'not_ready' : o.degraded.length > 0 ? 'degraded' : 'ok';
-    return { ready, status, degraded: o.degraded, standIns: o.standIns ?? {}, nodeId: o.nodeId, roles: o.roles, checks };
+    return { ready, status, degraded: o.degraded, standIns: o.standIns ?? {}, nodeId: o.nodeId, roles: o.roles, checks, warnings };
   });
 
   const access = o.metrics ?? 'open';

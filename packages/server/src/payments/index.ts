@@ -9,6 +9,7 @@ export { PaymentsErrors } from './errors.ts';
 export { FAILPOINTS, type Failpoint } from './failpoints.ts';
 export { paymentsMigrations } from './migrations.ts';
 export type { Deposit, Refund, Withdrawal } from './model.ts';
+export { WITHDRAWAL_FINAL } from './model.ts';
 export { NOTIFY_PATH, registerNotifyRoute } from './notify-route.ts';
 export * from './ports.ts';
 export type { MismatchKind, ReconciliationItem, ReconciliationReport } from './reconciler.ts';

@@ -110,19 +110,30 @@ function median(xs: readonly number[]): number {
 
 /**
  * Per-move intervals on the server's clock: each arrival's gap since the previous arrival (the
- * session's start for the first) spread evenly over the moves that arrived together.
+ * session's start for the first) spread evenly over the moves that arrived together, in whole
+ * milliseconds that add up to the gap (the first moves of a batch take the remainder).
  */
 export function serverIntervals(commands: readonly { receivedAtMs: number }[], startedAtMs: number): number[] {
-  return arrivals(commands, startedAtMs).flatMap((a) => new Array<number>(a.moves).fill(a.perMoveMs));
+  return arrivals(commands, startedAtMs).flatMap(splitGap);
 }
 
-function arrivals(commands: readonly { receivedAtMs: number }[], startedAtMs: number): { moves: number; perMoveMs: number }[] {
-  const out: { moves: number; perMoveMs: number }[] = [];
+function splitGap(a: { moves: number; gapMs: number }): number[] {
+  const base = Math.floor(a.gapMs / a.moves);
+  const extra = a.gapMs - base * a.moves;
+  return Array.from({ length: a.moves }, (_, i) => base + (i < extra ? 1 : 0));
+}
+
+function arrivals(
+  commands: readonly { receivedAtMs: number }[],
+  startedAtMs: number,
+): { moves: number; gapMs: number; perMoveMs: number }[] {
+  const out: { moves: number; gapMs: number; perMoveMs: number }[] = [];
   let prevAt = startedAtMs;
   for (let i = 0; i < commands.length; ) {
     let j = i + 1;
     while (j < commands.length && commands[j]!.receivedAtMs - commands[i]!.receivedAtMs <= ARRIVAL_GROUP_MS) j++;
-    out.push({ moves: j - i, perMoveMs: Math.round(Math.max(0, commands[i]!.receivedAtMs - prevAt) / (j - i)) });
+    const gapMs = Math.max(0, commands[i]!.receivedAtMs - prevAt);
+    out.push({ moves: j - i, gapMs, perMoveMs: Math.round(gapMs / (j - i)) });
     prevAt = commands[i]!.receivedAtMs;
     i = j;
   }
@@ -171,7 +182,7 @@ export function timingStats(commands: readonly { atMs: number; receivedAtMs: num
     entropy -= p * Math.log2(p);
   }
   const arrived = arrivals(commands, startedAtMs);
-  const server = spread(arrived.flatMap((a) => new Array<number>(a.moves).fill(a.perMoveMs)));
+  const server = spread(arrived.flatMap(splitGap));
   const singles = spread(arrived.filter((a) => a.moves === 1).map((a) => a.perMoveMs));
   const serverSingles = arrived.filter((a) => a.moves === 1).length;
   // Compression: windows of moves, each measured from the move before it (its stamp, its arrival).

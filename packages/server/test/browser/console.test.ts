@@ -146,6 +146,7 @@ describe('the console at 375 px in both languages', () => {
         'complaints',
         'restrictions',
         'policies',
+        'retention',
         'realname',
         'notary',
       ];

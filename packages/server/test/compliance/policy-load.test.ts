@@ -15,6 +15,8 @@ const dir = mkdtempSync(join(tmpdir(), 'fg-policy-'));
 after(() => rmSync(dir, { recursive: true, force: true }));
 
 const cnText = readFileSync(join(POLICIES, 'cn-mainland.json'), 'utf8');
+const CN_CALENDAR = fileURLToPath(new URL('../../src/compliance/calendars/cn-mainland.json', import.meta.url));
+const calendarText = readFileSync(CN_CALENDAR, 'utf8');
 
 function write(name: string, value: unknown): string {
   const file = join(dir, name);
@@ -34,13 +36,83 @@ function refusal(file: string): PolicyError {
 
 // biome-ignore lint/suspicious/noExplicitAny: the cases edit arbitrary places of a JSON document
 type Doc = Record<string, any>;
+/** The China policy with its calendar inline (the copy is written elsewhere, away from its calendar file). */
 function mutated(edit: (p: Doc) => void): Record<string, unknown> {
   const p = JSON.parse(cnText) as Doc;
+  delete p.minors.calendarFile;
+  p.minors.calendar = (JSON.parse(calendarText) as Doc).years;
   edit(p);
   return p;
 }
 
+/** The China policy naming a calendar file: the shipped one edited, written beside it in the temp folder. */
+function withCalendar(name: string, edit: (c: Doc) => void): string {
+  const c = JSON.parse(calendarText) as Doc;
+  edit(c);
+  write(`${name}.calendar.json`, c);
+  const p = JSON.parse(cnText) as Doc;
+  p.minors.calendarFile = `./${name}.calendar.json`;
+  return write(name, p);
+}
+
 describe('policy files at load', () => {
+  it("the China policy takes its minors' calendar from its calendar file, each year with its notice and unverified", () => {
+    const cn = loadPolicyFile(join(POLICIES, 'cn-mainland.json'));
+    assert.equal(cn.minors?.calendarFile, '../calendars/cn-mainland.json');
+    const y2026 = cn.minors?.calendar?.['2026'];
+    assert.ok(y2026);
+    assert.equal(y2026.verified, false);
+    assert.equal(typeof y2026.source === 'object' && y2026.source.title, '国务院办公厅关于2026年部分节假日安排的通知');
+    assert.deepEqual(y2026.workdays, ['2026-01-04', '2026-02-14', '2026-02-28', '2026-05-09', '2026-09-20', '2026-10-10']);
+  });
+
+  it('refuses a calendar file with a broken table, naming the calendar file and the path in it', () => {
+    const cases: { name: string; edit: (c: Doc) => void; path: string; reason: RegExp }[] = [
+      {
+        name: 'cal-weekday.json',
+        edit: (c) => c.years['2026'].workdays.push('2026-10-12'),
+        path: '/years/2026/workdays/6',
+        reason: /not a weekend day/,
+      },
+      {
+        name: 'cal-year.json',
+        edit: (c) => c.years['2026'].holidays.push('2025-12-31'),
+        path: '/years/2026/holidays/33',
+        reason: /not in 2026/,
+      },
+      { name: 'cal-unverified.json', edit: (c) => delete c.years['2026'].verified, path: '/years/2026/verified', reason: /./ },
+      { name: 'cal-no-source.json', edit: (c) => delete c.years['2026'].source, path: '/years/2026/source', reason: /./ },
+    ];
+    for (const k of cases) {
+      const e = refusal(withCalendar(k.name, k.edit));
+      assert.equal(e.file, join(dir, `${k.name}.calendar.json`), k.name);
+      assert.equal(e.path, k.path, k.name);
+      assert.match(e.reason, k.reason, k.name);
+    }
+    const other = refusal(withCalendar('cal-other.json', (c) => (c.jurisdiction = 'US')));
+    assert.equal(other.path, '/minors/calendarFile');
+    assert.match(other.reason, /calendar of US, not of CN/);
+    const missing = refusal(
+      write('cal-missing.json', { ...JSON.parse(cnText), minors: { ...JSON.parse(cnText).minors, calendarFile: './nowhere.json' } }),
+    );
+    assert.equal(missing.file, join(dir, 'nowhere.json'));
+    assert.match(missing.reason, /cannot be read \(ENOENT\)/);
+    const both = refusal(
+      write(
+        'cal-both.json',
+        mutated((p) => (p.minors.calendarFile = '../calendars/cn-mainland.json')),
+      ),
+    );
+    assert.equal(both.path, '/minors/calendar');
+    const neither = refusal(
+      write(
+        'cal-neither.json',
+        mutated((p) => delete p.minors.calendar),
+      ),
+    );
+    assert.equal(neither.path, '/minors');
+  });
+
   it('loads every shipped policy', () => {
     for (const name of ['cn-mainland', 'sample-paid-skill', 'development', 'deny-all'])
       assert.equal(loadPolicyFile(join(POLICIES, `${name}.json`)).name, name);
@@ -153,7 +225,7 @@ describe('policy files at load', () => {
     );
     const sub = mkdtempSync(join(dir, 'set-'));
     writeFileSync(join(sub, 'a.json'), readFileSync(copy));
-    writeFileSync(join(sub, 'b.json'), cnText);
+    writeFileSync(join(sub, 'b.json'), JSON.stringify(mutated(() => {})));
     assert.throws(
       () => loadPolicySet(join(POLICIES, 'development.json'), sub),
       (e: unknown) => e instanceof PolicyError && /also/.test(e.reason),
@@ -182,7 +254,7 @@ describe('policy files at load', () => {
 
   it('the server does not start when a file in the policy folder is broken', () => {
     const sub = mkdtempSync(join(dir, 'dir-'));
-    writeFileSync(join(sub, 'cn.json'), cnText);
+    writeFileSync(join(sub, 'cn.json'), JSON.stringify(mutated(() => {})));
     writeFileSync(join(sub, 'zz.json'), '[]');
     const r = spawnSync(process.execPath, [MAIN], {
       env: {

@@ -137,7 +137,7 @@ for (const backend of backends()) {
               ? 'GAME_MODE_NOT_ALLOWED'
               : 'REAL_NAME_REQUIRED';
         assert.equal((r.json.details as { reason: string }).reason, expected, op.path);
-        assert.equal((r.json.details as { policy: string }).policy, 'cn-mainland@2');
+        assert.equal((r.json.details as { policy: string }).policy, 'cn-mainland@3');
       }
       const afterSnap = await t.snapshot();
       assert.equal(afterSnap.ledger_transfers, beforeSnap.ledger_transfers, 'no ledger row');
@@ -316,7 +316,7 @@ for (const backend of backends()) {
       assert.match(JSON.stringify(pub.json), /适度游戏益脑/);
       const p = await t.readyPlayer('notice1');
       const mine = await t.request('GET', '/api/me/health-notice', { token: p.token });
-      assert.equal((mine.json as { policy: string }).policy, 'cn-mainland@2');
+      assert.equal((mine.json as { policy: string }).policy, 'cn-mainland@3');
       const op = await t.loginOperator(await t.createOperator(OPERATOR_ROLES));
       const list = await t.request('GET', '/api/admin/compliance/policies', { token: op });
       assert.deepEqual(

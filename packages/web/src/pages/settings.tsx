@@ -1,8 +1,10 @@
 // Settings: elder mode on this device (large type, high contrast, spoken prompts through the
 // browser's speech synthesis), the room skin (kept on the server, components/skins-panel.tsx; the
-// table's felt here follows the worn skin), and the language.
+// table's felt here follows the worn skin), the language, and my account and data (export, closure:
+// components/account-panel.tsx).
 import { useState } from 'preact/hooks';
 import type { Ctx } from '../app.tsx';
+import { AccountPanel } from '../components/account-panel.tsx';
 import { SkinsPanel } from '../components/skins-panel.tsx';
 import { loadPreferences, type Preferences, SKINS, type Skin, savePreferences, speak } from '../shared/preferences.ts';
 
@@ -80,6 +82,7 @@ export function SettingsPage({ ctx, onLang }: { ctx: Ctx; onLang?: (lang: 'zh' |
           </p>
         )}
       </section>
+      <AccountPanel ctx={ctx} />
     </main>
   );
 }

@@ -7,6 +7,18 @@
 // The table is a chunk of its own, loaded while the first page shows (see errors.ts), so the
 // first screen does not carry it.
 export const ERROR_TEXTS: Readonly<Record<string, readonly [zh: string, en: string]>> = {
+  ACCOUNT_CLOSURE_BALANCE: [
+    '钱包里还有余额、房卡或积分（或有冻结中的款项），请先提现或用完后再注销。',
+    'Your wallet still holds money, room cards or points (or a hold): withdraw or use them before closing your account.',
+  ],
+  ACCOUNT_CLOSURE_SEATED: [
+    '你还在房间里，请先离开房间或等牌局结束后再注销。',
+    'You are still in a room: leave it or let its game end before closing your account.',
+  ],
+  ACCOUNT_CLOSURE_WITHDRAWAL_OPEN: [
+    '你有一笔提现还在处理中，请等它完成后再注销。',
+    'A withdrawal of yours is still in progress: close your account once it has finished.',
+  ],
   ADJUSTMENT_AMOUNT_ZERO: [
     '调整金额不能为零，请填写要调整的金额。',
     'An adjustment must move a non-zero amount; enter the amount to adjust.',
@@ -32,6 +44,11 @@ export const ERROR_TEXTS: Readonly<Record<string, readonly [zh: string, en: stri
     '时间段无效：结束时间须晚于开始时间，且不超过允许的长度。',
     'The period must end after it starts and be no longer than allowed.',
   ],
+  CALENDAR_YEAR_CHANGED: [
+    '日历文件在你查看之后已改动，请刷新页面后核对新的日期表。',
+    'The calendar file changed since you read it; reload and check the new table.',
+  ],
+  CALENDAR_YEAR_UNKNOWN: ['该地区的日历中没有这一年。', 'That jurisdiction’s calendar has no table for that year.'],
   AUTH_OPERATOR_REQUIRED: ['只有运营人员可以进行此操作。', 'Only operators can do this.'],
   AUTH_PLAYER_REQUIRED: ['请用玩家账号登录后再试。', 'Sign in with a player account to do this.'],
   AUTH_REFRESH_TOKEN_INVALID: ['登录已过期，请重新登录。', 'Your sign-in has expired; please sign in again.'],

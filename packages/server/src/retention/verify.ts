@@ -1,0 +1,100 @@
+// The archive verifier (`npm run archive:check -- <dir>`), like the ledger's invariant check: every
+// manifest's file is present, its SHA-256 and that of the NDJSON inside match, the line count is
+// the row count, every line is JSON whose group is one of the manifest's groups, and a group found
+// in two archives (a pass that crashed after writing, before deleting) has the same rows in both.
+import { createHash } from 'node:crypto';
+import { existsSync, readdirSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { gunzipSync } from 'node:zlib';
+import type { ArchiveManifest } from './archiver.ts';
+
+/** Archive files one check reads at most (a larger archive folder is checked a year at a time). */
+export const ARCHIVES_CHECKED_MAX = 100_000;
+
+export interface ArchiveReport {
+  readonly ok: boolean;
+  readonly archives: number;
+  readonly rows: number;
+  readonly problems: readonly string[];
+}
+
+export function verifyArchives(dir: string): ArchiveReport {
+  const problems: string[] = [];
+  let archives = 0;
+  let rows = 0;
+  if (!existsSync(dir)) return { ok: false, archives: 0, rows: 0, problems: [`${dir} does not exist`] };
+  /** table/group → digest of its lines, to compare copies of a group. */
+  const seen = new Map<string, { digest: string; archive: string }>();
+  for (const table of readdirSync(dir, { withFileTypes: true })
+    .filter((d) => d.isDirectory())
+    .map((d) => d.name)
+    .sort()) {
+    const folder = join(dir, table);
+    for (const name of readdirSync(folder)
+      .filter((n) => n.endsWith('.manifest.json'))
+      .sort()) {
+      if (archives >= ARCHIVES_CHECKED_MAX) {
+        problems.push(`more than ${ARCHIVES_CHECKED_MAX} archives: check the folder in parts`);
+        return { ok: false, archives, rows, problems };
+      }
+      archives += 1;
+      const where = join(table, name);
+      let m: ArchiveManifest;
+      try {
+        m = JSON.parse(readFileSync(join(folder, name), 'utf8')) as ArchiveManifest;
+      } catch (e) {
+        problems.push(`${where}: not JSON (${(e as Error).message})`);
+        continue;
+      }
+      if (m.format !== 'fairground.archive.v1' || m.table !== table) {
+        problems.push(`${where}: not an archive manifest of ${table}`);
+        continue;
+      }
+      const path = join(folder, m.file);
+      if (!existsSync(path)) {
+        problems.push(`${where}: ${m.file} is missing`);
+        continue;
+      }
+      const gz = readFileSync(path);
+      if (createHash('sha256').update(gz).digest('hex') !== m.sha256) {
+        problems.push(`${where}: ${m.file} does not match its SHA-256`);
+        continue;
+      }
+      let ndjson: string;
+      try {
+        ndjson = gunzipSync(gz).toString('utf8');
+      } catch (e) {
+        problems.push(`${where}: ${m.file} does not decompress (${(e as Error).message})`);
+        continue;
+      }
+      if (createHash('sha256').update(ndjson).digest('hex') !== m.ndjsonSha256)
+        problems.push(`${where}: the NDJSON does not match its SHA-256`);
+      const lines = ndjson === '' ? [] : ndjson.replace(/\n$/, '').split('\n');
+      if (lines.length !== m.rows) problems.push(`${where}: ${lines.length} lines, the manifest says ${m.rows}`);
+      rows += lines.length;
+      const groups = new Set(m.groups);
+      const byGroup = new Map<string, string[]>();
+      for (const [i, line] of lines.entries()) {
+        let row: Record<string, unknown>;
+        try {
+          row = JSON.parse(line) as Record<string, unknown>;
+        } catch {
+          problems.push(`${where}: line ${i + 1} is not JSON`);
+          continue;
+        }
+        const g = String(row[m.groupColumn]);
+        if (!groups.has(g)) problems.push(`${where}: line ${i + 1} belongs to ${g}, not one of the manifest's groups`);
+        byGroup.set(g, [...(byGroup.get(g) ?? []), line]);
+      }
+      for (const g of m.groups) {
+        const digest = createHash('sha256')
+          .update((byGroup.get(g) ?? []).join('\n'))
+          .digest('hex');
+        const before = seen.get(`${table}/${g}`);
+        if (before && before.digest !== digest) problems.push(`${where}: group ${g} differs from its copy in ${before.archive}`);
+        seen.set(`${table}/${g}`, { digest, archive: where });
+      }
+    }
+  }
+  return { ok: problems.length === 0, archives, rows, problems };
+}
