@@ -26,6 +26,7 @@ import { fairPlayText } from './pages/fair-play-i18n.ts';
 import { DashboardPage } from './pages/dashboard.tsx';
 import { ExportsPage } from './pages/exports.tsx';
 import { FeedbackInbox } from './pages/feedback.tsx';
+import { SupportPage } from './pages/support.tsx';
 import { LedgerOverviewPanel } from './pages/ledger-overview.tsx';
 import { opsText } from './pages/ops-i18n.ts';
 import { PlayerOpsPanel } from './pages/player-ops.tsx';
@@ -48,6 +49,7 @@ export type Route =
   | { page: 'fraud-model' }
   | { page: 'fair-play'; playerId?: string }
   | { page: 'complaints' }
+  | { page: 'support' }
   | { page: 'chat-reports' }
   | { page: 'restrictions'; playerId?: string }
   | { page: 'policies' }
@@ -78,6 +80,7 @@ function parseRoute(): Route {
   if (parts[0] === 'fraud-model') return { page: 'fraud-model' };
   if (parts[0] === 'fair-play') return parts[1] ? { page: 'fair-play', playerId: decodeURIComponent(parts[1]) } : { page: 'fair-play' };
   if (parts[0] === 'complaints') return { page: 'complaints' };
+  if (parts[0] === 'support') return { page: 'support' };
   if (parts[0] === 'chat-reports') return { page: 'chat-reports' };
   if (parts[0] === 'restrictions')
     return parts[1] ? { page: 'restrictions', playerId: decodeURIComponent(parts[1]) } : { page: 'restrictions' };
@@ -198,6 +201,9 @@ export function App() {
           <a href="#/complaints" class={route.page === 'complaints' ? 'on' : ''} data-testid="nav-complaints">
             {riskText(lang)('navComplaints')}
           </a>
+          <a href="#/support" class={route.page === 'support' ? 'on' : ''} data-testid="nav-support">
+            {lang === 'zh' ? '客服' : 'Support'}
+          </a>
           <a href="#/chat-reports" class={route.page === 'chat-reports' ? 'on' : ''} data-testid="nav-chat-reports">
             {chatText(lang)('nav')}
           </a>
@@ -253,6 +259,7 @@ export function App() {
       {route.page === 'chat-reports' && <ChatReportsPage ctx={ctx} />}
       {route.page === 'rooms' && route.roomId && <RoomChatPanel ctx={ctx} roomId={route.roomId} />}
       {route.page === 'complaints' && <FeedbackInbox ctx={ctx} />}
+      {route.page === 'support' && <SupportPage ctx={ctx} />}
       {route.page === 'restrictions' && <RestrictionsPage ctx={ctx} playerId={route.playerId} />}
       {route.page === 'policies' && <PoliciesPage ctx={ctx} />}
       {route.page === 'retention' && <RetentionPage ctx={ctx} />}

@@ -254,3 +254,24 @@ export interface SkillReplay {
   readonly endReason: string | null;
   readonly commands: readonly PuzzleCommand[];
 }
+
+/** The player's inbox (`GET /api/notifications`); the mini-game shows customer service's answers. */
+export interface Inbox {
+  readonly items: readonly {
+    readonly id: string;
+    readonly kind: string;
+    readonly data: Readonly<Record<string, string | number | boolean | null>>;
+    readonly createdAtMs: number;
+    readonly readAtMs: number | null;
+  }[];
+  readonly unread: number;
+}
+
+/** Customer service hours (`GET /api/support`). */
+export interface SupportHours {
+  readonly alwaysOpen: boolean;
+  readonly opensAt: string;
+  readonly closesAt: string;
+  readonly escalation: string;
+  readonly openNow: boolean;
+}

@@ -27,3 +27,5 @@ fits<Fits<Res<'POST /api/skill/sessions/:sessionId/finish'>, Wire.SkillResult>>(
 fits<Fits<Res<'GET /api/skill/sessions/:sessionId/replay'>, Wire.SkillReplay>>(true);
 fits<Fits<ServerRoomView, Wire.RoomView>>(true);
 fits<Fits<ServerHandSection, Wire.HandSection>>(true);
+fits<Fits<Res<'GET /api/notifications'>, Wire.Inbox>>(true);
+fits<Fits<Res<'GET /api/support'>, Wire.SupportHours>>(true);

@@ -102,6 +102,7 @@ import {
   settingsRoutes,
 } from './settings/index.ts';
 import { Skins, skinsMigrations, skinsRoutes } from './skins/index.ts';
+import { Support, supportMigrations, supportRoutes } from './support/index.ts';
 import {
   createSkillPlatform,
   type SkillGameSettings,
@@ -141,6 +142,7 @@ export const allMigrations: readonly Migration[] = [
   ...settingsMigrations,
   ...skinsMigrations,
   ...vpayMigrations,
+  ...supportMigrations,
   ...chatMigrations,
 ];
 
@@ -275,6 +277,8 @@ export interface Platform {
   readonly cluster: Cluster | null;
   /** Business settings (fees, skill catalogue, tournament templates, VIP and skins, the agreement). */
   readonly settings: Settings;
+  /** Customer service: operators' answers to feedback and reports, the service hours. */
+  readonly support: Support;
   /** Table chat (messages, reports, restrictions). */
   readonly chat: Chat;
   close(): Promise<void>;
@@ -456,6 +460,8 @@ export async function createPlatform(o: PlatformOptions): Promise<Platform> {
     log: app.log,
   });
   await settings.start();
+  // Customer service answers feedback and reports into the player's inbox; hours are a setting.
+  const support = new Support({ store, audit, notifier: notifications, settings, nowMs: () => clock.nowMs() });
   // Skins: the VIP tiers (a setting) follow credited deposits; a worn skin is shown at the table.
   const skins = new Skins({ store, ledger, settings, depositsFenOf: async (playerId) => (await analytics.tierOf(playerId)).depositsFen });
   // Table chat: phrases and emoji from the settings; typed text where the policy allows it, checked
@@ -785,6 +791,7 @@ export async function createPlatform(o: PlatformOptions): Promise<Platform> {
     }),
     ...operating.routes,
     ...skinsRoutes(skins),
+    ...supportRoutes(support),
     ...chatRoutes(chat),
     ...settingsRoutes({
       settings,
@@ -916,6 +923,7 @@ export async function createPlatform(o: PlatformOptions): Promise<Platform> {
     skill: skill.skill,
     operating,
     settings,
+    support,
     chat,
     async close() {
       await jobs.stop();

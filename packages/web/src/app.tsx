@@ -27,6 +27,8 @@ const SkillLeaderboardsPage = lazyPage<PageProps>(() => import('./pages/skill/le
 const SkillPlayPage = lazyPage<PageProps>(() => import('./pages/skill/play.tsx').then((m) => m.SkillPlayPage));
 const SkillTournamentsPage = lazyPage<PageProps>(() => import('./pages/skill/tournaments.tsx').then((m) => m.SkillTournamentsPage));
 const FairnessPage = lazyPage<PageProps>(() => import('./pages/fairness.tsx').then((m) => m.FairnessPage));
+const TutorialPage = lazyPage<PageProps>(() => import('./pages/tutorial.tsx').then((m) => m.TutorialPage));
+const InboxPage = lazyPage<PageProps>(() => import('./pages/inbox.tsx').then((m) => m.InboxPage));
 const RealNamePage = lazyPage<PageProps>(() => import('./pages/realname.tsx').then((m) => m.RealNamePage));
 const RoomPages = lazyPage<PageProps & { route: RoomRoute }>(() => import('./pages/rooms/index.tsx').then((m) => m.RoomPages));
 const SettingsPage = lazyPage<PageProps & { onLang: (lang: Lang) => void }>(() =>
@@ -47,6 +49,8 @@ export type Route =
   | SkillRoute
   | 'fairness'
   | 'settings'
+  | 'inbox'
+  | 'tutorial'
   | RoomRoute;
 type SkillRoute = 'skill' | 'skill-play' | 'skill-tournaments' | 'skill-leaderboards';
 const SKILL_ROUTES: readonly string[] = ['skill', 'skill-play', 'skill-tournaments', 'skill-leaderboards'];
@@ -67,7 +71,7 @@ function routeFromHash(): Route {
   const r = location.hash.replace(/^#\/?/, '').split('?')[0];
   if (r !== undefined && SKILL_ROUTES.includes(r)) return r as SkillRoute;
   if (r === 'responsible' || r === 'realname') return r;
-  if (r === 'fairness' || r === 'settings') return r;
+  if (r === 'fairness' || r === 'settings' || r === 'inbox' || r === 'tutorial') return r;
   return r === 'terms' || r === 'lobby' || r === 'wallet' || r === 'deposit' || r === 'withdraw' || r === 'payments' ? r : 'login';
 }
 
@@ -180,6 +184,8 @@ export function App() {
       {effective === 'skill-leaderboards' && <SkillLeaderboardsPage ctx={ctx} />}
       {effective === 'fairness' && <FairnessPage ctx={ctx} />}
       {effective === 'settings' && <SettingsPage ctx={ctx} onLang={setLang} />}
+      {effective === 'inbox' && <InboxPage ctx={ctx} />}
+      {effective === 'tutorial' && <TutorialPage ctx={ctx} />}
       {isRoomRoute(effective) && <RoomPages ctx={ctx} route={effective} />}
       {me !== null && <FeedbackButton api={api} lang={lang} />}
     </div>

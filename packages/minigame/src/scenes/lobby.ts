@@ -3,7 +3,8 @@
 // pay elsewhere — the rooms I am in or played in, the rooms friends invited me to, and the ways on.
 import type { App } from '../app.ts';
 import { COLORS, type Gfx, type Scene } from '../engine.ts';
-import type { Friends, MyRooms, PlayerSelf, RoomCards, RoomPreview } from '../wire.ts';
+import type { Friends, Inbox, MyRooms, PlayerSelf, RoomCards, RoomPreview } from '../wire.ts';
+import { inboxScene, unreadAnswers } from './inbox.ts';
 import { buyRoomCards } from '../purchase.ts';
 import { avatar } from './table-draw.ts';
 
@@ -19,14 +20,17 @@ export function lobbyScene(app: App): Scene {
   let buying = false;
   let lastPurchase: string | null = null;
   let purchasesEnded = 0;
+  let unread = 0;
 
   const load = async () => {
-    const [c, m, f] = await Promise.all([
+    const [c, m, f, inbox] = await Promise.all([
       app.api.call<RoomCards>('GET', '/api/rooms/cards'),
       app.api.call<MyRooms>('GET', '/api/rooms/mine'),
       app.api.call<Friends>('GET', '/api/rooms/friends'),
+      app.api.call<Inbox>('GET', '/api/notifications?limit=50'),
     ]);
     cards = c;
+    unread = unreadAnswers(inbox);
     mine = m.rooms.filter((r) => r.status === 'waiting' || r.status === 'playing' || r.status === 'finished').slice(0, LIST_MAX);
     const mineIds = new Set(m.rooms.map((r) => r.roomId));
     friends = f.friends
@@ -154,7 +158,14 @@ export function lobbyScene(app: App): Scene {
         },
         { kind: 'gold', size: 15 },
       );
-      y += 56;
+      y += 52;
+      // Customer service's answers, with the unread count.
+      const inboxLabel = `${app.lang === 'zh' ? '客服消息' : 'Customer service'}${unread > 0 ? ` (${unread})` : ''}`;
+      g.button('open-inbox', 16, y, g.w - 32, 36, inboxLabel, () => app.show(inboxScene(app)), {
+        kind: unread > 0 ? 'primary' : 'ghost',
+        size: 14,
+      });
+      y += 60;
 
       // My rooms, then the rooms friends invited me to.
       const rowH = 44 * (app.elder ? 1.2 : 1);
@@ -195,6 +206,7 @@ export function lobbyScene(app: App): Scene {
       buying,
       lastPurchase,
       purchasesEnded,
+      unread,
     }),
   };
 }

@@ -22,6 +22,7 @@ import { leaderboardsContract } from '../leaderboards/contract.ts';
 import { settingsContract } from '../settings/contract.ts';
 import { skinsContract } from '../skins/contract.ts';
 import { skillContract } from '../skill/contract.ts';
+import { supportContract } from '../support/contract.ts';
 import { type ApiOf, contract } from './endpoint.ts';
 
 export const systemContract = contract({
@@ -61,6 +62,7 @@ export const apiContract = {
   ...analyticsContract,
   ...settingsContract,
   ...skinsContract,
+  ...supportContract,
   ...chatContract,
 };
 

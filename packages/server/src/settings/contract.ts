@@ -33,7 +33,7 @@ export const settingsContract = contract({
     method: 'GET',
     url: '/api/admin/settings',
     summary:
-      'Every business setting in force (fees, skill catalogue, tournament templates, VIP and skins, agreement) and the policy bounds',
+      'Every business setting in force (fees, skill catalogue, tournament templates, VIP and skins, agreement, customer-service hours) and the policy bounds',
     tags: ['admin', 'settings'],
     auth: 'operator',
     roles: ALL_ROLES,

@@ -7,6 +7,7 @@ import { type ChatPhrases, checkChatPhrases, DEFAULT_CHAT_PHRASES } from './chat
 import { checkRoomFees, DEFAULT_ROOM_FEES, type RoomFees } from './fees.ts';
 import { checkSkillCatalogue, checkTournamentTemplates, type SkillCatalogueValue, type TournamentTemplates } from './skill.ts';
 import type { SettingKey } from './keys.ts';
+import { checkSupport, DEFAULT_SUPPORT, type SupportSettings } from './support.ts';
 import { checkVip, DEFAULT_VIP, type VipSettings } from './vip.ts';
 
 export interface SettingValues extends Record<SettingKey, unknown> {
@@ -15,6 +16,7 @@ export interface SettingValues extends Record<SettingKey, unknown> {
   'skill.tournament_templates': TournamentTemplates;
   vip: VipSettings;
   agreement: Agreement;
+  support: SupportSettings;
   'chat.phrases': ChatPhrases;
 }
 export { isSettingKey, SETTING_KEYS, type SettingKey } from './keys.ts';
@@ -44,6 +46,8 @@ export function checkSetting<K extends SettingKey>(key: K, value: unknown, ctx: 
       return checkVip(value) as SettingValues[K];
     case 'agreement':
       return checkAgreement(value, ctx.agreementVersions) as SettingValues[K];
+    case 'support':
+      return checkSupport(value) as SettingValues[K];
     case 'chat.phrases':
       return checkChatPhrases(value) as SettingValues[K];
     default:
@@ -89,6 +93,7 @@ export function defaultSettings(termsVersion: string): SettingValues {
     'skill.tournament_templates': DEFAULT_TOURNAMENT_TEMPLATES,
     vip: DEFAULT_VIP,
     agreement: defaultAgreement(termsVersion),
+    support: DEFAULT_SUPPORT,
     'chat.phrases': DEFAULT_CHAT_PHRASES,
   };
 }

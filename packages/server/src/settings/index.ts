@@ -11,4 +11,5 @@ export { settingsMigrations } from './migrations.ts';
 export { settingsRoutes } from './routes.ts';
 export { Settings, type SettingsOptions, type SettingVersion } from './service.ts';
 export type { SkillCatalogueValue, TournamentTemplate, TournamentTemplates } from './skill.ts';
+export { DEFAULT_SUPPORT, type SupportSettings, supportOpen } from './support.ts';
 export type { VipSettings } from './vip.ts';

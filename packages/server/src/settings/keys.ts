@@ -1,6 +1,14 @@
 // The settings there are, by key. Kept free of imports: the HTTP contract (read by the browser
 // clients' type checks) needs the keys and nothing of the domains behind them.
-export const SETTING_KEYS = ['room.fees', 'skill.catalogue', 'skill.tournament_templates', 'vip', 'agreement', 'chat.phrases'] as const;
+export const SETTING_KEYS = [
+  'room.fees',
+  'skill.catalogue',
+  'skill.tournament_templates',
+  'vip',
+  'agreement',
+  'chat.phrases',
+  'support',
+] as const;
 export type SettingKey = (typeof SETTING_KEYS)[number];
 
 export function isSettingKey(key: string): key is SettingKey {

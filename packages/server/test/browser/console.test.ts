@@ -144,6 +144,7 @@ describe('the console at 375 px in both languages', () => {
         'risk',
         ...(cases.items[0] ? [`risk/${cases.items[0].id}`] : []),
         'complaints',
+        'support',
         'restrictions',
         'policies',
         'retention',

@@ -132,6 +132,7 @@ describe('every player page in both languages', () => {
         'realname',
         'settings',
         'fairness',
+        'inbox',
         'skill',
         'skill-tournaments',
         'skill-leaderboards',

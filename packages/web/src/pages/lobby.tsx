@@ -4,6 +4,17 @@ import { LobbyExtras } from '../components/lobby-extras.tsx';
 import { RealNameTile } from '../components/realname-tile.tsx';
 import { skillText } from './skill/i18n.ts';
 
+/** Kept out of the tutorial's chunk: the lobby only asks whether it was done or skipped here. */
+const TUTORIAL_DONE_KEY = 'fg.tutorial.done';
+
+function tutorialOffered(): boolean {
+  try {
+    return globalThis.localStorage?.getItem(TUTORIAL_DONE_KEY) !== '1';
+  } catch {
+    return false;
+  }
+}
+
 export function LobbyPage({ ctx }: { ctx: Ctx }) {
   const { api, t, me } = ctx;
   const [unread, setUnread] = useState(0);
@@ -29,8 +40,24 @@ export function LobbyPage({ ctx }: { ctx: Ctx }) {
         <p class="muted small">
           {t('playerId')} <code data-testid="player-id">{me?.id}</code>
         </p>
-        {unread > 0 && <p class="badge">{t('unread', { n: unread })}</p>}
+        <a class="link" href="#/inbox" data-testid="open-inbox">
+          {ctx.lang === 'zh' ? '消息' : 'Inbox'}
+          {unread > 0 && (
+            <span class="badge" data-testid="inbox-badge">
+              {' '}
+              {t('unread', { n: unread })}
+            </span>
+          )}
+        </a>
       </section>
+      {tutorialOffered() && (
+        <a class="tile primary-tile tutorial-offer" href="#/tutorial" data-testid="open-tutorial">
+          <strong>{ctx.lang === 'zh' ? '第一次玩拼三张？' : 'New to Zha Jin Hua?'}</strong>
+          <span>
+            {ctx.lang === 'zh' ? '用练习积分和机器人打一手牌，边玩边学牌型' : 'Play one practice hand against bots and learn the rankings'}
+          </span>
+        </a>
+      )}
       <nav class="tiles">
         <a class="tile primary-tile" href="#/wallet" data-testid="open-wallet">
           <strong>{t('lobbyWallet')}</strong>

@@ -106,6 +106,7 @@ export const ERROR_TEXTS: Readonly<Record<string, readonly [zh: string, en: stri
     '你还有多条举报在处理中，客服会先处理这些举报。',
     'You have several open reports; support will handle those first.',
   ],
+  SUPPORT_THREAD_NOT_FOUND: ['找不到这条反馈或举报。', 'That feedback or report could not be found.'],
   COMPLAINT_ALREADY_HANDLED: ['这条举报已经处理过了。', 'This report has already been handled.'],
   COMPLAINT_NOT_FOUND: ['没有找到这条举报。', 'No such report.'],
   COMPLAINT_SELF: ['不能举报自己。', 'You cannot report yourself.'],

@@ -1,0 +1,95 @@
+// Customer service's answers to the player's feedback and reports (the in-app inbox's
+// `support_answer` messages; money notices stay out of the mini-game), newest first, with the
+// service hours and where to escalate. Opening the scene reads the answers shown.
+import type { App } from '../app.ts';
+import { COLORS, type Gfx, type Scene } from '../engine.ts';
+import type { Inbox, SupportHours } from '../wire.ts';
+
+const TEXT = {
+  zh: {
+    title: '客服消息',
+    empty: '还没有客服回复',
+    feedback: '你的反馈',
+    report: '你的举报',
+    always: '客服时间：7×24 小时',
+    daily: '客服时间：每天 {from}–{to}（北京时间）',
+    escalation: '不满意？请联系：{contact}',
+  },
+  en: {
+    title: 'Customer service',
+    empty: 'No answers from customer service yet',
+    feedback: 'Your feedback',
+    report: 'Your report',
+    always: 'Customer service: 24/7',
+    daily: 'Customer service: daily {from}–{to} (China time)',
+    escalation: 'Not satisfied? Contact {contact}',
+  },
+};
+
+/** Answers shown at most (the screen holds no more). */
+const ANSWERS_MAX = 4;
+
+export type InboxItem = Inbox['items'][number];
+
+/** The unread answers of customer service among the inbox's newest items (the lobby's badge). */
+export function unreadAnswers(inbox: Inbox): number {
+  return inbox.items.filter((n) => n.kind === 'support_answer' && n.readAtMs === null).length;
+}
+
+export function inboxScene(app: App): Scene {
+  let answers: InboxItem[] | null = null;
+  let hours: SupportHours | null = null;
+  let read = false;
+  const load = async () => {
+    const [inbox, h] = await Promise.all([
+      app.api.call<Inbox>('GET', '/api/notifications?limit=50'),
+      app.api.call<SupportHours>('GET', '/api/support'),
+    ]);
+    answers = inbox.items.filter((n) => n.kind === 'support_answer').slice(0, ANSWERS_MAX);
+    hours = h;
+    app.stage.invalidate();
+    for (const n of answers) if (n.readAtMs === null) await app.api.call('POST', `/api/notifications/${n.id}/read`);
+    read = true;
+    app.stage.invalidate();
+  };
+  load().catch((e) => app.fail(e));
+
+  return {
+    name: 'inbox',
+    draw(g: Gfx) {
+      const x = TEXT[app.lang];
+      g.fill(COLORS.feltDark);
+      g.button('back', 12, 12, 72, 32, app.t('back'), () => app.show(app.scenes.lobby(app)), { kind: 'ghost', size: 13 });
+      g.text(x.title, g.w / 2, 70, { size: 18, weight: 'bold', color: COLORS.paper, align: 'center' });
+      let y = 96;
+      if (answers !== null && answers.length === 0) {
+        g.text(x.empty, 24, y + 16, { size: 14, color: 'rgba(255,255,255,0.7)', maxWidth: g.w - 48 });
+        g.region('inbox-empty', 16, y, g.w - 32, 32, x.empty, null);
+        y += 44;
+      }
+      for (const n of answers ?? []) {
+        const top = y;
+        const about = `${n.data.threadKind === 'report' ? x.report : x.feedback}: ${String(n.data.question ?? '')}`;
+        const h0 = g.paragraph(about, 28, y + 10, g.w - 56, { size: 12, color: 'rgba(255,255,255,0.7)' });
+        const text = String(n.data.text ?? '');
+        const h1 = g.paragraph(text, 28, y + 14 + h0, g.w - 56, { size: 15, color: COLORS.paper });
+        const h = h0 + h1 + 24;
+        g.box(16, top, g.w - 32, h, 8, 'rgba(255,255,255,0.1)');
+        // Drawn again over the box so the words stay on top.
+        g.paragraph(about, 28, y + 10, g.w - 56, { size: 12, color: 'rgba(255,255,255,0.7)' });
+        g.paragraph(text, 28, y + 14 + h0, g.w - 56, { size: 15, color: COLORS.paper });
+        g.region(`answer-${n.id}`, 16, top, g.w - 32, h, text, null);
+        y += h + 10;
+      }
+      if (hours !== null) {
+        const line = hours.alwaysOpen ? x.always : x.daily.replace('{from}', hours.opensAt).replace('{to}', hours.closesAt);
+        y += 8;
+        y += g.paragraph(line, 24, y, g.w - 48, { size: 13, color: COLORS.gold });
+        const esc = x.escalation.replace('{contact}', hours.escalation);
+        const h = g.paragraph(esc, 24, y + 4, g.w - 48, { size: 13, color: COLORS.paper });
+        g.region('support-hours', 16, y - 20, g.w - 32, h + 24, `${line} ${esc}`, null);
+      }
+    },
+    debug: () => ({ answers: answers?.map((n) => String(n.data.text ?? '')) ?? null, hours, read }),
+  };
+}
