@@ -120,8 +120,9 @@ function YearRow(p: { ctx: Ctx; t: CalendarT; jurisdiction: string; y: Year; can
       await p.ctx.api.call('POST /api/admin/compliance/calendars/confirm', {
         body: { jurisdiction: p.jurisdiction, year: y.year, sha256: y.sha256, note },
       });
-      setDone(true);
+      // Reloaded first, so "confirmed" is said only once the row shows the year as verified.
       await p.onConfirmed();
+      setDone(true);
     } catch (e) {
       setError(consoleError(p.ctx.lang, e));
     }
