@@ -3,14 +3,21 @@
 // each hand and the final scoreboard (shareable as an image). Everything shown comes from the
 // room's frames; a tap sends an intent and the server's next frame is the answer. The rules
 // package names the hand categories; the client decides nothing.
-import { type HandRecordWire, type HandVerdict, type LegalActions, raiseChoices, verifyHandRecord } from '@fairground/rules';
+import {
+  HAND_CATEGORIES,
+  type HandRecordWire,
+  type HandVerdict,
+  type LegalActions,
+  raiseChoices,
+  verifyHandRecord,
+} from '@fairground/rules';
 import { ApiError } from '../api.ts';
 import type { App } from '../app.ts';
-import { COLORS, easeOut, type FontSpec, Gfx, type Scene } from '../engine.ts';
+import { COLORS, easeOut, type FontSpec, Gfx, type Region, type Scene } from '../engine.ts';
 import { explain, reasonText } from '../explain.ts';
 import { keptHand } from '../kept.ts';
 import { RoomChannel, type ChannelState } from '../room-channel.ts';
-import type { HandPlayerView, HandViewWire, MemberView, RoomView } from '../wire.ts';
+import type { HandPlayerView, HandSection, HandViewWire, MemberView, RoomView } from '../wire.ts';
 import { shareRoom } from './create.ts';
 import { createTableChat } from './table-chat.ts';
 import { avatar, card, chips, crown } from './table-draw.ts';
@@ -98,6 +105,74 @@ function feltLayer(w: number, h: number, dpr: number): WechatMinigame.Canvas {
   return canvas;
 }
 
+/**
+ * The canvas the table rehearses on (see `rehearse` in `tableScene`): the screen's size and pixel
+ * ratio while a rehearsal runs, so text is shaped and drawn at the sizes the screen uses; one per
+ * game, shrunk to a pixel between rehearsals.
+ */
+let rehearsalCanvas: { canvas: WechatMinigame.Canvas; ctx: Canvas2D; w: number; h: number } | null = null;
+
+function rehearsalContext(w: number, h: number, dpr: number): Canvas2D {
+  if (rehearsalCanvas === null || rehearsalCanvas.w !== w || rehearsalCanvas.h !== h) {
+    const canvas = rehearsalCanvas?.canvas ?? wx.createCanvas();
+    canvas.width = Math.round(w * dpr);
+    canvas.height = Math.round(h * dpr);
+    rehearsalCanvas = { canvas, ctx: canvas.getContext('2d') as unknown as Canvas2D, w, h };
+  }
+  rehearsalCanvas.ctx.setTransform(dpr, 0, 0, dpr, 0, 0);
+  return rehearsalCanvas.ctx;
+}
+
+/** Gives the rehearsal canvas's pixels back (a screen-sized bitmap is megabytes on a phone). */
+function releaseRehearsalCanvas(): void {
+  if (rehearsalCanvas === null) return;
+  rehearsalCanvas.canvas.width = 1;
+  rehearsalCanvas.canvas.height = 1;
+  rehearsalCanvas.w = 0;
+  rehearsalCanvas.h = 0;
+}
+
+/**
+ * The table under the compare animation (see `prepareBackdrop` in `tableScene`), and a 1-pixel
+ * canvas it is copied to so that it is rasterised there and then, outside any frame.
+ */
+let backdrop: { canvas: WechatMinigame.Canvas; ctx: Canvas2D; sink: Canvas2D; w: number; h: number } | null = null;
+
+function backdropCanvas(w: number, h: number, dpr: number): NonNullable<typeof backdrop> {
+  if (backdrop === null) {
+    const canvas = wx.createCanvas();
+    const sink = wx.createCanvas();
+    sink.width = 1;
+    sink.height = 1;
+    backdrop = {
+      canvas,
+      ctx: canvas.getContext('2d') as unknown as Canvas2D,
+      sink: sink.getContext('2d') as unknown as Canvas2D,
+      w: 0,
+      h: 0,
+    };
+  }
+  if (backdrop.w !== w || backdrop.h !== h) {
+    backdrop.canvas.width = Math.round(w * dpr);
+    backdrop.canvas.height = Math.round(h * dpr);
+    backdrop.w = w;
+    backdrop.h = h;
+  }
+  return backdrop;
+}
+
+/** Gives the backdrop's pixels back between compares. */
+function releaseBackdropCanvas(): void {
+  if (backdrop === null || backdrop.w === 0) return;
+  backdrop.canvas.width = 1;
+  backdrop.canvas.height = 1;
+  backdrop.w = 0;
+  backdrop.h = 0;
+}
+
+const RANKS = '23456789TJQKA';
+const SUIT_LETTERS = 'shdc';
+
 export function tableScene(app: App, roomId: string): Scene {
   let st: ChannelState | null = null;
   let lastView: HandViewWire | null = null;
@@ -149,7 +224,10 @@ export function tableScene(app: App, roomId: string): Scene {
       if (timer !== undefined) clearInterval(timer);
       timer = undefined;
       if (s.hand?.turnDeadlineMs != null) timer = setInterval(() => app.stage.invalidate(), TIMER_TICK_MS);
+      if (compareAnimating(app.nowMs())) prepareBackdrop();
+      else if (layer !== null && s.hand === null) releaseBackdrop();
       app.stage.invalidate();
+      rehearse(s);
     },
   });
   const tableChat = createTableChat(
@@ -208,6 +286,27 @@ export function tableScene(app: App, roomId: string): Scene {
     return out;
   };
 
+  /** Whether `drawSeat` draws the turn timer (not when the table goes on a backdrop the timer is drawn over). */
+  let ringsInline = true;
+
+  /** The turn timer: a ring round the seat whose turn it is, emptying as the deadline nears. */
+  const turnRing = (g: Gfx, room: RoomView, seat: number, p: SeatPos, view: HandViewWire | null) => {
+    const hand = st?.hand;
+    if (view === null || view.turnSeat !== seat || hand?.turnDeadlineMs == null) return;
+    const r = app.elder ? 26 : 22;
+    const total = Number(room.params.turnTimeS ?? 30) * 1000;
+    const left = Math.max(0, hand.turnDeadlineMs - channel.serverNowMs());
+    const frac = Math.min(1, left / total);
+    const c = g.ctx;
+    c.beginPath();
+    c.arc(p.x, p.y, r + 5, -Math.PI / 2, -Math.PI / 2 + frac * Math.PI * 2);
+    c.strokeStyle = frac > 0.3 ? COLORS.wechat : COLORS.red;
+    c.lineWidth = 4;
+    c.stroke();
+    g.text(String(Math.ceil(left / 1000)), p.x + r + 4, p.y - r - 2, { size: 12, weight: 'bold', color: COLORS.paper });
+    g.region('turn-seat', p.x - r, p.y - r, r * 2, r * 2, String(seat), null);
+  };
+
   const drawSeat = (g: Gfx, room: RoomView, seat: number, p: SeatPos, view: HandViewWire | null, mySeat: number | null, now: number) => {
     const m = memberAt(room, seat);
     const player: HandPlayerView | undefined = view?.players.find((x) => x.seat === seat);
@@ -221,21 +320,7 @@ export function tableScene(app: App, roomId: string): Scene {
     g.ctx.globalAlpha = out ? 0.55 : 1;
     avatar(g, p.x, p.y, r, m.nickname, seat);
     g.ctx.globalAlpha = 1;
-    // Turn timer: a ring that empties as the deadline nears.
-    const hand = st?.hand;
-    if (view !== null && view.turnSeat === seat && hand?.turnDeadlineMs != null) {
-      const total = Number(room.params.turnTimeS ?? 30) * 1000;
-      const left = Math.max(0, hand.turnDeadlineMs - channel.serverNowMs());
-      const frac = Math.min(1, left / total);
-      const c = g.ctx;
-      c.beginPath();
-      c.arc(p.x, p.y, r + 5, -Math.PI / 2, -Math.PI / 2 + frac * Math.PI * 2);
-      c.strokeStyle = frac > 0.3 ? COLORS.wechat : COLORS.red;
-      c.lineWidth = 4;
-      c.stroke();
-      g.text(String(Math.ceil(left / 1000)), p.x + r + 4, p.y - r - 2, { size: 12, weight: 'bold', color: COLORS.paper });
-      g.region('turn-seat', p.x - r, p.y - r, r * 2, r * 2, String(seat), null);
-    }
+    if (ringsInline) turnRing(g, room, seat, p, view);
     // The name and the score sit under the avatar; other seats' cards sit beside it at its height
     // (mine above it), so a long name never runs under the cards at any width.
     const name = seat === mySeat ? `${m.nickname}(${app.t('you')})` : m.nickname;
@@ -619,92 +704,185 @@ export function tableScene(app: App, roomId: string): Scene {
     wx.shareAppMessage({ title: app.t('finalBoard'), imageUrl, query: `room=${code}` });
   };
 
-  return {
+  /** Everything on the table below the compare animation and the panels; false while connecting. */
+  const drawTable = (g: Gfx, now: number, rings: boolean): boolean => {
+    // The felt and the table's rim never change: drawn once, copied each frame.
+    g.ctx.drawImage(feltLayer(g.w, g.h, app.stage.dpr), 0, 0, g.w, g.h);
+    const s = st;
+    const room = s?.room ?? null;
+    g.button('leave-table', 10, 10, 64, 30, app.t('back'), () => app.show(app.scenes.lobby(app)), { kind: 'ghost', size: 12 });
+    if (s === null || room === null) {
+      g.text(app.t('connecting'), g.w / 2, g.h / 2, { size: 16, color: COLORS.paper, align: 'center' });
+      return false;
+    }
+    ringsInline = rings;
+    const hand = s.hand;
+    const view = hand?.view ?? null;
+    const seats = Number(room.params.seats ?? 3);
+    const mySeat = s.you?.seat ?? null;
+    // Header.
+    g.text(`${app.t('roomCode')} ${room.code}`, 84, 25, { size: 13, color: COLORS.paper });
+    const handNo = hand?.handNumber ?? room.next?.handNumber ?? room.handsPlayed;
+    g.text(app.t('handNo', { n: Math.max(1, handNo), rounds: Number(room.params.rounds ?? 8) }), g.w - 12, 25, {
+      size: 13,
+      color: COLORS.gold,
+      align: 'right',
+    });
+    g.region('hand-number', g.w - 110, 10, 100, 30, String(hand?.handNumber ?? 0), null);
+    const cy = tableCentreY(g.h);
+    if (view !== null) {
+      g.text(app.t('pot', { n: view.potPoints }), g.w / 2, cy - 12, { size: 18, weight: 'bold', color: COLORS.gold, align: 'center' });
+      g.region('pot', g.w / 2 - 60, cy - 26, 120, 28, String(view.potPoints), null);
+      g.text(`${app.t('stake', { n: view.stakePoints })} · ${app.t('roundNo', { n: view.round })}`, g.w / 2, cy + 14, {
+        size: 13,
+        color: COLORS.paper,
+        align: 'center',
+      });
+    } else if (room.status === 'waiting') {
+      const seated = room.members.filter((m) => m.seat !== null).length;
+      g.text(app.t('waitingPlayers', { n: seated, seats }), g.w / 2, cy, { size: 15, color: COLORS.paper, align: 'center' });
+    }
+    const pos = positions(g, seats, mySeat ?? 0);
+    for (let seat = 0; seat < seats; seat++) drawSeat(g, room, seat, pos[seat] as SeatPos, view ?? null, mySeat, now);
+
+    // Between hands: readiness (and the owner may start a table that is not full).
+    const me = room.members.find((m) => m.playerId === s.you?.playerId);
+    if (hand === null && mySeat !== null && me !== undefined && (room.status === 'waiting' || room.status === 'playing')) {
+      const by = g.h - 110;
+      g.button(
+        'ready-button',
+        24,
+        by,
+        g.w / 2 - 32,
+        46,
+        me.ready ? app.t('notReady') : app.t('ready'),
+        () => void command({ t: 'ready', ready: !me.ready }),
+        {
+          kind: me.ready ? 'secondary' : 'primary',
+        },
+      );
+      if (room.status === 'waiting') {
+        g.button('share-room', g.w / 2 + 8, by, g.w / 2 - 32, 46, app.t('share'), () => shareRoom(app, room.code, null), {
+          kind: 'gold',
+          size: 14,
+        });
+        const seated = room.members.filter((m) => m.seat !== null);
+        if (room.ownerId === s.you?.playerId && seated.length >= 2 && seated.length < seats && seated.every((m) => m.ready))
+          g.button('start-now', 24, by + 54, g.w - 48, 40, app.t('startNow'), () => void command({ t: 'start' }), { kind: 'secondary' });
+      }
+    }
+    if (mySeat === null) {
+      g.text(app.t('spectating'), g.w / 2, g.h - 40, { size: 14, color: COLORS.gold, align: 'center' });
+      g.region('spectating', g.w / 2 - 50, g.h - 56, 100, 32, 'spectating', null);
+    } else if (view !== null && view.turnSeat === mySeat && !raising)
+      g.text(app.t('yourTurn'), g.w / 2, g.h - 138, { size: 15, weight: 'bold', color: COLORS.gold, align: 'center' });
+    drawActions(g);
+    ringsInline = true;
+    return true;
+  };
+
+  /** What the backdrop shows: the state it was drawn from (see `layerKey`) and its tap regions. */
+  let layer: { key: readonly unknown[]; regions: Region[] } | null = null;
+  let backdropTimer: ReturnType<typeof setTimeout> | undefined;
+
+  const compareAnimating = (now: number) => anim?.kind === 'compare' && now - anim.startMs < COMPARE_ANIM_MS;
+  /** Everything `drawTable` reads but the clock (the turn timer is drawn over the backdrop). */
+  const layerKey = (): readonly unknown[] => [
+    st,
+    raising,
+    raiseTo,
+    choosing,
+    sending,
+    app.lang,
+    app.elder,
+    app.stage.textScale,
+    app.stage.width,
+    app.stage.height,
+  ];
+
+  /** The backdrop, when it shows the table as it is now. */
+  const backdropReady = (): { canvas: WechatMinigame.Canvas; regions: readonly Region[] } | null => {
+    if (layer === null || backdrop === null) return null;
+    const key = layerKey();
+    if (!key.every((x, i) => x === layer?.key[i])) return null;
+    return { canvas: backdrop.canvas, regions: layer.regions };
+  };
+
+  /**
+   * During the compare animation (1.4 s of frames at the display's rate) nothing under it changes
+   * but the turn timer, so the table is drawn once on an offscreen backdrop — when the compare
+   * arrives or the table changes, in that task, not in a frame — and copied to a 1-pixel canvas,
+   * which makes the canvas rasterise it there. Each animation frame then copies a finished image
+   * and draws the timer and the animation over it, instead of redrawing the whole table.
+   */
+  const prepareBackdrop = () => {
+    layer = null;
+    const stage = app.stage;
+    const b = backdropCanvas(stage.width, stage.height, stage.dpr);
+    b.ctx.setTransform(stage.dpr, 0, 0, stage.dpr, 0, 0);
+    b.ctx.clearRect(0, 0, stage.width, stage.height);
+    const g = new Gfx(b.ctx, stage.width, stage.height, stage.textScale);
+    if (!drawTable(g, app.nowMs(), false)) return;
+    b.sink.clearRect(0, 0, 1, 1);
+    b.sink.drawImage(b.canvas, 0, 0, 1, 1);
+    layer = { key: layerKey(), regions: g.regions };
+  };
+  /** The table changed under the animation by a tap: a new backdrop in the next task. */
+  const prepareBackdropSoon = () => {
+    if (backdropTimer !== undefined) return;
+    backdropTimer = setTimeout(() => {
+      backdropTimer = undefined;
+      if (compareAnimating(app.nowMs())) {
+        prepareBackdrop();
+        app.stage.invalidate();
+      }
+    }, 0);
+  };
+  const releaseBackdrop = () => {
+    layer = null;
+    releaseBackdropCanvas();
+  };
+  const drawTurnRing = (g: Gfx) => {
+    const room = st?.room ?? null;
+    const view = st?.hand?.view ?? null;
+    if (room === null || view === null || view.turnSeat === null) return;
+    const p = positions(g, Number(room.params.seats ?? 3), st?.you?.seat ?? 0)[view.turnSeat];
+    if (p !== undefined) turnRing(g, room, view.turnSeat, p, view);
+  };
+
+  const scene: Scene = {
     name: 'table',
     hidden: () => channel.pause(),
     shown: () => channel.resume(),
     exit() {
       if (timer !== undefined) clearInterval(timer);
+      if (rehearsalTimer !== undefined) clearTimeout(rehearsalTimer);
+      if (backdropTimer !== undefined) clearTimeout(backdropTimer);
+      releaseBackdrop();
       tableChat.close();
       channel.close();
     },
     animating: (now) =>
       (anim !== null && now - anim.startMs < (anim.kind === 'compare' ? COMPARE_ANIM_MS : LOOK_ANIM_MS)) || tableChat.showing(now),
     draw(g: Gfx, now: number) {
-      // The felt and the table's rim never change: drawn once, copied each frame.
-      g.ctx.drawImage(feltLayer(g.w, g.h, app.stage.dpr), 0, 0, g.w, g.h);
+      const layer = compareAnimating(now) ? backdropReady() : null;
+      if (layer !== null) {
+        // The table under the compare animation, as drawn (and rasterised) when it last changed.
+        g.ctx.drawImage(layer.canvas, 0, 0, g.w, g.h);
+        g.regions.push(...layer.regions);
+        drawTurnRing(g);
+      } else {
+        if (compareAnimating(now)) prepareBackdropSoon();
+        drawTable(g, now, true);
+      }
       const s = st;
       const room = s?.room ?? null;
-      g.button('leave-table', 10, 10, 64, 30, app.t('back'), () => app.show(app.scenes.lobby(app)), { kind: 'ghost', size: 12 });
-      if (s === null || room === null) {
-        g.text(app.t('connecting'), g.w / 2, g.h / 2, { size: 16, color: COLORS.paper, align: 'center' });
-        return;
-      }
-      const hand = s.hand;
-      const view = hand?.view ?? null;
-      const seats = Number(room.params.seats ?? 3);
-      const mySeat = s.you?.seat ?? null;
-      // Header.
-      g.text(`${app.t('roomCode')} ${room.code}`, 84, 25, { size: 13, color: COLORS.paper });
-      const handNo = hand?.handNumber ?? room.next?.handNumber ?? room.handsPlayed;
-      g.text(app.t('handNo', { n: Math.max(1, handNo), rounds: Number(room.params.rounds ?? 8) }), g.w - 12, 25, {
-        size: 13,
-        color: COLORS.gold,
-        align: 'right',
-      });
-      g.region('hand-number', g.w - 110, 10, 100, 30, String(hand?.handNumber ?? 0), null);
-      const cy = tableCentreY(g.h);
-      if (view !== null) {
-        g.text(app.t('pot', { n: view.potPoints }), g.w / 2, cy - 12, { size: 18, weight: 'bold', color: COLORS.gold, align: 'center' });
-        g.region('pot', g.w / 2 - 60, cy - 26, 120, 28, String(view.potPoints), null);
-        g.text(`${app.t('stake', { n: view.stakePoints })} · ${app.t('roundNo', { n: view.round })}`, g.w / 2, cy + 14, {
-          size: 13,
-          color: COLORS.paper,
-          align: 'center',
-        });
-      } else if (room.status === 'waiting') {
-        const seated = room.members.filter((m) => m.seat !== null).length;
-        g.text(app.t('waitingPlayers', { n: seated, seats }), g.w / 2, cy, { size: 15, color: COLORS.paper, align: 'center' });
-      }
-      const pos = positions(g, seats, mySeat ?? 0);
-      for (let seat = 0; seat < seats; seat++) drawSeat(g, room, seat, pos[seat] as SeatPos, view ?? null, mySeat, now);
-
-      // Between hands: readiness (and the owner may start a table that is not full).
-      const me = room.members.find((m) => m.playerId === s.you?.playerId);
-      if (hand === null && mySeat !== null && me !== undefined && (room.status === 'waiting' || room.status === 'playing')) {
-        const by = g.h - 110;
-        g.button(
-          'ready-button',
-          24,
-          by,
-          g.w / 2 - 32,
-          46,
-          me.ready ? app.t('notReady') : app.t('ready'),
-          () => void command({ t: 'ready', ready: !me.ready }),
-          {
-            kind: me.ready ? 'secondary' : 'primary',
-          },
-        );
-        if (room.status === 'waiting') {
-          g.button('share-room', g.w / 2 + 8, by, g.w / 2 - 32, 46, app.t('share'), () => shareRoom(app, room.code, null), {
-            kind: 'gold',
-            size: 14,
-          });
-          const seated = room.members.filter((m) => m.seat !== null);
-          if (room.ownerId === s.you?.playerId && seated.length >= 2 && seated.length < seats && seated.every((m) => m.ready))
-            g.button('start-now', 24, by + 54, g.w - 48, 40, app.t('startNow'), () => void command({ t: 'start' }), { kind: 'secondary' });
-        }
-      }
-      if (mySeat === null) {
-        g.text(app.t('spectating'), g.w / 2, g.h - 40, { size: 14, color: COLORS.gold, align: 'center' });
-        g.region('spectating', g.w / 2 - 50, g.h - 56, 100, 32, 'spectating', null);
-      } else if (view !== null && view.turnSeat === mySeat && !raising)
-        g.text(app.t('yourTurn'), g.w / 2, g.h - 138, { size: 15, weight: 'bold', color: COLORS.gold, align: 'center' });
-      drawActions(g);
+      if (s === null || room === null) return;
       drawCompare(g, room, now);
       drawResult(g, room);
       drawFinal(g, room);
       drawVerify(g);
+      const pos = positions(g, Number(room.params.seats ?? 3), s.you?.seat ?? 0);
       if (s.status === 'live') tableChat.draw(g, (seat) => pos[seat] ?? null, now);
       if (s.status === 'reconnecting' || s.status === 'connecting') {
         g.box(0, 48, g.w, 30, 0, 'rgba(198,40,40,0.9)');
@@ -759,4 +937,142 @@ export function tableScene(app: App, roomId: string): Scene {
       };
     },
   };
+
+  /** A state the table is rehearsed in: what `draw` reads, swapped in for one offscreen draw. */
+  interface Rehearsal {
+    readonly st: ChannelState;
+    readonly lastView: HandViewWire | null;
+    readonly anim: Anim | null;
+    readonly choosing: boolean;
+    readonly raising: boolean;
+  }
+
+  /**
+   * The states a hand goes through, with the room's own members: cards dealt face down with every
+   * action offered, the raise choices (buttons and stepper), choosing whom to compare with, cards
+   * shown with their categories and seats seen, folded and lost, the compare animation before and
+   * after the cross, the result panel, the final scoreboard.
+   */
+  const rehearsals = (s: ChannelState, room: RoomView): Rehearsal[] => {
+    const seats = room.members.flatMap((m) => (m.seat === null ? [] : [m.seat])).sort((a, b) => a - b);
+    const mine = s.you?.seat ?? seats[0];
+    if (mine === undefined) return [];
+    const others = seats.filter((x) => x !== mine);
+    const other = others[0] ?? mine;
+    const deadline = channel.serverNowMs() + Number(room.params.turnTimeS ?? 30) * 1000;
+    const playing: RoomView = { ...room, status: 'playing' };
+    const view = (variant: number, revealed: boolean): HandViewWire => ({
+      handNumber: 1,
+      dealerSeat: mine,
+      phase: 'betting',
+      round: 2,
+      turnSeat: revealed ? other : mine,
+      stakePoints: 2,
+      potPoints: 12 + variant,
+      step: 3,
+      lastEvent: null,
+      result: null,
+      players: seats.map((seat, i) => {
+        const k = variant * 9 + i * 3;
+        const cards = revealed ? [0, 1, 2].map((j) => `${RANKS[(k + j) % 13]}${SUIT_LETTERS[(k + j + i) % 4]}`) : null;
+        return {
+          seat,
+          cards,
+          category: revealed ? (HAND_CATEGORIES[(variant * 3 + i) % HAND_CATEGORIES.length] ?? null) : null,
+          status: !revealed || i < 2 ? 'active' : i === 2 ? 'folded' : 'lost',
+          seen: revealed,
+          contributedPoints: 1 + i * 4 + variant,
+        };
+      }),
+    });
+    const legal = (allIn: boolean, max: number): LegalActions => ({
+      look: true,
+      fold: true,
+      call: { costPoints: 2 },
+      raise: { minStakePoints: 3, maxStakePoints: max, steps: null, costPerStakePoint: 1 },
+      compare: others.length === 0 ? null : { targetSeats: others, costPoints: 4 },
+      allIn: allIn ? { costPoints: 40 } : null,
+    });
+    const inHand = (v: HandViewWire, l: LegalActions | null): ChannelState => {
+      const hand: HandSection = { handNumber: 1, turnDeadlineMs: deadline, view: v, legal: l };
+      return { ...s, room: playing, hand };
+    };
+    const blind = view(0, false);
+    const shown = [view(0, true), view(1, true)];
+    const now = app.nowMs();
+    const compare = (t: number): Anim => ({ kind: 'compare', seat: mine, target: other, loser: other, startMs: now - t * COMPARE_ANIM_MS });
+    const base = { lastView: null, anim: null, choosing: false, raising: false };
+    const last = {
+      handNumber: 1,
+      winnerSeats: [mine],
+      deltas: seats.map((seat, i) => ({
+        seat,
+        playerId: room.members.find((m) => m.seat === seat)?.playerId ?? '',
+        points: seat === mine ? 10 : -1 - i,
+      })),
+      aborted: false,
+    };
+    return [
+      { ...base, st: inHand(blind, legal(false, 6)) },
+      { ...base, st: inHand(blind, legal(true, 6)) },
+      { ...base, st: inHand(blind, legal(false, 6)), raising: true },
+      { ...base, st: inHand(blind, legal(false, 12)), raising: true },
+      { ...base, st: inHand(blind, legal(false, 6)), choosing: true },
+      ...shown.map((v) => ({ ...base, st: inHand(v, null) })),
+      { ...base, st: inHand(shown[0] as HandViewWire, null), anim: compare(0.2) },
+      { ...base, st: inHand(shown[0] as HandViewWire, null), anim: compare(0.7) },
+      { ...base, st: { ...s, room: { ...playing, last }, hand: null }, lastView: shown[1] as HandViewWire },
+      { ...base, st: { ...s, room: { ...room, status: 'finished' }, hand: null } },
+    ];
+  };
+
+  /** The rehearsal last run (language, type scale, who sits where), and the next step's timer. */
+  let rehearsedFor = '';
+  let rehearsalTimer: ReturnType<typeof setTimeout> | undefined;
+
+  /**
+   * While no hand runs, the table draws each state of a hand once on an offscreen canvas (one
+   * state per task, between frames), with the names of the players seated: every font, string and
+   * drawing path a hand uses then meets its first use here — a font's fallback lookup, a text's
+   * shaping, a function's first compile cost tens of ms on a throttled phone — and no frame of the
+   * hand pays it. Run again when someone sits down or leaves.
+   */
+  const rehearse = (s: ChannelState) => {
+    const room = s.room;
+    if (room === null || s.hand !== null || (room.status !== 'waiting' && room.status !== 'playing')) return;
+    const key = JSON.stringify([app.lang, app.stage.textScale, s.you?.seat ?? null, room.members.map((m) => [m.seat, m.nickname])]);
+    if (key === rehearsedFor) return;
+    rehearsedFor = key;
+    if (rehearsalTimer !== undefined) clearTimeout(rehearsalTimer);
+    const todo = rehearsals(s, room);
+    const next = () => {
+      rehearsalTimer = undefined;
+      const r = todo.shift();
+      if (r === undefined) {
+        releaseRehearsalCanvas();
+        return;
+      }
+      const saved = { st, lastView, anim, choosing, raising, raiseTo, dismissedHand };
+      st = r.st;
+      lastView = r.lastView;
+      anim = r.anim;
+      choosing = r.choosing;
+      raising = r.raising;
+      raiseTo = null;
+      dismissedHand = 0;
+      try {
+        const stage = app.stage;
+        scene.draw(
+          new Gfx(rehearsalContext(stage.width, stage.height, stage.dpr), stage.width, stage.height, stage.textScale),
+          app.nowMs(),
+        );
+      } finally {
+        ({ st, lastView, anim, choosing, raising, raiseTo, dismissedHand } = saved);
+      }
+      rehearsalTimer = setTimeout(next, 0);
+    };
+    rehearsalTimer = setTimeout(next, 0);
+  };
+
+  return scene;
 }
