@@ -1,7 +1,9 @@
 // Customer service's answers in the mini-game, through the browser host against the real platform
 // process and the weixin sandbox: a player's feedback is answered by a support operator; the
 // lobby's inbox button counts the unread answer, the inbox scene shows it with the service hours,
-// and once read the count goes. At 375×667 in Chinese and 320×568 in English; scenes saved in
+// and once read the count goes. The player turns on WeChat reminders (wx.requestSubscribeMessage
+// through the host, the accepted ids posted to the server); the next answer also goes out as one
+// subscription message that the weixin sandbox records. At 375×667 in Chinese and 320×568 in English; scenes saved in
 // test-results/.
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
@@ -50,6 +52,8 @@ describe('customer service answers in the mini-game', () => {
       FAIRGROUND_WECHAT_MP_APPID: SANDBOX_MINIGAME_APPID,
       FAIRGROUND_WECHAT_MP_SECRET: secret,
       FAIRGROUND_WECHAT_API_BASE_URL: sandbox.baseUrl,
+      FAIRGROUND_SUBSCRIBE_TEMPLATES: 'report_handled=TPL_report_handled,withdrawal_arrived=TPL_withdrawal_arrived',
+      FAIRGROUND_JOB_INTERVALS_MS: 'notify.subscribe=200',
     });
     host = await startHost(platform.url, { weixinSandboxUrl: sandbox.baseUrl });
     browser = await launchBrowser();
@@ -110,6 +114,23 @@ describe('customer service answers in the mini-game', () => {
       assert.match(inbox.regions.find((r) => r.id === 'support-hours')?.label ?? '', lang === 'zh' ? /7×24/ : /24\/7/);
       await screenshot(page, `minigame-${device.viewport.width}-inbox`);
       await d.waitFor('read on the server', (s) => s.state.read === true);
+
+      // WeChat reminders: the host's wx.requestSubscribeMessage accepts both templates.
+      await d.waitFor('the reminders button', (s) => s.state.reminders === 0 && s);
+      await d.tap('subscribe');
+      await d.waitFor('two consents', (s) => s.state.reminders === 2 && s);
+      assert.deepEqual(await d.read<string[][]>('__wxHost.subscribeAsked'), [['TPL_withdrawal_arrived', 'TPL_report_handled']]);
+      await screenshot(page, `minigame-${device.viewport.width}-inbox-reminders`);
+      const sentBefore = sandbox.weixin.subscribeSends().length;
+      const again = lang === 'zh' ? '另外，房卡不退。' : 'Also, cards are not refunded.';
+      await call(platform.url, opToken, 'POST', `/api/admin/support/threads/feedback/${String(filed.feedbackId)}/answers`, { text: again });
+      const openid = sandbox.weixin.player(name)?.apps.find((a) => a.appid === SANDBOX_MINIGAME_APPID)?.openid;
+      for (let i = 0; i < 100 && sandbox.weixin.subscribeSends().length === sentBefore; i += 1)
+        await new Promise((r) => setTimeout(r, 100));
+      const sent = sandbox.weixin.subscribeSends().slice(sentBefore);
+      assert.equal(sent.length, 1, 'one subscription message, sent by the notify.subscribe job');
+      assert.equal(sent[0]?.touser, openid);
+      assert.equal(sent[0]?.templateId, 'TPL_report_handled');
       await d.tap('back');
       await d.waitFor('nothing unread', (s) => s.scene === 'lobby' && s.state.unread === 0 && s);
       await context.close();

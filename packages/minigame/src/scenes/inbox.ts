@@ -1,6 +1,8 @@
 // Customer service's answers to the player's feedback and reports (the in-app inbox's
 // `support_answer` messages; money notices stay out of the mini-game), newest first, with the
-// service hours and where to escalate. Opening the scene reads the answers shown.
+// service hours and where to escalate. Opening the scene reads the answers shown. A button asks
+// for WeChat reminders through wx.requestSubscribeMessage (at most three templates a call); the ids
+// the player accepted go to the server, one consent each (one reminder per consent).
 import type { App } from '../app.ts';
 import { COLORS, type Gfx, type Scene } from '../engine.ts';
 import type { Inbox, SupportHours } from '../wire.ts';
@@ -14,6 +16,8 @@ const TEXT = {
     always: '客服时间：7×24 小时',
     daily: '客服时间：每天 {from}–{to}（北京时间）',
     escalation: '不满意？请联系：{contact}',
+    remind: '开启微信提醒',
+    reminded: '已开启提醒（{n} 次）',
   },
   en: {
     title: 'Customer service',
@@ -23,6 +27,8 @@ const TEXT = {
     always: 'Customer service: 24/7',
     daily: 'Customer service: daily {from}–{to} (China time)',
     escalation: 'Not satisfied? Contact {contact}',
+    remind: 'Remind me in WeChat',
+    reminded: 'Reminders on ({n} left)',
   },
 };
 
@@ -36,7 +42,15 @@ export function unreadAnswers(inbox: Inbox): number {
   return inbox.items.filter((n) => n.kind === 'support_answer' && n.readAtMs === null).length;
 }
 
+interface Reminders {
+  items: { kind: string; templateId: string; remaining: number }[];
+}
+
+/** wx.requestSubscribeMessage takes at most this many template ids a call. */
+const TEMPLATES_PER_REQUEST = 3;
+
 export function inboxScene(app: App): Scene {
+  let reminders: Reminders['items'] | null = null;
   let answers: InboxItem[] | null = null;
   let hours: SupportHours | null = null;
   let read = false;
@@ -53,6 +67,31 @@ export function inboxScene(app: App): Scene {
     app.stage.invalidate();
   };
   load().catch((e) => app.fail(e));
+  app.api.call<Reminders>('GET', '/api/subscriptions').then(
+    (r) => {
+      reminders = r.items;
+      app.stage.invalidate();
+    },
+    () => {},
+  );
+  const remind = () => {
+    const tmplIds = (reminders ?? []).map((r) => r.templateId).slice(0, TEMPLATES_PER_REQUEST);
+    if (tmplIds.length === 0) return;
+    wx.requestSubscribeMessage({
+      tmplIds,
+      success: (res) => {
+        const accepted = tmplIds.filter((id) => res[id] === 'accept');
+        if (accepted.length === 0) return;
+        app.api.call<Reminders>('POST', '/api/subscriptions/consents', { templateIds: accepted }).then(
+          (r) => {
+            reminders = r.items;
+            app.stage.invalidate();
+          },
+          (e: unknown) => app.fail(e),
+        );
+      },
+    });
+  };
 
   return {
     name: 'inbox',
@@ -81,6 +120,12 @@ export function inboxScene(app: App): Scene {
         g.region(`answer-${n.id}`, 16, top, g.w - 32, h, text, null);
         y += h + 10;
       }
+      if (reminders !== null && reminders.length > 0) {
+        const left = reminders.reduce((n, r) => n + r.remaining, 0);
+        const label = left > 0 ? x.reminded.replace('{n}', String(left)) : x.remind;
+        g.button('subscribe', 16, y, g.w - 32, 36, label, remind, { kind: 'ghost', size: 13 });
+        y += 48;
+      }
       if (hours !== null) {
         const line = hours.alwaysOpen ? x.always : x.daily.replace('{from}', hours.opensAt).replace('{to}', hours.closesAt);
         y += 8;
@@ -90,6 +135,11 @@ export function inboxScene(app: App): Scene {
         g.region('support-hours', 16, y - 20, g.w - 32, h + 24, `${line} ${esc}`, null);
       }
     },
-    debug: () => ({ answers: answers?.map((n) => String(n.data.text ?? '')) ?? null, hours, read }),
+    debug: () => ({
+      answers: answers?.map((n) => String(n.data.text ?? '')) ?? null,
+      hours,
+      read,
+      reminders: reminders?.reduce((n, r) => n + r.remaining, 0) ?? null,
+    }),
   };
 }

@@ -106,6 +106,9 @@ const host = {
   keyboardInput: null as string | null,
   keyboardListeners: [] as ((res: { value: string }) => void)[],
   keyboardShown: 0,
+  /** What the player answers wx.requestSubscribeMessage for every template ('accept', 'reject', 'ban'); and the ids asked. */
+  subscribeAnswer: 'accept' as string,
+  subscribeAsked: [] as string[][],
   showListeners: [] as ((res: unknown) => void)[],
   hideListeners: [] as ((res: unknown) => void)[],
   hide(): void {
@@ -317,6 +320,17 @@ const wx = {
     setTimeout(() => {
       for (const l of [...host.keyboardListeners]) l({ value: value.slice(0, o.maxLength ?? 140) });
     });
+  },
+  // One-time subscription consent: the test decides the player's answer (`__wxHost.subscribeAnswer`).
+  requestSubscribeMessage(o: Callbacks<unknown> & { tmplIds: string[] }) {
+    if (!Array.isArray(o.tmplIds) || o.tmplIds.length === 0 || o.tmplIds.length > 3) {
+      failed(o, 'requestSubscribeMessage:fail invalid tmplIds');
+      return;
+    }
+    host.subscribeAsked.push([...o.tmplIds]);
+    const res: Record<string, string> = { errMsg: 'requestSubscribeMessage:ok' };
+    for (const id of o.tmplIds) res[id] = host.subscribeAnswer;
+    setTimeout(() => done(o, res));
   },
   hideKeyboard(o: Callbacks<unknown>) {
     done(o, { errMsg: 'hideKeyboard:ok' });

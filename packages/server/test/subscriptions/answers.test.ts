@@ -49,7 +49,10 @@ for (const backend of backends()) {
             timeoutMs: 5000,
             publicUrl: SITE,
           };
-          return { ...testAdapters(clock, { appIds: APP_IDS }), signIn: wechatSignInAdapter({ wechat, dataKey }, clock, { store }) };
+          return {
+            ...testAdapters(clock, { appIds: APP_IDS }),
+            signIn: wechatSignInAdapter({ wechat, dataKey }, clock, { store, onWechatOperatorFault: () => {} }),
+          };
         },
       });
       operator = await t.loginOperator(await t.createOperator(['support']));
