@@ -274,6 +274,7 @@ describe('the mini-game in the browser host', () => {
     let compared = false;
     let resultShown = false;
     let looked = false;
+    let carolLooked = false;
     let raised = false;
     let verified = false;
     for (let step = 0; step < STEPS_MAX; step++) {
@@ -328,11 +329,14 @@ describe('the mini-game in the browser host', () => {
           if (ready !== null) await p.page.mouse.click(ready.x + ready.w / 2, ready.y + ready.h / 2);
           acted = true;
         } else if (t.turnSeat !== null && t.turnSeat === t.mySeat) {
-          if (!looked && t.legal?.look === true) {
+          // Carol looks too: her category beside her cards at 320 px in English.
+          if ((!looked || (p === carol && !carolLooked)) && t.legal?.look === true) {
             await p.d.tap('act-look');
-            await p.d.waitFor('my cards', (x) => (table(x).myCards?.length === 3 ? true : null));
+            const seen = await p.d.waitFor('my cards', (x) => (table(x).myCards?.length === 3 ? x : null));
+            assertLayoutClear(seen, p.name);
             await shot(p, '09-looked');
             looked = true;
+            if (p === carol) carolLooked = true;
           }
           const before = t.version;
           const raise = s.regions.find((r) => r.id === 'act-raise');
