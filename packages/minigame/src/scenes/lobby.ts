@@ -5,6 +5,7 @@ import type { App } from '../app.ts';
 import { COLORS, type Gfx, type Scene } from '../engine.ts';
 import type { Friends, Inbox, MyRooms, PlayerSelf, RoomCards, RoomPreview } from '../wire.ts';
 import { inboxScene, unreadAnswers } from './inbox.ts';
+import { tutorialOfferLabel, tutorialOffered, tutorialScene } from './tutorial.ts';
 import { buyRoomCards } from '../purchase.ts';
 import { avatar } from './table-draw.ts';
 
@@ -165,7 +166,13 @@ export function lobbyScene(app: App): Scene {
         kind: unread > 0 ? 'primary' : 'ghost',
         size: 14,
       });
-      y += 60;
+      y += 44;
+      // The first-hand tutorial, until it was finished or skipped on this phone.
+      if (tutorialOffered()) {
+        g.button('open-tutorial', 16, y, g.w - 32, 36, tutorialOfferLabel(app), () => app.show(tutorialScene(app)), { size: 14 });
+        y += 44;
+      }
+      y += 16;
 
       // My rooms, then the rooms friends invited me to.
       const rowH = 44 * (app.elder ? 1.2 : 1);
@@ -207,6 +214,7 @@ export function lobbyScene(app: App): Scene {
       lastPurchase,
       purchasesEnded,
       unread,
+      tutorialOffered: tutorialOffered(),
     }),
   };
 }

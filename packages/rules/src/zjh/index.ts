@@ -9,3 +9,4 @@ export type * from './hand-state.ts';
 export * from './split.ts';
 export * from './table-rules.ts';
 export * from './view.ts';
+export * from './tutorial.ts';

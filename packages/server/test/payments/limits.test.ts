@@ -167,6 +167,8 @@ for (const backend of backends()) {
       await w.sandbox.user.pay(a.id);
       await w.sandbox.user.pay(b.id);
       await w.settle(6);
+      // The refund's own answer may still be on its way; the sweeps settle it within minutes.
+      await w.advance(15 * 60_000);
       const refunds = await w.t.store.reader.query('SELECT id FROM payment_refunds WHERE player_id = ?', [p.playerId]);
       assert.equal(refunds.length, 1);
       assert.deepEqual(await wallet(w.t, p.playerId), { postedFen: 1000, availableFen: 1000, pendingDebitsFen: 0 });

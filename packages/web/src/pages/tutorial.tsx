@@ -1,9 +1,16 @@
 // A first hand of 拼三张 against two bots, on practice points only (nothing is sent to the server and
 // no money moves): the cards are dealt face down, the player looks, calls or folds, one bot folds,
 // the other is compared, and every hand's ranking is named as it shows (from @fairground/rules,
-// the table's own evaluator). Skippable at every step; done or skipped, it is not offered again on
+// the table's own evaluator; the script is shared with the mini-game's scene). Skippable at every step; done or skipped, it is not offered again on
 // this device (`fg.tutorial.done`).
-import { compareHands, evaluateHand } from '@fairground/rules';
+import {
+  TUTORIAL_ANTE as ANTE,
+  TUTORIAL_CALL as CALL,
+  TUTORIAL_HANDS,
+  TUTORIAL_LADDER as LADDER,
+  type TutorialStep as Step,
+  tutorialView,
+} from '@fairground/rules';
 import { useState } from 'preact/hooks';
 import type { Ctx } from '../app.tsx';
 import { cardLabel, isRed, roomWords } from './rooms/i18n.ts';
@@ -19,15 +26,7 @@ function markTutorialDone(): void {
   }
 }
 
-/** The scripted deal: a pair for the player, high card for the bot who stays, a flush for the one who folds. */
-const YOU = ['9h', '9d', 'Kc'] as const;
-const BOT_A = ['As', 'Jd', '7c'] as const;
-const BOT_B = ['5s', '8s', 'Qs'] as const;
-const START_POINTS = 1000;
-const ANTE = 10;
-const CALL = 20;
-
-type Step = 'deal' | 'looked' | 'called' | 'folded' | 'shown';
+const { you: YOU, botA: BOT_A, botB: BOT_B } = TUTORIAL_HANDS;
 
 const TEXT = {
   zh: {
@@ -76,8 +75,6 @@ const TEXT = {
   },
 };
 
-const LADDER = ['leopard', 'straight_flush', 'flush', 'straight', 'pair', 'high_card'] as const;
-
 function fill(s: string, vars: Record<string, string | number>): string {
   return s.replace(/\{(\w+)\}/g, (_, k: string) => String(vars[k] ?? ''));
 }
@@ -101,34 +98,22 @@ function Hand({ cards, open, testId }: { cards: readonly string[]; open: boolean
 export function TutorialPage({ ctx }: { ctx: Ctx }) {
   const x = TEXT[ctx.lang];
   const w = roomWords(ctx.lang);
-  const cat = (cards: readonly string[]) => w(`cat_${evaluateHand([...cards]).category}` as 'cat_pair');
   const [step, setStep] = useState<Step>('deal');
-  const pot = step === 'called' || step === 'shown' ? ANTE * 3 + CALL * 2 : ANTE * 3 + CALL;
-  const won = compareHands([...YOU], [...BOT_A]) === 1;
-  const [folded, setFolded] = useState(false);
-  const points =
-    step === 'shown' && !folded
-      ? START_POINTS - ANTE - CALL + (won ? pot : 0)
-      : step === 'folded'
-        ? START_POINTS - ANTE
-        : START_POINTS - ANTE;
+  const view = tutorialView(step);
+  const named = { you: w(`cat_${view.categories.you}`), botA: w(`cat_${view.categories.botA}`), botB: w(`cat_${view.categories.botB}`) };
+  const { pot, points, won } = view;
   const leave = () => {
     markTutorialDone();
     ctx.navigate('lobby');
   };
-  const seen = new Set<string>();
-  if (step !== 'deal') seen.add(evaluateHand([...YOU]).category);
-  if (step === 'shown' || step === 'folded') {
-    seen.add(evaluateHand([...BOT_A]).category);
-    seen.add(evaluateHand([...BOT_B]).category);
-  }
-  const open = step === 'shown' || step === 'folded';
+  const seen = new Set<string>(view.seen);
+  const open = view.botsOpen;
   let say: string;
   if (step === 'deal') say = fill(x.deal, { ante: ANTE });
-  else if (step === 'looked') say = fill(x.looked, { cat: cat(YOU), call: CALL });
+  else if (step === 'looked') say = fill(x.looked, { cat: named.you, call: CALL });
   else if (step === 'called') say = x.botFolds;
   else if (step === 'folded') say = fill(x.youFolded, { pot });
-  else say = fill(won ? x.youWin : x.youLose, { you: cat(YOU), bot: cat(BOT_A), pot });
+  else say = fill(won ? x.youWin : x.youLose, { you: named.you, bot: named.botA, pot });
 
   return (
     <main class="page tutorial" data-testid="tutorial-page" data-step={step}>
@@ -142,21 +127,21 @@ export function TutorialPage({ ctx }: { ctx: Ctx }) {
           <Hand cards={BOT_A} open={open} testId="tutorial-bot-a" />
           {open && (
             <span class="tag" data-testid="tutorial-bot-a-cat">
-              {cat(BOT_A)}
+              {named.botA}
             </span>
           )}
         </div>
         <div class="tutorial-seat">
           <strong>{x.botB}</strong>
           <Hand cards={BOT_B} open={open} testId="tutorial-bot-b" />
-          {open && <span class="tag">{cat(BOT_B)}</span>}
+          {open && <span class="tag">{named.botB}</span>}
         </div>
         <div class="tutorial-seat">
           <strong>{x.you}</strong>
           <Hand cards={YOU} open={step !== 'deal'} testId="tutorial-you" />
           {step !== 'deal' && (
             <span class="tag" data-testid="tutorial-you-cat">
-              {cat(YOU)}
+              {named.you}
             </span>
           )}
         </div>
@@ -166,7 +151,7 @@ export function TutorialPage({ ctx }: { ctx: Ctx }) {
       </p>
       {open && (
         <p class="small" data-testid="tutorial-reveal">
-          {fill(x.reveal, { cat: cat(BOT_B) })}
+          {fill(x.reveal, { cat: named.botB })}
         </p>
       )}
       <div class="tutorial-actions">
@@ -180,15 +165,7 @@ export function TutorialPage({ ctx }: { ctx: Ctx }) {
             <button type="button" class="primary" data-testid="tutorial-call" onClick={() => setStep('called')}>
               {fill(x.call, { call: CALL })}
             </button>
-            <button
-              type="button"
-              class="secondary"
-              data-testid="tutorial-fold"
-              onClick={() => {
-                setFolded(true);
-                setStep('folded');
-              }}
-            >
+            <button type="button" class="secondary" data-testid="tutorial-fold" onClick={() => setStep('folded')}>
               {x.fold}
             </button>
           </>
