@@ -603,7 +603,8 @@ export function tableScene(app: App, roomId: string): Scene {
       const yy = y + 58 + i * 34;
       const won = last.winnerSeats.includes(d.seat);
       if (won) crown(g, x + 26, yy, 18);
-      g.text(m?.nickname ?? d.playerId, x + 42, yy, { size: 15, weight: won ? 'bold' : 'normal', maxWidth: w / 2 });
+      // The name ends before the cards, which start at the middle.
+      g.text(m?.nickname ?? d.playerId, x + 42, yy, { size: 15, weight: won ? 'bold' : 'normal', maxWidth: w / 2 - 48 });
       const cards = lastView?.players.find((p) => p.seat === d.seat)?.cards ?? null;
       if (cards !== null)
         cards.forEach((c, k) => {
