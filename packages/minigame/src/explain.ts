@@ -1,6 +1,9 @@
 // What a refusal means to a player: the policy's reason in words where we know it (minors'
-// windows, breaks, self-exclusion), else the server's own message. The server decides; the
-// mini-game only says why.
+// windows, breaks, self-exclusion), else the words the H5 client has for every code the server
+// sends (packages/web/src/shared/error-texts.ts, checked against the server's catalogue). A raw
+// code or the server's English developer message never reaches the screen. The server decides;
+// the mini-game only says why.
+import { DENY_REASON_TEXTS, ERROR_TEXTS } from '../../web/src/shared/error-texts.ts';
 import { ApiError } from './api.ts';
 import { clockText, type Lang, tr } from './i18n.ts';
 
@@ -31,12 +34,26 @@ export function explain(lang: Lang, e: unknown): string {
     const reason = typeof e.details?.reason === 'string' ? e.details.reason : e.code;
     const known = REASONS[reason] ?? REASONS[e.code];
     const retry = typeof e.details?.retryAtMs === 'number' ? ` (${clockText(e.details.retryAtMs)})` : '';
-    if (e.code === 'COMPLIANCE_DENIED') return tr(lang, 'denied', { reason: (known?.[lang] ?? e.message) + retry });
-    return known?.[lang] ?? tr(lang, 'error', { message: `${e.code}: ${e.message}` });
+    if (e.code === 'COMPLIANCE_DENIED') {
+      const words = known?.[lang] ?? pick(DENY_REASON_TEXTS[reason], lang) ?? reasonText(lang, e.code);
+      return tr(lang, 'denied', { reason: words + retry });
+    }
+    return known?.[lang] ?? reasonText(lang, e.code);
   }
   return tr(lang, 'error', { message: e instanceof Error ? e.message : String(e) });
 }
 
+/** What to try when nothing better is known about a failure. */
+const FALLBACK: Readonly<Record<Lang, string>> = {
+  zh: '操作没有成功，请稍后再试',
+  en: 'That did not work: try again shortly',
+};
+
+function pick(pair: readonly [string, string] | undefined, lang: Lang): string | null {
+  return pair === undefined ? null : lang === 'zh' ? pair[0] : pair[1];
+}
+
+/** The player's words for an error code (a room's refusal, a closed room's reason); never the code itself. */
 export function reasonText(lang: Lang, code: string): string {
-  return REASONS[code]?.[lang] ?? code;
+  return REASONS[code]?.[lang] ?? pick(ERROR_TEXTS[code], lang) ?? FALLBACK[lang];
 }

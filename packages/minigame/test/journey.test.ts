@@ -102,6 +102,26 @@ function assertNamesClearOfCards(s: Snapshot, who: string): void {
     }
 }
 
+/** Two regions share no pixel. */
+const apart = (a: { x: number; y: number; w: number; h: number }, b: { x: number; y: number; w: number; h: number }) =>
+  a.x + a.w <= b.x || b.x + b.w <= a.x || a.y + a.h <= b.y || b.y + b.h <= a.y;
+
+/**
+ * Nothing the table writes runs into anything else it writes: names, cards, their categories,
+ * chips and their amounts, the pot, the stake line; on the final scoreboard, its rows and its
+ * buttons. A toast says words, never a raw error code.
+ */
+function assertLayoutClear(s: Snapshot, who: string): void {
+  const parts = s.regions.filter((r) => /^(seat-\d+-(name|cards|category|chips)|pot|stake-line)$/.test(r.id));
+  for (const [i, a] of parts.entries())
+    for (const b of parts.slice(i + 1)) assert.ok(apart(a, b), `${who}: ${a.id} (${a.label}) overlaps ${b.id} (${b.label})`);
+  const rows = s.regions.filter((r) => /^board-row-\d+$/.test(r.id));
+  const buttons = s.regions.filter((r) => r.id === 'share-scoreboard' || r.id === 'back-lobby');
+  for (const r of rows) for (const b of buttons) assert.ok(apart(r, b), `${who}: ${r.id} (${r.label}) runs under ${b.id}`);
+  const toast = s.regions.find((r) => r.id === 'toast');
+  if (toast !== undefined) assert.doesNotMatch(toast.label, /\b[A-Z][A-Z0-9]+_[A-Z0-9_]+\b/, `${who}: a toast shows a raw code`);
+}
+
 describe('the mini-game in the browser host', () => {
   let sandbox: Sandbox;
   let platform: RunningPlatform;
@@ -254,6 +274,7 @@ describe('the mini-game in the browser host', () => {
     let compared = false;
     let resultShown = false;
     let looked = false;
+    let carolLooked = false;
     let raised = false;
     let verified = false;
     for (let step = 0; step < STEPS_MAX; step++) {
@@ -266,6 +287,7 @@ describe('the mini-game in the browser host', () => {
         const t = table(s);
         const has = (id: string) => s.regions.some((r) => r.id === id && r.enabled);
         if (t.handNumber > 0) assertNamesClearOfCards(s, p.name);
+        assertLayoutClear(s, p.name);
         if (has('result-continue')) {
           if (!resultShown) await shot(p, '11-hand-result');
           resultShown = true;
@@ -292,15 +314,29 @@ describe('the mini-game in the browser host', () => {
           has('ready-button') &&
           ['准备', 'Ready'].includes(s.regions.find((r) => r.id === 'ready-button')?.label ?? '')
         ) {
-          // The next hand may start (everyone else ready) before this tap lands: then there is nothing to tap.
-          await p.d.tap('ready-button', 3_000).catch(() => undefined);
+          // Tap only while the button still says "ready" between hands: the others' taps may just
+          // have started the next hand (or the result panel's "continue" already said ready).
+          const ready = await p.d
+            .waitFor(
+              'the ready button between hands',
+              (x) =>
+                table(x).handNumber === 0 &&
+                table(x).roomStatus === 'playing' &&
+                x.regions.find((r) => r.id === 'ready-button' && r.enabled && ['准备', 'Ready'].includes(r.label)),
+              1_000,
+            )
+            .catch(() => null);
+          if (ready !== null) await p.page.mouse.click(ready.x + ready.w / 2, ready.y + ready.h / 2);
           acted = true;
         } else if (t.turnSeat !== null && t.turnSeat === t.mySeat) {
-          if (!looked && t.legal?.look === true) {
+          // Carol looks too: her category beside her cards at 320 px in English.
+          if ((!looked || (p === carol && !carolLooked)) && t.legal?.look === true) {
             await p.d.tap('act-look');
-            await p.d.waitFor('my cards', (x) => (table(x).myCards?.length === 3 ? true : null));
+            const seen = await p.d.waitFor('my cards', (x) => (table(x).myCards?.length === 3 ? x : null));
+            assertLayoutClear(seen, p.name);
             await shot(p, '09-looked');
             looked = true;
+            if (p === carol) carolLooked = true;
           }
           const before = t.version;
           const raise = s.regions.find((r) => r.id === 'act-raise');
@@ -383,12 +419,15 @@ describe('the mini-game in the browser host', () => {
     const final = await owner.d.waitFor('the final scoreboard', (s) => s.regions.find((r) => r.id === 'final-scoreboard') ?? null);
     const total = final.label.split(',').reduce((n, e) => n + Number(e.split(':')[1]), 0);
     assert.equal(total, 0, 'the scores sum to zero');
+    for (const p of people) assertLayoutClear(await p.d.snapshot(), p.name);
     await shot(owner, '14-final-scoreboard');
     await owner.d.tap('share-scoreboard');
     const image = await owner.d.read<string>('__wxHost.shares.at(-1).image');
     assert.match(image, /^data:image\/png;base64,/);
     writeFileSync(join(RESULTS_DIR, 'minigame-375-15-shared-scoreboard.png'), Buffer.from(image.split(',')[1] as string, 'base64'));
     await shot(bob, '14-final-scoreboard');
+    await carol.d.waitFor('the final scoreboard', (s) => s.regions.find((r) => r.id === 'final-scoreboard') ?? null);
+    await shot(carol, '14-final-scoreboard');
   });
 
   it('plays the skill puzzle from its subpackage and verifies the game against the server', async () => {

@@ -57,11 +57,32 @@ export function avatar(
   g.text(Array.from(name)[0] ?? '?', x, y + 1, { size: Math.round(r * 0.95), weight: 'bold', color: COLORS.white, align: 'center' });
 }
 
-/** A stack of chips with its amount written on its `side`. */
-export function chips(g: Gfx, x: number, y: number, amount: number, side: 'left' | 'right' = 'right'): void {
-  for (let i = 0; i < Math.min(4, 1 + Math.floor(amount / 5)); i++)
-    g.circle(x, y - i * 3, 8, i % 2 === 0 ? COLORS.gold : '#b8860b', COLORS.white, 1);
-  g.text(String(amount), side === 'right' ? x + 13 : x - 13, y, { size: 12, weight: 'bold', color: COLORS.gold, align: side });
+/** How many chips a stack of `amount` shows. */
+export const chipCount = (amount: number): number => Math.min(4, 1 + Math.floor(amount / 5));
+
+/**
+ * A stack of chips with its amount written on its `side` (the text starts clear of the stack and
+ * runs away from it). Returns the box the chips and the amount cover.
+ */
+export function chips(
+  g: Gfx,
+  x: number,
+  y: number,
+  amount: number,
+  side: 'left' | 'right' = 'right',
+): { x: number; y: number; w: number; h: number } {
+  const n = chipCount(amount);
+  for (let i = 0; i < n; i++) g.circle(x, y - i * 3, 8, i % 2 === 0 ? COLORS.gold : '#b8860b', COLORS.white, 1);
+  const label = String(amount);
+  const tw = g.text(label, side === 'right' ? x + 11 : x - 11, y, {
+    size: 12,
+    weight: 'bold',
+    color: COLORS.gold,
+    align: side === 'right' ? 'left' : 'right',
+  });
+  const top = y - (n - 1) * 3 - 9;
+  const left = side === 'right' ? x - 9 : x - 11 - tw;
+  return { x: left, y: top, w: 20 + tw, h: y + 9 - top };
 }
 
 /**

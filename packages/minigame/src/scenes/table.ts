@@ -20,7 +20,7 @@ import { RoomChannel, type ChannelState } from '../room-channel.ts';
 import type { HandPlayerView, HandSection, HandViewWire, MemberView, RoomView } from '../wire.ts';
 import { shareRoom } from './create.ts';
 import { createTableChat } from './table-chat.ts';
-import { avatar, card, chips, crown } from './table-draw.ts';
+import { avatar, card, chipCount, chips, crown } from './table-draw.ts';
 
 const COMPARE_ANIM_MS = 1400;
 const LOOK_ANIM_MS = 450;
@@ -250,7 +250,7 @@ export function tableScene(app: App, roomId: string): Scene {
     sending = true;
     try {
       const r = await channel.send({ t: 'act', action });
-      if (r.t === 'error') app.toast(reasonText(app.lang, r.code ?? '') + (r.message !== undefined ? ` (${r.message})` : ''));
+      if (r.t === 'error') app.toast(reasonText(app.lang, r.code ?? ''));
     } finally {
       sending = false;
       app.stage.invalidate();
@@ -258,8 +258,32 @@ export function tableScene(app: App, roomId: string): Scene {
   };
   const command = async (frame: Record<string, unknown> & { t: string }) => {
     const r = await channel.send(frame);
-    if (r.t === 'error') app.toast(reasonText(app.lang, r.code ?? '') + (r.message !== undefined ? ` (${r.message})` : ''));
+    if (r.t === 'error') app.toast(reasonText(app.lang, r.code ?? ''));
     app.stage.invalidate();
+  };
+
+  /** A readiness change is on its way: the ready button waits for the server's answer. */
+  let readying = false;
+  /**
+   * Says ready (or not) between hands. A tap lands on the regions of the frame last drawn, which
+   * may predate a frame that just started the next hand: the state is read again here, so a tap
+   * on a stale button sends nothing.
+   */
+  const setReady = async (ready: boolean | 'toggle') => {
+    const s = st;
+    const me = s?.room?.members.find((m) => m.playerId === s.you?.playerId);
+    if (readying || s === null || s.hand !== null || me === undefined || me.seat === null) return;
+    if (s.room?.status !== 'waiting' && s.room?.status !== 'playing') return;
+    const want = ready === 'toggle' ? !me.ready : ready;
+    if (want === me.ready) return;
+    readying = true;
+    app.stage.invalidate();
+    try {
+      await command({ t: 'ready', ready: want });
+    } finally {
+      readying = false;
+      app.stage.invalidate();
+    }
   };
 
   /** The raise choices of the legal actions last seen, listed once rather than every frame. */
@@ -303,7 +327,14 @@ export function tableScene(app: App, roomId: string): Scene {
     c.strokeStyle = frac > 0.3 ? COLORS.wechat : COLORS.red;
     c.lineWidth = 4;
     c.stroke();
-    g.text(String(Math.ceil(left / 1000)), p.x + r + 4, p.y - r - 2, { size: 12, weight: 'bold', color: COLORS.paper });
+    // Beside the avatar on the seat's outer side: the inner side is where its cards' category goes.
+    const outerLeft = p.x < g.w / 2 - 1;
+    g.text(String(Math.ceil(left / 1000)), outerLeft ? p.x - r - 4 : p.x + r + 4, p.y - r - 2, {
+      size: 12,
+      weight: 'bold',
+      color: COLORS.paper,
+      align: outerLeft ? 'right' : 'left',
+    });
     g.region('turn-seat', p.x - r, p.y - r, r * 2, r * 2, String(seat), null);
   };
 
@@ -361,20 +392,44 @@ export function tableScene(app: App, roomId: string): Scene {
       const shown = player.cards ?? [];
       g.region(`seat-${seat}-cards`, cx0, cy, spread, ch, shown.join(' '), null);
       if (player.category != null) {
+        // Mine: beside my cards, clear of the stake line above them at 320 px. Another seat's: in
+        // the strip above its cards between its status tag and the middle of the table, shrunk to
+        // 10 px before it is shortened.
         const cat = app.t(`cat_${player.category}` as 'cat_pair');
-        g.text(cat, cx0 + spread / 2, cy - 10, {
-          size: 11,
-          weight: 'bold',
-          color: COLORS.gold,
-          align: 'center',
-        });
+        let from: number;
+        let to: number;
+        let y: number;
+        if (mine) {
+          from = cx0 + spread + 6;
+          to = g.w - 6;
+          y = cy + ch / 2;
+        } else if (leftSide) {
+          from = p.x + r + 6;
+          to = Math.min(cx0 + spread, g.w / 2 - 3);
+          y = cy - 9;
+        } else {
+          from = Math.max(cx0, g.w / 2 + 3);
+          to = p.x - r - 6;
+          y = cy - 9;
+        }
+        const space = Math.max(0, to - from);
+        const size = g.measure(cat, 11, 'bold') <= space ? 11 : 10;
+        const align = mine || !leftSide ? 'left' : 'right';
+        const tw = g.text(cat, align === 'left' ? from : to, y, { size, weight: 'bold', color: COLORS.gold, align, maxWidth: space });
+        const th = size * g.textScale;
+        g.region(`seat-${seat}-category`, align === 'left' ? from : to - tw, y - th / 2, tw, th, cat, null);
       }
       if (player.contributedPoints > 0) {
-        if (mine) chips(g, p.x - r - 40, p.y + r - 4, player.contributedPoints, 'right');
-        // Under the inner end of the cards, the amount toward the seat's own side: two side seats'
-        // chips never meet in the middle of a narrow table.
-        else if (leftSide) chips(g, cx0 + spread - 8, cy + ch + 12, player.contributedPoints, 'left');
-        else chips(g, cx0 + 8, cy + ch + 12, player.contributedPoints, 'right');
+        // Mine: left of my avatar, above my name. Another seat's: under the inner end of its cards, the amount
+        // toward the seat's own side, so two side seats' chips never meet in the middle. A taller
+        // stack sits lower, its top chip clear of the cards.
+        const chipsY = cy + ch + 10 + (chipCount(player.contributedPoints) - 1) * 3;
+        const box = mine
+          ? chips(g, p.x - r - 40, p.y + 4, player.contributedPoints, 'right')
+          : leftSide
+            ? chips(g, cx0 + spread - 8, chipsY, player.contributedPoints, 'left')
+            : chips(g, cx0 + 8, chipsY, player.contributedPoints, 'right');
+        g.region(`seat-${seat}-chips`, box.x, box.y, box.w, box.h, String(player.contributedPoints), null);
       }
     }
     // Choosing whom to compare with: the candidates light up and take the tap.
@@ -548,7 +603,8 @@ export function tableScene(app: App, roomId: string): Scene {
       const yy = y + 58 + i * 34;
       const won = last.winnerSeats.includes(d.seat);
       if (won) crown(g, x + 26, yy, 18);
-      g.text(m?.nickname ?? d.playerId, x + 42, yy, { size: 15, weight: won ? 'bold' : 'normal', maxWidth: w / 2 });
+      // The name ends before the cards, which start at the middle.
+      g.text(m?.nickname ?? d.playerId, x + 42, yy, { size: 15, weight: won ? 'bold' : 'normal', maxWidth: w / 2 - 48 });
       const cards = lastView?.players.find((p) => p.seat === d.seat)?.cards ?? null;
       if (cards !== null)
         cards.forEach((c, k) => {
@@ -569,7 +625,7 @@ export function tableScene(app: App, roomId: string): Scene {
     });
     g.button('result-continue', x + 16 + half + 8, y + h - 52, half, 42, app.t('continue'), () => {
       dismissedHand = last.handNumber;
-      void command({ t: 'ready', ready: true });
+      void setReady(true);
     });
   };
 
@@ -644,17 +700,24 @@ export function tableScene(app: App, roomId: string): Scene {
     g.button('verify-close', x + 16, y + h - 52, w - 32, 40, app.t('close'), () => (verify = null), { kind: 'secondary' });
   };
 
+  /** The scoreboard's rows: the first row's middle below its top, and each row's height. */
+  const BOARD_ROW0 = 82;
+  const BOARD_ROW_H = 36;
+  /** The height of a board of `n` rows with `below` px under the last row (its buttons on the screen). */
+  const boardHeight = (n: number, below: number) => BOARD_ROW0 + (n - 1) * BOARD_ROW_H + BOARD_ROW_H / 2 + below;
+
   const drawFinal = (g: Gfx, room: RoomView) => {
     if (room.status !== 'finished' && room.status !== 'dissolved') return;
     g.ctx.fillStyle = 'rgba(0,0,0,0.6)';
     g.ctx.fillRect(0, 0, g.w, g.h);
     const lines = [...room.scores].sort((a, b) => b.points - a.points);
     const w = g.w - 32;
-    const h = 150 + lines.length * 36;
+    // Under the last row: the end reason (when not completed), then the share and back buttons.
+    const h = boardHeight(lines.length, 120);
     const x = 16;
     const y = Math.max(40, (g.h - h) / 2);
-    drawBoard(g, x, y, w, room.code, lines);
-    g.region('final-scoreboard', x, y, w, h - 100, lines.map((l) => `${l.nickname}:${l.points}`).join(','), null);
+    drawBoard(g, x, y, w, h, room.code, lines);
+    g.region('final-scoreboard', x, y, w, h - 120, lines.map((l) => `${l.nickname}:${l.points}`).join(','), null);
     if (room.endReason !== null && room.endReason !== 'completed')
       g.text(room.endReason, g.w / 2, y + h - 108, { size: 12, color: COLORS.muted, align: 'center' });
     g.button('share-scoreboard', x + 16, y + h - 96, w - 32, 40, app.t('shareBoard'), () => shareBoard(room.code, lines), { kind: 'gold' });
@@ -663,42 +726,55 @@ export function tableScene(app: App, roomId: string): Scene {
     });
   };
 
+  /**
+   * The board: title, room code, then a row per player — rank, name, hands played, points — in
+   * columns measured from the right so that a long name is shortened before it meets the hands.
+   */
   const drawBoard = (
     g: Gfx,
     x: number,
     y: number,
     w: number,
+    h: number,
     code: string,
     lines: readonly { nickname: string; points: number; hands: number }[],
   ) => {
-    g.box(x, y, w, 150 + lines.length * 36, 14, COLORS.paper);
+    g.box(x, y, w, h, 14, COLORS.paper);
     g.text(app.t('finalBoard'), x + w / 2, y + 28, { size: 19, weight: 'bold', align: 'center' });
     g.text(`${app.t('roomCode')} ${code}`, x + w / 2, y + 52, { size: 12, color: COLORS.muted, align: 'center' });
+    const pointsText = (n: number) => `${n > 0 ? '+' : ''}${n}`;
+    const pointsW = Math.max(...lines.map((l) => g.measure(pointsText(l.points), 16, 'bold')));
+    const handsW = Math.max(...lines.map((l) => g.measure(app.t('hands', { n: l.hands }), 12)));
+    const pointsRight = x + w - 18;
+    const handsRight = pointsRight - pointsW - 14;
+    const nameLeft = x + 44;
+    const nameW = Math.max(20, handsRight - handsW - 12 - nameLeft);
     lines.forEach((l, i) => {
-      const yy = y + 82 + i * 36;
+      const yy = y + BOARD_ROW0 + i * BOARD_ROW_H;
       g.text(`${i + 1}`, x + 22, yy, { size: 16, weight: 'bold', color: i === 0 ? COLORS.gold : COLORS.muted, align: 'center' });
-      g.text(l.nickname, x + 44, yy, { size: 15, maxWidth: w / 2 });
-      g.text(app.t('hands', { n: l.hands }), x + w * 0.62, yy, { size: 12, color: COLORS.muted, align: 'center' });
-      g.text(`${l.points > 0 ? '+' : ''}${l.points}`, x + w - 18, yy, {
+      g.text(l.nickname, nameLeft, yy, { size: 15, maxWidth: nameW });
+      g.text(app.t('hands', { n: l.hands }), handsRight, yy, { size: 12, color: COLORS.muted, align: 'right' });
+      g.text(pointsText(l.points), pointsRight, yy, {
         size: 16,
         weight: 'bold',
         color: l.points >= 0 ? COLORS.green : COLORS.red,
         align: 'right',
       });
+      g.region(`board-row-${i}`, x + 8, yy - BOARD_ROW_H / 2, w - 16, BOARD_ROW_H, l.nickname, null);
     });
   };
 
   /** The scoreboard drawn on an offscreen canvas, saved as an image, and shared with it. */
   const shareBoard = (code: string, lines: readonly { nickname: string; points: number; hands: number }[]) => {
     const w = 500;
-    const h = 150 + lines.length * 36;
+    const h = boardHeight(lines.length, 16);
     const off = wx.createCanvas();
     off.width = w * 2;
     off.height = h * 2;
     const ctx = off.getContext('2d') as unknown as Canvas2D;
     ctx.setTransform(2, 0, 0, 2, 0, 0);
     const g = new Gfx(ctx, w, h, 1);
-    drawBoard(g, 0, 0, w, code, lines);
+    drawBoard(g, 0, 0, w, h, code, lines);
     const imageUrl = off.toTempFilePathSync({ x: 0, y: 0, width: w * 2, height: h * 2, destWidth: w * 2, destHeight: h * 2 });
     (app.stage.debugHook as { sharedImage?: string }).sharedImage = imageUrl;
     wx.shareAppMessage({ title: app.t('finalBoard'), imageUrl, query: `room=${code}` });
@@ -731,13 +807,19 @@ export function tableScene(app: App, roomId: string): Scene {
     g.region('hand-number', g.w - 110, 10, 100, 30, String(hand?.handNumber ?? 0), null);
     const cy = tableCentreY(g.h);
     if (view !== null) {
-      g.text(app.t('pot', { n: view.potPoints }), g.w / 2, cy - 12, { size: 18, weight: 'bold', color: COLORS.gold, align: 'center' });
-      g.region('pot', g.w / 2 - 60, cy - 26, 120, 28, String(view.potPoints), null);
-      g.text(`${app.t('stake', { n: view.stakePoints })} · ${app.t('roundNo', { n: view.round })}`, g.w / 2, cy + 14, {
-        size: 13,
-        color: COLORS.paper,
+      // The pot and the stake line sit between the side seats' chips and my cards (tight at 568 px high).
+      const potW = g.text(app.t('pot', { n: view.potPoints }), g.w / 2, cy - 8, {
+        size: 18,
+        weight: 'bold',
+        color: COLORS.gold,
         align: 'center',
       });
+      const potH = 18 * g.textScale;
+      g.region('pot', g.w / 2 - potW / 2, cy - 8 - potH / 2, potW, potH, String(view.potPoints), null);
+      const stakeLine = `${app.t('stake', { n: view.stakePoints })} · ${app.t('roundNo', { n: view.round })}`;
+      const stakeW = g.text(stakeLine, g.w / 2, cy + 13, { size: 13, color: COLORS.paper, align: 'center' });
+      const stakeH = 13 * g.textScale;
+      g.region('stake-line', g.w / 2 - stakeW / 2, cy + 13 - stakeH / 2, stakeW, stakeH, stakeLine, null);
     } else if (room.status === 'waiting') {
       const seated = room.members.filter((m) => m.seat !== null).length;
       g.text(app.t('waitingPlayers', { n: seated, seats }), g.w / 2, cy, { size: 15, color: COLORS.paper, align: 'center' });
@@ -749,18 +831,10 @@ export function tableScene(app: App, roomId: string): Scene {
     const me = room.members.find((m) => m.playerId === s.you?.playerId);
     if (hand === null && mySeat !== null && me !== undefined && (room.status === 'waiting' || room.status === 'playing')) {
       const by = g.h - 110;
-      g.button(
-        'ready-button',
-        24,
-        by,
-        g.w / 2 - 32,
-        46,
-        me.ready ? app.t('notReady') : app.t('ready'),
-        () => void command({ t: 'ready', ready: !me.ready }),
-        {
-          kind: me.ready ? 'secondary' : 'primary',
-        },
-      );
+      g.button('ready-button', 24, by, g.w / 2 - 32, 46, me.ready ? app.t('notReady') : app.t('ready'), () => void setReady('toggle'), {
+        kind: me.ready ? 'secondary' : 'primary',
+        enabled: !readying,
+      });
       if (room.status === 'waiting') {
         g.button('share-room', g.w / 2 + 8, by, g.w / 2 - 32, 46, app.t('share'), () => shareRoom(app, room.code, null), {
           kind: 'gold',
@@ -793,6 +867,7 @@ export function tableScene(app: App, roomId: string): Scene {
     raiseTo,
     choosing,
     sending,
+    readying,
     app.lang,
     app.elder,
     app.stage.textScale,
