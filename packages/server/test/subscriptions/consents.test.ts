@@ -104,6 +104,31 @@ for (const backend of backends()) {
       }
     });
 
+    it('a completed withdrawal notified through reaching() queues a withdrawal_arrived message with one consent', async () => {
+      const h = await harness(backend.open);
+      try {
+        const inner: { playerId: string; kind: string }[] = [];
+        const notifier = h.subs.reaching({ notify: async (_tx, playerId, n) => void inner.push({ playerId, kind: n.kind }) });
+        const completed = (id: string) =>
+          h.store.unitOfWork((tx) =>
+            notifier.notify(tx, 'p1', { kind: 'withdrawal_completed', data: { withdrawalId: id, amountFen: 12345 } }),
+          );
+        await completed('w0');
+        assert.equal((await rows(h, 'p1')).length, 0, 'no consent: the inbox only');
+        await h.subs.accept('p1', ['TPL_withdrawal']);
+        await completed('w1');
+        await completed('w2');
+        assert.equal(inner.length, 3, 'every event reaches the inbox');
+        assert.equal(await h.subs.sendDue(), 1);
+        assert.deepEqual(
+          h.sent.map((m) => [m.templateId, m.page, m.data.amount1]),
+          [['TPL_withdrawal', 'wallet', '¥123.45']],
+        );
+      } finally {
+        await h.store.close();
+      }
+    });
+
     it('a consent spent in a unit that rolls back is not spent', async () => {
       const h = await harness(backend.open);
       try {
