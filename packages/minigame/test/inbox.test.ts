@@ -115,6 +115,10 @@ describe('customer service answers in the mini-game', () => {
       await screenshot(page, `minigame-${device.viewport.width}-inbox`);
       await d.waitFor('read on the server', (s) => s.state.read === true);
 
+      await d.tap('back');
+      await d.waitFor('nothing unread', (s) => s.scene === 'lobby' && s.state.unread === 0 && s);
+      await d.tap('open-inbox');
+      await d.scene('inbox');
       // WeChat reminders: the host's wx.requestSubscribeMessage accepts both templates.
       await d.waitFor('the reminders button', (s) => s.state.reminders === 0 && s);
       await d.tap('subscribe');
@@ -131,8 +135,6 @@ describe('customer service answers in the mini-game', () => {
       assert.equal(sent.length, 1, 'one subscription message, sent by the notify.subscribe job');
       assert.equal(sent[0]?.touser, openid);
       assert.equal(sent[0]?.templateId, 'TPL_report_handled');
-      await d.tap('back');
-      await d.waitFor('nothing unread', (s) => s.scene === 'lobby' && s.state.unread === 0 && s);
       await context.close();
     });
   }
