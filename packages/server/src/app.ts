@@ -528,6 +528,14 @@ export async function createPlatform(o: PlatformOptions): Promise<Platform> {
     feeSchedule: roomsTuning.feeSchedule ?? (() => settings.get('room.fees')),
     skinOf: (playerId) => skins.wornBy(playerId),
     chat,
+    // "Your turn" while away and "a friend's room is starting": subscription messages, where the player consented.
+    reminders: {
+      turnWhileAway: async (t) => void (await subscriptions.turnAway(t)),
+      roomStarting: async (r) => {
+        const ownerNickname = (await accounts.players.get(r.ownerId))?.nickname ?? '';
+        await subscriptions.friendRoom({ ...r, ownerNickname });
+      },
+    },
     ...(cluster ? { directory: cluster.port } : {}),
   });
   cluster?.attach(rooms);

@@ -53,7 +53,7 @@ import {
 } from './limits.ts';
 import type { EventBatcher } from './batcher.ts';
 import { isLogOnly, type PersistDeps, type PlanExtras, persistPlan } from './persist.ts';
-import type { IdentityCheck, RiskSignals, RoomChat, RoomDirectory, RoomPolicy, TimerHandle, Timers } from './ports.ts';
+import type { IdentityCheck, RiskSignals, RoomChat, RoomDirectory, RoomPolicy, RoomReminders, TimerHandle, Timers } from './ports.ts';
 import type { RoomParamsInput } from './params.ts';
 import type { RoomSealer } from './sealing.ts';
 import { isLive, memberOf, type RoomEvent, type RoomState, seatedMembers } from './state.ts';
@@ -110,6 +110,8 @@ export interface ActorDeps {
   readonly onEvicted: (actor: RoomActor) => void;
   /** With several processes: ownership is checked before each write, and every change is reported. */
   readonly directory?: Pick<RoomDirectory, 'changed' | 'assertOwner'>;
+  /** Messages to players away from the table (subscription messages); absent: none. */
+  readonly reminders?: RoomReminders;
 }
 
 type Job = () => Promise<void>;
@@ -140,6 +142,8 @@ export class RoomActor {
   #headerSent = -1;
   /** The room view's parts as last broadcast, by key (see #roomText). */
   readonly #sentRoom = new Map<string, string>();
+  /** `hand:player` pairs already handed to the reminders this hand (one "your turn" message per hand at most). */
+  readonly #reminded = new Set<string>();
 
   constructor(state: RoomState, deps: ActorDeps, o: { rebuilt: boolean }) {
     this.#deps = deps;
@@ -241,6 +245,43 @@ export class RoomActor {
     this.#broadcast(plan.events);
     this.#reschedule();
     this.#deps.directory?.changed(this.#state);
+    await this.#remind(plan.before, plan.events);
+  }
+
+  /**
+   * After a committed change: the turn passed to a seated player with no socket to the room (once
+   * per hand), or the room's first hand started (the invited players who are not seated). The
+   * reminders port decides whether a message goes (consents); its failure never fails the command.
+   */
+  async #remind(before: RoomState, events: readonly RoomEvent[]): Promise<void> {
+    const reminders = this.#deps.reminders;
+    if (reminders === undefined) return;
+    const s = this.#state;
+    try {
+      if (events.some((e) => e.kind === 'hand_started' && e.handNumber === 1)) {
+        const seated = new Set(seatedMembers(s).map((m) => m.playerId));
+        const rows = await this.#deps.store.reader.query<{ invitee_id: string }>(
+          'SELECT DISTINCT invitee_id FROM room_invites WHERE room_id = ? AND invitee_id IS NOT NULL AND expires_at_ms > ?',
+          [s.id, this.#deps.timers.nowMs()],
+        );
+        const ids = new Set([...rows.map((r) => r.invitee_id), ...s.members.filter((m) => m.seat === null).map((m) => m.playerId)]);
+        const playerIds = [...ids].filter((id) => !seated.has(id) && id !== s.ownerId).sort();
+        if (playerIds.length > 0) await reminders.roomStarting({ roomId: s.id, code: s.code, ownerId: s.ownerId, playerIds });
+      }
+      const hand = s.hand;
+      const turnSeat = hand?.state.turnSeat ?? null;
+      if (hand === null || turnSeat === null) return;
+      if (before.hand?.handNumber === hand.handNumber && before.hand.state.turnSeat === turnSeat) return;
+      if (before.hand?.handNumber !== hand.handNumber) this.#reminded.clear();
+      const playerId = hand.players.find((p) => p.seat === turnSeat)?.playerId;
+      if (playerId === undefined || (this.#conns.get(playerId)?.length ?? 0) > 0) return;
+      const key = `${hand.handNumber}:${playerId}`;
+      if (this.#reminded.has(key)) return;
+      this.#reminded.add(key);
+      await reminders.turnWhileAway({ roomId: s.id, code: s.code, handNumber: hand.handNumber, playerId });
+    } catch (e) {
+      this.#deps.log.warn({ err: e, roomId: s.id }, 'room reminder not queued');
+    }
   }
 
   #afterEvent(e: RoomEvent, now: number, startInfo: StartInfo | undefined): void {

@@ -33,6 +33,7 @@ export type {
   RoomPolicy,
   RoomPolicyLimits,
   RoomHandSummary,
+  RoomReminders,
   RoomRiskSignal,
   Timers,
 } from './ports.ts';

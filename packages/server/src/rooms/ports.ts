@@ -172,3 +172,25 @@ export interface RoomChat {
   isMuted(roomId: string, listenerId: string, senderId: string): boolean;
   forgetRoom(roomId: string): void;
 }
+
+/**
+ * Messages that reach players outside the room (the subscriptions domain: WeChat subscription
+ * messages, sent only where the player consented). Called after the change is committed; a failure
+ * is logged and never undoes or delays play beyond the call.
+ */
+export interface RoomReminders {
+  /** The turn passed to a seated player with no open socket to the room (once per hand and player). */
+  turnWhileAway(t: {
+    readonly roomId: string;
+    readonly code: string;
+    readonly handNumber: number;
+    readonly playerId: string;
+  }): Promise<void>;
+  /** The room's first hand started: `playerIds` were invited to it or joined it but are not seated. */
+  roomStarting(r: {
+    readonly roomId: string;
+    readonly code: string;
+    readonly ownerId: string;
+    readonly playerIds: readonly string[];
+  }): Promise<void>;
+}

@@ -45,6 +45,7 @@ import type {
   RoomChat,
   RoomDirectory,
   RoomPolicy,
+  RoomReminders,
   Timers,
 } from './ports.ts';
 import { createRoomSealer, type RoomSealer } from './sealing.ts';
@@ -78,6 +79,8 @@ export interface RoomsOptions {
   readonly directory?: RoomDirectory;
   /** Table chat (the chat domain). */
   readonly chat: RoomChat;
+  /** Subscription messages for players away from the table ("your turn", "the room is starting"); absent: none. */
+  readonly reminders?: RoomReminders;
 }
 
 export interface CreateInput {
@@ -176,6 +179,7 @@ export class Rooms {
         o.directory?.closed(a.state);
       },
       ...(o.directory ? { directory: o.directory } : {}),
+      ...(o.reminders ? { reminders: o.reminders } : {}),
     };
   }
 

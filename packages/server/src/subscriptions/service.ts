@@ -211,6 +211,58 @@ export class Subscriptions {
     };
   }
 
+  /**
+   * "Your turn" for a seated player with no socket to the room: one message per hand at most (the
+   * key names the hand), only with a consent. Bound to the rooms domain's reminders port.
+   */
+  async turnAway(t: {
+    readonly roomId: string;
+    readonly code: string;
+    readonly handNumber: number;
+    readonly playerId: string;
+  }): Promise<boolean> {
+    return this.#o.store.unitOfWork(
+      (tx) =>
+        this.queue(tx, {
+          playerId: t.playerId,
+          kind: 'turn_away',
+          key: `turn_away:${t.roomId}:${t.handNumber}:${t.playerId}`,
+          page: `room?room=${t.code}`,
+          data: { thing1: `房间 ${t.code} 第${t.handNumber}局`, thing2: '轮到你了', time3: chinaTime(tx.nowMs) },
+        }),
+      { label: 'subscriptions.turn_away' },
+    );
+  }
+
+  /**
+   * "A friend's room is starting" for the players the rooms domain names (invited to the room or
+   * holding a place in it without a seat): once per room and player, only with a consent.
+   */
+  async friendRoom(r: {
+    readonly roomId: string;
+    readonly code: string;
+    readonly ownerNickname: string;
+    readonly playerIds: readonly string[];
+  }): Promise<number> {
+    return this.#o.store.unitOfWork(
+      async (tx) => {
+        let queued = 0;
+        for (const playerId of r.playerIds) {
+          const ok = await this.queue(tx, {
+            playerId,
+            kind: 'friend_room',
+            key: `friend_room:${r.roomId}:${playerId}`,
+            page: `room?room=${r.code}`,
+            data: { thing1: clip(`${r.ownerNickname}的房间`) || '好友的房间', character_string2: r.code, time3: chinaTime(tx.nowMs) },
+          });
+          if (ok) queued += 1;
+        }
+        return queued;
+      },
+      { label: 'subscriptions.friend_room' },
+    );
+  }
+
   /** One pass of notify.subscribe: sends what is due. Returns how many messages were settled. */
   async sendDue(): Promise<number> {
     const sender = this.#o.sender;
