@@ -19,7 +19,7 @@ const calling = (_c: Client, legal: Record<string, unknown>, rng: ReturnType<typ
 async function consent(p: Player, templateIds: string[], times = 1): Promise<void> {
   for (let i = 0; i < times; i++) {
     const r = await p.http('POST', '/api/subscriptions/consents', { templateIds });
-    assert.equal(r.status, 200, r.text);
+    assert.equal(r.status, 200, JSON.stringify(r.json));
   }
 }
 
@@ -32,7 +32,7 @@ async function sends(server: TestServer, playerId: string) {
 
 async function remaining(p: Player): Promise<Record<string, number>> {
   const r = await p.http('GET', '/api/subscriptions');
-  assert.equal(r.status, 200, r.text);
+  assert.equal(r.status, 200, JSON.stringify(r.json));
   return Object.fromEntries((r.json.items as { kind: string; remaining: number }[]).map((x) => [x.kind, x.remaining]));
 }
 
@@ -67,7 +67,7 @@ for (const backend of BACKENDS) {
         assert.equal((await watcher.join(room.code, { role: 'observer' })).status, 200);
         for (const p of [invited, invitedNoConsent, away]) {
           const r = await owner.http('POST', `/api/rooms/${room.roomId}/invites`, { playerId: p.id });
-          assert.equal(r.status, 201, r.text);
+          assert.equal(r.status, 201, JSON.stringify(r.json));
         }
         const ownerC = await owner.connect(room.roomId);
         const rng = botRng(`${backend}-subscriptions`);
