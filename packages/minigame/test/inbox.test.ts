@@ -52,7 +52,8 @@ describe('customer service answers in the mini-game', () => {
       FAIRGROUND_WECHAT_MP_APPID: SANDBOX_MINIGAME_APPID,
       FAIRGROUND_WECHAT_MP_SECRET: secret,
       FAIRGROUND_WECHAT_API_BASE_URL: sandbox.baseUrl,
-      FAIRGROUND_SUBSCRIBE_TEMPLATES: 'report_handled=TPL_report_handled,withdrawal_arrived=TPL_withdrawal_arrived',
+      FAIRGROUND_SUBSCRIBE_TEMPLATES:
+        'friend_room=TPL_friend_room,turn_away=TPL_turn_away,withdrawal_arrived=TPL_withdrawal_arrived,report_handled=TPL_report_handled',
       FAIRGROUND_JOB_INTERVALS_MS: 'notify.subscribe=200',
     });
     host = await startHost(platform.url, { weixinSandboxUrl: sandbox.baseUrl });
@@ -119,11 +120,12 @@ describe('customer service answers in the mini-game', () => {
       await d.waitFor('nothing unread', (s) => s.scene === 'lobby' && s.state.unread === 0 && s);
       await d.tap('open-inbox');
       await d.scene('inbox');
-      // WeChat reminders: the host's wx.requestSubscribeMessage accepts both templates.
+      // WeChat reminders: the inbox's own answer first, then the room ones (three a call); never the
+      // withdrawal one, as the mini-game shows no cash. The host's wx.requestSubscribeMessage accepts them all.
       await d.waitFor('the reminders button', (s) => s.state.reminders === 0 && s);
       await d.tap('subscribe');
-      await d.waitFor('two consents', (s) => s.state.reminders === 2 && s);
-      assert.deepEqual(await d.read<string[][]>('__wxHost.subscribeAsked'), [['TPL_withdrawal_arrived', 'TPL_report_handled']]);
+      await d.waitFor('three consents', (s) => s.state.reminders === 3 && s);
+      assert.deepEqual(await d.read<string[][]>('__wxHost.subscribeAsked'), [['TPL_report_handled', 'TPL_turn_away', 'TPL_friend_room']]);
       await screenshot(page, `minigame-${device.viewport.width}-inbox-reminders`);
       const sentBefore = sandbox.weixin.subscribeSends().length;
       const again = lang === 'zh' ? '另外，房卡不退。' : 'Also, cards are not refunded.';

@@ -48,6 +48,11 @@ interface Reminders {
 
 /** wx.requestSubscribeMessage takes at most this many template ids a call. */
 const TEMPLATES_PER_REQUEST = 3;
+/**
+ * The reminders the mini-game asks for, in this order: the inbox's own answer first, then the
+ * room ones. "Withdrawal arrived" is never asked here: the mini-game shows no cash (H5 asks for it).
+ */
+const MINIGAME_KINDS = ['report_handled', 'turn_away', 'friend_room'] as const;
 
 export function inboxScene(app: App): Scene {
   let reminders: Reminders['items'] | null = null;
@@ -75,7 +80,8 @@ export function inboxScene(app: App): Scene {
     () => {},
   );
   const remind = () => {
-    const tmplIds = (reminders ?? []).map((r) => r.templateId).slice(0, TEMPLATES_PER_REQUEST);
+    const byKind = new Map((reminders ?? []).map((r) => [r.kind, r.templateId]));
+    const tmplIds = MINIGAME_KINDS.flatMap((k) => byKind.get(k) ?? []).slice(0, TEMPLATES_PER_REQUEST);
     if (tmplIds.length === 0) return;
     wx.requestSubscribeMessage({
       tmplIds,
