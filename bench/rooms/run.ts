@@ -10,12 +10,17 @@
 // p50/p99 action-to-broadcast latency (from sending the action to receiving the hand frame that
 // carries it), and CPU and memory of the server and of this generator over the measured window.
 // Runs are bounded: at most 3,000 rooms and 600 seconds, loopback only.
+//
+// `--target colyseus` drives the Colyseus baseline (bench/rooms/colyseus/server.ts) with the same
+// bots through a thin protocol adapter (bench/rooms/colyseus/link.ts); `--json` prints one JSON
+// line only (compare.ts reads it).
 import { type ChildProcess, spawn } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import WebSocket from 'ws';
+import { ColyseusLink, type Reservation, reserve } from './colyseus/link.ts';
 
 const ROOMS_MAX = 3000;
 const SECONDS_MAX = 600;
@@ -32,6 +37,8 @@ const rooms = Math.min(Number(arg('rooms', '200')), ROOMS_MAX);
 const seconds = Math.min(Number(arg('seconds', '30')), SECONDS_MAX);
 const warmupS = Math.min(Number(arg('warmup', '10')), 60);
 const backend = arg('db', 'sqlite');
+const target = arg('target', 'fairground');
+if (target !== 'fairground' && target !== 'colyseus') throw new Error('--target takes fairground or colyseus');
 if (!Number.isSafeInteger(rooms) || rooms < 1 || !Number.isSafeInteger(seconds) || seconds < 1)
   throw new Error('--rooms and --seconds take positive integers');
 
@@ -47,12 +54,9 @@ const server: ChildProcess = spawn(
   process.execPath,
   [
     ...(profileDir ? ['--cpu-prof', '--cpu-prof-dir', profileDir] : []),
-    join(import.meta.dirname, 'server.ts'),
-    '--db',
-    database,
-    '--schema',
-    schema,
-    ...(args.includes('--trace') ? ['--trace'] : []),
+    ...(target === 'colyseus'
+      ? [join(import.meta.dirname, 'colyseus', 'server.ts')]
+      : [join(import.meta.dirname, 'server.ts'), '--db', database, '--schema', schema, ...(args.includes('--trace') ? ['--trace'] : [])]),
   ],
   {
     stdio: ['ignore', 'pipe', 'inherit'],
@@ -68,7 +72,10 @@ const baseUrl = await new Promise<string>((resolve, reject) => {
   server.once('exit', (code) => reject(new Error(`server exited with ${code}`)));
 });
 if (!/^http:\/\/127\.0\.0\.1:/.test(baseUrl)) throw new Error('loopback only');
-const wsUrl = `${baseUrl.replace('http', 'ws')}/api/rooms/ws`;
+const wsBase = baseUrl.replace('http', 'ws');
+/** The server's resident memory before any player: what a player costs is measured above it. */
+const serverIdleRssKb = procRssKb(server.pid as number);
+const wsUrl = `${wsBase}/api/rooms/ws`;
 
 // ------------------------------------------------------------------ process statistics
 
@@ -78,9 +85,9 @@ function procCpuS(pid: number): number {
   const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
   return (Number(fields[11]) + Number(fields[12])) / CLOCK_TICKS_PER_S;
 }
-function procRssMb(pid: number): number {
+function procRssKb(pid: number): number {
   const m = /VmRSS:\s+(\d+) kB/.exec(readFileSync(`/proc/${pid}/status`, 'utf8'));
-  return Math.round(Number(m?.[1] ?? 0) / 1024);
+  return Number(m?.[1] ?? 0);
 }
 const selfCpuS = () => {
   const u = process.cpuUsage();
@@ -146,11 +153,48 @@ function rand(): number {
 // biome-ignore lint/suspicious/noExplicitAny: frames are read field by field
 type Frame = Record<string, any>;
 
-class Bot {
+/** How a bot reaches its server: Fairground's JSON frames, or the Colyseus adapter. */
+interface Link {
+  open(onFrame: (f: Frame) => void): Promise<void>;
+  send(f: Frame): void;
+  readonly isOpen: boolean;
+  close(): void;
+}
+
+class FairgroundLink implements Link {
+  ws!: WebSocket;
   readonly token: string;
   readonly ip: string;
   readonly roomId: string;
-  ws!: WebSocket;
+  constructor(token: string, ip: string, roomId: string) {
+    this.token = token;
+    this.ip = ip;
+    this.roomId = roomId;
+  }
+  get isOpen(): boolean {
+    return this.ws.readyState === WebSocket.OPEN;
+  }
+  open(onFrame: (f: Frame) => void): Promise<void> {
+    return new Promise((resolve, reject) => {
+      this.ws = new WebSocket(wsUrl, { headers: { 'x-bench-ip': this.ip }, perMessageDeflate: false });
+      this.ws.once('open', () => {
+        this.ws.send(JSON.stringify({ t: 'hello', token: this.token, roomId: this.roomId }));
+        resolve();
+      });
+      this.ws.once('error', reject);
+      this.ws.on('message', (data) => onFrame(JSON.parse(data.toString()) as Frame));
+    });
+  }
+  send(f: Frame): void {
+    this.ws.send(JSON.stringify(f));
+  }
+  close(): void {
+    this.ws.terminate();
+  }
+}
+
+class Bot {
+  readonly link: Link;
   seat: number | null = null;
   v = 0;
   hand: Frame | null = null;
@@ -162,19 +206,14 @@ class Bot {
   #timer: ReturnType<typeof setTimeout> | null = null;
   #welcome!: () => void;
 
-  constructor(token: string, ip: string, roomId: string) {
-    this.token = token;
-    this.ip = ip;
-    this.roomId = roomId;
+  constructor(link: Link) {
+    this.link = link;
   }
 
   connect(): Promise<void> {
     return new Promise((resolve, reject) => {
       this.#welcome = resolve;
-      this.ws = new WebSocket(wsUrl, { headers: { 'x-bench-ip': this.ip }, perMessageDeflate: false });
-      this.ws.once('open', () => this.ws.send(JSON.stringify({ t: 'hello', token: this.token, roomId: this.roomId })));
-      this.ws.once('error', reject);
-      this.ws.on('message', (data) => this.#onMessage(JSON.parse(data.toString()) as Frame));
+      this.link.open((f) => this.#onMessage(f)).catch(reject);
     });
   }
 
@@ -206,7 +245,10 @@ class Bot {
             this.#scheduledStep = -1;
           }
           this.#readyFor = 0;
-        } else errors += 1;
+        } else {
+          errors += 1;
+          if (errors <= 3) process.stderr.write(`error frame: ${JSON.stringify(f)}\n`);
+        }
         break;
       default:
         break;
@@ -230,7 +272,7 @@ class Bot {
     const me = (r.members as Frame[]).find((m) => m.seat === this.seat);
     if (me && !me.ready && this.#readyFor !== r.next.handNumber && (h === null || h.view.phase === 'over')) {
       this.#readyFor = r.next.handNumber;
-      this.ws.send(JSON.stringify({ t: 'ready', v: this.v, ready: true }));
+      this.link.send({ t: 'ready', v: this.v, ready: true });
     }
   }
 
@@ -251,7 +293,7 @@ class Bot {
     this.#sentStep = h.view.step;
     this.#sentAt = performance.now();
     if (measuring) actions += 1;
-    this.ws.send(JSON.stringify({ t: 'act', v: this.v, action }));
+    this.link.send({ t: 'act', v: this.v, action });
   }
 }
 
@@ -261,7 +303,7 @@ const t0 = performance.now();
 const bots: Bot[] = [];
 const roomIndexes = Array.from({ length: rooms }, (_, i) => i);
 let setUp = 0;
-await pool(roomIndexes, SETUP_CONCURRENCY, async (i) => {
+async function setUpFairgroundRoom(i: number): Promise<Bot[]> {
   const players = await Promise.all(Array.from({ length: SEATS }, (_, s) => login(`b${i}s${s}`)));
   const owner = players[0] as { token: string; id: string };
   const ipOf = (s: number) => `10.${(i >> 8) & 255}.${i & 255}.${s + 1}`;
@@ -273,8 +315,27 @@ await pool(roomIndexes, SETUP_CONCURRENCY, async (i) => {
   })) as { roomId: string; code: string };
   for (let s = 1; s < SEATS; s++)
     await http('POST', '/api/rooms/join', { token: players[s]?.token as string, ip: ipOf(s), body: { code: room.code } });
-  const roomBots = players.map((p, s) => new Bot(p.token, ipOf(s), room.roomId));
+  const roomBots = players.map((p, s) => new Bot(new FairgroundLink(p.token, ipOf(s), room.roomId)));
   for (const b of roomBots) await b.connect();
+  return roomBots;
+}
+
+/** A Colyseus table: the first bot creates it, the others join it by id, in seat order. */
+async function setUpColyseusRoom(): Promise<Bot[]> {
+  const roomBots: Bot[] = [];
+  let first: Reservation | undefined;
+  for (let s = 0; s < SEATS; s++) {
+    const r = await reserve(baseUrl, first?.roomId);
+    first ??= r;
+    const b = new Bot(new ColyseusLink(wsBase, r));
+    await b.connect();
+    roomBots.push(b);
+  }
+  return roomBots;
+}
+
+await pool(roomIndexes, SETUP_CONCURRENCY, async (i) => {
+  const roomBots = target === 'colyseus' ? await setUpColyseusRoom() : await setUpFairgroundRoom(i);
   bots.push(...roomBots);
   setUp += 1;
   if (setUp % 200 === 0) process.stderr.write(`set up ${setUp}/${rooms} rooms\n`);
@@ -307,23 +368,33 @@ await new Promise((r) => setTimeout(r, seconds * 1000));
 measuring = false;
 const wallS = (performance.now() - w0) / 1000;
 const cpu1 = { server: procCpuS(serverPid), self: selfCpuS() };
-const connected = bots.filter((b) => b.ws.readyState === WebSocket.OPEN).length;
+const connected = bots.filter((b) => b.link.isOpen).length;
 clearInterval(lagTimer);
 lagsMs.sort((a, b) => a - b);
 
 latenciesMs.sort((a, b) => a - b);
 const pct = (p: number) =>
   latenciesMs.length === 0 ? 0 : (latenciesMs[Math.min(latenciesMs.length - 1, Math.floor((latenciesMs.length * p) / 100))] as number);
+const serverCpuS = cpu1.server - cpu0.server;
+const serverRssKb = procRssKb(serverPid);
 const row = {
-  backend,
+  target,
+  backend: target === 'colyseus' ? 'memory' : backend,
   rooms,
   players: connected,
   actionsPerS: Math.round(actions / wallS),
   p50Ms: Number(pct(50).toFixed(1)),
   p99Ms: Number(pct(99).toFixed(1)),
   maxMs: Number((latenciesMs.at(-1) ?? 0).toFixed(1)),
-  serverCpuPct: Math.round(((cpu1.server - cpu0.server) / wallS) * 100),
-  serverRssMb: procRssMb(serverPid),
+  serverCpuPct: Math.round((serverCpuS / wallS) * 100),
+  /** User + system time of the server process (every thread) per action, in µs. */
+  cpuPerActionUs: actions === 0 ? 0 : Math.round((serverCpuS * 1e6) / actions),
+  serverRssMb: Math.round(serverRssKb / 1024),
+  rssPerPlayerKb: connected === 0 ? 0 : Math.round(serverRssKb / connected),
+  /** Above the idle server's resident memory: what each connected player adds. */
+  rssAddedPerPlayerKb: connected === 0 ? 0 : Math.round((serverRssKb - serverIdleRssKb) / connected),
+  serverIdleRssMb: Math.round(serverIdleRssKb / 1024),
+  generatorCpuPerActionUs: actions === 0 ? 0 : Math.round(((cpu1.self - cpu0.self) * 1e6) / actions),
   generatorCpuPct: Math.round(((cpu1.self - cpu0.self) / wallS) * 100),
   generatorRssMb: Math.round(process.memoryUsage().rss / 1024 / 1024),
   generatorLagP99Ms: Number((lagsMs[Math.floor(lagsMs.length * 0.99)] ?? 0).toFixed(1)),
@@ -331,13 +402,16 @@ const row = {
   errors,
 };
 console.log(JSON.stringify(row));
-console.log(
-  `| ${row.backend} | ${row.rooms} | ${row.players} | ${row.actionsPerS} | ${row.p50Ms} | ${row.p99Ms} | ${row.serverCpuPct} % | ${row.serverRssMb} MB | ${row.generatorCpuPct} % | ${row.generatorRssMb} MB |`,
-);
+if (!args.includes('--json'))
+  console.log(
+    `| ${row.backend} | ${row.rooms} | ${row.players} | ${row.actionsPerS} | ${row.p50Ms} | ${row.p99Ms} | ${row.serverCpuPct} % | ${row.serverRssMb} MB | ${row.generatorCpuPct} % | ${row.generatorRssMb} MB |`,
+  );
 
-for (const b of bots) b.ws.terminate();
+for (const b of bots) b.link.close();
 server.kill('SIGTERM');
+const killTimer = setTimeout(() => server.kill('SIGKILL'), 10_000);
 await new Promise((r) => server.once('exit', r));
+clearTimeout(killTimer);
 rmSync(dir, { recursive: true, force: true });
 if (backend === 'postgres') {
   const { dropSchema } = await import('../../packages/server/src/storage/testing.ts');
