@@ -84,6 +84,22 @@ describe('RoomFrames: the frame handling both room clients share', () => {
     assert.equal(sent.at(-1)?.v, undefined, 'a ping carries no version');
   });
 
+  it('takes a hand or room frame that carries a request id as the answer, after applying it', async () => {
+    const { frames } = harness();
+    frames.receive(welcome, 0);
+    const act = frames.send({ t: 'act', action: { type: 'call' } });
+    const ready = frames.send({ t: 'ready', ready: true });
+    frames.receive({ t: 'hand', v: 4, hand: { step: 2 } }, 0);
+    frames.receive({ t: 'hand', id: 'c1', v: 5, hand: { step: 3 } }, 0);
+    const answer = await act;
+    assert.deepEqual(answer, { t: 'ok', v: 5 }, 'the folded frame answers the action');
+    assert.deepEqual(frames.state.hand, { step: 3 }, 'and its hand is applied before the answer resolves');
+    frames.receive({ t: 'room', id: 'c2', v: 6, patch: {} }, 0);
+    assert.equal((await ready).t, 'ok', 'a room frame answers a readiness click the same way');
+    frames.receive({ t: 'ok', id: 'c2', v: 6 }, 0);
+    assert.equal(frames.state.v, 6, 'a second answer to the same id changes nothing');
+  });
+
   it('answers at once when no socket is open, and fails what waited when it drops', async () => {
     const closedSocket = harness(false);
     assert.equal((await closedSocket.frames.send({ t: 'ready', ready: true })).code, 'NETWORK_ERROR');

@@ -56,6 +56,8 @@ export interface ChannelState<Room, Hand, Info> {
 
 export interface ChannelReply {
   readonly t: 'ok' | 'error';
+  /** The room version after the command (on `ok`). */
+  readonly v?: number;
   readonly code?: string;
   readonly message?: string;
   readonly details?: Record<string, unknown>;
@@ -168,11 +170,13 @@ export class RoomFrames<Room extends RoomLike, Hand extends HandLike<Info>, Info
         const events = [...s.events, ...((f.events as RoomEventWire[] | undefined) ?? [])].slice(-EVENTS_KEPT_MAX);
         const you = s.you !== null && me !== undefined ? { ...s.you, role: me.role, seat: me.seat } : s.you;
         this.set({ v, clockOffsetMs, room, events, you });
+        this.#answered(f, v);
         break;
       }
       case 'hand': {
         const hand = (f.hand ?? null) as Hand | null;
         this.set({ v, clockOffsetMs, hand, info: hand === null ? null : (hand.info ?? s.info) });
+        this.#answered(f, v);
         break;
       }
       case 'closed': {
@@ -197,6 +201,18 @@ export class RoomFrames<Room extends RoomLike, Hand extends HandLike<Info>, Info
       default:
         break;
     }
+  }
+
+  /**
+   * A `room` or `hand` frame that carries a request id is also the answer to that request: the
+   * server folds the sender's `ok` into the broadcast of the change it made, after it was applied.
+   */
+  #answered(f: ChannelFrame, v: number): void {
+    if (typeof f.id !== 'string') return;
+    const p = this.#pending.get(f.id);
+    if (p === undefined) return;
+    this.#pending.delete(f.id);
+    p.resolve({ t: 'ok', v } as ChannelReply);
   }
 
   /** Sends a command on the latest version with a fresh request id; resolves with the room's answer. */

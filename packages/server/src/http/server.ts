@@ -84,7 +84,10 @@ export async function createHttpServer(o: HttpServerOptions): Promise<FastifyIns
     },
   });
   await app.register(swaggerUi, { routePrefix: '/docs' });
-  await app.register(websocket, { options: { maxPayload: o.socketMessageBytesMax } });
+  // No permessage-deflate: room frames are small and sent to every seat after every action, where
+  // compressing each costs more CPU (and a zlib context per socket) than the bytes it saves on a
+  // mobile link. `ws` masks and validates with the native bufferutil / utf-8-validate when installed.
+  await app.register(websocket, { options: { maxPayload: o.socketMessageBytesMax, perMessageDeflate: false } });
   app.get('/openapi.json', { schema: { hide: true } }, async () => app.swagger());
   return app;
 }

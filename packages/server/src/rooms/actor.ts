@@ -85,7 +85,26 @@ export interface Conn {
   readonly playerId: string;
   readonly ip: string;
   send(text: string): void;
+  /**
+   * Sends a broadcast frame that also answers this connection's request `id` (the frame carries
+   * the id). A connection without it (a stand-in for a socket on another node) gets the frame
+   * without the id and its own `ok` reply.
+   */
+  sendReply?(text: string, id: string): void;
   close(code: number, reason: string): void;
+}
+
+/** The request a running command answers in its broadcast: the sender's connection and the frame's id. */
+interface PendingReply {
+  readonly conn: Conn;
+  readonly id: string;
+}
+
+/** A frame's text with a request id after its type: `{"t":"hand",…}` → `{"t":"hand","id":"c7",…}`. */
+export function withRequestId(text: string, id: string): string {
+  const at = text.indexOf(',');
+  assert(at > 0 && text.startsWith('{"t":'), 'a frame starts with its type');
+  return `${text.slice(0, at)},"id":${JSON.stringify(id)}${text.slice(at)}`;
 }
 
 export interface Logger {
@@ -144,6 +163,8 @@ export class RoomActor {
   readonly #sentRoom = new Map<string, string>();
   /** `hand:player` pairs already handed to the reminders this hand (one "your turn" message per hand at most). */
   readonly #reminded = new Set<string>();
+  /** The request the running command answers in its own broadcast (see `command`). */
+  #reply: PendingReply | null = null;
 
   constructor(state: RoomState, deps: ActorDeps, o: { rebuilt: boolean }) {
     this.#deps = deps;
@@ -375,6 +396,16 @@ export class RoomActor {
         }
       }
       for (const c of list) {
+        const reply = this.#reply;
+        if (reply !== null && reply.conn === c && c.sendReply !== undefined) {
+          // The sender's answer rides on the last frame it gets for this change: one frame, not two.
+          this.#reply = null;
+          if (handText !== null) {
+            if (roomText !== null) c.send(roomText);
+            c.sendReply(handText, reply.id);
+          } else if (roomText !== null) c.sendReply(roomText, reply.id);
+          continue;
+        }
         if (roomText !== null) c.send(roomText);
         if (handText !== null) c.send(handText);
       }
@@ -462,21 +493,34 @@ export class RoomActor {
     });
   }
 
-  /** A player's frame. Resolves with the room version after it, or rejects with the refusal. */
-  command(playerId: string, f: CommandFrame): Promise<number> {
+  /**
+   * A player's frame. Resolves with the room version after it, or rejects with the refusal. With
+   * `from` (the sender's connection) and a request id, the broadcast of the change answers the
+   * request: the sender's frame carries the id (`Conn.sendReply`) and no separate `ok` is needed.
+   */
+  command(playerId: string, f: CommandFrame, from?: Conn): Promise<number> {
     if (f.t === 'chat' || f.t === 'chat_mute') return this.#chat(playerId, f);
     return this.run(async () => {
-      const s = this.#state;
-      const m = memberOf(s, playerId);
-      if (m === undefined) throw new AppError(s.kicked.includes(playerId) ? RoomErrors.ROOM_KICKED : RoomErrors.ROOM_NOT_MEMBER);
-      if (f.t === 'act' && f.action.seat !== undefined && f.action.seat !== m.seat) {
-        throw new AppError(RoomErrors.ROOM_SEAT_FORGED, { seat: f.action.seat });
+      this.#reply = from !== undefined && f.id !== undefined ? { conn: from, id: f.id } : null;
+      try {
+        return await this.#command(playerId, f);
+      } finally {
+        this.#reply = null;
       }
-      const since = staleBefore(s, f);
-      if (f.v < since || f.v > s.version) throw new AppError(RoomErrors.ROOM_STALE_VERSION, { v: f.v, current: s.version });
-      await this.#dispatch(playerId, f);
-      return this.#state.version;
     });
+  }
+
+  async #command(playerId: string, f: RoomCommandFrame): Promise<number> {
+    const s = this.#state;
+    const m = memberOf(s, playerId);
+    if (m === undefined) throw new AppError(s.kicked.includes(playerId) ? RoomErrors.ROOM_KICKED : RoomErrors.ROOM_NOT_MEMBER);
+    if (f.t === 'act' && f.action.seat !== undefined && f.action.seat !== m.seat) {
+      throw new AppError(RoomErrors.ROOM_SEAT_FORGED, { seat: f.action.seat });
+    }
+    const since = staleBefore(s, f);
+    if (f.v < since || f.v > s.version) throw new AppError(RoomErrors.ROOM_STALE_VERSION, { v: f.v, current: s.version });
+    await this.#dispatch(playerId, f);
+    return this.#state.version;
   }
 
   /** The sender as a member of this live room (chat is for the people at the table, while it is open). */

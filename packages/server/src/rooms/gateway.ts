@@ -1,13 +1,16 @@
 // `GET /api/rooms/ws`: the room WebSocket. The first frame is `{"t":"hello","token":…,"roomId":…}`
 // (a browser cannot set headers on a WebSocket); the server answers `welcome` with the player's
-// seat and the exact current view, then `room` and `hand` frames as the room changes. Every frame
+// seat and the exact current view, then `room` and `hand` frames as the room changes. A command
+// with a request id is answered once: by the frame that broadcasts its change to the sender, which
+// then carries the id (one frame per recipient per action), or by `ok`/`error` when the command
+// broadcast nothing to this connection or was refused. Every frame
 // is size-checked, rate-limited and schema-checked before anything reads it; a frame that is
 // malformed, oversized, forged or part of a flood closes the connection.
 import { AppError } from '@fairground/core';
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import type { WebSocket } from 'ws';
 import type { Authenticator } from '../http/actors.ts';
-import type { Conn, RoomActor } from './actor.ts';
+import { type Conn, type RoomActor, withRequestId } from './actor.ts';
 import { RoomErrors } from './errors.ts';
 import { CloseCodes, type CommandFrame, parseFrame } from './frames.ts';
 import type { TimerHandle, Timers } from './ports.ts';
@@ -49,6 +52,8 @@ class Connection implements Conn {
   actor: LiveRoom | null = null;
   helloPending = false;
   closed = false;
+  /** Request ids answered by a broadcast frame (see `sendReply`); each is taken once by the command's continuation. */
+  readonly #answered = new Set<string>();
   #tokens: number;
   #refilledAtMs: number;
   readonly #rate: { perS: number; burst: number; now: () => number };
@@ -79,6 +84,16 @@ class Connection implements Conn {
       return;
     }
     this.socket.send(text);
+  }
+
+  sendReply(text: string, id: string): void {
+    this.send(withRequestId(text, id));
+    this.#answered.add(id);
+  }
+
+  /** Whether a broadcast already answered request `id` (forgets it: ids are answered once). */
+  answered(id: string): boolean {
+    return this.#answered.delete(id);
   }
 
   close(code: number, reason: string): void {
@@ -193,12 +208,14 @@ export function registerRoomSocket(app: FastifyInstance, o: GatewayOptions): { c
       c.abuse(RoomErrors.ROOM_HELLO_REQUIRED, CloseCodes.HELLO);
       return;
     }
-    actor.command(c.playerId, f as CommandFrame).then(
-      // A command is answered when it asked to be (carries an id); its effect reaches everyone in the broadcast anyway.
+    actor.command(c.playerId, f as CommandFrame, c).then(
+      // A command is answered when it asked to be (carries an id): by the broadcast of its change
+      // when the room folded the answer into it, else by an `ok` of its own.
       (v) => {
-        if (f.id !== undefined) c.send(JSON.stringify({ t: 'ok', id: f.id, v }));
+        if (f.id !== undefined && !c.answered(f.id)) c.send(`{"t":"ok","id":${JSON.stringify(f.id)},"v":${v}}`);
       },
       (e: unknown) => {
+        if (f.id !== undefined && c.answered(f.id)) return;
         const err = e instanceof AppError ? e : new AppError(RoomErrors.ROOM_BUSY);
         if (!(e instanceof AppError)) app.log.error({ err: e, roomId: actor.id }, 'room command failed');
         c.error(err, f.id);

@@ -309,6 +309,11 @@ export class Client {
       this.#replies.get(f.id)?.(f);
       this.#replies.delete(f.id);
     }
+    // A broadcast that carries a request id answers it (the room folds the sender's `ok` into it).
+    if ((f.t === 'room' || f.t === 'hand') && f.id !== undefined) {
+      this.#replies.get(f.id)?.({ t: 'ok', id: f.id, v: f.v, folded: f.t });
+      this.#replies.delete(f.id);
+    }
     this.#wake();
   }
 

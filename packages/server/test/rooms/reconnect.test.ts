@@ -239,8 +239,8 @@ for (const backend of BACKENDS) {
         const actor = server.rooms.actor(room.roomId) as NonNullable<ReturnType<typeof server.rooms.actor>>;
         const command = actor.command.bind(actor);
         let stopping: Promise<void> | null = null;
-        actor.command = async (playerId, frame) => {
-          const result = await command(playerId, frame);
+        actor.command = async (playerId, frame, from) => {
+          const result = await command(playerId, frame, from);
           stopping ??= server.rooms.shutdown();
           return result;
         };
@@ -257,7 +257,8 @@ for (const backend of BACKENDS) {
         assert.ok(looked.length > 0, 'at least the first look was applied');
         for (const e of looked) {
           const i = clients.findIndex((c) => c.seat === e.action.seat);
-          const answered = clients[i]?.frames.some((f) => f.id === `look-${i}` && f.t === 'ok');
+          // The answer is the hand frame that carries the look (folded) or, failing that, an `ok`.
+          const answered = clients[i]?.frames.some((f) => f.id === `look-${i}` && (f.t === 'ok' || f.t === 'hand'));
           assert.ok(answered, `seat ${e.action.seat} looked, and its player was told so before the connection closed`);
         }
         await checkNoHiddenCards(server, room.roomId, clients[0]?.player.id as string);
