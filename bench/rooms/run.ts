@@ -11,6 +11,7 @@
 // carries it), and CPU and memory of the server and of this generator over the measured window.
 // Runs are bounded: at most 3,000 rooms and 600 seconds, loopback only.
 //
+// `--profile-window FILE` writes a CPU profile of the Fairground server over the measured window.
 // `--target colyseus` drives the Colyseus baseline (bench/rooms/colyseus/server.ts) with the same
 // bots through a thin protocol adapter (bench/rooms/colyseus/link.ts); `--json` prints one JSON
 // line only (compare.ts reads it).
@@ -56,7 +57,15 @@ const server: ChildProcess = spawn(
     ...(profileDir ? ['--cpu-prof', '--cpu-prof-dir', profileDir] : []),
     ...(target === 'colyseus'
       ? [join(import.meta.dirname, 'colyseus', 'server.ts')]
-      : [join(import.meta.dirname, 'server.ts'), '--db', database, '--schema', schema, ...(args.includes('--trace') ? ['--trace'] : [])]),
+      : [
+          join(import.meta.dirname, 'server.ts'),
+          '--db',
+          database,
+          '--schema',
+          schema,
+          ...(args.includes('--trace') ? ['--trace'] : []),
+          ...(arg('profile-window', '') ? ['--profile-window', arg('profile-window', '')] : []),
+        ]),
   ],
   {
     stdio: ['ignore', 'pipe', 'inherit'],
@@ -364,6 +373,7 @@ const serverPid = server.pid as number;
 const cpu0 = { server: procCpuS(serverPid), self: selfCpuS() };
 const w0 = performance.now();
 measuring = true;
+if (arg('profile-window', '')) server.kill('SIGUSR2');
 await new Promise((r) => setTimeout(r, seconds * 1000));
 measuring = false;
 const wallS = (performance.now() - w0) / 1000;

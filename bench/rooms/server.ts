@@ -134,8 +134,29 @@ platform = await createPlatform({
 const url = await platform.app.listen({ host: '127.0.0.1', port: Number(arg('port', '0')) });
 process.stdout.write(`READY ${url}\n`);
 
+// --profile-window FILE: a CPU profile of the measured window only (run.ts sends SIGUSR2 when it
+// starts measuring; the profile is written at SIGTERM), so set-up (sign-ins, room creation) is left out.
+const profileFile = arg('profile-window', '');
+let profiler: import('node:inspector/promises').Session | null = null;
+if (profileFile) {
+  process.on('SIGUSR2', () => {
+    void (async () => {
+      const { Session } = await import('node:inspector/promises');
+      profiler = new Session();
+      profiler.connect();
+      await profiler.post('Profiler.enable');
+      await profiler.post('Profiler.start');
+    })();
+  });
+}
+
 process.on('SIGTERM', () => {
   void (async () => {
+    if (profiler !== null) {
+      const { profile } = await profiler.post('Profiler.stop');
+      const { writeFileSync } = await import('node:fs');
+      writeFileSync(profileFile, JSON.stringify(profile));
+    }
     await platform.close();
     await store.close();
     process.stdout.write(`STOPPED rooms=${platform.rooms.liveRooms}\n`);

@@ -6,6 +6,7 @@ import type { Analytics } from '../analytics/index.ts';
 import type { Notifier } from '../notifications/index.ts';
 import type { Tx } from '../storage/ports.ts';
 import type { Plan } from './decide.ts';
+import { insertEventRows } from './event-rows.ts';
 import { chinaDay, type Payment } from './fees.ts';
 import type { RoomMoney } from './money.ts';
 import { type HandRecord, recordLeafHash } from './history.ts';
@@ -30,28 +31,6 @@ export interface PlanExtras {
   readonly joinPayment?: { readonly playerId: string; readonly payment: Payment };
   /** Pairs of players already recorded as friends (skips redundant writes); updated here. */
   readonly knownPairs?: Set<string>;
-}
-
-/** Public fields of an event for the log's `data` column: everything but the kind and envelope. */
-function eventData(e: RoomEvent): string {
-  const { kind: _k, seq: _s, atMs: _a, ...rest } = e;
-  return JSON.stringify(rest);
-}
-
-/** Rows per INSERT statement: 5 parameters each stays far below both databases' parameter limits. */
-const EVENT_ROWS_PER_STATEMENT = 500;
-
-/** Appends events (of one or many rooms) with multi-row INSERTs: one round trip per 500 events. */
-export async function insertEventRows(tx: Tx, rows: readonly { roomId: string; event: RoomEvent }[]): Promise<void> {
-  for (let i = 0; i < rows.length; i += EVENT_ROWS_PER_STATEMENT) {
-    const chunk = rows.slice(i, i + EVENT_ROWS_PER_STATEMENT);
-    const params: (string | number)[] = [];
-    for (const { roomId, event } of chunk) params.push(roomId, event.seq, event.kind, eventData(event), event.atMs);
-    await tx.run(
-      `INSERT INTO room_events (room_id, seq, kind, data, at_ms) VALUES ${chunk.map(() => '(?, ?, ?, ?, ?)').join(', ')}`,
-      params,
-    );
-  }
 }
 
 export function insertEvents(tx: Tx, roomId: string, events: readonly RoomEvent[]): Promise<void> {

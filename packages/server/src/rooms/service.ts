@@ -170,7 +170,7 @@ export class Rooms {
         prizesAllowed: () => this.policy.limits().cashRemainder === 'prize_by_scoreboard',
         notary: this.notary,
       },
-      events: new EventBatcher(o.store),
+      events: new EventBatcher(o.store, { nowMs: () => this.timers.nowMs() }),
       chat: o.chat,
       log: o.log,
       onEvicted: (a) => {
