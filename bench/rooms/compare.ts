@@ -25,7 +25,7 @@ const smoke = args.includes('--smoke');
 const SEATS = 5;
 const PLAYERS_MAX = 15_000;
 const players = (smoke ? '10' : arg('players', '4000,10000')).split(',').map(Number);
-const seconds = smoke ? 3 : Number(arg('seconds', '60'));
+const seconds = smoke ? 4 : Number(arg('seconds', '60'));
 const warmup = smoke ? 1 : Number(arg('warmup', '15'));
 const targets = arg('targets', 'fairground,colyseus').split(',');
 for (const p of players) if (!Number.isSafeInteger(p) || p < SEATS || p > PLAYERS_MAX) throw new Error(`--players: 5..${PLAYERS_MAX}`);

@@ -45,6 +45,22 @@ export interface GatewayOptions {
 
 type Def = (typeof RoomErrors)[keyof typeof RoomErrors];
 
+const TEXT_FRAME = { binary: false } as const;
+/**
+ * The bytes of the frame sent last. A broadcast hands the same string to every seat that sees the
+ * same thing, one after another, so it is encoded once and each socket sends the same buffer (the
+ * sockets only read it). A different string (by content) is encoded anew.
+ */
+let lastText = '';
+let lastBytes: Buffer = Buffer.alloc(0);
+function utf8(text: string): Buffer {
+  if (text !== lastText) {
+    lastText = text;
+    lastBytes = Buffer.from(text, 'utf8');
+  }
+  return lastBytes;
+}
+
 class Connection implements Conn {
   readonly socket: WebSocket;
   readonly ip: string;
@@ -83,7 +99,7 @@ class Connection implements Conn {
       this.close(CloseCodes.SLOW, 'too slow');
       return;
     }
-    this.socket.send(text);
+    this.socket.send(utf8(text), TEXT_FRAME);
   }
 
   sendReply(text: string, id: string): void {

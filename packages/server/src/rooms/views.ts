@@ -186,8 +186,9 @@ export function handSection(s: RoomState, viewerSeat: number | null, turnDeadlin
 
 /**
  * The `hand` frame for one seat, as text. Views are serialised once per distinct visibility (every
- * seat that sees no more cards than a spectator shares the spectator's text), because a broadcast
- * follows every action to every seat and spectator.
+ * seat that sees no more cards than a spectator shares the spectator's text), and whole frames once
+ * per visibility and legal-action list, because a broadcast follows every action to every seat and
+ * spectator: seats waiting for their turn usually get the very same string (sent as the same bytes).
  */
 export function handFrameText(
   s: RoomState,
@@ -205,13 +206,29 @@ export function handFrameText(
     viewCache.set(key, viewText);
   }
   const inHand = viewerSeat !== null && h.players.some((p) => p.seat === viewerSeat);
-  const legal = inHand ? JSON.stringify(legalFor(h.state, viewerSeat)) : 'null';
+  const legalValue = inHand ? legalFor(h.state, viewerSeat) : null;
+  // The shared lists (nothing, or only a look) have fixed texts; the turn's list is its own.
+  const legal =
+    legalValue === null
+      ? 'null'
+      : legalValue === NOTHING
+        ? NOTHING_TEXT
+        : legalValue === NOTHING_BUT_LOOK
+          ? NOTHING_BUT_LOOK_TEXT
+          : JSON.stringify(legalValue);
+  const frameKey = `f${key}|${legal}`;
+  const cached = viewCache.get(frameKey);
+  if (cached !== undefined) return cached;
   const info = head.withInfo ? `,"info":${JSON.stringify((handSection(s, viewerSeat, null, true) as HandSection).info)}` : '';
-  return `{"t":"hand","v":${head.v},"serverNowMs":${head.serverNowMs},"hand":{"handNumber":${h.handNumber},"turnDeadlineMs":${head.turnDeadlineMs},"view":${viewText},"legal":${legal}${info}}}`;
+  const text = `{"t":"hand","v":${head.v},"serverNowMs":${head.serverNowMs},"hand":{"handNumber":${h.handNumber},"turnDeadlineMs":${head.turnDeadlineMs},"view":${viewText},"legal":${legal}${info}}}`;
+  viewCache.set(frameKey, text);
+  return text;
 }
 
 const NOTHING_BUT_LOOK: LegalActions = { look: true, fold: false, call: null, raise: null, compare: null, allIn: null };
 const NOTHING: LegalActions = { look: false, fold: false, call: null, raise: null, compare: null, allIn: null };
+const NOTHING_BUT_LOOK_TEXT = JSON.stringify(NOTHING_BUT_LOOK);
+const NOTHING_TEXT = JSON.stringify(NOTHING);
 
 /**
  * What a seat may do. Off turn a seat can at most look (the room never allows folding out of
