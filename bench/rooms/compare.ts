@@ -96,11 +96,17 @@ function runOne(target: string, rooms: number): Promise<Row> {
 
 const rows: Row[] = [];
 process.stderr.write(`compare: players ${players.join(', ')}; ${seconds} s measured after ${warmup} s warm-up; load average ${load()}\n`);
+const failures: string[] = [];
 for (const p of players) {
   for (const t of targets) {
-    const row = await runOne(t, Math.ceil(p / SEATS));
-    process.stderr.write(`${JSON.stringify(row)}\n`);
-    rows.push(row);
+    // A run that fails (a server that died, a set-up refused) is reported; the others still run.
+    try {
+      const row = await runOne(t, Math.ceil(p / SEATS));
+      process.stderr.write(`${JSON.stringify(row)}\n`);
+      rows.push(row);
+    } catch (e) {
+      failures.push(`${t} at ${p} players: ${(e as Error).message}`);
+    }
   }
 }
 
@@ -108,12 +114,12 @@ const fmt = (n: number) => n.toLocaleString('en-US');
 const ratio = (a: number, b: number) => (b === 0 ? '–' : `${(a / b).toFixed(2)}×`);
 console.log('');
 console.log(
-  '| players | server | actions/s | p50 ms | p99 ms | CPU/action µs | server CPU | RSS/player KB (above idle) | generator CPU | load avg |',
+  '| players | server | actions/s | p50 ms | p99 ms | CPU/action µs | server CPU | RSS/player KB (above idle) | generator CPU | generator lag p99 ms | load avg |',
 );
-console.log('| ---: | --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | --- |');
+console.log('| ---: | --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | --- |');
 for (const r of rows) {
   console.log(
-    `| ${fmt(r.players)} | ${r.target} | ${fmt(r.actionsPerS)} | ${r.p50Ms} | ${r.p99Ms} | ${fmt(r.cpuPerActionUs)} | ${r.serverCpuPct} % | ${fmt(r.rssPerPlayerKb)} (${fmt(r.rssAddedPerPlayerKb)}) | ${r.generatorCpuPct} % | ${r.load} |`,
+    `| ${fmt(r.players)} | ${r.target} | ${fmt(r.actionsPerS)} | ${r.p50Ms} | ${r.p99Ms} | ${fmt(r.cpuPerActionUs)} | ${r.serverCpuPct} % | ${fmt(r.rssPerPlayerKb)} (${fmt(r.rssAddedPerPlayerKb)}) | ${r.generatorCpuPct} % | ${r.generatorLagP99Ms} | ${r.load} |`,
   );
 }
 if (targets.length === 2) {
@@ -130,7 +136,8 @@ if (targets.length === 2) {
   }
 }
 const failed = rows.filter((r) => r.actionsPerS === 0 || r.errors > 0);
-if (failed.length > 0) {
-  process.stderr.write(`compare: ${failed.length} run(s) made no actions or saw errors\n`);
+for (const f of failures) process.stderr.write(`compare: failed: ${f}\n`);
+if (failed.length > 0 || failures.length > 0) {
+  process.stderr.write(`compare: ${failed.length + failures.length} run(s) failed, made no actions or saw errors\n`);
   process.exit(1);
 }

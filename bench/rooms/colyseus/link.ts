@@ -37,13 +37,27 @@ export interface Reservation {
   readonly processId: string;
 }
 
-/** Reserves a seat: a new table (`roomId` undefined) or the given one. */
+const RESERVE_TRIES_MAX = 3;
+
+/**
+ * Reserves a seat: a new table (`roomId` undefined) or the given one. A request that finds its
+ * kept-alive connection closed under it (the server's idle timeout racing the client's reuse, which
+ * a busy machine makes likely) is tried again, at most RESERVE_TRIES_MAX times.
+ */
 export async function reserve(baseUrl: string, roomId?: string): Promise<Reservation> {
   const path = roomId === undefined ? '/matchmake/create/table' : `/matchmake/joinById/${roomId}`;
-  const res = await fetch(`${baseUrl}${path}`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: '{}' });
-  const json = (await res.json()) as Reservation;
-  if (res.status >= 400) throw new Error(`${path}: ${res.status} ${JSON.stringify(json)}`);
-  return json;
+  for (let attempt = 1; ; attempt++) {
+    let res: Response;
+    try {
+      res = await fetch(`${baseUrl}${path}`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: '{}' });
+    } catch (e) {
+      if (attempt >= RESERVE_TRIES_MAX) throw e;
+      continue;
+    }
+    const json = (await res.json()) as Reservation;
+    if (res.status >= 400) throw new Error(`${path}: ${res.status} ${JSON.stringify(json)}`);
+    return json;
+  }
 }
 
 const packr = new Packr({ useRecords: false });
