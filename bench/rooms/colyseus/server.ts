@@ -52,6 +52,10 @@ interface ActMessage {
 
 class TableRoom extends Room<{ state: Table }> {
   override maxClients = SEATS;
+  // Set-up on a busy machine can take longer than the default 15 s between a seat's reservation and
+  // its socket; a table never empties during a run, so it is not disposed when briefly empty either.
+  override seatReservationTimeout = 120;
+  override autoDispose = false;
   readonly #seatOf = new Map<string, number>();
   readonly #clientOf = new Map<number, Client>();
   #cards: number[][] = [];
