@@ -10,17 +10,16 @@ import { join } from 'node:path';
 import { gzipSync } from 'node:zlib';
 import { type Clock, newId } from '@fairground/core';
 import type { Store } from '../storage/ports.ts';
-import { GROUPS_PER_ARCHIVE_MAX, RETENTION_RULES, type RetentionRule, ROWS_PER_ARCHIVE_MAX } from './rules.ts';
+import { PARTITIONED_TABLES, type PartitionedTable, partitionName, partitionRange, unitStartMs } from './partitions.ts';
+import {
+  GROUPS_PER_ARCHIVE_MAX,
+  type RangeRetentionRule,
+  RETENTION_RULES,
+  type RetentionRule,
+  ROWS_PER_ARCHIVE_MAX,
+} from './rules.ts';
 
 const DAY_MS = 24 * 3600 * 1000;
-/** Monthly partitions of room_hands made ahead of time (PostgreSQL), so new hands never land in the default partition. */
-export const PARTITION_MONTHS_AHEAD = 3;
-
-/** `room_hands_m202601` for the month starting at `fromMs` (UTC). */
-export function monthPartition(fromMs: number): string {
-  const d = new Date(fromMs);
-  return `room_hands_m${d.getUTCFullYear()}${String(d.getUTCMonth() + 1).padStart(2, '0')}`;
-}
 
 export interface ArchiveManifest {
   readonly format: 'fairground.archive.v1';
@@ -35,6 +34,19 @@ export interface ArchiveManifest {
   readonly file: string;
   readonly sha256: string;
   readonly ndjsonSha256: string;
+  /**
+   * Archives of a table archived by time (the analytics log): every row has `column` in
+   * [fromMs, toMs) and `seqColumn` in [seqMin, seqMax], in increasing seq order; `groups` then holds
+   * one name for the range.
+   */
+  readonly range?: {
+    readonly column: string;
+    readonly fromMs: number;
+    readonly toMs: number;
+    readonly seqColumn: string;
+    readonly seqMin: number;
+    readonly seqMax: number;
+  };
 }
 
 export interface ArchiveResult {
@@ -81,69 +93,193 @@ export class Archiver {
     return this.#dir;
   }
 
-  /** One pass: at most one archive per table, then (PostgreSQL) the hands' monthly partitions kept in step. Returns what moved. */
+  /** One pass: at most one archive per table, then (PostgreSQL) the partitions kept in step. Returns what moved. */
   async run(): Promise<ArchiveResult[]> {
     const out: ArchiveResult[] = [];
     for (const rule of RETENTION_RULES) {
-      const r = await this.#archive(rule);
+      const r = rule.kind === 'group' ? await this.#archive(rule) : await this.#archiveRange(rule);
       if (r !== null) out.push(r);
     }
     if (this.#store.dialect === 'postgres') await this.partitions();
     return out;
   }
 
+  #onlineDaysOf(table: string): number {
+    return this.#onlineDays ?? RETENTION_RULES.find((r) => r.table === table)?.onlineDays ?? 180;
+  }
+
+  async #partitionsOf(table: string): Promise<Set<string> | null> {
+    const kind = await this.#store.reader.query<{ relkind: string }>(
+      `SELECT c.relkind FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace WHERE c.relname = ? AND n.nspname = current_schema()`,
+      [table],
+    );
+    if (kind[0]?.relkind !== 'p') return null;
+    const existing = await this.#store.reader.query<{ name: string }>(
+      `SELECT c.relname AS name FROM pg_inherits i JOIN pg_class c ON c.oid = i.inhrelid JOIN pg_class p ON p.oid = i.inhparent
+        JOIN pg_namespace n ON n.oid = p.relnamespace WHERE p.relname = ? AND n.nspname = current_schema()`,
+      [table],
+    );
+    return new Set(existing.map((r) => r.name));
+  }
+
   /**
-   * PostgreSQL only (room_hands is partitioned by month, retention_002): creates the partitions of
-   * the next PARTITION_MONTHS_AHEAD months (a month whose rows already sit in the default partition
-   * is left there, named in `blocked`), and drops the monthly partitions that lie wholly before the
-   * hands' window and are empty — their rows were archived.
+   * PostgreSQL only (partitions.ts names the tables): for each partitioned table, creates the
+   * partitions of the next days or months (one whose rows already sit in the default partition is
+   * left there, named in `blocked`), and drops the partitions that lie wholly before the table's
+   * window and are empty — their rows were archived.
    */
   async partitions(): Promise<{ created: string[]; dropped: string[]; blocked: string[] }> {
     const created: string[] = [];
     const dropped: string[] = [];
     const blocked: string[] = [];
     if (this.#store.dialect !== 'postgres') return { created, dropped, blocked };
+    for (const t of PARTITIONED_TABLES) {
+      const names = await this.#partitionsOf(t.table);
+      if (names === null) continue;
+      const r = await this.#keepPartitions(t, names);
+      created.push(...r.created);
+      dropped.push(...r.dropped);
+      blocked.push(...r.blocked);
+    }
+    return { created, dropped, blocked };
+  }
+
+  async #keepPartitions(t: PartitionedTable, names: ReadonlySet<string>): Promise<{ created: string[]; dropped: string[]; blocked: string[] }> {
+    const created: string[] = [];
+    const dropped: string[] = [];
+    const blocked: string[] = [];
     const nowMs = this.#clock.nowMs();
-    const hands = RETENTION_RULES.find((r) => r.table === 'room_hands');
-    const cutoffMs = nowMs - (this.#onlineDays ?? hands?.onlineDays ?? 180) * DAY_MS;
-    const existing = await this.#store.reader.query<{ name: string }>(
-      `SELECT c.relname AS name FROM pg_inherits i JOIN pg_class c ON c.oid = i.inhrelid JOIN pg_class p ON p.oid = i.inhparent
-        JOIN pg_namespace n ON n.oid = p.relnamespace WHERE p.relname = 'room_hands' AND n.nspname = current_schema()`,
-    );
-    const names = new Set(existing.map((r) => r.name));
-    const now = new Date(nowMs);
-    for (let k = 0; k <= PARTITION_MONTHS_AHEAD; k++) {
-      const from = Date.UTC(now.getUTCFullYear(), now.getUTCMonth() + k, 1);
-      const to = Date.UTC(now.getUTCFullYear(), now.getUTCMonth() + k + 1, 1);
-      const name = monthPartition(from);
+    const cutoffMs = nowMs - this.#onlineDaysOf(t.table) * DAY_MS;
+    for (let k = 0; k <= t.ahead; k++) {
+      const from = unitStartMs(t.unit, nowMs, k);
+      const to = unitStartMs(t.unit, nowMs, k + 1);
+      const name = partitionName(t, from);
       if (names.has(name)) continue;
-      const inDefault = await this.#store.reader.query(
-        'SELECT 1 FROM room_hands_default WHERE created_at_ms >= ? AND created_at_ms < ? LIMIT 1',
-        [from, to],
-      );
+      const inDefault = await this.#store.reader.query(`SELECT 1 FROM ${t.table}_default WHERE ${t.column} >= ? AND ${t.column} < ? LIMIT 1`, [
+        from,
+        to,
+      ]);
       if (inDefault.length > 0) {
         blocked.push(name);
         continue;
       }
       await this.#store.unitOfWork(
-        (tx) => tx.run(`CREATE TABLE IF NOT EXISTS ${name} PARTITION OF room_hands FOR VALUES FROM (${from}) TO (${to})`),
-        {
-          label: 'retention.partition.create',
-        },
+        (tx) => tx.run(`CREATE TABLE IF NOT EXISTS ${name} PARTITION OF ${t.table} FOR VALUES FROM (${from}) TO (${to})`),
+        { label: 'retention.partition.create' },
       );
       created.push(name);
     }
-    for (const name of [...names].filter((n) => /^room_hands_m\d{6}$/.test(n)).sort()) {
-      const y = Number(name.slice(12, 16));
-      const m = Number(name.slice(16, 18));
-      const to = Date.UTC(y, m, 1);
-      if (to > cutoffMs) continue;
+    for (const name of [...names].sort()) {
+      const range = partitionRange(t, name);
+      if (range === null || range.toMs > cutoffMs) continue;
       const rows = await this.#store.reader.query(`SELECT 1 FROM ${name} LIMIT 1`);
       if (rows.length > 0) continue;
       await this.#store.unitOfWork((tx) => tx.run(`DROP TABLE ${name}`), { label: 'retention.partition.drop' });
       dropped.push(name);
     }
     return { created, dropped, blocked };
+  }
+
+  /** Writes the archive file and its manifest durably; returns the manifest. */
+  #write(
+    table: string,
+    o: { groupColumn: string; groups: string[]; lines: string[]; cutoffMs: number; nowMs: number; range?: ArchiveManifest['range'] },
+  ): ArchiveManifest {
+    const ndjson = o.lines.length === 0 ? '' : `${o.lines.join('\n')}\n`;
+    const gz = gzipSync(ndjson);
+    const id = newId('ar');
+    const stamp = new Date(o.nowMs).toISOString().slice(0, 10);
+    const folder = join(this.#dir, table);
+    mkdirSync(folder, { recursive: true });
+    const file = `${stamp}_${id}.ndjson.gz`;
+    const manifest: ArchiveManifest = {
+      format: 'fairground.archive.v1',
+      id,
+      table,
+      groupColumn: o.groupColumn,
+      groups: o.groups,
+      rows: o.lines.length,
+      cutoffMs: o.cutoffMs,
+      createdAtMs: o.nowMs,
+      file,
+      sha256: createHash('sha256').update(gz).digest('hex'),
+      ndjsonSha256: createHash('sha256').update(ndjson).digest('hex'),
+      ...(o.range === undefined ? {} : { range: o.range }),
+    };
+    writeDurably(join(folder, file), gz);
+    writeDurably(join(folder, `${stamp}_${id}.manifest.json`), `${JSON.stringify(manifest, null, 2)}\n`);
+    return manifest;
+  }
+
+  /**
+   * The analytics log, a month at a time: the oldest month wholly past the window is archived in
+   * seq order, ROWS_PER_ARCHIVE_MAX rows an archive, each archive's range recorded in
+   * retention_archived_ranges in the transaction that removes its rows. On SQLite (and for rows in
+   * PostgreSQL's default partition) the rows are deleted, which the append-only trigger allows only
+   * for archived ranges; a month that has its own partition is dropped whole once its last rows are
+   * archived.
+   */
+  async #archiveRange(rule: RangeRetentionRule): Promise<ArchiveResult | null> {
+    const nowMs = this.#clock.nowMs();
+    const cutoffMs = nowMs - (this.#onlineDays ?? rule.onlineDays) * DAY_MS;
+    const first = await this.#store.reader.query<{ m: unknown }>(`SELECT MIN(${rule.column}) AS m FROM ${rule.table}`);
+    if (first[0]?.m === null || first[0]?.m === undefined) return null;
+    const fromMs = unitStartMs('month', Number(first[0].m));
+    const toMs = unitStartMs('month', fromMs, 1);
+    if (toMs > cutoffMs) return null;
+    const t = PARTITIONED_TABLES.find((p) => p.table === rule.table);
+    const partitions = this.#store.dialect === 'postgres' && t !== undefined ? await this.#partitionsOf(rule.table) : null;
+    const partition = t !== undefined && partitions?.has(partitionName(t, fromMs)) === true ? partitionName(t, fromMs) : null;
+    const done = await this.#store.reader.query<{ s: unknown }>(
+      'SELECT MAX(seq_max) AS s FROM retention_archived_ranges WHERE table_name = ? AND from_ms = ?',
+      [rule.table, fromMs],
+    );
+    const afterSeq = done[0]?.s === null || done[0]?.s === undefined ? -1 : Number(done[0].s);
+    const rows = await this.#store.reader.query<Record<string, unknown>>(
+      `SELECT * FROM ${rule.table} WHERE ${rule.column} >= ? AND ${rule.column} < ? AND ${rule.seqColumn} > ? ORDER BY ${rule.seqColumn} LIMIT ?`,
+      [fromMs, toMs, afterSeq, ROWS_PER_ARCHIVE_MAX],
+    );
+    const last = rows.length < ROWS_PER_ARCHIVE_MAX;
+    if (rows.length === 0) {
+      // Every row of the month is archived but its partition is still there (a pass that stopped
+      // between the two): drop it now.
+      if (partition !== null)
+        await this.#store.unitOfWork((tx) => tx.run(`DROP TABLE ${partition}`), { label: 'retention.partition.drop' });
+      return null;
+    }
+    const seqMin = Number(rows[0]![rule.seqColumn]);
+    const seqMax = Number(rows[rows.length - 1]![rule.seqColumn]);
+    const manifest = this.#write(rule.table, {
+      groupColumn: rule.column,
+      groups: [`${new Date(fromMs).toISOString().slice(0, 7)}#${seqMin}-${seqMax}`],
+      lines: rows.map((row) => JSON.stringify(Object.fromEntries(Object.entries(row).map(([k, v]) => [k, plain(v)])))),
+      cutoffMs,
+      nowMs,
+      range: { column: rule.column, fromMs, toMs, seqColumn: rule.seqColumn, seqMin, seqMax },
+    });
+    await this.#store.unitOfWork(
+      async (tx) => {
+        await tx.run(
+          'INSERT INTO retention_archived_ranges (archive_id, table_name, from_ms, to_ms, seq_min, seq_max) VALUES (?, ?, ?, ?, ?, ?)',
+          [manifest.id, rule.table, fromMs, toMs, seqMin, seqMax],
+        );
+        await tx.run(
+          'INSERT INTO retention_archives (id, table_name, file, rows_count, groups_count, sha256, cutoff_ms, created_at_ms) VALUES (?, ?, ?, ?, ?, ?, ?, ?)',
+          [manifest.id, rule.table, join(rule.table, manifest.file), rows.length, 1, manifest.sha256, cutoffMs, tx.nowMs],
+        );
+        const where = `${rule.column} >= ? AND ${rule.column} < ? AND ${rule.seqColumn} >= ? AND ${rule.seqColumn} <= ?`;
+        const params = [fromMs, toMs, seqMin, seqMax];
+        if (partition === null) {
+          const deleted = await tx.run(`DELETE FROM ${rule.table} WHERE ${where}`, params);
+          if (deleted !== rows.length) throw new Error(`assertion failed: ${deleted} ${rule.table} rows deleted, ${rows.length} archived`);
+        } else if (last) {
+          const left = await tx.query(`SELECT 1 FROM ${partition} WHERE ${rule.seqColumn} > ? LIMIT 1`, [seqMax]);
+          if (left.length === 0) await tx.run(`DROP TABLE ${partition}`);
+        }
+      },
+      { label: `retention.archive.${rule.table}` },
+    );
+    return { table: rule.table, archiveId: manifest.id, rows: rows.length, groups: 1 };
   }
 
   async #archive(rule: RetentionRule): Promise<ArchiveResult | null> {
@@ -165,39 +301,26 @@ export class Archiver {
       groups.push(group);
       for (const row of rows) lines.push(JSON.stringify(Object.fromEntries(Object.entries(row).map(([k, v]) => [k, plain(v)]))));
     }
-    const ndjson = lines.length === 0 ? '' : `${lines.join('\n')}\n`;
-    const gz = gzipSync(ndjson);
-    const id = newId('ar');
-    const stamp = new Date(nowMs).toISOString().slice(0, 10);
-    const folder = join(this.#dir, rule.table);
-    mkdirSync(folder, { recursive: true });
-    const file = `${stamp}_${id}.ndjson.gz`;
-    const manifest: ArchiveManifest = {
-      format: 'fairground.archive.v1',
-      id,
-      table: rule.table,
-      groupColumn: rule.groupColumn,
-      groups,
-      rows: lines.length,
-      cutoffMs,
-      createdAtMs: nowMs,
-      file,
-      sha256: createHash('sha256').update(gz).digest('hex'),
-      ndjsonSha256: createHash('sha256').update(ndjson).digest('hex'),
-    };
-    writeDurably(join(folder, file), gz);
-    writeDurably(join(folder, `${stamp}_${id}.manifest.json`), `${JSON.stringify(manifest, null, 2)}\n`);
+    const manifest = this.#write(rule.table, { groupColumn: rule.groupColumn, groups, lines, cutoffMs, nowMs });
     await this.#store.unitOfWork(
       async (tx) => {
-        for (const g of groups) await tx.run(`DELETE FROM ${rule.table} WHERE ${rule.groupColumn} = ?`, [g]);
+        for (const g of groups) {
+          await tx.run(`DELETE FROM ${rule.table} WHERE ${rule.groupColumn} = ?`, [g]);
+          await tx.run('INSERT INTO retention_archived_groups (table_name, group_id, archive_id, archived_at_ms) VALUES (?, ?, ?, ?)', [
+            rule.table,
+            g,
+            manifest.id,
+            tx.nowMs,
+          ]);
+        }
         await tx.run(
           'INSERT INTO retention_archives (id, table_name, file, rows_count, groups_count, sha256, cutoff_ms, created_at_ms) VALUES (?, ?, ?, ?, ?, ?, ?, ?)',
-          [id, rule.table, join(rule.table, file), lines.length, groups.length, manifest.sha256, cutoffMs, tx.nowMs],
+          [manifest.id, rule.table, join(rule.table, manifest.file), lines.length, groups.length, manifest.sha256, cutoffMs, tx.nowMs],
         );
       },
       { label: `retention.archive.${rule.table}` },
     );
-    return { table: rule.table, archiveId: id, rows: lines.length, groups: groups.length };
+    return { table: rule.table, archiveId: manifest.id, rows: lines.length, groups: groups.length };
   }
 
   async list(
