@@ -3,7 +3,10 @@
 // with its SHA-256, row count and groups; the file and the manifest are written and flushed to disk
 // first, then the rows are deleted in one transaction that also records the archive. A crash
 // between the two leaves the rows in place and an archive that the next pass writes again (the
-// verifier accepts a group found in two archives only when both copies are identical).
+// verifier accepts a group found in two archives only when both copies are identical). The
+// analytics log has no groups: it leaves a month at a time (#archiveRange). Where each group and
+// range went is recorded (retention_archived_groups, retention_archived_ranges), so archived hands
+// can be read back (readGroup).
 import { createHash } from 'node:crypto';
 import { closeSync, fsyncSync, mkdirSync, openSync, renameSync, writeSync } from 'node:fs';
 import { join } from 'node:path';
@@ -11,13 +14,7 @@ import { gzipSync } from 'node:zlib';
 import { type Clock, newId } from '@fairground/core';
 import type { Store } from '../storage/ports.ts';
 import { PARTITIONED_TABLES, type PartitionedTable, partitionName, partitionRange, unitStartMs } from './partitions.ts';
-import {
-  GROUPS_PER_ARCHIVE_MAX,
-  type RangeRetentionRule,
-  RETENTION_RULES,
-  type RetentionRule,
-  ROWS_PER_ARCHIVE_MAX,
-} from './rules.ts';
+import { GROUPS_PER_ARCHIVE_MAX, type RangeRetentionRule, RETENTION_RULES, type RetentionRule, ROWS_PER_ARCHIVE_MAX } from './rules.ts';
 
 const DAY_MS = 24 * 3600 * 1000;
 
@@ -56,7 +53,7 @@ export interface ArchiveResult {
   readonly groups: number;
 }
 
-/** A value as it goes into a line: integers stay numbers (PostgreSQL's BIGINT strings become numbers too). */
+/** A value as it goes into a line. PostgreSQL's BIGINT columns arrive as strings and stay strings; readers of an archive convert with Number. */
 function plain(v: unknown): unknown {
   if (typeof v === 'bigint') return Number(v);
   if (Buffer.isBuffer(v)) return v.toString('base64');
@@ -144,7 +141,10 @@ export class Archiver {
     return { created, dropped, blocked };
   }
 
-  async #keepPartitions(t: PartitionedTable, names: ReadonlySet<string>): Promise<{ created: string[]; dropped: string[]; blocked: string[] }> {
+  async #keepPartitions(
+    t: PartitionedTable,
+    names: ReadonlySet<string>,
+  ): Promise<{ created: string[]; dropped: string[]; blocked: string[] }> {
     const created: string[] = [];
     const dropped: string[] = [];
     const blocked: string[] = [];
@@ -155,10 +155,10 @@ export class Archiver {
       const to = unitStartMs(t.unit, nowMs, k + 1);
       const name = partitionName(t, from);
       if (names.has(name)) continue;
-      const inDefault = await this.#store.reader.query(`SELECT 1 FROM ${t.table}_default WHERE ${t.column} >= ? AND ${t.column} < ? LIMIT 1`, [
-        from,
-        to,
-      ]);
+      const inDefault = await this.#store.reader.query(
+        `SELECT 1 FROM ${t.table}_default WHERE ${t.column} >= ? AND ${t.column} < ? LIMIT 1`,
+        [from, to],
+      );
       if (inDefault.length > 0) {
         blocked.push(name);
         continue;

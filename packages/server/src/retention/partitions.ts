@@ -76,7 +76,14 @@ export function partitionRange(t: PartitionedTable, name: string): { fromMs: num
  */
 export function partitionTwinSql(
   t: PartitionedTable,
-  o: { readonly columns: string; readonly key: string; readonly copy: string; readonly before?: string; readonly after?: string; readonly overriding?: boolean },
+  o: {
+    readonly columns: string;
+    readonly key: string;
+    readonly copy: string;
+    readonly before?: string;
+    readonly after?: string;
+    readonly overriding?: boolean;
+  },
 ): string {
   const unitSql = t.unit === 'month' ? 'month' : 'day';
   const fmt = t.unit === 'month' ? 'YYYYMM' : 'YYYYMMDD';
