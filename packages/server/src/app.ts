@@ -72,7 +72,7 @@ import {
   WITHDRAWAL_FINAL,
 } from './payments/index.ts';
 import { AccountClosure, KYC_RETENTION_MS_DEFAULT, privacyMigrations, privacyRoutes } from './privacy/index.ts';
-import { Archiver, retentionMigrations, retentionRoutes } from './retention/index.ts';
+import { Archiver, archivedAtMs, retentionMigrations, retentionRoutes } from './retention/index.ts';
 import { Promotions, promotionsMigrations, promotionsRoutes } from './promotions/index.ts';
 import {
   defaultRiskConfig,
@@ -506,6 +506,7 @@ export async function createPlatform(o: PlatformOptions): Promise<Platform> {
     store,
     ledger,
     clock,
+    handsArchivedAt: (roomId) => archivedAtMs(store.reader, 'room_hands', roomId),
     analytics,
     notifier: notifications,
     players: accounts.players,
@@ -631,6 +632,8 @@ export async function createPlatform(o: PlatformOptions): Promise<Platform> {
     analytics,
     openHand: (sealed, roomId, handNumber) => rooms.sealer.openRecord(sealed, roomId, handNumber),
     liveRoom: (roomId) => rooms.actor(roomId)?.state ?? null,
+    // The archiver is made below; a request reads it at its own time.
+    archivedHands: async (roomId) => (archiver === null ? null : archiver.readGroup('room_hands', roomId)),
     alertWebhookUrl: config.alertWebhookUrl,
     ...(config.alertSampleMin !== undefined ? { alertSampleMin: config.alertSampleMin } : {}),
     alertGauges: [

@@ -8,15 +8,27 @@
 // range went is recorded (retention_archived_groups, retention_archived_ranges), so archived hands
 // can be read back (readGroup).
 import { createHash } from 'node:crypto';
-import { closeSync, fsyncSync, mkdirSync, openSync, renameSync, writeSync } from 'node:fs';
+import { closeSync, existsSync, fsyncSync, mkdirSync, openSync, readFileSync, renameSync, statSync, writeSync } from 'node:fs';
 import { join } from 'node:path';
-import { gzipSync } from 'node:zlib';
-import { type Clock, newId } from '@fairground/core';
-import type { Store } from '../storage/ports.ts';
+import { gunzipSync, gzipSync } from 'node:zlib';
+import { AppError, type Clock, newId } from '@fairground/core';
+import type { Reader, Store } from '../storage/ports.ts';
+import { RetentionErrors } from './errors.ts';
 import { PARTITIONED_TABLES, type PartitionedTable, partitionName, partitionRange, unitStartMs } from './partitions.ts';
 import { GROUPS_PER_ARCHIVE_MAX, type RangeRetentionRule, RETENTION_RULES, type RetentionRule, ROWS_PER_ARCHIVE_MAX } from './rules.ts';
 
 const DAY_MS = 24 * 3600 * 1000;
+/** Compressed bytes one read-back opens at most (an archive holds ROWS_PER_ARCHIVE_MAX rows at most, far below it). */
+export const ARCHIVE_READ_BYTES_MAX = 512 * 1024 * 1024;
+
+/** When a group's rows (a room's hands, a session's commands) went to an archive, newest first; null if they never did. */
+export async function archivedAtMs(reader: Reader, table: string, groupId: string): Promise<number | null> {
+  const rows = await reader.query<{ at: unknown }>(
+    'SELECT MAX(archived_at_ms) AS at FROM retention_archived_groups WHERE table_name = ? AND group_id = ?',
+    [table, groupId],
+  );
+  return rows[0]?.at === null || rows[0]?.at === undefined ? null : Number(rows[0].at);
+}
 
 export interface ArchiveManifest {
   readonly format: 'fairground.archive.v1';
@@ -321,6 +333,43 @@ export class Archiver {
       { label: `retention.archive.${rule.table}` },
     );
     return { table: rule.table, archiveId: manifest.id, rows: lines.length, groups: groups.length };
+  }
+
+  /**
+   * A group's rows read back from its archives (oldest archive first, each in key order), after
+   * checking each file's SHA-256 against the one the database recorded when the rows left; null
+   * when the group was never archived. A file that is missing, too large or altered is refused
+   * with RETENTION_ARCHIVE_UNAVAILABLE (the operator restores it from the backup and runs archive:check).
+   */
+  async readGroup(table: string, groupId: string): Promise<{ archivedAtMs: number; rows: Record<string, unknown>[] } | null> {
+    const rule = RETENTION_RULES.find((r) => r.table === table);
+    if (rule === undefined || rule.kind !== 'group') throw new Error(`assertion failed: ${table} is not archived by group`);
+    const archives = await this.#store.reader.query<{ archive_id: string; archived_at_ms: unknown; file: string; sha256: string }>(
+      `SELECT g.archive_id, g.archived_at_ms, a.file, a.sha256 FROM retention_archived_groups g JOIN retention_archives a ON a.id = g.archive_id
+        WHERE g.table_name = ? AND g.group_id = ? ORDER BY g.archived_at_ms, g.archive_id`,
+      [table, groupId],
+    );
+    if (archives.length === 0) return null;
+    const rows: Record<string, unknown>[] = [];
+    for (const a of archives) {
+      const path = join(this.#dir, a.file);
+      const unavailable = (why: string) =>
+        new AppError(RetentionErrors.RETENTION_ARCHIVE_UNAVAILABLE, {
+          archiveId: a.archive_id,
+          archivedAtMs: Number(a.archived_at_ms),
+          why,
+        });
+      if (!existsSync(path)) throw unavailable('missing');
+      if (statSync(path).size > ARCHIVE_READ_BYTES_MAX) throw unavailable('too large');
+      const gz = readFileSync(path);
+      if (createHash('sha256').update(gz).digest('hex') !== a.sha256) throw unavailable('checksum');
+      for (const line of gunzipSync(gz).toString('utf8').split('\n')) {
+        if (line === '') continue;
+        const row = JSON.parse(line) as Record<string, unknown>;
+        if (String(row[rule.groupColumn]) === groupId) rows.push(row);
+      }
+    }
+    return { archivedAtMs: Number(archives[archives.length - 1]!.archived_at_ms), rows };
   }
 
   async list(
