@@ -112,7 +112,7 @@ import {
   skillMigrations,
   skillPlugins,
 } from './skill/index.ts';
-import type { Migration, Store } from './storage/ports.ts';
+import type { Migration, Store, Tx } from './storage/ports.ts';
 import { openPlayerWallets, walletRoutes } from './wallet/index.ts';
 import { wechatMigrations } from './wechat/migrations.ts';
 import { vpayMigrations } from './vpay/migrations.ts';
@@ -674,6 +674,7 @@ export async function createPlatform(o: PlatformOptions): Promise<Platform> {
       openWithdrawals: async (id) =>
         (await payments.withdrawals.list({ playerId: id, limit: 100 })).filter((w) => !WITHDRAWAL_FINAL.includes(w.state)).length,
       liveRooms: async (id) => (await rooms.mine(id)).filter((r) => r.active && r.status !== 'finished' && r.status !== 'dissolved').length,
+      ...(realName === null ? {} : { endPlay: (tx: Tx, id: string) => realName.endPlayer(tx, id) }),
     },
   });
 
