@@ -207,4 +207,19 @@ CREATE TRIGGER analytics_events_append_only BEFORE UPDATE OR DELETE ON analytics
 })}
 `,
   },
+  {
+    // PostgreSQL: room_hand_keys held one row per hand for ever (≈ 8 TB a year at a million
+    // players, bench/README.md); a head per room holds the same uniqueness in one row per room,
+    // as for room_events and skill_commands (partitions.ts).
+    id: 'retention_005_room_hand_heads',
+    sqlite: 'SELECT 1;',
+    postgres: `
+CREATE TABLE room_hand_heads (room_id TEXT PRIMARY KEY, seq_last INTEGER NOT NULL);
+INSERT INTO room_hand_heads (room_id, seq_last) SELECT room_id, MAX(hand_number) FROM room_hand_keys GROUP BY room_id;
+DROP TRIGGER room_hands_key ON room_hands;
+DROP FUNCTION fairground_room_hand_key();
+DROP TABLE room_hand_keys;
+${seqHeadSql('room_hands', 'room_hand_heads', 'room_id', 'hand_number')}
+`,
+  },
 ];

@@ -6,13 +6,14 @@
 //
 // A unique constraint on a partitioned table must include the partition key, so each table's
 // primary key gains its time column, and the uniqueness the old key gave lives elsewhere:
-// - room_hands (room, hand number): room_hand_keys, one row a hand, filled by a trigger
-//   (retention_002);
-// - room_events (room, seq) and skill_commands (session, seq): a head table with one row per room
-//   or session holding its last seq; a trigger refuses a row whose seq is not after it (with the
-//   unique-violation code the old key raised). Both logs are written in seq order by the one
-//   writer of their room or session, so "after the last" is the old uniqueness and a little more
-//   (no seq goes backwards), at the cost of one small row per room instead of one per event;
+// - room_hands (room, hand number), room_events (room, seq) and skill_commands (session, seq): a
+//   head table with one row per room or session holding its last number; a trigger refuses a row
+//   whose number is not after it (with the unique-violation code the old key raised). Each is
+//   written in order by the one writer of its room or session, so "after the last" is the old
+//   uniqueness and a little more (no number goes backwards), at the cost of one small row per room
+//   or session instead of one per row. (room_hands first kept one key row per hand,
+//   room_hand_keys, retention_002; retention_005 replaced it with room_hand_heads.) Heads stay
+//   after their rows are archived, so a number is never used twice;
 // - analytics_events: `seq` comes from an identity sequence, which never hands out a value twice
 //   (and GENERATED ALWAYS refuses one from outside), and `id` is a fresh random id the server makes
 //   for each event; (id, at_ms) stays unique as a check of that.
@@ -123,15 +124,15 @@ ${o.after ?? ''}
 `;
 }
 
-/** A head table and its trigger: a row of `table` must have a seq after the last one of its `group` (PostgreSQL). */
-export function seqHeadSql(table: string, heads: string, group: string): string {
+/** A head table and its trigger: a row of `table` must have a `seq` after the last one of its `group` (PostgreSQL). */
+export function seqHeadSql(table: string, heads: string, group: string, seq = 'seq'): string {
   return `
 CREATE OR REPLACE FUNCTION fairground_${heads}() RETURNS trigger LANGUAGE plpgsql AS $fn$
 BEGIN
-  INSERT INTO ${heads} AS h (${group}, seq_last) VALUES (NEW.${group}, NEW.seq)
+  INSERT INTO ${heads} AS h (${group}, seq_last) VALUES (NEW.${group}, NEW.${seq})
     ON CONFLICT (${group}) DO UPDATE SET seq_last = EXCLUDED.seq_last WHERE h.seq_last < EXCLUDED.seq_last;
   IF NOT FOUND THEN
-    RAISE EXCEPTION 'duplicate key value violates unique constraint "${heads}": ${table} (${group}, seq)=(%, %) is not after the last seq', NEW.${group}, NEW.seq
+    RAISE EXCEPTION 'duplicate key value violates unique constraint "${heads}": ${table} (${group}, ${seq})=(%, %) is not after the last one', NEW.${group}, NEW.${seq}
       USING ERRCODE = 'unique_violation';
   END IF;
   RETURN NEW;
