@@ -1,5 +1,5 @@
 import type { Migration } from '../storage/ports.ts';
-import { PARTITIONED_TABLES, type PartitionedTable, partitionTwinSql, seqHeadSql } from './partitions.ts';
+import { PARTITIONED_TABLES, type PartitionedTable, partitionTwinSql, seqHeadSql, seqHeadStatementSql } from './partitions.ts';
 
 function partitioned(table: string): PartitionedTable {
   const t = PARTITIONED_TABLES.find((p) => p.table === table);
@@ -171,7 +171,7 @@ ${partitionTwinSql(partitioned('room_events'), {
   copy: 'room_id, seq, kind, data, at_ms',
   before: `CREATE TABLE room_event_heads (room_id TEXT PRIMARY KEY, seq_last INTEGER NOT NULL);
 INSERT INTO room_event_heads (room_id, seq_last) SELECT room_id, MAX(seq) FROM room_events GROUP BY room_id;`,
-  after: seqHeadSql('room_events', 'room_event_heads', 'room_id'),
+  after: seqHeadStatementSql('room_events', 'room_event_heads', 'room_id'),
 })}
 ${partitionTwinSql(partitioned('skill_commands'), {
   columns: `  session_id TEXT NOT NULL,

@@ -177,6 +177,37 @@ describe('partitioning room_events, skill_commands and analytics_events on Postg
       'the same seq in the default partition',
     );
     await insertEvent(store, 'rm_new', 1, TODAY_MS);
+    // A batch as the rooms write it: several rooms, several events each, in one statement.
+    const batch = (rows: [string, number][]) =>
+      store.unitOfWork((tx) =>
+        tx.run(
+          `INSERT INTO room_events (room_id, seq, kind, data, at_ms) VALUES ${rows.map(() => "(?, ?, 'e', '{}', ?)").join(', ')}`,
+          rows.flatMap(([room, seq]) => [room, seq, TODAY_MS]),
+        ),
+      );
+    await batch([
+      ['rm_new', 2],
+      ['rm_new', 3],
+      ['rm_live', 5],
+      ['rm_batch', 1],
+    ]);
+    await assert.rejects(
+      batch([
+        ['rm_batch', 2],
+        ['rm_batch', 2],
+      ]),
+      /duplicate key/,
+      'the same seq twice in one statement',
+    );
+    await assert.rejects(
+      batch([
+        ['rm_batch', 5],
+        ['rm_new', 3],
+      ]),
+      /duplicate key/,
+      'one old seq refuses the whole statement',
+    );
+    assert.equal((await store.reader.query("SELECT 1 FROM room_events WHERE room_id = 'rm_batch'")).length, 1);
     await assert.rejects(
       store.unitOfWork((tx) =>
         tx.run('INSERT INTO skill_commands (session_id, seq, at_ms, received_at_ms, from_cell, to_cell) VALUES (?, ?, ?, ?, 1, 2)', [
