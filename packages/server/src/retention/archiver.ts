@@ -234,7 +234,12 @@ export class Archiver {
   async #archiveRange(rule: RangeRetentionRule): Promise<ArchiveResult | null> {
     const nowMs = this.#clock.nowMs();
     const cutoffMs = nowMs - (this.#onlineDays ?? rule.onlineDays) * DAY_MS;
-    const first = await this.#store.reader.query<{ m: unknown }>(`SELECT MIN(${rule.column}) AS m FROM ${rule.table}`);
+    // The month of the row with the smallest seq (an index scan; MIN of the time column would read
+    // every partition). Seq and time rise together; a late row of an older month waits for the
+    // month of the oldest seq to pass, and is then the oldest itself.
+    const first = await this.#store.reader.query<{ m: unknown }>(
+      `SELECT ${rule.column} AS m FROM ${rule.table} ORDER BY ${rule.seqColumn} LIMIT 1`,
+    );
     if (first[0]?.m === null || first[0]?.m === undefined) return null;
     const fromMs = unitStartMs('month', Number(first[0].m));
     const toMs = unitStartMs('month', fromMs, 1);
