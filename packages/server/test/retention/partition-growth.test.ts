@@ -16,7 +16,7 @@ import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { ManualClock } from '@fairground/core';
 import { allMigrations } from '../../src/app.ts';
-import { Archiver, verifyArchives } from '../../src/retention/index.ts';
+import { Archiver, PartitionKeeper, verifyArchives } from '../../src/retention/index.ts';
 import { PARTITIONED_TABLES, partitionName, unitStartMs } from '../../src/retention/partitions.ts';
 import type { Store } from '../../src/storage/ports.ts';
 import { postgresBackend } from '../../src/storage/testing.ts';
@@ -289,5 +289,14 @@ describe('partitioning room_events, skill_commands and analytics_events on Postg
     assert.ok(!(await partitionsOf(store, 'analytics_events')).includes(partitionName(table('analytics_events'), firstMonth)));
     const report = verifyArchives(dir);
     assert.equal(report.ok, true, JSON.stringify(report.problems));
+  });
+
+  it('without an archive folder the job still makes the partitions ahead of the clock', async () => {
+    clock.setMs(TODAY_MS + 600 * DAY_MS);
+    const r = await new PartitionKeeper({ store, clock }).run();
+    const day = partitionName(table('room_events'), TODAY_MS + 600 * DAY_MS);
+    const month = partitionName(table('analytics_events'), TODAY_MS + 600 * DAY_MS);
+    assert.ok(r.created.includes(day) && r.created.includes(month), JSON.stringify(r.created));
+    assert.ok((await partitionsOf(store, 'room_events')).includes(day));
   });
 });
