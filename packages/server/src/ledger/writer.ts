@@ -39,6 +39,7 @@ import {
   ZERO_HASH,
 } from './codec.ts';
 import { LedgerErrors } from './errors.ts';
+import type { DirectRequestInput, DirectStats } from './hosted-wire.ts';
 import {
   AccountFlags,
   type AccountId,
@@ -91,6 +92,8 @@ interface TxState {
   transfers: StagedTransfer[];
   requests: Map<string, StagedRequest>;
   closedPending: Set<string>;
+  /** Whether this transaction has checked the shard heads against the configured count. */
+  shardsChecked: boolean;
   /** Idempotency records prefetched for this transaction: null means known absent. */
   known: Map<string, { contentHash: string; result: string } | null>;
   /**
@@ -106,8 +109,22 @@ interface Snapshot {
   transfersLength: number;
 }
 
+/** How the writer reaches its connection. */
+export interface LedgerWriterPlacement {
+  /**
+   * The write connection is on this thread (the writer hosted in SQLite's writer thread): a
+   * statement costs no message, so the flush sends one prepared statement per row, which SQLite
+   * runs faster than one long multi-row statement.
+   */
+  readonly localConnection?: boolean;
+}
+
 export class LedgerWriter {
   readonly store: Store;
+  readonly #localConnection: boolean;
+  #groups = 0;
+  #groupRequests = 0;
+  #groupTransfers = 0;
   readonly #clock: Clock;
   readonly #amountMax: number;
   readonly #batchMax: number;
@@ -117,8 +134,9 @@ export class LedgerWriter {
   #shardsChecked = false;
   readonly #participant: TxParticipant<TxState>;
 
-  constructor(store: Store, options: LedgerOptions = {}) {
+  constructor(store: Store, options: LedgerOptions = {}, placement: LedgerWriterPlacement = {}) {
     this.store = store;
+    this.#localConnection = placement.localConnection === true;
     this.#clock = options.clock ?? systemClock;
     this.#amountMax = options.transferAmountMax ?? LEDGER_DEFAULTS.transferAmountMax;
     this.#batchMax = options.batchTransfersMax ?? LEDGER_DEFAULTS.batchTransfersMax;
@@ -140,6 +158,7 @@ export class LedgerWriter {
         transfers: [],
         requests: new Map(),
         closedPending: new Set(),
+        shardsChecked: false,
         known: new Map(),
         journal: [],
       }),
@@ -272,6 +291,25 @@ export class LedgerWriter {
     return this.#direct({ kind: 'void', input });
   }
 
+  /**
+   * Requests that arrived together (one message from the event loop), each settling on its own.
+   * They are a group already: a shard that is not committing starts on them at once rather than
+   * on the next turn, so a second group sent behind this one queues for the next commit instead of
+   * joining this one (the sender keeps two groups in flight to overlap its work with the commit).
+   */
+  submitMany(requests: readonly DirectRequestInput[]): Promise<PromiseSettledResult<RequestResult>[]> {
+    const settled = Promise.allSettled(requests.map((req) => this.#direct(req, true)));
+    for (let shard = 0; shard < this.#shards; shard += 1) {
+      if (this.#queues[shard]!.length > 0 && !this.#draining[shard]) void this.#drain(shard);
+    }
+    return settled;
+  }
+
+  /** Direct groups committed so far (each its own unit of work), and the requests and new transfers in them. */
+  directStats(): DirectStats {
+    return { groups: this.#groups, requests: this.#groupRequests, transfers: this.#groupTransfers };
+  }
+
   readonly #queues: DirectRequest[][];
   /**
    * With several shards on PostgreSQL each shard's batch commits in its own transaction: grouped
@@ -281,7 +319,7 @@ export class LedgerWriter {
   readonly #directOptions: UnitOptions;
   readonly #draining: boolean[];
 
-  #direct(req: DirectRequest['req']): Promise<RequestResult> {
+  #direct(req: DirectRequest['req'], deferDrain = false): Promise<RequestResult> {
     // One queue per shard (the shard of the request's first debit account; holds closed by id go
     // to shard 0's queue): each queue commits its own batches, so on PostgreSQL with several
     // writer connections, batches of different shards lock different heads and commit side by side.
@@ -290,7 +328,7 @@ export class LedgerWriter {
     if (queue.length >= LEDGER_DEFAULTS.directQueueMax) return Promise.reject(new AppError(LedgerErrors.LEDGER_BUSY));
     return new Promise((resolve, reject) => {
       queue.push({ req, resolve, reject });
-      if (!this.#draining[shard]) {
+      if (!this.#draining[shard] && !deferDrain) {
         // Start on the next turn of the event loop, so that every caller resumed by the previous
         // batch's answers has queued its next request by then and they all share one batch.
         this.#draining[shard] = true;
@@ -314,6 +352,9 @@ export class LedgerWriter {
         let outcomes: ({ ok: true; value: RequestResult } | { ok: false; error: unknown })[];
         try {
           outcomes = await this.store.unitOfWork((tx) => this.#runDirect(tx, batch), this.#directOptions);
+          this.#groups += 1;
+          this.#groupRequests += batch.length;
+          for (const o of outcomes) if (o.ok && !o.value.replayed) this.#groupTransfers += o.value.transfers.length;
         } catch (error) {
           outcomes = batch.map(() => ({ ok: false as const, error }));
         }
@@ -355,10 +396,14 @@ export class LedgerWriter {
         if (typeof t?.credit === 'string') accountIds.add(t.credit);
       }
     }
-    await this.#lockShards(tx, s, shards);
-    // Prefetch: every idempotency record and every account these requests name, one query each,
-    // sent together (the statements' text does not depend on the batch size, so each is prepared once).
-    const [requestRows] = await Promise.all([
+    // The head locks, then every idempotency record and every account these requests name, one
+    // query each, sent together without waiting for each other (on a pipelined PostgreSQL writer
+    // connection, one round trip; the server runs them in the order sent, so the heads are still
+    // locked before any account). The statements' text does not depend on the batch size, so each
+    // is prepared once.
+    if (!this.#shardsChecked && !s.shardsChecked) await this.#checkShards(tx, s);
+    const [, requestRows] = await Promise.all([
+      this.#lockShards(tx, s, shards),
       keys.length === 0
         ? []
         : tx.query<{ scope: string; idem_key: string; content_hash: string; result: string }>(
@@ -539,7 +584,7 @@ export class LedgerWriter {
     if (staged) {
       if (staged.contentHash !== content) throw new AppError(LedgerErrors.LEDGER_IDEMPOTENCY_CONFLICT, { scope, key });
       if (staged.unitMark !== s.unitMark) throw new AppError(LedgerErrors.LEDGER_IN_PROGRESS, { scope, key });
-      return { transfers: JSON.parse(staged.result) as TransferResult[], replayed: true };
+      return withJson({ transfers: JSON.parse(staged.result) as TransferResult[], replayed: true }, staged.result);
     }
     let existing: { content_hash: string; result: string } | undefined;
     const known = s.known.get(reqKey);
@@ -554,7 +599,7 @@ export class LedgerWriter {
     }
     if (existing) {
       if (existing.content_hash !== content) throw new AppError(LedgerErrors.LEDGER_IDEMPOTENCY_CONFLICT, { scope, key });
-      return { transfers: JSON.parse(existing.result) as TransferResult[], replayed: true };
+      return withJson({ transfers: JSON.parse(existing.result) as TransferResult[], replayed: true }, existing.result);
     }
     // A linked batch must leave nothing behind when one of its transfers fails.
     const before = takeSnapshot(s);
@@ -566,9 +611,10 @@ export class LedgerWriter {
       throw e;
     }
     const results: TransferResult[] = applied.map(publicResult);
-    s.requests.set(reqKey, { contentHash: content, result: JSON.stringify(results), unitMark: s.unitMark, createdAtMs: tx.nowMs });
+    const json = JSON.stringify(results);
+    s.requests.set(reqKey, { contentHash: content, result: json, unitMark: s.unitMark, createdAtMs: tx.nowMs });
     s.journal.push(() => s.requests.delete(reqKey));
-    return { transfers: results, replayed: false };
+    return withJson({ transfers: results, replayed: false }, json);
   }
 
   /** Locks the heads of these shards that this transaction does not hold yet, in shard order. */
@@ -576,7 +622,7 @@ export class LedgerWriter {
     const missing: number[] = [];
     for (const k of shards) if (!s.heads.has(k) && !missing.includes(k)) missing.push(k);
     if (missing.length === 0) return;
-    if (!this.#shardsChecked) await this.#checkShards(tx);
+    if (!this.#shardsChecked && !s.shardsChecked) await this.#checkShards(tx, s);
     missing.sort((a, b) => a - b);
     const rows = await tx.query<{ id: unknown; seq: unknown; hash: string }>(
       `SELECT id, seq, hash FROM ledger_chain WHERE id IN (${placeholders(missing.length)}) ORDER BY id${tx.dialect === 'postgres' ? ' FOR UPDATE' : ''}`,
@@ -595,7 +641,7 @@ export class LedgerWriter {
    * account and the count, so changing it would re-file history. A fresh ledger gets one head
    * row per configured shard; a ledger with transfers and another count refuses to write.
    */
-  async #checkShards(tx: Tx): Promise<void> {
+  async #checkShards(tx: Tx, s: TxState): Promise<void> {
     const rows = await tx.query<{ id: unknown }>('SELECT id FROM ledger_chain ORDER BY id');
     const ids = rows.map((r) => intFromDb(r.id));
     if (ids.length !== this.#shards || ids[ids.length - 1] !== this.#shards) {
@@ -610,6 +656,10 @@ export class LedgerWriter {
         await tx.run('INSERT INTO ledger_chain (id, seq, hash) VALUES (?, 0, ?) ON CONFLICT (id) DO NOTHING', [shard + 1, ZERO_HASH]);
       }
     }
+    s.shardsChecked = true;
+    s.journal.push(() => {
+      s.shardsChecked = false;
+    });
     tx.afterCommit(() => {
       this.#shardsChecked = true;
     });
@@ -768,6 +818,7 @@ export class LedgerWriter {
       if (!heads.has(shard)) heads.set(shard, s.heads.get(shard)!);
     }
     if (tx.dialect === 'postgres') await this.#flushPostgres(tx, s, heads);
+    else if (this.#localConnection) await this.#flushSqliteRows(tx, s, heads);
     else await this.#flushSqlite(tx, s, heads);
   }
 
@@ -830,6 +881,48 @@ export class LedgerWriter {
         WHERE c.id = v.id`,
       [JSON.stringify(transfers), JSON.stringify(requests), JSON.stringify(accounts), JSON.stringify(chain)],
     );
+  }
+
+  /**
+   * SQLite with the connection on this thread: one prepared statement per row (no message per
+   * statement to save; SQLite binds and runs short statements faster than one long multi-row one).
+   */
+  async #flushSqliteRows(tx: Tx, s: TxState, heads: Map<number, { seq: number; hash: string }>): Promise<void> {
+    const writes: Promise<number>[] = [];
+    for (const t of s.transfers) {
+      writes.push(
+        tx.run(INSERT_TRANSFER_SQL, [
+          t.seq,
+          t.id,
+          t.scope,
+          t.key,
+          t.batchIndex,
+          t.debit,
+          t.credit,
+          t.asset,
+          t.amount,
+          t.code,
+          t.flags,
+          t.pendingId,
+          t.timeoutAtMs,
+          t.metadata ? JSON.stringify(t.metadata) : null,
+          t.createdAtMs,
+          t.prevHash,
+          t.hash,
+        ]),
+      );
+    }
+    for (const [k, r] of s.requests) {
+      const cut = k.indexOf('\u0000');
+      writes.push(tx.run(INSERT_REQUEST_SQL, [k.slice(0, cut), k.slice(cut + 1), r.contentHash, r.result, r.createdAtMs]));
+    }
+    for (const id of s.dirty) {
+      const a = s.accounts.get(id)!;
+      writes.push(tx.run(UPDATE_ACCOUNT_SQL, [a.dp, a.dpo, a.cp, a.cpo, id]));
+    }
+    for (const [shard, h] of heads)
+      writes.push(tx.run('UPDATE ledger_chain SET seq = ?, hash = ? WHERE id = ?', [h.seq, h.hash, shard + 1]));
+    await Promise.all(writes);
   }
 
   /**
@@ -909,6 +1002,20 @@ export class LedgerWriter {
 }
 
 const TRANSFER_ROW_SQL = `(${placeholders(17)})`;
+const INSERT_TRANSFER_SQL = `INSERT INTO ledger_transfers (seq, id, scope, idem_key, batch_index, debit_account, credit_account, asset, amount, code, flags, pending_id, timeout_at_ms, metadata, created_at_ms, prev_hash, hash) VALUES ${TRANSFER_ROW_SQL}`;
+const INSERT_REQUEST_SQL = 'INSERT INTO ledger_requests (scope, idem_key, content_hash, result, created_at_ms) VALUES (?, ?, ?, ?, ?)';
+const UPDATE_ACCOUNT_SQL =
+  'UPDATE ledger_accounts SET debits_pending = ?, debits_posted = ?, credits_pending = ?, credits_posted = ? WHERE id = ?';
+
+/** The JSON text of a result's transfers, as stored in its idempotency record (no second stringify to send it on). */
+const resultJson = new WeakMap<RequestResult, string>();
+function withJson(r: RequestResult, json: string): RequestResult {
+  resultJson.set(r, json);
+  return r;
+}
+export function resultJsonOf(r: RequestResult): string {
+  return resultJson.get(r) ?? JSON.stringify(r.transfers);
+}
 const rowsSqlCache = new Map<string, string>();
 /** `(?, …), (?, …)` for n rows, cached: the same few sizes recur batch after batch. */
 function rowsSql(n: number, row: string): string {
@@ -923,11 +1030,7 @@ function rowsSql(n: number, row: string): string {
 }
 
 interface DirectRequest {
-  readonly req:
-    | { kind: 'transfer'; input: TransferInput }
-    | { kind: 'batch'; input: BatchInput }
-    | { kind: 'post'; input: CloseInput }
-    | { kind: 'void'; input: CloseInput };
+  readonly req: DirectRequestInput;
   readonly resolve: (r: RequestResult) => void;
   readonly reject: (e: unknown) => void;
 }
