@@ -450,7 +450,9 @@ export class LedgerWriter {
     if (valid.length === 0) return;
     const rows = await tx.query<AccountRow>(
       tx.dialect === 'postgres'
-        ? 'SELECT id, asset, flags, debits_pending, debits_posted, credits_pending, credits_posted FROM ledger_accounts WHERE id IN (SELECT json_array_elements_text(?::json)) ORDER BY id FOR UPDATE'
+        ? // `= ANY (ARRAY(…))` rather than `IN (SELECT …)`: an index lookup per id, where the planner
+          // would otherwise hash-join against a scan of every account while the table is small.
+          'SELECT id, asset, flags, debits_pending, debits_posted, credits_pending, credits_posted FROM ledger_accounts WHERE id = ANY (ARRAY(SELECT json_array_elements_text(?::json))) ORDER BY id FOR UPDATE'
         : 'SELECT id, asset, flags, debits_pending, debits_posted, credits_pending, credits_posted FROM ledger_accounts WHERE id IN (SELECT value FROM json_each(?))',
       [JSON.stringify(valid)],
     );
@@ -825,7 +827,9 @@ export class LedgerWriter {
   /**
    * PostgreSQL: the whole batch in one statement and one round trip — the transfers, the
    * idempotency records, the balances and the shard heads each as a JSON array expanded by the
-   * server, so the statement's text never changes and is prepared once per connection.
+   * server, so the statement's text never changes and is prepared once per connection. The
+   * balances join the accounts through `id = ANY (…)` so the rows are found by index, not by a
+   * hash join over a scan of every account (the planner's choice while the table is small).
    */
   async #flushPostgres(tx: Tx, s: TxState, heads: Map<number, { seq: number; hash: string }>): Promise<void> {
     const transfers = s.transfers.map((t) => ({
@@ -871,10 +875,11 @@ export class LedgerWriter {
        ), r AS (
          INSERT INTO ledger_requests (scope, idem_key, content_hash, result, created_at_ms)
          SELECT scope, idem_key, content_hash, result, created_at_ms FROM json_populate_recordset(NULL::ledger_requests, ?::json)
+       ), v AS MATERIALIZED (
+         SELECT * FROM json_to_recordset(?::json) AS v(id text, dp bigint, dpo bigint, cp bigint, cpo bigint)
        ), a AS (
          UPDATE ledger_accounts AS a SET debits_pending = v.dp, debits_posted = v.dpo, credits_pending = v.cp, credits_posted = v.cpo
-           FROM json_to_recordset(?::json) AS v(id text, dp bigint, dpo bigint, cp bigint, cpo bigint)
-          WHERE a.id = v.id
+           FROM v WHERE a.id = v.id AND a.id = ANY (ARRAY(SELECT id FROM v))
        )
        UPDATE ledger_chain AS c SET seq = v.seq, hash = v.hash
          FROM json_to_recordset(?::json) AS v(id integer, seq bigint, hash text)
