@@ -1,6 +1,6 @@
 // How direct requests travel to a hosted ledger writer (SQLite's writer thread) and how that
-// writer groups them: one message per turn of the event loop, at most two groups in flight, a
-// crowd that came back at once split in two, answers decoded to the same results and error codes,
+// writer groups them: one message per turn of the event loop, at most two groups in flight,
+// answers decoded to the same results and error codes,
 // and a group sent behind a committing one kept apart from it. The handler here is a stand-in with
 // answers released by hand, so nothing depends on timing.
 import assert from 'node:assert/strict';
@@ -81,40 +81,34 @@ it('sends the requests of one turn as one message and answers each on its own', 
   assert.deepEqual((c as { e: AppError }).e.details, { amount: 3 });
 });
 
-it('keeps at most two groups in flight: a crowd is split in two, later requests wait and go together', async () => {
+it('keeps at most two groups in flight: later requests wait and go together', async () => {
   const { handler, calls } = fakeHandler();
   const client = new HostedLedgerClient(handler, new ManualClock(0));
   const first = Array.from({ length: 40 }, (_, i) => client.submit(req(i)));
   await turn();
   assert.deepEqual(
     calls.map((c) => groupOf(c).length),
-    [20, 20],
-    'forty requests with nothing in flight: two halves',
+    [40],
+    'callers that came back together commit together',
   );
-  const later = Array.from({ length: 5 }, (_, i) => client.submit(req(100 + i)));
-  await turn();
-  assert.equal(calls.length, 2, 'both slots taken: the five wait');
-  calls[0]!.answer(groupOf(calls[0]!).map(() => encodeResult('[]', false)));
-  await Promise.all(first.slice(0, 20));
-  await turn();
-  assert.equal(calls.length, 3);
-  assert.equal(groupOf(calls[2]!).length, 5, 'one group, not split: another is still in flight');
-  calls[1]!.answer(groupOf(calls[1]!).map(() => encodeResult('[]', false)));
-  calls[2]!.answer(groupOf(calls[2]!).map(() => encodeResult('[]', false)));
-  await Promise.all([...first, ...later]);
-});
-
-it('sends a few requests as one group', async () => {
-  const { handler, calls } = fakeHandler();
-  const client = new HostedLedgerClient(handler, new ManualClock(0));
-  const ps = Array.from({ length: 8 }, (_, i) => client.submit(req(i)));
+  const second = Array.from({ length: 3 }, (_, i) => client.submit(req(100 + i)));
   await turn();
   assert.deepEqual(
     calls.map((c) => groupOf(c).length),
-    [8],
+    [40, 3],
+    'a second group goes while the first commits',
   );
+  const later = Array.from({ length: 5 }, (_, i) => client.submit(req(200 + i)));
+  await turn();
+  assert.equal(calls.length, 2, 'both slots taken: the five wait');
   calls[0]!.answer(groupOf(calls[0]!).map(() => encodeResult('[]', false)));
-  await Promise.all(ps);
+  await Promise.all(first);
+  await turn();
+  assert.equal(calls.length, 3);
+  assert.equal(groupOf(calls[2]!).length, 5, 'the five that waited go as one group');
+  calls[1]!.answer(groupOf(calls[1]!).map(() => encodeResult('[]', false)));
+  calls[2]!.answer(groupOf(calls[2]!).map(() => encodeResult('[]', false)));
+  await Promise.all([...first, ...second, ...later]);
 });
 
 it('fails only the group whose message failed, and carries on', async () => {
