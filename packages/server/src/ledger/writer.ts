@@ -94,6 +94,8 @@ interface TxState {
   closedPending: Set<string>;
   /** Whether this transaction has checked the shard heads against the configured count. */
   shardsChecked: boolean;
+  /** The writer's cache of committed rows, when this transaction found it current (direct groups only). */
+  cache: RowCache | null;
   /** Idempotency records prefetched for this transaction: null means known absent. */
   known: Map<string, { contentHash: string; result: string } | null>;
   /**
@@ -109,6 +111,28 @@ interface Snapshot {
   transfersLength: number;
 }
 
+/**
+ * Committed account rows and shard heads as this writer last wrote them, kept between direct
+ * groups when the writer is the connection's only user most of the time (SQLite's writer thread).
+ * Current as long as nothing else has committed since the writer's own last commit: nothing on
+ * its connection (`commitCount`, which counts every transaction there, the main thread's units
+ * included) and nothing on another connection or process (`PRAGMA data_version`). Both are read
+ * inside the group's transaction, which holds the write lock, so nothing can commit between the
+ * check and the group's own commit.
+ */
+interface RowCache {
+  readonly accounts: Map<AccountId, AccountState>;
+  readonly heads: Map<number, { seq: number; hash: string }>;
+  /** The connection's commit count right after this writer's last commit. */
+  commits: number;
+  dataVersion: number;
+}
+
+/** A store whose connection counts the transactions committed on it (SQLite's writer thread). */
+interface CommitCounting {
+  readonly commitCount?: () => number;
+}
+
 /** How the writer reaches its connection. */
 export interface LedgerWriterPlacement {
   /**
@@ -122,6 +146,9 @@ export interface LedgerWriterPlacement {
 export class LedgerWriter {
   readonly store: Store;
   readonly #localConnection: boolean;
+  /** Set when the writer may keep committed rows between groups (see `RowCache`). */
+  readonly #commitCount: (() => number) | null;
+  #cache: RowCache | null = null;
   #groups = 0;
   #groupRequests = 0;
   #groupTransfers = 0;
@@ -137,6 +164,8 @@ export class LedgerWriter {
   constructor(store: Store, options: LedgerOptions = {}, placement: LedgerWriterPlacement = {}) {
     this.store = store;
     this.#localConnection = placement.localConnection === true;
+    const counting = (store as Store & CommitCounting).commitCount;
+    this.#commitCount = this.#localConnection && store.dialect === 'sqlite' && typeof counting === 'function' ? counting : null;
     this.#clock = options.clock ?? systemClock;
     this.#amountMax = options.transferAmountMax ?? LEDGER_DEFAULTS.transferAmountMax;
     this.#batchMax = options.batchTransfersMax ?? LEDGER_DEFAULTS.batchTransfersMax;
@@ -147,7 +176,12 @@ export class LedgerWriter {
     this.#allShards = Array.from({ length: this.#shards }, (_, i) => i);
     this.#queues = this.#allShards.map(() => []);
     this.#draining = this.#allShards.map(() => false);
-    this.#directOptions = { label: 'ledger.direct', ...(this.#shards > 1 && store.dialect === 'postgres' ? { ownTransaction: true } : {}) };
+    // A direct group with a row cache commits alone, so the connection's commit count tells its
+    // own commits from everyone else's.
+    this.#directOptions = {
+      label: 'ledger.direct',
+      ...((this.#shards > 1 && store.dialect === 'postgres') || this.#commitCount ? { ownTransaction: true } : {}),
+    };
     this.#participant = {
       name: 'ledger',
       create: () => ({
@@ -159,6 +193,7 @@ export class LedgerWriter {
         requests: new Map(),
         closedPending: new Set(),
         shardsChecked: false,
+        cache: null,
         known: new Map(),
         journal: [],
       }),
@@ -402,6 +437,7 @@ export class LedgerWriter {
     // locked before any account). The statements' text does not depend on the batch size, so each
     // is prepared once.
     if (!this.#shardsChecked && !s.shardsChecked) await this.#checkShards(tx, s);
+    if (this.#commitCount) await this.#useCache(tx, s, this.#commitCount);
     const [, requestRows] = await Promise.all([
       this.#lockShards(tx, s, shards),
       keys.length === 0
@@ -444,9 +480,34 @@ export class LedgerWriter {
     return out;
   }
 
+  /**
+   * Checks the row cache against the connection's commit count and data version (inside this
+   * transaction, under the write lock), starts it afresh when anyone else has committed, and
+   * after this group commits refreshes it with the rows the group read and wrote.
+   */
+  async #useCache(tx: Tx, s: TxState, commitCount: () => number): Promise<void> {
+    const commits = commitCount();
+    const dataVersion = intFromDb((await tx.query<{ data_version: unknown }>('PRAGMA data_version'))[0]?.data_version);
+    let cache = this.#cache;
+    if (!cache || cache.commits !== commits || cache.dataVersion !== dataVersion) {
+      cache = { accounts: new Map(), heads: new Map(), commits, dataVersion };
+      this.#cache = cache;
+    }
+    s.cache = cache;
+    const current = cache;
+    tx.afterCommit(() => {
+      if (this.#cache !== current) return;
+      if (current.accounts.size + s.accounts.size > LEDGER_DEFAULTS.rowCacheAccountsMax) current.accounts.clear();
+      for (const [id, a] of s.accounts) current.accounts.set(id, a);
+      for (const [shard, h] of s.heads) current.heads.set(shard, h);
+      current.commits = commits + 1;
+    });
+  }
+
   /** Loads and locks accounts in id order (the lock order), skipping unknown ids (they fail later, per request). */
   async #loadAccounts(tx: Tx, s: TxState, ids: readonly AccountId[]): Promise<void> {
-    const valid = ids.filter((id) => ACCOUNT_ID_SHAPE.test(id));
+    let valid = ids.filter((id) => ACCOUNT_ID_SHAPE.test(id));
+    if (s.cache) valid = this.#fromCache(s, valid);
     if (valid.length === 0) return;
     const rows = await tx.query<AccountRow>(
       tx.dialect === 'postgres'
@@ -619,11 +680,34 @@ export class LedgerWriter {
     return withJson({ transfers: results, replayed: false }, json);
   }
 
+  /** Takes these accounts from the row cache where it has them; returns the ids it has not. */
+  #fromCache(s: TxState, ids: readonly AccountId[]): AccountId[] {
+    const cached = s.cache!.accounts;
+    const rest: AccountId[] = [];
+    for (const id of ids) {
+      const a = cached.get(id);
+      if (a === undefined) rest.push(id);
+      else if (!s.accounts.has(id)) {
+        s.accounts.set(id, a);
+        s.journal.push(() => s.accounts.delete(id));
+      }
+    }
+    return rest;
+  }
+
   /** Locks the heads of these shards that this transaction does not hold yet, in shard order. */
   async #lockShards(tx: Tx, s: TxState, shards: readonly number[]): Promise<void> {
     const missing: number[] = [];
     for (const k of shards) if (!s.heads.has(k) && !missing.includes(k)) missing.push(k);
     if (missing.length === 0) return;
+    if (s.cache && missing.every((k) => s.cache!.heads.has(k))) {
+      // SQLite: one writer, no row lock to take; the cached head is the committed one.
+      for (const shard of missing) {
+        s.heads.set(shard, s.cache.heads.get(shard)!);
+        s.journal.push(() => s.heads.delete(shard));
+      }
+      return;
+    }
     if (!this.#shardsChecked && !s.shardsChecked) await this.#checkShards(tx, s);
     missing.sort((a, b) => a - b);
     const rows = await tx.query<{ id: unknown; seq: unknown; hash: string }>(
@@ -681,6 +765,10 @@ export class LedgerWriter {
   async #account(tx: Tx, s: TxState, id: AccountId): Promise<AccountState> {
     const cached = s.accounts.get(id);
     if (cached) return cached;
+    if (s.cache?.accounts.has(id)) {
+      this.#fromCache(s, [id]);
+      return s.accounts.get(id)!;
+    }
     const rows = await tx.query<AccountRow>(
       `SELECT id, asset, flags, debits_pending, debits_posted, credits_pending, credits_posted FROM ledger_accounts WHERE id = ?${
         tx.dialect === 'postgres' ? ' FOR UPDATE' : ''
