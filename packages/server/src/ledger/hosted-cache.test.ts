@@ -20,15 +20,10 @@ after(() => rmSync(dir, { recursive: true, force: true }));
 const x = playerAccount('x', 'CNY');
 const y = playerAccount('y', 'CNY');
 let n = 0;
-const move = (amount: number): TransferInput => ({
-  scope: 'cache',
-  key: `m${(n += 1)}`,
-  debit: x,
-  credit: y,
-  asset: 'CNY',
-  amount,
-  code: 'prize',
-});
+function move(amount: number): TransferInput {
+  n += 1;
+  return { scope: 'cache', key: `m${n}`, debit: x, credit: y, asset: 'CNY', amount, code: 'prize' };
+}
 
 async function seeded(store: Store, chainShards: number): Promise<Ledger> {
   await store.migrate(Ledger.migrations);
