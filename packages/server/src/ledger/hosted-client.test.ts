@@ -13,7 +13,16 @@ import { createSqliteStore } from '../adapters/sqlite/index.ts';
 import type { HostedHandler } from '../storage/ports.ts';
 import { LedgerErrors } from './errors.ts';
 import { HostedLedgerClient } from './hosted-client.ts';
-import { type DirectRequestInput, encodeError, encodeResult, type HostedRequest, type WireOutcome } from './hosted-wire.ts';
+import {
+  type DirectRequestInput,
+  decodeRequest,
+  encodeError,
+  encodeRequest,
+  encodeResult,
+  type HostedRequest,
+  type WireOutcome,
+  type WireRequest,
+} from './hosted-wire.ts';
 import { Ledger, playerAccount, systemAccount, type TransferInput } from './index.ts';
 import { LedgerWriter } from './writer.ts';
 
@@ -50,9 +59,9 @@ function req(i: number): DirectRequestInput {
   };
 }
 
-function groupOf(call: { request: HostedRequest }): readonly DirectRequestInput[] {
+function groupOf(call: { request: HostedRequest }): readonly WireRequest[] {
   assert.equal(call.request.kind, 'group');
-  return (call.request as { requests: readonly DirectRequestInput[] }).requests;
+  return (call.request as { requests: readonly WireRequest[] }).requests;
 }
 
 it('sends the requests of one turn as one message and answers each on its own', async () => {
@@ -67,7 +76,7 @@ it('sends the requests of one turn as one message and answers each on its own', 
   assert.equal(calls.length, 0, 'nothing crosses before the end of the turn');
   await turn();
   assert.equal(calls.length, 1);
-  assert.deepEqual(groupOf(calls[0]!), [req(0), req(1), req(2)]);
+  assert.deepEqual(groupOf(calls[0]!).map(decodeRequest), [req(0), req(1), req(2)]);
   const transfers = [{ id: 'tr_1', amount: 1 }];
   calls[0]!.answer([
     encodeResult(JSON.stringify(transfers), false),
@@ -203,5 +212,28 @@ it('counts the groups of a writer hosted in the SQLite writer thread, one per tu
     );
   } finally {
     await store.close();
+  }
+});
+
+it('sends plain requests as JSON text and anything JSON would change as it is', () => {
+  const plain = req(1);
+  assert.equal(typeof encodeRequest(plain), 'string');
+  assert.deepEqual(decodeRequest(encodeRequest(plain)), plain);
+  const withMetadata: DirectRequestInput = {
+    kind: 'transfer',
+    input: { ...plain.input, metadata: { room: 'r1', hand: 3, final: true } },
+  } as DirectRequestInput;
+  assert.deepEqual(decodeRequest(encodeRequest(withMetadata)), withMetadata);
+  const odd = [
+    { ...plain.input, amount: -0 },
+    { ...plain.input, amount: Number.NaN },
+    { ...plain.input, amount: 5n },
+    { ...plain.input, metadata: { at: new Date(0) } },
+    { ...plain.input, metadata: { gone: undefined } },
+    { ...plain.input, pending: undefined },
+  ];
+  for (const input of odd) {
+    const r = { kind: 'transfer', input } as unknown as DirectRequestInput;
+    assert.equal(encodeRequest(r), r, 'cloned as it is, so validation sees the same value');
   }
 });

@@ -11,7 +11,14 @@
 import { AppError, type Clock } from '@fairground/core';
 import type { HostedHandler } from '../storage/ports.ts';
 import { LedgerErrors } from './errors.ts';
-import { type DirectRequestInput, type DirectStats, decodeOutcome, type HostedRequest, type WireOutcome } from './hosted-wire.ts';
+import {
+  type DirectRequestInput,
+  type DirectStats,
+  decodeOutcome,
+  encodeRequest,
+  type HostedRequest,
+  type WireOutcome,
+} from './hosted-wire.ts';
 import { LEDGER_DEFAULTS, type RequestResult } from './types.ts';
 
 interface Waiting {
@@ -68,7 +75,10 @@ export class HostedLedgerClient {
     this.#inFlight += 1;
     let sent: Promise<unknown>;
     try {
-      sent = this.#hosted.call({ kind: 'group', requests: group.map((w) => w.req) } satisfies HostedRequest, this.#clock.nowMs());
+      sent = this.#hosted.call(
+        { kind: 'group', requests: group.map((w) => encodeRequest(w.req)) } satisfies HostedRequest,
+        this.#clock.nowMs(),
+      );
     } catch (e) {
       sent = Promise.reject(e);
     }

@@ -2,7 +2,10 @@
 // hosts the ledger's writer (SQLite's writer thread): the requests of one turn of the event loop go
 // as one message, and the answers of one commit come back as one message of compact outcomes — a
 // result is the JSON text the writer already produced for its idempotency record, so neither side
-// walks an object graph to copy it.
+// walks an object graph to copy it. A request made of plain JSON values travels as JSON text too
+// (several times cheaper to copy than the structured clone of its object); anything else (a
+// BigInt, a Date, -0, NaN, an undefined inside it) is cloned as it is, so the writer's validation
+// sees exactly what the caller passed either way.
 import { AppError } from '@fairground/core';
 import type { BatchInput, CloseInput, RequestResult, TransferInput } from './types.ts';
 
@@ -21,8 +24,46 @@ export interface DirectStats {
 
 export type HostedRequest =
   | DirectRequestInput
-  | { readonly kind: 'group'; readonly requests: readonly DirectRequestInput[] }
+  | { readonly kind: 'group'; readonly requests: readonly WireRequest[] }
   | { readonly kind: 'stats' };
+
+/** A request as sent: its JSON text when that round-trips exactly, else the request itself. */
+export type WireRequest = string | DirectRequestInput;
+
+export function encodeRequest(req: DirectRequestInput): WireRequest {
+  return isExactJson(req, 0) ? JSON.stringify(req) : req;
+}
+
+export function decodeRequest(r: WireRequest): DirectRequestInput {
+  return typeof r === 'string' ? (JSON.parse(r) as DirectRequestInput) : r;
+}
+
+/** Whether `JSON.parse(JSON.stringify(v))` gives back the same value (plain data, nothing lost). */
+function isExactJson(v: unknown, depth: number): boolean {
+  switch (typeof v) {
+    case 'string':
+    case 'boolean':
+      return true;
+    case 'number':
+      return Number.isFinite(v) && !Object.is(v, -0);
+    case 'object': {
+      if (v === null) return true;
+      if (depth > 4) return false;
+      if (Array.isArray(v)) {
+        for (let i = 0; i < v.length; i += 1) if (!(i in v) || !isExactJson(v[i], depth + 1)) return false;
+        return true;
+      }
+      const proto = Object.getPrototypeOf(v);
+      if (proto !== Object.prototype && proto !== null) return false;
+      for (const key in v) {
+        if (!Object.hasOwn(v, key) || !isExactJson((v as Record<string, unknown>)[key], depth + 1)) return false;
+      }
+      return Object.getOwnPropertySymbols(v).length === 0;
+    }
+    default:
+      return false;
+  }
+}
 
 /**
  * One request's outcome: `'0' + JSON` (new) or `'1' + JSON` (replayed) of its transfers, or an

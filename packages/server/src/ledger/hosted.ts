@@ -5,7 +5,7 @@
 // Loaded by the store in its thread, never imported by the rest of the ledger.
 import type { Clock } from '@fairground/core';
 import type { HostedOptions, Store } from '../storage/ports.ts';
-import { encodeError, encodeResult, type HostedRequest, type WireOutcome } from './hosted-wire.ts';
+import { decodeRequest, encodeError, encodeResult, type HostedRequest, type WireOutcome } from './hosted-wire.ts';
 import { LedgerWriter, resultJsonOf } from './writer.ts';
 
 export function host(store: Store, options: HostedOptions, clock: Clock): { handle(request: unknown): Promise<unknown> } {
@@ -24,7 +24,7 @@ export function host(store: Store, options: HostedOptions, clock: Clock): { hand
       const r = request as HostedRequest;
       switch (r.kind) {
         case 'group': {
-          const settled = await writer.submitMany(r.requests);
+          const settled = await writer.submitMany(r.requests.map(decodeRequest));
           return settled.map(
             (o): WireOutcome => (o.status === 'fulfilled' ? encodeResult(resultJsonOf(o.value), o.value.replayed) : encodeError(o.reason)),
           );
