@@ -41,6 +41,10 @@ interface Row {
   transfersPerS: number;
   p50Ms: number;
   p99Ms: number;
+  /** Transfers per direct group (each group is one commit here: the bench runs nothing else). */
+  perCommit: number;
+  /** Requests per direct group: how many callers shared a commit. */
+  requestsPerCommit: number;
 }
 
 function load(): string {
@@ -113,9 +117,12 @@ async function measure(backend: string, ledger: Ledger, mode: 'single' | 'batch2
       latencies.push(performance.now() - t0);
     }
   }
+  const before = await ledger.directStats();
   const start = performance.now();
   await Promise.all(Array.from({ length: callers }, (_, c) => caller(c)));
   const elapsedS = (performance.now() - start) / 1000;
+  const after = await ledger.directStats();
+  const groups = Math.max(1, after.groups - before.groups);
   latencies.sort((x, y) => x - y);
   return {
     backend,
@@ -124,6 +131,8 @@ async function measure(backend: string, ledger: Ledger, mode: 'single' | 'batch2
     transfersPerS: Math.round(transfers / elapsedS),
     p50Ms: round2(percentile(latencies, 50)),
     p99Ms: round2(percentile(latencies, 99)),
+    perCommit: Math.round(((after.transfers - before.transfers) / groups) * 10) / 10,
+    requestsPerCommit: Math.round(((after.requests - before.requests) / groups) * 10) / 10,
   };
 }
 
@@ -243,9 +252,12 @@ if (BACKENDS.includes('postgres')) {
   await dropSchema(schema);
 }
 
-console.log('| backend | mode | callers | transfers/s | p50 ms | p99 ms |');
-console.log('| --- | --- | ---: | ---: | ---: | ---: |');
-for (const r of rows) console.log(`| ${r.backend} | ${r.mode} | ${r.callers} | ${r.transfersPerS} | ${r.p50Ms} | ${r.p99Ms} |`);
+console.log('| backend | mode | callers | transfers/s | p50 ms | p99 ms | requests per commit | transfers per commit |');
+console.log('| --- | --- | ---: | ---: | ---: | ---: | ---: | ---: |');
+for (const r of rows)
+  console.log(
+    `| ${r.backend} | ${r.mode} | ${r.callers} | ${r.transfersPerS} | ${r.p50Ms} | ${r.p99Ms} | ${r.requestsPerCommit} | ${r.perCommit} |`,
+  );
 console.log(`load average after the ledger runs: ${load()}`);
 if (!CEILINGS) process.exit(0);
 console.log();

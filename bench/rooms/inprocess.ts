@@ -4,7 +4,7 @@
 // instead of after 400 ms. Reports actions per second on one core, CPU per action and bytes
 // broadcast per action: the ceiling the socket benchmark (run.ts) works under.
 //
-//   npx node bench/rooms/inprocess.ts --rooms 100 --seconds 10 [--db-dir /dev/shm]
+//   npx node bench/rooms/inprocess.ts --rooms 100 --seconds 10 [--db-dir /dev/shm] [--keep-db]
 import { randomBytes } from 'node:crypto';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -159,5 +159,7 @@ console.log(
 );
 await platform.close();
 await store.close();
-rmSync(dir, { recursive: true, force: true });
+// --keep-db leaves the database for bench/storage/measure.ts (the storage estimate).
+if (args.includes('--keep-db')) console.log(JSON.stringify({ db: join(dir, 'rooms.db') }));
+else rmSync(dir, { recursive: true, force: true });
 process.exit(0);

@@ -72,7 +72,7 @@ import {
   WITHDRAWAL_FINAL,
 } from './payments/index.ts';
 import { AccountClosure, KYC_RETENTION_MS_DEFAULT, privacyMigrations, privacyRoutes } from './privacy/index.ts';
-import { Archiver, retentionMigrations, retentionRoutes } from './retention/index.ts';
+import { Archiver, archivedAtMs, PartitionKeeper, retentionMigrations, retentionRoutes } from './retention/index.ts';
 import { Promotions, promotionsMigrations, promotionsRoutes } from './promotions/index.ts';
 import {
   defaultRiskConfig,
@@ -112,7 +112,7 @@ import {
   skillMigrations,
   skillPlugins,
 } from './skill/index.ts';
-import type { Migration, Store } from './storage/ports.ts';
+import type { Migration, Store, Tx } from './storage/ports.ts';
 import { openPlayerWallets, walletRoutes } from './wallet/index.ts';
 import { wechatMigrations } from './wechat/migrations.ts';
 import { vpayMigrations } from './vpay/migrations.ts';
@@ -506,6 +506,7 @@ export async function createPlatform(o: PlatformOptions): Promise<Platform> {
     store,
     ledger,
     clock,
+    handsArchivedAt: (roomId) => archivedAtMs(store.reader, 'room_hands', roomId),
     analytics,
     notifier: notifications,
     players: accounts.players,
@@ -631,6 +632,8 @@ export async function createPlatform(o: PlatformOptions): Promise<Platform> {
     analytics,
     openHand: (sealed, roomId, handNumber) => rooms.sealer.openRecord(sealed, roomId, handNumber),
     liveRoom: (roomId) => rooms.actor(roomId)?.state ?? null,
+    // The archiver is made below; a request reads it at its own time.
+    archivedHands: async (roomId) => (archiver === null ? null : archiver.readGroup('room_hands', roomId)),
     alertWebhookUrl: config.alertWebhookUrl,
     ...(config.alertSampleMin !== undefined ? { alertSampleMin: config.alertSampleMin } : {}),
     alertGauges: [
@@ -671,6 +674,7 @@ export async function createPlatform(o: PlatformOptions): Promise<Platform> {
       openWithdrawals: async (id) =>
         (await payments.withdrawals.list({ playerId: id, limit: 100 })).filter((w) => !WITHDRAWAL_FINAL.includes(w.state)).length,
       liveRooms: async (id) => (await rooms.mine(id)).filter((r) => r.active && r.status !== 'finished' && r.status !== 'dissolved').length,
+      ...(realName === null ? {} : { endPlay: (tx: Tx, id: string) => realName.endPlayer(tx, id) }),
     },
   });
 
@@ -719,8 +723,14 @@ export async function createPlatform(o: PlatformOptions): Promise<Platform> {
   every('risk.train', async () => ((await risk.models.train()) === null ? 0 : 1));
   every('notary.attest', () => notary.attestDue());
   every('privacy.kyc-purge', () => closure.purgeDue());
-  // Without an archive folder (tests that do not ask for one) the job runs and moves nothing.
-  every('retention.archive', async () => (archiver === null ? 0 : (await archiver.run()).reduce((n, r) => n + r.rows, 0)));
+  // Without an archive folder (tests that do not ask for one) the job runs and moves nothing, but
+  // still keeps PostgreSQL's partitions ahead of the clock.
+  const partitionKeeper = new PartitionKeeper({ store, clock });
+  every('retention.archive', async () => {
+    if (archiver !== null) return (await archiver.run()).reduce((n, r) => n + r.rows, 0);
+    await partitionKeeper.run();
+    return 0;
+  });
   every('notify.subscribe', () => subscriptions.sendDue());
   every('chat.retention', async () => {
     const r = await chat.purgeExpired();

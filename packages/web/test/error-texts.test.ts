@@ -42,6 +42,11 @@ it('answers with the policy reason for a compliance refusal, and never with a co
     errorText('en', { code: 'COMPLIANCE_DENIED', details: { reason: 'SELF_EXCLUDED', retryAtMs: until } }),
     /Open again from 2027-/,
   );
+  // Archived hand histories say when they left and where to ask.
+  const archived = errorText('zh', { code: 'ROOM_HANDS_ARCHIVED', details: { archivedAtMs: until } });
+  assert.match(archived, /客服/);
+  assert.match(archived, /（归档时间：2027-01-0\d \d\d:\d\d）$/);
+  assert.match(errorText('en', { code: 'ROOM_HANDS_ARCHIVED', details: { archivedAtMs: until } }), /Help.*Archived on 2027-/);
   const unknown = errorText('zh', { code: 'SOMETHING_NEW' });
   assert.doesNotMatch(unknown, /SOMETHING_NEW/);
   assert.match(unknown, /稍后再试/);

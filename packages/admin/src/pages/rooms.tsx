@@ -229,6 +229,11 @@ function RoomDetail({ ctx, roomId }: { ctx: Ctx; roomId: string }) {
         <section class="card" data-testid="room-hands">
           <h2>{o('handsTitle')}</h2>
           {view.hands.length === 0 && <p class="muted">{o('noHands')}</p>}
+          {view.archivedAtMs !== undefined && (
+            <p class="muted" data-testid="room-hands-archived">
+              {o('handsArchived', { at: formatTimeMs(view.archivedAtMs) })}
+            </p>
+          )}
           <ul class="list">
             {view.hands.map((h) => (
               <li key={h.handNumber}>

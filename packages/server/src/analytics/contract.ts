@@ -206,6 +206,7 @@ export const analyticsContract = contract({
       hands: Type.Array(
         Type.Object({ handNumber: Type.Integer(), endedAtMs: TimeMs(), recordHash: Type.String(), chainHash: Type.String() }),
       ),
+      archivedAtMs: Type.Optional(TimeMs('set when the hands were read back from the retention archive: when they left the database')),
     }),
   },
   adminRoomHand: {

@@ -24,6 +24,8 @@ export interface OperatingOptions {
   readonly openHand: (sealed: string, roomId: string, handNumber: number) => string;
   /** A room's live state if this process holds it (for the operators' spectator view). */
   readonly liveRoom: (roomId: string) => RoomState | null;
+  /** A room's hand records read back from the retention archive (null: never archived). */
+  readonly archivedHands?: (roomId: string) => Promise<{ archivedAtMs: number; rows: Record<string, unknown>[] } | null>;
   readonly alertWebhookUrl?: string | undefined;
   readonly alertWindowMs?: number;
   readonly alertSampleMin?: number;
@@ -58,7 +60,13 @@ export function createOperating(o: OperatingOptions): Operating {
     ...(o.fetch ? { fetch: o.fetch } : {}),
   });
   const exports = new Exports({ store: o.store, clock: o.clock, audit: o.audit, openHand: o.openHand });
-  const rooms = new RoomRecords({ store: o.store, audit: o.audit, liveState: o.liveRoom, openHand: o.openHand });
+  const rooms = new RoomRecords({
+    store: o.store,
+    audit: o.audit,
+    liveState: o.liveRoom,
+    openHand: o.openHand,
+    ...(o.archivedHands ? { archivedHands: o.archivedHands } : {}),
+  });
   return {
     reports,
     alerts,

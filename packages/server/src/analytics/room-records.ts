@@ -19,6 +19,8 @@ export interface RoomRecordsOptions {
   /** The room's state if a node of this process holds it live. */
   readonly liveState: (roomId: string) => RoomState | null;
   readonly openHand: (sealed: string, roomId: string, handNumber: number) => string;
+  /** A room's hand records read back from the retention archive (null: never archived); absent, nothing is archived. */
+  readonly archivedHands?: (roomId: string) => Promise<{ archivedAtMs: number; rows: Record<string, unknown>[] } | null>;
 }
 
 export interface RoomListItem {
@@ -47,6 +49,8 @@ export interface PublicRoomView {
   /** The hand in progress as a spectator sees it. */
   readonly hand: { handNumber: number; commitment: string; startedAtMs: number; view: HandView } | null;
   readonly hands: { handNumber: number; endedAtMs: number; recordHash: string; chainHash: string }[];
+  /** Set when the hands were read back from the retention archive: when they left the database. */
+  readonly archivedAtMs?: number;
 }
 
 interface RoomRow {
@@ -131,7 +135,21 @@ export class RoomRecords {
     );
     const state = this.#o.liveState(roomId);
     const h = state?.hand ?? null;
+    const archived = hands.length === 0 ? ((await this.#o.archivedHands?.(roomId)) ?? null) : null;
+    if (archived !== null)
+      hands.push(
+        ...archived.rows
+          .map((r) => ({
+            hand_number: r.hand_number,
+            created_at_ms: r.created_at_ms,
+            record_hash: String(r.record_hash),
+            chain_hash: String(r.chain_hash),
+          }))
+          .sort((a, b) => Number(b.hand_number) - Number(a.hand_number))
+          .slice(0, ROOM_HANDS_PAGE_MAX),
+      );
     return {
+      ...(archived === null ? {} : { archivedAtMs: archived.archivedAtMs }),
       room: itemOf(rows[0]),
       live: state !== null,
       members: members.map((m) => ({
@@ -161,15 +179,23 @@ export class RoomRecords {
       'SELECT sealed, record_hash FROM room_hands WHERE room_id = ? AND hand_number = ?',
       [roomId, handNumber],
     );
-    if (!rows[0]) throw new AppError(AnalyticsErrors.ANALYTICS_HAND_NOT_FOUND, { roomId, handNumber });
-    const record = JSON.parse(this.#o.openHand(rows[0].sealed, roomId, handNumber)) as unknown;
+    let archivedAtMs: number | null = null;
+    if (!rows[0]) {
+      // Past its window the hand may be in the retention archive: read back, its file checked first.
+      const archived = (await this.#o.archivedHands?.(roomId)) ?? null;
+      const row = archived?.rows.find((r) => Number(r.hand_number) === handNumber);
+      if (archived === null || row === undefined) throw new AppError(AnalyticsErrors.ANALYTICS_HAND_NOT_FOUND, { roomId, handNumber });
+      rows.push({ sealed: String(row.sealed), record_hash: String(row.record_hash) });
+      archivedAtMs = archived.archivedAtMs;
+    }
+    const record = JSON.parse(this.#o.openHand(rows[0]!.sealed, roomId, handNumber)) as unknown;
     await this.#o.store.unitOfWork(
       (tx) =>
         this.#o.audit.record(tx, {
           operator: { id: op.operatorId, username: op.username },
           action: 'rooms.view_hand',
           target: { kind: 'room', id: roomId },
-          after: { handNumber, recordHash: rows[0]!.record_hash },
+          after: { handNumber, recordHash: rows[0]!.record_hash, ...(archivedAtMs === null ? {} : { readFromArchiveOfMs: archivedAtMs }) },
           requestId: meta.requestId,
           ip: meta.ip,
         }),

@@ -190,6 +190,28 @@ export class RealNamePresence {
   }
 
   /**
+   * Every online session of the player goes offline now, inside the caller's unit of work (the
+   * account closure: the player is signed out everywhere, so the authority hears each logout at
+   * once, not after the idle time). Returns how many logouts were queued.
+   */
+  async endPlayer(tx: Tx, playerId: string): Promise<number> {
+    const sessions = await tx.query<{ session_id: string; since_ms: unknown }>(
+      'SELECT session_id, since_ms FROM compliance_realname_sessions WHERE player_id = ? ORDER BY session_id LIMIT ?',
+      [playerId, REALNAME_SESSIONS_MAX],
+    );
+    let n = 0;
+    for (const s of sessions) {
+      if ((await tx.run('DELETE FROM compliance_realname_sessions WHERE session_id = ?', [s.session_id])) !== 1) continue;
+      await this.#enqueue(tx, s.session_id, siOf(s.session_id, intFromDb(s.since_ms)), playerId, 0, tx.nowMs);
+      n += 1;
+    }
+    tx.afterCommit(() => {
+      for (const s of sessions) this.#written.delete(s.session_id);
+    });
+    return n;
+  }
+
+  /**
    * Reports sessions idle since before `nowMs - idleMs` as offline (at most `limit`, oldest first),
    * as of their last request plus the idle time; and forgets sent reports past their keeping time.
    */

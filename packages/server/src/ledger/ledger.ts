@@ -3,11 +3,12 @@
 // `Ledger` is the one object other domains hold; it hands each call to the part that does it:
 // the writer (transfers, holds, idempotency, the chain, group-committed direct requests), the
 // reader (balances and history from committed data) and the auditor (the invariant check).
-import { type Clock, systemClock } from '@fairground/core';
-import type { HostedHandler, Migration, Store, Tx } from '../storage/ports.ts';
+import { systemClock } from '@fairground/core';
+import type { Migration, Store, Tx } from '../storage/ports.ts';
 import { LedgerAuditor } from './auditor.ts';
 import { ledgerMigrations } from './migrations.ts';
-import type { HostedRequest } from './hosted.ts';
+import { HostedLedgerClient } from './hosted-client.ts';
+import type { DirectRequestInput, DirectStats } from './hosted-wire.ts';
 import type { AccountId, OwnerKind } from './model.ts';
 import { LedgerReader } from './reader.ts';
 import {
@@ -46,26 +47,24 @@ export class Ledger {
   readonly #writer: LedgerWriter;
   readonly #reader: LedgerReader;
   readonly #auditor: LedgerAuditor;
-  readonly #clock: Clock;
   /** Where the store can host the writer next to its connection, direct requests go there. */
-  readonly #hosted: HostedHandler | null;
+  readonly #hosted: HostedLedgerClient | null;
 
   constructor(store: Store, options: LedgerOptions = {}) {
     this.store = store;
     this.#writer = new LedgerWriter(store, options);
     this.#reader = new LedgerReader(store);
     this.#auditor = new LedgerAuditor(store);
-    this.#clock = options.clock ?? systemClock;
-    this.#hosted =
-      store.host?.(new URL('./hosted.ts', import.meta.url).href, {
-        transferAmountMax: options.transferAmountMax ?? LEDGER_DEFAULTS.transferAmountMax,
-        batchTransfersMax: options.batchTransfersMax ?? LEDGER_DEFAULTS.batchTransfersMax,
-        chainShards: options.chainShards ?? 1,
-      }) ?? null;
+    const hosted = store.host?.(new URL('./hosted.ts', import.meta.url).href, {
+      transferAmountMax: options.transferAmountMax ?? LEDGER_DEFAULTS.transferAmountMax,
+      batchTransfersMax: options.batchTransfersMax ?? LEDGER_DEFAULTS.batchTransfersMax,
+      chainShards: options.chainShards ?? 1,
+    });
+    this.#hosted = hosted ? new HostedLedgerClient(hosted, options.clock ?? systemClock) : null;
   }
 
-  #call(request: HostedRequest, hosted: HostedHandler): Promise<RequestResult> {
-    return hosted.call(request, this.#clock.nowMs()) as Promise<RequestResult>;
+  #call(request: DirectRequestInput, hosted: HostedLedgerClient): Promise<RequestResult> {
+    return hosted.submit(request);
   }
 
   // ---------------------------------------------------------------- accounts
@@ -122,6 +121,14 @@ export class Ledger {
 
   submitVoid(input: CloseInput): Promise<RequestResult> {
     return this.#hosted ? this.#call({ kind: 'void', input }, this.#hosted) : this.#writer.submitVoid(input);
+  }
+
+  /**
+   * How direct requests (`submit…`) have been grouped so far: groups run (each one unit of work,
+   * one commit unless other units shared it), the requests in them and the transfers they made.
+   */
+  directStats(): Promise<DirectStats> {
+    return this.#hosted ? this.#hosted.stats() : Promise.resolve(this.#writer.directStats());
   }
 
   /** Voids holds whose timeout has passed; returns how many. */

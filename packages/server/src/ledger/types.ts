@@ -132,4 +132,6 @@ export const LEDGER_DEFAULTS = {
   directBatchMax: 256,
   directQueueMax: 100_000,
   chainShardsMax: 64,
+  /** Most account rows the SQLite writer thread keeps between direct groups. */
+  rowCacheAccountsMax: 100_000,
 } as const;

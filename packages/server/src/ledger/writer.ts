@@ -39,6 +39,7 @@ import {
   ZERO_HASH,
 } from './codec.ts';
 import { LedgerErrors } from './errors.ts';
+import type { DirectRequestInput, DirectStats } from './hosted-wire.ts';
 import {
   AccountFlags,
   type AccountId,
@@ -91,6 +92,10 @@ interface TxState {
   transfers: StagedTransfer[];
   requests: Map<string, StagedRequest>;
   closedPending: Set<string>;
+  /** Whether this transaction has checked the shard heads against the configured count. */
+  shardsChecked: boolean;
+  /** The writer's cache of committed rows, when this transaction found it current (direct groups only). */
+  cache: RowCache | null;
   /** Idempotency records prefetched for this transaction: null means known absent. */
   known: Map<string, { contentHash: string; result: string } | null>;
   /**
@@ -106,8 +111,47 @@ interface Snapshot {
   transfersLength: number;
 }
 
+/**
+ * Committed account rows and shard heads as this writer last wrote them, kept between direct
+ * groups when the writer is the connection's only user most of the time (SQLite's writer thread).
+ * Current as long as nothing else has committed since the writer's own last commit: nothing on
+ * its connection (`commitCount`, which counts every transaction there, the main thread's units
+ * included) and nothing on another connection or process (`PRAGMA data_version`). Both are read
+ * inside the group's transaction, which holds the write lock, so nothing can commit between the
+ * check and the group's own commit.
+ */
+interface RowCache {
+  readonly accounts: Map<AccountId, AccountState>;
+  readonly heads: Map<number, { seq: number; hash: string }>;
+  /** The connection's commit count right after this writer's last commit. */
+  commits: number;
+  dataVersion: number;
+}
+
+/** A store whose connection counts the transactions committed on it (SQLite's writer thread). */
+interface CommitCounting {
+  readonly commitCount?: () => number;
+}
+
+/** How the writer reaches its connection. */
+export interface LedgerWriterPlacement {
+  /**
+   * The write connection is on this thread (the writer hosted in SQLite's writer thread): a
+   * statement costs no message, so the flush sends one prepared statement per row, which SQLite
+   * runs faster than one long multi-row statement.
+   */
+  readonly localConnection?: boolean;
+}
+
 export class LedgerWriter {
   readonly store: Store;
+  readonly #localConnection: boolean;
+  /** Set when the writer may keep committed rows between groups (see `RowCache`). */
+  readonly #commitCount: (() => number) | null;
+  #cache: RowCache | null = null;
+  #groups = 0;
+  #groupRequests = 0;
+  #groupTransfers = 0;
   readonly #clock: Clock;
   readonly #amountMax: number;
   readonly #batchMax: number;
@@ -117,8 +161,11 @@ export class LedgerWriter {
   #shardsChecked = false;
   readonly #participant: TxParticipant<TxState>;
 
-  constructor(store: Store, options: LedgerOptions = {}) {
+  constructor(store: Store, options: LedgerOptions = {}, placement: LedgerWriterPlacement = {}) {
     this.store = store;
+    this.#localConnection = placement.localConnection === true;
+    const counting = (store as Store & CommitCounting).commitCount;
+    this.#commitCount = this.#localConnection && store.dialect === 'sqlite' && typeof counting === 'function' ? counting : null;
     this.#clock = options.clock ?? systemClock;
     this.#amountMax = options.transferAmountMax ?? LEDGER_DEFAULTS.transferAmountMax;
     this.#batchMax = options.batchTransfersMax ?? LEDGER_DEFAULTS.batchTransfersMax;
@@ -129,7 +176,12 @@ export class LedgerWriter {
     this.#allShards = Array.from({ length: this.#shards }, (_, i) => i);
     this.#queues = this.#allShards.map(() => []);
     this.#draining = this.#allShards.map(() => false);
-    this.#directOptions = { label: 'ledger.direct', ...(this.#shards > 1 && store.dialect === 'postgres' ? { ownTransaction: true } : {}) };
+    // A direct group with a row cache commits alone, so the connection's commit count tells its
+    // own commits from everyone else's.
+    this.#directOptions = {
+      label: 'ledger.direct',
+      ...((this.#shards > 1 && store.dialect === 'postgres') || this.#commitCount ? { ownTransaction: true } : {}),
+    };
     this.#participant = {
       name: 'ledger',
       create: () => ({
@@ -140,6 +192,8 @@ export class LedgerWriter {
         transfers: [],
         requests: new Map(),
         closedPending: new Set(),
+        shardsChecked: false,
+        cache: null,
         known: new Map(),
         journal: [],
       }),
@@ -272,6 +326,25 @@ export class LedgerWriter {
     return this.#direct({ kind: 'void', input });
   }
 
+  /**
+   * Requests that arrived together (one message from the event loop), each settling on its own.
+   * They are a group already: a shard that is not committing starts on them at once rather than
+   * on the next turn, so a second group sent behind this one queues for the next commit instead of
+   * joining this one (the sender keeps two groups in flight to overlap its work with the commit).
+   */
+  submitMany(requests: readonly DirectRequestInput[]): Promise<PromiseSettledResult<RequestResult>[]> {
+    const settled = Promise.allSettled(requests.map((req) => this.#direct(req, true)));
+    for (let shard = 0; shard < this.#shards; shard += 1) {
+      if (this.#queues[shard]!.length > 0 && !this.#draining[shard]) void this.#drain(shard);
+    }
+    return settled;
+  }
+
+  /** Direct groups committed so far (each its own unit of work), and the requests and new transfers in them. */
+  directStats(): DirectStats {
+    return { groups: this.#groups, requests: this.#groupRequests, transfers: this.#groupTransfers };
+  }
+
   readonly #queues: DirectRequest[][];
   /**
    * With several shards on PostgreSQL each shard's batch commits in its own transaction: grouped
@@ -281,7 +354,7 @@ export class LedgerWriter {
   readonly #directOptions: UnitOptions;
   readonly #draining: boolean[];
 
-  #direct(req: DirectRequest['req']): Promise<RequestResult> {
+  #direct(req: DirectRequest['req'], deferDrain = false): Promise<RequestResult> {
     // One queue per shard (the shard of the request's first debit account; holds closed by id go
     // to shard 0's queue): each queue commits its own batches, so on PostgreSQL with several
     // writer connections, batches of different shards lock different heads and commit side by side.
@@ -290,7 +363,7 @@ export class LedgerWriter {
     if (queue.length >= LEDGER_DEFAULTS.directQueueMax) return Promise.reject(new AppError(LedgerErrors.LEDGER_BUSY));
     return new Promise((resolve, reject) => {
       queue.push({ req, resolve, reject });
-      if (!this.#draining[shard]) {
+      if (!this.#draining[shard] && !deferDrain) {
         // Start on the next turn of the event loop, so that every caller resumed by the previous
         // batch's answers has queued its next request by then and they all share one batch.
         this.#draining[shard] = true;
@@ -314,6 +387,9 @@ export class LedgerWriter {
         let outcomes: ({ ok: true; value: RequestResult } | { ok: false; error: unknown })[];
         try {
           outcomes = await this.store.unitOfWork((tx) => this.#runDirect(tx, batch), this.#directOptions);
+          this.#groups += 1;
+          this.#groupRequests += batch.length;
+          for (const o of outcomes) if (o.ok && !o.value.replayed) this.#groupTransfers += o.value.transfers.length;
         } catch (error) {
           outcomes = batch.map(() => ({ ok: false as const, error }));
         }
@@ -355,10 +431,15 @@ export class LedgerWriter {
         if (typeof t?.credit === 'string') accountIds.add(t.credit);
       }
     }
-    await this.#lockShards(tx, s, shards);
-    // Prefetch: every idempotency record and every account these requests name, one query each,
-    // sent together (the statements' text does not depend on the batch size, so each is prepared once).
-    const [requestRows] = await Promise.all([
+    // The head locks, then every idempotency record and every account these requests name, one
+    // query each, sent together without waiting for each other (on a pipelined PostgreSQL writer
+    // connection, one round trip; the server runs them in the order sent, so the heads are still
+    // locked before any account). The statements' text does not depend on the batch size, so each
+    // is prepared once.
+    if (!this.#shardsChecked && !s.shardsChecked) await this.#checkShards(tx, s);
+    if (this.#commitCount) await this.#useCache(tx, s, this.#commitCount);
+    const [, requestRows] = await Promise.all([
+      this.#lockShards(tx, s, shards),
       keys.length === 0
         ? []
         : tx.query<{ scope: string; idem_key: string; content_hash: string; result: string }>(
@@ -399,13 +480,40 @@ export class LedgerWriter {
     return out;
   }
 
+  /**
+   * Checks the row cache against the connection's commit count and data version (inside this
+   * transaction, under the write lock), starts it afresh when anyone else has committed, and
+   * after this group commits refreshes it with the rows the group read and wrote.
+   */
+  async #useCache(tx: Tx, s: TxState, commitCount: () => number): Promise<void> {
+    const commits = commitCount();
+    const dataVersion = intFromDb((await tx.query<{ data_version: unknown }>('PRAGMA data_version'))[0]?.data_version);
+    let cache = this.#cache;
+    if (!cache || cache.commits !== commits || cache.dataVersion !== dataVersion) {
+      cache = { accounts: new Map(), heads: new Map(), commits, dataVersion };
+      this.#cache = cache;
+    }
+    s.cache = cache;
+    const current = cache;
+    tx.afterCommit(() => {
+      if (this.#cache !== current) return;
+      if (current.accounts.size + s.accounts.size > LEDGER_DEFAULTS.rowCacheAccountsMax) current.accounts.clear();
+      for (const [id, a] of s.accounts) current.accounts.set(id, a);
+      for (const [shard, h] of s.heads) current.heads.set(shard, h);
+      current.commits = commits + 1;
+    });
+  }
+
   /** Loads and locks accounts in id order (the lock order), skipping unknown ids (they fail later, per request). */
   async #loadAccounts(tx: Tx, s: TxState, ids: readonly AccountId[]): Promise<void> {
-    const valid = ids.filter((id) => ACCOUNT_ID_SHAPE.test(id));
+    let valid = ids.filter((id) => ACCOUNT_ID_SHAPE.test(id));
+    if (s.cache) valid = this.#fromCache(s, valid);
     if (valid.length === 0) return;
     const rows = await tx.query<AccountRow>(
       tx.dialect === 'postgres'
-        ? 'SELECT id, asset, flags, debits_pending, debits_posted, credits_pending, credits_posted FROM ledger_accounts WHERE id IN (SELECT json_array_elements_text(?::json)) ORDER BY id FOR UPDATE'
+        ? // `= ANY (ARRAY(…))` rather than `IN (SELECT …)`: an index lookup per id, where the planner
+          // would otherwise hash-join against a scan of every account while the table is small.
+          'SELECT id, asset, flags, debits_pending, debits_posted, credits_pending, credits_posted FROM ledger_accounts WHERE id = ANY (ARRAY(SELECT json_array_elements_text(?::json))) ORDER BY id FOR UPDATE'
         : 'SELECT id, asset, flags, debits_pending, debits_posted, credits_pending, credits_posted FROM ledger_accounts WHERE id IN (SELECT value FROM json_each(?))',
       [JSON.stringify(valid)],
     );
@@ -539,7 +647,7 @@ export class LedgerWriter {
     if (staged) {
       if (staged.contentHash !== content) throw new AppError(LedgerErrors.LEDGER_IDEMPOTENCY_CONFLICT, { scope, key });
       if (staged.unitMark !== s.unitMark) throw new AppError(LedgerErrors.LEDGER_IN_PROGRESS, { scope, key });
-      return { transfers: JSON.parse(staged.result) as TransferResult[], replayed: true };
+      return withJson({ transfers: JSON.parse(staged.result) as TransferResult[], replayed: true }, staged.result);
     }
     let existing: { content_hash: string; result: string } | undefined;
     const known = s.known.get(reqKey);
@@ -554,7 +662,7 @@ export class LedgerWriter {
     }
     if (existing) {
       if (existing.content_hash !== content) throw new AppError(LedgerErrors.LEDGER_IDEMPOTENCY_CONFLICT, { scope, key });
-      return { transfers: JSON.parse(existing.result) as TransferResult[], replayed: true };
+      return withJson({ transfers: JSON.parse(existing.result) as TransferResult[], replayed: true }, existing.result);
     }
     // A linked batch must leave nothing behind when one of its transfers fails.
     const before = takeSnapshot(s);
@@ -566,9 +674,25 @@ export class LedgerWriter {
       throw e;
     }
     const results: TransferResult[] = applied.map(publicResult);
-    s.requests.set(reqKey, { contentHash: content, result: JSON.stringify(results), unitMark: s.unitMark, createdAtMs: tx.nowMs });
+    const json = JSON.stringify(results);
+    s.requests.set(reqKey, { contentHash: content, result: json, unitMark: s.unitMark, createdAtMs: tx.nowMs });
     s.journal.push(() => s.requests.delete(reqKey));
-    return { transfers: results, replayed: false };
+    return withJson({ transfers: results, replayed: false }, json);
+  }
+
+  /** Takes these accounts from the row cache where it has them; returns the ids it has not. */
+  #fromCache(s: TxState, ids: readonly AccountId[]): AccountId[] {
+    const cached = s.cache!.accounts;
+    const rest: AccountId[] = [];
+    for (const id of ids) {
+      const a = cached.get(id);
+      if (a === undefined) rest.push(id);
+      else if (!s.accounts.has(id)) {
+        s.accounts.set(id, a);
+        s.journal.push(() => s.accounts.delete(id));
+      }
+    }
+    return rest;
   }
 
   /** Locks the heads of these shards that this transaction does not hold yet, in shard order. */
@@ -576,7 +700,15 @@ export class LedgerWriter {
     const missing: number[] = [];
     for (const k of shards) if (!s.heads.has(k) && !missing.includes(k)) missing.push(k);
     if (missing.length === 0) return;
-    if (!this.#shardsChecked) await this.#checkShards(tx);
+    if (s.cache && missing.every((k) => s.cache!.heads.has(k))) {
+      // SQLite: one writer, no row lock to take; the cached head is the committed one.
+      for (const shard of missing) {
+        s.heads.set(shard, s.cache.heads.get(shard)!);
+        s.journal.push(() => s.heads.delete(shard));
+      }
+      return;
+    }
+    if (!this.#shardsChecked && !s.shardsChecked) await this.#checkShards(tx, s);
     missing.sort((a, b) => a - b);
     const rows = await tx.query<{ id: unknown; seq: unknown; hash: string }>(
       `SELECT id, seq, hash FROM ledger_chain WHERE id IN (${placeholders(missing.length)}) ORDER BY id${tx.dialect === 'postgres' ? ' FOR UPDATE' : ''}`,
@@ -595,7 +727,7 @@ export class LedgerWriter {
    * account and the count, so changing it would re-file history. A fresh ledger gets one head
    * row per configured shard; a ledger with transfers and another count refuses to write.
    */
-  async #checkShards(tx: Tx): Promise<void> {
+  async #checkShards(tx: Tx, s: TxState): Promise<void> {
     const rows = await tx.query<{ id: unknown }>('SELECT id FROM ledger_chain ORDER BY id');
     const ids = rows.map((r) => intFromDb(r.id));
     if (ids.length !== this.#shards || ids[ids.length - 1] !== this.#shards) {
@@ -610,6 +742,10 @@ export class LedgerWriter {
         await tx.run('INSERT INTO ledger_chain (id, seq, hash) VALUES (?, 0, ?) ON CONFLICT (id) DO NOTHING', [shard + 1, ZERO_HASH]);
       }
     }
+    s.shardsChecked = true;
+    s.journal.push(() => {
+      s.shardsChecked = false;
+    });
     tx.afterCommit(() => {
       this.#shardsChecked = true;
     });
@@ -629,6 +765,10 @@ export class LedgerWriter {
   async #account(tx: Tx, s: TxState, id: AccountId): Promise<AccountState> {
     const cached = s.accounts.get(id);
     if (cached) return cached;
+    if (s.cache?.accounts.has(id)) {
+      this.#fromCache(s, [id]);
+      return s.accounts.get(id)!;
+    }
     const rows = await tx.query<AccountRow>(
       `SELECT id, asset, flags, debits_pending, debits_posted, credits_pending, credits_posted FROM ledger_accounts WHERE id = ?${
         tx.dialect === 'postgres' ? ' FOR UPDATE' : ''
@@ -768,13 +908,16 @@ export class LedgerWriter {
       if (!heads.has(shard)) heads.set(shard, s.heads.get(shard)!);
     }
     if (tx.dialect === 'postgres') await this.#flushPostgres(tx, s, heads);
+    else if (this.#localConnection) await this.#flushSqliteRows(tx, s, heads);
     else await this.#flushSqlite(tx, s, heads);
   }
 
   /**
    * PostgreSQL: the whole batch in one statement and one round trip — the transfers, the
    * idempotency records, the balances and the shard heads each as a JSON array expanded by the
-   * server, so the statement's text never changes and is prepared once per connection.
+   * server, so the statement's text never changes and is prepared once per connection. The
+   * balances join the accounts through `id = ANY (…)` so the rows are found by index, not by a
+   * hash join over a scan of every account (the planner's choice while the table is small).
    */
   async #flushPostgres(tx: Tx, s: TxState, heads: Map<number, { seq: number; hash: string }>): Promise<void> {
     const transfers = s.transfers.map((t) => ({
@@ -820,16 +963,59 @@ export class LedgerWriter {
        ), r AS (
          INSERT INTO ledger_requests (scope, idem_key, content_hash, result, created_at_ms)
          SELECT scope, idem_key, content_hash, result, created_at_ms FROM json_populate_recordset(NULL::ledger_requests, ?::json)
+       ), v AS MATERIALIZED (
+         SELECT * FROM json_to_recordset(?::json) AS v(id text, dp bigint, dpo bigint, cp bigint, cpo bigint)
        ), a AS (
          UPDATE ledger_accounts AS a SET debits_pending = v.dp, debits_posted = v.dpo, credits_pending = v.cp, credits_posted = v.cpo
-           FROM json_to_recordset(?::json) AS v(id text, dp bigint, dpo bigint, cp bigint, cpo bigint)
-          WHERE a.id = v.id
+           FROM v WHERE a.id = v.id AND a.id = ANY (ARRAY(SELECT id FROM v))
        )
        UPDATE ledger_chain AS c SET seq = v.seq, hash = v.hash
          FROM json_to_recordset(?::json) AS v(id integer, seq bigint, hash text)
         WHERE c.id = v.id`,
       [JSON.stringify(transfers), JSON.stringify(requests), JSON.stringify(accounts), JSON.stringify(chain)],
     );
+  }
+
+  /**
+   * SQLite with the connection on this thread: one prepared statement per row (no message per
+   * statement to save; SQLite binds and runs short statements faster than one long multi-row one).
+   */
+  async #flushSqliteRows(tx: Tx, s: TxState, heads: Map<number, { seq: number; hash: string }>): Promise<void> {
+    const writes: Promise<number>[] = [];
+    for (const t of s.transfers) {
+      writes.push(
+        tx.run(INSERT_TRANSFER_SQL, [
+          t.seq,
+          t.id,
+          t.scope,
+          t.key,
+          t.batchIndex,
+          t.debit,
+          t.credit,
+          t.asset,
+          t.amount,
+          t.code,
+          t.flags,
+          t.pendingId,
+          t.timeoutAtMs,
+          t.metadata ? JSON.stringify(t.metadata) : null,
+          t.createdAtMs,
+          t.prevHash,
+          t.hash,
+        ]),
+      );
+    }
+    for (const [k, r] of s.requests) {
+      const cut = k.indexOf('\u0000');
+      writes.push(tx.run(INSERT_REQUEST_SQL, [k.slice(0, cut), k.slice(cut + 1), r.contentHash, r.result, r.createdAtMs]));
+    }
+    for (const id of s.dirty) {
+      const a = s.accounts.get(id)!;
+      writes.push(tx.run(UPDATE_ACCOUNT_SQL, [a.dp, a.dpo, a.cp, a.cpo, id]));
+    }
+    for (const [shard, h] of heads)
+      writes.push(tx.run('UPDATE ledger_chain SET seq = ?, hash = ? WHERE id = ?', [h.seq, h.hash, shard + 1]));
+    await Promise.all(writes);
   }
 
   /**
@@ -909,6 +1095,20 @@ export class LedgerWriter {
 }
 
 const TRANSFER_ROW_SQL = `(${placeholders(17)})`;
+const INSERT_TRANSFER_SQL = `INSERT INTO ledger_transfers (seq, id, scope, idem_key, batch_index, debit_account, credit_account, asset, amount, code, flags, pending_id, timeout_at_ms, metadata, created_at_ms, prev_hash, hash) VALUES ${TRANSFER_ROW_SQL}`;
+const INSERT_REQUEST_SQL = 'INSERT INTO ledger_requests (scope, idem_key, content_hash, result, created_at_ms) VALUES (?, ?, ?, ?, ?)';
+const UPDATE_ACCOUNT_SQL =
+  'UPDATE ledger_accounts SET debits_pending = ?, debits_posted = ?, credits_pending = ?, credits_posted = ? WHERE id = ?';
+
+/** The JSON text of a result's transfers, as stored in its idempotency record (no second stringify to send it on). */
+const resultJson = new WeakMap<RequestResult, string>();
+function withJson(r: RequestResult, json: string): RequestResult {
+  resultJson.set(r, json);
+  return r;
+}
+export function resultJsonOf(r: RequestResult): string {
+  return resultJson.get(r) ?? JSON.stringify(r.transfers);
+}
 const rowsSqlCache = new Map<string, string>();
 /** `(?, …), (?, …)` for n rows, cached: the same few sizes recur batch after batch. */
 function rowsSql(n: number, row: string): string {
@@ -923,11 +1123,7 @@ function rowsSql(n: number, row: string): string {
 }
 
 interface DirectRequest {
-  readonly req:
-    | { kind: 'transfer'; input: TransferInput }
-    | { kind: 'batch'; input: BatchInput }
-    | { kind: 'post'; input: CloseInput }
-    | { kind: 'void'; input: CloseInput };
+  readonly req: DirectRequestInput;
   readonly resolve: (r: RequestResult) => void;
   readonly reject: (e: unknown) => void;
 }

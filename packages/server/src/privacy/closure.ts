@@ -7,7 +7,9 @@
 //   a random id that names nobody once the rest is gone) with its personal fields erased: the
 //   nickname replaced, the avatar and the WeChat unionid cleared, status `closed`;
 // - the WeChat identities (openids), the mini-program session keys and the phone number are deleted;
-// - every session is revoked (a request with an old token is refused: ACCOUNT_CLOSED);
+// - every session is revoked (a request with an old token is refused: ACCOUNT_CLOSED), and each
+//   play session the real-name authority (NPPA) heard log in gets its logout report (bt 0) queued
+//   in the same unit, so the authority does not count the closed account as still playing;
 // - the sealed real-name record is kept, still sealed, until the retention period ends (its
 //   identity fingerprint is released at once, so the same person may verify a new account), and
 //   the risk domain's identifier digests with it; the `privacy.kyc-purge` job deletes both then.
@@ -30,6 +32,12 @@ export interface ClosurePorts {
   openWithdrawals(playerId: string): Promise<number>;
   /** Rooms the player is seated in that have not ended. */
   liveRooms(playerId: string): Promise<number>;
+  /**
+   * Ends the player's online play sessions inside the closure's unit of work, queueing the logout
+   * report (bt 0) the real-name authority (NPPA) expects for each session it heard log in; absent
+   * where play is not reported.
+   */
+  endPlay?(tx: Tx, playerId: string): Promise<number>;
 }
 
 export type ClosureBlocker =
@@ -104,6 +112,8 @@ export class AccountClosure {
           "UPDATE auth_sessions SET revoked_at_ms = ?, revoked_reason = 'account_closed' WHERE subject_kind = 'player' AND subject_id = ? AND revoked_at_ms IS NULL",
           [tx.nowMs, playerId],
         );
+        // A play session reported to the NPPA as logged in is reported logged out now, in this unit.
+        await this.#o.ports.endPlay?.(tx, playerId);
         await tx.run(
           'INSERT INTO privacy_closures (player_id, closed_at_ms, kyc_purge_after_ms, kyc_purged_at_ms) VALUES (?, ?, ?, NULL)',
           [playerId, tx.nowMs, kycPurgeAfterMs],

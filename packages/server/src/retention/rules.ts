@@ -1,7 +1,9 @@
 // What leaves the database and when. The growth tables (a room's event log and hand records, a
-// skill session's command stream) move to compressed archives once what they belong to has ended
-// and the window has passed; nothing that records money ever does. Each rule names the rows of one
-// "group" (a room, a session) so a group leaves whole or not at all.
+// skill session's command stream, the analytics log) move to compressed archives once what they
+// belong to has ended and the window has passed; nothing that records money ever does. Each group
+// rule names the rows of one "group" (a room, a session) so a group leaves whole or not at all; the
+// analytics log, which belongs to no group, leaves a month at a time (its terms acceptances and
+// feedback with it: the player row keeps the terms version accepted last, and the archive the rest).
 //
 // Kept online for ever (never archived by this job): ledger_* (transfers, hash chain, roots),
 // payment_* (deposits, withdrawals, refunds, events, reconciliations), room_orders (the room fees:
@@ -22,7 +24,27 @@ export const GROUPS_PER_ARCHIVE_MAX = 500;
 /** Rows one archive file holds at most (a pass stops adding groups past it). */
 export const ROWS_PER_ARCHIVE_MAX = 200_000;
 
+/**
+ * Days analytics events stay online: 13 months, so a month can be compared with the same month a
+ * year before. The log is archived by time (a month at a time), not by group.
+ */
+export const ANALYTICS_ONLINE_DAYS = 400;
+
+/** A table archived by time: whole months past the window, in seq order (the analytics log). */
+export interface RangeRetentionRule {
+  readonly kind: 'range';
+  readonly table: string;
+  readonly onlineDays: number;
+  /** The milliseconds column that places a row in its month. */
+  readonly column: string;
+  /** The increasing key the rows are archived in, chunk after chunk. */
+  readonly seqColumn: string;
+}
+
+export type AnyRetentionRule = RetentionRule | RangeRetentionRule;
+
 export interface RetentionRule {
+  readonly kind: 'group';
   /** The table whose rows move. */
   readonly table: string;
   /** Days after its group ended that a row stays online. */
@@ -47,8 +69,9 @@ SELECT r.id AS group_id FROM rooms r
    AND NOT EXISTS (SELECT 1 FROM room_members m JOIN risk_cases k ON k.player_id = m.player_id
                     WHERE m.room_id = r.id AND k.status = 'open')`;
 
-export const RETENTION_RULES: readonly RetentionRule[] = [
+export const RETENTION_RULES: readonly AnyRetentionRule[] = [
   {
+    kind: 'group',
     table: 'room_events',
     onlineDays: ROOM_EVENTS_ONLINE_DAYS,
     groupColumn: 'room_id',
@@ -58,6 +81,7 @@ export const RETENTION_RULES: readonly RetentionRule[] = [
     params: (cutoffMs, _nowMs, limit) => [cutoffMs, limit],
   },
   {
+    kind: 'group',
     table: 'room_hands',
     onlineDays: ONLINE_DAYS_DEFAULT,
     groupColumn: 'room_id',
@@ -66,6 +90,7 @@ export const RETENTION_RULES: readonly RetentionRule[] = [
     params: (cutoffMs, nowMs, limit) => [cutoffMs, nowMs, limit],
   },
   {
+    kind: 'group',
     table: 'skill_commands',
     onlineDays: ONLINE_DAYS_DEFAULT,
     groupColumn: 'session_id',
@@ -77,6 +102,7 @@ SELECT s.id AS group_id FROM skill_sessions s
  ORDER BY s.ended_at_ms, s.id LIMIT ?`,
     params: (cutoffMs, _nowMs, limit) => [cutoffMs, limit],
   },
+  { kind: 'range', table: 'analytics_events', onlineDays: ANALYTICS_ONLINE_DAYS, column: 'at_ms', seqColumn: 'seq' },
 ];
 
 /** Tables the job never archives or deletes from, whatever their age. */

@@ -1,6 +1,7 @@
 // The archive verifier (`npm run archive:check -- <dir>`), like the ledger's invariant check: every
 // manifest's file is present, its SHA-256 and that of the NDJSON inside match, the line count is
-// the row count, every line is JSON whose group is one of the manifest's groups, and a group found
+// the row count, every line is JSON whose group is one of the manifest's groups (or, for a table
+// archived by time, whose time lies in the range and whose seq increases inside it), and a group found
 // in two archives (a pass that crashed after writing, before deleting) has the same rows in both.
 import { createHash } from 'node:crypto';
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
@@ -74,6 +75,7 @@ export function verifyArchives(dir: string): ArchiveReport {
       rows += lines.length;
       const groups = new Set(m.groups);
       const byGroup = new Map<string, string[]>();
+      let seqBefore = Number.NEGATIVE_INFINITY;
       for (const [i, line] of lines.entries()) {
         let row: Record<string, unknown>;
         try {
@@ -82,9 +84,26 @@ export function verifyArchives(dir: string): ArchiveReport {
           problems.push(`${where}: line ${i + 1} is not JSON`);
           continue;
         }
+        if (m.range !== undefined) {
+          // Archived by time: the row lies in the range and the seqs increase.
+          const r = m.range;
+          const at = Number(row[r.column]);
+          const seq = Number(row[r.seqColumn]);
+          if (!(at >= r.fromMs && at < r.toMs)) problems.push(`${where}: line ${i + 1} has ${r.column} ${at}, outside the archive's range`);
+          if (!(seq >= r.seqMin && seq <= r.seqMax && seq > seqBefore))
+            problems.push(`${where}: line ${i + 1} has ${r.seqColumn} ${seq}, out of order or outside ${r.seqMin}..${r.seqMax}`);
+          seqBefore = seq;
+          const g = m.groups[0] ?? '';
+          const list = byGroup.get(g);
+          if (list === undefined) byGroup.set(g, [line]);
+          else list.push(line);
+          continue;
+        }
         const g = String(row[m.groupColumn]);
         if (!groups.has(g)) problems.push(`${where}: line ${i + 1} belongs to ${g}, not one of the manifest's groups`);
-        byGroup.set(g, [...(byGroup.get(g) ?? []), line]);
+        const list = byGroup.get(g);
+        if (list === undefined) byGroup.set(g, [line]);
+        else list.push(line);
       }
       for (const g of m.groups) {
         const digest = createHash('sha256')

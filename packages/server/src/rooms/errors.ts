@@ -82,6 +82,10 @@ export const RoomErrors = defineErrors('rooms', {
   ROOM_REPORT_INVALID: { status: 400, message: 'a report names a known reason and at most 500 characters of text' },
   ROOM_REPORT_DUPLICATE: { status: 409, message: 'you already reported this in this room' },
   ROOM_RECORD_INTEGRITY: { status: 500, message: 'a stored hand history failed its integrity check; it has been reported' },
+  ROOM_HANDS_ARCHIVED: {
+    status: 410,
+    message: "this room's hand histories were moved to the archive; ask customer service for them",
+  },
 });
 
 export type RoomErrorCode = keyof typeof RoomErrors;

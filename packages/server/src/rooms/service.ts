@@ -73,6 +73,8 @@ export interface RoomsOptions {
    * quoted and created, and stored in the room, so a change applies to new rooms only.
    */
   readonly feeSchedule: FeeSchedule | (() => FeeSchedule);
+  /** When the room's hand records went to the retention archive (null: never); absent, hands are never archived. */
+  readonly handsArchivedAt?: (roomId: string) => Promise<number | null>;
   /** The skin a player wears (the skins domain), stored in the room when they sit down; absent: none shown. */
   readonly skinOf?: (playerId: string) => Promise<string>;
   /** With several processes: the directory this process lists its rooms in (see cluster/). */
@@ -638,6 +640,12 @@ export class Rooms {
     return rows.length > 0;
   }
 
+  /** A room whose hands left for the retention archive says so, and when, instead of showing none. */
+  async #refuseArchived(roomId: string): Promise<void> {
+    const archivedAtMs = (await this.#o.handsArchivedAt?.(roomId)) ?? null;
+    if (archivedAtMs !== null) throw new AppError(RoomErrors.ROOM_HANDS_ARCHIVED, { archivedAtMs });
+  }
+
   /** The room's finished hands with their fairness data, for anyone who was in the room. */
   async hands(playerId: string, roomId: string, afterHand = 0): Promise<HandRecord[]> {
     if (!(await this.#wasMember(playerId, roomId))) throw new AppError(RoomErrors.ROOM_NOT_MEMBER);
@@ -645,6 +653,7 @@ export class Rooms {
       'SELECT hand_number, sealed FROM room_hands WHERE room_id = ? AND hand_number > ? ORDER BY hand_number LIMIT ?',
       [roomId, afterHand, HAND_HISTORY_PAGE_MAX],
     );
+    if (rows.length === 0) await this.#refuseArchived(roomId);
     return rows.map((r) => {
       const handNumber = intFromDb(r.hand_number);
       try {
@@ -667,7 +676,10 @@ export class Rooms {
       [roomId, handNumber],
     );
     const r = rows[0];
-    if (r === undefined) return null;
+    if (r === undefined) {
+      await this.#refuseArchived(roomId);
+      return null;
+    }
     let json: string;
     try {
       json = this.sealer.openRecord(r.sealed, roomId, handNumber);

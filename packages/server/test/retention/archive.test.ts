@@ -212,7 +212,7 @@ for (const backend of backends()) {
       const r = await t.request('GET', '/api/admin/retention/archives', { token: support });
       assert.equal(r.status, 200, r.text);
       assert.equal(r.json.configured, true);
-      assert.deepEqual(r.json.archived, ['room_events', 'room_hands', 'skill_commands']);
+      assert.deepEqual(r.json.archived, ['room_events', 'room_hands', 'skill_commands', 'analytics_events']);
       assert.ok((r.json.neverArchived as string[]).includes('ledger_transfers'));
       assert.ok((r.json.neverArchived as string[]).includes('room_orders'));
       assert.equal((r.json.items as unknown[]).length, 6);
@@ -220,6 +220,7 @@ for (const backend of backends()) {
         { table: 'room_events', onlineDays: 1 },
         { table: 'room_hands', onlineDays: 180 },
         { table: 'skill_commands', onlineDays: 180 },
+        { table: 'analytics_events', onlineDays: 400 },
       ]);
       const player = await t.readyPlayer('retentionplayer');
       assert.equal((await t.request('GET', '/api/admin/retention/archives', { token: player.token })).status, 403);

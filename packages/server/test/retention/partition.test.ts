@@ -1,7 +1,8 @@
 // PostgreSQL: the migration that turns room_hands into a table range-partitioned by month, run on a
 // database that already holds hands, keeps every row (byte for byte, each in its month's
-// partition) and the uniqueness of (room, hand number) — which now lives in room_hand_keys, since a
-// partitioned table's unique keys must include the partition key. Then, on a manual clock, a month
+// partition) and the uniqueness of (room, hand number) — which now lives in room_hand_heads (one
+// row per room, its last hand number), since a partitioned table's unique keys must include the
+// partition key. Then, on a manual clock, a month
 // whose hands were archived is dropped whole, and the months ahead are created. SQLite keeps the
 // plain table (the same retention rules, test/retention/archive.test.ts).
 import assert from 'node:assert/strict';
@@ -17,6 +18,8 @@ import { postgresBackend } from '../../src/storage/testing.ts';
 
 const DAY_MS = 24 * 3600 * 1000;
 const PARTITIONING = 'retention_002_partition_room_hands';
+/** Builds on the partitioning (room_hand_keys becomes room_hand_heads), so it waits for it. */
+const HEADS = 'retention_005_room_hand_heads';
 
 async function insertRoom(store: Store, id: string, endedAtMs: number, hands: number): Promise<void> {
   await store.unitOfWork(async (tx) => {
@@ -46,7 +49,7 @@ describe('partitioning room_hands on PostgreSQL', () => {
   let before_: Record<string, unknown>[] = [];
   before(async () => {
     store = await postgresBackend.open({ clock });
-    await store.migrate(allMigrations.filter((m) => m.id !== PARTITIONING));
+    await store.migrate(allMigrations.filter((m) => m.id !== PARTITIONING && m.id !== HEADS));
     await insertRoom(store, 'rm_oct', Date.UTC(2025, 9, 20), 4);
     await insertRoom(store, 'rm_nov', Date.UTC(2025, 10, 20), 3);
     await insertRoom(store, 'rm_jan', Date.UTC(2026, 0, 5), 2);
@@ -88,7 +91,7 @@ describe('partitioning room_hands on PostgreSQL', () => {
           ['rm_oct', 2, 'again', 'r', 'p', 'c', Date.UTC(2026, 0, 9)],
         ),
       ),
-      /room_hand_keys|duplicate key/,
+      /room_hand_heads|duplicate key/,
     );
     await store.unitOfWork((tx) =>
       tx.run(

@@ -379,6 +379,10 @@ export const ERROR_TEXTS: Readonly<Record<string, readonly [zh: string, en: stri
     '你所在地区的规则没有提供理性游戏设置。',
     'The rules that apply to you offer no responsible-play settings.',
   ],
+  RETENTION_ARCHIVE_UNAVAILABLE: [
+    '归档文件暂时无法读取，请稍后再试；运营人员正在从备份恢复。',
+    'The archive holding these records cannot be read right now; try again later while operations restore it from the backup.',
+  ],
   RISK_ACTION_INVALID: ['这个处理方式不适用于该案件。', 'That action does not apply to this case.'],
   RISK_CASE_CLOSED: ['这个审核案件已经处理完毕。', 'This review case is already decided.'],
   RISK_CASE_NOT_FOUND: ['没有找到这个审核案件。', 'No such review case.'],
@@ -429,6 +433,10 @@ export const ERROR_TEXTS: Readonly<Record<string, readonly [zh: string, en: stri
   ROOM_FRAME_TOO_LARGE: ['牌桌消息太长，请刷新页面。', 'The table message was too long; reload the page.'],
   ROOM_FULL: ['座位已满。你可以观战，或请房主另开一个房间。', 'Every seat is taken. You can watch, or ask the owner for another room.'],
   ROOM_FUNDS_INSUFFICIENT: ['余额不足以支付房费，请先充值。', 'Your balance does not cover the room fee; deposit first.'],
+  ROOM_HANDS_ARCHIVED: [
+    '这个房间的牌局记录已移入归档，不在线上显示。需要时请点“客服”申请调取。',
+    'This room’s hand histories were moved to the archive and are no longer shown here. Ask for them through “Help”.',
+  ],
   ROOM_HAND_IN_PROGRESS: ['牌局进行中，请等这一局结束。', 'Not during a hand; wait for it to end.'],
   ROOM_HELLO_REQUIRED: ['正在连接牌桌，请稍候。', 'Connecting to the table; one moment.'],
   ROOM_IDENTITY_FAILED: ['人脸验证未通过，请在光线充足处重新验证。', 'The face check did not pass; try again in good light.'],

@@ -53,7 +53,12 @@ export function errorText(lang: Lang, failure: unknown): string {
         : '';
     if (reason !== null) return `${reason}${until}`;
   }
-  return pick(texts.ERROR_TEXTS[code], lang) ?? FALLBACK[lang];
+  const text = pick(texts.ERROR_TEXTS[code], lang) ?? FALLBACK[lang];
+  // Archived hand histories say when they left.
+  const archivedAtMs = code === 'ROOM_HANDS_ARCHIVED' ? f.details?.archivedAtMs : undefined;
+  if (typeof archivedAtMs === 'number' && Number.isSafeInteger(archivedAtMs))
+    return lang === 'zh' ? `${text}（归档时间：${formatTimeMs(archivedAtMs)}）` : `${text} (Archived on ${formatTimeMs(archivedAtMs)}.)`;
+  return text;
 }
 
 /** True when a code has player text (for the test that walks the catalogue). */

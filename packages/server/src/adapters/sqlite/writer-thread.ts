@@ -9,7 +9,9 @@
 //   transaction it was meant for;
 // - hosted modules (`Store.host`): whole requests handed over in one message each and run here by
 //   the module against a store of this thread, whose group commit coalesces every request that
-//   arrived while the previous group was committing.
+//   arrived while the previous group was committing. That store also counts every transaction
+//   committed on the connection, whoever ran it (`commitCount`): a hosted module that keeps rows
+//   it wrote in memory knows from the count whether anyone else has committed since.
 import { mkdirSync } from 'node:fs';
 import { dirname } from 'node:path';
 import { DatabaseSync, type StatementSync } from 'node:sqlite';
@@ -150,6 +152,8 @@ function serve(options: WriterThreadOptions): void {
   const conn = new SqliteConnection(openSqlite(options.path, options.busyTimeoutMs));
   const db = conn.db;
   const mutex = new Mutex();
+  /** Transactions committed on this connection, by the main thread's units and by hosted ones. */
+  let commits = 0;
   // The main thread's clock, as of its latest hosted request: hosted units of work run on it.
   let callerNowMs = Date.now();
   const clock: Clock = { nowMs: () => callerNowMs };
@@ -173,6 +177,7 @@ function serve(options: WriterThreadOptions): void {
     },
     async commit() {
       await conn.commit();
+      commits += 1;
       localHeld = false;
       mutex.unlock();
     },
@@ -205,9 +210,10 @@ function serve(options: WriterThreadOptions): void {
       return readDb.query<Row>(sql, params);
     },
   };
-  const store: Store = {
+  const store: Store & { commitCount(): number } = {
     dialect: 'sqlite',
     reader,
+    commitCount: () => commits,
     unitOfWork: (body, unitOptions) => committer.enqueue(body, unitOptions),
     migrate: async () => {
       throw new Error('migrations run on the main thread');
@@ -268,6 +274,7 @@ function serve(options: WriterThreadOptions): void {
           reply([id, true, Number(conn.prepare(sql).run(...(payload as SqlValue[])).changes)]);
         } else if (op === 'commit') {
           db.exec('COMMIT');
+          commits += 1;
           remoteHeld = false;
           mutex.unlock();
           reply([id, true, null]);
