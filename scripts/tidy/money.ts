@@ -2,8 +2,9 @@
 // says what it expects instead of asserting it away with a non-null `!`.
 import { type Node, SyntaxKind } from 'typescript/unstable/ast';
 import type { Finding } from './finding.ts';
-import { nameText, startLine } from './names.ts';
-import { isProduct, type Parsed } from './parse.ts';
+import { nameText } from './names.ts';
+import { countPerFile } from './count.ts';
+import type { Parsed } from './parse.ts';
 
 /** Where `as Fen` may appear: the money module that defines the brand and its constructors. */
 export const AS_FEN_ALLOWED: readonly string[] = ['packages/core/src/money.ts'];
@@ -38,31 +39,6 @@ function castsToFen(node: Node): boolean {
   if (type.kind !== SyntaxKind.TypeReference) return false;
   const typeName = (type as unknown as { typeName: Node }).typeName;
   return nameText(typeName) === 'Fen';
-}
-
-/** Counts per file of the nodes `matches` selects in the files `inScope` admits. */
-function countPerFile(
-  parsed: readonly Parsed[],
-  inScope: (file: string) => boolean,
-  matches: (node: Node) => boolean,
-  finding: (file: string, count: number, firstLine: number) => Finding,
-): Finding[] {
-  const findings: Finding[] = [];
-  for (const { file, source } of parsed) {
-    if (!isProduct(file) || !inScope(file)) continue;
-    let count = 0;
-    let firstLine = 0;
-    const visit = (node: Node): void => {
-      if (matches(node)) {
-        count++;
-        if (firstLine === 0) firstLine = startLine(node);
-      }
-      node.forEachChild(visit);
-    };
-    visit(source);
-    if (count > 0) findings.push(finding(file, count, firstLine));
-  }
-  return findings;
 }
 
 export function asFenFindings(parsed: readonly Parsed[]): Finding[] {

@@ -1,4 +1,5 @@
 // The tidy check as a function of a tree: every rule over every parsed file.
+import { handAssertFindings } from './asserts.ts';
 import type { Finding } from './finding.ts';
 import { longFunctions } from './functions.ts';
 import { boundaryFindings, cycleFindings } from './imports.ts';
@@ -20,6 +21,7 @@ export function tidy(root: string): TidyReport {
     ...cycleFindings(parsed),
     ...asFenFindings(parsed),
     ...moneyNonNullFindings(parsed),
+    ...handAssertFindings(parsed),
     ...unusedMethodFindings(parsed),
   ];
   return { files: files.length, findings };

@@ -1,6 +1,6 @@
 // Players: who they are (one row per person, linked to one or more WeChat app identities), their
 // profile, and which user agreement they accepted.
-import { AppError, newId } from '@fairground/core';
+import { AppError, assert, newId } from '@fairground/core';
 import type { Analytics } from '../analytics/index.ts';
 import type { Reader, Store, Tx } from '../storage/ports.ts';
 import { intFromDb, intOrNullFromDb } from '../storage/sql.ts';
@@ -174,7 +174,7 @@ export class Players {
       ]);
     }
     const player = await this.#getIn(tx, playerId);
-    if (player === null) throw new Error(`assertion failed: identity points at missing player ${playerId}`);
+    assert(player !== null, `identity points at missing player ${playerId}`);
     if (player.status === 'suspended') return { player, created, opened: null };
     if (identity.sessionKey !== undefined) {
       // The newest session_key replaces the last one (WeChat issues a new one with every wx.login).

@@ -3,7 +3,7 @@
 // their money. Every difference becomes a line of the day's report for finance; a payment the
 // bill shows and we have not credited is also repaired on the spot (a query, then the same
 // credit the notification would have made), and still reported.
-import { AppError, fenFromDb, newId } from '@fairground/core';
+import { AppError, fenFromDb, newId, present } from '@fairground/core';
 import { playerAccount, systemAccount } from '../ledger/index.ts';
 import { intFromDb } from '../storage/sql.ts';
 import { beijingDate, beijingMidnightMs, type Ctx } from './context.ts';
@@ -89,7 +89,7 @@ export class Reconciler {
     const done: string[] = [];
     for (let back = RECONCILE_CATCH_UP_DAYS; back >= 1; back--) {
       const date = beijingDate(nowMs - back * DAY_MS);
-      const start = beijingMidnightMs(date)!;
+      const start = present(beijingMidnightMs(date), `${date} is a calendar date`);
       if (nowMs < start + BILL_READY_AFTER_MS) continue;
       const have = await this.#ctx.store.reader.query('SELECT bill_date FROM payment_reconciliations WHERE bill_date = ?', [date]);
       if (have.length > 0) continue;

@@ -4,7 +4,7 @@
 // the hold is posted when the provider says SUCCESS and voided when it says FAIL or CANCELLED —
 // never on our own guess. An unclear answer is followed by a query of the same bill; the bill
 // number is our withdrawal id, so it never changes.
-import { AppError, isAppError } from '@fairground/core';
+import { AppError, assert, isAppError, present } from '@fairground/core';
 import type { OperatorActor } from '../http/actors.ts';
 import { LedgerErrors, playerAccount, systemAccount } from '../ledger/index.ts';
 import type { Tx } from '../storage/ports.ts';
@@ -204,7 +204,7 @@ export class Withdrawals {
               pending: {},
               metadata: { withdrawalId: id },
             });
-            holdId = hold.transfers[0]!.id;
+            holdId = present(hold.transfers[0], 'a one-transfer batch returns its transfer').id;
           } catch (e) {
             if (isAppError(e, LedgerErrors.LEDGER_INSUFFICIENT_FUNDS)) throw new AppError(PaymentsErrors.PAYMENT_BALANCE_INSUFFICIENT);
             throw e;
@@ -279,7 +279,7 @@ export class Withdrawals {
     failpoint('after_hold');
     if (!review) await this.#outbox.dispatchSubject('withdrawal.submit', id, reservation);
     const w = await this.get(id);
-    if (w === null) throw new Error(`assertion failed: withdrawal ${id} vanished`);
+    assert(w !== null, `withdrawal ${id} vanished`);
     return { withdrawal: w, replayed: false };
   }
 
@@ -351,7 +351,7 @@ export class Withdrawals {
       { label: 'payments.withdrawal.approve' },
     );
     if (!replayed) await this.#outbox.dispatchSubject('withdrawal.submit', id, reservation);
-    return { withdrawal: (await this.get(id))!, replayed };
+    return { withdrawal: present(await this.get(id), `withdrawal ${id} was just written`), replayed };
   }
 
   async reject(
@@ -403,7 +403,7 @@ export class Withdrawals {
       },
       { label: 'payments.withdrawal.reject' },
     );
-    return { withdrawal: (await this.get(id))!, replayed };
+    return { withdrawal: present(await this.get(id), `withdrawal ${id} was just written`), replayed };
   }
 
   // ------------------------------------------------------------------ the transfer bill
@@ -432,7 +432,7 @@ export class Withdrawals {
 
   async #performSubmit(id: string, attempts: number): Promise<SubmitOutcome> {
     const w = await this.get(id);
-    if (w === null) throw new Error(`assertion failed: withdrawal ${id} vanished`);
+    assert(w !== null, `withdrawal ${id} vanished`);
     if (w.state !== 'submitting') return { kind: 'moot' };
     let known: ProviderTransfer | null = null;
     if (attempts > 1) {
@@ -482,7 +482,7 @@ export class Withdrawals {
     const w = await this.#load(tx, id);
     if (w === null) return 'unknown';
     if (WITHDRAWAL_FINAL.includes(w.state)) return 'already_final';
-    if (w.state === 'review') throw new Error(`assertion failed: withdrawal ${id} in review has a provider bill`);
+    assert(w.state !== 'review', `withdrawal ${id} in review has a provider bill`);
     if (t.amountFen !== undefined && t.amountFen !== w.amountFen) {
       await this.#ctx.event(tx, 'withdrawal', id, 'provider_mismatch', { source, providerAmountFen: t.amountFen });
       await tx.run(`UPDATE payment_withdrawals SET failure_code = 'PROVIDER_MISMATCH', updated_at_ms = ? WHERE id = ?`, [tx.nowMs, id]);
@@ -507,7 +507,10 @@ export class Withdrawals {
         code: 'withdrawal',
         metadata: { withdrawalId: id },
       });
-      await tx.run('UPDATE payment_withdrawals SET settle_transfer_id = ? WHERE id = ?', [settle.transfers[0]!.id, id]);
+      await tx.run('UPDATE payment_withdrawals SET settle_transfer_id = ? WHERE id = ?', [
+        present(settle.transfers[0], 'a one-transfer batch returns its transfer').id,
+        id,
+      ]);
       await this.#outbox.retire(tx, 'withdrawal.submit', id);
       await this.#ctx.event(tx, 'withdrawal', id, 'succeeded', { source });
       await this.#ctx.notifier.notify(tx, w.playerId, { kind: 'withdrawal_completed', data: { withdrawalId: id, amountFen: w.amountFen } });
