@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
-import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { after, describe, it } from 'node:test';
@@ -134,5 +134,17 @@ describe('the tidy check', () => {
     const run = spawnSync(process.execPath, [join(repoRoot, 'scripts/tidy.ts'), '--root', planted], { encoding: 'utf8' });
     assert.equal(run.status, 1);
     assert.match(run.stderr, /a\/long\.ts:1: function-length: 71 lines/);
+  });
+});
+
+describe('docs/architecture.md', () => {
+  it('names only files and folders that exist', () => {
+    const text = readFileSync(join(repoRoot, 'docs/architecture.md'), 'utf8');
+    const paths = [...text.matchAll(/`((?:packages|scripts|docs)\/[^`\s]*)`/g)].map((m) => m[1] as string);
+    assert.ok(paths.length > 50, 'the page names the files it describes');
+    assert.deepEqual(
+      paths.filter((p) => !existsSync(join(repoRoot, p))),
+      [],
+    );
   });
 });
