@@ -289,36 +289,7 @@ export function depositLimitsOf(
     readonly own: { readonly dayFen: number | null; readonly monthFen: number | null };
   },
 ): DepositLimitRule[] {
-  const out: DepositLimitRule[] = [];
-  const m = policy.minors;
-  if (m && f.birthDate !== null && m.spendingActions.includes('deposit')) {
-    const age = ageOn(f.birthDate, localTime(f.nowMs, policy.timezone ?? 'UTC').date);
-    const band = age < m.adultAge ? m.spendingBands.find((b) => age >= b.fromAge && age < b.toAge) : undefined;
-    if (band) {
-      if (band.perPaymentFenMax === 0) {
-        out.push({ code: 'MINOR_PAYMENT_DENIED', message: 'players of your age cannot pay', period: 'transaction', maxFen: 0 });
-      } else {
-        out.push({
-          code: 'MINOR_PAYMENT_CAP',
-          message: `each payment is limited to ${yuan(band.perPaymentFenMax)} at your age`,
-          period: 'transaction',
-          maxFen: band.perPaymentFenMax,
-        });
-      }
-      out.push({
-        code: 'MINOR_DAILY_CAP',
-        message: `payments are limited to ${yuan(band.perDayFenMax)} a day at your age`,
-        period: 'day',
-        maxFen: band.perDayFenMax,
-      });
-      out.push({
-        code: 'MINOR_MONTHLY_CAP',
-        message: `payments are limited to ${yuan(band.perMonthFenMax)} a month at your age`,
-        period: 'month',
-        maxFen: band.perMonthFenMax,
-      });
-    }
-  }
+  const out: DepositLimitRule[] = minorDepositLimits(policy, f);
   const l = policy.limits?.deposit;
   if (l?.perTransactionFenMax !== undefined)
     out.push({
@@ -350,6 +321,41 @@ export function depositLimitsOf(
       period: 'month',
       maxFen: f.own.monthFen,
     });
+  return out;
+}
+
+/** A minor's spending band as deposit limits (none for an adult, an unknown age, or a policy without bands). */
+function minorDepositLimits(policy: Policy, f: { readonly nowMs: number; readonly birthDate: string | null }): DepositLimitRule[] {
+  const out: DepositLimitRule[] = [];
+  const m = policy.minors;
+  if (m && f.birthDate !== null && m.spendingActions.includes('deposit')) {
+    const age = ageOn(f.birthDate, localTime(f.nowMs, policy.timezone ?? 'UTC').date);
+    const band = age < m.adultAge ? m.spendingBands.find((b) => age >= b.fromAge && age < b.toAge) : undefined;
+    if (band) {
+      if (band.perPaymentFenMax === 0) {
+        out.push({ code: 'MINOR_PAYMENT_DENIED', message: 'players of your age cannot pay', period: 'transaction', maxFen: 0 });
+      } else {
+        out.push({
+          code: 'MINOR_PAYMENT_CAP',
+          message: `each payment is limited to ${yuan(band.perPaymentFenMax)} at your age`,
+          period: 'transaction',
+          maxFen: band.perPaymentFenMax,
+        });
+      }
+      out.push({
+        code: 'MINOR_DAILY_CAP',
+        message: `payments are limited to ${yuan(band.perDayFenMax)} a day at your age`,
+        period: 'day',
+        maxFen: band.perDayFenMax,
+      });
+      out.push({
+        code: 'MINOR_MONTHLY_CAP',
+        message: `payments are limited to ${yuan(band.perMonthFenMax)} a month at your age`,
+        period: 'month',
+        maxFen: band.perMonthFenMax,
+      });
+    }
+  }
   return out;
 }
 
