@@ -81,5 +81,23 @@ export const CoreErrors = defineErrors('core', {
 
 /** Asserts a programmer invariant; failure is a bug, so it throws a plain Error and is never caught as a user error. */
 export function assert(condition: unknown, message: string): asserts condition {
-  if (!condition) throw new Error(`assertion failed: ${message}`);
+  if (!condition) assertionFailed(message);
+}
+
+/**
+ * An assertion that has already failed: for an invariant checked by a branch whose message needs
+ * values only that branch has (`if (!r.ok) assertionFailed(\`… ${r.error.code}\`)`), or for code that cannot be
+ * reached.
+ */
+export function assertionFailed(message: string): never {
+  throw new Error(`assertion failed: ${message}`);
+}
+
+/**
+ * Returns `value`, asserting that it is present: for a row or a batch result the code itself just
+ * wrote, where `null` or `undefined` is a bug rather than an answer.
+ */
+export function present<T>(value: T | null | undefined, message: string): T {
+  assert(value !== null && value !== undefined, message);
+  return value;
 }

@@ -120,6 +120,15 @@ export function applyBps(amountFen: Fen, rate: Bps): Fen {
  */
 export function splitByWeights(totalFen: Fen, weights: readonly number[]): Fen[] {
   if (totalFen < 0) throw new AppError(MoneyErrors.MONEY_OUT_OF_RANGE, { totalFen, minFen: 0 });
+  return splitIntegerByWeights(totalFen, weights) as Fen[];
+}
+
+/**
+ * The same rule as `splitByWeights` for whole numbers that are not money (a room's scores, points):
+ * `total` must be a non-negative safe integer, and the parts sum exactly to it.
+ */
+export function splitIntegerByWeights(total: number, weights: readonly number[]): number[] {
+  if (!Number.isSafeInteger(total) || total < 0) throw new RangeError(`total must be a non-negative integer, got ${total}`);
   if (weights.length === 0) throw new RangeError('splitByWeights needs at least one weight');
   let weightSum = 0n;
   for (const w of weights) {
@@ -127,15 +136,15 @@ export function splitByWeights(totalFen: Fen, weights: readonly number[]): Fen[]
     weightSum += BigInt(w);
   }
   if (weightSum === 0n) throw new RangeError('weights must not all be zero');
-  const total = BigInt(totalFen);
-  const parts = weights.map((w) => (total * BigInt(w)) / weightSum);
-  let remainder = total - parts.reduce((a, b) => a + b, 0n);
+  const whole = BigInt(total);
+  const parts = weights.map((w) => (whole * BigInt(w)) / weightSum);
+  let remainder = whole - parts.reduce((a, b) => a + b, 0n);
   for (let i = 0; remainder > 0n; i = (i + 1) % parts.length) {
     if (weights[i] === 0) continue;
     parts[i] = (parts[i] ?? 0n) + 1n;
     remainder -= 1n;
   }
-  return parts.map((p) => Number(p) as Fen);
+  return parts.map((p) => Number(p));
 }
 
 /** Splits `totalFen` into `count` near-equal parts; the first `total mod count` parts get one fen more. */

@@ -3,6 +3,7 @@
 // a move resolves. Everything here is integer work on preallocated arrays, because the server
 // replays tens of thousands of sessions a second with it.
 import { POINTS_PER_GEM, POINTS_PER_LONG_RUN_GEM } from './config.ts';
+import { assertionFailed } from '@fairground/core';
 
 export const EMPTY = -1;
 
@@ -290,7 +291,7 @@ export function allowedKind(kinds: number, mask: number, pick: number): number {
     if (seen === pick) return k;
     seen++;
   }
-  throw new Error('assertion failed: allowedKind pick out of range');
+  assertionFailed('allowedKind pick out of range');
 }
 
 export function countAllowed(kinds: number, mask: number): number {

@@ -2,7 +2,7 @@
 // The same class runs in the browser (to show the player's moves at once), on the server (the
 // authoritative copy that decides the score) and in the verifier (a replay from the seed and the
 // command log). Integer arithmetic only: the result is identical on V8, JavaScriptCore and QuickJS.
-import { AppError } from '@fairground/core';
+import { AppError, assertionFailed } from '@fairground/core';
 import { Prng } from '../fair/prng.ts';
 import { fail, ok, type RulesResult } from '../result.ts';
 import {
@@ -408,7 +408,7 @@ export function startingBoard(seed: Uint8Array, config: PuzzleConfig): Int8Array
     }
     if (hasLegalSwap(b, width, height)) return b;
   }
-  throw new Error('assertion failed: no starting board with a legal swap');
+  assertionFailed('no starting board with a legal swap');
 }
 
 /** A new game and its authoritative refill stream, from the server seed. */

@@ -1,6 +1,7 @@
 // Simple players for tests, benchmarks and demos: a greedy one that looks one move ahead (the
 // best immediate score, ties to the first move in board order) and a random one that picks any
 // legal swap with a seeded generator. They show how much the puzzle rewards choosing well.
+import { assertionFailed } from '@fairground/core';
 import type { Prng } from '../fair/prng.ts';
 import { PuzzleGame, type PuzzleCommand } from './game.ts';
 import type { RefillSource } from './refills.ts';
@@ -49,7 +50,7 @@ export function playOut(
     atMs = nextAtMs;
     const command: PuzzleCommand = { seq: game.nextSeq, atMs, move };
     const r = game.apply(command, refills);
-    if (!r.ok) throw new Error(`assertion failed: a strategy chose a move the rules refuse (${r.error.code})`);
+    if (!r.ok) assertionFailed(`a strategy chose a move the rules refuse (${r.error.code})`);
     log.push(command);
   }
   return log;

@@ -8,7 +8,7 @@
 // commands `{seq, atMs, move: {from, to}}`, refill stream, end reasons and error codes as the
 // match-3 puzzle, so sessions, storage and the verifier need nothing of their own for it.
 // Integer arithmetic only: identical results on every engine.
-import { AppError } from '@fairground/core';
+import { AppError, assertionFailed } from '@fairground/core';
 import { Prng } from '../fair/prng.ts';
 import { PUZZLE_LIMITS } from '../puzzle/config.ts';
 import { PuzzleErrors } from '../puzzle/errors.ts';
@@ -170,7 +170,7 @@ export class Sum10Game {
       for (let i = 0; i < b.length; i++) b[i] = prng.nextInt(9);
       if (hasPair(b)) return new Sum10Game(c, b);
     }
-    throw new Error('assertion failed: no starting board with a pair');
+    assertionFailed('no starting board with a pair');
   }
 
   /** Restores a game from its plain state (a client resuming from the server's state). */

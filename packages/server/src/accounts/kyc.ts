@@ -15,7 +15,7 @@
 // name itself and tells the game nothing of it, not even an age. Such a player's record says so
 // (`platform: 'wechat_minigame'`), and the platform still needs a verified birth date before the
 // minors' rules can be applied (compliance refuses money and play without one: AGE_UNVERIFIED).
-import { AppError, type Clock } from '@fairground/core';
+import { AppError, assert, type Clock } from '@fairground/core';
 import { newAi } from '@fairground/nppa';
 import type { Analytics } from '../analytics/index.ts';
 import type { Store } from '../storage/ports.ts';
@@ -316,7 +316,7 @@ export class Kyc {
 
   async #verify(attemptId: string, playerId: string, pi: string): Promise<void> {
     const authority = this.#o.authority;
-    if (authority === null) throw new Error('assertion failed: a verification without an authority');
+    assert(authority !== null, 'a verification without an authority');
     const outcome = await this.#o.store.unitOfWork(
       async (tx) => {
         const rows = await tx.query<{ sealed: string; id_fingerprint: string; state: string }>(

@@ -1,7 +1,7 @@
 // Operators: the people who run the platform. Separate from players in every way — their own
 // table, password (scrypt) plus TOTP second factor, roles, shorter sessions — so no player token
 // or player bug can become console access.
-import { AppError, type Clock, newId } from '@fairground/core';
+import { AppError, assert, type Clock, newId } from '@fairground/core';
 import type { Store, Tx } from '../storage/ports.ts';
 import { intFromDb, intOrNullFromDb } from '../storage/sql.ts';
 import { AccountsErrors } from './errors.ts';
@@ -84,11 +84,12 @@ export class Operators {
     input: { username: string; password: string; roles: readonly OperatorRole[]; totpSecret?: string },
     within?: (tx: Tx, created: Operator) => Promise<void>,
   ): Promise<CreatedOperator> {
-    if (!USERNAME_PATTERN.test(input.username)) throw new Error('assertion failed: operator username must match [a-z0-9_.-]{3,32}');
-    if (input.password.length < PASSWORD_LENGTH_MIN || input.password.length > PASSWORD_LENGTH_MAX) {
-      throw new Error(`assertion failed: operator password must be ${PASSWORD_LENGTH_MIN}–${PASSWORD_LENGTH_MAX} characters`);
-    }
-    if (input.roles.length === 0) throw new Error('assertion failed: an operator needs at least one role');
+    assert(USERNAME_PATTERN.test(input.username), 'operator username must match [a-z0-9_.-]{3,32}');
+    assert(
+      input.password.length >= PASSWORD_LENGTH_MIN && input.password.length <= PASSWORD_LENGTH_MAX,
+      `operator password must be ${PASSWORD_LENGTH_MIN}–${PASSWORD_LENGTH_MAX} characters`,
+    );
+    assert(input.roles.length !== 0, 'an operator needs at least one role');
     const totpSecret = input.totpSecret ?? newTotpSecret();
     base32Decode(totpSecret);
     const id = newId('op');

@@ -1,6 +1,7 @@
 // Operator passwords: scrypt (RFC 7914) from node:crypto, parameters stored with each hash so they
 // can be raised later without invalidating existing ones.
 import { randomBytes, scrypt, timingSafeEqual } from 'node:crypto';
+import { assert } from '@fairground/core';
 
 /** N = 2^15, r = 8, p = 1: about 32 MiB and tens of milliseconds per check (OWASP's scrypt baseline). */
 const LOG2_N = 15;
@@ -27,7 +28,7 @@ export async function hashPassword(password: string): Promise<string> {
 
 export async function verifyPassword(password: string, stored: string): Promise<boolean> {
   const parts = stored.split('$');
-  if (parts.length !== 6 || parts[0] !== 'scrypt') throw new Error('assertion failed: stored password hash has an unknown format');
+  assert(parts.length === 6 && parts[0] === 'scrypt', 'stored password hash has an unknown format');
   const [, log2N, r, p, salt, key] = parts as [string, string, string, string, string, string];
   const expected = Buffer.from(key, 'base64url');
   const actual = await derive(password, Buffer.from(salt, 'base64url'), Number(log2N), Number(r), Number(p));

@@ -1,6 +1,6 @@
 // Players: who they are (one row per person, linked to one or more WeChat app identities), their
 // profile, and which user agreement they accepted.
-import { AppError, newId } from '@fairground/core';
+import { AppError, assert, newId } from '@fairground/core';
 import type { Analytics } from '../analytics/index.ts';
 import type { Reader, Store, Tx } from '../storage/ports.ts';
 import { intFromDb, intOrNullFromDb } from '../storage/sql.ts';
@@ -132,6 +132,38 @@ export class Players {
   ): Promise<{ player: Player; created: boolean; opened: OpenedSession | null }> {
     const { openid } = identity;
     const unionid = identity.unionid ?? null;
+    const { playerId, created } = await this.#resolvePlayer(tx, appId, identity, via);
+    const player = await this.#getIn(tx, playerId);
+    assert(player !== null, `identity points at missing player ${playerId}`);
+    if (player.status === 'suspended') return { player, created, opened: null };
+    if (identity.sessionKey !== undefined) {
+      // The newest session_key replaces the last one (WeChat issues a new one with every wx.login).
+      const sealed = this.#o.sessionKeySealer.seal(identity.sessionKey.reveal(), `${appId}:${openid}`);
+      await tx.run(
+        `INSERT INTO player_wechat_sessions (app_id, openid, player_id, sealed_session_key, updated_at_ms) VALUES (?, ?, ?, ?, ?)
+         ON CONFLICT (app_id, openid) DO UPDATE SET sealed_session_key = excluded.sealed_session_key, updated_at_ms = excluded.updated_at_ms`,
+        [appId, openid, playerId, sealed, tx.nowMs],
+      );
+    }
+    const opened = await this.#o.sessions.open(tx, { kind: 'player', id: playerId });
+    await this.#o.analytics.append(tx, { kind: 'player_logged_in', actor: { kind: 'player', id: playerId }, data: { via, appId } });
+    if (this.#o.onSignedIn) {
+      // The unionid of the player record (set by whichever app first knew it), not only this sign-in's.
+      const stored =
+        (await tx.query<{ unionid: string | null }>('SELECT unionid FROM players WHERE id = ?', [playerId]))[0]?.unionid ?? null;
+      await this.#o.onSignedIn(tx, { playerId, appId, openid, unionid: stored ?? unionid, ...seen });
+    }
+    return { player, created, opened };
+  }
+
+  /**
+   * The player this WeChat identity signs in as: the one it already belongs to (taking its unionid
+   * if it brings one now), else the player holding its unionid, else a new player; the identity is
+   * recorded for the latter two.
+   */
+  async #resolvePlayer(tx: Tx, appId: string, identity: WechatIdentity, via: string): Promise<{ playerId: string; created: boolean }> {
+    const { openid } = identity;
+    const unionid = identity.unionid ?? null;
     const nickname = identity.profile?.nickname.slice(0, NICKNAME_LENGTH_MAX) || null;
     const avatarUrl = identity.profile?.avatarUrl ?? null;
     let playerId = (
@@ -173,27 +205,7 @@ export class Players {
         tx.nowMs,
       ]);
     }
-    const player = await this.#getIn(tx, playerId);
-    if (player === null) throw new Error(`assertion failed: identity points at missing player ${playerId}`);
-    if (player.status === 'suspended') return { player, created, opened: null };
-    if (identity.sessionKey !== undefined) {
-      // The newest session_key replaces the last one (WeChat issues a new one with every wx.login).
-      const sealed = this.#o.sessionKeySealer.seal(identity.sessionKey.reveal(), `${appId}:${openid}`);
-      await tx.run(
-        `INSERT INTO player_wechat_sessions (app_id, openid, player_id, sealed_session_key, updated_at_ms) VALUES (?, ?, ?, ?, ?)
-         ON CONFLICT (app_id, openid) DO UPDATE SET sealed_session_key = excluded.sealed_session_key, updated_at_ms = excluded.updated_at_ms`,
-        [appId, openid, playerId, sealed, tx.nowMs],
-      );
-    }
-    const opened = await this.#o.sessions.open(tx, { kind: 'player', id: playerId });
-    await this.#o.analytics.append(tx, { kind: 'player_logged_in', actor: { kind: 'player', id: playerId }, data: { via, appId } });
-    if (this.#o.onSignedIn) {
-      // The unionid of the player record (set by whichever app first knew it), not only this sign-in's.
-      const stored =
-        (await tx.query<{ unionid: string | null }>('SELECT unionid FROM players WHERE id = ?', [playerId]))[0]?.unionid ?? null;
-      await this.#o.onSignedIn(tx, { playerId, appId, openid, unionid: stored ?? unionid, ...seen });
-    }
-    return { player, created, opened };
+    return { playerId, created };
   }
 
   async #getIn(reader: Reader, id: string): Promise<Player | null> {

@@ -2,6 +2,7 @@
 // AES-256-GCM with a sub-key per purpose derived by HKDF-SHA256 from the configured data key, and
 // the record's id as associated data, so a sealed value copied onto another row fails to open.
 import { createCipheriv, createDecipheriv, createHmac, hkdfSync, randomBytes } from 'node:crypto';
+import { assert } from '@fairground/core';
 
 const IV_BYTES = 12;
 const TAG_BYTES = 16;
@@ -15,7 +16,7 @@ export interface Sealer {
 }
 
 export function createSealer(dataKey: Uint8Array, purpose: string): Sealer {
-  if (dataKey.length !== 32) throw new Error('assertion failed: the data key must be 32 bytes');
+  assert(dataKey.length === 32, 'the data key must be 32 bytes');
   const key = Buffer.from(hkdfSync('sha256', dataKey, Buffer.alloc(0), `fairground/${purpose}/aes-256-gcm`, 32));
   const macKey = Buffer.from(hkdfSync('sha256', dataKey, Buffer.alloc(0), `fairground/${purpose}/fingerprint`, 32));
   return {
@@ -28,9 +29,7 @@ export function createSealer(dataKey: Uint8Array, purpose: string): Sealer {
     },
     open(sealed, boundTo) {
       const [version, iv, body, tag] = sealed.split('.');
-      if (version !== VERSION || iv === undefined || body === undefined || tag === undefined) {
-        throw new Error('assertion failed: sealed value has an unknown format');
-      }
+      assert(version === VERSION && iv !== undefined && body !== undefined && tag !== undefined, 'sealed value has an unknown format');
       const decipher = createDecipheriv('aes-256-gcm', key, Buffer.from(iv, 'base64url'), { authTagLength: TAG_BYTES });
       decipher.setAAD(Buffer.from(`${purpose}:${boundTo}`));
       decipher.setAuthTag(Buffer.from(tag, 'base64url'));

@@ -1,7 +1,7 @@
 // The audit log: who did what, to what, when, and what it looked like before and after. Every
 // operator action writes one entry in the same unit of work as the action itself, so an action
 // without its entry cannot exist. Entries are never changed or removed.
-import { newId } from '@fairground/core';
+import { assert, newId } from '@fairground/core';
 import type { Reader, Tx } from '../storage/ports.ts';
 import { intFromDb } from '../storage/sql.ts';
 
@@ -55,14 +55,14 @@ export interface AuditLog {
 function toJson(value: unknown): string | null {
   if (value === undefined) return null;
   const text = JSON.stringify(value);
-  if (text.length > JSON_BYTES_MAX) throw new Error('assertion failed: audit before/after is too large');
+  assert(text.length <= JSON_BYTES_MAX, 'audit before/after is too large');
   return text;
 }
 
 export function createAuditLog(reader: Reader): AuditLog {
   return {
     async record(tx, e) {
-      if (!ACTION_PATTERN.test(e.action)) throw new Error(`assertion failed: audit action ${JSON.stringify(e.action)}`);
+      assert(ACTION_PATTERN.test(e.action), `audit action ${JSON.stringify(e.action)}`);
       await tx.run(
         `INSERT INTO admin_audit (id, operator_id, operator_username, action, target_kind, target_id, reason, before_json, after_json, request_id, ip, at_ms)
          VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,

@@ -1,5 +1,6 @@
 // Handlers for the console's endpoints. Every action that changes something, or that reveals a
 // player's personal data, writes an audit entry in its own unit of work.
+import { assert } from '@fairground/core';
 import type { Accounts, Operator, Player } from '../accounts/index.ts';
 import type { Analytics } from '../analytics/index.ts';
 import { implement, type Implementation } from '../http/routes.ts';
@@ -82,7 +83,7 @@ export function adminRoutes(d: AdminRouteDeps): Record<keyof typeof c, Implement
     }),
     operatorMe: implement(c.operatorMe, async ({ actor }) => {
       const op = await accounts.operators.get(actor.operatorId);
-      if (op === null) throw new Error('assertion failed: authenticated operator vanished');
+      assert(op !== null, 'authenticated operator vanished');
       return operatorBody(op);
     }),
     searchPlayers: implement(c.searchPlayers, async ({ query }) => ({

@@ -1,5 +1,6 @@
 // CSV (RFC 4180) for operators' exports. Text cells that a spreadsheet would run as a formula
 // (=, +, -, @ at the start) get a leading apostrophe, so an exported nickname cannot execute.
+import { assert } from '@fairground/core';
 export type Cell = string | number | boolean | null;
 
 const FORMULA_START = /^[=+\-@\t\r]/;
@@ -8,7 +9,7 @@ const NUMBER_TEXT = /^-?[0-9]+(\.[0-9]+)?$/;
 export function csvCell(value: Cell): string {
   if (value === null) return '';
   if (typeof value === 'number') {
-    if (!Number.isFinite(value)) throw new Error('assertion failed: CSV numbers are finite');
+    assert(Number.isFinite(value), 'CSV numbers are finite');
     return String(value);
   }
   if (typeof value === 'boolean') return value ? 'true' : 'false';
@@ -22,7 +23,7 @@ export function csvLine(cells: readonly Cell[]): string {
 
 /** Fen as yuan text with two decimals, by integer arithmetic (never a float). */
 export function yuanText(fen: number): string {
-  if (!Number.isSafeInteger(fen)) throw new Error(`assertion failed: fen ${fen} is an integer`);
+  assert(Number.isSafeInteger(fen), `fen ${fen} is an integer`);
   const sign = fen < 0 ? '-' : '';
   const digits = String(Math.abs(fen)).padStart(3, '0');
   return `${sign}${digits.slice(0, -2)}.${digits.slice(-2)}`;
@@ -39,8 +40,10 @@ export const UTC_OFFSET_MINUTES_MAX = 840;
  */
 export function isoTime(ms: number | null, utcOffsetMinutes = 0): string | null {
   if (ms === null) return null;
-  if (!Number.isSafeInteger(utcOffsetMinutes) || utcOffsetMinutes < UTC_OFFSET_MINUTES_MIN || utcOffsetMinutes > UTC_OFFSET_MINUTES_MAX)
-    throw new Error(`assertion failed: UTC offset ${utcOffsetMinutes} minutes`);
+  assert(
+    Number.isSafeInteger(utcOffsetMinutes) && utcOffsetMinutes >= UTC_OFFSET_MINUTES_MIN && utcOffsetMinutes <= UTC_OFFSET_MINUTES_MAX,
+    `UTC offset ${utcOffsetMinutes} minutes`,
+  );
   if (utcOffsetMinutes === 0) return new Date(ms).toISOString();
   const wall = new Date(ms + utcOffsetMinutes * 60_000).toISOString().slice(0, -1);
   const abs = Math.abs(utcOffsetMinutes);

@@ -1,7 +1,7 @@
 // Analytics: an append-only log of what happened (logins, rooms created, rooms that failed to be
 // created, …). An event is written in the same unit of work as the change it records, so the log
 // never claims something that rolled back, and never misses something that committed.
-import { newId } from '@fairground/core';
+import { assert, newId } from '@fairground/core';
 import type { Reader, Tx } from '../storage/ports.ts';
 import { intFromDb } from '../storage/sql.ts';
 import { VIP_DEPOSITS_FEN_DEFAULT } from './limits.ts';
@@ -72,16 +72,12 @@ export interface AnalyticsOptions {
 }
 
 function checkEvent(event: AnalyticsEvent): void {
-  if (!KIND_PATTERN.test(event.kind)) throw new Error(`assertion failed: analytics event kind ${JSON.stringify(event.kind)}`);
+  assert(KIND_PATTERN.test(event.kind), `analytics event kind ${JSON.stringify(event.kind)}`);
   const entries = Object.entries(event.data ?? {});
-  if (entries.length > EVENT_DATA_ENTRIES_MAX) throw new Error(`assertion failed: analytics event ${event.kind} has too many fields`);
+  assert(entries.length <= EVENT_DATA_ENTRIES_MAX, `analytics event ${event.kind} has too many fields`);
   for (const [key, value] of entries) {
-    if (typeof value === 'string' && value.length > EVENT_DATA_VALUE_LENGTH_MAX) {
-      throw new Error(`assertion failed: analytics event ${event.kind}.${key} is too long`);
-    }
-    if (typeof value === 'number' && !Number.isSafeInteger(value)) {
-      throw new Error(`assertion failed: analytics event ${event.kind}.${key} must be an integer`);
-    }
+    assert(!(typeof value === 'string' && value.length > EVENT_DATA_VALUE_LENGTH_MAX), `analytics event ${event.kind}.${key} is too long`);
+    assert(!(typeof value === 'number' && !Number.isSafeInteger(value)), `analytics event ${event.kind}.${key} must be an integer`);
   }
 }
 
@@ -109,7 +105,7 @@ function storedEvent(r: EventRow): StoredEvent {
 
 export function createAnalytics(reader: Reader, options: AnalyticsOptions = {}): Analytics {
   const vipFromFen = options.vipFromFen ?? VIP_DEPOSITS_FEN_DEFAULT;
-  if (!Number.isSafeInteger(vipFromFen) || vipFromFen <= 0) throw new Error('assertion failed: vipFromFen is a positive integer');
+  assert(Number.isSafeInteger(vipFromFen) && vipFromFen > 0, 'vipFromFen is a positive integer');
   return {
     vipFromFen,
     async append(tx, event) {

@@ -5,7 +5,7 @@
 // Refused text is stored (for review) and delivered to no one; the third refusal in a day
 // restricts the sender's chat and opens a review case. Players report messages; a report keeps the
 // conversation around the message and the hand, and waits in the console's queue.
-import { AppError, type Clock, newId } from '@fairground/core';
+import { AppError, assert, type Clock, newId } from '@fairground/core';
 import type { AuditLog } from '../admin/index.ts';
 import type { OperatorActor } from '../http/actors.ts';
 import type { ChatPhrases } from '../settings/index.ts';
@@ -424,7 +424,7 @@ export class Chat {
           reporterId,
         ]);
         const id = filed[0]?.id;
-        if (id === undefined) throw new Error('assertion failed: the chat report was stored');
+        assert(id !== undefined, 'the chat report was stored');
         return { reportId: id };
       },
       { label: 'chat.report' },

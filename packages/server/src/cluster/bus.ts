@@ -13,7 +13,7 @@
 //   R<json>                a reply {id, ok, v} or {id, ok: false, e}
 // Pub/sub keeps nothing: a message to a node that is gone is lost. Requests time out; sessions
 // are closed when either side's node leaves the registry, and players reconnect.
-import { AppError, type ErrorDef, errorCatalogue } from '@fairground/core';
+import { AppError, assert, errorCatalogue, type ErrorDef } from '@fairground/core';
 import { ClusterErrors } from './errors.ts';
 import { BUS_MESSAGE_BYTES_MAX, RPC_BODY_BYTES_MAX, RPC_PENDING_MAX, RPC_TIMEOUT_MS } from './limits.ts';
 import type { ClusterRedis, Keys } from './redis.ts';
@@ -154,7 +154,7 @@ export class Bus {
   }
 
   frame(to: string, sid: string, text: string): void {
-    if (text.includes('\n')) throw new Error('assertion failed: a room frame is one line of JSON');
+    assert(!text.includes('\n'), 'a room frame is one line of JSON');
     this.#enqueue(to, `O${sid} ${text}`);
   }
 

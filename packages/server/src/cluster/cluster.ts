@@ -14,7 +14,7 @@
 // to reconnect and find the room on its new node.
 import { randomInt } from 'node:crypto';
 import { randomBytes } from 'node:crypto';
-import { AppError } from '@fairground/core';
+import { AppError, assert, assertionFailed } from '@fairground/core';
 import type { MetricsRegistry } from '../ops/metrics.ts';
 import type { RoomState } from '../rooms/index.ts';
 import type { Reader } from '../storage/ports.ts';
@@ -131,9 +131,10 @@ export class Cluster {
 
   constructor(o: ClusterOptions, deps: { reader: Reader; log: ClusterLogger }) {
     const leaseMs = o.leaseMs ?? LEASE_MS_DEFAULT;
-    if (!Number.isSafeInteger(leaseMs) || leaseMs < LEASE_MS_MIN || leaseMs > LEASE_MS_MAX) {
-      throw new Error(`assertion failed: lease ${leaseMs} ms within ${LEASE_MS_MIN}–${LEASE_MS_MAX}`);
-    }
+    assert(
+      Number.isSafeInteger(leaseMs) && leaseMs >= LEASE_MS_MIN && leaseMs <= LEASE_MS_MAX,
+      `lease ${leaseMs} ms within ${LEASE_MS_MIN}–${LEASE_MS_MAX}`,
+    );
     this.leaseMs = leaseMs;
     this.nodeId = o.nodeId;
     this.roles = o.roles;
@@ -171,7 +172,7 @@ export class Cluster {
   }
 
   get #hostOrThrow(): RoomHost {
-    if (this.#host === null) throw new Error('assertion failed: the cluster has its room host');
+    assert(this.#host !== null, 'the cluster has its room host');
     return this.#host;
   }
 
@@ -666,13 +667,13 @@ export class Cluster {
       case 'dissolve':
         return host.dissolveForFairPlay(String(a.roomId));
       default:
-        throw new Error(`assertion failed: known cluster request ${op.slice(0, 32)}`);
+        assertionFailed(`known cluster request ${op.slice(0, 32)}`);
     }
   }
 
   /** Another domain's notices on the broadcast channel (the settings' change notices), by op. */
   onNotice(op: string, handler: (from: string, args: unknown) => void): void {
-    if (['detach', 'nudge', 'leaving'].includes(op)) throw new Error(`assertion failed: notice op ${op} is the cluster's own`);
+    assert(!['detach', 'nudge', 'leaving'].includes(op), `notice op ${op} is the cluster's own`);
     const list = this.#noticeHandlers.get(op) ?? [];
     list.push(handler);
     this.#noticeHandlers.set(op, list);

@@ -4,7 +4,7 @@
 // friends-visible index in Redis. Everything else the rooms routes answer reads the database and
 // works on any node. Compliance and authentication have already run here, at the edge.
 import type { FastifyRequest } from 'fastify';
-import { AppError } from '@fairground/core';
+import { AppError, assert } from '@fairground/core';
 import type { Implementation } from '../http/routes.ts';
 import type { Cluster } from './cluster.ts';
 import { ClusterErrors } from './errors.ts';
@@ -24,7 +24,7 @@ export function clusterRoomRoutes(
   const out = { ...routes };
   const wrap = (name: string, handler: (input: Input, inner: Handler) => Promise<unknown>) => {
     const impl = routes[name];
-    if (impl === undefined) throw new Error(`assertion failed: room route ${name} exists`);
+    assert(impl !== undefined, `room route ${name} exists`);
     out[name] = { ...impl, handler: (input) => handler(input, impl.handler) };
   };
 

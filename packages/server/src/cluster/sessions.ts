@@ -3,7 +3,7 @@
 // room's actor like any local one. The actor computes the player's own view, as for a local
 // socket, and B relays the text unchanged: B never sees the room's state, so it cannot leak a card
 // the player was not shown. Each session has its own id; one hop each way over the bus.
-import { AppError, newId } from '@fairground/core';
+import { AppError, assert, newId } from '@fairground/core';
 import { CloseCodes, type Conn } from '../rooms/index.ts';
 import type { Bus } from './bus.ts';
 import { ClusterErrors } from './errors.ts';
@@ -176,9 +176,7 @@ export class HostedSessions {
   }
 
   async attach(edge: string, a: { sid: string; playerId: string; ip: string }, room: LiveRoom): Promise<void> {
-    if (!SID.test(a.sid) || !PLAYER.test(a.playerId) || typeof a.ip !== 'string' || a.ip.length > 64) {
-      throw new Error('assertion failed: a peer sent a malformed attach');
-    }
+    assert(SID.test(a.sid) && PLAYER.test(a.playerId) && typeof a.ip === 'string' && a.ip.length <= 64, 'a peer sent a malformed attach');
     if (this.#byId.size >= REMOTE_SESSIONS_MAX) throw new AppError(ClusterErrors.CLUSTER_BUSY);
     const conn = new RemoteConn({
       sid: a.sid,

@@ -17,7 +17,7 @@
 // happened (`ot`): an event that waited longer (an outage) can no longer be delivered and is kept
 // as `expired`, never altered to look newer.
 import { createHash } from 'node:crypto';
-import { newId } from '@fairground/core';
+import { assert, newId } from '@fairground/core';
 import type { Store, Tx } from '../storage/ports.ts';
 import { intFromDb, intOrNullFromDb } from '../storage/sql.ts';
 import {
@@ -121,7 +121,7 @@ export class RealNamePresence {
   #flushing: Promise<number> | null = null;
 
   constructor(options: PresenceOptions) {
-    if (options.reporter.batchMax < 1 || options.reporter.batchMax > 1000) throw new Error('assertion failed: reporter batch size 1..1000');
+    assert(options.reporter.batchMax >= 1 && options.reporter.batchMax <= 1000, 'reporter batch size 1..1000');
     this.#o = options;
   }
 
@@ -261,8 +261,7 @@ export class RealNamePresence {
 
   async #enqueue(tx: Tx, sessionId: string, si: string, playerId: string, bt: 0 | 1, atMs: number): Promise<void> {
     const waiting = await tx.query<{ n: unknown }>("SELECT COUNT(*) AS n FROM compliance_realname_outbox WHERE state = 'pending'");
-    if (intFromDb(waiting[0]?.n ?? 0) >= REALNAME_OUTBOX_MAX)
-      throw new Error('assertion failed: the real-name outbox is full; the reporter has been failing for too long');
+    assert(intFromDb(waiting[0]?.n ?? 0) < REALNAME_OUTBOX_MAX, 'the real-name outbox is full; the reporter has been failing for too long');
     await tx.run(
       'INSERT INTO compliance_realname_outbox (id, session_id, si, player_id, bt, ot_s, ct, state, attempts, created_at_ms, next_attempt_at_ms) VALUES (?, ?, ?, ?, ?, ?, 0, ?, 0, ?, 0)',
       [newId('rn'), sessionId, si, playerId, bt, Math.floor(atMs / 1000), 'pending', tx.nowMs],

@@ -84,10 +84,25 @@ export function evaluatePlayer(policy: Policy, action: ComplianceAction, context
   if (action === 'redeem_points') return deny('POINTS_NOT_REDEEMABLE', 'platform points can never be redeemed for money');
   const frame = frameDecision(policy, action);
   if (frame) return frame;
-  const tz = policy.timezone ?? 'UTC';
   const amountFen = amountOf(context);
-  const isPlay = PLAY_ACTIONS.includes(action);
+  // The rules in the order a player is told: the first that refuses decides.
+  const refused =
+    gameModeRule(policy, action, context) ??
+    (f.restriction ? deny(f.restriction.code, f.restriction.message) : null) ??
+    selfExclusionRule(policy, action, f) ??
+    regionRule(policy, action, f) ??
+    identityRule(policy, action, amountFen, f);
+  if (refused) return refused;
+  const minors = minorsRule(policy, action, amountFen, f);
+  if (minors.denial) return minors.denial;
+  const limited =
+    amountLimitRule(policy, action, amountFen, f) ?? ownDepositLimitRule(action, amountFen, f) ?? breakRule(policy, action, f);
+  if (limited) return limited;
+  return minors.windowEndMs === undefined ? { allow: true } : { allow: true, windowEndMs: minors.windowEndMs };
+}
 
+/** Game modes the jurisdiction does not offer at all. */
+function gameModeRule(policy: Policy, action: ComplianceAction, context: ComplianceContext): Decision | null {
   const games = policy.games;
   if (games) {
     if (PAID_SKILL_ACTIONS.includes(action) && !games.paidSkillMatches)
@@ -98,8 +113,11 @@ export function evaluatePlayer(policy: Policy, action: ComplianceAction, context
       return deny('GAME_MODE_NOT_ALLOWED', 'rooms with a cash fee are not offered in your jurisdiction');
   }
 
-  if (f.restriction) return deny(f.restriction.code, f.restriction.message);
+  return null;
+}
 
+/** The player's own break from play. */
+function selfExclusionRule(policy: Policy, action: ComplianceAction, f: PlayerFacts): Decision | null {
   const rp = policy.responsiblePlay;
   if (f.selfExclusionUntilMs !== null && f.selfExclusionUntilMs > f.nowMs) {
     const blocks = rp?.selfExclusionBlocks ?? [...PLAY_ACTIONS, 'deposit', 'buy_room_cards'];
@@ -107,12 +125,18 @@ export function evaluatePlayer(policy: Policy, action: ComplianceAction, context
       return deny('SELF_EXCLUDED', 'you chose a break from play; it ends at the time shown', f.selfExclusionUntilMs);
   }
 
+  return null;
+}
+
+/** Regions the jurisdiction excludes, and an unknown region where it must be known. */
+function regionRule(policy: Policy, action: ComplianceAction, f: PlayerFacts): Decision | null {
   const j = policy.jurisdiction;
   if (j) {
-    if (f.region) {
-      const sub = f.region.subdivision;
+    const region = f.region;
+    if (region) {
+      const sub = region.subdivision;
       const hit = (j.excludedRegions ?? []).find(
-        (r) => r.actions.includes(action) && (r.region === f.region!.country || (sub !== null && r.region === sub)),
+        (r) => r.actions.includes(action) && (r.region === region.country || (sub !== null && r.region === sub)),
       );
       if (hit) return deny('REGION_EXCLUDED', `not offered in your region (${hit.region}): ${hit.reason}`);
     }
@@ -120,6 +144,11 @@ export function evaluatePlayer(policy: Policy, action: ComplianceAction, context
       return deny('REGION_UNKNOWN', j.unknownRegion.message);
   }
 
+  return null;
+}
+
+/** Real name, age and identity before the actions that need them. */
+function identityRule(policy: Policy, action: ComplianceAction, amountFen: number, f: PlayerFacts): Decision | null {
   const id = policy.identity;
   if (id) {
     // Real name means a verified age too: the minors' rules need the birth date, so a real name a
@@ -141,6 +170,20 @@ export function evaluatePlayer(policy: Policy, action: ComplianceAction, context
       return deny('IDENTITY_REQUIRED_FOR_WITHDRAWAL', `withdrawals above ${yuan(id.withdrawalVerifiedAboveFen)} need a verified identity`);
   }
 
+  return null;
+}
+
+/**
+ * The rules for minors: actions denied them, the play windows (whose end is returned when play is
+ * allowed) and the spending bands by age.
+ */
+function minorsRule(
+  policy: Policy,
+  action: ComplianceAction,
+  amountFen: number,
+  f: PlayerFacts,
+): { readonly denial: Decision | null; readonly windowEndMs?: number } {
+  const tz = policy.timezone ?? 'UTC';
   let windowEndMs: number | undefined;
   const m = policy.minors;
   if (m) {
@@ -149,33 +192,39 @@ export function evaluatePlayer(policy: Policy, action: ComplianceAction, context
     const today = localTime(f.nowMs, tz);
     const age = f.birthDate === null ? null : ageOn(f.birthDate, today.date);
     if (age !== null && age < m.adultAge) {
-      if (m.deniedActions.includes(action)) return deny('MINOR_ACTION_DENIED', 'this is not offered to players under 18');
+      if (m.deniedActions.includes(action)) return { denial: deny('MINOR_ACTION_DENIED', 'this is not offered to players under 18') };
       if (m.playActions.includes(action)) {
         const day = playDay(m, today);
         if (!day.known)
-          return deny('MINOR_CALENDAR_MISSING', `the play calendar for ${today.year} is not published yet; minors cannot play`);
+          return { denial: deny('MINOR_CALENDAR_MISSING', `the play calendar for ${today.year} is not published yet; minors cannot play`) };
         const end = minorsWindowEndMs(m, f.nowMs, tz);
         if (end === null) {
           const windows = m.playWindows.map((w) => `${w.from}–${w.to}`).join(', ');
-          return deny('MINOR_OUTSIDE_PLAY_WINDOW', `players under 18 may play only ${windows} on Fridays, weekends and public holidays`);
+          return {
+            denial: deny('MINOR_OUTSIDE_PLAY_WINDOW', `players under 18 may play only ${windows} on Fridays, weekends and public holidays`),
+          };
         }
         windowEndMs = end;
       }
       if (m.spendingActions.includes(action)) {
         const band = m.spendingBands.find((b) => age >= b.fromAge && age < b.toAge);
         if (band) {
-          if (band.perPaymentFenMax === 0) return deny('MINOR_PAYMENT_DENIED', 'players of your age cannot pay');
+          if (band.perPaymentFenMax === 0) return { denial: deny('MINOR_PAYMENT_DENIED', 'players of your age cannot pay') };
           if (amountFen > band.perPaymentFenMax)
-            return deny('MINOR_PAYMENT_CAP', `each payment is limited to ${yuan(band.perPaymentFenMax)} at your age`);
+            return { denial: deny('MINOR_PAYMENT_CAP', `each payment is limited to ${yuan(band.perPaymentFenMax)} at your age`) };
           if (f.totals.depositsDayFen + amountFen > band.perDayFenMax)
-            return deny('MINOR_DAILY_CAP', `payments are limited to ${yuan(band.perDayFenMax)} a day at your age`);
+            return { denial: deny('MINOR_DAILY_CAP', `payments are limited to ${yuan(band.perDayFenMax)} a day at your age`) };
           if (f.totals.depositsMonthFen + amountFen > band.perMonthFenMax)
-            return deny('MINOR_MONTHLY_CAP', `payments are limited to ${yuan(band.perMonthFenMax)} a month at your age`);
+            return { denial: deny('MINOR_MONTHLY_CAP', `payments are limited to ${yuan(band.perMonthFenMax)} a month at your age`) };
         }
       }
     }
   }
+  return windowEndMs === undefined ? { denial: null } : { denial: null, windowEndMs };
+}
 
+/** The jurisdiction's limits on one deposit or withdrawal, a day's and a month's. */
+function amountLimitRule(policy: Policy, action: ComplianceAction, amountFen: number, f: PlayerFacts): Decision | null {
   const limits = action === 'deposit' ? policy.limits?.deposit : action === 'withdraw' ? policy.limits?.withdrawal : undefined;
   if (limits) {
     const prefix = action === 'deposit' ? 'DEPOSIT' : 'WITHDRAWAL';
@@ -189,6 +238,11 @@ export function evaluatePlayer(policy: Policy, action: ComplianceAction, context
       return deny(`${prefix}_MONTHLY_LIMIT`, `at most ${yuan(limits.perMonthFenMax)} a month`);
   }
 
+  return null;
+}
+
+/** The deposit limits the player set themself. */
+function ownDepositLimitRule(action: ComplianceAction, amountFen: number, f: PlayerFacts): Decision | null {
   if (action === 'deposit') {
     const own = f.depositLimits;
     if (own.dayFen !== null && f.totals.depositsDayFen + amountFen > own.dayFen)
@@ -197,14 +251,20 @@ export function evaluatePlayer(policy: Policy, action: ComplianceAction, context
       return deny('SELF_DEPOSIT_LIMIT', `your own deposit limit is ${yuan(own.monthFen)} a month`);
   }
 
-  if (isPlay && rp && rp.continuousPlayMsMax > 0) {
+  return null;
+}
+
+/** Continuous play without a break. */
+function breakRule(policy: Policy, action: ComplianceAction, f: PlayerFacts): Decision | null {
+  const rp = policy.responsiblePlay;
+  if (PLAY_ACTIONS.includes(action) && rp && rp.continuousPlayMsMax > 0) {
     if (f.play.breakUntilMs !== null && f.play.breakUntilMs > f.nowMs)
       return deny('BREAK_REQUIRED', 'take a break: play resumes at the time shown', f.play.breakUntilMs);
     if (f.play.continuousSinceMs !== null && f.nowMs - f.play.continuousSinceMs >= rp.continuousPlayMsMax)
       return deny('BREAK_REQUIRED', 'you have played for a long time without a break; rest first', f.nowMs + rp.breakMs);
   }
 
-  return windowEndMs === undefined ? { allow: true } : { allow: true, windowEndMs };
+  return null;
 }
 
 /** One limit on a player's deposits, over a period: one deposit alone, the local day or the local month. */
@@ -229,36 +289,7 @@ export function depositLimitsOf(
     readonly own: { readonly dayFen: number | null; readonly monthFen: number | null };
   },
 ): DepositLimitRule[] {
-  const out: DepositLimitRule[] = [];
-  const m = policy.minors;
-  if (m && f.birthDate !== null && m.spendingActions.includes('deposit')) {
-    const age = ageOn(f.birthDate, localTime(f.nowMs, policy.timezone ?? 'UTC').date);
-    const band = age < m.adultAge ? m.spendingBands.find((b) => age >= b.fromAge && age < b.toAge) : undefined;
-    if (band) {
-      if (band.perPaymentFenMax === 0) {
-        out.push({ code: 'MINOR_PAYMENT_DENIED', message: 'players of your age cannot pay', period: 'transaction', maxFen: 0 });
-      } else {
-        out.push({
-          code: 'MINOR_PAYMENT_CAP',
-          message: `each payment is limited to ${yuan(band.perPaymentFenMax)} at your age`,
-          period: 'transaction',
-          maxFen: band.perPaymentFenMax,
-        });
-      }
-      out.push({
-        code: 'MINOR_DAILY_CAP',
-        message: `payments are limited to ${yuan(band.perDayFenMax)} a day at your age`,
-        period: 'day',
-        maxFen: band.perDayFenMax,
-      });
-      out.push({
-        code: 'MINOR_MONTHLY_CAP',
-        message: `payments are limited to ${yuan(band.perMonthFenMax)} a month at your age`,
-        period: 'month',
-        maxFen: band.perMonthFenMax,
-      });
-    }
-  }
+  const out: DepositLimitRule[] = minorDepositLimits(policy, f);
   const l = policy.limits?.deposit;
   if (l?.perTransactionFenMax !== undefined)
     out.push({
@@ -290,6 +321,41 @@ export function depositLimitsOf(
       period: 'month',
       maxFen: f.own.monthFen,
     });
+  return out;
+}
+
+/** A minor's spending band as deposit limits (none for an adult, an unknown age, or a policy without bands). */
+function minorDepositLimits(policy: Policy, f: { readonly nowMs: number; readonly birthDate: string | null }): DepositLimitRule[] {
+  const out: DepositLimitRule[] = [];
+  const m = policy.minors;
+  if (m && f.birthDate !== null && m.spendingActions.includes('deposit')) {
+    const age = ageOn(f.birthDate, localTime(f.nowMs, policy.timezone ?? 'UTC').date);
+    const band = age < m.adultAge ? m.spendingBands.find((b) => age >= b.fromAge && age < b.toAge) : undefined;
+    if (band) {
+      if (band.perPaymentFenMax === 0) {
+        out.push({ code: 'MINOR_PAYMENT_DENIED', message: 'players of your age cannot pay', period: 'transaction', maxFen: 0 });
+      } else {
+        out.push({
+          code: 'MINOR_PAYMENT_CAP',
+          message: `each payment is limited to ${yuan(band.perPaymentFenMax)} at your age`,
+          period: 'transaction',
+          maxFen: band.perPaymentFenMax,
+        });
+      }
+      out.push({
+        code: 'MINOR_DAILY_CAP',
+        message: `payments are limited to ${yuan(band.perDayFenMax)} a day at your age`,
+        period: 'day',
+        maxFen: band.perDayFenMax,
+      });
+      out.push({
+        code: 'MINOR_MONTHLY_CAP',
+        message: `payments are limited to ${yuan(band.perMonthFenMax)} a month at your age`,
+        period: 'month',
+        maxFen: band.perMonthFenMax,
+      });
+    }
+  }
   return out;
 }
 

@@ -2,7 +2,7 @@
 // need (verified identity and age, region, deposits and withdrawals in the local day and month,
 // the player's own limits and self-exclusion, continuous play, risk restrictions) and asks the
 // pure rules. It also keeps the player's responsible-play settings and operators' overrides.
-import { AppError, type Clock } from '@fairground/core';
+import { AppError, assert, type Clock } from '@fairground/core';
 import type { Store, Tx } from '../storage/ports.ts';
 import { intFromDb, intOrNullFromDb } from '../storage/sql.ts';
 import type { ComplianceAction } from './actions.ts';
@@ -287,7 +287,7 @@ export class ComplianceService implements Compliance {
           playerId,
         ]);
         const row = rows[0];
-        if (row === undefined) throw new Error(`assertion failed: compliance_play row of ${playerId} vanished`);
+        assert(row !== undefined, `compliance_play row of ${playerId} vanished`);
         if (tx.nowMs - intFromDb(row.last_activity_ms) >= breakMs) {
           await tx.run('UPDATE compliance_play SET continuous_since_ms = ?, last_activity_ms = ? WHERE player_id = ?', [
             tx.nowMs,

@@ -2,7 +2,7 @@
 // route: who is calling (before the body is even read), then the schemas, then — for routes that
 // move money or start play — the accepted terms and the compliance policy, and only then the
 // handler. A route cannot forget a check because it never performs one itself.
-import { AppError } from '@fairground/core';
+import { AppError, assert } from '@fairground/core';
 import type { Static } from '@sinclair/typebox';
 import { Value } from '@sinclair/typebox/value';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
@@ -132,7 +132,7 @@ export function registerEndpoint(app: FastifyInstance, name: string, impl: Imple
     preHandler: async (request, reply) => {
       if (spec.kind === undefined || spec.action === undefined) return;
       const actor = actors.get(request);
-      if (actor === undefined) throw new Error(`assertion failed: ${name} has no actor`);
+      assert(actor !== undefined, `${name} has no actor`);
       if (actor.kind === 'player' && actor.termsVersion !== deps.termsVersion) {
         throw new AppError(AccountsErrors.TERMS_NOT_ACCEPTED, { current: deps.termsVersion });
       }

@@ -4,6 +4,7 @@
 //
 // Order: higher value first; equal values order by player id, descending by code unit (Redis's
 // own order for equal scores in ZREVRANGE), so every backend ranks ties identically.
+import { assert } from '@fairground/core';
 
 export interface LeaderboardEntry {
   readonly playerId: string;
@@ -50,8 +51,7 @@ export function compareEntries(a: { playerId: string; value: number }, b: { play
 }
 
 export function checkUpdate(u: LeaderboardUpdate): void {
-  if (!BOARD_PATTERN.test(u.board)) throw new Error(`assertion failed: board name ${JSON.stringify(u.board)}`);
-  if (!PLAYER_ID_PATTERN.test(u.playerId)) throw new Error('assertion failed: leaderboard player id');
-  if (!Number.isSafeInteger(u.value) || Math.abs(u.value) > 2 ** 52)
-    throw new Error('assertion failed: leaderboard value must be an integer');
+  assert(BOARD_PATTERN.test(u.board), `board name ${JSON.stringify(u.board)}`);
+  assert(PLAYER_ID_PATTERN.test(u.playerId), 'leaderboard player id');
+  assert(Number.isSafeInteger(u.value) && Math.abs(u.value) <= 2 ** 52, 'leaderboard value must be an integer');
 }

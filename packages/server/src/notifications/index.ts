@@ -3,7 +3,7 @@
 // unit of work as the event; the live push happens only after that unit commits, so a player is
 // never told about something that then rolled back. WeChat subscribe messages will be a second
 // channel behind the same `notify`.
-import { AppError, CoreErrors, newId } from '@fairground/core';
+import { AppError, assert, CoreErrors, newId } from '@fairground/core';
 import type { FastifyInstance } from 'fastify';
 import type { WebSocket } from 'ws';
 import type { Authenticator } from '../http/actors.ts';
@@ -48,10 +48,9 @@ export class Notifications implements Notifier {
   }
 
   async notify(tx: Tx, playerId: string, n: { kind: string; data?: NotificationData }): Promise<void> {
-    if (!KIND_PATTERN.test(n.kind)) throw new Error(`assertion failed: notification kind ${JSON.stringify(n.kind)}`);
+    assert(KIND_PATTERN.test(n.kind), `notification kind ${JSON.stringify(n.kind)}`);
     const data = n.data ?? {};
-    if (Object.keys(data).length > NOTIFICATION_DATA_ENTRIES_MAX)
-      throw new Error(`assertion failed: notification ${n.kind} has too much data`);
+    assert(Object.keys(data).length <= NOTIFICATION_DATA_ENTRIES_MAX, `notification ${n.kind} has too much data`);
     const message: NotificationMessage = { id: newId('nt'), kind: n.kind, data, createdAtMs: tx.nowMs };
     await tx.run('INSERT INTO notifications (id, player_id, kind, data, created_at_ms) VALUES (?, ?, ?, ?, ?)', [
       message.id,

@@ -8,6 +8,7 @@ import { join } from 'node:path';
 import type { Clock } from '@fairground/core';
 import { NppaClient } from '@fairground/nppa';
 import { newAppId, newBizId, newSecretKey, startNppaSandbox } from '@fairground/nppa/sandbox';
+import { assert } from '@fairground/core';
 import type { NppaConfig } from './config.ts';
 
 export interface NppaSetup {
@@ -45,7 +46,7 @@ export async function setUpNppa(
   if (c.mode === 'off') return { client: null, sandboxUrl: undefined, close: async () => {} };
   if (c.mode === 'nppa') {
     const cred = c.credentials;
-    if (cred === undefined) throw new Error('assertion failed: nppa mode without credentials');
+    assert(cred !== undefined, 'nppa mode without credentials');
     const client = new NppaClient({ ...cred, baseUrls: c.baseUrls, timeoutMs: c.timeoutMs, clock: o.clock });
     return { client, sandboxUrl: undefined, close: async () => {} };
   }

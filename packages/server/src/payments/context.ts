@@ -1,7 +1,7 @@
 // What every part of the payments domain shares: the store, the ledger, the provider behind its
 // circuit breaker, the player notifier, the audit and analytics logs, operator settings and the
 // event log that records each step of every payment.
-import { AppError, type Clock, newId } from '@fairground/core';
+import { AppError, type Clock, newId, present } from '@fairground/core';
 import type { AuditLog } from '../admin/index.ts';
 import type { Analytics } from '../analytics/index.ts';
 import type { Ledger } from '../ledger/index.ts';
@@ -147,7 +147,7 @@ export function beijingMidnightMs(date: string): number | null {
 
 /** The i-th gap of a backoff schedule, repeating the last one. */
 export function backoff(schedule: readonly number[], attempt: number): number {
-  return schedule[Math.min(Math.max(attempt, 0), schedule.length - 1)]!;
+  return present(schedule[Math.min(Math.max(attempt, 0), schedule.length - 1)], 'a backoff schedule has a gap');
 }
 
 /** Event ids sort in insertion order within a process (events of one unit share their time). */

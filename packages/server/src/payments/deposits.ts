@@ -3,7 +3,7 @@
 // the notification does not come, or by the close that finds the order paid after all. The credit
 // is one ledger transfer `provider_clearing → player`, keyed by the provider's transaction id, in
 // the same unit of work that marks the order paid.
-import { AppError } from '@fairground/core';
+import { AppError, assert, present } from '@fairground/core';
 import { playerAccount, systemAccount } from '../ledger/index.ts';
 import type { Reader, Tx } from '../storage/ports.ts';
 import { intFromDb } from '../storage/sql.ts';
@@ -251,7 +251,7 @@ export class Deposits {
     failpoint('after_order_created');
     await this.#outbox.dispatchSubject('deposit.create', id, reservation);
     const deposit = await this.get(id);
-    if (deposit === null) throw new Error(`assertion failed: deposit ${id} vanished`);
+    assert(deposit !== null, `deposit ${id} vanished`);
     return { deposit, replayed: false };
   }
 
@@ -270,7 +270,7 @@ export class Deposits {
 
   async #performCreate(id: string): Promise<CreateOutcome> {
     const d = await this.get(id);
-    if (d === null) throw new Error(`assertion failed: deposit ${id} vanished`);
+    assert(d !== null, `deposit ${id} vanished`);
     try {
       const params = await this.#ctx.call((p) =>
         p.createOrder({
@@ -301,7 +301,7 @@ export class Deposits {
 
   async #applyCreate(tx: Tx, id: string, attempts: number, r: CallResult<CreateOutcome>): Promise<Applied> {
     const d = await this.#load(tx, id);
-    if (d === null) throw new Error(`assertion failed: deposit ${id} vanished`);
+    assert(d !== null, `deposit ${id} vanished`);
     if (!r.ok) {
       await this.#ctx.event(tx, 'deposit', id, 'provider_create_failed', { error: describeFailure(r.error), attempts });
       // Past expiry there is nothing left to create: the sweep closes the number instead.
@@ -347,7 +347,7 @@ export class Deposits {
     caps: DepositCaps | null,
   ): Promise<CreditOutcome | 'unpaid' | 'closed'> {
     if (o.state === 'paid') {
-      if (caps === null) throw new Error(`assertion failed: deposit ${d.id} paid without its limits read`);
+      assert(caps !== null, `deposit ${d.id} paid without its limits read`);
       return this.creditIn(tx, d.id, o, source, caps);
     }
     if (o.state === 'closed' || o.state === 'failed') {
@@ -412,7 +412,7 @@ export class Deposits {
       // Compliance's totals leave out a deposit sent back for being over a limit.
       metadata: { depositId: d.id, ...(over !== null ? { overLimit: true } : {}) },
     });
-    const transferId = result.transfers[0]!.id;
+    const transferId = present(result.transfers[0], 'a one-transfer batch returns its transfer').id;
     await tx.run('UPDATE payment_deposits SET credit_transfer_id = ? WHERE id = ?', [transferId, id]);
     await this.#outbox.retire(tx, 'deposit.create', id);
     await this.#outbox.retire(tx, 'deposit.close', id);
@@ -602,14 +602,14 @@ export class Deposits {
       // Paid after all (perhaps after our expiry): the query gives the transaction to credit.
       const order = await this.#ctx.call((p) => p.queryOrder(id));
       const d = await this.get(id);
-      if (d === null) throw new Error(`assertion failed: deposit ${id} vanished`);
+      assert(d !== null, `deposit ${id} vanished`);
       return { kind: 'paid', order, caps: await this.caps(d.playerId) };
     }
   }
 
   async #applyClose(tx: Tx, id: string, attempts: number, r: CallResult<CloseOutcome>): Promise<Applied> {
     const d = await this.#load(tx, id);
-    if (d === null) throw new Error(`assertion failed: deposit ${id} vanished`);
+    assert(d !== null, `deposit ${id} vanished`);
     if (!r.ok) {
       await this.#ctx.event(tx, 'deposit', id, 'provider_close_failed', { error: describeFailure(r.error), attempts });
       return { done: false, retryAtMs: retryAt(tx.nowMs, attempts), error: describeFailure(r.error) };

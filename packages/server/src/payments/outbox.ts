@@ -5,7 +5,7 @@
 // decision and the call, or between the call and recording its answer, leaves a pending entry
 // whose lease runs out; the next sweep makes the same call again — with the same number, so the
 // provider answers about the same order, bill or refund instead of making a second one.
-import { newId } from '@fairground/core';
+import { assert, newId } from '@fairground/core';
 import type { Tx } from '../storage/ports.ts';
 import { intFromDb } from '../storage/sql.ts';
 import { backoff, type Ctx } from './context.ts';
@@ -139,14 +139,14 @@ export class Outbox {
         );
         if (changed !== 1) return null;
         const row = (await tx.query<Row>('SELECT id, kind, subject_id, attempts FROM payment_outbox WHERE id = ?', [id]))[0];
-        if (row === undefined) throw new Error(`assertion failed: outbox entry ${id} vanished`);
+        assert(row !== undefined, `outbox entry ${id} vanished`);
         return { id: row.id, kind: row.kind, subjectId: row.subject_id, attempts: intFromDb(row.attempts) } satisfies OutboxEntry;
       },
       { label: 'payments.outbox.claim' },
     );
     if (entry === null) return false;
     const handler = this.#handlers.get(entry.kind);
-    if (handler === undefined) throw new Error(`assertion failed: no outbox handler for ${entry.kind}`);
+    assert(handler !== undefined, `no outbox handler for ${entry.kind}`);
     let result: CallResult<unknown>;
     try {
       result = { ok: true, value: await handler.perform(entry) };

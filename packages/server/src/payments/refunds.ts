@@ -2,7 +2,7 @@
 // player's wallet first (`player → refunds_in_flight`, pending); the provider refund is requested
 // through the outbox with our refund id as out_refund_no; the hold is posted when the provider
 // says SUCCESS and voided when it says CLOSED. ABNORMAL is not final: we keep asking.
-import { AppError, isAppError } from '@fairground/core';
+import { AppError, assert, isAppError, present } from '@fairground/core';
 import type { OperatorActor } from '../http/actors.ts';
 import { LedgerErrors, playerAccount, systemAccount } from '../ledger/index.ts';
 import type { Tx } from '../storage/ports.ts';
@@ -66,7 +66,7 @@ export async function holdRefundIn(ctx: Ctx, tx: Tx, r: RefundHold): Promise<str
       pending: {},
       metadata: { refundId: r.id, depositId: r.deposit.id, ...(r.cause === 'over_limit' ? { overLimit: true } : {}) },
     });
-    holdId = hold.transfers[0]!.id;
+    holdId = present(hold.transfers[0], 'a one-transfer batch returns its transfer').id;
   } catch (e) {
     if (isAppError(e, LedgerErrors.LEDGER_INSUFFICIENT_FUNDS)) throw new AppError(PaymentsErrors.PAYMENT_BALANCE_INSUFFICIENT);
     throw e;
@@ -201,7 +201,7 @@ export class Refunds {
     }
     failpoint('after_refund_hold');
     await this.#outbox.dispatchSubject('refund.submit', id, reservation);
-    return { refund: (await this.get(id))!, replayed: false };
+    return { refund: present(await this.get(id), `refund ${id} was just written`), replayed: false };
   }
 
   async #byKey(depositId: string, key: string): Promise<Refund | null> {
@@ -223,9 +223,9 @@ export class Refunds {
 
   async #performSubmit(id: string, attempts: number): Promise<SubmitOutcome> {
     const r = await this.get(id);
-    if (r === null) throw new Error(`assertion failed: refund ${id} vanished`);
+    assert(r !== null, `refund ${id} vanished`);
     const deposit = await this.#deposits.get(r.depositId);
-    if (deposit === null) throw new Error(`assertion failed: deposit ${r.depositId} vanished`);
+    assert(deposit !== null, `deposit ${r.depositId} vanished`);
     if (attempts > 1) {
       const known = await this.#query(id);
       if (known !== null) return this.#outcome({ kind: 'refund', refund: known });
@@ -308,7 +308,10 @@ export class Refunds {
         code: 'refund',
         metadata: { refundId: id, depositId: r.depositId },
       });
-      await tx.run('UPDATE payment_refunds SET settle_transfer_id = ? WHERE id = ?', [settle.transfers[0]!.id, id]);
+      await tx.run('UPDATE payment_refunds SET settle_transfer_id = ? WHERE id = ?', [
+        present(settle.transfers[0], 'a one-transfer batch returns its transfer').id,
+        id,
+      ]);
       await this.#outbox.retire(tx, 'refund.submit', id);
       await tx.run('UPDATE payment_deposits SET refunded_fen = refunded_fen + ?, updated_at_ms = ? WHERE id = ?', [
         r.amountFen,

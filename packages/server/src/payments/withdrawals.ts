@@ -4,21 +4,34 @@
 // the hold is posted when the provider says SUCCESS and voided when it says FAIL or CANCELLED —
 // never on our own guess. An unclear answer is followed by a query of the same bill; the bill
 // number is our withdrawal id, so it never changes.
-import { AppError, isAppError } from '@fairground/core';
+import { AppError, assert, isAppError, present } from '@fairground/core';
 import type { OperatorActor } from '../http/actors.ts';
 import { LedgerErrors, playerAccount, systemAccount } from '../ledger/index.ts';
 import type { Tx } from '../storage/ports.ts';
-import { intFromDb } from '../storage/sql.ts';
 import { backoff, beijingDayStartMs, type Ctx } from './context.ts';
 import { PaymentsErrors } from './errors.ts';
-import { complianceRefusal, firstBroken } from './player-limits.ts';
 import { failpoint } from './failpoints.ts';
 import { SWEEP_BATCH_MAX, WITHDRAWAL_QUERY_BACKOFF_MS, WITHDRAWAL_SUBMIT_DEADLINE_MS } from './limits.ts';
 import { newPaymentNo, requestHash, WITHDRAWAL_COLUMNS, WITHDRAWAL_FINAL, type Withdrawal, withdrawalFromRow } from './model.ts';
 import { type Applied, type CallResult, describeFailure, type Outbox, retryAt } from './outbox.ts';
-import { type ProviderTransfer, ProviderError, type ProviderTransferInput } from './ports.ts';
+import { type PlayerLimits, type ProviderTransfer, ProviderError, type ProviderTransferInput } from './ports.ts';
+import { checkCapsInTx, withdrawnSince } from './withdrawal-caps.ts';
 
 export const WITHDRAWAL_SCOPE = 'payments.withdrawal';
+
+export interface WithdrawalRequest {
+  readonly playerId: string;
+  readonly amountFen: number;
+  readonly idempotencyKey: string;
+}
+
+/** What the checks before the creating transaction found: where to pay, and why an operator must look first. */
+interface Admitted {
+  readonly provider: ReturnType<Ctx['provider']>;
+  readonly openid: string;
+  readonly policyLimits: PlayerLimits;
+  readonly reviewReasons: readonly string[];
+}
 
 type SubmitOutcome =
   | { readonly kind: 'transfer'; readonly transfer: ProviderTransfer }
@@ -110,12 +123,9 @@ export class Withdrawals {
 
   async limits(playerId: string): Promise<WithdrawalLimits> {
     const s = this.#ctx.settings;
-    const rows = await this.#ctx.store.reader.query<{ s: unknown; n: unknown }>(
-      `SELECT COALESCE(SUM(amount_fen), 0) AS s, COUNT(*) AS n FROM payment_withdrawals WHERE player_id = ? AND created_at_ms >= ? AND state NOT IN ('rejected', 'failed', 'cancelled')`,
-      [playerId, beijingDayStartMs(this.#ctx.clock.nowMs())],
-    );
-    const usedTodayFen = intFromDb(rows[0]?.s ?? 0);
-    const countToday = intFromDb(rows[0]?.n ?? 0);
+    const today = await withdrawnSince(this.#ctx.store.reader, playerId, beijingDayStartMs(this.#ctx.clock.nowMs()));
+    const usedTodayFen = today.sumFen;
+    const countToday = today.count;
     const availableFen = (await this.#ctx.ledger.balance(playerAccount(playerId, 'CNY')))?.availableFen ?? 0;
     const wageringOutstandingFen = await this.#ctx.wagering.outstandingWageringFen(playerId);
     const maxNowFen =
@@ -137,15 +147,37 @@ export class Withdrawals {
 
   // ------------------------------------------------------------------ create
 
-  async create(input: {
-    playerId: string;
-    amountFen: number;
-    idempotencyKey: string;
-  }): Promise<{ withdrawal: Withdrawal; replayed: boolean }> {
-    const s = this.#ctx.settings;
+  async create(input: WithdrawalRequest): Promise<{ withdrawal: Withdrawal; replayed: boolean }> {
     const hash = requestHash({ amountFen: input.amountFen });
     const existing = await this.#byKey(input.playerId, input.idempotencyKey);
     if (existing) return { withdrawal: this.#replay(existing, hash), replayed: true };
+    const admitted = await this.#admit(input);
+    const review = admitted.reviewReasons.length > 0;
+    const id = newPaymentNo('W');
+    let reservation: number | undefined;
+    try {
+      reservation = await this.#ctx.store.unitOfWork((tx) => this.#holdAndRecord(tx, id, input, hash, admitted), {
+        label: 'payments.withdrawal.create',
+      });
+    } catch (e) {
+      const raced = await this.#byKey(input.playerId, input.idempotencyKey);
+      if (raced) return { withdrawal: this.#replay(raced, hash), replayed: true };
+      throw e;
+    }
+    failpoint('after_hold');
+    if (!review) await this.#outbox.dispatchSubject('withdrawal.submit', id, reservation);
+    const w = await this.get(id);
+    assert(w !== null, `withdrawal ${id} vanished`);
+    return { withdrawal: w, replayed: false };
+  }
+
+  /**
+   * Everything checked before the creating transaction, in the order a player is told: the amount,
+   * the provider, the caps, the balance, a payout identity, and the risk engine; with the reasons
+   * the withdrawal waits for an operator (none: it goes straight to the provider).
+   */
+  async #admit(input: WithdrawalRequest): Promise<Admitted> {
+    const s = this.#ctx.settings;
     if (input.amountFen < s.withdrawalMinFen) throw new AppError(PaymentsErrors.PAYMENT_AMOUNT_BELOW_MIN, { minFen: s.withdrawalMinFen });
     if (input.amountFen > s.withdrawalMaxFen) throw new AppError(PaymentsErrors.PAYMENT_AMOUNT_ABOVE_MAX, { maxFen: s.withdrawalMaxFen });
     const provider = this.#ctx.provider();
@@ -183,104 +215,70 @@ export class Withdrawals {
       ...(risk.action === 'review' ? risk.reasons : []),
       ...(input.amountFen >= s.withdrawalReviewFromFen ? [`amount at or above ${s.withdrawalReviewFromFen} fen`] : []),
     ];
-    const review = reviewReasons.length > 0;
-    const id = newPaymentNo('W');
-    const transfer = s.transfer;
-    let reservation: number | undefined;
+    return { provider, openid, policyLimits, reviewReasons };
+  }
+
+  /** In the creating unit: the hold, the caps again, the withdrawal's row and its events; returns the outbox reservation. */
+  async #holdAndRecord(tx: Tx, id: string, input: WithdrawalRequest, hash: string, a: Admitted): Promise<number | undefined> {
+    const s = this.#ctx.settings;
+    const review = a.reviewReasons.length > 0;
+    const holdId = await this.#hold(tx, id, input);
+    await checkCapsInTx(tx, s, a.policyLimits, input);
+    await tx.run(
+      `INSERT INTO payment_withdrawals (id, player_id, idem_key, request_hash, amount_fen, app_id, merchant_id, openid, state, review_reasons, hold_transfer_id, scene_id, report_infos, user_recv_perception, remark, submit_deadline_ms, created_at_ms, updated_at_ms)
+       VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+      [
+        id,
+        input.playerId,
+        input.idempotencyKey,
+        hash,
+        input.amountFen,
+        a.provider.appId,
+        a.provider.merchantId,
+        a.openid,
+        review ? 'review' : 'submitting',
+        review ? JSON.stringify([...new Set(a.reviewReasons)]) : null,
+        holdId,
+        s.transfer.sceneId,
+        JSON.stringify(s.transfer.reportInfos),
+        s.transfer.userRecvPerception ?? null,
+        s.transfer.remark,
+        review ? null : tx.nowMs + WITHDRAWAL_SUBMIT_DEADLINE_MS,
+        tx.nowMs,
+        tx.nowMs,
+      ],
+    );
+    await this.#ctx.accounts.seen(tx, { playerId: input.playerId, appId: a.provider.appId, openid: a.openid, role: 'payout' });
+    const reservation = review ? undefined : await this.#outbox.enqueueForCaller(tx, 'withdrawal.submit', id);
+    await this.#ctx.event(tx, 'withdrawal', id, review ? 'held_for_review' : 'held', { amountFen: input.amountFen, holdId });
+    await this.#ctx.analytics.append(tx, {
+      kind: 'withdrawal_requested',
+      actor: { kind: 'player', id: input.playerId },
+      data: { withdrawalId: id, amountFen: input.amountFen, review },
+    });
+    return reservation;
+  }
+
+  /** The pending transfer `player → withdrawals_in_flight` that holds the amount; returns its id. */
+  async #hold(tx: Tx, id: string, input: WithdrawalRequest): Promise<string> {
     try {
-      await this.#ctx.store.unitOfWork(
-        async (tx) => {
-          let holdId: string;
-          try {
-            const hold = await this.#ctx.ledger.transfer(tx, {
-              scope: WITHDRAWAL_SCOPE,
-              key: `${id}.hold`,
-              debit: playerAccount(input.playerId, 'CNY'),
-              credit: systemAccount('withdrawals_in_flight', 'CNY'),
-              asset: 'CNY',
-              amount: input.amountFen,
-              code: 'withdrawal',
-              // No timeout: the hold ends only when the provider has said how the bill ended.
-              pending: {},
-              metadata: { withdrawalId: id },
-            });
-            holdId = hold.transfers[0]!.id;
-          } catch (e) {
-            if (isAppError(e, LedgerErrors.LEDGER_INSUFFICIENT_FUNDS)) throw new AppError(PaymentsErrors.PAYMENT_BALANCE_INSUFFICIENT);
-            throw e;
-          }
-          // The daily caps again, now inside the transaction: the hold above took the ledger's
-          // chain-head lock, which every ledger writer in every process takes first, so the
-          // withdrawals counted here include every one committed before ours and none can slip
-          // in beside it. (The check before the transaction gives the early, friendly answer.)
-          const today = await tx.query<{ s: unknown; n: unknown }>(
-            `SELECT COALESCE(SUM(amount_fen), 0) AS s, COUNT(*) AS n FROM payment_withdrawals WHERE player_id = ? AND created_at_ms >= ? AND state NOT IN ('rejected', 'failed', 'cancelled')`,
-            [input.playerId, beijingDayStartMs(tx.nowMs)],
-          );
-          const usedNowFen = intFromDb(today[0]?.s ?? 0);
-          if (intFromDb(today[0]?.n ?? 0) >= s.withdrawalDailyCountMax) {
-            throw new AppError(PaymentsErrors.PAYMENT_DAILY_COUNT_REACHED, { dailyCountMax: s.withdrawalDailyCountMax });
-          }
-          if (usedNowFen + input.amountFen > s.withdrawalDailyMaxFen) {
-            throw new AppError(PaymentsErrors.PAYMENT_DAILY_LIMIT_REACHED, {
-              dailyMaxFen: s.withdrawalDailyMaxFen,
-              usedTodayFen: usedNowFen,
-            });
-          }
-          // The policy's own limits (its day and month), counted the same way under the same lock.
-          const broken = await firstBroken(policyLimits.limits, input.amountFen, async (sinceMs) => {
-            const rows = await tx.query<{ s: unknown }>(
-              `SELECT COALESCE(SUM(amount_fen), 0) AS s FROM payment_withdrawals WHERE player_id = ? AND created_at_ms >= ? AND state NOT IN ('rejected', 'failed', 'cancelled')`,
-              [input.playerId, sinceMs],
-            );
-            return intFromDb(rows[0]?.s ?? 0);
-          });
-          if (broken !== null) throw complianceRefusal('withdraw', broken, policyLimits.policy);
-          await tx.run(
-            `INSERT INTO payment_withdrawals (id, player_id, idem_key, request_hash, amount_fen, app_id, merchant_id, openid, state, review_reasons, hold_transfer_id, scene_id, report_infos, user_recv_perception, remark, submit_deadline_ms, created_at_ms, updated_at_ms)
-             VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
-            [
-              id,
-              input.playerId,
-              input.idempotencyKey,
-              hash,
-              input.amountFen,
-              provider.appId,
-              provider.merchantId,
-              openid,
-              review ? 'review' : 'submitting',
-              review ? JSON.stringify([...new Set(reviewReasons)]) : null,
-              holdId,
-              transfer.sceneId,
-              JSON.stringify(transfer.reportInfos),
-              transfer.userRecvPerception ?? null,
-              transfer.remark,
-              review ? null : tx.nowMs + WITHDRAWAL_SUBMIT_DEADLINE_MS,
-              tx.nowMs,
-              tx.nowMs,
-            ],
-          );
-          await this.#ctx.accounts.seen(tx, { playerId: input.playerId, appId: provider.appId, openid, role: 'payout' });
-          if (!review) reservation = await this.#outbox.enqueueForCaller(tx, 'withdrawal.submit', id);
-          await this.#ctx.event(tx, 'withdrawal', id, review ? 'held_for_review' : 'held', { amountFen: input.amountFen, holdId });
-          await this.#ctx.analytics.append(tx, {
-            kind: 'withdrawal_requested',
-            actor: { kind: 'player', id: input.playerId },
-            data: { withdrawalId: id, amountFen: input.amountFen, review },
-          });
-        },
-        { label: 'payments.withdrawal.create' },
-      );
+      const hold = await this.#ctx.ledger.transfer(tx, {
+        scope: WITHDRAWAL_SCOPE,
+        key: `${id}.hold`,
+        debit: playerAccount(input.playerId, 'CNY'),
+        credit: systemAccount('withdrawals_in_flight', 'CNY'),
+        asset: 'CNY',
+        amount: input.amountFen,
+        code: 'withdrawal',
+        // No timeout: the hold ends only when the provider has said how the bill ended.
+        pending: {},
+        metadata: { withdrawalId: id },
+      });
+      return present(hold.transfers[0], 'a one-transfer batch returns its transfer').id;
     } catch (e) {
-      const raced = await this.#byKey(input.playerId, input.idempotencyKey);
-      if (raced) return { withdrawal: this.#replay(raced, hash), replayed: true };
+      if (isAppError(e, LedgerErrors.LEDGER_INSUFFICIENT_FUNDS)) throw new AppError(PaymentsErrors.PAYMENT_BALANCE_INSUFFICIENT);
       throw e;
     }
-    failpoint('after_hold');
-    if (!review) await this.#outbox.dispatchSubject('withdrawal.submit', id, reservation);
-    const w = await this.get(id);
-    if (w === null) throw new Error(`assertion failed: withdrawal ${id} vanished`);
-    return { withdrawal: w, replayed: false };
   }
 
   async #byKey(playerId: string, key: string): Promise<Withdrawal | null> {
@@ -351,7 +349,7 @@ export class Withdrawals {
       { label: 'payments.withdrawal.approve' },
     );
     if (!replayed) await this.#outbox.dispatchSubject('withdrawal.submit', id, reservation);
-    return { withdrawal: (await this.get(id))!, replayed };
+    return { withdrawal: present(await this.get(id), `withdrawal ${id} was just written`), replayed };
   }
 
   async reject(
@@ -403,7 +401,7 @@ export class Withdrawals {
       },
       { label: 'payments.withdrawal.reject' },
     );
-    return { withdrawal: (await this.get(id))!, replayed };
+    return { withdrawal: present(await this.get(id), `withdrawal ${id} was just written`), replayed };
   }
 
   // ------------------------------------------------------------------ the transfer bill
@@ -432,7 +430,7 @@ export class Withdrawals {
 
   async #performSubmit(id: string, attempts: number): Promise<SubmitOutcome> {
     const w = await this.get(id);
-    if (w === null) throw new Error(`assertion failed: withdrawal ${id} vanished`);
+    assert(w !== null, `withdrawal ${id} vanished`);
     if (w.state !== 'submitting') return { kind: 'moot' };
     let known: ProviderTransfer | null = null;
     if (attempts > 1) {
@@ -482,7 +480,7 @@ export class Withdrawals {
     const w = await this.#load(tx, id);
     if (w === null) return 'unknown';
     if (WITHDRAWAL_FINAL.includes(w.state)) return 'already_final';
-    if (w.state === 'review') throw new Error(`assertion failed: withdrawal ${id} in review has a provider bill`);
+    assert(w.state !== 'review', `withdrawal ${id} in review has a provider bill`);
     if (t.amountFen !== undefined && t.amountFen !== w.amountFen) {
       await this.#ctx.event(tx, 'withdrawal', id, 'provider_mismatch', { source, providerAmountFen: t.amountFen });
       await tx.run(`UPDATE payment_withdrawals SET failure_code = 'PROVIDER_MISMATCH', updated_at_ms = ? WHERE id = ?`, [tx.nowMs, id]);
@@ -507,7 +505,10 @@ export class Withdrawals {
         code: 'withdrawal',
         metadata: { withdrawalId: id },
       });
-      await tx.run('UPDATE payment_withdrawals SET settle_transfer_id = ? WHERE id = ?', [settle.transfers[0]!.id, id]);
+      await tx.run('UPDATE payment_withdrawals SET settle_transfer_id = ? WHERE id = ?', [
+        present(settle.transfers[0], 'a one-transfer batch returns its transfer').id,
+        id,
+      ]);
       await this.#outbox.retire(tx, 'withdrawal.submit', id);
       await this.#ctx.event(tx, 'withdrawal', id, 'succeeded', { source });
       await this.#ctx.notifier.notify(tx, w.playerId, { kind: 'withdrawal_completed', data: { withdrawalId: id, amountFen: w.amountFen } });

@@ -5,7 +5,7 @@
 // only from the issuance account to a player: there is no transfer between players and no
 // redemption (the compliance policy refuses `redeem_points` whatever it says).
 import { randomBytes } from 'node:crypto';
-import { AppError, type Clock, newId } from '@fairground/core';
+import { AppError, assertionFailed, type Clock, newId, present } from '@fairground/core';
 import type { AuditLog } from '../admin/index.ts';
 import type { IdentitySource } from '../compliance/index.ts';
 import type { OperatorActor } from '../http/actors.ts';
@@ -254,12 +254,15 @@ export class Promotions {
         wagering,
         wagering > 0 ? 'active' : 'completed',
         idemKey,
-        r.transfers[0]!.id,
+        present(r.transfers[0], 'a one-transfer batch returns its transfer').id,
         tx.nowMs,
         reason,
       ],
     );
-    return { grant: toGrant((await tx.query<Row>('SELECT * FROM promo_grants WHERE id = ?', [id]))[0]!), replayed: false };
+    return {
+      grant: toGrant(present((await tx.query<Row>('SELECT * FROM promo_grants WHERE id = ?', [id]))[0], `grant ${id} was just written`)),
+      replayed: false,
+    };
   }
 
   /** An operator grants a campaign's amount (bonus or points) to a player; audited, idempotent by key. */
@@ -326,7 +329,7 @@ export class Promotions {
       )
     ).map(toGrant);
     if (active.length === 0) return { requiredFen: 0, wageredFen: 0, outstandingFen: 0 };
-    const fromMs = active[0]!.createdAtMs;
+    const fromMs = present(active[0], 'a grant is active').createdAtMs;
     let wageredFen = 0;
     for (const asset of ['CNY', 'BONUS'] as const) {
       let cursor: string | undefined;
@@ -393,7 +396,7 @@ export class Promotions {
       const now = await mine();
       if (now !== undefined) return now;
     }
-    throw new Error(`assertion failed: no free invite code after ${INVITE_CODE_ATTEMPTS_MAX} attempts`);
+    assertionFailed(`no free invite code after ${INVITE_CODE_ATTEMPTS_MAX} attempts`);
   }
 
   /**

@@ -163,22 +163,10 @@ export class Cases {
     if ((action === 'approve' || action === 'reject') && before.kind !== 'withdrawal' && before.kind !== 'signal')
       throw new AppError(RiskErrors.RISK_ACTION_INVALID, { action, kind: before.kind });
     // The payments domain decides the withdrawal first (its own unit and audit); the case records it.
-    const touched: string[] = [];
-    let decidedThroughPayments = false;
-    if ((action === 'approve' || action === 'reject') && before.kind === 'withdrawal') {
-      const waiting = await this.#o.withdrawals.inReview(before.playerId);
-      for (const w of waiting) {
-        if (w.amountFen !== before.amountFen || w.createdAtMs < before.createdAtMs) continue;
-        if (action === 'approve') await this.#o.withdrawals.approve(op, w.id, note, meta);
-        else await this.#o.withdrawals.reject(op, w.id, note, meta);
-        touched.push(w.id);
-        break;
-      }
-      // The decision decides its case in the same unit (withdrawalDecided), normally this one; when
-      // it was another open case of the same amount, this one is still recorded below.
-      const now = await this.#o.store.reader.query<{ status: string }>('SELECT status FROM risk_cases WHERE id = ?', [caseId]);
-      decidedThroughPayments = now[0]?.status !== 'open';
-    }
+    const { touched, decidedThroughPayments } =
+      (action === 'approve' || action === 'reject') && before.kind === 'withdrawal'
+        ? await this.#decideWithdrawal(before, op, action, note, meta)
+        : { touched: [], decidedThroughPayments: false };
     const status: CaseStatus | null =
       action === 'approve' ? 'approved' : action === 'reject' ? 'rejected' : action === 'close' || action === 'ban' ? 'closed' : null;
     const actor = { kind: 'operator', id: op.operatorId, name: op.username };
@@ -231,5 +219,32 @@ export class Cases {
       { label: 'risk.actOnCase' },
     );
     return this.getCase(caseId);
+  }
+
+  /**
+   * Approves or rejects, through payments, the withdrawal in review that this case holds (the same
+   * amount, requested no earlier than the case opened). Returns the withdrawals decided, and whether
+   * the decision already decided this case (payments' `withdrawalDecided` in its own unit).
+   */
+  async #decideWithdrawal(
+    before: CaseDetail,
+    op: OperatorActor,
+    action: 'approve' | 'reject',
+    note: string,
+    meta: RequestMeta,
+  ): Promise<{ touched: string[]; decidedThroughPayments: boolean }> {
+    const touched: string[] = [];
+    const waiting = await this.#o.withdrawals.inReview(before.playerId);
+    for (const w of waiting) {
+      if (w.amountFen !== before.amountFen || w.createdAtMs < before.createdAtMs) continue;
+      if (action === 'approve') await this.#o.withdrawals.approve(op, w.id, note, meta);
+      else await this.#o.withdrawals.reject(op, w.id, note, meta);
+      touched.push(w.id);
+      break;
+    }
+    // The decision decides its case in the same unit (withdrawalDecided), normally this one; when
+    // it was another open case of the same amount, this one is still recorded below.
+    const now = await this.#o.store.reader.query<{ status: string }>('SELECT status FROM risk_cases WHERE id = ?', [before.id]);
+    return { touched, decidedThroughPayments: now[0]?.status !== 'open' };
   }
 }

@@ -5,6 +5,7 @@
 // withdrawals it assessed and the deposits and play in the ledger. A real name or an ID number is
 // never an input: `FeatureInput` has no field that could carry one (pinned by a test), and the
 // gatherer reads only the risk tables and the ledger's amounts.
+import { assert } from '@fairground/core';
 import type { HandSummary } from './collusion.ts';
 import { pairStats } from './collusion.ts';
 import { type RiskConfig, SIGNAL_KINDS, type SignalKind } from './config.ts';
@@ -137,7 +138,7 @@ export function fraudFeatures(input: FeatureInput, humanFloorMs: number): number
     held,
     notPlayed,
   ];
-  if (v.length !== FEATURE_NAMES.length) throw new Error('assertion failed: one value per feature name');
+  assert(v.length === FEATURE_NAMES.length, 'one value per feature name');
   return v;
 }
 

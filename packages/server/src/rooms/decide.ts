@@ -4,7 +4,7 @@
 // throws an AppError and adds nothing. Nothing here touches the database or the network: the
 // actor commits a plan's events (and the money and records they imply) in one unit of work.
 import { randomBytes } from 'node:crypto';
-import { AppError, assert, type Fen, splitByWeights } from '@fairground/core';
+import { AppError, assert, splitIntegerByWeights } from '@fairground/core';
 import {
   autoAction,
   bytesToHex,
@@ -258,8 +258,8 @@ export function cappedDeltas(s: RoomState, limits: RoomPolicyLimits, usage: Read
   }
   if (excess > 0) {
     const losers = deltas.filter((d) => d.points < 0);
-    const back = splitByWeights(
-      excess as Fen,
+    const back = splitIntegerByWeights(
+      excess,
       losers.map((d) => -d.points),
     );
     losers.forEach((d, i) => {

@@ -5,7 +5,7 @@
 //   - Points (platform reward points, 1 point = 1 fen of fee) may cover part of a cash fee; the
 //     commission applies to the cash part only.
 // The owner pays for every seat, or each seated player pays one seat's share (AA).
-import { AppError, applyBps, type Bps, type Fen, toBps } from '@fairground/core';
+import { AppError, applyBps, FEN_BOUNDS_NON_NEGATIVE, toBps, toFen } from '@fairground/core';
 import { RoomErrors } from './errors.ts';
 import type { FeeChoice } from './params.ts';
 
@@ -107,7 +107,7 @@ export interface Payment {
 }
 
 export function maxPointsFor(price: SeatPrice, pointsCoverBpsMax: number): number {
-  return applyBps(price.cashFen as Fen, pointsCoverBpsMax as Bps);
+  return applyBps(toFen(price.cashFen, FEN_BOUNDS_NON_NEGATIVE), toBps(pointsCoverBpsMax));
 }
 
 /** Breaks a price into the payment's parts; refuses points outside 0..the cover limit. */
@@ -126,7 +126,7 @@ export function paymentFor(
   const max = maxPointsFor(price, quote.pointsCoverBpsMax);
   if (p > max) throw new AppError(RoomErrors.ROOM_POINTS_INVALID, { points: p, pointsMax: max });
   const cashFen = price.cashFen - p;
-  const commissionFen = applyBps(cashFen as Fen, toBps(quote.commissionBps));
+  const commissionFen = applyBps(toFen(cashFen, FEN_BOUNDS_NON_NEGATIVE), toBps(quote.commissionBps));
   return { cards: 0, points: p, cashFen, commissionFen, remainderFen: cashFen - commissionFen };
 }
 

@@ -5,7 +5,7 @@
 //   void:    a player who leaves before the start, or a room that never starts: refunded in full
 //   charge:  AA players who sit down after the start pay at once (posted transfers)
 //   prizes:  only when the policy allows it, the room's escrow is split by the final scoreboard
-import { AppError, type Fen, splitByWeights } from '@fairground/core';
+import { AppError, FEN_BOUNDS_NON_NEGATIVE, splitByWeights, toFen } from '@fairground/core';
 import { type Ledger, LedgerErrors, parseAccountId, playerAccount, systemAccount } from '../ledger/index.ts';
 import type { BatchTransferInput } from '../ledger/index.ts';
 import type { Tx } from '../storage/ports.ts';
@@ -265,7 +265,7 @@ export class RoomMoney {
         ? winners.map((w) => ({ playerId: w.playerId, weight: w.points }))
         : charged.map((o) => ({ playerId: o.playerId, weight: o.remainderFen }));
     const parts = splitByWeights(
-      totalFen as Fen,
+      toFen(totalFen, FEN_BOUNDS_NON_NEGATIVE),
       recipients.map((r) => r.weight),
     );
     const transfers: BatchTransferInput[] = [];

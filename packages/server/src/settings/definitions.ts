@@ -9,6 +9,7 @@ import { checkSkillCatalogue, checkTournamentTemplates, type SkillCatalogueValue
 import type { SettingKey } from './keys.ts';
 import { checkSupport, DEFAULT_SUPPORT, type SupportSettings } from './support.ts';
 import { checkVip, DEFAULT_VIP, type VipSettings } from './vip.ts';
+import { assertionFailed } from '@fairground/core';
 
 export interface SettingValues extends Record<SettingKey, unknown> {
   'room.fees': RoomFees;
@@ -51,7 +52,7 @@ export function checkSetting<K extends SettingKey>(key: K, value: unknown, ctx: 
     case 'chat.phrases':
       return checkChatPhrases(value) as SettingValues[K];
     default:
-      throw new Error(`assertion failed: setting ${String(key)} has a check`);
+      assertionFailed(`setting ${String(key)} has a check`);
   }
 }
 

@@ -13,7 +13,7 @@
 //   any key held longer than CACHE_TTL_MS in case a notice was lost.
 // Whatever was created under an older version keeps it: rooms store their fee quote, matches and
 // tournaments their rake and rules, players the agreement version they accepted.
-import { AppError, type Clock } from '@fairground/core';
+import { AppError, assert, type Clock } from '@fairground/core';
 import type { AuditLog } from '../admin/index.ts';
 import type { Policy } from '../compliance/index.ts';
 import type { Reader, Store, Tx } from '../storage/ports.ts';
@@ -123,7 +123,7 @@ export class Settings {
   /** The value in force (from this node's cache). */
   get<K extends SettingKey>(key: K): SettingValues[K] {
     const c = this.#cache.get(key);
-    if (c === undefined) throw new Error(`assertion failed: setting ${key} is cached`);
+    assert(c !== undefined, `setting ${key} is cached`);
     if (this.#o.clock.nowMs() - c.loadedAtMs > CACHE_TTL_MS) this.#reloadInBackground(key);
     return c.value as SettingValues[K];
   }

@@ -4,6 +4,7 @@
 // its seed and command log. Commands for one session run one at a time (a per-session queue).
 import { newSkillGame, type SeededRefills, type SkillEngine } from '@fairground/rules';
 import type { Hash } from 'node:crypto';
+import { assertionFailed } from '@fairground/core';
 import { logHasher, seedBytes } from './digest.ts';
 import { LIVE_SESSIONS_MAX } from './limits.ts';
 import type { CommandRow, SessionRow } from './rows.ts';
@@ -23,7 +24,7 @@ export function rebuild(row: SessionRow, commands: readonly CommandRow[]): LiveS
   const { game, refills } = newSkillGame(seed, row.config);
   for (const c of commands) {
     const r = game.apply(c, refills);
-    if (!r.ok) throw new Error(`assertion failed: stored command ${c.seq} of session ${row.id} is refused on replay (${r.error.code})`);
+    if (!r.ok) assertionFailed(`stored command ${c.seq} of session ${row.id} is refused on replay (${r.error.code})`);
   }
   if (row.status !== 'active' && row.endReason !== null && (row.endReason === 'time' || row.endReason === 'stopped'))
     game.end(row.endReason);

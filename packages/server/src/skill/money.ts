@@ -4,7 +4,7 @@
 // (pending transfer) from the player's wallet to that account when the player starts; settling
 // posts the holds and pays prizes and the rake out of the account, all in the unit of work that
 // closes the game; a refund voids the holds.
-import { applyBps, type Fen, toBps } from '@fairground/core';
+import { applyBps, FEN_BOUNDS_NON_NEGATIVE, present, toBps, toFen } from '@fairground/core';
 import { accountId, type Ledger, playerAccount, systemAccount } from '../ledger/index.ts';
 import type { Tx } from '../storage/ports.ts';
 import { PAYOUT_BATCH_MAX } from './limits.ts';
@@ -43,7 +43,7 @@ export async function holdEntryFee(
     pending: {},
     metadata: { [`${kind}Id`]: id },
   });
-  return r.transfers[0]!.id;
+  return present(r.transfers[0], 'a one-transfer batch returns its transfer').id;
 }
 
 export async function postEntryFee(ledger: Ledger, tx: Tx, kind: EscrowKind, id: string, playerId: string, holdId: string): Promise<void> {
@@ -63,7 +63,7 @@ export async function refundEntryFee(
 
 /** The platform's rake on a pool (the core rounding rule: floor; the remainder stays in the prizes). */
 export function rakeOf(poolFen: number, rakeBps: number): number {
-  return applyBps(poolFen as Fen, toBps(rakeBps));
+  return applyBps(toFen(poolFen, FEN_BOUNDS_NON_NEGATIVE), toBps(rakeBps));
 }
 
 /**

@@ -1,6 +1,6 @@
 // Settling a match in the unit that ends its last session: who won, the holds posted or voided,
 // the prize and the rake paid, ratings updated; and a hosted match nobody joined refunded.
-import { type Fen, splitEvenly } from '@fairground/core';
+import { FEN_BOUNDS_NON_NEGATIVE, present, splitEvenly, toFen } from '@fairground/core';
 import type { Tx } from '../storage/ports.ts';
 import { isForfeit, type SkillContext } from './context.ts';
 import { payOut, postEntryFee, rakeOf, refundEntryFee } from './money.ts';
@@ -25,9 +25,14 @@ export class MatchSettlement {
   }
 
   async matchSessionEnded(tx: Tx, matchId: string): Promise<void> {
-    const m = matchFromDb((await tx.query('SELECT * FROM skill_matches WHERE id = ?', [matchId]))[0]!);
+    const m = matchFromDb(present((await tx.query('SELECT * FROM skill_matches WHERE id = ?', [matchId]))[0], `match ${matchId} exists`));
     const statusOf = async (sessionId: string) =>
-      sessionFromDb((await tx.query(`SELECT ${SESSION_COLUMNS} FROM skill_sessions WHERE id = ?`, [sessionId]))[0]!);
+      sessionFromDb(
+        present(
+          (await tx.query(`SELECT ${SESSION_COLUMNS} FROM skill_sessions WHERE id = ?`, [sessionId]))[0],
+          `session ${sessionId} exists`,
+        ),
+      );
     if (m.status === 'open') {
       // The host gave up before anyone joined: nobody to forfeit to, so the fee goes back.
       const host = await statusOf(m.hostSessionId);
@@ -49,10 +54,15 @@ export class MatchSettlement {
   async resolveHeld(tx: Tx, matchId: string, decision: 'settle' | 'void'): Promise<boolean> {
     const rows = await tx.query('SELECT * FROM skill_matches WHERE id = ?', [matchId]);
     if (rows.length === 0) return false;
-    const m = matchFromDb(rows[0]!);
+    const m = matchFromDb(present(rows[0], `match ${matchId} exists`));
     if (m.status !== 'held' || !m.challengerSessionId) return false;
     const sessionOf = async (sessionId: string) =>
-      sessionFromDb((await tx.query(`SELECT ${SESSION_COLUMNS} FROM skill_sessions WHERE id = ?`, [sessionId]))[0]!);
+      sessionFromDb(
+        present(
+          (await tx.query(`SELECT ${SESSION_COLUMNS} FROM skill_sessions WHERE id = ?`, [sessionId]))[0],
+          `session ${sessionId} exists`,
+        ),
+      );
     if (decision === 'settle') {
       await this.#settleMatch(tx, m, await sessionOf(m.hostSessionId), await sessionOf(m.challengerSessionId), 'held');
       return true;
@@ -63,10 +73,17 @@ export class MatchSettlement {
     );
     if (changed !== 1) return false;
     await refundEntryFee(this.#c.ledger, tx, 'match', m.id, m.hostPlayerId, m.hostHoldId);
-    await refundEntryFee(this.#c.ledger, tx, 'match', m.id, m.challengerPlayerId!, m.challengerHoldId!);
+    await refundEntryFee(
+      this.#c.ledger,
+      tx,
+      'match',
+      m.id,
+      present(m.challengerPlayerId, 'a matched match has a challenger'),
+      present(m.challengerHoldId, "a matched match holds the challenger's fee"),
+    );
     for (const [playerId, role] of [
       [m.hostPlayerId, 'host'],
-      [m.challengerPlayerId!, 'challenger'],
+      [present(m.challengerPlayerId, 'a matched match has a challenger'), 'challenger'],
     ] as const)
       await this.#c.notifier.notify(tx, playerId, {
         kind: 'skill_match_closed',
@@ -83,7 +100,7 @@ export class MatchSettlement {
    * match waits for an operator; the sessions are flagged with the evidence. True when held.
    */
   async #holdForReview(tx: Tx, m: MatchRow, host: SessionRow, challenger: SessionRow): Promise<boolean> {
-    const challengerId = m.challengerPlayerId!;
+    const challengerId = present(m.challengerPlayerId, 'a matched match has a challenger');
     const linked = (await this.#c.linked.linkedTo(m.hostPlayerId, tx)).has(challengerId);
     const copied = await tx.query<{ session_id: string }>(
       "SELECT session_id FROM skill_signals WHERE session_id IN (?, ?) AND kind = 'copied_log' LIMIT 1",
@@ -125,17 +142,8 @@ export class MatchSettlement {
 
   /** Decides and pays a match whose two sessions have ended (inside their closing unit). */
   async #settleMatch(tx: Tx, m: MatchRow, host: SessionRow, challenger: SessionRow, from: 'matched' | 'held'): Promise<void> {
-    const challengerId = m.challengerPlayerId!;
-    const hf = isForfeit(host.status);
-    const cf = isForfeit(challenger.status);
-    let outcome: MatchOutcome;
-    if (hf && cf) outcome = 'both_forfeit';
-    else if (hf) outcome = 'challenger_won';
-    else if (cf) outcome = 'host_won';
-    else if (host.score > challenger.score) outcome = 'host_won';
-    else if (challenger.score > host.score) outcome = 'challenger_won';
-    else outcome = m.tieRule === 'refund' ? 'tie_refund' : 'tie_split';
-
+    const challengerId = present(m.challengerPlayerId, 'a matched match has a challenger');
+    const outcome = outcomeOf(m, host, challenger);
     const refunded = outcome === 'both_forfeit' || outcome === 'tie_refund';
     const poolFen = refunded ? 0 : 2 * m.entryFeeFen;
     const rakeFen = refunded ? 0 : rakeOf(poolFen, m.rakeBps);
@@ -152,37 +160,7 @@ export class MatchSettlement {
       ],
     );
     if (changed !== 1) return;
-
-    const payouts = new Map<string, number>([
-      [m.hostPlayerId, 0],
-      [challengerId, 0],
-    ]);
-    if (refunded) {
-      await refundEntryFee(this.#c.ledger, tx, 'match', m.id, m.hostPlayerId, m.hostHoldId);
-      await refundEntryFee(this.#c.ledger, tx, 'match', m.id, challengerId, m.challengerHoldId!);
-      payouts.set(m.hostPlayerId, m.entryFeeFen);
-      payouts.set(challengerId, m.entryFeeFen);
-    } else {
-      await postEntryFee(this.#c.ledger, tx, 'match', m.id, m.hostPlayerId, m.hostHoldId);
-      await postEntryFee(this.#c.ledger, tx, 'match', m.id, challengerId, m.challengerHoldId!);
-      const prizeFen = poolFen - rakeFen;
-      if (outcome === 'tie_split') {
-        const [a, b] = splitEvenly(prizeFen as Fen, 2);
-        payouts.set(m.hostPlayerId, a!);
-        payouts.set(challengerId, b!);
-      } else {
-        payouts.set(outcome === 'host_won' ? m.hostPlayerId : challengerId, prizeFen);
-      }
-      await payOut(
-        this.#c.ledger,
-        tx,
-        'match',
-        m.id,
-        [...payouts].map(([playerId, amountFen]) => ({ playerId, amountFen })),
-        rakeFen,
-      );
-    }
-
+    const payouts = await this.#moveFees(tx, m, outcome, poolFen, rakeFen);
     if (outcome !== 'both_forfeit') {
       const hostScore = outcome === 'host_won' ? 1 : outcome === 'challenger_won' ? 0 : 0.5;
       const [rh, rc] = await this.#c.ratings.rateMatch(tx, m.game, 'paid', m.hostPlayerId, challengerId, hostScore);
@@ -203,6 +181,51 @@ export class MatchSettlement {
       data: { matchId: m.id, outcome, poolFen, rakeFen },
     });
   }
+
+  /**
+   * The match's money, in its settling unit: both holds voided (a refund) or posted with the prize
+   * and the rake paid out of the pool. Returns what each player was paid.
+   */
+  async #moveFees(tx: Tx, m: MatchRow, outcome: MatchOutcome, poolFen: number, rakeFen: number): Promise<Map<string, number>> {
+    const challengerId = present(m.challengerPlayerId, 'a matched match has a challenger');
+    const challengerHoldId = present(m.challengerHoldId, "a matched match holds the challenger's fee");
+    const payouts = new Map<string, number>([
+      [m.hostPlayerId, 0],
+      [challengerId, 0],
+    ]);
+    if (outcome === 'both_forfeit' || outcome === 'tie_refund') {
+      await refundEntryFee(this.#c.ledger, tx, 'match', m.id, m.hostPlayerId, m.hostHoldId);
+      await refundEntryFee(this.#c.ledger, tx, 'match', m.id, challengerId, challengerHoldId);
+      payouts.set(m.hostPlayerId, m.entryFeeFen);
+      payouts.set(challengerId, m.entryFeeFen);
+      return payouts;
+    }
+    await postEntryFee(this.#c.ledger, tx, 'match', m.id, m.hostPlayerId, m.hostHoldId);
+    await postEntryFee(this.#c.ledger, tx, 'match', m.id, challengerId, challengerHoldId);
+    const prizeFen = poolFen - rakeFen;
+    if (outcome === 'tie_split') {
+      const [a, b] = splitEvenly(toFen(prizeFen, FEN_BOUNDS_NON_NEGATIVE), 2);
+      payouts.set(m.hostPlayerId, present(a, 'an even split in two has a first part'));
+      payouts.set(challengerId, present(b, 'an even split in two has a second part'));
+    } else {
+      payouts.set(outcome === 'host_won' ? m.hostPlayerId : challengerId, prizeFen);
+    }
+    const paid = [...payouts].map(([playerId, amountFen]) => ({ playerId, amountFen }));
+    await payOut(this.#c.ledger, tx, 'match', m.id, paid, rakeFen);
+    return payouts;
+  }
+}
+
+/** Who won a match whose two sessions ended: a forfeit loses, then the higher score, then the tie rule. */
+export function outcomeOf(m: MatchRow, host: SessionRow, challenger: SessionRow): MatchOutcome {
+  const hf = isForfeit(host.status);
+  const cf = isForfeit(challenger.status);
+  if (hf && cf) return 'both_forfeit';
+  if (hf) return 'challenger_won';
+  if (cf) return 'host_won';
+  if (host.score > challenger.score) return 'host_won';
+  if (challenger.score > host.score) return 'challenger_won';
+  return m.tieRule === 'refund' ? 'tie_refund' : 'tie_split';
 }
 
 export function verdictOf(outcome: MatchOutcome, role: 'host' | 'challenger'): 'won' | 'lost' | 'tie' | 'refunded' {
@@ -225,8 +248,8 @@ export function payoutOf(m: MatchRow, role: 'host' | 'challenger'): number {
   if (m.outcome === 'tie_refund' || m.outcome === 'both_forfeit' || m.outcome === 'voided') return m.entryFeeFen;
   const prizeFen = 2 * m.entryFeeFen - (m.rakeFen ?? 0);
   if (m.outcome === 'tie_split') {
-    const [a, b] = splitEvenly(prizeFen as Fen, 2);
-    return role === 'host' ? a! : b!;
+    const [a, b] = splitEvenly(toFen(prizeFen, FEN_BOUNDS_NON_NEGATIVE), 2);
+    return present(role === 'host' ? a : b, 'an even split in two has two parts');
   }
   return verdictOf(m.outcome, role) === 'won' ? prizeFen : 0;
 }

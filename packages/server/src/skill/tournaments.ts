@@ -3,7 +3,7 @@
 // the sweep then settles (posts every fee, pays the prize table out of the pool minus the rake,
 // tied scores sharing the prizes of the places they span) or cancels (too few entrants, nobody
 // played, or an operator's decision), which refunds every fee.
-import { AppError, type Clock, type Fen, newId, splitByWeights, splitEvenly } from '@fairground/core';
+import { AppError, type Clock, newId, present } from '@fairground/core';
 import type { AuditLog } from '../admin/index.ts';
 import type { Analytics } from '../analytics/index.ts';
 import { type Ledger, LedgerErrors } from '../ledger/index.ts';
@@ -13,6 +13,7 @@ import type { Reader, Store, Tx } from '../storage/ports.ts';
 import { intFromDb, isUniqueViolation } from '../storage/sql.ts';
 import type { SkillCatalogue } from './catalogue.ts';
 import { newSeed } from './digest.ts';
+import { type PrizeResult, prizeTable } from './prize-table.ts';
 import { SkillErrors } from './errors.ts';
 import {
   LIST_PAGE_MAX,
@@ -137,11 +138,7 @@ export class Tournaments {
     if (input.title.trim().length === 0 || input.title.length > TOURNAMENT_TITLE_MAX) problems.push('title');
     if (!Number.isSafeInteger(input.entryFeeFen) || input.entryFeeFen < 1) problems.push('entryFeeFen');
     if (!Number.isSafeInteger(rakeBps) || rakeBps < 0 || rakeBps > 5000) problems.push('rakeBps');
-    if (
-      w.length < 1 ||
-      w.length > PRIZE_POSITIONS_MAX ||
-      !w.every((x, i) => Number.isSafeInteger(x) && x > 0 && (i === 0 || x <= w[i - 1]!))
-    ) {
+    if (w.length < 1 || w.length > PRIZE_POSITIONS_MAX || !w.every((x, i) => Number.isSafeInteger(x) && x > 0 && x <= (w[i - 1] ?? x))) {
       problems.push('prizeWeights (1–20 positive integers, first place first, never increasing)');
     }
     if (input.playersMin < 2 || input.playersMax > TOURNAMENT_ENTRANTS_MAX || input.playersMin > input.playersMax) problems.push('players');
@@ -502,26 +499,7 @@ export class Tournaments {
     const eligible = played.filter((e) => !isHeld(e)).length;
     if (eligible === 0) return this.#cancelInUnit(tx, id, 'nobody_played');
     // Prize places go to honest entries only, so the whole pool minus the rake is paid out.
-    const places = Math.min(t.prizeWeights.length, eligible);
-    const placePrizes = splitByWeights((poolFen - rakeFen) as Fen, t.prizeWeights.slice(0, places));
-    // Best score first; equal scores form one group that shares the prizes of the places it spans.
-    const ranked = [...played].sort(
-      (a, b) =>
-        Number(isHeld(a)) - Number(isHeld(b)) ||
-        (b.score ?? 0) - (a.score ?? 0) ||
-        a.enteredAtMs - b.enteredAtMs ||
-        (a.playerId < b.playerId ? -1 : 1),
-    );
-    const results = new Map<string, { rank: number; prizeFen: number }>();
-    for (let i = 0; i < ranked.length; ) {
-      let j = i + 1;
-      while (j < ranked.length && ranked[j]!.score === ranked[i]!.score && isHeld(ranked[j]!) === isHeld(ranked[i]!)) j++;
-      let groupFen = 0;
-      if (!isHeld(ranked[i]!)) for (let k = i; k < Math.min(j, places); k++) groupFen += placePrizes[k]!;
-      const shares = splitEvenly(groupFen as Fen, j - i);
-      for (let k = i; k < j; k++) results.set(ranked[k]!.playerId, { rank: i + 1, prizeFen: shares[k - i]! });
-      i = j;
-    }
+    const results = prizeTable(played, isHeld, t.prizeWeights, poolFen - rakeFen);
 
     const changed = await tx.run(
       "UPDATE skill_tournaments SET status = 'settled', closed_at_ms = ?, pool_fen = ?, rake_fen = ? WHERE id = ? AND status = 'running'",
@@ -537,6 +515,16 @@ export class Tournaments {
       [...results].map(([playerId, r]) => ({ playerId, amountFen: r.prizeFen })),
       rakeFen,
     );
+    await this.#recordResults(tx, id, entries, results);
+    await this.#o.analytics?.append(tx, {
+      kind: 'skill_tournament_closed',
+      data: { tournamentId: id, status: 'settled', entries: entries.length, poolFen, rakeFen },
+    });
+    return true;
+  }
+
+  /** Each entry's rank and prize (or forfeit) on its row, and a notice to its player. */
+  async #recordResults(tx: Tx, id: string, entries: readonly EntryRow[], results: ReadonlyMap<string, PrizeResult>): Promise<void> {
     for (const e of entries) {
       const r = results.get(e.playerId);
       if (r) {
@@ -555,11 +543,6 @@ export class Tournaments {
         data: { tournamentId: id, status: 'settled', rank: r?.rank ?? null, prizeFen: r?.prizeFen ?? 0 },
       });
     }
-    await this.#o.analytics?.append(tx, {
-      kind: 'skill_tournament_closed',
-      data: { tournamentId: id, status: 'settled', entries: entries.length, poolFen, rakeFen },
-    });
-    return true;
   }
 
   /**
@@ -580,9 +563,9 @@ export class Tournaments {
       for (const p of group) seen.add(p);
       if (group.length < 2) continue;
       const ranked = group
-        .map((p) => byPlayer.get(p)!)
+        .map((p) => present(byPlayer.get(p), 'every linked entrant played'))
         .sort((a, b) => (b.score ?? 0) - (a.score ?? 0) || a.enteredAtMs - b.enteredAtMs || (a.playerId < b.playerId ? -1 : 1));
-      const kept = ranked[0]!;
+      const kept = present(ranked[0], 'a linked group has two or more entries');
       for (const r of ranked.slice(1)) {
         if (r.sessionId === null) continue;
         held.set(r.playerId, {

@@ -5,7 +5,7 @@
 // that records the skin, keyed by the player's request key, so a retry never pays twice. The skin
 // a player wears is stored on the server; rooms read it when the player sits down and every
 // other player at the table sees it.
-import { AppError } from '@fairground/core';
+import { AppError, assert } from '@fairground/core';
 import { type Ledger, LedgerErrors, playerAccount, systemAccount } from '../ledger/index.ts';
 import type { Settings, VipSettings } from '../settings/index.ts';
 import type { Reader, Store } from '../storage/ports.ts';
@@ -51,7 +51,7 @@ export class Skins {
   /** The first free skin: what a player wears until they choose. */
   #defaultSkin(v: VipSettings): string {
     const free = v.skins.find((s) => s.free);
-    if (free === undefined) throw new Error('assertion failed: the vip setting has a free skin (checked on save)');
+    assert(free !== undefined, 'the vip setting has a free skin (checked on save)');
     return free.id;
   }
 

@@ -10,7 +10,15 @@
 // the OutTradeNo, with the CNY from the provider's clearing account: WeChat holds the money.
 import { randomBytes } from 'node:crypto';
 import { AppError, type Clock, isAppError } from '@fairground/core';
-import { VPAY_DELIVER_EVENT, vpayEventSig, vpayPaySig, vpaySigEqual, vpaySignData, vpayUserSignature } from '@fairground/wechatpay/vpay';
+import {
+  VPAY_DELIVER_EVENT,
+  type VpayBillRow,
+  vpayEventSig,
+  vpayPaySig,
+  vpaySigEqual,
+  vpaySignData,
+  vpayUserSignature,
+} from '@fairground/wechatpay/vpay';
 import type { Sealer } from '../accounts/sealing.ts';
 import type { AuditLog } from '../admin/index.ts';
 import type { OperatorActor } from '../http/actors.ts';
@@ -665,6 +673,11 @@ export class VirtualPayments {
    * only the difference from what an earlier run booked). Revenue itself was booked when each
    * order was delivered. Audited when an operator asks.
    */
+  /**
+   * Reconciles one ended China-time day's virtual-payment bill, in one unit: the bill's lines
+   * against our orders (each billed order marked), our delivered and refunded orders of the day
+   * against the bill, and WeChat's fee booked in the ledger (only the change since the last run).
+   */
   async settleBill(
     billDate: string,
     by?: { readonly op: OperatorActor; readonly requestId: string; readonly ip: string },
@@ -679,83 +692,17 @@ export class VirtualPayments {
     return this.#o.store.unitOfWork(
       async (tx) => {
         await this.#o.ledger.serialize(tx);
-        const ids = [...new Set(rows.map((r) => r.outTradeNo))];
-        const ours = new Map<string, VpayOrder>();
-        for (let i = 0; i < ids.length; i += 500) {
-          const chunk = ids.slice(i, i + 500);
-          const found = await tx.query<DbVpayOrder>(
-            `SELECT ${COLUMNS} FROM vpay_orders WHERE out_trade_no IN (${chunk.map(() => '?').join(', ')})`,
-            chunk,
-          );
-          for (const r of found) ours.set(r.out_trade_no, orderFromDb(r));
-        }
-        const mismatches: VpayMismatch[] = [];
+        const ours = await ordersByTradeNo(tx, [...new Set(rows.map((r) => r.outTradeNo))]);
         const pays = rows.filter((r) => r.kind === 'pay');
         const refunds = rows.filter((r) => r.kind === 'refund');
-        for (const r of pays) {
-          const o = ours.get(r.outTradeNo);
-          if (o === undefined) mismatches.push({ kind: 'unknown_order', outTradeNo: r.outTradeNo, detail: `${r.amountFen} fen` });
-          else if (o.status !== 'delivered') mismatches.push({ kind: 'not_delivered', outTradeNo: r.outTradeNo, detail: o.status });
-          else if (o.cashFen !== r.amountFen || o.quantity !== r.quantity)
-            mismatches.push({
-              kind: 'amount_differs',
-              outTradeNo: r.outTradeNo,
-              detail: `bill ${r.quantity} × ${r.amountFen} fen, order ${o.quantity} × ${o.cashFen} fen`,
-            });
-        }
         const billed = pays.filter((r) => ours.has(r.outTradeNo)).map((r) => r.outTradeNo);
-        const billedSet = new Set(billed);
-        for (let i = 0; i < billed.length; i += 500) {
-          const chunk = billed.slice(i, i + 500);
-          await tx.run(
-            `UPDATE vpay_orders SET bill_date = ? WHERE bill_date IS NULL AND out_trade_no IN (${chunk.map(() => '?').join(', ')})`,
-            [billDate, ...chunk],
-          );
-        }
-        for (const r of refunds) {
-          const o = ours.get(r.outTradeNo);
-          if (o === undefined || o.refundState !== 'refunded' || o.refundNo !== r.refundNo)
-            mismatches.push({ kind: 'refund_not_recorded', outTradeNo: r.outTradeNo, detail: `${r.refundNo ?? ''} ${r.amountFen} fen` });
-        }
-        const delivered = await tx.query<DbVpayOrder>(
-          `SELECT ${COLUMNS} FROM vpay_orders WHERE delivered_at_ms >= ? AND delivered_at_ms < ? ORDER BY delivered_at_ms`,
-          [start, end],
-        );
-        for (const d of delivered.map(orderFromDb)) {
-          if (d.billDate === null && !billedSet.has(d.outTradeNo))
-            mismatches.push({ kind: 'not_in_bill', outTradeNo: d.outTradeNo, detail: `${d.cashFen} fen` });
-          if (d.settledBy === 'query' && d.pushes === 0)
-            mismatches.push({ kind: 'settled_by_query', outTradeNo: d.outTradeNo, detail: `${d.queries} queries` });
-        }
-        const refunded = await tx.query<DbVpayOrder>(
-          `SELECT ${COLUMNS} FROM vpay_orders WHERE refunded_at_ms >= ? AND refunded_at_ms < ? ORDER BY refunded_at_ms`,
-          [start, end],
-        );
-        const refundNos = new Set(refunds.map((r) => r.refundNo));
-        for (const d of refunded.map(orderFromDb))
-          if (!refundNos.has(d.refundNo))
-            mismatches.push({ kind: 'refund_not_in_bill', outTradeNo: d.outTradeNo, detail: d.refundNo ?? '' });
-
+        await markBilled(tx, billDate, billed);
+        const mismatches = [
+          ...compareBillLines(pays, refunds, ours),
+          ...(await compareOurOrders(tx, start, end, new Set(billed), refunds)),
+        ];
         const feeFen = rows.reduce((sum, r) => sum + r.feeFen, 0);
-        const prev = await tx.query<{ fee_booked_fen: unknown; runs: unknown }>(
-          'SELECT fee_booked_fen, runs FROM vpay_bills WHERE bill_date = ?',
-          [billDate],
-        );
-        const booked = prev[0] ? intFromDb(prev[0].fee_booked_fen) : 0;
-        const runs = (prev[0] ? intFromDb(prev[0].runs) : 0) + 1;
-        const delta = feeFen - booked;
-        if (delta !== 0) {
-          await this.#o.ledger.transfer(tx, {
-            scope: VPAY_BILL_SCOPE,
-            key: `${billDate}.run${runs}`,
-            debit: systemAccount(delta > 0 ? 'provider_fees' : 'provider_clearing', 'CNY'),
-            credit: systemAccount(delta > 0 ? 'provider_clearing' : 'provider_fees', 'CNY'),
-            asset: 'CNY',
-            amount: Math.abs(delta),
-            code: 'provider_fee',
-            metadata: { billDate, provider: 'wechat_vpay' },
-          });
-        }
+        const { booked, runs, stored } = await this.#bookFee(tx, billDate, feeFen);
         const bill: VpayBill = {
           billDate,
           pays: pays.length,
@@ -769,28 +716,7 @@ export class VirtualPayments {
           runs,
           runAtMs: tx.nowMs,
         };
-        const values = [
-          bill.pays,
-          bill.paidFen,
-          bill.refunds,
-          bill.refundedFen,
-          bill.feeFen,
-          bill.feeBookedFen,
-          JSON.stringify(bill.mismatches),
-          bill.mismatchCount,
-          runs,
-          tx.nowMs,
-        ];
-        if (prev[0])
-          await tx.run(
-            'UPDATE vpay_bills SET pays = ?, paid_fen = ?, refunds = ?, refunded_fen = ?, fee_fen = ?, fee_booked_fen = ?, mismatches = ?, mismatch_count = ?, runs = ?, run_at_ms = ? WHERE bill_date = ?',
-            [...values, billDate],
-          );
-        else
-          await tx.run(
-            'INSERT INTO vpay_bills (pays, paid_fen, refunds, refunded_fen, fee_fen, fee_booked_fen, mismatches, mismatch_count, runs, run_at_ms, bill_date) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)',
-            [...values, billDate],
-          );
+        await storeBill(tx, bill, stored);
         if (by)
           await this.#o.audit.record(tx, {
             operator: { id: by.op.operatorId, username: by.op.username },
@@ -805,6 +731,30 @@ export class VirtualPayments {
       },
       { label: 'vpay.bill' },
     );
+  }
+
+  /** Books the change in WeChat's fee for the day since the last run; returns what was booked before and this run's number. */
+  async #bookFee(tx: Tx, billDate: string, feeFen: number): Promise<{ booked: number; runs: number; stored: boolean }> {
+    const prev = await tx.query<{ fee_booked_fen: unknown; runs: unknown }>(
+      'SELECT fee_booked_fen, runs FROM vpay_bills WHERE bill_date = ?',
+      [billDate],
+    );
+    const booked = prev[0] ? intFromDb(prev[0].fee_booked_fen) : 0;
+    const runs = (prev[0] ? intFromDb(prev[0].runs) : 0) + 1;
+    const delta = feeFen - booked;
+    if (delta !== 0) {
+      await this.#o.ledger.transfer(tx, {
+        scope: VPAY_BILL_SCOPE,
+        key: `${billDate}.run${runs}`,
+        debit: systemAccount(delta > 0 ? 'provider_fees' : 'provider_clearing', 'CNY'),
+        credit: systemAccount(delta > 0 ? 'provider_clearing' : 'provider_fees', 'CNY'),
+        asset: 'CNY',
+        amount: Math.abs(delta),
+        code: 'provider_fee',
+        metadata: { billDate, provider: 'wechat_vpay' },
+      });
+    }
+    return { booked, runs, stored: prev[0] !== undefined };
   }
 
   /** Settled bills, newest day first. */
@@ -844,4 +794,111 @@ export class VirtualPayments {
     }
     return settled;
   }
+}
+
+/** Our orders with these trade numbers, read in chunks. */
+async function ordersByTradeNo(tx: Tx, ids: readonly string[]): Promise<Map<string, VpayOrder>> {
+  const ours = new Map<string, VpayOrder>();
+  for (let i = 0; i < ids.length; i += 500) {
+    const chunk = ids.slice(i, i + 500);
+    const found = await tx.query<DbVpayOrder>(
+      `SELECT ${COLUMNS} FROM vpay_orders WHERE out_trade_no IN (${chunk.map(() => '?').join(', ')})`,
+      chunk,
+    );
+    for (const r of found) ours.set(r.out_trade_no, orderFromDb(r));
+  }
+  return ours;
+}
+
+/** Marks the billed orders with the bill's day (an order keeps the first day that billed it). */
+async function markBilled(tx: Tx, billDate: string, billed: readonly string[]): Promise<void> {
+  for (let i = 0; i < billed.length; i += 500) {
+    const chunk = billed.slice(i, i + 500);
+    await tx.run(`UPDATE vpay_orders SET bill_date = ? WHERE bill_date IS NULL AND out_trade_no IN (${chunk.map(() => '?').join(', ')})`, [
+      billDate,
+      ...chunk,
+    ]);
+  }
+}
+
+/** The bill's lines against our orders: payments we do not know, did not deliver or priced otherwise; refunds we did not record. */
+function compareBillLines(
+  pays: readonly VpayBillRow[],
+  refunds: readonly VpayBillRow[],
+  ours: ReadonlyMap<string, VpayOrder>,
+): VpayMismatch[] {
+  const mismatches: VpayMismatch[] = [];
+  for (const r of pays) {
+    const o = ours.get(r.outTradeNo);
+    if (o === undefined) mismatches.push({ kind: 'unknown_order', outTradeNo: r.outTradeNo, detail: `${r.amountFen} fen` });
+    else if (o.status !== 'delivered') mismatches.push({ kind: 'not_delivered', outTradeNo: r.outTradeNo, detail: o.status });
+    else if (o.cashFen !== r.amountFen || o.quantity !== r.quantity)
+      mismatches.push({
+        kind: 'amount_differs',
+        outTradeNo: r.outTradeNo,
+        detail: `bill ${r.quantity} × ${r.amountFen} fen, order ${o.quantity} × ${o.cashFen} fen`,
+      });
+  }
+  for (const r of refunds) {
+    const o = ours.get(r.outTradeNo);
+    if (o === undefined || o.refundState !== 'refunded' || o.refundNo !== r.refundNo)
+      mismatches.push({ kind: 'refund_not_recorded', outTradeNo: r.outTradeNo, detail: `${r.refundNo ?? ''} ${r.amountFen} fen` });
+  }
+  return mismatches;
+}
+
+/** Our orders delivered or refunded that day against the bill: missing from it, or settled only by our queries. */
+async function compareOurOrders(
+  tx: Tx,
+  startMs: number,
+  endMs: number,
+  billedSet: ReadonlySet<string>,
+  refunds: readonly VpayBillRow[],
+): Promise<VpayMismatch[]> {
+  const mismatches: VpayMismatch[] = [];
+  const delivered = await tx.query<DbVpayOrder>(
+    `SELECT ${COLUMNS} FROM vpay_orders WHERE delivered_at_ms >= ? AND delivered_at_ms < ? ORDER BY delivered_at_ms`,
+    [startMs, endMs],
+  );
+  for (const d of delivered.map(orderFromDb)) {
+    if (d.billDate === null && !billedSet.has(d.outTradeNo))
+      mismatches.push({ kind: 'not_in_bill', outTradeNo: d.outTradeNo, detail: `${d.cashFen} fen` });
+    if (d.settledBy === 'query' && d.pushes === 0)
+      mismatches.push({ kind: 'settled_by_query', outTradeNo: d.outTradeNo, detail: `${d.queries} queries` });
+  }
+  const refunded = await tx.query<DbVpayOrder>(
+    `SELECT ${COLUMNS} FROM vpay_orders WHERE refunded_at_ms >= ? AND refunded_at_ms < ? ORDER BY refunded_at_ms`,
+    [startMs, endMs],
+  );
+  const refundNos = new Set(refunds.map((r) => r.refundNo));
+  for (const d of refunded.map(orderFromDb))
+    if (!refundNos.has(d.refundNo)) mismatches.push({ kind: 'refund_not_in_bill', outTradeNo: d.outTradeNo, detail: d.refundNo ?? '' });
+
+  return mismatches;
+}
+
+/** The day's bill row, inserted on the first run and replaced on later ones. */
+async function storeBill(tx: Tx, bill: VpayBill, stored: boolean): Promise<void> {
+  const values = [
+    bill.pays,
+    bill.paidFen,
+    bill.refunds,
+    bill.refundedFen,
+    bill.feeFen,
+    bill.feeBookedFen,
+    JSON.stringify(bill.mismatches),
+    bill.mismatchCount,
+    bill.runs,
+    tx.nowMs,
+  ];
+  if (stored)
+    await tx.run(
+      'UPDATE vpay_bills SET pays = ?, paid_fen = ?, refunds = ?, refunded_fen = ?, fee_fen = ?, fee_booked_fen = ?, mismatches = ?, mismatch_count = ?, runs = ?, run_at_ms = ? WHERE bill_date = ?',
+      [...values, bill.billDate],
+    );
+  else
+    await tx.run(
+      'INSERT INTO vpay_bills (pays, paid_fen, refunds, refunded_fen, fee_fen, fee_booked_fen, mismatches, mismatch_count, runs, run_at_ms, bill_date) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)',
+      [...values, bill.billDate],
+    );
 }

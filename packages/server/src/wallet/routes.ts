@@ -1,5 +1,5 @@
 // Handlers for the wallet endpoints.
-import { AppError, type Clock } from '@fairground/core';
+import { AppError, type Clock, present } from '@fairground/core';
 import type { Static } from '@sinclair/typebox';
 import type { Players } from '../accounts/index.ts';
 import type { AuditLog } from '../admin/index.ts';
@@ -149,7 +149,7 @@ export function walletRoutes(d: WalletRouteDeps): Record<keyof typeof c, Impleme
               metadata: { reason: body.reason, operatorId: actor.operatorId },
             });
             if (r.replayed) return r;
-            const transferId = r.transfers[0]!.id;
+            const transferId = present(r.transfers[0], 'a one-transfer batch returns its transfer').id;
             await d.audit.record(tx, {
               operator: { id: actor.operatorId, username: actor.username },
               action: 'wallet.adjust',
@@ -171,7 +171,7 @@ export function walletRoutes(d: WalletRouteDeps): Record<keyof typeof c, Impleme
           { label: 'wallet.adjust' },
         );
         return {
-          transferId: result.transfers[0]!.id,
+          transferId: present(result.transfers[0], 'a one-transfer batch returns its transfer').id,
           replayed: result.replayed,
           balance: balanceBody(body.asset, await d.ledger.balance(account)),
         };

@@ -1,7 +1,7 @@
 // The time-stamping authority tests bind to the notary port: the real RFC 3161 client against a
 // local TSA on a loopback port of the test process. The TSA starts on the first time-stamp request
 // (most tests never finish a hand, and never ask), and does not keep the test process alive.
-import type { Clock } from '@fairground/core';
+import { assert, type Clock } from '@fairground/core';
 import { startTsaSandbox, type TsaSandbox } from '@fairground/timestamp';
 import { rfc3161Authority, type TimestampAuthority } from '../../src/notary/index.ts';
 
@@ -21,7 +21,7 @@ export function lazyLocalTsa(clock: Clock): TimestampAuthority {
     return started;
   };
   const must = () => {
-    if (ready === null) throw new Error('assertion failed: the local TSA is read after its first time-stamp');
+    assert(ready !== null, 'the local TSA is read after its first time-stamp');
     return ready;
   };
   return {

@@ -17,7 +17,7 @@ const FEE = 500;
 const SETTLE_TURNS_MAX = 50;
 
 const sqlite = backends().find((b) => b.name === 'sqlite');
-if (sqlite === undefined) throw new Error('assertion failed: the SQLite test backend exists');
+assert(sqlite !== undefined, 'the SQLite test backend exists');
 
 const subjects: { name: string; open(): Promise<{ backend: LeaderboardBackend; close(): Promise<void> }> }[] = [
   { name: 'memory', open: async () => ({ backend: createMemoryLeaderboards(), close: async () => {} }) },

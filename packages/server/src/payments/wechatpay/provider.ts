@@ -16,7 +16,7 @@ import {
   type WechatPayClient,
   WechatPayError,
 } from '@fairground/wechatpay';
-import { toFen } from '@fairground/core';
+import { assert, toFen } from '@fairground/core';
 import {
   type ClientParams,
   type FundFlowLine,
@@ -161,7 +161,7 @@ export function wechatPayProvider(client: WechatPayClient, options: WechatPayPro
       };
       return guarded(async () => {
         if (input.channel === 'jsapi') {
-          if (input.payerOpenid === undefined) throw new Error('assertion failed: a JSAPI order needs the payer openid');
+          assert(input.payerOpenid !== undefined, 'a JSAPI order needs the payer openid');
           const created = await client.createJsapiOrder({
             ...base,
             payerOpenid: input.payerOpenid,

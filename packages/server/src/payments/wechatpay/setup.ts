@@ -4,6 +4,7 @@
 import { join } from 'node:path';
 import { WechatPayClient } from '@fairground/wechatpay';
 import { startSandbox } from '@fairground/wechatpay-sandbox';
+import { assert } from '@fairground/core';
 import type { PaymentsConfig } from '../config.ts';
 import type { PaymentProvider } from '../ports.ts';
 import { wechatPayProvider } from './provider.ts';
@@ -19,7 +20,7 @@ export async function setUpProvider(c: PaymentsConfig, o: { readonly host: strin
   if (c.mode === 'off') return { provider: null, sandboxUrl: undefined, close: async () => {} };
   if (c.mode === 'wechatpay') {
     const m = c.merchant;
-    if (m === undefined) throw new Error('assertion failed: wechatpay mode without merchant configuration');
+    assert(m !== undefined, 'wechatpay mode without merchant configuration');
     const client = new WechatPayClient({
       baseUrl: m.baseUrl,
       mchid: m.mchid,
