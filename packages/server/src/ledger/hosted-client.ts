@@ -8,7 +8,7 @@
 // commits go out at once and are next in line there. Callers that all came back at once are not
 // split to make a second group: two half-size commits cost a second fsync, which on a busy disk
 // is more than the time this side takes to answer one group and gather the next.
-import { AppError, type Clock } from '@fairground/core';
+import { AppError, type Clock, present } from '@fairground/core';
 import type { HostedHandler } from '../storage/ports.ts';
 import { LedgerErrors } from './errors.ts';
 import {
@@ -87,9 +87,10 @@ export class HostedLedgerClient {
         this.#inFlight -= 1;
         const list = outcomes as WireOutcome[];
         for (let i = 0; i < group.length; i += 1) {
-          const o = decodeOutcome(list[i]!);
-          if (o.ok) group[i]!.resolve(o.value);
-          else group[i]!.reject(o.error);
+          const waiter = present(group[i], 'a waiter for every outcome');
+          const o = decodeOutcome(present(list[i], 'an outcome for every request'));
+          if (o.ok) waiter.resolve(o.value);
+          else waiter.reject(o.error);
         }
         if (this.#queue.length > 0) this.#schedule();
       },

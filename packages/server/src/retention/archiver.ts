@@ -11,7 +11,7 @@ import { createHash } from 'node:crypto';
 import { closeSync, existsSync, fsyncSync, mkdirSync, openSync, readFileSync, renameSync, statSync, writeSync } from 'node:fs';
 import { join } from 'node:path';
 import { gunzipSync, gzipSync } from 'node:zlib';
-import { AppError, type Clock, newId } from '@fairground/core';
+import { AppError, assertionFailed, type Clock, newId } from '@fairground/core';
 import type { Reader, Store } from '../storage/ports.ts';
 import { RetentionErrors } from './errors.ts';
 import { PartitionKeeper } from './keeper.ts';
@@ -217,7 +217,7 @@ export class Archiver {
         const params = [fromMs, toMs, seqMin, seqMax];
         if (partition === null) {
           const deleted = await tx.run(`DELETE FROM ${rule.table} WHERE ${where}`, params);
-          if (deleted !== rows.length) throw new Error(`assertion failed: ${deleted} ${rule.table} rows deleted, ${rows.length} archived`);
+          if (deleted !== rows.length) assertionFailed(`${deleted} ${rule.table} rows deleted, ${rows.length} archived`);
         } else if (last) {
           const left = await tx.query(`SELECT 1 FROM ${partition} WHERE ${rule.seqColumn} > ? LIMIT 1`, [seqMax]);
           if (left.length === 0) await tx.run(`DROP TABLE ${partition}`);
@@ -277,7 +277,7 @@ export class Archiver {
    */
   async readGroup(table: string, groupId: string): Promise<{ archivedAtMs: number; rows: Record<string, unknown>[] } | null> {
     const rule = RETENTION_RULES.find((r) => r.table === table);
-    if (rule === undefined || rule.kind !== 'group') throw new Error(`assertion failed: ${table} is not archived by group`);
+    if (rule === undefined || rule.kind !== 'group') assertionFailed(`${table} is not archived by group`);
     const archives = await this.#store.reader.query<{ archive_id: string; archived_at_ms: unknown; file: string; sha256: string }>(
       `SELECT g.archive_id, g.archived_at_ms, a.file, a.sha256 FROM retention_archived_groups g JOIN retention_archives a ON a.id = g.archive_id
         WHERE g.table_name = ? AND g.group_id = ? ORDER BY g.archived_at_ms, g.archive_id`,

@@ -1,9 +1,10 @@
+import { assertionFailed } from '@fairground/core';
 import type { Migration } from '../storage/ports.ts';
 import { PARTITIONED_TABLES, type PartitionedTable, partitionTwinSql, seqHeadSql, seqHeadStatementSql } from './partitions.ts';
 
 function partitioned(table: string): PartitionedTable {
   const t = PARTITIONED_TABLES.find((p) => p.table === table);
-  if (t === undefined) throw new Error(`assertion failed: ${table} is not a partitioned table`);
+  if (t === undefined) assertionFailed(`${table} is not a partitioned table`);
   return t;
 }
 

@@ -1,6 +1,7 @@
 // The room event log's rows: how an event becomes the five INSERT parameters of `room_events`
 // (room, seq, kind, data, time), and the multi-row INSERTs that append them. Kept apart from the
 // rest of persistence so the SQLite writer thread can load it alone (see `events-host.ts`).
+import { assertionFailed } from '@fairground/core';
 import type { Tx } from '../storage/ports.ts';
 import type { RoomEvent } from './state.ts';
 
@@ -35,7 +36,7 @@ function insertStatement(rows: number): string {
 
 /** Appends `eventParams` output with multi-row INSERTs: one round trip per 500 events. */
 export async function insertEventParams(tx: Tx, params: readonly (string | number)[]): Promise<void> {
-  if (params.length % EVENT_PARAMS !== 0) throw new Error('assertion failed: five parameters per event row');
+  if (params.length % EVENT_PARAMS !== 0) assertionFailed('five parameters per event row');
   const step = EVENT_ROWS_PER_STATEMENT * EVENT_PARAMS;
   for (let i = 0; i < params.length; i += step) {
     const chunk = params.slice(i, i + step);

@@ -2,7 +2,7 @@
 // (SQLite's writer thread, see `Store.host`): the batcher hands over each turn's rows as one message
 // and the transaction (BEGIN, the INSERTs, COMMIT and its fsync) runs there, instead of one message
 // per statement from the event loop. Loaded by the store in its thread, never imported elsewhere.
-import type { Clock } from '@fairground/core';
+import { assertionFailed, type Clock } from '@fairground/core';
 import type { HostedOptions, Store } from '../storage/ports.ts';
 import { EVENT_PARAMS, insertEventParams } from './event-rows.ts';
 import { EVENT_BATCH_ROOMS_MAX } from './limits.ts';
@@ -15,7 +15,7 @@ export function host(store: Store, _options: HostedOptions, _clock: Clock): { ha
     async handle(request: unknown): Promise<null> {
       // The request comes from this process's own batcher; its shape is asserted, not trusted blindly.
       if (!Array.isArray(request) || request.length % EVENT_PARAMS !== 0 || request.length > PARAMS_MAX) {
-        throw new Error('assertion failed: a rooms event request is a flat array of rows');
+        assertionFailed('a rooms event request is a flat array of rows');
       }
       const params = request as (string | number)[];
       await store.unitOfWork((tx) => insertEventParams(tx, params), { label: 'rooms.events' });
