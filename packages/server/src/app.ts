@@ -44,7 +44,8 @@ import {
   registerComplianceHooks,
 } from './compliance/index.ts';
 import type { Config } from './config.ts';
-import { apiContract } from './http/contract.ts';
+import { routeDeps } from './admission.ts';
+import { apiContract } from './contract.ts';
 import { type Implementation, implement, registerEndpoint } from './http/routes.ts';
 import { createHttpServer, serveClients } from './http/server.ts';
 import { type Job, Jobs, jobsMigrations } from './jobs/index.ts';
@@ -88,6 +89,7 @@ import {
   analyticsRiskSignals,
   clientAddress,
   type PlatformRoomsOptions,
+  registerRoomsSocket,
   roomRoutes,
   Rooms,
   roomsMigrations,
@@ -848,14 +850,7 @@ export async function createPlatform(o: PlatformOptions): Promise<Platform> {
       VPAY_PUSH_PATH,
     ]);
   }
-  const deps = {
-    authenticator: accounts.authenticator,
-    compliance,
-    // Read on every money or play request, so a newly published agreement asks everyone at once.
-    get termsVersion() {
-      return settings.get('agreement').version;
-    },
-  };
+  const deps = routeDeps({ authenticator: accounts.authenticator, compliance, termsVersion: () => settings.get('agreement').version });
   // Production serves no sandbox, development or bench route: they are not registered at all (404),
   // so neither a forgotten flag nor a bound stand-in can expose them.
   if (production && o.extraRoutes !== undefined && Object.keys(o.extraRoutes).length > 0)
@@ -866,7 +861,7 @@ export async function createPlatform(o: PlatformOptions): Promise<Platform> {
   }
   notifications.registerSocket(app, accounts.authenticator);
   skill.registerSocket(app, accounts.authenticator);
-  rooms.registerSocket(app, accounts.authenticator, {
+  registerRoomsSocket(app, rooms, accounts.authenticator, {
     addressOf,
     ...(roomsTuning.framesPerS !== undefined ? { framesPerS: roomsTuning.framesPerS } : {}),
     ...(roomsTuning.framesBurstMax !== undefined ? { framesBurstMax: roomsTuning.framesBurstMax } : {}),

@@ -2,7 +2,7 @@
 // the session still stands (sign-out and refresh-token reuse revoke it at once, not at expiry)
 // and supplies what may have changed since the token was issued: roles, suspension, terms.
 import { AppError } from '@fairground/core';
-import type { Actor, Authenticator } from '../http/actors.ts';
+import type { Actor, Authenticator } from './actors.ts';
 import type { Reader } from '../storage/ports.ts';
 import { intFromDb, intOrNullFromDb } from '../storage/sql.ts';
 import { AccountsErrors } from './errors.ts';

@@ -2,7 +2,7 @@
 // TOTP, roles) and the sessions both sign in with.
 import type { Clock } from '@fairground/core';
 import type { Analytics } from '../analytics/index.ts';
-import type { Authenticator } from '../http/actors.ts';
+import type { Authenticator } from './actors.ts';
 import type { Store, Tx } from '../storage/ports.ts';
 import { createAuthenticator } from './authenticator.ts';
 import { Kyc } from './kyc.ts';
@@ -14,6 +14,14 @@ import type { IdentityProvider, RealNameAuthority, WechatWeb } from './ports.ts'
 import { createSealer } from './sealing.ts';
 import { Sessions } from './sessions.ts';
 
+export {
+  type Actor,
+  type Authenticator,
+  authenticateFor,
+  type OperatorActor,
+  type PlayerActor,
+  requireCurrentTerms,
+} from './actors.ts';
 export { accountsContract } from './contract.ts';
 export { OAuthStates } from './oauth-states.ts';
 export { Phones } from './phones.ts';

@@ -4,7 +4,7 @@
 // domains — and each export writes an audit entry (who, what, which period, how many rows).
 import { AppError, type Clock } from '@fairground/core';
 import type { AuditLog } from '../admin/index.ts';
-import type { OperatorActor } from '../http/actors.ts';
+import type { OperatorActor } from '../accounts/index.ts';
 import type { Reader, Store } from '../storage/ports.ts';
 import { intFromDb, intOrNullFromDb } from '../storage/sql.ts';
 import { type Cell, csvLine, isoTime, yuanText } from './csv.ts';

@@ -6,7 +6,7 @@
 import { AppError } from '@fairground/core';
 import { type HandView, playerView } from '@fairground/rules';
 import type { AuditLog } from '../admin/index.ts';
-import type { OperatorActor } from '../http/actors.ts';
+import type { OperatorActor } from '../accounts/index.ts';
 import type { RoomState } from '../rooms/index.ts';
 import type { Store } from '../storage/ports.ts';
 import { intFromDb, intOrNullFromDb } from '../storage/sql.ts';

@@ -6,7 +6,7 @@
 import { AppError, CoreErrors, newId } from '@fairground/core';
 import type { FastifyInstance } from 'fastify';
 import type { WebSocket } from 'ws';
-import type { Authenticator } from '../http/actors.ts';
+import type { Authenticator } from '../accounts/index.ts';
 import { implement, type Implementation } from '../http/routes.ts';
 import type { Store, Tx } from '../storage/ports.ts';
 import { intFromDb, intOrNullFromDb } from '../storage/sql.ts';

@@ -1,14 +1,16 @@
-// Handlers for the room endpoints.
+// Handlers for the room endpoints, and the room WebSocket served beside them.
 import { AppError } from '@fairground/core';
-import type { FastifyRequest } from 'fastify';
+import type { FastifyInstance, FastifyRequest } from 'fastify';
+import type { Authenticator } from '../accounts/index.ts';
 import { implement, type Implementation } from '../http/routes.ts';
 import type { Ledger } from '../ledger/index.ts';
 import { roomsContract as c } from './contract.ts';
 import { RoomErrors } from './errors.ts';
+import { type LiveRoom, registerRoomSocket } from './gateway.ts';
 import { ROOM_CARDS_PER_PURCHASE_MAX } from './limits.ts';
 import type { OrderRow } from './money.ts';
 import type { RoomParamsInput } from './params.ts';
-import type { Rooms } from './service.ts';
+import type { Rooms, RoomsOptions } from './service.ts';
 
 export interface RoomRouteDeps {
   readonly rooms: Rooms;
@@ -16,6 +18,39 @@ export interface RoomRouteDeps {
   readonly addressOf: (request: FastifyRequest) => string;
   /** The face-check stand-in's ticket issuer when that stand-in is bound; else its route answers ROOM_FACE_CHECK_UNAVAILABLE. */
   readonly faceCheckTickets: { issueTicket(playerId: string): { ticket: string; expiresAtMs: number } } | null;
+}
+
+/** What the composition root's caller may set for rooms (tests: timers on a manual clock, a fixed policy, client addresses). */
+export interface PlatformRoomsOptions extends Partial<Pick<RoomsOptions, 'timers' | 'policy' | 'riskGate' | 'feeSchedule'>> {
+  /** The client's network address for the same-IP rules; default `clientAddress` (a loopback proxy's X-Forwarded-For, else the request's address). */
+  readonly addressOf?: (request: FastifyRequest) => string;
+  readonly framesPerS?: number;
+  readonly framesBurstMax?: number;
+}
+
+/** Serves `GET /api/rooms/ws` (see gateway.ts) for this process's rooms. */
+export function registerRoomsSocket(
+  app: FastifyInstance,
+  rooms: Rooms,
+  authenticator: Authenticator,
+  o: {
+    addressOf: (request: FastifyRequest) => string;
+    framesPerS?: number;
+    framesBurstMax?: number;
+    /** With several processes: a proxy of a room another process holds. */
+    remote?: (roomId: string) => Promise<LiveRoom | undefined>;
+  },
+): void {
+  rooms.attachGateway(
+    registerRoomSocket(app, {
+      authenticator,
+      ...rooms.socketSource(),
+      ...(o.remote ? { remote: o.remote } : {}),
+      addressOf: o.addressOf,
+      ...(o.framesPerS !== undefined ? { framesPerS: o.framesPerS } : {}),
+      ...(o.framesBurstMax !== undefined ? { framesBurstMax: o.framesBurstMax } : {}),
+    }),
+  );
 }
 
 function orderBody(o: OrderRow & { roomCode?: string | null }) {

@@ -3,7 +3,7 @@
 import { AppError, newId } from '@fairground/core';
 import type { AuditLog } from '../admin/audit.ts';
 import { csvLine, isoTime } from '../analytics/csv.ts';
-import type { OperatorActor } from '../http/actors.ts';
+import type { OperatorActor } from '../accounts/index.ts';
 import type { Notifier } from '../notifications/index.ts';
 import type { Settings } from '../settings/index.ts';
 import { supportOpen } from '../settings/index.ts';

@@ -13,7 +13,7 @@ import { AppError, type Clock, isAppError } from '@fairground/core';
 import { VPAY_DELIVER_EVENT, vpayEventSig, vpayPaySig, vpaySigEqual, vpaySignData, vpayUserSignature } from '@fairground/wechatpay/vpay';
 import type { Sealer } from '../accounts/sealing.ts';
 import type { AuditLog } from '../admin/index.ts';
-import type { OperatorActor } from '../http/actors.ts';
+import type { OperatorActor } from '../accounts/index.ts';
 import { type Ledger, LedgerErrors, playerAccount, systemAccount } from '../ledger/index.ts';
 import { RoomErrors } from '../rooms/errors.ts';
 import { ROOM_CARDS_PER_PURCHASE_MAX } from '../rooms/limits.ts';
