@@ -14,7 +14,7 @@ import { adapterReport, type PlatformAdapters, type PortReport } from './binding
 import {
   Cluster,
   type ClusterOptions,
-  clusterRoomRoutes,
+  clusterRoomRouter,
   type DependencyBreakers,
   guardIdentityCheck,
   guardIdentityProvider,
@@ -88,6 +88,7 @@ import {
 import {
   analyticsRiskSignals,
   clientAddress,
+  localRoomRouter,
   type PlatformRoomsOptions,
   registerRoomsSocket,
   roomRoutes,
@@ -777,9 +778,13 @@ export async function createPlatform(o: PlatformOptions): Promise<Platform> {
     ...kycRoutes({ store, kyc: accounts.kyc, players: accounts.players, audit }),
     ...walletRoutes({ store, ledger, players: accounts.players, audit, notifier: notifications, analytics, clock }),
     ...notifications.routes(),
-    ...(cluster
-      ? clusterRoomRoutes(roomRoutes({ rooms, ledger, addressOf, faceCheckTickets: faceCheck?.tickets ?? null }), cluster, addressOf)
-      : roomRoutes({ rooms, ledger, addressOf, faceCheckTickets: faceCheck?.tickets ?? null })),
+    ...roomRoutes({
+      rooms,
+      router: cluster ? clusterRoomRouter(localRoomRouter(rooms), cluster) : localRoomRouter(rooms),
+      ledger,
+      addressOf,
+      faceCheckTickets: faceCheck?.tickets ?? null,
+    }),
     ...notaryRoutes({ notary, rooms }),
     ...skill.routes,
     ...paymentsRoutes(payments),

@@ -37,6 +37,7 @@ export type {
   RoomRiskSignal,
   Timers,
 } from './ports.ts';
+export { localRoomRouter, type RoomRouter } from './router.ts';
 export { type PlatformRoomsOptions, type RoomRouteDeps, registerRoomsSocket, roomRoutes } from './routes.ts';
 export { type CreatedRoom, REPORT_REASONS, Rooms, type RoomsOptions } from './service.ts';
 export type { RoomState } from './state.ts';
