@@ -51,7 +51,7 @@ import { createHttpServer, serveClients } from './http/server.ts';
 import { type Job, Jobs, jobsMigrations } from './jobs/index.ts';
 import { JOB_INTERVALS_MS_DEFAULT, type JobName } from './jobs/schedule.ts';
 import { createRedisLeaderboards, createSqlLeaderboards, leaderboardsMigrations } from './leaderboards/index.ts';
-import { Ledger } from './ledger/index.ts';
+import { Ledger, transferReads } from './ledger/index.ts';
 import { matchmakingMigrations } from './matchmaking/index.ts';
 import { NotaryService, notaryMigrations, notaryRoutes } from './notary/index.ts';
 import { LAG_ALERT_MS_DEFAULT } from './notary/limits.ts';
@@ -64,6 +64,7 @@ import {
   DEFAULT_SETTINGS,
   NOTIFY_PATH,
   PaymentsEngine,
+  paymentReads,
   type PaymentsSettings,
   paymentsMigrations,
   paymentsRoutes,
@@ -91,6 +92,7 @@ import {
   localRoomRouter,
   type PlatformRoomsOptions,
   registerRoomsSocket,
+  roomReads,
   roomRoutes,
   Rooms,
   roomsMigrations,
@@ -454,7 +456,9 @@ export async function createPlatform(o: PlatformOptions): Promise<Platform> {
 
   const roomsTuning = o.rooms ?? {};
   const addressOf = roomsTuning.addressOf ?? clientAddress;
-  const cluster = o.cluster ? new Cluster({ ...o.cluster, nodeId, roles: [...roles] }, { reader: store.reader, log: app.log }) : null;
+  const cluster = o.cluster
+    ? new Cluster({ ...o.cluster, nodeId, roles: [...roles] }, { rooms: roomReads(store.reader), log: app.log })
+    : null;
   // Business settings: read by rooms (fees), skill games (catalogue), accounts (the agreement);
   // a change reaches every node over the cluster's bus, or in process when there is one node.
   const settings = new Settings({
@@ -632,6 +636,7 @@ export async function createPlatform(o: PlatformOptions): Promise<Platform> {
     ledger,
     audit,
     analytics,
+    reads: { rooms: roomReads(store.reader), transfers: transferReads(store.reader), payments: paymentReads(store.reader) },
     openHand: (sealed, roomId, handNumber) => rooms.sealer.openRecord(sealed, roomId, handNumber),
     liveRoom: (roomId) => rooms.actor(roomId)?.state ?? null,
     alertWebhookUrl: config.alertWebhookUrl,
@@ -883,8 +888,7 @@ export async function createPlatform(o: PlatformOptions): Promise<Platform> {
   let draining = false;
   const ledgerSeq = metrics.gauge('fg_ledger_chain_seq', 'sequence number of the newest ledger transfer (its rate is the transfer rate)');
   metrics.onCollect(async () => {
-    const rows = await store.reader.query<{ seq: unknown }>('SELECT MAX(seq) AS seq FROM ledger_transfers');
-    ledgerSeq.set(Number(rows[0]?.seq ?? 0));
+    ledgerSeq.set(await transferReads(store.reader).maxSeq());
   });
   cluster?.registerMetrics(metrics);
   jobs.registerMetrics(metrics);

@@ -9,6 +9,7 @@ import type { Store } from '../storage/ports.ts';
 import { Alerts, type GaugeAlert } from './alerts.ts';
 import { Exports } from './exports.ts';
 import type { Analytics } from './index.ts';
+import type { AnalyticsReads } from './ports.ts';
 import { registerServiceMetrics, type ServiceMetricsSources } from './prometheus.ts';
 import { Reports } from './reports.ts';
 import { RoomRecords } from './room-records.ts';
@@ -21,6 +22,8 @@ export interface OperatingOptions {
   readonly ledger: Ledger;
   readonly audit: AuditLog;
   readonly analytics: Analytics;
+  /** The other domains' reads of the records analytics reports on (bound by the composition root). */
+  readonly reads: AnalyticsReads;
   readonly openHand: (sealed: string, roomId: string, handNumber: number) => string;
   /** A room's live state if this process holds it (for the operators' spectator view). */
   readonly liveRoom: (roomId: string) => RoomState | null;
@@ -38,7 +41,7 @@ export interface Operating {
   readonly exports: Exports;
   readonly rooms: RoomRecords;
   readonly routes: Record<string, Implementation>;
-  registerMetrics(registry: MetricsRegistry, sources: Omit<ServiceMetricsSources, 'reader' | 'nowMs'>): void;
+  registerMetrics(registry: MetricsRegistry, sources: Omit<ServiceMetricsSources, 'reader' | 'reads' | 'nowMs'>): void;
 }
 
 export function createOperating(o: OperatingOptions): Operating {
@@ -57,8 +60,8 @@ export function createOperating(o: OperatingOptions): Operating {
     ...(o.alertGauges ? { gauges: o.alertGauges } : {}),
     ...(o.fetch ? { fetch: o.fetch } : {}),
   });
-  const exports = new Exports({ store: o.store, clock: o.clock, audit: o.audit, openHand: o.openHand });
-  const rooms = new RoomRecords({ store: o.store, audit: o.audit, liveState: o.liveRoom, openHand: o.openHand });
+  const exports = new Exports({ store: o.store, clock: o.clock, audit: o.audit, reads: o.reads, openHand: o.openHand });
+  const rooms = new RoomRecords({ store: o.store, audit: o.audit, rooms: o.reads.rooms, liveState: o.liveRoom, openHand: o.openHand });
   return {
     reports,
     alerts,
@@ -71,12 +74,12 @@ export function createOperating(o: OperatingOptions): Operating {
       exports,
       rooms,
       ledger: o.ledger,
-      reader: o.store.reader,
+      transfers: o.reads.transfers,
       store: o.store,
       nowMs: () => o.clock.nowMs(),
     }),
     registerMetrics(registry, sources) {
-      registerServiceMetrics(registry, { ...sources, reader: o.store.reader, nowMs: () => o.clock.nowMs() });
+      registerServiceMetrics(registry, { ...sources, reader: o.store.reader, reads: o.reads, nowMs: () => o.clock.nowMs() });
     },
   };
 }

@@ -17,8 +17,6 @@ import { randomBytes } from 'node:crypto';
 import { AppError } from '@fairground/core';
 import type { MetricsRegistry } from '../ops/metrics.ts';
 import type { RoomState } from '../rooms/index.ts';
-import type { Reader } from '../storage/ports.ts';
-import { intFromDb } from '../storage/sql.ts';
 import { Bus } from './bus.ts';
 import { Directory, type Presence, presenceOf } from './directory.ts';
 import { ClusterErrors } from './errors.ts';
@@ -35,7 +33,7 @@ import {
   RENEWALS_PER_LEASE,
   RPC_TIMEOUT_MS,
 } from './limits.ts';
-import type { CommandFrame, LiveRoom, RoomDirectoryPort, RoomHost } from './ports.ts';
+import type { CommandFrame, LiveRoom, RoomDirectoryPort, RoomHost, RoomTableReads } from './ports.ts';
 import { ClusterRedis, Keys } from './redis.ts';
 import { EdgeSessions, HostedSessions } from './sessions.ts';
 
@@ -105,7 +103,7 @@ export class Cluster {
   readonly hosted: HostedSessions;
   /** What the rooms service calls (see ports.ts). */
   readonly port: RoomDirectoryPort;
-  readonly #reader: Reader;
+  readonly #rooms: RoomTableReads;
   readonly #log: ClusterLogger;
   readonly #mono: () => number;
   readonly #rpcTimeoutMs: number;
@@ -129,7 +127,7 @@ export class Cluster {
   #orphanCursor = '';
   readonly stats = { claims: 0, pauses: 0, lost: 0, handedOver: 0, adoptFailures: 0 };
 
-  constructor(o: ClusterOptions, deps: { reader: Reader; log: ClusterLogger }) {
+  constructor(o: ClusterOptions, deps: { rooms: RoomTableReads; log: ClusterLogger }) {
     const leaseMs = o.leaseMs ?? LEASE_MS_DEFAULT;
     if (!Number.isSafeInteger(leaseMs) || leaseMs < LEASE_MS_MIN || leaseMs > LEASE_MS_MAX) {
       throw new Error(`assertion failed: lease ${leaseMs} ms within ${LEASE_MS_MIN}–${LEASE_MS_MAX}`);
@@ -138,7 +136,7 @@ export class Cluster {
     this.nodeId = o.nodeId;
     this.roles = o.roles;
     this.owner = `${o.nodeId}~${randomBytes(6).toString('hex')}`;
-    this.#reader = deps.reader;
+    this.#rooms = deps.rooms;
     this.#log = deps.log;
     this.#mono = o.monotonicMs ?? (() => performance.now());
     this.#rpcTimeoutMs = o.rpcTimeoutMs ?? RPC_TIMEOUT_MS;
@@ -489,13 +487,10 @@ export class Cluster {
    * a lease period. Returns how many were offered.
    */
   async sweepOrphans(nowMs: number): Promise<number> {
-    const rows = await this.#reader.query<{ id: string; created_at_ms: unknown }>(
-      "SELECT id, created_at_ms FROM rooms WHERE status IN ('waiting', 'playing') AND id > ? ORDER BY id LIMIT ?",
-      [this.#orphanCursor, ORPHAN_SWEEP_PAGE],
-    );
+    const rows = await this.#rooms.liveAfter(this.#orphanCursor, ORPHAN_SWEEP_PAGE);
     this.#orphanCursor = rows.length < ORPHAN_SWEEP_PAGE ? '' : (rows[rows.length - 1]?.id ?? '');
     // Rooms created moments ago are taking their first lease right now.
-    const old = rows.filter((r) => intFromDb(r.created_at_ms) < nowMs - 2 * this.leaseMs).map((r) => r.id);
+    const old = rows.filter((r) => r.createdAtMs < nowMs - 2 * this.leaseMs).map((r) => r.id);
     return this.directory.offerOrphans(old, this.leaseMs);
   }
 
@@ -576,9 +571,8 @@ export class Cluster {
     }
   }
 
-  async #liveInDb(where: 'id' | 'code', value: string): Promise<boolean> {
-    const rows = await this.#reader.query(`SELECT 1 AS x FROM rooms WHERE ${where} = ? AND status IN ('waiting', 'playing')`, [value]);
-    return rows.length > 0;
+  #liveInDb(where: 'id' | 'code', value: string): Promise<boolean> {
+    return this.#rooms.isLive(where, value);
   }
 
   #servesLocally(roomId: string): boolean {

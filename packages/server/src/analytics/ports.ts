@@ -1,0 +1,118 @@
+// What analytics reads of other domains' tables, in its own terms. Each owning domain exposes a
+// read function over its tables (rooms/reads.ts, ledger/transfer-reads.ts, payments/reads.ts);
+// the composition root binds them here, so analytics runs no SQL on tables it does not own.
+
+/** A room as the operators' list shows it. */
+export interface RoomListItem {
+  readonly id: string;
+  readonly code: string;
+  readonly status: string;
+  readonly ownerId: string;
+  readonly ownerNickname: string | null;
+  readonly seats: number;
+  readonly rounds: number;
+  readonly feeMode: string;
+  readonly feePayer: string;
+  readonly handsPlayed: number;
+  readonly members: number;
+  readonly createdAtMs: number;
+  readonly endedAtMs: number | null;
+  readonly endReason: string | null;
+}
+
+/** A stored hand: its sealed record (opened with the rooms domain's sealer) and hashes. */
+export interface SealedHandRow {
+  readonly roomId: string;
+  readonly roomCode: string | null;
+  readonly handNumber: number;
+  readonly sealed: string;
+  readonly recordHash: string;
+  readonly chainHash: string;
+  readonly createdAtMs: number;
+}
+
+export interface RoomTables {
+  list(q: { statuses: readonly string[]; code?: string; limit: number }): Promise<RoomListItem[]>;
+  room(roomId: string): Promise<RoomListItem | null>;
+  members(
+    roomId: string,
+  ): Promise<readonly { playerId: string; nickname: string | null; role: string; seat: number | null; status: string }[]>;
+  hands(
+    roomId: string,
+    limit: number,
+  ): Promise<readonly { handNumber: number; endedAtMs: number; recordHash: string; chainHash: string }[]>;
+  sealedHand(roomId: string, handNumber: number): Promise<{ sealed: string; recordHash: string } | null>;
+  handsCount(fromMs: number, toMs: number): Promise<number>;
+  handsAfter(toMs: number, after: { at: number; room: string; hand: number }, limit: number): Promise<readonly SealedHandRow[]>;
+  ordersCount(fromMs: number, toMs: number): Promise<number>;
+  orders(fromMs: number, toMs: number): Promise<readonly RoomOrderRow[]>;
+  countsByStatus(): Promise<readonly { status: string; rooms: number }[]>;
+}
+
+export interface RoomOrderRow {
+  readonly orderId: string;
+  readonly kind: string;
+  readonly roomId: string | null;
+  readonly playerId: string;
+  readonly mode: string;
+  readonly cards: number;
+  readonly points: number;
+  readonly cashFen: number;
+  readonly commissionFen: number;
+  readonly status: string;
+  readonly createdAtMs: number;
+  readonly updatedAtMs: number;
+}
+
+/** A ledger transfer as exports and the console show it. */
+export interface TransferLine {
+  readonly seq: number;
+  readonly id: string;
+  readonly createdAtMs: number;
+  readonly debitAccount: string;
+  readonly creditAccount: string;
+  readonly asset: string;
+  readonly amount: number;
+  readonly code: string;
+  readonly kind: string;
+  readonly pendingId: string | null;
+  readonly metadata: string | null;
+  readonly hash: string;
+}
+
+export interface TransferTables {
+  maxSeq(): Promise<number>;
+  createdAtFrom(seq: number): Promise<number | null>;
+  countIn(firstSeq: number, endSeq: number, fromMs: number, toMs: number): Promise<number>;
+  pageIn(afterSeq: number, endSeq: number, fromMs: number, toMs: number, limit: number): Promise<readonly TransferLine[]>;
+  newest(limit: number): Promise<readonly TransferLine[]>;
+  countsByCode(fromSeq: number, toSeq: number): Promise<readonly { code: string; asset: string; transfers: number }[]>;
+}
+
+/** A deposit, withdrawal or refund as the order exports list it. */
+export interface PaymentOrderLine {
+  readonly kind: string;
+  readonly id: string;
+  readonly playerId: string;
+  readonly amountFen: number;
+  readonly state: string;
+  readonly providerRef: string | null;
+  readonly createdAtMs: number;
+  readonly updatedAtMs: number;
+  readonly finishedAtMs: number | null;
+  readonly detail: string | null;
+}
+
+export interface PaymentTables {
+  ordersCount(fromMs: number, toMs: number): Promise<number>;
+  orders(fromMs: number, toMs: number): Promise<readonly PaymentOrderLine[]>;
+  /** Provider failures and disagreements since `sinceMs`, one entry per kind (0 when none). */
+  providerErrorsSince(sinceMs: number): Promise<readonly { kind: string; events: number }[]>;
+}
+
+/** The read ports analytics is bound to. */
+export interface AnalyticsReads {
+  readonly rooms: RoomTables;
+  readonly transfers: TransferTables;
+  readonly payments: PaymentTables;
+}
