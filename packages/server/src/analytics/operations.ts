@@ -9,11 +9,10 @@ import type { Store } from '../storage/ports.ts';
 import { Alerts, type GaugeAlert } from './alerts.ts';
 import { Exports } from './exports.ts';
 import type { Analytics } from './index.ts';
-import type { AnalyticsReads } from './ports.ts';
+import type { AnalyticsReads, LiveRoomState } from './ports.ts';
 import { registerServiceMetrics, type ServiceMetricsSources } from './prometheus.ts';
 import { Reports } from './reports.ts';
 import { RoomRecords } from './room-records.ts';
-import type { RoomState } from '../rooms/index.ts';
 import { analyticsRoutes } from './routes.ts';
 
 export interface OperatingOptions {
@@ -26,7 +25,7 @@ export interface OperatingOptions {
   readonly reads: AnalyticsReads;
   readonly openHand: (sealed: string, roomId: string, handNumber: number) => string;
   /** A room's live state if this process holds it (for the operators' spectator view). */
-  readonly liveRoom: (roomId: string) => RoomState | null;
+  readonly liveRoom: (roomId: string) => LiveRoomState | null;
   readonly alertWebhookUrl?: string | undefined;
   readonly alertWindowMs?: number;
   readonly alertSampleMin?: number;

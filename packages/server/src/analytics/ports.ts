@@ -1,6 +1,18 @@
 // What analytics reads of other domains' tables, in its own terms. Each owning domain exposes a
 // read function over its tables (rooms/reads.ts, ledger/transfer-reads.ts, payments/reads.ts);
 // the composition root binds them here, so analytics runs no SQL on tables it does not own.
+import type { HandState } from '@fairground/rules';
+
+/** What the operators' spectator view reads of a room this process holds live (the rooms domain's `RoomState`). */
+export interface LiveRoomState {
+  readonly scores: readonly { readonly playerId: string; readonly points: number; readonly hands: number }[];
+  readonly hand: {
+    readonly handNumber: number;
+    readonly commitment: string;
+    readonly startedAtMs: number;
+    readonly state: HandState;
+  } | null;
+}
 
 /** A room as the operators' list shows it. */
 export interface RoomListItem {

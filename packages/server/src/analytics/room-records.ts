@@ -7,10 +7,9 @@ import { AppError } from '@fairground/core';
 import { type HandView, playerView } from '@fairground/rules';
 import type { AuditLog } from '../admin/index.ts';
 import type { OperatorActor } from '../accounts/index.ts';
-import type { RoomState } from '../rooms/index.ts';
 import type { Store } from '../storage/ports.ts';
 import { AnalyticsErrors } from './errors.ts';
-import type { RoomListItem, RoomTables } from './ports.ts';
+import type { LiveRoomState, RoomListItem, RoomTables } from './ports.ts';
 import { ROOM_HANDS_PAGE_MAX, ROOMS_PAGE_MAX } from './limits.ts';
 
 export interface RoomRecordsOptions {
@@ -19,7 +18,7 @@ export interface RoomRecordsOptions {
   /** The rooms domain's reads over its tables. */
   readonly rooms: RoomTables;
   /** The room's state if a node of this process holds it live. */
-  readonly liveState: (roomId: string) => RoomState | null;
+  readonly liveState: (roomId: string) => LiveRoomState | null;
   readonly openHand: (sealed: string, roomId: string, handNumber: number) => string;
 }
 
