@@ -2,6 +2,7 @@
 // read function over its tables (rooms/reads.ts, ledger/transfer-reads.ts, payments/reads.ts);
 // the composition root binds them here, so analytics runs no SQL on tables it does not own.
 import type { HandState } from '@fairground/rules';
+import type { TransferReads } from '../ledger/index.ts';
 
 /** What the operators' spectator view reads of a room this process holds live (the rooms domain's `RoomState`). */
 export interface LiveRoomState {
@@ -76,30 +77,8 @@ export interface RoomOrderRow {
   readonly updatedAtMs: number;
 }
 
-/** A ledger transfer as exports and the console show it. */
-export interface TransferLine {
-  readonly seq: number;
-  readonly id: string;
-  readonly createdAtMs: number;
-  readonly debitAccount: string;
-  readonly creditAccount: string;
-  readonly asset: string;
-  readonly amount: number;
-  readonly code: string;
-  readonly kind: string;
-  readonly pendingId: string | null;
-  readonly metadata: string | null;
-  readonly hash: string;
-}
-
-export interface TransferTables {
-  maxSeq(): Promise<number>;
-  createdAtFrom(seq: number): Promise<number | null>;
-  countIn(firstSeq: number, endSeq: number, fromMs: number, toMs: number): Promise<number>;
-  pageIn(afterSeq: number, endSeq: number, fromMs: number, toMs: number, limit: number): Promise<readonly TransferLine[]>;
-  newest(limit: number): Promise<readonly TransferLine[]>;
-  countsByCode(fromSeq: number, toSeq: number): Promise<readonly { code: string; asset: string; transfers: number }[]>;
-}
+/** The ledger's reads of its transfer log (the ledger sits below analytics, so its own types serve). */
+export type TransferTables = TransferReads;
 
 /** A deposit, withdrawal or refund as the order exports list it. */
 export interface PaymentOrderLine {
