@@ -40,7 +40,7 @@ export const IdempotencyKey = Type.String({
 export const itemList = <T extends TSchema>(item: T) => Type.Object({ items: Type.Array(item) });
 
 /** One page of a list: `{ items, nextCursor }`, the cursor null on the last page; `extra` adds fields after them. */
-export const pagedList = <T extends TSchema, X extends TProperties = {}>(item: T, extra?: X) =>
+export const pagedList = <T extends TSchema, X extends TProperties = Record<never, TSchema>>(item: T, extra?: X) =>
   Type.Object({ items: Type.Array(item), nextCursor: Type.Union([Type.String(), Type.Null()]), ...(extra as X) });
 
 /** A list's query: an optional `limit` from 1 to `max`, nothing else. */
