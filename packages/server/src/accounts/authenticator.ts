@@ -7,12 +7,12 @@ import type { Reader } from '../storage/ports.ts';
 import { intFromDb, intOrNullFromDb } from '../storage/sql.ts';
 import { AccountsErrors } from './errors.ts';
 import { isOperatorRole, type OperatorRole } from './roles.ts';
-import type { Sessions } from './sessions.ts';
+import type { AuthSessions } from './auth-sessions.ts';
 
 /** Longer headers are refused before any parsing. */
 const AUTHORIZATION_LENGTH_MAX = 2048;
 
-export function createAuthenticator(options: { reader: Reader; sessions: Sessions; nowMs: () => number }): Authenticator {
+export function createAuthenticator(options: { reader: Reader; sessions: AuthSessions; nowMs: () => number }): Authenticator {
   const { reader, sessions } = options;
   return {
     async authenticate(authorization) {

@@ -1,5 +1,5 @@
 // One node's part of the cluster: its rooms' leases, its place in the node registry, the bus to
-// the other nodes, and the sessions of players who play across nodes.
+// the other nodes, and the relays of players who play across nodes (relays.ts).
 //
 // Ownership. A room is written by exactly one node: the holder of its lease in Redis. The holder
 // renews every lease a few times per lease period; when it cannot (Redis away), it stops writing
@@ -35,7 +35,7 @@ import {
 } from './limits.ts';
 import type { CommandFrame, LiveRoom, RoomDirectoryPort, RoomHost, RoomTableReads } from './ports.ts';
 import { ClusterRedis, Keys } from './redis.ts';
-import { EdgeSessions, HostedSessions } from './sessions.ts';
+import { EdgeRelays, HostedRelays } from './relays.ts';
 
 export interface ClusterOptions {
   readonly redisUrl: string;
@@ -99,8 +99,8 @@ export class Cluster {
   readonly bus: Bus;
   readonly #noticeHandlers = new Map<string, Array<(from: string, args: unknown) => void>>();
   readonly directory: Directory;
-  readonly edge: EdgeSessions;
-  readonly hosted: HostedSessions;
+  readonly edge: EdgeRelays;
+  readonly hosted: HostedRelays;
   /** What the rooms service calls (see ports.ts). */
   readonly port: RoomDirectoryPort;
   readonly #rooms: RoomTableReads;
@@ -148,8 +148,8 @@ export class Cluster {
     });
     this.bus = new Bus(this.redis, this.keys, this.owner, deps.log);
     this.directory = new Directory(this.redis, this.keys, { owner: this.owner, nodeId: o.nodeId, leaseMs });
-    this.edge = new EdgeSessions(this.bus);
-    this.hosted = new HostedSessions(this.bus);
+    this.edge = new EdgeRelays(this.bus);
+    this.hosted = new HostedRelays(this.bus);
     this.port = {
       opened: (s) => this.#opened(s),
       changed: (s) => {
