@@ -2,6 +2,7 @@
 // and fails when domains import each other in a cycle. Files directly under src/ are the
 // composition root: they may import anything and nothing imports them, so they are left out.
 // Type-only imports count: a cycle of types is still a cycle a reader has to hold in mind.
+// The shared kernels (`LEAVES`) must import no domain at all, which is stricter than acyclic.
 //   node scripts/domain-graph.ts            # cycles only (exit 1 when there is one)
 //   node scripts/domain-graph.ts --edges    # every domain → domain edge with the files behind it
 import { readdirSync, readFileSync, statSync } from 'node:fs';
@@ -25,6 +26,9 @@ function domainOf(file: string): string | undefined {
   const parts = rel.split('/');
   return parts.length > 1 ? parts[0] : undefined;
 }
+
+/** Folders every domain may use and that use no domain: `http` (endpoints, schemas, route registration). */
+export const LEAVES = ['http'] as const;
 
 const importPattern = /(?:^|\n)\s*(?:import|export)\s[^;]*?from\s+'([^']+)'|import\(\s*'([^']+)'\s*\)/g;
 
@@ -101,6 +105,13 @@ if (import.meta.url === `file://${process.argv[1]}`) {
       }
     }
   }
+  let failed = false;
+  for (const leaf of LEAVES) {
+    for (const [to, via] of edges.get(leaf) ?? []) {
+      console.error(`${leaf} must import no domain, but imports ${to}: ${via.join('; ')}`);
+      failed = true;
+    }
+  }
   const found = cycles(edges);
   for (const component of found) {
     console.error(`cycle: ${component.join(', ')}`);
@@ -110,6 +121,6 @@ if (import.meta.url === `file://${process.argv[1]}`) {
       }
     }
   }
-  if (found.length > 0) process.exit(1);
+  if (failed || found.length > 0) process.exit(1);
   console.log(`domain-graph: ${edges.size} domains, no import cycle`);
 }
