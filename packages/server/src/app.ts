@@ -7,7 +7,8 @@
 import { type Clock, newId } from '@fairground/core';
 import type { FastifyServerOptions } from 'fastify';
 import { type Accounts, accountsMigrations, accountsRoutes, createAccounts, kycRoutes, wechatRoutes } from './accounts/index.ts';
-import { type AuditLog, adminMigrations, adminRoutes, createAuditLog } from './admin/index.ts';
+import { adminRoutes } from './admin/index.ts';
+import { type AuditLog, auditMigrations, createAuditLog } from './audit/index.ts';
 import { Chat, chatMigrations, chatRoutes } from './chat/index.ts';
 import { type Analytics, analyticsMigrations, createAnalytics, createOperating, type Operating } from './analytics/index.ts';
 import { adapterReport, type PlatformAdapters, type PortReport } from './bindings.ts';
@@ -130,7 +131,7 @@ export const allMigrations: readonly Migration[] = [
   ...Ledger.migrations,
   ...analyticsMigrations,
   ...accountsMigrations,
-  ...adminMigrations,
+  ...auditMigrations,
   ...notificationsMigrations,
   ...roomsMigrations,
   ...notaryMigrations,

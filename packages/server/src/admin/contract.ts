@@ -5,7 +5,7 @@ import { KycStatusBody, PlayerSelf, Tokens } from '../accounts/contract.ts';
 import { OPERATOR_ROLES } from '../accounts/roles.ts';
 import { contract } from '../http/endpoint.ts';
 import { IdString, itemList, Ok, pagedList, TimeMs } from '../http/schemas.ts';
-import { AUDIT_PAGE_MAX } from './audit.ts';
+import { AUDIT_PAGE_MAX } from '../audit/index.ts';
 
 const ALL_ROLES = [...OPERATOR_ROLES];
 const RoleSchema = Type.Union(OPERATOR_ROLES.map((r) => Type.Literal(r)));

@@ -3,8 +3,7 @@
 // Exports read the other domains' records through the read functions those domains expose (see
 // ports.ts), and each export writes an audit entry (who, what, which period, how many rows).
 import { AppError, type Clock } from '@fairground/core';
-import type { AuditLog } from '../admin/index.ts';
-import type { OperatorActor } from '../accounts/index.ts';
+import type { AuditLog } from '../audit/index.ts';
 import type { Store } from '../storage/ports.ts';
 import { type Cell, csvLine, isoTime, yuanText } from './csv.ts';
 
@@ -12,7 +11,7 @@ import { type Cell, csvLine, isoTime, yuanText } from './csv.ts';
 type TimeText = (ms: number | null) => string | null;
 import { AnalyticsErrors } from './errors.ts';
 import { EXPORT_PAGE_ROWS, EXPORT_RETENTION_MS, EXPORT_ROWS_MAX } from './limits.ts';
-import type { AnalyticsReads, TransferTables } from './ports.ts';
+import type { AnalyticsReads, TransferTables, OperatorRef } from './ports.ts';
 
 import type { ExportKind } from './export-kinds.ts';
 
@@ -66,7 +65,7 @@ export class Exports {
   }
 
   async export(
-    op: OperatorActor,
+    op: OperatorRef,
     kind: ExportKind,
     period: { fromMs: number; toMs: number; utcOffsetMinutes?: number },
     meta: { requestId: string; ip: string },

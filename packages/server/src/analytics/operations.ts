@@ -1,7 +1,7 @@
 // The analytics domain's operating side, built once by the composition root: reports, alerts
 // (evaluated by the `analytics.alerts` job), exports, service metrics and the endpoints.
 import type { Clock } from '@fairground/core';
-import type { AuditLog } from '../admin/index.ts';
+import type { AuditLog } from '../audit/index.ts';
 import type { Implementation } from '../http/routes.ts';
 import type { Ledger } from '../ledger/index.ts';
 import type { MetricsRegistry } from '../ops/metrics.ts';

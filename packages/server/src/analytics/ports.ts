@@ -4,6 +4,13 @@
 import type { HandState } from '@fairground/rules';
 import type { TransferReads } from '../ledger/index.ts';
 
+/** The operator asking (accounts' `OperatorActor`): who to audit, and the roles an export needs. */
+export interface OperatorRef {
+  readonly operatorId: string;
+  readonly username: string;
+  readonly roles: readonly string[];
+}
+
 /** What the operators' spectator view reads of a room this process holds live (the rooms domain's `RoomState`). */
 export interface LiveRoomState {
   readonly scores: readonly { readonly playerId: string; readonly points: number; readonly hands: number }[];

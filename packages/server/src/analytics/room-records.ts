@@ -5,11 +5,10 @@
 // of one writes an audit entry. Reads the rooms' tables through the rooms domain's reads.
 import { AppError } from '@fairground/core';
 import { type HandView, playerView } from '@fairground/rules';
-import type { AuditLog } from '../admin/index.ts';
-import type { OperatorActor } from '../accounts/index.ts';
+import type { AuditLog } from '../audit/index.ts';
 import type { Store } from '../storage/ports.ts';
 import { AnalyticsErrors } from './errors.ts';
-import type { LiveRoomState, RoomListItem, RoomTables } from './ports.ts';
+import type { LiveRoomState, RoomListItem, RoomTables, OperatorRef } from './ports.ts';
 import { ROOM_HANDS_PAGE_MAX, ROOMS_PAGE_MAX } from './limits.ts';
 
 export interface RoomRecordsOptions {
@@ -77,7 +76,7 @@ export class RoomRecords {
   }
 
   /** A finished hand in full (cards, seeds, actions, result) for replay; audited. */
-  async hand(op: OperatorActor, roomId: string, handNumber: number, meta: { requestId: string; ip: string }): Promise<unknown> {
+  async hand(op: OperatorRef, roomId: string, handNumber: number, meta: { requestId: string; ip: string }): Promise<unknown> {
     const stored = await this.#o.rooms.sealedHand(roomId, handNumber);
     if (stored === null) throw new AppError(AnalyticsErrors.ANALYTICS_HAND_NOT_FOUND, { roomId, handNumber });
     const record = JSON.parse(this.#o.openHand(stored.sealed, roomId, handNumber)) as unknown;
