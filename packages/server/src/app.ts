@@ -56,7 +56,14 @@ import { Ledger, transferReads } from './ledger/index.ts';
 import { matchmakingMigrations } from './matchmaking/index.ts';
 import { NotaryService, notaryMigrations, notaryRoutes } from './notary/index.ts';
 import { LAG_ALERT_MS_DEFAULT } from './notary/limits.ts';
-import { createMemoryBus, createRedisBus, Notifications, notificationsMigrations } from './notifications/index.ts';
+import {
+  createMemoryBus,
+  createRedisBus,
+  Notifications,
+  notificationsMigrations,
+  notificationsRoutes,
+  registerNotificationsSocket,
+} from './notifications/index.ts';
 import { CLIENT_MESSAGE_BYTES_MAX } from './notifications/limits.ts';
 import { registerOps } from './ops/http.ts';
 import type { LeaderLock } from './ops/leader.ts';
@@ -783,7 +790,7 @@ export async function createPlatform(o: PlatformOptions): Promise<Platform> {
     }),
     ...kycRoutes({ store, kyc: accounts.kyc, players: accounts.players, audit }),
     ...walletRoutes({ store, ledger, players: accounts.players, audit, notifier: notifications, analytics, clock }),
-    ...notifications.routes(),
+    ...notificationsRoutes(notifications),
     ...roomRoutes({
       rooms,
       router: cluster ? clusterRoomRouter(localRoomRouter(rooms), cluster) : localRoomRouter(rooms),
@@ -870,7 +877,7 @@ export async function createPlatform(o: PlatformOptions): Promise<Platform> {
     if (production && !servedInProduction(impl.spec)) continue;
     registerEndpoint(app, name, impl, deps);
   }
-  notifications.registerSocket(app, accounts.authenticator);
+  registerNotificationsSocket(app, notifications.hub, accounts.authenticator);
   skill.registerSocket(app, accounts.authenticator);
   registerRoomsSocket(app, rooms, accounts.authenticator, {
     addressOf,
