@@ -1,6 +1,7 @@
 // What analytics reads of other domains' tables, in its own terms. Each owning domain exposes a
-// read function over its tables (rooms/reads.ts, ledger/transfer-reads.ts, payments/reads.ts);
-// the composition root binds them here, so analytics runs no SQL on tables it does not own.
+// read function over its tables: rooms/reads.ts and payments/reads.ts answer in these shapes (they
+// sit above analytics), ledger/transfer-reads.ts in the ledger's own (it sits below). The
+// composition root binds them, so analytics runs no SQL on tables it does not own.
 import type { HandState } from '@fairground/rules';
 import type { TransferReads } from '../ledger/index.ts';
 
@@ -89,7 +90,7 @@ export type TransferTables = TransferReads;
 
 /** A deposit, withdrawal or refund as the order exports list it. */
 export interface PaymentOrderLine {
-  readonly kind: string;
+  readonly kind: 'deposit' | 'withdrawal' | 'refund';
   readonly id: string;
   readonly playerId: string;
   readonly amountFen: number;

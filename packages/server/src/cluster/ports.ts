@@ -1,6 +1,6 @@
 // What the cluster needs from the rooms domain on this node, in the cluster's own terms. The
 // rooms service (`Rooms`) provides all of it; tests may stand in smaller fakes.
-import type { ClientFrame, Conn, RoomDirectory, RoomReads, Rooms, RoomState } from '../rooms/index.ts';
+import type { ClientFrame, Conn, RoomDirectory, RoomLiveness, Rooms, RoomState } from '../rooms/index.ts';
 
 export type CommandFrame = Exclude<ClientFrame, { t: 'hello' } | { t: 'ping' }>;
 
@@ -24,7 +24,7 @@ export interface RoomHost extends Pick<Rooms, 'create' | 'join' | 'preview' | 'i
 }
 
 /** Which rooms the database calls live (the rooms domain's reads): the orphan sweep and the "moving" answer. */
-export type RoomTableReads = Pick<RoomReads, 'liveAfter' | 'isLive'>;
+export type RoomTableReads = RoomLiveness;
 
 /** How the rooms service tells the cluster about its rooms (implemented by the cluster, called by `Rooms`). */
 export type RoomDirectoryPort = RoomDirectory;

@@ -1,6 +1,8 @@
 // What reporting may read of the payments tables besides the engine's own answers: orders of a
-// period (the order exports) and recent provider failures (the service metrics). Read-only, bound
-// to a reader by the composition root, so the tables' layout stays this domain's business.
+// period (the order exports) and recent provider failures (the service metrics), in the shapes of
+// analytics' `PaymentTables` port. Read-only, bound to a reader by the composition root, so the
+// tables' layout stays this domain's business.
+import type { PaymentOrderLine, PaymentTables } from '../analytics/index.ts';
 import type { Reader } from '../storage/ports.ts';
 import { intFromDb, intOrNullFromDb } from '../storage/sql.ts';
 
@@ -14,29 +16,12 @@ export const PROVIDER_ERROR_KINDS = [
   'abnormal',
 ] as const;
 
-/** A deposit, withdrawal or refund as the order exports list it. */
-export interface PaymentOrderRecord {
-  readonly kind: 'deposit' | 'withdrawal' | 'refund';
-  readonly id: string;
-  readonly playerId: string;
-  readonly amountFen: number;
-  readonly state: string;
-  /** The provider's id for it (transaction, transfer bill or refund), when it has one. */
-  readonly providerRef: string | null;
-  readonly createdAtMs: number;
-  readonly updatedAtMs: number;
-  readonly finishedAtMs: number | null;
-  readonly detail: string | null;
-}
-
 const ORDER_TABLES = ['payment_deposits', 'payment_withdrawals', 'payment_refunds'] as const;
 
-export type PaymentReads = ReturnType<typeof paymentReads>;
-
-export function paymentReads(reader: Reader) {
+export function paymentReads(reader: Reader): PaymentTables {
   return {
     /** Deposits, withdrawals and refunds created in [fromMs, toMs). */
-    async ordersCount(fromMs: number, toMs: number): Promise<number> {
+    async ordersCount(fromMs, toMs) {
       const counts = await Promise.all(
         ORDER_TABLES.map((t) =>
           reader.query<{ n: unknown }>(`SELECT COUNT(*) AS n FROM ${t} WHERE created_at_ms >= ? AND created_at_ms < ?`, [fromMs, toMs]),
@@ -46,9 +31,9 @@ export function paymentReads(reader: Reader) {
     },
 
     /** Deposits, then withdrawals, then refunds created in [fromMs, toMs). */
-    async orders(fromMs: number, toMs: number): Promise<PaymentOrderRecord[]> {
+    async orders(fromMs, toMs) {
       const range = [fromMs, toMs];
-      const out: PaymentOrderRecord[] = [];
+      const out: PaymentOrderLine[] = [];
       for (const r of await reader.query<Record<string, unknown>>(
         `SELECT id, player_id, amount_fen, state, transaction_id, channel, refunded_fen, credited_at_ms, created_at_ms, updated_at_ms
            FROM payment_deposits WHERE created_at_ms >= ? AND created_at_ms < ?`,
@@ -107,7 +92,7 @@ export function paymentReads(reader: Reader) {
     },
 
     /** Provider failures and disagreements recorded since `sinceMs`, for every kind (0 when none). */
-    async providerErrorsSince(sinceMs: number): Promise<{ kind: string; events: number }[]> {
+    async providerErrorsSince(sinceMs) {
       const rows = await reader.query<{ kind: string; n: unknown }>(
         `SELECT kind, COUNT(*) AS n FROM payment_events WHERE at_ms >= ? AND kind IN (${PROVIDER_ERROR_KINDS.map(() => '?').join(', ')}) GROUP BY kind`,
         [sinceMs, ...PROVIDER_ERROR_KINDS],

@@ -37,15 +37,7 @@ export type {
   RoomRiskSignal,
   Timers,
 } from './ports.ts';
-export {
-  type HandRecordHead,
-  type RoomMemberRecord,
-  type RoomOrderRecord,
-  type RoomReads,
-  type RoomRecordItem,
-  roomReads,
-  type StoredHand,
-} from './reads.ts';
+export { type RoomLiveness, type RoomReads, roomReads } from './reads.ts';
 export { localRoomRouter, type RoomRouter } from './router.ts';
 export { type PlatformRoomsOptions, type RoomRouteDeps, registerRoomsSocket, roomRoutes } from './routes.ts';
 export { type CreatedRoom, REPORT_REASONS, Rooms, type RoomsOptions } from './service.ts';

@@ -1,68 +1,19 @@
 // What other domains may read of the rooms' tables (rooms, room_members, room_hands, room_orders):
-// the operators' console and exports (analytics), the service metrics, and the cluster's checks of
-// which rooms the database calls live. Read-only, bound to their readers by the composition root,
-// so the table layout stays this domain's business.
+// the operators' console and exports (analytics' `RoomTables` port, whose shapes these answers
+// take), the service metrics, and the cluster's checks of which rooms the database calls live.
+// Read-only, bound to their readers by the composition root, so the table layout stays this
+// domain's business.
+import type { RoomListItem, RoomTables } from '../analytics/index.ts';
 import type { Reader } from '../storage/ports.ts';
 import { intFromDb, intOrNullFromDb } from '../storage/sql.ts';
+import { ORDER_COLUMNS, orderFromDb } from './money.ts';
 
-/** A room as the operators' list shows it. */
-export interface RoomRecordItem {
-  readonly id: string;
-  readonly code: string;
-  readonly status: string;
-  readonly ownerId: string;
-  readonly ownerNickname: string | null;
-  readonly seats: number;
-  readonly rounds: number;
-  readonly feeMode: string;
-  readonly feePayer: string;
-  readonly handsPlayed: number;
-  readonly members: number;
-  readonly createdAtMs: number;
-  readonly endedAtMs: number | null;
-  readonly endReason: string | null;
-}
-
-export interface RoomMemberRecord {
-  readonly playerId: string;
-  readonly nickname: string | null;
-  readonly role: string;
-  readonly seat: number | null;
-  readonly status: string;
-}
-
-export interface HandRecordHead {
-  readonly handNumber: number;
-  readonly endedAtMs: number;
-  readonly recordHash: string;
-  readonly chainHash: string;
-}
-
-/** A finished hand as stored: the sealed record and its hashes. */
-export interface StoredHand {
-  readonly roomId: string;
-  readonly roomCode: string | null;
-  readonly handNumber: number;
-  readonly sealed: string;
-  readonly recordHash: string;
-  readonly chainHash: string;
-  readonly createdAtMs: number;
-}
-
-/** A room fee or room-card order, as the order exports list it. */
-export interface RoomOrderRecord {
-  readonly orderId: string;
-  readonly kind: string;
-  readonly roomId: string | null;
-  readonly playerId: string;
-  readonly mode: string;
-  readonly cards: number;
-  readonly points: number;
-  readonly cashFen: number;
-  readonly commissionFen: number;
-  readonly status: string;
-  readonly createdAtMs: number;
-  readonly updatedAtMs: number;
+/** What the cluster reads: which rooms the database calls live. */
+export interface RoomLiveness {
+  /** Rooms the database calls live (waiting or playing), by id after `afterId`. */
+  liveAfter(afterId: string, limit: number): Promise<{ id: string; createdAtMs: number }[]>;
+  /** Whether the database calls the room with this id (or code) live. */
+  isLive(by: 'id' | 'code', value: string): Promise<boolean>;
 }
 
 interface RoomRow {
@@ -87,7 +38,7 @@ const ROOM_SELECT = `SELECT r.id, r.code, r.status, r.owner_id, p.nickname AS ow
     (SELECT COUNT(*) FROM room_members m WHERE m.room_id = r.id AND m.status = 'active') AS members
   FROM rooms r LEFT JOIN players p ON p.id = r.owner_id`;
 
-function itemOf(r: RoomRow): RoomRecordItem {
+function itemOf(r: RoomRow): RoomListItem {
   return {
     id: r.id,
     code: r.code,
@@ -108,10 +59,10 @@ function itemOf(r: RoomRow): RoomRecordItem {
 
 export type RoomReads = ReturnType<typeof roomReads>;
 
-export function roomReads(reader: Reader) {
+export function roomReads(reader: Reader): RoomTables & RoomLiveness {
   return {
     /** Rooms in any of `statuses` (and with `code`, when given), newest first. */
-    async list(q: { statuses: readonly string[]; code?: string; limit: number }): Promise<RoomRecordItem[]> {
+    async list(q) {
       const where = [`r.status IN (${q.statuses.map(() => '?').join(', ')})`];
       const params: (string | number)[] = [...q.statuses];
       if (q.code !== undefined) {
@@ -123,13 +74,13 @@ export function roomReads(reader: Reader) {
       return rows.map(itemOf);
     },
 
-    async room(roomId: string): Promise<RoomRecordItem | null> {
+    async room(roomId) {
       const rows = await reader.query<RoomRow>(`${ROOM_SELECT} WHERE r.id = ?`, [roomId]);
       return rows[0] ? itemOf(rows[0]) : null;
     },
 
     /** Everyone who joined the room, in the order they joined, with their nicknames. */
-    async members(roomId: string): Promise<RoomMemberRecord[]> {
+    async members(roomId) {
       const rows = await reader.query<{ player_id: string; nickname: string | null; role: string; seat: unknown; status: string }>(
         `SELECT m.player_id, p.nickname, m.role, m.seat, m.status FROM room_members m LEFT JOIN players p ON p.id = m.player_id
           WHERE m.room_id = ? ORDER BY m.joined_at_ms`,
@@ -145,7 +96,7 @@ export function roomReads(reader: Reader) {
     },
 
     /** The room's finished hands, newest first. */
-    async hands(roomId: string, limit: number): Promise<HandRecordHead[]> {
+    async hands(roomId, limit) {
       const rows = await reader.query<{ hand_number: unknown; created_at_ms: unknown; record_hash: string; chain_hash: string }>(
         'SELECT hand_number, created_at_ms, record_hash, chain_hash FROM room_hands WHERE room_id = ? ORDER BY hand_number DESC LIMIT ?',
         [roomId, limit],
@@ -159,7 +110,7 @@ export function roomReads(reader: Reader) {
     },
 
     /** One finished hand's sealed record, or null. */
-    async sealedHand(roomId: string, handNumber: number): Promise<{ sealed: string; recordHash: string } | null> {
+    async sealedHand(roomId, handNumber) {
       const rows = await reader.query<{ sealed: string; record_hash: string }>(
         'SELECT sealed, record_hash FROM room_hands WHERE room_id = ? AND hand_number = ?',
         [roomId, handNumber],
@@ -167,7 +118,7 @@ export function roomReads(reader: Reader) {
       return rows[0] ? { sealed: rows[0].sealed, recordHash: rows[0].record_hash } : null;
     },
 
-    async handsCount(fromMs: number, toMs: number): Promise<number> {
+    async handsCount(fromMs, toMs) {
       const rows = await reader.query<{ n: unknown }>(
         'SELECT COUNT(*) AS n FROM room_hands WHERE created_at_ms >= ? AND created_at_ms < ?',
         [fromMs, toMs],
@@ -176,7 +127,7 @@ export function roomReads(reader: Reader) {
     },
 
     /** Finished hands before `toMs`, after the position `after` in (time, room, hand) order. */
-    async handsAfter(toMs: number, after: { at: number; room: string; hand: number }, limit: number): Promise<StoredHand[]> {
+    async handsAfter(toMs, after, limit) {
       const rows = await reader.query<{
         room_id: string;
         code: string | null;
@@ -203,7 +154,7 @@ export function roomReads(reader: Reader) {
       }));
     },
 
-    async ordersCount(fromMs: number, toMs: number): Promise<number> {
+    async ordersCount(fromMs, toMs) {
       const rows = await reader.query<{ n: unknown }>(
         'SELECT COUNT(*) AS n FROM room_orders WHERE created_at_ms >= ? AND created_at_ms < ?',
         [fromMs, toMs],
@@ -211,36 +162,22 @@ export function roomReads(reader: Reader) {
       return intFromDb(rows[0]?.n ?? 0);
     },
 
-    async orders(fromMs: number, toMs: number): Promise<RoomOrderRecord[]> {
-      const rows = await reader.query<Record<string, unknown>>(
-        `SELECT order_id, kind, room_id, player_id, mode, cards, points, cash_fen, commission_fen, status, created_at_ms, updated_at_ms
-           FROM room_orders WHERE created_at_ms >= ? AND created_at_ms < ?`,
+    /** Room fee and room-card orders created in [fromMs, toMs), as the rooms domain reads them. */
+    async orders(fromMs, toMs) {
+      const rows = await reader.query<Parameters<typeof orderFromDb>[0]>(
+        `SELECT ${ORDER_COLUMNS} FROM room_orders WHERE created_at_ms >= ? AND created_at_ms < ?`,
         [fromMs, toMs],
       );
-      return rows.map((r) => ({
-        orderId: String(r.order_id),
-        kind: String(r.kind),
-        roomId: (r.room_id as string | null) ?? null,
-        playerId: String(r.player_id),
-        mode: String(r.mode),
-        cards: intFromDb(r.cards),
-        points: intFromDb(r.points),
-        cashFen: intFromDb(r.cash_fen),
-        commissionFen: intFromDb(r.commission_fen),
-        status: String(r.status),
-        createdAtMs: intFromDb(r.created_at_ms),
-        updatedAtMs: intFromDb(r.updated_at_ms),
-      }));
+      return rows.map(orderFromDb);
     },
 
     /** How many rooms are in each status. */
-    async countsByStatus(): Promise<{ status: string; rooms: number }[]> {
+    async countsByStatus() {
       const rows = await reader.query<{ status: string; n: unknown }>('SELECT status, COUNT(*) AS n FROM rooms GROUP BY status');
       return rows.map((r) => ({ status: r.status, rooms: intFromDb(r.n) }));
     },
 
-    /** Rooms the database calls live (waiting or playing), by id after `afterId`. */
-    async liveAfter(afterId: string, limit: number): Promise<{ id: string; createdAtMs: number }[]> {
+    async liveAfter(afterId, limit) {
       const rows = await reader.query<{ id: string; created_at_ms: unknown }>(
         "SELECT id, created_at_ms FROM rooms WHERE status IN ('waiting', 'playing') AND id > ? ORDER BY id LIMIT ?",
         [afterId, limit],
@@ -248,8 +185,7 @@ export function roomReads(reader: Reader) {
       return rows.map((r) => ({ id: r.id, createdAtMs: intFromDb(r.created_at_ms) }));
     },
 
-    /** Whether the database calls the room with this id (or code) live. */
-    async isLive(by: 'id' | 'code', value: string): Promise<boolean> {
+    async isLive(by, value) {
       const rows = await reader.query(
         `SELECT 1 AS x FROM rooms WHERE ${by === 'id' ? 'id' : 'code'} = ? AND status IN ('waiting', 'playing')`,
         [value],
