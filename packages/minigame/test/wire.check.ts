@@ -1,8 +1,7 @@
 // The mini-game's wire types (src/wire.ts) against the server's contract: each server response
 // must be assignable to the type the mini-game reads, so a renamed or retyped field is a
 // `npm run typecheck` failure. Checked by the root tsconfig (which sees the server's types).
-import type { Api } from '../../server/src/http/contract.ts';
-import type { HandSection as ServerHandSection, RoomView as ServerRoomView } from '../../server/src/rooms/index.ts';
+import type { Api, HandSection as ServerHandSection, RoomView as ServerRoomView } from '@fairground/server/contract';
 import type * as Wire from '../src/wire.ts';
 
 type Res<R extends keyof Api> = Api[R]['response'];

@@ -7,14 +7,15 @@
 import { type Clock, newId } from '@fairground/core';
 import type { FastifyServerOptions } from 'fastify';
 import { type Accounts, accountsMigrations, accountsRoutes, createAccounts, kycRoutes, wechatRoutes } from './accounts/index.ts';
-import { type AuditLog, adminMigrations, adminRoutes, createAuditLog } from './admin/index.ts';
+import { adminRoutes } from './admin/index.ts';
+import { type AuditLog, auditMigrations, createAuditLog } from './audit/index.ts';
 import { Chat, chatMigrations, chatRoutes } from './chat/index.ts';
 import { type Analytics, analyticsMigrations, createAnalytics, createOperating, type Operating } from './analytics/index.ts';
 import { adapterReport, type PlatformAdapters, type PortReport } from './bindings.ts';
 import {
   Cluster,
   type ClusterOptions,
-  clusterRoomRoutes,
+  clusterRoomRouter,
   type DependencyBreakers,
   guardIdentityCheck,
   guardIdentityProvider,
@@ -44,17 +45,25 @@ import {
   registerComplianceHooks,
 } from './compliance/index.ts';
 import type { Config } from './config.ts';
-import { apiContract } from './http/contract.ts';
+import { routeDeps } from './admission.ts';
+import { apiContract } from './contract.ts';
 import { type Implementation, implement, registerEndpoint } from './http/routes.ts';
 import { createHttpServer, serveClients } from './http/server.ts';
 import { type Job, Jobs, jobsMigrations } from './jobs/index.ts';
 import { JOB_INTERVALS_MS_DEFAULT, type JobName } from './jobs/schedule.ts';
 import { createRedisLeaderboards, createSqlLeaderboards, leaderboardsMigrations } from './leaderboards/index.ts';
-import { Ledger } from './ledger/index.ts';
+import { Ledger, transferReads } from './ledger/index.ts';
 import { matchmakingMigrations } from './matchmaking/index.ts';
 import { NotaryService, notaryMigrations, notaryRoutes } from './notary/index.ts';
 import { LAG_ALERT_MS_DEFAULT } from './notary/limits.ts';
-import { createMemoryBus, createRedisBus, Notifications, notificationsMigrations } from './notifications/index.ts';
+import {
+  createMemoryBus,
+  createRedisBus,
+  Notifications,
+  notificationsMigrations,
+  notificationsRoutes,
+  registerNotificationsSocket,
+} from './notifications/index.ts';
 import { CLIENT_MESSAGE_BYTES_MAX } from './notifications/limits.ts';
 import { registerOps } from './ops/http.ts';
 import type { LeaderLock } from './ops/leader.ts';
@@ -63,6 +72,7 @@ import {
   DEFAULT_SETTINGS,
   NOTIFY_PATH,
   PaymentsEngine,
+  paymentReads,
   type PaymentsSettings,
   paymentsMigrations,
   paymentsRoutes,
@@ -87,7 +97,10 @@ import {
 import {
   analyticsRiskSignals,
   clientAddress,
+  localRoomRouter,
   type PlatformRoomsOptions,
+  registerRoomsSocket,
+  roomReads,
   roomRoutes,
   Rooms,
   roomsMigrations,
@@ -125,7 +138,7 @@ export const allMigrations: readonly Migration[] = [
   ...Ledger.migrations,
   ...analyticsMigrations,
   ...accountsMigrations,
-  ...adminMigrations,
+  ...auditMigrations,
   ...notificationsMigrations,
   ...roomsMigrations,
   ...notaryMigrations,
@@ -451,7 +464,9 @@ export async function createPlatform(o: PlatformOptions): Promise<Platform> {
 
   const roomsTuning = o.rooms ?? {};
   const addressOf = roomsTuning.addressOf ?? clientAddress;
-  const cluster = o.cluster ? new Cluster({ ...o.cluster, nodeId, roles: [...roles] }, { reader: store.reader, log: app.log }) : null;
+  const cluster = o.cluster
+    ? new Cluster({ ...o.cluster, nodeId, roles: [...roles] }, { rooms: roomReads(store.reader), log: app.log })
+    : null;
   // Business settings: read by rooms (fees), skill games (catalogue), accounts (the agreement);
   // a change reaches every node over the cluster's bus, or in process when there is one node.
   const settings = new Settings({
@@ -630,6 +645,7 @@ export async function createPlatform(o: PlatformOptions): Promise<Platform> {
     ledger,
     audit,
     analytics,
+    reads: { rooms: roomReads(store.reader), transfers: transferReads(store.reader), payments: paymentReads(store.reader) },
     openHand: (sealed, roomId, handNumber) => rooms.sealer.openRecord(sealed, roomId, handNumber),
     liveRoom: (roomId) => rooms.actor(roomId)?.state ?? null,
     // The archiver is made below; a request reads it at its own time.
@@ -784,10 +800,14 @@ export async function createPlatform(o: PlatformOptions): Promise<Platform> {
     }),
     ...kycRoutes({ store, kyc: accounts.kyc, players: accounts.players, audit }),
     ...walletRoutes({ store, ledger, players: accounts.players, audit, notifier: notifications, analytics, clock }),
-    ...notifications.routes(),
-    ...(cluster
-      ? clusterRoomRoutes(roomRoutes({ rooms, ledger, addressOf, faceCheckTickets: faceCheck?.tickets ?? null }), cluster, addressOf)
-      : roomRoutes({ rooms, ledger, addressOf, faceCheckTickets: faceCheck?.tickets ?? null })),
+    ...notificationsRoutes(notifications),
+    ...roomRoutes({
+      rooms,
+      router: cluster ? clusterRoomRouter(localRoomRouter(rooms), cluster) : localRoomRouter(rooms),
+      ledger,
+      addressOf,
+      faceCheckTickets: faceCheck?.tickets ?? null,
+    }),
     ...notaryRoutes({ notary, rooms }),
     ...skill.routes,
     ...paymentsRoutes(payments),
@@ -858,14 +878,7 @@ export async function createPlatform(o: PlatformOptions): Promise<Platform> {
       VPAY_PUSH_PATH,
     ]);
   }
-  const deps = {
-    authenticator: accounts.authenticator,
-    compliance,
-    // Read on every money or play request, so a newly published agreement asks everyone at once.
-    get termsVersion() {
-      return settings.get('agreement').version;
-    },
-  };
+  const deps = routeDeps({ authenticator: accounts.authenticator, compliance, termsVersion: () => settings.get('agreement').version });
   // Production serves no sandbox, development or bench route: they are not registered at all (404),
   // so neither a forgotten flag nor a bound stand-in can expose them.
   if (production && o.extraRoutes !== undefined && Object.keys(o.extraRoutes).length > 0)
@@ -874,9 +887,9 @@ export async function createPlatform(o: PlatformOptions): Promise<Platform> {
     if (production && !servedInProduction(impl.spec)) continue;
     registerEndpoint(app, name, impl, deps);
   }
-  notifications.registerSocket(app, accounts.authenticator);
+  registerNotificationsSocket(app, notifications.hub, accounts.authenticator);
   skill.registerSocket(app, accounts.authenticator);
-  rooms.registerSocket(app, accounts.authenticator, {
+  registerRoomsSocket(app, rooms, accounts.authenticator, {
     addressOf,
     ...(roomsTuning.framesPerS !== undefined ? { framesPerS: roomsTuning.framesPerS } : {}),
     ...(roomsTuning.framesBurstMax !== undefined ? { framesBurstMax: roomsTuning.framesBurstMax } : {}),
@@ -893,8 +906,7 @@ export async function createPlatform(o: PlatformOptions): Promise<Platform> {
   let draining = false;
   const ledgerSeq = metrics.gauge('fg_ledger_chain_seq', 'sequence number of the newest ledger transfer (its rate is the transfer rate)');
   metrics.onCollect(async () => {
-    const rows = await store.reader.query<{ seq: unknown }>('SELECT MAX(seq) AS seq FROM ledger_transfers');
-    ledgerSeq.set(Number(rows[0]?.seq ?? 0));
+    ledgerSeq.set(await transferReads(store.reader).maxSeq());
   });
   cluster?.registerMetrics(metrics);
   jobs.registerMetrics(metrics);

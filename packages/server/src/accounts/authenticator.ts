@@ -2,17 +2,17 @@
 // the session still stands (sign-out and refresh-token reuse revoke it at once, not at expiry)
 // and supplies what may have changed since the token was issued: roles, suspension, terms.
 import { AppError } from '@fairground/core';
-import type { Actor, Authenticator } from '../http/actors.ts';
+import type { Actor, Authenticator } from './actors.ts';
 import type { Reader } from '../storage/ports.ts';
 import { intFromDb, intOrNullFromDb } from '../storage/sql.ts';
 import { AccountsErrors } from './errors.ts';
 import { isOperatorRole, type OperatorRole } from './roles.ts';
-import type { Sessions } from './sessions.ts';
+import type { AuthSessions } from './auth-sessions.ts';
 
 /** Longer headers are refused before any parsing. */
 const AUTHORIZATION_LENGTH_MAX = 2048;
 
-export function createAuthenticator(options: { reader: Reader; sessions: Sessions; nowMs: () => number }): Authenticator {
+export function createAuthenticator(options: { reader: Reader; sessions: AuthSessions; nowMs: () => number }): Authenticator {
   const { reader, sessions } = options;
   return {
     async authenticate(authorization) {

@@ -2,7 +2,7 @@
 // TOTP, roles) and the sessions both sign in with.
 import type { Clock } from '@fairground/core';
 import type { Analytics } from '../analytics/index.ts';
-import type { Authenticator } from '../http/actors.ts';
+import type { Authenticator } from './actors.ts';
 import type { Store, Tx } from '../storage/ports.ts';
 import { createAuthenticator } from './authenticator.ts';
 import { Kyc } from './kyc.ts';
@@ -12,8 +12,16 @@ import { OAuthStates } from './oauth-states.ts';
 import { Phones } from './phones.ts';
 import type { IdentityProvider, RealNameAuthority, WechatWeb } from './ports.ts';
 import { createSealer } from './sealing.ts';
-import { Sessions } from './sessions.ts';
+import { AuthSessions } from './auth-sessions.ts';
 
+export {
+  type Actor,
+  type Authenticator,
+  authenticateFor,
+  type OperatorActor,
+  type PlayerActor,
+  requireCurrentTerms,
+} from './actors.ts';
 export { accountsContract } from './contract.ts';
 export { OAuthStates } from './oauth-states.ts';
 export { Phones } from './phones.ts';
@@ -43,7 +51,7 @@ export type {
 } from './ports.ts';
 export { isOperatorRole, OPERATOR_ROLES, type OperatorRole } from './roles.ts';
 export { type AccountsRouteDeps, accountsRoutes } from './routes.ts';
-export { Sessions, type TokenPair } from './sessions.ts';
+export { AuthSessions, type TokenPair } from './auth-sessions.ts';
 export { termsDocument } from './terms.ts';
 export { base32Decode, base32Encode, otpauthUrl, totp, verifyTotp } from './totp.ts';
 
@@ -74,7 +82,7 @@ export interface AccountsOptions {
 }
 
 export interface Accounts {
-  readonly sessions: Sessions;
+  readonly sessions: AuthSessions;
   readonly players: Players;
   readonly operators: Operators;
   readonly kyc: Kyc;
@@ -86,8 +94,8 @@ export interface Accounts {
 
 type SessionOptions = Pick<AccountsOptions, 'store' | 'clock' | 'sessionSecret' | 'dataKey' | 'accessTokenTtlS' | 'refreshTokenTtlS'>;
 
-function createSessions(o: SessionOptions): Sessions {
-  return new Sessions({
+function createAuthSessions(o: SessionOptions): AuthSessions {
+  return new AuthSessions({
     store: o.store,
     clock: o.clock,
     secret: o.sessionSecret,
@@ -96,17 +104,17 @@ function createSessions(o: SessionOptions): Sessions {
   });
 }
 
-function createOperatorsOn(o: SessionOptions, sessions: Sessions): Operators {
+function createOperatorsOn(o: SessionOptions, sessions: AuthSessions): Operators {
   return new Operators({ store: o.store, sealer: createSealer(o.dataKey, 'operator-totp'), sessions, clock: o.clock });
 }
 
 /** Operators alone (the command line creates them without a running platform). */
 export function createOperatorAccounts(o: SessionOptions): Operators {
-  return createOperatorsOn(o, createSessions(o));
+  return createOperatorsOn(o, createAuthSessions(o));
 }
 
 export function createAccounts(o: AccountsOptions): Accounts {
-  const sessions = createSessions(o);
+  const sessions = createAuthSessions(o);
   const players = new Players({
     store: o.store,
     sessions,

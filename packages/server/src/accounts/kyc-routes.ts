@@ -1,6 +1,6 @@
 // Handlers for the real-name endpoints.
 import type { Static } from '@sinclair/typebox';
-import type { AuditLog } from '../admin/index.ts';
+import type { AuditLog } from '../audit/index.ts';
 import { type Implementation, implement } from '../http/routes.ts';
 import type { Store } from '../storage/ports.ts';
 import { kycContract as c, type KycStatusBody } from './kyc-contract.ts';

@@ -9,7 +9,7 @@ import { OPERATOR_FAILED_LOGINS_MAX, OPERATOR_LOCK_MS, PASSWORD_LENGTH_MAX, PASS
 import { decoyPasswordHash, hashPassword, verifyPassword } from './password.ts';
 import { isOperatorRole, type OperatorRole } from './roles.ts';
 import type { Sealer } from './sealing.ts';
-import type { Sessions, TokenPair } from './sessions.ts';
+import type { AuthSessions, TokenPair } from './auth-sessions.ts';
 import { base32Decode, newTotpSecret, otpauthUrl, verifyTotp } from './totp.ts';
 
 export interface Operator {
@@ -66,10 +66,10 @@ export interface OperatorLoginFailure {
 export class Operators {
   readonly #store: Store;
   readonly #sealer: Sealer;
-  readonly #sessions: Sessions;
+  readonly #sessions: AuthSessions;
   readonly #clock: Clock;
 
-  constructor(options: { store: Store; sealer: Sealer; sessions: Sessions; clock: Clock }) {
+  constructor(options: { store: Store; sealer: Sealer; sessions: AuthSessions; clock: Clock }) {
     this.#store = options.store;
     this.#sealer = options.sealer;
     this.#sessions = options.sessions;

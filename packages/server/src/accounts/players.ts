@@ -8,7 +8,7 @@ import { AccountsErrors } from './errors.ts';
 import { NICKNAME_LENGTH_MAX, PLAYER_SEARCH_RESULTS_MAX } from './limits.ts';
 import type { IdentityProvider, LoginKind, WechatIdentity } from './ports.ts';
 import type { Sealer } from './sealing.ts';
-import type { OpenedSession, Sessions, TokenPair } from './sessions.ts';
+import type { OpenedSession, AuthSessions, TokenPair } from './auth-sessions.ts';
 
 /** `closed`: the player closed the account (privacy/closure.ts); its personal fields are erased. */
 export type PlayerStatus = 'active' | 'suspended' | 'closed';
@@ -75,7 +75,7 @@ export interface SignInSeen extends SignInContext {
 
 export interface PlayersOptions {
   readonly store: Store;
-  readonly sessions: Sessions;
+  readonly sessions: AuthSessions;
   readonly analytics: Analytics;
   readonly identity: IdentityProvider;
   readonly appIds: { readonly miniprogram: string; readonly h5: string; readonly web?: string };

@@ -7,3 +7,10 @@ export type OperatorRole = (typeof OPERATOR_ROLES)[number];
 export function isOperatorRole(value: string): value is OperatorRole {
   return (OPERATOR_ROLES as readonly string[]).includes(value);
 }
+
+// Routes name their roles in the HTTP kernel's terms; this makes those terms ours.
+declare module '../http/endpoint.ts' {
+  interface EndpointVocabulary {
+    readonly role: OperatorRole;
+  }
+}

@@ -7,12 +7,12 @@ import { AccountsErrors } from './errors.ts';
 import type { Player, Players } from './players.ts';
 import { browserNonceOf, type OAuthStates } from './oauth-states.ts';
 import type { LoginCodeIssuer, WechatWeb } from './ports.ts';
-import type { Sessions } from './sessions.ts';
+import type { AuthSessions } from './auth-sessions.ts';
 import { termsDocument } from './terms.ts';
 
 export interface AccountsRouteDeps {
   readonly players: Players;
-  readonly sessions: Sessions;
+  readonly sessions: AuthSessions;
   /** The sign-in stand-in's code issuer, when that stand-in is bound; else its route answers SANDBOX_DISABLED. */
   readonly codeIssuer: LoginCodeIssuer | null;
   /** The real adapter's consent pages: H5 and website codes then need the state this browser was given. Null on the sandbox. */

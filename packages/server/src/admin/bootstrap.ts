@@ -5,7 +5,7 @@
 import type { Accounts, CreatedOperator } from '../accounts/index.ts';
 import { OPERATOR_ROLES, otpauthUrl, TOTP_ISSUER } from '../accounts/index.ts';
 import type { Store } from '../storage/ports.ts';
-import type { AuditLog } from './audit.ts';
+import type { AuditLog } from '../audit/index.ts';
 
 /** Documented in the README. Never seeded in production (config refuses it). */
 export const DEMO_OPERATOR = {

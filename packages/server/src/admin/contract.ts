@@ -4,8 +4,8 @@ import { Type } from '@sinclair/typebox';
 import { KycStatusBody, PlayerSelf, Tokens } from '../accounts/contract.ts';
 import { OPERATOR_ROLES } from '../accounts/roles.ts';
 import { contract } from '../http/endpoint.ts';
-import { IdString, Ok, TimeMs } from '../http/schemas.ts';
-import { AUDIT_PAGE_MAX } from './audit.ts';
+import { IdString, itemList, Ok, pagedList, TimeMs } from '../http/schemas.ts';
+import { AUDIT_PAGE_MAX } from '../audit/index.ts';
 
 const ALL_ROLES = [...OPERATOR_ROLES];
 const RoleSchema = Type.Union(OPERATOR_ROLES.map((r) => Type.Literal(r)));
@@ -84,7 +84,7 @@ export const adminContract = contract({
     auth: 'operator',
     roles: ['support', 'risk', 'finance', 'admin'],
     query: Type.Object({ q: Type.String({ minLength: 1, maxLength: 64 }) }, { additionalProperties: false }),
-    response: Type.Object({ items: Type.Array(PlayerSummary) }),
+    response: itemList(PlayerSummary),
   },
   getPlayer: {
     method: 'GET',
@@ -120,7 +120,7 @@ export const adminContract = contract({
       },
       { additionalProperties: false },
     ),
-    response: Type.Object({ items: Type.Array(AuditEntryBody), nextCursor: Type.Union([Type.String(), Type.Null()]) }),
+    response: pagedList(AuditEntryBody),
   },
   listOperators: {
     method: 'GET',
@@ -129,7 +129,7 @@ export const adminContract = contract({
     tags: ['admin'],
     auth: 'operator',
     roles: ['admin'],
-    response: Type.Object({ items: Type.Array(OperatorBody) }),
+    response: itemList(OperatorBody),
   },
   createOperator: {
     method: 'POST',

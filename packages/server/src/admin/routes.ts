@@ -5,7 +5,7 @@ import type { Accounts, Operator, Player } from '../accounts/index.ts';
 import type { Analytics } from '../analytics/index.ts';
 import { implement, type Implementation } from '../http/routes.ts';
 import type { Store } from '../storage/ports.ts';
-import type { AuditLog } from './audit.ts';
+import type { AuditLog } from '../audit/index.ts';
 import { adminContract as c } from './contract.ts';
 
 export interface AdminRouteDeps {

@@ -2,7 +2,7 @@
 // broken down by hour, region and tier, plus money), alerts, CSV exports, and a player's tier.
 import { Type } from '@sinclair/typebox';
 import { contract } from '../http/endpoint.ts';
-import { Fen, IdString, TimeMs } from '../http/schemas.ts';
+import { Fen, IdString, itemList, limitQuery, TimeMs } from '../http/schemas.ts';
 import { UTC_OFFSET_MINUTES_MAX, UTC_OFFSET_MINUTES_MIN } from './csv.ts';
 import { EXPORT_KINDS } from './export-kinds.ts';
 import { ALERTS_PAGE_MAX, FEEDBACK_TEXT_LENGTH_MAX, LEDGER_RECENT_TRANSFERS_MAX, METRICS_WINDOW_MS_MAX, ROOMS_PAGE_MAX } from './limits.ts';
@@ -115,7 +115,7 @@ export const analyticsContract = contract({
     tags: ['admin', 'analytics'],
     auth: 'operator',
     roles: [...ALL_OPERATORS],
-    query: Type.Object({ limit: Type.Optional(Type.Integer({ minimum: 1, maximum: ALERTS_PAGE_MAX })) }, { additionalProperties: false }),
+    query: limitQuery(ALERTS_PAGE_MAX),
     response: Type.Object({ items: Type.Array(AlertSchema), webhookConfigured: Type.Boolean() }),
   },
   analyticsExport: {
@@ -172,7 +172,7 @@ export const analyticsContract = contract({
       },
       { additionalProperties: false },
     ),
-    response: Type.Object({ items: Type.Array(RoomItem) }),
+    response: itemList(RoomItem),
   },
   adminRoom: {
     method: 'GET',
@@ -279,7 +279,7 @@ export const analyticsContract = contract({
     tags: ['admin', 'analytics'],
     auth: 'operator',
     roles: ['support', 'risk', 'admin'],
-    query: Type.Object({ limit: Type.Optional(Type.Integer({ minimum: 1, maximum: 200 })) }, { additionalProperties: false }),
+    query: limitQuery(200),
     response: Type.Object({
       items: Type.Array(
         Type.Object({ feedbackId: Type.String(), playerId: Type.String(), topic: Type.String(), text: Type.String(), atMs: TimeMs() }),

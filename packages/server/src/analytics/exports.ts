@@ -1,18 +1,17 @@
 // Operators export records as CSV for any period inside the last 180 days: ledger transfers,
 // orders (deposits, withdrawals, refunds, room fee and room-card orders) and hand histories.
-// Exports read the domains' tables read-only — reporting is the one place that reads across
-// domains — and each export writes an audit entry (who, what, which period, how many rows).
+// Exports read the other domains' records through the read functions those domains expose (see
+// ports.ts), and each export writes an audit entry (who, what, which period, how many rows).
 import { AppError, type Clock } from '@fairground/core';
-import type { AuditLog } from '../admin/index.ts';
-import type { OperatorActor } from '../http/actors.ts';
-import type { Reader, Store } from '../storage/ports.ts';
-import { intFromDb, intOrNullFromDb } from '../storage/sql.ts';
+import type { AuditLog } from '../audit/index.ts';
+import type { Store } from '../storage/ports.ts';
 import { type Cell, csvLine, isoTime, yuanText } from './csv.ts';
 
 /** An instant as the export writes it (ISO 8601 with the operator's offset). */
 type TimeText = (ms: number | null) => string | null;
 import { AnalyticsErrors } from './errors.ts';
 import { EXPORT_PAGE_ROWS, EXPORT_RETENTION_MS, EXPORT_ROWS_MAX } from './limits.ts';
+import type { AnalyticsReads, TransferTables, OperatorRef } from './ports.ts';
 
 import type { ExportKind } from './export-kinds.ts';
 
@@ -29,6 +28,8 @@ export interface ExportsOptions {
   readonly store: Store;
   readonly clock: Clock;
   readonly audit: AuditLog;
+  /** The owning domains' reads of transfers, payment orders, room orders and hands. */
+  readonly reads: AnalyticsReads;
   /** Opens a sealed hand history (the rooms domain's sealer); returns its JSON text. */
   readonly openHand?: (sealed: string, roomId: string, handNumber: number) => string;
 }
@@ -64,7 +65,7 @@ export class Exports {
   }
 
   async export(
-    op: OperatorActor,
+    op: OperatorRef,
     kind: ExportKind,
     period: { fromMs: number; toMs: number; utcOffsetMinutes?: number },
     meta: { requestId: string; ip: string },
@@ -74,14 +75,14 @@ export class Exports {
     }
     this.checkPeriod(period.fromMs, period.toMs);
     const toMs = Math.min(period.toMs, this.#o.clock.nowMs() + 1);
-    const reader = this.#o.store.reader;
+    const reads = this.#o.reads;
     const offset = period.utcOffsetMinutes ?? 0;
     const time: TimeText = (ms) => isoTime(ms, offset);
     const lines =
       kind === 'transfers'
-        ? await transfersCsv(reader, period.fromMs, toMs, time)
+        ? await transfersCsv(reads.transfers, period.fromMs, toMs, time)
         : kind === 'orders'
-          ? await ordersCsv(reader, period.fromMs, toMs, time)
+          ? await ordersCsv(reads, period.fromMs, toMs, time)
           : await this.#handsCsv(period.fromMs, toMs, time);
     const rows = lines.length - 1;
     // The days in the file's name are the operator's days, like its times.
@@ -104,8 +105,8 @@ export class Exports {
   }
 
   async #handsCsv(fromMs: number, toMs: number, time: TimeText): Promise<string[]> {
-    const reader = this.#o.store.reader;
-    await assertRowsWithin(reader, 'SELECT COUNT(*) AS n FROM room_hands WHERE created_at_ms >= ? AND created_at_ms < ?', [fromMs, toMs]);
+    const rooms = this.#o.reads.rooms;
+    assertRowsWithin(await rooms.handsCount(fromMs, toMs));
     const out = [
       csvLine([
         'room_id',
@@ -125,23 +126,9 @@ export class Exports {
     ];
     let after: { at: number; room: string; hand: number } = { at: fromMs - 1, room: '', hand: 0 };
     for (;;) {
-      const rows = await reader.query<{
-        room_id: string;
-        code: string | null;
-        hand_number: unknown;
-        sealed: string;
-        record_hash: string;
-        chain_hash: string;
-        created_at_ms: unknown;
-      }>(
-        `SELECT h.room_id, r.code, h.hand_number, h.sealed, h.record_hash, h.chain_hash, h.created_at_ms
-           FROM room_hands h LEFT JOIN rooms r ON r.id = h.room_id
-          WHERE h.created_at_ms < ? AND (h.created_at_ms > ? OR (h.created_at_ms = ? AND (h.room_id > ? OR (h.room_id = ? AND h.hand_number > ?))))
-          ORDER BY h.created_at_ms, h.room_id, h.hand_number LIMIT ?`,
-        [toMs, after.at, after.at, after.room, after.room, after.hand, EXPORT_PAGE_ROWS],
-      );
+      const rows = await rooms.handsAfter(toMs, after, EXPORT_PAGE_ROWS);
       for (const r of rows) {
-        const handNumber = intFromDb(r.hand_number);
+        const handNumber = r.handNumber;
         let record: {
           aborted?: boolean;
           serverCommitment?: string;
@@ -154,7 +141,7 @@ export class Exports {
         let opened = false;
         if (this.#o.openHand) {
           try {
-            record = JSON.parse(this.#o.openHand(r.sealed, r.room_id, handNumber)) as typeof record;
+            record = JSON.parse(this.#o.openHand(r.sealed, r.roomId, handNumber)) as typeof record;
             opened = true;
           } catch {
             // A record that does not open is exported with its hashes and flagged, never skipped.
@@ -162,10 +149,10 @@ export class Exports {
         }
         out.push(
           csvLine([
-            r.room_id,
-            r.code,
+            r.roomId,
+            r.roomCode,
             handNumber,
-            time(intFromDb(r.created_at_ms)),
+            time(r.createdAtMs),
             opened ? (record.aborted ?? false) : 'unreadable',
             record.serverCommitment ?? null,
             record.serverSeed ?? null,
@@ -173,52 +160,41 @@ export class Exports {
             opened ? JSON.stringify(record.players ?? []) : null,
             opened ? JSON.stringify(record.actions ?? []) : null,
             opened ? JSON.stringify(record.result ?? null) : null,
-            r.record_hash,
-            r.chain_hash,
+            r.recordHash,
+            r.chainHash,
           ]),
         );
       }
       const last = rows[rows.length - 1];
       if (rows.length < EXPORT_PAGE_ROWS || last === undefined) return out;
-      after = { at: intFromDb(last.created_at_ms), room: last.room_id, hand: intFromDb(last.hand_number) };
+      after = { at: last.createdAtMs, room: last.roomId, hand: last.handNumber };
     }
   }
 }
 
-async function assertRowsWithin(reader: Reader, sql: string, params: (string | number)[]): Promise<void> {
-  const rows = await reader.query<{ n: unknown }>(sql, params);
-  const n = intFromDb(rows[0]?.n ?? 0);
+function assertRowsWithin(n: number): void {
   if (n > EXPORT_ROWS_MAX) throw new AppError(AnalyticsErrors.ANALYTICS_EXPORT_TOO_LARGE, { rows: n, rowsMax: EXPORT_ROWS_MAX });
 }
 
 /** The first transfer seq at or after `atMs` (minus the slack), by binary search over the primary key. */
-async function seqAtOrAfter(reader: Reader, atMs: number): Promise<number> {
+async function seqAtOrAfter(transfers: TransferTables, atMs: number): Promise<number> {
   // The highest seq, not a chain head: with several chain shards seqs interleave and leave gaps.
-  const head = await reader.query<{ seq: unknown }>('SELECT MAX(seq) AS seq FROM ledger_transfers');
   let lo = 1;
-  let hi = intFromDb(head[0]?.seq ?? 0) + 1;
+  let hi = (await transfers.maxSeq()) + 1;
   // Bounded: at most 64 halvings of a safe-integer range.
   for (let i = 0; i < 64 && lo < hi; i++) {
     const mid = Math.floor((lo + hi) / 2);
-    const rows = await reader.query<{ created_at_ms: unknown }>(
-      'SELECT created_at_ms FROM ledger_transfers WHERE seq >= ? ORDER BY seq LIMIT 1',
-      [mid],
-    );
-    const at = rows[0] ? intFromDb(rows[0].created_at_ms) : Number.MAX_SAFE_INTEGER;
+    const at = (await transfers.createdAtFrom(mid)) ?? Number.MAX_SAFE_INTEGER;
     if (at < atMs - SEQ_TIME_SLACK_MS) lo = mid + 1;
     else hi = mid;
   }
   return lo;
 }
 
-async function transfersCsv(reader: Reader, fromMs: number, toMs: number, time: TimeText): Promise<string[]> {
-  const firstSeq = await seqAtOrAfter(reader, fromMs);
-  const endSeq = await seqAtOrAfter(reader, toMs + 2 * SEQ_TIME_SLACK_MS);
-  await assertRowsWithin(
-    reader,
-    'SELECT COUNT(*) AS n FROM ledger_transfers WHERE seq >= ? AND seq < ? AND created_at_ms >= ? AND created_at_ms < ?',
-    [firstSeq, endSeq, fromMs, toMs],
-  );
+async function transfersCsv(transfers: TransferTables, fromMs: number, toMs: number, time: TimeText): Promise<string[]> {
+  const firstSeq = await seqAtOrAfter(transfers, fromMs);
+  const endSeq = await seqAtOrAfter(transfers, toMs + 2 * SEQ_TIME_SLACK_MS);
+  assertRowsWithin(await transfers.countIn(firstSeq, endSeq, fromMs, toMs));
   const out = [
     csvLine([
       'seq',
@@ -238,42 +214,22 @@ async function transfersCsv(reader: Reader, fromMs: number, toMs: number, time: 
   ];
   let afterSeq = firstSeq - 1;
   for (;;) {
-    const rows = await reader.query<{
-      seq: unknown;
-      id: string;
-      created_at_ms: unknown;
-      debit_account: string;
-      credit_account: string;
-      asset: string;
-      amount: unknown;
-      code: string;
-      flags: unknown;
-      pending_id: string | null;
-      metadata: string | null;
-      hash: string;
-    }>(
-      `SELECT seq, id, created_at_ms, debit_account, credit_account, asset, amount, code, flags, pending_id, metadata, hash
-         FROM ledger_transfers WHERE seq > ? AND seq < ? AND created_at_ms >= ? AND created_at_ms < ? ORDER BY seq LIMIT ?`,
-      [afterSeq, endSeq, fromMs, toMs, EXPORT_PAGE_ROWS],
-    );
+    const rows = await transfers.pageIn(afterSeq, endSeq, fromMs, toMs, EXPORT_PAGE_ROWS);
     for (const r of rows) {
-      const amount = intFromDb(r.amount);
-      const flags = intFromDb(r.flags);
-      const kind = flags & 1 ? 'pending' : flags & 2 ? 'post' : flags & 8 ? 'expired' : flags & 4 ? 'void' : 'posted';
       const money = r.asset === 'CNY' || r.asset === 'BONUS';
       out.push(
         csvLine([
-          intFromDb(r.seq),
+          r.seq,
           r.id,
-          time(intFromDb(r.created_at_ms)),
-          r.debit_account,
-          r.credit_account,
+          time(r.createdAtMs),
+          r.debitAccount,
+          r.creditAccount,
           r.asset,
-          amount,
-          money ? yuanText(amount) : null,
+          r.amount,
+          money ? yuanText(r.amount) : null,
           r.code,
-          kind,
-          r.pending_id,
+          r.kind,
+          r.pendingId,
           r.metadata,
           r.hash,
         ]),
@@ -281,7 +237,7 @@ async function transfersCsv(reader: Reader, fromMs: number, toMs: number, time: 
     }
     const last = rows[rows.length - 1];
     if (rows.length < EXPORT_PAGE_ROWS || last === undefined) return out;
-    afterSeq = intFromDb(last.seq);
+    afterSeq = last.seq;
   }
 }
 
@@ -290,16 +246,10 @@ interface OrderLine {
   readonly cells: Cell[];
 }
 
-async function ordersCsv(reader: Reader, fromMs: number, toMs: number, time: TimeText): Promise<string[]> {
-  const counts = await Promise.all(
-    ['payment_deposits', 'payment_withdrawals', 'payment_refunds', 'room_orders'].map((t) =>
-      reader.query<{ n: unknown }>(`SELECT COUNT(*) AS n FROM ${t} WHERE created_at_ms >= ? AND created_at_ms < ?`, [fromMs, toMs]),
-    ),
-  );
-  const total = counts.reduce((a, r) => a + intFromDb(r[0]?.n ?? 0), 0);
+async function ordersCsv(reads: AnalyticsReads, fromMs: number, toMs: number, time: TimeText): Promise<string[]> {
+  const total = (await reads.payments.ordersCount(fromMs, toMs)) + (await reads.rooms.ordersCount(fromMs, toMs));
   if (total > EXPORT_ROWS_MAX) throw new AppError(AnalyticsErrors.ANALYTICS_EXPORT_TOO_LARGE, { rows: total, rowsMax: EXPORT_ROWS_MAX });
   const lines: OrderLine[] = [];
-  const range = [fromMs, toMs];
   const line = (
     createdAtMs: number,
     kind: string,
@@ -329,76 +279,21 @@ async function ordersCsv(reader: Reader, fromMs: number, toMs: number, time: Tim
       ],
     });
 
-  for (const r of await reader.query<Record<string, unknown>>(
-    `SELECT id, player_id, amount_fen, state, transaction_id, channel, refunded_fen, credited_at_ms, created_at_ms, updated_at_ms
-       FROM payment_deposits WHERE created_at_ms >= ? AND created_at_ms < ?`,
-    range,
-  )) {
-    line(
-      intFromDb(r.created_at_ms),
-      'deposit',
-      String(r.id),
-      String(r.player_id),
-      intFromDb(r.amount_fen),
-      String(r.state),
-      (r.transaction_id as string | null) ?? null,
-      intFromDb(r.updated_at_ms),
-      intOrNullFromDb(r.credited_at_ms),
-      `channel=${String(r.channel)};refunded_fen=${intFromDb(r.refunded_fen)}`,
-    );
+  for (const r of await reads.payments.orders(fromMs, toMs)) {
+    line(r.createdAtMs, r.kind, r.id, r.playerId, r.amountFen, r.state, r.providerRef, r.updatedAtMs, r.finishedAtMs, r.detail);
   }
-  for (const r of await reader.query<Record<string, unknown>>(
-    `SELECT id, player_id, amount_fen, state, provider_bill_no, reviewed_by, finished_at_ms, created_at_ms, updated_at_ms
-       FROM payment_withdrawals WHERE created_at_ms >= ? AND created_at_ms < ?`,
-    range,
-  )) {
+  for (const r of await reads.rooms.orders(fromMs, toMs)) {
     line(
-      intFromDb(r.created_at_ms),
-      'withdrawal',
-      String(r.id),
-      String(r.player_id),
-      intFromDb(r.amount_fen),
-      String(r.state),
-      (r.provider_bill_no as string | null) ?? null,
-      intFromDb(r.updated_at_ms),
-      intOrNullFromDb(r.finished_at_ms),
-      r.reviewed_by ? `reviewed_by=${String(r.reviewed_by)}` : null,
-    );
-  }
-  for (const r of await reader.query<Record<string, unknown>>(
-    `SELECT id, deposit_id, player_id, amount_fen, state, provider_refund_id, reason, finished_at_ms, created_at_ms, updated_at_ms
-       FROM payment_refunds WHERE created_at_ms >= ? AND created_at_ms < ?`,
-    range,
-  )) {
-    line(
-      intFromDb(r.created_at_ms),
-      'refund',
-      String(r.id),
-      String(r.player_id),
-      intFromDb(r.amount_fen),
-      String(r.state),
-      (r.provider_refund_id as string | null) ?? null,
-      intFromDb(r.updated_at_ms),
-      intOrNullFromDb(r.finished_at_ms),
-      `deposit=${String(r.deposit_id)};reason=${String(r.reason)}`,
-    );
-  }
-  for (const r of await reader.query<Record<string, unknown>>(
-    `SELECT order_id, kind, room_id, player_id, mode, cards, points, cash_fen, commission_fen, status, created_at_ms, updated_at_ms
-       FROM room_orders WHERE created_at_ms >= ? AND created_at_ms < ?`,
-    range,
-  )) {
-    line(
-      intFromDb(r.created_at_ms),
-      `room_${String(r.kind)}`,
-      String(r.order_id),
-      String(r.player_id),
-      intFromDb(r.cash_fen),
-      String(r.status),
-      (r.room_id as string | null) ?? null,
-      intFromDb(r.updated_at_ms),
+      r.createdAtMs,
+      `room_${r.kind}`,
+      r.orderId,
+      r.playerId,
+      r.cashFen,
+      r.status,
+      r.roomId,
+      r.updatedAtMs,
       null,
-      `mode=${String(r.mode)};cards=${intFromDb(r.cards)};points=${intFromDb(r.points)};commission_fen=${intFromDb(r.commission_fen)}`,
+      `mode=${r.mode};cards=${r.cards};points=${r.points};commission_fen=${r.commissionFen}`,
     );
   }
   lines.sort((a, b) => a.createdAtMs - b.createdAtMs);

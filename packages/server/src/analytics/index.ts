@@ -17,6 +17,18 @@ export { createOperating, type Operating, type OperatingOptions } from './operat
 export type { Alert, AlertMetricId, GaugeAlert } from './alerts.ts';
 export type { OperatingReport } from './reports.ts';
 export { EXPORT_KINDS, type ExportKind } from './exports.ts';
+export type {
+  AnalyticsReads,
+  LiveRoomState,
+  OperatorRef,
+  PaymentOrderLine,
+  PaymentTables,
+  RoomListItem,
+  RoomOrderRow,
+  RoomTables,
+  SealedHandRow,
+  TransferTables,
+} from './ports.ts';
 
 /** Event kinds are snake_case, past tense where they record a fact (`player_logged_in`). */
 const KIND_PATTERN = /^[a-z][a-z0-9_]{1,63}$/;

@@ -1,7 +1,7 @@
 // The analytics domain's operating side, built once by the composition root: reports, alerts
 // (evaluated by the `analytics.alerts` job), exports, service metrics and the endpoints.
 import type { Clock } from '@fairground/core';
-import type { AuditLog } from '../admin/index.ts';
+import type { AuditLog } from '../audit/index.ts';
 import type { Implementation } from '../http/routes.ts';
 import type { Ledger } from '../ledger/index.ts';
 import type { MetricsRegistry } from '../ops/metrics.ts';
@@ -9,10 +9,10 @@ import type { Store } from '../storage/ports.ts';
 import { Alerts, type GaugeAlert } from './alerts.ts';
 import { Exports } from './exports.ts';
 import type { Analytics } from './index.ts';
+import type { AnalyticsReads, LiveRoomState } from './ports.ts';
 import { registerServiceMetrics, type ServiceMetricsSources } from './prometheus.ts';
 import { Reports } from './reports.ts';
 import { RoomRecords } from './room-records.ts';
-import type { RoomState } from '../rooms/index.ts';
 import { analyticsRoutes } from './routes.ts';
 
 export interface OperatingOptions {
@@ -21,9 +21,11 @@ export interface OperatingOptions {
   readonly ledger: Ledger;
   readonly audit: AuditLog;
   readonly analytics: Analytics;
+  /** The other domains' reads of the records analytics reports on (bound by the composition root). */
+  readonly reads: AnalyticsReads;
   readonly openHand: (sealed: string, roomId: string, handNumber: number) => string;
   /** A room's live state if this process holds it (for the operators' spectator view). */
-  readonly liveRoom: (roomId: string) => RoomState | null;
+  readonly liveRoom: (roomId: string) => LiveRoomState | null;
   /** A room's hand records read back from the retention archive (null: never archived). */
   readonly archivedHands?: (roomId: string) => Promise<{ archivedAtMs: number; rows: Record<string, unknown>[] } | null>;
   readonly alertWebhookUrl?: string | undefined;
@@ -40,7 +42,7 @@ export interface Operating {
   readonly exports: Exports;
   readonly rooms: RoomRecords;
   readonly routes: Record<string, Implementation>;
-  registerMetrics(registry: MetricsRegistry, sources: Omit<ServiceMetricsSources, 'reader' | 'nowMs'>): void;
+  registerMetrics(registry: MetricsRegistry, sources: Omit<ServiceMetricsSources, 'reader' | 'reads' | 'nowMs'>): void;
 }
 
 export function createOperating(o: OperatingOptions): Operating {
@@ -59,10 +61,11 @@ export function createOperating(o: OperatingOptions): Operating {
     ...(o.alertGauges ? { gauges: o.alertGauges } : {}),
     ...(o.fetch ? { fetch: o.fetch } : {}),
   });
-  const exports = new Exports({ store: o.store, clock: o.clock, audit: o.audit, openHand: o.openHand });
+  const exports = new Exports({ store: o.store, clock: o.clock, audit: o.audit, reads: o.reads, openHand: o.openHand });
   const rooms = new RoomRecords({
     store: o.store,
     audit: o.audit,
+    rooms: o.reads.rooms,
     liveState: o.liveRoom,
     openHand: o.openHand,
     ...(o.archivedHands ? { archivedHands: o.archivedHands } : {}),
@@ -79,12 +82,12 @@ export function createOperating(o: OperatingOptions): Operating {
       exports,
       rooms,
       ledger: o.ledger,
-      reader: o.store.reader,
+      transfers: o.reads.transfers,
       store: o.store,
       nowMs: () => o.clock.nowMs(),
     }),
     registerMetrics(registry, sources) {
-      registerServiceMetrics(registry, { ...sources, reader: o.store.reader, nowMs: () => o.clock.nowMs() });
+      registerServiceMetrics(registry, { ...sources, reader: o.store.reader, reads: o.reads, nowMs: () => o.clock.nowMs() });
     },
   };
 }

@@ -6,9 +6,13 @@ import type { MetricsRegistry } from '../ops/metrics.ts';
 import type { Reader } from '../storage/ports.ts';
 import { intFromDb } from '../storage/sql.ts';
 import { PROVIDER_ERROR_WINDOW_MS, TRANSFER_COUNT_STEP_MAX } from './limits.ts';
+import type { AnalyticsReads } from './ports.ts';
 
 export interface ServiceMetricsSources {
+  /** Analytics' own tables (alerts). */
   readonly reader: Reader;
+  /** Rooms by status, transfers by code and provider failures, read by the domains that own them. */
+  readonly reads: AnalyticsReads;
   readonly nowMs: () => number;
   /** Rooms held in memory by this node, and the sockets connected to them. */
   readonly liveRooms: () => number;
@@ -16,16 +20,6 @@ export interface ServiceMetricsSources {
   /** The payment provider's circuit breaker: closed, half_open or open. */
   readonly breakerState: () => string;
 }
-
-/** Payment event kinds that record a provider failing or disagreeing (payments' own vocabulary). */
-export const PROVIDER_ERROR_KINDS = [
-  'provider_create_failed',
-  'provider_close_failed',
-  'provider_submit_failed',
-  'provider_refused',
-  'provider_mismatch',
-  'abnormal',
-] as const;
 
 const BREAKER_VALUE: Readonly<Record<string, number>> = { closed: 0, half_open: 1, open: 2 };
 
@@ -50,31 +44,23 @@ export function registerServiceMetrics(registry: MetricsRegistry, s: ServiceMetr
 
   let countedSeq: number | null = null;
   registry.onCollect(async () => {
-    const rows = await s.reader.query<{ status: string; n: unknown }>('SELECT status, COUNT(*) AS n FROM rooms GROUP BY status');
+    const counts = await s.reads.rooms.countsByStatus();
     for (const status of ['waiting', 'playing', 'finished', 'dissolved']) byStatus.set(0, { status });
-    for (const r of rows) byStatus.set(intFromDb(r.n), { status: r.status });
+    for (const r of counts) byStatus.set(r.rooms, { status: r.status });
   });
   registry.onCollect(async () => {
     // The highest seq (with several ledger chain shards there is no single head row).
-    const head = intFromDb((await s.reader.query<{ seq: unknown }>('SELECT MAX(seq) AS seq FROM ledger_transfers'))[0]?.seq ?? 0);
+    const head = await s.reads.transfers.maxSeq();
     const from = countedSeq ?? 0;
     const to = Math.min(head, from + TRANSFER_COUNT_STEP_MAX);
     if (to > from) {
-      const rows = await s.reader.query<{ code: string; asset: string; n: unknown }>(
-        'SELECT code, asset, COUNT(*) AS n FROM ledger_transfers WHERE seq > ? AND seq <= ? GROUP BY code, asset',
-        [from, to],
-      );
-      for (const r of rows) transfers.inc({ code: r.code, asset: r.asset }, intFromDb(r.n));
+      for (const r of await s.reads.transfers.countsByCode(from, to)) transfers.inc({ code: r.code, asset: r.asset }, r.transfers);
     }
     countedSeq = to;
   });
   registry.onCollect(async () => {
-    const rows = await s.reader.query<{ kind: string; n: unknown }>(
-      `SELECT kind, COUNT(*) AS n FROM payment_events WHERE at_ms >= ? AND kind IN (${PROVIDER_ERROR_KINDS.map(() => '?').join(', ')}) GROUP BY kind`,
-      [s.nowMs() - PROVIDER_ERROR_WINDOW_MS, ...PROVIDER_ERROR_KINDS],
-    );
-    for (const kind of PROVIDER_ERROR_KINDS) providerErrors.set(0, { kind });
-    for (const r of rows) providerErrors.set(intFromDb(r.n), { kind: r.kind });
+    for (const r of await s.reads.payments.providerErrorsSince(s.nowMs() - PROVIDER_ERROR_WINDOW_MS))
+      providerErrors.set(r.events, { kind: r.kind });
   });
   registry.onCollect(async () => {
     const rows = await s.reader.query<{ n: unknown }>("SELECT COUNT(*) AS n FROM analytics_alerts WHERE state = 'open'");

@@ -2,14 +2,15 @@
 import { newId } from '@fairground/core';
 import { implement, type Implementation } from '../http/routes.ts';
 import type { Ledger } from '../ledger/index.ts';
-import type { Reader, Store } from '../storage/ports.ts';
+import type { Store } from '../storage/ports.ts';
 import type { Alerts } from './alerts.ts';
 import { analyticsContract as c } from './contract.ts';
 import type { Exports } from './exports.ts';
 import type { Analytics } from './index.ts';
 import { DAY_MS, METRICS_WINDOW_MS_MAX } from './limits.ts';
-import { ledgerOverview } from './ledger-overview.ts';
 import type { Reports } from './reports.ts';
+import { ledgerOverview } from './ledger-overview.ts';
+import type { TransferTables } from './ports.ts';
 import type { RoomRecords } from './room-records.ts';
 
 export interface AnalyticsRouteDeps {
@@ -19,7 +20,7 @@ export interface AnalyticsRouteDeps {
   readonly exports: Exports;
   readonly rooms: RoomRecords;
   readonly ledger: Ledger;
-  readonly reader: Reader;
+  readonly transfers: TransferTables;
   readonly store: Store;
   readonly nowMs: () => number;
 }
@@ -67,7 +68,7 @@ export function analyticsRoutes(d: AnalyticsRouteDeps): Record<keyof typeof c, I
         atMs: e.atMs,
       })),
     })),
-    ledgerOverview: implement(c.ledgerOverview, async ({ query }) => ledgerOverview(d.ledger, d.reader, query.limit ?? 50)),
+    ledgerOverview: implement(c.ledgerOverview, async ({ query }) => ledgerOverview(d.ledger, d.transfers, query.limit ?? 50)),
     adminRooms: implement(c.adminRooms, async ({ query }) => ({
       items: await d.rooms.list({
         state: query.state,

@@ -3,7 +3,7 @@
 // queue of reported messages and reads a room's chat beside its hands.
 import { Type } from '@sinclair/typebox';
 import { contract } from '../http/endpoint.ts';
-import { IdString, TimeMs } from '../http/schemas.ts';
+import { IdString, itemList, TimeMs } from '../http/schemas.ts';
 import { CHAT_PAGE_MAX, REPORT_REASON_CHARS_MAX } from './limits.ts';
 
 const Nullable = <T extends ReturnType<typeof Type.String>>(t: T) => Type.Union([t, Type.Null()]);
@@ -70,7 +70,7 @@ export const chatContract = contract({
     tags: ['chat'],
     auth: 'player',
     params: Type.Object({ roomId: IdString() }),
-    response: Type.Object({ items: Type.Array(ChatMessageBody) }),
+    response: itemList(ChatMessageBody),
   },
   chatReport: {
     method: 'POST',
@@ -102,7 +102,7 @@ export const chatContract = contract({
       },
       { additionalProperties: false },
     ),
-    response: Type.Object({ items: Type.Array(ReportBody) }),
+    response: itemList(ReportBody),
   },
   chatReportResolve: {
     method: 'POST',
@@ -130,6 +130,6 @@ export const chatContract = contract({
     roles: [...READERS],
     params: Type.Object({ roomId: IdString() }),
     query: Type.Object({ hand: Type.Optional(Type.Integer({ minimum: 1, maximum: 1_000_000 })) }, { additionalProperties: false }),
-    response: Type.Object({ items: Type.Array(StoredMessageBody) }),
+    response: itemList(StoredMessageBody),
   },
 });

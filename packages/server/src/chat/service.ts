@@ -7,7 +7,7 @@
 // conversation around the message and the hand, and waits in the console's queue.
 import { AppError, assert, type Clock, newId } from '@fairground/core';
 import type { AuditLog } from '../admin/index.ts';
-import type { OperatorActor } from '../http/actors.ts';
+import type { OperatorActor } from '../accounts/index.ts';
 import type { ChatPhrases } from '../settings/index.ts';
 import type { Reader, Store, Tx } from '../storage/ports.ts';
 import { intFromDb, intOrNullFromDb } from '../storage/sql.ts';

@@ -119,7 +119,7 @@ describe('ownership on one node', () => {
     const keys = freshKeys();
     const cluster = new Cluster(
       { redisUrl: REDIS_URL, prefix: keys.prefix, nodeId: 'A', roles: ['api', 'rooms'], leaseMs: 10_000, monotonicMs: () => monoMs },
-      { reader: { dialect: 'postgres', query: async () => [] }, log: quiet },
+      { rooms: { liveAfter: async () => [], isLive: async () => false }, log: quiet },
     );
     const released: string[] = [];
     cluster.attach({

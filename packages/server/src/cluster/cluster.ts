@@ -1,5 +1,5 @@
 // One node's part of the cluster: its rooms' leases, its place in the node registry, the bus to
-// the other nodes, and the sessions of players who play across nodes.
+// the other nodes, and the relays of players who play across nodes (relays.ts).
 //
 // Ownership. A room is written by exactly one node: the holder of its lease in Redis. The holder
 // renews every lease a few times per lease period; when it cannot (Redis away), it stops writing
@@ -17,8 +17,6 @@ import { randomBytes } from 'node:crypto';
 import { AppError, assert, assertionFailed } from '@fairground/core';
 import type { MetricsRegistry } from '../ops/metrics.ts';
 import type { RoomState } from '../rooms/index.ts';
-import type { Reader } from '../storage/ports.ts';
-import { intFromDb } from '../storage/sql.ts';
 import { Bus } from './bus.ts';
 import { Directory, type Presence, presenceOf } from './directory.ts';
 import { ClusterErrors } from './errors.ts';
@@ -35,9 +33,9 @@ import {
   RENEWALS_PER_LEASE,
   RPC_TIMEOUT_MS,
 } from './limits.ts';
-import type { CommandFrame, LiveRoom, RoomDirectoryPort, RoomHost } from './ports.ts';
+import type { CommandFrame, LiveRoom, RoomDirectoryPort, RoomHost, RoomTableReads } from './ports.ts';
 import { ClusterRedis, Keys } from './redis.ts';
-import { EdgeSessions, HostedSessions } from './sessions.ts';
+import { EdgeRelays, HostedRelays } from './relays.ts';
 
 export interface ClusterOptions {
   readonly redisUrl: string;
@@ -101,11 +99,11 @@ export class Cluster {
   readonly bus: Bus;
   readonly #noticeHandlers = new Map<string, Array<(from: string, args: unknown) => void>>();
   readonly directory: Directory;
-  readonly edge: EdgeSessions;
-  readonly hosted: HostedSessions;
+  readonly edge: EdgeRelays;
+  readonly hosted: HostedRelays;
   /** What the rooms service calls (see ports.ts). */
   readonly port: RoomDirectoryPort;
-  readonly #reader: Reader;
+  readonly #rooms: RoomTableReads;
   readonly #log: ClusterLogger;
   readonly #mono: () => number;
   readonly #rpcTimeoutMs: number;
@@ -129,7 +127,7 @@ export class Cluster {
   #orphanCursor = '';
   readonly stats = { claims: 0, pauses: 0, lost: 0, handedOver: 0, adoptFailures: 0 };
 
-  constructor(o: ClusterOptions, deps: { reader: Reader; log: ClusterLogger }) {
+  constructor(o: ClusterOptions, deps: { rooms: RoomTableReads; log: ClusterLogger }) {
     const leaseMs = o.leaseMs ?? LEASE_MS_DEFAULT;
     assert(
       Number.isSafeInteger(leaseMs) && leaseMs >= LEASE_MS_MIN && leaseMs <= LEASE_MS_MAX,
@@ -139,7 +137,7 @@ export class Cluster {
     this.nodeId = o.nodeId;
     this.roles = o.roles;
     this.owner = `${o.nodeId}~${randomBytes(6).toString('hex')}`;
-    this.#reader = deps.reader;
+    this.#rooms = deps.rooms;
     this.#log = deps.log;
     this.#mono = o.monotonicMs ?? (() => performance.now());
     this.#rpcTimeoutMs = o.rpcTimeoutMs ?? RPC_TIMEOUT_MS;
@@ -151,8 +149,8 @@ export class Cluster {
     });
     this.bus = new Bus(this.redis, this.keys, this.owner, deps.log);
     this.directory = new Directory(this.redis, this.keys, { owner: this.owner, nodeId: o.nodeId, leaseMs });
-    this.edge = new EdgeSessions(this.bus);
-    this.hosted = new HostedSessions(this.bus);
+    this.edge = new EdgeRelays(this.bus);
+    this.hosted = new HostedRelays(this.bus);
     this.port = {
       opened: (s) => this.#opened(s),
       changed: (s) => {
@@ -490,13 +488,10 @@ export class Cluster {
    * a lease period. Returns how many were offered.
    */
   async sweepOrphans(nowMs: number): Promise<number> {
-    const rows = await this.#reader.query<{ id: string; created_at_ms: unknown }>(
-      "SELECT id, created_at_ms FROM rooms WHERE status IN ('waiting', 'playing') AND id > ? ORDER BY id LIMIT ?",
-      [this.#orphanCursor, ORPHAN_SWEEP_PAGE],
-    );
+    const rows = await this.#rooms.liveAfter(this.#orphanCursor, ORPHAN_SWEEP_PAGE);
     this.#orphanCursor = rows.length < ORPHAN_SWEEP_PAGE ? '' : (rows[rows.length - 1]?.id ?? '');
     // Rooms created moments ago are taking their first lease right now.
-    const old = rows.filter((r) => intFromDb(r.created_at_ms) < nowMs - 2 * this.leaseMs).map((r) => r.id);
+    const old = rows.filter((r) => r.createdAtMs < nowMs - 2 * this.leaseMs).map((r) => r.id);
     return this.directory.offerOrphans(old, this.leaseMs);
   }
 
@@ -577,9 +572,8 @@ export class Cluster {
     }
   }
 
-  async #liveInDb(where: 'id' | 'code', value: string): Promise<boolean> {
-    const rows = await this.#reader.query(`SELECT 1 AS x FROM rooms WHERE ${where} = ? AND status IN ('waiting', 'playing')`, [value]);
-    return rows.length > 0;
+  #liveInDb(where: 'id' | 'code', value: string): Promise<boolean> {
+    return this.#rooms.isLive(where, value);
   }
 
   #servesLocally(roomId: string): boolean {

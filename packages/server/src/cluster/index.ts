@@ -16,4 +16,4 @@ export { LEASE_MS_DEFAULT, LEASE_MS_MAX, LEASE_MS_MIN } from './limits.ts';
 export type { CommandFrame, LiveRoom, RoomDirectoryPort, RoomHost } from './ports.ts';
 export { clientKey, memoryRateLimiter, type RateLimiter, redisRateLimiter, registerRateLimit } from './rate-limit.ts';
 export { Keys } from './redis.ts';
-export { clusterRoomRoutes } from './router.ts';
+export { clusterRoomRouter } from './router.ts';

@@ -32,7 +32,7 @@ export const RPC_TIMEOUT_MS = 30_000;
 /** One published bus message; a larger batch is split. */
 export const BUS_MESSAGE_BYTES_MAX = 512 * 1024;
 /** Players connected here to rooms owned elsewhere, and players elsewhere attached to rooms owned here. */
-export const REMOTE_SESSIONS_MAX = 50_000;
+export const RELAYS_MAX = 50_000;
 /** Largest request or reply body between nodes (a room preview or a created room is a few kB). */
 export const RPC_BODY_BYTES_MAX = 64 * 1024;
 

@@ -1,6 +1,6 @@
 // What the cluster needs from the rooms domain on this node, in the cluster's own terms. The
 // rooms service (`Rooms`) provides all of it; tests may stand in smaller fakes.
-import type { ClientFrame, Conn, RoomDirectory, Rooms, RoomState } from '../rooms/index.ts';
+import type { ClientFrame, Conn, RoomDirectory, RoomLiveness, Rooms, RoomState } from '../rooms/index.ts';
 
 export type CommandFrame = Exclude<ClientFrame, { t: 'hello' } | { t: 'ping' }>;
 
@@ -22,6 +22,9 @@ export interface RoomHost extends Pick<Rooms, 'create' | 'join' | 'preview' | 'i
   /** Lets a room go without ending it: queued commands finish (each is on disk first), players are told to reconnect. */
   release(roomId: string): Promise<void>;
 }
+
+/** Which rooms the database calls live (the rooms domain's reads): the orphan sweep and the "moving" answer. */
+export type RoomTableReads = RoomLiveness;
 
 /** How the rooms service tells the cluster about its rooms (implemented by the cluster, called by `Rooms`). */
 export type RoomDirectoryPort = RoomDirectory;

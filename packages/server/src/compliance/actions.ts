@@ -37,3 +37,10 @@ export const PLAYER_ACTIONS: readonly ComplianceAction[] = [
   'redeem_points',
   'buy_skin',
 ];
+
+// Money and play routes name their action in the HTTP kernel's terms; this makes those terms ours.
+declare module '../http/endpoint.ts' {
+  interface EndpointVocabulary {
+    readonly action: ComplianceAction;
+  }
+}

@@ -2,9 +2,22 @@
 // play, and TypeBox schemas for every input and for its answer. The server registers it from
 // this declaration; the OpenAPI document is generated from it; the browser clients take their
 // types from it (type-only imports, so no schema code reaches a bundle).
+//
+// `http` is the shared kernel and imports no domain. The words it leaves open are filled in by the
+// domains that own them through declaration merging (`declare module '../http/endpoint.ts'`), the
+// way Fastify plugins extend Fastify's own types: accounts names the operator roles, compliance the
+// actions. A contract that names an unknown role or action still fails to compile.
 import type { Static, TSchema } from '@sinclair/typebox';
-import type { OperatorRole } from '../accounts/roles.ts';
-import type { ComplianceAction } from '../compliance/actions.ts';
+
+/** Augmented by the owning domains: `role` (accounts), `action` (compliance). */
+// biome-ignore lint/suspicious/noEmptyInterface: filled in by declaration merging
+export interface EndpointVocabulary {}
+
+type Word<K extends string> = EndpointVocabulary extends { readonly [P in K]: infer W extends string } ? W : string;
+/** An operator role a route may name (accounts' `OperatorRole`). */
+export type EndpointRole = Word<'role'>;
+/** A money or play action compliance is asked about (compliance's `ComplianceAction`). */
+export type EndpointAction = Word<'action'>;
 
 export type Method = 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE';
 export type Auth = 'none' | 'player' | 'operator';
@@ -19,10 +32,10 @@ export interface EndpointSpec {
   readonly tags: readonly string[];
   readonly auth: Auth;
   /** For `auth: 'operator'`: the roles of which the operator must hold at least one. */
-  readonly roles?: readonly OperatorRole[];
+  readonly roles?: readonly EndpointRole[];
   readonly kind?: EndpointKind;
   /** For tagged routes: the action compliance is asked about. */
-  readonly action?: ComplianceAction;
+  readonly action?: EndpointAction;
   /**
    * For tagged routes: a request that passes validation. The deny-all policy test sends it to prove
    * the route refuses before doing anything; it is published as `x-fairground-example`.

@@ -1,19 +1,31 @@
 // Registers declared endpoints on Fastify. The order of checks is fixed here, once, for every
 // route: who is calling (before the body is even read), then the schemas, then — for routes that
-// move money or start play — the accepted terms and the compliance policy, and only then the
-// handler. A route cannot forget a check because it never performs one itself.
-import { AppError, assert } from '@fairground/core';
+// move money or start play — admission (the accepted terms and the compliance policy), and only
+// then the handler. A route cannot forget a check because it never performs one itself.
+//
+// This is the kernel: it knows the order, not the checks. Who a caller is and whether they may act
+// come from the composition root (`RouteDeps`), so `http` imports no domain.
+import { assert } from '@fairground/core';
 import type { Static } from '@sinclair/typebox';
 import { Value } from '@sinclair/typebox/value';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
-import { AccountsErrors } from '../accounts/errors.ts';
-import { enforce } from '../compliance/index.ts';
-import type { Compliance, ComplianceActor, ComplianceContext } from '../compliance/ports.ts';
-import type { Actor, Authenticator, OperatorActor, PlayerActor } from './actors.ts';
-import type { Auth, EndpointSpec, EndpointTypes } from './endpoint.ts';
+import type { Auth, EndpointAction, EndpointSpec, EndpointTypes } from './endpoint.ts';
 import { ErrorBody } from './schemas.ts';
 
-type ActorOf<A extends Auth> = A extends 'player' ? PlayerActor : A extends 'operator' ? OperatorActor : undefined;
+/**
+ * The actor a handler receives for each `auth` kind, filled in by declaration merging by the domain
+ * that authenticates (accounts: `player` → PlayerActor, `operator` → OperatorActor).
+ */
+// biome-ignore lint/suspicious/noEmptyInterface: filled in by declaration merging
+export interface Callers {}
+
+/** Any authenticated caller. */
+export type Caller = Callers[keyof Callers];
+
+type ActorOf<A extends Auth> = A extends keyof Callers ? Callers[A] : undefined;
+
+/** What the money and play checks read besides the action and the caller (amounts, game ids). */
+export type AdmissionContext = Readonly<Record<string, string | number | boolean>>;
 
 export interface HandlerInput<E extends EndpointSpec> {
   readonly params: EndpointTypes<E>['params'];
@@ -27,13 +39,13 @@ export interface HandlerInput<E extends EndpointSpec> {
 export interface Implementation {
   readonly spec: EndpointSpec;
   readonly handler: (input: HandlerInput<EndpointSpec>) => Promise<unknown>;
-  readonly complianceContext: ((input: HandlerInput<EndpointSpec>) => ComplianceContext) | undefined;
+  readonly complianceContext: ((input: HandlerInput<EndpointSpec>) => AdmissionContext) | undefined;
 }
 
 export function implement<E extends EndpointSpec>(
   spec: E,
   handler: (input: HandlerInput<E>) => Promise<Static<E['response']>>,
-  options: { complianceContext?: (input: HandlerInput<E>) => ComplianceContext } = {},
+  options: { complianceContext?: (input: HandlerInput<E>) => AdmissionContext } = {},
 ): Implementation {
   return {
     spec,
@@ -43,23 +55,20 @@ export function implement<E extends EndpointSpec>(
 }
 
 export interface RouteDeps {
-  readonly authenticator: Authenticator;
-  readonly compliance: Compliance;
-  /** The user-agreement version a player must have accepted before money or play. */
-  readonly termsVersion: string;
+  /**
+   * The caller of a route whose `auth` is not `none`, checked against the declaration (kind, roles);
+   * throws the stable error for a missing, invalid or wrong caller.
+   */
+  authenticate(authorization: string | undefined, spec: EndpointSpec): Promise<Caller>;
+  /** For money and play routes, after the schemas: throws when this caller may not take this action now. */
+  admit(actor: Caller, action: EndpointAction, context: AdmissionContext): Promise<void>;
 }
 
-const actors = new WeakMap<FastifyRequest, Actor>();
+const actors = new WeakMap<FastifyRequest, Caller>();
 
 /** The actor a route's auth hook resolved (for plugins that are not declared endpoints, such as WebSocket upgrades). */
-export function actorOf(request: FastifyRequest): Actor | undefined {
+export function actorOf(request: FastifyRequest): Caller | undefined {
   return actors.get(request);
-}
-
-function complianceActor(actor: Actor): ComplianceActor {
-  return actor.kind === 'player'
-    ? { kind: 'player', playerId: actor.playerId }
-    : { kind: 'operator', operatorId: actor.operatorId, roles: actor.roles };
 }
 
 /** Checks a declaration for mistakes a reviewer could miss; a failure is a programmer error and stops start-up. */
@@ -120,24 +129,14 @@ export function registerEndpoint(app: FastifyInstance, name: string, impl: Imple
     // Identity first: an anonymous or wrong-kind caller learns nothing about the body's shape.
     onRequest: async (request) => {
       if (spec.auth === 'none') return;
-      const actor = await deps.authenticator.authenticate(request.headers.authorization);
-      if (spec.auth === 'player' && actor.kind !== 'player') throw new AppError(AccountsErrors.AUTH_PLAYER_REQUIRED);
-      if (spec.auth === 'operator') {
-        if (actor.kind !== 'operator') throw new AppError(AccountsErrors.AUTH_OPERATOR_REQUIRED);
-        const roles = spec.roles ?? [];
-        if (!actor.roles.some((r) => roles.includes(r))) throw new AppError(AccountsErrors.AUTH_ROLE_MISSING, { needs: [...roles] });
-      }
-      actors.set(request, actor);
+      actors.set(request, await deps.authenticate(request.headers.authorization, spec));
     },
     preHandler: async (request, reply) => {
       if (spec.kind === undefined || spec.action === undefined) return;
       const actor = actors.get(request);
       assert(actor !== undefined, `${name} has no actor`);
-      if (actor.kind === 'player' && actor.termsVersion !== deps.termsVersion) {
-        throw new AppError(AccountsErrors.TERMS_NOT_ACCEPTED, { current: deps.termsVersion });
-      }
       const context = impl.complianceContext ? impl.complianceContext(inputOf(request, reply)) : {};
-      await enforce(deps.compliance, spec.action, complianceActor(actor), context);
+      await deps.admit(actor, spec.action, context);
     },
     handler: async (request, reply) => {
       const result = await impl.handler(inputOf(request, reply));

@@ -1,5 +1,5 @@
 // Schemas shared by every domain's endpoints.
-import { Type } from '@sinclair/typebox';
+import { type TProperties, type TSchema, Type } from '@sinclair/typebox';
 
 /** The one error shape of the API. `code` is stable forever; `message` is for people. */
 export const ErrorBody = Type.Object({
@@ -35,3 +35,14 @@ export const IdempotencyKey = Type.String({
   pattern: '^[A-Za-z0-9_.:-]{8,64}$',
   description: '8–64 characters, unique per intended effect',
 });
+
+/** A list answer: `{ items: [...] }`. */
+export const itemList = <T extends TSchema>(item: T) => Type.Object({ items: Type.Array(item) });
+
+/** One page of a list: `{ items, nextCursor }`, the cursor null on the last page; `extra` adds fields after them. */
+export const pagedList = <T extends TSchema, X extends TProperties = Record<never, TSchema>>(item: T, extra?: X) =>
+  Type.Object({ items: Type.Array(item), nextCursor: Type.Union([Type.String(), Type.Null()]), ...(extra as X) });
+
+/** A list's query: an optional `limit` from 1 to `max`, nothing else. */
+export const limitQuery = (max: number) =>
+  Type.Object({ limit: Type.Optional(Type.Integer({ minimum: 1, maximum: max })) }, { additionalProperties: false });

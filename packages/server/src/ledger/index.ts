@@ -34,3 +34,4 @@ export {
   type TransferCode,
   TransferFlags,
 } from './model.ts';
+export { type TransferKind, type TransferReads, type TransferRecord, transferKind, transferReads } from './transfer-reads.ts';

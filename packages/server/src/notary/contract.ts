@@ -3,7 +3,7 @@
 // the console's view of the queue, the roots and the lag.
 import { Type } from '@sinclair/typebox';
 import { contract } from '../http/endpoint.ts';
-import { IdString, TimeMs } from '../http/schemas.ts';
+import { IdString, limitQuery, TimeMs } from '../http/schemas.ts';
 import { ROOTS_LISTED_MAX } from './limits.ts';
 
 const Nullable = <T extends Parameters<typeof Type.Union>[0][number]>(t: T) => Type.Union([t, Type.Null()]);
@@ -89,7 +89,7 @@ export const notaryContract = contract({
     tags: ['admin', 'notary'],
     auth: 'operator',
     roles: ['risk', 'support', 'finance', 'admin'],
-    query: Type.Object({ limit: Type.Optional(Type.Integer({ minimum: 1, maximum: ROOTS_LISTED_MAX })) }, { additionalProperties: false }),
+    query: limitQuery(ROOTS_LISTED_MAX),
     response: Type.Object({
       tsaUrl: Type.String(),
       lagMs: Type.Integer(),

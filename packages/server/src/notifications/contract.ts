@@ -1,6 +1,6 @@
 import { Type } from '@sinclair/typebox';
 import { contract } from '../http/endpoint.ts';
-import { IdString, Ok, TimeMs } from '../http/schemas.ts';
+import { IdString, Ok, pagedList, TimeMs } from '../http/schemas.ts';
 import { INBOX_PAGE_MAX } from './limits.ts';
 
 export const NotificationBody = Type.Object({
@@ -25,11 +25,7 @@ export const notificationsContract = contract({
       },
       { additionalProperties: false },
     ),
-    response: Type.Object({
-      items: Type.Array(NotificationBody),
-      nextCursor: Type.Union([Type.String(), Type.Null()]),
-      unread: Type.Integer(),
-    }),
+    response: pagedList(NotificationBody, { unread: Type.Integer() }),
   },
   markRead: {
     method: 'POST',

@@ -4,19 +4,15 @@
 // never told about something that then rolled back. WeChat subscribe messages will be a second
 // channel behind the same `notify`.
 import { AppError, assert, CoreErrors, newId } from '@fairground/core';
-import type { FastifyInstance } from 'fastify';
-import type { WebSocket } from 'ws';
-import type { Authenticator } from '../http/actors.ts';
-import { implement, type Implementation } from '../http/routes.ts';
 import type { Store, Tx } from '../storage/ports.ts';
 import { intFromDb, intOrNullFromDb } from '../storage/sql.ts';
-import { notificationsContract as c } from './contract.ts';
 import { Hub, type NotificationBus, type NotificationMessage } from './hub.ts';
-import { AUTH_TIMEOUT_MS, CLIENT_MESSAGE_BYTES_MAX, NOTIFICATION_DATA_ENTRIES_MAX } from './limits.ts';
+import { NOTIFICATION_DATA_ENTRIES_MAX } from './limits.ts';
 
 export { notificationsContract } from './contract.ts';
 export { createMemoryBus, Hub, type NotificationBus, type NotificationMessage } from './hub.ts';
 export { notificationsMigrations } from './migrations.ts';
+export { notificationsRoutes, registerNotificationsSocket } from './routes.ts';
 export { createRedisBus } from './redis-bus.ts';
 
 export type NotificationData = Readonly<Record<string, string | number | boolean | null>>;
@@ -100,58 +96,5 @@ export class Notifications implements Notifier {
       tx.run('UPDATE notifications SET read_at_ms = COALESCE(read_at_ms, ?) WHERE id = ? AND player_id = ?', [tx.nowMs, id, playerId]),
     );
     if (changed === 0) throw new AppError(CoreErrors.NOT_FOUND, { notificationId: id });
-  }
-
-  routes(): Record<keyof typeof c, Implementation> {
-    return {
-      inbox: implement(c.inbox, async ({ actor, query }) => this.inbox(actor.playerId, query.cursor, query.limit ?? 20)),
-      markRead: implement(c.markRead, async ({ actor, params }) => {
-        await this.markRead(actor.playerId, params.notificationId);
-        return { ok: true as const };
-      }),
-    };
-  }
-
-  /**
-   * `GET /api/notifications/ws`: a browser cannot set headers on a WebSocket, so the first message
-   * carries the access token: `{"type":"auth","token":"…"}` → `{"type":"ready"}`, then
-   * `{"type":"notification","notification":{…}}` for each new notification.
-   */
-  registerSocket(app: FastifyInstance, authenticator: Authenticator): void {
-    app.get('/api/notifications/ws', { websocket: true, schema: { hide: true } }, (socket: WebSocket) => {
-      let authed = false;
-      const timer = setTimeout(() => {
-        if (!authed) socket.close(4001, 'authenticate first');
-      }, AUTH_TIMEOUT_MS);
-      socket.on('close', () => clearTimeout(timer));
-      socket.on('message', (raw, isBinary) => {
-        const size = Array.isArray(raw) ? raw.reduce((n, b) => n + b.length, 0) : (raw as Buffer | ArrayBuffer).byteLength;
-        if (isBinary || size > CLIENT_MESSAGE_BYTES_MAX || authed) {
-          socket.close(4002, 'unexpected message');
-          return;
-        }
-        let msg: { type?: unknown; token?: unknown };
-        try {
-          msg = JSON.parse(raw.toString()) as typeof msg;
-        } catch {
-          socket.close(4002, 'unexpected message');
-          return;
-        }
-        if (msg.type !== 'auth' || typeof msg.token !== 'string') {
-          socket.close(4002, 'unexpected message');
-          return;
-        }
-        authed = true;
-        authenticator.authenticate(`Bearer ${msg.token}`).then(
-          (actor) => {
-            clearTimeout(timer);
-            if (actor.kind !== 'player') return socket.close(4003, 'players only');
-            if (!this.hub.add(actor.playerId, socket)) return socket.close(1013, 'try again later');
-            socket.send(JSON.stringify({ type: 'ready' }));
-          },
-          (e: unknown) => socket.close(4001, e instanceof AppError ? e.code : 'AUTH_TOKEN_INVALID'),
-        );
-      });
-    });
   }
 }

@@ -3,7 +3,7 @@
 // provider's notify URL is a separate raw-body route (see notify-route.ts).
 import { Type } from '@sinclair/typebox';
 import { contract } from '../http/endpoint.ts';
-import { Fen, IdempotencyKey, IdString, TimeMs } from '../http/schemas.ts';
+import { Fen, IdempotencyKey, IdString, itemList, limitQuery, TimeMs } from '../http/schemas.ts';
 import { LIST_PAGE_MAX, REASON_LENGTH_MAX, REASON_LENGTH_MIN } from './limits.ts';
 import { DEPOSIT_STATES, REFUND_STATES, WITHDRAWAL_STATES } from './model.ts';
 
@@ -213,7 +213,7 @@ export const paymentsContract = contract({
     tags: ['payments'],
     auth: 'player',
     query: ListQuery,
-    response: Type.Object({ items: Type.Array(DepositBody) }),
+    response: itemList(DepositBody),
   },
   getDeposit: {
     method: 'GET',
@@ -245,7 +245,7 @@ export const paymentsContract = contract({
     tags: ['payments'],
     auth: 'player',
     query: ListQuery,
-    response: Type.Object({ items: Type.Array(WithdrawalBody) }),
+    response: itemList(WithdrawalBody),
   },
   getWithdrawal: {
     method: 'GET',
@@ -271,7 +271,7 @@ export const paymentsContract = contract({
       },
       { additionalProperties: false },
     ),
-    response: Type.Object({ items: Type.Array(AdminWithdrawalBody) }),
+    response: itemList(AdminWithdrawalBody),
   },
   approveWithdrawal: {
     method: 'POST',
@@ -318,7 +318,7 @@ export const paymentsContract = contract({
       },
       { additionalProperties: false },
     ),
-    response: Type.Object({ items: Type.Array(AdminDepositBody) }),
+    response: itemList(AdminDepositBody),
   },
   adminDeposit: {
     method: 'GET',
@@ -359,7 +359,7 @@ export const paymentsContract = contract({
       { state: Type.Optional(lit(REFUND_STATES)), limit: Type.Optional(Type.Integer({ minimum: 1, maximum: LIST_PAGE_MAX })) },
       { additionalProperties: false },
     ),
-    response: Type.Object({ items: Type.Array(RefundBody) }),
+    response: itemList(RefundBody),
   },
   reconciliations: {
     method: 'GET',
@@ -368,8 +368,8 @@ export const paymentsContract = contract({
     tags: ['admin', 'payments'],
     auth: 'operator',
     roles: ['finance', 'admin'],
-    query: Type.Object({ limit: Type.Optional(Type.Integer({ minimum: 1, maximum: LIST_PAGE_MAX })) }, { additionalProperties: false }),
-    response: Type.Object({ items: Type.Array(ReconciliationHead) }),
+    query: limitQuery(LIST_PAGE_MAX),
+    response: itemList(ReconciliationHead),
   },
   reconciliation: {
     method: 'GET',

@@ -14,3 +14,4 @@ export { NOTIFY_PATH, registerNotifyRoute } from './notify-route.ts';
 export * from './ports.ts';
 export type { MismatchKind, ReconciliationItem, ReconciliationReport } from './reconciler.ts';
 export { paymentsRoutes } from './routes.ts';
+export { PROVIDER_ERROR_KINDS, paymentReads } from './reads.ts';

@@ -3,7 +3,7 @@
 // through the outbox with our refund id as out_refund_no; the hold is posted when the provider
 // says SUCCESS and voided when it says CLOSED. ABNORMAL is not final: we keep asking.
 import { AppError, assert, isAppError, present } from '@fairground/core';
-import type { OperatorActor } from '../http/actors.ts';
+import type { OperatorActor } from '../accounts/index.ts';
 import { LedgerErrors, playerAccount, systemAccount } from '../ledger/index.ts';
 import type { Tx } from '../storage/ports.ts';
 import { intFromDb } from '../storage/sql.ts';

@@ -5,7 +5,7 @@
 // never on our own guess. An unclear answer is followed by a query of the same bill; the bill
 // number is our withdrawal id, so it never changes.
 import { AppError, assert, isAppError, present } from '@fairground/core';
-import type { OperatorActor } from '../http/actors.ts';
+import type { OperatorActor } from '../accounts/index.ts';
 import { LedgerErrors, playerAccount, systemAccount } from '../ledger/index.ts';
 import type { Tx } from '../storage/ports.ts';
 import { backoff, beijingDayStartMs, type Ctx } from './context.ts';

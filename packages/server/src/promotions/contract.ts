@@ -2,7 +2,7 @@
 // campaigns, grants (a money route, checked by compliance) and referral settlement.
 import { Type } from '@sinclair/typebox';
 import { contract } from '../http/endpoint.ts';
-import { IdempotencyKey, IdString, TimeMs } from '../http/schemas.ts';
+import { IdempotencyKey, IdString, itemList, TimeMs } from '../http/schemas.ts';
 
 const AssetSchema = Type.Union([Type.Literal('BONUS'), Type.Literal('ROOM_CARD'), Type.Literal('POINTS'), Type.Literal('CNY')]);
 const KindSchema = Type.Union([Type.Literal('bonus'), Type.Literal('invite'), Type.Literal('points')]);
@@ -78,7 +78,7 @@ export const promotionsContract = contract({
     tags: ['admin', 'promotions'],
     auth: 'operator',
     roles: ['admin', 'finance', 'support'],
-    response: Type.Object({ items: Type.Array(CampaignBody) }),
+    response: itemList(CampaignBody),
   },
   createCampaign: {
     method: 'POST',

@@ -8,7 +8,7 @@ import { randomBytes } from 'node:crypto';
 import { AppError, assertionFailed, type Clock, newId, present } from '@fairground/core';
 import type { AuditLog } from '../admin/index.ts';
 import type { IdentitySource } from '../compliance/index.ts';
-import type { OperatorActor } from '../http/actors.ts';
+import type { OperatorActor } from '../accounts/index.ts';
 import { type Asset, type Ledger, LedgerErrors, playerAccount, systemAccount } from '../ledger/index.ts';
 import type { Store, Tx } from '../storage/ports.ts';
 import { intFromDb, intOrNullFromDb, isUniqueViolation } from '../storage/sql.ts';

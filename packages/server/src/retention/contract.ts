@@ -2,7 +2,7 @@
 // does) and the archives written.
 import { Type } from '@sinclair/typebox';
 import { contract } from '../http/endpoint.ts';
-import { TimeMs } from '../http/schemas.ts';
+import { limitQuery, TimeMs } from '../http/schemas.ts';
 
 export const retentionContract = contract({
   retentionArchives: {
@@ -12,7 +12,7 @@ export const retentionContract = contract({
     tags: ['admin', 'retention'],
     auth: 'operator',
     roles: ['risk', 'support', 'finance', 'admin'],
-    query: Type.Object({ limit: Type.Optional(Type.Integer({ minimum: 1, maximum: 200 })) }, { additionalProperties: false }),
+    query: limitQuery(200),
     response: Type.Object({
       configured: Type.Boolean({ description: 'false when no archive folder is configured (nothing is archived)' }),
       onlineDays: Type.Integer({ minimum: 0 }),

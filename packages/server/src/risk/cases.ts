@@ -1,7 +1,7 @@
 // Review cases: opened by a severe signal, a held withdrawal or an escalated complaint; their
 // evidence and event trail; an operator's approve, reject, restrict, ban, note or close (audited).
 import { AppError, newId } from '@fairground/core';
-import type { OperatorActor } from '../http/actors.ts';
+import type { OperatorActor } from '../accounts/index.ts';
 import type { Tx } from '../storage/ports.ts';
 import { intFromDb } from '../storage/sql.ts';
 import { RiskErrors } from './errors.ts';

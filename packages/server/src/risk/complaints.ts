@@ -1,7 +1,7 @@
 // Complaints players file against players or rooms: filed, upheld or dismissed by support (an
 // upheld one costs the target credit), escalated to a case, and the complaint rate of the metrics.
 import { AppError, newId } from '@fairground/core';
-import type { OperatorActor } from '../http/actors.ts';
+import type { OperatorActor } from '../accounts/index.ts';
 import type { Tx } from '../storage/ports.ts';
 import { intFromDb } from '../storage/sql.ts';
 import { RiskErrors } from './errors.ts';

@@ -3,7 +3,7 @@
 import { Type } from '@sinclair/typebox';
 import { COMPLIANCE_ACTIONS } from '../compliance/actions.ts';
 import { contract } from '../http/endpoint.ts';
-import { IdString, TimeMs } from '../http/schemas.ts';
+import { IdString, itemList, limitQuery, TimeMs } from '../http/schemas.ts';
 import { NOTE_LENGTH_MAX, PAGE_MAX } from './limits.ts';
 
 const ActionSchema = Type.Union(COMPLIANCE_ACTIONS.map((a) => Type.Literal(a)));
@@ -175,7 +175,7 @@ export const riskContract = contract({
     tags: ['admin', 'risk'],
     auth: 'operator',
     roles: [...READERS],
-    query: Type.Object({ limit: Type.Optional(Type.Integer({ minimum: 1, maximum: PAGE_MAX })) }, { additionalProperties: false }),
+    query: limitQuery(PAGE_MAX),
     response: Type.Object({
       items: Type.Array(
         Type.Object({
@@ -232,7 +232,7 @@ export const riskContract = contract({
       },
       { additionalProperties: false },
     ),
-    response: Type.Object({ items: Type.Array(CaseSummaryBody) }),
+    response: itemList(CaseSummaryBody),
   },
   riskCase: {
     method: 'GET',
@@ -285,7 +285,7 @@ export const riskContract = contract({
       },
       { additionalProperties: false },
     ),
-    response: Type.Object({ items: Type.Array(ComplaintBody) }),
+    response: itemList(ComplaintBody),
   },
   resolveComplaint: {
     method: 'POST',
@@ -399,8 +399,8 @@ export const riskContract = contract({
     tags: ['admin', 'risk'],
     auth: 'operator',
     roles: [...READERS],
-    query: Type.Object({ limit: Type.Optional(Type.Integer({ minimum: 1, maximum: PAGE_MAX })) }, { additionalProperties: false }),
-    response: Type.Object({ items: Type.Array(ModelBody) }),
+    query: limitQuery(PAGE_MAX),
+    response: itemList(ModelBody),
   },
   riskTrainModel: {
     method: 'POST',

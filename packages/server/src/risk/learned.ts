@@ -7,7 +7,7 @@
 // Deciding, the combined verdict settles whether a held withdrawal waits for an operator or is
 // refused (withdrawals.ts); a player's restriction still refuses whatever the model says.
 import { AppError } from '@fairground/core';
-import type { OperatorActor } from '../http/actors.ts';
+import type { OperatorActor } from '../accounts/index.ts';
 import type { Reader, Tx } from '../storage/ports.ts';
 import { intFromDb, intOrNullFromDb } from '../storage/sql.ts';
 import type { HandSummary } from './collusion.ts';

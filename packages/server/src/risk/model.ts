@@ -3,8 +3,9 @@
 import type { Clock } from '@fairground/core';
 import type { AuditLog } from '../admin/index.ts';
 import type { Analytics } from '../analytics/index.ts';
-import type { ComplianceAction } from '../compliance/index.ts';
+import { type ComplianceAction, PLAYER_ACTIONS } from '../compliance/index.ts';
 import type { HistoryItem, Ledger } from '../ledger/index.ts';
+import type { RoomRiskSignal } from '../rooms/index.ts';
 import type { Store } from '../storage/ports.ts';
 import { intFromDb, intOrNullFromDb } from '../storage/sql.ts';
 import type { Cases } from './cases.ts';
@@ -15,7 +16,6 @@ import { EVIDENCE_BYTES_MAX } from './limits.ts';
 import type { WithdrawalReviews } from './ports.ts';
 import type { Restrictions } from './restrictions.ts';
 import type { RoomHands } from './room-hands.ts';
-import type { HandSummary } from './collusion.ts';
 import type { RiskSignals } from './signals.ts';
 
 /** What a restriction blocks when an operator does not list actions: money out and play. */
@@ -26,18 +26,11 @@ export const RESTRICT_DEFAULT_ACTIONS: readonly ComplianceAction[] = [
   'start_paid_session',
   'enter_tournament',
 ];
-/** A ban blocks every money and play action; the balance stays frozen until an operator lifts it. */
-export const BAN_ACTIONS: readonly ComplianceAction[] = [
-  'deposit',
-  'withdraw',
-  'buy_room_cards',
-  'create_room',
-  'join_room',
-  'start_paid_session',
-  'start_free_session',
-  'enter_tournament',
-  'redeem_points',
-];
+/**
+ * A ban blocks every money and play action a player takes (compliance's list), except buying a
+ * skin, which bans have never covered. The balance stays frozen until an operator lifts the ban.
+ */
+export const BAN_ACTIONS: readonly ComplianceAction[] = PLAYER_ACTIONS.filter((a) => a !== 'buy_skin');
 /** Ledger codes that count as play when measuring deposits played through. */
 export const PLAY_CODES = new Set(['entry_fee', 'room_fee', 'room_card_purchase', 'escrow']);
 
@@ -120,21 +113,8 @@ export interface Complaint {
   readonly handledAtMs: number | null;
 }
 
-/** The signals rooms send (the rooms port's shape). */
-export type RoomSignal =
-  | { readonly kind: 'early_exit'; readonly playerId: string; readonly roomId: string; readonly reason: string }
-  | {
-      readonly kind: 'report_filed';
-      readonly playerId: string;
-      readonly roomId: string;
-      readonly targetPlayerId: string | null;
-      readonly reason: string;
-    }
-  | { readonly kind: 'same_ip_blocked'; readonly playerId: string; readonly roomId: string }
-  | { readonly kind: 'same_ip_dissolved'; readonly roomId: string; readonly playerIds: readonly string[] }
-  | { readonly kind: 'identity_check_failed'; readonly playerId: string; readonly roomId: string }
-  | { readonly kind: 'hand_finished'; readonly summary: HandSummary & { readonly endedAtMs: number } }
-  | { readonly kind: 'room_completed'; readonly roomId: string; readonly playerIds: readonly string[] };
+/** The signals rooms send: the rooms domain's port type, so the two can never drift apart. */
+export type RoomSignal = RoomRiskSignal;
 
 /** What the risk domain's policy can do to a live room (the rooms domain, bound by the composition root). */
 export interface RoomControl {

@@ -1,5 +1,5 @@
 // What the risk domain needs from outside, in its own terms, and what it answers.
-import type { OperatorActor } from '../http/actors.ts';
+import type { OperatorActor } from '../accounts/index.ts';
 
 export type GateAction = 'create_room' | 'join_room';
 export type GateDecision = { readonly allow: true } | { readonly allow: false; readonly code: string; readonly message: string };

@@ -2,7 +2,7 @@
 // lifted by an operator, and what the compliance port asks before each money or play action.
 import { AppError, newId } from '@fairground/core';
 import type { ComplianceAction } from '../compliance/index.ts';
-import type { OperatorActor } from '../http/actors.ts';
+import type { OperatorActor } from '../accounts/index.ts';
 import type { Tx } from '../storage/ports.ts';
 import { RiskErrors } from './errors.ts';
 import type { RequestMeta } from './ports.ts';

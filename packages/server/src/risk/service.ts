@@ -5,7 +5,7 @@
 // Weights, thresholds and credit rules come from the risk configuration; legal limits stay in the
 // compliance policy.
 import type { ComplianceAction } from '../compliance/index.ts';
-import type { OperatorActor } from '../http/actors.ts';
+import type { OperatorActor } from '../accounts/index.ts';
 import type { Tx } from '../storage/ports.ts';
 import { Cases } from './cases.ts';
 import type { HandSummary } from './collusion.ts';

@@ -9,7 +9,7 @@
 import { AppError } from '@fairground/core';
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import type { WebSocket } from 'ws';
-import type { Authenticator } from '../http/actors.ts';
+import type { Authenticator } from '../accounts/index.ts';
 import { type Conn, type RoomActor, withRequestId } from './actor.ts';
 import { RoomErrors } from './errors.ts';
 import { CloseCodes, type CommandFrame, parseFrame } from './frames.ts';

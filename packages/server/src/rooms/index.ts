@@ -37,7 +37,9 @@ export type {
   RoomRiskSignal,
   Timers,
 } from './ports.ts';
-export { type RoomRouteDeps, roomRoutes } from './routes.ts';
-export { type CreatedRoom, type PlatformRoomsOptions, REPORT_REASONS, Rooms, type RoomsOptions } from './service.ts';
+export { type RoomLiveness, type RoomReads, roomReads } from './reads.ts';
+export { localRoomRouter, type RoomRouter } from './router.ts';
+export { type PlatformRoomsOptions, type RoomRouteDeps, registerRoomsSocket, roomRoutes } from './routes.ts';
+export { type CreatedRoom, REPORT_REASONS, Rooms, type RoomsOptions } from './service.ts';
 export type { RoomState } from './state.ts';
 export { type HandInfo, type HandSection, type MemberView, type RoomView, SECURITY_RISK_MESSAGE } from './views.ts';

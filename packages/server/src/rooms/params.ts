@@ -3,6 +3,7 @@
 // Every value is checked here, on the server, and each invalid one has its own error code.
 import { AppError } from '@fairground/core';
 import type { TableRulesInput } from '@fairground/rules';
+import { DEFAULT_FEE, DEFAULT_PARAMS } from './defaults.ts';
 import { RoomErrors } from './errors.ts';
 import {
   BASE_SCORE_MAX,
@@ -61,27 +62,7 @@ export interface FeeChoice {
   readonly payer: FeePayer;
 }
 
-export const DEFAULT_PARAMS: RoomParams = {
-  mode: 'classic',
-  seats: CLASSIC_SEATS,
-  rounds: ROUNDS_MIN,
-  baseScore: BASE_SCORE_MIN,
-  spectators: true,
-  friendsVisible: false,
-  voiceChat: false,
-  turnTimeS: 30,
-  trusteeship: 'off',
-  stakeCapMultiple: 10,
-  bettingRoundsMax: 20,
-  compareFromRound: 2,
-  blindRounds: 0,
-  leopardMultiplier: 0,
-  straightFlushMultiplier: 0,
-  sameIpAllowed: false,
-  identityCheck: false,
-};
-
-export const DEFAULT_FEE: FeeChoice = { mode: 'room_card', payer: 'owner' };
+export { DEFAULT_FEE, DEFAULT_PARAMS };
 
 /** What a client may send: any subset; absent fields take the defaults. */
 export type RoomParamsInput = { readonly [K in keyof RoomParams]?: unknown };

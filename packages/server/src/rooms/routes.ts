@@ -1,21 +1,59 @@
-// Handlers for the room endpoints.
+// Handlers for the room endpoints, and the room WebSocket served beside them.
 import { AppError } from '@fairground/core';
-import type { FastifyRequest } from 'fastify';
+import type { FastifyInstance, FastifyRequest } from 'fastify';
+import type { Authenticator } from '../accounts/index.ts';
 import { implement, type Implementation } from '../http/routes.ts';
 import type { Ledger } from '../ledger/index.ts';
 import { roomsContract as c } from './contract.ts';
 import { RoomErrors } from './errors.ts';
+import { type LiveRoom, registerRoomSocket } from './gateway.ts';
 import { ROOM_CARDS_PER_PURCHASE_MAX } from './limits.ts';
 import type { OrderRow } from './money.ts';
 import type { RoomParamsInput } from './params.ts';
-import type { Rooms } from './service.ts';
+import type { RoomRouter } from './router.ts';
+import type { Rooms, RoomsOptions } from './service.ts';
 
 export interface RoomRouteDeps {
   readonly rooms: Rooms;
+  /** Where creating, joining, previewing, inviting and friends' rooms run: this process, or the cluster's owner node. */
+  readonly router: RoomRouter;
   readonly ledger: Ledger;
   readonly addressOf: (request: FastifyRequest) => string;
   /** The face-check stand-in's ticket issuer when that stand-in is bound; else its route answers ROOM_FACE_CHECK_UNAVAILABLE. */
   readonly faceCheckTickets: { issueTicket(playerId: string): { ticket: string; expiresAtMs: number } } | null;
+}
+
+/** What the composition root's caller may set for rooms (tests: timers on a manual clock, a fixed policy, client addresses). */
+export interface PlatformRoomsOptions extends Partial<Pick<RoomsOptions, 'timers' | 'policy' | 'riskGate' | 'feeSchedule'>> {
+  /** The client's network address for the same-IP rules; default `clientAddress` (a loopback proxy's X-Forwarded-For, else the request's address). */
+  readonly addressOf?: (request: FastifyRequest) => string;
+  readonly framesPerS?: number;
+  readonly framesBurstMax?: number;
+}
+
+/** Serves `GET /api/rooms/ws` (see gateway.ts) for this process's rooms. */
+export function registerRoomsSocket(
+  app: FastifyInstance,
+  rooms: Rooms,
+  authenticator: Authenticator,
+  o: {
+    addressOf: (request: FastifyRequest) => string;
+    framesPerS?: number;
+    framesBurstMax?: number;
+    /** With several processes: a proxy of a room another process holds. */
+    remote?: (roomId: string) => Promise<LiveRoom | undefined>;
+  },
+): void {
+  rooms.attachGateway(
+    registerRoomSocket(app, {
+      authenticator,
+      ...rooms.socketSource(),
+      ...(o.remote ? { remote: o.remote } : {}),
+      addressOf: o.addressOf,
+      ...(o.framesPerS !== undefined ? { framesPerS: o.framesPerS } : {}),
+      ...(o.framesBurstMax !== undefined ? { framesBurstMax: o.framesBurstMax } : {}),
+    }),
+  );
 }
 
 function orderBody(o: OrderRow & { roomCode?: string | null }) {
@@ -32,19 +70,19 @@ export function roomRoutes(d: RoomRouteDeps): Record<keyof typeof c, Implementat
     roomCreate: implement(
       c.roomCreate,
       async ({ actor, body, request }) => {
-        const r = await rooms.create(actor.playerId, { ...body, params: body.params as RoomParamsInput }, d.addressOf(request));
+        const r = await d.router.create(actor.playerId, { ...body, params: body.params as RoomParamsInput }, d.addressOf(request));
         return { ...r, params: { ...r.params } };
       },
       { complianceContext: ({ body }) => ({ feeMode: String(body.fee?.mode ?? 'room_card'), payer: String(body.fee?.payer ?? 'owner') }) },
     ),
     roomByCode: implement(c.roomByCode, async ({ params }) => {
-      const p = await rooms.preview(params.code);
+      const p = await d.router.preview(params.code);
       return { ...p, params: { ...p.params } };
     }),
-    roomJoin: implement(c.roomJoin, async ({ actor, body, request }) => rooms.join(actor.playerId, body, d.addressOf(request)), {
+    roomJoin: implement(c.roomJoin, async ({ actor, body, request }) => d.router.join(actor.playerId, body, d.addressOf(request)), {
       complianceContext: ({ body }) => ({ role: body.role ?? 'member' }),
     }),
-    roomInvite: implement(c.roomInvite, async ({ actor, params, body }) => rooms.invite(actor.playerId, params.roomId, body.playerId)),
+    roomInvite: implement(c.roomInvite, async ({ actor, params, body }) => d.router.invite(actor.playerId, params.roomId, body.playerId)),
     roomSummary: implement(c.roomSummary, async ({ actor, params }) => {
       const s = await rooms.summary(actor.playerId, params.roomId);
       return {
@@ -66,7 +104,7 @@ export function roomRoutes(d: RoomRouteDeps): Record<keyof typeof c, Implementat
       hands: await rooms.hands(actor.playerId, params.roomId, query.after ?? 0),
     })),
     roomReport: implement(c.roomReport, async ({ actor, params, body }) => rooms.report(actor.playerId, params.roomId, body)),
-    roomFriends: implement(c.roomFriends, async ({ actor }) => ({ friends: await rooms.friends(actor.playerId) })),
+    roomFriends: implement(c.roomFriends, async ({ actor }) => ({ friends: await d.router.friends(actor.playerId) })),
     roomsMine: implement(c.roomsMine, async ({ actor }) => ({ rooms: await rooms.mine(actor.playerId) })),
     roomOrders: implement(c.roomOrders, async ({ actor, query }) => ({
       orders: (await rooms.orders(actor.playerId, query)).map(orderBody),

@@ -7,15 +7,13 @@ import type { Players } from '../accounts/index.ts';
 import type { Analytics } from '../analytics/index.ts';
 import { type Ledger, LedgerErrors } from '../ledger/index.ts';
 import type { Notifier } from '../notifications/index.ts';
-import type { FastifyInstance, FastifyRequest } from 'fastify';
-import type { Authenticator } from '../http/actors.ts';
 import type { Store, Tx } from '../storage/ports.ts';
 import { intFromDb, intOrNullFromDb, isUniqueViolation } from '../storage/sql.ts';
 import { type ActorDeps, type Logger, RoomActor } from './actor.ts';
 import { commitNextHand, type JoinInput, Plan } from './decide.ts';
 import { EventBatcher } from './batcher.ts';
 import { RoomErrors } from './errors.ts';
-import { type LiveRoom, registerRoomSocket } from './gateway.ts';
+import type { GatewayOptions } from './gateway.ts';
 import { foldEvents, initialState } from './evolve.ts';
 import { checkFeeSchedule, type FeeQuote, type FeeSchedule, maxPointsFor, type Payment, paymentFor, quoteFee } from './fees.ts';
 import { type HandRecord, recordHash } from './history.ts';
@@ -309,28 +307,14 @@ export class Rooms {
     this.#gateway?.closeAll();
   }
 
-  /** Serves `GET /api/rooms/ws` (see gateway.ts). */
-  registerSocket(
-    app: FastifyInstance,
-    authenticator: Authenticator,
-    o: {
-      addressOf: (request: FastifyRequest) => string;
-      framesPerS?: number;
-      framesBurstMax?: number;
-      /** With several processes: a proxy of a room another process holds. */
-      remote?: (roomId: string) => Promise<LiveRoom | undefined>;
-    },
-  ): void {
-    this.#gateway = registerRoomSocket(app, {
-      authenticator,
-      actor: (roomId) => this.#byId.get(roomId),
-      ...(o.remote ? { remote: o.remote } : {}),
-      whyNotLive: (roomId) => this.#whyNotLive(roomId),
-      addressOf: o.addressOf,
-      timers: this.timers,
-      ...(o.framesPerS !== undefined ? { framesPerS: o.framesPerS } : {}),
-      ...(o.framesBurstMax !== undefined ? { framesBurstMax: o.framesBurstMax } : {}),
-    });
+  /** What the WebSocket gateway reads of this process's rooms (rooms/routes.ts serves the socket). */
+  socketSource(): Pick<GatewayOptions, 'actor' | 'whyNotLive' | 'timers'> {
+    return { actor: (roomId) => this.#byId.get(roomId), whyNotLive: (roomId) => this.#whyNotLive(roomId), timers: this.timers };
+  }
+
+  /** The gateway serving this process's rooms: counted in metrics, closed at shutdown. */
+  attachGateway(gateway: { connections: () => number; closeAll: () => void }): void {
+    this.#gateway = gateway;
   }
 
   get connections(): number {
@@ -878,13 +862,4 @@ export class Rooms {
       return { order: replayedCardOrder(orderFromDb(rows[0]), { quantity: q, requestKey: input.idempotencyKey }), replayed: true };
     }
   }
-}
-
-/** What the composition root may override (tests inject clocks, policies, a notary, client addresses). */
-/** What the composition root's caller may set for rooms (tests: timers on a manual clock, a fixed policy, client addresses). */
-export interface PlatformRoomsOptions extends Partial<Pick<RoomsOptions, 'timers' | 'policy' | 'riskGate' | 'feeSchedule'>> {
-  /** The client's network address for the same-IP rules; default `clientAddress` (a loopback proxy's X-Forwarded-For, else the request's address). */
-  readonly addressOf?: (request: FastifyRequest) => string;
-  readonly framesPerS?: number;
-  readonly framesBurstMax?: number;
 }

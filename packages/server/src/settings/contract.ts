@@ -4,7 +4,7 @@ import { Type } from '@sinclair/typebox';
 import { OPERATOR_ROLES } from '../accounts/roles.ts';
 import { TournamentBody } from '../skill/schemas.ts';
 import { contract } from '../http/endpoint.ts';
-import { IdString, TimeMs } from '../http/schemas.ts';
+import { IdString, limitQuery, TimeMs } from '../http/schemas.ts';
 import { SETTING_KEYS } from './keys.ts';
 import { HISTORY_PAGE_MAX } from './limits.ts';
 
@@ -86,7 +86,7 @@ export const settingsContract = contract({
     tags: ['admin', 'skill'],
     auth: 'operator',
     roles: ALL_ROLES,
-    query: Type.Object({ limit: Type.Optional(Type.Integer({ minimum: 1, maximum: 100 })) }, { additionalProperties: false }),
+    query: limitQuery(100),
     response: Type.Object({ tournaments: Type.Array(TournamentBody) }),
   },
   adminPlayerAgreements: {

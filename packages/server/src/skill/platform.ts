@@ -5,7 +5,7 @@ import type { Clock } from '@fairground/core';
 import type { FastifyBaseLogger, FastifyInstance } from 'fastify';
 import type { AuditLog } from '../admin/index.ts';
 import type { Analytics } from '../analytics/index.ts';
-import type { Authenticator } from '../http/actors.ts';
+import type { Authenticator } from '../accounts/index.ts';
 import type { Implementation } from '../http/routes.ts';
 import { leaderboardRoutes, Leaderboards, type LeaderboardBackend } from '../leaderboards/index.ts';
 import type { Ledger } from '../ledger/index.ts';

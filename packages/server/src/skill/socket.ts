@@ -14,7 +14,7 @@ import { type Static, Type } from '@sinclair/typebox';
 import { TypeCompiler } from '@sinclair/typebox/compiler';
 import type { FastifyInstance } from 'fastify';
 import type { WebSocket } from 'ws';
-import type { Authenticator } from '../http/actors.ts';
+import type { Authenticator } from '../accounts/index.ts';
 import { IdString } from '../http/schemas.ts';
 import { SOCKET_AUTH_TIMEOUT_MS, SOCKET_MESSAGES_PER_SECOND_MAX, SOCKETS_MAX } from './limits.ts';
 import { CommandBatchBody } from './schemas.ts';

@@ -1,9 +1,9 @@
 // Customer service both ways. A player's feedback (an analytics event) or report (a complaint) is a
 // thread; an operator's answer is stored, put in the player's inbox and audited in one unit of work.
 import { AppError, newId } from '@fairground/core';
-import type { AuditLog } from '../admin/audit.ts';
+import type { AuditLog } from '../audit/index.ts';
 import { csvLine, isoTime } from '../analytics/csv.ts';
-import type { OperatorActor } from '../http/actors.ts';
+import type { OperatorActor } from '../accounts/index.ts';
 import type { Notifier } from '../notifications/index.ts';
 import type { Settings } from '../settings/index.ts';
 import { supportOpen } from '../settings/index.ts';

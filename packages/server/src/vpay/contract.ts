@@ -3,7 +3,7 @@
 // purchase whose delivery push has not come; the console lists orders and their reconciliation.
 import { Type } from '@sinclair/typebox';
 import { contract } from '../http/endpoint.ts';
-import { Fen, IdempotencyKey, TimeMs } from '../http/schemas.ts';
+import { Fen, IdempotencyKey, itemList, limitQuery, TimeMs } from '../http/schemas.ts';
 import { REASON_LENGTH_MAX, REASON_LENGTH_MIN } from '../payments/limits.ts';
 
 /**
@@ -112,7 +112,7 @@ export const vpayContract = contract({
       { status: Type.Optional(Status), limit: Type.Optional(Type.Integer({ minimum: 1, maximum: 200 })) },
       { additionalProperties: false },
     ),
-    response: Type.Object({ items: Type.Array(OrderBody) }),
+    response: itemList(OrderBody),
   },
   vpayAdminReconciliation: {
     method: 'GET',
@@ -161,8 +161,8 @@ export const vpayContract = contract({
     tags: ['admin', 'vpay'],
     auth: 'operator',
     roles: ['finance', 'admin'],
-    query: Type.Object({ limit: Type.Optional(Type.Integer({ minimum: 1, maximum: 200 })) }, { additionalProperties: false }),
-    response: Type.Object({ items: Type.Array(BillBody) }),
+    query: limitQuery(200),
+    response: itemList(BillBody),
   },
   vpayAdminSettleBill: {
     method: 'POST',

@@ -21,7 +21,7 @@ import {
 } from '@fairground/wechatpay/vpay';
 import type { Sealer } from '../accounts/sealing.ts';
 import type { AuditLog } from '../admin/index.ts';
-import type { OperatorActor } from '../http/actors.ts';
+import type { OperatorActor } from '../accounts/index.ts';
 import { type Ledger, LedgerErrors, playerAccount, systemAccount } from '../ledger/index.ts';
 import { RoomErrors } from '../rooms/errors.ts';
 import { ROOM_CARDS_PER_PURCHASE_MAX } from '../rooms/limits.ts';

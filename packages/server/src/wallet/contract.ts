@@ -4,7 +4,7 @@
 import { Type } from '@sinclair/typebox';
 import { ASSETS, TRANSFER_CODES } from '../ledger/index.ts';
 import { contract } from '../http/endpoint.ts';
-import { Fen, IdempotencyKey, IdString, TimeMs } from '../http/schemas.ts';
+import { Fen, IdempotencyKey, IdString, pagedList, TimeMs } from '../http/schemas.ts';
 import { ADJUSTMENT_FEN_MAX, HISTORY_PAGE_MAX, REASON_LENGTH_MAX, REASON_LENGTH_MIN } from './limits.ts';
 
 export const AssetSchema = Type.Union(ASSETS.map((a) => Type.Literal(a)));
@@ -52,7 +52,7 @@ export const HistoryQuery = Type.Object(
   { additionalProperties: false },
 );
 
-const HistoryPage = Type.Object({ items: Type.Array(HistoryItemBody), nextCursor: Type.Union([Type.String(), Type.Null()]) });
+const HistoryPage = pagedList(HistoryItemBody);
 const PlayerParams = Type.Object({ playerId: IdString() });
 
 export const InvariantReportBody = Type.Object({

@@ -5,6 +5,7 @@ import type { Ctx } from '../app.tsx';
 import { ApiError, type Response } from '../shared/api.ts';
 import { errorText } from '../shared/errors.ts';
 import { formatAmount, yuanToFen } from '../shared/money.ts';
+import { AmountForm } from './amount-form.tsx';
 import {
   backHere,
   depositRefusal,
@@ -95,13 +96,7 @@ export function DepositPage({ ctx }: { ctx: Ctx }) {
     return null;
   };
 
-  const submit = async (event: Event) => {
-    event.preventDefault();
-    setError(null);
-    const refused = problem(amount);
-    if (refused !== null) return setError(refused);
-    const fen = yuanToFen(amount);
-    if (fen === null) return setError(p('amountInvalid'));
+  const submit = async (fen: number) => {
     setBusy(true);
     try {
       const channel = insideWechat() && limits?.channels.includes('jsapi') ? 'jsapi' : 'h5';
@@ -121,7 +116,6 @@ export function DepositPage({ ctx }: { ctx: Ctx }) {
 
   const left = limits ? limits.deposit.leftFen : 0;
   const own = limits?.deposit.binding?.code === 'SELF_DEPOSIT_LIMIT' ? limits.deposit.binding : null;
-  const typed = amount.trim() === '' ? null : problem(amount);
   return (
     <main class="page" data-testid="deposit-page">
       <a href="#/wallet" class="link">
@@ -130,7 +124,18 @@ export function DepositPage({ ctx }: { ctx: Ctx }) {
       <h1>{p('depositTitle')}</h1>
       {limits && !limits.providerAvailable && <p class="error">{p('providerDown')}</p>}
       {orderId === null ? (
-        <form class="card" onSubmit={submit}>
+        <AmountForm
+          name="deposit"
+          p={p}
+          amount={amount}
+          onAmount={setAmount}
+          problem={problem}
+          busy={busy}
+          submitClass="primary wechat"
+          submitLabel={p('payWechat')}
+          onError={setError}
+          onSubmit={submit}
+        >
           {limits && (
             <p class="muted small" data-testid="deposit-limits">
               {p('depositLimits', {
@@ -155,29 +160,7 @@ export function DepositPage({ ctx }: { ctx: Ctx }) {
               </button>
             ))}
           </div>
-          <label>
-            {p('amountYuan')}
-            <input
-              data-testid="deposit-amount"
-              inputMode="decimal"
-              value={amount}
-              aria-invalid={typed !== null}
-              aria-describedby="deposit-amount-problem"
-              onInput={(e) => {
-                setAmount((e.target as HTMLInputElement).value);
-                setError(null);
-              }}
-            />
-          </label>
-          {typed !== null && (
-            <p class="error small" id="deposit-amount-problem" data-testid="deposit-amount-problem">
-              {typed}
-            </p>
-          )}
-          <button type="submit" class="primary wechat" disabled={busy || typed !== null} data-testid="deposit-submit">
-            {p('payWechat')}
-          </button>
-        </form>
+        </AmountForm>
       ) : (
         <section class="card" data-testid="deposit-status" data-state={deposit?.state ?? ''}>
           {deposit?.state === 'creating' && <p class="muted">{p('creatingOrder')}</p>}

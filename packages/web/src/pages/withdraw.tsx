@@ -5,7 +5,8 @@ import { useEffect, useState } from 'preact/hooks';
 import type { Ctx } from '../app.tsx';
 import type { Response } from '../shared/api.ts';
 import { errorText } from '../shared/errors.ts';
-import { formatAmount, yuanToFen } from '../shared/money.ts';
+import { formatAmount } from '../shared/money.ts';
+import { AmountForm } from './amount-form.tsx';
 import {
   amountProblem,
   backHere,
@@ -68,13 +69,7 @@ export function WithdrawPage({ ctx }: { ctx: Ctx }) {
       (f) => formatAmount('CNY', f),
     );
 
-  const submit = async (event: Event) => {
-    event.preventDefault();
-    setError(null);
-    const refused = problem(amount);
-    if (refused !== null) return setError(refused);
-    const fen = yuanToFen(amount);
-    if (fen === null) return setError(p('amountInvalid'));
+  const submit = async (fen: number) => {
     setBusy(true);
     try {
       const r = await api.call('POST /api/payments/withdrawals', { body: { amountFen: fen, idempotencyKey: key } });
@@ -97,7 +92,6 @@ export function WithdrawPage({ ctx }: { ctx: Ctx }) {
   };
 
   const l = limits?.withdrawal;
-  const typed = amount.trim() === '' ? null : problem(amount);
   return (
     <main class="page" data-testid="withdraw-page">
       <a href="#/wallet" class="link">
@@ -106,7 +100,19 @@ export function WithdrawPage({ ctx }: { ctx: Ctx }) {
       <h1>{p('withdrawTitle')}</h1>
       {limits && !limits.providerAvailable && <p class="error">{p('providerDown')}</p>}
       {id === null ? (
-        <form class="card" onSubmit={submit}>
+        <AmountForm
+          name="withdraw"
+          p={p}
+          amount={amount}
+          onAmount={setAmount}
+          problem={problem}
+          busy={busy}
+          blocked={l !== undefined && l.maxNowFen === 0}
+          submitClass="primary"
+          submitLabel={p('submitWithdraw')}
+          onError={setError}
+          onSubmit={submit}
+        >
           {l && (
             <div data-testid="withdraw-limits" data-max-now={l.maxNowFen}>
               <p class="muted small">
@@ -127,35 +133,7 @@ export function WithdrawPage({ ctx }: { ctx: Ctx }) {
               </p>
             </div>
           )}
-          <label>
-            {p('amountYuan')}
-            <input
-              data-testid="withdraw-amount"
-              inputMode="decimal"
-              value={amount}
-              disabled={l !== undefined && l.maxNowFen === 0}
-              aria-invalid={typed !== null}
-              aria-describedby="withdraw-amount-problem"
-              onInput={(e) => {
-                setAmount((e.target as HTMLInputElement).value);
-                setError(null);
-              }}
-            />
-          </label>
-          {typed !== null && (
-            <p class="error small" id="withdraw-amount-problem" data-testid="withdraw-amount-problem">
-              {typed}
-            </p>
-          )}
-          <button
-            type="submit"
-            class="primary"
-            disabled={busy || typed !== null || (l !== undefined && l.maxNowFen === 0)}
-            data-testid="withdraw-submit"
-          >
-            {p('submitWithdraw')}
-          </button>
-        </form>
+        </AmountForm>
       ) : (
         withdrawal && (
           <section class="card" data-testid="withdraw-status" data-state={withdrawal.state}>

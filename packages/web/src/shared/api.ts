@@ -1,7 +1,7 @@
 // The typed API client both browser apps use. Types come from the server's endpoint declarations
 // (`import type`: nothing of the server reaches the bundle), so a renamed field or a changed
 // response is a compile error here, not a blank screen.
-import type { Api, ApiRoute } from '../../../server/src/http/contract.ts';
+import type { Api, ApiRoute } from '@fairground/server/contract';
 
 export type { Api, ApiRoute };
 export type Response<R extends ApiRoute> = Api[R]['response'];

@@ -20,7 +20,7 @@ import {
   RoomFrames,
   seedKey,
 } from '@fairground/rules';
-import type { HandInfo, HandSection, RoomView } from '../../../../server/src/rooms/views.ts';
+import type { HandInfo, HandSection, RoomView } from '@fairground/server/contract';
 import { keepBeforeDeal } from './kept-commitments.ts';
 
 export type { ChannelStatus, ChatLine, HandInfo, HandSection, RoomEventWire, RoomView };

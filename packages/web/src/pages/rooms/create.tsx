@@ -1,6 +1,7 @@
 // Creating a room in three steps (seed §七: at most three): the parameters with the seed's
 // defaults (sliders and presets, advanced rules folded away), the fee to confirm, then the code
 // and the share link. Every value is checked again by the server; its answer is shown as is.
+import { DEFAULT_PARAMS, SEATS_MAX, SEATS_MIN, TURN_TIME_CHOICES_S } from '@fairground/server/room-defaults';
 import { useEffect, useState } from 'preact/hooks';
 import type { Ctx } from '../../app.tsx';
 import { HealthNotice } from '../../components/health-notice.tsx';
@@ -34,28 +35,11 @@ interface Params {
   identityCheck: boolean;
 }
 
-const DEFAULTS: Params = {
-  mode: 'classic',
-  seats: 3,
-  rounds: 8,
-  baseScore: 1,
-  spectators: true,
-  friendsVisible: false,
-  voiceChat: false,
-  turnTimeS: 30,
-  trusteeship: 'off',
-  stakeCapMultiple: 10,
-  bettingRoundsMax: 20,
-  compareFromRound: 2,
-  blindRounds: 0,
-  leopardMultiplier: 0,
-  straightFlushMultiplier: 0,
-  sameIpAllowed: false,
-  identityCheck: false,
-};
+/** The server's defaults (seed §二), so the form starts where the server would fill in. */
+const DEFAULTS: Params = { ...DEFAULT_PARAMS };
 
 const ROUND_PRESETS = [8, 10, 12, 16];
-const TURN_TIMES_S = [15, 30, 60, 90, 120];
+const TURN_TIMES_S = TURN_TIME_CHOICES_S;
 
 function priceText(t: ReturnType<typeof roomWords>, p: { cards: number; cashFen: number }): string {
   return p.cards > 0 ? t('cards', { n: p.cards }) : `¥${fenToYuan(p.cashFen)}`;
@@ -177,7 +161,7 @@ export function CreateRoomPage({ ctx }: { ctx: Ctx }) {
               </button>
             ))}
           </div>
-          {slider('seats', t('seats'), 2, 6, p.mode === 'classic')}
+          {slider('seats', t('seats'), SEATS_MIN, SEATS_MAX, p.mode === 'classic')}
           <div class="presets" title={t('rounds')}>
             <span>{t('rounds')}</span>
             {ROUND_PRESETS.map((r) => (

@@ -3,6 +3,7 @@
 // or the defaults when opened without a room. The words follow what the rules module does:
 // 2-3-5 of mixed suits beats a leopard, A-2-3 is the lowest straight, a compare tie goes against
 // the player who asked for it, a forced showdown shares a tie, and the last winner deals.
+import { DEFAULT_PARAMS } from '@fairground/server/room-defaults';
 import { useEffect, useState } from 'preact/hooks';
 import type { Ctx } from '../../app.tsx';
 import type { Response } from '../../shared/api.ts';
@@ -88,7 +89,14 @@ function fill(text: string, vars: Record<string, string | number>): string {
 }
 
 const DEFAULTS: Pick<Params, 'baseScore' | 'stakeCapMultiple' | 'blindRounds' | 'compareFromRound' | 'bettingRoundsMax' | 'turnTimeS'> &
-  Partial<Params> = { baseScore: 1, stakeCapMultiple: 10, blindRounds: 0, compareFromRound: 2, bettingRoundsMax: 20, turnTimeS: 30 };
+  Partial<Params> = {
+  baseScore: DEFAULT_PARAMS.baseScore,
+  stakeCapMultiple: DEFAULT_PARAMS.stakeCapMultiple,
+  blindRounds: DEFAULT_PARAMS.blindRounds,
+  compareFromRound: DEFAULT_PARAMS.compareFromRound,
+  bettingRoundsMax: DEFAULT_PARAMS.bettingRoundsMax,
+  turnTimeS: DEFAULT_PARAMS.turnTimeS,
+};
 
 export function RoomRulesPage({ ctx }: { ctx: Ctx }) {
   const w = TEXT[ctx.lang];

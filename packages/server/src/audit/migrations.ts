@@ -1,8 +1,9 @@
 import type { Migration } from '../storage/ports.ts';
 
 // The audit log is append-only at the database level (UPDATE and DELETE raise), like the
-// analytics event log.
-export const adminMigrations: Migration[] = [
+// analytics event log. Its table and migration id keep the `admin_` prefix they were created
+// with: stored databases know them by these names.
+export const auditMigrations: Migration[] = [
   {
     id: 'admin_001_audit',
     sqlite: `

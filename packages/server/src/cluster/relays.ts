@@ -2,15 +2,15 @@
 // proxy of the room (`RemoteRoom`), A holds a stand-in connection (`RemoteConn`) attached to the
 // room's actor like any local one. The actor computes the player's own view, as for a local
 // socket, and B relays the text unchanged: B never sees the room's state, so it cannot leak a card
-// the player was not shown. Each session has its own id; one hop each way over the bus.
+// the player was not shown. Each such relay has its own id; one hop each way over the bus.
 import { AppError, assert, newId } from '@fairground/core';
 import { CloseCodes, type Conn } from '../rooms/index.ts';
 import type { Bus } from './bus.ts';
 import { ClusterErrors } from './errors.ts';
-import { REMOTE_SESSIONS_MAX } from './limits.ts';
+import { RELAYS_MAX } from './limits.ts';
 import type { CommandFrame, LiveRoom } from './ports.ts';
 
-interface EdgeSession {
+interface EdgeRelay {
   readonly conn: Conn;
   readonly owner: string;
   readonly roomId: string;
@@ -23,10 +23,10 @@ const RECONNECT_CODES = new Set([
   ClusterErrors.CLUSTER_UNAVAILABLE.code,
 ]);
 
-/** Sessions of players connected here to rooms owned by other nodes. */
-export class EdgeSessions {
+/** Relays of players connected here to rooms owned by other nodes. */
+export class EdgeRelays {
   readonly #bus: Bus;
-  readonly #byId = new Map<string, EdgeSession>();
+  readonly #byId = new Map<string, EdgeRelay>();
 
   constructor(bus: Bus) {
     this.#bus = bus;
@@ -41,8 +41,8 @@ export class EdgeSessions {
     return new RemoteRoom(this, this.#bus, roomId, owner);
   }
 
-  add(sid: string, s: EdgeSession): void {
-    if (this.#byId.size >= REMOTE_SESSIONS_MAX) throw new AppError(ClusterErrors.CLUSTER_BUSY);
+  add(sid: string, s: EdgeRelay): void {
+    if (this.#byId.size >= RELAYS_MAX) throw new AppError(ClusterErrors.CLUSTER_BUSY);
     this.#byId.set(sid, s);
   }
 
@@ -77,14 +77,14 @@ export class EdgeSessions {
 
 class RemoteRoom implements LiveRoom {
   readonly id: string;
-  readonly #sessions: EdgeSessions;
+  readonly #relays: EdgeRelays;
   readonly #bus: Bus;
   readonly #owner: string;
   readonly #sid = newId('ses');
   #conn: Conn | null = null;
 
-  constructor(sessions: EdgeSessions, bus: Bus, roomId: string, owner: string) {
-    this.#sessions = sessions;
+  constructor(relays: EdgeRelays, bus: Bus, roomId: string, owner: string) {
+    this.#relays = relays;
     this.#bus = bus;
     this.id = roomId;
     this.#owner = owner;
@@ -92,17 +92,17 @@ class RemoteRoom implements LiveRoom {
 
   async attach(c: Conn): Promise<void> {
     this.#conn = c;
-    this.#sessions.add(this.#sid, { conn: c, owner: this.#owner, roomId: this.id });
+    this.#relays.add(this.#sid, { conn: c, owner: this.#owner, roomId: this.id });
     try {
       await this.#bus.request(this.#owner, 'attach', { roomId: this.id, sid: this.#sid, playerId: c.playerId, ip: c.ip });
     } catch (e) {
-      this.#sessions.delete(this.#sid);
+      this.#relays.delete(this.#sid);
       throw e;
     }
   }
 
   detach(_c: Conn): void {
-    this.#sessions.delete(this.#sid);
+    this.#relays.delete(this.#sid);
     this.#bus.notice(this.#owner, 'detach', { sid: this.#sid });
   }
 
@@ -111,10 +111,10 @@ class RemoteRoom implements LiveRoom {
       return (await this.#bus.request(this.#owner, 'cmd', { sid: this.#sid, f })) as number;
     } catch (e) {
       if (e instanceof AppError && RECONNECT_CODES.has(e.code)) {
-        // The room is not (or no longer) where this session points: after the error reaches the player, reconnect.
+        // The room is not (or no longer) where this relay points: after the error reaches the player, reconnect.
         const c = this.#conn;
         setImmediate(() => {
-          this.#sessions.delete(this.#sid);
+          this.#relays.delete(this.#sid);
           c?.close(CloseCodes.RESTART, e.code);
         });
       }
@@ -162,8 +162,8 @@ interface Hosted {
 const SID = /^ses_[0-9a-z]{1,40}$/;
 const PLAYER = /^[A-Za-z0-9_-]{1,64}$/;
 
-/** Sessions of players connected to other nodes, attached to rooms owned here. */
-export class HostedSessions {
+/** Relays of players connected to other nodes, attached to rooms owned here. */
+export class HostedRelays {
   readonly #bus: Bus;
   readonly #byId = new Map<string, Hosted>();
 
@@ -177,7 +177,7 @@ export class HostedSessions {
 
   async attach(edge: string, a: { sid: string; playerId: string; ip: string }, room: LiveRoom): Promise<void> {
     assert(SID.test(a.sid) && PLAYER.test(a.playerId) && typeof a.ip === 'string' && a.ip.length <= 64, 'a peer sent a malformed attach');
-    if (this.#byId.size >= REMOTE_SESSIONS_MAX) throw new AppError(ClusterErrors.CLUSTER_BUSY);
+    if (this.#byId.size >= RELAYS_MAX) throw new AppError(ClusterErrors.CLUSTER_BUSY);
     const conn = new RemoteConn({
       sid: a.sid,
       edge,

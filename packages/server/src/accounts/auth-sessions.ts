@@ -1,4 +1,4 @@
-// Sessions: a short-lived signed access token (a JWT, HS256 via jose) and a long-lived refresh
+// Auth sessions: a short-lived signed access token (a JWT, HS256 via jose) and a long-lived refresh
 // token that is rotated on every use. The database stores only the SHA-256 of each refresh token.
 // All refresh tokens of one sign-in form a family (the session); presenting a refresh token that
 // was already used means two parties hold it — the family is revoked and both must sign in again
@@ -58,7 +58,7 @@ type RefreshOutcome =
   | { readonly kind: 'revoked' }
   | { readonly kind: 'reused' };
 
-export class Sessions {
+export class AuthSessions {
   readonly #store: Store;
   readonly #clock: Clock;
   readonly #key: Uint8Array;
