@@ -69,7 +69,8 @@ export class VoiceCalls implements RoomVoice {
     if (f.t === 'voice_join') return this.#join(room, playerId, f.via);
     const call = this.#calls.get(room.id);
     const me = call?.get(playerId);
-    if (call === undefined || me === undefined || me.via !== 'webrtc' || me.seat === null) throw new AppError(VoiceErrors.VOICE_NOT_IN_CALL);
+    if (call === undefined || me === undefined || me.via !== 'webrtc' || me.seat === null)
+      throw new AppError(VoiceErrors.VOICE_NOT_IN_CALL);
     if (f.to === me.seat) throw new AppError(VoiceErrors.VOICE_SIGNAL_SELF);
     const target = [...call].find(([, p]) => p.via === 'webrtc' && p.seat === f.to);
     if (target === undefined) throw new AppError(VoiceErrors.VOICE_PEER_ABSENT, { seat: f.to });
@@ -110,7 +111,8 @@ export class VoiceCalls implements RoomVoice {
         voip: { groupId, nonceStr, timeStamp, signature, muteMicrophone: seat === null },
       };
     }
-    if (!call.has(playerId) && call.size >= VOICE_PARTICIPANTS_MAX) throw new AppError(VoiceErrors.VOICE_CALL_FULL, { playersMax: VOICE_PARTICIPANTS_MAX });
+    if (!call.has(playerId) && call.size >= VOICE_PARTICIPANTS_MAX)
+      throw new AppError(VoiceErrors.VOICE_CALL_FULL, { playersMax: VOICE_PARTICIPANTS_MAX });
     call.set(playerId, { seat, via });
     if (!this.#calls.has(room.id)) {
       if (this.#calls.size >= VOICE_CALLS_MAX) throw new AppError(VoiceErrors.VOICE_CALL_FULL, { callsMax: VOICE_CALLS_MAX });
