@@ -94,7 +94,7 @@ for (const backend of BACKENDS) {
     });
 
     it('a kicked player gets voice.ended before the room closes his socket, and the others a roster without him', async () => {
-      const { a, b, ca, cb } = await table(true);
+      const { b, ca, cb } = await table(true);
       for (const c of [ca, cb]) assert.equal((await c.send({ t: 'voice_join', via: 'webrtc' })).t, 'ok');
       await ca.waitFor(() => of(ca, 'voice.roster').some((f) => (f.peers as unknown[]).length === 2), 'roster of two');
       assert.equal((await ca.send({ t: 'kick', playerId: b.id })).t, 'ok');
@@ -102,9 +102,8 @@ for (const backend of BACKENDS) {
       const ts = cb.frames.map((f) => f.t);
       assert.ok(ts.indexOf('voice.ended') >= 0 && ts.indexOf('voice.ended') < ts.indexOf('closed'), ts.join(','));
       assert.deepEqual(of(cb, 'voice.ended')[0], { t: 'voice.ended', reason: 'kicked' });
-      await ca.waitFor(() => (of(ca, 'voice.roster').at(-1)?.peers as unknown[]).length === 1, 'roster without him');
+      await ca.waitFor(() => ((of(ca, 'voice.roster').at(-1)?.peers as unknown[] | undefined)?.length ?? 0) === 1, 'roster without him');
       assert.deepEqual(of(ca, 'voice.roster').at(-1)?.peers, [{ seat: seatOf(ca), via: 'webrtc' }]);
-      assert.equal(a.id.length > 0, true);
     });
 
     it('turning the voice option off ends the call for everyone in it; leaving the call says so', async () => {
