@@ -101,11 +101,10 @@ export function VoiceBar(props: { lang: Lang; mesh: VoiceMesh; state: VoiceState
       {v.status === 'joining' && <p class="small muted">{t('connecting')}</p>}
       {v.status === 'on' && (
         <>
-          <div class="row voice-modes" role="radiogroup">
+          <div class="row voice-modes">
             <button
               type="button"
-              role="radio"
-              aria-checked={v.mode === 'ptt'}
+              aria-pressed={v.mode === 'ptt'}
               class={v.mode === 'ptt' ? 'primary' : ''}
               data-testid="voice-mode-ptt"
               onClick={() => mesh.setMode('ptt')}
@@ -114,8 +113,7 @@ export function VoiceBar(props: { lang: Lang; mesh: VoiceMesh; state: VoiceState
             </button>
             <button
               type="button"
-              role="radio"
-              aria-checked={v.mode === 'open'}
+              aria-pressed={v.mode === 'open'}
               class={v.mode === 'open' ? 'primary' : ''}
               data-testid="voice-mode-open"
               onClick={() => mesh.setMode('open')}
