@@ -163,6 +163,7 @@ export function TablePage({ ctx }: { ctx: Ctx }) {
     c.onVoice = (f) => v.receive(f);
     c.onWelcome = () => v.rejoin();
     setMesh(v);
+    setVoice(v.state);
     const timer = setInterval(() => setTick((n) => n + 1), TICK_MS);
     return () => {
       clearInterval(timer);
