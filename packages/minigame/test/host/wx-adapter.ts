@@ -387,9 +387,16 @@ const wx = {
     );
   },
   joinVoIPChat(o: Callbacks<unknown> & { groupId: string; nonceStr: string; timeStamp: number; signature: string; muteConfig?: unknown }) {
-    host.voip.joins.push({ groupId: o.groupId, nonceStr: o.nonceStr, timeStamp: o.timeStamp, signature: o.signature, muteConfig: o.muteConfig });
+    host.voip.joins.push({
+      groupId: o.groupId,
+      nonceStr: o.nonceStr,
+      timeStamp: o.timeStamp,
+      signature: o.signature,
+      muteConfig: o.muteConfig,
+    });
     if (host.voip.inCall !== null) {
-      o.fail?.({ errCode: -1, errMsg: 'joinVoIPChat:fail already in room' });
+      // WeChat's -1: already in a voice room.
+      failed(o, 'joinVoIPChat:fail -1 already in room');
       return;
     }
     host.voip.inCall = o.groupId;
@@ -404,7 +411,8 @@ const wx = {
     host.voip.mutes.push(o.muteConfig);
     setTimeout(() => done(o, { errMsg: 'updateVoIPChatMuteConfig:ok' }));
   },
-  onVoIPChatSpeakersChanged: (l: (res: { openIdList: string[]; errCode: number; errMsg: string }) => void) => host.voip.speakerListeners.push(l),
+  onVoIPChatSpeakersChanged: (l: (res: { openIdList: string[]; errCode: number; errMsg: string }) => void) =>
+    host.voip.speakerListeners.push(l),
   offVoIPChatSpeakersChanged(l: (res: { openIdList: string[]; errCode: number; errMsg: string }) => void) {
     host.voip.speakerListeners = host.voip.speakerListeners.filter((x) => x !== l);
   },
