@@ -106,6 +106,19 @@ for (const backend of BACKENDS) {
       assert.deepEqual(of(ca, 'voice.roster').at(-1)?.peers, [{ seat: seatOf(ca), via: 'webrtc' }]);
     });
 
+    it('joining again while in the call hands fresh credentials (the client renews before they expire) and keeps the seat in the roster', async () => {
+      const { ca, cb } = await table(true);
+      for (const c of [ca, cb]) assert.equal((await c.send({ t: 'voice_join', via: 'webrtc' })).t, 'ok');
+      const first = (of(ca, 'voice.joined')[0]?.turn as { username: string }).username;
+      await server.advance(60_000);
+      assert.equal((await ca.send({ t: 'voice_join', via: 'webrtc' })).t, 'ok');
+      await ca.waitFor(() => of(ca, 'voice.joined').length === 2, 'fresh credentials');
+      const second = (of(ca, 'voice.joined')[1]?.turn as { username: string }).username;
+      assert.equal(Number(second.split(':')[0]) - Number(first.split(':')[0]), 60);
+      assert.equal((of(ca, 'voice.roster').at(-1)?.peers as unknown[]).length, 2);
+      assert.equal(of(cb, 'voice.ended').length, 0);
+    });
+
     it('turning the voice option off ends the call for everyone in it; leaving the call says so', async () => {
       const { ca, cb } = await table(true);
       for (const c of [ca, cb]) assert.equal((await c.send({ t: 'voice_join', via: 'webrtc' })).t, 'ok');

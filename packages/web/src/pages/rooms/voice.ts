@@ -41,6 +41,8 @@ interface Turn {
   readonly urls: readonly string[];
   readonly username: string;
   readonly credential: string;
+  /** How long the credentials last, in seconds. */
+  readonly ttlS: number;
 }
 
 interface Peer {
@@ -58,6 +60,8 @@ interface Peer {
 export const MESH_MAX = 6;
 /** How often speaker levels are read, and the level from which a seat shows as speaking. */
 const LEVEL_EVERY_MS = 100;
+/** Credentials are renewed (and every connection's ICE restarted on them) at this share of their life. */
+const RENEW_AT_SHARE = 0.8;
 export const SPEAKING_LEVEL_MIN = 8;
 
 type Send = (frame: Record<string, unknown> & { t: string }) => Promise<Reply>;
@@ -82,6 +86,7 @@ export class VoiceMesh {
   #turn: Turn | null = null;
   readonly #peers = new Map<number, Peer>();
   #timer: ReturnType<typeof setInterval> | undefined;
+  #renewTimer: ReturnType<typeof setTimeout> | undefined;
   /** The player asked to be in the call: a reconnect joins it again. */
   #wanted = false;
 
@@ -182,7 +187,19 @@ export class VoiceMesh {
       case 'voice.joined': {
         const turn = f.turn as Turn | undefined;
         if (turn === undefined) return;
+        const renewing = this.#state.status === 'on' && this.#turn !== null;
         this.#turn = turn;
+        // TURN refuses to refresh an allocation once its credentials expire: ask for new ones in time.
+        clearTimeout(this.#renewTimer);
+        this.#renewTimer = setTimeout(() => void this.#send({ t: 'voice_join', via: 'webrtc' }), turn.ttlS * 1000 * RENEW_AT_SHARE);
+        if (renewing) {
+          // New credentials: each connection gathers fresh relay candidates with them (an ICE restart).
+          for (const p of this.#peers.values()) {
+            p.pc.setConfiguration(this.#rtcConfig());
+            void this.#offer(p, true);
+          }
+          return;
+        }
         this.#set({ status: 'on', seat: typeof f.seat === 'number' ? f.seat : null });
         this.#startLevels();
         return;
@@ -221,11 +238,7 @@ export class VoiceMesh {
   #peer(seat: number): Peer {
     const existing = this.#peers.get(seat);
     if (existing !== undefined) return existing;
-    const turn = this.#turn as Turn;
-    const pc = new RTCPeerConnection({
-      iceServers: [{ urls: [...turn.urls], username: turn.username, credential: turn.credential }],
-      iceTransportPolicy: 'relay',
-    });
+    const pc = new RTCPeerConnection(this.#rtcConfig());
     const peer: Peer = { seat, pc, pending: [], audio: null, analyser: null, level: 0, muted: false };
     this.#peers.set(seat, peer);
     for (const track of this.#local?.getAudioTracks() ?? []) pc.addTrack(track, this.#local as MediaStream);
@@ -257,8 +270,14 @@ export class VoiceMesh {
     return peer;
   }
 
-  async #offer(peer: Peer): Promise<void> {
-    const offer = await peer.pc.createOffer();
+  /** Relay only: every packet goes through the platform's TURN server, so no player learns another's address. */
+  #rtcConfig(): RTCConfiguration {
+    const turn = this.#turn as Turn;
+    return { iceServers: [{ urls: [...turn.urls], username: turn.username, credential: turn.credential }], iceTransportPolicy: 'relay' };
+  }
+
+  async #offer(peer: Peer, iceRestart = false): Promise<void> {
+    const offer = await peer.pc.createOffer({ iceRestart });
     await peer.pc.setLocalDescription(offer);
     await this.#send({ t: 'voice_signal', to: peer.seat, kind: 'offer', sdp: offer.sdp ?? '' });
   }
@@ -269,6 +288,12 @@ export class VoiceMesh {
     try {
       if (f.kind === 'offer') {
         const peer = this.#peer(seat);
+        // Both sides offered at once (a renewal): the lower seat's offer wins, the higher seat takes it back.
+        if (peer.pc.signalingState === 'have-local-offer') {
+          const mine = this.#state.seat;
+          if (mine !== null && mine < seat) return;
+          await peer.pc.setLocalDescription({ type: 'rollback' });
+        }
         await peer.pc.setRemoteDescription({ type: 'offer', sdp: String(f.sdp) });
         await this.#flush(peer);
         const answer = await peer.pc.createAnswer();
@@ -359,6 +384,8 @@ export class VoiceMesh {
     this.#closePeers();
     clearInterval(this.#timer);
     this.#timer = undefined;
+    clearTimeout(this.#renewTimer);
+    this.#renewTimer = undefined;
     for (const t of this.#local?.getTracks() ?? []) t.stop();
     this.#local = null;
     this.#localAnalyser = null;
