@@ -58,8 +58,16 @@ interface Peer {
 
 /** The mesh's bound (the server refuses a seventh with VOICE_CALL_FULL). */
 export const MESH_MAX = 6;
-/** How often speaker levels are read, and the level from which a seat shows as speaking. */
-const LEVEL_EVERY_MS = 100;
+/**
+ * How often speaker levels are read (each read covers the last ANALYSER_SAMPLES, ~43 ms at 48 kHz,
+ * so reads every 40 ms miss no syllable), how much of the last level a quieter read keeps (the
+ * indicator falls back over a few reads instead of flickering), and the level from which a seat
+ * shows as speaking.
+ */
+const LEVEL_EVERY_MS = 40;
+const ANALYSER_SAMPLES = 2048;
+const LEVEL_HOLD = 0.75;
+const LEVEL_STEP = 4;
 /** Credentials are renewed (and every connection's ICE restarted on them) at this share of their life. */
 const RENEW_AT_SHARE = 0.8;
 export const SPEAKING_LEVEL_MIN = 8;
@@ -330,7 +338,7 @@ export class VoiceMesh {
       this.#audioContext ??= new AudioContext();
       void this.#audioContext.resume();
       const analyser = this.#audioContext.createAnalyser();
-      analyser.fftSize = 512;
+      analyser.fftSize = ANALYSER_SAMPLES;
       this.#audioContext.createMediaStreamSource(stream).connect(analyser);
       return analyser;
     } catch {
@@ -340,20 +348,23 @@ export class VoiceMesh {
 
   #startLevels(): void {
     if (this.#timer !== undefined) return;
-    const buffer = new Float32Array(512);
-    const read = (a: AnalyserNode | null): number => {
+    const buffer = new Float32Array(ANALYSER_SAMPLES);
+    const read = (a: AnalyserNode | null, last: number): number => {
       if (a === null) return 0;
       a.getFloatTimeDomainData(buffer);
       let sum = 0;
       for (const x of buffer) sum += x * x;
-      // RMS on a rough 0–100 scale (speech peaks around 0.1–0.3).
-      return Math.min(100, Math.round(Math.sqrt(sum / buffer.length) * 300));
+      // RMS on a rough 0–100 scale (speech peaks around 0.1–0.3), held against the last level.
+      // In steps of LEVEL_STEP: the table redraws only when a level moves by a visible amount.
+      const now = Math.min(100, Math.round(Math.sqrt(sum / buffer.length) * 300));
+      const level = Math.max(now, Math.floor(last * LEVEL_HOLD));
+      return Math.floor(level / LEVEL_STEP) * LEVEL_STEP;
     };
     this.#timer = setInterval(() => {
-      const level = this.#state.talking || this.#state.mode === 'open' ? read(this.#localAnalyser) : 0;
+      const level = this.#state.talking || this.#state.mode === 'open' ? read(this.#localAnalyser, this.#state.level) : 0;
       let changed = level !== this.#state.level;
       for (const p of this.#peers.values()) {
-        const l = read(p.analyser);
+        const l = read(p.analyser, p.level);
         if (l !== p.level) changed = true;
         p.level = l;
       }
