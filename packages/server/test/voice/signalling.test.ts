@@ -109,13 +109,14 @@ for (const backend of BACKENDS) {
     it('joining again while in the call hands fresh credentials (the client renews before they expire) and keeps the seat in the roster', async () => {
       const { ca, cb } = await table(true);
       for (const c of [ca, cb]) assert.equal((await c.send({ t: 'voice_join', via: 'webrtc' })).t, 'ok');
-      const first = (of(ca, 'voice.joined')[0]?.turn as { username: string }).username;
+      const usernameOf = (f: Frame | undefined) => String((f?.turn as { username?: string } | undefined)?.username ?? '');
+      const first = usernameOf(of(ca, 'voice.joined')[0]);
       await server.advance(60_000);
       assert.equal((await ca.send({ t: 'voice_join', via: 'webrtc' })).t, 'ok');
       await ca.waitFor(() => of(ca, 'voice.joined').length === 2, 'fresh credentials');
-      const second = (of(ca, 'voice.joined')[1]?.turn as { username: string }).username;
+      const second = usernameOf(of(ca, 'voice.joined')[1]);
       assert.equal(Number(second.split(':')[0]) - Number(first.split(':')[0]), 60);
-      assert.equal((of(ca, 'voice.roster').at(-1)?.peers as unknown[]).length, 2);
+      assert.equal((of(ca, 'voice.roster').at(-1)?.peers as unknown[] | undefined)?.length, 2);
       assert.equal(of(cb, 'voice.ended').length, 0);
     });
 
