@@ -9,8 +9,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 
 export const TURNSERVER_PATH = process.env.FAIRGROUND_TEST_TURNSERVER ?? '/usr/bin/turnserver';
-/** How long coturn may take to answer its first binding request. */
-const START_TIMEOUT_MS = 15_000;
+/** How long coturn may take to answer its first binding request (a loaded machine needed more than 15 s). */
+const START_TIMEOUT_MS = 60_000;
 const LOG_LINES_MAX = 200;
 
 export interface RunningTurn {
