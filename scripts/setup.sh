@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # `npm run setup`: what `npm test` needs besides node_modules — PostgreSQL on 127.0.0.1:5432
 # (trust auth, database `test`), Redis on 127.0.0.1:6379, Debian's Chromium and a CJK font for the
-# browser tests. Starts a service that is installed but down, installs what is missing from
+# browser tests, and Debian's coturn (the table-voice test starts its own turnserver). Starts a service that is installed but down, installs what is missing from
 # Debian's packages (needs root), and changes nothing that already answers.
 set -euo pipefail
 
@@ -49,5 +49,9 @@ if [ ! -x "${FAIRGROUND_TEST_CHROMIUM:-/usr/bin/chromium}" ] || ! fc-list 2>/dev
   apt_install chromium fonts-wqy-zenhei fonts-noto-color-emoji
 fi
 "${FAIRGROUND_TEST_CHROMIUM:-/usr/bin/chromium}" --version
+
+echo "== coturn (turnserver; the voice test starts its own on a free port, the packaged service stays off)"
+if [ ! -x "${FAIRGROUND_TEST_TURNSERVER:-/usr/bin/turnserver}" ]; then apt_install coturn; fi
+echo "turnserver: ${FAIRGROUND_TEST_TURNSERVER:-/usr/bin/turnserver}"
 
 echo "setup: ready for npm test"

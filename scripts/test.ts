@@ -1,5 +1,5 @@
 // `npm test`: every test of every package, on the Node.js this repo brings.
-// Tests that need PostgreSQL, Redis or Chromium do not skip when those are missing: they fail,
+// Tests that need PostgreSQL, Redis, Chromium or coturn do not skip when those are missing: they fail,
 // loudly, because CI must prove both backends every time.
 //   npm test                      all tests
 //   npm test -- packages/core     only test files under these paths
@@ -72,6 +72,7 @@ function executable(path: string): boolean {
 const pgUrl = process.env.FAIRGROUND_TEST_PG_URL ?? 'postgres://postgres@127.0.0.1:5432/test';
 const redisUrl = process.env.FAIRGROUND_TEST_REDIS_URL ?? 'redis://127.0.0.1:6379/0';
 const chromium = process.env.FAIRGROUND_TEST_CHROMIUM ?? '/usr/bin/chromium';
+const turnserver = process.env.FAIRGROUND_TEST_TURNSERVER ?? '/usr/bin/turnserver';
 
 // The suite does not skip what is missing (CI must prove both backends), so a machine without
 // them is told the one command that sets them up instead of seeing hundreds of failures.
@@ -81,6 +82,7 @@ const missing: string[] = [];
 if (!(await answers(pg.host, pg.port))) missing.push(`PostgreSQL (nothing answers on ${pg.host}:${pg.port})`);
 if (!(await answers(redis.host, redis.port))) missing.push(`Redis (nothing answers on ${redis.host}:${redis.port})`);
 if (!executable(chromium)) missing.push(`Chromium (no executable at ${chromium})`);
+if (!executable(turnserver)) missing.push(`coturn (no turnserver at ${turnserver}; the table-voice test relays audio through it)`);
 if (missing.length > 0) {
   console.error(`npm test needs what this machine does not have:\n${missing.map((m) => `  - ${m}`).join('\n')}`);
   console.error('Set them up with the one command the README gives (as root, or through sudo):\n\n  npm run setup\n');

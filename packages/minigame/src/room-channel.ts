@@ -47,6 +47,9 @@ export class RoomChannel {
   #paused = false;
   #timer: number | undefined;
   #seeding = false;
+  /** The table voice's frames (`voice.*`), and each welcome (a reconnect must join the call again). */
+  onVoice: ((f: Record<string, unknown> & { t: string }) => void) | null = null;
+  onWelcome: (() => void) | null = null;
 
   constructor(d: ChannelDeps) {
     this.#d = d;
@@ -82,7 +85,14 @@ export class RoomChannel {
     });
     task.onMessage((res) => {
       if (this.#task !== task || typeof res.data !== 'string') return;
-      this.#frames.receive(JSON.parse(res.data), this.#d.nowMs());
+      const f = JSON.parse(res.data) as Record<string, unknown> & { t: string };
+      // Voice frames are the call's, not the room's.
+      if (typeof f.t === 'string' && f.t.startsWith('voice.')) {
+        this.onVoice?.(f);
+        return;
+      }
+      this.#frames.receive(f, this.#d.nowMs());
+      if (f.t === 'welcome') this.onWelcome?.();
       this.#ceremony();
     });
     task.onClose((res) => this.#closed(task, res.code, res.reason));

@@ -165,7 +165,13 @@ export interface RoomView {
   readonly code: string;
   readonly status: string;
   readonly version: number;
-  readonly params: { readonly seats: number; readonly rounds: number; readonly baseScore: number; readonly turnTimeS: number };
+  readonly params: {
+    readonly seats: number;
+    readonly rounds: number;
+    readonly baseScore: number;
+    readonly turnTimeS: number;
+    readonly voiceChat: boolean;
+  };
   readonly ownerId: string;
   readonly members: readonly MemberView[];
   readonly scores: readonly ScoreLine[];

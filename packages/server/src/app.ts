@@ -10,6 +10,8 @@ import { type Accounts, accountsMigrations, accountsRoutes, createAccounts, kycR
 import { adminRoutes } from './admin/index.ts';
 import { type AuditLog, auditMigrations, createAuditLog } from './audit/index.ts';
 import { Chat, chatMigrations, chatRoutes } from './chat/index.ts';
+import { VOICE_FRAME_BYTES_MAX, VoiceCalls } from './voice/index.ts';
+import { wechatSessions } from './voice/wechat-session.ts';
 import { type Analytics, analyticsMigrations, createAnalytics, createOperating, type Operating } from './analytics/index.ts';
 import { adapterReport, type PlatformAdapters, type PortReport } from './bindings.ts';
 import {
@@ -198,6 +200,7 @@ export type PlatformConfig = Pick<
       | 'wechat'
       | 'notary'
       | 'subscribeTemplates'
+      | 'turn'
     >
   >;
 
@@ -321,7 +324,8 @@ export async function createPlatform(o: PlatformOptions): Promise<Platform> {
     bodyLimitBytes: config.bodyLimitBytes,
     trustedProxies: config.trustedProxies ?? LOOPBACK,
     logger: o.logger ?? { level: config.logLevel },
-    socketMessageBytesMax: CLIENT_MESSAGE_BYTES_MAX,
+    // The room socket's voice offers are its largest frames; each socket still checks its own limit.
+    socketMessageBytesMax: Math.max(CLIENT_MESSAGE_BYTES_MAX, VOICE_FRAME_BYTES_MAX),
   });
 
   // Where players connect from: the region rules, risk, promotions and analytics all read it.
@@ -506,6 +510,17 @@ export async function createPlatform(o: PlatformOptions): Promise<Platform> {
     risk: { openCase: (tx, c) => risk.openChatCase(tx, c) },
     audit,
   });
+  // Table voice: TURN credentials for the browser mesh (absent: browser voice refused), the WeChat
+  // VoIP signature from the player's mini-game session_key.
+  const voice = new VoiceCalls({
+    clock,
+    turn: config.turn ?? null,
+    wechat: wechatSessions({
+      reader: store.reader,
+      sealer: createSealer(config.dataKey, 'wechat-session-key'),
+      appId: config.wechatAppIds.miniprogram,
+    }),
+  });
   const roomSignalLog = analyticsRiskSignals(analytics);
   // Finished hands queue for the notary in the unit of work that stores them; the notary.attest job
   // has the time-stamping authority sign each minute's Merkle root.
@@ -544,6 +559,7 @@ export async function createPlatform(o: PlatformOptions): Promise<Platform> {
     feeSchedule: roomsTuning.feeSchedule ?? (() => settings.get('room.fees')),
     skinOf: (playerId) => skins.wornBy(playerId),
     chat,
+    voice,
     // "Your turn" while away and "a friend's room is starting": subscription messages, where the player consented.
     reminders: {
       turnWhileAway: async (t) => void (await subscriptions.turnAway(t)),

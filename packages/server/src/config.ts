@@ -99,6 +99,10 @@ export const EnvSchema = Type.Object({
   FAIRGROUND_VIP_DEPOSITS_FEN: Type.Optional(positiveInt(12)),
   /** Bearer token /metrics asks for. Without it, production does not serve /metrics at all. */
   FAIRGROUND_METRICS_TOKEN: Type.Optional(Type.String({ pattern: '^[\\x21-\\x7e]{32,256}$' })),
+  /** coturn's static-auth-secret: the server signs short-lived TURN credentials with it (browser voice). */
+  FAIRGROUND_TURN_SECRET: Type.Optional(Type.String({ pattern: '^[\\x21-\\x7e]{16,256}$' })),
+  /** The TURN server's URLs for browsers, comma-separated (`turn:turn.example.com:3478?transport=udp,turns:turn.example.com:5349`). */
+  FAIRGROUND_TURN_URLS: Type.Optional(Type.String({ maxLength: 1000, pattern: '^turns?:[^\\s,]{1,250}(,turns?:[^\\s,]{1,250}){0,3}$' })),
   ...PaymentsEnvSchema,
   ...NppaEnvSchema,
   ...WechatEnvSchema,
@@ -118,6 +122,7 @@ export const SECRET_KEYS: ReadonlySet<string> = new Set([
   'FAIRGROUND_NPPA_BIZ_ID',
   'FAIRGROUND_NPPA_SECRET_KEY',
   'FAIRGROUND_METRICS_TOKEN',
+  'FAIRGROUND_TURN_SECRET',
   ...WECHAT_SECRET_KEYS,
   // Not a secret, but a certificate chain is a file an operator mounts like one.
   'FAIRGROUND_TSA_CHAIN',
@@ -197,6 +202,8 @@ export interface Config {
   readonly vipDepositsFen: number;
   /** The ledger's hash-chain shards (1–64; fixed once the ledger holds transfers). */
   readonly ledgerChainShards: number;
+  /** The TURN server browser voice relays through (secret and URLs); undefined: browser voice is refused. */
+  readonly turn: { readonly secret: string; readonly urls: readonly string[] } | undefined;
 }
 
 export class ConfigError extends Error {
@@ -443,7 +450,16 @@ export function loadConfig(rawEnv: Record<string, string | undefined>, cwd: stri
     alertSampleMin: Number(env.FAIRGROUND_ALERT_SAMPLE_MIN ?? '20'),
     vipDepositsFen: Number(env.FAIRGROUND_VIP_DEPOSITS_FEN ?? '100000'),
     ledgerChainShards: Number(env.FAIRGROUND_LEDGER_CHAIN_SHARDS ?? '1'),
+    turn: turnConfig(env.FAIRGROUND_TURN_SECRET, env.FAIRGROUND_TURN_URLS),
   };
+}
+
+/** Browser voice needs both the TURN secret and its URLs; one without the other is a mistake. */
+function turnConfig(secret: string | undefined, urls: string | undefined): Config['turn'] {
+  if (secret === undefined && urls === undefined) return undefined;
+  if (secret === undefined) throw new ConfigError('FAIRGROUND_TURN_SECRET', 'required with FAIRGROUND_TURN_URLS');
+  if (urls === undefined) throw new ConfigError('FAIRGROUND_TURN_URLS', 'required with FAIRGROUND_TURN_SECRET');
+  return { secret, urls: urls.split(',') };
 }
 
 /** `skill.sweep=2000,risk.poll=10000` → intervals by job name; throws naming the first bad entry. */

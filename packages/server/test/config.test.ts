@@ -115,6 +115,36 @@ describe('loadConfig', () => {
     }
   });
 
+  it('reads the TURN server for browser voice (both variables or neither), the secret also from a file', () => {
+    const base = { FAIRGROUND_DATA_DIR: join(dir, 'turn') };
+    assert.equal(loadConfig(base, dir).turn, undefined);
+    const urls = 'turn:turn.example.com:3478?transport=udp,turns:turn.example.com:5349?transport=tcp';
+    const secretFile = join(dir, 'turn_secret');
+    writeFileSync(secretFile, 'a-long-turn-secret-0123\n');
+    assert.deepEqual(loadConfig({ ...base, FAIRGROUND_TURN_SECRET_FILE: secretFile, FAIRGROUND_TURN_URLS: urls }, dir).turn, {
+      secret: 'a-long-turn-secret-0123',
+      urls: ['turn:turn.example.com:3478?transport=udp', 'turns:turn.example.com:5349?transport=tcp'],
+    });
+    assert.equal(
+      keyOf(() => loadConfig({ ...base, FAIRGROUND_TURN_URLS: urls }, dir)),
+      'FAIRGROUND_TURN_SECRET',
+    );
+    assert.equal(
+      keyOf(() => loadConfig({ ...base, FAIRGROUND_TURN_SECRET: 'a-long-turn-secret-0123' }, dir)),
+      'FAIRGROUND_TURN_URLS',
+    );
+    assert.equal(
+      keyOf(() => loadConfig({ ...base, FAIRGROUND_TURN_SECRET: 'short', FAIRGROUND_TURN_URLS: urls }, dir)),
+      'FAIRGROUND_TURN_SECRET',
+    );
+    for (const bad of ['stun:turn.example.com', 'https://turn.example.com', 'turn:a b']) {
+      assert.equal(
+        keyOf(() => loadConfig({ ...base, FAIRGROUND_TURN_SECRET: 'a-long-turn-secret-0123', FAIRGROUND_TURN_URLS: bad }, dir)),
+        'FAIRGROUND_TURN_URLS',
+      );
+    }
+  });
+
   it('generates development secrets once, keeps them private, and reuses them', () => {
     const data = join(dir, 'secrets');
     const a = loadConfig({ FAIRGROUND_DATA_DIR: data }, dir);

@@ -64,6 +64,7 @@ function secretFiles(): Record<string, string> {
     FAIRGROUND_WECHAT_H5_SECRET: 'h'.repeat(32),
     FAIRGROUND_WECHAT_WEB_SECRET: 'w'.repeat(32),
     FAIRGROUND_METRICS_TOKEN: 't'.repeat(48),
+    FAIRGROUND_TURN_SECRET: 'turn'.repeat(8),
   };
   const out: Record<string, string> = {};
   for (const [key, value] of Object.entries(files)) {

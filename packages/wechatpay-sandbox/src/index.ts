@@ -1,6 +1,7 @@
 // A WeChat Pay API v3 simulator: signed requests and responses, orders, refunds, transfer bills,
 // profit sharing, bills, login and JS-SDK tickets, notifications with retries on a clock tests
 // drive, the pages a person uses, and fault injection. See README.md.
+import { createHmac } from 'node:crypto';
 import { chmod, mkdir, readFile, writeFile } from 'node:fs/promises';
 import type { AddressInfo } from 'node:net';
 import { join } from 'node:path';
@@ -220,6 +221,14 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
       calls: () => core.weixin.calls(),
       resetCalls: () => core.weixin.resetCalls(),
       subscribeSends: () => [...core.weixin.subscribeSends],
+      voipSigner: (input) => {
+        const text = [input.appid, input.groupId, input.nonceStr, String(input.timeStamp)].sort().join('');
+        for (const [key, sessionKey] of core.vpay.sessionKeys) {
+          if (!key.startsWith(`${input.appid}:`)) continue;
+          if (createHmac('sha256', sessionKey).update(text).digest('hex') === input.signature) return key.slice(input.appid.length + 1);
+        }
+        return null;
+      },
     },
     vpay: {
       configure: (input) => core.vpay.configure(input),

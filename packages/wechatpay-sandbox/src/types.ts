@@ -112,6 +112,13 @@ export interface SandboxWeixin {
   resetCalls(): void;
   /** Subscription messages /cgi-bin/message/subscribe/send accepted, oldest first. */
   subscribeSends(): readonly SubscribeSendRecord[];
+  /**
+   * What WeChat checks when a mini-game calls wx.joinVoIPChat: the signature is
+   * hex(HMAC-SHA256(session_key, [appId, groupId, nonceStr, timeStamp].sort().join(''))) under the
+   * newest session_key of one of the app's users. Answers that user's openid, or null (WeChat's
+   * "signature invalid").
+   */
+  voipSigner(input: { appid: string; groupId: string; nonceStr: string; timeStamp: number; signature: string }): string | null;
 }
 
 /** One notification as the sandbox recorded it, for tests and the admin view. */

@@ -24,12 +24,14 @@ export function createScene(app: App): Scene {
   let rounds: number = ROUND_CHOICES[0];
   let baseScore = 1;
   let turnTimeS = 30;
+  /** The room's voice option: players at the table may talk (WeChat real-time voice here, WebRTC in H5). */
+  let voiceChat = false;
   let quote: Quote | null = null;
   let created: CreatedRoom | null = null;
   let myCards: number | null = null;
   let busy = false;
 
-  const params = () => ({ mode, ...(mode === 'custom' ? { seats } : {}), rounds, baseScore, turnTimeS });
+  const params = () => ({ mode, ...(mode === 'custom' ? { seats } : {}), rounds, baseScore, turnTimeS, voiceChat });
   const fee = { mode: 'room_card', payer: 'owner' };
 
   const toStep2 = async () => {
@@ -142,6 +144,9 @@ export function createScene(app: App): Scene {
           () => (turnTimeS = TURN_TIMES_S[Math.max(0, ti - 1)] as number),
           () => (turnTimeS = TURN_TIMES_S[Math.min(TURN_TIMES_S.length - 1, ti + 1)] as number),
         );
+        y += row;
+        const flipVoice = () => (voiceChat = !voiceChat);
+        stepper(g, 'voice', y, app.t('voiceChat'), voiceChat ? app.t('voiceOn') : app.t('voiceOff'), flipVoice, flipVoice);
         y += row + 16;
         g.button('create-next', 24, y, g.w - 48, 50, app.t('next'), () => void toStep2(), { enabled: !busy, size: 18 });
       } else if (step === 2 && quote !== null) {

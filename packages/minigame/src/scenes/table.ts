@@ -20,6 +20,7 @@ import { RoomChannel, type ChannelState } from '../room-channel.ts';
 import type { HandPlayerView, HandSection, HandViewWire, MemberView, RoomView } from '../wire.ts';
 import { shareRoom } from './create.ts';
 import { createTableChat } from './table-chat.ts';
+import { createTableVoice } from './table-voice.ts';
 import { avatar, card, chipCount, chips, crown } from './table-draw.ts';
 
 const COMPARE_ANIM_MS = 1400;
@@ -236,6 +237,9 @@ export function tableScene(app: App, roomId: string): Scene {
     () => st?.chat ?? [],
     () => st?.you?.playerId ?? null,
   );
+  const tableVoice = createTableVoice(app, channel);
+  channel.onVoice = (f) => tableVoice.receive(f);
+  channel.onWelcome = () => tableVoice.rejoin();
   app.stage.warmFonts(
     TABLE_FONTS,
     `${TABLE_GLYPHS}${['pot', 'stake', 'roundNo', 'look', 'call', 'raise', 'compare', 'fold', 'seen', 'blind', 'folded', 'lost', 'handResult', 'continue', 'vs', 'yourTurn', 'ready', 'notReady'].map((k) => app.t(k as 'pot')).join('')}`,
@@ -935,6 +939,7 @@ export function tableScene(app: App, roomId: string): Scene {
       if (backdropTimer !== undefined) clearTimeout(backdropTimer);
       releaseBackdrop();
       tableChat.close();
+      tableVoice.close();
       channel.close();
     },
     animating: (now) =>
@@ -959,6 +964,7 @@ export function tableScene(app: App, roomId: string): Scene {
       drawVerify(g);
       const pos = positions(g, Number(room.params.seats ?? 3), s.you?.seat ?? 0);
       if (s.status === 'live') tableChat.draw(g, (seat) => pos[seat] ?? null, now);
+      if (s.status === 'live') tableVoice.draw(g, room.params.voiceChat, (seat) => pos[seat] ?? null);
       if (s.status === 'reconnecting' || s.status === 'connecting') {
         g.box(0, 48, g.w, 30, 0, 'rgba(198,40,40,0.9)');
         g.text(app.t('reconnecting'), g.w / 2, 63, { size: 13, color: COLORS.white, align: 'center' });
@@ -1009,6 +1015,7 @@ export function tableScene(app: App, roomId: string): Scene {
         scores: s?.room?.scores ?? [],
         closedCode: s?.closedCode ?? null,
         chat: tableChat.debug(),
+        voice: tableVoice.debug(),
       };
     },
   };

@@ -121,6 +121,27 @@ const host = {
     const last = host.shares.at(-1) as { query?: string } | undefined;
     return last?.query ?? null;
   },
+  /**
+   * WeChat's real-time voice as the game drives it: every wx.joinVoIPChat's arguments (the test
+   * checks the signature with the weixin sandbox, as WeChat would), whether the player is in the
+   * call, each mute change, exits; `speakers(openids)` fires wx.onVoIPChatSpeakersChanged and
+   * `interrupt()` wx.onVoIPChatInterrupted.
+   */
+  voip: {
+    joins: [] as { groupId: string; nonceStr: string; timeStamp: number; signature: string; muteConfig?: unknown }[],
+    inCall: null as string | null,
+    mutes: [] as unknown[],
+    exits: 0,
+    speakerListeners: [] as ((res: { openIdList: string[]; errCode: number; errMsg: string }) => void)[],
+    interruptedListeners: [] as ((res: unknown) => void)[],
+  },
+  speakers(openIdList: string[]): void {
+    for (const l of [...host.voip.speakerListeners]) l({ openIdList, errCode: 0, errMsg: 'onVoIPChatSpeakersChanged:ok' });
+  },
+  interrupt(): void {
+    host.voip.inCall = null;
+    for (const l of [...host.voip.interruptedListeners]) l({ errCode: 0, errMsg: 'interrupted' });
+  },
 };
 
 // ---------------------------------------------------------------- canvas and touches
@@ -365,6 +386,37 @@ const wx = {
       (e: unknown) => failed(o, `requestMidasPaymentGameItem:fail ${String(e)}`),
     );
   },
+  joinVoIPChat(o: Callbacks<unknown> & { groupId: string; nonceStr: string; timeStamp: number; signature: string; muteConfig?: unknown }) {
+    host.voip.joins.push({
+      groupId: o.groupId,
+      nonceStr: o.nonceStr,
+      timeStamp: o.timeStamp,
+      signature: o.signature,
+      muteConfig: o.muteConfig,
+    });
+    if (host.voip.inCall !== null) {
+      // WeChat's -1: already in a voice room.
+      failed(o, 'joinVoIPChat:fail -1 already in room');
+      return;
+    }
+    host.voip.inCall = o.groupId;
+    setTimeout(() => done(o, { errMsg: 'joinVoIPChat:ok' }));
+  },
+  exitVoIPChat(o: Callbacks<unknown> = {}) {
+    host.voip.exits += 1;
+    host.voip.inCall = null;
+    done(o, { errMsg: 'exitVoIPChat:ok' });
+  },
+  updateVoIPChatMuteConfig(o: Callbacks<unknown> & { muteConfig: unknown }) {
+    host.voip.mutes.push(o.muteConfig);
+    setTimeout(() => done(o, { errMsg: 'updateVoIPChatMuteConfig:ok' }));
+  },
+  onVoIPChatSpeakersChanged: (l: (res: { openIdList: string[]; errCode: number; errMsg: string }) => void) =>
+    host.voip.speakerListeners.push(l),
+  offVoIPChatSpeakersChanged(l: (res: { openIdList: string[]; errCode: number; errMsg: string }) => void) {
+    host.voip.speakerListeners = host.voip.speakerListeners.filter((x) => x !== l);
+  },
+  onVoIPChatInterrupted: (l: (res: unknown) => void) => host.voip.interruptedListeners.push(l),
   getStorageSync,
   setStorageSync: (key: string, value: unknown) => native.storage.setItem(STORAGE_PREFIX + key, JSON.stringify(value)),
   removeStorageSync: (key: string) => native.storage.removeItem(STORAGE_PREFIX + key),

@@ -73,7 +73,7 @@ const EVENTS_KEPT_MAX = 30;
 const CHAT_KEPT_MAX = 40;
 const MUTED_KEPT_MAX = 16;
 /** Frames that change nothing in the room and carry no version. */
-const VERSIONLESS: ReadonlySet<string> = new Set(['ping', 'chat', 'chat_mute']);
+const VERSIONLESS: ReadonlySet<string> = new Set(['ping', 'chat', 'chat_mute', 'voice_join', 'voice_leave', 'voice_signal']);
 /** Replies waited for at most; a reply lost with a dropped socket is answered as a network error. */
 const PENDING_MAX = 32;
 /** Close codes after which reconnecting is pointless (bad hello, kicked, left, not a member, room gone). */

@@ -40,7 +40,7 @@ import {
 } from './decide.ts';
 import { RoomErrors } from './errors.ts';
 import { chinaDay, type Payment } from './fees.ts';
-import { type ChatCommandFrame, CloseCodes, type CommandFrame, type RoomCommandFrame } from './frames.ts';
+import { type ChatCommandFrame, CloseCodes, type CommandFrame, type RoomCommandFrame, type VoiceCommandFrame } from './frames.ts';
 import {
   BETWEEN_HANDS_MS,
   CONNECTIONS_PER_MEMBER_MAX,
@@ -53,7 +53,18 @@ import {
 } from './limits.ts';
 import type { EventBatcher } from './batcher.ts';
 import { isLogOnly, type PersistDeps, type PlanExtras, persistPlan } from './persist.ts';
-import type { IdentityCheck, RiskSignals, RoomChat, RoomDirectory, RoomPolicy, RoomReminders, TimerHandle, Timers } from './ports.ts';
+import type {
+  IdentityCheck,
+  RiskSignals,
+  RoomChat,
+  RoomDirectory,
+  RoomPolicy,
+  RoomReminders,
+  RoomVoice,
+  TimerHandle,
+  Timers,
+  VoiceRoom,
+} from './ports.ts';
 import type { RoomParamsInput } from './params.ts';
 import type { RoomSealer } from './sealing.ts';
 import { isLive, memberOf, type RoomEvent, type RoomState, seatedMembers } from './state.ts';
@@ -131,6 +142,8 @@ export interface ActorDeps {
   readonly directory?: Pick<RoomDirectory, 'changed' | 'assertOwner'>;
   /** Messages to players away from the table (subscription messages); absent: none. */
   readonly reminders?: RoomReminders;
+  /** The table voice (signalling, TURN credentials, WeChat's signature); absent: voice frames are refused. */
+  readonly voice?: RoomVoice;
 }
 
 type Job = () => Promise<void>;
@@ -264,6 +277,7 @@ export class RoomActor {
     const now = plan.ctx.nowMs;
     for (const e of plan.events) this.#afterEvent(e, now, startInfo);
     this.#broadcast(plan.events);
+    this.#endVoiceIfOff();
     this.#reschedule();
     this.#deps.directory?.changed(this.#state);
     await this.#remind(plan.before, plan.events);
@@ -321,6 +335,8 @@ export class RoomActor {
       case 'member_left': {
         this.#leaveAfterHand.delete(e.playerId);
         this.#disconnectedSince.delete(e.playerId);
+        // Out of the room is out of the call: the player's voice ends before the room says goodbye.
+        this.#deps.voice?.drop(this.#voiceRoom(), e.playerId, e.reason === 'kicked' ? 'kicked' : 'left_room');
         const conns = this.#conns.get(e.playerId) ?? [];
         this.#conns.delete(e.playerId);
         const code = e.reason === 'kicked' ? 'ROOM_KICKED' : 'ROOM_LEFT';
@@ -466,6 +482,7 @@ export class RoomActor {
       list.splice(i, 1);
       if (list.length > 0) return;
       this.#conns.delete(c.playerId);
+      this.#deps.voice?.drop(this.#voiceRoom(), c.playerId, 'disconnected');
       if (memberOf(this.#state, c.playerId) === undefined) return;
       this.#disconnectedSince.set(c.playerId, this.#deps.timers.nowMs());
       this.#broadcastPresence();
@@ -500,6 +517,7 @@ export class RoomActor {
    */
   command(playerId: string, f: CommandFrame, from?: Conn): Promise<number> {
     if (f.t === 'chat' || f.t === 'chat_mute') return this.#chat(playerId, f);
+    if (f.t === 'voice_join' || f.t === 'voice_leave' || f.t === 'voice_signal') return this.#voice(playerId, f);
     return this.run(async () => {
       this.#reply = from !== undefined && f.id !== undefined ? { conn: from, id: f.id } : null;
       try {
@@ -566,6 +584,40 @@ export class RoomActor {
       }
       return this.#state.version;
     });
+  }
+
+  /** A voice frame: the room checks membership; the voice domain decides, answers and relays. */
+  #voice(playerId: string, f: VoiceCommandFrame): Promise<number> {
+    return this.run(async () => {
+      this.#chatMember(playerId);
+      const voice = this.#deps.voice;
+      if (voice === undefined) throw new AppError(RoomErrors.ROOM_FRAME_INVALID, { reason: 'voice is not available here' });
+      await voice.frame(this.#voiceRoom(), playerId, f);
+      return this.#state.version;
+    });
+  }
+
+  /** The room as the voice domain sees it (read when called: seats and options are the current ones). */
+  #voiceRoom(): VoiceRoom {
+    const s = this.#state;
+    return {
+      id: s.id,
+      voiceOn: isLive(s) && s.params.voiceChat,
+      spectatorsListen: s.params.spectators,
+      seatOf: (playerId) => memberOf(this.#state, playerId)?.seat,
+      send: (playerId, text) => {
+        for (const c of this.#conns.get(playerId) ?? []) c.send(text);
+      },
+    };
+  }
+
+  /** The voice option turned off, or the room ended: whoever was in the call is told it ended. */
+  #endVoiceIfOff(): void {
+    const voice = this.#deps.voice;
+    if (voice === undefined || !voice.active(this.id)) return;
+    const s = this.#state;
+    if (isLive(s) && s.params.voiceChat) return;
+    voice.end(this.#voiceRoom(), isLive(s) ? 'voice_off' : 'room_closed');
   }
 
   /** The risk domain's policy dissolves the room: the hand in play is aborted and refunded as for any dissolution. */
@@ -846,6 +898,7 @@ export class RoomActor {
     for (const list of this.#conns.values()) for (const c of list) c.close(1000, 'room closed');
     this.#conns.clear();
     this.#deps.chat.forgetRoom(this.id);
+    this.#deps.voice?.forgetRoom(this.id);
     this.#deps.onEvicted(this);
   }
 

@@ -6,6 +6,7 @@
 import { type Static, type TSchema, Type } from '@sinclair/typebox';
 import { TypeCompiler, type TypeCheck } from '@sinclair/typebox/compiler';
 import { BODY_CONTROL, controlCharacterAt } from '../http/text.ts';
+import { VOICE_CANDIDATE_CHARS_MAX, VOICE_SDP_CHARS_MAX } from '../voice/limits.ts';
 
 const RequestId = Type.Optional(Type.String({ pattern: '^[A-Za-z0-9_-]{1,32}$' }));
 const Version = Type.Integer({ minimum: 0, maximum: 1_000_000_000 });
@@ -79,6 +80,32 @@ export const ChatFrame = Type.Union([
   frame('chat', { kind: Type.Literal('text'), text: Type.String({ minLength: 1, maxLength: 200 }) }),
 ]);
 
+/**
+ * Table voice (WebRTC signalling, relayed by the room between seated players of a room with voice
+ * on): a session description or an ICE candidate addressed to the seat of another player in the
+ * call. Opaque to the room, never read as game state, and no version: voice changes nothing in the room.
+ */
+const VoiceTo = SeatField;
+export const VoiceSignalFrame = Type.Union([
+  frame('voice_signal', {
+    to: VoiceTo,
+    kind: Type.Union([Type.Literal('offer'), Type.Literal('answer')]),
+    sdp: Type.String({ minLength: 1, maxLength: VOICE_SDP_CHARS_MAX }),
+  }),
+  frame('voice_signal', {
+    to: VoiceTo,
+    kind: Type.Literal('ice'),
+    candidate: Type.Object(
+      {
+        candidate: Type.String({ maxLength: VOICE_CANDIDATE_CHARS_MAX }),
+        sdpMid: Type.Union([Type.String({ maxLength: 32 }), Type.Null()]),
+        sdpMLineIndex: Type.Union([Type.Integer({ minimum: 0, maximum: 63 }), Type.Null()]),
+      },
+      { additionalProperties: false },
+    ),
+  }),
+]);
+
 export const FRAME_SCHEMAS = {
   hello: HelloFrame,
   act: ActFrame,
@@ -97,6 +124,10 @@ export const FRAME_SCHEMAS = {
   chat: ChatFrame,
   /** Stop (or resume) receiving one player's chat at this table. */
   chat_mute: frame('chat_mute', { playerId: PlayerIdField, muted: Type.Boolean() }),
+  /** Join the table voice: `webrtc` (the H5 mesh, answered with TURN credentials) or `wechat` (wx.joinVoIPChat, answered with its signature). */
+  voice_join: frame('voice_join', { via: Type.Union([Type.Literal('webrtc'), Type.Literal('wechat')]) }),
+  voice_leave: frame('voice_leave', {}),
+  voice_signal: VoiceSignalFrame,
   ping: frame('ping', {}),
 } as const;
 
@@ -105,8 +136,10 @@ export type ClientFrame = { [K in FrameType]: Static<(typeof FRAME_SCHEMAS)[K]> 
 export type CommandFrame = Exclude<ClientFrame, { t: 'hello' } | { t: 'ping' }>;
 /** Frames about chat: they change nothing in the room and carry no version. */
 export type ChatCommandFrame = Extract<CommandFrame, { t: 'chat' } | { t: 'chat_mute' }>;
+/** Frames about the table voice: relayed or answered, never a change to the room, no version. */
+export type VoiceCommandFrame = Extract<CommandFrame, { t: 'voice_join' } | { t: 'voice_leave' } | { t: 'voice_signal' }>;
 /** Frames that change the room: each carries the version it was decided on. */
-export type RoomCommandFrame = Exclude<CommandFrame, ChatCommandFrame>;
+export type RoomCommandFrame = Exclude<CommandFrame, ChatCommandFrame | VoiceCommandFrame>;
 
 const checkers = new Map<string, TypeCheck<TSchema>>(Object.entries(FRAME_SCHEMAS).map(([t, s]) => [t, TypeCompiler.Compile(s)]));
 

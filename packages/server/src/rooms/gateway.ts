@@ -22,6 +22,7 @@ import {
   ROOM_FRAME_BYTES_MAX,
   SEND_BUFFER_BYTES_MAX,
 } from './limits.ts';
+import { VOICE_FRAME_BYTES_MAX } from '../voice/limits.ts';
 
 /** A room as the gateway drives it: the local actor, or (with several processes) a proxy of the one on the owning process. */
 export type LiveRoom = Pick<RoomActor, 'id' | 'attach' | 'detach' | 'command'>;
@@ -179,8 +180,9 @@ export function registerRoomSocket(app: FastifyInstance, o: GatewayOptions): { c
       c.abuse(RoomErrors.ROOM_FRAME_MALFORMED, CloseCodes.MALFORMED, { reason: 'binary frame' });
       return;
     }
-    if (size > ROOM_FRAME_BYTES_MAX) {
-      c.abuse(RoomErrors.ROOM_FRAME_TOO_LARGE, CloseCodes.TOO_LARGE, { bytesMax: ROOM_FRAME_BYTES_MAX });
+    // A voice offer or answer carries a session description and may be larger than any other frame.
+    if (size > VOICE_FRAME_BYTES_MAX) {
+      c.abuse(RoomErrors.ROOM_FRAME_TOO_LARGE, CloseCodes.TOO_LARGE, { bytesMax: VOICE_FRAME_BYTES_MAX });
       return;
     }
     if (!c.take()) {
@@ -191,7 +193,12 @@ export function registerRoomSocket(app: FastifyInstance, o: GatewayOptions): { c
     try {
       value = JSON.parse(Array.isArray(raw) ? Buffer.concat(raw).toString('utf8') : Buffer.from(raw as ArrayBuffer).toString('utf8'));
     } catch {
-      c.abuse(RoomErrors.ROOM_FRAME_MALFORMED, CloseCodes.MALFORMED);
+      if (size > ROOM_FRAME_BYTES_MAX) c.abuse(RoomErrors.ROOM_FRAME_TOO_LARGE, CloseCodes.TOO_LARGE, { bytesMax: ROOM_FRAME_BYTES_MAX });
+      else c.abuse(RoomErrors.ROOM_FRAME_MALFORMED, CloseCodes.MALFORMED);
+      return;
+    }
+    if (size > ROOM_FRAME_BYTES_MAX && (value as { t?: unknown } | null)?.t !== 'voice_signal') {
+      c.abuse(RoomErrors.ROOM_FRAME_TOO_LARGE, CloseCodes.TOO_LARGE, { bytesMax: ROOM_FRAME_BYTES_MAX });
       return;
     }
     const parsed = parseFrame(value);

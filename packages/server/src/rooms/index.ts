@@ -34,6 +34,9 @@ export type {
   RoomPolicyLimits,
   RoomHandSummary,
   RoomReminders,
+  RoomVoice,
+  VoiceEndReason,
+  VoiceRoom,
   RoomRiskSignal,
   Timers,
 } from './ports.ts';

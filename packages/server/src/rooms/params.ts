@@ -38,7 +38,7 @@ export interface RoomParams {
   readonly baseScore: number;
   readonly spectators: boolean;
   readonly friendsVisible: boolean;
-  /** Stored and shown; voice itself is a later feature. */
+  /** Seated players may talk at the table (the voice domain, `src/voice/`); spectators listen in the mini-game when `spectators` is on. */
   readonly voiceChat: boolean;
   readonly turnTimeS: number;
   readonly trusteeship: Trusteeship;

@@ -3,6 +3,7 @@
 // check are adapters chosen at start (stand-ins in `standins/` until real providers exist).
 import type { Tx } from '../storage/ports.ts';
 import type { RoomState } from './state.ts';
+import type { VoiceCommandFrame } from './frames.ts';
 
 export type RiskAction = 'create_room' | 'join_room';
 
@@ -193,4 +194,36 @@ export interface RoomReminders {
     readonly ownerId: string;
     readonly playerIds: readonly string[];
   }): Promise<void>;
+}
+
+/** Why a player's table voice ended (the `voice.ended` frame's reason). */
+export type VoiceEndReason = 'left' | 'left_room' | 'kicked' | 'disconnected' | 'voice_off' | 'room_closed';
+
+/** The room as the table voice sees it: who sits where, the voice options, and a way to reach a player's sockets. */
+export interface VoiceRoom {
+  readonly id: string;
+  /** The room is live and its voice option is on. */
+  readonly voiceOn: boolean;
+  /** Spectators may listen (the room lets spectators in). */
+  readonly spectatorsListen: boolean;
+  /** The member's seat (null: a spectator); undefined: not a member. */
+  seatOf(playerId: string): number | null | undefined;
+  send(playerId: string, text: string): void;
+}
+
+/**
+ * The table voice (the voice domain): keeps who is in each room's call, answers `voice_join` with
+ * TURN credentials or the WeChat VoIP signature, relays WebRTC signalling between seats, and tells
+ * a player whose voice ended. Runs on the room's queue, after the room checked membership.
+ */
+export interface RoomVoice {
+  /** A voice frame of a member of the live room. Rejects with the refusal. */
+  frame(room: VoiceRoom, playerId: string, f: VoiceCommandFrame): Promise<void>;
+  /** The player is out of the call (if they were in it): they get `voice.ended`, the others the new roster. */
+  drop(room: VoiceRoom, playerId: string, reason: VoiceEndReason): void;
+  /** Ends the room's call for everyone in it. */
+  end(room: VoiceRoom, reason: VoiceEndReason): void;
+  /** Anyone in this room's call. */
+  active(roomId: string): boolean;
+  forgetRoom(roomId: string): void;
 }

@@ -44,6 +44,7 @@ import type {
   RoomDirectory,
   RoomPolicy,
   RoomReminders,
+  RoomVoice,
   Timers,
 } from './ports.ts';
 import { createRoomSealer, type RoomSealer } from './sealing.ts';
@@ -81,6 +82,8 @@ export interface RoomsOptions {
   readonly chat: RoomChat;
   /** Subscription messages for players away from the table ("your turn", "the room is starting"); absent: none. */
   readonly reminders?: RoomReminders;
+  /** The table voice (the voice domain); absent: voice frames are refused. */
+  readonly voice?: RoomVoice;
 }
 
 export interface CreateInput {
@@ -180,6 +183,7 @@ export class Rooms {
       },
       ...(o.directory ? { directory: o.directory } : {}),
       ...(o.reminders ? { reminders: o.reminders } : {}),
+      ...(o.voice ? { voice: o.voice } : {}),
     };
   }
 

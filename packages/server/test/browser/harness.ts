@@ -115,8 +115,9 @@ export async function startPlatform(env: Record<string, string> = {}): Promise<R
   };
 }
 
-export async function launchBrowser(): Promise<Browser> {
-  return chromium.launch({ executablePath: CHROMIUM_PATH, args: CHROMIUM_ARGS, headless: true });
+/** `extraArgs`: switches beside the harness's own (the voice test's fake microphone). */
+export async function launchBrowser(extraArgs: readonly string[] = []): Promise<Browser> {
+  return chromium.launch({ executablePath: CHROMIUM_PATH, args: [...CHROMIUM_ARGS, ...extraArgs], headless: true });
 }
 
 /** Saves a full-page screenshot under test-results/ (kept out of git) and returns its path. */

@@ -356,8 +356,8 @@ export class Client {
     this.#replies.set(id, (f) => {
       result = f;
     });
-    // Ping and chat frames change nothing in the room and carry no version.
-    const versionless = frame.t === 'ping' || frame.t === 'chat' || frame.t === 'chat_mute';
+    // Ping, chat and voice frames change nothing in the room and carry no version.
+    const versionless = frame.t === 'ping' || frame.t === 'chat' || frame.t === 'chat_mute' || String(frame.t).startsWith('voice_');
     this.raw({ ...frame, id, ...(versionless ? {} : { v: o.v ?? this.v }) });
     await this.waitFor(() => result !== null || this.closeCode !== null, `reply to ${frame.t}`);
     if (result === null) return { t: 'closed', code: this.closeCode };

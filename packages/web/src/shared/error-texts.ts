@@ -666,6 +666,21 @@ export const ERROR_TEXTS: Readonly<Record<string, readonly [zh: string, en: stri
     '时间戳使用了不支持的算法，这份认证不能确认。',
     'The time-stamp uses an algorithm we do not accept, so this proof cannot be confirmed.',
   ],
+  VOICE_CALL_FULL: ['桌上语音已满（最多 6 人）。', 'The table voice is full (6 players at most).'],
+  VOICE_LISTEN_NOT_ALLOWED: ['这个房间不允许观战者收听语音。', 'This room does not let spectators listen to the table voice.'],
+  VOICE_MINIGAME_SESSION_REQUIRED: [
+    '小游戏语音需要最近的登录，请重新打开小游戏。',
+    'Voice in the mini-game needs a recent sign-in; open the mini-game again.',
+  ],
+  VOICE_NOT_IN_CALL: ['请先加入桌上语音。', 'Join the table voice first.'],
+  VOICE_NOT_SEATED: ['只有入座的玩家可以语音。', 'Only seated players talk at this table.'],
+  VOICE_OFF: ['这个房间没有开启语音。', 'Voice is off in this room.'],
+  VOICE_PEER_ABSENT: ['该座位的玩家不在语音中。', 'No player at that seat is in the voice call.'],
+  VOICE_SIGNAL_SELF: ['语音消息不能发给自己。', 'A voice message cannot go to your own seat.'],
+  VOICE_TURN_UNCONFIGURED: [
+    '浏览器语音需要中继服务器，本平台尚未配置。',
+    'Voice in the browser needs a relay (TURN) server, which this platform has not configured.',
+  ],
 };
 
 /**

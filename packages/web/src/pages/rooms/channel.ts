@@ -46,6 +46,9 @@ export class RoomChannel {
   #timer: ReturnType<typeof setTimeout> | undefined;
   /** Take part in the shuffle with a client seed (on by default). */
   useSeed = true;
+  /** The table voice's frames (`voice.*`), and each welcome (a reconnect must join the call again). */
+  onVoice: ((f: Record<string, unknown> & { t: string }) => void) | null = null;
+  onWelcome: (() => void) | null = null;
 
   constructor(o: { roomId: string; token: () => string | null; onChange: (s: ChannelState) => void }) {
     this.roomId = o.roomId;
@@ -96,7 +99,14 @@ export class RoomChannel {
     this.#socket = ws;
     ws.onopen = () => ws.send(JSON.stringify({ t: 'hello', token, roomId: this.roomId }));
     ws.onmessage = (event) => {
-      this.#frames.receive(JSON.parse(String(event.data)), Date.now());
+      const f = JSON.parse(String(event.data)) as Record<string, unknown> & { t: string };
+      // Voice frames are the call's, not the room's: the mesh handles them.
+      if (typeof f.t === 'string' && f.t.startsWith('voice.')) {
+        this.onVoice?.(f);
+        return;
+      }
+      this.#frames.receive(f, Date.now());
+      if (f.t === 'welcome') this.onWelcome?.();
       this.#ceremony();
     };
     ws.onclose = (event) => {

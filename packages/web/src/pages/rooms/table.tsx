@@ -13,6 +13,8 @@ import { type ShareOutcome, shareLink } from '../../shared/wechat.ts';
 import { type ChannelState, type HandSection, type Member, type Reply, RoomChannel, type RoomView } from './channel.ts';
 import { bubbleOf, ChatBubble, TableChat } from './chat.tsx';
 import { cardLabel, isRed, type RoomWords, roomWords } from './i18n.ts';
+import { VoiceMesh, type VoiceState } from './voice.ts';
+import { isSpeaking, VoiceBar } from './voice.tsx';
 import './rooms.css';
 import './seat-skins.css';
 
@@ -150,13 +152,22 @@ export function TablePage({ ctx }: { ctx: Ctx }) {
   const [raiseTo, setRaiseTo] = useState<number | null>(null);
   const [record, setRecord] = useState<HandRecordView | null>(null);
   const [shared, setShared] = useState<ShareOutcome | null>(null);
+  const [mesh, setMesh] = useState<VoiceMesh | null>(null);
+  const [voice, setVoice] = useState<VoiceState | null>(null);
 
   useEffect(() => {
     const c = new RoomChannel({ roomId, token: () => ctx.api.accessToken, onChange: setS });
     setChannel(c);
+    // The table voice rides on the same socket: its frames go to the mesh, and a reconnect rejoins the call.
+    const v = new VoiceMesh({ send: (f) => c.send(f), onChange: setVoice });
+    c.onVoice = (f) => v.receive(f);
+    c.onWelcome = () => v.rejoin();
+    setMesh(v);
+    setVoice(v.state);
     const timer = setInterval(() => setTick((n) => n + 1), TICK_MS);
     return () => {
       clearInterval(timer);
+      v.close();
       c.close();
     };
   }, [roomId]);
@@ -353,6 +364,8 @@ export function TablePage({ ctx }: { ctx: Ctx }) {
               data-connected={String(m?.connected ?? false)}
               data-in-hand={String(p !== undefined)}
               data-sitting-out={String(sittingOut)}
+              data-in-voice={String(voice?.inCall.includes(seat) ?? false)}
+              data-speaking={String(isSpeaking(seat === mySeat ? voice?.level : voice?.peers.find((x) => x.seat === seat)?.level))}
             >
               {m ? (
                 <>
@@ -376,6 +389,15 @@ export function TablePage({ ctx }: { ctx: Ctx }) {
                       )}
                     </span>
                     {said !== null && <span class="said">{said}</span>}
+                    {voice?.inCall.includes(seat) && (
+                      <span
+                        class={`voice-mark${isSpeaking(seat === mySeat ? voice.level : voice.peers.find((x) => x.seat === seat)?.level) ? ' speaking' : ''}`}
+                        data-testid={`seat-${seat}-voice`}
+                        aria-hidden="true"
+                      >
+                        🔊
+                      </span>
+                    )}
                   </div>
                   <div class="seat-name" data-testid={`seat-${seat}-name`}>
                     {m.nickname}
@@ -546,6 +568,10 @@ export function TablePage({ ctx }: { ctx: Ctx }) {
       )}
 
       {channel !== null && live && <TableChat ctx={ctx} channel={channel} state={s} nameOf={nameOf} />}
+
+      {mesh !== null && voice !== null && live && mySeat !== null && room.params.voiceChat === true && (
+        <VoiceBar lang={ctx.lang} mesh={mesh} state={voice} nameOfSeat={(seat) => nameOf(seatOwner(seat)?.playerId ?? '')} />
+      )}
 
       {shownRecord !== null && <ResultPanel t={t} record={shownRecord} nameOf={nameOf} mySeat={mySeat} />}
 

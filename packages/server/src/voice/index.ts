@@ -1,0 +1,6 @@
+// Voice at the table: WeChat real-time voice in the mini-game, WebRTC through TURN in H5.
+export { type VoiceCallsOptions, VoiceCalls, type VoiceVia, type VoiceWechat } from './calls.ts';
+export { VoiceErrors } from './errors.ts';
+export * from './limits.ts';
+export { type VoipSignInput, voipGroupId, voipNonce, voipSignature, voipSignString } from './signature.ts';
+export { type TurnConfig, type TurnCredentials, turnCredentials, turnPassword, turnUserOf } from './turn.ts';
