@@ -12,6 +12,8 @@ import { OAuthStates } from './oauth-states.ts';
 import { Phones } from './phones.ts';
 import type { IdentityProvider, RealNameAuthority, WechatWeb } from './ports.ts';
 import { createSealer } from './sealing.ts';
+
+export type { Sealer } from './sealing.ts';
 import { AuthSessions } from './auth-sessions.ts';
 
 export {

@@ -6,7 +6,7 @@
 import { type Static, type TSchema, Type } from '@sinclair/typebox';
 import { TypeCompiler, type TypeCheck } from '@sinclair/typebox/compiler';
 import { BODY_CONTROL, controlCharacterAt } from '../http/text.ts';
-import { VOICE_CANDIDATE_CHARS_MAX, VOICE_SDP_CHARS_MAX } from '../voice/limits.ts';
+import { VOICE_CANDIDATE_CHARS_MAX, VOICE_SDP_CHARS_MAX } from './limits.ts';
 
 const RequestId = Type.Optional(Type.String({ pattern: '^[A-Za-z0-9_-]{1,32}$' }));
 const Version = Type.Integer({ minimum: 0, maximum: 1_000_000_000 });

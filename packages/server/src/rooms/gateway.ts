@@ -21,8 +21,8 @@ import {
   ROOM_CONNECTIONS_MAX,
   ROOM_FRAME_BYTES_MAX,
   SEND_BUFFER_BYTES_MAX,
+  VOICE_FRAME_BYTES_MAX,
 } from './limits.ts';
-import { VOICE_FRAME_BYTES_MAX } from '../voice/limits.ts';
 
 /** A room as the gateway drives it: the local actor, or (with several processes) a proxy of the one on the owning process. */
 export type LiveRoom = Pick<RoomActor, 'id' | 'attach' | 'detach' | 'command'>;

@@ -77,3 +77,14 @@ export const HAND_HISTORY_PAGE_MAX = 50;
 /** Invitations a room keeps; personal invitations expire after INVITE_TTL_MS. */
 export const INVITES_PER_ROOM_MAX = 200;
 export const INVITE_TTL_MS = 24 * 3_600_000;
+
+// The table voice's signalling frames (relayed by the room socket; the voice domain decides who may talk).
+/**
+ * A session description in a `voice_signal` frame, in characters. An audio-only offer from
+ * Chromium is 3–6 KB; the frame that carries it may be up to VOICE_FRAME_BYTES_MAX (the room
+ * socket's ordinary frames stay at ROOM_FRAME_BYTES_MAX).
+ */
+export const VOICE_SDP_CHARS_MAX = 10_000;
+export const VOICE_FRAME_BYTES_MAX = 12 * 1024;
+/** One ICE candidate line, in characters. */
+export const VOICE_CANDIDATE_CHARS_MAX = 512;

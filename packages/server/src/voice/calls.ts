@@ -12,8 +12,7 @@
 // their client hangs up and stops the microphone, and the peers, seeing the roster without them,
 // close their connections to that seat at once.
 import { AppError, type Clock } from '@fairground/core';
-import type { VoiceCommandFrame } from '../rooms/frames.ts';
-import type { RoomVoice, VoiceEndReason, VoiceRoom } from '../rooms/ports.ts';
+import type { RoomVoice, VoiceCommandFrame, VoiceEndReason, VoiceRoom } from '../rooms/index.ts';
 import { VoiceErrors } from './errors.ts';
 import { VOICE_CALLS_MAX, VOICE_MESH_MAX, VOICE_PARTICIPANTS_MAX } from './limits.ts';
 import { voipGroupId, voipNonce, voipSignature } from './signature.ts';
@@ -54,11 +53,6 @@ export class VoiceCalls implements RoomVoice {
 
   active(roomId: string): boolean {
     return (this.#calls.get(roomId)?.size ?? 0) > 0;
-  }
-
-  /** Who is in a room's call (tests, the console). */
-  participants(roomId: string): { playerId: string; seat: number | null; via: VoiceVia }[] {
-    return [...(this.#calls.get(roomId) ?? new Map<string, Participant>())].map(([playerId, p]) => ({ playerId, ...p }));
   }
 
   async frame(room: VoiceRoom, playerId: string, f: VoiceCommandFrame): Promise<void> {

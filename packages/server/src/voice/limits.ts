@@ -7,15 +7,6 @@ export const VOICE_PARTICIPANTS_MAX = 64;
 /** Calls kept in memory by one process (one per live room with voice in use). */
 export const VOICE_CALLS_MAX = 100_000;
 /**
- * A session description in a `voice_signal` frame, in characters. An audio-only offer from
- * Chromium is 3–6 KB; the frame that carries it may be up to VOICE_FRAME_BYTES_MAX (the room
- * socket's ordinary frames stay at ROOM_FRAME_BYTES_MAX).
- */
-export const VOICE_SDP_CHARS_MAX = 10_000;
-export const VOICE_FRAME_BYTES_MAX = 12 * 1024;
-/** One ICE candidate line, in characters. */
-export const VOICE_CANDIDATE_CHARS_MAX = 512;
-/**
  * Lifetime of TURN REST credentials, in seconds: long enough for a table's session, short enough
  * that a leaked one is soon useless (the draft suggests a day; a table does not need that long).
  */

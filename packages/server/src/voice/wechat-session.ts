@@ -1,7 +1,7 @@
 // A player's mini-game session for the VoIP signature: the session_key of their latest sign-in to
 // the mini-game app (kept sealed by the accounts domain, bound to the app and openid, replaced on
 // every wx.login), opened here only to sign and never sent to any client.
-import type { Sealer } from '../accounts/sealing.ts';
+import type { Sealer } from '../accounts/index.ts';
 import type { Reader } from '../storage/ports.ts';
 import type { VoiceWechat } from './calls.ts';
 
