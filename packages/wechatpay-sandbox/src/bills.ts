@@ -91,6 +91,47 @@ function tradeRows(core: SandboxCore, fromMs: number, toMs: number, billType: st
   return rows.sort((a, b) => a.atMs - b.atMs);
 }
 
+/** A payment's line of a trade bill: the SUCCESS bill's columns, or the ALL/REFUND bill's. */
+function payCells(head: readonly string[], o: Order, fee: number, billType: string): string[] {
+  if (billType === 'SUCCESS') {
+    return [
+      ...head,
+      'SUCCESS',
+      'OTHERS',
+      'CNY',
+      yuan(o.totalFen),
+      '0.00',
+      text(o.description),
+      text(o.attach),
+      yuan5(fee),
+      FEE_RATE_TEXT,
+      yuan(o.totalFen),
+      '',
+    ];
+  }
+  return [
+    ...head,
+    'SUCCESS',
+    'OTHERS',
+    'CNY',
+    yuan(o.totalFen),
+    '0.00',
+    '0',
+    '0',
+    '0.00',
+    '0.00',
+    '',
+    '',
+    text(o.description),
+    text(o.attach),
+    yuan5(fee),
+    FEE_RATE_TEXT,
+    yuan(o.totalFen),
+    '0.00',
+    '',
+  ];
+}
+
 function tradeBill(core: SandboxCore, fromMs: number, toMs: number, billType: string): Buffer | null {
   const rows = tradeRows(core, fromMs, toMs, billType);
   if (rows.length === 0) return null;
@@ -109,43 +150,7 @@ function tradeBill(core: SandboxCore, fromMs: number, toMs: number, billType: st
       settleFen += o.totalFen;
       feeTotalFen += fee;
       orderFen += o.totalFen;
-      if (billType === 'SUCCESS') {
-        return [
-          ...head,
-          'SUCCESS',
-          'OTHERS',
-          'CNY',
-          yuan(o.totalFen),
-          '0.00',
-          text(o.description),
-          text(o.attach),
-          yuan5(fee),
-          FEE_RATE_TEXT,
-          yuan(o.totalFen),
-          '',
-        ];
-      }
-      return [
-        ...head,
-        'SUCCESS',
-        'OTHERS',
-        'CNY',
-        yuan(o.totalFen),
-        '0.00',
-        '0',
-        '0',
-        '0.00',
-        '0.00',
-        '',
-        '',
-        text(o.description),
-        text(o.attach),
-        yuan5(fee),
-        FEE_RATE_TEXT,
-        yuan(o.totalFen),
-        '0.00',
-        '',
-      ];
+      return payCells(head, o, fee, billType);
     }
     const refund = r as Refund;
     refundFen += refund.refundFen;

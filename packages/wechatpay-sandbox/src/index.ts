@@ -4,6 +4,7 @@
 import { createHmac } from 'node:crypto';
 import { chmod, mkdir, readFile, writeFile } from 'node:fs/promises';
 import type { AddressInfo } from 'node:net';
+import type { Server } from 'node:http';
 import { join } from 'node:path';
 import { systemClock } from '@fairground/core';
 import { merchantConfig } from './admin.ts';
@@ -114,6 +115,128 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
   for (const app of defaultWeixinApps(keys.appid)) core.weixin.upsertApp(app);
   for (const app of options.weixinApps ?? []) core.weixin.upsertApp(app);
 
+  const due = dueRunner(core);
+  const runDue = due.runDue;
+
+  const autoRunIntervalMs = options.autoRunIntervalMs ?? (options.clock === undefined ? 1000 : 0);
+  const kick = () => {
+    if (autoRunIntervalMs > 0) setImmediate(() => runDue().catch((e: unknown) => console.error('wechatpay-sandbox: runDue failed', e)));
+  };
+
+  const user = userHandle(core, kick);
+
+  const server = createSandboxServer({ core, runDue, user });
+  core.baseUrl = await listen(server, options);
+  if (options.dataDir !== undefined) await writeDataDir(options.dataDir, core);
+
+  const timer =
+    autoRunIntervalMs > 0
+      ? setInterval(() => runDue().catch((e: unknown) => console.error('wechatpay-sandbox: runDue failed', e)), autoRunIntervalMs)
+      : undefined;
+  timer?.unref();
+
+  return {
+    baseUrl: core.baseUrl,
+    pagesUrl: core.pagesUrl,
+    merchant: merchantView(keys),
+    platform: platformView(keys),
+    clock,
+    faults: {
+      inject: (fault) => core.faults.inject(fault),
+      clear: () => core.faults.clear(),
+      list: () => core.faults.list(),
+    },
+    runDue,
+    user,
+    weixin: weixinHandle(core, keys),
+    vpay: vpayHandle(core, kick),
+    notifications: () => core.notifier.history(),
+    close: async () => {
+      if (timer !== undefined) clearInterval(timer);
+      await due.idle();
+      await new Promise<void>((resolve) => {
+        server.close(() => resolve());
+        server.closeAllConnections();
+      });
+    },
+  };
+}
+
+/** The merchant's credentials the sandbox made, as the server's WeChat Pay configuration takes them. */
+function merchantView(keys: KeyMaterial): Sandbox['merchant'] {
+  return {
+    mchid: keys.mchid,
+    appid: keys.appid,
+    serialNo: keys.merchant.id,
+    privateKeyPem: keys.merchant.privateKey.export({ type: 'pkcs8', format: 'pem' }).toString(),
+    certificatePem: keys.merchant.certificatePem,
+    apiV3Key: keys.apiV3Key,
+    appSecret: keys.appSecret,
+  };
+}
+
+/** The platform's public key and certificates that verify the sandbox's answers and notifications. */
+function platformView(keys: KeyMaterial): Sandbox['platform'] {
+  return {
+    publicKeyId: keys.publicKey.id,
+    publicKeyPem: keys.publicKey.publicKeyPem,
+    certificates: keys.platformCertificates.map((c) => ({
+      serialNo: c.id,
+      certificatePem: c.certificatePem,
+      publicKeyPem: c.publicKeyPem,
+    })),
+  };
+}
+
+/** The test handle on the sandbox's WeChat side: apps, players, login codes, tokens, calls, subscribe sends and voice signatures. */
+function weixinHandle(core: SandboxCore, keys: KeyMaterial): Sandbox['weixin'] {
+  return {
+    apps: () => [...core.weixin.apps.values()].map((a) => core.weixin.appView(a)),
+    app: (appid) => core.weixin.appView(core.weixin.app(appid ?? keys.appid)),
+    upsertApp: (input) => core.weixin.appView(core.weixin.upsertApp(input)),
+    upsertPlayer: (input) => core.weixin.playerView(core.weixin.upsertPlayer(input)),
+    player: (handle) => {
+      const p = core.weixin.players.get(handle);
+      return p === undefined ? undefined : core.weixin.playerView(p);
+    },
+    players: () => [...core.weixin.players.values()].map((p) => core.weixin.playerView(p)),
+    issueCode: (input) => core.weixin.issueCode(input),
+    endTokens: (appid, how) => core.weixin.endAppTokens(appid, how),
+    calls: () => core.weixin.calls(),
+    resetCalls: () => core.weixin.resetCalls(),
+    subscribeSends: () => [...core.weixin.subscribeSends],
+    voipSigner: (input) => {
+      const text = [input.appid, input.groupId, input.nonceStr, String(input.timeStamp)].sort().join('');
+      for (const [key, sessionKey] of core.vpay.sessionKeys) {
+        if (!key.startsWith(`${input.appid}:`)) continue;
+        if (createHmac('sha256', sessionKey).update(text).digest('hex') === input.signature) return key.slice(input.appid.length + 1);
+      }
+      return null;
+    },
+  };
+}
+
+/** The test handle on virtual payments: configure, pay (then deliver what is due), orders, pushes, refunds, bill lines. */
+function vpayHandle(core: SandboxCore, kick: () => void): Sandbox['vpay'] {
+  return {
+    configure: (input) => core.vpay.configure(input),
+    pay: (input) => {
+      const answer = core.vpay.pay(input);
+      kick();
+      return answer;
+    },
+    order: (outTradeNo) => core.vpay.orders.get(outTradeNo),
+    pushes: (outTradeNo) => core.vpay.pushes(outTradeNo),
+    refunds: () => [...core.vpay.refunds.values()],
+    billLines: (appid, day) => core.vpay.billLines(appid, day),
+  };
+}
+
+/**
+ * Delivers what is due (virtual-payment pushes, then notifications) until nothing is, one run at a
+ * time; `idle()` settles when the run in progress has.
+ */
+function dueRunner(core: SandboxCore): { runDue: () => Promise<void>; idle: () => Promise<void> } {
   let chain: Promise<void> = Promise.resolve();
   const runDueOnce = async (): Promise<void> => {
     for (let i = 0; i < RUN_DUE_STEPS_MAX; i++) {
@@ -129,18 +252,19 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
     throw new Error('runDue did not settle');
   };
   // One run at a time: a timer-driven run and a test's run must not deliver the same attempt twice.
-  const runDue = (): Promise<void> => {
-    const run = chain.then(runDueOnce);
-    chain = run.catch(() => undefined);
-    return run;
+  return {
+    runDue: () => {
+      const run = chain.then(runDueOnce);
+      chain = run.catch(() => undefined);
+      return run;
+    },
+    idle: () => chain,
   };
+}
 
-  const autoRunIntervalMs = options.autoRunIntervalMs ?? (options.clock === undefined ? 1000 : 0);
-  const kick = () => {
-    if (autoRunIntervalMs > 0) setImmediate(() => runDue().catch((e: unknown) => console.error('wechatpay-sandbox: runDue failed', e)));
-  };
-
-  const user: SandboxUser = {
+/** What the paying user does on their phone: pay, cancel, confirm or decline a transfer, log in. */
+function userHandle(core: SandboxCore, kick: () => void): SandboxUser {
+  return {
     pay: async (outTradeNo, openid) => {
       userPay(core, outTradeNo, openid);
       kick();
@@ -156,8 +280,10 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
     },
     loginCode: (openid, kind) => issueLoginCode(core, openid, kind),
   };
+}
 
-  const server = createSandboxServer({ core, runDue, user });
+/** Listens on the configured host and port (0: any free one); the sandbox's base URL. */
+async function listen(server: Server, options: SandboxOptions): Promise<string> {
   const host = options.host ?? '127.0.0.1';
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject);
@@ -168,88 +294,5 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
   });
   const port = (server.address() as AddressInfo).port;
   const urlHost = host === '0.0.0.0' || host === '::' ? '127.0.0.1' : host.includes(':') ? `[${host}]` : host;
-  core.baseUrl = `http://${urlHost}:${port}`;
-  if (options.dataDir !== undefined) await writeDataDir(options.dataDir, core);
-
-  const timer =
-    autoRunIntervalMs > 0
-      ? setInterval(() => runDue().catch((e: unknown) => console.error('wechatpay-sandbox: runDue failed', e)), autoRunIntervalMs)
-      : undefined;
-  timer?.unref();
-
-  return {
-    baseUrl: core.baseUrl,
-    pagesUrl: core.pagesUrl,
-    merchant: {
-      mchid: keys.mchid,
-      appid: keys.appid,
-      serialNo: keys.merchant.id,
-      privateKeyPem: keys.merchant.privateKey.export({ type: 'pkcs8', format: 'pem' }).toString(),
-      certificatePem: keys.merchant.certificatePem,
-      apiV3Key: keys.apiV3Key,
-      appSecret: keys.appSecret,
-    },
-    platform: {
-      publicKeyId: keys.publicKey.id,
-      publicKeyPem: keys.publicKey.publicKeyPem,
-      certificates: keys.platformCertificates.map((c) => ({
-        serialNo: c.id,
-        certificatePem: c.certificatePem,
-        publicKeyPem: c.publicKeyPem,
-      })),
-    },
-    clock,
-    faults: {
-      inject: (fault) => core.faults.inject(fault),
-      clear: () => core.faults.clear(),
-      list: () => core.faults.list(),
-    },
-    runDue,
-    user,
-    weixin: {
-      apps: () => [...core.weixin.apps.values()].map((a) => core.weixin.appView(a)),
-      app: (appid) => core.weixin.appView(core.weixin.app(appid ?? keys.appid)),
-      upsertApp: (input) => core.weixin.appView(core.weixin.upsertApp(input)),
-      upsertPlayer: (input) => core.weixin.playerView(core.weixin.upsertPlayer(input)),
-      player: (handle) => {
-        const p = core.weixin.players.get(handle);
-        return p === undefined ? undefined : core.weixin.playerView(p);
-      },
-      players: () => [...core.weixin.players.values()].map((p) => core.weixin.playerView(p)),
-      issueCode: (input) => core.weixin.issueCode(input),
-      endTokens: (appid, how) => core.weixin.endAppTokens(appid, how),
-      calls: () => core.weixin.calls(),
-      resetCalls: () => core.weixin.resetCalls(),
-      subscribeSends: () => [...core.weixin.subscribeSends],
-      voipSigner: (input) => {
-        const text = [input.appid, input.groupId, input.nonceStr, String(input.timeStamp)].sort().join('');
-        for (const [key, sessionKey] of core.vpay.sessionKeys) {
-          if (!key.startsWith(`${input.appid}:`)) continue;
-          if (createHmac('sha256', sessionKey).update(text).digest('hex') === input.signature) return key.slice(input.appid.length + 1);
-        }
-        return null;
-      },
-    },
-    vpay: {
-      configure: (input) => core.vpay.configure(input),
-      pay: (input) => {
-        const answer = core.vpay.pay(input);
-        kick();
-        return answer;
-      },
-      order: (outTradeNo) => core.vpay.orders.get(outTradeNo),
-      pushes: (outTradeNo) => core.vpay.pushes(outTradeNo),
-      refunds: () => [...core.vpay.refunds.values()],
-      billLines: (appid, day) => core.vpay.billLines(appid, day),
-    },
-    notifications: () => core.notifier.history(),
-    close: async () => {
-      if (timer !== undefined) clearInterval(timer);
-      await chain;
-      await new Promise<void>((resolve) => {
-        server.close(() => resolve());
-        server.closeAllConnections();
-      });
-    },
-  };
+  return `http://${urlHost}:${port}`;
 }

@@ -83,40 +83,15 @@ export function createOrder(core: SandboxCore, req: ApiRequest, tradeType: Trade
   if (tradeType === 'JSAPI') {
     payerOpenid = str(obj(body, 'payer'), 'openid', { max: 128, label: 'payer.openid' });
   }
-  const scene = tradeType === 'MWEB' ? obj(body, 'scene_info') : optObj(body, 'scene_info');
-  if (scene !== undefined) {
-    str(scene, 'payer_client_ip', { max: 45, label: 'scene_info.payer_client_ip' });
-    if (tradeType === 'MWEB') {
-      const h5 = obj(scene, 'h5_info', 'scene_info.h5_info');
-      const type = str(h5, 'type', { max: 32, label: 'scene_info.h5_info.type' });
-      if (!['iOS', 'Android', 'Wap'].includes(type))
-        throw wx.param('scene_info.h5_info.type取值为iOS、Android或Wap', 'scene_info.h5_info.type');
-    }
-  }
+  checkScene(body, tradeType);
   const settle = optObj(body, 'settle_info');
   const profitSharing = settle === undefined ? false : (optBool(settle, 'profit_sharing', 'settle_info.profit_sharing') ?? false);
   const nowMs = core.nowMs();
-  let expireMs = nowMs + ORDER_DEFAULT_TTL_MS;
-  if (timeExpire !== undefined) {
-    const parsed = parseRfc3339(timeExpire);
-    if (parsed === null) throw wx.param('time_expire格式不正确,应为rfc3339格式', 'time_expire');
-    expireMs = Math.min(Math.max(parsed, nowMs + ORDER_MIN_TTL_MS), nowMs + ORDER_MAX_TTL_MS);
-  }
+  const expireMs = expiryOf(timeExpire, nowMs);
   const fingerprint = canonical({ ...body, time_expire: undefined, trade_type: tradeType });
 
   const existing = core.orders.get(outTradeNo);
-  if (existing !== undefined) {
-    if (existing.fingerprint !== fingerprint) throw wx.invalid('201 商户订单号重复');
-    if (existing.state === 'SUCCESS' || existing.state === 'REFUND') throw wx.orderPaid();
-    if (existing.state === 'CLOSED' || nowMs > existing.expireMs) throw wx.orderClosed();
-    if (nowMs - existing.prepayIssuedMs > PREPAY_VALID_MS) {
-      core.ordersByPrepay.delete(existing.prepayId);
-      existing.prepayId = core.newPrepayId();
-      existing.prepayIssuedMs = nowMs;
-      core.ordersByPrepay.set(existing.prepayId, existing);
-    }
-    return ok(prepayAnswer(core, existing));
-  }
+  if (existing !== undefined) return repeatOrder(core, existing, fingerprint, nowMs);
   if (core.orders.size >= ORDERS_MAX) throw wx.frequency('沙盒订单数已达上限');
 
   const order: Order = {
@@ -151,6 +126,49 @@ export function createOrder(core: SandboxCore, req: ApiRequest, tradeType: Trade
   core.orders.set(outTradeNo, order);
   core.ordersByPrepay.set(order.prepayId, order);
   if (order.codeToken !== undefined) core.ordersByCodeToken.set(order.codeToken, order);
+  scheduleOrder(core, req, order, nowMs);
+  return ok(prepayAnswer(core, order));
+}
+
+/** The scene_info a trade type needs: the payer's IP, and for H5 (MWEB) the kind of page. */
+function checkScene(body: Json, tradeType: TradeType): void {
+  const scene = tradeType === 'MWEB' ? obj(body, 'scene_info') : optObj(body, 'scene_info');
+  if (scene !== undefined) {
+    str(scene, 'payer_client_ip', { max: 45, label: 'scene_info.payer_client_ip' });
+    if (tradeType === 'MWEB') {
+      const h5 = obj(scene, 'h5_info', 'scene_info.h5_info');
+      const type = str(h5, 'type', { max: 32, label: 'scene_info.h5_info.type' });
+      if (!['iOS', 'Android', 'Wap'].includes(type))
+        throw wx.param('scene_info.h5_info.type取值为iOS、Android或Wap', 'scene_info.h5_info.type');
+    }
+  }
+}
+
+/** When a new order expires: time_expire (rfc3339) clamped to the allowed range, else the default. */
+function expiryOf(timeExpire: string | undefined, nowMs: number): number {
+  if (timeExpire === undefined) return nowMs + ORDER_DEFAULT_TTL_MS;
+  const parsed = parseRfc3339(timeExpire);
+  if (parsed === null) throw wx.param('time_expire格式不正确,应为rfc3339格式', 'time_expire');
+  return Math.min(Math.max(parsed, nowMs + ORDER_MIN_TTL_MS), nowMs + ORDER_MAX_TTL_MS);
+}
+
+/** The same out_trade_no again: the same order answers with its prepay id (a new one once it has lapsed); anything else is refused. */
+function repeatOrder(core: SandboxCore, existing: Order, fingerprint: string, nowMs: number): ApiResult {
+  if (existing.fingerprint !== fingerprint) throw wx.invalid('201 商户订单号重复');
+  if (existing.state === 'SUCCESS' || existing.state === 'REFUND') throw wx.orderPaid();
+  if (existing.state === 'CLOSED' || nowMs > existing.expireMs) throw wx.orderClosed();
+  if (nowMs - existing.prepayIssuedMs > PREPAY_VALID_MS) {
+    core.ordersByPrepay.delete(existing.prepayId);
+    existing.prepayId = core.newPrepayId();
+    existing.prepayIssuedMs = nowMs;
+    core.ordersByPrepay.set(existing.prepayId, existing);
+  }
+  return ok(prepayAnswer(core, existing));
+}
+
+/** A new order's timers: its expiry (or a payment arriving after it, under that fault) and a user cancelling, under that fault. */
+function scheduleOrder(core: SandboxCore, req: ApiRequest, order: Order, nowMs: number): void {
+  const outTradeNo = order.outTradeNo;
   if (order.paidAfterExpiry) {
     core.scheduler.work(order.expireMs + SIMULATED_USER_DELAY_MS, `pay-after-expiry ${outTradeNo}`, () => {
       if (order.state === 'NOTPAY' || order.state === 'CLOSED') settlePayment(core, order, undefined);
@@ -168,7 +186,6 @@ export function createOrder(core: SandboxCore, req: ApiRequest, tradeType: Trade
       if (order.state === 'NOTPAY') order.userCancelled = true;
     });
   }
-  return ok(prepayAnswer(core, order));
 }
 
 function prepayAnswer(core: SandboxCore, o: Order): Json {

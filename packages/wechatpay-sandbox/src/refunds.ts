@@ -123,21 +123,28 @@ export function createRefund(core: SandboxCore, req: ApiRequest): ApiResult {
   order.lastRefundRequestMs = nowMs;
   order.state = 'REFUND';
   core.refunds.set(outRefundNo, refund);
+  bookRefund(core, refund);
+  scheduleSettle(core, refund);
+  return ok(refundJson(refund));
+}
+
+/** The refund in the merchant's basic account: the amount out, and the fee WeChat Pay gives back, if any. */
+function bookRefund(core: SandboxCore, refund: Refund): void {
   core.ledger.move({
-    atMs: nowMs,
+    atMs: refund.createMs,
     account: 'BASIC',
     businessNo: refund.refundId,
     bizName: '退款',
     bizType: '退款',
     direction: 'OUT',
-    amountFen: refundFen,
+    amountFen: refund.refundFen,
     applicant: 'system',
     remark: refund.reason ?? '',
-    voucherNo: outRefundNo,
+    voucherNo: refund.outRefundNo,
   });
   if (refund.feeRefundFen > 0) {
     core.ledger.move({
-      atMs: nowMs,
+      atMs: refund.createMs,
       account: 'BASIC',
       businessNo: refund.refundId,
       bizName: '退还交易手续费',
@@ -146,10 +153,14 @@ export function createRefund(core: SandboxCore, req: ApiRequest): ApiResult {
       amountFen: refund.feeRefundFen,
       applicant: 'system',
       remark: '',
-      voucherNo: outRefundNo,
+      voucherNo: refund.outRefundNo,
     });
   }
-  core.scheduler.work(nowMs, `refund settles ${outRefundNo}`, () => {
+}
+
+/** The refund succeeds as soon as the scheduler runs, and its notification is queued when it has a notify URL. */
+function scheduleSettle(core: SandboxCore, refund: Refund): void {
+  core.scheduler.work(refund.createMs, `refund settles ${refund.outRefundNo}`, () => {
     if (refund.status !== 'PROCESSING') return;
     refund.status = 'SUCCESS';
     refund.successMs = core.nowMs();
@@ -163,7 +174,6 @@ export function createRefund(core: SandboxCore, req: ApiRequest): ApiResult {
       });
     }
   });
-  return ok(refundJson(refund));
 }
 
 export function queryRefund(core: SandboxCore, req: ApiRequest): ApiResult {

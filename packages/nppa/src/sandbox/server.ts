@@ -140,18 +140,55 @@ interface ProtocolCall {
   readonly res: ServerResponse;
 }
 
-async function handleProtocol(core: SandboxCore, hanging: Set<ServerResponse>, call: ProtocolCall): Promise<void> {
-  const { method, path, res } = call;
-  let route: Route | undefined;
-  let code: string | undefined;
+/** The route a protocol path names, and the test-case code in it (the test endpoints carry one). */
+function findRoute(path: string): { route: Route | undefined; code: string | undefined } {
   for (const r of ROUTES) {
     const m = r.pattern.exec(path);
-    if (m !== null) {
-      route = r;
-      code = m[1] === undefined ? undefined : decodeURIComponent(m[1]);
-      break;
-    }
+    if (m !== null) return { route: r, code: m[1] === undefined ? undefined : decodeURIComponent(m[1]) };
   }
+  return { route: undefined, code: undefined };
+}
+
+/** Answers as an injected fault says: hang (keeping at most HANGING_MAX open), an HTTP error page, a cut-off body, or an error code. */
+function answerFault(
+  f: ActiveFault,
+  res: ServerResponse,
+  hanging: Set<ServerResponse>,
+  log: (httpStatus: number, errcode: number | null, fault: ActiveFault | null) => void,
+  reply: (answer: Answer, fault?: ActiveFault | null) => void,
+): void {
+  switch (f.kind) {
+    case 'hang':
+      log(0, null, f);
+      if (hanging.size >= HANGING_MAX) {
+        const oldest = hanging.values().next().value;
+        oldest?.destroy();
+        if (oldest !== undefined) hanging.delete(oldest);
+      }
+      hanging.add(res);
+      res.on('close', () => hanging.delete(res));
+      return;
+    case 'http':
+      log(f.status, null, f);
+      send(
+        res,
+        f.status,
+        { 'Content-Type': 'text/html' },
+        `<html><head><title>${f.status} Error</title></head><body><center><h1>${f.status} Error</h1></center><hr><center>nginx</center></body></html>`,
+      );
+      return;
+    case 'malformed':
+      log(200, null, f);
+      send(res, 200, { 'Content-Type': JSON_TYPE }, '{"errcode":0,"errmsg":"OK","data":');
+      return;
+    default:
+      reply({ errcode: f.errcode }, f);
+  }
+}
+
+async function handleProtocol(core: SandboxCore, hanging: Set<ServerResponse>, call: ProtocolCall): Promise<void> {
+  const { method, path, res } = call;
+  const { route, code } = findRoute(path);
   const log = (httpStatus: number, errcode: number | null, fault: ActiveFault | null) =>
     core.log({ atMs: core.nowMs(), method, path, endpoint: route?.endpoint ?? 'unknown', httpStatus, errcode, fault: fault?.kind ?? null });
   const reply = (answer: Answer, fault: ActiveFault | null = null) => {
@@ -162,35 +199,7 @@ async function handleProtocol(core: SandboxCore, hanging: Set<ServerResponse>, c
   if (route.method !== method) return reply({ errcode: 1003 });
   const endpoint = route.endpoint;
 
-  const faultAnswer = (f: ActiveFault): void => {
-    switch (f.kind) {
-      case 'hang':
-        log(0, null, f);
-        if (hanging.size >= HANGING_MAX) {
-          const oldest = hanging.values().next().value;
-          oldest?.destroy();
-          if (oldest !== undefined) hanging.delete(oldest);
-        }
-        hanging.add(res);
-        res.on('close', () => hanging.delete(res));
-        return;
-      case 'http':
-        log(f.status, null, f);
-        send(
-          res,
-          f.status,
-          { 'Content-Type': 'text/html' },
-          `<html><head><title>${f.status} Error</title></head><body><center><h1>${f.status} Error</h1></center><hr><center>nginx</center></body></html>`,
-        );
-        return;
-      case 'malformed':
-        log(200, null, f);
-        send(res, 200, { 'Content-Type': JSON_TYPE }, '{"errcode":0,"errmsg":"OK","data":');
-        return;
-      default:
-        reply({ errcode: f.errcode }, f);
-    }
-  };
+  const faultAnswer = (f: ActiveFault): void => answerFault(f, res, hanging, log, reply);
 
   const before = core.faults.take(endpoint, 'before', ANSWER_FAULTS);
   if (before !== null) return faultAnswer(before);

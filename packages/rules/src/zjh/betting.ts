@@ -218,22 +218,9 @@ function validate(state: HandState, action: HandAction): RulesResult<Validated> 
       if (!canAfford(me, cost)) return error(ZjhErrors.ZJH_INSUFFICIENT_POINTS, { costPoints: cost, stackPoints: me.stackPoints });
       return ok({ index, costPoints: cost, targetIndex: -1 });
     }
-    case 'compare': {
+    case 'compare':
       if (!myTurn) return notYourTurn();
-      if (action.targetSeat === me.seat) return error(ZjhErrors.ZJH_COMPARE_SELF, { seat: me.seat });
-      const targetIndex = state.players.findIndex((p) => p.seat === action.targetSeat);
-      if (targetIndex < 0) return error(ZjhErrors.ZJH_COMPARE_TARGET_NOT_IN_HAND, { targetSeat: action.targetSeat });
-      const target = state.players[targetIndex] as PlayerState;
-      if (target.status === 'folded') return error(ZjhErrors.ZJH_COMPARE_TARGET_FOLDED, { targetSeat: target.seat });
-      if (target.status === 'lost') return error(ZjhErrors.ZJH_COMPARE_TARGET_OUT, { targetSeat: target.seat });
-      const headsUp = rules.compareHeadsUpAnyRound && activeCount(state.players) === 2;
-      if (state.round < rules.compareFromRound && !headsUp) {
-        return error(ZjhErrors.ZJH_COMPARE_TOO_EARLY, { round: state.round, compareFromRound: rules.compareFromRound });
-      }
-      const cost = compareCostPoints(state, me);
-      if (!canAfford(me, cost)) return error(ZjhErrors.ZJH_INSUFFICIENT_POINTS, { costPoints: cost, stackPoints: me.stackPoints });
-      return ok({ index, costPoints: cost, targetIndex });
-    }
+      return validateCompare(state, me, index, action.targetSeat);
     case 'all-in': {
       if (!myTurn) return notYourTurn();
       const call = callCostPoints(state, me);
@@ -243,6 +230,24 @@ function validate(state: HandState, action: HandAction): RulesResult<Validated> 
       return ok({ index, costPoints: me.stackPoints, targetIndex: -1 });
     }
   }
+}
+
+/** A compare in turn: against another player still in the hand, from the round the rules allow, and affordable. */
+function validateCompare(state: HandState, me: PlayerState, index: number, targetSeat: number): RulesResult<Validated> {
+  const rules = state.rules;
+  if (targetSeat === me.seat) return error(ZjhErrors.ZJH_COMPARE_SELF, { seat: me.seat });
+  const targetIndex = state.players.findIndex((p) => p.seat === targetSeat);
+  if (targetIndex < 0) return error(ZjhErrors.ZJH_COMPARE_TARGET_NOT_IN_HAND, { targetSeat });
+  const target = state.players[targetIndex] as PlayerState;
+  if (target.status === 'folded') return error(ZjhErrors.ZJH_COMPARE_TARGET_FOLDED, { targetSeat: target.seat });
+  if (target.status === 'lost') return error(ZjhErrors.ZJH_COMPARE_TARGET_OUT, { targetSeat: target.seat });
+  const headsUp = rules.compareHeadsUpAnyRound && activeCount(state.players) === 2;
+  if (state.round < rules.compareFromRound && !headsUp) {
+    return error(ZjhErrors.ZJH_COMPARE_TOO_EARLY, { round: state.round, compareFromRound: rules.compareFromRound });
+  }
+  const cost = compareCostPoints(state, me);
+  if (!canAfford(me, cost)) return error(ZjhErrors.ZJH_INSUFFICIENT_POINTS, { costPoints: cost, stackPoints: me.stackPoints });
+  return ok({ index, costPoints: cost, targetIndex });
 }
 
 function draftOf(state: HandState): Draft {

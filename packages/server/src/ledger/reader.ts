@@ -39,25 +39,7 @@ export class LedgerReader {
     );
     const ids = accounts.map((a) => a.id).filter((id) => q.asset === undefined || id.endsWith(`:${q.asset}`));
     if (ids.length === 0) return { items: [], nextCursor: null };
-    const where: string[] = [`(t.debit_account IN (${placeholders(ids.length)}) OR t.credit_account IN (${placeholders(ids.length)}))`];
-    const params: (string | number)[] = [...ids, ...ids];
-    if (q.cursor !== undefined) {
-      if (!/^[1-9][0-9]{0,15}$/.test(q.cursor)) throw new AppError(LedgerErrors.LEDGER_KEY_INVALID, { cursor: q.cursor.slice(0, 20) });
-      where.push('t.seq < ?');
-      params.push(Number(q.cursor));
-    }
-    if (q.code !== undefined) {
-      where.push('t.code = ?');
-      params.push(q.code);
-    }
-    if (q.fromMs !== undefined) {
-      where.push('t.created_at_ms >= ?');
-      params.push(q.fromMs);
-    }
-    if (q.toMs !== undefined) {
-      where.push('t.created_at_ms < ?');
-      params.push(q.toMs);
-    }
+    const { where, params } = historyFilter(q, ids);
     params.push(limit + 1);
     const rows = await this.#store.reader.query<TransferRow & { closed_flags: unknown }>(
       `SELECT t.*, c.flags AS closed_flags FROM ledger_transfers t
@@ -66,44 +48,7 @@ export class LedgerReader {
       params,
     );
     const owned = new Set(ids);
-    const items = rows.slice(0, limit).map((r): HistoryItem => {
-      const flags = intFromDb(r.flags);
-      const out = owned.has(r.debit_account);
-      const closed = intOrNullFromDb(r.closed_flags);
-      return {
-        id: r.id,
-        seq: intFromDb(r.seq),
-        accountId: out ? r.debit_account : r.credit_account,
-        counterparty: out ? r.credit_account : r.debit_account,
-        direction: out ? 'out' : 'in',
-        asset: r.asset as Asset,
-        amount: intFromDb(r.amount),
-        code: r.code as TransferCode,
-        kind:
-          flags & TransferFlags.pending
-            ? 'pending'
-            : flags & TransferFlags.post
-              ? 'post'
-              : flags & TransferFlags.expired
-                ? 'expired'
-                : flags & TransferFlags.void
-                  ? 'void'
-                  : 'posted',
-        pendingState:
-          flags & TransferFlags.pending
-            ? closed === null
-              ? 'open'
-              : closed & TransferFlags.post
-                ? 'posted'
-                : closed & TransferFlags.expired
-                  ? 'expired'
-                  : 'voided'
-            : null,
-        pendingId: r.pending_id,
-        createdAtMs: intFromDb(r.created_at_ms),
-        metadata: r.metadata ? (JSON.parse(r.metadata) as Record<string, string | number | boolean>) : null,
-      };
-    });
+    const items = rows.slice(0, limit).map((r) => toHistoryItem(r, owned));
     const last = items[items.length - 1];
     return { items, nextCursor: rows.length > limit && last ? String(last.seq) : null };
   }
@@ -112,4 +57,68 @@ export class LedgerReader {
     const rows = await this.#store.reader.query<TransferRow>('SELECT * FROM ledger_transfers WHERE id = ?', [id]);
     return rows[0] ? rowToResult(rows[0]) : null;
   }
+}
+
+/** The WHERE clauses and parameters of a history page: the owner's accounts, then the cursor, code and time filters. */
+function historyFilter(q: HistoryQuery, ids: readonly string[]): { where: string[]; params: (string | number)[] } {
+  const where: string[] = [`(t.debit_account IN (${placeholders(ids.length)}) OR t.credit_account IN (${placeholders(ids.length)}))`];
+  const params: (string | number)[] = [...ids, ...ids];
+  if (q.cursor !== undefined) {
+    if (!/^[1-9][0-9]{0,15}$/.test(q.cursor)) throw new AppError(LedgerErrors.LEDGER_KEY_INVALID, { cursor: q.cursor.slice(0, 20) });
+    where.push('t.seq < ?');
+    params.push(Number(q.cursor));
+  }
+  if (q.code !== undefined) {
+    where.push('t.code = ?');
+    params.push(q.code);
+  }
+  if (q.fromMs !== undefined) {
+    where.push('t.created_at_ms >= ?');
+    params.push(q.fromMs);
+  }
+  if (q.toMs !== undefined) {
+    where.push('t.created_at_ms < ?');
+    params.push(q.toMs);
+  }
+  return { where, params };
+}
+
+/** One transfer row as a line of the owner's history, seen from the owner's side. */
+function toHistoryItem(r: TransferRow & { closed_flags: unknown }, owned: ReadonlySet<string>): HistoryItem {
+  const flags = intFromDb(r.flags);
+  const out = owned.has(r.debit_account);
+  const closed = intOrNullFromDb(r.closed_flags);
+  return {
+    id: r.id,
+    seq: intFromDb(r.seq),
+    accountId: out ? r.debit_account : r.credit_account,
+    counterparty: out ? r.credit_account : r.debit_account,
+    direction: out ? 'out' : 'in',
+    asset: r.asset as Asset,
+    amount: intFromDb(r.amount),
+    code: r.code as TransferCode,
+    kind:
+      flags & TransferFlags.pending
+        ? 'pending'
+        : flags & TransferFlags.post
+          ? 'post'
+          : flags & TransferFlags.expired
+            ? 'expired'
+            : flags & TransferFlags.void
+              ? 'void'
+              : 'posted',
+    pendingState:
+      flags & TransferFlags.pending
+        ? closed === null
+          ? 'open'
+          : closed & TransferFlags.post
+            ? 'posted'
+            : closed & TransferFlags.expired
+              ? 'expired'
+              : 'voided'
+        : null,
+    pendingId: r.pending_id,
+    createdAtMs: intFromDb(r.created_at_ms),
+    metadata: r.metadata ? (JSON.parse(r.metadata) as Record<string, string | number | boolean>) : null,
+  };
 }

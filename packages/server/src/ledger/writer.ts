@@ -409,28 +409,7 @@ export class LedgerWriter {
     batch: readonly DirectRequest[],
   ): Promise<({ ok: true; value: RequestResult } | { ok: false; error: unknown })[]> {
     const s = tx.participant(this.#participant);
-    // Every shard head these requests append to is locked first, in shard order (a close's shard
-    // is known only from its hold, so a batch with closes takes them all): no account lock is
-    // ever taken before a head lock on this path.
-    const keys: [string, string][] = [];
-    const accountIds = new Set<AccountId>();
-    let shards: number[] = this.#shards === 1 ? this.#allShards.slice() : [];
-    for (const { req } of batch) {
-      const input = req.input as { scope?: unknown; key?: unknown };
-      if (typeof input.scope === 'string' && typeof input.key === 'string') keys.push([input.scope, input.key]);
-      if (req.kind === 'post' || req.kind === 'void') {
-        shards = this.#allShards.slice();
-        continue;
-      }
-      const ts = req.kind === 'batch' ? (Array.isArray(req.input.transfers) ? req.input.transfers : []) : [req.input];
-      for (const t of ts) {
-        if (typeof t?.debit === 'string') {
-          accountIds.add(t.debit);
-          if (this.#shards > 1 && ACCOUNT_ID_SHAPE.test(t.debit)) shards.push(shardOf(t.debit, this.#shards));
-        }
-        if (typeof t?.credit === 'string') accountIds.add(t.credit);
-      }
-    }
+    const { keys, accountIds, shards } = this.#batchTouches(batch);
     // The head locks, then every idempotency record and every account these requests name, one
     // query each, sent together without waiting for each other (on a pipelined PostgreSQL writer
     // connection, one round trip; the server runs them in the order sent, so the heads are still
@@ -478,6 +457,33 @@ export class LedgerWriter {
       }
     }
     return out;
+  }
+
+  /** The idempotency keys, accounts and chain shards a batch of requests names, to lock and load before it runs. */
+  #batchTouches(batch: readonly DirectRequest[]): { keys: [string, string][]; accountIds: Set<AccountId>; shards: number[] } {
+    // Every shard head these requests append to is locked first, in shard order (a close's shard
+    // is known only from its hold, so a batch with closes takes them all): no account lock is
+    // ever taken before a head lock on this path.
+    const keys: [string, string][] = [];
+    const accountIds = new Set<AccountId>();
+    let shards: number[] = this.#shards === 1 ? this.#allShards.slice() : [];
+    for (const { req } of batch) {
+      const input = req.input as { scope?: unknown; key?: unknown };
+      if (typeof input.scope === 'string' && typeof input.key === 'string') keys.push([input.scope, input.key]);
+      if (req.kind === 'post' || req.kind === 'void') {
+        shards = this.#allShards.slice();
+        continue;
+      }
+      const ts = req.kind === 'batch' ? (Array.isArray(req.input.transfers) ? req.input.transfers : []) : [req.input];
+      for (const t of ts) {
+        if (typeof t?.debit === 'string') {
+          accountIds.add(t.debit);
+          if (this.#shards > 1 && ACCOUNT_ID_SHAPE.test(t.debit)) shards.push(shardOf(t.debit, this.#shards));
+        }
+        if (typeof t?.credit === 'string') accountIds.add(t.credit);
+      }
+    }
+    return { keys, accountIds, shards };
   }
 
   /**

@@ -147,6 +147,8 @@ export interface ActorDeps {
 }
 
 type Job = () => Promise<void>;
+/** The timers a room wants now, by key (a moved deadline changes its `atMs`). */
+type WantedTimers = Map<string, { atMs: number; fn: () => void }>;
 
 interface Timer {
   readonly atMs: number;
@@ -631,15 +633,8 @@ export class RoomActor {
 
   async #dispatch(playerId: string, f: RoomCommandFrame): Promise<void> {
     switch (f.t) {
-      case 'act': {
-        await this.#ensureUsage();
-        const plan = this.#plan();
-        const a: { type: HandActionType; toStakePoints?: number; targetSeat?: number } = { type: f.action.type };
-        if (f.action.toStakePoints !== undefined) a.toStakePoints = f.action.toStakePoints;
-        if (f.action.targetSeat !== undefined) a.targetSeat = f.action.targetSeat;
-        decideAct(plan, playerId, a, { usage: this.#usage, leaveAfterHand: this.#leaveAfterHand });
-        return this.#commit(plan);
-      }
+      case 'act':
+        return this.#act(playerId, f);
       case 'ready': {
         const plan = this.#plan();
         decideReady(plan, playerId, f.ready);
@@ -668,23 +663,8 @@ export class RoomActor {
         const all = decideSeedReveal(plan, playerId, f.seed);
         return all ? this.#startAfter(plan, 'reveal') : this.#commit(plan);
       }
-      case 'identity': {
-        const handNumber = checkIdentity(this.#state, playerId);
-        if (this.#deps.identity === null) throw new AppError(RoomErrors.ROOM_FACE_CHECK_UNAVAILABLE);
-        const verdict = await this.#deps.identity.verify(playerId, f.ticket);
-        if (!verdict.ok) {
-          await this.#deps.store.unitOfWork(
-            (tx) => this.#deps.risk.record(tx, { kind: 'identity_check_failed', playerId, roomId: this.id }),
-            {
-              label: 'rooms.identityFailed',
-            },
-          );
-          throw new AppError(RoomErrors.ROOM_IDENTITY_FAILED, { reason: verdict.reason });
-        }
-        const plan = this.#plan();
-        decideIdentityVerified(plan, playerId, handNumber);
-        return this.#startAfter(plan, 'ready');
-      }
+      case 'identity':
+        return this.#identity(playerId, f);
       case 'kick': {
         const plan = this.#plan();
         decideKick(plan, playerId, f.playerId);
@@ -716,6 +696,33 @@ export class RoomActor {
         return this.#commit(plan);
       }
     }
+  }
+
+  /** A hand action: the player's bet, call, fold, look or compare, under their play window and usage. */
+  async #act(playerId: string, f: Extract<RoomCommandFrame, { t: 'act' }>): Promise<void> {
+    await this.#ensureUsage();
+    const plan = this.#plan();
+    const a: { type: HandActionType; toStakePoints?: number; targetSeat?: number } = { type: f.action.type };
+    if (f.action.toStakePoints !== undefined) a.toStakePoints = f.action.toStakePoints;
+    if (f.action.targetSeat !== undefined) a.targetSeat = f.action.targetSeat;
+    decideAct(plan, playerId, a, { usage: this.#usage, leaveAfterHand: this.#leaveAfterHand });
+    return this.#commit(plan);
+  }
+
+  /** The face check a room with identity checks asks of each player before a hand; a failure is a risk signal. */
+  async #identity(playerId: string, f: Extract<RoomCommandFrame, { t: 'identity' }>): Promise<void> {
+    const handNumber = checkIdentity(this.#state, playerId);
+    if (this.#deps.identity === null) throw new AppError(RoomErrors.ROOM_FACE_CHECK_UNAVAILABLE);
+    const verdict = await this.#deps.identity.verify(playerId, f.ticket);
+    if (!verdict.ok) {
+      await this.#deps.store.unitOfWork((tx) => this.#deps.risk.record(tx, { kind: 'identity_check_failed', playerId, roomId: this.id }), {
+        label: 'rooms.identityFailed',
+      });
+      throw new AppError(RoomErrors.ROOM_IDENTITY_FAILED, { reason: verdict.reason });
+    }
+    const plan = this.#plan();
+    decideIdentityVerified(plan, playerId, handNumber);
+    return this.#startAfter(plan, 'ready');
   }
 
   /** Commits `plan` after letting the room start its next hand if it now can. */
@@ -785,84 +792,16 @@ export class RoomActor {
     return { atMs: hand.turnStartedAtMs + turnMs, seat, step, rule: s.params.trusteeship === 'call' ? 'call' : 'fold' };
   }
 
+  /** Brings the room's timers in line with its state: cancels those no longer wanted or moved, schedules the new ones. */
   #reschedule(): void {
     if (this.#evicted || this.#draining) return;
     const s = this.#state;
-    const want = new Map<string, { atMs: number; fn: () => void }>();
+    const want: WantedTimers = new Map();
     if (!isLive(s)) {
       want.set('linger', { atMs: (s.endedAtMs ?? this.#deps.timers.nowMs()) + LINGER_MS, fn: () => this.evict() });
     } else {
-      const turn = this.#turnDeadline();
-      if (turn !== null) {
-        want.set(`turn:${turn.step}`, {
-          atMs: turn.atMs,
-          fn: () =>
-            this.#internal('turn', async () => {
-              await this.#ensureUsage();
-              const plan = this.#plan();
-              if (decideAuto(plan, turn.seat, turn.step, turn.rule, { usage: this.#usage, leaveAfterHand: this.#leaveAfterHand })) {
-                await this.#commit(plan);
-              }
-            }),
-        });
-      }
-      if (s.hand === null && s.next !== null) {
-        const startTimer = () =>
-          this.#internal('start', async () => {
-            const plan = this.#plan();
-            const info = await this.#startInfo();
-            if (tryStart(plan, 'timer', info) === 'waiting' && this.#state.status === 'playing') {
-              this.#nextStartAtMs = this.#deps.timers.nowMs() + BETWEEN_HANDS_MS;
-            }
-            await this.#commit(plan, {}, info);
-            this.#reschedule();
-          });
-        if (s.next.ceremony.phase === 'revealing' && s.next.revealDeadlineMs !== null)
-          want.set('reveal', { atMs: s.next.revealDeadlineMs, fn: startTimer });
-        else if (s.status === 'playing' && this.#nextStartAtMs !== null) want.set('between', { atMs: this.#nextStartAtMs, fn: startTimer });
-      }
-      if (s.status === 'waiting' || (s.hand === null && seatedMembers(s).length < 2)) {
-        const from = s.status === 'waiting' ? s.createdAtMs : (s.last?.endedAtMs ?? s.createdAtMs);
-        want.set('deadline', {
-          atMs: from + START_DEADLINE_MS,
-          fn: () =>
-            this.#internal('deadline', async () => {
-              const cur = this.#state;
-              if (!isLive(cur) || cur.hand !== null) return;
-              if (cur.status === 'playing' && seatedMembers(cur).length >= 2) return;
-              const plan = this.#plan();
-              dissolve(plan, null, cur.status === 'waiting' ? 'not_started' : 'abandoned');
-              await this.#commit(plan);
-            }),
-        });
-      }
-      for (const [pid, since] of this.#disconnectedSince) {
-        const m = memberOf(s, pid);
-        if (m === undefined || m.seat === null || m.role === 'owner' || this.#leaveAfterHand.has(pid)) continue;
-        want.set(`grace:${pid}`, {
-          atMs: since + RECONNECT_GRACE_MS,
-          fn: () =>
-            this.#internal('grace', async () => {
-              if (!this.#disconnectedSince.has(pid)) return;
-              const plan = this.#plan();
-              if (decideGraceExpired(plan, pid) === 'after_hand') this.#leaveAfterHand.add(pid);
-              await this.#commit(plan);
-              this.#reschedule();
-            }),
-        });
-      }
-      for (const hp of s.hand?.players ?? []) {
-        if (hp.windowEndsAtMs === null || memberOf(s, hp.playerId)?.windowClosed !== false) continue;
-        want.set(`window:${hp.playerId}`, {
-          atMs: hp.windowEndsAtMs,
-          fn: () =>
-            this.#internal('window', async () => {
-              const plan = this.#plan();
-              decideWindowClosed(plan, hp.playerId);
-              await this.#commit(plan);
-            }),
-        });
-      }
+      this.#wantHandTimers(s, want);
+      this.#wantMemberTimers(s, want);
     }
     for (const [key, t] of this.#timers) {
       const w = want.get(key);
@@ -879,6 +818,85 @@ export class RoomActor {
           this.#timers.delete(key);
           w.fn();
         }),
+      });
+    }
+  }
+
+  /** The turn deadline of the hand in play, and the start of the next hand (after the seed reveal or the pause between hands). */
+  #wantHandTimers(s: RoomState, want: WantedTimers): void {
+    const turn = this.#turnDeadline();
+    if (turn !== null) {
+      want.set(`turn:${turn.step}`, {
+        atMs: turn.atMs,
+        fn: () =>
+          this.#internal('turn', async () => {
+            await this.#ensureUsage();
+            const plan = this.#plan();
+            if (decideAuto(plan, turn.seat, turn.step, turn.rule, { usage: this.#usage, leaveAfterHand: this.#leaveAfterHand })) {
+              await this.#commit(plan);
+            }
+          }),
+      });
+    }
+    if (s.hand === null && s.next !== null) {
+      const startTimer = () =>
+        this.#internal('start', async () => {
+          const plan = this.#plan();
+          const info = await this.#startInfo();
+          if (tryStart(plan, 'timer', info) === 'waiting' && this.#state.status === 'playing') {
+            this.#nextStartAtMs = this.#deps.timers.nowMs() + BETWEEN_HANDS_MS;
+          }
+          await this.#commit(plan, {}, info);
+          this.#reschedule();
+        });
+      if (s.next.ceremony.phase === 'revealing' && s.next.revealDeadlineMs !== null)
+        want.set('reveal', { atMs: s.next.revealDeadlineMs, fn: startTimer });
+      else if (s.status === 'playing' && this.#nextStartAtMs !== null) want.set('between', { atMs: this.#nextStartAtMs, fn: startTimer });
+    }
+  }
+
+  /** The start deadline of a room without enough players, each disconnected player's grace and each open play window. */
+  #wantMemberTimers(s: RoomState, want: WantedTimers): void {
+    if (s.status === 'waiting' || (s.hand === null && seatedMembers(s).length < 2)) {
+      const from = s.status === 'waiting' ? s.createdAtMs : (s.last?.endedAtMs ?? s.createdAtMs);
+      want.set('deadline', {
+        atMs: from + START_DEADLINE_MS,
+        fn: () =>
+          this.#internal('deadline', async () => {
+            const cur = this.#state;
+            if (!isLive(cur) || cur.hand !== null) return;
+            if (cur.status === 'playing' && seatedMembers(cur).length >= 2) return;
+            const plan = this.#plan();
+            dissolve(plan, null, cur.status === 'waiting' ? 'not_started' : 'abandoned');
+            await this.#commit(plan);
+          }),
+      });
+    }
+    for (const [pid, since] of this.#disconnectedSince) {
+      const m = memberOf(s, pid);
+      if (m === undefined || m.seat === null || m.role === 'owner' || this.#leaveAfterHand.has(pid)) continue;
+      want.set(`grace:${pid}`, {
+        atMs: since + RECONNECT_GRACE_MS,
+        fn: () =>
+          this.#internal('grace', async () => {
+            if (!this.#disconnectedSince.has(pid)) return;
+            const plan = this.#plan();
+            if (decideGraceExpired(plan, pid) === 'after_hand') this.#leaveAfterHand.add(pid);
+            await this.#commit(plan);
+            this.#reschedule();
+          }),
+      });
+    }
+    for (const hp of s.hand?.players ?? []) {
+      if (hp.windowEndsAtMs === null || memberOf(s, hp.playerId)?.windowClosed !== false) continue;
+      want.set(`window:${hp.playerId}`, {
+        atMs: hp.windowEndsAtMs,
+        fn: () =>
+          this.#internal('window', async () => {
+            const plan = this.#plan();
+            decideWindowClosed(plan, hp.playerId);
+            await this.#commit(plan);
+          }),
       });
     }
   }

@@ -12,7 +12,7 @@ import type { WebSocket } from 'ws';
 import type { Authenticator } from '../accounts/index.ts';
 import { type Conn, type RoomActor, withRequestId } from './actor.ts';
 import { RoomErrors } from './errors.ts';
-import { CloseCodes, type CommandFrame, parseFrame } from './frames.ts';
+import { type ClientFrame, CloseCodes, type CommandFrame, parseFrame } from './frames.ts';
 import type { TimerHandle, Timers } from './ports.ts';
 import {
   FRAMES_BURST_MAX,
@@ -141,72 +141,99 @@ class Connection implements Conn {
 
 const monotonic = () => performance.now();
 
+/** The hello frame: authenticates the player, then attaches the connection to its room (here or on the node that holds it). */
+async function hello(o: GatewayOptions, c: Connection, token: string, roomId: string): Promise<void> {
+  let playerId: string;
+  try {
+    const actor = await o.authenticator.authenticate(`Bearer ${token}`);
+    if (actor.kind !== 'player') throw new AppError(RoomErrors.ROOM_NOT_MEMBER);
+    playerId = actor.playerId;
+  } catch (e) {
+    c.error(e instanceof AppError ? e : new AppError(RoomErrors.ROOM_HELLO_REQUIRED));
+    c.close(CloseCodes.HELLO, 'authentication failed');
+    return;
+  }
+  try {
+    const room = o.actor(roomId) ?? (o.remote ? await o.remote(roomId) : undefined);
+    if (room === undefined) await o.whyNotLive(roomId);
+    const live = room as LiveRoom;
+    c.playerId = playerId;
+    await live.attach(c);
+    c.actor = live;
+    if (c.closed) live.detach(c);
+  } catch (e) {
+    const err = e instanceof AppError ? e : new AppError(RoomErrors.ROOM_NOT_FOUND);
+    c.error(err);
+    // A retryable refusal (the room is moving, the server restarting) asks the client to come back.
+    const code = err.code === RoomErrors.ROOM_KICKED.code ? CloseCodes.KICKED : err.retryable ? CloseCodes.RESTART : CloseCodes.NOT_FOUND;
+    c.close(code, err.code);
+  }
+}
+
+/** Checks one incoming frame's size, rate and JSON shape; a bad frame is answered (and the socket closed) here and gives null. */
+function readFrame(c: Connection, raw: Buffer | ArrayBuffer | Buffer[], isBinary: boolean, framesPerS: number): ClientFrame | null {
+  const size = Array.isArray(raw) ? raw.reduce((n, b) => n + b.length, 0) : raw.byteLength;
+  if (isBinary) {
+    c.abuse(RoomErrors.ROOM_FRAME_MALFORMED, CloseCodes.MALFORMED, { reason: 'binary frame' });
+    return null;
+  }
+  // A voice offer or answer carries a session description and may be larger than any other frame.
+  if (size > VOICE_FRAME_BYTES_MAX) {
+    c.abuse(RoomErrors.ROOM_FRAME_TOO_LARGE, CloseCodes.TOO_LARGE, { bytesMax: VOICE_FRAME_BYTES_MAX });
+    return null;
+  }
+  if (!c.take()) {
+    c.abuse(RoomErrors.ROOM_RATE_LIMITED, CloseCodes.FLOOD, { framesPerS });
+    return null;
+  }
+  let value: unknown;
+  try {
+    value = JSON.parse(Array.isArray(raw) ? Buffer.concat(raw).toString('utf8') : Buffer.from(raw as ArrayBuffer).toString('utf8'));
+  } catch {
+    if (size > ROOM_FRAME_BYTES_MAX) c.abuse(RoomErrors.ROOM_FRAME_TOO_LARGE, CloseCodes.TOO_LARGE, { bytesMax: ROOM_FRAME_BYTES_MAX });
+    else c.abuse(RoomErrors.ROOM_FRAME_MALFORMED, CloseCodes.MALFORMED);
+    return null;
+  }
+  if (size > ROOM_FRAME_BYTES_MAX && (value as { t?: unknown } | null)?.t !== 'voice_signal') {
+    c.abuse(RoomErrors.ROOM_FRAME_TOO_LARGE, CloseCodes.TOO_LARGE, { bytesMax: ROOM_FRAME_BYTES_MAX });
+    return null;
+  }
+  const parsed = parseFrame(value);
+  if (!parsed.ok) {
+    c.abuse(RoomErrors.ROOM_FRAME_INVALID, CloseCodes.MALFORMED, { reason: parsed.reason });
+    return null;
+  }
+  return parsed.frame;
+}
+
+/** Hands a command frame to the player's room and answers it: `ok` with the room's value, or the refusal (closing the socket for a forged seat, a kick or a player no longer in the room). */
+function runCommand(app: FastifyInstance, c: Connection, actor: LiveRoom, f: CommandFrame): void {
+  actor.command(c.playerId, f, c).then(
+    // A command is answered when it asked to be (carries an id): by the broadcast of its change
+    // when the room folded the answer into it, else by an `ok` of its own.
+    (v) => {
+      if (f.id !== undefined && !c.answered(f.id)) c.send(`{"t":"ok","id":${JSON.stringify(f.id)},"v":${v}}`);
+    },
+    (e: unknown) => {
+      if (f.id !== undefined && c.answered(f.id)) return;
+      const err = e instanceof AppError ? e : new AppError(RoomErrors.ROOM_BUSY);
+      if (!(e instanceof AppError)) app.log.error({ err: e, roomId: actor.id }, 'room command failed');
+      c.error(err, f.id);
+      if (err.code === RoomErrors.ROOM_SEAT_FORGED.code) c.close(CloseCodes.FORGED, err.code);
+      else if (err.code === RoomErrors.ROOM_KICKED.code) c.close(CloseCodes.KICKED, err.code);
+      else if (err.code === RoomErrors.ROOM_NOT_MEMBER.code) c.close(CloseCodes.LEFT, err.code);
+    },
+  );
+}
+
 export function registerRoomSocket(app: FastifyInstance, o: GatewayOptions): { connections: () => number; closeAll: () => void } {
   const open = new Set<Connection>();
   const rate = { perS: o.framesPerS ?? FRAMES_PER_S, burst: o.framesBurstMax ?? FRAMES_BURST_MAX, now: o.monotonicMs ?? monotonic };
 
-  const hello = async (c: Connection, token: string, roomId: string): Promise<void> => {
-    let playerId: string;
-    try {
-      const actor = await o.authenticator.authenticate(`Bearer ${token}`);
-      if (actor.kind !== 'player') throw new AppError(RoomErrors.ROOM_NOT_MEMBER);
-      playerId = actor.playerId;
-    } catch (e) {
-      c.error(e instanceof AppError ? e : new AppError(RoomErrors.ROOM_HELLO_REQUIRED));
-      c.close(CloseCodes.HELLO, 'authentication failed');
-      return;
-    }
-    try {
-      const room = o.actor(roomId) ?? (o.remote ? await o.remote(roomId) : undefined);
-      if (room === undefined) await o.whyNotLive(roomId);
-      const live = room as LiveRoom;
-      c.playerId = playerId;
-      await live.attach(c);
-      c.actor = live;
-      if (c.closed) live.detach(c);
-    } catch (e) {
-      const err = e instanceof AppError ? e : new AppError(RoomErrors.ROOM_NOT_FOUND);
-      c.error(err);
-      // A retryable refusal (the room is moving, the server restarting) asks the client to come back.
-      const code = err.code === RoomErrors.ROOM_KICKED.code ? CloseCodes.KICKED : err.retryable ? CloseCodes.RESTART : CloseCodes.NOT_FOUND;
-      c.close(code, err.code);
-    }
-  };
-
   const onFrame = (c: Connection, raw: Buffer | ArrayBuffer | Buffer[], isBinary: boolean): void => {
     if (c.closed) return;
-    const size = Array.isArray(raw) ? raw.reduce((n, b) => n + b.length, 0) : raw.byteLength;
-    if (isBinary) {
-      c.abuse(RoomErrors.ROOM_FRAME_MALFORMED, CloseCodes.MALFORMED, { reason: 'binary frame' });
-      return;
-    }
-    // A voice offer or answer carries a session description and may be larger than any other frame.
-    if (size > VOICE_FRAME_BYTES_MAX) {
-      c.abuse(RoomErrors.ROOM_FRAME_TOO_LARGE, CloseCodes.TOO_LARGE, { bytesMax: VOICE_FRAME_BYTES_MAX });
-      return;
-    }
-    if (!c.take()) {
-      c.abuse(RoomErrors.ROOM_RATE_LIMITED, CloseCodes.FLOOD, { framesPerS: rate.perS });
-      return;
-    }
-    let value: unknown;
-    try {
-      value = JSON.parse(Array.isArray(raw) ? Buffer.concat(raw).toString('utf8') : Buffer.from(raw as ArrayBuffer).toString('utf8'));
-    } catch {
-      if (size > ROOM_FRAME_BYTES_MAX) c.abuse(RoomErrors.ROOM_FRAME_TOO_LARGE, CloseCodes.TOO_LARGE, { bytesMax: ROOM_FRAME_BYTES_MAX });
-      else c.abuse(RoomErrors.ROOM_FRAME_MALFORMED, CloseCodes.MALFORMED);
-      return;
-    }
-    if (size > ROOM_FRAME_BYTES_MAX && (value as { t?: unknown } | null)?.t !== 'voice_signal') {
-      c.abuse(RoomErrors.ROOM_FRAME_TOO_LARGE, CloseCodes.TOO_LARGE, { bytesMax: ROOM_FRAME_BYTES_MAX });
-      return;
-    }
-    const parsed = parseFrame(value);
-    if (!parsed.ok) {
-      c.abuse(RoomErrors.ROOM_FRAME_INVALID, CloseCodes.MALFORMED, { reason: parsed.reason });
-      return;
-    }
-    const f = parsed.frame;
+    const f = readFrame(c, raw, isBinary, rate.perS);
+    if (f === null) return;
     if (f.t === 'ping') {
       c.send(JSON.stringify({ t: 'pong', ...(f.id !== undefined ? { id: f.id } : {}) }));
       return;
@@ -217,7 +244,7 @@ export function registerRoomSocket(app: FastifyInstance, o: GatewayOptions): { c
         return;
       }
       c.helloPending = true;
-      void hello(c, f.token, f.roomId).finally(() => {
+      void hello(o, c, f.token, f.roomId).finally(() => {
         c.helloPending = false;
       });
       return;
@@ -231,22 +258,7 @@ export function registerRoomSocket(app: FastifyInstance, o: GatewayOptions): { c
       c.abuse(RoomErrors.ROOM_HELLO_REQUIRED, CloseCodes.HELLO);
       return;
     }
-    actor.command(c.playerId, f as CommandFrame, c).then(
-      // A command is answered when it asked to be (carries an id): by the broadcast of its change
-      // when the room folded the answer into it, else by an `ok` of its own.
-      (v) => {
-        if (f.id !== undefined && !c.answered(f.id)) c.send(`{"t":"ok","id":${JSON.stringify(f.id)},"v":${v}}`);
-      },
-      (e: unknown) => {
-        if (f.id !== undefined && c.answered(f.id)) return;
-        const err = e instanceof AppError ? e : new AppError(RoomErrors.ROOM_BUSY);
-        if (!(e instanceof AppError)) app.log.error({ err: e, roomId: actor.id }, 'room command failed');
-        c.error(err, f.id);
-        if (err.code === RoomErrors.ROOM_SEAT_FORGED.code) c.close(CloseCodes.FORGED, err.code);
-        else if (err.code === RoomErrors.ROOM_KICKED.code) c.close(CloseCodes.KICKED, err.code);
-        else if (err.code === RoomErrors.ROOM_NOT_MEMBER.code) c.close(CloseCodes.LEFT, err.code);
-      },
-    );
+    runCommand(app, c, actor, f as CommandFrame);
   };
 
   app.get('/api/rooms/ws', { websocket: true, schema: { hide: true } }, (socket: WebSocket, request: FastifyRequest) => {

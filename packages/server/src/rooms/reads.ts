@@ -95,6 +95,36 @@ export function roomReads(reader: Reader): RoomTables & RoomLiveness {
       }));
     },
 
+    ...handReads(reader),
+    ...orderReads(reader),
+
+    /** How many rooms are in each status. */
+    async countsByStatus() {
+      const rows = await reader.query<{ status: string; n: unknown }>('SELECT status, COUNT(*) AS n FROM rooms GROUP BY status');
+      return rows.map((r) => ({ status: r.status, rooms: intFromDb(r.n) }));
+    },
+
+    async liveAfter(afterId, limit) {
+      const rows = await reader.query<{ id: string; created_at_ms: unknown }>(
+        "SELECT id, created_at_ms FROM rooms WHERE status IN ('waiting', 'playing') AND id > ? ORDER BY id LIMIT ?",
+        [afterId, limit],
+      );
+      return rows.map((r) => ({ id: r.id, createdAtMs: intFromDb(r.created_at_ms) }));
+    },
+
+    async isLive(by, value) {
+      const rows = await reader.query(
+        `SELECT 1 AS x FROM rooms WHERE ${by === 'id' ? 'id' : 'code'} = ? AND status IN ('waiting', 'playing')`,
+        [value],
+      );
+      return rows.length > 0;
+    },
+  };
+}
+
+/** The finished hands' reads: a room's list, one sealed record, counts and pages over all rooms. */
+function handReads(reader: Reader): Pick<RoomTables, 'hands' | 'sealedHand' | 'handsCount' | 'handsAfter'> {
+  return {
     /** The room's finished hands, newest first. */
     async hands(roomId, limit) {
       const rows = await reader.query<{ hand_number: unknown; created_at_ms: unknown; record_hash: string; chain_hash: string }>(
@@ -153,7 +183,12 @@ export function roomReads(reader: Reader): RoomTables & RoomLiveness {
         createdAtMs: intFromDb(r.created_at_ms),
       }));
     },
+  };
+}
 
+/** The room fee and room-card orders' reads, by creation time. */
+function orderReads(reader: Reader): Pick<RoomTables, 'ordersCount' | 'orders'> {
+  return {
     async ordersCount(fromMs, toMs) {
       const rows = await reader.query<{ n: unknown }>(
         'SELECT COUNT(*) AS n FROM room_orders WHERE created_at_ms >= ? AND created_at_ms < ?',
@@ -169,28 +204,6 @@ export function roomReads(reader: Reader): RoomTables & RoomLiveness {
         [fromMs, toMs],
       );
       return rows.map(orderFromDb);
-    },
-
-    /** How many rooms are in each status. */
-    async countsByStatus() {
-      const rows = await reader.query<{ status: string; n: unknown }>('SELECT status, COUNT(*) AS n FROM rooms GROUP BY status');
-      return rows.map((r) => ({ status: r.status, rooms: intFromDb(r.n) }));
-    },
-
-    async liveAfter(afterId, limit) {
-      const rows = await reader.query<{ id: string; created_at_ms: unknown }>(
-        "SELECT id, created_at_ms FROM rooms WHERE status IN ('waiting', 'playing') AND id > ? ORDER BY id LIMIT ?",
-        [afterId, limit],
-      );
-      return rows.map((r) => ({ id: r.id, createdAtMs: intFromDb(r.created_at_ms) }));
-    },
-
-    async isLive(by, value) {
-      const rows = await reader.query(
-        `SELECT 1 AS x FROM rooms WHERE ${by === 'id' ? 'id' : 'code'} = ? AND status IN ('waiting', 'playing')`,
-        [value],
-      );
-      return rows.length > 0;
     },
   };
 }

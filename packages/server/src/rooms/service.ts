@@ -33,7 +33,7 @@ import {
 import { ORDER_COLUMNS, type OrderRow, orderFromDb, RoomMoney, replayedCardOrder } from './money.ts';
 import { type ChainReport, verifyRoomChain } from './notary.ts';
 import { normalizeFee, normalizeParams, type RoomParams, type RoomParamsInput } from './params.ts';
-import { insertEvents } from './persist.ts';
+import { insertNewRoom } from './create-rows.ts';
 import type {
   IdentityCheck,
   Notary,
@@ -401,7 +401,11 @@ export class Rooms {
     }
   }
 
-  async #create(playerId: string, input: CreateInput, ip: string): Promise<CreatedRoom> {
+  /** The checks before a room is created: not draining, the quoted fee unchanged, risk, the play window, the owner's open rooms. */
+  async #checkCreate(
+    playerId: string,
+    input: CreateInput,
+  ): Promise<{ params: RoomParams; quote: FeeQuote; payment: Payment; now: number }> {
     if (this.#draining) throw new AppError(RoomErrors.ROOM_SERVER_DRAINING);
     const { params, fee: quote } = this.quote(input);
     const payment = paymentFor(quote.owner, input.fee?.points, quote);
@@ -418,6 +422,11 @@ export class Rooms {
       [playerId],
     );
     if (intFromDb(owned[0]?.n ?? 0) >= OWNED_OPEN_ROOMS_MAX) throw new AppError(RoomErrors.ROOMS_TOO_MANY, { max: OWNED_OPEN_ROOMS_MAX });
+    return { params, quote, payment, now };
+  }
+
+  async #create(playerId: string, input: CreateInput, ip: string): Promise<CreatedRoom> {
+    const { params, quote, payment, now } = await this.#checkCreate(playerId, input);
     const nickname = await this.#nickname(playerId);
     const skin = await this.#o.skinOf?.(playerId);
     const fee: FeePlan = {
@@ -454,34 +463,16 @@ export class Rooms {
           async (tx) => {
             const taken = await tx.query("SELECT 1 AS x FROM rooms WHERE code = ? AND status IN ('waiting', 'playing')", [code]);
             if (taken.length > 0) throw new CodeTaken();
-            await tx.run(
-              `INSERT INTO rooms (id, code, owner_id, status, mode, seats, rounds, base_score, fee_mode, fee_payer, friends_visible, params, hands_played,
-                created_at_ms, started_at_ms, ended_at_ms, end_reason, retain_until_ms) VALUES (?, ?, ?, 'waiting', ?, ?, ?, ?, ?, ?, ?, ?, 0, ?, NULL, NULL, NULL, ?)`,
-              [
-                roomId,
-                code,
-                playerId,
-                params.mode,
-                params.seats,
-                params.rounds,
-                params.baseScore,
-                fee.mode,
-                fee.payer,
-                params.friendsVisible ? 1 : 0,
-                JSON.stringify(params),
-                now,
-                now + ORDER_RETENTION_MS,
-              ],
-            );
-            await insertEvents(tx, roomId, [first, ...plan.events]);
-            await tx.run(
-              "INSERT INTO room_members (room_id, player_id, role, seat, status, invited_by, joined_at_ms, left_at_ms) VALUES (?, ?, 'owner', 0, 'active', NULL, ?, NULL)",
-              [roomId, playerId, now],
-            );
-            await tx.run(
-              'INSERT INTO room_invites (token, room_id, inviter_id, invitee_id, created_at_ms, expires_at_ms) VALUES (?, ?, ?, NULL, ?, ?)',
-              [token, roomId, playerId, now, now + ORDER_RETENTION_MS],
-            );
+            await insertNewRoom(tx, {
+              roomId,
+              code,
+              ownerId: playerId,
+              inviteToken: token,
+              params,
+              fee,
+              events: [first, ...plan.events],
+              nowMs: now,
+            });
             const id = await this.money.pay(tx, { roomId, playerId, payment, fee, started: false });
             await this.#o.analytics.append(tx, {
               kind: 'room_created',

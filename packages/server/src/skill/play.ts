@@ -25,7 +25,7 @@ import {
 import { type LiveSession, rebuild } from './live.ts';
 import { type CommandRow, commandFromDb, type SessionMode, type SessionRow, type SessionStatus } from './rows.ts';
 import type { Ack, MatchView, SessionResult, SessionState } from './schemas.ts';
-import { EVENT_SIGNALS, type EventSignal, serverIntervals, summarize, timingStats } from './signals.ts';
+import { EVENT_SIGNALS, type EventSignal, serverIntervals, type SignalSummary, summarize, timingStats } from './signals.ts';
 import { loadSessionWithLog } from './verifier.ts';
 
 /** Thrown inside a start unit when the request key already names a session (another request with it got there first). */
@@ -42,6 +42,11 @@ const RULE_EVENTS: Readonly<Record<string, EventSignal>> = {
   PUZZLE_MOVE_NO_MATCH: 'illegal_move',
   PUZZLE_TIME_BACKWARDS: 'time_backwards',
 };
+
+/** A signal a batch raised, with what it names. */
+type BatchEvent = { kind: EventSignal; detail: Record<string, string | number> };
+/** What applying a batch to the live game did: the commands kept, the signals, the retransmissions, the refusal that stopped it. */
+type AppliedBatch = { accepted: CommandRow[]; events: BatchEvent[]; duplicates: number; refusal: AppError | null };
 
 export interface NewSession {
   readonly id: string;
@@ -247,117 +252,143 @@ export class SessionPlay {
       const nowMs = this.#c.clock.nowMs();
       if (nowMs > before.deadlineAtMs) throw new AppError(SkillErrors.SKILL_SESSION_EXPIRED, { deadlineAtMs: before.deadlineAtMs });
 
-      const elapsedMs = nowMs - before.startedAtMs;
-      const accepted: CommandRow[] = [];
-      const events: { kind: EventSignal; detail: Record<string, string | number> }[] = [];
-      let duplicates = 0;
-      let refusal: AppError | null = null;
-      for (const cmd of commands) {
-        if (Number.isSafeInteger(cmd.seq) && cmd.seq >= 1 && cmd.seq < live.game.nextSeq) {
-          const prior = live.log[cmd.seq - 1];
-          if (prior && prior.atMs === cmd.atMs && prior.move.from === cmd.move?.from && prior.move.to === cmd.move?.to) {
-            duplicates++;
-            continue;
-          }
-          events.push({ kind: 'seq_conflict', detail: { seq: cmd.seq } });
-          refusal = new AppError(SkillErrors.SKILL_COMMAND_CONFLICT, { seq: cmd.seq });
-          break;
-        }
-        if (cmd.atMs > elapsedMs + CLOCK_TOLERANCE_MS) {
-          events.push({ kind: 'time_ahead', detail: { seq: cmd.seq, atMs: cmd.atMs, serverElapsedMs: elapsedMs } });
-          refusal = new AppError(SkillErrors.SKILL_TIME_AHEAD, {
-            seq: cmd.seq,
-            atMs: cmd.atMs,
-            serverElapsedMs: elapsedMs,
-            toleranceMs: CLOCK_TOLERANCE_MS,
-          });
-          break;
-        }
-        const r = live.game.apply(cmd, live.refills);
-        if (!r.ok) {
-          const kind = RULE_EVENTS[r.error.code];
-          if (kind) events.push({ kind, detail: { seq: cmd.seq, code: r.error.code } });
-          refusal = r.error;
-          break;
-        }
-        const row: CommandRow = { seq: cmd.seq, atMs: cmd.atMs, move: { from: cmd.move.from, to: cmd.move.to }, receivedAtMs: nowMs };
-        accepted.push(row);
-        live.log.push(row);
-      }
-
-      if (accepted.length > 0 || events.length > 0) {
-        const g = live.game;
-        const next: SessionRow = {
-          ...before,
-          score: g.score,
-          moves: g.movesMade,
-          nextSeq: g.nextSeq,
-          lastAtMs: g.lastAtMs,
-          refillIndex: g.refillIndex,
-          stateHash: g.stateHash(),
-          logDigest: accepted.length > 0 ? extendLog(live.hasher, accepted) : before.logDigest,
-          flagged: before.flagged || events.length > 0,
-        };
-        try {
-          live.row = await this.#c.store.unitOfWork(
-            async (tx) => {
-              // The session row first, guarded by the sequence this batch continues: a batch for
-              // the same session handled beside this one (another node) waits for it here and then
-              // finds the sequence moved on (SKILL_BUSY), instead of racing it into (session, seq).
-              const changed = await tx.run(
-                `UPDATE skill_sessions SET score = ?, moves = ?, next_seq = ?, last_at_ms = ?, refill_index = ?, state_hash = ?, log_digest = ?, flagged = ?
-                  WHERE id = ? AND next_seq = ? AND status = 'active'`,
-                [
-                  next.score,
-                  next.moves,
-                  next.nextSeq,
-                  next.lastAtMs,
-                  next.refillIndex,
-                  next.stateHash,
-                  next.logDigest,
-                  next.flagged ? 1 : 0,
-                  sessionId,
-                  before.nextSeq,
-                ],
-              );
-              if (changed !== 1) throw new AppError(SkillErrors.SKILL_BUSY, { sessionId });
-              for (const c of accepted) {
-                await tx.run(
-                  'INSERT INTO skill_commands (session_id, seq, at_ms, received_at_ms, from_cell, to_cell) VALUES (?, ?, ?, ?, ?, ?)',
-                  [sessionId, c.seq, c.atMs, c.receivedAtMs, c.move.from, c.move.to],
-                );
-              }
-              for (const e of events) await this.signal(tx, before, e.kind, e.detail);
-              // The rules ended the game (move limit, or no move left): the session is over now.
-              if (g.endReason !== null) return this.close(tx, next, 'finished', g.endReason, null);
-              return next;
-            },
-            { label: 'skill.commands' },
-          );
-        } catch (e) {
-          this.#c.live.drop(sessionId);
-          throw e;
-        }
-        if (live.row.status !== 'active') this.#c.live.drop(sessionId);
-      }
+      const { accepted, events, duplicates, refusal } = this.#applyBatch(live, commands, nowMs);
+      if (accepted.length > 0 || events.length > 0) await this.#storeBatch(sessionId, live, before, accepted, events);
       if (refusal) throw withDetails(refusal, { accepted: accepted.length, nextSeq: live.game.nextSeq });
-      return {
-        sessionId,
-        accepted: accepted.length,
-        duplicates,
-        nextSeq: live.game.nextSeq,
-        score: live.game.score,
-        movesMade: live.game.movesMade,
-        stateHash: live.game.stateHash(),
-        refills: this.refills(live),
-        status: live.row.status,
-        endReason: live.game.endReason,
-        view: (() => {
-          const v = live.game.view();
-          return { ...v, board: [...v.board] };
-        })(),
-      };
+      return this.#ack(sessionId, live, accepted.length, duplicates);
     });
+  }
+
+  /**
+   * Applies the batch's commands to the live game in order, up to the first refused one:
+   * retransmissions are counted and skipped; conflicts, timestamps ahead and illegal moves are
+   * refused and named as signals.
+   */
+  #applyBatch(live: LiveSession, commands: readonly SkillCommand[], nowMs: number): AppliedBatch {
+    const elapsedMs = nowMs - live.row.startedAtMs;
+    const accepted: CommandRow[] = [];
+    const events: BatchEvent[] = [];
+    let duplicates = 0;
+    let refusal: AppError | null = null;
+    for (const cmd of commands) {
+      if (Number.isSafeInteger(cmd.seq) && cmd.seq >= 1 && cmd.seq < live.game.nextSeq) {
+        const prior = live.log[cmd.seq - 1];
+        if (prior && prior.atMs === cmd.atMs && prior.move.from === cmd.move?.from && prior.move.to === cmd.move?.to) {
+          duplicates++;
+          continue;
+        }
+        events.push({ kind: 'seq_conflict', detail: { seq: cmd.seq } });
+        refusal = new AppError(SkillErrors.SKILL_COMMAND_CONFLICT, { seq: cmd.seq });
+        break;
+      }
+      if (cmd.atMs > elapsedMs + CLOCK_TOLERANCE_MS) {
+        events.push({ kind: 'time_ahead', detail: { seq: cmd.seq, atMs: cmd.atMs, serverElapsedMs: elapsedMs } });
+        refusal = new AppError(SkillErrors.SKILL_TIME_AHEAD, {
+          seq: cmd.seq,
+          atMs: cmd.atMs,
+          serverElapsedMs: elapsedMs,
+          toleranceMs: CLOCK_TOLERANCE_MS,
+        });
+        break;
+      }
+      const r = live.game.apply(cmd, live.refills);
+      if (!r.ok) {
+        const kind = RULE_EVENTS[r.error.code];
+        if (kind) events.push({ kind, detail: { seq: cmd.seq, code: r.error.code } });
+        refusal = r.error;
+        break;
+      }
+      const row: CommandRow = { seq: cmd.seq, atMs: cmd.atMs, move: { from: cmd.move.from, to: cmd.move.to }, receivedAtMs: nowMs };
+      accepted.push(row);
+      live.log.push(row);
+    }
+    return { accepted, events, duplicates, refusal };
+  }
+
+  /**
+   * Writes what the batch changed in one unit: the session row (guarded by the sequence the batch
+   * continues), the accepted commands, the signals, and the close if the rules ended the game.
+   */
+  async #storeBatch(
+    sessionId: string,
+    live: LiveSession,
+    before: SessionRow,
+    accepted: readonly CommandRow[],
+    events: readonly BatchEvent[],
+  ): Promise<void> {
+    const g = live.game;
+    const next: SessionRow = {
+      ...before,
+      score: g.score,
+      moves: g.movesMade,
+      nextSeq: g.nextSeq,
+      lastAtMs: g.lastAtMs,
+      refillIndex: g.refillIndex,
+      stateHash: g.stateHash(),
+      logDigest: accepted.length > 0 ? extendLog(live.hasher, accepted) : before.logDigest,
+      flagged: before.flagged || events.length > 0,
+    };
+    try {
+      live.row = await this.#c.store.unitOfWork(
+        async (tx) => {
+          // The session row first, guarded by the sequence this batch continues: a batch for
+          // the same session handled beside this one (another node) waits for it here and then
+          // finds the sequence moved on (SKILL_BUSY), instead of racing it into (session, seq).
+          const changed = await tx.run(
+            `UPDATE skill_sessions SET score = ?, moves = ?, next_seq = ?, last_at_ms = ?, refill_index = ?, state_hash = ?, log_digest = ?, flagged = ?
+              WHERE id = ? AND next_seq = ? AND status = 'active'`,
+            [
+              next.score,
+              next.moves,
+              next.nextSeq,
+              next.lastAtMs,
+              next.refillIndex,
+              next.stateHash,
+              next.logDigest,
+              next.flagged ? 1 : 0,
+              sessionId,
+              before.nextSeq,
+            ],
+          );
+          if (changed !== 1) throw new AppError(SkillErrors.SKILL_BUSY, { sessionId });
+          for (const c of accepted) {
+            await tx.run(
+              'INSERT INTO skill_commands (session_id, seq, at_ms, received_at_ms, from_cell, to_cell) VALUES (?, ?, ?, ?, ?, ?)',
+              [sessionId, c.seq, c.atMs, c.receivedAtMs, c.move.from, c.move.to],
+            );
+          }
+          for (const e of events) await this.signal(tx, before, e.kind, e.detail);
+          // The rules ended the game (move limit, or no move left): the session is over now.
+          if (g.endReason !== null) return this.close(tx, next, 'finished', g.endReason, null);
+          return next;
+        },
+        { label: 'skill.commands' },
+      );
+    } catch (e) {
+      this.#c.live.drop(sessionId);
+      throw e;
+    }
+    if (live.row.status !== 'active') this.#c.live.drop(sessionId);
+  }
+
+  /** The reply to an accepted batch: where the game stands now. */
+  #ack(sessionId: string, live: LiveSession, accepted: number, duplicates: number): Ack {
+    return {
+      sessionId,
+      accepted,
+      duplicates,
+      nextSeq: live.game.nextSeq,
+      score: live.game.score,
+      movesMade: live.game.movesMade,
+      stateHash: live.game.stateHash(),
+      refills: this.refills(live),
+      status: live.row.status,
+      endReason: live.game.endReason,
+      view: (() => {
+        const v = live.game.view();
+        return { ...v, board: [...v.board] };
+      })(),
+    };
   }
 
   /** The player ends the game (time is up on their screen, or they stop early). Idempotent. */
@@ -437,20 +468,7 @@ export class SessionPlay {
         row.id,
       ])
     ).map(commandFromDb);
-    if (claimedScore !== null && claimedScore !== row.score) {
-      await this.signal(tx, row, 'score_mismatch', { claimed: claimedScore, server: row.score });
-    }
-    await this.#checkCopies(tx, row, commands);
-    const counts = await tx.query<{ kind: string; n: unknown }>(
-      'SELECT kind, COUNT(*) AS n FROM skill_signals WHERE session_id = ? GROUP BY kind',
-      [row.id],
-    );
-    const events: Partial<Record<EventSignal, number>> = {};
-    for (const c of counts) if ((EVENT_SIGNALS as readonly string[]).includes(c.kind)) events[c.kind as EventSignal] = intFromDb(c.n);
-    const summary = summarize(timingStats(commands, row.startedAtMs), events);
-    for (const flag of summary.flags) {
-      if (!(EVENT_SIGNALS as readonly string[]).includes(flag)) await this.signal(tx, row, flag, { ...summary.timing });
-    }
+    const summary = await this.#closingSignals(tx, row, commands, claimedScore);
     const closed: SessionRow = {
       ...row,
       status,
@@ -477,6 +495,36 @@ export class SessionPlay {
       ],
     );
     if (changed !== 1) throw new AppError(SkillErrors.SKILL_SESSION_ENDED, { sessionId: row.id });
+    await this.#reportClosed(tx, row, closed, summary, commands);
+    await this.#hooks.sessionEnded(tx, closed);
+    return closed;
+  }
+
+  /**
+   * The closing session's signals: a claimed score the server does not share, copies of other
+   * sessions on its seed, and the timing summary, whose flags are recorded as signals too.
+   */
+  async #closingSignals(tx: Tx, row: SessionRow, commands: readonly CommandRow[], claimedScore: number | null): Promise<SignalSummary> {
+    if (claimedScore !== null && claimedScore !== row.score) {
+      await this.signal(tx, row, 'score_mismatch', { claimed: claimedScore, server: row.score });
+    }
+    await this.#checkCopies(tx, row, commands);
+    const counts = await tx.query<{ kind: string; n: unknown }>(
+      'SELECT kind, COUNT(*) AS n FROM skill_signals WHERE session_id = ? GROUP BY kind',
+      [row.id],
+    );
+    const events: Partial<Record<EventSignal, number>> = {};
+    for (const c of counts) if ((EVENT_SIGNALS as readonly string[]).includes(c.kind)) events[c.kind as EventSignal] = intFromDb(c.n);
+    const summary = summarize(timingStats(commands, row.startedAtMs), events);
+    for (const flag of summary.flags) {
+      if (!(EVENT_SIGNALS as readonly string[]).includes(flag)) await this.signal(tx, row, flag, { ...summary.timing });
+    }
+    return summary;
+  }
+
+  /** Tells the rest of the platform a session closed: analytics, the risk review of its flags and timing, the score boards. */
+  async #reportClosed(tx: Tx, row: SessionRow, closed: SessionRow, summary: SignalSummary, commands: readonly CommandRow[]): Promise<void> {
+    const status = closed.status;
     await this.#c.analytics?.append(tx, {
       kind: 'skill_session_ended',
       actor: { kind: 'player', id: row.playerId },
@@ -516,8 +564,6 @@ export class SessionPlay {
         this.#c.leaderboards.recordScore(row.game, row.playerId, closed.score).catch((e) => this.#c.onError(e, 'leaderboards.recordScore'));
       });
     }
-    await this.#hooks.sessionEnded(tx, closed);
-    return closed;
   }
 
   /**

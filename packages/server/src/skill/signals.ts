@@ -171,29 +171,12 @@ export function timingStats(commands: readonly { atMs: number; receivedAtMs: num
       driftMs: 0,
     };
   const client = spread(intervals);
-  const bins = new Map<number, number>();
-  for (const v of intervals) {
-    const bin = Math.min(BINS_MAX, Math.floor(v / BIN_MS));
-    bins.set(bin, (bins.get(bin) ?? 0) + 1);
-  }
-  let entropy = 0;
-  for (const count of bins.values()) {
-    const p = count / n;
-    entropy -= p * Math.log2(p);
-  }
+  const entropy = intervalEntropyBits(intervals);
   const arrived = arrivals(commands, startedAtMs);
   const server = spread(arrived.flatMap(splitGap));
   const singles = spread(arrived.filter((a) => a.moves === 1).map((a) => a.perMoveMs));
   const serverSingles = arrived.filter((a) => a.moves === 1).length;
-  // Compression: windows of moves, each measured from the move before it (its stamp, its arrival).
-  let compressionPermille = 1000;
-  for (let i = 0; i + COMPRESSION_WINDOW <= n; i++) {
-    const last = commands[i + COMPRESSION_WINDOW - 1]!;
-    const clientSpan = last.atMs - (i === 0 ? 0 : commands[i - 1]!.atMs);
-    if (clientSpan < COMPRESSION_CLIENT_SPAN_MIN_MS) continue;
-    const serverSpan = last.receivedAtMs - (i === 0 ? startedAtMs : commands[i - 1]!.receivedAtMs);
-    compressionPermille = Math.min(compressionPermille, Math.max(0, Math.round((serverSpan * 1000) / clientSpan)));
-  }
+  const compressionPermille = compressionOf(commands, startedAtMs);
   const quarter = Math.floor(n / 4);
   const driftMs = n >= DRIFT_SAMPLES_MIN ? Math.round(median(lags.slice(n - quarter)) - median(lags.slice(0, quarter))) : 0;
   return {
@@ -212,6 +195,39 @@ export function timingStats(commands: readonly { atMs: number; receivedAtMs: num
     compressionPermille,
     driftMs,
   };
+}
+
+/** The Shannon entropy, in bits, of the intervals binned by BIN_MS (a bot's steady rhythm has little). */
+function intervalEntropyBits(intervals: readonly number[]): number {
+  const n = intervals.length;
+  const bins = new Map<number, number>();
+  for (const v of intervals) {
+    const bin = Math.min(BINS_MAX, Math.floor(v / BIN_MS));
+    bins.set(bin, (bins.get(bin) ?? 0) + 1);
+  }
+  let entropy = 0;
+  for (const count of bins.values()) {
+    const p = count / n;
+    entropy -= p * Math.log2(p);
+  }
+  return entropy;
+}
+
+/**
+ * Compression: windows of moves, each measured from the move before it (its stamp, its arrival);
+ * the smallest ratio of server span to client span, in permille (1000 when no window qualifies).
+ */
+function compressionOf(commands: readonly { atMs: number; receivedAtMs: number }[], startedAtMs: number): number {
+  const n = commands.length;
+  let compressionPermille = 1000;
+  for (let i = 0; i + COMPRESSION_WINDOW <= n; i++) {
+    const last = commands[i + COMPRESSION_WINDOW - 1]!;
+    const clientSpan = last.atMs - (i === 0 ? 0 : commands[i - 1]!.atMs);
+    if (clientSpan < COMPRESSION_CLIENT_SPAN_MIN_MS) continue;
+    const serverSpan = last.receivedAtMs - (i === 0 ? startedAtMs : commands[i - 1]!.receivedAtMs);
+    compressionPermille = Math.min(compressionPermille, Math.max(0, Math.round((serverSpan * 1000) / clientSpan)));
+  }
+  return compressionPermille;
 }
 
 export function summarize(timing: TimingStats, events: Readonly<Partial<Record<EventSignal, number>>>): SignalSummary {

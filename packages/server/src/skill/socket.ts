@@ -13,7 +13,7 @@ import { AppError, CoreErrors } from '@fairground/core';
 import { type Static, Type } from '@sinclair/typebox';
 import { TypeCompiler } from '@sinclair/typebox/compiler';
 import type { FastifyInstance } from 'fastify';
-import type { WebSocket } from 'ws';
+import type { RawData, WebSocket } from 'ws';
 import type { Authenticator } from '../accounts/index.ts';
 import { IdString } from '../http/schemas.ts';
 import { SOCKET_AUTH_TIMEOUT_MS, SOCKET_MESSAGES_PER_SECOND_MAX, SOCKETS_MAX } from './limits.ts';
@@ -36,6 +36,52 @@ const ClientMessage = Type.Union([
 type ClientMessage = Static<typeof ClientMessage>;
 const checkMessage = TypeCompiler.Compile(ClientMessage);
 
+/** A token bucket: SOCKET_MESSAGES_PER_SECOND_MAX per second, bursts up to the same; `take()` is false when it is empty. */
+function messageBucket(): () => boolean {
+  let tokens = SOCKET_MESSAGES_PER_SECOND_MAX;
+  let refilledAt = performance.now();
+  return () => {
+    const now = performance.now();
+    tokens = Math.min(SOCKET_MESSAGES_PER_SECOND_MAX, tokens + ((now - refilledAt) / 1000) * SOCKET_MESSAGES_PER_SECOND_MAX);
+    refilledAt = now;
+    if (tokens < 1) return false;
+    tokens -= 1;
+    return true;
+  };
+}
+
+/** One text message as the client sent it, schema-checked and free of control characters; anything else is null. */
+function readMessage(raw: RawData, isBinary: boolean): ClientMessage | null {
+  try {
+    if (isBinary) return null;
+    const parsed: unknown = JSON.parse(raw.toString());
+    if (!checkMessage.Check(parsed) || controlCharacterAt(parsed, BODY_CONTROL, '', 0) !== null) return null;
+    return parsed;
+  } catch {
+    return null;
+  }
+}
+
+/** Runs an authenticated player's request against the skill games and sends the answer, or the refusal, with its id. */
+async function answer(
+  app: FastifyInstance,
+  skill: SkillGames,
+  player: string,
+  m: Exclude<ClientMessage, { type: 'auth' }>,
+  send: (message: object) => void,
+): Promise<void> {
+  try {
+    if (m.type === 'commands') send({ type: 'ack', id: m.id, ack: await skill.submit(player, m.sessionId, m.commands) });
+    else if (m.type === 'finish')
+      send({ type: 'result', id: m.id, result: await skill.finish(player, m.sessionId, m.claimedScore ?? null) });
+    else send({ type: 'session', id: m.id, session: await skill.session(player, m.sessionId) });
+  } catch (e) {
+    const err = e instanceof AppError ? e : new AppError(CoreErrors.INTERNAL);
+    if (!(e instanceof AppError)) app.log.error({ err: e }, 'skill socket message failed');
+    send({ type: 'error', id: m.id, error: err.toJSON() });
+  }
+}
+
 export function registerSkillSocket(app: FastifyInstance, authenticator: Authenticator, skill: SkillGames): { close(): void } {
   const sockets = new Set<WebSocket>();
   app.get('/api/skill/ws', { websocket: true, schema: { hide: true } }, (socket: WebSocket) => {
@@ -47,9 +93,7 @@ export function registerSkillSocket(app: FastifyInstance, authenticator: Authent
     let playerId: string | null = null;
     let authing = false;
     let queue: Promise<void> = Promise.resolve();
-    // A token bucket: SOCKET_MESSAGES_PER_SECOND_MAX per second, bursts up to the same.
-    let tokens = SOCKET_MESSAGES_PER_SECOND_MAX;
-    let refilledAt = performance.now();
+    const take = messageBucket();
     const timer = setTimeout(() => {
       if (playerId === null) socket.close(4001, 'authenticate first');
     }, SOCKET_AUTH_TIMEOUT_MS);
@@ -62,21 +106,12 @@ export function registerSkillSocket(app: FastifyInstance, authenticator: Authent
     };
 
     socket.on('message', (raw, isBinary) => {
-      const now = performance.now();
-      tokens = Math.min(SOCKET_MESSAGES_PER_SECOND_MAX, tokens + ((now - refilledAt) / 1000) * SOCKET_MESSAGES_PER_SECOND_MAX);
-      refilledAt = now;
-      if (tokens < 1) {
+      if (!take()) {
         socket.close(4008, 'too many messages');
         return;
       }
-      tokens -= 1;
-      let msg: ClientMessage;
-      try {
-        if (isBinary) throw new Error('binary');
-        const parsed: unknown = JSON.parse(raw.toString());
-        if (!checkMessage.Check(parsed) || controlCharacterAt(parsed, BODY_CONTROL, '', 0) !== null) throw new Error('shape');
-        msg = parsed;
-      } catch {
+      const msg = readMessage(raw, isBinary);
+      if (msg === null) {
         socket.close(4002, 'unexpected message');
         return;
       }
@@ -103,18 +138,7 @@ export function registerSkillSocket(app: FastifyInstance, authenticator: Authent
       }
       const player = playerId;
       const m = msg;
-      queue = queue.then(async () => {
-        try {
-          if (m.type === 'commands') send({ type: 'ack', id: m.id, ack: await skill.submit(player, m.sessionId, m.commands) });
-          else if (m.type === 'finish')
-            send({ type: 'result', id: m.id, result: await skill.finish(player, m.sessionId, m.claimedScore ?? null) });
-          else send({ type: 'session', id: m.id, session: await skill.session(player, m.sessionId) });
-        } catch (e) {
-          const err = e instanceof AppError ? e : new AppError(CoreErrors.INTERNAL);
-          if (!(e instanceof AppError)) app.log.error({ err: e }, 'skill socket message failed');
-          send({ type: 'error', id: m.id, error: err.toJSON() });
-        }
-      });
+      queue = queue.then(() => answer(app, skill, player, m, send));
     });
   });
   return {
