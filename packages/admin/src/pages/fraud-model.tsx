@@ -2,17 +2,14 @@
 // rules alone — precision, recall and false positives with the sample sizes — a button to train a
 // version now, and an administrator's switch to shadow mode or, once proven, to decide), and the
 // panel of a case page with the rules' verdict, the model's score and the features behind it.
-import { formatTimeMs, type Response } from '@fairground/web';
+import type { Response } from '@fairground/web';
 import { useCallback, useEffect, useState } from 'preact/hooks';
 import type { Ctx } from '../app.tsx';
 import { consoleError } from '../errors.ts';
 import { featureName, modelText } from './fraud-model-i18n.ts';
+import { type Model, ModelVersion } from './fraud-model-version.tsx';
 
-type Model = Response<'GET /api/admin/risk/models'>['items'][number];
-type Measured = Model['evaluation']['rules'];
 type CaseDetail = Response<'GET /api/admin/risk/cases/:caseId'>;
-
-const pct = (permille: number) => `${(permille / 10).toFixed(1)} %`;
 
 export function FraudModelsPage({ ctx }: { ctx: Ctx }) {
   const m = modelText(ctx.lang);
@@ -57,115 +54,62 @@ export function FraudModelsPage({ ctx }: { ctx: Ctx }) {
   };
   return (
     <main data-testid="fraud-models-page">
-      <section class="card">
-        <h2>{m('title')}</h2>
-        <p class="small muted">{m('intro')}</p>
-        {trainer && (
-          <div class="row">
-            <button type="button" class="primary" data-testid="model-train" onClick={train}>
-              {m('train')}
-            </button>
-          </div>
-        )}
-        {done && (
-          <p role="status" data-testid="model-trained">
-            {done}
-          </p>
-        )}
-        {error && (
-          <p class="error" role="alert" data-testid="model-error">
-            {m('error', { message: error })}
-          </p>
-        )}
-        {owner ? (
-          <label>
-            {m('reason')}
-            <input data-testid="model-reason" value={reason} onInput={(e) => setReason((e.target as HTMLInputElement).value)} />
-          </label>
-        ) : (
-          <p class="small muted">{m('ownersOnly')}</p>
-        )}
-      </section>
+      <ModelsHeader m={m} trainer={trainer} owner={owner} done={done} error={error} reason={reason} onReason={setReason} train={train} />
       {items?.length === 0 && (
         <section class="card">
           <p class="muted">{m('none')}</p>
         </section>
       )}
       {items?.map((x) => (
-        <section class="card" key={x.version} data-testid="model-version" data-version={x.version} data-status={x.status}>
-          <h3>
-            {m('version', { version: x.version })} · <span data-testid="model-status">{m(`status_${x.status}`)}</span>
-          </h3>
-          <p class="small muted">
-            {m('trainedAt', {
-              at: formatTimeMs(x.trainedAtMs),
-              cases: x.reviewedCases,
-              train: x.evaluation.trainCases,
-              held: x.evaluation.heldBackCases,
-            })}
-            {x.activatedBy && x.activatedAtMs !== null
-              ? ` · ${m('activated', { who: x.activatedBy, at: formatTimeMs(x.activatedAtMs) })}`
-              : ''}
-          </p>
-          <h4>{m('heldBack', { threshold: x.evaluation.thresholdPermille })}</h4>
-          <table class="cards" data-testid="model-comparison">
-            <thead>
-              <tr>
-                <th>{m('who')}</th>
-                <th>{m('precision')}</th>
-                <th>{m('recall')}</th>
-                <th>{m('fpr')}</th>
-                <th>{m('sample')}</th>
-              </tr>
-            </thead>
-            <tbody>
-              <Row m={m} who={m('rules')} v={x.evaluation.rules} testid="model-rules" />
-              <Row m={m} who={m('combined')} v={x.evaluation.combined} testid="model-combined" />
-            </tbody>
-          </table>
-          <p data-testid="model-proof" data-beats={String(x.evaluation.beatsRules)}>
-            {x.evaluation.beatsRules ? m('beats') : m('notProven', { reason: x.evaluation.reason ?? '' })}
-          </p>
-          {owner && (
-            <div class="row">
-              <button
-                type="button"
-                data-testid="model-shadow"
-                disabled={reason.trim().length < 3 || x.status === 'shadow'}
-                onClick={() => activate(x.version, 'shadow')}
-              >
-                {m('shadow')}
-              </button>
-              <button
-                type="button"
-                class="danger"
-                data-testid="model-decide"
-                disabled={reason.trim().length < 3 || x.status === 'decide' || !x.evaluation.beatsRules}
-                onClick={() => activate(x.version, 'decide')}
-              >
-                {m('decide')}
-              </button>
-            </div>
-          )}
-        </section>
+        <ModelVersion key={x.version} m={m} x={x} owner={owner} reason={reason} activate={activate} />
       ))}
     </main>
   );
 }
 
-function Row({ m, who, v, testid }: { m: ReturnType<typeof modelText>; who: string; v: Measured; testid: string }) {
+interface HeaderProps {
+  m: ReturnType<typeof modelText>;
+  trainer: boolean;
+  owner: boolean;
+  done: string | null;
+  error: string | null;
+  reason: string;
+  onReason: (reason: string) => void;
+  train: () => void;
+}
+
+/** The page's head: what the models are, training a version now (admin or risk), and the reason an administrator gives for a switch. */
+function ModelsHeader({ m, trainer, owner, done, error, reason, onReason, train }: HeaderProps) {
   return (
-    <tr data-testid={testid} data-precision={v.precisionPermille} data-recall={v.recallPermille}>
-      <td data-label={m('who')}>
-        <strong>{who}</strong>
-      </td>
-      <td data-label={m('precision')}>{pct(v.precisionPermille)}</td>
-      <td data-label={m('recall')}>{pct(v.recallPermille)}</td>
-      <td data-label={m('fpr')}>
-        {pct(v.fprPermille)} <small class="muted">{m('flagged', { flagged: v.flagged, tp: v.truePositives })}</small>
-      </td>
-      <td data-label={m('sample')}>{m('sampleOf', { n: v.n, pos: v.positives, neg: v.negatives })}</td>
-    </tr>
+    <section class="card">
+      <h2>{m('title')}</h2>
+      <p class="small muted">{m('intro')}</p>
+      {trainer && (
+        <div class="row">
+          <button type="button" class="primary" data-testid="model-train" onClick={train}>
+            {m('train')}
+          </button>
+        </div>
+      )}
+      {done && (
+        <p role="status" data-testid="model-trained">
+          {done}
+        </p>
+      )}
+      {error && (
+        <p class="error" role="alert" data-testid="model-error">
+          {m('error', { message: error })}
+        </p>
+      )}
+      {owner ? (
+        <label>
+          {m('reason')}
+          <input data-testid="model-reason" value={reason} onInput={(e) => onReason((e.target as HTMLInputElement).value)} />
+        </label>
+      ) : (
+        <p class="small muted">{m('ownersOnly')}</p>
+      )}
+    </section>
   );
 }
 

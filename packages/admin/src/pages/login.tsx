@@ -4,6 +4,25 @@ import type { Operator } from '../app.tsx';
 import type { T } from '../i18n.ts';
 import { consoleError } from '../errors.ts';
 
+/** The six-digit code from the operator's authenticator app. */
+function TotpInput({ t, totp, onTotp }: { t: T; totp: string; onTotp: (totp: string) => void }) {
+  return (
+    <label>
+      {t('totp')}
+      <input
+        data-testid="totp"
+        inputMode="numeric"
+        autocomplete="one-time-code"
+        pattern="[0-9]{6}"
+        maxLength={6}
+        value={totp}
+        required
+        onInput={(e) => onTotp((e.target as HTMLInputElement).value)}
+      />
+    </label>
+  );
+}
+
 export function LoginPage({ api, t, lang, onSignedIn }: { api: ApiClient; t: T; lang: Lang; onSignedIn: (op: Operator) => void }) {
   const [username, setUsername] = useState('');
   const [password, setPassword] = useState('');
@@ -51,19 +70,7 @@ export function LoginPage({ api, t, lang, onSignedIn }: { api: ApiClient; t: T; 
             onInput={(e) => setPassword((e.target as HTMLInputElement).value)}
           />
         </label>
-        <label>
-          {t('totp')}
-          <input
-            data-testid="totp"
-            inputMode="numeric"
-            autocomplete="one-time-code"
-            pattern="[0-9]{6}"
-            maxLength={6}
-            value={totp}
-            required
-            onInput={(e) => setTotp((e.target as HTMLInputElement).value)}
-          />
-        </label>
+        <TotpInput t={t} totp={totp} onTotp={setTotp} />
         <button type="submit" class="primary" disabled={busy} data-testid="sign-in">
           {t('signInButton')}
         </button>

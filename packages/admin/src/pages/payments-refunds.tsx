@@ -5,6 +5,7 @@ import { useCallback, useEffect, useState } from 'preact/hooks';
 import type { Ctx } from '../app.tsx';
 import { newIdempotencyKey, paymentsText } from './payments-i18n.ts';
 import { consoleError } from '../errors.ts';
+import { DepositEvents, DepositFacts, RefundForm, RefundsTable } from './payments-refund-parts.tsx';
 
 type Deposit = Response<'GET /api/admin/payments/deposits'>['items'][number];
 type Detail = Response<'GET /api/admin/payments/deposits/:depositId'>;
@@ -142,51 +143,9 @@ function DepositDetail({ ctx, depositId }: { ctx: Ctx; depositId: string }) {
       {d && (
         <section class="card">
           <h1>{p('refundTitle', { id: d.id })}</h1>
-          <dl class="facts">
-            <dt>{p('player')}</dt>
-            <dd>
-              <code translate={false}>{d.playerId}</code>
-            </dd>
-            <dt>{p('amount')}</dt>
-            <dd>{formatAmount('CNY', d.amountFen)}</dd>
-            <dt>{p('refunded')}</dt>
-            <dd data-testid="refunded">{formatAmount('CNY', d.refundedFen)}</dd>
-            <dt>{p('state')}</dt>
-            <dd>{d.state}</dd>
-            {d.overLimit !== null && (
-              <>
-                <dt>{p('overLimit')}</dt>
-                <dd data-testid="over-limit" data-code={d.overLimit.code}>
-                  {p('overLimitDetail', { code: d.overLimit.code })}
-                </dd>
-              </>
-            )}
-          </dl>
+          <DepositFacts p={p} d={d} />
           {d.state === 'paid' && d.overLimit === null && (
-            <form onSubmit={refund}>
-              <label>
-                {p('refundAmount')}
-                <input
-                  data-testid="refund-amount"
-                  inputMode="decimal"
-                  value={amount}
-                  onInput={(e) => setAmount((e.target as HTMLInputElement).value)}
-                />
-              </label>
-              <label>
-                {p('refundReason')}
-                <input
-                  data-testid="refund-reason"
-                  value={reason}
-                  minLength={4}
-                  required
-                  onInput={(e) => setReason((e.target as HTMLInputElement).value)}
-                />
-              </label>
-              <button type="submit" class="primary" data-testid="refund-submit">
-                {p('refundSubmit')}
-              </button>
-            </form>
+            <RefundForm p={p} amount={amount} reason={reason} onAmount={setAmount} onReason={setReason} onSubmit={refund} />
           )}
           {done && (
             <p class="ok" data-testid="refund-done">
@@ -195,42 +154,8 @@ function DepositDetail({ ctx, depositId }: { ctx: Ctx; depositId: string }) {
           )}
         </section>
       )}
-      {detail && detail.refunds.length > 0 && (
-        <section class="card">
-          <h2>{p('refunds')}</h2>
-          <table>
-            <tbody>
-              {detail.refunds.map((r) => (
-                <tr key={r.id} data-testid={`refund-${r.id}`} data-state={r.state} data-cause={r.cause}>
-                  <td>{formatTimeMs(r.createdAtMs)}</td>
-                  <td>
-                    <code translate={false}>{r.id}</code>
-                  </td>
-                  <td class="num">{formatAmount('CNY', r.amountFen)}</td>
-                  <td>{r.state}</td>
-                  <td>{r.cause === 'over_limit' ? p('causeOverLimit') : p('causeOperator')}</td>
-                  <td>{r.reason}</td>
-                </tr>
-              ))}
-            </tbody>
-          </table>
-        </section>
-      )}
-      {detail && (
-        <section class="card">
-          <h2>{p('events')}</h2>
-          <ul class="list">
-            {detail.events.map((e, i) => (
-              <li key={`${e.atMs}-${i}`}>
-                <span>
-                  {e.subjectKind} · <strong>{e.kind}</strong> <code translate={false}>{JSON.stringify(e.detail)}</code>
-                </span>
-                <small class="muted">{formatTimeMs(e.atMs)}</small>
-              </li>
-            ))}
-          </ul>
-        </section>
-      )}
+      {detail && detail.refunds.length > 0 && <RefundsTable p={p} refunds={detail.refunds} />}
+      {detail && <DepositEvents p={p} events={detail.events} />}
     </main>
   );
 }

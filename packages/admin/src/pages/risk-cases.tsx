@@ -2,12 +2,12 @@
 // figures: pairs, hands, timing on the server's clock, copy similarity — transfers, complaints,
 // restrictions, credit, the player's linked accounts), the rules' verdict beside the fraud model's
 // score and the features behind it, its audit trail and the actions an operator may take.
-import { type AssetCode, formatAmount, formatTimeMs, type Response } from '@fairground/web';
+import { formatTimeMs, type Response } from '@fairground/web';
 import { useCallback, useEffect, useState } from 'preact/hooks';
 import type { Ctx } from '../app.tsx';
 import { PlayerLinks } from './fair-play.tsx';
-import { FairPlayEvidence } from './fair-play-evidence.tsx';
 import { CaseModelPanel } from './fraud-model.tsx';
+import { CaseEvidence } from './risk-case-evidence.tsx';
 import { riskText } from './risk-i18n.ts';
 import { consoleError } from '../errors.ts';
 
@@ -23,8 +23,6 @@ function trailWord(r: ReturnType<typeof riskText>, action: string) {
   }
   return <span translate={false}>{action}</span>;
 }
-
-const obj = (v: unknown): Record<string, unknown> => (v !== null && typeof v === 'object' ? (v as Record<string, unknown>) : {});
 
 export function RiskCasesPage({ ctx, caseId }: { ctx: Ctx; caseId: string | undefined }) {
   return caseId ? <CaseDetail ctx={ctx} caseId={caseId} /> : <CaseQueue ctx={ctx} />;
@@ -125,86 +123,67 @@ function CaseDetail({ ctx, caseId }: { ctx: Ctx; caseId: string }) {
         </p>
       </section>
       <CaseModelPanel ctx={ctx} detail={detail} />
-      <section class="card" data-testid="case-evidence">
-        <h3>{r('evidence')}</h3>
-        <FairPlayEvidence lang={ctx.lang} evidence={obj(detail.evidence).detail ?? detail.evidence} />
-        <pre class="small">{JSON.stringify(detail.evidence, null, 2)}</pre>
-        <h4>{r('signals')}</h4>
-        {detail.signals.length === 0 && <p class="muted">{r('none')}</p>}
-        <ul class="list">
-          {detail.signals.map((s) => (
-            <li key={s.id} class="fair-row" data-testid="case-signal">
-              <strong>{s.kind}</strong> = {s.value} <small class="muted">{formatTimeMs(s.createdAtMs)}</small>
-              <FairPlayEvidence lang={ctx.lang} evidence={s.evidence} />
-            </li>
-          ))}
-        </ul>
-        <h4>{r('complaints')}</h4>
-        {detail.complaints.length === 0 && <p class="muted">{r('none')}</p>}
-        <ul class="list">
-          {detail.complaints.map((c) => (
-            <li key={c.id} data-testid="case-complaint">
-              <strong>{c.reason}</strong> {c.text} <small class="muted">{r(`status_${c.status}`)}</small>
-            </li>
-          ))}
-        </ul>
-        <h4>{r('transfers')}</h4>
-        {detail.transfers.length === 0 && <p class="muted">{r('none')}</p>}
-        <ul class="list">
-          {detail.transfers.map((x) => (
-            <li key={`${x.id}-${x.kind}`}>
-              <code translate={false}>{x.code}</code> {x.direction === 'in' ? '+' : '−'}
-              {formatAmount(x.asset as AssetCode, x.amount)} <small class="muted">{formatTimeMs(x.createdAtMs)}</small>
-            </li>
-          ))}
-        </ul>
-        <h4>{r('restrictions')}</h4>
-        {detail.restrictions.length === 0 && <p class="muted">{r('none')}</p>}
-        <ul class="list">
-          {detail.restrictions.map((x) => (
-            <li key={x.id} data-testid="case-restriction" data-kind={x.kind}>
-              <strong>{x.kind}</strong> {x.actions.join(', ')} — {x.reason}
-            </li>
-          ))}
-        </ul>
-      </section>
+      <CaseEvidence lang={ctx.lang} detail={detail} />
       <PlayerLinks ctx={ctx} playerId={detail.playerId} />
-      <section class="card">
-        <label>
-          {r('note')}
-          <textarea data-testid="case-note-text" value={note} onInput={(e) => setNote((e.target as HTMLTextAreaElement).value)} />
-        </label>
-        <div class="row">
-          {actions.map((a) => (
-            <button
-              type="button"
-              key={a}
-              class={a === 'ban' || a === 'reject' ? 'danger' : a === 'approve' ? 'primary' : ''}
-              data-testid={`case-${a}`}
-              disabled={note.trim().length < 3}
-              onClick={() => act(a)}
-            >
-              {r(`act_${a}`)}
-            </button>
-          ))}
-        </div>
-        {error && (
-          <p class="error" role="alert">
-            {r('error', { message: error })}
-          </p>
-        )}
-      </section>
-      <section class="card">
-        <h3>{r('trail')}</h3>
-        <ol class="list" data-testid="case-trail">
-          {detail.events.map((e) => (
-            <li key={e.id} data-testid="case-event" data-action={e.action}>
-              <strong>{trailWord(r, e.action)}</strong> · <span translate={false}>{e.actorName}</span>{' '}
-              {e.note ? <span translate={false}>— {e.note}</span> : ''} <small class="muted">{formatTimeMs(e.atMs)}</small>
-            </li>
-          ))}
-        </ol>
-      </section>
+      <CaseActions r={r} actions={actions} note={note} onNote={setNote} act={act} error={error} />
+      <CaseTrail r={r} events={detail.events} />
     </main>
+  );
+}
+
+interface ActionsProps {
+  r: ReturnType<typeof riskText>;
+  actions: Action[];
+  note: string;
+  onNote: (note: string) => void;
+  act: (action: Action) => void;
+  error: string | null;
+}
+
+/** The operator's note (at least 3 characters) and the actions the case's kind and status allow. */
+function CaseActions({ r, actions, note, onNote, act, error }: ActionsProps) {
+  return (
+    <section class="card">
+      <label>
+        {r('note')}
+        <textarea data-testid="case-note-text" value={note} onInput={(e) => onNote((e.target as HTMLTextAreaElement).value)} />
+      </label>
+      <div class="row">
+        {actions.map((a) => (
+          <button
+            type="button"
+            key={a}
+            class={a === 'ban' || a === 'reject' ? 'danger' : a === 'approve' ? 'primary' : ''}
+            data-testid={`case-${a}`}
+            disabled={note.trim().length < 3}
+            onClick={() => act(a)}
+          >
+            {r(`act_${a}`)}
+          </button>
+        ))}
+      </div>
+      {error && (
+        <p class="error" role="alert">
+          {r('error', { message: error })}
+        </p>
+      )}
+    </section>
+  );
+}
+
+/** The case's audit trail: the system's steps and the operators' actions, oldest first. */
+function CaseTrail({ r, events }: { r: ReturnType<typeof riskText>; events: Detail['events'] }) {
+  return (
+    <section class="card">
+      <h3>{r('trail')}</h3>
+      <ol class="list" data-testid="case-trail">
+        {events.map((e) => (
+          <li key={e.id} data-testid="case-event" data-action={e.action}>
+            <strong>{trailWord(r, e.action)}</strong> · <span translate={false}>{e.actorName}</span>{' '}
+            {e.note ? <span translate={false}>— {e.note}</span> : ''} <small class="muted">{formatTimeMs(e.atMs)}</small>
+          </li>
+        ))}
+      </ol>
+    </section>
   );
 }

@@ -9,6 +9,7 @@ import type { Ctx } from '../app.tsx';
 import { History, problemText, type SettingsState } from './settings.tsx';
 import { bpsToPercent, percentToBps, type SettingsT } from './settings-i18n.ts';
 import { readYuan, SaveBar, yuanField } from './settings-save.tsx';
+import { type Row, TemplateRow } from './settings-template-row.tsx';
 
 export interface Schedule {
   times: string[];
@@ -30,29 +31,8 @@ export interface Template {
   schedule?: Schedule;
 }
 
-interface Row {
-  readonly isNew: boolean;
-  id: string;
-  game: string;
-  title: string;
-  entryFeeYuan: string;
-  rakePercent: string;
-  prizeWeights: string;
-  playersMin: string;
-  playersMax: string;
-  entryWindowMinutes: string;
-  playWindowMinutes: string;
-  /** "20:00, 21:30"; empty: not scheduled. */
-  times: string;
-  /** ISO weekdays ticked; none ticked: every day. */
-  weekdays: number[];
-  /** Hours from UTC, e.g. "8". */
-  utcOffsetHours: string;
-}
-
 const MINUTE_MS = 60_000;
 const BEIJING_HOURS = '8';
-const WEEKDAYS = [1, 2, 3, 4, 5, 6, 7] as const;
 
 const toRow = (t: Template): Row => ({
   isNew: false,
@@ -120,6 +100,33 @@ function toTemplate(r: Row): Template | null {
   };
 }
 
+/** A new template row with a free id: a copy of the first row's terms (or the defaults), unscheduled and untitled. */
+function newRow(rows: Row[], games: string[]): Row {
+  let id = 'template';
+  for (let n = 2; rows.some((r) => r.id === id); n++) id = `template-${n}`;
+  const base = rows[0];
+  return {
+    ...(base ??
+      toRow({
+        id,
+        game: games[0] ?? '',
+        title: '',
+        entryFeeFen: 200,
+        rakeBps: 1000,
+        prizeWeights: [5, 3, 2],
+        playersMin: 3,
+        playersMax: 200,
+        entryWindowMs: 3_600_000,
+        playWindowMs: 3_600_000,
+      })),
+    isNew: true,
+    id,
+    title: '',
+    times: '',
+    weekdays: [],
+  };
+}
+
 export function TemplatesForm({ ctx, s, state }: { ctx: Ctx; s: SettingsT; state: SettingsState }) {
   const entry = state.entry('skill.tournament_templates');
   const games = ((state.entry('skill.catalogue')?.value as { games?: { id: string }[] } | undefined)?.games ?? []).map((g) => g.id);
@@ -130,34 +137,7 @@ export function TemplatesForm({ ctx, s, state }: { ctx: Ctx; s: SettingsT; state
   useEffect(() => setRows(((entry?.value as { templates?: Template[] } | undefined)?.templates ?? []).map(toRow)), [entry?.version]);
   if (!entry) return null;
   const set = (i: number, patch: Partial<Row>) => setRows(rows.map((r, j) => (j === i ? { ...r, ...patch } : r)));
-  const add = () => {
-    let id = 'template';
-    for (let n = 2; rows.some((r) => r.id === id); n++) id = `template-${n}`;
-    const base = rows[0];
-    setRows([
-      ...rows,
-      {
-        ...(base ??
-          toRow({
-            id,
-            game: games[0] ?? '',
-            title: '',
-            entryFeeFen: 200,
-            rakeBps: 1000,
-            prizeWeights: [5, 3, 2],
-            playersMin: 3,
-            playersMax: 200,
-            entryWindowMs: 3_600_000,
-            playWindowMs: 3_600_000,
-          })),
-        isNew: true,
-        id,
-        title: '',
-        times: '',
-        weekdays: [],
-      },
-    ]);
-  };
+  const add = () => setRows([...rows, newRow(rows, games)]);
   const submit = async (event: Event) => {
     event.preventDefault();
     setNote(null);
@@ -174,19 +154,6 @@ export function TemplatesForm({ ctx, s, state }: { ctx: Ctx; s: SettingsT; state
       setError(problemText(ctx.lang, e));
     }
   };
-  type TextField = Exclude<keyof Row, 'isNew' | 'weekdays' | 'game'>;
-  const text = (i: number, field: TextField, label: string, placeholder?: string) => (
-    <label>
-      {label}
-      <input
-        data-testid={`template-${i}-${field}`}
-        value={rows[i]![field]}
-        disabled={field === 'id' && !rows[i]!.isNew}
-        {...(placeholder ? { placeholder } : {})}
-        onInput={(e) => set(i, { [field]: (e.target as HTMLInputElement).value })}
-      />
-    </label>
-  );
   return (
     <>
       <form class="card" onSubmit={submit} data-testid="templates-form" data-version={entry.version}>
@@ -195,79 +162,15 @@ export function TemplatesForm({ ctx, s, state }: { ctx: Ctx; s: SettingsT; state
         </h2>
         <p class="small muted">{s('templatesHint')}</p>
         {rows.map((r, i) => (
-          <fieldset
+          <TemplateRow
             key={`${i}-${r.id}`}
-            class="game-row"
-            data-testid={`template-${i}`}
-            data-template={r.id}
-            data-scheduled={r.times.trim() === '' ? 'no' : 'yes'}
-          >
-            <legend>
-              {r.id || '—'} · {r.times.trim() === '' ? s('notScheduled') : s('scheduledAt', { times: r.times })}
-            </legend>
-            {text(i, 'id', s('templateId'))}
-            <label>
-              {s('game')}
-              <select
-                data-testid={`template-${i}-game`}
-                value={r.game}
-                onChange={(e) => set(i, { game: (e.target as HTMLSelectElement).value })}
-              >
-                {games.map((g) => (
-                  <option key={g} value={g}>
-                    {g}
-                  </option>
-                ))}
-              </select>
-            </label>
-            {text(i, 'title', s('title'))}
-            {text(i, 'entryFeeYuan', s('entryFee'))}
-            {text(i, 'rakePercent', s('rake'))}
-            {text(i, 'prizeWeights', s('prizeWeights'))}
-            {text(i, 'playersMin', s('playersMin'))}
-            {text(i, 'playersMax', s('playersMax'))}
-            {text(i, 'entryWindowMinutes', s('entryWindowMinutes'))}
-            {text(i, 'playWindowMinutes', s('playWindowMinutes'))}
-            <h4>{s('schedule')}</h4>
-            {text(i, 'times', s('scheduleTimes'), '20:00, 21:30')}
-            <fieldset class="weekdays">
-              <legend class="small">{s('scheduleWeekdays')}</legend>
-              {WEEKDAYS.map((d) => (
-                <label key={d} class="check">
-                  <input
-                    type="checkbox"
-                    data-testid={`template-${i}-weekday-${d}`}
-                    checked={r.weekdays.includes(d)}
-                    onChange={(e) =>
-                      set(i, {
-                        weekdays: (e.target as HTMLInputElement).checked ? [...r.weekdays, d] : r.weekdays.filter((x) => x !== d),
-                      })
-                    }
-                  />
-                  {s(`weekday${d}` as Parameters<SettingsT>[0])}
-                </label>
-              ))}
-            </fieldset>
-            {text(i, 'utcOffsetHours', s('scheduleOffset'))}
-            <div class="toolbar">
-              <button
-                type="button"
-                class="secondary"
-                data-testid={`template-${i}-unschedule`}
-                onClick={() => set(i, { times: '', weekdays: [] })}
-              >
-                {s('unschedule')}
-              </button>
-              <button
-                type="button"
-                class="secondary"
-                data-testid={`template-${i}-remove`}
-                onClick={() => setRows(rows.filter((_, j) => j !== i))}
-              >
-                {s('removeTemplate')}
-              </button>
-            </div>
-          </fieldset>
+            s={s}
+            i={i}
+            r={r}
+            games={games}
+            set={(patch) => set(i, patch)}
+            remove={() => setRows(rows.filter((_, j) => j !== i))}
+          />
         ))}
         <button type="button" class="secondary" data-testid="template-add" onClick={add}>
           {s('addTemplate')}

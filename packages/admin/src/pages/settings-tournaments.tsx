@@ -2,47 +2,23 @@
 // schedule (when entries close, when play ends), create; the list shows every tournament with its
 // entries and pool, the standings once settled, and cancels one with a reason — every entry fee
 // is refunded in the unit that cancels it.
-import { ApiError, fenToYuan, formatTimeMs, type Response, yuanToFen } from '@fairground/web';
+import { ApiError } from '@fairground/web';
 import { useCallback, useEffect, useState } from 'preact/hooks';
 import type { Ctx } from '../app.tsx';
 import type { SettingsState } from './settings.tsx';
-import { bpsToPercent, percentToBps, type SettingsT } from './settings-i18n.ts';
-
-type Tournaments = Response<'GET /api/admin/skill/tournaments'>['tournaments'];
-
-interface Template {
-  id: string;
-  game: string;
-  title: string;
-  entryFeeFen: number;
-  rakeBps: number;
-  prizeWeights: number[];
-  playersMin: number;
-  playersMax: number;
-  entryWindowMs: number;
-  playWindowMs: number;
-}
+import { type Tournament, TournamentCard } from './settings-tournament-card.tsx';
+import type { SettingsT } from './settings-i18n.ts';
+import { bodyFromForm, formFromTemplate, type Template } from './settings-tournaments-form.ts';
 
 const message = (e: unknown) =>
   e instanceof ApiError ? `${e.code}: ${e.message}${e.details ? ` ${JSON.stringify(e.details)}` : ''}` : String(e);
-
-/** A time as the value of an <input type="datetime-local"> in the viewer's zone, and back. */
-function toLocalInput(ms: number): string {
-  const d = new Date(ms);
-  const two = (n: number) => String(n).padStart(2, '0');
-  return `${d.getFullYear()}-${two(d.getMonth() + 1)}-${two(d.getDate())}T${two(d.getHours())}:${two(d.getMinutes())}:${two(d.getSeconds())}`;
-}
-function fromLocalInput(text: string): number | null {
-  const ms = new Date(text).getTime();
-  return Number.isFinite(ms) ? ms : null;
-}
 
 export function TournamentsTab({ ctx, s, state }: { ctx: Ctx; s: SettingsT; state: SettingsState }) {
   const templates = ((state.entry('skill.tournament_templates')?.value as { templates?: Template[] } | undefined)?.templates ??
     []) as Template[];
   const [templateId, setTemplateId] = useState(templates[0]?.id ?? '');
   const [form, setForm] = useState<Record<string, string>>({});
-  const [list, setList] = useState<Tournaments>([]);
+  const [list, setList] = useState<Tournament[]>([]);
   const [note, setNote] = useState<string | null>(null);
   const [error, setError] = useState<string | null>(null);
   const [reasons, setReasons] = useState<Record<string, string>>({});
@@ -60,56 +36,21 @@ export function TournamentsTab({ ctx, s, state }: { ctx: Ctx; s: SettingsT; stat
   useEffect(() => {
     const t = templates.find((x) => x.id === templateId);
     if (!t) return;
-    // The schedule starts now: entries stay open for the template's window, play for its play window after.
-    const closes = Date.now() + t.entryWindowMs;
-    setForm({
-      game: t.game,
-      title: t.title,
-      entryFee: fenToYuan(t.entryFeeFen),
-      rake: bpsToPercent(t.rakeBps),
-      prizeWeights: t.prizeWeights.join(','),
-      playersMin: String(t.playersMin),
-      playersMax: String(t.playersMax),
-      entryClosesAt: toLocalInput(closes),
-      endsAt: toLocalInput(closes + t.playWindowMs),
-    });
+    setForm(formFromTemplate(t, Date.now()));
   }, [templateId, templates.length]);
 
   const create = async (event: Event) => {
     event.preventDefault();
     setNote(null);
     setError(null);
-    const entryFeeFen = yuanToFen(form.entryFee ?? '');
-    const rakeBps = percentToBps(form.rake ?? '');
-    const prizeWeights = (form.prizeWeights ?? '')
-      .split(/[,，\s]+/)
-      .filter(Boolean)
-      .map(Number);
-    const entryClosesAtMs = fromLocalInput(form.entryClosesAt ?? '');
-    const endsAtMs = fromLocalInput(form.endsAt ?? '');
-    if (
-      entryFeeFen === null ||
-      rakeBps === null ||
-      entryClosesAtMs === null ||
-      endsAtMs === null ||
-      !prizeWeights.every(Number.isInteger)
-    ) {
+    const body = bodyFromForm(form);
+    if (body === null) {
       setError(s('amountInvalid'));
       return;
     }
     try {
       const t = await ctx.api.call('POST /api/admin/skill/tournaments', {
-        body: {
-          game: form.game ?? '',
-          title: form.title ?? '',
-          entryFeeFen,
-          rakeBps,
-          prizeWeights,
-          playersMin: Number(form.playersMin),
-          playersMax: Number(form.playersMax),
-          entryClosesAtMs,
-          endsAtMs,
-        },
+        body,
       });
       setNote(s('created', { title: t.title }));
       await load();
@@ -189,38 +130,14 @@ export function TournamentsTab({ ctx, s, state }: { ctx: Ctx; s: SettingsT; stat
         <h2>{s('tournamentList')}</h2>
         {list.length === 0 && <p class="muted">{s('none')}</p>}
         {list.map((t) => (
-          <article key={t.tournamentId} class="card" data-testid="tournament" data-id={t.tournamentId} data-status={t.status}>
-            <h3>
-              {t.title} · <span class="badge">{t.status}</span>
-            </h3>
-            <p class="small">
-              {s('entryFee')} ¥{fenToYuan(t.entryFeeFen)} · {s('rake')} {bpsToPercent(t.rakeBps)}% · {s('entries')} {t.entries}/
-              {t.playersMax} · {s('entryClosesAt')} {formatTimeMs(t.entryClosesAtMs)} · {s('endsAt')} {formatTimeMs(t.endsAtMs)}
-              {t.poolFen !== null && ` · ${s('pool')} ¥${fenToYuan(t.poolFen)}`}
-            </p>
-            {t.standings.length > 0 && (
-              <ol class="small" data-testid="tournament-standings">
-                {t.standings.map((x) => (
-                  <li key={`${x.rank}-${x.nickname}`}>
-                    {x.nickname} · {x.score ?? '—'} · {x.prizeFen === null ? '' : `¥${fenToYuan(x.prizeFen)}`}
-                  </li>
-                ))}
-              </ol>
-            )}
-            {(t.status === 'open' || t.status === 'running') && (
-              <div class="toolbar">
-                <input
-                  data-testid="tournament-cancel-reason"
-                  placeholder={s('cancelReason')}
-                  value={reasons[t.tournamentId] ?? ''}
-                  onInput={(e) => setReasons({ ...reasons, [t.tournamentId]: (e.target as HTMLInputElement).value })}
-                />
-                <button type="button" class="secondary" data-testid="tournament-cancel" onClick={() => cancel(t.tournamentId)}>
-                  {s('cancel')}
-                </button>
-              </div>
-            )}
-          </article>
+          <TournamentCard
+            key={t.tournamentId}
+            s={s}
+            t={t}
+            reason={reasons[t.tournamentId] ?? ''}
+            onReason={(reason) => setReasons({ ...reasons, [t.tournamentId]: reason })}
+            onCancel={() => cancel(t.tournamentId)}
+          />
         ))}
       </section>
     </>

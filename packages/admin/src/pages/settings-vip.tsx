@@ -7,6 +7,7 @@ import type { Ctx } from '../app.tsx';
 import { History, problemText, type SettingsState } from './settings.tsx';
 import type { SettingsT } from './settings-i18n.ts';
 import { readYuan, SaveBar, yuanField } from './settings-save.tsx';
+import { type SkinRow, SkinsSection, type TierRow, TiersSection } from './settings-vip-rows.tsx';
 
 interface Title {
   zh: string;
@@ -27,25 +28,6 @@ interface Tier {
 interface Vip {
   tiers: Tier[];
   skins: Skin[];
-}
-
-interface SkinRow {
-  readonly isNew: boolean;
-  id: string;
-  titleZh: string;
-  titleEn: string;
-  /** Yuan; empty: not for sale. */
-  price: string;
-  free: boolean;
-}
-interface TierRow {
-  readonly isNew: boolean;
-  id: string;
-  titleZh: string;
-  titleEn: string;
-  /** Yuan. */
-  deposits: string;
-  skins: string[];
 }
 
 const skinRow = (s: Skin): SkinRow => ({
@@ -101,13 +83,6 @@ export function VipForm({ ctx, s, state }: { ctx: Ctx; s: SettingsT; state: Sett
     setTiers((v?.tiers ?? []).map(tierRow));
   }, [entry?.version]);
   if (!entry) return null;
-  const setSkin = (i: number, patch: Partial<SkinRow>) => setSkins(skins.map((r, j) => (j === i ? { ...r, ...patch } : r)));
-  const setTier = (i: number, patch: Partial<TierRow>) => setTiers(tiers.map((r, j) => (j === i ? { ...r, ...patch } : r)));
-  const freshId = (prefix: string, taken: readonly { id: string }[]) => {
-    let id = prefix;
-    for (let n = 2; taken.some((r) => r.id === id); n++) id = `${prefix}${n}`;
-    return id;
-  };
   const submit = async (event: Event) => {
     event.preventDefault();
     setNote(null);
@@ -124,12 +99,6 @@ export function VipForm({ ctx, s, state }: { ctx: Ctx; s: SettingsT; state: Sett
       setError(problemText(ctx.lang, e));
     }
   };
-  const input = (testId: string, label: string, value: string, onValue: (v: string) => void, disabled = false) => (
-    <label>
-      {label}
-      <input data-testid={testId} value={value} disabled={disabled} onInput={(e) => onValue((e.target as HTMLInputElement).value)} />
-    </label>
-  );
   return (
     <>
       <form class="card" onSubmit={submit} data-testid="setting-vip" data-version={entry.version}>
@@ -137,89 +106,8 @@ export function VipForm({ ctx, s, state }: { ctx: Ctx; s: SettingsT; state: Sett
           {s('vipTitle')} · <span class="muted">{entry.version === 0 ? s('builtIn') : s('version', { version: entry.version })}</span>
         </h2>
         <p class="small muted">{s('vipHint')}</p>
-        <h3>{s('skinsTitle')}</h3>
-        {skins.map((r, i) => (
-          <fieldset key={`skin-${i}-${r.id}`} class="game-row" data-testid={`skin-${i}`} data-skin={r.id}>
-            <legend>{r.id || '—'}</legend>
-            {input(`skin-${i}-id`, s('skinId'), r.id, (id) => setSkin(i, { id }), !r.isNew)}
-            {input(`skin-${i}-titleZh`, s('titleZh'), r.titleZh, (titleZh) => setSkin(i, { titleZh }))}
-            {input(`skin-${i}-titleEn`, s('titleEn'), r.titleEn, (titleEn) => setSkin(i, { titleEn }))}
-            {input(`skin-${i}-price`, s('skinPrice'), r.price, (price) => setSkin(i, { price }))}
-            <label class="check">
-              <input
-                type="checkbox"
-                data-testid={`skin-${i}-free`}
-                checked={r.free}
-                onChange={(e) => setSkin(i, { free: (e.target as HTMLInputElement).checked })}
-              />
-              {s('skinFree')}
-            </label>
-            <button
-              type="button"
-              class="secondary"
-              data-testid={`skin-${i}-remove`}
-              onClick={() => setSkins(skins.filter((_, j) => j !== i))}
-            >
-              {s('remove')}
-            </button>
-          </fieldset>
-        ))}
-        <button
-          type="button"
-          class="secondary"
-          data-testid="skin-add"
-          onClick={() =>
-            setSkins([...skins, { isNew: true, id: freshId('skin', skins), titleZh: '', titleEn: '', price: '', free: false }])
-          }
-        >
-          {s('addSkin')}
-        </button>
-        <h3>{s('tiersTitle')}</h3>
-        {tiers.map((r, i) => (
-          <fieldset key={`tier-${i}-${r.id}`} class="game-row" data-testid={`tier-${i}`} data-tier={r.id}>
-            <legend>{r.id || '—'}</legend>
-            {input(`tier-${i}-id`, s('tierId'), r.id, (id) => setTier(i, { id }), !r.isNew)}
-            {input(`tier-${i}-titleZh`, s('titleZh'), r.titleZh, (titleZh) => setTier(i, { titleZh }))}
-            {input(`tier-${i}-titleEn`, s('titleEn'), r.titleEn, (titleEn) => setTier(i, { titleEn }))}
-            {input(`tier-${i}-deposits`, s('tierDeposits'), r.deposits, (deposits) => setTier(i, { deposits }))}
-            <fieldset class="weekdays">
-              <legend class="small">{s('tierSkins')}</legend>
-              {skins.map((k) => (
-                <label key={k.id} class="check">
-                  <input
-                    type="checkbox"
-                    data-testid={`tier-${i}-skin-${k.id}`}
-                    checked={r.skins.includes(k.id)}
-                    onChange={(e) =>
-                      setTier(i, {
-                        skins: (e.target as HTMLInputElement).checked ? [...r.skins, k.id] : r.skins.filter((x) => x !== k.id),
-                      })
-                    }
-                  />
-                  {ctx.lang === 'zh' ? k.titleZh || k.id : k.titleEn || k.id}
-                </label>
-              ))}
-            </fieldset>
-            <button
-              type="button"
-              class="secondary"
-              data-testid={`tier-${i}-remove`}
-              onClick={() => setTiers(tiers.filter((_, j) => j !== i))}
-            >
-              {s('remove')}
-            </button>
-          </fieldset>
-        ))}
-        <button
-          type="button"
-          class="secondary"
-          data-testid="tier-add"
-          onClick={() =>
-            setTiers([...tiers, { isNew: true, id: freshId('vip', tiers), titleZh: '', titleEn: '', deposits: '', skins: [] }])
-          }
-        >
-          {s('addTier')}
-        </button>
+        <SkinsSection s={s} skins={skins} setSkins={setSkins} />
+        <TiersSection ctx={ctx} s={s} tiers={tiers} setTiers={setTiers} skins={skins} />
         <SaveBar s={s} reason={reason} onReason={setReason} label={s('save')} saveTestId="setting-save" note={note} error={error} />
       </form>
       <History ctx={ctx} s={s} settingKey="vip" version={entry.version} />

@@ -1,10 +1,11 @@
 // Customer service: players' feedback and reports with the answers given; an answer reaches the
 // player's inbox. The conversations download as CSV or JSON; the service hours and escalation
 // contact are a setting (saved by an admin, audited like every setting).
-import { ApiError, formatTimeMs, type Response } from '@fairground/web';
+import { formatTimeMs, type Lang, type Response } from '@fairground/web';
 import { useCallback, useEffect, useState } from 'preact/hooks';
 import type { Ctx } from '../app.tsx';
 import { consoleError } from '../errors.ts';
+import { downloadSupportExport } from './support-export.ts';
 
 type Thread = Response<'GET /api/admin/support/threads'>['items'][number];
 type Hours = Response<'GET /api/admin/support/threads'>['hours'];
@@ -78,6 +79,88 @@ const TEXT = {
   },
 };
 
+interface ThreadProps {
+  x: (typeof TEXT)[Lang];
+  t: Thread;
+  draft: string;
+  onDraft: (text: string) => void;
+  onAnswer: (event: Event) => void;
+}
+
+/** A player's feedback or report with the answers so far, and the operator's answer box (at least 2 characters). */
+function ThreadItem({ x, t, draft, onDraft, onAnswer }: ThreadProps) {
+  return (
+    <li class="fair-row" data-testid="support-thread" data-kind={t.kind} data-id={t.id} data-status={t.status}>
+      <div>
+        <strong>{t.kind === 'feedback' ? x.feedback : x.report}</strong> · {x.status[t.status] ?? t.status} · {x.topics[t.topic] ?? t.topic}
+      </div>
+      <div class="wrap">{t.text}</div>
+      <small class="muted">
+        <a href={`#/players/${encodeURIComponent(t.playerId)}`}>{t.playerId}</a> · {formatTimeMs(t.atMs)}
+      </small>
+      {t.answers.map((a) => (
+        <blockquote key={a.id} class="wrap" data-testid="support-answer">
+          {a.text}
+          <small class="muted">
+            {' '}
+            — {a.operator} · {formatTimeMs(a.atMs)}
+          </small>
+        </blockquote>
+      ))}
+      <form onSubmit={onAnswer}>
+        <textarea
+          rows={2}
+          maxLength={500}
+          placeholder={x.answerPlaceholder}
+          data-testid="support-answer-text"
+          value={draft}
+          onInput={(e) => onDraft((e.target as HTMLTextAreaElement).value)}
+        />
+        <button type="submit" data-testid="support-answer-send" disabled={draft.trim().length < 2}>
+          {x.answer}
+        </button>
+      </form>
+    </li>
+  );
+}
+
+interface HeadProps {
+  x: (typeof TEXT)[Lang];
+  error: string | null;
+  notice: string | null;
+  download: (format: 'csv' | 'json') => void;
+  /** The threads loaded, and none. */
+  empty: boolean;
+}
+
+/** The inbox's title, what the last action said, and the export buttons. */
+function SupportHead({ x, error, notice, download, empty }: HeadProps) {
+  return (
+    <>
+      <h2>{x.title}</h2>
+      {error && (
+        <p class="error" role="alert" data-testid="support-error">
+          {error}
+        </p>
+      )}
+      {notice && (
+        <p class="ok" role="status" data-testid="support-notice">
+          {notice}
+        </p>
+      )}
+      <p>
+        <button type="button" data-testid="support-export-csv" onClick={() => download('csv')}>
+          {x.export} CSV
+        </button>{' '}
+        <button type="button" data-testid="support-export-json" onClick={() => download('json')}>
+          {x.export} JSON
+        </button>
+      </p>
+      {empty && <p class="muted">{x.none}</p>}
+    </>
+  );
+}
+
 export function SupportPage({ ctx }: { ctx: Ctx }) {
   const x = TEXT[ctx.lang];
   const [items, setItems] = useState<Thread[] | null>(null);
@@ -120,21 +203,7 @@ export function SupportPage({ ctx }: { ctx: Ctx }) {
     setError(null);
     setNotice(null);
     try {
-      const res = await fetch(`/api/admin/support/export?format=${format}`, {
-        headers: { authorization: `Bearer ${ctx.api.accessToken ?? ''}` },
-      });
-      if (!res.ok) {
-        const body = (await res.json().catch(() => ({}))) as { code?: string; message?: string };
-        throw new ApiError(res.status, { code: body.code ?? `HTTP_${res.status}`, message: body.message ?? `HTTP ${res.status}` });
-      }
-      const file = /filename="([^"]+)"/.exec(res.headers.get('content-disposition') ?? '')?.[1] ?? `support.${format}`;
-      const rows = res.headers.get('x-export-rows') ?? '?';
-      const url = URL.createObjectURL(await res.blob());
-      const a = document.createElement('a');
-      a.href = url;
-      a.download = file;
-      a.click();
-      setTimeout(() => URL.revokeObjectURL(url), 10_000);
+      const { file, rows } = await downloadSupportExport(ctx.api.accessToken, format);
       setNotice(x.exported.replace('{file}', file).replace('{rows}', rows));
     } catch (e) {
       setError(consoleError(ctx.lang, e));
@@ -144,64 +213,18 @@ export function SupportPage({ ctx }: { ctx: Ctx }) {
   return (
     <main data-testid="support-page">
       <section class="card">
-        <h2>{x.title}</h2>
-        {error && (
-          <p class="error" role="alert" data-testid="support-error">
-            {error}
-          </p>
-        )}
-        {notice && (
-          <p class="ok" role="status" data-testid="support-notice">
-            {notice}
-          </p>
-        )}
-        <p>
-          <button type="button" data-testid="support-export-csv" onClick={() => download('csv')}>
-            {x.export} CSV
-          </button>{' '}
-          <button type="button" data-testid="support-export-json" onClick={() => download('json')}>
-            {x.export} JSON
-          </button>
-        </p>
-        {items && items.length === 0 && <p class="muted">{x.none}</p>}
+        <SupportHead x={x} error={error} notice={notice} download={download} empty={items?.length === 0} />
         <ul class="list">
-          {(items ?? []).map((t) => {
-            const key = `${t.kind}:${t.id}`;
-            return (
-              <li key={key} class="fair-row" data-testid="support-thread" data-kind={t.kind} data-id={t.id} data-status={t.status}>
-                <div>
-                  <strong>{t.kind === 'feedback' ? x.feedback : x.report}</strong> · {x.status[t.status] ?? t.status} ·{' '}
-                  {x.topics[t.topic] ?? t.topic}
-                </div>
-                <div class="wrap">{t.text}</div>
-                <small class="muted">
-                  <a href={`#/players/${encodeURIComponent(t.playerId)}`}>{t.playerId}</a> · {formatTimeMs(t.atMs)}
-                </small>
-                {t.answers.map((a) => (
-                  <blockquote key={a.id} class="wrap" data-testid="support-answer">
-                    {a.text}
-                    <small class="muted">
-                      {' '}
-                      — {a.operator} · {formatTimeMs(a.atMs)}
-                    </small>
-                  </blockquote>
-                ))}
-                <form onSubmit={(e) => answer(t, e)}>
-                  <textarea
-                    rows={2}
-                    maxLength={500}
-                    placeholder={x.answerPlaceholder}
-                    data-testid="support-answer-text"
-                    value={drafts[key] ?? ''}
-                    onInput={(e) => setDrafts({ ...drafts, [key]: (e.target as HTMLTextAreaElement).value })}
-                  />
-                  <button type="submit" data-testid="support-answer-send" disabled={(drafts[key] ?? '').trim().length < 2}>
-                    {x.answer}
-                  </button>
-                </form>
-              </li>
-            );
-          })}
+          {(items ?? []).map((t) => (
+            <ThreadItem
+              key={`${t.kind}:${t.id}`}
+              x={x}
+              t={t}
+              draft={drafts[`${t.kind}:${t.id}`] ?? ''}
+              onDraft={(text) => setDrafts({ ...drafts, [`${t.kind}:${t.id}`]: text })}
+              onAnswer={(e) => answer(t, e)}
+            />
+          ))}
         </ul>
       </section>
       {hours && <HoursForm ctx={ctx} hours={hours} onSaved={load} />}
