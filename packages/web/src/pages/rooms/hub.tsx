@@ -7,7 +7,7 @@ import type { Response } from '../../shared/api.ts';
 import { errorText } from '../../shared/errors.ts';
 import { fenToYuan } from '../../shared/money.ts';
 import { CreateOrJoin, type Mine, MyRooms, type Orders, RoomOrders } from './hub-sections.tsx';
-import { roomWords } from './i18n.ts';
+import { type RoomWords, roomWords } from './i18n.ts';
 import './rooms.css';
 
 type Cards = Response<'GET /api/rooms/cards'>;
@@ -50,40 +50,59 @@ export function RoomsHubPage({ ctx }: { ctx: Ctx }) {
     <main class="page rooms" data-testid="rooms-hub">
       <CreateOrJoin t={t} />
       <MyRooms t={t} mine={mine} />
-      <section class="card" data-testid="room-cards">
-        <h2>
-          {t('roomCards')} <strong data-testid="room-card-balance">{cards?.cards ?? 0}</strong>
-        </h2>
-        {cards && (
-          <button
-            type="button"
-            class="secondary"
-            onClick={() =>
-              spend.ask(
-                {
-                  title: t('buyCardsTitle'),
-                  lines: [
-                    [t('roomCards'), t('cards', { n: BUY_QUANTITY })],
-                    [t('price'), `¥${fenToYuan(cards.priceFen * BUY_QUANTITY)}`],
-                    [t('payFrom'), t('cashBalance')],
-                  ],
-                },
-                buy,
-              )
-            }
-            data-testid="buy-cards"
-          >
-            {t('buyCards', { n: BUY_QUANTITY, yuan: fenToYuan(cards.priceFen * BUY_QUANTITY) })}
-          </button>
-        )}
-        {error && (
-          <p class="error" role="alert">
-            {error}
-          </p>
-        )}
-      </section>
+      <RoomCards t={t} cards={cards} error={error} spend={spend} buy={buy} />
       <RoomOrders t={t} orders={orders} />
       {spend.sheet}
     </main>
+  );
+}
+
+/** The room-card balance and the purchase of a pack (confirmed before it is paid from the cash balance). */
+function RoomCards({
+  t,
+  cards,
+  error,
+  spend,
+  buy,
+}: {
+  t: RoomWords;
+  cards: Cards | null;
+  error: string | null;
+  spend: ReturnType<typeof useSpendConfirmation>;
+  buy: () => Promise<void>;
+}) {
+  return (
+    <section class="card" data-testid="room-cards">
+      <h2>
+        {t('roomCards')} <strong data-testid="room-card-balance">{cards?.cards ?? 0}</strong>
+      </h2>
+      {cards && (
+        <button
+          type="button"
+          class="secondary"
+          onClick={() =>
+            spend.ask(
+              {
+                title: t('buyCardsTitle'),
+                lines: [
+                  [t('roomCards'), t('cards', { n: BUY_QUANTITY })],
+                  [t('price'), `¥${fenToYuan(cards.priceFen * BUY_QUANTITY)}`],
+                  [t('payFrom'), t('cashBalance')],
+                ],
+              },
+              buy,
+            )
+          }
+          data-testid="buy-cards"
+        >
+          {t('buyCards', { n: BUY_QUANTITY, yuan: fenToYuan(cards.priceFen * BUY_QUANTITY) })}
+        </button>
+      )}
+      {error && (
+        <p class="error" role="alert">
+          {error}
+        </p>
+      )}
+    </section>
   );
 }
