@@ -14,7 +14,7 @@ import { TableChat } from './chat.tsx';
 import { type RoomWords, roomWords } from './i18n.ts';
 import { ActionBar } from './table-actions.tsx';
 import { BetweenHands } from './table-between.tsx';
-import { useHandRecord, useTableChannel } from './table-hooks.ts';
+import { useHandRecord, useTableChannel } from './table-hooks.tsx';
 import { SLOTS, type Slot } from './table-layout.ts';
 import { LastHand, ResultPanel, RulesForm, Scoreboard } from './table-panels.tsx';
 import { Seat, type SeatTable, type Send } from './table-seat.tsx';
