@@ -120,18 +120,7 @@ export function LoginPage({ ctx }: { ctx: Ctx }) {
         <h1>{t('appName')}</h1>
         <p class="muted">{t('tagline')}</p>
       </section>
-      {wechat && inWechat && (
-        <section class="card">
-          <h2>{t('loginTitle')}</h2>
-          {options.redirectKinds.includes('h5') ? (
-            <button type="button" class="primary wechat" disabled={busy} onClick={() => toWechat('h5')} data-testid="login-wechat">
-              {busy ? s.signingIn : s.signInWechat}
-            </button>
-          ) : (
-            <p class="muted small">{s.unavailable}</p>
-          )}
-        </section>
-      )}
+      {wechat && inWechat && <InsideWechat t={t} s={s} busy={busy} options={options} toWechat={toWechat} />}
       {wechat && !inWechat && (
         <ContinueInWechat
           lang={lang}
@@ -140,26 +129,7 @@ export function LoginPage({ ctx }: { ctx: Ctx }) {
           websiteLogin={options.redirectKinds.includes('web') ? () => toWechat('web') : undefined}
         />
       )}
-      {options?.provider === 'sandbox' && (
-        <form class="card" onSubmit={sandboxLogin}>
-          <h2>{t('loginTitle')}</h2>
-          <p class="muted small">{t('sandboxHint')}</p>
-          <label>
-            {t('sandboxUser')}
-            <input
-              data-testid="sandbox-user"
-              value={user}
-              // The dash escaped: browsers compile `pattern` with the `v` flag, where a bare `-` in a class is an error.
-              pattern="[A-Za-z0-9_\-]{1,32}"
-              required
-              onInput={(e) => setUser((e.target as HTMLInputElement).value)}
-            />
-          </label>
-          <button type="submit" class="primary wechat" disabled={busy} data-testid="login-sandbox">
-            {busy ? t('loggingIn') : t('loginWechat')}
-          </button>
-        </form>
-      )}
+      {options?.provider === 'sandbox' && <SandboxForm t={t} busy={busy} user={user} setUser={setUser} onSubmit={sandboxLogin} />}
       {declined && (
         <p class="muted" role="status" data-testid="login-declined">
           {s.declined}
@@ -171,5 +141,69 @@ export function LoginPage({ ctx }: { ctx: Ctx }) {
         </p>
       )}
     </main>
+  );
+}
+
+/** Inside WeChat's browser: the button to the official account's consent page, when the operator configured one. */
+function InsideWechat({
+  t,
+  s,
+  busy,
+  options,
+  toWechat,
+}: {
+  t: Ctx['t'];
+  s: (typeof SIGNIN_TEXT)[Ctx['lang']];
+  busy: boolean;
+  options: Options;
+  toWechat: (kind: 'h5') => Promise<void>;
+}) {
+  return (
+    <section class="card">
+      <h2>{t('loginTitle')}</h2>
+      {options.redirectKinds.includes('h5') ? (
+        <button type="button" class="primary wechat" disabled={busy} onClick={() => toWechat('h5')} data-testid="login-wechat">
+          {busy ? s.signingIn : s.signInWechat}
+        </button>
+      ) : (
+        <p class="muted small">{s.unavailable}</p>
+      )}
+    </section>
+  );
+}
+
+/** The sandbox sign-in (development and tests): a sandbox WeChat user by handle. */
+function SandboxForm({
+  t,
+  busy,
+  user,
+  setUser,
+  onSubmit,
+}: {
+  t: Ctx['t'];
+  busy: boolean;
+  user: string;
+  setUser: (user: string) => void;
+  onSubmit: (event: Event) => Promise<void>;
+}) {
+  return (
+    <form class="card" onSubmit={onSubmit}>
+      <h2>{t('loginTitle')}</h2>
+      <p class="muted small">{t('sandboxHint')}</p>
+      <label>
+        {t('sandboxUser')}
+        <input
+          data-testid="sandbox-user"
+          value={user}
+          // The dash escaped: browsers compile `pattern` with the `v` flag, where a bare `-` in a class is an error.
+          pattern="[A-Za-z0-9_\-]{1,32}"
+          required
+          onInput={(e) => setUser((e.target as HTMLInputElement).value)}
+        />
+      </label>
+      <button type="submit" class="primary wechat" disabled={busy} data-testid="login-sandbox">
+        {busy ? t('loggingIn') : t('loginWechat')}
+      </button>
+    </form>
   );
 }

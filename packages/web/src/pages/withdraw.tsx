@@ -7,22 +7,10 @@ import type { Response } from '../shared/api.ts';
 import { errorText } from '../shared/errors.ts';
 import { formatAmount } from '../shared/money.ts';
 import { AmountForm } from './amount-form.tsx';
-import {
-  amountProblem,
-  backHere,
-  hashQuery,
-  insideWechat,
-  invokeBridge,
-  newIdempotencyKey,
-  paymentsText,
-  withParam,
-} from './payments-i18n.ts';
+import { useWithdrawalWatch, WithdrawalStatus } from './withdraw-status.tsx';
+import { amountProblem, hashQuery, newIdempotencyKey, paymentsText } from './payments-i18n.ts';
 
 type Limits = Response<'GET /api/payments/limits'>;
-type Withdrawal = Response<'GET /api/payments/withdrawals/:withdrawalId'>;
-
-const POLL_MS = 1500;
-const FINAL = ['succeeded', 'failed', 'rejected', 'cancelled'];
 
 export function WithdrawPage({ ctx }: { ctx: Ctx }) {
   const { api } = ctx;
@@ -31,43 +19,16 @@ export function WithdrawPage({ ctx }: { ctx: Ctx }) {
   const [amount, setAmount] = useState('');
   const [key, setKey] = useState(() => newIdempotencyKey('wd'));
   const [id, setId] = useState<string | null>(hashQuery().get('id'));
-  const [withdrawal, setWithdrawal] = useState<Withdrawal | null>(null);
   const [busy, setBusy] = useState(false);
   const [error, setError] = useState<string | null>(null);
+
+  const { withdrawal, setWithdrawal } = useWithdrawalWatch(ctx, id, setError);
 
   useEffect(() => {
     api.call('GET /api/payments/limits', {}).then(setLimits, () => {});
   }, [api, withdrawal?.state]);
 
-  useEffect(() => {
-    if (id === null) return;
-    let stopped = false;
-    const tick = async () => {
-      try {
-        const w = await api.call('GET /api/payments/withdrawals/:withdrawalId', { params: { withdrawalId: id } });
-        if (stopped) return;
-        setWithdrawal(w);
-        if (FINAL.includes(w.state)) return;
-      } catch (e) {
-        if (!stopped) setError(errorText(ctx.lang, e));
-      }
-      if (!stopped) setTimeout(tick, POLL_MS);
-    };
-    void tick();
-    return () => {
-      stopped = true;
-    };
-  }, [api, id]);
-
-  // Checked as the player types and again on submit: the form, then the most that can leave now
-  // (the balance, one withdrawal's maximum, today's limit and count, wagering still owed).
-  const problem = (text: string): string | null =>
-    amountProblem(
-      p,
-      text,
-      limits ? { minFen: limits.withdrawal.minFen, maxFen: limits.withdrawal.maxNowFen } : { minFen: 1, maxFen: Number.MAX_SAFE_INTEGER },
-      (f) => formatAmount('CNY', f),
-    );
+  const problem = (text: string): string | null => withdrawProblem(p, limits, text);
 
   const submit = async (fen: number) => {
     setBusy(true);
@@ -82,13 +43,6 @@ export function WithdrawPage({ ctx }: { ctx: Ctx }) {
     } finally {
       setBusy(false);
     }
-  };
-
-  const confirm = async (w: Withdrawal) => {
-    const c = w.confirmation;
-    if (c === null) return;
-    if (insideWechat()) await invokeBridge('requestMerchantTransfer', { mchId: c.mchId, appId: c.appId, package: c.package });
-    else if (c.pageUrl !== null) location.href = withParam(c.pageUrl, 'redirect_url', backHere(`withdraw?id=${w.id}`));
   };
 
   const l = limits?.withdrawal;
@@ -113,49 +67,10 @@ export function WithdrawPage({ ctx }: { ctx: Ctx }) {
           onError={setError}
           onSubmit={submit}
         >
-          {l && (
-            <div data-testid="withdraw-limits" data-max-now={l.maxNowFen}>
-              <p class="muted small">
-                {p('withdrawLimits', {
-                  available: formatAmount('CNY', l.availableFen),
-                  min: formatAmount('CNY', l.minFen),
-                  max: formatAmount('CNY', l.maxFen),
-                  left: formatAmount('CNY', Math.max(0, l.dailyMaxFen - l.usedTodayFen)),
-                  count: l.countToday,
-                  countMax: l.dailyCountMax,
-                })}
-              </p>
-              {l.wageringOutstandingFen > 0 && (
-                <p class="error">{p('wageringLeft', { amount: formatAmount('CNY', l.wageringOutstandingFen) })}</p>
-              )}
-              <p>
-                <strong>{l.maxNowFen > 0 ? p('withdrawNow', { max: formatAmount('CNY', l.maxNowFen) }) : p('cannotWithdrawNow')}</strong>
-              </p>
-            </div>
-          )}
+          {l && <WithdrawLimits p={p} l={l} />}
         </AmountForm>
       ) : (
-        withdrawal && (
-          <section class="card" data-testid="withdraw-status" data-state={withdrawal.state}>
-            <p>
-              <strong>{p('withdrawalOf', { amount: formatAmount('CNY', withdrawal.amountFen) })}</strong>
-            </p>
-            <p
-              class={FINAL.includes(withdrawal.state) && withdrawal.state !== 'succeeded' ? 'error' : 'muted'}
-              data-testid="withdraw-state-text"
-            >
-              {p(`state_${withdrawal.state}` as const)}
-            </p>
-            {withdrawal.state === 'awaiting_confirmation' && withdrawal.confirmation && (
-              <>
-                <p class="muted small">{p('confirmHint')}</p>
-                <button type="button" class="primary wechat" onClick={() => void confirm(withdrawal)} data-testid="confirm-receipt">
-                  {p('confirmReceipt')}
-                </button>
-              </>
-            )}
-          </section>
-        )
+        withdrawal && <WithdrawalStatus p={p} withdrawal={withdrawal} />
       )}
       {error && (
         <p class="error" role="alert">
@@ -163,5 +78,40 @@ export function WithdrawPage({ ctx }: { ctx: Ctx }) {
         </p>
       )}
     </main>
+  );
+}
+
+/** What can leave and why not: the balance, one withdrawal's range, today's limit and count, wagering still owed, and the most for now. */
+function WithdrawLimits({ p, l }: { p: ReturnType<typeof paymentsText>; l: Limits['withdrawal'] }) {
+  return (
+    <div data-testid="withdraw-limits" data-max-now={l.maxNowFen}>
+      <p class="muted small">
+        {p('withdrawLimits', {
+          available: formatAmount('CNY', l.availableFen),
+          min: formatAmount('CNY', l.minFen),
+          max: formatAmount('CNY', l.maxFen),
+          left: formatAmount('CNY', Math.max(0, l.dailyMaxFen - l.usedTodayFen)),
+          count: l.countToday,
+          countMax: l.dailyCountMax,
+        })}
+      </p>
+      {l.wageringOutstandingFen > 0 && <p class="error">{p('wageringLeft', { amount: formatAmount('CNY', l.wageringOutstandingFen) })}</p>}
+      <p>
+        <strong>{l.maxNowFen > 0 ? p('withdrawNow', { max: formatAmount('CNY', l.maxNowFen) }) : p('cannotWithdrawNow')}</strong>
+      </p>
+    </div>
+  );
+}
+
+/**
+ * Checked as the player types and again on submit: the form, then the most that can leave now
+ * (the balance, one withdrawal's maximum, today's limit and count, wagering still owed).
+ */
+function withdrawProblem(p: ReturnType<typeof paymentsText>, limits: Limits | null, text: string): string | null {
+  return amountProblem(
+    p,
+    text,
+    limits ? { minFen: limits.withdrawal.minFen, maxFen: limits.withdrawal.maxNowFen } : { minFen: 1, maxFen: Number.MAX_SAFE_INTEGER },
+    (f) => formatAmount('CNY', f),
   );
 }

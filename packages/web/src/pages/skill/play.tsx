@@ -16,12 +16,12 @@ import {
 import { useCallback, useEffect, useMemo, useRef, useState } from 'preact/hooks';
 import type { Ctx } from '../../app.tsx';
 import { ApiError, type Response } from '../../shared/api.ts';
-import { errorText } from '../../shared/errors.ts';
 import { formatAmount } from '../../shared/money.ts';
 import { Board } from './board.tsx';
 import { NumberBoard } from './number-board.tsx';
 import { type Ack, openSkillChannel, type SessionResult, type SkillChannel } from './channel.ts';
-import { hasSkillKey, skillText } from './i18n.ts';
+import { skillText } from './i18n.ts';
+import { useSkillExplain } from './explain.ts';
 import './skill.css';
 
 type SessionState = Response<'GET /api/skill/sessions/:sessionId'>;
@@ -60,17 +60,7 @@ export function SkillPlayPage({ ctx }: { ctx: Ctx }) {
   const finishing = useRef(false);
   const redraw = () => setVersion((v) => v + 1);
 
-  const explain = useCallback(
-    (e: unknown) => {
-      if (e instanceof ApiError) {
-        const key = `code_${e.code}`;
-        if (e.code === 'COMPLIANCE_DENIED') return errorText(ctx.lang, e);
-        return hasSkillKey(key) ? s(key) : errorText(ctx.lang, e);
-      }
-      return errorText(ctx.lang, e);
-    },
-    [s, ctx.lang],
-  );
+  const explain = useSkillExplain(ctx.lang, s);
 
   /** Takes the server's state as the truth (after a refusal, or a move the client could not simulate). */
   const adopt = useCallback((state: { view: SessionState['view'] }, window: { fromIndex: number; gems: readonly number[] } | null) => {

@@ -3,12 +3,12 @@
 import { useCallback, useEffect, useMemo, useState } from 'preact/hooks';
 import type { Ctx } from '../../app.tsx';
 import { useSpendConfirmation } from '../../components/confirm-spend.tsx';
-import { ApiError, type Response } from '../../shared/api.ts';
-import { errorText } from '../../shared/errors.ts';
+import type { Response } from '../../shared/api.ts';
 import { formatTimeMs } from '../../shared/i18n.ts';
 import { formatAmount } from '../../shared/money.ts';
 import { playSession, requestKey } from './hub.tsx';
 import { hasSkillKey, type SkillKey, skillText } from './i18n.ts';
+import { useSkillExplain } from './explain.ts';
 import './skill.css';
 
 type Tournament = Response<'GET /api/skill/tournaments'>['tournaments'][number];
@@ -20,17 +20,7 @@ export function SkillTournamentsPage({ ctx }: { ctx: Ctx }) {
   const [error, setError] = useState<string | null>(null);
   const spend = useSpendConfirmation(ctx.lang);
 
-  const explain = useCallback(
-    (e: unknown) => {
-      if (e instanceof ApiError) {
-        const key = `code_${e.code}`;
-        if (e.code === 'COMPLIANCE_DENIED') return errorText(ctx.lang, e);
-        return hasSkillKey(key) ? s(key) : errorText(ctx.lang, e);
-      }
-      return errorText(ctx.lang, e);
-    },
-    [s, ctx.lang],
-  );
+  const explain = useSkillExplain(ctx.lang, s);
 
   const load = useCallback(async () => {
     setList((await api.call('GET /api/skill/tournaments', { query: { limit: 20 } })).tournaments);
