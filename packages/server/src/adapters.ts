@@ -12,7 +12,8 @@ import type { PaymentProvider } from './payments/index.ts';
 import { createSandboxFaceCheck, standInAdapters } from './standins/index.ts';
 import type { Store } from './storage/ports.ts';
 import { createSealer } from './accounts/sealing.ts';
-import { createWechatClients, type OperatorFault, wechatSignIn } from './wechat/adapter.ts';
+import { createWechatClients, type OperatorFault, type WechatClients, wechatSignIn } from './wechat/adapter.ts';
+import type { VpayConfig } from './wechat/config.ts';
 import { wechatContentCheck } from './wechat/content-check.ts';
 import { wechatSubscribeSender } from './wechat/subscribe.ts';
 import { StoreTokenCache } from './wechat/token-cache.ts';
@@ -105,47 +106,7 @@ export function wechatSignInAdapter(
     .map(([kind, app]) => `${kind} ${app?.appid}`)
     .join(', ');
   const mp = clients.miniprogram;
-  const vpayConfig = w.vpay ?? null;
-  const vpay: VirtualPaymentPort | null =
-    vpayConfig === null || mp === null
-      ? null
-      : {
-          appid: mp.appid,
-          config: vpayConfig,
-          queryOrder: (q) =>
-            mp
-              .vpayQueryOrder(vpayConfig.appKey, { openid: q.openid, env: vpayConfig.env, outTradeNo: q.outTradeNo })
-              .catch((e: unknown) => {
-                // WeChat has no such order: the player never paid (cancelled, failed, closed the sheet).
-                if (weixinErrcode(e) === VPAY_ORDER_NOT_EXIST)
-                  return { outTradeNo: q.outTradeNo, status: 0, paid: false, quantity: null, orderFee: null };
-                throw e;
-              }),
-          refundOrder: (r) =>
-            mp
-              .vpayRefundOrder(vpayConfig.appKey, {
-                openid: r.openid,
-                env: vpayConfig.env,
-                outTradeNo: r.outTradeNo,
-                refundNo: r.refundNo,
-                leftFeeFen: r.amountFen,
-                refundFeeFen: r.amountFen,
-                bizMeta: r.reason,
-              })
-              .then(
-                (x) => ({ wxRefundId: x.wxRefundId }),
-                (e: unknown) => {
-                  // An errcode is WeChat's answer (no refund), except -1 "system error", which like a
-                  // timeout may have reached it: the same refund number is asked again later.
-                  const errcode = weixinErrcode(e);
-                  throw new VpayRefundFailure(
-                    errcode === undefined || errcode === -1 ? 'unclear' : 'refused',
-                    String(errcode ?? (e as Error).message).slice(0, 120),
-                  );
-                },
-              ),
-          downloadBill: (day) => mp.vpayDownloadBill(vpayConfig.appKey, day),
-        };
+  const vpay = wechatVirtualPayments(mp, w.vpay ?? null);
   const contentCheck = mp === null ? null : wechatContentCheck(mp);
   const subscribeSender = mp === null ? null : wechatSubscribeSender(mp);
   return {
@@ -156,6 +117,47 @@ export function wechatSignInAdapter(
     contentCheck,
     subscribeSender,
   };
+}
+
+/** WeChat's virtual payment for room cards in the mini-game: null without its configuration or a mini-game app. */
+function wechatVirtualPayments(mp: WechatClients['miniprogram'], vpayConfig: VpayConfig | null): VirtualPaymentPort | null {
+  return vpayConfig === null || mp === null
+    ? null
+    : {
+        appid: mp.appid,
+        config: vpayConfig,
+        queryOrder: (q) =>
+          mp.vpayQueryOrder(vpayConfig.appKey, { openid: q.openid, env: vpayConfig.env, outTradeNo: q.outTradeNo }).catch((e: unknown) => {
+            // WeChat has no such order: the player never paid (cancelled, failed, closed the sheet).
+            if (weixinErrcode(e) === VPAY_ORDER_NOT_EXIST)
+              return { outTradeNo: q.outTradeNo, status: 0, paid: false, quantity: null, orderFee: null };
+            throw e;
+          }),
+        refundOrder: (r) =>
+          mp
+            .vpayRefundOrder(vpayConfig.appKey, {
+              openid: r.openid,
+              env: vpayConfig.env,
+              outTradeNo: r.outTradeNo,
+              refundNo: r.refundNo,
+              leftFeeFen: r.amountFen,
+              refundFeeFen: r.amountFen,
+              bizMeta: r.reason,
+            })
+            .then(
+              (x) => ({ wxRefundId: x.wxRefundId }),
+              (e: unknown) => {
+                // An errcode is WeChat's answer (no refund), except -1 "system error", which like a
+                // timeout may have reached it: the same refund number is asked again later.
+                const errcode = weixinErrcode(e);
+                throw new VpayRefundFailure(
+                  errcode === undefined || errcode === -1 ? 'unclear' : 'refused',
+                  String(errcode ?? (e as Error).message).slice(0, 120),
+                );
+              },
+            ),
+        downloadBill: (day) => mp.vpayDownloadBill(vpayConfig.appKey, day),
+      };
 }
 
 function nppaHosts(config: Config): string {

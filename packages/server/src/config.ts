@@ -228,6 +228,76 @@ function bool(value: string | undefined, fallback: boolean): boolean {
  * `cwd` anchors relative paths (the data directory, `sqlite:` URLs, the policy file).
  */
 export function loadConfig(rawEnv: Record<string, string | undefined>, cwd: string = process.cwd()): Config {
+  const { picked, unknownKeys } = pickEnv(rawEnv, cwd);
+  const env = picked as Env;
+  const mode = env.NODE_ENV ?? 'development';
+  const production = mode === 'production';
+  const { port, dataDir, databaseUrl } = storagePlaces(env, cwd);
+
+  const devLoginAllowed = bool(env.FAIRGROUND_DEV_LOGIN, !production);
+  if (production && devLoginAllowed) throw new ConfigError('FAIRGROUND_DEV_LOGIN', 'dev login cannot be enabled in production');
+  const seedDemoOperator = bool(env.FAIRGROUND_DEMO_OPERATOR, mode === 'development');
+  if (production && seedDemoOperator) throw new ConfigError('FAIRGROUND_DEMO_OPERATOR', 'the demo operator cannot be seeded in production');
+  const rules = rulesFiles(env, cwd, production);
+  const limits = tokenAndBodyLimits(env);
+  const wechat = translated(WechatConfigError, () => loadWechatConfig(picked, { production }));
+  const { sessionSecret, dataKeyHex } = platformSecrets(env, production, dataDir);
+  const bootstrapAdmin = bootstrapAdminOf(env);
+  const { cluster, roomLeaseMs } = clusterOf(env, databaseUrl);
+  const payments = paymentsConfig(picked, production, cwd, picked.FAIRGROUND_WECHAT_H5_APPID ?? 'wxsandboxofficialacct');
+  const nppa = translated(NppaConfigError, () => loadNppaConfig(picked, { production }));
+  const notary = translated(NotaryConfigError, () => loadNotaryConfig(picked, { production }));
+  const jobIntervalsMs = jobIntervalsOf(env, payments, roomLeaseMs);
+  const acceptedStandIns = parseStandIns(env.FAIRGROUND_ACCEPT_STANDINS);
+  let subscribeTemplates: SubscribeTemplates;
+  try {
+    subscribeTemplates = parseSubscribeTemplates(env.FAIRGROUND_SUBSCRIBE_TEMPLATES);
+  } catch (e) {
+    throw new ConfigError('FAIRGROUND_SUBSCRIBE_TEMPLATES', (e as Error).message);
+  }
+  return {
+    env: mode,
+    port,
+    host: env.HOST ?? '127.0.0.1',
+    databaseUrl,
+    redisUrl: env.REDIS_URL,
+    logLevel: env.LOG_LEVEL ?? (mode === 'test' ? 'warn' : 'info'),
+    dataDir,
+    archiveDir: env.FAIRGROUND_ARCHIVE_DIR ? resolve(cwd, env.FAIRGROUND_ARCHIVE_DIR) : join(dataDir, 'archives'),
+    sessionSecret,
+    dataKey: Buffer.from(dataKeyHex, 'hex'),
+    devLoginAllowed,
+    seedDemoOperator,
+    ...rules,
+    termsVersion: env.FAIRGROUND_TERMS_VERSION ?? '2026-01',
+    ...limits,
+    identityProvider: wechat.provider,
+    wechat,
+    metricsToken: env.FAIRGROUND_METRICS_TOKEN,
+    notary,
+    nppa,
+    faceCheck: env.FAIRGROUND_FACE_CHECK ?? (production ? 'off' : 'sandbox'),
+    standIns: production ? { any: false, ports: acceptedStandIns } : { any: true },
+    trustedProxies: parseTrustedProxies(env.FAIRGROUND_TRUSTED_PROXIES),
+    jobIntervalsMs,
+    subscribeTemplates,
+    ...wechatAppIdsOf(picked),
+    bootstrapAdmin,
+    serveClients: bool(env.FAIRGROUND_SERVE_CLIENTS, true),
+    ...nodeOf(env),
+    cluster,
+    roomLeaseMs,
+    payments,
+    unknownKeys,
+    ...tuningOf(env),
+  };
+}
+
+/**
+ * The variables this server knows, with secrets read from their `_FILE` where given, checked
+ * against the schema; and the unknown `FAIRGROUND_` names (reported at start-up, often a typo).
+ */
+function pickEnv(rawEnv: Record<string, string | undefined>, cwd: string): { picked: Record<string, string>; unknownKeys: string[] } {
   const known = new Set(Object.keys(EnvSchema.properties));
   const picked: Record<string, string> = {};
   const unknownKeys: string[] = [];
@@ -254,10 +324,11 @@ export function loadConfig(rawEnv: Record<string, string | undefined>, cwd: stri
     const key = first.path.replace(/^\//, '') || '(env)';
     throw new ConfigError(key, `invalid value (${first.message})`);
   }
-  const env = picked as Env;
-  const mode = env.NODE_ENV ?? 'development';
-  const production = mode === 'production';
+  return { picked, unknownKeys };
+}
 
+/** The listening port, the data directory and the database URL (a relative `sqlite:` path made absolute). */
+function storagePlaces(env: Env, cwd: string): { port: number; dataDir: string; databaseUrl: string } {
   const port = Number(env.PORT ?? '3000');
   if (port > 65535) throw new ConfigError('PORT', 'must be at most 65535');
   const dataDir = resolve(cwd, env.FAIRGROUND_DATA_DIR ?? '.data');
@@ -266,12 +337,15 @@ export function loadConfig(rawEnv: Record<string, string | undefined>, cwd: stri
     const path = databaseUrl.slice('sqlite:'.length);
     if (path !== ':memory:' && !isAbsolute(path)) databaseUrl = `sqlite:${resolve(cwd, path)}`;
   }
+  return { port, dataDir, databaseUrl };
+}
 
-  const devLoginAllowed = bool(env.FAIRGROUND_DEV_LOGIN, !production);
-  if (production && devLoginAllowed) throw new ConfigError('FAIRGROUND_DEV_LOGIN', 'dev login cannot be enabled in production');
-  const seedDemoOperator = bool(env.FAIRGROUND_DEMO_OPERATOR, mode === 'development');
-  if (production && seedDemoOperator) throw new ConfigError('FAIRGROUND_DEMO_OPERATOR', 'the demo operator cannot be seeded in production');
-
+/** The compliance policy file and folder, the geo overrides and the risk weights, each checked now: the server never starts on a broken one. */
+function rulesFiles(
+  env: Env,
+  cwd: string,
+  production: boolean,
+): Pick<Config, 'policyFile' | 'policyDir' | 'geoOverrides' | 'riskConfigFile'> {
   if (production && env.FAIRGROUND_POLICY_FILE === undefined) {
     throw new ConfigError('FAIRGROUND_POLICY_FILE', 'required in production (the development policy allows everything)');
   }
@@ -279,7 +353,7 @@ export function loadConfig(rawEnv: Record<string, string | undefined>, cwd: stri
   if (!existsSync(policyFile)) throw new ConfigError('FAIRGROUND_POLICY_FILE', `no such file: ${policyFile}`);
   const policyDir = env.FAIRGROUND_POLICY_DIR ? resolve(cwd, env.FAIRGROUND_POLICY_DIR) : undefined;
   if (policyDir !== undefined) {
-    // Every jurisdiction file is checked now, with the default one: the server never starts on a broken policy.
+    // Every jurisdiction file is checked now, with the default one.
     try {
       loadPolicySet(policyFile, policyDir);
     } catch (e) {
@@ -296,7 +370,7 @@ export function loadConfig(rawEnv: Record<string, string | undefined>, cwd: stri
   }
   const riskConfigFile = env.FAIRGROUND_RISK_CONFIG_FILE ? resolve(cwd, env.FAIRGROUND_RISK_CONFIG_FILE) : undefined;
   if (riskConfigFile !== undefined) {
-    // Weights and thresholds are checked now: the server never starts on a broken risk file.
+    // Weights and thresholds are checked now too.
     try {
       loadRiskConfig(riskConfigFile);
     } catch (e) {
@@ -304,7 +378,11 @@ export function loadConfig(rawEnv: Record<string, string | undefined>, cwd: stri
       throw e;
     }
   }
+  return { policyFile, policyDir, geoOverrides, riskConfigFile };
+}
 
+/** How long access and refresh tokens live (access tokens are short-lived) and the largest request body. */
+function tokenAndBodyLimits(env: Env): Pick<Config, 'accessTokenTtlS' | 'refreshTokenTtlS' | 'bodyLimitBytes'> {
   const accessTokenTtlS = Number(env.FAIRGROUND_ACCESS_TOKEN_TTL_S ?? '900');
   if (accessTokenTtlS > ACCESS_TOKEN_TTL_S_MAX) {
     throw new ConfigError('FAIRGROUND_ACCESS_TOKEN_TTL_S', `must be at most ${ACCESS_TOKEN_TTL_S_MAX} (access tokens are short-lived)`);
@@ -316,34 +394,45 @@ export function loadConfig(rawEnv: Record<string, string | undefined>, cwd: stri
   const bodyLimitBytes = Number(env.FAIRGROUND_BODY_LIMIT_BYTES ?? String(64 * 1024));
   if (bodyLimitBytes > BODY_LIMIT_BYTES_MAX)
     throw new ConfigError('FAIRGROUND_BODY_LIMIT_BYTES', `must be at most ${BODY_LIMIT_BYTES_MAX}`);
+  return { accessTokenTtlS, refreshTokenTtlS, bodyLimitBytes };
+}
 
-  let wechat: WechatConfig;
+/** A sub-configuration's loader, its own error class turned into a `ConfigError` naming the same variable. */
+function translated<T>(errorClass: new (...args: never[]) => Error & { readonly key: string }, load: () => T): T {
   try {
-    wechat = loadWechatConfig(picked, { production });
+    return load();
   } catch (e) {
-    if (e instanceof WechatConfigError) throw new ConfigError(e.key, e.message);
+    if (e instanceof errorClass) throw new ConfigError(e.key, e.message);
     throw e;
   }
+}
 
+/** The session secret and the data key: required in production, else generated once into the data directory. */
+function platformSecrets(env: Env, production: boolean, dataDir: string): { sessionSecret: string; dataKeyHex: string } {
   const secrets = production ? undefined : developmentSecrets(dataDir);
   const sessionSecret = env.FAIRGROUND_SESSION_SECRET ?? secrets?.sessionSecret;
   if (sessionSecret === undefined) throw new ConfigError('FAIRGROUND_SESSION_SECRET', 'required in production (at least 32 characters)');
   const dataKeyHex = env.FAIRGROUND_KYC_KEY ?? secrets?.kycKey;
   if (dataKeyHex === undefined) throw new ConfigError('FAIRGROUND_KYC_KEY', 'required in production (64 hex characters)');
+  return { sessionSecret, dataKeyHex };
+}
 
-  let bootstrapAdmin: Config['bootstrapAdmin'];
-  if (env.FAIRGROUND_ADMIN_USERNAME !== undefined || env.FAIRGROUND_ADMIN_PASSWORD !== undefined) {
-    if (env.FAIRGROUND_ADMIN_USERNAME === undefined)
-      throw new ConfigError('FAIRGROUND_ADMIN_USERNAME', 'required with FAIRGROUND_ADMIN_PASSWORD');
-    if (env.FAIRGROUND_ADMIN_PASSWORD === undefined)
-      throw new ConfigError('FAIRGROUND_ADMIN_PASSWORD', 'required with FAIRGROUND_ADMIN_USERNAME');
-    bootstrapAdmin = {
-      username: env.FAIRGROUND_ADMIN_USERNAME,
-      password: env.FAIRGROUND_ADMIN_PASSWORD,
-      totpSecret: env.FAIRGROUND_ADMIN_TOTP_SECRET,
-    };
-  }
+/** The first operator account, created at start-up when its name and password are both given. */
+function bootstrapAdminOf(env: Env): Config['bootstrapAdmin'] {
+  if (env.FAIRGROUND_ADMIN_USERNAME === undefined && env.FAIRGROUND_ADMIN_PASSWORD === undefined) return undefined;
+  if (env.FAIRGROUND_ADMIN_USERNAME === undefined)
+    throw new ConfigError('FAIRGROUND_ADMIN_USERNAME', 'required with FAIRGROUND_ADMIN_PASSWORD');
+  if (env.FAIRGROUND_ADMIN_PASSWORD === undefined)
+    throw new ConfigError('FAIRGROUND_ADMIN_PASSWORD', 'required with FAIRGROUND_ADMIN_USERNAME');
+  return {
+    username: env.FAIRGROUND_ADMIN_USERNAME,
+    password: env.FAIRGROUND_ADMIN_PASSWORD,
+    totpSecret: env.FAIRGROUND_ADMIN_TOTP_SECRET,
+  };
+}
 
+/** Whether several processes share the database (PostgreSQL and Redis needed) and how long a room lease lasts; with the ledger's and alerts' bounds. */
+function clusterOf(env: Env, databaseUrl: string): { cluster: boolean; roomLeaseMs: number } {
   const postgres = /^postgres(ql)?:\/\//.test(databaseUrl);
   const cluster = bool(env.FAIRGROUND_CLUSTER, postgres && env.REDIS_URL !== undefined);
   if (cluster && !postgres)
@@ -354,103 +443,62 @@ export function loadConfig(rawEnv: Record<string, string | undefined>, cwd: stri
     throw new ConfigError('FAIRGROUND_PG_SCHEMA', 'only applies to a PostgreSQL DATABASE_URL');
   const roomLeaseMs = Number(env.FAIRGROUND_ROOM_LEASE_MS ?? '10000');
   if (roomLeaseMs < 300 || roomLeaseMs > 120_000) throw new ConfigError('FAIRGROUND_ROOM_LEASE_MS', 'must be from 300 to 120000');
-
   if (Number(env.FAIRGROUND_LEDGER_CHAIN_SHARDS ?? '1') > 64) {
     throw new ConfigError('FAIRGROUND_LEDGER_CHAIN_SHARDS', 'must be from 1 to 64');
   }
   if (Number(env.FAIRGROUND_ALERT_INTERVAL_MS ?? '60000') < 1000) {
     throw new ConfigError('FAIRGROUND_ALERT_INTERVAL_MS', 'must be at least 1000 (one evaluation reads a day of events)');
   }
-  const payments = paymentsConfig(picked, production, cwd, picked.FAIRGROUND_WECHAT_H5_APPID ?? 'wxsandboxofficialacct');
-  let nppa: NppaConfig;
-  try {
-    nppa = loadNppaConfig(picked, { production });
-  } catch (e) {
-    if (e instanceof NppaConfigError) throw new ConfigError(e.key, e.message);
-    throw e;
-  }
-  let notary: NotaryConfig;
-  try {
-    notary = loadNotaryConfig(picked, { production });
-  } catch (e) {
-    if (e instanceof NotaryConfigError) throw new ConfigError(e.key, e.message);
-    throw e;
-  }
-  const jobIntervalsMs = {
-    ...JOB_INTERVALS_MS_DEFAULT,
-    'payments.sweep': payments.sweepIntervalMs,
-    'analytics.alerts': Number(env.FAIRGROUND_ALERT_INTERVAL_MS ?? String(JOB_INTERVALS_MS_DEFAULT['analytics.alerts'])),
-    'cluster.orphans': Math.max(1000, roomLeaseMs),
-    ...parseJobIntervals(env.FAIRGROUND_JOB_INTERVALS_MS),
-  };
-  const acceptedStandIns = parseStandIns(env.FAIRGROUND_ACCEPT_STANDINS);
-  let subscribeTemplates: SubscribeTemplates;
-  try {
-    subscribeTemplates = parseSubscribeTemplates(env.FAIRGROUND_SUBSCRIBE_TEMPLATES);
-  } catch (e) {
-    throw new ConfigError('FAIRGROUND_SUBSCRIBE_TEMPLATES', (e as Error).message);
-  }
-  const faceCheck = env.FAIRGROUND_FACE_CHECK ?? (production ? 'off' : 'sandbox');
+  return { cluster, roomLeaseMs };
+}
 
+/** The WeChat app ids; with WeChat, an app left unconfigured keeps a placeholder id no login can reach (its kind answers LOGIN_APP_UNKNOWN). */
+function wechatAppIdsOf(picked: Record<string, string>): Pick<Config, 'wechatAppIds' | 'platformVerifiedAppIds'> {
   return {
-    env: mode,
-    port,
-    host: env.HOST ?? '127.0.0.1',
-    databaseUrl,
-    redisUrl: env.REDIS_URL,
-    logLevel: env.LOG_LEVEL ?? (mode === 'test' ? 'warn' : 'info'),
-    dataDir,
-    archiveDir: env.FAIRGROUND_ARCHIVE_DIR ? resolve(cwd, env.FAIRGROUND_ARCHIVE_DIR) : join(dataDir, 'archives'),
-    sessionSecret,
-    dataKey: Buffer.from(dataKeyHex, 'hex'),
-    devLoginAllowed,
-    seedDemoOperator,
-    policyFile,
-    policyDir,
-    geoOverrides,
-    riskConfigFile,
-    termsVersion: env.FAIRGROUND_TERMS_VERSION ?? '2026-01',
-    accessTokenTtlS,
-    refreshTokenTtlS,
-    bodyLimitBytes,
-    identityProvider: wechat.provider,
-    wechat,
-    metricsToken: env.FAIRGROUND_METRICS_TOKEN,
-    notary,
-    nppa,
-    faceCheck,
-    standIns: production ? { any: false, ports: acceptedStandIns } : { any: true },
-    trustedProxies: parseTrustedProxies(env.FAIRGROUND_TRUSTED_PROXIES),
-    jobIntervalsMs,
-    subscribeTemplates,
-    // With WeChat, an app left unconfigured keeps a placeholder id no login can reach (its kind answers LOGIN_APP_UNKNOWN).
     wechatAppIds: {
       miniprogram: picked.FAIRGROUND_WECHAT_MP_APPID ?? 'wxsandboxminiprogram',
       h5: picked.FAIRGROUND_WECHAT_H5_APPID ?? 'wxsandboxofficialacct',
       ...(picked.FAIRGROUND_WECHAT_WEB_APPID ? { web: picked.FAIRGROUND_WECHAT_WEB_APPID } : {}),
     },
-    platformVerifiedAppIds: bool(env.FAIRGROUND_WECHAT_MP_MINIGAME, false)
+    platformVerifiedAppIds: bool(picked.FAIRGROUND_WECHAT_MP_MINIGAME, false)
       ? [picked.FAIRGROUND_WECHAT_MP_APPID ?? 'wxsandboxminiprogram']
       : [],
-    bootstrapAdmin,
-    serveClients: bool(env.FAIRGROUND_SERVE_CLIENTS, true),
+  };
+}
+
+/** This process in a cluster: its roles, name, PostgreSQL schema and Redis key prefix. */
+function nodeOf(env: Env): Pick<Config, 'roles' | 'nodeId' | 'pgSchema' | 'redisPrefix'> {
+  return {
     roles: env.FAIRGROUND_ROLES
       ? ([...new Set(env.FAIRGROUND_ROLES.split(','))] as ('api' | 'rooms' | 'worker')[])
       : ['api', 'rooms', 'worker'],
     nodeId: env.FAIRGROUND_NODE_ID ?? `${hostname()}-${process.pid}`,
     pgSchema: env.FAIRGROUND_PG_SCHEMA,
     redisPrefix: env.FAIRGROUND_REDIS_PREFIX ?? 'fairground:',
-    cluster,
-    roomLeaseMs,
+  };
+}
+
+/** Rate limit, drain delay, alerts, VIP threshold, ledger chain shards and TURN for browser voice. */
+function tuningOf(env: Env) {
+  return {
     rateLimitPer10s: Number(env.FAIRGROUND_RATE_LIMIT_PER_10S ?? '600'),
     drainDelayMs: Math.min(Number(env.FAIRGROUND_DRAIN_DELAY_MS ?? '0'), 60_000),
-    payments,
-    unknownKeys,
     alertWebhookUrl: env.FAIRGROUND_ALERT_WEBHOOK_URL,
     alertSampleMin: Number(env.FAIRGROUND_ALERT_SAMPLE_MIN ?? '20'),
     vipDepositsFen: Number(env.FAIRGROUND_VIP_DEPOSITS_FEN ?? '100000'),
     ledgerChainShards: Number(env.FAIRGROUND_LEDGER_CHAIN_SHARDS ?? '1'),
     turn: turnConfig(env.FAIRGROUND_TURN_SECRET, env.FAIRGROUND_TURN_URLS),
+  };
+}
+
+/** Every job's interval: the defaults, those other variables set (payments sweep, alerts, cluster orphans), then FAIRGROUND_JOB_INTERVALS_MS. */
+function jobIntervalsOf(env: Env, payments: PaymentsConfig, roomLeaseMs: number): Config['jobIntervalsMs'] {
+  return {
+    ...JOB_INTERVALS_MS_DEFAULT,
+    'payments.sweep': payments.sweepIntervalMs,
+    'analytics.alerts': Number(env.FAIRGROUND_ALERT_INTERVAL_MS ?? String(JOB_INTERVALS_MS_DEFAULT['analytics.alerts'])),
+    'cluster.orphans': Math.max(1000, roomLeaseMs),
+    ...parseJobIntervals(env.FAIRGROUND_JOB_INTERVALS_MS),
   };
 }
 

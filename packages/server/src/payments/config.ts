@@ -232,6 +232,26 @@ export function loadPaymentsConfig(
       'required in production: the public https URL of /api/payments/wechatpay/notify',
     );
   }
+  const settings = settingsOf(env);
+  const timeoutMs = int(env, 'FAIRGROUND_WECHATPAY_TIMEOUT_MS', 10_000);
+  const outboxLeaseMs = int(env, 'FAIRGROUND_PAYMENTS_LEASE_MS', 60_000);
+  if (outboxLeaseMs <= timeoutMs)
+    throw new PaymentsConfigError('FAIRGROUND_PAYMENTS_LEASE_MS', 'must be longer than FAIRGROUND_WECHATPAY_TIMEOUT_MS');
+  return {
+    mode,
+    appid,
+    sandboxPort: int(env, 'FAIRGROUND_WECHATPAY_SANDBOX_PORT', 0),
+    merchant,
+    notifyUrl,
+    timeoutMs,
+    sweepIntervalMs: int(env, 'FAIRGROUND_PAYMENTS_SWEEP_MS', 15_000),
+    outboxLeaseMs,
+    settings,
+  };
+}
+
+/** The operator's payment limits and transfer details, checked against each other and WeChat Pay's own bounds. */
+function settingsOf(env: Record<string, string | undefined>): PaymentsSettings {
   const d = DEFAULT_SETTINGS;
   const settings: PaymentsSettings = {
     depositMinFen: int(env, 'FAIRGROUND_DEPOSIT_MIN_FEN', d.depositMinFen),
@@ -264,19 +284,5 @@ export function loadPaymentsConfig(
       'must be below 200000 fen (2,000 yuan; larger transfers need the payee’s real name)',
     );
   }
-  const timeoutMs = int(env, 'FAIRGROUND_WECHATPAY_TIMEOUT_MS', 10_000);
-  const outboxLeaseMs = int(env, 'FAIRGROUND_PAYMENTS_LEASE_MS', 60_000);
-  if (outboxLeaseMs <= timeoutMs)
-    throw new PaymentsConfigError('FAIRGROUND_PAYMENTS_LEASE_MS', 'must be longer than FAIRGROUND_WECHATPAY_TIMEOUT_MS');
-  return {
-    mode,
-    appid,
-    sandboxPort: int(env, 'FAIRGROUND_WECHATPAY_SANDBOX_PORT', 0),
-    merchant,
-    notifyUrl,
-    timeoutMs,
-    sweepIntervalMs: int(env, 'FAIRGROUND_PAYMENTS_SWEEP_MS', 15_000),
-    outboxLeaseMs,
-    settings,
-  };
+  return settings;
 }

@@ -185,23 +185,7 @@ export class Deposits {
     const hash = requestHash({ amountFen: input.amountFen, channel: input.channel });
     const existing = await this.#byKey(input.playerId, input.idempotencyKey);
     if (existing) return { deposit: this.#replay(existing, hash), replayed: true };
-    if (input.amountFen < settings.depositMinFen)
-      throw new AppError(PaymentsErrors.PAYMENT_AMOUNT_BELOW_MIN, { minFen: settings.depositMinFen });
-    if (input.amountFen > settings.depositMaxFen)
-      throw new AppError(PaymentsErrors.PAYMENT_AMOUNT_ABOVE_MAX, { maxFen: settings.depositMaxFen });
-    const caps = await this.caps(input.playerId);
-    // The early, friendly answer; the unit counts again.
-    const early = await this.#breaks(this.#ctx.store.reader, input.playerId, caps, input.amountFen, { openOrders: true, except: null });
-    if (early !== null) throw refusal(early, caps, settings.depositDailyMaxFen);
-    const provider = this.#ctx.provider();
-    if (this.#ctx.breaker.state === 'open') {
-      throw new AppError(PaymentsErrors.PAYMENT_PROVIDER_UNAVAILABLE, { retryAtMs: this.#ctx.breaker.retryAtMs ?? 0 });
-    }
-    let payerOpenid: string | null = null;
-    if (input.channel === 'jsapi') {
-      payerOpenid = await this.#ctx.openidOf(input.playerId, provider.appId);
-      if (payerOpenid === null) throw new AppError(PaymentsErrors.PAYMENT_CHANNEL_UNAVAILABLE, { channel: 'jsapi', appId: provider.appId });
-    }
+    const { caps, provider, payerOpenid } = await this.#preflight(input);
     // Fails now, before anything is written, when the server does not know its notify URL yet.
     this.#ctx.notifyUrl();
     const id = newPaymentNo('D');
@@ -253,6 +237,29 @@ export class Deposits {
     const deposit = await this.get(id);
     assert(deposit !== null, `deposit ${id} vanished`);
     return { deposit, replayed: false };
+  }
+
+  /** The checks answered before anything is written: amount bounds, the player's limits (counted again in the unit), the provider's breaker, the payer's openid for JSAPI. */
+  async #preflight(input: CreateDepositInput) {
+    const { settings } = this.#ctx;
+    if (input.amountFen < settings.depositMinFen)
+      throw new AppError(PaymentsErrors.PAYMENT_AMOUNT_BELOW_MIN, { minFen: settings.depositMinFen });
+    if (input.amountFen > settings.depositMaxFen)
+      throw new AppError(PaymentsErrors.PAYMENT_AMOUNT_ABOVE_MAX, { maxFen: settings.depositMaxFen });
+    const caps = await this.caps(input.playerId);
+    // The early, friendly answer; the unit counts again.
+    const early = await this.#breaks(this.#ctx.store.reader, input.playerId, caps, input.amountFen, { openOrders: true, except: null });
+    if (early !== null) throw refusal(early, caps, settings.depositDailyMaxFen);
+    const provider = this.#ctx.provider();
+    if (this.#ctx.breaker.state === 'open') {
+      throw new AppError(PaymentsErrors.PAYMENT_PROVIDER_UNAVAILABLE, { retryAtMs: this.#ctx.breaker.retryAtMs ?? 0 });
+    }
+    let payerOpenid: string | null = null;
+    if (input.channel === 'jsapi') {
+      payerOpenid = await this.#ctx.openidOf(input.playerId, provider.appId);
+      if (payerOpenid === null) throw new AppError(PaymentsErrors.PAYMENT_CHANNEL_UNAVAILABLE, { channel: 'jsapi', appId: provider.appId });
+    }
+    return { caps, provider, payerOpenid };
   }
 
   async #byKey(playerId: string, key: string): Promise<Deposit | null> {

@@ -72,11 +72,6 @@ export class LinkedAccountsSource {
     );
   }
 
-  /** The same, in a unit of its own (for callers with no unit at hand). */
-  observeNow(o: Observation): Promise<void> {
-    return this.#o.store.unitOfWork((tx) => this.observe(tx, o), { label: 'risk.observe' });
-  }
-
   /** The player's linked group without the player: strong links followed transitively, at most LINK_GROUP_MAX accounts. */
   async linkedTo(playerId: string, reader: Reader = this.#o.store.reader): Promise<ReadonlySet<string>> {
     const group = new Set<string>([playerId]);
@@ -100,20 +95,6 @@ export class LinkedAccountsSource {
   async view(playerId: string): Promise<LinkedView> {
     const reader = this.#o.store.reader;
     return { playerId, group: [...(await this.linkedTo(playerId, reader))].sort(), evidence: await this.#direct(reader, playerId, false) };
-  }
-
-  /** Groups among `playerIds` (each a sorted list of two or more linked accounts), for a tournament's settlement. */
-  async groupsAmong(playerIds: readonly string[], reader: Reader = this.#o.store.reader): Promise<string[][]> {
-    const among = new Set(playerIds);
-    const seen = new Set<string>();
-    const groups: string[][] = [];
-    for (const p of [...among].sort()) {
-      if (seen.has(p)) continue;
-      const g = [p, ...[...(await this.linkedTo(p, reader))].filter((q) => among.has(q))].sort();
-      for (const q of g) seen.add(q);
-      if (g.length > 1) groups.push(g);
-    }
-    return groups;
   }
 
   /** Accounts sharing an identifier with `playerId` directly: strong kinds only when `strongOnly`, else addresses too (marked weak). */

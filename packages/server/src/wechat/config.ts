@@ -146,27 +146,7 @@ export function loadWechatConfig(env: Record<string, string | undefined>, o: { r
     if (u !== undefined && o.production && !u.startsWith('https://') && !isLoopbackUrl(u))
       throw new WechatConfigError(key, 'must be https:// in production (or a loopback address for a staging rehearsal)');
   }
-  const offerId = env.FAIRGROUND_WECHAT_VPAY_OFFER_ID;
-  const appKey = env.FAIRGROUND_WECHAT_VPAY_APP_KEY;
-  let vpay: VpayConfig | null = null;
-  if (offerId !== undefined || appKey !== undefined) {
-    if (offerId === undefined)
-      throw new WechatConfigError('FAIRGROUND_WECHAT_VPAY_OFFER_ID', 'required with FAIRGROUND_WECHAT_VPAY_APP_KEY');
-    if (appKey === undefined)
-      throw new WechatConfigError('FAIRGROUND_WECHAT_VPAY_APP_KEY', 'required with FAIRGROUND_WECHAT_VPAY_OFFER_ID (or …_APP_KEY_FILE)');
-    // The user-state signature needs the session_key of a real code2session.
-    if (provider !== 'wechat' || apps.miniprogram === null)
-      throw new WechatConfigError(
-        'FAIRGROUND_WECHAT_VPAY_OFFER_ID',
-        'virtual payment needs WeChat sign-in of the mini-game (FAIRGROUND_IDENTITY_PROVIDER=wechat and FAIRGROUND_WECHAT_MP_APPID)',
-      );
-    vpay = {
-      offerId,
-      appKey,
-      env: env.FAIRGROUND_WECHAT_VPAY_ENV === '1' ? 1 : 0,
-      productId: env.FAIRGROUND_WECHAT_VPAY_PRODUCT_ID ?? 'room_card',
-    };
-  }
+  const vpay = vpayConfigOf(env, provider === 'wechat' && apps.miniprogram !== null);
   return {
     vpay,
     provider,
@@ -177,5 +157,27 @@ export function loadWechatConfig(env: Record<string, string | undefined>, o: { r
     openBaseUrl: env.FAIRGROUND_WECHAT_OPEN_BASE_URL,
     timeoutMs,
     publicUrl,
+  };
+}
+
+/** Virtual payment for room cards: the offer id and app key together, only with WeChat sign-in of the mini-game; null when neither is set. */
+function vpayConfigOf(env: Record<string, string | undefined>, miniGameSignIn: boolean): VpayConfig | null {
+  const offerId = env.FAIRGROUND_WECHAT_VPAY_OFFER_ID;
+  const appKey = env.FAIRGROUND_WECHAT_VPAY_APP_KEY;
+  if (offerId === undefined && appKey === undefined) return null;
+  if (offerId === undefined) throw new WechatConfigError('FAIRGROUND_WECHAT_VPAY_OFFER_ID', 'required with FAIRGROUND_WECHAT_VPAY_APP_KEY');
+  if (appKey === undefined)
+    throw new WechatConfigError('FAIRGROUND_WECHAT_VPAY_APP_KEY', 'required with FAIRGROUND_WECHAT_VPAY_OFFER_ID (or …_APP_KEY_FILE)');
+  // The user-state signature needs the session_key of a real code2session.
+  if (!miniGameSignIn)
+    throw new WechatConfigError(
+      'FAIRGROUND_WECHAT_VPAY_OFFER_ID',
+      'virtual payment needs WeChat sign-in of the mini-game (FAIRGROUND_IDENTITY_PROVIDER=wechat and FAIRGROUND_WECHAT_MP_APPID)',
+    );
+  return {
+    offerId,
+    appKey,
+    env: env.FAIRGROUND_WECHAT_VPAY_ENV === '1' ? 1 : 0,
+    productId: env.FAIRGROUND_WECHAT_VPAY_PRODUCT_ID ?? 'room_card',
   };
 }
