@@ -259,11 +259,13 @@ describe('the table on a phone', () => {
         .catch(() => null);
       if (turn === null) break;
       const who = (await host.page.getByTestId('table-page').getAttribute('data-my-seat')) === turn ? host : bob;
-      const before = await host.page.getByTestId('table-page').getAttribute('data-version');
       await who.page.getByTestId('act-fold').click();
+      // Wait for the fold itself (the turn moves on or the hand ends), not for any new version:
+      // Carol's return also changes the room, and reading the turn before the fold lands would
+      // send the same player to act twice.
       await host.page.waitForFunction(
-        (prev) => document.querySelector('[data-testid="table-page"]')?.getAttribute('data-version') !== prev,
-        before,
+        (prev) => document.querySelector('[data-testid="turn-seat"]')?.getAttribute('data-seat') !== prev,
+        turn,
       );
     }
     await host.page.locator('[data-testid="result-panel"][data-hand="2"]').waitFor();
