@@ -139,9 +139,12 @@ export class ColyseusLink {
     if (code === ERROR) this.#onFrame({ t: 'error', code: 'COLYSEUS_ERROR' });
   }
 
+  // The hand first: a deal resets every seat's ready mark and starts hand N in one patch, and a bot
+  // that read that room frame (next hand N + 1, not ready) beside the previous hand's frame would
+  // click ready for N + 1 at once, be ignored mid-hand, and never click again when N ends.
   #emitState(): void {
-    this.#onFrame(this.#roomFrame());
     this.#onFrame(this.#handFrame());
+    this.#onFrame(this.#roomFrame());
   }
 
   #roomFrame(): Frame {
