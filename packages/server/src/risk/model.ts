@@ -27,10 +27,10 @@ export const RESTRICT_DEFAULT_ACTIONS: readonly ComplianceAction[] = [
   'enter_tournament',
 ];
 /**
- * A ban blocks every money and play action a player takes (compliance's list), except buying a
- * skin, which bans have never covered. The balance stays frozen until an operator lifts the ban.
+ * A ban blocks every money and play action a player takes (compliance's list), buying a skin
+ * included: the balance stays frozen until an operator lifts the ban, and a skin is bought with it.
  */
-export const BAN_ACTIONS: readonly ComplianceAction[] = PLAYER_ACTIONS.filter((a) => a !== 'buy_skin');
+export const BAN_ACTIONS: readonly ComplianceAction[] = PLAYER_ACTIONS;
 /** Ledger codes that count as play when measuring deposits played through. */
 export const PLAY_CODES = new Set(['entry_fee', 'room_fee', 'room_card_purchase', 'escrow']);
 

@@ -174,6 +174,8 @@ for (const backend of backends()) {
       assert.equal((banned.json as { status: string }).status, 'closed');
       const wd = await t.platform.compliance.check('withdraw', actor, { amountFen: 100 });
       assert.equal(!wd.allow && wd.code, 'PLAYER_BANNED', 'a ban answers before the lesser restriction');
+      const skin = await t.platform.compliance.check('buy_skin', actor, { amountFen: 100 });
+      assert.equal(!skin.allow && skin.code, 'PLAYER_BANNED', 'a frozen balance buys no skins either');
       const view = await t.request('GET', `/api/admin/players/${p.playerId}/risk`, { token: op });
       const restrictions = (view.json as { restrictions: { id: string; kind: string }[] }).restrictions;
       assert.deepEqual(
