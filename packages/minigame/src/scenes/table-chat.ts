@@ -12,8 +12,6 @@ import type { ChatLine, RoomChannel } from '../room-channel.ts';
 import { drawChat } from './table-chat-draw.ts';
 import { bubbles, type ChatState, confirmTyped } from './table-chat-state.ts';
 
-export { BUBBLE_MS } from './table-chat-state.ts';
-
 export interface TableChat {
   /** Draws the bubbles over seats (`seatAt` gives a seat's centre), the chat button and, when open, the picker. */
   draw(g: Gfx, seatAt: (seat: number) => { x: number; y: number } | null, now: number): void;
