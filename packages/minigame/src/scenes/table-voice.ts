@@ -58,164 +58,194 @@ export interface TableVoice {
   close(): void;
 }
 
-export function createTableVoice(app: App, channel: RoomChannel): TableVoice {
-  const w = (k: Word, code = '') => WORDS[app.lang][k].replace('{code}', code);
-  let status: 'off' | 'joining' | 'on' = 'off';
-  let wanted = false;
-  let micMuted = false;
-  let listenOnly = false;
-  let lastError: string | null = null;
-  let ended: string | null = null;
-  let groupId: string | null = null;
+/** The call's state at this table, and the WeChat listeners registered while in it. */
+interface VoiceState {
+  readonly app: App;
+  readonly channel: RoomChannel;
+  status: 'off' | 'joining' | 'on';
+  wanted: boolean;
+  micMuted: boolean;
+  listenOnly: boolean;
+  lastError: string | null;
+  ended: string | null;
+  groupId: string | null;
   /** openid → seat, from the room's roster. */
-  let seats = new Map<string, number>();
-  let speaking: readonly string[] = [];
+  seats: Map<string, number>;
+  speaking: readonly string[];
+  readonly onSpeakers: (res: { openIdList: string[] }) => void;
+  readonly onInterrupted: () => void;
+}
 
-  const onSpeakers = (res: { openIdList: string[] }) => {
-    speaking = res.openIdList.slice(0, 16);
-    app.stage.invalidate();
-  };
-  const onInterrupted = () => {
-    // WeChat ended the call (a phone call, the app in the background): out, and say so.
-    leaveLocally();
-    ended = 'interrupted';
-    app.stage.invalidate();
-  };
+const word = (v: VoiceState, k: Word, code = '') => WORDS[v.app.lang][k].replace('{code}', code);
 
-  const leaveLocally = () => {
-    if (status === 'on') wx.exitVoIPChat({});
-    if (status !== 'off') {
-      wx.offVoIPChatSpeakersChanged(onSpeakers);
-    }
-    status = 'off';
-    speaking = [];
-    groupId = null;
-  };
-
-  const join = async () => {
-    if (status !== 'off') return;
-    wanted = true;
-    lastError = null;
-    ended = null;
-    status = 'joining';
-    app.stage.invalidate();
-    const r = await channel.send({ t: 'voice_join', via: 'wechat' });
-    if (r.t === 'error') {
-      status = 'off';
-      wanted = false;
-      lastError = r.code ?? 'error';
-      app.toast(lastError in WORDS.zh ? w(lastError as Word) : w('joinFailed', lastError));
+export function createTableVoice(app: App, channel: RoomChannel): TableVoice {
+  const v: VoiceState = {
+    app,
+    channel,
+    status: 'off',
+    wanted: false,
+    micMuted: false,
+    listenOnly: false,
+    lastError: null,
+    ended: null,
+    groupId: null,
+    seats: new Map(),
+    speaking: [],
+    onSpeakers: (res) => {
+      v.speaking = res.openIdList.slice(0, 16);
       app.stage.invalidate();
-    }
+    },
+    onInterrupted: () => {
+      // WeChat ended the call (a phone call, the app in the background): out, and say so.
+      leaveLocally(v);
+      v.ended = 'interrupted';
+      app.stage.invalidate();
+    },
   };
-
-  const enter = (v: Voip) => {
-    listenOnly = v.muteMicrophone;
-    micMuted = v.muteMicrophone;
-    wx.joinVoIPChat({
-      groupId: v.groupId,
-      nonceStr: v.nonceStr,
-      timeStamp: v.timeStamp,
-      signature: v.signature,
-      muteConfig: { muteMicrophone: micMuted, muteEarphone: false },
-      success: () => {
-        status = 'on';
-        groupId = v.groupId;
-        wx.onVoIPChatSpeakersChanged(onSpeakers);
-        wx.onVoIPChatInterrupted(onInterrupted);
-        app.stage.invalidate();
-      },
-      fail: (res: { errCode?: number; errMsg?: string }) => {
-        status = 'off';
-        wanted = false;
-        lastError = String(res.errCode ?? res.errMsg ?? 'fail');
-        app.toast(w('joinFailed', lastError));
-        void channel.send({ t: 'voice_leave' });
-        app.stage.invalidate();
-      },
-    });
-  };
-
-  const leave = () => {
-    wanted = false;
-    leaveLocally();
-    void channel.send({ t: 'voice_leave' });
-    app.stage.invalidate();
-  };
-
-  const toggleMic = () => {
-    if (status !== 'on' || listenOnly) return;
-    const next = !micMuted;
-    wx.updateVoIPChatMuteConfig({
-      muteConfig: { muteMicrophone: next, muteEarphone: false },
-      success: () => {
-        micMuted = next;
-        app.stage.invalidate();
-      },
-    });
-  };
-
   return {
-    receive(f) {
-      if (f.t === 'voice.joined' && f.voip !== undefined) enter(f.voip as Voip);
-      else if (f.t === 'voice.roster') {
-        const list = (f.openids as { seat: number; openid: string }[] | undefined) ?? [];
-        seats = new Map(list.map((x) => [x.openid, x.seat]));
-        app.stage.invalidate();
-      } else if (f.t === 'voice.ended') {
-        wanted = false;
-        leaveLocally();
-        ended = String(f.reason ?? '');
-        app.toast(w('ended'));
-        app.stage.invalidate();
-      }
-    },
+    receive: (f) => receive(v, f),
     rejoin() {
-      if (!wanted) return;
-      leaveLocally();
-      void join();
+      if (!v.wanted) return;
+      leaveLocally(v);
+      void join(v);
     },
-    draw(g, voiceOn, seatAt) {
-      for (const openid of speaking) {
-        const seat = seats.get(openid);
-        const p = seat === undefined ? null : seatAt(seat);
-        if (p === null) continue;
-        g.circle(p.x + 22, p.y - 22, 9, COLORS.wechat);
-        g.text('🔊', p.x + 22, p.y - 22, { size: 10, align: 'center', baseline: 'middle' });
-        g.region(`voice-speaking-${seat}`, p.x + 13, p.y - 31, 18, 18, 'speaking', null);
-      }
-      if (!voiceOn && status === 'off') return;
-      // Under the chat button, top right.
-      const bx = g.w - 74;
-      const by = 82;
-      if (status === 'off') {
-        g.button('voice-join', bx, by, 64, 30, w('voice'), () => void join(), { kind: 'ghost', size: 12 });
-        return;
-      }
-      if (status === 'joining') {
-        g.button('voice-joining', bx, by, 64, 30, '…', () => undefined, { kind: 'ghost', size: 12 });
-        return;
-      }
-      if (!listenOnly) g.button('voice-mic', bx, by, 64, 30, micMuted ? w('unmute') : w('mute'), toggleMic, { kind: 'ghost', size: 12 });
-      g.button('voice-leave', bx, by + (listenOnly ? 0 : 36), 64, 30, w('leave'), leave, { kind: 'ghost', size: 11 });
-    },
-    debug() {
-      return {
-        status,
-        micMuted,
-        listenOnly,
-        groupId,
-        lastError,
-        ended,
-        speakingSeats: speaking.flatMap((o) => {
-          const s = seats.get(o);
-          return s === undefined ? [] : [s];
-        }),
-      };
-    },
+    draw: (g, voiceOn, seatAt) => drawVoice(v, g, voiceOn, seatAt),
+    debug: () => ({
+      status: v.status,
+      micMuted: v.micMuted,
+      listenOnly: v.listenOnly,
+      groupId: v.groupId,
+      lastError: v.lastError,
+      ended: v.ended,
+      speakingSeats: v.speaking.flatMap((o) => {
+        const s = v.seats.get(o);
+        return s === undefined ? [] : [s];
+      }),
+    }),
     close() {
-      wanted = false;
-      leaveLocally();
+      v.wanted = false;
+      leaveLocally(v);
     },
   };
+}
+
+/** Out of WeChat's call on this device (the room may still count the player in). */
+function leaveLocally(v: VoiceState): void {
+  if (v.status === 'on') wx.exitVoIPChat({});
+  if (v.status !== 'off') {
+    wx.offVoIPChatSpeakersChanged(v.onSpeakers);
+  }
+  v.status = 'off';
+  v.speaking = [];
+  v.groupId = null;
+}
+
+/** Asks the room for the call's signature; `voice.joined` brings it. */
+async function join(v: VoiceState): Promise<void> {
+  if (v.status !== 'off') return;
+  v.wanted = true;
+  v.lastError = null;
+  v.ended = null;
+  v.status = 'joining';
+  v.app.stage.invalidate();
+  const r = await v.channel.send({ t: 'voice_join', via: 'wechat' });
+  if (r.t === 'error') {
+    v.status = 'off';
+    v.wanted = false;
+    v.lastError = r.code ?? 'error';
+    v.app.toast(v.lastError in WORDS.zh ? word(v, v.lastError as Word) : word(v, 'joinFailed', v.lastError));
+    v.app.stage.invalidate();
+  }
+}
+
+/** Joins WeChat's call with the signature the room computed. */
+function enter(v: VoiceState, voip: Voip): void {
+  const { app } = v;
+  v.listenOnly = voip.muteMicrophone;
+  v.micMuted = voip.muteMicrophone;
+  wx.joinVoIPChat({
+    groupId: voip.groupId,
+    nonceStr: voip.nonceStr,
+    timeStamp: voip.timeStamp,
+    signature: voip.signature,
+    muteConfig: { muteMicrophone: v.micMuted, muteEarphone: false },
+    success: () => {
+      v.status = 'on';
+      v.groupId = voip.groupId;
+      wx.onVoIPChatSpeakersChanged(v.onSpeakers);
+      wx.onVoIPChatInterrupted(v.onInterrupted);
+      app.stage.invalidate();
+    },
+    fail: (res: { errCode?: number; errMsg?: string }) => {
+      v.status = 'off';
+      v.wanted = false;
+      v.lastError = String(res.errCode ?? res.errMsg ?? 'fail');
+      app.toast(word(v, 'joinFailed', v.lastError));
+      void v.channel.send({ t: 'voice_leave' });
+      app.stage.invalidate();
+    },
+  });
+}
+
+function leave(v: VoiceState): void {
+  v.wanted = false;
+  leaveLocally(v);
+  void v.channel.send({ t: 'voice_leave' });
+  v.app.stage.invalidate();
+}
+
+function toggleMic(v: VoiceState): void {
+  if (v.status !== 'on' || v.listenOnly) return;
+  const next = !v.micMuted;
+  wx.updateVoIPChatMuteConfig({
+    muteConfig: { muteMicrophone: next, muteEarphone: false },
+    success: () => {
+      v.micMuted = next;
+      v.app.stage.invalidate();
+    },
+  });
+}
+
+function receive(v: VoiceState, f: Record<string, unknown> & { t: string }): void {
+  if (f.t === 'voice.joined' && f.voip !== undefined) enter(v, f.voip as Voip);
+  else if (f.t === 'voice.roster') {
+    const list = (f.openids as { seat: number; openid: string }[] | undefined) ?? [];
+    v.seats = new Map(list.map((x) => [x.openid, x.seat]));
+    v.app.stage.invalidate();
+  } else if (f.t === 'voice.ended') {
+    v.wanted = false;
+    leaveLocally(v);
+    v.ended = String(f.reason ?? '');
+    v.app.toast(word(v, 'ended'));
+    v.app.stage.invalidate();
+  }
+}
+
+function drawVoice(v: VoiceState, g: Gfx, voiceOn: boolean, seatAt: (seat: number) => { x: number; y: number } | null): void {
+  for (const openid of v.speaking) {
+    const seat = v.seats.get(openid);
+    const p = seat === undefined ? null : seatAt(seat);
+    if (p === null) continue;
+    g.circle(p.x + 22, p.y - 22, 9, COLORS.wechat);
+    g.text('🔊', p.x + 22, p.y - 22, { size: 10, align: 'center', baseline: 'middle' });
+    g.region(`voice-speaking-${seat}`, p.x + 13, p.y - 31, 18, 18, 'speaking', null);
+  }
+  if (!voiceOn && v.status === 'off') return;
+  // Under the chat button, top right.
+  const bx = g.w - 74;
+  const by = 82;
+  if (v.status === 'off') {
+    g.button('voice-join', bx, by, 64, 30, word(v, 'voice'), () => void join(v), { kind: 'ghost', size: 12 });
+    return;
+  }
+  if (v.status === 'joining') {
+    g.button('voice-joining', bx, by, 64, 30, '…', () => undefined, { kind: 'ghost', size: 12 });
+    return;
+  }
+  if (!v.listenOnly)
+    g.button('voice-mic', bx, by, 64, 30, v.micMuted ? word(v, 'unmute') : word(v, 'mute'), () => toggleMic(v), {
+      kind: 'ghost',
+      size: 12,
+    });
+  g.button('voice-leave', bx, by + (v.listenOnly ? 0 : 36), 64, 30, word(v, 'leave'), () => leave(v), { kind: 'ghost', size: 11 });
 }

@@ -71,6 +71,11 @@ function fill(s: string, vars: Readonly<Record<string, string | number>>): strin
   return s.replace(/\{(\w+)\}/g, (_, k: string) => String(vars[k] ?? ''));
 }
 
+type Words = (typeof TEXT)['zh'];
+type View = ReturnType<typeof tutorialView>;
+/** Each seat's hand ranking, in the player's language. */
+type Named = { readonly you: string; readonly botA: string; readonly botB: string };
+
 export function tutorialScene(app: App): Scene {
   let step: TutorialStep = 'deal';
   let done = false;
@@ -88,7 +93,7 @@ export function tutorialScene(app: App): Scene {
     draw(g: Gfx) {
       const x = TEXT[app.lang];
       const view = tutorialView(step);
-      const named = {
+      const named: Named = {
         you: app.t(`cat_${view.categories.you}`),
         botA: app.t(`cat_${view.categories.botA}`),
         botB: app.t(`cat_${view.categories.botB}`),
@@ -99,46 +104,8 @@ export function tutorialScene(app: App): Scene {
       const pointsLine = fill(x.points, { n: view.points });
       g.text(pointsLine, g.w / 2, 88, { size: 12, color: COLORS.gold, align: 'center', maxWidth: g.w - 24 });
       g.region('tutorial-points', 12, 78, g.w - 24, 20, pointsLine, null);
-
-      // The three seats: a name and, once shown, the hand's ranking on the left; the cards on the right.
-      const rowH = 50;
-      const cw = 28;
-      const ch = 39;
-      const seats = [
-        { id: 'bot-a', name: x.botA, cards: TUTORIAL_HANDS.botA, open: view.botsOpen, cat: named.botA },
-        { id: 'bot-b', name: x.botB, cards: TUTORIAL_HANDS.botB, open: view.botsOpen, cat: named.botB },
-        { id: 'you', name: x.you, cards: TUTORIAL_HANDS.you, open: view.youOpen, cat: named.you },
-      ];
-      let y = 104;
-      for (const s of seats) {
-        g.box(12, y, g.w - 24, rowH - 6, 8, s.id === 'you' ? 'rgba(212,160,23,0.18)' : 'rgba(255,255,255,0.08)');
-        const textW = g.w - 24 - 3 * (cw + 4) - 32;
-        g.text(s.name, 24, y + (s.open ? 14 : (rowH - 6) / 2), { size: 14, weight: 'bold', color: COLORS.paper, maxWidth: textW });
-        if (s.open) g.text(s.cat, 24, y + 32, { size: 13, weight: 'bold', color: COLORS.gold, maxWidth: textW });
-        s.cards.forEach((c, k) => {
-          card(g, g.w - 20 - (3 - k) * (cw + 4), y + (rowH - 6 - ch) / 2, cw, ch, s.open ? c : null);
-        });
-        g.region(`tutorial-${s.id}`, 12, y, g.w - 24, rowH - 6, s.open ? `${s.cards.join(',')} ${s.cat}` : '', null);
-        y += rowH;
-      }
-
-      // What happens, what the player may do.
-      let say: string;
-      if (step === 'deal') say = fill(x.deal, { ante: TUTORIAL_ANTE });
-      else if (step === 'looked') say = fill(x.looked, { cat: named.you, call: TUTORIAL_CALL });
-      else if (step === 'called') say = x.botFolds;
-      else if (step === 'folded') say = fill(x.youFolded, { pot: view.pot });
-      else say = fill(view.won ? x.youWin : x.youLose, { you: named.you, bot: named.botA, pot: view.pot });
-      y += 4;
-      const sayH = g.paragraph(say, 20, y, g.w - 40, { size: 14, color: COLORS.paper });
-      g.region('tutorial-say', 12, y, g.w - 24, sayH, say, null);
-      y += sayH + 4;
-      if (view.botsOpen) {
-        const reveal = fill(x.reveal, { cat: named.botB });
-        const h = g.paragraph(reveal, 20, y, g.w - 40, { size: 12, color: 'rgba(255,255,255,0.75)' });
-        g.region('tutorial-reveal', 12, y, g.w - 24, h, reveal, null);
-        y += h + 4;
-      }
+      let y = drawSeats(g, x, view, named, 104);
+      y = drawNarration(g, x, step, view, named, y);
       y += 6;
       const bw = (g.w - 36) / 2;
       if (step === 'deal') g.button('tutorial-look', 12, y, g.w - 24, 44, x.look, go('looked'));
@@ -147,30 +114,79 @@ export function tutorialScene(app: App): Scene {
         g.button('tutorial-fold', 24 + bw, y, bw, 44, x.fold, go('folded'), { kind: 'secondary' });
       } else if (step === 'called') g.button('tutorial-compare', 12, y, g.w - 24, 44, x.compare, go('shown'), { kind: 'gold' });
       else g.button('tutorial-finish', 12, y, g.w - 24, 44, x.finish, leave);
-
-      // The ladder at the foot: every ranking, those shown so far marked.
-      const cellW = (g.w - 24 - 8) / 3;
-      const top = g.h - 78;
-      g.text(x.ladder, 12, top, { size: 13, weight: 'bold', color: COLORS.paper, maxWidth: g.w - 24 });
-      TUTORIAL_LADDER.forEach((c, i) => {
-        const cx = 12 + (i % 3) * (cellW + 4);
-        const cy = top + 12 + Math.floor(i / 3) * 30;
-        const on = view.seen.includes(c);
-        const label = `${i + 1}. ${app.t(`cat_${c}`)}${on ? ' ✓' : ''}`;
-        g.box(cx, cy, cellW, 26, 6, on ? COLORS.gold : 'rgba(255,255,255,0.1)');
-        g.text(label, cx + cellW / 2, cy + 13, {
-          size: 12,
-          weight: on ? 'bold' : 'normal',
-          color: on ? COLORS.ink : COLORS.paper,
-          align: 'center',
-          maxWidth: cellW - 6,
-        });
-        g.region(`ladder-${c}`, cx, cy, cellW, 26, label, null);
-      });
+      drawLadder(app, g, x, view);
     },
     debug: () => {
       const view = tutorialView(step);
       return { step, points: view.points, pot: view.pot, seen: view.seen, over: view.over, done };
     },
   };
+}
+
+/** The three seats: a name and, once shown, the hand's ranking on the left; the cards on the right. Returns the y below them. */
+function drawSeats(g: Gfx, x: Words, view: View, named: Named, y0: number): number {
+  const rowH = 50;
+  const cw = 28;
+  const ch = 39;
+  const seats = [
+    { id: 'bot-a', name: x.botA, cards: TUTORIAL_HANDS.botA, open: view.botsOpen, cat: named.botA },
+    { id: 'bot-b', name: x.botB, cards: TUTORIAL_HANDS.botB, open: view.botsOpen, cat: named.botB },
+    { id: 'you', name: x.you, cards: TUTORIAL_HANDS.you, open: view.youOpen, cat: named.you },
+  ];
+  let y = y0;
+  for (const s of seats) {
+    g.box(12, y, g.w - 24, rowH - 6, 8, s.id === 'you' ? 'rgba(212,160,23,0.18)' : 'rgba(255,255,255,0.08)');
+    const textW = g.w - 24 - 3 * (cw + 4) - 32;
+    g.text(s.name, 24, y + (s.open ? 14 : (rowH - 6) / 2), { size: 14, weight: 'bold', color: COLORS.paper, maxWidth: textW });
+    if (s.open) g.text(s.cat, 24, y + 32, { size: 13, weight: 'bold', color: COLORS.gold, maxWidth: textW });
+    s.cards.forEach((c, k) => {
+      card(g, g.w - 20 - (3 - k) * (cw + 4), y + (rowH - 6 - ch) / 2, cw, ch, s.open ? c : null);
+    });
+    g.region(`tutorial-${s.id}`, 12, y, g.w - 24, rowH - 6, s.open ? `${s.cards.join(',')} ${s.cat}` : '', null);
+    y += rowH;
+  }
+  return y;
+}
+
+/** What happens at this step, and what the bots held once shown. Returns the y below it. */
+function drawNarration(g: Gfx, x: Words, step: TutorialStep, view: View, named: Named, y0: number): number {
+  let say: string;
+  if (step === 'deal') say = fill(x.deal, { ante: TUTORIAL_ANTE });
+  else if (step === 'looked') say = fill(x.looked, { cat: named.you, call: TUTORIAL_CALL });
+  else if (step === 'called') say = x.botFolds;
+  else if (step === 'folded') say = fill(x.youFolded, { pot: view.pot });
+  else say = fill(view.won ? x.youWin : x.youLose, { you: named.you, bot: named.botA, pot: view.pot });
+  let y = y0 + 4;
+  const sayH = g.paragraph(say, 20, y, g.w - 40, { size: 14, color: COLORS.paper });
+  g.region('tutorial-say', 12, y, g.w - 24, sayH, say, null);
+  y += sayH + 4;
+  if (view.botsOpen) {
+    const reveal = fill(x.reveal, { cat: named.botB });
+    const h = g.paragraph(reveal, 20, y, g.w - 40, { size: 12, color: 'rgba(255,255,255,0.75)' });
+    g.region('tutorial-reveal', 12, y, g.w - 24, h, reveal, null);
+    y += h + 4;
+  }
+  return y;
+}
+
+/** The ladder at the foot: every ranking, those shown so far marked. */
+function drawLadder(app: App, g: Gfx, x: Words, view: View): void {
+  const cellW = (g.w - 24 - 8) / 3;
+  const top = g.h - 78;
+  g.text(x.ladder, 12, top, { size: 13, weight: 'bold', color: COLORS.paper, maxWidth: g.w - 24 });
+  TUTORIAL_LADDER.forEach((c, i) => {
+    const cx = 12 + (i % 3) * (cellW + 4);
+    const cy = top + 12 + Math.floor(i / 3) * 30;
+    const on = view.seen.includes(c);
+    const label = `${i + 1}. ${app.t(`cat_${c}`)}${on ? ' ✓' : ''}`;
+    g.box(cx, cy, cellW, 26, 6, on ? COLORS.gold : 'rgba(255,255,255,0.1)');
+    g.text(label, cx + cellW / 2, cy + 13, {
+      size: 12,
+      weight: on ? 'bold' : 'normal',
+      color: on ? COLORS.ink : COLORS.paper,
+      align: 'center',
+      maxWidth: cellW - 6,
+    });
+    g.region(`ladder-${c}`, cx, cy, cellW, 26, label, null);
+  });
 }
