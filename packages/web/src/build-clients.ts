@@ -5,7 +5,7 @@
 // `npm start` runs the second form first, so a fresh clone serves real pages and a restart costs
 // only a hash of the sources.
 import { createHash } from 'node:crypto';
-import { existsSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { brotliCompressSync, constants as zlib, gzipSync } from 'node:zlib';
 import { join, relative } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -23,6 +23,16 @@ const sharedInputs = [
 ];
 const STAMP = '.build-stamp';
 const FILES_MAX = 5000;
+/**
+ * One build at a time: test files running side by side each ask for the clients, and two Vite
+ * builds writing one dist folder delete each other's files. The lock is a directory (its creation
+ * is atomic); a later caller waits for it and then finds the sources built.
+ */
+const LOCK_DIR = join(root, 'node_modules', '.fairground-build-lock');
+const LOCK_WAIT_MS_MAX = 10 * 60_000;
+/** A lock older than any build left by a killed process. */
+const LOCK_STALE_MS = 5 * 60_000;
+const LOCK_POLL_MS = 200;
 /** Files the server sends compressed: text (images are compressed already). */
 const COMPRESSIBLE = /\.(js|css|html|svg|json|ico|txt|map)$/;
 /**
@@ -78,6 +88,25 @@ function sourcesHash(): string {
   return hash.digest('hex');
 }
 
+function acquireLock(): void {
+  const waitUntilMs = Date.now() + LOCK_WAIT_MS_MAX;
+  const sleeper = new Int32Array(new SharedArrayBuffer(4));
+  for (;;) {
+    try {
+      mkdirSync(LOCK_DIR);
+      return;
+    } catch (e) {
+      if ((e as NodeJS.ErrnoException).code !== 'EEXIST') throw e;
+    }
+    const heldSinceMs = statSync(LOCK_DIR, { throwIfNoEntry: false })?.mtimeMs;
+    if (heldSinceMs !== undefined && Date.now() - heldSinceMs > LOCK_STALE_MS) rmSync(LOCK_DIR, { recursive: true, force: true });
+    else if (Date.now() > waitUntilMs) throw new Error(`another build has held ${LOCK_DIR} for over ${LOCK_WAIT_MS_MAX} ms`);
+    else Atomics.wait(sleeper, 0, 0, LOCK_POLL_MS);
+  }
+}
+
+acquireLock();
+process.on('exit', () => rmSync(LOCK_DIR, { recursive: true, force: true }));
 const ifChanged = process.argv.includes('--if-changed');
 const hash = sourcesHash();
 // The mini-game's stamp sits beside its dist, not in it: dist is the folder an operator uploads.
