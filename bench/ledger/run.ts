@@ -2,6 +2,7 @@
 //
 //   npm run bench:ledger                 (all: SQLite, PostgreSQL, pgbench, bare SQLite loop)
 //   npm run bench:ledger -- --seconds 3
+//   npm run bench:ledger -- --backend sqlite --split-min 16   (crowds cross as two groups, to compare)
 //   npx node --cpu-prof bench/ledger/run.ts --backend sqlite --mode single --callers 64 --no-ceilings
 //                                        (one cell, for a CPU profile; summarise with bench/ledger/profile.ts)
 //
@@ -33,6 +34,8 @@ const MODES = (flag('--mode') ? [flag('--mode')] : ['single', 'batch2']) as ('si
 const CEILINGS = !args.includes('--no-ceilings');
 /** `--writer-thread off` keeps SQLite's writer on the event loop (to compare). */
 const WRITER_THREAD = flag('--writer-thread') !== 'off';
+/** `--split-min N`: SQLite's hosted writer gets crowds of N or more as two groups (`LedgerOptions.directSplitMin`). */
+const SPLIT_MIN = flag('--split-min') ? Number(flag('--split-min')) : undefined;
 
 interface Row {
   backend: string;
@@ -60,7 +63,7 @@ function percentile(sorted: number[], p: number): number {
 
 async function setup(store: Store): Promise<Ledger> {
   await store.migrate(ledgerMigrations);
-  const ledger = new Ledger(store, { batchTransfersMax: 64 });
+  const ledger = new Ledger(store, { batchTransfersMax: 64, ...(SPLIT_MIN === undefined ? {} : { directSplitMin: SPLIT_MIN }) });
   await ledger.openSystemAccounts();
   await store.unitOfWork(async (tx) => {
     for (let p = 0; p < PLAYERS; p += 1) await ledger.openAccount(tx, playerAccount(`b${p}`, 'CNY'));
