@@ -1,4 +1,5 @@
 // The auditor: recomputes every balance from the transfers and verifies the hash chain.
+import { present } from '@fairground/core';
 import type { Store } from '../storage/ports.ts';
 import { intFromDb } from '../storage/sql.ts';
 import {
@@ -57,6 +58,7 @@ export class LedgerAuditor {
     const chain = await this.#checkTransfers(shards, roots.wanted, problems);
     checkHeads(headRows, chain.last, roots.wanted, problems);
     const balances = await this.#checkAccounts(chain.recomputed, problems);
+    const firstTail = present(chain.last[0], 'at least one chain shard');
     return {
       ok: problems.length === 0,
       problems,
@@ -68,8 +70,8 @@ export class LedgerAuditor {
         pendingDebits: String(s.dp),
         pendingCredits: String(s.cp),
       })),
-      chainSeq: shards === 1 ? chain.last[0]!.seq : chain.expectSeq - 1,
-      chainHash: shards === 1 ? chain.last[0]!.hash : roots.lastHash,
+      chainSeq: shards === 1 ? firstTail.seq : chain.expectSeq - 1,
+      chainHash: shards === 1 ? firstTail.hash : roots.lastHash,
       shards: chain.last.map((h, shard) => ({ shard, seq: h.seq, hash: h.hash })),
       roots: roots.count,
     };
@@ -103,7 +105,7 @@ export class LedgerAuditor {
         recomputeBalances(t, recomputed, pendings, problems);
       }
       if (rows.length < PAGE_ROWS) break;
-      afterSeq = intFromDb(rows[rows.length - 1]!.seq);
+      afterSeq = intFromDb(present(rows.at(-1), 'a full page has a last row').seq);
     }
     return { last, recomputed, transfers, expectSeq };
   }
@@ -125,7 +127,7 @@ export class LedgerAuditor {
         checkAccount(a, recomputed, sums, problems);
       }
       if (rows.length < PAGE_ROWS) break;
-      afterId = rows[rows.length - 1]!.id;
+      afterId = present(rows.at(-1), 'a full page has a last row').id;
     }
     for (const id of recomputed.keys()) problems.push(`transfers reference account ${id} that has no row`);
     for (const [asset, s] of sums) {
@@ -158,7 +160,8 @@ export class LedgerAuditor {
           if (rootHash(row.prev_hash, seq, intFromDb(row.created_at_ms), heads) !== row.hash)
             problems.push(`root ${seq} hash does not verify (row altered)`);
           for (const h of heads) {
-            if (h.seq < highest[h.shard]!) problems.push(`root ${seq} names an older head of shard ${h.shard} than the root before`);
+            if (h.seq < present(highest[h.shard], 'a head of a known shard'))
+              problems.push(`root ${seq} names an older head of shard ${h.shard} than the root before`);
             highest[h.shard] = h.seq;
             if (h.seq > 0) wanted.set(globalSeq(h.shard, h.seq, shards), { root: seq, shardSeq: h.seq, hash: h.hash });
             else if (h.hash !== ZERO_HASH) problems.push(`root ${seq} names a non-empty head at position 0 of shard ${h.shard}`);
@@ -167,7 +170,7 @@ export class LedgerAuditor {
         prevHash = row.hash;
       }
       if (rows.length < ROOT_PAGE_ROWS) break;
-      afterSeq = intFromDb(rows[rows.length - 1]!.seq);
+      afterSeq = intFromDb(present(rows.at(-1), 'a full page has a last row').seq);
     }
     return { wanted, count, lastHash: prevHash };
   }
@@ -183,7 +186,7 @@ function checkChainLink(
   problems: string[],
 ): void {
   const shard = shardOf(t.debit, shards);
-  const tail = last[shard]!;
+  const tail = present(last[shard], 'a tail for every shard');
   if ((t.seq - 1) % shards !== shard) problems.push(`transfer ${t.seq} is not in the chain shard of its debit account`);
   else if (globalSeq(shard, tail.seq + 1, shards) !== t.seq)
     problems.push(`transfer seq ${t.seq} where ${globalSeq(shard, tail.seq + 1, shards)} was expected in shard ${shard}`);
@@ -244,7 +247,11 @@ function recomputeBalances(t: TransferResult, recomputed: Map<string, Balance>, 
 function checkHeads(headRows: readonly HeadRow[], last: readonly ShardTail[], wanted: Map<number, SealedHead>, problems: string[]): void {
   if (headRows.length === 0) problems.push('chain head row missing');
   headRows.forEach((row, shard) => {
-    const tail = last[shard]!;
+    const tail = last[shard];
+    if (tail === undefined) {
+      problems.push(`chain shard ${shard} head row has no shard to check against`);
+      return;
+    }
     if (intFromDb(row.seq) !== tail.seq)
       problems.push(`chain shard ${shard} head seq ${String(row.seq)} but its last transfer is ${tail.seq}`);
     if (row.hash !== tail.hash) problems.push(`chain shard ${shard} head hash does not match its last transfer`);

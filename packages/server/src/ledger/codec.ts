@@ -133,7 +133,7 @@ export function transferContentHash(t: CanonicalTransfer): string {
 /** The content hash of a linked batch: equal to `contentHash({ op: 'batch', transfers })`. */
 export function batchContentHash(ts: readonly CanonicalTransfer[]): string {
   let body = '';
-  for (let i = 0; i < ts.length; i += 1) body += (i === 0 ? '' : ',') + canonicalTransfer(ts[i]!);
+  for (const [i, t] of ts.entries()) body += (i === 0 ? '' : ',') + canonicalTransfer(t);
   return sha256Hex(`{"op":"batch","transfers":[${body}]}`);
 }
 

@@ -120,6 +120,41 @@ it('keeps at most two groups in flight: later requests wait and go together', as
   await Promise.all([...first, ...second, ...later]);
 });
 
+it('with directSplitMin, sends a crowd as two groups when nothing is in flight, and then keeps them apart', async () => {
+  const { handler, calls } = fakeHandler();
+  const client = new HostedLedgerClient(handler, new ManualClock(0), 8);
+  const first = Array.from({ length: 40 }, (_, i) => client.submit(req(i)));
+  await turn();
+  assert.deepEqual(
+    calls.map((c) => groupOf(c).length),
+    [20, 20],
+    'a crowd of 40 crosses as two halves',
+  );
+  assert.deepEqual(
+    groupOf(calls[0]!).map(decodeRequest),
+    Array.from({ length: 20 }, (_, i) => req(i)),
+    'in arrival order',
+  );
+  calls[0]!.answer(groupOf(calls[0]!).map(() => encodeResult('[]', false)));
+  await Promise.all(first.slice(0, 20));
+  const again = Array.from({ length: 20 }, (_, i) => client.submit(req(100 + i)));
+  await turn();
+  assert.deepEqual(
+    calls.map((c) => groupOf(c).length),
+    [20, 20, 20],
+    'with a group in flight the first half comes back and goes whole',
+  );
+  calls[1]!.answer(groupOf(calls[1]!).map(() => encodeResult('[]', false)));
+  calls[2]!.answer(groupOf(calls[2]!).map(() => encodeResult('[]', false)));
+  await Promise.all([...first, ...again]);
+  const few = Array.from({ length: 7 }, (_, i) => client.submit(req(200 + i)));
+  await turn();
+  assert.equal(groupOf(calls[3]!).length, 7, 'fewer than directSplitMin go as one group');
+  calls[3]!.answer(groupOf(calls[3]!).map(() => encodeResult('[]', false)));
+  await Promise.all(few);
+  assert.throws(() => new HostedLedgerClient(handler, new ManualClock(0), 1));
+});
+
 it('fails only the group whose message failed, and carries on', async () => {
   const { handler, calls } = fakeHandler();
   const client = new HostedLedgerClient(handler, new ManualClock(0));

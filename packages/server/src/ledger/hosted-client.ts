@@ -5,9 +5,11 @@
 // commit) together instead of trickling across one by one while the thread starts a smaller group.
 //
 // Two in flight, so the thread need not wait for this side: requests that arrive while a group
-// commits go out at once and are next in line there. Callers that all came back at once are not
-// split to make a second group: two half-size commits cost a second fsync, which on a busy disk
-// is more than the time this side takes to answer one group and gather the next.
+// commits go out at once and are next in line there. By default callers that all came back at
+// once are not split to make a second group: two half-size commits cost a second fsync, which on a
+// busy disk is more than the time this side takes to answer one group and gather the next. With
+// `directSplitMin` they are, so that on an idle disk the thread's commit and this side's turn
+// overlap (the two halves then alternate).
 import { AppError, type Clock, present } from '@fairground/core';
 import type { HostedHandler } from '../storage/ports.ts';
 import { LedgerErrors } from './errors.ts';
@@ -36,10 +38,15 @@ export class HostedLedgerClient {
   readonly #queue: Waiting[] = [];
   #inFlight = 0;
   #scheduled = false;
+  /** See `LedgerOptions.directSplitMin`; null: never split. */
+  readonly #splitMin: number | null;
 
-  constructor(hosted: HostedHandler, clock: Clock) {
+  constructor(hosted: HostedHandler, clock: Clock, splitMin: number | null = null) {
+    if (splitMin !== null && (!Number.isSafeInteger(splitMin) || splitMin < 2))
+      throw new Error('directSplitMin must be an integer of at least 2');
     this.#hosted = hosted;
     this.#clock = clock;
+    this.#splitMin = splitMin;
   }
 
   submit(req: DirectRequestInput): Promise<RequestResult> {
@@ -67,7 +74,9 @@ export class HostedLedgerClient {
 
   #send(): void {
     while (this.#inFlight < IN_FLIGHT_MAX && this.#queue.length > 0) {
-      this.#sendGroup(this.#queue.splice(0, LEDGER_DEFAULTS.directBatchMax));
+      const waiting = this.#queue.length;
+      const split = this.#splitMin !== null && this.#inFlight === 0 && waiting >= this.#splitMin;
+      this.#sendGroup(this.#queue.splice(0, Math.min(split ? Math.ceil(waiting / 2) : waiting, LEDGER_DEFAULTS.directBatchMax)));
     }
   }
 

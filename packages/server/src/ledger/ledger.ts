@@ -60,7 +60,7 @@ export class Ledger {
       batchTransfersMax: options.batchTransfersMax ?? LEDGER_DEFAULTS.batchTransfersMax,
       chainShards: options.chainShards ?? 1,
     });
-    this.#hosted = hosted ? new HostedLedgerClient(hosted, options.clock ?? systemClock) : null;
+    this.#hosted = hosted ? new HostedLedgerClient(hosted, options.clock ?? systemClock, options.directSplitMin ?? null) : null;
   }
 
   #call(request: DirectRequestInput, hosted: HostedLedgerClient): Promise<RequestResult> {

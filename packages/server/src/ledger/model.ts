@@ -78,8 +78,10 @@ export interface ParsedAccountId {
 
 export function parseAccountId(id: unknown): ParsedAccountId {
   const m = typeof id === 'string' ? ACCOUNT_PATTERN.exec(id) : null;
-  if (!m) throw new AppError(LedgerErrors.LEDGER_ACCOUNT_INVALID, { account: typeof id === 'string' ? id.slice(0, 80) : typeof id });
-  return { ownerKind: m[1] as OwnerKind, ownerId: m[2]!, asset: m[3] as Asset };
+  const ownerId = m?.[2];
+  if (!m || ownerId === undefined)
+    throw new AppError(LedgerErrors.LEDGER_ACCOUNT_INVALID, { account: typeof id === 'string' ? id.slice(0, 80) : typeof id });
+  return { ownerKind: m[1] as OwnerKind, ownerId, asset: m[3] as Asset };
 }
 
 export function accountId(ownerKind: OwnerKind, ownerId: string, asset: Asset): AccountId {

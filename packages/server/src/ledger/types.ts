@@ -120,6 +120,14 @@ export interface LedgerOptions {
    * once the ledger holds transfers.
    */
   readonly chainShards?: number;
+  /**
+   * Where the writer is hosted in a thread (SQLite): when nothing is in flight and at least this
+   * many direct requests wait, they cross as two groups instead of one, so the thread commits one
+   * half while the event loop answers the other and gathers its next requests. Off by default:
+   * each half pays a commit of its own, which costs more than the wait it hides on a busy disk
+   * (see `bench/README.md` § Ledger); on an idle one a commit's fixed cost is small.
+   */
+  readonly directSplitMin?: number;
 }
 
 export const LEDGER_DEFAULTS = {

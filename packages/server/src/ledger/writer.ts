@@ -18,8 +18,8 @@
 // (insufficient funds, say) stores nothing: retrying the same key later is evaluated afresh, which
 // is what a player topping up and retrying expects.
 import { randomBytes } from 'node:crypto';
-import { AppError, type Clock, systemClock } from '@fairground/core';
-import type { Store, Tx, TxParticipant, UnitOptions } from '../storage/ports.ts';
+import { AppError, type Clock, present, systemClock } from '@fairground/core';
+import type { SqlValue, Store, Tx, TxParticipant, UnitOptions } from '../storage/ports.ts';
 import { intFromDb, placeholders } from '../storage/sql.ts';
 import {
   ACCOUNT_ID_SHAPE,
@@ -273,7 +273,7 @@ export class LedgerWriter {
     );
     return this.#idempotent(tx, s, input.scope, input.key, content, async () => {
       const out: StagedTransfer[] = [];
-      for (let i = 0; i < ts.length; i += 1) out.push(await this.#applyNew(tx, s, input.scope, input.key, i, ts[i]!));
+      for (const [i, t] of ts.entries()) out.push(await this.#applyNew(tx, s, input.scope, input.key, i, t));
       return out;
     });
   }
@@ -335,7 +335,7 @@ export class LedgerWriter {
   submitMany(requests: readonly DirectRequestInput[]): Promise<PromiseSettledResult<RequestResult>[]> {
     const settled = Promise.allSettled(requests.map((req) => this.#direct(req, true)));
     for (let shard = 0; shard < this.#shards; shard += 1) {
-      if (this.#queues[shard]!.length > 0 && !this.#draining[shard]) void this.#drain(shard);
+      if (this.#queue(shard).length > 0 && !this.#draining[shard]) void this.#drain(shard);
     }
     return settled;
   }
@@ -359,7 +359,7 @@ export class LedgerWriter {
     // to shard 0's queue): each queue commits its own batches, so on PostgreSQL with several
     // writer connections, batches of different shards lock different heads and commit side by side.
     const shard = this.#shards === 1 ? 0 : this.#routeShard(req);
-    const queue = this.#queues[shard]!;
+    const queue = this.#queue(shard);
     if (queue.length >= LEDGER_DEFAULTS.directQueueMax) return Promise.reject(new AppError(LedgerErrors.LEDGER_BUSY));
     return new Promise((resolve, reject) => {
       queue.push({ req, resolve, reject });
@@ -378,8 +378,12 @@ export class LedgerWriter {
     return typeof first?.debit === 'string' ? shardOf(first.debit, this.#shards) : 0;
   }
 
+  #queue(shard: number): DirectRequest[] {
+    return present(this.#queues[shard], 'a direct queue for every shard');
+  }
+
   async #drain(shard: number): Promise<void> {
-    const queue = this.#queues[shard]!;
+    const queue = this.#queue(shard);
     this.#draining[shard] = true;
     try {
       while (queue.length > 0) {
@@ -393,10 +397,10 @@ export class LedgerWriter {
         } catch (error) {
           outcomes = batch.map(() => ({ ok: false as const, error }));
         }
-        for (let i = 0; i < batch.length; i += 1) {
-          const o = outcomes[i]!;
-          if (o.ok) batch[i]!.resolve(o.value);
-          else batch[i]!.reject(o.error);
+        for (const [i, waiter] of batch.entries()) {
+          const o = present(outcomes[i], 'an outcome for every request');
+          if (o.ok) waiter.resolve(o.value);
+          else waiter.reject(o.error);
         }
       }
     } finally {
@@ -513,7 +517,7 @@ export class LedgerWriter {
   /** Loads and locks accounts in id order (the lock order), skipping unknown ids (they fail later, per request). */
   async #loadAccounts(tx: Tx, s: TxState, ids: readonly AccountId[]): Promise<void> {
     let valid = ids.filter((id) => ACCOUNT_ID_SHAPE.test(id));
-    if (s.cache) valid = this.#fromCache(s, valid);
+    if (s.cache) valid = this.#fromCache(s.cache, s, valid);
     if (valid.length === 0) return;
     const rows = await tx.query<AccountRow>(
       tx.dialect === 'postgres'
@@ -687,8 +691,8 @@ export class LedgerWriter {
   }
 
   /** Takes these accounts from the row cache where it has them; returns the ids it has not. */
-  #fromCache(s: TxState, ids: readonly AccountId[]): AccountId[] {
-    const cached = s.cache!.accounts;
+  #fromCache(cache: RowCache, s: TxState, ids: readonly AccountId[]): AccountId[] {
+    const cached = cache.accounts;
     const rest: AccountId[] = [];
     for (const id of ids) {
       const a = cached.get(id);
@@ -706,10 +710,11 @@ export class LedgerWriter {
     const missing: number[] = [];
     for (const k of shards) if (!s.heads.has(k) && !missing.includes(k)) missing.push(k);
     if (missing.length === 0) return;
-    if (s.cache && missing.every((k) => s.cache!.heads.has(k))) {
+    const cachedHeads = s.cache?.heads;
+    if (cachedHeads && missing.every((k) => cachedHeads.has(k))) {
       // SQLite: one writer, no row lock to take; the cached head is the committed one.
       for (const shard of missing) {
-        s.heads.set(shard, s.cache.heads.get(shard)!);
+        s.heads.set(shard, present(cachedHeads.get(shard), 'a cached head'));
         s.journal.push(() => s.heads.delete(shard));
       }
       return;
@@ -772,8 +777,8 @@ export class LedgerWriter {
     const cached = s.accounts.get(id);
     if (cached) return cached;
     if (s.cache?.accounts.has(id)) {
-      this.#fromCache(s, [id]);
-      return s.accounts.get(id)!;
+      this.#fromCache(s.cache, s, [id]);
+      return present(s.accounts.get(id), 'an account just taken from the cache');
     }
     const rows = await tx.query<AccountRow>(
       `SELECT id, asset, flags, debits_pending, debits_posted, credits_pending, credits_posted FROM ledger_accounts WHERE id = ?${
@@ -911,7 +916,7 @@ export class LedgerWriter {
     const heads = new Map<number, { seq: number; hash: string }>();
     for (const t of s.transfers) {
       const shard = shardOf(t.debit, this.#shards);
-      if (!heads.has(shard)) heads.set(shard, s.heads.get(shard)!);
+      if (!heads.has(shard)) heads.set(shard, present(s.heads.get(shard), 'a locked head for every staged transfer'));
     }
     if (tx.dialect === 'postgres') await this.#flushPostgres(tx, s, heads);
     else if (this.#localConnection) await this.#flushSqliteRows(tx, s, heads);
@@ -957,7 +962,7 @@ export class LedgerWriter {
       });
     }
     const accounts = [...s.dirty].map((id) => {
-      const a = s.accounts.get(id)!;
+      const a = dirtyAccount(s, id);
       return { id, dp: a.dp, dpo: a.dpo, cp: a.cp, cpo: a.cpo };
     });
     const chain = [...heads].map(([shard, h]) => ({ id: shard + 1, seq: h.seq, hash: h.hash }));
@@ -988,35 +993,13 @@ export class LedgerWriter {
    */
   async #flushSqliteRows(tx: Tx, s: TxState, heads: Map<number, { seq: number; hash: string }>): Promise<void> {
     const writes: Promise<number>[] = [];
-    for (const t of s.transfers) {
-      writes.push(
-        tx.run(INSERT_TRANSFER_SQL, [
-          t.seq,
-          t.id,
-          t.scope,
-          t.key,
-          t.batchIndex,
-          t.debit,
-          t.credit,
-          t.asset,
-          t.amount,
-          t.code,
-          t.flags,
-          t.pendingId,
-          t.timeoutAtMs,
-          t.metadata ? JSON.stringify(t.metadata) : null,
-          t.createdAtMs,
-          t.prevHash,
-          t.hash,
-        ]),
-      );
-    }
+    for (const t of s.transfers) writes.push(tx.run(INSERT_TRANSFER_SQL, transferParams(t)));
     for (const [k, r] of s.requests) {
       const cut = k.indexOf('\u0000');
       writes.push(tx.run(INSERT_REQUEST_SQL, [k.slice(0, cut), k.slice(cut + 1), r.contentHash, r.result, r.createdAtMs]));
     }
     for (const id of s.dirty) {
-      const a = s.accounts.get(id)!;
+      const a = dirtyAccount(s, id);
       writes.push(tx.run(UPDATE_ACCOUNT_SQL, [a.dp, a.dpo, a.cp, a.cpo, id]));
     }
     for (const [shard, h] of heads)
@@ -1033,28 +1016,7 @@ export class LedgerWriter {
     const writes: Promise<number>[] = [];
     for (let i = 0; i < s.transfers.length; i += rowsMax) {
       const chunk = s.transfers.slice(i, i + rowsMax);
-      const params: (string | number | null)[] = [];
-      for (const t of chunk) {
-        params.push(
-          t.seq,
-          t.id,
-          t.scope,
-          t.key,
-          t.batchIndex,
-          t.debit,
-          t.credit,
-          t.asset,
-          t.amount,
-          t.code,
-          t.flags,
-          t.pendingId,
-          t.timeoutAtMs,
-          t.metadata ? JSON.stringify(t.metadata) : null,
-          t.createdAtMs,
-          t.prevHash,
-          t.hash,
-        );
-      }
+      const params = chunk.flatMap(transferParams);
       writes.push(
         tx.run(
           `INSERT INTO ledger_transfers (seq, id, scope, idem_key, batch_index, debit_account, credit_account, asset, amount, code, flags, pending_id, timeout_at_ms, metadata, created_at_ms, prev_hash, hash) VALUES ${rowsSql(chunk.length, TRANSFER_ROW_SQL)}`,
@@ -1082,7 +1044,7 @@ export class LedgerWriter {
       const chunk = dirty.slice(i, i + rowsMax);
       const params: (string | number)[] = [];
       for (const id of chunk) {
-        const a = s.accounts.get(id)!;
+        const a = dirtyAccount(s, id);
         params.push(id, a.dp, a.dpo, a.cp, a.cpo);
       }
       writes.push(
@@ -1098,6 +1060,34 @@ export class LedgerWriter {
       writes.push(tx.run('UPDATE ledger_chain SET seq = ?, hash = ? WHERE id = ?', [h.seq, h.hash, shard + 1]));
     await Promise.all(writes);
   }
+}
+
+/** A staged transfer's row, in the column order of `INSERT_TRANSFER_SQL` (and of every multi-row insert). */
+function transferParams(t: StagedTransfer): SqlValue[] {
+  return [
+    t.seq,
+    t.id,
+    t.scope,
+    t.key,
+    t.batchIndex,
+    t.debit,
+    t.credit,
+    t.asset,
+    t.amount,
+    t.code,
+    t.flags,
+    t.pendingId,
+    t.timeoutAtMs,
+    t.metadata ? JSON.stringify(t.metadata) : null,
+    t.createdAtMs,
+    t.prevHash,
+    t.hash,
+  ];
+}
+
+/** A balance the transaction changed: loaded before it was changed, so always present. */
+function dirtyAccount(s: TxState, id: AccountId): AccountState {
+  return present(s.accounts.get(id), 'a dirty account is loaded');
 }
 
 const TRANSFER_ROW_SQL = `(${placeholders(17)})`;
@@ -1139,7 +1129,7 @@ function takeSnapshot(s: TxState): Snapshot {
 }
 
 function restoreSnapshot(s: TxState, snap: Snapshot): void {
-  while (s.journal.length > snap.journalLength) s.journal.pop()!();
+  while (s.journal.length > snap.journalLength) present(s.journal.pop(), 'a journal entry above the mark')();
   s.transfers.length = snap.transfersLength;
 }
 

@@ -146,53 +146,62 @@ interface HostedModule {
   host(store: Store, options: HostedOptions, clock: Clock): { handle(request: unknown): Promise<unknown> };
 }
 
-function serve(options: WriterThreadOptions): void {
-  const port = parentPort;
-  if (!port) throw new Error('writer-thread.ts runs as a worker thread');
-  const conn = new SqliteConnection(openSqlite(options.path, options.busyTimeoutMs));
-  const db = conn.db;
-  const mutex = new Mutex();
+/** The connection's one transaction at a time, and how many transactions it has committed. */
+interface Shared {
+  readonly conn: SqliteConnection;
+  readonly mutex: Mutex;
   /** Transactions committed on this connection, by the main thread's units and by hosted ones. */
-  let commits = 0;
-  // The main thread's clock, as of its latest hosted request: hosted units of work run on it.
-  let callerNowMs = Date.now();
-  const clock: Clock = { nowMs: () => callerNowMs };
+  commits: number;
+}
 
-  // Hosted work runs through a group committer of its own, on the same connection.
-  let localHeld = false;
-  const local: Connection = {
+/** The connection as hosted work sees it: each transaction holds the mutex from BEGIN to its end. */
+function localConnection(shared: Shared): Connection {
+  const { conn, mutex } = shared;
+  let held = false;
+  return {
     dialect: 'sqlite',
     query: (sql, params) => conn.query(sql, params),
     run: (sql, params) => conn.run(sql, params),
     async begin() {
       await mutex.lock();
-      localHeld = true;
+      held = true;
       try {
         await conn.begin();
       } catch (e) {
-        localHeld = false;
+        held = false;
         mutex.unlock();
         throw e;
       }
     },
     async commit() {
       await conn.commit();
-      commits += 1;
-      localHeld = false;
+      shared.commits += 1;
+      held = false;
       mutex.unlock();
     },
     async rollback() {
       try {
         await conn.rollback();
       } finally {
-        if (localHeld) {
-          localHeld = false;
+        if (held) {
+          held = false;
           mutex.unlock();
         }
       }
     },
   };
-  const committer = new GroupCommitter([local], {
+}
+
+/**
+ * The store hosted modules run against in this thread: units of work group-committed on the
+ * shared connection, reads on a connection of their own (opened on first use).
+ */
+function hostedStore(
+  shared: Shared,
+  options: WriterThreadOptions,
+  clock: Clock,
+): { store: Store & { commitCount(): number }; committer: GroupCommitter; closeReader(): void } {
+  const committer = new GroupCommitter([localConnection(shared)], {
     clock,
     groupUnitsMax: options.groupUnitsMax,
     queueUnitsMax: options.queueUnitsMax,
@@ -213,15 +222,20 @@ function serve(options: WriterThreadOptions): void {
   const store: Store & { commitCount(): number } = {
     dialect: 'sqlite',
     reader,
-    commitCount: () => commits,
+    commitCount: () => shared.commits,
     unitOfWork: (body, unitOptions) => committer.enqueue(body, unitOptions),
     migrate: async () => {
       throw new Error('migrations run on the main thread');
     },
     close: async () => {},
   };
+  return { store, committer, closeReader: () => readDb?.db.close() };
+}
+
+/** Hosted modules' handlers, loaded once per module and options. */
+function hostedHandlers(store: Store, clock: Clock): (key: string) => Promise<{ handle(request: unknown): Promise<unknown> }> {
   const hosted = new Map<string, Promise<{ handle(request: unknown): Promise<unknown> }>>();
-  const handlerFor = (key: string) => {
+  return (key) => {
     let h = hosted.get(key);
     if (!h) {
       const cut = key.indexOf('\n');
@@ -232,59 +246,97 @@ function serve(options: WriterThreadOptions): void {
     }
     return h;
   };
+}
 
-  // The main thread's transactions: statements are taken in order, one at a time, each waiting
-  // for the connection when it opens a transaction.
-  const remote: WriterRequest[] = [];
-  let remoteRunning = false;
-  let remoteHeld = false;
-  let poisoned: SerializedError | null = null;
-  const reply = (r: WriterReply) => port.postMessage(r);
-  const runRemote = async (): Promise<void> => {
-    remoteRunning = true;
-    while (remote.length > 0) {
-      const [id, op, sql, payload] = remote.shift()!;
+/**
+ * The main thread's transactions: statements are taken in order, one at a time, each waiting
+ * for the connection when it opens a transaction.
+ */
+class RemoteTransactions {
+  readonly #shared: Shared;
+  readonly #reply: (r: WriterReply) => void;
+  readonly #queue: WriterRequest[] = [];
+  #running = false;
+  #held = false;
+  #poisoned: SerializedError | null = null;
+
+  constructor(shared: Shared, reply: (r: WriterReply) => void) {
+    this.#shared = shared;
+    this.#reply = reply;
+  }
+
+  push(msg: WriterRequest): void {
+    this.#queue.push(msg);
+    if (!this.#running) void this.#run();
+  }
+
+  async #run(): Promise<void> {
+    this.#running = true;
+    for (let msg = this.#queue.shift(); msg !== undefined; msg = this.#queue.shift()) {
       try {
-        if (op === 'begin') {
-          await mutex.lock();
-          remoteHeld = true;
-          try {
-            db.exec('BEGIN IMMEDIATE');
-          } catch (e) {
-            poisoned = serializeError(e);
-            throw e;
-          }
-          reply([id, true, null]);
-        } else if (op === 'rollback') {
-          poisoned = null;
-          if (remoteHeld) {
-            remoteHeld = false;
-            try {
-              if (db.isTransaction) db.exec('ROLLBACK');
-            } finally {
-              mutex.unlock();
-            }
-          }
-          reply([id, true, null]);
-        } else if (poisoned) {
-          reply([id, false, poisoned]);
-        } else if (op === 'query') {
-          reply([id, true, conn.prepare(sql).all(...(payload as SqlValue[]))]);
-        } else if (op === 'run') {
-          reply([id, true, Number(conn.prepare(sql).run(...(payload as SqlValue[])).changes)]);
-        } else if (op === 'commit') {
-          db.exec('COMMIT');
-          commits += 1;
-          remoteHeld = false;
-          mutex.unlock();
-          reply([id, true, null]);
-        }
+        const value = await this.#one(msg);
+        if (value !== undefined) this.#reply([msg[0], true, value.result]);
       } catch (e) {
-        reply([id, false, serializeError(e)]);
+        this.#reply([msg[0], false, serializeError(e)]);
       }
     }
-    remoteRunning = false;
-  };
+    this.#running = false;
+  }
+
+  /** Runs one statement; undefined when its answer has been sent already (a poisoned connection's). */
+  async #one([id, op, sql, payload]: WriterRequest): Promise<{ result: unknown } | undefined> {
+    const { conn, mutex } = this.#shared;
+    if (op === 'begin') {
+      await mutex.lock();
+      this.#held = true;
+      try {
+        conn.db.exec('BEGIN IMMEDIATE');
+      } catch (e) {
+        this.#poisoned = serializeError(e);
+        throw e;
+      }
+      return { result: null };
+    }
+    if (op === 'rollback') {
+      this.#poisoned = null;
+      if (this.#held) {
+        this.#held = false;
+        try {
+          if (conn.db.isTransaction) conn.db.exec('ROLLBACK');
+        } finally {
+          mutex.unlock();
+        }
+      }
+      return { result: null };
+    }
+    if (this.#poisoned) {
+      this.#reply([id, false, this.#poisoned]);
+      return undefined;
+    }
+    if (op === 'query') return { result: conn.prepare(sql).all(...(payload as SqlValue[])) };
+    if (op === 'run') return { result: Number(conn.prepare(sql).run(...(payload as SqlValue[])).changes) };
+    if (op === 'commit') {
+      conn.db.exec('COMMIT');
+      this.#shared.commits += 1;
+      this.#held = false;
+      mutex.unlock();
+      return { result: null };
+    }
+    return undefined;
+  }
+}
+
+function serve(options: WriterThreadOptions): void {
+  const port = parentPort;
+  if (!port) throw new Error('writer-thread.ts runs as a worker thread');
+  const shared: Shared = { conn: new SqliteConnection(openSqlite(options.path, options.busyTimeoutMs)), mutex: new Mutex(), commits: 0 };
+  // The main thread's clock, as of its latest hosted request: hosted units of work run on it.
+  let callerNowMs = Date.now();
+  const clock: Clock = { nowMs: () => callerNowMs };
+  const { store, committer, closeReader } = hostedStore(shared, options, clock);
+  const handlerFor = hostedHandlers(store, clock);
+  const reply = (r: WriterReply) => port.postMessage(r);
+  const remote = new RemoteTransactions(shared, reply);
 
   port.on('message', (msg: WriterRequest) => {
     const [id, op, text, payload] = msg;
@@ -301,17 +353,16 @@ function serve(options: WriterThreadOptions): void {
     }
     if (op === 'close') {
       void committer.close().then(async () => {
-        await mutex.lock();
-        if (db.isTransaction) db.exec('ROLLBACK');
-        db.close();
-        readDb?.db.close();
+        await shared.mutex.lock();
+        if (shared.conn.db.isTransaction) shared.conn.db.exec('ROLLBACK');
+        shared.conn.db.close();
+        closeReader();
         reply([id, true, null]);
         port.close();
       });
       return;
     }
     remote.push(msg);
-    if (!remoteRunning) void runRemote();
   });
 }
 
