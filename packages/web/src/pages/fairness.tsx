@@ -100,7 +100,7 @@ type Replay = Response<'GET /api/skill/sessions/:sessionId/replay'>;
 type VerifiedHand = { roomId: string; handNumber: number; record: HandRecordWire };
 
 /** A skill game session replayed here: its seed against the commitment, then every move to the score. */
-export function verifySession(rep: Replay): Outcome {
+function verifySession(rep: Replay): Outcome {
   const seed = hexToBytes(rep.seedHex);
   const checks: Check[] = [{ key: 'commitment', ok: seed !== null && verifyServerSeed(rep.seedHex, rep.commitment) }];
   if (seed !== null) {
