@@ -97,18 +97,39 @@ function useTournamentList(ctx: Ctx, setError: (error: string) => void) {
 
 type Form = Record<string, string>;
 
-/** One field of the form as typed; a time is a local date and time to the second. */
-function FormField(props: { name: string; label: string; form: Form; setForm: (form: Form) => void; time?: boolean }) {
-  const { name, form } = props;
-  const onInput = (e: Event) => props.setForm({ ...form, [name]: (e.target as HTMLInputElement).value });
+interface FieldProps {
+  name: string;
+  label: string;
+  form: Form;
+  setForm(form: Form): void;
+}
+
+/** One field of the form as typed. */
+function FormField({ name, label, form, setForm }: FieldProps) {
   return (
     <label>
-      {props.label}
-      {props.time ? (
-        <input type="datetime-local" step={1} data-testid={`tournament-${name}`} value={form[name] ?? ''} onInput={onInput} />
-      ) : (
-        <input data-testid={`tournament-${name}`} value={form[name] ?? ''} onInput={onInput} />
-      )}
+      {label}
+      <input
+        data-testid={`tournament-${name}`}
+        value={form[name] ?? ''}
+        onInput={(e) => setForm({ ...form, [name]: (e.target as HTMLInputElement).value })}
+      />
+    </label>
+  );
+}
+
+/** A time of the schedule: a local date and time to the second. */
+function TimeField({ name, label, form, setForm }: FieldProps) {
+  return (
+    <label>
+      {label}
+      <input
+        type="datetime-local"
+        step={1}
+        data-testid={`tournament-${name}`}
+        value={form[name] ?? ''}
+        onInput={(e) => setForm({ ...form, [name]: (e.target as HTMLInputElement).value })}
+      />
     </label>
   );
 }
@@ -146,8 +167,8 @@ function TournamentForm({ s, templates, templateId, setTemplateId, form, setForm
       <FormField name="prizeWeights" label={s('prizeWeights')} form={form} setForm={setForm} />
       <FormField name="playersMin" label={s('playersMin')} form={form} setForm={setForm} />
       <FormField name="playersMax" label={s('playersMax')} form={form} setForm={setForm} />
-      <FormField name="entryClosesAt" label={s('entryClosesAt')} form={form} setForm={setForm} time />
-      <FormField name="endsAt" label={s('endsAt')} form={form} setForm={setForm} time />
+      <TimeField name="entryClosesAt" label={s('entryClosesAt')} form={form} setForm={setForm} />
+      <TimeField name="endsAt" label={s('endsAt')} form={form} setForm={setForm} />
       <button type="submit" class="primary" data-testid="tournament-create">
         {s('create')}
       </button>
