@@ -83,19 +83,8 @@ const langRef: { lang: Lang } = { lang: 'zh' };
 
 export function App() {
   const [lang, setLang] = useState<Lang>(initialLang());
-  const [route, setRoute] = useState<Route>(routeFromHash());
-  const [, setHash] = useState(location.hash);
   const [me, setMe] = useState<Me | null>(null);
-  const [ready, setReady] = useState(false);
-  const api = useMemo(() => {
-    const client: ApiClient = new ApiClient({
-      tokens: localTokenStore('fg.player.tokens'),
-      onSignedOut: () => setMe(null),
-      // An agreement published while the player was here: re-read the player, and the guard below shows it.
-      onTermsOutdated: () => void client.call('GET /api/me', {}).then(setMe, () => undefined),
-    });
-    return client;
-  }, []);
+  const api = usePlayerApi(setMe);
   const t = useMemo(() => translator(lang), [lang]);
   // Inside WeChat, pages share through the JS-SDK with signatures from this client's session.
   useEffect(() => registerJsSdkClient(api), [api]);
@@ -103,7 +92,51 @@ export function App() {
   useEffect(() => {
     if (hasSession) shareSiteInWechat({ title: t('appName'), desc: t('tagline') });
   }, [hasSession]);
+  const { route, ready, navigate } = useRouting(api, setMe);
+  usePageWideSettings(lang);
+  useReturnAfterSignIn(ready, me?.termsCurrent === true, route);
 
+  if (!ready) return <main class="page" />;
+  // The guard every page shares: no session → sign in; an old agreement → accept the new one first.
+  const effective: Route = me === null ? 'login' : !me.termsCurrent ? 'terms' : route === 'login' || route === 'terms' ? 'lobby' : route;
+  const ctx: Ctx = { api, t, lang, me, setMe, navigate };
+  return (
+    <div class="shell">
+      <header class="bar">
+        <span class="brand">{t('appName')}</span>
+        <button type="button" class="link" data-testid="lang-toggle" onClick={() => setLang(lang === 'zh' ? 'en' : 'zh')}>
+          {t('language')}
+        </button>
+        {me !== null && (
+          <a href="#/responsible" class="link" data-testid="nav-responsible">
+            {lang === 'zh' ? '理性游戏' : 'Responsible play'}
+          </a>
+        )}
+      </header>
+      <CurrentPage ctx={ctx} route={effective} onLang={setLang} />
+      {me !== null && <FeedbackButton api={api} lang={lang} />}
+    </div>
+  );
+}
+
+/** The player's API client; a session that ends or an agreement that changes re-reads the player. */
+function usePlayerApi(setMe: (me: Me | null) => void): ApiClient {
+  return useMemo(() => {
+    const client: ApiClient = new ApiClient({
+      tokens: localTokenStore('fg.player.tokens'),
+      onSignedOut: () => setMe(null),
+      // An agreement published while the player was here: re-read the player, and the guard shows it.
+      onTermsOutdated: () => void client.call('GET /api/me', {}).then(setMe, () => undefined),
+    });
+    return client;
+  }, []);
+}
+
+/** The hash route, and the first read of the signed-in player (`ready` once it answered). */
+function useRouting(api: ApiClient, setMe: (me: Me | null) => void) {
+  const [route, setRoute] = useState<Route>(routeFromHash());
+  const [, setHash] = useState(location.hash);
+  const [ready, setReady] = useState(false);
   const navigate = useCallback((r: Route) => {
     location.hash = `#/${r}`;
     setRoute(r);
@@ -125,7 +158,11 @@ export function App() {
     } else setReady(true);
     return () => removeEventListener('hashchange', onHash);
   }, [api]);
+  return { route, ready, navigate };
+}
 
+/** The language saved, error sentences fetched, elder mode and the room skin applied to every page. */
+function usePageWideSettings(lang: Lang): void {
   useEffect(() => saveLang(lang), [lang]);
   // Error sentences are a chunk of their own, fetched while the first page shows: no error can
   // reach the screen before a player has done something, by which time they are here.
@@ -136,10 +173,13 @@ export function App() {
     return watchAnnouncements(document.body, () => langRef.lang);
   }, []);
   langRef.lang = lang;
+}
 
-  // A deep link opened signed out (an invitation `#/join/<code>?i=…`, a table, a deposit) is kept
-  // through sign-in and the agreement, and opened once both are done, instead of the lobby.
-  const signedIn = me?.termsCurrent === true;
+/**
+ * A deep link opened signed out (an invitation `#/join/<code>?i=…`, a table, a deposit) is kept
+ * through sign-in and the agreement, and opened once both are done, instead of the lobby.
+ */
+function useReturnAfterSignIn(ready: boolean, signedIn: boolean, route: Route): void {
   useEffect(() => {
     if (!ready) return;
     if (!signedIn) {
@@ -150,44 +190,32 @@ export function App() {
     sessionStorage.removeItem(RETURN_KEY);
     if (back !== null && back !== location.hash) location.hash = back;
   }, [ready, signedIn]);
+}
 
-  if (!ready) return <main class="page" />;
-  // The guard every page shares: no session → sign in; an old agreement → accept the new one first.
-  const effective: Route = me === null ? 'login' : !me.termsCurrent ? 'terms' : route === 'login' || route === 'terms' ? 'lobby' : route;
-  const ctx: Ctx = { api, t, lang, me, setMe, navigate };
+/** The page for the route the guard let through. */
+function CurrentPage({ ctx, route, onLang }: { ctx: Ctx; route: Route; onLang: (lang: Lang) => void }) {
+  const { api, lang } = ctx;
   return (
-    <div class="shell">
-      <header class="bar">
-        <span class="brand">{t('appName')}</span>
-        <button type="button" class="link" data-testid="lang-toggle" onClick={() => setLang(lang === 'zh' ? 'en' : 'zh')}>
-          {t('language')}
-        </button>
-        {me !== null && (
-          <a href="#/responsible" class="link" data-testid="nav-responsible">
-            {lang === 'zh' ? '理性游戏' : 'Responsible play'}
-          </a>
-        )}
-      </header>
-      {effective === 'login' && <LoginPage ctx={ctx} />}
-      {effective === 'login' && <HealthNotice api={api} lang={lang} at="login" />}
-      {effective === 'responsible' && <ResponsiblePlayPage ctx={ctx} />}
-      {effective === 'realname' && <RealNamePage ctx={ctx} />}
-      {effective === 'terms' && <TermsPage ctx={ctx} />}
-      {effective === 'lobby' && <LobbyPage ctx={ctx} />}
-      {effective === 'wallet' && <WalletPage ctx={ctx} />}
-      {effective === 'deposit' && <DepositPage ctx={ctx} />}
-      {effective === 'withdraw' && <WithdrawPage ctx={ctx} />}
-      {effective === 'payments' && <PaymentsHistoryPage ctx={ctx} />}
-      {effective === 'skill' && <SkillHubPage ctx={ctx} />}
-      {effective === 'skill-play' && <SkillPlayPage ctx={ctx} />}
-      {effective === 'skill-tournaments' && <SkillTournamentsPage ctx={ctx} />}
-      {effective === 'skill-leaderboards' && <SkillLeaderboardsPage ctx={ctx} />}
-      {effective === 'fairness' && <FairnessPage ctx={ctx} />}
-      {effective === 'settings' && <SettingsPage ctx={ctx} onLang={setLang} />}
-      {effective === 'inbox' && <InboxPage ctx={ctx} />}
-      {effective === 'tutorial' && <TutorialPage ctx={ctx} />}
-      {isRoomRoute(effective) && <RoomPages ctx={ctx} route={effective} />}
-      {me !== null && <FeedbackButton api={api} lang={lang} />}
-    </div>
+    <>
+      {route === 'login' && <LoginPage ctx={ctx} />}
+      {route === 'login' && <HealthNotice api={api} lang={lang} at="login" />}
+      {route === 'responsible' && <ResponsiblePlayPage ctx={ctx} />}
+      {route === 'realname' && <RealNamePage ctx={ctx} />}
+      {route === 'terms' && <TermsPage ctx={ctx} />}
+      {route === 'lobby' && <LobbyPage ctx={ctx} />}
+      {route === 'wallet' && <WalletPage ctx={ctx} />}
+      {route === 'deposit' && <DepositPage ctx={ctx} />}
+      {route === 'withdraw' && <WithdrawPage ctx={ctx} />}
+      {route === 'payments' && <PaymentsHistoryPage ctx={ctx} />}
+      {route === 'skill' && <SkillHubPage ctx={ctx} />}
+      {route === 'skill-play' && <SkillPlayPage ctx={ctx} />}
+      {route === 'skill-tournaments' && <SkillTournamentsPage ctx={ctx} />}
+      {route === 'skill-leaderboards' && <SkillLeaderboardsPage ctx={ctx} />}
+      {route === 'fairness' && <FairnessPage ctx={ctx} />}
+      {route === 'settings' && <SettingsPage ctx={ctx} onLang={onLang} />}
+      {route === 'inbox' && <InboxPage ctx={ctx} />}
+      {route === 'tutorial' && <TutorialPage ctx={ctx} />}
+      {isRoomRoute(route) && <RoomPages ctx={ctx} route={route} />}
+    </>
   );
 }

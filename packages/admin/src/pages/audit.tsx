@@ -54,27 +54,7 @@ export function AuditPage({ ctx }: { ctx: Ctx }) {
             </thead>
             <tbody>
               {items.map((e) => (
-                <tr key={e.id} data-action={e.action}>
-                  <td data-label={t('when')}>{formatTimeMs(e.atMs)}</td>
-                  <td data-label={t('who')} translate={false}>
-                    {e.operatorUsername}
-                  </td>
-                  <td class="nowrap" data-label={t('action')}>
-                    <code translate={false}>{e.action}</code>
-                  </td>
-                  <td data-label={t('target')} translate={false}>
-                    {e.targetId ?? ''}
-                  </td>
-                  <td data-label={t('auditReason')} translate={false}>
-                    {e.reason ?? ''}
-                  </td>
-                  <td data-label={t('before')}>
-                    <code translate={false}>{brief(e.before)}</code>
-                  </td>
-                  <td data-label={t('after')}>
-                    <code translate={false}>{brief(e.after)}</code>
-                  </td>
-                </tr>
+                <AuditRow key={e.id} t={t} e={e} />
               ))}
             </tbody>
           </table>
@@ -86,5 +66,31 @@ export function AuditPage({ ctx }: { ctx: Ctx }) {
         )}
       </section>
     </main>
+  );
+}
+
+function AuditRow({ t, e }: { t: Ctx['t']; e: Entry }) {
+  return (
+    <tr data-action={e.action}>
+      <td data-label={t('when')}>{formatTimeMs(e.atMs)}</td>
+      <td data-label={t('who')} translate={false}>
+        {e.operatorUsername}
+      </td>
+      <td class="nowrap" data-label={t('action')}>
+        <code translate={false}>{e.action}</code>
+      </td>
+      <td data-label={t('target')} translate={false}>
+        {e.targetId ?? ''}
+      </td>
+      <td data-label={t('auditReason')} translate={false}>
+        {e.reason ?? ''}
+      </td>
+      <td data-label={t('before')}>
+        <code translate={false}>{brief(e.before)}</code>
+      </td>
+      <td data-label={t('after')}>
+        <code translate={false}>{brief(e.after)}</code>
+      </td>
+    </tr>
   );
 }

@@ -127,45 +127,14 @@ function YearRow(p: { ctx: Ctx; t: CalendarT; jurisdiction: string; y: Year; can
       setError(consoleError(p.ctx.lang, e));
     }
   };
-  const state = y.verified ? 'verified' : y.inUse ? 'unverified' : 'past';
   return (
     <li data-testid="calendar-year" data-year={y.year} data-verified={String(y.verified)} class="stack">
-      <div class="inline spread">
-        <strong>{t('year', { year: y.year })}</strong>
-        <span class={`badge ${y.verified ? 'ok' : y.inUse ? 'alert' : ''}`} data-testid="calendar-year-state">
-          {state === 'verified' ? t('verified') : state === 'unverified' ? t('unverified') : `${t('unverified')} · ${t('pastYear')}`}
-        </span>
-      </div>
+      <YearHead t={t} y={y} />
       <span class="small">
         {t('holidays', { n: y.holidays.length })} · {t('workdays', { n: y.workdays.length })}
       </span>
-      <span class="small" translate={false}>
-        {y.source.title}
-        {y.source.reference ? ` · ${t('reference', { ref: y.source.reference })}` : ''}
-        {y.source.publishedOn ? ` · ${t('publishedOn', { date: y.source.publishedOn })}` : ''}
-      </span>
-      {y.source.urls?.map((u) => (
-        <a key={u} class="small calendar-url" href={u} target="_blank" rel="noreferrer noopener" translate={false}>
-          {u}
-        </a>
-      ))}
-      {y.source.note && (
-        <span class="small muted" translate={false}>
-          {y.source.note}
-        </span>
-      )}
-      <details>
-        <summary>{t('showDates')}</summary>
-        <p class="small">
-          {t('holidayDates')}: <span translate={false}>{y.holidays.join(', ')}</span>
-        </p>
-        <p class="small">
-          {t('workdayDates')}: <span translate={false}>{y.workdays.join(', ')}</span>
-        </p>
-        <p class="small muted calendar-file" translate={false}>
-          {t('sha', { sha: y.sha256 })}
-        </p>
-      </details>
+      <YearSource t={t} y={y} />
+      <YearDates t={t} y={y} />
       {y.fileVerified && <span class="small ok">{t('fileSaysVerified')}</span>}
       {y.confirmation && (
         <span class="small ok" data-testid="calendar-confirmation">
@@ -202,5 +171,59 @@ function YearRow(p: { ctx: Ctx; t: CalendarT; jurisdiction: string; y: Year; can
         </span>
       )}
     </li>
+  );
+}
+
+/** The notice a year's dates come from: its title, reference, date, links and note. */
+function YearSource({ t, y }: { t: CalendarT; y: Year }) {
+  return (
+    <>
+      <span class="small" translate={false}>
+        {y.source.title}
+        {y.source.reference ? ` · ${t('reference', { ref: y.source.reference })}` : ''}
+        {y.source.publishedOn ? ` · ${t('publishedOn', { date: y.source.publishedOn })}` : ''}
+      </span>
+      {y.source.urls?.map((u) => (
+        <a key={u} class="small calendar-url" href={u} target="_blank" rel="noreferrer noopener" translate={false}>
+          {u}
+        </a>
+      ))}
+      {y.source.note && (
+        <span class="small muted" translate={false}>
+          {y.source.note}
+        </span>
+      )}
+    </>
+  );
+}
+
+/** The year's holiday and make-up work dates, folded, with the file's hash. */
+function YearDates({ t, y }: { t: CalendarT; y: Year }) {
+  return (
+    <details>
+      <summary>{t('showDates')}</summary>
+      <p class="small">
+        {t('holidayDates')}: <span translate={false}>{y.holidays.join(', ')}</span>
+      </p>
+      <p class="small">
+        {t('workdayDates')}: <span translate={false}>{y.workdays.join(', ')}</span>
+      </p>
+      <p class="small muted calendar-file" translate={false}>
+        {t('sha', { sha: y.sha256 })}
+      </p>
+    </details>
+  );
+}
+
+/** The year and its state: verified, in use but unchecked, or past. */
+function YearHead({ t, y }: { t: CalendarT; y: Year }) {
+  const state = y.verified ? 'verified' : y.inUse ? 'unverified' : 'past';
+  return (
+    <div class="inline spread">
+      <strong>{t('year', { year: y.year })}</strong>
+      <span class={`badge ${y.verified ? 'ok' : y.inUse ? 'alert' : ''}`} data-testid="calendar-year-state">
+        {state === 'verified' ? t('verified') : state === 'unverified' ? t('unverified') : `${t('unverified')} · ${t('pastYear')}`}
+      </span>
+    </div>
   );
 }

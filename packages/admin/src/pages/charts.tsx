@@ -44,15 +44,7 @@ export function LineChart(props: {
   const innerH = HEIGHT - PAD.top - PAD.bottom;
   const xOf = (i: number) => PAD.left + (points.length <= 1 ? innerW / 2 : (i / (points.length - 1)) * innerW);
   const yOf = (v: number) => PAD.top + innerH - (Math.min(v, yMax) / yMax) * innerH;
-  const segments: string[] = [];
-  let current: string[] = [];
-  points.forEach((p, i) => {
-    if (p.y === null) {
-      if (current.length > 0) segments.push(current.join(' '));
-      current = [];
-    } else current.push(`${xOf(i).toFixed(1)},${yOf(p.y).toFixed(1)}`);
-  });
-  if (current.length > 0) segments.push(current.join(' '));
+  const segments = lineSegments(points, xOf, yOf);
   const first = points[0];
   const last = points[points.length - 1];
   return (
@@ -66,17 +58,7 @@ export function LineChart(props: {
         {format(0)}
       </text>
       {guides.map((g) => (
-        <g key={`${g.kind}-${g.value}`}>
-          <line class={`guide ${g.kind}`} x1={PAD.left} y1={yOf(g.value)} x2={WIDTH - PAD.right} y2={yOf(g.value)} />
-          <text
-            class={`tick ${g.kind}`}
-            x={WIDTH - PAD.right}
-            y={g.kind === 'alert' ? yOf(g.value) + 11 : yOf(g.value) - 3}
-            text-anchor="end"
-          >
-            {format(g.value)}
-          </text>
-        </g>
+        <GuideLine key={`${g.kind}-${g.value}`} g={g} width={WIDTH} y={yOf(g.value)} format={format} />
       ))}
       {segments.map((s) => (
         <polyline key={s} class="series" points={s} />
@@ -100,6 +82,32 @@ export function LineChart(props: {
         </text>
       )}
     </svg>
+  );
+}
+
+/** The polylines of a series: a missing value (null) breaks the line. */
+function lineSegments(points: readonly LinePoint[], xOf: (i: number) => number, yOf: (v: number) => number): string[] {
+  const segments: string[] = [];
+  let current: string[] = [];
+  points.forEach((p, i) => {
+    if (p.y === null) {
+      if (current.length > 0) segments.push(current.join(' '));
+      current = [];
+    } else current.push(`${xOf(i).toFixed(1)},${yOf(p.y).toFixed(1)}`);
+  });
+  if (current.length > 0) segments.push(current.join(' '));
+  return segments;
+}
+
+/** A target or alert level across the chart, with its value at the right edge. */
+function GuideLine({ g, width, y, format }: { g: Guide; width: number; y: number; format: (v: number) => string }) {
+  return (
+    <g>
+      <line class={`guide ${g.kind}`} x1={PAD.left} y1={y} x2={width - PAD.right} y2={y} />
+      <text class={`tick ${g.kind}`} x={width - PAD.right} y={g.kind === 'alert' ? y + 11 : y - 3} text-anchor="end">
+        {format(g.value)}
+      </text>
+    </g>
   );
 }
 

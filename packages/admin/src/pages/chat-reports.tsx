@@ -126,61 +126,85 @@ export function ChatReportsPage({ ctx }: { ctx: Ctx }) {
         {items?.length === 0 && <p class="muted">{c('none')}</p>}
         <ul class="list">
           {items?.map((r) => (
-            <li
+            <ReportRow
               key={r.id}
-              class="chat-report-row"
-              data-testid="chat-report"
-              data-report={r.id}
-              data-sender={r.senderId}
-              data-status={r.status}
-            >
-              <p>
-                <strong>{c('reason')}:</strong> {r.reason}
-              </p>
-              <p class="small muted">
-                {c('reporter')} <code translate={false}>{r.reporterId}</code> · {c('sender')} <code translate={false}>{r.senderId}</code> ·{' '}
-                {c('room')}{' '}
-                <a href={`#/rooms/${encodeURIComponent(r.roomId)}`} data-testid="chat-report-room">
-                  <code translate={false}>{r.roomId}</code>
-                </a>{' '}
-                · {r.handNumber === null ? c('between') : c('hand', { n: r.handNumber })} · {formatTimeMs(r.createdAtMs)}
-              </p>
-              <details open>
-                <summary>{c('context')}</summary>
-                <ol class="chat-context" data-testid="chat-report-context">
-                  {r.context.map((m) => (
-                    <li key={m.id} class={m.id === r.messageId ? 'reported' : ''} data-reported={String(m.id === r.messageId)}>
-                      <code translate={false}>{m.playerId}</code>: {lineWords(m, ctx.lang)}
-                      {m.id === r.messageId && <strong> ← {c('reported')}</strong>}
-                    </li>
-                  ))}
-                </ol>
-              </details>
-              {r.status === 'open' ? (
-                <div class="row">
-                  <input
-                    data-testid="chat-report-note"
-                    placeholder={c('note')}
-                    value={notes[r.id] ?? ''}
-                    onInput={(e) => setNotes({ ...notes, [r.id]: (e.target as HTMLInputElement).value })}
-                  />
-                  <button type="button" class="primary" data-testid="chat-report-uphold" onClick={() => resolve(r.id, 'uphold')}>
-                    {c('uphold')}
-                  </button>
-                  <button type="button" data-testid="chat-report-dismiss" onClick={() => resolve(r.id, 'dismiss')}>
-                    {c('dismiss')}
-                  </button>
-                </div>
-              ) : (
-                <p class="small" data-testid="chat-report-handled">
-                  {c('handled', { status: c(r.status), who: r.handledBy ?? '', note: r.resolutionNote ?? '' })}
-                </p>
-              )}
-            </li>
+              ctx={ctx}
+              r={r}
+              note={notes[r.id] ?? ''}
+              onNote={(note) => setNotes({ ...notes, [r.id]: note })}
+              onResolve={(action) => resolve(r.id, action)}
+            />
           ))}
         </ul>
       </section>
     </main>
+  );
+}
+
+interface RowProps {
+  ctx: Ctx;
+  r: Report;
+  note: string;
+  onNote(note: string): void;
+  onResolve(action: 'uphold' | 'dismiss'): Promise<void>;
+}
+
+/** One report: who reported whom where, the conversation, and the decision (or how it was decided). */
+function ReportRow({ ctx, r, note, onNote, onResolve }: RowProps) {
+  const c = chatText(ctx.lang);
+  return (
+    <li class="chat-report-row" data-testid="chat-report" data-report={r.id} data-sender={r.senderId} data-status={r.status}>
+      <p>
+        <strong>{c('reason')}:</strong> {r.reason}
+      </p>
+      <p class="small muted">
+        {c('reporter')} <code translate={false}>{r.reporterId}</code> · {c('sender')} <code translate={false}>{r.senderId}</code> ·{' '}
+        {c('room')}{' '}
+        <a href={`#/rooms/${encodeURIComponent(r.roomId)}`} data-testid="chat-report-room">
+          <code translate={false}>{r.roomId}</code>
+        </a>{' '}
+        · {r.handNumber === null ? c('between') : c('hand', { n: r.handNumber })} · {formatTimeMs(r.createdAtMs)}
+      </p>
+      <ReportContext ctx={ctx} r={r} />
+      {r.status === 'open' ? (
+        <div class="row">
+          <input
+            data-testid="chat-report-note"
+            placeholder={c('note')}
+            value={note}
+            onInput={(e) => onNote((e.target as HTMLInputElement).value)}
+          />
+          <button type="button" class="primary" data-testid="chat-report-uphold" onClick={() => onResolve('uphold')}>
+            {c('uphold')}
+          </button>
+          <button type="button" data-testid="chat-report-dismiss" onClick={() => onResolve('dismiss')}>
+            {c('dismiss')}
+          </button>
+        </div>
+      ) : (
+        <p class="small" data-testid="chat-report-handled">
+          {c('handled', { status: c(r.status), who: r.handledBy ?? '', note: r.resolutionNote ?? '' })}
+        </p>
+      )}
+    </li>
+  );
+}
+
+/** The conversation around the reported message, that message marked. */
+function ReportContext({ ctx, r }: { ctx: Ctx; r: Report }) {
+  const c = chatText(ctx.lang);
+  return (
+    <details open>
+      <summary>{c('context')}</summary>
+      <ol class="chat-context" data-testid="chat-report-context">
+        {r.context.map((m) => (
+          <li key={m.id} class={m.id === r.messageId ? 'reported' : ''} data-reported={String(m.id === r.messageId)}>
+            <code translate={false}>{m.playerId}</code>: {lineWords(m, ctx.lang)}
+            {m.id === r.messageId && <strong> ← {c('reported')}</strong>}
+          </li>
+        ))}
+      </ol>
+    </details>
   );
 }
 

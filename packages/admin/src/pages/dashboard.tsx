@@ -63,29 +63,7 @@ export function DashboardPage({ ctx }: { ctx: Ctx }) {
   return (
     <main class="wide" data-testid="dashboard-page" data-loaded={report === null ? 'false' : 'true'}>
       <section class="card">
-        <div class="toolbar">
-          <div>
-            <h1>{o('dashboardTitle')}</h1>
-            <p class="muted small">{o('dashboardHint')}</p>
-          </div>
-          <fieldset class="segmented" aria-label={o('period')}>
-            {(Object.keys(PERIODS) as Period[]).map((p) => (
-              <button
-                key={p}
-                type="button"
-                class={p === period ? 'on' : ''}
-                aria-pressed={p === period}
-                onClick={() => setPeriod(p)}
-                data-testid={`period-${p}`}
-              >
-                {o(`period_${p}`)}
-              </button>
-            ))}
-            <button type="button" onClick={() => void load()} data-testid="dashboard-refresh">
-              {o('refresh')}
-            </button>
-          </fieldset>
-        </div>
+        <DashboardToolbar o={o} period={period} setPeriod={setPeriod} onRefresh={load} />
         {report && (
           <p class="muted small">
             {o('updatedAt', { time: formatTimeMs(report.nowMs) })} · {o('activePlayers', { n: report.activePlayers })}
@@ -108,6 +86,42 @@ export function DashboardPage({ ctx }: { ctx: Ctx }) {
         </>
       )}
     </main>
+  );
+}
+
+interface ToolbarProps {
+  o: OpsT;
+  period: Period;
+  setPeriod(period: Period): void;
+  onRefresh(): Promise<void>;
+}
+
+/** The title, the period to report on, and a refresh. */
+function DashboardToolbar({ o, period, setPeriod, onRefresh }: ToolbarProps) {
+  return (
+    <div class="toolbar">
+      <div>
+        <h1>{o('dashboardTitle')}</h1>
+        <p class="muted small">{o('dashboardHint')}</p>
+      </div>
+      <fieldset class="segmented" aria-label={o('period')}>
+        {(Object.keys(PERIODS) as Period[]).map((p) => (
+          <button
+            key={p}
+            type="button"
+            class={p === period ? 'on' : ''}
+            aria-pressed={p === period}
+            onClick={() => setPeriod(p)}
+            data-testid={`period-${p}`}
+          >
+            {o(`period_${p}`)}
+          </button>
+        ))}
+        <button type="button" onClick={() => void onRefresh()} data-testid="dashboard-refresh">
+          {o('refresh')}
+        </button>
+      </fieldset>
+    </div>
   );
 }
 

@@ -23,6 +23,31 @@ function dayStartMs(text: string): number {
   return new Date(y, m - 1, d).getTime();
 }
 
+/** Fetches one export with the operator's token and saves it; answers the file's name and row count. */
+async function saveExport(token: string | null, kind: Kind, from: string, to: string): Promise<{ file: string; rows: string }> {
+  // The start of the retention window is clamped so "180 days ago" is always accepted.
+  const fromMs = Math.max(dayStartMs(from), Date.now() - RETENTION_DAYS * DAY_MS + 60_000);
+  const toMs = Math.min(dayStartMs(to) + DAY_MS, Date.now() + 1);
+  // The file's times in the operator's own clock (the days picked above are local days), offset written out.
+  const utcOffsetMinutes = -new Date(fromMs).getTimezoneOffset();
+  const res = await fetch(`/api/admin/exports/${kind}?fromMs=${fromMs}&toMs=${toMs}&utcOffsetMinutes=${utcOffsetMinutes}`, {
+    headers: { authorization: `Bearer ${token ?? ''}` },
+  });
+  if (!res.ok) {
+    const body = (await res.json().catch(() => ({}))) as { code?: string; message?: string };
+    throw new ApiError(res.status, { code: body.code ?? `HTTP_${res.status}`, message: body.message ?? `HTTP ${res.status}` });
+  }
+  const file = /filename="([^"]+)"/.exec(res.headers.get('content-disposition') ?? '')?.[1] ?? `${kind}.csv`;
+  const rows = res.headers.get('x-export-rows') ?? '?';
+  const url = URL.createObjectURL(await res.blob());
+  const a = document.createElement('a');
+  a.href = url;
+  a.download = file;
+  a.click();
+  setTimeout(() => URL.revokeObjectURL(url), 10_000);
+  return { file, rows };
+}
+
 export function ExportsPage({ ctx }: { ctx: Ctx }) {
   const o = opsText(ctx.lang);
   const today = dateText(Date.now());
@@ -39,26 +64,7 @@ export function ExportsPage({ ctx }: { ctx: Ctx }) {
     setDone(null);
     setError(null);
     try {
-      // The start of the retention window is clamped so "180 days ago" is always accepted.
-      const fromMs = Math.max(dayStartMs(from), Date.now() - RETENTION_DAYS * DAY_MS + 60_000);
-      const toMs = Math.min(dayStartMs(to) + DAY_MS, Date.now() + 1);
-      // The file's times in the operator's own clock (the days picked above are local days), offset written out.
-      const utcOffsetMinutes = -new Date(fromMs).getTimezoneOffset();
-      const res = await fetch(`/api/admin/exports/${kind}?fromMs=${fromMs}&toMs=${toMs}&utcOffsetMinutes=${utcOffsetMinutes}`, {
-        headers: { authorization: `Bearer ${ctx.api.accessToken ?? ''}` },
-      });
-      if (!res.ok) {
-        const body = (await res.json().catch(() => ({}))) as { code?: string; message?: string };
-        throw new ApiError(res.status, { code: body.code ?? `HTTP_${res.status}`, message: body.message ?? `HTTP ${res.status}` });
-      }
-      const file = /filename="([^"]+)"/.exec(res.headers.get('content-disposition') ?? '')?.[1] ?? `${kind}.csv`;
-      const rows = res.headers.get('x-export-rows') ?? '?';
-      const url = URL.createObjectURL(await res.blob());
-      const a = document.createElement('a');
-      a.href = url;
-      a.download = file;
-      a.click();
-      setTimeout(() => URL.revokeObjectURL(url), 10_000);
+      const { file, rows } = await saveExport(ctx.api.accessToken, kind, from, to);
       setDone(o('exported', { file, rows }));
     } catch (e) {
       setError(consoleError(ctx.lang, e));
@@ -82,29 +88,7 @@ export function ExportsPage({ ctx }: { ctx: Ctx }) {
             ))}
           </select>
         </label>
-        <div class="two">
-          <label>
-            {o('from')}
-            <input
-              type="date"
-              value={from}
-              min={dateText(Date.now() - RETENTION_DAYS * DAY_MS)}
-              max={today}
-              onInput={(e) => setFrom((e.target as HTMLInputElement).value)}
-              data-testid="export-from"
-            />
-          </label>
-          <label>
-            {o('to')}
-            <input
-              type="date"
-              value={to}
-              max={today}
-              onInput={(e) => setTo((e.target as HTMLInputElement).value)}
-              data-testid="export-to"
-            />
-          </label>
-        </div>
+        <DateRange o={o} from={from} setFrom={setFrom} to={to} setTo={setTo} today={today} />
         <div>
           <button type="submit" class="primary" disabled={busy} data-testid="export-submit">
             {o('download')}
@@ -122,5 +106,37 @@ export function ExportsPage({ ctx }: { ctx: Ctx }) {
         )}
       </form>
     </main>
+  );
+}
+
+interface RangeProps {
+  o: ReturnType<typeof opsText>;
+  from: string;
+  setFrom(value: string): void;
+  to: string;
+  setTo(value: string): void;
+  today: string;
+}
+
+/** The days to export, within the retention window. */
+function DateRange({ o, from, setFrom, to, setTo, today }: RangeProps) {
+  return (
+    <div class="two">
+      <label>
+        {o('from')}
+        <input
+          type="date"
+          value={from}
+          min={dateText(Date.now() - RETENTION_DAYS * DAY_MS)}
+          max={today}
+          onInput={(e) => setFrom((e.target as HTMLInputElement).value)}
+          data-testid="export-from"
+        />
+      </label>
+      <label>
+        {o('to')}
+        <input type="date" value={to} max={today} onInput={(e) => setTo((e.target as HTMLInputElement).value)} data-testid="export-to" />
+      </label>
+    </div>
   );
 }

@@ -127,42 +127,7 @@ export function PlayerLinks({ ctx, playerId }: { ctx: Ctx; playerId: string | un
           {f('error', { message: error })}
         </p>
       )}
-      {links && (
-        <div data-testid="links-result" data-group={links.group.length}>
-          <p class="small muted">
-            {f('shared', {
-              device: links.shared.device ?? 0,
-              wechat: links.shared.wechat ?? 0,
-              unionid: links.shared.unionid ?? 0,
-              address: links.shared.address ?? 0,
-            })}
-          </p>
-          <h4>{links.group.length === 0 ? f('noGroup') : f('group', { n: links.group.length })}</h4>
-          <ul class="list">
-            {links.group.map((p) => (
-              <li key={p} data-testid="links-member">
-                <a href={`#/players/${encodeURIComponent(p)}`}>
-                  <code>{p}</code>
-                </a>
-              </li>
-            ))}
-          </ul>
-          <ul class="list small">
-            {links.evidence.map((e) => (
-              <li
-                key={`${e.playerId}-${e.kind}-${e.digest}`}
-                class="fair-row"
-                data-testid="links-evidence"
-                data-kind={e.kind}
-                data-strong={String(e.strong)}
-              >
-                <code>{e.playerId}</code> · {f(`kind_${e.kind}`)} ({e.strong ? f('strong') : f('weak')}) · {e.sources.join(' / ')} ·{' '}
-                <code>{e.digest}</code>
-              </li>
-            ))}
-          </ul>
-        </div>
-      )}
+      {links && <LinksResult ctx={ctx} links={links} />}
     </section>
   );
 }
@@ -203,32 +168,13 @@ function HeldMatches({ ctx }: { ctx: Ctx }) {
       )}
       <ul class="list">
         {items?.map((m) => (
-          <li key={m.matchId} class="fair-row" data-testid="held-match" data-match={m.matchId}>
-            <code>{m.matchId}</code> · {m.game} · {m.entryFeeFen} fen
-            <br />
-            <small>
-              {f('host')} <code>{m.hostPlayerId}</code> · {f('challenger')} <code>{m.challengerPlayerId}</code>
-            </small>
-            <div class="row">
-              <button
-                type="button"
-                disabled={reason.trim().length < 4}
-                onClick={() => resolve(m.matchId, 'settle')}
-                data-testid="held-settle"
-              >
-                {f('settle')}
-              </button>
-              <button
-                type="button"
-                class="danger"
-                disabled={reason.trim().length < 4}
-                onClick={() => resolve(m.matchId, 'void')}
-                data-testid="held-void"
-              >
-                {f('void')}
-              </button>
-            </div>
-          </li>
+          <HeldRow
+            key={m.matchId}
+            ctx={ctx}
+            m={m}
+            reasonGiven={reason.trim().length >= 4}
+            onResolve={(decision) => resolve(m.matchId, decision)}
+          />
         ))}
       </ul>
       {error && (
@@ -237,5 +183,75 @@ function HeldMatches({ ctx }: { ctx: Ctx }) {
         </p>
       )}
     </section>
+  );
+}
+
+/** The linked group found, its shared signals, and the evidence of each link. */
+function LinksResult({ ctx, links }: { ctx: Ctx; links: Links }) {
+  const f = fairPlayText(ctx.lang);
+  return (
+    <div data-testid="links-result" data-group={links.group.length}>
+      <p class="small muted">
+        {f('shared', {
+          device: links.shared.device ?? 0,
+          wechat: links.shared.wechat ?? 0,
+          unionid: links.shared.unionid ?? 0,
+          address: links.shared.address ?? 0,
+        })}
+      </p>
+      <h4>{links.group.length === 0 ? f('noGroup') : f('group', { n: links.group.length })}</h4>
+      <ul class="list">
+        {links.group.map((p) => (
+          <li key={p} data-testid="links-member">
+            <a href={`#/players/${encodeURIComponent(p)}`}>
+              <code>{p}</code>
+            </a>
+          </li>
+        ))}
+      </ul>
+      <ul class="list small">
+        {links.evidence.map((e) => (
+          <li
+            key={`${e.playerId}-${e.kind}-${e.digest}`}
+            class="fair-row"
+            data-testid="links-evidence"
+            data-kind={e.kind}
+            data-strong={String(e.strong)}
+          >
+            <code>{e.playerId}</code> · {f(`kind_${e.kind}`)} ({e.strong ? f('strong') : f('weak')}) · {e.sources.join(' / ')} ·{' '}
+            <code>{e.digest}</code>
+          </li>
+        ))}
+      </ul>
+    </div>
+  );
+}
+
+interface HeldRowProps {
+  ctx: Ctx;
+  m: Held;
+  /** A reason long enough to act on was written. */
+  reasonGiven: boolean;
+  onResolve(decision: 'settle' | 'void'): Promise<void>;
+}
+
+function HeldRow({ ctx, m, reasonGiven, onResolve }: HeldRowProps) {
+  const f = fairPlayText(ctx.lang);
+  return (
+    <li class="fair-row" data-testid="held-match" data-match={m.matchId}>
+      <code>{m.matchId}</code> · {m.game} · {m.entryFeeFen} fen
+      <br />
+      <small>
+        {f('host')} <code>{m.hostPlayerId}</code> · {f('challenger')} <code>{m.challengerPlayerId}</code>
+      </small>
+      <div class="row">
+        <button type="button" disabled={!reasonGiven} onClick={() => onResolve('settle')} data-testid="held-settle">
+          {f('settle')}
+        </button>
+        <button type="button" class="danger" disabled={!reasonGiven} onClick={() => onResolve('void')} data-testid="held-void">
+          {f('void')}
+        </button>
+      </div>
+    </li>
   );
 }

@@ -21,70 +21,86 @@ export function LedgerOverviewPanel({ ctx }: { ctx: Ctx }) {
   if (!data) return null;
   return (
     <main data-testid="ledger-overview">
-      <section class="card">
-        <div class="toolbar">
-          <h2>{o('ledgerAccountsTitle')}</h2>
-          <a href="#/reconciliation">{o('ledgerReconciliation')}</a>
-        </div>
-        <div class="scroll">
-          <table>
-            <thead>
-              <tr>
-                <th>{o('account')}</th>
-                <th class="num">{o('posted')}</th>
-                <th class="num">{o('pendingOut')}</th>
-                <th class="num">{o('pendingIn')}</th>
-              </tr>
-            </thead>
-            <tbody>
-              {data.system
-                // Every system account exists for every asset; the empty non-cash ones say nothing.
-                .filter((a) => a.asset === 'CNY' || a.postedFen !== 0 || a.pendingDebitsFen !== 0 || a.pendingCreditsFen !== 0)
-                .map((a) => (
-                  <tr key={a.accountId} data-testid="system-account" data-account={a.accountId}>
-                    <td>
-                      <code translate={false}>{a.accountId}</code>
-                    </td>
-                    <td class="num">{formatAmount(a.asset as AssetCode, a.postedFen)}</td>
-                    <td class="num">{formatAmount(a.asset as AssetCode, a.pendingDebitsFen)}</td>
-                    <td class="num">{formatAmount(a.asset as AssetCode, a.pendingCreditsFen)}</td>
-                  </tr>
-                ))}
-            </tbody>
-          </table>
-        </div>
-      </section>
-      <section class="card">
-        <h2>{o('ledgerRecentTitle')}</h2>
-        <div class="scroll">
-          <table class="nowrap">
-            <tbody>
-              {data.recent.map((t) => (
-                <tr key={t.id} data-testid="recent-transfer">
-                  <td class="num">#{t.seq}</td>
-                  <td>{formatTimeMs(t.createdAtMs)}</td>
+      <SystemAccounts o={o} data={data} />
+      <RecentTransfers o={o} data={data} />
+    </main>
+  );
+}
+
+type OpsT = ReturnType<typeof opsText>;
+
+/** The platform's own accounts with their posted and pending amounts. */
+function SystemAccounts({ o, data }: { o: OpsT; data: Overview }) {
+  return (
+    <section class="card">
+      <div class="toolbar">
+        <h2>{o('ledgerAccountsTitle')}</h2>
+        <a href="#/reconciliation">{o('ledgerReconciliation')}</a>
+      </div>
+      <div class="scroll">
+        <table>
+          <thead>
+            <tr>
+              <th>{o('account')}</th>
+              <th class="num">{o('posted')}</th>
+              <th class="num">{o('pendingOut')}</th>
+              <th class="num">{o('pendingIn')}</th>
+            </tr>
+          </thead>
+          <tbody>
+            {data.system
+              // Every system account exists for every asset; the empty non-cash ones say nothing.
+              .filter((a) => a.asset === 'CNY' || a.postedFen !== 0 || a.pendingDebitsFen !== 0 || a.pendingCreditsFen !== 0)
+              .map((a) => (
+                <tr key={a.accountId} data-testid="system-account" data-account={a.accountId}>
                   <td>
-                    <code translate={false}>{t.code}</code>{' '}
-                    <span class="muted small">
-                      {t.kind === 'pending'
-                        ? o('kind_pending')
-                        : t.kind === 'posted'
-                          ? o('kind_posted')
-                          : t.kind === 'voided'
-                            ? o('kind_voided')
-                            : t.kind}
-                    </span>
+                    <code translate={false}>{a.accountId}</code>
                   </td>
-                  <td>
-                    <code translate={false}>{t.debitAccount}</code> → <code translate={false}>{t.creditAccount}</code>
-                  </td>
-                  <td class="num">{formatAmount(t.asset as AssetCode, t.amount)}</td>
+                  <td class="num">{formatAmount(a.asset as AssetCode, a.postedFen)}</td>
+                  <td class="num">{formatAmount(a.asset as AssetCode, a.pendingDebitsFen)}</td>
+                  <td class="num">{formatAmount(a.asset as AssetCode, a.pendingCreditsFen)}</td>
                 </tr>
               ))}
-            </tbody>
-          </table>
-        </div>
-      </section>
-    </main>
+          </tbody>
+        </table>
+      </div>
+    </section>
+  );
+}
+
+/** The ledger's newest transfers, each with its kind, accounts and amount. */
+function RecentTransfers({ o, data }: { o: OpsT; data: Overview }) {
+  return (
+    <section class="card">
+      <h2>{o('ledgerRecentTitle')}</h2>
+      <div class="scroll">
+        <table class="nowrap">
+          <tbody>
+            {data.recent.map((t) => (
+              <tr key={t.id} data-testid="recent-transfer">
+                <td class="num">#{t.seq}</td>
+                <td>{formatTimeMs(t.createdAtMs)}</td>
+                <td>
+                  <code translate={false}>{t.code}</code>{' '}
+                  <span class="muted small">
+                    {t.kind === 'pending'
+                      ? o('kind_pending')
+                      : t.kind === 'posted'
+                        ? o('kind_posted')
+                        : t.kind === 'voided'
+                          ? o('kind_voided')
+                          : t.kind}
+                  </span>
+                </td>
+                <td>
+                  <code translate={false}>{t.debitAccount}</code> → <code translate={false}>{t.creditAccount}</code>
+                </td>
+                <td class="num">{formatAmount(t.asset as AssetCode, t.amount)}</td>
+              </tr>
+            ))}
+          </tbody>
+        </table>
+      </div>
+    </section>
   );
 }

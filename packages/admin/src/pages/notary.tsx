@@ -83,7 +83,6 @@ export function NotaryPage({ ctx }: { ctx: Ctx }) {
   }, [ctx.api]);
   useEffect(load, [load]);
 
-  const over = s !== null && s.lagMs > s.lagAlertMs;
   return (
     <main class="page" data-testid="notary-page">
       <section class="card">
@@ -94,82 +93,95 @@ export function NotaryPage({ ctx }: { ctx: Ctx }) {
             {error}
           </p>
         )}
-        {s && (
-          <dl class="kv">
-            <dt>{t.tsa}</dt>
-            <dd>
-              <code translate={false}>{s.tsaUrl}</code>
-            </dd>
-            <dt>{t.lag}</dt>
-            <dd data-testid="notary-lag" data-over={String(over)}>
-              <strong class={over ? 'error' : ''}>{t.lagMinutes.replace('{n}', minutes(s.lagMs))}</strong>{' '}
-              <span class="muted small">
-                ({t.lagAlert.replace('{min}', minutes(s.lagAlertMs))}
-                {over ? ` · ${t.lagOver}` : ''})
-              </span>
-            </dd>
-            <dt>{t.queued}</dt>
-            <dd data-testid="notary-queued">
-              {s.queued}
-              {s.oldestQueuedAtMs !== null && (
-                <span class="muted small">
-                  {' '}
-                  · {t.oldest} {formatTimeMs(s.oldestQueuedAtMs)}
-                </span>
-              )}
-            </dd>
-            <dt>{t.rootsWaiting}</dt>
-            <dd data-testid="notary-roots-waiting">{s.rootsWaiting}</dd>
-            <dt>{t.lastAttested}</dt>
-            <dd>{s.lastAttestedAtMs === null ? '—' : formatTimeMs(s.lastAttestedAtMs)}</dd>
-          </dl>
-        )}
+        {s && <NotaryFacts t={t} s={s} />}
         <button type="button" class="link" onClick={load}>
           {t.refresh}
         </button>
       </section>
-      {s && (
-        <section class="card">
-          <h2>{t.roots}</h2>
-          {s.roots.length === 0 ? (
-            <p class="muted">{t.none}</p>
-          ) : (
-            <div class="scroll">
-              <table data-testid="notary-roots">
-                <thead>
-                  <tr>
-                    <th>#</th>
-                    <th>{t.colRoot}</th>
-                    <th class="num">{t.colHands}</th>
-                    <th>{t.colState}</th>
-                    <th>{t.colSigned}</th>
-                    <th class="num">{t.colAttempts}</th>
-                    <th>{t.colError}</th>
-                  </tr>
-                </thead>
-                <tbody>
-                  {s.roots.map((r) => (
-                    <tr key={r.id} data-testid="notary-root" data-state={r.state}>
-                      <td>{r.id}</td>
-                      <td>
-                        <code title={r.rootHash}>{r.rootHash.slice(0, 16)}…</code>
-                      </td>
-                      <td class="num">{r.treeSize}</td>
-                      <td>{r.state === 'attested' ? t.attested : t.waiting}</td>
-                      <td>
-                        {r.token ? formatTimeMs(r.token.genTimeMs) : '—'}
-                        {r.token?.tsaName && <div class="muted small">{r.token.tsaName}</div>}
-                      </td>
-                      <td class="num">{r.attempts}</td>
-                      <td class="small">{r.lastError ?? ''}</td>
-                    </tr>
-                  ))}
-                </tbody>
-              </table>
-            </div>
-          )}
-        </section>
-      )}
+      {s && <RecentRoots t={t} s={s} />}
     </main>
+  );
+}
+
+type Text = (typeof TEXT)[Lang];
+
+/** The authority, the lag against its alert line, the queue and the last signature. */
+function NotaryFacts({ t, s }: { t: Text; s: Status }) {
+  const over = s.lagMs > s.lagAlertMs;
+  return (
+    <dl class="kv">
+      <dt>{t.tsa}</dt>
+      <dd>
+        <code translate={false}>{s.tsaUrl}</code>
+      </dd>
+      <dt>{t.lag}</dt>
+      <dd data-testid="notary-lag" data-over={String(over)}>
+        <strong class={over ? 'error' : ''}>{t.lagMinutes.replace('{n}', minutes(s.lagMs))}</strong>{' '}
+        <span class="muted small">
+          ({t.lagAlert.replace('{min}', minutes(s.lagAlertMs))}
+          {over ? ` · ${t.lagOver}` : ''})
+        </span>
+      </dd>
+      <dt>{t.queued}</dt>
+      <dd data-testid="notary-queued">
+        {s.queued}
+        {s.oldestQueuedAtMs !== null && (
+          <span class="muted small">
+            {' '}
+            · {t.oldest} {formatTimeMs(s.oldestQueuedAtMs)}
+          </span>
+        )}
+      </dd>
+      <dt>{t.rootsWaiting}</dt>
+      <dd data-testid="notary-roots-waiting">{s.rootsWaiting}</dd>
+      <dt>{t.lastAttested}</dt>
+      <dd>{s.lastAttestedAtMs === null ? '—' : formatTimeMs(s.lastAttestedAtMs)}</dd>
+    </dl>
+  );
+}
+
+/** The recent Merkle roots, each with its state, the authority's time and name, and its last error. */
+function RecentRoots({ t, s }: { t: Text; s: Status }) {
+  return (
+    <section class="card">
+      <h2>{t.roots}</h2>
+      {s.roots.length === 0 ? (
+        <p class="muted">{t.none}</p>
+      ) : (
+        <div class="scroll">
+          <table data-testid="notary-roots">
+            <thead>
+              <tr>
+                <th>#</th>
+                <th>{t.colRoot}</th>
+                <th class="num">{t.colHands}</th>
+                <th>{t.colState}</th>
+                <th>{t.colSigned}</th>
+                <th class="num">{t.colAttempts}</th>
+                <th>{t.colError}</th>
+              </tr>
+            </thead>
+            <tbody>
+              {s.roots.map((r) => (
+                <tr key={r.id} data-testid="notary-root" data-state={r.state}>
+                  <td>{r.id}</td>
+                  <td>
+                    <code title={r.rootHash}>{r.rootHash.slice(0, 16)}…</code>
+                  </td>
+                  <td class="num">{r.treeSize}</td>
+                  <td>{r.state === 'attested' ? t.attested : t.waiting}</td>
+                  <td>
+                    {r.token ? formatTimeMs(r.token.genTimeMs) : '—'}
+                    {r.token?.tsaName && <div class="muted small">{r.token.tsaName}</div>}
+                  </td>
+                  <td class="num">{r.attempts}</td>
+                  <td class="small">{r.lastError ?? ''}</td>
+                </tr>
+              ))}
+            </tbody>
+          </table>
+        </div>
+      )}
+    </section>
   );
 }

@@ -126,73 +126,91 @@ export function ReconciliationPage({ ctx }: { ctx: Ctx }) {
           </p>
         )}
         {heads !== null && heads.length === 0 && <p class="muted">{p('noReports')}</p>}
-        <ul class="list">
-          {(heads ?? []).map((h) => (
-            <li key={h.billDate}>
-              <button type="button" class="link" onClick={() => void open(h.billDate)} data-testid={`report-${h.billDate}`}>
-                {h.billDate}
-              </button>
-              <span class={h.state === 'clean' ? 'ok' : 'error'}>
-                {h.state === 'clean' ? p('clean') : p('mismatches', { n: h.mismatches })}
-              </span>
-              <small class="muted">{formatTimeMs(h.runAtMs)}</small>
-            </li>
-          ))}
-        </ul>
+        <ReportList p={p} heads={heads ?? []} onOpen={open} />
       </section>
-      {report && (
-        <section class="card" data-testid="reconciliation-report" data-state={report.state}>
-          <h2>
-            {report.billDate} ·{' '}
-            <span class={report.state === 'clean' ? 'ok' : 'error'}>
-              {report.state === 'clean' ? p('clean') : p('mismatches', { n: report.items.length })}
-            </span>
-          </h2>
-          <dl class="facts" data-testid="reconciliation-summary">
-            {SUMMARY_ORDER.map((k) => (
-              <>
-                <dt key={`${k}-t`}>{p(`sum_${k}`)}</dt>
-                <dd key={`${k}-d`} class="num" data-key={k}>
-                  {summaryValue(k, report.summary[k])}
-                </dd>
-              </>
-            ))}
-          </dl>
-          {report.items.length > 0 && (
-            <table class="cards">
-              <thead>
-                <tr>
-                  <th>{p('kind')}</th>
-                  <th>{p('ref')}</th>
-                  <th>{p('expected')}</th>
-                  <th>{p('actual')}</th>
-                  <th>{p('detail')}</th>
-                </tr>
-              </thead>
-              <tbody>
-                {report.items.map((i) => (
-                  <tr key={`${i.kind}-${i.ref}`} data-testid="reconciliation-item">
-                    <td data-label={p('kind')}>{p(mismatchKey(i.kind))}</td>
-                    <td data-label={p('ref')}>
-                      <code translate={false}>{i.ref}</code>
-                    </td>
-                    <td class="num" data-label={p('expected')}>
-                      {i.expectedFen === null ? '—' : formatAmount('CNY', i.expectedFen)}
-                    </td>
-                    <td class="num" data-label={p('actual')}>
-                      {i.actualFen === null ? '—' : formatAmount('CNY', i.actualFen)}
-                    </td>
-                    <td data-label={p('detail')} translate={false}>
-                      {i.detail}
-                    </td>
-                  </tr>
-                ))}
-              </tbody>
-            </table>
-          )}
-        </section>
-      )}
+      {report && <ReportCard p={p} report={report} />}
       <VpayReconciliation ctx={ctx} />
     </main>
+  );
+}
+
+type PaymentsT = ReturnType<typeof paymentsText>;
+
+/** The days reconciled, each clean or with its count of mismatches. */
+function ReportList({ p, heads, onOpen }: { p: PaymentsT; heads: Head[]; onOpen: (billDate: string) => Promise<void> }) {
+  return (
+    <ul class="list">
+      {heads.map((h) => (
+        <li key={h.billDate}>
+          <button type="button" class="link" onClick={() => void onOpen(h.billDate)} data-testid={`report-${h.billDate}`}>
+            {h.billDate}
+          </button>
+          <span class={h.state === 'clean' ? 'ok' : 'error'}>
+            {h.state === 'clean' ? p('clean') : p('mismatches', { n: h.mismatches })}
+          </span>
+          <small class="muted">{formatTimeMs(h.runAtMs)}</small>
+        </li>
+      ))}
+    </ul>
+  );
+}
+
+/** One day's report: the summary figures in reading order and the mismatches. */
+function ReportCard({ p, report }: { p: PaymentsT; report: Report }) {
+  return (
+    <section class="card" data-testid="reconciliation-report" data-state={report.state}>
+      <h2>
+        {report.billDate} ·{' '}
+        <span class={report.state === 'clean' ? 'ok' : 'error'}>
+          {report.state === 'clean' ? p('clean') : p('mismatches', { n: report.items.length })}
+        </span>
+      </h2>
+      <dl class="facts" data-testid="reconciliation-summary">
+        {SUMMARY_ORDER.map((k) => (
+          <>
+            <dt key={`${k}-t`}>{p(`sum_${k}`)}</dt>
+            <dd key={`${k}-d`} class="num" data-key={k}>
+              {summaryValue(k, report.summary[k])}
+            </dd>
+          </>
+        ))}
+      </dl>
+      {report.items.length > 0 && <MismatchTable p={p} items={report.items} />}
+    </section>
+  );
+}
+
+function MismatchTable({ p, items }: { p: PaymentsT; items: Report['items'] }) {
+  return (
+    <table class="cards">
+      <thead>
+        <tr>
+          <th>{p('kind')}</th>
+          <th>{p('ref')}</th>
+          <th>{p('expected')}</th>
+          <th>{p('actual')}</th>
+          <th>{p('detail')}</th>
+        </tr>
+      </thead>
+      <tbody>
+        {items.map((i) => (
+          <tr key={`${i.kind}-${i.ref}`} data-testid="reconciliation-item">
+            <td data-label={p('kind')}>{p(mismatchKey(i.kind))}</td>
+            <td data-label={p('ref')}>
+              <code translate={false}>{i.ref}</code>
+            </td>
+            <td class="num" data-label={p('expected')}>
+              {i.expectedFen === null ? '—' : formatAmount('CNY', i.expectedFen)}
+            </td>
+            <td class="num" data-label={p('actual')}>
+              {i.actualFen === null ? '—' : formatAmount('CNY', i.actualFen)}
+            </td>
+            <td data-label={p('detail')} translate={false}>
+              {i.detail}
+            </td>
+          </tr>
+        ))}
+      </tbody>
+    </table>
   );
 }

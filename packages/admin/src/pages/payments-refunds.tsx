@@ -67,28 +67,7 @@ function DepositList({ ctx }: { ctx: Ctx }) {
           </thead>
           <tbody>
             {(items ?? []).map((d) => (
-              <tr key={d.id} data-testid={`deposit-row-${d.id}`} data-over-limit={d.overLimit?.code ?? ''}>
-                <td>{formatTimeMs(d.createdAtMs)}</td>
-                <td>
-                  <a href={`#/refunds/${encodeURIComponent(d.id)}`} data-testid={`deposit-${d.id}`}>
-                    <code translate={false}>{d.id}</code>
-                  </a>
-                </td>
-                <td>
-                  <code translate={false}>{d.playerId}</code>
-                </td>
-                <td class="num">{formatAmount('CNY', d.amountFen)}</td>
-                <td class="num">{formatAmount('CNY', d.refundedFen)}</td>
-                <td>
-                  {d.state}
-                  {d.overLimit !== null && (
-                    <>
-                      {' · '}
-                      <strong class="error">{p('overLimit')}</strong>
-                    </>
-                  )}
-                </td>
-              </tr>
+              <DepositRow key={d.id} ctx={ctx} d={d} />
             ))}
           </tbody>
         </table>
@@ -157,5 +136,33 @@ function DepositDetail({ ctx, depositId }: { ctx: Ctx; depositId: string }) {
       {detail && detail.refunds.length > 0 && <RefundsTable p={p} refunds={detail.refunds} />}
       {detail && <DepositEvents p={p} events={detail.events} />}
     </main>
+  );
+}
+
+function DepositRow({ ctx, d }: { ctx: Ctx; d: Deposit }) {
+  const p = paymentsText(ctx.lang);
+  return (
+    <tr data-testid={`deposit-row-${d.id}`} data-over-limit={d.overLimit?.code ?? ''}>
+      <td>{formatTimeMs(d.createdAtMs)}</td>
+      <td>
+        <a href={`#/refunds/${encodeURIComponent(d.id)}`} data-testid={`deposit-${d.id}`}>
+          <code translate={false}>{d.id}</code>
+        </a>
+      </td>
+      <td>
+        <code translate={false}>{d.playerId}</code>
+      </td>
+      <td class="num">{formatAmount('CNY', d.amountFen)}</td>
+      <td class="num">{formatAmount('CNY', d.refundedFen)}</td>
+      <td>
+        {d.state}
+        {d.overLimit !== null && (
+          <>
+            {' · '}
+            <strong class="error">{p('overLimit')}</strong>
+          </>
+        )}
+      </td>
+    </tr>
   );
 }

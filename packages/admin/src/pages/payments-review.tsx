@@ -72,51 +72,89 @@ export function ReviewPage({ ctx }: { ctx: Ctx }) {
         )}
         {error && <p class="error">{p('error', { message: error })}</p>}
         {items !== null && items.length === 0 && <p class="muted">{p('noReviews')}</p>}
-        {items !== null && items.length > 0 && (
-          <table>
-            <thead>
-              <tr>
-                <th>{p('createdAt')}</th>
-                <th>{p('player')}</th>
-                <th>{p('amount')}</th>
-                <th>{p('reasons')}</th>
-                <th>{p('note')}</th>
-                <th />
-              </tr>
-            </thead>
-            <tbody>
-              {items.map((i) => (
-                <tr key={i.id} data-testid={`review-${i.id}`}>
-                  <td>{formatTimeMs(i.createdAtMs)}</td>
-                  <td>
-                    <a href={`#/players/${encodeURIComponent(i.playerId)}`}>
-                      <code translate={false}>{i.playerId}</code>
-                    </a>
-                  </td>
-                  <td class="num">{formatAmount('CNY', i.amountFen)}</td>
-                  <td>{i.reviewReasons.join('; ')}</td>
-                  <td>
-                    <input
-                      data-testid={`review-note-${i.id}`}
-                      placeholder={p('rejectReason')}
-                      value={notes[i.id] ?? ''}
-                      onInput={(e) => setNotes({ ...notes, [i.id]: (e.target as HTMLInputElement).value })}
-                    />
-                  </td>
-                  <td class="nowrap">
-                    <button type="button" class="primary" onClick={() => void decide(i, 'approve')} data-testid={`approve-${i.id}`}>
-                      {p('approve')}
-                    </button>{' '}
-                    <button type="button" class="secondary" onClick={() => void decide(i, 'reject')} data-testid={`reject-${i.id}`}>
-                      {p('reject')}
-                    </button>
-                  </td>
-                </tr>
-              ))}
-            </tbody>
-          </table>
-        )}
+        {items !== null && items.length > 0 && <ReviewTable p={p} items={items} notes={notes} setNotes={setNotes} onDecide={decide} />}
       </section>
     </main>
+  );
+}
+
+type PaymentsT = ReturnType<typeof paymentsText>;
+type Decision = 'approve' | 'reject';
+
+interface TableProps {
+  p: PaymentsT;
+  items: Item[];
+  notes: Record<string, string>;
+  setNotes(notes: Record<string, string>): void;
+  onDecide(item: Item, decision: Decision): Promise<void>;
+}
+
+/** The withdrawals waiting for review, oldest first. */
+function ReviewTable({ p, items, notes, setNotes, onDecide }: TableProps) {
+  return (
+    <table>
+      <thead>
+        <tr>
+          <th>{p('createdAt')}</th>
+          <th>{p('player')}</th>
+          <th>{p('amount')}</th>
+          <th>{p('reasons')}</th>
+          <th>{p('note')}</th>
+          <th />
+        </tr>
+      </thead>
+      <tbody>
+        {items.map((i) => (
+          <ReviewRow
+            key={i.id}
+            p={p}
+            i={i}
+            note={notes[i.id] ?? ''}
+            onNote={(note) => setNotes({ ...notes, [i.id]: note })}
+            onDecide={(decision) => onDecide(i, decision)}
+          />
+        ))}
+      </tbody>
+    </table>
+  );
+}
+
+interface RowProps {
+  p: PaymentsT;
+  i: Item;
+  note: string;
+  onNote(note: string): void;
+  onDecide(decision: Decision): Promise<void>;
+}
+
+/** One withdrawal: its player, amount and reasons for review, the note, and the two decisions. */
+function ReviewRow({ p, i, note, onNote, onDecide }: RowProps) {
+  return (
+    <tr data-testid={`review-${i.id}`}>
+      <td>{formatTimeMs(i.createdAtMs)}</td>
+      <td>
+        <a href={`#/players/${encodeURIComponent(i.playerId)}`}>
+          <code translate={false}>{i.playerId}</code>
+        </a>
+      </td>
+      <td class="num">{formatAmount('CNY', i.amountFen)}</td>
+      <td>{i.reviewReasons.join('; ')}</td>
+      <td>
+        <input
+          data-testid={`review-note-${i.id}`}
+          placeholder={p('rejectReason')}
+          value={note}
+          onInput={(e) => onNote((e.target as HTMLInputElement).value)}
+        />
+      </td>
+      <td class="nowrap">
+        <button type="button" class="primary" onClick={() => void onDecide('approve')} data-testid={`approve-${i.id}`}>
+          {p('approve')}
+        </button>{' '}
+        <button type="button" class="secondary" onClick={() => void onDecide('reject')} data-testid={`reject-${i.id}`}>
+          {p('reject')}
+        </button>
+      </td>
+    </tr>
   );
 }

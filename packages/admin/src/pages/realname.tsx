@@ -137,38 +137,13 @@ function AttemptTable({ r, items, withPlayer }: { r: RealNameT; items: readonly 
 export function RealNameQueuePage({ ctx }: { ctx: Ctx }) {
   const r = realNameText(ctx.lang);
   const [state, setState] = useState<ReportState>('pending');
-  const [reports, setReports] = useState<Reports | null>(null);
-  const [waiting, setWaiting] = useState<Waiting | null>(null);
   const [selected, setSelected] = useState<Set<string>>(new Set());
   const [reason, setReason] = useState('');
   const [result, setResult] = useState<string | null>(null);
-  const [error, setError] = useState<string | null>(null);
   const canRetry = ctx.operator.roles.some((x) => x === 'risk' || x === 'admin');
+  const { reports, waiting, error, setError, load } = useRealNameQueue(ctx, state, () => setSelected(new Set()));
 
-  const load = useCallback(async () => {
-    setError(null);
-    try {
-      const [rep, wait] = await Promise.all([
-        ctx.api.call('GET /api/admin/realname/reports', { query: { state, limit: 100 } }),
-        ctx.api.call('GET /api/admin/realname/verifications', { query: { limit: 50 } }),
-      ]);
-      setReports(rep);
-      setWaiting(wait);
-    } catch (e) {
-      setError(consoleError(ctx.lang, e));
-    }
-  }, [ctx.api, state]);
-  useEffect(() => {
-    setSelected(new Set());
-    void load();
-  }, [load]);
-
-  const toggle = (id: string) => {
-    const next = new Set(selected);
-    if (next.has(id)) next.delete(id);
-    else next.add(id);
-    setSelected(next);
-  };
+  const toggle = (id: string) => setSelected(toggled(selected, id));
   const retry = async (event: Event) => {
     event.preventDefault();
     setError(null);
@@ -203,45 +178,12 @@ export function RealNameQueuePage({ ctx }: { ctx: Ctx }) {
           </button>
         </div>
         {reports && !reports.enabled && <p class="muted">{r('reportingOff')}</p>}
-        {reports && (
-          <div class="tabs" role="tablist">
-            {STATES.map((s) => (
-              <button
-                type="button"
-                key={s}
-                role="tab"
-                aria-selected={state === s}
-                class={state === s ? 'tab on' : 'tab'}
-                onClick={() => setState(s)}
-                data-testid={`realname-tab-${s}`}
-              >
-                {r(`state_${s}`)} <strong data-testid={`realname-count-${s}`}>{reports.counts[s]}</strong>
-              </button>
-            ))}
-          </div>
-        )}
+        {reports && <StateTabs r={r} reports={reports} state={state} setState={setState} />}
         {reports && (
           <ReportTable r={r} items={reports.items} selectable={canRetry && state === 'parked'} selected={selected} onToggle={toggle} />
         )}
         {canRetry && state === 'parked' && reports && reports.items.length > 0 && (
-          <form class="stack" onSubmit={retry} data-testid="realname-retry-form">
-            <h3>{r('retryTitle')}</h3>
-            <p class="muted small">{r('retryHint')}</p>
-            <label>
-              {r('reason')}
-              <input
-                value={reason}
-                required
-                minLength={3}
-                maxLength={500}
-                onInput={(e) => setReason((e.target as HTMLInputElement).value)}
-                data-testid="realname-retry-reason"
-              />
-            </label>
-            <button type="submit" class="primary" disabled={selected.size === 0} data-testid="realname-retry">
-              {r('retry', { n: selected.size })}
-            </button>
-          </form>
+          <RetryForm r={r} reason={reason} setReason={setReason} count={selected.size} onSubmit={retry} />
         )}
         {result && (
           <p class="ok" role="status" data-testid="realname-retry-result">
@@ -306,57 +248,8 @@ export function PlayerRealNamePanel({ ctx, playerId }: { ctx: Ctx; playerId: str
       <section class="card">
         <h2>{r('playerTitle')}</h2>
         {error && <p class="error">{r('error', { message: error })}</p>}
-        {k && (
-          <dl class="facts">
-            <dt>{r('colState')}</dt>
-            <dd data-testid="player-realname-status" data-status={k.status}>
-              {r(`status_${k.status}`)}
-              {k.maskedName && (
-                <>
-                  {' '}
-                  · {k.maskedName} <code translate={false}>{k.maskedIdNumber}</code>
-                </>
-              )}
-              {k.failure && <div class="muted small">{r(`failure_${k.failure.reason}`)}</div>}
-              {k.pending && <div class="muted small">{r(`waiting_${k.pending.reason}`)}</div>}
-            </dd>
-            {k.verifiedBy && (
-              <>
-                <dt>{r('verifiedBy')}</dt>
-                <dd>{k.verifiedBy}</dd>
-              </>
-            )}
-            {k.verifiedAtMs !== null && (
-              <>
-                <dt>{r('verifiedAt')}</dt>
-                <dd>{formatTimeMs(k.verifiedAtMs)}</dd>
-              </>
-            )}
-            {k.platform && (
-              <>
-                <dt>{r('platform')}</dt>
-                <dd data-testid="player-realname-platform">{r(`platform_${k.platform}`)}</dd>
-              </>
-            )}
-          </dl>
-        )}
-        {canQuery && k?.status === 'pending' && (
-          <form class="inline" onSubmit={queryNow} data-testid="realname-query-form">
-            <input
-              class="grow"
-              placeholder={r('queryReason')}
-              value={reason}
-              required
-              minLength={3}
-              maxLength={500}
-              onInput={(e) => setReason((e.target as HTMLInputElement).value)}
-              data-testid="realname-query-reason"
-            />
-            <button type="submit" class="primary" data-testid="realname-query">
-              {r('queryNow')}
-            </button>
-          </form>
-        )}
+        {k && <KycFacts r={r} k={k} />}
+        {canQuery && k?.status === 'pending' && <QueryForm r={r} reason={reason} setReason={setReason} onSubmit={queryNow} />}
         {result && (
           <p class="ok" role="status" data-testid="realname-query-result">
             {result}
@@ -369,5 +262,157 @@ export function PlayerRealNamePanel({ ctx, playerId }: { ctx: Ctx; playerId: str
         {reports?.enabled && <ReportTable r={r} items={reports.items} selectable={false} selected={new Set()} onToggle={() => {}} />}
       </section>
     </main>
+  );
+}
+
+/** The set with `id` added, or removed when it was there. */
+function toggled(set: ReadonlySet<string>, id: string): Set<string> {
+  const next = new Set(set);
+  if (next.has(id)) next.delete(id);
+  else next.add(id);
+  return next;
+}
+
+/** The reports in one state and the submissions the state system has not settled. */
+function useRealNameQueue(ctx: Ctx, state: ReportState, onReload: () => void) {
+  const [reports, setReports] = useState<Reports | null>(null);
+  const [waiting, setWaiting] = useState<Waiting | null>(null);
+  const [error, setError] = useState<string | null>(null);
+  const load = useCallback(async () => {
+    setError(null);
+    try {
+      const [rep, wait] = await Promise.all([
+        ctx.api.call('GET /api/admin/realname/reports', { query: { state, limit: 100 } }),
+        ctx.api.call('GET /api/admin/realname/verifications', { query: { limit: 50 } }),
+      ]);
+      setReports(rep);
+      setWaiting(wait);
+    } catch (e) {
+      setError(consoleError(ctx.lang, e));
+    }
+  }, [ctx.api, state]);
+  useEffect(() => {
+    onReload();
+    void load();
+  }, [load]);
+
+  return { reports, waiting, error, setError, load };
+}
+
+interface StateTabsProps {
+  r: RealNameT;
+  reports: Reports;
+  state: ReportState;
+  setState(state: ReportState): void;
+}
+
+/** One tab per report state, with its count. */
+function StateTabs({ r, reports, state, setState }: StateTabsProps) {
+  return (
+    <div class="tabs" role="tablist">
+      {STATES.map((s) => (
+        <button
+          type="button"
+          key={s}
+          role="tab"
+          aria-selected={state === s}
+          class={state === s ? 'tab on' : 'tab'}
+          onClick={() => setState(s)}
+          data-testid={`realname-tab-${s}`}
+        >
+          {r(`state_${s}`)} <strong data-testid={`realname-count-${s}`}>{reports.counts[s]}</strong>
+        </button>
+      ))}
+    </div>
+  );
+}
+
+interface ReasonFormProps {
+  r: RealNameT;
+  reason: string;
+  setReason(reason: string): void;
+  onSubmit(event: Event): Promise<void>;
+}
+
+/** Parked reports queued again, with the reason (audited). */
+function RetryForm({ r, reason, setReason, count, onSubmit }: ReasonFormProps & { count: number }) {
+  return (
+    <form class="stack" onSubmit={onSubmit} data-testid="realname-retry-form">
+      <h3>{r('retryTitle')}</h3>
+      <p class="muted small">{r('retryHint')}</p>
+      <label>
+        {r('reason')}
+        <input
+          value={reason}
+          required
+          minLength={3}
+          maxLength={500}
+          onInput={(e) => setReason((e.target as HTMLInputElement).value)}
+          data-testid="realname-retry-reason"
+        />
+      </label>
+      <button type="submit" class="primary" disabled={count === 0} data-testid="realname-retry">
+        {r('retry', { n: count })}
+      </button>
+    </form>
+  );
+}
+
+/** The player's real-name state: masked identity, why it failed or waits, who verified it and when. */
+function KycFacts({ r, k }: { r: RealNameT; k: PlayerRealName['kyc'] }) {
+  return (
+    <dl class="facts">
+      <dt>{r('colState')}</dt>
+      <dd data-testid="player-realname-status" data-status={k.status}>
+        {r(`status_${k.status}`)}
+        {k.maskedName && (
+          <>
+            {' '}
+            · {k.maskedName} <code translate={false}>{k.maskedIdNumber}</code>
+          </>
+        )}
+        {k.failure && <div class="muted small">{r(`failure_${k.failure.reason}`)}</div>}
+        {k.pending && <div class="muted small">{r(`waiting_${k.pending.reason}`)}</div>}
+      </dd>
+      {k.verifiedBy && (
+        <>
+          <dt>{r('verifiedBy')}</dt>
+          <dd>{k.verifiedBy}</dd>
+        </>
+      )}
+      {k.verifiedAtMs !== null && (
+        <>
+          <dt>{r('verifiedAt')}</dt>
+          <dd>{formatTimeMs(k.verifiedAtMs)}</dd>
+        </>
+      )}
+      {k.platform && (
+        <>
+          <dt>{r('platform')}</dt>
+          <dd data-testid="player-realname-platform">{r(`platform_${k.platform}`)}</dd>
+        </>
+      )}
+    </dl>
+  );
+}
+
+/** Asks the state system about a pending submission now, with the reason (audited). */
+function QueryForm({ r, reason, setReason, onSubmit }: ReasonFormProps) {
+  return (
+    <form class="inline" onSubmit={onSubmit} data-testid="realname-query-form">
+      <input
+        class="grow"
+        placeholder={r('queryReason')}
+        value={reason}
+        required
+        minLength={3}
+        maxLength={500}
+        onInput={(e) => setReason((e.target as HTMLInputElement).value)}
+        data-testid="realname-query-reason"
+      />
+      <button type="submit" class="primary" data-testid="realname-query">
+        {r('queryNow')}
+      </button>
+    </form>
   );
 }

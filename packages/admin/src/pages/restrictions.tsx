@@ -69,65 +69,90 @@ export function RestrictionsPage({ ctx, playerId: initial }: { ctx: Ctx; playerI
       {error && <p class="error">{r('error', { message: error })}</p>}
       {view && (
         <section class="card">
-          <p data-testid="player-risk-score" data-score={view.score}>
-            {r('score', { score: view.score })} ({view.decision}) · {r('credit', { credit: view.credit })}
-          </p>
-          <h3>{r('signals')}</h3>
-          {view.signals.length === 0 && <p class="muted">{r('none')}</p>}
-          <ul class="list">
-            {view.signals.map((s) => (
-              <li key={s.id}>
-                <strong>{s.kind}</strong> +{s.weight} <small class="muted">{formatTimeMs(s.createdAtMs)}</small>
-              </li>
-            ))}
-          </ul>
-          <h3>{r('restrictions')}</h3>
-          {view.restrictions.length === 0 && <p class="muted">{r('none')}</p>}
-          <ul class="list">
-            {view.restrictions.map((x) => (
-              <li key={x.id} data-testid="restriction" data-kind={x.kind}>
-                <strong>{x.kind}</strong> {x.actions.join(', ')} — {x.reason} <small class="muted">{x.createdBy}</small>{' '}
-                <button
-                  type="button"
-                  class="link"
-                  data-testid="restriction-lift"
-                  disabled={reason.trim().length < 3}
-                  onClick={() => lift(x.id)}
-                >
-                  {r('lift')}
-                </button>
-              </li>
-            ))}
-          </ul>
-          <label>
-            {r('reason')}
-            <input data-testid="restrict-reason" value={reason} onInput={(e) => setReason((e.target as HTMLInputElement).value)} />
-          </label>
-          <label>
-            {r('days')}
-            <input
-              data-testid="restrict-days"
-              inputMode="numeric"
-              value={days}
-              onInput={(e) => setDays((e.target as HTMLInputElement).value)}
-            />
-          </label>
-          <div class="row">
-            <button type="button" data-testid="restrict-submit" disabled={reason.trim().length < 3} onClick={() => restrict('restrict')}>
-              {r('restrict')}
-            </button>
-            <button
-              type="button"
-              class="danger"
-              data-testid="ban-submit"
-              disabled={reason.trim().length < 3}
-              onClick={() => restrict('ban')}
-            >
-              {r('ban')}
-            </button>
-          </div>
+          <RiskSummary r={r} view={view} canLift={reason.trim().length >= 3} onLift={lift} />
+          <RestrictForm r={r} reason={reason} setReason={setReason} days={days} setDays={setDays} onRestrict={restrict} />
         </section>
       )}
     </main>
+  );
+}
+
+type RiskT = ReturnType<typeof riskText>;
+
+interface SummaryProps {
+  r: RiskT;
+  view: PlayerRisk;
+  /** A reason long enough to lift with was written. */
+  canLift: boolean;
+  onLift(restrictionId: string): Promise<void>;
+}
+
+/** The player's score and credit, their risk signals, and their restrictions with lifting. */
+function RiskSummary({ r, view, canLift, onLift }: SummaryProps) {
+  return (
+    <>
+      <p data-testid="player-risk-score" data-score={view.score}>
+        {r('score', { score: view.score })} ({view.decision}) · {r('credit', { credit: view.credit })}
+      </p>
+      <h3>{r('signals')}</h3>
+      {view.signals.length === 0 && <p class="muted">{r('none')}</p>}
+      <ul class="list">
+        {view.signals.map((s) => (
+          <li key={s.id}>
+            <strong>{s.kind}</strong> +{s.weight} <small class="muted">{formatTimeMs(s.createdAtMs)}</small>
+          </li>
+        ))}
+      </ul>
+      <h3>{r('restrictions')}</h3>
+      {view.restrictions.length === 0 && <p class="muted">{r('none')}</p>}
+      <ul class="list">
+        {view.restrictions.map((x) => (
+          <li key={x.id} data-testid="restriction" data-kind={x.kind}>
+            <strong>{x.kind}</strong> {x.actions.join(', ')} — {x.reason} <small class="muted">{x.createdBy}</small>{' '}
+            <button type="button" class="link" data-testid="restriction-lift" disabled={!canLift} onClick={() => onLift(x.id)}>
+              {r('lift')}
+            </button>
+          </li>
+        ))}
+      </ul>
+    </>
+  );
+}
+
+interface FormProps {
+  r: RiskT;
+  reason: string;
+  setReason(reason: string): void;
+  days: string;
+  setDays(days: string): void;
+  onRestrict(kind: 'restrict' | 'ban'): Promise<void>;
+}
+
+/** Restricting or banning, with a reason and an optional number of days. */
+function RestrictForm({ r, reason, setReason, days, setDays, onRestrict }: FormProps) {
+  return (
+    <>
+      <label>
+        {r('reason')}
+        <input data-testid="restrict-reason" value={reason} onInput={(e) => setReason((e.target as HTMLInputElement).value)} />
+      </label>
+      <label>
+        {r('days')}
+        <input
+          data-testid="restrict-days"
+          inputMode="numeric"
+          value={days}
+          onInput={(e) => setDays((e.target as HTMLInputElement).value)}
+        />
+      </label>
+      <div class="row">
+        <button type="button" data-testid="restrict-submit" disabled={reason.trim().length < 3} onClick={() => onRestrict('restrict')}>
+          {r('restrict')}
+        </button>
+        <button type="button" class="danger" data-testid="ban-submit" disabled={reason.trim().length < 3} onClick={() => onRestrict('ban')}>
+          {r('ban')}
+        </button>
+      </div>
+    </>
   );
 }

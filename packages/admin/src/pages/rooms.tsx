@@ -83,65 +83,10 @@ function RoomList({ ctx }: { ctx: Ctx }) {
       <section class="card">
         <h1>{o('roomsTitle')}</h1>
         <p class="muted small">{o('roomsHint')}</p>
-        <div class="toolbar">
-          <fieldset class="segmented">
-            {(['live', 'past'] as const).map((s) => (
-              <button key={s} type="button" class={s === state ? 'on' : ''} onClick={() => setState(s)} data-testid={`rooms-${s}`}>
-                {o(s === 'live' ? 'roomsLive' : 'roomsPast')}
-              </button>
-            ))}
-          </fieldset>
-          <form
-            class="inline"
-            onSubmit={(e) => {
-              e.preventDefault();
-              void load(code);
-            }}
-          >
-            <input
-              placeholder={o('roomCode')}
-              inputMode="numeric"
-              pattern="[0-9]{6}"
-              value={code}
-              onInput={(e) => setCode((e.target as HTMLInputElement).value)}
-              data-testid="room-code-search"
-            />
-            <button type="submit" class="secondary">
-              {o('find')}
-            </button>
-          </form>
-        </div>
+        <RoomsToolbar o={o} state={state} setState={setState} code={code} setCode={setCode} onFind={() => void load(code)} />
         {error && <p class="error">{error}</p>}
         {items && items.length === 0 && <p class="muted">{o('noRooms')}</p>}
-        {items && items.length > 0 && (
-          <div class="scroll">
-            <table>
-              <tbody>
-                {items.map((r) => (
-                  <tr key={r.id} data-testid="room-row" data-code={r.code} data-status={r.status}>
-                    <td>
-                      <a href={`#/rooms/${encodeURIComponent(r.id)}`} data-testid={`room-${r.code}`}>
-                        <strong>{r.code}</strong>
-                      </a>
-                    </td>
-                    <td>{o(`roomStatus_${r.status}` as OpsKey)}</td>
-                    <td>
-                      {o('owner')} {r.ownerNickname ?? r.ownerId}
-                    </td>
-                    <td>
-                      {o('seats', { n: r.seats })} · {o('rounds', { n: r.rounds })} · {o('handsPlayed', { n: r.handsPlayed })}
-                    </td>
-                    <td>{o('members', { n: r.members })}</td>
-                    <td class="muted small">
-                      {o('created', { time: formatTimeMs(r.createdAtMs) })}
-                      {r.endedAtMs !== null && ` · ${o('ended', { time: formatTimeMs(r.endedAtMs) })}`}
-                    </td>
-                  </tr>
-                ))}
-              </tbody>
-            </table>
-          </div>
-        )}
+        {items && items.length > 0 && <RoomTable o={o} items={items} />}
       </section>
     </main>
   );
@@ -175,81 +120,171 @@ function RoomDetail({ ctx, roomId }: { ctx: Ctx; roomId: string }) {
         ← {o('roomsTitle')}
       </a>
       {error && <p class="error">{error}</p>}
-      {view && (
-        <section class="card">
-          <h1>{o('roomTitle', { code: view.room.code })}</h1>
-          <p class="muted small">
-            {o(`roomStatus_${view.room.status}` as OpsKey)} · {o('seats', { n: view.room.seats })} · {o('rounds', { n: view.room.rounds })}{' '}
-            · {o('handsPlayed', { n: view.room.handsPlayed })} · <code translate={false}>{view.room.id}</code>
-          </p>
-          {!view.live && (view.room.status === 'waiting' || view.room.status === 'playing') && <p class="muted">{o('notLiveHere')}</p>}
-          <table>
-            <tbody>
-              {view.members.map((m) => (
-                <tr key={m.playerId}>
-                  <td>{m.seat === null ? '—' : o('seat', { n: m.seat })}</td>
-                  <td>
-                    <a href={`#/players/${encodeURIComponent(m.playerId)}`}>{m.nickname}</a>
-                  </td>
-                  <td>{word(o, 'role', m.role)}</td>
-                  <td>{word(o, 'member', m.status)}</td>
-                  <td class="num">{view.scores.find((s) => s.playerId === m.playerId)?.points ?? ''}</td>
-                </tr>
-              ))}
-            </tbody>
-          </table>
-        </section>
-      )}
-      {view?.hand && hand && (
-        <section class="card" data-testid="spectator-hand">
-          <h2>{o('currentHand', { n: view.hand.handNumber })}</h2>
-          <p class="muted small">
-            {o('round', { n: hand.round })} · {o('pot', { n: hand.potPoints })}
-            {hand.turnSeat !== null && ` · ${o('turn', { seat: hand.turnSeat })}`} ·{' '}
-            <code translate={false}>{view.hand.commitment.slice(0, 16)}…</code>
-          </p>
-          <ul class="list">
-            {hand.players.map((p) => (
-              <li key={p.seat} data-testid="spectator-seat" data-cards={p.cards === null ? 'hidden' : 'shown'}>
-                <span>
-                  {o('seat', { n: p.seat })} · {p.status === 'folded' ? o('folded') : p.seen ? o('seen') : ''}
-                </span>
-                <span>
-                  {(p.cards ?? [null, null, null]).map((c, i) => (
-                    <Card key={i} card={c} />
-                  ))}{' '}
-                  <span class="muted small">{p.contributedPoints}</span>
-                </span>
-              </li>
-            ))}
-          </ul>
-        </section>
-      )}
-      {view && (
-        <section class="card" data-testid="room-hands">
-          <h2>{o('handsTitle')}</h2>
-          {view.hands.length === 0 && <p class="muted">{o('noHands')}</p>}
-          {view.archivedAtMs !== undefined && (
-            <p class="muted" data-testid="room-hands-archived">
-              {o('handsArchived', { at: formatTimeMs(view.archivedAtMs) })}
-            </p>
-          )}
-          <ul class="list">
-            {view.hands.map((h) => (
-              <li key={h.handNumber}>
-                <span>
-                  #{h.handNumber} · {formatTimeMs(h.endedAtMs)} · <code translate={false}>{h.recordHash.slice(0, 12)}</code>
-                </span>
-                <button type="button" class="link" onClick={() => void open(h.handNumber)} data-testid={`view-hand-${h.handNumber}`}>
-                  {o('viewHand')}
-                </button>
-              </li>
-            ))}
-          </ul>
-        </section>
-      )}
+      {view && <RoomFacts o={o} view={view} />}
+      {view?.hand && hand && <SpectatorHandCard o={o} current={view.hand} hand={hand} />}
+      {view && <RoomHands o={o} view={view} onOpen={open} />}
       {record && <HandReplay o={o} record={record} nick={nick} />}
     </main>
+  );
+}
+
+interface ToolbarProps {
+  o: OpsT;
+  state: 'live' | 'past';
+  setState(state: 'live' | 'past'): void;
+  code: string;
+  setCode(code: string): void;
+  onFind(): void;
+}
+
+/** Live or past rooms, and the search by room code. */
+function RoomsToolbar({ o, state, setState, code, setCode, onFind }: ToolbarProps) {
+  return (
+    <div class="toolbar">
+      <fieldset class="segmented">
+        {(['live', 'past'] as const).map((s) => (
+          <button key={s} type="button" class={s === state ? 'on' : ''} onClick={() => setState(s)} data-testid={`rooms-${s}`}>
+            {o(s === 'live' ? 'roomsLive' : 'roomsPast')}
+          </button>
+        ))}
+      </fieldset>
+      <form
+        class="inline"
+        onSubmit={(e) => {
+          e.preventDefault();
+          onFind();
+        }}
+      >
+        <input
+          placeholder={o('roomCode')}
+          inputMode="numeric"
+          pattern="[0-9]{6}"
+          value={code}
+          onInput={(e) => setCode((e.target as HTMLInputElement).value)}
+          data-testid="room-code-search"
+        />
+        <button type="submit" class="secondary">
+          {o('find')}
+        </button>
+      </form>
+    </div>
+  );
+}
+
+function RoomTable({ o, items }: { o: OpsT; items: Item[] }) {
+  return (
+    <div class="scroll">
+      <table>
+        <tbody>
+          {items.map((r) => (
+            <tr key={r.id} data-testid="room-row" data-code={r.code} data-status={r.status}>
+              <td>
+                <a href={`#/rooms/${encodeURIComponent(r.id)}`} data-testid={`room-${r.code}`}>
+                  <strong>{r.code}</strong>
+                </a>
+              </td>
+              <td>{o(`roomStatus_${r.status}` as OpsKey)}</td>
+              <td>
+                {o('owner')} {r.ownerNickname ?? r.ownerId}
+              </td>
+              <td>
+                {o('seats', { n: r.seats })} · {o('rounds', { n: r.rounds })} · {o('handsPlayed', { n: r.handsPlayed })}
+              </td>
+              <td>{o('members', { n: r.members })}</td>
+              <td class="muted small">
+                {o('created', { time: formatTimeMs(r.createdAtMs) })}
+                {r.endedAtMs !== null && ` · ${o('ended', { time: formatTimeMs(r.endedAtMs) })}`}
+              </td>
+            </tr>
+          ))}
+        </tbody>
+      </table>
+    </div>
+  );
+}
+
+/** The room's code, status and size, and its members with their roles and scores. */
+function RoomFacts({ o, view }: { o: OpsT; view: View }) {
+  return (
+    <section class="card">
+      <h1>{o('roomTitle', { code: view.room.code })}</h1>
+      <p class="muted small">
+        {o(`roomStatus_${view.room.status}` as OpsKey)} · {o('seats', { n: view.room.seats })} · {o('rounds', { n: view.room.rounds })} ·{' '}
+        {o('handsPlayed', { n: view.room.handsPlayed })} · <code translate={false}>{view.room.id}</code>
+      </p>
+      {!view.live && (view.room.status === 'waiting' || view.room.status === 'playing') && <p class="muted">{o('notLiveHere')}</p>}
+      <table>
+        <tbody>
+          {view.members.map((m) => (
+            <tr key={m.playerId}>
+              <td>{m.seat === null ? '—' : o('seat', { n: m.seat })}</td>
+              <td>
+                <a href={`#/players/${encodeURIComponent(m.playerId)}`}>{m.nickname}</a>
+              </td>
+              <td>{word(o, 'role', m.role)}</td>
+              <td>{word(o, 'member', m.status)}</td>
+              <td class="num">{view.scores.find((s) => s.playerId === m.playerId)?.points ?? ''}</td>
+            </tr>
+          ))}
+        </tbody>
+      </table>
+    </section>
+  );
+}
+
+/** The hand in progress as a spectator sees it: only the cards shown to all. */
+function SpectatorHandCard({ o, current, hand }: { o: OpsT; current: NonNullable<View['hand']>; hand: SpectatorHand }) {
+  return (
+    <section class="card" data-testid="spectator-hand">
+      <h2>{o('currentHand', { n: current.handNumber })}</h2>
+      <p class="muted small">
+        {o('round', { n: hand.round })} · {o('pot', { n: hand.potPoints })}
+        {hand.turnSeat !== null && ` · ${o('turn', { seat: hand.turnSeat })}`} ·{' '}
+        <code translate={false}>{current.commitment.slice(0, 16)}…</code>
+      </p>
+      <ul class="list">
+        {hand.players.map((p) => (
+          <li key={p.seat} data-testid="spectator-seat" data-cards={p.cards === null ? 'hidden' : 'shown'}>
+            <span>
+              {o('seat', { n: p.seat })} · {p.status === 'folded' ? o('folded') : p.seen ? o('seen') : ''}
+            </span>
+            <span>
+              {(p.cards ?? [null, null, null]).map((c, i) => (
+                <Card key={i} card={c} />
+              ))}{' '}
+              <span class="muted small">{p.contributedPoints}</span>
+            </span>
+          </li>
+        ))}
+      </ul>
+    </section>
+  );
+}
+
+/** The room's finished hands, each record opened on request (audited), or when they were archived. */
+function RoomHands({ o, view, onOpen }: { o: OpsT; view: View; onOpen: (handNumber: number) => Promise<void> }) {
+  return (
+    <section class="card" data-testid="room-hands">
+      <h2>{o('handsTitle')}</h2>
+      {view.hands.length === 0 && <p class="muted">{o('noHands')}</p>}
+      {view.archivedAtMs !== undefined && (
+        <p class="muted" data-testid="room-hands-archived">
+          {o('handsArchived', { at: formatTimeMs(view.archivedAtMs) })}
+        </p>
+      )}
+      <ul class="list">
+        {view.hands.map((h) => (
+          <li key={h.handNumber}>
+            <span>
+              #{h.handNumber} · {formatTimeMs(h.endedAtMs)} · <code translate={false}>{h.recordHash.slice(0, 12)}</code>
+            </span>
+            <button type="button" class="link" onClick={() => void onOpen(h.handNumber)} data-testid={`view-hand-${h.handNumber}`}>
+              {o('viewHand')}
+            </button>
+          </li>
+        ))}
+      </ul>
+    </section>
   );
 }
 

@@ -21,6 +21,55 @@ interface PhraseRow extends Phrase {
   readonly isNew: boolean;
 }
 
+/** An id no phrase has yet: `phrase`, then `phrase2`, `phrase3`… */
+function freshId(rows: readonly PhraseRow[]): string {
+  let id = 'phrase';
+  for (let n = 2; rows.some((r) => r.id === id); n++) id = `phrase${n}`;
+  return id;
+}
+
+function TextField(props: { testId: string; label: string; value: string; onValue: (v: string) => void; disabled?: boolean }) {
+  return (
+    <label>
+      {props.label}
+      <input
+        data-testid={props.testId}
+        value={props.value}
+        disabled={props.disabled ?? false}
+        onInput={(e) => props.onValue((e.target as HTMLInputElement).value)}
+      />
+    </label>
+  );
+}
+
+interface PhraseProps {
+  s: SettingsT;
+  i: number;
+  r: PhraseRow;
+  onChange(patch: Partial<PhraseRow>): void;
+  onRemove(): void;
+}
+
+/** One phrase: its id (fixed once saved), its Chinese and English words, and its removal. */
+function PhraseFields({ s, i, r, onChange, onRemove }: PhraseProps) {
+  return (
+    <fieldset class="row" data-testid="chat-phrase-row">
+      <TextField
+        testId={`chat-phrase-id-${i}`}
+        label={s('phraseId')}
+        value={r.id}
+        onValue={(v) => onChange({ id: v })}
+        disabled={!r.isNew}
+      />
+      <TextField testId={`chat-phrase-zh-${i}`} label={s('phraseZh')} value={r.zh} onValue={(v) => onChange({ zh: v })} />
+      <TextField testId={`chat-phrase-en-${i}`} label={s('phraseEn')} value={r.en} onValue={(v) => onChange({ en: v })} />
+      <button type="button" class="secondary" data-testid={`chat-phrase-remove-${i}`} onClick={onRemove}>
+        {s('remove')}
+      </button>
+    </fieldset>
+  );
+}
+
 export function ChatPhrasesForm({ ctx, s, state }: { ctx: Ctx; s: SettingsT; state: SettingsState }) {
   const entry = state.entry('chat.phrases');
   const [rows, setRows] = useState<PhraseRow[]>([]);
@@ -35,11 +84,6 @@ export function ChatPhrasesForm({ ctx, s, state }: { ctx: Ctx; s: SettingsT; sta
   }, [entry?.version]);
   if (!entry) return null;
   const setRow = (i: number, patch: Partial<PhraseRow>) => setRows(rows.map((r, j) => (j === i ? { ...r, ...patch } : r)));
-  const freshId = () => {
-    let id = 'phrase';
-    for (let n = 2; rows.some((r) => r.id === id); n++) id = `phrase${n}`;
-    return id;
-  };
   const submit = async (event: Event) => {
     event.preventDefault();
     setNote(null);
@@ -55,12 +99,6 @@ export function ChatPhrasesForm({ ctx, s, state }: { ctx: Ctx; s: SettingsT; sta
       setError(problemText(ctx.lang, e));
     }
   };
-  const input = (testId: string, label: string, value: string, onValue: (v: string) => void, disabled = false) => (
-    <label>
-      {label}
-      <input data-testid={testId} value={value} disabled={disabled} onInput={(e) => onValue((e.target as HTMLInputElement).value)} />
-    </label>
-  );
   return (
     <>
       <form class="card" onSubmit={submit} data-testid="setting-chat" data-version={entry.version}>
@@ -69,29 +107,24 @@ export function ChatPhrasesForm({ ctx, s, state }: { ctx: Ctx; s: SettingsT; sta
         </h2>
         <p class="small muted">{s('chatHint')}</p>
         {rows.map((r, i) => (
-          <fieldset key={`${i}-${r.isNew ? 'new' : r.id}`} class="row" data-testid="chat-phrase-row">
-            {input(`chat-phrase-id-${i}`, s('phraseId'), r.id, (v) => setRow(i, { id: v }), !r.isNew)}
-            {input(`chat-phrase-zh-${i}`, s('phraseZh'), r.zh, (v) => setRow(i, { zh: v }))}
-            {input(`chat-phrase-en-${i}`, s('phraseEn'), r.en, (v) => setRow(i, { en: v }))}
-            <button
-              type="button"
-              class="secondary"
-              data-testid={`chat-phrase-remove-${i}`}
-              onClick={() => setRows(rows.filter((_, j) => j !== i))}
-            >
-              {s('remove')}
-            </button>
-          </fieldset>
+          <PhraseFields
+            key={`${i}-${r.isNew ? 'new' : r.id}`}
+            s={s}
+            i={i}
+            r={r}
+            onChange={(patch) => setRow(i, patch)}
+            onRemove={() => setRows(rows.filter((_, j) => j !== i))}
+          />
         ))}
         <button
           type="button"
           class="secondary"
           data-testid="chat-phrase-add"
-          onClick={() => setRows([...rows, { isNew: true, id: freshId(), zh: '', en: '' }])}
+          onClick={() => setRows([...rows, { isNew: true, id: freshId(rows), zh: '', en: '' }])}
         >
           {s('addPhrase')}
         </button>
-        {input('chat-emoji', s('emojiList'), emoji, setEmoji)}
+        <TextField testId="chat-emoji" label={s('emojiList')} value={emoji} onValue={setEmoji} />
         <SaveBar s={s} reason={reason} onReason={setReason} label={s('save')} saveTestId="setting-save" note={note} error={error} />
       </form>
       <History ctx={ctx} s={s} settingKey="chat.phrases" version={entry.version} />

@@ -101,17 +101,6 @@ export function CatalogueForm({ ctx, s, state }: { ctx: Ctx; s: SettingsT; state
       setError(problemText(ctx.lang, e));
     }
   };
-  const text = (i: number, field: 'id' | 'titleZh' | 'titleEn' | 'stakesYuan' | 'rakePercent' | 'waitMinutes', label: string) => (
-    <label>
-      {label}
-      <input
-        data-testid={`game-${i}-${field}`}
-        value={rows[i]![field]}
-        disabled={field === 'id' && !rows[i]!.isNew}
-        onInput={(e) => set(i, { [field]: (e.target as HTMLInputElement).value })}
-      />
-    </label>
-  );
   return (
     <>
       <form class="card" onSubmit={submit} data-testid="setting-skill.catalogue" data-version={entry.version}>
@@ -120,59 +109,109 @@ export function CatalogueForm({ ctx, s, state }: { ctx: Ctx; s: SettingsT; state
         </h2>
         <p class="small muted">{s('gamesHint', { plugins: plugins.join(', ') })}</p>
         {rows.map((r, i) => (
-          <fieldset key={`${i}-${r.id}`} class="game-row" data-testid={`game-${i}`} data-game={r.id} data-plugin={r.plugin}>
-            <legend>
-              {r.id || '—'} · {s('plugin')}: {r.plugin}
-            </legend>
-            {text(i, 'id', s('gameId'))}
-            {text(i, 'titleZh', s('titleZh'))}
-            {text(i, 'titleEn', s('titleEn'))}
-            {text(i, 'stakesYuan', s('stakes'))}
-            {text(i, 'rakePercent', s('rake'))}
-            <label>
-              {s('tieRule')}
-              <select
-                data-testid={`game-${i}-tieRule`}
-                value={r.tieRule}
-                onChange={(e) => set(i, { tieRule: (e.target as HTMLSelectElement).value === 'refund' ? 'refund' : 'split' })}
-              >
-                <option value="split">{s('tieSplit')}</option>
-                <option value="refund">{s('tieRefund')}</option>
-              </select>
-            </label>
-            {text(i, 'waitMinutes', s('waitMinutes'))}
-            <button
-              type="button"
-              class="secondary"
-              data-testid={`game-${i}-remove`}
-              onClick={() => setRows(rows.filter((_, j) => j !== i))}
-            >
-              {s('removeGame')}
-            </button>
-          </fieldset>
+          <GameFields
+            key={`${i}-${r.id}`}
+            s={s}
+            i={i}
+            r={r}
+            onChange={(patch) => set(i, patch)}
+            onRemove={() => setRows(rows.filter((_, j) => j !== i))}
+          />
         ))}
-        <div class="row">
-          <label>
-            {s('plugin')}
-            <select
-              data-testid="game-add-plugin"
-              value={adding || plugins[0]}
-              onChange={(e) => setAdding((e.target as HTMLSelectElement).value)}
-            >
-              {plugins.map((p) => (
-                <option key={p} value={p}>
-                  {p}
-                </option>
-              ))}
-            </select>
-          </label>
-          <button type="button" class="secondary" data-testid="game-add" onClick={add}>
-            {s('addGame')}
-          </button>
-        </div>
+        <AddGame s={s} plugins={plugins} adding={adding} setAdding={setAdding} onAdd={add} />
         <SaveBar s={s} reason={reason} onReason={setReason} label={s('save')} saveTestId="setting-save" note={note} error={error} />
       </form>
       <History ctx={ctx} s={s} settingKey="skill.catalogue" version={entry.version} />
     </>
+  );
+}
+
+type TextField = 'id' | 'titleZh' | 'titleEn' | 'stakesYuan' | 'rakePercent' | 'waitMinutes';
+
+/** One text field of a game; the id is fixed once saved. */
+function GameText(props: { i: number; r: Row; field: TextField; label: string; onChange: (patch: Partial<Row>) => void }) {
+  const { i, r, field } = props;
+  return (
+    <label>
+      {props.label}
+      <input
+        data-testid={`game-${i}-${field}`}
+        value={r[field]}
+        disabled={field === 'id' && !r.isNew}
+        onInput={(e) => props.onChange({ [field]: (e.target as HTMLInputElement).value })}
+      />
+    </label>
+  );
+}
+
+interface GameProps {
+  s: SettingsT;
+  i: number;
+  r: Row;
+  onChange(patch: Partial<Row>): void;
+  onRemove(): void;
+}
+
+/** One game of the catalogue: its plug-in, titles, entry fees, rake, tie rule and wait, and its removal. */
+function GameFields({ s, i, r, onChange, onRemove }: GameProps) {
+  return (
+    <fieldset class="game-row" data-testid={`game-${i}`} data-game={r.id} data-plugin={r.plugin}>
+      <legend>
+        {r.id || '—'} · {s('plugin')}: {r.plugin}
+      </legend>
+      <GameText i={i} r={r} field="id" label={s('gameId')} onChange={onChange} />
+      <GameText i={i} r={r} field="titleZh" label={s('titleZh')} onChange={onChange} />
+      <GameText i={i} r={r} field="titleEn" label={s('titleEn')} onChange={onChange} />
+      <GameText i={i} r={r} field="stakesYuan" label={s('stakes')} onChange={onChange} />
+      <GameText i={i} r={r} field="rakePercent" label={s('rake')} onChange={onChange} />
+      <label>
+        {s('tieRule')}
+        <select
+          data-testid={`game-${i}-tieRule`}
+          value={r.tieRule}
+          onChange={(e) => onChange({ tieRule: (e.target as HTMLSelectElement).value === 'refund' ? 'refund' : 'split' })}
+        >
+          <option value="split">{s('tieSplit')}</option>
+          <option value="refund">{s('tieRefund')}</option>
+        </select>
+      </label>
+      <GameText i={i} r={r} field="waitMinutes" label={s('waitMinutes')} onChange={onChange} />
+      <button type="button" class="secondary" data-testid={`game-${i}-remove`} onClick={onRemove}>
+        {s('removeGame')}
+      </button>
+    </fieldset>
+  );
+}
+
+interface AddProps {
+  s: SettingsT;
+  plugins: readonly string[];
+  adding: string;
+  setAdding(plugin: string): void;
+  onAdd(): void;
+}
+
+/** A new game for any plug-in this build has. */
+function AddGame({ s, plugins, adding, setAdding, onAdd }: AddProps) {
+  return (
+    <div class="row">
+      <label>
+        {s('plugin')}
+        <select
+          data-testid="game-add-plugin"
+          value={adding || plugins[0]}
+          onChange={(e) => setAdding((e.target as HTMLSelectElement).value)}
+        >
+          {plugins.map((p) => (
+            <option key={p} value={p}>
+              {p}
+            </option>
+          ))}
+        </select>
+      </label>
+      <button type="button" class="secondary" data-testid="game-add" onClick={onAdd}>
+        {s('addGame')}
+      </button>
+    </div>
   );
 }

@@ -116,6 +116,72 @@ interface Fees {
   defaultPayer: 'owner' | 'aa';
 }
 
+/** The fees as the form shows them: yuan and percentages as the operator types them. */
+function feeForm(fees: Fees): Record<string, string> {
+  return {
+    roomCardPrice: fenToYuan(fees.roomCardPriceFen),
+    cardsPerSeat: String(fees.roomCardsPerSeatPerBlock),
+    cashPerSeat: fenToYuan(fees.cashFeePerSeatPerBlockFen),
+    commission: bpsToPercent(fees.commissionBps),
+    pointsCover: bpsToPercent(fees.pointsCoverBpsMax),
+    defaultPayer: fees.defaultPayer,
+  };
+}
+
+/** The form read back as fees, or null when an amount or rate does not read. */
+function feesFromForm(fees: Fees, form: Record<string, string>): Fees | null {
+  const roomCardPriceFen = yuanToFen(form.roomCardPrice ?? '');
+  const cashFeePerSeatPerBlockFen = yuanToFen(form.cashPerSeat ?? '');
+  const commissionBps = percentToBps(form.commission ?? '');
+  const pointsCoverBpsMax = percentToBps(form.pointsCover ?? '');
+  const cards = Number(form.cardsPerSeat);
+  if (
+    roomCardPriceFen === null ||
+    cashFeePerSeatPerBlockFen === null ||
+    commissionBps === null ||
+    pointsCoverBpsMax === null ||
+    !Number.isInteger(cards)
+  ) {
+    return null;
+  }
+  return {
+    ...fees,
+    roomCardPriceFen,
+    roomCardsPerSeatPerBlock: cards,
+    cashFeePerSeatPerBlockFen,
+    commissionBps,
+    pointsCoverBpsMax,
+    defaultPayer: form.defaultPayer === 'aa' ? 'aa' : 'owner',
+  };
+}
+
+function FeeField(props: { name: string; label: string; form: Record<string, string>; setForm: (form: Record<string, string>) => void }) {
+  const { name, form } = props;
+  return (
+    <label>
+      {props.label}
+      <input
+        data-testid={`fee-${name}`}
+        value={form[name] ?? ''}
+        onInput={(e) => props.setForm({ ...form, [name]: (e.target as HTMLInputElement).value })}
+      />
+    </label>
+  );
+}
+
+/** The commission range the compliance policies allow. */
+function FeeBounds({ s, bounds }: { s: SettingsT; bounds: NonNullable<SettingsState['view']>['bounds'] }) {
+  return (
+    <p class="small" data-testid="fee-bounds">
+      {s('bounds', {
+        min: `${bpsToPercent(bounds.roomCommissionBpsMin)}%`,
+        max: `${bpsToPercent(bounds.roomCommissionBpsMax)}%`,
+        policies: bounds.policies.length > 0 ? bounds.policies.join(', ') : s('defaultBounds'),
+      })}
+    </p>
+  );
+}
+
 function FeesTab({ ctx, s, state }: { ctx: Ctx; s: SettingsT; state: SettingsState }) {
   const entry = state.entry('room.fees');
   const fees = entry?.value as Fees | undefined;
@@ -125,60 +191,20 @@ function FeesTab({ ctx, s, state }: { ctx: Ctx; s: SettingsT; state: SettingsSta
   const [note, setNote] = useState<string | null>(null);
   const [error, setError] = useState<string | null>(null);
   useEffect(() => {
-    if (!fees) return;
-    setForm({
-      roomCardPrice: fenToYuan(fees.roomCardPriceFen),
-      cardsPerSeat: String(fees.roomCardsPerSeatPerBlock),
-      cashPerSeat: fenToYuan(fees.cashFeePerSeatPerBlockFen),
-      commission: bpsToPercent(fees.commissionBps),
-      pointsCover: bpsToPercent(fees.pointsCoverBpsMax),
-      defaultPayer: fees.defaultPayer,
-    });
+    if (fees) setForm(feeForm(fees));
   }, [entry?.version]);
   if (!fees || !entry) return null;
-  const field = (name: string, label: string) => (
-    <label>
-      {label}
-      <input
-        data-testid={`fee-${name}`}
-        value={form[name] ?? ''}
-        onInput={(e) => setForm({ ...form, [name]: (e.target as HTMLInputElement).value })}
-      />
-    </label>
-  );
   const submit = async (event: Event) => {
     event.preventDefault();
     setNote(null);
     setError(null);
-    const roomCardPriceFen = yuanToFen(form.roomCardPrice ?? '');
-    const cashFeePerSeatPerBlockFen = yuanToFen(form.cashPerSeat ?? '');
-    const commissionBps = percentToBps(form.commission ?? '');
-    const pointsCoverBpsMax = percentToBps(form.pointsCover ?? '');
-    const cards = Number(form.cardsPerSeat);
-    if (
-      roomCardPriceFen === null ||
-      cashFeePerSeatPerBlockFen === null ||
-      commissionBps === null ||
-      pointsCoverBpsMax === null ||
-      !Number.isInteger(cards)
-    ) {
+    const value = feesFromForm(fees, form);
+    if (value === null) {
       setError(s('amountInvalid'));
       return;
     }
     try {
-      const version = await state.save(
-        'room.fees',
-        {
-          ...fees,
-          roomCardPriceFen,
-          roomCardsPerSeatPerBlock: cards,
-          cashFeePerSeatPerBlockFen,
-          commissionBps,
-          pointsCoverBpsMax,
-          defaultPayer: form.defaultPayer === 'aa' ? 'aa' : 'owner',
-        },
-        reason,
-      );
+      const version = await state.save('room.fees', value, reason);
       setNote(s('saved', { version }));
       setReason('');
     } catch (e) {
@@ -192,20 +218,12 @@ function FeesTab({ ctx, s, state }: { ctx: Ctx; s: SettingsT; state: SettingsSta
           {s('feesTitle')} · <span class="muted">{entry.version === 0 ? s('builtIn') : s('version', { version: entry.version })}</span>
         </h2>
         <p class="small muted">{s('feesHint')}</p>
-        {bounds && (
-          <p class="small" data-testid="fee-bounds">
-            {s('bounds', {
-              min: `${bpsToPercent(bounds.roomCommissionBpsMin)}%`,
-              max: `${bpsToPercent(bounds.roomCommissionBpsMax)}%`,
-              policies: bounds.policies.length > 0 ? bounds.policies.join(', ') : s('defaultBounds'),
-            })}
-          </p>
-        )}
-        {field('roomCardPrice', s('roomCardPrice'))}
-        {field('cardsPerSeat', s('cardsPerSeat'))}
-        {field('cashPerSeat', s('cashPerSeat'))}
-        {field('commission', s('commission'))}
-        {field('pointsCover', s('pointsCover'))}
+        {bounds && <FeeBounds s={s} bounds={bounds} />}
+        <FeeField name="roomCardPrice" label={s('roomCardPrice')} form={form} setForm={setForm} />
+        <FeeField name="cardsPerSeat" label={s('cardsPerSeat')} form={form} setForm={setForm} />
+        <FeeField name="cashPerSeat" label={s('cashPerSeat')} form={form} setForm={setForm} />
+        <FeeField name="commission" label={s('commission')} form={form} setForm={setForm} />
+        <FeeField name="pointsCover" label={s('pointsCover')} form={form} setForm={setForm} />
         <label>
           {s('defaultPayer')}
           <select

@@ -232,42 +232,34 @@ export function SupportPage({ ctx }: { ctx: Ctx }) {
   );
 }
 
-function HoursForm({ ctx, hours, onSaved }: { ctx: Ctx; hours: Hours; onSaved: () => void }) {
-  const x = TEXT[ctx.lang];
-  const [alwaysOpen, setAlwaysOpen] = useState(hours.alwaysOpen);
-  const [opensAt, setOpensAt] = useState(hours.opensAt);
-  const [closesAt, setClosesAt] = useState(hours.closesAt);
-  const [escalation, setEscalation] = useState(hours.escalation);
-  const [reason, setReason] = useState('');
-  const [done, setDone] = useState(false);
-  const [error, setError] = useState<string | null>(null);
-  const save = async (event: Event) => {
-    event.preventDefault();
-    setError(null);
-    setDone(false);
-    try {
-      const view = await ctx.api.call('GET /api/admin/settings', {});
-      const version = view.settings.find((s) => s.key === 'support')?.version ?? 0;
-      await ctx.api.call('PUT /api/admin/settings/:key', {
-        params: { key: 'support' },
-        body: {
-          expectedVersion: version,
-          value: { alwaysOpen, opensAt, closesAt, escalation: escalation.trim() },
-          ...(reason.trim() ? { reason: reason.trim() } : {}),
-        },
-      });
-      setDone(true);
-      onSaved();
-    } catch (e) {
-      setError(consoleError(ctx.lang, e));
-    }
-  };
+/** Saves the support setting over the version the console last read; a reason is audited when given. */
+async function saveSupportHours(
+  api: Ctx['api'],
+  value: { alwaysOpen: boolean; opensAt: string; closesAt: string; escalation: string },
+  reason: string,
+): Promise<void> {
+  const view = await api.call('GET /api/admin/settings', {});
+  const version = view.settings.find((s) => s.key === 'support')?.version ?? 0;
+  await api.call('PUT /api/admin/settings/:key', {
+    params: { key: 'support' },
+    body: { expectedVersion: version, value, ...(reason ? { reason } : {}) },
+  });
+}
+
+interface TimesProps {
+  x: (typeof TEXT)[keyof typeof TEXT];
+  alwaysOpen: boolean;
+  setAlwaysOpen(value: boolean): void;
+  opensAt: string;
+  setOpensAt(value: string): void;
+  closesAt: string;
+  setClosesAt(value: string): void;
+}
+
+/** Open around the clock, or the daily opening and closing times. */
+function OpeningTimes({ x, alwaysOpen, setAlwaysOpen, opensAt, setOpensAt, closesAt, setClosesAt }: TimesProps) {
   return (
-    <form class="card" onSubmit={save} data-testid="support-hours-form">
-      <h2>{x.hours}</h2>
-      <p class="muted" data-testid="support-open-now">
-        {hours.openNow ? x.openNow : x.closedNow}
-      </p>
+    <>
       <label class="check">
         <input
           type="checkbox"
@@ -297,6 +289,46 @@ function HoursForm({ ctx, hours, onSaved }: { ctx: Ctx; hours: Hours; onSaved: (
           onInput={(e) => setClosesAt((e.target as HTMLInputElement).value)}
         />
       </label>
+    </>
+  );
+}
+
+function HoursForm({ ctx, hours, onSaved }: { ctx: Ctx; hours: Hours; onSaved: () => void }) {
+  const x = TEXT[ctx.lang];
+  const [alwaysOpen, setAlwaysOpen] = useState(hours.alwaysOpen);
+  const [opensAt, setOpensAt] = useState(hours.opensAt);
+  const [closesAt, setClosesAt] = useState(hours.closesAt);
+  const [escalation, setEscalation] = useState(hours.escalation);
+  const [reason, setReason] = useState('');
+  const [done, setDone] = useState(false);
+  const [error, setError] = useState<string | null>(null);
+  const save = async (event: Event) => {
+    event.preventDefault();
+    setError(null);
+    setDone(false);
+    try {
+      await saveSupportHours(ctx.api, { alwaysOpen, opensAt, closesAt, escalation: escalation.trim() }, reason.trim());
+      setDone(true);
+      onSaved();
+    } catch (e) {
+      setError(consoleError(ctx.lang, e));
+    }
+  };
+  return (
+    <form class="card" onSubmit={save} data-testid="support-hours-form">
+      <h2>{x.hours}</h2>
+      <p class="muted" data-testid="support-open-now">
+        {hours.openNow ? x.openNow : x.closedNow}
+      </p>
+      <OpeningTimes
+        x={x}
+        alwaysOpen={alwaysOpen}
+        setAlwaysOpen={setAlwaysOpen}
+        opensAt={opensAt}
+        setOpensAt={setOpensAt}
+        closesAt={closesAt}
+        setClosesAt={setClosesAt}
+      />
       <label>
         {x.escalation}
         <input

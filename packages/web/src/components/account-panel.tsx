@@ -48,20 +48,61 @@ const TEXT = {
   },
 } as const;
 
+type Text = (typeof TEXT)[keyof typeof TEXT];
+type SetError = (error: string | null) => void;
+
 export function AccountPanel({ ctx }: { ctx: Ctx }) {
   const t = TEXT[ctx.lang];
   const [closure, setClosure] = useState<Closure | null>(null);
-  const [confirming, setConfirming] = useState(false);
-  const [understood, setUnderstood] = useState(false);
   const [closed, setClosed] = useState(false);
-  const [busy, setBusy] = useState(false);
-  const [exported, setExported] = useState(false);
   const [error, setError] = useState<string | null>(null);
 
   useEffect(() => {
     ctx.api.call('GET /api/me/account/closure', {}).then(setClosure, (e: unknown) => setError(errorText(ctx.lang, e)));
   }, [ctx.api]);
 
+  if (closed) return <AccountClosed ctx={ctx} t={t} />;
+  return (
+    <section class="card" data-testid="account-panel">
+      <h2>{t.title}</h2>
+      <DataExport ctx={ctx} t={t} setError={setError} />
+      <h3>{t.closeTitle}</h3>
+      <p class="muted small">{t.closeHint.replace('{days}', String(closure?.kycRetentionDays ?? '—'))}</p>
+      {closure && !closure.closable && <ClosureBlockers ctx={ctx} t={t} closure={closure} />}
+      <CloseAccount ctx={ctx} t={t} closable={closure !== null && closure.closable} setError={setError} onClosed={() => setClosed(true)} />
+      {error && (
+        <p class="error" role="alert" data-testid="account-error">
+          {error}
+        </p>
+      )}
+    </section>
+  );
+}
+
+/** After closing: the goodbye, and the way back to sign-in (the tokens are dropped then). */
+function AccountClosed({ ctx, t }: { ctx: Ctx; t: Text }) {
+  return (
+    <section class="card" data-testid="account-closed">
+      <h2>{t.closeTitle}</h2>
+      <p class="ok">{t.closed}</p>
+      <button
+        type="button"
+        class="primary"
+        onClick={() => {
+          ctx.api.setTokens(null);
+          ctx.setMe(null);
+        }}
+        data-testid="account-closed-continue"
+      >
+        {t.toLogin}
+      </button>
+    </section>
+  );
+}
+
+/** Everything the platform keeps about me, downloaded as one JSON file. */
+function DataExport({ ctx, t, setError }: { ctx: Ctx; t: Text; setError: SetError }) {
+  const [exported, setExported] = useState(false);
   const download = async () => {
     setError(null);
     try {
@@ -77,42 +118,8 @@ export function AccountPanel({ ctx }: { ctx: Ctx }) {
       setError(errorText(ctx.lang, e));
     }
   };
-
-  const close = async () => {
-    setBusy(true);
-    setError(null);
-    try {
-      await ctx.api.call('POST /api/me/account/close', { body: { confirm: true } });
-      setClosed(true);
-    } catch (e) {
-      setError(errorText(ctx.lang, e));
-    } finally {
-      setBusy(false);
-    }
-  };
-
-  if (closed) {
-    return (
-      <section class="card" data-testid="account-closed">
-        <h2>{t.closeTitle}</h2>
-        <p class="ok">{t.closed}</p>
-        <button
-          type="button"
-          class="primary"
-          onClick={() => {
-            ctx.api.setTokens(null);
-            ctx.setMe(null);
-          }}
-          data-testid="account-closed-continue"
-        >
-          {t.toLogin}
-        </button>
-      </section>
-    );
-  }
   return (
-    <section class="card" data-testid="account-panel">
-      <h2>{t.title}</h2>
+    <>
       <p class="muted small">{t.exportHint}</p>
       <button type="button" class="secondary" onClick={() => void download()} data-testid="export-data">
         {t.export}
@@ -122,64 +129,71 @@ export function AccountPanel({ ctx }: { ctx: Ctx }) {
           {t.exported}
         </p>
       )}
-      <h3>{t.closeTitle}</h3>
-      <p class="muted small">{t.closeHint.replace('{days}', String(closure?.kycRetentionDays ?? '—'))}</p>
-      {closure && !closure.closable && (
-        <div data-testid="closure-blockers">
-          <p class="small">{t.blocked}</p>
-          <ul class="small">
-            {closure.blockers.map((b) => (
-              <li key={b.code} data-code={b.code}>
-                {errorText(ctx.lang, new ApiError(409, { code: b.code, message: '' }))}
-              </li>
-            ))}
-          </ul>
-        </div>
-      )}
-      {!confirming && (
-        <button
-          type="button"
-          class="danger"
-          disabled={closure === null || !closure.closable}
-          onClick={() => setConfirming(true)}
-          data-testid="close-account"
-        >
-          {t.close}
+    </>
+  );
+}
+
+/** Why the account cannot be closed yet, one sentence per reason. */
+function ClosureBlockers({ ctx, t, closure }: { ctx: Ctx; t: Text; closure: Closure }) {
+  return (
+    <div data-testid="closure-blockers">
+      <p class="small">{t.blocked}</p>
+      <ul class="small">
+        {closure.blockers.map((b) => (
+          <li key={b.code} data-code={b.code}>
+            {errorText(ctx.lang, new ApiError(409, { code: b.code, message: '' }))}
+          </li>
+        ))}
+      </ul>
+    </div>
+  );
+}
+
+/** The close button, then the confirm step that asks the player to say they understand. */
+function CloseAccount(props: { ctx: Ctx; t: Text; closable: boolean; setError: SetError; onClosed: () => void }) {
+  const { ctx, t, setError } = props;
+  const [confirming, setConfirming] = useState(false);
+  const [understood, setUnderstood] = useState(false);
+  const [busy, setBusy] = useState(false);
+  const close = async () => {
+    setBusy(true);
+    setError(null);
+    try {
+      await ctx.api.call('POST /api/me/account/close', { body: { confirm: true } });
+      props.onClosed();
+    } catch (e) {
+      setError(errorText(ctx.lang, e));
+    } finally {
+      setBusy(false);
+    }
+  };
+  if (!confirming) {
+    return (
+      <button type="button" class="danger" disabled={!props.closable} onClick={() => setConfirming(true)} data-testid="close-account">
+        {t.close}
+      </button>
+    );
+  }
+  return (
+    <div role="dialog" aria-label={t.confirmTitle} data-testid="close-confirm">
+      <strong>{t.confirmTitle}</strong>
+      <label class="switch">
+        <input
+          type="checkbox"
+          checked={understood}
+          onChange={(e) => setUnderstood((e.target as HTMLInputElement).checked)}
+          data-testid="close-understand"
+        />
+        <span>{t.understand}</span>
+      </label>
+      <div class="row">
+        <button type="button" class="danger" disabled={!understood || busy} onClick={() => void close()} data-testid="close-confirm-yes">
+          {t.confirm}
         </button>
-      )}
-      {confirming && (
-        <div role="dialog" aria-label={t.confirmTitle} data-testid="close-confirm">
-          <strong>{t.confirmTitle}</strong>
-          <label class="switch">
-            <input
-              type="checkbox"
-              checked={understood}
-              onChange={(e) => setUnderstood((e.target as HTMLInputElement).checked)}
-              data-testid="close-understand"
-            />
-            <span>{t.understand}</span>
-          </label>
-          <div class="row">
-            <button
-              type="button"
-              class="danger"
-              disabled={!understood || busy}
-              onClick={() => void close()}
-              data-testid="close-confirm-yes"
-            >
-              {t.confirm}
-            </button>
-            <button type="button" class="secondary" onClick={() => setConfirming(false)} data-testid="close-confirm-no">
-              {t.cancel}
-            </button>
-          </div>
-        </div>
-      )}
-      {error && (
-        <p class="error" role="alert" data-testid="account-error">
-          {error}
-        </p>
-      )}
-    </section>
+        <button type="button" class="secondary" onClick={() => setConfirming(false)} data-testid="close-confirm-no">
+          {t.cancel}
+        </button>
+      </div>
+    </div>
   );
 }

@@ -46,15 +46,13 @@ const TEXT = {
   },
 } as const;
 
+type Text = (typeof TEXT)[Lang];
+
 export function FeedbackButton({ api, lang }: { api: ApiClient; lang: Lang }) {
   const t = TEXT[lang];
   const [open, setOpen] = useState(false);
-  const [reason, setReason] = useState<Reason>('other');
-  const [text, setText] = useState('');
-  const [target, setTarget] = useState('');
-  const [busy, setBusy] = useState(false);
-  const [sent, setSent] = useState<string | null>(null);
-  const [error, setError] = useState<string | null>(null);
+  // The form lives here, not in the panel: a panel closed and opened again keeps what was written.
+  const form = useFeedbackForm(api, lang);
   // The panel belongs to the page it was opened on.
   useEffect(() => {
     const close = () => setOpen(false);
@@ -62,24 +60,38 @@ export function FeedbackButton({ api, lang }: { api: ApiClient; lang: Lang }) {
     return () => removeEventListener('hashchange', close);
   }, []);
 
+  return (
+    <>
+      <button type="button" class="fab" onClick={() => setOpen(!open)} data-testid="feedback-open" aria-expanded={open}>
+        {t.open}
+      </button>
+      {open && (
+        <dialog open class="sheet" data-testid="feedback-panel" aria-label={t.title}>
+          <FeedbackForm t={t} form={form} onClose={() => setOpen(false)} />
+        </dialog>
+      )}
+    </>
+  );
+}
+
+type FeedbackFormState = ReturnType<typeof useFeedbackForm>;
+
+/** What the player writes, and its filing: feedback, or a complaint about a room or a player. */
+function useFeedbackForm(api: ApiClient, lang: Lang) {
+  const t = TEXT[lang];
+  const [reason, setReason] = useState<Reason>('other');
+  const [text, setText] = useState('');
+  const [target, setTarget] = useState('');
+  const [busy, setBusy] = useState(false);
+  const [sent, setSent] = useState<string | null>(null);
+  const [error, setError] = useState<string | null>(null);
+
   const send = async (event: Event) => {
     event.preventDefault();
     setBusy(true);
     setError(null);
     try {
-      const body = text.trim().slice(0, TEXT_LENGTH_MAX);
-      const about = target.trim();
-      let id: string;
-      if (about === '') {
-        if (reason !== 'other') throw new Error(t.targetNeeded);
-        // Feedback about nothing in particular goes to customer service's own list.
-        id = (await api.call('POST /api/feedback', { body: { topic: 'other', text: body } })).feedbackId;
-      } else if (/^[0-9]{6}$/.test(about)) {
-        const room = await api.call('GET /api/rooms/code/:code', { params: { code: about } });
-        id = (await api.call('POST /api/complaints', { body: { reason, roomId: room.roomId, text: body } })).id;
-      } else if (/^p_[A-Za-z0-9_-]{1,62}$/.test(about)) {
-        id = (await api.call('POST /api/complaints', { body: { reason, targetPlayerId: about, text: body } })).id;
-      } else throw new Error(t.targetNeeded);
+      const id = await fileFeedback(api, t, reason, target.trim(), text.trim().slice(0, TEXT_LENGTH_MAX));
       setSent(t.sent.replace('{id}', id));
       setText('');
       setTarget('');
@@ -89,73 +101,84 @@ export function FeedbackButton({ api, lang }: { api: ApiClient; lang: Lang }) {
       setBusy(false);
     }
   };
+  return { reason, setReason, text, setText, target, setTarget, busy, sent, error, send };
+}
 
+/** Files the message where it belongs and answers its id; a report needs a room code or a player id. */
+async function fileFeedback(api: ApiClient, t: Text, reason: Reason, about: string, body: string): Promise<string> {
+  if (about === '') {
+    if (reason !== 'other') throw new Error(t.targetNeeded);
+    // Feedback about nothing in particular goes to customer service's own list.
+    return (await api.call('POST /api/feedback', { body: { topic: 'other', text: body } })).feedbackId;
+  }
+  if (/^[0-9]{6}$/.test(about)) {
+    const room = await api.call('GET /api/rooms/code/:code', { params: { code: about } });
+    return (await api.call('POST /api/complaints', { body: { reason, roomId: room.roomId, text: body } })).id;
+  }
+  if (/^p_[A-Za-z0-9_-]{1,62}$/.test(about)) {
+    return (await api.call('POST /api/complaints', { body: { reason, targetPlayerId: about, text: body } })).id;
+  }
+  throw new Error(t.targetNeeded);
+}
+
+function FeedbackForm({ t, form, onClose }: { t: Text; form: FeedbackFormState; onClose: () => void }) {
   return (
-    <>
-      <button type="button" class="fab" onClick={() => setOpen(!open)} data-testid="feedback-open" aria-expanded={open}>
-        {t.open}
-      </button>
-      {open && (
-        <dialog open class="sheet" data-testid="feedback-panel" aria-label={t.title}>
-          <form class="card" onSubmit={send}>
-            <h2>{t.title}</h2>
-            <p class="muted small">{t.hint}</p>
-            <label>
-              {t.reason}
-              <select
-                value={reason}
-                onChange={(e) => setReason((e.target as HTMLSelectElement).value as Reason)}
-                data-testid="feedback-reason"
-              >
-                {REASONS.map((r) => (
-                  <option key={r} value={r}>
-                    {t[`reason_${r}`]}
-                  </option>
-                ))}
-              </select>
-            </label>
-            <label>
-              {t.target}
-              <input
-                value={target}
-                onInput={(e) => setTarget((e.target as HTMLInputElement).value)}
-                data-testid="feedback-target"
-                autoCapitalize="off"
-              />
-            </label>
-            <label>
-              {t.text}
-              <textarea
-                rows={4}
-                required
-                minLength={2}
-                maxLength={TEXT_LENGTH_MAX}
-                value={text}
-                onInput={(e) => setText((e.target as HTMLTextAreaElement).value)}
-                data-testid="feedback-text"
-              />
-            </label>
-            <div class="row">
-              <button type="submit" class="primary" disabled={busy} data-testid="feedback-send">
-                {t.send}
-              </button>
-              <button type="button" class="secondary" onClick={() => setOpen(false)} data-testid="feedback-close">
-                {t.close}
-              </button>
-            </div>
-            {sent && (
-              <p class="ok" role="status" data-testid="feedback-sent">
-                {sent}
-              </p>
-            )}
-            {error && (
-              <p class="error" role="alert">
-                {error}
-              </p>
-            )}
-          </form>
-        </dialog>
+    <form class="card" onSubmit={form.send}>
+      <h2>{t.title}</h2>
+      <p class="muted small">{t.hint}</p>
+      <label>
+        {t.reason}
+        <select
+          value={form.reason}
+          onChange={(e) => form.setReason((e.target as HTMLSelectElement).value as Reason)}
+          data-testid="feedback-reason"
+        >
+          {REASONS.map((r) => (
+            <option key={r} value={r}>
+              {t[`reason_${r}`]}
+            </option>
+          ))}
+        </select>
+      </label>
+      <label>
+        {t.target}
+        <input
+          value={form.target}
+          onInput={(e) => form.setTarget((e.target as HTMLInputElement).value)}
+          data-testid="feedback-target"
+          autoCapitalize="off"
+        />
+      </label>
+      <label>
+        {t.text}
+        <textarea
+          rows={4}
+          required
+          minLength={2}
+          maxLength={TEXT_LENGTH_MAX}
+          value={form.text}
+          onInput={(e) => form.setText((e.target as HTMLTextAreaElement).value)}
+          data-testid="feedback-text"
+        />
+      </label>
+      <div class="row">
+        <button type="submit" class="primary" disabled={form.busy} data-testid="feedback-send">
+          {t.send}
+        </button>
+        <button type="button" class="secondary" onClick={onClose} data-testid="feedback-close">
+          {t.close}
+        </button>
+      </div>
+      {form.sent && (
+        <p class="ok" role="status" data-testid="feedback-sent">
+          {form.sent}
+        </p>
       )}
-    </>
+      {form.error && (
+        <p class="error" role="alert">
+          {form.error}
+        </p>
+      )}
+    </form>
   );
 }

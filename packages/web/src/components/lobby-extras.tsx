@@ -45,8 +45,32 @@ const TEXT = {
 
 const fill = (s: string, vars: Record<string, string | number>) => s.replace(/\{(\w+)\}/g, (_, k: string) => String(vars[k] ?? ''));
 
+type Text = (typeof TEXT)[keyof typeof TEXT];
+
 export function LobbyExtras({ ctx }: { ctx: Ctx }) {
   const t = TEXT[ctx.lang];
+  const { balances, friends, tournaments, tier } = useLobbyData(ctx);
+  return (
+    <>
+      <BalancesStrip ctx={ctx} t={t} balances={balances} tier={tier} />
+      <FriendsRooms t={t} friends={friends} />
+      <OpenTournaments t={t} tournaments={tournaments} />
+      <nav class="tiles">
+        <a class="tile" href="#/fairness" data-testid="open-fairness">
+          <strong>{t.fairness}</strong>
+          <span>{t.fairnessHint}</span>
+        </a>
+        <a class="tile" href="#/settings" data-testid="open-settings">
+          <strong>{t.settings}</strong>
+          <span>{t.settingsHint}</span>
+        </a>
+      </nav>
+    </>
+  );
+}
+
+/** The lobby's four reads; each section shows empty rather than an error when its read fails. */
+function useLobbyData(ctx: Ctx) {
   const [balances, setBalances] = useState<Balance[] | null>(null);
   const [friends, setFriends] = useState<Friend[] | null>(null);
   const [tournaments, setTournaments] = useState<Tournament[] | null>(null);
@@ -68,69 +92,71 @@ export function LobbyExtras({ ctx }: { ctx: Ctx }) {
     );
     api.call('GET /api/me/tier', {}).then(setTier, () => setTier(null));
   }, [ctx.api]);
+  return { balances, friends, tournaments, tier };
+}
 
+function BalancesStrip({ ctx, t, balances, tier }: { ctx: Ctx; t: Text; balances: Balance[] | null; tier: Tier | null }) {
+  return (
+    <section class="card balances-strip" data-testid="lobby-balances">
+      <h2>
+        {t.balances} {tier?.tier === 'vip' && <span class="badge vip">{t.vip}</span>}
+      </h2>
+      <div class="chips">
+        {(balances ?? [])
+          .filter((b) => b.asset === 'CNY' || b.availableFen !== 0)
+          .map((b) => (
+            <a key={b.asset} href="#/wallet" class="chip" data-testid={`lobby-balance-${b.asset}`} data-available={b.availableFen}>
+              <span class="muted small">{ctx.t(`asset_${b.asset}`)}</span>
+              <strong>{formatAmount(b.asset, b.availableFen)}</strong>
+            </a>
+          ))}
+      </div>
+    </section>
+  );
+}
+
+/** Friends' rooms still waiting for players, each with its join link. */
+function FriendsRooms({ t, friends }: { t: Text; friends: Friend[] | null }) {
   const open = (friends ?? []).flatMap((f) => f.rooms.filter((r) => r.status === 'waiting').map((r) => ({ ...r, friend: f.nickname })));
   return (
-    <>
-      <section class="card balances-strip" data-testid="lobby-balances">
-        <h2>
-          {t.balances} {tier?.tier === 'vip' && <span class="badge vip">{t.vip}</span>}
-        </h2>
-        <div class="chips">
-          {(balances ?? [])
-            .filter((b) => b.asset === 'CNY' || b.availableFen !== 0)
-            .map((b) => (
-              <a key={b.asset} href="#/wallet" class="chip" data-testid={`lobby-balance-${b.asset}`} data-available={b.availableFen}>
-                <span class="muted small">{ctx.t(`asset_${b.asset}`)}</span>
-                <strong>{formatAmount(b.asset, b.availableFen)}</strong>
-              </a>
-            ))}
-        </div>
-      </section>
-      <section class="card" data-testid="lobby-friends-rooms">
-        <h2>{t.friendsRooms}</h2>
-        {friends !== null && open.length === 0 && <p class="muted small">{t.noFriendsRooms}</p>}
-        <ul class="rows">
-          {open.map((r) => (
-            <li key={r.roomId}>
-              <span>
-                {r.friend} · {fill(t.seated, { seated: r.seated, seats: r.seats })}
-              </span>
-              <a class="pill" href={`#/join?code=${r.code}`} data-testid={`friend-room-${r.code}`}>
-                {fill(t.join, { code: r.code })}
-              </a>
-            </li>
-          ))}
-        </ul>
-      </section>
-      <section class="card" data-testid="lobby-tournaments">
-        <h2>{t.tournaments}</h2>
-        {tournaments !== null && tournaments.length === 0 && <p class="muted small">{t.noTournaments}</p>}
-        <ul class="rows">
-          {(tournaments ?? []).map((x) => (
-            <li key={x.tournamentId}>
-              <span>
-                <strong>{x.title}</strong>
-                <br />
-                <span class="muted small">{fill(t.entry, { fee: formatAmount('CNY', x.entryFeeFen), n: x.entries })}</span>
-              </span>
-              <a class="pill" href="#/skill-tournaments">
-                →
-              </a>
-            </li>
-          ))}
-        </ul>
-      </section>
-      <nav class="tiles">
-        <a class="tile" href="#/fairness" data-testid="open-fairness">
-          <strong>{t.fairness}</strong>
-          <span>{t.fairnessHint}</span>
-        </a>
-        <a class="tile" href="#/settings" data-testid="open-settings">
-          <strong>{t.settings}</strong>
-          <span>{t.settingsHint}</span>
-        </a>
-      </nav>
-    </>
+    <section class="card" data-testid="lobby-friends-rooms">
+      <h2>{t.friendsRooms}</h2>
+      {friends !== null && open.length === 0 && <p class="muted small">{t.noFriendsRooms}</p>}
+      <ul class="rows">
+        {open.map((r) => (
+          <li key={r.roomId}>
+            <span>
+              {r.friend} · {fill(t.seated, { seated: r.seated, seats: r.seats })}
+            </span>
+            <a class="pill" href={`#/join?code=${r.code}`} data-testid={`friend-room-${r.code}`}>
+              {fill(t.join, { code: r.code })}
+            </a>
+          </li>
+        ))}
+      </ul>
+    </section>
+  );
+}
+
+function OpenTournaments({ t, tournaments }: { t: Text; tournaments: Tournament[] | null }) {
+  return (
+    <section class="card" data-testid="lobby-tournaments">
+      <h2>{t.tournaments}</h2>
+      {tournaments !== null && tournaments.length === 0 && <p class="muted small">{t.noTournaments}</p>}
+      <ul class="rows">
+        {(tournaments ?? []).map((x) => (
+          <li key={x.tournamentId}>
+            <span>
+              <strong>{x.title}</strong>
+              <br />
+              <span class="muted small">{fill(t.entry, { fee: formatAmount('CNY', x.entryFeeFen), n: x.entries })}</span>
+            </span>
+            <a class="pill" href="#/skill-tournaments">
+              →
+            </a>
+          </li>
+        ))}
+      </ul>
+    </section>
   );
 }

@@ -42,6 +42,9 @@ const TEXT = {
   },
 } as const;
 
+type Text = (typeof TEXT)[keyof typeof TEXT];
+type Skin = Skins['skins'][number];
+
 export function SkinsPanel({ ctx, onWear }: { ctx: Ctx; onWear: (skinId: string) => void }) {
   const t = TEXT[ctx.lang];
   const [skins, setSkins] = useState<Skins | null>(null);
@@ -74,38 +77,10 @@ export function SkinsPanel({ ctx, onWear }: { ctx: Ctx; onWear: (skinId: string)
     <section class="card" data-testid="skins" data-vip={String(vip)} data-worn={skins?.worn ?? ''}>
       <h2>{t.title}</h2>
       <p class="muted small">{t.hint}</p>
-      {skins && (
-        <p class="small" data-testid="vip-tier">
-          {skins.tier ? t.tier.replace('{tier}', skins.tier.title[ctx.lang]) : t.noTier}
-          {skins.next &&
-            ` · ${t.next
-              .replace('{line}', formatAmount('CNY', skins.next.depositsFenMin))
-              .replace('{tier}', skins.next.id.toUpperCase())
-              .replace('{left}', formatAmount('CNY', Math.max(skins.next.depositsFenMin - skins.depositsFen, 0)))}`}
-        </p>
-      )}
+      {skins && <TierLine ctx={ctx} t={t} skins={skins} />}
       <div class="skins">
         {skins?.skins.map((s) => (
-          <div key={s.id} class="skin-item">
-            <button
-              type="button"
-              class={`skin-swatch skin-${s.id} ${skins.worn === s.id ? 'on' : ''}`}
-              disabled={s.source === null}
-              aria-pressed={skins.worn === s.id}
-              onClick={() => wear(s.id)}
-              data-testid={`skin-${s.id}`}
-              data-source={s.source ?? ''}
-            >
-              <span class="felt" />
-              {s.title[ctx.lang]} ·{' '}
-              {skins.worn === s.id ? t.worn : s.source ? t[`source_${s.source}`] : s.priceFen === null ? t.tierOnly : ''}
-            </button>
-            {s.source === null && s.priceFen !== null && (
-              <button type="button" class="secondary small" onClick={() => buy(s.id)} data-testid={`skin-buy-${s.id}`}>
-                {t.buy.replace('{price}', formatAmount('CNY', s.priceFen))}
-              </button>
-            )}
-          </div>
+          <SkinItem key={s.id} ctx={ctx} t={t} skin={s} worn={skins.worn === s.id} onWear={wear} onBuy={buy} />
         ))}
       </div>
       {note && (
@@ -119,5 +94,45 @@ export function SkinsPanel({ ctx, onWear }: { ctx: Ctx; onWear: (skinId: string)
         </p>
       )}
     </section>
+  );
+}
+
+/** The player's VIP tier, and how far their deposits are from the next one. */
+function TierLine({ ctx, t, skins }: { ctx: Ctx; t: Text; skins: Skins }) {
+  return (
+    <p class="small" data-testid="vip-tier">
+      {skins.tier ? t.tier.replace('{tier}', skins.tier.title[ctx.lang]) : t.noTier}
+      {skins.next &&
+        ` · ${t.next
+          .replace('{line}', formatAmount('CNY', skins.next.depositsFenMin))
+          .replace('{tier}', skins.next.id.toUpperCase())
+          .replace('{left}', formatAmount('CNY', Math.max(skins.next.depositsFenMin - skins.depositsFen, 0)))}`}
+    </p>
+  );
+}
+
+/** One skin: its swatch (worn on a press when the player has it) and, when it has a price, its buy button. */
+function SkinItem(props: { ctx: Ctx; t: Text; skin: Skin; worn: boolean; onWear: (id: string) => void; onBuy: (id: string) => void }) {
+  const { ctx, t, skin: s, worn } = props;
+  return (
+    <div class="skin-item">
+      <button
+        type="button"
+        class={`skin-swatch skin-${s.id} ${worn ? 'on' : ''}`}
+        disabled={s.source === null}
+        aria-pressed={worn}
+        onClick={() => props.onWear(s.id)}
+        data-testid={`skin-${s.id}`}
+        data-source={s.source ?? ''}
+      >
+        <span class="felt" />
+        {s.title[ctx.lang]} · {worn ? t.worn : s.source ? t[`source_${s.source}`] : s.priceFen === null ? t.tierOnly : ''}
+      </button>
+      {s.source === null && s.priceFen !== null && (
+        <button type="button" class="secondary small" onClick={() => props.onBuy(s.id)} data-testid={`skin-buy-${s.id}`}>
+          {t.buy.replace('{price}', formatAmount('CNY', s.priceFen))}
+        </button>
+      )}
+    </div>
   );
 }

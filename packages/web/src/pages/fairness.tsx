@@ -9,6 +9,7 @@
 import { type HandRecordWire, hexToBytes, replaySkillGame, type SkillCommand, verifyHandRecord, verifyServerSeed } from '@fairground/rules';
 import { useEffect, useState } from 'preact/hooks';
 import type { Ctx } from '../app.tsx';
+import type { ApiClient, Response } from '../shared/api.ts';
 import { errorText } from '../shared/errors.ts';
 import { keptHand } from './rooms/kept-commitments.ts';
 import { HandAttestation } from './rooms/attestation.tsx';
@@ -95,6 +96,44 @@ export function verifyHand(roomId: string, r: HandRecordWire): Outcome {
   };
 }
 
+type Replay = Response<'GET /api/skill/sessions/:sessionId/replay'>;
+type VerifiedHand = { roomId: string; handNumber: number; record: HandRecordWire };
+
+/** A skill game session replayed here: its seed against the commitment, then every move to the score. */
+function verifySession(rep: Replay): Outcome {
+  const seed = hexToBytes(rep.seedHex);
+  const checks: Check[] = [{ key: 'commitment', ok: seed !== null && verifyServerSeed(rep.seedHex, rep.commitment) }];
+  if (seed !== null) {
+    const end = rep.endReason === 'time' || rep.endReason === 'stopped' ? rep.endReason : null;
+    const replay = replaySkillGame(seed, rep.config, rep.commands as SkillCommand[], end);
+    checks.push({
+      key: 'score',
+      ok: replay.ok && replay.view.score === rep.score,
+      detail: replay.ok ? String(replay.view.score) : '',
+    });
+    checks.push({ key: 'stateHash', ok: replay.ok && replay.stateHash === rep.stateHash });
+  }
+  return { kind: 'session', commitment: rep.commitment, seed: rep.seedHex, steps: rep.commands.length, checks };
+}
+
+/** A room code names a room while it is open; the player's own rooms remember it after. */
+async function roomIdOfCode(api: ApiClient, code: string): Promise<string> {
+  const mine = await api.call('GET /api/rooms/mine', {});
+  const known = mine.rooms.find((r) => r.code === code);
+  if (known) return known.roomId;
+  return (await api.call('GET /api/rooms/code/:code', { params: { code } })).roomId;
+}
+
+/** The hand named by its room id or room code and number, as the server recorded it. */
+async function fetchHand(api: ApiClient, hand: RegExpExecArray | null, byCode: RegExpExecArray | null): Promise<VerifiedHand> {
+  const handNumber = Number((hand ?? byCode)?.[2]);
+  const roomId = hand ? (hand[1] as string) : await roomIdOfCode(api, byCode?.[1] as string);
+  const page = await api.call('GET /api/rooms/:roomId/hands', { params: { roomId }, query: { after: handNumber - 1 } });
+  const record = (page.hands as HandRecordWire[]).find((h) => h.handNumber === handNumber);
+  if (!record) throw { code: 'ANALYTICS_HAND_NOT_FOUND' };
+  return { roomId, handNumber, record };
+}
+
 export function FairnessPage({ ctx }: { ctx: Ctx }) {
   const t: Words = TEXT[ctx.lang];
   const initial = new URLSearchParams(location.hash.split('?')[1] ?? '').get('id') ?? '';
@@ -102,53 +141,29 @@ export function FairnessPage({ ctx }: { ctx: Ctx }) {
   const [busy, setBusy] = useState(false);
   const [outcome, setOutcome] = useState<Outcome | null>(null);
   /** The hand just verified, for its time-stamp attestation beside the verdict. */
-  const [hand, setHand] = useState<{ roomId: string; handNumber: number; record: HandRecordWire } | null>(null);
+  const [hand, setHand] = useState<VerifiedHand | null>(null);
   const [error, setError] = useState<string | null>(null);
-
-  /** A room code names a room while it is open; the player's own rooms remember it after. */
-  const roomIdOfCode = async (code: string): Promise<string> => {
-    const mine = await ctx.api.call('GET /api/rooms/mine', {});
-    const known = mine.rooms.find((r) => r.code === code);
-    if (known) return known.roomId;
-    return (await ctx.api.call('GET /api/rooms/code/:code', { params: { code } })).roomId;
-  };
 
   const run = async (value: string) => {
     const text = value.trim();
     setOutcome(null);
     setHand(null);
     setError(null);
-    const hand = HAND_ID.exec(text);
+    const handId = HAND_ID.exec(text);
     const byCode = CODE_HAND.exec(text);
-    if (!hand && !byCode && !SESSION_ID.test(text)) {
+    if (!handId && !byCode && !SESSION_ID.test(text)) {
       setError(t.badId);
       return;
     }
     setBusy(true);
     try {
-      if (hand || byCode) {
-        const handNumber = Number((hand ?? byCode)?.[2]);
-        const roomId = hand ? (hand[1] as string) : await roomIdOfCode(byCode?.[1] as string);
-        const page = await ctx.api.call('GET /api/rooms/:roomId/hands', { params: { roomId }, query: { after: handNumber - 1 } });
-        const record = (page.hands as HandRecordWire[]).find((h) => h.handNumber === handNumber);
-        if (!record) throw { code: 'ANALYTICS_HAND_NOT_FOUND' };
-        setOutcome(verifyHand(roomId, record));
-        setHand({ roomId, handNumber, record });
+      if (handId || byCode) {
+        const found = await fetchHand(ctx.api, handId, byCode);
+        setOutcome(verifyHand(found.roomId, found.record));
+        setHand(found);
       } else {
         const rep = await ctx.api.call('GET /api/skill/sessions/:sessionId/replay', { params: { sessionId: text } });
-        const seed = hexToBytes(rep.seedHex);
-        const checks: Check[] = [{ key: 'commitment', ok: seed !== null && verifyServerSeed(rep.seedHex, rep.commitment) }];
-        if (seed !== null) {
-          const end = rep.endReason === 'time' || rep.endReason === 'stopped' ? rep.endReason : null;
-          const replay = replaySkillGame(seed, rep.config, rep.commands as SkillCommand[], end);
-          checks.push({
-            key: 'score',
-            ok: replay.ok && replay.view.score === rep.score,
-            detail: replay.ok ? String(replay.view.score) : '',
-          });
-          checks.push({ key: 'stateHash', ok: replay.ok && replay.stateHash === rep.stateHash });
-        }
-        setOutcome({ kind: 'session', commitment: rep.commitment, seed: rep.seedHex, steps: rep.commands.length, checks });
+        setOutcome(verifySession(rep));
       }
     } catch (e) {
       setError(errorText(ctx.lang, e));
@@ -161,7 +176,6 @@ export function FairnessPage({ ctx }: { ctx: Ctx }) {
     if (initial !== '') void run(initial);
   }, []);
 
-  const allOk = outcome?.checks.every((c) => c.ok) ?? false;
   return (
     <main class="page" data-testid="fairness-page">
       <form
@@ -186,33 +200,39 @@ export function FairnessPage({ ctx }: { ctx: Ctx }) {
           </p>
         )}
       </form>
-      {outcome && (
-        <section
-          class={`card fair-verdict ${allOk ? 'match' : 'mismatch'}`}
-          data-testid="fairness-result"
-          data-result={allOk ? 'match' : 'mismatch'}
-        >
-          <h2 aria-live="polite">{allOk ? t.match : t.mismatch}</h2>
-          <ul class="checks">
-            {outcome.checks.map((c) => (
-              <li key={c.key} data-testid={`check-${c.key}`} data-ok={String(c.ok)}>
-                <span aria-hidden="true">{c.ok ? '✓' : '✗'}</span> {t[`check_${c.key}`]}
-                {c.detail ? ` (${c.detail})` : ''}
-              </li>
-            ))}
-          </ul>
-          {outcome.notKept && (
-            <p class="muted small" data-testid="fairness-not-kept">
-              {t.notKept}
-            </p>
-          )}
-          <p class="muted small mono">
-            {t.commitment} {outcome.commitment.slice(0, 24)}…<br />
-            {t.seed} {outcome.seed.slice(0, 24)}… · {t.steps.replace('{n}', String(outcome.steps))}
-          </p>
-          {hand && <HandAttestation ctx={ctx} roomId={hand.roomId} handNumber={hand.handNumber} shown={hand.record} />}
-        </section>
-      )}
+      {outcome && <Verdict ctx={ctx} t={t} outcome={outcome} hand={hand} />}
     </main>
+  );
+}
+
+/** Each check as it passed or failed, the commitment and seed, and a hand's time-stamp attestation. */
+function Verdict({ ctx, t, outcome, hand }: { ctx: Ctx; t: Words; outcome: Outcome; hand: VerifiedHand | null }) {
+  const allOk = outcome.checks.every((c) => c.ok);
+  return (
+    <section
+      class={`card fair-verdict ${allOk ? 'match' : 'mismatch'}`}
+      data-testid="fairness-result"
+      data-result={allOk ? 'match' : 'mismatch'}
+    >
+      <h2 aria-live="polite">{allOk ? t.match : t.mismatch}</h2>
+      <ul class="checks">
+        {outcome.checks.map((c) => (
+          <li key={c.key} data-testid={`check-${c.key}`} data-ok={String(c.ok)}>
+            <span aria-hidden="true">{c.ok ? '✓' : '✗'}</span> {t[`check_${c.key}`]}
+            {c.detail ? ` (${c.detail})` : ''}
+          </li>
+        ))}
+      </ul>
+      {outcome.notKept && (
+        <p class="muted small" data-testid="fairness-not-kept">
+          {t.notKept}
+        </p>
+      )}
+      <p class="muted small mono">
+        {t.commitment} {outcome.commitment.slice(0, 24)}…<br />
+        {t.seed} {outcome.seed.slice(0, 24)}… · {t.steps.replace('{n}', String(outcome.steps))}
+      </p>
+      {hand && <HandAttestation ctx={ctx} roomId={hand.roomId} handNumber={hand.handNumber} shown={hand.record} />}
+    </section>
   );
 }

@@ -68,11 +68,90 @@ const TEXT = {
   },
 };
 
+type Text = (typeof TEXT)['zh'];
+type SetError = (error: string | null) => void;
+
 export function InboxPage({ ctx }: { ctx: Ctx }) {
   const x = TEXT[ctx.lang];
+  const [error, setError] = useState<string | null>(null);
+  const { items, hours } = useInbox(ctx, setError);
+
+  return (
+    <main class="page" data-testid="inbox-page">
+      <h1>{x.title}</h1>
+      {error && (
+        <p class="error" role="alert">
+          {error}
+        </p>
+      )}
+      {items && items.length === 0 && (
+        <p class="muted" data-testid="inbox-empty">
+          {x.empty}
+        </p>
+      )}
+      <ul class="inbox">
+        {(items ?? []).map((n) => (
+          <InboxItem key={n.id} x={x} n={n} />
+        ))}
+      </ul>
+      <RemindersCard ctx={ctx} x={x} setError={setError} />
+      {hours && <SupportHours x={x} hours={hours} />}
+      <a class="link" href="#/lobby" data-testid="inbox-back">
+        {x.back}
+      </a>
+    </main>
+  );
+}
+
+/** The messages, newest first (each unread one marked read as it is shown), and support's hours. */
+function useInbox(ctx: Ctx, setError: SetError) {
   const [items, setItems] = useState<Item[] | null>(null);
   const [hours, setHours] = useState<Hours | null>(null);
-  const [error, setError] = useState<string | null>(null);
+  useEffect(() => {
+    ctx.api.call('GET /api/notifications', { query: { limit: 50 } }).then(
+      (r) => {
+        setItems(r.items);
+        // Seen: each unread one is marked read (the list keeps showing which were new).
+        for (const n of r.items)
+          if (n.readAtMs === null)
+            void ctx.api.call('POST /api/notifications/:notificationId/read', { params: { notificationId: n.id } }).catch(() => {});
+      },
+      (e: unknown) => setError(errorText(ctx.lang, e)),
+    );
+    ctx.api.call('GET /api/support', {}).then(setHours, () => {});
+  }, [ctx.api]);
+  return { items, hours };
+}
+
+function InboxItem({ x, n }: { x: Text; n: Item }) {
+  return (
+    <li class="card" data-testid="inbox-item" data-kind={n.kind} data-unread={n.readAtMs === null ? 'true' : 'false'}>
+      {n.kind === 'support_answer' ? (
+        <>
+          <div>
+            <strong>{x.answer}</strong> {n.readAtMs === null && <span class="badge">{x.unread}</span>}
+          </div>
+          <p class="muted small wrap">
+            {n.data.threadKind === 'report' ? x.yourReport : x.yourFeedback}: {String(n.data.question ?? '')}
+          </p>
+          <p class="wrap" data-testid="inbox-answer">
+            {String(n.data.text ?? '')}
+          </p>
+        </>
+      ) : (
+        <>
+          <div>
+            <strong>{x.kinds[n.kind] ?? x.notice}</strong> {n.readAtMs === null && <span class="badge">{x.unread}</span>}
+          </div>
+        </>
+      )}
+      <small class="muted">{formatTimeMs(n.createdAtMs)}</small>
+    </li>
+  );
+}
+
+/** The WeChat reminders switch: on gives one consent per kind, off gives back what is left. */
+function RemindersCard({ ctx, x, setError }: { ctx: Ctx; x: Text; setError: SetError }) {
   const [reminders, setReminders] = useState<Reminders | null>(null);
   const [saving, setSaving] = useState(false);
   const remindersOn = (reminders ?? []).some((r) => r.remaining > 0);
@@ -96,89 +175,38 @@ export function InboxPage({ ctx }: { ctx: Ctx }) {
       (r) => setReminders(r.items),
       () => {},
     );
-    ctx.api.call('GET /api/notifications', { query: { limit: 50 } }).then(
-      (r) => {
-        setItems(r.items);
-        // Seen: each unread one is marked read (the list keeps showing which were new).
-        for (const n of r.items)
-          if (n.readAtMs === null)
-            void ctx.api.call('POST /api/notifications/:notificationId/read', { params: { notificationId: n.id } }).catch(() => {});
-      },
-      (e: unknown) => setError(errorText(ctx.lang, e)),
-    );
-    ctx.api.call('GET /api/support', {}).then(setHours, () => {});
   }, [ctx.api]);
-
+  if (reminders === null || reminders.length === 0) return null;
   return (
-    <main class="page" data-testid="inbox-page">
-      <h1>{x.title}</h1>
-      {error && (
-        <p class="error" role="alert">
-          {error}
-        </p>
-      )}
-      {items && items.length === 0 && (
-        <p class="muted" data-testid="inbox-empty">
-          {x.empty}
-        </p>
-      )}
-      <ul class="inbox">
-        {(items ?? []).map((n) => (
-          <li key={n.id} class="card" data-testid="inbox-item" data-kind={n.kind} data-unread={n.readAtMs === null ? 'true' : 'false'}>
-            {n.kind === 'support_answer' ? (
-              <>
-                <div>
-                  <strong>{x.answer}</strong> {n.readAtMs === null && <span class="badge">{x.unread}</span>}
-                </div>
-                <p class="muted small wrap">
-                  {n.data.threadKind === 'report' ? x.yourReport : x.yourFeedback}: {String(n.data.question ?? '')}
-                </p>
-                <p class="wrap" data-testid="inbox-answer">
-                  {String(n.data.text ?? '')}
-                </p>
-              </>
-            ) : (
-              <>
-                <div>
-                  <strong>{x.kinds[n.kind] ?? x.notice}</strong> {n.readAtMs === null && <span class="badge">{x.unread}</span>}
-                </div>
-              </>
-            )}
-            <small class="muted">{formatTimeMs(n.createdAtMs)}</small>
-          </li>
-        ))}
-      </ul>
-      {reminders && reminders.length > 0 && (
-        <section class="card" data-testid="reminders">
-          <label class="row wrap">
-            <input
-              type="checkbox"
-              data-testid="reminders-toggle"
-              checked={remindersOn}
-              disabled={saving}
-              onChange={() => void toggleReminders()}
-            />{' '}
-            <strong>{x.reminders}</strong>{' '}
-            <span class="muted small" data-testid="reminders-state">
-              {remindersOn ? x.remindersOn : x.remindersOff}
-            </span>
-          </label>
-          <p class="muted small wrap">{x.remindersHint}</p>
-        </section>
-      )}
-      {hours && (
-        <section class="card" data-testid="support-hours">
-          <h2>{x.hours}</h2>
-          <p>{hours.alwaysOpen ? x.always : x.daily.replace('{from}', hours.opensAt).replace('{to}', hours.closesAt)}</p>
-          {!hours.openNow && <p class="muted">{x.closedNow}</p>}
-          <p class="small wrap" data-testid="support-escalation">
-            {x.escalation.replace('{contact}', hours.escalation)}
-          </p>
-        </section>
-      )}
-      <a class="link" href="#/lobby" data-testid="inbox-back">
-        {x.back}
-      </a>
-    </main>
+    <section class="card" data-testid="reminders">
+      <label class="row wrap">
+        <input
+          type="checkbox"
+          data-testid="reminders-toggle"
+          checked={remindersOn}
+          disabled={saving}
+          onChange={() => void toggleReminders()}
+        />{' '}
+        <strong>{x.reminders}</strong>{' '}
+        <span class="muted small" data-testid="reminders-state">
+          {remindersOn ? x.remindersOn : x.remindersOff}
+        </span>
+      </label>
+      <p class="muted small wrap">{x.remindersHint}</p>
+    </section>
+  );
+}
+
+/** When customer service answers, and where to go when its answer does not satisfy. */
+function SupportHours({ x, hours }: { x: Text; hours: Hours }) {
+  return (
+    <section class="card" data-testid="support-hours">
+      <h2>{x.hours}</h2>
+      <p>{hours.alwaysOpen ? x.always : x.daily.replace('{from}', hours.opensAt).replace('{to}', hours.closesAt)}</p>
+      {!hours.openNow && <p class="muted">{x.closedNow}</p>}
+      <p class="small wrap" data-testid="support-escalation">
+        {x.escalation.replace('{contact}', hours.escalation)}
+      </p>
+    </section>
   );
 }

@@ -40,77 +40,13 @@ function returnFromWechat(): { kind: 'h5' | 'web'; code: string | null; state: s
   return { kind, code: q.get('code'), state: q.get('state') };
 }
 
+type Login = Response<'POST /api/auth/wechat/login'>;
+
 export function LoginPage({ ctx }: { ctx: Ctx }) {
-  const { api, t, lang } = ctx;
+  const { t, lang } = ctx;
   const s = SIGNIN_TEXT[lang];
   const [user, setUser] = useState(randomHandle());
-  const [options, setOptions] = useState<Options | null>(null);
-  const [busy, setBusy] = useState(false);
-  const [error, setError] = useState<{ code: string; message: string } | null>(null);
-  const [declined, setDeclined] = useState(false);
-
-  const finish = (login: { player: NonNullable<Ctx['me']>; tokens: Parameters<typeof api.setTokens>[0] }) => {
-    api.setTokens(login.tokens);
-    ctx.setMe(login.player);
-    // A deep link opened signed out (a room invitation) is kept by the app through the round trip to WeChat.
-    ctx.navigate(login.player.termsCurrent ? 'lobby' : 'terms');
-  };
-  // The words come from the error texts' own chunk: wait for it, so the player never reads the fallback.
-  const fail = (e: unknown) =>
-    void loadErrorTexts().finally(() =>
-      setError(e instanceof ApiError ? { code: e.code, message: e.message } : { code: 'NETWORK_ERROR', message: String(e) }),
-    );
-
-  useEffect(() => {
-    const back = returnFromWechat();
-    api.call('GET /api/auth/wechat/options', {}).then((o) => {
-      setOptions(o);
-      // Inside WeChat the consent page is the only way in: go there at once (snsapi_base signs in
-      // without a page). Never on the way back from it, so a refusal or a decline cannot loop.
-      if (back === null && o.provider === 'wechat' && isWechatBrowser() && o.redirectKinds.includes('h5')) void toWechat('h5');
-    }, fail);
-    if (back === null) return;
-    // The code is single use: take it out of the address bar before anything else.
-    history.replaceState(null, '', location.pathname + location.hash);
-    if (back.code === null) {
-      setDeclined(true);
-      return;
-    }
-    setBusy(true);
-    api
-      .call('POST /api/auth/wechat/login', {
-        body: withDevice({ kind: back.kind, code: back.code, ...(back.state ? { state: back.state } : {}) }),
-      })
-      .then(finish, fail)
-      .finally(() => setBusy(false));
-  }, []);
-
-  /** Sends the player to WeChat's consent page (official account) or website QR login. */
-  const toWechat = async (kind: 'h5' | 'web') => {
-    setBusy(true);
-    setError(null);
-    try {
-      const { authorizeUrl } = await api.call('POST /api/auth/wechat/oauth', { body: { kind } });
-      location.assign(authorizeUrl);
-    } catch (e) {
-      fail(e);
-      setBusy(false);
-    }
-  };
-
-  const sandboxLogin = async (event: Event) => {
-    event.preventDefault();
-    setBusy(true);
-    setError(null);
-    try {
-      const { code } = await api.call('POST /api/sandbox/wechat/codes', { body: { kind: 'h5', user } });
-      finish(await api.call('POST /api/auth/wechat/login', { body: withDevice({ kind: 'h5' as const, code }) }));
-    } catch (e) {
-      fail(e);
-    } finally {
-      setBusy(false);
-    }
-  };
+  const { options, busy, error, declined, toWechat, sandboxLogin } = useSignIn(ctx);
 
   const inWechat = isWechatBrowser();
   const wechat = options?.provider === 'wechat';
@@ -129,7 +65,9 @@ export function LoginPage({ ctx }: { ctx: Ctx }) {
           websiteLogin={options.redirectKinds.includes('web') ? () => toWechat('web') : undefined}
         />
       )}
-      {options?.provider === 'sandbox' && <SandboxForm t={t} busy={busy} user={user} setUser={setUser} onSubmit={sandboxLogin} />}
+      {options?.provider === 'sandbox' && (
+        <SandboxForm t={t} busy={busy} user={user} setUser={setUser} onSubmit={(e) => sandboxLogin(e, user)} />
+      )}
       {declined && (
         <p class="muted" role="status" data-testid="login-declined">
           {s.declined}
@@ -206,4 +144,89 @@ function SandboxForm({
       </button>
     </form>
   );
+}
+
+/** The sign-in state: the server's options, the way back from WeChat, and each way to sign in. */
+function useSignIn(ctx: Ctx) {
+  const { api } = ctx;
+  const [options, setOptions] = useState<Options | null>(null);
+  const [busy, setBusy] = useState(false);
+  const [error, setError] = useState<{ code: string; message: string } | null>(null);
+  const [declined, setDeclined] = useState(false);
+
+  const finish = (login: Login) => {
+    api.setTokens(login.tokens);
+    ctx.setMe(login.player);
+    // A deep link opened signed out (a room invitation) is kept by the app through the round trip to WeChat.
+    ctx.navigate(login.player.termsCurrent ? 'lobby' : 'terms');
+  };
+  // The words come from the error texts' own chunk: wait for it, so the player never reads the fallback.
+  const fail = (e: unknown) =>
+    void loadErrorTexts().finally(() =>
+      setError(e instanceof ApiError ? { code: e.code, message: e.message } : { code: 'NETWORK_ERROR', message: String(e) }),
+    );
+
+  useEffect(() => startSignIn(api, { setOptions, setDeclined, setBusy, finish, fail, toWechat }), []);
+
+  /** Sends the player to WeChat's consent page (official account) or website QR login. */
+  const toWechat = async (kind: 'h5' | 'web') => {
+    setBusy(true);
+    setError(null);
+    try {
+      const { authorizeUrl } = await api.call('POST /api/auth/wechat/oauth', { body: { kind } });
+      location.assign(authorizeUrl);
+    } catch (e) {
+      fail(e);
+      setBusy(false);
+    }
+  };
+
+  const sandboxLogin = async (event: Event, user: string) => {
+    event.preventDefault();
+    setBusy(true);
+    setError(null);
+    try {
+      const { code } = await api.call('POST /api/sandbox/wechat/codes', { body: { kind: 'h5', user } });
+      finish(await api.call('POST /api/auth/wechat/login', { body: withDevice({ kind: 'h5' as const, code }) }));
+    } catch (e) {
+      fail(e);
+    } finally {
+      setBusy(false);
+    }
+  };
+  return { options, busy, error, declined, toWechat, sandboxLogin };
+}
+
+interface SignInHandlers {
+  setOptions(options: Options): void;
+  setDeclined(declined: boolean): void;
+  setBusy(busy: boolean): void;
+  finish(login: Login): void;
+  fail(e: unknown): void;
+  toWechat(kind: 'h5'): Promise<void>;
+}
+
+/** On opening: reads how to sign in, and exchanges the code WeChat sent the player back with. */
+function startSignIn(api: Ctx['api'], on: SignInHandlers): void {
+  const back = returnFromWechat();
+  api.call('GET /api/auth/wechat/options', {}).then((o) => {
+    on.setOptions(o);
+    // Inside WeChat the consent page is the only way in: go there at once (snsapi_base signs in
+    // without a page). Never on the way back from it, so a refusal or a decline cannot loop.
+    if (back === null && o.provider === 'wechat' && isWechatBrowser() && o.redirectKinds.includes('h5')) void on.toWechat('h5');
+  }, on.fail);
+  if (back === null) return;
+  // The code is single use: take it out of the address bar before anything else.
+  history.replaceState(null, '', location.pathname + location.hash);
+  if (back.code === null) {
+    on.setDeclined(true);
+    return;
+  }
+  on.setBusy(true);
+  api
+    .call('POST /api/auth/wechat/login', {
+      body: withDevice({ kind: back.kind, code: back.code, ...(back.state ? { state: back.state } : {}) }),
+    })
+    .then(on.finish, on.fail)
+    .finally(() => on.setBusy(false));
 }

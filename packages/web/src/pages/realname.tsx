@@ -123,41 +123,18 @@ function errorText(lang: Lang, e: unknown): string {
 
 export function RealNamePage({ ctx }: { ctx: Ctx }) {
   const { api, lang } = ctx;
-  const [status, setStatus] = useState<Status | null>(null);
-  const [minor, setMinor] = useState<Minor>(null);
   const [realName, setRealName] = useState('');
   const [idNumber, setIdNumber] = useState('');
   const [busy, setBusy] = useState(false);
   const [error, setError] = useState<string | null>(null);
-
-  const load = useCallback(async () => {
-    try {
-      const s = await api.call('GET /api/me/kyc', {});
-      setStatus(s);
-      if (s.status === 'verified') setMinor((await api.call('GET /api/me/responsible-play', {})).minor);
-    } catch (e) {
-      setError(errorText(lang, e));
-    }
-  }, [api, lang]);
-
-  useEffect(() => {
-    void load();
-  }, [load]);
-  // While the state system works on it, ask again now and then.
-  useEffect(() => {
-    if (status?.status !== 'pending') return;
-    const timer = setInterval(() => void load(), POLL_MS);
-    return () => clearInterval(timer);
-  }, [status?.status, load]);
+  const { status, minor, load, show } = useKycStatus(ctx, setError);
 
   const submit = async (event: Event) => {
     event.preventDefault();
     setError(null);
     setBusy(true);
     try {
-      const s = await api.call('POST /api/me/kyc', { body: { realName: realName.trim(), idNumber: idNumber.trim().toUpperCase() } });
-      setStatus(s);
-      if (s.status === 'verified') setMinor((await api.call('GET /api/me/responsible-play', {})).minor);
+      await show(await api.call('POST /api/me/kyc', { body: { realName: realName.trim(), idNumber: idNumber.trim().toUpperCase() } }));
     } catch (e) {
       // A refusal by the state system is recorded: the page shows it as the latest result.
       if (e instanceof ApiError && (e.code === 'KYC_REJECTED' || e.code === 'KYC_ID_NUMBER_IN_USE')) await load();
@@ -180,89 +157,20 @@ export function RealNamePage({ ctx }: { ctx: Ctx }) {
       {status && !status.available && status.status !== 'verified' && <p class="notice">{tr(lang, 'unavailable')}</p>}
       {status?.status === 'none' && status.available && <p data-testid="realname-none">{tr(lang, 'none')}</p>}
       {status?.status === 'pending' && status.pending && (
-        <section class="card realname-state pending" data-testid="realname-pending" data-reason={status.pending.reason} role="status">
-          <h2>{tr(lang, 'pendingTitle')}</h2>
-          <p>
-            {status.maskedName} · <code>{status.maskedIdNumber}</code>
-          </p>
-          <p>{tr(lang, status.pending.reason === 'in_progress' ? 'pending_in_progress' : 'pending_unavailable')}</p>
-          <p class="muted small">{tr(lang, 'pendingWhat')}</p>
-          <p class="muted small">
-            {tr(lang, 'submittedAt', { at: formatTimeMs(status.pending.submittedAtMs), next: formatTimeMs(status.pending.nextCheckAtMs) })}
-          </p>
-          <button type="button" class="secondary" onClick={() => void load()} data-testid="realname-refresh">
-            {tr(lang, 'refresh')}
-          </button>
-        </section>
+        <PendingCard lang={lang} status={status} pending={status.pending} onRefresh={load} />
       )}
-      {status?.status === 'verified' && (
-        <section class="card realname-state verified" data-testid="realname-verified">
-          <h2>✓ {tr(lang, 'verifiedTitle')}</h2>
-          <p>
-            {status.maskedName} · <code>{status.maskedIdNumber}</code>
-          </p>
-          <p class="muted small">
-            {status.verifiedBy === 'nppa' ? tr(lang, 'verifiedBy_nppa') : tr(lang, 'verifiedBy_other', { by: status.verifiedBy ?? '' })}
-            {status.verifiedAtMs !== null && <> · {tr(lang, 'verifiedAt', { at: formatTimeMs(status.verifiedAtMs) })}</>}
-          </p>
-          {minor && (
-            <p class="notice small" data-testid="realname-minor">
-              {tr(lang, 'minor', { age: minor.age })}
-              {minor.windowEndMs !== null && minor.windowEndMs > Date.now() && (
-                <> {tr(lang, 'minorWindow', { at: formatTimeMs(minor.windowEndMs) })}</>
-              )}
-            </p>
-          )}
-          <a href="#/responsible" class="link">
-            {tr(lang, 'responsible')} →
-          </a>
-        </section>
-      )}
-      {status?.status === 'failed' && status.failure && (
-        <section class="card realname-state failed" data-testid="realname-failed" data-reason={status.failure.reason}>
-          <h2>{tr(lang, 'failedTitle')}</h2>
-          {status.maskedName && (
-            <p>
-              {status.maskedName} · <code>{status.maskedIdNumber}</code>
-            </p>
-          )}
-          <p>{tr(lang, `failed_${status.failure.reason}`)}</p>
-          <p class="muted small">{tr(lang, 'failedAt', { at: formatTimeMs(status.failure.atMs) })}</p>
-        </section>
-      )}
+      {status?.status === 'verified' && <VerifiedCard lang={lang} status={status} minor={minor} />}
+      {status?.status === 'failed' && status.failure && <FailedCard lang={lang} status={status} failure={status.failure} />}
       {canSubmit && (
-        <form class="card" onSubmit={submit} data-testid="realname-form">
-          <label>
-            {tr(lang, 'name')}
-            <input
-              data-testid="realname-name"
-              autocomplete="name"
-              maxLength={40}
-              value={realName}
-              placeholder={tr(lang, 'namePlaceholder')}
-              required
-              onInput={(e) => setRealName((e.target as HTMLInputElement).value)}
-            />
-          </label>
-          <label>
-            {tr(lang, 'idNumber')}
-            <input
-              data-testid="realname-id"
-              autocomplete="off"
-              autocapitalize="characters"
-              spellcheck={false}
-              maxLength={18}
-              value={idNumber}
-              placeholder={tr(lang, 'idPlaceholder')}
-              required
-              onInput={(e) => setIdNumber((e.target as HTMLInputElement).value)}
-            />
-          </label>
-          <p class="muted small">{tr(lang, 'privacy')}</p>
-          <button type="submit" class="primary" disabled={busy} data-testid="realname-submit">
-            {busy ? tr(lang, 'submitting') : tr(lang, 'submit')}
-          </button>
-        </form>
+        <RealNameForm
+          lang={lang}
+          realName={realName}
+          setRealName={setRealName}
+          idNumber={idNumber}
+          setIdNumber={setIdNumber}
+          busy={busy}
+          onSubmit={submit}
+        />
       )}
       {error && (
         <p class="error" role="alert" data-testid="realname-error">
@@ -273,5 +181,144 @@ export function RealNamePage({ ctx }: { ctx: Ctx }) {
         {tr(lang, 'back')}
       </button>
     </main>
+  );
+}
+
+/** The player's real-name status, read again now and then while the state system works on it. */
+function useKycStatus(ctx: Ctx, setError: (error: string | null) => void) {
+  const { api, lang } = ctx;
+  const [status, setStatus] = useState<Status | null>(null);
+  const [minor, setMinor] = useState<Minor>(null);
+  /** Shows a status; once verified, with the rules for minors that apply. */
+  const show = async (s: Status) => {
+    setStatus(s);
+    if (s.status === 'verified') setMinor((await api.call('GET /api/me/responsible-play', {})).minor);
+  };
+  const load = useCallback(async () => {
+    try {
+      await show(await api.call('GET /api/me/kyc', {}));
+    } catch (e) {
+      setError(errorText(lang, e));
+    }
+  }, [api, lang]);
+
+  useEffect(() => {
+    void load();
+  }, [load]);
+  // While the state system works on it, ask again now and then.
+  useEffect(() => {
+    if (status?.status !== 'pending') return;
+    const timer = setInterval(() => void load(), POLL_MS);
+    return () => clearInterval(timer);
+  }, [status?.status, load]);
+  return { status, minor, load, show };
+}
+
+function MaskedIdentity({ status }: { status: Status }) {
+  return (
+    <p>
+      {status.maskedName} · <code>{status.maskedIdNumber}</code>
+    </p>
+  );
+}
+
+function PendingCard(props: { lang: Lang; status: Status; pending: NonNullable<Status['pending']>; onRefresh: () => Promise<void> }) {
+  const { lang, pending } = props;
+  return (
+    <section class="card realname-state pending" data-testid="realname-pending" data-reason={pending.reason} role="status">
+      <h2>{tr(lang, 'pendingTitle')}</h2>
+      <MaskedIdentity status={props.status} />
+      <p>{tr(lang, pending.reason === 'in_progress' ? 'pending_in_progress' : 'pending_unavailable')}</p>
+      <p class="muted small">{tr(lang, 'pendingWhat')}</p>
+      <p class="muted small">
+        {tr(lang, 'submittedAt', { at: formatTimeMs(pending.submittedAtMs), next: formatTimeMs(pending.nextCheckAtMs) })}
+      </p>
+      <button type="button" class="secondary" onClick={() => void props.onRefresh()} data-testid="realname-refresh">
+        {tr(lang, 'refresh')}
+      </button>
+    </section>
+  );
+}
+
+function VerifiedCard({ lang, status, minor }: { lang: Lang; status: Status; minor: Minor }) {
+  return (
+    <section class="card realname-state verified" data-testid="realname-verified">
+      <h2>✓ {tr(lang, 'verifiedTitle')}</h2>
+      <MaskedIdentity status={status} />
+      <p class="muted small">
+        {status.verifiedBy === 'nppa' ? tr(lang, 'verifiedBy_nppa') : tr(lang, 'verifiedBy_other', { by: status.verifiedBy ?? '' })}
+        {status.verifiedAtMs !== null && <> · {tr(lang, 'verifiedAt', { at: formatTimeMs(status.verifiedAtMs) })}</>}
+      </p>
+      {minor && (
+        <p class="notice small" data-testid="realname-minor">
+          {tr(lang, 'minor', { age: minor.age })}
+          {minor.windowEndMs !== null && minor.windowEndMs > Date.now() && (
+            <> {tr(lang, 'minorWindow', { at: formatTimeMs(minor.windowEndMs) })}</>
+          )}
+        </p>
+      )}
+      <a href="#/responsible" class="link">
+        {tr(lang, 'responsible')} →
+      </a>
+    </section>
+  );
+}
+
+function FailedCard({ lang, status, failure }: { lang: Lang; status: Status; failure: NonNullable<Status['failure']> }) {
+  return (
+    <section class="card realname-state failed" data-testid="realname-failed" data-reason={failure.reason}>
+      <h2>{tr(lang, 'failedTitle')}</h2>
+      {status.maskedName && <MaskedIdentity status={status} />}
+      <p>{tr(lang, `failed_${failure.reason}`)}</p>
+      <p class="muted small">{tr(lang, 'failedAt', { at: formatTimeMs(failure.atMs) })}</p>
+    </section>
+  );
+}
+
+interface FormProps {
+  lang: Lang;
+  realName: string;
+  setRealName(value: string): void;
+  idNumber: string;
+  setIdNumber(value: string): void;
+  busy: boolean;
+  onSubmit(event: Event): Promise<void>;
+}
+
+/** The name and number as on the identity card. */
+function RealNameForm({ lang, realName, setRealName, idNumber, setIdNumber, busy, onSubmit }: FormProps) {
+  return (
+    <form class="card" onSubmit={onSubmit} data-testid="realname-form">
+      <label>
+        {tr(lang, 'name')}
+        <input
+          data-testid="realname-name"
+          autocomplete="name"
+          maxLength={40}
+          value={realName}
+          placeholder={tr(lang, 'namePlaceholder')}
+          required
+          onInput={(e) => setRealName((e.target as HTMLInputElement).value)}
+        />
+      </label>
+      <label>
+        {tr(lang, 'idNumber')}
+        <input
+          data-testid="realname-id"
+          autocomplete="off"
+          autocapitalize="characters"
+          spellcheck={false}
+          maxLength={18}
+          value={idNumber}
+          placeholder={tr(lang, 'idPlaceholder')}
+          required
+          onInput={(e) => setIdNumber((e.target as HTMLInputElement).value)}
+        />
+      </label>
+      <p class="muted small">{tr(lang, 'privacy')}</p>
+      <button type="submit" class="primary" disabled={busy} data-testid="realname-submit">
+        {busy ? tr(lang, 'submitting') : tr(lang, 'submit')}
+      </button>
+    </form>
   );
 }

@@ -66,6 +66,40 @@ const limitText = (fen: number | null, lang: Lang) => (fen === null ? tr(lang, '
 const inputText = (fen: number | null) => (fen === null ? '' : `${Math.trunc(fen / 100)}.${String(fen % 100).padStart(2, '0')}`);
 
 export function ResponsiblePlayPage({ ctx }: { ctx: Ctx }) {
+  const { lang } = ctx;
+  const rp = useResponsiblePlay(ctx);
+  const { view, message } = rp;
+  return (
+    <main class="page" data-testid="responsible-page">
+      <h1>{tr(lang, 'title')}</h1>
+      {view && !view.offered && <p class="muted">{tr(lang, 'notOffered')}</p>}
+      {view?.offered && (
+        <>
+          <LimitsForm lang={lang} view={view} rp={rp} />
+          <ExclusionCard lang={lang} view={view} onExclude={rp.exclude} />
+          <section class="card">
+            <h2>{tr(lang, 'play')}</h2>
+            <p data-testid="played">{tr(lang, 'played', { minutes: Math.floor(view.play.continuousMs / 60_000) })}</p>
+            {view.play.breakUntilMs !== null && <p class="error">{tr(lang, 'breakUntil', { at: formatTimeMs(view.play.breakUntilMs) })}</p>}
+          </section>
+        </>
+      )}
+      {message && (
+        <p class="muted" role="status" data-testid="responsible-message">
+          {message}
+        </p>
+      )}
+      <button type="button" class="link" onClick={() => ctx.navigate('lobby')}>
+        {tr(lang, 'back')}
+      </button>
+    </main>
+  );
+}
+
+type ResponsiblePlay = ReturnType<typeof useResponsiblePlay>;
+
+/** The player's settings, the limit inputs as typed, and the two changes a player can make. */
+function useResponsiblePlay(ctx: Ctx) {
   const { api, lang } = ctx;
   const [view, setView] = useState<View | null>(null);
   const [day, setDay] = useState('');
@@ -112,85 +146,75 @@ export function ResponsiblePlayPage({ ctx }: { ctx: Ctx }) {
     }
   };
 
+  return { view, day, setDay, month, setMonth, message, saveLimits, exclude };
+}
+
+/** Deposit limits: lower at once, higher after the cooling-off (shown as pending until then). */
+function LimitsForm({ lang, view, rp }: { lang: Lang; view: View; rp: ResponsiblePlay }) {
   return (
-    <main class="page" data-testid="responsible-page">
-      <h1>{tr(lang, 'title')}</h1>
-      {view && !view.offered && <p class="muted">{tr(lang, 'notOffered')}</p>}
-      {view?.offered && (
-        <>
-          <form class="card" onSubmit={saveLimits}>
-            <h2>{tr(lang, 'limits')}</h2>
-            <p class="muted small">{tr(lang, 'lowerNow', { hours: Math.round(view.raiseDelayMs / 3_600_000) })}</p>
-            <label>
-              {tr(lang, 'day')}
-              <input
-                data-testid="limit-day"
-                inputMode="decimal"
-                value={day}
-                placeholder={tr(lang, 'none')}
-                onInput={(e) => setDay((e.target as HTMLInputElement).value)}
-              />
-            </label>
-            <label>
-              {tr(lang, 'month')}
-              <input
-                data-testid="limit-month"
-                inputMode="decimal"
-                value={month}
-                placeholder={tr(lang, 'none')}
-                onInput={(e) => setMonth((e.target as HTMLInputElement).value)}
-              />
-            </label>
-            <p data-testid="limits-in-force" class="small">
-              {limitText(view.depositLimits.dayFen, lang)} / {limitText(view.depositLimits.monthFen, lang)}
-            </p>
-            {view.pendingDepositLimits && (
-              <p class="small" data-testid="limits-pending">
-                {tr(lang, 'pending', {
-                  at: formatTimeMs(view.pendingDepositLimits.effectiveAtMs),
-                  day: limitText(view.pendingDepositLimits.dayFen, lang),
-                  month: limitText(view.pendingDepositLimits.monthFen, lang),
-                })}
-              </p>
-            )}
-            <button type="submit" class="primary" data-testid="save-limits">
-              {tr(lang, 'save')}
-            </button>
-          </form>
-          <section class="card">
-            <h2>{tr(lang, 'exclusion')}</h2>
-            {view.selfExclusionUntilMs !== null ? (
-              <p data-testid="excluded-until" data-until={view.selfExclusionUntilMs}>
-                {tr(lang, 'excludedUntil', { at: formatTimeMs(view.selfExclusionUntilMs) })}
-              </p>
-            ) : (
-              <>
-                <p class="muted small">{tr(lang, 'exclusionHint')}</p>
-                <div class="choices" data-testid="exclude-choices">
-                  {view.selfExclusionDays.map((d) => (
-                    <button type="button" key={d} data-testid={`exclude-${d}`} onClick={() => exclude(d)}>
-                      {tr(lang, 'exclude', { days: d })}
-                    </button>
-                  ))}
-                </div>
-              </>
-            )}
-          </section>
-          <section class="card">
-            <h2>{tr(lang, 'play')}</h2>
-            <p data-testid="played">{tr(lang, 'played', { minutes: Math.floor(view.play.continuousMs / 60_000) })}</p>
-            {view.play.breakUntilMs !== null && <p class="error">{tr(lang, 'breakUntil', { at: formatTimeMs(view.play.breakUntilMs) })}</p>}
-          </section>
-        </>
-      )}
-      {message && (
-        <p class="muted" role="status" data-testid="responsible-message">
-          {message}
+    <form class="card" onSubmit={rp.saveLimits}>
+      <h2>{tr(lang, 'limits')}</h2>
+      <p class="muted small">{tr(lang, 'lowerNow', { hours: Math.round(view.raiseDelayMs / 3_600_000) })}</p>
+      <label>
+        {tr(lang, 'day')}
+        <input
+          data-testid="limit-day"
+          inputMode="decimal"
+          value={rp.day}
+          placeholder={tr(lang, 'none')}
+          onInput={(e) => rp.setDay((e.target as HTMLInputElement).value)}
+        />
+      </label>
+      <label>
+        {tr(lang, 'month')}
+        <input
+          data-testid="limit-month"
+          inputMode="decimal"
+          value={rp.month}
+          placeholder={tr(lang, 'none')}
+          onInput={(e) => rp.setMonth((e.target as HTMLInputElement).value)}
+        />
+      </label>
+      <p data-testid="limits-in-force" class="small">
+        {limitText(view.depositLimits.dayFen, lang)} / {limitText(view.depositLimits.monthFen, lang)}
+      </p>
+      {view.pendingDepositLimits && (
+        <p class="small" data-testid="limits-pending">
+          {tr(lang, 'pending', {
+            at: formatTimeMs(view.pendingDepositLimits.effectiveAtMs),
+            day: limitText(view.pendingDepositLimits.dayFen, lang),
+            month: limitText(view.pendingDepositLimits.monthFen, lang),
+          })}
         </p>
       )}
-      <button type="button" class="link" onClick={() => ctx.navigate('lobby')}>
-        {tr(lang, 'back')}
+      <button type="submit" class="primary" data-testid="save-limits">
+        {tr(lang, 'save')}
       </button>
-    </main>
+    </form>
+  );
+}
+
+/** A break from play: the date it ends, or the lengths to choose from. */
+function ExclusionCard({ lang, view, onExclude }: { lang: Lang; view: View; onExclude: (days: number) => Promise<void> }) {
+  return (
+    <section class="card">
+      <h2>{tr(lang, 'exclusion')}</h2>
+      {view.selfExclusionUntilMs !== null ? (
+        <p data-testid="excluded-until" data-until={view.selfExclusionUntilMs}>
+          {tr(lang, 'excludedUntil', { at: formatTimeMs(view.selfExclusionUntilMs) })}
+        </p>
+      ) : (
+        <>
+          <p class="muted small">{tr(lang, 'exclusionHint')}</p>
+          <div class="choices" data-testid="exclude-choices">
+            {view.selfExclusionDays.map((d) => (
+              <button type="button" key={d} data-testid={`exclude-${d}`} onClick={() => onExclude(d)}>
+                {tr(lang, 'exclude', { days: d })}
+              </button>
+            ))}
+          </div>
+        </>
+      )}
+    </section>
   );
 }

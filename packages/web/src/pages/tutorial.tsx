@@ -108,12 +108,7 @@ export function TutorialPage({ ctx }: { ctx: Ctx }) {
   };
   const seen = new Set<string>(view.seen);
   const open = view.botsOpen;
-  let say: string;
-  if (step === 'deal') say = fill(x.deal, { ante: ANTE });
-  else if (step === 'looked') say = fill(x.looked, { cat: named.you, call: CALL });
-  else if (step === 'called') say = x.botFolds;
-  else if (step === 'folded') say = fill(x.youFolded, { pot });
-  else say = fill(won ? x.youWin : x.youLose, { you: named.you, bot: named.botA, pot });
+  const say = sayingOf(x, step, named, pot, won);
 
   return (
     <main class="page tutorial" data-testid="tutorial-page" data-step={step}>
@@ -121,31 +116,7 @@ export function TutorialPage({ ctx }: { ctx: Ctx }) {
       <p class="muted small" data-testid="tutorial-points">
         {fill(x.points, { n: points })}
       </p>
-      <section class="card">
-        <div class="tutorial-seat">
-          <strong>{x.botA}</strong>
-          <Hand cards={BOT_A} open={open} testId="tutorial-bot-a" />
-          {open && (
-            <span class="tag" data-testid="tutorial-bot-a-cat">
-              {named.botA}
-            </span>
-          )}
-        </div>
-        <div class="tutorial-seat">
-          <strong>{x.botB}</strong>
-          <Hand cards={BOT_B} open={open} testId="tutorial-bot-b" />
-          {open && <span class="tag">{named.botB}</span>}
-        </div>
-        <div class="tutorial-seat">
-          <strong>{x.you}</strong>
-          <Hand cards={YOU} open={step !== 'deal'} testId="tutorial-you" />
-          {step !== 'deal' && (
-            <span class="tag" data-testid="tutorial-you-cat">
-              {named.you}
-            </span>
-          )}
-        </div>
-      </section>
+      <Seats x={x} named={named} open={open} youOpen={step !== 'deal'} />
       <p class="tutorial-say" role="status" data-testid="tutorial-say">
         {say}
       </p>
@@ -154,49 +125,106 @@ export function TutorialPage({ ctx }: { ctx: Ctx }) {
           {fill(x.reveal, { cat: named.botB })}
         </p>
       )}
-      <div class="tutorial-actions">
-        {step === 'deal' && (
-          <button type="button" class="primary" data-testid="tutorial-look" onClick={() => setStep('looked')}>
-            {x.look}
-          </button>
-        )}
-        {step === 'looked' && (
-          <>
-            <button type="button" class="primary" data-testid="tutorial-call" onClick={() => setStep('called')}>
-              {fill(x.call, { call: CALL })}
-            </button>
-            <button type="button" class="secondary" data-testid="tutorial-fold" onClick={() => setStep('folded')}>
-              {x.fold}
-            </button>
-          </>
-        )}
-        {step === 'called' && (
-          <button type="button" class="primary" data-testid="tutorial-compare" onClick={() => setStep('shown')}>
-            {x.compare}
-          </button>
-        )}
-        {(step === 'shown' || step === 'folded') && (
-          <button type="button" class="primary" data-testid="tutorial-finish" onClick={leave}>
-            {x.finish}
-          </button>
-        )}
-      </div>
-      <section class="card" data-testid="tutorial-ladder">
-        <h2>{x.ladder}</h2>
-        <ol class="tutorial-ladder">
-          {LADDER.map((c) => (
-            <li key={c} class={seen.has(c) ? 'on' : ''} data-testid={`ladder-${c}`} data-seen={seen.has(c) ? 'true' : 'false'}>
-              {w(`cat_${c}` as 'cat_pair')}
-              {seen.has(c) && <span class="tag">{x.shown}</span>}
-            </li>
-          ))}
-        </ol>
-      </section>
+      <Actions x={x} step={step} setStep={setStep} leave={leave} />
+      <Ladder x={x} w={w} seen={seen} />
       {step !== 'shown' && step !== 'folded' && (
         <button type="button" class="link" data-testid="tutorial-skip" onClick={leave}>
           {x.skip}
         </button>
       )}
     </main>
+  );
+}
+
+type Text = (typeof TEXT)['zh'];
+type Named = { you: string; botA: string; botB: string };
+
+/** What the dealer says at each step. */
+function sayingOf(x: Text, step: Step, named: Named, pot: number, won: boolean): string {
+  if (step === 'deal') return fill(x.deal, { ante: ANTE });
+  if (step === 'looked') return fill(x.looked, { cat: named.you, call: CALL });
+  if (step === 'called') return x.botFolds;
+  if (step === 'folded') return fill(x.youFolded, { pot });
+  return fill(won ? x.youWin : x.youLose, { you: named.you, bot: named.botA, pot });
+}
+
+/** The two bots' seats and the player's, each hand named once it shows. */
+function Seats({ x, named, open, youOpen }: { x: Text; named: Named; open: boolean; youOpen: boolean }) {
+  return (
+    <section class="card">
+      <div class="tutorial-seat">
+        <strong>{x.botA}</strong>
+        <Hand cards={BOT_A} open={open} testId="tutorial-bot-a" />
+        {open && (
+          <span class="tag" data-testid="tutorial-bot-a-cat">
+            {named.botA}
+          </span>
+        )}
+      </div>
+      <div class="tutorial-seat">
+        <strong>{x.botB}</strong>
+        <Hand cards={BOT_B} open={open} testId="tutorial-bot-b" />
+        {open && <span class="tag">{named.botB}</span>}
+      </div>
+      <div class="tutorial-seat">
+        <strong>{x.you}</strong>
+        <Hand cards={YOU} open={youOpen} testId="tutorial-you" />
+        {youOpen && (
+          <span class="tag" data-testid="tutorial-you-cat">
+            {named.you}
+          </span>
+        )}
+      </div>
+    </section>
+  );
+}
+
+/** The step's choices: look, call or fold, compare, and finish. */
+function Actions({ x, step, setStep, leave }: { x: Text; step: Step; setStep: (step: Step) => void; leave: () => void }) {
+  return (
+    <div class="tutorial-actions">
+      {step === 'deal' && (
+        <button type="button" class="primary" data-testid="tutorial-look" onClick={() => setStep('looked')}>
+          {x.look}
+        </button>
+      )}
+      {step === 'looked' && (
+        <>
+          <button type="button" class="primary" data-testid="tutorial-call" onClick={() => setStep('called')}>
+            {fill(x.call, { call: CALL })}
+          </button>
+          <button type="button" class="secondary" data-testid="tutorial-fold" onClick={() => setStep('folded')}>
+            {x.fold}
+          </button>
+        </>
+      )}
+      {step === 'called' && (
+        <button type="button" class="primary" data-testid="tutorial-compare" onClick={() => setStep('shown')}>
+          {x.compare}
+        </button>
+      )}
+      {(step === 'shown' || step === 'folded') && (
+        <button type="button" class="primary" data-testid="tutorial-finish" onClick={leave}>
+          {x.finish}
+        </button>
+      )}
+    </div>
+  );
+}
+
+/** The ranking ladder, each category marked once a hand of it has shown. */
+function Ladder({ x, w, seen }: { x: Text; w: ReturnType<typeof roomWords>; seen: ReadonlySet<string> }) {
+  return (
+    <section class="card" data-testid="tutorial-ladder">
+      <h2>{x.ladder}</h2>
+      <ol class="tutorial-ladder">
+        {LADDER.map((c) => (
+          <li key={c} class={seen.has(c) ? 'on' : ''} data-testid={`ladder-${c}`} data-seen={seen.has(c) ? 'true' : 'false'}>
+            {w(`cat_${c}` as 'cat_pair')}
+            {seen.has(c) && <span class="tag">{x.shown}</span>}
+          </li>
+        ))}
+      </ol>
+    </section>
   );
 }

@@ -75,25 +75,13 @@ export function HandAttestation({ ctx, roomId, handNumber, shown }: { ctx: Ctx; 
     setError(null);
     ctx.api.call('GET /api/rooms/:roomId/hands/:handNumber/attestation', { params: { roomId, handNumber } }).then(
       (r) => setA(r),
-      (e: unknown) => setError(e instanceof ApiError ? `${e.code}: ${e.message}` : String(e)),
+      (e: unknown) => setError(apiErrorLine(e)),
     );
   }, [roomId, handNumber]);
 
   const download = async () => {
     setError(null);
-    try {
-      const bundle = await ctx.api.call('GET /api/rooms/:roomId/hands/:handNumber/attestation/bundle', { params: { roomId, handNumber } });
-      const url = URL.createObjectURL(new Blob([`${JSON.stringify(bundle, null, 2)}\n`], { type: 'application/json' }));
-      const link = document.createElement('a');
-      link.href = url;
-      link.download = `${roomId}-hand-${handNumber}.bundle.json`;
-      document.body.append(link);
-      link.click();
-      link.remove();
-      setTimeout(() => URL.revokeObjectURL(url), 0);
-    } catch (e) {
-      setError(e instanceof ApiError ? `${e.code}: ${e.message}` : String(e));
-    }
+    await downloadBundle(ctx, roomId, handNumber).catch((e: unknown) => setError(apiErrorLine(e)));
   };
 
   if (error !== null)
@@ -122,18 +110,7 @@ export function HandAttestation({ ctx, roomId, handNumber, shown }: { ctx: Ctx; 
           </dd>
         </dl>
       )}
-      {signed && (
-        <ul class="checks">
-          <li data-ok={String(proofOk)} data-testid="attestation-proof">
-            <span aria-hidden="true">{proofOk ? '✓' : '✗'}</span> {proofOk ? t.proofOk : t.proofBad}
-          </li>
-          {sameRecord !== null && (
-            <li data-ok={String(sameRecord)} data-testid="attestation-record">
-              <span aria-hidden="true">{sameRecord ? '✓' : '✗'}</span> {sameRecord ? t.recordOk : t.recordBad}
-            </li>
-          )}
-        </ul>
-      )}
+      {signed && <AttestationChecks t={t} proofOk={proofOk} sameRecord={sameRecord} />}
       {a.state === 'attested' && (
         <>
           <button type="button" class="pill" onClick={() => void download()} data-testid="attestation-download">
@@ -143,6 +120,39 @@ export function HandAttestation({ ctx, roomId, handNumber, shown }: { ctx: Ctx; 
         </>
       )}
     </div>
+  );
+}
+
+type Text = (typeof TEXT)[keyof typeof TEXT];
+
+const apiErrorLine = (e: unknown): string => (e instanceof ApiError ? `${e.code}: ${e.message}` : String(e));
+
+/** The evidence bundle (record, proof, token, certificates) saved as one JSON file. */
+async function downloadBundle(ctx: Ctx, roomId: string, handNumber: number): Promise<void> {
+  const bundle = await ctx.api.call('GET /api/rooms/:roomId/hands/:handNumber/attestation/bundle', { params: { roomId, handNumber } });
+  const url = URL.createObjectURL(new Blob([`${JSON.stringify(bundle, null, 2)}\n`], { type: 'application/json' }));
+  const link = document.createElement('a');
+  link.href = url;
+  link.download = `${roomId}-hand-${handNumber}.bundle.json`;
+  document.body.append(link);
+  link.click();
+  link.remove();
+  setTimeout(() => URL.revokeObjectURL(url), 0);
+}
+
+/** The two checks made here: the proof leads to the signed root, and the record is the hand shown. */
+function AttestationChecks({ t, proofOk, sameRecord }: { t: Text; proofOk: boolean; sameRecord: boolean | null }) {
+  return (
+    <ul class="checks">
+      <li data-ok={String(proofOk)} data-testid="attestation-proof">
+        <span aria-hidden="true">{proofOk ? '✓' : '✗'}</span> {proofOk ? t.proofOk : t.proofBad}
+      </li>
+      {sameRecord !== null && (
+        <li data-ok={String(sameRecord)} data-testid="attestation-record">
+          <span aria-hidden="true">{sameRecord ? '✓' : '✗'}</span> {sameRecord ? t.recordOk : t.recordBad}
+        </li>
+      )}
+    </ul>
   );
 }
 

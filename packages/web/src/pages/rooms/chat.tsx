@@ -105,6 +105,9 @@ export function ChatBubble({
   );
 }
 
+type Words = (k: Word, vars?: Record<string, string>) => string;
+type Say = (frame: Record<string, unknown>) => Promise<boolean>;
+
 export function TableChat({
   ctx,
   channel,
@@ -116,15 +119,13 @@ export function TableChat({
   state: ChannelState;
   nameOf: (playerId: string) => string;
 }) {
-  const w = (k: Word, vars: Record<string, string> = {}) =>
-    Object.entries(vars).reduce<string>((s, [name, v]) => s.replace(`{${name}}`, v), WORDS[ctx.lang][k]);
+  const w: Words = (k, vars = {}) => Object.entries(vars).reduce<string>((s, [name, v]) => s.replace(`{${name}}`, v), WORDS[ctx.lang][k]);
   const [open, setOpen] = useState(false);
   const [offer, setOffer] = useState<Offer | null>(null);
+  // The typed text and the line being reported outlive the picker: closing the chat keeps them.
   const [text, setText] = useState('');
-  const [notice, setNotice] = useState<string | null>(null);
-  const [error, setError] = useState<string | null>(null);
-  const [reporting, setReporting] = useState<string | null>(null);
-  const me = state.you?.playerId ?? '';
+  const actions = useChatActions(ctx, channel, nameOf, w);
+  const { error, notice, mute } = actions;
 
   // What was said before this page opened (a reload, a second phone).
   useEffect(() => {
@@ -138,11 +139,48 @@ export function TableChat({
     if (!open || offer !== null) return;
     ctx.api.call('GET /api/chat/offer', {}).then(
       (o) => setOffer(o as Offer),
-      (e: unknown) => setError(errorText(ctx.lang, e)),
+      (e: unknown) => actions.setError(errorText(ctx.lang, e)),
     );
   }, [open]);
 
-  const say = async (frame: Record<string, unknown>) => {
+  return (
+    <section class="card table-chat" data-testid="table-chat" data-open={String(open)}>
+      <div class="chat-head">
+        <button type="button" class="pill chat-toggle" onClick={() => setOpen(!open)} data-testid="chat-toggle" aria-expanded={open}>
+          {open ? w('close') : `💬 ${w('chat')}`}
+        </button>
+        {state.muted.map((p) => (
+          <button key={p} type="button" class="pill small" onClick={() => mute(p, false)} data-testid={`chat-unmute-${p}`}>
+            {w('unmute')} {nameOf(p)}
+          </button>
+        ))}
+      </div>
+      {open && offer !== null && <ChatPicker ctx={ctx} w={w} offer={offer} say={actions.say} text={text} setText={setText} />}
+      {error !== null && (
+        <p class="error small" role="alert" data-testid="chat-error">
+          {error}
+        </p>
+      )}
+      {notice !== null && (
+        <p class="notice small" role="status" data-testid="chat-notice">
+          {notice}
+        </p>
+      )}
+      {open && (
+        <ChatLog ctx={ctx} w={w} log={state.chat.slice(-LOG_LINES_MAX)} me={state.you?.playerId ?? ''} nameOf={nameOf} actions={actions} />
+      )}
+    </section>
+  );
+}
+
+type ChatActions = ReturnType<typeof useChatActions>;
+
+/** Saying something, reporting a line and muting its sender, with the error or notice each leaves. */
+function useChatActions(ctx: Ctx, channel: RoomChannel, nameOf: (playerId: string) => string, w: Words) {
+  const [notice, setNotice] = useState<string | null>(null);
+  const [error, setError] = useState<string | null>(null);
+  const [reporting, setReporting] = useState<string | null>(null);
+  const say: Say = async (frame) => {
     setError(null);
     setNotice(null);
     const r = await channel.send({ t: 'chat', ...frame });
@@ -165,118 +203,122 @@ export function TableChat({
     if (r.t === 'error') setError(errorText(ctx.lang, r));
     else if (muted) setNotice(w('muted', { name: nameOf(playerId) }));
   };
+  return { notice, error, setError, reporting, setReporting, say, report, mute };
+}
 
-  const log = state.chat.slice(-LOG_LINES_MAX);
+/** The operator's quick phrases and emoji, and the text box when this player may type. */
+function ChatPicker(props: { ctx: Ctx; w: Words; offer: Offer; say: Say; text: string; setText: (text: string) => void }) {
+  const { ctx, w, offer, say, text, setText } = props;
   return (
-    <section class="card table-chat" data-testid="table-chat" data-open={String(open)}>
-      <div class="chat-head">
-        <button type="button" class="pill chat-toggle" onClick={() => setOpen(!open)} data-testid="chat-toggle" aria-expanded={open}>
-          {open ? w('close') : `💬 ${w('chat')}`}
-        </button>
-        {state.muted.map((p) => (
-          <button key={p} type="button" class="pill small" onClick={() => mute(p, false)} data-testid={`chat-unmute-${p}`}>
-            {w('unmute')} {nameOf(p)}
+    <div class="chat-picker" data-testid="chat-picker">
+      <fieldset class="chat-phrases">
+        <legend class="sr-only">{w('phrases')}</legend>
+        {offer.phrases.map((p) => (
+          <button
+            key={p.id}
+            type="button"
+            class="chip"
+            onClick={() => say({ kind: 'phrase', phraseId: p.id })}
+            data-testid={`chat-phrase-${p.id}`}
+          >
+            {ctx.lang === 'en' ? p.en : p.zh}
           </button>
         ))}
-      </div>
-      {open && offer !== null && (
-        <div class="chat-picker" data-testid="chat-picker">
-          <fieldset class="chat-phrases">
-            <legend class="sr-only">{w('phrases')}</legend>
-            {offer.phrases.map((p) => (
+      </fieldset>
+      <fieldset class="chat-emoji">
+        <legend class="sr-only">{w('emoji')}</legend>
+        {offer.emoji.map((e, i) => (
+          <button key={e} type="button" class="emoji" onClick={() => say({ kind: 'emoji', emoji: e })} data-testid={`chat-emoji-${i}`}>
+            {e}
+          </button>
+        ))}
+      </fieldset>
+      {offer.freeText.allowed ? (
+        <form
+          class="chat-type"
+          onSubmit={async (ev) => {
+            ev.preventDefault();
+            if (text.trim() === '') return;
+            if (await say({ kind: 'text', text: text.trim() })) setText('');
+          }}
+        >
+          <input
+            value={text}
+            maxLength={TEXT_CHARS_MAX}
+            placeholder={w('typeHere')}
+            onInput={(ev) => setText((ev.target as HTMLInputElement).value)}
+            data-testid="chat-text"
+          />
+          <button type="submit" class="primary small" data-testid="chat-send">
+            {w('send')}
+          </button>
+        </form>
+      ) : (
+        <p class="small muted" data-testid="chat-typing-off" data-reason={offer.freeText.reason ?? ''}>
+          {w('typingOff')}
+          {errorText(ctx.lang, { code: offer.freeText.reason ?? '' })}
+        </p>
+      )}
+    </div>
+  );
+}
+
+/** The last lines said; another player's line can be reported or its sender muted. */
+function ChatLog(props: {
+  ctx: Ctx;
+  w: Words;
+  log: readonly ChatLine[];
+  me: string;
+  nameOf: (playerId: string) => string;
+  actions: ChatActions;
+}) {
+  const { ctx, w, log, me, nameOf, actions } = props;
+  const { reporting, setReporting } = actions;
+  return (
+    <ol class="chat-log" data-testid="chat-log">
+      {log.length === 0 && <li class="muted small">{w('noChat')}</li>}
+      {log.map((l) => (
+        <li key={l.id} data-testid="chat-line" data-message={l.id} data-player={l.playerId}>
+          <strong>{l.playerId === me ? w('you') : nameOf(l.playerId)}</strong>
+          <span class="chat-words">{lineText(l, ctx.lang)}</span>
+          {l.playerId !== me && (
+            <span class="chat-actions">
               <button
-                key={p.id}
                 type="button"
-                class="chip"
-                onClick={() => say({ kind: 'phrase', phraseId: p.id })}
-                data-testid={`chat-phrase-${p.id}`}
+                class="link small"
+                onClick={() => setReporting(reporting === l.id ? null : l.id)}
+                data-testid={`chat-report-${l.id}`}
               >
-                {ctx.lang === 'en' ? p.en : p.zh}
+                {w('report')}
               </button>
-            ))}
-          </fieldset>
-          <fieldset class="chat-emoji">
-            <legend class="sr-only">{w('emoji')}</legend>
-            {offer.emoji.map((e, i) => (
-              <button key={e} type="button" class="emoji" onClick={() => say({ kind: 'emoji', emoji: e })} data-testid={`chat-emoji-${i}`}>
-                {e}
+              <button
+                type="button"
+                class="link small"
+                onClick={() => actions.mute(l.playerId, true)}
+                data-testid={`chat-mute-${l.playerId}`}
+              >
+                {w('mute')}
               </button>
-            ))}
-          </fieldset>
-          {offer.freeText.allowed ? (
-            <form
-              class="chat-type"
-              onSubmit={async (ev) => {
-                ev.preventDefault();
-                if (text.trim() === '') return;
-                if (await say({ kind: 'text', text: text.trim() })) setText('');
-              }}
-            >
-              <input
-                value={text}
-                maxLength={TEXT_CHARS_MAX}
-                placeholder={w('typeHere')}
-                onInput={(ev) => setText((ev.target as HTMLInputElement).value)}
-                data-testid="chat-text"
-              />
-              <button type="submit" class="primary small" data-testid="chat-send">
-                {w('send')}
-              </button>
-            </form>
-          ) : (
-            <p class="small muted" data-testid="chat-typing-off" data-reason={offer.freeText.reason ?? ''}>
-              {w('typingOff')}
-              {errorText(ctx.lang, { code: offer.freeText.reason ?? '' })}
-            </p>
+            </span>
           )}
-        </div>
-      )}
-      {error !== null && (
-        <p class="error small" role="alert" data-testid="chat-error">
-          {error}
-        </p>
-      )}
-      {notice !== null && (
-        <p class="notice small" role="status" data-testid="chat-notice">
-          {notice}
-        </p>
-      )}
-      {open && (
-        <ol class="chat-log" data-testid="chat-log">
-          {log.length === 0 && <li class="muted small">{w('noChat')}</li>}
-          {log.map((l) => (
-            <li key={l.id} data-testid="chat-line" data-message={l.id} data-player={l.playerId}>
-              <strong>{l.playerId === me ? w('you') : nameOf(l.playerId)}</strong>
-              <span class="chat-words">{lineText(l, ctx.lang)}</span>
-              {l.playerId !== me && (
-                <span class="chat-actions">
-                  <button
-                    type="button"
-                    class="link small"
-                    onClick={() => setReporting(reporting === l.id ? null : l.id)}
-                    data-testid={`chat-report-${l.id}`}
-                  >
-                    {w('report')}
-                  </button>
-                  <button type="button" class="link small" onClick={() => mute(l.playerId, true)} data-testid={`chat-mute-${l.playerId}`}>
-                    {w('mute')}
-                  </button>
-                </span>
-              )}
-              {reporting === l.id && (
-                <span class="chat-report" data-testid="chat-report-reasons">
-                  {w('reportWhy')}:
-                  {REPORT_REASONS.map((r) => (
-                    <button key={r} type="button" class="chip small" onClick={() => report(l, r)} data-testid={`chat-report-reason-${r}`}>
-                      {w(r)}
-                    </button>
-                  ))}
-                </span>
-              )}
-            </li>
-          ))}
-        </ol>
-      )}
-    </section>
+          {reporting === l.id && (
+            <span class="chat-report" data-testid="chat-report-reasons">
+              {w('reportWhy')}:
+              {REPORT_REASONS.map((r) => (
+                <button
+                  key={r}
+                  type="button"
+                  class="chip small"
+                  onClick={() => actions.report(l, r)}
+                  data-testid={`chat-report-reason-${r}`}
+                >
+                  {w(r)}
+                </button>
+              ))}
+            </span>
+          )}
+        </li>
+      ))}
+    </ol>
   );
 }

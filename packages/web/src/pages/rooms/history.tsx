@@ -48,48 +48,54 @@ export function RoomHistoryPage({ ctx }: { ctx: Ctx }) {
         </p>
       )}
       {hands !== null && hands.length === 0 && <p class="muted">{t('noHands')}</p>}
-      {(hands ?? []).map((h) => {
-        const outcome = verifyHand(roomId, h);
-        const ok = outcome.checks.every((c) => c.ok);
-        return (
-          <section key={h.handNumber} class="card" data-testid={`history-hand-${h.handNumber}`} data-verified={String(ok)}>
-            <h2>
-              #{h.handNumber} <span class={ok ? 'ok small' : 'error small'}>{ok ? t('verified') : t('notVerified')}</span>
-            </h2>
-            <ul class="rows small">
-              {h.players.map((p) => (
-                <li key={p.seat} data-testid={`history-${h.handNumber}-seat-${p.seat}`}>
-                  <span class="history-player">
-                    <span class="history-name">{names.get(p.playerId) ?? t('someone')}</span>
-                    <span class="cards sm" data-cards={p.cards.join(',')}>
-                      {p.cards.map((c) => (
-                        <span key={c} class={`card-face${isRed(c) ? ' red' : ''}`}>
-                          {cardLabel(c)}
-                        </span>
-                      ))}
-                    </span>
-                  </span>
-                  <strong class={(h.deltas.find((d) => d.seat === p.seat)?.points ?? 0) > 0 ? 'delta up' : 'delta'}>
-                    {h.deltas.find((d) => d.seat === p.seat)?.points ?? 0}
-                  </strong>
-                </li>
-              ))}
-            </ul>
-            <dl class="mono small">
-              <dt>{t('commitment')}</dt>
-              <dd>{h.serverCommitment}</dd>
-              <dt>{t('serverSeed')}</dt>
-              <dd>{h.serverSeed}</dd>
-              <dt>{t('clientSeed')}</dt>
-              <dd>{h.clientSeed}</dd>
-            </dl>
-            <a class="pill" href={`#/fairness?id=${roomId}/${h.handNumber}`}>
-              {t('verify')}
-            </a>
-            <HandAttestation ctx={ctx} roomId={roomId} handNumber={h.handNumber} shown={h} />
-          </section>
-        );
-      })}
+      {(hands ?? []).map((h) => (
+        <HistoryHand key={h.handNumber} ctx={ctx} roomId={roomId} hand={h} names={names} />
+      ))}
     </main>
+  );
+}
+
+/** One finished hand: verified here, everyone's cards and points, its seeds and its attestation. */
+function HistoryHand({ ctx, roomId, hand: h, names }: { ctx: Ctx; roomId: string; hand: Record_; names: ReadonlyMap<string, string> }) {
+  const t = roomWords(ctx.lang);
+  const outcome = verifyHand(roomId, h);
+  const ok = outcome.checks.every((c) => c.ok);
+  return (
+    <section class="card" data-testid={`history-hand-${h.handNumber}`} data-verified={String(ok)}>
+      <h2>
+        #{h.handNumber} <span class={ok ? 'ok small' : 'error small'}>{ok ? t('verified') : t('notVerified')}</span>
+      </h2>
+      <ul class="rows small">
+        {h.players.map((p) => (
+          <li key={p.seat} data-testid={`history-${h.handNumber}-seat-${p.seat}`}>
+            <span class="history-player">
+              <span class="history-name">{names.get(p.playerId) ?? t('someone')}</span>
+              <span class="cards sm" data-cards={p.cards.join(',')}>
+                {p.cards.map((c) => (
+                  <span key={c} class={`card-face${isRed(c) ? ' red' : ''}`}>
+                    {cardLabel(c)}
+                  </span>
+                ))}
+              </span>
+            </span>
+            <strong class={(h.deltas.find((d) => d.seat === p.seat)?.points ?? 0) > 0 ? 'delta up' : 'delta'}>
+              {h.deltas.find((d) => d.seat === p.seat)?.points ?? 0}
+            </strong>
+          </li>
+        ))}
+      </ul>
+      <dl class="mono small">
+        <dt>{t('commitment')}</dt>
+        <dd>{h.serverCommitment}</dd>
+        <dt>{t('serverSeed')}</dt>
+        <dd>{h.serverSeed}</dd>
+        <dt>{t('clientSeed')}</dt>
+        <dd>{h.clientSeed}</dd>
+      </dl>
+      <a class="pill" href={`#/fairness?id=${roomId}/${h.handNumber}`}>
+        {t('verify')}
+      </a>
+      <HandAttestation ctx={ctx} roomId={roomId} handNumber={h.handNumber} shown={h} />
+    </section>
   );
 }

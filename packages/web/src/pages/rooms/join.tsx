@@ -53,14 +53,6 @@ export function JoinRoomPage({ ctx }: { ctx: Ctx }) {
     }
   };
 
-  const fee = preview?.fee;
-  const seatPrice = fee
-    ? fee.joiner.cards > 0
-      ? t('cards', { n: fee.joiner.cards })
-      : fee.joiner.cashFen > 0
-        ? `¥${fenToYuan(fee.joiner.cashFen)}`
-        : null
-    : null;
   return (
     <main class="page rooms" data-testid="room-join-page">
       <form
@@ -85,51 +77,7 @@ export function JoinRoomPage({ ctx }: { ctx: Ctx }) {
           </button>
         </div>
       </form>
-      {preview !== null && (
-        <section class="card" data-testid="join-preview" data-room-id={preview.roomId}>
-          <p class="room-code">{preview.code}</p>
-          <p>{t('owner_', { name: preview.ownerNickname })}</p>
-          <p class="muted small">
-            {t('shareDesc', {
-              seats: Number(preview.params.seats),
-              rounds: Number(preview.params.rounds),
-              base: Number(preview.params.baseScore),
-            })}{' '}
-            · {t('seated', { n: preview.seated, seats: Number(preview.params.seats) })}
-          </p>
-          <p class="muted small">{seatPrice === null ? t('free') : t('joinFee', { price: seatPrice })}</p>
-          <div class="row">
-            <button
-              type="button"
-              class="primary"
-              disabled={busy}
-              onClick={() =>
-                seatPrice === null
-                  ? join('member')
-                  : spend.ask(
-                      {
-                        title: t('takeSeat'),
-                        lines: [
-                          [t('roomCode'), preview.code],
-                          [t('seatFee'), seatPrice],
-                        ],
-                        note: fee?.mode === 'cash' ? t('pointsNote') : t('serviceFee'),
-                      },
-                      () => join('member'),
-                    )
-              }
-              data-testid="join-seat"
-            >
-              {t('takeSeat')}
-            </button>
-            {preview.params.spectators === true && (
-              <button type="button" class="secondary" disabled={busy} onClick={() => join('observer')} data-testid="join-watch">
-                {t('watch')}
-              </button>
-            )}
-          </div>
-        </section>
-      )}
+      {preview !== null && <JoinPreview ctx={ctx} preview={preview} busy={busy} ask={spend.ask} join={join} />}
       {error && (
         <p class="error" role="alert" data-testid="join-error">
           {error}
@@ -137,5 +85,72 @@ export function JoinRoomPage({ ctx }: { ctx: Ctx }) {
       )}
       {spend.sheet}
     </main>
+  );
+}
+
+/** What a seat costs: room cards, cash, or nothing (null). */
+function seatPriceOf(t: ReturnType<typeof roomWords>, fee: Preview['fee'] | undefined): string | null {
+  if (!fee) return null;
+  if (fee.joiner.cards > 0) return t('cards', { n: fee.joiner.cards });
+  return fee.joiner.cashFen > 0 ? `¥${fenToYuan(fee.joiner.cashFen)}` : null;
+}
+
+interface PreviewProps {
+  ctx: Ctx;
+  preview: Preview;
+  busy: boolean;
+  ask: ReturnType<typeof useSpendConfirmation>['ask'];
+  join(role: 'member' | 'observer'): Promise<void>;
+}
+
+/** The room found by its code: its owner, rules and seats, the seat's price, and the ways in. */
+function JoinPreview({ ctx, preview, busy, ask, join }: PreviewProps) {
+  const t = roomWords(ctx.lang);
+  const fee = preview.fee;
+  const seatPrice = seatPriceOf(t, fee);
+  return (
+    <section class="card" data-testid="join-preview" data-room-id={preview.roomId}>
+      <p class="room-code">{preview.code}</p>
+      <p>{t('owner_', { name: preview.ownerNickname })}</p>
+      <p class="muted small">
+        {t('shareDesc', {
+          seats: Number(preview.params.seats),
+          rounds: Number(preview.params.rounds),
+          base: Number(preview.params.baseScore),
+        })}{' '}
+        · {t('seated', { n: preview.seated, seats: Number(preview.params.seats) })}
+      </p>
+      <p class="muted small">{seatPrice === null ? t('free') : t('joinFee', { price: seatPrice })}</p>
+      <div class="row">
+        <button
+          type="button"
+          class="primary"
+          disabled={busy}
+          onClick={() =>
+            seatPrice === null
+              ? join('member')
+              : ask(
+                  {
+                    title: t('takeSeat'),
+                    lines: [
+                      [t('roomCode'), preview.code],
+                      [t('seatFee'), seatPrice],
+                    ],
+                    note: fee?.mode === 'cash' ? t('pointsNote') : t('serviceFee'),
+                  },
+                  () => join('member'),
+                )
+          }
+          data-testid="join-seat"
+        >
+          {t('takeSeat')}
+        </button>
+        {preview.params.spectators === true && (
+          <button type="button" class="secondary" disabled={busy} onClick={() => join('observer')} data-testid="join-watch">
+            {t('watch')}
+          </button>
+        )}
+      </div>
+    </section>
   );
 }

@@ -113,10 +113,6 @@ export function RoomRulesPage({ ctx }: { ctx: Ctx }) {
     );
   }, [roomId]);
 
-  const p = params ?? DEFAULTS;
-  const base = Number(p.baseScore);
-  const leopard = Number(p.leopardMultiplier ?? 0) * base;
-  const sf = Number(p.straightFlushMultiplier ?? 0) * base;
   return (
     <main class="page rooms" data-testid="room-rules-page">
       <section class="card">
@@ -132,48 +128,68 @@ export function RoomRulesPage({ ctx }: { ctx: Ctx }) {
           {error}
         </p>
       )}
-      <section class="card">
-        <h2>{w.ranking}</h2>
-        <ol class="rank-list">
-          {RANKS.map((r) => (
-            <li key={r.key} data-testid={`rank-${r.key}`}>
-              <span class="cards sm">
-                {r.cards.map((c) => (
-                  <span key={c} class={`card-face${isRed(c) ? ' red' : ''}`}>
-                    {cardLabel(c)}
-                  </span>
-                ))}
-              </span>
-              <span>{w[r.key as keyof typeof w]}</span>
-            </li>
-          ))}
-        </ol>
-        <p class="small">{w.special}</p>
-        <p class="small">{w.ties}</p>
-      </section>
-      <section class="card" data-testid="room-betting-rules">
-        <h2>{params ? w.betting : w.bettingDefault}</h2>
-        <ul class="plain">
-          <li>{fill(w.base, { n: base })}</li>
-          <li>{fill(w.cap, { n: base * Number(p.stakeCapMultiple) })}</li>
-          <li>{w.blindPay}</li>
-          <li>{Number(p.blindRounds) > 0 ? fill(w.blind, { n: Number(p.blindRounds) }) : w.noBlind}</li>
-          <li>{fill(w.compare, { n: Number(p.compareFromRound) })}</li>
-          <li>{fill(w.rounds, { n: Number(p.bettingRoundsMax) })}</li>
-          <li>{leopard > 0 || sf > 0 ? fill(w.bonus, { leopard, sf }) : w.noBonus}</li>
-          <li>{w.dealer}</li>
-          <li>
-            {fill(w.timer, { n: Number(p.turnTimeS) })}
-            {p.trusteeship === 'call' ? w.trustCall : w.trustOff}
-          </li>
-          <li>{w.scores}</li>
-        </ul>
-      </section>
+      <HandRankings w={w} />
+      <BettingRules w={w} params={params} />
       {roomId === '' && (
         <a class="button secondary" href="#/rooms">
           {t('rooms')}
         </a>
       )}
     </main>
+  );
+}
+
+type Words = (typeof TEXT)[keyof typeof TEXT];
+
+/** The hand rankings, each with an example, and the special cases. */
+function HandRankings({ w }: { w: Words }) {
+  return (
+    <section class="card">
+      <h2>{w.ranking}</h2>
+      <ol class="rank-list">
+        {RANKS.map((r) => (
+          <li key={r.key} data-testid={`rank-${r.key}`}>
+            <span class="cards sm">
+              {r.cards.map((c) => (
+                <span key={c} class={`card-face${isRed(c) ? ' red' : ''}`}>
+                  {cardLabel(c)}
+                </span>
+              ))}
+            </span>
+            <span>{w[r.key as keyof typeof w]}</span>
+          </li>
+        ))}
+      </ol>
+      <p class="small">{w.special}</p>
+      <p class="small">{w.ties}</p>
+    </section>
+  );
+}
+
+/** The betting rules of this room, or the defaults when opened without a room. */
+function BettingRules({ w, params }: { w: Words; params: Params | null }) {
+  const p = params ?? DEFAULTS;
+  const base = Number(p.baseScore);
+  const leopard = Number(p.leopardMultiplier ?? 0) * base;
+  const sf = Number(p.straightFlushMultiplier ?? 0) * base;
+  return (
+    <section class="card" data-testid="room-betting-rules">
+      <h2>{params ? w.betting : w.bettingDefault}</h2>
+      <ul class="plain">
+        <li>{fill(w.base, { n: base })}</li>
+        <li>{fill(w.cap, { n: base * Number(p.stakeCapMultiple) })}</li>
+        <li>{w.blindPay}</li>
+        <li>{Number(p.blindRounds) > 0 ? fill(w.blind, { n: Number(p.blindRounds) }) : w.noBlind}</li>
+        <li>{fill(w.compare, { n: Number(p.compareFromRound) })}</li>
+        <li>{fill(w.rounds, { n: Number(p.bettingRoundsMax) })}</li>
+        <li>{leopard > 0 || sf > 0 ? fill(w.bonus, { leopard, sf }) : w.noBonus}</li>
+        <li>{w.dealer}</li>
+        <li>
+          {fill(w.timer, { n: Number(p.turnTimeS) })}
+          {p.trusteeship === 'call' ? w.trustCall : w.trustOff}
+        </li>
+        <li>{w.scores}</li>
+      </ul>
+    </section>
   );
 }

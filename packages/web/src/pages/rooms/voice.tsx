@@ -73,16 +73,7 @@ function Meter({ level, testId }: { level: number; testId: string }) {
 export function VoiceBar(props: { lang: Lang; mesh: VoiceMesh; state: VoiceState; nameOfSeat: (seat: number) => string }) {
   const { lang, mesh, state: v, nameOfSeat } = props;
   const t = voiceWords(lang);
-  const problem =
-    v.error === 'MIC_DENIED'
-      ? t('micDenied')
-      : v.error === 'VOICE_UNSUPPORTED'
-        ? t('unsupported')
-        : v.error !== null
-          ? errorText(lang, { code: v.error })
-          : v.ended !== null && v.ended !== 'left' && `ended_${v.ended}` in WORDS.zh
-            ? t(`ended_${v.ended}` as Key)
-            : null;
+  const problem = problemText(lang, v);
   return (
     <section class="card voice-bar" data-testid="voice-bar" data-status={v.status} data-mode={v.mode}>
       <div class="row voice-head">
@@ -99,70 +90,92 @@ export function VoiceBar(props: { lang: Lang; mesh: VoiceMesh; state: VoiceState
         )}
       </div>
       {v.status === 'joining' && <p class="small muted">{t('connecting')}</p>}
-      {v.status === 'on' && (
-        <>
-          <div class="row voice-modes">
-            <button
-              type="button"
-              aria-pressed={v.mode === 'ptt'}
-              class={v.mode === 'ptt' ? 'primary' : ''}
-              data-testid="voice-mode-ptt"
-              onClick={() => mesh.setMode('ptt')}
-            >
-              {t('modePtt')}
-            </button>
-            <button
-              type="button"
-              aria-pressed={v.mode === 'open'}
-              class={v.mode === 'open' ? 'primary' : ''}
-              data-testid="voice-mode-open"
-              onClick={() => mesh.setMode('open')}
-            >
-              {t('modeOpen')}
-            </button>
-          </div>
-          {v.mode === 'ptt' && (
-            <button
-              type="button"
-              class={`voice-ptt${v.talking ? ' primary' : ''}`}
-              data-testid="voice-ptt"
-              data-talking={String(v.talking)}
-              onPointerDown={() => mesh.setTalking(true)}
-              onPointerUp={() => mesh.setTalking(false)}
-              onPointerLeave={() => mesh.setTalking(false)}
-              onPointerCancel={() => mesh.setTalking(false)}
-            >
-              {v.talking ? t('talking') : t('ptt')}
-            </button>
-          )}
-          <ul class="voice-peers">
-            <li data-testid="voice-self">
-              <span class="voice-name">{t('you')}</span>
-              <Meter level={v.level} testId="voice-self-level" />
-            </li>
-            {v.peers.map((p) => (
-              <li
-                key={p.seat}
-                data-testid={`voice-peer-${p.seat}`}
-                data-connected={String(p.connected)}
-                data-muted={String(p.muted)}
-                data-level={p.level}
-              >
-                <span class="voice-name">{nameOfSeat(p.seat)}</span>
-                <Meter level={p.muted ? 0 : p.level} testId={`voice-peer-${p.seat}-level`} />
-                <button type="button" class="small" data-testid={`voice-mute-${p.seat}`} onClick={() => mesh.mutePeer(p.seat, !p.muted)}>
-                  {p.muted ? t('unmute') : t('mute')}
-                </button>
-              </li>
-            ))}
-          </ul>
-        </>
-      )}
+      {v.status === 'on' && <VoiceControls t={t} mesh={mesh} v={v} nameOfSeat={nameOfSeat} />}
       {problem !== null && (
         <p class="small error" data-testid="voice-problem">
           {problem}
         </p>
       )}
     </section>
+  );
+}
+
+/** What stops the call, in words: the microphone refused, no WebRTC, a server error, or why it ended. */
+function problemText(lang: Lang, v: VoiceState): string | null {
+  const t = voiceWords(lang);
+  return v.error === 'MIC_DENIED'
+    ? t('micDenied')
+    : v.error === 'VOICE_UNSUPPORTED'
+      ? t('unsupported')
+      : v.error !== null
+        ? errorText(lang, { code: v.error })
+        : v.ended !== null && v.ended !== 'left' && `ended_${v.ended}` in WORDS.zh
+          ? t(`ended_${v.ended}` as Key)
+          : null;
+}
+
+type Words = ReturnType<typeof voiceWords>;
+
+/** In the call: the talk mode, the push-to-talk button, and every player's level and mute. */
+function VoiceControls(props: { t: Words; mesh: VoiceMesh; v: VoiceState; nameOfSeat: (seat: number) => string }) {
+  const { t, mesh, v, nameOfSeat } = props;
+  return (
+    <>
+      <div class="row voice-modes">
+        <button
+          type="button"
+          aria-pressed={v.mode === 'ptt'}
+          class={v.mode === 'ptt' ? 'primary' : ''}
+          data-testid="voice-mode-ptt"
+          onClick={() => mesh.setMode('ptt')}
+        >
+          {t('modePtt')}
+        </button>
+        <button
+          type="button"
+          aria-pressed={v.mode === 'open'}
+          class={v.mode === 'open' ? 'primary' : ''}
+          data-testid="voice-mode-open"
+          onClick={() => mesh.setMode('open')}
+        >
+          {t('modeOpen')}
+        </button>
+      </div>
+      {v.mode === 'ptt' && (
+        <button
+          type="button"
+          class={`voice-ptt${v.talking ? ' primary' : ''}`}
+          data-testid="voice-ptt"
+          data-talking={String(v.talking)}
+          onPointerDown={() => mesh.setTalking(true)}
+          onPointerUp={() => mesh.setTalking(false)}
+          onPointerLeave={() => mesh.setTalking(false)}
+          onPointerCancel={() => mesh.setTalking(false)}
+        >
+          {v.talking ? t('talking') : t('ptt')}
+        </button>
+      )}
+      <ul class="voice-peers">
+        <li data-testid="voice-self">
+          <span class="voice-name">{t('you')}</span>
+          <Meter level={v.level} testId="voice-self-level" />
+        </li>
+        {v.peers.map((p) => (
+          <li
+            key={p.seat}
+            data-testid={`voice-peer-${p.seat}`}
+            data-connected={String(p.connected)}
+            data-muted={String(p.muted)}
+            data-level={p.level}
+          >
+            <span class="voice-name">{nameOfSeat(p.seat)}</span>
+            <Meter level={p.muted ? 0 : p.level} testId={`voice-peer-${p.seat}-level`} />
+            <button type="button" class="small" data-testid={`voice-mute-${p.seat}`} onClick={() => mesh.mutePeer(p.seat, !p.muted)}>
+              {p.muted ? t('unmute') : t('mute')}
+            </button>
+          </li>
+        ))}
+      </ul>
+    </>
   );
 }

@@ -25,14 +25,15 @@ function neighbours(width: number, height: number, a: number, b: number): boolea
   return d === width || (d === 1 && Math.floor(a / width) === Math.floor(b / width));
 }
 
+/** The cell under a pointer event's target, by its `data-cell`. */
+function cellAt(target: EventTarget | null): number | null {
+  const el = (target as HTMLElement | null)?.closest?.('[data-cell]');
+  return el ? Number(el.getAttribute('data-cell')) : null;
+}
+
 export function Board(p: BoardProps) {
   const [selected, setSelected] = useState<number | null>(null);
   const drag = useRef<{ cell: number; x: number; y: number; size: number; swapped: boolean } | null>(null);
-
-  const cellAt = (target: EventTarget | null): number | null => {
-    const el = (target as HTMLElement | null)?.closest?.('[data-cell]');
-    return el ? Number(el.getAttribute('data-cell')) : null;
-  };
 
   const onDown = (e: PointerEvent) => {
     if (p.disabled) return;
@@ -82,17 +83,22 @@ export function Board(p: BoardProps) {
       }}
     >
       {p.board.map((gem, i) => (
-        <div
-          key={i}
-          data-cell={i}
-          data-testid={`cell-${i}`}
-          data-gem={gem}
-          class={`gem${selected === i ? ' selected' : ''}${p.highlight.includes(i) ? ' hint' : ''}`}
-          style={{ background: GEM_COLOURS[gem] ?? '#999' }}
-        >
-          {GEM_SHAPES[gem] ?? '?'}
-        </div>
+        <Gem key={i} cell={i} gem={gem} selected={selected === i} hint={p.highlight.includes(i)} />
       ))}
+    </div>
+  );
+}
+
+function Gem({ cell, gem, selected, hint }: { cell: number; gem: number; selected: boolean; hint: boolean }) {
+  return (
+    <div
+      data-cell={cell}
+      data-testid={`cell-${cell}`}
+      data-gem={gem}
+      class={`gem${selected ? ' selected' : ''}${hint ? ' hint' : ''}`}
+      style={{ background: GEM_COLOURS[gem] ?? '#999' }}
+    >
+      {GEM_SHAPES[gem] ?? '?'}
     </div>
   );
 }

@@ -25,73 +25,46 @@ export interface SkillChannel {
   close(): void;
 }
 
-export function openSkillChannel(api: ApiClient, onMode: (mode: 'ws' | 'http') => void): SkillChannel {
-  let socket: WebSocket | null = null;
-  let ready = false;
-  let nextId = 1;
-  const pending = new Map<number, Pending>();
+/** The socket's side of the channel: whether it is up, and the requests it still owes an answer. */
+interface SocketState {
+  socket: WebSocket | null;
+  ready: boolean;
+  nextId: number;
+  readonly pending: Map<number, Pending>;
+}
 
-  const viaHttp = {
-    commands: (sessionId: string, commands: readonly PuzzleCommand[]) =>
-      api.call('POST /api/skill/sessions/:sessionId/commands', { params: { sessionId }, body: { commands: [...commands] } }),
-    finish: (sessionId: string, claimedScore: number | undefined) =>
-      api.call('POST /api/skill/sessions/:sessionId/finish', {
-        params: { sessionId },
-        body: claimedScore === undefined ? {} : { claimedScore },
-      }),
-  };
+interface SocketMessage {
+  type: string;
+  id?: number;
+  ack?: unknown;
+  result?: unknown;
+  error?: { code: string; message: string; retryable?: boolean; details?: Record<string, unknown> };
+}
+
+export function openSkillChannel(api: ApiClient, onMode: (mode: 'ws' | 'http') => void): SkillChannel {
+  const state: SocketState = { socket: null, ready: false, nextId: 1, pending: new Map() };
+  const viaHttp = httpRoutes(api);
 
   const fallBack = () => {
-    ready = false;
-    socket = null;
+    state.ready = false;
+    state.socket = null;
     onMode('http');
-    for (const [id, p] of pending) {
-      pending.delete(id);
+    for (const [id, p] of state.pending) {
+      state.pending.delete(id);
       p.retry().then(p.resolve, p.reject);
     }
   };
 
   const token = api.accessToken;
-  if (token !== null && typeof WebSocket !== 'undefined') {
-    const scheme = location.protocol === 'https:' ? 'wss' : 'ws';
-    const ws = new WebSocket(`${scheme}://${location.host}/api/skill/ws`);
-    socket = ws;
-    const timer = setTimeout(() => {
-      if (!ready) ws.close();
-    }, CONNECT_TIMEOUT_MS);
-    ws.onopen = () => ws.send(JSON.stringify({ type: 'auth', token }));
-    ws.onmessage = (event) => {
-      const msg = JSON.parse(String(event.data)) as {
-        type: string;
-        id?: number;
-        ack?: unknown;
-        result?: unknown;
-        error?: { code: string; message: string; retryable?: boolean; details?: Record<string, unknown> };
-      };
-      if (msg.type === 'ready') {
-        clearTimeout(timer);
-        ready = true;
-        onMode('ws');
-        return;
-      }
-      const p = msg.id === undefined ? undefined : pending.get(msg.id);
-      if (!p || msg.id === undefined) return;
-      pending.delete(msg.id);
-      if (msg.type === 'error' && msg.error) p.reject(new ApiError(409, msg.error));
-      else p.resolve(msg.ack ?? msg.result);
-    };
-    ws.onclose = () => {
-      clearTimeout(timer);
-      if (socket === ws) fallBack();
-    };
-  } else onMode('http');
+  if (token !== null && typeof WebSocket !== 'undefined') connectSocket(state, token, onMode, fallBack);
+  else onMode('http');
 
   function send<T>(message: Record<string, unknown>, retry: () => Promise<T>): Promise<T> {
-    if (!ready || socket === null || pending.size >= PENDING_MAX) return retry();
-    const id = nextId++;
-    const ws = socket;
+    if (!state.ready || state.socket === null || state.pending.size >= PENDING_MAX) return retry();
+    const id = state.nextId++;
+    const ws = state.socket;
     return new Promise<T>((resolve, reject) => {
-      pending.set(id, { resolve: resolve as (v: unknown) => void, reject, retry });
+      state.pending.set(id, { resolve: resolve as (v: unknown) => void, reject, retry });
       ws.send(JSON.stringify({ ...message, id }));
     });
   }
@@ -106,10 +79,52 @@ export function openSkillChannel(api: ApiClient, onMode: (mode: 'ws' | 'http') =
       );
     },
     close() {
-      const ws = socket;
-      socket = null;
-      ready = false;
+      const ws = state.socket;
+      state.socket = null;
+      state.ready = false;
       ws?.close();
     },
+  };
+}
+
+/** The HTTP routes the channel uses when the socket is down. */
+function httpRoutes(api: ApiClient) {
+  return {
+    commands: (sessionId: string, commands: readonly PuzzleCommand[]) =>
+      api.call('POST /api/skill/sessions/:sessionId/commands', { params: { sessionId }, body: { commands: [...commands] } }),
+    finish: (sessionId: string, claimedScore: number | undefined) =>
+      api.call('POST /api/skill/sessions/:sessionId/finish', {
+        params: { sessionId },
+        body: claimedScore === undefined ? {} : { claimedScore },
+      }),
+  };
+}
+
+/** Opens the skill socket and authenticates; a socket that closes (or never gets ready) falls back to HTTP. */
+function connectSocket(state: SocketState, token: string, onMode: (mode: 'ws' | 'http') => void, fallBack: () => void): void {
+  const scheme = location.protocol === 'https:' ? 'wss' : 'ws';
+  const ws = new WebSocket(`${scheme}://${location.host}/api/skill/ws`);
+  state.socket = ws;
+  const timer = setTimeout(() => {
+    if (!state.ready) ws.close();
+  }, CONNECT_TIMEOUT_MS);
+  ws.onopen = () => ws.send(JSON.stringify({ type: 'auth', token }));
+  ws.onmessage = (event) => {
+    const msg = JSON.parse(String(event.data)) as SocketMessage;
+    if (msg.type === 'ready') {
+      clearTimeout(timer);
+      state.ready = true;
+      onMode('ws');
+      return;
+    }
+    const p = msg.id === undefined ? undefined : state.pending.get(msg.id);
+    if (!p || msg.id === undefined) return;
+    state.pending.delete(msg.id);
+    if (msg.type === 'error' && msg.error) p.reject(new ApiError(409, msg.error));
+    else p.resolve(msg.ack ?? msg.result);
+  };
+  ws.onclose = () => {
+    clearTimeout(timer);
+    if (state.socket === ws) fallBack();
   };
 }

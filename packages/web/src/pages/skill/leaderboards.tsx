@@ -58,33 +58,49 @@ export function SkillLeaderboardsPage({ ctx }: { ctx: Ctx }) {
         {period !== 'all' && chip<Which>('current', which, setWhich, s('current'))}
         {period !== 'all' && chip<Which>('previous', which, setWhich, s('previous'))}
       </div>
-      <section class="card">
-        {top && top.entries.length === 0 && <p class="muted">{s('emptyBoard')}</p>}
-        <ol class="row-list" data-testid="leaderboard">
-          {(top?.entries ?? []).map((e) => (
-            <li key={e.rank} class={me?.me?.rank === e.rank ? 'you' : ''}>
+      <TopEntries s={s} top={top} me={me} />
+      <MyStanding s={s} me={me} />
+    </main>
+  );
+}
+
+type Words = ReturnType<typeof skillText>;
+
+/** The board's top entries; the player's own line is marked. */
+function TopEntries({ s, top, me }: { s: Words; top: Top | null; me: Me | null }) {
+  return (
+    <section class="card">
+      {top && top.entries.length === 0 && <p class="muted">{s('emptyBoard')}</p>}
+      <ol class="row-list" data-testid="leaderboard">
+        {(top?.entries ?? []).map((e) => (
+          <li key={e.rank} class={me?.me?.rank === e.rank ? 'you' : ''}>
+            <span>{e.rank}</span>
+            <span>{e.nickname}</span>
+            <strong>{e.value}</strong>
+          </li>
+        ))}
+      </ol>
+    </section>
+  );
+}
+
+/** The player's rank and the players around them, or that they are not ranked. */
+function MyStanding({ s, me }: { s: Words; me: Me | null }) {
+  return (
+    <section class="card" data-testid="my-standing" data-rank={me?.me?.rank ?? ''}>
+      {me?.me ? (
+        <ol class="row-list">
+          {me.around.map((e) => (
+            <li key={e.rank} class={e.you ? 'you' : ''}>
               <span>{e.rank}</span>
-              <span>{e.nickname}</span>
+              <span>{e.you ? `${e.nickname} (${s('you')})` : e.nickname}</span>
               <strong>{e.value}</strong>
             </li>
           ))}
         </ol>
-      </section>
-      <section class="card" data-testid="my-standing" data-rank={me?.me?.rank ?? ''}>
-        {me?.me ? (
-          <ol class="row-list">
-            {me.around.map((e) => (
-              <li key={e.rank} class={e.you ? 'you' : ''}>
-                <span>{e.rank}</span>
-                <span>{e.you ? `${e.nickname} (${s('you')})` : e.nickname}</span>
-                <strong>{e.value}</strong>
-              </li>
-            ))}
-          </ol>
-        ) : (
-          <p class="muted">{s('notRanked')}</p>
-        )}
-      </section>
-    </main>
+      ) : (
+        <p class="muted">{s('notRanked')}</p>
+      )}
+    </section>
   );
 }

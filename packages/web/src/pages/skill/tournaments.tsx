@@ -66,66 +66,88 @@ export function SkillTournamentsPage({ ctx }: { ctx: Ctx }) {
       )}
       {list.length === 0 && <p class="muted">{s('noTournaments')}</p>}
       {list.map((t) => (
-        <section class="card" key={t.tournamentId} data-testid={`tournament-${t.tournamentId}`} data-status={t.status}>
-          <h2>{t.title}</h2>
-          <p class="small">
-            {s(`tstatus_${t.status}`)} · {s('entries', { n: t.entries, max: t.playersMax })} · {formatAmount('CNY', t.entryFeeFen)}
-          </p>
-          <p class="muted small">
-            {s('entryCloses', { time: formatTimeMs(t.entryClosesAtMs) })} · {s('endsAt', { time: formatTimeMs(t.endsAtMs) })} ·{' '}
-            {s('prizes', { weights: t.prizeWeights.join(' / ') })}
-          </p>
-          {t.you && (
-            <p data-testid="your-entry" data-entry-status={t.you.status}>
-              {s('yourEntry', { status: hasSkillKey(`estatus_${t.you.status}`) ? s(`estatus_${t.you.status}` as SkillKey) : t.you.status })}
-              {t.you.rank !== null && ` · ${s('rankPrize', { rank: t.you.rank, prize: formatAmount('CNY', t.you.prizeFen ?? 0) })}`}
-            </p>
-          )}
-          {t.status === 'open' && !t.you && (
-            <button
-              type="button"
-              class="primary"
-              onClick={() =>
-                spend.ask(
-                  {
-                    title: s('enter', { fee: formatAmount('CNY', t.entryFeeFen) }),
-                    lines: [
-                      [s('confirmEntry'), formatAmount('CNY', t.entryFeeFen)],
-                      [s('confirmFrom'), s('confirmCash')],
-                    ],
-                    note: s('confirmNote'),
-                  },
-                  () => enter(t.tournamentId),
-                )
-              }
-              data-testid="enter-tournament"
-            >
-              {s('enter', { fee: formatAmount('CNY', t.entryFeeFen) })}
-            </button>
-          )}
-          {(t.status === 'open' || t.status === 'running') && t.you?.status === 'entered' && (
-            <button type="button" class="primary" onClick={() => play(t.tournamentId)} data-testid="play-tournament">
-              {s('playNow')}
-            </button>
-          )}
-          {t.standings.length > 0 && (
-            <>
-              <h3>{s('standings')}</h3>
-              <ol class="row-list">
-                {t.standings.map((row, i) => (
-                  <li key={i}>
-                    <span>{row.rank ?? '—'}</span>
-                    <span>{row.nickname}</span>
-                    <span>{row.score ?? '—'}</span>
-                    <strong>{formatAmount('CNY', row.prizeFen ?? 0)}</strong>
-                  </li>
-                ))}
-              </ol>
-            </>
-          )}
-        </section>
+        <TournamentCard key={t.tournamentId} s={s} t={t} ask={spend.ask} enter={enter} play={play} />
       ))}
       {spend.sheet}
     </main>
+  );
+}
+
+type Words = ReturnType<typeof skillText>;
+
+interface CardProps {
+  s: Words;
+  t: Tournament;
+  ask: ReturnType<typeof useSpendConfirmation>['ask'];
+  enter(id: string): Promise<void>;
+  play(id: string): Promise<void>;
+}
+
+/** One tournament: its status, times and prizes, the player's entry, and the way to enter or play. */
+function TournamentCard({ s, t, ask, enter, play }: CardProps) {
+  return (
+    <section class="card" data-testid={`tournament-${t.tournamentId}`} data-status={t.status}>
+      <h2>{t.title}</h2>
+      <p class="small">
+        {s(`tstatus_${t.status}`)} · {s('entries', { n: t.entries, max: t.playersMax })} · {formatAmount('CNY', t.entryFeeFen)}
+      </p>
+      <p class="muted small">
+        {s('entryCloses', { time: formatTimeMs(t.entryClosesAtMs) })} · {s('endsAt', { time: formatTimeMs(t.endsAtMs) })} ·{' '}
+        {s('prizes', { weights: t.prizeWeights.join(' / ') })}
+      </p>
+      {t.you && (
+        <p data-testid="your-entry" data-entry-status={t.you.status}>
+          {s('yourEntry', { status: hasSkillKey(`estatus_${t.you.status}`) ? s(`estatus_${t.you.status}` as SkillKey) : t.you.status })}
+          {t.you.rank !== null && ` · ${s('rankPrize', { rank: t.you.rank, prize: formatAmount('CNY', t.you.prizeFen ?? 0) })}`}
+        </p>
+      )}
+      {t.status === 'open' && !t.you && (
+        <button
+          type="button"
+          class="primary"
+          onClick={() =>
+            ask(
+              {
+                title: s('enter', { fee: formatAmount('CNY', t.entryFeeFen) }),
+                lines: [
+                  [s('confirmEntry'), formatAmount('CNY', t.entryFeeFen)],
+                  [s('confirmFrom'), s('confirmCash')],
+                ],
+                note: s('confirmNote'),
+              },
+              () => enter(t.tournamentId),
+            )
+          }
+          data-testid="enter-tournament"
+        >
+          {s('enter', { fee: formatAmount('CNY', t.entryFeeFen) })}
+        </button>
+      )}
+      {(t.status === 'open' || t.status === 'running') && t.you?.status === 'entered' && (
+        <button type="button" class="primary" onClick={() => play(t.tournamentId)} data-testid="play-tournament">
+          {s('playNow')}
+        </button>
+      )}
+      {t.standings.length > 0 && <Standings s={s} t={t} />}
+    </section>
+  );
+}
+
+/** The settled standings with each prize. */
+function Standings({ s, t }: { s: Words; t: Tournament }) {
+  return (
+    <>
+      <h3>{s('standings')}</h3>
+      <ol class="row-list">
+        {t.standings.map((row, i) => (
+          <li key={i}>
+            <span>{row.rank ?? '—'}</span>
+            <span>{row.nickname}</span>
+            <span>{row.score ?? '—'}</span>
+            <strong>{formatAmount('CNY', row.prizeFen ?? 0)}</strong>
+          </li>
+        ))}
+      </ol>
+    </>
   );
 }
