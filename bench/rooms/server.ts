@@ -7,6 +7,7 @@
 // player's wallet (the load generator cannot make deposits), and client addresses taken from an
 // `x-bench-ip` header (every bot is on 127.0.0.1, which the same-IP rule would otherwise refuse).
 import { randomBytes } from 'node:crypto';
+import { join } from 'node:path';
 import { systemClock } from '@fairground/core';
 import { Type } from '@sinclair/typebox';
 import { createPostgresStore } from '../../packages/server/src/adapters/postgres/index.ts';
@@ -146,6 +147,32 @@ if (profileFile) {
       profiler.connect();
       await profiler.post('Profiler.enable');
       await profiler.post('Profiler.start');
+    })();
+  });
+}
+
+// SIGWINCH: the shared event writes so far on stdout (`STATS {"writes":…,"rows":…}`); run.ts asks at
+// the start and the end of its window for the rows each commit carried.
+process.on('SIGWINCH', () => {
+  process.stdout.write(`STATS ${JSON.stringify(platform.rooms.eventWrites)}\n`);
+});
+
+// --heap-dir DIR: on SIGHUP, the process's memory by kind on stderr and a heap snapshot in DIR
+// (run.ts sends one before the first player and one at the end of the measured window).
+const heapDir = arg('heap-dir', '');
+let heapSnapshots = 0;
+if (heapDir) {
+  process.on('SIGHUP', () => {
+    void (async () => {
+      const { writeHeapSnapshot } = await import('node:v8');
+      const m = process.memoryUsage();
+      const mb = (n: number) => Math.round(n / 1024 / 1024);
+      process.stderr.write(
+        `memory: rss ${mb(m.rss)} MB, heap ${mb(m.heapUsed)}/${mb(m.heapTotal)} MB, external ${mb(m.external)} MB (array buffers ${mb(m.arrayBuffers)} MB)\n`,
+      );
+      heapSnapshots += 1;
+      const file = writeHeapSnapshot(join(heapDir, `server-${heapSnapshots}.heapsnapshot`));
+      process.stderr.write(`HEAP ${file}\n`);
     })();
   });
 }
