@@ -66,6 +66,7 @@ const server: ChildProcess = spawn(
           ...(args.includes('--trace') ? ['--trace'] : []),
           ...(arg('profile-window', '') ? ['--profile-window', arg('profile-window', '')] : []),
           ...(arg('heap-dir', '') ? ['--heap-dir', arg('heap-dir', '')] : []),
+          ...(arg('alloc-profile', '') ? ['--alloc-profile', arg('alloc-profile', '')] : []),
         ]),
   ],
   {
@@ -448,7 +449,7 @@ const cpu0 = { server: procCpuS(serverPid), self: selfCpuS(), threads: procThrea
 const w0 = performance.now();
 const received0 = { ...received };
 measuring = true;
-if (arg('profile-window', '')) server.kill('SIGUSR2');
+if (arg('profile-window', '') || arg('alloc-profile', '')) server.kill('SIGUSR2');
 await new Promise((r) => setTimeout(r, seconds * 1000));
 measuring = false;
 const wallS = (performance.now() - w0) / 1000;
@@ -483,7 +484,10 @@ const row = {
   serverIdleRssMb: Math.round(serverIdleRssKb / 1024),
   /** Resident memory by kind, idle → end of the window, in MB (anonymous: heaps and malloc; file: the binary and libraries). */
   serverRssKindsMb: Object.fromEntries(
-    (['anon', 'file', 'shmem'] as const).map((k) => [k, `${Math.round(serverIdleRssKinds[k] / 1024)} → ${Math.round(serverRssKinds[k] / 1024)}`]),
+    (['anon', 'file', 'shmem'] as const).map((k) => [
+      k,
+      `${Math.round(serverIdleRssKinds[k] / 1024)} → ${Math.round(serverRssKinds[k] / 1024)}`,
+    ]),
   ),
   /** The same, by thread name (MainThread, WorkerThread = the SQLite writer, V8Worker = GC and compilers, …), and the kernel's part of each. */
   threadsCpuPerActionUs: Object.fromEntries(

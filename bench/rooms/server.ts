@@ -138,18 +138,45 @@ process.stdout.write(`READY ${url}\n`);
 // --profile-window FILE: a CPU profile of the measured window only (run.ts sends SIGUSR2 when it
 // starts measuring; the profile is written at SIGTERM), so set-up (sign-ins, room creation) is left out.
 const profileFile = arg('profile-window', '');
+// --alloc-profile FILE: where the measured window allocates (V8's sampling heap profiler, every
+// allocation counted whether or not it is collected later), written at SIGTERM like the CPU profile.
+const allocFile = arg('alloc-profile', '');
 let profiler: import('node:inspector/promises').Session | null = null;
-if (profileFile) {
+if (profileFile || allocFile) {
   process.on('SIGUSR2', () => {
     void (async () => {
       const { Session } = await import('node:inspector/promises');
       profiler = new Session();
       profiler.connect();
-      await profiler.post('Profiler.enable');
-      await profiler.post('Profiler.start');
+      if (profileFile) {
+        await profiler.post('Profiler.enable');
+        await profiler.post('Profiler.start');
+      }
+      if (allocFile) {
+        await profiler.post('HeapProfiler.enable');
+        await profiler.post('HeapProfiler.startSampling', {
+          samplingInterval: 16_384,
+          includeObjectsCollectedByMajorGC: true,
+          includeObjectsCollectedByMinorGC: true,
+        });
+      }
     })();
   });
 }
+
+process.on('SIGTERM', () => {
+  void (async () => {
+    if (profiler !== null) {
+      const { writeFileSync } = await import('node:fs');
+      if (profileFile) writeFileSync(profileFile, JSON.stringify((await profiler.post('Profiler.stop')).profile));
+      if (allocFile) writeFileSync(allocFile, JSON.stringify((await profiler.post('HeapProfiler.stopSampling')).profile));
+    }
+    await platform.close();
+    await store.close();
+    process.stdout.write(`STOPPED rooms=${platform.rooms.liveRooms}\n`);
+    process.exit(0);
+  })();
+});
 
 // SIGWINCH: the shared event writes so far on stdout (`STATS {"writes":…,"rows":…}`); run.ts asks at
 // the start and the end of its window for the rows each commit carried.
@@ -176,17 +203,3 @@ if (heapDir) {
     })();
   });
 }
-
-process.on('SIGTERM', () => {
-  void (async () => {
-    if (profiler !== null) {
-      const { profile } = await profiler.post('Profiler.stop');
-      const { writeFileSync } = await import('node:fs');
-      writeFileSync(profileFile, JSON.stringify(profile));
-    }
-    await platform.close();
-    await store.close();
-    process.stdout.write(`STOPPED rooms=${platform.rooms.liveRooms}\n`);
-    process.exit(0);
-  })();
-});

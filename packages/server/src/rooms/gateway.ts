@@ -140,7 +140,7 @@ class Connection implements Conn {
     // frame goes through `ws` as before. `bufferedAmount` counts both paths.
     const ws = this.socket as unknown as WsInternals;
     const tcp = ws._socket;
-    if (tcp !== null && tcp !== undefined && tcp.writable && ws._sender?._state === WS_SENDER_IDLE) tcp.write(framed(text));
+    if (tcp?.writable && ws._sender?._state === WS_SENDER_IDLE) tcp.write(framed(text));
     else this.socket.send(text, TEXT_FRAME);
   }
 
