@@ -17,11 +17,11 @@
 // line only (compare.ts reads it).
 import { type ChildProcess, spawn } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { mkdtempSync, readdirSync, readFileSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import WebSocket from 'ws';
-import { ColyseusLink, type Reservation, reserve } from './colyseus/link.ts';
+import { ColyseusLink, type Reservation, received, reserve } from './colyseus/link.ts';
 
 const ROOMS_MAX = 3000;
 const SECONDS_MAX = 600;
@@ -65,18 +65,24 @@ const server: ChildProcess = spawn(
           schema,
           ...(args.includes('--trace') ? ['--trace'] : []),
           ...(arg('profile-window', '') ? ['--profile-window', arg('profile-window', '')] : []),
+          ...(arg('heap-dir', '') ? ['--heap-dir', arg('heap-dir', '')] : []),
+          ...(arg('alloc-profile', '') ? ['--alloc-profile', arg('alloc-profile', '')] : []),
         ]),
   ],
   {
     stdio: ['ignore', 'pipe', 'inherit'],
   },
 );
+/** The server's latest `STATS` line (Fairground only: its shared event writes so far). */
+let serverStats: { writes: number; rows: number } | null = null;
 const baseUrl = await new Promise<string>((resolve, reject) => {
   let out = '';
   server.stdout?.on('data', (d: Buffer) => {
     out += d.toString();
     const m = /READY (\S+)/.exec(out);
     if (m) resolve(m[1] as string);
+    for (const s of out.matchAll(/STATS (\{[^\n]*\})\n/g)) serverStats = JSON.parse(s[1] as string);
+    out = out.slice(Math.max(0, out.lastIndexOf('\n') + 1));
   });
   server.once('exit', (code) => reject(new Error(`server exited with ${code}`)));
 });
@@ -84,19 +90,75 @@ if (!/^http:\/\/127\.0\.0\.1:/.test(baseUrl)) throw new Error('loopback only');
 const wsBase = baseUrl.replace('http', 'ws');
 /** The server's resident memory before any player: what a player costs is measured above it. */
 const serverIdleRssKb = procRssKb(server.pid as number);
+const serverIdleRssKinds = procRssKindsKb(server.pid as number);
+// --heap-dir DIR: heap snapshots of the server before the first player and at the end of the window.
+const heapDir = arg('heap-dir', '');
+let heapSnapshots = 0;
+async function heapSnapshot(): Promise<void> {
+  if (!heapDir) return;
+  heapSnapshots += 1;
+  const file = join(heapDir, `server-${heapSnapshots}.heapsnapshot`);
+  server.kill('SIGHUP');
+  // Written synchronously by the server: done when the file stops growing.
+  let size = -1;
+  for (;;) {
+    await new Promise((r) => setTimeout(r, 1000));
+    let now = -1;
+    try {
+      now = statSync(file).size;
+    } catch {
+      // not started yet
+    }
+    if (now > 0 && now === size) return;
+    size = now;
+  }
+}
+await heapSnapshot();
 const wsUrl = `${wsBase}/api/rooms/ws`;
 
 // ------------------------------------------------------------------ process statistics
 
 const CLOCK_TICKS_PER_S = 100;
-function procCpuS(pid: number): number {
+function procCpuS(pid: number | string, only: 'user' | 'system' | 'both' = 'both'): number {
   const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
   const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
-  return (Number(fields[11]) + Number(fields[12])) / CLOCK_TICKS_PER_S;
+  const user = Number(fields[11]);
+  const system = Number(fields[12]);
+  return (only === 'user' ? user : only === 'system' ? system : user + system) / CLOCK_TICKS_PER_S;
+}
+/** Resident memory by kind (kB): anonymous (heaps, malloc), file-backed (the node binary, libraries), shared. */
+function procRssKindsKb(pid: number): { anon: number; file: number; shmem: number } {
+  const status = readFileSync(`/proc/${pid}/status`, 'utf8');
+  const kb = (name: string) => Number(new RegExp(`${name}:\\s+(\\d+) kB`).exec(status)?.[1] ?? 0);
+  return { anon: kb('RssAnon'), file: kb('RssFile'), shmem: kb('RssShmem') };
 }
 function procRssKb(pid: number): number {
   const m = /VmRSS:\s+(\d+) kB/.exec(readFileSync(`/proc/${pid}/status`, 'utf8'));
   return Number(m?.[1] ?? 0);
+}
+/**
+ * CPU seconds of each of the server's threads, summed by thread name: the main thread, the SQLite
+ * writer (`WorkerThread`), V8's helpers (`V8Worker`: GC and compilation), libuv's pool. A thread
+ * that ended during the window is not counted (none do in a run).
+ */
+function procThreadsCpuS(pid: number): Map<string, number> {
+  const byName = new Map<string, number>();
+  let tids: string[] = [];
+  try {
+    tids = readdirSync(`/proc/${pid}/task`);
+  } catch {
+    return byName;
+  }
+  for (const tid of tids) {
+    try {
+      const name = readFileSync(`/proc/${pid}/task/${tid}/comm`, 'utf8').trim();
+      byName.set(name, (byName.get(name) ?? 0) + procCpuS(`${pid}/task/${tid}`));
+      byName.set(`${name} (system)`, (byName.get(`${name} (system)`) ?? 0) + procCpuS(`${pid}/task/${tid}`, 'system'));
+    } catch {
+      // The thread ended between the listing and the read.
+    }
+  }
+  return byName;
 }
 const selfCpuS = () => {
   const u = process.cpuUsage();
@@ -191,7 +253,11 @@ class FairgroundLink implements Link {
         resolve();
       });
       this.ws.once('error', reject);
-      this.ws.on('message', (data) => onFrame(JSON.parse(data.toString()) as Frame));
+      this.ws.on('message', (data: Buffer) => {
+        received.frames += 1;
+        received.bytes += data.length;
+        onFrame(JSON.parse(data.toString()) as Frame);
+      });
     });
   }
   send(f: Frame): void {
@@ -370,14 +436,25 @@ const lagTimer = setInterval(() => {
 }, 10);
 
 const serverPid = server.pid as number;
-const cpu0 = { server: procCpuS(serverPid), self: selfCpuS() };
+/** Fairground's shared event writes so far (null for Colyseus): asked for by signal, answered on stdout. */
+async function eventWrites(): Promise<{ writes: number; rows: number } | null> {
+  if (target !== 'fairground') return null;
+  serverStats = null;
+  server.kill('SIGWINCH');
+  for (let i = 0; i < 50 && serverStats === null; i++) await new Promise((r) => setTimeout(r, 20));
+  return serverStats;
+}
+const writes0 = await eventWrites();
+const cpu0 = { server: procCpuS(serverPid), self: selfCpuS(), threads: procThreadsCpuS(serverPid) };
 const w0 = performance.now();
+const received0 = { ...received };
 measuring = true;
-if (arg('profile-window', '')) server.kill('SIGUSR2');
+if (arg('profile-window', '') || arg('alloc-profile', '')) server.kill('SIGUSR2');
 await new Promise((r) => setTimeout(r, seconds * 1000));
 measuring = false;
 const wallS = (performance.now() - w0) / 1000;
-const cpu1 = { server: procCpuS(serverPid), self: selfCpuS() };
+const writes1 = await eventWrites();
+const cpu1 = { server: procCpuS(serverPid), self: selfCpuS(), threads: procThreadsCpuS(serverPid) };
 const connected = bots.filter((b) => b.link.isOpen).length;
 clearInterval(lagTimer);
 lagsMs.sort((a, b) => a - b);
@@ -387,6 +464,7 @@ const pct = (p: number) =>
   latenciesMs.length === 0 ? 0 : (latenciesMs[Math.min(latenciesMs.length - 1, Math.floor((latenciesMs.length * p) / 100))] as number);
 const serverCpuS = cpu1.server - cpu0.server;
 const serverRssKb = procRssKb(serverPid);
+const serverRssKinds = procRssKindsKb(serverPid);
 const row = {
   target,
   backend: target === 'colyseus' ? 'memory' : backend,
@@ -404,6 +482,29 @@ const row = {
   /** Above the idle server's resident memory: what each connected player adds. */
   rssAddedPerPlayerKb: connected === 0 ? 0 : Math.round((serverRssKb - serverIdleRssKb) / connected),
   serverIdleRssMb: Math.round(serverIdleRssKb / 1024),
+  /** Resident memory by kind, idle → end of the window, in MB (anonymous: heaps and malloc; file: the binary and libraries). */
+  serverRssKindsMb: Object.fromEntries(
+    (['anon', 'file', 'shmem'] as const).map((k) => [
+      k,
+      `${Math.round(serverIdleRssKinds[k] / 1024)} → ${Math.round(serverRssKinds[k] / 1024)}`,
+    ]),
+  ),
+  /** The same, by thread name (MainThread, WorkerThread = the SQLite writer, V8Worker = GC and compilers, …), and the kernel's part of each. */
+  threadsCpuPerActionUs: Object.fromEntries(
+    [...cpu1.threads]
+      .map(([name, s]) => [name, actions === 0 ? 0 : Math.round(((s - (cpu0.threads.get(name) ?? 0)) * 1e6) / actions)] as const)
+      .filter(([, us]) => us > 0)
+      .sort((a, b) => b[1] - a[1]),
+  ),
+  /** Fairground's shared event writes (one transaction each) in the window, and the rows each carried. */
+  eventWritesPerS: writes0 === null || writes1 === null ? null : Math.round((writes1.writes - writes0.writes) / wallS),
+  rowsPerEventWrite:
+    writes0 === null || writes1 === null || writes1.writes === writes0.writes
+      ? null
+      : Number(((writes1.rows - writes0.rows) / (writes1.writes - writes0.writes)).toFixed(1)),
+  /** Frames and bytes the bots received per action (every recipient's frames, welcomes aside). */
+  framesPerAction: actions === 0 ? 0 : Number(((received.frames - received0.frames) / actions).toFixed(2)),
+  bytesPerAction: actions === 0 ? 0 : Math.round((received.bytes - received0.bytes) / actions),
   generatorCpuPerActionUs: actions === 0 ? 0 : Math.round(((cpu1.self - cpu0.self) * 1e6) / actions),
   generatorCpuPct: Math.round(((cpu1.self - cpu0.self) / wallS) * 100),
   generatorRssMb: Math.round(process.memoryUsage().rss / 1024 / 1024),
@@ -417,6 +518,7 @@ if (!args.includes('--json'))
     `| ${row.backend} | ${row.rooms} | ${row.players} | ${row.actionsPerS} | ${row.p50Ms} | ${row.p99Ms} | ${row.serverCpuPct} % | ${row.serverRssMb} MB | ${row.generatorCpuPct} % | ${row.generatorRssMb} MB |`,
   );
 
+await heapSnapshot();
 for (const b of bots) b.link.close();
 server.kill('SIGTERM');
 const killTimer = setTimeout(() => server.kill('SIGKILL'), 10_000);

@@ -7,6 +7,7 @@
 // player's wallet (the load generator cannot make deposits), and client addresses taken from an
 // `x-bench-ip` header (every bot is on 127.0.0.1, which the same-IP rule would otherwise refuse).
 import { randomBytes } from 'node:crypto';
+import { join } from 'node:path';
 import { systemClock } from '@fairground/core';
 import { Type } from '@sinclair/typebox';
 import { createPostgresStore } from '../../packages/server/src/adapters/postgres/index.ts';
@@ -137,15 +138,28 @@ process.stdout.write(`READY ${url}\n`);
 // --profile-window FILE: a CPU profile of the measured window only (run.ts sends SIGUSR2 when it
 // starts measuring; the profile is written at SIGTERM), so set-up (sign-ins, room creation) is left out.
 const profileFile = arg('profile-window', '');
+// --alloc-profile FILE: where the measured window allocates (V8's sampling heap profiler, every
+// allocation counted whether or not it is collected later), written at SIGTERM like the CPU profile.
+const allocFile = arg('alloc-profile', '');
 let profiler: import('node:inspector/promises').Session | null = null;
-if (profileFile) {
+if (profileFile || allocFile) {
   process.on('SIGUSR2', () => {
     void (async () => {
       const { Session } = await import('node:inspector/promises');
       profiler = new Session();
       profiler.connect();
-      await profiler.post('Profiler.enable');
-      await profiler.post('Profiler.start');
+      if (profileFile) {
+        await profiler.post('Profiler.enable');
+        await profiler.post('Profiler.start');
+      }
+      if (allocFile) {
+        await profiler.post('HeapProfiler.enable');
+        await profiler.post('HeapProfiler.startSampling', {
+          samplingInterval: 16_384,
+          includeObjectsCollectedByMajorGC: true,
+          includeObjectsCollectedByMinorGC: true,
+        });
+      }
     })();
   });
 }
@@ -153,9 +167,9 @@ if (profileFile) {
 process.on('SIGTERM', () => {
   void (async () => {
     if (profiler !== null) {
-      const { profile } = await profiler.post('Profiler.stop');
       const { writeFileSync } = await import('node:fs');
-      writeFileSync(profileFile, JSON.stringify(profile));
+      if (profileFile) writeFileSync(profileFile, JSON.stringify((await profiler.post('Profiler.stop')).profile));
+      if (allocFile) writeFileSync(allocFile, JSON.stringify((await profiler.post('HeapProfiler.stopSampling')).profile));
     }
     await platform.close();
     await store.close();
@@ -163,3 +177,29 @@ process.on('SIGTERM', () => {
     process.exit(0);
   })();
 });
+
+// SIGWINCH: the shared event writes so far on stdout (`STATS {"writes":…,"rows":…}`); run.ts asks at
+// the start and the end of its window for the rows each commit carried.
+process.on('SIGWINCH', () => {
+  process.stdout.write(`STATS ${JSON.stringify(platform.rooms.eventWrites)}\n`);
+});
+
+// --heap-dir DIR: on SIGHUP, the process's memory by kind on stderr and a heap snapshot in DIR
+// (run.ts sends one before the first player and one at the end of the measured window).
+const heapDir = arg('heap-dir', '');
+let heapSnapshots = 0;
+if (heapDir) {
+  process.on('SIGHUP', () => {
+    void (async () => {
+      const { writeHeapSnapshot } = await import('node:v8');
+      const m = process.memoryUsage();
+      const mb = (n: number) => Math.round(n / 1024 / 1024);
+      process.stderr.write(
+        `memory: rss ${mb(m.rss)} MB, heap ${mb(m.heapUsed)}/${mb(m.heapTotal)} MB, external ${mb(m.external)} MB (array buffers ${mb(m.arrayBuffers)} MB)\n`,
+      );
+      heapSnapshots += 1;
+      const file = writeHeapSnapshot(join(heapDir, `server-${heapSnapshots}.heapsnapshot`));
+      process.stderr.write(`HEAP ${file}\n`);
+    })();
+  });
+}

@@ -31,6 +31,9 @@ interface TableState {
   readonly seats: Iterable<SeatState> & { readonly length: number };
 }
 
+/** Frames and bytes every link received (the generator reads them over its measured window). */
+export const received = { frames: 0, bytes: 0 };
+
 export interface Reservation {
   readonly sessionId: string;
   readonly roomId: string;
@@ -96,7 +99,11 @@ export class ColyseusLink {
       this.ws.binaryType = 'nodebuffer';
       this.ws.once('error', reject);
       this.ws.once('open', () => resolve());
-      this.ws.on('message', (data: Buffer) => this.#onMessage(data));
+      this.ws.on('message', (data: Buffer) => {
+        received.frames += 1;
+        received.bytes += data.length;
+        this.#onMessage(data);
+      });
     });
   }
 

@@ -29,11 +29,18 @@ export class EventBatcher {
   #pending: Pending[] = [];
   #scheduled = false;
   #inFlight = 0;
+  #writes = 0;
+  #rows = 0;
 
   constructor(store: Store, o: { readonly nowMs?: () => number } = {}) {
     this.#store = store;
     this.#hosted = store.host?.(new URL('./events-host.ts', import.meta.url).href, {}) ?? null;
     this.#nowMs = o.nowMs ?? Date.now;
+  }
+
+  /** Writes (one transaction each) and event rows written since start: rows per write is the batching the load allows. */
+  get stats(): { readonly writes: number; readonly rows: number } {
+    return { writes: this.#writes, rows: this.#rows };
   }
 
   write(roomId: string, events: readonly RoomEvent[]): Promise<void> {
@@ -52,6 +59,8 @@ export class EventBatcher {
       if (this.#hosted !== null && this.#inFlight >= HOSTED_EVENT_WRITES_IN_FLIGHT_MAX) return;
       const batch = this.#pending.splice(0, EVENT_BATCH_ROOMS_MAX);
       const rows = batch.flatMap((p) => p.events.map((event) => ({ roomId: p.roomId, event })));
+      this.#writes += 1;
+      this.#rows += rows.length;
       let written: Promise<unknown>;
       if (this.#hosted !== null) {
         this.#inFlight += 1;

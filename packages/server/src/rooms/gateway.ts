@@ -47,20 +47,53 @@ export interface GatewayOptions {
 type Def = (typeof RoomErrors)[keyof typeof RoomErrors];
 
 const TEXT_FRAME = { binary: false } as const;
+
 /**
- * The bytes of the frame sent last. A broadcast hands the same string to every seat that sees the
- * same thing, one after another, so it is encoded once and each socket sends the same buffer (the
- * sockets only read it). A different string (by content) is encoded anew.
+ * A text message as a whole WebSocket frame from a server (FIN, opcode 1, unmasked): header and
+ * payload in one buffer, so a socket sends it with one write (RFC 6455 §5.2: 7-bit length up to
+ * 125 bytes, 16-bit up to 65,535, else 64-bit).
+ */
+export function textFrame(payload: Buffer): Buffer {
+  const n = payload.length;
+  const headerBytes = n <= 125 ? 2 : n <= 0xffff ? 4 : 10;
+  const frame = Buffer.allocUnsafe(headerBytes + n);
+  frame[0] = 0x81;
+  if (headerBytes === 2) frame[1] = n;
+  else if (headerBytes === 4) {
+    frame[1] = 126;
+    frame.writeUInt16BE(n, 2);
+  } else {
+    frame[1] = 127;
+    frame.writeUInt32BE(0, 2);
+    frame.writeUInt32BE(n, 6);
+  }
+  payload.copy(frame, headerBytes);
+  return frame;
+}
+
+/**
+ * The frame sent last, as bytes. A broadcast hands the same string to every seat that sees the
+ * same thing, one after another, so it is encoded and framed once and each socket writes the same
+ * buffer (a server never masks, and the sockets only read it). A different string (by content) is
+ * framed anew.
  */
 let lastText = '';
-let lastBytes: Buffer = Buffer.alloc(0);
-function utf8(text: string): Buffer {
+let lastFrame: Buffer = textFrame(Buffer.alloc(0));
+function framed(text: string): Buffer {
   if (text !== lastText) {
     lastText = text;
-    lastBytes = Buffer.from(text, 'utf8');
+    lastFrame = textFrame(Buffer.from(text, 'utf8'));
   }
-  return lastBytes;
+  return lastFrame;
 }
+
+/** What of `ws`'s socket the direct write needs (not in its types; checked at each use, see `Connection.send`). */
+interface WsInternals {
+  readonly _socket?: { readonly writable: boolean; write(chunk: Buffer): boolean } | null;
+  readonly _sender?: { readonly _state?: unknown } | null;
+}
+/** `ws`'s sender state in which it writes each frame straight to the socket (it queues in no other). */
+const WS_SENDER_IDLE = 0;
 
 class Connection implements Conn {
   readonly socket: WebSocket;
@@ -100,7 +133,15 @@ class Connection implements Conn {
       this.close(CloseCodes.SLOW, 'too slow');
       return;
     }
-    this.socket.send(utf8(text), TEXT_FRAME);
+    // The finished frame goes straight to the TCP socket: one write of one buffer, no per-socket
+    // header or cork. `ws` writes its own frames (pongs, the close) to the same socket in order, and
+    // queues frames only while compressing (never: permessage-deflate is off) or reading a Blob
+    // (never sent here); when its sender is not idle, or a future `ws` has other internals, the
+    // frame goes through `ws` as before. `bufferedAmount` counts both paths.
+    const ws = this.socket as unknown as WsInternals;
+    const tcp = ws._socket;
+    if (tcp?.writable && ws._sender?._state === WS_SENDER_IDLE) tcp.write(framed(text));
+    else this.socket.send(text, TEXT_FRAME);
   }
 
   sendReply(text: string, id: string): void {

@@ -218,6 +218,11 @@ export class Rooms {
     return 'dissolved';
   }
 
+  /** The shared event writes so far (see `EventBatcher.stats`). */
+  get eventWrites(): { readonly writes: number; readonly rows: number } {
+    return this.#actorDeps.events.stats;
+  }
+
   get liveRooms(): number {
     return this.#byId.size;
   }

@@ -1,0 +1,59 @@
+// What one durable event row costs SQLite alone, as the rooms write them: multi-row INSERTs into
+// `room_events` (primary key room and sequence) from many rooms at once, one transaction and one
+// fsync per group (WAL, synchronous=FULL), each room's next row going to its own place in the key.
+// CPU of this thread per row, for a page size, an auto-checkpoint interval and a group size.
+//
+//   npx node bench/rooms/sqlite-rows.ts [pageBytes=4096] [autocheckpointPages=1000] [rowsPerCommit=30] [rooms=2000]
+import { randomUUID } from 'node:crypto';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { DatabaseSync, type StatementSync } from 'node:sqlite';
+
+const [pageBytes = 4096, autocheckpointPages = 1000, rowsPerCommit = 30, rooms = 2000] = process.argv.slice(2).map(Number);
+const COMMITS = 1500;
+const dir = mkdtempSync(join(tmpdir(), 'fg-sqlite-rows-'));
+const db = new DatabaseSync(join(dir, 'rows.db'));
+db.exec(`PRAGMA page_size = ${pageBytes}`);
+db.exec('PRAGMA journal_mode = WAL');
+db.exec('PRAGMA synchronous = FULL');
+db.exec(`PRAGMA wal_autocheckpoint = ${autocheckpointPages}`);
+db.exec(
+  'CREATE TABLE room_events (room_id TEXT NOT NULL, seq INTEGER NOT NULL, kind TEXT NOT NULL, data TEXT NOT NULL, at_ms BIGINT NOT NULL, PRIMARY KEY (room_id, seq))',
+);
+const ids = Array.from({ length: rooms }, () => randomUUID());
+const seqs: number[] = new Array(rooms).fill(0);
+const data = JSON.stringify({ handNumber: 3, action: { type: 'call', seat: 2, toStakePoints: 4 }, step: 17, by: randomUUID() });
+const statements = new Map<number, StatementSync>();
+let next = 0;
+function commit(n: number): void {
+  let st = statements.get(n);
+  if (st === undefined) {
+    st = db.prepare(
+      `INSERT INTO room_events (room_id, seq, kind, data, at_ms) VALUES ${Array.from({ length: n }, () => '(?, ?, ?, ?, ?)').join(', ')}`,
+    );
+    statements.set(n, st);
+  }
+  const params: (string | number)[] = [];
+  for (let i = 0; i < n; i++) {
+    const k = next++ % rooms;
+    seqs[k] = (seqs[k] as number) + 1;
+    params.push(ids[k] as string, seqs[k] as number, 'hand_action', data, Date.now());
+  }
+  db.exec('BEGIN IMMEDIATE');
+  st.run(...params);
+  db.exec('COMMIT');
+}
+// Each room has a history first (20 events), as rooms in play do.
+for (let i = 0; i < (rooms * 20) / rowsPerCommit; i++) commit(rowsPerCommit);
+const c0 = process.cpuUsage();
+const t0 = performance.now();
+for (let i = 0; i < COMMITS; i++) commit(rowsPerCommit);
+const c = process.cpuUsage(c0);
+const rows = COMMITS * rowsPerCommit;
+console.log(
+  `page ${pageBytes} B, auto-checkpoint ${autocheckpointPages} pages, ${rowsPerCommit} rows per commit, ${rooms} rooms: ` +
+    `user ${(c.user / rows).toFixed(1)} µs + system ${(c.system / rows).toFixed(1)} µs per row; ${(((performance.now() - t0) * 1000) / COMMITS).toFixed(0)} µs per commit (wall)`,
+);
+db.close();
+rmSync(dir, { recursive: true, force: true });
