@@ -586,7 +586,8 @@ export class VirtualPayments {
       });
       return (hold.transfers[0] as { id: string }).id;
     } catch (e) {
-      if (isAppError(e, LedgerErrors.LEDGER_INSUFFICIENT_FUNDS)) throw new AppError(VpayErrors.VPAY_REFUND_CARDS_SPENT, { cards: o.quantity });
+      if (isAppError(e, LedgerErrors.LEDGER_INSUFFICIENT_FUNDS))
+        throw new AppError(VpayErrors.VPAY_REFUND_CARDS_SPENT, { cards: o.quantity });
       throw e;
     }
   }
