@@ -24,7 +24,7 @@ export {
   type PlayerActor,
   requireCurrentTerms,
 } from './actors.ts';
-export { accountsContract, PlayerSelf, Tokens } from './contract.ts';
+export { accountsContract } from './contract.ts';
 export { OAuthStates } from './oauth-states.ts';
 export { Phones } from './phones.ts';
 export { wechatContract } from './wechat-contract.ts';

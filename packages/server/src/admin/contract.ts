@@ -1,7 +1,8 @@
 // The operations console's own endpoints: operator sign-in, player lookup, operators, the audit
 // log and the event log. (Wallet operations for operators live in the wallet contract.)
 import { Type } from '@sinclair/typebox';
-import { KycStatusBody, OPERATOR_ROLES, PlayerSelf, Tokens } from '../accounts/index.ts';
+import { KycStatusBody, PlayerSelf, Tokens } from '../accounts/contract.ts';
+import { OPERATOR_ROLES } from '../accounts/roles.ts';
 import { contract } from '../http/endpoint.ts';
 import { IdString, itemList, Ok, pagedList, TimeMs } from '../http/schemas.ts';
 import { AUDIT_PAGE_MAX } from '../audit/index.ts';

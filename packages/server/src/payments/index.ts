@@ -8,7 +8,6 @@ export { PaymentsEngine, type PaymentsEngineOptions, type SweepReport } from './
 export { PaymentsErrors } from './errors.ts';
 export { FAILPOINTS, type Failpoint } from './failpoints.ts';
 export { isLoopbackUrl } from './config.ts';
-export { REASON_LENGTH_MAX, REASON_LENGTH_MIN } from './limits.ts';
 export { paymentsMigrations } from './migrations.ts';
 export type { Deposit, Refund, Withdrawal } from './model.ts';
 export { WITHDRAWAL_FINAL } from './model.ts';

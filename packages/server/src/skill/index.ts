@@ -9,7 +9,6 @@ export { skillMigrations } from './migrations.ts';
 export { type SkillPlugin, skillPlugins } from './plugins.ts';
 export type { MatchOutcome, MatchStatus, SessionMode, SessionStatus, TournamentStatus } from './rows.ts';
 export type { Ack, AdminSession, MatchView, SessionResult, SessionState, TournamentView } from './schemas.ts';
-export { TournamentBody } from './schemas.ts';
 export { type SignalSummary, summarize, timingStats } from './signals.ts';
 export { SkillGames, type SkillGamesOptions, type SkillRiskPort, type SweepReport } from './service.ts';
 export { latestSlotMs, nextSlotMs, slotLabel, type TournamentSchedule } from './schedule.ts';
