@@ -81,6 +81,42 @@ describe('the tidy check', () => {
     );
   });
 
+  it('lets a long flat route table or reducer through when marked, lists it as exempted, and honours no other reason', () => {
+    const marked = (marker: string, name: string): string => `// ${marker}\n${functionOfLines(name, FUNCTION_LINES_MAX + 5)}`;
+    const root = tree({
+      ...clean,
+      'packages/server/src/a/routes.ts': marked('tidy: route table', 'aRoutes'),
+      'packages/server/src/a/evolve.ts': marked('tidy: reducer', 'evolve'),
+      'packages/server/src/a/unmarked.ts': functionOfLines('unmarkedRoutes', FUNCTION_LINES_MAX + 5),
+      'packages/server/src/a/excuse.ts': marked('tidy: too hard to split', 'excused'),
+      // The marker must sit directly above the function: a line between breaks it.
+      'packages/server/src/a/apart.ts': `// tidy: route table\n\n${functionOfLines('apartRoutes', FUNCTION_LINES_MAX + 5)}`,
+      'packages/server/src/a/arrow.ts': `// tidy: route table\nexport const arrowRoutes = (): void => {\n${Array.from({ length: FUNCTION_LINES_MAX }, (_, i) => `  const v${i} = ${i};`).join('\n')}\n};\n`,
+    });
+    const report = tidy(root);
+    assert.deepEqual(
+      report.exempted.map((e) => [e.key, e.reason]),
+      [
+        ['packages/server/src/a/arrow.ts#arrowRoutes', 'route table'],
+        ['packages/server/src/a/evolve.ts#evolve', 'reducer'],
+        ['packages/server/src/a/routes.ts#aRoutes', 'route table'],
+      ],
+    );
+    const long = problems(root).filter((f) => f.check === 'function-length');
+    assert.deepEqual(
+      long.map((f) => f.key),
+      [
+        'packages/server/src/a/apart.ts#apartRoutes',
+        'packages/server/src/a/excuse.ts#excused',
+        'packages/server/src/a/unmarked.ts#unmarkedRoutes',
+      ],
+    );
+    assert.match(long[1]?.message ?? '', /`tidy: too hard to split` exempts nothing/);
+    const run = spawnSync(process.execPath, [join(repoRoot, 'scripts/tidy.ts'), '--root', root], { encoding: 'utf8' });
+    assert.match(run.stdout, /a\/routes\.ts:2: exempted \(route table\): 75 lines \[packages\/server\/src\/a\/routes\.ts#aRoutes\]/);
+    assert.match(run.stdout, /3 exempted function\(s\)/);
+  });
+
   it('fails on `as Fen` outside core, and on a non-null `!` on a money path only', () => {
     const root = tree({
       ...clean,

@@ -18,7 +18,7 @@ import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Redis } from 'ioredis';
-import { dropSchema } from '../../packages/server/src/storage/testing.ts';
+import { dropSchema } from '../../packages/server/src/adapters/testing.ts';
 
 const args = process.argv.slice(2);
 const arg = (name: string, fallback: string) => {

@@ -18,7 +18,7 @@ import { createPostgresStore } from '../../packages/server/src/adapters/postgres
 import { createSqliteStore } from '../../packages/server/src/adapters/sqlite/index.ts';
 import { Ledger, ledgerMigrations, playerAccount, systemAccount } from '../../packages/server/src/ledger/index.ts';
 import type { Store } from '../../packages/server/src/storage/ports.ts';
-import { dropSchema } from '../../packages/server/src/storage/testing.ts';
+import { dropSchema } from '../../packages/server/src/adapters/testing.ts';
 
 const args = process.argv.slice(2);
 const seconds = Number(args[args.indexOf('--seconds') + 1] || 4);

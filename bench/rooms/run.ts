@@ -526,7 +526,7 @@ await new Promise((r) => server.once('exit', r));
 clearTimeout(killTimer);
 rmSync(dir, { recursive: true, force: true });
 if (backend === 'postgres') {
-  const { dropSchema } = await import('../../packages/server/src/storage/testing.ts');
+  const { dropSchema } = await import('../../packages/server/src/adapters/testing.ts');
   await dropSchema(schema);
 }
 process.exit(0);

@@ -7,6 +7,25 @@ import { isProduct, type Parsed } from './parse.ts';
 /** The TigerBeetle limit: a function fits on a screen. */
 export const FUNCTION_LINES_MAX = 70;
 
+/**
+ * The only reasons a long function may stay long (issue 25): a flat table of routes, each a few
+ * lines, and a flat reducer, one case a move. Either is marked by a comment on the line directly
+ * above the function, `// tidy: route table` or `// tidy: reducer`; any other reason is not
+ * honoured and the function is reported as usual.
+ */
+export const EXEMPTION_REASONS = ['route table', 'reducer'] as const;
+export type ExemptionReason = (typeof EXEMPTION_REASONS)[number];
+
+/** A long function the check let through because of its marker, listed in the tidy output. */
+export interface Exemption {
+  readonly key: string;
+  readonly reason: ExemptionReason;
+  readonly lines: number;
+  readonly where: string;
+}
+
+const MARKER = /^\s*\/\/\s*tidy:\s*(.*?)\s*$/;
+
 const FUNCTION_KINDS = new Set<SyntaxKind>([
   SyntaxKind.FunctionDeclaration,
   SyntaxKind.FunctionExpression,
@@ -45,11 +64,41 @@ function ownName(node: Node): string | undefined {
   }
 }
 
-/** Every function of every product file longer than the limit, keyed `file#Scope.name`. */
-export function longFunctions(parsed: readonly Parsed[]): Finding[] {
+/**
+ * The node whose line the marker sits above: a function declaration or method itself, or for a
+ * function held in a variable (`const f = () => …`) the statement that declares it.
+ */
+function markedNode(fn: Node): Node {
+  let node = fn;
+  for (let up = 0; up < 3 && node.parent !== undefined; up++) {
+    const parent = node.parent;
+    if (parent.kind === SyntaxKind.VariableDeclaration || parent.kind === SyntaxKind.VariableDeclarationList) node = parent;
+    else if (parent.kind === SyntaxKind.VariableStatement) return parent;
+    else break;
+  }
+  return node;
+}
+
+/** The reason of a `// tidy: …` marker on the line directly above the function, if any. */
+function markerOf(fn: Node, lines: readonly string[]): string | undefined {
+  const above = lines[startLine(markedNode(fn)) - 2];
+  return above === undefined ? undefined : MARKER.exec(above)?.[1];
+}
+
+function isExemptionReason(reason: string | undefined): reason is ExemptionReason {
+  return (EXEMPTION_REASONS as readonly (string | undefined)[]).includes(reason);
+}
+
+/**
+ * Every function of every product file longer than the limit, keyed `file#Scope.name`: as a
+ * finding, or as an exemption when it is marked as a flat route table or reducer.
+ */
+export function longFunctions(parsed: readonly Parsed[]): { findings: Finding[]; exempted: Exemption[] } {
   const findings: Finding[] = [];
+  const exempted: Exemption[] = [];
   for (const { file, source } of parsed) {
     if (!isProduct(file)) continue;
+    const text = source.text.split('\n');
     const seen = new Map<string, number>();
     const visit = (node: Node, scope: string): void => {
       const inner = scopeName(node, scope);
@@ -61,13 +110,20 @@ export function longFunctions(parsed: readonly Parsed[]): Finding[] {
         seen.set(name, n);
         if (lines > FUNCTION_LINES_MAX) {
           const key = `${file}#${n === 1 ? name : `${name}~${n}`}`;
-          const message = `${lines} lines (limit ${FUNCTION_LINES_MAX}): split it by responsibility`;
-          findings.push({ check: 'function-length', key, value: lines, where: `${file}:${startLine(node)}`, message });
+          const where = `${file}:${startLine(node)}`;
+          const reason = markerOf(node, text);
+          if (isExemptionReason(reason)) exempted.push({ key, reason, lines, where });
+          else {
+            const refused =
+              reason === undefined ? '' : ` (the marker \`tidy: ${reason}\` exempts nothing: only ${EXEMPTION_REASONS.join(' or ')})`;
+            const message = `${lines} lines (limit ${FUNCTION_LINES_MAX}): split it by responsibility${refused}`;
+            findings.push({ check: 'function-length', key, value: lines, where, message });
+          }
         }
       }
       node.forEachChild((child) => visit(child, inner));
     };
     visit(source, '');
   }
-  return findings;
+  return { findings, exempted };
 }

@@ -11,7 +11,7 @@ import { SANDBOX_MINIGAME_APPID } from '@fairground/wechatpay-sandbox';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { buildClients, launchBrowser, screenshot } from '../../server/test/browser/harness.ts';
 import { playerAccount, systemAccount } from '../../server/src/ledger/index.ts';
-import { sqliteBackend } from '../../server/src/storage/testing.ts';
+import { sqliteBackend } from '../../server/src/adapters/testing.ts';
 import type { OperatorLogin } from '../../server/test/helpers/platform.ts';
 import { startVpayWorld, type VpayWorld } from '../../server/test/wechat/vpay-world.ts';
 

@@ -9,7 +9,7 @@ import { SANDBOX_MINIGAME_APPID } from '@fairground/wechatpay-sandbox';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { buildClients, launchBrowser, screenshot } from '../../server/test/browser/harness.ts';
 import { startVpayWorld, type VpayWorld } from '../../server/test/wechat/vpay-world.ts';
-import { sqliteBackend } from '../../server/src/storage/testing.ts';
+import { sqliteBackend } from '../../server/src/adapters/testing.ts';
 import { VPAY_QUERY_AFTER_MS } from '../../server/src/vpay/service.ts';
 import { Driver } from './host/drive.ts';
 import { type Host, startHost } from './host/serve.ts';

@@ -15,7 +15,7 @@ import { createOperatorAccounts, isOperatorRole, type OperatorRole, USERNAME_PAT
 import { createAuditLog, createOperatorAudited } from './admin/index.ts';
 import { prepareStore } from './app.ts';
 import { ConfigError, loadConfig } from './config.ts';
-import { openStore } from './storage/open.ts';
+import { openStore } from './adapters/open.ts';
 
 function usage(message?: string): never {
   if (message) process.stderr.write(`${message}\n`);

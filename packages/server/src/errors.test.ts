@@ -7,7 +7,7 @@ import { readFileSync } from 'node:fs';
 import { it } from 'node:test';
 import { errorCatalogue } from '@fairground/core';
 import './app.ts';
-import './storage/open.ts';
+import './adapters/open.ts';
 
 const PINNED_ERRORS = JSON.parse(readFileSync(new URL('./errors.catalogue.json', import.meta.url), 'utf8')) as Record<
   string,

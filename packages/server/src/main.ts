@@ -51,7 +51,7 @@ const nppa = await setUpNppa(config.nppa, { host: config.host, dataDir: config.d
 // The time-stamping authority, or by default outside production a local TSA on a loopback port of this process.
 const { setUpNotary } = await import('./notary/setup.ts');
 const notary = await setUpNotary(config.notary, { host: config.host, dataDir: config.dataDir, clock: systemClock });
-const { openStore } = await import('./storage/open.ts');
+const { openStore } = await import('./adapters/open.ts');
 const store = await openStore(config.databaseUrl, config.pgSchema ? { pgSchema: config.pgSchema } : {});
 // WeChat's refusals only the operator can fix go to the platform's log once it exists (stderr before).
 let operatorFault = (message: string, _fields: Record<string, unknown>): void => {

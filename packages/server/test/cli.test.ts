@@ -12,7 +12,7 @@ import { createPlatform } from '../src/app.ts';
 import { loadPolicyFile } from '../src/compliance/index.ts';
 import { testAdapters } from './helpers/adapters.ts';
 import { loadConfig } from '../src/config.ts';
-import { openStore } from '../src/storage/open.ts';
+import { openStore } from '../src/adapters/open.ts';
 
 const dir = mkdtempSync(join(tmpdir(), 'fg-cli-op-'));
 after(() => rmSync(dir, { recursive: true, force: true }));

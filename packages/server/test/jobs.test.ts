@@ -10,7 +10,7 @@ import { loadPolicyFile } from '../src/compliance/index.ts';
 import { DEVELOPMENT_POLICY_FILE } from '../src/config.ts';
 import { JOB_NAMES, type JobName } from '../src/jobs/schedule.ts';
 import { postgresLeader } from '../src/ops/leader.ts';
-import { dropSchema, TEST_PG_URL } from '../src/storage/testing.ts';
+import { dropSchema, TEST_PG_URL } from '../src/adapters/testing.ts';
 import { testAdapters } from './helpers/adapters.ts';
 import { testConfig } from './helpers/platform.ts';
 

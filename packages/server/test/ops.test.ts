@@ -2,7 +2,7 @@
 import assert from 'node:assert/strict';
 import { it } from 'node:test';
 import { TestPlatform } from './helpers/platform.ts';
-import { sqliteBackend } from '../src/storage/testing.ts';
+import { sqliteBackend } from '../src/adapters/testing.ts';
 
 it('answers liveness, readiness and metrics, and reports not ready while draining', async () => {
   const t = await TestPlatform.start(sqliteBackend);

@@ -71,17 +71,8 @@ export async function handleAdmin(
     if (weixin !== null) return weixin;
   }
   switch (route) {
-    case 'POST /sandbox/faults': {
-      let parsed: unknown;
-      try {
-        parsed = rawBody.length === 0 ? undefined : JSON.parse(rawBody.toString('utf8'));
-      } catch {
-        throw bad('body must be JSON');
-      }
-      const list = Array.isArray(parsed) ? parsed : [parsed];
-      const ids = list.map((f) => core.faults.inject(f as Fault));
-      return { status: 200, body: { ids } };
-    }
+    case 'POST /sandbox/faults':
+      return { status: 200, body: { ids: injectFaults(core, rawBody) } };
     case 'GET /sandbox/faults':
       return { status: 200, body: { faults: core.faults.list() } };
     case 'DELETE /sandbox/faults':
@@ -89,14 +80,9 @@ export async function handleAdmin(
       return { status: 204 };
     case 'GET /sandbox/clock':
       return { status: 200, body: { nowMs: core.nowMs() } };
-    case 'POST /sandbox/clock/advance': {
-      const ms = body().ms;
-      if (typeof ms !== 'number' || !Number.isSafeInteger(ms) || ms < 0) throw bad('ms must be a non-negative integer');
-      if (!isAdvanceable(core.clock)) throw new AppError(SandboxErrors.SANDBOX_CLOCK_NOT_MANUAL);
-      core.clock.advanceMs(ms);
-      core.runDueTimers();
+    case 'POST /sandbox/clock/advance':
+      advanceClock(core, body().ms);
       return { status: 200, body: { nowMs: core.nowMs() } };
-    }
     case 'POST /sandbox/run-due':
       await deps.runDue();
       return { status: 200, body: { nowMs: core.nowMs() } };
@@ -120,12 +106,8 @@ export async function handleAdmin(
     case 'POST /sandbox/user/decline-transfer':
       await deps.user.declineTransfer(field(body(), 'out_bill_no', 'outBillNo'));
       return { status: 204 };
-    case 'POST /sandbox/user/login-code': {
-      const b = body();
-      const kind = field(b, 'kind');
-      if (kind !== 'jscode' && kind !== 'oauth') throw bad("kind must be 'jscode' or 'oauth'");
-      return { status: 200, body: { code: deps.user.loginCode(field(b, 'openid'), kind) } };
-    }
+    case 'POST /sandbox/user/login-code':
+      return { status: 200, body: { code: loginCode(deps, body()) } };
     case 'POST /sandbox/request-payment':
       return { status: 200, body: requestPayment(core, body()) };
     case 'POST /sandbox/request-merchant-transfer':
@@ -133,6 +115,33 @@ export async function handleAdmin(
     default:
       return { status: 404, body: { code: 'NOT_FOUND', message: `no sandbox endpoint ${route}` } };
   }
+}
+
+/** Injects one fault or a list of them (a JSON body); their ids. */
+function injectFaults(core: SandboxCore, rawBody: Buffer): ReturnType<SandboxCore['faults']['inject']>[] {
+  let parsed: unknown;
+  try {
+    parsed = rawBody.length === 0 ? undefined : JSON.parse(rawBody.toString('utf8'));
+  } catch {
+    throw bad('body must be JSON');
+  }
+  const list = Array.isArray(parsed) ? parsed : [parsed];
+  return list.map((f) => core.faults.inject(f as Fault));
+}
+
+/** Moves a manual clock forward by `ms` and runs the timers that came due. */
+function advanceClock(core: SandboxCore, ms: unknown): void {
+  if (typeof ms !== 'number' || !Number.isSafeInteger(ms) || ms < 0) throw bad('ms must be a non-negative integer');
+  if (!isAdvanceable(core.clock)) throw new AppError(SandboxErrors.SANDBOX_CLOCK_NOT_MANUAL);
+  core.clock.advanceMs(ms);
+  core.runDueTimers();
+}
+
+/** A login code for an openid, as wx.login (`jscode`) or the OAuth page (`oauth`) would give one. */
+function loginCode(deps: AdminDeps, b: Record<string, unknown>): string {
+  const kind = field(b, 'kind');
+  if (kind !== 'jscode' && kind !== 'oauth') throw bad("kind must be 'jscode' or 'oauth'");
+  return deps.user.loginCode(field(b, 'openid'), kind);
 }
 
 /** What a client needs to talk to this sandbox; also written to the data folder in standalone mode. */

@@ -212,6 +212,19 @@ async function handleV3(deps: ServerDeps, call: Call): Promise<void> {
   const slow = core.faults.take(['slow'], method, path);
   if (slow !== null) await sleep(slow.ms);
 
+  const { headers, body } = v3Response(core, result, signed, serial, method, path);
+  send(res, result.status, headers, body);
+}
+
+/** The answer's headers and body, signed as WeChat Pay signs them (but for a success of an unsigned route, such as a bill download). */
+function v3Response(
+  core: SandboxCore,
+  result: ApiResult,
+  signed: boolean,
+  serial: string | undefined,
+  method: string,
+  path: string,
+): { headers: Record<string, string>; body: Buffer | string | undefined } {
   const headers: Record<string, string> = { 'Request-ID': requestId(), Server: 'nginx' };
   let body: Buffer | string | undefined;
   if (result.raw !== undefined) {
@@ -228,7 +241,7 @@ async function handleV3(deps: ServerDeps, call: Call): Promise<void> {
     const text = body === undefined ? '' : body.toString();
     Object.assign(headers, core.signHeaders(text, identity, core.faults.take(SIGNATURE_FAULTS, method, path)));
   }
-  send(res, result.status, headers, body);
+  return { headers, body };
 }
 
 async function handleWeixin(deps: ServerDeps, call: Call): Promise<void> {

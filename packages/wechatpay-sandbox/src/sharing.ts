@@ -167,20 +167,7 @@ export function createSharingOrder(core: SandboxCore, req: ApiRequest): ApiResul
   const unfreezeUnsplit = optBool(body, 'unfreeze_unsplit');
   if (unfreezeUnsplit === undefined) throw wx.param('unfreeze_unsplit必填', 'unfreeze_unsplit');
   const notify = notifyUrl(body, 'notify_url', { required: false, allowHttp: core.options.allowHttpNotifyUrl, max: 256 });
-  const parsed = receiversIn.map((item, i) => {
-    if (typeof item !== 'object' || item === null || Array.isArray(item)) throw wx.param('receivers格式有误', `receivers[${i}]`);
-    const r = item as Json;
-    const type = str(r, 'type', { max: 32, label: `receivers[${i}].type` });
-    if (!RECEIVER_TYPES.includes(type)) throw wx.param('type取值为MERCHANT_ID或PERSONAL_OPENID', `receivers[${i}].type`);
-    const nameCipher = optStr(r, 'name', { max: 1024, label: `receivers[${i}].name` });
-    return {
-      type,
-      account: str(r, 'account', { max: 64, label: `receivers[${i}].account` }),
-      amountFen: int(r, 'amount', { min: 1, label: `receivers[${i}].amount` }),
-      description: str(r, 'description', { max: 80, label: `receivers[${i}].description` }),
-      name: nameCipher === undefined ? undefined : core.decryptSensitive(nameCipher, req.serial, `receivers[${i}].name`),
-    };
-  });
+  const parsed = receiversIn.map((item, i) => parseReceiver(core, req, item, i));
   const fingerprint = canonical({ transactionId, parsed, unfreezeUnsplit });
   const existing = core.sharingOrders.get(outOrderNo);
   if (existing !== undefined) {
@@ -199,23 +186,7 @@ export function createSharingOrder(core: SandboxCore, req: ApiRequest): ApiResul
   if ((alreadySharedFen + totalFen) * 10_000 > order.totalFen * SHARING_RATIO_MAX_BPS) throw wx.invalid('分账金额超出最大分账比例');
   if (core.sharingOrders.size >= SHARING_ORDERS_MAX) throw wx.frequency('沙盒分账单数已达上限');
   const nowMs = core.nowMs();
-  const receivers: SharingReceiverDetail[] = parsed.map((r) => {
-    const known = core.sharingReceivers.get(receiverKey(r.type, r.account));
-    const nameMismatch = r.name !== undefined && known?.name !== undefined && known.name !== r.name;
-    const closed = known === undefined || nameMismatch;
-    return {
-      type: r.type,
-      account: r.account,
-      amountFen: r.amountFen,
-      description: r.description,
-      result: closed ? 'CLOSED' : 'PENDING',
-      failReason: known === undefined ? 'NO_RELATION' : nameMismatch ? 'INVALID_REQUEST' : undefined,
-      createMs: nowMs,
-      finishMs: closed ? nowMs : undefined,
-      detailId: core.newDetailId(),
-      returnedFen: 0,
-    };
-  });
+  const receivers = parsed.map((r) => receiverDetail(core, r, nowMs));
   const sharedFen = receivers.reduce((sum, d) => sum + (d.result === 'CLOSED' ? 0 : d.amountFen), 0);
   order.unsplitFen -= sharedFen;
   if (unfreezeUnsplit) order.unsplitFen = 0;
@@ -233,6 +204,49 @@ export function createSharingOrder(core: SandboxCore, req: ApiRequest): ApiResul
   core.sharingOrders.set(outOrderNo, so);
   settleLater(core, so, notify);
   return ok(orderJson(so));
+}
+
+/** One receiver of a sharing request, checked (its name, when given, decrypted). */
+function parseReceiver(core: SandboxCore, req: ApiRequest, item: unknown, i: number): ParsedReceiver {
+  if (typeof item !== 'object' || item === null || Array.isArray(item)) throw wx.param('receivers格式有误', `receivers[${i}]`);
+  const r = item as Json;
+  const type = str(r, 'type', { max: 32, label: `receivers[${i}].type` });
+  if (!RECEIVER_TYPES.includes(type)) throw wx.param('type取值为MERCHANT_ID或PERSONAL_OPENID', `receivers[${i}].type`);
+  const nameCipher = optStr(r, 'name', { max: 1024, label: `receivers[${i}].name` });
+  return {
+    type,
+    account: str(r, 'account', { max: 64, label: `receivers[${i}].account` }),
+    amountFen: int(r, 'amount', { min: 1, label: `receivers[${i}].amount` }),
+    description: str(r, 'description', { max: 80, label: `receivers[${i}].description` }),
+    name: nameCipher === undefined ? undefined : core.decryptSensitive(nameCipher, req.serial, `receivers[${i}].name`),
+  };
+}
+
+interface ParsedReceiver {
+  readonly type: string;
+  readonly account: string;
+  readonly amountFen: number;
+  readonly description: string;
+  readonly name: string | undefined;
+}
+
+/** A receiver's share: pending, or closed at once when the receiver was never added or its name does not match. */
+function receiverDetail(core: SandboxCore, r: ParsedReceiver, nowMs: number): SharingReceiverDetail {
+  const known = core.sharingReceivers.get(receiverKey(r.type, r.account));
+  const nameMismatch = r.name !== undefined && known?.name !== undefined && known.name !== r.name;
+  const closed = known === undefined || nameMismatch;
+  return {
+    type: r.type,
+    account: r.account,
+    amountFen: r.amountFen,
+    description: r.description,
+    result: closed ? 'CLOSED' : 'PENDING',
+    failReason: known === undefined ? 'NO_RELATION' : nameMismatch ? 'INVALID_REQUEST' : undefined,
+    createMs: nowMs,
+    finishMs: closed ? nowMs : undefined,
+    detailId: core.newDetailId(),
+    returnedFen: 0,
+  };
 }
 
 export function querySharingOrder(core: SandboxCore, req: ApiRequest): ApiResult {

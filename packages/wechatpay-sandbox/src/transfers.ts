@@ -190,6 +190,14 @@ export function createTransferBill(core: SandboxCore, req: ApiRequest): ApiResul
     neverConfirm: core.faults.take(['user-never-confirms'], req.method, req.path) !== null,
     fundsLocked: true,
   };
+  openBill(core, req, bill);
+  return ok(billAnswer(bill));
+}
+
+/** Takes the bill's amount from the operation account and registers the bill, to expire unconfirmed (or be declined by a simulated user). */
+function openBill(core: SandboxCore, req: ApiRequest, bill: TransferBill): void {
+  const nowMs = bill.createMs;
+  const { outBillNo, amountFen, remark } = bill;
   core.ledger.move({
     atMs: nowMs,
     account: 'OPERATION',
@@ -213,7 +221,6 @@ export function createTransferBill(core: SandboxCore, req: ApiRequest): ApiResul
       if (bill.state === 'WAIT_USER_CONFIRM') finish(core, bill, 'FAIL', USER_REJECT);
     });
   }
-  return ok(billAnswer(bill));
 }
 
 /** fail_reason when the payee refuses a bill; no documented value exists (see README). */

@@ -58,51 +58,8 @@ export function handleWeixinAdmin(
     if (typeof revoke !== 'boolean') throw bad('revoke must be a boolean');
     return { status: 200, body: { ended: w.endAppTokens(decode(expire[1] ?? ''), revoke ? 'revoke' : 'expire') } };
   }
-  if (route === 'POST /sandbox/weixin/vpay/apps') {
-    const b = body();
-    if (typeof b.appid !== 'string') throw bad('appid is required');
-    for (const k of ['offerId', 'appKey'] as const)
-      if (b[k] !== undefined && (typeof b[k] !== 'string' || !/^[\x21-\x7e]{1,128}$/.test(b[k] as string)))
-        throw bad(`${k} must be 1-128 printable characters`);
-    if (b.pushUrl !== undefined && b.pushUrl !== null && (typeof b.pushUrl !== 'string' || !/^https?:\/\/\S{1,500}$/.test(b.pushUrl)))
-      throw bad('pushUrl must be an http(s) address or null');
-    if (
-      b.feePermille !== undefined &&
-      (typeof b.feePermille !== 'number' || !Number.isSafeInteger(b.feePermille) || b.feePermille < 0 || b.feePermille > 1000)
-    )
-      throw bad('feePermille must be an integer 0..1000');
-    return {
-      status: 200,
-      body: core.vpay.configure({
-        appid: b.appid,
-        ...(typeof b.offerId === 'string' ? { offerId: b.offerId } : {}),
-        ...(typeof b.appKey === 'string' ? { appKey: b.appKey } : {}),
-        ...(b.pushUrl !== undefined ? { pushUrl: b.pushUrl as string | null } : {}),
-        ...(typeof b.feePermille === 'number' ? { feePermille: b.feePermille } : {}),
-      }),
-    };
-  }
-  if (route === 'POST /sandbox/weixin/vpay/pay') {
-    const b = body();
-    for (const k of ['appid', 'openid', 'signData', 'paySig', 'signature'] as const)
-      if (typeof b[k] !== 'string') throw bad(`${k} is required`);
-    if (b.outcome !== 'paid' && b.outcome !== 'cancelled' && b.outcome !== 'failed')
-      throw bad("outcome is 'paid', 'cancelled' or 'failed'");
-    const copies = b.pushCopies ?? 1;
-    if (typeof copies !== 'number' || !Number.isInteger(copies) || copies < 1 || copies > 20) throw bad('pushCopies is 1 to 20');
-    const answer = core.vpay.pay({
-      appid: b.appid as string,
-      openid: b.openid as string,
-      signData: b.signData as string,
-      paySig: b.paySig as string,
-      signature: b.signature as string,
-      outcome: b.outcome,
-      pushCopies: copies,
-      dropPush: b.dropPush === true,
-      forgedPush: b.forgedPush === true,
-    });
-    return { status: 200, body: answer };
-  }
+  if (route === 'POST /sandbox/weixin/vpay/apps') return { status: 200, body: configureVpay(core, body()) };
+  if (route === 'POST /sandbox/weixin/vpay/pay') return { status: 200, body: payVpay(core, body()) };
   const vpayPushes = /^GET \/sandbox\/weixin\/vpay\/orders\/([^/]+)\/pushes$/.exec(route);
   if (vpayPushes) return { status: 200, body: { pushes: core.vpay.pushes(decode(vpayPushes[1] ?? '')) } };
   const player = /^GET \/sandbox\/weixin\/players\/([^/]+)$/.exec(route);
@@ -121,4 +78,47 @@ export function handleWeixinAdmin(
     return { status: 200, body: issued };
   }
   return null;
+}
+
+/** Configures a mini-game's virtual payment (offer id, app key, push address, fee), checked. */
+function configureVpay(core: SandboxCore, b: Record<string, unknown>): ReturnType<SandboxCore['vpay']['configure']> {
+  if (typeof b.appid !== 'string') throw bad('appid is required');
+  for (const k of ['offerId', 'appKey'] as const)
+    if (b[k] !== undefined && (typeof b[k] !== 'string' || !/^[\x21-\x7e]{1,128}$/.test(b[k] as string)))
+      throw bad(`${k} must be 1-128 printable characters`);
+  if (b.pushUrl !== undefined && b.pushUrl !== null && (typeof b.pushUrl !== 'string' || !/^https?:\/\/\S{1,500}$/.test(b.pushUrl)))
+    throw bad('pushUrl must be an http(s) address or null');
+  if (
+    b.feePermille !== undefined &&
+    (typeof b.feePermille !== 'number' || !Number.isSafeInteger(b.feePermille) || b.feePermille < 0 || b.feePermille > 1000)
+  )
+    throw bad('feePermille must be an integer 0..1000');
+  return core.vpay.configure({
+    appid: b.appid,
+    ...(typeof b.offerId === 'string' ? { offerId: b.offerId } : {}),
+    ...(typeof b.appKey === 'string' ? { appKey: b.appKey } : {}),
+    ...(b.pushUrl !== undefined ? { pushUrl: b.pushUrl as string | null } : {}),
+    ...(typeof b.feePermille === 'number' ? { feePermille: b.feePermille } : {}),
+  });
+}
+
+/** Plays the player's side of a virtual payment (paid, cancelled or failed), with the pushes it makes. */
+function payVpay(core: SandboxCore, b: Record<string, unknown>): ReturnType<SandboxCore['vpay']['pay']> {
+  for (const k of ['appid', 'openid', 'signData', 'paySig', 'signature'] as const)
+    if (typeof b[k] !== 'string') throw bad(`${k} is required`);
+  if (b.outcome !== 'paid' && b.outcome !== 'cancelled' && b.outcome !== 'failed') throw bad("outcome is 'paid', 'cancelled' or 'failed'");
+  const copies = b.pushCopies ?? 1;
+  if (typeof copies !== 'number' || !Number.isInteger(copies) || copies < 1 || copies > 20) throw bad('pushCopies is 1 to 20');
+  const answer = core.vpay.pay({
+    appid: b.appid as string,
+    openid: b.openid as string,
+    signData: b.signData as string,
+    paySig: b.paySig as string,
+    signature: b.signature as string,
+    outcome: b.outcome,
+    pushCopies: copies,
+    dropPush: b.dropPush === true,
+    forgedPush: b.forgedPush === true,
+  });
+  return answer;
 }

@@ -5,7 +5,7 @@
 import { gunzipSync } from 'node:zlib';
 import { type Clock, type Fen, FEN_BOUNDS_POSITIVE, systemClock, toFen } from '@fairground/core';
 import { type FundFlowBill, parseFundFlowBill, parseTradeBill, type TradeBill, verifyBillHash } from './bills.ts';
-import { decryptAesGcm, decryptSensitive, encryptSensitive } from './cipher.ts';
+import { decryptAesGcm, encryptSensitive } from './cipher.ts';
 import { badResponse } from './errors.ts';
 import { Fields } from './fields.ts';
 import { type CallOptions, type FetchLike, type SignedRequest, type SignerConfig, signedRequest } from './http.ts';
@@ -666,11 +666,6 @@ export class WechatPayClient {
     const key = id === undefined ? undefined : this.verifier.publicKey(id);
     if (id === undefined || key === undefined) throw new Error('no WeChat Pay key to encrypt sensitive fields with');
     return { ciphertext: encryptSensitive(plaintext, key), wechatpaySerial: id };
-  }
-
-  /** Decrypts a sensitive field WeChat Pay encrypted for us (e.g. `user_name` in a transfer query). */
-  decryptSensitiveField(ciphertextBase64: string): string {
-    return decryptSensitive(ciphertextBase64, this.#signer.privateKey);
   }
 
   // ---- notifications ----

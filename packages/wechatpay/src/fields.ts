@@ -45,19 +45,6 @@ export class Fields {
     return this.optStr(name) as T | undefined;
   }
 
-  bool(name: string): boolean {
-    const v = this.raw[name];
-    if (typeof v !== 'boolean') this.#fail(name, 'a boolean');
-    return v;
-  }
-
-  optBool(name: string): boolean | undefined {
-    const v = this.raw[name];
-    if (v === undefined || v === null) return undefined;
-    if (typeof v !== 'boolean') this.#fail(name, 'a boolean');
-    return v;
-  }
-
   /** An amount in fen: a non-negative JSON integer. */
   fen(name: string): Fen {
     const v = this.raw[name];

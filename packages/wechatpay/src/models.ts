@@ -237,7 +237,7 @@ export interface TransferBill {
   readonly transferRemark: string;
   readonly failReason: string | undefined;
   readonly openid: string;
-  /** Encrypted by WeChat Pay with the merchant's key when present; see `decryptSensitiveField`. */
+  /** Encrypted by WeChat Pay with the merchant's key when present; decrypt it with `decryptSensitive` and the merchant's private key. */
   readonly userName: string | undefined;
   readonly createTime: string;
   readonly updateTime: string;

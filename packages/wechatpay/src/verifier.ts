@@ -84,10 +84,6 @@ export class WechatPayVerifier {
     this.#keys.set(serialOrKeyId, key);
   }
 
-  hasKey(serialOrKeyId: string): boolean {
-    return this.#keys.has(serialOrKeyId);
-  }
-
   keyIds(): string[] {
     return [...this.#keys.keys()];
   }

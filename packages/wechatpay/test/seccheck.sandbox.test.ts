@@ -4,47 +4,23 @@
 // 40001 for a bad token, 40097 for a scene out of range, and version 1's 87014.
 import assert from 'node:assert/strict';
 import { after, before, it } from 'node:test';
-import { ManualClock } from '@fairground/core';
-import { judgeText, SANDBOX_MINIGAME_APPID, type Sandbox, startSandbox, USER_ACTIVE_WINDOW_MS } from '@fairground/wechatpay-sandbox';
-import { isWechatPayError, WeixinClient, weixinErrcode } from '../src/index.ts';
-import { START_MS } from './sandbox-harness.ts';
+import type { ManualClock } from '@fairground/core';
+import { judgeText, type Sandbox, USER_ACTIVE_WINDOW_MS } from '@fairground/wechatpay-sandbox';
+import type { WeixinClient } from '../src/index.ts';
+import { errcodeOf, signInToMiniGame, startMiniGameSandbox } from './weixin-harness.ts';
 
 let sandbox: Sandbox;
 let clock: ManualClock;
 let client: WeixinClient;
 
 before(async () => {
-  clock = new ManualClock(START_MS);
-  sandbox = await startSandbox({ clock });
-  client = new WeixinClient({
-    appid: SANDBOX_MINIGAME_APPID,
-    appSecret: sandbox.weixin.app(SANDBOX_MINIGAME_APPID).secret,
-    apiBaseUrl: sandbox.baseUrl,
-    openBaseUrl: sandbox.pagesUrl,
-    clock,
-    timeoutMs: 5_000,
-  });
+  ({ sandbox, clock, client } = await startMiniGameSandbox());
 });
 after(async () => {
   await sandbox.close();
 });
 
-/** Signs `handle` in to the mini-game (code2Session), which makes them active; returns their openid. */
-async function signedIn(handle: string): Promise<string> {
-  sandbox.weixin.upsertPlayer({ handle, apps: [SANDBOX_MINIGAME_APPID] });
-  const code = sandbox.weixin.issueCode({ handle, appid: SANDBOX_MINIGAME_APPID, kind: 'jscode' }).code;
-  return (await client.code2session(code)).openid;
-}
-
-async function errcodeOf(p: Promise<unknown>): Promise<number | undefined> {
-  try {
-    await p;
-  } catch (e) {
-    if (isWechatPayError(e)) return weixinErrcode(e);
-    throw e;
-  }
-  throw new Error('expected the call to fail');
-}
+const signedIn = (handle: string): Promise<string> => signInToMiniGame(sandbox, client, handle);
 
 async function raw(body: unknown, token?: string): Promise<Record<string, unknown>> {
   const accessToken = token ?? (await client.accessToken());

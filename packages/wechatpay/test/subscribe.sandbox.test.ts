@@ -4,46 +4,21 @@
 // is replaced once and the message still goes.
 import assert from 'node:assert/strict';
 import { after, before, it } from 'node:test';
-import { ManualClock } from '@fairground/core';
-import { SANDBOX_MINIGAME_APPID, type Sandbox, startSandbox } from '@fairground/wechatpay-sandbox';
-import { isWechatPayError, WeixinClient, weixinErrcode } from '../src/index.ts';
-import { START_MS } from './sandbox-harness.ts';
+import type { Sandbox } from '@fairground/wechatpay-sandbox';
+import type { WeixinClient } from '../src/index.ts';
+import { errcodeOf, signInToMiniGame, startMiniGameSandbox } from './weixin-harness.ts';
 
 let sandbox: Sandbox;
-let clock: ManualClock;
 let client: WeixinClient;
 
 before(async () => {
-  clock = new ManualClock(START_MS);
-  sandbox = await startSandbox({ clock });
-  client = new WeixinClient({
-    appid: SANDBOX_MINIGAME_APPID,
-    appSecret: sandbox.weixin.app(SANDBOX_MINIGAME_APPID).secret,
-    apiBaseUrl: sandbox.baseUrl,
-    openBaseUrl: sandbox.pagesUrl,
-    clock,
-    timeoutMs: 5_000,
-  });
+  ({ sandbox, client } = await startMiniGameSandbox());
 });
 after(async () => {
   await sandbox.close();
 });
 
-async function signedIn(handle: string): Promise<string> {
-  sandbox.weixin.upsertPlayer({ handle, apps: [SANDBOX_MINIGAME_APPID] });
-  const code = sandbox.weixin.issueCode({ handle, appid: SANDBOX_MINIGAME_APPID, kind: 'jscode' }).code;
-  return (await client.code2session(code)).openid;
-}
-
-async function errcodeOf(p: Promise<unknown>): Promise<number | undefined> {
-  try {
-    await p;
-  } catch (e) {
-    if (isWechatPayError(e)) return weixinErrcode(e);
-    throw e;
-  }
-  throw new Error('expected the call to fail');
-}
+const signedIn = (handle: string): Promise<string> => signInToMiniGame(sandbox, client, handle);
 
 it('records a sent message with its fields', async () => {
   const openid = await signedIn('sub-alice');

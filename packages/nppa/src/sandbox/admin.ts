@@ -92,28 +92,14 @@ export async function handleAdmin(
   }
   const settle = /^\/sandbox\/records\/([^/]+)\/settle$/.exec(path);
   if (settle !== null && method === 'POST') {
-    const ai = decodeURIComponent(settle[1]!);
-    const status = body.status;
-    if (status !== 'ok' && status !== 'failed') throw bad("status must be 'ok' or 'failed'");
-    const record = core.records.get(ai, nowMs);
-    if (record === undefined) throw notFound(`record ${ai}`);
-    const pi = status === 'ok' ? (core.identities.byIdNum(record.idNum)?.pi ?? undefined) : undefined;
-    if (status === 'ok' && pi === undefined) throw bad('the identity of this record is no longer registered, so it has no pi');
-    if (!core.records.settle(ai, status === 'ok' ? RESULT_STATUS_OK : RESULT_STATUS_FAILED, pi, nowMs))
-      throw bad('the record is not in progress');
-    return done(200, core.records.get(ai, nowMs));
+    return done(200, settleRecord(core, decodeURIComponent(settle[1]!), body.status, nowMs));
   }
 
   switch (`${method} ${path}`) {
     case 'GET /sandbox/config':
       return done(200, sandboxConfig(core));
-    case 'POST /sandbox/app': {
-      const enabled = body.enabled === true || body.enabled === 'true';
-      if (body.enabled !== true && body.enabled !== false && body.enabled !== 'true' && body.enabled !== 'false')
-        throw bad('enabled must be a boolean');
-      core.enabled = enabled;
-      return done(200, { enabled });
-    }
+    case 'POST /sandbox/app':
+      return done(200, { enabled: setEnabled(core, body.enabled) });
     case 'GET /sandbox/identities':
       return done(200, { identities: core.identities.list(nowMs) });
     case 'POST /sandbox/identities':
@@ -139,31 +125,56 @@ export async function handleAdmin(
       return done(204);
     case 'GET /sandbox/scenarios':
       return done(200, { scenarios: core.scenarios.list() });
-    case 'POST /sandbox/scenarios/reissue': {
-      const codes = body.codes;
-      if (codes !== undefined && (!Array.isArray(codes) || codes.some((c) => typeof c !== 'string')))
-        throw bad('codes must be an array of strings');
-      try {
-        core.scenarios.issue(nowMs, codes as string[] | undefined);
-      } catch (e) {
-        throw bad(e instanceof Error ? e.message : String(e));
-      }
+    case 'POST /sandbox/scenarios/reissue':
+      reissueScenarios(core, body.codes, nowMs);
       return done(200, { scenarios: core.scenarios.list() });
-    }
     case 'GET /sandbox/requests':
       return done(200, { requests: core.requestLog() });
     case 'GET /sandbox/clock':
       return done(200, { nowMs });
-    case 'POST /sandbox/clock/advance': {
-      const ms = body.ms;
-      if (typeof ms !== 'number' || !Number.isSafeInteger(ms) || ms < 0) throw bad('ms must be a non-negative integer');
-      if (!isAdvanceable(core.clock)) throw new AppError(SandboxErrors.NPPA_SANDBOX_CLOCK_NOT_MANUAL);
-      core.clock.advanceMs(ms);
+    case 'POST /sandbox/clock/advance':
+      advanceClock(core, body.ms);
       return done(200, { nowMs: core.nowMs() });
-    }
     default:
       throw notFound(`admin endpoint ${method} ${path}`);
   }
+}
+
+/** Settles a record in progress as the authority would: `ok` (with the identity's pi) or `failed`. */
+function settleRecord(core: SandboxCore, ai: string, status: unknown, nowMs: number): unknown {
+  if (status !== 'ok' && status !== 'failed') throw bad("status must be 'ok' or 'failed'");
+  const record = core.records.get(ai, nowMs);
+  if (record === undefined) throw notFound(`record ${ai}`);
+  const pi = status === 'ok' ? (core.identities.byIdNum(record.idNum)?.pi ?? undefined) : undefined;
+  if (status === 'ok' && pi === undefined) throw bad('the identity of this record is no longer registered, so it has no pi');
+  if (!core.records.settle(ai, status === 'ok' ? RESULT_STATUS_OK : RESULT_STATUS_FAILED, pi, nowMs))
+    throw bad('the record is not in progress');
+  return core.records.get(ai, nowMs);
+}
+
+/** Turns the sandbox's app on or off (a JSON boolean, or the form's 'true' and 'false'). */
+function setEnabled(core: SandboxCore, value: unknown): boolean {
+  if (value !== true && value !== false && value !== 'true' && value !== 'false') throw bad('enabled must be a boolean');
+  core.enabled = value === true || value === 'true';
+  return core.enabled;
+}
+
+/** Issues the test scenarios again, all of them or the listed codes. */
+function reissueScenarios(core: SandboxCore, codes: unknown, nowMs: number): void {
+  if (codes !== undefined && (!Array.isArray(codes) || codes.some((c) => typeof c !== 'string')))
+    throw bad('codes must be an array of strings');
+  try {
+    core.scenarios.issue(nowMs, codes as string[] | undefined);
+  } catch (e) {
+    throw bad(e instanceof Error ? e.message : String(e));
+  }
+}
+
+/** Moves a manual clock forward by `ms`. */
+function advanceClock(core: SandboxCore, ms: unknown): void {
+  if (typeof ms !== 'number' || !Number.isSafeInteger(ms) || ms < 0) throw bad('ms must be a non-negative integer');
+  if (!isAdvanceable(core.clock)) throw new AppError(SandboxErrors.NPPA_SANDBOX_CLOCK_NOT_MANUAL);
+  core.clock.advanceMs(ms);
 }
 
 /** An admin failure as a JSON answer (or, for a form post, a short HTML message). */

@@ -4,6 +4,7 @@
 // counting; the eight official tests with their own codes; an admin API and page. See README.md.
 import { randomBytes } from 'node:crypto';
 import type { AddressInfo } from 'node:net';
+import type { Server } from 'node:http';
 import { type Clock, systemClock } from '@fairground/core';
 import { idNumberFor } from '../idcard.ts';
 import { REQUEST_TIMESTAMP_SKEW_MS_MAX } from '../limits.ts';
@@ -126,23 +127,8 @@ function seed(core: SandboxCore): void {
 /** Starts a sandbox on `host:port`. */
 export async function startNppaSandbox(options: NppaSandboxOptions = {}): Promise<NppaSandbox> {
   const clock = options.clock ?? systemClock;
-  const secretKey = options.secretKey ?? newSecretKey();
-  if (!isSecretKey(secretKey)) throw new RangeError('secretKey must be 32 hex characters');
-  const appId = options.appId ?? newAppId();
-  const bizId = options.bizId ?? newBizId();
-  if (!/^[0-9A-Za-z]{1,64}$/.test(appId) || !/^[0-9A-Za-z]{1,32}$/.test(bizId))
-    throw new RangeError('appId and bizId must be letters or digits');
-  const pendingMs = options.pendingMs ?? DEFAULT_PENDING_MS;
-  if (!Number.isSafeInteger(pendingMs) || pendingMs < 0 || pendingMs > PENDING_MS_MAX)
-    throw new RangeError(`pendingMs must be 0..${PENDING_MS_MAX}`);
-  const config: CoreConfig = {
-    appId,
-    bizId,
-    secretKey,
-    timestampSkewMs: options.timestampSkewMs ?? REQUEST_TIMESTAMP_SKEW_MS_MAX,
-    allowedIps: options.allowedIps,
-    defaultPendingMs: pendingMs,
-  };
+  const config = coreConfigOf(options);
+  const { appId, bizId, secretKey } = config;
   const core = new SandboxCore(
     clock,
     config,
@@ -153,17 +139,7 @@ export async function startNppaSandbox(options: NppaSandboxOptions = {}): Promis
   if (options.seed === true) seed(core);
 
   const { server, hanging } = createSandboxServer(core);
-  const host = options.host ?? '127.0.0.1';
-  await new Promise<void>((resolve, reject) => {
-    server.once('error', reject);
-    server.listen(options.port ?? 0, host, () => {
-      server.off('error', reject);
-      resolve();
-    });
-  });
-  const port = (server.address() as AddressInfo).port;
-  const urlHost = host === '0.0.0.0' || host === '::' ? '127.0.0.1' : host.includes(':') ? `[${host}]` : host;
-  core.baseUrl = `http://${urlHost}:${port}`;
+  core.baseUrl = await listenOn(server, options.host ?? '127.0.0.1', options.port ?? 0);
 
   return {
     baseUrl: core.baseUrl,
@@ -209,4 +185,40 @@ export async function startNppaSandbox(options: NppaSandboxOptions = {}): Promis
       });
     },
   };
+}
+
+/** The core's configuration from the options, checked: a generated key, appId and bizId where none is given. */
+function coreConfigOf(options: NppaSandboxOptions): CoreConfig {
+  const secretKey = options.secretKey ?? newSecretKey();
+  if (!isSecretKey(secretKey)) throw new RangeError('secretKey must be 32 hex characters');
+  const appId = options.appId ?? newAppId();
+  const bizId = options.bizId ?? newBizId();
+  if (!/^[0-9A-Za-z]{1,64}$/.test(appId) || !/^[0-9A-Za-z]{1,32}$/.test(bizId))
+    throw new RangeError('appId and bizId must be letters or digits');
+  const pendingMs = options.pendingMs ?? DEFAULT_PENDING_MS;
+  if (!Number.isSafeInteger(pendingMs) || pendingMs < 0 || pendingMs > PENDING_MS_MAX)
+    throw new RangeError(`pendingMs must be 0..${PENDING_MS_MAX}`);
+  const config: CoreConfig = {
+    appId,
+    bizId,
+    secretKey,
+    timestampSkewMs: options.timestampSkewMs ?? REQUEST_TIMESTAMP_SKEW_MS_MAX,
+    allowedIps: options.allowedIps,
+    defaultPendingMs: pendingMs,
+  };
+  return config;
+}
+
+/** Listens on `host:port` (0: any free port); the base URL a client on this machine reaches it at. */
+async function listenOn(server: Server, host: string, portWanted: number): Promise<string> {
+  await new Promise<void>((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(portWanted, host, () => {
+      server.off('error', reject);
+      resolve();
+    });
+  });
+  const port = (server.address() as AddressInfo).port;
+  const urlHost = host === '0.0.0.0' || host === '::' ? '127.0.0.1' : host.includes(':') ? `[${host}]` : host;
+  return `http://${urlHost}:${port}`;
 }

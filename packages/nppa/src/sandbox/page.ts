@@ -30,14 +30,22 @@ form{display:inline}input,select{font:inherit;padding:3px 6px;margin:2px}button{
 
 export function renderPage(core: SandboxCore): string {
   const nowMs = core.nowMs();
-  const stats = core.reports.stats();
-  const identities = core.identities.list(nowMs);
-  const records = core.records.list(nowMs);
-  const scenarios = core.scenarios.list();
-  const rows = (cells: unknown[][]) => cells.map((c) => `<tr>${c.map((x) => `<td>${x}</td>`).join('')}</tr>`).join('');
-  const head = (names: string[]) => `<tr>${names.map((n) => `<th>${esc(n)}</th>`).join('')}</tr>`;
+  return `<!doctype html><html lang="zh-CN"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width,initial-scale=1"><title>NPPA sandbox · 防沉迷实名验证沙盒</title><style>${STYLE}</style></head><body><main><h1>NPPA anti-addiction sandbox · 网络游戏防沉迷实名验证系统沙盒 <span class="muted">— for development only</span></h1>${credentialsSection(core, nowMs)}${testsSection(core)}${registerSection(core, nowMs)}${checksSection(core, nowMs)}${reportsSection(core)}${faultsSection(core)}${logSection(core)}</main></body></html>`;
+}
 
-  const credentials = `<section><h2>Credentials · 接入信息</h2><table>${rows([
+/** Table rows, one a list of cells (already escaped where they hold text). */
+function rows(cells: unknown[][]): string {
+  return cells.map((c) => `<tr>${c.map((x) => `<td>${x}</td>`).join('')}</tr>`).join('');
+}
+
+/** A table's head row. */
+function head(names: string[]): string {
+  return `<tr>${names.map((n) => `<th>${esc(n)}</th>`).join('')}</tr>`;
+}
+
+/** The caller's credentials and the sandbox's state. */
+function credentialsSection(core: SandboxCore, nowMs: number): string {
+  return `<section><h2>Credentials · 接入信息</h2><table>${rows([
     ['Base URL', `<code>${esc(core.baseUrl)}</code>`],
     ['appId', `<code>${esc(core.config.appId)}</code>`],
     ['bizId', `<code>${esc(core.config.bizId)}</code>`],
@@ -45,8 +53,12 @@ export function renderPage(core: SandboxCore): string {
     ['Caller enabled', core.enabled ? 'yes' : '<span class="fail">no (answers 1009)</span>'],
     ['Sandbox clock', esc(iso(nowMs))],
   ])}</table></section>`;
+}
 
-  const tests = `<section><h2>Interface tests · 接口测试</h2><table>${head(['case', 'code', 'scenario', 'result', 'requests', 'expires'])}${rows(
+/** The interface test cases and how far each got. */
+function testsSection(core: SandboxCore): string {
+  const scenarios = core.scenarios.list();
+  return `<section><h2>Interface tests · 接口测试</h2><table>${head(['case', 'code', 'scenario', 'result', 'requests', 'expires'])}${rows(
     scenarios.map((s) => [
       esc(s.id),
       `<code>${esc(s.code)}</code>`,
@@ -60,8 +72,12 @@ export function renderPage(core: SandboxCore): string {
       esc(iso(s.expiresMs)),
     ]),
   )}</table><form method="post" action="/sandbox/scenarios/reissue"><button>Issue new codes · 重新开始测试</button></form></section>`;
+}
 
-  const register = `<section><h2>Register an identity · 登记测试身份</h2>
+/** The form that registers a test identity, and the identities registered. */
+function registerSection(core: SandboxCore, nowMs: number): string {
+  const identities = core.identities.list(nowMs);
+  return `<section><h2>Register an identity · 登记测试身份</h2>
 <form method="post" action="/sandbox/identities">
 <input name="name" placeholder="姓名 name" required>
 <input name="idNum" placeholder="身份证号 (or leave empty)" size="20">
@@ -83,9 +99,13 @@ export function renderPage(core: SandboxCore): string {
       `<form method="post" action="/sandbox/identities/${esc(encodeURIComponent(i.idNum))}/delete"><button>remove</button></form>`,
     ]),
   )}</table></section>`;
+}
 
+/** The identity checks made, with buttons that settle one in progress. */
+function checksSection(core: SandboxCore, nowMs: number): string {
+  const records = core.records.list(nowMs);
   const statusName = (s: number) => (s === 0 ? 'ok' : s === 1 ? 'in progress' : 'failed');
-  const checks = `<section><h2>Identity checks · 认证记录 (${records.length})</h2><table>${head(['ai', 'name', 'idNum', 'status', 'settles at', 'deleted at', ''])}${rows(
+  return `<section><h2>Identity checks · 认证记录 (${records.length})</h2><table>${head(['ai', 'name', 'idNum', 'status', 'settles at', 'deleted at', ''])}${rows(
     records.map((r) => [
       `<code>${esc(r.ai)}</code>`,
       esc(r.name),
@@ -103,8 +123,12 @@ export function renderPage(core: SandboxCore): string {
         : '',
     ]),
   )}</table></section>`;
+}
 
-  const reports = `<section><h2>Behaviour reports · 行为数据</h2>
+/** The behaviour reports received: counts, duplicates and the most recent. */
+function reportsSection(core: SandboxCore): string {
+  const stats = core.reports.stats();
+  return `<section><h2>Behaviour reports · 行为数据</h2>
 <p>accepted ${esc(stats.accepted)} · <b>duplicates ${esc(stats.duplicates)}</b> · refused ${esc(stats.refused)} · logins ${esc(stats.logins)} · logouts ${esc(stats.logouts)} · guests ${esc(stats.guests)} · verified ${esc(stats.verified)}
 <form method="post" action="/sandbox/reports/clear"><button>clear</button></form></p>
 <h2>Duplicates</h2><table>${head(['si', 'bt', 'ot', 'ct', 'di', 'pi', 'times'])}${rows(
@@ -131,8 +155,11 @@ export function renderPage(core: SandboxCore): string {
         esc(r.seen),
       ]),
   )}</table></section>`;
+}
 
-  const faults = `<section><h2>Faults · 故障注入</h2>
+/** The fault injection form and the faults waiting. */
+function faultsSection(core: SandboxCore): string {
+  return `<section><h2>Faults · 故障注入</h2>
 <form method="post" action="/sandbox/faults">
 <select name="kind">${FAULT_KINDS.map((k) => `<option>${esc(k)}</option>`).join('')}</select>
 <select name="endpoint">${FAULT_ENDPOINTS.map((k) => `<option>${esc(k)}</option>`).join('')}</select>
@@ -153,8 +180,11 @@ export function renderPage(core: SandboxCore): string {
         esc(f.records),
       ]),
   )}</table></section>`;
+}
 
-  const log = `<section><h2>Requests · 请求日志</h2><table>${head(['at', 'method', 'path', 'HTTP', 'errcode', 'fault'])}${rows(
+/** The most recent requests. */
+function logSection(core: SandboxCore): string {
+  return `<section><h2>Requests · 请求日志</h2><table>${head(['at', 'method', 'path', 'HTTP', 'errcode', 'fault'])}${rows(
     core
       .requestLog()
       .slice(-50)
@@ -168,8 +198,6 @@ export function renderPage(core: SandboxCore): string {
         esc(e.fault ?? ''),
       ]),
   )}</table></section>`;
-
-  return `<!doctype html><html lang="zh-CN"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width,initial-scale=1"><title>NPPA sandbox · 防沉迷实名验证沙盒</title><style>${STYLE}</style></head><body><main><h1>NPPA anti-addiction sandbox · 网络游戏防沉迷实名验证系统沙盒 <span class="muted">— for development only</span></h1>${credentials}${tests}${register}${checks}${reports}${faults}${log}</main></body></html>`;
 }
 
 export function renderError(status: number, message: string): string {

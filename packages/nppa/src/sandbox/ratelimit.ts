@@ -31,9 +31,4 @@ export class RateLimiter {
     this.#count += 1;
     return true;
   }
-
-  /** Until when the caller is blocked (0 when it is not). */
-  blockedUntilMs(nowMs: number): number {
-    return nowMs < this.#blockedUntilMs ? this.#blockedUntilMs : 0;
-  }
 }

@@ -184,6 +184,24 @@ export function markLinesIn(
   }
   const xFrom = xMin - 2 > 0 ? xMin - 2 : 0;
   const xTo = xMax + 3 < width ? xMax + 3 : width;
+  if (!anyLineIn(board, width, height, rows, colEnd, xFrom, xTo)) return 0;
+  mark.fill(0);
+  lowest.fill(0);
+  // A run that scores a bonus marks its gems (in one pass or the other), so nothing marked means
+  // nothing scored, and the score is the sum of the two passes'.
+  return markRowRuns(board, width, height, mark, rows, lowest, xFrom, xTo) + markColumnRuns(board, width, height, mark, colEnd, lowest);
+}
+
+/** Whether any line of three lies in the flagged rows (columns xFrom..xTo) or changed columns: the quick answer of most searches. */
+function anyLineIn(
+  board: Int8Array,
+  width: number,
+  height: number,
+  rows: Uint8Array,
+  colEnd: Uint8Array,
+  xFrom: number,
+  xTo: number,
+): boolean {
   // Most searches find nothing (the last one of every move): three-in-a-row comparisons answer
   // that faster than the marking pass below.
   let found = false;
@@ -209,9 +227,20 @@ export function markLinesIn(
       }
     }
   }
-  if (!found) return 0;
-  mark.fill(0);
-  lowest.fill(0);
+  return found;
+}
+
+/** Marks the horizontal runs of three or more in the flagged rows; the points they score. */
+function markRowRuns(
+  board: Int8Array,
+  width: number,
+  height: number,
+  mark: Uint8Array,
+  rows: Uint8Array,
+  lowest: Uint8Array,
+  xFrom: number,
+  xTo: number,
+): number {
   let bonus = 0;
   let marked = 0;
   for (let y = 0; y < height; y++) {
@@ -237,6 +266,13 @@ export function markLinesIn(
       start = x;
     }
   }
+  return marked * POINTS_PER_GEM + bonus;
+}
+
+/** Marks the vertical runs of three or more in the changed columns (not marking a gem twice); the points they score. */
+function markColumnRuns(board: Int8Array, width: number, height: number, mark: Uint8Array, colEnd: Uint8Array, lowest: Uint8Array): number {
+  let bonus = 0;
+  let marked = 0;
   for (let x = 0; x < width; x++) {
     const changed = colEnd[x]!;
     if (changed === 0) continue;
@@ -262,7 +298,7 @@ export function markLinesIn(
       start = y;
     }
   }
-  return marked === 0 ? 0 : marked * POINTS_PER_GEM + bonus;
+  return marked * POINTS_PER_GEM + bonus;
 }
 
 /**

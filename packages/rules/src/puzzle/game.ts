@@ -269,15 +269,49 @@ export class PuzzleGame {
   apply(command: PuzzleCommand, refills: RefillSource): RulesResult<MoveOutcome> {
     const error = this.check(command);
     if (error) return fail(error);
-    const { width, height, kinds } = this.config;
     const b = this.#scratch;
-    const mark = this.#mark;
     b.set(this.#board);
     const { from, to } = command.move;
     const g = b[from]!;
     b[from] = b[to]!;
     b[to] = g;
 
+    const c = this.#cascade(b, from, to, refills);
+    if (!c.ok) return c;
+    const { points, cleared, cascades } = c.value;
+    const settled = this.#settle(b, c.value.refillIndex, refills);
+    if (!settled.ok) return settled;
+    const { known, reshuffles, stuck, refillIndex: r } = settled.value;
+
+    this.#board.set(b);
+    this.#knownSwap = known;
+    this.#score += points;
+    this.#movesMade++;
+    this.#nextSeq++;
+    this.#lastAtMs = command.atMs;
+    this.#refillIndex = r;
+    // FNV-style over the command's four words (each below 2³²): cheap enough to run on every move.
+    let h = Math.imul(this.#history ^ command.seq, FNV_PRIME);
+    h = Math.imul(h ^ command.atMs, FNV_PRIME);
+    h = Math.imul(h ^ from, FNV_PRIME);
+    this.#history = Math.imul(h ^ to, FNV_PRIME);
+    if (stuck) this.#endReason = 'no_moves';
+    else if (this.#movesMade >= this.config.movesMax) this.#endReason = 'moves';
+    return ok({ points, cleared, cascades, reshuffles, endReason: this.#endReason });
+  }
+
+  /**
+   * Clears the lines the swap of `from` and `to` made, lets the gems above fall and refills from
+   * the top, round after round until no line is left (or the cascade limit).
+   */
+  #cascade(
+    b: Int8Array,
+    from: number,
+    to: number,
+    refills: RefillSource,
+  ): RulesResult<{ points: number; cleared: number; cascades: number; refillIndex: number }> {
+    const { width, height } = this.config;
+    const mark = this.#mark;
     // Between moves the board holds no line, so lines can only pass through changed cells: first
     // the two swapped ones, then, after each round, every cell at or above a cleared one.
     const rows = this.#rows;
@@ -329,7 +363,17 @@ export class PuzzleGame {
       }
       for (let y = 0; y < rowsChanged; y++) rows[y] = 1;
     }
+    return ok({ points, cleared, cascades, refillIndex: r });
+  }
 
+  /** Makes sure the board has a legal swap, redrawing it up to the reshuffle limit (stuck when none comes). */
+  #settle(
+    b: Int8Array,
+    refillIndex: number,
+    refills: RefillSource,
+  ): RulesResult<{ known: number; reshuffles: number; stuck: boolean; refillIndex: number }> {
+    let r = refillIndex;
+    const { width, height, kinds } = this.config;
     let reshuffles = 0;
     let stuck = false;
     let known = stillLegal(b, width, height, this.#knownSwap) ? this.#knownSwap : findLegalSwap(b, width, height);
@@ -343,22 +387,7 @@ export class PuzzleGame {
       if (r < 0) return fail(new AppError(PuzzleErrors.PUZZLE_REFILLS_NEEDED, { refillIndex: -r - 1 }));
       known = findLegalSwap(b, width, height);
     }
-
-    this.#board.set(b);
-    this.#knownSwap = known;
-    this.#score += points;
-    this.#movesMade++;
-    this.#nextSeq++;
-    this.#lastAtMs = command.atMs;
-    this.#refillIndex = r;
-    // FNV-style over the command's four words (each below 2³²): cheap enough to run on every move.
-    let h = Math.imul(this.#history ^ command.seq, FNV_PRIME);
-    h = Math.imul(h ^ command.atMs, FNV_PRIME);
-    h = Math.imul(h ^ from, FNV_PRIME);
-    this.#history = Math.imul(h ^ to, FNV_PRIME);
-    if (stuck) this.#endReason = 'no_moves';
-    else if (this.#movesMade >= this.config.movesMax) this.#endReason = 'moves';
-    return ok({ points, cleared, cascades, reshuffles, endReason: this.#endReason });
+    return ok({ known, reshuffles, stuck, refillIndex: r });
   }
 
   /** Ends the game early (the clock ran out, or the player stopped). A no-op once ended. */

@@ -39,6 +39,7 @@ const operatorBody = (o: Operator) => ({
   createdAtMs: o.createdAtMs,
 });
 
+// tidy: route table
 export function adminRoutes(d: AdminRouteDeps): Record<keyof typeof c, Implementation> {
   const { accounts, audit } = d;
   return {

@@ -7,7 +7,7 @@ import type { AddressInfo } from 'node:net';
 import { after, before, describe, it } from 'node:test';
 import { TestPlatform } from '../../test/helpers/platform.ts';
 import { playerAccount, systemAccount } from '../ledger/index.ts';
-import { backends } from '../storage/testing.ts';
+import { backends } from '../adapters/testing.ts';
 import type { AnalyticsEvent } from './index.ts';
 import { DAY_MS, EXPORT_RETENTION_MS } from './limits.ts';
 

@@ -13,6 +13,7 @@ export { AnalyticsErrors } from './errors.ts';
 export { METRIC_DEFINITIONS, METRIC_IDS, type MetricId, type MetricResult, TIERS, type Tier } from './metrics.ts';
 export { VIP_DEPOSITS_FEN_DEFAULT, ALERT_JOB_INTERVAL_MS_DEFAULT, ALERT_SAMPLE_MIN_DEFAULT } from './limits.ts';
 export { analyticsContract } from './contract.ts';
+export { csvLine, isoTime } from './csv.ts';
 export { createOperating, type Operating, type OperatingOptions } from './operations.ts';
 export type { Alert, AlertMetricId, GaugeAlert } from './alerts.ts';
 export type { OperatingReport } from './reports.ts';

@@ -236,13 +236,21 @@ export interface ComputeOptions {
   readonly alertSampleMin: number;
 }
 
-/**
- * Computes every metric over `window`. `events` must hold the window's events and, for
- * attribution, those of the lookback before it and everything after it up to now (rooms created
- * in the window may complete or be complained about later).
- */
-export function computeMetrics(events: readonly MetricEvent[], dims: Dimensions, o: ComputeOptions): MetricResult[] {
-  const w = o.window;
+/** What the metrics need from the event log, gathered in one pass. */
+interface Tally {
+  readonly roomCreator: Map<string, string | null>;
+  readonly roomCreatedAt: Map<string, number>;
+  readonly roomsCompleted: Set<string>;
+  readonly roomsEnded: Set<string>;
+  readonly roomsComplained: Set<string>;
+  readonly attempts: Observation[];
+  readonly firstHands: { roomId: string; atMs: number; ms: number }[];
+  readonly created: { playerId: string; atMs: number }[];
+  readonly activeDays: Map<string, Set<number>>;
+}
+
+/** One pass over the events: rooms' fates, creation attempts, first hands, new players and active days. */
+function tally(events: readonly MetricEvent[], w: ComputeOptions['window']): Tally {
   const roomCreator = new Map<string, string | null>();
   const roomCreatedAt = new Map<string, number>();
   const roomsCompleted = new Set<string>();
@@ -307,38 +315,57 @@ export function computeMetrics(events: readonly MetricEvent[], dims: Dimensions,
       days.add(chinaDayStartMs(e.atMs));
     }
   }
+  return { roomCreator, roomCreatedAt, roomsCompleted, roomsEnded, roomsComplained, attempts, firstHands, created, activeDays };
+}
 
-  const roomsInWindow = [...roomCreatedAt].filter(([, at]) => inWindow(at, w));
+/** Completion and complaints, one observation per room created in the window. */
+function roomObservations(t: Tally, o: ComputeOptions): { completion: Observation[]; complaints: Observation[] } {
+  const roomsInWindow = [...t.roomCreatedAt].filter(([, at]) => inWindow(at, o.window));
   const completion: Observation[] = [];
   const complaints: Observation[] = [];
   for (const [roomId, at] of roomsInWindow) {
-    const playerId = roomCreator.get(roomId) ?? null;
-    const completed = roomsCompleted.has(roomId);
+    const playerId = t.roomCreator.get(roomId) ?? null;
+    const completed = t.roomsCompleted.has(roomId);
     // A room still gathering players is not yet a failure to form a game.
-    if (completed || roomsEnded.has(roomId) || o.nowMs - at >= COMPLETION_GRACE_MS) {
+    if (completed || t.roomsEnded.has(roomId) || o.nowMs - at >= COMPLETION_GRACE_MS) {
       completion.push({ atMs: at, playerId, num: completed ? 1 : 0, den: 1 });
     }
-    complaints.push({ atMs: at, playerId, num: roomsComplained.has(roomId) ? 1 : 0, den: 1 });
+    complaints.push({ atMs: at, playerId, num: t.roomsComplained.has(roomId) ? 1 : 0, den: 1 });
   }
+  return { completion, complaints };
+}
 
-  const firstHand: Observation[] = firstHands.map((f) => ({
+/** Next-day retention, one observation per player created in the window whose next day has ended. */
+function retentionObservations(t: Tally, nowMs: number): Observation[] {
+  // A cohort counts once its next day has ended: a player who has not come back yet still may.
+  const retention: Observation[] = [];
+  for (const c of t.created) {
+    const nextDay = chinaDayStartMs(c.atMs) + DAY_MS;
+    if (nextDay + DAY_MS > nowMs) continue;
+    retention.push({ atMs: c.atMs, playerId: c.playerId, num: t.activeDays.get(c.playerId)?.has(nextDay) ? 1 : 0, den: 1 });
+  }
+  return retention;
+}
+
+/**
+ * Computes every metric over `window`. `events` must hold the window's events and, for
+ * attribution, those of the lookback before it and everything after it up to now (rooms created
+ * in the window may complete or be complained about later).
+ */
+export function computeMetrics(events: readonly MetricEvent[], dims: Dimensions, o: ComputeOptions): MetricResult[] {
+  const w = o.window;
+  const t = tally(events, w);
+  const { completion, complaints } = roomObservations(t, o);
+  const firstHand: Observation[] = t.firstHands.map((f) => ({
     atMs: f.atMs,
-    playerId: roomCreator.get(f.roomId) ?? null,
+    playerId: t.roomCreator.get(f.roomId) ?? null,
     num: f.ms,
     den: 1,
   }));
-
-  // A cohort counts once its next day has ended: a player who has not come back yet still may.
-  const retention: Observation[] = [];
-  for (const c of created) {
-    const nextDay = chinaDayStartMs(c.atMs) + DAY_MS;
-    if (nextDay + DAY_MS > o.nowMs) continue;
-    retention.push({ atMs: c.atMs, playerId: c.playerId, num: activeDays.get(c.playerId)?.has(nextDay) ? 1 : 0, den: 1 });
-  }
-
+  const retention = retentionObservations(t, o.nowMs);
   const d = METRIC_DEFINITIONS;
   return [
-    summarize(d.room_creation_success_rate, attempts, w, dims, o.alertSampleMin),
+    summarize(d.room_creation_success_rate, t.attempts, w, dims, o.alertSampleMin),
     summarize(d.time_to_first_hand_ms, firstHand, w, dims, o.alertSampleMin),
     summarize(d.completion_rate, completion, w, dims, o.alertSampleMin),
     summarize(d.d1_retention, retention, w, dims, o.alertSampleMin),

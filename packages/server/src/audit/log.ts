@@ -59,6 +59,62 @@ function toJson(value: unknown): string | null {
   return text;
 }
 
+interface AuditRow {
+  seq: unknown;
+  id: string;
+  operator_id: string | null;
+  operator_username: string;
+  action: string;
+  target_kind: string | null;
+  target_id: string | null;
+  reason: string | null;
+  before_json: string | null;
+  after_json: string | null;
+  ip: string | null;
+  at_ms: unknown;
+}
+
+/** The WHERE clauses and parameters of a page's filters (the page size is added by the caller). */
+function auditFilter(q: AuditQuery): { where: string[]; params: (string | number)[] } {
+  const where: string[] = [];
+  const params: (string | number)[] = [];
+  if (q.operatorId !== undefined) {
+    where.push('operator_id = ?');
+    params.push(q.operatorId);
+  }
+  if (q.action !== undefined) {
+    where.push('action = ?');
+    params.push(q.action);
+  }
+  if (q.targetId !== undefined) {
+    where.push('target_id = ?');
+    params.push(q.targetId);
+  }
+  if (q.beforeSeq !== undefined) {
+    where.push('seq < ?');
+    params.push(q.beforeSeq);
+  }
+  return { where, params };
+}
+
+/** One audit row as the console shows it. */
+function entryFromRow(r: AuditRow): AuditEntry {
+  return {
+    seq: intFromDb(r.seq),
+    id: r.id,
+    operatorId: r.operator_id,
+    operatorUsername: r.operator_username,
+    action: r.action,
+    targetKind: r.target_kind,
+    targetId: r.target_id,
+    reason: r.reason,
+    before: r.before_json === null ? null : JSON.parse(r.before_json),
+    after: r.after_json === null ? null : JSON.parse(r.after_json),
+    ip: r.ip,
+    atMs: intFromDb(r.at_ms),
+  };
+}
+
 export function createAuditLog(reader: Reader): AuditLog {
   return {
     async record(tx, e) {
@@ -84,59 +140,14 @@ export function createAuditLog(reader: Reader): AuditLog {
     },
     async list(q) {
       const limit = Math.min(Math.max(q.limit ?? 50, 1), AUDIT_PAGE_MAX);
-      const where: string[] = [];
-      const params: (string | number)[] = [];
-      if (q.operatorId !== undefined) {
-        where.push('operator_id = ?');
-        params.push(q.operatorId);
-      }
-      if (q.action !== undefined) {
-        where.push('action = ?');
-        params.push(q.action);
-      }
-      if (q.targetId !== undefined) {
-        where.push('target_id = ?');
-        params.push(q.targetId);
-      }
-      if (q.beforeSeq !== undefined) {
-        where.push('seq < ?');
-        params.push(q.beforeSeq);
-      }
+      const { where, params } = auditFilter(q);
       params.push(limit + 1);
-      const rows = await reader.query<{
-        seq: unknown;
-        id: string;
-        operator_id: string | null;
-        operator_username: string;
-        action: string;
-        target_kind: string | null;
-        target_id: string | null;
-        reason: string | null;
-        before_json: string | null;
-        after_json: string | null;
-        ip: string | null;
-        at_ms: unknown;
-      }>(
+      const rows = await reader.query<AuditRow>(
         `SELECT seq, id, operator_id, operator_username, action, target_kind, target_id, reason, before_json, after_json, ip, at_ms
            FROM admin_audit ${where.length ? `WHERE ${where.join(' AND ')}` : ''} ORDER BY seq DESC LIMIT ?`,
         params,
       );
-      const items = rows.slice(0, limit).map(
-        (r): AuditEntry => ({
-          seq: intFromDb(r.seq),
-          id: r.id,
-          operatorId: r.operator_id,
-          operatorUsername: r.operator_username,
-          action: r.action,
-          targetKind: r.target_kind,
-          targetId: r.target_id,
-          reason: r.reason,
-          before: r.before_json === null ? null : JSON.parse(r.before_json),
-          after: r.after_json === null ? null : JSON.parse(r.after_json),
-          ip: r.ip,
-          atMs: intFromDb(r.at_ms),
-        }),
-      );
+      const items = rows.slice(0, limit).map(entryFromRow);
       const last = items[items.length - 1];
       return { items, nextCursor: rows.length > limit && last ? String(last.seq) : null };
     },

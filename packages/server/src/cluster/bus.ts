@@ -121,9 +121,9 @@ export class Bus {
     if (this.#pending.size >= RPC_PENDING_MAX) return Promise.reject(new AppError(ClusterErrors.CLUSTER_BUSY));
     const id = String(this.#nextId++);
     const body = JSON.stringify({ id, from: this.self, op, a: args });
-    if (body.length > RPC_BODY_BYTES_MAX)
-      return Promise.reject(new Error(`assertion failed: request ${op} within ${RPC_BODY_BYTES_MAX} bytes`));
     return new Promise((resolve, reject) => {
+      // Thrown in the executor, so the caller sees a rejected promise as with every other failure.
+      assert(body.length <= RPC_BODY_BYTES_MAX, `request ${op} within ${RPC_BODY_BYTES_MAX} bytes`);
       const timer = setTimeout(() => {
         this.#pending.delete(id);
         reject(new AppError(ClusterErrors.CLUSTER_NODE_UNREACHABLE, { op }));

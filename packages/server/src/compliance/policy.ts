@@ -385,6 +385,17 @@ function semanticProblem(p: Policy): Problem | null {
       return { path: '/timezone', reason: `is not an IANA time zone: ${p.timezone}` };
     }
   }
+  return (
+    sourcesProblem(p) ??
+    mainlandChinaProblem(p) ??
+    (p.minors ? minorsProblem(p.minors) : null) ??
+    limitsProblem(p) ??
+    responsiblePlayProblem(p)
+  );
+}
+
+/** Source ids are unique and every section cites only sources /sources defines (and fee bounds are ordered). */
+function sourcesProblem(p: Policy): Problem | null {
   const sourceIds = new Set<string>();
   for (const [i, s] of (p.sources ?? []).entries()) {
     if (sourceIds.has(s.id)) return { path: `/sources/${i}/id`, reason: `duplicate source id ${s.id}` };
@@ -416,7 +427,11 @@ function semanticProblem(p: Policy): Problem | null {
     const missing = c.ids.find((id) => !sourceIds.has(id));
     if (missing !== undefined) return { path: c.path, reason: `cites source "${missing}", which /sources does not define` };
   }
+  return null;
+}
 
+/** A policy covering mainland China requires real name for every player action. */
+function mainlandChinaProblem(p: Policy): Problem | null {
   // The 2021 notice: no service in any form, guest mode included, to users who are not real-name
   // registered. A policy that covers mainland China therefore requires real name for every player action.
   const j = p.jurisdiction;
@@ -428,32 +443,37 @@ function semanticProblem(p: Policy): Problem | null {
         reason: `mainland China allows no guest play (2021 notice): real name must be required for ${open.join(', ')}`,
       };
   }
+  return null;
+}
 
-  const m = p.minors;
-  if (m) {
-    for (const [i, w] of m.playWindows.entries()) {
-      if (minutesOf(w.from) >= minutesOf(w.to))
-        return { path: `/minors/playWindows/${i}`, reason: `from ${w.from} must be before to ${w.to}` };
-    }
-    const calendar = calendarProblem(m.calendar ?? {}, '/minors/calendar');
-    if (calendar) return calendar;
-    const bands = [...m.spendingBands].sort((a, b) => a.fromAge - b.fromAge);
-    for (const [i, b] of m.spendingBands.entries()) {
-      if (b.fromAge >= b.toAge)
-        return { path: `/minors/spendingBands/${i}`, reason: `fromAge ${b.fromAge} must be below toAge ${b.toAge}` };
-      if (b.toAge > m.adultAge)
-        return { path: `/minors/spendingBands/${i}/toAge`, reason: `bands cover minors only (adultAge is ${m.adultAge})` };
-      if (b.perPaymentFenMax > b.perDayFenMax || b.perDayFenMax > b.perMonthFenMax)
-        return { path: `/minors/spendingBands/${i}`, reason: 'caps must satisfy perPayment ≤ perDay ≤ perMonth' };
-    }
-    for (let i = 1; i < bands.length; i++) {
-      if (bands[i]!.fromAge < bands[i - 1]!.toAge)
-        return {
-          path: '/minors/spendingBands',
-          reason: `bands ${bands[i - 1]!.fromAge}–${bands[i - 1]!.toAge} and ${bands[i]!.fromAge}–${bands[i]!.toAge} overlap`,
-        };
-    }
+/** Minors' play windows, calendar and spending bands are well formed and do not overlap. */
+function minorsProblem(m: NonNullable<Policy['minors']>): Problem | null {
+  for (const [i, w] of m.playWindows.entries()) {
+    if (minutesOf(w.from) >= minutesOf(w.to))
+      return { path: `/minors/playWindows/${i}`, reason: `from ${w.from} must be before to ${w.to}` };
   }
+  const calendar = calendarProblem(m.calendar ?? {}, '/minors/calendar');
+  if (calendar) return calendar;
+  const bands = [...m.spendingBands].sort((a, b) => a.fromAge - b.fromAge);
+  for (const [i, b] of m.spendingBands.entries()) {
+    if (b.fromAge >= b.toAge) return { path: `/minors/spendingBands/${i}`, reason: `fromAge ${b.fromAge} must be below toAge ${b.toAge}` };
+    if (b.toAge > m.adultAge)
+      return { path: `/minors/spendingBands/${i}/toAge`, reason: `bands cover minors only (adultAge is ${m.adultAge})` };
+    if (b.perPaymentFenMax > b.perDayFenMax || b.perDayFenMax > b.perMonthFenMax)
+      return { path: `/minors/spendingBands/${i}`, reason: 'caps must satisfy perPayment ≤ perDay ≤ perMonth' };
+  }
+  for (let i = 1; i < bands.length; i++) {
+    if (bands[i]!.fromAge < bands[i - 1]!.toAge)
+      return {
+        path: '/minors/spendingBands',
+        reason: `bands ${bands[i - 1]!.fromAge}–${bands[i - 1]!.toAge} and ${bands[i]!.fromAge}–${bands[i]!.toAge} overlap`,
+      };
+  }
+  return null;
+}
+
+/** Deposit and withdrawal limits are ordered per transaction ≤ per day ≤ per month. */
+function limitsProblem(p: Policy): Problem | null {
   for (const kind of ['deposit', 'withdrawal'] as const) {
     const l = p.limits?.[kind];
     if (!l) continue;
@@ -462,6 +482,11 @@ function semanticProblem(p: Policy): Problem | null {
       if (order[i]! < order[i - 1]!) return { path: `/limits/${kind}`, reason: 'limits must satisfy perTransaction ≤ perDay ≤ perMonth' };
     }
   }
+  return null;
+}
+
+/** A continuous-play cap comes with a break. */
+function responsiblePlayProblem(p: Policy): Problem | null {
   const rp = p.responsiblePlay;
   if (rp && rp.continuousPlayMsMax > 0 && rp.breakMs === 0)
     return { path: '/responsiblePlay/breakMs', reason: 'must be positive when continuousPlayMsMax is set' };

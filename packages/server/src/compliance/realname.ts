@@ -33,7 +33,7 @@ import {
   REALNAME_SESSIONS_MAX,
   REALNAME_UNREPORTABLE_CACHE_MS,
 } from './limits.ts';
-import type { BehaviourEvent, RealNameReporter } from './ports.ts';
+import type { BehaviourEvent, RealNameReporter, ReportOutcome } from './ports.ts';
 
 /**
  * The session id the authority sees (≤ 32 characters): one per online stretch of our session, so a
@@ -301,69 +301,12 @@ export class RealNamePresence {
       const batch = fresh.filter((r) => pis.has(r.player_id));
       // The attempt is counted before the batch leaves: after a crash, a record with attempts and
       // no outcome is one the authority may already hold.
-      await this.#o.store.unitOfWork(
-        async (tx) => {
-          for (const r of stale)
-            await tx.run("UPDATE compliance_realname_outbox SET state = 'expired', last_error = ? WHERE id = ? AND state = 'pending'", [
-              STALE_REASON,
-              r.id,
-            ]);
-          for (const r of noPi)
-            await tx.run("UPDATE compliance_realname_outbox SET state = 'parked', last_error = ? WHERE id = ? AND state = 'pending'", [
-              'NO_PI: the player has no pi from the authority',
-              r.id,
-            ]);
-          for (const r of batch) await tx.run('UPDATE compliance_realname_outbox SET attempts = attempts + 1 WHERE id = ?', [r.id]);
-        },
-        { label: 'compliance.realnameSending' },
-      );
+      await this.#markSending(stale, noPi, batch);
       if (batch.length === 0) continue;
       calls += 1;
-      const events: BehaviourEvent[] = batch.map((r, i) => ({
-        no: i + 1,
-        // Rows written before `si` was stored: the session id, shortened to NPPA's 32 characters.
-        si: r.si ?? (r.session_id.length <= 32 ? r.session_id : createHash('sha256').update(r.session_id).digest('hex').slice(0, 32)),
-        bt: intFromDb(r.bt) === 1 ? 1 : 0,
-        ot: intFromDb(r.ot_s),
-        pi: pis.get(r.player_id) as string,
-      }));
-      const outcome = await this.#o.reporter.report(events);
+      const outcome = await this.#o.reporter.report(behaviourEvents(batch, pis));
       const sentMs = this.#o.nowMs();
-      await this.#o.store.unitOfWork(
-        async (tx) => {
-          for (const [i, r] of batch.entries()) {
-            const attempts = intFromDb(r.attempts) + 1;
-            if (outcome.delivered) {
-              const no = i + 1;
-              const refused = outcome.refused.find((f) => f.no === no);
-              if (refused === undefined) {
-                await tx.run("UPDATE compliance_realname_outbox SET state = 'sent', sent_at_ms = ?, last_error = NULL WHERE id = ?", [
-                  sentMs,
-                  r.id,
-                ]);
-                continue;
-              }
-              const park = !refused.retryable || attempts >= REALNAME_ATTEMPTS_MAX;
-              await tx.run('UPDATE compliance_realname_outbox SET state = ?, last_error = ?, next_attempt_at_ms = ? WHERE id = ?', [
-                park ? 'parked' : 'pending',
-                refused.code,
-                sentMs + retryDelayMs(attempts),
-                r.id,
-              ]);
-              continue;
-            }
-            const park = attempts >= REALNAME_ATTEMPTS_MAX;
-            const next = Math.max(sentMs + retryDelayMs(attempts), outcome.retryAfterMs ?? 0);
-            await tx.run('UPDATE compliance_realname_outbox SET state = ?, last_error = ?, next_attempt_at_ms = ? WHERE id = ?', [
-              park ? 'parked' : 'pending',
-              `${outcome.code}: ${outcome.message}`.slice(0, 300),
-              next,
-              r.id,
-            ]);
-          }
-        },
-        { label: 'compliance.realnameSent' },
-      );
+      await this.#recordOutcome(batch, outcome, sentMs);
       if (!outcome.delivered) {
         if (!outcome.retryable) this.#o.onProblem?.({ code: outcome.code, message: outcome.message, records: batch.length });
         return accepted;
@@ -377,6 +320,65 @@ export class RealNamePresence {
       accepted += batch.length - outcome.refused.length;
     }
     return accepted;
+  }
+
+  /** Before a batch leaves: stale records expire, records of players with no pi park, the rest count an attempt. */
+  async #markSending(stale: readonly OutboxRow[], noPi: readonly OutboxRow[], batch: readonly OutboxRow[]): Promise<void> {
+    await this.#o.store.unitOfWork(
+      async (tx) => {
+        for (const r of stale)
+          await tx.run("UPDATE compliance_realname_outbox SET state = 'expired', last_error = ? WHERE id = ? AND state = 'pending'", [
+            STALE_REASON,
+            r.id,
+          ]);
+        for (const r of noPi)
+          await tx.run("UPDATE compliance_realname_outbox SET state = 'parked', last_error = ? WHERE id = ? AND state = 'pending'", [
+            'NO_PI: the player has no pi from the authority',
+            r.id,
+          ]);
+        for (const r of batch) await tx.run('UPDATE compliance_realname_outbox SET attempts = attempts + 1 WHERE id = ?', [r.id]);
+      },
+      { label: 'compliance.realnameSending' },
+    );
+  }
+
+  /** After the authority answered: each record sent, retried later, or parked. */
+  async #recordOutcome(batch: readonly OutboxRow[], outcome: ReportOutcome, sentMs: number): Promise<void> {
+    await this.#o.store.unitOfWork(
+      async (tx) => {
+        for (const [i, r] of batch.entries()) {
+          const attempts = intFromDb(r.attempts) + 1;
+          if (outcome.delivered) {
+            const no = i + 1;
+            const refused = outcome.refused.find((f) => f.no === no);
+            if (refused === undefined) {
+              await tx.run("UPDATE compliance_realname_outbox SET state = 'sent', sent_at_ms = ?, last_error = NULL WHERE id = ?", [
+                sentMs,
+                r.id,
+              ]);
+              continue;
+            }
+            const park = !refused.retryable || attempts >= REALNAME_ATTEMPTS_MAX;
+            await tx.run('UPDATE compliance_realname_outbox SET state = ?, last_error = ?, next_attempt_at_ms = ? WHERE id = ?', [
+              park ? 'parked' : 'pending',
+              refused.code,
+              sentMs + retryDelayMs(attempts),
+              r.id,
+            ]);
+            continue;
+          }
+          const park = attempts >= REALNAME_ATTEMPTS_MAX;
+          const next = Math.max(sentMs + retryDelayMs(attempts), outcome.retryAfterMs ?? 0);
+          await tx.run('UPDATE compliance_realname_outbox SET state = ?, last_error = ?, next_attempt_at_ms = ? WHERE id = ?', [
+            park ? 'parked' : 'pending',
+            `${outcome.code}: ${outcome.message}`.slice(0, 300),
+            next,
+            r.id,
+          ]);
+        }
+      },
+      { label: 'compliance.realnameSent' },
+    );
   }
 
   // ------------------------------------------------------------------ the console
@@ -435,4 +437,16 @@ export class RealNamePresence {
     }
     return out;
   }
+}
+
+/** The authority's behaviour events of a batch, numbered from 1 in batch order. */
+function behaviourEvents(batch: readonly OutboxRow[], pis: ReadonlyMap<string, string>): BehaviourEvent[] {
+  return batch.map((r, i) => ({
+    no: i + 1,
+    // Rows written before `si` was stored: the session id, shortened to NPPA's 32 characters.
+    si: r.si ?? (r.session_id.length <= 32 ? r.session_id : createHash('sha256').update(r.session_id).digest('hex').slice(0, 32)),
+    bt: intFromDb(r.bt) === 1 ? 1 : 0,
+    ot: intFromDb(r.ot_s),
+    pi: pis.get(r.player_id) as string,
+  }));
 }

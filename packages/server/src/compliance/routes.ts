@@ -28,6 +28,7 @@ function notice(p: Policy): Static<typeof HealthNoticeBody> | null {
   return n ? { title: n.title, text: n.text, showAt: [...n.showAt] } : null;
 }
 
+// tidy: route table
 export function complianceRoutes(d: ComplianceRouteDeps): Record<keyof typeof c, Implementation> {
   const view = async (playerId: string, v?: ResponsiblePlayView): Promise<Static<typeof ResponsiblePlayBody>> => {
     const rp = v ?? (await d.compliance.responsiblePlay(playerId));

@@ -6,7 +6,7 @@ import { createPostgresStore } from '../adapters/postgres/index.ts';
 import { inProcessLeader, postgresLeader } from '../ops/leader.ts';
 import { MetricsRegistry } from '../ops/metrics.ts';
 import type { Store } from '../storage/ports.ts';
-import { backends, dropSchema, TEST_PG_URL } from '../storage/testing.ts';
+import { backends, dropSchema, TEST_PG_URL } from '../adapters/testing.ts';
 import { Jobs, jobsMigrations } from './index.ts';
 
 const quiet = { info() {}, error() {} };

@@ -1,6 +1,6 @@
 // Leaderboards on the platform's own database (SQLite or PostgreSQL): the default when no Redis
 // is configured. A rank is one indexed count of the entries ahead of the player.
-import type { Store } from '../storage/ports.ts';
+import type { Reader, Store, Tx } from '../storage/ports.ts';
 import { intFromDb } from '../storage/sql.ts';
 import { PRUNE_BOARDS_MAX } from './limits.ts';
 import { type LeaderboardBackend, type LeaderboardEntry, type LeaderboardUpdate, checkUpdate } from './ports.ts';
@@ -10,8 +10,8 @@ interface Row {
   value: unknown;
 }
 
-export function createSqlLeaderboards(store: Store): LeaderboardBackend {
-  const r = store.reader;
+/** The reads of the SQL leaderboards: a page of ranked entries, and one player's entry with its rank. */
+function sqlReads(r: Reader) {
   const rankOf = async (board: string, playerId: string, value: number): Promise<number> => {
     const rows = await r.query<{ n: unknown }>(
       'SELECT COUNT(*) AS n FROM leaderboard_entries WHERE board = ? AND (value > ? OR (value = ? AND player_id > ?))',
@@ -37,6 +37,30 @@ export function createSqlLeaderboards(store: Store): LeaderboardBackend {
     const value = intFromDb(row.value);
     return { playerId, value, rank: await rankOf(board, playerId, value) };
   };
+  return { page, entry };
+}
+
+/** One update in the unit: the player's value (kept or replaced by its mode) and the board's expiry. */
+async function upsertEntry(tx: Tx, u: LeaderboardUpdate): Promise<void> {
+  const keep =
+    u.mode === 'best'
+      ? 'CASE WHEN excluded.value > leaderboard_entries.value THEN excluded.value ELSE leaderboard_entries.value END'
+      : 'excluded.value';
+  await tx.run(
+    `INSERT INTO leaderboard_entries (board, player_id, value, updated_at_ms) VALUES (?, ?, ?, ?)
+     ON CONFLICT (board, player_id) DO UPDATE SET value = ${keep}, updated_at_ms = excluded.updated_at_ms`,
+    [u.board, u.playerId, u.value, tx.nowMs],
+  );
+  await tx.run(
+    `INSERT INTO leaderboard_boards (board, expire_at_ms) VALUES (?, ?)
+     ON CONFLICT (board) DO UPDATE SET expire_at_ms = excluded.expire_at_ms`,
+    [u.board, u.expireAtMs],
+  );
+}
+
+export function createSqlLeaderboards(store: Store): LeaderboardBackend {
+  const r = store.reader;
+  const { page, entry } = sqlReads(store.reader);
   return {
     kind: 'sql',
     async submit(updates: readonly LeaderboardUpdate[]) {
@@ -44,22 +68,7 @@ export function createSqlLeaderboards(store: Store): LeaderboardBackend {
       for (const u of updates) checkUpdate(u);
       await store.unitOfWork(
         async (tx) => {
-          for (const u of updates) {
-            const keep =
-              u.mode === 'best'
-                ? 'CASE WHEN excluded.value > leaderboard_entries.value THEN excluded.value ELSE leaderboard_entries.value END'
-                : 'excluded.value';
-            await tx.run(
-              `INSERT INTO leaderboard_entries (board, player_id, value, updated_at_ms) VALUES (?, ?, ?, ?)
-               ON CONFLICT (board, player_id) DO UPDATE SET value = ${keep}, updated_at_ms = excluded.updated_at_ms`,
-              [u.board, u.playerId, u.value, tx.nowMs],
-            );
-            await tx.run(
-              `INSERT INTO leaderboard_boards (board, expire_at_ms) VALUES (?, ?)
-               ON CONFLICT (board) DO UPDATE SET expire_at_ms = excluded.expire_at_ms`,
-              [u.board, u.expireAtMs],
-            );
-          }
+          for (const u of updates) await upsertEntry(tx, u);
         },
         { label: 'leaderboards.submit' },
       );

@@ -2,7 +2,7 @@
 //   npm run ledger:check                               (the embedded SQLite database)
 //   DATABASE_URL=postgres://… npm run ledger:check
 // Prints the report as JSON and exits 1 when any invariant is broken.
-import { openStore } from '../storage/open.ts';
+import { openStore } from '../adapters/index.ts';
 import { Ledger } from './ledger.ts';
 
 const store = await openStore(process.env.DATABASE_URL, { defaultSqlitePath: process.env.FAIRGROUND_SQLITE_PATH ?? '.data/fairground.db' });

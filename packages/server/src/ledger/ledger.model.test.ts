@@ -7,7 +7,7 @@ import { after, before, describe, it } from 'node:test';
 import { isAppError, ManualClock } from '@fairground/core';
 import fc from 'fast-check';
 import type { Store } from '../storage/ports.ts';
-import { backends } from '../storage/testing.ts';
+import { backends } from '../adapters/testing.ts';
 import { Ledger, playerAccount, type RequestResult, systemAccount } from './index.ts';
 
 const PLAYERS = 4;

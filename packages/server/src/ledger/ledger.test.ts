@@ -3,7 +3,7 @@ import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import { isAppError, ManualClock } from '@fairground/core';
 import type { Store } from '../storage/ports.ts';
-import { backends } from '../storage/testing.ts';
+import { backends } from '../adapters/testing.ts';
 import { chainHash, rowToResult, shardOf, type TransferRow } from './codec.ts';
 import { Ledger, playerAccount, systemAccount, type TransferInput, TransferFlags } from './index.ts';
 

@@ -6,14 +6,7 @@
 import { createHash } from 'node:crypto';
 import { AppError, assert, type Clock } from '@fairground/core';
 import { bytesToHex, hexToBytes } from '@fairground/rules';
-import {
-  BUNDLE_FORMAT,
-  MerkleTree,
-  type TimestampBundle,
-  type TimestampResult,
-  verifyBundle,
-  verifyInclusion,
-} from '@fairground/timestamp';
+import { BUNDLE_FORMAT, MerkleTree, type TimestampBundle, type TimestampResult, verifyBundle } from '@fairground/timestamp';
 import type { MetricsRegistry } from '../ops/metrics.ts';
 import type { Notary as RoomsNotary, NotaryEntry } from '../rooms/index.ts';
 import type { Store, Tx } from '../storage/ports.ts';
@@ -373,15 +366,6 @@ export class NotaryService {
     const anchors = lastCertificate(row.pem);
     verifyBundle(bundle, anchors, { atMs: a.root.token?.genTimeMs ?? this.#o.clock.nowMs() });
     return bundle;
-  }
-
-  /** Whether a record's bytes are the leaf the notary holds for the hand (and its proof leads to the root). */
-  async recordMatches(chainId: string, seq: number, recordJson: string): Promise<boolean | null> {
-    const a = await this.attestation(chainId, seq);
-    if (a === null || a.state === 'queued') return null;
-    const proof = a.proof.map((h) => hexToBytes(h) ?? new Uint8Array(0));
-    const root = hexToBytes(a.root.rootHash) ?? new Uint8Array(0);
-    return verifyInclusion({ data: new TextEncoder().encode(recordJson) }, a.leafIndex, a.treeSize, proof, root);
   }
 
   /** How long the oldest hand not yet attested has waited (0 when none waits). */

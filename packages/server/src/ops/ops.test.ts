@@ -3,7 +3,7 @@ import { randomBytes } from 'node:crypto';
 import { describe, it } from 'node:test';
 import { isAppError, ManualClock } from '@fairground/core';
 import { Redis } from 'ioredis';
-import { TEST_PG_URL } from '../storage/testing.ts';
+import { TEST_PG_URL } from '../adapters/testing.ts';
 import { CircuitBreaker } from './breaker.ts';
 import { type LeaderLock, postgresLeader, redisLeader } from './leader.ts';
 import { MetricsRegistry } from './metrics.ts';

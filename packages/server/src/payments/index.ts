@@ -7,6 +7,7 @@ export { paymentsContract } from './contract.ts';
 export { PaymentsEngine, type PaymentsEngineOptions, type SweepReport } from './engine.ts';
 export { PaymentsErrors } from './errors.ts';
 export { FAILPOINTS, type Failpoint } from './failpoints.ts';
+export { isLoopbackUrl } from './config.ts';
 export { paymentsMigrations } from './migrations.ts';
 export type { Deposit, Refund, Withdrawal } from './model.ts';
 export { WITHDRAWAL_FINAL } from './model.ts';

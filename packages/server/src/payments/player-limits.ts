@@ -2,7 +2,7 @@
 // (see `PlayerLimitsPort`). A refusal reads exactly like compliance's own at request time:
 // COMPLIANCE_DENIED with the limit's reason code and the policy that set it.
 import { AppError } from '@fairground/core';
-import { ComplianceErrors } from '../compliance/errors.ts';
+import { ComplianceErrors } from '../compliance/index.ts';
 import type { AmountLimit } from './ports.ts';
 
 export function complianceRefusal(

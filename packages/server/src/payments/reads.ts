@@ -39,54 +39,21 @@ export function paymentReads(reader: Reader): PaymentTables {
            FROM payment_deposits WHERE created_at_ms >= ? AND created_at_ms < ?`,
         range,
       )) {
-        out.push({
-          kind: 'deposit',
-          id: String(r.id),
-          playerId: String(r.player_id),
-          amountFen: intFromDb(r.amount_fen),
-          state: String(r.state),
-          providerRef: (r.transaction_id as string | null) ?? null,
-          createdAtMs: intFromDb(r.created_at_ms),
-          updatedAtMs: intFromDb(r.updated_at_ms),
-          finishedAtMs: intOrNullFromDb(r.credited_at_ms),
-          detail: `channel=${String(r.channel)};refunded_fen=${intFromDb(r.refunded_fen)}`,
-        });
+        out.push(depositLine(r));
       }
       for (const r of await reader.query<Record<string, unknown>>(
         `SELECT id, player_id, amount_fen, state, provider_bill_no, reviewed_by, finished_at_ms, created_at_ms, updated_at_ms
            FROM payment_withdrawals WHERE created_at_ms >= ? AND created_at_ms < ?`,
         range,
       )) {
-        out.push({
-          kind: 'withdrawal',
-          id: String(r.id),
-          playerId: String(r.player_id),
-          amountFen: intFromDb(r.amount_fen),
-          state: String(r.state),
-          providerRef: (r.provider_bill_no as string | null) ?? null,
-          createdAtMs: intFromDb(r.created_at_ms),
-          updatedAtMs: intFromDb(r.updated_at_ms),
-          finishedAtMs: intOrNullFromDb(r.finished_at_ms),
-          detail: r.reviewed_by ? `reviewed_by=${String(r.reviewed_by)}` : null,
-        });
+        out.push(withdrawalLine(r));
       }
       for (const r of await reader.query<Record<string, unknown>>(
         `SELECT id, deposit_id, player_id, amount_fen, state, provider_refund_id, reason, finished_at_ms, created_at_ms, updated_at_ms
            FROM payment_refunds WHERE created_at_ms >= ? AND created_at_ms < ?`,
         range,
       )) {
-        out.push({
-          kind: 'refund',
-          id: String(r.id),
-          playerId: String(r.player_id),
-          amountFen: intFromDb(r.amount_fen),
-          state: String(r.state),
-          providerRef: (r.provider_refund_id as string | null) ?? null,
-          createdAtMs: intFromDb(r.created_at_ms),
-          updatedAtMs: intFromDb(r.updated_at_ms),
-          finishedAtMs: intOrNullFromDb(r.finished_at_ms),
-          detail: `deposit=${String(r.deposit_id)};reason=${String(r.reason)}`,
-        });
+        out.push(refundLine(r));
       }
       return out;
     },
@@ -100,5 +67,53 @@ export function paymentReads(reader: Reader): PaymentTables {
       const counts = new Map(rows.map((r) => [r.kind, intFromDb(r.n)]));
       return PROVIDER_ERROR_KINDS.map((kind) => ({ kind, events: counts.get(kind) ?? 0 }));
     },
+  };
+}
+
+/** A deposit row as an order line of the accounting export. */
+function depositLine(r: Record<string, unknown>): PaymentOrderLine {
+  return {
+    kind: 'deposit',
+    id: String(r.id),
+    playerId: String(r.player_id),
+    amountFen: intFromDb(r.amount_fen),
+    state: String(r.state),
+    providerRef: (r.transaction_id as string | null) ?? null,
+    createdAtMs: intFromDb(r.created_at_ms),
+    updatedAtMs: intFromDb(r.updated_at_ms),
+    finishedAtMs: intOrNullFromDb(r.credited_at_ms),
+    detail: `channel=${String(r.channel)};refunded_fen=${intFromDb(r.refunded_fen)}`,
+  };
+}
+
+/** A withdrawal row as an order line of the accounting export. */
+function withdrawalLine(r: Record<string, unknown>): PaymentOrderLine {
+  return {
+    kind: 'withdrawal',
+    id: String(r.id),
+    playerId: String(r.player_id),
+    amountFen: intFromDb(r.amount_fen),
+    state: String(r.state),
+    providerRef: (r.provider_bill_no as string | null) ?? null,
+    createdAtMs: intFromDb(r.created_at_ms),
+    updatedAtMs: intFromDb(r.updated_at_ms),
+    finishedAtMs: intOrNullFromDb(r.finished_at_ms),
+    detail: r.reviewed_by ? `reviewed_by=${String(r.reviewed_by)}` : null,
+  };
+}
+
+/** A refund row as an order line of the accounting export. */
+function refundLine(r: Record<string, unknown>): PaymentOrderLine {
+  return {
+    kind: 'refund',
+    id: String(r.id),
+    playerId: String(r.player_id),
+    amountFen: intFromDb(r.amount_fen),
+    state: String(r.state),
+    providerRef: (r.provider_refund_id as string | null) ?? null,
+    createdAtMs: intFromDb(r.created_at_ms),
+    updatedAtMs: intFromDb(r.updated_at_ms),
+    finishedAtMs: intOrNullFromDb(r.finished_at_ms),
+    detail: `deposit=${String(r.deposit_id)};reason=${String(r.reason)}`,
   };
 }

@@ -78,6 +78,7 @@ function refundBody(r: Refund): Static<typeof RefundBody> {
   };
 }
 
+// tidy: route table
 export function paymentsRoutes(e: PaymentsEngine): Record<keyof typeof c, Implementation> {
   const withdrawalBody = (w: Withdrawal): Static<typeof WithdrawalBody> => {
     const confirmation =

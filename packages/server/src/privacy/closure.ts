@@ -14,7 +14,7 @@
 //   identity fingerprint is released at once, so the same person may verify a new account), and
 //   the risk domain's identifier digests with it; the `privacy.kyc-purge` job deletes both then.
 // The ledger is not touched: its transfers, hash chain and invariants stay exactly as they were.
-import { AppError, type Clock } from '@fairground/core';
+import { AppError, assert, type Clock } from '@fairground/core';
 import type { Store, Tx } from '../storage/ports.ts';
 import { intFromDb } from '../storage/sql.ts';
 import { PrivacyErrors } from './errors.ts';
@@ -86,14 +86,14 @@ export class AccountClosure {
     return this.#o.store.unitOfWork(
       async (tx) => {
         const rows = await tx.query<{ status: string }>('SELECT status FROM players WHERE id = ?', [playerId]);
-        if (rows[0] === undefined) throw new Error(`assertion failed: closing missing player ${playerId}`);
+        assert(rows[0] !== undefined, `closing missing player ${playerId}`);
         if (rows[0].status === 'closed') {
           // A second request that raced the first one: the account is closed already.
           const done = await tx.query<{ closed_at_ms: unknown; kyc_purge_after_ms: unknown }>(
             'SELECT closed_at_ms, kyc_purge_after_ms FROM privacy_closures WHERE player_id = ?',
             [playerId],
           );
-          if (done[0] === undefined) throw new Error(`assertion failed: closed player ${playerId} without a closure`);
+          assert(done[0] !== undefined, `closed player ${playerId} without a closure`);
           return { closedAtMs: intFromDb(done[0].closed_at_ms), kycPurgeAfterMs: intFromDb(done[0].kyc_purge_after_ms) };
         }
         const kycPurgeAfterMs = tx.nowMs + this.#o.kycRetentionMs;

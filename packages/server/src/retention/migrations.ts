@@ -8,6 +8,12 @@ function partitioned(table: string): PartitionedTable {
   return t;
 }
 
+/** A head table (one row per group holding its last seq), filled from the rows `table` holds now. */
+function headTableSql(table: string, heads: string, group: string, seq = 'seq'): string {
+  return `CREATE TABLE ${heads} (${group} TEXT PRIMARY KEY, seq_last INTEGER NOT NULL);
+INSERT INTO ${heads} (${group}, seq_last) SELECT ${group}, MAX(${seq}) FROM ${table} GROUP BY ${group};`;
+}
+
 // The analytics log stays append-only: no UPDATE ever, and a DELETE only of a row that an archive
 // already holds — one whose time and seq fall in a range of retention_archived_ranges, a row the
 // retention job writes in the same transaction as the deletion, after the archive file and its
@@ -17,6 +23,26 @@ function partitioned(table: string): PartitionedTable {
 // row); the permission covers rows that sat in the default partition.
 const ANALYTICS_ARCHIVED = `EXISTS (SELECT 1 FROM retention_archived_ranges r WHERE r.table_name = 'analytics_events'
       AND OLD.at_ms >= r.from_ms AND OLD.at_ms < r.to_ms AND OLD.seq >= r.seq_min AND OLD.seq <= r.seq_max)`;
+
+// The tables of retention_003, the same on both backends; only how each keeps them (and the
+// analytics log) append-only differs: SQLite's RAISE triggers, PostgreSQL's trigger functions.
+const ARCHIVED_TABLES = `CREATE TABLE retention_archived_groups (
+  table_name TEXT NOT NULL,
+  group_id TEXT NOT NULL,
+  archive_id TEXT NOT NULL,
+  archived_at_ms BIGINT NOT NULL,
+  PRIMARY KEY (table_name, group_id, archive_id)
+);
+CREATE TABLE retention_archived_ranges (
+  archive_id TEXT PRIMARY KEY,
+  table_name TEXT NOT NULL,
+  from_ms BIGINT NOT NULL,
+  to_ms BIGINT NOT NULL,
+  seq_min BIGINT NOT NULL,
+  seq_max BIGINT NOT NULL
+);
+CREATE INDEX retention_archived_ranges_from ON retention_archived_ranges (table_name, from_ms);
+`;
 
 // Archives the retention job wrote: one row per archive file, written in the same transaction that
 // deletes the archived rows, so the database always says where rows that left it went.
@@ -101,23 +127,7 @@ CREATE TRIGGER room_hands_key BEFORE INSERT ON room_hands FOR EACH ROW EXECUTE F
     // archive holds. Neither is ever updated or deleted.
     id: 'retention_003_archived',
     sqlite: `
-CREATE TABLE retention_archived_groups (
-  table_name TEXT NOT NULL,
-  group_id TEXT NOT NULL,
-  archive_id TEXT NOT NULL,
-  archived_at_ms BIGINT NOT NULL,
-  PRIMARY KEY (table_name, group_id, archive_id)
-);
-CREATE TABLE retention_archived_ranges (
-  archive_id TEXT PRIMARY KEY,
-  table_name TEXT NOT NULL,
-  from_ms BIGINT NOT NULL,
-  to_ms BIGINT NOT NULL,
-  seq_min BIGINT NOT NULL,
-  seq_max BIGINT NOT NULL
-);
-CREATE INDEX retention_archived_ranges_from ON retention_archived_ranges (table_name, from_ms);
-CREATE TRIGGER retention_archived_ranges_no_update BEFORE UPDATE ON retention_archived_ranges BEGIN SELECT RAISE(ABORT, 'retention_archived_ranges is append-only'); END;
+${ARCHIVED_TABLES}CREATE TRIGGER retention_archived_ranges_no_update BEFORE UPDATE ON retention_archived_ranges BEGIN SELECT RAISE(ABORT, 'retention_archived_ranges is append-only'); END;
 CREATE TRIGGER retention_archived_ranges_no_delete BEFORE DELETE ON retention_archived_ranges BEGIN SELECT RAISE(ABORT, 'retention_archived_ranges is append-only'); END;
 DROP TRIGGER analytics_events_no_delete;
 CREATE TRIGGER analytics_events_no_delete BEFORE DELETE ON analytics_events
@@ -125,23 +135,7 @@ CREATE TRIGGER analytics_events_no_delete BEFORE DELETE ON analytics_events
   BEGIN SELECT RAISE(ABORT, 'analytics_events is append-only'); END;
 `,
     postgres: `
-CREATE TABLE retention_archived_groups (
-  table_name TEXT NOT NULL,
-  group_id TEXT NOT NULL,
-  archive_id TEXT NOT NULL,
-  archived_at_ms BIGINT NOT NULL,
-  PRIMARY KEY (table_name, group_id, archive_id)
-);
-CREATE TABLE retention_archived_ranges (
-  archive_id TEXT PRIMARY KEY,
-  table_name TEXT NOT NULL,
-  from_ms BIGINT NOT NULL,
-  to_ms BIGINT NOT NULL,
-  seq_min BIGINT NOT NULL,
-  seq_max BIGINT NOT NULL
-);
-CREATE INDEX retention_archived_ranges_from ON retention_archived_ranges (table_name, from_ms);
-CREATE TRIGGER retention_archived_ranges_append_only BEFORE UPDATE OR DELETE ON retention_archived_ranges
+${ARCHIVED_TABLES}CREATE TRIGGER retention_archived_ranges_append_only BEFORE UPDATE OR DELETE ON retention_archived_ranges
   FOR EACH ROW EXECUTE FUNCTION fairground_append_only();
 CREATE OR REPLACE FUNCTION fairground_analytics_append_only() RETURNS trigger LANGUAGE plpgsql AS $fn$
 BEGIN
@@ -170,8 +164,7 @@ ${partitionTwinSql(partitioned('room_events'), {
   at_ms BIGINT NOT NULL`,
   key: 'room_id, seq, at_ms',
   copy: 'room_id, seq, kind, data, at_ms',
-  before: `CREATE TABLE room_event_heads (room_id TEXT PRIMARY KEY, seq_last INTEGER NOT NULL);
-INSERT INTO room_event_heads (room_id, seq_last) SELECT room_id, MAX(seq) FROM room_events GROUP BY room_id;`,
+  before: headTableSql('room_events', 'room_event_heads', 'room_id'),
   after: seqHeadStatementSql('room_events', 'room_event_heads', 'room_id'),
 })}
 ${partitionTwinSql(partitioned('skill_commands'), {
@@ -183,8 +176,7 @@ ${partitionTwinSql(partitioned('skill_commands'), {
   to_cell INTEGER NOT NULL`,
   key: 'session_id, seq, received_at_ms',
   copy: 'session_id, seq, at_ms, received_at_ms, from_cell, to_cell',
-  before: `CREATE TABLE skill_command_heads (session_id TEXT PRIMARY KEY, seq_last INTEGER NOT NULL);
-INSERT INTO skill_command_heads (session_id, seq_last) SELECT session_id, MAX(seq) FROM skill_commands GROUP BY session_id;`,
+  before: headTableSql('skill_commands', 'skill_command_heads', 'session_id'),
   after: seqHeadSql('skill_commands', 'skill_command_heads', 'session_id'),
 })}
 ${partitionTwinSql(partitioned('analytics_events'), {
@@ -215,8 +207,7 @@ CREATE TRIGGER analytics_events_append_only BEFORE UPDATE OR DELETE ON analytics
     id: 'retention_005_room_hand_heads',
     sqlite: 'SELECT 1;',
     postgres: `
-CREATE TABLE room_hand_heads (room_id TEXT PRIMARY KEY, seq_last INTEGER NOT NULL);
-INSERT INTO room_hand_heads (room_id, seq_last) SELECT room_id, MAX(hand_number) FROM room_hand_keys GROUP BY room_id;
+${headTableSql('room_hand_keys', 'room_hand_heads', 'room_id', 'hand_number')}
 DROP TRIGGER room_hands_key ON room_hands;
 DROP FUNCTION fairground_room_hand_key();
 DROP TABLE room_hand_keys;

@@ -80,34 +80,7 @@ export function fraudFeatures(input: FeatureInput, humanFloorMs: number): number
   }
   const t = timingFeatures(reactions, humanFloorMs);
 
-  const { pairs, handsPerPlayer } = pairStats(input.hands);
-  const mine = handsPerPlayer.get(me) ?? 0;
-  let overlapMax = 0;
-  let avoidanceMin = 1000;
-  let avoidanceZMax = 0;
-  let oneWayMax = 500;
-  let flowShareMax = 0;
-  let flowTotal = 0;
-  for (const s of pairs.values()) if (s.a === me || s.b === me) flowTotal += s.flowToA + s.flowToB;
-  for (const s of pairs.values()) {
-    if (s.a !== me && s.b !== me) continue;
-    const other = s.a === me ? s.b : s.a;
-    const rarer = Math.min(mine, handsPerPlayer.get(other) ?? 0);
-    if (rarer > 0 && s.hands >= 5) overlapMax = Math.max(overlapMax, Math.round((s.hands * 1000) / rarer));
-    if (s.compareChances >= PAIR_CHANCES_MIN && s.expectedMicro > 0) {
-      avoidanceMin = Math.min(avoidanceMin, Math.round((s.comparesAgainst * 1_000_000_000) / s.expectedMicro));
-      if (s.varianceMicro > 0)
-        avoidanceZMax = Math.max(
-          avoidanceZMax,
-          Math.round(((s.expectedMicro - s.comparesAgainst * 1_000_000) / Math.sqrt(s.varianceMicro * 1_000_000)) * 1000),
-        );
-    }
-    const flow = s.flowToA + s.flowToB;
-    if (flow >= PAIR_FLOW_MIN) {
-      oneWayMax = Math.max(oneWayMax, Math.round((Math.max(s.flowToA, s.flowToB) * 1000) / flow));
-      if (flowTotal > 0) flowShareMax = Math.max(flowShareMax, Math.round((flow * 1000) / flowTotal));
-    }
-  }
+  const { mine, overlapMax, avoidanceMin, avoidanceZMax, oneWayMax, flowShareMax } = pairFeatures(input.hands, me);
 
   const held = input.withdrawals.filter((w) => w.decision !== 'allow').length;
   const near = input.withdrawals.filter((w) => w.amountFen >= input.money.nearLimitFen).length;
@@ -140,6 +113,39 @@ export function fraudFeatures(input: FeatureInput, humanFloorMs: number): number
   ];
   assert(v.length === FEATURE_NAMES.length, 'one value per feature name');
   return v;
+}
+
+/** The player's pair features: how often they sit with, avoid comparing against, and pass money to one other player. */
+function pairFeatures(hands: FeatureInput['hands'], me: string) {
+  const { pairs, handsPerPlayer } = pairStats(hands);
+  const mine = handsPerPlayer.get(me) ?? 0;
+  let overlapMax = 0;
+  let avoidanceMin = 1000;
+  let avoidanceZMax = 0;
+  let oneWayMax = 500;
+  let flowShareMax = 0;
+  let flowTotal = 0;
+  for (const s of pairs.values()) if (s.a === me || s.b === me) flowTotal += s.flowToA + s.flowToB;
+  for (const s of pairs.values()) {
+    if (s.a !== me && s.b !== me) continue;
+    const other = s.a === me ? s.b : s.a;
+    const rarer = Math.min(mine, handsPerPlayer.get(other) ?? 0);
+    if (rarer > 0 && s.hands >= 5) overlapMax = Math.max(overlapMax, Math.round((s.hands * 1000) / rarer));
+    if (s.compareChances >= PAIR_CHANCES_MIN && s.expectedMicro > 0) {
+      avoidanceMin = Math.min(avoidanceMin, Math.round((s.comparesAgainst * 1_000_000_000) / s.expectedMicro));
+      if (s.varianceMicro > 0)
+        avoidanceZMax = Math.max(
+          avoidanceZMax,
+          Math.round(((s.expectedMicro - s.comparesAgainst * 1_000_000) / Math.sqrt(s.varianceMicro * 1_000_000)) * 1000),
+        );
+    }
+    const flow = s.flowToA + s.flowToB;
+    if (flow >= PAIR_FLOW_MIN) {
+      oneWayMax = Math.max(oneWayMax, Math.round((Math.max(s.flowToA, s.flowToB) * 1000) / flow));
+      if (flowTotal > 0) flowShareMax = Math.max(flowShareMax, Math.round((flow * 1000) / flowTotal));
+    }
+  }
+  return { mine, overlapMax, avoidanceMin, avoidanceZMax, oneWayMax, flowShareMax };
 }
 
 /**

@@ -29,6 +29,7 @@ function caseBody(d: CaseDetail) {
   };
 }
 
+// tidy: route table
 export function riskRoutes(d: RiskRouteDeps): Record<keyof typeof c, Implementation> {
   const meta = (request: { id: string; ip: string }) => ({ requestId: request.id, ip: request.ip });
   return {

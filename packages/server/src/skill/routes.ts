@@ -8,6 +8,7 @@ export interface SkillRouteDeps {
   readonly skill: SkillGames;
 }
 
+// tidy: route table
 export function skillRoutes(d: SkillRouteDeps): Record<keyof typeof c, Implementation> {
   const s = d.skill;
   return {

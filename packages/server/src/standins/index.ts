@@ -6,10 +6,9 @@
 // FAIRGROUND_ACCEPT_STANDINS names its port (see bindings.ts). The notary has no stand-in: its
 // real adapter, the RFC 3161 client, talks to a local TSA in development and tests.
 import type { Clock } from '@fairground/core';
-import { type Bound, type PlatformAdapters, standIn } from '../bindings.ts';
 import type { PaymentProvider } from '../payments/index.ts';
 import type { SandboxFaceCheck } from './face-check.ts';
-import { createSandboxIdentityProvider } from './sign-in.ts';
+import { createSandboxIdentityProvider, type SandboxIdentityProvider } from './sign-in.ts';
 
 export { createSandboxFaceCheck, type SandboxFaceCheck } from './face-check.ts';
 export { SandboxRealNameReporter } from './play-reporting.ts';
@@ -23,11 +22,29 @@ export interface StandInOptions {
   readonly signInSeed: string;
   /** null: no face-check provider. */
   readonly faceCheck: SandboxFaceCheck | null;
-  readonly payments: Bound<PaymentProvider> | null;
+  readonly payments: Binding<PaymentProvider> | null;
+}
+
+/**
+ * An adapter bound to a port, in the shape of the composition root's `Bound` (bindings.ts), which
+ * this folder does not import: the root depends on the stand-ins, never the other way round.
+ */
+export interface Binding<T> {
+  readonly adapter: string;
+  readonly standIn: boolean;
+  readonly impl: T;
 }
 
 /** The ports whose stand-ins a start may bind (the real-name ports and the notary are bound to their real adapters by the caller). */
-export type StandInBound = Omit<PlatformAdapters, 'realNameCheck' | 'playReporting' | 'notary'>;
+export interface StandInBound {
+  readonly signIn: Binding<SandboxIdentityProvider> & { readonly codes: SandboxIdentityProvider; readonly web: null };
+  readonly faceCheck: (Binding<SandboxFaceCheck> & { readonly tickets: SandboxFaceCheck }) | null;
+  readonly payments: Binding<PaymentProvider> | null;
+}
+
+function standIn<T>(adapter: string, impl: T): Binding<T> {
+  return { adapter, standIn: true, impl };
+}
 
 /** Every stand-in a start may bind, bound to its port. */
 export function standInAdapters(o: StandInOptions): StandInBound {

@@ -2,7 +2,7 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import type { TxParticipant } from './ports.ts';
-import { backends } from './testing.ts';
+import { backends } from '../adapters/testing.ts';
 
 // A participant's state is created once per database transaction: units that see the same state
 // object ran in the same transaction.

@@ -2,7 +2,7 @@
 // thread; an operator's answer is stored, put in the player's inbox and audited in one unit of work.
 import { AppError, newId } from '@fairground/core';
 import type { AuditLog } from '../audit/index.ts';
-import { csvLine, isoTime } from '../analytics/csv.ts';
+import { csvLine, isoTime } from '../analytics/index.ts';
 import type { OperatorActor } from '../accounts/index.ts';
 import type { Notifier } from '../notifications/index.ts';
 import type { Settings } from '../settings/index.ts';

@@ -3,7 +3,7 @@
 // WeChat sign-in (the user-state signature needs the session_key code2session issued). The refund
 // and bill calls follow our reading of the mini-program flavour (unverified; wechatpay README).
 import type { VpayBillRow, VpayOrderStatus } from '@fairground/wechatpay/vpay';
-import type { VpayConfig } from '../wechat/config.ts';
+import type { VpayConfig } from '../wechat/index.ts';
 
 /** A refund WeChat did not make: `refused` is final (it said no), `unclear` may have happened. */
 export class VpayRefundFailure extends Error {

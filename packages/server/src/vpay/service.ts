@@ -19,13 +19,11 @@ import {
   vpaySignData,
   vpayUserSignature,
 } from '@fairground/wechatpay/vpay';
-import type { Sealer } from '../accounts/sealing.ts';
+import type { OperatorActor, Sealer } from '../accounts/index.ts';
 import type { AuditLog } from '../admin/index.ts';
-import type { OperatorActor } from '../accounts/index.ts';
 import { type Ledger, LedgerErrors, playerAccount, systemAccount } from '../ledger/index.ts';
-import { RoomErrors } from '../rooms/errors.ts';
+import { RoomErrors, type Rooms } from '../rooms/index.ts';
 import { ROOM_CARDS_PER_PURCHASE_MAX } from '../rooms/limits.ts';
-import type { Rooms } from '../rooms/service.ts';
 import type { SqlValue, Store, Tx } from '../storage/ports.ts';
 import { intFromDb, intOrNullFromDb, isUniqueViolation } from '../storage/sql.ts';
 import type { VPAY_MISMATCH_KINDS } from './contract.ts';
@@ -541,25 +539,7 @@ export class VirtualPayments {
           if (!refundable(row))
             throw new AppError(VpayErrors.VPAY_ORDER_NOT_REFUNDABLE, { status: row.status, refundState: row.refund_state });
           const o = orderFromDb(row);
-          let holdId: string;
-          try {
-            const hold = await this.#o.ledger.transfer(tx, {
-              scope: VPAY_REFUND_SCOPE,
-              key: `${refundNo}.hold`,
-              debit: playerAccount(o.playerId, 'ROOM_CARD'),
-              credit: systemAccount('room_card_issuance', 'ROOM_CARD'),
-              asset: 'ROOM_CARD',
-              amount: o.quantity,
-              code: 'refund',
-              pending: {},
-              metadata: { outTradeNo, refundNo },
-            });
-            holdId = (hold.transfers[0] as { id: string }).id;
-          } catch (e) {
-            if (isAppError(e, LedgerErrors.LEDGER_INSUFFICIENT_FUNDS))
-              throw new AppError(VpayErrors.VPAY_REFUND_CARDS_SPENT, { cards: o.quantity });
-            throw e;
-          }
+          const holdId = await this.#holdRefundedCards(tx, o, refundNo);
           await tx.run(
             "UPDATE vpay_orders SET refund_no = ?, refund_state = 'refunding', refund_reason = ?, refund_operator_id = ?, refund_idem_key = ?, refund_hold_id = ?, refund_failure = NULL, updated_at_ms = ? WHERE out_trade_no = ?",
             [refundNo, input.reason, op.operatorId, input.idempotencyKey, holdId, tx.nowMs, outTradeNo],
@@ -588,6 +568,28 @@ export class VirtualPayments {
     }
     await this.#submitRefund(outTradeNo);
     return { order: (await this.order(outTradeNo)) as VpayOrder, replayed: false };
+  }
+
+  /** Holds the order's room cards back from the player until WeChat answers the refund; the hold's transfer id. */
+  async #holdRefundedCards(tx: Tx, o: VpayOrder, refundNo: string): Promise<string> {
+    try {
+      const hold = await this.#o.ledger.transfer(tx, {
+        scope: VPAY_REFUND_SCOPE,
+        key: `${refundNo}.hold`,
+        debit: playerAccount(o.playerId, 'ROOM_CARD'),
+        credit: systemAccount('room_card_issuance', 'ROOM_CARD'),
+        asset: 'ROOM_CARD',
+        amount: o.quantity,
+        code: 'refund',
+        pending: {},
+        metadata: { outTradeNo: o.outTradeNo, refundNo },
+      });
+      return (hold.transfers[0] as { id: string }).id;
+    } catch (e) {
+      if (isAppError(e, LedgerErrors.LEDGER_INSUFFICIENT_FUNDS))
+        throw new AppError(VpayErrors.VPAY_REFUND_CARDS_SPENT, { cards: o.quantity });
+      throw e;
+    }
   }
 
   async #refundKey(outTradeNo: string): Promise<string | null> {

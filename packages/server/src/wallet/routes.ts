@@ -113,6 +113,7 @@ function toFenOrProblem(value: string, problems: string[], label: string): numbe
   return n > 0 ? Number.MAX_SAFE_INTEGER : -Number.MAX_SAFE_INTEGER;
 }
 
+// tidy: route table
 export function walletRoutes(d: WalletRouteDeps): Record<keyof typeof c, Implementation> {
   return {
     balances: implement(c.balances, async ({ actor }) => ({ balances: await balancesOf(d.ledger, actor.playerId) })),

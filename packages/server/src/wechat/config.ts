@@ -7,7 +7,7 @@
 // @fairground/wechatpay-sandbox at FAIRGROUND_WECHAT_API_BASE_URL. `sandbox` (the default outside
 // production) is the in-process stand-in that lets anyone sign in as anyone; production refuses it.
 import { type TSchema, Type } from '@sinclair/typebox';
-import { isLoopbackUrl } from '../payments/config.ts';
+import { isLoopbackUrl } from '../payments/index.ts';
 
 const APPID = Type.String({ pattern: '^[A-Za-z0-9_-]{1,32}$' });
 const SECRET = Type.String({ pattern: '^[\\x21-\\x7e]{16,128}$' });

@@ -4,7 +4,7 @@
 // WeixinClient.subscribeSend (packages/wechatpay, weixin.ts; developers.weixin.qq.com/miniprogram/
 // dev/OpenApiDoc/mp-message-management/subscribe-message/sendMessage.html).
 import { WechatPayError, type WeixinClient, weixinErrcode } from '@fairground/wechatpay';
-import type { SubscribeSender } from '../subscriptions/service.ts';
+import type { SubscribeSender } from '../subscriptions/index.ts';
 
 export function wechatSubscribeSender(client: WeixinClient): SubscribeSender {
   return {

@@ -12,7 +12,7 @@
 import { randomBytes } from 'node:crypto';
 import type { Clock } from '@fairground/core';
 import { type CachedCredential, checkCredential, TOKEN_LOCK_LEASE_MS_MAX, type TokenCache } from '@fairground/wechatpay';
-import type { Sealer } from '../accounts/sealing.ts';
+import type { Sealer } from '../accounts/index.ts';
 import type { Store } from '../storage/ports.ts';
 import { intFromDb } from '../storage/sql.ts';
 

@@ -7,7 +7,7 @@ import { hkdfSync } from 'node:crypto';
 import { SignJWT } from 'jose';
 import { contract } from '../../src/http/endpoint.ts';
 import { implement } from '../../src/http/routes.ts';
-import { backends } from '../../src/storage/testing.ts';
+import { backends } from '../../src/adapters/testing.ts';
 import { TERMS_VERSION, TestPlatform } from '../helpers/platform.ts';
 
 // A stand-in play route: the real ones arrive with later features; this proves the machinery every

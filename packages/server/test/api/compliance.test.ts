@@ -7,7 +7,7 @@ import { after, before, describe, it } from 'node:test';
 import { OPERATOR_ROLES } from '../../src/accounts/index.ts';
 import { createPolicyCompliance, loadPolicyFile, parsePolicy } from '../../src/compliance/index.ts';
 import { DENY_ALL_POLICY_FILE, DEVELOPMENT_POLICY_FILE } from '../../src/config.ts';
-import { backends } from '../../src/storage/testing.ts';
+import { backends } from '../../src/adapters/testing.ts';
 import { TestPlatform } from '../helpers/platform.ts';
 
 interface Tagged {

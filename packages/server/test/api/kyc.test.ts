@@ -4,7 +4,7 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import { withCheckChar } from '../../src/accounts/index.ts';
-import { backends } from '../../src/storage/testing.ts';
+import { backends } from '../../src/adapters/testing.ts';
 import { TestPlatform } from '../helpers/platform.ts';
 
 const ID = withCheckChar('11010119900307123'); // born 1990-03-07

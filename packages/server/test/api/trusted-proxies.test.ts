@@ -3,7 +3,7 @@
 // the same-IP rule, geo policy, rate limits and the audit log, and nobody else can claim one.
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
-import { sqliteBackend } from '../../src/storage/testing.ts';
+import { sqliteBackend } from '../../src/adapters/testing.ts';
 import { type OperatorLogin, TestPlatform } from '../helpers/platform.ts';
 
 describe('client addresses through trusted proxies', () => {

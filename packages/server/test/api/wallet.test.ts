@@ -2,7 +2,7 @@
 // operators, and every kind of bad input answered with a stable code and no change.
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
-import { backends } from '../../src/storage/testing.ts';
+import { backends } from '../../src/adapters/testing.ts';
 import { type OperatorLogin, TestPlatform } from '../helpers/platform.ts';
 
 for (const backend of backends()) {

@@ -7,49 +7,16 @@
 // both languages. No page logs an error.
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
-import type { Browser, BrowserContext, Page } from 'playwright-core';
-import { base32Decode, base32Encode, totp } from '../../src/accounts/index.ts';
+import type { Browser } from 'playwright-core';
+import { base32Encode } from '../../src/accounts/index.ts';
 import { buildClients, launchBrowser, type RunningPlatform, screenshot, startPlatform } from './harness.ts';
+import { api, operatorTokens, type Person, signedInPerson, STEP_TIMEOUT_MS, tableOfTwo } from './table-pair.ts';
 
 const ADMIN = {
   username: 'chatadmin',
   password: 'chat journey admin password',
   totpSecret: base32Encode(Buffer.from('chat-journey-totp!!!')),
 };
-const STEP_TIMEOUT_MS = 20_000;
-
-interface Person {
-  readonly name: string;
-  readonly context: BrowserContext;
-  readonly page: Page;
-  readonly lang: 'zh' | 'en';
-  readonly ip: string;
-  id: string;
-  token: string;
-  readonly errors: string[];
-}
-
-async function api(
-  url: string,
-  token: string,
-  method: string,
-  path: string,
-  body?: unknown,
-  ip?: string,
-): Promise<Record<string, unknown>> {
-  const r = await fetch(`${url}${path}`, {
-    method,
-    headers: {
-      authorization: `Bearer ${token}`,
-      ...(body === undefined ? {} : { 'content-type': 'application/json' }),
-      ...(ip === undefined ? {} : { 'x-forwarded-for': ip }),
-    },
-    ...(body === undefined ? {} : { body: JSON.stringify(body) }),
-  });
-  const json = (await r.json()) as Record<string, unknown>;
-  assert.ok(r.status < 300, `${method} ${path}: ${r.status} ${JSON.stringify(json)}`);
-  return json;
-}
 
 describe('chat at the table', () => {
   let platform: RunningPlatform;
@@ -68,47 +35,9 @@ describe('chat at the table', () => {
       FAIRGROUND_ADMIN_TOTP_SECRET: ADMIN.totpSecret,
     });
     browser = await launchBrowser();
-    const login = await fetch(`${platform.url}/api/admin/auth/login`, {
-      method: 'POST',
-      headers: { 'content-type': 'application/json' },
-      body: JSON.stringify({ username: ADMIN.username, password: ADMIN.password, totp: totp(base32Decode(ADMIN.totpSecret), Date.now()) }),
-    });
-    assert.equal(login.status, 200);
-    opTokens = ((await login.json()) as { tokens: Record<string, unknown> }).tokens;
-    const make = async (name: string, width: number, lang: 'zh' | 'en', ip: string): Promise<Person> => {
-      const context = await browser.newContext({
-        viewport: { width, height: 740 },
-        deviceScaleFactor: 2,
-        isMobile: true,
-        hasTouch: true,
-        locale: lang === 'zh' ? 'zh-CN' : 'en-US',
-        extraHTTPHeaders: { 'x-forwarded-for': ip },
-      });
-      const page = await context.newPage();
-      page.setDefaultTimeout(STEP_TIMEOUT_MS);
-      const errors: string[] = [];
-      page.on('console', (m) => {
-        // A refusal the page then explains in words is the page working.
-        if (m.type() === 'error' && !/status of 4\d\d/.test(m.text())) errors.push(m.text());
-      });
-      page.on('pageerror', (e) => errors.push(String(e)));
-      const p: Person = { name, context, page, lang, ip, id: '', token: '', errors };
-      await page.goto(`${platform.url}/`);
-      await page.getByTestId('login-page').waitFor();
-      if (lang === 'en') {
-        await page.getByTestId('lang-toggle').click();
-        await page.getByText('Sign in with WeChat (sandbox)').waitFor();
-      }
-      await page.getByTestId('sandbox-user').fill(name);
-      await page.getByTestId('login-sandbox').click();
-      await page.getByTestId('accept-terms').click();
-      await page.getByTestId('lobby-page').waitFor();
-      p.token = await page.evaluate(
-        () => (JSON.parse(localStorage.getItem('fg.player.tokens') ?? '{}') as { accessToken: string }).accessToken,
-      );
-      p.id = String((await api(platform.url, p.token, 'GET', '/api/me')).id);
-      return p;
-    };
+    opTokens = await operatorTokens(platform, ADMIN);
+    const make = (name: string, width: number, lang: 'zh' | 'en', ip: string): Promise<Person> =>
+      signedInPerson(browser, platform, { name, width, lang, ip });
     alice = await make('chatalice', 320, 'zh', '203.0.113.51');
     bob = await make('chatbob', 375, 'en', '203.0.113.52');
   });
@@ -119,22 +48,7 @@ describe('chat at the table', () => {
   });
 
   it('two players send a quick phrase and an emoji; each appears over the sender’s seat and in the log, and typing is off with the reason', async () => {
-    await api(platform.url, String(opTokens.accessToken), 'POST', `/api/admin/players/${alice.id}/adjustments`, {
-      asset: 'CNY',
-      amountFen: 5000,
-      reason: 'chat journey: starting balance',
-      idempotencyKey: `chat-${alice.id}`,
-    });
-    await api(platform.url, alice.token, 'POST', '/api/rooms/cards/purchase', { quantity: 5, idempotencyKey: `chat-cards-${alice.id}` });
-    const body = { params: { mode: 'classic' }, fee: { mode: 'room_card', payer: 'owner' } };
-    const quote = (await api(platform.url, alice.token, 'POST', '/api/rooms/quote', body)) as { fee: { owner: unknown } };
-    const created = await api(platform.url, alice.token, 'POST', '/api/rooms', { ...body, expectedFee: quote.fee.owner }, alice.ip);
-    roomId = String(created.roomId);
-    await api(platform.url, bob.token, 'POST', '/api/rooms/join', { code: created.code }, bob.ip);
-    for (const p of [alice, bob]) {
-      await p.page.goto(`${platform.url}/#/room/${roomId}`);
-      await p.page.locator('[data-testid="table-page"][data-connection="live"]').waitFor();
-    }
+    roomId = await tableOfTwo(platform, String(opTokens.accessToken), alice, bob, { journey: 'chat', params: {} });
     const seatOf = async (viewer: Person, player: Person) =>
       viewer.page.locator(`[data-testid^="seat-"][data-player="${player.id}"]`).getAttribute('data-testid');
 

@@ -9,9 +9,10 @@
 // 375 px in both languages. No page logs an error.
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
-import type { Browser, BrowserContext, Page } from 'playwright-core';
-import { base32Decode, base32Encode, totp } from '../../src/accounts/index.ts';
+import type { Browser, Page } from 'playwright-core';
+import { base32Encode } from '../../src/accounts/index.ts';
 import { buildClients, launchBrowser, type RunningPlatform, screenshot, startPlatform } from './harness.ts';
+import { operatorTokens, type Person, signedInPerson, tableOfTwo } from './table-pair.ts';
 import { type RunningTurn, startTurn } from './turn.ts';
 
 const ADMIN = {
@@ -19,45 +20,12 @@ const ADMIN = {
   password: 'voice journey admin password',
   totpSecret: base32Encode(Buffer.from('voice-journey-totp!!')),
 };
-const STEP_TIMEOUT_MS = 20_000;
 /** Chromium's fake microphone (a beep every second) and no permission prompt; remote audio may play before a gesture. */
 const MEDIA_ARGS = ['--use-fake-device-for-media-stream', '--use-fake-ui-for-media-stream', '--autoplay-policy=no-user-gesture-required'];
 /** How long the test listens at most for a level to move (a loaded machine starves the fake microphone). */
 const LISTEN_MS = 20_000;
 /** A level the meter shows as a visible step (the page's LEVEL_STEP). */
 const LEVEL_VISIBLE_MIN = 4;
-
-interface Person {
-  readonly name: string;
-  readonly context: BrowserContext;
-  readonly page: Page;
-  readonly ip: string;
-  id: string;
-  token: string;
-  readonly errors: string[];
-}
-
-async function api(
-  url: string,
-  token: string,
-  method: string,
-  path: string,
-  body?: unknown,
-  ip?: string,
-): Promise<Record<string, unknown>> {
-  const r = await fetch(`${url}${path}`, {
-    method,
-    headers: {
-      authorization: `Bearer ${token}`,
-      ...(body === undefined ? {} : { 'content-type': 'application/json' }),
-      ...(ip === undefined ? {} : { 'x-forwarded-for': ip }),
-    },
-    ...(body === undefined ? {} : { body: JSON.stringify(body) }),
-  });
-  const json = (await r.json()) as Record<string, unknown>;
-  assert.ok(r.status < 300, `${method} ${path}: ${r.status} ${JSON.stringify(json)}`);
-  return json;
-}
 
 /** The levels a voice-peer row shows, sampled every 100 ms until they have moved (a visible level and back) or `ms` passed. */
 async function levels(page: Page, seat: number, ms: number): Promise<number[]> {
@@ -78,7 +46,6 @@ describe('voice at the table', () => {
   let alice: Person;
   let bob: Person;
   let opTokens: Record<string, unknown>;
-  let roomId = '';
   let bobSeat = -1;
   let aliceSeat = -1;
 
@@ -93,47 +60,9 @@ describe('voice at the table', () => {
       FAIRGROUND_TURN_URLS: turn.url,
     });
     browser = await launchBrowser(MEDIA_ARGS);
-    const login = await fetch(`${platform.url}/api/admin/auth/login`, {
-      method: 'POST',
-      headers: { 'content-type': 'application/json' },
-      body: JSON.stringify({ username: ADMIN.username, password: ADMIN.password, totp: totp(base32Decode(ADMIN.totpSecret), Date.now()) }),
-    });
-    assert.equal(login.status, 200);
-    opTokens = ((await login.json()) as { tokens: Record<string, unknown> }).tokens;
-    const make = async (name: string, width: number, lang: 'zh' | 'en', ip: string): Promise<Person> => {
-      const context = await browser.newContext({
-        viewport: { width, height: 740 },
-        deviceScaleFactor: 2,
-        isMobile: true,
-        hasTouch: true,
-        locale: lang === 'zh' ? 'zh-CN' : 'en-US',
-        extraHTTPHeaders: { 'x-forwarded-for': ip },
-        permissions: ['microphone'],
-      });
-      const page = await context.newPage();
-      page.setDefaultTimeout(STEP_TIMEOUT_MS);
-      const errors: string[] = [];
-      page.on('console', (m) => {
-        if (m.type() === 'error' && !/status of 4\d\d/.test(m.text())) errors.push(m.text());
-      });
-      page.on('pageerror', (e) => errors.push(String(e)));
-      const p: Person = { name, context, page, ip, id: '', token: '', errors };
-      await page.goto(`${platform.url}/`);
-      await page.getByTestId('login-page').waitFor();
-      if (lang === 'en') {
-        await page.getByTestId('lang-toggle').click();
-        await page.getByText('Sign in with WeChat (sandbox)').waitFor();
-      }
-      await page.getByTestId('sandbox-user').fill(name);
-      await page.getByTestId('login-sandbox').click();
-      await page.getByTestId('accept-terms').click();
-      await page.getByTestId('lobby-page').waitFor();
-      p.token = await page.evaluate(
-        () => (JSON.parse(localStorage.getItem('fg.player.tokens') ?? '{}') as { accessToken: string }).accessToken,
-      );
-      p.id = String((await api(platform.url, p.token, 'GET', '/api/me')).id);
-      return p;
-    };
+    opTokens = await operatorTokens(platform, ADMIN);
+    const make = (name: string, width: number, lang: 'zh' | 'en', ip: string): Promise<Person> =>
+      signedInPerson(browser, platform, { name, width, lang, ip, permissions: ['microphone'] });
     alice = await make('voicealice', 320, 'zh', '203.0.113.61');
     bob = await make('voicebob', 375, 'en', '203.0.113.62');
   });
@@ -145,22 +74,7 @@ describe('voice at the table', () => {
   });
 
   it('two seated players join the call and hear each other through the TURN server: each track arrives and its level moves', async () => {
-    await api(platform.url, String(opTokens.accessToken), 'POST', `/api/admin/players/${alice.id}/adjustments`, {
-      asset: 'CNY',
-      amountFen: 5000,
-      reason: 'voice journey: starting balance',
-      idempotencyKey: `voice-${alice.id}`,
-    });
-    await api(platform.url, alice.token, 'POST', '/api/rooms/cards/purchase', { quantity: 5, idempotencyKey: `voice-cards-${alice.id}` });
-    const body = { params: { mode: 'classic', voiceChat: true }, fee: { mode: 'room_card', payer: 'owner' } };
-    const quote = (await api(platform.url, alice.token, 'POST', '/api/rooms/quote', body)) as { fee: { owner: unknown } };
-    const created = await api(platform.url, alice.token, 'POST', '/api/rooms', { ...body, expectedFee: quote.fee.owner }, alice.ip);
-    roomId = String(created.roomId);
-    await api(platform.url, bob.token, 'POST', '/api/rooms/join', { code: created.code }, bob.ip);
-    for (const p of [alice, bob]) {
-      await p.page.goto(`${platform.url}/#/room/${roomId}`);
-      await p.page.locator('[data-testid="table-page"][data-connection="live"]').waitFor();
-    }
+    await tableOfTwo(platform, String(opTokens.accessToken), alice, bob, { journey: 'voice', params: { voiceChat: true } });
     const seatOf = async (viewer: Person, player: Person) =>
       Number(
         ((await viewer.page.locator(`[data-testid^="seat-"][data-player="${player.id}"]`).getAttribute('data-testid')) ?? '').slice(5),

@@ -17,7 +17,7 @@ import { createPostgresStore } from '../../src/adapters/postgres/index.ts';
 import { prepareStore } from '../../src/app.ts';
 import { type Ledger, playerAccount, systemAccount } from '../../src/ledger/index.ts';
 import type { Store } from '../../src/storage/ports.ts';
-import { dropSchema, TEST_PG_URL } from '../../src/storage/testing.ts';
+import { dropSchema, TEST_PG_URL } from '../../src/adapters/testing.ts';
 
 export const REDIS_URL = process.env.FAIRGROUND_TEST_REDIS_URL ?? 'redis://127.0.0.1:6379/0';
 const MAIN = new URL('../../src/main.ts', import.meta.url).pathname;

@@ -11,7 +11,7 @@ import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { fileURLToPath } from 'node:url';
 import type { ManualClock } from '@fairground/core';
-import { backends } from '../../src/storage/testing.ts';
+import { backends } from '../../src/adapters/testing.ts';
 import type { OperatorLogin, TestPlatform } from '../helpers/platform.ts';
 import { bj, policyFile, startComplianceTest } from './helpers.ts';
 

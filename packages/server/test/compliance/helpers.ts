@@ -7,7 +7,7 @@ import { createPlatform, type PlatformConfig } from '../../src/app.ts';
 import { type GeoOverride, loadPolicyFile } from '../../src/compliance/index.ts';
 import { DEFAULT_SETTINGS, thresholdRisk } from '../../src/payments/index.ts';
 import { SandboxRealNameReporter } from '../../src/standins/play-reporting.ts';
-import type { TestBackend } from '../../src/storage/testing.ts';
+import type { TestBackend } from '../../src/adapters/testing.ts';
 import { testAdapters } from '../helpers/adapters.ts';
 import { TestPlatform, testConfig } from '../helpers/platform.ts';
 

@@ -5,7 +5,7 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import { playerAccount, systemAccount } from '../../src/ledger/index.ts';
-import { backends } from '../../src/storage/testing.ts';
+import { backends } from '../../src/adapters/testing.ts';
 import type { TestPlatform } from '../helpers/platform.ts';
 import { bj, startComplianceTest, verify } from './helpers.ts';
 import type { ManualClock } from '@fairground/core';

@@ -12,7 +12,7 @@ import { DENY_ALL_POLICY_FILE, DEVELOPMENT_POLICY_FILE } from '../../src/config.
 import type { Implementation } from '../../src/http/routes.ts';
 import { DEFAULT_SETTINGS, thresholdRisk } from '../../src/payments/index.ts';
 import type { Store } from '../../src/storage/ports.ts';
-import type { TestBackend } from '../../src/storage/testing.ts';
+import type { TestBackend } from '../../src/adapters/testing.ts';
 import { testAdapters } from './adapters.ts';
 
 export const TERMS_VERSION = '2026-01';

@@ -13,7 +13,7 @@ import { join } from 'node:path';
 import { createPostgresStore } from '../../src/adapters/postgres/index.ts';
 import { createSqliteStore } from '../../src/adapters/sqlite/index.ts';
 import { Ledger, playerAccount, systemAccount } from '../../src/ledger/index.ts';
-import { dropSchema, TEST_PG_URL } from '../../src/storage/testing.ts';
+import { dropSchema, TEST_PG_URL } from '../../src/adapters/testing.ts';
 
 const PROCESSES = 2;
 const CALLERS = 8;

@@ -18,7 +18,7 @@ import { prepareStore } from '../../src/app.ts';
 import { NotaryService } from '../../src/notary/index.ts';
 import { recordLeafHash } from '../../src/rooms/history.ts';
 import type { Store } from '../../src/storage/ports.ts';
-import { dropSchema, TEST_PG_URL } from '../../src/storage/testing.ts';
+import { dropSchema, TEST_PG_URL } from '../../src/adapters/testing.ts';
 import { localTsaAuthority } from '../helpers/tsa.ts';
 
 const MAIN = new URL('../../src/main.ts', import.meta.url).pathname;

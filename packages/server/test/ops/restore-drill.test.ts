@@ -19,7 +19,7 @@ import { loadPolicyFile } from '../../src/compliance/index.ts';
 import { DEVELOPMENT_POLICY_FILE } from '../../src/config.ts';
 import { Ledger, playerAccount, systemAccount } from '../../src/ledger/index.ts';
 import type { Store } from '../../src/storage/ports.ts';
-import { dropSchema, TEST_PG_URL } from '../../src/storage/testing.ts';
+import { dropSchema, TEST_PG_URL } from '../../src/adapters/testing.ts';
 import { testAdapters } from '../helpers/adapters.ts';
 import { testConfig } from '../helpers/platform.ts';
 

@@ -4,7 +4,7 @@
 // by itself — the orders made before the outage included.
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
-import { backends } from '../../src/storage/testing.ts';
+import { backends } from '../../src/adapters/testing.ts';
 import { startWorld, wallet, type World } from './world.ts';
 
 for (const backend of backends()) {

@@ -6,7 +6,7 @@ import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import { loadPolicyFile } from '../../src/compliance/index.ts';
 import { DEVELOPMENT_POLICY_FILE } from '../../src/config.ts';
-import { backends } from '../../src/storage/testing.ts';
+import { backends } from '../../src/adapters/testing.ts';
 import type { Reply } from '../helpers/platform.ts';
 import { startWorld, wallet, type World } from './world.ts';
 

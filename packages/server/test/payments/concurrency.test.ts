@@ -3,7 +3,7 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import { wechatPayProvider } from '../../src/payments/wechatpay/provider.ts';
-import { backends } from '../../src/storage/testing.ts';
+import { backends } from '../../src/adapters/testing.ts';
 import { transfersWithKey } from './scenarios.ts';
 import { startWorld, wallet, type World } from './world.ts';
 

@@ -4,7 +4,7 @@
 // SUCCESS arrives by notification or, with the notification lost, by our query.
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
-import { backends } from '../../src/storage/testing.ts';
+import { backends } from '../../src/adapters/testing.ts';
 import { reconcileThrough, transfersWithKey } from './scenarios.ts';
 import { startWorld, wallet, type World } from './world.ts';
 

@@ -1,7 +1,7 @@
 // Every sandbox fault against every flow, pairwise over the backends: this file runs the half of
 // the (fault, flow) pairs assigned to SQLite; faults-b.test.ts runs the other half on PostgreSQL.
 import { after, before, describe, it } from 'node:test';
-import { sqliteBackend } from '../../src/storage/testing.ts';
+import { sqliteBackend } from '../../src/adapters/testing.ts';
 import { CLIENT_TIMEOUT_MS, pairs, runScenario } from './scenarios.ts';
 import { startWorld, type World } from './world.ts';
 

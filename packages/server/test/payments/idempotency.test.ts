@@ -7,7 +7,7 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import { VPAY_DELIVER_EVENT, vpayEventSig } from '@fairground/wechatpay/vpay';
-import { backends } from '../../src/storage/testing.ts';
+import { backends } from '../../src/adapters/testing.ts';
 import type { VirtualPaymentPort } from '../../src/vpay/ports.ts';
 import type { Reply } from '../helpers/platform.ts';
 import { startWorld, type World } from './world.ts';

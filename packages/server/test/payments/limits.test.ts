@@ -7,7 +7,7 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import { DEPOSIT_ORDER_TTL_MS, DEPOSIT_CLOSE_GRACE_MS } from '../../src/payments/limits.ts';
-import { backends } from '../../src/storage/testing.ts';
+import { backends } from '../../src/adapters/testing.ts';
 import { startWorld, wallet, type World } from './world.ts';
 
 const DAY_MS = 86_400_000;

@@ -4,7 +4,7 @@
 // themselves stay unlinked. On SQLite and PostgreSQL, through the WeChat Pay sandbox.
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
-import { backends } from '../../src/storage/testing.ts';
+import { backends } from '../../src/adapters/testing.ts';
 import { SANDBOX_APPID, startWorld, wallet, type World } from './world.ts';
 
 for (const backend of backends()) {

@@ -8,7 +8,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { NOTIFY_PATH } from '../../src/payments/index.ts';
-import { backends } from '../../src/storage/testing.ts';
+import { backends } from '../../src/adapters/testing.ts';
 import { forge, readSandboxSecrets, type SandboxSecrets, transactionResource } from './forge.ts';
 import { SANDBOX_APPID, startWorld, wallet, type World } from './world.ts';
 

@@ -5,7 +5,7 @@ import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import { toFen } from '@fairground/core';
 import { beijingDate } from '../../src/payments/index.ts';
-import { backends } from '../../src/storage/testing.ts';
+import { backends } from '../../src/adapters/testing.ts';
 import { startWorld, type World } from './world.ts';
 
 const DAY_MS = 86_400_000;

@@ -20,7 +20,7 @@ import {
   type WageringPort,
 } from '../../src/payments/index.ts';
 import { wechatPayProvider } from '../../src/payments/wechatpay/provider.ts';
-import type { TestBackend } from '../../src/storage/testing.ts';
+import type { TestBackend } from '../../src/adapters/testing.ts';
 import { testAdapters } from '../helpers/adapters.ts';
 import { TestPlatform, testConfig } from '../helpers/platform.ts';
 

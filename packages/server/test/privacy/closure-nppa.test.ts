@@ -6,7 +6,7 @@
 // when it returns.
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
-import { backends } from '../../src/storage/testing.ts';
+import { backends } from '../../src/adapters/testing.ts';
 import { type NppaTest, startNppaTest } from '../realname/helpers.ts';
 
 let people = 0;

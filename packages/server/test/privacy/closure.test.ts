@@ -10,7 +10,7 @@ import { ManualClock } from '@fairground/core';
 import { createPlatform } from '../../src/app.ts';
 import { loadPolicyFile } from '../../src/compliance/index.ts';
 import { AccountClosure, type ClosurePorts } from '../../src/privacy/index.ts';
-import { backends } from '../../src/storage/testing.ts';
+import { backends } from '../../src/adapters/testing.ts';
 import { idNumberBorn, policyFile } from '../compliance/helpers.ts';
 import { testAdapters } from '../helpers/adapters.ts';
 import { TestPlatform, testConfig } from '../helpers/platform.ts';

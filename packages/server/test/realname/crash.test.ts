@@ -15,7 +15,7 @@ import { type NppaSandbox, startNppaSandbox } from '@fairground/nppa/sandbox';
 import { createPostgresStore } from '../../src/adapters/postgres/index.ts';
 import { createSqliteStore } from '../../src/adapters/sqlite/index.ts';
 import type { Store } from '../../src/storage/ports.ts';
-import { dropSchema, TEST_PG_URL } from '../../src/storage/testing.ts';
+import { dropSchema, TEST_PG_URL } from '../../src/adapters/testing.ts';
 
 const MAIN = new URL('../../src/main.ts', import.meta.url).pathname;
 /** Bounds of real waiting: they only stop a broken test from hanging. */

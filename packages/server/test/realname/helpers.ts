@@ -9,7 +9,7 @@ import { real } from '../../src/bindings.ts';
 import { loadPolicyFile } from '../../src/compliance/index.ts';
 import { nppaPlayReporter, nppaRealNameAuthority } from '../../src/nppa/adapter.ts';
 import { DEFAULT_SETTINGS, thresholdRisk } from '../../src/payments/index.ts';
-import type { TestBackend } from '../../src/storage/testing.ts';
+import type { TestBackend } from '../../src/adapters/testing.ts';
 import { policyFile } from '../compliance/helpers.ts';
 import { testAdapters } from '../helpers/adapters.ts';
 import { TestPlatform, testConfig } from '../helpers/platform.ts';

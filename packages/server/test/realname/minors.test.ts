@@ -8,7 +8,7 @@ import assert from 'node:assert/strict';
 import { randomBytes } from 'node:crypto';
 import { after, before, describe, it } from 'node:test';
 import { playerAccount, systemAccount } from '../../src/ledger/index.ts';
-import { backends } from '../../src/storage/testing.ts';
+import { backends } from '../../src/adapters/testing.ts';
 import type { TestPlatform } from '../helpers/platform.ts';
 import { bj, type NppaTest, startNppaTest } from './helpers.ts';
 

@@ -7,7 +7,7 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import type { RealNamePresence } from '../../src/compliance/index.ts';
-import { backends } from '../../src/storage/testing.ts';
+import { backends } from '../../src/adapters/testing.ts';
 import type { TestPlatform } from '../helpers/platform.ts';
 import { type NppaTest, startNppaTest } from './helpers.ts';
 

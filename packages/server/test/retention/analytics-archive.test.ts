@@ -17,7 +17,7 @@ import { ManualClock } from '@fairground/core';
 import { allMigrations } from '../../src/app.ts';
 import { Archiver, verifyArchives } from '../../src/retention/index.ts';
 import type { Store } from '../../src/storage/ports.ts';
-import { backends } from '../../src/storage/testing.ts';
+import { backends } from '../../src/adapters/testing.ts';
 
 const DAY_MS = 24 * 3600 * 1000;
 const CLI = fileURLToPath(new URL('../../src/retention/cli.ts', import.meta.url));

@@ -12,7 +12,7 @@ import { after, before, describe, it } from 'node:test';
 import { ManualClock } from '@fairground/core';
 import { createPlatform } from '../../src/app.ts';
 import { loadPolicyFile } from '../../src/compliance/index.ts';
-import { backends } from '../../src/storage/testing.ts';
+import { backends } from '../../src/adapters/testing.ts';
 import { policyFile } from '../compliance/helpers.ts';
 import { testAdapters } from '../helpers/adapters.ts';
 import { TestPlatform, testConfig } from '../helpers/platform.ts';

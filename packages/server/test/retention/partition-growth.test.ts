@@ -19,7 +19,7 @@ import { allMigrations } from '../../src/app.ts';
 import { Archiver, PartitionKeeper, verifyArchives } from '../../src/retention/index.ts';
 import { PARTITIONED_TABLES, partitionName, unitStartMs } from '../../src/retention/partitions.ts';
 import type { Store } from '../../src/storage/ports.ts';
-import { postgresBackend } from '../../src/storage/testing.ts';
+import { postgresBackend } from '../../src/adapters/testing.ts';
 
 const DAY_MS = 24 * 3600 * 1000;
 const PARTITIONING = 'retention_004_partition_growth';

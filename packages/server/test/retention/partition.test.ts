@@ -14,7 +14,7 @@ import { ManualClock } from '@fairground/core';
 import { allMigrations } from '../../src/app.ts';
 import { Archiver } from '../../src/retention/index.ts';
 import type { Store } from '../../src/storage/ports.ts';
-import { postgresBackend } from '../../src/storage/testing.ts';
+import { postgresBackend } from '../../src/adapters/testing.ts';
 
 const DAY_MS = 24 * 3600 * 1000;
 const PARTITIONING = 'retention_002_partition_room_hands';

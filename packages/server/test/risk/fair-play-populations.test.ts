@@ -27,7 +27,7 @@ import type { RiskOptions } from '../../src/risk/model.ts';
 import { judgeTiming, timingFeatures } from '../../src/risk/timing.ts';
 import { serverIntervals, summarize, timingStats } from '../../src/skill/signals.ts';
 import type { Store } from '../../src/storage/ports.ts';
-import { backends } from '../../src/storage/testing.ts';
+import { backends } from '../../src/adapters/testing.ts';
 
 const seedOf = (label: string) => new Uint8Array(createHash('sha256').update(`fair-play-populations:${label}`).digest());
 

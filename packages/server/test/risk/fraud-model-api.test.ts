@@ -8,7 +8,7 @@ import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import { withCheckChar } from '../../src/accounts/index.ts';
 import { FEATURE_INPUT_KEYS, fraudFeatures } from '../../src/risk/features.ts';
-import { backends } from '../../src/storage/testing.ts';
+import { backends } from '../../src/adapters/testing.ts';
 import { TestPlatform } from '../helpers/platform.ts';
 import { population } from './fraud-population.ts';
 

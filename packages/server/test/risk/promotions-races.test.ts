@@ -4,7 +4,7 @@
 // per-player limit (PROMO_PLAYER_LIMIT), and the balance shows exactly the grants made.
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
-import { backends } from '../../src/storage/testing.ts';
+import { backends } from '../../src/adapters/testing.ts';
 import { type Reply, TestPlatform } from '../helpers/platform.ts';
 
 const PARALLEL = 12;

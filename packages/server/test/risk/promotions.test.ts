@@ -6,7 +6,7 @@ import { after, before, describe, it } from 'node:test';
 import type { ManualClock } from '@fairground/core';
 import { OPERATOR_ROLES } from '../../src/accounts/index.ts';
 import { playerAccount, systemAccount } from '../../src/ledger/index.ts';
-import { backends } from '../../src/storage/testing.ts';
+import { backends } from '../../src/adapters/testing.ts';
 import { bj, startComplianceTest, verify } from '../compliance/helpers.ts';
 import type { TestPlatform } from '../helpers/platform.ts';
 

@@ -11,7 +11,7 @@ import { after, before, describe, it } from 'node:test';
 import type { ManualClock } from '@fairground/core';
 import { playerAccount, systemAccount } from '../../src/ledger/index.ts';
 import { DEFAULT_RISK_CONFIG_FILE, loadRiskConfig, RiskConfigError } from '../../src/risk/index.ts';
-import { backends } from '../../src/storage/testing.ts';
+import { backends } from '../../src/adapters/testing.ts';
 import { bj, startComplianceTest } from '../compliance/helpers.ts';
 import type { TestPlatform } from '../helpers/platform.ts';
 

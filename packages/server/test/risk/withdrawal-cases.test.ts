@@ -3,7 +3,7 @@
 // withdrawal in the payments review (提现审核) decides its case, so 风控审核 does not keep it waiting.
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
-import { backends } from '../../src/storage/testing.ts';
+import { backends } from '../../src/adapters/testing.ts';
 import { startWorld, type World, wallet } from '../payments/world.ts';
 
 for (const backend of backends()) {

@@ -21,7 +21,7 @@ import { type Bound, type PlatformAdapters, standIn } from '../../src/bindings.t
 import type { TimestampAuthority } from '../../src/notary/index.ts';
 import { lazyLocalTsa } from '../helpers/tsa.ts';
 import type { Store } from '../../src/storage/ports.ts';
-import { dropSchema, TEST_PG_URL } from '../../src/storage/testing.ts';
+import { dropSchema, TEST_PG_URL } from '../../src/adapters/testing.ts';
 import { testAdapters } from '../helpers/adapters.ts';
 import { TERMS_VERSION, testConfig } from '../helpers/platform.ts';
 

@@ -15,7 +15,7 @@ import { memorySettingsBus, type NoticeBus, noticeSettingsBus, Settings, type Se
 import { AGREEMENT_TEXT_CHARS_MAX, CACHE_TTL_MS } from '../../src/settings/limits.ts';
 import { skillPlugins } from '../../src/skill/index.ts';
 import type { Store } from '../../src/storage/ports.ts';
-import { backends } from '../../src/storage/testing.ts';
+import { backends } from '../../src/adapters/testing.ts';
 
 const REDIS_URL = process.env.FAIRGROUND_TEST_REDIS_URL ?? 'redis://127.0.0.1:6379';
 const CN_POLICY_FILE = new URL('../../src/compliance/policies/cn-mainland.json', import.meta.url).pathname;

@@ -7,7 +7,7 @@ import { type PuzzleCommand, PuzzleGame, RefillWindow } from '@fairground/rules'
 import WebSocket from 'ws';
 import { playerAccount, systemAccount } from '../../src/ledger/index.ts';
 import type { Ack, SessionState } from '../../src/skill/index.ts';
-import { backends } from '../../src/storage/testing.ts';
+import { backends } from '../../src/adapters/testing.ts';
 import { TestPlatform } from '../helpers/platform.ts';
 
 async function fund(t: TestPlatform, playerId: string, amountFen: number): Promise<void> {

@@ -6,7 +6,7 @@ import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import { playerAccount, systemAccount } from '../../src/ledger/index.ts';
 import { skillLimits } from '../../src/skill/index.ts';
-import { backends } from '../../src/storage/testing.ts';
+import { backends } from '../../src/adapters/testing.ts';
 import { type Reply, TestPlatform } from '../helpers/platform.ts';
 
 const PARALLEL = 12;

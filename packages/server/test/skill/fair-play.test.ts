@@ -9,7 +9,7 @@ import { after, before, describe, it } from 'node:test';
 import { type PuzzleCommand, PuzzleGame, RefillWindow } from '@fairground/rules';
 import { playerAccount, systemAccount } from '../../src/ledger/index.ts';
 import type { Ack, SessionState } from '../../src/skill/index.ts';
-import { backends } from '../../src/storage/testing.ts';
+import { backends } from '../../src/adapters/testing.ts';
 import { TERMS_VERSION, TestPlatform } from '../helpers/platform.ts';
 
 type Pick = (legal: readonly [number, number][]) => [number, number];

@@ -20,7 +20,7 @@ import {
   skillMigrations,
 } from '../../src/skill/index.ts';
 import type { Store } from '../../src/storage/ports.ts';
-import type { TestBackend } from '../../src/storage/testing.ts';
+import type { TestBackend } from '../../src/adapters/testing.ts';
 
 export const TEST_GAME: SkillGameSettings = {
   ...MATCH3,

@@ -3,7 +3,7 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import { playerAccount, systemAccount } from '../../src/ledger/index.ts';
-import { backends } from '../../src/storage/testing.ts';
+import { backends } from '../../src/adapters/testing.ts';
 import { startComplianceTest, verify } from '../compliance/helpers.ts';
 import type { TestPlatform } from '../helpers/platform.ts';
 

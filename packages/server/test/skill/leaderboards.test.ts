@@ -15,7 +15,7 @@ import {
   leaderboardsMigrations,
 } from '../../src/leaderboards/index.ts';
 import type { Store } from '../../src/storage/ports.ts';
-import { backends } from '../../src/storage/testing.ts';
+import { backends } from '../../src/adapters/testing.ts';
 
 const REDIS_URL = process.env.FAIRGROUND_TEST_REDIS_URL ?? 'redis://127.0.0.1:6379/0';
 const PREFIX = `test:lb:${randomBytes(6).toString('hex')}:`;

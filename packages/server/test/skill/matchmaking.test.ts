@@ -14,7 +14,7 @@ import {
   type Seeker,
 } from '../../src/matchmaking/index.ts';
 import type { Store } from '../../src/storage/ports.ts';
-import { backends } from '../../src/storage/testing.ts';
+import { backends } from '../../src/adapters/testing.ts';
 
 const NOW = Date.UTC(2026, 10, 1, 12);
 const seeker = (over: Partial<Seeker> = {}): Seeker => ({

@@ -6,7 +6,7 @@ import { after, afterEach, before, describe, it } from 'node:test';
 import { isAppError, ManualClock } from '@fairground/core';
 import { DEFAULT_SUM10_CONFIG, sum10Pairs } from '@fairground/rules';
 import { type SkillGameSettings, skillPlugins } from '../../src/skill/index.ts';
-import { backends } from '../../src/storage/testing.ts';
+import { backends } from '../../src/adapters/testing.ts';
 import { openWorld, TEST_GAME, TestClient, type World } from './helpers.ts';
 
 const SUM10: SkillGameSettings = {

@@ -7,7 +7,7 @@ import { after, before, describe, it } from 'node:test';
 import { ManualClock } from '@fairground/core';
 import { Redis } from 'ioredis';
 import { createMemoryLeaderboards, createRedisLeaderboards, type LeaderboardBackend, Leaderboards } from '../../src/leaderboards/index.ts';
-import { backends } from '../../src/storage/testing.ts';
+import { backends } from '../../src/adapters/testing.ts';
 import { openWorld, TEST_GAME, TestClient, type World } from './helpers.ts';
 
 const REDIS_URL = process.env.FAIRGROUND_TEST_REDIS_URL ?? 'redis://127.0.0.1:6379/0';

@@ -6,7 +6,7 @@ import assert from 'node:assert/strict';
 import { after, afterEach, before, describe, it } from 'node:test';
 import { ManualClock } from '@fairground/core';
 import { latestSlotMs, nextSlotMs, type ScheduledTemplate, SCHEDULE_OPERATOR_ID, slotLabel } from '../../src/skill/index.ts';
-import { backends } from '../../src/storage/testing.ts';
+import { backends } from '../../src/adapters/testing.ts';
 import { openWorld, TestClient, type World } from './helpers.ts';
 
 const BEIJING = 480;

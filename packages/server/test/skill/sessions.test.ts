@@ -5,7 +5,7 @@ import { after, before, describe, it } from 'node:test';
 import { isAppError, ManualClock } from '@fairground/core';
 import { PuzzleGame, replayPuzzle } from '@fairground/rules';
 import { seedBytes } from '../../src/skill/digest.ts';
-import { backends } from '../../src/storage/testing.ts';
+import { backends } from '../../src/adapters/testing.ts';
 import { openWorld, TestClient, type World } from './helpers.ts';
 
 async function codeOf(p: Promise<unknown>): Promise<string> {

@@ -4,7 +4,7 @@
 import assert from 'node:assert/strict';
 import { after, afterEach, before, describe, it } from 'node:test';
 import { isAppError, ManualClock } from '@fairground/core';
-import { backends } from '../../src/storage/testing.ts';
+import { backends } from '../../src/adapters/testing.ts';
 import { openWorld, TestClient, type World } from './helpers.ts';
 
 const OPERATOR = { id: 'op_test', username: 'tester' };

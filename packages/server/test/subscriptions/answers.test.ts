@@ -12,7 +12,7 @@ import {
   startSandbox,
 } from '@fairground/wechatpay-sandbox';
 import { wechatSignInAdapter } from '../../src/adapters.ts';
-import { backends } from '../../src/storage/testing.ts';
+import { backends } from '../../src/adapters/testing.ts';
 import type { WechatConfig } from '../../src/wechat/config.ts';
 import { testAdapters } from '../helpers/adapters.ts';
 import { TestPlatform } from '../helpers/platform.ts';

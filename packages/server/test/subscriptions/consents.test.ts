@@ -8,7 +8,7 @@ import { describe, it } from 'node:test';
 import { ManualClock } from '@fairground/core';
 import { notificationsMigrations } from '../../src/notifications/index.ts';
 import type { Store } from '../../src/storage/ports.ts';
-import { backends } from '../../src/storage/testing.ts';
+import { backends } from '../../src/adapters/testing.ts';
 import {
   SUBSCRIBE_ATTEMPTS_MAX,
   SUBSCRIBE_BACKOFF_MS,

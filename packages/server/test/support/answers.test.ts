@@ -3,7 +3,7 @@
 // the service hours are a setting the console changes.
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
-import { backends } from '../../src/storage/testing.ts';
+import { backends } from '../../src/adapters/testing.ts';
 import { TestPlatform } from '../helpers/platform.ts';
 
 for (const backend of backends()) {

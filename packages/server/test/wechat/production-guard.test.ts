@@ -7,7 +7,7 @@ import { describe, it } from 'node:test';
 import { Type } from '@sinclair/typebox';
 import { contract } from '../../src/http/endpoint.ts';
 import { implement } from '../../src/http/routes.ts';
-import { sqliteBackend } from '../../src/storage/testing.ts';
+import { sqliteBackend } from '../../src/adapters/testing.ts';
 import { TestPlatform } from '../helpers/platform.ts';
 
 const TOKEN = 'm'.repeat(40);

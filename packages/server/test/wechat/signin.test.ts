@@ -15,7 +15,7 @@ import {
 } from '@fairground/wechatpay-sandbox';
 import { createSealer } from '../../src/accounts/sealing.ts';
 import { wechatSignInAdapter } from '../../src/adapters.ts';
-import { backends } from '../../src/storage/testing.ts';
+import { backends } from '../../src/adapters/testing.ts';
 import type { OperatorFault } from '../../src/wechat/adapter.ts';
 import type { WechatConfig } from '../../src/wechat/config.ts';
 import { testAdapters } from '../helpers/adapters.ts';

@@ -8,7 +8,7 @@ import { WeixinClient } from '@fairground/wechatpay';
 import { tokenCacheContract } from '@fairground/wechatpay/token-cache-contract';
 import { SANDBOX_MINIGAME_APPID, type Sandbox, startSandbox } from '@fairground/wechatpay-sandbox';
 import { createSealer } from '../../src/accounts/sealing.ts';
-import { backends } from '../../src/storage/testing.ts';
+import { backends } from '../../src/adapters/testing.ts';
 import type { Store } from '../../src/storage/ports.ts';
 import { wechatMigrations } from '../../src/wechat/migrations.ts';
 import { StoreTokenCache } from '../../src/wechat/token-cache.ts';

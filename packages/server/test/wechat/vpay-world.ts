@@ -6,7 +6,7 @@ import assert from 'node:assert/strict';
 import type { AddressInfo } from 'node:net';
 import { SANDBOX_MINIGAME_APPID, SANDBOX_OFFICIAL_ACCOUNT_APPID, type Sandbox, startSandbox } from '@fairground/wechatpay-sandbox';
 import { wechatSignInAdapter } from '../../src/adapters.ts';
-import type { TestBackend } from '../../src/storage/testing.ts';
+import type { TestBackend } from '../../src/adapters/testing.ts';
 import type { WechatConfig } from '../../src/wechat/config.ts';
 import { testAdapters } from '../helpers/adapters.ts';
 import { TERMS_VERSION, TestPlatform } from '../helpers/platform.ts';

@@ -12,7 +12,7 @@ import { after, before, describe, it } from 'node:test';
 import { SANDBOX_MINIGAME_APPID, SANDBOX_OFFICIAL_ACCOUNT_APPID, type Sandbox, startSandbox } from '@fairground/wechatpay-sandbox';
 import { wechatSignInAdapter } from '../../src/adapters.ts';
 import { playerAccount, systemAccount } from '../../src/ledger/index.ts';
-import { backends } from '../../src/storage/testing.ts';
+import { backends } from '../../src/adapters/testing.ts';
 import { VPAY_QUERY_AFTER_MS } from '../../src/vpay/service.ts';
 import type { WechatConfig } from '../../src/wechat/config.ts';
 import { testAdapters } from '../helpers/adapters.ts';

@@ -212,11 +212,6 @@ export class Der {
     this.expect(TAG.OID, what);
     return decodeOid(this.content, what);
   }
-
-  null(what: string): void {
-    this.expect(TAG.NULL, what);
-    if (this.end !== this.contentStart) throw new DerError(`${what}: NULL with content`);
-  }
 }
 
 /** Walks the elements of one SEQUENCE in order; `end()` checks nothing was left over. */

@@ -127,22 +127,8 @@ export async function createPostgresStore(options: PostgresStoreOptions): Promis
     connectionString: options.url,
     options: `-c search_path=${schema} -c statement_timeout=${options.statementTimeoutMs ?? 30_000}`,
   };
-  if (schema !== 'public') {
-    const admin = new pg.Client({ connectionString: options.url });
-    await admin.connect();
-    try {
-      await admin.query(`CREATE SCHEMA IF NOT EXISTS ${schema}`);
-    } finally {
-      await admin.end();
-    }
-  }
-  const writers: PgConnection[] = [];
-  for (let i = 0; i < (options.writers ?? 1); i += 1) {
-    const client = new pg.Client({ ...connOptions, pipeline: true });
-    await client.connect();
-    client.on('error', (e) => console.error('postgres writer connection error', e));
-    writers.push(new PgConnection(client));
-  }
+  if (schema !== 'public') await createSchema(options.url, schema);
+  const writers = await connectWriters(connOptions, options.writers ?? 1);
   const pool = new pg.Pool({ ...connOptions, max: options.readPoolMax ?? 4 });
   pool.on('error', (e) => console.error('postgres pool error', e));
   const committer = new GroupCommitter(writers, {
@@ -165,30 +151,8 @@ export async function createPostgresStore(options: PostgresStoreOptions): Promis
     unitOfWork<T>(body: (tx: Tx) => Promise<T>, unitOptions?: UnitOptions): Promise<T> {
       return committer.enqueue(body, unitOptions);
     },
-    async migrate(migrations: readonly Migration[]): Promise<void> {
-      const client = writers[0]!.client;
-      await client.query('CREATE TABLE IF NOT EXISTS schema_migrations (id TEXT PRIMARY KEY, applied_at_ms BIGINT NOT NULL)');
-      // One process migrates at a time; the others wait here and then find nothing to do.
-      await client.query('SELECT pg_advisory_lock(hashtext(current_schema() || $1))', ['fairground_migrations']);
-      try {
-        for (const m of migrations) {
-          const done = await client.query('SELECT 1 FROM schema_migrations WHERE id = $1', [m.id]);
-          if (done.rowCount) continue;
-          const sql = m.postgres ?? m.sql;
-          if (sql === undefined) throw new Error(`migration ${m.id} has no SQL for postgres`);
-          await client.query('BEGIN');
-          try {
-            await client.query(sql);
-            await client.query('INSERT INTO schema_migrations (id, applied_at_ms) VALUES ($1, $2)', [m.id, clock.nowMs()]);
-            await client.query('COMMIT');
-          } catch (e) {
-            await client.query('ROLLBACK');
-            throw new Error(`migration ${m.id} failed: ${(e as Error).message}`);
-          }
-        }
-      } finally {
-        await client.query('SELECT pg_advisory_unlock(hashtext(current_schema() || $1))', ['fairground_migrations']);
-      }
+    migrate(migrations: readonly Migration[]): Promise<void> {
+      return migratePostgres(writers[0]!.client, migrations, clock);
     },
     async close(): Promise<void> {
       await committer.close();
@@ -196,4 +160,53 @@ export async function createPostgresStore(options: PostgresStoreOptions): Promis
       await pool.end();
     },
   };
+}
+
+/** Creates a store's own schema (tests and side-by-side deployments) before anything connects to it. */
+async function createSchema(url: string, schema: string): Promise<void> {
+  const admin = new pg.Client({ connectionString: url });
+  await admin.connect();
+  try {
+    await admin.query(`CREATE SCHEMA IF NOT EXISTS ${schema}`);
+  } finally {
+    await admin.end();
+  }
+}
+
+/** Opens the pipelined writer connections the group committer spreads units over. */
+async function connectWriters(connOptions: { connectionString: string; options: string }, count: number): Promise<PgConnection[]> {
+  const writers: PgConnection[] = [];
+  for (let i = 0; i < count; i += 1) {
+    const client = new pg.Client({ ...connOptions, pipeline: true });
+    await client.connect();
+    client.on('error', (e) => console.error('postgres writer connection error', e));
+    writers.push(new PgConnection(client));
+  }
+  return writers;
+}
+
+/** Applies the migrations not yet applied, each in its own transaction, one process at a time. */
+async function migratePostgres(client: pg.Client, migrations: readonly Migration[], clock: Clock): Promise<void> {
+  await client.query('CREATE TABLE IF NOT EXISTS schema_migrations (id TEXT PRIMARY KEY, applied_at_ms BIGINT NOT NULL)');
+  // One process migrates at a time; the others wait here and then find nothing to do.
+  await client.query('SELECT pg_advisory_lock(hashtext(current_schema() || $1))', ['fairground_migrations']);
+  try {
+    for (const m of migrations) {
+      const done = await client.query('SELECT 1 FROM schema_migrations WHERE id = $1', [m.id]);
+      if (done.rowCount) continue;
+      const sql = m.postgres ?? m.sql;
+      if (sql === undefined) throw new Error(`migration ${m.id} has no SQL for postgres`);
+      await client.query('BEGIN');
+      try {
+        await client.query(sql);
+        await client.query('INSERT INTO schema_migrations (id, applied_at_ms) VALUES ($1, $2)', [m.id, clock.nowMs()]);
+        await client.query('COMMIT');
+      } catch (e) {
+        await client.query('ROLLBACK');
+        throw new Error(`migration ${m.id} failed: ${(e as Error).message}`);
+      }
+    }
+  } finally {
+    await client.query('SELECT pg_advisory_unlock(hashtext(current_schema() || $1))', ['fairground_migrations']);
+  }
 }

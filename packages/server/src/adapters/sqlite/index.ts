@@ -166,11 +166,7 @@ export function createSqliteStore(options: SqliteStoreOptions): Store {
     groupUnitsMax,
     queueUnitsMax,
     retriesMax: 5,
-    isRetryable: (e) => {
-      const code = (e as { errcode?: number })?.errcode;
-      // SQLITE_BUSY (5) and SQLITE_LOCKED (6): another process holds the lock past busy_timeout.
-      return code === 5 || code === 6;
-    },
+    isRetryable: isRetryableSqlite,
   });
   if (writer instanceof ThreadConnection) writerThreads.set(readerDb, writer);
   const reader: Reader = {
@@ -195,23 +191,7 @@ export function createSqliteStore(options: SqliteStoreOptions): Store {
     async migrate(migrations: readonly Migration[]): Promise<void> {
       // On this thread, through the writer connection when it lives here and through the read
       // connection otherwise (SQLite's file lock orders it with the writer thread's transactions).
-      const db = writerDb ?? readerDb;
-      db.exec('CREATE TABLE IF NOT EXISTS schema_migrations (id TEXT PRIMARY KEY, applied_at_ms BIGINT NOT NULL)');
-      for (const m of migrations) {
-        const done = db.prepare('SELECT 1 FROM schema_migrations WHERE id = ?').get(m.id);
-        if (done) continue;
-        const sql = m.sqlite ?? m.sql;
-        if (sql === undefined) throw new Error(`migration ${m.id} has no SQL for sqlite`);
-        db.exec('BEGIN IMMEDIATE');
-        try {
-          db.exec(sql);
-          db.prepare('INSERT INTO schema_migrations (id, applied_at_ms) VALUES (?, ?)').run(m.id, clock.nowMs());
-          db.exec('COMMIT');
-        } catch (e) {
-          db.exec('ROLLBACK');
-          throw new Error(`migration ${m.id} failed: ${(e as Error).message}`);
-        }
-      }
+      migrateSqlite(writerDb ?? readerDb, migrations, clock);
     },
     async close(): Promise<void> {
       await committer.close();
@@ -221,4 +201,30 @@ export function createSqliteStore(options: SqliteStoreOptions): Store {
     },
   };
   return store;
+}
+
+/** SQLITE_BUSY (5) and SQLITE_LOCKED (6): another process held the lock past busy_timeout; the group runs again. */
+function isRetryableSqlite(e: unknown): boolean {
+  const code = (e as { errcode?: number })?.errcode;
+  return code === 5 || code === 6;
+}
+
+/** Applies the migrations not yet applied, each in its own immediate transaction. */
+function migrateSqlite(db: DatabaseSync, migrations: readonly Migration[], clock: Clock): void {
+  db.exec('CREATE TABLE IF NOT EXISTS schema_migrations (id TEXT PRIMARY KEY, applied_at_ms BIGINT NOT NULL)');
+  for (const m of migrations) {
+    const done = db.prepare('SELECT 1 FROM schema_migrations WHERE id = ?').get(m.id);
+    if (done) continue;
+    const sql = m.sqlite ?? m.sql;
+    if (sql === undefined) throw new Error(`migration ${m.id} has no SQL for sqlite`);
+    db.exec('BEGIN IMMEDIATE');
+    try {
+      db.exec(sql);
+      db.prepare('INSERT INTO schema_migrations (id, applied_at_ms) VALUES (?, ?)').run(m.id, clock.nowMs());
+      db.exec('COMMIT');
+    } catch (e) {
+      db.exec('ROLLBACK');
+      throw new Error(`migration ${m.id} failed: ${(e as Error).message}`);
+    }
+  }
 }

@@ -151,35 +151,7 @@ export function wechatPayProvider(client: WechatPayClient, options: WechatPayPro
     merchantId: client.mchid,
     appId: client.appid,
 
-    async createOrder(input): Promise<ClientParams> {
-      const base = {
-        description: input.description,
-        outTradeNo: input.orderNo,
-        notifyUrl: input.notifyUrl,
-        amount: { totalFen: toFen(input.amountFen) },
-        timeExpire: rfc3339Beijing(input.expiresAtMs),
-      };
-      return guarded(async () => {
-        if (input.channel === 'jsapi') {
-          assert(input.payerOpenid !== undefined, 'a JSAPI order needs the payer openid');
-          const created = await client.createJsapiOrder({
-            ...base,
-            payerOpenid: input.payerOpenid,
-            sceneInfo: { payerClientIp: input.payerClientIp },
-          });
-          return { kind: 'jsapi', ...created.paymentParams };
-        }
-        if (input.channel === 'h5') {
-          const created = await client.createH5Order({
-            ...base,
-            sceneInfo: { payerClientIp: input.payerClientIp, h5Info: { type: 'Wap' } },
-          });
-          return { kind: 'h5', h5Url: created.h5Url };
-        }
-        const created = await client.createNativeOrder({ ...base, sceneInfo: { payerClientIp: input.payerClientIp } });
-        return { kind: 'native', codeUrl: created.codeUrl };
-      });
-    },
+    createOrder: (input) => createOrderWith(client, input),
 
     queryOrder: (orderNo) => guarded(async () => orderFrom(await client.queryOrderByOutTradeNo(orderNo))),
 
@@ -203,24 +175,7 @@ export function wechatPayProvider(client: WechatPayClient, options: WechatPayPro
 
     queryTransfer: (billNo) => guarded(async () => transferFrom(await client.queryTransferBillByOutBillNo(billNo))),
 
-    async cancelTransfer(billNo) {
-      return guarded(async () => {
-        const c = await client.cancelTransferBill(billNo);
-        const state = TRANSFER_STATES[c.state];
-        if (state === undefined) return null;
-        return {
-          billNo: c.outBillNo,
-          providerBillNo: c.transferBillNo,
-          state,
-          providerState: c.state,
-          packageInfo: undefined,
-          failReason: undefined,
-          amountFen: undefined,
-          createdAtMs: undefined,
-          updatedAtMs: parseTime(c.updateTime),
-        };
-      });
-    },
+    cancelTransfer: (billNo) => cancelTransferWith(client, billNo),
 
     createRefund: (input) =>
       guarded(async () =>
@@ -247,77 +202,145 @@ export function wechatPayProvider(client: WechatPayClient, options: WechatPayPro
       return { mchId: p.mchId, appId: p.appId, package: p.package, openId: openid, pageUrl };
     },
 
-    parseNotification(headers, rawBody): ProviderNotification {
-      let n: ReturnType<WechatPayClient['parseNotification']>;
-      try {
-        n = client.parseNotification(headers, rawBody);
-      } catch (e) {
-        const answer = notificationAnswer(e);
-        throw new NotificationRejected(answer.status, answer.body, e instanceof Error ? e.message.slice(0, 200) : 'unreadable');
-      }
-      switch (n.kind) {
-        case 'transaction':
-          return { kind: 'payment', eventId: n.id, order: orderFrom(n.resource) };
-        case 'transfer-bill':
-          return { kind: 'transfer', eventId: n.id, transfer: transferFrom(n.resource) };
-        case 'refund': {
-          const r = n.resource;
-          return {
-            kind: 'refund',
-            eventId: n.id,
-            refund: {
-              refundNo: r.outRefundNo,
-              providerRefundId: r.refundId,
-              state: REFUND_STATES[r.refundStatus],
-              providerState: r.refundStatus,
-              orderNo: r.outTradeNo,
-              amountFen: r.amount.refundFen,
-              createdAtMs: undefined,
-              succeededAtMs: parseTime(r.successTime),
-            },
-          };
-        }
-        default:
-          return { kind: 'other', eventId: n.id, eventType: n.eventType };
-      }
-    },
+    parseNotification: (headers, rawBody) => notificationWith(client, headers, rawBody),
 
-    async tradeBill(billDate): Promise<TradeBillLine[]> {
-      try {
-        const bill = await client.downloadTradeBill({ billDate, billType: 'ALL' });
-        return bill.rows.map((r) => ({
-          kind: r.tradeState === 'REFUND' ? 'refund' : 'payment',
-          atMs: parseBillTime(r.tradeTime),
-          orderNo: r.outTradeNo,
-          transactionId: r.transactionId,
-          appId: r.appid,
-          merchantId: r.mchid,
-          amountFen: r.tradeState === 'REFUND' ? (r.refundFen ?? 0) : r.settlementTotalFen,
-          refundNo: r.tradeState === 'REFUND' ? r.outRefundNo : undefined,
-          refundState: r.refundStatus,
-          feeMilliFen: r.fee.milliFen,
-        }));
-      } catch (e) {
-        if (e instanceof WechatPayError && e.wechatCode === 'NO_STATEMENT_EXIST') return [];
-        throw classify(e);
-      }
-    },
+    tradeBill: (billDate) => tradeBillWith(client, billDate),
 
-    async fundFlowBill(billDate, account): Promise<FundFlowLine[]> {
-      try {
-        const bill = await client.downloadFundFlowBill({ billDate, accountType: account });
-        return bill.rows.map((r) => ({
-          account,
-          businessNo: r.businessNo,
-          businessType: r.businessType,
-          direction: r.direction === FUND_FLOW_INCOME ? 'in' : r.direction === FUND_FLOW_EXPENSE ? 'out' : 'in',
-          amountFen: r.amountFen,
-          voucherNo: r.voucherNo ?? '',
-        }));
-      } catch (e) {
-        if (e instanceof WechatPayError && e.wechatCode === 'NO_STATEMENT_EXIST') return [];
-        throw classify(e);
-      }
-    },
+    fundFlowBill: (billDate, account) => fundFlowBillWith(client, billDate, account),
   };
+}
+
+/** A JSAPI, H5 or Native order, as the client-side parameters the channel needs. */
+async function createOrderWith(client: WechatPayClient, input: Parameters<PaymentProvider['createOrder']>[0]): Promise<ClientParams> {
+  const base = {
+    description: input.description,
+    outTradeNo: input.orderNo,
+    notifyUrl: input.notifyUrl,
+    amount: { totalFen: toFen(input.amountFen) },
+    timeExpire: rfc3339Beijing(input.expiresAtMs),
+  };
+  return guarded(async () => {
+    if (input.channel === 'jsapi') {
+      assert(input.payerOpenid !== undefined, 'a JSAPI order needs the payer openid');
+      const created = await client.createJsapiOrder({
+        ...base,
+        payerOpenid: input.payerOpenid,
+        sceneInfo: { payerClientIp: input.payerClientIp },
+      });
+      return { kind: 'jsapi', ...created.paymentParams };
+    }
+    if (input.channel === 'h5') {
+      const created = await client.createH5Order({
+        ...base,
+        sceneInfo: { payerClientIp: input.payerClientIp, h5Info: { type: 'Wap' } },
+      });
+      return { kind: 'h5', h5Url: created.h5Url };
+    }
+    const created = await client.createNativeOrder({ ...base, sceneInfo: { payerClientIp: input.payerClientIp } });
+    return { kind: 'native', codeUrl: created.codeUrl };
+  });
+}
+
+/** Cancels a transfer bill; null when WeChat Pay answers with a state we do not know. */
+async function cancelTransferWith(client: WechatPayClient, billNo: string): ReturnType<PaymentProvider['cancelTransfer']> {
+  return guarded(async () => {
+    const c = await client.cancelTransferBill(billNo);
+    const state = TRANSFER_STATES[c.state];
+    if (state === undefined) return null;
+    return {
+      billNo: c.outBillNo,
+      providerBillNo: c.transferBillNo,
+      state,
+      providerState: c.state,
+      packageInfo: undefined,
+      failReason: undefined,
+      amountFen: undefined,
+      createdAtMs: undefined,
+      updatedAtMs: parseTime(c.updateTime),
+    };
+  });
+}
+
+/** A verified notification in the port's terms; an unreadable one is rejected with the answer WeChat Pay expects. */
+function notificationWith(
+  client: WechatPayClient,
+  headers: Parameters<PaymentProvider['parseNotification']>[0],
+  rawBody: Parameters<PaymentProvider['parseNotification']>[1],
+): ProviderNotification {
+  let n: ReturnType<WechatPayClient['parseNotification']>;
+  try {
+    n = client.parseNotification(headers, rawBody);
+  } catch (e) {
+    const answer = notificationAnswer(e);
+    throw new NotificationRejected(answer.status, answer.body, e instanceof Error ? e.message.slice(0, 200) : 'unreadable');
+  }
+  switch (n.kind) {
+    case 'transaction':
+      return { kind: 'payment', eventId: n.id, order: orderFrom(n.resource) };
+    case 'transfer-bill':
+      return { kind: 'transfer', eventId: n.id, transfer: transferFrom(n.resource) };
+    case 'refund': {
+      const r = n.resource;
+      return {
+        kind: 'refund',
+        eventId: n.id,
+        refund: {
+          refundNo: r.outRefundNo,
+          providerRefundId: r.refundId,
+          state: REFUND_STATES[r.refundStatus],
+          providerState: r.refundStatus,
+          orderNo: r.outTradeNo,
+          amountFen: r.amount.refundFen,
+          createdAtMs: undefined,
+          succeededAtMs: parseTime(r.successTime),
+        },
+      };
+    }
+    default:
+      return { kind: 'other', eventId: n.id, eventType: n.eventType };
+  }
+}
+
+/** The day's trade bill (none yet: no lines). */
+async function tradeBillWith(client: WechatPayClient, billDate: string): Promise<TradeBillLine[]> {
+  try {
+    const bill = await client.downloadTradeBill({ billDate, billType: 'ALL' });
+    return bill.rows.map((r) => ({
+      kind: r.tradeState === 'REFUND' ? 'refund' : 'payment',
+      atMs: parseBillTime(r.tradeTime),
+      orderNo: r.outTradeNo,
+      transactionId: r.transactionId,
+      appId: r.appid,
+      merchantId: r.mchid,
+      amountFen: r.tradeState === 'REFUND' ? (r.refundFen ?? 0) : r.settlementTotalFen,
+      refundNo: r.tradeState === 'REFUND' ? r.outRefundNo : undefined,
+      refundState: r.refundStatus,
+      feeMilliFen: r.fee.milliFen,
+    }));
+  } catch (e) {
+    if (e instanceof WechatPayError && e.wechatCode === 'NO_STATEMENT_EXIST') return [];
+    throw classify(e);
+  }
+}
+
+/** The day's fund-flow bill of one account (none yet: no lines). */
+async function fundFlowBillWith(
+  client: WechatPayClient,
+  billDate: string,
+  account: Parameters<PaymentProvider['fundFlowBill']>[1],
+): Promise<FundFlowLine[]> {
+  try {
+    const bill = await client.downloadFundFlowBill({ billDate, accountType: account });
+    return bill.rows.map((r) => ({
+      account,
+      businessNo: r.businessNo,
+      businessType: r.businessType,
+      direction: r.direction === FUND_FLOW_INCOME ? 'in' : r.direction === FUND_FLOW_EXPENSE ? 'out' : 'in',
+      amountFen: r.amountFen,
+      voucherNo: r.voucherNo ?? '',
+    }));
+  } catch (e) {
+    if (e instanceof WechatPayError && e.wechatCode === 'NO_STATEMENT_EXIST') return [];
+    throw classify(e);
+  }
 }

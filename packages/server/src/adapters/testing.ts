@@ -6,9 +6,9 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Clock } from '@fairground/core';
 import pg from 'pg';
-import { createPostgresStore } from '../adapters/postgres/index.ts';
-import { createSqliteStore } from '../adapters/sqlite/index.ts';
-import type { Store } from './ports.ts';
+import { createPostgresStore } from './postgres/index.ts';
+import { createSqliteStore } from './sqlite/index.ts';
+import type { Store } from '../storage/ports.ts';
 
 export interface TestBackend {
   readonly name: 'sqlite' | 'postgres';

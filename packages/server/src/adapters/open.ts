@@ -1,9 +1,9 @@
 // Picks the backend from a database URL: absent or `sqlite:<path>` → embedded SQLite;
 // `postgres://…` or `postgresql://…` → PostgreSQL.
 import type { Clock } from '@fairground/core';
-import { createPostgresStore } from '../adapters/postgres/index.ts';
-import { createSqliteStore } from '../adapters/sqlite/index.ts';
-import type { Store } from './ports.ts';
+import { createPostgresStore } from './postgres/index.ts';
+import { createSqliteStore } from './sqlite/index.ts';
+import type { Store } from '../storage/ports.ts';
 
 export interface OpenStoreOptions {
   readonly clock?: Clock;
