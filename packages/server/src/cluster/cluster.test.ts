@@ -124,7 +124,6 @@ describe('ownership on one node', () => {
     const released: string[] = [];
     cluster.attach({
       actor: () => undefined,
-      liveRoomIds: () => [],
       adopt: async () => 'ended',
       release: async (id) => {
         released.push(id);

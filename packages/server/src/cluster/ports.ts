@@ -15,8 +15,6 @@ export interface LiveRoom {
 export interface RoomHost extends Pick<Rooms, 'create' | 'join' | 'preview' | 'invite' | 'dissolveForFairPlay'> {
   /** The live room if this node holds it in memory. */
   actor(roomId: string): (LiveRoom & { readonly state: RoomState }) | undefined;
-  /** Ids of the rooms this node holds. */
-  liveRoomIds(): string[];
   /** Rebuilds a room from its event log and holds it ('ended' if the log says it is over; nothing is held then). */
   adopt(roomId: string): Promise<'adopted' | 'present' | 'ended'>;
   /** Lets a room go without ending it: queued commands finish (each is on disk first), players are told to reconnect. */

@@ -8,7 +8,6 @@ import type { HandActionType } from '@fairground/rules';
 import type { Store } from '../storage/ports.ts';
 import { intFromDb } from '../storage/sql.ts';
 import {
-  activeInHand,
   checkIdentity,
   checkJoin,
   checkOwnerStart,
@@ -935,10 +934,5 @@ export class RoomActor {
       }
     }
     this.#conns.clear();
-  }
-
-  /** For tests and operators: is this player (still) in the current hand? */
-  inHand(playerId: string): boolean {
-    return activeInHand(this.#state, playerId);
   }
 }

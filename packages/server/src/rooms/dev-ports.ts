@@ -90,12 +90,6 @@ export class ManualTimers implements Timers {
   cancel(handle: TimerHandle): void {
     this.#pending.delete((handle as ManualHandle).id);
   }
-  /** The earliest pending timer's time, or null. */
-  nextAtMs(): number | null {
-    let best: number | null = null;
-    for (const h of this.#pending.values()) if (best === null || h.atMs < best) best = h.atMs;
-    return best;
-  }
   get pending(): number {
     return this.#pending.size;
   }

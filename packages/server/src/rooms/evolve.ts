@@ -1,7 +1,7 @@
 // The room reducer: (state, event) → state. Pure and total over the events `decide` produces; it
 // throws only on a programmer error (an event that cannot apply), because every event was checked
 // before it was written. Live rooms and rebuilt rooms run exactly this code.
-import { assert } from '@fairground/core';
+import { assert, assertionFailed } from '@fairground/core';
 import {
   applyHandAction,
   closeCommitments,
@@ -25,7 +25,7 @@ export interface EvolveContext {
 }
 
 function must<T>(r: RulesResult<T>, what: string): T {
-  if (!r.ok) throw new Error(`assertion failed: ${what}: ${r.error.code}`);
+  if (!r.ok) assertionFailed(`${what}: ${r.error.code}`);
   return r.value;
 }
 
@@ -86,12 +86,13 @@ export function initialState(e: RoomEvent): RoomState {
   };
 }
 
+// tidy: reducer
 export function evolve(prev: RoomState, e: RoomEvent, ctx: EvolveContext): RoomState {
   assert(e.seq === prev.version + 1, `event ${e.seq} follows ${prev.version}`);
   const s: RoomState = { ...prev, version: e.seq, headerVersion: e.kind === 'hand_action' ? prev.headerVersion : prev.headerVersion + 1 };
   switch (e.kind) {
     case 'room_created':
-      throw new Error('assertion failed: room_created only starts a log');
+      return assertionFailed('room_created only starts a log');
     case 'hand_committed': {
       assert(s.next === null, 'one next hand at a time');
       return {

@@ -5,7 +5,7 @@
 //   - Points (platform reward points, 1 point = 1 fen of fee) may cover part of a cash fee; the
 //     commission applies to the cash part only.
 // The owner pays for every seat, or each seated player pays one seat's share (AA).
-import { AppError, applyBps, FEN_BOUNDS_NON_NEGATIVE, toBps, toFen } from '@fairground/core';
+import { AppError, applyBps, assert, FEN_BOUNDS_NON_NEGATIVE, toBps, toFen } from '@fairground/core';
 import { RoomErrors } from './errors.ts';
 import type { FeeChoice } from './params.ts';
 
@@ -42,7 +42,7 @@ export const DEFAULT_FEE_SCHEDULE: FeeSchedule = {
 /** A price list is configuration: a bad one stops start-up. */
 export function checkFeeSchedule(s: FeeSchedule): FeeSchedule {
   const int = (v: number, min: number, max: number, name: string) => {
-    if (!Number.isSafeInteger(v) || v < min || v > max) throw new Error(`assertion failed: fee schedule ${name} must be in ${min}..${max}`);
+    assert(Number.isSafeInteger(v) && v >= min && v <= max, `fee schedule ${name} must be in ${min}..${max}`);
   };
   int(s.roomCardPriceFen, 1, PRICE_FEN_MAX, 'roomCardPriceFen');
   int(s.roomCardsPerSeatPerBlock, 1, 100, 'roomCardsPerSeatPerBlock');

@@ -60,6 +60,7 @@ function orderBody(o: OrderRow & { roomCode?: string | null }) {
   return { ...o, roomCode: o.roomCode ?? null };
 }
 
+// tidy: route table
 export function roomRoutes(d: RoomRouteDeps): Record<keyof typeof c, Implementation> {
   const { rooms } = d;
   return {

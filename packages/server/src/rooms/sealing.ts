@@ -3,6 +3,7 @@
 // AES-256-GCM with a sub-key per purpose, derived by HKDF-SHA256 from the configured data key;
 // the room and hand number are the associated data, so a sealed value moved to another hand fails.
 import { createCipheriv, createDecipheriv, hkdfSync, randomBytes } from 'node:crypto';
+import { assert } from '@fairground/core';
 
 const IV_BYTES = 12;
 const TAG_BYTES = 16;
@@ -40,7 +41,7 @@ function open(key: Buffer, aad: string, sealed: string): Buffer {
 }
 
 export function createRoomSealer(dataKey: Uint8Array): RoomSealer {
-  if (dataKey.length !== 32) throw new Error('assertion failed: the data key must be 32 bytes');
+  assert(dataKey.length === 32, 'the data key must be 32 bytes');
   const seedKey = subKey(dataKey, 'server-seed');
   const recordKey = subKey(dataKey, 'hand-history');
   return {

@@ -227,11 +227,6 @@ export class Rooms {
     return this.#byId.size;
   }
 
-  /** Ids of the rooms this process holds. */
-  liveRoomIds(): string[] {
-    return [...this.#byId.keys()];
-  }
-
   /**
    * Rebuilds one room from its event log and holds it here (with several processes, when this one
    * claims the room). 'ended' when the log says the room is over (nothing is held then).

@@ -22,8 +22,7 @@ import {
 import type { OperatorActor, Sealer } from '../accounts/index.ts';
 import type { AuditLog } from '../admin/index.ts';
 import { type Ledger, LedgerErrors, playerAccount, systemAccount } from '../ledger/index.ts';
-import { RoomErrors, type Rooms } from '../rooms/index.ts';
-import { ROOM_CARDS_PER_PURCHASE_MAX } from '../rooms/limits.ts';
+import { ROOM_CARDS_PER_PURCHASE_MAX, RoomErrors, type Rooms } from '../rooms/index.ts';
 import type { SqlValue, Store, Tx } from '../storage/ports.ts';
 import { intFromDb, intOrNullFromDb, isUniqueViolation } from '../storage/sql.ts';
 import type { VPAY_MISMATCH_KINDS } from './contract.ts';
