@@ -69,6 +69,24 @@ describe('the tidy check', () => {
     );
   });
 
+  it("lets a domain's wire contract build on another's contract, and nothing else past index.ts", () => {
+    const root = tree({
+      ...clean,
+      'packages/server/src/a/contract.ts': "import { Body } from '../b/contract.ts';\nexport const A = Body;\n",
+      'packages/server/src/a/service.ts': "import { Body } from '../b/contract.ts';\nexport const S = Body;\n",
+      'packages/server/src/a/wire.ts': "import { inner } from '../b/inner.ts';\nexport const W = inner;\n",
+      'packages/server/src/b/contract.ts': 'export const Body = 1;\n',
+      'packages/server/src/b/inner.ts': 'export const inner = 1;\n',
+    });
+    assert.deepEqual(
+      problems(root).map((f) => [f.check, f.key]),
+      [
+        ['import-boundary', 'packages/server/src/a/service.ts -> packages/server/src/b/contract.ts'],
+        ['import-boundary', 'packages/server/src/a/wire.ts -> packages/server/src/b/inner.ts'],
+      ],
+    );
+  });
+
   it(`fails on a function of ${FUNCTION_LINES_MAX + 1} lines and passes one of ${FUNCTION_LINES_MAX}`, () => {
     const root = tree({
       ...clean,

@@ -1,5 +1,7 @@
 // Import boundaries between server domains: a domain reaches another only through that domain's
-// `index.ts` (its public surface), and no chain of imports between domains comes back to where it
+// `index.ts` (its public surface) — or, from its own `contract.ts`, through the other's
+// `contract.ts` (the wire surface, which the web clients' type program reads and which must not pull
+// in services or routes) — and no chain of imports between domains comes back to where it
 // started. Files directly under `packages/server/src` are the composition root, which may import
 // anything but must not be imported by a domain (that would be a cycle through the root).
 import { posix } from 'node:path';
@@ -77,6 +79,7 @@ export function boundaryFindings(parsed: readonly Parsed[]): Finding[] {
     if (edge.from === ROOT_NODE || edge.to === ROOT_NODE || KERNELS.has(edge.to)) continue;
     if (target === `${SERVER_SRC}${edge.to}/index.ts`) continue;
     const file = edge.where.slice(0, edge.where.lastIndexOf(':'));
+    if (file.endsWith('/contract.ts') && target === `${SERVER_SRC}${edge.to}/contract.ts`) continue;
     const key = `${file} -> ${target}`;
     if (findings.has(key)) continue;
     const message = `${edge.from} reaches into ${edge.to}; import ${edge.to}/index.ts (export it there if it is public)`;

@@ -5,6 +5,9 @@ import { contract } from '../http/endpoint.ts';
 import { Ok, TimeMs } from '../http/schemas.ts';
 import { AVATAR_URL_LENGTH_MAX, NICKNAME_LENGTH_MAX } from './limits.ts';
 
+/** Operator roles are part of the wire: the console's forms and other domains' contracts list them. */
+export { isOperatorRole, OPERATOR_ROLES, type OperatorRole } from './roles.ts';
+
 export const Tokens = Type.Object({
   accessToken: Type.String(),
   accessExpiresAtMs: TimeMs(),

@@ -1,8 +1,7 @@
 // The operations console's own endpoints: operator sign-in, player lookup, operators, the audit
 // log and the event log. (Wallet operations for operators live in the wallet contract.)
 import { Type } from '@sinclair/typebox';
-import { KycStatusBody, PlayerSelf, Tokens } from '../accounts/contract.ts';
-import { OPERATOR_ROLES } from '../accounts/roles.ts';
+import { KycStatusBody, OPERATOR_ROLES, PlayerSelf, Tokens } from '../accounts/contract.ts';
 import { contract } from '../http/endpoint.ts';
 import { IdString, itemList, Ok, pagedList, TimeMs } from '../http/schemas.ts';
 import { AUDIT_PAGE_MAX } from '../audit/index.ts';

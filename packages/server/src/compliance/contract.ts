@@ -5,6 +5,9 @@ import { contract } from '../http/endpoint.ts';
 import { Fen, IdString, TimeMs } from '../http/schemas.ts';
 import { CALENDAR_NOTE_LENGTH_MAX, REALNAME_LISTED_MAX, REALNAME_REQUEUE_MAX, REASON_LENGTH_MAX } from './limits.ts';
 
+/** The actions compliance answers for are part of the wire: restrictions name them. */
+export { COMPLIANCE_ACTIONS, type ComplianceAction } from './actions.ts';
+
 const Localized = Type.Object({ zh: Type.String(), en: Type.String() });
 export const HealthNoticeBody = Type.Object({ title: Localized, text: Localized, showAt: Type.Array(Type.String()) });
 const NullableFen = Type.Union([Fen({ minimum: 0, maximum: 100_000_000_000 }), Type.Null()]);

@@ -5,6 +5,9 @@ import { Type } from '@sinclair/typebox';
 import { contract } from '../http/endpoint.ts';
 import { Fen, IdempotencyKey, IdString, itemList, limitQuery, TimeMs } from '../http/schemas.ts';
 import { LIST_PAGE_MAX, REASON_LENGTH_MAX, REASON_LENGTH_MIN } from './limits.ts';
+
+/** An operator's reason for a money decision is bounded the same way wherever the wire carries one. */
+export { REASON_LENGTH_MAX, REASON_LENGTH_MIN };
 import { DEPOSIT_STATES, REFUND_STATES, WITHDRAWAL_STATES } from './model.ts';
 
 const lit = <T extends string>(values: readonly T[]) => Type.Union(values.map((v) => Type.Literal(v)));

@@ -1,7 +1,7 @@
 // Risk endpoints: players file complaints and see their credit; the console works the review
 // queue (cases with evidence and actions), the complaints inbox, players' restrictions and scores.
 import { Type } from '@sinclair/typebox';
-import { COMPLIANCE_ACTIONS } from '../compliance/actions.ts';
+import { COMPLIANCE_ACTIONS } from '../compliance/contract.ts';
 import { contract } from '../http/endpoint.ts';
 import { IdString, itemList, limitQuery, TimeMs } from '../http/schemas.ts';
 import { NOTE_LENGTH_MAX, PAGE_MAX } from './limits.ts';

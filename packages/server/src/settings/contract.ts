@@ -1,8 +1,8 @@
 // The console's endpoints for the business settings, the tournaments created from them and the
 // players' agreement acceptances.
 import { Type } from '@sinclair/typebox';
-import { OPERATOR_ROLES } from '../accounts/roles.ts';
-import { TournamentBody } from '../skill/schemas.ts';
+import { OPERATOR_ROLES } from '../accounts/contract.ts';
+import { TournamentBody } from '../skill/contract.ts';
 import { contract } from '../http/endpoint.ts';
 import { IdString, limitQuery, TimeMs } from '../http/schemas.ts';
 import { SETTING_KEYS } from './keys.ts';

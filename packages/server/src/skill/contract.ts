@@ -22,6 +22,9 @@ import {
   VerificationBody,
 } from './schemas.ts';
 
+/** A tournament is on the wire in two contracts: the players' and the operators' settings. */
+export { TournamentBody };
+
 const GameId = Type.String({ pattern: '^[a-z0-9_]{1,32}$' });
 const SessionPath = Type.Object({ sessionId: IdString() });
 const MatchPath = Type.Object({ matchId: IdString() });

@@ -4,7 +4,7 @@
 import { Type } from '@sinclair/typebox';
 import { contract } from '../http/endpoint.ts';
 import { Fen, IdempotencyKey, itemList, limitQuery, TimeMs } from '../http/schemas.ts';
-import { REASON_LENGTH_MAX, REASON_LENGTH_MIN } from '../payments/limits.ts';
+import { REASON_LENGTH_MAX, REASON_LENGTH_MIN } from '../payments/contract.ts';
 
 /**
  * What a bill can disagree with us about:
