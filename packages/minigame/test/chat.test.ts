@@ -8,27 +8,9 @@
 // host. Screens saved in test-results/.
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
-import { SANDBOX_MINIGAME_APPID, type Sandbox, startSandbox } from '@fairground/wechatpay-sandbox';
-import type { Browser, BrowserContext, Page } from 'playwright-core';
-import { base32Decode, base32Encode, totp } from '../../server/src/accounts/index.ts';
-import { buildClients, launchBrowser, type RunningPlatform, screenshot, startPlatform } from '../../server/test/browser/harness.ts';
-import { Driver, type Snapshot } from './host/drive.ts';
-import { type Host, startHost } from './host/serve.ts';
-
-const ADMIN = {
-  username: 'mgchatadmin',
-  password: 'minigame chat journey password',
-  totpSecret: base32Encode(Buffer.from('mg-chat-journey-totp')),
-};
-const SMALL = { viewport: { width: 375, height: 667 }, deviceScaleFactor: 2, isMobile: true, hasTouch: true, locale: 'zh-CN' } as const;
-const NARROW = { viewport: { width: 320, height: 568 }, deviceScaleFactor: 2, isMobile: true, hasTouch: true, locale: 'en-US' } as const;
-
-interface Person {
-  readonly name: string;
-  readonly context: BrowserContext;
-  readonly page: Page;
-  d: Driver;
-}
+import { type RunningPlatform, screenshot } from '../../server/test/browser/harness.ts';
+import type { Snapshot } from './host/drive.ts';
+import { type Person, startTablePair, type TablePair } from './host/table-pair.ts';
 
 interface ChatDebug {
   open: boolean;
@@ -40,83 +22,34 @@ const chatOf = (s: Snapshot) => (s.state as { chat?: ChatDebug }).chat as ChatDe
 const mySeat = (s: Snapshot) => (s.state as { mySeat: number | null }).mySeat;
 
 describe('chat at the mini-game table', () => {
-  let sandbox: Sandbox;
+  let pair: TablePair;
   let platform: RunningPlatform;
-  let host: Host;
-  let browser: Browser;
   let owner: Person;
   let friend: Person;
   /** The operator's session (a one-time code is accepted once, so it signs in once). */
   let opToken = '';
 
   before(async () => {
-    buildClients();
-    sandbox = await startSandbox();
-    const secret = sandbox.weixin.apps().find((a) => a.appid === SANDBOX_MINIGAME_APPID)?.secret as string;
-    platform = await startPlatform({
-      FAIRGROUND_ADMIN_USERNAME: ADMIN.username,
-      FAIRGROUND_ADMIN_PASSWORD: ADMIN.password,
-      FAIRGROUND_ADMIN_TOTP_SECRET: ADMIN.totpSecret,
-      FAIRGROUND_IDENTITY_PROVIDER: 'wechat',
-      FAIRGROUND_WECHAT_MP_APPID: SANDBOX_MINIGAME_APPID,
-      FAIRGROUND_WECHAT_MP_SECRET: secret,
-      FAIRGROUND_WECHAT_API_BASE_URL: sandbox.baseUrl,
-    });
-    host = await startHost(platform.url, { weixinSandboxUrl: sandbox.baseUrl });
-    browser = await launchBrowser();
-    const person = async (name: string, device: typeof SMALL | typeof NARROW, ip: string): Promise<Person> => {
-      const context = await browser.newContext({ ...device, extraHTTPHeaders: { 'x-forwarded-for': ip } });
-      const page = await context.newPage();
-      page.setDefaultTimeout(20_000);
-      return { name, context, page, d: undefined as unknown as Driver };
-    };
-    owner = await person('mgchathost', SMALL, '203.0.113.71');
-    friend = await person('mgchatfriend', NARROW, '203.0.113.72');
-    // The friend plays in English (the game's language is the player's setting, kept in storage).
-    await friend.context.addInitScript(() => localStorage.setItem('wx:fg.prefs', JSON.stringify({ lang: 'en', elder: false })));
+    pair = await startTablePair('chat', 70);
+    ({ platform, owner, friend } = pair);
   });
 
   after(async () => {
-    await browser?.close();
-    await host?.close();
-    await platform?.stop();
-    await sandbox?.close();
+    await pair?.close();
   });
 
-  const open = async (p: Person, query = '') => {
-    await p.page.goto(
-      `${host.url}/host/?user=${p.name}&nick=${p.name}&appid=${SANDBOX_MINIGAME_APPID}${query === '' ? '' : `&q=${encodeURIComponent(query)}`}`,
-    );
-    await p.page.locator('body[data-game="loaded"]').waitFor();
-    p.d = await Driver.attach(p.page);
-    await p.d.tap('agree');
-    await p.d.tap('login');
-  };
+  const open = (p: Person, query = '') => pair.open(p, query);
 
   it('the host creates a room and a friend lands in a seat from the shared card', async () => {
     await open(owner);
     await owner.d.scene('lobby');
-    const tokens = await owner.d.read<{ accessToken: string }>("wx.getStorageSync('fg.tokens')");
-    const me = (await (await fetch(`${platform.url}/api/me`, { headers: { authorization: `Bearer ${tokens.accessToken}` } })).json()) as {
+    const token = await pair.tokenOf(owner);
+    const me = (await (await fetch(`${platform.url}/api/me`, { headers: { authorization: `Bearer ${token}` } })).json()) as {
       id: string;
     };
-    const login = await fetch(`${platform.url}/api/admin/auth/login`, {
-      method: 'POST',
-      headers: { 'content-type': 'application/json' },
-      body: JSON.stringify({ username: ADMIN.username, password: ADMIN.password, totp: totp(base32Decode(ADMIN.totpSecret), Date.now()) }),
-    });
-    const op = ((await login.json()) as { tokens: { accessToken: string } }).tokens.accessToken;
+    const op = await pair.operatorToken();
     opToken = op;
-    const r = await fetch(`${platform.url}/api/admin/players/${me.id}/adjustments`, {
-      method: 'POST',
-      headers: { 'content-type': 'application/json', authorization: `Bearer ${op}` },
-      body: JSON.stringify({
-        asset: 'ROOM_CARD',
-        amountFen: 5,
-        reason: 'minigame chat journey: room cards',
-        idempotencyKey: `mgchat-${me.id}`,
-      }),
-    });
+    const r = await pair.grantRoomCards(op, me.id, 'chat');
     assert.equal(r.status, 201, await r.text());
     await owner.d.tap('create-room');
     await owner.d.scene('create');

@@ -8,27 +8,10 @@
 // friend from the room, the friend's game gets `voice.ended` and exits WeChat's voice room.
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
-import { SANDBOX_MINIGAME_APPID, type Sandbox, startSandbox } from '@fairground/wechatpay-sandbox';
-import type { Browser, BrowserContext, Page } from 'playwright-core';
-import { base32Decode, base32Encode, totp } from '../../server/src/accounts/index.ts';
-import { buildClients, launchBrowser, type RunningPlatform, screenshot, startPlatform } from '../../server/test/browser/harness.ts';
-import { Driver, type Snapshot } from './host/drive.ts';
-import { type Host, startHost } from './host/serve.ts';
-
-const ADMIN = {
-  username: 'mgvoiceadmin',
-  password: 'minigame voice journey password',
-  totpSecret: base32Encode(Buffer.from('mg-voice-journey-tot')),
-};
-const SMALL = { viewport: { width: 375, height: 667 }, deviceScaleFactor: 2, isMobile: true, hasTouch: true, locale: 'zh-CN' } as const;
-const NARROW = { viewport: { width: 320, height: 568 }, deviceScaleFactor: 2, isMobile: true, hasTouch: true, locale: 'en-US' } as const;
-
-interface Person {
-  readonly name: string;
-  readonly context: BrowserContext;
-  readonly page: Page;
-  d: Driver;
-}
+import { SANDBOX_MINIGAME_APPID, type Sandbox } from '@fairground/wechatpay-sandbox';
+import { type RunningPlatform, screenshot } from '../../server/test/browser/harness.ts';
+import type { Snapshot } from './host/drive.ts';
+import { type Person, startTablePair, type TablePair } from './host/table-pair.ts';
 
 interface VoiceDebug {
   status: string;
@@ -48,80 +31,33 @@ const voiceOf = (s: Snapshot) => (s.state as { voice?: VoiceDebug }).voice as Vo
 const mySeat = (s: Snapshot) => (s.state as { mySeat: number | null }).mySeat;
 
 describe('voice at the mini-game table', () => {
+  let pair: TablePair;
   let sandbox: Sandbox;
   let platform: RunningPlatform;
-  let host: Host;
-  let browser: Browser;
   let owner: Person;
   let friend: Person;
   let roomId = '';
   let friendOpenid = '';
 
   before(async () => {
-    buildClients();
-    sandbox = await startSandbox();
-    const secret = sandbox.weixin.apps().find((a) => a.appid === SANDBOX_MINIGAME_APPID)?.secret as string;
-    platform = await startPlatform({
-      FAIRGROUND_ADMIN_USERNAME: ADMIN.username,
-      FAIRGROUND_ADMIN_PASSWORD: ADMIN.password,
-      FAIRGROUND_ADMIN_TOTP_SECRET: ADMIN.totpSecret,
-      FAIRGROUND_IDENTITY_PROVIDER: 'wechat',
-      FAIRGROUND_WECHAT_MP_APPID: SANDBOX_MINIGAME_APPID,
-      FAIRGROUND_WECHAT_MP_SECRET: secret,
-      FAIRGROUND_WECHAT_API_BASE_URL: sandbox.baseUrl,
-    });
-    host = await startHost(platform.url, { weixinSandboxUrl: sandbox.baseUrl });
-    browser = await launchBrowser();
-    const person = async (name: string, device: typeof SMALL | typeof NARROW, ip: string): Promise<Person> => {
-      const context = await browser.newContext({ ...device, extraHTTPHeaders: { 'x-forwarded-for': ip } });
-      const page = await context.newPage();
-      page.setDefaultTimeout(20_000);
-      return { name, context, page, d: undefined as unknown as Driver };
-    };
-    owner = await person('mgvoicehost', SMALL, '203.0.113.81');
-    friend = await person('mgvoicefriend', NARROW, '203.0.113.82');
-    await friend.context.addInitScript(() => localStorage.setItem('wx:fg.prefs', JSON.stringify({ lang: 'en', elder: false })));
+    pair = await startTablePair('voice', 80);
+    ({ sandbox, platform, owner, friend } = pair);
   });
 
   after(async () => {
-    await browser?.close();
-    await host?.close();
-    await platform?.stop();
-    await sandbox?.close();
+    await pair?.close();
   });
 
-  const open = async (p: Person, query = '') => {
-    await p.page.goto(
-      `${host.url}/host/?user=${p.name}&nick=${p.name}&appid=${SANDBOX_MINIGAME_APPID}${query === '' ? '' : `&q=${encodeURIComponent(query)}`}`,
-    );
-    await p.page.locator('body[data-game="loaded"]').waitFor();
-    p.d = await Driver.attach(p.page);
-    await p.d.tap('agree');
-    await p.d.tap('login');
-  };
-  const tokenOf = async (p: Person) => (await p.d.read<{ accessToken: string }>("wx.getStorageSync('fg.tokens')")).accessToken;
+  const open = (p: Person, query = '') => pair.open(p, query);
+  const tokenOf = (p: Person) => pair.tokenOf(p);
 
   it('the host creates a room with voice on and a friend lands in a seat', async () => {
     await open(owner);
     await owner.d.scene('lobby');
     const token = await tokenOf(owner);
     const me = (await (await fetch(`${platform.url}/api/me`, { headers: { authorization: `Bearer ${token}` } })).json()) as { id: string };
-    const login = await fetch(`${platform.url}/api/admin/auth/login`, {
-      method: 'POST',
-      headers: { 'content-type': 'application/json' },
-      body: JSON.stringify({ username: ADMIN.username, password: ADMIN.password, totp: totp(base32Decode(ADMIN.totpSecret), Date.now()) }),
-    });
-    const op = ((await login.json()) as { tokens: { accessToken: string } }).tokens.accessToken;
-    const r = await fetch(`${platform.url}/api/admin/players/${me.id}/adjustments`, {
-      method: 'POST',
-      headers: { 'content-type': 'application/json', authorization: `Bearer ${op}` },
-      body: JSON.stringify({
-        asset: 'ROOM_CARD',
-        amountFen: 5,
-        reason: 'minigame voice journey: room cards',
-        idempotencyKey: `mgvoice-${me.id}`,
-      }),
-    });
+    const op = await pair.operatorToken();
+    const r = await pair.grantRoomCards(op, me.id, 'voice');
     assert.equal(r.status, 201, await r.text());
     await owner.d.tap('create-room');
     await owner.d.scene('create');
