@@ -13,11 +13,11 @@ import { randomBytes, randomInt } from 'node:crypto';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { DatabaseSync } from 'node:sqlite';
 import { createPostgresStore } from '../../packages/server/src/adapters/postgres/index.ts';
 import { createSqliteStore } from '../../packages/server/src/adapters/sqlite/index.ts';
 import { Ledger, ledgerMigrations, playerAccount, systemAccount } from '../../packages/server/src/ledger/index.ts';
 import type { Store } from '../../packages/server/src/storage/ports.ts';
+import { type BareRows, openBareLoop } from './bare-loop.ts';
 import { dropSchema } from '../../packages/server/src/adapters/testing.ts';
 
 const args = process.argv.slice(2);
@@ -143,82 +143,16 @@ function round2(x: number): number {
   return Math.round(x * 100) / 100;
 }
 
-/**
- * The same schema and batch size as the ledger, written by a bare loop: the SQLite ceiling. The
- * rows are the ledger's (`rows: 'ledger'`): two random accounts per transfer and one idempotency
- * key sequence per caller, as the bench's callers make them, so each commit touches as many pages
- * as the ledger's does (`bench/ledger/wal.ts` counts them). `rows: 'neighbours'` is the loop of
- * the first two passes: the credit account next to the debit one and one global key sequence,
- * which touch fewer pages per commit (about 106 against the ledger's 128 for 64 transfers).
- */
-function sqliteBareLoop(batch: number, rows: 'ledger' | 'neighbours'): number {
+/** The bare loop (`bare-loop.ts`) in groups of `batch` for the bench's seconds: the SQLite ceiling, in transfers a second. */
+function sqliteBareLoop(batch: number, rows: BareRows): number {
   const dir = mkdtempSync(join(tmpdir(), 'fg-bench-bare-'));
-  const db = new DatabaseSync(join(dir, 'bare.db'));
-  db.exec('PRAGMA journal_mode = WAL; PRAGMA synchronous = FULL;');
-  db.exec('CREATE TABLE schema_migrations (id TEXT PRIMARY KEY, applied_at_ms BIGINT NOT NULL)');
-  db.exec(ledgerMigrations[0]!.sql!);
-  const insAcct = db.prepare(
-    'INSERT INTO ledger_accounts (id, owner_kind, owner_id, asset, flags, created_at_ms) VALUES (?, ?, ?, ?, 0, 0)',
-  );
-  for (let p = 0; p < PLAYERS; p += 1) insAcct.run(`player:b${p}:CNY`, 'player', `b${p}`, 'CNY');
-  const insT = db.prepare(
-    'INSERT INTO ledger_transfers (seq, id, scope, idem_key, batch_index, debit_account, credit_account, asset, amount, code, flags, pending_id, timeout_at_ms, metadata, created_at_ms, prev_hash, hash) VALUES (?, ?, ?, ?, 0, ?, ?, ?, ?, ?, 0, NULL, NULL, NULL, ?, ?, ?)',
-  );
-  const insR = db.prepare('INSERT INTO ledger_requests (scope, idem_key, content_hash, result, created_at_ms) VALUES (?, ?, ?, ?, ?)');
-  const upd = db.prepare('UPDATE ledger_accounts SET debits_posted = debits_posted + ?, credits_posted = credits_posted + ? WHERE id = ?');
-  // Row contents of the same size as the ledger writes (ids, 64-hex hashes, a stored result), so the
-  // loop measures the database's cost for the same bytes, without the ledger's JavaScript.
-  const hashA = 'a'.repeat(64);
-  const hashB = 'b'.repeat(64);
-  const result = JSON.stringify([
-    {
-      id: `tr_${'0'.repeat(24)}`,
-      seq: 1,
-      debit: 'player:b1:CNY',
-      credit: 'player:b2:CNY',
-      asset: 'CNY',
-      amount: 5,
-      code: 'prize',
-      flags: 0,
-      pendingId: null,
-      timeoutAtMs: null,
-      createdAtMs: 1,
-      metadata: null,
-    },
-  ]);
-  let seq = 0;
-  const run = randomBytes(4).toString('hex');
+  const bare = openBareLoop(join(dir, 'bare.db'), PLAYERS, rows);
+  let written = 0;
   const deadline = performance.now() + seconds * 1000;
   const start = performance.now();
-  for (let round = 0; performance.now() < deadline; round += 1) {
-    db.exec('BEGIN IMMEDIATE');
-    for (let i = 0; i < batch; i += 1) {
-      seq += 1;
-      const a = randomInt(PLAYERS);
-      const b = rows === 'ledger' ? (a + 1 + randomInt(PLAYERS - 1)) % PLAYERS : (a + 1) % PLAYERS;
-      const key = rows === 'ledger' ? `${run}-${i}-${round}` : `k${seq}`;
-      insT.run(
-        seq,
-        `tr_${String(seq).padStart(24, '0')}`,
-        'bench',
-        key,
-        `player:b${a}:CNY`,
-        `player:b${b}:CNY`,
-        'CNY',
-        5,
-        'prize',
-        0,
-        hashA,
-        hashB,
-      );
-      insR.run('bench', key, hashA, result, 0);
-      upd.run(5, 0, `player:b${a}:CNY`);
-      upd.run(0, 5, `player:b${b}:CNY`);
-    }
-    db.exec('COMMIT');
-  }
-  const rate = Math.round(seq / ((performance.now() - start) / 1000));
-  db.close();
+  while (performance.now() < deadline) written += bare.group(batch);
+  const rate = Math.round(written / ((performance.now() - start) / 1000));
+  bare.close();
   rmSync(dir, { recursive: true, force: true });
   return rate;
 }

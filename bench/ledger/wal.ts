@@ -10,6 +10,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { DatabaseSync } from 'node:sqlite';
 import { createSqliteStore } from '../../packages/server/src/adapters/sqlite/index.ts';
+import { type BareRows, openBareLoop } from './bare-loop.ts';
 import { Ledger, ledgerMigrations, playerAccount, systemAccount } from '../../packages/server/src/ledger/index.ts';
 
 const args = process.argv.slice(2);
@@ -127,77 +128,19 @@ async function ledgerRun(): Promise<void> {
   rmSync(dir, { recursive: true, force: true });
 }
 
-/** The bench's bare loop (`run.ts`), batch = callers, with the same frame count: the ledger's rows, or the earlier passes' neighbours. */
-function bareRun(rows: 'ledger' | 'neighbours'): void {
+/** The bench's bare loop (`bare-loop.ts`), batch = callers, with the same frame count: the ledger's rows, or the earlier passes' neighbours. */
+function bareRun(rows: BareRows): void {
   const dir = mkdtempSync(join(tmpdir(), 'fg-wal-bare-'));
   const path = join(dir, 'bare.db');
-  const db = new DatabaseSync(path);
-  db.exec('PRAGMA journal_mode = WAL; PRAGMA synchronous = FULL;');
-  db.exec('CREATE TABLE schema_migrations (id TEXT PRIMARY KEY, applied_at_ms BIGINT NOT NULL)');
-  db.exec(ledgerMigrations[0]!.sql!);
-  const insAcct = db.prepare(
-    'INSERT INTO ledger_accounts (id, owner_kind, owner_id, asset, flags, created_at_ms) VALUES (?, ?, ?, ?, 0, 0)',
-  );
-  for (let p = 0; p < PLAYERS; p += 1) insAcct.run(`player:b${p}:CNY`, 'player', `b${p}`, 'CNY');
-  const insT = db.prepare(
-    'INSERT INTO ledger_transfers (seq, id, scope, idem_key, batch_index, debit_account, credit_account, asset, amount, code, flags, pending_id, timeout_at_ms, metadata, created_at_ms, prev_hash, hash) VALUES (?, ?, ?, ?, 0, ?, ?, ?, ?, ?, 0, NULL, NULL, NULL, ?, ?, ?)',
-  );
-  const insR = db.prepare('INSERT INTO ledger_requests (scope, idem_key, content_hash, result, created_at_ms) VALUES (?, ?, ?, ?, ?)');
-  const upd = db.prepare('UPDATE ledger_accounts SET debits_posted = debits_posted + ?, credits_posted = credits_posted + ? WHERE id = ?');
-  const result = JSON.stringify([
-    {
-      id: `tr_${'0'.repeat(24)}`,
-      seq: 1,
-      debit: 'player:b1:CNY',
-      credit: 'player:b2:CNY',
-      asset: 'CNY',
-      amount: 5,
-      code: 'prize',
-      flags: 0,
-      pendingId: null,
-      timeoutAtMs: null,
-      createdAtMs: 1,
-      metadata: null,
-    },
-  ]);
-  let seq = 0;
-  let round = 0;
-  const run = randomBytes(4).toString('hex');
-  const batch = (): void => {
-    db.exec('BEGIN IMMEDIATE');
-    round += 1;
-    for (let i = 0; i < CALLERS; i += 1) {
-      seq += 1;
-      const a = randomInt(PLAYERS);
-      const b = rows === 'ledger' ? (a + 1 + randomInt(PLAYERS - 1)) % PLAYERS : (a + 1) % PLAYERS;
-      const key = rows === 'ledger' ? `${run}-${i}-${round}` : `k${seq}`;
-      insT.run(
-        seq,
-        `tr_${String(seq).padStart(24, '0')}`,
-        'bench',
-        key,
-        `player:b${a}:CNY`,
-        `player:b${b}:CNY`,
-        'CNY',
-        5,
-        'prize',
-        0,
-        'a'.repeat(64),
-        'b'.repeat(64),
-      );
-      insR.run('bench', key, 'a'.repeat(64), result, 0);
-      upd.run(5, 0, `player:b${a}:CNY`);
-      upd.run(0, 5, `player:b${b}:CNY`);
-    }
-    db.exec('COMMIT');
-  };
-  for (let g = 0; g < WARM_GROUPS + 20; g += 1) batch();
+  const bare = openBareLoop(path, PLAYERS, rows);
+  const db = bare.db;
+  for (let g = 0; g < WARM_GROUPS + 20; g += 1) bare.group(CALLERS);
   db.exec('PRAGMA wal_autocheckpoint = 0');
   db.exec('PRAGMA wal_checkpoint(TRUNCATE)');
-  for (let g = 0; g < GROUPS; g += 1) batch();
+  for (let g = 0; g < GROUPS; g += 1) bare.group(CALLERS);
   const f = walFrames(`${path}-wal`, namer(db));
   report(`bare loop (${rows}), batch ${CALLERS}`, f, GROUPS * CALLERS);
-  db.close();
+  bare.close();
   rmSync(dir, { recursive: true, force: true });
 }
 
