@@ -36,6 +36,8 @@ export const ROOM_QUEUE_MAX = 256;
 export const EVENT_BATCH_ROOMS_MAX = 1000;
 /** Hosted event writes (SQLite's writer thread) on their way at once; later rows wait for one to return. */
 export const HOSTED_EVENT_WRITES_IN_FLIGHT_MAX = 2;
+/** Least time between the starts of two hosted event writes: rows arriving sooner share the next commit (see batcher.ts). */
+export const HOSTED_EVENT_WRITE_GAP_MS = 0;
 /** Largest frame a client may send; a frame above it closes the connection. */
 export const ROOM_FRAME_BYTES_MAX = 2048;
 /** Token bucket per connection: this many frames at once, refilled at FRAMES_PER_S. */
