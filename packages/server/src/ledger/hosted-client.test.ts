@@ -313,3 +313,71 @@ it('sends plain requests as JSON text and anything JSON would change as it is', 
     assert.equal(encodeRequest(r), r, 'cloned as it is, so validation sees the same value');
   }
 });
+
+it('stages a group synchronously yet leaves nothing of a linked batch that failed, for the requests after it', async () => {
+  const store = createSqliteStore({ path: join(dir, 'sync-path.db'), writerThread: false });
+  try {
+    await store.migrate(Ledger.migrations);
+    const ledger = new Ledger(store);
+    await ledger.openSystemAccounts();
+    await store.unitOfWork(async (tx) => {
+      for (const p of ['a', 'b', 'c']) await ledger.openAccount(tx, playerAccount(p, 'CNY'));
+    });
+    for (const p of ['a', 'b']) {
+      await ledger.submit({
+        scope: 'seed',
+        key: p,
+        debit: systemAccount('provider_clearing', 'CNY'),
+        credit: playerAccount(p, 'CNY'),
+        asset: 'CNY',
+        amount: 100,
+        code: 'deposit',
+      });
+    }
+    const writer = new LedgerWriter(store, {}, { localConnection: true });
+    const move = (key: string, debit: string, amount: number): DirectRequestInput => ({
+      kind: 'transfer',
+      input: {
+        scope: 'g',
+        key,
+        debit: playerAccount(debit, 'CNY'),
+        credit: playerAccount('c', 'CNY'),
+        asset: 'CNY',
+        amount,
+        code: 'prize',
+      },
+    });
+    // One group: a's 80 is staged by the linked batch, then undone when b's 150 fails; a's own
+    // transfer of 100 after it must still find a's full balance.
+    const settled = await writer.submitMany([
+      {
+        kind: 'batch',
+        input: {
+          scope: 'g',
+          key: 'pair',
+          transfers: [
+            { debit: playerAccount('a', 'CNY'), credit: playerAccount('c', 'CNY'), asset: 'CNY', amount: 80, code: 'prize' },
+            { debit: playerAccount('b', 'CNY'), credit: playerAccount('c', 'CNY'), asset: 'CNY', amount: 150, code: 'prize' },
+          ],
+        },
+      },
+      move('a-all', 'a', 100),
+      move('a-all', 'a', 100),
+      move('a-all', 'a', 99),
+    ]);
+    assert.deepEqual(
+      settled.map((o) =>
+        o.status === 'fulfilled' ? (o.value.replayed ? 'replayed' : 'new') : isAppError(o.reason) ? o.reason.code : 'other',
+      ),
+      ['LEDGER_INSUFFICIENT_FUNDS', 'new', 'replayed', 'LEDGER_IDEMPOTENCY_CONFLICT'],
+    );
+    const balances = await Promise.all(['a', 'b', 'c'].map((p) => ledger.balance(playerAccount(p, 'CNY'))));
+    assert.deepEqual(
+      balances.map((b) => b?.availableFen),
+      [0, 100, 100],
+    );
+    assert.deepEqual((await ledger.checkInvariants()).problems, []);
+  } finally {
+    await store.close();
+  }
+});
