@@ -48,6 +48,9 @@ interface Row {
   perCommit: number;
   /** Requests per direct group: how many callers shared a commit. */
   requestsPerCommit: number;
+  /** CPU time per direct group, µs: the main thread (the callers and the ledger's side of them) and the writer's thread, when hosted. */
+  mainCpuUsPerGroup: number;
+  writerCpuUsPerGroup: number | null;
 }
 
 function load(): string {
@@ -122,7 +125,9 @@ async function measure(backend: string, ledger: Ledger, mode: 'single' | 'batch2
   }
   const before = await ledger.directStats();
   const start = performance.now();
+  const cpu0 = process.threadCpuUsage();
   await Promise.all(Array.from({ length: callers }, (_, c) => caller(c)));
+  const cpu = process.threadCpuUsage(cpu0);
   const elapsedS = (performance.now() - start) / 1000;
   const after = await ledger.directStats();
   const groups = Math.max(1, after.groups - before.groups);
@@ -136,6 +141,11 @@ async function measure(backend: string, ledger: Ledger, mode: 'single' | 'batch2
     p99Ms: round2(percentile(latencies, 99)),
     perCommit: Math.round(((after.transfers - before.transfers) / groups) * 10) / 10,
     requestsPerCommit: Math.round(((after.requests - before.requests) / groups) * 10) / 10,
+    mainCpuUsPerGroup: Math.round((cpu.user + cpu.system) / groups),
+    writerCpuUsPerGroup:
+      after.threadCpuUs === undefined || before.threadCpuUs === undefined
+        ? null
+        : Math.round((after.threadCpuUs - before.threadCpuUs) / groups),
   };
 }
 
@@ -205,6 +215,11 @@ for (const r of rows)
     `| ${r.backend} | ${r.mode} | ${r.callers} | ${r.transfersPerS} | ${r.p50Ms} | ${r.p99Ms} | ${r.requestsPerCommit} | ${r.perCommit} |`,
   );
 console.log(`load average after the ledger runs: ${load()}`);
+console.log();
+// CPU time per commit group, by thread: what the ledger costs whatever the disk does (the load moves it far less than a rate).
+console.log('| backend | mode | callers | main thread CPU µs per group | writer thread CPU µs per group |');
+console.log('| --- | --- | ---: | ---: | ---: |');
+for (const r of rows) console.log(`| ${r.backend} | ${r.mode} | ${r.callers} | ${r.mainCpuUsPerGroup} | ${r.writerCpuUsPerGroup ?? '—'} |`);
 if (!CEILINGS) process.exit(0);
 console.log();
 console.log('| ceiling | transfers or transactions/s |');

@@ -15,13 +15,17 @@ import { LedgerErrors } from './errors.ts';
 import { HostedLedgerClient } from './hosted-client.ts';
 import {
   type DirectRequestInput,
+  decodeAnswers,
+  decodeGroup,
   decodeRequest,
+  encodeAnswers,
   encodeError,
+  encodeGroup,
   encodeRequest,
   encodeResult,
   type HostedRequest,
-  type WireOutcome,
-  type WireRequest,
+  type WireAnswers,
+  type WireGroup,
 } from './hosted-wire.ts';
 import { Ledger, playerAccount, systemAccount, type TransferInput } from './index.ts';
 import { LedgerWriter } from './writer.ts';
@@ -31,7 +35,7 @@ after(() => rmSync(dir, { recursive: true, force: true }));
 
 /** A hosted handler whose answers are released by the test. */
 function fakeHandler() {
-  const calls: { request: HostedRequest; answer: (outcomes: WireOutcome[]) => void; fail: (e: unknown) => void }[] = [];
+  const calls: { request: HostedRequest; answer: (outcomes: WireAnswers) => void; fail: (e: unknown) => void }[] = [];
   const handler: HostedHandler = {
     call(request) {
       return new Promise((resolve, reject) => {
@@ -59,9 +63,9 @@ function req(i: number): DirectRequestInput {
   };
 }
 
-function groupOf(call: { request: HostedRequest }): readonly WireRequest[] {
+function groupOf(call: { request: HostedRequest }): readonly DirectRequestInput[] {
   assert.equal(call.request.kind, 'group');
-  return (call.request as { requests: readonly WireRequest[] }).requests;
+  return decodeGroup((call.request as { requests: WireGroup }).requests);
 }
 
 it('sends the requests of one turn as one message and answers each on its own', async () => {
@@ -88,6 +92,43 @@ it('sends the requests of one turn as one message and answers each on its own', 
   assert.deepEqual(b, { ok: true, v: { transfers, replayed: true } });
   assert.ok(!c!.ok && isAppError(c!.e) && c!.e.code === 'LEDGER_INSUFFICIENT_FUNDS' && c!.e.status === 409);
   assert.deepEqual((c as { e: AppError }).e.details, { amount: 3 });
+});
+
+it('sends a group of plain requests as one JSON text and its answers as one, when every request succeeded', async () => {
+  const { handler, calls } = fakeHandler();
+  const client = new HostedLedgerClient(handler, new ManualClock(0));
+  const answers = [0, 1].map((i) => client.submit(req(i)));
+  await turn();
+  const sent = (calls[0]!.request as { requests: WireGroup }).requests;
+  assert.equal(typeof sent, 'string', 'one string crosses, not a list');
+  assert.deepEqual(decodeGroup(sent), [req(0), req(1)]);
+  const transfers = [{ id: 'tr_1', amount: 1, metadata: { room: 'r1' } }];
+  const text = encodeAnswers([
+    { ok: true, json: JSON.stringify(transfers), replayed: false },
+    { ok: true, json: JSON.stringify(transfers), replayed: true },
+  ]);
+  assert.equal(typeof text, 'string');
+  calls[0]!.answer(text);
+  assert.deepEqual(await Promise.all(answers), [
+    { transfers, replayed: false },
+    { transfers, replayed: true },
+  ]);
+  // A failed request makes the answers a list, each outcome on its own.
+  const mixed = encodeAnswers([
+    { ok: true, json: '[]', replayed: false },
+    { ok: false, error: new AppError(LedgerErrors.LEDGER_INSUFFICIENT_FUNDS, { amount: 3 }) },
+  ]);
+  assert.ok(Array.isArray(mixed));
+  const [ok, failed] = decodeAnswers(mixed, 2);
+  assert.deepEqual(ok, { ok: true, value: { transfers: [], replayed: false } });
+  assert.ok(failed && !failed.ok && isAppError(failed.error) && failed.error.code === 'LEDGER_INSUFFICIENT_FUNDS');
+  assert.throws(() => decodeAnswers(text, 3), /answered with 2 outcomes/);
+  // A request JSON would change sends its group as a list, that request cloned as it is.
+  const odd = { kind: 'transfer', input: { ...req(2).input, amount: 5n } } as unknown as DirectRequestInput;
+  const list = encodeGroup([req(1), odd]);
+  assert.ok(Array.isArray(list));
+  assert.deepEqual(decodeGroup(list)[0], req(1));
+  assert.equal(decodeGroup(list)[1], odd);
 });
 
 it('keeps at most two groups in flight: later requests wait and go together', async () => {
@@ -270,5 +311,73 @@ it('sends plain requests as JSON text and anything JSON would change as it is', 
   for (const input of odd) {
     const r = { kind: 'transfer', input } as unknown as DirectRequestInput;
     assert.equal(encodeRequest(r), r, 'cloned as it is, so validation sees the same value');
+  }
+});
+
+it('stages a group synchronously yet leaves nothing of a linked batch that failed, for the requests after it', async () => {
+  const store = createSqliteStore({ path: join(dir, 'sync-path.db'), writerThread: false });
+  try {
+    await store.migrate(Ledger.migrations);
+    const ledger = new Ledger(store);
+    await ledger.openSystemAccounts();
+    await store.unitOfWork(async (tx) => {
+      for (const p of ['a', 'b', 'c']) await ledger.openAccount(tx, playerAccount(p, 'CNY'));
+    });
+    for (const p of ['a', 'b']) {
+      await ledger.submit({
+        scope: 'seed',
+        key: p,
+        debit: systemAccount('provider_clearing', 'CNY'),
+        credit: playerAccount(p, 'CNY'),
+        asset: 'CNY',
+        amount: 100,
+        code: 'deposit',
+      });
+    }
+    const writer = new LedgerWriter(store, {}, { localConnection: true });
+    const move = (key: string, debit: string, amount: number): DirectRequestInput => ({
+      kind: 'transfer',
+      input: {
+        scope: 'g',
+        key,
+        debit: playerAccount(debit, 'CNY'),
+        credit: playerAccount('c', 'CNY'),
+        asset: 'CNY',
+        amount,
+        code: 'prize',
+      },
+    });
+    // One group: a's 80 is staged by the linked batch, then undone when b's 150 fails; a's own
+    // transfer of 100 after it must still find a's full balance.
+    const settled = await writer.submitMany([
+      {
+        kind: 'batch',
+        input: {
+          scope: 'g',
+          key: 'pair',
+          transfers: [
+            { debit: playerAccount('a', 'CNY'), credit: playerAccount('c', 'CNY'), asset: 'CNY', amount: 80, code: 'prize' },
+            { debit: playerAccount('b', 'CNY'), credit: playerAccount('c', 'CNY'), asset: 'CNY', amount: 150, code: 'prize' },
+          ],
+        },
+      },
+      move('a-all', 'a', 100),
+      move('a-all', 'a', 100),
+      move('a-all', 'a', 99),
+    ]);
+    assert.deepEqual(
+      settled.map((o) =>
+        o.status === 'fulfilled' ? (o.value.replayed ? 'replayed' : 'new') : isAppError(o.reason) ? o.reason.code : 'other',
+      ),
+      ['LEDGER_INSUFFICIENT_FUNDS', 'new', 'replayed', 'LEDGER_IDEMPOTENCY_CONFLICT'],
+    );
+    const balances = await Promise.all(['a', 'b', 'c'].map((p) => ledger.balance(playerAccount(p, 'CNY'))));
+    assert.deepEqual(
+      balances.map((b) => b?.availableFen),
+      [0, 100, 100],
+    );
+    assert.deepEqual((await ledger.checkInvariants()).problems, []);
+  } finally {
+    await store.close();
   }
 });

@@ -16,10 +16,10 @@ import { LedgerErrors } from './errors.ts';
 import {
   type DirectRequestInput,
   type DirectStats,
-  decodeOutcome,
-  encodeRequest,
+  decodeAnswers,
+  encodeGroup,
   type HostedRequest,
-  type WireOutcome,
+  type WireAnswers,
 } from './hosted-wire.ts';
 import { LEDGER_DEFAULTS, type RequestResult } from './types.ts';
 
@@ -85,7 +85,7 @@ export class HostedLedgerClient {
     let sent: Promise<unknown>;
     try {
       sent = this.#hosted.call(
-        { kind: 'group', requests: group.map((w) => encodeRequest(w.req)) } satisfies HostedRequest,
+        { kind: 'group', requests: encodeGroup(group.map((w) => w.req)) } satisfies HostedRequest,
         this.#clock.nowMs(),
       );
     } catch (e) {
@@ -94,10 +94,17 @@ export class HostedLedgerClient {
     sent.then(
       (outcomes) => {
         this.#inFlight -= 1;
-        const list = outcomes as WireOutcome[];
+        let list: ReturnType<typeof decodeAnswers>;
+        try {
+          list = decodeAnswers(outcomes as WireAnswers, group.length);
+        } catch (e) {
+          for (const w of group) w.reject(e);
+          if (this.#queue.length > 0) this.#schedule();
+          return;
+        }
         for (let i = 0; i < group.length; i += 1) {
           const waiter = present(group[i], 'a waiter for every outcome');
-          const o = decodeOutcome(present(list[i], 'an outcome for every request'));
+          const o = present(list[i], 'an outcome for every request');
           if (o.ok) waiter.resolve(o.value);
           else waiter.reject(o.error);
         }

@@ -1,13 +1,15 @@
 // How a group of direct requests and its answers cross between the event loop and the thread that
 // hosts the ledger's writer (SQLite's writer thread): the requests of one turn of the event loop go
-// as one message, and the answers of one commit come back as one message of compact outcomes — a
-// result is the JSON text the writer already produced for its idempotency record, so neither side
-// walks an object graph to copy it. A request made of plain JSON values travels as JSON text too
-// (several times cheaper to copy than the structured clone of its object); anything else (a
-// BigInt, a Date, -0, NaN, an undefined inside it) is cloned as it is, so the writer's validation
-// sees exactly what the caller passed either way.
+// as one message, and the answers of one commit come back as one message. In the common case each
+// is a single string: a group of plain JSON requests is the JSON text of the array (one
+// `JSON.stringify` here, one `JSON.parse` there, one string to copy), and a group's answers, when
+// every request succeeded, are one JSON array spliced from the texts the writer already produced
+// for its idempotency records, so neither side walks an object graph to copy it and the event loop
+// parses it once. A request JSON would change (a BigInt, a Date, -0, NaN, an undefined inside it)
+// sends its group as a list with that request cloned as it is, so the writer's validation sees
+// exactly what the caller passed; a group with a failed request is answered as a list of outcomes.
 import { AppError } from '@fairground/core';
-import type { BatchInput, CloseInput, RequestResult, TransferInput } from './types.ts';
+import type { BatchInput, CloseInput, RequestResult, TransferInput, TransferResult } from './types.ts';
 
 export type DirectRequestInput =
   | { readonly kind: 'transfer'; readonly input: TransferInput }
@@ -20,15 +22,17 @@ export interface DirectStats {
   readonly groups: number;
   readonly requests: number;
   readonly transfers: number;
+  /** CPU time of the thread that hosts the writer so far, µs (hosted writers only; the bench divides it by groups). */
+  readonly threadCpuUs?: number;
 }
 
-export type HostedRequest =
-  | DirectRequestInput
-  | { readonly kind: 'group'; readonly requests: readonly WireRequest[] }
-  | { readonly kind: 'stats' };
+export type HostedRequest = DirectRequestInput | { readonly kind: 'group'; readonly requests: WireGroup } | { readonly kind: 'stats' };
 
-/** A request as sent: its JSON text when that round-trips exactly, else the request itself. */
+/** A request as sent in a list: its JSON text when that round-trips exactly, else the request itself. */
 export type WireRequest = string | DirectRequestInput;
+
+/** A group as sent: the JSON text of the whole array when every request round-trips exactly, else a list. */
+export type WireGroup = string | readonly WireRequest[];
 
 export function encodeRequest(req: DirectRequestInput): WireRequest {
   return isExactJson(req, 0) ? JSON.stringify(req) : req;
@@ -36,6 +40,15 @@ export function encodeRequest(req: DirectRequestInput): WireRequest {
 
 export function decodeRequest(r: WireRequest): DirectRequestInput {
   return typeof r === 'string' ? (JSON.parse(r) as DirectRequestInput) : r;
+}
+
+export function encodeGroup(reqs: readonly DirectRequestInput[]): WireGroup {
+  for (const r of reqs) if (!isExactJson(r, 0)) return reqs.map(encodeRequest);
+  return JSON.stringify(reqs);
+}
+
+export function decodeGroup(g: WireGroup): DirectRequestInput[] {
+  return typeof g === 'string' ? (JSON.parse(g) as DirectRequestInput[]) : g.map(decodeRequest);
 }
 
 /** Whether `JSON.parse(JSON.stringify(v))` gives back the same value (plain data, nothing lost). */
@@ -80,6 +93,37 @@ export type WireOutcome =
 
 export function encodeResult(json: string, replayed: boolean): string {
   return (replayed ? '1' : '0') + json;
+}
+
+/** A group's answers as sent: when every request succeeded, the JSON text of `[[replayed 0|1, transfers], …]`; else a list of outcomes. */
+export type WireAnswers = string | readonly WireOutcome[];
+
+/** One request's settled result, as the writer has it: the stored JSON text of its transfers, or the error. */
+export type SettledJson =
+  | { readonly ok: true; readonly json: string; readonly replayed: boolean }
+  | { readonly ok: false; readonly error: unknown };
+
+export function encodeAnswers(settled: readonly SettledJson[]): WireAnswers {
+  const parts: string[] = [];
+  for (const o of settled) {
+    if (!o.ok) return settled.map((x) => (x.ok ? encodeResult(x.json, x.replayed) : encodeError(x.error)));
+    parts.push(`[${o.replayed ? 1 : 0},${o.json}]`);
+  }
+  return `[${parts.join(',')}]`;
+}
+
+/** The outcomes of a group of `count` requests, in order. */
+export function decodeAnswers(a: WireAnswers, count: number): ({ ok: true; value: RequestResult } | { ok: false; error: Error })[] {
+  const out: ({ ok: true; value: RequestResult } | { ok: false; error: Error })[] = [];
+  if (typeof a !== 'string') {
+    for (const o of a) out.push(decodeOutcome(o));
+  } else {
+    for (const [replayed, transfers] of JSON.parse(a) as [0 | 1, TransferResult[]][]) {
+      out.push({ ok: true, value: { transfers, replayed: replayed === 1 } });
+    }
+  }
+  if (out.length !== count) throw new Error(`a group of ${count} requests was answered with ${out.length} outcomes`);
+  return out;
 }
 
 export function encodeError(e: unknown): WireOutcome {

@@ -5,7 +5,7 @@
 // Loaded by the store in its thread, never imported by the rest of the ledger.
 import type { Clock } from '@fairground/core';
 import type { HostedOptions, Store } from '../storage/ports.ts';
-import { decodeRequest, encodeError, encodeResult, type HostedRequest, type WireOutcome } from './hosted-wire.ts';
+import { type DirectStats, decodeGroup, encodeAnswers, type HostedRequest, type SettledJson } from './hosted-wire.ts';
 import { LedgerWriter, resultJsonOf } from './writer.ts';
 
 export function host(store: Store, options: HostedOptions, clock: Clock): { handle(request: unknown): Promise<unknown> } {
@@ -24,13 +24,20 @@ export function host(store: Store, options: HostedOptions, clock: Clock): { hand
       const r = request as HostedRequest;
       switch (r.kind) {
         case 'group': {
-          const settled = await writer.submitMany(r.requests.map(decodeRequest));
-          return settled.map(
-            (o): WireOutcome => (o.status === 'fulfilled' ? encodeResult(resultJsonOf(o.value), o.value.replayed) : encodeError(o.reason)),
+          const settled = await writer.submitMany(decodeGroup(r.requests));
+          return encodeAnswers(
+            settled.map(
+              (o): SettledJson =>
+                o.status === 'fulfilled'
+                  ? { ok: true, json: resultJsonOf(o.value), replayed: o.value.replayed }
+                  : { ok: false, error: o.reason },
+            ),
           );
         }
-        case 'stats':
-          return writer.directStats();
+        case 'stats': {
+          const cpu = process.threadCpuUsage();
+          return { ...writer.directStats(), threadCpuUs: cpu.user + cpu.system } satisfies DirectStats;
+        }
         case 'transfer':
           return writer.submit(r.input);
         case 'batch':

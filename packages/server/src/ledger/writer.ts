@@ -128,9 +128,10 @@ interface RowCache {
   dataVersion: number;
 }
 
-/** A store whose connection counts the transactions committed on it (SQLite's writer thread). */
+/** A store whose connection counts the transactions committed on it, and runs statements on this thread (SQLite's writer thread). */
 interface CommitCounting {
   readonly commitCount?: () => number;
+  readonly runLocal?: (sql: string, params: readonly SqlValue[]) => number;
 }
 
 /** How the writer reaches its connection. */
@@ -149,6 +150,8 @@ export class LedgerWriter {
   /** Set when the writer may keep committed rows between groups (see `RowCache`). */
   readonly #commitCount: (() => number) | null;
   #cache: RowCache | null = null;
+  /** Set with `#commitCount`: the flush's statements run on the connection at once (see `#flushSqliteRows`). */
+  readonly #runLocal: ((sql: string, params: readonly SqlValue[]) => number) | null;
   #groups = 0;
   #groupRequests = 0;
   #groupTransfers = 0;
@@ -166,6 +169,8 @@ export class LedgerWriter {
     this.#localConnection = placement.localConnection === true;
     const counting = (store as Store & CommitCounting).commitCount;
     this.#commitCount = this.#localConnection && store.dialect === 'sqlite' && typeof counting === 'function' ? counting : null;
+    const runLocal = (store as Store & CommitCounting).runLocal;
+    this.#runLocal = this.#commitCount && typeof runLocal === 'function' ? runLocal : null;
     this.#clock = options.clock ?? systemClock;
     this.#amountMax = options.transferAmountMax ?? LEDGER_DEFAULTS.transferAmountMax;
     this.#batchMax = options.batchTransfersMax ?? LEDGER_DEFAULTS.batchTransfersMax;
@@ -248,10 +253,12 @@ export class LedgerWriter {
     const t = this.#validate(input);
     const content = transferContentHash(t);
     const s = tx.participant(this.#participant);
-    await this.#lockShards(tx, s, [shardOf(t.debit, this.#shards)]);
-    return this.#idempotent(tx, s, input.scope, input.key, content, async () => [
-      await this.#applyNew(tx, s, input.scope, input.key, 0, t),
-    ]);
+    const shard = shardOf(t.debit, this.#shards);
+    if (!s.heads.has(shard)) await this.#lockShards(tx, s, [shard]);
+    return (
+      this.#idempotentNow(tx, s, input.scope, input.key, content, [t]) ??
+      this.#idempotent(tx, s, input.scope, input.key, content, async () => [await this.#applyNew(tx, s, input.scope, input.key, 0, t)])
+    );
   }
 
   /** A linked batch: every transfer succeeds or none does. */
@@ -271,11 +278,14 @@ export class LedgerWriter {
       s,
       ts.map((t) => shardOf(t.debit, this.#shards)),
     );
-    return this.#idempotent(tx, s, input.scope, input.key, content, async () => {
-      const out: StagedTransfer[] = [];
-      for (const [i, t] of ts.entries()) out.push(await this.#applyNew(tx, s, input.scope, input.key, i, t));
-      return out;
-    });
+    return (
+      this.#idempotentNow(tx, s, input.scope, input.key, content, ts) ??
+      this.#idempotent(tx, s, input.scope, input.key, content, async () => {
+        const out: StagedTransfer[] = [];
+        for (const [i, t] of ts.entries()) out.push(await this.#applyNew(tx, s, input.scope, input.key, i, t));
+        return out;
+      })
+    );
   }
 
   /** Posts a hold, in full or in part (the rest is released). */
@@ -653,27 +663,16 @@ export class LedgerWriter {
     apply: () => Promise<StagedTransfer[]>,
   ): Promise<RequestResult> {
     const reqKey = `${scope}\u0000${key}`;
-    const staged = s.requests.get(reqKey);
-    if (staged) {
-      if (staged.contentHash !== content) throw new AppError(LedgerErrors.LEDGER_IDEMPOTENCY_CONFLICT, { scope, key });
-      if (staged.unitMark !== s.unitMark) throw new AppError(LedgerErrors.LEDGER_IN_PROGRESS, { scope, key });
-      return withJson({ transfers: JSON.parse(staged.result) as TransferResult[], replayed: true }, staged.result);
-    }
-    let existing: { content_hash: string; result: string } | undefined;
-    const known = s.known.get(reqKey);
-    if (known !== undefined) {
-      existing = known === null ? undefined : { content_hash: known.contentHash, result: known.result };
-    } else {
+    let answer = localAnswer(s, reqKey, scope, key, content);
+    if (answer === undefined) {
       const rows = await tx.query<{ content_hash: string; result: string }>(
         'SELECT content_hash, result FROM ledger_requests WHERE scope = ? AND idem_key = ?',
         [scope, key],
       );
-      existing = rows[0];
+      const existing = rows[0];
+      answer = existing ? replayOf(existing.content_hash, existing.result, content, scope, key) : null;
     }
-    if (existing) {
-      if (existing.content_hash !== content) throw new AppError(LedgerErrors.LEDGER_IDEMPOTENCY_CONFLICT, { scope, key });
-      return withJson({ transfers: JSON.parse(existing.result) as TransferResult[], replayed: true }, existing.result);
-    }
+    if (answer) return answer;
     // A linked batch must leave nothing behind when one of its transfers fails.
     const before = takeSnapshot(s);
     let applied: StagedTransfer[];
@@ -683,6 +682,38 @@ export class LedgerWriter {
       restoreSnapshot(s, before);
       throw e;
     }
+    return this.#recordNew(tx, s, reqKey, content, applied);
+  }
+
+  /**
+   * `#idempotent` for new transfers without waiting on anything, when all it needs is at hand: the
+   * request's idempotency record known (a direct group reads them all first) and every account
+   * loaded. The same checks and staging, run synchronously, which spares a group of 64 some
+   * five hundred promises. Null (having changed nothing) when something must still be read.
+   */
+  #idempotentNow(tx: Tx, s: TxState, scope: string, key: string, content: string, ts: readonly NormalTransfer[]): RequestResult | null {
+    for (const t of ts) if (!s.accounts.has(t.debit) || !s.accounts.has(t.credit)) return null;
+    const reqKey = `${scope}\u0000${key}`;
+    const answer = localAnswer(s, reqKey, scope, key, content);
+    if (answer === undefined) return null;
+    if (answer) return answer;
+    const before = takeSnapshot(s);
+    const applied: StagedTransfer[] = [];
+    try {
+      for (const [i, t] of ts.entries()) {
+        const d = present(s.accounts.get(t.debit), 'a loaded debit account');
+        const c = present(s.accounts.get(t.credit), 'a loaded credit account');
+        applied.push(this.#applyLoaded(tx, s, scope, key, i, t, d, c));
+      }
+    } catch (e) {
+      restoreSnapshot(s, before);
+      throw e;
+    }
+    return this.#recordNew(tx, s, reqKey, content, applied);
+  }
+
+  /** Stages a new request's idempotency record and returns its result. */
+  #recordNew(tx: Tx, s: TxState, reqKey: string, content: string, applied: readonly StagedTransfer[]): RequestResult {
     const results: TransferResult[] = applied.map(publicResult);
     const json = JSON.stringify(results);
     s.requests.set(reqKey, { contentHash: content, result: json, unitMark: s.unitMark, createdAtMs: tx.nowMs });
@@ -807,6 +838,20 @@ export class LedgerWriter {
 
   async #applyNew(tx: Tx, s: TxState, scope: string, key: string, batchIndex: number, t: NormalTransfer): Promise<StagedTransfer> {
     const [d, c] = await this.#pair(tx, s, t.debit, t.credit);
+    return this.#applyLoaded(tx, s, scope, key, batchIndex, t, d, c);
+  }
+
+  /** Checks and stages one new transfer against its loaded accounts `d` (debit) and `c` (credit). */
+  #applyLoaded(
+    tx: Tx,
+    s: TxState,
+    scope: string,
+    key: string,
+    batchIndex: number,
+    t: NormalTransfer,
+    d: AccountState,
+    c: AccountState,
+  ): StagedTransfer {
     const amt = t.amount;
     if (d.flags & AccountFlags.debitsMustNotExceedCredits && d.dp + d.dpo + amt > d.cpo) {
       throw new AppError(LedgerErrors.LEDGER_INSUFFICIENT_FUNDS, { account: t.debit, availableFen: d.cpo - d.dpo - d.dp, amount: amt });
@@ -992,18 +1037,24 @@ export class LedgerWriter {
    * statement to save; SQLite binds and runs short statements faster than one long multi-row one).
    */
   async #flushSqliteRows(tx: Tx, s: TxState, heads: Map<number, { seq: number; hash: string }>): Promise<void> {
+    // In the writer thread the rows go straight to the connection (a flush runs outside any unit's
+    // savepoint, inside the transaction this unit holds): two promises fewer per row, some 260
+    // rows in a group of 64 transfers. Elsewhere through the transaction, sent together.
+    const local = this.#runLocal;
     const writes: Promise<number>[] = [];
-    for (const t of s.transfers) writes.push(tx.run(INSERT_TRANSFER_SQL, transferParams(t)));
+    const run = local
+      ? (sql: string, params: SqlValue[]) => void local(sql, params)
+      : (sql: string, params: SqlValue[]) => void writes.push(tx.run(sql, params));
+    for (const t of s.transfers) run(INSERT_TRANSFER_SQL, transferParams(t));
     for (const [k, r] of s.requests) {
       const cut = k.indexOf('\u0000');
-      writes.push(tx.run(INSERT_REQUEST_SQL, [k.slice(0, cut), k.slice(cut + 1), r.contentHash, r.result, r.createdAtMs]));
+      run(INSERT_REQUEST_SQL, [k.slice(0, cut), k.slice(cut + 1), r.contentHash, r.result, r.createdAtMs]);
     }
     for (const id of s.dirty) {
       const a = dirtyAccount(s, id);
-      writes.push(tx.run(UPDATE_ACCOUNT_SQL, [a.dp, a.dpo, a.cp, a.cpo, id]));
+      run(UPDATE_ACCOUNT_SQL, [a.dp, a.dpo, a.cp, a.cpo, id]);
     }
-    for (const [shard, h] of heads)
-      writes.push(tx.run('UPDATE ledger_chain SET seq = ?, hash = ? WHERE id = ?', [h.seq, h.hash, shard + 1]));
+    for (const [shard, h] of heads) run('UPDATE ledger_chain SET seq = ?, hash = ? WHERE id = ?', [h.seq, h.hash, shard + 1]);
     await Promise.all(writes);
   }
 
@@ -1122,6 +1173,29 @@ interface DirectRequest {
   readonly req: DirectRequestInput;
   readonly resolve: (r: RequestResult) => void;
   readonly reject: (e: unknown) => void;
+}
+
+/**
+ * What this transaction already knows of a request's idempotency record: its replayed result,
+ * null when known absent, undefined when it must be read. Throws on a conflict, or when an earlier
+ * unit of this transaction staged the key and has not committed.
+ */
+function localAnswer(s: TxState, reqKey: string, scope: string, key: string, content: string): RequestResult | null | undefined {
+  const staged = s.requests.get(reqKey);
+  if (staged) {
+    if (staged.contentHash !== content) throw new AppError(LedgerErrors.LEDGER_IDEMPOTENCY_CONFLICT, { scope, key });
+    if (staged.unitMark !== s.unitMark) throw new AppError(LedgerErrors.LEDGER_IN_PROGRESS, { scope, key });
+    return withJson({ transfers: JSON.parse(staged.result) as TransferResult[], replayed: true }, staged.result);
+  }
+  const known = s.known.get(reqKey);
+  if (known === undefined || known === null) return known;
+  return replayOf(known.contentHash, known.result, content, scope, key);
+}
+
+/** A stored record's answer to a request with this content hash: its result replayed, or a conflict. */
+function replayOf(storedHash: string, result: string, content: string, scope: string, key: string): RequestResult {
+  if (storedHash !== content) throw new AppError(LedgerErrors.LEDGER_IDEMPOTENCY_CONFLICT, { scope, key });
+  return withJson({ transfers: JSON.parse(result) as TransferResult[], replayed: true }, result);
 }
 
 function takeSnapshot(s: TxState): Snapshot {

@@ -192,6 +192,16 @@ function localConnection(shared: Shared): Connection {
   };
 }
 
+/** The store as hosted modules see it: see the module comment for `commitCount`. */
+type HostedStore = Store & {
+  commitCount(): number;
+  /**
+   * Runs one statement on the connection at once, without a message or a promise: for a hosted
+   * unit's own writes inside the transaction it holds (the ledger's flush), never outside one.
+   */
+  runLocal(sql: string, params: readonly SqlValue[]): number;
+};
+
 /**
  * The store hosted modules run against in this thread: units of work group-committed on the
  * shared connection, reads on a connection of their own (opened on first use).
@@ -200,7 +210,7 @@ function hostedStore(
   shared: Shared,
   options: WriterThreadOptions,
   clock: Clock,
-): { store: Store & { commitCount(): number }; committer: GroupCommitter; closeReader(): void } {
+): { store: HostedStore; committer: GroupCommitter; closeReader(): void } {
   const committer = new GroupCommitter([localConnection(shared)], {
     clock,
     groupUnitsMax: options.groupUnitsMax,
@@ -219,10 +229,11 @@ function hostedStore(
       return readDb.query<Row>(sql, params);
     },
   };
-  const store: Store & { commitCount(): number } = {
+  const store: HostedStore = {
     dialect: 'sqlite',
     reader,
     commitCount: () => shared.commits,
+    runLocal: (sql, params) => Number(shared.conn.prepare(sql).run(...(params as SqlValue[])).changes),
     unitOfWork: (body, unitOptions) => committer.enqueue(body, unitOptions),
     migrate: async () => {
       throw new Error('migrations run on the main thread');
