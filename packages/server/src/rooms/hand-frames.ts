@@ -1,0 +1,175 @@
+// The hand as broadcast after each action: whole once (the hand's first frame, and after a
+// restart or a welcome the room could not match), then as patches of what changed since the last
+// broadcast. Every client holds the hand of the last frame it got (or of its welcome), so a patch
+// made against what was last broadcast brings every client that missed nothing to the current
+// view; the patch names that frame's version as its `base`, and a client on another base asks for
+// its whole view again (`resync`).
+//
+// What a recipient sees is decided per player by the rules' `canSeeCards`, as for whole views: a
+// player's entry goes out with its cards only to a viewer allowed to see them at this step, so no
+// patch carries a card its recipient may not see. The public part of a patch (the view's changed
+// fields, and each changed player as that viewer may see them) is the same text for every
+// recipient of one visibility; a seat's legal actions go only to that seat, and only when they
+// changed. Nothing is rebuilt per seat: each player's text is made once per state of that player
+// (the rules replace only what an action changes) and per visibility, and cached by identity.
+import { canSeeCards, type HandState, type PlayerState, playerStateView } from '@fairground/rules';
+import { assert } from '@fairground/core';
+import type { RoomState } from './state.ts';
+import { compactPlayer, handFrameText, legalText } from './views.ts';
+
+/** What every broadcast of the hand carries besides the hand itself. */
+export interface FrameHead {
+  readonly v: number;
+  readonly serverNowMs: number;
+  readonly turnDeadlineMs: number | null;
+  /** The hand started with this change: its fixed facts go out, and the frame is whole. */
+  readonly withInfo: boolean;
+}
+
+/** The hand as last broadcast. */
+interface Sent {
+  readonly v: number;
+  readonly handNumber: number;
+  readonly state: HandState;
+  readonly turnDeadlineMs: number | null;
+  /** The view's top-level fields (players aside), as text, by name. */
+  readonly fields: ReadonlyMap<string, string>;
+  /** Each seat's legal actions as text, once asked for (derived from `state` when not). */
+  readonly legal: Map<number, string>;
+  readonly players: readonly { readonly seat: number }[];
+}
+
+/** Fields of the rules' state that are not in the view sent (see `compactView`), or sent apart. */
+const NOT_SENT: ReadonlySet<string> = new Set(['players', 'rules', 'version', 'comparisons']);
+
+/** The texts of one player, by visibility (`pub`: as shown to all; `own`: with the cards). */
+interface PlayerTexts {
+  pub?: string;
+  own?: string;
+}
+
+/** Builds each broadcast's hand frames for one room; remembers what it last sent. */
+export class HandFrames {
+  #sent: Sent | null = null;
+  /** Player texts by player state: unchanged players (the same object) are not serialised again. */
+  #texts = new WeakMap<PlayerState, PlayerTexts>();
+
+  /** The next broadcast sends whole frames (nothing sent yet that every client holds). */
+  reset(): void {
+    this.#sent = null;
+  }
+
+  /**
+   * The version of the last hand frame when the room's hand is still what it carried (a welcome
+   * says so, and the next patch applies on it); otherwise null, and the next broadcast is whole,
+   * so a client welcomed now never gets a patch made on a hand it does not hold.
+   */
+  baseFor(s: RoomState, turnDeadlineMs: number | null): number | null {
+    const sent = this.#sent;
+    if (sent !== null && s.hand !== null && s.hand.state === sent.state && sent.turnDeadlineMs === turnDeadlineMs) return sent.v;
+    this.#sent = null;
+    return null;
+  }
+
+  /**
+   * A broadcast: returns the frame text for a viewer's seat (null: a spectator or a member not
+   * seated). Call once per broadcast, then ask for each distinct seat.
+   */
+  begin(s: RoomState, head: FrameHead): (viewerSeat: number | null) => string {
+    const h = s.hand;
+    const sent = this.#sent;
+    if (h === null || sent === null || head.withInfo || sent.handNumber !== h.handNumber) {
+      const views = new Map<string, string>();
+      this.#sent = h === null ? null : this.#record(s, head, null);
+      return (seat) => handFrameText(s, seat, head, views);
+    }
+    const next = this.#record(s, head, sent);
+    this.#sent = next;
+    return this.#patches(head, sent, next);
+  }
+
+  #record(s: RoomState, head: FrameHead, before: Sent | null): Sent {
+    const h = s.hand;
+    assert(h !== null, 'a hand is recorded while one is in play');
+    const fields = new Map<string, string>();
+    const state = h.state as unknown as Readonly<Record<string, unknown>>;
+    const old = before?.state as unknown as Readonly<Record<string, unknown>> | undefined;
+    for (const key of Object.keys(state)) {
+      if (NOT_SENT.has(key)) continue;
+      const value = state[key];
+      // Unchanged values are often the very same object or number: no need to serialise them again.
+      const kept = old !== undefined && old[key] === value ? before?.fields.get(key) : undefined;
+      fields.set(key, kept ?? JSON.stringify(value) ?? 'null');
+    }
+    return {
+      v: head.v,
+      handNumber: h.handNumber,
+      state: h.state,
+      turnDeadlineMs: head.turnDeadlineMs,
+      fields,
+      legal: new Map(),
+      players: h.players,
+    };
+  }
+
+  #patches(head: FrameHead, sent: Sent, next: Sent): (viewerSeat: number | null) => string {
+    let common = `{"t":"hand_patch","v":${head.v},"base":${sent.v},"serverNowMs":${head.serverNowMs}`;
+    if (next.turnDeadlineMs !== sent.turnDeadlineMs) common += `,"turnDeadlineMs":${next.turnDeadlineMs}`;
+    const changed: string[] = [];
+    for (const [key, text] of next.fields) if (sent.fields.get(key) !== text) changed.push(`${JSON.stringify(key)}:${text}`);
+    if (changed.length > 0) common += `,"view":{${changed.join(',')}}`;
+    const byPlayers = new Map<string, string>();
+    const bySeat = new Map<number | null, string>();
+    return (seat) => {
+      const cached = bySeat.get(seat);
+      if (cached !== undefined) return cached;
+      const { key, texts } = this.#playersFor(sent.state, next.state, seat);
+      let text = byPlayers.get(key);
+      if (text === undefined) {
+        text = texts.length > 0 ? `${common},"players":[${texts.join(',')}]` : common;
+        byPlayers.set(key, text);
+      }
+      const legal = seat === null ? 'null' : legalText({ state: next.state, players: next.players }, seat);
+      if (seat !== null) next.legal.set(seat, legal);
+      const before = seat === null ? 'null' : (sent.legal.get(seat) ?? legalText({ state: sent.state, players: sent.players }, seat));
+      const out = `${text}${legal !== before ? `,"legal":${legal}` : ''}}`;
+      bySeat.set(seat, out);
+      return out;
+    };
+  }
+
+  /** The players whose entry changed for this viewer, as that viewer may see them now, and a key naming that choice. */
+  #playersFor(before: HandState, now: HandState, seat: number | null): { key: string; texts: string[] } {
+    assert(before.players.length === now.players.length, 'a hand keeps its players');
+    let key = '';
+    const texts: string[] = [];
+    for (let i = 0; i < now.players.length; i += 1) {
+      const p = now.players[i] as PlayerState;
+      const q = before.players[i] as PlayerState;
+      assert(p.seat === q.seat, 'a hand keeps its acting order');
+      const visible = canSeeCards(now, p, seat);
+      const wasVisible = canSeeCards(before, q, seat);
+      if (p === q && visible === wasVisible) continue;
+      const text = this.#text(p, visible);
+      if (text === this.#text(q, wasVisible)) continue;
+      key += `${i}${visible ? 'o' : 'p'},`;
+      texts.push(text);
+    }
+    return { key, texts };
+  }
+
+  /** A player as sent, with or without its cards; made once per player state and visibility. */
+  #text(p: PlayerState, visible: boolean): string {
+    let t = this.#texts.get(p);
+    if (t === undefined) {
+      t = {};
+      this.#texts.set(p, t);
+    }
+    if (visible) {
+      t.own ??= JSON.stringify(compactPlayer(playerStateView(p, true)));
+      return t.own;
+    }
+    t.pub ??= JSON.stringify(compactPlayer(playerStateView(p, false)));
+    return t.pub;
+  }
+}
