@@ -32,15 +32,18 @@ interface Sent {
   readonly handNumber: number;
   readonly state: HandState;
   readonly turnDeadlineMs: number | null;
-  /** The view's top-level fields (players aside), as text, by name. */
-  readonly fields: ReadonlyMap<string, string>;
-  /** Each seat's legal actions as text, once asked for (derived from `state` when not). */
-  readonly legal: Map<number, string>;
+  /** The names of the view's top-level fields (players aside), and their values as text, in that order. */
+  readonly keys: readonly string[];
+  readonly fields: readonly string[];
+  /** Each seat's legal actions as text, by seat, once asked for (derived from `state` when not). */
+  readonly legal: (string | undefined)[];
   readonly players: readonly { readonly seat: number }[];
 }
 
 /** Fields of the rules' state that are not in the view sent (see `compactView`), or sent apart. */
 const NOT_SENT: ReadonlySet<string> = new Set(['players', 'rules', 'version', 'comparisons']);
+/** Players a patch can name in its numeric key (two bits each within a safe integer; a table has far fewer). */
+const PATCH_PLAYERS_MAX = 26;
 
 /** The texts of one player, by visibility (`pub`: as shown to all; `own`: with the cards). */
 interface PlayerTexts {
@@ -91,23 +94,26 @@ export class HandFrames {
   #record(s: RoomState, head: FrameHead, before: Sent | null): Sent {
     const h = s.hand;
     assert(h !== null, 'a hand is recorded while one is in play');
-    const fields = new Map<string, string>();
     const state = h.state as unknown as Readonly<Record<string, unknown>>;
+    // The rules' state has one shape: the field names of the hand's first frame serve every patch.
+    const keys = before?.keys ?? Object.keys(state).filter((k) => !NOT_SENT.has(k));
     const old = before?.state as unknown as Readonly<Record<string, unknown>> | undefined;
-    for (const key of Object.keys(state)) {
-      if (NOT_SENT.has(key)) continue;
-      const value = state[key];
+    const fields: string[] = [];
+    for (let i = 0; i < keys.length; i += 1) {
+      const value = state[keys[i] as string];
       // Unchanged values are often the very same object or number: no need to serialise them again.
-      const kept = old !== undefined && old[key] === value ? before?.fields.get(key) : undefined;
-      fields.set(key, kept ?? JSON.stringify(value) ?? 'null');
+      const kept = old !== undefined && old[keys[i] as string] === value ? before?.fields[i] : undefined;
+      fields.push(kept ?? JSON.stringify(value) ?? 'null');
     }
+    assert(h.state.players.length <= PATCH_PLAYERS_MAX, 'a hand has few enough players for a patch key');
     return {
       v: head.v,
       handNumber: h.handNumber,
       state: h.state,
       turnDeadlineMs: head.turnDeadlineMs,
+      keys,
       fields,
-      legal: new Map(),
+      legal: [],
       players: h.players,
     };
   }
@@ -115,47 +121,67 @@ export class HandFrames {
   #patches(head: FrameHead, sent: Sent, next: Sent): (viewerSeat: number | null) => string {
     let common = `{"t":"hand_patch","v":${head.v},"base":${sent.v},"serverNowMs":${head.serverNowMs}`;
     if (next.turnDeadlineMs !== sent.turnDeadlineMs) common += `,"turnDeadlineMs":${next.turnDeadlineMs}`;
-    const changed: string[] = [];
-    for (const [key, text] of next.fields) if (sent.fields.get(key) !== text) changed.push(`${JSON.stringify(key)}:${text}`);
-    if (changed.length > 0) common += `,"view":{${changed.join(',')}}`;
-    const byPlayers = new Map<string, string>();
+    let view = '';
+    for (let i = 0; i < next.keys.length; i += 1) {
+      const text = next.fields[i] as string;
+      if (sent.fields[i] !== text) view += `${view === '' ? '' : ','}"${next.keys[i]}":${text}`;
+    }
+    if (view !== '') common += `,"view":{${view}}`;
+    const byPlayers = new Map<number, string>();
     const bySeat = new Map<number | null, string>();
     return (seat) => {
       const cached = bySeat.get(seat);
       if (cached !== undefined) return cached;
-      const { key, texts } = this.#playersFor(sent.state, next.state, seat);
+      const key = this.#playersKey(sent.state, next.state, seat);
       let text = byPlayers.get(key);
       if (text === undefined) {
-        text = texts.length > 0 ? `${common},"players":[${texts.join(',')}]` : common;
+        text = key === 0 ? common : `${common},"players":[${this.#playersText(next.state, key)}]`;
         byPlayers.set(key, text);
       }
-      const legal = seat === null ? 'null' : legalText({ state: next.state, players: next.players }, seat);
-      if (seat !== null) next.legal.set(seat, legal);
-      const before = seat === null ? 'null' : (sent.legal.get(seat) ?? legalText({ state: sent.state, players: sent.players }, seat));
-      const out = `${text}${legal !== before ? `,"legal":${legal}` : ''}}`;
+      let out = text;
+      if (seat !== null) {
+        const legal = legalText({ state: next.state, players: next.players }, seat);
+        next.legal[seat] = legal;
+        const before = sent.legal[seat] ?? legalText({ state: sent.state, players: sent.players }, seat);
+        if (legal !== before) out += `,"legal":${legal}`;
+      }
+      out += '}';
       bySeat.set(seat, out);
       return out;
     };
   }
 
-  /** The players whose entry changed for this viewer, as that viewer may see them now, and a key naming that choice. */
-  #playersFor(before: HandState, now: HandState, seat: number | null): { key: string; texts: string[] } {
+  /**
+   * Which players' entries changed for this viewer and how it may see them now, as a number (two
+   * bits per player in acting order: 0 unchanged, 1 changed as shown to all, 2 changed with its
+   * cards), so viewers that get the same players share one text and no key string is made.
+   */
+  #playersKey(before: HandState, now: HandState, seat: number | null): number {
     assert(before.players.length === now.players.length, 'a hand keeps its players');
-    let key = '';
-    const texts: string[] = [];
-    for (let i = 0; i < now.players.length; i += 1) {
+    let key = 0;
+    for (let i = now.players.length - 1; i >= 0; i -= 1) {
       const p = now.players[i] as PlayerState;
       const q = before.players[i] as PlayerState;
       assert(p.seat === q.seat, 'a hand keeps its acting order');
       const visible = canSeeCards(now, p, seat);
       const wasVisible = canSeeCards(before, q, seat);
-      if (p === q && visible === wasVisible) continue;
-      const text = this.#text(p, visible);
-      if (text === this.#text(q, wasVisible)) continue;
-      key += `${i}${visible ? 'o' : 'p'},`;
-      texts.push(text);
+      const same = (p === q && visible === wasVisible) || this.#text(p, visible) === this.#text(q, wasVisible);
+      key = key * 4 + (same ? 0 : visible ? 2 : 1);
     }
-    return { key, texts };
+    return key;
+  }
+
+  /** The changed players a key names, as the texts of a JSON array's items. */
+  #playersText(now: HandState, key: number): string {
+    let out = '';
+    let rest = key;
+    for (let i = 0; i < now.players.length; i += 1) {
+      const code = rest % 4;
+      rest = (rest - code) / 4;
+      if (code === 0) continue;
+      out += `${out === '' ? '' : ','}${this.#text(now.players[i] as PlayerState, code === 2)}`;
+    }
+    return out;
   }
 
   /** A player as sent, with or without its cards; made once per player state and visibility. */
