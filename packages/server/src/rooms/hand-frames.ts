@@ -51,6 +51,19 @@ interface PlayerTexts {
   own?: string;
 }
 
+/**
+ * Whether a seat's legal actions are certainly what they were: the turn was not and is not its
+ * own, and neither its player, the round nor the phase changed. Off turn a seat can at most look,
+ * and whether it may depends on only those (`views.ts#legalFor`); so the rules are not asked again
+ * for every waiting seat after every action.
+ */
+function legalUnchanged(before: HandState, now: HandState, seat: number): boolean {
+  if (now.rules.foldOutOfTurn || before.turnSeat === seat || now.turnSeat === seat) return false;
+  if (before.round !== now.round || before.phase !== now.phase) return false;
+  const i = now.players.findIndex((p) => p.seat === seat);
+  return i < 0 || now.players[i] === before.players[i];
+}
+
 /** Builds each broadcast's hand frames for one room; remembers what it last sent. */
 export class HandFrames {
   #sent: Sent | null = null;
@@ -140,9 +153,13 @@ export class HandFrames {
       }
       let out = text;
       if (seat !== null) {
-        const legal = legalText({ state: next.state, players: next.players }, seat);
+        const kept = sent.legal[seat];
+        const legal =
+          kept !== undefined && legalUnchanged(sent.state, next.state, seat)
+            ? kept
+            : legalText({ state: next.state, players: next.players }, seat);
         next.legal[seat] = legal;
-        const before = sent.legal[seat] ?? legalText({ state: sent.state, players: sent.players }, seat);
+        const before = kept ?? legalText({ state: sent.state, players: sent.players }, seat);
         if (legal !== before) out += `,"legal":${legal}`;
       }
       out += '}';
