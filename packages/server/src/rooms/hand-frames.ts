@@ -70,11 +70,6 @@ export class HandFrames {
   /** Player texts by player state: unchanged players (the same object) are not serialised again. */
   #texts = new WeakMap<PlayerState, PlayerTexts>();
 
-  /** The next broadcast sends whole frames (nothing sent yet that every client holds). */
-  reset(): void {
-    this.#sent = null;
-  }
-
   /**
    * The version of the last hand frame when the room's hand is still what it carried (a welcome
    * says so, and the next patch applies on it); otherwise null, and the next broadcast is whole,
