@@ -14,7 +14,9 @@ RUN npm ci --no-audit --no-fund
 RUN npm run build
 
 FROM node:24-bookworm-slim
+# MALLOC_ARENA_MAX and --max-semi-space-size: memory per connected player (packages/server/src/start-flags.ts).
 ENV NODE_ENV=production \
+    MALLOC_ARENA_MAX=2 \
     HOST=0.0.0.0 \
     PORT=3000 \
     FAIRGROUND_DATA_DIR=/var/lib/fairground
@@ -30,4 +32,4 @@ EXPOSE 3000
 HEALTHCHECK --interval=10s --timeout=3s --start-period=30s --retries=3 \
   CMD ["node", "-e", "fetch('http://127.0.0.1:'+(process.env.PORT||3000)+'/readyz').then(r=>process.exit(r.ok?0:1),()=>process.exit(1))"]
 STOPSIGNAL SIGTERM
-CMD ["node", "packages/server/src/main.ts"]
+CMD ["node", "--max-semi-space-size=4", "packages/server/src/main.ts"]

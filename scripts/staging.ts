@@ -23,6 +23,7 @@ import { createServer } from 'node:net';
 import { join, resolve } from 'node:path';
 import { startStagingTsa } from '../packages/server/src/notary/staging.ts';
 import { startStagingNppa } from '../packages/server/src/nppa/staging.ts';
+import { SERVER_ENV, SERVER_NODE_FLAGS } from '../packages/server/src/start-flags.ts';
 import { STAGING_APPS, startStagingWechatPay, startStagingWeixin } from '../packages/server/src/wechat/staging.ts';
 
 const root = resolve(import.meta.dirname, '..');
@@ -123,7 +124,12 @@ try {
     ...(env.FAIRGROUND_ADMIN_USERNAME ? { FAIRGROUND_ADMIN_USERNAME: env.FAIRGROUND_ADMIN_USERNAME } : {}),
     ...(env.FAIRGROUND_ADMIN_PASSWORD ? { FAIRGROUND_ADMIN_PASSWORD: env.FAIRGROUND_ADMIN_PASSWORD } : {}),
   };
-  platform = spawn(process.execPath, [MAIN], { cwd: root, env: platformEnv, stdio: ['ignore', 'pipe', 'inherit'] });
+  // Started as production starts it: the same Node.js flags and environment (start-flags.ts).
+  platform = spawn(process.execPath, [...SERVER_NODE_FLAGS, MAIN], {
+    cwd: root,
+    env: { ...platformEnv, ...SERVER_ENV },
+    stdio: ['ignore', 'pipe', 'inherit'],
+  });
   const child = platform;
   await new Promise<void>((ready, fail) => {
     const timer = setTimeout(() => fail(new Error('the platform did not become ready in time')), START_TIMEOUT_MS);

@@ -41,6 +41,8 @@ interface Row {
   readonly serverCpuPct: number;
   readonly rssPerPlayerKb: number;
   readonly rssAddedPerPlayerKb: number;
+  readonly rssMeanPerPlayerKb: number;
+  readonly rssMeanAddedPerPlayerKb: number;
   readonly serverRssMb: number;
   readonly generatorCpuPct: number;
   readonly generatorCpuPerActionUs: number;
@@ -75,6 +77,8 @@ function runOne(target: string, rooms: number): Promise<Row> {
       '--warmup',
       String(warmup),
       '--json',
+      // --start plain: Fairground's server without the documented start flags (run.ts).
+      ...(args.includes('--start') ? ['--start', arg('start', 'documented')] : []),
     ],
     { stdio: ['ignore', 'pipe', 'inherit'] },
   );
@@ -114,24 +118,26 @@ const fmt = (n: number) => n.toLocaleString('en-US');
 const ratio = (a: number, b: number) => (b === 0 ? '–' : `${(a / b).toFixed(2)}×`);
 console.log('');
 console.log(
-  '| players | server | actions/s | p50 ms | p99 ms | CPU/action µs | server CPU | RSS/player KB (above idle) | generator CPU | generator lag p99 ms | load avg |',
+  '| players | server | actions/s | p50 ms | p99 ms | CPU/action µs | server CPU | RSS/player KB at end (above idle) | window mean (above idle) | generator CPU | generator lag p99 ms | load avg |',
 );
-console.log('| ---: | --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | --- |');
+console.log('| ---: | --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | --- |');
 for (const r of rows) {
   console.log(
-    `| ${fmt(r.players)} | ${r.target} | ${fmt(r.actionsPerS)} | ${r.p50Ms} | ${r.p99Ms} | ${fmt(r.cpuPerActionUs)} | ${r.serverCpuPct} % | ${fmt(r.rssPerPlayerKb)} (${fmt(r.rssAddedPerPlayerKb)}) | ${r.generatorCpuPct} % | ${r.generatorLagP99Ms} | ${r.load} |`,
+    `| ${fmt(r.players)} | ${r.target} | ${fmt(r.actionsPerS)} | ${r.p50Ms} | ${r.p99Ms} | ${fmt(r.cpuPerActionUs)} | ${r.serverCpuPct} % | ${fmt(r.rssPerPlayerKb)} (${fmt(r.rssAddedPerPlayerKb)}) | ${fmt(r.rssMeanPerPlayerKb)} (${fmt(r.rssMeanAddedPerPlayerKb)}) | ${r.generatorCpuPct} % | ${r.generatorLagP99Ms} | ${r.load} |`,
   );
 }
 if (targets.length === 2) {
   console.log('');
-  console.log('| players | CPU/action Fairground ÷ Colyseus | p99 Fairground ÷ Colyseus | RSS/player Fairground ÷ Colyseus |');
-  console.log('| ---: | ---: | ---: | ---: |');
+  console.log(
+    '| players | CPU/action Fairground ÷ Colyseus | p99 Fairground ÷ Colyseus | RSS/player Fairground ÷ Colyseus (at end) | (window mean) |',
+  );
+  console.log('| ---: | ---: | ---: | ---: | ---: |');
   for (const p of players) {
     const f = rows.find((r) => r.target === 'fairground' && r.players > 0 && Math.ceil(r.players / SEATS) === Math.ceil(p / SEATS));
     const c = rows.find((r) => r.target === 'colyseus' && Math.ceil(r.players / SEATS) === Math.ceil(p / SEATS));
     if (f === undefined || c === undefined) continue;
     console.log(
-      `| ${fmt(p)} | ${ratio(f.cpuPerActionUs, c.cpuPerActionUs)} | ${ratio(f.p99Ms, c.p99Ms)} | ${ratio(f.rssPerPlayerKb, c.rssPerPlayerKb)} |`,
+      `| ${fmt(p)} | ${ratio(f.cpuPerActionUs, c.cpuPerActionUs)} | ${ratio(f.p99Ms, c.p99Ms)} | ${ratio(f.rssPerPlayerKb, c.rssPerPlayerKb)} | ${ratio(f.rssMeanPerPlayerKb, c.rssMeanPerPlayerKb)} |`,
     );
   }
 }

@@ -22,6 +22,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { applyHandPatch, type HandPatchWire, type HandSectionWire } from '@fairground/rules';
 import WebSocket from 'ws';
+import { SERVER_ENV, SERVER_NODE_FLAGS } from '../../packages/server/src/start-flags.ts';
 import { ColyseusLink, type Reservation, received, reserve } from './colyseus/link.ts';
 
 const ROOMS_MAX = 3000;
@@ -52,10 +53,28 @@ const schema = `bench_${randomBytes(4).toString('hex')}`;
 const database =
   backend === 'postgres' ? (process.env.FAIRGROUND_BENCH_PG_URL ?? 'postgres://postgres@127.0.0.1:5432/test') : join(dir, 'rooms.db');
 const profileDir = arg('cpu-prof', '');
+// Fairground's server starts with the flags and environment of the documented start (start-flags.ts);
+// `--start plain` leaves them out (before/after). `--node-flags "…"` and `--server-env K=V,…` add
+// more, for experiments. The Colyseus baseline starts plain, as its documentation starts it.
+const documentedStart = target === 'fairground' && arg('start', 'documented') !== 'plain';
+const serverEnv: Record<string, string | undefined> = {
+  ...process.env,
+  ...(documentedStart ? SERVER_ENV : {}),
+  ...Object.fromEntries(
+    arg('server-env', '')
+      .split(',')
+      .filter((kv) => kv !== '')
+      .map((kv) => [kv.slice(0, kv.indexOf('=')), kv.slice(kv.indexOf('=') + 1)]),
+  ),
+};
 const server: ChildProcess = spawn(
   process.execPath,
   [
     ...(profileDir ? ['--cpu-prof', '--cpu-prof-dir', profileDir] : []),
+    ...(documentedStart ? SERVER_NODE_FLAGS : []),
+    ...arg('node-flags', '')
+      .split(' ')
+      .filter((f) => f !== ''),
     ...(target === 'colyseus'
       ? [join(import.meta.dirname, 'colyseus', 'server.ts')]
       : [
@@ -72,6 +91,7 @@ const server: ChildProcess = spawn(
   ],
   {
     stdio: ['ignore', 'pipe', 'inherit'],
+    env: serverEnv,
   },
 );
 /** The server's latest `STATS` line (Fairground only: its shared event writes so far). */
@@ -132,6 +152,9 @@ function procRssKindsKb(pid: number): { anon: number; file: number; shmem: numbe
   const status = readFileSync(`/proc/${pid}/status`, 'utf8');
   const kb = (name: string) => Number(new RegExp(`${name}:\\s+(\\d+) kB`).exec(status)?.[1] ?? 0);
   return { anon: kb('RssAnon'), file: kb('RssFile'), shmem: kb('RssShmem') };
+}
+function mean(xs: readonly number[]): number {
+  return xs.length === 0 ? 0 : xs.reduce((a, b) => a + b, 0) / xs.length;
 }
 function procRssKb(pid: number): number {
   const m = /VmRSS:\s+(\d+) kB/.exec(readFileSync(`/proc/${pid}/status`, 'utf8'));
@@ -459,6 +482,12 @@ const lagTimer = setInterval(() => {
 }, 10);
 
 const serverPid = server.pid as number;
+// The server's resident memory sampled every second of the window: one reading at the end depends
+// on where the old generation is in its collection cycle; the mean and the peak do much less.
+const rssSamplesKb: number[] = [];
+const rssTimer = setInterval(() => {
+  if (measuring) rssSamplesKb.push(procRssKb(serverPid));
+}, 1000);
 /** Fairground's shared event writes so far (null for Colyseus): asked for by signal, answered on stdout. */
 async function eventWrites(): Promise<{ writes: number; rows: number } | null> {
   if (target !== 'fairground') return null;
@@ -480,6 +509,7 @@ const writes1 = await eventWrites();
 const cpu1 = { server: procCpuS(serverPid), self: selfCpuS(), threads: procThreadsCpuS(serverPid) };
 const connected = bots.filter((b) => b.link.isOpen).length;
 clearInterval(lagTimer);
+clearInterval(rssTimer);
 lagsMs.sort((a, b) => a - b);
 
 latenciesMs.sort((a, b) => a - b);
@@ -505,6 +535,10 @@ const row = {
   /** Above the idle server's resident memory: what each connected player adds. */
   rssAddedPerPlayerKb: connected === 0 ? 0 : Math.round((serverRssKb - serverIdleRssKb) / connected),
   serverIdleRssMb: Math.round(serverIdleRssKb / 1024),
+  /** Resident memory per player averaged over the window (sampled every second), and its peak; above idle. */
+  rssMeanPerPlayerKb: connected === 0 ? 0 : Math.round(mean(rssSamplesKb) / connected),
+  rssMeanAddedPerPlayerKb: connected === 0 ? 0 : Math.round((mean(rssSamplesKb) - serverIdleRssKb) / connected),
+  rssPeakAddedPerPlayerKb: connected === 0 ? 0 : Math.round((Math.max(serverRssKb, ...rssSamplesKb) - serverIdleRssKb) / connected),
   /** Resident memory by kind, idle → end of the window, in MB (anonymous: heaps and malloc; file: the binary and libraries). */
   serverRssKindsMb: Object.fromEntries(
     (['anon', 'file', 'shmem'] as const).map((k) => [

@@ -110,6 +110,11 @@ platform = await createPlatform({
   },
   logger: false,
   rooms: {
+    // Bench-only: how the shared event writes are spaced (batcher.ts), to measure the trade.
+    eventWrites: {
+      ...(process.env.FAIRGROUND_BENCH_EVENT_GAP_MS ? { gapMs: Number(process.env.FAIRGROUND_BENCH_EVENT_GAP_MS) } : {}),
+      ...(process.env.FAIRGROUND_BENCH_EVENT_IN_FLIGHT ? { inFlightMax: Number(process.env.FAIRGROUND_BENCH_EVENT_IN_FLIGHT) } : {}),
+    },
     addressOf: (request) => {
       const h = request.headers['x-bench-ip'];
       return typeof h === 'string' ? h : request.ip;

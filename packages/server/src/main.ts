@@ -6,6 +6,7 @@ import { systemClock } from '@fairground/core';
 import { adapterReport, checkStandIns, StandInRefused } from './bindings.ts';
 import { calendarWarningLine, loadPolicySet, PolicyError } from './compliance/index.ts';
 import { type Config, ConfigError, loadConfig } from './config.ts';
+import { missingStartSettings } from './start-flags.ts';
 
 function fail(message: string): never {
   process.stderr.write(`fairground: ${message}\n`);
@@ -114,6 +115,13 @@ const log = platform.app.log;
 operatorFault = (message, fields) => log.error(fields, message);
 if (config.unknownKeys.length > 0)
   log.warn({ keys: config.unknownKeys }, 'ignoring FAIRGROUND_* variables this server does not read (typos?)');
+// Started some other way than the documented commands (start-flags.ts): it works, with more memory.
+const missingStart = missingStartSettings(process.execArgv, process.env);
+if (missingStart.length > 0)
+  log.warn(
+    { missing: missingStart },
+    `started without ${missingStart.join(' ')}: more resident memory per connected player (npm start sets them)`,
+  );
 
 // The start-up report: every port with its adapter. A stand-in is an error in production (it was
 // accepted by name) and a warning elsewhere.

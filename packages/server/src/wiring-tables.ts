@@ -128,6 +128,7 @@ function tableRooms(
     notary: notary.port,
     faceCheck: faceCheck === null ? null : breakers ? guardIdentityCheck(faceCheck.impl, breakers.faceCheck) : faceCheck.impl,
     feeSchedule: roomsTuning.feeSchedule ?? (() => settings.get('room.fees')),
+    ...(roomsTuning.eventWrites ? { eventWrites: roomsTuning.eventWrites } : {}),
     skinOf: (playerId) => t.skins.wornBy(playerId),
     chat: t.chat,
     voice,

@@ -11,6 +11,7 @@ import { join } from 'node:path';
 import { after, describe, it } from 'node:test';
 import { parse } from 'yaml';
 import { loadConfig, SECRET_KEYS } from '../src/config.ts';
+import { missingStartSettings, SERVER_ENV, SERVER_NODE_FLAGS } from '../src/start-flags.ts';
 
 const root = new URL('../../../', import.meta.url).pathname;
 const read = (path: string) => readFileSync(join(root, path), 'utf8');
@@ -113,17 +114,33 @@ describe('the image', () => {
     assert.equal(pkg.scripts.build, 'node packages/web/src/build-clients.ts');
     assert.equal(pkg.scripts.pretest, `${pkg.scripts.build} --if-changed`, 'npm test builds with the same script');
     const cmd = /^CMD (\[.*\])$/m.exec(dockerfile)?.[1];
-    assert.deepEqual(JSON.parse(cmd ?? 'null'), ['node', 'packages/server/src/main.ts']);
+    assert.deepEqual(JSON.parse(cmd ?? 'null'), ['node', ...SERVER_NODE_FLAGS, 'packages/server/src/main.ts']);
+    for (const [name, value] of Object.entries(SERVER_ENV))
+      assert.match(dockerfile, new RegExp(`^ENV [^]*?^\\s+${name}=${value} `, 'm'), `the image sets ${name}`);
+    const env = Object.entries(SERVER_ENV).map(([name, value]) => `${name}=${value}`);
     assert.equal(
       pkg.scripts.start,
-      'node packages/server/src/main.ts',
-      'npm start, which the tests and the README use, starts the same entry',
+      [...env, 'node', ...SERVER_NODE_FLAGS, 'packages/server/src/main.ts'].join(' '),
+      'npm start, which the README uses, starts the same entry with the same flags and environment',
     );
     assert.ok(existsSync(join(root, 'packages/server/src/main.ts')));
     assert.match(dockerfile, /^USER node$/m, 'the server runs as a non-root user');
     assert.match(dockerfile, /^FROM node:24[-\w]* AS build$/m);
     assert.match(dockerfile, /npm ci --omit=dev/, 'only production dependencies in the image');
     assert.match(dockerfile, /^HEALTHCHECK [^\n]*\\\n[^\n]*\/readyz/m, 'the image probes readiness');
+  });
+});
+
+describe('the start settings', () => {
+  it('name what a process was started without, and nothing when it was started as documented', () => {
+    const documentedEnv = { ...SERVER_ENV, PATH: '/usr/bin' };
+    assert.deepEqual(missingStartSettings([...SERVER_NODE_FLAGS], documentedEnv), []);
+    assert.deepEqual(missingStartSettings([], {}), [...SERVER_NODE_FLAGS, ...Object.entries(SERVER_ENV).map(([k, v]) => `${k}=${v}`)]);
+    assert.deepEqual(
+      missingStartSettings(['--max-semi-space-size=64'], documentedEnv),
+      [...SERVER_NODE_FLAGS],
+      'another size is not the documented one',
+    );
   });
 });
 
@@ -176,7 +193,11 @@ describe('the systemd units', () => {
 
   it('start the same entry and load their configuration in production mode for every role', () => {
     const unit = read('deploy/systemd/fairground@.service');
-    assert.match(unit, /^ExecStart=\/usr\/bin\/node packages\/server\/src\/main\.ts$/m);
+    assert.ok(
+      unit.split('\n').includes(`ExecStart=/usr/bin/node ${SERVER_NODE_FLAGS.join(' ')} packages/server/src/main.ts`),
+      'the unit starts the entry with the documented flags',
+    );
+    for (const [name, value] of Object.entries(SERVER_ENV)) assert.match(unit, new RegExp(`^Environment=${name}=${value}$`, 'm'));
     assert.match(unit, /^Environment=NODE_ENV=production$/m);
     const stopS = Number(/^TimeoutStopSec=(\d+)$/m.exec(unit)?.[1]);
     const common = envFile('deploy/systemd/common.env.example');

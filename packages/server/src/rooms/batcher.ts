@@ -8,12 +8,43 @@
 // rows cross to it as one message and the whole unit (BEGIN, INSERTs, COMMIT, fsync) runs there:
 // one hand-off per turn instead of one per statement, and the event loop never waits on SQLite.
 // The guarantee is the same: the promise resolves only after the COMMIT that holds the rows.
-// While HOSTED_IN_FLIGHT_MAX writes are on their way, new rows wait for one of them to come back
-// and go together: under load a turn's hand-off carries more rows, and fewer hand-offs are made.
+//
+// Pacing of the hosted writes (`EventWritePacing`). A commit costs the writer thread a fixed part
+// (the transaction, the hand-off, the fsync's system time, the WAL frames of pages many rows share)
+// besides its rows, so fewer, larger commits cost less CPU per action. Two bounds make them larger:
+// - while `inFlightMax` writes are on their way, new rows wait for one of them to come back and
+//   go together (under load a hand-off carries more rows, and fewer hand-offs are made);
+// - a write starts no sooner than `gapMs` after the previous one started: on an idle machine, where
+//   an fsync takes a few milliseconds, rows that arrive meanwhile wait and share the next commit.
+//   That is at most `gapMs` of latency added to an action, and nothing is sent before its commit.
 import type { Store } from '../storage/ports.ts';
 import { eventParams, insertEventRows } from './event-rows.ts';
-import { EVENT_BATCH_ROOMS_MAX, HOSTED_EVENT_WRITES_IN_FLIGHT_MAX } from './limits.ts';
+import { EVENT_BATCH_ROOMS_MAX, HOSTED_EVENT_WRITE_GAP_MS, HOSTED_EVENT_WRITES_IN_FLIGHT_MAX } from './limits.ts';
 import type { RoomEvent } from './state.ts';
+
+/** How hosted event writes are spaced (see the file comment); defaults from `limits.ts`. */
+export interface EventWritePacing {
+  /** Hosted writes on their way at once (at least 1). */
+  readonly inFlightMax: number;
+  /** Least time between the starts of two hosted writes, milliseconds (0: none). */
+  readonly gapMs: number;
+}
+
+/** The monotonic time and the timer the gap is kept with; tests pass a manual one. */
+export interface PacingTimer {
+  nowMs(): number;
+  after(delayMs: number, fn: () => void): void;
+}
+
+const systemPacingTimer: PacingTimer = {
+  nowMs: () => performance.now(),
+  after: (delayMs, fn) => {
+    setTimeout(fn, delayMs);
+  },
+};
+
+/** The gap is a latency added to actions: a few milliseconds, never seconds. */
+const GAP_MS_MAX = 100;
 
 interface Pending {
   readonly roomId: string;
@@ -26,16 +57,30 @@ export class EventBatcher {
   readonly #store: Store;
   readonly #hosted: { call(request: unknown, nowMs: number): Promise<unknown> } | null;
   readonly #nowMs: () => number;
+  readonly #pacing: EventWritePacing;
+  readonly #timer: PacingTimer;
   #pending: Pending[] = [];
   #scheduled = false;
   #inFlight = 0;
+  #lastStartMs = Number.NEGATIVE_INFINITY;
   #writes = 0;
   #rows = 0;
 
-  constructor(store: Store, o: { readonly nowMs?: () => number } = {}) {
+  constructor(
+    store: Store,
+    o: { readonly nowMs?: () => number; readonly pacing?: Partial<EventWritePacing>; readonly timer?: PacingTimer } = {},
+  ) {
     this.#store = store;
     this.#hosted = store.host?.(new URL('./events-host.ts', import.meta.url).href, {}) ?? null;
     this.#nowMs = o.nowMs ?? Date.now;
+    this.#pacing = {
+      inFlightMax: o.pacing?.inFlightMax ?? HOSTED_EVENT_WRITES_IN_FLIGHT_MAX,
+      gapMs: o.pacing?.gapMs ?? HOSTED_EVENT_WRITE_GAP_MS,
+    };
+    if (!Number.isSafeInteger(this.#pacing.inFlightMax) || this.#pacing.inFlightMax < 1)
+      throw new Error('pacing.inFlightMax: an integer ≥ 1');
+    if (!(this.#pacing.gapMs >= 0 && this.#pacing.gapMs <= GAP_MS_MAX)) throw new Error(`pacing.gapMs: 0..${GAP_MS_MAX}`);
+    this.#timer = o.timer ?? systemPacingTimer;
   }
 
   /** Writes (one transaction each) and event rows written since start: rows per write is the batching the load allows. */
@@ -46,17 +91,34 @@ export class EventBatcher {
   write(roomId: string, events: readonly RoomEvent[]): Promise<void> {
     return new Promise((resolve, reject) => {
       this.#pending.push({ roomId, events, resolve, reject });
-      if (!this.#scheduled) {
-        this.#scheduled = true;
-        setImmediate(() => this.#flush());
-      }
+      this.#schedule();
     });
+  }
+
+  #schedule(): void {
+    if (!this.#scheduled) {
+      this.#scheduled = true;
+      setImmediate(() => this.#flush());
+    }
+  }
+
+  /** True when a hosted write may start now; otherwise the flush is rescheduled (or the return of a write in flight resumes it). */
+  #hostedMayStart(): boolean {
+    if (this.#inFlight >= this.#pacing.inFlightMax) return false;
+    const waitMs = this.#lastStartMs + this.#pacing.gapMs - this.#timer.nowMs();
+    if (waitMs > 0) {
+      this.#scheduled = true;
+      this.#timer.after(waitMs, () => this.#flush());
+      return false;
+    }
+    this.#lastStartMs = this.#timer.nowMs();
+    return true;
   }
 
   #flush(): void {
     this.#scheduled = false;
     while (this.#pending.length > 0) {
-      if (this.#hosted !== null && this.#inFlight >= HOSTED_EVENT_WRITES_IN_FLIGHT_MAX) return;
+      if (this.#hosted !== null && !this.#hostedMayStart()) return;
       const batch = this.#pending.splice(0, EVENT_BATCH_ROOMS_MAX);
       const rows = batch.flatMap((p) => p.events.map((event) => ({ roomId: p.roomId, event })));
       this.#writes += 1;
@@ -66,10 +128,7 @@ export class EventBatcher {
         this.#inFlight += 1;
         written = this.#hosted.call(eventParams(rows), this.#nowMs()).finally(() => {
           this.#inFlight -= 1;
-          if (this.#pending.length > 0 && !this.#scheduled) {
-            this.#scheduled = true;
-            setImmediate(() => this.#flush());
-          }
+          if (this.#pending.length > 0) this.#schedule();
         });
       } else written = this.#store.unitOfWork((tx) => insertEventRows(tx, rows), { label: 'rooms.events' });
       written.then(

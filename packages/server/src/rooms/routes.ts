@@ -24,7 +24,8 @@ export interface RoomRouteDeps {
 }
 
 /** What the composition root's caller may set for rooms (tests: timers on a manual clock, a fixed policy, client addresses). */
-export interface PlatformRoomsOptions extends Partial<Pick<RoomsOptions, 'timers' | 'policy' | 'riskGate' | 'feeSchedule'>> {
+export interface PlatformRoomsOptions
+  extends Partial<Pick<RoomsOptions, 'timers' | 'policy' | 'riskGate' | 'feeSchedule' | 'eventWrites'>> {
   /** The client's network address for the same-IP rules; default `clientAddress` (a loopback proxy's X-Forwarded-For, else the request's address). */
   readonly addressOf?: (request: FastifyRequest) => string;
   readonly framesPerS?: number;

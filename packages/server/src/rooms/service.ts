@@ -11,7 +11,7 @@ import type { Store, Tx } from '../storage/ports.ts';
 import { intFromDb, intOrNullFromDb, isUniqueViolation } from '../storage/sql.ts';
 import { type ActorDeps, type Logger, RoomActor } from './actor.ts';
 import { commitNextHand, type JoinInput, Plan } from './decide.ts';
-import { EventBatcher } from './batcher.ts';
+import { EventBatcher, type EventWritePacing } from './batcher.ts';
 import { RoomErrors } from './errors.ts';
 import type { GatewayOptions } from './gateway.ts';
 import { foldEvents, initialState } from './evolve.ts';
@@ -72,6 +72,8 @@ export interface RoomsOptions {
    * quoted and created, and stored in the room, so a change applies to new rooms only.
    */
   readonly feeSchedule: FeeSchedule | (() => FeeSchedule);
+  /** How the shared event writes are spaced (see batcher.ts); absent, the defaults of limits.ts. */
+  readonly eventWrites?: Partial<EventWritePacing>;
   /** When the room's hand records went to the retention archive (null: never); absent, hands are never archived. */
   readonly handsArchivedAt?: (roomId: string) => Promise<number | null>;
   /** The skin a player wears (the skins domain), stored in the room when they sit down; absent: none shown. */
@@ -173,7 +175,7 @@ export class Rooms {
         prizesAllowed: () => this.policy.limits().cashRemainder === 'prize_by_scoreboard',
         notary: this.notary,
       },
-      events: new EventBatcher(o.store, { nowMs: () => this.timers.nowMs() }),
+      events: new EventBatcher(o.store, { nowMs: () => this.timers.nowMs(), ...(o.eventWrites ? { pacing: o.eventWrites } : {}) }),
       chat: o.chat,
       log: o.log,
       onEvicted: (a) => {
