@@ -73,6 +73,8 @@ const platform = await createPlatform({
 
 let bytes = 0;
 let frames = 0;
+/** Bytes broadcast by frame type (`hand`, `hand_patch`, `room`, …), for the split per action. */
+const bytesByType = new Map<string, number>();
 const rooms: { id: string; players: string[] }[] = [];
 for (let r = 0; r < ROOMS; r++) {
   const players: string[] = [];
@@ -102,6 +104,8 @@ for (let r = 0; r < ROOMS; r++) {
       send: (text) => {
         bytes += text.length;
         frames += 1;
+        const type = text.slice(6, text.indexOf('"', 6));
+        bytesByType.set(type, (bytesByType.get(type) ?? 0) + text.length);
       },
       close: () => {},
     });
@@ -113,6 +117,7 @@ const command = (roomId: string, playerId: string, frame: ClientFrame) => platfo
 let actions = 0;
 const bytes0 = bytes;
 const frames0 = frames;
+const byType0 = new Map(bytesByType);
 const t0 = performance.now();
 const cpu0 = process.cpuUsage();
 const deadline = t0 + SECONDS * 1000;
@@ -155,6 +160,9 @@ console.log(
     cpuUsPerAction: Math.round((cpu.user + cpu.system) / actions),
     framesPerAction: Number(((frames - frames0) / actions).toFixed(1)),
     bytesPerAction: Math.round((bytes - bytes0) / actions),
+    bytesPerActionByType: Object.fromEntries(
+      [...bytesByType].map(([type, n]) => [type, Math.round((n - (byType0.get(type) ?? 0)) / actions)]).filter(([, n]) => n !== 0),
+    ),
   }),
 );
 await platform.close();

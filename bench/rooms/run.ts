@@ -20,6 +20,7 @@ import { randomBytes } from 'node:crypto';
 import { mkdtempSync, readdirSync, readFileSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { applyHandPatch, type HandPatchWire, type HandSectionWire } from '@fairground/rules';
 import WebSocket from 'ws';
 import { SERVER_ENV, SERVER_NODE_FLAGS } from '../../packages/server/src/start-flags.ts';
 import { ColyseusLink, type Reservation, received, reserve } from './colyseus/link.ts';
@@ -231,6 +232,8 @@ let measuring = false;
 let go = false;
 let actions = 0;
 let staleRetries = 0;
+/** Hand patches that did not apply on a bot's hand (each asked for a resync; none are expected). */
+let patchGaps = 0;
 let errors = 0;
 const latenciesMs: number[] = [];
 const LATENCY_SAMPLES_MAX = 2_000_000;
@@ -303,6 +306,8 @@ class Bot {
   #readyFor = 0;
   #timer: ReturnType<typeof setTimeout> | null = null;
   #welcome!: () => void;
+  /** The version of the hand frame, patch or welcome `hand` came from (a patch names it as its base). */
+  #handV = -1;
 
   constructor(link: Link) {
     this.link = link;
@@ -315,24 +320,42 @@ class Bot {
     });
   }
 
+  /** The frame just applied carries the action this bot sent (its step passed): one latency sample. */
+  #sawStep(): void {
+    if (this.hand !== null && this.#sentStep >= 0 && this.hand.view.step > this.#sentStep) {
+      if (measuring && latenciesMs.length < LATENCY_SAMPLES_MAX) latenciesMs.push(performance.now() - this.#sentAt);
+      this.#sentStep = -1;
+    }
+  }
+
   #onMessage(f: Frame): void {
-    if (typeof f.v === 'number' && f.v > this.v) this.v = f.v;
+    if (typeof f.v === 'number' && f.v > this.v && (f.t !== 'hand_patch' || f.base === this.#handV)) this.v = f.v;
     switch (f.t) {
       case 'welcome':
         this.seat = f.you.seat;
         this.room = f.room;
         this.hand = f.hand;
+        this.#handV = f.handV ?? f.v;
         this.#welcome();
         break;
       case 'room':
         this.room = { ...this.room, ...f.patch };
         break;
+      case 'hand_patch':
+        // Only what changed since the frame of version `base`; on another base a frame was missed.
+        if (this.hand === null || f.base !== this.#handV) {
+          patchGaps += 1;
+          this.link.send({ t: 'resync' });
+          break;
+        }
+        this.hand = applyHandPatch(this.hand as HandSectionWire, f as HandPatchWire) as Frame;
+        this.#handV = f.v;
+        this.#sawStep();
+        break;
       case 'hand':
         this.hand = f.hand;
-        if (this.hand !== null && this.#sentStep >= 0 && this.hand.view.step > this.#sentStep) {
-          if (measuring && latenciesMs.length < LATENCY_SAMPLES_MAX) latenciesMs.push(performance.now() - this.#sentAt);
-          this.#sentStep = -1;
-        }
+        this.#handV = typeof f.v === 'number' ? f.v : -1;
+        this.#sawStep();
         break;
       case 'error':
         if (f.code === 'ROOM_STALE_VERSION') {
@@ -544,6 +567,7 @@ const row = {
   generatorRssMb: Math.round(process.memoryUsage().rss / 1024 / 1024),
   generatorLagP99Ms: Number((lagsMs[Math.floor(lagsMs.length * 0.99)] ?? 0).toFixed(1)),
   staleRetries,
+  patchGaps,
   errors,
 };
 console.log(JSON.stringify(row));

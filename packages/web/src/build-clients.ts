@@ -15,9 +15,10 @@ import { buildMinigame, MINIGAME_DIR } from '../../minigame/build.ts';
 const packagesDir = fileURLToPath(new URL('../../', import.meta.url));
 const root = join(packagesDir, '..');
 const clients = ['web', 'admin'] as const;
-/** Inputs of the bundles besides the clients' own files: the server's API types and the libraries. */
+/** Inputs of the bundles besides the clients' own files: the server's API types, the shared rules and room-frame handling, and the libraries. */
 const sharedInputs = [
   join(packagesDir, 'server', 'src', 'http'),
+  join(packagesDir, 'rules', 'src'),
   join(root, 'node_modules', 'vite', 'package.json'),
   join(root, 'node_modules', 'preact', 'package.json'),
 ];

@@ -9,6 +9,7 @@ import {
   RECONNECT_DELAY_MS_MAX,
   RECONNECT_DELAY_MS_MIN,
   RoomFrames,
+  applyHandPatch,
 } from './room-frames.ts';
 
 interface Room {
@@ -219,5 +220,132 @@ describe('RoomFrames: table chat', () => {
       [['chat_mute', 'p2']],
       'the mute is sent again after a welcome',
     );
+  });
+});
+
+describe('hand patches', () => {
+  interface PatchedHand {
+    readonly handNumber: number;
+    readonly turnDeadlineMs: number | null;
+    readonly view: {
+      readonly step: number;
+      readonly potPoints: number;
+      readonly players: readonly { seat: number; cards: string[] | null; seen?: boolean }[];
+    };
+    readonly legal: unknown;
+    readonly info?: { readonly dealerSeat: number };
+  }
+  const hand: PatchedHand = {
+    handNumber: 1,
+    turnDeadlineMs: 50_000,
+    view: {
+      step: 0,
+      potPoints: 10,
+      players: [
+        { seat: 0, cards: null },
+        { seat: 1, cards: null },
+      ],
+    },
+    legal: { look: true },
+    info: { dealerSeat: 1 },
+  };
+
+  function patched() {
+    const sent: Record<string, unknown>[] = [];
+    const frames = new RoomFrames<Room, PatchedHand, { dealerSeat: number }>({
+      transmit: (data) => {
+        sent.push(JSON.parse(data) as Record<string, unknown>);
+        return true;
+      },
+      onChange: () => undefined,
+    });
+    return { frames, sent };
+  }
+
+  it('replaces the fields, whole players and legal actions a patch names, and keeps the rest', () => {
+    const after = applyHandPatch(hand, {
+      base: 7,
+      turnDeadlineMs: 60_000,
+      view: { step: 1, potPoints: 12 },
+      players: [{ seat: 1, cards: ['As', 'Kd', '2c'], seen: true }],
+      legal: null,
+    });
+    assert.equal(after.turnDeadlineMs, 60_000);
+    assert.equal(after.view.step, 1);
+    assert.equal(after.view.potPoints, 12);
+    assert.deepEqual(after.view.players, [
+      { seat: 0, cards: null },
+      { seat: 1, cards: ['As', 'Kd', '2c'], seen: true },
+    ]);
+    assert.equal(after.legal, null, 'a null legal list replaces the old one');
+    assert.deepEqual(after.info, { dealerSeat: 1 }, "the hand's facts stay");
+    assert.equal(hand.view.step, 0, 'the hand patched is not changed');
+    const same = applyHandPatch(hand, { base: 7 });
+    assert.deepEqual(same, hand, 'an empty patch changes nothing');
+  });
+
+  it('applies a patch on the hand frame it names as its base, and answers the request it carries', async () => {
+    const { frames, sent } = patched();
+    frames.receive({ ...welcome, v: 6, hand: null }, 0);
+    frames.receive({ t: 'hand', v: 7, hand }, 0);
+    const act = frames.send({ t: 'act', action: { type: 'call' } });
+    frames.receive({ t: 'hand_patch', id: 'c1', v: 8, base: 7, view: { step: 1 }, legal: { look: false } }, 0);
+    assert.deepEqual(await act, { t: 'ok', v: 8 });
+    frames.receive({ t: 'hand_patch', v: 9, base: 8, players: [{ seat: 0, cards: null, seen: true }] }, 0);
+    assert.equal(frames.state.v, 9);
+    assert.equal(frames.state.hand?.view.step, 1);
+    assert.deepEqual(frames.state.hand?.legal, { look: false });
+    assert.deepEqual(frames.state.hand?.view.players[0], { seat: 0, cards: null, seen: true });
+    assert.deepEqual(frames.state.info, { dealerSeat: 1 });
+    assert.equal(
+      sent.some((f) => f.t === 'resync'),
+      false,
+      'no resync while every patch applies',
+    );
+  });
+
+  it('takes the welcome as the base it names, or its own version', () => {
+    const { frames, sent } = patched();
+    frames.receive({ ...welcome, v: 12, handV: 10, hand }, 0);
+    frames.receive({ t: 'hand_patch', v: 13, base: 10, view: { step: 4 } }, 0);
+    assert.equal(frames.state.hand?.view.step, 4, 'a room change after the hand frame does not break the chain');
+    const b = patched();
+    b.frames.receive({ ...welcome, v: 12, hand }, 0);
+    b.frames.receive({ t: 'hand_patch', v: 13, base: 12, view: { step: 5 } }, 0);
+    assert.equal(b.frames.state.hand?.view.step, 5);
+    assert.equal(sent.length + b.sent.length, 0);
+  });
+
+  it('asks for the whole view once on a gap, applies nothing until it comes, then follows the patches again', async () => {
+    const { frames, sent } = patched();
+    frames.receive({ ...welcome, v: 6, hand: null }, 0);
+    frames.receive({ t: 'hand', v: 7, hand }, 0);
+    // The patch on version 8 was missed.
+    const act = frames.send({ t: 'act', action: { type: 'call' } });
+    frames.receive({ t: 'hand_patch', id: 'c1', v: 9, base: 8, view: { step: 2, potPoints: 30 } }, 0);
+    frames.receive({ t: 'hand_patch', v: 10, base: 9, view: { step: 3 } }, 0);
+    assert.deepEqual(
+      sent.filter((f) => f.t === 'resync'),
+      [{ t: 'resync' }],
+      'one resync for the gap, not one per patch after it',
+    );
+    assert.equal(frames.state.hand?.view.step, 0, 'no patch is applied on a hand it was not made on');
+    assert.equal(frames.state.hand?.view.potPoints, 10);
+    assert.equal(frames.state.v, 7, 'nor does the version move on');
+    assert.equal((await act).t, 'ok', 'the action the missed frame answered still counts');
+    frames.receive({ ...welcome, v: 10, handV: 10, hand: { ...hand, view: { ...hand.view, step: 3, potPoints: 30 } } }, 0);
+    frames.receive({ t: 'hand_patch', v: 11, base: 10, view: { step: 4 } }, 0);
+    assert.equal(frames.state.hand?.view.step, 4);
+    assert.equal(frames.state.hand?.view.potPoints, 30);
+    frames.receive({ t: 'hand_patch', v: 13, base: 12, view: { step: 6 } }, 0);
+    assert.equal(sent.filter((f) => f.t === 'resync').length, 2, 'a later gap asks again');
+  });
+
+  it('asks for the whole view when a patch arrives with no hand held', () => {
+    const { frames, sent } = patched();
+    frames.receive({ ...welcome, hand: null }, 0);
+    frames.receive({ t: 'hand_patch', v: 4, base: 3, view: { step: 1 } }, 0);
+    assert.equal(frames.state.hand, null);
+    assert.deepEqual(sent, [{ t: 'resync' }]);
   });
 });

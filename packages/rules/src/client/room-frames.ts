@@ -5,6 +5,12 @@
 // stale sent again on the newer version, the reconnect backoff and which closes are final, and what
 // a seated client does in each hand's seed ceremony. Each client wraps it with its socket, its
 // storage and its random source.
+//
+// The hand arrives whole in the welcome and in a `hand` frame (a new hand, or after a restart),
+// and as a `hand_patch` after each later action: only what changed since the hand frame or patch
+// whose version the patch names as its `base`. A patch on any other base means a frame was missed:
+// the client asks the room for its whole view again (`resync`, answered with a welcome) instead
+// of applying it on a view it does not match.
 
 export type ChannelStatus = 'connecting' | 'live' | 'reconnecting' | 'closed';
 
@@ -99,6 +105,55 @@ interface HandLike<Info> {
   readonly info?: Info;
 }
 
+/** A player in a hand view: keyed by seat, replaced whole by a patch. */
+interface PlayerWire {
+  readonly seat: number;
+  readonly [field: string]: unknown;
+}
+
+/** The hand section as a `hand` frame or the welcome carries it (the fields a patch touches). */
+export interface HandSectionWire {
+  readonly turnDeadlineMs: number | null;
+  readonly view: { readonly players: readonly PlayerWire[] };
+  readonly legal: unknown;
+}
+
+/**
+ * A `hand_patch` frame: what changed in the hand since the frame of version `base`. Each present
+ * key replaces the client's: `turnDeadlineMs`, the view's top-level fields in `view`, whole players
+ * (by seat) in `players`, and the receiver's own legal actions in `legal` (sent only to that seat,
+ * only when they changed).
+ */
+export interface HandPatchWire {
+  readonly base: number;
+  readonly turnDeadlineMs?: number | null;
+  readonly view?: Readonly<Record<string, unknown>>;
+  readonly players?: readonly PlayerWire[];
+  readonly legal?: unknown;
+}
+
+/** Players in one patch at most (a table has at most this many seats). */
+const PATCH_PLAYERS_MAX = 64;
+
+/**
+ * The hand section after `patch` (a new object; `hand` is not changed). The caller checks the
+ * patch's base first: applied on another version it would mix two states of the hand.
+ */
+export function applyHandPatch<H extends HandSectionWire>(hand: H, patch: HandPatchWire): H {
+  let view = hand.view;
+  if (patch.view !== undefined) view = { ...view, ...patch.view, players: view.players };
+  const changed = patch.players ?? [];
+  if (changed.length > 0 && changed.length <= PATCH_PLAYERS_MAX) {
+    view = { ...view, players: view.players.map((p) => changed.find((c) => c.seat === p.seat) ?? p) };
+  }
+  return {
+    ...hand,
+    view,
+    ...(patch.turnDeadlineMs !== undefined ? { turnDeadlineMs: patch.turnDeadlineMs } : {}),
+    ...(patch.legal !== undefined ? { legal: patch.legal } : {}),
+  };
+}
+
 export interface RoomFramesOptions<Room, Hand, Info> {
   /** Puts one frame on the socket; false when no socket is open. */
   readonly transmit: (data: string) => boolean;
@@ -127,6 +182,10 @@ export class RoomFrames<Room extends RoomLike, Hand extends HandLike<Info>, Info
   };
   #nextId = 1;
   #delayMs = RECONNECT_DELAY_MS_MIN;
+  /** The version of the hand frame, patch or welcome the current hand came from (a patch names it as its base). */
+  #handV = -1;
+  /** A resync was asked for and its welcome has not come yet (asked once, not once per patch). */
+  #resyncing = false;
   readonly #pending = new Map<string, { frame: ChannelFrame; resolve: (r: ChannelReply) => void }>();
 
   constructor(o: RoomFramesOptions<Room, Hand, Info>) {
@@ -151,6 +210,9 @@ export class RoomFrames<Room extends RoomLike, Hand extends HandLike<Info>, Info
       case 'welcome': {
         this.#delayMs = RECONNECT_DELAY_MS_MIN;
         const hand = (f.hand ?? null) as Hand | null;
+        // The welcome's hand is the one of the last hand frame (`handV`), or newer than any sent.
+        this.#handV = typeof f.handV === 'number' ? f.handV : v;
+        this.#resyncing = false;
         this.set({ status: 'live', v, clockOffsetMs, you: f.you as ChannelYou, room: f.room as Room, hand, info: hand?.info ?? null });
         // The server forgets mutes when the room restarts or the table moves: tell it again after every welcome.
         for (const playerId of this.#state.muted) void this.send({ t: 'chat_mute', playerId, muted: true });
@@ -175,10 +237,15 @@ export class RoomFrames<Room extends RoomLike, Hand extends HandLike<Info>, Info
       }
       case 'hand': {
         const hand = (f.hand ?? null) as Hand | null;
+        this.#handV = typeof f.v === 'number' ? f.v : v;
+        this.#resyncing = false;
         this.set({ v, clockOffsetMs, hand, info: hand === null ? null : (hand.info ?? s.info) });
         this.#answered(f, v);
         break;
       }
+      case 'hand_patch':
+        this.#patch(f, v, clockOffsetMs);
+        break;
       case 'closed': {
         // A restart or a table moving between servers: the socket closes and the client reconnects.
         const code = String(f.code);
@@ -204,7 +271,26 @@ export class RoomFrames<Room extends RoomLike, Hand extends HandLike<Info>, Info
   }
 
   /**
-   * A `room` or `hand` frame that carries a request id is also the answer to that request: the
+   * Applies a hand patch made on the hand this client holds; on any other base (a frame was
+   * missed, or no hand is held) asks for the whole view and leaves the hand and version as they are.
+   */
+  #patch(f: ChannelFrame, v: number, clockOffsetMs: number): void {
+    const s = this.#state;
+    const patch = f as unknown as HandPatchWire;
+    if (s.hand === null || patch.base !== this.#handV || typeof f.v !== 'number') {
+      if (!this.#resyncing && this.#o.transmit('{"t":"resync"}')) this.#resyncing = true;
+      // The action this frame answers was applied all the same: its sender is told so.
+      this.#answered(f, typeof f.v === 'number' ? f.v : s.v);
+      return;
+    }
+    this.#handV = f.v;
+    const hand = applyHandPatch(s.hand as unknown as HandSectionWire, patch) as unknown as Hand;
+    this.set({ v, clockOffsetMs, hand });
+    this.#answered(f, v);
+  }
+
+  /**
+   * A `room`, `hand` or `hand_patch` frame that carries a request id is also the answer to that request: the
    * server folds the sender's `ok` into the broadcast of the change it made, after it was applied.
    */
   #answered(f: ChannelFrame, v: number): void {
@@ -269,6 +355,7 @@ export class RoomFrames<Room extends RoomLike, Hand extends HandLike<Info>, Info
    */
   disconnected(code: number, reason?: string): number | null {
     this.failPending();
+    this.#resyncing = false;
     const s = this.#state;
     if (FINAL_CLOSE_CODES.has(code) || s.closedCode !== null) {
       this.set({ status: 'closed', closedCode: s.closedCode ?? (reason !== undefined && reason !== '' ? reason : 'ROOM_CLOSED') });

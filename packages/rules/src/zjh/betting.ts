@@ -330,7 +330,23 @@ export function applyHandAction(state: HandState, action: HandAction): RulesResu
   } else if (passTurn) {
     passTurnFrom(d, index);
   }
-  return ok(d as HandState);
+  return ok(sharingUnchanged(state, d));
+}
+
+/**
+ * The drafted state with every player the action left as it was replaced by the player object of
+ * the state before: an action changes one or two players, and the others stay the very same
+ * objects (a room keeps its state between actions, and the broadcast knows an unchanged player by
+ * identity). Array fields are compared by reference: the draft copies them only when it changes them.
+ */
+function sharingUnchanged(before: HandState, d: Draft): HandState {
+  const players = d.players.map((p, i) => {
+    const q = before.players[i];
+    if (q === undefined) return p;
+    for (const k of Object.keys(p) as (keyof PlayerState)[]) if (p[k] !== q[k]) return p;
+    return q;
+  });
+  return { ...(d as HandState), players };
 }
 
 // Moves the turn to the next active player after position `from`. Passing the start of the acting

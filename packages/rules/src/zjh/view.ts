@@ -26,10 +26,13 @@ export function canSeeCards(state: HandState, owner: PlayerState, viewerSeat: nu
 
 // The view of the hand for `viewerSeat` (null: a spectator, who sees only what is shown to all).
 export function playerView(state: HandState, viewerSeat: number | null): HandView {
-  const players = state.players.map((p): PlayerStateView => {
-    const visible = canSeeCards(state, p, viewerSeat);
-    const { cards, handKey, ...rest } = p;
-    return { ...rest, cards: visible ? [...cards] : null, category: visible ? categoryOfKey(handKey) : null };
-  });
+  const players = state.players.map((p): PlayerStateView => playerStateView(p, canSeeCards(state, p, viewerSeat)));
   return { ...state, viewerSeat, players };
+}
+
+// One player as a viewer sees them: with their cards and category when `visible` (decided by
+// `canSeeCards` for that viewer), without them otherwise. The hand key never leaves the server.
+export function playerStateView(p: PlayerState, visible: boolean): PlayerStateView {
+  const { cards, handKey, ...rest } = p;
+  return { ...rest, cards: visible ? [...cards] : null, category: visible ? categoryOfKey(handKey) : null };
 }

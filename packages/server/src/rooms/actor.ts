@@ -51,6 +51,7 @@ import {
   TRUSTEESHIP_DELAY_MS,
 } from './limits.ts';
 import type { EventBatcher } from './batcher.ts';
+import { HandFrames } from './hand-frames.ts';
 import { isLogOnly, type PersistDeps, type PlanExtras, persistPlan } from './persist.ts';
 import type {
   IdentityCheck,
@@ -67,7 +68,7 @@ import type {
 import type { RoomParamsInput } from './params.ts';
 import type { RoomSealer } from './sealing.ts';
 import { isLive, memberOf, type RoomEvent, type RoomState, seatedMembers } from './state.ts';
-import { handFrameText, handSection, publicEvent, roomView } from './views.ts';
+import { handSection, publicEvent, roomView } from './views.ts';
 
 /**
  * The oldest room version a command may carry. An action must be decided on the hand as it is
@@ -177,6 +178,8 @@ export class RoomActor {
   readonly #sentRoom = new Map<string, string>();
   /** `hand:player` pairs already handed to the reminders this hand (one "your turn" message per hand at most). */
   readonly #reminded = new Set<string>();
+  /** The hand as last broadcast, to send patches of it (see hand-frames.ts). */
+  readonly #handFrames = new HandFrames();
   /** The request the running command answers in its own broadcast (see `command`). */
   #reply: PendingReply | null = null;
 
@@ -393,25 +396,17 @@ export class RoomActor {
     if (!headerChanged && !handChanged) return;
     const roomText = headerChanged ? this.#roomText(events) : null;
     this.#headerSent = this.#state.headerVersion;
-    // One serialisation per distinct visibility: spectators and seats that see no more share one view.
     const head = {
       v: this.#state.version,
       serverNowMs: this.#deps.timers.nowMs(),
       turnDeadlineMs: this.#turnDeadline()?.atMs ?? null,
       withInfo: handStarted,
     };
-    const views = new Map<string, string>();
-    const handTexts = new Map<number | null, string>();
+    // The hand whole when it starts (or nothing was sent that every client holds), else patched.
+    const handFrame = handChanged ? this.#handFrames.begin(this.#state, head) : null;
     for (const [pid, list] of this.#conns) {
       const seat = memberOf(this.#state, pid)?.seat ?? null;
-      let handText: string | null = null;
-      if (handChanged) {
-        handText = handTexts.get(seat) ?? null;
-        if (handText === null) {
-          handText = handFrameText(this.#state, seat, head, views);
-          handTexts.set(seat, handText);
-        }
-      }
+      const handText = handFrame === null ? null : handFrame(seat);
       for (const c of list) {
         const reply = this.#reply;
         if (reply !== null && reply.conn === c && c.sendReply !== undefined) {
@@ -435,18 +430,36 @@ export class RoomActor {
     for (const list of this.#conns.values()) for (const c of list) c.send(text);
   }
 
+  /**
+   * The whole current view. `handV` names the hand frame the welcome's hand equals, so the next
+   * patch applies on it; without it (the hand changed since that frame without one being sent) the
+   * next hand broadcast is whole.
+   */
   #welcome(c: Conn): void {
     const m = memberOf(this.#state, c.playerId);
+    const turnDeadlineMs = this.#turnDeadline()?.atMs ?? null;
+    const handV = this.#handFrames.baseFor(this.#state, turnDeadlineMs);
     c.send(
       JSON.stringify({
         t: 'welcome',
         v: this.#state.version,
+        ...(handV !== null ? { handV } : {}),
         serverNowMs: this.#deps.timers.nowMs(),
         you: { playerId: c.playerId, role: m?.role ?? null, seat: m?.seat ?? null },
         room: roomView(this.#state, this.#presence()),
-        hand: handSection(this.#state, m?.seat ?? null, this.#turnDeadline()?.atMs ?? null, true),
+        hand: handSection(this.#state, m?.seat ?? null, turnDeadlineMs, true),
       }),
     );
+  }
+
+  /** A client missed a hand frame (its patch did not apply): it gets the whole view again, as on connecting. */
+  #resync(playerId: string, from: Conn | undefined): Promise<number> {
+    return this.run(async () => {
+      const conns = this.#conns.get(playerId) ?? [];
+      // Without the asking connection (a socket on another node), every connection of the player gets it.
+      for (const c of conns) if (from === undefined || c === from) this.#welcome(c);
+      return this.#state.version;
+    });
   }
 
   // ---------------------------------------------------------------- connections
@@ -519,6 +532,7 @@ export class RoomActor {
   command(playerId: string, f: CommandFrame, from?: Conn): Promise<number> {
     if (f.t === 'chat' || f.t === 'chat_mute') return this.#chat(playerId, f);
     if (f.t === 'voice_join' || f.t === 'voice_leave' || f.t === 'voice_signal') return this.#voice(playerId, f);
+    if (f.t === 'resync') return this.#resync(playerId, from);
     return this.run(async () => {
       this.#reply = from !== undefined && f.id !== undefined ? { conn: from, id: f.id } : null;
       try {

@@ -129,6 +129,8 @@ export const FRAME_SCHEMAS = {
   voice_leave: frame('voice_leave', {}),
   voice_signal: VoiceSignalFrame,
   ping: frame('ping', {}),
+  /** The client missed a hand frame (a patch on another base): the room sends its whole view again, as a welcome. */
+  resync: frame('resync', {}),
 } as const;
 
 export type FrameType = keyof typeof FRAME_SCHEMAS;
@@ -139,7 +141,7 @@ export type ChatCommandFrame = Extract<CommandFrame, { t: 'chat' } | { t: 'chat_
 /** Frames about the table voice: relayed or answered, never a change to the room, no version. */
 export type VoiceCommandFrame = Extract<CommandFrame, { t: 'voice_join' } | { t: 'voice_leave' } | { t: 'voice_signal' }>;
 /** Frames that change the room: each carries the version it was decided on. */
-export type RoomCommandFrame = Exclude<CommandFrame, ChatCommandFrame | VoiceCommandFrame>;
+export type RoomCommandFrame = Exclude<CommandFrame, ChatCommandFrame | VoiceCommandFrame | { t: 'resync' }>;
 
 const checkers = new Map<string, TypeCheck<TSchema>>(Object.entries(FRAME_SCHEMAS).map(([t, s]) => [t, TypeCompiler.Compile(s)]));
 

@@ -74,7 +74,7 @@ export type HandViewCompact = Omit<HandView, 'rules' | 'viewerSeat' | 'version' 
   readonly players: readonly PlayerViewCompact[];
 };
 
-function compactPlayer(p: PlayerStateView): PlayerViewCompact {
+export function compactPlayer(p: PlayerStateView): PlayerViewCompact {
   const { stackPoints, allIn, shownToAll, visibleTo, category, ...rest } = p;
   return {
     ...rest,
@@ -205,17 +205,7 @@ export function handFrameText(
     viewText = JSON.stringify(compactView(playerView(h.state, viewerSeat)));
     viewCache.set(key, viewText);
   }
-  const inHand = viewerSeat !== null && h.players.some((p) => p.seat === viewerSeat);
-  const legalValue = inHand ? legalFor(h.state, viewerSeat) : null;
-  // The shared lists (nothing, or only a look) have fixed texts; the turn's list is its own.
-  const legal =
-    legalValue === null
-      ? 'null'
-      : legalValue === NOTHING
-        ? NOTHING_TEXT
-        : legalValue === NOTHING_BUT_LOOK
-          ? NOTHING_BUT_LOOK_TEXT
-          : JSON.stringify(legalValue);
+  const legal = legalText(h, viewerSeat);
   const frameKey = `f${key}|${legal}`;
   const cached = viewCache.get(frameKey);
   if (cached !== undefined) return cached;
@@ -223,6 +213,23 @@ export function handFrameText(
   const text = `{"t":"hand","v":${head.v},"serverNowMs":${head.serverNowMs},"hand":{"handNumber":${h.handNumber},"turnDeadlineMs":${head.turnDeadlineMs},"view":${viewText},"legal":${legal}${info}}}`;
   viewCache.set(frameKey, text);
   return text;
+}
+
+/** What `viewerSeat` may do in the hand, as text: `null` for spectators and seats not in the hand. */
+export function legalText(
+  h: { readonly state: HandState; readonly players: readonly { readonly seat: number }[] },
+  viewerSeat: number | null,
+): string {
+  const inHand = viewerSeat !== null && h.players.some((p) => p.seat === viewerSeat);
+  const legalValue = inHand ? legalFor(h.state, viewerSeat) : null;
+  // The shared lists (nothing, or only a look) have fixed texts; the turn's list is its own.
+  return legalValue === null
+    ? 'null'
+    : legalValue === NOTHING
+      ? NOTHING_TEXT
+      : legalValue === NOTHING_BUT_LOOK
+        ? NOTHING_BUT_LOOK_TEXT
+        : JSON.stringify(legalValue);
 }
 
 const NOTHING_BUT_LOOK: LegalActions = { look: true, fold: false, call: null, raise: null, compare: null, allIn: null };

@@ -11,6 +11,7 @@ import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { systemClock } from '@fairground/core';
+import { applyHandPatch, type HandPatchWire, type HandSectionWire } from '@fairground/rules';
 import { Redis } from 'ioredis';
 import WebSocket from 'ws';
 import { createPostgresStore } from '../../src/adapters/postgres/index.ts';
@@ -343,7 +344,8 @@ const FRAMES_KEPT_MAX = 50_000;
 export class Bot {
   readonly player: TestPlayer;
   readonly roomId: string;
-  readonly frames: { text: string; frame: Frame }[] = [];
+  /** Frames received, each patch with the hand it made (absent: it did not apply). */
+  readonly frames: { text: string; frame: Frame; hand?: Frame | null }[] = [];
   readonly closes: { code: number; reason: string }[] = [];
   readonly errors: string[] = [];
   /** Plays when true; the test stops play to catch a hand in the middle. */
@@ -359,6 +361,10 @@ export class Bot {
   room: Frame | null = null;
   hand: Frame | null = null;
   welcomes = 0;
+  /** Patches that did not apply on this bot's hand (each asked for a resync). */
+  gaps = 0;
+  /** The version of the hand frame, patch or welcome the bot's hand came from. */
+  #handV = -1;
   #urls: () => string[];
   #stopped = false;
   #nextId = 1;
@@ -415,8 +421,9 @@ export class Bot {
 
   #onFrame(text: string): void {
     const f = JSON.parse(text) as Frame;
-    if (this.frames.length < FRAMES_KEPT_MAX) this.frames.push({ text, frame: f });
-    if (typeof f.v === 'number' && f.v > this.v) this.v = f.v;
+    const kept: { text: string; frame: Frame; hand?: Frame | null } = { text, frame: f };
+    if (this.frames.length < FRAMES_KEPT_MAX) this.frames.push(kept);
+    if (typeof f.v === 'number' && f.v > this.v && (f.t !== 'hand_patch' || f.base === this.#handV)) this.v = f.v;
     switch (f.t) {
       case 'welcome':
         this.welcomes += 1;
@@ -424,8 +431,20 @@ export class Bot {
         this.you = f.you;
         this.room = f.room;
         this.hand = f.hand;
+        this.#handV = f.handV ?? f.v;
         this.v = f.v;
         this.#acted = '';
+        break;
+      case 'hand_patch':
+        // Applied on the hand it was made on; otherwise a frame was missed and the whole view is asked for.
+        if (this.hand !== null && f.base === this.#handV) {
+          this.hand = applyHandPatch(this.hand as HandSectionWire, f as HandPatchWire) as Frame;
+          this.#handV = f.v;
+          kept.hand = this.hand;
+        } else {
+          this.gaps += 1;
+          this.ws?.send('{"t":"resync"}');
+        }
         break;
       case 'room': {
         // A room frame carries the parts of the view that changed.
@@ -436,6 +455,7 @@ export class Bot {
       }
       case 'hand':
         this.hand = f.hand;
+        this.#handV = f.v;
         break;
       case 'error': {
         this.errors.push(String(f.code));
@@ -511,8 +531,8 @@ export class Bot {
   /** Every hand section this client received, with the frame text it came in. */
   handFrames(): { text: string; hand: Frame }[] {
     return this.frames
-      .filter((x) => (x.frame.t === 'hand' || x.frame.t === 'welcome') && x.frame.hand)
-      .map((x) => ({ text: x.text, hand: x.frame.hand }));
+      .filter((x) => ((x.frame.t === 'hand' || x.frame.t === 'welcome') && x.frame.hand) || (x.frame.t === 'hand_patch' && x.hand))
+      .map((x) => ({ text: x.text, hand: x.frame.t === 'hand_patch' ? x.hand : x.frame.hand }));
   }
 }
 

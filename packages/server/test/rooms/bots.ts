@@ -204,10 +204,34 @@ export async function checkNoHiddenCards(server: TestServer, roomId: string, asP
   const live = server.rooms.actor(roomId)?.state.hand ?? null;
   const cache = new Map<string, HandState>();
   let checked = 0;
-  for (const { viewer, frame } of ALL_FRAMES.filter((f) => f.roomId === roomId)) {
+  for (const { viewer, frame, hand, gapHandNumber } of ALL_FRAMES.filter((f) => f.roomId === roomId)) {
     if (frame.t === 'room' || frame.t === 'welcome')
       assert.doesNotMatch(JSON.stringify(frame.room ?? frame.patch), CARD_TOKEN, 'room frames carry no cards');
-    const h = frame.t === 'hand' || frame.t === 'welcome' ? (frame.hand as Frame | null) : null;
+    let h = frame.t === 'hand' || frame.t === 'welcome' ? (frame.hand as Frame | null) : null;
+    if (frame.t === 'hand_patch') {
+      // A patch is checked as the view it makes (its players replace the ones before them), and
+      // its other parts carry no cards at all. One that did not apply (a gap) is checked alone.
+      assert.doesNotMatch(JSON.stringify([frame.view ?? null, frame.legal ?? null]), CARD_TOKEN, 'patch fields carry no cards');
+      if (hand !== undefined && hand !== null) {
+        for (const p of (frame.players ?? []) as Frame[])
+          assert.ok(
+            (hand.view.players as Frame[]).some((q) => JSON.stringify(q) === JSON.stringify(p)),
+            'each patched player is in the view it makes',
+          );
+        h = hand;
+      } else {
+        assert.ok(gapHandNumber !== undefined, `a patch that did not apply was counted as a gap (v ${frame.v}, base ${frame.base})`);
+        const players = (frame.players ?? []) as Frame[];
+        if (typeof frame.view?.step !== 'number') {
+          assert.ok(
+            players.every((p) => p.cards === null),
+            'a patch without its step shows no cards',
+          );
+          continue;
+        }
+        h = { handNumber: gapHandNumber, view: { step: frame.view.step, players } };
+      }
+    }
     if (h === null || h === undefined) continue;
     const record = records.get(h.handNumber);
     const key = `${h.handNumber}:${h.view.step}`;
@@ -286,9 +310,10 @@ export function assertEveryFrameChecked(): void {
   for (const { roomId, frame } of ALL_FRAMES) {
     if (CHECKED_ROOMS.has(roomId)) continue;
     if (frame.t === 'room' || frame.t === 'welcome') assert.doesNotMatch(JSON.stringify(frame.room ?? frame.patch), CARD_TOKEN);
-    const h = frame.t === 'hand' || frame.t === 'welcome' ? (frame.hand as Frame | null) : null;
+    const h =
+      frame.t === 'hand' || frame.t === 'welcome' ? (frame.hand as Frame | null) : frame.t === 'hand_patch' ? { view: frame } : null;
     if (h === null || h === undefined) continue;
-    const shown = (h.view.players as Frame[]).filter((p) => p.cards !== null);
+    const shown = ((h.view.players ?? []) as Frame[]).filter((p) => p.cards !== null);
     assert.equal(shown.length, 0, `room ${roomId} showed cards but its frames were not checked against its hands`);
   }
 }

@@ -7,6 +7,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { ManualClock } from '@fairground/core';
+import { applyHandPatch, type HandPatchWire, type HandSectionWire } from '@fairground/rules';
 import WebSocket from 'ws';
 import { createPostgresStore } from '../../src/adapters/postgres/index.ts';
 import { createSqliteStore } from '../../src/adapters/sqlite/index.ts';
@@ -243,8 +244,11 @@ export class Player {
   }
 }
 
-/** Every frame any client received in this test file, for the hidden-card check. */
-export const ALL_FRAMES: { viewer: string; roomId: string; frame: Frame }[] = [];
+/**
+ * Every frame any client received in this test file, for the hidden-card check; with `hand`, the
+ * hand section the client held after the frame (a patch applied on the view before it).
+ */
+export const ALL_FRAMES: { viewer: string; roomId: string; frame: Frame; hand?: Frame | null; gapHandNumber?: number }[] = [];
 
 let requestSeq = 0;
 
@@ -262,6 +266,10 @@ export class Client {
   v = 0;
   room: Frame | null = null;
   hand: Frame | null = null;
+  /** The version of the hand frame, patch or welcome `hand` came from (a patch names it as its base). */
+  handV = -1;
+  /** Patches that did not apply on this client's hand (each asks for a resync). */
+  gaps = 0;
   you: Frame | null = null;
   closeCode: number | null = null;
   closeReason = '';
@@ -294,23 +302,39 @@ export class Client {
   #onMessage(text: string): void {
     const f = JSON.parse(text) as Frame;
     this.frames.push(f);
-    ALL_FRAMES.push({ viewer: this.player.id, roomId: this.roomId, frame: f });
-    if (typeof f.v === 'number' && f.v > this.v) this.v = f.v;
+    const seen: (typeof ALL_FRAMES)[number] = { viewer: this.player.id, roomId: this.roomId, frame: f };
+    ALL_FRAMES.push(seen);
+    if (typeof f.v === 'number' && f.v > this.v && (f.t !== 'hand_patch' || f.base === this.handV)) this.v = f.v;
     if (f.t === 'welcome') {
       this.you = f.you;
       this.room = f.room;
       this.hand = f.hand;
+      this.handV = f.handV ?? f.v;
+      seen.hand = this.hand;
+    } else if (f.t === 'hand_patch') {
+      if (this.hand !== null && f.base === this.handV) {
+        this.hand = applyHandPatch(this.hand as HandSectionWire, f as HandPatchWire) as Frame;
+        this.handV = f.v;
+        seen.hand = this.hand;
+      } else {
+        this.gaps += 1;
+        seen.gapHandNumber = this.hand?.handNumber ?? -1;
+        this.raw({ t: 'resync' });
+      }
     } else if (f.t === 'room') {
       this.room = { ...(this.room ?? {}), ...(f.patch as Frame) };
       const me = ((this.room?.members ?? []) as Frame[]).find((m) => m.playerId === this.player.id);
       if (me && this.you) this.you = { ...this.you, role: me.role, seat: me.seat };
-    } else if (f.t === 'hand') this.hand = f.hand;
-    else if ((f.t === 'ok' || f.t === 'error') && f.id !== undefined) {
+    } else if (f.t === 'hand') {
+      this.hand = f.hand;
+      this.handV = f.v;
+      seen.hand = this.hand;
+    } else if ((f.t === 'ok' || f.t === 'error') && f.id !== undefined) {
       this.#replies.get(f.id)?.(f);
       this.#replies.delete(f.id);
     }
     // A broadcast that carries a request id answers it (the room folds the sender's `ok` into it).
-    if ((f.t === 'room' || f.t === 'hand') && f.id !== undefined) {
+    if ((f.t === 'room' || f.t === 'hand' || f.t === 'hand_patch') && f.id !== undefined) {
       this.#replies.get(f.id)?.({ t: 'ok', id: f.id, v: f.v, folded: f.t });
       this.#replies.delete(f.id);
     }

@@ -258,7 +258,7 @@ for (const backend of BACKENDS) {
         for (const e of looked) {
           const i = clients.findIndex((c) => c.seat === e.action.seat);
           // The answer is the hand frame that carries the look (folded) or, failing that, an `ok`.
-          const answered = clients[i]?.frames.some((f) => f.id === `look-${i}` && (f.t === 'ok' || f.t === 'hand'));
+          const answered = clients[i]?.frames.some((f) => f.id === `look-${i}` && (f.t === 'ok' || f.t === 'hand' || f.t === 'hand_patch'));
           assert.ok(answered, `seat ${e.action.seat} looked, and its player was told so before the connection closed`);
         }
         await checkNoHiddenCards(server, room.roomId, clients[0]?.player.id as string);

@@ -1,0 +1,213 @@
+// The hand as broadcast after each action: whole once (the hand's first frame, and after a
+// restart or a welcome the room could not match), then as patches of what changed since the last
+// broadcast. Every client holds the hand of the last frame it got (or of its welcome), so a patch
+// made against what was last broadcast brings every client that missed nothing to the current
+// view; the patch names that frame's version as its `base`, and a client on another base asks for
+// its whole view again (`resync`).
+//
+// What a recipient sees is decided per player by the rules' `canSeeCards`, as for whole views: a
+// player's entry goes out with its cards only to a viewer allowed to see them at this step, so no
+// patch carries a card its recipient may not see. The public part of a patch (the view's changed
+// fields, and each changed player as that viewer may see them) is the same text for every
+// recipient of one visibility; a seat's legal actions go only to that seat, and only when they
+// changed. Nothing is rebuilt per seat: each player's text is made once per state of that player
+// (the rules replace only what an action changes) and per visibility, and cached by identity.
+import { canSeeCards, type HandState, type PlayerState, playerStateView } from '@fairground/rules';
+import { assert } from '@fairground/core';
+import type { RoomState } from './state.ts';
+import { compactPlayer, handFrameText, legalText } from './views.ts';
+
+/** What every broadcast of the hand carries besides the hand itself. */
+export interface FrameHead {
+  readonly v: number;
+  readonly serverNowMs: number;
+  readonly turnDeadlineMs: number | null;
+  /** The hand started with this change: its fixed facts go out, and the frame is whole. */
+  readonly withInfo: boolean;
+}
+
+/** The hand as last broadcast. */
+interface Sent {
+  readonly v: number;
+  readonly handNumber: number;
+  readonly state: HandState;
+  readonly turnDeadlineMs: number | null;
+  /** The names of the view's top-level fields (players aside), and their values as text, in that order. */
+  readonly keys: readonly string[];
+  readonly fields: readonly string[];
+  /** Each seat's legal actions as text, by seat, once asked for (derived from `state` when not). */
+  readonly legal: (string | undefined)[];
+  readonly players: readonly { readonly seat: number }[];
+}
+
+/** Fields of the rules' state that are not in the view sent (see `compactView`), or sent apart. */
+const NOT_SENT: ReadonlySet<string> = new Set(['players', 'rules', 'version', 'comparisons']);
+/** Players a patch can name in its numeric key (two bits each within a safe integer; a table has far fewer). */
+const PATCH_PLAYERS_MAX = 26;
+
+/** The texts of one player, by visibility (`pub`: as shown to all; `own`: with the cards). */
+interface PlayerTexts {
+  pub?: string;
+  own?: string;
+}
+
+/**
+ * Whether a seat's legal actions are certainly what they were: the turn was not and is not its
+ * own, and neither its player, the round nor the phase changed. Off turn a seat can at most look,
+ * and whether it may depends on only those (`views.ts#legalFor`); so the rules are not asked again
+ * for every waiting seat after every action.
+ */
+function legalUnchanged(before: HandState, now: HandState, seat: number): boolean {
+  if (now.rules.foldOutOfTurn || before.turnSeat === seat || now.turnSeat === seat) return false;
+  if (before.round !== now.round || before.phase !== now.phase) return false;
+  const i = now.players.findIndex((p) => p.seat === seat);
+  return i < 0 || now.players[i] === before.players[i];
+}
+
+/** Builds each broadcast's hand frames for one room; remembers what it last sent. */
+export class HandFrames {
+  #sent: Sent | null = null;
+  /** Player texts by player state: unchanged players (the same object) are not serialised again. */
+  #texts = new WeakMap<PlayerState, PlayerTexts>();
+
+  /**
+   * The version of the last hand frame when the room's hand is still what it carried (a welcome
+   * says so, and the next patch applies on it); otherwise null, and the next broadcast is whole,
+   * so a client welcomed now never gets a patch made on a hand it does not hold.
+   */
+  baseFor(s: RoomState, turnDeadlineMs: number | null): number | null {
+    const sent = this.#sent;
+    if (sent !== null && s.hand !== null && s.hand.state === sent.state && sent.turnDeadlineMs === turnDeadlineMs) return sent.v;
+    this.#sent = null;
+    return null;
+  }
+
+  /**
+   * A broadcast: returns the frame text for a viewer's seat (null: a spectator or a member not
+   * seated). Call once per broadcast, then ask for each distinct seat.
+   */
+  begin(s: RoomState, head: FrameHead): (viewerSeat: number | null) => string {
+    const h = s.hand;
+    const sent = this.#sent;
+    if (h === null || sent === null || head.withInfo || sent.handNumber !== h.handNumber) {
+      const views = new Map<string, string>();
+      this.#sent = h === null ? null : this.#record(s, head, null);
+      return (seat) => handFrameText(s, seat, head, views);
+    }
+    const next = this.#record(s, head, sent);
+    this.#sent = next;
+    return this.#patches(head, sent, next);
+  }
+
+  #record(s: RoomState, head: FrameHead, before: Sent | null): Sent {
+    const h = s.hand;
+    assert(h !== null, 'a hand is recorded while one is in play');
+    const state = h.state as unknown as Readonly<Record<string, unknown>>;
+    // The rules' state has one shape: the field names of the hand's first frame serve every patch.
+    const keys = before?.keys ?? Object.keys(state).filter((k) => !NOT_SENT.has(k));
+    const old = before?.state as unknown as Readonly<Record<string, unknown>> | undefined;
+    const fields: string[] = [];
+    for (let i = 0; i < keys.length; i += 1) {
+      const value = state[keys[i] as string];
+      // Unchanged values are often the very same object or number: no need to serialise them again.
+      const kept = old !== undefined && old[keys[i] as string] === value ? before?.fields[i] : undefined;
+      fields.push(kept ?? JSON.stringify(value) ?? 'null');
+    }
+    assert(h.state.players.length <= PATCH_PLAYERS_MAX, 'a hand has few enough players for a patch key');
+    return {
+      v: head.v,
+      handNumber: h.handNumber,
+      state: h.state,
+      turnDeadlineMs: head.turnDeadlineMs,
+      keys,
+      fields,
+      legal: [],
+      players: h.players,
+    };
+  }
+
+  #patches(head: FrameHead, sent: Sent, next: Sent): (viewerSeat: number | null) => string {
+    let common = `{"t":"hand_patch","v":${head.v},"base":${sent.v},"serverNowMs":${head.serverNowMs}`;
+    if (next.turnDeadlineMs !== sent.turnDeadlineMs) common += `,"turnDeadlineMs":${next.turnDeadlineMs}`;
+    let view = '';
+    for (let i = 0; i < next.keys.length; i += 1) {
+      const text = next.fields[i] as string;
+      if (sent.fields[i] !== text) view += `${view === '' ? '' : ','}"${next.keys[i]}":${text}`;
+    }
+    if (view !== '') common += `,"view":{${view}}`;
+    const byPlayers = new Map<number, string>();
+    const bySeat = new Map<number | null, string>();
+    return (seat) => {
+      const cached = bySeat.get(seat);
+      if (cached !== undefined) return cached;
+      const key = this.#playersKey(sent.state, next.state, seat);
+      let text = byPlayers.get(key);
+      if (text === undefined) {
+        text = key === 0 ? common : `${common},"players":[${this.#playersText(next.state, key)}]`;
+        byPlayers.set(key, text);
+      }
+      let out = text;
+      if (seat !== null) {
+        const kept = sent.legal[seat];
+        const legal =
+          kept !== undefined && legalUnchanged(sent.state, next.state, seat)
+            ? kept
+            : legalText({ state: next.state, players: next.players }, seat);
+        next.legal[seat] = legal;
+        const before = kept ?? legalText({ state: sent.state, players: sent.players }, seat);
+        if (legal !== before) out += `,"legal":${legal}`;
+      }
+      out += '}';
+      bySeat.set(seat, out);
+      return out;
+    };
+  }
+
+  /**
+   * Which players' entries changed for this viewer and how it may see them now, as a number (two
+   * bits per player in acting order: 0 unchanged, 1 changed as shown to all, 2 changed with its
+   * cards), so viewers that get the same players share one text and no key string is made.
+   */
+  #playersKey(before: HandState, now: HandState, seat: number | null): number {
+    assert(before.players.length === now.players.length, 'a hand keeps its players');
+    let key = 0;
+    for (let i = now.players.length - 1; i >= 0; i -= 1) {
+      const p = now.players[i] as PlayerState;
+      const q = before.players[i] as PlayerState;
+      assert(p.seat === q.seat, 'a hand keeps its acting order');
+      const visible = canSeeCards(now, p, seat);
+      const wasVisible = canSeeCards(before, q, seat);
+      const same = (p === q && visible === wasVisible) || this.#text(p, visible) === this.#text(q, wasVisible);
+      key = key * 4 + (same ? 0 : visible ? 2 : 1);
+    }
+    return key;
+  }
+
+  /** The changed players a key names, as the texts of a JSON array's items. */
+  #playersText(now: HandState, key: number): string {
+    let out = '';
+    let rest = key;
+    for (let i = 0; i < now.players.length; i += 1) {
+      const code = rest % 4;
+      rest = (rest - code) / 4;
+      if (code === 0) continue;
+      out += `${out === '' ? '' : ','}${this.#text(now.players[i] as PlayerState, code === 2)}`;
+    }
+    return out;
+  }
+
+  /** A player as sent, with or without its cards; made once per player state and visibility. */
+  #text(p: PlayerState, visible: boolean): string {
+    let t = this.#texts.get(p);
+    if (t === undefined) {
+      t = {};
+      this.#texts.set(p, t);
+    }
+    if (visible) {
+      t.own ??= JSON.stringify(compactPlayer(playerStateView(p, true)));
+      return t.own;
+    }
+    t.pub ??= JSON.stringify(compactPlayer(playerStateView(p, false)));
+    return t.pub;
+  }
+}
