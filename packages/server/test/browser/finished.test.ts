@@ -337,7 +337,13 @@ describe('the finished client and console', () => {
     for (const p of seated) {
       if (await p.getByTestId('identity-button').isVisible()) await p.getByTestId('identity-button').click();
       await p.locator('[data-testid="ready-button"][data-ready="false"]').click();
-      await p.locator('[data-testid="ready-button"][data-ready="true"]').waitFor();
+      // Ready, or — once the last seat is ready — the hand already dealt: the seed ceremony runs by
+      // itself and may finish before a busy machine renders the ready state it passed through.
+      await p
+        .locator('[data-testid="ready-button"][data-ready="true"]')
+        .or(p.locator('[data-testid="hand-number"][data-hand="1"]'))
+        .first()
+        .waitFor();
     }
     // All seats ready starts the hand; the owner's start button is there for a room not yet full.
     await owner
