@@ -56,7 +56,22 @@ export async function holdWhen(bots: readonly Bot[], check: (hand: Frame) => boo
 
 export async function playToEnd(bots: readonly Bot[], label = 'the room to play all its hands'): Promise<void> {
   for (const b of bots) b.resume();
-  await until(() => bots.every((b) => b.room?.status === 'finished'), label, 90_000);
+  await until(() => bots.every((b) => b.room?.status === 'finished'), label, 90_000).catch((e: unknown) => {
+    // Where each client stood, to tell a stalled room from a client that lost its way.
+    const where = bots.map((b) =>
+      JSON.stringify({
+        seat: b.seat,
+        connected: b.connected,
+        v: b.v,
+        gaps: b.gaps,
+        welcomes: b.welcomes,
+        room: b.room?.status,
+        hand: b.hand === null ? null : { n: b.hand.handNumber, phase: b.hand.view?.phase, step: b.hand.view?.step, turn: b.hand.view?.turnSeat },
+        errors: b.errors.slice(-5),
+      }),
+    );
+    throw new Error(`${(e as Error).message}:\n${where.join('\n')}`);
+  });
 }
 
 /** The end-of-scenario checks: every hand recorded, nobody saw a hidden card, the ledger balances. */
