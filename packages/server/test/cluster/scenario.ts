@@ -66,7 +66,10 @@ export async function playToEnd(bots: readonly Bot[], label = 'the room to play 
         gaps: b.gaps,
         welcomes: b.welcomes,
         room: b.room?.status,
-        hand: b.hand === null ? null : { n: b.hand.handNumber, phase: b.hand.view?.phase, step: b.hand.view?.step, turn: b.hand.view?.turnSeat },
+        hand:
+          b.hand === null
+            ? null
+            : { n: b.hand.handNumber, phase: b.hand.view?.phase, step: b.hand.view?.step, turn: b.hand.view?.turnSeat },
         errors: b.errors.slice(-5),
       }),
     );
