@@ -153,18 +153,28 @@ function round2(x: number): number {
   return Math.round(x * 100) / 100;
 }
 
-/** The bare loop (`bare-loop.ts`) in groups of `batch` for the bench's seconds: the SQLite ceiling, in transfers a second. */
-function sqliteBareLoop(batch: number, rows: BareRows): number {
+/**
+ * The bare loop (`bare-loop.ts`) in groups of `batch` for the bench's seconds: the SQLite ceiling,
+ * in transfers a second, and the CPU time its one thread spent per group (statements, COMMIT and
+ * the kernel's WAL writes and fsync), to set beside the ledger's writer thread CPU per group.
+ */
+function sqliteBareLoop(batch: number, rows: BareRows): { rate: number; cpuUsPerGroup: number } {
   const dir = mkdtempSync(join(tmpdir(), 'fg-bench-bare-'));
   const bare = openBareLoop(join(dir, 'bare.db'), PLAYERS, rows);
   let written = 0;
+  let groups = 0;
   const deadline = performance.now() + seconds * 1000;
   const start = performance.now();
-  while (performance.now() < deadline) written += bare.group(batch);
+  const cpu0 = process.threadCpuUsage();
+  while (performance.now() < deadline) {
+    written += bare.group(batch);
+    groups += 1;
+  }
+  const cpu = process.threadCpuUsage(cpu0);
   const rate = Math.round(written / ((performance.now() - start) / 1000));
   bare.close();
   rmSync(dir, { recursive: true, force: true });
-  return rate;
+  return { rate, cpuUsPerGroup: Math.round((cpu.user + cpu.system) / Math.max(1, groups)) };
 }
 
 function pgbenchTpcB(clients: number): number | null {
@@ -224,11 +234,21 @@ if (!CEILINGS) process.exit(0);
 console.log();
 console.log('| ceiling | transfers or transactions/s |');
 console.log('| --- | ---: |');
-for (const b of CALLERS) console.log(`| SQLite bare loop, batch ${b} | ${sqliteBareLoop(b, 'ledger')} |`);
+const bareCpu: string[] = [];
+for (const b of CALLERS) {
+  const bare = sqliteBareLoop(b, 'ledger');
+  console.log(`| SQLite bare loop, batch ${b} | ${bare.rate} |`);
+  bareCpu.push(`| ${b} | ${bare.cpuUsPerGroup} |`);
+}
 for (const b of CALLERS)
   console.log(
-    `| SQLite bare loop, batch ${b}, neighbour accounts and one key sequence (earlier passes) | ${sqliteBareLoop(b, 'neighbours')} |`,
+    `| SQLite bare loop, batch ${b}, neighbour accounts and one key sequence (earlier passes) | ${sqliteBareLoop(b, 'neighbours').rate} |`,
   );
 const tps = pgbenchTpcB(16);
 console.log(`| pgbench TPC-B, 16 clients, scale 10 | ${tps ?? 'n/a'} |`);
+console.log();
+// The bare loop's CPU per group, beside the ledger's writer thread CPU per group above (same run).
+console.log('| SQLite bare loop, batch | CPU µs per group |');
+console.log('| ---: | ---: |');
+for (const line of bareCpu) console.log(line);
 console.log(`load average at the end: ${load()}`);
