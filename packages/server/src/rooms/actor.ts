@@ -170,6 +170,8 @@ export class RoomActor {
   readonly #leaveAfterHand = new Set<string>();
   #usage: ReadonlyMap<string, DayUsage> = new Map();
   #usageHand = 0;
+  /** Play windows read for the start of the next hand, by player (see `#windowEnd`). */
+  #windowEnds: { readonly handNumber: number; readonly ends: Map<string, number | null> } = { handNumber: -1, ends: new Map() };
   #nextStartAtMs: number | null = null;
   readonly #timers = new Map<string, Timer>();
   #knownPairs = new Set<string>();
@@ -756,7 +758,7 @@ export class RoomActor {
     const absent = new Set<string>();
     for (const m of seated) if (!this.#conns.has(m.playerId) || m.trusteeship) absent.add(m.playerId);
     const windows = new Map<string, number | null>();
-    for (const m of seated) windows.set(m.playerId, await this.#deps.policy.playWindowEndMs(m.playerId, now));
+    for (const m of seated) windows.set(m.playerId, await this.#windowEnd(m.playerId, s.next?.handNumber ?? null, now));
     return {
       absent,
       windows,
@@ -765,6 +767,25 @@ export class RoomActor {
         now,
       ),
     };
+  }
+
+  /**
+   * A seated player's play-window end for starting hand `handNumber`. Every ready click between
+   * hands asks whether the hand can start, and the policy answers from the player's identity and
+   * overrides in the database; an open window (or none) is read once per hand and kept until that
+   * hand's start is decided. `tryStart` compares the end with the clock at each attempt, so a window
+   * that ends during the pause counts as ended; a closed one is read again (it may have reopened).
+   */
+  async #windowEnd(playerId: string, handNumber: number | null, now: number): Promise<number | null> {
+    if (handNumber === null) return this.#deps.policy.playWindowEndMs(playerId, now);
+    if (this.#windowEnds.handNumber !== handNumber) this.#windowEnds = { handNumber, ends: new Map() };
+    const ends = this.#windowEnds.ends;
+    const kept = ends.get(playerId);
+    if (kept !== undefined && (kept === null || kept > now)) return kept;
+    const end = await this.#deps.policy.playWindowEndMs(playerId, now);
+    if (end === null || end > now) ends.set(playerId, end);
+    else ends.delete(playerId);
+    return end;
   }
 
   async #loadUsage(playerIds: readonly string[], now: number): Promise<Map<string, DayUsage>> {

@@ -2,7 +2,7 @@
 // ends (so an operator reading the database cannot see the cards), and the hand histories.
 // AES-256-GCM with a sub-key per purpose, derived by HKDF-SHA256 from the configured data key;
 // the room and hand number are the associated data, so a sealed value moved to another hand fails.
-import { createCipheriv, createDecipheriv, hkdfSync, randomBytes } from 'node:crypto';
+import { createCipheriv, createDecipheriv, createSecretKey, hkdfSync, type KeyObject, randomBytes } from 'node:crypto';
 import { assert } from '@fairground/core';
 
 const IV_BYTES = 12;
@@ -16,11 +16,12 @@ export interface RoomSealer {
   openRecord(sealed: string, roomId: string, handNumber: number): string;
 }
 
-function subKey(dataKey: Uint8Array, purpose: string): Buffer {
-  return Buffer.from(hkdfSync('sha256', dataKey, Buffer.alloc(0), `fairground/rooms/${purpose}/aes-256-gcm`, 32));
+/** A purpose's sub-key as a key object, made once: a cipher given raw key bytes makes a key object of them at every call. */
+function subKey(dataKey: Uint8Array, purpose: string): KeyObject {
+  return createSecretKey(Buffer.from(hkdfSync('sha256', dataKey, Buffer.alloc(0), `fairground/rooms/${purpose}/aes-256-gcm`, 32)));
 }
 
-function seal(key: Buffer, aad: string, plaintext: Uint8Array): string {
+function seal(key: KeyObject, aad: string, plaintext: Uint8Array): string {
   const iv = randomBytes(IV_BYTES);
   const cipher = createCipheriv('aes-256-gcm', key, iv, { authTagLength: TAG_BYTES });
   cipher.setAAD(Buffer.from(aad));
@@ -29,7 +30,7 @@ function seal(key: Buffer, aad: string, plaintext: Uint8Array): string {
 }
 
 /** Throws when the value was altered, moved to another hand, or sealed with another key. */
-function open(key: Buffer, aad: string, sealed: string): Buffer {
+function open(key: KeyObject, aad: string, sealed: string): Buffer {
   const [version, iv, body, tag] = sealed.split('.');
   if (version !== VERSION || iv === undefined || body === undefined || tag === undefined) {
     throw new Error('sealed room value has an unknown format');
