@@ -229,7 +229,8 @@ function validate(state: HandState, action: HandAction): Validated | Refusal {
     case 'raise': {
       if (!myTurn) return notYourTurn();
       const to = action.toStakePoints;
-      if (to <= state.stakePoints) return refusal(ZjhErrors.ZJH_RAISE_NOT_ABOVE_STAKE, { toStakePoints: to, stakePoints: state.stakePoints });
+      if (to <= state.stakePoints)
+        return refusal(ZjhErrors.ZJH_RAISE_NOT_ABOVE_STAKE, { toStakePoints: to, stakePoints: state.stakePoints });
       if (to > rules.stakeCapPoints)
         return refusal(ZjhErrors.ZJH_RAISE_ABOVE_CAP, { toStakePoints: to, stakeCapPoints: rules.stakeCapPoints });
       if (rules.raiseSteps !== null && !rules.raiseSteps.includes(to)) {

@@ -286,20 +286,44 @@ export class RoomActor {
     this.#endVoiceIfOff();
     this.#reschedule();
     this.#deps.directory?.changed(this.#state);
-    await this.#remind(plan.before, plan.events);
+    const reminding = this.#remind(plan.before, plan.events);
+    if (reminding !== undefined) await reminding;
   }
 
   /**
    * After a committed change: the turn passed to a seated player with no socket to the room (once
    * per hand), or the room's first hand started (the invited players who are not seated). The
    * reminders port decides whether a message goes (consents); its failure never fails the command.
+   * Undefined (not a promise) when there is nothing to remind of, as after most actions.
    */
-  async #remind(before: RoomState, events: readonly RoomEvent[]): Promise<void> {
+  #remind(before: RoomState, events: readonly RoomEvent[]): Promise<void> | undefined {
     const reminders = this.#deps.reminders;
-    if (reminders === undefined) return;
+    if (reminders === undefined) return undefined;
+    const starting = events.some((e) => e.kind === 'hand_started' && e.handNumber === 1);
+    const away = this.#turnWhileAway(before);
+    if (!starting && away === null) return undefined;
+    return this.#sendReminders(reminders, starting, away);
+  }
+
+  /** The player whose turn it now is when it just passed to them while they have no socket here, once per hand. */
+  #turnWhileAway(before: RoomState): { handNumber: number; playerId: string } | null {
+    const hand = this.#state.hand;
+    const turnSeat = hand?.state.turnSeat ?? null;
+    if (hand === null || turnSeat === null) return null;
+    if (before.hand?.handNumber === hand.handNumber && before.hand.state.turnSeat === turnSeat) return null;
+    if (before.hand?.handNumber !== hand.handNumber) this.#reminded.clear();
+    const playerId = hand.players.find((p) => p.seat === turnSeat)?.playerId;
+    if (playerId === undefined || (this.#conns.get(playerId)?.length ?? 0) > 0) return null;
+    const key = `${hand.handNumber}:${playerId}`;
+    if (this.#reminded.has(key)) return null;
+    this.#reminded.add(key);
+    return { handNumber: hand.handNumber, playerId };
+  }
+
+  async #sendReminders(reminders: RoomReminders, starting: boolean, away: { handNumber: number; playerId: string } | null): Promise<void> {
     const s = this.#state;
     try {
-      if (events.some((e) => e.kind === 'hand_started' && e.handNumber === 1)) {
+      if (starting) {
         const seated = new Set(seatedMembers(s).map((m) => m.playerId));
         const rows = await this.#deps.store.reader.query<{ invitee_id: string }>(
           'SELECT DISTINCT invitee_id FROM room_invites WHERE room_id = ? AND invitee_id IS NOT NULL AND expires_at_ms > ?',
@@ -309,17 +333,7 @@ export class RoomActor {
         const playerIds = [...ids].filter((id) => !seated.has(id) && id !== s.ownerId).sort();
         if (playerIds.length > 0) await reminders.roomStarting({ roomId: s.id, code: s.code, ownerId: s.ownerId, playerIds });
       }
-      const hand = s.hand;
-      const turnSeat = hand?.state.turnSeat ?? null;
-      if (hand === null || turnSeat === null) return;
-      if (before.hand?.handNumber === hand.handNumber && before.hand.state.turnSeat === turnSeat) return;
-      if (before.hand?.handNumber !== hand.handNumber) this.#reminded.clear();
-      const playerId = hand.players.find((p) => p.seat === turnSeat)?.playerId;
-      if (playerId === undefined || (this.#conns.get(playerId)?.length ?? 0) > 0) return;
-      const key = `${hand.handNumber}:${playerId}`;
-      if (this.#reminded.has(key)) return;
-      this.#reminded.add(key);
-      await reminders.turnWhileAway({ roomId: s.id, code: s.code, handNumber: hand.handNumber, playerId });
+      if (away !== null) await reminders.turnWhileAway({ roomId: s.id, code: s.code, ...away });
     } catch (e) {
       this.#deps.log.warn({ err: e, roomId: s.id }, 'room reminder not queued');
     }
@@ -715,7 +729,8 @@ export class RoomActor {
 
   /** A hand action: the player's bet, call, fold, look or compare, under their play window and usage. */
   async #act(playerId: string, f: Extract<RoomCommandFrame, { t: 'act' }>): Promise<void> {
-    await this.#ensureUsage();
+    const loading = this.#ensureUsage();
+    if (loading !== undefined) await loading;
     const plan = this.#plan();
     const a: { type: HandActionType; toStakePoints?: number; targetSeat?: number } = { type: f.action.type };
     if (f.action.toStakePoints !== undefined) a.toStakePoints = f.action.toStakePoints;
@@ -799,10 +814,17 @@ export class RoomActor {
     return usage;
   }
 
-  /** After a restart mid-hand, today's totals for the hand's players are read again. */
-  async #ensureUsage(): Promise<void> {
+  /**
+   * After a restart mid-hand, today's totals for the hand's players are read again. Undefined (not a
+   * promise) when they are at hand, which is every action but a rebuilt room's first.
+   */
+  #ensureUsage(): Promise<void> | undefined {
     const hand = this.#state.hand;
-    if (hand === null || this.#usageHand === hand.handNumber) return;
+    if (hand === null || this.#usageHand === hand.handNumber) return undefined;
+    return this.#reloadUsage(hand);
+  }
+
+  async #reloadUsage(hand: NonNullable<RoomState['hand']>): Promise<void> {
     this.#usage = await this.#loadUsage(
       hand.players.map((p) => p.playerId),
       this.#deps.timers.nowMs(),
@@ -864,7 +886,8 @@ export class RoomActor {
         atMs: turn.atMs,
         fn: () =>
           this.#internal('turn', async () => {
-            await this.#ensureUsage();
+            const loading = this.#ensureUsage();
+            if (loading !== undefined) await loading;
             const plan = this.#plan();
             if (decideAuto(plan, turn.seat, turn.step, turn.rule, { usage: this.#usage, leaveAfterHand: this.#leaveAfterHand })) {
               await this.#commit(plan);
