@@ -568,7 +568,10 @@ export class RoomActor {
     }
     const since = staleBefore(s, f);
     if (f.v < since || f.v > s.version) throw new AppError(RoomErrors.ROOM_STALE_VERSION, { v: f.v, current: s.version });
-    await this.#dispatch(playerId, f);
+    // A hand action (most frames) skips the dispatch: an async function that returns another's
+    // promise settles two turns of the microtask queue later than one that awaits it.
+    if (f.t === 'act') await this.#act(playerId, f);
+    else await this.#dispatch(playerId, f);
     return this.#state.version;
   }
 
@@ -736,7 +739,7 @@ export class RoomActor {
     if (f.action.toStakePoints !== undefined) a.toStakePoints = f.action.toStakePoints;
     if (f.action.targetSeat !== undefined) a.targetSeat = f.action.targetSeat;
     decideAct(plan, playerId, a, { usage: this.#usage, leaveAfterHand: this.#leaveAfterHand });
-    return this.#commit(plan);
+    await this.#commit(plan);
   }
 
   /** The face check a room with identity checks asks of each player before a hand; a failure is a risk signal. */

@@ -248,7 +248,13 @@ function readFrame(c: Connection, raw: Buffer | ArrayBuffer | Buffer[], isBinary
   }
   let value: unknown;
   try {
-    value = JSON.parse(Array.isArray(raw) ? Buffer.concat(raw).toString('utf8') : Buffer.from(raw as ArrayBuffer).toString('utf8'));
+    // `ws` hands a text message over as a Buffer: read it where it is (`Buffer.from` of a Buffer copies it).
+    const text = Array.isArray(raw)
+      ? Buffer.concat(raw).toString('utf8')
+      : Buffer.isBuffer(raw)
+        ? raw.toString('utf8')
+        : Buffer.from(raw).toString('utf8');
+    value = JSON.parse(text);
   } catch {
     if (size > ROOM_FRAME_BYTES_MAX) c.abuse(RoomErrors.ROOM_FRAME_TOO_LARGE, CloseCodes.TOO_LARGE, { bytesMax: ROOM_FRAME_BYTES_MAX });
     else c.abuse(RoomErrors.ROOM_FRAME_MALFORMED, CloseCodes.MALFORMED);
