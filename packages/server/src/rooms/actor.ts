@@ -255,11 +255,14 @@ export class RoomActor {
     return new Promise((resolve) => this.#idleWaiters.push(resolve));
   }
 
+  /** A plan on the room as it is now. The policy's limits are asked for when read: only a hand's start and end read them. */
   #plan(): Plan {
     const { sealer, policy, timers } = this.#deps;
     return new Plan(this.#state, {
       nowMs: timers.nowMs(),
-      limits: policy.limits(),
+      get limits() {
+        return policy.limits();
+      },
       sealer,
       openSeed: (sealed, roomId, handNumber) => sealer.openSeed(sealed, roomId, handNumber),
     });
