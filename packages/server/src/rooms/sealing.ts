@@ -41,13 +41,34 @@ function open(key: KeyObject, aad: string, sealed: string): Buffer {
   return Buffer.concat([decipher.update(Buffer.from(body, 'base64url')), decipher.final()]);
 }
 
+/** Seeds this process sealed, kept to open them again without decrypting (see `createRoomSealer`). */
+const SEALED_SEEDS_KEPT_MAX = 4096;
+
+/**
+ * A hand's seed is sealed when the hand is committed and opened twice in this process: to deal at
+ * the start and to reveal it at the end. The sealer keeps the seeds it sealed (at most
+ * `SEALED_SEEDS_KEPT_MAX`, oldest dropped first), by associated data and sealed text, so those opens
+ * read them back instead of decrypting: a sealed text this process made for that room and hand
+ * opens to exactly that seed. Anything else (a rebuilt room's log, a value moved to another hand, a
+ * dropped entry) is decrypted and checked as before. The database never holds the seed in the clear.
+ */
 export function createRoomSealer(dataKey: Uint8Array): RoomSealer {
   assert(dataKey.length === 32, 'the data key must be 32 bytes');
   const seedKey = subKey(dataKey, 'server-seed');
   const recordKey = subKey(dataKey, 'hand-history');
+  const seeds = new Map<string, Uint8Array>();
   return {
-    sealSeed: (seed, roomId, handNumber) => seal(seedKey, `seed:${roomId}:${handNumber}`, seed),
-    openSeed: (sealed, roomId, handNumber) => new Uint8Array(open(seedKey, `seed:${roomId}:${handNumber}`, sealed)),
+    sealSeed: (seed, roomId, handNumber) => {
+      const aad = `seed:${roomId}:${handNumber}`;
+      const sealed = seal(seedKey, aad, seed);
+      if (seeds.size >= SEALED_SEEDS_KEPT_MAX) seeds.delete(seeds.keys().next().value as string);
+      seeds.set(`${aad}|${sealed}`, seed.slice());
+      return sealed;
+    },
+    openSeed: (sealed, roomId, handNumber) => {
+      const aad = `seed:${roomId}:${handNumber}`;
+      return seeds.get(`${aad}|${sealed}`)?.slice() ?? new Uint8Array(open(seedKey, aad, sealed));
+    },
     sealRecord: (json, roomId, handNumber) => seal(recordKey, `hand:${roomId}:${handNumber}`, Buffer.from(json, 'utf8')),
     openRecord: (sealed, roomId, handNumber) => open(recordKey, `hand:${roomId}:${handNumber}`, sealed).toString('utf8'),
   };
