@@ -212,11 +212,13 @@ export class RoomActor {
     if (this.#draining) return Promise.reject(new AppError(RoomErrors.ROOM_SERVER_DRAINING));
     if (this.#queue.length >= ROOM_QUEUE_MAX) return Promise.reject(new AppError(RoomErrors.ROOM_BUSY));
     return new Promise<T>((resolve, reject) => {
-      this.#queue.push(async () => {
+      // The job settles the caller's promise and itself never rejects (the pump awaits it).
+      this.#queue.push(() => {
         try {
-          resolve(await fn());
+          return fn().then(resolve, reject);
         } catch (e) {
           reject(e);
+          return Promise.resolve();
         }
       });
       void this.#pump();
