@@ -150,6 +150,10 @@ function refusal(def: ZjhErrorDef, details: Record<string, unknown>): Refusal {
   return { refused: def, details };
 }
 
+function notYourTurn(state: HandState, me: PlayerState): Refusal {
+  return refusal(ZjhErrors.ZJH_NOT_YOUR_TURN, { seat: me.seat, turnSeat: state.turnSeat });
+}
+
 function isRefusal(v: Validated | Refusal): v is Refusal {
   return (v as Partial<Refusal>).refused !== undefined;
 }
@@ -206,28 +210,27 @@ function validate(state: HandState, action: HandAction): Validated | Refusal {
   if (me.status === 'folded') return refusal(ZjhErrors.ZJH_PLAYER_FOLDED, { seat: me.seat });
   if (me.status === 'lost') return refusal(ZjhErrors.ZJH_PLAYER_OUT, { seat: me.seat });
   const myTurn = state.turnSeat === me.seat;
-  const notYourTurn = () => refusal(ZjhErrors.ZJH_NOT_YOUR_TURN, { seat: me.seat, turnSeat: state.turnSeat });
   const rules = state.rules;
   switch (action.type) {
     case 'look': {
       if (me.seen) return refusal(ZjhErrors.ZJH_ALREADY_LOOKED, { seat: me.seat });
       if (state.round <= rules.blindRounds)
         return refusal(ZjhErrors.ZJH_MUST_STAY_BLIND, { round: state.round, blindRounds: rules.blindRounds });
-      if (rules.lookInTurnOnly && !myTurn) return notYourTurn();
+      if (rules.lookInTurnOnly && !myTurn) return notYourTurn(state, me);
       return { index, costPoints: 0, targetIndex: -1 };
     }
     case 'fold': {
-      if (!myTurn && !rules.foldOutOfTurn) return notYourTurn();
+      if (!myTurn && !rules.foldOutOfTurn) return notYourTurn(state, me);
       return { index, costPoints: 0, targetIndex: -1 };
     }
     case 'call': {
-      if (!myTurn) return notYourTurn();
+      if (!myTurn) return notYourTurn(state, me);
       const cost = callCostPoints(state, me);
       if (!canAfford(me, cost)) return refusal(ZjhErrors.ZJH_INSUFFICIENT_POINTS, { costPoints: cost, stackPoints: me.stackPoints });
       return { index, costPoints: cost, targetIndex: -1 };
     }
     case 'raise': {
-      if (!myTurn) return notYourTurn();
+      if (!myTurn) return notYourTurn(state, me);
       const to = action.toStakePoints;
       if (to <= state.stakePoints)
         return refusal(ZjhErrors.ZJH_RAISE_NOT_ABOVE_STAKE, { toStakePoints: to, stakePoints: state.stakePoints });
@@ -241,10 +244,10 @@ function validate(state: HandState, action: HandAction): Validated | Refusal {
       return { index, costPoints: cost, targetIndex: -1 };
     }
     case 'compare':
-      if (!myTurn) return notYourTurn();
+      if (!myTurn) return notYourTurn(state, me);
       return validateCompare(state, me, index, action.targetSeat);
     case 'all-in': {
-      if (!myTurn) return notYourTurn();
+      if (!myTurn) return notYourTurn(state, me);
       const call = callCostPoints(state, me);
       if (rules.allIn === 'off' || me.stackPoints === null || me.stackPoints >= call) {
         return refusal(ZjhErrors.ZJH_ALL_IN_NOT_ALLOWED, { allIn: rules.allIn, stackPoints: me.stackPoints, callCostPoints: call });
