@@ -2,7 +2,7 @@
 // play to the system (托管). Both are derived from the reducer's own checks, so they can never
 // offer an action the reducer would refuse.
 import type { HandAction, HandState, PlayerState } from './hand-state.ts';
-import { callCostPoints, checkHandAction, compareCostPoints } from './betting.ts';
+import { callCostPoints, compareCostPoints, isLegalAction } from './betting.ts';
 
 export interface LegalActions {
   readonly look: boolean;
@@ -40,7 +40,7 @@ const NOTHING: LegalActions = { look: false, fold: false, call: null, raise: nul
 export function legalActions(state: HandState, seat: number): LegalActions {
   const me = state.players.find((p) => p.seat === seat);
   if (me === undefined || state.phase === 'over' || me.status !== 'active') return NOTHING;
-  const legal = (a: HandAction) => checkHandAction(state, a) === null;
+  const legal = (a: HandAction) => isLegalAction(state, a);
   const factor: 1 | 2 = me.seen ? 2 : 1;
 
   let raise: LegalActions['raise'] = null;
@@ -90,7 +90,7 @@ export function autoAction(state: HandState, seat: number, rule: AutoPlayRule): 
   if (state.phase === 'over' || state.turnSeat !== seat) return null;
   if (rule === 'call') {
     const call: HandAction = { type: 'call', seat, step: state.step };
-    if (checkHandAction(state, call) === null) return call;
+    if (isLegalAction(state, call)) return call;
   }
   return { type: 'fold', seat, step: state.step };
 }

@@ -134,8 +134,28 @@ function malformed(action: unknown): string | null {
   return null;
 }
 
-function error<T>(def: (typeof ZjhErrors)[keyof typeof ZjhErrors], details: Record<string, unknown>): RulesResult<T> {
-  return fail(new AppError(def, details));
+type ZjhErrorDef = (typeof ZjhErrors)[keyof typeof ZjhErrors];
+
+/**
+ * Why an action is illegal, as a plain value: the error it becomes is built only when someone
+ * reads it (`checkHandAction`, `applyHandAction`). The legal-action list asks about every option
+ * of the turn's seat after every action and only wants to know whether each is legal.
+ */
+interface Refusal {
+  readonly refused: ZjhErrorDef;
+  readonly details: Record<string, unknown>;
+}
+
+function refusal(def: ZjhErrorDef, details: Record<string, unknown>): Refusal {
+  return { refused: def, details };
+}
+
+function notYourTurn(state: HandState, me: PlayerState): Refusal {
+  return refusal(ZjhErrors.ZJH_NOT_YOUR_TURN, { seat: me.seat, turnSeat: state.turnSeat });
+}
+
+function isRefusal(v: Validated | Refusal): v is Refusal {
+  return (v as Partial<Refusal>).refused !== undefined;
 }
 
 // The multiplier a player pays on the unit stake: 2 once they have looked (看牌), else 1.
@@ -164,7 +184,12 @@ function canAfford(p: PlayerState, costPoints: number): boolean {
 // Checks an action against the state without applying it: the error value, or null when legal.
 export function checkHandAction(state: HandState, action: HandAction): AppError | null {
   const r = validate(state, action);
-  return r.ok ? null : r.error;
+  return isRefusal(r) ? new AppError(r.refused, r.details) : null;
+}
+
+/** Whether an action is legal now, without building the error that says why not. */
+export function isLegalAction(state: HandState, action: HandAction): boolean {
+  return !isRefusal(validate(state, action));
 }
 
 interface Validated {
@@ -173,85 +198,95 @@ interface Validated {
   readonly targetIndex: number;
 }
 
-function validate(state: HandState, action: HandAction): RulesResult<Validated> {
+function validate(state: HandState, action: HandAction): Validated | Refusal {
   const why = malformed(action);
-  if (why !== null) return error(ZjhErrors.ZJH_ACTION_INVALID, { reason: why });
+  if (why !== null) return refusal(ZjhErrors.ZJH_ACTION_INVALID, { reason: why });
   if (action.step !== undefined && action.step !== state.step)
-    return error(ZjhErrors.ZJH_STALE_ACTION, { step: action.step, currentStep: state.step });
-  if (state.phase === 'over') return error(ZjhErrors.ZJH_HAND_OVER, {});
+    return refusal(ZjhErrors.ZJH_STALE_ACTION, { step: action.step, currentStep: state.step });
+  if (state.phase === 'over') return refusal(ZjhErrors.ZJH_HAND_OVER, {});
   const index = state.players.findIndex((p) => p.seat === action.seat);
-  if (index < 0) return error(ZjhErrors.ZJH_NOT_IN_HAND, { seat: action.seat });
+  if (index < 0) return refusal(ZjhErrors.ZJH_NOT_IN_HAND, { seat: action.seat });
   const me = state.players[index] as PlayerState;
-  if (me.status === 'folded') return error(ZjhErrors.ZJH_PLAYER_FOLDED, { seat: me.seat });
-  if (me.status === 'lost') return error(ZjhErrors.ZJH_PLAYER_OUT, { seat: me.seat });
+  if (me.status === 'folded') return refusal(ZjhErrors.ZJH_PLAYER_FOLDED, { seat: me.seat });
+  if (me.status === 'lost') return refusal(ZjhErrors.ZJH_PLAYER_OUT, { seat: me.seat });
   const myTurn = state.turnSeat === me.seat;
-  const notYourTurn = () => error<Validated>(ZjhErrors.ZJH_NOT_YOUR_TURN, { seat: me.seat, turnSeat: state.turnSeat });
   const rules = state.rules;
   switch (action.type) {
     case 'look': {
-      if (me.seen) return error(ZjhErrors.ZJH_ALREADY_LOOKED, { seat: me.seat });
+      if (me.seen) return refusal(ZjhErrors.ZJH_ALREADY_LOOKED, { seat: me.seat });
       if (state.round <= rules.blindRounds)
-        return error(ZjhErrors.ZJH_MUST_STAY_BLIND, { round: state.round, blindRounds: rules.blindRounds });
-      if (rules.lookInTurnOnly && !myTurn) return notYourTurn();
-      return ok({ index, costPoints: 0, targetIndex: -1 });
+        return refusal(ZjhErrors.ZJH_MUST_STAY_BLIND, { round: state.round, blindRounds: rules.blindRounds });
+      if (rules.lookInTurnOnly && !myTurn) return notYourTurn(state, me);
+      return { index, costPoints: 0, targetIndex: -1 };
     }
     case 'fold': {
-      if (!myTurn && !rules.foldOutOfTurn) return notYourTurn();
-      return ok({ index, costPoints: 0, targetIndex: -1 });
+      if (!myTurn && !rules.foldOutOfTurn) return notYourTurn(state, me);
+      return { index, costPoints: 0, targetIndex: -1 };
     }
     case 'call': {
-      if (!myTurn) return notYourTurn();
+      if (!myTurn) return notYourTurn(state, me);
       const cost = callCostPoints(state, me);
-      if (!canAfford(me, cost)) return error(ZjhErrors.ZJH_INSUFFICIENT_POINTS, { costPoints: cost, stackPoints: me.stackPoints });
-      return ok({ index, costPoints: cost, targetIndex: -1 });
+      if (!canAfford(me, cost)) return refusal(ZjhErrors.ZJH_INSUFFICIENT_POINTS, { costPoints: cost, stackPoints: me.stackPoints });
+      return { index, costPoints: cost, targetIndex: -1 };
     }
     case 'raise': {
-      if (!myTurn) return notYourTurn();
+      if (!myTurn) return notYourTurn(state, me);
       const to = action.toStakePoints;
-      if (to <= state.stakePoints) return error(ZjhErrors.ZJH_RAISE_NOT_ABOVE_STAKE, { toStakePoints: to, stakePoints: state.stakePoints });
+      if (to <= state.stakePoints)
+        return refusal(ZjhErrors.ZJH_RAISE_NOT_ABOVE_STAKE, { toStakePoints: to, stakePoints: state.stakePoints });
       if (to > rules.stakeCapPoints)
-        return error(ZjhErrors.ZJH_RAISE_ABOVE_CAP, { toStakePoints: to, stakeCapPoints: rules.stakeCapPoints });
+        return refusal(ZjhErrors.ZJH_RAISE_ABOVE_CAP, { toStakePoints: to, stakeCapPoints: rules.stakeCapPoints });
       if (rules.raiseSteps !== null && !rules.raiseSteps.includes(to)) {
-        return error(ZjhErrors.ZJH_RAISE_NOT_ON_LADDER, { toStakePoints: to, raiseSteps: rules.raiseSteps });
+        return refusal(ZjhErrors.ZJH_RAISE_NOT_ON_LADDER, { toStakePoints: to, raiseSteps: rules.raiseSteps });
       }
       const cost = to * priceFactor(me);
-      if (!canAfford(me, cost)) return error(ZjhErrors.ZJH_INSUFFICIENT_POINTS, { costPoints: cost, stackPoints: me.stackPoints });
-      return ok({ index, costPoints: cost, targetIndex: -1 });
+      if (!canAfford(me, cost)) return refusal(ZjhErrors.ZJH_INSUFFICIENT_POINTS, { costPoints: cost, stackPoints: me.stackPoints });
+      return { index, costPoints: cost, targetIndex: -1 };
     }
     case 'compare':
-      if (!myTurn) return notYourTurn();
+      if (!myTurn) return notYourTurn(state, me);
       return validateCompare(state, me, index, action.targetSeat);
     case 'all-in': {
-      if (!myTurn) return notYourTurn();
+      if (!myTurn) return notYourTurn(state, me);
       const call = callCostPoints(state, me);
       if (rules.allIn === 'off' || me.stackPoints === null || me.stackPoints >= call) {
-        return error(ZjhErrors.ZJH_ALL_IN_NOT_ALLOWED, { allIn: rules.allIn, stackPoints: me.stackPoints, callCostPoints: call });
+        return refusal(ZjhErrors.ZJH_ALL_IN_NOT_ALLOWED, { allIn: rules.allIn, stackPoints: me.stackPoints, callCostPoints: call });
       }
-      return ok({ index, costPoints: me.stackPoints, targetIndex: -1 });
+      return { index, costPoints: me.stackPoints, targetIndex: -1 };
     }
   }
 }
 
 /** A compare in turn: against another player still in the hand, from the round the rules allow, and affordable. */
-function validateCompare(state: HandState, me: PlayerState, index: number, targetSeat: number): RulesResult<Validated> {
+function validateCompare(state: HandState, me: PlayerState, index: number, targetSeat: number): Validated | Refusal {
   const rules = state.rules;
-  if (targetSeat === me.seat) return error(ZjhErrors.ZJH_COMPARE_SELF, { seat: me.seat });
+  if (targetSeat === me.seat) return refusal(ZjhErrors.ZJH_COMPARE_SELF, { seat: me.seat });
   const targetIndex = state.players.findIndex((p) => p.seat === targetSeat);
-  if (targetIndex < 0) return error(ZjhErrors.ZJH_COMPARE_TARGET_NOT_IN_HAND, { targetSeat });
+  if (targetIndex < 0) return refusal(ZjhErrors.ZJH_COMPARE_TARGET_NOT_IN_HAND, { targetSeat });
   const target = state.players[targetIndex] as PlayerState;
-  if (target.status === 'folded') return error(ZjhErrors.ZJH_COMPARE_TARGET_FOLDED, { targetSeat: target.seat });
-  if (target.status === 'lost') return error(ZjhErrors.ZJH_COMPARE_TARGET_OUT, { targetSeat: target.seat });
+  if (target.status === 'folded') return refusal(ZjhErrors.ZJH_COMPARE_TARGET_FOLDED, { targetSeat: target.seat });
+  if (target.status === 'lost') return refusal(ZjhErrors.ZJH_COMPARE_TARGET_OUT, { targetSeat: target.seat });
   const headsUp = rules.compareHeadsUpAnyRound && activeCount(state.players) === 2;
   if (state.round < rules.compareFromRound && !headsUp) {
-    return error(ZjhErrors.ZJH_COMPARE_TOO_EARLY, { round: state.round, compareFromRound: rules.compareFromRound });
+    return refusal(ZjhErrors.ZJH_COMPARE_TOO_EARLY, { round: state.round, compareFromRound: rules.compareFromRound });
   }
   const cost = compareCostPoints(state, me);
-  if (!canAfford(me, cost)) return error(ZjhErrors.ZJH_INSUFFICIENT_POINTS, { costPoints: cost, stackPoints: me.stackPoints });
-  return ok({ index, costPoints: cost, targetIndex });
+  if (!canAfford(me, cost)) return refusal(ZjhErrors.ZJH_INSUFFICIENT_POINTS, { costPoints: cost, stackPoints: me.stackPoints });
+  return { index, costPoints: cost, targetIndex };
 }
 
+/** A working copy of `state` whose players are still those of `state` until `own` copies one to change it. */
 function draftOf(state: HandState): Draft {
-  return { ...state, players: state.players.map((p) => ({ ...p })) };
+  return { ...state, players: state.players.slice() as Mutable<PlayerState>[] };
+}
+
+/** The draft's player at `index`, copied from `before` the first time it is to change. */
+function own(d: Draft, before: HandState, index: number): Mutable<PlayerState> {
+  const p = d.players[index] as Mutable<PlayerState>;
+  if (p !== before.players[index]) return p;
+  const copy = { ...p };
+  d.players[index] = copy;
+  return copy;
 }
 
 function pay(d: Draft, p: Mutable<PlayerState>, costPoints: number): void {
@@ -263,7 +298,9 @@ function pay(d: Draft, p: Mutable<PlayerState>, costPoints: number): void {
 
 // Records a comparison: the two players see each other's cards; the loser is out. A tie goes
 // against the challenger (主动比牌者负).
-function compareInto(d: Draft, challenger: Mutable<PlayerState>, target: Mutable<PlayerState>): Mutable<PlayerState> {
+function compareInto(d: Draft, before: HandState, challengerIndex: number, targetIndex: number): Mutable<PlayerState> {
+  const challenger = own(d, before, challengerIndex);
+  const target = own(d, before, targetIndex);
   const loser = compareKeys(challenger.handKey, target.handKey) > 0 ? target : challenger;
   loser.status = 'lost';
   if (!challenger.visibleTo.includes(target.seat)) challenger.visibleTo = [...challenger.visibleTo, target.seat];
@@ -277,10 +314,10 @@ function compareInto(d: Draft, challenger: Mutable<PlayerState>, target: Mutable
 // for anything a client can send, and never changes `state`.
 export function applyHandAction(state: HandState, action: HandAction): RulesResult<HandState> {
   const v = validate(state, action);
-  if (!v.ok) return v;
-  const { index, costPoints, targetIndex } = v.value;
+  if (isRefusal(v)) return fail(new AppError(v.refused, v.details));
+  const { index, costPoints, targetIndex } = v;
   const d = draftOf(state);
-  const me = d.players[index] as Mutable<PlayerState>;
+  const me = own(d, state, index);
   d.step += 1;
   let event: HandEvent;
   let passTurn = true;
@@ -306,7 +343,7 @@ export function applyHandAction(state: HandState, action: HandAction): RulesResu
       break;
     case 'compare': {
       pay(d, me, costPoints);
-      const loser = compareInto(d, me, d.players[targetIndex] as Mutable<PlayerState>);
+      const loser = compareInto(d, state, index, targetIndex);
       event = { type: 'compare', seat: me.seat, targetSeat: action.targetSeat, costPoints, loserSeat: loser.seat };
       break;
     }
@@ -316,9 +353,9 @@ export function applyHandAction(state: HandState, action: HandAction): RulesResu
       const loserSeats: number[] = [];
       const n = d.players.length;
       for (let k = 1; k < n && me.status === 'active'; k++) {
-        const other = d.players[(index + k) % n] as Mutable<PlayerState>;
-        if (other.status !== 'active') continue;
-        loserSeats.push(compareInto(d, me, other).seat);
+        const other = (index + k) % n;
+        if ((d.players[other] as PlayerState).status !== 'active') continue;
+        loserSeats.push(compareInto(d, state, index, other).seat);
       }
       event = { type: 'all-in', seat: me.seat, costPoints, loserSeats };
       break;
@@ -326,32 +363,42 @@ export function applyHandAction(state: HandState, action: HandAction): RulesResu
   }
   d.lastEvent = event;
   if (activeCount(d.players) === 1) {
-    settle(d, 'last-standing');
+    settle(d, state, 'last-standing');
   } else if (passTurn) {
-    passTurnFrom(d, index);
+    passTurnFrom(d, state, index);
   }
   return ok(sharingUnchanged(state, d));
 }
 
 /**
- * The drafted state with every player the action left as it was replaced by the player object of
- * the state before: an action changes one or two players, and the others stay the very same
- * objects (a room keeps its state between actions, and the broadcast knows an unchanged player by
- * identity). Array fields are compared by reference: the draft copies them only when it changes them.
+ * The drafted state with every player the action left as it was being the player object of the
+ * state before: an action changes one or two players, and the others stay the very same objects (a
+ * room keeps its state between actions, and the broadcast knows an unchanged player by identity).
+ * The draft copies a player only to change it (`own`); a copy that ended equal field by field (a
+ * settlement owns every player) is swapped back. Array fields are compared by reference: the draft
+ * copies them only when it changes them.
  */
 function sharingUnchanged(before: HandState, d: Draft): HandState {
-  const players = d.players.map((p, i) => {
+  const players = d.players;
+  for (let i = 0; i < players.length; i++) {
+    const p = players[i] as PlayerState;
     const q = before.players[i];
-    if (q === undefined) return p;
-    for (const k of Object.keys(p) as (keyof PlayerState)[]) if (p[k] !== q[k]) return p;
-    return q;
-  });
-  return { ...(d as HandState), players };
+    if (q === undefined || p === q) continue;
+    let same = true;
+    for (const k in p) {
+      if (p[k as keyof PlayerState] !== q[k as keyof PlayerState]) {
+        same = false;
+        break;
+      }
+    }
+    if (same) players[i] = q;
+  }
+  return d as HandState;
 }
 
 // Moves the turn to the next active player after position `from`. Passing the start of the acting
 // order begins a new round; past the round cap the players still in are compared.
-function passTurnFrom(d: Draft, from: number): void {
+function passTurnFrom(d: Draft, before: HandState, from: number): void {
   const n = d.players.length;
   for (let k = 1; k <= n; k++) {
     const j = (from + k) % n;
@@ -359,7 +406,7 @@ function passTurnFrom(d: Draft, from: number): void {
     if (j <= from) d.round += 1;
     if (d.round > d.rules.roundsMax) {
       d.round = d.rules.roundsMax;
-      settle(d, 'showdown');
+      settle(d, before, 'showdown');
       return;
     }
     d.turnSeat = (d.players[j] as PlayerState).seat;
@@ -368,7 +415,9 @@ function passTurnFrom(d: Draft, from: number): void {
   assert(false, 'passTurnFrom needs an active player');
 }
 
-function settle(d: Draft, reason: HandResult['reason']): void {
+function settle(d: Draft, before: HandState, reason: HandResult['reason']): void {
+  // Settling may change any player (the showdown, the pot, the bonuses): each is owned once here.
+  for (let i = 0; i < d.players.length; i++) own(d, before, i);
   const active = d.players.filter((p) => p.status === 'active');
   let winners: Mutable<PlayerState>[];
   let showdownSeats: number[] = [];

@@ -170,6 +170,8 @@ export class RoomActor {
   readonly #leaveAfterHand = new Set<string>();
   #usage: ReadonlyMap<string, DayUsage> = new Map();
   #usageHand = 0;
+  /** Play windows read for the start of the next hand, by player (see `#windowEnd`). */
+  #windowEnds: { readonly handNumber: number; readonly ends: Map<string, number | null> } = { handNumber: -1, ends: new Map() };
   #nextStartAtMs: number | null = null;
   readonly #timers = new Map<string, Timer>();
   #knownPairs = new Set<string>();
@@ -210,11 +212,13 @@ export class RoomActor {
     if (this.#draining) return Promise.reject(new AppError(RoomErrors.ROOM_SERVER_DRAINING));
     if (this.#queue.length >= ROOM_QUEUE_MAX) return Promise.reject(new AppError(RoomErrors.ROOM_BUSY));
     return new Promise<T>((resolve, reject) => {
-      this.#queue.push(async () => {
+      // The job settles the caller's promise and itself never rejects (the pump awaits it).
+      this.#queue.push(() => {
         try {
-          resolve(await fn());
+          return fn().then(resolve, reject);
         } catch (e) {
           reject(e);
+          return Promise.resolve();
         }
       });
       void this.#pump();
@@ -253,11 +257,14 @@ export class RoomActor {
     return new Promise((resolve) => this.#idleWaiters.push(resolve));
   }
 
+  /** A plan on the room as it is now. The policy's limits are asked for when read: only a hand's start and end read them. */
   #plan(): Plan {
     const { sealer, policy, timers } = this.#deps;
     return new Plan(this.#state, {
       nowMs: timers.nowMs(),
-      limits: policy.limits(),
+      get limits() {
+        return policy.limits();
+      },
       sealer,
       openSeed: (sealed, roomId, handNumber) => sealer.openSeed(sealed, roomId, handNumber),
     });
@@ -284,20 +291,44 @@ export class RoomActor {
     this.#endVoiceIfOff();
     this.#reschedule();
     this.#deps.directory?.changed(this.#state);
-    await this.#remind(plan.before, plan.events);
+    const reminding = this.#remind(plan.before, plan.events);
+    if (reminding !== undefined) await reminding;
   }
 
   /**
    * After a committed change: the turn passed to a seated player with no socket to the room (once
    * per hand), or the room's first hand started (the invited players who are not seated). The
    * reminders port decides whether a message goes (consents); its failure never fails the command.
+   * Undefined (not a promise) when there is nothing to remind of, as after most actions.
    */
-  async #remind(before: RoomState, events: readonly RoomEvent[]): Promise<void> {
+  #remind(before: RoomState, events: readonly RoomEvent[]): Promise<void> | undefined {
     const reminders = this.#deps.reminders;
-    if (reminders === undefined) return;
+    if (reminders === undefined) return undefined;
+    const starting = events.some((e) => e.kind === 'hand_started' && e.handNumber === 1);
+    const away = this.#turnWhileAway(before);
+    if (!starting && away === null) return undefined;
+    return this.#sendReminders(reminders, starting, away);
+  }
+
+  /** The player whose turn it now is when it just passed to them while they have no socket here, once per hand. */
+  #turnWhileAway(before: RoomState): { handNumber: number; playerId: string } | null {
+    const hand = this.#state.hand;
+    const turnSeat = hand?.state.turnSeat ?? null;
+    if (hand === null || turnSeat === null) return null;
+    if (before.hand?.handNumber === hand.handNumber && before.hand.state.turnSeat === turnSeat) return null;
+    if (before.hand?.handNumber !== hand.handNumber) this.#reminded.clear();
+    const playerId = hand.players.find((p) => p.seat === turnSeat)?.playerId;
+    if (playerId === undefined || (this.#conns.get(playerId)?.length ?? 0) > 0) return null;
+    const key = `${hand.handNumber}:${playerId}`;
+    if (this.#reminded.has(key)) return null;
+    this.#reminded.add(key);
+    return { handNumber: hand.handNumber, playerId };
+  }
+
+  async #sendReminders(reminders: RoomReminders, starting: boolean, away: { handNumber: number; playerId: string } | null): Promise<void> {
     const s = this.#state;
     try {
-      if (events.some((e) => e.kind === 'hand_started' && e.handNumber === 1)) {
+      if (starting) {
         const seated = new Set(seatedMembers(s).map((m) => m.playerId));
         const rows = await this.#deps.store.reader.query<{ invitee_id: string }>(
           'SELECT DISTINCT invitee_id FROM room_invites WHERE room_id = ? AND invitee_id IS NOT NULL AND expires_at_ms > ?',
@@ -307,17 +338,7 @@ export class RoomActor {
         const playerIds = [...ids].filter((id) => !seated.has(id) && id !== s.ownerId).sort();
         if (playerIds.length > 0) await reminders.roomStarting({ roomId: s.id, code: s.code, ownerId: s.ownerId, playerIds });
       }
-      const hand = s.hand;
-      const turnSeat = hand?.state.turnSeat ?? null;
-      if (hand === null || turnSeat === null) return;
-      if (before.hand?.handNumber === hand.handNumber && before.hand.state.turnSeat === turnSeat) return;
-      if (before.hand?.handNumber !== hand.handNumber) this.#reminded.clear();
-      const playerId = hand.players.find((p) => p.seat === turnSeat)?.playerId;
-      if (playerId === undefined || (this.#conns.get(playerId)?.length ?? 0) > 0) return;
-      const key = `${hand.handNumber}:${playerId}`;
-      if (this.#reminded.has(key)) return;
-      this.#reminded.add(key);
-      await reminders.turnWhileAway({ roomId: s.id, code: s.code, handNumber: hand.handNumber, playerId });
+      if (away !== null) await reminders.turnWhileAway({ roomId: s.id, code: s.code, ...away });
     } catch (e) {
       this.#deps.log.warn({ err: e, roomId: s.id }, 'room reminder not queued');
     }
@@ -552,7 +573,10 @@ export class RoomActor {
     }
     const since = staleBefore(s, f);
     if (f.v < since || f.v > s.version) throw new AppError(RoomErrors.ROOM_STALE_VERSION, { v: f.v, current: s.version });
-    await this.#dispatch(playerId, f);
+    // A hand action (most frames) skips the dispatch: an async function that returns another's
+    // promise settles two turns of the microtask queue later than one that awaits it.
+    if (f.t === 'act') await this.#act(playerId, f);
+    else await this.#dispatch(playerId, f);
     return this.#state.version;
   }
 
@@ -713,13 +737,14 @@ export class RoomActor {
 
   /** A hand action: the player's bet, call, fold, look or compare, under their play window and usage. */
   async #act(playerId: string, f: Extract<RoomCommandFrame, { t: 'act' }>): Promise<void> {
-    await this.#ensureUsage();
+    const loading = this.#ensureUsage();
+    if (loading !== undefined) await loading;
     const plan = this.#plan();
     const a: { type: HandActionType; toStakePoints?: number; targetSeat?: number } = { type: f.action.type };
     if (f.action.toStakePoints !== undefined) a.toStakePoints = f.action.toStakePoints;
     if (f.action.targetSeat !== undefined) a.targetSeat = f.action.targetSeat;
     decideAct(plan, playerId, a, { usage: this.#usage, leaveAfterHand: this.#leaveAfterHand });
-    return this.#commit(plan);
+    await this.#commit(plan);
   }
 
   /** The face check a room with identity checks asks of each player before a hand; a failure is a risk signal. */
@@ -756,7 +781,7 @@ export class RoomActor {
     const absent = new Set<string>();
     for (const m of seated) if (!this.#conns.has(m.playerId) || m.trusteeship) absent.add(m.playerId);
     const windows = new Map<string, number | null>();
-    for (const m of seated) windows.set(m.playerId, await this.#deps.policy.playWindowEndMs(m.playerId, now));
+    for (const m of seated) windows.set(m.playerId, await this.#windowEnd(m.playerId, s.next?.handNumber ?? null, now));
     return {
       absent,
       windows,
@@ -765,6 +790,25 @@ export class RoomActor {
         now,
       ),
     };
+  }
+
+  /**
+   * A seated player's play-window end for starting hand `handNumber`. Every ready click between
+   * hands asks whether the hand can start, and the policy answers from the player's identity and
+   * overrides in the database; an open window (or none) is read once per hand and kept until that
+   * hand's start is decided. `tryStart` compares the end with the clock at each attempt, so a window
+   * that ends during the pause counts as ended; a closed one is read again (it may have reopened).
+   */
+  async #windowEnd(playerId: string, handNumber: number | null, now: number): Promise<number | null> {
+    if (handNumber === null) return this.#deps.policy.playWindowEndMs(playerId, now);
+    if (this.#windowEnds.handNumber !== handNumber) this.#windowEnds = { handNumber, ends: new Map() };
+    const ends = this.#windowEnds.ends;
+    const kept = ends.get(playerId);
+    if (kept !== undefined && (kept === null || kept > now)) return kept;
+    const end = await this.#deps.policy.playWindowEndMs(playerId, now);
+    if (end === null || end > now) ends.set(playerId, end);
+    else ends.delete(playerId);
+    return end;
   }
 
   async #loadUsage(playerIds: readonly string[], now: number): Promise<Map<string, DayUsage>> {
@@ -778,10 +822,17 @@ export class RoomActor {
     return usage;
   }
 
-  /** After a restart mid-hand, today's totals for the hand's players are read again. */
-  async #ensureUsage(): Promise<void> {
+  /**
+   * After a restart mid-hand, today's totals for the hand's players are read again. Undefined (not a
+   * promise) when they are at hand, which is every action but a rebuilt room's first.
+   */
+  #ensureUsage(): Promise<void> | undefined {
     const hand = this.#state.hand;
-    if (hand === null || this.#usageHand === hand.handNumber) return;
+    if (hand === null || this.#usageHand === hand.handNumber) return undefined;
+    return this.#reloadUsage(hand);
+  }
+
+  async #reloadUsage(hand: NonNullable<RoomState['hand']>): Promise<void> {
     this.#usage = await this.#loadUsage(
       hand.players.map((p) => p.playerId),
       this.#deps.timers.nowMs(),
@@ -843,7 +894,8 @@ export class RoomActor {
         atMs: turn.atMs,
         fn: () =>
           this.#internal('turn', async () => {
-            await this.#ensureUsage();
+            const loading = this.#ensureUsage();
+            if (loading !== undefined) await loading;
             const plan = this.#plan();
             if (decideAuto(plan, turn.seat, turn.step, turn.rule, { usage: this.#usage, leaveAfterHand: this.#leaveAfterHand })) {
               await this.#commit(plan);

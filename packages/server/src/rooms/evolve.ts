@@ -86,10 +86,34 @@ export function initialState(e: RoomEvent): RoomState {
   };
 }
 
+/**
+ * A hand action: the room's one event per action, so it makes one copy of the room and of the hand
+ * (the other events copy the room with its header version first). The header stays as it was.
+ */
+function handActionApplied(prev: RoomState, e: Extract<RoomEvent, { kind: 'hand_action' }>): RoomState {
+  const hand = prev.hand;
+  assert(hand !== null, 'a hand to act in');
+  assert(hand.actions.length < HAND_ACTIONS_MAX, 'a hand stays within its action limit');
+  const state = must(applyHandAction(hand.state, e.action), `action ${e.action.type}`);
+  const turnMoved = e.action.type !== 'look' || state.turnSeat !== hand.state.turnSeat;
+  return {
+    ...prev,
+    version: e.seq,
+    hand: {
+      ...hand,
+      state,
+      actions: [...hand.actions, { action: e.action, auto: e.auto, atMs: e.atMs }],
+      turnStartedAtMs: turnMoved ? e.atMs : hand.turnStartedAtMs,
+      sinceVersion: e.seq,
+    },
+  };
+}
+
 // tidy: reducer
 export function evolve(prev: RoomState, e: RoomEvent, ctx: EvolveContext): RoomState {
   assert(e.seq === prev.version + 1, `event ${e.seq} follows ${prev.version}`);
-  const s: RoomState = { ...prev, version: e.seq, headerVersion: e.kind === 'hand_action' ? prev.headerVersion : prev.headerVersion + 1 };
+  if (e.kind === 'hand_action') return handActionApplied(prev, e);
+  const s: RoomState = { ...prev, version: e.seq, headerVersion: prev.headerVersion + 1 };
   switch (e.kind) {
     case 'room_created':
       return assertionFailed('room_created only starts a log');
@@ -204,23 +228,6 @@ export function evolve(prev: RoomState, e: RoomEvent, ctx: EvolveContext): RoomS
           state,
           actions: [],
           turnStartedAtMs: e.atMs,
-          sinceVersion: e.seq,
-        },
-      };
-    }
-    case 'hand_action': {
-      const hand = s.hand;
-      assert(hand !== null, 'a hand to act in');
-      assert(hand.actions.length < HAND_ACTIONS_MAX, 'a hand stays within its action limit');
-      const state = must(applyHandAction(hand.state, e.action), `action ${e.action.type}`);
-      const turnMoved = e.action.type !== 'look' || state.turnSeat !== hand.state.turnSeat;
-      return {
-        ...s,
-        hand: {
-          ...hand,
-          state,
-          actions: [...hand.actions, { action: e.action, auto: e.auto, atMs: e.atMs }],
-          turnStartedAtMs: turnMoved ? e.atMs : hand.turnStartedAtMs,
           sinceVersion: e.seq,
         },
       };

@@ -7,6 +7,7 @@
 // is size-checked, rate-limited and schema-checked before anything reads it; a frame that is
 // malformed, oversized, forged or part of a flood closes the connection.
 import { AppError } from '@fairground/core';
+import type { ServerResponse } from 'node:http';
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import type { WebSocket } from 'ws';
 import type { Authenticator } from '../accounts/index.ts';
@@ -102,8 +103,11 @@ class Connection implements Conn {
   actor: LiveRoom | null = null;
   helloPending = false;
   closed = false;
-  /** Request ids answered by a broadcast frame (see `sendReply`); each is taken once by the command's continuation. */
-  readonly #answered = new Set<string>();
+  /**
+   * Request ids answered by a broadcast frame (see `sendReply`); each is taken once by the command's
+   * continuation. Made at the first such answer: an idle or watching connection never needs it.
+   */
+  #answered: Set<string> | null = null;
   #tokens: number;
   #refilledAtMs: number;
   readonly #rate: { perS: number; burst: number; now: () => number };
@@ -146,12 +150,13 @@ class Connection implements Conn {
 
   sendReply(text: string, id: string): void {
     this.send(withRequestId(text, id));
+    this.#answered ??= new Set();
     this.#answered.add(id);
   }
 
   /** Whether a broadcast already answered request `id` (forgets it: ids are answered once). */
   answered(id: string): boolean {
-    return this.#answered.delete(id);
+    return this.#answered?.delete(id) ?? false;
   }
 
   close(code: number, reason: string): void {
@@ -181,6 +186,20 @@ class Connection implements Conn {
 }
 
 const monotonic = () => performance.now();
+
+/**
+ * Lets the upgrade's request and response go once the socket is open. `@fastify/websocket` keeps
+ * both alive as long as the socket lives: its socket `error` listener closes over the Fastify
+ * request and reply, and the TCP socket still points at the HTTP response it was assigned for the
+ * upgrade (which holds the request, its headers and its logger). The gateway reads the address at
+ * the upgrade and nothing else of them; its own `error` listener, added next, replaces the plugin's.
+ */
+export function releaseUpgrade(socket: WebSocket, request: FastifyRequest): void {
+  socket.removeAllListeners('error');
+  const tcp = request.raw.socket as (typeof request.raw.socket & { _httpMessage?: ServerResponse | null }) | null;
+  const response = tcp?._httpMessage;
+  if (tcp && response) response.detachSocket(tcp);
+}
 
 /** The hello frame: authenticates the player, then attaches the connection to its room (here or on the node that holds it). */
 async function hello(o: GatewayOptions, c: Connection, token: string, roomId: string): Promise<void> {
@@ -229,7 +248,13 @@ function readFrame(c: Connection, raw: Buffer | ArrayBuffer | Buffer[], isBinary
   }
   let value: unknown;
   try {
-    value = JSON.parse(Array.isArray(raw) ? Buffer.concat(raw).toString('utf8') : Buffer.from(raw as ArrayBuffer).toString('utf8'));
+    // `ws` hands a text message over as a Buffer: read it where it is (`Buffer.from` of a Buffer copies it).
+    const text = Array.isArray(raw)
+      ? Buffer.concat(raw).toString('utf8')
+      : Buffer.isBuffer(raw)
+        ? raw.toString('utf8')
+        : Buffer.from(raw).toString('utf8');
+    value = JSON.parse(text);
   } catch {
     if (size > ROOM_FRAME_BYTES_MAX) c.abuse(RoomErrors.ROOM_FRAME_TOO_LARGE, CloseCodes.TOO_LARGE, { bytesMax: ROOM_FRAME_BYTES_MAX });
     else c.abuse(RoomErrors.ROOM_FRAME_MALFORMED, CloseCodes.MALFORMED);
@@ -304,6 +329,8 @@ export function registerRoomSocket(app: FastifyInstance, o: GatewayOptions): { c
 
   app.get('/api/rooms/ws', { websocket: true, schema: { hide: true } }, (socket: WebSocket, request: FastifyRequest) => {
     const c = new Connection(socket, o.addressOf(request), rate);
+    releaseUpgrade(socket, request);
+    socket.on('error', () => c.close(1011, 'socket error'));
     if (open.size >= ROOM_CONNECTIONS_MAX) {
       c.close(CloseCodes.FULL, 'try again later');
       return;
@@ -313,7 +340,6 @@ export function registerRoomSocket(app: FastifyInstance, o: GatewayOptions): { c
       if (c.actor === null && !c.helloPending) c.abuse(RoomErrors.ROOM_HELLO_REQUIRED, CloseCodes.HELLO);
     });
     socket.on('message', (raw, isBinary) => onFrame(c, raw as Buffer, isBinary));
-    socket.on('error', () => c.close(1011, 'socket error'));
     socket.on('close', () => {
       o.timers.cancel(timer);
       c.closed = true;
