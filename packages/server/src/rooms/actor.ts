@@ -44,6 +44,7 @@ import {
   BETWEEN_HANDS_MS,
   CONNECTIONS_PER_MEMBER_MAX,
   LINGER_MS,
+  PLAY_WINDOW_READ_MAX_AGE_MS,
   RECONNECT_GRACE_MS,
   ROOM_EVENTS_MAX,
   ROOM_QUEUE_MAX,
@@ -171,7 +172,10 @@ export class RoomActor {
   #usage: ReadonlyMap<string, DayUsage> = new Map();
   #usageHand = 0;
   /** Play windows read for the start of the next hand, by player (see `#windowEnd`). */
-  #windowEnds: { readonly handNumber: number; readonly ends: Map<string, number | null> } = { handNumber: -1, ends: new Map() };
+  #windowEnds: { readonly handNumber: number; readonly ends: Map<string, { readonly end: number | null; readonly readAtMs: number }> } = {
+    handNumber: -1,
+    ends: new Map(),
+  };
   #nextStartAtMs: number | null = null;
   readonly #timers = new Map<string, Timer>();
   #knownPairs = new Set<string>();
@@ -795,18 +799,20 @@ export class RoomActor {
   /**
    * A seated player's play-window end for starting hand `handNumber`. Every ready click between
    * hands asks whether the hand can start, and the policy answers from the player's identity and
-   * overrides in the database; an open window (or none) is read once per hand and kept until that
-   * hand's start is decided. `tryStart` compares the end with the clock at each attempt, so a window
-   * that ends during the pause counts as ended; a closed one is read again (it may have reopened).
+   * overrides in the database; an open window (or none) read for this hand is kept for
+   * `PLAY_WINDOW_READ_MAX_AGE_MS`, so the clicks of one pause share a read and an override made
+   * during a long pause still counts at the start. `tryStart` compares the end with the clock at
+   * each attempt, so a window that ends during the pause counts as ended; a closed one is read
+   * again (it may have reopened).
    */
   async #windowEnd(playerId: string, handNumber: number | null, now: number): Promise<number | null> {
     if (handNumber === null) return this.#deps.policy.playWindowEndMs(playerId, now);
     if (this.#windowEnds.handNumber !== handNumber) this.#windowEnds = { handNumber, ends: new Map() };
     const ends = this.#windowEnds.ends;
     const kept = ends.get(playerId);
-    if (kept !== undefined && (kept === null || kept > now)) return kept;
+    if (kept !== undefined && now - kept.readAtMs < PLAY_WINDOW_READ_MAX_AGE_MS && (kept.end === null || kept.end > now)) return kept.end;
     const end = await this.#deps.policy.playWindowEndMs(playerId, now);
-    if (end === null || end > now) ends.set(playerId, end);
+    if (end === null || end > now) ends.set(playerId, { end, readAtMs: now });
     else ends.delete(playerId);
     return end;
   }

@@ -13,7 +13,13 @@ export {
 export { RoomErrors } from './errors.ts';
 export { DEFAULT_FEE_SCHEDULE, type FeeQuote, type FeeSchedule, formatOrderId } from './fees.ts';
 export { CloseCodes, type ClientFrame, FRAME_SCHEMAS, type VoiceCommandFrame } from './frames.ts';
-export { ROOM_CARDS_PER_PURCHASE_MAX, VOICE_CANDIDATE_CHARS_MAX, VOICE_FRAME_BYTES_MAX, VOICE_SDP_CHARS_MAX } from './limits.ts';
+export {
+  PLAY_WINDOW_READ_MAX_AGE_MS,
+  ROOM_CARDS_PER_PURCHASE_MAX,
+  VOICE_CANDIDATE_CHARS_MAX,
+  VOICE_FRAME_BYTES_MAX,
+  VOICE_SDP_CHARS_MAX,
+} from './limits.ts';
 export type { LiveRoom } from './gateway.ts';
 export type { HandRecord } from './history.ts';
 export { roomsMigrations } from './migrations.ts';

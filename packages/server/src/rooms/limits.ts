@@ -30,6 +30,11 @@ export const ROOM_EVENTS_MAX = 20_000;
 export const HAND_ACTIONS_MAX = 2_000;
 
 // Real time.
+/**
+ * How long a seated player's open play window, read for the next hand's start, is trusted before
+ * it is read again: the ready clicks of one pause share a read, a pause that drags on does not.
+ */
+export const PLAY_WINDOW_READ_MAX_AGE_MS = 2_000;
 /** Commands waiting for one room's event loop; beyond it a command is refused with ROOM_BUSY. */
 export const ROOM_QUEUE_MAX = 256;
 /** Rooms whose log-only events share one write (see batcher.ts). */

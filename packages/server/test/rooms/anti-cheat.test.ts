@@ -7,7 +7,7 @@ import assert from 'node:assert/strict';
 import { after, describe, it } from 'node:test';
 import { ManualClock } from '@fairground/core';
 import { systemAccount } from '../../src/ledger/index.ts';
-import { DEVELOPMENT_ROOM_LIMITS, fixedRoomPolicy, SECURITY_RISK_MESSAGE } from '../../src/rooms/index.ts';
+import { DEVELOPMENT_ROOM_LIMITS, fixedRoomPolicy, PLAY_WINDOW_READ_MAX_AGE_MS, SECURITY_RISK_MESSAGE } from '../../src/rooms/index.ts';
 import { assertEveryFrameChecked, botRng, checkFairness, checkNoHiddenCards, handRecords, playRoom } from './bots.ts';
 import { BACKENDS, type Client, caughtUp, type Player, TestDatabase, TestServer, type ServerOptions } from './harness.ts';
 
@@ -192,6 +192,37 @@ for (const backend of BACKENDS) {
         assert.equal(cm.frames.find((f) => f.t === 'closed')?.reason, 'play_window');
         assert.equal((await minor.join(room.code)).json.code, 'ROOM_PLAY_WINDOW_CLOSED');
         await checkNoHiddenCards(server, room.roomId, owner.id);
+      } finally {
+        await server.stop();
+      }
+    });
+
+    it('reads a play window again at the start when the ready clicks were longer ago than its read may be kept', async () => {
+      const windows = new Map<string, number>();
+      const server = await start({ policy: fixedRoomPolicy(DEVELOPMENT_ROOM_LIMITS, windows) });
+      try {
+        const owner = await player(server, '10.81.1.1');
+        const minor = await player(server, '10.81.1.2');
+        const other = await player(server, '10.81.1.3');
+        await server.fund(owner.id, 'CNY', 10_000);
+        const room = await owner.createRoom({ fee: { mode: 'cash' } });
+        assert.equal((await minor.join(room.code)).status, 200);
+        assert.equal((await other.join(room.code)).status, 200);
+        const [co, cm, cx] = [await owner.connect(room.roomId), await minor.connect(room.roomId), await other.connect(room.roomId)];
+        const all = [co, cm, cx];
+        for (const c of [co, cm]) {
+          assert.equal((await c.send({ t: 'ready', ready: true })).t, 'ok');
+          await caughtUp(server, all, room.roomId);
+        }
+        // The minor's window closes (an override, say) while the table waits for its last click.
+        windows.set(minor.id, server.clock.nowMs());
+        await server.advance(PLAY_WINDOW_READ_MAX_AGE_MS);
+        assert.equal((await cx.send({ t: 'ready', ready: true })).t, 'ok');
+        await caughtUp(server, all, room.roomId);
+        const s = server.rooms.actor(room.roomId)?.state;
+        assert.equal(s?.hand, null, 'no hand starts with a closed window at the table');
+        assert.ok(!s?.members.some((m) => m.playerId === minor.id && m.seat !== null), 'the minor left the seat');
+        assert.equal(cm.frames.find((f) => f.t === 'closed')?.reason, 'play_window');
       } finally {
         await server.stop();
       }
