@@ -2,7 +2,7 @@
 // (room, seq, kind, data, time), and the multi-row INSERTs that append them. Kept apart from the
 // rest of persistence so the SQLite writer thread can load it alone (see `events-host.ts`).
 import { assertionFailed } from '@fairground/core';
-import type { Tx } from '../storage/ports.ts';
+import type { Dialect, Tx } from '../storage/ports.ts';
 import type { RoomEvent } from './state.ts';
 
 /** Parameters per event row. */
@@ -23,13 +23,27 @@ export function eventParams(rows: readonly { readonly roomId: string; readonly e
   return params;
 }
 
-/** Statement texts by row count, made once each (at most EVENT_ROWS_PER_STATEMENT of them). */
-const statements = new Map<number, string>();
-function insertStatement(rows: number): string {
-  let sql = statements.get(rows);
+/**
+ * Where the log is appended: on SQLite the index-free `room_events_hot`, folded into the keyed
+ * `room_events` in sorted batches (`rooms_003_event_log_append_order`); on PostgreSQL `room_events`.
+ */
+function appendTable(dialect: Dialect): string {
+  return dialect === 'sqlite' ? 'room_events_hot' : 'room_events';
+}
+
+/** What reads the whole log (restart, history, tests): on SQLite the view over the folded and the hot rows. */
+export function roomLogSource(dialect: Dialect): 'room_log' | 'room_events' {
+  return dialect === 'sqlite' ? 'room_log' : 'room_events';
+}
+
+/** Statement texts by dialect and row count, made once each (at most EVENT_ROWS_PER_STATEMENT of them per dialect). */
+const statements = new Map<string, string>();
+function insertStatement(dialect: Dialect, rows: number): string {
+  const key = `${dialect}:${rows}`;
+  let sql = statements.get(key);
   if (sql === undefined) {
-    sql = `INSERT INTO room_events (room_id, seq, kind, data, at_ms) VALUES ${Array.from({ length: rows }, () => '(?, ?, ?, ?, ?)').join(', ')}`;
-    statements.set(rows, sql);
+    sql = `INSERT INTO ${appendTable(dialect)} (room_id, seq, kind, data, at_ms) VALUES ${Array.from({ length: rows }, () => '(?, ?, ?, ?, ?)').join(', ')}`;
+    statements.set(key, sql);
   }
   return sql;
 }
@@ -40,8 +54,22 @@ export async function insertEventParams(tx: Tx, params: readonly (string | numbe
   const step = EVENT_ROWS_PER_STATEMENT * EVENT_PARAMS;
   for (let i = 0; i < params.length; i += step) {
     const chunk = params.slice(i, i + step);
-    await tx.run(insertStatement(chunk.length / EVENT_PARAMS), chunk);
+    await tx.run(insertStatement(tx.dialect, chunk.length / EVENT_PARAMS), chunk);
   }
+}
+
+/**
+ * SQLite: moves the hot rows into the keyed `room_events`, sorted by room and seq, and deletes them
+ * from the hot table, in the caller's transaction. Returns the rows folded.
+ */
+export async function foldRoomLog(tx: Tx): Promise<number> {
+  if (tx.dialect !== 'sqlite') return 0;
+  const folded = await tx.run(
+    'INSERT INTO room_events (room_id, seq, kind, data, at_ms) SELECT room_id, seq, kind, data, at_ms FROM room_events_hot ORDER BY room_id, seq',
+  );
+  const deleted = await tx.run('DELETE FROM room_events_hot');
+  if (deleted !== folded) assertionFailed(`${folded} hot rows folded, ${deleted} deleted`);
+  return folded;
 }
 
 /** Appends events (of one or many rooms). */

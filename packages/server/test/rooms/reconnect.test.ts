@@ -7,7 +7,7 @@ import assert from 'node:assert/strict';
 import { randomBytes } from 'node:crypto';
 import { after, describe, it } from 'node:test';
 import { ManualClock } from '@fairground/core';
-import { CloseCodes } from '../../src/rooms/index.ts';
+import { CloseCodes, roomLogSource } from '../../src/rooms/index.ts';
 import { assertEveryFrameChecked, botRng, checkFairness, checkNoHiddenCards, handRecords, playRoom } from './bots.ts';
 import { BACKENDS, type Client, caughtUp, type Player, TestDatabase, TestServer } from './harness.ts';
 
@@ -248,7 +248,7 @@ for (const backend of BACKENDS) {
         for (const c of clients) await c.closed();
         await stopping;
         const rows = await server.store.reader.query<{ data: string }>(
-          "SELECT data FROM room_events WHERE room_id = ? AND kind = 'hand_action' AND seq > ?",
+          `SELECT data FROM ${roomLogSource(server.store.dialect)} WHERE room_id = ? AND kind = 'hand_action' AND seq > ?`,
           [room.roomId, before],
         );
         const looked = rows
