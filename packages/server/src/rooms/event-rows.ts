@@ -2,7 +2,8 @@
 // (room, seq, kind, data, time), and the multi-row INSERTs that append them. Kept apart from the
 // rest of persistence so the SQLite writer thread can load it alone (see `events-host.ts`).
 import { assertionFailed } from '@fairground/core';
-import type { Dialect, Tx } from '../storage/ports.ts';
+import type { Dialect, Store, Tx } from '../storage/ports.ts';
+import { ROOM_LOG_FOLD_INTERVAL_MS, ROOM_LOG_FOLD_ROWS } from './limits.ts';
 import type { RoomEvent } from './state.ts';
 
 /** Parameters per event row. */
@@ -75,4 +76,32 @@ export async function foldRoomLog(tx: Tx): Promise<number> {
 /** Appends events (of one or many rooms). */
 export function insertEventRows(tx: Tx, rows: readonly { readonly roomId: string; readonly event: RoomEvent }[]): Promise<void> {
   return insertEventParams(tx, eventParams(rows));
+}
+
+/**
+ * SQLite: folds the hot rows once `ROOM_LOG_FOLD_ROWS` have been appended since the last fold, or
+ * `ROOM_LOG_FOLD_INTERVAL_MS` has passed with any, in a unit of work of its own that no append
+ * waits for (the rows are durable in the hot table already; a failed fold leaves them for the
+ * next one, or for the next start's claim). One fold at a time.
+ */
+export function roomLogFolder(store: Store, nowMs: () => number): { appended(rows: number): void } {
+  let unfolded = 0;
+  let lastFoldMs = nowMs();
+  let folding = false;
+  return {
+    appended(rows) {
+      if (store.dialect !== 'sqlite') return;
+      unfolded += rows;
+      if (folding || (unfolded < ROOM_LOG_FOLD_ROWS && nowMs() - lastFoldMs < ROOM_LOG_FOLD_INTERVAL_MS)) return;
+      folding = true;
+      unfolded = 0;
+      lastFoldMs = nowMs();
+      store
+        .unitOfWork((tx) => foldRoomLog(tx), { label: 'rooms.events.fold' })
+        .catch((e: unknown) => console.error('room log fold failed', e))
+        .finally(() => {
+          folding = false;
+        });
+    },
+  };
 }
