@@ -13,6 +13,7 @@ import { allMigrations } from '../../src/app.ts';
 import { EventBatcher } from '../../src/rooms/batcher.ts';
 import { foldRoomLog, insertEventRows } from '../../src/rooms/event-rows.ts';
 import { roomLogSource } from '../../src/rooms/index.ts';
+import { ROOM_LOG_FOLD_ROWS } from '../../src/rooms/limits.ts';
 import type { RoomEvent } from '../../src/rooms/state.ts';
 import type { Store } from '../../src/storage/ports.ts';
 
@@ -86,6 +87,30 @@ describe('the room log in append order on SQLite', () => {
       assert.equal(await count(store, 'SELECT COUNT(*) AS n FROM room_events'), 15, 'folded into the keyed table');
       await batcher.write('rm_y', [action(6)]);
       assert.deepEqual(await seqs(store, 'rm_y'), [1, 2, 3, 4, 5, 6], 'folded and hot rows read as one log');
+    } finally {
+      await store.close();
+    }
+  });
+
+  it('folds in the background once enough rows are appended', async () => {
+    const store = openFile('background.db');
+    try {
+      await store.migrate(allMigrations);
+      const batcher = new EventBatcher(store, { pacing: { inFlightMax: 2, gapMs: 0 } });
+      const ids = Array.from({ length: 250 }, (_, i) => `rm_${String(i).padStart(4, '0')}`);
+      const perRoom = Math.ceil(ROOM_LOG_FOLD_ROWS / ids.length) + 1;
+      for (let seq = 1; seq <= perRoom; seq++) await Promise.all(ids.map((id) => batcher.write(id, [action(seq)])));
+      let hot = Number.POSITIVE_INFINITY;
+      for (let waitedMs = 0; waitedMs < 20_000 && hot >= ids.length * 2; waitedMs += 50) {
+        await new Promise((resolve) => setTimeout(resolve, 50));
+        hot = await count(store, 'SELECT COUNT(*) AS n FROM room_events_hot');
+      }
+      assert.ok(hot < ids.length * 2, `folded down to the rows appended since (${hot} hot)`);
+      assert.equal((await count(store, 'SELECT COUNT(*) AS n FROM room_events')) + hot, ids.length * perRoom, 'no row lost or doubled');
+      assert.deepEqual(
+        await seqs(store, 'rm_0137'),
+        Array.from({ length: perRoom }, (_, i) => i + 1),
+      );
     } finally {
       await store.close();
     }
