@@ -15,6 +15,7 @@ import { join } from 'node:path';
 import { systemClock } from '@fairground/core';
 import { createSqliteStore } from '../../packages/server/src/adapters/sqlite/index.ts';
 import { EventBatcher } from '../../packages/server/src/rooms/batcher.ts';
+import { roomsMigrations } from '../../packages/server/src/rooms/migrations.ts';
 import type { RoomEvent } from '../../packages/server/src/rooms/state.ts';
 
 const args = process.argv.slice(2);
@@ -55,12 +56,10 @@ const processCpuS = () => {
 };
 
 const store = createSqliteStore({ path: join(dir, 'events.db'), clock: systemClock });
-await store.unitOfWork((tx) =>
-  tx.run(
-    'CREATE TABLE room_events (room_id TEXT NOT NULL, seq INTEGER NOT NULL, kind TEXT NOT NULL, data TEXT NOT NULL, at_ms BIGINT NOT NULL, PRIMARY KEY (room_id, seq))',
-    [],
-  ),
-);
+// The rooms' own tables: the log's hot table, its fence and the keyed table the writer thread
+// folds the hot rows into (every ROOM_LOG_FOLD_ROWS rows or ROOM_LOG_FOLD_INTERVAL_MS), as the
+// server has them; the folds' cost is in the writer thread's figure.
+await store.migrate(roomsMigrations);
 const batcher = new EventBatcher(store, { pacing: { inFlightMax, gapMs } });
 const ids = Array.from({ length: rooms }, (_, i) => `00000000-0000-4000-8000-${String(i).padStart(12, '0')}`);
 const seqs: number[] = new Array(rooms).fill(0);

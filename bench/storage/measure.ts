@@ -18,7 +18,9 @@ const db = new DatabaseSync(path, { readOnly: true });
 const ROWS_MAX = 5_000_000;
 const out: Record<string, unknown>[] = [];
 for (const table of ['room_events', 'room_hands', 'analytics_events', 'skill_commands']) {
-  const rows = db.prepare(`SELECT * FROM ${table} LIMIT ${ROWS_MAX}`).all() as Record<string, unknown>[];
+  // The rooms' log on SQLite is its keyed table and its unfolded hot rows (`room_log` reads both).
+  const source = table === 'room_events' && db.prepare("SELECT 1 FROM sqlite_master WHERE name = 'room_log'").get() ? 'room_log' : table;
+  const rows = db.prepare(`SELECT * FROM ${source} LIMIT ${ROWS_MAX}`).all() as Record<string, unknown>[];
   let payload = 0;
   for (const r of rows) for (const v of Object.values(r)) payload += v === null ? 0 : typeof v === 'string' ? Buffer.byteLength(v) : 8;
   const ndjson = rows.length === 0 ? '' : `${rows.map((r) => JSON.stringify(r)).join('\n')}\n`;

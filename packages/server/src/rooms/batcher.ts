@@ -18,7 +18,7 @@
 //   an fsync takes a few milliseconds, rows that arrive meanwhile wait and share the next commit.
 //   That is at most `gapMs` of latency added to an action, and nothing is sent before its commit.
 import type { Store } from '../storage/ports.ts';
-import { eventParams, insertEventRows } from './event-rows.ts';
+import { eventParams, insertEventRows, roomLogFolder } from './event-rows.ts';
 import { EVENT_BATCH_ROOMS_MAX, HOSTED_EVENT_WRITE_GAP_MS, HOSTED_EVENT_WRITES_IN_FLIGHT_MAX } from './limits.ts';
 import type { RoomEvent } from './state.ts';
 
@@ -65,6 +65,8 @@ export class EventBatcher {
   #lastStartMs = Number.NEGATIVE_INFINITY;
   #writes = 0;
   #rows = 0;
+  /** Folds of the log's hot rows when the writes run here (a store without a writer thread). */
+  readonly #folder: { appended(rows: number): void } | null;
 
   constructor(
     store: Store,
@@ -81,6 +83,7 @@ export class EventBatcher {
       throw new Error('pacing.inFlightMax: an integer ≥ 1');
     if (!(this.#pacing.gapMs >= 0 && this.#pacing.gapMs <= GAP_MS_MAX)) throw new Error(`pacing.gapMs: 0..${GAP_MS_MAX}`);
     this.#timer = o.timer ?? systemPacingTimer;
+    this.#folder = this.#hosted === null ? roomLogFolder(store, () => this.#timer.nowMs()) : null;
   }
 
   /** Writes (one transaction each) and event rows written since start: rows per write is the batching the load allows. */
@@ -130,7 +133,13 @@ export class EventBatcher {
           this.#inFlight -= 1;
           if (this.#pending.length > 0) this.#schedule();
         });
-      } else written = this.#store.unitOfWork((tx) => insertEventRows(tx, rows), { label: 'rooms.events' });
+      } else {
+        written = this.#store.unitOfWork((tx) => insertEventRows(tx, rows), { label: 'rooms.events' });
+        written.then(
+          () => this.#folder?.appended(rows.length),
+          () => {},
+        );
+      }
       written.then(
         () => {
           for (const p of batch) p.resolve();

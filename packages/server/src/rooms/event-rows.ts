@@ -2,7 +2,8 @@
 // (room, seq, kind, data, time), and the multi-row INSERTs that append them. Kept apart from the
 // rest of persistence so the SQLite writer thread can load it alone (see `events-host.ts`).
 import { assertionFailed } from '@fairground/core';
-import type { Tx } from '../storage/ports.ts';
+import type { Dialect, Store, Tx } from '../storage/ports.ts';
+import { ROOM_LOG_FOLD_INTERVAL_MS, ROOM_LOG_FOLD_ROWS } from './limits.ts';
 import type { RoomEvent } from './state.ts';
 
 /** Parameters per event row. */
@@ -23,13 +24,27 @@ export function eventParams(rows: readonly { readonly roomId: string; readonly e
   return params;
 }
 
-/** Statement texts by row count, made once each (at most EVENT_ROWS_PER_STATEMENT of them). */
-const statements = new Map<number, string>();
-function insertStatement(rows: number): string {
-  let sql = statements.get(rows);
+/**
+ * Where the log is appended: on SQLite the index-free `room_events_hot`, folded into the keyed
+ * `room_events` in sorted batches (`rooms_003_event_log_append_order`); on PostgreSQL `room_events`.
+ */
+function appendTable(dialect: Dialect): string {
+  return dialect === 'sqlite' ? 'room_events_hot' : 'room_events';
+}
+
+/** What reads the whole log (restart, history, tests): on SQLite the view over the folded and the hot rows. */
+export function roomLogSource(dialect: Dialect): 'room_log' | 'room_events' {
+  return dialect === 'sqlite' ? 'room_log' : 'room_events';
+}
+
+/** Statement texts by dialect and row count, made once each (at most EVENT_ROWS_PER_STATEMENT of them per dialect). */
+const statements = new Map<string, string>();
+function insertStatement(dialect: Dialect, rows: number): string {
+  const key = `${dialect}:${rows}`;
+  let sql = statements.get(key);
   if (sql === undefined) {
-    sql = `INSERT INTO room_events (room_id, seq, kind, data, at_ms) VALUES ${Array.from({ length: rows }, () => '(?, ?, ?, ?, ?)').join(', ')}`;
-    statements.set(rows, sql);
+    sql = `INSERT INTO ${appendTable(dialect)} (room_id, seq, kind, data, at_ms) VALUES ${Array.from({ length: rows }, () => '(?, ?, ?, ?, ?)').join(', ')}`;
+    statements.set(key, sql);
   }
   return sql;
 }
@@ -40,11 +55,53 @@ export async function insertEventParams(tx: Tx, params: readonly (string | numbe
   const step = EVENT_ROWS_PER_STATEMENT * EVENT_PARAMS;
   for (let i = 0; i < params.length; i += step) {
     const chunk = params.slice(i, i + step);
-    await tx.run(insertStatement(chunk.length / EVENT_PARAMS), chunk);
+    await tx.run(insertStatement(tx.dialect, chunk.length / EVENT_PARAMS), chunk);
   }
+}
+
+/**
+ * SQLite: moves the hot rows into the keyed `room_events`, sorted by room and seq, and deletes them
+ * from the hot table, in the caller's transaction. Returns the rows folded.
+ */
+export async function foldRoomLog(tx: Tx): Promise<number> {
+  if (tx.dialect !== 'sqlite') return 0;
+  const folded = await tx.run(
+    'INSERT INTO room_events (room_id, seq, kind, data, at_ms) SELECT room_id, seq, kind, data, at_ms FROM room_events_hot ORDER BY room_id, seq',
+  );
+  const deleted = await tx.run('DELETE FROM room_events_hot');
+  if (deleted !== folded) assertionFailed(`${folded} hot rows folded, ${deleted} deleted`);
+  return folded;
 }
 
 /** Appends events (of one or many rooms). */
 export function insertEventRows(tx: Tx, rows: readonly { readonly roomId: string; readonly event: RoomEvent }[]): Promise<void> {
   return insertEventParams(tx, eventParams(rows));
+}
+
+/**
+ * SQLite: folds the hot rows once `ROOM_LOG_FOLD_ROWS` have been appended since the last fold, or
+ * `ROOM_LOG_FOLD_INTERVAL_MS` has passed with any, in a unit of work of its own that no append
+ * waits for (the rows are durable in the hot table already; a failed fold leaves them for the
+ * next one, or for the next start's claim). One fold at a time.
+ */
+export function roomLogFolder(store: Store, nowMs: () => number): { appended(rows: number): void } {
+  let unfolded = 0;
+  let lastFoldMs = nowMs();
+  let folding = false;
+  return {
+    appended(rows) {
+      if (store.dialect !== 'sqlite') return;
+      unfolded += rows;
+      if (folding || (unfolded < ROOM_LOG_FOLD_ROWS && nowMs() - lastFoldMs < ROOM_LOG_FOLD_INTERVAL_MS)) return;
+      folding = true;
+      unfolded = 0;
+      lastFoldMs = nowMs();
+      store
+        .unitOfWork((tx) => foldRoomLog(tx), { label: 'rooms.events.fold' })
+        .catch((e: unknown) => console.error('room log fold failed', e))
+        .finally(() => {
+          folding = false;
+        });
+    },
+  };
 }

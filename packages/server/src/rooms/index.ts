@@ -11,6 +11,7 @@ export {
   systemTimers,
 } from './dev-ports.ts';
 export { RoomErrors } from './errors.ts';
+export { roomLogSource } from './event-rows.ts';
 export { DEFAULT_FEE_SCHEDULE, type FeeQuote, type FeeSchedule, formatOrderId } from './fees.ts';
 export { CloseCodes, type ClientFrame, FRAME_SCHEMAS, type VoiceCommandFrame } from './frames.ts';
 export {

@@ -101,3 +101,11 @@ export const VOICE_SDP_CHARS_MAX = 10_000;
 export const VOICE_FRAME_BYTES_MAX = 12 * 1024;
 /** One ICE candidate line, in characters. */
 export const VOICE_CANDIDATE_CHARS_MAX = 512;
+/**
+ * SQLite: the hot rows of the log are folded into the keyed `room_events` once this many have
+ * been appended since the last fold, or once `ROOM_LOG_FOLD_INTERVAL_MS` has passed with any
+ * (`events-host.ts`). The larger the fold, the more rows of each room share a leaf of the key;
+ * the hot table is scanned only for a room's first row after a start, so it may be large.
+ */
+export const ROOM_LOG_FOLD_ROWS = 20_000;
+export const ROOM_LOG_FOLD_INTERVAL_MS = 10_000;

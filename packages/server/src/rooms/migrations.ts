@@ -149,4 +149,46 @@ CREATE TABLE room_points_daily (
     id: 'rooms_002_drop_notary_receipts',
     sql: 'DROP TABLE room_notary_receipts;',
   },
+  {
+    // SQLite: the log in append order (issue #24, `adapters/sqlite/log-fence.ts`). Rows are
+    // appended to `room_events_hot` (no index) and folded into `room_events` in sorted batches;
+    // `room_log` reads both. The trigger is the log's fence in place of the primary key: only the
+    // connection that claimed the log appends, and each room's seq only moves forward. PostgreSQL
+    // keeps its partitioned `room_events` with `room_event_heads` and reads `room_events` itself
+    // (`roomLogSource`): nothing changes there, and a view over the table would stand in the way
+    // of the partitioning migration, which replaces it.
+    id: 'rooms_003_event_log_append_order',
+    postgres: 'SELECT 1;',
+    sqlite: `
+CREATE TABLE room_events_hot (
+  room_id TEXT NOT NULL,
+  seq INTEGER NOT NULL,
+  kind TEXT NOT NULL,
+  data TEXT NOT NULL,
+  at_ms BIGINT NOT NULL
+);
+CREATE TABLE room_log_owner (
+  id INTEGER PRIMARY KEY CHECK (id = 1),
+  owner TEXT NOT NULL,
+  claimed_at_ms BIGINT NOT NULL
+);
+CREATE VIEW room_log AS
+  SELECT room_id, seq, kind, data, at_ms FROM room_events
+  UNION ALL
+  SELECT room_id, seq, kind, data, at_ms FROM room_events_hot;
+CREATE TRIGGER room_events_hot_fence BEFORE INSERT ON room_events_hot
+BEGIN
+  SELECT RAISE(ABORT, 'ROOM_LOG_FENCED: another connection has claimed the room log')
+   WHERE (SELECT owner FROM room_log_owner WHERE id = 1) IS NOT fg_room_log_owner();
+  SELECT RAISE(ABORT, 'ROOM_LOG_SEQ_TAKEN: the room has this seq or a later one in its log')
+   WHERE CASE
+     WHEN fg_room_log_next(NEW.room_id, NEW.seq) = 1 THEN 0
+     WHEN NEW.seq <= max(
+       coalesce((SELECT max(seq) FROM room_events WHERE room_id = NEW.room_id), -1),
+       coalesce((SELECT max(seq) FROM room_events_hot WHERE room_id = NEW.room_id), -1)) THEN 1
+     ELSE fg_room_log_head(NEW.room_id, NEW.seq) = 0
+   END;
+END;
+`,
+  },
 ];

@@ -12,6 +12,7 @@ import { intFromDb, intOrNullFromDb, isUniqueViolation } from '../storage/sql.ts
 import { type ActorDeps, type Logger, RoomActor } from './actor.ts';
 import { commitNextHand, type JoinInput, Plan } from './decide.ts';
 import { EventBatcher, type EventWritePacing } from './batcher.ts';
+import { roomLogSource } from './event-rows.ts';
 import { RoomErrors } from './errors.ts';
 import type { GatewayOptions } from './gateway.ts';
 import { foldEvents, initialState } from './evolve.ts';
@@ -279,7 +280,7 @@ export class Rooms {
 
   async #events(roomId: string): Promise<RoomEvent[]> {
     const rows = await this.store.reader.query<{ seq: unknown; kind: string; data: string; at_ms: unknown }>(
-      'SELECT seq, kind, data, at_ms FROM room_events WHERE room_id = ? ORDER BY seq',
+      `SELECT seq, kind, data, at_ms FROM ${roomLogSource(this.store.reader.dialect)} WHERE room_id = ? ORDER BY seq`,
       [roomId],
     );
     return rows.map(

@@ -3,13 +3,13 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import { ManualClock } from '@fairground/core';
-import { CloseCodes } from '../../src/rooms/index.ts';
+import { CloseCodes, roomLogSource } from '../../src/rooms/index.ts';
 import { assertEveryFrameChecked, checkNoHiddenCards } from './bots.ts';
 import { BACKENDS, Client, caughtUp, type Player, TestDatabase, TestServer } from './harness.ts';
 
 async function counts(server: TestServer): Promise<Record<string, number>> {
   const out: Record<string, number> = {};
-  for (const t of ['rooms', 'room_events', 'room_members', 'room_orders', 'ledger_transfers']) {
+  for (const t of ['rooms', roomLogSource(server.store.dialect), 'room_members', 'room_orders', 'ledger_transfers']) {
     const rows = await server.store.reader.query<{ n: unknown }>(`SELECT COUNT(*) AS n FROM ${t}`);
     out[t] = Number(rows[0]?.n ?? 0);
   }

@@ -5,6 +5,7 @@ import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import { ManualClock } from '@fairground/core';
 import { botRng, playRoom } from './bots.ts';
+import { roomLogSource } from '../../src/rooms/index.ts';
 import { BACKENDS, type Client, type Player, TestDatabase, TestServer } from './harness.ts';
 
 for (const backend of BACKENDS) {
@@ -35,7 +36,7 @@ for (const backend of BACKENDS) {
           const v = f.v;
           seen.push(
             server.store.reader
-              .query<{ s: number | null }>('SELECT MAX(seq) AS s FROM room_events WHERE room_id = ?', [roomId])
+              .query<{ s: number | null }>(`SELECT MAX(seq) AS s FROM ${roomLogSource(server.store.dialect)} WHERE room_id = ?`, [roomId])
               .then((rows) => ({ v, loggedSeq: Number(rows[0]?.s ?? 0) })),
           );
         });

@@ -8,6 +8,7 @@ import { createHash } from 'node:crypto';
 import { after, before, describe, it } from 'node:test';
 import { ManualClock } from '@fairground/core';
 import { bytesToHex } from '@fairground/rules';
+import { roomLogSource } from '../../src/rooms/index.ts';
 import { assertEveryFrameChecked, botRng, checkFairness, checkNoHiddenCards, playRoom } from './bots.ts';
 import { BACKENDS, type Client, caughtUp, type Player, TestDatabase, TestServer } from './harness.ts';
 
@@ -43,7 +44,7 @@ for (const backend of BACKENDS) {
       const published = (clients[1] as Client).room?.next;
       assert.ok(published, 'the first hand’s commitment is published before it starts');
       const rows = await server.store.reader.query<{ data: string }>(
-        "SELECT data FROM room_events WHERE room_id = ? AND kind = 'hand_committed'",
+        `SELECT data FROM ${roomLogSource(server.store.dialect)} WHERE room_id = ? AND kind = 'hand_committed'`,
         [roomId],
       );
       const committed = rows.map((r) => JSON.parse(r.data) as { handNumber: number; commitment: string; sealedSeed: string });
@@ -66,7 +67,7 @@ for (const backend of BACKENDS) {
         assert.doesNotMatch(h.sealed, /"[2-9TJQKA][shdc]"|serverSeed|playerId/, 'hand histories are encrypted at rest');
       }
       const events = await server.store.reader.query<{ data: string }>(
-        "SELECT data FROM room_events WHERE room_id = ? AND kind <> 'hand_action'",
+        `SELECT data FROM ${roomLogSource(server.store.dialect)} WHERE room_id = ? AND kind <> 'hand_action'`,
         [roomId],
       );
       assert.doesNotMatch(JSON.stringify(events), /"cards"/, 'the event log holds no cards');

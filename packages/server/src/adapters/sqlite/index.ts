@@ -12,6 +12,7 @@ import type { DatabaseSync } from 'node:sqlite';
 import { Worker } from 'node:worker_threads';
 import { AppError, type Clock, systemClock } from '@fairground/core';
 import { type Connection, GroupCommitter, StoreErrors } from '../../storage/group-commit.ts';
+import { claimRoomLog } from './log-fence.ts';
 import type { HostedHandler, HostedOptions, Migration, Reader, SqlValue, Store, Tx, UnitOptions } from '../../storage/ports.ts';
 import {
   deserializeError,
@@ -66,6 +67,8 @@ class ThreadConnection implements Connection {
   readonly #waiting = new Map<number, { resolve: (v: unknown) => void; reject: (e: unknown) => void }>();
   /** Called with each operation just before it is sent (tests use it to kill the thread mid-batch). */
   beforeSend: ((op: WriterOp) => void) | null = null;
+  /** Set once the store has claimed the room log: the clock of the claims. */
+  #claimNowMs: (() => number) | null = null;
   constructor(options: WriterThreadOptions) {
     this.#options = options;
   }
@@ -96,6 +99,8 @@ class ThreadConnection implements Connection {
     // The thread keeps the process alive only while an answer is awaited; idle, it lets it exit.
     worker.unref();
     this.#worker = worker;
+    // Id 0 is never awaited: if this claim fails, the log refuses this thread's appends.
+    if (this.#claimNowMs !== null) worker.postMessage([0, 'claim', '', this.#claimNowMs()] satisfies WriterRequest);
     return worker;
   }
 
@@ -134,6 +139,14 @@ class ThreadConnection implements Connection {
   }
   async rollback(): Promise<void> {
     if (this.#worker) await this.#send('rollback', '', []);
+  }
+  /**
+   * Makes the thread's connection the room log's writer (`claimRoomLog`). A thread started after
+   * this one died claims again before anything else it runs: its connection is a new one.
+   */
+  async claimRoomLog(nowMs: () => number): Promise<void> {
+    this.#claimNowMs = nowMs;
+    await this.#send('claim', '', nowMs());
   }
   /** A hosted module's request, run in the thread (see `Store.host`). */
   call(key: string, request: unknown, nowMs: number): Promise<unknown> {
@@ -201,6 +214,10 @@ export function createSqliteStore(options: SqliteStoreOptions): Store {
       // On this thread, through the writer connection when it lives here and through the read
       // connection otherwise (SQLite's file lock orders it with the writer thread's transactions).
       migrateSqlite(writerDb ?? readerDb, migrations, clock);
+      // The connection that writes claims the room log (and folds what a previous writer left
+      // unfolded): from now on only it appends to the log (`log-fence.ts`).
+      if (writer instanceof ThreadConnection) await writer.claimRoomLog(() => clock.nowMs());
+      else claimRoomLog(writerDb ?? readerDb, clock.nowMs());
     },
     async close(): Promise<void> {
       await committer.close();

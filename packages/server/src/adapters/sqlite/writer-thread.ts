@@ -19,9 +19,10 @@ import { parentPort, workerData } from 'node:worker_threads';
 import { AppError, type Clock } from '@fairground/core';
 import { type Connection, GroupCommitter } from '../../storage/group-commit.ts';
 import type { HostedOptions, Reader, SqlValue, Store } from '../../storage/ports.ts';
+import { claimRoomLog, defineRoomLogFence } from './log-fence.ts';
 
-export type WriterOp = 'query' | 'run' | 'begin' | 'commit' | 'rollback' | 'call' | 'close';
-/** `text` is the SQL, or for `call` the hosted module's key; `payload` the parameters, or `[request, nowMs]`. */
+export type WriterOp = 'query' | 'run' | 'begin' | 'commit' | 'rollback' | 'call' | 'claim' | 'close';
+/** `text` is the SQL, or for `call` the hosted module's key; `payload` the parameters, `[request, nowMs]`, or for `claim` the time. */
 export type WriterRequest = [id: number, op: WriterOp, text: string, payload: unknown];
 export type WriterReply = [id: number, ok: true, value: unknown] | [id: number, ok: false, error: SerializedError];
 
@@ -56,6 +57,7 @@ export function openSqlite(path: string, busyTimeoutMs: number): DatabaseSync {
   if (path !== ':memory:') db.exec('PRAGMA journal_mode = WAL');
   db.exec('PRAGMA synchronous = FULL');
   db.exec('PRAGMA foreign_keys = ON');
+  defineRoomLogFence(db);
   return db;
 }
 
@@ -360,6 +362,21 @@ function serve(options: WriterThreadOptions): void {
           (value) => reply([id, true, value]),
           (e) => reply([id, false, serializeError(e)]),
         );
+      return;
+    }
+    if (op === 'claim') {
+      // Between transactions: the claim and its fold are a transaction of their own.
+      void shared.mutex.lock().then(() => {
+        try {
+          claimRoomLog(shared.conn.db, payload as number);
+          shared.commits += 1;
+          reply([id, true, null]);
+        } catch (e) {
+          reply([id, false, serializeError(e)]);
+        } finally {
+          shared.mutex.unlock();
+        }
+      });
       return;
     }
     if (op === 'close') {
