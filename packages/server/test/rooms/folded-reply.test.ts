@@ -6,7 +6,7 @@ import assert from 'node:assert/strict';
 import { after, describe, it } from 'node:test';
 import { ManualClock } from '@fairground/core';
 import { assertEveryFrameChecked, botRng, checkNoHiddenCards, playRoom } from './bots.ts';
-import { BACKENDS, type Client, caughtUp, type Frame, type Player, TestDatabase, TestServer } from './harness.ts';
+import { BACKENDS, type Client, caughtUp, type Frame, type Player, seatCashRoom, TestDatabase, TestServer } from './harness.ts';
 
 for (const backend of BACKENDS) {
   describe(`folded replies on ${backend}`, () => {
@@ -21,14 +21,8 @@ for (const backend of BACKENDS) {
       const server = await TestServer.start(db, new ManualClock(Date.UTC(2026, 5, 3, 12)));
       try {
         const tag = `${backend.slice(0, 2)}fr`;
-        const players: Player[] = [];
-        for (let i = 0; i < 3; i++) players.push(await server.player(`${tag}${i}`, `10.71.${tag.length}.${i + 1}`));
+        const { players, room, clients } = await seatCashRoom(server, tag, `10.71.${tag.length}`);
         const [owner] = players as [Player];
-        await server.fund(owner.id, 'CNY', 10_000);
-        const room = await owner.createRoom({ fee: { mode: 'cash' } });
-        for (const p of players.slice(1)) assert.equal((await p.join(room.code)).status, 200);
-        const clients: Client[] = [];
-        for (const p of players) clients.push(await p.connect(room.roomId));
         const rng = botRng(`${backend}-folded`);
         await playRoom(server, clients, room.roomId, rng, { stopAt: (s) => s.hand !== null && s.hand.state.phase === 'betting' });
 

@@ -2,6 +2,7 @@
 // (SQLite file or a PostgreSQL schema) that can be reopened after a simulated restart, and room
 // timers on a manual clock. Clients record every frame they receive, so tests can check all of
 // them afterwards (no hidden card may ever reach the wrong seat).
+import assert from 'node:assert/strict';
 import { randomBytes } from 'node:crypto';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -409,4 +410,22 @@ export async function caughtUp(server: TestServer, clients: readonly Client[], r
   await Promise.all(
     clients.filter((c) => c.closeCode === null).map((c) => c.waitFor(() => c.v >= v || c.closeCode !== null, `version ${v}`)),
   );
+}
+
+/** A cash room of three new players (`<subnet>.1`–`.3`): the first owns and funds it, the others joined, everyone connected. */
+export async function seatCashRoom(
+  server: TestServer,
+  tag: string,
+  subnet: string,
+  params: Record<string, unknown> = {},
+): Promise<{ players: Player[]; room: Awaited<ReturnType<Player['createRoom']>>; clients: Client[] }> {
+  const players: Player[] = [];
+  for (let i = 0; i < 3; i++) players.push(await server.player(`${tag}${i}`, `${subnet}.${i + 1}`));
+  const [owner] = players as [Player];
+  await server.fund(owner.id, 'CNY', 10_000);
+  const room = await owner.createRoom({ params, fee: { mode: 'cash' } });
+  for (const p of players.slice(1)) assert.equal((await p.join(room.code)).status, 200);
+  const clients: Client[] = [];
+  for (const p of players) clients.push(await p.connect(room.roomId));
+  return { players, room, clients };
 }

@@ -9,18 +9,10 @@ import { after, describe, it } from 'node:test';
 import { ManualClock } from '@fairground/core';
 import { CloseCodes, roomLogSource } from '../../src/rooms/index.ts';
 import { assertEveryFrameChecked, botRng, checkFairness, checkNoHiddenCards, handRecords, playRoom } from './bots.ts';
-import { BACKENDS, type Client, caughtUp, type Player, TestDatabase, TestServer } from './harness.ts';
+import { BACKENDS, type Client, caughtUp, type Player, seatCashRoom, TestDatabase, TestServer } from './harness.ts';
 
-async function threeSeats(server: TestServer, tag: string, params: Record<string, unknown> = {}) {
-  const players: Player[] = [];
-  for (let i = 0; i < 3; i++) players.push(await server.player(`${tag}${i}`, `10.70.${tag.length}.${i + 1}`));
-  const [owner] = players as [Player];
-  await server.fund(owner.id, 'CNY', 10_000);
-  const room = await owner.createRoom({ params, fee: { mode: 'cash' } });
-  for (const p of players.slice(1)) assert.equal((await p.join(room.code)).status, 200);
-  const clients: Client[] = [];
-  for (const p of players) clients.push(await p.connect(room.roomId));
-  return { players, room, clients };
+function threeSeats(server: TestServer, tag: string, params: Record<string, unknown> = {}) {
+  return seatCashRoom(server, tag, `10.70.${tag.length}`, params);
 }
 
 for (const backend of BACKENDS) {
