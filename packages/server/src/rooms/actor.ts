@@ -171,11 +171,8 @@ export class RoomActor {
   readonly #leaveAfterHand = new Set<string>();
   #usage: ReadonlyMap<string, DayUsage> = new Map();
   #usageHand = 0;
-  /** Play windows read for the start of the next hand, by player (see `#windowEnd`). */
-  #windowEnds: { readonly handNumber: number; readonly ends: Map<string, { readonly end: number | null; readonly readAtMs: number }> } = {
-    handNumber: -1,
-    ends: new Map(),
-  };
+  /** Open play windows read for a hand's start, by player, with when they were read (see `#windowEnd`). */
+  readonly #windowEnds = new Map<string, { readonly end: number | null; readonly readAtMs: number }>();
   #nextStartAtMs: number | null = null;
   readonly #timers = new Map<string, Timer>();
   #knownPairs = new Set<string>();
@@ -785,7 +782,7 @@ export class RoomActor {
     const absent = new Set<string>();
     for (const m of seated) if (!this.#conns.has(m.playerId) || m.trusteeship) absent.add(m.playerId);
     const windows = new Map<string, number | null>();
-    for (const m of seated) windows.set(m.playerId, await this.#windowEnd(m.playerId, s.next?.handNumber ?? null, now));
+    for (const m of seated) windows.set(m.playerId, await this.#windowEnd(m.playerId, now));
     return {
       absent,
       windows,
@@ -797,23 +794,19 @@ export class RoomActor {
   }
 
   /**
-   * A seated player's play-window end for starting hand `handNumber`. Every ready click between
-   * hands asks whether the hand can start, and the policy answers from the player's identity and
-   * overrides in the database; an open window (or none) read for this hand is kept for
-   * `PLAY_WINDOW_READ_MAX_AGE_MS`, so the clicks of one pause share a read and an override made
-   * during a long pause still counts at the start. `tryStart` compares the end with the clock at
-   * each attempt, so a window that ends during the pause counts as ended; a closed one is read
-   * again (it may have reopened).
+   * A seated player's play-window end for starting the next hand. Every ready click between hands
+   * asks whether the hand can start, and the policy answers from the player's identity and overrides
+   * in the database; an open window (or none) is kept for `PLAY_WINDOW_READ_MAX_AGE_MS`, so the
+   * clicks of one pause share a read and an override made during a long pause still counts at the
+   * start. `tryStart` compares the end with the clock at each attempt, so a window that ends during
+   * the pause counts as ended; a closed one is read again (it may have reopened).
    */
-  async #windowEnd(playerId: string, handNumber: number | null, now: number): Promise<number | null> {
-    if (handNumber === null) return this.#deps.policy.playWindowEndMs(playerId, now);
-    if (this.#windowEnds.handNumber !== handNumber) this.#windowEnds = { handNumber, ends: new Map() };
-    const ends = this.#windowEnds.ends;
-    const kept = ends.get(playerId);
+  async #windowEnd(playerId: string, now: number): Promise<number | null> {
+    const kept = this.#windowEnds.get(playerId);
     if (kept !== undefined && now - kept.readAtMs < PLAY_WINDOW_READ_MAX_AGE_MS && (kept.end === null || kept.end > now)) return kept.end;
     const end = await this.#deps.policy.playWindowEndMs(playerId, now);
-    if (end === null || end > now) ends.set(playerId, { end, readAtMs: now });
-    else ends.delete(playerId);
+    if (end === null || end > now) this.#windowEnds.set(playerId, { end, readAtMs: now });
+    else this.#windowEnds.delete(playerId);
     return end;
   }
 

@@ -9,7 +9,7 @@ import { ManualClock } from '@fairground/core';
 import { systemAccount } from '../../src/ledger/index.ts';
 import { DEVELOPMENT_ROOM_LIMITS, fixedRoomPolicy, PLAY_WINDOW_READ_MAX_AGE_MS, SECURITY_RISK_MESSAGE } from '../../src/rooms/index.ts';
 import { assertEveryFrameChecked, botRng, checkFairness, checkNoHiddenCards, handRecords, playRoom } from './bots.ts';
-import { BACKENDS, type Client, caughtUp, type Player, TestDatabase, TestServer, type ServerOptions } from './harness.ts';
+import { BACKENDS, type Client, caughtUp, type Player, seatCashRoom, TestDatabase, TestServer, type ServerOptions } from './harness.ts';
 
 for (const backend of BACKENDS) {
   describe(`anti-cheat and policy on ${backend}`, () => {
@@ -160,14 +160,9 @@ for (const backend of BACKENDS) {
       const windows = new Map<string, number>();
       const server = await start({ policy: fixedRoomPolicy(DEVELOPMENT_ROOM_LIMITS, windows) });
       try {
-        const owner = await player(server, '10.81.0.1');
-        const minor = await player(server, '10.81.0.2');
-        const other = await player(server, '10.81.0.3');
-        await server.fund(owner.id, 'CNY', 10_000);
-        const room = await owner.createRoom({ fee: { mode: 'cash' } });
-        assert.equal((await minor.join(room.code)).status, 200);
-        assert.equal((await other.join(room.code)).status, 200);
-        const [co, cm, cx] = [await owner.connect(room.roomId), await minor.connect(room.roomId), await other.connect(room.roomId)];
+        const { players, room, clients } = await seatCashRoom(server, `${backend.slice(0, 2)}mw`, '10.81.0');
+        const [owner, minor] = players as [Player, Player, Player];
+        const [co, cm, cx] = clients as [Client, Client, Client];
         const all = [co, cm, cx];
         windows.set(minor.id, server.clock.nowMs() + 10_000);
         for (const c of all) {
@@ -201,14 +196,9 @@ for (const backend of BACKENDS) {
       const windows = new Map<string, number>();
       const server = await start({ policy: fixedRoomPolicy(DEVELOPMENT_ROOM_LIMITS, windows) });
       try {
-        const owner = await player(server, '10.81.1.1');
-        const minor = await player(server, '10.81.1.2');
-        const other = await player(server, '10.81.1.3');
-        await server.fund(owner.id, 'CNY', 10_000);
-        const room = await owner.createRoom({ fee: { mode: 'cash' } });
-        assert.equal((await minor.join(room.code)).status, 200);
-        assert.equal((await other.join(room.code)).status, 200);
-        const [co, cm, cx] = [await owner.connect(room.roomId), await minor.connect(room.roomId), await other.connect(room.roomId)];
+        const { players, room, clients } = await seatCashRoom(server, `${backend.slice(0, 2)}mr`, '10.81.1');
+        const minor = players[1] as Player;
+        const [co, cm, cx] = clients as [Client, Client, Client];
         const all = [co, cm, cx];
         for (const c of [co, cm]) {
           assert.equal((await c.send({ t: 'ready', ready: true })).t, 'ok');
