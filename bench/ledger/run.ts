@@ -5,6 +5,9 @@
 //   npm run bench:ledger -- --backend sqlite --split-min 16   (crowds cross as two groups, to compare)
 //   npx node --cpu-prof bench/ledger/run.ts --backend sqlite --mode single --callers 64 --no-ceilings
 //                                        (one cell, for a CPU profile; summarise with bench/ledger/profile.ts)
+//   npx node bench/ledger/run.ts --backend sqlite --mode single --callers 8,64 --rounds 5 --no-ceilings
+//                                        (the bare loop and the ledger alternated five times per caller
+//                                        count: each round's ratio and the median)
 //
 // Durable commits only: SQLite WAL with synchronous=FULL, PostgreSQL as configured (fsync on).
 // The production schema and indexes, created by the ledger's own migrations.
@@ -28,7 +31,7 @@ function flag(name: string): string | undefined {
   const i = args.indexOf(name);
   return i >= 0 ? args[i + 1] : undefined;
 }
-const CALLERS = flag('--callers') ? [Number(flag('--callers'))] : [1, 8, 64];
+const CALLERS = flag('--callers') ? String(flag('--callers')).split(',').map(Number) : [1, 8, 64];
 const BACKENDS = flag('--backend') ? [flag('--backend')] : ['sqlite', 'postgres'];
 const MODES = (flag('--mode') ? [flag('--mode')] : ['single', 'batch2']) as ('single' | 'batch2')[];
 const CEILINGS = !args.includes('--no-ceilings');
@@ -36,6 +39,13 @@ const CEILINGS = !args.includes('--no-ceilings');
 const WRITER_THREAD = flag('--writer-thread') !== 'off';
 /** `--split-min N`: SQLite's hosted writer gets crowds of N or more as two groups (`LedgerOptions.directSplitMin`). */
 const SPLIT_MIN = flag('--split-min') ? Number(flag('--split-min')) : undefined;
+/**
+ * `--rounds N`: for each SQLite cell, the bare loop and the ledger run in turn N times (bare,
+ * ledger, bare, ledger, …), each round's ratio printed and their median. The bare loop alone moves
+ * ±15 % from one run to the next on this machine, so a ratio of two cells minutes apart says little;
+ * rounds next to each other share whatever else the machine was doing.
+ */
+const ROUNDS = flag('--rounds') ? Math.max(1, Number(flag('--rounds'))) : 0;
 
 interface Row {
   backend: string;
@@ -195,13 +205,72 @@ function pgbenchTpcB(clients: number): number | null {
   }
 }
 
+/** One round of `--rounds`: a ledger cell and the bare loop run just before it. */
+interface Round {
+  mode: string;
+  callers: number;
+  round: number;
+  row: Row;
+  bare: { rate: number; cpuUsPerGroup: number };
+  /** The one-minute load average at the round's end. */
+  load: number;
+}
+
+function median(xs: number[]): number {
+  const s = [...xs].sort((a, b) => a - b);
+  const m = s.length >> 1;
+  return s.length % 2 === 1 ? s[m]! : (s[m - 1]! + s[m]!) / 2;
+}
+
+function printRounds(all: Round[]): void {
+  console.log(
+    '| mode | callers | round | load | ledger /s | bare loop /s | ratio | p99 ms | writer thread CPU µs per group | bare loop CPU µs per group | main thread CPU µs per group |',
+  );
+  console.log('| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |');
+  const pct = (r: Round) => (100 * r.row.transfersPerS) / Math.max(1, r.bare.rate);
+  for (const r of all)
+    console.log(
+      `| ${r.mode} | ${r.callers} | ${r.round} | ${r.load.toFixed(2)} | ${r.row.transfersPerS} | ${r.bare.rate} | ${pct(r).toFixed(0)} % | ${r.row.p99Ms} | ${r.row.writerCpuUsPerGroup ?? '—'} | ${r.bare.cpuUsPerGroup} | ${r.row.mainCpuUsPerGroup} |`,
+    );
+  console.log();
+  console.log(
+    '| mode | callers | rounds | median ratio | median p99 ms | median writer thread CPU µs per group | median bare loop CPU µs per group | median main thread CPU µs per group |',
+  );
+  console.log('| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: |');
+  const cells = new Map<string, Round[]>();
+  for (const r of all) {
+    const k = `${r.mode} ${r.callers}`;
+    cells.set(k, [...(cells.get(k) ?? []), r]);
+  }
+  for (const rs of cells.values()) {
+    const first = rs[0]!;
+    console.log(
+      `| ${first.mode} | ${first.callers} | ${rs.length} | **${median(rs.map(pct)).toFixed(0)} %** | ${median(rs.map((r) => r.row.p99Ms)).toFixed(1)} | ${median(rs.map((r) => r.row.writerCpuUsPerGroup ?? 0)).toFixed(0)} | ${median(rs.map((r) => r.bare.cpuUsPerGroup)).toFixed(0)} | ${median(rs.map((r) => r.row.mainCpuUsPerGroup)).toFixed(0)} |`,
+    );
+  }
+  console.log();
+}
+
 const rows: Row[] = [];
+const rounds: Round[] = [];
 console.log(`load average at start: ${load()}`);
 if (BACKENDS.includes('sqlite')) {
   const dir = mkdtempSync(join(tmpdir(), 'fg-bench-'));
   const store = createSqliteStore({ path: join(dir, 'ledger.db'), writerThread: WRITER_THREAD });
   const ledger = await setup(store);
-  for (const mode of MODES) for (const c of CALLERS) rows.push(await measure('sqlite', ledger, mode, c));
+  for (const mode of MODES)
+    for (const c of CALLERS) {
+      if (ROUNDS === 0) {
+        rows.push(await measure('sqlite', ledger, mode, c));
+        continue;
+      }
+      for (let r = 0; r < ROUNDS; r += 1) {
+        const bare = sqliteBareLoop(c, 'ledger');
+        const row = await measure('sqlite', ledger, mode, c);
+        rows.push(row);
+        rounds.push({ mode, callers: c, round: r + 1, row, bare, load: loadavg()[0] ?? 0 });
+      }
+    }
   const report = await ledger.checkInvariants();
   if (!report.ok) throw new Error(`invariants broken after the SQLite run: ${report.problems.join('; ')}`);
   await store.close();
@@ -226,6 +295,7 @@ for (const r of rows)
   );
 console.log(`load average after the ledger runs: ${load()}`);
 console.log();
+if (rounds.length > 0) printRounds(rounds);
 // CPU time per commit group, by thread: what the ledger costs whatever the disk does (the load moves it far less than a rate).
 console.log('| backend | mode | callers | main thread CPU µs per group | writer thread CPU µs per group |');
 console.log('| --- | --- | ---: | ---: | ---: |');
