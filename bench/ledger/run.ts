@@ -13,7 +13,7 @@
 // The production schema and indexes, created by the ledger's own migrations.
 import { execFileSync } from 'node:child_process';
 import { randomBytes, randomInt } from 'node:crypto';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, rmSync, statSync } from 'node:fs';
 import { loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createPostgresStore } from '../../packages/server/src/adapters/postgres/index.ts';
@@ -45,6 +45,10 @@ const SPLIT_MIN = flag('--split-min') ? Number(flag('--split-min')) : undefined;
  * ±15 % from one run to the next on this machine, so a ratio of two cells minutes apart says little;
  * rounds next to each other share whatever else the machine was doing.
  */
+/** `--wal-autocheckpoint N`: the SQLite writer's `wal_autocheckpoint` in pages (default SQLite's 1,000). */
+const WAL_AUTOCHECKPOINT = flag('--wal-autocheckpoint') ? Number(flag('--wal-autocheckpoint')) : undefined;
+/** `--checkpoint-thread on|off|N`: SQLite's checkpoints in a thread of their own (N: every N commits). */
+const CHECKPOINT_THREAD = flag('--checkpoint-thread');
 const ROUNDS = flag('--rounds') ? Math.max(1, Number(flag('--rounds'))) : 0;
 
 interface Row {
@@ -61,6 +65,8 @@ interface Row {
   /** CPU time per direct group, µs: the main thread (the callers and the ledger's side of them) and the writer's thread, when hosted. */
   mainCpuUsPerGroup: number;
   writerCpuUsPerGroup: number | null;
+  /** The whole process's CPU time per direct group, µs: every thread (SQLite's checkpoint thread too). */
+  processCpuUsPerGroup: number;
 }
 
 function load(): string {
@@ -136,8 +142,10 @@ async function measure(backend: string, ledger: Ledger, mode: 'single' | 'batch2
   const before = await ledger.directStats();
   const start = performance.now();
   const cpu0 = process.threadCpuUsage();
+  const processCpu0 = process.cpuUsage();
   await Promise.all(Array.from({ length: callers }, (_, c) => caller(c)));
   const cpu = process.threadCpuUsage(cpu0);
+  const processCpu = process.cpuUsage(processCpu0);
   const elapsedS = (performance.now() - start) / 1000;
   const after = await ledger.directStats();
   const groups = Math.max(1, after.groups - before.groups);
@@ -152,6 +160,7 @@ async function measure(backend: string, ledger: Ledger, mode: 'single' | 'batch2
     perCommit: Math.round(((after.transfers - before.transfers) / groups) * 10) / 10,
     requestsPerCommit: Math.round(((after.requests - before.requests) / groups) * 10) / 10,
     mainCpuUsPerGroup: Math.round((cpu.user + cpu.system) / groups),
+    processCpuUsPerGroup: Math.round((processCpu.user + processCpu.system) / groups),
     writerCpuUsPerGroup:
       after.threadCpuUs === undefined || before.threadCpuUs === undefined
         ? null
@@ -214,6 +223,8 @@ interface Round {
   bare: { rate: number; cpuUsPerGroup: number };
   /** The one-minute load average at the round's end. */
   load: number;
+  /** The WAL file's size at the round's end, MB (its high-water mark: SQLite reuses it from the start). */
+  walMb: number;
 }
 
 function median(xs: number[]): number {
@@ -222,21 +233,29 @@ function median(xs: number[]): number {
   return s.length % 2 === 1 ? s[m]! : (s[m - 1]! + s[m]!) / 2;
 }
 
+function walMb(dbPath: string): number {
+  try {
+    return statSync(`${dbPath}-wal`).size / 1e6;
+  } catch {
+    return 0;
+  }
+}
+
 function printRounds(all: Round[]): void {
   console.log(
-    '| mode | callers | round | load | ledger /s | bare loop /s | ratio | p99 ms | writer thread CPU µs per group | bare loop CPU µs per group | main thread CPU µs per group |',
+    '| mode | callers | round | load | ledger /s | bare loop /s | ratio | p99 ms | writer thread CPU µs per group | bare loop CPU µs per group | main thread CPU µs per group | process CPU µs per group | WAL MB |',
   );
-  console.log('| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |');
+  console.log('| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |');
   const pct = (r: Round) => (100 * r.row.transfersPerS) / Math.max(1, r.bare.rate);
   for (const r of all)
     console.log(
-      `| ${r.mode} | ${r.callers} | ${r.round} | ${r.load.toFixed(2)} | ${r.row.transfersPerS} | ${r.bare.rate} | ${pct(r).toFixed(0)} % | ${r.row.p99Ms} | ${r.row.writerCpuUsPerGroup ?? '—'} | ${r.bare.cpuUsPerGroup} | ${r.row.mainCpuUsPerGroup} |`,
+      `| ${r.mode} | ${r.callers} | ${r.round} | ${r.load.toFixed(2)} | ${r.row.transfersPerS} | ${r.bare.rate} | ${pct(r).toFixed(0)} % | ${r.row.p99Ms} | ${r.row.writerCpuUsPerGroup ?? '—'} | ${r.bare.cpuUsPerGroup} | ${r.row.mainCpuUsPerGroup} | ${r.row.processCpuUsPerGroup} | ${r.walMb.toFixed(1)} |`,
     );
   console.log();
   console.log(
-    '| mode | callers | rounds | median ratio | median p99 ms | median writer thread CPU µs per group | median bare loop CPU µs per group | median main thread CPU µs per group |',
+    '| mode | callers | rounds | median ratio | median p99 ms | median writer thread CPU µs per group | median bare loop CPU µs per group | median main thread CPU µs per group | median process CPU µs per group |',
   );
-  console.log('| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: |');
+  console.log('| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |');
   const cells = new Map<string, Round[]>();
   for (const r of all) {
     const k = `${r.mode} ${r.callers}`;
@@ -245,7 +264,7 @@ function printRounds(all: Round[]): void {
   for (const rs of cells.values()) {
     const first = rs[0]!;
     console.log(
-      `| ${first.mode} | ${first.callers} | ${rs.length} | **${median(rs.map(pct)).toFixed(0)} %** | ${median(rs.map((r) => r.row.p99Ms)).toFixed(1)} | ${median(rs.map((r) => r.row.writerCpuUsPerGroup ?? 0)).toFixed(0)} | ${median(rs.map((r) => r.bare.cpuUsPerGroup)).toFixed(0)} | ${median(rs.map((r) => r.row.mainCpuUsPerGroup)).toFixed(0)} |`,
+      `| ${first.mode} | ${first.callers} | ${rs.length} | **${median(rs.map(pct)).toFixed(0)} %** | ${median(rs.map((r) => r.row.p99Ms)).toFixed(1)} | ${median(rs.map((r) => r.row.writerCpuUsPerGroup ?? 0)).toFixed(0)} | ${median(rs.map((r) => r.bare.cpuUsPerGroup)).toFixed(0)} | ${median(rs.map((r) => r.row.mainCpuUsPerGroup)).toFixed(0)} | ${median(rs.map((r) => r.row.processCpuUsPerGroup)).toFixed(0)} |`,
     );
   }
   console.log();
@@ -256,7 +275,18 @@ const rounds: Round[] = [];
 console.log(`load average at start: ${load()}`);
 if (BACKENDS.includes('sqlite')) {
   const dir = mkdtempSync(join(tmpdir(), 'fg-bench-'));
-  const store = createSqliteStore({ path: join(dir, 'ledger.db'), writerThread: WRITER_THREAD });
+  const dbPath = join(dir, 'ledger.db');
+  const store = createSqliteStore({
+    path: dbPath,
+    writerThread: WRITER_THREAD,
+    ...(WAL_AUTOCHECKPOINT === undefined ? {} : { walAutocheckpointPages: WAL_AUTOCHECKPOINT }),
+    ...(CHECKPOINT_THREAD === undefined
+      ? {}
+      : {
+          checkpointThread:
+            CHECKPOINT_THREAD === 'on' ? true : CHECKPOINT_THREAD === 'off' ? false : { everyCommits: Number(CHECKPOINT_THREAD) },
+        }),
+  });
   const ledger = await setup(store);
   for (const mode of MODES)
     for (const c of CALLERS) {
@@ -268,7 +298,7 @@ if (BACKENDS.includes('sqlite')) {
         const bare = sqliteBareLoop(c, 'ledger');
         const row = await measure('sqlite', ledger, mode, c);
         rows.push(row);
-        rounds.push({ mode, callers: c, round: r + 1, row, bare, load: loadavg()[0] ?? 0 });
+        rounds.push({ mode, callers: c, round: r + 1, row, bare, load: loadavg()[0] ?? 0, walMb: walMb(dbPath) });
       }
     }
   const report = await ledger.checkInvariants();

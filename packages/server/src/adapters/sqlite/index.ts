@@ -35,6 +35,13 @@ export interface SqliteStoreOptions {
   readonly busyTimeoutMs?: number;
   /** Whether the writer connection runs in a worker thread (default: yes, for a file). */
   readonly writerThread?: boolean;
+  /** The writer thread's `wal_autocheckpoint`, in pages (default SQLite's 1,000). */
+  readonly walAutocheckpointPages?: number;
+  /**
+   * Checkpoints in a thread of their own instead of in the writer thread's commits
+   * (`checkpointer.ts`); only with the writer thread.
+   */
+  readonly checkpointThread?: boolean | { readonly everyCommits?: number; readonly restartPages?: number };
 }
 
 const WRITER_KEY = Symbol('fairground.sqlite.reader');
@@ -177,12 +184,20 @@ export function createSqliteStore(options: SqliteStoreOptions): Store {
   const readConn = new SqliteConnection(readerDb);
   const writerDb = threaded ? null : memory ? readerDb : openSqlite(options.path, busyTimeoutMs);
   const groupUnitsMax = options.groupUnitsMax ?? 256;
+  const checkpointThread = checkpointThreadOptions(options.checkpointThread);
   const queueUnitsMax = options.queueUnitsMax ?? 100_000;
   const writer: Connection = writerDb
     ? memory
       ? readConn
       : new SqliteConnection(writerDb)
-    : new ThreadConnection({ path: options.path, busyTimeoutMs, groupUnitsMax, queueUnitsMax });
+    : new ThreadConnection({
+        path: options.path,
+        busyTimeoutMs,
+        groupUnitsMax,
+        queueUnitsMax,
+        ...(options.walAutocheckpointPages === undefined ? {} : { walAutocheckpointPages: options.walAutocheckpointPages }),
+        ...(checkpointThread ? { checkpointThread } : {}),
+      });
   const committer = new GroupCommitter([writer], {
     clock,
     groupUnitsMax,
@@ -228,6 +243,18 @@ export function createSqliteStore(options: SqliteStoreOptions): Store {
   };
   return store;
 }
+
+/** The checkpoint thread's pacing: off, or every few commits with a hard bound on the WAL. */
+function checkpointThreadOptions(o: SqliteStoreOptions['checkpointThread']): { everyCommits: number; restartPages: number } | undefined {
+  if (!o) return undefined;
+  const given = o === true ? {} : o;
+  return { everyCommits: given.everyCommits ?? CHECKPOINT_EVERY_COMMITS, restartPages: given.restartPages ?? CHECKPOINT_RESTART_PAGES };
+}
+
+/** A checkpoint every this many commits: a few commits' hot pages (accounts, index leaves) copied once. */
+const CHECKPOINT_EVERY_COMMITS = 8;
+/** 4,000 pages of 4 KB: a WAL of about 16 MB before the writer checkpoints its tail and starts it over. */
+const CHECKPOINT_RESTART_PAGES = 4_000;
 
 /** SQLITE_BUSY (5) and SQLITE_LOCKED (6): another process held the lock past busy_timeout; the group runs again. */
 function isRetryableSqlite(e: unknown): boolean {

@@ -19,6 +19,7 @@ import { parentPort, workerData } from 'node:worker_threads';
 import { AppError, type Clock } from '@fairground/core';
 import { type Connection, GroupCommitter } from '../../storage/group-commit.ts';
 import type { HostedOptions, Reader, SqlValue, Store } from '../../storage/ports.ts';
+import { type Checkpointer, startCheckpointer } from './checkpointer.ts';
 import { claimRoomLog, defineRoomLogFence } from './log-fence.ts';
 
 export type WriterOp = 'query' | 'run' | 'begin' | 'commit' | 'rollback' | 'call' | 'claim' | 'close';
@@ -40,6 +41,10 @@ export interface WriterThreadOptions {
   readonly busyTimeoutMs: number;
   readonly groupUnitsMax: number;
   readonly queueUnitsMax: number;
+  /** The write connection's `wal_autocheckpoint` in pages (SQLite's default is 1,000). */
+  readonly walAutocheckpointPages?: number;
+  /** Checkpoints in a thread of their own (`checkpointer.ts`) instead of in the commits. */
+  readonly checkpointThread?: { readonly everyCommits: number; readonly restartPages: number };
 }
 
 /** The key under which a hosted module's handler is kept: the module and its options. */
@@ -154,6 +159,34 @@ interface Shared {
   readonly mutex: Mutex;
   /** Transactions committed on this connection, by the main thread's units and by hosted ones. */
   commits: number;
+  /** The checkpoint thread, told of every commit, when checkpoints run off the commit path. */
+  readonly checkpointer: Checkpointer | null;
+  /** A restart checkpoint is waiting for its turn on the connection. */
+  restartQueued: boolean;
+}
+
+/** Counts one commit on the shared connection. */
+function committed(shared: Shared): void {
+  shared.commits += 1;
+  if (shared.checkpointer?.committed() && !shared.restartQueued) {
+    shared.restartQueued = true;
+    // After this turn's answers are posted (they go out in promise callbacks), and between two
+    // transactions (the mutex): see `checkpointer.ts` for why the writer runs this one.
+    setImmediate(() => {
+      void shared.mutex.lock().then(() => {
+        try {
+          shared.conn.db.exec('PRAGMA wal_checkpoint(RESTART)');
+        } catch (e) {
+          // SQLITE_BUSY (a reader past the busy timeout): the next commit asks again.
+          if ((e as { errcode?: number }).errcode !== 5) console.error('sqlite restart checkpoint failed', e);
+        } finally {
+          shared.restartQueued = false;
+          shared.checkpointer?.restarted();
+          shared.mutex.unlock();
+        }
+      });
+    });
+  }
 }
 
 /** The connection as hosted work sees it: each transaction holds the mutex from BEGIN to its end. */
@@ -177,7 +210,7 @@ function localConnection(shared: Shared): Connection {
     },
     async commit() {
       await conn.commit();
-      shared.commits += 1;
+      committed(shared);
       held = false;
       mutex.unlock();
     },
@@ -330,7 +363,7 @@ class RemoteTransactions {
     if (op === 'run') return { result: Number(conn.prepare(sql).run(...(payload as SqlValue[])).changes) };
     if (op === 'commit') {
       conn.db.exec('COMMIT');
-      this.#shared.commits += 1;
+      committed(this.#shared);
       this.#held = false;
       mutex.unlock();
       return { result: null };
@@ -342,7 +375,19 @@ class RemoteTransactions {
 function serve(options: WriterThreadOptions): void {
   const port = parentPort;
   if (!port) throw new Error('writer-thread.ts runs as a worker thread');
-  const shared: Shared = { conn: new SqliteConnection(openSqlite(options.path, options.busyTimeoutMs)), mutex: new Mutex(), commits: 0 };
+  const db = openSqlite(options.path, options.busyTimeoutMs);
+  const ckpt = options.checkpointThread;
+  const walAutocheckpointPages = ckpt ? 0 : options.walAutocheckpointPages;
+  if (walAutocheckpointPages !== undefined) db.exec(`PRAGMA wal_autocheckpoint = ${Math.trunc(walAutocheckpointPages)}`);
+  const checkpointer = ckpt
+    ? startCheckpointer({
+        path: options.path,
+        busyTimeoutMs: options.busyTimeoutMs,
+        everyCommits: ckpt.everyCommits,
+        restartPages: ckpt.restartPages,
+      })
+    : null;
+  const shared: Shared = { conn: new SqliteConnection(db), mutex: new Mutex(), commits: 0, checkpointer, restartQueued: false };
   // The main thread's clock, as of its latest hosted request: hosted units of work run on it.
   let callerNowMs = Date.now();
   const clock: Clock = { nowMs: () => callerNowMs };
@@ -369,7 +414,7 @@ function serve(options: WriterThreadOptions): void {
       void shared.mutex.lock().then(() => {
         try {
           claimRoomLog(shared.conn.db, payload as number);
-          shared.commits += 1;
+          committed(shared);
           reply([id, true, null]);
         } catch (e) {
           reply([id, false, serializeError(e)]);
@@ -383,6 +428,7 @@ function serve(options: WriterThreadOptions): void {
       void committer.close().then(async () => {
         await shared.mutex.lock();
         if (shared.conn.db.isTransaction) shared.conn.db.exec('ROLLBACK');
+        await checkpointer?.close();
         shared.conn.db.close();
         closeReader();
         reply([id, true, null]);
