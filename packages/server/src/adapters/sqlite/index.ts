@@ -8,6 +8,10 @@
 // (nothing of theirs was acknowledged, and SQLite rolls back whatever did not commit) and the next
 // unit starts a new one. `:memory:` keeps the writer on this thread (a memory database cannot be
 // shared between connections).
+//
+// The WAL's checkpoints run in a thread of the writer's own (`checkpointer.ts`), not in the
+// commits: a commit no longer copies the WAL back into the database file now and then while the
+// next group waits.
 import type { DatabaseSync } from 'node:sqlite';
 import { Worker } from 'node:worker_threads';
 import { AppError, type Clock, systemClock } from '@fairground/core';
@@ -35,11 +39,11 @@ export interface SqliteStoreOptions {
   readonly busyTimeoutMs?: number;
   /** Whether the writer connection runs in a worker thread (default: yes, for a file). */
   readonly writerThread?: boolean;
-  /** The writer thread's `wal_autocheckpoint`, in pages (default SQLite's 1,000). */
+  /** The writer thread's `wal_autocheckpoint`, in pages (SQLite's default 1,000), when `checkpointThread` is off. */
   readonly walAutocheckpointPages?: number;
   /**
    * Checkpoints in a thread of their own instead of in the writer thread's commits
-   * (`checkpointer.ts`); only with the writer thread.
+   * (`checkpointer.ts`; default: on). Only with the writer thread.
    */
   readonly checkpointThread?: boolean | { readonly everyCommits?: number; readonly restartPages?: number };
 }
@@ -184,7 +188,7 @@ export function createSqliteStore(options: SqliteStoreOptions): Store {
   const readConn = new SqliteConnection(readerDb);
   const writerDb = threaded ? null : memory ? readerDb : openSqlite(options.path, busyTimeoutMs);
   const groupUnitsMax = options.groupUnitsMax ?? 256;
-  const checkpointThread = checkpointThreadOptions(options.checkpointThread);
+  const checkpointThread = checkpointThreadOptions(options.checkpointThread ?? true);
   const queueUnitsMax = options.queueUnitsMax ?? 100_000;
   const writer: Connection = writerDb
     ? memory
