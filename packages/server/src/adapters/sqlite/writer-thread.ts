@@ -175,7 +175,8 @@ function committed(shared: Shared): void {
     setImmediate(() => {
       void shared.mutex.lock().then(() => {
         try {
-          shared.conn.db.exec('PRAGMA wal_checkpoint(RESTART)');
+          // Closing got the connection first: its close checkpoints the WAL anyway.
+          if (shared.conn.db.isOpen) shared.conn.db.exec('PRAGMA wal_checkpoint(RESTART)');
         } catch (e) {
           // SQLITE_BUSY (a reader past the busy timeout): the next commit asks again.
           if ((e as { errcode?: number }).errcode !== 5) console.error('sqlite restart checkpoint failed', e);
