@@ -79,6 +79,9 @@ function runOne(target: string, rooms: number): Promise<Row> {
       '--json',
       // --start plain: Fairground's server without the documented start flags (run.ts).
       ...(args.includes('--start') ? ['--start', arg('start', 'documented')] : []),
+      // --node-flags "…": more Node.js flags for the server, after the documented ones (the last of
+      // a repeated V8 flag wins, so `--max-semi-space-size=N` here overrides the documented size).
+      ...(args.includes('--node-flags') ? ['--node-flags', arg('node-flags', '')] : []),
     ],
     { stdio: ['ignore', 'pipe', 'inherit'] },
   );

@@ -96,6 +96,23 @@ const server: ChildProcess = spawn(
 );
 /** The server's latest `STATS` line (Fairground only: its shared event writes so far). */
 let serverStats: { writes: number; rows: number } | null = null;
+// `--node-flags "--trace-gc-nvp"`: V8 prints a line per collection on the server's stdout; they are
+// summed here by isolate (the main thread's, the SQLite writer's) and kind (`s` a scavenge, `mc`
+// a full mark-compact, …), so the window's collections per second and promoted bytes can be read
+// beside its CPU.
+type GcTally = { count: number; pauseMs: number; promotedB: number; allocatedB: number };
+const gcTrace = new Map<string, GcTally>();
+function tallyGc(line: string): void {
+  const m = /^\[\d+:(0x[0-9a-f]+)[^\]]*\].*? pause=([\d.]+) .*?\bgc=(\S+)/.exec(line);
+  if (m === null) return;
+  const key = `${m[1]} ${m[3]}`;
+  const t = gcTrace.get(key) ?? { count: 0, pauseMs: 0, promotedB: 0, allocatedB: 0 };
+  t.count += 1;
+  t.pauseMs += Number(m[2]);
+  t.promotedB += Number(/ promoted=(\d+)/.exec(line)?.[1] ?? 0);
+  t.allocatedB += Number(/ allocated=(\d+)/.exec(line)?.[1] ?? 0);
+  gcTrace.set(key, t);
+}
 const baseUrl = await new Promise<string>((resolve, reject) => {
   let out = '';
   server.stdout?.on('data', (d: Buffer) => {
@@ -103,7 +120,9 @@ const baseUrl = await new Promise<string>((resolve, reject) => {
     const m = /READY (\S+)/.exec(out);
     if (m) resolve(m[1] as string);
     for (const s of out.matchAll(/STATS (\{[^\n]*\})\n/g)) serverStats = JSON.parse(s[1] as string);
-    out = out.slice(Math.max(0, out.lastIndexOf('\n') + 1));
+    const lines = out.split('\n');
+    for (const line of lines.slice(0, -1)) tallyGc(line);
+    out = lines.at(-1) ?? '';
   });
   server.once('exit', (code) => reject(new Error(`server exited with ${code}`)));
 });
@@ -498,6 +517,7 @@ async function eventWrites(): Promise<{ writes: number; rows: number } | null> {
 }
 const writes0 = await eventWrites();
 const cpu0 = { server: procCpuS(serverPid), self: selfCpuS(), threads: procThreadsCpuS(serverPid) };
+const gc0 = new Map([...gcTrace].map(([k, t]) => [k, { ...t }]));
 const w0 = performance.now();
 const received0 = { ...received };
 measuring = true;
@@ -507,6 +527,7 @@ measuring = false;
 const wallS = (performance.now() - w0) / 1000;
 const writes1 = await eventWrites();
 const cpu1 = { server: procCpuS(serverPid), self: selfCpuS(), threads: procThreadsCpuS(serverPid) };
+const gc1 = new Map([...gcTrace].map(([k, t]) => [k, { ...t }]));
 const connected = bots.filter((b) => b.link.isOpen).length;
 clearInterval(lagTimer);
 clearInterval(rssTimer);
@@ -566,6 +587,24 @@ const row = {
   generatorCpuPct: Math.round(((cpu1.self - cpu0.self) / wallS) * 100),
   generatorRssMb: Math.round(process.memoryUsage().rss / 1024 / 1024),
   generatorLagP99Ms: Number((lagsMs[Math.floor(lagsMs.length * 0.99)] ?? 0).toFixed(1)),
+  /** With `--trace-gc-nvp`: the window's collections by isolate and kind, per second, and their pauses and promoted bytes per action. */
+  gcInWindow: Object.fromEntries(
+    [...gc1].flatMap(([key, t]) => {
+      const t0 = gc0.get(key) ?? { count: 0, pauseMs: 0, promotedB: 0, allocatedB: 0 };
+      if (t.count === t0.count) return [];
+      return [
+        [
+          key,
+          {
+            perS: Number(((t.count - t0.count) / wallS).toFixed(1)),
+            pauseUsPerAction: actions === 0 ? 0 : Math.round(((t.pauseMs - t0.pauseMs) * 1000) / actions),
+            promotedBPerAction: actions === 0 ? 0 : Math.round((t.promotedB - t0.promotedB) / actions),
+            allocatedBPerAction: actions === 0 ? 0 : Math.round((t.allocatedB - t0.allocatedB) / actions),
+          },
+        ],
+      ];
+    }),
+  ),
   staleRetries,
   patchGaps,
   errors,

@@ -148,12 +148,20 @@ export interface ActorDeps {
 }
 
 type Job = () => Promise<void>;
-/** The timers a room wants now, by key (a moved deadline changes its `atMs`). */
-type WantedTimers = Map<string, { atMs: number; fn: () => void }>;
+/**
+ * The timers a room wants now, by key (a moved deadline changes its `atMs`). `later`: the deadline
+ * only ever moves later while the key stands (the turn's, at every action), so a timer already set
+ * for an earlier time is kept and, when it fires, sets itself again for the time wanted then.
+ */
+type WantedTimers = Map<string, { atMs: number; fn: () => void; later?: true }>;
 
 interface Timer {
-  readonly atMs: number;
-  readonly handle: TimerHandle;
+  /** When the handle fires. */
+  atMs: number;
+  handle: TimerHandle;
+  /** When the room wants it to run (later than `atMs` when the deadline moved since it was set), and what it runs. */
+  wantAtMs: number;
+  fn: () => void;
 }
 
 export class RoomActor {
@@ -868,29 +876,48 @@ export class RoomActor {
     }
     for (const [key, t] of this.#timers) {
       const w = want.get(key);
-      if (w === undefined || w.atMs !== t.atMs) {
-        this.#deps.timers.cancel(t.handle);
-        this.#timers.delete(key);
+      if (w !== undefined && (w.atMs === t.atMs || (w.later === true && w.atMs > t.atMs))) {
+        t.wantAtMs = w.atMs;
+        t.fn = w.fn;
+        continue;
       }
+      this.#deps.timers.cancel(t.handle);
+      this.#timers.delete(key);
     }
     for (const [key, w] of want) {
       if (this.#timers.has(key)) continue;
-      this.#timers.set(key, {
-        atMs: w.atMs,
-        handle: this.#deps.timers.schedule(w.atMs, () => {
-          this.#timers.delete(key);
-          w.fn();
-        }),
-      });
+      const t: Timer = { atMs: w.atMs, handle: { atMs: w.atMs }, wantAtMs: w.atMs, fn: w.fn };
+      t.handle = this.#deps.timers.schedule(w.atMs, () => this.#fire(key, t));
+      this.#timers.set(key, t);
     }
+  }
+
+  /**
+   * A timer's handle fired. When its deadline moved later since it was set (a turn timer across
+   * actions), it is set again for that time instead of being cancelled and remade at every action:
+   * one timer per turn deadline that is reached, not one per action.
+   */
+  #fire(key: string, t: Timer): void {
+    if (this.#timers.get(key) !== t) return;
+    if (t.wantAtMs !== t.atMs) {
+      t.atMs = t.wantAtMs;
+      t.handle = this.#deps.timers.schedule(t.atMs, () => this.#fire(key, t));
+      return;
+    }
+    this.#timers.delete(key);
+    t.fn();
   }
 
   /** The turn deadline of the hand in play, and the start of the next hand (after the seed reveal or the pause between hands). */
   #wantHandTimers(s: RoomState, want: WantedTimers): void {
     const turn = this.#turnDeadline();
     if (turn !== null) {
-      want.set(`turn:${turn.step}`, {
+      // One key for every turn (each action is a step of its own): the deadline moves later at
+      // nearly every action, and the timer set for an earlier one is kept (see `#fire`). What it
+      // runs is the latest turn's, so the step it acts on is the one wanted when it fires.
+      want.set('turn', {
         atMs: turn.atMs,
+        later: true,
         fn: () =>
           this.#internal('turn', async () => {
             const loading = this.#ensureUsage();

@@ -14,6 +14,7 @@ import {
   type RulesResult,
   revealClientSeed,
 } from '@fairground/rules';
+import { HandActions } from './hand-actions.ts';
 import { genesisHash } from './history.ts';
 import { HAND_ACTIONS_MAX } from './limits.ts';
 import { tableRulesOf } from './params.ts';
@@ -102,7 +103,7 @@ function handActionApplied(prev: RoomState, e: Extract<RoomEvent, { kind: 'hand_
     hand: {
       ...hand,
       state,
-      actions: [...hand.actions, { action: e.action, auto: e.auto, atMs: e.atMs }],
+      actions: hand.actions.append({ action: e.action, auto: e.auto, atMs: e.atMs }),
       turnStartedAtMs: turnMoved ? e.atMs : hand.turnStartedAtMs,
       sinceVersion: e.seq,
     },
@@ -226,7 +227,7 @@ export function evolve(prev: RoomState, e: RoomEvent, ctx: EvolveContext): RoomS
           players: e.players,
           startedAtMs: e.atMs,
           state,
-          actions: [],
+          actions: HandActions.EMPTY,
           turnStartedAtMs: e.atMs,
           sinceVersion: e.seq,
         },

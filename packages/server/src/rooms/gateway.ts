@@ -55,7 +55,21 @@ const TEXT_FRAME = { binary: false } as const;
  * 125 bytes, 16-bit up to 65,535, else 64-bit).
  */
 export function textFrame(payload: Buffer): Buffer {
-  const n = payload.length;
+  const frame = frameWithHeader(payload.length);
+  payload.copy(frame, frame.length - payload.length);
+  return frame;
+}
+
+/** The same frame made from the text itself: the text is encoded straight after the header, with no buffer of its own to copy. */
+export function textFrameOf(text: string): Buffer {
+  const n = Buffer.byteLength(text, 'utf8');
+  const frame = frameWithHeader(n);
+  frame.write(text, frame.length - n, 'utf8');
+  return frame;
+}
+
+/** A buffer for a text frame of `n` payload bytes, its header written. */
+function frameWithHeader(n: number): Buffer {
   const headerBytes = n <= 125 ? 2 : n <= 0xffff ? 4 : 10;
   const frame = Buffer.allocUnsafe(headerBytes + n);
   frame[0] = 0x81;
@@ -68,7 +82,6 @@ export function textFrame(payload: Buffer): Buffer {
     frame.writeUInt32BE(0, 2);
     frame.writeUInt32BE(n, 6);
   }
-  payload.copy(frame, headerBytes);
   return frame;
 }
 
@@ -83,7 +96,7 @@ let lastFrame: Buffer = textFrame(Buffer.alloc(0));
 function framed(text: string): Buffer {
   if (text !== lastText) {
     lastText = text;
-    lastFrame = textFrame(Buffer.from(text, 'utf8'));
+    lastFrame = textFrameOf(text);
   }
   return lastFrame;
 }

@@ -3,6 +3,7 @@
 // hand's deck is re-derived from its sealed server seed: a restart can never re-deal a hand.
 import type { HandAction, HandState, SeatCommitment, SeatSeed, SeedCeremony } from '@fairground/rules';
 import type { FeeQuote } from './fees.ts';
+import type { HandActions } from './hand-actions.ts';
 import type { RoomParams } from './params.ts';
 
 export type Role = 'owner' | 'admin' | 'member' | 'observer';
@@ -82,7 +83,8 @@ export interface CurrentHand {
   readonly players: readonly HandPlayer[];
   readonly startedAtMs: number;
   readonly state: HandState;
-  readonly actions: readonly HandActionRecord[];
+  /** In order; appended by linking (see hand-actions.ts). */
+  readonly actions: HandActions;
   /** When the current turn began (the turn timer counts from here). */
   readonly turnStartedAtMs: number;
   /** The room version of the hand's last change (its start or its last action): an action decided before it is stale. */

@@ -4,7 +4,7 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import * as ws from 'ws';
-import { textFrame } from '../../src/rooms/gateway.ts';
+import { textFrame, textFrameOf } from '../../src/rooms/gateway.ts';
 
 /** ws's frame parser (exported by the package, not by its type declarations). */
 interface FrameReceiver {
@@ -38,6 +38,8 @@ describe('room socket frames', () => {
       const got = await read(textFrame(Buffer.from(text, 'utf8')));
       assert.equal(got.isBinary, false);
       assert.equal(got.text, text);
+      // Framed from the text directly (what the sockets write): the same bytes.
+      assert.deepEqual(textFrameOf(text), textFrame(Buffer.from(text, 'utf8')));
     });
   }
 });
