@@ -103,6 +103,12 @@ export interface Conn {
    * without the id and its own `ok` reply.
    */
   sendReply?(text: string, id: string): void;
+  /**
+   * Sends two frames with one write to the socket (the room frame and the hand frame of one change);
+   * with `replyId`, the second answers that request as `sendReply` would. A connection without it
+   * gets them one `send` (or `sendReply`) at a time.
+   */
+  sendPair?(first: string, second: string, replyId?: string): void;
   close(code: number, reason: string): void;
 }
 
@@ -443,13 +449,21 @@ export class RoomActor {
           // The sender's answer rides on the last frame it gets for this change: one frame, not two.
           this.#reply = null;
           if (handText !== null) {
-            if (roomText !== null) c.send(roomText);
-            c.sendReply(handText, reply.id);
+            if (roomText === null) c.sendReply(handText, reply.id);
+            else if (c.sendPair !== undefined) c.sendPair(roomText, handText, reply.id);
+            else {
+              c.send(roomText);
+              c.sendReply(handText, reply.id);
+            }
           } else if (roomText !== null) c.sendReply(roomText, reply.id);
           continue;
         }
-        if (roomText !== null) c.send(roomText);
-        if (handText !== null) c.send(handText);
+        // Both frames of one change leave in one write where the connection can (see `Conn.sendPair`).
+        if (roomText !== null && handText !== null && c.sendPair !== undefined) c.sendPair(roomText, handText);
+        else {
+          if (roomText !== null) c.send(roomText);
+          if (handText !== null) c.send(handText);
+        }
       }
     }
   }

@@ -86,24 +86,27 @@ function frameWithHeader(n: number): Buffer {
 }
 
 /**
- * The frame sent last, as bytes. A broadcast hands the same string to every seat that sees the
- * same thing, one after another, so it is encoded and framed once and each socket writes the same
- * buffer (a server never masks, and the sockets only read it). A different string (by content) is
- * framed anew.
+ * The two frames framed last, as bytes. A broadcast hands the same string to every seat that sees
+ * the same thing, one after another, so it is encoded and framed once and each socket writes the
+ * same buffer (a server never masks, and the sockets only read it). Two, because a broadcast that
+ * changes the room's header sends every connection the room frame and then its hand frame: with
+ * one entry the room frame would be framed again for each connection. A different string (by
+ * content) is framed anew.
  */
-let lastText = '';
-let lastFrame: Buffer = textFrame(Buffer.alloc(0));
+let recentText: [string, string] = ['', ''];
+let recentFrame: [Buffer, Buffer] = [textFrame(Buffer.alloc(0)), textFrame(Buffer.alloc(0))];
 function framed(text: string): Buffer {
-  if (text !== lastText) {
-    lastText = text;
-    lastFrame = textFrameOf(text);
-  }
-  return lastFrame;
+  if (text === recentText[0]) return recentFrame[0];
+  if (text === recentText[1]) return recentFrame[1];
+  const frame = textFrameOf(text);
+  recentText = [text, recentText[0]];
+  recentFrame = [frame, recentFrame[0]];
+  return frame;
 }
 
 /** What of `ws`'s socket the direct write needs (not in its types; checked at each use, see `Connection.send`). */
 interface WsInternals {
-  readonly _socket?: { readonly writable: boolean; write(chunk: Buffer): boolean } | null;
+  readonly _socket?: { readonly writable: boolean; write(chunk: Buffer): boolean; cork(): void; uncork(): void } | null;
   readonly _sender?: { readonly _state?: unknown } | null;
 }
 /** `ws`'s sender state in which it writes each frame straight to the socket (it queues in no other). */
@@ -165,6 +168,23 @@ class Connection implements Conn {
     this.send(withRequestId(text, id));
     this.#answered ??= new Set();
     this.#answered.add(id);
+  }
+
+  /**
+   * Two frames in one write to the socket (corked: one `writev`, not two `write`s). Each is still a
+   * frame of its own, so the client reads two messages as before; `reply` answers request `id` with
+   * the second, as `sendReply` does.
+   */
+  sendPair(first: string, second: string, replyId?: string): void {
+    const tcp = (this.socket as unknown as WsInternals)._socket;
+    tcp?.cork();
+    try {
+      this.send(first);
+      if (replyId === undefined) this.send(second);
+      else this.sendReply(second, replyId);
+    } finally {
+      tcp?.uncork();
+    }
   }
 
   /** Whether a broadcast already answered request `id` (forgets it: ids are answered once). */
