@@ -52,7 +52,9 @@ const writerThreads = new WeakMap<DatabaseSync, ThreadConnection>();
  * The writer thread of a store made by `createSqliteStore` (tests: to kill it mid-batch), or
  * undefined when its writer runs on this thread.
  */
-export function sqliteWriterThread(store: Store): { kill(): Promise<void>; beforeSend: ((op: WriterOp) => void) | null } | undefined {
+export function sqliteWriterThread(
+  store: Store,
+): { kill(): Promise<void>; beforeSend: ((op: WriterOp) => void) | null; readonly messagesSent: number } | undefined {
   const db = (store as { readonly [WRITER_KEY]?: DatabaseSync })[WRITER_KEY];
   return db ? writerThreads.get(db) : undefined;
 }
@@ -67,6 +69,8 @@ class ThreadConnection implements Connection {
   readonly #waiting = new Map<number, { resolve: (v: unknown) => void; reject: (e: unknown) => void }>();
   /** Called with each operation just before it is sent (tests use it to kill the thread mid-batch). */
   beforeSend: ((op: WriterOp) => void) | null = null;
+  /** Messages posted to the thread so far (requests only; the bench reports them per action). */
+  messagesSent = 0;
   /** Set once the store has claimed the room log: the clock of the claims. */
   #claimNowMs: (() => number) | null = null;
   constructor(options: WriterThreadOptions) {
@@ -113,6 +117,7 @@ class ThreadConnection implements Connection {
       if (this.#waiting.size === 0) worker.ref();
       this.#waiting.set(id, { resolve: resolve as (v: unknown) => void, reject });
       try {
+        this.messagesSent += 1;
         worker.postMessage([id, op, sql, params] satisfies WriterRequest);
       } catch (e) {
         // Not clonable (a function or symbol in a request): nothing was sent.
