@@ -11,7 +11,7 @@
 import type { DatabaseSync } from 'node:sqlite';
 import { Worker } from 'node:worker_threads';
 import { AppError, type Clock, systemClock } from '@fairground/core';
-import { type Connection, GroupCommitter, StoreErrors } from '../../storage/group-commit.ts';
+import { type Connection, GroupCommitter, type QueuedStatement, StoreErrors } from '../../storage/group-commit.ts';
 import { claimRoomLog } from './log-fence.ts';
 import type { HostedHandler, HostedOptions, Migration, Reader, SqlValue, Store, Tx, UnitOptions } from '../../storage/ports.ts';
 import {
@@ -59,7 +59,10 @@ export function sqliteWriterThread(
   return db ? writerThreads.get(db) : undefined;
 }
 
-/** The write connection in a worker thread; statements are messages, answers come back in order. */
+/**
+ * The write connection in a worker thread; statements are messages, answers come back in order. A
+ * unit's queued statements (`Tx.write`) ride in the message of the call they precede.
+ */
 class ThreadConnection implements Connection {
   readonly dialect = 'sqlite' as const;
   readonly #options: WriterThreadOptions;
@@ -108,7 +111,7 @@ class ThreadConnection implements Connection {
     return worker;
   }
 
-  #send<T>(op: WriterOp, sql: string, params: unknown): Promise<T> {
+  #send<T>(op: WriterOp, sql: string, params: unknown, ahead?: readonly QueuedStatement[]): Promise<T> {
     this.beforeSend?.(op);
     const worker = this.#worker ?? this.#start();
     const id = this.#nextId;
@@ -118,7 +121,8 @@ class ThreadConnection implements Connection {
       this.#waiting.set(id, { resolve: resolve as (v: unknown) => void, reject });
       try {
         this.messagesSent += 1;
-        worker.postMessage([id, op, sql, params] satisfies WriterRequest);
+        const request: WriterRequest = ahead === undefined ? [id, op, sql, params] : [id, op, sql, params, ahead];
+        worker.postMessage(request);
       } catch (e) {
         // Not clonable (a function or symbol in a request): nothing was sent.
         this.#waiting.delete(id);
@@ -128,19 +132,19 @@ class ThreadConnection implements Connection {
     });
   }
 
-  query<Row>(sql: string, params: readonly SqlValue[]): Promise<Row[]> {
-    return this.#send<Row[]>('query', sql, params);
+  query<Row>(sql: string, params: readonly SqlValue[], ahead?: readonly QueuedStatement[]): Promise<Row[]> {
+    return this.#send<Row[]>('query', sql, params, ahead);
   }
-  run(sql: string, params: readonly SqlValue[]): Promise<number> {
-    return this.#send<number>('run', sql, params);
+  run(sql: string, params: readonly SqlValue[], ahead?: readonly QueuedStatement[]): Promise<number> {
+    return this.#send<number>('run', sql, params, ahead);
   }
   async begin(): Promise<void> {
     // Not waited for: a failed BEGIN poisons the thread's connection, so the unit's first
     // statement fails with its error (SQLITE_BUSY is then retried by the group committer).
     this.#send('begin', '', []).catch(() => {});
   }
-  async commit(): Promise<void> {
-    await this.#send('commit', '', []);
+  async commit(ahead?: readonly QueuedStatement[]): Promise<void> {
+    await this.#send('commit', '', [], ahead);
   }
   async rollback(): Promise<void> {
     if (this.#worker) await this.#send('rollback', '', []);
