@@ -1,7 +1,9 @@
 // Writes a plan: its events in the room's log, and in the same unit of work everything they imply
 // (fee holds, charges and refunds in the ledger, membership and room rows, sealed hand histories
 // with their chain and their place in the notary's queue, per-day point totals, friendships, analytics, risk signals, notifications).
-// Either all of it commits or none of it does.
+// Either all of it commits or none of it does. The projections read none of their statements'
+// outcomes, so they queue them (`Tx.write`): a hand's rows cross to the database with the unit's
+// end in one message instead of one awaited round trip each.
 import { assert } from '@fairground/core';
 import type { Analytics } from '../analytics/index.ts';
 import type { Notifier } from '../notifications/index.ts';
