@@ -117,7 +117,8 @@ class GroupTx implements Tx {
     if (ahead === undefined) return this.conn.query<Row>(sql, params);
     return this.#noting(this.conn.query<Row>(sql, params, ahead));
   }
-  run(sql: string, params: readonly SqlValue[] = []): Promise<number> {
+  // Async: a connection that throws while sending rejects the call rather than throwing at the caller.
+  async run(sql: string, params: readonly SqlValue[] = []): Promise<number> {
     this.#openSavepoint();
     const ahead = this.#takeQueued();
     if (ahead === undefined) return this.conn.run(sql, params);
