@@ -95,7 +95,7 @@ const server: ChildProcess = spawn(
   },
 );
 /** The server's latest `STATS` line (Fairground only: its shared event writes so far). */
-let serverStats: { writes: number; rows: number } | null = null;
+let serverStats: { writes: number; rows: number; writerMessages?: number | null } | null = null;
 // `--node-flags "--trace-gc-nvp"`: V8 prints a line per collection on the server's stdout; they are
 // summed here by isolate (the main thread's, the SQLite writer's) and kind (`s` a scavenge, `mc`
 // a full mark-compact, …), so the window's collections per second and promoted bytes can be read
@@ -508,7 +508,7 @@ const rssTimer = setInterval(() => {
   if (measuring) rssSamplesKb.push(procRssKb(serverPid));
 }, 1000);
 /** Fairground's shared event writes so far (null for Colyseus): asked for by signal, answered on stdout. */
-async function eventWrites(): Promise<{ writes: number; rows: number } | null> {
+async function eventWrites(): Promise<{ writes: number; rows: number; writerMessages?: number | null } | null> {
   if (target !== 'fairground') return null;
   serverStats = null;
   server.kill('SIGWINCH');
@@ -580,6 +580,11 @@ const row = {
     writes0 === null || writes1 === null || writes1.writes === writes0.writes
       ? null
       : Number(((writes1.rows - writes0.rows) / (writes1.writes - writes0.writes)).toFixed(1)),
+  /** Messages the server's main thread sent its SQLite writer thread per action (null without one). */
+  writerMessagesPerAction:
+    actions === 0 || typeof writes0?.writerMessages !== 'number' || typeof writes1?.writerMessages !== 'number'
+      ? null
+      : Number(((writes1.writerMessages - writes0.writerMessages) / actions).toFixed(2)),
   /** Frames and bytes the bots received per action (every recipient's frames, welcomes aside). */
   framesPerAction: actions === 0 ? 0 : Number(((received.frames - received0.frames) / actions).toFixed(2)),
   bytesPerAction: actions === 0 ? 0 : Math.round((received.bytes - received0.bytes) / actions),

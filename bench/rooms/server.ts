@@ -11,7 +11,7 @@ import { join } from 'node:path';
 import { systemClock } from '@fairground/core';
 import { Type } from '@sinclair/typebox';
 import { createPostgresStore } from '../../packages/server/src/adapters/postgres/index.ts';
-import { createSqliteStore } from '../../packages/server/src/adapters/sqlite/index.ts';
+import { createSqliteStore, sqliteWriterThread } from '../../packages/server/src/adapters/sqlite/index.ts';
 import { createPlatform } from '../../packages/server/src/app.ts';
 import { loadPolicyFile } from '../../packages/server/src/compliance/index.ts';
 import { DEVELOPMENT_POLICY_FILE } from '../../packages/server/src/config.ts';
@@ -183,10 +183,12 @@ process.on('SIGTERM', () => {
   })();
 });
 
-// SIGWINCH: the shared event writes so far on stdout (`STATS {"writes":…,"rows":…}`); run.ts asks at
-// the start and the end of its window for the rows each commit carried.
+// SIGWINCH: the shared event writes so far on stdout (`STATS {"writes":…,"rows":…,"writerMessages":…}`);
+// run.ts asks at the start and the end of its window for the rows each commit carried and the
+// messages the main thread sent the SQLite writer thread (null when it has none).
 process.on('SIGWINCH', () => {
-  process.stdout.write(`STATS ${JSON.stringify(platform.rooms.eventWrites)}\n`);
+  const writerMessages = sqliteWriterThread(store)?.messagesSent ?? null;
+  process.stdout.write(`STATS ${JSON.stringify({ ...platform.rooms.eventWrites, writerMessages })}\n`);
 });
 
 // --heap-dir DIR: on SIGHUP, the process's memory by kind on stderr and a heap snapshot in DIR

@@ -129,7 +129,8 @@ export function createAnalytics(reader: Reader, options: AnalyticsOptions = {}):
         const region = options.regionOf?.(playerId) ?? null;
         if (region !== null) data.region = region;
       }
-      await tx.run('INSERT INTO analytics_events (id, kind, actor_kind, actor_id, at_ms, data) VALUES (?, ?, ?, ?, ?, ?)', [
+      // Nothing here reads the insert's outcome: it crosses with the unit's next statement.
+      tx.write('INSERT INTO analytics_events (id, kind, actor_kind, actor_id, at_ms, data) VALUES (?, ?, ?, ?, ?, ?)', [
         newId('ev'),
         event.kind,
         event.actor?.kind ?? null,

@@ -152,8 +152,9 @@ export class NotaryService {
   async #enqueue(tx: Tx, entries: readonly NotaryEntry[]): Promise<void> {
     for (const e of entries) {
       assert(HASH_HEX.test(e.headHash) && HASH_HEX.test(e.leafHash), 'notary entries carry SHA-256 hex hashes');
-      // A unit that is run again (a retried transaction) finds its row already there.
-      await tx.run(
+      // A unit that is run again (a retried transaction) finds its row already there. Queued: the
+      // outcome is not read, so the row crosses with the unit's next statement.
+      tx.write(
         'INSERT INTO notary_queue (chain_id, seq, head_hash, leaf_hash, queued_at_ms) VALUES (?, ?, ?, ?, ?) ON CONFLICT (chain_id, seq) DO NOTHING',
         [e.chainId, e.seq, e.headHash, e.leafHash, e.atMs],
       );

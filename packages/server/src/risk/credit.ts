@@ -39,14 +39,20 @@ export class Credit {
     const rows = await tx.query<{ score: unknown }>('SELECT score FROM risk_credit WHERE player_id = ?', [playerId]);
     const before = rows[0] ? intFromDb(rows[0].score) : c.initial;
     const after = Math.max(0, Math.min(c.max, before + delta));
-    await tx.run(
+    // Queued (`Tx.write`): the score is known here; a later read in the unit sees them, sent ahead of it.
+    tx.write(
       'INSERT INTO risk_credit (player_id, score, updated_at_ms) VALUES (?, ?, ?) ON CONFLICT (player_id) DO UPDATE SET score = excluded.score, updated_at_ms = excluded.updated_at_ms',
       [playerId, after, tx.nowMs],
     );
-    await tx.run(
-      'INSERT INTO risk_credit_events (id, player_id, delta, score_after, reason, subject_id, at_ms) VALUES (?, ?, ?, ?, ?, ?, ?)',
-      [newId('cr'), playerId, after - before, after, reason, subjectId, tx.nowMs],
-    );
+    tx.write('INSERT INTO risk_credit_events (id, player_id, delta, score_after, reason, subject_id, at_ms) VALUES (?, ?, ?, ?, ?, ?, ?)', [
+      newId('cr'),
+      playerId,
+      after - before,
+      after,
+      reason,
+      subjectId,
+      tx.nowMs,
+    ]);
     return after;
   }
 

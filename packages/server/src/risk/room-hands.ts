@@ -43,14 +43,14 @@ export class RoomHands {
     this.#p = p;
   }
 
-  /** In the rooms' unit that stores the hand. */
+  /** In the rooms' unit that stores the hand; queued (`Tx.write`): nothing reads the outcome. */
   async store(tx: Tx, h: HandSummary & { readonly endedAtMs: number }): Promise<void> {
-    await tx.run(
+    tx.write(
       'INSERT INTO risk_hands (hand_id, room_id, summary, ended_at_ms, judged) VALUES (?, ?, ?, ?, 0) ON CONFLICT (hand_id) DO NOTHING',
       [h.handId, h.roomId, JSON.stringify(h), h.endedAtMs],
     );
     for (const p of new Set(h.players))
-      await tx.run(
+      tx.write(
         'INSERT INTO risk_hand_players (hand_id, player_id, ended_at_ms) VALUES (?, ?, ?) ON CONFLICT (hand_id, player_id) DO NOTHING',
         [h.handId, p, h.endedAtMs],
       );

@@ -1,7 +1,9 @@
 // Writes a plan: its events in the room's log, and in the same unit of work everything they imply
 // (fee holds, charges and refunds in the ledger, membership and room rows, sealed hand histories
 // with their chain and their place in the notary's queue, per-day point totals, friendships, analytics, risk signals, notifications).
-// Either all of it commits or none of it does.
+// Either all of it commits or none of it does. The projections read none of their statements'
+// outcomes, so they queue them (`Tx.write`): a hand's rows cross to the database with the unit's
+// end in one message instead of one awaited round trip each.
 import { assert } from '@fairground/core';
 import type { Analytics } from '../analytics/index.ts';
 import type { Notifier } from '../notifications/index.ts';
@@ -59,14 +61,7 @@ export function isLogOnly(plan: Plan, extras: PlanExtras): boolean {
   return plan.records.length === 0 && extras.joinPayment === undefined && plan.events.every((e) => LOG_ONLY_KINDS.has(e.kind));
 }
 
-async function befriend(
-  tx: Tx,
-  a: string,
-  b: string,
-  source: 'shared_room' | 'invitation',
-  roomId: string,
-  known?: Set<string>,
-): Promise<void> {
+function befriend(tx: Tx, a: string, b: string, source: 'shared_room' | 'invitation', roomId: string, known?: Set<string>): void {
   if (a === b) return;
   const key = a < b ? `${a}|${b}` : `${b}|${a}`;
   if (known?.has(key)) return;
@@ -74,7 +69,7 @@ async function befriend(
     [a, b],
     [b, a],
   ] as const) {
-    await tx.run(
+    tx.write(
       'INSERT INTO room_friends (player_id, friend_id, source, room_id, created_at_ms) VALUES (?, ?, ?, ?, ?) ON CONFLICT (player_id, friend_id) DO NOTHING',
       [p, f, source, roomId, tx.nowMs],
     );
@@ -124,12 +119,12 @@ async function project(
     case 'member_left':
       return projectMemberLeft(p, e);
     case 'role_changed':
-      await tx.run('UPDATE room_members SET role = ? WHERE room_id = ? AND player_id = ?', [e.role, roomId, e.playerId]);
+      tx.write('UPDATE room_members SET role = ? WHERE room_id = ? AND player_id = ?', [e.role, roomId, e.playerId]);
       return;
     case 'owner_transferred':
-      await tx.run("UPDATE room_members SET role = 'member' WHERE room_id = ? AND player_id = ?", [roomId, e.from]);
-      await tx.run("UPDATE room_members SET role = 'owner' WHERE room_id = ? AND player_id = ?", [roomId, e.to]);
-      await tx.run('UPDATE rooms SET owner_id = ? WHERE id = ?', [e.to, roomId]);
+      tx.write("UPDATE room_members SET role = 'member' WHERE room_id = ? AND player_id = ?", [roomId, e.from]);
+      tx.write("UPDATE room_members SET role = 'owner' WHERE room_id = ? AND player_id = ?", [roomId, e.to]);
+      tx.write('UPDATE rooms SET owner_id = ? WHERE id = ?', [e.to, roomId]);
       return;
     case 'rules_changed':
       return projectRulesChanged(p, e);
@@ -148,7 +143,7 @@ async function project(
 
 /** A member row, the seat's fee when joining pays one, friendships from an invitation. */
 async function projectMemberJoined({ tx, roomId, after, deps, extras }: Projection, e: EventOf<'member_joined'>): Promise<void> {
-  await tx.run(
+  tx.write(
     `INSERT INTO room_members (room_id, player_id, role, seat, status, invited_by, joined_at_ms, left_at_ms) VALUES (?, ?, ?, ?, 'active', ?, ?, NULL)
       ON CONFLICT (room_id, player_id) DO UPDATE SET role = excluded.role, seat = excluded.seat, status = 'active', invited_by = excluded.invited_by,
         joined_at_ms = excluded.joined_at_ms, left_at_ms = NULL`,
@@ -164,13 +159,13 @@ async function projectMemberJoined({ tx, roomId, after, deps, extras }: Projecti
       started: after.status !== 'waiting',
     });
   }
-  if (e.invitedBy !== null) await befriend(tx, e.invitedBy, e.playerId, 'invitation', roomId, extras.knownPairs);
+  if (e.invitedBy !== null) befriend(tx, e.invitedBy, e.playerId, 'invitation', roomId, extras.knownPairs);
   await deps.analytics.append(tx, { kind: 'room_joined', actor: { kind: 'player', id: e.playerId }, data: { roomId, role: e.role } });
 }
 
 /** The member row closed; an AA fee goes back before the start, an early exit is a risk signal. */
 async function projectMemberLeft({ tx, roomId, after, deps }: Projection, e: EventOf<'member_left'>): Promise<void> {
-  await tx.run('UPDATE room_members SET status = ?, seat = NULL, left_at_ms = ? WHERE room_id = ? AND player_id = ?', [
+  tx.write('UPDATE room_members SET status = ?, seat = NULL, left_at_ms = ? WHERE room_id = ? AND player_id = ?', [
     e.reason === 'kicked' ? 'kicked' : 'left',
     e.atMs,
     roomId,
@@ -186,7 +181,7 @@ async function projectMemberLeft({ tx, roomId, after, deps }: Projection, e: Eve
 
 /** The room's rules stored, and every other member told. */
 async function projectRulesChanged({ tx, roomId, after, deps }: Projection, e: EventOf<'rules_changed'>): Promise<void> {
-  await tx.run('UPDATE rooms SET params = ?, friends_visible = ?, base_score = ? WHERE id = ?', [
+  tx.write('UPDATE rooms SET params = ?, friends_visible = ?, base_score = ? WHERE id = ?', [
     JSON.stringify(e.params),
     e.params.friendsVisible ? 1 : 0,
     e.params.baseScore,
@@ -206,7 +201,7 @@ async function projectRulesChanged({ tx, roomId, after, deps }: Projection, e: E
 async function projectHandStarted({ tx, roomId, before, after, deps, extras }: Projection, e: EventOf<'hand_started'>): Promise<void> {
   if (before.status === 'waiting') {
     await deps.money.postHeld(tx, roomId);
-    await tx.run("UPDATE rooms SET status = 'playing', started_at_ms = ? WHERE id = ?", [e.atMs, roomId]);
+    tx.write("UPDATE rooms SET status = 'playing', started_at_ms = ? WHERE id = ?", [e.atMs, roomId]);
     await deps.analytics.append(tx, {
       kind: 'room_first_hand_started',
       data: { roomId, msSinceCreated: e.atMs - after.createdAtMs, players: e.players.length },
@@ -215,8 +210,7 @@ async function projectHandStarted({ tx, roomId, before, after, deps, extras }: P
   await deps.analytics.append(tx, { kind: 'hand_started', data: { roomId, handNumber: e.handNumber, players: e.players.length } });
   const ids = e.players.map((p) => p.playerId);
   for (let i = 0; i < ids.length; i++) {
-    for (let j = i + 1; j < ids.length; j++)
-      await befriend(tx, ids[i] as string, ids[j] as string, 'shared_room', roomId, extras.knownPairs);
+    for (let j = i + 1; j < ids.length; j++) befriend(tx, ids[i] as string, ids[j] as string, 'shared_room', roomId, extras.knownPairs);
   }
 }
 
@@ -224,7 +218,7 @@ async function projectHandStarted({ tx, roomId, before, after, deps, extras }: P
 async function projectHandEnded({ tx, roomId, after, plan, deps }: Projection, e: EventOf<'hand_ended'>): Promise<void> {
   const record = plan.records.find((r) => r.handNumber === e.handNumber);
   assert(record !== undefined, 'hand_ended has its record');
-  await tx.run(
+  tx.write(
     'INSERT INTO room_hands (room_id, hand_number, sealed, record_hash, prev_hash, chain_hash, created_at_ms) VALUES (?, ?, ?, ?, ?, ?, ?)',
     [
       roomId,
@@ -241,13 +235,13 @@ async function projectHandEnded({ tx, roomId, after, plan, deps }: Projection, e
   ]);
   await deps.analytics.append(tx, { kind: 'hand_finished', data: { roomId, handNumber: e.handNumber, aborted: e.aborted } });
   if (!e.aborted) {
-    await tx.run('UPDATE rooms SET hands_played = ? WHERE id = ?', [after.handsPlayed, roomId]);
+    tx.write('UPDATE rooms SET hands_played = ? WHERE id = ?', [after.handsPlayed, roomId]);
     // The hand's evidence reaches the risk domain in the unit that stores the hand.
     await deps.risk.record(tx, { kind: 'hand_finished', summary: handSummary(JSON.parse(record.json) as HandRecord) });
     const day = chinaDay(e.atMs);
     for (const d of e.deltas) {
       if (d.points === 0) continue;
-      await tx.run(
+      tx.write(
         `INSERT INTO room_points_daily (player_id, day, won, lost) VALUES (?, ?, ?, ?)
           ON CONFLICT (player_id, day) DO UPDATE SET won = room_points_daily.won + excluded.won, lost = room_points_daily.lost + excluded.lost`,
         [d.playerId, day, Math.max(d.points, 0), Math.max(-d.points, 0)],
@@ -258,7 +252,7 @@ async function projectHandEnded({ tx, roomId, after, plan, deps }: Projection, e
 
 /** A completed room pays its prizes. */
 async function projectRoomFinished({ tx, roomId, after, deps }: Projection, e: EventOf<'room_finished'>): Promise<void> {
-  await tx.run("UPDATE rooms SET status = 'finished', ended_at_ms = ?, end_reason = 'completed' WHERE id = ?", [e.atMs, roomId]);
+  tx.write("UPDATE rooms SET status = 'finished', ended_at_ms = ?, end_reason = 'completed' WHERE id = ?", [e.atMs, roomId]);
   if (deps.prizesAllowed()) await deps.money.payPrizes(tx, roomId, after.scores);
   await deps.risk.record(tx, {
     kind: 'room_completed',
@@ -273,7 +267,7 @@ async function projectRoomFinished({ tx, roomId, after, deps }: Projection, e: E
 
 /** A dissolved room gives back held fees before the start, or pays prizes after it. */
 async function projectRoomDissolved({ tx, roomId, before, after, deps }: Projection, e: EventOf<'room_dissolved'>): Promise<void> {
-  await tx.run("UPDATE rooms SET status = 'dissolved', ended_at_ms = ?, end_reason = ? WHERE id = ?", [e.atMs, e.reason, roomId]);
+  tx.write("UPDATE rooms SET status = 'dissolved', ended_at_ms = ?, end_reason = ? WHERE id = ?", [e.atMs, e.reason, roomId]);
   if (before.status === 'waiting') await deps.money.voidHeld(tx, roomId);
   else if (deps.prizesAllowed()) await deps.money.payPrizes(tx, roomId, after.scores);
   if (e.reason === 'security_risk') {

@@ -14,15 +14,43 @@ export const StoreErrors = defineErrors('storage', {
   STORE_QUEUE_FULL: { status: 503, message: 'too many units of work are waiting', retryable: true },
 });
 
-/** One database connection able to run a transaction. */
+/** A statement a unit queued (`Tx.write`): its SQL and its parameters. */
+export type QueuedStatement = readonly [sql: string, params: readonly SqlValue[]];
+
+/**
+ * One database connection able to run a transaction. `ahead` is what a unit queued since its last
+ * call: the connection runs those statements, in order, before this call's own statement, and
+ * sends them together with it (one message, one pipelined write). If one of them fails, the call
+ * rejects with that statement's error, marked with `markQueuedFailure`, and what follows it is not
+ * applied.
+ */
 export interface Connection {
   readonly dialect: Dialect;
-  query<Row>(sql: string, params: readonly SqlValue[]): Promise<Row[]>;
-  run(sql: string, params: readonly SqlValue[]): Promise<number>;
+  query<Row>(sql: string, params: readonly SqlValue[], ahead?: readonly QueuedStatement[]): Promise<Row[]>;
+  run(sql: string, params: readonly SqlValue[], ahead?: readonly QueuedStatement[]): Promise<number>;
   begin(): Promise<void>;
-  commit(): Promise<void>;
+  commit(ahead?: readonly QueuedStatement[]): Promise<void>;
   rollback(): Promise<void>;
 }
+
+const queuedFailures = new WeakSet<object>();
+
+/**
+ * Marks an error as raised by a queued statement (connections call it), so that the unit fails
+ * with it even if its body caught the rejection of the call the statement rode with. Returns it.
+ */
+export function markQueuedFailure<E>(error: E): E {
+  if (typeof error === 'object' && error !== null) queuedFailures.add(error);
+  return error;
+}
+
+/** Whether an error was raised by a queued statement rather than by the call it rode with. */
+export function isQueuedFailure(error: unknown): boolean {
+  return typeof error === 'object' && error !== null && queuedFailures.has(error);
+}
+
+/** Most statements a unit may queue before they must be sent (`Tx.write`): a bound on one message. */
+export const QUEUED_STATEMENTS_MAX = 1024;
 
 export interface GroupCommitOptions {
   readonly clock: Clock;
@@ -57,6 +85,10 @@ class PoisonedUnit extends Error {
   }
 }
 
+const SAVEPOINT: QueuedStatement = ['SAVEPOINT fg_unit', []];
+const RELEASE_SQL = 'RELEASE SAVEPOINT fg_unit';
+const ROLLBACK_TO_SAVEPOINT: readonly QueuedStatement[] = [['ROLLBACK TO SAVEPOINT fg_unit', []]];
+
 class GroupTx implements Tx {
   readonly dialect: Dialect;
   readonly nowMs: number;
@@ -64,8 +96,16 @@ class GroupTx implements Tx {
   unitAfterCommit: (() => void)[] = [];
   /** Whether units run inside savepoints (groups of more than one unit). */
   useSavepoints = false;
-  /** Whether the current unit has opened its savepoint (done lazily, before its first write). */
+  /** Whether the current unit has opened its savepoint (done lazily, queued ahead of its first write). */
   savepointOpen = false;
+  /** Whether the current unit's savepoint has reached the connection (rather than being still queued). */
+  #savepointSent = false;
+  /** The current unit's queued statements, not yet sent. */
+  #queued: QueuedStatement[] = [];
+  /** The first failure of a queued statement in the current unit: the unit fails with it. */
+  #queuedFailure: { readonly error: unknown } | null = null;
+  /** Queues sent early because they reached QUEUED_STATEMENTS_MAX, not yet answered. */
+  #inFlight: Promise<unknown>[] = [];
   private readonly conn: Connection;
   constructor(conn: Connection, nowMs: number) {
     this.conn = conn;
@@ -73,14 +113,27 @@ class GroupTx implements Tx {
     this.nowMs = nowMs;
   }
   query<Row = Record<string, unknown>>(sql: string, params: readonly SqlValue[] = []): Promise<Row[]> {
-    return this.conn.query<Row>(sql, params);
+    const ahead = this.#takeQueued();
+    if (ahead === undefined) return this.conn.query<Row>(sql, params);
+    return this.#noting(this.conn.query<Row>(sql, params, ahead));
   }
+  // Async: a connection that throws while sending rejects the call rather than throwing at the caller.
   async run(sql: string, params: readonly SqlValue[] = []): Promise<number> {
-    if (this.useSavepoints && !this.savepointOpen) {
-      await this.conn.run('SAVEPOINT fg_unit', []);
-      this.savepointOpen = true;
+    this.#openSavepoint();
+    const ahead = this.#takeQueued();
+    if (ahead === undefined) return this.conn.run(sql, params);
+    return this.#noting(this.conn.run(sql, params, ahead));
+  }
+  write(sql: string, params: readonly SqlValue[] = []): void {
+    this.#openSavepoint();
+    if (this.#queued.length >= QUEUED_STATEMENTS_MAX) {
+      // Bounded: past the limit the queue goes out in a message of its own, awaited at the
+      // unit's end (a failure in it is the unit's like any other).
+      const last = this.#queued.pop()!;
+      const ahead = this.#takeQueued();
+      this.#inFlight.push(this.#noting(this.conn.run(last[0], last[1], ahead), true).catch(() => {}));
     }
-    return this.conn.run(sql, params);
+    this.#queued.push([sql, params.slice()]);
   }
   participant<S>(p: TxParticipant<S>): S {
     let state = this.states.get(p as TxParticipant<unknown>) as S | undefined;
@@ -92,6 +145,103 @@ class GroupTx implements Tx {
   }
   afterCommit(fn: () => void): void {
     this.unitAfterCommit.push(fn);
+  }
+
+  /** Starts the next unit of the group. */
+  startUnit(useSavepoints: boolean): void {
+    this.useSavepoints = useSavepoints;
+    this.savepointOpen = false;
+    this.#savepointSent = false;
+    this.#queued = [];
+    this.#queuedFailure = null;
+    this.#inFlight = [];
+  }
+
+  /** After the units, before the participants' flushes: no savepoints; a single unit's queue is kept for COMMIT. */
+  endUnits(): void {
+    this.useSavepoints = false;
+    this.savepointOpen = false;
+  }
+
+  /**
+   * Ends a unit whose body returned, in a group: its queued statements and its savepoint's
+   * RELEASE go as one message. Throws the error of a queued statement that failed.
+   */
+  async releaseUnit(): Promise<void> {
+    await this.#settled();
+    if (!this.savepointOpen) return;
+    await this.#noting(this.conn.run(RELEASE_SQL, [], this.#takeQueued()));
+    this.#throwQueuedFailure();
+  }
+
+  /**
+   * Ends a unit whose body returned, alone in its transaction. Its queued statements ride with
+   * COMMIT, unless participants flush first: then they are sent now, so that a failure of theirs
+   * is the unit's own and not taken for a flush's.
+   */
+  async endSingleUnit(): Promise<void> {
+    await this.#settled();
+    if (this.states.size > 0) await this.sendQueued();
+  }
+
+  /** Sends what is queued, as one message (the last statement carrying the ones before it). */
+  async sendQueued(): Promise<void> {
+    const last = this.#queued.pop();
+    if (last === undefined) return;
+    await this.#noting(this.conn.run(last[0], last[1], this.#takeQueued()), true);
+    this.#throwQueuedFailure();
+  }
+
+  /** What is still queued, for the transaction's COMMIT (after any queue sent early has been answered). */
+  async takeQueuedForCommit(): Promise<readonly QueuedStatement[] | undefined> {
+    await this.#settled();
+    return this.#takeQueued();
+  }
+
+  /**
+   * Forgets what a failed unit queued. Returns whether its savepoint reached the connection (so
+   * it must be rolled back to), rather than having been dropped with the queue.
+   */
+  abandonUnit(): boolean {
+    this.#queued = [];
+    return this.#savepointSent;
+  }
+
+  #openSavepoint(): void {
+    if (this.useSavepoints && !this.savepointOpen) {
+      this.#queued.push(SAVEPOINT);
+      this.savepointOpen = true;
+    }
+  }
+
+  #takeQueued(): readonly QueuedStatement[] | undefined {
+    if (this.#queued.length === 0) return undefined;
+    const queued = this.#queued;
+    this.#queued = [];
+    // The savepoint is always the first statement a unit queues.
+    if (this.savepointOpen) this.#savepointSent = true;
+    return queued;
+  }
+
+  /**
+   * Remembers a queued statement's failure: the unit fails with it whatever its body does with the
+   * rejection. `allQueued`: the call's own statement was queued too.
+   */
+  #noting<T>(sent: Promise<T>, allQueued = false): Promise<T> {
+    return sent.catch((error: unknown) => {
+      if ((allQueued || isQueuedFailure(error)) && this.#queuedFailure === null) this.#queuedFailure = { error };
+      throw error;
+    });
+  }
+
+  /** Waits for the queues sent early, then throws the first queued failure if there was one. */
+  async #settled(): Promise<void> {
+    if (this.#inFlight.length > 0) await Promise.all(this.#inFlight.splice(0));
+    this.#throwQueuedFailure();
+  }
+
+  #throwQueuedFailure(): void {
+    if (this.#queuedFailure !== null) throw this.#queuedFailure.error;
   }
 }
 
@@ -211,8 +361,11 @@ export class GroupCommitter {
       for (const unit of units) {
         tx.unitAfterCommit = [];
         if (single) {
+          tx.startUnit(false);
           try {
-            results.push({ ok: true, value: await unit.body(tx), afterCommit: tx.unitAfterCommit });
+            const value = await unit.body(tx);
+            await tx.endSingleUnit();
+            results.push({ ok: true, value, afterCommit: tx.unitAfterCommit });
           } catch (error) {
             await safeRollback(conn);
             if (this.options.isRetryable(error)) return { kind: 'failed', error };
@@ -221,47 +374,67 @@ export class GroupCommitter {
           }
           continue;
         }
-        const snapshots = new Map<TxParticipant<unknown>, unknown>();
-        for (const [p, s] of tx.states) snapshots.set(p, p.snapshot(s));
-        const knownBefore = new Set(tx.states.keys());
-        // The savepoint is opened lazily, before the unit's first write: a unit that only reads
-        // and stages (the ledger's usual case) costs no savepoint round trips.
-        tx.useSavepoints = true;
-        tx.savepointOpen = false;
-        try {
-          const value = await unit.body(tx);
-          if (tx.savepointOpen) await conn.run('RELEASE SAVEPOINT fg_unit', []);
-          results.push({ ok: true, value, afterCommit: tx.unitAfterCommit });
-        } catch (error) {
-          if (this.options.isRetryable(error)) throw error;
-          if (tx.savepointOpen) {
-            await conn.run('ROLLBACK TO SAVEPOINT fg_unit', []);
-            await conn.run('RELEASE SAVEPOINT fg_unit', []);
-          } else if (!(error instanceof AppError)) {
-            // A database error outside a savepoint may have aborted the whole transaction
-            // (PostgreSQL does): run the group again without this unit.
-            throw new PoisonedUnit(units.indexOf(unit), error);
-          }
-          for (const [p, s] of tx.states) {
-            if (knownBefore.has(p)) p.restore(s, snapshots.get(p));
-            else tx.states.delete(p);
-          }
-          results.push({ ok: false, error });
-        }
+        // The savepoint is opened lazily, queued ahead of the unit's first write: a unit that only
+        // reads and stages (the ledger's usual case) costs no savepoint, and one that writes sends
+        // it with its first statement.
+        tx.startUnit(true);
+        results.push(await this.#runInSavepoint(conn, tx, unit, units.indexOf(unit)));
       }
       // Flushes are no unit's own writes: outside any unit savepoint (so statements a participant
       // sends together need not open one first).
-      tx.useSavepoints = false;
+      tx.endUnits();
       try {
         for (const [p, s] of tx.states) await p.flush(tx, s);
       } catch (error) {
         throw new FlushError(error);
       }
-      await conn.commit();
+      // A single unit's queued statements (and any a flush queued) ride with COMMIT.
+      await conn.commit(await tx.takeQueuedForCommit());
       return { kind: 'committed', results };
     } catch (error) {
       await safeRollback(conn);
       return { kind: 'failed', error };
+    }
+  }
+
+  /**
+   * Runs one unit of a group inside its savepoint. A unit that fails is rolled back to it (its
+   * participants' states restored) and reported; a failure that may have spoilt the whole
+   * transaction is thrown instead.
+   */
+  async #runInSavepoint(
+    conn: Connection,
+    tx: GroupTx,
+    unit: Unit,
+    index: number,
+  ): Promise<{ ok: true; value: unknown; afterCommit: (() => void)[] } | { ok: false; error: unknown }> {
+    const snapshots = new Map<TxParticipant<unknown>, unknown>();
+    for (const [p, s] of tx.states) snapshots.set(p, p.snapshot(s));
+    const knownBefore = new Set(tx.states.keys());
+    try {
+      const value = await unit.body(tx);
+      await tx.releaseUnit();
+      return { ok: true, value, afterCommit: tx.unitAfterCommit };
+    } catch (error) {
+      if (this.options.isRetryable(error)) throw error;
+      if (tx.abandonUnit()) {
+        try {
+          await conn.run(RELEASE_SQL, [], ROLLBACK_TO_SAVEPOINT);
+        } catch {
+          // The savepoint itself was never made (its statement failed, say in a transaction
+          // PostgreSQL had aborted): run the group again without this unit.
+          throw new PoisonedUnit(index, error);
+        }
+      } else if (!(error instanceof AppError)) {
+        // A database error outside a savepoint may have aborted the whole transaction
+        // (PostgreSQL does): run the group again without this unit.
+        throw new PoisonedUnit(index, error);
+      }
+      for (const [p, s] of tx.states) {
+        if (knownBefore.has(p)) p.restore(s, snapshots.get(p));
+        else tx.states.delete(p);
+      }
+      return { ok: false, error };
     }
   }
 }

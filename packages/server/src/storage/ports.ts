@@ -28,6 +28,16 @@ export interface Tx extends Reader {
   /** Runs one statement and returns the number of rows it changed. */
   run(sql: string, params?: readonly SqlValue[]): Promise<number>;
   /**
+   * Queues one statement whose outcome the unit does not read (an append, a projection), to be
+   * sent with the unit's next `query`/`run` or with its end, in the order queued: statements
+   * queued together cross to the database as one message (one hop to the SQLite writer thread, one
+   * pipelined write to PostgreSQL) instead of one awaited round trip each. A queued statement that
+   * fails fails its unit exactly as an awaited one would (the unit rolls back and rejects with that
+   * error, even if the body caught the error of the call it rode with); a unit that throws before
+   * its queue was sent leaves nothing of it. `params` is copied when queued.
+   */
+  write(sql: string, params?: readonly SqlValue[]): void;
+  /**
    * Per-transaction state owned by one participant (for example the ledger's staged writes and
    * locked balances), created on first use. Its snapshot is taken when each unit starts and
    * restored if that unit fails, and `flush` runs once before COMMIT.

@@ -5,7 +5,7 @@
 // rolls the group back and runs it again, a bounded number of times.
 import { type Clock, systemClock } from '@fairground/core';
 import pg from 'pg';
-import { type Connection, FlushError, GroupCommitter } from '../../storage/group-commit.ts';
+import { type Connection, FlushError, GroupCommitter, markQueuedFailure, type QueuedStatement } from '../../storage/group-commit.ts';
 import type { Migration, Reader, SqlValue, Store, Tx, UnitOptions } from '../../storage/ports.ts';
 import { numberPlaceholders } from '../../storage/sql.ts';
 
@@ -59,7 +59,8 @@ function toPgParam(v: SqlValue): unknown {
  * A writer connection in pipeline mode: statements a unit sends without awaiting each other go out
  * together and are answered in order, one round trip for all of them (the ledger's head lock and
  * its prefetches). BEGIN rides in front of the unit's first statement instead of costing a round
- * trip of its own.
+ * trip of its own, and a unit's queued statements (`Tx.write`) go out in the same write as the
+ * statement (or COMMIT) they precede.
  */
 class PgConnection implements Connection {
   readonly dialect = 'postgres' as const;
@@ -80,13 +81,43 @@ class PgConnection implements Connection {
     const begun = this.#begun;
     if (begun) await begun;
   }
-  async query<Row>(sql: string, params: readonly SqlValue[]): Promise<Row[]> {
-    const r = await this.client.query(writerQuery(sql, params));
+  /**
+   * Sends a unit's queued statements (pipelined, none awaited before the next is sent). The promise
+   * settles once all are answered, rejecting with the first failure in order, marked as a queued
+   * one: after it PostgreSQL has aborted the transaction, so nothing behind it applies.
+   */
+  #sendAhead(ahead: readonly QueuedStatement[] | undefined): Promise<void> | null {
+    if (ahead === undefined || ahead.length === 0) return null;
+    const sent = ahead.map(([sql, params]) => this.client.query(writerQuery(sql, params)));
+    // Each is observed below; none may become an unhandled rejection on its own.
+    for (const s of sent) s.catch(() => {});
+    return (async () => {
+      for (const s of sent) {
+        try {
+          await s;
+        } catch (e) {
+          throw markQueuedFailure(e);
+        }
+      }
+    })();
+  }
+  /** Sends the queued statements and then the call's own, and answers with the first failure in order. */
+  async #behind<R>(ahead: readonly QueuedStatement[] | undefined, send: () => Promise<R>): Promise<R> {
+    const before = this.#sendAhead(ahead);
+    const own = send();
+    if (before !== null) {
+      own.catch(() => {});
+      await before;
+    }
+    return own;
+  }
+  async query<Row>(sql: string, params: readonly SqlValue[], ahead?: readonly QueuedStatement[]): Promise<Row[]> {
+    const r = await this.#behind(ahead, () => this.client.query(writerQuery(sql, params)));
     await this.#afterBegin();
     return r.rows as Row[];
   }
-  async run(sql: string, params: readonly SqlValue[]): Promise<number> {
-    const r = await this.client.query(writerQuery(sql, params));
+  async run(sql: string, params: readonly SqlValue[], ahead?: readonly QueuedStatement[]): Promise<number> {
+    const r = await this.#behind(ahead, () => this.client.query(writerQuery(sql, params)));
     await this.#afterBegin();
     return r.rowCount ?? 0;
   }
@@ -96,10 +127,12 @@ class PgConnection implements Connection {
     begun.catch(() => {});
     this.#begun = begun;
   }
-  async commit(): Promise<void> {
+  async commit(ahead?: readonly QueuedStatement[]): Promise<void> {
     await this.#afterBegin();
     this.#begun = null;
-    await this.client.query('COMMIT');
+    // COMMIT may follow the queued statements in the same write: should one of them fail, the
+    // transaction is aborted and PostgreSQL answers that COMMIT with a rollback.
+    await this.#behind(ahead, () => this.client.query('COMMIT'));
   }
   async rollback(): Promise<void> {
     this.#begun = null;

@@ -15,7 +15,7 @@
 import type { DatabaseSync } from 'node:sqlite';
 import { Worker } from 'node:worker_threads';
 import { AppError, type Clock, systemClock } from '@fairground/core';
-import { type Connection, GroupCommitter, StoreErrors } from '../../storage/group-commit.ts';
+import { type Connection, GroupCommitter, type QueuedStatement, StoreErrors } from '../../storage/group-commit.ts';
 import { claimRoomLog } from './log-fence.ts';
 import type { HostedHandler, HostedOptions, Migration, Reader, SqlValue, Store, Tx, UnitOptions } from '../../storage/ports.ts';
 import {
@@ -63,12 +63,17 @@ const writerThreads = new WeakMap<DatabaseSync, ThreadConnection>();
  * The writer thread of a store made by `createSqliteStore` (tests: to kill it mid-batch), or
  * undefined when its writer runs on this thread.
  */
-export function sqliteWriterThread(store: Store): { kill(): Promise<void>; beforeSend: ((op: WriterOp) => void) | null } | undefined {
+export function sqliteWriterThread(
+  store: Store,
+): { kill(): Promise<void>; beforeSend: ((op: WriterOp) => void) | null; readonly messagesSent: number } | undefined {
   const db = (store as { readonly [WRITER_KEY]?: DatabaseSync })[WRITER_KEY];
   return db ? writerThreads.get(db) : undefined;
 }
 
-/** The write connection in a worker thread; statements are messages, answers come back in order. */
+/**
+ * The write connection in a worker thread; statements are messages, answers come back in order. A
+ * unit's queued statements (`Tx.write`) ride in the message of the call they precede.
+ */
 class ThreadConnection implements Connection {
   readonly dialect = 'sqlite' as const;
   readonly #options: WriterThreadOptions;
@@ -78,6 +83,8 @@ class ThreadConnection implements Connection {
   readonly #waiting = new Map<number, { resolve: (v: unknown) => void; reject: (e: unknown) => void }>();
   /** Called with each operation just before it is sent (tests use it to kill the thread mid-batch). */
   beforeSend: ((op: WriterOp) => void) | null = null;
+  /** Messages posted to the thread so far (requests only; the bench reports them per action). */
+  messagesSent = 0;
   /** Set once the store has claimed the room log: the clock of the claims. */
   #claimNowMs: (() => number) | null = null;
   constructor(options: WriterThreadOptions) {
@@ -115,7 +122,7 @@ class ThreadConnection implements Connection {
     return worker;
   }
 
-  #send<T>(op: WriterOp, sql: string, params: unknown): Promise<T> {
+  #send<T>(op: WriterOp, sql: string, params: unknown, ahead?: readonly QueuedStatement[]): Promise<T> {
     this.beforeSend?.(op);
     const worker = this.#worker ?? this.#start();
     const id = this.#nextId;
@@ -124,7 +131,9 @@ class ThreadConnection implements Connection {
       if (this.#waiting.size === 0) worker.ref();
       this.#waiting.set(id, { resolve: resolve as (v: unknown) => void, reject });
       try {
-        worker.postMessage([id, op, sql, params] satisfies WriterRequest);
+        this.messagesSent += 1;
+        const request: WriterRequest = ahead === undefined ? [id, op, sql, params] : [id, op, sql, params, ahead];
+        worker.postMessage(request);
       } catch (e) {
         // Not clonable (a function or symbol in a request): nothing was sent.
         this.#waiting.delete(id);
@@ -134,19 +143,19 @@ class ThreadConnection implements Connection {
     });
   }
 
-  query<Row>(sql: string, params: readonly SqlValue[]): Promise<Row[]> {
-    return this.#send<Row[]>('query', sql, params);
+  query<Row>(sql: string, params: readonly SqlValue[], ahead?: readonly QueuedStatement[]): Promise<Row[]> {
+    return this.#send<Row[]>('query', sql, params, ahead);
   }
-  run(sql: string, params: readonly SqlValue[]): Promise<number> {
-    return this.#send<number>('run', sql, params);
+  run(sql: string, params: readonly SqlValue[], ahead?: readonly QueuedStatement[]): Promise<number> {
+    return this.#send<number>('run', sql, params, ahead);
   }
   async begin(): Promise<void> {
     // Not waited for: a failed BEGIN poisons the thread's connection, so the unit's first
     // statement fails with its error (SQLITE_BUSY is then retried by the group committer).
     this.#send('begin', '', []).catch(() => {});
   }
-  async commit(): Promise<void> {
-    await this.#send('commit', '', []);
+  async commit(ahead?: readonly QueuedStatement[]): Promise<void> {
+    await this.#send('commit', '', [], ahead);
   }
   async rollback(): Promise<void> {
     if (this.#worker) await this.#send('rollback', '', []);

@@ -17,14 +17,20 @@ import { dirname } from 'node:path';
 import { DatabaseSync, type StatementSync } from 'node:sqlite';
 import { parentPort, workerData } from 'node:worker_threads';
 import { AppError, type Clock } from '@fairground/core';
-import { type Connection, GroupCommitter } from '../../storage/group-commit.ts';
+import { type Connection, GroupCommitter, isQueuedFailure, markQueuedFailure, type QueuedStatement } from '../../storage/group-commit.ts';
 import type { HostedOptions, Reader, SqlValue, Store } from '../../storage/ports.ts';
 import { type Checkpointer, startCheckpointer } from './checkpointer.ts';
 import { claimRoomLog, defineRoomLogFence } from './log-fence.ts';
 
 export type WriterOp = 'query' | 'run' | 'begin' | 'commit' | 'rollback' | 'call' | 'claim' | 'close';
-/** `text` is the SQL, or for `call` the hosted module's key; `payload` the parameters, `[request, nowMs]`, or for `claim` the time. */
-export type WriterRequest = [id: number, op: WriterOp, text: string, payload: unknown];
+/**
+ * `text` is the SQL, or for `call` the hosted module's key; `payload` the parameters, `[request, nowMs]`,
+ * or for `claim` the time. `ahead` (query, run, commit): the statements a unit queued, run in order
+ * before the op (`Connection`): a unit's writes cross in one message.
+ */
+export type WriterRequest =
+  | [id: number, op: WriterOp, text: string, payload: unknown]
+  | [id: number, op: WriterOp, text: string, payload: unknown, ahead: readonly QueuedStatement[]];
 export type WriterReply = [id: number, ok: true, value: unknown] | [id: number, ok: false, error: SerializedError];
 
 export interface SerializedError {
@@ -32,6 +38,8 @@ export interface SerializedError {
   readonly code?: string;
   readonly errcode?: number;
   readonly errstr?: string;
+  /** Raised by a statement the unit queued (`ahead`), not by the op it rode with. */
+  readonly queued?: true;
   /** An expected failure (`AppError`): rebuilt as one on the other side. */
   readonly app?: { code: string; status: number; retryable: boolean; details?: Record<string, unknown> };
 }
@@ -83,10 +91,23 @@ export class SqliteConnection implements Connection {
     }
     return stmt;
   }
-  async query<Row>(sql: string, params: readonly SqlValue[]): Promise<Row[]> {
+  /** Runs a unit's queued statements in order; the first failure is thrown, marked as a queued one. */
+  runAhead(ahead: readonly QueuedStatement[] | undefined): void {
+    if (ahead === undefined) return;
+    for (const [sql, params] of ahead) {
+      try {
+        this.prepare(sql).run(...(params as SqlValue[]));
+      } catch (e) {
+        throw markQueuedFailure(e);
+      }
+    }
+  }
+  async query<Row>(sql: string, params: readonly SqlValue[], ahead?: readonly QueuedStatement[]): Promise<Row[]> {
+    this.runAhead(ahead);
     return this.prepare(sql).all(...(params as SqlValue[])) as Row[];
   }
-  async run(sql: string, params: readonly SqlValue[]): Promise<number> {
+  async run(sql: string, params: readonly SqlValue[], ahead?: readonly QueuedStatement[]): Promise<number> {
+    this.runAhead(ahead);
     return Number(this.prepare(sql).run(...(params as SqlValue[])).changes);
   }
   async begin(): Promise<void> {
@@ -94,7 +115,8 @@ export class SqliteConnection implements Connection {
     // with SQLITE_BUSY at once, ignoring busy_timeout.
     this.db.exec('BEGIN IMMEDIATE');
   }
-  async commit(): Promise<void> {
+  async commit(ahead?: readonly QueuedStatement[]): Promise<void> {
+    this.runAhead(ahead);
     this.db.exec('COMMIT');
   }
   async rollback(): Promise<void> {
@@ -117,6 +139,7 @@ export function serializeError(e: unknown): SerializedError {
   const x = e as { message?: unknown; code?: unknown; errcode?: unknown; errstr?: unknown };
   return {
     message: String(x?.message ?? e),
+    ...(isQueuedFailure(e) ? { queued: true as const } : {}),
     ...(typeof x?.code === 'string' ? { code: x.code } : {}),
     ...(typeof x?.errcode === 'number' ? { errcode: x.errcode } : {}),
     ...(typeof x?.errstr === 'string' ? { errstr: x.errstr } : {}),
@@ -128,7 +151,9 @@ export function deserializeError(e: SerializedError): Error {
     const { code, status, retryable, details } = e.app;
     return new AppError({ code, domain: 'hosted', status, retryable, message: e.message }, details, e.message);
   }
-  return Object.assign(new Error(e.message), e);
+  const { queued, ...fields } = e;
+  const error = Object.assign(new Error(e.message), fields);
+  return queued ? markQueuedFailure(error) : error;
 }
 
 /** One transaction at a time on the connection, whoever runs it. */
@@ -196,8 +221,8 @@ function localConnection(shared: Shared): Connection {
   let held = false;
   return {
     dialect: 'sqlite',
-    query: (sql, params) => conn.query(sql, params),
-    run: (sql, params) => conn.run(sql, params),
+    query: (sql, params, ahead) => conn.query(sql, params, ahead),
+    run: (sql, params, ahead) => conn.run(sql, params, ahead),
     async begin() {
       await mutex.lock();
       held = true;
@@ -209,8 +234,8 @@ function localConnection(shared: Shared): Connection {
         throw e;
       }
     },
-    async commit() {
-      await conn.commit();
+    async commit(ahead) {
+      await conn.commit(ahead);
       committed(shared);
       held = false;
       mutex.unlock();
@@ -331,7 +356,7 @@ class RemoteTransactions {
   }
 
   /** Runs one statement; undefined when its answer has been sent already (a poisoned connection's). */
-  async #one([id, op, sql, payload]: WriterRequest): Promise<{ result: unknown } | undefined> {
+  async #one([id, op, sql, payload, ahead]: WriterRequest): Promise<{ result: unknown } | undefined> {
     const { conn, mutex } = this.#shared;
     if (op === 'begin') {
       await mutex.lock();
@@ -360,9 +385,17 @@ class RemoteTransactions {
       this.#reply([id, false, this.#poisoned]);
       return undefined;
     }
-    if (op === 'query') return { result: conn.prepare(sql).all(...(payload as SqlValue[])) };
-    if (op === 'run') return { result: Number(conn.prepare(sql).run(...(payload as SqlValue[])).changes) };
+    if (op === 'query') {
+      conn.runAhead(ahead);
+      return { result: conn.prepare(sql).all(...(payload as SqlValue[])) };
+    }
+    if (op === 'run') {
+      conn.runAhead(ahead);
+      return { result: Number(conn.prepare(sql).run(...(payload as SqlValue[])).changes) };
+    }
     if (op === 'commit') {
+      // A queued statement that fails leaves the transaction open; the main thread rolls it back.
+      conn.runAhead(ahead);
       conn.db.exec('COMMIT');
       committed(this.#shared);
       this.#held = false;
