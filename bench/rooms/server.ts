@@ -10,7 +10,6 @@ import { randomBytes } from 'node:crypto';
 import { join } from 'node:path';
 import { systemClock } from '@fairground/core';
 import { Type } from '@sinclair/typebox';
-import { createPostgresStore } from '../../packages/server/src/adapters/postgres/index.ts';
 import { createSqliteStore, sqliteWriterThread } from '../../packages/server/src/adapters/sqlite/index.ts';
 import { createPlatform } from '../../packages/server/src/app.ts';
 import { loadPolicyFile } from '../../packages/server/src/compliance/index.ts';
@@ -31,8 +30,14 @@ const arg = (name: string, fallback: string) => {
 const database = arg('db', '');
 const pgSchema = arg('schema', 'bench_rooms');
 
+// The PostgreSQL adapter (and its client) is loaded only for a PostgreSQL run, so a SQLite run's
+// idle process holds what a SQLite node holds.
 const store: Store = database.startsWith('postgres')
-  ? await createPostgresStore({ url: database, schema: pgSchema, clock: systemClock })
+  ? await (await import('../../packages/server/src/adapters/postgres/index.ts')).createPostgresStore({
+      url: database,
+      schema: pgSchema,
+      clock: systemClock,
+    })
   : createSqliteStore({ path: database, clock: systemClock });
 
 // --trace: every 5 s, how long units of work waited and ran (the database's share of latency).

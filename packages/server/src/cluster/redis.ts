@@ -4,9 +4,14 @@
 // connection keeps reconnecting in the background. Scripts run through ioredis' EVALSHA with EVAL
 // fallback, so a restarted Redis that lost its script cache is no problem.
 import { type BreakerState, CircuitBreaker } from '../ops/breaker.ts';
-import { Redis } from 'ioredis';
+import { createRequire } from 'node:module';
+import type { Redis } from 'ioredis';
 import { REDIS_CALL_TIMEOUT_MS, REDIS_RECONNECT_MS_MAX } from './limits.ts';
 import { SCRIPTS, type ScriptName } from './scripts.ts';
+
+// Loaded when the first connection is made, not at start: a node configured without Redis never
+// loads the client (about 2 MB of V8 heap; bench/README.md, "The idle process and memory per player").
+const require = createRequire(import.meta.url);
 
 export interface ClusterRedisOptions {
   readonly url: string;
@@ -34,9 +39,10 @@ export class ClusterRedis {
       connectTimeout: 2_000,
       retryStrategy: (times: number) => Math.min(100 * times, REDIS_RECONNECT_MS_MAX),
     };
-    this.client = new Redis(o.url, options);
+    const Client = (require('ioredis') as typeof import('ioredis')).Redis;
+    this.client = new Client(o.url, options);
     // The subscriber must queue its SUBSCRIBE until connected; it sends nothing else.
-    this.sub = new Redis(o.url, { ...options, enableOfflineQueue: true, maxRetriesPerRequest: null });
+    this.sub = new Client(o.url, { ...options, enableOfflineQueue: true, maxRetriesPerRequest: null });
     const onError = o.onError ?? (() => {});
     this.client.on('error', onError);
     this.sub.on('error', onError);

@@ -17,6 +17,7 @@ import { Value } from '@sinclair/typebox/value';
 import Fastify, { type FastifyError, type FastifyInstance, type FastifyReply, type FastifyServerOptions } from 'fastify';
 import { HttpErrors } from './errors.ts';
 import { parseJsonBody } from './json.ts';
+import { DeferredSerializers, trackDeferredSerializers } from './lazy-serializers.ts';
 import { BODY_CONTROL, controlCharacterAt, LINE_CONTROL } from './text.ts';
 
 const packagesDir = join(dirname(fileURLToPath(import.meta.url)), '..', '..', '..');
@@ -38,7 +39,11 @@ export interface HttpServerOptions {
 
 /** A Fastify instance with the platform's parsing, validation, errors, OpenAPI document and WebSockets. */
 export async function createHttpServer(o: HttpServerOptions): Promise<FastifyInstance> {
+  // Response serializers are compiled on each route's first answer (lazy-serializers.ts): a node
+  // holds only those of the routes it serves.
+  const serializers = new DeferredSerializers();
   const app = Fastify({
+    schemaController: { compilersFactory: { buildSerializer: serializers.factory } },
     logger: o.logger,
     bodyLimit: o.bodyLimitBytes,
     genReqId: () => newId('req'),
@@ -70,6 +75,7 @@ export async function createHttpServer(o: HttpServerOptions): Promise<FastifyIns
       socket.destroy();
     },
   });
+  trackDeferredSerializers(app, serializers);
   configureHttp(app, o.bodyLimitBytes);
   await app.register(swagger, {
     openapi: {

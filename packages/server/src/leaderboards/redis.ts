@@ -1,8 +1,13 @@
 // Leaderboards on Redis sorted sets: ZADD (GT for best-score boards), ZREVRANGE, ZREVRANK. One
 // player's updates to several boards travel as one pipeline; an expiring board carries its
 // deletion time (PEXPIREAT) so Redis drops old periods by itself.
-import { Redis } from 'ioredis';
+import { createRequire } from 'node:module';
+import type { Redis } from 'ioredis';
 import { type LeaderboardBackend, type LeaderboardEntry, type LeaderboardUpdate, checkUpdate } from './ports.ts';
+
+// Loaded when the first connection is made, not at start: a node configured without Redis never
+// loads the client (about 2 MB of V8 heap; bench/README.md, "The idle process and memory per player").
+const require = createRequire(import.meta.url);
 
 export interface RedisLeaderboardOptions {
   /** A connection string (`redis://127.0.0.1:6379/0`) or a client to share. */
@@ -24,7 +29,10 @@ function entries(flat: string[], firstRank: number): LeaderboardEntry[] {
 
 export function createRedisLeaderboards(o: RedisLeaderboardOptions): LeaderboardBackend {
   const owned = typeof o.redis === 'string';
-  const redis = typeof o.redis === 'string' ? new Redis(o.redis, { maxRetriesPerRequest: 3, enableAutoPipelining: true }) : o.redis;
+  const redis =
+    typeof o.redis === 'string'
+      ? new (require('ioredis') as typeof import('ioredis')).Redis(o.redis, { maxRetriesPerRequest: 3, enableAutoPipelining: true })
+      : o.redis;
   // Without a listener, a connection error while Redis is away would be thrown as an unhandled event.
   if (owned) redis.on('error', o.onError ?? (() => {}));
   const prefix = `${o.keyPrefix ?? 'fairground:'}lb:`;

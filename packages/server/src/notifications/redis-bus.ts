@@ -2,14 +2,19 @@
 // committed on one process reaches the player's sockets on whichever process holds them.
 // Delivery is best effort (pub/sub keeps nothing); the inbox in the database is the record,
 // and clients re-read it when they reconnect.
-import { Redis } from 'ioredis';
+import { createRequire } from 'node:module';
 import type { NotificationBus, NotificationMessage } from './hub.ts';
+
+// Loaded when the first connection is made, not at start: a node configured without Redis never
+// loads the client (about 2 MB of V8 heap; bench/README.md, "The idle process and memory per player").
+const require = createRequire(import.meta.url);
 
 /** Messages larger than this are not published (a notification is a few hundred bytes). */
 const MESSAGE_BYTES_MAX = 16 * 1024;
 
 export function createRedisBus(options: { url: string; channel?: string; onError?: (e: Error) => void }): NotificationBus {
   const channel = options.channel ?? 'fairground:notifications';
+  const { Redis } = require('ioredis') as typeof import('ioredis');
   const pub = new Redis(options.url, { lazyConnect: false, maxRetriesPerRequest: 3 });
   const sub = new Redis(options.url, { lazyConnect: false });
   const handlers: Array<(playerId: string, message: NotificationMessage) => void> = [];

@@ -7,7 +7,11 @@
 //   delete, so a paused process whose lease expired cannot release someone else's.
 import { randomBytes } from 'node:crypto';
 import type { Redis } from 'ioredis';
-import pg from 'pg';
+import { createRequire } from 'node:module';
+
+// PostgreSQL's client is loaded when a PostgreSQL leader is made, not at start: a SQLite node never
+// loads it (bench/README.md, "The idle process and memory per player").
+const require = createRequire(import.meta.url);
 
 export interface LeaderLock {
   /** Tries to become the leader for `name`; true when this process now holds it. */
@@ -32,7 +36,7 @@ export function inProcessLeader(): LeaderLock {
 }
 
 export async function postgresLeader(url: string, namespace = 'fairground'): Promise<LeaderLock> {
-  const client = new pg.Client({ connectionString: url });
+  const client = new (require('pg') as typeof import('pg')).Client({ connectionString: url });
   await client.connect();
   client.on('error', () => {
     // The connection is gone, and with it every lock it held; the next acquire fails loudly.

@@ -9,8 +9,15 @@
 // that point is chosen on the held-back cases, the population test also measures the stored
 // threshold on generator settings the model never saw (test/risk/fraud-model.test.ts).
 import { createHash } from 'node:crypto';
-import { RandomForestClassifier } from 'ml-random-forest';
+import { createRequire } from 'node:module';
+import type { RandomForestClassifier } from 'ml-random-forest';
 import { FEATURE_NAMES } from './features.ts';
+
+// The random forest (and the matrix library under it) is loaded when a model is first trained or
+// loaded, not at start: most processes never score with a model (about 1 MB of V8 heap;
+// bench/README.md, "The idle process and memory per player").
+const require = createRequire(import.meta.url);
+const forestPackage = () => require('ml-random-forest') as typeof import('ml-random-forest');
 
 /** One reviewed case as training data. */
 export interface LabelledCase {
@@ -137,7 +144,7 @@ export function trainModel(cases: readonly LabelledCase[], seed: number): { doc:
   const test = sorted.filter((c) => heldBack(seed, c.caseId));
   const fraud = train.filter((c) => c.label === 1).length;
   if (fraud < TRAINING.trainEachMin || train.length - fraud < TRAINING.trainEachMin) throw new NotEnoughCases(fraud, train.length - fraud);
-  const forest = new RandomForestClassifier({
+  const forest = new (forestPackage().RandomForestClassifier)({
     seed,
     nEstimators: TRAINING.trees,
     maxFeatures: TRAINING.maxFeatures,
@@ -220,7 +227,7 @@ export class LoadedModel {
 
   constructor(doc: ModelDoc) {
     this.doc = doc;
-    this.#forest = RandomForestClassifier.load(doc.forest as Parameters<typeof RandomForestClassifier.load>[0]);
+    this.#forest = forestPackage().RandomForestClassifier.load(doc.forest as Parameters<typeof RandomForestClassifier.load>[0]);
   }
 
   /** The share of trees voting fraud, per mille. */
