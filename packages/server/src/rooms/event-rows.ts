@@ -49,14 +49,20 @@ function insertStatement(dialect: Dialect, rows: number): string {
   return sql;
 }
 
-/** Appends `eventParams` output with multi-row INSERTs: one round trip per 500 events. */
-export async function insertEventParams(tx: Tx, params: readonly (string | number)[]): Promise<void> {
+/**
+ * Appends `eventParams` output with multi-row INSERTs (500 events each), queued on the unit
+ * (`Tx.write`): they cross to the database with the unit's next statement or its end, so a hand's
+ * end sends its events and its projections together. A refused row (the log's fence) fails the
+ * unit as an awaited INSERT would.
+ */
+export function insertEventParams(tx: Tx, params: readonly (string | number)[]): Promise<void> {
   if (params.length % EVENT_PARAMS !== 0) assertionFailed('five parameters per event row');
   const step = EVENT_ROWS_PER_STATEMENT * EVENT_PARAMS;
   for (let i = 0; i < params.length; i += step) {
     const chunk = params.slice(i, i + step);
-    await tx.run(insertStatement(tx.dialect, chunk.length / EVENT_PARAMS), chunk);
+    tx.write(insertStatement(tx.dialect, chunk.length / EVENT_PARAMS), chunk);
   }
+  return Promise.resolve();
 }
 
 /**
