@@ -43,7 +43,10 @@ export interface SqliteStoreOptions {
   readonly walAutocheckpointPages?: number;
   /**
    * Checkpoints in a thread of their own instead of in the writer thread's commits
-   * (`checkpointer.ts`; default: on). Only with the writer thread.
+   * (`checkpointer.ts`). Only with the writer thread. Default: off. On an idle machine it did not
+   * pay: the ledger's share of the bare loop moved within the noise and its p99 at 64 callers rose
+   * from about 22 to 28–31 ms (the writer's restart checkpoints; `bench/README.md`, the ledger's
+   * sixth pass).
    */
   readonly checkpointThread?: boolean | { readonly everyCommits?: number; readonly restartPages?: number };
 }
@@ -197,7 +200,7 @@ export function createSqliteStore(options: SqliteStoreOptions): Store {
   const readConn = new SqliteConnection(readerDb);
   const writerDb = threaded ? null : memory ? readerDb : openSqlite(options.path, busyTimeoutMs);
   const groupUnitsMax = options.groupUnitsMax ?? 256;
-  const checkpointThread = checkpointThreadOptions(options.checkpointThread ?? true);
+  const checkpointThread = checkpointThreadOptions(options.checkpointThread ?? false);
   const queueUnitsMax = options.queueUnitsMax ?? 100_000;
   const writer: Connection = writerDb
     ? memory
