@@ -59,7 +59,8 @@ export function insertEventParams(tx: Tx, params: readonly (string | number)[]):
   if (params.length % EVENT_PARAMS !== 0) assertionFailed('five parameters per event row');
   const step = EVENT_ROWS_PER_STATEMENT * EVENT_PARAMS;
   for (let i = 0; i < params.length; i += step) {
-    const chunk = params.slice(i, i + step);
+    // `write` copies what it queues: a log that fits one statement goes as it is.
+    const chunk = params.length <= step ? params : params.slice(i, i + step);
     tx.write(insertStatement(tx.dialect, chunk.length / EVENT_PARAMS), chunk);
   }
   return Promise.resolve();

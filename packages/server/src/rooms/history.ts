@@ -80,7 +80,7 @@ export function handRecord(
       cards: [...(bySeat.get(p.seat)?.cards ?? [])],
       stackPoints: p.stackPoints,
     })),
-    actions: hand.actions.map((a) => {
+    actions: hand.actions.toArray().map((a) => {
       const x = a.action;
       return {
         type: x.type,

@@ -181,11 +181,11 @@ class GroupTx implements Tx {
    */
   async endSingleUnit(): Promise<void> {
     await this.#settled();
-    if (this.states.size > 0) await this.sendQueued();
+    if (this.states.size > 0) await this.#sendQueued();
   }
 
   /** Sends what is queued, as one message (the last statement carrying the ones before it). */
-  async sendQueued(): Promise<void> {
+  async #sendQueued(): Promise<void> {
     const last = this.#queued.pop();
     if (last === undefined) return;
     await this.#noting(this.conn.run(last[0], last[1], this.#takeQueued()), true);

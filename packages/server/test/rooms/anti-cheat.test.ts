@@ -181,7 +181,7 @@ for (const backend of BACKENDS) {
         const hand = server.rooms.actor(room.roomId)?.state.hand;
         const folded = hand?.state.players.find((p) => p.seat === cm.seat);
         assert.equal(folded?.status, 'folded', 'folded at the end of the turn');
-        assert.equal(hand?.actions.at(-1)?.auto, true);
+        assert.equal(hand?.actions.last?.auto, true);
         await playRoom(server, [co, cx], room.roomId, botRng(`${backend}-minor`), { handsMax: 1 });
         assert.ok(!server.rooms.actor(room.roomId)?.state.members.some((m) => m.playerId === minor.id), 'unseated after the hand');
         assert.equal(cm.frames.find((f) => f.t === 'closed')?.reason, 'play_window');

@@ -54,11 +54,16 @@ for (const backend of BACKENDS) {
         );
         // The others play on; when the away player's turn comes, the room calls for them at the timeout.
         const handNumber = server.rooms.actor(room.roomId)?.state.hand?.handNumber;
-        await playRoom(server, others, room.roomId, rng, { stopAt: (s) => s.hand === null || s.hand.actions.some((a) => a.auto) });
+        await playRoom(server, others, room.roomId, rng, {
+          stopAt: (s) => s.hand === null || s.hand.actions.toArray().some((a) => a.auto),
+        });
         const s = server.rooms.actor(room.roomId)?.state;
         const autoTypes =
           s?.hand && s.hand.handNumber === handNumber
-            ? s.hand.actions.filter((a) => a.auto).map((a) => a.action.type)
+            ? s.hand.actions
+                .toArray()
+                .filter((a) => a.auto)
+                .map((a) => a.action.type)
             : ((await handRecords(server, room.roomId, players[0]?.id as string)).get(handNumber as number)?.actions ?? [])
                 .filter((a) => a.auto)
                 .map((a) => a.type);

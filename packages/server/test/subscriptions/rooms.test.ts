@@ -86,7 +86,7 @@ for (const backend of BACKENDS) {
           await server.settle();
           await playRoom(server, [ownerC], room.roomId, rng, {
             choose: calling,
-            stopAt: (s) => s.hand === null || s.hand.actions.filter((a) => a.auto && a.action.seat === awaySeat()).length >= 2,
+            stopAt: (s) => s.hand === null || s.hand.actions.toArray().filter((a) => a.auto && a.action.seat === awaySeat()).length >= 2,
           });
           assert.ok(server.rooms.actor(room.roomId)?.state.hand?.handNumber === handNumber, 'the hand goes on');
           clients = [ownerC, await away.connect(room.roomId), await noConsent.connect(room.roomId)];

@@ -9,9 +9,8 @@
 // unit starts a new one. `:memory:` keeps the writer on this thread (a memory database cannot be
 // shared between connections).
 //
-// The WAL's checkpoints run in a thread of the writer's own (`checkpointer.ts`), not in the
-// commits: a commit no longer copies the WAL back into the database file now and then while the
-// next group waits.
+// The WAL's checkpoints run in the commits (SQLite's automatic checkpoint), unless the store is
+// opened with `checkpointThread` (`checkpointer.ts`, measured in `bench/README.md`).
 import type { DatabaseSync } from 'node:sqlite';
 import { Worker } from 'node:worker_threads';
 import { AppError, type Clock, systemClock } from '@fairground/core';
