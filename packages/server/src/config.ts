@@ -8,7 +8,7 @@
 import { isIP } from 'node:net';
 import { hostname } from 'node:os';
 import { randomBytes } from 'node:crypto';
-import { chmodSync, existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { chmodSync, existsSync, linkSync, mkdirSync, readFileSync, unlinkSync, writeFileSync } from 'node:fs';
 import { dirname, isAbsolute, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { type Static, Type } from '@sinclair/typebox';
@@ -553,26 +553,48 @@ function parseStandIns(text: string | undefined): StandInPort[] {
   return out;
 }
 
-interface DevSecrets {
+export interface DevSecrets {
   sessionSecret: string;
   kycKey: string;
 }
 
-/** Development secrets, generated on first start and kept beside the database. */
-function developmentSecrets(dataDir: string): DevSecrets {
+/**
+ * Development secrets, generated on first start and kept beside the database. Two processes that
+ * start at once on a new data directory agree on one set: each writes its own file whole and links
+ * it into place, and the one that loses the race reads the winner's.
+ */
+export function developmentSecrets(dataDir: string, beforePublish?: () => void): DevSecrets {
   const file = join(dataDir, 'secrets.json');
-  if (existsSync(file)) {
-    const parsed = JSON.parse(readFileSync(file, 'utf8')) as Partial<DevSecrets>;
-    if (typeof parsed.sessionSecret === 'string' && typeof parsed.kycKey === 'string' && /^[0-9a-f]{64}$/.test(parsed.kycKey)) {
-      return { sessionSecret: parsed.sessionSecret, kycKey: parsed.kycKey };
-    }
-    throw new ConfigError('FAIRGROUND_DATA_DIR', `${file} is damaged; delete it to generate new development secrets`);
-  }
+  if (existsSync(file)) return readDevelopmentSecrets(file);
   mkdirSync(dataDir, { recursive: true });
   const secrets: DevSecrets = { sessionSecret: randomBytes(32).toString('base64url'), kycKey: randomBytes(32).toString('hex') };
-  writeFileSync(file, `${JSON.stringify(secrets, null, 2)}\n`, { mode: 0o600, flag: 'wx' });
-  chmodSync(file, 0o600);
-  return secrets;
+  const draft = `${file}.${process.pid}.${randomBytes(4).toString('hex')}`;
+  writeFileSync(draft, `${JSON.stringify(secrets, null, 2)}\n`, { mode: 0o600, flag: 'wx' });
+  chmodSync(draft, 0o600);
+  // Tests start another process's first start here, the moment the race is lost in.
+  beforePublish?.();
+  try {
+    linkSync(draft, file);
+    return secrets;
+  } catch (e) {
+    if ((e as NodeJS.ErrnoException).code !== 'EEXIST') throw e;
+    return readDevelopmentSecrets(file);
+  } finally {
+    unlinkSync(draft);
+  }
+}
+
+function readDevelopmentSecrets(file: string): DevSecrets {
+  let parsed: Partial<DevSecrets> = {};
+  try {
+    parsed = JSON.parse(readFileSync(file, 'utf8')) as Partial<DevSecrets>;
+  } catch {
+    // Not JSON: reported below as damaged.
+  }
+  if (typeof parsed?.sessionSecret === 'string' && typeof parsed.kycKey === 'string' && /^[0-9a-f]{64}$/.test(parsed.kycKey)) {
+    return { sessionSecret: parsed.sessionSecret, kycKey: parsed.kycKey };
+  }
+  throw new ConfigError('FAIRGROUND_DATA_DIR', `${file} is damaged; delete it to generate new development secrets`);
 }
 
 function paymentsConfig(env: Record<string, string>, production: boolean, cwd: string, h5AppId: string): PaymentsConfig {

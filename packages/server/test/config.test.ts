@@ -1,12 +1,12 @@
 // Configuration is checked at start: a bad value stops the process with a message naming the key.
 import assert from 'node:assert/strict';
 import { execFile } from 'node:child_process';
-import { mkdtempSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, describe, it } from 'node:test';
 import { startTsaSandbox } from '@fairground/timestamp';
-import { ConfigError, DEVELOPMENT_POLICY_FILE, loadConfig } from '../src/config.ts';
+import { ConfigError, DEVELOPMENT_POLICY_FILE, type DevSecrets, developmentSecrets, loadConfig } from '../src/config.ts';
 
 const dir = mkdtempSync(join(tmpdir(), 'fg-config-'));
 // Production names its time-stamping authority: a local TSA here, reached like a public one.
@@ -153,6 +153,30 @@ describe('loadConfig', () => {
     assert.deepEqual(a.dataKey, b.dataKey);
     assert.equal(a.dataKey.length, 32);
     assert.equal(statSync(join(data, 'secrets.json')).mode & 0o777, 0o600);
+  });
+
+  it('gives two first starts at once on a new data directory one set of development secrets', () => {
+    const data = join(dir, 'secrets-race');
+    // The other start checks, writes and publishes its secrets between this one's check and its publishing.
+    let other: DevSecrets | undefined;
+    const mine = developmentSecrets(data, () => {
+      other = developmentSecrets(data);
+    });
+    assert.ok(other !== undefined);
+    assert.deepEqual(mine, other, "the start that lost the race reads the winner's secrets");
+    assert.equal(loadConfig({ FAIRGROUND_DATA_DIR: data }, dir).sessionSecret, mine.sessionSecret);
+    assert.deepEqual(readdirSync(data), ['secrets.json'], 'no draft is left behind');
+    assert.equal(statSync(join(data, 'secrets.json')).mode & 0o777, 0o600);
+  });
+
+  it('refuses a damaged secrets file by naming the data directory', () => {
+    const data = join(dir, 'secrets-damaged');
+    mkdirSync(data, { recursive: true });
+    writeFileSync(join(data, 'secrets.json'), '{"sessionSec');
+    assert.equal(
+      keyOf(() => loadConfig({ FAIRGROUND_DATA_DIR: data }, dir)),
+      'FAIRGROUND_DATA_DIR',
+    );
   });
 
   it('never generates secrets in production', () => {
