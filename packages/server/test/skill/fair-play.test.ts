@@ -288,7 +288,10 @@ for (const backend of backends()) {
         const r = await t.request('POST', `/api/skill/tournaments/${id}/session`, { token: who.token });
         const s = r.json as unknown as SessionState;
         sessions.set(who.playerId, s.sessionId);
-        await play(who, s, { pick: (l) => l[Math.min(l.length - 1, k)]! });
+        // Each account walks the legal moves with a stride of its own: the farm plays four games, not
+        // copies of one (a copy is held for review as copied play, not as a linked entry).
+        let step = 0;
+        await play(who, s, { pick: (l) => l[(step++ * (2 * k + 3) + 1 + k) % l.length]! });
       }
       await t.platform.skill.sweep();
       const entries = await t.store.reader.query<{ player_id: string; prize_fen: unknown; score: unknown }>(
