@@ -224,6 +224,8 @@ export class RoomActor {
   #headerSent = -1;
   /** The room view's parts as last broadcast, by key (see #roomText). */
   readonly #sentRoom = new Map<string, string>();
+  /** The values those parts were made from (see #roomText). */
+  readonly #sentRoomValues = new Map<string, unknown>();
   /** `hand:player` pairs already handed to the reminders this hand (one "your turn" message per hand at most). */
   readonly #reminded = new Set<string>();
   /** The hand as last broadcast, to send patches of it (see hand-frames.ts). */
@@ -453,7 +455,12 @@ export class RoomActor {
     const pub = events.map(publicEvent).filter((x) => x !== null);
     const view = roomView(this.#state, this.#presence()) as unknown as Record<string, unknown>;
     const parts: string[] = [];
-    for (const [key, value] of Object.entries(view)) {
+    for (const key in view) {
+      const value = view[key];
+      // The state is never changed in place: a part that is the very value last sent (the rules,
+      // the scores, the last hand's record) has the same text, and is not serialised again.
+      if (value !== undefined && this.#sentRoomValues.get(key) === value) continue;
+      this.#sentRoomValues.set(key, value);
       const json = JSON.stringify(value) ?? 'null';
       if (this.#sentRoom.get(key) === json) continue;
       this.#sentRoom.set(key, json);
