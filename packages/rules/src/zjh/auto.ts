@@ -37,26 +37,16 @@ export function raiseChoices(raise: LegalActions['raise']): number[] {
 
 const NOTHING: LegalActions = { look: false, fold: false, call: null, raise: null, compare: null, allIn: null };
 
-/**
- * What `seat` may do now. Asked for the turn's seat after every action, so it is written with loops
- * and no callbacks: each option is still checked by the reducer's own `isLegalAction`.
- */
 export function legalActions(state: HandState, seat: number): LegalActions {
-  let me: PlayerState | undefined;
-  for (const p of state.players) {
-    if (p.seat === seat) {
-      me = p;
-      break;
-    }
-  }
+  const me = state.players.find((p) => p.seat === seat);
   if (me === undefined || state.phase === 'over' || me.status !== 'active') return NOTHING;
+  const legal = (a: HandAction) => isLegalAction(state, a);
   const factor: 1 | 2 = me.seen ? 2 : 1;
 
   let raise: LegalActions['raise'] = null;
   const steps = state.rules.raiseSteps;
-  if (steps !== null) {
-    const candidates: number[] = [];
-    for (const s of steps) if (isLegalAction(state, { type: 'raise', seat, toStakePoints: s })) candidates.push(s);
+  const candidates = steps !== null ? steps.filter((s) => legal({ type: 'raise', seat, toStakePoints: s })) : null;
+  if (candidates !== null) {
     if (candidates.length > 0) {
       raise = {
         minStakePoints: candidates[0] as number,
@@ -69,25 +59,21 @@ export function legalActions(state: HandState, seat: number): LegalActions {
     const min = state.stakePoints + 1;
     const affordable = me.stackPoints === null ? state.rules.stakeCapPoints : Math.floor(me.stackPoints / factor);
     const max = Math.min(state.rules.stakeCapPoints, affordable);
-    if (isLegalAction(state, { type: 'raise', seat, toStakePoints: min }) && max >= min) {
+    if (legal({ type: 'raise', seat, toStakePoints: min }) && max >= min) {
       raise = { minStakePoints: min, maxStakePoints: max, steps: null, costPerStakePoint: factor };
     }
   }
 
-  let targets: number[] | null = null;
-  for (const p of state.players) {
-    if (p.seat !== seat && isLegalAction(state, { type: 'compare', seat, targetSeat: p.seat })) {
-      if (targets === null) targets = [];
-      targets.push(p.seat);
-    }
-  }
+  const targets = state.players
+    .filter((p: PlayerState) => p.seat !== seat && legal({ type: 'compare', seat, targetSeat: p.seat }))
+    .map((p) => p.seat);
   return {
-    look: isLegalAction(state, { type: 'look', seat }),
-    fold: isLegalAction(state, { type: 'fold', seat }),
-    call: isLegalAction(state, { type: 'call', seat }) ? { costPoints: callCostPoints(state, me) } : null,
+    look: legal({ type: 'look', seat }),
+    fold: legal({ type: 'fold', seat }),
+    call: legal({ type: 'call', seat }) ? { costPoints: callCostPoints(state, me) } : null,
     raise,
-    compare: targets !== null ? { targetSeats: targets, costPoints: compareCostPoints(state, me) } : null,
-    allIn: isLegalAction(state, { type: 'all-in', seat }) ? { costPoints: me.stackPoints ?? 0 } : null,
+    compare: targets.length > 0 ? { targetSeats: targets, costPoints: compareCostPoints(state, me) } : null,
+    allIn: legal({ type: 'all-in', seat }) ? { costPoints: me.stackPoints ?? 0 } : null,
   };
 }
 

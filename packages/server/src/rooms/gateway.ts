@@ -307,19 +307,17 @@ function readFrame(c: Connection, raw: Buffer | ArrayBuffer | Buffer[], isBinary
 
 /** Hands a command frame to the player's room and answers it: `ok` with the room's value, or the refusal (closing the socket for a forged seat, a kick or a player no longer in the room). */
 function runCommand(app: FastifyInstance, c: Connection, actor: LiveRoom, f: CommandFrame): void {
-  // The callbacks keep the request id, not the frame: they wait for the command's write to disk.
-  const id = f.id;
   actor.command(c.playerId, f, c).then(
     // A command is answered when it asked to be (carries an id): by the broadcast of its change
     // when the room folded the answer into it, else by an `ok` of its own.
     (v) => {
-      if (id !== undefined && !c.answered(id)) c.send(`{"t":"ok","id":${JSON.stringify(id)},"v":${v}}`);
+      if (f.id !== undefined && !c.answered(f.id)) c.send(`{"t":"ok","id":${JSON.stringify(f.id)},"v":${v}}`);
     },
     (e: unknown) => {
-      if (id !== undefined && c.answered(id)) return;
+      if (f.id !== undefined && c.answered(f.id)) return;
       const err = e instanceof AppError ? e : new AppError(RoomErrors.ROOM_BUSY);
       if (!(e instanceof AppError)) app.log.error({ err: e, roomId: actor.id }, 'room command failed');
-      c.error(err, id);
+      c.error(err, f.id);
       if (err.code === RoomErrors.ROOM_SEAT_FORGED.code) c.close(CloseCodes.FORGED, err.code);
       else if (err.code === RoomErrors.ROOM_KICKED.code) c.close(CloseCodes.KICKED, err.code);
       else if (err.code === RoomErrors.ROOM_NOT_MEMBER.code) c.close(CloseCodes.LEFT, err.code);

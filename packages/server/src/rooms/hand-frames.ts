@@ -15,7 +15,6 @@
 import { canSeeCards, type HandState, type PlayerState, playerStateView } from '@fairground/rules';
 import { assert } from '@fairground/core';
 import type { RoomState } from './state.ts';
-import { SEATS_MAX } from './limits.ts';
 import { compactPlayer, handFrameText, legalText } from './views.ts';
 
 /** What every broadcast of the hand carries besides the hand itself. */
@@ -107,13 +106,12 @@ export class HandFrames {
     // The rules' state has one shape: the field names of the hand's first frame serve every patch.
     const keys = before?.keys ?? Object.keys(state).filter((k) => !NOT_SENT.has(k));
     const old = before?.state as unknown as Readonly<Record<string, unknown>> | undefined;
-    // Sized once: the record is kept until the next action, and a grown array would carry spare room into the old generation.
-    const fields = new Array<string>(keys.length);
+    const fields: string[] = [];
     for (let i = 0; i < keys.length; i += 1) {
       const value = state[keys[i] as string];
       // Unchanged values are often the very same object or number: no need to serialise them again.
       const kept = old !== undefined && old[keys[i] as string] === value ? before?.fields[i] : undefined;
-      fields[i] = kept ?? JSON.stringify(value) ?? 'null';
+      fields.push(kept ?? JSON.stringify(value) ?? 'null');
     }
     assert(h.state.players.length <= PATCH_PLAYERS_MAX, 'a hand has few enough players for a patch key');
     return {
@@ -123,7 +121,7 @@ export class HandFrames {
       turnDeadlineMs: head.turnDeadlineMs,
       keys,
       fields,
-      legal: new Array<string | undefined>(SEATS_MAX),
+      legal: [],
       players: h.players,
     };
   }
