@@ -150,7 +150,11 @@ process.stdout.write(`READY ${url}\n`);
 const profileFile = arg('profile-window', '');
 // --alloc-profile FILE: where the measured window allocates (V8's sampling heap profiler, every
 // allocation counted whether or not it is collected later), written at SIGTERM like the CPU profile.
+// With `BENCH_ALLOC_SURVIVORS=1` in its environment (`run.ts --server-env BENCH_ALLOC_SURVIVORS=1`)
+// the samples of objects a scavenge collected are dropped: what is left is what survived the young
+// generation (promoted, most of it later collected by a full collection) or is still young at the end.
 const allocFile = arg('alloc-profile', '');
+const allocSurvivorsOnly = process.env.BENCH_ALLOC_SURVIVORS === '1';
 let profiler: import('node:inspector/promises').Session | null = null;
 if (profileFile || allocFile) {
   process.on('SIGUSR2', () => {
@@ -167,7 +171,7 @@ if (profileFile || allocFile) {
         await profiler.post('HeapProfiler.startSampling', {
           samplingInterval: 16_384,
           includeObjectsCollectedByMajorGC: true,
-          includeObjectsCollectedByMinorGC: true,
+          includeObjectsCollectedByMinorGC: !allocSurvivorsOnly,
         });
       }
     })();

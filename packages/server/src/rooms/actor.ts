@@ -29,6 +29,7 @@ import {
   decideSetAdmin,
   decideTransferOwner,
   decideTrusteeship,
+  type DecideContext,
   decideWindowClosed,
   dissolve,
   type JoinInput,
@@ -60,6 +61,7 @@ import type {
   RoomChat,
   RoomDirectory,
   RoomPolicy,
+  RoomPolicyLimits,
   RoomReminders,
   RoomVoice,
   TimerHandle,
@@ -170,6 +172,35 @@ interface Timer {
   fn: () => void;
 }
 
+const NO_EXTRAS: Omit<PlanExtras, 'knownPairs'> = Object.freeze({});
+
+/**
+ * What a plan decides with: the clock read once, the sealer, and the policy's limits asked for when
+ * read (only a hand's start and end read them). A class, so a plan (one per command, alive until
+ * its events are written) carries one small object and no closures.
+ */
+class PlanContext implements DecideContext {
+  readonly nowMs: number;
+  readonly #deps: ActorDeps;
+
+  constructor(deps: ActorDeps, nowMs: number) {
+    this.#deps = deps;
+    this.nowMs = nowMs;
+  }
+
+  get limits(): RoomPolicyLimits {
+    return this.#deps.policy.limits();
+  }
+
+  get sealer(): RoomSealer {
+    return this.#deps.sealer;
+  }
+
+  openSeed(sealedSeed: string, roomId: string, handNumber: number): Uint8Array {
+    return this.#deps.sealer.openSeed(sealedSeed, roomId, handNumber);
+  }
+}
+
 export class RoomActor {
   #state: RoomState;
   readonly #deps: ActorDeps;
@@ -193,6 +224,8 @@ export class RoomActor {
   #headerSent = -1;
   /** The room view's parts as last broadcast, by key (see #roomText). */
   readonly #sentRoom = new Map<string, string>();
+  /** The values those parts were made from (see #roomText). */
+  readonly #sentRoomValues = new Map<string, unknown>();
   /** `hand:player` pairs already handed to the reminders this hand (one "your turn" message per hand at most). */
   readonly #reminded = new Set<string>();
   /** The hand as last broadcast, to send patches of it (see hand-frames.ts). */
@@ -236,7 +269,7 @@ export class RoomActor {
           return Promise.resolve();
         }
       });
-      void this.#pump();
+      this.#pump();
     });
   }
 
@@ -249,18 +282,31 @@ export class RoomActor {
     });
   }
 
-  async #pump(): Promise<void> {
+  /**
+   * Runs the queued jobs one after another. It is a chain of callbacks, not an async loop: a job
+   * waits for its write to disk, long enough for whatever waits with it to be promoted to the old
+   * generation, and an async function keeps a frame of its own alive for every wait.
+   */
+  #pump(): void {
     if (this.#running) return;
     this.#running = true;
-    try {
-      for (let job = this.#queue.shift(); job !== undefined; job = this.#queue.shift()) await job();
-    } finally {
-      this.#running = false;
-      const waiters = this.#idleWaiters;
-      this.#idleWaiters = [];
-      for (const w of waiters) w();
-    }
+    this.#runNext();
   }
+
+  #runNext(): void {
+    const job = this.#queue.shift();
+    if (job !== undefined) {
+      // A job settles its caller's promise and itself never rejects (see `run`).
+      job().then(this.#afterJob, this.#afterJob);
+      return;
+    }
+    this.#running = false;
+    const waiters = this.#idleWaiters;
+    this.#idleWaiters = [];
+    for (const w of waiters) w();
+  }
+
+  readonly #afterJob = (): void => this.#runNext();
 
   get isIdle(): boolean {
     return !this.#running && this.#queue.length === 0;
@@ -274,31 +320,32 @@ export class RoomActor {
 
   /** A plan on the room as it is now. The policy's limits are asked for when read: only a hand's start and end read them. */
   #plan(): Plan {
-    const { sealer, policy, timers } = this.#deps;
-    return new Plan(this.#state, {
-      nowMs: timers.nowMs(),
-      get limits() {
-        return policy.limits();
-      },
-      sealer,
-      openSeed: (sealed, roomId, handNumber) => sealer.openSeed(sealed, roomId, handNumber),
-    });
+    return new Plan(this.#state, new PlanContext(this.#deps, this.#deps.timers.nowMs()));
   }
 
   /** Writes the plan, then (and only then) applies it, tells everyone, and resets the timers. */
-  async #commit(plan: Plan, extras: Omit<PlanExtras, 'knownPairs'> = {}, startInfo?: StartInfo): Promise<void> {
-    if (plan.events.length === 0) return;
+  #commit(plan: Plan, extras: Omit<PlanExtras, 'knownPairs'> = NO_EXTRAS, startInfo?: StartInfo): Promise<void> {
+    if (plan.events.length === 0) return Promise.resolve();
     assert(plan.before === this.#state, 'a plan is committed on the state it was made from');
     assert(plan.state.version <= ROOM_EVENTS_MAX, 'room event log within its limit');
     this.#deps.directory?.assertOwner(this.id);
-    if (isLogOnly(plan, extras)) await this.#deps.events.write(this.id, plan.events);
-    else {
-      const pairs = new Set(this.#knownPairs);
-      await this.#deps.store.unitOfWork((tx) => persistPlan(tx, plan, this.#deps.persist, { ...extras, knownPairs: pairs }), {
-        label: 'rooms.commit',
-      });
-      this.#knownPairs = pairs;
-    }
+    // Most commits (every hand action) are events alone: one callback waits for the write, not an async frame.
+    if (isLogOnly(plan, extras)) return this.#deps.events.write(this.id, plan.events).then(() => this.#applied(plan, startInfo));
+    return this.#commitUnit(plan, extras, startInfo);
+  }
+
+  /** A plan with money or records besides its events: one unit of work with them. */
+  async #commitUnit(plan: Plan, extras: Omit<PlanExtras, 'knownPairs'>, startInfo: StartInfo | undefined): Promise<void> {
+    const pairs = new Set(this.#knownPairs);
+    await this.#deps.store.unitOfWork((tx) => persistPlan(tx, plan, this.#deps.persist, { ...extras, knownPairs: pairs }), {
+      label: 'rooms.commit',
+    });
+    this.#knownPairs = pairs;
+    return this.#applied(plan, startInfo);
+  }
+
+  /** A written plan: applied, told to everyone, the timers reset; a reminder being queued is the promise returned. */
+  #applied(plan: Plan, startInfo: StartInfo | undefined): Promise<void> | undefined {
     this.#state = plan.state;
     const now = plan.ctx.nowMs;
     for (const e of plan.events) this.#afterEvent(e, now, startInfo);
@@ -306,8 +353,7 @@ export class RoomActor {
     this.#endVoiceIfOff();
     this.#reschedule();
     this.#deps.directory?.changed(this.#state);
-    const reminding = this.#remind(plan.before, plan.events);
-    if (reminding !== undefined) await reminding;
+    return this.#remind(plan.before, plan.events);
   }
 
   /**
@@ -409,7 +455,12 @@ export class RoomActor {
     const pub = events.map(publicEvent).filter((x) => x !== null);
     const view = roomView(this.#state, this.#presence()) as unknown as Record<string, unknown>;
     const parts: string[] = [];
-    for (const [key, value] of Object.entries(view)) {
+    for (const key in view) {
+      const value = view[key];
+      // The state is never changed in place: a part that is the very value last sent (the rules,
+      // the scores, the last hand's record) has the same text, and is not serialised again.
+      if (value !== undefined && this.#sentRoomValues.get(key) === value) continue;
+      this.#sentRoomValues.set(key, value);
       const json = JSON.stringify(value) ?? 'null';
       if (this.#sentRoom.get(key) === json) continue;
       this.#sentRoom.set(key, json);
@@ -577,17 +628,40 @@ export class RoomActor {
     if (f.t === 'chat' || f.t === 'chat_mute') return this.#chat(playerId, f);
     if (f.t === 'voice_join' || f.t === 'voice_leave' || f.t === 'voice_signal') return this.#voice(playerId, f);
     if (f.t === 'resync') return this.#resync(playerId, from);
-    return this.run(async () => {
-      this.#reply = from !== undefined && f.id !== undefined ? { conn: from, id: f.id } : null;
-      try {
-        return await this.#command(playerId, f);
-      } finally {
-        this.#reply = null;
-      }
-    });
+    return this.run(() => this.#answering(playerId, f, from));
   }
 
-  async #command(playerId: string, f: RoomCommandFrame): Promise<number> {
+  /** Runs a command whose broadcast may answer request `f.id` of `from`; the answer is pending until the command ends. */
+  #answering(playerId: string, f: RoomCommandFrame, from: Conn | undefined): Promise<number> {
+    this.#reply = from !== undefined && f.id !== undefined ? { conn: from, id: f.id } : null;
+    let done: Promise<number>;
+    try {
+      done = this.#command(playerId, f);
+    } catch (e) {
+      this.#reply = null;
+      throw e;
+    }
+    return done.then(this.#answered, this.#notAnswered);
+  }
+
+  readonly #answered = (v: number): number => {
+    this.#reply = null;
+    return v;
+  };
+
+  readonly #notAnswered = (e: unknown): never => {
+    this.#reply = null;
+    throw e;
+  };
+
+  readonly #versionNow = (): number => this.#state.version;
+
+  /**
+   * A room command, checked and run; resolves with the room version after it. Refusals found before
+   * anything is written are thrown, not returned rejected: the queued job (`run`) turns them into
+   * its caller's rejection. Chained callbacks, not async frames: see `#pump`.
+   */
+  #command(playerId: string, f: RoomCommandFrame): Promise<number> {
     const s = this.#state;
     const m = memberOf(s, playerId);
     if (m === undefined) throw new AppError(s.kicked.includes(playerId) ? RoomErrors.ROOM_KICKED : RoomErrors.ROOM_NOT_MEMBER);
@@ -596,11 +670,8 @@ export class RoomActor {
     }
     const since = staleBefore(s, f);
     if (f.v < since || f.v > s.version) throw new AppError(RoomErrors.ROOM_STALE_VERSION, { v: f.v, current: s.version });
-    // A hand action (most frames) skips the dispatch: an async function that returns another's
-    // promise settles two turns of the microtask queue later than one that awaits it.
-    if (f.t === 'act') await this.#act(playerId, f);
-    else await this.#dispatch(playerId, f);
-    return this.#state.version;
+    // A hand action (most frames) skips the dispatch.
+    return (f.t === 'act' ? this.#act(playerId, f) : this.#dispatch(playerId, f)).then(this.#versionNow);
   }
 
   /** The sender as a member of this live room (chat is for the people at the table, while it is open). */
@@ -759,15 +830,20 @@ export class RoomActor {
   }
 
   /** A hand action: the player's bet, call, fold, look or compare, under their play window and usage. */
-  async #act(playerId: string, f: Extract<RoomCommandFrame, { t: 'act' }>): Promise<void> {
+  #act(playerId: string, f: Extract<RoomCommandFrame, { t: 'act' }>): Promise<void> {
     const loading = this.#ensureUsage();
-    if (loading !== undefined) await loading;
+    if (loading !== undefined) return loading.then(() => this.#actNow(playerId, f));
+    return this.#actNow(playerId, f);
+  }
+
+  /** Decides the action (a refusal is thrown) and commits it. */
+  #actNow(playerId: string, f: Extract<RoomCommandFrame, { t: 'act' }>): Promise<void> {
     const plan = this.#plan();
     const a: { type: HandActionType; toStakePoints?: number; targetSeat?: number } = { type: f.action.type };
     if (f.action.toStakePoints !== undefined) a.toStakePoints = f.action.toStakePoints;
     if (f.action.targetSeat !== undefined) a.targetSeat = f.action.targetSeat;
     decideAct(plan, playerId, a, { usage: this.#usage, leaveAfterHand: this.#leaveAfterHand });
-    await this.#commit(plan);
+    return this.#commit(plan);
   }
 
   /** The face check a room with identity checks asks of each player before a hand; a failure is a risk signal. */

@@ -57,11 +57,13 @@ export interface PlannedRecord {
 export class Plan {
   readonly before: RoomState;
   readonly ctx: DecideContext;
-  readonly events: RoomEvent[] = [];
-  /** The room after each event, in order (persistence projects each event with its before and after). */
-  readonly statesAfter: RoomState[] = [];
   readonly records: PlannedRecord[] = [];
   #state: RoomState;
+  // Made at the first event, sized for one: most plans carry a single hand action, and a plan
+  // lives until its events are on disk (long enough to be promoted), so an empty array's first
+  // push (room for 16) would be carried into the old generation at every action.
+  #events: RoomEvent[] | null = null;
+  #statesAfter: RoomState[] | null = null;
 
   constructor(state: RoomState, ctx: DecideContext) {
     this.before = state;
@@ -73,14 +75,32 @@ export class Plan {
     return this.#state;
   }
 
+  /** The events added, in order. */
+  get events(): readonly RoomEvent[] {
+    return this.#events ?? NO_EVENTS;
+  }
+
+  /** The room after each event, in order (persistence projects each event with its before and after). */
+  get statesAfter(): readonly RoomState[] {
+    return this.#statesAfter ?? NO_STATES;
+  }
+
   add(body: RoomEventBody): RoomState {
     const e = { ...body, seq: this.#state.version + 1, atMs: this.ctx.nowMs } as RoomEvent;
     this.#state = evolve(this.#state, e, this.ctx);
-    this.events.push(e);
-    this.statesAfter.push(this.#state);
+    if (this.#events === null || this.#statesAfter === null) {
+      this.#events = [e];
+      this.#statesAfter = [this.#state];
+    } else {
+      this.#events.push(e);
+      this.#statesAfter.push(this.#state);
+    }
     return this.#state;
   }
 }
+
+const NO_EVENTS: readonly RoomEvent[] = Object.freeze([]);
+const NO_STATES: readonly RoomState[] = Object.freeze([]);
 
 type Def = (typeof RoomErrors)[keyof typeof RoomErrors];
 

@@ -145,14 +145,40 @@ export type RoomCommandFrame = Exclude<CommandFrame, ChatCommandFrame | VoiceCom
 
 const checkers = new Map<string, TypeCheck<TSchema>>(Object.entries(FRAME_SCHEMAS).map(([t, s]) => [t, TypeCompiler.Compile(s)]));
 
+/** Nesting a frame is checked to (as `controlCharacterAt` does). */
+const CONTROL_DEPTH_MAX = 40;
+
+/**
+ * Whether any string of a parsed frame (keys included) holds a character `BODY_CONTROL` refuses. The
+ * same test as `controlCharacterAt`, without the path texts and entry arrays it makes for every
+ * value: every frame of every player is checked, and almost none holds one (the path is then made
+ * for the reason).
+ */
+function holdsControl(value: unknown, depth: number): boolean {
+  if (typeof value === 'string') return BODY_CONTROL.test(value);
+  if (typeof value !== 'object' || value === null || depth > CONTROL_DEPTH_MAX) return false;
+  if (Array.isArray(value)) {
+    for (let i = 0; i < value.length; i += 1) if (holdsControl(value[i], depth + 1)) return true;
+    return false;
+  }
+  const o = value as Record<string, unknown>;
+  for (const k in o) {
+    if (!Object.hasOwn(o, k)) continue;
+    if (BODY_CONTROL.test(k) || holdsControl(o[k], depth + 1)) return true;
+  }
+  return false;
+}
+
 /** The frame if it matches its schema, else a short reason (never the frame's own text). */
 export function parseFrame(value: unknown): { ok: true; frame: ClientFrame } | { ok: false; reason: string } {
   if (value === null || typeof value !== 'object' || Array.isArray(value)) return { ok: false, reason: 'not an object' };
   const t = (value as { t?: unknown }).t;
   const check = typeof t === 'string' ? checkers.get(t) : undefined;
   if (check === undefined) return { ok: false, reason: 'unknown frame type' };
-  const control = controlCharacterAt(value, BODY_CONTROL, '', 0);
-  if (control !== null) return { ok: false, reason: `${control} holds a control character` };
+  if (holdsControl(value, 0)) {
+    const control = controlCharacterAt(value, BODY_CONTROL, '', 0);
+    return { ok: false, reason: `${control ?? '/'} holds a control character` };
+  }
   if (check.Check(value)) return { ok: true, frame: value as ClientFrame };
   const first = check.Errors(value).First();
   return { ok: false, reason: `${first?.path ?? ''} ${first?.message ?? 'does not match'}`.trim().slice(0, 120) };

@@ -210,7 +210,9 @@ export type RoomEventKind = RoomEventBody['kind'];
 export type RoomEvent = RoomEventBody & { readonly seq: number; readonly atMs: number };
 
 export function memberOf(s: RoomState, playerId: string): Member | undefined {
-  return s.members.find((m) => m.playerId === playerId);
+  // A loop, not `find` with a closure: asked several times per action (the checks, every recipient of a broadcast).
+  for (const m of s.members) if (m.playerId === playerId) return m;
+  return undefined;
 }
 
 export function seatedMembers(s: RoomState): Member[] {

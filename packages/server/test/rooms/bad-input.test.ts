@@ -234,6 +234,24 @@ for (const backend of BACKENDS) {
         assert.equal(cm.closeCode, null, 'the player’s other connection is untouched');
       });
 
+      it('closes a connection whose frame holds a control character, naming where', async () => {
+        const v = version();
+        const cases: [Record<string, unknown>, string][] = [
+          [{ t: 'ping', id: 'c\u0000' }, '/id holds a control character'],
+          [{ t: 'act', v, id: 'a1', action: { type: 'call\u0007' } }, '/action/type holds a control character'],
+          [{ t: 'ping', id: 'p1', 'k\u0085': 1 }, '/k? holds a control character'],
+        ];
+        for (const [frame, reason] of cases) {
+          const c = await member.connect(roomId);
+          c.raw(frame);
+          assert.equal(await c.closed(), CloseCodes.MALFORMED, reason);
+          const error = c.frames.find((f) => f.t === 'error');
+          assert.equal(error?.code, 'ROOM_FRAME_INVALID');
+          assert.equal((error?.details as { reason?: string } | undefined)?.reason, reason);
+        }
+        assert.equal(version(), v, 'nothing changed');
+      });
+
       after(async () => {
         await checkNoHiddenCards(server, roomId, owner.id);
       });
