@@ -70,6 +70,11 @@ export function openSqlite(path: string, busyTimeoutMs: number): DatabaseSync {
   if (path !== ':memory:') db.exec('PRAGMA journal_mode = WAL');
   db.exec('PRAGMA synchronous = FULL');
   db.exec('PRAGMA foreign_keys = ON');
+  // Savepoints' and statements' sub-journals in memory: by default SQLite moves a sub-journal past
+  // 64 KiB to a temporary file, a system call per page, and a group of hand ends (each unit in its
+  // savepoint, upserting rows across many leaves) passes it (`bench/storage/subjournal.ts`). It
+  // holds pages of the open transaction only and serves only its rollbacks: durability is the WAL's.
+  db.exec('PRAGMA temp_store = MEMORY');
   defineRoomLogFence(db);
   return db;
 }
