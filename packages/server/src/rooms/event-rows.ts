@@ -8,8 +8,11 @@ import type { RoomEvent } from './state.ts';
 
 /** Parameters per event row. */
 export const EVENT_PARAMS = 5;
-/** Rows per INSERT statement: 5 parameters each stays far below both databases' parameter limits. */
-const EVENT_ROWS_PER_STATEMENT = 500;
+/**
+ * Rows per INSERT statement at most: 5 parameters each stays far below both databases' parameter
+ * limits. A power of two: a batch is cut into statements of power-of-two sizes (`insertEventParams`).
+ */
+const EVENT_ROWS_PER_STATEMENT = 256;
 
 /** Public fields of an event for the log's `data` column: everything but the kind and envelope. */
 export function eventData(e: RoomEvent): string {
@@ -37,7 +40,7 @@ export function roomLogSource(dialect: Dialect): 'room_log' | 'room_events' {
   return dialect === 'sqlite' ? 'room_log' : 'room_events';
 }
 
-/** Statement texts by dialect and row count, made once each (at most EVENT_ROWS_PER_STATEMENT of them per dialect). */
+/** Statement texts by dialect and row count, made once each (power-of-two counts only: 9 per dialect). */
 const statements = new Map<string, string>();
 function insertStatement(dialect: Dialect, rows: number): string {
   const key = `${dialect}:${rows}`;
@@ -50,18 +53,27 @@ function insertStatement(dialect: Dialect, rows: number): string {
 }
 
 /**
- * Appends `eventParams` output with multi-row INSERTs (500 events each), queued on the unit
- * (`Tx.write`): they cross to the database with the unit's next statement or its end, so a hand's
- * end sends its events and its projections together. A refused row (the log's fence) fails the
- * unit as an awaited INSERT would.
+ * Appends `eventParams` output with multi-row INSERTs, queued on the unit (`Tx.write`): they cross
+ * to the database with the unit's next statement or its end, so a hand's end sends its events and
+ * its projections together. A refused row (the log's fence) fails the unit as an awaited INSERT
+ * would.
+ *
+ * The rows are cut into statements of power-of-two sizes, largest first (26 rows: 16, 8 and 2), at
+ * most EVENT_ROWS_PER_STATEMENT each: the texts repeat, so the database prepares 9 statements once
+ * instead of one per batch size it meets (a 100-row INSERT's text is 2.5 KB to parse), at the cost
+ * of at most a few more statements per batch.
  */
 export function insertEventParams(tx: Tx, params: readonly (string | number)[]): Promise<void> {
   if (params.length % EVENT_PARAMS !== 0) assertionFailed('five parameters per event row');
-  const step = EVENT_ROWS_PER_STATEMENT * EVENT_PARAMS;
-  for (let i = 0; i < params.length; i += step) {
-    // `write` copies what it queues: a log that fits one statement goes as it is.
-    const chunk = params.length <= step ? params : params.slice(i, i + step);
-    tx.write(insertStatement(tx.dialect, chunk.length / EVENT_PARAMS), chunk);
+  let rows = params.length / EVENT_PARAMS;
+  let at = 0;
+  while (rows > 0) {
+    const size = Math.min(EVENT_ROWS_PER_STATEMENT, 2 ** (31 - Math.clz32(rows)));
+    const end = at + size * EVENT_PARAMS;
+    // `write` copies what it queues: a log that is one statement goes as it is.
+    tx.write(insertStatement(tx.dialect, size), at === 0 && end === params.length ? params : params.slice(at, end));
+    at = end;
+    rows -= size;
   }
   return Promise.resolve();
 }

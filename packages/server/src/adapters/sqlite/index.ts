@@ -87,6 +87,8 @@ class ThreadConnection implements Connection {
   beforeSend: ((op: WriterOp) => void) | null = null;
   /** Messages posted to the thread so far (requests only; the bench reports them per action). */
   messagesSent = 0;
+  /** BEGIN is owed: it rides with the transaction's first statement (or its COMMIT). */
+  #beginOwed = false;
   /** Set once the store has claimed the room log: the clock of the claims. */
   #claimNowMs: (() => number) | null = null;
   constructor(options: WriterThreadOptions) {
@@ -132,12 +134,18 @@ class ThreadConnection implements Connection {
     return new Promise<T>((resolve, reject) => {
       if (this.#waiting.size === 0) worker.ref();
       this.#waiting.set(id, { resolve: resolve as (v: unknown) => void, reject });
+      const begin = this.#beginOwed && (op === 'query' || op === 'run' || op === 'commit');
       try {
         this.messagesSent += 1;
-        const request: WriterRequest = ahead === undefined ? [id, op, sql, params] : [id, op, sql, params, ahead];
+        const request: WriterRequest = begin
+          ? [id, op, sql, params, ahead, true]
+          : ahead === undefined
+            ? [id, op, sql, params]
+            : [id, op, sql, params, ahead];
         worker.postMessage(request);
+        if (begin) this.#beginOwed = false;
       } catch (e) {
-        // Not clonable (a function or symbol in a request): nothing was sent.
+        // Not clonable (a function or symbol in a request): nothing was sent, BEGIN is still owed.
         this.#waiting.delete(id);
         if (this.#waiting.size === 0 && !this.#closing) worker.unref();
         reject(e);
@@ -152,14 +160,19 @@ class ThreadConnection implements Connection {
     return this.#send<number>('run', sql, params, ahead);
   }
   async begin(): Promise<void> {
-    // Not waited for: a failed BEGIN poisons the thread's connection, so the unit's first
-    // statement fails with its error (SQLITE_BUSY is then retried by the group committer).
-    this.#send('begin', '', []).catch(() => {});
+    // Not sent alone: BEGIN rides with the transaction's first statement, which fails with its
+    // error if it fails (SQLITE_BUSY is then retried by the group committer).
+    this.#beginOwed = true;
   }
   async commit(ahead?: readonly QueuedStatement[]): Promise<void> {
     await this.#send('commit', '', [], ahead);
   }
   async rollback(): Promise<void> {
+    // A transaction that never sent a statement never began on the thread.
+    if (this.#beginOwed) {
+      this.#beginOwed = false;
+      return;
+    }
     if (this.#worker) await this.#send('rollback', '', []);
   }
   /**

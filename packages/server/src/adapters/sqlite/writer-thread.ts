@@ -4,9 +4,9 @@
 //
 // Two kinds of work share the one connection, one transaction at a time (a mutex):
 // - the main thread's units of work, statement by statement: `[id, op, sql, params]` messages,
-//   answered in order. A failed BEGIN poisons the connection until ROLLBACK, so the main thread
-//   may send BEGIN without waiting for its answer and no statement can run outside the
-//   transaction it was meant for;
+//   answered in order, a transaction's BEGIN riding with its first statement. A failed BEGIN
+//   poisons the connection until ROLLBACK, so no statement can run outside the transaction it
+//   was meant for;
 // - hosted modules (`Store.host`): whole requests handed over in one message each and run here by
 //   the module against a store of this thread, whose group commit coalesces every request that
 //   arrived while the previous group was committing. That store also counts every transaction
@@ -22,15 +22,18 @@ import type { HostedOptions, Reader, SqlValue, Store } from '../../storage/ports
 import { type Checkpointer, startCheckpointer } from './checkpointer.ts';
 import { claimRoomLog, defineRoomLogFence } from './log-fence.ts';
 
-export type WriterOp = 'query' | 'run' | 'begin' | 'commit' | 'rollback' | 'call' | 'claim' | 'close';
+export type WriterOp = 'query' | 'run' | 'commit' | 'rollback' | 'call' | 'claim' | 'close';
 /**
  * `text` is the SQL, or for `call` the hosted module's key; `payload` the parameters, `[request, nowMs]`,
  * or for `claim` the time. `ahead` (query, run, commit): the statements a unit queued, run in order
- * before the op (`Connection`): a unit's writes cross in one message.
+ * before the op (`Connection`): a unit's writes cross in one message. `begin` (query, run, commit):
+ * the transaction opens first (BEGIN IMMEDIATE, waiting for the connection), so that a
+ * transaction's BEGIN rides with its first statement instead of costing a message of its own.
  */
 export type WriterRequest =
   | [id: number, op: WriterOp, text: string, payload: unknown]
-  | [id: number, op: WriterOp, text: string, payload: unknown, ahead: readonly QueuedStatement[]];
+  | [id: number, op: WriterOp, text: string, payload: unknown, ahead: readonly QueuedStatement[] | undefined]
+  | [id: number, op: WriterOp, text: string, payload: unknown, ahead: readonly QueuedStatement[] | undefined, begin: true];
 export type WriterReply = [id: number, ok: true, value: unknown] | [id: number, ok: false, error: SerializedError];
 
 export interface SerializedError {
@@ -70,6 +73,11 @@ export function openSqlite(path: string, busyTimeoutMs: number): DatabaseSync {
   if (path !== ':memory:') db.exec('PRAGMA journal_mode = WAL');
   db.exec('PRAGMA synchronous = FULL');
   db.exec('PRAGMA foreign_keys = ON');
+  // Savepoints' and statements' sub-journals in memory: by default SQLite moves a sub-journal past
+  // 64 KiB to a temporary file, a system call per page, and a group of hand ends (each unit in its
+  // savepoint, upserting rows across many leaves) passes it (`bench/storage/subjournal.ts`). It
+  // holds pages of the open transaction only and serves only its rollbacks: durability is the WAL's.
+  db.exec('PRAGMA temp_store = MEMORY');
   defineRoomLogFence(db);
   return db;
 }
@@ -355,20 +363,23 @@ class RemoteTransactions {
     this.#running = false;
   }
 
-  /** Runs one statement; undefined when its answer has been sent already (a poisoned connection's). */
-  async #one([id, op, sql, payload, ahead]: WriterRequest): Promise<{ result: unknown } | undefined> {
-    const { conn, mutex } = this.#shared;
-    if (op === 'begin') {
-      await mutex.lock();
-      this.#held = true;
-      try {
-        conn.db.exec('BEGIN IMMEDIATE');
-      } catch (e) {
-        this.#poisoned = serializeError(e);
-        throw e;
-      }
-      return { result: null };
+  /** Opens the transaction: waits for the connection, then BEGIN. A failed BEGIN poisons it until ROLLBACK. */
+  async #begin(): Promise<void> {
+    await this.#shared.mutex.lock();
+    this.#held = true;
+    try {
+      this.#shared.conn.db.exec('BEGIN IMMEDIATE');
+    } catch (e) {
+      this.#poisoned = serializeError(e);
+      throw e;
     }
+  }
+
+  /** Runs one statement; undefined when its answer has been sent already (a poisoned connection's). */
+  async #one([id, op, sql, payload, ahead, begin]: WriterRequest): Promise<{ result: unknown } | undefined> {
+    const { conn, mutex } = this.#shared;
+    // The op fails with BEGIN's error, as the first statement after a poisoning BEGIN would.
+    if (begin === true && (op === 'query' || op === 'run' || op === 'commit')) await this.#begin();
     if (op === 'rollback') {
       this.#poisoned = null;
       if (this.#held) {
