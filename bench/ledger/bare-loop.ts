@@ -18,6 +18,12 @@ export interface BareLoop {
   readonly db: DatabaseSync;
   /** Writes one group of `batch` transfers in one transaction; returns the transfers written. */
   group(batch: number): number;
+  /**
+   * Writes transfers of the same shape, without timing them, until the database holds `transfers`
+   * of them, then checkpoints the WAL: a bare loop measured on a database as large as the ledger's
+   * (its CPU per group grows with the database: `bench/README.md`, the seventh pass).
+   */
+  fill(transfers: number): void;
   close(): void;
 }
 
@@ -86,6 +92,13 @@ export function openBareLoop(path: string, players: number, rows: BareRows): Bar
       }
       db.exec('COMMIT');
       return batch;
+    },
+    fill(transfers) {
+      while (seq < transfers) {
+        const n = Math.min(1000, transfers - seq);
+        this.group(n);
+      }
+      db.exec('PRAGMA wal_checkpoint(TRUNCATE)');
     },
     close() {
       db.close();

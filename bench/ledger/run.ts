@@ -50,6 +50,13 @@ const WAL_AUTOCHECKPOINT = flag('--wal-autocheckpoint') ? Number(flag('--wal-aut
 /** `--checkpoint-thread on|off|N`: SQLite's checkpoints in a thread of their own (N: every N commits). */
 const CHECKPOINT_THREAD = flag('--checkpoint-thread');
 const ROUNDS = flag('--rounds') ? Math.max(1, Number(flag('--rounds'))) : 0;
+/**
+ * `--bare-fresh`: each round's bare loop on a fresh database (before the seventh pass). By default
+ * a round's bare loop first fills its database, untimed, to as many transfers as the ledger's holds:
+ * its CPU per group grows by 25 % (groups of 8) and 80 % (groups of 64) over its first 20,000–60,000
+ * transfers, and the ledger's database holds that many after its first rounds.
+ */
+const BARE_FRESH = args.includes('--bare-fresh');
 
 interface Row {
   backend: string;
@@ -177,9 +184,10 @@ function round2(x: number): number {
  * in transfers a second, and the CPU time its one thread spent per group (statements, COMMIT and
  * the kernel's WAL writes and fsync), to set beside the ledger's writer thread CPU per group.
  */
-function sqliteBareLoop(batch: number, rows: BareRows): { rate: number; cpuUsPerGroup: number } {
+function sqliteBareLoop(batch: number, rows: BareRows, fillTransfers = 0): { rate: number; cpuUsPerGroup: number } {
   const dir = mkdtempSync(join(tmpdir(), 'fg-bench-bare-'));
   const bare = openBareLoop(join(dir, 'bare.db'), PLAYERS, rows);
+  if (fillTransfers > 0) bare.fill(fillTransfers);
   let written = 0;
   let groups = 0;
   const deadline = performance.now() + seconds * 1000;
@@ -225,6 +233,8 @@ interface Round {
   load: number;
   /** The WAL file's size at the round's end, MB (its high-water mark: SQLite reuses it from the start). */
   walMb: number;
+  /** Transfers in the bare loop's database before its timed window (the ledger's count at the round's start). */
+  bareFilled: number;
 }
 
 function median(xs: number[]): number {
@@ -243,13 +253,13 @@ function walMb(dbPath: string): number {
 
 function printRounds(all: Round[]): void {
   console.log(
-    '| mode | callers | round | load | ledger /s | bare loop /s | ratio | p99 ms | writer thread CPU µs per group | bare loop CPU µs per group | main thread CPU µs per group | process CPU µs per group | WAL MB |',
+    '| mode | callers | round | load | ledger /s | bare loop /s | ratio | p99 ms | writer thread CPU µs per group | bare loop CPU µs per group | main thread CPU µs per group | process CPU µs per group | WAL MB | bare loop filled to |',
   );
-  console.log('| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |');
+  console.log('| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |');
   const pct = (r: Round) => (100 * r.row.transfersPerS) / Math.max(1, r.bare.rate);
   for (const r of all)
     console.log(
-      `| ${r.mode} | ${r.callers} | ${r.round} | ${r.load.toFixed(2)} | ${r.row.transfersPerS} | ${r.bare.rate} | ${pct(r).toFixed(0)} % | ${r.row.p99Ms} | ${r.row.writerCpuUsPerGroup ?? '—'} | ${r.bare.cpuUsPerGroup} | ${r.row.mainCpuUsPerGroup} | ${r.row.processCpuUsPerGroup} | ${r.walMb.toFixed(1)} |`,
+      `| ${r.mode} | ${r.callers} | ${r.round} | ${r.load.toFixed(2)} | ${r.row.transfersPerS} | ${r.bare.rate} | ${pct(r).toFixed(0)} % | ${r.row.p99Ms} | ${r.row.writerCpuUsPerGroup ?? '—'} | ${r.bare.cpuUsPerGroup} | ${r.row.mainCpuUsPerGroup} | ${r.row.processCpuUsPerGroup} | ${r.walMb.toFixed(1)} | ${r.bareFilled} |`,
     );
   console.log();
   console.log(
@@ -295,10 +305,13 @@ if (BACKENDS.includes('sqlite')) {
         continue;
       }
       for (let r = 0; r < ROUNDS; r += 1) {
-        const bare = sqliteBareLoop(c, 'ledger');
+        const held = BARE_FRESH
+          ? 0
+          : Number((await store.reader.query<{ n: unknown }>('SELECT count(*) AS n FROM ledger_transfers'))[0]?.n ?? 0);
+        const bare = sqliteBareLoop(c, 'ledger', held);
         const row = await measure('sqlite', ledger, mode, c);
         rows.push(row);
-        rounds.push({ mode, callers: c, round: r + 1, row, bare, load: loadavg()[0] ?? 0, walMb: walMb(dbPath) });
+        rounds.push({ mode, callers: c, round: r + 1, row, bare, load: loadavg()[0] ?? 0, walMb: walMb(dbPath), bareFilled: held });
       }
     }
   const report = await ledger.checkInvariants();
