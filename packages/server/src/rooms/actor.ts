@@ -1007,7 +1007,8 @@ export class RoomActor {
     if (this.#evicted || this.#draining) return;
     const s = this.#state;
     const want = this.#want;
-    want.clear();
+    // Emptied at the end of the last call; `clear` makes a new table even for an empty map.
+    if (want.size > 0) want.clear();
     if (!isLive(s)) {
       want.set('linger', { atMs: (s.endedAtMs ?? this.#deps.timers.nowMs()) + LINGER_MS, fn: () => this.evict() });
       this.#moveTurnTimer(null);
@@ -1137,6 +1138,25 @@ export class RoomActor {
           }),
       });
     }
+    if (this.#disconnectedSince.size > 0) this.#wantGraceTimers(s, want);
+    const hand = s.hand;
+    if (hand === null) return;
+    for (const hp of hand.players) {
+      if (hp.windowEndsAtMs === null || memberOf(s, hp.playerId)?.windowClosed !== false) continue;
+      want.set(`window:${hp.playerId}`, {
+        atMs: hp.windowEndsAtMs,
+        fn: () =>
+          this.#internal('window', async () => {
+            const plan = this.#plan();
+            decideWindowClosed(plan, hp.playerId);
+            await this.#commit(plan);
+          }),
+      });
+    }
+  }
+
+  /** Each disconnected player's grace (asked only when someone is away: no iterator per action). */
+  #wantGraceTimers(s: RoomState, want: WantedTimers): void {
     for (const [pid, since] of this.#disconnectedSince) {
       const m = memberOf(s, pid);
       if (m === undefined || m.seat === null || m.role === 'owner' || this.#leaveAfterHand.has(pid)) continue;
@@ -1149,18 +1169,6 @@ export class RoomActor {
             if (decideGraceExpired(plan, pid) === 'after_hand') this.#leaveAfterHand.add(pid);
             await this.#commit(plan);
             this.#reschedule();
-          }),
-      });
-    }
-    for (const hp of s.hand?.players ?? []) {
-      if (hp.windowEndsAtMs === null || memberOf(s, hp.playerId)?.windowClosed !== false) continue;
-      want.set(`window:${hp.playerId}`, {
-        atMs: hp.windowEndsAtMs,
-        fn: () =>
-          this.#internal('window', async () => {
-            const plan = this.#plan();
-            decideWindowClosed(plan, hp.playerId);
-            await this.#commit(plan);
           }),
       });
     }
