@@ -2,7 +2,7 @@
 // `applyHandAction(state, action)` returns the next state or an error value naming why the
 // action is illegal. Nothing here reads a clock or a random source: the deck comes in, already
 // shuffled (see fair/), and the same inputs always give the same states.
-import { AppError, assert } from '@fairground/core';
+import { AppError, assert, assertionFailed } from '@fairground/core';
 import { fail, ok, type RulesResult } from '../result.ts';
 import { isFullDeck } from './cards.ts';
 import { ZjhErrors } from './errors.ts';
@@ -136,26 +136,8 @@ function malformed(action: unknown): string | null {
 
 type ZjhErrorDef = (typeof ZjhErrors)[keyof typeof ZjhErrors];
 
-/**
- * Why an action is illegal, as a plain value: the error it becomes is built only when someone
- * reads it (`checkHandAction`, `applyHandAction`). The legal-action list asks about every option
- * of the turn's seat after every action and only wants to know whether each is legal.
- */
-interface Refusal {
-  readonly refused: ZjhErrorDef;
-  readonly details: Record<string, unknown>;
-}
-
-function refusal(def: ZjhErrorDef, details: Record<string, unknown>): Refusal {
-  return { refused: def, details };
-}
-
-function notYourTurn(state: HandState, me: PlayerState): Refusal {
-  return refusal(ZjhErrors.ZJH_NOT_YOUR_TURN, { seat: me.seat, turnSeat: state.turnSeat });
-}
-
-function isRefusal(v: Validated | Refusal): v is Refusal {
-  return (v as Partial<Refusal>).refused !== undefined;
+function isRefusal(v: Validated | ZjhErrorDef): v is ZjhErrorDef {
+  return (v as Partial<Validated>).index === undefined;
 }
 
 // The multiplier a player pays on the unit stake: 2 once they have looked (看牌), else 1.
@@ -181,15 +163,23 @@ function canAfford(p: PlayerState, costPoints: number): boolean {
   return p.stackPoints === null || p.stackPoints >= costPoints;
 }
 
-// Checks an action against the state without applying it: the error value, or null when legal.
-export function checkHandAction(state: HandState, action: HandAction): AppError | null {
-  const r = validate(state, action);
-  return isRefusal(r) ? new AppError(r.refused, r.details) : null;
+function indexOfSeat(players: readonly PlayerState[], seat: number): number {
+  for (let i = 0; i < players.length; i++) if ((players[i] as PlayerState).seat === seat) return i;
+  return -1;
 }
 
-/** Whether an action is legal now, without building the error that says why not. */
+// Checks an action against the state without applying it: the error value, or null when legal.
+export function checkHandAction(state: HandState, action: HandAction): AppError | null {
+  const v = judge(state, action);
+  return isRefusal(v) ? refusalError(v, state, action) : null;
+}
+
+/**
+ * Whether an action is legal now, without building the error that says why not: the legal-action
+ * list asks about every option of the turn's seat after every action and only wants yes or no.
+ */
 export function isLegalAction(state: HandState, action: HandAction): boolean {
-  return !isRefusal(validate(state, action));
+  return !isRefusal(judge(state, action));
 }
 
 interface Validated {
@@ -198,59 +188,56 @@ interface Validated {
   readonly targetIndex: number;
 }
 
-function validate(state: HandState, action: HandAction): Validated | Refusal {
-  const why = malformed(action);
-  if (why !== null) return refusal(ZjhErrors.ZJH_ACTION_INVALID, { reason: why });
-  if (action.step !== undefined && action.step !== state.step)
-    return refusal(ZjhErrors.ZJH_STALE_ACTION, { step: action.step, currentStep: state.step });
-  if (state.phase === 'over') return refusal(ZjhErrors.ZJH_HAND_OVER, {});
-  const index = state.players.findIndex((p) => p.seat === action.seat);
-  if (index < 0) return refusal(ZjhErrors.ZJH_NOT_IN_HAND, { seat: action.seat });
+/**
+ * The one place that says whether an action is legal: what it does when it is, or the error
+ * definition that refuses it. The refusal's details are built apart (`refusalError`), only for a
+ * refusal someone reads, so a yes/no question builds none.
+ */
+function judge(state: HandState, action: HandAction): Validated | ZjhErrorDef {
+  if (malformed(action) !== null) return ZjhErrors.ZJH_ACTION_INVALID;
+  if (action.step !== undefined && action.step !== state.step) return ZjhErrors.ZJH_STALE_ACTION;
+  if (state.phase === 'over') return ZjhErrors.ZJH_HAND_OVER;
+  const index = indexOfSeat(state.players, action.seat);
+  if (index < 0) return ZjhErrors.ZJH_NOT_IN_HAND;
   const me = state.players[index] as PlayerState;
-  if (me.status === 'folded') return refusal(ZjhErrors.ZJH_PLAYER_FOLDED, { seat: me.seat });
-  if (me.status === 'lost') return refusal(ZjhErrors.ZJH_PLAYER_OUT, { seat: me.seat });
+  if (me.status === 'folded') return ZjhErrors.ZJH_PLAYER_FOLDED;
+  if (me.status === 'lost') return ZjhErrors.ZJH_PLAYER_OUT;
   const myTurn = state.turnSeat === me.seat;
   const rules = state.rules;
   switch (action.type) {
     case 'look': {
-      if (me.seen) return refusal(ZjhErrors.ZJH_ALREADY_LOOKED, { seat: me.seat });
-      if (state.round <= rules.blindRounds)
-        return refusal(ZjhErrors.ZJH_MUST_STAY_BLIND, { round: state.round, blindRounds: rules.blindRounds });
-      if (rules.lookInTurnOnly && !myTurn) return notYourTurn(state, me);
+      if (me.seen) return ZjhErrors.ZJH_ALREADY_LOOKED;
+      if (state.round <= rules.blindRounds) return ZjhErrors.ZJH_MUST_STAY_BLIND;
+      if (rules.lookInTurnOnly && !myTurn) return ZjhErrors.ZJH_NOT_YOUR_TURN;
       return { index, costPoints: 0, targetIndex: -1 };
     }
     case 'fold': {
-      if (!myTurn && !rules.foldOutOfTurn) return notYourTurn(state, me);
+      if (!myTurn && !rules.foldOutOfTurn) return ZjhErrors.ZJH_NOT_YOUR_TURN;
       return { index, costPoints: 0, targetIndex: -1 };
     }
     case 'call': {
-      if (!myTurn) return notYourTurn(state, me);
+      if (!myTurn) return ZjhErrors.ZJH_NOT_YOUR_TURN;
       const cost = callCostPoints(state, me);
-      if (!canAfford(me, cost)) return refusal(ZjhErrors.ZJH_INSUFFICIENT_POINTS, { costPoints: cost, stackPoints: me.stackPoints });
+      if (!canAfford(me, cost)) return ZjhErrors.ZJH_INSUFFICIENT_POINTS;
       return { index, costPoints: cost, targetIndex: -1 };
     }
     case 'raise': {
-      if (!myTurn) return notYourTurn(state, me);
+      if (!myTurn) return ZjhErrors.ZJH_NOT_YOUR_TURN;
       const to = action.toStakePoints;
-      if (to <= state.stakePoints)
-        return refusal(ZjhErrors.ZJH_RAISE_NOT_ABOVE_STAKE, { toStakePoints: to, stakePoints: state.stakePoints });
-      if (to > rules.stakeCapPoints)
-        return refusal(ZjhErrors.ZJH_RAISE_ABOVE_CAP, { toStakePoints: to, stakeCapPoints: rules.stakeCapPoints });
-      if (rules.raiseSteps !== null && !rules.raiseSteps.includes(to)) {
-        return refusal(ZjhErrors.ZJH_RAISE_NOT_ON_LADDER, { toStakePoints: to, raiseSteps: rules.raiseSteps });
-      }
+      if (to <= state.stakePoints) return ZjhErrors.ZJH_RAISE_NOT_ABOVE_STAKE;
+      if (to > rules.stakeCapPoints) return ZjhErrors.ZJH_RAISE_ABOVE_CAP;
+      if (rules.raiseSteps !== null && !rules.raiseSteps.includes(to)) return ZjhErrors.ZJH_RAISE_NOT_ON_LADDER;
       const cost = to * priceFactor(me);
-      if (!canAfford(me, cost)) return refusal(ZjhErrors.ZJH_INSUFFICIENT_POINTS, { costPoints: cost, stackPoints: me.stackPoints });
+      if (!canAfford(me, cost)) return ZjhErrors.ZJH_INSUFFICIENT_POINTS;
       return { index, costPoints: cost, targetIndex: -1 };
     }
     case 'compare':
-      if (!myTurn) return notYourTurn(state, me);
-      return validateCompare(state, me, index, action.targetSeat);
+      if (!myTurn) return ZjhErrors.ZJH_NOT_YOUR_TURN;
+      return judgeCompare(state, me, index, action.targetSeat);
     case 'all-in': {
-      if (!myTurn) return notYourTurn(state, me);
-      const call = callCostPoints(state, me);
-      if (rules.allIn === 'off' || me.stackPoints === null || me.stackPoints >= call) {
-        return refusal(ZjhErrors.ZJH_ALL_IN_NOT_ALLOWED, { allIn: rules.allIn, stackPoints: me.stackPoints, callCostPoints: call });
+      if (!myTurn) return ZjhErrors.ZJH_NOT_YOUR_TURN;
+      if (rules.allIn === 'off' || me.stackPoints === null || me.stackPoints >= callCostPoints(state, me)) {
+        return ZjhErrors.ZJH_ALL_IN_NOT_ALLOWED;
       }
       return { index, costPoints: me.stackPoints, targetIndex: -1 };
     }
@@ -258,21 +245,78 @@ function validate(state: HandState, action: HandAction): Validated | Refusal {
 }
 
 /** A compare in turn: against another player still in the hand, from the round the rules allow, and affordable. */
-function validateCompare(state: HandState, me: PlayerState, index: number, targetSeat: number): Validated | Refusal {
+function judgeCompare(state: HandState, me: PlayerState, index: number, targetSeat: number): Validated | ZjhErrorDef {
   const rules = state.rules;
-  if (targetSeat === me.seat) return refusal(ZjhErrors.ZJH_COMPARE_SELF, { seat: me.seat });
-  const targetIndex = state.players.findIndex((p) => p.seat === targetSeat);
-  if (targetIndex < 0) return refusal(ZjhErrors.ZJH_COMPARE_TARGET_NOT_IN_HAND, { targetSeat });
+  if (targetSeat === me.seat) return ZjhErrors.ZJH_COMPARE_SELF;
+  const targetIndex = indexOfSeat(state.players, targetSeat);
+  if (targetIndex < 0) return ZjhErrors.ZJH_COMPARE_TARGET_NOT_IN_HAND;
   const target = state.players[targetIndex] as PlayerState;
-  if (target.status === 'folded') return refusal(ZjhErrors.ZJH_COMPARE_TARGET_FOLDED, { targetSeat: target.seat });
-  if (target.status === 'lost') return refusal(ZjhErrors.ZJH_COMPARE_TARGET_OUT, { targetSeat: target.seat });
+  if (target.status === 'folded') return ZjhErrors.ZJH_COMPARE_TARGET_FOLDED;
+  if (target.status === 'lost') return ZjhErrors.ZJH_COMPARE_TARGET_OUT;
   const headsUp = rules.compareHeadsUpAnyRound && activeCount(state.players) === 2;
-  if (state.round < rules.compareFromRound && !headsUp) {
-    return refusal(ZjhErrors.ZJH_COMPARE_TOO_EARLY, { round: state.round, compareFromRound: rules.compareFromRound });
-  }
+  if (state.round < rules.compareFromRound && !headsUp) return ZjhErrors.ZJH_COMPARE_TOO_EARLY;
   const cost = compareCostPoints(state, me);
-  if (!canAfford(me, cost)) return refusal(ZjhErrors.ZJH_INSUFFICIENT_POINTS, { costPoints: cost, stackPoints: me.stackPoints });
+  if (!canAfford(me, cost)) return ZjhErrors.ZJH_INSUFFICIENT_POINTS;
   return { index, costPoints: cost, targetIndex };
+}
+
+/** The error a player gets for an action `judge` refused with `def`, with the details that say why. */
+function refusalError(def: ZjhErrorDef, state: HandState, action: HandAction): AppError {
+  return new AppError(def, refusalDetails(def, state, action));
+}
+
+function refusalDetails(def: ZjhErrorDef, state: HandState, action: HandAction): Record<string, unknown> {
+  const rules = state.rules;
+  // Asked only for the refusals past the checks that the action is well formed and that its seat
+  // is a player of the hand.
+  const me = (): PlayerState => state.players[indexOfSeat(state.players, action.seat)] as PlayerState;
+  switch (def) {
+    case ZjhErrors.ZJH_ACTION_INVALID:
+      return { reason: malformed(action) };
+    case ZjhErrors.ZJH_STALE_ACTION:
+      return { step: action.step, currentStep: state.step };
+    case ZjhErrors.ZJH_HAND_OVER:
+      return {};
+    case ZjhErrors.ZJH_NOT_IN_HAND:
+      return { seat: action.seat };
+    case ZjhErrors.ZJH_PLAYER_FOLDED:
+    case ZjhErrors.ZJH_PLAYER_OUT:
+    case ZjhErrors.ZJH_ALREADY_LOOKED:
+    case ZjhErrors.ZJH_COMPARE_SELF:
+      return { seat: me().seat };
+    case ZjhErrors.ZJH_MUST_STAY_BLIND:
+      return { round: state.round, blindRounds: rules.blindRounds };
+    case ZjhErrors.ZJH_NOT_YOUR_TURN:
+      return { seat: me().seat, turnSeat: state.turnSeat };
+    case ZjhErrors.ZJH_RAISE_NOT_ABOVE_STAKE:
+      return { toStakePoints: raiseTo(action), stakePoints: state.stakePoints };
+    case ZjhErrors.ZJH_RAISE_ABOVE_CAP:
+      return { toStakePoints: raiseTo(action), stakeCapPoints: rules.stakeCapPoints };
+    case ZjhErrors.ZJH_RAISE_NOT_ON_LADDER:
+      return { toStakePoints: raiseTo(action), raiseSteps: rules.raiseSteps };
+    case ZjhErrors.ZJH_COMPARE_TARGET_NOT_IN_HAND:
+    case ZjhErrors.ZJH_COMPARE_TARGET_FOLDED:
+    case ZjhErrors.ZJH_COMPARE_TARGET_OUT:
+      return { targetSeat: action.type === 'compare' ? action.targetSeat : null };
+    case ZjhErrors.ZJH_COMPARE_TOO_EARLY:
+      return { round: state.round, compareFromRound: rules.compareFromRound };
+    case ZjhErrors.ZJH_INSUFFICIENT_POINTS: {
+      const cost =
+        action.type === 'raise'
+          ? action.toStakePoints * priceFactor(me())
+          : action.type === 'compare'
+            ? compareCostPoints(state, me())
+            : callCostPoints(state, me());
+      return { costPoints: cost, stackPoints: me().stackPoints };
+    }
+    case ZjhErrors.ZJH_ALL_IN_NOT_ALLOWED:
+      return { allIn: rules.allIn, stackPoints: me().stackPoints, callCostPoints: callCostPoints(state, me()) };
+  }
+  return assertionFailed(`the rules never refuse an action with "${def.message}"`);
+}
+
+function raiseTo(action: HandAction): number | null {
+  return action.type === 'raise' ? action.toStakePoints : null;
 }
 
 /** A working copy of `state` whose players are still those of `state` until `own` copies one to change it. */
@@ -313,8 +357,8 @@ function compareInto(d: Draft, before: HandState, challengerIndex: number, targe
 // Applies one action. Returns the next state, or the reason the action is illegal; never throws
 // for anything a client can send, and never changes `state`.
 export function applyHandAction(state: HandState, action: HandAction): RulesResult<HandState> {
-  const v = validate(state, action);
-  if (isRefusal(v)) return fail(new AppError(v.refused, v.details));
+  const v = judge(state, action);
+  if (isRefusal(v)) return fail(refusalError(v, state, action));
   const { index, costPoints, targetIndex } = v;
   const d = draftOf(state);
   const me = own(d, state, index);

@@ -157,19 +157,40 @@ export interface ActorDeps {
 
 type Job = () => Promise<void>;
 /**
- * The timers a room wants now, by key (a moved deadline changes its `atMs`). `later`: the deadline
- * only ever moves later while the key stands (the turn's, at every action), so a timer already set
- * for an earlier time is kept and, when it fires, sets itself again for the time wanted then.
+ * The timers a room wants now besides the turn's, by key (a moved deadline changes its `atMs`):
+ * the pause between hands, the start deadline, each disconnected player's grace and play window.
  */
-type WantedTimers = Map<string, { atMs: number; fn: () => void; later?: true }>;
+type WantedTimers = Map<string, { atMs: number; fn: () => void }>;
 
 interface Timer {
+  atMs: number;
+  handle: TimerHandle;
+  fn: () => void;
+}
+
+/**
+ * The turn's timer, kept across the actions of a hand: the deadline moves later at nearly every
+ * action (each action is a step of its own), and moving it changes these fields, nothing more.
+ * When the handle fires before the deadline wanted now, it is set again for that time (`#fireTurn`):
+ * one timer per turn deadline reached, not one per action.
+ */
+interface TurnTimer {
   /** When the handle fires. */
   atMs: number;
   handle: TimerHandle;
-  /** When the room wants it to run (later than `atMs` when the deadline moved since it was set), and what it runs. */
+  /** The deadline wanted now (later than `atMs` when it moved since the handle was set), and whose turn it ends. */
   wantAtMs: number;
-  fn: () => void;
+  seat: number;
+  step: number;
+  rule: 'fold' | 'call';
+}
+
+/** The turn deadline of the hand in play, as `#turnDeadline` leaves it (one per room, filled again each time). */
+interface TurnDeadline {
+  atMs: number;
+  seat: number;
+  step: number;
+  rule: 'fold' | 'call';
 }
 
 const NO_EXTRAS: Omit<PlanExtras, 'knownPairs'> = Object.freeze({});
@@ -220,6 +241,10 @@ export class RoomActor {
   readonly #windowEnds = new Map<string, { readonly end: number | null; readonly readAtMs: number }>();
   #nextStartAtMs: number | null = null;
   readonly #timers = new Map<string, Timer>();
+  /** What `#reschedule` wants besides the turn's timer; emptied each time (no map per action). */
+  readonly #want: WantedTimers = new Map();
+  #turnTimer: TurnTimer | null = null;
+  readonly #turnWanted: TurnDeadline = { atMs: 0, seat: 0, step: 0, rule: 'fold' };
   #knownPairs = new Set<string>();
   #headerSent = -1;
   /** The room view's parts as last broadcast, by key (see #roomText). */
@@ -939,86 +964,146 @@ export class RoomActor {
 
   // ---------------------------------------------------------------- timers
 
-  #turnDeadline(): { atMs: number; seat: number; step: number; rule: 'fold' | 'call' } | null {
+  /**
+   * The turn deadline of the hand in play, or null. The value is the room's one `TurnDeadline`,
+   * filled again at each call (asked at every action and every broadcast): read it before asking again.
+   */
+  #turnDeadline(): TurnDeadline | null {
     const s = this.#state;
     const hand = s.hand;
     if (!isLive(s) || hand === null || hand.state.phase !== 'betting' || hand.state.turnSeat === null) return null;
     const seat = hand.state.turnSeat;
-    const playerId = hand.players.find((p) => p.seat === seat)?.playerId;
+    let playerId: string | undefined;
+    for (const p of hand.players) {
+      if (p.seat === seat) {
+        playerId = p.playerId;
+        break;
+      }
+    }
     const m = playerId === undefined ? undefined : memberOf(s, playerId);
     const turnMs = s.params.turnTimeS * 1000;
-    const step = hand.state.step;
-    if (m?.windowClosed) return { atMs: hand.turnStartedAtMs + turnMs, seat, step, rule: 'fold' };
-    if (m?.trusteeship) return { atMs: hand.turnStartedAtMs + TRUSTEESHIP_DELAY_MS, seat, step, rule: 'call' };
-    return { atMs: hand.turnStartedAtMs + turnMs, seat, step, rule: s.params.trusteeship === 'call' ? 'call' : 'fold' };
-  }
-
-  /** Brings the room's timers in line with its state: cancels those no longer wanted or moved, schedules the new ones. */
-  #reschedule(): void {
-    if (this.#evicted || this.#draining) return;
-    const s = this.#state;
-    const want: WantedTimers = new Map();
-    if (!isLive(s)) {
-      want.set('linger', { atMs: (s.endedAtMs ?? this.#deps.timers.nowMs()) + LINGER_MS, fn: () => this.evict() });
+    const d = this.#turnWanted;
+    d.seat = seat;
+    d.step = hand.state.step;
+    if (m?.windowClosed) {
+      d.atMs = hand.turnStartedAtMs + turnMs;
+      d.rule = 'fold';
+    } else if (m?.trusteeship) {
+      d.atMs = hand.turnStartedAtMs + TRUSTEESHIP_DELAY_MS;
+      d.rule = 'call';
     } else {
-      this.#wantHandTimers(s, want);
-      this.#wantMemberTimers(s, want);
+      d.atMs = hand.turnStartedAtMs + turnMs;
+      d.rule = s.params.trusteeship === 'call' ? 'call' : 'fold';
     }
-    for (const [key, t] of this.#timers) {
-      const w = want.get(key);
-      if (w !== undefined && (w.atMs === t.atMs || (w.later === true && w.atMs > t.atMs))) {
-        t.wantAtMs = w.atMs;
-        t.fn = w.fn;
-        continue;
-      }
-      this.#deps.timers.cancel(t.handle);
-      this.#timers.delete(key);
-    }
-    for (const [key, w] of want) {
-      if (this.#timers.has(key)) continue;
-      const t: Timer = { atMs: w.atMs, handle: { atMs: w.atMs }, wantAtMs: w.atMs, fn: w.fn };
-      t.handle = this.#deps.timers.schedule(w.atMs, () => this.#fire(key, t));
-      this.#timers.set(key, t);
-    }
+    return d;
   }
 
   /**
-   * A timer's handle fired. When its deadline moved later since it was set (a turn timer across
-   * actions), it is set again for that time instead of being cancelled and remade at every action:
-   * one timer per turn deadline that is reached, not one per action.
+   * Brings the room's timers in line with its state: cancels those no longer wanted or moved,
+   * schedules the new ones. At an action in a hand it only moves the turn's deadline (see
+   * `TurnTimer`): nothing is made.
    */
+  #reschedule(): void {
+    if (this.#evicted || this.#draining) return;
+    const s = this.#state;
+    const want = this.#want;
+    // Emptied at the end of the last call; `clear` makes a new table even for an empty map.
+    if (want.size > 0) want.clear();
+    if (!isLive(s)) {
+      want.set('linger', { atMs: (s.endedAtMs ?? this.#deps.timers.nowMs()) + LINGER_MS, fn: () => this.evict() });
+      this.#moveTurnTimer(null);
+    } else {
+      this.#moveTurnTimer(this.#turnDeadline());
+      this.#wantHandTimers(s, want);
+      this.#wantMemberTimers(s, want);
+    }
+    if (this.#timers.size > 0) {
+      for (const [key, t] of this.#timers) {
+        const w = want.get(key);
+        if (w !== undefined && w.atMs === t.atMs) {
+          t.fn = w.fn;
+          continue;
+        }
+        this.#deps.timers.cancel(t.handle);
+        this.#timers.delete(key);
+      }
+    }
+    if (want.size > 0) {
+      for (const [key, w] of want) {
+        if (this.#timers.has(key)) continue;
+        const t: Timer = { atMs: w.atMs, handle: { atMs: w.atMs }, fn: w.fn };
+        t.handle = this.#deps.timers.schedule(w.atMs, () => this.#fire(key, t));
+        this.#timers.set(key, t);
+      }
+      want.clear();
+    }
+  }
+
   #fire(key: string, t: Timer): void {
     if (this.#timers.get(key) !== t) return;
-    if (t.wantAtMs !== t.atMs) {
-      t.atMs = t.wantAtMs;
-      t.handle = this.#deps.timers.schedule(t.atMs, () => this.#fire(key, t));
-      return;
-    }
     this.#timers.delete(key);
     t.fn();
   }
 
-  /** The turn deadline of the hand in play, and the start of the next hand (after the seed reveal or the pause between hands). */
-  #wantHandTimers(s: RoomState, want: WantedTimers): void {
-    const turn = this.#turnDeadline();
-    if (turn !== null) {
-      // One key for every turn (each action is a step of its own): the deadline moves later at
-      // nearly every action, and the timer set for an earlier one is kept (see `#fire`). What it
-      // runs is the latest turn's, so the step it acts on is the one wanted when it fires.
-      want.set('turn', {
-        atMs: turn.atMs,
-        later: true,
-        fn: () =>
-          this.#internal('turn', async () => {
-            const loading = this.#ensureUsage();
-            if (loading !== undefined) await loading;
-            const plan = this.#plan();
-            if (decideAuto(plan, turn.seat, turn.step, turn.rule, { usage: this.#usage, leaveAfterHand: this.#leaveAfterHand })) {
-              await this.#commit(plan);
-            }
-          }),
-      });
+  /**
+   * Keeps the turn's timer for `turn` (null: no turn to time): a deadline that moved later, or not
+   * at all, changes the timer's fields; one that moved earlier, or a first one, sets a new timer.
+   */
+  #moveTurnTimer(turn: TurnDeadline | null): void {
+    const t = this.#turnTimer;
+    if (turn === null) {
+      if (t !== null) {
+        this.#deps.timers.cancel(t.handle);
+        this.#turnTimer = null;
+      }
+      return;
     }
+    if (t !== null && turn.atMs >= t.atMs) {
+      t.wantAtMs = turn.atMs;
+      t.seat = turn.seat;
+      t.step = turn.step;
+      t.rule = turn.rule;
+      return;
+    }
+    if (t !== null) this.#deps.timers.cancel(t.handle);
+    const next: TurnTimer = {
+      atMs: turn.atMs,
+      handle: { atMs: turn.atMs },
+      wantAtMs: turn.atMs,
+      seat: turn.seat,
+      step: turn.step,
+      rule: turn.rule,
+    };
+    next.handle = this.#deps.timers.schedule(next.atMs, () => this.#fireTurn(next));
+    this.#turnTimer = next;
+  }
+
+  /**
+   * The turn's timer fired: set again when the deadline moved later since it was set, else the
+   * turn's seat acts by the rule wanted at its last move (the step it acts on is the one wanted
+   * then; an action since makes it stale and refused).
+   */
+  #fireTurn(t: TurnTimer): void {
+    if (this.#turnTimer !== t) return;
+    if (t.wantAtMs !== t.atMs) {
+      t.atMs = t.wantAtMs;
+      t.handle = this.#deps.timers.schedule(t.atMs, () => this.#fireTurn(t));
+      return;
+    }
+    this.#turnTimer = null;
+    const { seat, step, rule } = t;
+    this.#internal('turn', async () => {
+      const loading = this.#ensureUsage();
+      if (loading !== undefined) await loading;
+      const plan = this.#plan();
+      if (decideAuto(plan, seat, step, rule, { usage: this.#usage, leaveAfterHand: this.#leaveAfterHand })) {
+        await this.#commit(plan);
+      }
+    });
+  }
+
+  /** The start of the next hand (after the seed reveal or the pause between hands); the turn's timer is apart (`#moveTurnTimer`). */
+  #wantHandTimers(s: RoomState, want: WantedTimers): void {
     if (s.hand === null && s.next !== null) {
       const startTimer = () =>
         this.#internal('start', async () => {
@@ -1053,6 +1138,25 @@ export class RoomActor {
           }),
       });
     }
+    if (this.#disconnectedSince.size > 0) this.#wantGraceTimers(s, want);
+    const hand = s.hand;
+    if (hand === null) return;
+    for (const hp of hand.players) {
+      if (hp.windowEndsAtMs === null || memberOf(s, hp.playerId)?.windowClosed !== false) continue;
+      want.set(`window:${hp.playerId}`, {
+        atMs: hp.windowEndsAtMs,
+        fn: () =>
+          this.#internal('window', async () => {
+            const plan = this.#plan();
+            decideWindowClosed(plan, hp.playerId);
+            await this.#commit(plan);
+          }),
+      });
+    }
+  }
+
+  /** Each disconnected player's grace (asked only when someone is away: no iterator per action). */
+  #wantGraceTimers(s: RoomState, want: WantedTimers): void {
     for (const [pid, since] of this.#disconnectedSince) {
       const m = memberOf(s, pid);
       if (m === undefined || m.seat === null || m.role === 'owner' || this.#leaveAfterHand.has(pid)) continue;
@@ -1068,23 +1172,13 @@ export class RoomActor {
           }),
       });
     }
-    for (const hp of s.hand?.players ?? []) {
-      if (hp.windowEndsAtMs === null || memberOf(s, hp.playerId)?.windowClosed !== false) continue;
-      want.set(`window:${hp.playerId}`, {
-        atMs: hp.windowEndsAtMs,
-        fn: () =>
-          this.#internal('window', async () => {
-            const plan = this.#plan();
-            decideWindowClosed(plan, hp.playerId);
-            await this.#commit(plan);
-          }),
-      });
-    }
   }
 
   #cancelTimers(): void {
     for (const t of this.#timers.values()) this.#deps.timers.cancel(t.handle);
     this.#timers.clear();
+    if (this.#turnTimer !== null) this.#deps.timers.cancel(this.#turnTimer.handle);
+    this.#turnTimer = null;
   }
 
   // ---------------------------------------------------------------- lifecycle
