@@ -591,6 +591,26 @@ export class LedgerWriter {
     }
     s.cache = cache;
     const current = cache;
+    if (process.env.LEDGER_OLD_CACHE !== '1') {
+      // The group works on the cache's own map: what it loads and changes is in the cache as it
+      // goes, and the refresh after the commit has no account to copy. Until this group commits
+      // the cache is marked stale, so a group rolled back whole (a failed flush or COMMIT) leaves
+      // a cache no later group takes: the next one starts afresh. A unit rolled back inside the
+      // group is undone in the map by the journal, as before.
+      for (const [id, a] of s.accounts) cache.accounts.set(id, a);
+      s.accounts = cache.accounts;
+      cache.commits = STALE;
+      tx.afterCommit(() => {
+        if (this.#cache !== current) return;
+        if (current.accounts.size > LEDGER_DEFAULTS.rowCacheAccountsMax) {
+          this.#cache = null;
+          return;
+        }
+        for (const [shard, h] of s.heads) current.heads.set(shard, h);
+        current.commits = commits + 1;
+      });
+      return;
+    }
     tx.afterCommit(() => {
       if (this.#cache !== current) return;
       const cached = current.accounts;
@@ -1232,6 +1252,8 @@ function dirtyAccount(s: TxState, id: AccountId): AccountState {
 
 const TRANSFER_ROW_SQL = `(${placeholders(17)})`;
 const INSERT_TRANSFER_SQL = `INSERT INTO ledger_transfers (seq, id, scope, idem_key, batch_index, debit_account, credit_account, asset, amount, code, flags, pending_id, timeout_at_ms, metadata, created_at_ms, prev_hash, hash) VALUES ${TRANSFER_ROW_SQL}`;
+/** A row cache's commit count while a group that uses it is open: no connection's count is negative. */
+const STALE = -1;
 const SELECT_REQUEST_SQL = 'SELECT content_hash, result FROM ledger_requests WHERE scope = ? AND idem_key = ?';
 interface RequestRow {
   readonly content_hash: string;
