@@ -98,12 +98,10 @@ interface TxState {
   closedPending: Set<string>;
   /** Whether this transaction has checked the shard heads against the configured count. */
   shardsChecked: boolean;
-  /** The writer's cache of committed rows, when this transaction found it current (direct groups only). */
+  /** The writer's cache of committed rows, when this transaction found it current (direct groups only); `accounts` is then its map. */
   cache: RowCache | null;
   /** Idempotency records prefetched for this transaction: null means known absent. */
   known: Map<string, { contentHash: string; result: string } | null>;
-  /** Accounts read from the database in this transaction (not from the row cache): the cache takes them after the commit. */
-  loaded: AccountId[];
   /**
    * Undo steps for every change to the maps above, so a failed request or unit costs O(its
    * changes) to roll back. Loads and locks are journalled too: a savepoint rolled back releases
@@ -129,7 +127,7 @@ interface Snapshot {
 interface RowCache {
   readonly accounts: Map<AccountId, AccountState>;
   readonly heads: Map<number, { seq: number; hash: string }>;
-  /** The connection's commit count right after this writer's last commit. */
+  /** The connection's commit count right after this writer's last commit; `STALE` while a group works on the cache's map. */
   commits: number;
   dataVersion: number;
 }
@@ -206,7 +204,6 @@ export class LedgerWriter {
         shardsChecked: false,
         cache: null,
         known: new Map(),
-        loaded: [],
         journal: [],
       }),
       snapshot: (s): Snapshot => {
@@ -509,7 +506,7 @@ export class LedgerWriter {
    */
   async #readRequests(tx: Tx, keys: readonly [string, string][]): Promise<(RequestRow | undefined)[]> {
     if (keys.length === 0) return [];
-    if (this.#localConnection && tx.dialect === 'sqlite' && process.env.LEDGER_OLD_IDEM !== '1') {
+    if (this.#localConnection && tx.dialect === 'sqlite') {
       const reads = keys.map(([scope, key]) => tx.query<RequestRow>(SELECT_REQUEST_SQL, [scope, key]));
       return (await Promise.all(reads)).map((rows) => rows[0]);
     }
@@ -591,40 +588,19 @@ export class LedgerWriter {
     }
     s.cache = cache;
     const current = cache;
-    if (process.env.LEDGER_OLD_CACHE !== '1') {
-      // The group works on the cache's own map: what it loads and changes is in the cache as it
-      // goes, and the refresh after the commit has no account to copy. Until this group commits
-      // the cache is marked stale, so a group rolled back whole (a failed flush or COMMIT) leaves
-      // a cache no later group takes: the next one starts afresh. A unit rolled back inside the
-      // group is undone in the map by the journal, as before.
-      for (const [id, a] of s.accounts) cache.accounts.set(id, a);
-      s.accounts = cache.accounts;
-      cache.commits = STALE;
-      tx.afterCommit(() => {
-        if (this.#cache !== current) return;
-        if (current.accounts.size > LEDGER_DEFAULTS.rowCacheAccountsMax) {
-          this.#cache = null;
-          return;
-        }
-        for (const [shard, h] of s.heads) current.heads.set(shard, h);
-        current.commits = commits + 1;
-      });
-      return;
-    }
+    // The group works on the cache's own map: what it loads and changes is in the cache as it
+    // goes, and the refresh after the commit has no account to copy. Until this group commits
+    // the cache is marked stale, so a group rolled back whole (a failed flush or COMMIT) leaves
+    // a cache no later group takes: the next one starts afresh. A unit rolled back inside the
+    // group is undone in the map by the journal, as before.
+    for (const [id, a] of s.accounts) cache.accounts.set(id, a);
+    s.accounts = cache.accounts;
+    cache.commits = STALE;
     tx.afterCommit(() => {
       if (this.#cache !== current) return;
-      const cached = current.accounts;
-      if (cached.size + s.accounts.size > LEDGER_DEFAULTS.rowCacheAccountsMax) {
-        cached.clear();
-        for (const [id, a] of s.accounts) cached.set(id, a);
-      } else {
-        // The accounts this group took from the cache and left unchanged are in it already, as
-        // the same objects: only what it changed and what it read from the database goes in.
-        for (const id of s.dirty) cached.set(id, dirtyAccount(s, id));
-        for (const id of s.loaded) {
-          const a = s.accounts.get(id);
-          if (a !== undefined && !s.dirty.has(id)) cached.set(id, a);
-        }
+      if (current.accounts.size > LEDGER_DEFAULTS.rowCacheAccountsMax) {
+        this.#cache = null;
+        return;
       }
       for (const [shard, h] of s.heads) current.heads.set(shard, h);
       current.commits = commits + 1;
@@ -633,8 +609,8 @@ export class LedgerWriter {
 
   /** Loads and locks accounts in id order (the lock order), skipping unknown ids (they fail later, per request). */
   async #loadAccounts(tx: Tx, s: TxState, ids: readonly AccountId[]): Promise<void> {
-    let valid = ids.filter((id) => ACCOUNT_ID_SHAPE.test(id));
-    if (s.cache) valid = this.#fromCache(s.cache, s, valid);
+    // With a row cache `s.accounts` is the cache's map: an id the caller did not find there is not cached.
+    const valid = ids.filter((id) => ACCOUNT_ID_SHAPE.test(id));
     if (valid.length === 0) return;
     const rows = await tx.query<AccountRow>(
       tx.dialect === 'postgres'
@@ -647,7 +623,6 @@ export class LedgerWriter {
     for (const row of rows) {
       const id = row.id;
       s.accounts.set(id, accountFromRow(row));
-      s.loaded.push(id);
       s.journal.push(() => s.accounts.delete(id));
     }
   }
@@ -834,23 +809,6 @@ export class LedgerWriter {
     return withJson({ transfers: results, replayed: false }, json);
   }
 
-  /**
-   * Takes these accounts from the row cache where it has them; returns the ids it has not. Not
-   * journalled: the cache exists only for a direct group alone in its transaction on SQLite's one
-   * writer, where a committed row needs no lock and stays right whatever is rolled back (a change
-   * made to it afterwards is journalled by `#setAccount`, which restores this very object).
-   */
-  #fromCache(cache: RowCache, s: TxState, ids: readonly AccountId[]): AccountId[] {
-    const cached = cache.accounts;
-    const rest: AccountId[] = [];
-    for (const id of ids) {
-      const a = cached.get(id);
-      if (a === undefined) rest.push(id);
-      else if (!s.accounts.has(id)) s.accounts.set(id, a);
-    }
-    return rest;
-  }
-
   /** Locks the heads of these shards that this transaction does not hold yet, in shard order. */
   async #lockShards(tx: Tx, s: TxState, shards: readonly number[]): Promise<void> {
     const missing: number[] = [];
@@ -922,10 +880,6 @@ export class LedgerWriter {
   async #account(tx: Tx, s: TxState, id: AccountId): Promise<AccountState> {
     const cached = s.accounts.get(id);
     if (cached) return cached;
-    if (s.cache?.accounts.has(id)) {
-      this.#fromCache(s.cache, s, [id]);
-      return present(s.accounts.get(id), 'an account just taken from the cache');
-    }
     const rows = await tx.query<AccountRow>(
       `SELECT id, asset, flags, debits_pending, debits_posted, credits_pending, credits_posted FROM ledger_accounts WHERE id = ?${
         tx.dialect === 'postgres' ? ' FOR UPDATE' : ''
@@ -936,7 +890,6 @@ export class LedgerWriter {
     if (!row) throw new AppError(LedgerErrors.LEDGER_ACCOUNT_UNKNOWN, { account: id });
     const a = accountFromRow(row);
     s.accounts.set(id, a);
-    s.loaded.push(id);
     s.journal.push(() => s.accounts.delete(id));
     return a;
   }
