@@ -498,18 +498,13 @@ export class LedgerWriter {
   }
 
   /**
-   * The idempotency records of these keys, in their order (undefined where there is none). With
-   * the connection on this thread (SQLite's writer thread) one point lookup per key on the
-   * primary key, through a statement prepared once: a statement costs no message there, and it
-   * spares SQLite parsing each key's JSON object twice in a `json_each` join. Elsewhere one query
-   * for them all, a JSON array expanded by the database (one message or round trip).
+   * The idempotency records of these keys, in their order (undefined where there is none): one
+   * query for them all, a JSON array expanded by the database (one message or round trip). Point
+   * lookups on a prepared statement, one per key, cost the writer thread more CPU than this join
+   * at 64 keys and the same at 8 (bench/README.md, "Two more cuts").
    */
   async #readRequests(tx: Tx, keys: readonly [string, string][]): Promise<(RequestRow | undefined)[]> {
     if (keys.length === 0) return [];
-    if (this.#localConnection && tx.dialect === 'sqlite') {
-      const reads = keys.map(([scope, key]) => tx.query<RequestRow>(SELECT_REQUEST_SQL, [scope, key]));
-      return (await Promise.all(reads)).map((rows) => rows[0]);
-    }
     const rows = await tx.query<RequestRow & { scope: string; idem_key: string }>(
       tx.dialect === 'postgres'
         ? 'SELECT r.scope, r.idem_key, r.content_hash, r.result FROM json_to_recordset(?::json) AS k(s text, k text) JOIN ledger_requests r ON r.scope = k.s AND r.idem_key = k.k'
