@@ -8,6 +8,7 @@ import assert from 'node:assert/strict';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { DatabaseSync } from 'node:sqlite';
 import { after, it } from 'node:test';
 import { isAppError } from '@fairground/core';
 import { createSqliteStore } from '../adapters/sqlite/index.ts';
@@ -69,6 +70,29 @@ for (const chainShards of [1, 4]) {
       // The chain too: the next direct transfer links to the unit's transfer, not the cached head.
       const report = await ledger.checkInvariants();
       assert.deepEqual(report.problems, []);
+    } finally {
+      await store.close();
+    }
+  });
+
+  it(`keeps nothing of a group rolled back whole (${chainShards} chain shard(s))`, async () => {
+    const path = join(dir, `rolled-back-${chainShards}.db`);
+    const store = createSqliteStore({ path });
+    try {
+      const ledger = await seeded(store, chainShards);
+      // A transfer of 777 fen fails in the group's flush, after its balances were staged: the
+      // whole transaction rolls back. Created from another connection before the cache is warm.
+      const db = new DatabaseSync(path);
+      db.exec('PRAGMA busy_timeout = 5000');
+      db.exec("CREATE TRIGGER fail_777 BEFORE INSERT ON ledger_transfers WHEN NEW.amount = 777 BEGIN SELECT RAISE(ABORT, 'refused'); END");
+      db.close();
+      await ledger.submit(move(100)); // the thread now holds x at 900
+      await assert.rejects(ledger.submit(move(777)), /refused/);
+      // x is still 900: a cache that kept the rolled-back group's 123 would refuse this.
+      await ledger.submit(move(850));
+      assert.equal((await ledger.balance(x))?.availableFen, 50);
+      assert.equal(await insufficient(ledger.submit(move(51))), true, 'only 50 left');
+      assert.deepEqual((await ledger.checkInvariants()).problems, []);
     } finally {
       await store.close();
     }

@@ -98,12 +98,10 @@ interface TxState {
   closedPending: Set<string>;
   /** Whether this transaction has checked the shard heads against the configured count. */
   shardsChecked: boolean;
-  /** The writer's cache of committed rows, when this transaction found it current (direct groups only). */
+  /** The writer's cache of committed rows, when this transaction found it current (direct groups only); `accounts` is then its map. */
   cache: RowCache | null;
   /** Idempotency records prefetched for this transaction: null means known absent. */
   known: Map<string, { contentHash: string; result: string } | null>;
-  /** Accounts read from the database in this transaction (not from the row cache): the cache takes them after the commit. */
-  loaded: AccountId[];
   /**
    * Undo steps for every change to the maps above, so a failed request or unit costs O(its
    * changes) to roll back. Loads and locks are journalled too: a savepoint rolled back releases
@@ -129,7 +127,7 @@ interface Snapshot {
 interface RowCache {
   readonly accounts: Map<AccountId, AccountState>;
   readonly heads: Map<number, { seq: number; hash: string }>;
-  /** The connection's commit count right after this writer's last commit. */
+  /** The connection's commit count right after this writer's last commit; `STALE` while a group works on the cache's map. */
   commits: number;
   dataVersion: number;
 }
@@ -206,7 +204,6 @@ export class LedgerWriter {
         shardsChecked: false,
         cache: null,
         known: new Map(),
-        loaded: [],
         journal: [],
       }),
       snapshot: (s): Snapshot => {
@@ -467,24 +464,16 @@ export class LedgerWriter {
     if (this.#commitCount) await this.#useCache(tx, s, this.#commitCount);
     const [, requestRows] = await Promise.all([
       this.#lockShards(tx, s, shards),
-      keys.length === 0
-        ? []
-        : tx.query<{ scope: string; idem_key: string; content_hash: string; result: string }>(
-            tx.dialect === 'postgres'
-              ? 'SELECT r.scope, r.idem_key, r.content_hash, r.result FROM json_to_recordset(?::json) AS k(s text, k text) JOIN ledger_requests r ON r.scope = k.s AND r.idem_key = k.k'
-              : "SELECT r.scope, r.idem_key, r.content_hash, r.result FROM json_each(?) AS k JOIN ledger_requests r ON r.scope = k.value ->> '$.s' AND r.idem_key = k.value ->> '$.k'",
-            [JSON.stringify(keys.map(([scope, key]) => ({ s: scope, k: key })))],
-          ),
+      this.#readRequests(tx, keys),
       this.#loadAccounts(
         tx,
         s,
         [...accountIds].filter((id) => !s.accounts.has(id)),
       ),
     ]);
-    for (const r of requestRows) s.known.set(`${r.scope}\u0000${r.idem_key}`, { contentHash: r.content_hash, result: r.result });
-    for (const [scope, key] of keys) {
-      const k = `${scope}\u0000${key}`;
-      if (!s.known.has(k)) s.known.set(k, null);
+    for (const [i, [scope, key]] of keys.entries()) {
+      const r = requestRows[i];
+      s.known.set(`${scope}\u0000${key}`, r === undefined ? null : { contentHash: r.content_hash, result: r.result });
     }
     const out: ({ ok: true; value: RequestResult } | { ok: false; error: unknown })[] = [];
     for (const { req } of batch) {
@@ -506,6 +495,25 @@ export class LedgerWriter {
       }
     }
     return out;
+  }
+
+  /**
+   * The idempotency records of these keys, in their order (undefined where there is none): one
+   * query for them all, a JSON array expanded by the database (one message or round trip). Point
+   * lookups on a prepared statement, one per key, cost the writer thread more CPU than this join
+   * at 64 keys and the same at 8 (bench/README.md, "Two more cuts").
+   */
+  async #readRequests(tx: Tx, keys: readonly [string, string][]): Promise<(RequestRow | undefined)[]> {
+    if (keys.length === 0) return [];
+    const rows = await tx.query<RequestRow & { scope: string; idem_key: string }>(
+      tx.dialect === 'postgres'
+        ? 'SELECT r.scope, r.idem_key, r.content_hash, r.result FROM json_to_recordset(?::json) AS k(s text, k text) JOIN ledger_requests r ON r.scope = k.s AND r.idem_key = k.k'
+        : "SELECT r.scope, r.idem_key, r.content_hash, r.result FROM json_each(?) AS k JOIN ledger_requests r ON r.scope = k.value ->> '$.s' AND r.idem_key = k.value ->> '$.k'",
+      [JSON.stringify(keys.map(([scope, key]) => ({ s: scope, k: key })))],
+    );
+    const byKey = new Map<string, RequestRow>();
+    for (const r of rows) byKey.set(`${r.scope}\u0000${r.idem_key}`, r);
+    return keys.map(([scope, key]) => byKey.get(`${scope}\u0000${key}`));
   }
 
   /**
@@ -575,20 +583,19 @@ export class LedgerWriter {
     }
     s.cache = cache;
     const current = cache;
+    // The group works on the cache's own map: what it loads and changes is in the cache as it
+    // goes, and the refresh after the commit has no account to copy. Until this group commits
+    // the cache is marked stale, so a group rolled back whole (a failed flush or COMMIT) leaves
+    // a cache no later group takes: the next one starts afresh. A unit rolled back inside the
+    // group is undone in the map by the journal, as before.
+    for (const [id, a] of s.accounts) cache.accounts.set(id, a);
+    s.accounts = cache.accounts;
+    cache.commits = STALE;
     tx.afterCommit(() => {
       if (this.#cache !== current) return;
-      const cached = current.accounts;
-      if (cached.size + s.accounts.size > LEDGER_DEFAULTS.rowCacheAccountsMax) {
-        cached.clear();
-        for (const [id, a] of s.accounts) cached.set(id, a);
-      } else {
-        // The accounts this group took from the cache and left unchanged are in it already, as
-        // the same objects: only what it changed and what it read from the database goes in.
-        for (const id of s.dirty) cached.set(id, dirtyAccount(s, id));
-        for (const id of s.loaded) {
-          const a = s.accounts.get(id);
-          if (a !== undefined && !s.dirty.has(id)) cached.set(id, a);
-        }
+      if (current.accounts.size > LEDGER_DEFAULTS.rowCacheAccountsMax) {
+        this.#cache = null;
+        return;
       }
       for (const [shard, h] of s.heads) current.heads.set(shard, h);
       current.commits = commits + 1;
@@ -597,8 +604,8 @@ export class LedgerWriter {
 
   /** Loads and locks accounts in id order (the lock order), skipping unknown ids (they fail later, per request). */
   async #loadAccounts(tx: Tx, s: TxState, ids: readonly AccountId[]): Promise<void> {
-    let valid = ids.filter((id) => ACCOUNT_ID_SHAPE.test(id));
-    if (s.cache) valid = this.#fromCache(s.cache, s, valid);
+    // With a row cache `s.accounts` is the cache's map: an id the caller did not find there is not cached.
+    const valid = ids.filter((id) => ACCOUNT_ID_SHAPE.test(id));
     if (valid.length === 0) return;
     const rows = await tx.query<AccountRow>(
       tx.dialect === 'postgres'
@@ -611,7 +618,6 @@ export class LedgerWriter {
     for (const row of rows) {
       const id = row.id;
       s.accounts.set(id, accountFromRow(row));
-      s.loaded.push(id);
       s.journal.push(() => s.accounts.delete(id));
     }
   }
@@ -737,10 +743,7 @@ export class LedgerWriter {
     const reqKey = `${scope}\u0000${key}`;
     let answer = localAnswer(s, reqKey, scope, key, content);
     if (answer === undefined) {
-      const rows = await tx.query<{ content_hash: string; result: string }>(
-        'SELECT content_hash, result FROM ledger_requests WHERE scope = ? AND idem_key = ?',
-        [scope, key],
-      );
+      const rows = await tx.query<RequestRow>(SELECT_REQUEST_SQL, [scope, key]);
       const existing = rows[0];
       answer = existing ? replayOf(existing.content_hash, existing.result, content, scope, key) : null;
     }
@@ -799,23 +802,6 @@ export class LedgerWriter {
     s.requests.set(reqKey, { scope, key, contentHash: content, result: json, unitMark: s.unitMark, createdAtMs: tx.nowMs });
     s.journal.push(() => s.requests.delete(reqKey));
     return withJson({ transfers: results, replayed: false }, json);
-  }
-
-  /**
-   * Takes these accounts from the row cache where it has them; returns the ids it has not. Not
-   * journalled: the cache exists only for a direct group alone in its transaction on SQLite's one
-   * writer, where a committed row needs no lock and stays right whatever is rolled back (a change
-   * made to it afterwards is journalled by `#setAccount`, which restores this very object).
-   */
-  #fromCache(cache: RowCache, s: TxState, ids: readonly AccountId[]): AccountId[] {
-    const cached = cache.accounts;
-    const rest: AccountId[] = [];
-    for (const id of ids) {
-      const a = cached.get(id);
-      if (a === undefined) rest.push(id);
-      else if (!s.accounts.has(id)) s.accounts.set(id, a);
-    }
-    return rest;
   }
 
   /** Locks the heads of these shards that this transaction does not hold yet, in shard order. */
@@ -889,10 +875,6 @@ export class LedgerWriter {
   async #account(tx: Tx, s: TxState, id: AccountId): Promise<AccountState> {
     const cached = s.accounts.get(id);
     if (cached) return cached;
-    if (s.cache?.accounts.has(id)) {
-      this.#fromCache(s.cache, s, [id]);
-      return present(s.accounts.get(id), 'an account just taken from the cache');
-    }
     const rows = await tx.query<AccountRow>(
       `SELECT id, asset, flags, debits_pending, debits_posted, credits_pending, credits_posted FROM ledger_accounts WHERE id = ?${
         tx.dialect === 'postgres' ? ' FOR UPDATE' : ''
@@ -903,7 +885,6 @@ export class LedgerWriter {
     if (!row) throw new AppError(LedgerErrors.LEDGER_ACCOUNT_UNKNOWN, { account: id });
     const a = accountFromRow(row);
     s.accounts.set(id, a);
-    s.loaded.push(id);
     s.journal.push(() => s.accounts.delete(id));
     return a;
   }
@@ -1219,6 +1200,13 @@ function dirtyAccount(s: TxState, id: AccountId): AccountState {
 
 const TRANSFER_ROW_SQL = `(${placeholders(17)})`;
 const INSERT_TRANSFER_SQL = `INSERT INTO ledger_transfers (seq, id, scope, idem_key, batch_index, debit_account, credit_account, asset, amount, code, flags, pending_id, timeout_at_ms, metadata, created_at_ms, prev_hash, hash) VALUES ${TRANSFER_ROW_SQL}`;
+/** A row cache's commit count while a group that uses it is open: no connection's count is negative. */
+const STALE = -1;
+const SELECT_REQUEST_SQL = 'SELECT content_hash, result FROM ledger_requests WHERE scope = ? AND idem_key = ?';
+interface RequestRow {
+  readonly content_hash: string;
+  readonly result: string;
+}
 const INSERT_REQUEST_SQL = 'INSERT INTO ledger_requests (scope, idem_key, content_hash, result, created_at_ms) VALUES (?, ?, ?, ?, ?)';
 const UPDATE_ACCOUNT_SQL =
   'UPDATE ledger_accounts SET debits_pending = ?, debits_posted = ?, credits_pending = ?, credits_posted = ? WHERE id = ?';
