@@ -34,6 +34,19 @@ export class RoomActionFailed extends Error {
   }
 }
 
+/** Rows per `risk_hand_players` insert at most (three parameters each). */
+const HAND_PLAYERS_PER_STATEMENT = 32;
+/** The insert's texts by row count, made once each. */
+const handPlayersInserts: string[] = [];
+function handPlayersInsert(rows: number): string {
+  let sql = handPlayersInserts[rows];
+  if (sql === undefined) {
+    sql = `INSERT INTO risk_hand_players (hand_id, player_id, ended_at_ms) VALUES ${Array.from({ length: rows }, () => '(?, ?, ?)').join(', ')} ON CONFLICT (hand_id, player_id) DO NOTHING`;
+    handPlayersInserts[rows] = sql;
+  }
+  return sql;
+}
+
 export class RoomHands {
   readonly #o: RiskOptions;
   readonly #p: RiskParts;
@@ -49,11 +62,16 @@ export class RoomHands {
       'INSERT INTO risk_hands (hand_id, room_id, summary, ended_at_ms, judged) VALUES (?, ?, ?, ?, 0) ON CONFLICT (hand_id) DO NOTHING',
       [h.handId, h.roomId, JSON.stringify(h), h.endedAtMs],
     );
-    for (const p of new Set(h.players))
-      tx.write(
-        'INSERT INTO risk_hand_players (hand_id, player_id, ended_at_ms) VALUES (?, ?, ?) ON CONFLICT (hand_id, player_id) DO NOTHING',
-        [h.handId, p, h.endedAtMs],
-      );
+    // The hand's players in one statement (a hand has a few; at most HAND_PLAYERS_PER_STATEMENT a statement).
+    let params: (string | number)[] = [];
+    for (const p of new Set(h.players)) {
+      params.push(h.handId, p, h.endedAtMs);
+      if (params.length === HAND_PLAYERS_PER_STATEMENT * 3) {
+        tx.write(handPlayersInsert(HAND_PLAYERS_PER_STATEMENT), params);
+        params = [];
+      }
+    }
+    if (params.length > 0) tx.write(handPlayersInsert(params.length / 3), params);
   }
 
   /** One pass of the `risk.hands` job. Throws RoomActionFailed (after judging) when a dissolution could not be done. */

@@ -5,7 +5,7 @@
 // longer matches what was signed.
 import { createHash } from 'node:crypto';
 import type { HandResult, SeatCommitment, SeatSeed, TableRules } from '@fairground/rules';
-import type { CurrentHand, HandDelta } from './state.ts';
+import type { CurrentHand, HandActionRecord, HandDelta } from './state.ts';
 
 export interface HandRecordAction {
   readonly type: string;
@@ -80,20 +80,21 @@ export function handRecord(
       cards: [...(bySeat.get(p.seat)?.cards ?? [])],
       stackPoints: p.stackPoints,
     })),
-    actions: hand.actions.toArray().map((a) => {
-      const x = a.action;
-      return {
-        type: x.type,
-        seat: x.seat,
-        ...(x.type === 'raise' ? { toStakePoints: x.toStakePoints } : {}),
-        ...(x.type === 'compare' ? { targetSeat: x.targetSeat } : {}),
-        auto: a.auto,
-        atMs: a.atMs,
-      };
-    }),
+    actions: hand.actions.toArray().map(recordAction),
     result: hand.state.result,
     deltas: end.deltas.map((d) => ({ seat: d.seat, playerId: d.playerId, points: d.points })),
   };
+}
+
+/**
+ * One action as the record holds it. The keys go in this order (type, seat, the raise's or the
+ * compare's own field, auto, atMs), so the JSON is the same whichever branch made it; built
+ * without spreads, which made two objects per action.
+ */
+function recordAction({ action: x, auto, atMs }: HandActionRecord): HandRecordAction {
+  if (x.type === 'raise') return { type: x.type, seat: x.seat, toStakePoints: x.toStakePoints, auto, atMs };
+  if (x.type === 'compare') return { type: x.type, seat: x.seat, targetSeat: x.targetSeat, auto, atMs };
+  return { type: x.type, seat: x.seat, auto, atMs };
 }
 
 export function recordJson(r: HandRecord): string {

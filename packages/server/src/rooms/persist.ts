@@ -12,9 +12,9 @@ import type { Plan } from './decide.ts';
 import { insertEventRows } from './event-rows.ts';
 import { chinaDay, type Payment } from './fees.ts';
 import type { RoomMoney } from './money.ts';
-import { type HandRecord, recordLeafHash } from './history.ts';
+import { recordLeafHash } from './history.ts';
 import type { Notary, RiskSignals } from './ports.ts';
-import { handSummary } from './risk-summary.ts';
+import { handSummaryOfHand } from './risk-summary.ts';
 import type { RoomSealer } from './sealing.ts';
 import type { RoomEvent, RoomState } from './state.ts';
 
@@ -214,8 +214,47 @@ async function projectHandStarted({ tx, roomId, before, after, deps, extras }: P
   }
 }
 
+/** Rows per `room_points_daily` upsert at most (four parameters each): a hand has a few players. */
+const POINTS_ROWS_PER_STATEMENT = 32;
+/** The upsert's texts by row count, made once each. */
+const pointsUpserts: string[] = [];
+function pointsUpsert(rows: number): string {
+  let sql = pointsUpserts[rows];
+  if (sql === undefined) {
+    sql = `INSERT INTO room_points_daily (player_id, day, won, lost) VALUES ${Array.from({ length: rows }, () => '(?, ?, ?, ?)').join(', ')}
+          ON CONFLICT (player_id, day) DO UPDATE SET won = room_points_daily.won + excluded.won, lost = room_points_daily.lost + excluded.lost`;
+    pointsUpserts[rows] = sql;
+  }
+  return sql;
+}
+
+/**
+ * A hand's points into each player's day, one statement for the hand's players (instead of one
+ * per player). A player's deltas are summed first: PostgreSQL refuses an upsert that meets one key
+ * twice, and the sum is what one upsert per delta would leave.
+ */
+function addDailyPoints(tx: Tx, day: string, deltas: readonly { readonly playerId: string; readonly points: number }[]): void {
+  const byPlayer = new Map<string, { won: number; lost: number }>();
+  for (const d of deltas) {
+    if (d.points === 0) continue;
+    const u = byPlayer.get(d.playerId) ?? { won: 0, lost: 0 };
+    u.won += Math.max(d.points, 0);
+    u.lost += Math.max(-d.points, 0);
+    byPlayer.set(d.playerId, u);
+  }
+  let params: (string | number)[] = [];
+  for (const [playerId, u] of byPlayer) {
+    params.push(playerId, day, u.won, u.lost);
+    if (params.length === POINTS_ROWS_PER_STATEMENT * 4) {
+      tx.write(pointsUpsert(POINTS_ROWS_PER_STATEMENT), params);
+      params = [];
+    }
+  }
+  if (params.length > 0) tx.write(pointsUpsert(params.length / 4), params);
+}
+
 /** The sealed hand record on the room's chain, the notary's queue, risk evidence and daily points. */
-async function projectHandEnded({ tx, roomId, after, plan, deps }: Projection, e: EventOf<'hand_ended'>): Promise<void> {
+async function projectHandEnded({ tx, roomId, before, after, plan, deps }: Projection, e: EventOf<'hand_ended'>): Promise<void> {
   const record = plan.records.find((r) => r.handNumber === e.handNumber);
   assert(record !== undefined, 'hand_ended has its record');
   tx.write(
@@ -236,17 +275,12 @@ async function projectHandEnded({ tx, roomId, after, plan, deps }: Projection, e
   await deps.analytics.append(tx, { kind: 'hand_finished', data: { roomId, handNumber: e.handNumber, aborted: e.aborted } });
   if (!e.aborted) {
     tx.write('UPDATE rooms SET hands_played = ? WHERE id = ?', [after.handsPlayed, roomId]);
-    // The hand's evidence reaches the risk domain in the unit that stores the hand.
-    await deps.risk.record(tx, { kind: 'hand_finished', summary: handSummary(JSON.parse(record.json) as HandRecord) });
-    const day = chinaDay(e.atMs);
-    for (const d of e.deltas) {
-      if (d.points === 0) continue;
-      tx.write(
-        `INSERT INTO room_points_daily (player_id, day, won, lost) VALUES (?, ?, ?, ?)
-          ON CONFLICT (player_id, day) DO UPDATE SET won = room_points_daily.won + excluded.won, lost = room_points_daily.lost + excluded.lost`,
-        [d.playerId, day, Math.max(d.points, 0), Math.max(-d.points, 0)],
-      );
-    }
+    // The hand's evidence reaches the risk domain in the unit that stores the hand. The record was
+    // made of the hand that just ended (`endHand`): the summary is made of it too, the same way.
+    const hand = before.hand;
+    assert(hand !== null && hand.handNumber === e.handNumber, 'hand_ended ends the current hand');
+    await deps.risk.record(tx, { kind: 'hand_finished', summary: handSummaryOfHand(roomId, hand, e.deltas, e.atMs) });
+    addDailyPoints(tx, chinaDay(e.atMs), e.deltas);
   }
 }
 

@@ -8,7 +8,9 @@ import { createHash } from 'node:crypto';
 import { after, before, describe, it } from 'node:test';
 import { ManualClock } from '@fairground/core';
 import { bytesToHex } from '@fairground/rules';
+import type { HandRecord } from '../../src/rooms/history.ts';
 import { roomLogSource } from '../../src/rooms/index.ts';
+import { handSummary } from '../../src/rooms/risk-summary.ts';
 import { assertEveryFrameChecked, botRng, checkFairness, checkNoHiddenCards, playRoom } from './bots.ts';
 import { BACKENDS, type Client, caughtUp, type Player, TestDatabase, TestServer } from './harness.ts';
 
@@ -74,6 +76,49 @@ for (const backend of BACKENDS) {
       assert.equal(await server.attestHands(), 8, 'one root time-stamps every hand of the room');
       const report = await server.rooms.verifyChain(roomId);
       assert.deepEqual(report, { ok: true, hands: 8, notarised: 8, problems: [] });
+    });
+
+    it('gives the risk domain the summary of each hand’s sealed record, and each player’s points', async () => {
+      // Persistence makes the summary of the hand that ends, not of its record read back: the two agree.
+      const hands = await server.store.reader.query<{ hand_number: unknown; sealed: string }>(
+        'SELECT hand_number, sealed FROM room_hands WHERE room_id = ? ORDER BY hand_number',
+        [roomId],
+      );
+      const stored = await server.store.reader.query<{ hand_id: string; summary: string }>(
+        'SELECT hand_id, summary FROM risk_hands WHERE room_id = ?',
+        [roomId],
+      );
+      assert.equal(stored.length, hands.length);
+      const won = new Map<string, number>();
+      const lost = new Map<string, number>();
+      let compares = 0;
+      for (const h of hands) {
+        const n = Number(h.hand_number);
+        const record = JSON.parse(server.rooms.sealer.openRecord(h.sealed, roomId, n)) as HandRecord;
+        const row = stored.find((r) => r.hand_id === `${roomId}:${n}`);
+        assert.ok(row, `hand ${n} reached risk`);
+        assert.deepEqual(JSON.parse(row.summary), handSummary(record), `hand ${n}: the stored summary is its record's`);
+        compares += handSummary(record).compares.length;
+        for (const d of record.deltas) {
+          won.set(d.playerId, (won.get(d.playerId) ?? 0) + Math.max(d.points, 0));
+          lost.set(d.playerId, (lost.get(d.playerId) ?? 0) + Math.max(-d.points, 0));
+        }
+      }
+      assert.ok(compares > 0, 'the hands hold 比牌 decisions to compare');
+      const players = await server.store.reader.query<{ hand_id: string }>(
+        `SELECT p.hand_id FROM risk_hand_players p JOIN risk_hands h ON h.hand_id = p.hand_id WHERE h.room_id = ?`,
+        [roomId],
+      );
+      assert.equal(players.length, hands.length * 3, 'each hand’s three players');
+      const points = await server.store.reader.query<{ player_id: string; won: unknown; lost: unknown }>(
+        `SELECT player_id, won, lost FROM room_points_daily WHERE player_id IN (?, ?, ?)`,
+        ps.map((p) => p.id),
+      );
+      for (const p of ps) {
+        const rows = points.filter((r) => r.player_id === p.id);
+        const sum = (f: (r: { won: unknown; lost: unknown }) => unknown) => rows.reduce((a, r) => a + Number(f(r)), 0);
+        assert.deepEqual([sum((r) => r.won), sum((r) => r.lost)], [won.get(p.id) ?? 0, lost.get(p.id) ?? 0], `${p.id}'s points by day`);
+      }
     });
 
     it('keeps fee orders in the seed’s format for 180 days, visible in the player’s history', async () => {
