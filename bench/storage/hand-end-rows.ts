@@ -49,7 +49,8 @@ const POINTS = `INSERT INTO room_points_daily (player_id, day, won, lost) VALUES
 const pointsMany = (rows: number) =>
   `INSERT INTO room_points_daily (player_id, day, won, lost) VALUES ${Array.from({ length: rows }, () => '(?, ?, ?, ?)').join(', ')}
           ON CONFLICT (player_id, day) DO UPDATE SET won = room_points_daily.won + excluded.won, lost = room_points_daily.lost + excluded.lost`;
-const PLAYERS = 'INSERT INTO risk_hand_players (hand_id, player_id, ended_at_ms) VALUES (?, ?, ?) ON CONFLICT (hand_id, player_id) DO NOTHING';
+const PLAYERS =
+  'INSERT INTO risk_hand_players (hand_id, player_id, ended_at_ms) VALUES (?, ?, ?) ON CONFLICT (hand_id, player_id) DO NOTHING';
 const playersMany = (rows: number) =>
   `INSERT INTO risk_hand_players (hand_id, player_id, ended_at_ms) VALUES ${Array.from({ length: rows }, () => '(?, ?, ?)').join(', ')} ON CONFLICT (hand_id, player_id) DO NOTHING`;
 const POINTS_5 = pointsMany(SEATS);
@@ -74,7 +75,8 @@ let turn = 0;
 
 function handEnd(tx: Tx, multi: boolean): void {
   const room = (turn++ * 7919) % ROOMS;
-  const hand = (hands[room] = (hands[room] ?? 0) + 1);
+  const hand = (hands[room] ?? 0) + 1;
+  hands[room] = hand;
   const handId = `room_${room}:${hand}`;
   const points: SqlValue[] = [];
   const players: SqlValue[] = [];
