@@ -15,8 +15,10 @@
 // copies the tail (this thread has copied the rest), waits for readers within its busy timeout,
 // and its next transaction starts the WAL over. The WAL is bounded by `restartPages` and what the
 // commits of one checkpoint round add.
-import { Worker, isMainThread, workerData } from 'node:worker_threads';
+import { closeSync, openSync, readSync } from 'node:fs';
+import { endianness } from 'node:os';
 import { DatabaseSync } from 'node:sqlite';
+import { isMainThread, Worker, workerData } from 'node:worker_threads';
 
 export interface CheckpointerOptions {
   readonly path: string;
@@ -108,6 +110,134 @@ function run(options: CheckpointerOptions, state: Int32Array): void {
     }
   }
   db.close();
+}
+
+// ---------------------------------------------------------------- checkpoints between transactions
+//
+// The default (no checkpoint thread): the writer thread checkpoints the WAL itself, with
+// `PRAGMA wal_checkpoint(PASSIVE)` on its own connection, between two transactions instead of
+// inside a COMMIT. SQLite's automatic checkpoint runs in the COMMIT that carries the WAL past its
+// threshold, before that COMMIT returns, so the group's answers wait for it. Here a commit that
+// leaves `idlePages` or more frames not yet copied asks for a checkpoint; it runs after the
+// commit's answers are posted, when no transaction holds or waits for the connection (so it
+// overlaps with the callers' turn, not with a group waiting to commit). Past `maxPages` it runs
+// between the next two transactions even when one is waiting, so the WAL stays bounded under a
+// load that never leaves the writer idle. Being on the writer's own connection between its
+// transactions, the checkpoint copies the whole WAL (no commit lands during it), and the writer's
+// next transaction starts the WAL over (unless a reader still holds an older snapshot, as with
+// SQLite's own checkpoint). Durability is unchanged: every commit is fsynced in the WAL
+// (`synchronous=FULL`) before it is acknowledged; the checkpoint only copies committed pages into
+// the database file and fsyncs it.
+
+export interface WriterCheckpointOptions {
+  /** Frames not yet copied past which a checkpoint runs at the writer's next idle moment. */
+  readonly idlePages: number;
+  /** Frames not yet copied past which it runs between the next two transactions, idle or not. */
+  readonly maxPages: number;
+}
+
+/** What the scheduler acts on: injected, so tests can drive it without a database or real time. */
+export interface WriterCheckpointIo {
+  /** WAL frames written and not yet copied into the database file (0 when unknown). */
+  backlog(): number;
+  /** Runs the checkpoint (the caller holds the connection). */
+  checkpoint(): void;
+  /** Whether a transaction holds the connection or waits for it. */
+  busy(): boolean;
+  /** Takes the connection between two transactions (in turn behind those already waiting). */
+  lock(): Promise<void>;
+  unlock(): void;
+  /** Runs `fn` on a later turn of the event loop (`setImmediate`). */
+  defer(fn: () => void): void;
+  /** Lets go of what `backlog` reads (the connection is closing). */
+  close?(): void;
+}
+
+/** Checkpoints on the writer thread between transactions (see above). */
+export class WriterCheckpoints {
+  readonly #options: WriterCheckpointOptions;
+  readonly #io: WriterCheckpointIo;
+  #scheduled = false;
+  #closed = false;
+  readonly maxPages: number;
+  /** Checkpoints run so far, and how many of them ran with a transaction waiting (past `maxPages`). */
+  runs = 0;
+  forced = 0;
+
+  constructor(options: WriterCheckpointOptions, io: WriterCheckpointIo) {
+    const { idlePages, maxPages } = options;
+    if (!Number.isSafeInteger(idlePages) || idlePages < 1 || !Number.isSafeInteger(maxPages) || maxPages < idlePages)
+      throw new Error('idlePages must be a positive integer and maxPages an integer of at least idlePages');
+    this.#options = options;
+    this.maxPages = options.maxPages;
+    this.#io = io;
+  }
+
+  /** Called after every commit on the writer connection, before its answers are posted. */
+  committed(): void {
+    if (this.#closed || this.#scheduled || this.#io.backlog() < this.#options.idlePages) return;
+    this.#scheduled = true;
+    // Two turns later: after the commit's answers are posted (promise callbacks), and after the
+    // turn in which any transaction those answers queued takes the connection, so that `busy`
+    // sees it.
+    this.#io.defer(() => this.#io.defer(() => this.#run()));
+  }
+
+  /** The connection is closing: no more checkpoints (its close checkpoints what is left). */
+  close(): void {
+    this.#closed = true;
+    this.#io.close?.();
+  }
+
+  #run(): void {
+    if (this.#closed) return;
+    const backlog = this.#io.backlog();
+    if (backlog < this.#options.idlePages || (backlog < this.#options.maxPages && this.#io.busy())) {
+      // Copied already, or a transaction is waiting and the WAL is under its bound: a later commit asks again.
+      this.#scheduled = false;
+      return;
+    }
+    const forced = this.#io.busy();
+    void this.#io.lock().then(() => {
+      try {
+        if (!this.#closed) this.#io.checkpoint();
+        this.runs += 1;
+        if (forced) this.forced += 1;
+      } finally {
+        this.#scheduled = false;
+        this.#io.unlock();
+      }
+    });
+  }
+}
+
+/**
+ * The WAL's backlog as the database's shared-memory index records it (`<db>-shm`, SQLite's
+ * documented wal-index format: the header's `mxFrame` at byte 16 and the checkpoint's `nBackfill`
+ * at byte 96, in the machine's byte order): frames written since the WAL last started over and
+ * not yet copied. A read of 100 bytes, no lock: a torn read only misjudges one decision. Null
+ * when the index cannot be opened.
+ */
+export function walBacklogReader(dbPath: string): { read(): number; close(): void } | null {
+  let fd: number;
+  try {
+    fd = openSync(`${dbPath}-shm`, 'r');
+  } catch {
+    return null;
+  }
+  const buf = Buffer.alloc(100);
+  const le = endianness() === 'LE';
+  return {
+    read() {
+      if (readSync(fd, buf, 0, 100, 0) < 100) return 0;
+      const mxFrame = le ? buf.readUInt32LE(16) : buf.readUInt32BE(16);
+      const nBackfill = le ? buf.readUInt32LE(96) : buf.readUInt32BE(96);
+      return mxFrame > nBackfill ? mxFrame - nBackfill : 0;
+    },
+    close() {
+      closeSync(fd);
+    },
+  };
 }
 
 const data = workerData as { fairgroundSqliteCheckpointer?: CheckpointerOptions; state?: Int32Array } | undefined;

@@ -48,6 +48,14 @@ export interface SqliteStoreOptions {
    * sixth pass).
    */
   readonly checkpointThread?: boolean | { readonly everyCommits?: number; readonly restartPages?: number };
+  /**
+   * The writer thread checkpoints the WAL itself between its transactions, after a commit's answers
+   * are posted, instead of inside the COMMIT that crosses SQLite's threshold (`WriterCheckpoints`
+   * in `checkpointer.ts`): once `idlePages` frames wait to be copied and no transaction waits, or
+   * past `maxPages` between the next two transactions whatever waits. Ignored with
+   * `checkpointThread` or `walAutocheckpointPages` (checkpoints in the commits at that threshold).
+   */
+  readonly writerCheckpoints?: boolean | { readonly idlePages?: number; readonly maxPages?: number };
 }
 
 const WRITER_KEY = Symbol('fairground.sqlite.reader');
@@ -213,6 +221,10 @@ export function createSqliteStore(options: SqliteStoreOptions): Store {
   const writerDb = threaded ? null : memory ? readerDb : openSqlite(options.path, busyTimeoutMs);
   const groupUnitsMax = options.groupUnitsMax ?? 256;
   const checkpointThread = checkpointThreadOptions(options.checkpointThread ?? false);
+  const betweenTransactions =
+    checkpointThread || options.walAutocheckpointPages !== undefined
+      ? undefined
+      : writerCheckpointOptions(options.writerCheckpoints ?? false);
   const queueUnitsMax = options.queueUnitsMax ?? 100_000;
   const writer: Connection = writerDb
     ? memory
@@ -225,6 +237,7 @@ export function createSqliteStore(options: SqliteStoreOptions): Store {
         queueUnitsMax,
         ...(options.walAutocheckpointPages === undefined ? {} : { walAutocheckpointPages: options.walAutocheckpointPages }),
         ...(checkpointThread ? { checkpointThread } : {}),
+        ...(betweenTransactions ? { betweenTransactions } : {}),
       });
   const committer = new GroupCommitter([writer], {
     clock,
@@ -278,6 +291,19 @@ function checkpointThreadOptions(o: SqliteStoreOptions['checkpointThread']): { e
   const given = o === true ? {} : o;
   return { everyCommits: given.everyCommits ?? CHECKPOINT_EVERY_COMMITS, restartPages: given.restartPages ?? CHECKPOINT_RESTART_PAGES };
 }
+
+/** The writer's checkpoints between its transactions: off, or their thresholds. */
+function writerCheckpointOptions(o: SqliteStoreOptions['writerCheckpoints']): { idlePages: number; maxPages: number } | undefined {
+  if (!o) return undefined;
+  const given = o === true ? {} : o;
+  const idlePages = given.idlePages ?? WRITER_CHECKPOINT_IDLE_PAGES;
+  return { idlePages, maxPages: given.maxPages ?? Math.max(idlePages, WRITER_CHECKPOINT_MAX_PAGES) };
+}
+
+/** SQLite's own threshold (its default `wal_autocheckpoint`), checked after every commit. */
+const WRITER_CHECKPOINT_IDLE_PAGES = 1_000;
+/** 4,000 pages of 4 KB: past about 16 MB of WAL not yet copied, a checkpoint waits for no idle moment. */
+const WRITER_CHECKPOINT_MAX_PAGES = 4_000;
 
 /** A checkpoint every this many commits: a few commits' hot pages (accounts, index leaves) copied once. */
 const CHECKPOINT_EVERY_COMMITS = 8;
