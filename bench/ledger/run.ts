@@ -50,8 +50,9 @@ const WAL_AUTOCHECKPOINT = flag('--wal-autocheckpoint') ? Number(flag('--wal-aut
 /** `--checkpoint-thread on|off|N`: SQLite's checkpoints in a thread of their own (N: every N commits). */
 const CHECKPOINT_THREAD = flag('--checkpoint-thread');
 /**
- * `--writer-checkpoints on|off|IDLE[,MAX]`: the writer thread's checkpoints between its transactions
- * (`createSqliteStore({ writerCheckpoints })`), or off (in the commits, SQLite's own).
+ * `--writer-checkpoints on|off|IDLE[,MAX]|beside[:IDLE[,MAX]]`: the writer thread's checkpoints
+ * between its transactions (`createSqliteStore({ writerCheckpoints })`), `beside` with the bulk of
+ * the copying in a helper thread, or off (in the commits, SQLite's own).
  */
 const WRITER_CHECKPOINTS = flag('--writer-checkpoints');
 const ROUNDS = flag('--rounds') ? Math.max(1, Number(flag('--rounds'))) : 0;
@@ -81,10 +82,15 @@ interface Row {
   processCpuUsPerGroup: number;
 }
 
-function writerCheckpointsFlag(v: string): boolean | { idlePages: number; maxPages?: number } {
+function writerCheckpointsFlag(v: string): boolean | { idlePages?: number; maxPages?: number; beside?: boolean } {
   if (v === 'on' || v === 'off') return v === 'on';
-  const [idle, max] = v.split(',').map(Number);
-  return max === undefined ? { idlePages: Number(idle) } : { idlePages: Number(idle), maxPages: max };
+  const beside = v.startsWith('beside');
+  const [idle, max] = (beside ? v.slice('beside'.length).replace(/^:/, '') : v).split(',').filter(Boolean).map(Number);
+  return {
+    ...(idle === undefined ? {} : { idlePages: idle }),
+    ...(max === undefined ? {} : { maxPages: max }),
+    ...(beside ? { beside } : {}),
+  };
 }
 
 function load(): string {

@@ -27,12 +27,15 @@ export interface CheckpointerOptions {
   readonly everyCommits: number;
   /** WAL frames (pages) past which the writer checkpoints the tail itself and starts the WAL over. */
   readonly restartPages: number;
+  /** Catch-up rounds after a checkpoint that commits overtook (default 4; the writer's own checkpoints ask for none). */
+  readonly catchUpMax?: number;
 }
 
-/** The slots of the shared state: commits counted by the writer, the stop flag, the restart flag. */
+/** The slots of the shared state: commits counted by the writer, the stop flag, the restart flag, a checkpoint running. */
 const COMMITS = 0;
 const STOP = 1;
 const RESTART = 2;
+const RUNNING = 3;
 /** Catch-up rounds after a checkpoint that commits overtook, before waiting for more commits. */
 const CATCH_UP_MAX = 4;
 /** How long the thread sleeps at most without a commit: it rechecks the stop flag. */
@@ -47,13 +50,17 @@ export interface Checkpointer {
   committed(): boolean;
   /** The writer's restart checkpoint ran: the flag goes down. */
   restarted(): void;
+  /** Whether the thread is between checkpoints. */
+  idle(): boolean;
+  /** Asks for one checkpoint now (the thread is busy from this call until it has run). */
+  request(): void;
   /** Stops the thread; the writer's own close then checkpoints what is left. */
   close(): Promise<void>;
 }
 
 /** Starts the checkpoint thread for the database at `options.path` (from the writer thread). */
 export function startCheckpointer(options: CheckpointerOptions): Checkpointer {
-  const state = new Int32Array(new SharedArrayBuffer(12));
+  const state = new Int32Array(new SharedArrayBuffer(16));
   const worker = new Worker(new URL(import.meta.url), {
     workerData: { fairgroundSqliteCheckpointer: options, state },
     resourceLimits: { maxYoungGenerationSizeMb: 2 },
@@ -70,6 +77,14 @@ export function startCheckpointer(options: CheckpointerOptions): Checkpointer {
     },
     restarted() {
       Atomics.store(state, RESTART, 0);
+    },
+    idle() {
+      return Atomics.load(state, RUNNING) === 0;
+    },
+    request() {
+      Atomics.store(state, RUNNING, 1);
+      Atomics.add(state, COMMITS, 1);
+      Atomics.notify(state, COMMITS);
     },
     async close() {
       Atomics.store(state, STOP, 1);
@@ -98,15 +113,19 @@ function run(options: CheckpointerOptions, state: Int32Array): void {
       continue;
     }
     seen = commits;
+    Atomics.store(state, RUNNING, 1);
     try {
       let row = passive.get() as unknown as CheckpointRow;
-      for (let i = 0; i < CATCH_UP_MAX && row.checkpointed < row.log && Atomics.load(state, STOP) === 0; i += 1) {
+      const catchUpMax = options.catchUpMax ?? CATCH_UP_MAX;
+      for (let i = 0; i < catchUpMax && row.checkpointed < row.log && Atomics.load(state, STOP) === 0; i += 1) {
         row = passive.get() as unknown as CheckpointRow;
       }
       if (row.log >= options.restartPages) Atomics.store(state, RESTART, 1);
     } catch (e) {
       // SQLITE_BUSY (another checkpoint running): the next round tries again.
       if ((e as { errcode?: number }).errcode !== 5) throw e;
+    } finally {
+      Atomics.store(state, RUNNING, 0);
     }
   }
   db.close();
@@ -130,16 +149,27 @@ function run(options: CheckpointerOptions, state: Int32Array): void {
 // the database file and fsyncs it.
 
 export interface WriterCheckpointOptions {
-  /** Frames not yet copied past which a checkpoint runs at the writer's next idle moment. */
+  /** Frames not yet copied past which a checkpoint runs at the writer's next idle moment (or, with `beside`, in the helper thread). */
   readonly idlePages: number;
   /** Frames not yet copied past which it runs between the next two transactions, idle or not. */
   readonly maxPages: number;
+  /**
+   * The bulk of the copying in a helper thread beside the writer (`startCheckpointer`, asked by
+   * the writer, one PASSIVE checkpoint at a time), the writer copying only the tail the helper
+   * left, between its transactions, once the WAL holds `restartPages` frames, so that its next
+   * transaction starts the WAL over.
+   */
+  readonly beside?: { readonly restartPages: number };
 }
 
 /** What the scheduler acts on: injected, so tests can drive it without a database or real time. */
 export interface WriterCheckpointIo {
   /** WAL frames written and not yet copied into the database file (0 when unknown). */
   backlog(): number;
+  /** WAL frames written since the WAL last started over (with `beside`). */
+  frames?(): number;
+  /** The helper thread (with `beside`): whether it is between checkpoints, and asking it for one. */
+  helper?: { idle(): boolean; request(): void };
   /** Runs the checkpoint (the caller holds the connection). */
   checkpoint(): void;
   /** Whether a transaction holds the connection or waits for it. */
@@ -175,7 +205,19 @@ export class WriterCheckpoints {
 
   /** Called after every commit on the writer connection, before its answers are posted. */
   committed(): void {
-    if (this.#closed || this.#scheduled || this.#io.backlog() < this.#options.idlePages) return;
+    if (this.#closed || this.#scheduled) return;
+    const backlog = this.#io.backlog();
+    const helper = this.#io.helper;
+    if (this.#options.beside && helper) {
+      const frames = this.#io.frames?.() ?? backlog;
+      const restart = frames >= this.#options.beside.restartPages;
+      if (!helper.idle()) return;
+      // The helper copies while the writer goes on; past `restartPages` the writer copies what is left.
+      if (!restart) {
+        if (backlog >= this.#options.idlePages) helper.request();
+        return;
+      }
+    } else if (backlog < this.#options.idlePages) return;
     this.#scheduled = true;
     // Two turns later: after the commit's answers are posted (promise callbacks), and after the
     // turn in which any transaction those answers queued takes the connection, so that `busy`
@@ -192,7 +234,14 @@ export class WriterCheckpoints {
   #run(): void {
     if (this.#closed) return;
     const backlog = this.#io.backlog();
-    if (backlog < this.#options.idlePages || (backlog < this.#options.maxPages && this.#io.busy())) {
+    const beside = this.#options.beside;
+    const pending = beside ? (this.#io.frames?.() ?? backlog) : backlog;
+    const threshold = beside ? beside.restartPages : this.#options.idlePages;
+    if (
+      pending < threshold ||
+      (pending < this.#options.maxPages && this.#io.busy()) ||
+      (beside && this.#io.helper && !this.#io.helper.idle())
+    ) {
       // Copied already, or a transaction is waiting and the WAL is under its bound: a later commit asks again.
       this.#scheduled = false;
       return;
@@ -215,10 +264,10 @@ export class WriterCheckpoints {
  * The WAL's backlog as the database's shared-memory index records it (`<db>-shm`, SQLite's
  * documented wal-index format: the header's `mxFrame` at byte 16 and the checkpoint's `nBackfill`
  * at byte 96, in the machine's byte order): frames written since the WAL last started over and
- * not yet copied. A read of 100 bytes, no lock: a torn read only misjudges one decision. Null
- * when the index cannot be opened.
+ * not yet copied (and `frames`, the `mxFrame` of the last read). A read of 100 bytes, no lock: a
+ * torn read only misjudges one decision. Null when the index cannot be opened.
  */
-export function walBacklogReader(dbPath: string): { read(): number; close(): void } | null {
+export function walBacklogReader(dbPath: string): { frames: number; read(): number; close(): void } | null {
   let fd: number;
   try {
     fd = openSync(`${dbPath}-shm`, 'r');
@@ -227,17 +276,20 @@ export function walBacklogReader(dbPath: string): { read(): number; close(): voi
   }
   const buf = Buffer.alloc(100);
   const le = endianness() === 'LE';
-  return {
+  const out = {
+    frames: 0,
     read() {
       if (readSync(fd, buf, 0, 100, 0) < 100) return 0;
       const mxFrame = le ? buf.readUInt32LE(16) : buf.readUInt32BE(16);
       const nBackfill = le ? buf.readUInt32LE(96) : buf.readUInt32BE(96);
+      out.frames = mxFrame;
       return mxFrame > nBackfill ? mxFrame - nBackfill : 0;
     },
     close() {
       closeSync(fd);
     },
   };
+  return out;
 }
 
 const data = workerData as { fairgroundSqliteCheckpointer?: CheckpointerOptions; state?: Int32Array } | undefined;

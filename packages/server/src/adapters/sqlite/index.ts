@@ -15,6 +15,7 @@ import type { DatabaseSync } from 'node:sqlite';
 import { Worker } from 'node:worker_threads';
 import { AppError, type Clock, systemClock } from '@fairground/core';
 import { type Connection, GroupCommitter, type QueuedStatement, StoreErrors } from '../../storage/group-commit.ts';
+import type { WriterCheckpointOptions } from './checkpointer.ts';
 import { claimRoomLog } from './log-fence.ts';
 import type { HostedHandler, HostedOptions, Migration, Reader, SqlValue, Store, Tx, UnitOptions } from '../../storage/ports.ts';
 import {
@@ -55,7 +56,14 @@ export interface SqliteStoreOptions {
    * past `maxPages` between the next two transactions whatever waits. Ignored with
    * `checkpointThread` or `walAutocheckpointPages` (checkpoints in the commits at that threshold).
    */
-  readonly writerCheckpoints?: boolean | { readonly idlePages?: number; readonly maxPages?: number };
+  readonly writerCheckpoints?:
+    | boolean
+    | {
+        readonly idlePages?: number;
+        readonly maxPages?: number;
+        /** The bulk of the copying in a helper thread, the writer copying the tail past `restartPages` (`WriterCheckpointOptions.beside`). */
+        readonly beside?: boolean | { readonly restartPages?: number };
+      };
 }
 
 const WRITER_KEY = Symbol('fairground.sqlite.reader');
@@ -293,11 +301,14 @@ function checkpointThreadOptions(o: SqliteStoreOptions['checkpointThread']): { e
 }
 
 /** The writer's checkpoints between its transactions: off, or their thresholds. */
-function writerCheckpointOptions(o: SqliteStoreOptions['writerCheckpoints']): { idlePages: number; maxPages: number } | undefined {
+function writerCheckpointOptions(o: SqliteStoreOptions['writerCheckpoints']): WriterCheckpointOptions | undefined {
   if (!o) return undefined;
   const given = o === true ? {} : o;
   const idlePages = given.idlePages ?? WRITER_CHECKPOINT_IDLE_PAGES;
-  return { idlePages, maxPages: given.maxPages ?? Math.max(idlePages, WRITER_CHECKPOINT_MAX_PAGES) };
+  const maxPages = given.maxPages ?? Math.max(idlePages, WRITER_CHECKPOINT_MAX_PAGES);
+  if (!given.beside) return { idlePages, maxPages };
+  const restartPages = (given.beside === true ? undefined : given.beside.restartPages) ?? Math.min(maxPages, CHECKPOINT_RESTART_PAGES);
+  return { idlePages, maxPages: Math.max(maxPages, restartPages), beside: { restartPages } };
 }
 
 /** SQLite's own threshold (its default `wal_autocheckpoint`), checked after every commit. */

@@ -440,8 +440,20 @@ function betweenTransactions(options: WriterThreadOptions, conn: SqliteConnectio
   const wal = walBacklogReader(options.path);
   if (!wal) return null;
   const passive = conn.prepare('PRAGMA wal_checkpoint(PASSIVE)');
+  // With `beside`, a checkpoint thread that runs one PASSIVE checkpoint each time it is asked.
+  const helper = pacing.beside
+    ? startCheckpointer({
+        path: options.path,
+        busyTimeoutMs: options.busyTimeoutMs,
+        everyCommits: 1,
+        restartPages: Number.MAX_SAFE_INTEGER,
+        catchUpMax: 0,
+      })
+    : null;
   return new WriterCheckpoints(pacing, {
     backlog: () => wal.read(),
+    frames: () => wal.frames,
+    ...(helper ? { helper } : {}),
     checkpoint: () => {
       // Closing got the connection first: its close checkpoints the WAL anyway.
       if (!conn.db.isOpen) return;
@@ -456,7 +468,10 @@ function betweenTransactions(options: WriterThreadOptions, conn: SqliteConnectio
     lock: () => mutex.lock(),
     unlock: () => mutex.unlock(),
     defer: (fn) => setImmediate(fn),
-    close: () => wal.close(),
+    close: () => {
+      void helper?.close();
+      wal.close();
+    },
   });
 }
 
