@@ -9,8 +9,9 @@
 // unit starts a new one. `:memory:` keeps the writer on this thread (a memory database cannot be
 // shared between connections).
 //
-// The WAL's checkpoints run in the commits (SQLite's automatic checkpoint), unless the store is
-// opened with `checkpointThread` (`checkpointer.ts`, measured in `bench/README.md`).
+// The WAL's checkpoints run in the commits (SQLite's automatic checkpoint: PASSIVE, once a commit
+// leaves 1,000 frames in the WAL, before that COMMIT returns), unless the store is opened with
+// `checkpointThread` or `writerCheckpoints` (`checkpointer.ts`, measured in `bench/README.md`).
 import type { DatabaseSync } from 'node:sqlite';
 import { Worker } from 'node:worker_threads';
 import { AppError, type Clock, systemClock } from '@fairground/core';
@@ -55,6 +56,8 @@ export interface SqliteStoreOptions {
    * in `checkpointer.ts`): once `idlePages` frames wait to be copied and no transaction waits, or
    * past `maxPages` between the next two transactions whatever waits. Ignored with
    * `checkpointThread` or `walAutocheckpointPages` (checkpoints in the commits at that threshold).
+   * Default: off. Under load 3–7 neither way moved SQLite's p99 at 64 callers beyond the runs'
+   * spread (`bench/README.md`, the ledger's eighth pass); the idle-machine run decides.
    */
   readonly writerCheckpoints?:
     | boolean
@@ -228,11 +231,6 @@ export function createSqliteStore(options: SqliteStoreOptions): Store {
   const readConn = new SqliteConnection(readerDb);
   const writerDb = threaded ? null : memory ? readerDb : openSqlite(options.path, busyTimeoutMs);
   const groupUnitsMax = options.groupUnitsMax ?? 256;
-  const checkpointThread = checkpointThreadOptions(options.checkpointThread ?? false);
-  const betweenTransactions =
-    checkpointThread || options.walAutocheckpointPages !== undefined
-      ? undefined
-      : writerCheckpointOptions(options.writerCheckpoints ?? false);
   const queueUnitsMax = options.queueUnitsMax ?? 100_000;
   const writer: Connection = writerDb
     ? memory
@@ -243,9 +241,7 @@ export function createSqliteStore(options: SqliteStoreOptions): Store {
         busyTimeoutMs,
         groupUnitsMax,
         queueUnitsMax,
-        ...(options.walAutocheckpointPages === undefined ? {} : { walAutocheckpointPages: options.walAutocheckpointPages }),
-        ...(checkpointThread ? { checkpointThread } : {}),
-        ...(betweenTransactions ? { betweenTransactions } : {}),
+        ...checkpointing(options),
       });
   const committer = new GroupCommitter([writer], {
     clock,
@@ -291,6 +287,22 @@ export function createSqliteStore(options: SqliteStoreOptions): Store {
     },
   };
   return store;
+}
+
+/** The writer thread's checkpointing options: in the commits (SQLite's, at a threshold), a checkpoint thread, or between transactions. */
+function checkpointing(
+  options: SqliteStoreOptions,
+): Pick<WriterThreadOptions, 'walAutocheckpointPages' | 'checkpointThread' | 'betweenTransactions'> {
+  const checkpointThread = checkpointThreadOptions(options.checkpointThread ?? false);
+  const betweenTransactions =
+    checkpointThread || options.walAutocheckpointPages !== undefined
+      ? undefined
+      : writerCheckpointOptions(options.writerCheckpoints ?? false);
+  return {
+    ...(options.walAutocheckpointPages === undefined ? {} : { walAutocheckpointPages: options.walAutocheckpointPages }),
+    ...(checkpointThread ? { checkpointThread } : {}),
+    ...(betweenTransactions ? { betweenTransactions } : {}),
+  };
 }
 
 /** The checkpoint thread's pacing: off, or every few commits with a hard bound on the WAL. */

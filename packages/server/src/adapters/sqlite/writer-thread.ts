@@ -478,18 +478,18 @@ function betweenTransactions(options: WriterThreadOptions, conn: SqliteConnectio
 /** SQLite's automatic checkpoint, behind the writer's own: at this many times their `maxPages`. */
 const BACKSTOP_FACTOR = 2;
 
-function serve(options: WriterThreadOptions): void {
-  const port = parentPort;
-  if (!port) throw new Error('writer-thread.ts runs as a worker thread');
-  const db = openSqlite(options.path, options.busyTimeoutMs);
+/** How the connection checkpoints: a checkpoint thread, the writer between its transactions, or SQLite in the commits. */
+function checkpointing(
+  options: WriterThreadOptions,
+  conn: SqliteConnection,
+  mutex: Mutex,
+): { checkpointer: Checkpointer | null; between: WriterCheckpoints | null } {
   const ckpt = options.checkpointThread;
-  const conn = new SqliteConnection(db);
-  const mutex = new Mutex();
   const between = ckpt ? null : betweenTransactions(options, conn, mutex);
   // With checkpoints between transactions SQLite's own stays as a backstop, far past them (it
   // runs only if theirs cannot keep up); without the WAL's index, SQLite's own as configured.
   const walAutocheckpointPages = ckpt ? 0 : between ? BACKSTOP_FACTOR * between.maxPages : options.walAutocheckpointPages;
-  if (walAutocheckpointPages !== undefined) db.exec(`PRAGMA wal_autocheckpoint = ${Math.trunc(walAutocheckpointPages)}`);
+  if (walAutocheckpointPages !== undefined) conn.db.exec(`PRAGMA wal_autocheckpoint = ${Math.trunc(walAutocheckpointPages)}`);
   const checkpointer = ckpt
     ? startCheckpointer({
         path: options.path,
@@ -498,6 +498,15 @@ function serve(options: WriterThreadOptions): void {
         restartPages: ckpt.restartPages,
       })
     : null;
+  return { checkpointer, between };
+}
+
+function serve(options: WriterThreadOptions): void {
+  const port = parentPort;
+  if (!port) throw new Error('writer-thread.ts runs as a worker thread');
+  const conn = new SqliteConnection(openSqlite(options.path, options.busyTimeoutMs));
+  const mutex = new Mutex();
+  const { checkpointer, between } = checkpointing(options, conn, mutex);
   const shared: Shared = { conn, mutex, commits: 0, checkpointer, restartQueued: false, between };
   // The main thread's clock, as of its latest hosted request: hosted units of work run on it.
   let callerNowMs = Date.now();
@@ -541,7 +550,7 @@ function serve(options: WriterThreadOptions): void {
         if (shared.conn.db.isTransaction) shared.conn.db.exec('ROLLBACK');
         await checkpointer?.close();
         between?.close();
-        shared.conn.db.close();
+        conn.db.close();
         closeReader();
         reply([id, true, null]);
         port.close();
