@@ -179,8 +179,8 @@ export interface WriterCheckpointIo {
   unlock(): void;
   /** Runs `fn` on a later turn of the event loop (`setImmediate`). */
   defer(fn: () => void): void;
-  /** Lets go of what `backlog` reads (the connection is closing). */
-  close?(): void;
+  /** Lets go of what `backlog` reads and stops the helper (the connection is closing). */
+  close?(): Promise<void>;
 }
 
 /** Checkpoints on the writer thread between transactions (see above). */
@@ -226,9 +226,9 @@ export class WriterCheckpoints {
   }
 
   /** The connection is closing: no more checkpoints (its close checkpoints what is left). */
-  close(): void {
+  async close(): Promise<void> {
     this.#closed = true;
-    this.#io.close?.();
+    await this.#io.close?.();
   }
 
   #run(): void {

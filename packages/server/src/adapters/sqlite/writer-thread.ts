@@ -468,9 +468,9 @@ function betweenTransactions(options: WriterThreadOptions, conn: SqliteConnectio
     lock: () => mutex.lock(),
     unlock: () => mutex.unlock(),
     defer: (fn) => setImmediate(fn),
-    close: () => {
-      void helper?.close();
+    close: async () => {
       wal.close();
+      await helper?.close();
     },
   });
 }
@@ -549,7 +549,7 @@ function serve(options: WriterThreadOptions): void {
         await shared.mutex.lock();
         if (shared.conn.db.isTransaction) shared.conn.db.exec('ROLLBACK');
         await checkpointer?.close();
-        between?.close();
+        await between?.close();
         conn.db.close();
         closeReader();
         reply([id, true, null]);
