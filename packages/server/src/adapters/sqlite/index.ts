@@ -319,7 +319,8 @@ function writerCheckpointOptions(o: SqliteStoreOptions['writerCheckpoints']): Wr
   const idlePages = given.idlePages ?? WRITER_CHECKPOINT_IDLE_PAGES;
   const maxPages = given.maxPages ?? Math.max(idlePages, WRITER_CHECKPOINT_MAX_PAGES);
   if (!given.beside) return { idlePages, maxPages };
-  const restartPages = (given.beside === true ? undefined : given.beside.restartPages) ?? Math.min(maxPages, CHECKPOINT_RESTART_PAGES);
+  // The WAL starts over at `maxPages` unless told otherwise (4,000 frames by default, as the checkpoint thread's).
+  const restartPages = (given.beside === true ? undefined : given.beside.restartPages) ?? maxPages;
   return { idlePages, maxPages: Math.max(maxPages, restartPages), beside: { restartPages } };
 }
 
