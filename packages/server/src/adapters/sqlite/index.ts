@@ -56,7 +56,7 @@ export interface SqliteStoreOptions {
    * in `checkpointer.ts`): once `idlePages` frames wait to be copied and no transaction waits, or
    * past `maxPages` between the next two transactions whatever waits. Ignored with
    * `checkpointThread` or `walAutocheckpointPages` (checkpoints in the commits at that threshold).
-   * Default: off. Under load 3–7 neither way moved SQLite's p99 at 64 callers beyond the runs'
+   * Default: off. Under load 3–10 no way moved SQLite's p99 at 64 callers beyond the runs'
    * spread (`bench/README.md`, the ledger's eighth pass); the idle-machine run decides.
    */
   readonly writerCheckpoints?:
