@@ -49,6 +49,13 @@ const SPLIT_MIN = flag('--split-min') ? Number(flag('--split-min')) : undefined;
 const WAL_AUTOCHECKPOINT = flag('--wal-autocheckpoint') ? Number(flag('--wal-autocheckpoint')) : undefined;
 /** `--checkpoint-thread on|off|N`: SQLite's checkpoints in a thread of their own (N: every N commits). */
 const CHECKPOINT_THREAD = flag('--checkpoint-thread');
+/**
+ * `--writer-checkpoints on|off|IDLE[,MAX]|beside[:IDLE[,MAX]]`: the writer thread's checkpoints
+ * between its transactions (`createSqliteStore({ writerCheckpoints })`), `beside` with the bulk of
+ * the copying in a helper thread (the WAL starting over at MAX frames, default 4,000), or off (in
+ * the commits, SQLite's own).
+ */
+const WRITER_CHECKPOINTS = flag('--writer-checkpoints');
 const ROUNDS = flag('--rounds') ? Math.max(1, Number(flag('--rounds'))) : 0;
 /**
  * `--bare-fresh`: each round's bare loop on a fresh database (before the seventh pass). By default
@@ -74,6 +81,17 @@ interface Row {
   writerCpuUsPerGroup: number | null;
   /** The whole process's CPU time per direct group, µs: every thread (SQLite's checkpoint thread too). */
   processCpuUsPerGroup: number;
+}
+
+function writerCheckpointsFlag(v: string): boolean | { idlePages?: number; maxPages?: number; beside?: boolean } {
+  if (v === 'on' || v === 'off') return v === 'on';
+  const beside = v.startsWith('beside');
+  const [idle, max] = (beside ? v.slice('beside'.length).replace(/^:/, '') : v).split(',').filter(Boolean).map(Number);
+  return {
+    ...(idle === undefined ? {} : { idlePages: idle }),
+    ...(max === undefined ? {} : { maxPages: max }),
+    ...(beside ? { beside } : {}),
+  };
 }
 
 function load(): string {
@@ -296,6 +314,7 @@ if (BACKENDS.includes('sqlite')) {
           checkpointThread:
             CHECKPOINT_THREAD === 'on' ? true : CHECKPOINT_THREAD === 'off' ? false : { everyCommits: Number(CHECKPOINT_THREAD) },
         }),
+    ...(WRITER_CHECKPOINTS === undefined ? {} : { writerCheckpoints: writerCheckpointsFlag(WRITER_CHECKPOINTS) }),
   });
   const ledger = await setup(store);
   for (const mode of MODES)

@@ -110,6 +110,21 @@ interface TxState {
   journal: (() => void)[];
 }
 
+/** A transfer or linked batch checked, validated and hashed, with the shard of each transfer: what is known before anything is read. */
+interface PreparedRequest {
+  readonly scope: string;
+  readonly key: string;
+  readonly ts: readonly NormalTransfer[];
+  readonly content: string;
+  readonly shards: readonly number[];
+}
+
+/** An idempotency key as the group's read sends it (scope and key, the JSON the query expands). */
+interface RequestKey {
+  readonly s: string;
+  readonly k: string;
+}
+
 interface Snapshot {
   journalLength: number;
   transfersLength: number;
@@ -253,20 +268,25 @@ export class LedgerWriter {
   }
 
   async transfer(tx: Tx, input: TransferInput): Promise<RequestResult> {
-    checkRequestKey(input.scope, input.key);
-    const t = this.#validate(input);
-    const content = transferContentHash(t);
-    const s = tx.participant(this.#participant);
-    const shard = shardOf(t.debit, this.#shards);
-    if (!s.heads.has(shard)) await this.#lockShards(tx, s, [shard]);
-    return (
-      this.#idempotentNow(tx, s, input.scope, input.key, content, [t]) ??
-      this.#idempotent(tx, s, input.scope, input.key, content, async () => [await this.#applyNew(tx, s, input.scope, input.key, 0, t)])
-    );
+    const p = this.#prepareTransfer(input);
+    return this.#applyPrepared(tx, tx.participant(this.#participant), p, false);
   }
 
   /** A linked batch: every transfer succeeds or none does. */
   async batch(tx: Tx, input: BatchInput): Promise<RequestResult> {
+    const p = this.#prepareBatch(input);
+    return this.#applyPrepared(tx, tx.participant(this.#participant), p, false);
+  }
+
+  /** A transfer's checks, validation, content hash and shard, done before anything is read or locked. */
+  #prepareTransfer(input: TransferInput): PreparedRequest {
+    checkRequestKey(input.scope, input.key);
+    const t = this.#validate(input);
+    return { scope: input.scope, key: input.key, ts: [t], content: transferContentHash(t), shards: [shardOf(t.debit, this.#shards)] };
+  }
+
+  /** A linked batch's checks, validation, content hash and shards, done before anything is read or locked. */
+  #prepareBatch(input: BatchInput): PreparedRequest {
     checkRequestKey(input.scope, input.key);
     if (!Array.isArray(input.transfers) || input.transfers.length === 0 || input.transfers.length > this.#batchMax) {
       throw new AppError(LedgerErrors.LEDGER_BATCH_INVALID, {
@@ -275,18 +295,25 @@ export class LedgerWriter {
       });
     }
     const ts = input.transfers.map((t) => this.#validate(t));
-    const content = batchContentHash(ts);
-    const s = tx.participant(this.#participant);
-    await this.#lockShards(
-      tx,
-      s,
-      ts.map((t) => shardOf(t.debit, this.#shards)),
-    );
+    return { scope: input.scope, key: input.key, ts, content: batchContentHash(ts), shards: ts.map((t) => shardOf(t.debit, this.#shards)) };
+  }
+
+  /**
+   * A prepared transfer or linked batch, staged: its shard heads locked, then without an await
+   * when its accounts are loaded and its idempotency record known (`#idempotentNow`), otherwise
+   * reading what it lacks. `triedNow`: the caller has just tried `#idempotentNow` with every
+   * shard head held, so it is not tried again.
+   */
+  async #applyPrepared(tx: Tx, s: TxState, p: PreparedRequest, triedNow: boolean): Promise<RequestResult> {
+    if (!holdsShards(s, p.shards)) {
+      await this.#lockShards(tx, s, p.shards);
+      triedNow = false;
+    }
     return (
-      this.#idempotentNow(tx, s, input.scope, input.key, content, ts) ??
-      this.#idempotent(tx, s, input.scope, input.key, content, async () => {
+      (triedNow ? null : this.#idempotentNow(tx, s, p.scope, p.key, p.content, p.ts)) ??
+      this.#idempotent(tx, s, p.scope, p.key, p.content, async () => {
         const out: StagedTransfer[] = [];
-        for (const [i, t] of ts.entries()) out.push(await this.#applyNew(tx, s, input.scope, input.key, i, t));
+        for (const [i, t] of p.ts.entries()) out.push(await this.#applyNew(tx, s, p.scope, p.key, i, t));
         return out;
       })
     );
@@ -462,31 +489,28 @@ export class LedgerWriter {
     // is prepared once.
     if (!this.#shardsChecked && !s.shardsChecked) await this.#checkShards(tx, s);
     if (this.#commitCount) await this.#useCache(tx, s, this.#commitCount);
-    const [, requestRows] = await Promise.all([
+    await Promise.all([
       this.#lockShards(tx, s, shards),
-      this.#readRequests(tx, keys),
+      this.#readRequests(tx, s, keys),
       this.#loadAccounts(
         tx,
         s,
         [...accountIds].filter((id) => !s.accounts.has(id)),
       ),
     ]);
-    for (const [i, [scope, key]] of keys.entries()) {
-      const r = requestRows[i];
-      s.known.set(`${scope}\u0000${key}`, r === undefined ? null : { contentHash: r.content_hash, result: r.result });
-    }
     const out: ({ ok: true; value: RequestResult } | { ok: false; error: unknown })[] = [];
     for (const { req } of batch) {
       try {
-        const value =
-          this.#directNow(tx, s, req) ??
-          (req.kind === 'transfer'
-            ? await this.transfer(tx, req.input)
-            : req.kind === 'batch'
-              ? await this.batch(tx, req.input)
-              : req.kind === 'post'
-                ? await this.post(tx, req.input)
-                : await this.void(tx, req.input));
+        let value: RequestResult;
+        if (req.kind === 'transfer' || req.kind === 'batch') {
+          // Prepared once; staged at once when all it needs is at hand (the group's reads nearly
+          // always leave it so), which spares a group of 64 an async call and its promises per
+          // request; otherwise the prepared request goes on to read what it lacks.
+          const p = req.kind === 'transfer' ? this.#prepareTransfer(req.input) : this.#prepareBatch(req.input);
+          const held = holdsShards(s, p.shards);
+          value =
+            (held ? this.#idempotentNow(tx, s, p.scope, p.key, p.content, p.ts) : null) ?? (await this.#applyPrepared(tx, s, p, held));
+        } else value = req.kind === 'post' ? await this.post(tx, req.input) : await this.void(tx, req.input);
         out.push({ ok: true, value });
       } catch (error) {
         // Expected failures are answers; anything else (a database error) fails the whole unit.
@@ -498,60 +522,34 @@ export class LedgerWriter {
   }
 
   /**
-   * The idempotency records of these keys, in their order (undefined where there is none): one
-   * query for them all, a JSON array expanded by the database (one message or round trip). Point
-   * lookups on a prepared statement, one per key, cost the writer thread more CPU than this join
-   * at 64 keys and the same at 8 (bench/README.md, "Two more cuts").
+   * The idempotency records of these keys, written into the transaction's `known` (null where
+   * there is none): one query for them all, a JSON array expanded by the database (one message or
+   * round trip). Point lookups on a prepared statement, one per key, cost the writer thread more
+   * CPU than this join at 64 keys and the same at 8 (bench/README.md, "Two more cuts").
    */
-  async #readRequests(tx: Tx, keys: readonly [string, string][]): Promise<(RequestRow | undefined)[]> {
-    if (keys.length === 0) return [];
+  async #readRequests(tx: Tx, s: TxState, keys: readonly RequestKey[]): Promise<void> {
+    if (keys.length === 0) return;
     const rows = await tx.query<RequestRow & { scope: string; idem_key: string }>(
       tx.dialect === 'postgres'
         ? 'SELECT r.scope, r.idem_key, r.content_hash, r.result FROM json_to_recordset(?::json) AS k(s text, k text) JOIN ledger_requests r ON r.scope = k.s AND r.idem_key = k.k'
         : "SELECT r.scope, r.idem_key, r.content_hash, r.result FROM json_each(?) AS k JOIN ledger_requests r ON r.scope = k.value ->> '$.s' AND r.idem_key = k.value ->> '$.k'",
-      [JSON.stringify(keys.map(([scope, key]) => ({ s: scope, k: key })))],
+      [JSON.stringify(keys)],
     );
-    const byKey = new Map<string, RequestRow>();
-    for (const r of rows) byKey.set(`${r.scope}\u0000${r.idem_key}`, r);
-    return keys.map(([scope, key]) => byKey.get(`${scope}\u0000${key}`));
-  }
-
-  /**
-   * A transfer or a linked batch of a direct group, checked and staged without an await when all
-   * it needs is at hand (its shard heads locked, its accounts loaded and its idempotency record
-   * known, as the group's reads usually leave them): the same checks, in the same order, as
-   * `transfer` and `batch`, which spares a group of 64 an async call and its promises per request.
-   * Undefined, having staged nothing, when something must still be read: the caller then runs
-   * `transfer` or `batch`.
-   */
-  #directNow(tx: Tx, s: TxState, req: DirectRequestInput): RequestResult | undefined {
-    if (req.kind === 'transfer') {
-      const input = req.input;
-      checkRequestKey(input.scope, input.key);
-      const t = this.#validate(input);
-      if (!s.heads.has(shardOf(t.debit, this.#shards))) return undefined;
-      return this.#idempotentNow(tx, s, input.scope, input.key, transferContentHash(t), [t]) ?? undefined;
-    }
-    if (req.kind !== 'batch') return undefined;
-    const input = req.input;
-    checkRequestKey(input.scope, input.key);
-    if (!Array.isArray(input.transfers) || input.transfers.length === 0 || input.transfers.length > this.#batchMax) return undefined;
-    const ts = input.transfers.map((t) => this.#validate(t));
-    for (const t of ts) if (!s.heads.has(shardOf(t.debit, this.#shards))) return undefined;
-    return this.#idempotentNow(tx, s, input.scope, input.key, batchContentHash(ts), ts) ?? undefined;
+    for (const k of keys) s.known.set(`${k.s}\u0000${k.k}`, null);
+    for (const r of rows) s.known.set(`${r.scope}\u0000${r.idem_key}`, { contentHash: r.content_hash, result: r.result });
   }
 
   /** The idempotency keys, accounts and chain shards a batch of requests names, to lock and load before it runs. */
-  #batchTouches(batch: readonly DirectRequest[]): { keys: [string, string][]; accountIds: Set<AccountId>; shards: number[] } {
+  #batchTouches(batch: readonly DirectRequest[]): { keys: RequestKey[]; accountIds: Set<AccountId>; shards: number[] } {
     // Every shard head these requests append to is locked first, in shard order (a close's shard
     // is known only from its hold, so a batch with closes takes them all): no account lock is
     // ever taken before a head lock on this path.
-    const keys: [string, string][] = [];
+    const keys: RequestKey[] = [];
     const accountIds = new Set<AccountId>();
     let shards: number[] = this.#shards === 1 ? this.#allShards.slice() : [];
     for (const { req } of batch) {
       const input = req.input as { scope?: unknown; key?: unknown };
-      if (typeof input.scope === 'string' && typeof input.key === 'string') keys.push([input.scope, input.key]);
+      if (typeof input.scope === 'string' && typeof input.key === 'string') keys.push({ s: input.scope, k: input.key });
       if (req.kind === 'post' || req.kind === 'void') {
         shards = this.#allShards.slice();
         continue;
@@ -1260,6 +1258,12 @@ function localAnswer(s: TxState, reqKey: string, scope: string, key: string, con
 function replayOf(storedHash: string, result: string, content: string, scope: string, key: string): RequestResult {
   if (storedHash !== content) throw new AppError(LedgerErrors.LEDGER_IDEMPOTENCY_CONFLICT, { scope, key });
   return withJson({ transfers: JSON.parse(result) as TransferResult[], replayed: true }, result);
+}
+
+/** Whether the transaction holds every one of these shard heads. */
+function holdsShards(s: TxState, shards: readonly number[]): boolean {
+  for (const k of shards) if (!s.heads.has(k)) return false;
+  return true;
 }
 
 function takeSnapshot(s: TxState): Snapshot {

@@ -9,12 +9,14 @@
 // unit starts a new one. `:memory:` keeps the writer on this thread (a memory database cannot be
 // shared between connections).
 //
-// The WAL's checkpoints run in the commits (SQLite's automatic checkpoint), unless the store is
-// opened with `checkpointThread` (`checkpointer.ts`, measured in `bench/README.md`).
+// The WAL's checkpoints run in the commits (SQLite's automatic checkpoint: PASSIVE, once a commit
+// leaves 1,000 frames in the WAL, before that COMMIT returns), unless the store is opened with
+// `checkpointThread` or `writerCheckpoints` (`checkpointer.ts`, measured in `bench/README.md`).
 import type { DatabaseSync } from 'node:sqlite';
 import { Worker } from 'node:worker_threads';
 import { AppError, type Clock, systemClock } from '@fairground/core';
 import { type Connection, GroupCommitter, type QueuedStatement, StoreErrors } from '../../storage/group-commit.ts';
+import type { WriterCheckpointOptions } from './checkpointer.ts';
 import { claimRoomLog } from './log-fence.ts';
 import type { HostedHandler, HostedOptions, Migration, Reader, SqlValue, Store, Tx, UnitOptions } from '../../storage/ports.ts';
 import {
@@ -48,6 +50,23 @@ export interface SqliteStoreOptions {
    * sixth pass).
    */
   readonly checkpointThread?: boolean | { readonly everyCommits?: number; readonly restartPages?: number };
+  /**
+   * The writer thread checkpoints the WAL itself between its transactions, after a commit's answers
+   * are posted, instead of inside the COMMIT that crosses SQLite's threshold (`WriterCheckpoints`
+   * in `checkpointer.ts`): once `idlePages` frames wait to be copied and no transaction waits, or
+   * past `maxPages` between the next two transactions whatever waits. Ignored with
+   * `checkpointThread` or `walAutocheckpointPages` (checkpoints in the commits at that threshold).
+   * Default: off. Under load 3–10 no way moved SQLite's p99 at 64 callers beyond the runs'
+   * spread (`bench/README.md`, the ledger's eighth pass); the idle-machine run decides.
+   */
+  readonly writerCheckpoints?:
+    | boolean
+    | {
+        readonly idlePages?: number;
+        readonly maxPages?: number;
+        /** The bulk of the copying in a helper thread, the writer copying the tail past `restartPages` (`WriterCheckpointOptions.beside`). */
+        readonly beside?: boolean | { readonly restartPages?: number };
+      };
 }
 
 const WRITER_KEY = Symbol('fairground.sqlite.reader');
@@ -212,7 +231,6 @@ export function createSqliteStore(options: SqliteStoreOptions): Store {
   const readConn = new SqliteConnection(readerDb);
   const writerDb = threaded ? null : memory ? readerDb : openSqlite(options.path, busyTimeoutMs);
   const groupUnitsMax = options.groupUnitsMax ?? 256;
-  const checkpointThread = checkpointThreadOptions(options.checkpointThread ?? false);
   const queueUnitsMax = options.queueUnitsMax ?? 100_000;
   const writer: Connection = writerDb
     ? memory
@@ -223,8 +241,7 @@ export function createSqliteStore(options: SqliteStoreOptions): Store {
         busyTimeoutMs,
         groupUnitsMax,
         queueUnitsMax,
-        ...(options.walAutocheckpointPages === undefined ? {} : { walAutocheckpointPages: options.walAutocheckpointPages }),
-        ...(checkpointThread ? { checkpointThread } : {}),
+        ...checkpointing(options),
       });
   const committer = new GroupCommitter([writer], {
     clock,
@@ -272,12 +289,45 @@ export function createSqliteStore(options: SqliteStoreOptions): Store {
   return store;
 }
 
+/** The writer thread's checkpointing options: in the commits (SQLite's, at a threshold), a checkpoint thread, or between transactions. */
+function checkpointing(
+  options: SqliteStoreOptions,
+): Pick<WriterThreadOptions, 'walAutocheckpointPages' | 'checkpointThread' | 'betweenTransactions'> {
+  const checkpointThread = checkpointThreadOptions(options.checkpointThread ?? false);
+  const betweenTransactions =
+    checkpointThread || options.walAutocheckpointPages !== undefined
+      ? undefined
+      : writerCheckpointOptions(options.writerCheckpoints ?? false);
+  return {
+    ...(options.walAutocheckpointPages === undefined ? {} : { walAutocheckpointPages: options.walAutocheckpointPages }),
+    ...(checkpointThread ? { checkpointThread } : {}),
+    ...(betweenTransactions ? { betweenTransactions } : {}),
+  };
+}
+
 /** The checkpoint thread's pacing: off, or every few commits with a hard bound on the WAL. */
 function checkpointThreadOptions(o: SqliteStoreOptions['checkpointThread']): { everyCommits: number; restartPages: number } | undefined {
   if (!o) return undefined;
   const given = o === true ? {} : o;
   return { everyCommits: given.everyCommits ?? CHECKPOINT_EVERY_COMMITS, restartPages: given.restartPages ?? CHECKPOINT_RESTART_PAGES };
 }
+
+/** The writer's checkpoints between its transactions: off, or their thresholds. */
+function writerCheckpointOptions(o: SqliteStoreOptions['writerCheckpoints']): WriterCheckpointOptions | undefined {
+  if (!o) return undefined;
+  const given = o === true ? {} : o;
+  const idlePages = given.idlePages ?? WRITER_CHECKPOINT_IDLE_PAGES;
+  const maxPages = given.maxPages ?? Math.max(idlePages, WRITER_CHECKPOINT_MAX_PAGES);
+  if (!given.beside) return { idlePages, maxPages };
+  // The WAL starts over at `maxPages` unless told otherwise (4,000 frames by default, as the checkpoint thread's).
+  const restartPages = (given.beside === true ? undefined : given.beside.restartPages) ?? maxPages;
+  return { idlePages, maxPages: Math.max(maxPages, restartPages), beside: { restartPages } };
+}
+
+/** SQLite's own threshold (its default `wal_autocheckpoint`), checked after every commit. */
+const WRITER_CHECKPOINT_IDLE_PAGES = 1_000;
+/** 4,000 pages of 4 KB: past about 16 MB of WAL not yet copied, a checkpoint waits for no idle moment. */
+const WRITER_CHECKPOINT_MAX_PAGES = 4_000;
 
 /** A checkpoint every this many commits: a few commits' hot pages (accounts, index leaves) copied once. */
 const CHECKPOINT_EVERY_COMMITS = 8;

@@ -19,7 +19,7 @@ import { parentPort, workerData } from 'node:worker_threads';
 import { AppError, type Clock } from '@fairground/core';
 import { type Connection, GroupCommitter, isQueuedFailure, markQueuedFailure, type QueuedStatement } from '../../storage/group-commit.ts';
 import type { HostedOptions, Reader, SqlValue, Store } from '../../storage/ports.ts';
-import { type Checkpointer, startCheckpointer } from './checkpointer.ts';
+import { type Checkpointer, startCheckpointer, walBacklogReader, type WriterCheckpointOptions, WriterCheckpoints } from './checkpointer.ts';
 import { claimRoomLog, defineRoomLogFence } from './log-fence.ts';
 
 export type WriterOp = 'query' | 'run' | 'commit' | 'rollback' | 'call' | 'claim' | 'close';
@@ -56,6 +56,12 @@ export interface WriterThreadOptions {
   readonly walAutocheckpointPages?: number;
   /** Checkpoints in a thread of their own (`checkpointer.ts`) instead of in the commits. */
   readonly checkpointThread?: { readonly everyCommits: number; readonly restartPages: number };
+  /**
+   * Checkpoints by this thread between its transactions (`WriterCheckpoints`), with SQLite's
+   * automatic checkpoint (`walAutocheckpointPages`) left as a backstop past them. Absent: the
+   * checkpoints run in the commits.
+   */
+  readonly betweenTransactions?: WriterCheckpointOptions;
 }
 
 /** The key under which a hosted module's handler is kept: the module and its options. */
@@ -180,6 +186,10 @@ class Mutex {
     if (next) next();
     else this.#held = false;
   }
+  /** Whether a transaction holds the connection or waits for it. */
+  get busy(): boolean {
+    return this.#held;
+  }
 }
 
 interface HostedModule {
@@ -196,11 +206,14 @@ interface Shared {
   readonly checkpointer: Checkpointer | null;
   /** A restart checkpoint is waiting for its turn on the connection. */
   restartQueued: boolean;
+  /** This thread's checkpoints between transactions, when they are on. */
+  readonly between: WriterCheckpoints | null;
 }
 
 /** Counts one commit on the shared connection. */
 function committed(shared: Shared): void {
   shared.commits += 1;
+  shared.between?.committed();
   if (shared.checkpointer?.committed() && !shared.restartQueued) {
     shared.restartQueued = true;
     // After this turn's answers are posted (they go out in promise callbacks), and between two
@@ -417,13 +430,66 @@ class RemoteTransactions {
   }
 }
 
-function serve(options: WriterThreadOptions): void {
-  const port = parentPort;
-  if (!port) throw new Error('writer-thread.ts runs as a worker thread');
-  const db = openSqlite(options.path, options.busyTimeoutMs);
+/**
+ * The writer's checkpoints between its transactions (`checkpointer.ts`), or null (checkpoints in
+ * the commits, SQLite's own) when they are off or the WAL's index cannot be read.
+ */
+function betweenTransactions(options: WriterThreadOptions, conn: SqliteConnection, mutex: Mutex): WriterCheckpoints | null {
+  const pacing = options.betweenTransactions;
+  if (!pacing) return null;
+  const wal = walBacklogReader(options.path);
+  if (!wal) return null;
+  const passive = conn.prepare('PRAGMA wal_checkpoint(PASSIVE)');
+  // With `beside`, a checkpoint thread that runs one PASSIVE checkpoint each time it is asked.
+  const helper = pacing.beside
+    ? startCheckpointer({
+        path: options.path,
+        busyTimeoutMs: options.busyTimeoutMs,
+        everyCommits: 1,
+        restartPages: Number.MAX_SAFE_INTEGER,
+        catchUpMax: 0,
+      })
+    : null;
+  return new WriterCheckpoints(pacing, {
+    backlog: () => wal.read(),
+    frames: () => wal.frames,
+    ...(helper ? { helper } : {}),
+    checkpoint: () => {
+      // Closing got the connection first: its close checkpoints the WAL anyway.
+      if (!conn.db.isOpen) return;
+      try {
+        passive.get();
+      } catch (e) {
+        // SQLITE_BUSY (another process's checkpoint): a later commit asks again.
+        if ((e as { errcode?: number }).errcode !== 5) console.error('sqlite checkpoint failed', e);
+      }
+    },
+    busy: () => mutex.busy,
+    lock: () => mutex.lock(),
+    unlock: () => mutex.unlock(),
+    defer: (fn) => setImmediate(fn),
+    close: async () => {
+      wal.close();
+      await helper?.close();
+    },
+  });
+}
+
+/** SQLite's automatic checkpoint, behind the writer's own: at this many times their `maxPages`. */
+const BACKSTOP_FACTOR = 2;
+
+/** How the connection checkpoints: a checkpoint thread, the writer between its transactions, or SQLite in the commits. */
+function checkpointing(
+  options: WriterThreadOptions,
+  conn: SqliteConnection,
+  mutex: Mutex,
+): { checkpointer: Checkpointer | null; between: WriterCheckpoints | null } {
   const ckpt = options.checkpointThread;
-  const walAutocheckpointPages = ckpt ? 0 : options.walAutocheckpointPages;
-  if (walAutocheckpointPages !== undefined) db.exec(`PRAGMA wal_autocheckpoint = ${Math.trunc(walAutocheckpointPages)}`);
+  const between = ckpt ? null : betweenTransactions(options, conn, mutex);
+  // With checkpoints between transactions SQLite's own stays as a backstop, far past them (it
+  // runs only if theirs cannot keep up); without the WAL's index, SQLite's own as configured.
+  const walAutocheckpointPages = ckpt ? 0 : between ? BACKSTOP_FACTOR * between.maxPages : options.walAutocheckpointPages;
+  if (walAutocheckpointPages !== undefined) conn.db.exec(`PRAGMA wal_autocheckpoint = ${Math.trunc(walAutocheckpointPages)}`);
   const checkpointer = ckpt
     ? startCheckpointer({
         path: options.path,
@@ -432,7 +498,16 @@ function serve(options: WriterThreadOptions): void {
         restartPages: ckpt.restartPages,
       })
     : null;
-  const shared: Shared = { conn: new SqliteConnection(db), mutex: new Mutex(), commits: 0, checkpointer, restartQueued: false };
+  return { checkpointer, between };
+}
+
+function serve(options: WriterThreadOptions): void {
+  const port = parentPort;
+  if (!port) throw new Error('writer-thread.ts runs as a worker thread');
+  const conn = new SqliteConnection(openSqlite(options.path, options.busyTimeoutMs));
+  const mutex = new Mutex();
+  const { checkpointer, between } = checkpointing(options, conn, mutex);
+  const shared: Shared = { conn, mutex, commits: 0, checkpointer, restartQueued: false, between };
   // The main thread's clock, as of its latest hosted request: hosted units of work run on it.
   let callerNowMs = Date.now();
   const clock: Clock = { nowMs: () => callerNowMs };
@@ -474,7 +549,8 @@ function serve(options: WriterThreadOptions): void {
         await shared.mutex.lock();
         if (shared.conn.db.isTransaction) shared.conn.db.exec('ROLLBACK');
         await checkpointer?.close();
-        shared.conn.db.close();
+        await between?.close();
+        conn.db.close();
         closeReader();
         reply([id, true, null]);
         port.close();
