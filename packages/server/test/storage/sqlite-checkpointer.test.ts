@@ -71,8 +71,10 @@ it('keeps the WAL bounded under a long write load', async () => {
   const n = (await store.reader.query<{ n: number }>('SELECT count(*) AS n FROM rows'))[0]?.n;
   assert.equal(n, 24_000);
   // The file is the WAL's high-water mark; past the bound by at most what commits wrote while the
-  // blocking checkpoint waited for its turn.
-  assert.ok(maxPages <= restartPages + 200, `WAL reached ${maxPages} pages`);
+  // blocking checkpoint waited for its turn. That slack grows with the machine's load (813 and 875
+  // pages were seen beside other suites), so it is allowed 500 pages: still far below the 2,500 a
+  // WAL that never starts over reaches with this load.
+  assert.ok(maxPages <= restartPages + 500, `WAL reached ${maxPages} pages`);
   await store.close();
 });
 
