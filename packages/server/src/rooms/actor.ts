@@ -70,7 +70,7 @@ import type {
 } from './ports.ts';
 import type { RoomParamsInput } from './params.ts';
 import type { RoomSealer } from './sealing.ts';
-import { isLive, memberOf, type RoomEvent, type RoomState, seatedMembers } from './state.ts';
+import { isLive, memberOf, type RoomEvent, type RoomState, seatedCount, seatedMembers } from './state.ts';
 import { handSection, publicEvent, roomView } from './views.ts';
 
 /**
@@ -515,10 +515,9 @@ export class RoomActor {
       withInfo: handStarted,
     };
     // The hand whole when it starts (or nothing was sent that every client holds), else patched.
-    const handFrame = handChanged ? this.#handFrames.begin(this.#state, head) : null;
+    if (handChanged) this.#handFrames.begin(this.#state, head);
     for (const [pid, list] of this.#conns) {
-      const seat = memberOf(this.#state, pid)?.seat ?? null;
-      const handText = handFrame === null ? null : handFrame(seat);
+      const handText = handChanged ? this.#handFrames.frameFor(memberOf(this.#state, pid)?.seat ?? null) : null;
       for (const c of list) {
         const reply = this.#reply;
         if (reply !== null && reply.conn === c && c.sendReply !== undefined) {
@@ -890,7 +889,7 @@ export class RoomActor {
   /** Commits `plan` after letting the room start its next hand if it now can. */
   async #startAfter(plan: Plan, trigger: StartTrigger): Promise<void> {
     const s = plan.state;
-    if (isLive(s) && s.hand === null && s.next !== null && seatedMembers(s).length >= 2) {
+    if (isLive(s) && s.hand === null && s.next !== null && seatedCount(s) >= 2) {
       const info = await this.#startInfo(s);
       tryStart(plan, trigger, info);
       return this.#commit(plan, {}, info);
@@ -1123,7 +1122,7 @@ export class RoomActor {
 
   /** The start deadline of a room without enough players, each disconnected player's grace and each open play window. */
   #wantMemberTimers(s: RoomState, want: WantedTimers): void {
-    if (s.status === 'waiting' || (s.hand === null && seatedMembers(s).length < 2)) {
+    if (s.status === 'waiting' || (s.hand === null && seatedCount(s) < 2)) {
       const from = s.status === 'waiting' ? s.createdAtMs : (s.last?.endedAtMs ?? s.createdAtMs);
       want.set('deadline', {
         atMs: from + START_DEADLINE_MS,
@@ -1131,7 +1130,7 @@ export class RoomActor {
           this.#internal('deadline', async () => {
             const cur = this.#state;
             if (!isLive(cur) || cur.hand !== null) return;
-            if (cur.status === 'playing' && seatedMembers(cur).length >= 2) return;
+            if (cur.status === 'playing' && seatedCount(cur) >= 2) return;
             const plan = this.#plan();
             dissolve(plan, null, cur.status === 'waiting' ? 'not_started' : 'abandoned');
             await this.#commit(plan);
