@@ -541,6 +541,7 @@ export class RoomActor {
         }
       }
     }
+    if (handChanged) this.#handFrames.end();
   }
 
   /** Presence changed (someone connected or dropped): the header shows who is at the table. */

@@ -99,7 +99,7 @@ export class HandFrames {
 
   /**
    * A broadcast: prepares the hand frames of one change. Call once per broadcast, then ask
-   * `frameFor` for each recipient's seat until the next call.
+   * `frameFor` for each recipient's seat, then `end`.
    */
   begin(s: RoomState, head: FrameHead): void {
     const h = s.hand;
@@ -116,6 +116,22 @@ export class HandFrames {
     this.#whole = null;
     this.#base = sent;
     this.#common = this.#commonText(head, sent, next);
+  }
+
+  /**
+   * The broadcast is sent: its texts are let go. A room broadcasts again only at its next change,
+   * hundreds of milliseconds later, and texts kept until then would outlive the young generation
+   * and be promoted; what the next patch needs is in the record of what was sent.
+   */
+  end(): void {
+    this.#whole = null;
+    this.#base = null;
+    this.#common = '';
+    for (let j = 0; j < this.#distinct; j += 1) {
+      this.#open[j] = '';
+      this.#closed[j] = undefined;
+    }
+    this.#distinct = 0;
   }
 
   /** The frame text of this broadcast (see `begin`) for a viewer's seat (null: a spectator or a member not seated). */
