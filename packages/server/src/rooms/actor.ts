@@ -251,6 +251,16 @@ export class RoomActor {
   readonly #sentRoom = new Map<string, string>();
   /** The values those parts were made from (see #roomText). */
   readonly #sentRoomValues = new Map<string, unknown>();
+  /**
+   * What the members' and the next hand's parts of the last room frame were made from (see
+   * `#roomText`): the state's member list and next hand (never changed in place), who was
+   * connected, by member, the next hand's number and its start time.
+   */
+  #membersFrom: RoomState['members'] | null = null;
+  readonly #connectedFrom: boolean[] = [];
+  #membersHandFrom: number | null = null;
+  #nextFrom: RoomState['next'] | undefined;
+  #nextStartFrom: number | null = null;
   /** `hand:player` pairs already handed to the reminders this hand (one "your turn" message per hand at most). */
   readonly #reminded = new Set<string>();
   /** The hand as last broadcast, to send patches of it (see hand-frames.ts). */
@@ -478,10 +488,19 @@ export class RoomActor {
    */
   #roomText(events: readonly RoomEvent[]): string {
     const pub = events.map(publicEvent).filter((x) => x !== null);
-    const view = roomView(this.#state, this.#presence()) as unknown as Record<string, unknown>;
+    const s = this.#state;
+    const presence = this.#presence();
+    const view = roomView(s, presence) as unknown as Record<string, unknown>;
+    // The members' and the next hand's parts are new values at every call, but made only from
+    // what is compared here: when none of it changed, their texts are the ones last sent.
+    const membersSame = this.#sameMembersSource(s, presence.connected);
+    const nextSame = s.next === this.#nextFrom && presence.nextStartAtMs === this.#nextStartFrom;
+    this.#nextFrom = s.next;
+    this.#nextStartFrom = presence.nextStartAtMs;
     const parts: string[] = [];
     for (const key in view) {
       const value = view[key];
+      if ((key === 'members' && membersSame) || (key === 'next' && nextSame)) continue;
       // The state is never changed in place: a part that is the very value last sent (the rules,
       // the scores, the last hand's record) has the same text, and is not serialised again.
       if (value !== undefined && this.#sentRoomValues.get(key) === value) continue;
@@ -492,6 +511,25 @@ export class RoomActor {
       parts.push(`${JSON.stringify(key)}:${json}`);
     }
     return `{"t":"room","v":${this.#state.version},"serverNowMs":${this.#deps.timers.nowMs()},"patch":{${parts.join(',')}},"events":${JSON.stringify(pub)}}`;
+  }
+
+  /** Whether the members' part of the room view is made from what it was last time (see `roomView`); remembers what it is made from now. */
+  #sameMembersSource(s: RoomState, connected: ReadonlySet<string>): boolean {
+    const hand = s.next?.handNumber ?? null;
+    const members = s.members;
+    const was = this.#connectedFrom;
+    let same = members === this.#membersFrom && hand === this.#membersHandFrom && was.length === members.length;
+    for (let i = 0; i < members.length; i += 1) {
+      const on = connected.has((members[i] as RoomState['members'][number]).playerId);
+      if (was[i] !== on) {
+        same = false;
+        was[i] = on;
+      }
+    }
+    was.length = members.length;
+    this.#membersFrom = members;
+    this.#membersHandFrom = hand;
+    return same;
   }
 
   #broadcast(events: readonly RoomEvent[]): void {
