@@ -157,15 +157,20 @@ export interface ActorDeps {
 
 type Job = () => Promise<void>;
 /**
- * The timers a room wants now besides the turn's, by key (a moved deadline changes its `atMs`):
- * the pause between hands, the start deadline, each disconnected player's grace and play window.
+ * What a room's timer does when it fires, besides the turn's: close the lingering room, start the
+ * next hand (after the seed reveal or the pause between hands), dissolve a room that did not
+ * start, and a player's reconnection grace or play window running out. Its key names it and its
+ * player, so what it does is decided by its key alone.
  */
-type WantedTimers = Map<string, { atMs: number; fn: () => void }>;
+type TimerKind = 'linger' | 'start' | 'deadline' | 'grace' | 'window';
 
 interface Timer {
-  atMs: number;
+  readonly key: string;
+  readonly atMs: number;
   handle: TimerHandle;
-  fn: () => void;
+  readonly fn: () => void;
+  /** The `#reschedule` that last wanted it (one not wanted by the latest is cancelled). */
+  wanted: number;
 }
 
 /**
@@ -240,9 +245,13 @@ export class RoomActor {
   /** Open play windows read for a hand's start, by player, with when they were read (see `#windowEnd`). */
   readonly #windowEnds = new Map<string, { readonly end: number | null; readonly readAtMs: number }>();
   #nextStartAtMs: number | null = null;
+  /** The timers besides the turn's, by key: `linger`, `reveal`, `between`, `deadline`, `grace:<player>`, `window:<player>`. */
   readonly #timers = new Map<string, Timer>();
-  /** What `#reschedule` wants besides the turn's timer; emptied each time (no map per action). */
-  readonly #want: WantedTimers = new Map();
+  /** Counts the calls of `#reschedule`: a timer it wants is marked with its count. */
+  #rescheduled = 0;
+  /** The `grace:` and `window:` keys by player, made once per player (asked for at every action). */
+  readonly #graceKeys = new Map<string, string>();
+  readonly #windowKeys = new Map<string, string>();
   #turnTimer: TurnTimer | null = null;
   readonly #turnWanted: TurnDeadline = { atMs: 0, seat: 0, step: 0, rule: 'fold' };
   #knownPairs = new Set<string>();
@@ -1038,43 +1047,51 @@ export class RoomActor {
 
   /**
    * Brings the room's timers in line with its state: cancels those no longer wanted or moved,
-   * schedules the new ones. At an action in a hand it only moves the turn's deadline (see
-   * `TurnTimer`): nothing is made.
+   * schedules the new ones. A timer wanted at the same time as before is kept as it is: what it
+   * does is decided by its key (`TimerKind`). At an action in a hand it only moves the turn's
+   * deadline (see `TurnTimer`) and finds the play windows' timers in place: nothing is made.
    */
   #reschedule(): void {
     if (this.#evicted || this.#draining) return;
     const s = this.#state;
-    const want = this.#want;
-    // Emptied at the end of the last call; `clear` makes a new table even for an empty map.
-    if (want.size > 0) want.clear();
+    const call = ++this.#rescheduled;
+    let wanted = 0;
     if (!isLive(s)) {
-      want.set('linger', { atMs: (s.endedAtMs ?? this.#deps.timers.nowMs()) + LINGER_MS, fn: () => this.evict() });
+      wanted += this.#want('linger', (s.endedAtMs ?? this.#deps.timers.nowMs()) + LINGER_MS, 'linger', '', call);
       this.#moveTurnTimer(null);
     } else {
       this.#moveTurnTimer(this.#turnDeadline());
-      this.#wantHandTimers(s, want);
-      this.#wantMemberTimers(s, want);
+      wanted += this.#wantHandTimers(s, call);
+      wanted += this.#wantMemberTimers(s, call);
     }
-    if (this.#timers.size > 0) {
-      for (const [key, t] of this.#timers) {
-        const w = want.get(key);
-        if (w !== undefined && w.atMs === t.atMs) {
-          t.fn = w.fn;
-          continue;
-        }
-        this.#deps.timers.cancel(t.handle);
-        this.#timers.delete(key);
+    if (this.#timers.size === wanted) return;
+    for (const t of this.#timers.values()) {
+      if (t.wanted === call) continue;
+      this.#deps.timers.cancel(t.handle);
+      this.#timers.delete(t.key);
+    }
+  }
+
+  /**
+   * A timer wanted at `atMs` by reschedule number `call`: kept when it is already set for then,
+   * else set (replacing one set for another time). Returns 1, or 0 when this key was already
+   * wanted by the same call (it counts once).
+   */
+  #want(key: string, atMs: number, kind: TimerKind, playerId: string, call: number): number {
+    const t = this.#timers.get(key);
+    if (t !== undefined) {
+      if (t.wanted === call) return 0;
+      if (t.atMs === atMs) {
+        t.wanted = call;
+        return 1;
       }
+      this.#deps.timers.cancel(t.handle);
+      this.#timers.delete(key);
     }
-    if (want.size > 0) {
-      for (const [key, w] of want) {
-        if (this.#timers.has(key)) continue;
-        const t: Timer = { atMs: w.atMs, handle: { atMs: w.atMs }, fn: w.fn };
-        t.handle = this.#deps.timers.schedule(w.atMs, () => this.#fire(key, t));
-        this.#timers.set(key, t);
-      }
-      want.clear();
-    }
+    const next: Timer = { key, atMs, handle: { atMs }, fn: this.#timerFn(kind, playerId), wanted: call };
+    next.handle = this.#deps.timers.schedule(atMs, () => this.#fire(key, next));
+    this.#timers.set(key, next);
+    return 1;
   }
 
   #fire(key: string, t: Timer): void {
@@ -1141,31 +1158,70 @@ export class RoomActor {
   }
 
   /** The start of the next hand (after the seed reveal or the pause between hands); the turn's timer is apart (`#moveTurnTimer`). */
-  #wantHandTimers(s: RoomState, want: WantedTimers): void {
-    if (s.hand === null && s.next !== null) {
-      const startTimer = () =>
-        this.#internal('start', async () => {
-          const plan = this.#plan();
-          const info = await this.#startInfo();
-          if (tryStart(plan, 'timer', info) === 'waiting' && this.#state.status === 'playing') {
-            this.#nextStartAtMs = this.#deps.timers.nowMs() + BETWEEN_HANDS_MS;
-          }
-          await this.#commit(plan, {}, info);
-          this.#reschedule();
-        });
-      if (s.next.ceremony.phase === 'revealing' && s.next.revealDeadlineMs !== null)
-        want.set('reveal', { atMs: s.next.revealDeadlineMs, fn: startTimer });
-      else if (s.status === 'playing' && this.#nextStartAtMs !== null) want.set('between', { atMs: this.#nextStartAtMs, fn: startTimer });
-    }
+  #wantHandTimers(s: RoomState, call: number): number {
+    if (s.hand !== null || s.next === null) return 0;
+    if (s.next.ceremony.phase === 'revealing' && s.next.revealDeadlineMs !== null)
+      return this.#want('reveal', s.next.revealDeadlineMs, 'start', '', call);
+    if (s.status === 'playing' && this.#nextStartAtMs !== null) return this.#want('between', this.#nextStartAtMs, 'start', '', call);
+    return 0;
   }
 
   /** The start deadline of a room without enough players, each disconnected player's grace and each open play window. */
-  #wantMemberTimers(s: RoomState, want: WantedTimers): void {
+  #wantMemberTimers(s: RoomState, call: number): number {
+    let wanted = 0;
     if (s.status === 'waiting' || (s.hand === null && seatedCount(s) < 2)) {
       const from = s.status === 'waiting' ? s.createdAtMs : (s.last?.endedAtMs ?? s.createdAtMs);
-      want.set('deadline', {
-        atMs: from + START_DEADLINE_MS,
-        fn: () =>
+      wanted += this.#want('deadline', from + START_DEADLINE_MS, 'deadline', '', call);
+    }
+    if (this.#disconnectedSince.size > 0) wanted += this.#wantGraceTimers(s, call);
+    const hand = s.hand;
+    if (hand === null) return wanted;
+    for (const hp of hand.players) {
+      if (hp.windowEndsAtMs === null || memberOf(s, hp.playerId)?.windowClosed !== false) continue;
+      wanted += this.#want(this.#keyOf(this.#windowKeys, 'window:', hp.playerId), hp.windowEndsAtMs, 'window', hp.playerId, call);
+    }
+    return wanted;
+  }
+
+  /** Each disconnected player's grace (asked only when someone is away: no iterator per action). */
+  #wantGraceTimers(s: RoomState, call: number): number {
+    let wanted = 0;
+    for (const [pid, since] of this.#disconnectedSince) {
+      const m = memberOf(s, pid);
+      if (m === undefined || m.seat === null || m.role === 'owner' || this.#leaveAfterHand.has(pid)) continue;
+      wanted += this.#want(this.#keyOf(this.#graceKeys, 'grace:', pid), since + RECONNECT_GRACE_MS, 'grace', pid, call);
+    }
+    return wanted;
+  }
+
+  /** A player's timer key, made once per player. */
+  #keyOf(keys: Map<string, string>, prefix: string, playerId: string): string {
+    let key = keys.get(playerId);
+    if (key === undefined) {
+      key = `${prefix}${playerId}`;
+      keys.set(playerId, key);
+    }
+    return key;
+  }
+
+  /** What a timer of `kind` (for `playerId`, where it has one) does when it fires. */
+  #timerFn(kind: TimerKind, playerId: string): () => void {
+    switch (kind) {
+      case 'linger':
+        return () => this.evict();
+      case 'start':
+        return () =>
+          this.#internal('start', async () => {
+            const plan = this.#plan();
+            const info = await this.#startInfo();
+            if (tryStart(plan, 'timer', info) === 'waiting' && this.#state.status === 'playing') {
+              this.#nextStartAtMs = this.#deps.timers.nowMs() + BETWEEN_HANDS_MS;
+            }
+            await this.#commit(plan, {}, info);
+            this.#reschedule();
+          });
+      case 'deadline':
+        return () =>
           this.#internal('deadline', async () => {
             const cur = this.#state;
             if (!isLive(cur) || cur.hand !== null) return;
@@ -1173,42 +1229,23 @@ export class RoomActor {
             const plan = this.#plan();
             dissolve(plan, null, cur.status === 'waiting' ? 'not_started' : 'abandoned');
             await this.#commit(plan);
-          }),
-      });
-    }
-    if (this.#disconnectedSince.size > 0) this.#wantGraceTimers(s, want);
-    const hand = s.hand;
-    if (hand === null) return;
-    for (const hp of hand.players) {
-      if (hp.windowEndsAtMs === null || memberOf(s, hp.playerId)?.windowClosed !== false) continue;
-      want.set(`window:${hp.playerId}`, {
-        atMs: hp.windowEndsAtMs,
-        fn: () =>
-          this.#internal('window', async () => {
-            const plan = this.#plan();
-            decideWindowClosed(plan, hp.playerId);
-            await this.#commit(plan);
-          }),
-      });
-    }
-  }
-
-  /** Each disconnected player's grace (asked only when someone is away: no iterator per action). */
-  #wantGraceTimers(s: RoomState, want: WantedTimers): void {
-    for (const [pid, since] of this.#disconnectedSince) {
-      const m = memberOf(s, pid);
-      if (m === undefined || m.seat === null || m.role === 'owner' || this.#leaveAfterHand.has(pid)) continue;
-      want.set(`grace:${pid}`, {
-        atMs: since + RECONNECT_GRACE_MS,
-        fn: () =>
+          });
+      case 'grace':
+        return () =>
           this.#internal('grace', async () => {
-            if (!this.#disconnectedSince.has(pid)) return;
+            if (!this.#disconnectedSince.has(playerId)) return;
             const plan = this.#plan();
-            if (decideGraceExpired(plan, pid) === 'after_hand') this.#leaveAfterHand.add(pid);
+            if (decideGraceExpired(plan, playerId) === 'after_hand') this.#leaveAfterHand.add(playerId);
             await this.#commit(plan);
             this.#reschedule();
-          }),
-      });
+          });
+      case 'window':
+        return () =>
+          this.#internal('window', async () => {
+            const plan = this.#plan();
+            decideWindowClosed(plan, playerId);
+            await this.#commit(plan);
+          });
     }
   }
 
