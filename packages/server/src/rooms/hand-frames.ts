@@ -26,18 +26,23 @@ export interface FrameHead {
   readonly withInfo: boolean;
 }
 
-/** The hand as last broadcast. */
-interface Sent {
-  readonly v: number;
-  readonly handNumber: number;
-  readonly state: HandState;
-  readonly turnDeadlineMs: number | null;
+/**
+ * The hand as broadcast. A room keeps two and fills them in turn (`#record`): the one last sent,
+ * which the next patch is made against, and the one the next broadcast fills. A record lives from
+ * one action to the next, long enough to be promoted: filling the same two, a broadcast makes no
+ * record, field list or legal list of its own.
+ */
+class Sent {
+  v = 0;
+  handNumber = 0;
+  state!: HandState;
+  turnDeadlineMs: number | null = null;
   /** The names of the view's top-level fields (players aside), and their values as text, in that order. */
-  readonly keys: readonly string[];
-  readonly fields: readonly string[];
+  keys: readonly string[] = [];
+  readonly fields: string[] = [];
   /** Each seat's legal actions as text, by seat, once asked for (derived from `state` when not). */
-  readonly legal: (string | undefined)[];
-  readonly players: readonly { readonly seat: number }[];
+  readonly legal: (string | undefined)[] = [];
+  players: readonly { readonly seat: number }[] = [];
 }
 
 /** Fields of the rules' state that are not in the view sent (see `compactView`), or sent apart. */
@@ -68,6 +73,8 @@ function legalUnchanged(before: HandState, now: HandState, seat: number): boolea
 /** Builds each broadcast's hand frames for one room; remembers what it last sent. */
 export class HandFrames {
   #sent: Sent | null = null;
+  /** The two records `#sent` is one of (see `Sent`). */
+  readonly #records: readonly [Sent, Sent] = [new Sent(), new Sent()];
   /** Player texts by player state: unchanged players (the same object) are not serialised again. */
   #texts = new WeakMap<PlayerState, PlayerTexts>();
   /** The broadcast being made when it sends the hand whole (see `begin`); null when it sends patches. */
@@ -151,24 +158,26 @@ export class HandFrames {
     // The rules' state has one shape: the field names of the hand's first frame serve every patch.
     const keys = before?.keys ?? Object.keys(state).filter((k) => !NOT_SENT.has(k));
     const old = before?.state as unknown as Readonly<Record<string, unknown>> | undefined;
-    const fields: string[] = [];
+    // The record not last sent (`before`, when there is one, is the one last sent).
+    const into = this.#records[0] === this.#sent ? this.#records[1] : this.#records[0];
+    assert(into !== before, 'a record is filled apart from the one a patch is made against');
+    const fields = into.fields;
+    fields.length = keys.length;
     for (let i = 0; i < keys.length; i += 1) {
       const value = state[keys[i] as string];
       // Unchanged values are often the very same object or number: no need to serialise them again.
       const kept = old !== undefined && old[keys[i] as string] === value ? before?.fields[i] : undefined;
-      fields.push(kept ?? JSON.stringify(value) ?? 'null');
+      fields[i] = kept ?? JSON.stringify(value) ?? 'null';
     }
     assert(h.state.players.length <= PATCH_PLAYERS_MAX, 'a hand has few enough players for a patch key');
-    return {
-      v: head.v,
-      handNumber: h.handNumber,
-      state: h.state,
-      turnDeadlineMs: head.turnDeadlineMs,
-      keys,
-      fields,
-      legal: [],
-      players: h.players,
-    };
+    into.v = head.v;
+    into.handNumber = h.handNumber;
+    into.state = h.state;
+    into.turnDeadlineMs = head.turnDeadlineMs;
+    into.keys = keys;
+    into.legal.fill(undefined);
+    into.players = h.players;
+    return into;
   }
 
   /** What every recipient's patch starts with: its head and the view's changed fields. */
