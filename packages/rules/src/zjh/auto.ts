@@ -37,17 +37,62 @@ export function raiseChoices(raise: LegalActions['raise']): number[] {
 
 const NOTHING: LegalActions = { look: false, fold: false, call: null, raise: null, compare: null, allIn: null };
 
+/**
+ * The options asked about, one object per kind for the module: filled with the seat (and stake or
+ * target) before each question, read by `isLegalAction` and not kept (the rules are synchronous).
+ * The list is made for the turn's seat after every action, and an object per option is garbage.
+ */
+const probe = {
+  look: { type: 'look' as const, seat: 0 },
+  fold: { type: 'fold' as const, seat: 0 },
+  call: { type: 'call' as const, seat: 0 },
+  allIn: { type: 'all-in' as const, seat: 0 },
+  raise: { type: 'raise' as const, seat: 0, toStakePoints: 0 },
+  compare: { type: 'compare' as const, seat: 0, targetSeat: 0 },
+};
+
+function raiseLegal(state: HandState, seat: number, toStakePoints: number): boolean {
+  probe.raise.seat = seat;
+  probe.raise.toStakePoints = toStakePoints;
+  return isLegalAction(state, probe.raise);
+}
+
+function compareLegal(state: HandState, seat: number, targetSeat: number): boolean {
+  probe.compare.seat = seat;
+  probe.compare.targetSeat = targetSeat;
+  return isLegalAction(state, probe.compare);
+}
+
+function simpleLegal(
+  state: HandState,
+  action: { readonly type: 'look' | 'fold' | 'call' | 'all-in'; seat: number },
+  seat: number,
+): boolean {
+  action.seat = seat;
+  return isLegalAction(state, action);
+}
+
 export function legalActions(state: HandState, seat: number): LegalActions {
-  const me = state.players.find((p) => p.seat === seat);
+  let me: PlayerState | undefined;
+  for (const p of state.players) {
+    if (p.seat === seat) {
+      me = p;
+      break;
+    }
+  }
   if (me === undefined || state.phase === 'over' || me.status !== 'active') return NOTHING;
-  const legal = (a: HandAction) => isLegalAction(state, a);
   const factor: 1 | 2 = me.seen ? 2 : 1;
 
   let raise: LegalActions['raise'] = null;
   const steps = state.rules.raiseSteps;
-  const candidates = steps !== null ? steps.filter((s) => legal({ type: 'raise', seat, toStakePoints: s })) : null;
-  if (candidates !== null) {
-    if (candidates.length > 0) {
+  if (steps !== null) {
+    let candidates: number[] | null = null;
+    for (const s of steps) {
+      if (!raiseLegal(state, seat, s)) continue;
+      if (candidates === null) candidates = [s];
+      else candidates.push(s);
+    }
+    if (candidates !== null) {
       raise = {
         minStakePoints: candidates[0] as number,
         maxStakePoints: candidates[candidates.length - 1] as number,
@@ -59,21 +104,24 @@ export function legalActions(state: HandState, seat: number): LegalActions {
     const min = state.stakePoints + 1;
     const affordable = me.stackPoints === null ? state.rules.stakeCapPoints : Math.floor(me.stackPoints / factor);
     const max = Math.min(state.rules.stakeCapPoints, affordable);
-    if (legal({ type: 'raise', seat, toStakePoints: min }) && max >= min) {
+    if (raiseLegal(state, seat, min) && max >= min) {
       raise = { minStakePoints: min, maxStakePoints: max, steps: null, costPerStakePoint: factor };
     }
   }
 
-  const targets = state.players
-    .filter((p: PlayerState) => p.seat !== seat && legal({ type: 'compare', seat, targetSeat: p.seat }))
-    .map((p) => p.seat);
+  let targets: number[] | null = null;
+  for (const p of state.players) {
+    if (p.seat === seat || !compareLegal(state, seat, p.seat)) continue;
+    if (targets === null) targets = [p.seat];
+    else targets.push(p.seat);
+  }
   return {
-    look: legal({ type: 'look', seat }),
-    fold: legal({ type: 'fold', seat }),
-    call: legal({ type: 'call', seat }) ? { costPoints: callCostPoints(state, me) } : null,
+    look: simpleLegal(state, probe.look, seat),
+    fold: simpleLegal(state, probe.fold, seat),
+    call: simpleLegal(state, probe.call, seat) ? { costPoints: callCostPoints(state, me) } : null,
     raise,
-    compare: targets.length > 0 ? { targetSeats: targets, costPoints: compareCostPoints(state, me) } : null,
-    allIn: legal({ type: 'all-in', seat }) ? { costPoints: me.stackPoints ?? 0 } : null,
+    compare: targets !== null ? { targetSeats: targets, costPoints: compareCostPoints(state, me) } : null,
+    allIn: simpleLegal(state, probe.allIn, seat) ? { costPoints: me.stackPoints ?? 0 } : null,
   };
 }
 

@@ -136,10 +136,6 @@ function malformed(action: unknown): string | null {
 
 type ZjhErrorDef = (typeof ZjhErrors)[keyof typeof ZjhErrors];
 
-function isRefusal(v: Validated | ZjhErrorDef): v is ZjhErrorDef {
-  return (v as Partial<Validated>).index === undefined;
-}
-
 // The multiplier a player pays on the unit stake: 2 once they have looked (看牌), else 1.
 function priceFactor(p: PlayerState): 1 | 2 {
   return p.seen ? 2 : 1;
@@ -170,8 +166,8 @@ function indexOfSeat(players: readonly PlayerState[], seat: number): number {
 
 // Checks an action against the state without applying it: the error value, or null when legal.
 export function checkHandAction(state: HandState, action: HandAction): AppError | null {
-  const v = judge(state, action);
-  return isRefusal(v) ? refusalError(v, state, action) : null;
+  const refusal = judge(state, action);
+  return refusal === null ? null : refusalError(refusal, state, action);
 }
 
 /**
@@ -179,21 +175,31 @@ export function checkHandAction(state: HandState, action: HandAction): AppError 
  * list asks about every option of the turn's seat after every action and only wants yes or no.
  */
 export function isLegalAction(state: HandState, action: HandAction): boolean {
-  return !isRefusal(judge(state, action));
-}
-
-interface Validated {
-  readonly index: number;
-  readonly costPoints: number;
-  readonly targetIndex: number;
+  return judge(state, action) === null;
 }
 
 /**
- * The one place that says whether an action is legal: what it does when it is, or the error
- * definition that refuses it. The refusal's details are built apart (`refusalError`), only for a
- * refusal someone reads, so a yes/no question builds none.
+ * What `judge` found a legal action does: the acting player's index, what it pays and its
+ * comparison target's index (-1: none). One for the module, filled by each `judge` that finds the
+ * action legal and read straight after it (the rules are synchronous): the legal-action list asks
+ * about every option of the turn's seat after every action, and an object per answer is garbage.
  */
-function judge(state: HandState, action: HandAction): Validated | ZjhErrorDef {
+const verdict = { index: -1, costPoints: 0, targetIndex: -1 };
+
+/** A legal action's `verdict`; null (no refusal) for `judge` to return. */
+function legal(index: number, costPoints: number, targetIndex: number): null {
+  verdict.index = index;
+  verdict.costPoints = costPoints;
+  verdict.targetIndex = targetIndex;
+  return null;
+}
+
+/**
+ * The one place that says whether an action is legal: null when it is (what it does is then in
+ * `verdict`), or the error definition that refuses it. The refusal's details are built apart
+ * (`refusalError`), only for a refusal someone reads, so a yes/no question builds none.
+ */
+function judge(state: HandState, action: HandAction): ZjhErrorDef | null {
   if (malformed(action) !== null) return ZjhErrors.ZJH_ACTION_INVALID;
   if (action.step !== undefined && action.step !== state.step) return ZjhErrors.ZJH_STALE_ACTION;
   if (state.phase === 'over') return ZjhErrors.ZJH_HAND_OVER;
@@ -209,17 +215,17 @@ function judge(state: HandState, action: HandAction): Validated | ZjhErrorDef {
       if (me.seen) return ZjhErrors.ZJH_ALREADY_LOOKED;
       if (state.round <= rules.blindRounds) return ZjhErrors.ZJH_MUST_STAY_BLIND;
       if (rules.lookInTurnOnly && !myTurn) return ZjhErrors.ZJH_NOT_YOUR_TURN;
-      return { index, costPoints: 0, targetIndex: -1 };
+      return legal(index, 0, -1);
     }
     case 'fold': {
       if (!myTurn && !rules.foldOutOfTurn) return ZjhErrors.ZJH_NOT_YOUR_TURN;
-      return { index, costPoints: 0, targetIndex: -1 };
+      return legal(index, 0, -1);
     }
     case 'call': {
       if (!myTurn) return ZjhErrors.ZJH_NOT_YOUR_TURN;
       const cost = callCostPoints(state, me);
       if (!canAfford(me, cost)) return ZjhErrors.ZJH_INSUFFICIENT_POINTS;
-      return { index, costPoints: cost, targetIndex: -1 };
+      return legal(index, cost, -1);
     }
     case 'raise': {
       if (!myTurn) return ZjhErrors.ZJH_NOT_YOUR_TURN;
@@ -229,7 +235,7 @@ function judge(state: HandState, action: HandAction): Validated | ZjhErrorDef {
       if (rules.raiseSteps !== null && !rules.raiseSteps.includes(to)) return ZjhErrors.ZJH_RAISE_NOT_ON_LADDER;
       const cost = to * priceFactor(me);
       if (!canAfford(me, cost)) return ZjhErrors.ZJH_INSUFFICIENT_POINTS;
-      return { index, costPoints: cost, targetIndex: -1 };
+      return legal(index, cost, -1);
     }
     case 'compare':
       if (!myTurn) return ZjhErrors.ZJH_NOT_YOUR_TURN;
@@ -239,13 +245,13 @@ function judge(state: HandState, action: HandAction): Validated | ZjhErrorDef {
       if (rules.allIn === 'off' || me.stackPoints === null || me.stackPoints >= callCostPoints(state, me)) {
         return ZjhErrors.ZJH_ALL_IN_NOT_ALLOWED;
       }
-      return { index, costPoints: me.stackPoints, targetIndex: -1 };
+      return legal(index, me.stackPoints, -1);
     }
   }
 }
 
 /** A compare in turn: against another player still in the hand, from the round the rules allow, and affordable. */
-function judgeCompare(state: HandState, me: PlayerState, index: number, targetSeat: number): Validated | ZjhErrorDef {
+function judgeCompare(state: HandState, me: PlayerState, index: number, targetSeat: number): ZjhErrorDef | null {
   const rules = state.rules;
   if (targetSeat === me.seat) return ZjhErrors.ZJH_COMPARE_SELF;
   const targetIndex = indexOfSeat(state.players, targetSeat);
@@ -257,7 +263,7 @@ function judgeCompare(state: HandState, me: PlayerState, index: number, targetSe
   if (state.round < rules.compareFromRound && !headsUp) return ZjhErrors.ZJH_COMPARE_TOO_EARLY;
   const cost = compareCostPoints(state, me);
   if (!canAfford(me, cost)) return ZjhErrors.ZJH_INSUFFICIENT_POINTS;
-  return { index, costPoints: cost, targetIndex };
+  return legal(index, cost, targetIndex);
 }
 
 /** The error a player gets for an action `judge` refused with `def`, with the details that say why. */
@@ -357,9 +363,9 @@ function compareInto(d: Draft, before: HandState, challengerIndex: number, targe
 // Applies one action. Returns the next state, or the reason the action is illegal; never throws
 // for anything a client can send, and never changes `state`.
 export function applyHandAction(state: HandState, action: HandAction): RulesResult<HandState> {
-  const v = judge(state, action);
-  if (isRefusal(v)) return fail(refusalError(v, state, action));
-  const { index, costPoints, targetIndex } = v;
+  const refusal = judge(state, action);
+  if (refusal !== null) return fail(refusalError(refusal, state, action));
+  const { index, costPoints, targetIndex } = verdict;
   const d = draftOf(state);
   const me = own(d, state, index);
   d.step += 1;

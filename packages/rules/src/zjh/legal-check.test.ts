@@ -2,8 +2,9 @@ import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import fc from 'fast-check';
 import { fairDeck, utf8Bytes } from '../index.ts';
-import { applyHandAction, checkHandAction, createHand, isLegalAction } from './betting.ts';
-import type { HandAction, HandState } from './hand-state.ts';
+import { legalActions, type LegalActions } from './auto.ts';
+import { applyHandAction, callCostPoints, checkHandAction, compareCostPoints, createHand, isLegalAction } from './betting.ts';
+import type { HandAction, HandState, PlayerState } from './hand-state.ts';
 
 // The details each refusal carries, by code: what a player is told for an illegal command.
 const DETAIL_KEYS: Record<string, readonly string[]> = {
@@ -40,6 +41,43 @@ function candidates(s: HandState, seats: readonly number[]): HandAction[] {
   }
   out.push({ type: 'shout', seat: 0 } as unknown as HandAction, null as unknown as HandAction);
   return out;
+}
+
+/** The legal-action list as the refusals a player would get for each option say it (what `legalActions` must answer). */
+function legalByRefusals(s: HandState, seat: number): LegalActions {
+  const none: LegalActions = { look: false, fold: false, call: null, raise: null, compare: null, allIn: null };
+  const me = s.players.find((p) => p.seat === seat);
+  if (me === undefined || s.phase === 'over' || me.status !== 'active') return none;
+  const ok = (a: HandAction) => checkHandAction(s, a) === null;
+  const factor: 1 | 2 = me.seen ? 2 : 1;
+  let raise: LegalActions['raise'] = null;
+  const steps = s.rules.raiseSteps;
+  if (steps !== null) {
+    const candidates = steps.filter((to) => ok({ type: 'raise', seat, toStakePoints: to }));
+    if (candidates.length > 0)
+      raise = {
+        minStakePoints: candidates[0] as number,
+        maxStakePoints: candidates[candidates.length - 1] as number,
+        steps: candidates,
+        costPerStakePoint: factor,
+      };
+  } else {
+    const min = s.stakePoints + 1;
+    const max = Math.min(s.rules.stakeCapPoints, me.stackPoints === null ? s.rules.stakeCapPoints : Math.floor(me.stackPoints / factor));
+    if (ok({ type: 'raise', seat, toStakePoints: min }) && max >= min)
+      raise = { minStakePoints: min, maxStakePoints: max, steps: null, costPerStakePoint: factor };
+  }
+  const targets = s.players
+    .filter((p: PlayerState) => p.seat !== seat && ok({ type: 'compare', seat, targetSeat: p.seat }))
+    .map((p) => p.seat);
+  return {
+    look: ok({ type: 'look', seat }),
+    fold: ok({ type: 'fold', seat }),
+    call: ok({ type: 'call', seat }) ? { costPoints: callCostPoints(s, me) } : null,
+    raise,
+    compare: targets.length > 0 ? { targetSeats: targets, costPoints: compareCostPoints(s, me) } : null,
+    allIn: ok({ type: 'all-in', seat }) ? { costPoints: me.stackPoints ?? 0 } : null,
+  };
 }
 
 describe('isLegalAction (the yes/no check the legal-action list asks)', () => {
@@ -98,6 +136,22 @@ describe('isLegalAction (the yes/no check the legal-action list asks)', () => {
               assert.ok(!applied.ok && applied.error.code === refusal.code);
               assert.deepEqual(applied.error.details, refusal.details);
               assert.deepEqual(Object.keys(refusal.details as object), DETAIL_KEYS[refusal.code], refusal.code);
+            }
+            // The list each seat is offered is what the refusals say, byte for byte once sent.
+            for (const seat of seats) {
+              const offered = legalActions(s, seat);
+              assert.deepEqual(offered, legalByRefusals(s, seat));
+              assert.equal(JSON.stringify(offered), JSON.stringify(legalByRefusals(s, seat)));
+            }
+            // What a legal action does does not depend on the questions asked before it (the
+            // rules keep one verdict for the module): asked after the first and after the last
+            // legal action of the list, it gives the same hand.
+            for (const a of legal) {
+              isLegalAction(s, legal[0] as HandAction);
+              const afterFirst = applyHandAction(s, a);
+              isLegalAction(s, legal[legal.length - 1] as HandAction);
+              const afterLast = applyHandAction(s, a);
+              assert.deepEqual(afterFirst, afterLast, JSON.stringify(a));
             }
             if (s.phase === 'over' || legal.length === 0) break;
             const next = applyHandAction(s, legal[choice % legal.length] as HandAction);

@@ -70,7 +70,7 @@ import type {
 } from './ports.ts';
 import type { RoomParamsInput } from './params.ts';
 import type { RoomSealer } from './sealing.ts';
-import { isLive, memberOf, type RoomEvent, type RoomState, seatedMembers } from './state.ts';
+import { isLive, memberOf, type RoomEvent, type RoomState, seatedCount, seatedMembers } from './state.ts';
 import { handSection, publicEvent, roomView } from './views.ts';
 
 /**
@@ -157,15 +157,20 @@ export interface ActorDeps {
 
 type Job = () => Promise<void>;
 /**
- * The timers a room wants now besides the turn's, by key (a moved deadline changes its `atMs`):
- * the pause between hands, the start deadline, each disconnected player's grace and play window.
+ * What a room's timer does when it fires, besides the turn's: close the lingering room, start the
+ * next hand (after the seed reveal or the pause between hands), dissolve a room that did not
+ * start, and a player's reconnection grace or play window running out. Its key names it and its
+ * player, so what it does is decided by its key alone.
  */
-type WantedTimers = Map<string, { atMs: number; fn: () => void }>;
+type TimerKind = 'linger' | 'start' | 'deadline' | 'grace' | 'window';
 
 interface Timer {
-  atMs: number;
+  readonly key: string;
+  readonly atMs: number;
   handle: TimerHandle;
-  fn: () => void;
+  readonly fn: () => void;
+  /** The `#reschedule` that last wanted it (one not wanted by the latest is cancelled). */
+  wanted: number;
 }
 
 /**
@@ -240,9 +245,13 @@ export class RoomActor {
   /** Open play windows read for a hand's start, by player, with when they were read (see `#windowEnd`). */
   readonly #windowEnds = new Map<string, { readonly end: number | null; readonly readAtMs: number }>();
   #nextStartAtMs: number | null = null;
+  /** The timers besides the turn's, by key: `linger`, `reveal`, `between`, `deadline`, `grace:<player>`, `window:<player>`. */
   readonly #timers = new Map<string, Timer>();
-  /** What `#reschedule` wants besides the turn's timer; emptied each time (no map per action). */
-  readonly #want: WantedTimers = new Map();
+  /** Counts the calls of `#reschedule`: a timer it wants is marked with its count. */
+  #rescheduled = 0;
+  /** The `grace:` and `window:` keys by player, made once per player (asked for at every action). */
+  readonly #graceKeys = new Map<string, string>();
+  readonly #windowKeys = new Map<string, string>();
   #turnTimer: TurnTimer | null = null;
   readonly #turnWanted: TurnDeadline = { atMs: 0, seat: 0, step: 0, rule: 'fold' };
   #knownPairs = new Set<string>();
@@ -251,6 +260,16 @@ export class RoomActor {
   readonly #sentRoom = new Map<string, string>();
   /** The values those parts were made from (see #roomText). */
   readonly #sentRoomValues = new Map<string, unknown>();
+  /**
+   * What the members' and the next hand's parts of the last room frame were made from (see
+   * `#roomText`): the state's member list and next hand (never changed in place), who was
+   * connected, by member, the next hand's number and its start time.
+   */
+  #membersFrom: RoomState['members'] | null = null;
+  readonly #connectedFrom: boolean[] = [];
+  #membersHandFrom: number | null = null;
+  #nextFrom: RoomState['next'] | undefined;
+  #nextStartFrom: number | null = null;
   /** `hand:player` pairs already handed to the reminders this hand (one "your turn" message per hand at most). */
   readonly #reminded = new Set<string>();
   /** The hand as last broadcast, to send patches of it (see hand-frames.ts). */
@@ -478,10 +497,19 @@ export class RoomActor {
    */
   #roomText(events: readonly RoomEvent[]): string {
     const pub = events.map(publicEvent).filter((x) => x !== null);
-    const view = roomView(this.#state, this.#presence()) as unknown as Record<string, unknown>;
+    const s = this.#state;
+    const presence = this.#presence();
+    const view = roomView(s, presence) as unknown as Record<string, unknown>;
+    // The members' and the next hand's parts are new values at every call, but made only from
+    // what is compared here: when none of it changed, their texts are the ones last sent.
+    const membersSame = this.#sameMembersSource(s, presence.connected);
+    const nextSame = s.next === this.#nextFrom && presence.nextStartAtMs === this.#nextStartFrom;
+    this.#nextFrom = s.next;
+    this.#nextStartFrom = presence.nextStartAtMs;
     const parts: string[] = [];
     for (const key in view) {
       const value = view[key];
+      if ((key === 'members' && membersSame) || (key === 'next' && nextSame)) continue;
       // The state is never changed in place: a part that is the very value last sent (the rules,
       // the scores, the last hand's record) has the same text, and is not serialised again.
       if (value !== undefined && this.#sentRoomValues.get(key) === value) continue;
@@ -492,6 +520,25 @@ export class RoomActor {
       parts.push(`${JSON.stringify(key)}:${json}`);
     }
     return `{"t":"room","v":${this.#state.version},"serverNowMs":${this.#deps.timers.nowMs()},"patch":{${parts.join(',')}},"events":${JSON.stringify(pub)}}`;
+  }
+
+  /** Whether the members' part of the room view is made from what it was last time (see `roomView`); remembers what it is made from now. */
+  #sameMembersSource(s: RoomState, connected: ReadonlySet<string>): boolean {
+    const hand = s.next?.handNumber ?? null;
+    const members = s.members;
+    const was = this.#connectedFrom;
+    let same = members === this.#membersFrom && hand === this.#membersHandFrom && was.length === members.length;
+    for (let i = 0; i < members.length; i += 1) {
+      const on = connected.has((members[i] as RoomState['members'][number]).playerId);
+      if (was[i] !== on) {
+        same = false;
+        was[i] = on;
+      }
+    }
+    was.length = members.length;
+    this.#membersFrom = members;
+    this.#membersHandFrom = hand;
+    return same;
   }
 
   #broadcast(events: readonly RoomEvent[]): void {
@@ -515,10 +562,9 @@ export class RoomActor {
       withInfo: handStarted,
     };
     // The hand whole when it starts (or nothing was sent that every client holds), else patched.
-    const handFrame = handChanged ? this.#handFrames.begin(this.#state, head) : null;
+    if (handChanged) this.#handFrames.begin(this.#state, head);
     for (const [pid, list] of this.#conns) {
-      const seat = memberOf(this.#state, pid)?.seat ?? null;
-      const handText = handFrame === null ? null : handFrame(seat);
+      const handText = handChanged ? this.#handFrames.frameFor(memberOf(this.#state, pid)?.seat ?? null) : null;
       for (const c of list) {
         const reply = this.#reply;
         if (reply !== null && reply.conn === c && c.sendReply !== undefined) {
@@ -542,6 +588,7 @@ export class RoomActor {
         }
       }
     }
+    if (handChanged) this.#handFrames.end();
   }
 
   /** Presence changed (someone connected or dropped): the header shows who is at the table. */
@@ -890,7 +937,7 @@ export class RoomActor {
   /** Commits `plan` after letting the room start its next hand if it now can. */
   async #startAfter(plan: Plan, trigger: StartTrigger): Promise<void> {
     const s = plan.state;
-    if (isLive(s) && s.hand === null && s.next !== null && seatedMembers(s).length >= 2) {
+    if (isLive(s) && s.hand === null && s.next !== null && seatedCount(s) >= 2) {
       const info = await this.#startInfo(s);
       tryStart(plan, trigger, info);
       return this.#commit(plan, {}, info);
@@ -1000,43 +1047,51 @@ export class RoomActor {
 
   /**
    * Brings the room's timers in line with its state: cancels those no longer wanted or moved,
-   * schedules the new ones. At an action in a hand it only moves the turn's deadline (see
-   * `TurnTimer`): nothing is made.
+   * schedules the new ones. A timer wanted at the same time as before is kept as it is: what it
+   * does is decided by its key (`TimerKind`). At an action in a hand it only moves the turn's
+   * deadline (see `TurnTimer`) and finds the play windows' timers in place: nothing is made.
    */
   #reschedule(): void {
     if (this.#evicted || this.#draining) return;
     const s = this.#state;
-    const want = this.#want;
-    // Emptied at the end of the last call; `clear` makes a new table even for an empty map.
-    if (want.size > 0) want.clear();
+    const call = ++this.#rescheduled;
+    let wanted = 0;
     if (!isLive(s)) {
-      want.set('linger', { atMs: (s.endedAtMs ?? this.#deps.timers.nowMs()) + LINGER_MS, fn: () => this.evict() });
+      wanted += this.#want('linger', (s.endedAtMs ?? this.#deps.timers.nowMs()) + LINGER_MS, 'linger', '', call);
       this.#moveTurnTimer(null);
     } else {
       this.#moveTurnTimer(this.#turnDeadline());
-      this.#wantHandTimers(s, want);
-      this.#wantMemberTimers(s, want);
+      wanted += this.#wantHandTimers(s, call);
+      wanted += this.#wantMemberTimers(s, call);
     }
-    if (this.#timers.size > 0) {
-      for (const [key, t] of this.#timers) {
-        const w = want.get(key);
-        if (w !== undefined && w.atMs === t.atMs) {
-          t.fn = w.fn;
-          continue;
-        }
-        this.#deps.timers.cancel(t.handle);
-        this.#timers.delete(key);
+    if (this.#timers.size === wanted) return;
+    for (const t of this.#timers.values()) {
+      if (t.wanted === call) continue;
+      this.#deps.timers.cancel(t.handle);
+      this.#timers.delete(t.key);
+    }
+  }
+
+  /**
+   * A timer wanted at `atMs` by reschedule number `call`: kept when it is already set for then,
+   * else set (replacing one set for another time). Returns 1, or 0 when this key was already
+   * wanted by the same call (it counts once).
+   */
+  #want(key: string, atMs: number, kind: TimerKind, playerId: string, call: number): number {
+    const t = this.#timers.get(key);
+    if (t !== undefined) {
+      if (t.wanted === call) return 0;
+      if (t.atMs === atMs) {
+        t.wanted = call;
+        return 1;
       }
+      this.#deps.timers.cancel(t.handle);
+      this.#timers.delete(key);
     }
-    if (want.size > 0) {
-      for (const [key, w] of want) {
-        if (this.#timers.has(key)) continue;
-        const t: Timer = { atMs: w.atMs, handle: { atMs: w.atMs }, fn: w.fn };
-        t.handle = this.#deps.timers.schedule(w.atMs, () => this.#fire(key, t));
-        this.#timers.set(key, t);
-      }
-      want.clear();
-    }
+    const next: Timer = { key, atMs, handle: { atMs }, fn: this.#timerFn(kind, playerId), wanted: call };
+    next.handle = this.#deps.timers.schedule(atMs, () => this.#fire(key, next));
+    this.#timers.set(key, next);
+    return 1;
   }
 
   #fire(key: string, t: Timer): void {
@@ -1103,74 +1158,94 @@ export class RoomActor {
   }
 
   /** The start of the next hand (after the seed reveal or the pause between hands); the turn's timer is apart (`#moveTurnTimer`). */
-  #wantHandTimers(s: RoomState, want: WantedTimers): void {
-    if (s.hand === null && s.next !== null) {
-      const startTimer = () =>
-        this.#internal('start', async () => {
-          const plan = this.#plan();
-          const info = await this.#startInfo();
-          if (tryStart(plan, 'timer', info) === 'waiting' && this.#state.status === 'playing') {
-            this.#nextStartAtMs = this.#deps.timers.nowMs() + BETWEEN_HANDS_MS;
-          }
-          await this.#commit(plan, {}, info);
-          this.#reschedule();
-        });
-      if (s.next.ceremony.phase === 'revealing' && s.next.revealDeadlineMs !== null)
-        want.set('reveal', { atMs: s.next.revealDeadlineMs, fn: startTimer });
-      else if (s.status === 'playing' && this.#nextStartAtMs !== null) want.set('between', { atMs: this.#nextStartAtMs, fn: startTimer });
-    }
+  #wantHandTimers(s: RoomState, call: number): number {
+    if (s.hand !== null || s.next === null) return 0;
+    if (s.next.ceremony.phase === 'revealing' && s.next.revealDeadlineMs !== null)
+      return this.#want('reveal', s.next.revealDeadlineMs, 'start', '', call);
+    if (s.status === 'playing' && this.#nextStartAtMs !== null) return this.#want('between', this.#nextStartAtMs, 'start', '', call);
+    return 0;
   }
 
   /** The start deadline of a room without enough players, each disconnected player's grace and each open play window. */
-  #wantMemberTimers(s: RoomState, want: WantedTimers): void {
-    if (s.status === 'waiting' || (s.hand === null && seatedMembers(s).length < 2)) {
+  #wantMemberTimers(s: RoomState, call: number): number {
+    let wanted = 0;
+    if (s.status === 'waiting' || (s.hand === null && seatedCount(s) < 2)) {
       const from = s.status === 'waiting' ? s.createdAtMs : (s.last?.endedAtMs ?? s.createdAtMs);
-      want.set('deadline', {
-        atMs: from + START_DEADLINE_MS,
-        fn: () =>
-          this.#internal('deadline', async () => {
-            const cur = this.#state;
-            if (!isLive(cur) || cur.hand !== null) return;
-            if (cur.status === 'playing' && seatedMembers(cur).length >= 2) return;
-            const plan = this.#plan();
-            dissolve(plan, null, cur.status === 'waiting' ? 'not_started' : 'abandoned');
-            await this.#commit(plan);
-          }),
-      });
+      wanted += this.#want('deadline', from + START_DEADLINE_MS, 'deadline', '', call);
     }
-    if (this.#disconnectedSince.size > 0) this.#wantGraceTimers(s, want);
+    if (this.#disconnectedSince.size > 0) wanted += this.#wantGraceTimers(s, call);
     const hand = s.hand;
-    if (hand === null) return;
+    if (hand === null) return wanted;
     for (const hp of hand.players) {
       if (hp.windowEndsAtMs === null || memberOf(s, hp.playerId)?.windowClosed !== false) continue;
-      want.set(`window:${hp.playerId}`, {
-        atMs: hp.windowEndsAtMs,
-        fn: () =>
-          this.#internal('window', async () => {
-            const plan = this.#plan();
-            decideWindowClosed(plan, hp.playerId);
-            await this.#commit(plan);
-          }),
-      });
+      wanted += this.#want(this.#keyOf(this.#windowKeys, 'window:', hp.playerId), hp.windowEndsAtMs, 'window', hp.playerId, call);
     }
+    return wanted;
   }
 
   /** Each disconnected player's grace (asked only when someone is away: no iterator per action). */
-  #wantGraceTimers(s: RoomState, want: WantedTimers): void {
+  #wantGraceTimers(s: RoomState, call: number): number {
+    let wanted = 0;
     for (const [pid, since] of this.#disconnectedSince) {
       const m = memberOf(s, pid);
       if (m === undefined || m.seat === null || m.role === 'owner' || this.#leaveAfterHand.has(pid)) continue;
-      want.set(`grace:${pid}`, {
-        atMs: since + RECONNECT_GRACE_MS,
-        fn: () =>
-          this.#internal('grace', async () => {
-            if (!this.#disconnectedSince.has(pid)) return;
+      wanted += this.#want(this.#keyOf(this.#graceKeys, 'grace:', pid), since + RECONNECT_GRACE_MS, 'grace', pid, call);
+    }
+    return wanted;
+  }
+
+  /** A player's timer key, made once per player. */
+  #keyOf(keys: Map<string, string>, prefix: string, playerId: string): string {
+    let key = keys.get(playerId);
+    if (key === undefined) {
+      key = `${prefix}${playerId}`;
+      keys.set(playerId, key);
+    }
+    return key;
+  }
+
+  /** What a timer of `kind` (for `playerId`, where it has one) does when it fires. */
+  #timerFn(kind: TimerKind, playerId: string): () => void {
+    switch (kind) {
+      case 'linger':
+        return () => this.evict();
+      case 'start':
+        return () =>
+          this.#internal('start', async () => {
             const plan = this.#plan();
-            if (decideGraceExpired(plan, pid) === 'after_hand') this.#leaveAfterHand.add(pid);
+            const info = await this.#startInfo();
+            if (tryStart(plan, 'timer', info) === 'waiting' && this.#state.status === 'playing') {
+              this.#nextStartAtMs = this.#deps.timers.nowMs() + BETWEEN_HANDS_MS;
+            }
+            await this.#commit(plan, {}, info);
+            this.#reschedule();
+          });
+      case 'deadline':
+        return () =>
+          this.#internal('deadline', async () => {
+            const cur = this.#state;
+            if (!isLive(cur) || cur.hand !== null) return;
+            if (cur.status === 'playing' && seatedCount(cur) >= 2) return;
+            const plan = this.#plan();
+            dissolve(plan, null, cur.status === 'waiting' ? 'not_started' : 'abandoned');
+            await this.#commit(plan);
+          });
+      case 'grace':
+        return () =>
+          this.#internal('grace', async () => {
+            if (!this.#disconnectedSince.has(playerId)) return;
+            const plan = this.#plan();
+            if (decideGraceExpired(plan, playerId) === 'after_hand') this.#leaveAfterHand.add(playerId);
             await this.#commit(plan);
             this.#reschedule();
-          }),
-      });
+          });
+      case 'window':
+        return () =>
+          this.#internal('window', async () => {
+            const plan = this.#plan();
+            decideWindowClosed(plan, playerId);
+            await this.#commit(plan);
+          });
     }
   }
 

@@ -3,6 +3,7 @@ import { describe, it } from 'node:test';
 import type { Store } from '../storage/ports.ts';
 import { EventBatcher, type PacingTimer } from './batcher.ts';
 import { EVENT_PARAMS } from './event-rows.ts';
+import { EVENT_BATCH_ROOMS_MAX } from './limits.ts';
 import type { RoomEvent } from './state.ts';
 
 /** A hosted store whose writes commit only when the test says so. */
@@ -125,6 +126,40 @@ describe('room event batcher pacing', () => {
     await turn();
     await turn();
     assert.equal(calls.length, 3);
+  });
+
+  it('commits at most EVENT_BATCH_ROOMS_MAX rooms together, and settles each writer with the commit that holds its rows', async () => {
+    const { store, calls } = hostedStore();
+    const timer = manualTimer();
+    const batcher = new EventBatcher(store, { pacing: { inFlightMax: 2, gapMs: 0 }, timer });
+    const done: string[] = [];
+    const rooms = EVENT_BATCH_ROOMS_MAX + 3;
+    for (let i = 0; i < rooms; i += 1) track(done, `r${i}`, batcher.write(`room-${i}`, i === rooms - 1 ? [event(), event()] : [event()]));
+    await turn();
+    assert.deepEqual(
+      calls.map((c) => c.rows),
+      [EVENT_BATCH_ROOMS_MAX, 4],
+      'the first rooms fill one commit, the rest go in the next',
+    );
+    calls[1]?.fail(new Error('disk full'));
+    await turn();
+    assert.deepEqual(done, [`r${rooms - 3} failed`, `r${rooms - 2} failed`, `r${rooms - 1} failed`]);
+    calls[0]?.commit();
+    await turn();
+    assert.equal(done.length, rooms);
+    assert.deepEqual(
+      done.slice(3),
+      Array.from({ length: EVENT_BATCH_ROOMS_MAX }, (_, i) => `r${i}`),
+      'in the order they wrote',
+    );
+    // A write after the flush starts a batch of its own.
+    track(done, 'late', batcher.write('room-late', [event()]));
+    await turn();
+    assert.equal(calls.length, 3);
+    assert.equal(calls[2]?.rows, 1);
+    calls[2]?.commit();
+    await turn();
+    assert.equal(done.at(-1), 'late');
   });
 
   it('refuses pacing outside its bounds', () => {

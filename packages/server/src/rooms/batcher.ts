@@ -46,11 +46,25 @@ const systemPacingTimer: PacingTimer = {
 /** The gap is a latency added to actions: a few milliseconds, never seconds. */
 const GAP_MS_MAX = 100;
 
-interface Pending {
-  readonly roomId: string;
-  readonly events: readonly RoomEvent[];
-  readonly resolve: () => void;
-  readonly reject: (e: unknown) => void;
+/**
+ * The rows of at most `EVENT_BATCH_ROOMS_MAX` rooms' writes that go in one commit, and the one
+ * promise all their writers wait on: a write adds its rows and returns the batch's promise, so it
+ * makes no promise, entry or functions of its own (they would wait for the commit, long enough to
+ * be promoted). Writers are told in the order they wrote, as their callbacks were added in it.
+ */
+class Batch {
+  readonly rows: { readonly roomId: string; readonly event: RoomEvent }[] = [];
+  rooms = 0;
+  readonly done: Promise<void>;
+  resolve!: () => void;
+  reject!: (e: unknown) => void;
+
+  constructor() {
+    this.done = new Promise<void>((resolve, reject) => {
+      this.resolve = resolve;
+      this.reject = reject;
+    });
+  }
 }
 
 export class EventBatcher {
@@ -59,7 +73,8 @@ export class EventBatcher {
   readonly #nowMs: () => number;
   readonly #pacing: EventWritePacing;
   readonly #timer: PacingTimer;
-  #pending: Pending[] = [];
+  /** Batches not yet handed to the store, oldest first; only the last one takes more writes. */
+  #pending: Batch[] = [];
   #scheduled = false;
   #inFlight = 0;
   #lastStartMs = Number.NEGATIVE_INFINITY;
@@ -92,10 +107,15 @@ export class EventBatcher {
   }
 
   write(roomId: string, events: readonly RoomEvent[]): Promise<void> {
-    return new Promise((resolve, reject) => {
-      this.#pending.push({ roomId, events, resolve, reject });
-      this.#schedule();
-    });
+    let batch = this.#pending[this.#pending.length - 1];
+    if (batch === undefined || batch.rooms >= EVENT_BATCH_ROOMS_MAX) {
+      batch = new Batch();
+      this.#pending.push(batch);
+    }
+    batch.rooms += 1;
+    for (const event of events) batch.rows.push({ roomId, event });
+    this.#schedule();
+    return batch.done;
   }
 
   #schedule(): void {
@@ -122,8 +142,8 @@ export class EventBatcher {
     this.#scheduled = false;
     while (this.#pending.length > 0) {
       if (this.#hosted !== null && !this.#hostedMayStart()) return;
-      const batch = this.#pending.splice(0, EVENT_BATCH_ROOMS_MAX);
-      const rows = batch.flatMap((p) => p.events.map((event) => ({ roomId: p.roomId, event })));
+      const batch = this.#pending.shift() as Batch;
+      const rows = batch.rows;
       this.#writes += 1;
       this.#rows += rows.length;
       let written: Promise<unknown>;
@@ -140,14 +160,7 @@ export class EventBatcher {
           () => {},
         );
       }
-      written.then(
-        () => {
-          for (const p of batch) p.resolve();
-        },
-        (e: unknown) => {
-          for (const p of batch) p.reject(e);
-        },
-      );
+      written.then(() => batch.resolve(), batch.reject);
     }
   }
 }

@@ -93,14 +93,18 @@ function frameWithHeader(n: number): Buffer {
  * one entry the room frame would be framed again for each connection. A different string (by
  * content) is framed anew.
  */
-let recentText: [string, string] = ['', ''];
-let recentFrame: [Buffer, Buffer] = [textFrame(Buffer.alloc(0)), textFrame(Buffer.alloc(0))];
+let recentText = '';
+let recentFrame = textFrame(Buffer.alloc(0));
+let olderText = '';
+let olderFrame = recentFrame;
 function framed(text: string): Buffer {
-  if (text === recentText[0]) return recentFrame[0];
-  if (text === recentText[1]) return recentFrame[1];
+  if (text === recentText) return recentFrame;
+  if (text === olderText) return olderFrame;
   const frame = textFrameOf(text);
-  recentText = [text, recentText[0]];
-  recentFrame = [frame, recentFrame[0]];
+  olderText = recentText;
+  olderFrame = recentFrame;
+  recentText = text;
+  recentFrame = frame;
   return frame;
 }
 

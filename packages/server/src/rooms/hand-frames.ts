@@ -12,10 +12,10 @@
 // recipient of one visibility; a seat's legal actions go only to that seat, and only when they
 // changed. Nothing is rebuilt per seat: each player's text is made once per state of that player
 // (the rules replace only what an action changes) and per visibility, and cached by identity.
-import { canSeeCards, type HandState, type PlayerState, playerStateView } from '@fairground/rules';
+import { canSeeCards, type HandState, type PlayerState } from '@fairground/rules';
 import { assert } from '@fairground/core';
 import type { RoomState } from './state.ts';
-import { compactPlayer, handFrameText, legalText } from './views.ts';
+import { compactPlayerText, handFrameText, legalText } from './views.ts';
 
 /** What every broadcast of the hand carries besides the hand itself. */
 export interface FrameHead {
@@ -26,18 +26,23 @@ export interface FrameHead {
   readonly withInfo: boolean;
 }
 
-/** The hand as last broadcast. */
-interface Sent {
-  readonly v: number;
-  readonly handNumber: number;
-  readonly state: HandState;
-  readonly turnDeadlineMs: number | null;
+/**
+ * The hand as broadcast. A room keeps two and fills them in turn (`#record`): the one last sent,
+ * which the next patch is made against, and the one the next broadcast fills. A record lives from
+ * one action to the next, long enough to be promoted: filling the same two, a broadcast makes no
+ * record, field list or legal list of its own.
+ */
+class Sent {
+  v = 0;
+  handNumber = 0;
+  state!: HandState;
+  turnDeadlineMs: number | null = null;
   /** The names of the view's top-level fields (players aside), and their values as text, in that order. */
-  readonly keys: readonly string[];
-  readonly fields: readonly string[];
+  keys: readonly string[] = [];
+  readonly fields: string[] = [];
   /** Each seat's legal actions as text, by seat, once asked for (derived from `state` when not). */
-  readonly legal: (string | undefined)[];
-  readonly players: readonly { readonly seat: number }[];
+  readonly legal: (string | undefined)[] = [];
+  players: readonly { readonly seat: number }[] = [];
 }
 
 /** Fields of the rules' state that are not in the view sent (see `compactView`), or sent apart. */
@@ -60,15 +65,32 @@ interface PlayerTexts {
 function legalUnchanged(before: HandState, now: HandState, seat: number): boolean {
   if (now.rules.foldOutOfTurn || before.turnSeat === seat || now.turnSeat === seat) return false;
   if (before.round !== now.round || before.phase !== now.phase) return false;
-  const i = now.players.findIndex((p) => p.seat === seat);
-  return i < 0 || now.players[i] === before.players[i];
+  const players = now.players;
+  for (let i = 0; i < players.length; i += 1) if ((players[i] as PlayerState).seat === seat) return players[i] === before.players[i];
+  return true;
 }
 
 /** Builds each broadcast's hand frames for one room; remembers what it last sent. */
 export class HandFrames {
   #sent: Sent | null = null;
+  /** The two records `#sent` is one of (see `Sent`). */
+  readonly #records: readonly [Sent, Sent] = [new Sent(), new Sent()];
   /** Player texts by player state: unchanged players (the same object) are not serialised again. */
   #texts = new WeakMap<PlayerState, PlayerTexts>();
+  /** The broadcast being made when it sends the hand whole (see `begin`); null when it sends patches. */
+  #whole: { readonly s: RoomState; readonly head: FrameHead; readonly views: Map<string, string> } | null = null;
+  /** The hand a patch is made against (the frame sent before this broadcast's), and what every patch of it starts with. */
+  #base: Sent | null = null;
+  #common = '';
+  /**
+   * This broadcast's distinct players keys (see `#playersKey`), the patch text of each without its
+   * end, and the finished text for viewers whose legal actions did not change: filled in place,
+   * `#distinct` entries valid (a broadcast has as many as there are visibilities, a handful).
+   */
+  readonly #keys: number[] = [];
+  readonly #open: string[] = [];
+  readonly #closed: (string | undefined)[] = [];
+  #distinct = 0;
 
   /**
    * The version of the last hand frame when the room's hand is still what it carried (a welcome
@@ -83,20 +105,50 @@ export class HandFrames {
   }
 
   /**
-   * A broadcast: returns the frame text for a viewer's seat (null: a spectator or a member not
-   * seated). Call once per broadcast, then ask for each distinct seat.
+   * A broadcast: prepares the hand frames of one change. Call once per broadcast, then ask
+   * `frameFor` for each recipient's seat, then `end`.
    */
-  begin(s: RoomState, head: FrameHead): (viewerSeat: number | null) => string {
+  begin(s: RoomState, head: FrameHead): void {
     const h = s.hand;
     const sent = this.#sent;
+    this.#distinct = 0;
     if (h === null || sent === null || head.withInfo || sent.handNumber !== h.handNumber) {
-      const views = new Map<string, string>();
       this.#sent = h === null ? null : this.#record(s, head, null);
-      return (seat) => handFrameText(s, seat, head, views);
+      this.#whole = { s, head, views: new Map() };
+      this.#base = null;
+      return;
     }
     const next = this.#record(s, head, sent);
     this.#sent = next;
-    return this.#patches(head, sent, next);
+    this.#whole = null;
+    this.#base = sent;
+    this.#common = this.#commonText(head, sent, next);
+  }
+
+  /**
+   * The broadcast is sent: its texts are let go. A room broadcasts again only at its next change,
+   * hundreds of milliseconds later, and texts kept until then would outlive the young generation
+   * and be promoted; what the next patch needs is in the record of what was sent.
+   */
+  end(): void {
+    this.#whole = null;
+    this.#base = null;
+    this.#common = '';
+    for (let j = 0; j < this.#distinct; j += 1) {
+      this.#open[j] = '';
+      this.#closed[j] = undefined;
+    }
+    this.#distinct = 0;
+  }
+
+  /** The frame text of this broadcast (see `begin`) for a viewer's seat (null: a spectator or a member not seated). */
+  frameFor(viewerSeat: number | null): string {
+    const whole = this.#whole;
+    if (whole !== null) return handFrameText(whole.s, viewerSeat, whole.head, whole.views);
+    const sent = this.#base;
+    const next = this.#sent;
+    assert(sent !== null && next !== null, 'a hand frame is asked for after begin');
+    return this.#patchFor(sent, next, viewerSeat);
   }
 
   #record(s: RoomState, head: FrameHead, before: Sent | null): Sent {
@@ -106,27 +158,30 @@ export class HandFrames {
     // The rules' state has one shape: the field names of the hand's first frame serve every patch.
     const keys = before?.keys ?? Object.keys(state).filter((k) => !NOT_SENT.has(k));
     const old = before?.state as unknown as Readonly<Record<string, unknown>> | undefined;
-    const fields: string[] = [];
+    // The record not last sent (`before`, when there is one, is the one last sent).
+    const into = this.#records[0] === this.#sent ? this.#records[1] : this.#records[0];
+    assert(into !== before, 'a record is filled apart from the one a patch is made against');
+    const fields = into.fields;
+    fields.length = keys.length;
     for (let i = 0; i < keys.length; i += 1) {
       const value = state[keys[i] as string];
       // Unchanged values are often the very same object or number: no need to serialise them again.
       const kept = old !== undefined && old[keys[i] as string] === value ? before?.fields[i] : undefined;
-      fields.push(kept ?? JSON.stringify(value) ?? 'null');
+      fields[i] = kept ?? JSON.stringify(value) ?? 'null';
     }
     assert(h.state.players.length <= PATCH_PLAYERS_MAX, 'a hand has few enough players for a patch key');
-    return {
-      v: head.v,
-      handNumber: h.handNumber,
-      state: h.state,
-      turnDeadlineMs: head.turnDeadlineMs,
-      keys,
-      fields,
-      legal: [],
-      players: h.players,
-    };
+    into.v = head.v;
+    into.handNumber = h.handNumber;
+    into.state = h.state;
+    into.turnDeadlineMs = head.turnDeadlineMs;
+    into.keys = keys;
+    into.legal.fill(undefined);
+    into.players = h.players;
+    return into;
   }
 
-  #patches(head: FrameHead, sent: Sent, next: Sent): (viewerSeat: number | null) => string {
+  /** What every recipient's patch starts with: its head and the view's changed fields. */
+  #commonText(head: FrameHead, sent: Sent, next: Sent): string {
     let common = `{"t":"hand_patch","v":${head.v},"base":${sent.v},"serverNowMs":${head.serverNowMs}`;
     if (next.turnDeadlineMs !== sent.turnDeadlineMs) common += `,"turnDeadlineMs":${next.turnDeadlineMs}`;
     let view = '';
@@ -135,32 +190,38 @@ export class HandFrames {
       if (sent.fields[i] !== text) view += `${view === '' ? '' : ','}"${next.keys[i]}":${text}`;
     }
     if (view !== '') common += `,"view":{${view}}`;
-    const byPlayers = new Map<number, string>();
-    const bySeat = new Map<number | null, string>();
-    return (seat) => {
-      const cached = bySeat.get(seat);
-      if (cached !== undefined) return cached;
-      const key = this.#playersKey(sent.state, next.state, seat);
-      let text = byPlayers.get(key);
-      if (text === undefined) {
-        text = key === 0 ? common : `${common},"players":[${this.#playersText(next.state, key)}]`;
-        byPlayers.set(key, text);
-      }
-      let out = text;
-      if (seat !== null) {
-        const kept = sent.legal[seat];
-        const legal =
-          kept !== undefined && legalUnchanged(sent.state, next.state, seat)
-            ? kept
-            : legalText({ state: next.state, players: next.players }, seat);
-        next.legal[seat] = legal;
-        const before = kept ?? legalText({ state: sent.state, players: sent.players }, seat);
-        if (legal !== before) out += `,"legal":${legal}`;
-      }
-      out += '}';
-      bySeat.set(seat, out);
-      return out;
-    };
+    return common;
+  }
+
+  /**
+   * One recipient's patch. Viewers that see the same players changed share one text, and those
+   * whose legal actions did not change share one whole frame: the very same string, which the
+   * gateway encodes and frames once for all of them.
+   */
+  #patchFor(sent: Sent, next: Sent, seat: number | null): string {
+    const key = this.#playersKey(sent.state, next.state, seat);
+    let j = 0;
+    while (j < this.#distinct && this.#keys[j] !== key) j += 1;
+    if (j === this.#distinct) {
+      this.#keys[j] = key;
+      this.#open[j] = key === 0 ? this.#common : `${this.#common},"players":[${this.#playersText(next.state, key)}]`;
+      this.#closed[j] = undefined;
+      this.#distinct += 1;
+    }
+    const text = this.#open[j] as string;
+    if (seat !== null) {
+      const kept = sent.legal[seat];
+      const legal = kept !== undefined && legalUnchanged(sent.state, next.state, seat) ? kept : legalText(next.state, next.players, seat);
+      next.legal[seat] = legal;
+      const before = kept ?? legalText(sent.state, sent.players, seat);
+      if (legal !== before) return `${text},"legal":${legal}}`;
+    }
+    let closed = this.#closed[j];
+    if (closed === undefined) {
+      closed = `${text}}`;
+      this.#closed[j] = closed;
+    }
+    return closed;
   }
 
   /**
@@ -204,10 +265,10 @@ export class HandFrames {
       this.#texts.set(p, t);
     }
     if (visible) {
-      t.own ??= JSON.stringify(compactPlayer(playerStateView(p, true)));
+      t.own ??= compactPlayerText(p, true);
       return t.own;
     }
-    t.pub ??= JSON.stringify(compactPlayer(playerStateView(p, false)));
+    t.pub ??= compactPlayerText(p, false);
     return t.pub;
   }
 }

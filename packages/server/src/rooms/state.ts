@@ -216,7 +216,23 @@ export function memberOf(s: RoomState, playerId: string): Member | undefined {
 }
 
 export function seatedMembers(s: RoomState): Member[] {
-  return s.members.filter((m) => m.seat !== null).sort((a, b) => (a.seat as number) - (b.seat as number));
+  // Members usually join in seat order: the list is sorted only when it is not already (the same
+  // list either way, as two members never share a seat), which spares a sort's copy at every call.
+  const out: Member[] = [];
+  let ordered = true;
+  for (const m of s.members) {
+    if (m.seat === null) continue;
+    if (out.length > 0 && m.seat < ((out[out.length - 1] as Member).seat as number)) ordered = false;
+    out.push(m);
+  }
+  return ordered ? out : out.sort((a, b) => (a.seat as number) - (b.seat as number));
+}
+
+/** How many members are seated (no list made, none sorted: asked at every ready click and between hands at every change). */
+export function seatedCount(s: RoomState): number {
+  let n = 0;
+  for (const m of s.members) if (m.seat !== null) n += 1;
+  return n;
 }
 
 export function isLive(s: RoomState): boolean {
