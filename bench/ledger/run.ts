@@ -52,8 +52,8 @@ const CHECKPOINT_THREAD = flag('--checkpoint-thread');
 /**
  * `--writer-checkpoints on|off|IDLE[,MAX]|beside[:IDLE[,MAX]]`: the writer thread's checkpoints
  * between its transactions (`createSqliteStore({ writerCheckpoints })`), `beside` with the bulk of
- * the copying in a helper thread (the WAL starting over at MAX frames, default 4,000), or off (in
- * the commits, SQLite's own).
+ * the copying in a helper thread (the WAL starting over at MAX frames, default 4,000; the store's
+ * default without the flag), or off (in the commits, SQLite's own).
  */
 const WRITER_CHECKPOINTS = flag('--writer-checkpoints');
 const ROUNDS = flag('--rounds') ? Math.max(1, Number(flag('--rounds'))) : 0;

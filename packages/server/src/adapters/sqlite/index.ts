@@ -9,9 +9,12 @@
 // unit starts a new one. `:memory:` keeps the writer on this thread (a memory database cannot be
 // shared between connections).
 //
-// The WAL's checkpoints run in the commits (SQLite's automatic checkpoint: PASSIVE, once a commit
-// leaves 1,000 frames in the WAL, before that COMMIT returns), unless the store is opened with
-// `checkpointThread` or `writerCheckpoints` (`checkpointer.ts`, measured in `bench/README.md`).
+// The WAL's checkpoints run off the commits by default (`writerCheckpoints: { beside: true }`,
+// `checkpointer.ts`): a helper thread copies the WAL's bulk while the writer goes on, and the writer
+// copies only the tail between two transactions so that the WAL starts over. `writerCheckpoints:
+// false` keeps SQLite's automatic checkpoint in the commits (PASSIVE, once a commit leaves 1,000
+// frames in the WAL, before that COMMIT returns). Measured in `bench/README.md` (the ledger's
+// eighth pass).
 import type { DatabaseSync } from 'node:sqlite';
 import { Worker } from 'node:worker_threads';
 import { AppError, type Clock, systemClock } from '@fairground/core';
@@ -56,8 +59,11 @@ export interface SqliteStoreOptions {
    * in `checkpointer.ts`): once `idlePages` frames wait to be copied and no transaction waits, or
    * past `maxPages` between the next two transactions whatever waits. Ignored with
    * `checkpointThread` or `walAutocheckpointPages` (checkpoints in the commits at that threshold).
-   * Default: off. Under load 3–10 no way moved SQLite's p99 at 64 callers beyond the runs'
-   * spread (`bench/README.md`, the ledger's eighth pass); the idle-machine run decides.
+   * Default: `{ beside: true }`; `false` for SQLite's own checkpoint in the commits. On an idle
+   * machine, three alternations of the ledger's rounds bench: 74–80 % of the bare loop at 8
+   * callers and 89–101 % at 64 with it, 66–70 % and 80–86 % without; p99 at 64 callers 12.7–14.4
+   * against 13.8–15.4 ms (`bench/README.md`, the ledger's eighth pass). The helper thread starts
+   * at the first checkpoint it is asked for, so a store that writes little never starts it.
    */
   readonly writerCheckpoints?:
     | boolean
@@ -297,7 +303,7 @@ function checkpointing(
   const betweenTransactions =
     checkpointThread || options.walAutocheckpointPages !== undefined
       ? undefined
-      : writerCheckpointOptions(options.writerCheckpoints ?? false);
+      : writerCheckpointOptions(options.writerCheckpoints ?? DEFAULT_WRITER_CHECKPOINTS);
   return {
     ...(options.walAutocheckpointPages === undefined ? {} : { walAutocheckpointPages: options.walAutocheckpointPages }),
     ...(checkpointThread ? { checkpointThread } : {}),
@@ -323,6 +329,9 @@ function writerCheckpointOptions(o: SqliteStoreOptions['writerCheckpoints']): Wr
   const restartPages = (given.beside === true ? undefined : given.beside.restartPages) ?? maxPages;
   return { idlePages, maxPages: Math.max(maxPages, restartPages), beside: { restartPages } };
 }
+
+/** Checkpoints by default: between the writer's transactions, the bulk in the helper thread. */
+const DEFAULT_WRITER_CHECKPOINTS = { beside: true } as const;
 
 /** SQLite's own threshold (its default `wal_autocheckpoint`), checked after every commit. */
 const WRITER_CHECKPOINT_IDLE_PAGES = 1_000;

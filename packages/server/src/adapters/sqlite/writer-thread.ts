@@ -440,16 +440,9 @@ function betweenTransactions(options: WriterThreadOptions, conn: SqliteConnectio
   const wal = walBacklogReader(options.path);
   if (!wal) return null;
   const passive = conn.prepare('PRAGMA wal_checkpoint(PASSIVE)');
-  // With `beside`, a checkpoint thread that runs one PASSIVE checkpoint each time it is asked.
-  const helper = pacing.beside
-    ? startCheckpointer({
-        path: options.path,
-        busyTimeoutMs: options.busyTimeoutMs,
-        everyCommits: 1,
-        restartPages: Number.MAX_SAFE_INTEGER,
-        catchUpMax: 0,
-      })
-    : null;
+  // With `beside`, a checkpoint thread that runs one PASSIVE checkpoint each time it is asked,
+  // started at the first request: a store that never fills `idlePages` of WAL never starts it.
+  const helper = pacing.beside ? lazyHelper(options) : null;
   return new WriterCheckpoints(pacing, {
     backlog: () => wal.read(),
     frames: () => wal.frames,
@@ -473,6 +466,27 @@ function betweenTransactions(options: WriterThreadOptions, conn: SqliteConnectio
       await helper?.close();
     },
   });
+}
+
+/** The `beside` checkpoint thread, started when first asked for a checkpoint. */
+function lazyHelper(options: WriterThreadOptions): { idle(): boolean; request(): void; close(): Promise<void> } {
+  let thread: Checkpointer | null = null;
+  return {
+    idle: () => thread?.idle() ?? true,
+    request() {
+      thread ??= startCheckpointer({
+        path: options.path,
+        busyTimeoutMs: options.busyTimeoutMs,
+        everyCommits: 1,
+        restartPages: Number.MAX_SAFE_INTEGER,
+        catchUpMax: 0,
+      });
+      thread.request();
+    },
+    close: async () => {
+      await thread?.close();
+    },
+  };
 }
 
 /** SQLite's automatic checkpoint, behind the writer's own: at this many times their `maxPages`. */
