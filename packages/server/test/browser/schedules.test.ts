@@ -21,9 +21,10 @@ const ENTRY_WINDOW_MINUTES = 2;
 const SETTLE_WAIT_MS = ENTRY_WINDOW_MINUTES * 60_000 + 60_000;
 
 async function signIn(page: Page, url: string, user: string, lang: 'zh' | 'en'): Promise<string> {
+  // Before the page's own scripts, at every load: set after a first load, the choice could be
+  // overwritten by the page saving its own default once it has rendered.
+  await page.addInitScript((l) => localStorage.setItem('fg.lang', l), lang);
   await page.goto(`${url}/`);
-  await page.evaluate((l) => localStorage.setItem('fg.lang', l), lang);
-  await page.reload();
   await page.getByTestId('sandbox-user').fill(user);
   await page.getByTestId('login-sandbox').click();
   await page.getByTestId('accept-terms').click();

@@ -48,9 +48,10 @@ async function playPairs(page: Page, n: number): Promise<void> {
 }
 
 async function signIn(page: Page, url: string, user: string, lang: 'zh' | 'en'): Promise<string> {
+  // Before the page's own scripts, at every load: set after a first load, the choice could be
+  // overwritten by the page saving its own default once it has rendered.
+  await page.addInitScript((l) => localStorage.setItem('fg.lang', l), lang);
   await page.goto(`${url}/`);
-  await page.evaluate((l) => localStorage.setItem('fg.lang', l), lang);
-  await page.reload();
   await page.getByTestId('sandbox-user').fill(user);
   await page.getByTestId('login-sandbox').click();
   await page.getByTestId('accept-terms').click();
