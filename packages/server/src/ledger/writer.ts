@@ -268,14 +268,12 @@ export class LedgerWriter {
   }
 
   async transfer(tx: Tx, input: TransferInput): Promise<RequestResult> {
-    const p = this.#prepareTransfer(input);
-    return this.#applyPrepared(tx, tx.participant(this.#participant), p, false);
+    return this.#applyPrepared(tx, tx.participant(this.#participant), this.#prepareTransfer(input));
   }
 
   /** A linked batch: every transfer succeeds or none does. */
   async batch(tx: Tx, input: BatchInput): Promise<RequestResult> {
-    const p = this.#prepareBatch(input);
-    return this.#applyPrepared(tx, tx.participant(this.#participant), p, false);
+    return this.#applyPrepared(tx, tx.participant(this.#participant), this.#prepareBatch(input));
   }
 
   /** A transfer's checks, validation, content hash and shard, done before anything is read or locked. */
@@ -299,18 +297,20 @@ export class LedgerWriter {
   }
 
   /**
-   * A prepared transfer or linked batch, staged: its shard heads locked, then without an await
-   * when its accounts are loaded and its idempotency record known (`#idempotentNow`), otherwise
-   * reading what it lacks. `triedNow`: the caller has just tried `#idempotentNow` with every
-   * shard head held, so it is not tried again.
+   * A prepared transfer or linked batch, staged: at once, without an await, when its shard heads
+   * are held, its accounts loaded and its idempotency record known (`#idempotentNow`: a plain
+   * result); otherwise a promise that locks the heads and reads what it lacks.
    */
-  async #applyPrepared(tx: Tx, s: TxState, p: PreparedRequest, triedNow: boolean): Promise<RequestResult> {
-    if (!holdsShards(s, p.shards)) {
-      await this.#lockShards(tx, s, p.shards);
-      triedNow = false;
-    }
+  #applyPrepared(tx: Tx, s: TxState, p: PreparedRequest): RequestResult | Promise<RequestResult> {
+    return (holdsShards(s, p.shards) ? this.#idempotentNow(tx, s, p.scope, p.key, p.content, p.ts) : null) ?? this.#applyRead(tx, s, p);
+  }
+
+  /** `#applyPrepared`'s async part: the heads locked, then staged at once if that now suffices, else read and applied. */
+  async #applyRead(tx: Tx, s: TxState, p: PreparedRequest): Promise<RequestResult> {
+    const locked = !holdsShards(s, p.shards);
+    if (locked) await this.#lockShards(tx, s, p.shards);
     return (
-      (triedNow ? null : this.#idempotentNow(tx, s, p.scope, p.key, p.content, p.ts)) ??
+      (locked ? this.#idempotentNow(tx, s, p.scope, p.key, p.content, p.ts) : null) ??
       this.#idempotent(tx, s, p.scope, p.key, p.content, async () => {
         const out: StagedTransfer[] = [];
         for (const [i, t] of p.ts.entries()) out.push(await this.#applyNew(tx, s, p.scope, p.key, i, t));
@@ -506,10 +506,12 @@ export class LedgerWriter {
           // Prepared once; staged at once when all it needs is at hand (the group's reads nearly
           // always leave it so), which spares a group of 64 an async call and its promises per
           // request; otherwise the prepared request goes on to read what it lacks.
-          const p = req.kind === 'transfer' ? this.#prepareTransfer(req.input) : this.#prepareBatch(req.input);
-          const held = holdsShards(s, p.shards);
-          value =
-            (held ? this.#idempotentNow(tx, s, p.scope, p.key, p.content, p.ts) : null) ?? (await this.#applyPrepared(tx, s, p, held));
+          const staged = this.#applyPrepared(
+            tx,
+            s,
+            req.kind === 'transfer' ? this.#prepareTransfer(req.input) : this.#prepareBatch(req.input),
+          );
+          value = staged instanceof Promise ? await staged : staged;
         } else value = req.kind === 'post' ? await this.post(tx, req.input) : await this.void(tx, req.input);
         out.push({ ok: true, value });
       } catch (error) {
