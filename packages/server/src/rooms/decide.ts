@@ -17,7 +17,7 @@ import {
 } from '@fairground/rules';
 import { RoomErrors } from './errors.ts';
 import { type EvolveContext, evolve } from './evolve.ts';
-import { chainNext, handRecord, recordHash, recordJson } from './history.ts';
+import { chainNext, type HandRecord, handRecord, recordHash, recordJson } from './history.ts';
 import { CLASSIC_SEATS, OBSERVERS_MAX, SEED_REVEAL_MS } from './limits.ts';
 import { applyRuleChanges, type RoomParamsInput } from './params.ts';
 import type { RoomPolicyLimits } from './ports.ts';
@@ -46,6 +46,8 @@ export interface DecideContext extends EvolveContext {
 /** A finished hand's sealed record, written with the events that end it. */
 export interface PlannedRecord {
   readonly handNumber: number;
+  /** The record, and its JSON as sealed (the summaries for risk are made of the record, not read back from the JSON). */
+  readonly record: HandRecord;
   readonly json: string;
   readonly prevHash: string;
   readonly recordHash: string;
@@ -303,6 +305,7 @@ export function endHand(plan: Plan, aborted: boolean, usage: ReadonlyMap<string,
   const chainHash = chainNext(s.chainHash, rHash);
   plan.records.push({
     handNumber: hand.handNumber,
+    record,
     json,
     prevHash: s.chainHash,
     recordHash: rHash,

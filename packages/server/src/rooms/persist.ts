@@ -14,7 +14,7 @@ import { chinaDay, type Payment } from './fees.ts';
 import type { RoomMoney } from './money.ts';
 import { recordLeafHash } from './history.ts';
 import type { Notary, RiskSignals } from './ports.ts';
-import { handSummaryOfHand } from './risk-summary.ts';
+import { handSummary } from './risk-summary.ts';
 import type { RoomSealer } from './sealing.ts';
 import type { RoomEvent, RoomState } from './state.ts';
 
@@ -254,7 +254,7 @@ function addDailyPoints(tx: Tx, day: string, deltas: readonly { readonly playerI
 }
 
 /** The sealed hand record on the room's chain, the notary's queue, risk evidence and daily points. */
-async function projectHandEnded({ tx, roomId, before, after, plan, deps }: Projection, e: EventOf<'hand_ended'>): Promise<void> {
+async function projectHandEnded({ tx, roomId, after, plan, deps }: Projection, e: EventOf<'hand_ended'>): Promise<void> {
   const record = plan.records.find((r) => r.handNumber === e.handNumber);
   assert(record !== undefined, 'hand_ended has its record');
   tx.write(
@@ -275,11 +275,9 @@ async function projectHandEnded({ tx, roomId, before, after, plan, deps }: Proje
   await deps.analytics.append(tx, { kind: 'hand_finished', data: { roomId, handNumber: e.handNumber, aborted: e.aborted } });
   if (!e.aborted) {
     tx.write('UPDATE rooms SET hands_played = ? WHERE id = ?', [after.handsPlayed, roomId]);
-    // The hand's evidence reaches the risk domain in the unit that stores the hand. The record was
-    // made of the hand that just ended (`endHand`): the summary is made of it too, the same way.
-    const hand = before.hand;
-    assert(hand !== null && hand.handNumber === e.handNumber, 'hand_ended ends the current hand');
-    await deps.risk.record(tx, { kind: 'hand_finished', summary: handSummaryOfHand(roomId, hand, e.deltas, e.atMs) });
+    // The hand's evidence reaches the risk domain in the unit that stores the hand, made of the
+    // very record that is sealed (not of its JSON read back).
+    await deps.risk.record(tx, { kind: 'hand_finished', summary: handSummary(record.record) });
     addDailyPoints(tx, chinaDay(e.atMs), e.deltas);
   }
 }
