@@ -13,7 +13,7 @@
 // The production schema and indexes, created by the ledger's own migrations.
 import { execFileSync } from 'node:child_process';
 import { randomBytes, randomInt } from 'node:crypto';
-import { mkdtempSync, rmSync, statSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, statSync } from 'node:fs';
 import { loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createPostgresStore } from '../../packages/server/src/adapters/postgres/index.ts';
@@ -32,9 +32,11 @@ function flag(name: string): string | undefined {
   return i >= 0 ? args[i + 1] : undefined;
 }
 const CALLERS = flag('--callers') ? String(flag('--callers')).split(',').map(Number) : [1, 8, 64];
-const BACKENDS = flag('--backend') ? [flag('--backend')] : ['sqlite', 'postgres'];
+const BACKENDS = args.includes('--pgbench-only') ? [] : flag('--backend') ? [flag('--backend')] : ['sqlite', 'postgres'];
 const MODES = (flag('--mode') ? [flag('--mode')] : ['single', 'batch2']) as ('single' | 'batch2')[];
 const CEILINGS = !args.includes('--no-ceilings');
+/** `--pgbench-only`: no ledger cells and no bare loop, only the pgbench anchor (to study its spread). */
+const PGBENCH_ONLY = args.includes('--pgbench-only');
 /** `--writer-thread off` keeps SQLite's writer on the event loop (to compare). */
 const WRITER_THREAD = flag('--writer-thread') !== 'off';
 /** `--split-min N`: SQLite's hosted writer gets crowds of N or more as two groups (`LedgerOptions.directSplitMin`). */
@@ -64,6 +66,8 @@ const ROUNDS = flag('--rounds') ? Math.max(1, Number(flag('--rounds'))) : 0;
  * transfers, and the ledger's database holds that many after its first rounds.
  */
 const BARE_FRESH = args.includes('--bare-fresh');
+/** `--keep-schema`: leaves the PostgreSQL run's schema in place (its name is printed), to EXPLAIN its statements afterwards. */
+const KEEP_SCHEMA = args.includes('--keep-schema');
 
 interface Row {
   backend: string;
@@ -81,6 +85,54 @@ interface Row {
   writerCpuUsPerGroup: number | null;
   /** The whole process's CPU time per direct group, µs: every thread (SQLite's checkpoint thread too). */
   processCpuUsPerGroup: number;
+  /** PostgreSQL only: the server side of a group (see `pgServerStats`). */
+  pg?: PgServerDelta;
+}
+
+/**
+ * PostgreSQL's side of a cell: the CPU of the store's own backends (found by the bench's
+ * `application_name`, read from `/proc/<pid>/stat`, 10 ms ticks), and the cluster's WAL bytes,
+ * WAL fsyncs and full-page images (`pg_stat_wal`, `pg_current_wal_lsn()`: cluster-wide, so another
+ * database's writes in the same seconds count too).
+ */
+interface PgServerDelta {
+  backendCpuUsPerGroup: number;
+  walBytesPerTransfer: number;
+  fsyncsPerGroup: number;
+  fpiPerGroup: number;
+}
+interface PgServerSample {
+  backendCpuUs: number;
+  walLsn: string;
+  walSync: number;
+  walFpi: number;
+}
+const PG_APP = `fg_bench_${randomBytes(3).toString('hex')}`;
+const CLK_TCK = 100;
+function backendCpuUs(pids: readonly number[]): number {
+  let ticks = 0;
+  for (const pid of pids) {
+    try {
+      // Fields after the command name (which may hold spaces): utime and stime are the 12th and 13th.
+      const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+      const rest = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+      ticks += Number(rest[11]) + Number(rest[12]);
+    } catch {
+      // The backend has gone (the store closed): nothing to add.
+    }
+  }
+  return (ticks * 1e6) / CLK_TCK;
+}
+async function pgServerSample(store: Store): Promise<PgServerSample> {
+  const [row] = await store.reader.query<{ pids: number[]; lsn: string; sync: string; fpi: string }>(
+    `SELECT (SELECT array_agg(pid) FROM pg_stat_activity WHERE application_name = '${PG_APP}') AS pids,
+            pg_current_wal_lsn()::text AS lsn, w.wal_sync::text AS sync, w.wal_fpi::text AS fpi FROM pg_stat_wal w`,
+  );
+  return { backendCpuUs: backendCpuUs(row?.pids ?? []), walLsn: row?.lsn ?? '0/0', walSync: Number(row?.sync), walFpi: Number(row?.fpi) };
+}
+function lsnBytes(lsn: string): bigint {
+  const [hi, lo] = lsn.split('/');
+  return (BigInt(`0x${hi}`) << 32n) + BigInt(`0x${lo}`);
 }
 
 function writerCheckpointsFlag(v: string): boolean | { idlePages?: number; maxPages?: number; beside?: boolean } {
@@ -165,6 +217,7 @@ async function measure(backend: string, ledger: Ledger, mode: 'single' | 'batch2
     }
   }
   const before = await ledger.directStats();
+  const pg0 = backend === 'postgres' && pgStore ? await pgServerSample(pgStore) : null;
   const start = performance.now();
   const cpu0 = process.threadCpuUsage();
   const processCpu0 = process.cpuUsage();
@@ -174,7 +227,21 @@ async function measure(backend: string, ledger: Ledger, mode: 'single' | 'batch2
   const elapsedS = (performance.now() - start) / 1000;
   const after = await ledger.directStats();
   const groups = Math.max(1, after.groups - before.groups);
+  const pg1 = pg0 && pgStore ? await pgServerSample(pgStore) : null;
+  // The cell's WAL range, for `pg_waldump --stats -s … -e …` (on stderr: not part of the tables).
+  if (pg0 && pg1) console.error(`postgres ${mode} ${callers}: WAL ${pg0.walLsn} … ${pg1.walLsn}`);
   latencies.sort((x, y) => x - y);
+  const pg =
+    pg0 && pg1
+      ? {
+          backendCpuUsPerGroup: Math.round((pg1.backendCpuUs - pg0.backendCpuUs) / groups),
+          walBytesPerTransfer: Math.round(
+            Number(lsnBytes(pg1.walLsn) - lsnBytes(pg0.walLsn)) / Math.max(1, after.transfers - before.transfers),
+          ),
+          fsyncsPerGroup: Math.round(((pg1.walSync - pg0.walSync) / groups) * 100) / 100,
+          fpiPerGroup: Math.round(((pg1.walFpi - pg0.walFpi) / groups) * 10) / 10,
+        }
+      : undefined;
   return {
     backend,
     mode,
@@ -190,6 +257,7 @@ async function measure(backend: string, ledger: Ledger, mode: 'single' | 'batch2
       after.threadCpuUs === undefined || before.threadCpuUs === undefined
         ? null
         : Math.round((after.threadCpuUs - before.threadCpuUs) / groups),
+    ...(pg ? { pg } : {}),
   };
 }
 
@@ -222,18 +290,72 @@ function sqliteBareLoop(batch: number, rows: BareRows, fillTransfers = 0): { rat
   return { rate, cpuUsPerGroup: Math.round((cpu.user + cpu.system) / Math.max(1, groups)) };
 }
 
-function pgbenchTpcB(clients: number): number | null {
+/**
+ * `--pgbench-runs N` (default 3), `--pgbench-warmup S` (default 5; 0 for none) and
+ * `--pgbench-checkpoint on|off` (default on): the anchor's procedure (see `pgbenchTpcB`).
+ * `--pgbench-runs 1 --pgbench-warmup 0 --pgbench-checkpoint off` is the procedure before the ninth pass.
+ */
+const PGBENCH_RUNS = Math.max(1, Number(flag('--pgbench-runs') ?? 3));
+const PGBENCH_WARMUP_S = Number(flag('--pgbench-warmup') ?? 5);
+const PGBENCH_CHECKPOINT = flag('--pgbench-checkpoint') !== 'off';
+
+interface PgbenchRun {
+  label: string;
+  tps: number;
+  /** The run's one-minute load average at its start. */
+  load: number;
+  /** Cluster-wide, per pgbench transaction: WAL fsyncs and full-page images; checkpoints started during the run. */
+  fsyncsPerTx: number;
+  fpiPerTx: number;
+  checkpoints: number;
+}
+
+function psqlOne(url: string, sql: string): string {
+  return execFileSync('psql', [url, '-Atqc', sql], { encoding: 'utf8' }).trim();
+}
+
+/**
+ * pgbench TPC-B (scale 10) on the same PostgreSQL: the anchor of the PostgreSQL ratios. Until the
+ * ninth pass it ran 5 s right after `pgbench -i`, and moved 1,500–3,400 tps from run to run. Now,
+ * as the steady best of pgbench on this machine: a CHECKPOINT before the init (so the WAL the
+ * benches before it wrote cannot trigger one inside the runs, and the init's pages, newer than
+ * that checkpoint, are updated without full-page images), the init (which vacuums), a warm-up
+ * (its first second runs at a fraction of the rest: connections, the init's dirty buffers), then
+ * `--pgbench-runs` runs; the anchor is the best of them, every run printed.
+ */
+function pgbenchTpcB(clients: number): { tps: number; runs: PgbenchRun[] } | null {
   try {
-    execFileSync('psql', [PG_URL, '-qc', 'DROP DATABASE IF EXISTS fairground_pgbench'], { stdio: 'ignore' });
-    execFileSync('psql', [PG_URL, '-qc', 'CREATE DATABASE fairground_pgbench'], { stdio: 'ignore' });
+    psqlOne(PG_URL, 'DROP DATABASE IF EXISTS fairground_pgbench');
+    psqlOne(PG_URL, 'CREATE DATABASE fairground_pgbench');
     const url = PG_URL.replace(/\/[^/]*$/, '/fairground_pgbench');
+    if (PGBENCH_CHECKPOINT) psqlOne(url, 'CHECKPOINT');
     execFileSync('pgbench', ['-i', '-s', '10', '-q', url], { stdio: 'ignore' });
-    const out = execFileSync('pgbench', ['-c', String(clients), '-j', '2', '-T', String(Math.max(seconds, 5)), '-n', url], {
-      encoding: 'utf8',
-    });
-    execFileSync('psql', [PG_URL, '-qc', 'DROP DATABASE IF EXISTS fairground_pgbench'], { stdio: 'ignore' });
-    const m = /tps = ([0-9.]+)/.exec(out);
-    return m ? Math.round(Number(m[1])) : null;
+    const runs: PgbenchRun[] = [];
+    const once = (label: string, s: number): void => {
+      const stat = () =>
+        psqlOne(PG_URL, 'SELECT w.wal_sync, w.wal_fpi, b.checkpoints_timed + b.checkpoints_req FROM pg_stat_wal w, pg_stat_bgwriter b')
+          .split('|')
+          .map(Number);
+      const load1 = loadavg()[0] ?? 0;
+      const [sync0 = 0, fpi0 = 0, ck0 = 0] = stat();
+      const out = execFileSync('pgbench', ['-c', String(clients), '-j', '2', '-T', String(s), '-n', url], { encoding: 'utf8' });
+      const [sync1 = 0, fpi1 = 0, ck1 = 0] = stat();
+      const tps = Number(/tps = ([0-9.]+)/.exec(out)?.[1] ?? 0);
+      const tx = Math.max(1, Number(/number of transactions actually processed: ([0-9]+)/.exec(out)?.[1] ?? 1));
+      runs.push({
+        label,
+        tps: Math.round(tps),
+        load: load1,
+        fsyncsPerTx: (sync1 - sync0) / tx,
+        fpiPerTx: (fpi1 - fpi0) / tx,
+        checkpoints: ck1 - ck0,
+      });
+    };
+    if (PGBENCH_WARMUP_S > 0) once('warm-up', PGBENCH_WARMUP_S);
+    for (let i = 0; i < PGBENCH_RUNS; i += 1) once(`run ${i + 1}`, Math.max(seconds, 5));
+    psqlOne(PG_URL, 'DROP DATABASE IF EXISTS fairground_pgbench');
+    const timed = runs.filter((r) => r.label !== 'warm-up');
+    return { tps: Math.max(...timed.map((r) => r.tps)), runs };
   } catch (e) {
     console.error('pgbench failed:', (e as Error).message);
     return null;
@@ -300,6 +422,8 @@ function printRounds(all: Round[]): void {
 
 const rows: Row[] = [];
 const rounds: Round[] = [];
+/** The PostgreSQL store under measurement, for `pgServerSample`. */
+let pgStore: Store | null = null;
 console.log(`load average at start: ${load()}`);
 if (BACKENDS.includes('sqlite')) {
   const dir = mkdtempSync(join(tmpdir(), 'fg-bench-'));
@@ -340,13 +464,18 @@ if (BACKENDS.includes('sqlite')) {
 }
 if (BACKENDS.includes('postgres')) {
   const schema = `bench_${randomBytes(4).toString('hex')}`;
-  const store = await createPostgresStore({ url: PG_URL, schema });
+  // As for pgbench: a checkpoint before the ledger's rows exist, so the WAL written before this
+  // run cannot trigger one inside it (see `pgbenchTpcB`).
+  if (PGBENCH_CHECKPOINT) psqlOne(PG_URL, 'CHECKPOINT');
+  const store = await createPostgresStore({ url: `${PG_URL}${PG_URL.includes('?') ? '&' : '?'}application_name=${PG_APP}`, schema });
+  pgStore = store;
   const ledger = await setup(store);
   for (const mode of MODES) for (const c of CALLERS) rows.push(await measure('postgres', ledger, mode, c));
   const report = await ledger.checkInvariants();
   if (!report.ok) throw new Error(`invariants broken after the PostgreSQL run: ${report.problems.join('; ')}`);
   await store.close();
-  await dropSchema(schema);
+  if (KEEP_SCHEMA) console.log(`schema kept: ${schema}`);
+  else await dropSchema(schema);
 }
 
 console.log('| backend | mode | callers | transfers/s | p50 ms | p99 ms | requests per commit | transfers per commit |');
@@ -362,22 +491,51 @@ if (rounds.length > 0) printRounds(rounds);
 console.log('| backend | mode | callers | main thread CPU µs per group | writer thread CPU µs per group |');
 console.log('| --- | --- | ---: | ---: | ---: |');
 for (const r of rows) console.log(`| ${r.backend} | ${r.mode} | ${r.callers} | ${r.mainCpuUsPerGroup} | ${r.writerCpuUsPerGroup ?? '—'} |`);
+if (rows.some((r) => r.pg)) {
+  console.log();
+  // PostgreSQL's side of each cell: its backends' CPU per group, and (cluster-wide) WAL bytes per transfer, WAL fsyncs and full-page images per group.
+  console.log(
+    '| backend | mode | callers | transfers per group | backend CPU µs per group | WAL bytes per transfer | WAL fsyncs per group | full-page images per group |',
+  );
+  console.log('| --- | --- | ---: | ---: | ---: | ---: | ---: | ---: |');
+  for (const r of rows)
+    if (r.pg)
+      console.log(
+        `| ${r.backend} | ${r.mode} | ${r.callers} | ${r.perCommit} | ${r.pg.backendCpuUsPerGroup} | ${r.pg.walBytesPerTransfer} | ${r.pg.fsyncsPerGroup} | ${r.pg.fpiPerGroup} |`,
+      );
+}
 if (!CEILINGS) process.exit(0);
 console.log();
 console.log('| ceiling | transfers or transactions/s |');
 console.log('| --- | ---: |');
 const bareCpu: string[] = [];
-for (const b of CALLERS) {
+for (const b of PGBENCH_ONLY ? [] : CALLERS) {
   const bare = sqliteBareLoop(b, 'ledger');
   console.log(`| SQLite bare loop, batch ${b} | ${bare.rate} |`);
   bareCpu.push(`| ${b} | ${bare.cpuUsPerGroup} |`);
 }
-for (const b of CALLERS)
+for (const b of PGBENCH_ONLY ? [] : CALLERS)
   console.log(
     `| SQLite bare loop, batch ${b}, neighbour accounts and one key sequence (earlier passes) | ${sqliteBareLoop(b, 'neighbours').rate} |`,
   );
-const tps = pgbenchTpcB(16);
-console.log(`| pgbench TPC-B, 16 clients, scale 10 | ${tps ?? 'n/a'} |`);
+const pgbench = pgbenchTpcB(16);
+console.log(
+  `| pgbench TPC-B, 16 clients, scale 10 (best of ${PGBENCH_RUNS}${PGBENCH_WARMUP_S > 0 ? ` after ${PGBENCH_WARMUP_S} s of warm-up` : ''}) | ${pgbench?.tps ?? 'n/a'} |`,
+);
+for (const r of rows)
+  if (r.backend === 'postgres' && r.callers === 64 && pgbench)
+    console.log(`| PostgreSQL ${r.mode} at 64 callers ÷ pgbench | ${(r.transfersPerS / Math.max(1, pgbench.tps)).toFixed(2)}× |`);
+console.log();
+if (pgbench) {
+  console.log(
+    '| pgbench run | load at its start | tps | WAL fsyncs per transaction | full-page images per transaction | checkpoints started |',
+  );
+  console.log('| --- | ---: | ---: | ---: | ---: | ---: |');
+  for (const r of pgbench.runs)
+    console.log(
+      `| ${r.label} | ${r.load.toFixed(2)} | ${r.tps} | ${r.fsyncsPerTx.toFixed(2)} | ${r.fpiPerTx.toFixed(2)} | ${r.checkpoints} |`,
+    );
+}
 console.log();
 // The bare loop's CPU per group, beside the ledger's writer thread CPU per group above (same run).
 console.log('| SQLite bare loop, batch | CPU µs per group |');
