@@ -35,6 +35,9 @@ const CALLERS = flag('--callers') ? String(flag('--callers')).split(',').map(Num
 const BACKENDS = args.includes('--pgbench-only') ? [] : flag('--backend') ? [flag('--backend')] : ['sqlite', 'postgres'];
 const MODES = (flag('--mode') ? [flag('--mode')] : ['single', 'batch2']) as ('single' | 'batch2')[];
 const CEILINGS = !args.includes('--no-ceilings');
+/** `--chain-shards N` (default 1, the ledger's default) and `--pg-writers N` (the PostgreSQL store's writer connections, default 1). */
+const CHAIN_SHARDS = flag('--chain-shards') ? Number(flag('--chain-shards')) : undefined;
+const PG_WRITERS = flag('--pg-writers') ? Number(flag('--pg-writers')) : undefined;
 /** `--pgbench-only`: no ledger cells and no bare loop, only the pgbench anchor (to study its spread). */
 const PGBENCH_ONLY = args.includes('--pgbench-only');
 /** `--writer-thread off` keeps SQLite's writer on the event loop (to compare). */
@@ -100,8 +103,14 @@ interface PgServerDelta {
   walBytesPerTransfer: number;
   fsyncsPerGroup: number;
   fpiPerGroup: number;
+  /** Rows the ledger's tables returned to sequential scans, per group (`pg_stat_user_tables` of the store's schema). */
+  seqRowsPerGroup: number;
+  /** Checkpoints the server started during the cell (`pg_stat_bgwriter`, cluster-wide: another database's CHECKPOINT or DROP DATABASE counts). */
+  checkpoints: number;
 }
 interface PgServerSample {
+  checkpoints: number;
+  seqRows: number;
   backendCpuUs: number;
   walLsn: string;
   walSync: number;
@@ -124,11 +133,25 @@ function backendCpuUs(pids: readonly number[]): number {
   return (ticks * 1e6) / CLK_TCK;
 }
 async function pgServerSample(store: Store): Promise<PgServerSample> {
-  const [row] = await store.reader.query<{ pids: number[]; lsn: string; sync: string; fpi: string }>(
+  // A backend reports its table counters at the end of a transaction at most once a second: wait
+  // that long, then have the writer run one (untimed) so its counters are in before they are read.
+  await new Promise((r) => setTimeout(r, 1100));
+  await store.unitOfWork((tx) => tx.query('SELECT 1'));
+  const [row] = await store.reader.query<{ pids: number[]; lsn: string; sync: string; fpi: string; seq: string; checkpoints: string }>(
     `SELECT (SELECT array_agg(pid) FROM pg_stat_activity WHERE application_name = '${PG_APP}') AS pids,
-            pg_current_wal_lsn()::text AS lsn, w.wal_sync::text AS sync, w.wal_fpi::text AS fpi FROM pg_stat_wal w`,
+            pg_current_wal_lsn()::text AS lsn, w.wal_sync::text AS sync, w.wal_fpi::text AS fpi,
+            (SELECT coalesce(sum(seq_tup_read), 0) FROM pg_stat_user_tables WHERE schemaname = current_schema())::text AS seq,
+            (SELECT checkpoints_timed + checkpoints_req FROM pg_stat_bgwriter)::text AS checkpoints
+       FROM pg_stat_wal w`,
   );
-  return { backendCpuUs: backendCpuUs(row?.pids ?? []), walLsn: row?.lsn ?? '0/0', walSync: Number(row?.sync), walFpi: Number(row?.fpi) };
+  return {
+    backendCpuUs: backendCpuUs(row?.pids ?? []),
+    walLsn: row?.lsn ?? '0/0',
+    walSync: Number(row?.sync),
+    walFpi: Number(row?.fpi),
+    seqRows: Number(row?.seq),
+    checkpoints: Number(row?.checkpoints),
+  };
 }
 function lsnBytes(lsn: string): bigint {
   const [hi, lo] = lsn.split('/');
@@ -159,7 +182,11 @@ function percentile(sorted: number[], p: number): number {
 
 async function setup(store: Store): Promise<Ledger> {
   await store.migrate(ledgerMigrations);
-  const ledger = new Ledger(store, { batchTransfersMax: 64, ...(SPLIT_MIN === undefined ? {} : { directSplitMin: SPLIT_MIN }) });
+  const ledger = new Ledger(store, {
+    batchTransfersMax: 64,
+    ...(SPLIT_MIN === undefined ? {} : { directSplitMin: SPLIT_MIN }),
+    ...(CHAIN_SHARDS === undefined ? {} : { chainShards: CHAIN_SHARDS }),
+  });
   await ledger.openSystemAccounts();
   await store.unitOfWork(async (tx) => {
     for (let p = 0; p < PLAYERS; p += 1) await ledger.openAccount(tx, playerAccount(`b${p}`, 'CNY'));
@@ -240,6 +267,8 @@ async function measure(backend: string, ledger: Ledger, mode: 'single' | 'batch2
           ),
           fsyncsPerGroup: Math.round(((pg1.walSync - pg0.walSync) / groups) * 100) / 100,
           fpiPerGroup: Math.round(((pg1.walFpi - pg0.walFpi) / groups) * 10) / 10,
+          seqRowsPerGroup: Math.round((pg1.seqRows - pg0.seqRows) / groups),
+          checkpoints: pg1.checkpoints - pg0.checkpoints,
         }
       : undefined;
   return {
@@ -466,8 +495,18 @@ if (BACKENDS.includes('postgres')) {
   const schema = `bench_${randomBytes(4).toString('hex')}`;
   // As for pgbench: a checkpoint before the ledger's rows exist, so the WAL written before this
   // run cannot trigger one inside it (see `pgbenchTpcB`).
-  if (PGBENCH_CHECKPOINT) psqlOne(PG_URL, 'CHECKPOINT');
-  const store = await createPostgresStore({ url: `${PG_URL}${PG_URL.includes('?') ? '&' : '?'}application_name=${PG_APP}`, schema });
+  if (PGBENCH_CHECKPOINT) {
+    try {
+      psqlOne(PG_URL, 'CHECKPOINT');
+    } catch (e) {
+      console.error('CHECKPOINT before the PostgreSQL cells failed (needs a superuser or pg_checkpoint):', (e as Error).message);
+    }
+  }
+  const store = await createPostgresStore({
+    url: `${PG_URL}${PG_URL.includes('?') ? '&' : '?'}application_name=${PG_APP}`,
+    schema,
+    ...(PG_WRITERS === undefined ? {} : { writers: PG_WRITERS }),
+  });
   pgStore = store;
   const ledger = await setup(store);
   for (const mode of MODES) for (const c of CALLERS) rows.push(await measure('postgres', ledger, mode, c));
@@ -501,7 +540,7 @@ if (rows.some((r) => r.pg)) {
   for (const r of rows)
     if (r.pg)
       console.log(
-        `| ${r.backend} | ${r.mode} | ${r.callers} | ${r.perCommit} | ${r.pg.backendCpuUsPerGroup} | ${r.pg.walBytesPerTransfer} | ${r.pg.fsyncsPerGroup} | ${r.pg.fpiPerGroup} |`,
+        `| ${r.backend} | ${r.mode} | ${r.callers} | ${r.perCommit} | ${r.pg.backendCpuUsPerGroup} | ${r.pg.walBytesPerTransfer} | ${r.pg.fsyncsPerGroup} | ${r.pg.fpiPerGroup} | ${r.pg.seqRowsPerGroup} | ${r.pg.checkpoints} |`,
       );
 }
 if (!CEILINGS) process.exit(0);
