@@ -340,7 +340,8 @@ interface PgbenchRun {
 }
 
 function psqlOne(url: string, sql: string): string {
-  return execFileSync('psql', [url, '-Atqc', sql], { encoding: 'utf8' }).trim();
+  // psql's notices (DROP … IF EXISTS) stay out of the output; on a failure its stderr is in the error thrown.
+  return execFileSync('psql', [url, '-Atqc', sql], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'] }).trim();
 }
 
 /**
