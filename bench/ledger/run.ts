@@ -52,8 +52,6 @@ const SPLIT_MIN = flag('--split-min') ? Number(flag('--split-min')) : undefined;
  */
 /** `--wal-autocheckpoint N`: the SQLite writer's `wal_autocheckpoint` in pages (default SQLite's 1,000). */
 const WAL_AUTOCHECKPOINT = flag('--wal-autocheckpoint') ? Number(flag('--wal-autocheckpoint')) : undefined;
-/** `--checkpoint-thread on|off|N`: SQLite's checkpoints in a thread of their own (N: every N commits). */
-const CHECKPOINT_THREAD = flag('--checkpoint-thread');
 /**
  * `--writer-checkpoints on|off|IDLE[,MAX]|beside[:IDLE[,MAX]]`: the writer thread's checkpoints
  * between its transactions (`createSqliteStore({ writerCheckpoints })`), `beside` with the bulk of
@@ -462,12 +460,6 @@ if (BACKENDS.includes('sqlite')) {
     path: dbPath,
     writerThread: WRITER_THREAD,
     ...(WAL_AUTOCHECKPOINT === undefined ? {} : { walAutocheckpointPages: WAL_AUTOCHECKPOINT }),
-    ...(CHECKPOINT_THREAD === undefined
-      ? {}
-      : {
-          checkpointThread:
-            CHECKPOINT_THREAD === 'on' ? true : CHECKPOINT_THREAD === 'off' ? false : { everyCommits: Number(CHECKPOINT_THREAD) },
-        }),
     ...(WRITER_CHECKPOINTS === undefined ? {} : { writerCheckpoints: writerCheckpointsFlag(WRITER_CHECKPOINTS) }),
   });
   const ledger = await setup(store);

@@ -3,6 +3,7 @@
 // look-back — collusion per pair (collusion.ts) and bot timing on the server's receive times of
 // room actions (timing.ts) — and dissolves the live rooms where a colluding pair sits, retrying a
 // dissolution that failed and reporting it as the job's error until it is done.
+import { MultiRowInsert } from '../storage/multi-row.ts';
 import type { Tx } from '../storage/ports.ts';
 import { intFromDb } from '../storage/sql.ts';
 import type { HandSummary } from './collusion.ts';
@@ -34,18 +35,13 @@ export class RoomActionFailed extends Error {
   }
 }
 
-/** Rows per `risk_hand_players` insert at most (three parameters each). */
-const HAND_PLAYERS_PER_STATEMENT = 32;
-/** The insert's texts by row count, made once each. */
-const handPlayersInserts: string[] = [];
-function handPlayersInsert(rows: number): string {
-  let sql = handPlayersInserts[rows];
-  if (sql === undefined) {
-    sql = `INSERT INTO risk_hand_players (hand_id, player_id, ended_at_ms) VALUES ${Array.from({ length: rows }, () => '(?, ?, ?)').join(', ')} ON CONFLICT (hand_id, player_id) DO NOTHING`;
-    handPlayersInserts[rows] = sql;
-  }
-  return sql;
-}
+/** Risk's hand players, at most 32 rows a statement (three parameters each). */
+const handPlayersInsert = new MultiRowInsert({
+  head: 'INSERT INTO risk_hand_players (hand_id, player_id, ended_at_ms)',
+  columns: 3,
+  tail: 'ON CONFLICT (hand_id, player_id) DO NOTHING',
+  maxRows: 32,
+});
 
 export class RoomHands {
   readonly #o: RiskOptions;
@@ -62,16 +58,10 @@ export class RoomHands {
       'INSERT INTO risk_hands (hand_id, room_id, summary, ended_at_ms, judged) VALUES (?, ?, ?, ?, 0) ON CONFLICT (hand_id) DO NOTHING',
       [h.handId, h.roomId, JSON.stringify(h), h.endedAtMs],
     );
-    // The hand's players in one statement (a hand has a few; at most HAND_PLAYERS_PER_STATEMENT a statement).
-    let params: (string | number)[] = [];
-    for (const p of new Set(h.players)) {
-      params.push(h.handId, p, h.endedAtMs);
-      if (params.length === HAND_PLAYERS_PER_STATEMENT * 3) {
-        tx.write(handPlayersInsert(HAND_PLAYERS_PER_STATEMENT), params);
-        params = [];
-      }
-    }
-    if (params.length > 0) tx.write(handPlayersInsert(params.length / 3), params);
+    // The hand's players in one statement (a hand has a few; at most 32 a statement).
+    const params: (string | number)[] = [];
+    for (const p of new Set(h.players)) params.push(h.handId, p, h.endedAtMs);
+    handPlayersInsert.write(tx, params);
   }
 
   /** One pass of the `risk.hands` job. Throws RoomActionFailed (after judging) when a dissolution could not be done. */

@@ -2,6 +2,7 @@
 // (room, seq, kind, data, time), and the multi-row INSERTs that append them. Kept apart from the
 // rest of persistence so the SQLite writer thread can load it alone (see `events-host.ts`).
 import { assertionFailed } from '@fairground/core';
+import { MultiRowInsert } from '../storage/multi-row.ts';
 import type { Dialect, Store, Tx } from '../storage/ports.ts';
 import { ROOM_LOG_FOLD_INTERVAL_MS, ROOM_LOG_FOLD_ROWS } from './limits.ts';
 import type { RoomEvent } from './state.ts';
@@ -27,30 +28,25 @@ export function eventParams(rows: readonly { readonly roomId: string; readonly e
   return params;
 }
 
-/**
- * Where the log is appended: on SQLite the index-free `room_events_hot`, folded into the keyed
- * `room_events` in sorted batches (`rooms_003_event_log_append_order`); on PostgreSQL `room_events`.
- */
-function appendTable(dialect: Dialect): string {
-  return dialect === 'sqlite' ? 'room_events_hot' : 'room_events';
-}
-
 /** What reads the whole log (restart, history, tests): on SQLite the view over the folded and the hot rows. */
 export function roomLogSource(dialect: Dialect): 'room_log' | 'room_events' {
   return dialect === 'sqlite' ? 'room_log' : 'room_events';
 }
 
-/** Statement texts by dialect and row count, made once each (power-of-two counts only: 9 per dialect). */
-const statements = new Map<string, string>();
-function insertStatement(dialect: Dialect, rows: number): string {
-  const key = `${dialect}:${rows}`;
-  let sql = statements.get(key);
-  if (sql === undefined) {
-    sql = `INSERT INTO ${appendTable(dialect)} (room_id, seq, kind, data, at_ms) VALUES ${Array.from({ length: rows }, () => '(?, ?, ?, ?, ?)').join(', ')}`;
-    statements.set(key, sql);
-  }
-  return sql;
-}
+/**
+ * Where the log is appended: on SQLite the index-free `room_events_hot`, folded into the keyed
+ * `room_events` in sorted batches (`rooms_003_event_log_append_order`); on PostgreSQL `room_events`.
+ * Batches are cut into power-of-two statements (texts made once each: 9 per dialect).
+ */
+const eventInsert = new MultiRowInsert({
+  head: {
+    sqlite: 'INSERT INTO room_events_hot (room_id, seq, kind, data, at_ms)',
+    postgres: 'INSERT INTO room_events (room_id, seq, kind, data, at_ms)',
+  },
+  columns: EVENT_PARAMS,
+  maxRows: EVENT_ROWS_PER_STATEMENT,
+  cut: 'powers',
+});
 
 /**
  * Appends `eventParams` output with multi-row INSERTs, queued on the unit (`Tx.write`): they cross
@@ -64,17 +60,7 @@ function insertStatement(dialect: Dialect, rows: number): string {
  * of at most a few more statements per batch.
  */
 export function insertEventParams(tx: Tx, params: readonly (string | number)[]): Promise<void> {
-  if (params.length % EVENT_PARAMS !== 0) assertionFailed('five parameters per event row');
-  let rows = params.length / EVENT_PARAMS;
-  let at = 0;
-  while (rows > 0) {
-    const size = Math.min(EVENT_ROWS_PER_STATEMENT, 2 ** (31 - Math.clz32(rows)));
-    const end = at + size * EVENT_PARAMS;
-    // `write` copies what it queues: a log that is one statement goes as it is.
-    tx.write(insertStatement(tx.dialect, size), at === 0 && end === params.length ? params : params.slice(at, end));
-    at = end;
-    rows -= size;
-  }
+  eventInsert.write(tx, params);
   return Promise.resolve();
 }
 

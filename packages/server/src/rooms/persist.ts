@@ -7,6 +7,7 @@
 import { assert } from '@fairground/core';
 import type { Analytics } from '../analytics/index.ts';
 import type { Notifier } from '../notifications/index.ts';
+import { MultiRowInsert } from '../storage/multi-row.ts';
 import type { Tx } from '../storage/ports.ts';
 import type { Plan } from './decide.ts';
 import { insertEventRows } from './event-rows.ts';
@@ -214,19 +215,13 @@ async function projectHandStarted({ tx, roomId, before, after, deps, extras }: P
   }
 }
 
-/** Rows per `room_points_daily` upsert at most (four parameters each): a hand has a few players. */
-const POINTS_ROWS_PER_STATEMENT = 32;
-/** The upsert's texts by row count, made once each. */
-const pointsUpserts: string[] = [];
-function pointsUpsert(rows: number): string {
-  let sql = pointsUpserts[rows];
-  if (sql === undefined) {
-    sql = `INSERT INTO room_points_daily (player_id, day, won, lost) VALUES ${Array.from({ length: rows }, () => '(?, ?, ?, ?)').join(', ')}
-          ON CONFLICT (player_id, day) DO UPDATE SET won = room_points_daily.won + excluded.won, lost = room_points_daily.lost + excluded.lost`;
-    pointsUpserts[rows] = sql;
-  }
-  return sql;
-}
+/** A hand's daily points upsert, at most 32 rows a statement (four parameters each): a hand has a few players. */
+const pointsUpsert = new MultiRowInsert({
+  head: 'INSERT INTO room_points_daily (player_id, day, won, lost)',
+  columns: 4,
+  tail: 'ON CONFLICT (player_id, day) DO UPDATE SET won = room_points_daily.won + excluded.won, lost = room_points_daily.lost + excluded.lost',
+  maxRows: 32,
+});
 
 /**
  * A hand's points into each player's day, one statement for the hand's players (instead of one
@@ -242,15 +237,9 @@ function addDailyPoints(tx: Tx, day: string, deltas: readonly { readonly playerI
     u.lost += Math.max(-d.points, 0);
     byPlayer.set(d.playerId, u);
   }
-  let params: (string | number)[] = [];
-  for (const [playerId, u] of byPlayer) {
-    params.push(playerId, day, u.won, u.lost);
-    if (params.length === POINTS_ROWS_PER_STATEMENT * 4) {
-      tx.write(pointsUpsert(POINTS_ROWS_PER_STATEMENT), params);
-      params = [];
-    }
-  }
-  if (params.length > 0) tx.write(pointsUpsert(params.length / 4), params);
+  const params: (string | number)[] = [];
+  for (const [playerId, u] of byPlayer) params.push(playerId, day, u.won, u.lost);
+  pointsUpsert.write(tx, params);
 }
 
 /** The sealed hand record on the room's chain, the notary's queue, risk evidence and daily points. */

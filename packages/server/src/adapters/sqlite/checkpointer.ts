@@ -1,20 +1,10 @@
-// The WAL checkpoint off the commit path. With `wal_autocheckpoint` on, the commit that carries
-// the WAL past its threshold copies the WAL's pages back into the database file and fsyncs it
-// before it returns, on the writer thread, while the next group waits. Here the writer connection
-// turns the automatic checkpoint off and a thread of its own, with its own connection, runs
-// `PRAGMA wal_checkpoint(PASSIVE)` every few commits: it copies what is committed while the writer
-// goes on appending. Durability does not depend on it: every commit is fsynced in the WAL
-// (`synchronous=FULL`) before it is acknowledged, and a restart replays the WAL whatever its size.
-//
-// SQLite starts the WAL over from its beginning only when a write transaction begins after a
-// checkpoint has copied all of it. Under a steady load a commit lands during nearly every
-// checkpoint of this thread and leaves a tail, so the WAL would grow without end; and a blocking
-// checkpoint from this thread loses the write lock to the writer's next group again and again
-// (SQLite's locks are not fair). So once the WAL passes `restartPages`, this thread raises a flag
-// and the writer thread itself, between two transactions, runs `wal_checkpoint(RESTART)`: it
-// copies the tail (this thread has copied the rest), waits for readers within its busy timeout,
-// and its next transaction starts the WAL over. The WAL is bounded by `restartPages` and what the
-// commits of one checkpoint round add.
+// The checkpoint helper thread: a connection of its own that runs one
+// `PRAGMA wal_checkpoint(PASSIVE)` each time the writer thread asks (`request`), so the bulk of the
+// copying from the WAL into the database file happens beside the writer, not in its commits. The
+// writer decides when (`WriterCheckpoints` below, `beside`) and copies what is left itself, between
+// two transactions, once the WAL passes its bound. Durability does not depend on it: every commit
+// is fsynced in the WAL (`synchronous=FULL`) before it is acknowledged, and a restart replays the
+// WAL whatever its size.
 import { closeSync, openSync, readSync } from 'node:fs';
 import { endianness } from 'node:os';
 import { DatabaseSync } from 'node:sqlite';
@@ -23,33 +13,16 @@ import { isMainThread, Worker, workerData } from 'node:worker_threads';
 export interface CheckpointerOptions {
   readonly path: string;
   readonly busyTimeoutMs: number;
-  /** A checkpoint every this many commits. */
-  readonly everyCommits: number;
-  /** WAL frames (pages) past which the writer checkpoints the tail itself and starts the WAL over. */
-  readonly restartPages: number;
-  /** Catch-up rounds after a checkpoint that commits overtook (default 4; the writer's own checkpoints ask for none). */
-  readonly catchUpMax?: number;
 }
 
-/** The slots of the shared state: commits counted by the writer, the stop flag, the restart flag, a checkpoint running. */
-const COMMITS = 0;
+/** The slots of the shared state: checkpoints asked for, the stop flag, a checkpoint running. */
+const REQUESTS = 0;
 const STOP = 1;
-const RESTART = 2;
-const RUNNING = 3;
-/** Catch-up rounds after a checkpoint that commits overtook, before waiting for more commits. */
-const CATCH_UP_MAX = 4;
-/** How long the thread sleeps at most without a commit: it rechecks the stop flag. */
+const RUNNING = 2;
+/** How long the thread sleeps at most without a request: it rechecks the stop flag. */
 const IDLE_WAKE_MS = 1000;
 
 export interface Checkpointer {
-  /**
-   * Counts one commit of the writer connection (a shared counter and a wake-up; no message).
-   * True when the WAL has passed `restartPages`: the writer should run a restart checkpoint
-   * between two transactions, then call `restarted`.
-   */
-  committed(): boolean;
-  /** The writer's restart checkpoint ran: the flag goes down. */
-  restarted(): void;
   /** Whether the thread is between checkpoints. */
   idle(): boolean;
   /** Asks for one checkpoint now (the thread is busy from this call until it has run). */
@@ -60,7 +33,7 @@ export interface Checkpointer {
 
 /** Starts the checkpoint thread for the database at `options.path` (from the writer thread). */
 export function startCheckpointer(options: CheckpointerOptions): Checkpointer {
-  const state = new Int32Array(new SharedArrayBuffer(16));
+  const state = new Int32Array(new SharedArrayBuffer(12));
   const worker = new Worker(new URL(import.meta.url), {
     workerData: { fairgroundSqliteCheckpointer: options, state },
     resourceLimits: { maxYoungGenerationSizeMb: 2 },
@@ -70,34 +43,20 @@ export function startCheckpointer(options: CheckpointerOptions): Checkpointer {
   worker.on('error', (e) => console.error('sqlite checkpoint thread failed', e));
   const exited = new Promise<void>((resolve) => worker.once('exit', () => resolve()));
   return {
-    committed() {
-      Atomics.add(state, COMMITS, 1);
-      Atomics.notify(state, COMMITS);
-      return Atomics.load(state, RESTART) === 1;
-    },
-    restarted() {
-      Atomics.store(state, RESTART, 0);
-    },
     idle() {
       return Atomics.load(state, RUNNING) === 0;
     },
     request() {
       Atomics.store(state, RUNNING, 1);
-      Atomics.add(state, COMMITS, 1);
-      Atomics.notify(state, COMMITS);
+      Atomics.add(state, REQUESTS, 1);
+      Atomics.notify(state, REQUESTS);
     },
     async close() {
       Atomics.store(state, STOP, 1);
-      Atomics.notify(state, COMMITS);
+      Atomics.notify(state, REQUESTS);
       await exited;
     },
   };
-}
-
-interface CheckpointRow {
-  busy: number;
-  log: number;
-  checkpointed: number;
 }
 
 function run(options: CheckpointerOptions, state: Int32Array): void {
@@ -107,22 +66,17 @@ function run(options: CheckpointerOptions, state: Int32Array): void {
   const passive = db.prepare('PRAGMA wal_checkpoint(PASSIVE)');
   let seen = 0;
   while (Atomics.load(state, STOP) === 0) {
-    const commits = Atomics.load(state, COMMITS);
-    if (commits - seen < options.everyCommits) {
-      Atomics.wait(state, COMMITS, commits, IDLE_WAKE_MS);
+    const requests = Atomics.load(state, REQUESTS);
+    if (requests === seen) {
+      Atomics.wait(state, REQUESTS, requests, IDLE_WAKE_MS);
       continue;
     }
-    seen = commits;
+    seen = requests;
     Atomics.store(state, RUNNING, 1);
     try {
-      let row = passive.get() as unknown as CheckpointRow;
-      const catchUpMax = options.catchUpMax ?? CATCH_UP_MAX;
-      for (let i = 0; i < catchUpMax && row.checkpointed < row.log && Atomics.load(state, STOP) === 0; i += 1) {
-        row = passive.get() as unknown as CheckpointRow;
-      }
-      if (row.log >= options.restartPages) Atomics.store(state, RESTART, 1);
+      passive.get();
     } catch (e) {
-      // SQLITE_BUSY (another checkpoint running): the next round tries again.
+      // SQLITE_BUSY (another checkpoint running): the writer asks again.
       if ((e as { errcode?: number }).errcode !== 5) throw e;
     } finally {
       Atomics.store(state, RUNNING, 0);
@@ -133,7 +87,7 @@ function run(options: CheckpointerOptions, state: Int32Array): void {
 
 // ---------------------------------------------------------------- checkpoints between transactions
 //
-// The default (no checkpoint thread): the writer thread checkpoints the WAL itself, with
+// The default: the writer thread checkpoints the WAL itself, with
 // `PRAGMA wal_checkpoint(PASSIVE)` on its own connection, between two transactions instead of
 // inside a COMMIT. SQLite's automatic checkpoint runs in the COMMIT that carries the WAL past its
 // threshold, before that COMMIT returns, so the group's answers wait for it. Here a commit that

@@ -43,22 +43,14 @@ export interface SqliteStoreOptions {
   readonly busyTimeoutMs?: number;
   /** Whether the writer connection runs in a worker thread (default: yes, for a file). */
   readonly writerThread?: boolean;
-  /** The writer thread's `wal_autocheckpoint`, in pages (SQLite's default 1,000), when `checkpointThread` is off. */
+  /** The writer thread's `wal_autocheckpoint`, in pages (SQLite's default 1,000): checkpoints in the commits at that threshold. */
   readonly walAutocheckpointPages?: number;
-  /**
-   * Checkpoints in a thread of their own instead of in the writer thread's commits
-   * (`checkpointer.ts`). Only with the writer thread. Default: off. On an idle machine it did not
-   * pay: the ledger's share of the bare loop moved within the noise and its p99 at 64 callers rose
-   * from about 22 to 28–31 ms (the writer's restart checkpoints; `bench/README.md`, the ledger's
-   * sixth pass).
-   */
-  readonly checkpointThread?: boolean | { readonly everyCommits?: number; readonly restartPages?: number };
   /**
    * The writer thread checkpoints the WAL itself between its transactions, after a commit's answers
    * are posted, instead of inside the COMMIT that crosses SQLite's threshold (`WriterCheckpoints`
    * in `checkpointer.ts`): once `idlePages` frames wait to be copied and no transaction waits, or
    * past `maxPages` between the next two transactions whatever waits. Ignored with
-   * `checkpointThread` or `walAutocheckpointPages` (checkpoints in the commits at that threshold).
+   * `walAutocheckpointPages` (checkpoints in the commits at that threshold).
    * Default: `{ beside: true }`; `false` for SQLite's own checkpoint in the commits. On an idle
    * machine, three alternations of the ledger's rounds bench: 74–80 % of the bare loop at 8
    * callers and 89–101 % at 64 with it, 66–70 % and 80–86 % without; p99 at 64 callers 12.7–14.4
@@ -295,27 +287,16 @@ export function createSqliteStore(options: SqliteStoreOptions): Store {
   return store;
 }
 
-/** The writer thread's checkpointing options: in the commits (SQLite's, at a threshold), a checkpoint thread, or between transactions. */
-function checkpointing(
-  options: SqliteStoreOptions,
-): Pick<WriterThreadOptions, 'walAutocheckpointPages' | 'checkpointThread' | 'betweenTransactions'> {
-  const checkpointThread = checkpointThreadOptions(options.checkpointThread ?? false);
+/** The writer thread's checkpointing options: in the commits (SQLite's, at a threshold) or between transactions. */
+function checkpointing(options: SqliteStoreOptions): Pick<WriterThreadOptions, 'walAutocheckpointPages' | 'betweenTransactions'> {
   const betweenTransactions =
-    checkpointThread || options.walAutocheckpointPages !== undefined
+    options.walAutocheckpointPages !== undefined
       ? undefined
       : writerCheckpointOptions(options.writerCheckpoints ?? DEFAULT_WRITER_CHECKPOINTS);
   return {
     ...(options.walAutocheckpointPages === undefined ? {} : { walAutocheckpointPages: options.walAutocheckpointPages }),
-    ...(checkpointThread ? { checkpointThread } : {}),
     ...(betweenTransactions ? { betweenTransactions } : {}),
   };
-}
-
-/** The checkpoint thread's pacing: off, or every few commits with a hard bound on the WAL. */
-function checkpointThreadOptions(o: SqliteStoreOptions['checkpointThread']): { everyCommits: number; restartPages: number } | undefined {
-  if (!o) return undefined;
-  const given = o === true ? {} : o;
-  return { everyCommits: given.everyCommits ?? CHECKPOINT_EVERY_COMMITS, restartPages: given.restartPages ?? CHECKPOINT_RESTART_PAGES };
 }
 
 /** The writer's checkpoints between its transactions: off, or their thresholds. */
@@ -325,7 +306,7 @@ function writerCheckpointOptions(o: SqliteStoreOptions['writerCheckpoints']): Wr
   const idlePages = given.idlePages ?? WRITER_CHECKPOINT_IDLE_PAGES;
   const maxPages = given.maxPages ?? Math.max(idlePages, WRITER_CHECKPOINT_MAX_PAGES);
   if (!given.beside) return { idlePages, maxPages };
-  // The WAL starts over at `maxPages` unless told otherwise (4,000 frames by default, as the checkpoint thread's).
+  // The WAL starts over at `maxPages` unless told otherwise (4,000 frames by default).
   const restartPages = (given.beside === true ? undefined : given.beside.restartPages) ?? maxPages;
   return { idlePages, maxPages: Math.max(maxPages, restartPages), beside: { restartPages } };
 }
@@ -337,11 +318,6 @@ const DEFAULT_WRITER_CHECKPOINTS = { beside: true } as const;
 const WRITER_CHECKPOINT_IDLE_PAGES = 1_000;
 /** 4,000 pages of 4 KB: past about 16 MB of WAL not yet copied, a checkpoint waits for no idle moment. */
 const WRITER_CHECKPOINT_MAX_PAGES = 4_000;
-
-/** A checkpoint every this many commits: a few commits' hot pages (accounts, index leaves) copied once. */
-const CHECKPOINT_EVERY_COMMITS = 8;
-/** 4,000 pages of 4 KB: a WAL of about 16 MB before the writer checkpoints its tail and starts it over. */
-const CHECKPOINT_RESTART_PAGES = 4_000;
 
 /** SQLITE_BUSY (5) and SQLITE_LOCKED (6): another process held the lock past busy_timeout; the group runs again. */
 function isRetryableSqlite(e: unknown): boolean {

@@ -54,8 +54,6 @@ export interface WriterThreadOptions {
   readonly queueUnitsMax: number;
   /** The write connection's `wal_autocheckpoint` in pages (SQLite's default is 1,000). */
   readonly walAutocheckpointPages?: number;
-  /** Checkpoints in a thread of their own (`checkpointer.ts`) instead of in the commits. */
-  readonly checkpointThread?: { readonly everyCommits: number; readonly restartPages: number };
   /**
    * Checkpoints by this thread between its transactions (`WriterCheckpoints`), with SQLite's
    * automatic checkpoint (`walAutocheckpointPages`) left as a backstop past them. Absent: the
@@ -202,10 +200,6 @@ interface Shared {
   readonly mutex: Mutex;
   /** Transactions committed on this connection, by the main thread's units and by hosted ones. */
   commits: number;
-  /** The checkpoint thread, told of every commit, when checkpoints run off the commit path. */
-  readonly checkpointer: Checkpointer | null;
-  /** A restart checkpoint is waiting for its turn on the connection. */
-  restartQueued: boolean;
   /** This thread's checkpoints between transactions, when they are on. */
   readonly between: WriterCheckpoints | null;
 }
@@ -214,26 +208,6 @@ interface Shared {
 function committed(shared: Shared): void {
   shared.commits += 1;
   shared.between?.committed();
-  if (shared.checkpointer?.committed() && !shared.restartQueued) {
-    shared.restartQueued = true;
-    // After this turn's answers are posted (they go out in promise callbacks), and between two
-    // transactions (the mutex): see `checkpointer.ts` for why the writer runs this one.
-    setImmediate(() => {
-      void shared.mutex.lock().then(() => {
-        try {
-          // Closing got the connection first: its close checkpoints the WAL anyway.
-          if (shared.conn.db.isOpen) shared.conn.db.exec('PRAGMA wal_checkpoint(RESTART)');
-        } catch (e) {
-          // SQLITE_BUSY (a reader past the busy timeout): the next commit asks again.
-          if ((e as { errcode?: number }).errcode !== 5) console.error('sqlite restart checkpoint failed', e);
-        } finally {
-          shared.restartQueued = false;
-          shared.checkpointer?.restarted();
-          shared.mutex.unlock();
-        }
-      });
-    });
-  }
 }
 
 /** The connection as hosted work sees it: each transaction holds the mutex from BEGIN to its end. */
@@ -477,9 +451,6 @@ function lazyHelper(options: WriterThreadOptions): { idle(): boolean; request():
       thread ??= startCheckpointer({
         path: options.path,
         busyTimeoutMs: options.busyTimeoutMs,
-        everyCommits: 1,
-        restartPages: Number.MAX_SAFE_INTEGER,
-        catchUpMax: 0,
       });
       thread.request();
     },
@@ -492,27 +463,14 @@ function lazyHelper(options: WriterThreadOptions): { idle(): boolean; request():
 /** SQLite's automatic checkpoint, behind the writer's own: at this many times their `maxPages`. */
 const BACKSTOP_FACTOR = 2;
 
-/** How the connection checkpoints: a checkpoint thread, the writer between its transactions, or SQLite in the commits. */
-function checkpointing(
-  options: WriterThreadOptions,
-  conn: SqliteConnection,
-  mutex: Mutex,
-): { checkpointer: Checkpointer | null; between: WriterCheckpoints | null } {
-  const ckpt = options.checkpointThread;
-  const between = ckpt ? null : betweenTransactions(options, conn, mutex);
+/** How the connection checkpoints: the writer between its transactions, or SQLite in the commits. */
+function checkpointing(options: WriterThreadOptions, conn: SqliteConnection, mutex: Mutex): WriterCheckpoints | null {
+  const between = betweenTransactions(options, conn, mutex);
   // With checkpoints between transactions SQLite's own stays as a backstop, far past them (it
   // runs only if theirs cannot keep up); without the WAL's index, SQLite's own as configured.
-  const walAutocheckpointPages = ckpt ? 0 : between ? BACKSTOP_FACTOR * between.maxPages : options.walAutocheckpointPages;
+  const walAutocheckpointPages = between ? BACKSTOP_FACTOR * between.maxPages : options.walAutocheckpointPages;
   if (walAutocheckpointPages !== undefined) conn.db.exec(`PRAGMA wal_autocheckpoint = ${Math.trunc(walAutocheckpointPages)}`);
-  const checkpointer = ckpt
-    ? startCheckpointer({
-        path: options.path,
-        busyTimeoutMs: options.busyTimeoutMs,
-        everyCommits: ckpt.everyCommits,
-        restartPages: ckpt.restartPages,
-      })
-    : null;
-  return { checkpointer, between };
+  return between;
 }
 
 function serve(options: WriterThreadOptions): void {
@@ -520,8 +478,8 @@ function serve(options: WriterThreadOptions): void {
   if (!port) throw new Error('writer-thread.ts runs as a worker thread');
   const conn = new SqliteConnection(openSqlite(options.path, options.busyTimeoutMs));
   const mutex = new Mutex();
-  const { checkpointer, between } = checkpointing(options, conn, mutex);
-  const shared: Shared = { conn, mutex, commits: 0, checkpointer, restartQueued: false, between };
+  const between = checkpointing(options, conn, mutex);
+  const shared: Shared = { conn, mutex, commits: 0, between };
   // The main thread's clock, as of its latest hosted request: hosted units of work run on it.
   let callerNowMs = Date.now();
   const clock: Clock = { nowMs: () => callerNowMs };
@@ -562,7 +520,6 @@ function serve(options: WriterThreadOptions): void {
       void committer.close().then(async () => {
         await shared.mutex.lock();
         if (shared.conn.db.isTransaction) shared.conn.db.exec('ROLLBACK');
-        await checkpointer?.close();
         await between?.close();
         conn.db.close();
         closeReader();
