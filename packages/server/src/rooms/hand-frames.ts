@@ -91,6 +91,13 @@ export class HandFrames {
   readonly #open: string[] = [];
   readonly #closed: (string | undefined)[] = [];
   #distinct = 0;
+  /**
+   * This broadcast's answers to "is player i's entry unchanged, shown now one way and before
+   * another", by `i * 4 + visibility now * 2 + visibility before` (0 not asked yet, 1 unchanged, 2
+   * changed): the viewers of one broadcast ask the same few questions, and each answer compares two
+   * player texts. Cleared at each `begin` for the players of the hand.
+   */
+  readonly #same: number[] = [];
 
   /**
    * The version of the last hand frame when the room's hand is still what it carried (a welcome
@@ -122,6 +129,9 @@ export class HandFrames {
     this.#sent = next;
     this.#whole = null;
     this.#base = sent;
+    const same = this.#same;
+    same.length = h.state.players.length * 4;
+    same.fill(0);
     this.#common = this.#commonText(head, sent, next);
   }
 
@@ -238,7 +248,16 @@ export class HandFrames {
       assert(p.seat === q.seat, 'a hand keeps its acting order');
       const visible = canSeeCards(now, p, seat);
       const wasVisible = canSeeCards(before, q, seat);
-      const same = (p === q && visible === wasVisible) || this.#text(p, visible) === this.#text(q, wasVisible);
+      let same = p === q && visible === wasVisible;
+      if (!same) {
+        const slot = i * 4 + (visible ? 2 : 0) + (wasVisible ? 1 : 0);
+        let answer = this.#same[slot] ?? 0;
+        if (answer === 0) {
+          answer = this.#text(p, visible) === this.#text(q, wasVisible) ? 1 : 2;
+          this.#same[slot] = answer;
+        }
+        same = answer === 1;
+      }
       key = key * 4 + (same ? 0 : visible ? 2 : 1);
     }
     return key;
