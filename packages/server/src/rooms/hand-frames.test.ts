@@ -12,30 +12,13 @@ import {
   type HandPatchWire,
   type HandSectionWire,
   type HandState,
-  legalActions,
   utf8Bytes,
 } from '@fairground/rules';
 import fc from 'fast-check';
 import { HandFrames } from './hand-frames.ts';
 import type { RoomState } from './state.ts';
+import { type OfferedAction, offeredActions } from './testing.ts';
 import { handFrameText } from './views.ts';
-
-type Action = Parameters<typeof applyHandAction>[1];
-
-function offered(s: HandState): Action[] {
-  const seat = s.turnSeat;
-  if (seat === null) return [];
-  const l = legalActions(s, seat);
-  const out: Action[] = [];
-  if (l.look) out.push({ type: 'look', seat });
-  if (l.fold) out.push({ type: 'fold', seat });
-  if (l.call !== null) out.push({ type: 'call', seat });
-  if (l.raise !== null) out.push({ type: 'raise', seat, toStakePoints: l.raise.maxStakePoints });
-  for (const targetSeat of l.compare?.targetSeats ?? []) out.push({ type: 'compare', seat, targetSeat });
-  if (l.allIn !== null) out.push({ type: 'all-in', seat });
-  for (const p of s.players) if (p.seat !== seat && !p.seen) out.push({ type: 'look', seat: p.seat });
-  return out;
-}
 
 function room(state: HandState): RoomState {
   return {
@@ -88,9 +71,9 @@ describe('hand frames (patches made once per broadcast)', () => {
               assert.deepEqual(held(holds.get(seat) as HandSectionWire), held(whole), `viewer ${seat} after broadcast ${k}`);
             }
             frames.end();
-            const options = offered(s);
+            const options = offeredActions(s);
             if (s.phase === 'over' || options.length === 0) break;
-            const next = applyHandAction(s, options[(h.choices[k] as number) % options.length] as Action);
+            const next = applyHandAction(s, options[(h.choices[k] as number) % options.length] as OfferedAction);
             if (next.ok) s = next.value;
             // The rules may hand back a new object for a player that did not change: remake one, same content.
             const i = (h.remake[k] as number) % (s.players.length + 1);

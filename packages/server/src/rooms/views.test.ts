@@ -1,26 +1,10 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { applyHandAction, createHand, fairDeck, type HandState, legalActions, playerStateView, utf8Bytes } from '@fairground/rules';
+import { applyHandAction, createHand, fairDeck, playerStateView, utf8Bytes } from '@fairground/rules';
 import fc from 'fast-check';
 import { type Member, type RoomState, seatedMembers } from './state.ts';
+import { type OfferedAction, offeredActions } from './testing.ts';
 import { compactPlayer, compactPlayerText } from './views.ts';
-
-/** Every action the turn's seat is offered, as actions. */
-function offered(s: HandState): Parameters<typeof applyHandAction>[1][] {
-  const seat = s.turnSeat;
-  if (seat === null) return [];
-  const l = legalActions(s, seat);
-  const out: Parameters<typeof applyHandAction>[1][] = [];
-  if (l.look) out.push({ type: 'look', seat });
-  if (l.fold) out.push({ type: 'fold', seat });
-  if (l.call !== null) out.push({ type: 'call', seat });
-  if (l.raise !== null) out.push({ type: 'raise', seat, toStakePoints: l.raise.maxStakePoints });
-  for (const targetSeat of l.compare?.targetSeats ?? []) out.push({ type: 'compare', seat, targetSeat });
-  if (l.allIn !== null) out.push({ type: 'all-in', seat });
-  // Others may look out of turn.
-  for (const p of s.players) if (p.seat !== seat && !p.seen) out.push({ type: 'look', seat: p.seat });
-  return out;
-}
 
 describe('compactPlayerText (a player as a patch carries it)', () => {
   it('is the text of the compact view, byte for byte, for every player and visibility of random hands', () => {
@@ -51,9 +35,9 @@ describe('compactPlayerText (a player as a patch carries it)', () => {
                 for (const k of Object.keys(JSON.parse(text))) seen.add(k);
               }
             }
-            const options = offered(s);
+            const options = offeredActions(s);
             if (s.phase === 'over' || options.length === 0) break;
-            const next = applyHandAction(s, options[choice % options.length] as Parameters<typeof applyHandAction>[1]);
+            const next = applyHandAction(s, options[choice % options.length] as OfferedAction);
             if (next.ok) s = next.value;
           }
         },
