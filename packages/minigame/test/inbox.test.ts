@@ -122,7 +122,8 @@ describe('customer service answers in the mini-game', () => {
       await d.scene('inbox');
       // WeChat reminders: the inbox's own answer first, then the room ones (three a call); never the
       // withdrawal one, as the mini-game shows no cash. The host's wx.requestSubscribeMessage accepts them all.
-      await d.waitFor('the reminders button', (s) => s.state.reminders === 0 && s);
+      // The answers drawn above the button move it down when they arrive: tap it once they are in.
+      await d.waitFor('the reminders button', (s) => s.state.reminders === 0 && s.state.answers !== null && s);
       await d.tap('subscribe');
       await d.waitFor('three consents', (s) => s.state.reminders === 3 && s);
       assert.deepEqual(await d.read<string[][]>('__wxHost.subscribeAsked'), [['TPL_report_handled', 'TPL_turn_away', 'TPL_friend_room']]);
