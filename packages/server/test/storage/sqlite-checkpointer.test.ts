@@ -172,8 +172,9 @@ for (const beside of [false, true])
     });
     const n = (await store.reader.query<{ n: number }>('SELECT count(*) AS n FROM rows'))[0]?.n;
     assert.equal(n, 24_000);
-    // SQLite's own checkpoint stays behind at twice maxPages: under it, the writer's kept the bound.
-    assert.ok(most <= maxPages + 200, `WAL reached ${most} pages`);
+    // SQLite's own checkpoint stays behind at twice maxPages (1,200): well under it, the writer's kept
+    // the bound (the slack covers the commits that land while a helper's copy runs on a loaded machine).
+    assert.ok(most <= maxPages + 400, `WAL reached ${most} pages`);
     await store.close();
   });
 
