@@ -81,6 +81,14 @@ describe('RoomFrames: the frame handling both room clients share', () => {
     const act = frames.send({ t: 'act', action: { type: 'call' } });
     frames.receive({ t: 'error', id: 'c3', code: 'ROOM_STALE_VERSION' }, 0);
     assert.equal((await act).code, 'ROOM_STALE_VERSION', 'a stale action is not replayed blindly');
+    // The page's own seed commitment can move the version just before the owner's confirmed dissolve.
+    const dissolve = frames.send({ t: 'dissolve' });
+    assert.deepEqual(sent.at(-1), { t: 'dissolve', id: 'c4', v: 4 });
+    frames.receive({ t: 'room', v: 5, patch: {} }, 0);
+    frames.receive({ t: 'error', id: 'c4', code: 'ROOM_STALE_VERSION' }, 0);
+    assert.deepEqual(sent.at(-1), { t: 'dissolve', id: 'c5', v: 5 }, 'a confirmed dissolve is sent again on the newer version');
+    frames.receive({ t: 'ok', id: 'c5' }, 0);
+    assert.equal((await dissolve).t, 'ok');
     frames.send({ t: 'ping' });
     assert.equal(sent.at(-1)?.v, undefined, 'a ping carries no version');
   });

@@ -94,8 +94,12 @@ const COME_BACK_CODES: ReadonlySet<string> = new Set([
   'CLUSTER_NODE_UNREACHABLE',
   'CLUSTER_UNAVAILABLE',
 ]);
-/** Commands sent again when refused only because another player's click moved the version first. */
-const RESEND_ON_STALE: ReadonlySet<string> = new Set(['ready', 'trustee']);
+/**
+ * Commands sent again when refused only because the version moved first: another player's click,
+ * or this client's own seed commitment, sent by itself as the page opens. The owner's dissolve is
+ * one of them: it was confirmed in a dialog and means the same on any version.
+ */
+const RESEND_ON_STALE: ReadonlySet<string> = new Set(['ready', 'trustee', 'dissolve']);
 
 interface RoomLike {
   readonly members: readonly { readonly playerId: string; readonly role: string | null; readonly seat: number | null }[];
