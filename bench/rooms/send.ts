@@ -2,9 +2,10 @@
 // (`socket.send(buffer)`: a header per socket, corked writev of two buffers) or as the gateway now
 // sends (the frame made once, one write of one buffer per socket). 1,000 loopback clients in a
 // child process read every frame; the server sends a ~900-byte hand-like frame to all of them, 300
-// times, one broadcast per event-loop turn.
+// times, one broadcast per event-loop turn. `--pad N` sets the frame's padding (600 characters by
+// default; 0 makes a ~250-byte frame): the cost of a frame's bytes, apart from the frame itself.
 //
-//   npx node bench/rooms/send.ts ws      npx node bench/rooms/send.ts raw
+//   npx node bench/rooms/send.ts ws      npx node bench/rooms/send.ts raw [--pad 2400]
 import { spawn } from 'node:child_process';
 import WebSocket, { WebSocketServer } from 'ws';
 import { textFrame } from '../../packages/server/src/rooms/gateway.ts';
@@ -12,7 +13,10 @@ import { textFrame } from '../../packages/server/src/rooms/gateway.ts';
 const CLIENTS = 1000;
 const ROUNDS = 300;
 const mode = process.argv[2] ?? 'ws';
-if (mode !== 'ws' && mode !== 'raw' && mode !== 'client') throw new Error('usage: send.ts ws|raw');
+if (mode !== 'ws' && mode !== 'raw' && mode !== 'client') throw new Error('usage: send.ts ws|raw [--pad N]');
+const padAt = process.argv.indexOf('--pad');
+const PAD = padAt > 0 ? Number(process.argv[padAt + 1]) : 600;
+if (!Number.isSafeInteger(PAD) || PAD < 0 || PAD > 1_000_000) throw new Error('--pad takes a whole number of characters, 0 to 1,000,000');
 
 if (mode === 'client') {
   const port = Number(process.argv[3]);
@@ -41,7 +45,7 @@ if (mode === 'client') {
   const text = JSON.stringify({
     t: 'hand',
     v: 1,
-    hand: { view: { players, potPoints: 15, step: 3, phase: 'betting' }, pad: 'x'.repeat(600) },
+    hand: { view: { players, potPoints: 15, step: 3, phase: 'betting' }, pad: 'x'.repeat(PAD) },
   });
   let sends = 0;
   const c0 = process.threadCpuUsage();
@@ -57,7 +61,7 @@ if (mode === 'client') {
   }
   const c = process.threadCpuUsage(c0);
   console.log(
-    `${mode}: user ${(c.user / sends).toFixed(2)} µs, system ${(c.system / sends).toFixed(2)} µs per frame sent (${sends} frames)`,
+    `${mode}: user ${(c.user / sends).toFixed(2)} µs, system ${(c.system / sends).toFixed(2)} µs per frame sent (${sends} frames of ${text.length} bytes)`,
   );
   child.kill();
   wss.close();
