@@ -68,7 +68,7 @@ describe('RoomFrames: the frame handling both room clients share', () => {
     assert.equal(frames.state.info, null);
   });
 
-  it('sends with the version and a fresh id, matches replies, and resends a readiness click refused as stale', async () => {
+  it('sends with the version and a fresh id, matches replies, and resends a readiness click, a dissolve or a leave refused as stale', async () => {
     const { frames, sent } = harness();
     frames.receive(welcome, 0);
     const reply = frames.send({ t: 'ready', ready: true });
@@ -89,6 +89,13 @@ describe('RoomFrames: the frame handling both room clients share', () => {
     assert.deepEqual(sent.at(-1), { t: 'dissolve', id: 'c5', v: 5 }, 'a confirmed dissolve is sent again on the newer version');
     frames.receive({ t: 'ok', id: 'c5' }, 0);
     assert.equal((await dissolve).t, 'ok');
+    // Leaving too; the room's own refusal (in a hand) comes back as it is.
+    const leave = frames.send({ t: 'leave' });
+    frames.receive({ t: 'room', v: 6, patch: {} }, 0);
+    frames.receive({ t: 'error', id: 'c6', code: 'ROOM_STALE_VERSION' }, 0);
+    assert.deepEqual(sent.at(-1), { t: 'leave', id: 'c7', v: 6 }, 'a leave is sent again on the newer version');
+    frames.receive({ t: 'error', id: 'c7', code: 'ROOM_HAND_IN_PROGRESS' }, 0);
+    assert.equal((await leave).code, 'ROOM_HAND_IN_PROGRESS');
     frames.send({ t: 'ping' });
     assert.equal(sent.at(-1)?.v, undefined, 'a ping carries no version');
   });

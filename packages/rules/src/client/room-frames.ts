@@ -96,10 +96,12 @@ const COME_BACK_CODES: ReadonlySet<string> = new Set([
 ]);
 /**
  * Commands sent again when refused only because the version moved first: another player's click,
- * or this client's own seed commitment, sent by itself as the page opens. The owner's dissolve is
- * one of them: it was confirmed in a dialog and means the same on any version.
+ * or this client's own seed commitment, sent by itself as the page opens. Each means the same on
+ * any version: a readiness or trusteeship toggle, the owner's dissolve (confirmed in a dialog),
+ * and leaving (which the room refuses on its own terms, with its own code, while the player is in
+ * a hand).
  */
-const RESEND_ON_STALE: ReadonlySet<string> = new Set(['ready', 'trustee', 'dissolve']);
+const RESEND_ON_STALE: ReadonlySet<string> = new Set(['ready', 'trustee', 'dissolve', 'leave']);
 
 interface RoomLike {
   readonly members: readonly { readonly playerId: string; readonly role: string | null; readonly seat: number | null }[];

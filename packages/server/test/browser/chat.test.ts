@@ -4,7 +4,7 @@
 // page says why; the second player reports the first one's message; in the console the report is
 // in the chat review queue with the conversation around it, and upholding it restricts the
 // sender's chat, which the sender's table then says in words. Screenshots at 320 and 375 px in
-// both languages. No page logs an error.
+// both languages. Last, the second player leaves the table from its page. No page logs an error.
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import type { Browser } from 'playwright-core';
@@ -146,6 +146,17 @@ describe('chat at the table', () => {
     await bob.page.getByTestId('chat-toggle').click();
     await bob.page.locator('[data-testid="chat-line"]').nth(1).waitFor();
     assert.match(await bob.page.getByTestId('chat-log').innerText(), /Nice hand!/);
+    assert.deepEqual([...alice.errors, ...bob.errors], []);
+  });
+
+  it('bob leaves the table as soon as it opens again: his page says so, and his seat is free on alice’s', async () => {
+    await bob.page.reload();
+    await bob.page.locator('[data-testid="table-page"][data-connection="live"]').waitFor();
+    await bob.page.getByTestId('leave-room').click();
+    await bob.page.locator('[data-testid="table-page"][data-closed="ROOM_LEFT"]').waitFor();
+    assert.equal(await bob.page.getByTestId('table-closed').innerText(), 'You left the room');
+    await alice.page.locator(`[data-testid^="seat-"][data-player="${bob.id}"]`).waitFor({ state: 'detached' });
+    await screenshot(bob.page, 'chat-8-left-320-en');
     assert.deepEqual([...alice.errors, ...bob.errors], []);
   });
 });
