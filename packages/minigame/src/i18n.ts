@@ -129,6 +129,20 @@ const zh = {
   rulesTitle: '牌型规则（从大到小）',
   rulesNote: '235（不同花）吃豹子；A23 为最小顺子；同牌型比点数，比牌平局发起方输。',
   roomClosed: '房间已关闭：{reason}',
+  roomMenu: '房间',
+  roomMenuTitle: '房间管理',
+  kickPlayer: '移出 {name}',
+  leaveRoom: '退出房间',
+  dissolveRoom: '解散房间',
+  kickConfirm: '确定把 {name} 移出房间？TA 将不能再加入这个房间。',
+  leaveConfirm: '确定退出房间？你的座位会让给别人。',
+  dissolveConfirm: '确定解散房间？已完成的局数照常结算。',
+  confirm: '确定',
+  end_owner: '房主解散了房间',
+  end_not_started: '一直没有开局，已自动解散，房费已退回',
+  end_abandoned: '所有玩家都已离开',
+  end_security_risk: '因安全风险解散',
+  end_fair_play: '平台发现串通嫌疑，已解散房间',
   breakReminder: '你已连续游戏 {minutes} 分钟，请注意休息。',
   breakUntil: '请休息，{time} 后可继续游戏',
   minorWindow: '未成年人游戏时段将于 {time} 结束',
@@ -283,6 +297,20 @@ const en: Record<Key, string> = {
   rulesTitle: 'Hand rankings (best first)',
   rulesNote: 'A mixed-suit 2-3-5 beats a leopard; A-2-3 is the lowest straight; equal hands: the challenger loses.',
   roomClosed: 'The room closed: {reason}',
+  roomMenu: 'Room',
+  roomMenuTitle: 'The room',
+  kickPlayer: 'Remove {name}',
+  leaveRoom: 'Leave the room',
+  dissolveRoom: 'Dissolve the room',
+  kickConfirm: 'Remove {name} from the room? They cannot join it again.',
+  leaveConfirm: 'Leave the room? Your seat goes to someone else.',
+  dissolveConfirm: 'Dissolve the room? Finished hands still count.',
+  confirm: 'Confirm',
+  end_owner: 'The owner dissolved the room',
+  end_not_started: 'It never started: dissolved, fees refunded',
+  end_abandoned: 'Every player left',
+  end_security_risk: 'Dissolved for a security risk',
+  end_fair_play: 'Dissolved by the platform: signs of collusion',
   breakReminder: 'You have played for {minutes} minutes. Take a break.',
   breakUntil: 'Take a break: play resumes at {time}',
   minorWindow: 'Play time for minors ends at {time}',
@@ -307,6 +335,11 @@ const en: Record<Key, string> = {
 };
 
 const TABLES: Record<Lang, Record<Key, string>> = { zh, en };
+
+/** Whether a key made at run time (an end reason's, say) names a word of the tables. */
+export function isKey(key: string): key is Key {
+  return Object.hasOwn(zh, key);
+}
 
 export function tr(lang: Lang, key: Key, vars: Readonly<Record<string, string | number>> = {}): string {
   return TABLES[lang][key].replace(/\{(\w+)\}/g, (_, n: string) => String(vars[n] ?? ''));

@@ -1,6 +1,7 @@
 // The final scoreboard when the room ends, and the same board drawn offscreen and shared as an image.
 import type { App } from '../app.ts';
 import { COLORS, Gfx } from '../engine.ts';
+import { isKey } from '../i18n.ts';
 import type { RoomView } from '../wire.ts';
 
 /** The scoreboard's rows: the first row's middle below its top, and each row's height. */
@@ -23,14 +24,24 @@ export function drawFinal(app: App, g: Gfx, room: RoomView): void {
   const y = Math.max(40, (g.h - h) / 2);
   drawBoard(app, g, { x, y, w, h }, room.code, lines);
   g.region('final-scoreboard', x, y, w, h - 120, lines.map((l) => `${l.nickname}:${l.points}`).join(','), null);
-  if (room.endReason !== null && room.endReason !== 'completed')
-    g.text(room.endReason, g.w / 2, y + h - 108, { size: 12, color: COLORS.muted, align: 'center' });
+  const why = endWords(app, room.endReason);
+  if (why !== null) {
+    g.text(why, g.w / 2, y + h - 108, { size: 12, color: COLORS.muted, align: 'center', maxWidth: w - 24 });
+    g.region('end-reason', x, y + h - 116, w, 16, why, null);
+  }
   g.button('share-scoreboard', x + 16, y + h - 96, w - 32, 40, app.t('shareBoard'), () => shareBoard(app, room.code, lines), {
     kind: 'gold',
   });
   g.button('back-lobby', x + 16, y + h - 48, w - 32, 40, app.t('backLobby'), () => app.show(app.scenes.lobby(app)), {
     kind: 'secondary',
   });
+}
+
+/** Why the room ended, in words (nothing when every hand was played). */
+function endWords(app: App, reason: RoomView['endReason']): string | null {
+  if (reason === null || reason === 'completed') return null;
+  const key = `end_${reason}`;
+  return isKey(key) ? app.t(key) : null;
 }
 
 /**

@@ -5,6 +5,7 @@ import type { ChannelState } from '../room-channel.ts';
 import type { HandViewWire, RoomView } from '../wire.ts';
 import { shareRoom } from './create.ts';
 import { drawActions } from './table-actions.ts';
+import { drawMenuButton } from './table-menu.ts';
 import { feltLayer } from './table-canvases.ts';
 import { command, setReady } from './table-intents.ts';
 import { drawSeat } from './table-seat.ts';
@@ -27,6 +28,7 @@ export function drawTable(t: TableState, g: Gfx, now: number, rings: boolean): b
   const seats = Number(room.params.seats ?? 3);
   const mySeat = s.you?.seat ?? null;
   drawHeader(t, g, s, room);
+  drawMenuButton(t, g, room);
   drawMiddle(t, g, room, view, seats);
   const pos = positions(g, seats, mySeat ?? 0);
   for (let seat = 0; seat < seats; seat++) drawSeat(t, g, room, seat, pos[seat] as SeatPos, view ?? null, mySeat, now);

@@ -14,6 +14,7 @@ import { backdropReady, drawTurnRing, prepareBackdrop, prepareBackdropSoon, rele
 import { drawFinal } from './table-board.ts';
 import { createTableChat } from './table-chat.ts';
 import { drawTable } from './table-layout.ts';
+import { drawMenu } from './table-menu.ts';
 import { drawCompare, drawResult, drawVerify } from './table-panels.ts';
 import { rehearse } from './table-rehearsal.ts';
 import {
@@ -195,13 +196,14 @@ function drawScene(t: TableState, g: Gfx, now: number): void {
   drawResult(t, g, room);
   drawFinal(t.app, g, room);
   drawVerify(t, g);
+  drawMenu(t, g, room);
   const pos = positions(g, Number(room.params.seats ?? 3), s.you?.seat ?? 0);
   if (s.status === 'live') t.chat.draw(g, (seat) => pos[seat] ?? null, now);
   if (s.status === 'live') t.voice.draw(g, room.params.voiceChat, (seat) => pos[seat] ?? null);
   drawConnection(t, g, s);
 }
 
-/** The banner while the socket reconnects, and the notice when the room closed for good. */
+/** The banner while the socket reconnects, and the notice when the room closed for good before it ended. */
 function drawConnection(t: TableState, g: Gfx, s: ChannelState): void {
   const { app } = t;
   if (s.status === 'reconnecting' || s.status === 'connecting') {
@@ -209,14 +211,18 @@ function drawConnection(t: TableState, g: Gfx, s: ChannelState): void {
     g.text(app.t('reconnecting'), g.w / 2, 63, { size: 13, color: COLORS.white, align: 'center' });
     g.region('reconnect-banner', 0, 48, g.w, 30, 'reconnecting', null);
   }
-  if (s.status === 'closed') {
-    g.box(20, g.h / 2 - 50, g.w - 40, 100, 12, COLORS.paper);
-    g.text(app.t('roomClosed', { reason: reasonText(app.lang, s.closedCode ?? '') }), g.w / 2, g.h / 2 - 20, {
-      size: 14,
-      align: 'center',
-      maxWidth: g.w - 60,
-    });
-    g.button('closed-back', 40, g.h / 2 + 6, g.w - 80, 36, app.t('backLobby'), () => app.show(app.scenes.lobby(app)), {
+  // A room that ended keeps its final scoreboard (with its own way back) when its socket closes.
+  const ended = s.room?.status === 'finished' || s.room?.status === 'dissolved';
+  if (s.status === 'closed' && !ended) {
+    // The table under it is no longer the player's: dimmed, and nothing on it answers a tap.
+    g.blocker('closed-backdrop');
+    g.ctx.fillStyle = 'rgba(0,0,0,0.6)';
+    g.ctx.fillRect(0, 0, g.w, g.h);
+    const text = app.t('roomClosed', { reason: reasonText(app.lang, s.closedCode ?? '') });
+    g.box(20, g.h / 2 - 60, g.w - 40, 120, 12, COLORS.paper);
+    g.paragraph(text, 36, g.h / 2 - 44, g.w - 72, { size: 14, lineHeight: 1.4 });
+    g.region('closed-notice', 20, g.h / 2 - 60, g.w - 40, 60, text, null);
+    g.button('closed-back', 40, g.h / 2 + 12, g.w - 80, 36, app.t('backLobby'), () => app.show(app.scenes.lobby(app)), {
       kind: 'secondary',
     });
   }
@@ -256,6 +262,7 @@ function tableDebug(t: TableState): Record<string, unknown> {
     anim: t.anim?.kind ?? null,
     scores: s?.room?.scores ?? [],
     closedCode: s?.closedCode ?? null,
+    menu: t.menu === null ? null : (t.menu.confirm?.kind ?? 'open'),
     chat: t.chat.debug(),
     voice: t.voice.debug(),
   };
