@@ -171,6 +171,8 @@ export interface RoomView {
     readonly baseScore: number;
     readonly turnTimeS: number;
     readonly voiceChat: boolean;
+    readonly spectators: boolean;
+    readonly friendsVisible: boolean;
   };
   readonly ownerId: string;
   readonly members: readonly MemberView[];

@@ -3,7 +3,7 @@
 // in a seat from the shared card. The friend's menu offers only leaving; confirmed, the friend's
 // table says so and the host sees the seat free. Back from the card, the friend is removed by the
 // host (the host's menu offers removing the friend and dissolving, nothing else), and the friend's
-// table says so. Last the host dissolves the room, confirmed, and the final scoreboard shows.
+// table says so. The host changes the rules between hands; last the host dissolves the room, confirmed, and the final scoreboard shows.
 // Every choice waits on a confirmation panel; cancelling it sends nothing. Screens saved in
 // test-results/.
 import assert from 'node:assert/strict';
@@ -116,8 +116,8 @@ describe('the room menu at the mini-game table', () => {
     const menu = await owner.d.waitFor('the menu', (s) => (table(s).menu === 'open' ? s : null));
     assert.deepEqual(
       ids(menu, 'room-').sort(),
-      ['room-dissolve', `room-kick-${friendId}`, 'room-menu', 'room-menu-close'].sort(),
-      'the owner removes others and dissolves; the owner does not leave',
+      ['room-dissolve', `room-kick-${friendId}`, 'room-menu', 'room-menu-close', 'room-rules'].sort(),
+      'the owner removes others, changes the rules and dissolves; the owner does not leave',
     );
     await screenshot(owner.page, 'minigame-375-room-menu');
     await owner.d.tap(`room-kick-${friendId}`);
@@ -132,6 +132,32 @@ describe('the room menu at the mini-game table', () => {
     assert.ok(order.indexOf('closed-backdrop') > order.indexOf('ready-button'), 'the table under the notice answers no tap');
     await owner.d.waitFor('the seat free', (s) => !s.regions.some((x) => x.id.startsWith('seat-') && x.label === friendId));
     await screenshot(friend.page, 'minigame-320-room-removed');
+  });
+
+  it('the host changes the rules between hands: the form starts from the room’s, and the room takes what was saved', async () => {
+    const params = async () => (table(await owner.d.snapshot()) as unknown as { rules: Record<string, unknown> }).rules;
+    const before = await params();
+    await owner.d.tap('room-menu');
+    await owner.d.tap('room-rules');
+    await owner.d.waitFor('the form', (s) => table(s).menu === 'rules');
+    assert.equal((await owner.d.region('rules-value-rules-base')).label, String(before.baseScore), 'the form starts from the room’s rules');
+    await owner.d.tap('rules-base-inc');
+    await owner.d.tap('rules-base-inc');
+    await owner.d.tap('rules-turn-inc');
+    await owner.d.tap('rules-spectators-inc');
+    await owner.d.waitFor(
+      'the base raised',
+      (s) => s.regions.find((r) => r.id === 'rules-value-rules-base')?.label === String(Number(before.baseScore) + 2),
+    );
+    await screenshot(owner.page, 'minigame-375-room-rules');
+    await owner.d.tap('rules-save');
+    const after = await owner.d.waitFor('the new rules', (s) => {
+      const p = (table(s) as unknown as { rules: Record<string, unknown> }).rules;
+      return p.baseScore === Number(before.baseScore) + 2 ? p : null;
+    });
+    assert.equal(after.spectators, !before.spectators);
+    assert.notEqual(after.turnTimeS, before.turnTimeS);
+    assert.equal(table(await owner.d.snapshot()).menu, null);
   });
 
   it('the host dissolves the room, confirmed, and the final scoreboard shows; no page logged an error', async () => {

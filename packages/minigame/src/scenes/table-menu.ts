@@ -1,19 +1,35 @@
-// The room's menu at the table: the owner dissolves the room, the owner or an admin removes a
-// player, a seated player gives up the seat (seed 三: 房主拥有修改规则、解散房间、踢出成员的权限，
-// 普通成员可邀请好友或退出房间). Each choice is confirmed on a second panel before it is sent; the
-// room decides (a player in a hand cannot leave, and says so), and a refusal is explained in a toast.
+// The room's menu at the table: the owner changes the rules between hands (base score, turn time,
+// spectators, visibility to friends: what the room lets change once it is open) or dissolves the
+// room, the owner or an admin removes a player, a seated player gives up the seat (seed 三:
+// 房主拥有修改规则、解散房间、踢出成员的权限，普通成员可邀请好友或退出房间). Each choice is confirmed on
+// a second panel (the rules on their own form) before it is sent; the room decides (a player in a
+// hand cannot leave, rules do not change during one, and it says so), and a refusal is a toast.
 import { COLORS, type Gfx } from '../engine.ts';
 import type { MemberView, RoomView } from '../wire.ts';
 import { command } from './table-intents.ts';
 import type { TableState } from './table-state.ts';
 
 export type MenuChoice =
+  | { readonly kind: 'rules' }
   | { readonly kind: 'dissolve' }
   | { readonly kind: 'leave' }
   | { readonly kind: 'kick'; readonly playerId: string; readonly name: string };
 
-/** What the viewer may do from the menu in this room (nothing: no menu button). */
-export function menuChoices(room: RoomView, me: MemberView | undefined): MenuChoice[] {
+/** The rules being changed on the form, from the room's as they were when it opened. */
+export interface RulesDraft {
+  baseScore: number;
+  turnTimeS: number;
+  spectators: boolean;
+  friendsVisible: boolean;
+}
+
+/** The turn times offered (the H5 table's), and the base score's bounds (the room's). */
+const TURN_TIMES_S = [15, 30, 60, 90, 120] as const;
+const BASE_MIN = 1;
+const BASE_MAX = 10;
+
+/** What the viewer may do from the menu in this room (nothing: no menu button); `inHand` while a hand is dealt. */
+export function menuChoices(room: RoomView, me: MemberView | undefined, inHand = false): MenuChoice[] {
   if (me === undefined || (room.status !== 'waiting' && room.status !== 'playing')) return [];
   const out: MenuChoice[] = [];
   // The owner removes anyone else; an admin removes members and observers (as the room allows).
@@ -22,6 +38,7 @@ export function menuChoices(room: RoomView, me: MemberView | undefined): MenuCho
       if (m.playerId !== me.playerId && m.role !== 'owner' && (me.role === 'owner' || m.role !== 'admin'))
         out.push({ kind: 'kick', playerId: m.playerId, name: m.nickname });
   if (me.role !== 'owner' && me.seat !== null) out.push({ kind: 'leave' });
+  if (me.role === 'owner' && !inHand) out.push({ kind: 'rules' });
   if (me.role === 'owner') out.push({ kind: 'dissolve' });
   return out;
 }
@@ -33,8 +50,11 @@ const GAP = 8;
 export function drawMenuButton(t: TableState, g: Gfx, room: RoomView): void {
   const s = t.st;
   const me = room.members.find((m) => m.playerId === s?.you?.playerId);
-  if (s?.status !== 'live' || menuChoices(room, me).length === 0) return;
-  g.button('room-menu', 10, 46, 64, 30, t.app.t('roomMenu'), () => (t.menu = { confirm: null }), { kind: 'ghost', size: 12 });
+  if (s?.status !== 'live' || menuChoices(room, me, s.hand !== null).length === 0) return;
+  g.button('room-menu', 10, 46, 64, 30, t.app.t('roomMenu'), () => (t.menu = { confirm: null, rules: null }), {
+    kind: 'ghost',
+    size: 12,
+  });
 }
 
 /** The menu's panel, or the confirmation of the choice made on it. */
@@ -57,6 +77,12 @@ export function drawMenu(t: TableState, g: Gfx, room: RoomView): void {
   g.ctx.fillRect(0, 0, g.w, g.h);
   const x = 16;
   const w = g.w - 32;
+  if (menu.rules !== null) {
+    // A hand dealt meanwhile ends the form: rules change between hands only.
+    if (!choices.some((c) => c.kind === 'rules')) t.menu = { confirm: null, rules: null };
+    else drawRules(t, g, menu.rules, x, w);
+    return;
+  }
   if (menu.confirm !== null) {
     drawConfirm(t, g, menu.confirm, x, w);
     return;
@@ -68,10 +94,25 @@ export function drawMenu(t: TableState, g: Gfx, room: RoomView): void {
   let yy = y + 48;
   for (const c of choices) {
     const label =
-      c.kind === 'kick' ? app.t('kickPlayer', { name: c.name }) : c.kind === 'leave' ? app.t('leaveRoom') : app.t('dissolveRoom');
+      c.kind === 'kick'
+        ? app.t('kickPlayer', { name: c.name })
+        : c.kind === 'leave'
+          ? app.t('leaveRoom')
+          : c.kind === 'rules'
+            ? app.t('changeRules')
+            : app.t('dissolveRoom');
     const id = c.kind === 'kick' ? `room-kick-${c.playerId}` : `room-${c.kind}`;
-    g.button(id, x + 16, yy, w - 32, ROW_H, label, () => (t.menu = { confirm: c }), {
-      kind: c.kind === 'kick' ? 'secondary' : 'danger',
+    const p = room.params;
+    const choose = () =>
+      (t.menu =
+        c.kind === 'rules'
+          ? {
+              confirm: null,
+              rules: { baseScore: p.baseScore, turnTimeS: p.turnTimeS, spectators: p.spectators, friendsVisible: p.friendsVisible },
+            }
+          : { confirm: c, rules: null });
+    g.button(id, x + 16, yy, w - 32, ROW_H, label, choose, {
+      kind: c.kind === 'kick' || c.kind === 'rules' ? 'secondary' : 'danger',
       size: 14,
     });
     yy += ROW_H + GAP;
@@ -90,7 +131,7 @@ function drawConfirm(t: TableState, g: Gfx, c: MenuChoice, x: number, w: number)
   g.paragraph(text, x + 16, y + 20, w - 32, { size: 15, lineHeight: 1.4 });
   g.region('room-confirm-text', x, y, w, 90, text, null);
   const half = (w - 32 - 8) / 2;
-  g.button('room-cancel', x + 16, y + h - 52, half, 42, app.t('cancel'), () => (t.menu = { confirm: null }), {
+  g.button('room-cancel', x + 16, y + h - 52, half, 42, app.t('cancel'), () => (t.menu = { confirm: null, rules: null }), {
     kind: 'secondary',
     size: 14,
   });
@@ -103,8 +144,98 @@ function drawConfirm(t: TableState, g: Gfx, c: MenuChoice, x: number, w: number)
     app.t('confirm'),
     () => {
       t.menu = null;
-      void command(t, c.kind === 'kick' ? { t: 'kick', playerId: c.playerId } : { t: c.kind });
+      if (c.kind !== 'rules') void command(t, c.kind === 'kick' ? { t: 'kick', playerId: c.playerId } : { t: c.kind });
     },
     { kind: 'danger', size: 14 },
+  );
+}
+
+/** A row of the rules form: its label, − and + round its value. */
+function ruleStepper(
+  g: Gfx,
+  id: string,
+  x: number,
+  y: number,
+  w: number,
+  label: string,
+  value: string,
+  dec: () => void,
+  inc: () => void,
+): void {
+  // − value + take 144 px from the right; the label has the rest (104 px at 320 px wide).
+  const bx = x + w - 16 - 144;
+  g.text(label, x + 16, y + 20, { size: 14, color: COLORS.ink, maxWidth: bx - x - 24 });
+  g.button(`${id}-dec`, bx, y, 40, 40, '−', dec, { kind: 'secondary', size: 20 });
+  g.text(value, bx + 72, y + 20, { size: 16, weight: 'bold', color: COLORS.ink, align: 'center', maxWidth: 56 });
+  g.region(`rules-value-${id}`, bx + 44, y, 56, 40, value, null);
+  g.button(`${id}-inc`, bx + 104, y, 40, 40, '+', inc, { kind: 'secondary', size: 20 });
+}
+
+/** The rules form: base score, turn time, spectators and visibility to friends, then save (the next hand plays by them). */
+function drawRules(t: TableState, g: Gfx, d: RulesDraft, x: number, w: number): void {
+  const { app } = t;
+  const row = 52;
+  const h = 56 + 4 * row + 64;
+  const y = Math.max(40, (g.h - h) / 2);
+  g.box(x, y, w, h, 14, COLORS.paper);
+  g.text(app.t('changeRules'), g.w / 2, y + 26, { size: 17, weight: 'bold', align: 'center', maxWidth: w - 24 });
+  let yy = y + 50;
+  ruleStepper(
+    g,
+    'rules-base',
+    x,
+    yy,
+    w,
+    app.t('baseScore'),
+    String(d.baseScore),
+    () => (d.baseScore = Math.max(BASE_MIN, d.baseScore - 1)),
+    () => (d.baseScore = Math.min(BASE_MAX, d.baseScore + 1)),
+  );
+  yy += row;
+  const ti = Math.max(0, TURN_TIMES_S.indexOf(d.turnTimeS as 30));
+  ruleStepper(
+    g,
+    'rules-turn',
+    x,
+    yy,
+    w,
+    app.t('turnTime'),
+    app.t('seconds', { n: d.turnTimeS }),
+    () => (d.turnTimeS = TURN_TIMES_S[Math.max(0, ti - 1)] as number),
+    () => (d.turnTimeS = TURN_TIMES_S[Math.min(TURN_TIMES_S.length - 1, ti + 1)] as number),
+  );
+  yy += row;
+  const flipSpectators = () => (d.spectators = !d.spectators);
+  ruleStepper(
+    g,
+    'rules-spectators',
+    x,
+    yy,
+    w,
+    app.t('spectatorsRule'),
+    d.spectators ? app.t('on') : app.t('off'),
+    flipSpectators,
+    flipSpectators,
+  );
+  yy += row;
+  const flipFriends = () => (d.friendsVisible = !d.friendsVisible);
+  ruleStepper(g, 'rules-friends', x, yy, w, app.t('friendsRule'), d.friendsVisible ? app.t('on') : app.t('off'), flipFriends, flipFriends);
+  const half = (w - 32 - 8) / 2;
+  g.button('rules-cancel', x + 16, y + h - 52, half, 42, app.t('cancel'), () => (t.menu = { confirm: null, rules: null }), {
+    kind: 'secondary',
+    size: 14,
+  });
+  g.button(
+    'rules-save',
+    x + 16 + half + 8,
+    y + h - 52,
+    half,
+    42,
+    app.t('save'),
+    () => {
+      t.menu = null;
+      void command(t, { t: 'rules', changes: { ...d } });
+    },
+    { size: 14 },
   );
 }
