@@ -32,10 +32,11 @@ const BASE_MAX = 10;
 export function menuChoices(room: RoomView, me: MemberView | undefined, inHand = false): MenuChoice[] {
   if (me === undefined || (room.status !== 'waiting' && room.status !== 'playing')) return [];
   const out: MenuChoice[] = [];
-  // The owner removes anyone else; an admin removes members and observers (as the room allows).
+  // The owner removes any other seated player; an admin removes seated members (as the room
+  // allows). Seated players only: at most five rows, so the panel fits a 568-px-high screen.
   if (me.role === 'owner' || me.role === 'admin')
     for (const m of room.members)
-      if (m.playerId !== me.playerId && m.role !== 'owner' && (me.role === 'owner' || m.role !== 'admin'))
+      if (m.seat !== null && m.playerId !== me.playerId && m.role !== 'owner' && (me.role === 'owner' || m.role !== 'admin'))
         out.push({ kind: 'kick', playerId: m.playerId, name: m.nickname });
   if (me.role !== 'owner' && me.seat !== null) out.push({ kind: 'leave' });
   if (me.role === 'owner' && !inHand) out.push({ kind: 'rules' });
