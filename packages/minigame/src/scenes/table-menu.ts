@@ -67,6 +67,7 @@ export function drawMenu(t: TableState, g: Gfx, room: RoomView): void {
   const choices = menuChoices(
     room,
     room.members.find((m) => m.playerId === s?.you?.playerId),
+    (s?.hand ?? null) !== null,
   );
   // The room moved on (it ended, or the viewer's role changed): nothing of it stands.
   if (s?.status !== 'live' || choices.length === 0) {
@@ -79,10 +80,12 @@ export function drawMenu(t: TableState, g: Gfx, room: RoomView): void {
   const x = 16;
   const w = g.w - 32;
   if (menu.rules !== null) {
-    // A hand dealt meanwhile ends the form: rules change between hands only.
-    if (!choices.some((c) => c.kind === 'rules')) t.menu = { confirm: null, rules: null };
-    else drawRules(t, g, menu.rules, x, w);
-    return;
+    // A hand dealt meanwhile ends the form (rules change between hands only): the menu shows instead.
+    if (choices.some((c) => c.kind === 'rules')) {
+      drawRules(t, g, menu.rules, x, w);
+      return;
+    }
+    t.menu = { confirm: null, rules: null };
   }
   if (menu.confirm !== null) {
     drawConfirm(t, g, menu.confirm, x, w);
