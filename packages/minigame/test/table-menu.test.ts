@@ -2,7 +2,7 @@
 // seated member, a spectator; between hands and during one; and no menu once the room has ended.
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { menuChoices } from '../src/scenes/table-menu.ts';
+import { menuChoices } from '../src/scenes/table-menu-choices.ts';
 import type { MemberView, RoomView } from '../src/wire.ts';
 
 const member = (playerId: string, role: string, seat: number | null): MemberView =>

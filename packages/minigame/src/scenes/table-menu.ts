@@ -5,44 +5,15 @@
 // a second panel (the rules on their own form) before it is sent; the room decides (a player in a
 // hand cannot leave, rules do not change during one, and it says so), and a refusal is a toast.
 import { COLORS, type Gfx } from '../engine.ts';
-import type { MemberView, RoomView } from '../wire.ts';
+import type { RoomView } from '../wire.ts';
 import { command } from './table-intents.ts';
+import { type MenuChoice, menuChoices, type RulesDraft } from './table-menu-choices.ts';
 import type { TableState } from './table-state.ts';
-
-export type MenuChoice =
-  | { readonly kind: 'rules' }
-  | { readonly kind: 'dissolve' }
-  | { readonly kind: 'leave' }
-  | { readonly kind: 'kick'; readonly playerId: string; readonly name: string };
-
-/** The rules being changed on the form, from the room's as they were when it opened. */
-export interface RulesDraft {
-  baseScore: number;
-  turnTimeS: number;
-  spectators: boolean;
-  friendsVisible: boolean;
-}
 
 /** The turn times offered (the H5 table's), and the base score's bounds (the room's). */
 const TURN_TIMES_S = [15, 30, 60, 90, 120] as const;
 const BASE_MIN = 1;
 const BASE_MAX = 10;
-
-/** What the viewer may do from the menu in this room (nothing: no menu button); `inHand` while a hand is dealt. */
-export function menuChoices(room: RoomView, me: MemberView | undefined, inHand = false): MenuChoice[] {
-  if (me === undefined || (room.status !== 'waiting' && room.status !== 'playing')) return [];
-  const out: MenuChoice[] = [];
-  // The owner removes any other seated player; an admin removes seated members (as the room
-  // allows). Seated players only: at most five rows, so the panel fits a 568-px-high screen.
-  if (me.role === 'owner' || me.role === 'admin')
-    for (const m of room.members)
-      if (m.seat !== null && m.playerId !== me.playerId && m.role !== 'owner' && (me.role === 'owner' || m.role !== 'admin'))
-        out.push({ kind: 'kick', playerId: m.playerId, name: m.nickname });
-  if (me.role !== 'owner' && me.seat !== null) out.push({ kind: 'leave' });
-  if (me.role === 'owner' && !inHand) out.push({ kind: 'rules' });
-  if (me.role === 'owner') out.push({ kind: 'dissolve' });
-  return out;
-}
 
 const ROW_H = 44;
 const GAP = 8;

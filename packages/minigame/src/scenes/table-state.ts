@@ -6,7 +6,7 @@ import type { Gfx, Region } from '../engine.ts';
 import type { ChannelState, RoomChannel } from '../room-channel.ts';
 import type { HandViewWire, MemberView, RoomView } from '../wire.ts';
 import type { TableChat } from './table-chat.ts';
-import type { MenuChoice, RulesDraft } from './table-menu.ts';
+import type { MenuChoice, RulesDraft } from './table-menu-choices.ts';
 import type { TableVoice } from './table-voice.ts';
 
 export const COMPARE_ANIM_MS = 1400;
