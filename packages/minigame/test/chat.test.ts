@@ -38,34 +38,9 @@ describe('chat at the mini-game table', () => {
     await pair?.close();
   });
 
-  const open = (p: Person, query = '') => pair.open(p, query);
-
   it('the host creates a room and a friend lands in a seat from the shared card', async () => {
-    await open(owner);
-    await owner.d.scene('lobby');
-    const token = await pair.tokenOf(owner);
-    const me = (await (await fetch(`${platform.url}/api/me`, { headers: { authorization: `Bearer ${token}` } })).json()) as {
-      id: string;
-    };
-    const op = await pair.operatorToken();
-    opToken = op;
-    const r = await pair.grantRoomCards(op, me.id, 'chat');
-    assert.equal(r.status, 201, await r.text());
-    await owner.d.tap('create-room');
-    await owner.d.scene('create');
-    await owner.d.tap('create-next');
-    await owner.d.region('fee-quote');
-    await owner.d.tap('create-confirm');
-    await owner.d.region('room-code');
-    await owner.d.tap('share-room');
-    const shareQuery = (await owner.d.read<string | null>('__wxHost.shareQuery()')) ?? '';
-    await owner.d.tap('enter-room');
-    await owner.d.waitFor('the table', (s) => s.scene === 'table' && (s.state as { connection: string }).connection === 'live');
-    await open(friend, shareQuery);
-    await friend.d.waitFor(
-      'a seat',
-      (s) => s.scene === 'table' && (s.state as { connection: string }).connection === 'live' && mySeat(s) !== null,
-    );
+    opToken = await pair.operatorToken();
+    await pair.seatTogether(opToken, 'chat');
   });
 
   it('a quick phrase from the host shows over the host’s seat on the friend’s screen, in the friend’s language', async () => {

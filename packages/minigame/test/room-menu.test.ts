@@ -9,7 +9,7 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import { SANDBOX_MINIGAME_APPID } from '@fairground/wechatpay-sandbox';
-import { type RunningPlatform, screenshot } from '../../server/test/browser/harness.ts';
+import { screenshot } from '../../server/test/browser/harness.ts';
 import { Driver, type Snapshot } from './host/drive.ts';
 import { type Person, startTablePair, type TablePair } from './host/table-pair.ts';
 
@@ -26,7 +26,6 @@ const ids = (s: Snapshot, prefix: string) => s.regions.filter((r) => r.id.starts
 
 describe('the room menu at the mini-game table', () => {
   let pair: TablePair;
-  let platform: RunningPlatform;
   let owner: Person;
   let friend: Person;
   let shareQuery = '';
@@ -34,7 +33,7 @@ describe('the room menu at the mini-game table', () => {
 
   before(async () => {
     pair = await startTablePair('menu', 90);
-    ({ platform, owner, friend } = pair);
+    ({ owner, friend } = pair);
   });
 
   after(async () => {
@@ -55,31 +54,8 @@ describe('the room menu at the mini-game table', () => {
   };
 
   it('the host opens a room and a friend lands in a seat from the shared card', async () => {
-    await pair.open(owner);
-    await owner.d.scene('lobby');
-    const me = async (p: Person) =>
-      String(
-        (
-          (await (await fetch(`${platform.url}/api/me`, { headers: { authorization: `Bearer ${await pair.tokenOf(p)}` } })).json()) as {
-            id: string;
-          }
-        ).id,
-      );
-    const r = await pair.grantRoomCards(await pair.operatorToken(), await me(owner), 'menu');
-    assert.equal(r.status, 201, await r.text());
-    await owner.d.tap('create-room');
-    await owner.d.scene('create');
-    await owner.d.tap('create-next');
-    await owner.d.region('fee-quote');
-    await owner.d.tap('create-confirm');
-    await owner.d.region('room-code');
-    await owner.d.tap('share-room');
-    shareQuery = (await owner.d.read<string | null>('__wxHost.shareQuery()')) ?? '';
-    await owner.d.tap('enter-room');
-    await owner.d.waitFor('the table', (s) => s.scene === 'table' && table(s).connection === 'live');
-    await pair.open(friend, shareQuery);
-    await friend.d.waitFor('a seat', (s) => s.scene === 'table' && table(s).connection === 'live' && table(s).mySeat !== null);
-    friendId = await me(friend);
+    ({ shareQuery } = await pair.seatTogether(await pair.operatorToken(), 'menu'));
+    friendId = await pair.playerId(friend);
     await owner.d.waitFor('the friend seated', (s) => s.regions.some((x) => x.id.startsWith('seat-') && x.label === friendId));
   });
 

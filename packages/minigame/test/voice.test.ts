@@ -48,39 +48,15 @@ describe('voice at the mini-game table', () => {
     await pair?.close();
   });
 
-  const open = (p: Person, query = '') => pair.open(p, query);
   const tokenOf = (p: Person) => pair.tokenOf(p);
 
   it('the host creates a room with voice on and a friend lands in a seat', async () => {
-    await open(owner);
-    await owner.d.scene('lobby');
-    const token = await tokenOf(owner);
-    const me = (await (await fetch(`${platform.url}/api/me`, { headers: { authorization: `Bearer ${token}` } })).json()) as { id: string };
-    const op = await pair.operatorToken();
-    const r = await pair.grantRoomCards(op, me.id, 'voice');
-    assert.equal(r.status, 201, await r.text());
-    await owner.d.tap('create-room');
-    await owner.d.scene('create');
-    assert.equal((await owner.d.region('value-voice')).label, '关');
-    await owner.d.tap('voice-inc');
-    await owner.d.waitFor('voice on', (s) => s.regions.find((x) => x.id === 'value-voice')?.label === '开');
-    await screenshot(owner.page, 'minigame-375-voice-create');
-    await owner.d.tap('create-next');
-    await owner.d.region('fee-quote');
-    await owner.d.tap('create-confirm');
-    await owner.d.region('room-code');
-    await owner.d.tap('share-room');
-    const shareQuery = (await owner.d.read<string | null>('__wxHost.shareQuery()')) ?? '';
-    await owner.d.tap('enter-room');
-    const live = await owner.d.waitFor('the table', (s) =>
-      s.scene === 'table' && (s.state as { connection: string }).connection === 'live' ? s : null,
-    );
-    roomId = String((live.state as { roomId: string }).roomId);
-    await open(friend, shareQuery);
-    await friend.d.waitFor(
-      'a seat',
-      (s) => s.scene === 'table' && (s.state as { connection: string }).connection === 'live' && mySeat(s) !== null,
-    );
+    ({ roomId } = await pair.seatTogether(await pair.operatorToken(), 'voice', async () => {
+      assert.equal((await owner.d.region('value-voice')).label, '关');
+      await owner.d.tap('voice-inc');
+      await owner.d.waitFor('voice on', (s) => s.regions.find((x) => x.id === 'value-voice')?.label === '开');
+      await screenshot(owner.page, 'minigame-375-voice-create');
+    }));
   });
 
   it('each joins WeChat’s voice room with the room’s signature, which the weixin sandbox accepts for that player', async () => {

@@ -105,23 +105,21 @@ function drawConfirm(t: TableState, g: Gfx, c: MenuChoice, x: number, w: number)
   g.box(x, y, w, h, 14, COLORS.paper);
   g.paragraph(text, x + 16, y + 20, w - 32, { size: 15, lineHeight: 1.4 });
   g.region('room-confirm-text', x, y, w, 90, text, null);
-  const half = (w - 32 - 8) / 2;
-  g.button('room-cancel', x + 16, y + h - 52, half, 42, app.t('cancel'), () => (t.menu = { confirm: null, rules: null }), {
-    kind: 'secondary',
-    size: 14,
-  });
-  g.button(
-    'room-confirm',
-    x + 16 + half + 8,
+  panelButtons(
+    g,
+    x,
     y + h - 52,
-    half,
-    42,
-    app.t('confirm'),
-    () => {
-      t.menu = null;
-      if (c.kind !== 'rules') void command(t, c.kind === 'kick' ? { t: 'kick', playerId: c.playerId } : { t: c.kind });
+    w,
+    { id: 'room-cancel', label: app.t('cancel'), tap: () => (t.menu = { confirm: null, rules: null }) },
+    {
+      id: 'room-confirm',
+      label: app.t('confirm'),
+      tap: () => {
+        t.menu = null;
+        if (c.kind !== 'rules') void command(t, c.kind === 'kick' ? { t: 'kick', playerId: c.playerId } : { t: c.kind });
+      },
+      kind: 'danger',
     },
-    { kind: 'danger', size: 14 },
   );
 }
 
@@ -195,22 +193,34 @@ function drawRules(t: TableState, g: Gfx, d: RulesDraft, x: number, w: number): 
   yy += row;
   const flipFriends = () => (d.friendsVisible = !d.friendsVisible);
   ruleStepper(g, 'rules-friends', x, yy, w, app.t('friendsRule'), d.friendsVisible ? app.t('on') : app.t('off'), flipFriends, flipFriends);
-  const half = (w - 32 - 8) / 2;
-  g.button('rules-cancel', x + 16, y + h - 52, half, 42, app.t('cancel'), () => (t.menu = { confirm: null, rules: null }), {
-    kind: 'secondary',
-    size: 14,
-  });
-  g.button(
-    'rules-save',
-    x + 16 + half + 8,
+  panelButtons(
+    g,
+    x,
     y + h - 52,
-    half,
-    42,
-    app.t('save'),
-    () => {
-      t.menu = null;
-      void command(t, { t: 'rules', changes: { ...d } });
+    w,
+    { id: 'rules-cancel', label: app.t('cancel'), tap: () => (t.menu = { confirm: null, rules: null }) },
+    {
+      id: 'rules-save',
+      label: app.t('save'),
+      tap: () => {
+        t.menu = null;
+        void command(t, { t: 'rules', changes: { ...d } });
+      },
+      kind: 'primary',
     },
-    { size: 14 },
   );
+}
+
+/** A panel's two buttons side by side at `y`: the way back on the left, the choice on the right. */
+function panelButtons(
+  g: Gfx,
+  x: number,
+  y: number,
+  w: number,
+  back: { id: string; label: string; tap: () => void },
+  go: { id: string; label: string; tap: () => void; kind: 'primary' | 'danger' },
+): void {
+  const half = (w - 32 - 8) / 2;
+  g.button(back.id, x + 16, y, half, 42, back.label, back.tap, { kind: 'secondary', size: 14 });
+  g.button(go.id, x + 16 + half + 8, y, half, 42, go.label, go.tap, { kind: go.kind, size: 14 });
 }

@@ -33,6 +33,14 @@ export interface TablePair {
   operatorToken(): Promise<string>;
   /** Gives a player five room cards through the console's adjustment, so the player can open a room. */
   grantRoomCards(opToken: string, playerId: string, journey: string): Promise<Response>;
+  /** The player's id on the platform (`GET /api/me`). */
+  playerId(p: Person): Promise<string>;
+  /**
+   * The host, given room cards by the operator, creates a room in three steps (`settings`, when
+   * given, runs on the settings step) and shares it; the friend opens the share card and lands in
+   * a seat; both tables are live. The share card's query and the room's id.
+   */
+  seatTogether(opToken: string, journey: string, settings?: () => Promise<void>): Promise<{ shareQuery: string; roomId: string }>;
   close(): Promise<void>;
 }
 
@@ -67,7 +75,7 @@ export async function startTablePair(journey: string, addressBase: number): Prom
   const friend = await person(`mg${journey}friend`, NARROW, `203.0.113.${addressBase + 2}`);
   await friend.context.addInitScript(() => localStorage.setItem('wx:fg.prefs', JSON.stringify({ lang: 'en', elder: false })));
 
-  return {
+  const pair: TablePair = {
     sandbox,
     platform,
     host,
@@ -109,6 +117,31 @@ export async function startTablePair(journey: string, addressBase: number): Prom
         }),
       });
     },
+    async playerId(p) {
+      const r = await fetch(`${platform.url}/api/me`, { headers: { authorization: `Bearer ${await pair.tokenOf(p)}` } });
+      return String(((await r.json()) as { id: string }).id);
+    },
+    async seatTogether(opToken, label, settings) {
+      await pair.open(owner);
+      await owner.d.scene('lobby');
+      const r = await pair.grantRoomCards(opToken, await pair.playerId(owner), label);
+      if (r.status !== 201) throw new Error(`room cards for the host: ${r.status} ${await r.text()}`);
+      await owner.d.tap('create-room');
+      await owner.d.scene('create');
+      await settings?.();
+      await owner.d.tap('create-next');
+      await owner.d.region('fee-quote');
+      await owner.d.tap('create-confirm');
+      await owner.d.region('room-code');
+      await owner.d.tap('share-room');
+      const shareQuery = (await owner.d.read<string | null>('__wxHost.shareQuery()')) ?? '';
+      await owner.d.tap('enter-room');
+      const live = (s: { scene: string; state: Record<string, unknown> }) => s.scene === 'table' && s.state.connection === 'live';
+      const table = await owner.d.waitFor('the table', (s) => (live(s) ? s : null));
+      await pair.open(friend, shareQuery);
+      await friend.d.waitFor('a seat', (s) => live(s) && s.state.mySeat !== null);
+      return { shareQuery, roomId: String(table.state.roomId) };
+    },
     async close() {
       await browser.close();
       await host.close();
@@ -116,4 +149,5 @@ export async function startTablePair(journey: string, addressBase: number): Prom
       await sandbox.close();
     },
   };
+  return pair;
 }
