@@ -2,7 +2,7 @@
 // seated member, a spectator; between hands and during one; and no menu once the room has ended.
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { menuChoices } from '../src/scenes/table-menu-choices.ts';
+import { menuChoices, stillOffered } from '../src/scenes/table-menu-choices.ts';
 import type { MemberView, RoomView } from '../src/wire.ts';
 
 const member = (playerId: string, role: string, seat: number | null): MemberView =>
@@ -31,5 +31,13 @@ describe('the room menu’s choices', () => {
     assert.deepEqual(kinds('w'), []);
     for (const status of ['finished', 'dissolved']) assert.deepEqual(kinds('o', status), []);
     assert.deepEqual(menuChoices(room('waiting'), undefined), []);
+  });
+
+  it('keeps a picked choice only while the room still offers it', () => {
+    const now = menuChoices(room('playing'), members[0], true);
+    assert.equal(stillOffered(now, { kind: 'dissolve' }), true);
+    assert.equal(stillOffered(now, { kind: 'rules' }), false, 'no rules form once a hand is dealt');
+    assert.equal(stillOffered(now, { kind: 'kick', playerId: 'm', name: 'n-m' }), true);
+    assert.equal(stillOffered(now, { kind: 'kick', playerId: 'gone', name: 'n' }), false, 'a player who left the table');
   });
 });

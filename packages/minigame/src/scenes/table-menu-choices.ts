@@ -8,6 +8,15 @@ export type MenuChoice =
   | { readonly kind: 'leave' }
   | { readonly kind: 'kick'; readonly playerId: string; readonly name: string };
 
+/** A choice that waits on the confirmation panel (the rules have their own form). */
+export type ConfirmedChoice = Exclude<MenuChoice, { readonly kind: 'rules' }>;
+
+/** Where the open menu is: its list, a choice awaiting confirmation, or the rules form. */
+export type MenuStep =
+  | { readonly at: 'list' }
+  | { readonly at: 'confirm'; readonly choice: ConfirmedChoice }
+  | { readonly at: 'rules'; readonly draft: RulesDraft };
+
 /** The rules being changed on the form, from the room's as they were when it opened. */
 export interface RulesDraft {
   baseScore: number;
@@ -30,4 +39,9 @@ export function menuChoices(room: RoomView, me: MemberView | undefined, inHand =
   if (me.role === 'owner' && !inHand) out.push({ kind: 'rules' });
   if (me.role === 'owner') out.push({ kind: 'dissolve' });
   return out;
+}
+
+/** Whether `c` is still among `choices` (the room may have moved on since it was picked). */
+export function stillOffered(choices: readonly MenuChoice[], c: MenuChoice): boolean {
+  return choices.some((o) => o.kind === c.kind && (o.kind !== 'kick' || (c.kind === 'kick' && o.playerId === c.playerId)));
 }

@@ -7,7 +7,7 @@
 import { COLORS, type Gfx } from '../engine.ts';
 import type { RoomView } from '../wire.ts';
 import { command } from './table-intents.ts';
-import { type MenuChoice, menuChoices, type RulesDraft } from './table-menu-choices.ts';
+import { type ConfirmedChoice, menuChoices, type RulesDraft, stillOffered } from './table-menu-choices.ts';
 import type { TableState } from './table-state.ts';
 
 /** The turn times offered (the H5 table's), and the base score's bounds (the room's). */
@@ -23,7 +23,7 @@ export function drawMenuButton(t: TableState, g: Gfx, room: RoomView): void {
   const s = t.st;
   const me = room.members.find((m) => m.playerId === s?.you?.playerId);
   if (s?.status !== 'live' || menuChoices(room, me, s.hand !== null).length === 0) return;
-  g.button('room-menu', 10, 46, 64, 30, t.app.t('roomMenu'), () => (t.menu = { confirm: null, rules: null }), {
+  g.button('room-menu', 10, 46, 64, 30, t.app.t('roomMenu'), () => (t.menu = { at: 'list' }), {
     kind: 'ghost',
     size: 12,
   });
@@ -50,16 +50,17 @@ export function drawMenu(t: TableState, g: Gfx, room: RoomView): void {
   g.ctx.fillRect(0, 0, g.w, g.h);
   const x = 16;
   const w = g.w - 32;
-  if (menu.rules !== null) {
-    // A hand dealt meanwhile ends the form (rules change between hands only): the menu shows instead.
-    if (choices.some((c) => c.kind === 'rules')) {
-      drawRules(t, g, menu.rules, x, w);
-      return;
-    }
-    t.menu = { confirm: null, rules: null };
+  // A choice the room no longer offers (a hand was dealt under the rules form, the player picked
+  // left the table) gives way to the menu as it now is.
+  const step =
+    menu.at === 'list' || stillOffered(choices, menu.at === 'rules' ? { kind: 'rules' } : menu.choice) ? menu : { at: 'list' as const };
+  t.menu = step;
+  if (step.at === 'rules') {
+    drawRules(t, g, step.draft, x, w);
+    return;
   }
-  if (menu.confirm !== null) {
-    drawConfirm(t, g, menu.confirm, x, w);
+  if (step.at === 'confirm') {
+    drawConfirm(t, g, step.choice, x, w);
     return;
   }
   const h = 56 + choices.length * (ROW_H + GAP) + 52;
@@ -82,10 +83,10 @@ export function drawMenu(t: TableState, g: Gfx, room: RoomView): void {
       (t.menu =
         c.kind === 'rules'
           ? {
-              confirm: null,
-              rules: { baseScore: p.baseScore, turnTimeS: p.turnTimeS, spectators: p.spectators, friendsVisible: p.friendsVisible },
+              at: 'rules',
+              draft: { baseScore: p.baseScore, turnTimeS: p.turnTimeS, spectators: p.spectators, friendsVisible: p.friendsVisible },
             }
-          : { confirm: c, rules: null });
+          : { at: 'confirm', choice: c });
     g.button(id, x + 16, yy, w - 32, ROW_H, label, choose, {
       kind: c.kind === 'kick' || c.kind === 'rules' ? 'secondary' : 'danger',
       size: 14,
@@ -96,7 +97,7 @@ export function drawMenu(t: TableState, g: Gfx, room: RoomView): void {
 }
 
 /** "Are you sure?", in words that say what follows; the command goes only from here. */
-function drawConfirm(t: TableState, g: Gfx, c: MenuChoice, x: number, w: number): void {
+function drawConfirm(t: TableState, g: Gfx, c: ConfirmedChoice, x: number, w: number): void {
   const { app } = t;
   const text =
     c.kind === 'kick' ? app.t('kickConfirm', { name: c.name }) : c.kind === 'leave' ? app.t('leaveConfirm') : app.t('dissolveConfirm');
@@ -110,13 +111,13 @@ function drawConfirm(t: TableState, g: Gfx, c: MenuChoice, x: number, w: number)
     x,
     y + h - 52,
     w,
-    { id: 'room-cancel', label: app.t('cancel'), tap: () => (t.menu = { confirm: null, rules: null }) },
+    { id: 'room-cancel', label: app.t('cancel'), tap: () => (t.menu = { at: 'list' }) },
     {
       id: 'room-confirm',
       label: app.t('confirm'),
       tap: () => {
         t.menu = null;
-        if (c.kind !== 'rules') void command(t, c.kind === 'kick' ? { t: 'kick', playerId: c.playerId } : { t: c.kind });
+        void command(t, c.kind === 'kick' ? { t: 'kick', playerId: c.playerId } : { t: c.kind });
       },
       kind: 'danger',
     },
@@ -198,7 +199,7 @@ function drawRules(t: TableState, g: Gfx, d: RulesDraft, x: number, w: number): 
     x,
     y + h - 52,
     w,
-    { id: 'rules-cancel', label: app.t('cancel'), tap: () => (t.menu = { confirm: null, rules: null }) },
+    { id: 'rules-cancel', label: app.t('cancel'), tap: () => (t.menu = { at: 'list' }) },
     {
       id: 'rules-save',
       label: app.t('save'),

@@ -6,7 +6,7 @@ import type { Gfx, Region } from '../engine.ts';
 import type { ChannelState, RoomChannel } from '../room-channel.ts';
 import type { HandViewWire, MemberView, RoomView } from '../wire.ts';
 import type { TableChat } from './table-chat.ts';
-import type { MenuChoice, RulesDraft } from './table-menu-choices.ts';
+import type { MenuStep } from './table-menu-choices.ts';
 import type { TableVoice } from './table-voice.ts';
 
 export const COMPARE_ANIM_MS = 1400;
@@ -36,8 +36,8 @@ export interface TableState {
   choosing: boolean;
   /** The hand being verified on this device, and the verdict once the checks have run. */
   verify: { handNumber: number; verdict: HandVerdict | null; error: string | null } | null;
-  /** The room's menu while open: the choice on it awaiting confirmation, or the rules form (see table-menu.ts). */
-  menu: { confirm: MenuChoice | null; rules: RulesDraft | null } | null;
+  /** The room's menu while open, and where on it (see table-menu.ts). */
+  menu: MenuStep | null;
   /** Choosing how far to raise, and the stake picked so far. */
   raising: boolean;
   raiseTo: number | null;

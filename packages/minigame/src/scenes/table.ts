@@ -262,7 +262,7 @@ function tableDebug(t: TableState): Record<string, unknown> {
     anim: t.anim?.kind ?? null,
     scores: s?.room?.scores ?? [],
     closedCode: s?.closedCode ?? null,
-    menu: t.menu === null ? null : t.menu.rules !== null ? 'rules' : (t.menu.confirm?.kind ?? 'open'),
+    menu: t.menu === null ? null : t.menu.at === 'list' ? 'open' : t.menu.at === 'rules' ? 'rules' : t.menu.choice.kind,
     rules: s?.room?.params ?? null,
     chat: t.chat.debug(),
     voice: t.voice.debug(),
